@@ -1,0 +1,42 @@
+# syntax=docker/dockerfile:1
+# Alianza: one binary with the API, the mailbox sync and the web app.
+#
+#   docker build -t alianza .
+#   docker run -p 8080:8080 -v alianza-data:/data \
+#     -e ALIANZA_ADMIN_EMAIL=admin@example.org -e ALIANZA_ADMIN_PASSWORD_FILE=/run/secrets/admin \
+#     alianza
+#
+# With no ALIANZA_MONGO_URI the embedded engine keeps its files in /data/db.
+# For production set ALIANZA_MONGO_URI to a real MongoDB (a replica set for
+# more than one machine), e.g. mongodb://alianza:PASS@mongo-1,mongo-2,mongo-3/?replicaSet=rs0
+# and ALIANZA_JWT_SECRET(_FILE) shared by every instance behind the load balancer.
+
+FROM node:20-bookworm-slim AS ui
+WORKDIR /src/ui
+COPY ui/package.json ui/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY ui/ ./
+RUN npm run build
+
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+COPY --from=ui /src/ui/dist ./ui/dist
+ARG VERSION=docker
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/alianza ./cmd/alianza \
+ && mkdir -p /out/data
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/alianza /usr/local/bin/alianza
+COPY --from=build --chown=65532:65532 /out/data /data
+ENV ALIANZA_ADDR=0.0.0.0:8080 \
+    ALIANZA_DATA_DIR=/data \
+    ALIANZA_LOG_FORMAT=json
+VOLUME ["/data"]
+EXPOSE 8080
+USER 65532:65532
+HEALTHCHECK NONE
+ENTRYPOINT ["/usr/local/bin/alianza"]
+CMD ["serve"]

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/config"
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"golang.org/x/term"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usageHead = `Alianza: stakeholder and advocacy CRM.
+
+Usage:
+  alianza [serve] [flags]          run the web app, API and mailbox sync (default)
+  alianza user add [flags]         create a user (password from ALIANZA_USER_PASSWORD or stdin)
+  alianza demo load [flags]        load the demo dataset (idempotent)
+  alianza mail sync --once [flags] sync the mailboxes once and print counts
+  alianza version                  print the version
+
+Every flag can also be set by the environment variable named beside it; flags win.
+Secrets can be read from files with the _FILE variables.
+
+Flags:
+`
+
+// run is main without the process: it returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+		if (cmd == "user" || cmd == "demo" || cmd == "mail") && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+			cmd, args = cmd+" "+args[0], args[1:]
+		}
+	}
+	fs := flag.NewFlagSet("alianza "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usageHead)
+		fs.SetOutput(stderr)
+		fs.PrintDefaults()
+	}
+	var sub subFlags
+	sub.define(cmd, fs)
+	if cmd == "version" {
+		fmt.Fprintln(stdout, "alianza", version)
+		return 0
+	}
+	cfg, err := config.Load(args, getenv, fs)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		// One line on stderr per problem, nothing else.
+		fmt.Fprintln(stderr, "alianza: "+strings.ReplaceAll(err.Error(), "\n", "\nalianza: "))
+		return 2
+	}
+	log := newLogger(cfg, stderr)
+	switch cmd {
+	case "serve":
+		err = serve(ctx, cfg, log)
+	case "user add":
+		err = userAdd(ctx, cfg, log, sub, getenv, os.Stdin, stdout)
+	case "demo load":
+		err = demoLoad(ctx, cfg, log, sub, stdout)
+	case "mail sync":
+		err = mailSync(ctx, cfg, log, sub, stdout)
+	default:
+		fmt.Fprintf(stderr, "alianza: unknown command %q (see alianza --help)\n", cmd)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "alianza:", err)
+		return 1
+	}
+	return 0
+}
+
+// subFlags are the flags of the subcommands other than serve.
+type subFlags struct {
+	email, name, role, regions string
+	once                       bool
+	scale                      float64
+}
+
+func (s *subFlags) define(cmd string, fs *flag.FlagSet) {
+	switch cmd {
+	case "user add":
+		fs.StringVar(&s.email, "email", "", "the new user's email")
+		fs.StringVar(&s.name, "name", "", "the new user's name")
+		fs.StringVar(&s.role, "role", model.RoleOfficer, "admin | manager | officer | viewer")
+		fs.StringVar(&s.regions, "regions", model.AllRegions, "comma-separated region codes, or all")
+	case "mail sync":
+		fs.BoolVar(&s.once, "once", false, "one pass over every mailbox, then exit")
+	case "demo load":
+		fs.Float64Var(&s.scale, "scale", 0, "0: the small demo dataset; N: the reference dataset at scale N (1 = 2,000 stakeholders)")
+	}
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: lvl}
+	format := cfg.LogFormat
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// database opens the configured MongoDB, or starts the embedded engine in the
+// data dir. close stops both.
+func database(ctx context.Context, cfg *config.Config, log *slog.Logger) (s *store.Store, closeFn func(), err error) {
+	uri := cfg.MongoURI
+	var emb *store.Embedded
+	if uri == "" {
+		dir := filepath.Join(cfg.DataDir, "db")
+		emb, err = store.StartEmbedded(ctx, dir, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		uri = emb.URI()
+		log.Info("embedded database started", "dir", dir)
+	}
+	s, err = store.Open(ctx, uri, cfg.MongoDB)
+	if err != nil {
+		if emb != nil {
+			emb.Stop()
+		}
+		return nil, nil, err
+	}
+	closeFn = func() {
+		_ = s.Close(context.Background())
+		if emb != nil {
+			emb.Stop()
+		}
+	}
+	if err := s.EnsureIndexes(ctx); err != nil {
+		closeFn()
+		return nil, nil, err
+	}
+	return s, closeFn, nil
+}
+
+// jwtSecret returns the configured secret, or one generated once and kept in
+// the data dir, so restarts keep sessions and instances sharing a dir agree.
+func jwtSecret(cfg *config.Config, log *slog.Logger) ([]byte, error) {
+	if cfg.JWTSecret != "" {
+		return []byte(cfg.JWTSecret), nil
+	}
+	path := filepath.Join(cfg.DataDir, "jwt-secret")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		return []byte(strings.TrimSpace(string(b))), nil
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	buf := make([]byte, 32)
+	if _, err := rand.Read(buf); err != nil {
+		return nil, err
+	}
+	secret := hex.EncodeToString(buf)
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("write JWT secret: %w", err)
+	}
+	log.Warn("ALIANZA_JWT_SECRET not set: generated one and kept it in the data dir; set it when running several instances", "path", path)
+	return []byte(secret), nil
+}
+
+// bootstrapAdmin creates the first admin from the environment when there is no user.
+func bootstrapAdmin(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Logger) error {
+	if cfg.AdminEmail == "" {
+		return nil
+	}
+	n, err := s.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	in := model.NewUser{Email: cfg.AdminEmail, Name: "Admin", Role: model.RoleAdmin, Regions: []string{model.AllRegions}, Password: cfg.AdminPassword}
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(in.Password)
+	if err != nil {
+		return err
+	}
+	if _, err := s.CreateUser(ctx, model.SystemActor, in, hash); err != nil && !errors.Is(err, store.ErrDuplicate) {
+		return err
+	}
+	log.Info("first admin created", "email", in.Email)
+	return nil
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/api"
+	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/config"
+	"github.com/alianza-pe/alianza/ui"
+)
+
+// serve runs until ctx is cancelled (SIGTERM/SIGINT), then stops accepting,
+// lets in-flight requests finish, stops background work and the database.
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	secret, err := jwtSecret(cfg, log)
+	if err != nil {
+		return err
+	}
+	tokens, err := auth.NewTokens(secret)
+	if err != nil {
+		return err
+	}
+	s, closeDB, err := database(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if err := bootstrapAdmin(ctx, cfg, s, log); err != nil {
+		return fmt.Errorf("first admin: %w", err)
+	}
+	uiFS, err := ui.DistFS()
+	if err != nil {
+		return fmt.Errorf("web app: %w", err)
+	}
+	app := api.New(api.Options{Store: s, Tokens: tokens, Log: log, UI: uiFS, Version: version})
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	workers := startWorkers(bg, cfg, s, log)
+
+	errCh := make(chan error, 1)
+	go func() { errCh <- app.Listener(ln) }()
+	log.Info("alianza listening", "addr", "http://"+ln.Addr().String(), "version", version)
+
+	select {
+	case err := <-errCh:
+		stopBG()
+		workers.Wait()
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	if err := app.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		log.Warn("http shutdown", "err", err)
+	}
+	stopBG()
+	workers.Wait()
+	log.Info("stopped")
+	return nil
+}
+
+// purgeLoop removes expired throttle counters now and then.
+func purgeLoop(ctx context.Context, purge func(context.Context) error, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := purge(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("purge expired counters", "err", err)
+			}
+		}
+	}
+}

@@ -1,0 +1,208 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/golang-jwt/jwt/v5"
+)
+
+func login(ta *testApp, email, pw string, headers ...string) resp {
+	ta.t.Helper()
+	return ta.do("", "POST", "/api/v1/auth/login", map[string]string{"email": email, "password": pw}, headers...)
+}
+
+func refreshCookieOf(t *testing.T, r resp) string {
+	t.Helper()
+	for _, c := range (&http.Response{Header: r.header}).Cookies() {
+		if c.Name == refreshCookie {
+			return c.Value
+		}
+	}
+	t.Fatalf("no refresh cookie in %v", r.header)
+	return ""
+}
+
+func TestLogin(t *testing.T) {
+	ta := newTestApp(t)
+	r := login(ta, "Officer@Alianza.test", testPassword)
+	if r.status != 200 {
+		t.Fatalf("login: %d %s", r.status, r.body)
+	}
+	m := r.json(t)
+	if m["token_type"] != "Bearer" || m["expires_in"] != float64(900) || m["access_token"] == "" {
+		t.Fatalf("token response: %v", m)
+	}
+	u := m["user"].(map[string]any)
+	for _, k := range []string{"id", "email", "name", "role", "regions"} {
+		if _, ok := u[k]; !ok {
+			t.Errorf("user.%s missing", k)
+		}
+	}
+	if _, ok := u["password_hash"]; ok {
+		t.Error("password hash leaked")
+	}
+	sc := r.header.Get("Set-Cookie")
+	for _, want := range []string{"HttpOnly", "SameSite=Strict", "path=/api/v1/auth"} {
+		if !strings.Contains(sc, want) {
+			t.Errorf("refresh cookie %q lacks %s", sc, want)
+		}
+	}
+	// The access token works for /me.
+	req := httptest.NewRequest("GET", "/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+m["access_token"].(string))
+	res, err := ta.app.Test(req)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("/me with issued token: %v %v", res.StatusCode, err)
+	}
+
+	wrongPw := login(ta, "officer@alianza.test", "wrong password!!")
+	noUser := login(ta, "nobody@alianza.test", "wrong password!!")
+	if wrongPw.status != 401 || noUser.status != 401 {
+		t.Fatalf("bad credentials: %d %d", wrongPw.status, noUser.status)
+	}
+	if wrongPw.json(t)["detail"] != noUser.json(t)["detail"] {
+		t.Error("the message tells whether the email exists")
+	}
+}
+
+func TestSecureCookieOffLoopback(t *testing.T) {
+	ta := newTestApp(t)
+	r := login(ta, "officer@alianza.test", testPassword, "Host", "alianza.example.org")
+	if !strings.Contains(r.header.Get("Set-Cookie"), "secure") {
+		t.Fatalf("cookie not Secure for a public host: %s", r.header.Get("Set-Cookie"))
+	}
+}
+
+func TestLoginThrottle(t *testing.T) {
+	ta := newTestApp(t)
+	for i := 0; i < 5; i++ {
+		if r := login(ta, "viewer@alianza.test", "wrong password!!"); r.status != 401 {
+			t.Fatalf("attempt %d: %d", i+1, r.status)
+		}
+	}
+	r := login(ta, "viewer@alianza.test", testPassword)
+	if r.status != 429 {
+		t.Fatalf("6th attempt: %d, want 429", r.status)
+	}
+	if ra := r.header.Get("Retry-After"); ra == "" || ra == "0" {
+		t.Fatalf("Retry-After %q", ra)
+	}
+	if r.header.Get("Content-Type") != "application/problem+json" {
+		t.Fatal("429 is not problem+json")
+	}
+	// Another account from the same IP is not blocked by the account limit,
+	// and successful logins are not counted.
+	for i := 0; i < 8; i++ {
+		if r := login(ta, "officer@alianza.test", testPassword); r.status != 200 {
+			t.Fatalf("other account, attempt %d: %d", i+1, r.status)
+		}
+	}
+	// The per-IP limit (4x) stops spraying many accounts.
+	blocked := false
+	for i := 0; i < 20; i++ {
+		if r := login(ta, "spray"+string(rune('a'+i))+"@alianza.test", "wrong password!!"); r.status == 429 {
+			blocked = true
+			break
+		}
+	}
+	if !blocked {
+		t.Fatal("per-IP throttle never triggered")
+	}
+}
+
+func TestRefreshRotationAndReuse(t *testing.T) {
+	ta := newTestApp(t)
+	first := refreshCookieOf(t, login(ta, "manager@alianza.test", testPassword))
+	refresh := func(tok string) resp {
+		return ta.do("", "POST", "/api/v1/auth/refresh", nil, "Cookie", refreshCookie+"="+tok)
+	}
+	r := refresh(first)
+	if r.status != 200 || r.json(t)["access_token"] == "" {
+		t.Fatalf("refresh: %d %s", r.status, r.body)
+	}
+	second := refreshCookieOf(t, r)
+	if second == first {
+		t.Fatal("refresh token not rotated")
+	}
+	if r := refresh(first); r.status != 401 {
+		t.Fatalf("reuse of rotated token: %d, want 401", r.status)
+	}
+	if r := refresh(second); r.status != 401 {
+		t.Fatalf("newest token after reuse: %d, want 401 (family revoked)", r.status)
+	}
+	if r := ta.do("", "POST", "/api/v1/auth/refresh", nil); r.status != 401 {
+		t.Fatalf("no cookie: %d", r.status)
+	}
+
+	// Logout revokes the family.
+	tok := refreshCookieOf(t, login(ta, "manager@alianza.test", testPassword))
+	if r := ta.do("", "POST", "/api/v1/auth/logout", nil, "Cookie", refreshCookie+"="+tok); r.status != 204 {
+		t.Fatalf("logout: %d", r.status)
+	}
+	if r := refresh(tok); r.status != 401 {
+		t.Fatalf("refresh after logout: %d", r.status)
+	}
+}
+
+func TestRejectedTokens(t *testing.T) {
+	ta := newTestApp(t)
+	u := ta.users["admin"]
+	sign := func(m jwt.SigningMethod, key any, mutate func(*auth.Claims)) string {
+		c := auth.Claims{Role: u.Role, RegisteredClaims: jwt.RegisteredClaims{
+			Subject: u.ID.Hex(), Issuer: auth.Issuer, Audience: jwt.ClaimStrings{auth.Audience},
+			IssuedAt: jwt.NewNumericDate(time.Now()), ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Minute)),
+		}}
+		if mutate != nil {
+			mutate(&c)
+		}
+		s, err := jwt.NewWithClaims(m, c).SignedString(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	secret := []byte(strings.Repeat("s", 32))
+	disabled := ta.users["viewer"]
+	if _, err := ta.store.UpdateUser(context.Background(), model.SystemActor, disabled.ID, model.UserPatch{Disabled: ptr(true)}, ""); err != nil {
+		t.Fatal(err)
+	}
+	disabledTok, _ := ta.tokens.Issue(disabled)
+	cases := map[string]string{
+		"no token":        "",
+		"expired":         sign(jwt.SigningMethodHS256, secret, func(c *auth.Claims) { c.ExpiresAt = jwt.NewNumericDate(time.Now().Add(-time.Second)) }),
+		"wrong signature": sign(jwt.SigningMethodHS256, []byte(strings.Repeat("x", 32)), nil),
+		"alg none":        sign(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, nil),
+		"other algorithm": sign(jwt.SigningMethodHS384, secret, nil),
+		"wrong audience":  sign(jwt.SigningMethodHS256, secret, func(c *auth.Claims) { c.Audience = jwt.ClaimStrings{"someone-else"} }),
+		"disabled user":   disabledTok,
+		"not a jwt":       "abc",
+	}
+	if ok := sign(jwt.SigningMethodHS256, secret, nil); ta.do("", "GET", "/api/v1/me", nil, "Authorization", "Bearer "+ok).status != 200 {
+		t.Fatal("control token rejected")
+	}
+	for name, tok := range cases {
+		t.Run(name, func(t *testing.T) {
+			var r resp
+			if tok == "" {
+				r = ta.do("", "GET", "/api/v1/me", nil)
+			} else {
+				r = ta.do("", "GET", "/api/v1/me", nil, "Authorization", "Bearer "+tok)
+			}
+			if r.status != 401 || r.header.Get("Content-Type") != "application/problem+json" {
+				t.Fatalf("status %d (%s), want 401 problem+json", r.status, r.header.Get("Content-Type"))
+			}
+			if !strings.Contains(r.header.Get("WWW-Authenticate"), "Bearer") {
+				t.Error("no WWW-Authenticate: Bearer")
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

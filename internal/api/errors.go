@@ -1,0 +1,104 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/gofiber/fiber/v2"
+)
+
+// Problem is an RFC 9457 problem detail.
+type Problem struct {
+	Type     string             `json:"type"`
+	Title    string             `json:"title"`
+	Status   int                `json:"status"`
+	Detail   string             `json:"detail,omitempty"`
+	Instance string             `json:"instance,omitempty"`
+	Errors   []model.FieldError `json:"errors,omitempty"`
+}
+
+func (p *Problem) Error() string { return p.Title + ": " + p.Detail }
+
+// problem builds a Problem for status with a human detail.
+func problem(status int, detail string) *Problem {
+	return &Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail}
+}
+
+func badRequest(detail string) *Problem { return problem(fiber.StatusBadRequest, detail) }
+
+// invalid answers 422 for one field.
+func invalid(field, msg string) error {
+	return &model.ValidationError{Errors: []model.FieldError{{Field: field, Message: msg}}}
+}
+
+// sendProblem writes p. Handlers behind the login throttle call it directly
+// so the throttle sees the status before the error handler would set it.
+func sendProblem(c *fiber.Ctx, p *Problem) error {
+	if p.Instance == "" {
+		p.Instance = c.Path()
+	}
+	c.Status(p.Status)
+	c.Set(fiber.HeaderContentType, "application/problem+json")
+	if p.Status == fiber.StatusUnauthorized {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="alianza"`)
+	}
+	return c.JSON(p, "application/problem+json")
+}
+
+// errorHandler is the one place errors become responses.
+func (a *API) errorHandler(c *fiber.Ctx, err error) error {
+	var (
+		p   *Problem
+		ve  *model.ValidationError
+		fe  *fiber.Error
+		out *Problem
+	)
+	status := statusOf(err)
+	switch {
+	case errors.As(err, &p):
+		out = p
+	case errors.As(err, &ve):
+		out = problem(status, "Some fields are not valid.")
+		out.Errors = ve.Errors
+	case errors.As(err, &fe):
+		out = problem(status, fiberDetail(fe))
+	case errors.Is(err, store.ErrDuplicate):
+		out = problem(status, "A record with the same unique value already exists.")
+	default:
+		out = problem(status, details[status])
+	}
+	if out.Status >= 500 {
+		a.log.ErrorContext(c.UserContext(), "request failed", "request_id", requestID(c),
+			"method", c.Method(), "path", c.Path(), "err", err)
+	}
+	return sendProblem(c, out)
+}
+
+// details are the plain explanations of the statuses mapped from sentinel errors.
+var details = map[int]string{
+	fiber.StatusBadRequest:          "The cursor parameter is not valid; start again from the first page.",
+	fiber.StatusUnauthorized:        "Sign in to continue: the access token is missing, invalid or expired.",
+	fiber.StatusForbidden:           "Your role does not allow this action.",
+	fiber.StatusNotFound:            "The record does not exist or is outside your regions.",
+	fiber.StatusConflict:            "Someone else changed this record; reload it and try again.",
+	fiber.StatusInternalServerError: "Something went wrong on our side; the error was logged.",
+}
+
+func fiberDetail(fe *fiber.Error) string {
+	switch fe.Code {
+	case fiber.StatusNotFound:
+		return "No such route."
+	case fiber.StatusRequestEntityTooLarge:
+		return "The request body is too large."
+	case fiber.StatusMethodNotAllowed:
+		return "Method not allowed on this route."
+	case fiber.StatusRequestTimeout:
+		return "The request took too long."
+	}
+	if fe.Code >= 500 {
+		return "Something went wrong on our side; the error was logged."
+	}
+	return fe.Message
+}

@@ -1,0 +1,134 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/gofiber/fiber/v2"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// decode reads a JSON body into v, refusing unknown fields and trailing data.
+func decode(c *fiber.Ctx, v any) error {
+	if ct := string(c.Request().Header.ContentType()); !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+		return problem(fiber.StatusUnsupportedMediaType, "Send the body as application/json.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest(jsonErrorDetail(err))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return badRequest("The body must hold exactly one JSON value.")
+	}
+	return nil
+}
+
+func jsonErrorDetail(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("The body is not valid JSON (at byte %d).", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Sprintf("Field %q must be of type %s.", te.Field, te.Type.String())
+	case errors.Is(err, io.EOF):
+		return "The body is empty; send a JSON object."
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "Unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ") + "."
+	default:
+		return "The body is not valid JSON."
+	}
+}
+
+// pathID parses the :id route parameter (or another name).
+func pathID(c *fiber.Ctx, name string) (bson.ObjectID, error) {
+	id, err := bson.ObjectIDFromHex(c.Params(name))
+	if err != nil {
+		return id, problem(fiber.StatusNotFound, "The record does not exist or is outside your regions.")
+	}
+	return id, nil
+}
+
+// queryID parses an optional id query parameter.
+func queryID(c *fiber.Ctx, name string) (bson.ObjectID, error) {
+	v := c.Query(name)
+	if v == "" {
+		return bson.ObjectID{}, nil
+	}
+	id, err := bson.ObjectIDFromHex(v)
+	if err != nil {
+		return id, invalid(name, "must be a 24-character hexadecimal id")
+	}
+	return id, nil
+}
+
+// page reads ?limit= and ?cursor=.
+func page(c *fiber.Ctx) (store.Page, error) {
+	p := store.Page{Cursor: c.Query("cursor")}
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > store.MaxLimit {
+			return p, invalid("limit", fmt.Sprintf("must be a whole number from 1 to %d", store.MaxLimit))
+		}
+		p.Limit = n
+	}
+	return p, nil
+}
+
+// queryTime parses an RFC 3339 time or a YYYY-MM-DD date (start of day in Lima).
+func queryTime(c *fiber.Ctx, name string) (time.Time, error) {
+	v := c.Query(name)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, v, lima); err == nil {
+		return t.UTC(), nil
+	}
+	return time.Time{}, invalid(name, "must be a date (YYYY-MM-DD) or an RFC 3339 time")
+}
+
+// queryBool parses an optional boolean; nil when absent.
+func queryBool(c *fiber.Ctx, name string) (*bool, error) {
+	v := c.Query(name)
+	if v == "" {
+		return nil, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return nil, invalid(name, "must be true or false")
+	}
+	return &b, nil
+}
+
+// lima is the team's time zone; date-only filters mean Lima days.
+var lima = func() *time.Location {
+	l, err := time.LoadLocation("America/Lima")
+	if err != nil {
+		return time.FixedZone("America/Lima", -5*3600) // Peru has no DST
+	}
+	return l
+}()
+
+// list is the JSON shape of every list answer.
+type list[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+func newList[T any](items []T, next string) list[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return list[T]{Items: items, NextCursor: next}
+}

@@ -1,0 +1,94 @@
+package api
+
+import (
+	"strings"
+
+	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/gofiber/fiber/v2"
+)
+
+// route is one row of the route table; the OpenAPI document is built from it.
+type route struct {
+	method  string
+	path    string   // Fiber syntax under /api/v1, e.g. /users/:id
+	access  []string // roles allowed; nil: any signed-in user
+	public  bool     // no token needed
+	summary string
+	tag     string
+	query   []string // documented query parameters
+	body    any      // example request type, for the schema
+	resp    any      // example response type, for the schema
+	handle  fiber.Handler
+	extra   []fiber.Handler // middleware before the handler (e.g. throttles)
+}
+
+// Role sets used by the table.
+var (
+	adminOnly   = []string{model.RoleAdmin}
+	managers    = []string{model.RoleAdmin, model.RoleManager}
+	writers     = []string{model.RoleAdmin, model.RoleManager, model.RoleOfficer}
+	listQuery   = []string{"limit", "cursor"}
+	exportQuery = []string{"limit", "cursor", "format", "lang"}
+)
+
+// routes is the one route table.
+func (a *API) routes() []route {
+	rs := []route{
+		// Auth.
+		{method: "POST", path: "/auth/login", public: true, tag: "auth", summary: "Sign in with email and password", body: loginRequest{}, resp: tokenResponse{}, handle: a.login, extra: a.loginThrottles()},
+		{method: "POST", path: "/auth/refresh", public: true, tag: "auth", summary: "Rotate the refresh cookie and get a new access token", resp: tokenResponse{}, handle: a.refresh},
+		{method: "POST", path: "/auth/logout", public: true, tag: "auth", summary: "Sign out: revoke the refresh token family", handle: a.logout},
+		{method: "GET", path: "/me", tag: "auth", summary: "The signed-in user", resp: userView{}, handle: a.me},
+
+		// Users (admin).
+		{method: "GET", path: "/users", access: adminOnly, tag: "users", summary: "List users", query: listQuery, resp: list[userView]{}, handle: a.listUsers},
+		{method: "POST", path: "/users", access: adminOnly, tag: "users", summary: "Create a user", body: model.NewUser{}, resp: userView{}, handle: a.createUser},
+		{method: "GET", path: "/users/:id", access: adminOnly, tag: "users", summary: "One user", resp: userView{}, handle: a.getUser},
+		{method: "PATCH", path: "/users/:id", access: adminOnly, tag: "users", summary: "Change role, regions, disabled flag or reset the password", body: model.UserPatch{}, resp: userView{}, handle: a.updateUser},
+
+		// Reference data.
+		{method: "GET", path: "/regions", tag: "reference", summary: "Peru's regions by ubigeo code plus NAC", resp: list[model.Region]{}, handle: a.listRegions},
+		{method: "GET", path: "/enums", tag: "reference", summary: "Valid values of every enum", resp: map[string][]string{}, handle: a.enums},
+
+		// Audit (admin).
+		{method: "GET", path: "/audit", access: adminOnly, tag: "audit", summary: "Audit trail, newest first", query: []string{"limit", "cursor", "entity", "entity_id", "actor_id", "from", "to"}, resp: list[model.AuditEntry]{}, handle: a.listAudit},
+
+		// API description.
+		{method: "GET", path: "/openapi.json", public: true, tag: "meta", summary: "This API's OpenAPI 3.1 document", handle: a.openAPI},
+	}
+	return rs
+}
+
+// register adds the table to app, plus health checks and the SPA.
+func (a *API) register(app *fiber.App) {
+	authn := auth.Middleware(a.tokens, a.store)
+	app.Get("/healthz", a.healthz)
+	app.Get("/readyz", a.readyz)
+	v1 := app.Group("/api/v1")
+	for _, r := range a.routes() {
+		var hs []fiber.Handler
+		hs = append(hs, r.extra...)
+		if !r.public {
+			hs = append(hs, authn)
+			if r.access != nil {
+				hs = append(hs, auth.Require(r.access...))
+			}
+		}
+		hs = append(hs, r.handle)
+		v1.Add(r.method, r.path, hs...)
+	}
+	v1.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	a.registerSPA(app)
+}
+
+// openAPIPath turns /users/:id into /users/{id}.
+func openAPIPath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		if strings.HasPrefix(s, ":") {
+			parts[i] = "{" + strings.TrimPrefix(s, ":") + "}"
+		}
+	}
+	return strings.Join(parts, "/")
+}

@@ -1,0 +1,111 @@
+package api
+
+import (
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/gofiber/fiber/v2"
+)
+
+// userView is a user as the API shows it (never the password hash).
+type userView struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	Regions   []string  `json:"regions"`
+	Disabled  bool      `json:"disabled"`
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func viewUser(u *model.User) userView {
+	return userView{ID: u.ID.Hex(), Email: u.Email, Name: u.Name, Role: u.Role, Regions: u.Regions,
+		Disabled: u.Disabled, Version: u.Version, CreatedAt: u.CreatedAt}
+}
+
+func (a *API) me(c *fiber.Ctx) error { return c.JSON(viewUser(auth.User(c))) }
+
+func (a *API) listUsers(c *fiber.Ctx) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	users, next, err := a.store.ListUsers(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	views := make([]userView, len(users))
+	for i := range users {
+		views[i] = viewUser(&users[i])
+	}
+	return c.JSON(newList(views, next))
+}
+
+func (a *API) getUser(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	u, err := a.store.UserByID(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewUser(u))
+}
+
+func (a *API) createUser(c *fiber.Ctx) error {
+	var in model.NewUser
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(in.Password)
+	if err != nil {
+		return err
+	}
+	u, err := a.store.CreateUser(c.UserContext(), auth.Actor(c), in, hash)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(viewUser(u))
+}
+
+func (a *API) updateUser(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var p model.UserPatch
+	if err := decode(c, &p); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	me := auth.User(c)
+	if id == me.ID && ((p.Role != nil && *p.Role != model.RoleAdmin) || (p.Disabled != nil && *p.Disabled)) {
+		// The last admin must not lock everybody out by accident.
+		return invalid("role", "you cannot demote or disable your own account")
+	}
+	hash := ""
+	if p.Password != nil {
+		if hash, err = auth.HashPassword(*p.Password); err != nil {
+			return err
+		}
+	}
+	u, err := a.store.UpdateUser(c.UserContext(), auth.Actor(c), id, p, hash)
+	if err != nil {
+		return err
+	}
+	if hash != "" || u.Disabled {
+		if err := a.store.RevokeUserTokens(c.UserContext(), u.ID); err != nil {
+			return err
+		}
+	}
+	return c.JSON(viewUser(u))
+}

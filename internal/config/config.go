@@ -1,0 +1,246 @@
+// Package config reads Alianza's settings from the environment and flags.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+)
+
+// TLS modes for the IMAP connection.
+const (
+	TLSImplicit = "implicit"
+	TLSStartTLS = "starttls"
+	TLSNone     = "none"
+)
+
+// TLSModes lists the valid IMAP TLS modes.
+var TLSModes = model.Enum{TLSImplicit, TLSStartTLS, TLSNone}
+
+// IMAP is the shared mailbox configured by environment.
+type IMAP struct {
+	Addr     string // host:port; empty: no mailbox from the environment
+	TLS      string
+	User     string
+	Password string
+	Folders  []string
+	Interval time.Duration
+}
+
+// Config is every setting of the binary.
+type Config struct {
+	Addr              string
+	DataDir           string
+	MongoURI          string
+	MongoDB           string
+	JWTSecret         string
+	AdminEmail        string
+	AdminPassword     string
+	IMAP              IMAP
+	TeamDomains       []string
+	AwaitingReplyDays int
+	ShutdownTimeout   time.Duration
+	LogFormat         string // json | text | auto
+	LogLevel          string
+}
+
+// setting describes one flag and its environment variable.
+type setting struct {
+	name, env, usage, def string
+	secret                bool // also read from ENV_FILE
+	dst                   *string
+}
+
+// Load reads the environment (through getenv) and then args as flags, which win.
+// It returns flag.ErrHelp when -h/--help is asked; the usage is written to out.
+func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config, error) {
+	var raw struct {
+		addr, dataDir, uri, db, jwt, adminEmail, adminPw                     string
+		imapAddr, imapTLS, imapUser, imapPw, imapFolders, imapEvery, domains string
+		awaitDays, shutdown, logFormat, logLevel                             string
+	}
+	settings := []setting{
+		{"addr", "ALIANZA_ADDR", "HTTP listen address", "127.0.0.1:8080", false, &raw.addr},
+		{"data-dir", "ALIANZA_DATA_DIR", "data folder (embedded database, generated secret)", "./data", false, &raw.dataDir},
+		{"mongo-uri", "ALIANZA_MONGO_URI", "MongoDB connection string; empty starts the embedded engine in the data folder", "", true, &raw.uri},
+		{"mongo-db", "ALIANZA_MONGO_DB", "database name", "alianza", false, &raw.db},
+		{"jwt-secret", "ALIANZA_JWT_SECRET", "HS256 secret, at least 32 bytes; empty: generated once and kept in the data folder", "", true, &raw.jwt},
+		{"admin-email", "ALIANZA_ADMIN_EMAIL", "first admin, created when there is no user", "", false, &raw.adminEmail},
+		{"admin-password", "ALIANZA_ADMIN_PASSWORD", "first admin's password (12+ characters)", "", true, &raw.adminPw},
+		{"imap-addr", "ALIANZA_IMAP_ADDR", "shared mailbox server host:port; empty: no mailbox from the environment", "", false, &raw.imapAddr},
+		{"imap-tls", "ALIANZA_IMAP_TLS", "implicit | starttls | none (none only on loopback)", TLSImplicit, false, &raw.imapTLS},
+		{"imap-user", "ALIANZA_IMAP_USER", "mailbox user", "", false, &raw.imapUser},
+		{"imap-password", "ALIANZA_IMAP_PASSWORD", "mailbox password", "", true, &raw.imapPw},
+		{"imap-folders", "ALIANZA_IMAP_FOLDERS", "comma-separated folders; the \\Sent folder is added by SPECIAL-USE", "INBOX", false, &raw.imapFolders},
+		{"imap-interval", "ALIANZA_IMAP_INTERVAL", "polling interval when the server has no IDLE", "2m", false, &raw.imapEvery},
+		{"team-domains", "ALIANZA_TEAM_DOMAINS", "comma-separated email domains of the team (outbound mail)", "", false, &raw.domains},
+		{"awaiting-reply-days", "ALIANZA_AWAITING_REPLY_DAYS", "days after which an unanswered outbound follow-up is awaiting reply", "7", false, &raw.awaitDays},
+		{"shutdown-timeout", "ALIANZA_SHUTDOWN_TIMEOUT", "how long in-flight requests may take at shutdown", "20s", false, &raw.shutdown},
+		{"log-format", "ALIANZA_LOG_FORMAT", "json | text | auto (json when not on a terminal)", "auto", false, &raw.logFormat},
+		{"log-level", "ALIANZA_LOG_LEVEL", "debug | info | warn | error", "info", false, &raw.logLevel},
+	}
+	for _, s := range settings {
+		fs.StringVar(s.dst, s.name, s.def, fmt.Sprintf("%s (env %s%s)", s.usage, s.env, fileHint(s)))
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	// The environment fills what no flag set; done after parsing so --help
+	// never prints a secret taken from the environment as a default.
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var fileErrs []string
+	for _, s := range settings {
+		if set[s.name] {
+			continue
+		}
+		if e := getenv(s.env); e != "" {
+			*s.dst = e
+		} else if path := getenv(s.env + "_FILE"); s.secret && path != "" {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				fileErrs = append(fileErrs, fmt.Sprintf("%s_FILE: %v", s.env, err))
+			}
+			*s.dst = strings.TrimRight(string(b), "\r\n")
+		}
+	}
+	if len(fileErrs) > 0 {
+		return nil, errors.New(strings.Join(fileErrs, "\n"))
+	}
+
+	c := &Config{
+		Addr: raw.addr, DataDir: raw.dataDir, MongoURI: raw.uri, MongoDB: raw.db, JWTSecret: raw.jwt,
+		AdminEmail: model.NormalizeEmail(raw.adminEmail), AdminPassword: raw.adminPw,
+		IMAP: IMAP{Addr: raw.imapAddr, TLS: strings.ToLower(raw.imapTLS), User: raw.imapUser, Password: raw.imapPw,
+			Folders: splitList(raw.imapFolders)},
+		TeamDomains: splitList(strings.ToLower(raw.domains)),
+		LogFormat:   raw.logFormat, LogLevel: raw.logLevel,
+	}
+	var problems []string
+	var err error
+	if c.IMAP.Interval, err = time.ParseDuration(raw.imapEvery); err != nil || c.IMAP.Interval < 5*time.Second {
+		problems = append(problems, fmt.Sprintf("ALIANZA_IMAP_INTERVAL %q: must be a duration of at least 5s, like 2m", raw.imapEvery))
+	}
+	if c.ShutdownTimeout, err = time.ParseDuration(raw.shutdown); err != nil || c.ShutdownTimeout <= 0 {
+		problems = append(problems, fmt.Sprintf("ALIANZA_SHUTDOWN_TIMEOUT %q: must be a positive duration, like 20s", raw.shutdown))
+	}
+	if c.AwaitingReplyDays, err = strconv.Atoi(raw.awaitDays); err != nil || c.AwaitingReplyDays < 1 {
+		problems = append(problems, fmt.Sprintf("ALIANZA_AWAITING_REPLY_DAYS %q: must be a whole number of days, 1 or more", raw.awaitDays))
+	}
+	if err := c.validate(problems); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func fileHint(s setting) string {
+	if s.secret {
+		return " or " + s.env + "_FILE"
+	}
+	return ""
+}
+
+// Validate reports every problem, one line each.
+func (c *Config) Validate() error { return c.validate(nil) }
+
+func (c *Config) validate(problems []string) error {
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		problems = append(problems, fmt.Sprintf("ALIANZA_ADDR %q: must be host:port, like 127.0.0.1:8080", c.Addr))
+	}
+	if c.DataDir == "" {
+		problems = append(problems, "ALIANZA_DATA_DIR: must not be empty")
+	}
+	if c.MongoURI != "" && !strings.HasPrefix(c.MongoURI, "mongodb://") && !strings.HasPrefix(c.MongoURI, "mongodb+srv://") {
+		problems = append(problems, "ALIANZA_MONGO_URI: must start with mongodb:// or mongodb+srv://")
+	}
+	if c.MongoDB == "" || strings.ContainsAny(c.MongoDB, "/\\. \"$") {
+		problems = append(problems, fmt.Sprintf("ALIANZA_MONGO_DB %q: must be a plain database name", c.MongoDB))
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		problems = append(problems, "ALIANZA_JWT_SECRET: must be at least 32 characters")
+	}
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		problems = append(problems, "ALIANZA_ADMIN_EMAIL and ALIANZA_ADMIN_PASSWORD: set both or neither")
+	}
+	if c.AdminEmail != "" && !model.ValidEmail(c.AdminEmail) {
+		problems = append(problems, fmt.Sprintf("ALIANZA_ADMIN_EMAIL %q: not a valid email address", c.AdminEmail))
+	}
+	if c.AdminPassword != "" && len([]rune(c.AdminPassword)) < model.MinPasswordLength {
+		problems = append(problems, fmt.Sprintf("ALIANZA_ADMIN_PASSWORD: too short, needs at least %d characters", model.MinPasswordLength))
+	}
+	problems = append(problems, c.IMAP.problems()...)
+	for _, d := range c.TeamDomains {
+		if !strings.Contains(d, ".") || strings.ContainsAny(d, "@ /") {
+			problems = append(problems, fmt.Sprintf("ALIANZA_TEAM_DOMAINS: %q is not a domain name", d))
+		}
+	}
+	switch c.LogFormat {
+	case "json", "text", "auto":
+	default:
+		problems = append(problems, fmt.Sprintf("ALIANZA_LOG_FORMAT %q: must be json, text or auto", c.LogFormat))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		problems = append(problems, fmt.Sprintf("ALIANZA_LOG_LEVEL %q: must be debug, info, warn or error", c.LogLevel))
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "\n"))
+	}
+	return nil
+}
+
+func (m IMAP) problems() []string {
+	if m.Addr == "" {
+		return nil
+	}
+	var p []string
+	host, port, err := net.SplitHostPort(m.Addr)
+	if err != nil || host == "" || port == "" {
+		p = append(p, fmt.Sprintf("ALIANZA_IMAP_ADDR %q: must be host:port, like mail.example.org:993", m.Addr))
+	}
+	if !TLSModes.Valid(m.TLS) {
+		p = append(p, fmt.Sprintf("ALIANZA_IMAP_TLS %q: unknown TLS mode, use %s", m.TLS, TLSModes))
+	} else if m.TLS == TLSNone && host != "" && !IsLoopback(host) {
+		p = append(p, "ALIANZA_IMAP_TLS none: refused for a non-loopback host; passwords would cross the network in clear")
+	}
+	if m.User == "" {
+		p = append(p, "ALIANZA_IMAP_USER: required when ALIANZA_IMAP_ADDR is set")
+	}
+	if m.Password == "" {
+		p = append(p, "ALIANZA_IMAP_PASSWORD (or ALIANZA_IMAP_PASSWORD_FILE): required when ALIANZA_IMAP_ADDR is set")
+	}
+	if len(m.Folders) == 0 {
+		p = append(p, "ALIANZA_IMAP_FOLDERS: list at least one folder")
+	}
+	return p
+}
+
+// IsLoopback reports whether host is localhost or a loopback IP.
+func IsLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// audit appends an entry. A failure is logged, not returned: the change it
+// describes is already stored, and failing the request would invite a retry
+// that stores it twice.
+func (s *Store) audit(ctx context.Context, actor model.Actor, action, entity, id string, regions []string, changes []model.Change) {
+	e := model.AuditEntry{
+		ID: bson.NewObjectID(), At: s.Now(), ActorID: actor.ID, ActorEmail: actor.Email,
+		Action: action, Entity: entity, EntityID: id, Regions: regions, Changes: changes,
+	}
+	if _, err := s.c(colAudit).InsertOne(context.WithoutCancel(ctx), e); err != nil {
+		slog.ErrorContext(ctx, "audit write failed", "entity", entity, "entity_id", id, "err", err)
+	}
+}
+
+// AuditFilter selects audit entries.
+type AuditFilter struct {
+	Entity   string
+	EntityID string
+	ActorID  bson.ObjectID
+	From, To time.Time
+}
+
+// ListAudit returns entries newest first.
+func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p Page) ([]model.AuditEntry, string, error) {
+	filter := bson.D{}
+	if f.Entity != "" {
+		filter = append(filter, bson.E{Key: "entity", Value: f.Entity})
+	}
+	if f.EntityID != "" {
+		filter = append(filter, bson.E{Key: "entity_id", Value: f.EntityID})
+	}
+	if !f.ActorID.IsZero() {
+		filter = append(filter, bson.E{Key: "actor_id", Value: f.ActorID})
+	}
+	filter = timeRange(filter, "at", f.From, f.To)
+	filter, opts, err := p.keyset(filter, "_id", true)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []model.AuditEntry
+	if err := s.findAll(ctx, colAudit, filter, opts, &out); err != nil {
+		return nil, "", wrap("list audit", err)
+	}
+	items, next := nextCursor(out, p, func(e model.AuditEntry) (any, bson.ObjectID) { return nil, e.ID })
+	return items, next, nil
+}
+
+// timeRange adds from <= field < to for the bounds that are set.
+func timeRange(filter bson.D, field string, from, to time.Time) bson.D {
+	cond := bson.D{}
+	if !from.IsZero() {
+		cond = append(cond, bson.E{Key: "$gte", Value: from})
+	}
+	if !to.IsZero() {
+		cond = append(cond, bson.E{Key: "$lt", Value: to})
+	}
+	if len(cond) == 0 {
+		return filter
+	}
+	return append(filter, bson.E{Key: field, Value: cond})
+}

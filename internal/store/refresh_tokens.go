@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// ErrTokenReused means a rotated refresh token was presented again; its whole
+// family has been revoked.
+var ErrTokenReused = errors.New("refresh token reused")
+
+// RefreshToken is stored under the SHA-256 of the token, so look-ups are _id
+// look-ups and a database leak does not leak usable tokens.
+type RefreshToken struct {
+	Hash      string        `bson:"_id"`
+	Family    string        `bson:"family"`
+	UserID    bson.ObjectID `bson:"user_id"`
+	ExpiresAt time.Time     `bson:"expires_at"`
+	CreatedAt time.Time     `bson:"created_at"`
+	UsedAt    *time.Time    `bson:"used_at,omitempty"`
+	Revoked   bool          `bson:"revoked"`
+}
+
+// SaveRefreshToken stores a new token of a family.
+func (s *Store) SaveRefreshToken(ctx context.Context, t RefreshToken) error {
+	t.CreatedAt = s.Now()
+	_, err := s.c(colRefreshTokens).InsertOne(ctx, t)
+	return wrap("insert refresh token", err)
+}
+
+// UseRefreshToken marks a token used and returns it. A token used before
+// revokes its family and returns ErrTokenReused; an unknown, expired or
+// revoked one returns ErrNotFound.
+func (s *Store) UseRefreshToken(ctx context.Context, hash string) (*RefreshToken, error) {
+	now := s.Now()
+	var t RefreshToken
+	err := s.c(colRefreshTokens).FindOneAndUpdate(ctx,
+		bson.D{{Key: "_id", Value: hash}, {Key: "used_at", Value: nil}, {Key: "revoked", Value: false}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "used_at", Value: now}}}},
+		options.FindOneAndUpdate().SetReturnDocument(options.Before),
+	).Decode(&t)
+	if err == nil {
+		if !t.ExpiresAt.After(now) {
+			return nil, fmt.Errorf("store: refresh token expired: %w", ErrNotFound)
+		}
+		return &t, nil
+	}
+	if err = wrap("use refresh token", err); !isNotFound(err) {
+		return nil, err
+	}
+	var old RefreshToken
+	if err := s.c(colRefreshTokens).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&old); err != nil {
+		return nil, wrap("find refresh token", err)
+	}
+	if old.UsedAt != nil && !old.Revoked {
+		if err := s.RevokeFamily(ctx, old.Family); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("store: %w", ErrTokenReused)
+	}
+	return nil, fmt.Errorf("store: refresh token revoked: %w", ErrNotFound)
+}
+
+// RevokeFamily revokes every token of a sign-in session.
+func (s *Store) RevokeFamily(ctx context.Context, family string) error {
+	_, err := s.c(colRefreshTokens).UpdateMany(ctx, bson.D{{Key: "family", Value: family}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "revoked", Value: true}}}})
+	return wrap("revoke refresh family", err)
+}
+
+// RevokeUserTokens signs a user out everywhere (password reset, disabling).
+func (s *Store) RevokeUserTokens(ctx context.Context, userID bson.ObjectID) error {
+	_, err := s.c(colRefreshTokens).UpdateMany(ctx, bson.D{{Key: "user_id", Value: userID}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "revoked", Value: true}}}})
+	return wrap("revoke user tokens", err)
+}
+
+// RefreshTokenFamily returns the family of a token, for logout.
+func (s *Store) RefreshTokenFamily(ctx context.Context, hash string) (string, error) {
+	var t RefreshToken
+	if err := s.c(colRefreshTokens).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&t); err != nil {
+		return "", wrap("find refresh token", err)
+	}
+	return t.Family, nil
+}

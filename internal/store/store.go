@@ -1,0 +1,79 @@
+// Package store keeps Alianza's data in MongoDB (or the embedded FerretDB engine).
+// One file per collection; scope and audit helpers are shared by all of them.
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+)
+
+// Store is the one handle on the database.
+type Store struct {
+	client *mongo.Client
+	db     *mongo.Database
+	now    func() time.Time
+}
+
+// Open connects to uri, checks the server answers and uses database name.
+func Open(ctx context.Context, uri, name string) (*Store, error) {
+	opts := options.Client().ApplyURI(uri).
+		SetAppName("alianza").
+		SetServerSelectionTimeout(10 * time.Second).
+		SetConnectTimeout(10 * time.Second)
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := client.Ping(pctx, readpref.Primary()); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, fmt.Errorf("store: ping: %w", err)
+	}
+	return &Store{client: client, db: client.Database(name), now: func() time.Time { return time.Now().UTC() }}, nil
+}
+
+// Close disconnects from the server.
+func (s *Store) Close(ctx context.Context) error {
+	if err := s.client.Disconnect(ctx); err != nil {
+		return fmt.Errorf("store: disconnect: %w", err)
+	}
+	return nil
+}
+
+// Ping checks the database answers (used by /readyz).
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.client.Ping(ctx, readpref.Primary()); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// Drop deletes the whole database; tests use it on cleanup.
+func (s *Store) Drop(ctx context.Context) error {
+	if err := s.db.Drop(ctx); err != nil {
+		return fmt.Errorf("store: drop database: %w", err)
+	}
+	return nil
+}
+
+// SetClock replaces the clock (tests use a fixed time).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Now is the store's current time in UTC.
+func (s *Store) Now() time.Time { return s.now().UTC() }
+
+func (s *Store) c(name string) *mongo.Collection { return s.db.Collection(name) }
+
+// Collection names.
+const (
+	colUsers         = "users"
+	colRefreshTokens = "refresh_tokens"
+	colAudit         = "audit"
+	colKV            = "kv"
+)

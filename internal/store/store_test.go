@@ -1,0 +1,137 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/storetest"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+func newUser(email string) model.NewUser {
+	return model.NewUser{Email: email, Name: "Ana", Role: model.RoleOfficer, Regions: []string{"08"}, Password: "correct horse battery"}
+}
+
+func TestUsers(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, model.SystemActor, newUser("ana@example.org"), "hash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(ctx, model.SystemActor, newUser("ana@example.org"), "hash"); !errors.Is(err, store.ErrDuplicate) {
+		t.Fatalf("duplicate email: got %v, want ErrDuplicate", err)
+	}
+	got, err := s.UserByEmail(ctx, "ANA@example.org ")
+	if err != nil || got.ID != u.ID {
+		t.Fatalf("by email: %v %v", got, err)
+	}
+	if _, err := s.UserByID(ctx, bson.NewObjectID()); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing user: got %v, want ErrNotFound", err)
+	}
+	role := model.RoleManager
+	stale := 7
+	if _, err := s.UpdateUser(ctx, model.SystemActor, u.ID, model.UserPatch{Role: &role, Version: &stale}, ""); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("stale version: got %v, want ErrConflict", err)
+	}
+	u2, err := s.UpdateUser(ctx, model.SystemActor, u.ID, model.UserPatch{Role: &role, Version: &u.Version}, "")
+	if err != nil || u2.Role != role || u2.Version != 2 {
+		t.Fatalf("update: %+v %v", u2, err)
+	}
+	entries, _, err := s.ListAudit(ctx, store.AuditFilter{Entity: "user", EntityID: u.ID.Hex()}, store.Page{})
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("audit entries: %d %v", len(entries), err)
+	}
+	if entries[0].Action != model.ActionUpdate || entries[0].Changes[0].Field != "role" {
+		t.Fatalf("newest audit entry: %+v", entries[0])
+	}
+}
+
+func TestListUsersPages(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	for _, e := range []string{"e@x.org", "a@x.org", "d@x.org", "b@x.org", "c@x.org"} {
+		if _, err := s.CreateUser(ctx, model.SystemActor, newUser(e), "h"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	cursor := ""
+	for i := 0; i < 5; i++ {
+		items, next, err := s.ListUsers(ctx, store.Page{Limit: 2, Cursor: cursor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range items {
+			got = append(got, u.Email)
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	want := []string{"a@x.org", "b@x.org", "c@x.org", "d@x.org", "e@x.org"}
+	if len(got) != len(want) {
+		t.Fatalf("pages: got %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("pages: got %v, want %v", got, want)
+		}
+	}
+	if _, _, err := s.ListUsers(ctx, store.Page{Cursor: "!!"}); !errors.Is(err, store.ErrBadCursor) {
+		t.Fatalf("bad cursor: %v", err)
+	}
+}
+
+func TestRefreshTokenRotation(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	uid := bson.NewObjectID()
+	exp := s.Now().Add(1e12)
+	for _, h := range []string{"h1", "h2"} {
+		if err := s.SaveRefreshToken(ctx, store.RefreshToken{Hash: h, Family: "f", UserID: uid, ExpiresAt: exp}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.UseRefreshToken(ctx, "h1"); err != nil {
+		t.Fatalf("first use: %v", err)
+	}
+	if _, err := s.UseRefreshToken(ctx, "h1"); !errors.Is(err, store.ErrTokenReused) {
+		t.Fatalf("reuse: got %v, want ErrTokenReused", err)
+	}
+	if _, err := s.UseRefreshToken(ctx, "h2"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("sibling after reuse: got %v, want ErrNotFound (family revoked)", err)
+	}
+	if _, err := s.UseRefreshToken(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown: %v", err)
+	}
+}
+
+func TestKV(t *testing.T) {
+	s := storetest.Open(t)
+	kv := s.KV("x:")
+	if v, err := kv.Get("a"); err != nil || v != nil {
+		t.Fatalf("missing: %v %v", v, err)
+	}
+	if err := kv.Set("a", []byte("1"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := kv.Set("a", []byte("2"), -1); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := kv.Get("a"); string(v) != "2" {
+		t.Fatalf("get: %q", v)
+	}
+	if err := kv.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := kv.Get("a"); v != nil {
+		t.Fatalf("after reset: %q", v)
+	}
+}

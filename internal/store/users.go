@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// CreateUser stores a new user with an already hashed password.
+func (s *Store) CreateUser(ctx context.Context, actor model.Actor, in model.NewUser, passwordHash string) (*model.User, error) {
+	now := s.Now()
+	u := &model.User{
+		ID: bson.NewObjectID(), Email: in.Email, Name: in.Name, Role: in.Role,
+		Regions: in.Regions, PasswordHash: passwordHash, Version: 1, CreatedAt: now, UpdatedAt: now,
+	}
+	if _, err := s.c(colUsers).InsertOne(ctx, u); err != nil {
+		return nil, wrap("insert user", err)
+	}
+	s.audit(ctx, actor, model.ActionCreate, "user", u.ID.Hex(), nil, []model.Change{
+		{Field: "email", New: u.Email}, {Field: "role", New: u.Role}, {Field: "regions", New: u.Regions},
+	})
+	return u, nil
+}
+
+// UserByID returns one user.
+func (s *Store) UserByID(ctx context.Context, id bson.ObjectID) (*model.User, error) {
+	var u model.User
+	if err := s.c(colUsers).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&u); err != nil {
+		return nil, wrap("find user", err)
+	}
+	return &u, nil
+}
+
+// UserByEmail returns the user with a normalised email.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*model.User, error) {
+	var u model.User
+	if err := s.c(colUsers).FindOne(ctx, bson.D{{Key: "email", Value: model.NormalizeEmail(email)}}).Decode(&u); err != nil {
+		return nil, wrap("find user by email", err)
+	}
+	return &u, nil
+}
+
+// CountUsers tells whether the first admin must still be created.
+func (s *Store) CountUsers(ctx context.Context) (int64, error) {
+	n, err := s.c(colUsers).CountDocuments(ctx, bson.D{})
+	return n, wrap("count users", err)
+}
+
+// ListUsers returns users by email order.
+func (s *Store) ListUsers(ctx context.Context, p Page) ([]model.User, string, error) {
+	filter, opts, err := p.keyset(bson.D{}, "email", false)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []model.User
+	if err := s.findAll(ctx, colUsers, filter, opts, &out); err != nil {
+		return nil, "", wrap("list users", err)
+	}
+	items, next := nextCursor(out, p, func(u model.User) (any, bson.ObjectID) { return u.Email, u.ID })
+	return items, next, nil
+}
+
+// UsersByIDs returns the users among ids, keyed by id (joins are done in Go).
+func (s *Store) UsersByIDs(ctx context.Context, ids []bson.ObjectID) (map[bson.ObjectID]model.User, error) {
+	out := map[bson.ObjectID]model.User{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var users []model.User
+	if err := s.findAll(ctx, colUsers, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, nil, &users); err != nil {
+		return nil, wrap("find users", err)
+	}
+	for _, u := range users {
+		out[u.ID] = u
+	}
+	return out, nil
+}
+
+// UpdateUser applies a patch (password already hashed into passwordHash when set),
+// guarded by the version when the patch carries one.
+func (s *Store) UpdateUser(ctx context.Context, actor model.Actor, id bson.ObjectID, p model.UserPatch, passwordHash string) (*model.User, error) {
+	old, err := s.UserByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Version != nil && *p.Version != old.Version {
+		return nil, fmt.Errorf("store: update user: %w", ErrConflict)
+	}
+	set := bson.D{{Key: "updated_at", Value: s.Now()}}
+	var changes []model.Change
+	if p.Name != nil && *p.Name != old.Name {
+		set = append(set, bson.E{Key: "name", Value: *p.Name})
+		changes = append(changes, model.Change{Field: "name", Old: old.Name, New: *p.Name})
+	}
+	if p.Role != nil && *p.Role != old.Role {
+		set = append(set, bson.E{Key: "role", Value: *p.Role})
+		changes = append(changes, model.Change{Field: "role", Old: old.Role, New: *p.Role})
+	}
+	if p.Regions != nil && !slices.Equal(*p.Regions, old.Regions) {
+		set = append(set, bson.E{Key: "regions", Value: *p.Regions})
+		changes = append(changes, model.Change{Field: "regions", Old: old.Regions, New: *p.Regions})
+	}
+	if p.Disabled != nil && *p.Disabled != old.Disabled {
+		set = append(set, bson.E{Key: "disabled", Value: *p.Disabled})
+		changes = append(changes, model.Change{Field: "disabled", Old: old.Disabled, New: *p.Disabled})
+	}
+	if passwordHash != "" {
+		set = append(set, bson.E{Key: "password_hash", Value: passwordHash})
+		changes = append(changes, model.Change{Field: "password", New: "(reset)"})
+	}
+	if len(changes) == 0 {
+		return old, nil
+	}
+	var u model.User
+	err = s.c(colUsers).FindOneAndUpdate(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}},
+		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}},
+		options.FindOneAndUpdate().SetReturnDocument(options.After),
+	).Decode(&u)
+	if err != nil {
+		err = wrap("update user", err)
+		if isNotFound(err) {
+			return nil, fmt.Errorf("store: update user: %w", ErrConflict)
+		}
+		return nil, err
+	}
+	s.audit(ctx, actor, model.ActionUpdate, "user", id.Hex(), nil, changes)
+	return &u, nil
+}
