@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/gofiber/fiber/v2"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -112,13 +113,7 @@ func queryBool(c *fiber.Ctx, name string) (*bool, error) {
 }
 
 // lima is the team's time zone; date-only filters mean Lima days.
-var lima = func() *time.Location {
-	l, err := time.LoadLocation("America/Lima")
-	if err != nil {
-		return time.FixedZone("America/Lima", -5*3600) // Peru has no DST
-	}
-	return l
-}()
+var lima = model.Lima
 
 // list is the JSON shape of every list answer.
 type list[T any] struct {

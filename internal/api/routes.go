@@ -57,6 +57,15 @@ func (a *API) routes() []route {
 		// API description.
 		{method: "GET", path: "/openapi.json", public: true, tag: "meta", summary: "This API's OpenAPI 3.1 document", handle: a.openAPI},
 	}
+	// Each resource keeps its rows beside its handlers.
+	rs = append(rs, a.stakeholderRoutes()...)
+	rs = append(rs, a.searchRoutes()...)
+	rs = append(rs, a.meetingRoutes()...)
+	rs = append(rs, a.commitmentRoutes()...)
+	rs = append(rs, a.taskRoutes()...)
+	rs = append(rs, a.reportRoutes()...)
+	rs = append(rs, a.messageRoutes()...)
+	rs = append(rs, a.mailboxRoutes()...)
 	return rs
 }
 

@@ -23,6 +23,7 @@ var ErrBadCursor = errors.New("invalid cursor")
 type Page struct {
 	Limit  int
 	Cursor string
+	All    bool // every matching row, for exports; no next cursor
 }
 
 func (p Page) limit() int {
@@ -72,12 +73,16 @@ func (p Page) keyset(filter bson.D, field string, desc bool) (bson.D, *options.F
 	if field != "_id" {
 		sort = append(sort, bson.E{Key: "_id", Value: dir})
 	}
-	return filter, options.Find().SetSort(sort).SetLimit(int64(p.limit() + 1)), nil
+	opts := options.Find().SetSort(sort)
+	if !p.All {
+		opts.SetLimit(int64(p.limit() + 1))
+	}
+	return filter, opts, nil
 }
 
 // nextCursor trims the extra row and returns the cursor for the next page.
 func nextCursor[T any](items []T, p Page, key func(T) (any, bson.ObjectID)) ([]T, string) {
-	if len(items) <= p.limit() {
+	if p.All || len(items) <= p.limit() {
 		return items, ""
 	}
 	items = items[:p.limit()]

@@ -1,0 +1,57 @@
+package api
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// column is one column of a CSV export, with its header in both languages.
+type column[T any] struct {
+	en, es string
+	value  func(T) string
+}
+
+// wantsCSV reports whether the list was asked as ?format=csv.
+func wantsCSV(c *fiber.Ctx) bool { return c.Query("format") == "csv" }
+
+// sendCSV writes items as UTF-8 CSV with a BOM (so Excel in Spanish reads
+// accents right), headers in Spanish with ?lang=es.
+func sendCSV[T any](c *fiber.Ctx, name string, cols []column[T], items []T) error {
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	w := csv.NewWriter(&buf)
+	header := make([]string, len(cols))
+	for i, col := range cols {
+		header[i] = col.en
+		if c.Query("lang") == "es" {
+			header[i] = col.es
+		}
+	}
+	_ = w.Write(header)
+	row := make([]string, len(cols))
+	for _, it := range items {
+		for i, col := range cols {
+			row[i] = csvSafe(col.value(it))
+		}
+		_ = w.Write(row)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-%s.csv"`, name, time.Now().In(lima).Format("2006-01-02")))
+	return c.Send(buf.Bytes())
+}
+
+// csvSafe defuses spreadsheet formulas in cells that came from users.
+func csvSafe(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,4 @@
+package api
+
+// messageRoutes lists the routes of this resource (filled in as it is built).
+func (a *API) messageRoutes() []route { return nil }

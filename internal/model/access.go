@@ -1,0 +1,50 @@
+package model
+
+import (
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// CanWrite reports whether the user's role may create records at all.
+func (u *User) CanWrite() bool { return u.Role != RoleViewer }
+
+// CanEdit reports whether the user may change a record in regions whose
+// owner or assignee is among people: admins always; managers within their
+// regions; officers within their regions when the record is theirs.
+func (u *User) CanEdit(regions []string, people ...bson.ObjectID) bool {
+	switch u.Role {
+	case RoleAdmin:
+		return true
+	case RoleManager:
+		return u.Scope().Allows(regions...)
+	case RoleOfficer:
+		if !u.Scope().Allows(regions...) {
+			return false
+		}
+		for _, p := range people {
+			if p == u.ID {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Lima is the team's time zone: dates without a time are Lima days.
+var Lima = func() *time.Location {
+	l, err := time.LoadLocation("America/Lima")
+	if err != nil {
+		return time.FixedZone("America/Lima", -5*3600) // Peru keeps no daylight saving
+	}
+	return l
+}()
+
+// Today is the current date in Lima as YYYY-MM-DD.
+func Today(now time.Time) string { return now.In(Lima).Format(time.DateOnly) }
+
+// ValidDate reports whether s is a YYYY-MM-DD date.
+func ValidDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}
