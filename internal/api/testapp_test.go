@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,10 +57,7 @@ func newTestApp(t *testing.T) *testApp {
 	}
 	ta := &testApp{t: t, store: s, tokens: tokens, users: map[string]*model.User{}}
 	ta.app = New(Options{Store: s, Tokens: tokens, Log: discardLogger(), Version: "test"})
-	hash, err := auth.HashPassword(testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
+	hash := testPasswordHash(t)
 	for _, u := range testUsers {
 		in := model.NewUser{Email: u.key + "@alianza.test", Name: u.key, Role: u.role, Regions: u.regions}
 		created, err := s.CreateUser(context.Background(), model.SystemActor, in, hash)
@@ -70,6 +68,22 @@ func newTestApp(t *testing.T) *testApp {
 	}
 	return ta
 }
+
+// testPasswordHash hashes testPassword once per test binary: argon2id under
+// the race detector takes seconds, and every test app needs the same hash.
+var testPasswordHash = func() func(t *testing.T) string {
+	var once sync.Once
+	var hash string
+	var err error
+	return func(t *testing.T) string {
+		t.Helper()
+		once.Do(func() { hash, err = auth.HashPassword(testPassword) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hash
+	}
+}()
 
 // token returns an access token for the user under key ("" = none).
 func (ta *testApp) token(key string) string {

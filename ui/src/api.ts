@@ -1,0 +1,627 @@
+// The one module that talks to the Alianza HTTP API (/api/v1).
+// The access token lives only in memory; the session survives reloads through the
+// HttpOnly refresh cookie (POST /auth/refresh), which is also used silently on a 401.
+
+export const API_BASE = '/api/v1';
+
+// ---------- domain types (see the HTTP API contract) ----------
+
+export type Role = 'admin' | 'manager' | 'officer' | 'viewer';
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  regions: string[];
+  disabled: boolean;
+  created_at: string;
+  version?: number;
+}
+
+export interface LoginResponse {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  user: User;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor?: string;
+}
+
+export interface Region {
+  code: string;
+  name: string;
+  program: boolean;
+}
+
+export type StakeholderKind = 'legislator' | 'oversight_committee' | 'institution' | 'organization' | 'person';
+export type Stance = 'champion' | 'supporter' | 'neutral' | 'unknown' | 'opponent';
+export type Influence = 'high' | 'medium' | 'low';
+
+export interface LegislatorInfo {
+  chamber: string;
+  period: string;
+  parliamentary_group: string;
+  party: string;
+  electoral_district: string;
+  committees: string[];
+}
+
+export interface CommitteeInfo {
+  region: string;
+  coordinator_id: string;
+  member_ids: string[];
+}
+
+export interface Relationship {
+  stakeholder_id: string;
+  stakeholder_name: string;
+  kind: string;
+  role: string;
+  since?: string;
+  until?: string;
+  direction: 'out' | 'in';
+}
+
+export interface Stakeholder {
+  id: string;
+  kind: StakeholderKind;
+  name: string;
+  emails: string[];
+  phones: string[];
+  regions: string[];
+  tags: string[];
+  stance: Stance;
+  influence: Influence;
+  owner_id?: string;
+  notes: string;
+  archived: boolean;
+  legislator?: LegislatorInfo;
+  committee?: CommitteeInfo;
+  relationships?: Relationship[];
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TimelineItem {
+  type: 'meeting' | 'commitment' | 'status_change' | 'task' | 'message';
+  at: string;
+  id: string;
+  title: string;
+  detail?: string;
+  status?: string;
+}
+
+export interface Participant {
+  stakeholder_id: string;
+  name: string;
+  role: string;
+}
+
+export interface Meeting {
+  id: string;
+  starts_at: string;
+  duration_min: number;
+  kind: string;
+  region: string;
+  place: string;
+  participants: Participant[];
+  staff_ids: string[];
+  topics: string[];
+  summary: string;
+  agreements: string;
+  next_steps: string;
+  commitment_ids: string[];
+  task_ids: string[];
+  owner_id: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CommitmentCreate {
+  stakeholder_id: string;
+  text: string;
+  type: string;
+  region: string;
+  due_on: string;
+  made_on?: string;
+}
+
+export interface TaskCreate {
+  title: string;
+  due_on: string;
+  assignee_id?: string;
+  region?: string;
+  links?: Partial<TaskLinks>;
+}
+
+export interface MeetingCreate {
+  starts_at: string;
+  duration_min: number;
+  kind: string;
+  region: string;
+  place: string;
+  participants: { stakeholder_id: string; role: string }[];
+  topics: string[];
+  summary: string;
+  agreements: string;
+  next_steps: string;
+  commitments: CommitmentCreate[];
+  tasks: TaskCreate[];
+}
+
+export interface HistoryEntry {
+  status: string;
+  at: string;
+  note: string;
+  evidence: string;
+  by: string;
+}
+
+export interface Commitment {
+  id: string;
+  stakeholder_id: string;
+  stakeholder_name: string;
+  stakeholder_kind: string;
+  text: string;
+  type: string;
+  region: string;
+  origin?: { kind: 'meeting' | 'message'; id: string };
+  made_on: string;
+  due_on: string;
+  status: string;
+  history: HistoryEntry[];
+  owner_id: string;
+  next_follow_up_on?: string;
+  overdue: boolean;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TaskLinks {
+  meeting_id: string;
+  commitment_id: string;
+  stakeholder_id: string;
+  message_id: string;
+}
+
+export interface Task {
+  id: string;
+  title: string;
+  due_on: string;
+  assignee_id: string;
+  links: Partial<TaskLinks>;
+  region: string;
+  done: boolean;
+  done_at?: string;
+  notes: string;
+  overdue?: boolean;
+  version: number;
+  created_at: string;
+}
+
+export interface Address {
+  name: string;
+  address: string;
+}
+
+export interface Message {
+  id: string;
+  subject: string;
+  from: Address;
+  to: Address[];
+  cc: Address[];
+  date: string;
+  snippet: string;
+  direction: 'inbound' | 'outbound';
+  status: string;
+  assignee_id?: string;
+  notes: string;
+  stakeholder_ids: string[];
+  regions: string[];
+  thread_id: string;
+  attachments: { index: number; name: string; type: string; size: number }[];
+  awaiting_reply: boolean;
+  unmatched: boolean;
+  links: { meeting_ids: string[]; commitment_ids: string[] };
+  version: number;
+  text?: string;
+  html?: string;
+}
+
+export interface Thread {
+  id: string;
+  subject: string;
+  messages: Message[];
+}
+
+export interface UnmatchedAddress {
+  address: string;
+  name: string;
+  count: number;
+  last_at: string;
+}
+
+export interface MailFolderState {
+  name: string;
+  uidvalidity: number;
+  last_uid: number;
+  last_success_at?: string;
+  last_error?: string;
+  last_error_at?: string;
+  imported: number;
+  duplicates: number;
+  failed: number;
+}
+
+export interface Mailbox {
+  id: string;
+  name: string;
+  host: string;
+  port: number;
+  tls: string;
+  username: string;
+  folders: MailFolderState[];
+  lease_holder?: string;
+  lease_until?: string;
+}
+
+export interface SearchResults {
+  stakeholders: { id: string; name: string; kind: string }[];
+  meetings: { id: string; starts_at: string; summary: string }[];
+  commitments: { id: string; text: string; status: string }[];
+  messages: { id: string; subject: string; date: string }[];
+}
+
+export interface ImportResult {
+  valid: number;
+  errors: { row: number; field: string; message: string }[];
+  duplicates: { row: number; existing_id: string; reason: string }[];
+  imported: number;
+}
+
+export interface Enums {
+  stakeholder_kinds: string[];
+  stances: string[];
+  influences: string[];
+  chambers: string[];
+  meeting_kinds: string[];
+  topics: string[];
+  commitment_types: string[];
+  commitment_statuses: string[];
+  message_statuses: string[];
+  roles: string[];
+}
+
+export interface CountByRegionStatus {
+  region: string;
+  status: string;
+  count: number;
+}
+export interface MeetingsPerMonth {
+  month: string;
+  region: string;
+  count: number;
+}
+export interface OverdueByOwner {
+  region: string;
+  owner_id: string;
+  owner_name: string;
+  count: number;
+}
+export interface LegislatorsReport {
+  total: number;
+  items: { region: string; region_name: string; count: number }[];
+  summary: { es: string; en: string };
+}
+
+// ---------- errors ----------
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** ApiError is every failure the client reports: an HTTP problem or no connection (status 0). */
+export class ApiError extends Error {
+  status: number;
+  title: string;
+  detail: string;
+  type: string;
+  errors: FieldError[];
+  retryAfter?: number;
+
+  constructor(init: { status: number; title?: string; detail?: string; type?: string; errors?: FieldError[]; retryAfter?: number }) {
+    super(init.detail || init.title || `HTTP ${init.status}`);
+    this.name = 'ApiError';
+    this.status = init.status;
+    this.title = init.title ?? '';
+    this.detail = init.detail ?? '';
+    this.type = init.type ?? 'about:blank';
+    this.errors = init.errors ?? [];
+    this.retryAfter = init.retryAfter;
+  }
+
+  /** isNetwork is true when the server could not be reached at all. */
+  get isNetwork(): boolean {
+    return this.status === 0;
+  }
+
+  /** fieldErrors maps field paths (e.g. "commitments[1].due_on") to the first message for each. */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.errors) if (e.field && !(e.field in out)) out[e.field] = e.message;
+    return out;
+  }
+}
+
+/** parseRetryAfter reads a Retry-After header (seconds or HTTP date) as whole seconds. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const s = value.trim();
+  if (/^\d+$/.test(s)) return parseInt(s, 10);
+  const t = Date.parse(s);
+  if (Number.isNaN(t)) return undefined;
+  return Math.max(0, Math.ceil((t - now) / 1000));
+}
+
+/** toApiError turns a non-2xx response (problem+json or not) into an ApiError. */
+export async function toApiError(res: Response): Promise<ApiError> {
+  let body: Record<string, unknown> = {};
+  const ct = res.headers.get('content-type') ?? '';
+  if (ct.includes('json')) {
+    try {
+      body = (await res.json()) as Record<string, unknown>;
+    } catch {
+      body = {};
+    }
+  }
+  const rawErrors = Array.isArray(body.errors) ? body.errors : [];
+  const errors: FieldError[] = rawErrors
+    .filter((e): e is Record<string, unknown> => !!e && typeof e === 'object')
+    .map((e) => ({ field: String(e.field ?? ''), message: String(e.message ?? '') }));
+  return new ApiError({
+    status: res.status,
+    title: typeof body.title === 'string' ? body.title : res.statusText,
+    detail: typeof body.detail === 'string' ? body.detail : '',
+    type: typeof body.type === 'string' ? body.type : undefined,
+    errors,
+    retryAfter: parseRetryAfter(res.headers.get('retry-after')),
+  });
+}
+
+// ---------- client ----------
+
+export type Query = Record<string, string | number | boolean | undefined | null | string[]>;
+
+/** qs builds "?a=1&b=2" from defined, non-empty values ("" when nothing is set). */
+export function qs(q?: Query): string {
+  if (!q) return '';
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || v === null || v === '' || v === false) continue;
+    if (Array.isArray(v)) v.forEach((x) => p.append(k, x));
+    else p.set(k, String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+interface RequestOpts {
+  query?: Query;
+  body?: unknown;
+  /** raw body (FormData) sent as is */
+  form?: FormData;
+  /** return the Response instead of parsing JSON (downloads) */
+  raw?: boolean;
+  signal?: AbortSignal;
+}
+
+type FetchFn = typeof fetch;
+
+/** Client holds the in-memory access token and does the refresh-and-retry dance. */
+export class Client {
+  private token: string | null = null;
+  private refreshing: Promise<LoginResponse | null> | null = null;
+  private fetchFn: FetchFn;
+  /** Called when the session ends (refresh failed after a 401). */
+  onSessionLost: (() => void) | null = null;
+  /** Called with the fresh user after every successful login or refresh. */
+  onUser: ((u: User) => void) | null = null;
+
+  constructor(fetchFn?: FetchFn, private base = API_BASE) {
+    this.fetchFn = fetchFn ?? ((input, init) => fetch(input, init));
+  }
+
+  get accessToken(): string | null {
+    return this.token;
+  }
+
+  get signedIn(): boolean {
+    return this.token !== null;
+  }
+
+  private async send(method: string, path: string, opts: RequestOpts, withAuth: boolean): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+    let body: BodyInit | undefined;
+    if (opts.form) body = opts.form;
+    else if (opts.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(opts.body);
+    }
+    if (withAuth && this.token) headers.Authorization = `Bearer ${this.token}`;
+    try {
+      return await this.fetchFn(this.base + path + qs(opts.query), {
+        method,
+        headers,
+        body,
+        credentials: 'same-origin',
+        signal: opts.signal,
+      });
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') throw e;
+      throw new ApiError({ status: 0, title: 'network', detail: String((e as Error)?.message ?? e) });
+    }
+  }
+
+  /** request sends an authenticated call; on 401 it refreshes the session once and retries. */
+  async request<T>(method: string, path: string, opts: RequestOpts = {}): Promise<T> {
+    let res = await this.send(method, path, opts, true);
+    if (res.status === 401) {
+      const ok = await this.refresh();
+      if (!ok) {
+        this.onSessionLost?.();
+        throw await toApiError(res);
+      }
+      res = await this.send(method, path, opts, true);
+      if (res.status === 401) {
+        this.token = null;
+        this.onSessionLost?.();
+      }
+    }
+    if (!res.ok) throw await toApiError(res);
+    if (opts.raw) return res as unknown as T;
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** refresh trades the refresh cookie for a new access token; concurrent callers share one call. */
+  refresh(): Promise<LoginResponse | null> {
+    if (!this.refreshing) {
+      this.refreshing = (async () => {
+        try {
+          const res = await this.send('POST', '/auth/refresh', {}, false);
+          if (!res.ok) {
+            this.token = null;
+            return null;
+          }
+          const data = (await res.json()) as LoginResponse;
+          this.token = data.access_token;
+          this.onUser?.(data.user);
+          return data;
+        } catch {
+          return null;
+        } finally {
+          this.refreshing = null;
+        }
+      })();
+    }
+    return this.refreshing;
+  }
+
+  async login(email: string, password: string): Promise<LoginResponse> {
+    const res = await this.send('POST', '/auth/login', { body: { email, password } }, false);
+    if (!res.ok) throw await toApiError(res);
+    const data = (await res.json()) as LoginResponse;
+    this.token = data.access_token;
+    this.onUser?.(data.user);
+    return data;
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await this.send('POST', '/auth/logout', {}, true);
+    } finally {
+      this.token = null;
+    }
+  }
+
+  get<T>(path: string, query?: Query, signal?: AbortSignal) {
+    return this.request<T>('GET', path, { query, signal });
+  }
+  post<T>(path: string, body?: unknown, query?: Query) {
+    return this.request<T>('POST', path, { body, query });
+  }
+  patch<T>(path: string, body: unknown) {
+    return this.request<T>('PATCH', path, { body });
+  }
+  del<T = void>(path: string) {
+    return this.request<T>('DELETE', path);
+  }
+
+  /** download fetches a file with the bearer token and hands it to the browser as a Blob. */
+  async download(path: string, query: Query, fallbackName: string): Promise<void> {
+    const res = await this.request<Response>('GET', path, { query, raw: true });
+    const blob = await res.blob();
+    const cd = res.headers.get('content-disposition') ?? '';
+    const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(cd);
+    const name = m ? decodeURIComponent(m[1]) : fallbackName;
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+}
+
+/** The app's single client. */
+export const api = new Client();
+
+// ---------- typed endpoints ----------
+
+export const endpoints = {
+  me: () => api.get<User>('/me'),
+  regions: () => api.get<Page<Region>>('/regions'),
+  enums: () => api.get<Enums>('/enums'),
+
+  users: (q?: Query) => api.get<Page<User>>('/users', q),
+  createUser: (b: Partial<User> & { password: string }) => api.post<User>('/users', b),
+  updateUser: (id: string, b: Partial<User> & { password?: string; version?: number }) => api.patch<User>(`/users/${id}`, b),
+
+  stakeholders: (q?: Query, signal?: AbortSignal) => api.get<Page<Stakeholder>>('/stakeholders', q, signal),
+  stakeholder: (id: string) => api.get<Stakeholder>(`/stakeholders/${id}`),
+  createStakeholder: (b: Partial<Stakeholder>) => api.post<Stakeholder>('/stakeholders', b),
+  updateStakeholder: (id: string, b: Partial<Stakeholder>) => api.patch<Stakeholder>(`/stakeholders/${id}`, b),
+  archiveStakeholder: (id: string) => api.del(`/stakeholders/${id}`),
+  timeline: (id: string, cursor?: string) => api.get<Page<TimelineItem>>(`/stakeholders/${id}/timeline`, { cursor }),
+  addRelationship: (id: string, b: { stakeholder_id: string; kind: string; role: string; since?: string; until?: string }) =>
+    api.post<Stakeholder>(`/stakeholders/${id}/relationships`, b),
+  removeRelationship: (id: string, other: string) => api.del(`/stakeholders/${id}/relationships/${other}`),
+  importStakeholders: (csv: string, dryRun: boolean) =>
+    api.post<ImportResult>('/stakeholders/import', { csv, mapping: {} }, { dry_run: dryRun ? 'true' : undefined }),
+
+  meetings: (q?: Query) => api.get<Page<Meeting>>('/meetings', q),
+  meeting: (id: string) => api.get<Meeting>(`/meetings/${id}`),
+  createMeeting: (b: MeetingCreate) => api.post<Meeting>('/meetings', b),
+
+  commitments: (q?: Query) => api.get<Page<Commitment>>('/commitments', q),
+  commitment: (id: string) => api.get<Commitment>(`/commitments/${id}`),
+  setCommitmentStatus: (id: string, b: { status: string; note: string; evidence: string; version: number }) =>
+    api.post<Commitment>(`/commitments/${id}/status`, b),
+
+  tasks: (q?: Query) => api.get<Page<Task>>('/tasks', q),
+  updateTask: (id: string, b: Partial<Task> & { version: number }) => api.patch<Task>(`/tasks/${id}`, b),
+
+  search: (q: string, signal?: AbortSignal) => api.get<SearchResults>('/search', { q }, signal),
+
+  commitmentsByRegion: (q?: Query) => api.get<{ items: CountByRegionStatus[] }>('/reports/commitments-by-region', q),
+  overdueReport: (q?: Query) => api.get<{ items: OverdueByOwner[] }>('/reports/overdue', q),
+  meetingsPerMonth: (q?: Query) => api.get<{ items: MeetingsPerMonth[] }>('/reports/meetings-per-month', q),
+  legislatorsReport: (q?: Query) => api.get<LegislatorsReport>('/reports/legislators-with-commitments', q),
+  activeCommittees: (q?: Query) => api.get<{ items: { region: string; count: number }[] }>('/reports/active-committees', q),
+
+  messages: (q?: Query) => api.get<Page<Message>>('/messages', q),
+  message: (id: string) => api.get<Message>(`/messages/${id}`),
+  updateMessage: (id: string, b: Partial<Pick<Message, 'status' | 'assignee_id' | 'notes'>> & { meeting_ids?: string[]; commitment_ids?: string[]; version: number }) =>
+    api.patch<Message>(`/messages/${id}`, b),
+  bulkMessageStatus: (ids: string[], status: string) => api.post<void>('/messages/bulk-status', { ids, status }),
+  taskFromMessage: (id: string, b: { title: string; due_on: string; assignee_id?: string }) => api.post<Task>(`/messages/${id}/task`, b),
+  commitmentFromMessage: (id: string, b: { stakeholder_id: string; text: string; type: string; due_on: string }) =>
+    api.post<Commitment>(`/messages/${id}/commitment`, b),
+  thread: (id: string) => api.get<Thread>(`/threads/${id}`),
+  unmatchedAddresses: () => api.get<Page<UnmatchedAddress>>('/messages/unmatched-addresses'),
+  linkAddress: (b: { address: string; stakeholder_id?: string; new_stakeholder?: { kind: string; name: string; regions: string[] } }) =>
+    api.post<{ stakeholder_id: string; rematched: number }>('/messages/link-address', b),
+
+  mailboxes: () => api.get<Page<Mailbox>>('/mailboxes'),
+};

@@ -1,0 +1,88 @@
+// The shell: resumes the session, then routes to pages. Heavy pages load on demand.
+import type { ComponentType } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { Header } from './components/Header';
+import { lazy } from './components/Lazy';
+import { Loading } from './components/States';
+import { t, useLang } from './i18n';
+import { match, useLocation } from './router';
+import { isAdmin, useSession } from './session';
+import { Home } from './pages/Home';
+import { Login } from './pages/Login';
+import { NotFound } from './pages/NotFound';
+import { StakeholderList } from './pages/StakeholderList';
+import { StakeholderDetail } from './pages/StakeholderDetail';
+import { StakeholderEdit } from './pages/StakeholderEdit';
+import { MeetingForm } from './pages/MeetingForm';
+import { MeetingDetail } from './pages/MeetingDetail';
+import { Commitments } from './pages/Commitments';
+import { CommitmentDetail } from './pages/CommitmentDetail';
+import { Search } from './pages/Search';
+import './app.css';
+
+const Reports = lazy(() => import('./pages/Reports'));
+const Correspondence = lazy(() => import('./pages/Correspondence'));
+const Admin = lazy<{ tab: string }>(() => import('./pages/Admin'));
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const routes: [string, ComponentType<any>][] = [
+  ['/', Home],
+  ['/stakeholders', StakeholderList],
+  ['/stakeholders/new', StakeholderEdit],
+  ['/stakeholders/:id', StakeholderDetail],
+  ['/stakeholders/:id/edit', StakeholderEdit],
+  ['/meetings/new', MeetingForm],
+  ['/meetings/:id', MeetingDetail],
+  ['/commitments', Commitments],
+  ['/commitments/:id', CommitmentDetail],
+  ['/correspondence', Correspondence],
+  ['/reports', Reports],
+  ['/search', Search],
+];
+
+export function App() {
+  useLang();
+  const s = useSession();
+  const loc = useLocation();
+  const main = useRef<HTMLElement>(null);
+
+  // Move focus to the page on navigation so screen readers announce it.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus();
+  }, [loc.path]);
+
+  if (s.status === 'loading') {
+    return (
+      <main class="app-main" id="main">
+        <Loading label={t('auth.resuming')} />
+      </main>
+    );
+  }
+  if (s.status === 'anon' || !s.user) return <Login expired={s.expired} />;
+
+  let page = <NotFound />;
+  const adminMatch = match('/admin/:tab', loc.path);
+  if (adminMatch) page = isAdmin(s.user) ? <Admin tab={adminMatch.tab} /> : <NotFound forbidden />;
+  else {
+    for (const [pattern, C] of routes) {
+      const p = match(pattern, loc.path);
+      if (p) {
+        page = <C key={pattern + (p.id ?? '')} params={p} {...p} />;
+        break;
+      }
+    }
+  }
+  return (
+    <>
+      <Header user={s.user} />
+      <main class="app-main" id="main" tabIndex={-1} ref={main}>
+        {page}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,28 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { addDays, formatDateTime, formatDay, limaLocalInput, limaLocalToISO, todayInLima } from './format';
+import { setLang } from './i18n';
+
+afterEach(() => setLang('es'));
+
+describe('Lima time', () => {
+  it('converts a Lima wall-clock time to UTC', () => {
+    expect(limaLocalToISO('2026-03-10T09:30')).toBe('2026-03-10T14:30:00Z');
+    expect(limaLocalToISO('2026-03-10T21:00')).toBe('2026-03-11T02:00:00Z');
+    expect(limaLocalToISO('bad')).toBe('');
+  });
+  it('shows instants in Lima, whatever the machine zone', () => {
+    const now = new Date('2026-03-11T02:00:00Z');
+    expect(todayInLima(now)).toBe('2026-03-10');
+    expect(limaLocalInput(now)).toBe('2026-03-10T21:00');
+    setLang('en');
+    expect(formatDateTime('2026-03-11T02:00:00Z')).toMatch(/Mar 10, 2026.*9:00\s?PM/);
+  });
+  it('shows a calendar date without shifting it', () => {
+    setLang('en');
+    expect(formatDay('2026-04-01')).toBe('Apr 1, 2026');
+    expect(formatDay('')).toBe('');
+  });
+  it('adds days across month ends', () => {
+    expect(addDays('2026-01-30', 3)).toBe('2026-02-02');
+  });
+});

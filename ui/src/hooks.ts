@@ -1,0 +1,102 @@
+// Small data hooks shared by pages.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+
+export interface Async<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+  setData: (d: T) => void;
+}
+
+/** useAsync runs fn when deps change and keeps the last answer, error and loading flag. */
+export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  const seq = useRef(0);
+  useEffect(() => {
+    const my = ++seq.current;
+    setLoading(true);
+    setError(null);
+    fn().then(
+      (d) => {
+        if (my !== seq.current) return;
+        setData(d);
+        setLoading(false);
+      },
+      (e) => {
+        if (my !== seq.current) return;
+        setError(e);
+        setLoading(false);
+      },
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((x) => x + 1), []);
+  return { data, error, loading, reload, setData };
+}
+
+/** usePaged loads a cursor-paged list, with "load more" appending the next page. */
+export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_cursor?: string }>, deps: unknown[]) {
+  const [items, setItems] = useState<T[]>([]);
+  const [cursor, setCursor] = useState<string | undefined>();
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  const seq = useRef(0);
+  useEffect(() => {
+    const my = ++seq.current;
+    setLoading(true);
+    setError(null);
+    fn().then(
+      (p) => {
+        if (my !== seq.current) return;
+        setItems(p.items ?? []);
+        setCursor(p.next_cursor || undefined);
+        setLoading(false);
+      },
+      (e) => {
+        if (my !== seq.current) return;
+        setError(e);
+        setItems([]);
+        setLoading(false);
+      },
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+  const more = async () => {
+    if (!cursor) return;
+    const my = seq.current;
+    setLoading(true);
+    try {
+      const p = await fn(cursor);
+      if (my !== seq.current) return;
+      setItems((old) => [...old, ...(p.items ?? [])]);
+      setCursor(p.next_cursor || undefined);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setLoading(false);
+    }
+  };
+  return { items, setItems, hasMore: !!cursor, more, error, loading, reload: () => setTick((x) => x + 1) };
+}
+
+/** useDebounced returns value after it has stopped changing for ms. */
+export function useDebounced<T>(value: T, ms = 250): T {
+  const [v, set] = useState(value);
+  useEffect(() => {
+    const id = setTimeout(() => set(value), ms);
+    return () => clearTimeout(id);
+  }, [value, ms]);
+  return v;
+}
+
+/** useTitle sets the document title for the page. */
+export function useTitle(title: string) {
+  useEffect(() => {
+    document.title = title ? `${title} · Alianza` : 'Alianza';
+  }, [title]);
+}

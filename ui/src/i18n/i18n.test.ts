@@ -1,0 +1,85 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultEnums, RELATIONSHIP_KINDS } from '../enums';
+import en from './en.json';
+import es from './es.json';
+import { interpolate, setLang, t, te } from './index';
+
+const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort().join(',');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) return sources(p);
+    return /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f) ? [p] : [];
+  });
+}
+
+describe('translations', () => {
+  const esKeys = Object.keys(es).sort();
+  const enKeys = Object.keys(en).sort();
+
+  it('have the same keys in Spanish and English', () => {
+    expect(esKeys.filter((k) => !(k in en))).toEqual([]);
+    expect(enKeys.filter((k) => !(k in es))).toEqual([]);
+  });
+
+  it('have no empty strings', () => {
+    const empty = [...Object.entries(es), ...Object.entries(en)].filter(([, v]) => !String(v).trim()).map(([k]) => k);
+    expect(empty).toEqual([]);
+  });
+
+  it('use the same placeholders in both languages', () => {
+    const bad = esKeys.filter((k) => placeholders((es as Record<string, string>)[k]) !== placeholders((en as Record<string, string>)[k]));
+    expect(bad).toEqual([]);
+  });
+
+  it('cover every key used in the source', () => {
+    const root = join(import.meta.dirname, '..');
+    const used = new Set<string>();
+    for (const f of sources(root)) {
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/\bt\('([a-z_]+\.[a-z0-9_.]+)'/g)) used.add(m[1]);
+      for (const m of text.matchAll(/'(validation\.[a-z_]+)'/g)) used.add(m[1]);
+    }
+    expect(used.size).toBeGreaterThan(100);
+    expect([...used].filter((k) => !(k in es))).toEqual([]);
+  });
+
+  it('cover every enum value', () => {
+    const groups: [string, string[]][] = [
+      ['kind', defaultEnums.stakeholder_kinds],
+      ['stance', defaultEnums.stances],
+      ['influence', defaultEnums.influences],
+      ['chamber', defaultEnums.chambers],
+      ['meeting_kind', defaultEnums.meeting_kinds],
+      ['topic', defaultEnums.topics],
+      ['ctype', defaultEnums.commitment_types],
+      ['status', defaultEnums.commitment_statuses],
+      ['mstatus', [...defaultEnums.message_statuses, 'failed']],
+      ['role', defaultEnums.roles],
+      ['rel', RELATIONSHIP_KINDS],
+      ['rel_in', RELATIONSHIP_KINDS],
+      ['timeline', ['meeting', 'commitment', 'status_change', 'task', 'message']],
+      ['mail', ['queue_new', 'queue_follow_up', 'queue_unmatched', 'queue_awaiting_reply', 'queue_all', 'queue_addresses']],
+      ['admin', ['users', 'mailboxes', 'import']],
+    ];
+    const missing = groups.flatMap(([g, vals]) => vals.map((v) => `${g}.${v}`)).filter((k) => !(k in es));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('t', () => {
+  it('switches language and interpolates', () => {
+    setLang('en');
+    expect(t('error.rate_limited_in', { n: 5 })).toBe('Too many attempts. Try again in 5 s.');
+    expect(localStorage.getItem('alianza.lang')).toBe('en');
+    setLang('es');
+    expect(t('nav.home')).toBe('Inicio');
+    expect(te('status', 'fulfilled')).toBe('Cumplido');
+    expect(te('status', 'mystery')).toBe('mystery');
+    expect(t('no.such.key')).toBe('no.such.key');
+    expect(interpolate('{a} and {b}', { a: 1 })).toBe('1 and {b}');
+  });
+});

@@ -1,0 +1,71 @@
+// Translations: Spanish by default, English on request; the choice is kept in localStorage.
+import { useEffect, useState } from 'preact/hooks';
+import es from './es.json';
+import en from './en.json';
+
+export type Lang = 'es' | 'en';
+export type Dict = Record<string, string>;
+
+export const dictionaries: Record<Lang, Dict> = { es, en };
+export const LANG_KEY = 'alianza.lang';
+
+function initialLang(): Lang {
+  try {
+    const v = globalThis.localStorage?.getItem(LANG_KEY);
+    if (v === 'en' || v === 'es') return v;
+  } catch {
+    /* storage may be blocked */
+  }
+  return 'es';
+}
+
+let current: Lang = initialLang();
+const listeners = new Set<(l: Lang) => void>();
+
+export function getLang(): Lang {
+  return current;
+}
+
+/** setLang switches the language, remembers it and re-renders subscribers. */
+export function setLang(l: Lang): void {
+  current = l;
+  try {
+    globalThis.localStorage?.setItem(LANG_KEY, l);
+  } catch {
+    /* ignore */
+  }
+  if (typeof document !== 'undefined') document.documentElement.lang = l;
+  listeners.forEach((fn) => fn(l));
+}
+
+/** interpolate replaces {name} placeholders with values. */
+export function interpolate(s: string, params?: Record<string, string | number>): string {
+  if (!params) return s;
+  return s.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+}
+
+/** t translates a key in the current language, falling back to Spanish, then to the key. */
+export function t(key: string, params?: Record<string, string | number>): string {
+  const s = dictionaries[current][key] ?? dictionaries.es[key] ?? key;
+  return interpolate(s, params);
+}
+
+/** te translates an enum value ("stance.champion"), falling back to the raw value. */
+export function te(group: string, value: string | undefined | null): string {
+  if (!value) return '';
+  const key = `${group}.${value}`;
+  const s = dictionaries[current][key] ?? dictionaries.es[key];
+  return s ?? value;
+}
+
+/** useLang re-renders the calling component when the language changes. */
+export function useLang(): Lang {
+  const [l, set] = useState(current);
+  useEffect(() => {
+    listeners.add(set);
+    return () => {
+      listeners.delete(set);
+    };
+  }, []);
+  return l;
+}

@@ -1,0 +1,151 @@
+// One commitment: its facts, the status history, and the status change form (with version).
+import { useState } from 'preact/hooks';
+import { endpoints, type Commitment } from '../api';
+import { Badge, OverdueTag } from '../components/Badge';
+import { enumOptions, Select, TextArea, TextInput } from '../components/Field';
+import { ErrorBox, Loading, Notice } from '../components/States';
+import { fieldErrorsOf, isConflict } from '../errors';
+import { formatDateTime, formatDay } from '../format';
+import { useAsync, useTitle } from '../hooks';
+import { t, te } from '../i18n';
+import { Link } from '../router';
+import { canEdit, regionName, useSession } from '../session';
+import { hasErrors, validateStatusChange, type Errors } from '../validation';
+import './CommitmentDetail.css';
+
+export function CommitmentDetail({ id }: { id: string }) {
+  useTitle(t('commitment.title'));
+  const { user, regions } = useSession();
+  const c = useAsync(() => endpoints.commitment(id), [id]);
+  if (c.loading && !c.data) return <Loading />;
+  if (c.error && !c.data) return <ErrorBox error={c.error} onRetry={c.reload} />;
+  const x = c.data!;
+  return (
+    <article class="cd" data-testid="commitment-detail" data-id={x.id} data-status={x.status}>
+      <div class="page-head">
+        <div>
+          <h1 data-testid="commitment-text">{x.text}</h1>
+          <p>
+            <Badge group="status" value={x.status} /> {x.overdue && <OverdueTag />}
+          </p>
+        </div>
+        <Link href={`/commitments?region=${x.region}&view=board`}>{t('commitment.back_to_board')}</Link>
+      </div>
+      <div class="cd-cols">
+        <section class="card" aria-labelledby="cd-facts">
+          <h2 id="cd-facts">{t('commitment.facts')}</h2>
+          <dl class="cd-dl">
+            <dt>{t('commitment.stakeholder')}</dt>
+            <dd>
+              <Link href={`/stakeholders/${x.stakeholder_id}`}>{x.stakeholder_name}</Link> <span class="muted small">({te('kind', x.stakeholder_kind)})</span>
+            </dd>
+            <dt>{t('common.region')}</dt>
+            <dd>{regionName(x.region, regions)}</dd>
+            <dt>{t('commitment.type')}</dt>
+            <dd>{te('ctype', x.type)}</dd>
+            <dt>{t('commitment.made_on')}</dt>
+            <dd>{formatDay(x.made_on)}</dd>
+            <dt>{t('commitment.due_on')}</dt>
+            <dd>{formatDay(x.due_on)}</dd>
+            {x.next_follow_up_on && (
+              <>
+                <dt>{t('commitment.next_follow_up')}</dt>
+                <dd>{formatDay(x.next_follow_up_on)}</dd>
+              </>
+            )}
+            {x.origin?.id && (
+              <>
+                <dt>{t('commitment.origin')}</dt>
+                <dd>
+                  <Link href={x.origin.kind === 'meeting' ? `/meetings/${x.origin.id}` : `/correspondence?id=${x.origin.id}`}>{te('timeline', x.origin.kind)}</Link>
+                </dd>
+              </>
+            )}
+          </dl>
+        </section>
+        {canEdit(user) && <StatusForm c={x} onSaved={(n) => c.setData(n)} onReload={c.reload} />}
+      </div>
+      <section class="card" aria-labelledby="cd-hist" data-testid="commitment-history">
+        <h2 id="cd-hist">{t('commitment.history')}</h2>
+        {x.history?.length ? (
+          <ol class="cd-history">
+            {[...x.history].reverse().map((h, i) => (
+              <li key={i} data-testid="history-entry" data-status={h.status}>
+                <div>
+                  <Badge group="status" value={h.status} /> <time dateTime={h.at} class="small muted">{formatDateTime(h.at)}</time>
+                  {h.by && <span class="small muted"> · {h.by}</span>}
+                </div>
+                {h.note && <p>{h.note}</p>}
+                {h.evidence && (
+                  <p class="small">
+                    {t('commitment.evidence')}: {/^https?:\/\//.test(h.evidence) ? <a href={h.evidence} rel="noopener noreferrer" target="_blank">{h.evidence}</a> : h.evidence}
+                  </p>
+                )}
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <p class="muted">{t('commitment.no_history')}</p>
+        )}
+      </section>
+    </article>
+  );
+}
+
+function StatusForm({ c, onSaved, onReload }: { c: Commitment; onSaved: (c: Commitment) => void; onReload: () => void }) {
+  const { enums } = useSession();
+  const [status, setStatus] = useState('');
+  const [note, setNote] = useState('');
+  const [evidence, setEvidence] = useState('');
+  const [errors, setErrors] = useState<Errors>({});
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const v = validateStatusChange({ status, note }, c.status);
+    setErrors(v);
+    setDone(false);
+    if (hasErrors(v)) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const n = await endpoints.setCommitmentStatus(c.id, { status, note: note.trim(), evidence: evidence.trim(), version: c.version });
+      onSaved(n);
+      setStatus('');
+      setNote('');
+      setEvidence('');
+      setDone(true);
+    } catch (x) {
+      setError(x);
+      setErrors(fieldErrorsOf(x));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="card" onSubmit={submit} noValidate aria-labelledby="cd-change" data-testid="status-form">
+      <h2 id="cd-change">{t('commitment.change_status')}</h2>
+      <ErrorBox
+        error={error}
+        onRetry={
+          isConflict(error)
+            ? () => {
+                setError(null);
+                onReload();
+              }
+            : undefined
+        }
+      />
+      {done && <Notice>{t('commitment.status_saved')}</Notice>}
+      <Select id="new-status" label={t('commitment.new_status')} value={status} blank="—" options={enumOptions('status', enums.commitment_statuses.filter((s) => s !== c.status))} onValue={setStatus} error={errors.status} required />
+      <TextArea id="status-note" label={t('commitment.note')} value={note} onValue={setNote} error={errors.note} required rows={3} />
+      <TextInput id="status-evidence" label={t('commitment.evidence')} hint={t('commitment.evidence_hint')} value={evidence} onValue={setEvidence} error={errors.evidence} />
+      <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-status">
+        {busy ? t('common.saving') : t('commitment.save_status')}
+      </button>
+    </form>
+  );
+}

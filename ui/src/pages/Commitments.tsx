@@ -1,0 +1,134 @@
+// Commitments: a table and a region-by-status board; filters live in the URL so views can be shared.
+import { endpoints, type Commitment, type Region } from '../api';
+import { Badge, OverdueTag } from '../components/Badge';
+import { CsvButton } from '../components/CsvButton';
+import { enumOptions, Select } from '../components/Field';
+import { Empty, ErrorBox, Loading } from '../components/States';
+import { formatDay } from '../format';
+import { usePaged, useTitle } from '../hooks';
+import { t, te } from '../i18n';
+import { Link, useQuery } from '../router';
+import { myRegions, regionName, useSession } from '../session';
+import './Commitments.css';
+
+export function Commitments() {
+  useTitle(t('nav.commitments'));
+  const { user, regions, enums } = useSession();
+  const [q, setQuery] = useQuery();
+  const view = q.view === 'board' ? 'board' : 'table';
+  const filters = { region: q.region, status: q.status, overdue: q.overdue === 'true' ? 'true' : undefined, stakeholder_kind: q.stakeholder_kind, stakeholder_id: q.stakeholder_id };
+  const list = usePaged((cursor) => endpoints.commitments({ ...filters, cursor, limit: 200 }), [JSON.stringify(filters)]);
+
+  return (
+    <section>
+      <div class="page-head">
+        <h1>{t('nav.commitments')}</h1>
+        <div class="row" role="group" aria-label={t('commitment.view')}>
+          <button type="button" class="btn btn-small" aria-pressed={view === 'table'} onClick={() => setQuery({ view: undefined })} data-testid="view-table">
+            {t('commitment.view_table')}
+          </button>
+          <button type="button" class="btn btn-small" aria-pressed={view === 'board'} onClick={() => setQuery({ view: 'board' })} data-testid="view-board">
+            {t('commitment.view_board')}
+          </button>
+          <CsvButton path="/commitments" query={filters} name="commitments" />
+        </div>
+      </div>
+      <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
+        <Select id="c-region" label={t('common.region')} value={q.region ?? ''} blank={t('common.any')} options={myRegions(user, regions).map((r) => ({ value: r.code, label: r.name }))} onValue={(v) => setQuery({ region: v })} />
+        <Select id="c-status" label={t('commitment.status')} value={q.status ?? ''} blank={t('common.any')} options={enumOptions('status', enums.commitment_statuses)} onValue={(v) => setQuery({ status: v })} />
+        <Select id="c-kind" label={t('commitment.stakeholder_kind')} value={q.stakeholder_kind ?? ''} blank={t('common.any')} options={enumOptions('kind', enums.stakeholder_kinds)} onValue={(v) => setQuery({ stakeholder_kind: v })} />
+        <label class="check c-overdue">
+          <input type="checkbox" checked={q.overdue === 'true'} onChange={(e) => setQuery({ overdue: e.currentTarget.checked ? 'true' : undefined })} data-testid="filter-overdue" />
+          {t('commitment.only_overdue')}
+        </label>
+      </form>
+      <ErrorBox error={list.error} onRetry={list.reload} />
+      {list.loading && list.items.length === 0 && <Loading />}
+      {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('commitment.none')}</Empty>}
+      {list.items.length > 0 && (view === 'board' ? <Board items={list.items} statuses={enums.commitment_statuses} only={q.region} regions={regions} /> : <Table items={list.items} regions={regions} />)}
+      {list.hasMore && !list.loading && (
+        <button type="button" class="btn" onClick={() => void list.more()}>
+          {t('common.load_more')}
+        </button>
+      )}
+    </section>
+  );
+}
+
+function Table({ items, regions }: { items: Commitment[]; regions: Region[] }) {
+  return (
+    <div class="table-wrap">
+      <table data-testid="commitment-table">
+        <caption class="sr-only">{t('nav.commitments')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('commitment.text')}</th>
+            <th scope="col">{t('commitment.stakeholder')}</th>
+            <th scope="col" class="hide-narrow">{t('common.region')}</th>
+            <th scope="col" class="hide-narrow">{t('commitment.type')}</th>
+            <th scope="col">{t('commitment.due_on')}</th>
+            <th scope="col">{t('commitment.status')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((c) => (
+            <tr key={c.id} class={c.overdue ? 'row-overdue' : ''} data-testid="commitment-row" data-id={c.id}>
+              <td>
+                <Link href={`/commitments/${c.id}`}>{c.text}</Link>
+              </td>
+              <td>
+                <Link href={`/stakeholders/${c.stakeholder_id}`}>{c.stakeholder_name}</Link>
+              </td>
+              <td class="hide-narrow">{regionName(c.region, regions)}</td>
+              <td class="hide-narrow">{te('ctype', c.type)}</td>
+              <td>
+                {formatDay(c.due_on)} {c.overdue && <OverdueTag />}
+              </td>
+              <td>
+                <Badge group="status" value={c.status} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Board({ items, statuses, only, regions }: { items: Commitment[]; statuses: string[]; only?: string; regions: Region[] }) {
+  const codes = only ? [only] : Array.from(new Set(items.map((c) => c.region))).sort();
+  return (
+    <div class="board" data-testid="board">
+      {codes.map((code) => (
+        <section key={code} class="board-region" aria-labelledby={`br-${code}`} data-testid={`board-region-${code}`}>
+          <h2 id={`br-${code}`}>
+            {regionName(code, regions)} <span class="muted small">({items.filter((c) => c.region === code).length})</span>
+          </h2>
+          <div class="board-cols">
+            {statuses.map((st) => {
+              const cell = items.filter((c) => c.region === code && c.status === st);
+              return (
+                <div key={st} class="board-cell" data-testid={`board-cell-${code}-${st}`} role="group" aria-label={`${regionName(code, regions)} · ${te('status', st)}`}>
+                  <h3 class="board-cell-head">
+                    {te('status', st)} <span class="muted">{cell.length}</span>
+                  </h3>
+                  <ul class="plain-list">
+                    {cell.map((c) => (
+                      <li key={c.id} class={`board-card${c.overdue ? ' board-card-overdue' : ''}`} data-testid="commitment-card" data-id={c.id} data-status={c.status}>
+                        <Link href={`/commitments/${c.id}`}>{c.text}</Link>
+                        <div class="small muted">
+                          {c.stakeholder_name} · {formatDay(c.due_on)}
+                        </div>
+                        {c.overdue && <OverdueTag />}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              );
+            })}
+          </div>
+        </section>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,169 @@
+// Home: my tasks, overdue commitments in my regions, recent meetings and a card per region.
+import { useState } from 'preact/hooks';
+import { endpoints, type Task } from '../api';
+import { Badge, OverdueTag } from '../components/Badge';
+import { Empty, ErrorBox, Loading } from '../components/States';
+import { errorMessage } from '../errors';
+import { formatDateTime, formatDay, todayInLima } from '../format';
+import { useAsync, useTitle } from '../hooks';
+import { t, te } from '../i18n';
+import { Link } from '../router';
+import { allRegions, canEdit, myRegions, regionName, useSession } from '../session';
+import './Home.css';
+
+export function Home() {
+  useTitle(t('nav.home'));
+  const { user, regions } = useSession();
+  const tasks = useAsync(() => endpoints.tasks({ mine: true, done: 'false', limit: 50 }), []);
+  const overdue = useAsync(() => endpoints.commitments({ overdue: true, limit: 50 }), []);
+  const meetings = useAsync(() => endpoints.meetings({ limit: 5 }), []);
+  const byRegion = useAsync(() => endpoints.commitmentsByRegion(), []);
+  const perMonth = useAsync(() => endpoints.meetingsPerMonth(), []);
+  const [taskErr, setTaskErr] = useState('');
+  const today = todayInLima();
+
+  const toggleDone = async (tk: Task) => {
+    setTaskErr('');
+    try {
+      const upd = await endpoints.updateTask(tk.id, { done: !tk.done, version: tk.version });
+      tasks.setData({ ...tasks.data!, items: tasks.data!.items.map((x) => (x.id === tk.id ? upd : x)) });
+    } catch (e) {
+      setTaskErr(errorMessage(e));
+    }
+  };
+
+  // Cards: the user's regions (program regions first when the scope is "all").
+  let cardRegions = myRegions(user, regions);
+  if (allRegions(user)) {
+    const seen = new Set((byRegion.data?.items ?? []).map((i) => i.region));
+    cardRegions = regions.filter((r) => seen.has(r.code) || r.program);
+  }
+  const thisMonth = today.slice(0, 7);
+
+  return (
+    <div class="home">
+      <div class="page-head">
+        <h1>{t('home.title', { name: user?.name ?? '' })}</h1>
+        {canEdit(user) && (
+          <Link href="/meetings/new" class="btn btn-primary" data-testid="home-log-meeting">
+            {t('nav.log_meeting')}
+          </Link>
+        )}
+      </div>
+
+      <div class="home-cols">
+        <section class="card" aria-labelledby="h-tasks" data-testid="my-tasks">
+          <h2 id="h-tasks">{t('home.my_tasks')}</h2>
+          {tasks.loading && <Loading />}
+          <ErrorBox error={tasks.error} onRetry={tasks.reload} />
+          {taskErr && <p role="alert" class="field-error">{taskErr}</p>}
+          {!tasks.loading && !tasks.error && (tasks.data?.items.length ? (
+            <ul class="plain-list">
+              {tasks.data.items.map((tk) => {
+                const late = !tk.done && !!tk.due_on && tk.due_on < today;
+                return (
+                  <li key={tk.id} class={late ? 'is-overdue' : ''} data-testid="task-item">
+                    <label class="home-task">
+                      {canEdit(user) && <input type="checkbox" checked={tk.done} onChange={() => void toggleDone(tk)} />}
+                      <span class={tk.done ? 'done' : ''}>{tk.title}</span>
+                    </label>
+                    <span class="small muted">
+                      {t('common.due')}: {formatDay(tk.due_on)} {late && <OverdueTag />}
+                    </span>
+                  </li>
+                );
+              })}
+            </ul>
+          ) : (
+            <Empty>{t('home.no_tasks')}</Empty>
+          ))}
+        </section>
+
+        <section class="card" aria-labelledby="h-overdue" data-testid="overdue-commitments">
+          <h2 id="h-overdue">{t('home.overdue_commitments')}</h2>
+          {overdue.loading && <Loading />}
+          <ErrorBox error={overdue.error} onRetry={overdue.reload} />
+          {!overdue.loading && !overdue.error && (overdue.data?.items.length ? (
+            <ul class="plain-list">
+              {overdue.data.items.map((c) => (
+                <li key={c.id} class="is-overdue">
+                  <Link href={`/commitments/${c.id}`}>{c.text}</Link>
+                  <div class="small muted">
+                    {c.stakeholder_name} · {regionName(c.region, regions)} · {t('common.due')} {formatDay(c.due_on)} <Badge group="status" value={c.status} />
+                  </div>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <Empty>{t('home.no_overdue')}</Empty>
+          ))}
+        </section>
+
+        <section class="card" aria-labelledby="h-meetings" data-testid="recent-meetings">
+          <h2 id="h-meetings">{t('home.recent_meetings')}</h2>
+          {meetings.loading && <Loading />}
+          <ErrorBox error={meetings.error} onRetry={meetings.reload} />
+          {!meetings.loading && !meetings.error && (meetings.data?.items.length ? (
+            <ul class="plain-list">
+              {meetings.data.items.map((m) => (
+                <li key={m.id}>
+                  <Link href={`/meetings/${m.id}`}>{m.participants.map((p) => p.name).join(', ') || te('meeting_kind', m.kind)}</Link>
+                  <div class="small muted">
+                    {formatDateTime(m.starts_at)} · {regionName(m.region, regions)}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <Empty>{t('home.no_meetings')}</Empty>
+          ))}
+        </section>
+      </div>
+
+      <section aria-labelledby="h-regions" class="home-regions">
+        <h2 id="h-regions">{t('home.regions')}</h2>
+        {(byRegion.loading || perMonth.loading) && <Loading />}
+        <ErrorBox error={byRegion.error || perMonth.error} onRetry={() => { byRegion.reload(); perMonth.reload(); }} />
+        {!byRegion.loading && !byRegion.error && (cardRegions.length === 0 ? (
+          <Empty>{t('home.no_regions')}</Empty>
+        ) : (
+          <div class="grid">
+            {cardRegions.map((r) => {
+              const rows = (byRegion.data?.items ?? []).filter((i) => i.region === r.code);
+              const total = rows.reduce((s, i) => s + i.count, 0);
+              const late = (overdue.data?.items ?? []).filter((c) => c.region === r.code).length;
+              const mMonth = (perMonth.data?.items ?? []).filter((i) => i.region === r.code && i.month === thisMonth).reduce((s, i) => s + i.count, 0);
+              return (
+                <article class="card region-card" key={r.code} data-testid={`region-card-${r.code}`} aria-labelledby={`rc-${r.code}`}>
+                  <h3 id={`rc-${r.code}`}>{r.name}</h3>
+                  <dl class="region-stats">
+                    <div>
+                      <dt>{t('home.commitments_total')}</dt>
+                      <dd>{total}</dd>
+                    </div>
+                    <div class={late ? 'is-overdue' : ''}>
+                      <dt>{t('home.overdue')}</dt>
+                      <dd>{late}</dd>
+                    </div>
+                    <div>
+                      <dt>{t('home.meetings_month')}</dt>
+                      <dd>{mMonth}</dd>
+                    </div>
+                  </dl>
+                  <ul class="region-status small">
+                    {rows.map((i) => (
+                      <li key={i.status}>
+                        <Badge group="status" value={i.status} /> {i.count}
+                      </li>
+                    ))}
+                  </ul>
+                  <Link href={`/commitments?region=${r.code}&view=board`}>{t('home.open_board')}</Link>
+                </article>
+              );
+            })}
+          </div>
+        ))}
+      </section>
+    </div>
+  );
+}

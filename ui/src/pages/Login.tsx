@@ -1,0 +1,56 @@
+import { useState } from 'preact/hooks';
+import { TextInput } from '../components/Field';
+import { ErrorBox } from '../components/States';
+import { getLang, setLang, t } from '../i18n';
+import { useTitle } from '../hooks';
+import { signIn } from '../session';
+import { hasErrors, validateLogin, type Errors } from '../validation';
+import './Login.css';
+
+export function Login({ expired }: { expired?: boolean }) {
+  useTitle(t('auth.sign_in'));
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<Errors>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const lang = getLang();
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const v = validateLogin({ email, password });
+    setErrors(v);
+    if (hasErrors(v)) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await signIn(email.trim(), password);
+    } catch (err) {
+      setError(err);
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="login" id="main">
+      <form class="login-card card" onSubmit={submit} noValidate aria-labelledby="login-title" data-testid="login-form">
+        <div class="login-top">
+          <h1 id="login-title">Alianza</h1>
+          <button type="button" class="btn btn-small" onClick={() => setLang(lang === 'es' ? 'en' : 'es')} data-testid="lang-switch">
+            {lang === 'es' ? 'English' : 'Español'}
+          </button>
+        </div>
+        <p class="muted">{t('auth.intro')}</p>
+        {expired && <p class="login-expired" role="status">{t('auth.expired')}</p>}
+        <ErrorBox error={error} />
+        <TextInput id="email" type="email" autoComplete="username" label={t('auth.email')} value={email} onValue={setEmail} error={errors.email} required />
+        <TextInput id="password" type="password" autoComplete="current-password" label={t('auth.password')} value={password} onValue={setPassword} error={errors.password} required />
+        <button type="submit" class="btn btn-primary login-submit" disabled={busy} data-testid="sign-in">
+          {busy ? t('auth.signing_in') : t('auth.sign_in')}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,109 @@
+// A meeting as recorded, with the commitments and tasks created from it.
+import { api, endpoints, type Commitment, type Task } from '../api';
+import { Badge, OverdueTag } from '../components/Badge';
+import { ErrorBox, Loading, Notice } from '../components/States';
+import { formatDateTime, formatDay } from '../format';
+import { useAsync, useTitle } from '../hooks';
+import { t, te } from '../i18n';
+import { Link, useQuery } from '../router';
+import { regionName, useSession } from '../session';
+import './MeetingDetail.css';
+
+export function MeetingDetail({ id }: { id: string }) {
+  const { regions } = useSession();
+  const [q] = useQuery();
+  const m = useAsync(() => endpoints.meeting(id), [id]);
+  const related = useAsync(async () => {
+    if (!m.data) return { commitments: [] as Commitment[], tasks: [] as Task[] };
+    const [cs, ts] = await Promise.all([
+      Promise.all(m.data.commitment_ids.map((c) => endpoints.commitment(c).catch(() => null))),
+      Promise.all(m.data.task_ids.map((x) => api.get<Task>(`/tasks/${x}`).catch(() => null))),
+    ]);
+    return { commitments: cs.filter((x): x is Commitment => !!x), tasks: ts.filter((x): x is Task => !!x) };
+  }, [m.data?.id]);
+  useTitle(t('meeting.title'));
+
+  if (m.loading && !m.data) return <Loading />;
+  if (m.error || !m.data) return <ErrorBox error={m.error} onRetry={m.reload} />;
+  const x = m.data;
+  return (
+    <article class="meeting-detail" data-testid="meeting-detail" data-id={x.id}>
+      {q.saved && <Notice>{t('meeting.saved')}</Notice>}
+      <div class="page-head">
+        <div>
+          <h1>{t('meeting.title')}</h1>
+          <p class="muted">
+            {formatDateTime(x.starts_at)} · {x.duration_min} min · {te('meeting_kind', x.kind)} · {regionName(x.region, regions)}
+            {x.place && ` · ${x.place}`}
+          </p>
+        </div>
+      </div>
+      <div class="md-cols">
+        <section class="card" aria-labelledby="md-who">
+          <h2 id="md-who">{t('meeting.participants')}</h2>
+          <ul class="plain-list">
+            {x.participants.map((p) => (
+              <li key={p.stakeholder_id}>
+                <Link href={`/stakeholders/${p.stakeholder_id}`}>{p.name}</Link>
+                {p.role && <span class="muted"> · {p.role}</span>}
+              </li>
+            ))}
+          </ul>
+          {x.topics.length > 0 && (
+            <>
+              <h3>{t('meeting.topics')}</h3>
+              <ul class="md-topics">
+                {x.topics.map((tp) => (
+                  <li key={tp}>{te('topic', tp)}</li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+        <section class="card" aria-labelledby="md-what">
+          <h2 id="md-what">{t('meeting.summary')}</h2>
+          <p class="md-text">{x.summary}</p>
+          {x.agreements && (
+            <>
+              <h3>{t('meeting.agreements')}</h3>
+              <p class="md-text">{x.agreements}</p>
+            </>
+          )}
+          {x.next_steps && (
+            <>
+              <h3>{t('meeting.next_steps')}</h3>
+              <p class="md-text">{x.next_steps}</p>
+            </>
+          )}
+        </section>
+      </div>
+      <section class="card" aria-labelledby="md-commit">
+        <h2 id="md-commit">{t('meeting.commitments')}</h2>
+        {related.loading && <Loading />}
+        <ul class="plain-list">
+          {(related.data?.commitments ?? []).map((c) => (
+            <li key={c.id} data-testid="meeting-commitment" class={c.overdue ? 'is-overdue' : ''}>
+              <Link href={`/commitments/${c.id}`}>{c.text}</Link>{' '}
+              <span class="small muted">
+                {c.stakeholder_name} · {t('common.due')} {formatDay(c.due_on)}
+              </span>{' '}
+              <Badge group="status" value={c.status} /> {c.overdue && <OverdueTag />}
+            </li>
+          ))}
+        </ul>
+        {!related.loading && !related.data?.commitments.length && <p class="muted">{t('meeting.no_commitments')}</p>}
+      </section>
+      <section class="card" aria-labelledby="md-tasks">
+        <h2 id="md-tasks">{t('meeting.tasks')}</h2>
+        <ul class="plain-list">
+          {(related.data?.tasks ?? []).map((tk) => (
+            <li key={tk.id} data-testid="meeting-task">
+              {tk.title} <span class="small muted">· {t('common.due')} {formatDay(tk.due_on)}</span> {tk.done && <Badge group="common" value="done" />}
+            </li>
+          ))}
+        </ul>
+        {!related.loading && !related.data?.tasks.length && <p class="muted">{t('meeting.no_tasks')}</p>}
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,279 @@
+// Log a meeting: one form built for a phone. The draft stays in localStorage until saved.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { endpoints, type MeetingCreate, type User } from '../api';
+import { CheckGroup, enumOptions, Select, TextArea, TextInput } from '../components/Field';
+import { StakeholderPicker } from '../components/StakeholderPicker';
+import { ErrorBox } from '../components/States';
+import { draftStore, isBlank } from '../draft';
+import { fieldErrorsOf } from '../errors';
+import { addDays, formatDateTime, limaLocalInput, limaLocalToISO, todayInLima } from '../format';
+import { useTitle } from '../hooks';
+import { t } from '../i18n';
+import { navigate, useQuery } from '../router';
+import { isAdmin, myRegions, useSession } from '../session';
+import { hasErrors, validateMeeting, type Errors, type MeetingDraft } from '../validation';
+import './MeetingForm.css';
+
+export const MEETING_DRAFT_VERSION = 1;
+
+export function emptyMeeting(region = ''): MeetingDraft {
+  return {
+    starts_at: '',
+    duration_min: '60',
+    kind: 'in_person',
+    region,
+    place: '',
+    participants: [],
+    topics: [],
+    summary: '',
+    agreements: '',
+    next_steps: '',
+    commitments: [],
+    tasks: [],
+  };
+}
+
+/** toMeetingBody turns the form draft into the POST /meetings body. */
+export function toMeetingBody(d: MeetingDraft, me: string): MeetingCreate {
+  const day = d.starts_at.slice(0, 10);
+  return {
+    starts_at: limaLocalToISO(d.starts_at),
+    duration_min: d.duration_min === '' ? 0 : Number(d.duration_min),
+    kind: d.kind,
+    region: d.region,
+    place: d.place.trim(),
+    participants: d.participants.map((p) => ({ stakeholder_id: p.stakeholder_id, role: p.role.trim() })),
+    topics: d.topics,
+    summary: d.summary.trim(),
+    agreements: d.agreements.trim(),
+    next_steps: d.next_steps.trim(),
+    commitments: d.commitments.map((c) => ({ stakeholder_id: c.stakeholder_id, text: c.text.trim(), type: c.type, region: d.region, due_on: c.due_on, made_on: day })),
+    tasks: d.tasks.map((tk) => ({ title: tk.title.trim(), due_on: tk.due_on, assignee_id: tk.assignee_id || me, region: d.region })),
+  };
+}
+
+export function MeetingForm() {
+  useTitle(t('meeting.new'));
+  const { user, regions, enums } = useSession();
+  const [query] = useQuery();
+  const mine = myRegions(user, regions);
+  const defaultRegion = mine.length === 1 ? mine[0].code : '';
+  const store = useMemo(() => draftStore<MeetingDraft>(`alianza.draft.meeting.${user?.id ?? 'anon'}`, MEETING_DRAFT_VERSION, () => emptyMeeting(defaultRegion)), [user?.id]);
+  const [d, setD] = useState<MeetingDraft>(() => store.load() ?? { ...emptyMeeting(defaultRegion), starts_at: limaLocalInput() });
+  const [restored] = useState(() => store.savedAt());
+  const [errors, setErrors] = useState<Errors>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [users, setUsers] = useState<User[]>([]);
+  const summaryRef = useRef<HTMLDivElement>(null);
+
+  // Keep the draft on every change (nothing is lost on reload or a dropped connection).
+  useEffect(() => {
+    if (isBlank({ ...d, starts_at: '' }, { ...emptyMeeting(defaultRegion), starts_at: '' })) store.clear();
+    else store.save(d);
+  }, [d, store]);
+
+  // Prefill a participant from ?with=<stakeholder id>.
+  useEffect(() => {
+    const w = query.with;
+    if (!w || d.participants.some((p) => p.stakeholder_id === w)) return;
+    endpoints.stakeholder(w).then(
+      (s) => setD((o) => ({ ...o, participants: [...o.participants, { stakeholder_id: s.id, name: s.name, role: '' }] })),
+      () => undefined,
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [query.with]);
+
+  // Assignees: admins can list users; everyone else assigns follow-ups to themselves.
+  useEffect(() => {
+    if (isAdmin(user)) endpoints.users({ limit: 200 }).then((p) => setUsers(p.items.filter((u) => !u.disabled)), () => undefined);
+  }, [user]);
+
+  const set = <K extends keyof MeetingDraft>(k: K) => (v: MeetingDraft[K]) => setD((o) => ({ ...o, [k]: v }));
+  const patchItem = <K extends 'commitments' | 'tasks' | 'participants'>(k: K, i: number, patch: Partial<MeetingDraft[K][number]>) =>
+    setD((o) => ({ ...o, [k]: (o[k] as object[]).map((x, j) => (j === i ? { ...x, ...patch } : x)) }));
+  const removeItem = (k: 'commitments' | 'tasks' | 'participants', i: number) => setD((o) => ({ ...o, [k]: (o[k] as object[]).filter((_, j) => j !== i) }));
+
+  const defaultDue = addDays(todayInLima(), 30);
+  const addCommitment = () =>
+    setD((o) => ({ ...o, commitments: [...o.commitments, { stakeholder_id: o.participants.length === 1 ? o.participants[0].stakeholder_id : '', text: '', type: 'legislative', due_on: defaultDue }] }));
+  const addTask = () => setD((o) => ({ ...o, tasks: [...o.tasks, { title: '', due_on: addDays(todayInLima(), 7), assignee_id: user?.id ?? '' }] }));
+
+  const focusSummary = () => setTimeout(() => summaryRef.current?.focus(), 0);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const v = validateMeeting(d);
+    setErrors(v);
+    setError(null);
+    if (hasErrors(v)) {
+      focusSummary();
+      return;
+    }
+    setBusy(true);
+    try {
+      const m = await endpoints.createMeeting(toMeetingBody(d, user?.id ?? ''));
+      store.clear();
+      navigate(`/meetings/${m.id}?saved=1`);
+    } catch (x) {
+      setError(x);
+      setErrors(fieldErrorsOf(x));
+      focusSummary();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const discard = () => {
+    if (!confirm(t('meeting.discard_confirm'))) return;
+    store.clear();
+    setD({ ...emptyMeeting(defaultRegion), starts_at: limaLocalInput() });
+    setErrors({});
+    setError(null);
+  };
+
+  const participantOpts = d.participants.map((p) => ({ value: p.stakeholder_id, label: p.name }));
+  const userOpts = users.length ? users.map((u) => ({ value: u.id, label: u.name || u.email })) : [{ value: user?.id ?? '', label: t('meeting.me') }];
+  const errList = Object.entries(errors);
+
+  return (
+    <form class="meeting-form" onSubmit={submit} noValidate data-testid="meeting-form" aria-labelledby="mf-title">
+      <div class="page-head">
+        <h1 id="mf-title">{t('meeting.new')}</h1>
+        <span class="small muted" data-testid="draft-status">
+          {restored ? t('meeting.draft_restored', { at: formatDateTime(restored) }) : t('meeting.draft_kept')}
+        </span>
+      </div>
+
+      <div ref={summaryRef} tabIndex={-1} class="mf-summary">
+        <ErrorBox error={error} />
+        {errList.length > 0 && (
+          <div class="card mf-errors" role="alert" data-testid="error-summary">
+            <h2>{t('meeting.fix_errors')}</h2>
+            <ul>
+              {errList.map(([k, msg]) => (
+                <li key={k}>
+                  <a href={`#${fieldId(k)}`}>
+                    {fieldLabel(k)}: {t(msg)}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </div>
+
+      <section class="card" aria-labelledby="mf-when">
+        <h2 id="mf-when">{t('meeting.when_where')}</h2>
+        <div class="form-grid">
+          <TextInput id="starts_at" type="datetime-local" label={t('meeting.starts_at')} hint={t('meeting.lima_time')} value={d.starts_at} onValue={set('starts_at')} error={errors.starts_at} required />
+          <TextInput id="duration_min" type="number" inputMode="numeric" min={0} step={5} label={t('meeting.duration')} value={d.duration_min} onValue={set('duration_min')} error={errors.duration_min} />
+          <Select id="meeting_kind" label={t('meeting.kind')} value={d.kind} options={enumOptions('meeting_kind', enums.meeting_kinds)} onValue={set('kind')} error={errors.kind} required />
+          <Select id="region" label={t('common.region')} value={d.region} blank="—" options={mine.map((r) => ({ value: r.code, label: r.name }))} onValue={set('region')} error={errors.region} required />
+          <TextInput id="place" label={t('meeting.place')} value={d.place} onValue={set('place')} error={errors.place} />
+        </div>
+      </section>
+
+      <section class="card" aria-labelledby="mf-who">
+        <h2 id="mf-who">{t('meeting.participants')}</h2>
+        <StakeholderPicker
+          id="participant-search"
+          label={t('meeting.add_participant')}
+          onPick={(p) => set('participants')([...d.participants, { stakeholder_id: p.id, name: p.name, role: '' }])}
+          exclude={d.participants.map((p) => p.stakeholder_id)}
+          createRegions={d.region ? [d.region] : mine.slice(0, 1).map((r) => r.code)}
+          error={errors.participants}
+        />
+        <ul class="plain-list" data-testid="participants">
+          {d.participants.map((p, i) => (
+            <li key={p.stakeholder_id} class="mf-participant" data-testid="participant">
+              <span class="mf-pname">{p.name}</span>
+              <TextInput id={`participants-${i}-role`} label={t('meeting.participant_role', { name: p.name })} value={p.role} onValue={(v) => patchItem('participants', i, { role: v })} error={errors[`participants[${i}].role`] ?? errors[`participants[${i}].stakeholder_id`]} />
+              <button type="button" class="btn btn-small btn-danger" onClick={() => removeItem('participants', i)} aria-label={t('common.remove_named', { name: p.name })}>
+                {t('common.remove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section class="card" aria-labelledby="mf-what">
+        <h2 id="mf-what">{t('meeting.content')}</h2>
+        <CheckGroup legend={t('meeting.topics')} name="topics" values={d.topics} options={enumOptions('topic', enums.topics)} onValues={set('topics')} error={errors.topics} />
+        <TextArea id="summary" label={t('meeting.summary')} value={d.summary} onValue={set('summary')} error={errors.summary} required rows={4} />
+        <TextArea id="agreements" label={t('meeting.agreements')} value={d.agreements} onValue={set('agreements')} error={errors.agreements} />
+        <TextArea id="next_steps" label={t('meeting.next_steps')} value={d.next_steps} onValue={set('next_steps')} error={errors.next_steps} />
+      </section>
+
+      <section class="card" aria-labelledby="mf-commit">
+        <h2 id="mf-commit">{t('meeting.commitments')}</h2>
+        {d.commitments.length === 0 && <p class="muted">{t('meeting.no_commitments')}</p>}
+        {d.commitments.map((c, i) => (
+          <fieldset key={i} class="mf-item" data-testid={`commitment-${i}`}>
+            <legend>{t('meeting.commitment_n', { n: i + 1 })}</legend>
+            <div class="form-grid">
+              <Select id={`commitments-${i}-stakeholder_id`} label={t('commitment.stakeholder')} value={c.stakeholder_id} blank="—" options={participantOpts} onValue={(v) => patchItem('commitments', i, { stakeholder_id: v })} error={errors[`commitments[${i}].stakeholder_id`]} required />
+              <Select id={`commitments-${i}-type`} label={t('commitment.type')} value={c.type} options={enumOptions('ctype', enums.commitment_types)} onValue={(v) => patchItem('commitments', i, { type: v })} error={errors[`commitments[${i}].type`]} required />
+              <TextInput id={`commitments-${i}-due_on`} type="date" label={t('commitment.due_on')} value={c.due_on} onValue={(v) => patchItem('commitments', i, { due_on: v })} error={errors[`commitments[${i}].due_on`]} required />
+            </div>
+            <TextArea id={`commitments-${i}-text`} label={t('commitment.text')} value={c.text} onValue={(v) => patchItem('commitments', i, { text: v })} error={errors[`commitments[${i}].text`]} required rows={2} />
+            <button type="button" class="btn btn-small btn-danger" onClick={() => removeItem('commitments', i)}>
+              {t('meeting.remove_commitment', { n: i + 1 })}
+            </button>
+          </fieldset>
+        ))}
+        <button type="button" class="btn" onClick={addCommitment} data-testid="add-commitment">
+          + {t('meeting.add_commitment')}
+        </button>
+      </section>
+
+      <section class="card" aria-labelledby="mf-tasks">
+        <h2 id="mf-tasks">{t('meeting.tasks')}</h2>
+        {d.tasks.length === 0 && <p class="muted">{t('meeting.no_tasks')}</p>}
+        {d.tasks.map((tk, i) => (
+          <fieldset key={i} class="mf-item" data-testid={`task-${i}`}>
+            <legend>{t('meeting.task_n', { n: i + 1 })}</legend>
+            <div class="form-grid">
+              <TextInput id={`tasks-${i}-title`} label={t('task.title')} value={tk.title} onValue={(v) => patchItem('tasks', i, { title: v })} error={errors[`tasks[${i}].title`]} required />
+              <TextInput id={`tasks-${i}-due_on`} type="date" label={t('task.due_on')} value={tk.due_on} onValue={(v) => patchItem('tasks', i, { due_on: v })} error={errors[`tasks[${i}].due_on`]} required />
+              <Select id={`tasks-${i}-assignee_id`} label={t('task.assignee')} value={tk.assignee_id} options={userOpts} onValue={(v) => patchItem('tasks', i, { assignee_id: v })} error={errors[`tasks[${i}].assignee_id`]} />
+            </div>
+            <button type="button" class="btn btn-small btn-danger" onClick={() => removeItem('tasks', i)}>
+              {t('meeting.remove_task', { n: i + 1 })}
+            </button>
+          </fieldset>
+        ))}
+        <button type="button" class="btn" onClick={addTask} data-testid="add-task">
+          + {t('meeting.add_task')}
+        </button>
+      </section>
+
+      <div class="mf-actions">
+        <button type="button" class="btn btn-danger" onClick={discard} data-testid="discard-draft">
+          {t('meeting.discard')}
+        </button>
+        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-meeting">
+          {busy ? t('common.saving') : t('meeting.save')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** fieldId turns a server field path (commitments[1].due_on) into the matching input id. */
+export function fieldId(path: string): string {
+  if (path === 'kind') return 'meeting_kind';
+  if (path === 'participants') return 'participant-search';
+  if (path === 'topics') return 'mf-what';
+  return path.replace(/\[(\d+)\]\./g, '-$1-').replace(/\[(\d+)\]$/, '-$1');
+}
+
+function fieldLabel(path: string): string {
+  const m = /^(commitments|tasks|participants)\[(\d+)\]\.(\w+)$/.exec(path);
+  if (m) {
+    const n = Number(m[2]) + 1;
+    const group = m[1] === 'commitments' ? t('meeting.commitment_n', { n }) : m[1] === 'tasks' ? t('meeting.task_n', { n }) : t('meeting.participant_n', { n });
+    return `${group} – ${t(`field.${m[3]}`)}`;
+  }
+  return t(`field.${path}`);
+}

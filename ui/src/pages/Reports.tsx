@@ -1,0 +1,131 @@
+// Reports: dashboards with hand-made SVG charts, the funder's summary lines and CSV exports.
+import { endpoints } from '../api';
+import { BarChart, type Bar } from '../components/BarChart';
+import { CsvButton } from '../components/CsvButton';
+import { TextInput } from '../components/Field';
+import { Empty, ErrorBox, Loading } from '../components/States';
+import { formatMonth } from '../format';
+import { useAsync, useTitle } from '../hooks';
+import { getLang, t, te } from '../i18n';
+import { useQuery } from '../router';
+import { regionName, useSession } from '../session';
+import './Reports.css';
+
+const TONE: Record<string, string> = {
+  pending: 'warn',
+  in_progress: 'info',
+  fulfilled: 'ok',
+  partially_fulfilled: 'partial',
+  not_fulfilled: 'danger',
+  withdrawn: 'muted',
+};
+
+export default function Reports() {
+  useTitle(t('nav.reports'));
+  const { regions, enums } = useSession();
+  const [q, setQuery] = useQuery();
+  const range = { from: q.from, to: q.to };
+  const key = JSON.stringify(range);
+  const byRegion = useAsync(() => endpoints.commitmentsByRegion(range), [key]);
+  const perMonth = useAsync(() => endpoints.meetingsPerMonth(range), [key]);
+  const overdue = useAsync(() => endpoints.overdueReport(range), [key]);
+  const legis = useAsync(() => endpoints.legislatorsReport(range), [key]);
+  const committees = useAsync(() => endpoints.activeCommittees(range), [key]);
+
+  const regionBars: Bar[] = (() => {
+    const items = byRegion.data?.items ?? [];
+    const codes = Array.from(new Set(items.map((i) => i.region))).sort();
+    return codes.map((code) => ({
+      label: regionName(code, regions),
+      segments: enums.commitment_statuses.map((st) => ({
+        tone: TONE[st] ?? 'info',
+        label: te('status', st),
+        value: items.filter((i) => i.region === code && i.status === st).reduce((s, i) => s + i.count, 0),
+      })),
+    }));
+  })();
+
+  const monthBars: Bar[] = (() => {
+    const items = perMonth.data?.items ?? [];
+    const months = Array.from(new Set(items.map((i) => i.month))).sort();
+    return months.map((mo) => ({
+      label: formatMonth(mo),
+      segments: [{ tone: 'info', label: t('report.meetings'), value: items.filter((i) => i.month === mo).reduce((s, i) => s + i.count, 0) }],
+    }));
+  })();
+
+  const overdueBars: Bar[] = (() => {
+    const by = new Map<string, number>();
+    for (const i of overdue.data?.items ?? []) by.set(i.owner_name || i.owner_id, (by.get(i.owner_name || i.owner_id) ?? 0) + i.count);
+    return Array.from(by.entries())
+      .sort((a, b) => b[1] - a[1])
+      .map(([label, value]) => ({ label, segments: [{ tone: 'danger', label: t('report.overdue'), value }] }));
+  })();
+
+  const legisBars: Bar[] = (legis.data?.items ?? []).map((i) => ({ label: i.region_name || regionName(i.region, regions), segments: [{ tone: 'ok', label: t('report.legislators'), value: i.count }] }));
+  const committeeBars: Bar[] = (committees.data?.items ?? []).map((i) => ({ label: regionName(i.region, regions), segments: [{ tone: 'info', label: t('report.committees'), value: i.count }] }));
+  const summary = legis.data?.summary;
+
+  return (
+    <section class="reports">
+      <div class="page-head">
+        <h1>{t('nav.reports')}</h1>
+      </div>
+      <form class="filters card" aria-label={t('report.period')} onSubmit={(e) => e.preventDefault()}>
+        <TextInput id="r-from" type="date" label={t('report.from')} value={q.from ?? ''} onValue={(v) => setQuery({ from: v })} />
+        <TextInput id="r-to" type="date" label={t('report.to')} value={q.to ?? ''} onValue={(v) => setQuery({ to: v })} />
+      </form>
+
+      <section class="card report-summary" aria-labelledby="rs-h" data-testid="funder-summary">
+        <h2 id="rs-h">{t('report.funder_summary')}</h2>
+        {legis.loading && <Loading />}
+        <ErrorBox error={legis.error} onRetry={legis.reload} />
+        {summary && (
+          <>
+            <p class="report-summary-line" lang={getLang()}>
+              {getLang() === 'es' ? summary.es : summary.en}
+            </p>
+            <details>
+              <summary>{getLang() === 'es' ? 'English' : 'Español'}</summary>
+              <p lang={getLang() === 'es' ? 'en' : 'es'}>{getLang() === 'es' ? summary.en : summary.es}</p>
+            </details>
+          </>
+        )}
+      </section>
+
+      <section class="card" aria-labelledby="csv-h">
+        <h2 id="csv-h">{t('report.exports')}</h2>
+        <div class="row">
+          <CsvButton path="/stakeholders" name="stakeholders" label={t('nav.stakeholders')} />
+          <CsvButton path="/meetings" query={range} name="meetings" label={t('search.meetings')} />
+          <CsvButton path="/commitments" query={{ due_from: q.from, due_to: q.to }} name="commitments" label={t('nav.commitments')} />
+          <CsvButton path="/tasks" name="tasks" label={t('meeting.tasks')} />
+          <CsvButton path="/messages" query={range} name="messages" label={t('nav.correspondence')} />
+        </div>
+      </section>
+
+      <div class="report-grid">
+        <Chart title={t('report.commitments_by_region')} loading={byRegion.loading} error={byRegion.error} retry={byRegion.reload} bars={regionBars} testid="chart-commitments-by-region" />
+        <Chart title={t('report.meetings_per_month')} loading={perMonth.loading} error={perMonth.error} retry={perMonth.reload} bars={monthBars} testid="chart-meetings-per-month" />
+        <Chart title={t('report.overdue_by_owner')} loading={overdue.loading} error={overdue.error} retry={overdue.reload} bars={overdueBars} testid="chart-overdue" />
+        <Chart title={t('report.legislators_with_commitments', { n: legis.data?.total ?? 0 })} loading={legis.loading} error={legis.error} retry={legis.reload} bars={legisBars} testid="chart-legislators" />
+        <Chart title={t('report.active_committees')} loading={committees.loading} error={committees.error} retry={committees.reload} bars={committeeBars} testid="chart-committees" />
+      </div>
+    </section>
+  );
+}
+
+function Chart({ title, loading, error, retry, bars, testid }: { title: string; loading: boolean; error: unknown; retry: () => void; bars: Bar[]; testid: string }) {
+  return (
+    <section class="card">
+      {loading && <Loading />}
+      <ErrorBox error={error} onRetry={retry} />
+      {!loading && !error && (bars.length ? <BarChart title={title} bars={bars} testid={testid} /> : (
+        <>
+          <h2 class="report-empty-title">{title}</h2>
+          <Empty>{t('report.no_data')}</Empty>
+        </>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,229 @@
+// Stakeholder: profile, relationships and the paged timeline of everything about them.
+import { useState } from 'preact/hooks';
+import { endpoints, type Stakeholder } from '../api';
+import { Badge } from '../components/Badge';
+import { enumOptions, Select, TextInput } from '../components/Field';
+import { StakeholderPicker, type Picked } from '../components/StakeholderPicker';
+import { Empty, ErrorBox, Loading } from '../components/States';
+import { RELATIONSHIP_KINDS } from '../enums';
+import { errorMessage } from '../errors';
+import { formatDateTime, formatDay } from '../format';
+import { useAsync, usePaged, useTitle } from '../hooks';
+import { t, te } from '../i18n';
+import { Link, navigate } from '../router';
+import { canEdit, regionName, useSession } from '../session';
+import './StakeholderDetail.css';
+
+const timelineHref = (type: string, id: string) =>
+  type === 'meeting' ? `/meetings/${id}` : type === 'commitment' || type === 'status_change' ? `/commitments/${id}` : type === 'message' ? `/correspondence?id=${id}` : '';
+
+export function StakeholderDetail({ id }: { id: string }) {
+  const { user, regions } = useSession();
+  const sh = useAsync(() => endpoints.stakeholder(id), [id]);
+  const tl = usePaged((cursor) => endpoints.timeline(id, cursor), [id]);
+  useTitle(sh.data?.name ?? t('nav.stakeholders'));
+  const [archErr, setArchErr] = useState('');
+
+  if (sh.loading && !sh.data) return <Loading />;
+  if (sh.error || !sh.data) return <ErrorBox error={sh.error} onRetry={sh.reload} />;
+  const s = sh.data;
+  const edit = canEdit(user);
+
+  const archive = async () => {
+    if (!confirm(t('stakeholder.archive_confirm', { name: s.name }))) return;
+    try {
+      await endpoints.archiveStakeholder(s.id);
+      navigate('/stakeholders');
+    } catch (e) {
+      setArchErr(errorMessage(e));
+    }
+  };
+
+  return (
+    <article class="sh-detail">
+      <div class="page-head">
+        <div>
+          <h1 data-testid="stakeholder-name">{s.name}</h1>
+          <p class="muted">
+            {te('kind', s.kind)} · {s.regions.map((r) => regionName(r, regions)).join(', ')}
+            {s.archived && ` · ${t('stakeholder.archived')}`}
+          </p>
+        </div>
+        {edit && (
+          <div class="row">
+            <Link class="btn btn-primary" href={`/meetings/new?with=${s.id}`} data-testid="log-meeting-with">
+              {t('nav.log_meeting')}
+            </Link>
+            <Link class="btn" href={`/stakeholders/${s.id}/edit`} data-testid="edit-stakeholder">
+              {t('common.edit')}
+            </Link>
+            {!s.archived && (
+              <button type="button" class="btn btn-danger" onClick={() => void archive()} data-testid="archive-stakeholder">
+                {t('stakeholder.archive')}
+              </button>
+            )}
+          </div>
+        )}
+      </div>
+      {archErr && <p role="alert" class="field-error">{archErr}</p>}
+
+      <div class="sh-cols">
+        <section class="card" aria-labelledby="h-profile">
+          <h2 id="h-profile">{t('stakeholder.profile')}</h2>
+          <dl class="sh-dl">
+            <dt>{t('stakeholder.stance')}</dt>
+            <dd><Badge group="stance" value={s.stance} /></dd>
+            <dt>{t('stakeholder.influence')}</dt>
+            <dd>{te('influence', s.influence)}</dd>
+            <dt>{t('stakeholder.emails')}</dt>
+            <dd>{s.emails.length ? s.emails.map((e) => <div key={e}><a href={`mailto:${e}`}>{e}</a></div>) : '—'}</dd>
+            <dt>{t('stakeholder.phones')}</dt>
+            <dd>{s.phones.length ? s.phones.join(', ') : '—'}</dd>
+            <dt>{t('stakeholder.tags')}</dt>
+            <dd>{s.tags.length ? s.tags.join(', ') : '—'}</dd>
+            {s.legislator && (
+              <>
+                <dt>{t('legislator.chamber')}</dt>
+                <dd>{te('chamber', s.legislator.chamber)}</dd>
+                <dt>{t('legislator.period')}</dt>
+                <dd>{s.legislator.period || '—'}</dd>
+                <dt>{t('legislator.party')}</dt>
+                <dd>{s.legislator.party || '—'}</dd>
+                <dt>{t('legislator.parliamentary_group')}</dt>
+                <dd>{s.legislator.parliamentary_group || '—'}</dd>
+                <dt>{t('legislator.electoral_district')}</dt>
+                <dd>{s.legislator.electoral_district || '—'}</dd>
+                <dt>{t('legislator.committees')}</dt>
+                <dd>{s.legislator.committees?.join(', ') || '—'}</dd>
+              </>
+            )}
+            {s.committee && (
+              <>
+                <dt>{t('committee.region')}</dt>
+                <dd>{regionName(s.committee.region, regions)}</dd>
+                <dt>{t('committee.members')}</dt>
+                <dd>{s.committee.member_ids?.length ?? 0}</dd>
+              </>
+            )}
+          </dl>
+          {s.notes && (
+            <>
+              <h3>{t('stakeholder.notes')}</h3>
+              <p class="sh-notes">{s.notes}</p>
+            </>
+          )}
+        </section>
+
+        <Relationships s={s} edit={edit} onChange={(n) => sh.setData(n)} />
+      </div>
+
+      <section class="card sh-timeline" aria-labelledby="h-timeline" data-testid="timeline">
+        <h2 id="h-timeline">{t('stakeholder.timeline')}</h2>
+        <ErrorBox error={tl.error} onRetry={tl.reload} />
+        {!tl.loading && !tl.error && tl.items.length === 0 && <Empty>{t('stakeholder.timeline_empty')}</Empty>}
+        <ol class="timeline">
+          {tl.items.map((it, i) => {
+            const href = timelineHref(it.type, it.id);
+            return (
+              <li key={`${it.type}-${it.id}-${i}`} class={`tl-item tl-${it.type}`} data-testid="timeline-item" data-type={it.type} data-id={it.id}>
+                <span class="tl-type">{te('timeline', it.type)}</span>
+                <time dateTime={it.at} class="small muted">{/^\d{4}-\d{2}-\d{2}$/.test(it.at) ? formatDay(it.at) : formatDateTime(it.at)}</time>
+                <div>
+                  {href ? <Link href={href}>{it.title}</Link> : <span>{it.title}</span>} {it.status && <Badge group="status" value={it.status} />}
+                </div>
+                {it.detail && <p class="small">{it.detail}</p>}
+              </li>
+            );
+          })}
+        </ol>
+        {tl.loading && <Loading />}
+        {tl.hasMore && !tl.loading && (
+          <button type="button" class="btn" onClick={() => void tl.more()} data-testid="timeline-more">
+            {t('common.load_more')}
+          </button>
+        )}
+      </section>
+    </article>
+  );
+}
+
+function Relationships({ s, edit, onChange }: { s: Stakeholder; edit: boolean; onChange: (s: Stakeholder) => void }) {
+  const [other, setOther] = useState<Picked | null>(null);
+  const [kind, setKind] = useState('works_for');
+  const [role, setRole] = useState('');
+  const [err, setErr] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const rels = s.relationships ?? [];
+
+  const add = async (e: Event) => {
+    e.preventDefault();
+    if (!other) return;
+    setBusy(true);
+    setErr(null);
+    try {
+      onChange(await endpoints.addRelationship(s.id, { stakeholder_id: other.id, kind, role }));
+      setOther(null);
+      setRole('');
+    } catch (x) {
+      setErr(x);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async (otherId: string) => {
+    setErr(null);
+    try {
+      await endpoints.removeRelationship(s.id, otherId);
+      onChange({ ...s, relationships: rels.filter((r) => r.stakeholder_id !== otherId) });
+    } catch (x) {
+      setErr(x);
+    }
+  };
+
+  return (
+    <section class="card" aria-labelledby="h-rel" data-testid="relationships">
+      <h2 id="h-rel">{t('stakeholder.relationships')}</h2>
+      <ErrorBox error={err} />
+      {rels.length === 0 ? (
+        <Empty>{t('stakeholder.no_relationships')}</Empty>
+      ) : (
+        <ul class="plain-list">
+          {rels.map((r) => (
+            <li key={`${r.stakeholder_id}-${r.kind}`} class="row">
+              <span>
+                {te(r.direction === 'in' ? 'rel_in' : 'rel', r.kind)} <Link href={`/stakeholders/${r.stakeholder_id}`}>{r.stakeholder_name}</Link>
+                {r.role && <span class="muted"> · {r.role}</span>}
+                {(r.since || r.until) && <span class="muted small"> ({formatDay(r.since)} – {formatDay(r.until)})</span>}
+              </span>
+              {edit && r.direction !== 'in' && (
+                <button type="button" class="btn btn-small btn-danger" onClick={() => void remove(r.stakeholder_id)} aria-label={t('stakeholder.remove_relationship', { name: r.stakeholder_name })}>
+                  {t('common.remove')}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {edit && (
+        <form class="rel-form" onSubmit={add} aria-label={t('stakeholder.add_relationship')}>
+          <h3>{t('stakeholder.add_relationship')}</h3>
+          {other ? (
+            <p>
+              {other.name}{' '}
+              <button type="button" class="btn-link" onClick={() => setOther(null)}>
+                {t('common.change')}
+              </button>
+            </p>
+          ) : (
+            <StakeholderPicker id="rel-other" label={t('stakeholder.related_to')} onPick={setOther} exclude={[s.id]} />
+          )}
+          <Select id="rel-kind" label={t('stakeholder.relationship_kind')} value={kind} options={enumOptions('rel', RELATIONSHIP_KINDS)} onValue={setKind} />
+          <TextInput id="rel-role" label={t('stakeholder.role')} value={role} onValue={setRole} />
+          <button type="submit" class="btn" disabled={!other || busy}>
+            {t('common.add')}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,84 @@
+// Stakeholders: filters (kind, region, stance, tag) and search, kept in the URL.
+import { useEffect, useState } from 'preact/hooks';
+import { endpoints } from '../api';
+import { Badge } from '../components/Badge';
+import { enumOptions, Select, TextInput } from '../components/Field';
+import { Empty, ErrorBox, Loading } from '../components/States';
+import { useDebounced, usePaged, useTitle } from '../hooks';
+import { t, te } from '../i18n';
+import { Link, useQuery } from '../router';
+import { canEdit, myRegions, regionName, useSession } from '../session';
+
+export function StakeholderList() {
+  useTitle(t('nav.stakeholders'));
+  const { user, regions, enums } = useSession();
+  const [q, setQuery] = useQuery();
+  const [text, setText] = useState(q.q ?? '');
+  const dtext = useDebounced(text, 300);
+  useEffect(() => {
+    if ((q.q ?? '') !== dtext) setQuery({ q: dtext });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [dtext]);
+  const filters = { kind: q.kind, region: q.region, stance: q.stance, tag: q.tag, q: q.q, archived: q.archived };
+  const list = usePaged((cursor) => endpoints.stakeholders({ ...filters, cursor, limit: 50 }), [JSON.stringify(filters)]);
+
+  return (
+    <section>
+      <div class="page-head">
+        <h1>{t('nav.stakeholders')}</h1>
+        {canEdit(user) && (
+          <Link href="/stakeholders/new" class="btn btn-primary" data-testid="new-stakeholder">
+            {t('stakeholder.new')}
+          </Link>
+        )}
+      </div>
+      <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
+        <TextInput id="sh-q" type="search" label={t('common.search')} value={text} onValue={setText} />
+        <Select id="sh-kind" label={t('stakeholder.kind')} value={q.kind ?? ''} blank={t('common.any')} options={enumOptions('kind', enums.stakeholder_kinds)} onValue={(v) => setQuery({ kind: v })} />
+        <Select id="sh-region" label={t('common.region')} value={q.region ?? ''} blank={t('common.any')} options={myRegions(user, regions).map((r) => ({ value: r.code, label: r.name }))} onValue={(v) => setQuery({ region: v })} />
+        <Select id="sh-stance" label={t('stakeholder.stance')} value={q.stance ?? ''} blank={t('common.any')} options={enumOptions('stance', enums.stances)} onValue={(v) => setQuery({ stance: v })} />
+        <TextInput id="sh-tag" label={t('stakeholder.tag')} value={q.tag ?? ''} onValue={(v) => setQuery({ tag: v })} />
+      </form>
+      <ErrorBox error={list.error} onRetry={list.reload} />
+      {!list.error && list.items.length === 0 && !list.loading && <Empty>{t('stakeholder.none')}</Empty>}
+      {list.items.length > 0 && (
+        <div class="table-wrap">
+          <table data-testid="stakeholder-table">
+            <caption class="sr-only">{t('nav.stakeholders')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('stakeholder.name')}</th>
+                <th scope="col">{t('stakeholder.kind')}</th>
+                <th scope="col">{t('common.regions')}</th>
+                <th scope="col">{t('stakeholder.stance')}</th>
+                <th scope="col" class="hide-narrow">{t('stakeholder.tags')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((s) => (
+                <tr key={s.id} data-testid="stakeholder-row">
+                  <td>
+                    <Link href={`/stakeholders/${s.id}`}>{s.name}</Link>
+                    {s.archived && <span class="muted small"> ({t('stakeholder.archived')})</span>}
+                  </td>
+                  <td>{te('kind', s.kind)}</td>
+                  <td>{s.regions.map((r) => regionName(r, regions)).join(', ')}</td>
+                  <td>
+                    <Badge group="stance" value={s.stance} />
+                  </td>
+                  <td class="hide-narrow">{s.tags.join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {list.loading && <Loading />}
+      {list.hasMore && !list.loading && (
+        <button type="button" class="btn" onClick={() => void list.more()}>
+          {t('common.load_more')}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,96 @@
+// Who is signed in, what they may do, and the reference lists loaded once per session.
+import { useEffect, useState } from 'preact/hooks';
+import { api, endpoints, type Enums, type Region, type User } from './api';
+import { defaultEnums, defaultRegions } from './enums';
+
+export type Status = 'loading' | 'anon' | 'in';
+
+export interface SessionState {
+  status: Status;
+  user: User | null;
+  regions: Region[];
+  enums: Enums;
+  /** set when the session ended by itself (expired), to explain the sign-in screen */
+  expired: boolean;
+}
+
+let state: SessionState = { status: 'loading', user: null, regions: defaultRegions, enums: defaultEnums, expired: false };
+const listeners = new Set<(s: SessionState) => void>();
+
+function set(patch: Partial<SessionState>) {
+  state = { ...state, ...patch };
+  listeners.forEach((fn) => fn(state));
+}
+
+export function getSession(): SessionState {
+  return state;
+}
+
+export function useSession(): SessionState {
+  const [s, setS] = useState(state);
+  useEffect(() => {
+    listeners.add(setS);
+    setS(state);
+    return () => {
+      listeners.delete(setS);
+    };
+  }, []);
+  return s;
+}
+
+api.onUser = (user) => set({ user, status: 'in', expired: false });
+api.onSessionLost = () => {
+  if (state.status === 'in') set({ status: 'anon', user: null, expired: true });
+};
+
+async function loadReference() {
+  const [regions, enums] = await Promise.allSettled([endpoints.regions(), endpoints.enums()]);
+  const patch: Partial<SessionState> = {};
+  if (regions.status === 'fulfilled' && regions.value?.items?.length) patch.regions = regions.value.items;
+  if (enums.status === 'fulfilled' && enums.value) patch.enums = { ...defaultEnums, ...enums.value };
+  set(patch);
+}
+
+/** start tries to resume the session from the refresh cookie. */
+export async function start(): Promise<void> {
+  const ok = await api.refresh();
+  if (ok) {
+    set({ status: 'in', user: ok.user });
+    void loadReference();
+  } else set({ status: 'anon', user: null });
+}
+
+export async function signIn(email: string, password: string): Promise<void> {
+  const r = await api.login(email, password);
+  set({ status: 'in', user: r.user, expired: false });
+  void loadReference();
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await api.logout();
+  } finally {
+    set({ status: 'anon', user: null, expired: false });
+  }
+}
+
+// ---------- permissions (the server enforces them; the UI only offers what is allowed) ----------
+
+export const canEdit = (u: User | null) => !!u && u.role !== 'viewer';
+export const isAdmin = (u: User | null) => u?.role === 'admin';
+export const canManage = (u: User | null) => u?.role === 'admin' || u?.role === 'manager';
+export const canReadBodies = (u: User | null) => !!u && u.role !== 'viewer';
+
+/** allRegions tells whether the user's scope is every region. */
+export const allRegions = (u: User | null) => !!u && (u.role === 'admin' || u.regions.includes('all'));
+
+/** myRegions lists the regions the user may work in (all known regions for "all"). */
+export function myRegions(u: User | null, regions: Region[]): Region[] {
+  if (!u) return [];
+  if (allRegions(u)) return regions;
+  return regions.filter((r) => u.regions.includes(r.code));
+}
+
+export function regionName(code: string, regions: Region[] = state.regions): string {
+  return regions.find((r) => r.code === code)?.name ?? code;
+}
