@@ -8,10 +8,13 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/config"
+	"github.com/alianza-pe/alianza/internal/demo"
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
 )
 
 // userAdd creates a user from the shell. The password comes from
@@ -61,7 +64,39 @@ func userAdd(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFla
 }
 
 func demoLoad(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFlags, stdout io.Writer) error {
-	return errors.New("demo load: the demo dataset is not built yet")
+	if f.scale < 0 {
+		return errors.New("demo load: --scale must be 0 (demo dataset) or positive (reference dataset)")
+	}
+	s, closeDB, err := database(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	start := time.Now()
+	var n store.DatasetCounts
+	what := "demo dataset"
+	if f.scale > 0 {
+		what = fmt.Sprintf("reference dataset at scale %g", f.scale)
+		n, err = demo.LoadReference(ctx, s, f.scale, s.Now())
+	} else {
+		n, err = demo.Load(ctx, s, s.Now())
+	}
+	if err != nil {
+		return fmt.Errorf("demo load: %w", err)
+	}
+	fmt.Fprintf(stdout, "%s loaded in %s: %d users, %d stakeholders, %d meetings, %d commitments, %d tasks added\n",
+		what, time.Since(start).Round(time.Millisecond), n.Users, n.Stakeholders, n.Meetings, n.Commitments, n.Tasks)
+	if f.scale == 0 {
+		fmt.Fprintf(stdout, "demo users (password %q): ", demo.Password)
+		for i, u := range demo.Users {
+			if i > 0 {
+				fmt.Fprint(stdout, ", ")
+			}
+			fmt.Fprint(stdout, u.Email)
+		}
+		fmt.Fprintln(stdout)
+	}
+	return nil
 }
 
 func mailSync(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFlags, stdout io.Writer) error {

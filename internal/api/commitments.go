@@ -1,4 +1,187 @@
 package api
 
-// commitmentRoutes lists the routes of this resource (filled in as it is built).
-func (a *API) commitmentRoutes() []route { return nil }
+import (
+	"errors"
+	"fmt"
+
+	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/gofiber/fiber/v2"
+)
+
+// commitmentView is a commitment with whether it is overdue today in Lima.
+type commitmentView struct {
+	model.Commitment
+	Overdue bool `json:"overdue"`
+}
+
+func viewCommitment(c *model.Commitment, today string) commitmentView {
+	v := commitmentView{Commitment: *c, Overdue: c.Overdue(today)}
+	if v.History == nil {
+		v.History = []model.StatusChange{}
+	}
+	return v
+}
+
+// commitmentRoutes lists the routes of commitments.
+func (a *API) commitmentRoutes() []route {
+	return []route{
+		{method: "GET", path: "/commitments", tag: "commitments", summary: "List commitments, newest first",
+			query: append(append([]string{}, exportQuery...), "region", "status", "stakeholder_id", "owner_id", "overdue", "due_from", "due_to", "stakeholder_kind", "q"),
+			resp:  list[commitmentView]{}, handle: a.listCommitments},
+		{method: "POST", path: "/commitments", access: writers, tag: "commitments", summary: "Record a stakeholder's commitment",
+			body: model.CommitmentInput{}, resp: commitmentView{}, handle: a.createCommitment},
+		{method: "GET", path: "/commitments/:id", tag: "commitments", summary: "One commitment with its status history", resp: commitmentView{}, handle: a.getCommitment},
+		{method: "PATCH", path: "/commitments/:id", access: writers, tag: "commitments", summary: "Change a commitment's text, type, dates, owner or region (carry its version)",
+			body: model.CommitmentPatch{}, resp: commitmentView{}, handle: a.updateCommitment},
+		{method: "POST", path: "/commitments/:id/status", access: writers, tag: "commitments", summary: "Change the status and append it to the history (reopening a final status needs a manager)",
+			body: model.StatusChangeInput{}, resp: commitmentView{}, handle: a.changeCommitmentStatus},
+	}
+}
+
+func (a *API) listCommitments(c *fiber.Ctx) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	var f store.CommitmentFilter
+	if f.Region, err = regionQuery(c, "region"); err != nil {
+		return err
+	}
+	if f.Status, err = enumQuery(c, "status", model.CommitmentStatuses); err != nil {
+		return err
+	}
+	if f.StakeholderID, err = queryID(c, "stakeholder_id"); err != nil {
+		return err
+	}
+	if f.OwnerID, err = queryID(c, "owner_id"); err != nil {
+		return err
+	}
+	overdue, err := queryBool(c, "overdue")
+	if err != nil {
+		return err
+	}
+	f.Overdue = overdue != nil && *overdue
+	if f.DueFrom, err = dateQuery(c, "due_from"); err != nil {
+		return err
+	}
+	if f.DueTo, err = dateQuery(c, "due_to"); err != nil {
+		return err
+	}
+	if f.StakeholderKind, err = enumQuery(c, "stakeholder_kind", model.StakeholderKinds); err != nil {
+		return err
+	}
+	f.Q = c.Query("q")
+	csv := wantsCSV(c)
+	if csv {
+		p = store.Page{All: true}
+	}
+	items, next, err := a.store.ListCommitments(c.UserContext(), auth.User(c).Scope(), f, p)
+	if err != nil {
+		return err
+	}
+	today := model.Today(a.store.Now())
+	views := make([]commitmentView, len(items))
+	for i := range items {
+		views[i] = viewCommitment(&items[i], today)
+	}
+	if csv {
+		return sendCSV(c, "compromisos", commitmentColumns, views)
+	}
+	return c.JSON(newList(views, next))
+}
+
+var commitmentColumns = []column[commitmentView]{
+	{"stakeholder", "actor", func(v commitmentView) string { return v.StakeholderName }},
+	{"stakeholder_kind", "tipo_actor", func(v commitmentView) string { return v.StakeholderKind }},
+	{"text", "compromiso", func(v commitmentView) string { return v.Text }},
+	{"type", "tipo", func(v commitmentView) string { return v.Type }},
+	{"region", "region", func(v commitmentView) string { return model.RegionName(v.Region) }},
+	{"made_on", "fecha", func(v commitmentView) string { return v.MadeOn }},
+	{"due_on", "vence", func(v commitmentView) string { return v.DueOn }},
+	{"status", "estado", func(v commitmentView) string { return v.Status }},
+	{"overdue", "vencido", func(v commitmentView) string { return yesNo(v.Overdue) }},
+	{"next_follow_up_on", "proximo_seguimiento", func(v commitmentView) string { return v.NextFollowUpOn }},
+	{"id", "id", func(v commitmentView) string { return v.ID.Hex() }},
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func (a *API) createCommitment(c *fiber.Ctx) error {
+	var in model.CommitmentInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	cm, err := a.store.CreateCommitment(c.UserContext(), auth.Actor(c), auth.User(c).Scope(), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(viewCommitment(cm, model.Today(a.store.Now())))
+}
+
+func (a *API) getCommitment(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	cm, err := a.store.CommitmentByID(c.UserContext(), auth.User(c).Scope(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewCommitment(cm, model.Today(a.store.Now())))
+}
+
+// canEditCommitment lets managers edit in their regions and officers the
+// commitments they own.
+func canEditCommitment(u *model.User) store.Guard[model.Commitment] {
+	return func(cm *model.Commitment) error {
+		if !u.CanEdit([]string{cm.Region}, cm.OwnerID) {
+			return auth.ErrForbidden
+		}
+		return nil
+	}
+}
+
+func (a *API) updateCommitment(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var p model.CommitmentPatch
+	if err := decode(c, &p); err != nil {
+		return err
+	}
+	u := auth.User(c)
+	cm, err := a.store.UpdateCommitment(c.UserContext(), auth.Actor(c), u.Scope(), id, p, canEditCommitment(u))
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewCommitment(cm, model.Today(a.store.Now())))
+}
+
+func (a *API) changeCommitmentStatus(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in model.StatusChangeInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	u := auth.User(c)
+	reopen := u.Role == model.RoleAdmin || u.Role == model.RoleManager
+	cm, err := a.store.ChangeCommitmentStatus(c.UserContext(), auth.Actor(c), u.Scope(), id, in, reopen, canEditCommitment(u))
+	if errors.Is(err, store.ErrFinalStatus) {
+		return fmt.Errorf("%w: reopening a final commitment needs a manager", auth.ErrForbidden)
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewCommitment(cm, model.Today(a.store.Now())))
+}

@@ -1,4 +1,216 @@
 package api
 
-// meetingRoutes lists the routes of this resource (filled in as it is built).
-func (a *API) meetingRoutes() []route { return nil }
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/gofiber/fiber/v2"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// meetingCreatedView is a new meeting with the commitments and tasks created with it.
+type meetingCreatedView struct {
+	model.Meeting
+	Commitments []commitmentView `json:"commitments"`
+	Tasks       []taskView       `json:"tasks"`
+}
+
+// meetingRoutes lists the routes of meetings, plus the stakeholder timeline
+// (its path is under /stakeholders, its data mostly meetings and commitments).
+func (a *API) meetingRoutes() []route {
+	return []route{
+		{method: "GET", path: "/meetings", tag: "meetings", summary: "List meetings, newest first",
+			query: append(append([]string{}, exportQuery...), "region", "from", "to", "stakeholder_id", "kind", "q"),
+			resp:  list[model.Meeting]{}, handle: a.listMeetings},
+		{method: "POST", path: "/meetings", access: writers, tag: "meetings", summary: "Log a meeting, with the commitments and tasks made there (all or nothing)",
+			body: model.MeetingInput{}, resp: meetingCreatedView{}, handle: a.createMeeting},
+		{method: "GET", path: "/meetings/:id", tag: "meetings", summary: "One meeting", resp: model.Meeting{}, handle: a.getMeeting},
+		{method: "PATCH", path: "/meetings/:id", access: writers, tag: "meetings", summary: "Change a meeting (carry its version)",
+			body: model.MeetingPatch{}, resp: model.Meeting{}, handle: a.updateMeeting},
+		{method: "DELETE", path: "/meetings/:id", access: writers, tag: "meetings", summary: "Delete a meeting (managers, or the officer who logged it)",
+			handle: a.deleteMeeting},
+		{method: "GET", path: "/stakeholders/:id/timeline", tag: "stakeholders", summary: "A stakeholder's meetings, commitments, status changes, tasks and messages, newest first",
+			query: listQuery, resp: list[store.TimelineItem]{}, handle: a.timeline},
+	}
+}
+
+func (a *API) listMeetings(c *fiber.Ctx) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	var f store.MeetingFilter
+	if f.Region, err = regionQuery(c, "region"); err != nil {
+		return err
+	}
+	if f.From, err = queryTime(c, "from"); err != nil {
+		return err
+	}
+	if f.To, err = dayEndQuery(c, "to"); err != nil {
+		return err
+	}
+	if f.StakeholderID, err = queryID(c, "stakeholder_id"); err != nil {
+		return err
+	}
+	if f.Kind, err = enumQuery(c, "kind", model.MeetingKinds); err != nil {
+		return err
+	}
+	f.Q = c.Query("q")
+	csv := wantsCSV(c)
+	if csv {
+		p = store.Page{All: true}
+	}
+	items, next, err := a.store.ListMeetings(c.UserContext(), auth.User(c).Scope(), f, p)
+	if err != nil {
+		return err
+	}
+	if csv {
+		return sendCSV(c, "reuniones", meetingColumns, items)
+	}
+	return c.JSON(newList(items, next))
+}
+
+var meetingColumns = []column[model.Meeting]{
+	{"starts_at", "inicio", func(m model.Meeting) string { return m.StartsAt.In(lima).Format("2006-01-02 15:04") }},
+	{"duration_min", "duracion_min", func(m model.Meeting) string { return fmt.Sprint(m.DurationMin) }},
+	{"kind", "tipo", func(m model.Meeting) string { return m.Kind }},
+	{"region", "region", func(m model.Meeting) string { return model.RegionName(m.Region) }},
+	{"place", "lugar", func(m model.Meeting) string { return m.Place }},
+	{"participants", "participantes", func(m model.Meeting) string {
+		names := make([]string, len(m.Participants))
+		for i, p := range m.Participants {
+			names[i] = p.Name
+		}
+		return strings.Join(names, "; ")
+	}},
+	{"topics", "temas", func(m model.Meeting) string { return strings.Join(m.Topics, "; ") }},
+	{"summary", "resumen", func(m model.Meeting) string { return m.Summary }},
+	{"agreements", "acuerdos", func(m model.Meeting) string { return m.Agreements }},
+	{"next_steps", "proximos_pasos", func(m model.Meeting) string { return m.NextSteps }},
+	{"id", "id", func(m model.Meeting) string { return m.ID.Hex() }},
+}
+
+func (a *API) createMeeting(c *fiber.Ctx) error {
+	var in model.MeetingInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	u := auth.User(c)
+	res, err := a.store.CreateMeeting(c.UserContext(), auth.Actor(c), u.Scope(), in)
+	if err != nil {
+		return err
+	}
+	today := model.Today(a.store.Now())
+	out := meetingCreatedView{Meeting: *res.Meeting, Commitments: []commitmentView{}, Tasks: []taskView{}}
+	for i := range res.Commitments {
+		out.Commitments = append(out.Commitments, viewCommitment(&res.Commitments[i], today))
+	}
+	for i := range res.Tasks {
+		out.Tasks = append(out.Tasks, viewTask(&res.Tasks[i], today))
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+// getMeeting shows participants under their current names.
+func (a *API) getMeeting(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	m, err := a.store.MeetingByID(c.UserContext(), auth.User(c).Scope(), id)
+	if err != nil {
+		return err
+	}
+	names, err := a.store.ParticipantNames(c.UserContext(), m)
+	if err != nil {
+		return err
+	}
+	for i := range m.Participants {
+		if n, ok := names[m.Participants[i].StakeholderID]; ok {
+			m.Participants[i].Name = n
+		}
+	}
+	return c.JSON(m)
+}
+
+func (a *API) updateMeeting(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var p model.MeetingPatch
+	if err := decode(c, &p); err != nil {
+		return err
+	}
+	u := auth.User(c)
+	m, err := a.store.UpdateMeeting(c.UserContext(), auth.Actor(c), u.Scope(), id, p, func(m *model.Meeting) error {
+		// Staff at the meeting count as assigned to it.
+		if !u.CanEdit([]string{m.Region}, append([]bson.ObjectID{m.OwnerID}, m.StaffIDs...)...) {
+			return auth.ErrForbidden
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(m)
+}
+
+func (a *API) deleteMeeting(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	u := auth.User(c)
+	err = a.store.DeleteMeeting(c.UserContext(), auth.Actor(c), u.Scope(), id, func(m *model.Meeting) error {
+		if !u.CanEdit([]string{m.Region}, m.OwnerID) {
+			return auth.ErrForbidden
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// regionQuery reads an optional region code.
+func regionQuery(c *fiber.Ctx, name string) (string, error) {
+	v := strings.ToUpper(strings.TrimSpace(c.Query(name)))
+	if v != "" && !model.ValidRegion(v) {
+		return "", invalid(name, "must be a known region code")
+	}
+	return v, nil
+}
+
+// enumQuery reads an optional value of e.
+func enumQuery(c *fiber.Ctx, name string, e model.Enum) (string, error) {
+	v := c.Query(name)
+	if v != "" && !e.Valid(v) {
+		return "", invalid(name, "must be one of "+e.String())
+	}
+	return v, nil
+}
+
+// dateQuery reads an optional YYYY-MM-DD date.
+func dateQuery(c *fiber.Ctx, name string) (string, error) {
+	v := c.Query(name)
+	if v != "" && !model.ValidDate(v) {
+		return "", invalid(name, "must be a date (YYYY-MM-DD)")
+	}
+	return v, nil
+}
+
+// dayEndQuery reads an exclusive upper time bound: a date means up to the
+// end of that day in Lima, an RFC 3339 time that instant.
+func dayEndQuery(c *fiber.Ctx, name string) (time.Time, error) {
+	t, err := queryTime(c, name)
+	if err != nil || t.IsZero() || !model.ValidDate(c.Query(name)) {
+		return t, err
+	}
+	return t.In(lima).AddDate(0, 0, 1).UTC(), nil
+}

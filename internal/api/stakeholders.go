@@ -1,4 +1,326 @@
 package api
 
-// stakeholderRoutes lists the routes of this resource (filled in as it is built).
-func (a *API) stakeholderRoutes() []route { return nil }
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/gofiber/fiber/v2"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// stakeholderRoutes lists the routes of this resource.
+func (a *API) stakeholderRoutes() []route {
+	return []route{
+		{method: "GET", path: "/stakeholders", tag: "stakeholders", summary: "List stakeholders in your regions (CSV with ?format=csv)",
+			query: append([]string{"kind", "region", "stance", "tag", "q", "archived", "owner_id"}, exportQuery...), resp: list[model.Stakeholder]{}, handle: a.listStakeholders},
+		{method: "POST", path: "/stakeholders", access: writers, tag: "stakeholders", summary: "Create a stakeholder",
+			body: model.StakeholderInput{}, resp: stakeholderView{}, handle: a.createStakeholder},
+		{method: "POST", path: "/stakeholders/import", access: writers, tag: "stakeholders", summary: "Import stakeholders from CSV (all rows or none; ?dry_run=true to preview)",
+			query: []string{"dry_run"}, body: importRequest{}, resp: store.ImportResult{}, handle: a.importStakeholders},
+		{method: "GET", path: "/stakeholders/:id", tag: "stakeholders", summary: "One stakeholder with its relationships from both sides",
+			resp: stakeholderView{}, handle: a.getStakeholder},
+		{method: "PATCH", path: "/stakeholders/:id", access: writers, tag: "stakeholders", summary: "Change a stakeholder (carry its version; officers only their own)",
+			body: model.StakeholderPatch{}, resp: stakeholderView{}, handle: a.updateStakeholder},
+		{method: "DELETE", path: "/stakeholders/:id", access: managers, tag: "stakeholders", summary: "Delete a stakeholder, or archive it when meetings or commitments refer to it",
+			resp: deleteResult{}, handle: a.deleteStakeholder},
+		{method: "POST", path: "/stakeholders/:id/relationships", access: writers, tag: "stakeholders", summary: "Add or replace a relationship to another stakeholder",
+			body: model.RelationshipInput{}, resp: stakeholderView{}, handle: a.addRelationship},
+		{method: "DELETE", path: "/stakeholders/:id/relationships/:other_id", access: writers, tag: "stakeholders", summary: "Remove the relationship to another stakeholder",
+			resp: stakeholderView{}, handle: a.removeRelationship},
+	}
+}
+
+// stakeholderView is a stakeholder with its relationships from both sides.
+type stakeholderView struct {
+	model.Stakeholder
+	Relationships []relationshipView `json:"relationships"`
+}
+
+// relationshipView is one relationship as seen from the stakeholder shown:
+// "out" is stored on it, "in" is stored on the other stakeholder.
+type relationshipView struct {
+	StakeholderID   bson.ObjectID `json:"stakeholder_id"`
+	StakeholderName string        `json:"stakeholder_name"`
+	Kind            string        `json:"kind"`
+	Role            string        `json:"role"`
+	Since           string        `json:"since,omitempty"`
+	Until           string        `json:"until,omitempty"`
+	Direction       string        `json:"direction"`
+}
+
+// deleteResult says whether DELETE removed the stakeholder or archived it.
+type deleteResult struct {
+	ID       string `json:"id"`
+	Deleted  bool   `json:"deleted"`
+	Archived bool   `json:"archived"`
+}
+
+// viewStakeholder joins the names of related stakeholders, leaving out the
+// ones the caller may not see.
+func (a *API) viewStakeholder(ctx context.Context, scope model.Scope, st *model.Stakeholder) (stakeholderView, error) {
+	v := stakeholderView{Stakeholder: *st, Relationships: []relationshipView{}}
+	ids := make([]bson.ObjectID, len(st.Relationships))
+	for i, r := range st.Relationships {
+		ids[i] = r.StakeholderID
+	}
+	names, err := a.store.StakeholderNames(ctx, scope, ids)
+	if err != nil {
+		return v, err
+	}
+	for _, r := range st.Relationships {
+		if name, ok := names[r.StakeholderID]; ok {
+			v.Relationships = append(v.Relationships, relationshipView{StakeholderID: r.StakeholderID, StakeholderName: name,
+				Kind: r.Kind, Role: r.Role, Since: r.Since, Until: r.Until, Direction: "out"})
+		}
+	}
+	incoming, err := a.store.IncomingRelationships(ctx, scope, st.ID)
+	if err != nil {
+		return v, err
+	}
+	for _, other := range incoming {
+		for _, r := range other.Relationships {
+			if r.StakeholderID == st.ID {
+				v.Relationships = append(v.Relationships, relationshipView{StakeholderID: other.ID, StakeholderName: other.Name,
+					Kind: r.Kind, Role: r.Role, Since: r.Since, Until: r.Until, Direction: "in"})
+			}
+		}
+	}
+	return v, nil
+}
+
+func (a *API) listStakeholders(c *fiber.Ctx) error {
+	var f store.StakeholderFilter
+	var err error
+	if f.Kind, err = stakeholderEnumQuery(c, "kind", model.StakeholderKinds); err != nil {
+		return err
+	}
+	if f.Stance, err = stakeholderEnumQuery(c, "stance", model.Stances); err != nil {
+		return err
+	}
+	if v := c.Query("region"); v != "" {
+		if f.Region = model.NormalizeRegionCode(v); !model.ValidRegion(f.Region) {
+			return invalid("region", "must be a known region code")
+		}
+	}
+	f.Tag, f.Q = c.Query("tag"), c.Query("q")
+	if len([]rune(f.Q)) > maxQueryRunes {
+		return invalid("q", "is too long")
+	}
+	archived, err := queryBool(c, "archived")
+	if err != nil {
+		return err
+	}
+	f.Archived = archived != nil && *archived
+	if f.OwnerID, err = queryID(c, "owner_id"); err != nil {
+		return err
+	}
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	if wantsCSV(c) {
+		p = store.Page{All: true}
+	}
+	u := auth.User(c)
+	items, next, err := a.store.ListStakeholders(c.UserContext(), u.Scope(), f, p)
+	if err != nil {
+		return err
+	}
+	if wantsCSV(c) {
+		return a.exportStakeholders(c, items)
+	}
+	return c.JSON(newList(items, next))
+}
+
+// exportStakeholders sends the list as CSV with the owners' emails joined in.
+func (a *API) exportStakeholders(c *fiber.Ctx, items []model.Stakeholder) error {
+	var ids []bson.ObjectID
+	for _, st := range items {
+		if !st.OwnerID.IsZero() {
+			ids = append(ids, st.OwnerID)
+		}
+	}
+	owners, err := a.store.UsersByIDs(c.UserContext(), ids)
+	if err != nil {
+		return err
+	}
+	join := func(xs []string) string { return strings.Join(xs, "; ") }
+	leg := func(st model.Stakeholder, f func(*model.Legislator) string) string {
+		if st.Legislator == nil {
+			return ""
+		}
+		return f(st.Legislator)
+	}
+	cols := []column[model.Stakeholder]{
+		{"id", "id", func(s model.Stakeholder) string { return s.ID.Hex() }},
+		{"kind", "tipo", func(s model.Stakeholder) string { return s.Kind }},
+		{"name", "nombre", func(s model.Stakeholder) string { return s.Name }},
+		{"emails", "correos", func(s model.Stakeholder) string { return join(s.Emails) }},
+		{"phones", "teléfonos", func(s model.Stakeholder) string { return join(s.Phones) }},
+		{"regions", "regiones", func(s model.Stakeholder) string {
+			names := make([]string, len(s.Regions))
+			for i, r := range s.Regions {
+				names[i] = model.RegionName(r)
+			}
+			return join(names)
+		}},
+		{"tags", "etiquetas", func(s model.Stakeholder) string { return join(s.Tags) }},
+		{"stance", "postura", func(s model.Stakeholder) string { return s.Stance }},
+		{"influence", "influencia", func(s model.Stakeholder) string { return s.Influence }},
+		{"party", "partido", func(s model.Stakeholder) string { return leg(s, func(l *model.Legislator) string { return l.Party }) }},
+		{"parliamentary_group", "bancada", func(s model.Stakeholder) string {
+			return leg(s, func(l *model.Legislator) string { return l.ParliamentaryGroup })
+		}},
+		{"owner", "responsable", func(s model.Stakeholder) string { return owners[s.OwnerID].Email }},
+		{"notes", "notas", func(s model.Stakeholder) string { return s.Notes }},
+		{"archived", "archivado", func(s model.Stakeholder) string {
+			if s.Archived {
+				return "true"
+			}
+			return "false"
+		}},
+		{"updated_at", "actualizado", func(s model.Stakeholder) string { return s.UpdatedAt.In(lima).Format(time.DateTime) }},
+	}
+	return sendCSV(c, "stakeholders", cols, items)
+}
+
+func (a *API) getStakeholder(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	scope := auth.User(c).Scope()
+	st, err := a.store.StakeholderByID(c.UserContext(), scope, id)
+	if err != nil {
+		return err
+	}
+	v, err := a.viewStakeholder(c.UserContext(), scope, st)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (a *API) createStakeholder(c *fiber.Ctx) error {
+	var in model.StakeholderInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	scope := auth.User(c).Scope()
+	st, err := a.store.CreateStakeholder(c.UserContext(), auth.Actor(c), scope, in)
+	if err != nil {
+		return err
+	}
+	v, err := a.viewStakeholder(c.UserContext(), scope, st)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(v)
+}
+
+// editableStakeholder loads the :id stakeholder (404 outside scope) and
+// checks the user may change it: managers in its regions, officers when
+// they own it, admins always.
+func (a *API) editableStakeholder(c *fiber.Ctx) (*model.Stakeholder, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	u := auth.User(c)
+	st, err := a.store.StakeholderByID(c.UserContext(), u.Scope(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !u.CanEdit(st.Regions, st.OwnerID) {
+		return nil, auth.ErrForbidden
+	}
+	return st, nil
+}
+
+func (a *API) updateStakeholder(c *fiber.Ctx) error {
+	var p model.StakeholderPatch
+	if err := decode(c, &p); err != nil {
+		return err
+	}
+	st, err := a.editableStakeholder(c)
+	if err != nil {
+		return err
+	}
+	scope := auth.User(c).Scope()
+	st, err = a.store.UpdateStakeholder(c.UserContext(), auth.Actor(c), scope, st.ID, p)
+	if err != nil {
+		return err
+	}
+	v, err := a.viewStakeholder(c.UserContext(), scope, st)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (a *API) deleteStakeholder(c *fiber.Ctx) error {
+	st, err := a.editableStakeholder(c)
+	if err != nil {
+		return err
+	}
+	archived, err := a.store.DeleteStakeholder(c.UserContext(), auth.Actor(c), auth.User(c).Scope(), st.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(deleteResult{ID: st.ID.Hex(), Deleted: !archived, Archived: archived})
+}
+
+func (a *API) addRelationship(c *fiber.Ctx) error {
+	var in model.RelationshipInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	st, err := a.editableStakeholder(c)
+	if err != nil {
+		return err
+	}
+	scope := auth.User(c).Scope()
+	st, err = a.store.AddRelationship(c.UserContext(), auth.Actor(c), scope, st.ID, in)
+	if err != nil {
+		return err
+	}
+	v, err := a.viewStakeholder(c.UserContext(), scope, st)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(v)
+}
+
+func (a *API) removeRelationship(c *fiber.Ctx) error {
+	st, err := a.editableStakeholder(c)
+	if err != nil {
+		return err
+	}
+	other, err := pathID(c, "other_id")
+	if err != nil {
+		return err
+	}
+	scope := auth.User(c).Scope()
+	st, err = a.store.RemoveRelationship(c.UserContext(), auth.Actor(c), scope, st.ID, other)
+	if err != nil {
+		return err
+	}
+	v, err := a.viewStakeholder(c.UserContext(), scope, st)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+// stakeholderEnumQuery reads an optional enum query parameter.
+func stakeholderEnumQuery(c *fiber.Ctx, name string, e model.Enum) (string, error) {
+	v := strings.TrimSpace(c.Query(name))
+	if v != "" && !e.Valid(v) {
+		return "", invalid(name, "must be one of "+e.String())
+	}
+	return v, nil
+}

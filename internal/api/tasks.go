@@ -1,4 +1,167 @@
 package api
 
-// taskRoutes lists the routes of this resource (filled in as it is built).
-func (a *API) taskRoutes() []route { return nil }
+import (
+	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/gofiber/fiber/v2"
+)
+
+// taskView is a task with whether it is overdue today in Lima.
+type taskView struct {
+	model.Task
+	Overdue bool `json:"overdue"`
+}
+
+func viewTask(t *model.Task, today string) taskView {
+	return taskView{Task: *t, Overdue: t.Overdue(today)}
+}
+
+// taskRoutes lists the routes of tasks.
+func (a *API) taskRoutes() []route {
+	return []route{
+		{method: "GET", path: "/tasks", tag: "tasks", summary: "List tasks, newest first",
+			query: append(append([]string{}, exportQuery...), "mine", "overdue", "done", "assignee_id", "region", "stakeholder_id", "commitment_id", "meeting_id"),
+			resp:  list[taskView]{}, handle: a.listTasks},
+		{method: "POST", path: "/tasks", access: writers, tag: "tasks", summary: "Create a follow-up task",
+			body: model.TaskInput{}, resp: taskView{}, handle: a.createTask},
+		{method: "GET", path: "/tasks/:id", tag: "tasks", summary: "One task", resp: taskView{}, handle: a.getTask},
+		{method: "PATCH", path: "/tasks/:id", access: writers, tag: "tasks", summary: "Change a task or mark it done (carry its version)",
+			body: model.TaskPatch{}, resp: taskView{}, handle: a.updateTask},
+		{method: "DELETE", path: "/tasks/:id", access: writers, tag: "tasks", summary: "Delete a task (managers, or its creator or assignee)",
+			handle: a.deleteTask},
+	}
+}
+
+func (a *API) listTasks(c *fiber.Ctx) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	u := auth.User(c)
+	var f store.TaskFilter
+	if f.AssigneeID, err = queryID(c, "assignee_id"); err != nil {
+		return err
+	}
+	mine, err := queryBool(c, "mine")
+	if err != nil {
+		return err
+	}
+	if mine != nil && *mine {
+		if !f.AssigneeID.IsZero() && f.AssigneeID != u.ID {
+			return invalid("assignee_id", "cannot be combined with mine=true")
+		}
+		f.AssigneeID = u.ID
+	}
+	overdue, err := queryBool(c, "overdue")
+	if err != nil {
+		return err
+	}
+	f.Overdue = overdue != nil && *overdue
+	if f.Done, err = queryBool(c, "done"); err != nil {
+		return err
+	}
+	if f.Region, err = regionQuery(c, "region"); err != nil {
+		return err
+	}
+	if f.StakeholderID, err = queryID(c, "stakeholder_id"); err != nil {
+		return err
+	}
+	if f.CommitmentID, err = queryID(c, "commitment_id"); err != nil {
+		return err
+	}
+	if f.MeetingID, err = queryID(c, "meeting_id"); err != nil {
+		return err
+	}
+	csv := wantsCSV(c)
+	if csv {
+		p = store.Page{All: true}
+	}
+	items, next, err := a.store.ListTasks(c.UserContext(), u.Scope(), f, p)
+	if err != nil {
+		return err
+	}
+	today := model.Today(a.store.Now())
+	views := make([]taskView, len(items))
+	for i := range items {
+		views[i] = viewTask(&items[i], today)
+	}
+	if csv {
+		return sendCSV(c, "tareas", taskColumns, views)
+	}
+	return c.JSON(newList(views, next))
+}
+
+var taskColumns = []column[taskView]{
+	{"title", "tarea", func(v taskView) string { return v.Title }},
+	{"due_on", "vence", func(v taskView) string { return v.DueOn }},
+	{"region", "region", func(v taskView) string { return model.RegionName(v.Region) }},
+	{"done", "hecha", func(v taskView) string { return yesNo(v.Done) }},
+	{"overdue", "vencida", func(v taskView) string { return yesNo(v.Overdue) }},
+	{"notes", "notas", func(v taskView) string { return v.Notes }},
+	{"id", "id", func(v taskView) string { return v.ID.Hex() }},
+}
+
+func (a *API) createTask(c *fiber.Ctx) error {
+	var in model.TaskInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	t, err := a.store.CreateTask(c.UserContext(), auth.Actor(c), auth.User(c).Scope(), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(viewTask(t, model.Today(a.store.Now())))
+}
+
+func (a *API) getTask(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	t, err := a.store.TaskByID(c.UserContext(), auth.User(c).Scope(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewTask(t, model.Today(a.store.Now())))
+}
+
+// canEditTask lets managers edit in their regions and officers the tasks
+// they created or are assigned.
+func canEditTask(u *model.User) store.Guard[model.Task] {
+	return func(t *model.Task) error {
+		if !u.CanEdit([]string{t.Region}, t.CreatedBy, t.AssigneeID) {
+			return auth.ErrForbidden
+		}
+		return nil
+	}
+}
+
+func (a *API) updateTask(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var p model.TaskPatch
+	if err := decode(c, &p); err != nil {
+		return err
+	}
+	u := auth.User(c)
+	t, err := a.store.UpdateTask(c.UserContext(), auth.Actor(c), u.Scope(), id, p, canEditTask(u))
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewTask(t, model.Today(a.store.Now())))
+}
+
+func (a *API) deleteTask(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	u := auth.User(c)
+	if err := a.store.DeleteTask(c.UserContext(), auth.Actor(c), u.Scope(), id, canEditTask(u)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -60,7 +61,7 @@ type StatusChange struct {
 	At       time.Time     `bson:"at" json:"at"`
 	Note     string        `bson:"note,omitempty" json:"note,omitempty"`
 	Evidence string        `bson:"evidence,omitempty" json:"evidence,omitempty"`
-	By       bson.ObjectID `bson:"by,omitempty" json:"by,omitempty"`
+	By       bson.ObjectID `bson:"by,omitempty" json:"by,omitzero"`
 	ByEmail  string        `bson:"by_email,omitempty" json:"by_email,omitempty"`
 }
 
@@ -71,4 +72,132 @@ func IsFinal(status string) bool { return FinalStatuses.Valid(status) }
 // Lima) and the status is not final.
 func (c *Commitment) Overdue(today string) bool {
 	return c.DueOn != "" && c.DueOn < today && !IsFinal(c.Status)
+}
+
+// CommitmentInput is the body of POST /commitments, and of each item of a
+// meeting's "commitments". Region defaults to the meeting's (nested) or the
+// stakeholder's first visible region; made_on to today (or the meeting's
+// day); owner to the creator.
+type CommitmentInput struct {
+	StakeholderID  bson.ObjectID `json:"stakeholder_id"`
+	Text           string        `json:"text"`
+	Type           string        `json:"type"`
+	Region         string        `json:"region,omitempty"`
+	Origin         *Origin       `json:"origin,omitempty"`
+	MadeOn         string        `json:"made_on,omitempty"`
+	DueOn          string        `json:"due_on,omitempty"`
+	OwnerID        bson.ObjectID `json:"owner_id,omitzero"`
+	NextFollowUpOn string        `json:"next_follow_up_on,omitempty"`
+}
+
+// Normalize trims text fields and uppercases the region.
+func (in *CommitmentInput) Normalize() {
+	in.Text = strings.TrimSpace(in.Text)
+	in.Type = strings.TrimSpace(in.Type)
+	in.Region = strings.ToUpper(strings.TrimSpace(in.Region))
+	in.MadeOn = strings.TrimSpace(in.MadeOn)
+	in.DueOn = strings.TrimSpace(in.DueOn)
+	in.NextFollowUpOn = strings.TrimSpace(in.NextFollowUpOn)
+}
+
+// Validate checks the fields; existence of the stakeholder, owner and origin
+// is checked by the store.
+func (in *CommitmentInput) Validate() error {
+	var p Problems
+	in.validate(&p, false)
+	return p.Err()
+}
+
+func (in *CommitmentInput) validate(p *Problems, nested bool) {
+	if in.StakeholderID.IsZero() {
+		p.Add("stakeholder_id", "is required")
+	}
+	validateCommitmentFields(p, in.Text, in.Type, in.Region, in.MadeOn, in.DueOn, in.NextFollowUpOn)
+	if !nested && in.Origin != nil {
+		if !OriginKinds.Valid(in.Origin.Kind) {
+			p.Add("origin.kind", "must be one of %s", OriginKinds)
+		}
+		if in.Origin.ID.IsZero() {
+			p.Add("origin.id", "is required")
+		}
+	}
+}
+
+func validateCommitmentFields(p *Problems, text, typ, region, madeOn, dueOn, followUp string) {
+	if text == "" {
+		p.Add("text", "is required")
+	}
+	checkLen(p, "text", text, maxText)
+	if !CommitmentTypes.Valid(typ) {
+		p.Add("type", "must be one of %s", CommitmentTypes)
+	}
+	if region != "" && !ValidRegion(region) {
+		p.Add("region", "must be a known region code")
+	}
+	for _, d := range []struct{ field, v string }{{"made_on", madeOn}, {"due_on", dueOn}, {"next_follow_up_on", followUp}} {
+		if d.v != "" && !ValidDate(d.v) {
+			p.Add(d.field, "must be a date (YYYY-MM-DD)")
+		}
+	}
+	if madeOn != "" && dueOn != "" && ValidDate(madeOn) && ValidDate(dueOn) && dueOn < madeOn {
+		p.Add("due_on", "must not be before made_on")
+	}
+}
+
+// CommitmentPatch changes some fields of a commitment; nil fields stay as
+// they are, and an empty due_on or next_follow_up_on clears it. The status
+// changes only through POST /commitments/{id}/status.
+type CommitmentPatch struct {
+	Text           *string        `json:"text,omitempty"`
+	Type           *string        `json:"type,omitempty"`
+	Region         *string        `json:"region,omitempty"`
+	DueOn          *string        `json:"due_on,omitempty"`
+	OwnerID        *bson.ObjectID `json:"owner_id,omitempty"`
+	NextFollowUpOn *string        `json:"next_follow_up_on,omitempty"`
+	Version        *int           `json:"version,omitempty"`
+}
+
+// Apply returns c with the patch applied and validates the result.
+func (cp *CommitmentPatch) Apply(c Commitment) (Commitment, error) {
+	patchTrimmed(&c.Text, cp.Text)
+	patchTrimmed(&c.Type, cp.Type)
+	patchTrimmed(&c.DueOn, cp.DueOn)
+	patchTrimmed(&c.NextFollowUpOn, cp.NextFollowUpOn)
+	if cp.Region != nil {
+		c.Region = strings.ToUpper(strings.TrimSpace(*cp.Region))
+	}
+	var p Problems
+	if cp.OwnerID != nil {
+		c.OwnerID = *cp.OwnerID
+		if c.OwnerID.IsZero() {
+			p.Add("owner_id", "is required")
+		}
+	}
+	if c.Region == "" {
+		p.Add("region", "is required")
+	}
+	validateCommitmentFields(&p, c.Text, c.Type, c.Region, c.MadeOn, c.DueOn, c.NextFollowUpOn)
+	return c, p.Err()
+}
+
+// StatusChangeInput is the body of POST /commitments/{id}/status.
+type StatusChangeInput struct {
+	Status   string `json:"status"`
+	Note     string `json:"note,omitempty"`
+	Evidence string `json:"evidence,omitempty"`
+	Version  *int   `json:"version,omitempty"`
+}
+
+// Validate checks the status and the lengths of note and evidence.
+func (in *StatusChangeInput) Validate() error {
+	var p Problems
+	in.Status = strings.TrimSpace(in.Status)
+	in.Note = strings.TrimSpace(in.Note)
+	in.Evidence = strings.TrimSpace(in.Evidence)
+	if !CommitmentStatuses.Valid(in.Status) {
+		p.Add("status", "must be one of %s", CommitmentStatuses)
+	}
+	checkLen(&p, "note", in.Note, maxText)
+	checkLen(&p, "evidence", in.Evidence, maxShortText*4)
+	return p.Err()
 }

@@ -1,7 +1,9 @@
 package model
 
 import (
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -42,4 +44,225 @@ type Participant struct {
 	StakeholderID bson.ObjectID `bson:"stakeholder_id" json:"stakeholder_id"`
 	Name          string        `bson:"name" json:"name"`
 	Role          string        `bson:"role" json:"role"`
+}
+
+// Limits on meeting fields.
+const (
+	MaxMeetingMinutes = 1440
+	maxText           = 20000
+	maxShortText      = 500
+)
+
+// ParticipantInput names a stakeholder at a meeting; the name is copied from
+// the stakeholder by the store.
+type ParticipantInput struct {
+	StakeholderID bson.ObjectID `json:"stakeholder_id"`
+	Role          string        `json:"role"`
+}
+
+// MeetingInput is the body of POST /meetings. Commitments and tasks listed
+// here are created with the meeting, all or nothing.
+type MeetingInput struct {
+	StartsAt     string             `json:"starts_at"` // RFC 3339
+	DurationMin  int                `json:"duration_min"`
+	Kind         string             `json:"kind"`
+	Region       string             `json:"region"`
+	Place        string             `json:"place"`
+	Participants []ParticipantInput `json:"participants"`
+	StaffIDs     []bson.ObjectID    `json:"staff_ids"`
+	Topics       []string           `json:"topics"`
+	Summary      string             `json:"summary"`
+	Agreements   string             `json:"agreements"`
+	NextSteps    string             `json:"next_steps"`
+	Commitments  []CommitmentInput  `json:"commitments,omitempty"`
+	Tasks        []TaskInput        `json:"tasks,omitempty"`
+}
+
+// Normalize trims text fields, uppercases the region and drops duplicate topics.
+func (in *MeetingInput) Normalize() {
+	in.StartsAt = strings.TrimSpace(in.StartsAt)
+	in.Kind = strings.TrimSpace(in.Kind)
+	in.Region = strings.ToUpper(strings.TrimSpace(in.Region))
+	in.Place = strings.TrimSpace(in.Place)
+	in.Summary = strings.TrimSpace(in.Summary)
+	in.Agreements = strings.TrimSpace(in.Agreements)
+	in.NextSteps = strings.TrimSpace(in.NextSteps)
+	in.Topics = dedupeTrimmed(in.Topics)
+	for i := range in.Participants {
+		in.Participants[i].Role = strings.TrimSpace(in.Participants[i].Role)
+	}
+	for i := range in.Commitments {
+		in.Commitments[i].Normalize()
+	}
+	for i := range in.Tasks {
+		in.Tasks[i].Normalize()
+	}
+}
+
+// StartTime parses StartsAt; call it after Validate.
+func (in *MeetingInput) StartTime() time.Time {
+	t, _ := time.Parse(time.RFC3339, in.StartsAt)
+	return t.UTC()
+}
+
+// Validate checks the meeting and every nested commitment and task; nested
+// field names carry their index, e.g. "commitments[1].due_on". Existence of
+// the referenced records is checked by the store.
+func (in *MeetingInput) Validate() error {
+	var p Problems
+	validateMeetingFields(&p, in.StartsAt, in.DurationMin, in.Kind, in.Region, in.Place, in.Topics,
+		in.Summary, in.Agreements, in.NextSteps)
+	validateParticipants(&p, in.Participants)
+	validateIDList(&p, "staff_ids", in.StaffIDs)
+	for i := range in.Commitments {
+		c := &in.Commitments[i]
+		var cp Problems
+		c.validate(&cp, true)
+		if c.Origin != nil {
+			cp.Add("origin", "is set from the meeting; leave it out")
+		}
+		p = append(p, cp.Prefix("commitments["+itoa(i)+"].")...)
+	}
+	for i := range in.Tasks {
+		t := &in.Tasks[i]
+		var tp Problems
+		t.validate(&tp)
+		if !t.Links.MeetingID.IsZero() {
+			tp.Add("links.meeting_id", "is set from the meeting; leave it out")
+		}
+		p = append(p, tp.Prefix("tasks["+itoa(i)+"].")...)
+	}
+	return p.Err()
+}
+
+func validateMeetingFields(p *Problems, startsAt string, duration int, kind, region, place string, topics []string, summary, agreements, nextSteps string) {
+	if startsAt == "" {
+		p.Add("starts_at", "is required")
+	} else if _, err := time.Parse(time.RFC3339, startsAt); err != nil {
+		p.Add("starts_at", "must be an RFC 3339 time, e.g. 2026-03-05T15:00:00Z")
+	}
+	if duration < 1 || duration > MaxMeetingMinutes {
+		p.Add("duration_min", "must be from 1 to %d minutes", MaxMeetingMinutes)
+	}
+	if !MeetingKinds.Valid(kind) {
+		p.Add("kind", "must be one of %s", MeetingKinds)
+	}
+	if !ValidRegion(region) {
+		p.Add("region", "must be a known region code")
+	}
+	checkLen(p, "place", place, maxShortText)
+	for i, t := range topics {
+		if !Topics.Valid(t) {
+			p.Add("topics["+itoa(i)+"]", "must be one of %s", Topics)
+		}
+	}
+	checkLen(p, "summary", summary, maxText)
+	checkLen(p, "agreements", agreements, maxText)
+	checkLen(p, "next_steps", nextSteps, maxText)
+}
+
+func validateParticipants(p *Problems, ps []ParticipantInput) {
+	seen := map[bson.ObjectID]bool{}
+	for i, x := range ps {
+		f := "participants[" + itoa(i) + "]."
+		switch {
+		case x.StakeholderID.IsZero():
+			p.Add(f+"stakeholder_id", "is required")
+		case seen[x.StakeholderID]:
+			p.Add(f+"stakeholder_id", "is listed twice")
+		}
+		seen[x.StakeholderID] = true
+		checkLen(p, f+"role", x.Role, maxShortText)
+	}
+}
+
+func validateIDList(p *Problems, field string, ids []bson.ObjectID) {
+	for i, id := range ids {
+		if id.IsZero() {
+			p.Add(field+"["+itoa(i)+"]", "must be an id")
+		}
+	}
+}
+
+// MeetingPatch changes some fields of a meeting; nil fields stay as they are.
+type MeetingPatch struct {
+	StartsAt     *string             `json:"starts_at,omitempty"`
+	DurationMin  *int                `json:"duration_min,omitempty"`
+	Kind         *string             `json:"kind,omitempty"`
+	Region       *string             `json:"region,omitempty"`
+	Place        *string             `json:"place,omitempty"`
+	Participants *[]ParticipantInput `json:"participants,omitempty"`
+	StaffIDs     *[]bson.ObjectID    `json:"staff_ids,omitempty"`
+	Topics       *[]string           `json:"topics,omitempty"`
+	Summary      *string             `json:"summary,omitempty"`
+	Agreements   *string             `json:"agreements,omitempty"`
+	NextSteps    *string             `json:"next_steps,omitempty"`
+	Version      *int                `json:"version,omitempty"`
+}
+
+// Apply returns m with the patch applied (participants' names are left
+// empty for the store to fill) and validates the result.
+func (mp *MeetingPatch) Apply(m Meeting) (Meeting, error) {
+	var p Problems
+	startsAt := m.StartsAt.Format(time.RFC3339)
+	if mp.StartsAt != nil {
+		startsAt = strings.TrimSpace(*mp.StartsAt)
+	}
+	patchTrimmed(&m.Kind, mp.Kind)
+	if mp.Region != nil {
+		m.Region = strings.ToUpper(strings.TrimSpace(*mp.Region))
+	}
+	patchTrimmed(&m.Place, mp.Place)
+	patchTrimmed(&m.Summary, mp.Summary)
+	patchTrimmed(&m.Agreements, mp.Agreements)
+	patchTrimmed(&m.NextSteps, mp.NextSteps)
+	if mp.DurationMin != nil {
+		m.DurationMin = *mp.DurationMin
+	}
+	if mp.Topics != nil {
+		m.Topics = dedupeTrimmed(*mp.Topics)
+	}
+	if mp.StaffIDs != nil {
+		m.StaffIDs = *mp.StaffIDs
+		validateIDList(&p, "staff_ids", m.StaffIDs)
+	}
+	if mp.Participants != nil {
+		validateParticipants(&p, *mp.Participants)
+		m.Participants = make([]Participant, len(*mp.Participants))
+		for i, x := range *mp.Participants {
+			m.Participants[i] = Participant{StakeholderID: x.StakeholderID, Role: strings.TrimSpace(x.Role)}
+		}
+	}
+	validateMeetingFields(&p, startsAt, m.DurationMin, m.Kind, m.Region, m.Place, m.Topics, m.Summary, m.Agreements, m.NextSteps)
+	if t, err := time.Parse(time.RFC3339, startsAt); err == nil {
+		m.StartsAt = t.UTC()
+	}
+	return m, p.Err()
+}
+
+func patchTrimmed(dst *string, v *string) {
+	if v != nil {
+		*dst = strings.TrimSpace(*v)
+	}
+}
+
+func dedupeTrimmed(in []string) []string {
+	out := make([]string, 0, len(in))
+	seen := map[string]bool{}
+	for _, s := range in {
+		s = strings.TrimSpace(s)
+		if s == "" || seen[s] {
+			continue
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	return out
+}
+
+// checkLen reports a text longer than max characters.
+func checkLen(p *Problems, field, v string, max int) {
+	if utf8.RuneCountInString(v) > max {
+		p.Add(field, "must be at most %d characters", max)
+	}
 }

@@ -1,7 +1,10 @@
 package model
 
 import (
+	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -35,7 +38,7 @@ type Stakeholder struct {
 	Tags          []string       `bson:"tags" json:"tags"`
 	Stance        string         `bson:"stance" json:"stance"`
 	Influence     string         `bson:"influence" json:"influence"`
-	OwnerID       bson.ObjectID  `bson:"owner_id,omitempty" json:"owner_id,omitempty"`
+	OwnerID       bson.ObjectID  `bson:"owner_id,omitempty" json:"owner_id,omitzero"`
 	Notes         string         `bson:"notes" json:"notes"`
 	Archived      bool           `bson:"archived" json:"archived"`
 	Legislator    *Legislator    `bson:"legislator,omitempty" json:"legislator,omitempty"`
@@ -61,7 +64,7 @@ type Legislator struct {
 // Committee holds a civil-society oversight committee's fields.
 type Committee struct {
 	Region        string          `bson:"region" json:"region"`
-	CoordinatorID bson.ObjectID   `bson:"coordinator_id,omitempty" json:"coordinator_id,omitempty"`
+	CoordinatorID bson.ObjectID   `bson:"coordinator_id,omitempty" json:"coordinator_id,omitzero"`
 	MemberIDs     []bson.ObjectID `bson:"member_ids" json:"member_ids"`
 }
 
@@ -74,4 +77,395 @@ type Relationship struct {
 	Role          string        `bson:"role" json:"role"`
 	Since         string        `bson:"since,omitempty" json:"since,omitempty"` // YYYY-MM-DD
 	Until         string        `bson:"until,omitempty" json:"until,omitempty"`
+}
+
+// Stakeholder defaults and limits.
+const (
+	DefaultStance    = "unknown"
+	DefaultInfluence = "medium"
+
+	maxStakeholderName  = 200
+	maxStakeholderNotes = 20000
+	maxStakeholderShort = 200
+	maxStakeholderList  = 50
+)
+
+// StakeholderInput is the body of POST /stakeholders (and one imported row).
+type StakeholderInput struct {
+	Kind       string        `json:"kind"`
+	Name       string        `json:"name"`
+	Emails     []string      `json:"emails"`
+	Phones     []string      `json:"phones"`
+	Regions    []string      `json:"regions"`
+	Tags       []string      `json:"tags"`
+	Stance     string        `json:"stance"`
+	Influence  string        `json:"influence"`
+	OwnerID    bson.ObjectID `json:"owner_id,omitzero"`
+	Notes      string        `json:"notes"`
+	Legislator *Legislator   `json:"legislator,omitempty"`
+	Committee  *Committee    `json:"committee,omitempty"`
+}
+
+// Stakeholder returns the record the input describes (no id, times or
+// version), normalised; check it with Stakeholder.Validate.
+func (in StakeholderInput) Stakeholder() Stakeholder {
+	s := Stakeholder{
+		Kind: in.Kind, Name: in.Name, Emails: in.Emails, Phones: in.Phones, Regions: in.Regions,
+		Tags: in.Tags, Stance: in.Stance, Influence: in.Influence, OwnerID: in.OwnerID, Notes: in.Notes,
+	}
+	if in.Legislator != nil {
+		l := *in.Legislator
+		s.Legislator = &l
+	}
+	if in.Committee != nil {
+		c := *in.Committee
+		s.Committee = &c
+	}
+	s.Normalize()
+	return s
+}
+
+// StakeholderPatch changes some fields of a stakeholder; nil fields stay as
+// they are. Version is required: it guards against lost updates.
+type StakeholderPatch struct {
+	Kind       *string        `json:"kind,omitempty"`
+	Name       *string        `json:"name,omitempty"`
+	Emails     *[]string      `json:"emails,omitempty"`
+	Phones     *[]string      `json:"phones,omitempty"`
+	Regions    *[]string      `json:"regions,omitempty"`
+	Tags       *[]string      `json:"tags,omitempty"`
+	Stance     *string        `json:"stance,omitempty"`
+	Influence  *string        `json:"influence,omitempty"`
+	OwnerID    *bson.ObjectID `json:"owner_id,omitempty"`
+	Notes      *string        `json:"notes,omitempty"`
+	Legislator *Legislator    `json:"legislator,omitempty"`
+	Committee  *Committee     `json:"committee,omitempty"`
+	Archived   *bool          `json:"archived,omitempty"`
+	Version    *int           `json:"version,omitempty"`
+}
+
+// Apply returns s with the patch applied and normalised; check the result
+// with Validate. Changing the kind drops the fields of the old kind.
+func (p StakeholderPatch) Apply(s Stakeholder) (Stakeholder, error) {
+	if p.Version == nil {
+		return s, Problems{{Field: "version", Message: "is required"}}.Err()
+	}
+	s = s.clone()
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	setList := func(dst *[]string, v *[]string) {
+		if v != nil {
+			*dst = append([]string(nil), (*v)...)
+		}
+	}
+	set(&s.Kind, p.Kind)
+	set(&s.Name, p.Name)
+	setList(&s.Emails, p.Emails)
+	setList(&s.Phones, p.Phones)
+	setList(&s.Regions, p.Regions)
+	setList(&s.Tags, p.Tags)
+	set(&s.Stance, p.Stance)
+	set(&s.Influence, p.Influence)
+	set(&s.Notes, p.Notes)
+	if p.OwnerID != nil {
+		s.OwnerID = *p.OwnerID
+	}
+	if p.Archived != nil {
+		s.Archived = *p.Archived
+	}
+	if p.Legislator != nil {
+		l := *p.Legislator
+		s.Legislator = &l
+	}
+	if p.Committee != nil {
+		c := *p.Committee
+		s.Committee = &c
+	}
+	if s.Kind != KindLegislator && p.Legislator == nil {
+		s.Legislator = nil
+	}
+	if s.Kind != KindOversightCommittee && p.Committee == nil {
+		s.Committee = nil
+	}
+	s.Normalize()
+	return s, nil
+}
+
+// Normalize trims text, lowercases and deduplicates emails and tags,
+// uppercases region codes and fills the stance and influence defaults.
+func (s *Stakeholder) Normalize() {
+	s.Kind = strings.TrimSpace(s.Kind)
+	s.Name = strings.Join(strings.Fields(s.Name), " ")
+	s.Notes = strings.TrimSpace(s.Notes)
+	s.Emails = shCleanList(s.Emails, NormalizeEmail)
+	s.Phones = shCleanList(s.Phones, strings.TrimSpace)
+	s.Tags = shCleanList(s.Tags, func(t string) string { return strings.ToLower(strings.Join(strings.Fields(t), " ")) })
+	s.Regions = shCleanList(s.Regions, NormalizeRegionCode)
+	s.Stance = strings.ToLower(strings.TrimSpace(s.Stance))
+	if s.Stance == "" {
+		s.Stance = DefaultStance
+	}
+	s.Influence = strings.ToLower(strings.TrimSpace(s.Influence))
+	if s.Influence == "" {
+		s.Influence = DefaultInfluence
+	}
+	if l := s.Legislator; l != nil {
+		l.Chamber = strings.ToLower(strings.TrimSpace(l.Chamber))
+		l.Period = strings.TrimSpace(l.Period)
+		l.ParliamentaryGroup = strings.TrimSpace(l.ParliamentaryGroup)
+		l.Party = strings.TrimSpace(l.Party)
+		l.ElectoralDistrict = NormalizeRegionCode(l.ElectoralDistrict)
+		l.Committees = shCleanList(l.Committees, strings.TrimSpace)
+	}
+	if c := s.Committee; c != nil {
+		c.Region = NormalizeRegionCode(c.Region)
+		c.MemberIDs = shCleanIDs(c.MemberIDs)
+	}
+	if s.Relationships == nil {
+		s.Relationships = []Relationship{}
+	}
+}
+
+// Validate checks every field of a normalised stakeholder. That referenced
+// users and stakeholders exist and are visible is checked by the store.
+func (s *Stakeholder) Validate() error {
+	var p Problems
+	if !StakeholderKinds.Valid(s.Kind) {
+		p.Add("kind", "must be one of %s", StakeholderKinds)
+	}
+	if s.Name == "" {
+		p.Add("name", "is required")
+	}
+	shCheckLen(&p, "name", s.Name, maxStakeholderName)
+	shCheckLen(&p, "notes", s.Notes, maxStakeholderNotes)
+	for i, e := range s.Emails {
+		if !ValidEmail(e) {
+			p.Add("emails["+itoa(i)+"]", "must be a valid email address")
+		}
+	}
+	for i, ph := range s.Phones {
+		shCheckLen(&p, "phones["+itoa(i)+"]", ph, 50)
+	}
+	for i, t := range s.Tags {
+		shCheckLen(&p, "tags["+itoa(i)+"]", t, 50)
+	}
+	for _, l := range []struct {
+		field string
+		n     int
+	}{{"emails", len(s.Emails)}, {"phones", len(s.Phones)}, {"tags", len(s.Tags)}, {"regions", len(s.Regions)}} {
+		if l.n > maxStakeholderList {
+			p.Add(l.field, "must list at most %d values", maxStakeholderList)
+		}
+	}
+	if len(s.Regions) == 0 {
+		p.Add("regions", "must list at least one region code")
+	}
+	for i, r := range s.Regions {
+		if !ValidRegion(r) {
+			p.Add("regions["+itoa(i)+"]", "unknown region code %q", r)
+		}
+	}
+	if !Stances.Valid(s.Stance) {
+		p.Add("stance", "must be one of %s", Stances)
+	}
+	if !Influences.Valid(s.Influence) {
+		p.Add("influence", "must be one of %s", Influences)
+	}
+	s.validateKindFields(&p)
+	return p.Err()
+}
+
+func (s *Stakeholder) validateKindFields(p *Problems) {
+	if s.Kind == KindLegislator {
+		l := s.Legislator
+		if l == nil {
+			l = &Legislator{}
+		}
+		if !Chambers.Valid(l.Chamber) {
+			p.Add("legislator.chamber", "must be one of %s", Chambers)
+		}
+		if l.Period != "" && !shValidPeriod(l.Period) {
+			p.Add("legislator.period", "must look like 2021-2026")
+		}
+		if l.ElectoralDistrict != "" && !ValidRegion(l.ElectoralDistrict) {
+			p.Add("legislator.electoral_district", "must be a known region code")
+		}
+		shCheckLen(p, "legislator.parliamentary_group", l.ParliamentaryGroup, maxStakeholderShort)
+		shCheckLen(p, "legislator.party", l.Party, maxStakeholderShort)
+		if len(l.Committees) > maxStakeholderList {
+			p.Add("legislator.committees", "must list at most %d values", maxStakeholderList)
+		}
+		for i, c := range l.Committees {
+			shCheckLen(p, "legislator.committees["+itoa(i)+"]", c, maxStakeholderShort)
+		}
+	} else if s.Legislator != nil {
+		p.Add("legislator", "is only for legislators")
+	}
+	if s.Kind == KindOversightCommittee {
+		c := s.Committee
+		if c == nil {
+			c = &Committee{}
+		}
+		switch {
+		case !ValidRegion(c.Region):
+			p.Add("committee.region", "must be a known region code")
+		case !shContains(s.Regions, c.Region):
+			p.Add("committee.region", "must be one of the stakeholder's regions")
+		}
+		if len(c.MemberIDs) > 500 {
+			p.Add("committee.member_ids", "must list at most 500 members")
+		}
+		for i, id := range c.MemberIDs {
+			if id.IsZero() {
+				p.Add("committee.member_ids["+itoa(i)+"]", "must be a stakeholder id")
+			}
+		}
+	} else if s.Committee != nil {
+		p.Add("committee", "is only for oversight committees")
+	}
+}
+
+// SearchParts are the texts a stakeholder is found by (store them with
+// search.Words): name, emails, tags, notes and a legislator's party and group.
+func (s *Stakeholder) SearchParts() []string {
+	parts := make([]string, 0, 4+len(s.Emails)+len(s.Tags))
+	parts = append(parts, s.Name)
+	parts = append(parts, s.Emails...)
+	parts = append(parts, s.Tags...)
+	if l := s.Legislator; l != nil {
+		parts = append(parts, l.Party, l.ParliamentaryGroup)
+	}
+	return append(parts, s.Notes)
+}
+
+// RelationshipInput is the body of POST /stakeholders/{id}/relationships.
+type RelationshipInput struct {
+	StakeholderID bson.ObjectID `json:"stakeholder_id"`
+	Kind          string        `json:"kind"`
+	Role          string        `json:"role"`
+	Since         string        `json:"since,omitempty"`
+	Until         string        `json:"until,omitempty"`
+}
+
+// Validate normalises and checks the relationship of stakeholder from.
+func (in *RelationshipInput) Validate(from bson.ObjectID) error {
+	var p Problems
+	in.Kind = strings.TrimSpace(in.Kind)
+	in.Role = strings.TrimSpace(in.Role)
+	in.Since = strings.TrimSpace(in.Since)
+	in.Until = strings.TrimSpace(in.Until)
+	switch {
+	case in.StakeholderID.IsZero():
+		p.Add("stakeholder_id", "is required")
+	case in.StakeholderID == from:
+		p.Add("stakeholder_id", "must be another stakeholder")
+	}
+	if !RelationshipKinds.Valid(in.Kind) {
+		p.Add("kind", "must be one of %s", RelationshipKinds)
+	}
+	shCheckLen(&p, "role", in.Role, maxStakeholderShort)
+	if in.Since != "" && !ValidDate(in.Since) {
+		p.Add("since", "must be a date (YYYY-MM-DD)")
+	}
+	if in.Until != "" && !ValidDate(in.Until) {
+		p.Add("until", "must be a date (YYYY-MM-DD)")
+	}
+	if ValidDate(in.Since) && ValidDate(in.Until) && in.Until < in.Since {
+		p.Add("until", "must not be before since")
+	}
+	return p.Err()
+}
+
+// Relationship returns the stored form of the input.
+func (in RelationshipInput) Relationship() Relationship {
+	return Relationship{StakeholderID: in.StakeholderID, Kind: in.Kind, Role: in.Role, Since: in.Since, Until: in.Until}
+}
+
+// NormalizeRegionCode trims and uppercases a code, padding "8" to "08".
+func NormalizeRegionCode(r string) string {
+	r = strings.ToUpper(strings.TrimSpace(r))
+	if len(r) == 1 && r[0] >= '1' && r[0] <= '9' {
+		r = "0" + r
+	}
+	return r
+}
+
+// shCleanList applies norm to each value and drops empty and repeated ones.
+func shCleanList(in []string, norm func(string) string) []string {
+	out := make([]string, 0, len(in))
+	seen := make(map[string]bool, len(in))
+	for _, v := range in {
+		v = norm(v)
+		if v == "" || seen[v] {
+			continue
+		}
+		seen[v] = true
+		out = append(out, v)
+	}
+	return out
+}
+
+func shCleanIDs(in []bson.ObjectID) []bson.ObjectID {
+	out := make([]bson.ObjectID, 0, len(in))
+	seen := make(map[bson.ObjectID]bool, len(in))
+	for _, id := range in {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func shCheckLen(p *Problems, field, v string, limit int) {
+	if utf8.RuneCountInString(v) > limit {
+		p.Add(field, "must be at most %d characters", limit)
+	}
+}
+
+// shValidPeriod accepts a legislative period like 2021-2026.
+func shValidPeriod(s string) bool {
+	a, b, ok := strings.Cut(s, "-")
+	return ok && len(a) == 4 && len(b) == 4 && shIsDigits(a) && shIsDigits(b) && a < b
+}
+
+func shIsDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func shContains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// clone copies s deeply enough that changing the copy never changes s.
+func (s Stakeholder) clone() Stakeholder {
+	s.Emails = slices.Clone(s.Emails)
+	s.Phones = slices.Clone(s.Phones)
+	s.Regions = slices.Clone(s.Regions)
+	s.Tags = slices.Clone(s.Tags)
+	s.Relationships = slices.Clone(s.Relationships)
+	if s.Legislator != nil {
+		l := *s.Legislator
+		l.Committees = slices.Clone(l.Committees)
+		s.Legislator = &l
+	}
+	if s.Committee != nil {
+		c := *s.Committee
+		c.MemberIDs = slices.Clone(c.MemberIDs)
+		s.Committee = &c
+	}
+	return s
 }

@@ -39,11 +39,13 @@ func (s *Store) SaveRefreshToken(ctx context.Context, t RefreshToken) error {
 func (s *Store) UseRefreshToken(ctx context.Context, hash string) (*RefreshToken, error) {
 	now := s.Now()
 	var t RefreshToken
+	unlock := lockKey(hash)
 	err := s.c(colRefreshTokens).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: hash}, {Key: "used_at", Value: nil}, {Key: "revoked", Value: false}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "used_at", Value: now}}}},
 		options.FindOneAndUpdate().SetReturnDocument(options.Before),
 	).Decode(&t)
+	unlock()
 	if err == nil {
 		if !t.ExpiresAt.After(now) {
 			return nil, fmt.Errorf("store: refresh token expired: %w", ErrNotFound)

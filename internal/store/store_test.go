@@ -135,3 +135,27 @@ func TestKV(t *testing.T) {
 		t.Fatalf("after reset: %q", v)
 	}
 }
+
+// TestRefreshTokenConcurrentUse: of many concurrent uses of one token exactly
+// one succeeds (the embedded engine needs the in-process lock for that).
+func TestRefreshTokenConcurrentUse(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	if err := s.SaveRefreshToken(ctx, store.RefreshToken{Hash: "c1", Family: "fc", UserID: bson.NewObjectID(), ExpiresAt: s.Now().Add(1e12)}); err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	results := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() { _, err := s.UseRefreshToken(ctx, "c1"); results <- err }()
+	}
+	ok := 0
+	for i := 0; i < n; i++ {
+		if err := <-results; err == nil {
+			ok++
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d concurrent uses succeeded, want exactly 1", ok)
+	}
+}

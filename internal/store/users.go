@@ -116,11 +116,13 @@ func (s *Store) UpdateUser(ctx context.Context, actor model.Actor, id bson.Objec
 		return old, nil
 	}
 	var u model.User
+	unlock := lockDoc(id)
 	err = s.c(colUsers).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}},
 		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}},
 		options.FindOneAndUpdate().SetReturnDocument(options.After),
 	).Decode(&u)
+	unlock()
 	if err != nil {
 		err = wrap("update user", err)
 		if isNotFound(err) {

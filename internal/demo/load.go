@@ -1,0 +1,54 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// Load stores the demo dataset and the demo users. It is idempotent: records
+// have fixed ids, so a second load adds nothing, and a demo user whose email
+// already exists is kept as it is (its id becomes the owner of the records).
+func Load(ctx context.Context, s *store.Store, now time.Time) (store.DatasetCounts, error) {
+	ids, newUsers, err := resolveUsers(ctx, s, now)
+	if err != nil {
+		return store.DatasetCounts{}, err
+	}
+	d := Build(now, ids)
+	d.Users = newUsers
+	return s.LoadDataset(ctx, model.SystemActor, d)
+}
+
+// resolveUsers maps each demo user key to the id of the existing account with
+// its email, or to a fixed new id with a freshly hashed password.
+func resolveUsers(ctx context.Context, s *store.Store, now time.Time) (map[string]bson.ObjectID, []model.User, error) {
+	ids := map[string]bson.ObjectID{}
+	var fresh []model.User
+	var hash string
+	for _, u := range Users {
+		existing, err := s.UserByEmail(ctx, u.Email)
+		if err == nil {
+			ids[u.Key] = existing.ID
+			continue
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return nil, nil, err
+		}
+		if hash == "" {
+			// One hash for all: argon2id is slow on purpose, and they share the password.
+			if hash, err = auth.HashPassword(Password); err != nil {
+				return nil, nil, fmt.Errorf("demo: hash password: %w", err)
+			}
+		}
+		ids[u.Key] = ID("user-" + u.Key)
+		fresh = append(fresh, model.User{ID: ids[u.Key], Email: u.Email, Name: u.Name, Role: u.Role, Regions: u.Regions,
+			PasswordHash: hash, Version: 1, CreatedAt: now.UTC(), UpdatedAt: now.UTC()})
+	}
+	return ids, fresh, nil
+}

@@ -1,0 +1,97 @@
+package mailsync
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net"
+	"os"
+)
+
+// Sentinel errors of a sync. Each failure wraps one of them (and the cause),
+// so callers test with errors.Is and the folder state records a Reason.
+var (
+	ErrConfig      = errors.New("invalid mailbox settings")
+	ErrInsecure    = errors.New("tls none is only allowed to a loopback host")
+	ErrUnreachable = errors.New("IMAP server unreachable")
+	ErrTLS         = errors.New("TLS negotiation failed")
+	ErrAuth        = errors.New("IMAP login rejected")
+	ErrTimeout     = errors.New("IMAP server did not answer in time")
+	ErrProtocol    = errors.New("IMAP command failed")
+	ErrFolder      = errors.New("IMAP folder cannot be opened")
+	ErrStore       = errors.New("saving to the database failed")
+	ErrLeaseHeld   = errors.New("another process is syncing this mailbox")
+)
+
+// Reasons recorded in FolderState.LastErrorReason; the UI translates them.
+const (
+	ReasonConfig      = "config"
+	ReasonUnreachable = "unreachable"
+	ReasonTLS         = "tls"
+	ReasonAuth        = "auth"
+	ReasonTimeout     = "timeout"
+	ReasonProtocol    = "protocol"
+	ReasonFolder      = "folder"
+	ReasonStore       = "store"
+	ReasonLease       = "lease"
+	ReasonUnknown     = "unknown"
+)
+
+// Reason names the kind of a sync error for the folder state and the UI.
+func Reason(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrConfig), errors.Is(err, ErrInsecure):
+		return ReasonConfig
+	case errors.Is(err, ErrAuth):
+		return ReasonAuth
+	case errors.Is(err, ErrTLS):
+		return ReasonTLS
+	case errors.Is(err, ErrTimeout):
+		return ReasonTimeout
+	case errors.Is(err, ErrUnreachable):
+		return ReasonUnreachable
+	case errors.Is(err, ErrFolder):
+		return ReasonFolder
+	case errors.Is(err, ErrStore):
+		return ReasonStore
+	case errors.Is(err, ErrLeaseHeld):
+		return ReasonLease
+	case errors.Is(err, ErrProtocol):
+		return ReasonProtocol
+	default:
+		return ReasonUnknown
+	}
+}
+
+// classifyDial maps a dial or handshake error to a sentinel.
+func classifyDial(err error) error {
+	var (
+		certErr  *tls.CertificateVerificationError
+		hostErr  x509.HostnameError
+		unkAuth  x509.UnknownAuthorityError
+		recErr   tls.RecordHeaderError
+		alertErr tls.AlertError
+	)
+	switch {
+	case errors.As(err, &certErr), errors.As(err, &hostErr), errors.As(err, &unkAuth),
+		errors.As(err, &recErr), errors.As(err, &alertErr):
+		return ErrTLS
+	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
+		return ErrTimeout
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		return ErrTimeout
+	}
+	return ErrUnreachable
+}
+
+// retryable reports whether trying again later may help. A wrong password or
+// a refused TLS setting will not fix itself; retrying them quickly would also
+// lock the account on many servers, so the run loop waits the longest backoff.
+func retryable(err error) bool {
+	return !errors.Is(err, ErrAuth) && !errors.Is(err, ErrConfig) && !errors.Is(err, ErrInsecure) && !errors.Is(err, ErrTLS)
+}

@@ -1,0 +1,634 @@
+// Package mailsync copies the team's shared IMAP mailboxes into the database:
+// it reads folders read-only (EXAMINE, BODY.PEEK), parses each message once,
+// threads it, and hands it to the store, resuming where it stopped.
+// All go-imap code of the application lives here.
+package mailsync
+
+import (
+	"context"
+	crand "crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/alianza-pe/alianza/internal/model"
+)
+
+// Sink is what the syncer needs from the database. *store.Store provides it;
+// tests use an in-memory one.
+type Sink interface {
+	// FolderStates returns the saved state of each folder of the mailbox
+	// (an empty list before the first sync).
+	FolderStates(ctx context.Context, mailboxID bson.ObjectID) ([]model.FolderState, error)
+
+	// SaveFolderState upserts one folder's state by its ID.
+	SaveFolderState(ctx context.Context, st model.FolderState) error
+
+	// SaveMessages stores a batch, each message once by its ID (derived from
+	// the Message-ID), and reports for each whether it was new. A new message
+	// is inserted with its body (same _id). A known one keeps its review
+	// fields and only gains the locations in its SeenIn it does not have yet;
+	// locations of the same mailbox and folder with another UIDValidity are
+	// dropped, as they belong to a folder generation that no longer exists.
+	// Saving the same batch twice must change nothing the second time.
+	SaveMessages(ctx context.Context, msgs []model.IncomingMessage) (created []bool, err error)
+
+	// ThreadBySubject returns the thread of the earliest message whose
+	// subject key is subjectKey and whose date is in [from, to], or the zero
+	// id. Used only for replies that carry no In-Reply-To/References.
+	ThreadBySubject(ctx context.Context, subjectKey string, from, to time.Time) (bson.ObjectID, error)
+
+	// AcquireLease takes or renews the mailbox's lease for holder until the
+	// given time. It returns false when another holder has an unexpired one.
+	AcquireLease(ctx context.Context, mailboxID bson.ObjectID, holder string, until time.Time) (bool, error)
+
+	// ReleaseLease ends holder's lease on the mailbox, if it has it.
+	ReleaseLease(ctx context.Context, mailboxID bson.ObjectID, holder string) error
+}
+
+// Options tune a Syncer; zero values take the defaults.
+type Options struct {
+	BatchSize       int           // messages per FETCH; default 100
+	BatchBytes      int64         // bytes per FETCH; default 32 MiB
+	MaxMessageBytes int64         // bigger messages are kept from their header only; default 50 MiB
+	Timeout         time.Duration // each network step (per message while fetching); default 60s
+	PollInterval    time.Duration // between syncs without IDLE, and the longest IDLE; default 5m
+	MinBackoff      time.Duration // first wait after a failure; default 5s
+	MaxBackoff      time.Duration // longest wait after failures; default 15m
+	LeaseTTL        time.Duration // how long a lease lasts unless renewed; default 2m
+	Holder          string        // lease holder name; default host-pid-random
+	Logger          *slog.Logger
+	Now             func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 100
+	}
+	if o.BatchBytes <= 0 {
+		o.BatchBytes = 32 << 20
+	}
+	if o.MaxMessageBytes <= 0 {
+		o.MaxMessageBytes = 50 << 20
+	}
+	def(&o.Timeout, 60*time.Second)
+	def(&o.PollInterval, 5*time.Minute)
+	def(&o.MinBackoff, 5*time.Second)
+	def(&o.MaxBackoff, 15*time.Minute)
+	def(&o.LeaseTTL, 2*time.Minute)
+	if o.Holder == "" {
+		host, _ := os.Hostname()
+		var b [4]byte
+		_, _ = crand.Read(b[:])
+		o.Holder = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Syncer keeps one mailbox's folders copied into the database.
+type Syncer struct {
+	acct Account
+	sink Sink
+	opts Options
+	log  *slog.Logger
+}
+
+// New checks the account settings and returns a Syncer for it. A tls mode of
+// none to a host that is not loopback is refused here with ErrInsecure.
+func New(acct Account, sink Sink, opts Options) (*Syncer, error) {
+	if err := acct.validate(); err != nil {
+		return nil, err
+	}
+	if sink == nil {
+		return nil, fmt.Errorf("mailsync: nil sink: %w", ErrConfig)
+	}
+	opts = opts.withDefaults()
+	log := opts.Logger.With("mailbox_id", acct.MailboxID.Hex(), "host", acct.Host)
+	return &Syncer{acct: acct, sink: sink, opts: opts, log: log}, nil
+}
+
+// FolderReport is what one sync did to one folder.
+type FolderReport struct {
+	Folder      string
+	UIDValidity uint32
+	LastUID     uint32
+	Reset       bool // UIDVALIDITY changed: the folder was read again from the start
+	Imported    int  // new messages stored
+	Duplicates  int  // messages already stored (seen in another folder or before a reset)
+	Failed      int  // messages that could not be parsed, stored with status failed
+	Err         error
+}
+
+// Report is what one sync of a mailbox did.
+type Report struct {
+	Folders []FolderReport
+	Idle    bool // the server offers IDLE
+}
+
+// Totals sums the folder counters.
+func (r Report) Totals() (imported, duplicates, failed int) {
+	for _, f := range r.Folders {
+		imported += f.Imported
+		duplicates += f.Duplicates
+		failed += f.Failed
+	}
+	return
+}
+
+// SyncOnce takes the mailbox lease, syncs every folder once and returns what
+// it did. Errors (unreachable server, rejected login, a folder that cannot be
+// opened) are also recorded in the folders' state.
+func (s *Syncer) SyncOnce(ctx context.Context) (Report, error) {
+	if err := s.lease(ctx); err != nil {
+		return Report{}, err
+	}
+	defer s.release()
+	cn, err := s.connect(ctx)
+	if err != nil {
+		return Report{}, err
+	}
+	defer cn.close()
+	return s.syncAll(ctx, cn)
+}
+
+// Run syncs until ctx is cancelled: with IDLE when the server offers it, else
+// by polling; after a failure it reconnects with exponential backoff and
+// jitter. It returns nil when ctx is cancelled.
+func (s *Syncer) Run(ctx context.Context) error {
+	defer s.release()
+	failures := 0
+	for {
+		err := s.session(ctx, func() { failures = 0 })
+		if ctx.Err() != nil {
+			return nil
+		}
+		var wait time.Duration
+		switch {
+		case err == nil:
+			continue
+		case errors.Is(err, ErrLeaseHeld):
+			s.log.Info("mailsync: mailbox synced by another process; waiting")
+			wait = s.opts.PollInterval
+		default:
+			failures++
+			wait = backoff(failures, s.opts.MinBackoff, s.opts.MaxBackoff, retryable(err))
+			s.log.Warn("mailsync: sync failed; retrying", "reason", Reason(err), "err", err, "retry_in", wait.Round(time.Second))
+		}
+		if !sleep(ctx, wait) {
+			return nil
+		}
+	}
+}
+
+// session connects once and syncs until the connection fails or ctx ends.
+// Without IDLE it syncs once, waits the poll interval and returns nil, so the
+// next session reconnects (holding an idle connection open for minutes only
+// invites the server to drop it).
+func (s *Syncer) session(ctx context.Context, synced func()) error {
+	if err := s.lease(ctx); err != nil {
+		return err
+	}
+	cn, err := s.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer cn.close()
+	for {
+		rep, err := s.syncAll(ctx, cn)
+		if err != nil && !folderErrorsOnly(rep) {
+			return err
+		}
+		// A folder that cannot be opened is recorded in its state; the
+		// connection is fine, so the other folders go on being watched.
+		synced()
+		watch := ""
+		for _, f := range rep.Folders {
+			if f.Err == nil {
+				watch = f.Folder
+				break
+			}
+		}
+		if !rep.Idle || watch == "" {
+			cn.close()
+			sleepRenewing(ctx, s, s.opts.PollInterval)
+			return nil
+		}
+		// IDLE watches the selected folder: the first that works (INBOX).
+		// The others are checked again when IDLE ends, at least every wake.
+		if _, err := cn.examine(ctx, watch); err != nil {
+			return err
+		}
+		wake := min(s.opts.PollInterval, s.opts.LeaseTTL/2)
+		if err := cn.idle(ctx, wake); err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err := s.lease(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// sleepRenewing waits d, renewing the lease on the way so another instance
+// does not take over a mailbox that is merely between polls.
+func sleepRenewing(ctx context.Context, s *Syncer, d time.Duration) {
+	end := s.opts.Now().Add(d)
+	for {
+		left := end.Sub(s.opts.Now())
+		if left <= 0 {
+			return
+		}
+		if !sleep(ctx, min(left, s.opts.LeaseTTL/2)) {
+			return
+		}
+		if err := s.lease(ctx); err != nil {
+			return
+		}
+	}
+}
+
+func (s *Syncer) lease(ctx context.Context) error {
+	ok, err := s.sink.AcquireLease(ctx, s.acct.MailboxID, s.opts.Holder, s.opts.Now().Add(s.opts.LeaseTTL))
+	if err != nil {
+		return fmt.Errorf("mailsync: acquire lease: %w: %w", ErrStore, err)
+	}
+	if !ok {
+		return fmt.Errorf("mailsync: mailbox %s: %w", s.acct.MailboxID.Hex(), ErrLeaseHeld)
+	}
+	return nil
+}
+
+func (s *Syncer) release() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.sink.ReleaseLease(ctx, s.acct.MailboxID, s.opts.Holder); err != nil {
+		s.log.Warn("mailsync: release lease", "err", err)
+	}
+}
+
+// connect dials and logs in; a failure is recorded on every folder the
+// mailbox has or should have, so the UI shows it instead of stale success.
+func (s *Syncer) connect(ctx context.Context) (*conn, error) {
+	cn, err := dial(ctx, s.acct, s.opts.Timeout)
+	if err == nil {
+		return cn, nil
+	}
+	if ctx.Err() == nil {
+		s.recordError(ctx, nil, err)
+	}
+	return nil, err
+}
+
+// syncAll syncs each folder in turn. A folder that cannot be opened does not
+// stop the others; a broken connection does.
+func (s *Syncer) syncAll(ctx context.Context, cn *conn) (Report, error) {
+	rep := Report{Idle: cn.caps.Has(imap.CapIdle) || cn.caps.Has(imap.CapIMAP4rev2)}
+	states, err := s.states(ctx)
+	if err != nil {
+		return rep, err
+	}
+	folders, sent, err := s.folders(ctx, cn)
+	if err != nil {
+		s.recordError(ctx, nil, err)
+		return rep, err
+	}
+	threads := newThreadIndex()
+	var errs []error
+	for i, folder := range folders {
+		st, ok := states[folder]
+		if !ok {
+			st = model.FolderState{ID: model.FolderStateID(s.acct.MailboxID, folder), MailboxID: s.acct.MailboxID, Folder: folder}
+		}
+		fr, err := s.syncFolder(ctx, cn, &st, folder == sent, threads)
+		fr.Err = err
+		rep.Folders = append(rep.Folders, fr)
+		if err == nil {
+			continue
+		}
+		if ctx.Err() != nil {
+			return rep, ctx.Err()
+		}
+		s.recordFolderError(ctx, &st, err)
+		errs = append(errs, err)
+		if !errors.Is(err, ErrFolder) {
+			// The connection is gone: the remaining folders were not synced
+			// either, and say so.
+			s.recordError(ctx, folders[i+1:], err)
+			return rep, errors.Join(errs...)
+		}
+	}
+	return rep, errors.Join(errs...)
+}
+
+func (s *Syncer) states(ctx context.Context) (map[string]model.FolderState, error) {
+	list, err := s.sink.FolderStates(ctx, s.acct.MailboxID)
+	if err != nil {
+		return nil, fmt.Errorf("mailsync: read folder states: %w: %w", ErrStore, err)
+	}
+	m := make(map[string]model.FolderState, len(list))
+	for _, st := range list {
+		m[st.Folder] = st
+	}
+	return m, nil
+}
+
+// folders returns the folders to sync and which of them is the Sent folder.
+func (s *Syncer) folders(ctx context.Context, cn *conn) ([]string, string, error) {
+	list, err := cn.listFolders(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	sent, _ := sentFolder(list)
+	if len(s.acct.Folders) > 0 {
+		return s.acct.Folders, sent, nil
+	}
+	folders := []string{"INBOX"}
+	if sent != "" && !strings.EqualFold(sent, "INBOX") {
+		folders = append(folders, sent)
+	}
+	return folders, sent, nil
+}
+
+// syncFolder reads the folder's new messages in batches. After each batch the
+// messages are saved first and LastUID advanced second, so a failure between
+// the two re-reads the batch (deduplicated by message id) and a failure
+// before either loses nothing.
+func (s *Syncer) syncFolder(ctx context.Context, cn *conn, st *model.FolderState, sent bool, threads *threadIndex) (FolderReport, error) {
+	fr := FolderReport{Folder: st.Folder}
+	log := s.log.With("folder", st.Folder)
+	sel, err := cn.examine(ctx, st.Folder)
+	if err != nil {
+		return fr, err
+	}
+	if st.UIDValidity != sel.UIDValidity {
+		if st.UIDValidity != 0 {
+			log.Warn("mailsync: UIDVALIDITY changed; reading the folder again", "old", st.UIDValidity, "new", sel.UIDValidity)
+			st.Resets++
+			fr.Reset = true
+		}
+		st.UIDValidity, st.LastUID = sel.UIDValidity, 0
+		if err := s.saveState(ctx, st); err != nil {
+			return fr, err
+		}
+	}
+	fr.UIDValidity, fr.LastUID = st.UIDValidity, st.LastUID
+
+	// UIDNEXT tells without a SEARCH that nothing arrived: the common case
+	// of every poll.
+	if sel.NumMessages > 0 && (sel.UIDNext == 0 || uint32(sel.UIDNext) > st.LastUID+1) {
+		uids, err := cn.uidsAfter(ctx, st.LastUID)
+		if err != nil {
+			return fr, err
+		}
+		if err := s.importUIDs(ctx, cn, st, &fr, uids, sent, threads, log); err != nil {
+			return fr, err
+		}
+	}
+	st.LastSuccessAt = s.opts.Now().UTC()
+	if err := s.saveState(ctx, st); err != nil {
+		return fr, err
+	}
+	log.Debug("mailsync: folder synced", "imported", fr.Imported, "duplicates", fr.Duplicates, "failed", fr.Failed, "last_uid", st.LastUID)
+	return fr, nil
+}
+
+func (s *Syncer) importUIDs(ctx context.Context, cn *conn, st *model.FolderState, fr *FolderReport, uids []imap.UID, sent bool, threads *threadIndex, log *slog.Logger) error {
+	if len(uids) == 0 {
+		return nil
+	}
+	sizes, err := cn.sizes(ctx, uids)
+	if err != nil {
+		return err
+	}
+	for _, batch := range s.batches(uids, sizes) {
+		var full, headerOnly []imap.UID
+		for _, uid := range batch {
+			if sizes[uid] > s.opts.MaxMessageBytes {
+				headerOnly = append(headerOnly, uid)
+			} else {
+				full = append(full, uid)
+			}
+		}
+		msgs, err := cn.fetch(ctx, full, headerOnly)
+		if err != nil {
+			return err
+		}
+		in := make([]model.IncomingMessage, 0, len(msgs))
+		failed := 0
+		for _, f := range msgs {
+			m, ok := s.prepare(ctx, st, f, sent, threads)
+			if !ok {
+				failed++
+			}
+			in = append(in, m)
+		}
+		created, err := s.sink.SaveMessages(ctx, in)
+		if err != nil {
+			return fmt.Errorf("mailsync: save %d messages: %w: %w", len(in), ErrStore, err)
+		}
+		imported, dups := 0, 0
+		for i, c := range created {
+			switch {
+			case in[i].Message.Status == model.MessageFailed:
+			case c:
+				imported++
+			default:
+				dups++
+			}
+		}
+		fr.Imported += imported
+		fr.Duplicates += dups
+		fr.Failed += failed
+		st.Imported += int64(imported)
+		st.Duplicates += int64(dups)
+		st.Failed += int64(failed)
+		// Messages expunged since the SEARCH are simply absent from the
+		// answer; the batch is still done up to its last UID.
+		st.LastUID = uint32(batch[len(batch)-1])
+		fr.LastUID = st.LastUID
+		if err := s.saveState(ctx, st); err != nil {
+			return err
+		}
+		log.Debug("mailsync: batch saved", "messages", len(in), "last_uid", st.LastUID)
+	}
+	return nil
+}
+
+// batches cuts the UIDs into FETCHes of at most BatchSize messages and
+// BatchBytes bytes (a message bigger than that goes alone).
+func (s *Syncer) batches(uids []imap.UID, sizes map[imap.UID]int64) [][]imap.UID {
+	var out [][]imap.UID
+	var cur []imap.UID
+	var bytes int64
+	for _, uid := range uids {
+		size := min(sizes[uid], s.opts.MaxMessageBytes)
+		if len(cur) > 0 && (len(cur) >= s.opts.BatchSize || bytes+size > s.opts.BatchBytes) {
+			out = append(out, cur)
+			cur, bytes = nil, 0
+		}
+		cur = append(cur, uid)
+		bytes += size
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// prepare parses one fetched message and adds what depends on where it was
+// found: location, direction, thread by subject. ok is false for a message
+// that could not be parsed (it is still returned, with status failed).
+func (s *Syncer) prepare(ctx context.Context, st *model.FolderState, f fetched, sent bool, threads *threadIndex) (model.IncomingMessage, bool) {
+	in, perr := Parse(f.raw, f.internalDate)
+	m := &in.Message
+	if perr != nil {
+		s.log.Warn("mailsync: message stored as failed", "folder", st.Folder, "uid", uint32(f.uid), "reason", m.FailReason)
+	}
+	if f.headerOnly {
+		in.Body.Text = fmt.Sprintf("(Mensaje de %d MB: solo se importó el encabezado. Ábralo en el cliente de correo.)", f.size>>20)
+		m.Snippet = Snippet(in.Body.Text)
+	}
+	if f.size > 0 {
+		m.Size = f.size
+	}
+	now := s.opts.Now().UTC()
+	m.SeenIn = []model.Location{{MailboxID: s.acct.MailboxID, Folder: st.Folder, UID: uint32(f.uid), UIDValidity: st.UIDValidity}}
+	m.Direction = s.direction(m.From.Address, sent)
+	m.Version = 1
+	m.CreatedAt, m.UpdatedAt = now, now
+	if needsSubjectThreading(m.InReplyTo, m.References, m.Subject) && m.SubjectKey != "" {
+		if t, ok := threads.lookup(m.SubjectKey, m.Date); ok {
+			m.ThreadID = t
+		} else if t, err := s.sink.ThreadBySubject(ctx, m.SubjectKey, m.Date.Add(-SubjectWindow), m.Date); err == nil && !t.IsZero() {
+			m.ThreadID = t
+		}
+	}
+	threads.add(m.SubjectKey, m.ThreadID, m.Date)
+	return *in, perr == nil
+}
+
+// direction says whether the team sent the message: it was in the Sent
+// folder, or it comes from the mailbox's address or one of the team domains.
+func (s *Syncer) direction(from string, sent bool) string {
+	if sent || (s.acct.Address != "" && strings.EqualFold(from, s.acct.Address)) {
+		return model.Outbound
+	}
+	if at := strings.LastIndexByte(from, '@'); at >= 0 {
+		domain := from[at+1:]
+		for _, d := range s.acct.Domains {
+			if strings.EqualFold(domain, d) {
+				return model.Outbound
+			}
+		}
+	}
+	return model.Inbound
+}
+
+func (s *Syncer) saveState(ctx context.Context, st *model.FolderState) error {
+	st.UpdatedAt = s.opts.Now().UTC()
+	if err := s.sink.SaveFolderState(ctx, *st); err != nil {
+		return fmt.Errorf("mailsync: save state of %q: %w: %w", st.Folder, ErrStore, err)
+	}
+	return nil
+}
+
+func (s *Syncer) recordFolderError(ctx context.Context, st *model.FolderState, err error) {
+	st.LastError = truncate(err.Error(), 500)
+	st.LastErrorReason = Reason(err)
+	st.LastErrorAt = s.opts.Now().UTC()
+	if serr := s.saveState(context.WithoutCancel(ctx), st); serr != nil {
+		s.log.Error("mailsync: record folder error", "folder", st.Folder, "err", serr)
+	}
+}
+
+// recordError records err on the given folders, or when folders is nil on
+// every folder the mailbox is known to have (configured, or synced before,
+// or at least INBOX).
+func (s *Syncer) recordError(ctx context.Context, folders []string, err error) {
+	states, serr := s.states(ctx)
+	if serr != nil {
+		s.log.Error("mailsync: record error", "err", err, "store_err", serr)
+		return
+	}
+	if folders == nil {
+		folders = append(folders, s.acct.Folders...)
+		for name := range states {
+			folders = append(folders, name)
+		}
+		if len(folders) == 0 {
+			folders = []string{"INBOX"}
+		}
+	}
+	seen := map[string]bool{}
+	for _, f := range folders {
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		st, ok := states[f]
+		if !ok {
+			st = model.FolderState{ID: model.FolderStateID(s.acct.MailboxID, f), MailboxID: s.acct.MailboxID, Folder: f}
+		}
+		s.recordFolderError(ctx, &st, err)
+	}
+	s.log.Warn("mailsync: sync error", "reason", Reason(err), "err", err)
+}
+
+// folderErrorsOnly reports whether a sync that failed reached every folder
+// and failed only on folders that could not be opened: the connection works.
+func folderErrorsOnly(rep Report) bool {
+	if len(rep.Folders) == 0 {
+		return false
+	}
+	for _, f := range rep.Folders {
+		if f.Err != nil && !errors.Is(f.Err, ErrFolder) {
+			return false
+		}
+	}
+	return true
+}
+
+// backoff is the wait after n consecutive failures: doubling from lo up to
+// hi, with jitter so many instances do not retry in step. Errors that will
+// not fix themselves (a rejected password) wait the longest.
+func backoff(n int, lo, hi time.Duration, retry bool) time.Duration {
+	d := hi
+	if retry && n < 30 {
+		d = min(lo<<(n-1), hi)
+	}
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
+// sleep waits d or until ctx ends; it reports whether the full wait passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

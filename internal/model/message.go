@@ -1,0 +1,295 @@
+package model
+
+import (
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// Message review statuses. Failed marks a message the syncer could not parse:
+// it is kept (with whatever headers could be read) so nothing is silently lost.
+const (
+	MessageNew      = "new"
+	MessageFollowUp = "follow_up"
+	MessageDone     = "done"
+	MessageIgnored  = "ignored"
+	MessageFailed   = "failed"
+)
+
+// MessageStatuses lists every status a message can have.
+var MessageStatuses = Enum{MessageNew, MessageFollowUp, MessageDone, MessageIgnored, MessageFailed}
+
+// ReviewStatuses lists the statuses a user may set; failed is set only by the syncer.
+var ReviewStatuses = Enum{MessageNew, MessageFollowUp, MessageDone, MessageIgnored}
+
+// Message directions, seen from the team.
+const (
+	Inbound  = "inbound"
+	Outbound = "outbound"
+)
+
+// Directions lists the valid directions.
+var Directions = Enum{Inbound, Outbound}
+
+// IMAP connection security modes of a mailbox.
+const (
+	TLSImplicit = "implicit" // TLS from the first byte (port 993)
+	TLSStartTLS = "starttls" // plain connect, then STARTTLS (port 143)
+	TLSNone     = "none"     // no encryption: loopback only (tests, local bridges)
+)
+
+// TLSModes lists the valid mailbox TLS modes.
+var TLSModes = Enum{TLSImplicit, TLSStartTLS, TLSNone}
+
+// Address is one mailbox in From/To/Cc. Address is lowercase.
+type Address struct {
+	Name    string `bson:"name,omitempty" json:"name"`
+	Address string `bson:"address" json:"address"`
+}
+
+// Attachment describes one attachment; the content stays on the IMAP server and
+// is fetched on demand by Part (the IMAP body section, e.g. "2" or "1.3").
+type Attachment struct {
+	Index     int    `bson:"index" json:"index"`
+	Name      string `bson:"name" json:"name"`
+	Type      string `bson:"type" json:"type"`
+	Size      int64  `bson:"size" json:"size"`
+	Part      string `bson:"part" json:"-"`
+	ContentID string `bson:"content_id,omitempty" json:"content_id,omitempty"`
+	Inline    bool   `bson:"inline,omitempty" json:"inline,omitempty"`
+}
+
+// Location is one place a message was seen: a mailbox, a folder and its UID
+// there. UIDValidity says which generation of the folder the UID belongs to.
+type Location struct {
+	MailboxID   bson.ObjectID `bson:"mailbox_id" json:"mailbox_id"`
+	Folder      string        `bson:"folder" json:"folder"`
+	UID         uint32        `bson:"uid" json:"uid"`
+	UIDValidity uint32        `bson:"uidvalidity" json:"-"`
+}
+
+// MessageLinks are the records a message was linked to by a user.
+type MessageLinks struct {
+	MeetingIDs    []bson.ObjectID `bson:"meeting_ids,omitempty" json:"meeting_ids"`
+	CommitmentIDs []bson.ObjectID `bson:"commitment_ids,omitempty" json:"commitment_ids"`
+}
+
+// Message is one distinct email (collection messages). It is kept small because
+// lists scan it: text, HTML and raw headers live in MessageBody under the same _id.
+//
+// ID is derived from the normalised Message-ID (or the content hash when there is
+// none), so seeing the same email again in another folder finds it by _id.
+type Message struct {
+	ID          bson.ObjectID `bson:"_id" json:"id"`
+	MessageID   string        `bson:"message_id,omitempty" json:"message_id,omitempty"`
+	ContentHash string        `bson:"content_hash,omitempty" json:"-"`
+	InReplyTo   []string      `bson:"in_reply_to,omitempty" json:"-"`
+	References  []string      `bson:"references,omitempty" json:"-"`
+	ThreadID    bson.ObjectID `bson:"thread_id" json:"thread_id"`
+	SubjectKey  string        `bson:"subject_key,omitempty" json:"-"`
+
+	Subject     string       `bson:"subject" json:"subject"`
+	From        Address      `bson:"from" json:"from"`
+	To          []Address    `bson:"to,omitempty" json:"to"`
+	Cc          []Address    `bson:"cc,omitempty" json:"cc"`
+	ReplyTo     []Address    `bson:"reply_to,omitempty" json:"reply_to,omitempty"`
+	Date        time.Time    `bson:"date" json:"date"`
+	Snippet     string       `bson:"snippet" json:"snippet"`
+	Size        int64        `bson:"size" json:"size"`
+	HasHTML     bool         `bson:"has_html,omitempty" json:"has_html,omitempty"`
+	Attachments []Attachment `bson:"attachments,omitempty" json:"attachments"`
+	Direction   string       `bson:"direction" json:"direction"`
+
+	Status         string          `bson:"status" json:"status"`
+	FailReason     string          `bson:"fail_reason,omitempty" json:"fail_reason,omitempty"`
+	AssigneeID     bson.ObjectID   `bson:"assignee_id,omitempty" json:"assignee_id,omitzero"`
+	Notes          string          `bson:"notes,omitempty" json:"notes"`
+	StakeholderIDs []bson.ObjectID `bson:"stakeholder_ids,omitempty" json:"stakeholder_ids"`
+	Regions        []string        `bson:"regions,omitempty" json:"regions"`
+	AwaitingReply  bool            `bson:"awaiting_reply" json:"awaiting_reply"`
+	Unmatched      bool            `bson:"unmatched" json:"unmatched"`
+	Links          MessageLinks    `bson:"links" json:"links"`
+	SeenIn         []Location      `bson:"seen_in" json:"seen_in"`
+
+	Version   int       `bson:"version" json:"version"`
+	CreatedAt time.Time `bson:"created_at" json:"created_at"`
+	UpdatedAt time.Time `bson:"updated_at" json:"updated_at"`
+}
+
+// Addresses returns every distinct address of the message (from, to, cc, reply-to).
+func (m *Message) Addresses() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(a Address) {
+		if a.Address != "" && !seen[a.Address] {
+			seen[a.Address] = true
+			out = append(out, a.Address)
+		}
+	}
+	add(m.From)
+	for _, l := range [][]Address{m.To, m.Cc, m.ReplyTo} {
+		for _, a := range l {
+			add(a)
+		}
+	}
+	return out
+}
+
+// MessageBody is the heavy part of a message (collection message_bodies, same _id).
+// HTML is already sanitised: no scripts, no remote images, safe links.
+type MessageBody struct {
+	ID           bson.ObjectID `bson:"_id" json:"id"`
+	Text         string        `bson:"text" json:"text"`
+	HTML         string        `bson:"html,omitempty" json:"html,omitempty"`
+	Header       string        `bson:"header,omitempty" json:"-"`
+	RemoteImages int           `bson:"remote_images,omitempty" json:"remote_images,omitempty"`
+}
+
+// IncomingMessage is what the syncer hands to the store for one fetched email.
+type IncomingMessage struct {
+	Message Message
+	Body    MessageBody
+}
+
+// MessagePatch changes the review fields of a message; nil fields stay as they are.
+type MessagePatch struct {
+	Status        *string          `json:"status,omitempty"`
+	AssigneeID    *bson.ObjectID   `json:"assignee_id,omitempty"`
+	Notes         *string          `json:"notes,omitempty"`
+	MeetingIDs    *[]bson.ObjectID `json:"meeting_ids,omitempty"`
+	CommitmentIDs *[]bson.ObjectID `json:"commitment_ids,omitempty"`
+	Version       *int             `json:"version,omitempty"`
+}
+
+// Validate checks the fields that are set.
+func (p *MessagePatch) Validate() error {
+	var pr Problems
+	if p.Status != nil && !ReviewStatuses.Valid(*p.Status) {
+		pr.Add("status", "must be one of %s", ReviewStatuses)
+	}
+	if p.Notes != nil && len(*p.Notes) > 20000 {
+		pr.Add("notes", "must be at most 20000 bytes")
+	}
+	if p.Version == nil {
+		pr.Add("version", "is required")
+	}
+	return pr.Err()
+}
+
+// Mailbox is an IMAP account the syncer reads (collection mailboxes).
+// Folders empty means INBOX and the folder the server marks \Sent.
+// Domains are the team's mail domains: mail from them is outbound.
+type Mailbox struct {
+	ID        bson.ObjectID `bson:"_id" json:"id"`
+	Name      string        `bson:"name" json:"name"`
+	Host      string        `bson:"host" json:"host"`
+	Port      int           `bson:"port" json:"port"`
+	TLS       string        `bson:"tls" json:"tls"`
+	Username  string        `bson:"username" json:"username"`
+	Password  string        `bson:"password" json:"-"`
+	Address   string        `bson:"address,omitempty" json:"address,omitempty"`
+	Domains   []string      `bson:"domains,omitempty" json:"domains,omitempty"`
+	Folders   []string      `bson:"folders,omitempty" json:"configured_folders,omitempty"`
+	Disabled  bool          `bson:"disabled" json:"disabled"`
+	Version   int           `bson:"version" json:"version"`
+	CreatedAt time.Time     `bson:"created_at" json:"created_at"`
+	UpdatedAt time.Time     `bson:"updated_at" json:"updated_at"`
+}
+
+// DefaultPort is the usual IMAP port for a TLS mode.
+func DefaultPort(tlsMode string) int {
+	if tlsMode == TLSImplicit {
+		return 993
+	}
+	return 143
+}
+
+// Normalize trims fields, lowercases the address and domains and fills the port.
+func (m *Mailbox) Normalize() {
+	m.Name = strings.TrimSpace(m.Name)
+	m.Host = strings.ToLower(strings.TrimSpace(m.Host))
+	m.TLS = strings.ToLower(strings.TrimSpace(m.TLS))
+	m.Username = strings.TrimSpace(m.Username)
+	m.Address = NormalizeEmail(m.Address)
+	for i, d := range m.Domains {
+		m.Domains[i] = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(d)), "@")
+	}
+	for i, f := range m.Folders {
+		m.Folders[i] = strings.TrimSpace(f)
+	}
+	if m.Port == 0 {
+		m.Port = DefaultPort(m.TLS)
+	}
+}
+
+// Validate checks a mailbox before it is saved. Whether TLS none is allowed for
+// the host (loopback only) is checked again by the syncer when it dials.
+func (m *Mailbox) Validate() error {
+	var p Problems
+	if m.Name == "" {
+		p.Add("name", "is required")
+	}
+	if m.Host == "" {
+		p.Add("host", "is required")
+	}
+	if m.Port < 1 || m.Port > 65535 {
+		p.Add("port", "must be between 1 and 65535")
+	}
+	if !TLSModes.Valid(m.TLS) {
+		p.Add("tls", "must be one of %s", TLSModes)
+	}
+	if m.Username == "" {
+		p.Add("username", "is required")
+	}
+	if m.Address != "" && !ValidEmail(m.Address) {
+		p.Add("address", "must be a valid email address")
+	}
+	for i, f := range m.Folders {
+		if f == "" {
+			p.Add("folders["+itoa(i)+"]", "must not be empty")
+		}
+	}
+	return p.Err()
+}
+
+// FolderState is the sync state of one folder of one mailbox (collection
+// mail_state, _id from FolderStateID). LastUID only moves forward after the
+// messages up to it are stored; a changed UIDValidity resets it to 0.
+type FolderState struct {
+	ID              string        `bson:"_id" json:"-"`
+	MailboxID       bson.ObjectID `bson:"mailbox_id" json:"mailbox_id"`
+	Folder          string        `bson:"folder" json:"name"`
+	UIDValidity     uint32        `bson:"uidvalidity" json:"uidvalidity"`
+	LastUID         uint32        `bson:"last_uid" json:"last_uid"`
+	LastSuccessAt   time.Time     `bson:"last_success_at,omitempty" json:"last_success_at,omitzero"`
+	LastError       string        `bson:"last_error,omitempty" json:"last_error,omitempty"`
+	LastErrorReason string        `bson:"last_error_reason,omitempty" json:"last_error_reason,omitempty"`
+	LastErrorAt     time.Time     `bson:"last_error_at,omitempty" json:"last_error_at,omitzero"`
+	Imported        int64         `bson:"imported" json:"imported"`
+	Duplicates      int64         `bson:"duplicates" json:"duplicates"`
+	Failed          int64         `bson:"failed" json:"failed"`
+	Resets          int64         `bson:"resets,omitempty" json:"resets,omitempty"`
+	UpdatedAt       time.Time     `bson:"updated_at" json:"updated_at"`
+}
+
+// FolderStateID is the _id of a folder's state: one document per mailbox and folder.
+func FolderStateID(mailboxID bson.ObjectID, folder string) string {
+	return mailboxID.Hex() + "/" + folder
+}
+
+// MailState is the sync state of a whole mailbox as the API shows it.
+type MailState struct {
+	MailboxID   bson.ObjectID `json:"mailbox_id"`
+	Folders     []FolderState `json:"folders"`
+	LeaseHolder string        `json:"lease_holder,omitempty"`
+	LeaseUntil  time.Time     `json:"lease_until,omitzero"`
+}
+
+// Lease says which process syncs a mailbox until when (collection leases,
+// _id = mailbox id), so two app instances never sync the same mailbox.
+type Lease struct {
+	MailboxID bson.ObjectID `bson:"_id" json:"mailbox_id"`
+	Holder    string        `bson:"holder" json:"holder"`
+	Until     time.Time     `bson:"until" json:"until"`
+}

@@ -1,0 +1,517 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/search"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+const (
+	colMeetings = "meetings"
+	// colStakeholderRefs is the stakeholders collection, read here only for
+	// names, kinds and regions (the stakeholders file owns its writes).
+	colStakeholderRefs = "stakeholders"
+)
+
+// bulkBatch is how many documents one InsertMany carries in the bulk loaders.
+const bulkBatch = 1000
+
+func init() {
+	registerIndexes(
+		indexSpec{colMeetings, "starts_at", bson.D{{Key: "starts_at", Value: -1}}, false},
+		indexSpec{colMeetings, "participants", bson.D{{Key: "participants.stakeholder_id", Value: 1}}, false},
+	)
+}
+
+// Guard is a permission check a handler passes to an update or delete; the
+// store calls it with the current record before changing it, and returns
+// its error unchanged.
+type Guard[T any] func(current *T) error
+
+// createFailpoint lets tests make a step of a multi-document create fail, to
+// prove the compensation leaves nothing behind. Nil in production.
+var createFailpoint func(step string) error
+
+func failAt(step string) error {
+	if createFailpoint == nil {
+		return nil
+	}
+	return createFailpoint(step)
+}
+
+// InsertMeetings stores already built meetings in batches of 1000, with no
+// validation and no audit entries. It exists for the demo and reference
+// dataset loaders only; the API creates meetings with CreateMeeting.
+func (s *Store) InsertMeetings(ctx context.Context, ms []model.Meeting) error {
+	return insertBulk(ctx, s, colMeetings, ms)
+}
+
+// insertBulk inserts docs in batches of bulkBatch.
+func insertBulk[T any](ctx context.Context, s *Store, col string, docs []T) error {
+	for start := 0; start < len(docs); start += bulkBatch {
+		end := min(start+bulkBatch, len(docs))
+		batch := make([]any, 0, end-start)
+		for i := start; i < end; i++ {
+			batch = append(batch, docs[i])
+		}
+		if _, err := s.c(col).InsertMany(ctx, batch); err != nil {
+			return wrap(fmt.Sprintf("bulk insert %s", col), err)
+		}
+	}
+	return nil
+}
+
+// MeetingSearchWords builds a meeting's normalised search field.
+func MeetingSearchWords(m *model.Meeting) string {
+	parts := []string{m.Summary, m.Agreements, m.NextSteps, m.Place}
+	for _, p := range m.Participants {
+		parts = append(parts, p.Name)
+	}
+	parts = append(parts, m.Topics...)
+	return search.Words(parts...)
+}
+
+// MeetingFilter selects meetings. From and To bound starts_at (To exclusive).
+type MeetingFilter struct {
+	Region        string
+	From, To      time.Time
+	StakeholderID bson.ObjectID
+	Kind          string
+	Q             string
+}
+
+// ListMeetings returns the meetings in scope matching f, newest first.
+func (s *Store) ListMeetings(ctx context.Context, scope model.Scope, f MeetingFilter, p Page) ([]model.Meeting, string, error) {
+	filter, ok := scopedRegion(bson.D{}, scope, f.Region)
+	if !ok {
+		return []model.Meeting{}, "", nil
+	}
+	filter = timeRange(filter, "starts_at", f.From, f.To)
+	if !f.StakeholderID.IsZero() {
+		filter = append(filter, bson.E{Key: "participants.stakeholder_id", Value: f.StakeholderID})
+	}
+	if f.Kind != "" {
+		filter = append(filter, bson.E{Key: "kind", Value: f.Kind})
+	}
+	return pagedFind(ctx, s, colMeetings, filter, f.Q, p, "starts_at", func(m model.Meeting) (any, bson.ObjectID) { return m.StartsAt, m.ID })
+}
+
+// MeetingByID returns one meeting; ErrNotFound when missing or out of scope.
+func (s *Store) MeetingByID(ctx context.Context, scope model.Scope, id bson.ObjectID) (*model.Meeting, error) {
+	var m model.Meeting
+	if err := s.c(colMeetings).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&m); err != nil {
+		return nil, wrap("find meeting", err)
+	}
+	if !scope.Allows(m.Region) {
+		return nil, fmt.Errorf("store: find meeting: %w", ErrNotFound)
+	}
+	return &m, nil
+}
+
+// MeetingCreated is what CreateMeeting stored.
+type MeetingCreated struct {
+	Meeting     *model.Meeting
+	Commitments []model.Commitment
+	Tasks       []model.Task
+}
+
+// CreateMeeting validates the meeting with its nested commitments and tasks
+// (fields, and that every referenced stakeholder, user and record exists
+// and is in scope) and stores them all, or nothing. There are no
+// multi-document transactions, so ids are made up front, commitments and
+// tasks are inserted first and the meeting last (lists of a meeting's
+// records start from the meeting), and a failed insert deletes what was
+// already inserted before the error is returned.
+func (s *Store) CreateMeeting(ctx context.Context, actor model.Actor, scope model.Scope, in model.MeetingInput) (*MeetingCreated, error) {
+	in.Normalize()
+	var p model.Problems
+	if err := in.Validate(); err != nil {
+		var ve *model.ValidationError
+		if !errors.As(err, &ve) {
+			return nil, err
+		}
+		p = append(p, ve.Errors...)
+	}
+	if in.Region != "" && model.ValidRegion(in.Region) && !scope.Allows(in.Region) {
+		p.Add("region", "is outside your regions")
+	}
+	now := s.Now()
+	m := &model.Meeting{
+		ID: bson.NewObjectID(), StartsAt: in.StartTime(), DurationMin: in.DurationMin, Kind: in.Kind,
+		Region: in.Region, Place: in.Place, StaffIDs: nonNilIDs(in.StaffIDs), Topics: in.Topics,
+		Summary: in.Summary, Agreements: in.Agreements, NextSteps: in.NextSteps, OwnerID: actor.ID,
+		Version: 1, CreatedAt: now, UpdatedAt: now,
+	}
+	m.Participants = make([]model.Participant, len(in.Participants))
+	for i, x := range in.Participants {
+		m.Participants[i] = model.Participant{StakeholderID: x.StakeholderID, Role: x.Role}
+	}
+	if err := s.fillParticipants(ctx, scope, m, &p); err != nil {
+		return nil, err
+	}
+	if err := s.checkUsers(ctx, &p, "staff_ids", m.StaffIDs); err != nil {
+		return nil, err
+	}
+	meetingDay := model.Today(m.StartsAt)
+	cs := make([]model.Commitment, len(in.Commitments))
+	for i, ci := range in.Commitments {
+		if ci.Region == "" {
+			ci.Region = in.Region
+		}
+		if ci.MadeOn == "" {
+			ci.MadeOn = meetingDay
+		}
+		ci.Origin = &model.Origin{Kind: "meeting", ID: m.ID}
+		c, cp, err := s.buildCommitment(ctx, actor, scope, ci, now)
+		if err != nil {
+			return nil, err
+		}
+		p = append(p, cp.Prefix(fmt.Sprintf("commitments[%d].", i))...)
+		if c != nil {
+			cs[i] = *c
+		}
+	}
+	ts := make([]model.Task, len(in.Tasks))
+	for i, ti := range in.Tasks {
+		ti.Links.MeetingID = m.ID
+		if ti.Region == "" {
+			ti.Region = in.Region
+		}
+		t, tp, err := s.buildTask(ctx, actor, scope, ti, now, m)
+		if err != nil {
+			return nil, err
+		}
+		p = append(p, tp.Prefix(fmt.Sprintf("tasks[%d].", i))...)
+		if t != nil {
+			ts[i] = *t
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		m.CommitmentIDs = append(m.CommitmentIDs, c.ID)
+	}
+	for _, t := range ts {
+		m.TaskIDs = append(m.TaskIDs, t.ID)
+	}
+	m.CommitmentIDs, m.TaskIDs = nonNilIDs(m.CommitmentIDs), nonNilIDs(m.TaskIDs)
+	m.Search = MeetingSearchWords(m)
+
+	if err := s.insertMeetingRecords(ctx, m, cs, ts); err != nil {
+		return nil, err
+	}
+	regions := []string{m.Region}
+	s.audit(ctx, actor, model.ActionCreate, "meeting", m.ID.Hex(), regions, created(m))
+	for i := range cs {
+		s.audit(ctx, actor, model.ActionCreate, "commitment", cs[i].ID.Hex(), []string{cs[i].Region}, created(&cs[i]))
+	}
+	for i := range ts {
+		s.audit(ctx, actor, model.ActionCreate, "task", ts[i].ID.Hex(), []string{ts[i].Region}, created(&ts[i]))
+	}
+	return &MeetingCreated{Meeting: m, Commitments: cs, Tasks: ts}, nil
+}
+
+// insertMeetingRecords inserts commitments, tasks, then the meeting, and
+// undoes the earlier inserts when a later one fails.
+func (s *Store) insertMeetingRecords(ctx context.Context, m *model.Meeting, cs []model.Commitment, ts []model.Task) (err error) {
+	var undo []func(context.Context) error
+	defer func() {
+		if err == nil {
+			return
+		}
+		cctx := context.WithoutCancel(ctx)
+		for i := len(undo) - 1; i >= 0; i-- {
+			if uerr := undo[i](cctx); uerr != nil {
+				err = errors.Join(err, fmt.Errorf("store: undo partial meeting create: %w", uerr))
+			}
+		}
+	}()
+	if len(cs) > 0 {
+		if err = failAt("commitments"); err == nil {
+			err = insertBulk(ctx, s, colCommitments, cs)
+		}
+		// Even a failed InsertMany may have stored some documents.
+		undo = append(undo, s.deleteIDs(colCommitments, m.CommitmentIDs))
+		if err != nil {
+			return fmt.Errorf("store: create meeting: %w", err)
+		}
+	}
+	if len(ts) > 0 {
+		if err = failAt("tasks"); err == nil {
+			err = insertBulk(ctx, s, colTasks, ts)
+		}
+		undo = append(undo, s.deleteIDs(colTasks, m.TaskIDs))
+		if err != nil {
+			return fmt.Errorf("store: create meeting: %w", err)
+		}
+	}
+	if err = failAt("meeting"); err == nil {
+		_, err = s.c(colMeetings).InsertOne(ctx, m)
+	}
+	if err != nil {
+		return wrap("create meeting", err)
+	}
+	return nil
+}
+
+func (s *Store) deleteIDs(col string, ids []bson.ObjectID) func(context.Context) error {
+	return func(ctx context.Context) error {
+		_, err := s.c(col).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+		return err
+	}
+}
+
+// fillParticipants copies names from the stakeholders, reports missing or
+// out-of-scope ones as field problems and keeps stakeholder_ids in sync.
+func (s *Store) fillParticipants(ctx context.Context, scope model.Scope, m *model.Meeting, p *model.Problems) error {
+	ids := make([]bson.ObjectID, 0, len(m.Participants))
+	for _, x := range m.Participants {
+		ids = append(ids, x.StakeholderID)
+	}
+	refs, err := s.stakeholderRefs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range m.Participants {
+		x := &m.Participants[i]
+		if x.StakeholderID.IsZero() {
+			continue
+		}
+		st, ok := refs[x.StakeholderID]
+		if !ok || !scope.Allows(st.Regions...) {
+			p.Add(fmt.Sprintf("participants[%d].stakeholder_id", i), "no such stakeholder in your regions")
+			continue
+		}
+		x.Name = st.Name
+	}
+	m.StakeholderIDs = ids
+	return nil
+}
+
+// stakeholderRefs returns the stakeholders among ids with only the fields
+// other records copy or check (name, kind, regions, archived).
+func (s *Store) stakeholderRefs(ctx context.Context, ids []bson.ObjectID) (map[bson.ObjectID]model.Stakeholder, error) {
+	out := map[bson.ObjectID]model.Stakeholder{}
+	ids = distinctIDs(ids)
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var found []model.Stakeholder
+	opts := options.Find().SetProjection(bson.D{{Key: "name", Value: 1}, {Key: "kind", Value: 1}, {Key: "regions", Value: 1}, {Key: "archived", Value: 1}})
+	if err := s.findAll(ctx, colStakeholderRefs, idsIn(ids), opts, &found); err != nil {
+		return nil, wrap("find stakeholders", err)
+	}
+	for _, st := range found {
+		out[st.ID] = st
+	}
+	return out, nil
+}
+
+// checkUsers reports ids that are not users.
+func (s *Store) checkUsers(ctx context.Context, p *model.Problems, field string, ids []bson.ObjectID) error {
+	users, err := s.UsersByIDs(ctx, distinctIDs(ids))
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if _, ok := users[id]; !ok && !id.IsZero() {
+			p.Add(fmt.Sprintf("%s[%d]", field, i), "no such user")
+		}
+	}
+	return nil
+}
+
+// UpdateMeeting applies a patch guarded by the version (the given one, or
+// the one read) after guard allows it. Participants' names are copied again.
+func (s *Store) UpdateMeeting(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID, mp model.MeetingPatch, guard Guard[model.Meeting]) (*model.Meeting, error) {
+	old, err := s.MeetingByID(ctx, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	if guard != nil {
+		if err := guard(old); err != nil {
+			return nil, err
+		}
+	}
+	if mp.Version != nil && *mp.Version != old.Version {
+		return nil, fmt.Errorf("store: update meeting: %w", ErrConflict)
+	}
+	cur, err := mp.Apply(*old)
+	var p model.Problems
+	if err != nil {
+		var ve *model.ValidationError
+		if !errors.As(err, &ve) {
+			return nil, err
+		}
+		p = append(p, ve.Errors...)
+	}
+	if cur.Region != old.Region && model.ValidRegion(cur.Region) && !scope.Allows(cur.Region) {
+		p.Add("region", "is outside your regions")
+	}
+	if mp.Participants != nil {
+		if err := s.fillParticipants(ctx, scope, &cur, &p); err != nil {
+			return nil, err
+		}
+	}
+	if mp.StaffIDs != nil {
+		cur.StaffIDs = nonNilIDs(cur.StaffIDs)
+		if err := s.checkUsers(ctx, &p, "staff_ids", cur.StaffIDs); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	cur.Search = MeetingSearchWords(&cur)
+	changes := diff(old, &cur)
+	if len(changes) == 0 {
+		return old, nil
+	}
+	set := setOf(changes)
+	set = append(set, bson.E{Key: "search", Value: cur.Search}, bson.E{Key: "updated_at", Value: s.Now()})
+	var m model.Meeting
+	if err := s.updateVersioned(ctx, colMeetings, id, old.Version, set, &m); err != nil {
+		return nil, fmt.Errorf("store: update meeting: %w", err)
+	}
+	s.audit(ctx, actor, model.ActionUpdate, "meeting", id.Hex(), regionsOf(old.Region, m.Region), changes)
+	return &m, nil
+}
+
+// DeleteMeeting removes a meeting after guard allows it. Its commitments and
+// tasks stay: they stand on their own and keep the origin for the record.
+func (s *Store) DeleteMeeting(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID, guard Guard[model.Meeting]) error {
+	old, err := s.MeetingByID(ctx, scope, id)
+	if err != nil {
+		return err
+	}
+	if guard != nil {
+		if err := guard(old); err != nil {
+			return err
+		}
+	}
+	res, err := s.c(colMeetings).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	if err != nil {
+		return wrap("delete meeting", err)
+	}
+	if res.DeletedCount == 0 {
+		return fmt.Errorf("store: delete meeting: %w", ErrNotFound)
+	}
+	s.audit(ctx, actor, model.ActionDelete, "meeting", id.Hex(), []string{old.Region}, diff(old, &model.Meeting{}))
+	return nil
+}
+
+// ParticipantNames returns the current names of the stakeholders at a
+// meeting, keyed by id, for views that show renamed stakeholders right.
+func (s *Store) ParticipantNames(ctx context.Context, m *model.Meeting) (map[bson.ObjectID]string, error) {
+	ids := make([]bson.ObjectID, len(m.Participants))
+	for i, x := range m.Participants {
+		ids[i] = x.StakeholderID
+	}
+	refs, err := s.stakeholderRefs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[bson.ObjectID]string, len(refs))
+	for id, st := range refs {
+		out[id] = st.Name
+	}
+	return out, nil
+}
+
+// updateVersioned sets fields and increments the version when the record
+// still has version; otherwise it answers ErrConflict (or ErrNotFound when
+// the record is gone).
+func (s *Store) updateVersioned(ctx context.Context, col string, id bson.ObjectID, version int, set bson.D, out any) error {
+	unlock := lockDoc(id)
+	err := s.c(col).FindOneAndUpdate(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
+		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}},
+		options.FindOneAndUpdate().SetReturnDocument(options.After),
+	).Decode(out)
+	unlock()
+	if err == nil {
+		return nil
+	}
+	err = wrap("update "+col, err)
+	if !isNotFound(err) {
+		return err
+	}
+	n, cerr := s.c(col).CountDocuments(ctx, bson.D{{Key: "_id", Value: id}})
+	if cerr == nil && n == 0 {
+		return ErrNotFound
+	}
+	return ErrConflict
+}
+
+// setOf turns audit changes into a $set document.
+func setOf(changes []model.Change) bson.D {
+	set := make(bson.D, 0, len(changes)+2)
+	for _, c := range changes {
+		set = append(set, bson.E{Key: c.Field, Value: c.New})
+	}
+	return set
+}
+
+// scopedRegion adds the scope condition on "region", or equality with
+// region when the filter asks for one (false when it is outside scope), so
+// the filter never holds two "region" keys.
+func scopedRegion(filter bson.D, scope model.Scope, region string) (bson.D, bool) {
+	if region == "" {
+		return scoped(filter, scope, "region"), true
+	}
+	if !scope.Allows(region) {
+		return filter, false
+	}
+	return append(filter, bson.E{Key: "region", Value: region}), true
+}
+
+// pagedFind runs one page of a list: filter and the text query q and the
+// cursor condition combined with allOf (each may hold an $and).
+func pagedFind[T any](ctx context.Context, s *Store, col string, filter bson.D, q string, p Page, field string, key func(T) (any, bson.ObjectID)) ([]T, string, error) {
+	cond, opts, err := p.keyset(bson.D{}, field, true)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []T
+	if err := s.findAll(ctx, col, allOf(filter, searchFilter(q), cond), opts, &out); err != nil {
+		return nil, "", wrap("list "+col, err)
+	}
+	items, next := nextCursor(out, p, key)
+	return items, next, nil
+}
+
+func idsIn(ids []bson.ObjectID) bson.D {
+	return bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}
+}
+
+func distinctIDs(ids []bson.ObjectID) []bson.ObjectID {
+	out := make([]bson.ObjectID, 0, len(ids))
+	for _, id := range ids {
+		if !id.IsZero() && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func nonNilIDs(ids []bson.ObjectID) []bson.ObjectID {
+	if ids == nil {
+		return []bson.ObjectID{}
+	}
+	return ids
+}
+
+func regionsOf(a, b string) []string {
+	if a == b || b == "" {
+		return []string{a}
+	}
+	return []string{a, b}
+}

@@ -1,0 +1,273 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"testing"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/demo"
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/storetest"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// reportNow is the fixed clock of the report tests (10:00 in Lima).
+var reportNow = time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
+
+// loadDemo stores the demo dataset on a fresh database and returns the same
+// records as built in Go, to count them another way.
+func loadDemo(t *testing.T) (*store.Store, store.Dataset) {
+	t.Helper()
+	s := storetest.Open(t)
+	s.SetClock(func() time.Time { return reportNow })
+	ctx := context.Background()
+	n, err := demo.Load(ctx, s, reportNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bson.ObjectID{}
+	for _, u := range demo.Users {
+		ids[u.Key] = demo.ID("user-" + u.Key)
+	}
+	d := demo.Build(reportNow, ids)
+	if n.Stakeholders != len(d.Stakeholders) || n.Meetings != len(d.Meetings) || n.Commitments != len(d.Commitments) || n.Tasks != len(d.Tasks) || n.Users != len(demo.Users) {
+		t.Fatalf("loaded %+v", n)
+	}
+	return s, d
+}
+
+func TestDemoLoadIsIdempotent(t *testing.T) {
+	s, _ := loadDemo(t)
+	ctx := context.Background()
+	n, err := demo.Load(ctx, s, reportNow.Add(48*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != (store.DatasetCounts{}) {
+		t.Fatalf("second load added %+v", n)
+	}
+	u, err := s.UserByEmail(ctx, "manager.cusco@alianza.test")
+	if err != nil || u.Role != model.RoleManager || len(u.Regions) != 1 || u.Regions[0] != "08" {
+		t.Fatalf("demo manager: %+v %v", u, err)
+	}
+}
+
+// expected computes every report from the records in Go.
+type expected struct {
+	byStatus    map[store.StatusCount]bool
+	overdue     map[string]int // region/owner -> count
+	perMonth    map[store.MonthCount]bool
+	legislators map[string]int
+	legTotal    int
+	committees  map[string]int
+}
+
+func expect(d store.Dataset, scope model.Scope, p store.Period) expected {
+	today := model.Today(reportNow)
+	e := expected{byStatus: map[store.StatusCount]bool{}, overdue: map[string]int{}, perMonth: map[store.MonthCount]bool{},
+		legislators: map[string]int{}, committees: map[string]int{}}
+	from, _ := time.ParseInLocation(time.DateOnly, p.From, model.Lima)
+	to, _ := time.ParseInLocation(time.DateOnly, p.To, model.Lima)
+	to = to.AddDate(0, 0, 1)
+	status := map[[2]string]int{}
+	legs := map[[2]string]bool{}
+	distinct := map[bson.ObjectID]bool{}
+	active := map[bson.ObjectID]bool{}
+	for _, c := range d.Commitments {
+		if !scope.Allows(c.Region) {
+			continue
+		}
+		if c.MadeOn >= p.From && c.MadeOn <= p.To {
+			status[[2]string{c.Region, c.Status}]++
+			if c.StakeholderKind == model.KindLegislator {
+				legs[[2]string{c.Region, c.StakeholderID.Hex()}] = true
+				distinct[c.StakeholderID] = true
+			}
+			active[c.StakeholderID] = true
+		}
+		if c.Overdue(today) && c.DueOn >= p.From && c.DueOn <= p.To {
+			e.overdue[c.Region+"/"+c.OwnerID.Hex()]++
+		}
+	}
+	for k, n := range status {
+		e.byStatus[store.StatusCount{Region: k[0], Status: k[1], Count: n}] = true
+	}
+	for k := range legs {
+		e.legislators[k[0]]++
+	}
+	e.legTotal = len(distinct)
+	months := map[[2]string]int{}
+	for _, m := range d.Meetings {
+		if !scope.Allows(m.Region) || m.StartsAt.Before(from) || !m.StartsAt.Before(to) {
+			continue
+		}
+		months[[2]string{m.StartsAt.In(model.Lima).Format("2006-01"), m.Region}]++
+		for _, id := range m.StakeholderIDs {
+			active[id] = true
+		}
+	}
+	for k, n := range months {
+		e.perMonth[store.MonthCount{Month: k[0], Region: k[1], Count: n}] = true
+	}
+	for _, s := range d.Stakeholders {
+		if s.Kind == model.KindOversightCommittee && !s.Archived && active[s.ID] && scope.Allows(s.Committee.Region) {
+			e.committees[s.Committee.Region]++
+		}
+	}
+	return e
+}
+
+func TestReportsMatchTheDemoData(t *testing.T) {
+	s, d := loadDemo(t)
+	ctx := context.Background()
+	loreto := model.Scope{Regions: []string{"16"}}
+	def := store.DefaultPeriod(reportNow)
+	if def != (store.Period{From: "2025-12-01", To: "2026-11-27"}) {
+		t.Fatalf("default period %+v", def)
+	}
+	tests := []struct {
+		name  string
+		scope model.Scope
+		p     store.Period
+	}{
+		{"all regions, last twelve months", model.Scope{All: true}, def},
+		{"loreto only", loreto, def},
+		{"cusco and puno", model.Scope{Regions: []string{"08", "21"}}, def},
+		{"last 30 days", model.Scope{All: true}, store.Period{From: "2026-10-28", To: "2026-11-27"}},
+		{"one month", model.Scope{All: true}, store.Period{From: "2026-09-01", To: "2026-09-30"}},
+		{"before any data", model.Scope{All: true}, store.Period{From: "2020-01-01", To: "2020-12-31"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := expect(d, tt.scope, tt.p)
+
+			byStatus, err := s.CommitmentsByRegion(ctx, tt.scope, tt.p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[store.StatusCount]bool{}
+			for _, r := range byStatus {
+				got[r] = true
+				if !tt.scope.Allows(r.Region) {
+					t.Errorf("commitments by region: %s is out of scope", r.Region)
+				}
+			}
+			if !maps.Equal(got, want.byStatus) {
+				t.Errorf("commitments by region:\n got %v\nwant %v", got, want.byStatus)
+			}
+
+			overdue, err := s.OverdueByOwner(ctx, tt.scope, tt.p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotOverdue := map[string]int{}
+			for _, r := range overdue {
+				gotOverdue[r.Region+"/"+r.OwnerID.Hex()] = r.Count
+				if r.OwnerName == "" {
+					t.Errorf("overdue: owner %s has no name", r.OwnerID.Hex())
+				}
+			}
+			if !maps.Equal(gotOverdue, want.overdue) {
+				t.Errorf("overdue:\n got %v\nwant %v", gotOverdue, want.overdue)
+			}
+
+			months, err := s.MeetingsPerMonth(ctx, tt.scope, tt.p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotMonths := map[store.MonthCount]bool{}
+			for _, r := range months {
+				gotMonths[r] = true
+			}
+			if !maps.Equal(gotMonths, want.perMonth) {
+				t.Errorf("meetings per month:\n got %v\nwant %v", gotMonths, want.perMonth)
+			}
+
+			legs, err := s.LegislatorsWithCommitments(ctx, tt.scope, tt.p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if legs.Total != want.legTotal || !maps.Equal(regionMap(legs.Items), want.legislators) {
+				t.Errorf("legislators: got %d %v, want %d %v", legs.Total, legs.Items, want.legTotal, want.legislators)
+			}
+
+			committees, err := s.ActiveCommittees(ctx, tt.scope, tt.p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !maps.Equal(regionMap(committees), want.committees) {
+				t.Errorf("active committees: got %v, want %v", committees, want.committees)
+			}
+		})
+	}
+}
+
+// TestReportDetails pins a few numbers of the demo data that the generic
+// comparison above could get wrong the same way twice.
+func TestReportDetails(t *testing.T) {
+	s, _ := loadDemo(t)
+	ctx := context.Background()
+	all := model.Scope{All: true}
+	p := store.DefaultPeriod(reportNow)
+
+	legs, err := s.LegislatorsWithCommitments(ctx, all, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for _, r := range legs.Items {
+		sum += r.Count
+	}
+	// The senator and Congresista Vargas made commitments in Lima and at the
+	// national level: counted once each in the total, twice in the items.
+	if legs.Total != 11 || legs.MultiRegion != 2 || sum != legs.Total+2 {
+		t.Errorf("legislators: total %d, multi-region %d, items add to %d", legs.Total, legs.MultiRegion, sum)
+	}
+
+	committees, err := s.ActiveCommittees(ctx, all, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := regionMap(committees); len(m) != 6 || m["11"] != 0 {
+		t.Errorf("active committees: %v; want one in each program region and not the archived one in Ica", committees)
+	}
+
+	loreto, err := s.CommitmentsByRegion(ctx, model.Scope{Regions: []string{"16"}}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(loreto) == 0 {
+		t.Fatal("no Loreto commitments")
+	}
+	for _, r := range loreto {
+		if r.Region != "16" {
+			t.Errorf("Loreto manager sees %s", r.Region)
+		}
+	}
+	none, err := s.CommitmentsByRegion(ctx, model.Scope{}, p)
+	if err != nil || len(none) != 0 {
+		t.Errorf("empty scope: %v %v", none, err)
+	}
+	if err := (store.Period{From: "2026-02-01", To: "2026-01-01"}).Validate(); err == nil {
+		t.Error("reversed period accepted")
+	}
+	var ve *model.ValidationError
+	if err := (store.Period{From: "2026-13-01", To: "x"}).Validate(); !errors.As(err, &ve) || len(ve.Errors) != 2 {
+		t.Errorf("bad dates: %v", err)
+	}
+}
+
+func regionMap(rows []store.RegionCount) map[string]int {
+	m := map[string]int{}
+	for _, r := range rows {
+		if _, dup := m[r.Region]; dup {
+			panic(fmt.Sprintf("region %s twice", r.Region))
+		}
+		m[r.Region] = r.Count
+	}
+	return m
+}

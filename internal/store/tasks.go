@@ -1,0 +1,256 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+const colTasks = "tasks"
+
+func init() {
+	registerIndexes(
+		indexSpec{colTasks, "assignee_done", bson.D{{Key: "assignee_id", Value: 1}, {Key: "done", Value: 1}}, false},
+		indexSpec{colTasks, "links_stakeholder", bson.D{{Key: "links.stakeholder_id", Value: 1}}, false},
+	)
+}
+
+// InsertTasks stores already built tasks in batches of 1000, with no
+// validation and no audit entries. It exists for the demo and reference
+// dataset loaders only; the API uses CreateTask.
+func (s *Store) InsertTasks(ctx context.Context, ts []model.Task) error {
+	return insertBulk(ctx, s, colTasks, ts)
+}
+
+// TaskFilter selects tasks. Overdue means not done with due_on before today
+// in Lima by the store's clock.
+type TaskFilter struct {
+	AssigneeID    bson.ObjectID
+	Overdue       bool
+	Done          *bool
+	Region        string
+	StakeholderID bson.ObjectID
+	CommitmentID  bson.ObjectID
+	MeetingID     bson.ObjectID
+}
+
+// ListTasks returns the tasks in scope matching f, newest first.
+func (s *Store) ListTasks(ctx context.Context, scope model.Scope, f TaskFilter, p Page) ([]model.Task, string, error) {
+	filter, ok := scopedRegion(bson.D{}, scope, f.Region)
+	if !ok {
+		return []model.Task{}, "", nil
+	}
+	add := func(k string, v any) { filter = append(filter, bson.E{Key: k, Value: v}) }
+	if !f.AssigneeID.IsZero() {
+		add("assignee_id", f.AssigneeID)
+	}
+	if !f.StakeholderID.IsZero() {
+		add("links.stakeholder_id", f.StakeholderID)
+	}
+	if !f.CommitmentID.IsZero() {
+		add("links.commitment_id", f.CommitmentID)
+	}
+	if !f.MeetingID.IsZero() {
+		add("links.meeting_id", f.MeetingID)
+	}
+	if f.Overdue {
+		if f.Done != nil && *f.Done {
+			return []model.Task{}, "", nil // a done task is never overdue
+		}
+		add("done", false)
+		add("due_on", bson.D{{Key: "$gt", Value: ""}, {Key: "$lt", Value: model.Today(s.Now())}})
+	} else if f.Done != nil {
+		add("done", *f.Done)
+	}
+	return pagedFind(ctx, s, colTasks, filter, "", p, "_id", func(t model.Task) (any, bson.ObjectID) { return nil, t.ID })
+}
+
+// TaskByID returns one task; ErrNotFound when missing or out of scope.
+func (s *Store) TaskByID(ctx context.Context, scope model.Scope, id bson.ObjectID) (*model.Task, error) {
+	var t model.Task
+	if err := s.c(colTasks).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&t); err != nil {
+		return nil, wrap("find task", err)
+	}
+	if !scope.Allows(t.Region) {
+		return nil, fmt.Errorf("store: find task: %w", ErrNotFound)
+	}
+	return &t, nil
+}
+
+// CreateTask validates and stores a task. Linked records must exist and be
+// in scope; the region, when not given, comes from the linked commitment,
+// meeting or stakeholder.
+func (s *Store) CreateTask(ctx context.Context, actor model.Actor, scope model.Scope, in model.TaskInput) (*model.Task, error) {
+	in.Normalize()
+	var p model.Problems
+	if err := in.Validate(); err != nil {
+		var ve *model.ValidationError
+		if !errors.As(err, &ve) {
+			return nil, err
+		}
+		p = append(p, ve.Errors...)
+	}
+	t, tp, err := s.buildTask(ctx, actor, scope, in, s.Now(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := append(p, tp...).Err(); err != nil {
+		return nil, err
+	}
+	if _, err := s.c(colTasks).InsertOne(ctx, t); err != nil {
+		return nil, wrap("insert task", err)
+	}
+	s.audit(ctx, actor, model.ActionCreate, "task", t.ID.Hex(), []string{t.Region}, created(t))
+	return t, nil
+}
+
+// buildTask checks links and the assignee and makes the record. newMeeting
+// is the meeting being created with the task (not stored yet), if any.
+func (s *Store) buildTask(ctx context.Context, actor model.Actor, scope model.Scope, in model.TaskInput, now time.Time, newMeeting *model.Meeting) (*model.Task, model.Problems, error) {
+	var p model.Problems
+	var inherited []string
+	if id := in.Links.CommitmentID; !id.IsZero() {
+		c, err := s.CommitmentByID(ctx, scope, id)
+		switch {
+		case isNotFound(err):
+			p.Add("links.commitment_id", "no such commitment in your regions")
+		case err != nil:
+			return nil, nil, err
+		default:
+			inherited = append(inherited, c.Region)
+		}
+	}
+	if id := in.Links.MeetingID; !id.IsZero() {
+		if newMeeting != nil && newMeeting.ID == id {
+			inherited = append(inherited, newMeeting.Region)
+		} else {
+			m, err := s.MeetingByID(ctx, scope, id)
+			switch {
+			case isNotFound(err):
+				p.Add("links.meeting_id", "no such meeting in your regions")
+			case err != nil:
+				return nil, nil, err
+			default:
+				inherited = append(inherited, m.Region)
+			}
+		}
+	}
+	if id := in.Links.StakeholderID; !id.IsZero() {
+		refs, err := s.stakeholderRefs(ctx, []bson.ObjectID{id})
+		if err != nil {
+			return nil, nil, err
+		}
+		st, ok := refs[id]
+		if !ok || !scope.Allows(st.Regions...) {
+			p.Add("links.stakeholder_id", "no such stakeholder in your regions")
+		}
+		for _, r := range st.Regions {
+			if scope.Allows(r) {
+				inherited = append(inherited, r)
+				break
+			}
+		}
+	}
+	region := in.Region
+	switch {
+	case region != "":
+		if model.ValidRegion(region) && !scope.Allows(region) {
+			p.Add("region", "is outside your regions")
+		}
+	case len(inherited) > 0:
+		region = inherited[0]
+	case len(p) == 0:
+		p.Add("region", "is required when no linked record gives one")
+	}
+	assignee := in.AssigneeID
+	if assignee.IsZero() {
+		assignee = actor.ID
+	} else {
+		users, err := s.UsersByIDs(ctx, []bson.ObjectID{assignee})
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, ok := users[assignee]; !ok {
+			p.Add("assignee_id", "no such user")
+		}
+	}
+	t := &model.Task{
+		ID: bson.NewObjectID(), Title: in.Title, DueOn: in.DueOn, AssigneeID: assignee, Links: in.Links,
+		Region: region, Notes: in.Notes, CreatedBy: actor.ID, Version: 1, CreatedAt: now, UpdatedAt: now,
+	}
+	return t, p, nil
+}
+
+// UpdateTask applies a patch after guard allows it, guarded by the version.
+func (s *Store) UpdateTask(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID, tp model.TaskPatch, guard Guard[model.Task]) (*model.Task, error) {
+	old, err := s.TaskByID(ctx, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	if guard != nil {
+		if err := guard(old); err != nil {
+			return nil, err
+		}
+	}
+	if tp.Version != nil && *tp.Version != old.Version {
+		return nil, fmt.Errorf("store: update task: %w", ErrConflict)
+	}
+	cur, err := tp.Apply(*old, s.Now())
+	var p model.Problems
+	if err != nil {
+		var ve *model.ValidationError
+		if !errors.As(err, &ve) {
+			return nil, err
+		}
+		p = append(p, ve.Errors...)
+	}
+	if cur.AssigneeID != old.AssigneeID && !cur.AssigneeID.IsZero() {
+		users, err := s.UsersByIDs(ctx, []bson.ObjectID{cur.AssigneeID})
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := users[cur.AssigneeID]; !ok {
+			p.Add("assignee_id", "no such user")
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	changes := diff(old, &cur)
+	if len(changes) == 0 {
+		return old, nil
+	}
+	set := append(setOf(changes), bson.E{Key: "updated_at", Value: s.Now()})
+	var t model.Task
+	if err := s.updateVersioned(ctx, colTasks, id, old.Version, set, &t); err != nil {
+		return nil, fmt.Errorf("store: update task: %w", err)
+	}
+	s.audit(ctx, actor, model.ActionUpdate, "task", id.Hex(), []string{t.Region}, changes)
+	return &t, nil
+}
+
+// DeleteTask removes a task after guard allows it.
+func (s *Store) DeleteTask(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID, guard Guard[model.Task]) error {
+	old, err := s.TaskByID(ctx, scope, id)
+	if err != nil {
+		return err
+	}
+	if guard != nil {
+		if err := guard(old); err != nil {
+			return err
+		}
+	}
+	res, err := s.c(colTasks).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	if err != nil {
+		return wrap("delete task", err)
+	}
+	if res.DeletedCount == 0 {
+		return fmt.Errorf("store: delete task: %w", ErrNotFound)
+	}
+	s.audit(ctx, actor, model.ActionDelete, "task", id.Hex(), []string{old.Region}, diff(old, &model.Task{}))
+	return nil
+}

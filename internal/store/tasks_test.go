@@ -1,0 +1,125 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+func TestCreateTaskRegionAndLinks(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	c, err := w.s.CreateCommitment(ctx, w.officer, w.all, model.CommitmentInput{StakeholderID: w.loreto.ID, Text: "x", Type: "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		scope  model.Scope
+		in     model.TaskInput
+		region string
+		field  string
+	}{
+		{"from commitment", w.all, model.TaskInput{Title: "Llamar", Links: model.TaskLinks{CommitmentID: c.ID}}, "16", ""},
+		{"from stakeholder", w.all, model.TaskInput{Title: "Llamar", Links: model.TaskLinks{StakeholderID: w.cusco.ID}}, "08", ""},
+		{"given", w.all, model.TaskInput{Title: "Llamar", Region: "15"}, "15", ""},
+		{"no region", w.all, model.TaskInput{Title: "Llamar"}, "", "region"},
+		{"commitment out of scope", w.cuscoOnly, model.TaskInput{Title: "Llamar", Links: model.TaskLinks{CommitmentID: c.ID}}, "", "links.commitment_id"},
+		{"unknown meeting", w.all, model.TaskInput{Title: "Llamar", Links: model.TaskLinks{MeetingID: bson.NewObjectID()}}, "", "links.meeting_id"},
+		{"region out of scope", w.cuscoOnly, model.TaskInput{Title: "Llamar", Region: "16"}, "", "region"},
+		{"bad due", w.all, model.TaskInput{Title: "Llamar", Region: "08", DueOn: "mañana"}, "", "due_on"},
+		{"unknown assignee", w.all, model.TaskInput{Title: "Llamar", Region: "08", AssigneeID: bson.NewObjectID()}, "", "assignee_id"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := w.s.CreateTask(ctx, w.officer, tc.scope, tc.in)
+			if tc.field != "" {
+				if !slices.Contains(fieldsOf(err), tc.field) {
+					t.Fatalf("got %v, want a problem with %s", err, tc.field)
+				}
+				return
+			}
+			if err != nil || got.Region != tc.region || got.AssigneeID != w.officer.ID || got.CreatedBy != w.officer.ID {
+				t.Fatalf("got %+v %v, want region %s", got, err, tc.region)
+			}
+		})
+	}
+}
+
+func TestTaskFiltersAndUpdates(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.s.SetClock(func() time.Time { return time.Date(2026, 4, 1, 3, 0, 0, 0, time.UTC) }) // 31 March in Lima
+	mk := func(title, due string, assignee bson.ObjectID) *model.Task {
+		t.Helper()
+		tk, err := w.s.CreateTask(ctx, w.officer, w.all, model.TaskInput{Title: title, DueOn: due, AssigneeID: assignee, Region: "08"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk
+	}
+	late := mk("late", "2026-03-30", w.officer.ID)
+	today := mk("today", "2026-03-31", w.officer.ID)
+	other := mk("other", "2026-01-01", w.other.ID)
+	yes, no := true, false
+	v := 1
+	doneTask, err := w.s.UpdateTask(ctx, w.other, w.all, other.ID, model.TaskPatch{Done: &yes, Version: &v}, nil)
+	if err != nil || !doneTask.Done || doneTask.DoneAt == nil || doneTask.Version != 2 {
+		t.Fatalf("mark done: %+v %v", doneTask, err)
+	}
+	titles := func(f store.TaskFilter, scope model.Scope) []string {
+		ts, _, err := w.s.ListTasks(ctx, scope, f, store.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, x := range ts {
+			out = append(out, x.Title)
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		f     store.TaskFilter
+		scope model.Scope
+		want  []string
+	}{
+		{"mine", store.TaskFilter{AssigneeID: w.officer.ID}, w.all, []string{"late", "today"}},
+		{"overdue", store.TaskFilter{Overdue: true}, w.all, []string{"late"}},
+		{"done", store.TaskFilter{Done: &yes}, w.all, []string{"other"}},
+		{"not done", store.TaskFilter{Done: &no}, w.all, []string{"late", "today"}},
+		{"overdue and done", store.TaskFilter{Overdue: true, Done: &yes}, w.all, nil},
+		{"out of scope", store.TaskFilter{}, w.loreto16, nil},
+	} {
+		if got := titles(tc.f, tc.scope); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if _, err := w.s.UpdateTask(ctx, w.other, w.all, other.ID, model.TaskPatch{Done: &no, Version: &v}, nil); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("stale: %v", err)
+	}
+	undone, err := w.s.UpdateTask(ctx, w.other, w.all, other.ID, model.TaskPatch{Done: &no}, nil)
+	if err != nil || undone.Done || undone.DoneAt != nil {
+		t.Fatalf("undo: %+v %v", undone, err)
+	}
+	empty := " "
+	if _, err := w.s.UpdateTask(ctx, w.other, w.all, late.ID, model.TaskPatch{Title: &empty}, nil); !slices.Contains(fieldsOf(err), "title") {
+		t.Fatalf("empty title: %v", err)
+	}
+	if err := w.s.DeleteTask(ctx, w.officer, w.loreto16, today.ID, nil); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("delete out of scope: %v", err)
+	}
+	if err := w.s.DeleteTask(ctx, w.officer, w.all, today.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	entries, _, _ := w.s.ListAudit(ctx, store.AuditFilter{Entity: "task", EntityID: today.ID.Hex()}, store.Page{})
+	if len(entries) != 2 || entries[0].Action != model.ActionDelete {
+		t.Fatalf("audit: %+v", entries)
+	}
+}

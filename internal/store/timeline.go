@@ -1,0 +1,185 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// colTimelineMessages is the messages collection, read here only for the
+// timeline (the correspondence file owns it).
+const colTimelineMessages = "messages"
+
+// Timeline item types.
+const (
+	TimelineMeeting      = "meeting"
+	TimelineCommitment   = "commitment"
+	TimelineStatusChange = "status_change"
+	TimelineTask         = "task"
+	TimelineMessage      = "message"
+)
+
+// TimelineItem is one event in a stakeholder's history. ID is the record to
+// open (a status change opens its commitment).
+type TimelineItem struct {
+	Type   string    `json:"type"`
+	At     time.Time `json:"at"`
+	ID     string    `json:"id"`
+	Title  string    `json:"title"`
+	Detail string    `json:"detail,omitempty"`
+	Status string    `json:"status,omitempty"`
+	key    string    // unique within the timeline, for the cursor
+}
+
+type timelineCursor struct {
+	At   time.Time `bson:"at"`
+	Type string    `bson:"type"`
+	Key  string    `bson:"key"`
+}
+
+// before reports whether a sorts before b: newest first, then by type and key.
+func (a TimelineItem) before(b TimelineItem) bool {
+	if !a.At.Equal(b.At) {
+		return a.At.After(b.At)
+	}
+	if a.Type != b.Type {
+		return a.Type < b.Type
+	}
+	return a.key > b.key
+}
+
+// Timeline merges, newest first, a stakeholder's meetings, commitments and
+// their status changes, tasks linked to it or its commitments, and
+// messages, keeping only what scope may see. ErrNotFound when the
+// stakeholder is missing or out of scope. Each source is read whole for one
+// stakeholder (the embedded engine scans anyway) and merged in Go.
+func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID bson.ObjectID, p Page) ([]TimelineItem, string, error) {
+	refs, err := s.stakeholderRefs(ctx, []bson.ObjectID{stakeholderID})
+	if err != nil {
+		return nil, "", err
+	}
+	if st, ok := refs[stakeholderID]; !ok || !scope.Allows(st.Regions...) {
+		return nil, "", fmt.Errorf("store: timeline: %w", ErrNotFound)
+	}
+	var after *timelineCursor
+	if p.Cursor != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(p.Cursor)
+		var c timelineCursor
+		if err != nil || bson.Unmarshal(raw, &c) != nil {
+			return nil, "", fmt.Errorf("store: %w", ErrBadCursor)
+		}
+		after = &c
+	}
+	var items []TimelineItem
+
+	var meetings []model.Meeting
+	proj := options.Find().SetProjection(bson.D{{Key: "starts_at", Value: 1}, {Key: "kind", Value: 1}, {Key: "place", Value: 1}, {Key: "summary", Value: 1}, {Key: "region", Value: 1}})
+	if err := s.findAll(ctx, colMeetings, scoped(bson.D{{Key: "participants.stakeholder_id", Value: stakeholderID}}, scope, "region"), proj, &meetings); err != nil {
+		return nil, "", wrap("timeline meetings", err)
+	}
+	for _, m := range meetings {
+		items = append(items, TimelineItem{Type: TimelineMeeting, At: m.StartsAt, ID: m.ID.Hex(), Title: m.Summary,
+			Detail: joinNonEmpty(m.Kind, m.Place), key: m.ID.Hex()})
+	}
+
+	var commitments []model.Commitment
+	if err := s.findAll(ctx, colCommitments, scoped(bson.D{{Key: "stakeholder_id", Value: stakeholderID}}, scope, "region"), nil, &commitments); err != nil {
+		return nil, "", wrap("timeline commitments", err)
+	}
+	commitmentIDs := make([]bson.ObjectID, 0, len(commitments))
+	for _, c := range commitments {
+		commitmentIDs = append(commitmentIDs, c.ID)
+		at := c.CreatedAt
+		if d, err := time.ParseInLocation(time.DateOnly, c.MadeOn, model.Lima); err == nil {
+			at = d.UTC()
+		}
+		items = append(items, TimelineItem{Type: TimelineCommitment, At: at, ID: c.ID.Hex(), Title: c.Text,
+			Detail: c.Type, Status: c.Status, key: c.ID.Hex()})
+		// The first entry is the creation (pending), already shown as the commitment.
+		for i, h := range c.History {
+			if i == 0 {
+				continue
+			}
+			items = append(items, TimelineItem{Type: TimelineStatusChange, At: h.At, ID: c.ID.Hex(), Title: c.Text,
+				Detail: h.Note, Status: h.Status, key: c.ID.Hex() + "." + strconv.Itoa(i)})
+		}
+	}
+
+	var tasks []model.Task
+	taskFilter := bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "links.stakeholder_id", Value: stakeholderID}},
+		bson.D{{Key: "links.commitment_id", Value: bson.D{{Key: "$in", Value: commitmentIDs}}}},
+	}}}
+	if err := s.findAll(ctx, colTasks, scoped(taskFilter, scope, "region"), nil, &tasks); err != nil {
+		return nil, "", wrap("timeline tasks", err)
+	}
+	for _, t := range tasks {
+		status := "open"
+		if t.Done {
+			status = "done"
+		}
+		items = append(items, TimelineItem{Type: TimelineTask, At: t.CreatedAt, ID: t.ID.Hex(), Title: t.Title,
+			Detail: t.DueOn, Status: status, key: t.ID.Hex()})
+	}
+
+	var messages []struct {
+		ID      bson.ObjectID `bson:"_id"`
+		Subject string        `bson:"subject"`
+		Date    time.Time     `bson:"date"`
+		Status  string        `bson:"status"`
+		From    struct {
+			Name    string `bson:"name"`
+			Address string `bson:"address"`
+		} `bson:"from"`
+	}
+	mproj := options.Find().SetProjection(bson.D{{Key: "subject", Value: 1}, {Key: "date", Value: 1}, {Key: "status", Value: 1}, {Key: "from", Value: 1}})
+	if err := s.findAll(ctx, colTimelineMessages, scoped(bson.D{{Key: "stakeholder_ids", Value: stakeholderID}}, scope, "regions"), mproj, &messages); err != nil {
+		return nil, "", wrap("timeline messages", err)
+	}
+	for _, m := range messages {
+		from := m.From.Name
+		if from == "" {
+			from = m.From.Address
+		}
+		items = append(items, TimelineItem{Type: TimelineMessage, At: m.Date, ID: m.ID.Hex(), Title: m.Subject,
+			Detail: from, Status: m.Status, key: m.ID.Hex()})
+	}
+
+	sort.Slice(items, func(i, j int) bool { return items[i].before(items[j]) })
+	if after != nil {
+		mark := TimelineItem{At: after.At, Type: after.Type, key: after.Key}
+		i := sort.Search(len(items), func(i int) bool { return mark.before(items[i]) })
+		items = items[i:]
+	}
+	if p.All || len(items) <= p.limit() {
+		return items, "", nil
+	}
+	items = items[:p.limit()]
+	last := items[len(items)-1]
+	raw, err := bson.Marshal(timelineCursor{At: last.At, Type: last.Type, Key: last.key})
+	if err != nil {
+		return nil, "", fmt.Errorf("store: timeline cursor: %w", err)
+	}
+	return items, base64.RawURLEncoding.EncodeToString(raw), nil
+}
+
+func joinNonEmpty(parts ...string) string {
+	out := ""
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if out != "" {
+			out += " · "
+		}
+		out += p
+	}
+	return out
+}
