@@ -13,6 +13,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/demo"
+	"github.com/alianza-pe/alianza/internal/mailsync"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 )
@@ -99,6 +100,76 @@ func demoLoad(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFl
 	return nil
 }
 
+// mailSync does one pass over every enabled mailbox (the environment's and
+// those added through the API) and prints what it did per folder. It fails
+// (one line per mailbox) when a mailbox could not be synced; a mailbox that
+// another running instance holds the lease of is reported and skipped.
 func mailSync(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFlags, stdout io.Writer) error {
-	return errors.New("mail sync: the mailbox sync is not built yet")
+	if !f.once {
+		return errors.New("mail sync: add --once (alianza serve keeps the mailboxes in sync continuously)")
+	}
+	secret, err := jwtSecret(cfg, log)
+	if err != nil {
+		return err
+	}
+	key, err := store.MailboxKey(secret)
+	if err != nil {
+		return err
+	}
+	s, closeDB, err := database(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if err := upsertEnvMailbox(ctx, cfg, s, key); err != nil {
+		return err
+	}
+	boxes, err := s.ListMailboxes(ctx)
+	if err != nil {
+		return err
+	}
+	if len(boxes) == 0 {
+		fmt.Fprintln(stdout, "no mailboxes: set ALIANZA_IMAP_ADDR or add one in the admin page")
+		return nil
+	}
+	holder := leaseHolder()
+	var failures []error
+	for _, m := range boxes {
+		label := fmt.Sprintf("%s (%s)", m.Name, m.ID.Hex())
+		if m.Disabled {
+			fmt.Fprintf(stdout, "%s: disabled, skipped\n", label)
+			continue
+		}
+		acct, err := mailAccount(cfg, key, m)
+		var syncer *mailsync.Syncer
+		if err == nil {
+			syncer, err = mailsync.New(acct, s, mailsync.Options{Holder: holder, Logger: log})
+		}
+		if err != nil {
+			recordMailboxError(ctx, s, m, err)
+			failures = append(failures, fmt.Errorf("mail sync: %s: %s: %w", label, mailsync.Reason(err), err))
+			continue
+		}
+		rep, err := syncer.SyncOnce(ctx)
+		for _, fr := range rep.Folders {
+			line := fmt.Sprintf("%s %s: imported %d, duplicates %d, failed %d", label, fr.Folder, fr.Imported, fr.Duplicates, fr.Failed)
+			if fr.Reset {
+				line += " (UIDVALIDITY changed: folder read again)"
+			}
+			if fr.Err != nil {
+				line += fmt.Sprintf("; error (%s): %v", mailsync.Reason(fr.Err), fr.Err)
+			}
+			fmt.Fprintln(stdout, line)
+		}
+		switch {
+		case errors.Is(err, mailsync.ErrLeaseHeld):
+			fmt.Fprintf(stdout, "%s: skipped, another running instance is syncing it\n", label)
+		case err != nil:
+			failures = append(failures, fmt.Errorf("mail sync: %s: %s: %w", label, mailsync.Reason(err), err))
+		default:
+			imp, dup, failed := rep.Totals()
+			fmt.Fprintf(stdout, "%s: imported %d, duplicates %d, failed %d\n", label, imp, dup, failed)
+		}
+	}
+	return errors.Join(failures...)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/api"
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/config"
+	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/ui"
 )
 
@@ -37,14 +38,19 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("web app: %w", err)
 	}
-	app := api.New(api.Options{Store: s, Tokens: tokens, Log: log, UI: uiFS, Version: version})
+	mailKey, err := store.MailboxKey(secret)
+	if err != nil {
+		return err
+	}
+	app := api.New(api.Options{Store: s, Tokens: tokens, Log: log, UI: uiFS, Version: version,
+		MailboxKey: mailKey, TeamDomains: cfg.TeamDomains, AwaitingReplyDays: cfg.AwaitingReplyDays})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
-	workers := startWorkers(bg, cfg, s, log)
+	workers := startWorkers(bg, cfg, s, mailKey, log)
 
 	errCh := make(chan error, 1)
 	go func() { errCh <- app.Listener(ln) }()

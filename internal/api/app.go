@@ -29,6 +29,20 @@ type Options struct {
 	LoginWindow time.Duration
 	// BodyLimit caps request bodies (default 10 MiB, for CSV imports).
 	BodyLimit int
+
+	// MailboxKey encrypts mailbox passwords at rest (store.MailboxKey of
+	// the JWT secret). Without it mailboxes cannot be added or attachments
+	// downloaded.
+	MailboxKey []byte
+	// TeamDomains are the team's mail domains (ALIANZA_TEAM_DOMAINS):
+	// their addresses are never offered as unmatched.
+	TeamDomains []string
+	// AwaitingReplyDays is N of awaiting_reply (default 7).
+	AwaitingReplyDays int
+	// AttachmentMaxBytes caps attachment downloads (default 25 MiB).
+	AttachmentMaxBytes int64
+	// IMAPTimeout bounds each IMAP step of an attachment download (default 30s).
+	IMAPTimeout time.Duration
 }
 
 // API holds the handlers' dependencies.

@@ -1,4 +1,548 @@
 package api
 
-// messageRoutes lists the routes of this resource (filled in as it is built).
-func (a *API) messageRoutes() []route { return nil }
+import (
+	"errors"
+	"mime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/mailsync"
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/gofiber/fiber/v2"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// messageView is a message as the API shows it. Viewers get metadata only:
+// no snippet, text or HTML. text and html are filled on GET /messages/{id}.
+type messageView struct {
+	model.Message
+	Snippet      string  `json:"snippet,omitempty"` // shadows Message.Snippet
+	Text         *string `json:"text,omitempty"`
+	HTML         *string `json:"html,omitempty"`
+	RemoteImages int     `json:"remote_images,omitempty"`
+}
+
+func viewMessage(m *model.Message, u *model.User) messageView {
+	v := messageView{Message: *m}
+	if u.Role != model.RoleViewer {
+		v.Snippet = m.Snippet
+	}
+	v.Message.Snippet = ""
+	v.To, v.Cc = nonNilSlice(v.To), nonNilSlice(v.Cc)
+	v.StakeholderIDs, v.Regions = nonNilSlice(v.StakeholderIDs), nonNilSlice(v.Regions)
+	v.Attachments, v.SeenIn = nonNilSlice(v.Attachments), nonNilSlice(v.SeenIn)
+	v.Links.MeetingIDs, v.Links.CommitmentIDs = nonNilSlice(v.Links.MeetingIDs), nonNilSlice(v.Links.CommitmentIDs)
+	return v
+}
+
+func nonNilSlice[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// threadView is a thread with its visible messages, oldest first.
+type threadView struct {
+	ID       bson.ObjectID `json:"id"`
+	Subject  string        `json:"subject"`
+	Messages []messageView `json:"messages"`
+}
+
+type bulkStatusRequest struct {
+	IDs    []bson.ObjectID `json:"ids"`
+	Status string          `json:"status"`
+}
+
+type bulkStatusResponse struct {
+	Updated int `json:"updated"`
+}
+
+type messageTaskRequest struct {
+	Title      string        `json:"title"`
+	DueOn      string        `json:"due_on,omitempty"`
+	AssigneeID bson.ObjectID `json:"assignee_id,omitzero"`
+	// Region is needed only for an unmatched message, which has none.
+	Region string `json:"region,omitempty"`
+	Notes  string `json:"notes,omitempty"`
+}
+
+type messageCommitmentRequest struct {
+	StakeholderID bson.ObjectID `json:"stakeholder_id"`
+	Text          string        `json:"text"`
+	Type          string        `json:"type"`
+	DueOn         string        `json:"due_on,omitempty"`
+	Region        string        `json:"region,omitempty"`
+}
+
+type newStakeholderRequest struct {
+	Kind    string   `json:"kind"`
+	Name    string   `json:"name"`
+	Regions []string `json:"regions"`
+}
+
+type linkAddressRequest struct {
+	Address        string                 `json:"address"`
+	StakeholderID  bson.ObjectID          `json:"stakeholder_id,omitzero"`
+	NewStakeholder *newStakeholderRequest `json:"new_stakeholder,omitempty"`
+}
+
+type linkAddressResponse struct {
+	StakeholderID bson.ObjectID `json:"stakeholder_id"`
+	Rematched     int           `json:"rematched"`
+}
+
+// messageRoutes lists the routes of correspondence. Static paths come
+// before /messages/:id so Fiber does not take them for an id.
+func (a *API) messageRoutes() []route {
+	return []route{
+		{method: "GET", path: "/messages", tag: "messages", summary: "Review queue of messages in your regions, newest first (unmatched ones need every region)",
+			query: append(append([]string{}, exportQuery...), "status", "mailbox_id", "folder", "stakeholder_id", "region", "unmatched", "awaiting_reply", "assignee_id", "from", "to", "q"),
+			resp:  list[messageView]{}, handle: a.listMessages},
+		{method: "GET", path: "/messages/unmatched-addresses", tag: "messages", summary: "External addresses of unmatched messages, most frequent first",
+			resp: list[store.UnmatchedAddress]{}, handle: a.unmatchedAddresses},
+		{method: "POST", path: "/messages/link-address", access: writers, tag: "messages", summary: "Add an address to a stakeholder (existing or new) and match its messages again",
+			body: linkAddressRequest{}, resp: linkAddressResponse{}, handle: a.linkAddress},
+		{method: "POST", path: "/messages/bulk-status", access: writers, tag: "messages", summary: "Set the review status of several messages",
+			body: bulkStatusRequest{}, resp: bulkStatusResponse{}, handle: a.bulkMessageStatus},
+		{method: "GET", path: "/messages/:id", tag: "messages", summary: "One message with its text and sanitised HTML (metadata only for viewers)",
+			resp: messageView{}, handle: a.getMessage},
+		{method: "PATCH", path: "/messages/:id", access: writers, tag: "messages", summary: "Review a message: status, assignee, notes, links (carry its version)",
+			body: model.MessagePatch{}, resp: messageView{}, handle: a.updateMessage},
+		{method: "POST", path: "/messages/:id/task", access: writers, tag: "messages", summary: "Create a follow-up task linked to the message",
+			body: messageTaskRequest{}, resp: taskView{}, handle: a.taskFromMessage},
+		{method: "POST", path: "/messages/:id/commitment", access: writers, tag: "messages", summary: "Record a commitment made in the message and link it",
+			body: messageCommitmentRequest{}, resp: commitmentView{}, handle: a.commitmentFromMessage},
+		{method: "GET", path: "/messages/:id/attachments/:index", access: writers, tag: "messages", summary: "Download an attachment from the mail server",
+			handle: a.messageAttachment},
+		{method: "GET", path: "/threads/:id", tag: "messages", summary: "A thread's messages in your regions, oldest first",
+			resp: threadView{}, handle: a.getThread},
+	}
+}
+
+// messageScope is the scope of correspondence: admins see every message,
+// including unmatched ones (which have no region); others by their regions.
+func messageScope(u *model.User) model.Scope {
+	if u.Role == model.RoleAdmin {
+		return model.Scope{All: true}
+	}
+	return u.Scope()
+}
+
+// seesFailed: only admins see messages that could not be parsed.
+func seesFailed(u *model.User) bool { return u.Role == model.RoleAdmin }
+
+func (a *API) awaitingDays() int {
+	if a.opts.AwaitingReplyDays > 0 {
+		return a.opts.AwaitingReplyDays
+	}
+	return 7
+}
+
+func (a *API) listMessages(c *fiber.Ctx) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	u := auth.User(c)
+	f := store.MessageFilter{AwaitingReplyDays: a.awaitingDays(), IncludeFailed: seesFailed(u), Q: c.Query("q")}
+	if f.Status, err = enumQuery(c, "status", model.MessageStatuses); err != nil {
+		return err
+	}
+	if f.Status == model.MessageFailed && !seesFailed(u) {
+		return auth.ErrForbidden
+	}
+	if f.MailboxID, err = queryID(c, "mailbox_id"); err != nil {
+		return err
+	}
+	f.Folder = c.Query("folder")
+	if f.StakeholderID, err = queryID(c, "stakeholder_id"); err != nil {
+		return err
+	}
+	if f.AssigneeID, err = queryID(c, "assignee_id"); err != nil {
+		return err
+	}
+	if f.Region, err = regionQuery(c, "region"); err != nil {
+		return err
+	}
+	for _, b := range []struct {
+		name string
+		dst  *bool
+	}{{"unmatched", &f.Unmatched}, {"awaiting_reply", &f.AwaitingReply}} {
+		v, err := queryBool(c, b.name)
+		if err != nil {
+			return err
+		}
+		*b.dst = v != nil && *v
+	}
+	if f.From, err = queryTime(c, "from"); err != nil {
+		return err
+	}
+	if f.To, err = queryTime(c, "to"); err != nil {
+		return err
+	}
+	if len([]rune(f.Q)) > maxQueryRunes {
+		return invalid("q", "is too long")
+	}
+	csv := wantsCSV(c)
+	if csv {
+		p = store.Page{All: true}
+	}
+	items, next, err := a.store.ListMessages(c.UserContext(), messageScope(u), f, p)
+	if err != nil {
+		return err
+	}
+	views := make([]messageView, len(items))
+	for i := range items {
+		views[i] = viewMessage(&items[i], u)
+	}
+	if csv {
+		return sendCSV(c, "correos", messageColumns, views)
+	}
+	return c.JSON(newList(views, next))
+}
+
+var messageColumns = []column[messageView]{
+	{"date", "fecha", func(v messageView) string { return v.Date.In(lima).Format("2006-01-02 15:04") }},
+	{"from", "de", func(v messageView) string { return v.From.Address }},
+	{"subject", "asunto", func(v messageView) string { return v.Subject }},
+	{"direction", "direccion", func(v messageView) string { return v.Direction }},
+	{"status", "estado", func(v messageView) string { return v.Status }},
+	{"regions", "regiones", func(v messageView) string { return strings.Join(regionNames(v.Regions), "; ") }},
+	{"stakeholders", "actores", func(v messageView) string { return strconv.Itoa(len(v.StakeholderIDs)) }},
+	{"unmatched", "sin_actor", func(v messageView) string { return yesNo(v.Unmatched) }},
+	{"awaiting_reply", "espera_respuesta", func(v messageView) string { return yesNo(v.AwaitingReply) }},
+	{"id", "id", func(v messageView) string { return v.ID.Hex() }},
+}
+
+func regionNames(codes []string) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = model.RegionName(c)
+	}
+	return out
+}
+
+// visibleMessage reads the :id message as the caller may see it.
+func (a *API) visibleMessage(c *fiber.Ctx) (*model.Message, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	u := auth.User(c)
+	m, err := a.store.MessageByID(c.UserContext(), messageScope(u), id, seesFailed(u))
+	if err != nil {
+		return nil, err
+	}
+	ms := []model.Message{*m}
+	store.SetAwaitingReply(ms, a.store.Now(), a.awaitingDays())
+	return &ms[0], nil
+}
+
+func (a *API) getMessage(c *fiber.Ctx) error {
+	m, err := a.visibleMessage(c)
+	if err != nil {
+		return err
+	}
+	u := auth.User(c)
+	v := viewMessage(m, u)
+	if u.Role != model.RoleViewer {
+		b, err := a.store.MessageBody(c.UserContext(), m.ID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			empty := ""
+			v.Text = &empty
+		case err != nil:
+			return err
+		default:
+			v.Text, v.HTML, v.RemoteImages = &b.Text, &b.HTML, b.RemoteImages
+		}
+	}
+	return c.JSON(v)
+}
+
+func (a *API) updateMessage(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var p model.MessagePatch
+	if err := decode(c, &p); err != nil {
+		return err
+	}
+	u := auth.User(c)
+	m, err := a.store.UpdateMessage(c.UserContext(), auth.Actor(c), messageScope(u), id, p, seesFailed(u), nil)
+	if err != nil {
+		return err
+	}
+	ms := []model.Message{*m}
+	store.SetAwaitingReply(ms, a.store.Now(), a.awaitingDays())
+	return c.JSON(viewMessage(&ms[0], u))
+}
+
+func (a *API) bulkMessageStatus(c *fiber.Ctx) error {
+	var in bulkStatusRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	u := auth.User(c)
+	n, err := a.store.BulkSetMessageStatus(c.UserContext(), auth.Actor(c), messageScope(u), in.IDs, in.Status, seesFailed(u), nil)
+	if err != nil {
+		return err
+	}
+	return c.JSON(bulkStatusResponse{Updated: n})
+}
+
+func (a *API) getThread(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	u := auth.User(c)
+	msgs, err := a.store.Thread(c.UserContext(), messageScope(u), id, seesFailed(u))
+	if err != nil {
+		return err
+	}
+	store.SetAwaitingReply(msgs, a.store.Now(), a.awaitingDays())
+	v := threadView{ID: id, Subject: msgs[0].Subject, Messages: make([]messageView, len(msgs))}
+	for i := range msgs {
+		v.Messages[i] = viewMessage(&msgs[i], u)
+	}
+	return c.JSON(v)
+}
+
+// firstRegionIn is the first of regions the scope allows ("" when none).
+func firstRegionIn(scope model.Scope, regions []string) string {
+	for _, r := range regions {
+		if scope.Allows(r) {
+			return r
+		}
+	}
+	return ""
+}
+
+func (a *API) taskFromMessage(c *fiber.Ctx) error {
+	m, err := a.visibleMessage(c)
+	if err != nil {
+		return err
+	}
+	var in messageTaskRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	u := auth.User(c)
+	region := in.Region
+	if region == "" {
+		region = firstRegionIn(u.Scope(), m.Regions)
+	}
+	t, err := a.store.CreateTask(c.UserContext(), auth.Actor(c), u.Scope(), model.TaskInput{
+		Title: in.Title, DueOn: in.DueOn, AssigneeID: in.AssigneeID, Region: region, Notes: in.Notes,
+		Links: model.TaskLinks{MessageID: m.ID.Hex()},
+	})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(viewTask(t, model.Today(a.store.Now())))
+}
+
+func (a *API) commitmentFromMessage(c *fiber.Ctx) error {
+	m, err := a.visibleMessage(c)
+	if err != nil {
+		return err
+	}
+	var in messageCommitmentRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	u := auth.User(c)
+	ctx := c.UserContext()
+	cm, err := a.store.CreateCommitment(ctx, auth.Actor(c), messageScope(u), model.CommitmentInput{
+		StakeholderID: in.StakeholderID, Text: in.Text, Type: in.Type, DueOn: in.DueOn, Region: in.Region,
+		Origin: &model.Origin{Kind: "message", ID: m.ID},
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := a.store.LinkMessageCommitment(ctx, auth.Actor(c), m.ID, cm.ID); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(viewCommitment(cm, model.Today(a.store.Now())))
+}
+
+// internalAddress says whether an address belongs to the team: a team
+// domain, or a mailbox's own address, user name or domains.
+func (a *API) internalAddress(c *fiber.Ctx) (func(string) bool, error) {
+	boxes, err := a.store.ListMailboxes(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	own := map[string]bool{}
+	domains := map[string]bool{}
+	for _, d := range a.opts.TeamDomains {
+		domains[strings.ToLower(d)] = true
+	}
+	for _, b := range boxes {
+		own[b.Address] = true
+		own[model.NormalizeEmail(b.Username)] = true
+		for _, d := range b.Domains {
+			domains[d] = true
+		}
+	}
+	return func(addr string) bool {
+		_, domain, _ := strings.Cut(addr, "@")
+		return own[addr] || domains[domain]
+	}, nil
+}
+
+func (a *API) unmatchedAddresses(c *fiber.Ctx) error {
+	internal, err := a.internalAddress(c)
+	if err != nil {
+		return err
+	}
+	items, err := a.store.UnmatchedAddresses(c.UserContext(), messageScope(auth.User(c)), internal)
+	if err != nil {
+		return err
+	}
+	return c.JSON(newList(items, ""))
+}
+
+func (a *API) linkAddress(c *fiber.Ctx) error {
+	var in linkAddressRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	in.Address = model.NormalizeEmail(in.Address)
+	var p model.Problems
+	if !model.ValidEmail(in.Address) {
+		p.Add("address", "must be a valid email address")
+	}
+	if in.StakeholderID.IsZero() == (in.NewStakeholder == nil) {
+		p.Add("stakeholder_id", "give either stakeholder_id or new_stakeholder")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	u := auth.User(c)
+	internal, err := a.internalAddress(c)
+	if err != nil {
+		return err
+	}
+	if internal(in.Address) {
+		return invalid("address", "is one of the team's own addresses")
+	}
+	var stID bson.ObjectID
+	if in.NewStakeholder != nil {
+		ns := in.NewStakeholder
+		st, err := a.store.CreateStakeholder(ctx, auth.Actor(c), u.Scope(), model.StakeholderInput{
+			Kind: ns.Kind, Name: ns.Name, Regions: ns.Regions, Emails: []string{in.Address},
+		})
+		if err != nil {
+			var ve *model.ValidationError
+			if errors.As(err, &ve) {
+				return (model.Problems(ve.Errors)).Prefix("new_stakeholder.").Err()
+			}
+			return err
+		}
+		stID = st.ID
+	} else {
+		st, err := a.store.StakeholderByID(ctx, u.Scope(), in.StakeholderID)
+		if errors.Is(err, store.ErrNotFound) {
+			return invalid("stakeholder_id", "no such stakeholder in your regions")
+		}
+		if err != nil {
+			return err
+		}
+		if !u.CanEdit(st.Regions, st.OwnerID) {
+			return auth.ErrForbidden
+		}
+		if err := a.store.AddStakeholderEmail(ctx, auth.Actor(c), u.Scope(), st, in.Address); err != nil {
+			return err
+		}
+		stID = st.ID
+	}
+	n, err := a.store.RematchAddress(ctx, auth.Actor(c), in.Address)
+	if err != nil {
+		return err
+	}
+	return c.JSON(linkAddressResponse{StakeholderID: stID, Rematched: n})
+}
+
+func (a *API) attachmentLimit() int64 {
+	if a.opts.AttachmentMaxBytes > 0 {
+		return a.opts.AttachmentMaxBytes
+	}
+	return 25 << 20
+}
+
+// messageAttachment fetches one attachment from the mail server, trying each
+// place the message was seen until one still has it.
+func (a *API) messageAttachment(c *fiber.Ctx) error {
+	m, err := a.visibleMessage(c)
+	if err != nil {
+		return err
+	}
+	idx, err := strconv.Atoi(c.Params("index"))
+	if err != nil || idx < 0 || idx >= len(m.Attachments) {
+		return problem(fiber.StatusNotFound, "The message has no such attachment.")
+	}
+	att := m.Attachments[idx]
+	limit := a.attachmentLimit()
+	if att.Size > limit {
+		return problem(fiber.StatusRequestEntityTooLarge, "The attachment is too large to download here ("+strconv.FormatInt(limit>>20, 10)+" MB at most); open it in the mail client.")
+	}
+	timeout := a.opts.IMAPTimeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	ctx := c.UserContext()
+	var lastErr error
+	for _, loc := range m.SeenIn {
+		mb, err := a.store.MailboxByID(ctx, loc.MailboxID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := store.DecryptMailboxPassword(a.opts.MailboxKey, mb); err != nil {
+			lastErr = err
+			continue
+		}
+		acct := mailsync.AccountFromMailbox(*mb)
+		data, err := mailsync.FetchAttachment(ctx, acct, loc, att, timeout)
+		if errors.Is(err, mailsync.ErrMessageGone) || errors.Is(err, mailsync.ErrNoAttachment) {
+			lastErr = err
+			continue
+		}
+		if err != nil {
+			a.log.WarnContext(ctx, "attachment download failed", "request_id", requestID(c), "mailbox_id", loc.MailboxID.Hex(), "reason", mailsync.Reason(err))
+			return problem(fiber.StatusBadGateway, "The mail server could not be read; try again later.")
+		}
+		if int64(len(data)) > limit {
+			return problem(fiber.StatusRequestEntityTooLarge, "The attachment is too large to download here; open it in the mail client.")
+		}
+		ctype := att.Type
+		if ctype == "" || strings.ContainsAny(ctype, "\r\n;") {
+			ctype = "application/octet-stream"
+		}
+		if strings.HasPrefix(ctype, "text/") {
+			ctype += "; charset=utf-8" // FetchAttachment converts text to UTF-8
+		}
+		name := att.Name
+		if name == "" {
+			name = "adjunto"
+		}
+		c.Set(fiber.HeaderContentType, ctype)
+		c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
+		return c.Send(data)
+	}
+	if lastErr != nil {
+		a.log.InfoContext(ctx, "attachment no longer on the server", "request_id", requestID(c), "err", lastErr)
+	}
+	return problem(fiber.StatusGone, "The message is no longer on the mail server.")
+}

@@ -328,5 +328,5 @@ func LoadReference(ctx context.Context, s *store.Store, scale float64, now time.
 		return n, err
 	}
 	n.Tasks = len(d.Tasks)
-	return n, nil
+	return n, s.InvalidateReportCounters(ctx)
 }

@@ -124,6 +124,8 @@ type conn struct {
 	// selected folder (EXISTS during IDLE).
 	changed chan struct{}
 	closing sync.Once
+
+	onIdle func() // tests: called once the server has accepted IDLE
 }
 
 // dial connects, negotiates TLS as the account says, and logs in.
@@ -241,6 +243,15 @@ func (cn *conn) step(ctx context.Context, fn func(kick func()) error) error {
 	}
 	// Anything else is the connection going away under us.
 	return fmt.Errorf("%w: %w", ErrUnreachable, err)
+}
+
+// drainChanged forgets new-message signals received so far: the sync that
+// just ran has seen those messages.
+func (cn *conn) drainChanged() {
+	select {
+	case <-cn.changed:
+	default:
+	}
 }
 
 func (cn *conn) signal() {

@@ -6,7 +6,7 @@
 //
 //	go test -tags dovecot -race ./internal/mailsync
 //	go test -tags dovecot -run '^$' -bench DovecotSync5000 -benchtime 3x ./internal/mailsync
-//	go test -tags dovecot -run TestDovecotMbsync5000 -v ./internal/mailsync
+//	ALIANZA_BENCH_MBSYNC=1 go test -tags dovecot -run TestDovecotMbsync5000 -v ./internal/mailsync
 package mailsync
 
 import (
@@ -406,12 +406,11 @@ func TestDovecotPlain(t *testing.T) {
 	t.Run("idle", func(t *testing.T) {
 		sink := newMemSink()
 		s := newSyncer(t, d.account(t, model.TLSNone), sink, Options{PollInterval: time.Hour, LeaseTTL: time.Hour})
+		idling := idleSignal(s)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- s.Run(ctx) }()
-		n := 0
-		eventually(t, 10*time.Second, "first sync", func() bool { n = sink.count(); return n > 0 })
-		time.Sleep(200 * time.Millisecond) // let it enter IDLE
+		waitIdle(t, idling)
 		appendAll(t, admin, "INBOX", [][]byte{testMessage(20)})
 		eventually(t, 10*time.Second, "message announced by IDLE", func() bool {
 			_, ok := sink.get(IDForMessageID("msg-20@congreso.gob.pe"))
@@ -587,7 +586,12 @@ func BenchmarkDovecotSync5000(b *testing.B) {
 
 // TestDovecotMbsync5000 measures mbsync (Debian's isync) copying the same
 // 5,000-message mailbox to a Maildir, for comparison with the benchmark.
+// It takes minutes (mbsync fsyncs every message by default), so it runs only
+// when ALIANZA_BENCH_MBSYNC=1, as scripts/bench-mbsync sets.
 func TestDovecotMbsync5000(t *testing.T) {
+	if os.Getenv("ALIANZA_BENCH_MBSYNC") == "" {
+		t.Skip("set ALIANZA_BENCH_MBSYNC=1 (scripts/bench-mbsync) to compare with mbsync")
+	}
 	bin, err := exec.LookPath("mbsync")
 	if err != nil {
 		t.Skip("mbsync not installed: run scripts/dovecot-deps")

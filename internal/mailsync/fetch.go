@@ -113,14 +113,10 @@ func (cn *conn) fetch(ctx context.Context, uids, headerOnly []imap.UID) ([]fetch
 	return out, nil
 }
 
-// idle waits in IDLE until the server reports new messages, d passes or ctx
-// ends. It returns nil in all three cases; errors mean the connection is gone.
+// idle waits in IDLE until the server reports new messages (since the last
+// drainChanged), d passes or ctx ends. It returns nil in all three cases;
+// errors mean the connection is gone.
 func (cn *conn) idle(ctx context.Context, d time.Duration) error {
-	// Drain a signal left from before IDLE: the sync that just ran saw it.
-	select {
-	case <-cn.changed:
-	default:
-	}
 	var cmd *imapclient.IdleCommand
 	if err := cn.step(ctx, func(func()) error {
 		var err error
@@ -128,6 +124,9 @@ func (cn *conn) idle(ctx context.Context, d time.Duration) error {
 		return err
 	}); err != nil {
 		return fmt.Errorf("mailsync: idle: %w", err)
+	}
+	if cn.onIdle != nil {
+		cn.onIdle()
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()

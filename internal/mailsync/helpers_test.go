@@ -42,6 +42,7 @@ type memSink struct {
 	crashAfterSave atomic.Bool
 	crashed        bool
 	saveCalls      int
+	leaseCalls     int
 }
 
 func newMemSink() *memSink {
@@ -124,6 +125,7 @@ func (s *memSink) ThreadBySubject(_ context.Context, key string, from, to time.T
 func (s *memSink) AcquireLease(_ context.Context, id bson.ObjectID, holder string, until time.Time) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.leaseCalls++
 	if s.lease.Holder != "" && s.lease.Holder != holder && s.lease.Until.After(s.now()) {
 		return false, nil
 	}

@@ -151,7 +151,7 @@ func (p *parser) fail(reason string, cause error) (*model.IncomingMessage, error
 	p.msg.Status = model.MessageFailed
 	p.msg.FailReason = reason + ": " + truncate(toValidUTF8(cause.Error()), 300)
 	if p.msg.Subject == "" {
-		p.msg.Subject = "(unreadable message)"
+		p.msg.Subject = "(mensaje ilegible)"
 	}
 	if p.body.Text == "" {
 		p.body.Text = truncate(toValidUTF8(string(p.raw)), maxTextBytes)

@@ -13,7 +13,9 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -110,6 +112,10 @@ type Syncer struct {
 	sink Sink
 	opts Options
 	log  *slog.Logger
+
+	leasedAt time.Time // when the lease was last taken or renewed
+
+	onIdle func() // tests: called each time IDLE starts
 }
 
 // New checks the account settings and returns a Syncer for it. A tls mode of
@@ -212,6 +218,7 @@ func (s *Syncer) session(ctx context.Context, synced func()) error {
 		return err
 	}
 	defer cn.close()
+	cn.onIdle = s.onIdle
 	for {
 		rep, err := s.syncAll(ctx, cn)
 		if err != nil && !folderErrorsOnly(rep) {
@@ -220,22 +227,29 @@ func (s *Syncer) session(ctx context.Context, synced func()) error {
 		// A folder that cannot be opened is recorded in its state; the
 		// connection is fine, so the other folders go on being watched.
 		synced()
-		watch := ""
-		for _, f := range rep.Folders {
-			if f.Err == nil {
-				watch = f.Folder
+		var watch *FolderReport
+		for i := range rep.Folders {
+			if rep.Folders[i].Err == nil {
+				watch = &rep.Folders[i]
 				break
 			}
 		}
-		if !rep.Idle || watch == "" {
+		if !rep.Idle || watch == nil {
 			cn.close()
 			sleepRenewing(ctx, s, s.opts.PollInterval)
 			return nil
 		}
 		// IDLE watches the selected folder: the first that works (INBOX).
 		// The others are checked again when IDLE ends, at least every wake.
-		if _, err := cn.examine(ctx, watch); err != nil {
+		// Mail that arrived between the sync and this EXAMINE shows in its
+		// UIDNEXT, not as an EXISTS during IDLE: sync again at once.
+		cn.drainChanged()
+		sel, err := cn.examine(ctx, watch.Folder)
+		if err != nil {
 			return err
+		}
+		if sel.UIDValidity != watch.UIDValidity || (sel.UIDNext != 0 && uint32(sel.UIDNext) > watch.LastUID+1) {
+			continue
 		}
 		wake := min(s.opts.PollInterval, s.opts.LeaseTTL/2)
 		if err := cn.idle(ctx, wake); err != nil {
@@ -276,7 +290,17 @@ func (s *Syncer) lease(ctx context.Context) error {
 	if !ok {
 		return fmt.Errorf("mailsync: mailbox %s: %w", s.acct.MailboxID.Hex(), ErrLeaseHeld)
 	}
+	s.leasedAt = s.opts.Now()
 	return nil
+}
+
+// renewLease renews the lease when a third of it has passed, so a first
+// sync longer than the lease (thousands of messages) keeps it.
+func (s *Syncer) renewLease(ctx context.Context) error {
+	if s.opts.Now().Sub(s.leasedAt) < s.opts.LeaseTTL/3 {
+		return nil
+	}
+	return s.lease(ctx)
 }
 
 func (s *Syncer) release() {
@@ -434,10 +458,11 @@ func (s *Syncer) importUIDs(ctx context.Context, cn *conn, st *model.FolderState
 		if err != nil {
 			return err
 		}
+		parsed := parseAll(msgs)
 		in := make([]model.IncomingMessage, 0, len(msgs))
 		failed := 0
-		for _, f := range msgs {
-			m, ok := s.prepare(ctx, st, f, sent, threads)
+		for i, f := range msgs {
+			m, ok := s.prepare(ctx, st, f, parsed[i], sent, threads)
 			if !ok {
 				failed++
 			}
@@ -471,6 +496,9 @@ func (s *Syncer) importUIDs(ctx context.Context, cn *conn, st *model.FolderState
 			return err
 		}
 		log.Debug("mailsync: batch saved", "messages", len(in), "last_uid", st.LastUID)
+		if err := s.renewLease(ctx); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -496,11 +524,37 @@ func (s *Syncer) batches(uids []imap.UID, sizes map[imap.UID]int64) [][]imap.UID
 	return out
 }
 
-// prepare parses one fetched message and adds what depends on where it was
-// found: location, direction, thread by subject. ok is false for a message
-// that could not be parsed (it is still returned, with status failed).
-func (s *Syncer) prepare(ctx context.Context, st *model.FolderState, f fetched, sent bool, threads *threadIndex) (model.IncomingMessage, bool) {
-	in, perr := Parse(f.raw, f.internalDate)
+// parseResult is one fetched message parsed.
+type parseResult struct {
+	in  *model.IncomingMessage
+	err error
+}
+
+// parseAll parses a batch on every core: parsing and sanitising, not the
+// network, is what limits a first sync of a large mailbox.
+func parseAll(msgs []fetched) []parseResult {
+	out := make([]parseResult, len(msgs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, f := range msgs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			in, err := Parse(f.raw, f.internalDate)
+			out[i] = parseResult{in: in, err: err}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// prepare adds to a parsed message what depends on where it was found:
+// location, direction, thread by subject. ok is false for a message that
+// could not be parsed (it is still returned, with status failed). Messages
+// go through it in UID order, so subject threading sees earlier ones.
+func (s *Syncer) prepare(ctx context.Context, st *model.FolderState, f fetched, p parseResult, sent bool, threads *threadIndex) (model.IncomingMessage, bool) {
+	in, perr := p.in, p.err
 	m := &in.Message
 	if perr != nil {
 		s.log.Warn("mailsync: message stored as failed", "folder", st.Folder, "uid", uint32(f.uid), "reason", m.FailReason)

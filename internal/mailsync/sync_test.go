@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -511,11 +512,15 @@ func TestRunUsesIdleAndStopsOnCancel(t *testing.T) {
 	ts.appendMsg(t, "INBOX", testMessage(1))
 	sink := newMemSink()
 	s := newSyncer(t, ts.account(t), sink, Options{PollInterval: time.Hour, LeaseTTL: time.Hour})
+	idling := idleSignal(s)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
 
-	eventually(t, 5*time.Second, "first message", func() bool { return sink.count() == 1 })
+	waitIdle(t, idling)
+	if sink.count() != 1 {
+		t.Fatalf("stored %d messages before IDLE, want 1", sink.count())
+	}
 	// Only IDLE (the poll interval is an hour) can bring this one in.
 	ts.appendMsg(t, "INBOX", testMessage(2))
 	eventually(t, 5*time.Second, "message announced by IDLE", func() bool { return sink.count() == 2 })
@@ -571,6 +576,23 @@ func TestLeaseHeldByAnotherProcess(t *testing.T) {
 	}
 	if sink.lease.Holder != "otro-servidor" {
 		t.Errorf("lease taken over: %+v", sink.lease)
+	}
+}
+
+func TestLongSyncRenewsLease(t *testing.T) {
+	ts := startServer(t)
+	for i := 1; i <= 6; i++ {
+		ts.appendMsg(t, "INBOX", testMessage(i))
+	}
+	sink := newMemSink()
+	// A clock that moves a minute each time it is read: every batch of this
+	// sync "takes" longer than a third of the two-minute lease.
+	var clock atomic.Int64
+	start := time.Now()
+	now := func() time.Time { return start.Add(time.Duration(clock.Add(1)) * time.Minute) }
+	syncOnce(t, newSyncer(t, ts.account(t), sink, Options{BatchSize: 2, LeaseTTL: 2 * time.Minute, Now: now}))
+	if sink.leaseCalls < 4 {
+		t.Errorf("lease taken %d times during a 3-batch sync, want renewals", sink.leaseCalls)
 	}
 }
 
@@ -699,10 +721,11 @@ func TestRunKeepsWatchingWhenAFolderIsMissing(t *testing.T) {
 	sink := newMemSink()
 	// A backoff of an hour: only a session that stays up (IDLE) sees message 2.
 	s := newSyncer(t, acct, sink, Options{PollInterval: time.Hour, LeaseTTL: time.Hour, MinBackoff: time.Hour, MaxBackoff: time.Hour})
+	idling := idleSignal(s)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
-	eventually(t, 5*time.Second, "first message", func() bool { return sink.count() == 1 })
+	waitIdle(t, idling)
 	ts.appendMsg(t, "INBOX", testMessage(2))
 	eventually(t, 5*time.Second, "second message through IDLE", func() bool { return sink.count() == 2 })
 	cancel()
@@ -710,4 +733,30 @@ func TestRunKeepsWatchingWhenAFolderIsMissing(t *testing.T) {
 	if st := sink.state(testMailboxID, "NoExiste"); st.LastErrorReason != ReasonFolder {
 		t.Errorf("missing folder state = %+v", st)
 	}
+}
+
+// idleSignal reports each time the syncer enters IDLE. go-imap's memory
+// server announces a message appended around the start of IDLE only with the
+// next change (it answers "+ idling" before it starts watching), so tests
+// append once the syncer idles and the server had a moment to start watching.
+// Dovecot has no such gap; see the dovecot tests.
+func idleSignal(s *Syncer) <-chan struct{} {
+	ch := make(chan struct{}, 16)
+	s.onIdle = func() {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+	return ch
+}
+
+func waitIdle(t *testing.T, ch <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(5 * time.Second):
+		t.Fatal("syncer did not enter IDLE")
+	}
+	time.Sleep(100 * time.Millisecond)
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"net/netip"
 	"strings"
 	"time"
 
@@ -57,7 +58,7 @@ type Attachment struct {
 	Size      int64  `bson:"size" json:"size"`
 	Part      string `bson:"part" json:"-"`
 	ContentID string `bson:"content_id,omitempty" json:"content_id,omitempty"`
-	Inline    bool   `bson:"inline,omitempty" json:"inline,omitempty"`
+	Inline    bool   `bson:"is_inline,omitempty" json:"inline,omitempty"` // not "inline": the bson tag parser takes that word as the inline option
 }
 
 // Location is one place a message was seen: a mailbox, a folder and its UID
@@ -107,8 +108,15 @@ type Message struct {
 	Notes          string          `bson:"notes,omitempty" json:"notes"`
 	StakeholderIDs []bson.ObjectID `bson:"stakeholder_ids,omitempty" json:"stakeholder_ids"`
 	Regions        []string        `bson:"regions,omitempty" json:"regions"`
-	AwaitingReply  bool            `bson:"awaiting_reply" json:"awaiting_reply"`
 	Unmatched      bool            `bson:"unmatched" json:"unmatched"`
+	// Replied is set on an outbound message once an inbound message of the
+	// same thread dated after it is stored: awaiting reply is then computed
+	// at query time as outbound, not replied, older than N days.
+	Replied bool `bson:"replied" json:"-"`
+	// AwaitingReply is computed when the message is read, never stored.
+	AwaitingReply bool `bson:"-" json:"awaiting_reply"`
+	// Search holds the normalised words of subject, sender and snippet.
+	Search string `bson:"search,omitempty" json:"-"`
 	Links          MessageLinks    `bson:"links" json:"links"`
 	SeenIn         []Location      `bson:"seen_in" json:"seen_in"`
 
@@ -177,17 +185,30 @@ func (p *MessagePatch) Validate() error {
 	return pr.Err()
 }
 
+// Mailbox sources: configured by environment (read-only through the API) or
+// added by an admin through the API.
+const (
+	MailboxSourceEnv = "env"
+	MailboxSourceAPI = "api"
+)
+
 // Mailbox is an IMAP account the syncer reads (collection mailboxes).
 // Folders empty means INBOX and the folder the server marks \Sent.
 // Domains are the team's mail domains: mail from them is outbound.
+//
+// Password is the clear password, filled by the store from PasswordEnc
+// (AES-256-GCM) when it reads a mailbox for the syncer; it is never stored
+// nor sent to clients.
 type Mailbox struct {
-	ID        bson.ObjectID `bson:"_id" json:"id"`
-	Name      string        `bson:"name" json:"name"`
-	Host      string        `bson:"host" json:"host"`
-	Port      int           `bson:"port" json:"port"`
-	TLS       string        `bson:"tls" json:"tls"`
-	Username  string        `bson:"username" json:"username"`
-	Password  string        `bson:"password" json:"-"`
+	ID          bson.ObjectID `bson:"_id" json:"id"`
+	Name        string        `bson:"name" json:"name"`
+	Host        string        `bson:"host" json:"host"`
+	Port        int           `bson:"port" json:"port"`
+	TLS         string        `bson:"tls" json:"tls"`
+	Username    string        `bson:"username" json:"username"`
+	Password    string        `bson:"-" json:"-"`
+	PasswordEnc string        `bson:"password_enc" json:"-"`
+	Source      string        `bson:"source" json:"source"`
 	Address   string        `bson:"address,omitempty" json:"address,omitempty"`
 	Domains   []string      `bson:"domains,omitempty" json:"domains,omitempty"`
 	Folders   []string      `bson:"folders,omitempty" json:"configured_folders,omitempty"`
@@ -195,6 +216,73 @@ type Mailbox struct {
 	Version   int           `bson:"version" json:"version"`
 	CreatedAt time.Time     `bson:"created_at" json:"created_at"`
 	UpdatedAt time.Time     `bson:"updated_at" json:"updated_at"`
+}
+
+// MailboxInput is the body of POST /mailboxes. The password is write-only.
+type MailboxInput struct {
+	Name     string   `json:"name"`
+	Host     string   `json:"host"`
+	Port     int      `json:"port,omitempty"`
+	TLS      string   `json:"tls"`
+	Username string   `json:"username"`
+	Password string   `json:"password"`
+	Address  string   `json:"address,omitempty"`
+	Domains  []string `json:"domains,omitempty"`
+	Folders  []string `json:"folders,omitempty"`
+	Disabled bool     `json:"disabled,omitempty"`
+}
+
+// Mailbox builds the (normalised) mailbox of an input, without id or password.
+func (in MailboxInput) Mailbox() Mailbox {
+	m := Mailbox{Name: in.Name, Host: in.Host, Port: in.Port, TLS: in.TLS, Username: in.Username,
+		Address: in.Address, Domains: append([]string(nil), in.Domains...), Folders: append([]string(nil), in.Folders...),
+		Disabled: in.Disabled, Source: MailboxSourceAPI}
+	m.Normalize()
+	return m
+}
+
+// MailboxPatch changes some fields of a mailbox; nil fields stay. A password
+// replaces the stored one.
+type MailboxPatch struct {
+	Name     *string   `json:"name,omitempty"`
+	Host     *string   `json:"host,omitempty"`
+	Port     *int      `json:"port,omitempty"`
+	TLS      *string   `json:"tls,omitempty"`
+	Username *string   `json:"username,omitempty"`
+	Password *string   `json:"password,omitempty"`
+	Address  *string   `json:"address,omitempty"`
+	Domains  *[]string `json:"domains,omitempty"`
+	Folders  *[]string `json:"folders,omitempty"`
+	Disabled *bool     `json:"disabled,omitempty"`
+	Version  *int      `json:"version,omitempty"`
+}
+
+// Apply returns m with the patch applied and normalised (not validated).
+func (p MailboxPatch) Apply(m Mailbox) Mailbox {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&m.Name, p.Name)
+	set(&m.Host, p.Host)
+	set(&m.TLS, p.TLS)
+	set(&m.Username, p.Username)
+	set(&m.Address, p.Address)
+	if p.Port != nil {
+		m.Port = *p.Port
+	}
+	if p.Domains != nil {
+		m.Domains = append([]string(nil), (*p.Domains)...)
+	}
+	if p.Folders != nil {
+		m.Folders = append([]string(nil), (*p.Folders)...)
+	}
+	if p.Disabled != nil {
+		m.Disabled = *p.Disabled
+	}
+	m.Normalize()
+	return m
 }
 
 // DefaultPort is the usual IMAP port for a TLS mode.
@@ -238,6 +326,8 @@ func (m *Mailbox) Validate() error {
 	}
 	if !TLSModes.Valid(m.TLS) {
 		p.Add("tls", "must be one of %s", TLSModes)
+	} else if m.TLS == TLSNone && m.Host != "" && !IsLoopbackHost(m.Host) {
+		p.Add("tls", "none is only allowed to a loopback host (127.0.0.1, ::1, localhost)")
 	}
 	if m.Username == "" {
 		p.Add("username", "is required")
@@ -251,6 +341,16 @@ func (m *Mailbox) Validate() error {
 		}
 	}
 	return p.Err()
+}
+
+// IsLoopbackHost accepts loopback IP literals and the name localhost; other
+// names are not resolved (DNS could answer 127.0.0.1 for a remote server).
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return err == nil && ip.IsLoopback()
 }
 
 // FolderState is the sync state of one folder of one mailbox (collection

@@ -302,11 +302,12 @@ func (s *Store) ChangeCommitmentStatus(ctx context.Context, actor model.Actor, s
 			return nil, err
 		}
 	}
-	if !reopen && model.IsFinal(old.Status) {
-		return nil, fmt.Errorf("store: change commitment status: %w", ErrFinalStatus)
-	}
+	// A stale version is reported first: the caller must reload either way.
 	if in.Version != nil && *in.Version != old.Version {
 		return nil, fmt.Errorf("store: change commitment status: %w", ErrConflict)
+	}
+	if !reopen && model.IsFinal(old.Status) {
+		return nil, fmt.Errorf("store: change commitment status: %w", ErrFinalStatus)
 	}
 	now := s.Now()
 	entry := model.StatusChange{Status: in.Status, At: now, Note: in.Note, Evidence: in.Evidence, By: actor.ID, ByEmail: actor.Email}

@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -112,8 +116,8 @@ func (s *Store) aggregate(ctx context.Context, col string, pipeline bson.A, out 
 	return cur.All(ctx, out)
 }
 
-// CommitmentsByRegion counts commitments made in the period by region and status.
-func (s *Store) CommitmentsByRegion(ctx context.Context, scope model.Scope, p Period) ([]StatusCount, error) {
+// CommitmentsByRegionScan counts commitments made in the period by region and status.
+func (s *Store) CommitmentsByRegionScan(ctx context.Context, scope model.Scope, p Period) ([]StatusCount, error) {
 	match := scoped(bson.D{{Key: "made_on", Value: p.dateRange()}}, scope, "region")
 	var rows []struct {
 		ID struct {
@@ -136,20 +140,24 @@ func (s *Store) CommitmentsByRegion(ctx context.Context, scope model.Scope, p Pe
 	for i, r := range rows {
 		out[i] = StatusCount{Region: r.ID.Region, Status: r.ID.Status, Count: r.N}
 	}
-	// Sorted here: the order of statuses is the enum's, not the alphabet's.
+	sortStatusCounts(out)
+	return out, nil
+}
+
+// sortStatusCounts orders by region, then statuses in the enum's order.
+func sortStatusCounts(out []StatusCount) {
 	slices.SortFunc(out, func(a, b StatusCount) int {
 		if a.Region != b.Region {
 			return compareStrings(a.Region, b.Region)
 		}
 		return slices.Index(model.CommitmentStatuses, a.Status) - slices.Index(model.CommitmentStatuses, b.Status)
 	})
-	return out, nil
 }
 
-// OverdueByOwner counts overdue commitments (due before today in Lima, status
+// OverdueByOwnerScan counts overdue commitments (due before today in Lima, status
 // not final) whose due date falls in the period, by region and owner, with
 // the owners' names. Most overdue first.
-func (s *Store) OverdueByOwner(ctx context.Context, scope model.Scope, p Period) ([]OwnerCount, error) {
+func (s *Store) OverdueByOwnerScan(ctx context.Context, scope model.Scope, p Period) ([]OwnerCount, error) {
 	today := model.Today(s.Now())
 	due := bson.D{{Key: "$gte", Value: p.From}, {Key: "$lte", Value: p.To}, {Key: "$lt", Value: today}}
 	match := scoped(bson.D{
@@ -173,19 +181,31 @@ func (s *Store) OverdueByOwner(ctx context.Context, scope model.Scope, p Period)
 	if err != nil {
 		return nil, wrap("report overdue", err)
 	}
-	ids := make([]bson.ObjectID, 0, len(rows))
+	counts := map[[2]string]int{}
 	for _, r := range rows {
-		if !r.ID.Owner.IsZero() {
-			ids = append(ids, r.ID.Owner)
+		counts[[2]string{r.ID.Region, r.ID.Owner.Hex()}] += r.N
+	}
+	return s.ownerCounts(ctx, counts)
+}
+
+// ownerCounts turns region/owner-hex counts into rows with the owners' names
+// (joined in Go), by region, most overdue first.
+func (s *Store) ownerCounts(ctx context.Context, counts map[[2]string]int) ([]OwnerCount, error) {
+	out := make([]OwnerCount, 0, len(counts))
+	ids := make([]bson.ObjectID, 0, len(counts))
+	for k, n := range counts {
+		id, _ := bson.ObjectIDFromHex(k[1])
+		out = append(out, OwnerCount{Region: k[0], OwnerID: id, Count: n})
+		if !id.IsZero() {
+			ids = append(ids, id)
 		}
 	}
 	users, err := s.UsersByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]OwnerCount, len(rows))
-	for i, r := range rows {
-		out[i] = OwnerCount{Region: r.ID.Region, OwnerID: r.ID.Owner, OwnerName: users[r.ID.Owner].Name, Count: r.N}
+	for i := range out {
+		out[i].OwnerName = users[out[i].OwnerID].Name
 	}
 	slices.SortFunc(out, func(a, b OwnerCount) int {
 		if a.Region != b.Region {
@@ -199,10 +219,10 @@ func (s *Store) OverdueByOwner(ctx context.Context, scope model.Scope, p Period)
 	return out, nil
 }
 
-// MeetingsPerMonth counts meetings that start in the period by Lima month and
+// MeetingsPerMonthScan counts meetings that start in the period by Lima month and
 // region. The engine has no date operators, so the months are computed here
 // over a projection of two small fields.
-func (s *Store) MeetingsPerMonth(ctx context.Context, scope model.Scope, p Period) ([]MonthCount, error) {
+func (s *Store) MeetingsPerMonthScan(ctx context.Context, scope model.Scope, p Period) ([]MonthCount, error) {
 	from, to := p.instants()
 	filter := scoped(timeRange(bson.D{}, "starts_at", from, to), scope, "region")
 	cur, err := s.c(colMeetings).Find(ctx, filter, options.Find().SetProjection(bson.D{{Key: "starts_at", Value: 1}, {Key: "region", Value: 1}}))
@@ -229,19 +249,23 @@ func (s *Store) MeetingsPerMonth(ctx context.Context, scope model.Scope, p Perio
 	for k, n := range counts {
 		out = append(out, MonthCount{Month: k.month, Region: k.region, Count: n})
 	}
+	sortMonthCounts(out)
+	return out, nil
+}
+
+func sortMonthCounts(out []MonthCount) {
 	slices.SortFunc(out, func(a, b MonthCount) int {
 		if a.Month != b.Month {
 			return compareStrings(a.Month, b.Month)
 		}
 		return compareStrings(a.Region, b.Region)
 	})
-	return out, nil
 }
 
-// LegislatorsWithCommitments counts the distinct legislators with at least
+// LegislatorsWithCommitmentsScan counts the distinct legislators with at least
 // one commitment made in the period, per region of the commitment (largest
 // first), and in total (each legislator once).
-func (s *Store) LegislatorsWithCommitments(ctx context.Context, scope model.Scope, p Period) (*LegislatorCounts, error) {
+func (s *Store) LegislatorsWithCommitmentsScan(ctx context.Context, scope model.Scope, p Period) (*LegislatorCounts, error) {
 	match := scoped(bson.D{
 		{Key: "stakeholder_kind", Value: model.KindLegislator},
 		{Key: "made_on", Value: p.dateRange()},
@@ -276,10 +300,10 @@ func (s *Store) LegislatorsWithCommitments(ctx context.Context, scope model.Scop
 	return out, nil
 }
 
-// ActiveCommittees counts the oversight committees (not archived) with at
+// ActiveCommitteesScan counts the oversight committees (not archived) with at
 // least one meeting or commitment in the period, per committee region. The
 // committee, the meeting and the commitment must all be in scope.
-func (s *Store) ActiveCommittees(ctx context.Context, scope model.Scope, p Period) ([]RegionCount, error) {
+func (s *Store) ActiveCommitteesScan(ctx context.Context, scope model.Scope, p Period) ([]RegionCount, error) {
 	var committees []struct {
 		ID        bson.ObjectID `bson:"_id"`
 		Committee struct {
@@ -404,6 +428,11 @@ func (s *Store) LoadDataset(ctx context.Context, actor model.Actor, d Dataset) (
 	if n.Tasks, err = loadMissing(ctx, s, colTasks, d.Tasks, func(x model.Task) bson.ObjectID { return x.ID }); err != nil {
 		return n, err
 	}
+	if n != (DatasetCounts{}) {
+		if err := s.InvalidateReportCounters(ctx); err != nil {
+			return n, err
+		}
+	}
 	for col, c := range map[string]int{colUsers: n.Users, colStakeholders: n.Stakeholders, colMeetings: n.Meetings, colCommitments: n.Commitments, colTasks: n.Tasks} {
 		if c > 0 {
 			s.audit(ctx, actor, model.ActionCreate, "dataset", col, nil, []model.Change{{Field: col, New: c}})
@@ -468,4 +497,546 @@ func isOnlyDuplicates(err error) bool {
 		}
 	}
 	return true
+}
+
+// ---------------------------------------------------------------------------
+// Counter documents.
+//
+// On the embedded engine every filter scans the whole collection: even
+// {_id: x} (SQLite is asked for _ferretdb_sjson->'$._id' = ?, which does not
+// match the expression of its _id index, ->"_id", so it reads every row;
+// measured 350 ms for one meeting by _id at 10,000 meetings on this 2-core
+// machine under load). The scanning reports above therefore cost seconds at
+// the reference size. The dashboards read small counter collections instead,
+// one per family, one document per Lima month with a flat map of counts
+// keyed "DD|region|...". A report reads its family's whole collection in one
+// query (24 documents for two years of data) however many records there are.
+//
+//   report_counters_m  meetings by start day:               "DD|region" -> n
+//   report_counters_p  committees at meetings by start day:  "DD|region|committee" -> n
+//   report_counters_c  commitments by made_on:              "DD|region|status|kind|stakeholder" -> n
+//                      (stakeholder kept for legislators and committees only)
+//   report_counters_d  open (not final) commitments by due_on: "DD|region|owner" -> n
+//   report_counters    "meta" (generation, built_at) and "g<gen>/committees":
+//                      committee id -> "region|archived"
+//
+// Writes keep them exact through CountMeeting/CountCommitment/CountStakeholder
+// (an $inc upsert per touched month). A rebuild from the collections runs when
+// the counters are missing or invalidated (bulk loads) and, in the background,
+// when they are older than CountersMaxAge, so a write path that does not call
+// the hooks is corrected within that time. Document ids carry a generation
+// ("g3/2026-03"): a rebuild writes a new generation, switches the meta
+// document, then deletes the old one, so readers never see a half-built set.
+
+const colReportCounters = "report_counters"
+
+// counterFamilies are the suffixes of the counter collections.
+var counterFamilies = []string{"m", "p", "c", "d"}
+
+func counterCol(family string) string { return colReportCounters + "_" + family }
+
+// CountersMaxAge is how old the counters may get before a background rebuild.
+var CountersMaxAge = 10 * time.Minute
+
+type countersMeta struct {
+	ID      string    `bson:"_id"`
+	Gen     int       `bson:"gen"`
+	BuiltAt time.Time `bson:"built_at"`
+	Stale   bool      `bson:"stale,omitempty"`
+}
+
+type counterDoc struct {
+	ID string         `bson:"_id"`
+	C  map[string]int `bson:"c"`
+}
+
+type committeesDoc struct {
+	ID string            `bson:"_id"`
+	C  map[string]string `bson:"c"` // stakeholder hex -> "region|archived"
+}
+
+// InvalidateReportCounters makes the next report rebuild the counters before
+// answering. Bulk loaders, which bypass the write hooks, call it.
+func (s *Store) InvalidateReportCounters(ctx context.Context) error {
+	_, err := s.c(colReportCounters).UpdateOne(ctx, bson.D{{Key: "_id", Value: "meta"}}, bson.D{{Key: "$set", Value: bson.D{{Key: "stale", Value: true}}}})
+	return wrap("invalidate report counters", err)
+}
+
+// counterDelta is a set of count changes: family -> month -> key -> n.
+type counterDelta map[string]map[string]map[string]int
+
+func (d counterDelta) add(family, month, key string, n int) {
+	if d[family] == nil {
+		d[family] = map[string]map[string]int{}
+	}
+	if d[family][month] == nil {
+		d[family][month] = map[string]int{}
+	}
+	d[family][month][key] += n
+}
+
+// dayKey splits a YYYY-MM-DD date into its month and day.
+func dayKey(date string) (month, day string, ok bool) {
+	if len(date) != 10 {
+		return "", "", false
+	}
+	return date[:7], date[8:], true
+}
+
+func meetingCounts(d counterDelta, m *model.Meeting, committees map[string]string, n int) {
+	month, day, ok := dayKey(m.StartsAt.In(model.Lima).Format(time.DateOnly))
+	if !ok {
+		return
+	}
+	d.add("m", month, day+"|"+m.Region, n)
+	for _, id := range m.StakeholderIDs {
+		if _, ok := committees[id.Hex()]; ok {
+			d.add("p", month, day+"|"+m.Region+"|"+id.Hex(), n)
+		}
+	}
+}
+
+func commitmentCounts(d counterDelta, c *model.Commitment, n int) {
+	if month, day, ok := dayKey(c.MadeOn); ok {
+		sid := ""
+		if c.StakeholderKind == model.KindLegislator || c.StakeholderKind == model.KindOversightCommittee {
+			sid = c.StakeholderID.Hex()
+		}
+		d.add("c", month, strings.Join([]string{day, c.Region, c.Status, c.StakeholderKind, sid}, "|"), n)
+	}
+	if month, day, ok := dayKey(c.DueOn); ok && !model.IsFinal(c.Status) {
+		d.add("d", month, day+"|"+c.Region+"|"+c.OwnerID.Hex(), n)
+	}
+}
+
+// CountMeeting updates the dashboard counters for a meeting created (old
+// nil), changed, or deleted (cur nil). The store's write paths call it after
+// the write succeeded. Failures are logged: the next rebuild corrects them.
+func (s *Store) CountMeeting(ctx context.Context, old, cur *model.Meeting) {
+	meta, err := s.countersMeta(ctx)
+	if err != nil || meta == nil {
+		return // no counters yet: the first report builds them
+	}
+	reg, err := s.committeeRegistry(ctx, meta.Gen)
+	if err != nil {
+		slog.WarnContext(ctx, "report counters: committees unreadable", "err", err)
+		return
+	}
+	d := counterDelta{}
+	if old != nil {
+		meetingCounts(d, old, reg, -1)
+	}
+	if cur != nil {
+		meetingCounts(d, cur, reg, 1)
+	}
+	s.applyCounts(ctx, meta.Gen, d)
+}
+
+// CountCommitment is CountMeeting for commitments (status changes included).
+func (s *Store) CountCommitment(ctx context.Context, old, cur *model.Commitment) {
+	meta, err := s.countersMeta(ctx)
+	if err != nil || meta == nil {
+		return
+	}
+	d := counterDelta{}
+	if old != nil {
+		commitmentCounts(d, old, -1)
+	}
+	if cur != nil {
+		commitmentCounts(d, cur, 1)
+	}
+	s.applyCounts(ctx, meta.Gen, d)
+}
+
+// CountStakeholder keeps the committee registry up to date after a
+// stakeholder is created, changed or (cur nil) deleted.
+func (s *Store) CountStakeholder(ctx context.Context, id bson.ObjectID, cur *model.Stakeholder) {
+	meta, err := s.countersMeta(ctx)
+	if err != nil || meta == nil {
+		return
+	}
+	var upd bson.D
+	if cur == nil || cur.Kind != model.KindOversightCommittee || cur.Committee == nil {
+		upd = bson.D{{Key: "$unset", Value: bson.D{{Key: "c." + id.Hex(), Value: ""}}}}
+	} else {
+		upd = bson.D{{Key: "$set", Value: bson.D{{Key: "c." + id.Hex(), Value: committeeEntry(cur)}}}}
+	}
+	_, err = s.c(colReportCounters).UpdateOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: genID(meta.Gen, "committees")}},
+		upd, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		slog.WarnContext(ctx, "report counters: committee update failed", "err", err)
+	}
+}
+
+func committeeEntry(st *model.Stakeholder) string {
+	return st.Committee.Region + "|" + strconv.FormatBool(st.Archived)
+}
+
+func genID(gen int, doc string) string { return "g" + strconv.Itoa(gen) + "/" + doc }
+
+func (s *Store) applyCounts(ctx context.Context, gen int, d counterDelta) {
+	ctx = context.WithoutCancel(ctx)
+	for family, months := range d {
+		for month, keys := range months {
+			inc := bson.D{}
+			for k, n := range keys {
+				if n != 0 {
+					inc = append(inc, bson.E{Key: "c." + k, Value: n})
+				}
+			}
+			if len(inc) == 0 {
+				continue
+			}
+			_, err := s.c(counterCol(family)).UpdateOne(ctx, bson.D{{Key: "_id", Value: genID(gen, month)}},
+				bson.D{{Key: "$inc", Value: inc}}, options.UpdateOne().SetUpsert(true))
+			if err != nil {
+				slog.WarnContext(ctx, "report counters: update failed", "family", family, "month", month, "err", err)
+			}
+		}
+	}
+}
+
+func (s *Store) countersMeta(ctx context.Context) (*countersMeta, error) {
+	var m countersMeta
+	err := s.c(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: "meta"}}).Decode(&m)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap("report counters meta", err)
+	}
+	return &m, nil
+}
+
+func (s *Store) committeeRegistry(ctx context.Context, gen int) (map[string]string, error) {
+	var reg committeesDoc
+	err := s.c(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: genID(gen, "committees")}}).Decode(&reg)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, wrap("read report counters", err)
+	}
+	if reg.C == nil {
+		reg.C = map[string]string{}
+	}
+	return reg.C, nil
+}
+
+// rebuilding guards background rebuilds: one at a time per database.
+var rebuilding sync.Map
+
+// freshCounters returns the current generation, building the counters first
+// when there are none or they were invalidated, and starting a background
+// rebuild when they are old.
+func (s *Store) freshCounters(ctx context.Context) (int, error) {
+	meta, err := s.countersMeta(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if meta == nil || meta.Stale {
+		if err := s.RebuildReportCounters(ctx); err != nil {
+			return 0, err
+		}
+		if meta, err = s.countersMeta(ctx); err != nil || meta == nil {
+			return 0, fmt.Errorf("store: report counters missing after rebuild: %w", err)
+		}
+		return meta.Gen, nil
+	}
+	if s.Now().Sub(meta.BuiltAt) > CountersMaxAge {
+		key := s.db.Name()
+		if _, busy := rebuilding.LoadOrStore(key, true); !busy {
+			go func() {
+				defer rebuilding.Delete(key)
+				bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
+				defer cancel()
+				if err := s.RebuildReportCounters(bg); err != nil {
+					slog.Error("report counters: rebuild failed", "err", err)
+				}
+			}()
+		}
+	}
+	return meta.Gen, nil
+}
+
+// RebuildReportCounters recomputes every counter document from the
+// collections (seconds at the reference size) into a new generation, then
+// switches to it and deletes the old one.
+func (s *Store) RebuildReportCounters(ctx context.Context) error {
+	var committees []model.Stakeholder
+	err := s.findAll(ctx, colStakeholders, bson.D{{Key: "kind", Value: model.KindOversightCommittee}},
+		options.Find().SetProjection(bson.D{{Key: "kind", Value: 1}, {Key: "committee", Value: 1}, {Key: "archived", Value: 1}}), &committees)
+	if err != nil {
+		return wrap("rebuild report counters", err)
+	}
+	reg := map[string]string{}
+	for i := range committees {
+		if committees[i].Committee != nil {
+			reg[committees[i].ID.Hex()] = committeeEntry(&committees[i])
+		}
+	}
+	d := counterDelta{}
+	var meetings []model.Meeting
+	err = s.findAll(ctx, colMeetings, bson.D{}, options.Find().SetProjection(bson.D{
+		{Key: "starts_at", Value: 1}, {Key: "region", Value: 1}, {Key: "stakeholder_ids", Value: 1}}), &meetings)
+	if err != nil {
+		return wrap("rebuild report counters", err)
+	}
+	for i := range meetings {
+		meetingCounts(d, &meetings[i], reg, 1)
+	}
+	var commitments []model.Commitment
+	err = s.findAll(ctx, colCommitments, bson.D{}, options.Find().SetProjection(bson.D{
+		{Key: "made_on", Value: 1}, {Key: "due_on", Value: 1}, {Key: "region", Value: 1}, {Key: "status", Value: 1},
+		{Key: "stakeholder_kind", Value: 1}, {Key: "stakeholder_id", Value: 1}, {Key: "owner_id", Value: 1}}), &commitments)
+	if err != nil {
+		return wrap("rebuild report counters", err)
+	}
+	for i := range commitments {
+		commitmentCounts(d, &commitments[i], 1)
+	}
+
+	old, err := s.countersMeta(ctx)
+	if err != nil {
+		return err
+	}
+	gen := 1
+	if old != nil {
+		gen = old.Gen + 1
+	}
+	// A failed earlier rebuild may have left this generation behind.
+	if err := s.dropGeneration(ctx, gen); err != nil {
+		return err
+	}
+	if _, err := s.c(colReportCounters).InsertOne(ctx, committeesDoc{ID: genID(gen, "committees"), C: reg}); err != nil {
+		return wrap("rebuild report counters", err)
+	}
+	for family, months := range d {
+		docs := make([]any, 0, len(months))
+		for month, c := range months {
+			docs = append(docs, counterDoc{ID: genID(gen, month), C: c})
+		}
+		if _, err := s.c(counterCol(family)).InsertMany(ctx, docs); err != nil {
+			return wrap("rebuild report counters", err)
+		}
+	}
+	_, err = s.c(colReportCounters).ReplaceOne(ctx, bson.D{{Key: "_id", Value: "meta"}}, countersMeta{ID: "meta", Gen: gen, BuiltAt: s.Now()},
+		options.Replace().SetUpsert(true))
+	if err != nil {
+		return wrap("rebuild report counters", err)
+	}
+	if old != nil {
+		return s.dropGeneration(ctx, old.Gen)
+	}
+	return nil
+}
+
+func (s *Store) dropGeneration(ctx context.Context, gen int) error {
+	filter := bson.D{{Key: "_id", Value: bson.D{{Key: "$regex", Value: "^g" + strconv.Itoa(gen) + "/"}}}}
+	for _, col := range append([]string{colReportCounters}, counterFamilies...) {
+		if col != colReportCounters {
+			col = counterCol(col)
+		}
+		if _, err := s.c(col).DeleteMany(ctx, filter); err != nil {
+			return wrap("drop report counters", err)
+		}
+	}
+	return nil
+}
+
+// months lists the YYYY-MM months the period touches.
+func (p Period) months() map[string]bool {
+	from, _ := time.Parse(time.DateOnly, p.From)
+	to, _ := time.Parse(time.DateOnly, p.To)
+	out := map[string]bool{}
+	for m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(to); m = m.AddDate(0, 1, 0) {
+		out[m.Format("2006-01")] = true
+	}
+	return out
+}
+
+// readCounters calls fn for every count of a family in the period's days
+// whose region is in scope, with the key's fields after day and region. It
+// reads the family's whole (small) collection in one query: any filter would
+// scan it anyway.
+func (s *Store) readCounters(ctx context.Context, gen int, family string, scope model.Scope, p Period, fn func(date, region string, rest []string, n int)) error {
+	months := p.months()
+	prefix := genID(gen, "")
+	cur, err := s.c(counterCol(family)).Find(ctx, bson.D{})
+	if err != nil {
+		return wrap("read report counters", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var doc counterDoc
+		if err := cur.Decode(&doc); err != nil {
+			return wrap("read report counters", err)
+		}
+		month, ok := strings.CutPrefix(doc.ID, prefix)
+		if !ok || !months[month] {
+			continue
+		}
+		for k, n := range doc.C {
+			if n == 0 {
+				continue
+			}
+			parts := strings.Split(k, "|")
+			if len(parts) < 2 {
+				continue
+			}
+			date := month + "-" + parts[0]
+			if date < p.From || date > p.To || !scope.Allows(parts[1]) {
+				continue
+			}
+			fn(date, parts[1], parts[2:], n)
+		}
+	}
+	return wrap("read report counters", cur.Err())
+}
+
+// CommitmentsByRegion counts commitments made in the period by region and
+// status (from the counter documents).
+func (s *Store) CommitmentsByRegion(ctx context.Context, scope model.Scope, p Period) ([]StatusCount, error) {
+	gen, err := s.freshCounters(ctx)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[[2]string]int{}
+	err = s.readCounters(ctx, gen, "c", scope, p, func(_, region string, rest []string, n int) {
+		if len(rest) >= 1 {
+			counts[[2]string{region, rest[0]}] += n
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]StatusCount, 0, len(counts))
+	for k, n := range counts {
+		if n > 0 {
+			out = append(out, StatusCount{Region: k[0], Status: k[1], Count: n})
+		}
+	}
+	sortStatusCounts(out)
+	return out, nil
+}
+
+// OverdueByOwner counts overdue commitments (due before today in Lima, status
+// not final) whose due date falls in the period, by region and owner, with
+// the owners' names (from the counter documents).
+func (s *Store) OverdueByOwner(ctx context.Context, scope model.Scope, p Period) ([]OwnerCount, error) {
+	gen, err := s.freshCounters(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := model.Today(s.Now())
+	counts := map[[2]string]int{}
+	err = s.readCounters(ctx, gen, "d", scope, p, func(date, region string, rest []string, n int) {
+		if date < today && len(rest) >= 1 {
+			counts[[2]string{region, rest[0]}] += n
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	for k, n := range counts {
+		if n <= 0 {
+			delete(counts, k)
+		}
+	}
+	return s.ownerCounts(ctx, counts)
+}
+
+// MeetingsPerMonth counts meetings that start in the period by Lima month
+// and region (from the counter documents).
+func (s *Store) MeetingsPerMonth(ctx context.Context, scope model.Scope, p Period) ([]MonthCount, error) {
+	gen, err := s.freshCounters(ctx)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[[2]string]int{}
+	err = s.readCounters(ctx, gen, "m", scope, p, func(date, region string, _ []string, n int) {
+		counts[[2]string{date[:7], region}] += n
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MonthCount, 0, len(counts))
+	for k, n := range counts {
+		if n > 0 {
+			out = append(out, MonthCount{Month: k[0], Region: k[1], Count: n})
+		}
+	}
+	sortMonthCounts(out)
+	return out, nil
+}
+
+// LegislatorsWithCommitments counts the distinct legislators with at least
+// one commitment made in the period, per region of the commitment (largest
+// first) and in total, each legislator once (from the counter documents).
+func (s *Store) LegislatorsWithCommitments(ctx context.Context, scope model.Scope, p Period) (*LegislatorCounts, error) {
+	gen, err := s.freshCounters(ctx)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[[2]string]int{}
+	err = s.readCounters(ctx, gen, "c", scope, p, func(_, region string, rest []string, n int) {
+		if len(rest) >= 3 && rest[1] == model.KindLegislator {
+			counts[[2]string{region, rest[2]}] += n
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	perRegion := map[string]int{}
+	regionsOf := map[string]int{}
+	for k, n := range counts {
+		if n > 0 {
+			perRegion[k[0]]++
+			regionsOf[k[1]]++
+		}
+	}
+	out := &LegislatorCounts{Total: len(regionsOf), Items: regionCounts(perRegion)}
+	for _, n := range regionsOf {
+		if n > 1 {
+			out.MultiRegion++
+		}
+	}
+	return out, nil
+}
+
+// ActiveCommittees counts the oversight committees (not archived) with at
+// least one meeting or commitment in the period, per committee region; the
+// committee, the meeting and the commitment must all be in scope (from the
+// counter documents).
+func (s *Store) ActiveCommittees(ctx context.Context, scope model.Scope, p Period) ([]RegionCount, error) {
+	gen, err := s.freshCounters(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := s.committeeRegistry(ctx, gen)
+	if err != nil {
+		return nil, err
+	}
+	active := map[string]bool{}
+	err = s.readCounters(ctx, gen, "c", scope, p, func(_, _ string, rest []string, n int) {
+		if n > 0 && len(rest) >= 3 && rest[1] == model.KindOversightCommittee {
+			active[rest[2]] = true
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = s.readCounters(ctx, gen, "p", scope, p, func(_, _ string, rest []string, n int) {
+		if n > 0 && len(rest) >= 1 {
+			active[rest[0]] = true
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	perRegion := map[string]int{}
+	for id, entry := range reg {
+		region, archived, _ := strings.Cut(entry, "|")
+		if active[id] && archived != "true" && scope.Allows(region) {
+			perRegion[region]++
+		}
+	}
+	return regionCounts(perRegion), nil
 }

@@ -123,7 +123,6 @@ func expect(d store.Dataset, scope model.Scope, p store.Period) expected {
 
 func TestReportsMatchTheDemoData(t *testing.T) {
 	s, d := loadDemo(t)
-	ctx := context.Background()
 	loreto := model.Scope{Regions: []string{"16"}}
 	def := store.DefaultPeriod(reportNow)
 	if def != (store.Period{From: "2025-12-01", To: "2026-11-27"}) {
@@ -141,68 +140,94 @@ func TestReportsMatchTheDemoData(t *testing.T) {
 		{"one month", model.Scope{All: true}, store.Period{From: "2026-09-01", To: "2026-09-30"}},
 		{"before any data", model.Scope{All: true}, store.Period{From: "2020-01-01", To: "2020-12-31"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			want := expect(d, tt.scope, tt.p)
+	type impl struct {
+		name        string
+		byStatus    func(context.Context, model.Scope, store.Period) ([]store.StatusCount, error)
+		overdue     func(context.Context, model.Scope, store.Period) ([]store.OwnerCount, error)
+		perMonth    func(context.Context, model.Scope, store.Period) ([]store.MonthCount, error)
+		legislators func(context.Context, model.Scope, store.Period) (*store.LegislatorCounts, error)
+		committees  func(context.Context, model.Scope, store.Period) ([]store.RegionCount, error)
+	}
+	impls := []impl{
+		{"counters", s.CommitmentsByRegion, s.OverdueByOwner, s.MeetingsPerMonth, s.LegislatorsWithCommitments, s.ActiveCommittees},
+		{"scan", s.CommitmentsByRegionScan, s.OverdueByOwnerScan, s.MeetingsPerMonthScan, s.LegislatorsWithCommitmentsScan, s.ActiveCommitteesScan},
+	}
+	for _, im := range impls {
+		for _, tt := range tests {
+			t.Run(im.name+"/"+tt.name, func(t *testing.T) {
+				checkReports(t, d, tt.scope, tt.p, im.byStatus, im.overdue, im.perMonth, im.legislators, im.committees)
+			})
+		}
+	}
+}
 
-			byStatus, err := s.CommitmentsByRegion(ctx, tt.scope, tt.p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := map[store.StatusCount]bool{}
-			for _, r := range byStatus {
-				got[r] = true
-				if !tt.scope.Allows(r.Region) {
-					t.Errorf("commitments by region: %s is out of scope", r.Region)
-				}
-			}
-			if !maps.Equal(got, want.byStatus) {
-				t.Errorf("commitments by region:\n got %v\nwant %v", got, want.byStatus)
-			}
+func checkReports(t *testing.T, d store.Dataset, scope model.Scope, p store.Period,
+	byStatusFn func(context.Context, model.Scope, store.Period) ([]store.StatusCount, error),
+	overdueFn func(context.Context, model.Scope, store.Period) ([]store.OwnerCount, error),
+	perMonthFn func(context.Context, model.Scope, store.Period) ([]store.MonthCount, error),
+	legislatorsFn func(context.Context, model.Scope, store.Period) (*store.LegislatorCounts, error),
+	committeesFn func(context.Context, model.Scope, store.Period) ([]store.RegionCount, error),
+) {
+	t.Helper()
+	ctx := context.Background()
+	want := expect(d, scope, p)
 
-			overdue, err := s.OverdueByOwner(ctx, tt.scope, tt.p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			gotOverdue := map[string]int{}
-			for _, r := range overdue {
-				gotOverdue[r.Region+"/"+r.OwnerID.Hex()] = r.Count
-				if r.OwnerName == "" {
-					t.Errorf("overdue: owner %s has no name", r.OwnerID.Hex())
-				}
-			}
-			if !maps.Equal(gotOverdue, want.overdue) {
-				t.Errorf("overdue:\n got %v\nwant %v", gotOverdue, want.overdue)
-			}
+	byStatus, err := byStatusFn(ctx, scope, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[store.StatusCount]bool{}
+	for _, r := range byStatus {
+		got[r] = true
+		if !scope.Allows(r.Region) {
+			t.Errorf("commitments by region: %s is out of scope", r.Region)
+		}
+	}
+	if !maps.Equal(got, want.byStatus) {
+		t.Errorf("commitments by region:\n got %v\nwant %v", got, want.byStatus)
+	}
 
-			months, err := s.MeetingsPerMonth(ctx, tt.scope, tt.p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			gotMonths := map[store.MonthCount]bool{}
-			for _, r := range months {
-				gotMonths[r] = true
-			}
-			if !maps.Equal(gotMonths, want.perMonth) {
-				t.Errorf("meetings per month:\n got %v\nwant %v", gotMonths, want.perMonth)
-			}
+	overdue, err := overdueFn(ctx, scope, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotOverdue := map[string]int{}
+	for _, r := range overdue {
+		gotOverdue[r.Region+"/"+r.OwnerID.Hex()] = r.Count
+		if r.OwnerName == "" {
+			t.Errorf("overdue: owner %s has no name", r.OwnerID.Hex())
+		}
+	}
+	if !maps.Equal(gotOverdue, want.overdue) {
+		t.Errorf("overdue:\n got %v\nwant %v", gotOverdue, want.overdue)
+	}
 
-			legs, err := s.LegislatorsWithCommitments(ctx, tt.scope, tt.p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if legs.Total != want.legTotal || !maps.Equal(regionMap(legs.Items), want.legislators) {
-				t.Errorf("legislators: got %d %v, want %d %v", legs.Total, legs.Items, want.legTotal, want.legislators)
-			}
+	months, err := perMonthFn(ctx, scope, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotMonths := map[store.MonthCount]bool{}
+	for _, r := range months {
+		gotMonths[r] = true
+	}
+	if !maps.Equal(gotMonths, want.perMonth) {
+		t.Errorf("meetings per month:\n got %v\nwant %v", gotMonths, want.perMonth)
+	}
 
-			committees, err := s.ActiveCommittees(ctx, tt.scope, tt.p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !maps.Equal(regionMap(committees), want.committees) {
-				t.Errorf("active committees: got %v, want %v", committees, want.committees)
-			}
-		})
+	legs, err := legislatorsFn(ctx, scope, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if legs.Total != want.legTotal || !maps.Equal(regionMap(legs.Items), want.legislators) {
+		t.Errorf("legislators: got %d %v, want %d %v", legs.Total, legs.Items, want.legTotal, want.legislators)
+	}
+
+	committees, err := committeesFn(ctx, scope, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(regionMap(committees), want.committees) {
+		t.Errorf("active committees: got %v, want %v", committees, want.committees)
 	}
 }
 
@@ -270,4 +295,133 @@ func regionMap(rows []store.RegionCount) map[string]int {
 		m[r.Region] = r.Count
 	}
 	return m
+}
+
+// TestReportCountersCatchUp: a write that bypasses the hooks (a bulk insert)
+// shows once the counters are invalidated, or after CountersMaxAge by a
+// background rebuild.
+func TestReportCountersCatchUp(t *testing.T) {
+	s, _ := loadDemo(t)
+	ctx := context.Background()
+	all := model.Scope{All: true}
+	p := store.Period{From: "2026-11-27", To: "2026-11-27"}
+	count := func() int {
+		t.Helper()
+		rows, err := s.MeetingsPerMonth(ctx, all, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, r := range rows {
+			n += r.Count
+		}
+		return n
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("%d demo meetings today, want 0", n)
+	}
+	add := func(key string) {
+		t.Helper()
+		m := model.Meeting{ID: demo.ID(key), StartsAt: reportNow, Kind: "call", Region: "16", Participants: []model.Participant{},
+			StakeholderIDs: []bson.ObjectID{}, StaffIDs: []bson.ObjectID{}, Topics: []string{}, CommitmentIDs: []bson.ObjectID{}, TaskIDs: []bson.ObjectID{}}
+		if err := s.InsertMeetings(ctx, []model.Meeting{m}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("catch-up-1")
+	if n := count(); n != 0 {
+		t.Fatalf("counters changed without hook or rebuild: %d", n)
+	}
+	if err := s.InvalidateReportCounters(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("after invalidation: %d meetings today, want 1", n)
+	}
+	add("catch-up-2")
+	later := reportNow.Add(store.CountersMaxAge + time.Minute)
+	s.SetClock(func() time.Time { return later })
+	deadline := time.Now().Add(20 * time.Second)
+	for count() != 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("old counters were not rebuilt in the background")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestReportCounterHooks: what the write paths report through the hooks shows
+// at once, without a rebuild.
+func TestReportCounterHooks(t *testing.T) {
+	s := storetest.Open(t)
+	s.SetClock(func() time.Time { return reportNow })
+	ctx := context.Background()
+	com := model.Stakeholder{ID: bson.NewObjectID(), Kind: model.KindOversightCommittee, Committee: &model.Committee{Region: "16"},
+		Regions: []string{"16"}, Relationships: []model.Relationship{}}
+	if err := s.InsertStakeholders(ctx, []model.Stakeholder{com}); err != nil {
+		t.Fatal(err)
+	}
+	all := model.Scope{All: true}
+	p := store.Period{From: "2026-11-01", To: "2026-11-30"}
+	if _, err := s.MeetingsPerMonth(ctx, all, p); err != nil { // builds the (empty) counters
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := &model.Meeting{ID: bson.NewObjectID(), StartsAt: reportNow, Region: "16", StakeholderIDs: []bson.ObjectID{com.ID}}
+	s.CountMeeting(ctx, nil, m)
+	rows, err := s.MeetingsPerMonth(ctx, all, p)
+	must(err)
+	active, err := s.ActiveCommittees(ctx, all, p)
+	must(err)
+	if len(rows) != 1 || rows[0].Count != 1 || len(active) != 1 || active[0].Region != "16" {
+		t.Fatalf("after create: %v %v", rows, active)
+	}
+	moved := *m
+	moved.Region = "08"
+	s.CountMeeting(ctx, m, &moved)
+	rows, err = s.MeetingsPerMonth(ctx, all, p)
+	must(err)
+	if len(rows) != 1 || rows[0].Region != "08" || rows[0].Count != 1 {
+		t.Fatalf("after moving to Cusco: %v", rows)
+	}
+
+	c := &model.Commitment{ID: bson.NewObjectID(), StakeholderID: bson.NewObjectID(), StakeholderKind: model.KindLegislator,
+		Region: "16", MadeOn: "2026-11-02", DueOn: "2026-11-10", Status: model.StatusPending}
+	s.CountCommitment(ctx, nil, c)
+	overdue, err := s.OverdueByOwner(ctx, all, p)
+	must(err)
+	legs, err := s.LegislatorsWithCommitments(ctx, all, p)
+	must(err)
+	if len(overdue) != 1 || overdue[0].Count != 1 || legs.Total != 1 {
+		t.Fatalf("after commitment: %v %+v", overdue, legs)
+	}
+	done := *c
+	done.Status = model.StatusFulfilled
+	s.CountCommitment(ctx, c, &done)
+	overdue, err = s.OverdueByOwner(ctx, all, p)
+	must(err)
+	byStatus, err := s.CommitmentsByRegion(ctx, all, p)
+	must(err)
+	if len(overdue) != 0 || len(byStatus) != 1 || byStatus[0].Status != model.StatusFulfilled {
+		t.Fatalf("after fulfilment: %v %v", overdue, byStatus)
+	}
+
+	com.Archived = true
+	s.CountStakeholder(ctx, com.ID, &com)
+	active, err = s.ActiveCommittees(ctx, all, p)
+	must(err)
+	if len(active) != 0 {
+		t.Fatalf("archived committee still active: %v", active)
+	}
+	s.CountMeeting(ctx, &moved, nil)
+	rows, err = s.MeetingsPerMonth(ctx, all, p)
+	must(err)
+	if len(rows) != 0 {
+		t.Fatalf("after delete: %v", rows)
+	}
 }

@@ -141,11 +141,10 @@ func (s *Store) Search(ctx context.Context, scope model.Scope, q string) (*Searc
 	return out, nil
 }
 
-// searchMessages is the extension point for correspondence: once messages
-// store a "search" field, find them with
-// scoped(cloneFilter(match), scope, "regions") projected to MessageHit, like the others.
-func (s *Store) searchMessages(_ context.Context, _ model.Scope, _ bson.D) ([]MessageHit, error) {
-	return []MessageHit{}, nil
+// searchMessages finds messages by their search words (subject, sender,
+// snippet) in scope; failed messages are left out (see searchMessagesIn).
+func (s *Store) searchMessages(ctx context.Context, scope model.Scope, match bson.D) ([]MessageHit, error) {
+	return s.searchMessagesIn(ctx, scope, match)
 }
 
 // searchInto runs one capped, projected search query; filter is already

@@ -267,7 +267,9 @@ func (s *Store) saveStakeholder(ctx context.Context, actor model.Actor, old, cur
 	cur.ID, cur.CreatedAt = old.ID, old.CreatedAt
 	cur.Version, cur.UpdatedAt = old.Version+1, s.Now()
 	cur.Search = search.Words(cur.SearchParts()...)
+	unlock := lockDoc(old.ID)
 	res, err := s.c(colStakeholders).ReplaceOne(ctx, bson.D{{Key: "_id", Value: old.ID}, {Key: "version", Value: old.Version}}, cur)
+	unlock()
 	if err != nil {
 		return nil, wrap("update stakeholder", err)
 	}
@@ -325,7 +327,9 @@ func (s *Store) DeleteStakeholder(ctx context.Context, actor model.Actor, scope 
 		_, err := s.saveStakeholder(ctx, actor, old, &cur)
 		return true, err
 	}
+	unlock := lockDoc(id)
 	res, err := s.c(colStakeholders).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}})
+	unlock()
 	if err != nil {
 		return false, wrap("delete stakeholder", err)
 	}
@@ -694,6 +698,15 @@ func (s *Store) commitImport(ctx context.Context, actor model.Actor, fresh []*mo
 		docs[i] = *d
 	}
 	if err := s.insertStakeholderDocs(ctx, docs); err != nil {
+		// No transactions: take back the rows of this import that did get
+		// in, so "all or none" holds.
+		ids := make([]bson.ObjectID, len(docs))
+		for i := range docs {
+			ids[i] = docs[i].ID
+		}
+		if _, derr := s.c(colStakeholders).DeleteMany(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); derr != nil {
+			return fmt.Errorf("%w (and undoing the partial import failed: %v)", err, derr)
+		}
 		return err
 	}
 	for i := range docs {

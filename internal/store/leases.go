@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+const colLeases = "leases"
+
+// AcquireLease takes or renews the mailbox's lease for holder until the
+// given time: it succeeds when there is no lease, when it has expired, or
+// when holder already has it, and answers false when another holder has an
+// unexpired one. One conditional upsert does it; a duplicate-key error on
+// the upsert means the document exists and is someone else's.
+func (s *Store) AcquireLease(ctx context.Context, mailboxID bson.ObjectID, holder string, until time.Time) (bool, error) {
+	// FerretDB's FindOneAndUpdate is read-then-write: serialise this
+	// process's calls so two syncers in one process cannot both win.
+	unlock := lockKey("lease/" + mailboxID.Hex())
+	defer unlock()
+	filter := bson.D{{Key: "_id", Value: mailboxID}, {Key: "$or", Value: bson.A{
+		bson.D{{Key: "holder", Value: holder}},
+		bson.D{{Key: "until", Value: bson.D{{Key: "$lt", Value: s.Now()}}}},
+	}}}
+	update := bson.D{{Key: "$set", Value: bson.D{{Key: "holder", Value: holder}, {Key: "until", Value: until.UTC()}}}}
+	err := s.c(colLeases).FindOneAndUpdate(ctx, filter, update,
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Err()
+	switch {
+	case err == nil:
+		return true, nil
+	case mongo.IsDuplicateKeyError(err):
+		return false, nil
+	default:
+		return false, wrap("acquire lease", err)
+	}
+}
+
+// ReleaseLease ends holder's lease on the mailbox, if it has it.
+func (s *Store) ReleaseLease(ctx context.Context, mailboxID bson.ObjectID, holder string) error {
+	unlock := lockKey("lease/" + mailboxID.Hex())
+	defer unlock()
+	_, err := s.c(colLeases).DeleteOne(ctx, bson.D{{Key: "_id", Value: mailboxID}, {Key: "holder", Value: holder}})
+	return wrap("release lease", err)
+}
+
+// Leases returns every lease, keyed by mailbox id (expired ones included:
+// the API shows until, and the UI whether it has passed).
+func (s *Store) Leases(ctx context.Context) (map[bson.ObjectID]model.Lease, error) {
+	var list []model.Lease
+	if err := s.findAll(ctx, colLeases, bson.D{}, nil, &list); err != nil {
+		return nil, wrap("list leases", err)
+	}
+	out := make(map[bson.ObjectID]model.Lease, len(list))
+	for _, l := range list {
+		out[l.MailboxID] = l
+	}
+	return out, nil
+}
+
+// deleteLease drops a mailbox's lease when the mailbox is deleted.
+func (s *Store) deleteLease(ctx context.Context, mailboxID bson.ObjectID) error {
+	if _, err := s.c(colLeases).DeleteOne(ctx, bson.D{{Key: "_id", Value: mailboxID}}); err != nil {
+		return fmt.Errorf("store: delete lease: %w", err)
+	}
+	return nil
+}

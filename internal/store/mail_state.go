@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+const colMailState = "mail_state"
+
+func init() {
+	registerIndexes(indexSpec{colMailState, "mailbox", bson.D{{Key: "mailbox_id", Value: 1}}, false})
+}
+
+// FolderStates returns the saved state of each folder of the mailbox, by
+// folder name (an empty list before the first sync).
+func (s *Store) FolderStates(ctx context.Context, mailboxID bson.ObjectID) ([]model.FolderState, error) {
+	out := []model.FolderState{}
+	opts := options.Find().SetSort(bson.D{{Key: "folder", Value: 1}})
+	if err := s.findAll(ctx, colMailState, bson.D{{Key: "mailbox_id", Value: mailboxID}}, opts, &out); err != nil {
+		return nil, wrap("list folder states", err)
+	}
+	return out, nil
+}
+
+// SaveFolderState upserts one folder's state by its ID.
+func (s *Store) SaveFolderState(ctx context.Context, st model.FolderState) error {
+	if st.ID == "" {
+		st.ID = model.FolderStateID(st.MailboxID, st.Folder)
+	}
+	if st.UpdatedAt.IsZero() {
+		st.UpdatedAt = s.Now()
+	}
+	_, err := s.c(colMailState).ReplaceOne(ctx, bson.D{{Key: "_id", Value: st.ID}}, st, options.Replace().SetUpsert(true))
+	return wrap("save folder state", err)
+}
+
+// MailStates returns the sync state of every mailbox: its folders and lease.
+func (s *Store) MailStates(ctx context.Context) (map[bson.ObjectID]model.MailState, error) {
+	var states []model.FolderState
+	opts := options.Find().SetSort(bson.D{{Key: "folder", Value: 1}})
+	if err := s.findAll(ctx, colMailState, bson.D{}, opts, &states); err != nil {
+		return nil, wrap("list mail state", err)
+	}
+	leases, err := s.Leases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[bson.ObjectID]model.MailState{}
+	get := func(id bson.ObjectID) model.MailState {
+		ms, ok := out[id]
+		if !ok {
+			ms = model.MailState{MailboxID: id, Folders: []model.FolderState{}}
+		}
+		return ms
+	}
+	for _, st := range states {
+		ms := get(st.MailboxID)
+		ms.Folders = append(ms.Folders, st)
+		out[st.MailboxID] = ms
+	}
+	for id, l := range leases {
+		ms := get(id)
+		ms.LeaseHolder, ms.LeaseUntil = l.Holder, l.Until
+		out[id] = ms
+	}
+	return out, nil
+}
+
+// deleteMailState drops a deleted mailbox's folder states.
+func (s *Store) deleteMailState(ctx context.Context, mailboxID bson.ObjectID) error {
+	_, err := s.c(colMailState).DeleteMany(ctx, bson.D{{Key: "mailbox_id", Value: mailboxID}})
+	return wrap("delete mail state", err)
+}
+
+// ThreadBySubject returns the thread of the earliest message whose subject
+// key is subjectKey and whose date is in [from, to], or the zero id.
+func (s *Store) ThreadBySubject(ctx context.Context, subjectKey string, from, to time.Time) (bson.ObjectID, error) {
+	var hit []struct {
+		ThreadID bson.ObjectID `bson:"thread_id"`
+	}
+	filter := bson.D{{Key: "subject_key", Value: subjectKey}, {Key: "date", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lte", Value: to}}}}
+	opts := options.Find().SetProjection(bson.D{{Key: "thread_id", Value: 1}}).
+		SetSort(bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(1)
+	if err := s.findAll(ctx, colMessages, filter, opts, &hit); err != nil {
+		return bson.ObjectID{}, wrap("thread by subject", err)
+	}
+	if len(hit) == 0 {
+		return bson.ObjectID{}, nil
+	}
+	return hit[0].ThreadID, nil
+}

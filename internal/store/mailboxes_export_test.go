@@ -1,0 +1,13 @@
+package store
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// RawMailbox returns a mailbox document as stored, for tests that check no
+// password is kept in clear.
+func RawMailbox(ctx context.Context, s *Store, id bson.ObjectID) (bson.Raw, error) {
+	return s.c(colMailboxes).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
+}

@@ -1,0 +1,399 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/storetest"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+var (
+	boxA = bson.ObjectID{0xb0, 1}
+	boxB = bson.ObjectID{0xb0, 2}
+)
+
+// incoming builds a parsed message as the syncer hands it over.
+func incoming(id byte, from string, to []string, subject string, date time.Time, loc model.Location) model.IncomingMessage {
+	mid := bson.ObjectID{0xee, id}
+	m := model.Message{
+		ID: mid, MessageID: subject + "@test", ThreadID: mid, Subject: subject, SubjectKey: strings.ToLower(subject),
+		From: model.Address{Name: "Remitente", Address: from}, Date: date, Snippet: "Texto del mensaje " + subject,
+		Direction: model.Inbound, Status: model.MessageNew, SeenIn: []model.Location{loc}, Version: 1,
+	}
+	for _, a := range to {
+		m.To = append(m.To, model.Address{Address: a})
+	}
+	return model.IncomingMessage{Message: m, Body: model.MessageBody{ID: mid, Text: "Cuerpo de " + subject, HTML: "<p>Cuerpo</p>"}}
+}
+
+func at(folder string, uid, uv uint32) model.Location {
+	return model.Location{MailboxID: boxA, Folder: folder, UID: uid, UIDValidity: uv}
+}
+
+func save(t *testing.T, s *store.Store, msgs ...model.IncomingMessage) []bool {
+	t.Helper()
+	created, err := s.SaveMessages(context.Background(), msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return created
+}
+
+func getMsg(t *testing.T, s *store.Store, id bson.ObjectID) *model.Message {
+	t.Helper()
+	m, err := s.MessageByID(context.Background(), model.Scope{All: true}, id, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestSaveMessagesSemantics(t *testing.T) {
+	s := storetest.Open(t)
+	date := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
+	a := incoming(1, "x@ong.pe", nil, "Uno", date, at("INBOX", 1, 10))
+	b := incoming(2, "y@ong.pe", nil, "Dos", date, at("INBOX", 2, 10))
+	bArchive := b
+	bArchive.Message.SeenIn = []model.Location{at("Archivo", 7, 3)}
+
+	steps := []struct {
+		name    string
+		batch   []model.IncomingMessage
+		created []bool
+		id      bson.ObjectID
+		seen    []model.Location
+	}{
+		{"first", []model.IncomingMessage{a}, []bool{true}, a.Message.ID, []model.Location{at("INBOX", 1, 10)}},
+		{"same batch again changes nothing", []model.IncomingMessage{a}, []bool{false}, a.Message.ID, []model.Location{at("INBOX", 1, 10)}},
+		{"twice in one batch is one record", []model.IncomingMessage{b, bArchive}, []bool{true, false}, b.Message.ID, []model.Location{at("INBOX", 2, 10), at("Archivo", 7, 3)}},
+		{"seen in another folder", []model.IncomingMessage{withLoc(a, at("Sent", 4, 20))}, []bool{false}, a.Message.ID, []model.Location{at("INBOX", 1, 10), at("Sent", 4, 20)}},
+		{"other mailbox", []model.IncomingMessage{withLoc(a, model.Location{MailboxID: boxB, Folder: "INBOX", UID: 9, UIDValidity: 10})}, []bool{false}, a.Message.ID,
+			[]model.Location{at("INBOX", 1, 10), at("Sent", 4, 20), {MailboxID: boxB, Folder: "INBOX", UID: 9, UIDValidity: 10}}},
+		{"UIDVALIDITY change replaces the folder's location", []model.IncomingMessage{withLoc(a, at("INBOX", 3, 11))}, []bool{false}, a.Message.ID,
+			[]model.Location{at("Sent", 4, 20), {MailboxID: boxB, Folder: "INBOX", UID: 9, UIDValidity: 10}, at("INBOX", 3, 11)}},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			if got := save(t, s, st.batch...); !slices.Equal(got, st.created) {
+				t.Fatalf("created = %v, want %v", got, st.created)
+			}
+			if got := getMsg(t, s, st.id).SeenIn; !slices.Equal(got, st.seen) {
+				t.Fatalf("seen_in = %+v, want %+v", got, st.seen)
+			}
+		})
+	}
+
+	// Review fields survive a later sighting.
+	m := getMsg(t, s, a.Message.ID)
+	st := model.MessageDone
+	v := m.Version
+	if _, err := s.UpdateMessage(context.Background(), model.SystemActor, model.Scope{All: true}, m.ID, model.MessagePatch{Status: &st, Version: &v}, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	save(t, s, withLoc(a, at("Archivo", 8, 3)))
+	if got := getMsg(t, s, a.Message.ID); got.Status != model.MessageDone || len(got.SeenIn) != 4 {
+		t.Fatalf("after re-sighting: status %q, %d locations", got.Status, len(got.SeenIn))
+	}
+	body, err := s.MessageBody(context.Background(), a.Message.ID)
+	if err != nil || body.Text != "Cuerpo de Uno" {
+		t.Fatalf("body: %+v %v", body, err)
+	}
+}
+
+func withLoc(in model.IncomingMessage, loc model.Location) model.IncomingMessage {
+	in.Message.SeenIn = []model.Location{loc}
+	return in
+}
+
+func TestSaveMessagesMatchesStakeholders(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	rosa := model.Stakeholder{ID: bson.NewObjectID(), Kind: model.KindPerson, Name: "Rosa", Emails: []string{"rosa@congreso.gob.pe"}, Regions: []string{"08"}}
+	luis := model.Stakeholder{ID: bson.NewObjectID(), Kind: model.KindInstitution, Name: "Minjus", Emails: []string{"luis@minjus.gob.pe", "otro@minjus.gob.pe"}, Regions: []string{"NAC", "15"}}
+	if err := s.InsertStakeholders(ctx, []model.Stakeholder{rosa, luis}); err != nil {
+		t.Fatal(err)
+	}
+	date := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
+	both := incoming(1, "rosa@congreso.gob.pe", []string{"equipo@alianza.org.pe"}, "Presupuesto regional", date, at("INBOX", 1, 1))
+	both.Message.Cc = []model.Address{{Address: "luis@minjus.gob.pe"}}
+	unknown := incoming(2, "nadie@gmail.com", []string{"equipo@alianza.org.pe"}, "Consulta", date, at("INBOX", 2, 1))
+	save(t, s, both, unknown)
+
+	m := getMsg(t, s, both.Message.ID)
+	if !slices.Equal(m.StakeholderIDs, []bson.ObjectID{rosa.ID, luis.ID}) || !slices.Equal(m.Regions, []string{"08", "15", "NAC"}) || m.Unmatched {
+		t.Fatalf("matched: ids %v regions %v unmatched %v", m.StakeholderIDs, m.Regions, m.Unmatched)
+	}
+	u := getMsg(t, s, unknown.Message.ID)
+	if len(u.StakeholderIDs) != 0 || len(u.Regions) != 0 || !u.Unmatched {
+		t.Fatalf("unmatched: %+v", u)
+	}
+
+	cusco := model.Scope{Regions: []string{"08"}}
+	loreto := model.Scope{Regions: []string{"16"}}
+	cases := []struct {
+		name  string
+		scope model.Scope
+		f     store.MessageFilter
+		want  []bson.ObjectID
+	}{
+		{"all", model.Scope{All: true}, store.MessageFilter{}, []bson.ObjectID{unknown.Message.ID, both.Message.ID}},
+		{"cusco sees its region, not unmatched", cusco, store.MessageFilter{}, []bson.ObjectID{both.Message.ID}},
+		{"loreto sees nothing", loreto, store.MessageFilter{}, nil},
+		{"unmatched", model.Scope{All: true}, store.MessageFilter{Unmatched: true}, []bson.ObjectID{unknown.Message.ID}},
+		{"by stakeholder", model.Scope{All: true}, store.MessageFilter{StakeholderID: luis.ID}, []bson.ObjectID{both.Message.ID}},
+		{"by region", model.Scope{All: true}, store.MessageFilter{Region: "15"}, []bson.ObjectID{both.Message.ID}},
+		{"region out of scope", cusco, store.MessageFilter{Region: "15"}, nil},
+		{"q", model.Scope{All: true}, store.MessageFilter{Q: "presupuésto"}, []bson.ObjectID{both.Message.ID}},
+		{"mailbox and folder", model.Scope{All: true}, store.MessageFilter{MailboxID: boxA, Folder: "INBOX"}, []bson.ObjectID{unknown.Message.ID, both.Message.ID}},
+		{"other mailbox", model.Scope{All: true}, store.MessageFilter{MailboxID: boxB}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			items, _, err := s.ListMessages(ctx, tc.scope, tc.f, store.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []bson.ObjectID
+			for _, m := range items {
+				got = append(got, m.ID)
+			}
+			// Same date: newest first falls back to _id descending.
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+
+	// Global search and the stakeholder timeline see the message.
+	res, err := s.Search(ctx, cusco, "presupuesto")
+	if err != nil || len(res.Messages) != 1 || res.Messages[0].ID != both.Message.ID {
+		t.Fatalf("search: %+v %v", res, err)
+	}
+	if res, _ := s.Search(ctx, loreto, "presupuesto"); len(res.Messages) != 0 {
+		t.Fatalf("search out of scope: %+v", res.Messages)
+	}
+	items, _, err := s.Timeline(ctx, cusco, rosa.ID, store.Page{})
+	if err != nil || len(items) != 1 || items[0].Type != store.TimelineMessage || items[0].Title != "Presupuesto regional" {
+		t.Fatalf("timeline: %+v %v", items, err)
+	}
+
+	// Linking the unknown address re-matches its messages.
+	st, err := s.StakeholderByID(ctx, model.Scope{All: true}, rosa.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddStakeholderEmail(ctx, model.SystemActor, model.Scope{All: true}, st, "nadie@gmail.com"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.RematchAddress(ctx, model.SystemActor, "nadie@gmail.com")
+	if err != nil || n != 1 {
+		t.Fatalf("rematch: %d %v", n, err)
+	}
+	if u := getMsg(t, s, unknown.Message.ID); u.Unmatched || !slices.Equal(u.Regions, []string{"08"}) {
+		t.Fatalf("after rematch: %+v", u)
+	}
+	if n, _ := s.RematchAddress(ctx, model.SystemActor, "nadie@gmail.com"); n != 0 {
+		t.Fatalf("second rematch changed %d", n)
+	}
+}
+
+func TestAwaitingReply(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	s.SetClock(func() time.Time { return now })
+	out := incoming(1, "equipo@alianza.org.pe", []string{"rosa@congreso.gob.pe"}, "Pedido", now.AddDate(0, 0, -10), at("Sent", 1, 1))
+	out.Message.Direction = model.Outbound
+	recent := incoming(2, "equipo@alianza.org.pe", []string{"rosa@congreso.gob.pe"}, "Reciente", now.AddDate(0, 0, -2), at("Sent", 2, 1))
+	recent.Message.Direction = model.Outbound
+	save(t, s, out, recent)
+	list := func() []bson.ObjectID {
+		items, _, err := s.ListMessages(ctx, model.Scope{All: true}, store.MessageFilter{AwaitingReply: true, AwaitingReplyDays: 7}, store.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []bson.ObjectID
+		for _, m := range items {
+			if !m.AwaitingReply {
+				t.Errorf("%s listed but not marked awaiting_reply", m.Subject)
+			}
+			ids = append(ids, m.ID)
+		}
+		return ids
+	}
+	if got := list(); !slices.Equal(got, []bson.ObjectID{out.Message.ID}) {
+		t.Fatalf("awaiting = %v", got)
+	}
+	// An inbound message of the same thread dated before does not count; one after does.
+	before := incoming(3, "rosa@congreso.gob.pe", nil, "Antes", now.AddDate(0, 0, -11), at("INBOX", 1, 1))
+	before.Message.ThreadID = out.Message.ThreadID
+	save(t, s, before)
+	if got := list(); len(got) != 1 {
+		t.Fatalf("after an earlier inbound: %v", got)
+	}
+	reply := incoming(4, "rosa@congreso.gob.pe", nil, "Re: Pedido", now.AddDate(0, 0, -9), at("INBOX", 2, 1))
+	reply.Message.ThreadID = out.Message.ThreadID
+	save(t, s, reply)
+	if got := list(); len(got) != 0 {
+		t.Fatalf("after the reply: %v", got)
+	}
+	thread, err := s.Thread(ctx, model.Scope{All: true}, out.Message.ThreadID, false)
+	if err != nil || len(thread) != 3 || thread[0].ID != before.Message.ID || thread[2].ID != reply.Message.ID {
+		t.Fatalf("thread oldest first: %v %v", len(thread), err)
+	}
+}
+
+func TestLeases(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	s.SetClock(func() time.Time { return now })
+	id := bson.NewObjectID()
+	steps := []struct {
+		name    string
+		advance time.Duration
+		holder  string
+		release bool
+		want    bool
+	}{
+		{name: "free", holder: "a", want: true},
+		{name: "held by a", holder: "b", want: false},
+		{name: "renew", holder: "a", want: true},
+		{name: "b cannot release a's", holder: "b", release: true},
+		{name: "still a's", holder: "b", want: false},
+		{name: "expired: b steals", advance: 3 * time.Minute, holder: "b", want: true},
+		{name: "a lost it", holder: "a", want: false},
+		{name: "b releases", holder: "b", release: true},
+		{name: "free again", holder: "a", want: true},
+	}
+	for _, st := range steps {
+		now = now.Add(st.advance)
+		if st.release {
+			if err := s.ReleaseLease(ctx, id, st.holder); err != nil {
+				t.Fatalf("%s: %v", st.name, err)
+			}
+			continue
+		}
+		ok, err := s.AcquireLease(ctx, id, st.holder, now.Add(2*time.Minute))
+		if err != nil || ok != st.want {
+			t.Fatalf("%s: got %v %v, want %v", st.name, ok, err, st.want)
+		}
+	}
+	leases, err := s.Leases(ctx)
+	if err != nil || leases[id].Holder != "a" {
+		t.Fatalf("leases: %+v %v", leases, err)
+	}
+
+	// Racing holders: exactly one wins a free lease.
+	other := bson.NewObjectID()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wins := 0
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := s.AcquireLease(ctx, other, string(rune('a'+i)), now.Add(time.Minute))
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				wins++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if wins != 1 {
+		t.Fatalf("%d holders won the lease", wins)
+	}
+}
+
+func TestMailboxPasswordsEncrypted(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	key, err := store.MailboxKey([]byte(strings.Repeat("k", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pw = "clave-imap-secreta-42"
+	m, err := s.CreateMailbox(ctx, model.SystemActor, key, model.MailboxInput{Name: "Prensa", Host: "imap.example.org", TLS: "implicit", Username: "prensa@alianza.org.pe", Password: pw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := store.RawMailbox(ctx, s, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(raw.String(), pw) || strings.Contains(string(raw), pw) {
+		t.Fatal("password stored in clear")
+	}
+	js, _ := json.Marshal(m)
+	if strings.Contains(string(js), pw) || strings.Contains(string(js), "password") {
+		t.Fatalf("password in JSON: %s", js)
+	}
+	got, err := s.MailboxByID(ctx, m.ID)
+	if err != nil || got.Port != 993 || got.Source != model.MailboxSourceAPI {
+		t.Fatalf("read: %+v %v", got, err)
+	}
+	if err := store.DecryptMailboxPassword(key, got); err != nil || got.Password != pw {
+		t.Fatalf("decrypt: %q %v", got.Password, err)
+	}
+	otherKey, _ := store.MailboxKey([]byte(strings.Repeat("z", 32)))
+	if err := store.DecryptMailboxPassword(otherKey, got); err == nil {
+		t.Fatal("decrypted with another key")
+	}
+
+	cases := []struct {
+		name  string
+		in    model.MailboxInput
+		field string
+	}{
+		{"no password", model.MailboxInput{Name: "x", Host: "h.org", TLS: "implicit", Username: "u"}, "password"},
+		{"plain text off loopback", model.MailboxInput{Name: "x", Host: "imap.example.org", TLS: "none", Username: "u", Password: "p"}, "tls"},
+		{"bad tls", model.MailboxInput{Name: "x", Host: "h.org", TLS: "ssl", Username: "u", Password: "p"}, "tls"},
+		{"no host", model.MailboxInput{Name: "x", TLS: "implicit", Username: "u", Password: "p"}, "host"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := s.CreateMailbox(ctx, model.SystemActor, key, tc.in)
+			ve, ok := err.(*model.ValidationError)
+			if !ok || !slices.ContainsFunc(ve.Errors, func(f model.FieldError) bool { return f.Field == tc.field }) {
+				t.Fatalf("err = %v, want a problem on %s", err, tc.field)
+			}
+		})
+	}
+
+	// The environment's mailbox: stable id, not editable through the API,
+	// upserting the same settings again changes nothing.
+	env := model.Mailbox{ID: store.EnvMailboxID("imap.example.org:993", "equipo@alianza.org.pe"), Name: "equipo", Host: "imap.example.org", Port: 993, TLS: "implicit", Username: "equipo@alianza.org.pe", Password: "otra-clave"}
+	e1, err := s.UpsertEnvMailbox(ctx, key, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2, err := s.UpsertEnvMailbox(ctx, key, env)
+	if err != nil || e2.Version != e1.Version || e2.PasswordEnc != e1.PasswordEnc {
+		t.Fatalf("second upsert changed it: %+v %v", e2, err)
+	}
+	env.Password = "cambiada"
+	e3, err := s.UpsertEnvMailbox(ctx, key, env)
+	if err != nil || e3.Version != e1.Version+1 {
+		t.Fatalf("password change: %+v %v", e3, err)
+	}
+	name := "x"
+	if _, err := s.UpdateMailbox(ctx, model.SystemActor, key, env.ID, model.MailboxPatch{Name: &name, Version: &e3.Version}); err == nil {
+		t.Fatal("env mailbox edited through the API")
+	}
+	if err := s.DeleteMailbox(ctx, model.SystemActor, env.ID); err == nil {
+		t.Fatal("env mailbox deleted through the API")
+	}
+}
