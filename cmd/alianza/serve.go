@@ -73,17 +73,17 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	return nil
 }
 
-// purgeLoop removes expired throttle counters now and then.
-func purgeLoop(ctx context.Context, purge func(context.Context) error, log *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
+// every runs fn every d until ctx is cancelled, logging failures.
+func every(ctx context.Context, d time.Duration, what string, fn func(context.Context) error, log *slog.Logger) {
+	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := purge(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("purge expired counters", "err", err)
+			if err := fn(ctx); err != nil && ctx.Err() == nil {
+				log.Warn(what, "err", err)
 			}
 		}
 	}

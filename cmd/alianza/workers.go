@@ -29,8 +29,15 @@ var mailboxRescan = time.Minute
 // cancelled and every loop has returned.
 func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, mailKey []byte, log *slog.Logger) *sync.WaitGroup {
 	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); purgeLoop(ctx, s.PurgeExpiredKV, log) }()
+	wg.Add(3)
+	go func() { defer wg.Done(); every(ctx, 10*time.Minute, "purge expired counters", s.PurgeExpiredKV, log) }()
+	// The write paths keep the dashboard counters exact; the periodic
+	// rebuild repairs what a crash between a write and its counter update
+	// (or another instance's bulk load) left behind.
+	go func() {
+		defer wg.Done()
+		every(ctx, store.CountersMaxAge, "rebuild report counters", s.RebuildReportCounters, log)
+	}()
 	go func() {
 		defer wg.Done()
 		w := &mailWorkers{cfg: cfg, s: s, key: mailKey, log: log, holder: leaseHolder(), running: map[bson.ObjectID]*runningSyncer{}}

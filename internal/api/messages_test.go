@@ -220,3 +220,31 @@ func TestUnmatchedAndLinkAddress(t *testing.T) {
 		{name: "nothing left unmatched", as: "admin", method: "GET", path: "/api/v1/messages/unmatched-addresses", status: 200, want: map[string]any{"items": []any{}}},
 	})
 }
+
+// TestStakeholderEmailEditRematches: adding an address to a stakeholder
+// through the stakeholder API links that address's waiting messages, and
+// removing it unlinks them.
+func TestStakeholderEmailEditRematches(t *testing.T) {
+	ta := mailApp(t)
+	f := insertMail(t, ta)
+	path := "/api/v1/stakeholders/" + f.rosa.ID.Hex()
+	msg := "/api/v1/messages/" + f.unknown.Message.ID.Hex()
+	r := ta.do("admin", "PATCH", path, map[string]any{"emails": []string{"rosa@congreso.gob.pe", "Nadie@Gmail.com"}, "version": 1})
+	if r.status != 200 {
+		t.Fatalf("patch: %d %s", r.status, r.body)
+	}
+	m := ta.do("admin", "GET", msg, nil).json(t)
+	if m["unmatched"] != false || !jsonEqual(m["regions"], []string{"08"}) {
+		t.Fatalf("after adding the address: unmatched=%v regions=%v", m["unmatched"], m["regions"])
+	}
+	if r := ta.do("cusco_officer", "GET", msg, nil); r.status != 200 {
+		t.Fatalf("a Cusco officer should now see the message: %d", r.status)
+	}
+	r = ta.do("admin", "PATCH", path, map[string]any{"emails": []string{"rosa@congreso.gob.pe"}, "version": 2})
+	if r.status != 200 {
+		t.Fatalf("patch back: %d %s", r.status, r.body)
+	}
+	if m := ta.do("admin", "GET", msg, nil).json(t); m["unmatched"] != true {
+		t.Fatalf("after removing the address: unmatched=%v", m["unmatched"])
+	}
+}

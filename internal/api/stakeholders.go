@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -215,6 +216,9 @@ func (a *API) createStakeholder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := a.rematch(c, nil, st.Emails); err != nil {
+		return err
+	}
 	v, err := a.viewStakeholder(c.UserContext(), scope, st)
 	if err != nil {
 		return err
@@ -251,8 +255,12 @@ func (a *API) updateStakeholder(c *fiber.Ctx) error {
 		return err
 	}
 	scope := auth.User(c).Scope()
+	before := st.Emails
 	st, err = a.store.UpdateStakeholder(c.UserContext(), auth.Actor(c), scope, st.ID, p)
 	if err != nil {
+		return err
+	}
+	if err := a.rematch(c, before, st.Emails); err != nil {
 		return err
 	}
 	v, err := a.viewStakeholder(c.UserContext(), scope, st)
@@ -323,4 +331,31 @@ func stakeholderEnumQuery(c *fiber.Ctx, name string, e model.Enum) (string, erro
 		return "", invalid(name, "must be one of "+e.String())
 	}
 	return v, nil
+}
+
+// rematch links (or unlinks) the correspondence of every email added to or
+// removed from a stakeholder, since messages are matched by address.
+func (a *API) rematch(c *fiber.Ctx, before, after []string) error {
+	for _, addr := range symmetricDiff(before, after) {
+		if _, err := a.store.RematchAddress(c.UserContext(), auth.Actor(c), addr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// symmetricDiff lists the values in exactly one of a and b.
+func symmetricDiff(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }

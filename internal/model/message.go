@@ -116,9 +116,9 @@ type Message struct {
 	// AwaitingReply is computed when the message is read, never stored.
 	AwaitingReply bool `bson:"-" json:"awaiting_reply"`
 	// Search holds the normalised words of subject, sender and snippet.
-	Search string `bson:"search,omitempty" json:"-"`
-	Links          MessageLinks    `bson:"links" json:"links"`
-	SeenIn         []Location      `bson:"seen_in" json:"seen_in"`
+	Search string       `bson:"search,omitempty" json:"-"`
+	Links  MessageLinks `bson:"links" json:"links"`
+	SeenIn []Location   `bson:"seen_in" json:"seen_in"`
 
 	Version   int       `bson:"version" json:"version"`
 	CreatedAt time.Time `bson:"created_at" json:"created_at"`
@@ -209,13 +209,13 @@ type Mailbox struct {
 	Password    string        `bson:"-" json:"-"`
 	PasswordEnc string        `bson:"password_enc" json:"-"`
 	Source      string        `bson:"source" json:"source"`
-	Address   string        `bson:"address,omitempty" json:"address,omitempty"`
-	Domains   []string      `bson:"domains,omitempty" json:"domains,omitempty"`
-	Folders   []string      `bson:"folders,omitempty" json:"configured_folders,omitempty"`
-	Disabled  bool          `bson:"disabled" json:"disabled"`
-	Version   int           `bson:"version" json:"version"`
-	CreatedAt time.Time     `bson:"created_at" json:"created_at"`
-	UpdatedAt time.Time     `bson:"updated_at" json:"updated_at"`
+	Address     string        `bson:"address,omitempty" json:"address,omitempty"`
+	Domains     []string      `bson:"domains,omitempty" json:"domains,omitempty"`
+	Folders     []string      `bson:"folders,omitempty" json:"configured_folders,omitempty"`
+	Disabled    bool          `bson:"disabled" json:"disabled"`
+	Version     int           `bson:"version" json:"version"`
+	CreatedAt   time.Time     `bson:"created_at" json:"created_at"`
+	UpdatedAt   time.Time     `bson:"updated_at" json:"updated_at"`
 }
 
 // MailboxInput is the body of POST /mailboxes. The password is write-only.

@@ -136,6 +136,7 @@ func (s *Store) CreateCommitment(ctx context.Context, actor model.Actor, scope m
 		return nil, wrap("insert commitment", err)
 	}
 	s.audit(ctx, actor, model.ActionCreate, "commitment", c.ID.Hex(), []string{c.Region}, created(c))
+	s.CountCommitment(ctx, nil, c)
 	return c, nil
 }
 
@@ -281,6 +282,7 @@ func (s *Store) UpdateCommitment(ctx context.Context, actor model.Actor, scope m
 		return nil, fmt.Errorf("store: update commitment: %w", err)
 	}
 	s.audit(ctx, actor, model.ActionUpdate, "commitment", id.Hex(), regionsOf(old.Region, c.Region), changes)
+	s.CountCommitment(ctx, old, &c)
 	return &c, nil
 }
 
@@ -354,5 +356,9 @@ func (s *Store) ChangeCommitmentStatus(ctx context.Context, actor model.Actor, s
 		changes = append(changes, model.Change{Field: "history.evidence", New: in.Evidence})
 	}
 	s.audit(ctx, actor, model.ActionUpdate, "commitment", id.Hex(), []string{c.Region}, changes)
+	// The document before this update is c minus the pushed entry.
+	before := c
+	before.Status, before.History = prev, c.History[:len(c.History)-1]
+	s.CountCommitment(ctx, &before, &c)
 	return &c, nil
 }

@@ -210,8 +210,10 @@ func (s *Store) CreateMeeting(ctx context.Context, actor model.Actor, scope mode
 	}
 	regions := []string{m.Region}
 	s.audit(ctx, actor, model.ActionCreate, "meeting", m.ID.Hex(), regions, created(m))
+	s.CountMeeting(ctx, nil, m)
 	for i := range cs {
 		s.audit(ctx, actor, model.ActionCreate, "commitment", cs[i].ID.Hex(), []string{cs[i].Region}, created(&cs[i]))
+		s.CountCommitment(ctx, nil, &cs[i])
 	}
 	for i := range ts {
 		s.audit(ctx, actor, model.ActionCreate, "task", ts[i].ID.Hex(), []string{ts[i].Region}, created(&ts[i]))
@@ -382,6 +384,7 @@ func (s *Store) UpdateMeeting(ctx context.Context, actor model.Actor, scope mode
 		return nil, fmt.Errorf("store: update meeting: %w", err)
 	}
 	s.audit(ctx, actor, model.ActionUpdate, "meeting", id.Hex(), regionsOf(old.Region, m.Region), changes)
+	s.CountMeeting(ctx, old, &m)
 	return &m, nil
 }
 
@@ -405,6 +408,7 @@ func (s *Store) DeleteMeeting(ctx context.Context, actor model.Actor, scope mode
 		return fmt.Errorf("store: delete meeting: %w", ErrNotFound)
 	}
 	s.audit(ctx, actor, model.ActionDelete, "meeting", id.Hex(), []string{old.Region}, diff(old, &model.Meeting{}))
+	s.CountMeeting(ctx, old, nil)
 	return nil
 }
 

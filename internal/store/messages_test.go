@@ -397,3 +397,20 @@ func TestMailboxPasswordsEncrypted(t *testing.T) {
 		t.Fatal("env mailbox deleted through the API")
 	}
 }
+
+// TestSaveMessagesAfterCrashBetweenInserts: a body stored without its
+// message (the process died in between) does not block the next save.
+func TestSaveMessagesAfterCrashBetweenInserts(t *testing.T) {
+	s := storetest.Open(t)
+	in := incoming(9, "x@ong.pe", nil, "Nueve", time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC), at("INBOX", 9, 1))
+	if err := store.InsertBody(context.Background(), s, in.Body); err != nil {
+		t.Fatal(err)
+	}
+	other := incoming(10, "y@ong.pe", nil, "Diez", time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC), at("INBOX", 10, 1))
+	if got := save(t, s, in, other); !slices.Equal(got, []bool{true, true}) {
+		t.Fatalf("created = %v", got)
+	}
+	if m := getMsg(t, s, in.Message.ID); m.Subject != "Nueve" {
+		t.Fatalf("message: %+v", m)
+	}
+}

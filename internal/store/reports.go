@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -17,9 +16,12 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// The dashboards. Every aggregation uses only $match, $group, $sort,
-// $project, $unwind and $count, which the embedded engine implements.
-// Measured on FerretDB 1.24 (see the report of issue #3):
+// The dashboards, twice: the ...Scan functions aggregate over the
+// collections (the reference implementation, and the fallback on a real
+// MongoDB with indexes); the functions without the suffix, which the API
+// uses, read counter documents (below) because scans cost seconds on the
+// embedded engine. The aggregations use only $match, $group, $sort,
+// $project, $unwind and $count. Measured on FerretDB 1.24:
 //   - $year/$month/$add/$dateToString and $addToSet are not implemented, so
 //     months are computed in Go over a {starts_at, region} projection and
 //     distinct sets come from $group on the value;
@@ -535,8 +537,9 @@ var counterFamilies = []string{"m", "p", "c", "d"}
 
 func counterCol(family string) string { return colReportCounters + "_" + family }
 
-// CountersMaxAge is how old the counters may get before a background rebuild.
-var CountersMaxAge = 10 * time.Minute
+// CountersMaxAge is how often the server rebuilds the counters from the
+// collections, as a safety net behind the write-path updates.
+const CountersMaxAge = 10 * time.Minute
 
 type countersMeta struct {
 	ID      string    `bson:"_id"`
@@ -720,9 +723,6 @@ func (s *Store) committeeRegistry(ctx context.Context, gen int) (map[string]stri
 	return reg.C, nil
 }
 
-// rebuilding guards background rebuilds: one at a time per database.
-var rebuilding sync.Map
-
 // freshCounters returns the current generation, building the counters first
 // when there are none or they were invalidated, and starting a background
 // rebuild when they are old.
@@ -739,19 +739,6 @@ func (s *Store) freshCounters(ctx context.Context) (int, error) {
 			return 0, fmt.Errorf("store: report counters missing after rebuild: %w", err)
 		}
 		return meta.Gen, nil
-	}
-	if s.Now().Sub(meta.BuiltAt) > CountersMaxAge {
-		key := s.db.Name()
-		if _, busy := rebuilding.LoadOrStore(key, true); !busy {
-			go func() {
-				defer rebuilding.Delete(key)
-				bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
-				defer cancel()
-				if err := s.RebuildReportCounters(bg); err != nil {
-					slog.Error("report counters: rebuild failed", "err", err)
-				}
-			}()
-		}
 	}
 	return meta.Gen, nil
 }

@@ -63,8 +63,7 @@ type SearchResults struct {
 	Stakeholders []StakeholderHit `json:"stakeholders"`
 	Meetings     []MeetingHit     `json:"meetings"`
 	Commitments  []CommitmentHit  `json:"commitments"`
-	// Messages is the extension point for correspondence search: answered
-	// as an empty list until messages carry a "search" field (see searchMessages).
+	// Messages are the matching correspondence (see searchMessages).
 	Messages []MessageHit `json:"messages"`
 }
 

@@ -154,6 +154,7 @@ func (s *Store) CreateStakeholder(ctx context.Context, actor model.Actor, scope 
 		return nil, wrap("insert stakeholder", err)
 	}
 	s.audit(ctx, actor, model.ActionCreate, "stakeholder", st.ID.Hex(), st.Regions, created(st))
+	s.CountStakeholder(ctx, st.ID, &st)
 	return &st, nil
 }
 
@@ -277,6 +278,7 @@ func (s *Store) saveStakeholder(ctx context.Context, actor model.Actor, old, cur
 		return nil, fmt.Errorf("store: update stakeholder: %w", ErrConflict)
 	}
 	s.audit(ctx, actor, model.ActionUpdate, "stakeholder", old.ID.Hex(), unionRegions(old.Regions, cur.Regions), changes)
+	s.CountStakeholder(ctx, old.ID, cur)
 	return cur, nil
 }
 
@@ -337,6 +339,7 @@ func (s *Store) DeleteStakeholder(ctx context.Context, actor model.Actor, scope 
 		return false, fmt.Errorf("store: delete stakeholder: %w", ErrConflict)
 	}
 	s.audit(ctx, actor, model.ActionDelete, "stakeholder", id.Hex(), old.Regions, []model.Change{{Field: "name", Old: old.Name}})
+	s.CountStakeholder(ctx, id, nil)
 	return false, s.dropReferencesTo(ctx, actor, id)
 }
 
@@ -711,6 +714,7 @@ func (s *Store) commitImport(ctx context.Context, actor model.Actor, fresh []*mo
 	}
 	for i := range docs {
 		s.audit(ctx, actor, model.ActionCreate, "stakeholder", docs[i].ID.Hex(), docs[i].Regions, created(docs[i]))
+		s.CountStakeholder(ctx, docs[i].ID, &docs[i])
 	}
 	for _, t := range targets {
 		if t.old == nil {
