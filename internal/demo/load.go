@@ -22,7 +22,19 @@ func Load(ctx context.Context, s *store.Store, now time.Time) (store.DatasetCoun
 	}
 	d := Build(now, ids)
 	d.Users = newUsers
-	return s.LoadDataset(ctx, model.SystemActor, d)
+	n, err := s.LoadDataset(ctx, model.SystemActor, d)
+	if err != nil {
+		return n, err
+	}
+	// Saved like synced mail, so they are matched to the demo stakeholders;
+	// known ids are left as they are.
+	created, err := s.SaveMessages(ctx, Messages(now))
+	for _, c := range created {
+		if c {
+			n.Messages++
+		}
+	}
+	return n, err
 }
 
 // resolveUsers maps each demo user key to the id of the existing account with

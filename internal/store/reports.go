@@ -406,7 +406,7 @@ type Dataset struct {
 
 // DatasetCounts are how many records of each kind a load stored.
 type DatasetCounts struct {
-	Users, Stakeholders, Meetings, Commitments, Tasks int
+	Users, Stakeholders, Meetings, Commitments, Tasks, Messages int
 }
 
 // LoadDataset stores the records whose _id is not stored yet, so loading the
