@@ -18,7 +18,7 @@ func (a *API) listAudit(c *fiber.Ctx) error {
 	if f.From, err = queryTime(c, "from"); err != nil {
 		return err
 	}
-	if f.To, err = queryTime(c, "to"); err != nil {
+	if f.To, err = dayEndQuery(c, "to"); err != nil {
 		return err
 	}
 	items, next, err := a.store.ListAudit(c.UserContext(), f, p)

@@ -95,9 +95,29 @@ func (a *API) importStakeholders(c *fiber.Ctx) error {
 		return err
 	}
 	u := auth.User(c)
-	res, err := a.store.ImportStakeholders(c.UserContext(), auth.Actor(c), u.Scope(), rows, in.DryRun || (dry != nil && *dry))
+	// The same address rules as for one stakeholder, reported per row.
+	var emails []string
+	for i := range rows {
+		if err := a.checkEmails(c, "emails", rows[i].Input.Emails, nil); err != nil {
+			var ve *model.ValidationError
+			if !errors.As(err, &ve) {
+				return err
+			}
+			rows[i].Problems = append(rows[i].Problems, ve.Errors...)
+		}
+		emails = append(emails, rows[i].Input.Emails...)
+	}
+	dryRun := in.DryRun || (dry != nil && *dry)
+	res, err := a.store.ImportStakeholders(c.UserContext(), auth.Actor(c), u.Scope(), rows, dryRun,
+		func(st *model.Stakeholder) bool { return u.CanEdit(st.Regions, st.OwnerID) })
 	if err != nil {
 		return err
+	}
+	if !dryRun {
+		// Imported addresses link the correspondence waiting for them.
+		if err := a.rematch(c, nil, emails); err != nil {
+			return err
+		}
 	}
 	return c.JSON(res)
 }

@@ -181,7 +181,7 @@ func (a *API) listMessages(c *fiber.Ctx) error {
 	if f.From, err = queryTime(c, "from"); err != nil {
 		return err
 	}
-	if f.To, err = queryTime(c, "to"); err != nil {
+	if f.To, err = dayEndQuery(c, "to"); err != nil {
 		return err
 	}
 	if len([]rune(f.Q)) > maxQueryRunes {
@@ -427,12 +427,12 @@ func (a *API) linkAddress(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	u := auth.User(c)
-	internal, err := a.internalAddress(c)
-	if err != nil {
+	if err := a.checkEmails(c, "address", []string{in.Address}, nil); err != nil {
+		var ve *model.ValidationError
+		if errors.As(err, &ve) {
+			return invalid("address", ve.Errors[0].Message)
+		}
 		return err
-	}
-	if internal(in.Address) {
-		return invalid("address", "is one of the team's own addresses")
 	}
 	var stID bson.ObjectID
 	if in.NewStakeholder != nil {

@@ -31,6 +31,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
 )
 
 // sentName is the Sent folder's name in the test Dovecot. It is on no list of
@@ -582,6 +583,51 @@ func BenchmarkDovecotSync5000(b *testing.B) {
 			b.ReportMetric(float64(bigN*b.N)/elapsed.Seconds(), "msgs/s")
 		})
 	}
+}
+
+// BenchmarkDovecotSync5000Store is the full sync as the server runs it:
+// from Dovecot into the embedded database (parse, sanitise, thread, match
+// against stakeholders, store message and body), plain IMAP on loopback.
+func BenchmarkDovecotSync5000Store(b *testing.B) {
+	d := bigDovecot(b)
+	host, port, _ := net.SplitHostPort(d.plainAddr)
+	p, _ := strconv.Atoi(port)
+	acct := Account{MailboxID: testMailboxID, Host: host, Port: p, TLS: model.TLSNone, Username: testUser, Password: testPass}
+	ctx := context.Background()
+	emb, err := store.StartEmbedded(ctx, b.TempDir(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer emb.Stop()
+	b.ReportAllocs()
+	var elapsed time.Duration
+	round := 0
+	for b.Loop() {
+		round++
+		s, err := store.Open(ctx, emb.URI(), fmt.Sprintf("bench%d", round))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.EnsureIndexes(ctx); err != nil {
+			b.Fatal(err)
+		}
+		syncer, err := New(acct, s, Options{Timeout: 60 * time.Second})
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		rep, err := syncer.SyncOnce(ctx)
+		elapsed += time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if imported, _, _ := rep.Totals(); imported != bigN {
+			b.Fatalf("imported %d messages", imported)
+		}
+		_ = s.Drop(ctx)
+		_ = s.Close(ctx)
+	}
+	b.ReportMetric(float64(bigN*b.N)/elapsed.Seconds(), "msgs/s")
 }
 
 // TestDovecotMbsync5000 measures mbsync (Debian's isync) copying the same

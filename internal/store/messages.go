@@ -40,9 +40,11 @@ func init() {
 // email in two mailboxes, by the unique _id).
 var saveMu sync.Mutex
 
-// MessageSearchWords builds a message's normalised search field.
+// MessageSearchWords builds a message's normalised search field from its
+// metadata only: viewers may search messages but not read bodies, so body
+// words (the snippet included) must not be findable.
 func MessageSearchWords(m *model.Message) string {
-	return search.Words(m.Subject, m.From.Name, m.From.Address, m.Snippet)
+	return search.Words(m.Subject, m.From.Name, m.From.Address)
 }
 
 // knownMessage is what SaveMessages reads of a stored message.
@@ -799,6 +801,39 @@ func (s *Store) searchMessagesIn(ctx context.Context, scope model.Scope, match b
 		bson.D{{Key: "subject", Value: 1}, {Key: "date", Value: 1}},
 		bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, &out); err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// AddressesOutsideScope lists those of addrs that appear in a message the
+// scope cannot see (unmatched, or matched only to other regions). Giving
+// such an address to a stakeholder would re-match those messages into the
+// caller's regions, so only users with every region may do it.
+func (s *Store) AddressesOutsideScope(ctx context.Context, scope model.Scope, addrs []string) ([]string, error) {
+	if scope.All || len(addrs) == 0 {
+		return nil, nil
+	}
+	in := bson.D{{Key: "$in", Value: addrs}}
+	filter := bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "from.address", Value: in}},
+		bson.D{{Key: "to.address", Value: in}},
+		bson.D{{Key: "cc.address", Value: in}},
+	}}}
+	var list []model.Message
+	opts := options.Find().SetProjection(bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1}, {Key: "regions", Value: 1}})
+	if err := s.findAll(ctx, colMessages, filter, opts, &list); err != nil {
+		return nil, wrap("check addresses", err)
+	}
+	var out []string
+	for i := range list {
+		if len(list[i].Regions) > 0 && scope.Allows(list[i].Regions...) {
+			continue
+		}
+		for _, a := range matchAddresses(&list[i]) {
+			if slices.Contains(addrs, a) && !slices.Contains(out, a) {
+				out = append(out, a)
+			}
+		}
 	}
 	return out, nil
 }

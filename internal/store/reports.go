@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -537,6 +538,9 @@ var counterFamilies = []string{"m", "p", "c", "d"}
 
 func counterCol(family string) string { return colReportCounters + "_" + family }
 
+// rebuildMu serialises counter rebuilds (see RebuildReportCounters).
+var rebuildMu sync.Mutex
+
 // CountersMaxAge is how often the server rebuilds the counters from the
 // collections, as a safety net behind the write-path updates.
 const CountersMaxAge = 10 * time.Minute
@@ -724,8 +728,8 @@ func (s *Store) committeeRegistry(ctx context.Context, gen int) (map[string]stri
 }
 
 // freshCounters returns the current generation, building the counters first
-// when there are none or they were invalidated, and starting a background
-// rebuild when they are old.
+// when there are none or they were invalidated (the server also rebuilds
+// them every CountersMaxAge).
 func (s *Store) freshCounters(ctx context.Context) (int, error) {
 	meta, err := s.countersMeta(ctx)
 	if err != nil {
@@ -747,6 +751,10 @@ func (s *Store) freshCounters(ctx context.Context) (int, error) {
 // collections (seconds at the reference size) into a new generation, then
 // switches to it and deletes the old one.
 func (s *Store) RebuildReportCounters(ctx context.Context) error {
+	// One rebuild at a time in this process: two would pick the same next
+	// generation and delete each other's documents.
+	rebuildMu.Lock()
+	defer rebuildMu.Unlock()
 	var committees []model.Stakeholder
 	err := s.findAll(ctx, colStakeholders, bson.D{{Key: "kind", Value: model.KindOversightCommittee}},
 		options.Find().SetProjection(bson.D{{Key: "kind", Value: 1}, {Key: "committee", Value: 1}, {Key: "archived", Value: 1}}), &committees)

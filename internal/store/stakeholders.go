@@ -494,7 +494,10 @@ type importTarget struct {
 // invalid row a commit stores nothing and returns a *model.ValidationError
 // naming rows[N].field. The engine has no transactions, so a failure while
 // writing can still leave the rows before it stored.
-func (s *Store) ImportStakeholders(ctx context.Context, actor model.Actor, scope model.Scope, rows []ImportRow, dryRun bool) (*ImportResult, error) {
+//
+// canEdit says whether the caller may change an existing stakeholder; a row
+// that would merge into one they may not edit is an error of that row.
+func (s *Store) ImportStakeholders(ctx context.Context, actor model.Actor, scope model.Scope, rows []ImportRow, dryRun bool, canEdit func(*model.Stakeholder) bool) (*ImportResult, error) {
 	res := &ImportResult{Rows: len(rows), Errors: []ImportError{}, Duplicates: []ImportDuplicate{}, DryRun: dryRun}
 	docs := make([]*model.Stakeholder, len(rows))
 	for i, r := range rows {
@@ -526,6 +529,12 @@ func (s *Store) ImportStakeholders(ctx context.Context, actor model.Actor, scope
 		return nil, err
 	}
 	targets := s.matchImportRows(rows, docs, existing, res)
+	for _, t := range targets {
+		if t.old != nil && canEdit != nil && !canEdit(t.old) {
+			res.Errors = append(res.Errors, ImportError{Row: t.firstRow, Field: "name",
+				Message: "duplicates a stakeholder you may not edit; ask its owner or a manager"})
+		}
+	}
 	var created []*model.Stakeholder
 	merged := map[bson.ObjectID]*importTarget{}
 	for _, t := range targets {

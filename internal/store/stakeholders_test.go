@@ -405,7 +405,7 @@ func TestImportStakeholders(t *testing.T) {
 		{Row: 5, Input: model.StakeholderInput{Kind: "person", Name: "NUEVA persona", Phones: []string{"111"}, Regions: []string{"08"}}},
 		{Row: 6, Input: model.StakeholderInput{Kind: "person", Name: "José Huamán", Regions: []string{"16"}}}, // other region: a new record
 	}
-	res, err := s.ImportStakeholders(ctx, model.SystemActor, shScopeAll, rows, true)
+	res, err := s.ImportStakeholders(ctx, model.SystemActor, shScopeAll, rows, true, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -421,7 +421,7 @@ func TestImportStakeholders(t *testing.T) {
 
 	bad := append(rows[:1:1], store.ImportRow{Row: 7, Input: model.StakeholderInput{Kind: "person", Name: "Sin región"}},
 		store.ImportRow{Row: 8, Input: model.StakeholderInput{Kind: "person", Name: "Loreto", Regions: []string{"16"}}})
-	res, err = s.ImportStakeholders(ctx, model.SystemActor, shScopeCusco, bad, false)
+	res, err = s.ImportStakeholders(ctx, model.SystemActor, shScopeCusco, bad, false, nil)
 	if stakeholderFields(err) != "rows[7].regions,rows[8].regions[0]" || res.Valid != 1 {
 		t.Fatalf("commit with errors: %v %+v", err, res)
 	}
@@ -429,7 +429,7 @@ func TestImportStakeholders(t *testing.T) {
 		t.Fatalf("a refused import wrote %d records", len(n)-1)
 	}
 
-	res, err = s.ImportStakeholders(ctx, model.SystemActor, shScopeAll, rows, false)
+	res, err = s.ImportStakeholders(ctx, model.SystemActor, shScopeAll, rows, false, nil)
 	if err != nil || res.Created != 2 || res.Merged != 1 {
 		t.Fatalf("commit: %v %+v", err, res)
 	}

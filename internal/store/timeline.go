@@ -140,7 +140,10 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 		} `bson:"from"`
 	}
 	mproj := options.Find().SetProjection(bson.D{{Key: "subject", Value: 1}, {Key: "date", Value: 1}, {Key: "status", Value: 1}, {Key: "from", Value: 1}})
-	if err := s.findAll(ctx, colTimelineMessages, scoped(bson.D{{Key: "stakeholder_ids", Value: stakeholderID}}, scope, "regions"), mproj, &messages); err != nil {
+	// The same rules as the review queue: scope, and unreadable (failed)
+	// messages left out; admins see those in the queue.
+	mfilter, _ := s.messageFilter(scope, MessageFilter{StakeholderID: stakeholderID})
+	if err := s.findAll(ctx, colTimelineMessages, mfilter, mproj, &messages); err != nil {
 		return nil, "", wrap("timeline messages", err)
 	}
 	for _, m := range messages {
