@@ -160,7 +160,10 @@ export interface HistoryEntry {
   at: string;
   note: string;
   evidence: string;
+  /** the user id of who changed it */
   by: string;
+  /** who changed it, when the server sends the name */
+  by_name?: string;
 }
 
 export interface Commitment {

@@ -6,7 +6,7 @@ import { lazy } from './components/Lazy';
 import { Loading } from './components/States';
 import { t, useLang } from './i18n';
 import { match, useLocation } from './router';
-import { isAdmin, useSession } from './session';
+import { canManage, isAdmin, useSession } from './session';
 import { Home } from './pages/Home';
 import { Login } from './pages/Login';
 import { NotFound } from './pages/NotFound';
@@ -68,6 +68,7 @@ export function App() {
   let page = <NotFound />;
   const adminMatch = match('/admin/:tab', loc.path);
   if (adminMatch) page = isAdmin(s.user) ? <Admin tab={adminMatch.tab} /> : <NotFound forbidden />;
+  else if (loc.path === '/reports' && !canManage(s.user)) page = <NotFound forbidden />;
   else {
     for (const [pattern, C] of routes) {
       const p = match(pattern, loc.path);

@@ -38,8 +38,33 @@ export function useSession(): SessionState {
   return s;
 }
 
-api.onUser = (user) => set({ user, status: 'in', expired: false });
+// A hint (not a secret) that this browser has a session: without it the app
+// shows the sign-in form at once instead of first asking the server to resume
+// a session, which saves a round trip on slow connections. The refresh cookie
+// itself is HttpOnly and cannot be read from here.
+const HINT = 'alianza.session';
+function hint(on: boolean) {
+  try {
+    if (on) localStorage.setItem(HINT, '1');
+    else localStorage.removeItem(HINT);
+  } catch {
+    /* storage may be unavailable (private mode); the hint is only an optimisation */
+  }
+}
+function hasHint(): boolean {
+  try {
+    return localStorage.getItem(HINT) === '1';
+  } catch {
+    return true;
+  }
+}
+
+api.onUser = (user) => {
+  hint(true);
+  set({ user, status: 'in', expired: false });
+};
 api.onSessionLost = () => {
+  hint(false);
   if (state.status === 'in') set({ status: 'anon', user: null, expired: true });
 };
 
@@ -53,15 +78,24 @@ async function loadReference() {
 
 /** start tries to resume the session from the refresh cookie. */
 export async function start(): Promise<void> {
+  if (!hasHint()) {
+    set({ status: 'anon', user: null });
+    return;
+  }
   const ok = await api.refresh();
   if (ok) {
+    hint(true);
     set({ status: 'in', user: ok.user });
     void loadReference();
-  } else set({ status: 'anon', user: null });
+  } else {
+    hint(false);
+    set({ status: 'anon', user: null });
+  }
 }
 
 export async function signIn(email: string, password: string): Promise<void> {
   const r = await api.login(email, password);
+  hint(true);
   set({ status: 'in', user: r.user, expired: false });
   void loadReference();
 }
@@ -70,6 +104,7 @@ export async function signOut(): Promise<void> {
   try {
     await api.logout();
   } finally {
+    hint(false);
     set({ status: 'anon', user: null, expired: false });
   }
 }

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import type { User } from '../api';
 import { getLang, setLang, t, te } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
-import { canEdit, isAdmin, signOut } from '../session';
+import { canEdit, canManage, isAdmin, signOut } from '../session';
 import './Header.css';
 
 export function Header({ user }: { user: User }) {
@@ -16,7 +16,7 @@ export function Header({ user }: { user: User }) {
     { href: '/meetings/new', label: t('nav.log_meeting'), id: 'log-meeting', show: canEdit(user) },
     { href: '/commitments', label: t('nav.commitments'), id: 'commitments', show: true },
     { href: '/correspondence', label: t('nav.correspondence'), id: 'correspondence', show: true },
-    { href: '/reports', label: t('nav.reports'), id: 'reports', show: true },
+    { href: '/reports', label: t('nav.reports'), id: 'reports', show: canManage(user) },
     { href: '/admin/users', label: t('nav.admin'), id: 'admin', show: isAdmin(user) },
   ];
   const current = (href: string) => (href === '/' ? loc.path === '/' : loc.path === href || loc.path.startsWith(`${href}/`));
@@ -58,7 +58,7 @@ export function Header({ user }: { user: User }) {
           >
             {lang === 'es' ? 'EN' : 'ES'}
           </button>
-          <span class="hdr-who" data-testid="current-user" data-role={user.role}>
+          <span class="hdr-who" data-testid="current-user" data-role={user.role} title={`${user.name || user.email} (${te('role', user.role)})`}>
             {user.name || user.email} <span class="hdr-role">({te('role', user.role)})</span>
           </span>
           <button type="button" class="btn btn-small hdr-out" onClick={() => void signOut().then(() => navigate('/', true))} data-testid="sign-out">

@@ -24,7 +24,7 @@ export default function Admin({ tab }: { tab: string }) {
         <ul>
           {TABS.map((k) => (
             <li key={k}>
-              <Link href={`/admin/${k}`} aria-current={tab === k ? 'page' : undefined} data-testid={`admin-${k}`}>
+              <Link href={`/admin/${k}`} aria-current={tab === k ? 'page' : undefined} data-testid={`admin-tab-${k}`}>
                 {t(`admin.${k}`)}
               </Link>
             </li>

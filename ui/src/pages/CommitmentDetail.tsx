@@ -1,6 +1,6 @@
 // One commitment: its facts, the status history, and the status change form (with version).
 import { useState } from 'preact/hooks';
-import { endpoints, type Commitment } from '../api';
+import { endpoints, type Commitment, type HistoryEntry } from '../api';
 import { Badge, OverdueTag } from '../components/Badge';
 import { enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { ErrorBox, Loading, Notice } from '../components/States';
@@ -20,6 +20,8 @@ export function CommitmentDetail({ id }: { id: string }) {
   if (c.loading && !c.data) return <Loading />;
   if (c.error && !c.data) return <ErrorBox error={c.error} onRetry={c.reload} />;
   const x = c.data!;
+  // A raw user id means nothing to a person: show the name when the server sends it, or "you".
+  const byName = (h: HistoryEntry) => h.by_name || (h.by && h.by === user?.id ? user.name || user.email : '');
   return (
     <article class="cd" data-testid="commitment-detail" data-id={x.id} data-status={x.status}>
       <div class="page-head">
@@ -73,7 +75,7 @@ export function CommitmentDetail({ id }: { id: string }) {
               <li key={i} data-testid="history-entry" data-status={h.status}>
                 <div>
                   <Badge group="status" value={h.status} /> <time dateTime={h.at} class="small muted">{formatDateTime(h.at)}</time>
-                  {h.by && <span class="small muted"> · {h.by}</span>}
+                  {byName(h) && <span class="small muted"> · {byName(h)}</span>}
                 </div>
                 {h.note && <p>{h.note}</p>}
                 {h.evidence && (

@@ -8,7 +8,7 @@ import { formatDateTime, formatDay, todayInLima } from '../format';
 import { useAsync, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link } from '../router';
-import { allRegions, canEdit, myRegions, regionName, useSession } from '../session';
+import { allRegions, canEdit, canManage, myRegions, regionName, useSession } from '../session';
 import './Home.css';
 
 export function Home() {
@@ -17,8 +17,10 @@ export function Home() {
   const tasks = useAsync(() => endpoints.tasks({ mine: true, done: 'false', limit: 50 }), []);
   const overdue = useAsync(() => endpoints.commitments({ overdue: true, limit: 50 }), []);
   const meetings = useAsync(() => endpoints.meetings({ limit: 5 }), []);
-  const byRegion = useAsync(() => endpoints.commitmentsByRegion(), []);
-  const perMonth = useAsync(() => endpoints.meetingsPerMonth(), []);
+  // The region cards come from the reports, which only managers and admins may read.
+  const reports = canManage(user);
+  const byRegion = useAsync(() => (reports ? endpoints.commitmentsByRegion() : Promise.resolve({ items: [] })), [reports]);
+  const perMonth = useAsync(() => (reports ? endpoints.meetingsPerMonth() : Promise.resolve({ items: [] })), [reports]);
   const [taskErr, setTaskErr] = useState('');
   const today = todayInLima();
 
@@ -120,7 +122,7 @@ export function Home() {
         </section>
       </div>
 
-      <section aria-labelledby="h-regions" class="home-regions">
+      {reports && <section aria-labelledby="h-regions" class="home-regions">
         <h2 id="h-regions">{t('home.regions')}</h2>
         {(byRegion.loading || perMonth.loading) && <Loading />}
         <ErrorBox error={byRegion.error || perMonth.error} onRetry={() => { byRegion.reload(); perMonth.reload(); }} />
@@ -163,7 +165,7 @@ export function Home() {
             })}
           </div>
         ))}
-      </section>
+      </section>}
     </div>
   );
 }

@@ -1,13 +1,13 @@
 // Stakeholder: profile, relationships and the paged timeline of everything about them.
 import { useState } from 'preact/hooks';
-import { endpoints, type Stakeholder } from '../api';
+import { endpoints, type Stakeholder, type TimelineItem } from '../api';
 import { Badge } from '../components/Badge';
 import { enumOptions, Select, TextInput } from '../components/Field';
 import { StakeholderPicker, type Picked } from '../components/StakeholderPicker';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { RELATIONSHIP_KINDS } from '../enums';
 import { errorMessage } from '../errors';
-import { formatDateTime, formatDay } from '../format';
+import { formatDateTime, formatDay, formatInstantDate } from '../format';
 import { useAsync, usePaged, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link, navigate } from '../router';
@@ -16,6 +16,30 @@ import './StakeholderDetail.css';
 
 const timelineHref = (type: string, id: string) =>
   type === 'meeting' ? `/meetings/${id}` : type === 'commitment' || type === 'status_change' ? `/commitments/${id}` : type === 'message' ? `/correspondence?id=${id}` : '';
+
+/** timelineDetail puts the codes the server sends (meeting kind, commitment type, due date) into words. */
+function timelineDetail(it: TimelineItem): string {
+  if (!it.detail) return '';
+  switch (it.type) {
+    case 'meeting': {
+      const [kind, ...rest] = it.detail.split(' · ');
+      return [te('meeting_kind', kind), ...rest].join(' · ');
+    }
+    case 'commitment':
+      return te('ctype', it.detail);
+    case 'task':
+      return /^\d{4}-\d{2}-\d{2}$/.test(it.detail) ? `${t('common.due')} ${formatDay(it.detail)}` : it.detail;
+    default:
+      return it.detail;
+  }
+}
+
+/** statusGroup is the translation group of an item's status (commitment, message or task). */
+const statusGroup = (type: string) => (type === 'message' ? 'mstatus' : type === 'task' ? 'tstatus' : 'status');
+
+/** timelineWhen shows a commitment's day (it is a date, not an instant) and the time of everything else. */
+const timelineWhen = (it: TimelineItem) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(it.at) ? formatDay(it.at) : it.type === 'commitment' ? formatInstantDate(it.at) : formatDateTime(it.at);
 
 export function StakeholderDetail({ id }: { id: string }) {
   const { user, regions } = useSession();
@@ -127,11 +151,11 @@ export function StakeholderDetail({ id }: { id: string }) {
             return (
               <li key={`${it.type}-${it.id}-${i}`} class={`tl-item tl-${it.type}`} data-testid="timeline-item" data-type={it.type} data-id={it.id}>
                 <span class="tl-type">{te('timeline', it.type)}</span>
-                <time dateTime={it.at} class="small muted">{/^\d{4}-\d{2}-\d{2}$/.test(it.at) ? formatDay(it.at) : formatDateTime(it.at)}</time>
+                <time dateTime={it.at} class="small muted">{timelineWhen(it)}</time>
                 <div>
-                  {href ? <Link href={href}>{it.title}</Link> : <span>{it.title}</span>} {it.status && <Badge group="status" value={it.status} />}
+                  {href ? <Link href={href}>{it.title}</Link> : <span>{it.title}</span>} {it.status && <Badge group={statusGroup(it.type)} value={it.status} />}
                 </div>
-                {it.detail && <p class="small">{it.detail}</p>}
+                {it.detail && <p class="small">{timelineDetail(it)}</p>}
               </li>
             );
           })}
