@@ -73,6 +73,11 @@ func demoLoad(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFl
 		return err
 	}
 	defer closeDB()
+	// The demo adds users, after which serve would no longer create the
+	// first admin: create it now when the environment names one.
+	if err := bootstrapAdmin(ctx, cfg, s, log); err != nil {
+		return fmt.Errorf("first admin: %w", err)
+	}
 	start := time.Now()
 	var n store.DatasetCounts
 	what := "demo dataset"

@@ -183,3 +183,22 @@ func TestUserAdd(t *testing.T) {
 		t.Fatalf("duplicate: exit %d", code)
 	}
 }
+
+// TestDemoLoadKeepsFirstAdmin: scripts/run loads the demo (which adds
+// users) before the first serve; the admin named by the environment must
+// still be created.
+func TestDemoLoadKeepsFirstAdmin(t *testing.T) {
+	env := map[string]string{
+		"ALIANZA_ADDR": freeAddr(t), "ALIANZA_DATA_DIR": t.TempDir(), "ALIANZA_LOG_LEVEL": "error",
+		"ALIANZA_ADMIN_EMAIL": "admin@alianza.test", "ALIANZA_ADMIN_PASSWORD": "alianza-demo-2026",
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"demo", "load"}, &out, &errb, envFrom(env)); code != 0 {
+		t.Fatalf("demo load: exit %d: %s", code, errb.String())
+	}
+	base, stop := startServe(t, env)
+	defer stop()
+	if code, m := postJSON(t, base+"/api/v1/auth/login", "", map[string]string{"email": "admin@alianza.test", "password": "alianza-demo-2026"}); code != 200 {
+		t.Fatalf("admin login after demo load: %d %v", code, m)
+	}
+}

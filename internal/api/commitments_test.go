@@ -55,7 +55,7 @@ func TestCommitmentsAPI(t *testing.T) {
 		{name: "status stale", as: "cusco_officer", method: "POST", path: path + "/status", body: map[string]any{"status": "fulfilled", "version": 1}, status: 409},
 		{name: "status missing", as: "cusco_officer", method: "POST", path: "/api/v1/commitments/" + missing + "/status", body: map[string]any{"status": "fulfilled"}, status: 404},
 		{name: "status fulfilled", as: "cusco_officer", method: "POST", path: path + "/status", body: map[string]any{"status": "fulfilled", "evidence": "Ley 31234", "version": 2}, status: 200,
-			want: map[string]any{"status": "fulfilled", "history.1.status": "fulfilled", "history.1.evidence": "Ley 31234", "history.1.by_email": "cusco_officer@alianza.test", "version": float64(3)}},
+			want: map[string]any{"status": "fulfilled", "history.1.status": "fulfilled", "history.1.evidence": "Ley 31234", "history.1.by_email": "cusco_officer@alianza.test", "history.1.by_name": "cusco_officer", "version": float64(3)}},
 		{name: "officer cannot reopen", as: "cusco_officer", method: "POST", path: path + "/status", body: map[string]any{"status": "in_progress"}, status: 403},
 		{name: "manager reopens", as: "cusco_manager", method: "POST", path: path + "/status", body: map[string]any{"status": "in_progress", "note": "sin reglamento"}, status: 200,
 			want: map[string]any{"status": "in_progress", "history.2.note": "sin reglamento", "version": float64(4)}},

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"mime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -195,6 +196,9 @@ func (a *API) listMessages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := a.hideForeign(c, u, items); err != nil {
+		return err
+	}
 	views := make([]messageView, len(items))
 	for i := range items {
 		views[i] = viewMessage(&items[i], u)
@@ -248,7 +252,11 @@ func (a *API) getMessage(c *fiber.Ctx) error {
 		return err
 	}
 	u := auth.User(c)
-	v := viewMessage(m, u)
+	one := []model.Message{*m}
+	if err := a.hideForeign(c, u, one); err != nil {
+		return err
+	}
+	v := viewMessage(&one[0], u)
 	if u.Role != model.RoleViewer {
 		b, err := a.store.MessageBody(c.UserContext(), m.ID)
 		switch {
@@ -307,6 +315,9 @@ func (a *API) getThread(c *fiber.Ctx) error {
 		return err
 	}
 	store.SetAwaitingReply(msgs, a.store.Now(), a.awaitingDays())
+	if err := a.hideForeign(c, u, msgs); err != nil {
+		return err
+	}
 	v := threadView{ID: id, Subject: msgs[0].Subject, Messages: make([]messageView, len(msgs))}
 	for i := range msgs {
 		v.Messages[i] = viewMessage(&msgs[i], u)
@@ -545,4 +556,28 @@ func (a *API) messageAttachment(c *fiber.Ctx) error {
 		a.log.InfoContext(ctx, "attachment no longer on the server", "request_id", requestID(c), "err", lastErr)
 	}
 	return problem(fiber.StatusGone, "The message is no longer on the mail server.")
+}
+
+// hideForeign removes from messages the stakeholders and regions outside
+// the user's scope: a message matched in Cusco and Loreto shows a Loreto
+// user only its Loreto side, never the ids of records they may not see.
+func (a *API) hideForeign(c *fiber.Ctx, u *model.User, msgs []model.Message) error {
+	scope := u.Scope()
+	if scope.All {
+		return nil
+	}
+	var ids []bson.ObjectID
+	for i := range msgs {
+		ids = append(ids, msgs[i].StakeholderIDs...)
+	}
+	visible, err := a.store.StakeholdersByIDs(c.UserContext(), scope, ids)
+	if err != nil {
+		return err
+	}
+	for i := range msgs {
+		m := &msgs[i]
+		m.StakeholderIDs = slices.DeleteFunc(slices.Clone(m.StakeholderIDs), func(id bson.ObjectID) bool { _, ok := visible[id]; return !ok })
+		m.Regions = slices.DeleteFunc(slices.Clone(m.Regions), func(r string) bool { return !scope.Allows(r) })
+	}
+	return nil
 }

@@ -90,3 +90,23 @@ func TestTimelineHidesFailedMessagesAndDayFilters(t *testing.T) {
 		t.Fatalf("from=to=%s found nothing: %d %s", day, r.status, r.body)
 	}
 }
+
+// TestMessageShowsOnlyVisibleStakeholders: a message matched to Cusco and
+// Loreto stakeholders shows a Loreto user only the Loreto side.
+func TestMessageShowsOnlyVisibleStakeholders(t *testing.T) {
+	ta := mailApp(t)
+	f := insertMail(t, ta)
+	both := mkMessage(9, "rosa@congreso.gob.pe", []string{"asoc@amazonia.org"}, "Coordinación Cusco Loreto", ta.store.Now().Add(-time.Hour))
+	if _, err := ta.store.SaveMessages(t.Context(), []model.IncomingMessage{both}); err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/v1/messages/" + both.Message.ID.Hex()
+	ta.run(t, []scenario{
+		{name: "admin sees both", as: "admin", method: "GET", path: path, status: 200,
+			want: map[string]any{"regions": []string{"08", "16"}, "stakeholder_ids": []string{f.rosa.ID.Hex(), f.asoc.ID.Hex()}}},
+		{name: "loreto sees its side", as: "loreto_manager", method: "GET", path: path, status: 200,
+			want: map[string]any{"regions": []string{"16"}, "stakeholder_ids": []string{f.asoc.ID.Hex()}}},
+		{name: "loreto list too", as: "loreto_manager", method: "GET", path: "/api/v1/messages?q=coordinacion", status: 200,
+			want: map[string]any{"items.0.regions": []string{"16"}, "items.0.stakeholder_ids": []string{f.asoc.ID.Hex()}}},
+	})
+}

@@ -62,7 +62,7 @@ func Actor(c *fiber.Ctx) model.Actor {
 	if u == nil {
 		return model.SystemActor
 	}
-	return model.Actor{ID: u.ID, Email: u.Email}
+	return model.Actor{ID: u.ID, Email: u.Email, Name: u.Name}
 }
 
 // Require allows only the given roles.

@@ -38,6 +38,7 @@ type AuditEntry struct {
 type Actor struct {
 	ID    bson.ObjectID
 	Email string
+	Name  string
 }
 
 // SystemActor is used for changes made by the binary itself.

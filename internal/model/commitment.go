@@ -63,6 +63,7 @@ type StatusChange struct {
 	Evidence string        `bson:"evidence,omitempty" json:"evidence,omitempty"`
 	By       bson.ObjectID `bson:"by,omitempty" json:"by,omitzero"`
 	ByEmail  string        `bson:"by_email,omitempty" json:"by_email,omitempty"`
+	ByName   string        `bson:"by_name,omitempty" json:"by_name,omitempty"` // kept so non-admins see who, without reading users
 }
 
 // IsFinal reports whether a status ends the commitment.

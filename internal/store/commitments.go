@@ -197,7 +197,7 @@ func (s *Store) buildCommitment(ctx context.Context, actor model.Actor, scope mo
 		ID: bson.NewObjectID(), StakeholderID: st.ID, StakeholderName: st.Name, StakeholderKind: st.Kind,
 		Text: in.Text, Type: in.Type, Region: region, Origin: in.Origin, MadeOn: madeOn, DueOn: in.DueOn,
 		Status: model.StatusPending, OwnerID: owner, NextFollowUpOn: in.NextFollowUpOn,
-		History: []model.StatusChange{{Status: model.StatusPending, At: now, By: actor.ID, ByEmail: actor.Email}},
+		History: []model.StatusChange{{Status: model.StatusPending, At: now, By: actor.ID, ByEmail: actor.Email, ByName: actor.Name}},
 		Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
 	c.Search = CommitmentSearchWords(c)
@@ -312,7 +312,7 @@ func (s *Store) ChangeCommitmentStatus(ctx context.Context, actor model.Actor, s
 		return nil, fmt.Errorf("store: change commitment status: %w", ErrFinalStatus)
 	}
 	now := s.Now()
-	entry := model.StatusChange{Status: in.Status, At: now, Note: in.Note, Evidence: in.Evidence, By: actor.ID, ByEmail: actor.Email}
+	entry := model.StatusChange{Status: in.Status, At: now, Note: in.Note, Evidence: in.Evidence, By: actor.ID, ByEmail: actor.Email, ByName: actor.Name}
 	filter := bson.D{{Key: "_id", Value: id}}
 	if in.Version != nil {
 		filter = append(filter, bson.E{Key: "version", Value: *in.Version})

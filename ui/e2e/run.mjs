@@ -1,0 +1,699 @@
+// Browser end-to-end tests for Alianza, run by scripts/e2e against the real
+// binary with the demo data loaded. Plain Node + playwright-core driving
+// Debian's Chromium (never a downloaded browser). The steps share one browser
+// and build on each other (the commitment logged in a meeting is the one moved
+// on the board), so a tiny sequential runner is used instead of a framework.
+//
+// Environment: BASE_URL (required), SHOTS_DIR (screenshots + perf.json),
+// CHROMIUM (default /usr/bin/chromium), ADMIN_EMAIL / ADMIN_PASSWORD,
+// VIEWER_EMAIL / VIEWER_PASSWORD (default: the demo viewer), HEADED=1 to watch.
+// The last line printed is "N passed, M failed".
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { initialAssets, measure } from './perf.mjs';
+
+const BASE = (process.env.BASE_URL ?? '').replace(/\/$/, '');
+if (!BASE) {
+  console.error('BASE_URL is not set (scripts/e2e starts the server and sets it)');
+  process.exit(2);
+}
+const SHOTS = resolve(process.env.SHOTS_DIR ?? 'e2e-screenshots');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ADMIN = { email: process.env.ADMIN_EMAIL ?? 'admin@alianza.test', password: process.env.ADMIN_PASSWORD ?? 'alianza-demo-2026' };
+const VIEWER = { email: process.env.VIEWER_EMAIL ?? 'viewer@alianza.test', password: process.env.VIEWER_PASSWORD ?? 'alianza-demo-2026' };
+const DESKTOP = { width: 1280, height: 800 };
+const MOBILE = { width: 390, height: 844 };
+// Slow 3G: 400 ms round trip, 400 kbit/s down and up (bytes per second for CDP).
+const SLOW_3G = { offline: false, latency: 400, downloadThroughput: 50_000, uploadThroughput: 50_000, connectionType: 'cellular3g' };
+const TARGET_GZIP_BYTES = 80 * 1024;
+const TARGET_SIGN_IN_MS = 3000;
+const STEP_TIMEOUT = 15_000;
+// Two demo stakeholders in Cusco (08), found through the typeahead; the second is
+// typed without its accent, since search must ignore accents.
+const PARTICIPANTS = [
+  { type: 'rosa quis', option: /Rosa Quispe/ },
+  { type: 'fiscalia especializada', option: /Fiscalía Demo Especializada de Cusco/ },
+];
+
+mkdirSync(join(SHOTS, 'full'), { recursive: true });
+const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+const S = { commitmentText: `E2E ${stamp}: presentar el proyecto de ley de refugios temporales`, taskTitle: `E2E ${stamp}: enviar el acta a los participantes` };
+const perf = { base_url: BASE, when: new Date().toISOString(), targets: { initial_gzip_bytes: TARGET_GZIP_BYTES, sign_in_ms_slow3g: TARGET_SIGN_IN_MS } };
+const pageErrors = [];
+const badResponses = []; // every 4xx/5xx answer the pages got
+
+// ---- runner -----------------------------------------------------------------
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+/** ExpectedFailure marks a step that is known not to work yet (printed loudly, not counted as passed). */
+class ExpectedFailure extends Error {}
+
+// ---- helpers ----------------------------------------------------------------
+
+let browser;
+const contexts = [];
+
+async function newPage(viewport = DESKTOP, label = 'page') {
+  const ctx = await browser.newContext({ viewport, locale: 'es-PE', timezoneId: 'America/Lima', serviceWorkers: 'block' });
+  ctx.setDefaultTimeout(STEP_TIMEOUT);
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`${label}: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400 && r.url().startsWith(BASE)) badResponses.push({ who: label, method: r.request().method(), path: r.url().slice(BASE.length), status: r.status() });
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(`${label} console: ${m.text()}`);
+  });
+  return page;
+}
+
+const tid = (page, id) => page.getByTestId(id);
+
+/** shot saves what the screen shows (exactly the viewport) and, under full/, the whole page. */
+async function shot(page, name) {
+  const vp = page.viewportSize();
+  const kind = vp && vp.width < 700 ? 'mobile' : 'desktop';
+  const file = join(SHOTS, `${kind}-${name}.png`);
+  await page.screenshot({ path: file });
+  await page.screenshot({ path: join(SHOTS, 'full', `${kind}-${name}.png`), fullPage: true });
+  return file;
+}
+
+/** settled waits until no loading state is shown in the page. */
+async function settled(page) {
+  await page.waitForFunction(() => !document.querySelector('[data-testid="loading"]'), null, { timeout: STEP_TIMEOUT });
+}
+
+/** noErrorBox fails when the page shows an error state (a failed API call). */
+async function noErrorBox(page, what) {
+  const boxes = page.locator('[data-testid="error"]');
+  const n = await boxes.count();
+  if (n > 0) {
+    const text = (await boxes.allInnerTexts()).join(' | ');
+    throw new Error(`${what} shows an error: ${text}`);
+  }
+}
+
+async function signIn(page, who) {
+  await page.goto(`${BASE}/`);
+  await tid(page, 'login-form').waitFor();
+  await page.getByLabel('Correo electrónico').fill(who.email);
+  await page.getByLabel('Contraseña').fill(who.password);
+  await tid(page, 'sign-in').click();
+  await tid(page, 'current-user').waitFor();
+}
+
+function isoDate(daysFromNow) {
+  const d = new Date(Date.now() + daysFromNow * 86400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+/** api calls the server directly (Node fetch) with the admin's token, for checks around the browser flows. */
+let adminToken = '';
+async function api(path, init = {}) {
+  if (!adminToken) {
+    const r = await fetch(`${BASE}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    if (r.status !== 200) throw new Error(`POST /api/v1/auth/login as ${ADMIN.email} -> ${r.status} ${await r.text()}`);
+    adminToken = (await r.json()).access_token;
+  }
+  return fetch(`${BASE}${path}`, { ...init, headers: { authorization: `Bearer ${adminToken}`, ...(init.headers ?? {}) } });
+}
+
+function expect(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+// ---- measurements ---------------------------------------------------------------
+
+test('initial download is compressed and under 80 KB gzipped', async () => {
+  const a = await initialAssets(BASE);
+  perf.initial = a;
+  for (const f of a.files) {
+    console.log(`    ${f.path.padEnd(36)} ${String(f.raw_bytes).padStart(7)} B raw, ${String(f.gzip_bytes).padStart(6)} B gzip -9, served ${f.served_bytes} B (${f.content_encoding || 'not compressed'})`);
+  }
+  console.log(`    initial JS+CSS: ${a.raw_total} B raw, ${a.gzip_total} B gzipped (${(a.gzip_total / 1024).toFixed(1)} KB), ${a.served_total} B on the wire; index.html ${a.index.served_bytes} B served (${a.index.content_encoding || 'not compressed'})`);
+  console.log(`    server compression: ${a.all_compressed ? 'yes, every initial file was sent gzip-encoded' : 'NO, some files were sent uncompressed'}`);
+  // API answers are compressed too (a JSON list as the app loads it).
+  await api('/api/v1/me');
+  const j = (await measure(BASE, '/api/v1/stakeholders?limit=50', { authorization: `Bearer ${adminToken}` })).file;
+  a.api_sample = j;
+  console.log(`    API JSON (GET /api/v1/stakeholders?limit=50): ${j.raw_bytes} B, served ${j.served_bytes} B (${j.content_encoding || 'not compressed'})`);
+  expect(j.content_encoding === 'gzip', 'the API answer was not gzip-encoded');
+  expect(a.files.length > 0, 'index.html references no script or stylesheet');
+  expect(a.all_compressed, `the server did not gzip: ${a.files.concat([a.index]).filter((f) => !f.content_encoding).map((f) => f.path).join(', ')}`);
+  expect(a.gzip_total < TARGET_GZIP_BYTES, `initial JS+CSS is ${a.gzip_total} B gzipped, target under ${TARGET_GZIP_BYTES} B`);
+});
+
+test('slow 3G: sign-in screen usable under 3 s, then home', async () => {
+  const page = await newPage(MOBILE, 'slow3g');
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', SLOW_3G);
+  let bytes = 0;
+  let requests = 0;
+  cdp.on('Network.loadingFinished', (e) => {
+    bytes += e.encodedDataLength;
+    requests++;
+  });
+  const mark = () => {
+    const r = { bytes, requests };
+    bytes = 0;
+    requests = 0;
+    return r;
+  };
+  page.setDefaultTimeout(60_000);
+
+  // Three cold loads of the sign-in screen (no cache); the median counts, so one
+  // hiccup of a busy machine does not decide the result.
+  const loads = [];
+  let signInNet;
+  let paint;
+  for (let i = 0; i < 3; i++) {
+    if (i > 0) await page.goto('about:blank');
+    mark();
+    const t0 = Date.now();
+    await page.goto(`${BASE}/`, { waitUntil: 'commit', timeout: 60_000 });
+    loads.push(await signInUsable(page, t0));
+    signInNet = mark();
+    paint = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('paint').map((p) => [p.name, Math.round(p.startTime)])));
+  }
+  const signInMs = [...loads].sort((a, b) => a - b)[1];
+
+  await page.getByLabel('Correo electrónico').fill(ADMIN.email);
+  await page.getByLabel('Contraseña').fill(ADMIN.password);
+  const t1 = Date.now();
+  await tid(page, 'sign-in').click();
+  await tid(page, 'my-tasks').waitFor();
+  await settled(page);
+  const homeAfterSignInMs = Date.now() - t1;
+  const homeNet = mark();
+
+  const t2 = Date.now();
+  await page.reload({ waitUntil: 'commit' });
+  await tid(page, 'my-tasks').waitFor();
+  await settled(page);
+  const homeReloadMs = Date.now() - t2;
+  const reloadNet = mark();
+  await shot(page, 'slow3g-home');
+
+  perf.slow3g = {
+    conditions: { latency_ms: SLOW_3G.latency, download_bytes_per_s: SLOW_3G.downloadThroughput, upload_bytes_per_s: SLOW_3G.uploadThroughput, cache_disabled: true, viewport: MOBILE },
+    sign_in_screen_ms: signInMs,
+    sign_in_screen_runs_ms: loads,
+    sign_in_screen_bytes: signInNet.bytes,
+    sign_in_screen_requests: signInNet.requests,
+    first_contentful_paint_ms: paint['first-contentful-paint'] ?? null,
+    home_after_sign_in_click_ms: homeAfterSignInMs,
+    home_after_sign_in_bytes: homeNet.bytes,
+    home_after_sign_in_requests: homeNet.requests,
+    home_on_reload_signed_in_ms: homeReloadMs,
+    home_on_reload_bytes: reloadNet.bytes,
+    home_on_reload_requests: reloadNet.requests,
+  };
+  console.log(`    slow 3G (400 ms RTT, 400 kbit/s, no cache): sign-in screen usable in ${signInMs} ms (median of ${loads.join(', ')} ms; ${signInNet.requests} requests, ${signInNet.bytes} B; first contentful paint ${paint['first-contentful-paint'] ?? '?'} ms)`);
+  console.log(`    sign-in click -> home ready in ${homeAfterSignInMs} ms (${homeNet.requests} requests, ${homeNet.bytes} B); reload signed in -> home ready in ${homeReloadMs} ms (${reloadNet.requests} requests, ${reloadNet.bytes} B)`);
+  await page.context().close();
+  expect(signInMs < TARGET_SIGN_IN_MS, `sign-in screen took ${signInMs} ms on slow 3G, target under ${TARGET_SIGN_IN_MS} ms`);
+});
+
+/** signInUsable waits until the sign-in form can be used and returns the ms since t0. */
+async function signInUsable(page, t0) {
+  await tid(page, 'login-form').waitFor();
+  await page.waitForFunction(() => {
+    const b = document.querySelector('[data-testid="sign-in"]');
+    return b && !b.disabled && document.querySelector('[data-testid="login-form"] input');
+  });
+  return Date.now() - t0;
+}
+
+// ---- the admin's flows ----------------------------------------------------------
+
+let page; // the admin's desktop page, shared by the flow steps
+
+test('sign in as the demo admin', async () => {
+  page = await newPage(DESKTOP, 'admin');
+  await page.goto(`${BASE}/`);
+  await tid(page, 'login-form').waitFor();
+  // English and back (the choice is kept in this browser).
+  await tid(page, 'lang-switch').click();
+  await page.getByLabel('Password').waitFor();
+  await tid(page, 'lang-switch').click();
+  await page.getByLabel('Contraseña').waitFor();
+  // A wrong password is refused in plain words and keeps the form.
+  await page.getByLabel('Correo electrónico').fill(ADMIN.email);
+  await page.getByLabel('Contraseña').fill('not-the-password-123');
+  await tid(page, 'sign-in').click();
+  await page.getByRole('alert').first().waitFor();
+  await page.getByLabel('Contraseña').fill(ADMIN.password);
+  await tid(page, 'sign-in').click();
+  await tid(page, 'current-user').waitFor();
+  const role = await tid(page, 'current-user').getAttribute('data-role');
+  expect(role === 'admin', `current-user data-role is ${role}, want admin`);
+  await tid(page, 'my-tasks').waitFor();
+  await settled(page);
+  await noErrorBox(page, 'home');
+  for (const id of ['nav-home', 'nav-stakeholders', 'nav-log-meeting', 'nav-commitments', 'nav-correspondence', 'nav-reports', 'nav-admin']) {
+    await tid(page, id).waitFor();
+  }
+  // The session survives a reload (refresh cookie).
+  await page.reload();
+  await tid(page, 'current-user').waitFor();
+});
+
+test('log a meeting in Cusco with two participants, a commitment and a task', async () => {
+  await tid(page, 'nav-log-meeting').click();
+  await tid(page, 'meeting-form').waitFor();
+  await settled(page);
+  await page.getByLabel('Región', { exact: true }).selectOption('08');
+  const search = page.getByRole('combobox', { name: 'Buscar participante' });
+  for (const [i, p] of PARTICIPANTS.entries()) {
+    await search.fill(p.type);
+    const opt = page.getByRole('option', { name: p.option });
+    await opt.first().waitFor();
+    if (i === 0) await opt.first().click();
+    else {
+      // The second one by keyboard only: arrows to the option, Enter picks it.
+      const active = page.locator('[role="option"][aria-selected="true"]').filter({ hasText: p.option });
+      for (let k = 0; k < 12 && !(await active.count()); k++) await search.press('ArrowDown');
+      expect(await active.count(), `the arrow keys never reached the option ${p.option}`);
+      await search.press('Enter');
+    }
+    await tid(page, 'participant').nth(i).waitFor();
+  }
+  expect((await tid(page, 'participant').count()) === 2, 'want two participants');
+  await page.getByRole('checkbox', { name: 'Presupuesto' }).check();
+  await page.getByRole('checkbox', { name: 'Legislación' }).check();
+  await page.getByLabel('Resumen').fill(`Reunión E2E ${stamp} sobre el presupuesto regional para la atención a víctimas.`);
+
+  await tid(page, 'add-commitment').click();
+  // An incomplete commitment is caught before anything is sent, next to its field.
+  await tid(page, 'save-meeting').click();
+  await tid(page, 'error-summary').waitFor();
+  await tid(page, 'error-commitments-0-text').waitFor();
+  // The draft survives a reload (kept in this browser).
+  await page.waitForTimeout(600);
+  await page.reload();
+  await tid(page, 'meeting-form').waitFor();
+  await tid(page, 'participant').nth(1).waitFor();
+  await tid(page, 'commitment-0').waitFor();
+  const who = page.locator('#commitments-0-stakeholder_id');
+  const rosa = await who.locator('option', { hasText: 'Rosa Quispe' }).getAttribute('value');
+  expect(rosa, 'the commitment stakeholder list does not offer Rosa Quispe');
+  await who.selectOption(rosa);
+  S.stakeholderId = rosa;
+  await page.locator('#commitments-0-type').selectOption('legislative');
+  await page.locator('#commitments-0-due_on').fill(isoDate(45));
+  await page.locator('#commitments-0-text').fill(S.commitmentText);
+
+  await tid(page, 'add-task').click();
+  await page.locator('#tasks-0-title').fill(S.taskTitle);
+  await page.locator('#tasks-0-due_on').fill(isoDate(7));
+  await shot(page, '05-meeting-form-filled');
+
+  await tid(page, 'save-meeting').click();
+  const detail = tid(page, 'meeting-detail');
+  await Promise.race([
+    detail.waitFor(),
+    tid(page, 'error-summary').waitFor().then(async () => {
+      throw new Error(`the meeting was refused: ${await tid(page, 'error-summary').innerText()}`);
+    }),
+    page.locator('[data-testid="error"]').first().waitFor().then(async () => {
+      throw new Error(`saving the meeting failed: ${await page.locator('[data-testid="error"]').first().innerText()}`);
+    }),
+  ]);
+  S.meetingId = new URL(page.url()).pathname.split('/').pop();
+  await settled(page);
+  const text = await detail.innerText();
+  for (const want of ['Rosa Quispe', 'Fiscalía Demo Especializada', S.commitmentText, S.taskTitle]) {
+    expect(text.includes(want), `the saved meeting does not show "${want}"`);
+  }
+  const draft = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('alianza.draft.meeting')));
+  expect(draft.length === 0, `the meeting draft was kept after saving: ${draft.join(', ')}`);
+  await shot(page, '05b-meeting-detail');
+});
+
+test('find the commitment on the Cusco board', async () => {
+  expect(S.meetingId, 'needs the meeting from the previous step');
+  await page.goto(`${BASE}/commitments?region=08&view=board`);
+  await tid(page, 'board-region-08').waitFor();
+  await settled(page);
+  await noErrorBox(page, 'the board');
+  const card = tid(page, 'board-cell-08-pending').getByTestId('commitment-card').filter({ hasText: S.commitmentText });
+  await card.waitFor();
+  S.commitmentId = await card.getAttribute('data-id');
+  expect(/^[0-9a-f]{24}$/.test(S.commitmentId ?? ''), `card data-id is ${S.commitmentId}`);
+  await card.getByRole('link').first().click();
+  await page.locator(`[data-testid="commitment-detail"][data-id="${S.commitmentId}"]`).waitFor();
+});
+
+test('change the commitment status with a note', async () => {
+  expect(S.commitmentId, 'needs the commitment from the board');
+  const note = `E2E ${stamp}: se presentó en la comisión de presupuesto`;
+  S.statusNote = note;
+  await page.getByLabel('Nuevo estado').selectOption('in_progress');
+  await page.getByLabel('Nota').fill(note);
+  await page.getByLabel('Evidencia').fill('https://example.org/oficio-123');
+  await tid(page, 'save-status').click();
+  await page.locator(`[data-testid="commitment-detail"][data-status="in_progress"]`).waitFor();
+  await tid(page, 'notice').waitFor();
+  const entry = page.locator('[data-testid="history-entry"][data-status="in_progress"]').filter({ hasText: note });
+  await entry.waitFor();
+  // The change is stored: a reload shows it.
+  await page.reload();
+  await page.locator(`[data-testid="commitment-detail"][data-status="in_progress"]`).waitFor();
+  await entry.waitFor();
+  // ...and the card moved on the board.
+  await page.goto(`${BASE}/commitments?region=08&view=board`);
+  await tid(page, 'board-cell-08-in_progress').locator(`[data-testid="commitment-card"][data-id="${S.commitmentId}"]`).waitFor();
+});
+
+test("see the change on the stakeholder's timeline", async () => {
+  expect(S.commitmentId && S.stakeholderId, 'needs the commitment and its stakeholder');
+  await page.goto(`${BASE}/commitments/${S.commitmentId}`);
+  await tid(page, 'commitment-detail').waitFor();
+  await page.getByRole('link', { name: /Rosa Quispe/ }).first().click();
+  await page.waitForURL(`**/stakeholders/${S.stakeholderId}`);
+  await tid(page, 'timeline').waitFor();
+  await settled(page);
+  await noErrorBox(page, 'the stakeholder page');
+  const change = page.locator(`[data-testid="timeline-item"][data-type="status_change"][data-id="${S.commitmentId}"]`);
+  await change.first().waitFor();
+  for (const [type, id] of [['meeting', S.meetingId], ['commitment', S.commitmentId]]) {
+    const n = await page.locator(`[data-testid="timeline-item"][data-type="${type}"][data-id="${id}"]`).count();
+    expect(n > 0, `the timeline has no ${type} item for ${id}`);
+  }
+});
+
+test('search everything, accents ignored', async () => {
+  await tid(page, 'global-search').fill('fiscalia cusco');
+  await tid(page, 'global-search').press('Enter');
+  const res = tid(page, 'search-results');
+  await res.waitFor();
+  await settled(page);
+  await res.getByRole('link', { name: /Fiscalía Demo Especializada de Cusco/ }).first().waitFor();
+});
+
+test('review a message in the correspondence', async () => {
+  const r = await api('/api/v1/messages?limit=5');
+  S.mailApi = r.status;
+  await page.goto(`${BASE}/correspondence?queue=new`);
+  await tid(page, 'queue-new').waitFor();
+  if (r.status === 404) {
+    throw new ExpectedFailure(`GET /api/v1/messages -> 404 ${(await r.text()).slice(0, 200)}: the mail API is not built yet`);
+  }
+  expect(r.status === 200, `GET /api/v1/messages -> ${r.status} ${(await r.text()).slice(0, 300)}`);
+  await settled(page);
+  await noErrorBox(page, 'the correspondence page');
+  const rows = tid(page, 'message-row');
+  await rows.first().waitFor({ timeout: STEP_TIMEOUT }).catch(() => {
+    throw new Error('no message in the "new" queue: the demo data (or the seeded mailbox) should hold messages to review');
+  });
+  // Prefer the seeded email from Rosa Quispe (a known stakeholder), else the first one.
+  const fromRosa = rows.filter({ hasText: 'Proyecto de ley de refugios' });
+  const row = (await fromRosa.count()) ? fromRosa.first() : rows.first();
+  const seeded = (await fromRosa.count()) > 0;
+  const id = await row.getAttribute('data-id');
+  S.messageId = id;
+  await row.getByRole('link').first().click();
+  await page.locator(`[data-testid="reader"][data-id="${id}"]`).waitFor();
+  await tid(page, 'message-body').waitFor();
+  await page.getByLabel('Estado de revisión').selectOption('follow_up');
+  await tid(page, 'notice').waitFor();
+  const after = await (await api(`/api/v1/messages/${id}`)).json();
+  expect(after.status === 'follow_up', `message ${id} status is ${after.status} after the review, want follow_up`);
+  await page.goto(`${BASE}/correspondence?queue=follow_up`);
+  await page.locator(`[data-testid="message-row"][data-id="${id}"]`).waitFor();
+  if (seeded && S.stakeholderId) {
+    // The sender's address belongs to a stakeholder: the message is matched and on her timeline.
+    expect((after.stakeholder_ids ?? []).includes(S.stakeholderId), `the email from rosa.quispe@ejemplo.pe is matched to ${JSON.stringify(after.stakeholder_ids)}, want Rosa Quispe ${S.stakeholderId}`);
+    await page.goto(`${BASE}/stakeholders/${S.stakeholderId}`);
+    await page.locator(`[data-testid="timeline-item"][data-type="message"][data-id="${id}"]`).waitFor();
+  }
+});
+
+test('admin: add an officer for Loreto, who can then sign in', async () => {
+  await page.goto(`${BASE}/admin/users`);
+  await tid(page, 'admin-users').waitFor();
+  await settled(page);
+  await tid(page, 'new-user').click();
+  const form = tid(page, 'user-form');
+  await form.waitFor();
+  S.newUser = { email: `oficial.e2e.${stamp}@alianza.test`, password: `clave-e2e-${stamp}` };
+  await form.getByLabel('Correo electrónico').fill(S.newUser.email);
+  await form.getByLabel('Nombre').fill(`Oficial E2E ${stamp}`);
+  await form.getByLabel('Rol').selectOption('officer');
+  await form.getByLabel('Contraseña').fill(S.newUser.password);
+  await form.getByRole('checkbox', { name: 'Loreto' }).check();
+  await tid(page, 'save-user').click();
+  await page.locator(`[data-testid="user-row"][data-email="${S.newUser.email}"]`).waitFor();
+  const who = await newPage(DESKTOP, 'new officer');
+  await signIn(who, S.newUser);
+  const role = await tid(who, 'current-user').getAttribute('data-role');
+  expect(role === 'officer', `the new user signed in as ${role}, want officer`);
+  await tid(who, 'nav-log-meeting').waitFor();
+  await tid(who, 'my-tasks').waitFor();
+  await settled(who);
+  await noErrorBox(who, "the officer's home");
+  expect((await tid(who, 'nav-admin').count()) === 0, 'an officer sees the admin menu');
+  await who.context().close();
+});
+
+// ---- screenshots of every main screen at both sizes ---------------------------
+
+const screens = () => [
+  { name: '02-home', path: '/', ready: 'my-tasks' },
+  { name: '03-stakeholders', path: '/stakeholders', ready: 'stakeholder-table' },
+  { name: '04-stakeholder', path: `/stakeholders/${S.stakeholderId ?? ''}`, ready: 'timeline', needs: S.stakeholderId },
+  { name: '05-meeting-form', path: '/meetings/new', ready: 'meeting-form' },
+  { name: '06-commitments-board', path: '/commitments?region=08&view=board', ready: 'board' },
+  { name: '07-commitment', path: `/commitments/${S.commitmentId ?? ''}`, ready: 'commitment-detail', needs: S.commitmentId },
+  { name: '08-correspondence', path: S.messageId ? `/correspondence?queue=all&id=${S.messageId}` : '/correspondence?queue=all', ready: 'queue-all', mail: true },
+  { name: '09-reports', path: '/reports', ready: 'chart-commitments-by-region' },
+  { name: '10-admin', path: '/admin/users', ready: 'admin-users' },
+  { name: '10b-admin-mailboxes', path: '/admin/mailboxes', ready: 'admin-mailboxes', mail: true },
+];
+
+test('screenshots of every main screen at 1280x800 and 390x844', async () => {
+  const problems = [];
+  let count = 0;
+  for (const vp of [DESKTOP, MOBILE]) {
+    const anon = await newPage(vp, `login ${vp.width}`);
+    await anon.goto(`${BASE}/`);
+    await tid(anon, 'login-form').waitFor();
+    await shot(anon, '01-login');
+    count++;
+    await anon.context().close();
+
+    await page.setViewportSize(vp);
+    for (const s of screens()) {
+      if ('needs' in s && !s.needs) {
+        problems.push(`${s.name}: skipped, an earlier step failed`);
+        continue;
+      }
+      await page.goto(`${BASE}${s.path}`);
+      try {
+        await tid(page, s.ready).waitFor();
+        await settled(page);
+        await page.waitForTimeout(150);
+      } catch (e) {
+        problems.push(`${s.name} at ${vp.width}x${vp.height}: ${s.ready} did not show (${e.message.split('\n')[0]})`);
+      }
+      await shot(page, s.name);
+      count++;
+      if (!(s.mail && S.mailApi === 404)) {
+        await noErrorBox(page, `${s.name} at ${vp.width}x${vp.height}`).catch((e) => problems.push(e.message));
+      }
+      // Nothing may stick out sideways on a phone.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      if (overflow > 1) problems.push(`${s.name} at ${vp.width}x${vp.height}: the page is ${overflow}px wider than the screen`);
+    }
+  }
+  await page.setViewportSize(DESKTOP);
+  console.log(`    ${count} screenshots in ${SHOTS}`);
+  expect(problems.length === 0, problems.join('\n      '));
+});
+
+test('sign out', async () => {
+  await page.goto(`${BASE}/`);
+  await tid(page, 'sign-out').click();
+  await tid(page, 'login-form').waitFor();
+  // Signed out for good: a reload does not resume the session.
+  await page.reload();
+  await tid(page, 'login-form').waitFor();
+  const r = await page.evaluate(async () => (await fetch('/api/v1/auth/refresh', { method: 'POST' })).status);
+  expect(r === 401, `POST /api/v1/auth/refresh after sign-out -> ${r}, want 401`);
+});
+
+// ---- the viewer (on a phone) ---------------------------------------------------------
+
+test('a viewer sees no edit buttons (390x844)', async () => {
+  const v = await newPage(MOBILE, 'viewer');
+  await signIn(v, VIEWER);
+  const role = await tid(v, 'current-user').getAttribute('data-role');
+  expect(role === 'viewer', `current-user data-role is ${role}, want viewer`);
+  await tid(v, 'my-tasks').waitFor();
+  await settled(v);
+  const absent = async (where, ids) => {
+    for (const id of ids) {
+      const n = await tid(v, id).count();
+      expect(n === 0, `the viewer sees ${id} on ${where}`);
+    }
+  };
+  await noErrorBox(v, "the viewer's home");
+  await absent('home', ['nav-log-meeting', 'nav-admin', 'home-log-meeting', 'nav-reports']);
+  // The menu opens on a phone and still has no edit entries.
+  await v.getByRole('button', { name: 'Menú' }).click();
+  await tid(v, 'nav-stakeholders').waitFor({ state: 'visible' });
+  await shot(v, '11-viewer-menu');
+  await tid(v, 'nav-stakeholders').click();
+  await tid(v, 'stakeholder-table').waitFor();
+  await settled(v);
+  await absent('the stakeholder list', ['new-stakeholder']);
+  const sid = S.stakeholderId;
+  await v.goto(`${BASE}/stakeholders/${sid ?? (await firstStakeholder())}`);
+  await tid(v, 'timeline').waitFor();
+  await settled(v);
+  await absent('a stakeholder', ['edit-stakeholder', 'archive-stakeholder', 'log-meeting-with']);
+  await shot(v, '12-viewer-stakeholder');
+  await v.goto(`${BASE}/commitments?region=08&view=board`);
+  await tid(v, 'board').waitFor();
+  await settled(v);
+  const card = tid(v, 'commitment-card').first();
+  await card.waitFor();
+  const cardId = await card.getAttribute('data-id');
+  await card.getByRole('link').first().click();
+  await tid(v, 'commitment-detail').waitFor();
+  await absent('a commitment', ['status-form', 'save-status']);
+  await shot(v, '13-viewer-commitment');
+  // The API agrees: a viewer's write is refused.
+  const tok = await v.evaluate(async (who) => {
+    const r = await fetch('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+    return (await r.json()).access_token;
+  }, VIEWER);
+  const w = await v.evaluate(async ([tok, id]) => {
+    const r = await fetch(`/api/v1/commitments/${id}/status`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}` }, body: JSON.stringify({ status: 'withdrawn', note: 'viewer', version: 1 }) });
+    return r.status;
+  }, [tok, cardId]);
+  expect(w === 403, `POST /commitments/{id}/status as the viewer -> ${w}, want 403`);
+  // Correspondence: no bulk selection, bodies hidden (when the mail API exists).
+  await v.goto(`${BASE}/correspondence?queue=all`);
+  await tid(v, 'queue-all').waitFor();
+  await settled(v);
+  if (S.mailApi !== 404) {
+    await absent('the correspondence', ['select-all', 'bulk-apply']);
+    const row = tid(v, 'message-row').first();
+    if (await row.count()) {
+      await row.getByRole('link').first().click();
+      await tid(v, 'body-hidden').waitFor();
+      expect((await tid(v, 'message-body').count()) === 0, 'the viewer sees a message body');
+    }
+  }
+  await shot(v, '14-viewer-correspondence');
+  await v.context().close();
+});
+
+test('log a meeting on a phone as the Cusco manager (390x844)', async () => {
+  const m = await newPage(MOBILE, 'manager');
+  await signIn(m, { email: 'manager.cusco@alianza.test', password: VIEWER.password });
+  await m.getByRole('button', { name: 'Menú' }).click();
+  await tid(m, 'nav-log-meeting').click();
+  await tid(m, 'meeting-form').waitFor();
+  await settled(m);
+  // A manager of one region gets only that region to choose from.
+  const codes = await m.locator('#region option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  expect(codes.join(',') === '08', `the Cusco manager may log meetings in ${codes.join(',')}, want only 08`);
+  await m.getByLabel('Región', { exact: true }).selectOption('08');
+  const search = m.getByRole('combobox', { name: 'Buscar participante' });
+  await search.fill('julio hua');
+  await m.getByRole('option', { name: /Julio Huamán/ }).first().click();
+  await tid(m, 'participant').first().waitFor();
+  await m.getByRole('checkbox', { name: 'Coordinación' }).check();
+  const summary = `Llamada E2E ${stamp} desde el celular`;
+  await m.getByLabel('Resumen').fill(summary);
+  await m.getByLabel('Tipo de reunión').selectOption('call');
+  await tid(m, 'save-meeting').click();
+  await tid(m, 'meeting-detail').waitFor();
+  await shot(m, '15-manager-meeting-saved');
+  await m.goto(`${BASE}/`);
+  await tid(m, 'recent-meetings').getByText(/Julio Huamán/).first().waitFor();
+  await m.context().close();
+});
+
+async function firstStakeholder() {
+  const r = await api('/api/v1/stakeholders?region=08&limit=1');
+  return (await r.json()).items[0].id;
+}
+
+test('no JavaScript errors in the pages', async () => {
+  expect(pageErrors.length === 0, `errors in the browser:\n      ${pageErrors.join('\n      ')}`);
+});
+
+test('no failed requests except the deliberate ones', async () => {
+  // Wrong password, refresh after sign-out, the viewer's refused write, and the
+  // missing mail API when that step is an expected failure.
+  const deliberate = (r) =>
+    (r.path === '/api/v1/auth/login' && r.status === 401) ||
+    (r.path === '/api/v1/auth/refresh' && r.status === 401) ||
+    (r.who === 'viewer' && r.method === 'POST' && /^\/api\/v1\/commitments\/[0-9a-f]{24}\/status$/.test(r.path) && r.status === 403) ||
+    (S.mailApi === 404 && r.status === 404 && /^\/api\/v1\/(messages|mailboxes|threads)/.test(r.path));
+  const bad = badResponses.filter((r) => !deliberate(r));
+  expect(bad.length === 0, `unexpected answers:\n      ${bad.map((r) => `${r.who}: ${r.method} ${r.path} -> ${r.status}`).join('\n      ')}`);
+});
+
+// ---- run ------------------------------------------------------------------------------
+
+let passed = 0;
+let failed = 0;
+const xfailed = [];
+const started = Date.now();
+try {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: process.env.HEADED !== '1',
+    // Playwright gives every launch a fresh temporary profile (--user-data-dir).
+    args: ['--lang=es-PE', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+} catch (e) {
+  console.error(`could not start Chromium at ${CHROMIUM}: ${e.message}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+console.log(`Chromium ${browser.version()} against ${BASE}`);
+for (const t of tests) {
+  const t0 = Date.now();
+  try {
+    await t.fn();
+    passed++;
+    console.log(`ok    ${t.name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    if (e instanceof ExpectedFailure) {
+      xfailed.push(`${t.name}: ${e.message}`);
+      console.log(`XFAIL ${t.name} (${Date.now() - t0} ms)\n      EXPECTED FAILURE: ${e.message}`);
+      continue;
+    }
+    failed++;
+    console.log(`FAIL  ${t.name} (${Date.now() - t0} ms)\n      ${String(e.message ?? e).split('\n').slice(0, 12).join('\n      ')}`);
+    const p = page && !page.isClosed() ? page : null;
+    if (p) await p.screenshot({ path: join(SHOTS, `FAIL-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`), fullPage: true }).catch(() => {});
+  }
+}
+for (const c of contexts) await c.close().catch(() => {});
+await browser.close();
+
+perf.tests = { passed, failed, expected_failures: xfailed, seconds: Math.round((Date.now() - started) / 1000) };
+writeFileSync(join(SHOTS, 'perf.json'), JSON.stringify(perf, null, 2) + '\n');
+console.log('');
+if (perf.initial) console.log(`initial JS+CSS gzipped: ${perf.initial.gzip_total} B (${(perf.initial.gzip_total / 1024).toFixed(1)} KB, target < 80 KB); compressed by the server: ${perf.initial.all_compressed ? 'yes' : 'NO'}`);
+if (perf.slow3g) console.log(`slow 3G: sign-in screen ${perf.slow3g.sign_in_screen_ms} ms (target < ${TARGET_SIGN_IN_MS} ms), home after sign-in ${perf.slow3g.home_after_sign_in_click_ms} ms, home on reload ${perf.slow3g.home_on_reload_signed_in_ms} ms`);
+console.log(`measurements: ${join(SHOTS, 'perf.json')}`);
+if (xfailed.length) {
+  console.log(`!!! ${xfailed.length} EXPECTED FAILURE(S), not counted as passed:`);
+  for (const x of xfailed) console.log(`!!!   ${x}`);
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
