@@ -197,17 +197,9 @@ func bootstrapAdmin(ctx context.Context, cfg *config.Config, s *store.Store, log
 		return err
 	}
 	in := model.NewUser{Email: cfg.AdminEmail, Name: "Admin", Role: model.RoleAdmin, Regions: []string{model.AllRegions}, Password: cfg.AdminPassword}
-	in.Normalize()
-	if err := in.Validate(); err != nil {
+	if _, err := s.RegisterUser(ctx, model.SystemActor, in, auth.HashPassword); err != nil && !errors.Is(err, store.ErrDuplicate) {
 		return err
 	}
-	hash, err := auth.HashPassword(in.Password)
-	if err != nil {
-		return err
-	}
-	if _, err := s.CreateUser(ctx, model.SystemActor, in, hash); err != nil && !errors.Is(err, store.ErrDuplicate) {
-		return err
-	}
-	log.Info("first admin created", "email", in.Email)
+	log.Info("first admin created", "email", model.NormalizeEmail(in.Email))
 	return nil
 }

@@ -106,13 +106,6 @@ var commitmentColumns = []column[commitmentView]{
 	{"id", "id", func(v commitmentView) string { return v.ID.Hex() }},
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
-}
-
 func (a *API) createCommitment(c *fiber.Ctx) error {
 	var in model.CommitmentInput
 	if err := decode(c, &in); err != nil {

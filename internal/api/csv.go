@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -46,6 +47,23 @@ func sendCSV[T any](c *fiber.Ctx, name string, cols []column[T], items []T) erro
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-%s.csv"`, name, time.Now().In(lima).Format("2006-01-02")))
 	return c.Send(buf.Bytes())
+}
+
+// yesNo is a CSV cell for a flag.
+func yesNo(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// regionNames turns region codes into names for CSV cells.
+func regionNames(codes []string) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = model.RegionName(c)
+	}
+	return out
 }
 
 // csvSafe defuses spreadsheet formulas in cells that came from users.

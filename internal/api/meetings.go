@@ -187,9 +187,9 @@ func regionQuery(c *fiber.Ctx, name string) (string, error) {
 	return v, nil
 }
 
-// enumQuery reads an optional value of e.
+// enumQuery reads an optional value of e; surrounding spaces are ignored.
 func enumQuery(c *fiber.Ctx, name string, e model.Enum) (string, error) {
-	v := c.Query(name)
+	v := strings.TrimSpace(c.Query(name))
 	if v != "" && !e.Valid(v) {
 		return "", invalid(name, "must be one of "+e.String())
 	}

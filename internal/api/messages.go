@@ -222,14 +222,6 @@ var messageColumns = []column[messageView]{
 	{"id", "id", func(v messageView) string { return v.ID.Hex() }},
 }
 
-func regionNames(codes []string) []string {
-	out := make([]string, len(codes))
-	for i, c := range codes {
-		out[i] = model.RegionName(c)
-	}
-	return out
-}
-
 // visibleMessage reads the :id message as the caller may see it.
 func (a *API) visibleMessage(c *fiber.Ctx) (*model.Message, error) {
 	id, err := pathID(c, "id")
@@ -438,7 +430,10 @@ func (a *API) linkAddress(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	u := auth.User(c)
-	if err := a.checkEmails(c, "address", []string{in.Address}, nil); err != nil {
+	// Checked after the target stakeholder, so a missing or forbidden
+	// target is reported as such.
+	checkAddress := func() error {
+		err := a.checkEmails(c, "address", []string{in.Address}, nil)
 		var ve *model.ValidationError
 		if errors.As(err, &ve) {
 			return invalid("address", ve.Errors[0].Message)
@@ -447,6 +442,9 @@ func (a *API) linkAddress(c *fiber.Ctx) error {
 	}
 	var stID bson.ObjectID
 	if in.NewStakeholder != nil {
+		if err := checkAddress(); err != nil {
+			return err
+		}
 		ns := in.NewStakeholder
 		st, err := a.store.CreateStakeholder(ctx, auth.Actor(c), u.Scope(), model.StakeholderInput{
 			Kind: ns.Kind, Name: ns.Name, Regions: ns.Regions, Emails: []string{in.Address},
@@ -469,6 +467,9 @@ func (a *API) linkAddress(c *fiber.Ctx) error {
 		}
 		if !u.CanEdit(st.Regions, st.OwnerID) {
 			return auth.ErrForbidden
+		}
+		if err := checkAddress(); err != nil {
+			return err
 		}
 		if err := a.store.AddStakeholderEmail(ctx, auth.Actor(c), u.Scope(), st, in.Address); err != nil {
 			return err

@@ -97,10 +97,10 @@ func (a *API) viewStakeholder(ctx context.Context, scope model.Scope, st *model.
 func (a *API) listStakeholders(c *fiber.Ctx) error {
 	var f store.StakeholderFilter
 	var err error
-	if f.Kind, err = stakeholderEnumQuery(c, "kind", model.StakeholderKinds); err != nil {
+	if f.Kind, err = enumQuery(c, "kind", model.StakeholderKinds); err != nil {
 		return err
 	}
-	if f.Stance, err = stakeholderEnumQuery(c, "stance", model.Stances); err != nil {
+	if f.Stance, err = enumQuery(c, "stance", model.Stances); err != nil {
 		return err
 	}
 	if v := c.Query("region"); v != "" {
@@ -163,13 +163,7 @@ func (a *API) exportStakeholders(c *fiber.Ctx, items []model.Stakeholder) error 
 		{"name", "nombre", func(s model.Stakeholder) string { return s.Name }},
 		{"emails", "correos", func(s model.Stakeholder) string { return join(s.Emails) }},
 		{"phones", "teléfonos", func(s model.Stakeholder) string { return join(s.Phones) }},
-		{"regions", "regiones", func(s model.Stakeholder) string {
-			names := make([]string, len(s.Regions))
-			for i, r := range s.Regions {
-				names[i] = model.RegionName(r)
-			}
-			return join(names)
-		}},
+		{"regions", "regiones", func(s model.Stakeholder) string { return join(regionNames(s.Regions)) }},
 		{"tags", "etiquetas", func(s model.Stakeholder) string { return join(s.Tags) }},
 		{"stance", "postura", func(s model.Stakeholder) string { return s.Stance }},
 		{"influence", "influencia", func(s model.Stakeholder) string { return s.Influence }},
@@ -179,12 +173,7 @@ func (a *API) exportStakeholders(c *fiber.Ctx, items []model.Stakeholder) error 
 		}},
 		{"owner", "responsable", func(s model.Stakeholder) string { return owners[s.OwnerID].Email }},
 		{"notes", "notas", func(s model.Stakeholder) string { return s.Notes }},
-		{"archived", "archivado", func(s model.Stakeholder) string {
-			if s.Archived {
-				return "true"
-			}
-			return "false"
-		}},
+		{"archived", "archivado", func(s model.Stakeholder) string { return yesNo(s.Archived) }},
 		{"updated_at", "actualizado", func(s model.Stakeholder) string { return s.UpdatedAt.In(lima).Format(time.DateTime) }},
 	}
 	return sendCSV(c, "stakeholders", cols, items)
@@ -331,15 +320,6 @@ func (a *API) removeRelationship(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(v)
-}
-
-// stakeholderEnumQuery reads an optional enum query parameter.
-func stakeholderEnumQuery(c *fiber.Ctx, name string, e model.Enum) (string, error) {
-	v := strings.TrimSpace(c.Query(name))
-	if v != "" && !e.Valid(v) {
-		return "", invalid(name, "must be one of "+e.String())
-	}
-	return v, nil
 }
 
 // rematch links (or unlinks) the correspondence of every email added to or

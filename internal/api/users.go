@@ -60,15 +60,7 @@ func (a *API) createUser(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	in.Normalize()
-	if err := in.Validate(); err != nil {
-		return err
-	}
-	hash, err := auth.HashPassword(in.Password)
-	if err != nil {
-		return err
-	}
-	u, err := a.store.CreateUser(c.UserContext(), auth.Actor(c), in, hash)
+	u, err := a.store.RegisterUser(c.UserContext(), auth.Actor(c), in, auth.HashPassword)
 	if err != nil {
 		return err
 	}

@@ -56,13 +56,9 @@ func (s *Store) ListCommitments(ctx context.Context, scope model.Scope, f Commit
 	if !ok {
 		return []model.Commitment{}, "", nil
 	}
+	filter = withID(filter, "stakeholder_id", f.StakeholderID)
+	filter = withID(filter, "owner_id", f.OwnerID)
 	add := func(k string, v any) { filter = append(filter, bson.E{Key: k, Value: v}) }
-	if !f.StakeholderID.IsZero() {
-		add("stakeholder_id", f.StakeholderID)
-	}
-	if !f.OwnerID.IsZero() {
-		add("owner_id", f.OwnerID)
-	}
 	if f.StakeholderKind != "" {
 		add("stakeholder_kind", f.StakeholderKind)
 	}
@@ -79,8 +75,7 @@ func (s *Store) ListCommitments(ctx context.Context, scope model.Scope, f Commit
 	}
 	due := bson.D{}
 	if f.Overdue {
-		// due_on is absent or "" when there is no due date.
-		due = append(due, bson.E{Key: "$gt", Value: ""}, bson.E{Key: "$lt", Value: model.Today(s.Now())})
+		due = append(due, s.overdueDue()...)
 	}
 	if f.DueFrom != "" {
 		due = append(due, bson.E{Key: "$gte", Value: f.DueFrom})
@@ -96,14 +91,7 @@ func (s *Store) ListCommitments(ctx context.Context, scope model.Scope, f Commit
 
 // CommitmentByID returns one commitment; ErrNotFound when missing or out of scope.
 func (s *Store) CommitmentByID(ctx context.Context, scope model.Scope, id bson.ObjectID) (*model.Commitment, error) {
-	var c model.Commitment
-	if err := s.c(colCommitments).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&c); err != nil {
-		return nil, wrap("find commitment", err)
-	}
-	if !scope.Allows(c.Region) {
-		return nil, fmt.Errorf("store: find commitment: %w", ErrNotFound)
-	}
-	return &c, nil
+	return findInScope(ctx, s, colCommitments, "commitment", scope, id, func(c *model.Commitment) string { return c.Region })
 }
 
 // CreateCommitment validates and stores a commitment with its first history
@@ -111,13 +99,9 @@ func (s *Store) CommitmentByID(ctx context.Context, scope model.Scope, id bson.O
 // kind are copied.
 func (s *Store) CreateCommitment(ctx context.Context, actor model.Actor, scope model.Scope, in model.CommitmentInput) (*model.Commitment, error) {
 	in.Normalize()
-	var p model.Problems
-	if err := in.Validate(); err != nil {
-		var ve *model.ValidationError
-		if !errors.As(err, &ve) {
-			return nil, err
-		}
-		p = append(p, ve.Errors...)
+	p, err := problemsOf(in.Validate())
+	if err != nil {
+		return nil, err
 	}
 	c, cp, err := s.buildCommitment(ctx, actor, scope, in, s.Now())
 	if err != nil {
@@ -177,14 +161,8 @@ func (s *Store) buildCommitment(ctx context.Context, actor model.Actor, scope mo
 	owner := in.OwnerID
 	if owner.IsZero() {
 		owner = actor.ID
-	} else {
-		users, err := s.UsersByIDs(ctx, []bson.ObjectID{owner})
-		if err != nil {
-			return nil, nil, err
-		}
-		if _, ok := users[owner]; !ok {
-			p.Add("owner_id", "no such user")
-		}
+	} else if err := s.checkUser(ctx, &p, "owner_id", owner); err != nil {
+		return nil, nil, err
 	}
 	if len(p) > 0 {
 		return nil, p, nil
@@ -219,7 +197,7 @@ func (s *Store) checkOrigin(ctx context.Context, scope model.Scope, p *model.Pro
 		var msg struct {
 			Regions []string `bson:"regions"`
 		}
-		err := s.c(colTimelineMessages).FindOne(ctx, bson.D{{Key: "_id", Value: o.ID}},
+		err := s.c(colMessages).FindOne(ctx, bson.D{{Key: "_id", Value: o.ID}},
 			options.FindOne().SetProjection(bson.D{{Key: "regions", Value: 1}})).Decode(&msg)
 		if err = wrap("find message", err); err != nil && !isNotFound(err) {
 			return err
@@ -238,34 +216,23 @@ func (s *Store) UpdateCommitment(ctx context.Context, actor model.Actor, scope m
 	if err != nil {
 		return nil, err
 	}
-	if guard != nil {
-		if err := guard(old); err != nil {
-			return nil, err
-		}
+	if err := guard.allow(old); err != nil {
+		return nil, err
 	}
 	if cp.Version != nil && *cp.Version != old.Version {
 		return nil, fmt.Errorf("store: update commitment: %w", ErrConflict)
 	}
 	cur, err := cp.Apply(*old)
-	var p model.Problems
+	p, err := problemsOf(err)
 	if err != nil {
-		var ve *model.ValidationError
-		if !errors.As(err, &ve) {
-			return nil, err
-		}
-		p = append(p, ve.Errors...)
+		return nil, err
 	}
 	if cur.Region != old.Region && model.ValidRegion(cur.Region) && !scope.Allows(cur.Region) {
 		p.Add("region", "is outside your regions")
 	}
 	if cur.OwnerID != old.OwnerID && !cur.OwnerID.IsZero() {
-		if err := s.checkUsers(ctx, &p, "owner_id", []bson.ObjectID{cur.OwnerID}); err != nil {
+		if err := s.checkUser(ctx, &p, "owner_id", cur.OwnerID); err != nil {
 			return nil, err
-		}
-		for i := range p {
-			if p[i].Field == "owner_id[0]" {
-				p[i].Field = "owner_id"
-			}
 		}
 	}
 	if err := p.Err(); err != nil {
@@ -299,10 +266,8 @@ func (s *Store) ChangeCommitmentStatus(ctx context.Context, actor model.Actor, s
 	if err != nil {
 		return nil, err
 	}
-	if guard != nil {
-		if err := guard(old); err != nil {
-			return nil, err
-		}
+	if err := guard.allow(old); err != nil {
+		return nil, err
 	}
 	// A stale version is reported first: the caller must reload either way.
 	if in.Version != nil && *in.Version != old.Version {

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 
+	"github.com/alianza-pe/alianza/internal/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
@@ -25,3 +27,82 @@ func (s *Store) findAll(ctx context.Context, col string, filter bson.D, opts *op
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 func regexpQuote(s string) string { return regexp.QuoteMeta(s) }
+
+// problemsOf returns the field problems of a validation error, so callers
+// can add their own before answering; any other error comes back as is.
+func problemsOf(err error) (model.Problems, error) {
+	var ve *model.ValidationError
+	switch {
+	case err == nil:
+		return nil, nil
+	case errors.As(err, &ve):
+		return ve.Errors, nil
+	default:
+		return nil, err
+	}
+}
+
+// findInScope reads the record with id from col; ErrNotFound when it is
+// missing or its region is out of scope. what names it in errors.
+func findInScope[T any](ctx context.Context, s *Store, col, what string, scope model.Scope, id bson.ObjectID, region func(*T) string) (*T, error) {
+	var v T
+	if err := s.c(col).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&v); err != nil {
+		return nil, wrap("find "+what, err)
+	}
+	if !scope.Allows(region(&v)) {
+		return nil, fmt.Errorf("store: find %s: %w", what, ErrNotFound)
+	}
+	return &v, nil
+}
+
+// deleteByID removes the record with id from col; ErrNotFound when it is
+// already gone. what names it in errors.
+func (s *Store) deleteByID(ctx context.Context, col, what string, id bson.ObjectID) error {
+	res, err := s.c(col).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	if err != nil {
+		return wrap("delete "+what, err)
+	}
+	if res.DeletedCount == 0 {
+		return fmt.Errorf("store: delete %s: %w", what, ErrNotFound)
+	}
+	return nil
+}
+
+// withID adds equality with id to filter when id is set.
+func withID(filter bson.D, key string, id bson.ObjectID) bson.D {
+	if id.IsZero() {
+		return filter
+	}
+	return append(filter, bson.E{Key: key, Value: id})
+}
+
+// overdueDue is the due_on condition of an overdue record: a due date (the
+// field is absent or "" without one) before today in Lima.
+func (s *Store) overdueDue() bson.D {
+	return bson.D{{Key: "$gt", Value: ""}, {Key: "$lt", Value: model.Today(s.Now())}}
+}
+
+// checkUsers reports, under field(i), each set ids[i] that is not a user.
+func (s *Store) checkUsers(ctx context.Context, p *model.Problems, ids []bson.ObjectID, field func(i int) string) error {
+	users, err := s.UsersByIDs(ctx, distinctIDs(ids))
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if _, ok := users[id]; !ok && !id.IsZero() {
+			p.Add(field(i), "no such user")
+		}
+	}
+	return nil
+}
+
+// checkUser reports id under field when it is set and not a user.
+func (s *Store) checkUser(ctx context.Context, p *model.Problems, field string, id bson.ObjectID) error {
+	return s.checkUsers(ctx, p, []bson.ObjectID{id}, func(int) string { return field })
+}
+
+// indexed names the entries of a list field: indexed("staff_ids")(2) is
+// "staff_ids[2]".
+func indexed(field string) func(int) string {
+	return func(i int) string { return fmt.Sprintf("%s[%d]", field, i) }
+}

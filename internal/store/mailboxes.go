@@ -137,13 +137,9 @@ func mailboxChanges(changes []model.Change, passwordSet bool) []model.Change {
 // password encrypted with key.
 func (s *Store) CreateMailbox(ctx context.Context, actor model.Actor, key []byte, in model.MailboxInput) (*model.Mailbox, error) {
 	m := in.Mailbox()
-	var p model.Problems
-	if err := m.Validate(); err != nil {
-		var ve *model.ValidationError
-		if !errors.As(err, &ve) {
-			return nil, err
-		}
-		p = ve.Errors
+	p, err := problemsOf(m.Validate())
+	if err != nil {
+		return nil, err
 	}
 	if in.Password == "" {
 		p.Add("password", "is required")
@@ -186,13 +182,9 @@ func (s *Store) UpdateMailbox(ctx context.Context, actor model.Actor, key []byte
 		return nil, fmt.Errorf("store: update mailbox: %w", ErrConflict)
 	}
 	cur := p.Apply(*old)
-	var pr model.Problems
-	if err := cur.Validate(); err != nil {
-		var ve *model.ValidationError
-		if !errors.As(err, &ve) {
-			return nil, err
-		}
-		pr = ve.Errors
+	pr, err := problemsOf(cur.Validate())
+	if err != nil {
+		return nil, err
 	}
 	if p.Password != nil && *p.Password == "" {
 		pr.Add("password", "must not be empty (leave it out to keep the current one)")
@@ -230,12 +222,8 @@ func (s *Store) DeleteMailbox(ctx context.Context, actor model.Actor, id bson.Ob
 	if old.Source == model.MailboxSourceEnv {
 		return errEnvMailbox()
 	}
-	res, err := s.c(colMailboxes).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
-	if err != nil {
-		return wrap("delete mailbox", err)
-	}
-	if res.DeletedCount == 0 {
-		return fmt.Errorf("store: delete mailbox: %w", ErrNotFound)
+	if err := s.deleteByID(ctx, colMailboxes, "mailbox", id); err != nil {
+		return err
 	}
 	if err := s.deleteMailState(ctx, id); err != nil {
 		return err

@@ -13,12 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-const (
-	colMeetings = "meetings"
-	// colStakeholderRefs is the stakeholders collection, read here only for
-	// names, kinds and regions (the stakeholders file owns its writes).
-	colStakeholderRefs = "stakeholders"
-)
+const colMeetings = "meetings"
 
 // bulkBatch is how many documents one InsertMany carries in the bulk loaders.
 const bulkBatch = 1000
@@ -34,6 +29,14 @@ func init() {
 // store calls it with the current record before changing it, and returns
 // its error unchanged.
 type Guard[T any] func(current *T) error
+
+// allow runs the guard, if there is one, on the current record.
+func (g Guard[T]) allow(current *T) error {
+	if g == nil {
+		return nil
+	}
+	return g(current)
+}
 
 // createFailpoint lets tests make a step of a multi-document create fail, to
 // prove the compensation leaves nothing behind. Nil in production.
@@ -94,9 +97,7 @@ func (s *Store) ListMeetings(ctx context.Context, scope model.Scope, f MeetingFi
 		return []model.Meeting{}, "", nil
 	}
 	filter = timeRange(filter, "starts_at", f.From, f.To)
-	if !f.StakeholderID.IsZero() {
-		filter = append(filter, bson.E{Key: "participants.stakeholder_id", Value: f.StakeholderID})
-	}
+	filter = withID(filter, "participants.stakeholder_id", f.StakeholderID)
 	if f.Kind != "" {
 		filter = append(filter, bson.E{Key: "kind", Value: f.Kind})
 	}
@@ -105,14 +106,7 @@ func (s *Store) ListMeetings(ctx context.Context, scope model.Scope, f MeetingFi
 
 // MeetingByID returns one meeting; ErrNotFound when missing or out of scope.
 func (s *Store) MeetingByID(ctx context.Context, scope model.Scope, id bson.ObjectID) (*model.Meeting, error) {
-	var m model.Meeting
-	if err := s.c(colMeetings).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&m); err != nil {
-		return nil, wrap("find meeting", err)
-	}
-	if !scope.Allows(m.Region) {
-		return nil, fmt.Errorf("store: find meeting: %w", ErrNotFound)
-	}
-	return &m, nil
+	return findInScope(ctx, s, colMeetings, "meeting", scope, id, func(m *model.Meeting) string { return m.Region })
 }
 
 // MeetingCreated is what CreateMeeting stored.
@@ -131,13 +125,9 @@ type MeetingCreated struct {
 // already inserted before the error is returned.
 func (s *Store) CreateMeeting(ctx context.Context, actor model.Actor, scope model.Scope, in model.MeetingInput) (*MeetingCreated, error) {
 	in.Normalize()
-	var p model.Problems
-	if err := in.Validate(); err != nil {
-		var ve *model.ValidationError
-		if !errors.As(err, &ve) {
-			return nil, err
-		}
-		p = append(p, ve.Errors...)
+	p, err := problemsOf(in.Validate())
+	if err != nil {
+		return nil, err
 	}
 	if in.Region != "" && model.ValidRegion(in.Region) && !scope.Allows(in.Region) {
 		p.Add("region", "is outside your regions")
@@ -156,7 +146,7 @@ func (s *Store) CreateMeeting(ctx context.Context, actor model.Actor, scope mode
 	if err := s.fillParticipants(ctx, scope, m, &p); err != nil {
 		return nil, err
 	}
-	if err := s.checkUsers(ctx, &p, "staff_ids", m.StaffIDs); err != nil {
+	if err := s.checkUsers(ctx, &p, m.StaffIDs, indexed("staff_ids")); err != nil {
 		return nil, err
 	}
 	meetingDay := model.Today(m.StartsAt)
@@ -308,27 +298,13 @@ func (s *Store) stakeholderRefs(ctx context.Context, ids []bson.ObjectID) (map[b
 	}
 	var found []model.Stakeholder
 	opts := options.Find().SetProjection(bson.D{{Key: "name", Value: 1}, {Key: "kind", Value: 1}, {Key: "regions", Value: 1}, {Key: "archived", Value: 1}})
-	if err := s.findAll(ctx, colStakeholderRefs, idsIn(ids), opts, &found); err != nil {
+	if err := s.findAll(ctx, colStakeholders, idsIn(ids), opts, &found); err != nil {
 		return nil, wrap("find stakeholders", err)
 	}
 	for _, st := range found {
 		out[st.ID] = st
 	}
 	return out, nil
-}
-
-// checkUsers reports ids that are not users.
-func (s *Store) checkUsers(ctx context.Context, p *model.Problems, field string, ids []bson.ObjectID) error {
-	users, err := s.UsersByIDs(ctx, distinctIDs(ids))
-	if err != nil {
-		return err
-	}
-	for i, id := range ids {
-		if _, ok := users[id]; !ok && !id.IsZero() {
-			p.Add(fmt.Sprintf("%s[%d]", field, i), "no such user")
-		}
-	}
-	return nil
 }
 
 // UpdateMeeting applies a patch guarded by the version (the given one, or
@@ -338,22 +314,16 @@ func (s *Store) UpdateMeeting(ctx context.Context, actor model.Actor, scope mode
 	if err != nil {
 		return nil, err
 	}
-	if guard != nil {
-		if err := guard(old); err != nil {
-			return nil, err
-		}
+	if err := guard.allow(old); err != nil {
+		return nil, err
 	}
 	if mp.Version != nil && *mp.Version != old.Version {
 		return nil, fmt.Errorf("store: update meeting: %w", ErrConflict)
 	}
 	cur, err := mp.Apply(*old)
-	var p model.Problems
+	p, err := problemsOf(err)
 	if err != nil {
-		var ve *model.ValidationError
-		if !errors.As(err, &ve) {
-			return nil, err
-		}
-		p = append(p, ve.Errors...)
+		return nil, err
 	}
 	if cur.Region != old.Region && model.ValidRegion(cur.Region) && !scope.Allows(cur.Region) {
 		p.Add("region", "is outside your regions")
@@ -365,7 +335,7 @@ func (s *Store) UpdateMeeting(ctx context.Context, actor model.Actor, scope mode
 	}
 	if mp.StaffIDs != nil {
 		cur.StaffIDs = nonNilIDs(cur.StaffIDs)
-		if err := s.checkUsers(ctx, &p, "staff_ids", cur.StaffIDs); err != nil {
+		if err := s.checkUsers(ctx, &p, cur.StaffIDs, indexed("staff_ids")); err != nil {
 			return nil, err
 		}
 	}
@@ -395,17 +365,11 @@ func (s *Store) DeleteMeeting(ctx context.Context, actor model.Actor, scope mode
 	if err != nil {
 		return err
 	}
-	if guard != nil {
-		if err := guard(old); err != nil {
-			return err
-		}
+	if err := guard.allow(old); err != nil {
+		return err
 	}
-	res, err := s.c(colMeetings).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
-	if err != nil {
-		return wrap("delete meeting", err)
-	}
-	if res.DeletedCount == 0 {
-		return fmt.Errorf("store: delete meeting: %w", ErrNotFound)
+	if err := s.deleteByID(ctx, colMeetings, "meeting", id); err != nil {
+		return err
 	}
 	s.audit(ctx, actor, model.ActionDelete, "meeting", id.Hex(), []string{old.Region}, diff(old, &model.Meeting{}))
 	s.CountMeeting(ctx, old, nil)

@@ -21,7 +21,7 @@ import (
 // header) live in message_bodies under the same _id so lists scan small
 // documents.
 const (
-	colMessages      = colTimelineMessages
+	colMessages      = "messages"
 	colMessageBodies = "message_bodies"
 )
 
@@ -248,18 +248,27 @@ func insertUnordered(ctx context.Context, c *mongo.Collection, docs []any) ([]in
 	if err == nil {
 		return nil, nil
 	}
+	if dups, ok := duplicateIndexes(err); ok {
+		return dups, nil
+	}
+	return nil, err
+}
+
+// duplicateIndexes returns the indexes of the documents an unordered insert
+// refused as duplicate keys; false when err holds anything else.
+func duplicateIndexes(err error) ([]int, bool) {
 	var bwe mongo.BulkWriteException
 	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
-		return nil, err
+		return nil, false
 	}
 	var dups []int
 	for _, we := range bwe.WriteErrors {
 		if !mongo.IsDuplicateKeyError(we) {
-			return nil, err
+			return nil, false
 		}
 		dups = append(dups, we.Index)
 	}
-	return dups, nil
+	return dups, true
 }
 
 // threadDoc is the projection awaiting-reply bookkeeping reads.
@@ -542,10 +551,8 @@ func (s *Store) UpdateMessage(ctx context.Context, actor model.Actor, scope mode
 	if err != nil {
 		return nil, err
 	}
-	if guard != nil {
-		if err := guard(old); err != nil {
-			return nil, err
-		}
+	if err := guard.allow(old); err != nil {
+		return nil, err
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -564,11 +571,8 @@ func (s *Store) UpdateMessage(ctx context.Context, actor model.Actor, scope mode
 	if p.AssigneeID != nil {
 		cur.AssigneeID = *p.AssigneeID
 		if !cur.AssigneeID.IsZero() {
-			if err := s.checkUsers(ctx, &pr, "assignee_id", []bson.ObjectID{cur.AssigneeID}); err != nil {
+			if err := s.checkUser(ctx, &pr, "assignee_id", cur.AssigneeID); err != nil {
 				return nil, err
-			}
-			for i := range pr {
-				pr[i].Field = "assignee_id"
 			}
 		}
 	}
@@ -791,18 +795,6 @@ func (s *Store) AddStakeholderEmail(ctx context.Context, actor model.Actor, scop
 	version := st.Version
 	_, err := s.UpdateStakeholder(ctx, actor, scope, st.ID, model.StakeholderPatch{Emails: &emails, Version: &version})
 	return err
-}
-
-// searchMessagesIn finds messages for global search (see searchMessages).
-func (s *Store) searchMessagesIn(ctx context.Context, scope model.Scope, match bson.D) ([]MessageHit, error) {
-	filter, _ := s.messageFilter(scope, MessageFilter{})
-	out := []MessageHit{}
-	if err := s.searchInto(ctx, colMessages, allOf(cloneFilter(match), filter),
-		bson.D{{Key: "subject", Value: 1}, {Key: "date", Value: 1}},
-		bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // AddressesOutsideScope lists those of addrs that appear in a message the

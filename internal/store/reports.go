@@ -481,25 +481,11 @@ func loadMissing[T any](ctx context.Context, s *Store, col string, docs []T, id 
 		if res != nil {
 			inserted += len(res.InsertedIDs)
 		}
-		if err != nil && !isOnlyDuplicates(err) {
+		if _, dupsOnly := duplicateIndexes(err); err != nil && !dupsOnly {
 			return inserted, wrap(fmt.Sprintf("load %s", col), err)
 		}
 	}
 	return inserted, nil
-}
-
-// isOnlyDuplicates reports whether a bulk write failed only on duplicate keys.
-func isOnlyDuplicates(err error) bool {
-	var bwe mongo.BulkWriteException
-	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
-		return false
-	}
-	for _, we := range bwe.WriteErrors {
-		if we.Code != 11000 {
-			return false
-		}
-	}
-	return true
 }
 
 // ---------------------------------------------------------------------------

@@ -141,9 +141,16 @@ func (s *Store) Search(ctx context.Context, scope model.Scope, q string) (*Searc
 }
 
 // searchMessages finds messages by their search words (subject, sender,
-// snippet) in scope; failed messages are left out (see searchMessagesIn).
+// snippet) in scope; failed messages are left out, as in every message list.
 func (s *Store) searchMessages(ctx context.Context, scope model.Scope, match bson.D) ([]MessageHit, error) {
-	return s.searchMessagesIn(ctx, scope, match)
+	filter, _ := s.messageFilter(scope, MessageFilter{})
+	out := []MessageHit{}
+	if err := s.searchInto(ctx, colMessages, allOf(cloneFilter(match), filter),
+		bson.D{{Key: "subject", Value: 1}, {Key: "date", Value: 1}},
+		bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // searchInto runs one capped, projected search query; filter is already

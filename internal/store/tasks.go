@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -44,25 +43,17 @@ func (s *Store) ListTasks(ctx context.Context, scope model.Scope, f TaskFilter, 
 	if !ok {
 		return []model.Task{}, "", nil
 	}
+	filter = withID(filter, "assignee_id", f.AssigneeID)
+	filter = withID(filter, "links.stakeholder_id", f.StakeholderID)
+	filter = withID(filter, "links.commitment_id", f.CommitmentID)
+	filter = withID(filter, "links.meeting_id", f.MeetingID)
 	add := func(k string, v any) { filter = append(filter, bson.E{Key: k, Value: v}) }
-	if !f.AssigneeID.IsZero() {
-		add("assignee_id", f.AssigneeID)
-	}
-	if !f.StakeholderID.IsZero() {
-		add("links.stakeholder_id", f.StakeholderID)
-	}
-	if !f.CommitmentID.IsZero() {
-		add("links.commitment_id", f.CommitmentID)
-	}
-	if !f.MeetingID.IsZero() {
-		add("links.meeting_id", f.MeetingID)
-	}
 	if f.Overdue {
 		if f.Done != nil && *f.Done {
 			return []model.Task{}, "", nil // a done task is never overdue
 		}
 		add("done", false)
-		add("due_on", bson.D{{Key: "$gt", Value: ""}, {Key: "$lt", Value: model.Today(s.Now())}})
+		add("due_on", s.overdueDue())
 	} else if f.Done != nil {
 		add("done", *f.Done)
 	}
@@ -71,14 +62,7 @@ func (s *Store) ListTasks(ctx context.Context, scope model.Scope, f TaskFilter, 
 
 // TaskByID returns one task; ErrNotFound when missing or out of scope.
 func (s *Store) TaskByID(ctx context.Context, scope model.Scope, id bson.ObjectID) (*model.Task, error) {
-	var t model.Task
-	if err := s.c(colTasks).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&t); err != nil {
-		return nil, wrap("find task", err)
-	}
-	if !scope.Allows(t.Region) {
-		return nil, fmt.Errorf("store: find task: %w", ErrNotFound)
-	}
-	return &t, nil
+	return findInScope(ctx, s, colTasks, "task", scope, id, func(t *model.Task) string { return t.Region })
 }
 
 // CreateTask validates and stores a task. Linked records must exist and be
@@ -86,13 +70,9 @@ func (s *Store) TaskByID(ctx context.Context, scope model.Scope, id bson.ObjectI
 // meeting or stakeholder.
 func (s *Store) CreateTask(ctx context.Context, actor model.Actor, scope model.Scope, in model.TaskInput) (*model.Task, error) {
 	in.Normalize()
-	var p model.Problems
-	if err := in.Validate(); err != nil {
-		var ve *model.ValidationError
-		if !errors.As(err, &ve) {
-			return nil, err
-		}
-		p = append(p, ve.Errors...)
+	p, err := problemsOf(in.Validate())
+	if err != nil {
+		return nil, err
 	}
 	t, tp, err := s.buildTask(ctx, actor, scope, in, s.Now(), nil)
 	if err != nil {
@@ -169,14 +149,8 @@ func (s *Store) buildTask(ctx context.Context, actor model.Actor, scope model.Sc
 	assignee := in.AssigneeID
 	if assignee.IsZero() {
 		assignee = actor.ID
-	} else {
-		users, err := s.UsersByIDs(ctx, []bson.ObjectID{assignee})
-		if err != nil {
-			return nil, nil, err
-		}
-		if _, ok := users[assignee]; !ok {
-			p.Add("assignee_id", "no such user")
-		}
+	} else if err := s.checkUser(ctx, &p, "assignee_id", assignee); err != nil {
+		return nil, nil, err
 	}
 	t := &model.Task{
 		ID: bson.NewObjectID(), Title: in.Title, DueOn: in.DueOn, AssigneeID: assignee, Links: in.Links,
@@ -191,30 +165,20 @@ func (s *Store) UpdateTask(ctx context.Context, actor model.Actor, scope model.S
 	if err != nil {
 		return nil, err
 	}
-	if guard != nil {
-		if err := guard(old); err != nil {
-			return nil, err
-		}
+	if err := guard.allow(old); err != nil {
+		return nil, err
 	}
 	if tp.Version != nil && *tp.Version != old.Version {
 		return nil, fmt.Errorf("store: update task: %w", ErrConflict)
 	}
 	cur, err := tp.Apply(*old, s.Now())
-	var p model.Problems
+	p, err := problemsOf(err)
 	if err != nil {
-		var ve *model.ValidationError
-		if !errors.As(err, &ve) {
-			return nil, err
-		}
-		p = append(p, ve.Errors...)
+		return nil, err
 	}
 	if cur.AssigneeID != old.AssigneeID && !cur.AssigneeID.IsZero() {
-		users, err := s.UsersByIDs(ctx, []bson.ObjectID{cur.AssigneeID})
-		if err != nil {
+		if err := s.checkUser(ctx, &p, "assignee_id", cur.AssigneeID); err != nil {
 			return nil, err
-		}
-		if _, ok := users[cur.AssigneeID]; !ok {
-			p.Add("assignee_id", "no such user")
 		}
 	}
 	if err := p.Err(); err != nil {
@@ -239,17 +203,11 @@ func (s *Store) DeleteTask(ctx context.Context, actor model.Actor, scope model.S
 	if err != nil {
 		return err
 	}
-	if guard != nil {
-		if err := guard(old); err != nil {
-			return err
-		}
+	if err := guard.allow(old); err != nil {
+		return err
 	}
-	res, err := s.c(colTasks).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
-	if err != nil {
-		return wrap("delete task", err)
-	}
-	if res.DeletedCount == 0 {
-		return fmt.Errorf("store: delete task: %w", ErrNotFound)
+	if err := s.deleteByID(ctx, colTasks, "task", id); err != nil {
+		return err
 	}
 	s.audit(ctx, actor, model.ActionDelete, "task", id.Hex(), []string{old.Region}, diff(old, &model.Task{}))
 	return nil

@@ -13,10 +13,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// colTimelineMessages is the messages collection, read here only for the
-// timeline (the correspondence file owns it).
-const colTimelineMessages = "messages"
-
 // Timeline item types.
 const (
 	TimelineMeeting      = "meeting"
@@ -143,7 +139,7 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 	// The same rules as the review queue: scope, and unreadable (failed)
 	// messages left out; admins see those in the queue.
 	mfilter, _ := s.messageFilter(scope, MessageFilter{StakeholderID: stakeholderID})
-	if err := s.findAll(ctx, colTimelineMessages, mfilter, mproj, &messages); err != nil {
+	if err := s.findAll(ctx, colMessages, mfilter, mproj, &messages); err != nil {
 		return nil, "", wrap("timeline messages", err)
 	}
 	for _, m := range messages {

@@ -26,6 +26,20 @@ func (s *Store) CreateUser(ctx context.Context, actor model.Actor, in model.NewU
 	return u, nil
 }
 
+// RegisterUser normalises and validates in, hashes its password with hash
+// (auth.HashPassword; the store does not hash) and stores the user.
+func (s *Store) RegisterUser(ctx context.Context, actor model.Actor, in model.NewUser, hash func(string) (string, error)) (*model.User, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	passwordHash, err := hash(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	return s.CreateUser(ctx, actor, in, passwordHash)
+}
+
 // UserByID returns one user.
 func (s *Store) UserByID(ctx context.Context, id bson.ObjectID) (*model.User, error) {
 	var u model.User
