@@ -106,20 +106,17 @@ func (s *memSink) SaveMessages(_ context.Context, msgs []model.IncomingMessage) 
 	return created, nil
 }
 
-func (s *memSink) ThreadBySubject(_ context.Context, key string, from, to time.Time) (bson.ObjectID, error) {
+func (s *memSink) SubjectThreads(_ context.Context, keys []string, from, to time.Time) ([]model.SubjectThread, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var best *model.Message
+	var out []model.SubjectThread
 	for _, id := range s.order {
 		m := &s.messages[id].Message
-		if m.SubjectKey == key && !m.Date.Before(from) && !m.Date.After(to) && (best == nil || m.Date.Before(best.Date)) {
-			best = m
+		if slices.Contains(keys, m.SubjectKey) && !m.Date.Before(from) && !m.Date.After(to) {
+			out = append(out, model.SubjectThread{Key: m.SubjectKey, Thread: m.ThreadID, Date: m.Date})
 		}
 	}
-	if best == nil {
-		return bson.ObjectID{}, nil
-	}
-	return best.ThreadID, nil
+	return out, nil
 }
 
 func (s *memSink) AcquireLease(_ context.Context, id bson.ObjectID, holder string, until time.Time) (bool, error) {

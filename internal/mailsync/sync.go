@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -43,10 +44,12 @@ type Sink interface {
 	// Saving the same batch twice must change nothing the second time.
 	SaveMessages(ctx context.Context, msgs []model.IncomingMessage) (created []bool, err error)
 
-	// ThreadBySubject returns the thread of the earliest message whose
-	// subject key is subjectKey and whose date is in [from, to], or the zero
-	// id. Used only for replies that carry no In-Reply-To/References.
-	ThreadBySubject(ctx context.Context, subjectKey string, from, to time.Time) (bson.ObjectID, error)
+	// SubjectThreads returns the subject key, thread and date of the stored
+	// messages whose subject key is in keys and whose date is in [from, to].
+	// It is asked once per batch for the replies that carry no
+	// In-Reply-To/References (one query, not one per message: on the
+	// embedded engine every query reads the whole collection).
+	SubjectThreads(ctx context.Context, keys []string, from, to time.Time) ([]model.SubjectThread, error)
 
 	// AcquireLease takes or renews the mailbox's lease for holder until the
 	// given time. It returns false when another holder has an unexpired one.
@@ -459,6 +462,9 @@ func (s *Syncer) importUIDs(ctx context.Context, cn *conn, st *model.FolderState
 			return err
 		}
 		parsed := parseAll(msgs)
+		if err := s.loadSubjectThreads(ctx, parsed, threads); err != nil {
+			return err
+		}
 		in := make([]model.IncomingMessage, 0, len(msgs))
 		failed := 0
 		for i, f := range msgs {
@@ -574,8 +580,6 @@ func (s *Syncer) prepare(ctx context.Context, st *model.FolderState, f fetched, 
 	if needsSubjectThreading(m.InReplyTo, m.References, m.Subject) && m.SubjectKey != "" {
 		if t, ok := threads.lookup(m.SubjectKey, m.Date); ok {
 			m.ThreadID = t
-		} else if t, err := s.sink.ThreadBySubject(ctx, m.SubjectKey, m.Date.Add(-SubjectWindow), m.Date); err == nil && !t.IsZero() {
-			m.ThreadID = t
 		}
 	}
 	threads.add(m.SubjectKey, m.ThreadID, m.Date)
@@ -685,4 +689,41 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// loadSubjectThreads adds to threads the stored messages that the batch's
+// header-less replies may belong to, with one store query for the batch.
+func (s *Syncer) loadSubjectThreads(ctx context.Context, parsed []parseResult, threads *threadIndex) error {
+	var keys []string
+	var from, to time.Time
+	for _, p := range parsed {
+		m := &p.in.Message
+		if !needsSubjectThreading(m.InReplyTo, m.References, m.Subject) || m.SubjectKey == "" {
+			continue
+		}
+		if _, ok := threads.lookup(m.SubjectKey, m.Date); ok {
+			continue
+		}
+		if !slices.Contains(keys, m.SubjectKey) {
+			keys = append(keys, m.SubjectKey)
+		}
+		if from.IsZero() || m.Date.Before(from) {
+			from = m.Date
+		}
+		if m.Date.After(to) {
+			to = m.Date
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	hits, err := s.sink.SubjectThreads(ctx, keys, from.Add(-SubjectWindow), to)
+	if err != nil {
+		return fmt.Errorf("mailsync: thread by subject: %w: %w", ErrStore, err)
+	}
+	slices.SortFunc(hits, func(a, b model.SubjectThread) int { return a.Date.Compare(b.Date) })
+	for _, h := range hits {
+		threads.add(h.Key, h.Thread, h.Date)
+	}
+	return nil
 }

@@ -393,3 +393,11 @@ type Lease struct {
 	Holder    string        `bson:"holder" json:"holder"`
 	Until     time.Time     `bson:"until" json:"until"`
 }
+
+// SubjectThread is a stored message's subject key, thread and date, for
+// threading replies that carry no In-Reply-To/References.
+type SubjectThread struct {
+	Key    string        `bson:"subject_key"`
+	Thread bson.ObjectID `bson:"thread_id"`
+	Date   time.Time     `bson:"date"`
+}

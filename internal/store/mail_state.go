@@ -76,20 +76,14 @@ func (s *Store) deleteMailState(ctx context.Context, mailboxID bson.ObjectID) er
 	return wrap("delete mail state", err)
 }
 
-// ThreadBySubject returns the thread of the earliest message whose subject
-// key is subjectKey and whose date is in [from, to], or the zero id.
-func (s *Store) ThreadBySubject(ctx context.Context, subjectKey string, from, to time.Time) (bson.ObjectID, error) {
-	var hit []struct {
-		ThreadID bson.ObjectID `bson:"thread_id"`
+// SubjectThreads returns the subject key, thread and date of the messages
+// whose subject key is in keys and whose date is in [from, to].
+func (s *Store) SubjectThreads(ctx context.Context, keys []string, from, to time.Time) ([]model.SubjectThread, error) {
+	out := []model.SubjectThread{}
+	filter := bson.D{{Key: "subject_key", Value: bson.D{{Key: "$in", Value: keys}}}, {Key: "date", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lte", Value: to}}}}
+	opts := options.Find().SetProjection(bson.D{{Key: "subject_key", Value: 1}, {Key: "thread_id", Value: 1}, {Key: "date", Value: 1}})
+	if err := s.findAll(ctx, colMessages, filter, opts, &out); err != nil {
+		return nil, wrap("threads by subject", err)
 	}
-	filter := bson.D{{Key: "subject_key", Value: subjectKey}, {Key: "date", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lte", Value: to}}}}
-	opts := options.Find().SetProjection(bson.D{{Key: "thread_id", Value: 1}}).
-		SetSort(bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(1)
-	if err := s.findAll(ctx, colMessages, filter, opts, &hit); err != nil {
-		return bson.ObjectID{}, wrap("thread by subject", err)
-	}
-	if len(hit) == 0 {
-		return bson.ObjectID{}, nil
-	}
-	return hit[0].ThreadID, nil
+	return out, nil
 }
