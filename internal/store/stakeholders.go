@@ -279,6 +279,11 @@ func (s *Store) saveStakeholder(ctx context.Context, actor model.Actor, old, cur
 	}
 	s.audit(ctx, actor, model.ActionUpdate, "stakeholder", old.ID.Hex(), unionRegions(old.Regions, cur.Regions), changes)
 	s.CountStakeholder(ctx, old.ID, cur)
+	if cur.Name != old.Name {
+		if err := s.renameStakeholder(ctx, old.ID, cur.Name); err != nil {
+			return nil, err
+		}
+	}
 	return cur, nil
 }
 
