@@ -8,7 +8,8 @@
 // CHROMIUM (default /usr/bin/chromium), ADMIN_EMAIL / ADMIN_PASSWORD,
 // VIEWER_EMAIL / VIEWER_PASSWORD (default: the demo viewer), HEADED=1 to watch.
 // The last line printed is "N passed, M failed".
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { initialAssets, measure } from './perf.mjs';
@@ -24,6 +25,7 @@ const ADMIN = { email: process.env.ADMIN_EMAIL ?? 'admin@alianza.test', password
 const VIEWER = { email: process.env.VIEWER_EMAIL ?? 'viewer@alianza.test', password: process.env.VIEWER_PASSWORD ?? 'alianza-demo-2026' };
 const DESKTOP = { width: 1280, height: 800 };
 const MOBILE = { width: 390, height: 844 };
+const NARROW = { width: 360, height: 740 }; // the smallest width the product must work at
 // Slow 3G: 400 ms round trip, 400 kbit/s down and up (bytes per second for CDP).
 const SLOW_3G = { offline: false, latency: 400, downloadThroughput: 50_000, uploadThroughput: 50_000, connectionType: 'cellular3g' };
 const TARGET_GZIP_BYTES = 80 * 1024;
@@ -516,6 +518,103 @@ test('screenshots of every main screen at 1280x800 and 390x844', async () => {
   await page.setViewportSize(DESKTOP);
   console.log(`    ${count} screenshots in ${SHOTS}`);
   expect(problems.length === 0, problems.join('\n      '));
+});
+
+// ---- accessibility: axe-core (WCAG 2 A/AA) on every main screen, and a visible focus ----
+
+// axe-core is a dev dependency, evaluated in the page through the DevTools protocol
+// (an injected <script> would be refused by the app's Content-Security-Policy);
+// it is never part of the app bundle.
+const requireDev = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(requireDev.resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_VERSION = requireDev('axe-core/package.json').version;
+
+/** axeScan runs axe with the WCAG 2 A and AA rules on the page and returns readable violation lines. */
+async function axeScan(page, where) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(`${AXE_SOURCE}\n;true`);
+  const res = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => {
+        const d = (n.any ?? []).concat(n.all ?? [], n.none ?? []).map((c) => c.data).find((x) => x && (x.fgColor || x.bgColor));
+        return { target: n.target.join(' '), colours: d ? `fg ${d.fgColor} on bg ${d.bgColor}, ratio ${d.contrastRatio}, want ${d.expectedContrastRatio}` : '' };
+      }),
+    }));
+  });
+  const lines = [];
+  for (const v of res) {
+    for (const n of v.nodes.slice(0, 5)) lines.push(`${where}: ${v.id} (${v.impact}) ${n.target}${n.colours ? ` — ${n.colours}` : ''}`);
+    if (v.nodes.length > 5) lines.push(`${where}: ${v.id} … and ${v.nodes.length - 5} more`);
+  }
+  return lines;
+}
+
+test('accessibility: no WCAG 2 A/AA violations (axe) at 1280x800 and 360x740, visible focus', async () => {
+  const problems = [];
+  let scanned = 0;
+  for (const vp of [DESKTOP, NARROW]) {
+    const size = `${vp.width}x${vp.height}`;
+    const anon = await newPage(vp, `a11y login ${vp.width}`);
+    await anon.goto(`${BASE}/`);
+    await tid(anon, 'login-form').waitFor();
+    problems.push(...(await axeScan(anon, `01-login at ${size}`)));
+    scanned++;
+    await anon.context().close();
+
+    await page.setViewportSize(vp);
+    for (const s of screens()) {
+      if (s.name === '07-commitment' || s.name === '10b-admin-mailboxes') continue; // not in the list of main screens
+      if ('needs' in s && !s.needs) {
+        problems.push(`${s.name}: skipped, an earlier step failed`);
+        continue;
+      }
+      if (s.mail && S.mailApi === 404) continue;
+      await page.goto(`${BASE}${s.path}`);
+      try {
+        await tid(page, s.ready).waitFor();
+        await settled(page);
+      } catch (e) {
+        problems.push(`${s.name} at ${size}: ${s.ready} did not show (${e.message.split('\n')[0]})`);
+        continue;
+      }
+      problems.push(...(await axeScan(page, `${s.name} at ${size}`)));
+      scanned++;
+      // Works at 360 px: nothing sticks out sideways.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      if (overflow > 1) problems.push(`${s.name} at ${size}: the page is ${overflow}px wider than the screen`);
+    }
+  }
+  await page.setViewportSize(DESKTOP);
+
+  // A focused element shows where it is: tab from the top of the home page to the first link.
+  await page.goto(`${BASE}/`);
+  await tid(page, 'my-tasks').waitFor();
+  await settled(page);
+  await page.locator('body').click({ position: { x: 1, y: 1 } }).catch(() => {});
+  await page.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
+  let focus = null;
+  for (let i = 0; i < 15 && !focus; i++) {
+    await page.keyboard.press('Tab');
+    focus = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el.tagName !== 'A') return null;
+      const cs = getComputedStyle(el);
+      return { html: el.outerHTML.slice(0, 80), outline: `${cs.outlineStyle} ${cs.outlineWidth} ${cs.outlineColor}`, outlineStyle: cs.outlineStyle, outlineWidth: parseFloat(cs.outlineWidth), boxShadow: cs.boxShadow, focusVisible: el.matches(':focus-visible') };
+    });
+  }
+  if (!focus) problems.push('focus: 15 presses of Tab never reached a link on the home page');
+  else {
+    console.log(`    focused ${focus.html}: outline ${focus.outline}, box-shadow ${focus.boxShadow}`);
+    const outline = focus.outlineStyle !== 'none' && focus.outlineWidth > 0;
+    const shadow = focus.boxShadow && focus.boxShadow !== 'none';
+    if (!focus.focusVisible) problems.push(`focus: the link reached by Tab does not match :focus-visible (${focus.html})`);
+    if (!outline && !shadow) problems.push(`focus: the link reached by Tab has no visible focus style (outline ${focus.outline}, box-shadow ${focus.boxShadow}): ${focus.html}`);
+  }
+  console.log(`    axe-core ${AXE_VERSION}: ${scanned} screens scanned, ${problems.length} problem(s)`);
+  if (problems.length) writeFileSync(join(SHOTS, 'axe-violations.txt'), problems.join('\n') + '\n');
+  expect(problems.length === 0, `${problems.length} accessibility problem(s) (all in ${join(SHOTS, 'axe-violations.txt')}):\n      ${problems.join('\n      ')}`);
 });
 
 test('sign out', async () => {
