@@ -6,7 +6,7 @@
 //
 //	go test -tags dovecot -race ./internal/mailsync
 //	go test -tags dovecot -run '^$' -bench DovecotSync5000 -benchtime 3x ./internal/mailsync
-//	ALIANZA_BENCH_MBSYNC=1 go test -tags dovecot -run TestDovecotMbsync5000 -v ./internal/mailsync
+//	go test -tags dovecot -run "^$" -bench BenchmarkMbsync5000 ./internal/mailsync
 package mailsync
 
 import (
@@ -630,25 +630,23 @@ func BenchmarkDovecotSync5000Store(b *testing.B) {
 	b.ReportMetric(float64(bigN*b.N)/elapsed.Seconds(), "msgs/s")
 }
 
-// TestDovecotMbsync5000 measures mbsync (Debian's isync) copying the same
-// 5,000-message mailbox to a Maildir, for comparison with the benchmark.
-// It takes minutes (mbsync fsyncs every message by default), so it runs only
-// when ALIANZA_BENCH_MBSYNC=1, as scripts/bench-mbsync sets.
-func TestDovecotMbsync5000(t *testing.T) {
-	if os.Getenv("ALIANZA_BENCH_MBSYNC") == "" {
-		t.Skip("set ALIANZA_BENCH_MBSYNC=1 (scripts/bench-mbsync) to compare with mbsync")
-	}
+// BenchmarkMbsync5000 measures mbsync (Debian's isync) copying the same
+// 5,000-message mailbox to a Maildir, for comparison with the syncer's
+// benchmarks (scripts/bench-mbsync runs both). FSync yes is mbsync's default
+// (a durable copy); FSync no is closer to the in-memory sink.
+func BenchmarkMbsync5000(b *testing.B) {
 	bin, err := exec.LookPath("mbsync")
 	if err != nil {
-		t.Skip("mbsync not installed: run scripts/dovecot-deps")
+		b.Fatal("mbsync not installed: run scripts/dovecot-deps")
 	}
-	d := bigDovecot(t)
+	d := bigDovecot(b)
 	_, port, _ := net.SplitHostPort(d.plainAddr)
-	// FSync yes is mbsync's default (a durable copy); FSync no is closer to
-	// what the syncer's benchmark measures (an in-memory sink).
 	for _, fsync := range []string{"yes", "no"} {
-		dir := t.TempDir()
-		rc := fmt.Sprintf(`FSync %s
+		b.Run("fsync="+fsync, func(b *testing.B) {
+			var elapsed time.Duration
+			for b.Loop() {
+				dir := b.TempDir()
+				rc := fmt.Sprintf(`FSync %s
 
 IMAPAccount dovecot
 Host 127.0.0.1
@@ -673,20 +671,22 @@ Create Near
 Sync Pull
 SyncState *
 `, fsync, port, testUser, testPass, dir, dir)
-		rcPath := filepath.Join(dir, "mbsyncrc")
-		if err := os.WriteFile(rcPath, []byte(rc), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		start := time.Now()
-		out, err := exec.Command(bin, "-c", rcPath, "-a").CombinedOutput()
-		elapsed := time.Since(start)
-		if err != nil {
-			t.Fatalf("mbsync: %v\n%s", err, out)
-		}
-		files, _ := filepath.Glob(filepath.Join(dir, "INBOX", "*", "*"))
-		if len(files) != bigN {
-			t.Fatalf("mbsync copied %d files, want %d\n%s", len(files), bigN, out)
-		}
-		fmt.Printf("mbsync (FSync %s): copied %d messages to a Maildir in %v: %.0f messages/s\n", fsync, bigN, elapsed.Round(time.Millisecond), float64(bigN)/elapsed.Seconds())
+				rcPath := filepath.Join(dir, "mbsyncrc")
+				if err := os.WriteFile(rcPath, []byte(rc), 0o600); err != nil {
+					b.Fatal(err)
+				}
+				start := time.Now()
+				out, err := exec.Command(bin, "-c", rcPath, "-a").CombinedOutput()
+				elapsed += time.Since(start)
+				if err != nil {
+					b.Fatalf("mbsync: %v\n%s", err, out)
+				}
+				files, _ := filepath.Glob(filepath.Join(dir, "INBOX", "*", "*"))
+				if len(files) != bigN {
+					b.Fatalf("mbsync copied %d files, want %d\n%s", len(files), bigN, out)
+				}
+			}
+			b.ReportMetric(float64(bigN*b.N)/elapsed.Seconds(), "msgs/s")
+		})
 	}
 }
