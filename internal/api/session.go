@@ -154,14 +154,11 @@ func (a *API) setRefreshCookie(c *fiber.Ctx, val string, ttl time.Duration) {
 	c.Cookie(ck)
 }
 
+// isLoopbackHost is model.IsLoopbackHost for a Host header that may carry a port.
 func isLoopbackHost(hostport string) bool {
 	host := hostport
 	if h, _, err := net.SplitHostPort(hostport); err == nil {
 		host = h
 	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return model.IsLoopbackHost(host)
 }

@@ -14,15 +14,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 )
 
-// TLS modes for the IMAP connection.
-const (
-	TLSImplicit = "implicit"
-	TLSStartTLS = "starttls"
-	TLSNone     = "none"
-)
-
-// TLSModes lists the valid IMAP TLS modes.
-var TLSModes = model.Enum{TLSImplicit, TLSStartTLS, TLSNone}
+// The IMAP TLS modes are model.TLSImplicit, model.TLSStartTLS and model.TLSNone.
 
 // IMAP is the shared mailbox configured by environment.
 type IMAP struct {
@@ -75,7 +67,7 @@ func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config,
 		{"admin-email", "ALIANZA_ADMIN_EMAIL", "first admin, created when there is no user", "", false, &raw.adminEmail},
 		{"admin-password", "ALIANZA_ADMIN_PASSWORD", "first admin's password (12+ characters)", "", true, &raw.adminPw},
 		{"imap-addr", "ALIANZA_IMAP_ADDR", "shared mailbox server host:port; empty: no mailbox from the environment", "", false, &raw.imapAddr},
-		{"imap-tls", "ALIANZA_IMAP_TLS", "implicit | starttls | none (none only on loopback)", TLSImplicit, false, &raw.imapTLS},
+		{"imap-tls", "ALIANZA_IMAP_TLS", "implicit | starttls | none (none only on loopback)", model.TLSImplicit, false, &raw.imapTLS},
 		{"imap-user", "ALIANZA_IMAP_USER", "mailbox user", "", false, &raw.imapUser},
 		{"imap-password", "ALIANZA_IMAP_PASSWORD", "mailbox password", "", true, &raw.imapPw},
 		{"imap-folders", "ALIANZA_IMAP_FOLDERS", "comma-separated folders; the \\Sent folder is added by SPECIAL-USE", "INBOX", false, &raw.imapFolders},
@@ -209,9 +201,9 @@ func (m IMAP) problems() []string {
 	if err != nil || host == "" || port == "" {
 		p = append(p, fmt.Sprintf("ALIANZA_IMAP_ADDR %q: must be host:port, like mail.example.org:993", m.Addr))
 	}
-	if !TLSModes.Valid(m.TLS) {
-		p = append(p, fmt.Sprintf("ALIANZA_IMAP_TLS %q: unknown TLS mode, use %s", m.TLS, TLSModes))
-	} else if m.TLS == TLSNone && host != "" && !IsLoopback(host) {
+	if !model.TLSModes.Valid(m.TLS) {
+		p = append(p, fmt.Sprintf("ALIANZA_IMAP_TLS %q: unknown TLS mode, use %s", m.TLS, model.TLSModes))
+	} else if m.TLS == model.TLSNone && host != "" && !model.IsLoopbackHost(host) {
 		p = append(p, "ALIANZA_IMAP_TLS none: refused for a non-loopback host; passwords would cross the network in clear")
 	}
 	if m.User == "" {
@@ -224,15 +216,6 @@ func (m IMAP) problems() []string {
 		p = append(p, "ALIANZA_IMAP_FOLDERS: list at least one folder")
 	}
 	return p
-}
-
-// IsLoopback reports whether host is localhost or a loopback IP.
-func IsLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func splitList(s string) []string {

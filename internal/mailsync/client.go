@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"mime"
 	"net"
-	"net/netip"
 	"path"
 	"slices"
 	"strconv"
@@ -79,24 +78,13 @@ func (a Account) validate() error {
 	switch a.TLS {
 	case model.TLSImplicit, model.TLSStartTLS:
 	case model.TLSNone:
-		if !isLoopback(a.Host) {
+		if !model.IsLoopbackHost(a.Host) {
 			return fmt.Errorf("mailsync: host %q: %w (use tls implicit or starttls, or 127.0.0.1/::1/localhost)", a.Host, ErrInsecure)
 		}
 	default:
 		return fmt.Errorf("mailsync: tls mode %q: must be one of %s: %w", a.TLS, model.TLSModes, ErrConfig)
 	}
 	return nil
-}
-
-// isLoopback accepts loopback IP literals and the name localhost; other names
-// are not resolved, because DNS could be made to answer 127.0.0.1 for a
-// remote server.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(strings.Trim(host, "[]"))
-	return err == nil && ip.IsLoopback()
 }
 
 func (a Account) tlsConfig() *tls.Config {

@@ -115,7 +115,8 @@ type Message struct {
 	Replied bool `bson:"replied" json:"-"`
 	// AwaitingReply is computed when the message is read, never stored.
 	AwaitingReply bool `bson:"-" json:"awaiting_reply"`
-	// Search holds the normalised words of subject, sender and snippet.
+	// Search holds the normalised words of subject and sender (not the
+	// body: viewers may search but not read bodies).
 	Search string       `bson:"search,omitempty" json:"-"`
 	Links  MessageLinks `bson:"links" json:"links"`
 	SeenIn []Location   `bson:"seen_in" json:"seen_in"`
