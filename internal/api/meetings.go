@@ -191,7 +191,7 @@ func regionQuery(c *fiber.Ctx, name string) (string, error) {
 func enumQuery(c *fiber.Ctx, name string, e model.Enum) (string, error) {
 	v := strings.TrimSpace(c.Query(name))
 	if v != "" && !e.Valid(v) {
-		return "", invalid(name, "must be one of "+e.String())
+		return "", invalid(name, "must be one of %s", e)
 	}
 	return v, nil
 }

@@ -436,7 +436,9 @@ func (a *API) linkAddress(c *fiber.Ctx) error {
 		err := a.checkEmails(c, "address", []string{in.Address}, nil)
 		var ve *model.ValidationError
 		if errors.As(err, &ve) {
-			return invalid("address", ve.Errors[0].Message)
+			fe := ve.Errors[0]
+			fe.Field = "address"
+			return model.Problems{fe}.Err()
 		}
 		return err
 	}

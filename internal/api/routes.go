@@ -21,6 +21,9 @@ type route struct {
 	resp    any      // example response type, for the schema
 	handle  fiber.Handler
 	extra   []fiber.Handler // middleware before the handler (e.g. throttles)
+	// noIdempotency opts a write out of the Idempotency-Key middleware,
+	// which every signed-in write gets by default.
+	noIdempotency bool
 }
 
 // Role sets used by the table.
@@ -83,6 +86,9 @@ func (a *API) register(app *fiber.App) {
 			if r.access != nil {
 				hs = append(hs, auth.Require(r.access...))
 			}
+		}
+		if usesIdempotency(r) {
+			hs = append(hs, a.idempotent)
 		}
 		hs = append(hs, r.handle)
 		v1.Add(r.method, r.path, hs...)

@@ -2,6 +2,9 @@
 // The access token lives only in memory; the session survives reloads through the
 // HttpOnly refresh cookie (POST /auth/refresh), which is also used silently on a 401.
 
+import { getLang } from './i18n';
+import { idempotencyKeys } from './idempotency';
+
 export const API_BASE = '/api/v1';
 
 // ---------- domain types (see the HTTP API contract) ----------
@@ -328,6 +331,9 @@ export interface LegislatorsReport {
 
 export interface FieldError {
   field: string;
+  /** stable code, e.g. "required" or "before_made_on" */
+  code?: string;
+  /** in the language the request asked for */
   message: string;
 }
 
@@ -339,8 +345,10 @@ export class ApiError extends Error {
   type: string;
   errors: FieldError[];
   retryAfter?: number;
+  /** the problem's own code (e.g. idempotency_key_reused) */
+  code: string;
 
-  constructor(init: { status: number; title?: string; detail?: string; type?: string; errors?: FieldError[]; retryAfter?: number }) {
+  constructor(init: { status: number; title?: string; detail?: string; type?: string; errors?: FieldError[]; retryAfter?: number; code?: string }) {
     super(init.detail || init.title || `HTTP ${init.status}`);
     this.name = 'ApiError';
     this.status = init.status;
@@ -349,6 +357,7 @@ export class ApiError extends Error {
     this.type = init.type ?? 'about:blank';
     this.errors = init.errors ?? [];
     this.retryAfter = init.retryAfter;
+    this.code = init.code ?? '';
   }
 
   /** isNetwork is true when the server could not be reached at all. */
@@ -388,7 +397,7 @@ export async function toApiError(res: Response): Promise<ApiError> {
   const rawErrors = Array.isArray(body.errors) ? body.errors : [];
   const errors: FieldError[] = rawErrors
     .filter((e): e is Record<string, unknown> => !!e && typeof e === 'object')
-    .map((e) => ({ field: String(e.field ?? ''), message: String(e.message ?? '') }));
+    .map((e) => ({ field: String(e.field ?? ''), code: typeof e.code === 'string' ? e.code : undefined, message: String(e.message ?? '') }));
   return new ApiError({
     status: res.status,
     title: typeof body.title === 'string' ? body.title : res.statusText,
@@ -396,6 +405,7 @@ export async function toApiError(res: Response): Promise<ApiError> {
     type: typeof body.type === 'string' ? body.type : undefined,
     errors,
     retryAfter: parseRetryAfter(res.headers.get('retry-after')),
+    code: typeof body.code === 'string' ? body.code : undefined,
   });
 }
 
@@ -424,6 +434,8 @@ interface RequestOpts {
   /** return the Response instead of parsing JSON (downloads) */
   raw?: boolean;
   signal?: AbortSignal;
+  /** Idempotency-Key to send; writes get one from idempotencyKeys when unset */
+  idempotencyKey?: string;
 }
 
 type FetchFn = typeof fetch;
@@ -451,7 +463,8 @@ export class Client {
   }
 
   private async send(method: string, path: string, opts: RequestOpts, withAuth: boolean): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', 'Accept-Language': getLang() };
+    if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
     let body: BodyInit | undefined;
     if (opts.form) body = opts.form;
     else if (opts.body !== undefined) {
@@ -475,6 +488,26 @@ export class Client {
 
   /** request sends an authenticated call; on 401 it refreshes the session once and retries. */
   async request<T>(method: string, path: string, opts: RequestOpts = {}): Promise<T> {
+    // Every write carries a key: the same save sent again (after a lost
+    // answer, even after a reload) reuses it, so the server runs it once.
+    let release: ((ok: boolean) => void) | undefined;
+    if (method !== 'GET' && !opts.idempotencyKey && withKey(path)) {
+      const k = idempotencyKeys.take(method, path, { b: opts.body ?? null, q: opts.query ?? null });
+      opts = { ...opts, idempotencyKey: k.key };
+      release = k.done;
+    }
+    try {
+      const out = await this.requestOnce<T>(method, path, opts);
+      release?.(true);
+      return out;
+    } catch (e) {
+      // A refused write may be corrected and sent again; a lost one keeps its key.
+      if (e instanceof ApiError && e.status !== 0 && e.status < 500 && e.code !== 'idempotency_in_flight') release?.(true);
+      throw e;
+    }
+  }
+
+  private async requestOnce<T>(method: string, path: string, opts: RequestOpts): Promise<T> {
     let res = await this.send(method, path, opts, true);
     if (res.status === 401) {
       const ok = await this.refresh();
@@ -565,6 +598,11 @@ export class Client {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
+}
+
+/** withKey: sign-in calls carry no user to key on. */
+function withKey(path: string): boolean {
+  return !path.startsWith('/auth/');
 }
 
 /** The app's single client. */
