@@ -66,6 +66,7 @@ func (a *API) routes() []route {
 	rs = append(rs, a.meetingRoutes()...)
 	rs = append(rs, a.commitmentRoutes()...)
 	rs = append(rs, a.taskRoutes()...)
+	rs = append(rs, a.everydayRoutes()...)
 	rs = append(rs, a.reportRoutes()...)
 	rs = append(rs, a.messageRoutes()...)
 	rs = append(rs, a.mailboxRoutes()...)

@@ -95,10 +95,10 @@ export function StakeholderPicker({ id, label, onPick, exclude = [], createRegio
       e.preventDefault();
       setActive((a) => (count ? (a - 1 + count) % count : -1));
     } else if (e.key === 'Enter') {
-      if (open && active >= 0) {
-        e.preventDefault();
-        choose(active);
-      }
+      // Enter picks here; it never submits the surrounding form.
+      e.preventDefault();
+      if (open && active >= 0) choose(active);
+      else if (items.length === 1) choose(0);
     } else if (e.key === 'Escape') {
       setOpen(false);
     }

@@ -137,7 +137,7 @@ export function MeetingForm() {
   const errList = Object.entries(errors);
 
   return (
-    <form class="meeting-form" onSubmit={submit} noValidate data-testid="meeting-form" aria-labelledby="mf-title">
+    <form class="meeting-form" onSubmit={submit} onKeyDown={enterDoesNotSubmit} noValidate data-testid="meeting-form" aria-labelledby="mf-title">
       <div class="page-head">
         <h1 id="mf-title">{t('meeting.new')}</h1>
         <span class="small muted" data-testid="draft-status">
@@ -258,6 +258,13 @@ export function MeetingForm() {
       </div>
     </form>
   );
+}
+
+/** enterDoesNotSubmit keeps Enter in a one-line field (place, role, dates)
+ * from saving the whole meeting half-written; the save button still works. */
+export function enterDoesNotSubmit(e: KeyboardEvent) {
+  const el = e.target as HTMLElement | null;
+  if (e.key === 'Enter' && el instanceof HTMLInputElement && el.type !== 'submit' && el.type !== 'button') e.preventDefault();
 }
 
 /** fieldId turns a server field path (commitments[1].due_on) into the matching input id. */

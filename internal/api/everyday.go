@@ -1,0 +1,104 @@
+package api
+
+import (
+	"errors"
+
+	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/gofiber/fiber/v2"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// everydayRoutes are the routes that correct records in daily work: who is
+// on the team (to assign and show names) and removing a commitment.
+func (a *API) everydayRoutes() []route {
+	return []route{
+		{method: "GET", path: "/team", tag: "users", summary: "Enabled users who share a region with the caller: id, name, role and regions (to assign work and show names)",
+			resp: list[store.TeamMember]{}, handle: a.team},
+		{method: "DELETE", path: "/commitments/:id", access: writers, tag: "commitments", summary: "Delete a commitment (managers in its region, or its owner); audited",
+			handle: a.deleteCommitment},
+	}
+}
+
+func (a *API) team(c *fiber.Ctx) error {
+	items, err := a.store.Team(c.UserContext(), auth.User(c).Scope())
+	if err != nil {
+		return err
+	}
+	return c.JSON(newList(items, ""))
+}
+
+func (a *API) deleteCommitment(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	u := auth.User(c)
+	if err := a.store.DeleteCommitment(c.UserContext(), auth.Actor(c), u.Scope(), id, canEditCommitment(u)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// deleteMeetingRecords deletes the commitments and tasks that were created
+// with meeting id (their origin or link is the meeting), after checking the
+// caller may delete the meeting and every one of them, so that a refusal
+// deletes nothing. Each deletion is audited on its own.
+func (a *API) deleteMeetingRecords(c *fiber.Ctx, id bson.ObjectID, guard store.Guard[model.Meeting]) error {
+	ctx := c.UserContext()
+	u := auth.User(c)
+	scope := u.Scope()
+	m, err := a.store.MeetingByID(ctx, scope, id)
+	if err != nil {
+		return err
+	}
+	if err := guard(m); err != nil {
+		return err
+	}
+	var cms []bson.ObjectID
+	for _, cid := range m.CommitmentIDs {
+		cm, err := a.store.CommitmentByID(ctx, scope, cid)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if cm.Origin == nil || cm.Origin.ID != m.ID {
+			continue
+		}
+		if err := canEditCommitment(u)(cm); err != nil {
+			return err
+		}
+		cms = append(cms, cid)
+	}
+	var tks []bson.ObjectID
+	for _, tid := range m.TaskIDs {
+		t, err := a.store.TaskByID(ctx, scope, tid)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if t.Links.MeetingID != m.ID {
+			continue
+		}
+		if err := canEditTask(u)(t); err != nil {
+			return err
+		}
+		tks = append(tks, tid)
+	}
+	for _, cid := range cms {
+		if err := a.store.DeleteCommitment(ctx, auth.Actor(c), scope, cid, canEditCommitment(u)); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	for _, tid := range tks {
+		if err := a.store.DeleteTask(ctx, auth.Actor(c), scope, tid, canEditTask(u)); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	return nil
+}
