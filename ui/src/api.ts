@@ -208,8 +208,16 @@ export interface Task {
   done_at?: string;
   notes: string;
   overdue?: boolean;
+  created_by?: string;
   version: number;
   created_at: string;
+}
+
+export interface TeamMember {
+  id: string;
+  name: string;
+  role: Role;
+  regions: string[];
 }
 
 export interface Address {
@@ -634,6 +642,14 @@ export const endpoints = {
   meetings: (q?: Query) => api.get<Page<Meeting>>('/meetings', q),
   meeting: (id: string) => api.get<Meeting>(`/meetings/${id}`),
   createMeeting: (b: MeetingCreate) => api.post<Meeting>('/meetings', b),
+  updateMeeting: (id: string, b: Partial<Omit<MeetingCreate, 'commitments' | 'tasks'>> & { staff_ids?: string[]; version: number }) => api.patch<Meeting>(`/meetings/${id}`, b),
+  deleteMeeting: (id: string, withRecords: boolean) => api.request<void>('DELETE', `/meetings/${id}`, { query: { with_records: withRecords ? 'true' : undefined } }),
+  updateCommitment: (id: string, b: Partial<Pick<Commitment, 'text' | 'type' | 'region' | 'due_on' | 'owner_id' | 'next_follow_up_on'>> & { version: number }) =>
+    api.patch<Commitment>(`/commitments/${id}`, b),
+  deleteCommitment: (id: string) => api.del(`/commitments/${id}`),
+  task: (id: string) => api.get<Task>(`/tasks/${id}`),
+  deleteTask: (id: string) => api.del(`/tasks/${id}`),
+  team: () => api.get<Page<TeamMember>>('/team'),
 
   commitments: (q?: Query) => api.get<Page<Commitment>>('/commitments', q),
   commitment: (id: string) => api.get<Commitment>(`/commitments/${id}`),

@@ -11,6 +11,8 @@ export interface Picked {
   id: string;
   name: string;
   kind: string;
+  /** set when the picker has just created this person */
+  created?: boolean;
 }
 
 interface Props {
@@ -73,7 +75,7 @@ export function StakeholderPicker({ id, label, onPick, exclude = [], createRegio
     setErr('');
     try {
       const s = await endpoints.createStakeholder({ kind: 'person', name: q.trim(), regions: createRegions ?? [], stance: 'unknown', influence: 'medium' });
-      pick({ id: s.id, name: s.name, kind: s.kind });
+      pick({ id: s.id, name: s.name, kind: s.kind, created: true });
     } catch (e) {
       setErr(errorMessage(e));
     } finally {

@@ -1,6 +1,7 @@
 // Home: my tasks, overdue commitments in my regions, recent meetings and a card per region.
 import { useState } from 'preact/hooks';
 import { endpoints, type Task } from '../api';
+import { TaskLinks } from '../components/TaskLinks';
 import { Badge, OverdueTag } from '../components/Badge';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { errorMessage } from '../errors';
@@ -71,7 +72,11 @@ export function Home() {
                     </label>
                     <span class="small muted">
                       {t('common.due')}: {formatDay(tk.due_on)} {late && <OverdueTag />}
-                    </span>
+                    </span>{' '}
+                    <Link href={`/tasks/${tk.id}`} class="small" data-testid="task-open">
+                      {t('task.open')}
+                    </Link>{' '}
+                    <TaskLinks task={tk} />
                   </li>
                 );
               })}
