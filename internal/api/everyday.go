@@ -41,6 +41,29 @@ func (a *API) deleteCommitment(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+// nameAssignees fills the assignee names of views with one read of users.
+func (a *API) nameAssignees(c *fiber.Ctx, views []taskView) error {
+	ids := make([]bson.ObjectID, 0, len(views))
+	for _, v := range views {
+		if !v.AssigneeID.IsZero() {
+			ids = append(ids, v.AssigneeID)
+		}
+	}
+	users, err := a.store.UsersByIDs(c.UserContext(), ids)
+	if err != nil {
+		return err
+	}
+	for i := range views {
+		if u, ok := users[views[i].AssigneeID]; ok {
+			views[i].AssigneeName = u.Name
+			if u.Name == "" {
+				views[i].AssigneeName = u.Email
+			}
+		}
+	}
+	return nil
+}
+
 // deleteMeetingRecords deletes the commitments and tasks that were created
 // with meeting id (their origin or link is the meeting), after checking the
 // caller may delete the meeting and every one of them, so that a refusal

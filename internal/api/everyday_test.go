@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -114,5 +115,62 @@ func TestMeetingsByStaff(t *testing.T) {
 	}
 	if n := count(ta.users["viewer"].ID.Hex()); n != 0 {
 		t.Errorf("by nobody: %d", n)
+	}
+}
+
+func TestExportsReadWell(t *testing.T) {
+	ta := newTestApp(t)
+	f := insertStakeholders(t, ta)
+	r := ta.do("cusco_officer", "POST", "/api/v1/meetings", meetingBody(f, map[string]any{
+		"commitments": []map[string]any{{"stakeholder_id": f.cusco.ID.Hex(), "text": "Presentar proyecto", "type": "legislative", "due_on": "2026-06-30"}},
+		"tasks":       []map[string]any{{"title": "Enviar acta", "due_on": "2026-03-10"}},
+	}))
+	if r.status != 201 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if r := ta.do("cusco_officer", "POST", "/api/v1/stakeholders", map[string]any{"kind": "person", "name": "Ana Quispe", "regions": []string{"08"}, "phones": []string{"+51 984 123 456"}}); r.status != 201 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	get := func(path string) string {
+		r := ta.do("cusco_manager", "GET", path, nil)
+		if r.status != 200 {
+			t.Fatalf("%s: %d %s", path, r.status, r.body)
+		}
+		return string(r.body)
+	}
+	tasks := get("/api/v1/tasks?format=csv&lang=es")
+	if !strings.HasPrefix(tasks, "\uFEFFTarea,Fecha límite,Región,Responsable,Hecha,Vencido") || !strings.Contains(tasks, "Enviar acta,2026-03-10,Cusco,cusco_officer,No,") {
+		t.Errorf("tasks: %q", tasks)
+	}
+	cms := get("/api/v1/commitments?format=csv&lang=en")
+	if !strings.Contains(cms, "Stakeholder,Stakeholder kind,Commitment,Type,Region,Made on,Due on,Status,Overdue,Next follow-up") ||
+		!strings.Contains(cms, "Rosa Huamán,Legislator,Presentar proyecto,Legislative,Cusco,2026-03-05,2026-06-30,Pending,") {
+		t.Errorf("commitments: %q", cms)
+	}
+	sts := get("/api/v1/stakeholders?format=csv&lang=es")
+	if !strings.Contains(sts, ",+51 984 123 456,") {
+		t.Errorf("phone not as written: %q", sts)
+	}
+	// Without lang the export keeps codes, for scripts.
+	if raw := get("/api/v1/commitments?format=csv"); !strings.Contains(raw, ",legislative,") || !strings.Contains(raw, ",pending,") {
+		t.Errorf("raw: %q", raw)
+	}
+}
+
+func TestCSVSafe(t *testing.T) {
+	for in, want := range map[string]string{
+		"+51 984 123 456":         "+51 984 123 456",
+		"-12.5":                   "-12.5",
+		"(01) 426-1234":           "(01) 426-1234",
+		"=HYPERLINK(\"x\")":       "'=HYPERLINK(\"x\")",
+		"+cmd|' /C calc'!A0":      "'+cmd|' /C calc'!A0",
+		"-2+3+cmd|' /C calc'!A0":  "'-2+3+cmd|' /C calc'!A0",
+		"@SUM(A1)":                "'@SUM(A1)",
+		"Presupuesto = prioridad": "Presupuesto = prioridad",
+		"+":                       "'+",
+	} {
+		if got := csvSafe(in); got != want {
+			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

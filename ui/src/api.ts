@@ -209,6 +209,8 @@ export interface Task {
   notes: string;
   overdue?: boolean;
   created_by?: string;
+  /** in lists */
+  assignee_name?: string;
   version: number;
   created_at: string;
 }

@@ -92,7 +92,7 @@ export function Tasks() {
                   <td>
                     {formatDay(tk.due_on)} {tk.overdue && <OverdueTag />}
                   </td>
-                  <td>{memberName(team, tk.assignee_id) || '—'}</td>
+                  <td>{tk.assignee_name || memberName(team, tk.assignee_id) || '—'}</td>
                   <td class="hide-narrow">{regionName(tk.region, regions)}</td>
                 </tr>
               ))}
