@@ -18,7 +18,65 @@ func (a *API) everydayRoutes() []route {
 			resp: list[store.TeamMember]{}, handle: a.team},
 		{method: "DELETE", path: "/commitments/:id", access: writers, tag: "commitments", summary: "Delete a commitment (managers in its region, or its owner); audited",
 			handle: a.deleteCommitment},
+		{method: "GET", path: "/messages/counts", tag: "messages", summary: "How many messages each review queue holds (new, follow_up, unmatched, awaiting_reply, all), in the caller's regions",
+			query: []string{"region"}, resp: map[string]int64{}, handle: a.messageCounts},
 	}
+}
+
+// messageQueues are the review queues, as filters.
+var messageQueues = []struct {
+	name string
+	set  func(*store.MessageFilter)
+}{
+	{"new", func(f *store.MessageFilter) { f.Status = model.MessageNew }},
+	{"follow_up", func(f *store.MessageFilter) { f.Status = model.MessageFollowUp }},
+	{"unmatched", func(f *store.MessageFilter) { f.Unmatched = true }},
+	{"awaiting_reply", func(f *store.MessageFilter) { f.AwaitingReply = true }},
+	{"all", func(*store.MessageFilter) {}},
+}
+
+func (a *API) messageCounts(c *fiber.Ctx) error {
+	region, err := regionQuery(c, "region")
+	if err != nil {
+		return err
+	}
+	u := auth.User(c)
+	out := map[string]int64{}
+	for _, q := range messageQueues {
+		f := store.MessageFilter{AwaitingReplyDays: a.awaitingDays(), IncludeFailed: seesFailed(u), Region: region}
+		q.set(&f)
+		n, err := a.store.CountMessages(c.UserContext(), messageScope(u), f)
+		if err != nil {
+			return err
+		}
+		out[q.name] = n
+	}
+	return c.JSON(out)
+}
+
+// nameStakeholders fills the names of the matched stakeholders the caller
+// may see, so the queue and reader show people, not addresses.
+func (a *API) nameStakeholders(c *fiber.Ctx, views []messageView) error {
+	var ids []bson.ObjectID
+	for _, v := range views {
+		ids = append(ids, v.StakeholderIDs...)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	names, err := a.store.StakeholderNames(c.UserContext(), auth.User(c).Scope(), ids)
+	if err != nil {
+		return err
+	}
+	for i := range views {
+		views[i].StakeholderNames = []string{}
+		for _, id := range views[i].StakeholderIDs {
+			if n, ok := names[id]; ok {
+				views[i].StakeholderNames = append(views[i].StakeholderNames, n)
+			}
+		}
+	}
+	return nil
 }
 
 func (a *API) team(c *fiber.Ctx) error {

@@ -174,3 +174,36 @@ func TestCSVSafe(t *testing.T) {
 		}
 	}
 }
+
+// Queue counts agree with the lists they count, for every role and region.
+func TestMessageCountsMatchQueues(t *testing.T) {
+	ta := mailApp(t)
+	f := insertMail(t, ta)
+	queries := map[string]string{"new": "status=new", "follow_up": "status=follow_up", "unmatched": "unmatched=true", "awaiting_reply": "awaiting_reply=true", "all": ""}
+	for _, as := range []string{"admin", "manager", "cusco_officer", "loreto_viewer"} {
+		r := ta.do(as, "GET", "/api/v1/messages/counts", nil)
+		if r.status != 200 {
+			t.Fatalf("%s: %d %s", as, r.status, r.body)
+		}
+		var counts map[string]int
+		r.decode(t, &counts)
+		for q, query := range queries {
+			var l list[map[string]any]
+			ta.do(as, "GET", "/api/v1/messages?limit=200&"+query, nil).decode(t, &l)
+			if counts[q] != len(l.Items) {
+				t.Errorf("%s: %s counts %d, list has %d", as, q, counts[q], len(l.Items))
+			}
+		}
+		if as == "manager" && (counts["all"] != 4 || counts["unmatched"] != 1 || counts["awaiting_reply"] != 1) {
+			t.Errorf("manager counts %v", counts)
+		}
+	}
+	ta.run(t, []scenario{
+		{name: "names in the queue", as: "cusco_officer", method: "GET", path: "/api/v1/messages?stakeholder_id=" + f.rosa.ID.Hex(), status: 200,
+			want: map[string]any{"items.0.stakeholder_names": []string{"Rosa Huamán"}}},
+		{name: "names in the reader", as: "loreto_viewer", method: "GET", path: "/api/v1/messages/" + f.loreto.Message.ID.Hex(), status: 200,
+			want: map[string]any{"stakeholder_names": []string{"Asociación Amazónica"}}},
+		{name: "counts by region", as: "admin", method: "GET", path: "/api/v1/messages/counts?region=16", status: 200, want: map[string]any{"all": 1}},
+		{name: "counts need a session", as: "", method: "GET", path: "/api/v1/messages/counts", status: 401},
+	})
+}

@@ -58,3 +58,13 @@ func (s *Store) DeleteCommitment(ctx context.Context, actor model.Actor, scope m
 	s.CountCommitment(ctx, old, nil)
 	return nil
 }
+
+// CountMessages counts the messages in scope matching f (for queue tabs).
+func (s *Store) CountMessages(ctx context.Context, scope model.Scope, f MessageFilter) (int64, error) {
+	filter, ok := s.messageFilter(scope, f)
+	if !ok {
+		return 0, nil
+	}
+	n, err := s.c(colMessages).CountDocuments(ctx, filter)
+	return n, wrap("count messages", err)
+}

@@ -245,6 +245,8 @@ export interface Message {
   attachments: { index: number; name: string; type: string; size: number }[];
   awaiting_reply: boolean;
   unmatched: boolean;
+  /** names of the matched stakeholders the caller may see */
+  stakeholder_names?: string[];
   links: { meeting_ids: string[]; commitment_ids: string[] };
   version: number;
   text?: string;
@@ -678,6 +680,7 @@ export const endpoints = {
   commitmentFromMessage: (id: string, b: { stakeholder_id: string; text: string; type: string; due_on: string }) =>
     api.post<Commitment>(`/messages/${id}/commitment`, b),
   thread: (id: string) => api.get<Thread>(`/threads/${id}`),
+  messageCounts: (q?: Query) => api.get<Record<string, number>>('/messages/counts', q),
   unmatchedAddresses: () => api.get<Page<UnmatchedAddress>>('/messages/unmatched-addresses'),
   linkAddress: (b: { address: string; stakeholder_id?: string; new_stakeholder?: { kind: string; name: string; regions: string[] } }) =>
     api.post<{ stakeholder_id: string; rematched: number }>('/messages/link-address', b),
