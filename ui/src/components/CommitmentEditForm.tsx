@@ -2,7 +2,8 @@
 // delete it; the status changes through its own form with a note.
 import { useState } from 'preact/hooks';
 import { endpoints, type Commitment } from '../api';
-import { fieldErrorsOf, isConflict } from '../errors';
+import { isConflict } from '../errors';
+import { useSave } from '../save';
 import { t } from '../i18n';
 import { navigate } from '../router';
 import { canManage, myRegions, useSession } from '../session';
@@ -25,28 +26,15 @@ export function CommitmentEditForm({ c, onSaved, onReload, onClose }: { c: Commi
   const { user, regions, enums } = useSession();
   const team = useTeam();
   const [v, setV] = useState({ text: c.text, type: c.type, region: c.region, due_on: c.due_on, next_follow_up_on: c.next_follow_up_on ?? '', owner_id: c.owner_id });
-  const [errors, setErrors] = useState<Errors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, run, setError } = useSave();
   const set = (k: keyof typeof v) => (x: string) => setV((o) => ({ ...o, [k]: x }));
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    const errs = validateCommitmentEdit(v, c.made_on);
-    setErrors(errs);
-    setError(null);
-    if (Object.keys(errs).length) return;
-    setBusy(true);
-    try {
-      const n = await endpoints.updateCommitment(c.id, { ...v, text: v.text.trim(), version: c.version });
-      onSaved(n);
+    void run(validateCommitmentEdit(v, c.made_on), async () => {
+      onSaved(await endpoints.updateCommitment(c.id, { ...v, text: v.text.trim(), version: c.version }));
       onClose();
-    } catch (x) {
-      setError(x);
-      setErrors(fieldErrorsOf(x));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const owners = teamOptions(team);
   return (

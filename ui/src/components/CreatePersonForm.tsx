@@ -3,8 +3,8 @@
 // the caller has one region or the message says which.
 import { useState } from 'preact/hooks';
 import { endpoints } from '../api';
-import { fieldErrorsOf } from '../errors';
 import { t } from '../i18n';
+import { useSave } from '../save';
 import { myRegions, useSession } from '../session';
 import type { Errors } from '../validation';
 import { enumOptions, Select, TextInput } from './Field';
@@ -24,31 +24,17 @@ export function CreatePersonForm({ id, address, name, hint = [], onDone }: Props
   const mine = myRegions(user, regions);
   const pre = mine.length === 1 ? mine[0].code : (hint.find((h) => mine.some((r) => r.code === h)) ?? '');
   const [v, setV] = useState({ name, kind: 'person', region: pre });
-  const [errors, setErrors] = useState<Errors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
+  const { errors, error, busy, run } = useSave();
+  const submit = (e: Event) => {
     e.preventDefault();
     const errs: Errors = {};
     if (!v.name.trim()) errs.name = 'validation.required';
     if (!v.region) errs.region = 'validation.region';
-    setErrors(errs);
-    setError(null);
-    if (Object.keys(errs).length) return;
-    setBusy(true);
-    try {
-      onDone(await endpoints.linkAddress({ address, new_stakeholder: { kind: v.kind, name: v.name.trim(), regions: [v.region] } }));
-    } catch (x) {
-      setError(x);
-      const fe = fieldErrorsOf(x);
-      setErrors({
-        name: fe['new_stakeholder.name'],
-        kind: fe['new_stakeholder.kind'],
-        region: fe['new_stakeholder.regions'] ?? fe['new_stakeholder.regions[0]'],
-      });
-    } finally {
-      setBusy(false);
-    }
+    void run(
+      errs,
+      async () => onDone(await endpoints.linkAddress({ address, new_stakeholder: { kind: v.kind, name: v.name.trim(), regions: [v.region] } })),
+      (fe) => ({ name: fe['new_stakeholder.name'], kind: fe['new_stakeholder.kind'], region: fe['new_stakeholder.regions'] ?? fe['new_stakeholder.regions[0]'] }),
+    );
   };
   return (
     <form onSubmit={submit} noValidate class="create-person" data-testid={`${id}-form`} aria-label={t('mail.create_person_for', { address })}>

@@ -5,14 +5,15 @@ import { endpoints, type Meeting } from '../api';
 import { CheckGroup, enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { StakeholderPicker } from '../components/StakeholderPicker';
 import { ErrorBox, Loading } from '../components/States';
-import { fieldErrorsOf, isConflict } from '../errors';
+import { isConflict } from '../errors';
+import { useSave } from '../save';
 import { limaLocalInput, limaLocalToISO } from '../format';
 import { useAsync, useTitle } from '../hooks';
 import { t } from '../i18n';
 import { Link, navigate } from '../router';
 import { canEdit, myRegions, useSession } from '../session';
 import { teamOptions, useTeam } from '../team';
-import { hasErrors, validateMeeting, type Errors, type MeetingDraft } from '../validation';
+import { hasErrors, validateMeeting, type MeetingDraft } from '../validation';
 import { enterDoesNotSubmit, farAhead } from '../meeting';
 import { ReadOnlyNotice } from './ReadOnly';
 import './MeetingForm.css';
@@ -49,22 +50,16 @@ function EditForm({ m, onReload }: { m: Meeting; onReload: () => void }) {
   const { user, regions, enums } = useSession();
   const team = useTeam();
   const [d, setD] = useState(() => toDraft(m));
-  const [errors, setErrors] = useState<Errors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, run, setError } = useSave();
   useEffect(() => setD(toDraft(m)), [m.version]);
   const set = <K extends keyof typeof d>(k: K) => (v: (typeof d)[K]) => setD((o) => ({ ...o, [k]: v }));
   const mine = myRegions(user, regions);
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     const v = validateMeeting(d);
-    setErrors(v);
-    setError(null);
-    if (hasErrors(v)) return;
-    if (farAhead(d.starts_at) && !confirm(t('meeting.far_future_confirm'))) return;
-    setBusy(true);
-    try {
+    if (!hasErrors(v) && farAhead(d.starts_at) && !confirm(t('meeting.far_future_confirm'))) return;
+    void run(v, async () => {
       await endpoints.updateMeeting(m.id, {
         starts_at: limaLocalToISO(d.starts_at),
         duration_min: Number(d.duration_min || 0),
@@ -80,12 +75,7 @@ function EditForm({ m, onReload }: { m: Meeting; onReload: () => void }) {
         version: m.version,
       });
       navigate(`/meetings/${m.id}?updated=1`);
-    } catch (x) {
-      setError(x);
-      setErrors(fieldErrorsOf(x));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

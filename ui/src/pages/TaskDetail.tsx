@@ -6,7 +6,8 @@ import { DeletePanel } from '../components/DeletePanel';
 import { Select, TextArea, TextInput } from '../components/Field';
 import { TaskLinks } from '../components/TaskLinks';
 import { ErrorBox, Loading, Notice } from '../components/States';
-import { fieldErrorsOf, isConflict } from '../errors';
+import { isConflict } from '../errors';
+import { useSave } from '../save';
 import { formatDay } from '../format';
 import { useAsync, useTitle } from '../hooks';
 import { t } from '../i18n';
@@ -94,28 +95,15 @@ export function TaskDetail({ id }: { id: string }) {
 function TaskEditForm({ task, onSaved, onReload, onClose }: { task: Task; onSaved: (t: Task) => void; onReload: () => void; onClose: () => void }) {
   const team = useTeam();
   const [v, setV] = useState({ title: task.title, due_on: task.due_on ?? '', assignee_id: task.assignee_id ?? '', notes: task.notes ?? '', done: task.done });
-  const [errors, setErrors] = useState<Errors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
+  const { errors, error, busy, run, setError } = useSave();
+  const submit = (e: Event) => {
     e.preventDefault();
     const errs: Errors = {};
     if (!v.title.trim()) errs.title = 'validation.required';
     if (v.due_on && !isDay(v.due_on)) errs.due_on = 'validation.date';
-    setErrors(errs);
-    setError(null);
-    if (Object.keys(errs).length) return;
-    setBusy(true);
-    try {
-      const body: Partial<Task> & { version: number } = { title: v.title.trim(), due_on: v.due_on, notes: v.notes, done: v.done, version: task.version };
-      if (v.assignee_id) body.assignee_id = v.assignee_id;
-      onSaved(await endpoints.updateTask(task.id, body));
-    } catch (x) {
-      setError(x);
-      setErrors(fieldErrorsOf(x));
-    } finally {
-      setBusy(false);
-    }
+    const body: Partial<Task> & { version: number } = { title: v.title.trim(), due_on: v.due_on, notes: v.notes, done: v.done, version: task.version };
+    if (v.assignee_id) body.assignee_id = v.assignee_id;
+    void run(errs, async () => onSaved(await endpoints.updateTask(task.id, body)));
   };
   return (
     <form class="card" onSubmit={submit} noValidate aria-labelledby="te-title" data-testid="task-edit-form">
