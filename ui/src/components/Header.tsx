@@ -60,8 +60,8 @@ export function Header({ user }: { user: User }) {
           >
             {lang === 'es' ? 'EN' : 'ES'}
           </button>
-          <span class="hdr-who" data-testid="current-user" data-role={user.role} title={`${user.name || user.email} (${te('role', user.role)})`}>
-            {user.name || user.email} <span class="hdr-role">({te('role', user.role)})</span>
+          <span class="hdr-who" data-testid="current-user" data-role={user.role} title={`${user.name || user.email} · ${te('role', user.role)}`}>
+            {user.name || user.email} <span class="hdr-role">· {te('role', user.role)}</span>
           </span>
           <button type="button" class="btn btn-small hdr-out" onClick={() => void signOut().then(() => navigate('/', true))} data-testid="sign-out">
             {t('auth.sign_out')}
