@@ -61,12 +61,16 @@ func TestDeleteCommitmentAndMeetingRecords(t *testing.T) {
 	}
 	m1, c1, t1 := mk()
 	m2, c2, t2 := mk()
+	m3, c3, t3 := mk()
 	ta.run(t, []scenario{
 		{name: "viewer cannot delete a commitment", as: "viewer", method: "DELETE", path: "/api/v1/commitments/" + c2, status: 403},
 		{name: "another region does not see it", as: "loreto_manager", method: "DELETE", path: "/api/v1/commitments/" + c2, status: 404},
 		{name: "an officer who does not own it", as: "officer", method: "DELETE", path: "/api/v1/commitments/" + c2, status: 403},
 		{name: "the region's manager", as: "cusco_manager", method: "DELETE", path: "/api/v1/commitments/" + c2, status: 204},
 		{name: "gone", as: "cusco_manager", method: "GET", path: "/api/v1/commitments/" + c2, status: 404},
+		{name: "and off its meeting", as: "cusco_manager", method: "GET", path: "/api/v1/meetings/" + m2, status: 200, want: map[string]any{"commitment_ids": []string{}}},
+		{name: "a task of the meeting", as: "cusco_manager", method: "DELETE", path: "/api/v1/tasks/" + t2, status: 204},
+		{name: "is off it too", as: "cusco_manager", method: "GET", path: "/api/v1/meetings/" + m2, status: 200, want: map[string]any{"task_ids": []string{}}},
 		{name: "meeting: viewer", as: "viewer", method: "DELETE", path: "/api/v1/meetings/" + m1 + "?with_records=true", status: 403},
 		{name: "meeting: other region", as: "loreto_manager", method: "DELETE", path: "/api/v1/meetings/" + m1 + "?with_records=true", status: 404},
 		{name: "meeting: another officer", as: "officer", method: "DELETE", path: "/api/v1/meetings/" + m1 + "?with_records=true", status: 403},
@@ -74,8 +78,9 @@ func TestDeleteCommitmentAndMeetingRecords(t *testing.T) {
 		{name: "meeting with its records", as: "cusco_officer", method: "DELETE", path: "/api/v1/meetings/" + m1 + "?with_records=true", status: 204},
 		{name: "its commitment is gone", as: "admin", method: "GET", path: "/api/v1/commitments/" + c1, status: 404},
 		{name: "its task is gone", as: "admin", method: "GET", path: "/api/v1/tasks/" + t1, status: 404},
-		{name: "meeting alone", as: "cusco_officer", method: "DELETE", path: "/api/v1/meetings/" + m2, status: 204},
-		{name: "its task stays", as: "admin", method: "GET", path: "/api/v1/tasks/" + t2, status: 200},
+		{name: "meeting alone", as: "cusco_officer", method: "DELETE", path: "/api/v1/meetings/" + m3, status: 204},
+		{name: "its commitment stays", as: "admin", method: "GET", path: "/api/v1/commitments/" + c3, status: 200},
+		{name: "its task stays", as: "admin", method: "GET", path: "/api/v1/tasks/" + t3, status: 200},
 	})
 	for _, e := range []struct{ entity, id string }{{"commitment", c1}, {"commitment", c2}, {"task", t1}, {"meeting", m1}} {
 		items, _, err := ta.store.ListAudit(context.Background(), store.AuditFilter{Entity: e.entity, EntityID: e.id}, store.Page{All: true})

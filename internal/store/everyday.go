@@ -56,7 +56,23 @@ func (s *Store) DeleteCommitment(ctx context.Context, actor model.Actor, scope m
 	}
 	s.audit(ctx, actor, model.ActionDelete, "commitment", id.Hex(), []string{old.Region}, diff(old, &model.Commitment{}))
 	s.CountCommitment(ctx, old, nil)
+	if old.Origin != nil && old.Origin.Kind == "meeting" {
+		return s.unlinkFromMeeting(ctx, old.Origin.ID, "commitment_ids", id)
+	}
 	return nil
+}
+
+// unlinkFromMeeting drops a deleted record's id from its meeting's list
+// (field), so the meeting does not point at nothing.
+func (s *Store) unlinkFromMeeting(ctx context.Context, meetingID bson.ObjectID, field string, id bson.ObjectID) error {
+	if meetingID.IsZero() {
+		return nil
+	}
+	unlock := lockDoc(meetingID)
+	defer unlock()
+	_, err := s.c(colMeetings).UpdateOne(ctx, bson.D{{Key: "_id", Value: meetingID}},
+		bson.D{{Key: "$pull", Value: bson.D{{Key: field, Value: id}}}})
+	return wrap("unlink from meeting", err)
 }
 
 // CountMessages counts the messages in scope matching f (for queue tabs).
