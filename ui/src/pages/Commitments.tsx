@@ -58,7 +58,7 @@ export function Commitments() {
 function Table({ items, regions }: { items: Commitment[]; regions: Region[] }) {
   return (
     <div class="table-wrap">
-      <table data-testid="commitment-table">
+      <table class="c-table" data-testid="commitment-table">
         <caption class="sr-only">{t('nav.commitments')}</caption>
         <thead>
           <tr>
