@@ -71,9 +71,9 @@ func (a *API) errorHandler(c *fiber.Ctx, err error) error {
 	case errors.As(err, &fe):
 		out = problem(status, fiberDetail(fe))
 	case errors.Is(err, store.ErrDuplicate):
-		out = problem(status, "A record with the same unique value already exists.")
+		out = problem(status, localDetail(lang(c), "duplicate", "A record with the same unique value already exists."))
 	default:
-		out = problem(status, details[status])
+		out = problem(status, localDetail(lang(c), status, details[status]))
 	}
 	if out.Status >= 500 {
 		a.log.ErrorContext(c.UserContext(), "request failed", "request_id", requestID(c),

@@ -110,6 +110,27 @@ var problemTexts = map[string][2]string{
 	"validation":              {"Revisa los campos marcados.", "Check the marked fields."},
 }
 
+// detailsES are the Spanish explanations of the statuses of sentinel
+// errors (details holds the English), keyed like localDetail's key.
+var detailsES = map[any]string{
+	fiber.StatusBadRequest:          "El enlace de la página ya no vale; vuelve a la primera página.",
+	fiber.StatusUnauthorized:        "Ingresa de nuevo: la sesión terminó.",
+	fiber.StatusForbidden:           "Tu rol no permite esta acción.",
+	fiber.StatusNotFound:            "El registro no existe o está fuera de tus regiones.",
+	fiber.StatusConflict:            "Otra persona cambió este registro; vuelve a cargarlo e inténtalo de nuevo.",
+	fiber.StatusInternalServerError: "Algo falló de nuestro lado; el error quedó registrado.",
+	"duplicate":                     "Ya existe un registro con ese mismo dato único.",
+}
+
+// localDetail is the problem detail in lng: Spanish from detailsES when
+// there is one, else en.
+func localDetail(lng string, key any, en string) string {
+	if s, ok := detailsES[key]; ok && lng == "es" {
+		return s
+	}
+	return en
+}
+
 // localize sets the code and the caller's wording of each field error.
 func localize(errs []model.FieldError, lng string) []model.FieldError {
 	out := make([]model.FieldError, len(errs))

@@ -114,3 +114,21 @@ func TestValidationCodesAndLanguage(t *testing.T) {
 		t.Errorf("limit: %d %s", r.status, r.body)
 	}
 }
+
+func TestProblemDetailsInTheCallersLanguage(t *testing.T) {
+	ta := newTestApp(t)
+	path := "/api/v1/meetings/" + strings.Repeat("a", 24)
+	es := ta.do("admin", "GET", path, nil)
+	en := ta.do("admin", "GET", path, nil, "Accept-Language", "en-US")
+	if es.status != 404 || es.json(t)["detail"] != "El registro no existe o está fuera de tus regiones." {
+		t.Errorf("es: %d %s", es.status, es.body)
+	}
+	if en.status != 404 || en.json(t)["detail"] != "The record does not exist or is outside your regions." {
+		t.Errorf("en: %d %s", en.status, en.body)
+	}
+	for status := range details {
+		if detailsES[status] == "" {
+			t.Errorf("status %d has no Spanish detail", status)
+		}
+	}
+}
