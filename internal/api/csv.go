@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -20,23 +21,31 @@ type column[T any] struct {
 func wantsCSV(c *fiber.Ctx) bool { return c.Query("format") == "csv" }
 
 // sendCSV writes items as UTF-8 CSV with a BOM (so Excel in Spanish reads
-// accents right), headers in Spanish with ?lang=es.
+// accents right). With ?lang=es or ?lang=en, headers and coded values
+// (statuses, kinds, yes/no) are the words people read on screen; without
+// it, the export keeps field names and codes for scripts.
 func sendCSV[T any](c *fiber.Ctx, name string, cols []column[T], items []T) error {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)
+	lng := c.Query("lang")
+	human := lng == "es" || lng == "en"
 	header := make([]string, len(cols))
 	for i, col := range cols {
 		header[i] = col.en
-		if c.Query("lang") == "es" {
-			header[i] = col.es
+		if human {
+			header[i] = csvHeader(col, lng)
 		}
 	}
 	_ = w.Write(header)
 	row := make([]string, len(cols))
 	for _, it := range items {
 		for i, col := range cols {
-			row[i] = csvSafe(col.value(it))
+			v := col.value(it)
+			if human {
+				v = csvValue(name, col.en, v, lng)
+			}
+			row[i] = csvSafe(v)
 		}
 		_ = w.Write(row)
 	}
@@ -66,10 +75,37 @@ func regionNames(codes []string) []string {
 	return out
 }
 
-// csvSafe defuses spreadsheet formulas in cells that came from users.
+// csvSafe defuses spreadsheet formulas in cells that came from users: a
+// cell a spreadsheet would run (= + - @, tab, CR first) gets a leading
+// quote, unless it is only a number or a phone number ("+51 984 123 456",
+// "-3"), which cannot call anything and must read as written.
 func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '@', '\t', '\r':
 		return "'" + s
+	case '+', '-':
+		if !numberLike(s) {
+			return "'" + s
+		}
 	}
 	return s
+}
+
+// numberLike reports whether s holds only digits and the signs, spaces,
+// dots, slashes and brackets of numbers and phone numbers, with a digit.
+func numberLike(s string) bool {
+	digit := false
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digit = true
+		case strings.ContainsRune("+-()./ ", r):
+		default:
+			return false
+		}
+	}
+	return digit
 }

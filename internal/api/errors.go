@@ -16,6 +16,7 @@ type Problem struct {
 	Status   int                `json:"status"`
 	Detail   string             `json:"detail,omitempty"`
 	Instance string             `json:"instance,omitempty"`
+	Code     string             `json:"code,omitempty"`
 	Errors   []model.FieldError `json:"errors,omitempty"`
 }
 
@@ -28,9 +29,12 @@ func problem(status int, detail string) *Problem {
 
 func badRequest(detail string) *Problem { return problem(fiber.StatusBadRequest, detail) }
 
-// invalid answers 422 for one field.
-func invalid(field, msg string) error {
-	return &model.ValidationError{Errors: []model.FieldError{{Field: field, Message: msg}}}
+// invalid answers 422 for one field; format is the English wording (see
+// fieldTexts for the caller's language).
+func invalid(field, format string, args ...any) error {
+	var p model.Problems
+	p.Add(field, format, args...)
+	return p.Err()
 }
 
 // sendProblem writes p. Handlers behind the login throttle call it directly
@@ -60,14 +64,16 @@ func (a *API) errorHandler(c *fiber.Ctx, err error) error {
 	case errors.As(err, &p):
 		out = p
 	case errors.As(err, &ve):
-		out = problem(status, "Some fields are not valid.")
-		out.Errors = ve.Errors
+		lng := lang(c)
+		out = problem(status, problemText("validation", lng))
+		out.Code = "validation"
+		out.Errors = localize(ve.Errors, lng)
 	case errors.As(err, &fe):
 		out = problem(status, fiberDetail(fe))
 	case errors.Is(err, store.ErrDuplicate):
-		out = problem(status, "A record with the same unique value already exists.")
+		out = problem(status, localDetail(lang(c), "duplicate", "A record with the same unique value already exists."))
 	default:
-		out = problem(status, details[status])
+		out = problem(status, localDetail(lang(c), status, details[status]))
 	}
 	if out.Status >= 500 {
 		a.log.ErrorContext(c.UserContext(), "request failed", "request_id", requestID(c),

@@ -135,7 +135,7 @@ func parseImport(in importRequest) ([]store.ImportRow, error) {
 	r.TrimLeadingSpace = true
 	header, err := r.Read()
 	if err != nil {
-		return nil, invalid("csv", csvErrorMessage(err))
+		return nil, invalid("csv", "%s", csvErrorMessage(err))
 	}
 	cols, err := importColumns(header, in.Mapping)
 	if err != nil {
@@ -148,10 +148,10 @@ func parseImport(in importRequest) ([]store.ImportRow, error) {
 			break
 		}
 		if err != nil {
-			return nil, invalid("csv", csvErrorMessage(err))
+			return nil, invalid("csv", "%s", csvErrorMessage(err))
 		}
 		if len(rows) == maxImportRows {
-			return nil, invalid("csv", fmt.Sprintf("has more than %d rows; split the file", maxImportRows))
+			return nil, invalid("csv", "has more than %d rows; split the file", maxImportRows)
 		}
 		line, _ := r.FieldPos(0)
 		if blankRecord(rec) {

@@ -24,15 +24,15 @@ type meetingCreatedView struct {
 func (a *API) meetingRoutes() []route {
 	return []route{
 		{method: "GET", path: "/meetings", tag: "meetings", summary: "List meetings, newest first",
-			query: append(append([]string{}, exportQuery...), "region", "from", "to", "stakeholder_id", "kind", "q"),
+			query: append(append([]string{}, exportQuery...), "region", "from", "to", "stakeholder_id", "kind", "staff_id", "q"),
 			resp:  list[model.Meeting]{}, handle: a.listMeetings},
 		{method: "POST", path: "/meetings", access: writers, tag: "meetings", summary: "Log a meeting, with the commitments and tasks made there (all or nothing)",
 			body: model.MeetingInput{}, resp: meetingCreatedView{}, handle: a.createMeeting},
 		{method: "GET", path: "/meetings/:id", tag: "meetings", summary: "One meeting", resp: model.Meeting{}, handle: a.getMeeting},
 		{method: "PATCH", path: "/meetings/:id", access: writers, tag: "meetings", summary: "Change a meeting (carry its version)",
 			body: model.MeetingPatch{}, resp: model.Meeting{}, handle: a.updateMeeting},
-		{method: "DELETE", path: "/meetings/:id", access: writers, tag: "meetings", summary: "Delete a meeting (managers, or the officer who logged it)",
-			handle: a.deleteMeeting},
+		{method: "DELETE", path: "/meetings/:id", access: writers, tag: "meetings", summary: "Delete a meeting (managers, or the officer who logged it); with_records=true also deletes the commitments and tasks created with it",
+			query: []string{"with_records"}, handle: a.deleteMeeting},
 		{method: "GET", path: "/stakeholders/:id/timeline", tag: "stakeholders", summary: "A stakeholder's meetings, commitments, status changes, tasks and messages, newest first",
 			query: listQuery, resp: list[store.TimelineItem]{}, handle: a.timeline},
 	}
@@ -57,6 +57,9 @@ func (a *API) listMeetings(c *fiber.Ctx) error {
 		return err
 	}
 	if f.Kind, err = enumQuery(c, "kind", model.MeetingKinds); err != nil {
+		return err
+	}
+	if f.StaffID, err = queryID(c, "staff_id"); err != nil {
 		return err
 	}
 	f.Q = c.Query("q")
@@ -165,13 +168,23 @@ func (a *API) deleteMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	withRecords, err := queryBool(c, "with_records")
+	if err != nil {
+		return err
+	}
 	u := auth.User(c)
-	err = a.store.DeleteMeeting(c.UserContext(), auth.Actor(c), u.Scope(), id, func(m *model.Meeting) error {
+	guard := func(m *model.Meeting) error {
 		if !u.CanEdit([]string{m.Region}, m.OwnerID) {
 			return auth.ErrForbidden
 		}
 		return nil
-	})
+	}
+	if withRecords != nil && *withRecords {
+		err = a.deleteMeetingRecords(c, id, guard)
+	}
+	if err == nil {
+		err = a.store.DeleteMeeting(c.UserContext(), auth.Actor(c), u.Scope(), id, guard)
+	}
 	if err != nil {
 		return err
 	}
@@ -191,7 +204,7 @@ func regionQuery(c *fiber.Ctx, name string) (string, error) {
 func enumQuery(c *fiber.Ctx, name string, e model.Enum) (string, error) {
 	v := strings.TrimSpace(c.Query(name))
 	if v != "" && !e.Valid(v) {
-		return "", invalid(name, "must be one of "+e.String())
+		return "", invalid(name, "must be one of %s", e)
 	}
 	return v, nil
 }

@@ -117,8 +117,8 @@ func TestMeetingsCSV(t *testing.T) {
 	}
 	r := ta.do("admin", "GET", "/api/v1/meetings?format=csv&lang=es", nil)
 	body := string(r.body)
-	if r.status != 200 || !strings.HasPrefix(body, "\uFEFFinicio,duracion_min,tipo,region,lugar,participantes") ||
-		!strings.Contains(body, "2026-03-05 10:00,60,in_person,Cusco,Sede,Rosa Huamán,budget,'=cmd") {
+	if r.status != 200 || !strings.HasPrefix(body, "\uFEFFInicio,Duración (min),Tipo,Región,Lugar,Participantes") ||
+		!strings.Contains(body, "2026-03-05 10:00,60,Presencial,Cusco,Sede,Rosa Huamán,Presupuesto,'=cmd") {
 		t.Fatalf("csv: %d %q", r.status, body)
 	}
 }

@@ -24,6 +24,8 @@ type messageView struct {
 	Text         *string `json:"text,omitempty"`
 	HTML         *string `json:"html,omitempty"`
 	RemoteImages int     `json:"remote_images,omitempty"`
+	// StakeholderNames are the visible matched stakeholders' names.
+	StakeholderNames []string `json:"stakeholder_names,omitempty"`
 }
 
 func viewMessage(m *model.Message, u *model.User) messageView {
@@ -203,6 +205,9 @@ func (a *API) listMessages(c *fiber.Ctx) error {
 	for i := range items {
 		views[i] = viewMessage(&items[i], u)
 	}
+	if err := a.nameStakeholders(c, views); err != nil {
+		return err
+	}
 	if csv {
 		return sendCSV(c, "correos", messageColumns, views)
 	}
@@ -249,6 +254,11 @@ func (a *API) getMessage(c *fiber.Ctx) error {
 		return err
 	}
 	v := viewMessage(&one[0], u)
+	vs := []messageView{v}
+	if err := a.nameStakeholders(c, vs); err != nil {
+		return err
+	}
+	v = vs[0]
 	if u.Role != model.RoleViewer {
 		b, err := a.store.MessageBody(c.UserContext(), m.ID)
 		switch {
@@ -436,7 +446,9 @@ func (a *API) linkAddress(c *fiber.Ctx) error {
 		err := a.checkEmails(c, "address", []string{in.Address}, nil)
 		var ve *model.ValidationError
 		if errors.As(err, &ve) {
-			return invalid("address", ve.Errors[0].Message)
+			fe := ve.Errors[0]
+			fe.Field = "address"
+			return model.Problems{fe}.Err()
 		}
 		return err
 	}

@@ -34,6 +34,10 @@ func (a *API) openAPIDoc() map[string]any {
 		for _, q := range r.query {
 			params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}})
 		}
+		if usesIdempotency(r) {
+			params = append(params, map[string]any{"name": IdempotencyHeader, "in": "header", "schema": map[string]any{"type": "string", "maxLength": idemMaxKey},
+				"description": "Run this write at most once: a repeat within 24 h gets the first answer"})
+		}
 		if params != nil {
 			op["parameters"] = params
 		}

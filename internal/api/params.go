@@ -77,7 +77,7 @@ func page(c *fiber.Ctx) (store.Page, error) {
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > store.MaxLimit {
-			return p, invalid("limit", fmt.Sprintf("must be a whole number from 1 to %d", store.MaxLimit))
+			return p, invalid("limit", "must be a whole number from 1 to %d", store.MaxLimit)
 		}
 		p.Limit = n
 	}

@@ -73,7 +73,7 @@ func TestReports(t *testing.T) {
 		t.Fatalf("csv: %d %s", r.status, r.header.Get("Content-Type"))
 	}
 	body := string(r.body)
-	if !strings.HasPrefix(body, "\uFEFFregion,nombre_region,estado,estado_texto,cantidad\n") {
+	if !strings.HasPrefix(body, "\uFEFFRegión,Nombre de la región,Estado,Estado (texto),Cantidad\n") {
 		t.Fatalf("csv header: %q", body[:min(80, len(body))])
 	}
 	for _, line := range strings.Split(strings.TrimSpace(body), "\n")[1:] {

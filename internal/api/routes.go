@@ -21,6 +21,9 @@ type route struct {
 	resp    any      // example response type, for the schema
 	handle  fiber.Handler
 	extra   []fiber.Handler // middleware before the handler (e.g. throttles)
+	// noIdempotency opts a write out of the Idempotency-Key middleware,
+	// which every signed-in write gets by default.
+	noIdempotency bool
 }
 
 // Role sets used by the table.
@@ -63,6 +66,7 @@ func (a *API) routes() []route {
 	rs = append(rs, a.meetingRoutes()...)
 	rs = append(rs, a.commitmentRoutes()...)
 	rs = append(rs, a.taskRoutes()...)
+	rs = append(rs, a.everydayRoutes()...)
 	rs = append(rs, a.reportRoutes()...)
 	rs = append(rs, a.messageRoutes()...)
 	rs = append(rs, a.mailboxRoutes()...)
@@ -83,6 +87,9 @@ func (a *API) register(app *fiber.App) {
 			if r.access != nil {
 				hs = append(hs, auth.Require(r.access...))
 			}
+		}
+		if usesIdempotency(r) {
+			hs = append(hs, a.idempotent)
 		}
 		hs = append(hs, r.handle)
 		v1.Add(r.method, r.path, hs...)

@@ -96,7 +96,7 @@ func TestStakeholdersCSVExport(t *testing.T) {
 		t.Fatalf("export: %d %s", r.status, r.header.Get("Content-Type"))
 	}
 	body := string(r.body)
-	if !strings.HasPrefix(body, "\uFEFFid,tipo,nombre,correos,teléfonos,regiones,etiquetas,postura") {
+	if !strings.HasPrefix(body, "\uFEFFID,Tipo,Nombre,Correos,Teléfonos,Regiones,Etiquetas,Postura") {
 		t.Fatalf("no BOM or Spanish header: %.120q", body)
 	}
 	if !strings.Contains(body, "Carla Ríos") || !strings.Contains(body, "Loreto") || !strings.Contains(body, "manager@alianza.test") {

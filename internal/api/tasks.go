@@ -11,6 +11,8 @@ import (
 type taskView struct {
 	model.Task
 	Overdue bool `json:"overdue"`
+	// AssigneeName is filled in lists, so people read a name, not an id.
+	AssigneeName string `json:"assignee_name,omitempty"`
 }
 
 func viewTask(t *model.Task, today string) taskView {
@@ -86,6 +88,9 @@ func (a *API) listTasks(c *fiber.Ctx) error {
 	for i := range items {
 		views[i] = viewTask(&items[i], today)
 	}
+	if err := a.nameAssignees(c, views); err != nil {
+		return err
+	}
 	if csv {
 		return sendCSV(c, "tareas", taskColumns, views)
 	}
@@ -96,6 +101,7 @@ var taskColumns = []column[taskView]{
 	{"title", "tarea", func(v taskView) string { return v.Title }},
 	{"due_on", "vence", func(v taskView) string { return v.DueOn }},
 	{"region", "region", func(v taskView) string { return model.RegionName(v.Region) }},
+	{"assignee", "responsable", func(v taskView) string { return v.AssigneeName }},
 	{"done", "hecha", func(v taskView) string { return yesNo(v.Done) }},
 	{"overdue", "vencida", func(v taskView) string { return yesNo(v.Overdue) }},
 	{"notes", "notas", func(v taskView) string { return v.Notes }},

@@ -118,6 +118,10 @@ func (in *MeetingInput) Validate() error {
 		c := &in.Commitments[i]
 		var cp Problems
 		c.validate(&cp, true)
+		// Made at the meeting unless said otherwise: due no earlier.
+		if t, err := time.Parse(time.RFC3339, in.StartsAt); err == nil && c.MadeOn == "" && ValidDate(c.DueOn) && c.DueOn < Today(t) {
+			cp.Add("due_on", "must not be before made_on")
+		}
 		if c.Origin != nil {
 			cp.Add("origin", "is set from the meeting; leave it out")
 		}

@@ -8,8 +8,23 @@ import (
 
 // FieldError names one invalid input field.
 type FieldError struct {
-	Field   string `json:"field"`
+	Field string `json:"field"`
+	// Code is stable for clients; the API sets it, with Message in the
+	// caller's language, from the English format (see api/i18n.go).
+	Code    string `json:"code,omitempty"`
 	Message string `json:"message"`
+
+	format string // the English format Add was given
+	args   []any
+}
+
+// Format returns the English format and its arguments; for errors built
+// without Add, the message itself and none.
+func (f FieldError) Format() (string, []any) {
+	if f.format == "" {
+		return f.Message, nil
+	}
+	return f.format, f.args
 }
 
 // ValidationError lists every invalid field of one input; the API answers it with 422.
@@ -30,14 +45,15 @@ type Problems []FieldError
 
 // Add records a problem with field.
 func (p *Problems) Add(field, format string, args ...any) {
-	*p = append(*p, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	*p = append(*p, FieldError{Field: field, Message: fmt.Sprintf(format, args...), format: format, args: args})
 }
 
 // Prefix returns the problems with each field prefixed, e.g. "commitments[1]." .
 func (p Problems) Prefix(prefix string) Problems {
 	out := make(Problems, len(p))
 	for i, f := range p {
-		out[i] = FieldError{Field: prefix + f.Field, Message: f.Message}
+		out[i] = f
+		out[i].Field = prefix + f.Field
 	}
 	return out
 }

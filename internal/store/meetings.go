@@ -88,6 +88,7 @@ type MeetingFilter struct {
 	StakeholderID bson.ObjectID
 	Kind          string
 	Q             string
+	StaffID       bson.ObjectID // who logged it or was at it for the team
 }
 
 // ListMeetings returns the meetings in scope matching f, newest first.
@@ -100,6 +101,10 @@ func (s *Store) ListMeetings(ctx context.Context, scope model.Scope, f MeetingFi
 	filter = withID(filter, "participants.stakeholder_id", f.StakeholderID)
 	if f.Kind != "" {
 		filter = append(filter, bson.E{Key: "kind", Value: f.Kind})
+	}
+	if !f.StaffID.IsZero() {
+		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: "owner_id", Value: f.StaffID}}, bson.D{{Key: "staff_ids", Value: f.StaffID}}}})
 	}
 	return pagedFind(ctx, s, colMeetings, filter, f.Q, p, "starts_at", func(m model.Meeting) (any, bson.ObjectID) { return m.StartsAt, m.ID })
 }

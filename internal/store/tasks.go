@@ -210,5 +210,5 @@ func (s *Store) DeleteTask(ctx context.Context, actor model.Actor, scope model.S
 		return err
 	}
 	s.audit(ctx, actor, model.ActionDelete, "task", id.Hex(), []string{old.Region}, diff(old, &model.Task{}))
-	return nil
+	return s.unlinkFromMeeting(ctx, old.Links.MeetingID, "task_ids", id)
 }

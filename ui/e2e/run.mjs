@@ -251,6 +251,8 @@ test('sign in as the demo admin', async () => {
   await page.getByLabel('Contraseña').fill('not-the-password-123');
   await tid(page, 'sign-in').click();
   await page.getByRole('alert').first().waitFor();
+  const refused = await page.getByRole('alert').first().innerText();
+  expect(/contraseña no son correctos/.test(refused), `a wrong password says "${refused}", want that the email or password is wrong`);
   await page.getByLabel('Contraseña').fill(ADMIN.password);
   await tid(page, 'sign-in').click();
   await tid(page, 'current-user').waitFor();
@@ -465,6 +467,175 @@ test('admin: add an officer for Loreto, who can then sign in', async () => {
   await who.context().close();
 });
 
+// ---- everyday corrections (issue 10) --------------------------------------------
+
+/** meetingsWithSummary lists (through the API) the meetings since yesterday with this summary. */
+async function meetingsWithSummary(summary) {
+  const r = await api(`/api/v1/meetings?from=${isoDate(-1)}&limit=200`);
+  expect(r.status === 200, `GET /api/v1/meetings -> ${r.status}`);
+  return (await r.json()).items.filter((m) => m.summary === summary);
+}
+
+test('a save whose answer is lost, sent again, makes exactly one meeting', async () => {
+  if (S.meetingId) S.taskId = (await (await api(`/api/v1/tasks?meeting_id=${S.meetingId}`)).json()).items?.[0]?.id;
+  await page.goto(`${BASE}/meetings/new`);
+  await tid(page, 'meeting-form').waitFor();
+  await settled(page);
+  await page.getByLabel('Región', { exact: true }).selectOption('08');
+  const search = page.getByRole('combobox', { name: 'Buscar participante' });
+  await search.fill('rosa quis');
+  await page.getByRole('option', { name: /Rosa Quispe/ }).first().click();
+  await tid(page, 'participant').first().waitFor();
+  S.retrySummary = `Reunión E2E ${stamp}: respuesta perdida y reintento`;
+  await page.getByLabel('Resumen').fill(S.retrySummary);
+  // Enter in "Lugar" does not send the half-written form.
+  await page.getByLabel('Lugar', { exact: true }).fill('Sede regional');
+  await page.getByLabel('Lugar', { exact: true }).press('Enter');
+  await page.waitForTimeout(500);
+  expect((await tid(page, 'meeting-form').count()) === 1 && (await meetingsWithSummary(S.retrySummary)).length === 0, 'Enter in "Lugar" sent the meeting form');
+  await tid(page, 'add-commitment').click();
+  S.retryCommitment = `E2E ${stamp}: compromiso del reintento`;
+  await page.locator('#commitments-0-text').fill(S.retryCommitment);
+
+  // The first answer is lost on the way back: the server gets the request and
+  // answers, the page sees a dropped connection.
+  const keys = [];
+  let first = 0;
+  await page.route('**/api/v1/meetings', async (route) => {
+    const req = route.request();
+    if (req.method() !== 'POST') return route.continue();
+    keys.push(req.headers()['idempotency-key'] ?? '');
+    if (keys.length === 1) {
+      first = (await route.fetch()).status();
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+  await tid(page, 'save-meeting').click();
+  await page.locator('[data-testid="error"]').first().waitFor();
+  expect(first === 201, `the first save reached the server and got ${first}, want 201`);
+  expect((await meetingsWithSummary(S.retrySummary)).length === 1, 'the first save did not store the meeting');
+  await shot(page, '16-save-answer-lost');
+  // Saved again, as the app advises: the server answers with the first result.
+  await tid(page, 'save-meeting').click();
+  await tid(page, 'meeting-detail').waitFor();
+  await page.unroute('**/api/v1/meetings');
+  expect(keys.length === 2 && keys[0] && keys[0] === keys[1], `the two saves sent Idempotency-Key ${JSON.stringify(keys)}, want one key twice`);
+  const ms = await meetingsWithSummary(S.retrySummary);
+  expect(ms.length === 1, `${ms.length} meetings after the retry, want exactly 1`);
+  S.retryMeetingId = new URL(page.url()).pathname.split('/').pop();
+  expect(ms[0].id === S.retryMeetingId, `the page shows meeting ${S.retryMeetingId}, the server has ${ms[0].id}`);
+  const cs = (await (await api(`/api/v1/commitments?region=08&q=${encodeURIComponent('reintento')}&limit=200`)).json()).items.filter((c) => c.text === S.retryCommitment);
+  expect(cs.length === 1, `${cs.length} commitments after the retry, want exactly 1`);
+});
+
+test('edit and delete a meeting and a commitment', async () => {
+  expect(S.retryMeetingId, 'needs the meeting from the previous step');
+  await page.goto(`${BASE}/meetings/${S.retryMeetingId}`);
+  await tid(page, 'meeting-detail').waitFor();
+  await settled(page);
+  await tid(page, 'edit-meeting').click();
+  await tid(page, 'meeting-edit-form').waitFor();
+  await settled(page);
+  await page.getByLabel('Lugar', { exact: true }).fill('Sala E2E editada');
+  await tid(page, 'save-meeting-edit').click();
+  await tid(page, 'meeting-detail').waitFor();
+  await tid(page, 'meeting-detail').getByText('Sala E2E editada').waitFor();
+  const m = await (await api(`/api/v1/meetings/${S.retryMeetingId}`)).json();
+  expect(m.place === 'Sala E2E editada' && m.version === 2, `the meeting has place ${m.place}, version ${m.version} after the edit`);
+
+  await settled(page);
+  await tid(page, 'meeting-commitment').first().getByRole('link').first().click();
+  await tid(page, 'commitment-detail').waitFor();
+  const cid = await tid(page, 'commitment-detail').getAttribute('data-id');
+  await tid(page, 'edit-commitment').click();
+  const form = tid(page, 'commitment-edit-form');
+  await form.waitFor();
+  const text = `${S.retryCommitment} (corregido)`;
+  await form.getByLabel('Compromiso').fill(text);
+  await form.getByLabel('Próximo seguimiento').fill(isoDate(10));
+  await shot(page, '17-commitment-edit');
+  await tid(page, 'save-commitment-edit').click();
+  await tid(page, 'commitment-text').filter({ hasText: '(corregido)' }).waitFor();
+  const c = await (await api(`/api/v1/commitments/${cid}`)).json();
+  expect(c.text === text && c.next_follow_up_on === isoDate(10), `the commitment is ${JSON.stringify({ text: c.text, next: c.next_follow_up_on })} after the edit`);
+
+  await tid(page, 'edit-commitment').click();
+  await tid(page, 'delete-commitment').click();
+  await tid(page, 'delete-commitment-confirm').click();
+  await page.waitForURL(`**/meetings/${S.retryMeetingId}`);
+  await tid(page, 'meeting-detail').waitFor();
+  await settled(page);
+  expect((await api(`/api/v1/commitments/${cid}`)).status === 404, 'the deleted commitment is still there');
+
+  await tid(page, 'delete-meeting').click();
+  await tid(page, 'delete-meeting-panel').waitFor();
+  await shot(page, '18-meeting-delete');
+  await tid(page, 'delete-meeting-confirm').click();
+  await page.waitForURL((u) => u.pathname === '/meetings' && u.searchParams.get('deleted') === '1');
+  await tid(page, 'notice').waitFor();
+  expect((await api(`/api/v1/meetings/${S.retryMeetingId}`)).status === 404, 'the deleted meeting is still there');
+  expect((await meetingsWithSummary(S.retrySummary)).length === 0, 'the deleted meeting is still listed');
+});
+
+test('admin: create a person from an unknown address (region asked)', async () => {
+  await page.goto(`${BASE}/correspondence?queue=new`);
+  await tid(page, 'queue-new').waitFor();
+  await settled(page);
+  await tid(page, 'queue-new').locator('.mail-count').waitFor().catch(() => {});
+  const tab = await tid(page, 'queue-new').innerText();
+  expect(/\(\d+\)/.test(tab), `the "new" tab shows no count: ${tab}`);
+  await page.goto(`${BASE}/correspondence?queue=addresses`);
+  await tid(page, 'unmatched-addresses').waitFor();
+  await settled(page);
+  const rows = tid(page, 'address-row');
+  await rows.first().waitFor();
+  const press = rows.filter({ hasText: 'prensa@diario-demo.pe' });
+  const row = (await press.count()) ? press.first() : rows.first();
+  const address = await row.getAttribute('data-address');
+  await row.getByTestId('create-from-address').click();
+  const form = row.locator('form');
+  await form.waitFor();
+  const name = `Prensa E2E ${stamp}`;
+  await form.getByLabel('Nombre').fill(name);
+  await form.getByLabel('Región').selectOption('08');
+  await shot(page, '19-create-person-from-address');
+  await form.getByRole('button', { name: 'Crear persona nueva' }).click();
+  await tid(page, 'notice').waitFor();
+  expect((await page.locator(`[data-testid="address-row"][data-address="${address}"]`).count()) === 0, `${address} is still listed as unmatched`);
+  const found = (await (await api(`/api/v1/stakeholders?region=08&q=${encodeURIComponent(name)}`)).json()).items;
+  expect(found.length === 1 && found[0].emails.includes(address) && found[0].regions.includes('08'), `the new person is ${JSON.stringify(found)}`);
+});
+
+test('phone-size board shows every status without sideways scrolling; nothing cut on desktop', async () => {
+  for (const vp of [NARROW, DESKTOP]) {
+    await page.setViewportSize(vp);
+    await page.goto(`${BASE}/commitments?region=08&view=board`);
+    await tid(page, 'board-region-08').waitFor();
+    await settled(page);
+    const r = await page.evaluate(() => {
+      const doc = document.documentElement;
+      const cells = [...document.querySelectorAll('[data-testid^="board-cell-08-"]')].map((c) => {
+        const b = c.getBoundingClientRect();
+        return { id: c.getAttribute('data-testid'), left: b.left, right: b.right };
+      });
+      return { overflow: doc.scrollWidth - doc.clientWidth, width: doc.clientWidth, cells };
+    });
+    const size = `${vp.width}x${vp.height}`;
+    expect(r.cells.length === 6, `${r.cells.length} status columns at ${size}, want 6`);
+    expect(r.overflow <= 1, `the board page is ${r.overflow}px wider than the screen at ${size}`);
+    for (const c of r.cells) expect(c.left >= 0 && c.right <= r.width + 0.5, `${c.id} is cut at ${size}: ${c.left}..${c.right} of ${r.width}`);
+    await shot(page, `20-board-${vp.width}`);
+    // The table keeps "Estado" on screen.
+    await page.goto(`${BASE}/commitments?region=08`);
+    await tid(page, 'commitment-table').waitFor();
+    await settled(page);
+    const th = await page.getByRole('columnheader', { name: 'Estado' }).boundingBox();
+    expect(th && th.x >= 0 && th.x + th.width <= vp.width + 0.5, `the "Estado" column is not on screen at ${size}: ${JSON.stringify(th)}`);
+  }
+  await page.setViewportSize(DESKTOP);
+});
+
 // ---- screenshots of every main screen at both sizes ---------------------------
 
 const screens = () => [
@@ -478,6 +649,12 @@ const screens = () => [
   { name: '09-reports', path: '/reports', ready: 'chart-commitments-by-region' },
   { name: '10-admin', path: '/admin/users', ready: 'admin-users' },
   { name: '10b-admin-mailboxes', path: '/admin/mailboxes', ready: 'admin-mailboxes', mail: true },
+  { name: '21-meetings', path: '/meetings?region=08', ready: 'meeting-list' },
+  { name: '22-meetings-calendar', path: '/meetings?view=calendar', ready: 'meeting-calendar' },
+  { name: '23-meeting-edit', path: `/meetings/${S.meetingId ?? ''}/edit`, ready: 'meeting-edit-form', needs: S.meetingId },
+  { name: '24-tasks-team', path: '/tasks?scope=team&region=08', ready: 'task-table' },
+  { name: '25-task', path: `/tasks/${S.taskId ?? ''}`, ready: 'task-detail', needs: S.taskId },
+  { name: '26-unmatched-addresses', path: '/correspondence?queue=addresses', ready: 'unmatched-addresses', mail: true },
 ];
 
 test('screenshots of every main screen at 1280x800 and 390x844', async () => {
@@ -635,8 +812,13 @@ test('a viewer sees no edit buttons (390x844)', async () => {
   await signIn(v, VIEWER);
   const role = await tid(v, 'current-user').getAttribute('data-role');
   expect(role === 'viewer', `current-user data-role is ${role}, want viewer`);
-  await tid(v, 'my-tasks').waitFor();
+  await tid(v, 'recent-meetings').waitFor();
   await settled(v);
+  /** noWriteForm fails when the page holds any form but a search. */
+  const noWriteForm = async (where) => {
+    const forms = await v.locator('form:not([role="search"])').evaluateAll((fs) => fs.map((f) => f.getAttribute('data-testid') || f.getAttribute('aria-label') || f.className));
+    expect(forms.length === 0, `the viewer sees a write form on ${where}: ${forms.join(', ')}`);
+  };
   const absent = async (where, ids) => {
     for (const id of ids) {
       const n = await tid(v, id).count();
@@ -644,7 +826,8 @@ test('a viewer sees no edit buttons (390x844)', async () => {
     }
   };
   await noErrorBox(v, "the viewer's home");
-  await absent('home', ['nav-log-meeting', 'nav-admin', 'home-log-meeting', 'nav-reports']);
+  await absent('home', ['nav-log-meeting', 'nav-admin', 'home-log-meeting', 'nav-reports', 'my-tasks', 'nav-tasks']);
+  await noWriteForm('home');
   // The menu opens on a phone and still has no edit entries.
   await v.getByRole('button', { name: 'Menú' }).click();
   await tid(v, 'nav-stakeholders').waitFor({ state: 'visible' });
@@ -658,6 +841,26 @@ test('a viewer sees no edit buttons (390x844)', async () => {
   await tid(v, 'timeline').waitFor();
   await settled(v);
   await absent('a stakeholder', ['edit-stakeholder', 'archive-stakeholder', 'log-meeting-with']);
+  await noWriteForm('a stakeholder');
+  // Write screens reached by URL say they are read-only, with no form.
+  for (const path of ['/meetings/new', '/stakeholders/new', `/meetings/${S.meetingId ?? 'x'}/edit`]) {
+    await v.goto(`${BASE}${path}`);
+    await tid(v, 'read-only').waitFor();
+    await noWriteForm(path);
+  }
+  await shot(v, '27-viewer-read-only');
+  await v.goto(`${BASE}/meetings`);
+  await tid(v, 'meeting-list').waitFor();
+  await settled(v);
+  await absent('the meetings', ['new-meeting']);
+  await noWriteForm('the meetings');
+  if (S.meetingId) {
+    await v.goto(`${BASE}/meetings/${S.meetingId}`);
+    await tid(v, 'meeting-detail').waitFor();
+    await settled(v);
+    await absent('a meeting', ['edit-meeting', 'delete-meeting']);
+    await noWriteForm('a meeting');
+  }
   await shot(v, '12-viewer-stakeholder');
   await v.goto(`${BASE}/commitments?region=08&view=board`);
   await tid(v, 'board').waitFor();
@@ -667,7 +870,8 @@ test('a viewer sees no edit buttons (390x844)', async () => {
   const cardId = await card.getAttribute('data-id');
   await card.getByRole('link').first().click();
   await tid(v, 'commitment-detail').waitFor();
-  await absent('a commitment', ['status-form', 'save-status']);
+  await absent('a commitment', ['status-form', 'save-status', 'edit-commitment']);
+  await noWriteForm('a commitment');
   await shot(v, '13-viewer-commitment');
   // The API agrees: a viewer's write is refused.
   const tok = await v.evaluate(async (who) => {
@@ -690,6 +894,7 @@ test('a viewer sees no edit buttons (390x844)', async () => {
       await row.getByRole('link').first().click();
       await tid(v, 'body-hidden').waitFor();
       expect((await tid(v, 'message-body').count()) === 0, 'the viewer sees a message body');
+      await noWriteForm('a message');
     }
   }
   await shot(v, '14-viewer-correspondence');

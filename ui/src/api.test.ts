@@ -241,3 +241,36 @@ describe('helpers', () => {
     expect(parseRetryAfter('soon')).toBeUndefined();
   });
 });
+
+describe('Client idempotency keys', () => {
+  const key = (c: Call) => (c.init.headers as Record<string, string>)['Idempotency-Key'];
+  it('sends the same key when a save whose answer was lost is sent again, and a new one after an answer', async () => {
+    localStorage.clear();
+    const f = fake(
+      () => {
+        throw new TypeError('Failed to fetch');
+      },
+      () => json(201, { id: 'm1' }),
+      () => json(201, { id: 'm2' }),
+    );
+    const c = new Client(f.fn);
+    const body = { summary: 'Reunión' };
+    const lost = await failure(c.post('/meetings', body));
+    expect(lost.isNetwork).toBe(true);
+    await c.post('/meetings', body);
+    expect(key(f.calls[0])).toBeTruthy();
+    expect(key(f.calls[1])).toBe(key(f.calls[0]));
+    expect((f.calls[1].init.headers as Record<string, string>)['Accept-Language']).toMatch(/^(es|en)$/);
+    await c.post('/meetings', body);
+    expect(key(f.calls[2])).not.toBe(key(f.calls[0]));
+  });
+
+  it('sends no key on GET or sign-in', async () => {
+    const f = fake(() => json(200, login('t')), () => json(200, {}));
+    const c = new Client(f.fn);
+    await c.login('a@b.pe', 'x');
+    await c.get('/me');
+    expect(key(f.calls[0])).toBeUndefined();
+    expect(key(f.calls[1])).toBeUndefined();
+  });
+});

@@ -2,6 +2,9 @@
 // The access token lives only in memory; the session survives reloads through the
 // HttpOnly refresh cookie (POST /auth/refresh), which is also used silently on a 401.
 
+import { getLang } from './i18n';
+import { idempotencyKeys } from './idempotency';
+
 export const API_BASE = '/api/v1';
 
 // ---------- domain types (see the HTTP API contract) ----------
@@ -205,8 +208,18 @@ export interface Task {
   done_at?: string;
   notes: string;
   overdue?: boolean;
+  created_by?: string;
+  /** in lists */
+  assignee_name?: string;
   version: number;
   created_at: string;
+}
+
+export interface TeamMember {
+  id: string;
+  name: string;
+  role: Role;
+  regions: string[];
 }
 
 export interface Address {
@@ -232,6 +245,8 @@ export interface Message {
   attachments: { index: number; name: string; type: string; size: number }[];
   awaiting_reply: boolean;
   unmatched: boolean;
+  /** names of the matched stakeholders the caller may see */
+  stakeholder_names?: string[];
   links: { meeting_ids: string[]; commitment_ids: string[] };
   version: number;
   text?: string;
@@ -328,6 +343,9 @@ export interface LegislatorsReport {
 
 export interface FieldError {
   field: string;
+  /** stable code, e.g. "required" or "before_made_on" */
+  code?: string;
+  /** in the language the request asked for */
   message: string;
 }
 
@@ -339,8 +357,10 @@ export class ApiError extends Error {
   type: string;
   errors: FieldError[];
   retryAfter?: number;
+  /** the problem's own code (e.g. idempotency_key_reused) */
+  code: string;
 
-  constructor(init: { status: number; title?: string; detail?: string; type?: string; errors?: FieldError[]; retryAfter?: number }) {
+  constructor(init: { status: number; title?: string; detail?: string; type?: string; errors?: FieldError[]; retryAfter?: number; code?: string }) {
     super(init.detail || init.title || `HTTP ${init.status}`);
     this.name = 'ApiError';
     this.status = init.status;
@@ -349,6 +369,7 @@ export class ApiError extends Error {
     this.type = init.type ?? 'about:blank';
     this.errors = init.errors ?? [];
     this.retryAfter = init.retryAfter;
+    this.code = init.code ?? '';
   }
 
   /** isNetwork is true when the server could not be reached at all. */
@@ -388,7 +409,7 @@ export async function toApiError(res: Response): Promise<ApiError> {
   const rawErrors = Array.isArray(body.errors) ? body.errors : [];
   const errors: FieldError[] = rawErrors
     .filter((e): e is Record<string, unknown> => !!e && typeof e === 'object')
-    .map((e) => ({ field: String(e.field ?? ''), message: String(e.message ?? '') }));
+    .map((e) => ({ field: String(e.field ?? ''), code: typeof e.code === 'string' ? e.code : undefined, message: String(e.message ?? '') }));
   return new ApiError({
     status: res.status,
     title: typeof body.title === 'string' ? body.title : res.statusText,
@@ -396,6 +417,7 @@ export async function toApiError(res: Response): Promise<ApiError> {
     type: typeof body.type === 'string' ? body.type : undefined,
     errors,
     retryAfter: parseRetryAfter(res.headers.get('retry-after')),
+    code: typeof body.code === 'string' ? body.code : undefined,
   });
 }
 
@@ -424,6 +446,8 @@ interface RequestOpts {
   /** return the Response instead of parsing JSON (downloads) */
   raw?: boolean;
   signal?: AbortSignal;
+  /** Idempotency-Key to send; writes get one from idempotencyKeys when unset */
+  idempotencyKey?: string;
 }
 
 type FetchFn = typeof fetch;
@@ -451,7 +475,8 @@ export class Client {
   }
 
   private async send(method: string, path: string, opts: RequestOpts, withAuth: boolean): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', 'Accept-Language': getLang() };
+    if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
     let body: BodyInit | undefined;
     if (opts.form) body = opts.form;
     else if (opts.body !== undefined) {
@@ -475,6 +500,26 @@ export class Client {
 
   /** request sends an authenticated call; on 401 it refreshes the session once and retries. */
   async request<T>(method: string, path: string, opts: RequestOpts = {}): Promise<T> {
+    // Every write carries a key: the same save sent again (after a lost
+    // answer, even after a reload) reuses it, so the server runs it once.
+    let release: ((ok: boolean) => void) | undefined;
+    if (method !== 'GET' && !opts.idempotencyKey && withKey(path)) {
+      const k = idempotencyKeys.take(method, path, { b: opts.body ?? null, q: opts.query ?? null });
+      opts = { ...opts, idempotencyKey: k.key };
+      release = k.done;
+    }
+    try {
+      const out = await this.requestOnce<T>(method, path, opts);
+      release?.(true);
+      return out;
+    } catch (e) {
+      // A refused write may be corrected and sent again; a lost one keeps its key.
+      if (e instanceof ApiError && e.status !== 0 && e.status < 500 && e.code !== 'idempotency_in_flight') release?.(true);
+      throw e;
+    }
+  }
+
+  private async requestOnce<T>(method: string, path: string, opts: RequestOpts): Promise<T> {
     let res = await this.send(method, path, opts, true);
     if (res.status === 401) {
       const ok = await this.refresh();
@@ -567,6 +612,11 @@ export class Client {
   }
 }
 
+/** withKey: sign-in calls carry no user to key on. */
+function withKey(path: string): boolean {
+  return !path.startsWith('/auth/');
+}
+
 /** The app's single client. */
 export const api = new Client();
 
@@ -596,6 +646,14 @@ export const endpoints = {
   meetings: (q?: Query) => api.get<Page<Meeting>>('/meetings', q),
   meeting: (id: string) => api.get<Meeting>(`/meetings/${id}`),
   createMeeting: (b: MeetingCreate) => api.post<Meeting>('/meetings', b),
+  updateMeeting: (id: string, b: Partial<Omit<MeetingCreate, 'commitments' | 'tasks'>> & { staff_ids?: string[]; version: number }) => api.patch<Meeting>(`/meetings/${id}`, b),
+  deleteMeeting: (id: string, withRecords: boolean) => api.request<void>('DELETE', `/meetings/${id}`, { query: { with_records: withRecords ? 'true' : undefined } }),
+  updateCommitment: (id: string, b: Partial<Pick<Commitment, 'text' | 'type' | 'region' | 'due_on' | 'owner_id' | 'next_follow_up_on'>> & { version: number }) =>
+    api.patch<Commitment>(`/commitments/${id}`, b),
+  deleteCommitment: (id: string) => api.del(`/commitments/${id}`),
+  task: (id: string) => api.get<Task>(`/tasks/${id}`),
+  deleteTask: (id: string) => api.del(`/tasks/${id}`),
+  team: () => api.get<Page<TeamMember>>('/team'),
 
   commitments: (q?: Query) => api.get<Page<Commitment>>('/commitments', q),
   commitment: (id: string) => api.get<Commitment>(`/commitments/${id}`),
@@ -622,6 +680,7 @@ export const endpoints = {
   commitmentFromMessage: (id: string, b: { stakeholder_id: string; text: string; type: string; due_on: string }) =>
     api.post<Commitment>(`/messages/${id}/commitment`, b),
   thread: (id: string) => api.get<Thread>(`/threads/${id}`),
+  messageCounts: (q?: Query) => api.get<Record<string, number>>('/messages/counts', q),
   unmatchedAddresses: () => api.get<Page<UnmatchedAddress>>('/messages/unmatched-addresses'),
   linkAddress: (b: { address: string; stakeholder_id?: string; new_stakeholder?: { kind: string; name: string; regions: string[] } }) =>
     api.post<{ stakeholder_id: string; rematched: number }>('/messages/link-address', b),

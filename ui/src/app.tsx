@@ -6,7 +6,7 @@ import { lazy } from './components/Lazy';
 import { Loading } from './components/States';
 import { t, useLang } from './i18n';
 import { match, useLocation } from './router';
-import { canManage, isAdmin, useSession } from './session';
+import { canEdit, canManage, isAdmin, useSession } from './session';
 import { Home } from './pages/Home';
 import { Login } from './pages/Login';
 import { NotFound } from './pages/NotFound';
@@ -18,11 +18,19 @@ import { MeetingDetail } from './pages/MeetingDetail';
 import { Commitments } from './pages/Commitments';
 import { CommitmentDetail } from './pages/CommitmentDetail';
 import { Search } from './pages/Search';
+import { ReadOnlyNotice } from './pages/ReadOnly';
 import './app.css';
 
 const Reports = lazy(() => import('./pages/Reports'));
 const Correspondence = lazy(() => import('./pages/Correspondence'));
 const Admin = lazy<{ tab: string }>(() => import('./pages/Admin'));
+const Meetings = lazy(() => import('./pages/Meetings'));
+const MeetingEdit = lazy<{ id: string }>(() => import('./pages/MeetingEdit'));
+const Tasks = lazy(() => import('./pages/Tasks'));
+const TaskDetail = lazy<{ id: string }>(() => import('./pages/TaskDetail'));
+
+// Screens that only write: a read-only user reaching one by URL is told so.
+const writeOnly = new Set(['/stakeholders/new', '/stakeholders/:id/edit', '/meetings/new', '/meetings/:id/edit']);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const routes: [string, ComponentType<any>][] = [
@@ -31,8 +39,12 @@ const routes: [string, ComponentType<any>][] = [
   ['/stakeholders/new', StakeholderEdit],
   ['/stakeholders/:id', StakeholderDetail],
   ['/stakeholders/:id/edit', StakeholderEdit],
+  ['/meetings', Meetings],
   ['/meetings/new', MeetingForm],
   ['/meetings/:id', MeetingDetail],
+  ['/meetings/:id/edit', MeetingEdit],
+  ['/tasks', Tasks],
+  ['/tasks/:id', TaskDetail],
   ['/commitments', Commitments],
   ['/commitments/:id', CommitmentDetail],
   ['/correspondence', Correspondence],
@@ -73,7 +85,7 @@ export function App() {
     for (const [pattern, C] of routes) {
       const p = match(pattern, loc.path);
       if (p) {
-        page = <C key={pattern + (p.id ?? '')} params={p} {...p} />;
+        page = writeOnly.has(pattern) && !canEdit(s.user) ? <ReadOnlyNotice /> : <C key={pattern + (p.id ?? '')} params={p} {...p} />;
         break;
       }
     }

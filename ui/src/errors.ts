@@ -34,6 +34,11 @@ export function fieldErrorsOf(err: unknown): Record<string, string> {
   return err instanceof ApiError && (err.status === 400 || err.status === 422) ? err.fieldErrors() : {};
 }
 
+/** isMissing tells whether the record does not exist (retrying cannot help). */
+export function isMissing(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 404;
+}
+
 /** isConflict tells whether the error is a stale write (someone else changed the record). */
 export function isConflict(err: unknown): boolean {
   return err instanceof ApiError && err.status === 409;

@@ -53,6 +53,8 @@ export interface MeetingDraft {
   next_steps: string;
   commitments: MeetingDraftCommitment[];
   tasks: MeetingDraftTask[];
+  /** people created from this draft (offered for removal when it is discarded) */
+  created?: { id: string; name: string }[];
 }
 
 /** validateMeeting checks a meeting draft; field names match the server's (commitments[1].due_on). */

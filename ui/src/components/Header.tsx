@@ -14,6 +14,8 @@ export function Header({ user }: { user: User }) {
     { href: '/', label: t('nav.home'), id: 'home', show: true },
     { href: '/stakeholders', label: t('nav.stakeholders'), id: 'stakeholders', show: true },
     { href: '/meetings/new', label: t('nav.log_meeting'), id: 'log-meeting', show: canEdit(user) },
+    { href: '/meetings', label: t('nav.meetings'), id: 'meetings', show: true },
+    { href: '/tasks', label: t('nav.tasks'), id: 'tasks', show: canEdit(user) },
     { href: '/commitments', label: t('nav.commitments'), id: 'commitments', show: true },
     { href: '/correspondence', label: t('nav.correspondence'), id: 'correspondence', show: true },
     { href: '/reports', label: t('nav.reports'), id: 'reports', show: canManage(user) },
@@ -58,8 +60,8 @@ export function Header({ user }: { user: User }) {
           >
             {lang === 'es' ? 'EN' : 'ES'}
           </button>
-          <span class="hdr-who" data-testid="current-user" data-role={user.role} title={`${user.name || user.email} (${te('role', user.role)})`}>
-            {user.name || user.email} <span class="hdr-role">({te('role', user.role)})</span>
+          <span class="hdr-who" data-testid="current-user" data-role={user.role} title={`${user.name || user.email} · ${te('role', user.role)}`}>
+            {user.name || user.email} <span class="hdr-role">· {te('role', user.role)}</span>
           </span>
           <button type="button" class="btn btn-small hdr-out" onClick={() => void signOut().then(() => navigate('/', true))} data-testid="sign-out">
             {t('auth.sign_out')}

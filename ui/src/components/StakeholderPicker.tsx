@@ -11,6 +11,8 @@ export interface Picked {
   id: string;
   name: string;
   kind: string;
+  /** set when the picker has just created this person */
+  created?: boolean;
 }
 
 interface Props {
@@ -73,7 +75,7 @@ export function StakeholderPicker({ id, label, onPick, exclude = [], createRegio
     setErr('');
     try {
       const s = await endpoints.createStakeholder({ kind: 'person', name: q.trim(), regions: createRegions ?? [], stance: 'unknown', influence: 'medium' });
-      pick({ id: s.id, name: s.name, kind: s.kind });
+      pick({ id: s.id, name: s.name, kind: s.kind, created: true });
     } catch (e) {
       setErr(errorMessage(e));
     } finally {
@@ -95,10 +97,10 @@ export function StakeholderPicker({ id, label, onPick, exclude = [], createRegio
       e.preventDefault();
       setActive((a) => (count ? (a - 1 + count) % count : -1));
     } else if (e.key === 'Enter') {
-      if (open && active >= 0) {
-        e.preventDefault();
-        choose(active);
-      }
+      // Enter picks here; it never submits the surrounding form.
+      e.preventDefault();
+      if (open && active >= 0) choose(active);
+      else if (items.length === 1) choose(0);
     } else if (e.key === 'Escape') {
       setOpen(false);
     }

@@ -1,6 +1,6 @@
 // Loading, empty and error states used by every page.
 import type { ComponentChildren } from 'preact';
-import { errorMessage, isConflict } from '../errors';
+import { errorMessage, isConflict, isMissing } from '../errors';
 import { t } from '../i18n';
 import './States.css';
 
@@ -27,7 +27,7 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
   return (
     <div class="state state-error" role="alert" data-testid="error">
       <span>{errorMessage(error)}</span>
-      {onRetry && (
+      {onRetry && !isMissing(error) && (
         <button type="button" class="btn btn-small" onClick={onRetry}>
           {isConflict(error) ? t('common.reload') : t('common.retry')}
         </button>

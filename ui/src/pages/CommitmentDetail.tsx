@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { endpoints, type Commitment, type HistoryEntry } from '../api';
 import { Badge, OverdueTag } from '../components/Badge';
+import { CommitmentEditForm } from '../components/CommitmentEditForm';
 import { enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { ErrorBox, Loading, Notice } from '../components/States';
 import { fieldErrorsOf, isConflict } from '../errors';
@@ -9,7 +10,7 @@ import { formatDateTime, formatDay } from '../format';
 import { useAsync, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link } from '../router';
-import { canEdit, regionName, useSession } from '../session';
+import { canEdit, canManage, regionName, useSession } from '../session';
 import { hasErrors, validateStatusChange, type Errors } from '../validation';
 import './CommitmentDetail.css';
 
@@ -17,6 +18,7 @@ export function CommitmentDetail({ id }: { id: string }) {
   useTitle(t('commitment.title'));
   const { user, regions } = useSession();
   const c = useAsync(() => endpoints.commitment(id), [id]);
+  const [editing, setEditing] = useState(false);
   if (c.loading && !c.data) return <Loading />;
   if (c.error && !c.data) return <ErrorBox error={c.error} onRetry={c.reload} />;
   const x = c.data!;
@@ -31,8 +33,16 @@ export function CommitmentDetail({ id }: { id: string }) {
             <Badge group="status" value={x.status} /> {x.overdue && <OverdueTag />}
           </p>
         </div>
-        <Link href={`/commitments?region=${x.region}&view=board`}>{t('commitment.back_to_board')}</Link>
+        <div class="row">
+          {canEdit(user) && !editing && (canManage(user) || x.owner_id === user?.id) && (
+            <button type="button" class="btn" onClick={() => setEditing(true)} data-testid="edit-commitment">
+              {t('common.edit')}
+            </button>
+          )}
+          <Link href={`/commitments?region=${x.region}&view=board`}>{t('commitment.back_to_board')}</Link>
+        </div>
       </div>
+      {editing && <CommitmentEditForm c={x} onSaved={(n) => c.setData(n)} onReload={c.reload} onClose={() => setEditing(false)} />}
       <div class="cd-cols">
         <section class="card" aria-labelledby="cd-facts">
           <h2 id="cd-facts">{t('commitment.facts')}</h2>

@@ -58,12 +58,12 @@ export function Commitments() {
 function Table({ items, regions }: { items: Commitment[]; regions: Region[] }) {
   return (
     <div class="table-wrap">
-      <table data-testid="commitment-table">
+      <table class="c-table" data-testid="commitment-table">
         <caption class="sr-only">{t('nav.commitments')}</caption>
         <thead>
           <tr>
             <th scope="col">{t('commitment.text')}</th>
-            <th scope="col">{t('commitment.stakeholder')}</th>
+            <th scope="col" class="hide-narrow">{t('commitment.stakeholder')}</th>
             <th scope="col" class="hide-narrow">{t('common.region')}</th>
             <th scope="col" class="hide-narrow">{t('commitment.type')}</th>
             <th scope="col">{t('commitment.due_on')}</th>
@@ -75,8 +75,9 @@ function Table({ items, regions }: { items: Commitment[]; regions: Region[] }) {
             <tr key={c.id} class={c.overdue ? 'row-overdue' : ''} data-testid="commitment-row" data-id={c.id}>
               <td>
                 <Link href={`/commitments/${c.id}`}>{c.text}</Link>
+                <div class="show-narrow small muted">{c.stakeholder_name}</div>
               </td>
-              <td>
+              <td class="hide-narrow">
                 <Link href={`/stakeholders/${c.stakeholder_id}`}>{c.stakeholder_name}</Link>
               </td>
               <td class="hide-narrow">{regionName(c.region, regions)}</td>

@@ -13,6 +13,8 @@ import { t, te } from '../i18n';
 import { mailSrcdoc } from '../mailhtml';
 import { Link, useQuery } from '../router';
 import { canEdit, canReadBodies, myRegions, useSession } from '../session';
+import { CreatePersonForm } from '../components/CreatePersonForm';
+import { teamOptions, useTeam } from '../team';
 import type { Errors } from '../validation';
 import './Correspondence.css';
 
@@ -50,6 +52,12 @@ export default function Correspondence() {
   const [bulkMsg, setBulkMsg] = useState('');
   const [bulkErr, setBulkErr] = useState<unknown>(null);
   const edit = canEdit(user);
+  const [countTick, setCountTick] = useState(0);
+  const counts = useAsync(() => endpoints.messageCounts({ region: q.region }), [q.region, countTick]);
+  const changed = () => {
+    list.reload();
+    setCountTick((x) => x + 1);
+  };
 
   useEffect(() => setSelected([]), [queue, q.q, q.region]);
 
@@ -60,7 +68,7 @@ export default function Correspondence() {
       await endpoints.bulkMessageStatus(selected, bulkStatus);
       setBulkMsg(t('mail.bulk_done', { n: selected.length }));
       setSelected([]);
-      list.reload();
+      changed();
     } catch (e) {
       setBulkErr(e);
     }
@@ -80,6 +88,7 @@ export default function Correspondence() {
             <li key={k}>
               <Link href={`/correspondence?queue=${k}`} aria-current={queue === k ? 'page' : undefined} data-testid={`queue-${k}`}>
                 {t(`mail.queue_${k}`)}
+                {counts.data && k in counts.data && <span class="mail-count"> ({counts.data[k]})</span>}
               </Link>
             </li>
           ))}
@@ -127,7 +136,10 @@ export default function Correspondence() {
                     <input type="checkbox" checked={selected.includes(m.id)} onChange={(e) => toggle(m.id, e.currentTarget.checked)} aria-label={t('mail.select', { subject: m.subject || t('mail.no_subject') })} />
                   )}
                   <Link href={`/correspondence?${new URLSearchParams({ ...q, id: m.id }).toString()}`} class="mail-item-link" aria-current={q.id === m.id ? 'true' : undefined}>
-                    <span class="mail-from">{m.from.name || m.from.address}</span>
+                    <span class="mail-from" data-testid="message-who">
+                      {m.stakeholder_names?.length ? m.stakeholder_names.join(', ') : m.from.name || m.from.address}
+                      {!!m.stakeholder_names?.length && <span class="small muted"> · {m.from.address}</span>}
+                    </span>
                     <span class="mail-subject">{m.subject || t('mail.no_subject')}</span>
                     <span class="small muted">{formatDateTime(m.date)}</span>
                     <span class="mail-flags">
@@ -149,7 +161,7 @@ export default function Correspondence() {
           </div>
           <div class="mail-pane">
             {q.id ? (
-              <Reader key={q.id} id={q.id} onChanged={list.reload} onClose={() => setQuery({ id: undefined })} />
+              <Reader key={q.id} id={q.id} onChanged={changed} onClose={() => setQuery({ id: undefined })} />
             ) : (
               <p class="muted mail-pane-empty">{t('mail.pick_one')}</p>
             )}
@@ -312,6 +324,20 @@ function Reader({ id, onChanged, onClose }: { id: string; onChanged: () => void;
           <details class="reader-action">
             <summary>{t('mail.link_sender')}</summary>
             <StakeholderPicker id="link-sender" label={t('mail.link_sender_to', { address: x.from.address })} onPick={(p) => void linkSender(p)} />
+            <details class="reader-action" data-testid="sender-create">
+              <summary>{t('mail.create_person')}</summary>
+              <CreatePersonForm
+                id="sender-new"
+                address={x.from.address}
+                name={x.from.name || ''}
+                hint={x.regions}
+                onDone={(r) => {
+                  setNotice(t('mail.linked', { n: r.rematched }));
+                  m.reload();
+                  onChanged();
+                }}
+              />
+            </details>
           </details>
           <LinkRecords m={x} onPatch={patch} />
           <details class="reader-action">
@@ -380,8 +406,12 @@ function LinkRecords({ m, onPatch }: { m: Message; onPatch: (b: Parameters<typeo
 }
 
 function TaskFromMessage({ id, subject, onDone }: { id: string; subject: string; onDone: (s: string) => void }) {
-  const [title, setTitle] = useState(subject ? t('mail.reply_to', { subject }) : '');
+  const { user } = useSession();
+  const team = useTeam();
+  const initialTitle = subject ? t('mail.reply_to', { subject }) : '';
+  const [title, setTitle] = useState(initialTitle);
   const [due, setDue] = useState(addDays(todayInLima(), 3));
+  const [assignee, setAssignee] = useState(user?.id ?? '');
   const [errors, setErrors] = useState<Errors>({});
   const [err, setErr] = useState<unknown>(null);
   const submit = async (e: Event) => {
@@ -392,9 +422,13 @@ function TaskFromMessage({ id, subject, onDone }: { id: string; subject: string;
     setErrors(v);
     if (Object.keys(v).length) return;
     try {
-      await endpoints.taskFromMessage(id, { title: title.trim(), due_on: due });
+      await endpoints.taskFromMessage(id, { title: title.trim(), due_on: due, assignee_id: assignee || undefined });
       onDone(t('mail.task_created'));
       setErr(null);
+      // Ready for the next task, not a copy of the last one.
+      setTitle(initialTitle);
+      setDue(addDays(todayInLima(), 3));
+      setAssignee(user?.id ?? '');
     } catch (x) {
       setErr(x);
       setErrors(fieldErrorsOf(x));
@@ -405,6 +439,7 @@ function TaskFromMessage({ id, subject, onDone }: { id: string; subject: string;
       <ErrorBox error={err} />
       <TextInput id="mt-title" label={t('task.title')} value={title} onValue={setTitle} error={errors.title} required />
       <TextInput id="mt-due" type="date" label={t('task.due_on')} value={due} onValue={setDue} error={errors.due_on} required />
+      {team.length > 0 && <Select id="mt-assignee" label={t('task.assignee')} value={assignee} options={teamOptions(team)} onValue={setAssignee} error={errors.assignee_id} />}
       <button type="submit" class="btn btn-small">{t('mail.create_task')}</button>
     </form>
   );
@@ -455,13 +490,13 @@ function CommitmentFromMessage({ id, matched, onDone }: { id: string; matched: {
 }
 
 function UnmatchedAddresses() {
-  const { user, regions } = useSession();
+  const { user } = useSession();
   const list = useAsync(() => endpoints.unmatchedAddresses(), []);
   const [open, setOpen] = useState<string | null>(null);
   const [msg, setMsg] = useState('');
   const [err, setErr] = useState('');
   const edit = canEdit(user);
-  const defaultRegions = myRegions(user, regions).length === 1 ? [myRegions(user, regions)[0].code] : [];
+  const [creating, setCreating] = useState<string | null>(null);
 
   const done = (a: UnmatchedAddress, r: { rematched: number }) => {
     setMsg(t('mail.address_linked', { address: a.address, n: r.rematched }));
@@ -472,14 +507,6 @@ function UnmatchedAddresses() {
     setErr('');
     try {
       done(a, await endpoints.linkAddress({ address: a.address, stakeholder_id: p.id }));
-    } catch (e) {
-      setErr(errorMessage(e));
-    }
-  };
-  const createNew = async (a: UnmatchedAddress) => {
-    setErr('');
-    try {
-      done(a, await endpoints.linkAddress({ address: a.address, new_stakeholder: { kind: 'person', name: a.name || a.address, regions: defaultRegions } }));
     } catch (e) {
       setErr(errorMessage(e));
     }
@@ -519,10 +546,21 @@ function UnmatchedAddresses() {
                         <button type="button" class="btn btn-small" aria-expanded={open === a.address} onClick={() => setOpen(open === a.address ? null : a.address)}>
                           {t('mail.link_existing')}
                         </button>
-                        <button type="button" class="btn btn-small" onClick={() => void createNew(a)} data-testid="create-from-address">
+                        <button type="button" class="btn btn-small" aria-expanded={creating === a.address} onClick={() => setCreating(creating === a.address ? null : a.address)} data-testid="create-from-address">
                           {t('mail.create_person')}
                         </button>
                       </div>
+                      {creating === a.address && (
+                        <CreatePersonForm
+                          id={`ua-new-${a.address.replace(/[^a-z0-9]/gi, '-')}`}
+                          address={a.address}
+                          name={a.name || ''}
+                          onDone={(r) => {
+                            setCreating(null);
+                            done(a, r);
+                          }}
+                        />
+                      )}
                       {open === a.address && <StakeholderPicker id={`ua-${a.address.replace(/[^a-z0-9]/gi, '-')}`} label={t('mail.link_to', { address: a.address })} onPick={(p) => void linkExisting(a, p)} />}
                     </td>
                   )}

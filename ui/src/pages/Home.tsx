@@ -1,6 +1,7 @@
 // Home: my tasks, overdue commitments in my regions, recent meetings and a card per region.
 import { useState } from 'preact/hooks';
 import { endpoints, type Task } from '../api';
+import { TaskLinks } from '../components/TaskLinks';
 import { Badge, OverdueTag } from '../components/Badge';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { errorMessage } from '../errors';
@@ -8,13 +9,13 @@ import { formatDateTime, formatDay, todayInLima } from '../format';
 import { useAsync, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link } from '../router';
-import { allRegions, canEdit, canManage, myRegions, regionName, useSession } from '../session';
+import { allRegions, canEdit, canManage, getSession, myRegions, regionName, useSession } from '../session';
 import './Home.css';
 
 export function Home() {
   useTitle(t('nav.home'));
   const { user, regions } = useSession();
-  const tasks = useAsync(() => endpoints.tasks({ mine: true, done: 'false', limit: 50 }), []);
+  const tasks = useAsync(() => (canEdit(getSession().user) ? endpoints.tasks({ mine: true, done: 'false', limit: 50 }) : Promise.resolve({ items: [] as Task[] })), []);
   const overdue = useAsync(() => endpoints.commitments({ overdue: true, limit: 50 }), []);
   const meetings = useAsync(() => endpoints.meetings({ limit: 5 }), []);
   // The region cards come from the reports, which only managers and admins may read.
@@ -54,6 +55,7 @@ export function Home() {
       </div>
 
       <div class="home-cols">
+        {canEdit(user) && (
         <section class="card" aria-labelledby="h-tasks" data-testid="my-tasks">
           <h2 id="h-tasks">{t('home.my_tasks')}</h2>
           {tasks.loading && <Loading />}
@@ -71,7 +73,11 @@ export function Home() {
                     </label>
                     <span class="small muted">
                       {t('common.due')}: {formatDay(tk.due_on)} {late && <OverdueTag />}
-                    </span>
+                    </span>{' '}
+                    <Link href={`/tasks/${tk.id}`} class="small" data-testid="task-open">
+                      {t('task.open')}
+                    </Link>{' '}
+                    <TaskLinks task={tk} />
                   </li>
                 );
               })}
@@ -79,7 +85,11 @@ export function Home() {
           ) : (
             <Empty>{t('home.no_tasks')}</Empty>
           ))}
+          <Link href="/tasks" class="small" data-testid="all-tasks">
+            {t('home.all_tasks')}
+          </Link>
         </section>
+        )}
 
         <section class="card" aria-labelledby="h-overdue" data-testid="overdue-commitments">
           <h2 id="h-overdue">{t('home.overdue_commitments')}</h2>
@@ -119,6 +129,9 @@ export function Home() {
           ) : (
             <Empty>{t('home.no_meetings')}</Empty>
           ))}
+          <Link href="/meetings" class="small" data-testid="all-meetings">
+            {t('home.all_meetings')}
+          </Link>
         </section>
       </div>
 

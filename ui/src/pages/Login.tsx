@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { ApiError } from '../api';
 import { TextInput } from '../components/Field';
 import { ErrorBox } from '../components/States';
 import { getLang, setLang, t } from '../i18n';
@@ -14,6 +15,7 @@ export function Login({ expired }: { expired?: boolean }) {
   const [errors, setErrors] = useState<Errors>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [wrong, setWrong] = useState(false);
   const lang = getLang();
 
   const submit = async (e: Event) => {
@@ -23,10 +25,13 @@ export function Login({ expired }: { expired?: boolean }) {
     if (hasErrors(v)) return;
     setBusy(true);
     setError(null);
+    setWrong(false);
     try {
       await signIn(email.trim(), password);
     } catch (err) {
-      setError(err);
+      // A refused sign-in is about the email or password, not an ended session.
+      setWrong(err instanceof ApiError && err.status === 401);
+      setError(err instanceof ApiError && err.status === 401 ? null : err);
       setPassword('');
     } finally {
       setBusy(false);
@@ -43,8 +48,13 @@ export function Login({ expired }: { expired?: boolean }) {
           </button>
         </div>
         <p class="muted">{t('auth.intro')}</p>
-        {expired && <p class="login-expired" role="status">{t('auth.expired')}</p>}
+        {expired && !wrong && <p class="login-expired" role="status">{t('auth.expired')}</p>}
         <ErrorBox error={error} />
+        {wrong && (
+          <p class="state state-error" role="alert" data-testid="error">
+            {t('auth.wrong_password')}
+          </p>
+        )}
         <TextInput id="email" type="email" autoComplete="username" label={t('auth.email')} value={email} onValue={setEmail} error={errors.email} required />
         <TextInput id="password" type="password" autoComplete="current-password" label={t('auth.password')} value={password} onValue={setPassword} error={errors.password} required />
         <button type="submit" class="btn btn-primary login-submit" disabled={busy} data-testid="sign-in">

@@ -5,12 +5,13 @@ import { ErrorBox, Loading, Notice } from '../components/States';
 import { formatDateTime, formatDay } from '../format';
 import { useAsync, useTitle } from '../hooks';
 import { t, te } from '../i18n';
-import { Link, useQuery } from '../router';
-import { regionName, useSession } from '../session';
+import { DeletePanel } from '../components/DeletePanel';
+import { Link, navigate, useQuery } from '../router';
+import { canEdit, canManage, regionName, useSession } from '../session';
 import './MeetingDetail.css';
 
 export function MeetingDetail({ id }: { id: string }) {
-  const { regions } = useSession();
+  const { user, regions } = useSession();
   const [q] = useQuery();
   const m = useAsync(() => endpoints.meeting(id), [id]);
   const related = useAsync(async () => {
@@ -29,6 +30,7 @@ export function MeetingDetail({ id }: { id: string }) {
   return (
     <article class="meeting-detail" data-testid="meeting-detail" data-id={x.id}>
       {q.saved && <Notice>{t('meeting.saved')}</Notice>}
+      {q.updated && <Notice>{t('meeting.updated')}</Notice>}
       <div class="page-head">
         <div>
           <h1>{t('meeting.title')}</h1>
@@ -37,6 +39,25 @@ export function MeetingDetail({ id }: { id: string }) {
             {x.place && ` · ${x.place}`}
           </p>
         </div>
+        {canEdit(user) && (canManage(user) || x.owner_id === user?.id || x.staff_ids.includes(user?.id ?? '')) && (
+          <div class="row md-actions">
+            <Link href={`/meetings/${x.id}/edit`} class="btn" data-testid="edit-meeting">
+              {t('common.edit')}
+            </Link>
+            {(canManage(user) || x.owner_id === user?.id) && (
+              <DeletePanel
+                label={t('common.delete')}
+                question={t('meeting.delete_confirm')}
+                option={x.commitment_ids.length + x.task_ids.length > 0 ? t('meeting.delete_records', { c: x.commitment_ids.length, t: x.task_ids.length }) : undefined}
+                onDelete={async (withRecords) => {
+                  await endpoints.deleteMeeting(x.id, withRecords);
+                  navigate('/meetings?deleted=1');
+                }}
+                testid="delete-meeting"
+              />
+            )}
+          </div>
+        )}
       </div>
       <div class="md-cols">
         <section class="card" aria-labelledby="md-who">
@@ -98,7 +119,7 @@ export function MeetingDetail({ id }: { id: string }) {
         <ul class="plain-list">
           {(related.data?.tasks ?? []).map((tk) => (
             <li key={tk.id} data-testid="meeting-task">
-              {tk.title} <span class="small muted">· {t('common.due')} {formatDay(tk.due_on)}</span> {tk.done && <Badge group="common" value="done" />}
+              <Link href={`/tasks/${tk.id}`}>{tk.title}</Link> <span class="small muted">· {t('common.due')} {formatDay(tk.due_on)}</span> {tk.done && <Badge group="common" value="done" />}
             </li>
           ))}
         </ul>

@@ -11,6 +11,7 @@ import { useTitle } from '../hooks';
 import { t } from '../i18n';
 import { navigate, useQuery } from '../router';
 import { isAdmin, myRegions, useSession } from '../session';
+import { enterDoesNotSubmit, farAhead } from '../meeting';
 import { hasErrors, validateMeeting, type Errors, type MeetingDraft } from '../validation';
 import './MeetingForm.css';
 
@@ -110,6 +111,7 @@ export function MeetingForm() {
       focusSummary();
       return;
     }
+    if (farAhead(d.starts_at) && !confirm(t('meeting.far_future_confirm'))) return;
     setBusy(true);
     try {
       const m = await endpoints.createMeeting(toMeetingBody(d, user?.id ?? ''));
@@ -124,12 +126,18 @@ export function MeetingForm() {
     }
   };
 
-  const discard = () => {
+  const discard = async () => {
     if (!confirm(t('meeting.discard_confirm'))) return;
+    // People created inside this draft would stay behind as empty records.
+    const created = d.created ?? [];
+    let failed: unknown = null;
+    if (created.length && confirm(t('meeting.discard_created', { names: created.map((c) => c.name).join(', ') }))) {
+      failed = (await Promise.all(created.map((c) => endpoints.archiveStakeholder(c.id).then(() => null, (e: unknown) => e)))).find((e) => e) ?? null;
+    }
     store.clear();
     setD({ ...emptyMeeting(defaultRegion), starts_at: limaLocalInput() });
     setErrors({});
-    setError(null);
+    setError(failed);
   };
 
   const participantOpts = d.participants.map((p) => ({ value: p.stakeholder_id, label: p.name }));
@@ -137,7 +145,7 @@ export function MeetingForm() {
   const errList = Object.entries(errors);
 
   return (
-    <form class="meeting-form" onSubmit={submit} noValidate data-testid="meeting-form" aria-labelledby="mf-title">
+    <form class="meeting-form" onSubmit={submit} onKeyDown={enterDoesNotSubmit} noValidate data-testid="meeting-form" aria-labelledby="mf-title">
       <div class="page-head">
         <h1 id="mf-title">{t('meeting.new')}</h1>
         <span class="small muted" data-testid="draft-status">
@@ -179,7 +187,13 @@ export function MeetingForm() {
         <StakeholderPicker
           id="participant-search"
           label={t('meeting.add_participant')}
-          onPick={(p) => set('participants')([...d.participants, { stakeholder_id: p.id, name: p.name, role: '' }])}
+          onPick={(p) =>
+            setD((o) => ({
+              ...o,
+              participants: [...o.participants, { stakeholder_id: p.id, name: p.name, role: '' }],
+              created: p.created ? [...(o.created ?? []), { id: p.id, name: p.name }] : o.created,
+            }))
+          }
           exclude={d.participants.map((p) => p.stakeholder_id)}
           createRegions={d.region ? [d.region] : mine.slice(0, 1).map((r) => r.code)}
           error={errors.participants}
@@ -249,7 +263,7 @@ export function MeetingForm() {
       </section>
 
       <div class="mf-actions">
-        <button type="button" class="btn btn-danger" onClick={discard} data-testid="discard-draft">
+        <button type="button" class="btn btn-danger" onClick={() => void discard()} data-testid="discard-draft">
           {t('meeting.discard')}
         </button>
         <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-meeting">

@@ -116,7 +116,7 @@ export function StakeholderDetail({ id }: { id: string }) {
                 <dt>{t('legislator.parliamentary_group')}</dt>
                 <dd>{s.legislator.parliamentary_group || '—'}</dd>
                 <dt>{t('legislator.electoral_district')}</dt>
-                <dd>{s.legislator.electoral_district || '—'}</dd>
+                <dd>{s.legislator.electoral_district ? regionName(s.legislator.electoral_district, regions) : '—'}</dd>
                 <dt>{t('legislator.committees')}</dt>
                 <dd>{s.legislator.committees?.join(', ') || '—'}</dd>
               </>

@@ -144,7 +144,7 @@ export function StakeholderEdit({ id }: { id?: string }) {
             <TextInput id="period" label={t('legislator.period')} value={f.period} onValue={set('period')} error={errors['legislator.period']} />
             <TextInput id="party" label={t('legislator.party')} value={f.party} onValue={set('party')} error={errors['legislator.party']} />
             <TextInput id="parliamentary_group" label={t('legislator.parliamentary_group')} value={f.parliamentary_group} onValue={set('parliamentary_group')} />
-            <TextInput id="electoral_district" label={t('legislator.electoral_district')} value={f.electoral_district} onValue={set('electoral_district')} />
+            <Select id="electoral_district" label={t('legislator.electoral_district')} value={f.electoral_district} blank="—" options={regions.map((r) => ({ value: r.code, label: r.name }))} onValue={set('electoral_district')} />
             <TextInput id="committees" label={t('legislator.committees')} hint={t('common.comma_hint')} value={f.committees} onValue={set('committees')} />
           </div>
         </fieldset>

@@ -1,0 +1,185 @@
+package api
+
+import (
+	"errors"
+
+	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/gofiber/fiber/v2"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// everydayRoutes are the routes that correct records in daily work: who is
+// on the team (to assign and show names) and removing a commitment.
+func (a *API) everydayRoutes() []route {
+	return []route{
+		{method: "GET", path: "/team", tag: "users", summary: "Enabled users who share a region with the caller: id, name, role and regions (to assign work and show names)",
+			resp: list[store.TeamMember]{}, handle: a.team},
+		{method: "DELETE", path: "/commitments/:id", access: writers, tag: "commitments", summary: "Delete a commitment (managers in its region, or its owner); audited",
+			handle: a.deleteCommitment},
+		{method: "GET", path: "/messages/counts", tag: "messages", summary: "How many messages each review queue holds (new, follow_up, unmatched, awaiting_reply, all), in the caller's regions",
+			query: []string{"region"}, resp: map[string]int64{}, handle: a.messageCounts},
+	}
+}
+
+// messageQueues are the review queues, as filters.
+var messageQueues = []struct {
+	name string
+	set  func(*store.MessageFilter)
+}{
+	{"new", func(f *store.MessageFilter) { f.Status = model.MessageNew }},
+	{"follow_up", func(f *store.MessageFilter) { f.Status = model.MessageFollowUp }},
+	{"unmatched", func(f *store.MessageFilter) { f.Unmatched = true }},
+	{"awaiting_reply", func(f *store.MessageFilter) { f.AwaitingReply = true }},
+	{"all", func(*store.MessageFilter) {}},
+}
+
+func (a *API) messageCounts(c *fiber.Ctx) error {
+	region, err := regionQuery(c, "region")
+	if err != nil {
+		return err
+	}
+	u := auth.User(c)
+	out := map[string]int64{}
+	for _, q := range messageQueues {
+		f := store.MessageFilter{AwaitingReplyDays: a.awaitingDays(), IncludeFailed: seesFailed(u), Region: region}
+		q.set(&f)
+		n, err := a.store.CountMessages(c.UserContext(), messageScope(u), f)
+		if err != nil {
+			return err
+		}
+		out[q.name] = n
+	}
+	return c.JSON(out)
+}
+
+// nameStakeholders fills the names of the matched stakeholders the caller
+// may see, so the queue and reader show people, not addresses.
+func (a *API) nameStakeholders(c *fiber.Ctx, views []messageView) error {
+	var ids []bson.ObjectID
+	for _, v := range views {
+		ids = append(ids, v.StakeholderIDs...)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	names, err := a.store.StakeholderNames(c.UserContext(), auth.User(c).Scope(), ids)
+	if err != nil {
+		return err
+	}
+	for i := range views {
+		views[i].StakeholderNames = []string{}
+		for _, id := range views[i].StakeholderIDs {
+			if n, ok := names[id]; ok {
+				views[i].StakeholderNames = append(views[i].StakeholderNames, n)
+			}
+		}
+	}
+	return nil
+}
+
+func (a *API) team(c *fiber.Ctx) error {
+	items, err := a.store.Team(c.UserContext(), auth.User(c).Scope())
+	if err != nil {
+		return err
+	}
+	return c.JSON(newList(items, ""))
+}
+
+func (a *API) deleteCommitment(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	u := auth.User(c)
+	if err := a.store.DeleteCommitment(c.UserContext(), auth.Actor(c), u.Scope(), id, canEditCommitment(u)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// nameAssignees fills the assignee names of views with one read of users.
+func (a *API) nameAssignees(c *fiber.Ctx, views []taskView) error {
+	ids := make([]bson.ObjectID, 0, len(views))
+	for _, v := range views {
+		if !v.AssigneeID.IsZero() {
+			ids = append(ids, v.AssigneeID)
+		}
+	}
+	users, err := a.store.UsersByIDs(c.UserContext(), ids)
+	if err != nil {
+		return err
+	}
+	for i := range views {
+		if u, ok := users[views[i].AssigneeID]; ok {
+			views[i].AssigneeName = u.Name
+			if u.Name == "" {
+				views[i].AssigneeName = u.Email
+			}
+		}
+	}
+	return nil
+}
+
+// deleteMeetingRecords deletes the commitments and tasks that were created
+// with meeting id (their origin or link is the meeting), after checking the
+// caller may delete the meeting and every one of them, so that a refusal
+// deletes nothing. Each deletion is audited on its own.
+func (a *API) deleteMeetingRecords(c *fiber.Ctx, id bson.ObjectID, guard store.Guard[model.Meeting]) error {
+	ctx := c.UserContext()
+	u := auth.User(c)
+	scope := u.Scope()
+	m, err := a.store.MeetingByID(ctx, scope, id)
+	if err != nil {
+		return err
+	}
+	if err := guard(m); err != nil {
+		return err
+	}
+	var cms []bson.ObjectID
+	for _, cid := range m.CommitmentIDs {
+		cm, err := a.store.CommitmentByID(ctx, scope, cid)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if cm.Origin == nil || cm.Origin.ID != m.ID {
+			continue
+		}
+		if err := canEditCommitment(u)(cm); err != nil {
+			return err
+		}
+		cms = append(cms, cid)
+	}
+	var tks []bson.ObjectID
+	for _, tid := range m.TaskIDs {
+		t, err := a.store.TaskByID(ctx, scope, tid)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if t.Links.MeetingID != m.ID {
+			continue
+		}
+		if err := canEditTask(u)(t); err != nil {
+			return err
+		}
+		tks = append(tks, tid)
+	}
+	for _, cid := range cms {
+		if err := a.store.DeleteCommitment(ctx, auth.Actor(c), scope, cid, canEditCommitment(u)); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	for _, tid := range tks {
+		if err := a.store.DeleteTask(ctx, auth.Actor(c), scope, tid, canEditTask(u)); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,134 @@
+package api
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// formatCalls find the English formats given to Problems.Add, invalid and
+// FieldError literals in the sources.
+var formatCalls = []*regexp.Regexp{
+	regexp.MustCompile(`\.Add\((.*?),\s*("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `)\s*[,)]`),
+	regexp.MustCompile(`\binvalid\((.*?),\s*("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `)\s*[,)]`),
+	regexp.MustCompile(`Message:\s*()("(?:[^"\\]|\\.)*")`),
+}
+
+// TestFieldTextsCoverEveryFormat is the completeness check of the API's
+// messages: every validation format in model, store and api has a code and
+// wording in Spanish and English, with the same verbs as the format.
+func TestFieldTextsCoverEveryFormat(t *testing.T) {
+	seen := 0
+	for _, dir := range []string{"../model", "../store", "."} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for n, line := range strings.Split(string(src), "\n") {
+				for _, re := range formatCalls {
+					for _, m := range re.FindAllStringSubmatch(line, -1) {
+						format, err := strconv.Unquote(m[2])
+						if err != nil || format == "%s" {
+							continue // a message passed through as is
+						}
+						seen++
+						ft, ok := fieldTexts[format]
+						if !ok {
+							t.Errorf("%s:%d: %q has no code and wording in fieldTexts", f, n+1, format)
+							continue
+						}
+						// A wording uses every argument or none (e.g. an enum's list).
+						verbs := strings.Count(format, "%")
+						good := func(w string) bool { n := strings.Count(w, "%"); return w != "" && (n == verbs || n == 0) }
+						if ft.code == "" || !good(ft.es) || !good(ft.en) {
+							t.Errorf("%q: incomplete wording %+v", format, ft)
+						}
+					}
+				}
+			}
+		}
+	}
+	if seen < 50 {
+		t.Fatalf("found only %d formats; the scan is broken", seen)
+	}
+	for code := range problemTexts {
+		if problemText(code, "es") == "" || problemText(code, "en") == "" {
+			t.Errorf("problem %s lacks wording", code)
+		}
+	}
+}
+
+func TestValidationCodesAndLanguage(t *testing.T) {
+	ta := newTestApp(t)
+	f := insertStakeholders(t, ta)
+	body := meetingBody(f, map[string]any{
+		"commitments": []map[string]any{{"stakeholder_id": f.cusco.ID.Hex(), "text": "Presentar", "type": "legislative", "due_on": "2026-01-01"}},
+	})
+	cases := []struct {
+		lang, detail, due string
+	}{
+		{"", "Revisa los campos marcados.", "La fecha límite no puede ser anterior a la reunión."},
+		{"es-PE,es;q=0.9", "Revisa los campos marcados.", "La fecha límite no puede ser anterior a la reunión."},
+		{"en-GB,en;q=0.8", "Check the marked fields.", "The due date cannot be before the meeting."},
+	}
+	for _, tc := range cases {
+		var hs []string
+		if tc.lang != "" {
+			hs = []string{"Accept-Language", tc.lang}
+		}
+		r := ta.do("cusco_officer", "POST", "/api/v1/meetings", body, hs...)
+		if r.status != 422 {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+		var p Problem
+		r.decode(t, &p)
+		if p.Code != "validation" || p.Detail != tc.detail {
+			t.Errorf("%q: problem %+v", tc.lang, p)
+		}
+		got := map[string][2]string{}
+		for _, e := range p.Errors {
+			got[e.Field] = [2]string{e.Code, e.Message}
+		}
+		if got["commitments[0].due_on"] != [2]string{"before_made_on", tc.due} {
+			t.Errorf("%q: due_on %v in %s", tc.lang, got["commitments[0].due_on"], r.body)
+		}
+	}
+	r := ta.do("cusco_officer", "POST", "/api/v1/meetings", meetingBody(f, map[string]any{"kind": "telepathy"}))
+	if code, _ := jsonPath(r.json(t), "errors.0.code"); code != "not_in_list" {
+		t.Errorf("kind: %s", r.body)
+	}
+	// Formats with arguments keep them.
+	r = ta.do("admin", "GET", "/api/v1/meetings?limit=0", nil, "Accept-Language", "en")
+	if msg, _ := jsonPath(r.json(t), "errors.0.message"); r.status != 422 || msg != "Must be a whole number from 1 to 200." {
+		t.Errorf("limit: %d %s", r.status, r.body)
+	}
+}
+
+func TestProblemDetailsInTheCallersLanguage(t *testing.T) {
+	ta := newTestApp(t)
+	path := "/api/v1/meetings/" + strings.Repeat("a", 24)
+	es := ta.do("admin", "GET", path, nil)
+	en := ta.do("admin", "GET", path, nil, "Accept-Language", "en-US")
+	if es.status != 404 || es.json(t)["detail"] != "El registro no existe o está fuera de tus regiones." {
+		t.Errorf("es: %d %s", es.status, es.body)
+	}
+	if en.status != 404 || en.json(t)["detail"] != "The record does not exist or is outside your regions." {
+		t.Errorf("en: %d %s", en.status, en.body)
+	}
+	for status := range details {
+		if detailsES[status] == "" {
+			t.Errorf("status %d has no Spanish detail", status)
+		}
+	}
+}

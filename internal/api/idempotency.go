@@ -1,0 +1,135 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/gofiber/fiber/v2"
+)
+
+// IdempotencyHeader is the request header of the IETF draft
+// (draft-ietf-httpapi-idempotency-key-header) that Stripe and others follow.
+const IdempotencyHeader = "Idempotency-Key"
+
+const (
+	// idemKeep is how long a finished outcome is replayed.
+	idemKeep = 24 * time.Hour
+	// idemPending bounds a claim whose instance died mid-request; it is
+	// above the server's write timeout so a live request keeps its claim.
+	idemPending = 2 * time.Minute
+	// idemWait is how long a repeat waits for the first request to finish
+	// before answering 409.
+	idemWait = 3 * time.Second
+	// idemMaxKey caps the key length (the draft suggests a UUID).
+	idemMaxKey = 255
+)
+
+// replayedHeaders are the response headers worth replaying.
+var replayedHeaders = []string{fiber.HeaderContentType, fiber.HeaderLocation, fiber.HeaderETag, fiber.HeaderContentDisposition}
+
+// usesIdempotency reports whether the route table applies the middleware to
+// r: every signed-in write, unless the row opts out.
+func usesIdempotency(r route) bool {
+	return !r.public && !r.noIdempotency && r.method != fiber.MethodGet && r.method != fiber.MethodHead
+}
+
+// idempotent runs a write at most once per (user, method, path, key): the
+// first request's successful outcome is stored in the database for a day
+// and a repeat gets it back, from any instance. Requests without the
+// header run as usual. Only 2xx outcomes are kept: a failed write changed
+// nothing, and the client may correct it and send it again under the same key.
+func (a *API) idempotent(c *fiber.Ctx) error {
+	key := c.Get(IdempotencyHeader)
+	if key == "" {
+		return c.Next()
+	}
+	if len(key) > idemMaxKey {
+		return codedProblem(c, fiber.StatusBadRequest, "idempotency_key_invalid", IdempotencyHeader)
+	}
+	u := auth.User(c)
+	id := hashParts(u.ID.Hex(), c.Method(), c.Path(), key)
+	fp := hashParts(string(c.Request().URI().QueryString()), string(c.Body()))
+	ctx := c.UserContext()
+	deadline := time.Now().Add(idemWait)
+	for {
+		rec, err := a.store.BeginIdempotent(ctx, id, u.ID, fp, idemPending)
+		switch {
+		case errors.Is(err, store.ErrIdemMismatch):
+			return codedProblem(c, fiber.StatusUnprocessableEntity, "idempotency_key_reused", IdempotencyHeader)
+		case errors.Is(err, store.ErrIdemInFlight):
+			if time.Now().After(deadline) {
+				return codedProblem(c, fiber.StatusConflict, "idempotency_in_flight", IdempotencyHeader)
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(100 * time.Millisecond):
+			}
+			continue
+		case err != nil:
+			return err
+		case rec != nil:
+			for k, v := range rec.Headers {
+				c.Set(k, v)
+			}
+			c.Set("Idempotent-Replayed", "true")
+			return c.Status(rec.Status).Send(rec.Body)
+		}
+		return a.runClaimed(c, id)
+	}
+}
+
+// runClaimed runs the handler that holds the claim id and records its outcome.
+func (a *API) runClaimed(c *fiber.Ctx, id string) error {
+	// The client may have gone; the outcome must still be recorded.
+	ctx, cancel := detached(c)
+	defer cancel()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil || status < 200 || status > 299 {
+		if aerr := a.store.AbandonIdempotent(ctx, id); aerr != nil {
+			a.log.ErrorContext(ctx, "free idempotency key", "request_id", requestID(c), "err", aerr)
+		}
+		return err
+	}
+	headers := map[string]string{}
+	for _, h := range replayedHeaders {
+		if v := c.GetRespHeader(h); v != "" {
+			headers[h] = v
+		}
+	}
+	body := append([]byte(nil), c.Response().Body()...)
+	if serr := a.store.CompleteIdempotent(ctx, id, status, headers, body, idemKeep); serr != nil {
+		// The write happened; answer it, but a repeat may run it again
+		// once the claim expires. Log so the operator sees it.
+		a.log.ErrorContext(ctx, "store idempotent outcome", "request_id", requestID(c), "err", serr)
+	}
+	return nil
+}
+
+// detached is the request's context without its cancellation, bounded,
+// for work that must finish after the client has gone.
+func detached(c *fiber.Ctx) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(c.UserContext()), 10*time.Second)
+}
+
+// hashParts is a hex SHA-256 of parts, each length-prefixed so that no two
+// different lists hash alike.
+func hashParts(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		var n [8]byte
+		l := uint64(len(p))
+		for i := range n {
+			n[i] = byte(l >> (8 * i))
+		}
+		h.Write(n[:])
+		h.Write([]byte(p))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

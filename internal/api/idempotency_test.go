@@ -1,0 +1,180 @@
+package api
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+)
+
+func countMeetings(t *testing.T, ta *testApp) (meetings, commitments, tasks int) {
+	t.Helper()
+	ctx := context.Background()
+	all := model.Scope{All: true}
+	ms, _, err := ta.store.ListMeetings(ctx, all, store.MeetingFilter{}, store.Page{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _, err := ta.store.ListCommitments(ctx, all, store.CommitmentFilter{}, store.Page{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, _, err := ta.store.ListTasks(ctx, all, store.TaskFilter{}, store.Page{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ms), len(cs), len(ts)
+}
+
+func TestIdempotentMeetingCreate(t *testing.T) {
+	ta := newTestApp(t)
+	f := insertStakeholders(t, ta)
+	now := time.Date(2026, 3, 6, 12, 0, 0, 0, time.UTC)
+	ta.store.SetClock(func() time.Time { return now })
+	body := meetingBody(f, map[string]any{
+		"commitments": []map[string]any{{"stakeholder_id": f.cusco.ID.Hex(), "text": "Presentar proyecto", "type": "legislative", "due_on": "2026-06-30"}},
+		"tasks":       []map[string]any{{"title": "Enviar acta"}},
+	})
+	const key = "3f1c2b9e-5d0a-4f5e-9a51-0d6c1f2e7a11"
+
+	first := ta.do("cusco_officer", "POST", "/api/v1/meetings", body, IdempotencyHeader, key)
+	if first.status != 201 {
+		t.Fatalf("first: %d %s", first.status, first.body)
+	}
+	again := ta.do("cusco_officer", "POST", "/api/v1/meetings", body, IdempotencyHeader, key)
+	if again.status != 201 || string(again.body) != string(first.body) {
+		t.Fatalf("repeat: %d %s, want the first answer %s", again.status, again.body, first.body)
+	}
+	if again.header.Get("Idempotent-Replayed") != "true" || again.header.Get("Content-Type") != first.header.Get("Content-Type") {
+		t.Errorf("repeat headers %v", again.header)
+	}
+	if m, c, tk := countMeetings(t, ta); m != 1 || c != 1 || tk != 1 {
+		t.Fatalf("after a repeat: %d meetings, %d commitments, %d tasks; want 1 each", m, c, tk)
+	}
+
+	// Same key, other body: refused with a code, nothing created.
+	other := meetingBody(f, map[string]any{"summary": "Otro resumen"})
+	r := ta.do("cusco_officer", "POST", "/api/v1/meetings", other, IdempotencyHeader, key, "Accept-Language", "en")
+	if r.status != 422 || r.json(t)["code"] != "idempotency_key_reused" {
+		t.Fatalf("reused key: %d %s", r.status, r.body)
+	}
+	if msg, _ := jsonPath(r.json(t), "errors.0.message"); msg != problemText("idempotency_key_reused", "en") {
+		t.Errorf("message %v, want the English wording", msg)
+	}
+
+	// The key belongs to its user: another user's same key is a new request.
+	if r := ta.do("officer", "POST", "/api/v1/meetings", body, IdempotencyHeader, key); r.status != 201 || r.header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("other user: %d %s", r.status, r.body)
+	}
+
+	// A day later the key is forgotten: a new record.
+	now = now.Add(idemKeep + time.Minute)
+	late := ta.do("cusco_officer", "POST", "/api/v1/meetings", body, IdempotencyHeader, key)
+	if late.status != 201 || late.json(t)["id"] == first.json(t)["id"] {
+		t.Fatalf("after expiry: %d %s", late.status, late.body)
+	}
+	if m, _, _ := countMeetings(t, ta); m != 3 {
+		t.Fatalf("%d meetings, want 3", m)
+	}
+	// The purge removes only expired records: the new one still replays.
+	now = now.Add(time.Hour)
+	if err := ta.store.PurgeExpiredIdempotency(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if r := ta.do("cusco_officer", "POST", "/api/v1/meetings", body, IdempotencyHeader, key); r.status != 201 || r.json(t)["id"] != late.json(t)["id"] {
+		t.Fatalf("after purge: %d %s", r.status, r.body)
+	}
+}
+
+func TestIdempotencyFailuresAndOtherWrites(t *testing.T) {
+	ta := newTestApp(t)
+	f := insertStakeholders(t, ta)
+
+	// A refused write keeps nothing: the corrected body may use the same key.
+	bad := meetingBody(f, map[string]any{"kind": "telepathy"})
+	if r := ta.do("cusco_officer", "POST", "/api/v1/meetings", bad, IdempotencyHeader, "k1"); r.status != 422 {
+		t.Fatalf("bad body: %d %s", r.status, r.body)
+	}
+	if r := ta.do("cusco_officer", "POST", "/api/v1/meetings", meetingBody(f, nil), IdempotencyHeader, "k1"); r.status != 201 {
+		t.Fatalf("corrected body: %d %s", r.status, r.body)
+	}
+
+	// Status changes: a repeat replays instead of failing on the version.
+	cm := ta.do("cusco_officer", "POST", "/api/v1/commitments", map[string]any{
+		"stakeholder_id": f.cusco.ID.Hex(), "text": "Visitar", "type": "other", "due_on": "2026-12-01"}, IdempotencyHeader, "k2")
+	if cm.status != 201 {
+		t.Fatalf("commitment: %d %s", cm.status, cm.body)
+	}
+	path := "/api/v1/commitments/" + cm.json(t)["id"].(string) + "/status"
+	st := map[string]any{"status": "in_progress", "note": "llamé", "version": 1}
+	a := ta.do("cusco_officer", "POST", path, st, IdempotencyHeader, "k3")
+	b := ta.do("cusco_officer", "POST", path, st, IdempotencyHeader, "k3")
+	if a.status != 200 || b.status != 200 || string(a.body) != string(b.body) {
+		t.Fatalf("status twice: %d %s / %d %s", a.status, a.body, b.status, b.body)
+	}
+	if h, _ := jsonPath(b.json(t), "history"); len(h.([]any)) != 2 {
+		t.Fatalf("history %v, want created + one change", h)
+	}
+	// Without the header the same repeat is a version conflict, as before.
+	if r := ta.do("cusco_officer", "POST", path, st); r.status != 409 {
+		t.Fatalf("without key: %d", r.status)
+	}
+	// Stakeholders and tasks too.
+	for _, w := range []struct{ path string }{{"/api/v1/stakeholders"}, {"/api/v1/tasks"}} {
+		var body map[string]any
+		if w.path == "/api/v1/tasks" {
+			body = map[string]any{"title": "Llamar", "region": "08"}
+		} else {
+			body = map[string]any{"kind": "person", "name": "Ana Quispe", "regions": []string{"08"}}
+		}
+		x := ta.do("cusco_officer", "POST", w.path, body, IdempotencyHeader, "k-"+w.path)
+		y := ta.do("cusco_officer", "POST", w.path, body, IdempotencyHeader, "k-"+w.path)
+		if x.status != 201 || y.status != 201 || x.json(t)["id"] != y.json(t)["id"] {
+			t.Fatalf("%s twice: %d %s / %d %s", w.path, x.status, x.body, y.status, y.body)
+		}
+	}
+	if r := ta.do("cusco_officer", "POST", "/api/v1/tasks", map[string]any{"title": "x", "region": "08"}, IdempotencyHeader, string(make([]byte, 300))); r.status != 400 {
+		t.Errorf("overlong key: %d", r.status)
+	}
+}
+
+// Concurrent repeats (a double click, or two instances) make one record:
+// the second waits for the first and replays it, or is told it is in flight.
+func TestIdempotencyConcurrent(t *testing.T) {
+	ta := newTestApp(t)
+	f := insertStakeholders(t, ta)
+	body := meetingBody(f, nil)
+	var wg sync.WaitGroup
+	res := make([]resp, 4)
+	for i := range res {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res[i] = ta.do("cusco_officer", "POST", "/api/v1/meetings", body, IdempotencyHeader, "same")
+		}()
+	}
+	wg.Wait()
+	var id any
+	for _, r := range res {
+		switch r.status {
+		case 201:
+			if id == nil {
+				id = r.json(t)["id"]
+			} else if r.json(t)["id"] != id {
+				t.Fatalf("two different meetings: %v and %v", id, r.json(t)["id"])
+			}
+		case 409:
+			if r.json(t)["code"] != "idempotency_in_flight" {
+				t.Fatalf("409 without code: %s", r.body)
+			}
+		default:
+			t.Fatalf("status %d %s", r.status, r.body)
+		}
+	}
+	if m, _, _ := countMeetings(t, ta); m != 1 {
+		t.Fatalf("%d meetings, want 1", m)
+	}
+}

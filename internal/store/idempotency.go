@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+const colIdempotency = "idempotency"
+
+// Idempotency states.
+const (
+	IdemPending = "pending"
+	IdemDone    = "done"
+)
+
+// Sentinel outcomes of BeginIdempotent.
+var (
+	// ErrIdemMismatch: the key was used before with a different request body.
+	ErrIdemMismatch = errors.New("idempotency key reused with a different request")
+	// ErrIdemInFlight: the first request with this key has not finished yet.
+	ErrIdemInFlight = errors.New("idempotency key in use by a request still running")
+)
+
+// IdemRecord is the stored outcome of one write sent with an Idempotency-Key.
+// ID is a hash of (user, method, path, key); inserting it is the lock that
+// makes one request, on any instance, the one that runs.
+type IdemRecord struct {
+	ID          string            `bson:"_id"`
+	UserID      bson.ObjectID     `bson:"user_id"`
+	Fingerprint string            `bson:"fp"`
+	State       string            `bson:"state"`
+	Status      int               `bson:"status,omitempty"`
+	Headers     map[string]string `bson:"headers,omitempty"`
+	Body        []byte            `bson:"body,omitempty"`
+	CreatedAt   time.Time         `bson:"created_at"`
+	ExpiresAt   time.Time         `bson:"exp"`
+}
+
+func init() {
+	registerIndexes(indexSpec{colIdempotency, "exp", bson.D{{Key: "exp", Value: 1}}, false})
+}
+
+// BeginIdempotent claims id for a request whose body has fingerprint fp.
+// It returns (nil, nil) when the caller now holds the claim and must run the
+// request, then call CompleteIdempotent or AbandonIdempotent; a finished
+// record to replay; ErrIdemMismatch or ErrIdemInFlight. A claim lasts
+// pending (so a crashed instance does not lock the key for long); an expired
+// record, finished or not, is replaced.
+func (s *Store) BeginIdempotent(ctx context.Context, id string, userID bson.ObjectID, fp string, pending time.Duration) (*IdemRecord, error) {
+	for attempt := 0; attempt < 3; attempt++ {
+		now := s.Now()
+		rec := IdemRecord{ID: id, UserID: userID, Fingerprint: fp, State: IdemPending, CreatedAt: now, ExpiresAt: now.Add(pending)}
+		_, err := s.c(colIdempotency).InsertOne(ctx, rec)
+		if err == nil {
+			return nil, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return nil, wrap("claim idempotency key", err)
+		}
+		var old IdemRecord
+		err = s.c(colIdempotency).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&old)
+		if err != nil {
+			if err = wrap("read idempotency key", err); isNotFound(err) {
+				continue // removed between the insert and the read: try again
+			}
+			return nil, err
+		}
+		if !old.ExpiresAt.After(now) {
+			// Expired: remove exactly that record (not one another
+			// instance just put in its place) and claim again.
+			if _, err := s.c(colIdempotency).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "exp", Value: old.ExpiresAt}}); err != nil {
+				return nil, wrap("drop expired idempotency key", err)
+			}
+			continue
+		}
+		if old.Fingerprint != fp {
+			return nil, ErrIdemMismatch
+		}
+		if old.State != IdemDone {
+			return nil, ErrIdemInFlight
+		}
+		return &old, nil
+	}
+	return nil, fmt.Errorf("store: claim idempotency key: %w", ErrIdemInFlight)
+}
+
+// CompleteIdempotent stores the outcome of the claimed request, kept for keep.
+func (s *Store) CompleteIdempotent(ctx context.Context, id string, status int, headers map[string]string, body []byte, keep time.Duration) error {
+	set := bson.D{{Key: "state", Value: IdemDone}, {Key: "status", Value: status}, {Key: "headers", Value: headers},
+		{Key: "body", Value: body}, {Key: "exp", Value: s.Now().Add(keep)}}
+	_, err := s.c(colIdempotency).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "state", Value: IdemPending}},
+		bson.D{{Key: "$set", Value: set}})
+	return wrap("store idempotent outcome", err)
+}
+
+// AbandonIdempotent frees a claim whose request failed, so the key can be
+// used again (a failed write changed nothing worth replaying).
+func (s *Store) AbandonIdempotent(ctx context.Context, id string) error {
+	_, err := s.c(colIdempotency).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "state", Value: IdemPending}})
+	return wrap("free idempotency key", err)
+}
+
+// PurgeExpiredIdempotency deletes expired records. Neither engine's TTL
+// index is relied on (FerretDB 1.24 has none), so the server calls this
+// now and then; reads ignore expired records anyway.
+func (s *Store) PurgeExpiredIdempotency(ctx context.Context) error {
+	_, err := s.c(colIdempotency).DeleteMany(ctx, bson.D{{Key: "exp", Value: bson.D{{Key: "$lt", Value: s.Now()}}}})
+	return wrap("purge idempotency keys", err)
+}

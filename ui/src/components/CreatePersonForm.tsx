@@ -1,0 +1,52 @@
+// Create a stakeholder for an email address (POST /messages/link-address
+// with new_stakeholder): name, kind and region, the region preselected when
+// the caller has one region or the message says which.
+import { useState } from 'preact/hooks';
+import { endpoints } from '../api';
+import { t } from '../i18n';
+import { useSave } from '../save';
+import { myRegions, useSession } from '../session';
+import type { Errors } from '../validation';
+import { enumOptions, Select, TextInput } from './Field';
+import { ErrorBox } from './States';
+
+interface Props {
+  id: string;
+  address: string;
+  name: string;
+  /** region codes hinted by the message; the first the caller holds is preselected */
+  hint?: string[];
+  onDone: (r: { stakeholder_id: string; rematched: number }) => void;
+}
+
+export function CreatePersonForm({ id, address, name, hint = [], onDone }: Props) {
+  const { user, regions, enums } = useSession();
+  const mine = myRegions(user, regions);
+  const pre = mine.length === 1 ? mine[0].code : (hint.find((h) => mine.some((r) => r.code === h)) ?? '');
+  const [v, setV] = useState({ name, kind: 'person', region: pre });
+  const { errors, error, busy, run } = useSave();
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const errs: Errors = {};
+    if (!v.name.trim()) errs.name = 'validation.required';
+    if (!v.region) errs.region = 'validation.region';
+    void run(
+      errs,
+      async () => onDone(await endpoints.linkAddress({ address, new_stakeholder: { kind: v.kind, name: v.name.trim(), regions: [v.region] } })),
+      (fe) => ({ name: fe['new_stakeholder.name'], kind: fe['new_stakeholder.kind'], region: fe['new_stakeholder.regions'] ?? fe['new_stakeholder.regions[0]'] }),
+    );
+  };
+  return (
+    <form onSubmit={submit} noValidate class="create-person" data-testid={`${id}-form`} aria-label={t('mail.create_person_for', { address })}>
+      <ErrorBox error={error} />
+      <TextInput id={`${id}-name`} label={t('stakeholder.name')} value={v.name} onValue={(x) => setV((o) => ({ ...o, name: x }))} error={errors.name} required />
+      <div class="form-grid">
+        <Select id={`${id}-kind`} label={t('stakeholder.kind')} value={v.kind} options={enumOptions('kind', enums.stakeholder_kinds)} onValue={(x) => setV((o) => ({ ...o, kind: x }))} error={errors.kind} />
+        <Select id={`${id}-region`} label={t('common.region')} value={v.region} blank="—" options={mine.map((r) => ({ value: r.code, label: r.name }))} onValue={(x) => setV((o) => ({ ...o, region: x }))} error={errors.region} required />
+      </div>
+      <button type="submit" class="btn btn-small btn-primary" disabled={busy} data-testid={`${id}-save`}>
+        {busy ? t('common.saving') : t('mail.create_person')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,14 @@
+// Small rules shared by the meeting forms.
+import { addDays, todayInLima } from './format';
+
+/** farAhead tells whether a Lima local date-time is more than a year after today. */
+export function farAhead(local: string, today = todayInLima()): boolean {
+  return local.slice(0, 10) > addDays(today, 365);
+}
+
+/** enterDoesNotSubmit keeps Enter in a one-line field (place, role, dates)
+ * from saving the whole meeting half-written; the save button still works. */
+export function enterDoesNotSubmit(e: KeyboardEvent) {
+  const el = e.target as HTMLElement | null;
+  if (e.key === 'Enter' && el instanceof HTMLInputElement && el.type !== 'submit' && el.type !== 'button') e.preventDefault();
+}

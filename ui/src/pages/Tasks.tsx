@@ -1,0 +1,112 @@
+// Tasks: mine, or the team's in my regions (managers), with filters in the URL.
+import { endpoints, type Query } from '../api';
+import { OverdueTag } from '../components/Badge';
+import { CsvButton } from '../components/CsvButton';
+import { Select } from '../components/Field';
+import { TaskLinks } from '../components/TaskLinks';
+import { Empty, ErrorBox, Loading, Notice } from '../components/States';
+import { formatDay } from '../format';
+import { usePaged, useTitle } from '../hooks';
+import { t } from '../i18n';
+import { Link, useQuery } from '../router';
+import { canManage, myRegions, regionName, useSession } from '../session';
+import { memberName, useTeam } from '../team';
+
+export function Tasks() {
+  useTitle(t('nav.tasks'));
+  const { user, regions } = useSession();
+  const team = useTeam();
+  const [q, setQuery] = useQuery();
+  // Managers start on the team's tasks, everyone else on their own.
+  const scope = q.scope === 'team' || q.scope === 'mine' ? q.scope : canManage(user) ? 'team' : 'mine';
+  const state = q.state === 'done' || q.state === 'all' ? q.state : 'open';
+  const filters: Query = {
+    mine: scope === 'mine' ? 'true' : undefined,
+    assignee_id: scope === 'team' ? q.assignee_id : undefined,
+    region: q.region,
+    done: state === 'all' ? undefined : state === 'done' ? 'true' : 'false',
+    overdue: q.overdue === 'true' ? 'true' : undefined,
+  };
+  const list = usePaged((cursor) => endpoints.tasks({ ...filters, cursor, limit: 100 }), [JSON.stringify(filters)]);
+  return (
+    <section>
+      <div class="page-head">
+        <h1>{t('nav.tasks')}</h1>
+        <div class="row" role="group" aria-label={t('tasks.whose')}>
+          <button type="button" class="btn btn-small" aria-pressed={scope === 'mine'} onClick={() => setQuery({ scope: 'mine', assignee_id: undefined })} data-testid="tasks-mine">
+            {t('tasks.mine')}
+          </button>
+          <button type="button" class="btn btn-small" aria-pressed={scope === 'team'} onClick={() => setQuery({ scope: 'team' })} data-testid="tasks-team">
+            {t('tasks.team')}
+          </button>
+          <CsvButton path="/tasks" query={filters} name="tasks" />
+        </div>
+      </div>
+      {q.deleted && <Notice>{t('task.deleted')}</Notice>}
+      <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
+        {scope === 'team' && <Select id="t-assignee" label={t('task.assignee')} value={q.assignee_id ?? ''} blank={t('common.any')} options={team.map((m) => ({ value: m.id, label: m.name }))} onValue={(v) => setQuery({ assignee_id: v })} />}
+        <Select id="t-region" label={t('common.region')} value={q.region ?? ''} blank={t('common.any')} options={myRegions(user, regions).map((r) => ({ value: r.code, label: r.name }))} onValue={(v) => setQuery({ region: v })} />
+        <Select
+          id="t-state"
+          label={t('tasks.state')}
+          value={state}
+          options={[
+            { value: 'open', label: t('tasks.open') },
+            { value: 'done', label: t('tasks.done') },
+            { value: 'all', label: t('tasks.all') },
+          ]}
+          onValue={(v) => setQuery({ state: v === 'open' ? undefined : v })}
+        />
+        <label class="check c-overdue">
+          <input type="checkbox" checked={q.overdue === 'true'} onChange={(e) => setQuery({ overdue: e.currentTarget.checked ? 'true' : undefined })} />
+          {t('tasks.only_overdue')}
+        </label>
+      </form>
+      <ErrorBox error={list.error} onRetry={list.reload} />
+      {list.loading && list.items.length === 0 && <Loading />}
+      {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('tasks.none')}</Empty>}
+      {list.items.length > 0 && (
+        <div class="table-wrap">
+          <table data-testid="task-table">
+            <caption class="sr-only">{t('nav.tasks')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('task.title')}</th>
+                <th scope="col">{t('task.due_on')}</th>
+                <th scope="col">{t('task.assignee')}</th>
+                <th scope="col" class="hide-narrow">{t('common.region')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((tk) => (
+                <tr key={tk.id} class={tk.overdue ? 'row-overdue' : ''} data-testid="task-row" data-id={tk.id}>
+                  <td>
+                    <Link href={`/tasks/${tk.id}`} class={tk.done ? 'done' : ''}>
+                      {tk.title}
+                    </Link>
+                    {tk.done && <span class="small muted"> · {t('tasks.done_one')}</span>}
+                    <div>
+                      <TaskLinks task={tk} />
+                    </div>
+                  </td>
+                  <td>
+                    {formatDay(tk.due_on)} {tk.overdue && <OverdueTag />}
+                  </td>
+                  <td>{tk.assignee_name || memberName(team, tk.assignee_id) || '—'}</td>
+                  <td class="hide-narrow">{regionName(tk.region, regions)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {list.hasMore && !list.loading && (
+        <button type="button" class="btn" onClick={() => void list.more()}>
+          {t('common.load_more')}
+        </button>
+      )}
+    </section>
+  );
+}
+
+export default Tasks;
