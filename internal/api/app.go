@@ -67,6 +67,10 @@ func New(o Options) *fiber.App {
 	if o.BodyLimit == 0 {
 		o.BodyLimit = 10 << 20
 	}
+	if len(o.TeamDomains) > 0 {
+		// The store refuses team addresses on stakeholders on every path.
+		o.Store.SetTeamDomains(o.TeamDomains)
+	}
 	a := &API{store: o.Store, tokens: o.Tokens, log: o.Log, opts: o}
 	app := fiber.New(fiber.Config{
 		AppName:               "alianza",

@@ -17,6 +17,8 @@ type Store struct {
 	client *mongo.Client
 	db     *mongo.Database
 	now    func() time.Time
+	// teamDomains are the team's mail domains (SetTeamDomains).
+	teamDomains []string
 }
 
 // Open connects to uri, checks the server answers and uses database name.

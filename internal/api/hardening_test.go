@@ -1,0 +1,95 @@
+package api
+
+import (
+	"testing"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+)
+
+// create posts a stakeholder as key and returns its id and version.
+func (ta *testApp) createStakeholder(key string, body map[string]any) (string, float64) {
+	ta.t.Helper()
+	r := ta.do(key, "POST", "/api/v1/stakeholders", body)
+	if r.status != 201 {
+		ta.t.Fatalf("create stakeholder as %s: %d %s", key, r.status, r.body)
+	}
+	m := r.json(ta.t)
+	return m["id"].(string), m["version"].(float64)
+}
+
+// TestAddressOfInvisibleStakeholderRefused is the cross-region read of
+// issue 8: a Loreto user gave their stakeholder the address of a Cusco
+// stakeholder (no mail stored yet), and mail from it then showed in
+// Loreto. Every path that adds an address must refuse it, naming the field.
+func TestAddressOfInvisibleStakeholderRefused(t *testing.T) {
+	ta := mailApp(t)
+	const cuscoAddr = "victima@cusco.pe"
+	ta.createStakeholder("cusco_manager", map[string]any{"kind": "person", "name": "Persona Cusco", "regions": []string{"08"}, "emails": []string{cuscoAddr}})
+	shared := "compartida@ong.pe"
+	ta.createStakeholder("admin", map[string]any{"kind": "organization", "name": "ONG Compartida", "regions": []string{"08", "16"}, "emails": []string{shared}})
+	loretoID, v := ta.createStakeholder("loreto_manager", map[string]any{"kind": "person", "name": "Contacto Loreto", "regions": []string{"16"}})
+	path := "/api/v1/stakeholders/" + loretoID
+	ta.run(t, []scenario{
+		{name: "patch", as: "loreto_manager", method: "PATCH", path: path,
+			body: map[string]any{"emails": []string{"ok@loreto.pe", cuscoAddr}, "version": v}, status: 422,
+			want: map[string]any{"errors.0.field": "emails[1]"}},
+		{name: "create", as: "loreto_manager", method: "POST", path: "/api/v1/stakeholders",
+			body: map[string]any{"kind": "person", "name": "Otro", "regions": []string{"16"}, "emails": []string{cuscoAddr}}, status: 422,
+			want: map[string]any{"errors.0.field": "emails[0]"}},
+		{name: "link-address to existing", as: "loreto_manager", method: "POST", path: "/api/v1/messages/link-address",
+			body: map[string]any{"address": cuscoAddr, "stakeholder_id": loretoID}, status: 422, want: map[string]any{"errors.0.field": "address"}},
+		{name: "link-address to new", as: "loreto_manager", method: "POST", path: "/api/v1/messages/link-address",
+			body:   map[string]any{"address": cuscoAddr, "new_stakeholder": map[string]any{"kind": "person", "name": "N", "regions": []string{"16"}}},
+			status: 422, want: map[string]any{"errors.0.field": "address"}},
+		{name: "import row", as: "loreto_manager", method: "POST", path: "/api/v1/stakeholders/import",
+			body: map[string]any{"csv": "name,kind,regions,emails\nNuevo,person,16,ok2@loreto.pe\nOtra,person,16," + cuscoAddr + "\n"}, status: 422,
+			want: map[string]any{"errors.0.field": "rows[3].emails[0]"}},
+		{name: "import merge into own stakeholder", as: "loreto_manager", method: "POST", path: "/api/v1/stakeholders/import",
+			body: map[string]any{"csv": "name,kind,regions,emails\nContacto Loreto,person,16," + cuscoAddr + "\n"}, status: 422,
+			want: map[string]any{"errors.0.field": "rows[2].emails[0]"}},
+		{name: "team mailbox domain", as: "loreto_manager", method: "PATCH", path: path,
+			body: map[string]any{"emails": []string{"coordinacion@alianza.org.pe"}, "version": v}, status: 422,
+			want: map[string]any{"errors.0.field": "emails[0]"}},
+		{name: "a visible shared stakeholder's address is fine", as: "loreto_manager", method: "PATCH", path: path,
+			body: map[string]any{"emails": []string{shared}, "version": v}, status: 200},
+	})
+	// Nothing reached Loreto's stakeholder or created one.
+	r := ta.do("admin", "GET", "/api/v1/stakeholders?q=victima", nil)
+	if n := len(r.json(t)["items"].([]any)); n != 1 {
+		t.Fatalf("%d stakeholders hold the Cusco address, want 1: %s", n, r.body)
+	}
+	// Mail from the address stays in Cusco.
+	msg := mkMessage(40, cuscoAddr, []string{"equipo@alianza.org.pe"}, "Caso reservado", ta.store.Now().Add(-time.Hour))
+	if _, err := ta.store.SaveMessages(t.Context(), []model.IncomingMessage{msg}); err != nil {
+		t.Fatal(err)
+	}
+	if r := ta.do("loreto_manager", "GET", "/api/v1/messages/"+msg.Message.ID.Hex(), nil); r.status != 404 {
+		t.Fatalf("Loreto reads the Cusco message: %d %s", r.status, r.body)
+	}
+	// Someone with both regions may join them knowingly.
+	if r := ta.do("admin", "PATCH", path, map[string]any{"emails": []string{shared, cuscoAddr}, "version": v + 1}); r.status != 200 {
+		t.Fatalf("admin adds the address: %d %s", r.status, r.body)
+	}
+}
+
+// TestPatchKeepsRegionsOutsideScope: a Loreto manager narrowing a record
+// shared with Madre de Dios to Loreto only must not take it away from
+// Madre de Dios; only the caller's own regions can be added or removed.
+func TestPatchKeepsRegionsOutsideScope(t *testing.T) {
+	ta := newTestApp(t)
+	id, v := ta.createStakeholder("admin", map[string]any{"kind": "institution", "name": "Defensoría", "regions": []string{"16", "17"}})
+	path := "/api/v1/stakeholders/" + id
+	ta.run(t, []scenario{
+		{name: "narrow to loreto", as: "loreto_manager", method: "PATCH", path: path,
+			body: map[string]any{"regions": []string{"16"}, "version": v}, status: 200,
+			want: map[string]any{"regions": []string{"16", "17"}}},
+		{name: "drop own region keeps the other", as: "loreto_manager", method: "PATCH", path: path,
+			body: map[string]any{"regions": []string{}, "version": v}, status: 200,
+			want: map[string]any{"regions": []string{"17"}}},
+		{name: "now out of loreto's sight", as: "loreto_manager", method: "GET", path: path, status: 404},
+		{name: "admin may narrow", as: "admin", method: "PATCH", path: path,
+			body: map[string]any{"regions": []string{"16"}, "version": v + 1}, status: 200,
+			want: map[string]any{"regions": []string{"16"}}},
+	})
+}
