@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 
@@ -291,17 +293,8 @@ func (s *Store) saveStakeholder(ctx context.Context, actor model.Actor, old, cur
 	if len(changes) == 0 {
 		return old, nil
 	}
-	cur.ID, cur.CreatedAt = old.ID, old.CreatedAt
-	cur.Version, cur.UpdatedAt = old.Version+1, s.Now()
-	cur.Search = search.Words(cur.SearchParts()...)
-	unlock := lockDoc(old.ID)
-	res, err := s.c(colStakeholders).ReplaceOne(ctx, bson.D{{Key: "_id", Value: old.ID}, {Key: "version", Value: old.Version}}, cur)
-	unlock()
-	if err != nil {
-		return nil, wrap("update stakeholder", err)
-	}
-	if res.MatchedCount == 0 {
-		return nil, fmt.Errorf("store: update stakeholder: %w", ErrConflict)
+	if err := s.replaceStakeholder(ctx, old, cur); err != nil {
+		return nil, err
 	}
 	s.audit(ctx, actor, model.ActionUpdate, "stakeholder", old.ID.Hex(), unionRegions(old.Regions, cur.Regions), changes)
 	s.CountStakeholder(ctx, old.ID, cur)
@@ -311,6 +304,25 @@ func (s *Store) saveStakeholder(ctx context.Context, actor model.Actor, old, cur
 		}
 	}
 	return cur, nil
+}
+
+// replaceStakeholder stores cur in place of old when old's version is still
+// the stored one (ErrConflict otherwise), with the next version and fresh
+// search words.
+func (s *Store) replaceStakeholder(ctx context.Context, old, cur *model.Stakeholder) error {
+	cur.ID, cur.CreatedAt = old.ID, old.CreatedAt
+	cur.Version, cur.UpdatedAt = old.Version+1, s.Now()
+	cur.Search = search.Words(cur.SearchParts()...)
+	unlock := lockDoc(old.ID)
+	res, err := s.c(colStakeholders).ReplaceOne(ctx, bson.D{{Key: "_id", Value: old.ID}, {Key: "version", Value: old.Version}}, cur)
+	unlock()
+	if err != nil {
+		return wrap("update stakeholder", err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("store: update stakeholder: %w", ErrConflict)
+	}
+	return nil
 }
 
 func unionRegions(a, b []string) []string {
@@ -745,39 +757,64 @@ func mergeStrings(dst, src []string) []string {
 	return dst
 }
 
-// commitImport inserts the new records in one InsertMany per batch and saves
-// the merged ones, auditing each.
+// commitImport inserts the new records in one InsertMany per batch and
+// saves the merged ones. The engine has no transactions, so when any write
+// fails (a merge target changed meanwhile, say) it undoes the writes made so
+// far: all rows or none. Audit entries and counters follow the writes.
 func (s *Store) commitImport(ctx context.Context, actor model.Actor, fresh []*model.Stakeholder, targets []*importTarget) error {
 	now := s.Now()
 	docs := make([]model.Stakeholder, len(fresh))
+	ids := make([]bson.ObjectID, len(fresh))
 	for i, d := range fresh {
 		d.Version, d.CreatedAt, d.UpdatedAt = 1, now, now
 		d.Search = search.Words(d.SearchParts()...)
-		docs[i] = *d
+		docs[i], ids[i] = *d, d.ID
 	}
-	if err := s.insertStakeholderDocs(ctx, docs); err != nil {
-		// No transactions: take back the rows of this import that did get
-		// in, so "all or none" holds.
-		ids := make([]bson.ObjectID, len(docs))
-		for i := range docs {
-			ids[i] = docs[i].ID
+	var merged []*importTarget
+	undo := func(err error) error {
+		// Undoing must finish even when the request was cancelled.
+		uctx := context.WithoutCancel(ctx)
+		var errs []error
+		if len(ids) > 0 {
+			if _, derr := s.c(colStakeholders).DeleteMany(uctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); derr != nil {
+				errs = append(errs, derr)
+			}
 		}
-		if _, derr := s.c(colStakeholders).DeleteMany(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); derr != nil {
-			return fmt.Errorf("%w (and undoing the partial import failed: %v)", err, derr)
+		for _, t := range merged {
+			back := *t.old
+			res, rerr := s.c(colStakeholders).ReplaceOne(uctx, bson.D{{Key: "_id", Value: t.old.ID}, {Key: "version", Value: t.doc.Version}}, back)
+			if rerr == nil && res.MatchedCount == 0 {
+				rerr = fmt.Errorf("stakeholder %s changed again meanwhile", t.old.ID.Hex())
+			}
+			if rerr != nil {
+				errs = append(errs, rerr)
+			}
+		}
+		if len(errs) > 0 {
+			slog.ErrorContext(ctx, "undoing a failed import left writes behind", "err", errors.Join(errs...))
+			return fmt.Errorf("%w (and undoing the partial import failed: %w)", err, errors.Join(errs...))
 		}
 		return err
+	}
+	if err := s.insertStakeholderDocs(ctx, docs); err != nil {
+		return undo(err)
+	}
+	for _, t := range targets {
+		if t.old == nil || len(diff(t.old, t.doc)) == 0 {
+			continue
+		}
+		if err := s.replaceStakeholder(ctx, t.old, t.doc); err != nil {
+			return undo(fmt.Errorf("store: import: merge into %s: %w", t.old.ID.Hex(), err))
+		}
+		merged = append(merged, t)
 	}
 	for i := range docs {
 		s.audit(ctx, actor, model.ActionCreate, "stakeholder", docs[i].ID.Hex(), docs[i].Regions, created(docs[i]))
 		s.CountStakeholder(ctx, docs[i].ID, &docs[i])
 	}
-	for _, t := range targets {
-		if t.old == nil {
-			continue
-		}
-		if _, err := s.saveStakeholder(ctx, actor, t.old, t.doc); err != nil {
-			return err
-		}
+	for _, t := range merged {
+		s.audit(ctx, actor, model.ActionUpdate, "stakeholder", t.old.ID.Hex(), t.old.Regions, diff(t.old, t.doc))
+		s.CountStakeholder(ctx, t.old.ID, t.doc)
 	}
 	return nil
 }
