@@ -30,7 +30,10 @@ var mailboxRescan = time.Minute
 func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, mailKey []byte, log *slog.Logger) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	wg.Add(3)
-	go func() { defer wg.Done(); every(ctx, 10*time.Minute, "purge expired counters", s.PurgeExpiredKV, log) }()
+	go func() {
+		defer wg.Done()
+		every(ctx, 10*time.Minute, "purge expired counters and tokens", s.PurgeExpired, log)
+	}()
 	// The write paths keep the dashboard counters exact; the periodic
 	// rebuild repairs what a crash between a write and its counter update
 	// (or another instance's bulk load) left behind.

@@ -5,6 +5,7 @@ package api
 import (
 	"io/fs"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/auth"
@@ -23,10 +24,15 @@ type Options struct {
 	Log     *slog.Logger
 	UI      fs.FS // the built single-page app; nil serves a plain notice
 	Version string
-	// LoginMax is the number of failed logins allowed per account in
-	// LoginWindow (per IP: four times as many). Zero uses the defaults.
+	// LoginMax is the number of failed logins per (account, client IP)
+	// before each further attempt waits (1 s, doubling up to LoginWindow);
+	// a client IP may fail four times as many in LoginWindow. Zero uses
+	// the defaults.
 	LoginMax    int
 	LoginWindow time.Duration
+	// TrustedProxies are the IPs and CIDRs of reverse proxies whose
+	// X-Forwarded-For and X-Forwarded-Proto are believed (none by default).
+	TrustedProxies []string
 	// BodyLimit caps request bodies (default 10 MiB, for CSV imports).
 	BodyLimit int
 
@@ -47,10 +53,13 @@ type Options struct {
 
 // API holds the handlers' dependencies.
 type API struct {
-	store  *store.Store
-	tokens *auth.Tokens
-	log    *slog.Logger
-	opts   Options
+	store   *store.Store
+	tokens  *auth.Tokens
+	log     *slog.Logger
+	opts    Options
+	proxies []netip.Prefix
+	// instance names this process's readiness probe document.
+	instance string
 }
 
 // New builds the Fiber app with every route.
@@ -71,7 +80,8 @@ func New(o Options) *fiber.App {
 		// The store refuses team addresses on stakeholders on every path.
 		o.Store.SetTeamDomains(o.TeamDomains)
 	}
-	a := &API{store: o.Store, tokens: o.Tokens, log: o.Log, opts: o}
+	a := &API{store: o.Store, tokens: o.Tokens, log: o.Log, opts: o, proxies: parseProxies(o.TrustedProxies),
+		instance: auth.RandomToken(8)}
 	app := fiber.New(fiber.Config{
 		AppName:               "alianza",
 		ErrorHandler:          a.errorHandler,
@@ -81,6 +91,10 @@ func New(o Options) *fiber.App {
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		StrictRouting:         false,
+		// The scheme (c.Protocol: HSTS, Secure cookies) comes from
+		// X-Forwarded-Proto only when the peer is a trusted proxy.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          o.TrustedProxies,
 	})
 	app.Use(recover.New())
 	app.Use(requestid.New(requestid.Config{Generator: func() string { return auth.RandomToken(9) }}))
@@ -92,6 +106,9 @@ func New(o Options) *fiber.App {
 		XFrameOptions:             "DENY",
 		CrossOriginEmbedderPolicy: "unsafe-none",
 		PermissionPolicy:          "camera=(), microphone=(), geolocation=()",
+		// Sent only on HTTPS (helmet checks c.Protocol, which trusts only
+		// configured proxies).
+		HSTSMaxAge: 63072000,
 	}))
 	app.Use(compress.New())
 	a.register(app)
@@ -114,6 +131,24 @@ func (a *API) accessLog(c *fiber.Ctx) error {
 	}
 	a.log.Log(c.UserContext(), lvl, "http request", "request_id", requestID(c), "method", c.Method(),
 		"path", c.Path(), "status", status, "duration_ms", time.Since(start).Milliseconds())
+	return err
+}
+
+// auditGuard refuses to acknowledge a change whose audit entry could not be
+// written: the store notes the failure in the request context, and the
+// answer becomes an error (logged) instead of the handler's success.
+func (a *API) auditGuard(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	ctx, check := store.WithAuditCheck(c.UserContext())
+	c.SetUserContext(ctx)
+	err := c.Next()
+	if aerr := check(); aerr != nil {
+		c.Response().Header.Del(fiber.HeaderSetCookie)
+		return aerr
+	}
 	return err
 }
 

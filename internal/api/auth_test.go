@@ -72,51 +72,6 @@ func TestLogin(t *testing.T) {
 	}
 }
 
-func TestSecureCookieOffLoopback(t *testing.T) {
-	ta := newTestApp(t)
-	r := login(ta, "officer@alianza.test", testPassword, "Host", "alianza.example.org")
-	if !strings.Contains(r.header.Get("Set-Cookie"), "secure") {
-		t.Fatalf("cookie not Secure for a public host: %s", r.header.Get("Set-Cookie"))
-	}
-}
-
-func TestLoginThrottle(t *testing.T) {
-	ta := newTestApp(t)
-	for i := 0; i < 5; i++ {
-		if r := login(ta, "viewer@alianza.test", "wrong password!!"); r.status != 401 {
-			t.Fatalf("attempt %d: %d", i+1, r.status)
-		}
-	}
-	r := login(ta, "viewer@alianza.test", testPassword)
-	if r.status != 429 {
-		t.Fatalf("6th attempt: %d, want 429", r.status)
-	}
-	if ra := r.header.Get("Retry-After"); ra == "" || ra == "0" {
-		t.Fatalf("Retry-After %q", ra)
-	}
-	if r.header.Get("Content-Type") != "application/problem+json" {
-		t.Fatal("429 is not problem+json")
-	}
-	// Another account from the same IP is not blocked by the account limit,
-	// and successful logins are not counted.
-	for i := 0; i < 8; i++ {
-		if r := login(ta, "officer@alianza.test", testPassword); r.status != 200 {
-			t.Fatalf("other account, attempt %d: %d", i+1, r.status)
-		}
-	}
-	// The per-IP limit (4x) stops spraying many accounts.
-	blocked := false
-	for i := 0; i < 20; i++ {
-		if r := login(ta, "spray"+string(rune('a'+i))+"@alianza.test", "wrong password!!"); r.status == 429 {
-			blocked = true
-			break
-		}
-	}
-	if !blocked {
-		t.Fatal("per-IP throttle never triggered")
-	}
-}
-
 func TestRefreshRotationAndReuse(t *testing.T) {
 	ta := newTestApp(t)
 	first := refreshCookieOf(t, login(ta, "manager@alianza.test", testPassword))

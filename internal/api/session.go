@@ -1,16 +1,13 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
-	"net"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 )
 
 const refreshCookie = "alianza_refresh"
@@ -25,30 +22,6 @@ type tokenResponse struct {
 	TokenType   string   `json:"token_type"`
 	ExpiresIn   int      `json:"expires_in"`
 	User        userView `json:"user"`
-}
-
-// loginThrottles count failed logins per account and per IP in the database,
-// so every app instance shares the counts. Successful logins are not counted.
-func (a *API) loginThrottles() []fiber.Handler {
-	reached := func(c *fiber.Ctx) error {
-		return sendProblem(c, problem(fiber.StatusTooManyRequests,
-			"Too many failed sign-in attempts. Wait before trying again."))
-	}
-	perAccount := limiter.New(limiter.Config{
-		Max: a.opts.LoginMax, Expiration: a.opts.LoginWindow, SkipSuccessfulRequests: true,
-		Storage: a.store.KV("throttle:acct:"), LimitReached: reached,
-		KeyGenerator: func(c *fiber.Ctx) string {
-			var r loginRequest
-			_ = json.Unmarshal(c.Body(), &r)
-			return model.NormalizeEmail(r.Email)
-		},
-	})
-	perIP := limiter.New(limiter.Config{
-		Max: a.opts.LoginMax * 4, Expiration: a.opts.LoginWindow, SkipSuccessfulRequests: true,
-		Storage: a.store.KV("throttle:ip:"), LimitReached: reached,
-		KeyGenerator: func(c *fiber.Ctx) string { return c.IP() },
-	})
-	return []fiber.Handler{perIP, perAccount}
 }
 
 // login answers failures itself (not through the error handler) so the
@@ -138,12 +111,13 @@ func (a *API) logout(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// setRefreshCookie scopes the cookie to the auth routes. It is Secure except
-// on plain-HTTP loopback, where browsers would otherwise drop it in development.
+// setRefreshCookie scopes the cookie to the auth routes. It is Secure when
+// the request really came over HTTPS: TLS here, or X-Forwarded-Proto from a
+// trusted proxy (a Host header proves nothing about the scheme).
 func (a *API) setRefreshCookie(c *fiber.Ctx, val string, ttl time.Duration) {
 	ck := &fiber.Cookie{
 		Name: refreshCookie, Value: val, Path: "/api/v1/auth", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode,
-		Secure: c.Protocol() == "https" || !isLoopbackHost(c.Hostname()),
+		Secure: c.Protocol() == "https",
 	}
 	if ttl < 0 {
 		ck.Expires = time.Unix(0, 0)
@@ -152,13 +126,4 @@ func (a *API) setRefreshCookie(c *fiber.Ctx, val string, ttl time.Duration) {
 		ck.MaxAge = int(ttl.Seconds())
 	}
 	c.Cookie(ck)
-}
-
-// isLoopbackHost is model.IsLoopbackHost for a Host header that may carry a port.
-func isLoopbackHost(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	return model.IsLoopbackHost(host)
 }
