@@ -362,7 +362,9 @@ func (a *API) commitmentFromMessage(c *fiber.Ctx) error {
 	}
 	u := auth.User(c)
 	ctx := c.UserContext()
-	cm, err := a.store.CreateCommitment(ctx, auth.Actor(c), messageScope(u), model.CommitmentInput{
+	// The commitment is a regional record: the user's own regions apply,
+	// not the wider sight admins have over correspondence.
+	cm, err := a.store.CreateCommitment(ctx, auth.Actor(c), u.Scope(), model.CommitmentInput{
 		StakeholderID: in.StakeholderID, Text: in.Text, Type: in.Type, DueOn: in.DueOn, Region: in.Region,
 		Origin: &model.Origin{Kind: "message", ID: m.ID},
 	})
