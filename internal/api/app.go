@@ -97,6 +97,7 @@ func New(o Options) *fiber.App {
 		TrustedProxies:          o.TrustedProxies,
 	})
 	app.Use(recover.New())
+	app.Use(dropBadRequestID)
 	app.Use(requestid.New(requestid.Config{Generator: func() string { return auth.RandomToken(9) }}))
 	app.Use(a.accessLog)
 	app.Use(helmet.New(helmet.Config{
@@ -150,6 +151,28 @@ func (a *API) auditGuard(c *fiber.Ctx) error {
 		return aerr
 	}
 	return err
+}
+
+// dropBadRequestID removes a client X-Request-Id that is not a short token
+// of letters, digits, '-', '_' or '.', so the request id middleware makes
+// one: the id goes into every log line and back in the response.
+func dropBadRequestID(c *fiber.Ctx) error {
+	if v := c.Get(fiber.HeaderXRequestID); v != "" && !validRequestID(v) {
+		c.Request().Header.Del(fiber.HeaderXRequestID)
+	}
+	return c.Next()
+}
+
+func validRequestID(v string) bool {
+	if len(v) > 64 {
+		return false
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 func requestID(c *fiber.Ctx) string {

@@ -86,7 +86,8 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 	if second == first {
 		t.Fatal("refresh token not rotated")
 	}
-	if r := refresh(first); r.status != 401 {
+	// Another client replaying the rotated token is reuse.
+	if r := ta.do("", "POST", "/api/v1/auth/refresh", nil, "Cookie", refreshCookie+"="+first, "User-Agent", "thief"); r.status != 401 {
 		t.Fatalf("reuse of rotated token: %d, want 401", r.status)
 	}
 	if r := refresh(second); r.status != 401 {
@@ -103,6 +104,34 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 	}
 	if r := refresh(tok); r.status != 401 {
 		t.Fatalf("refresh after logout: %d", r.status)
+	}
+}
+
+// TestRefreshFromTwoTabs: two tabs refreshing at once both sent the same
+// cookie and the second signed the user out. Within the grace the second
+// gets a sibling session; a third use is reuse and revokes the family.
+func TestRefreshFromTwoTabs(t *testing.T) {
+	ta := newTestApp(t)
+	tok := refreshCookieOf(t, login(ta, "manager@alianza.test", testPassword))
+	refresh := func(tok string) resp {
+		return ta.do("", "POST", "/api/v1/auth/refresh", nil, "Cookie", refreshCookie+"="+tok, "User-Agent", "Firefox")
+	}
+	tab1, tab2 := refresh(tok), refresh(tok)
+	if tab1.status != 200 || tab2.status != 200 {
+		t.Fatalf("two tabs: %d, %d", tab1.status, tab2.status)
+	}
+	next1, next2 := refreshCookieOf(t, tab1), refreshCookieOf(t, tab2)
+	if next1 == next2 {
+		t.Fatal("both tabs got the same new token")
+	}
+	if r := refresh(next2); r.status != 200 {
+		t.Fatalf("the sibling works: %d", r.status)
+	}
+	if r := refresh(tok); r.status != 401 {
+		t.Fatalf("a third use of the rotated token: %d, want 401", r.status)
+	}
+	if r := refresh(next1); r.status != 401 {
+		t.Fatalf("the family survives reuse: %d", r.status)
 	}
 }
 

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"time"
+	"unicode/utf8"
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
@@ -34,6 +35,10 @@ func (a *API) login(c *fiber.Ctx) error {
 			return sendProblem(c, p)
 		}
 		return err
+	}
+	if utf8.RuneCountInString(in.Password) > model.MaxPasswordLength {
+		// No stored password is this long; do not spend a hash on it.
+		return sendProblem(c, problem(fiber.StatusUnauthorized, "Wrong email or password."))
 	}
 	ctx := c.UserContext()
 	u, err := a.store.UserByEmail(ctx, in.Email)
@@ -76,7 +81,7 @@ func (a *API) refresh(c *fiber.Ctx) error {
 		return auth.ErrUnauthenticated
 	}
 	ctx := c.UserContext()
-	old, err := a.store.UseRefreshToken(ctx, auth.HashToken(tok))
+	old, err := a.store.UseRefreshToken(ctx, auth.HashToken(tok), a.refreshClient(c), refreshGrace)
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrTokenReused) {
 		if errors.Is(err, store.ErrTokenReused) {
 			a.log.WarnContext(ctx, "refresh token reused; session family revoked", "request_id", requestID(c))
@@ -95,6 +100,15 @@ func (a *API) refresh(c *fiber.Ctx) error {
 		return err
 	}
 	return a.startSession(c, u, old.Family)
+}
+
+// refreshGrace is how long a just-rotated refresh token is still accepted,
+// once, from the same client (two tabs refreshing together).
+const refreshGrace = 30 * time.Second
+
+// refreshClient identifies the client presenting a refresh token.
+func (a *API) refreshClient(c *fiber.Ctx) string {
+	return auth.HashToken(a.clientIP(c) + "|" + c.Get(fiber.HeaderUserAgent))
 }
 
 func (a *API) logout(c *fiber.Ctx) error {

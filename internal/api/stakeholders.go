@@ -243,6 +243,10 @@ func (a *API) updateStakeholder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if p.Archived != nil && *p.Archived != st.Archived && !auth.User(c).CanArchive() {
+		// Archiving is how managers delete a record others refer to.
+		return problem(fiber.StatusForbidden, "Only managers and administrators archive or restore stakeholders.")
+	}
 	scope := auth.User(c).Scope()
 	before := st.Emails
 	st, err = a.store.UpdateStakeholder(c.UserContext(), auth.Actor(c), scope, st.ID, p)

@@ -173,8 +173,10 @@ func (c *Config) validate(problems []string) error {
 	if c.AdminEmail != "" && !model.ValidEmail(c.AdminEmail) {
 		problems = append(problems, fmt.Sprintf("ALIANZA_ADMIN_EMAIL %q: not a valid email address", c.AdminEmail))
 	}
-	if c.AdminPassword != "" && len([]rune(c.AdminPassword)) < model.MinPasswordLength {
-		problems = append(problems, fmt.Sprintf("ALIANZA_ADMIN_PASSWORD: too short, needs at least %d characters", model.MinPasswordLength))
+	if c.AdminPassword != "" {
+		if msg := model.PasswordProblem(c.AdminPassword); msg != "" {
+			problems = append(problems, "ALIANZA_ADMIN_PASSWORD: "+msg)
+		}
 	}
 	problems = append(problems, c.IMAP.problems()...)
 	for _, d := range c.TeamDomains {
