@@ -204,7 +204,7 @@ func (w *mailWorkers) reconcile(ctx context.Context) error {
 				continue
 			}
 		}
-		w.log.Error("mail sync: mailbox cannot be synced", "mailbox_id", id.Hex(), "reason", mailsync.Reason(err), "err", err)
+		w.log.Error("mail sync: mailbox cannot be synced", "mailbox_id", id.Hex(), "reason", mailsync.Reason(err), "err", mailsync.LogErr(err))
 		recordMailboxError(ctx, w.s, m, err)
 		// Remember the version so the error is not recorded every minute.
 		w.running[id] = &runningSyncer{version: m.Version, cancel: func() {}, done: closedChan()}
@@ -226,7 +226,7 @@ func (w *mailWorkers) start(ctx context.Context, m model.Mailbox, syncer *mailsy
 	go func() {
 		defer close(r.done)
 		if err := syncer.Run(sctx); err != nil {
-			w.log.Error("mail sync: stopped", "mailbox_id", m.ID.Hex(), "err", err)
+			w.log.Error("mail sync: stopped", "mailbox_id", m.ID.Hex(), "err", mailsync.LogErr(err))
 		}
 	}()
 }
