@@ -37,13 +37,13 @@ type authzRow struct {
 	want  authzWant
 }
 
-// allSame is a want whose every cell is status.
-func allSame(status int) authzWant {
+// authzAll is a want whose every cell is status.
+func authzAll(status int) authzWant {
 	return authzWant{{status, status}, {status, status}, {status, status}, {status, status}}
 }
 
-// byRole is a want whose cells are the same in and out of region.
-func byRole(admin, manager, officer, viewer int) authzWant {
+// authzByRole is a want whose cells are the same in and out of region.
+func authzByRole(admin, manager, officer, viewer int) authzWant {
 	return authzWant{{admin, admin}, {manager, manager}, {officer, officer}, {viewer, viewer}}
 }
 

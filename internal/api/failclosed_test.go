@@ -10,27 +10,27 @@ import (
 	"time"
 )
 
-// syncBuffer is a log sink tests read while the app writes.
-type syncBuffer struct {
+// logSink is a log sink tests read while the app writes.
+type logSink struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
+func (s *logSink) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) String() string {
+func (s *logSink) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
 }
 
-// withOptions rebuilds the app with changed options and a JSON log the test reads.
-func (ta *testApp) withOptions(change func(*Options)) *syncBuffer {
-	logs := &syncBuffer{}
+// rebuildWithLog rebuilds the app with changed options and a JSON log the test reads.
+func (ta *testApp) rebuildWithLog(change func(*Options)) *logSink {
+	logs := &logSink{}
 	o := Options{Store: ta.store, Tokens: ta.tokens, Log: slog.New(slog.NewJSONHandler(logs, nil)), Version: "test"}
 	if change != nil {
 		change(&o)
@@ -42,9 +42,9 @@ func (ta *testApp) withOptions(change func(*Options)) *syncBuffer {
 
 var errDiskFull = errors.New("database or disk is full")
 
-// failWrites makes the store's fail-closed writes to col fail as a full
+// failStoreWrites makes the store's fail-closed writes to col fail as a full
 // disk would (store.SetWriteFault), until the test ends.
-func failWrites(t *testing.T, ta *testApp, col string) {
+func failStoreWrites(t *testing.T, ta *testApp, col string) {
 	ta.store.SetWriteFault(func(c string) error {
 		if c == col {
 			return errDiskFull
@@ -59,8 +59,8 @@ func failWrites(t *testing.T, ta *testApp, col string) {
 // refuses the sign-in (503) and says so in the structured log.
 func TestLoginThrottleFailsClosed(t *testing.T) {
 	ta := newTestApp(t)
-	logs := ta.withOptions(nil)
-	failWrites(t, ta, "login_failures")
+	logs := ta.rebuildWithLog(nil)
+	failStoreWrites(t, ta, "login_failures")
 	r := login(ta, "officer@alianza.test", testPassword)
 	if r.status != 503 || r.header.Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("login with a throttle that cannot count: %d %s", r.status, r.body)
@@ -79,8 +79,8 @@ func TestLoginThrottleFailsClosed(t *testing.T) {
 // and log the failure.
 func TestChangeWithoutAuditIsNotAcknowledged(t *testing.T) {
 	ta := newTestApp(t)
-	logs := ta.withOptions(nil)
-	failWrites(t, ta, "audit")
+	logs := ta.rebuildWithLog(nil)
+	failStoreWrites(t, ta, "audit")
 	r := ta.do("manager", "POST", "/api/v1/stakeholders", map[string]any{"kind": "person", "name": "Sin rastro", "regions": []string{"08"}})
 	if r.status != 500 || !strings.Contains(string(r.body), "audit trail") {
 		t.Fatalf("create without audit: %d %s", r.status, r.body)
@@ -100,11 +100,11 @@ func TestChangeWithoutAuditIsNotAcknowledged(t *testing.T) {
 // (a full disk) is not ready.
 func TestReadyzNeedsWrites(t *testing.T) {
 	ta := newTestApp(t)
-	logs := ta.withOptions(nil)
+	logs := ta.rebuildWithLog(nil)
 	if r := ta.do("", "GET", "/readyz", nil); r.status != 200 {
 		t.Fatalf("readyz: %d %s", r.status, r.body)
 	}
-	failWrites(t, ta, "probe")
+	failStoreWrites(t, ta, "probe")
 	if r := ta.do("", "GET", "/readyz", nil); r.status != 503 || r.header.Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("readyz with writes failing: %d %s", r.status, r.body)
 	}
@@ -122,7 +122,7 @@ func TestLoginThrottleByAccountAndIP(t *testing.T) {
 	ta := newTestApp(t)
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	ta.store.SetClock(func() time.Time { return now })
-	ta.withOptions(func(o *Options) { o.TrustedProxies = []string{"0.0.0.0/32"} }) // app.Test's peer
+	ta.rebuildWithLog(func(o *Options) { o.TrustedProxies = []string{"0.0.0.0/32"} }) // app.Test's peer
 	from := func(ip, email, pw string) resp {
 		return login(ta, email, pw, "X-Forwarded-For", "203.0.113.250, "+ip)
 	}
@@ -170,7 +170,7 @@ func TestLoginThrottleByAccountAndIP(t *testing.T) {
 
 	// Without trusted proxies X-Forwarded-For is ignored: changing it does
 	// not escape the counter.
-	ta.withOptions(nil)
+	ta.rebuildWithLog(nil)
 	for i := 0; i < 5; i++ {
 		login(ta, "manager@alianza.test", "wrong password!!", "X-Forwarded-For", "10.0.0."+string(rune('1'+i)))
 	}
@@ -196,10 +196,10 @@ func TestSecureFollowsRealScheme(t *testing.T) {
 			t.Errorf("%s: Secure %v, HSTS %v; want %v", name, gotSecure, gotHSTS, secure)
 		}
 	}
-	ta.withOptions(nil)
+	ta.rebuildWithLog(nil)
 	check("public Host over plain HTTP", false, "Host", "alianza.example.org")
 	check("forged X-Forwarded-Proto from an untrusted peer", false, "X-Forwarded-Proto", "https")
-	ta.withOptions(func(o *Options) { o.TrustedProxies = []string{"0.0.0.0/32"} })
+	ta.rebuildWithLog(func(o *Options) { o.TrustedProxies = []string{"0.0.0.0/32"} })
 	check("trusted proxy says https", true, "X-Forwarded-Proto", "https", "Host", "localhost")
 	check("trusted proxy says http", false, "X-Forwarded-Proto", "http")
 }

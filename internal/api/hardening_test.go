@@ -8,8 +8,8 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 )
 
-// create posts a stakeholder as key and returns its id and version.
-func (ta *testApp) createStakeholder(key string, body map[string]any) (string, float64) {
+// mkStakeholderAs posts a stakeholder as key and returns its id and version.
+func (ta *testApp) mkStakeholderAs(key string, body map[string]any) (string, float64) {
 	ta.t.Helper()
 	r := ta.do(key, "POST", "/api/v1/stakeholders", body)
 	if r.status != 201 {
@@ -26,10 +26,10 @@ func (ta *testApp) createStakeholder(key string, body map[string]any) (string, f
 func TestAddressOfInvisibleStakeholderRefused(t *testing.T) {
 	ta := mailApp(t)
 	const cuscoAddr = "victima@cusco.pe"
-	ta.createStakeholder("cusco_manager", map[string]any{"kind": "person", "name": "Persona Cusco", "regions": []string{"08"}, "emails": []string{cuscoAddr}})
+	ta.mkStakeholderAs("cusco_manager", map[string]any{"kind": "person", "name": "Persona Cusco", "regions": []string{"08"}, "emails": []string{cuscoAddr}})
 	shared := "compartida@ong.pe"
-	ta.createStakeholder("admin", map[string]any{"kind": "organization", "name": "ONG Compartida", "regions": []string{"08", "16"}, "emails": []string{shared}})
-	loretoID, v := ta.createStakeholder("loreto_manager", map[string]any{"kind": "person", "name": "Contacto Loreto", "regions": []string{"16"}})
+	ta.mkStakeholderAs("admin", map[string]any{"kind": "organization", "name": "ONG Compartida", "regions": []string{"08", "16"}, "emails": []string{shared}})
+	loretoID, v := ta.mkStakeholderAs("loreto_manager", map[string]any{"kind": "person", "name": "Contacto Loreto", "regions": []string{"16"}})
 	path := "/api/v1/stakeholders/" + loretoID
 	ta.run(t, []scenario{
 		{name: "patch", as: "loreto_manager", method: "PATCH", path: path,
@@ -79,7 +79,7 @@ func TestAddressOfInvisibleStakeholderRefused(t *testing.T) {
 // Madre de Dios; only the caller's own regions can be added or removed.
 func TestPatchKeepsRegionsOutsideScope(t *testing.T) {
 	ta := newTestApp(t)
-	id, v := ta.createStakeholder("admin", map[string]any{"kind": "institution", "name": "Defensoría", "regions": []string{"16", "17"}})
+	id, v := ta.mkStakeholderAs("admin", map[string]any{"kind": "institution", "name": "Defensoría", "regions": []string{"16", "17"}})
 	path := "/api/v1/stakeholders/" + id
 	ta.run(t, []scenario{
 		{name: "narrow to loreto", as: "loreto_manager", method: "PATCH", path: path,
@@ -121,7 +121,7 @@ func TestTaskLinksChecked(t *testing.T) {
 // PATCH although archiving is for managers.
 func TestOfficersCannotArchive(t *testing.T) {
 	ta := newTestApp(t)
-	id, v := ta.createStakeholder("cusco_officer", map[string]any{"kind": "person", "name": "Propio", "regions": []string{"08"}})
+	id, v := ta.mkStakeholderAs("cusco_officer", map[string]any{"kind": "person", "name": "Propio", "regions": []string{"08"}})
 	path := "/api/v1/stakeholders/" + id
 	ta.run(t, []scenario{
 		{name: "officer archives", as: "cusco_officer", method: "PATCH", path: path, body: map[string]any{"archived": true, "version": v}, status: 403},
