@@ -320,12 +320,8 @@ func (a *API) removeRelationship(c *fiber.Ctx) error {
 // rematch links (or unlinks) the correspondence of every email added to or
 // removed from a stakeholder, since messages are matched by address.
 func (a *API) rematch(c *fiber.Ctx, before, after []string) error {
-	for _, addr := range symmetricDiff(before, after) {
-		if _, err := a.store.RematchAddress(c.UserContext(), auth.Actor(c), addr); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := a.store.RematchAddresses(c.UserContext(), auth.Actor(c), symmetricDiff(before, after))
+	return err
 }
 
 // symmetricDiff lists the values in exactly one of a and b.

@@ -138,3 +138,25 @@ func TestPurgeExpired(t *testing.T) {
 		t.Fatalf("purge ignores its context: %v", err)
 	}
 }
+
+// TestRematchAddressesInOneGo: an import re-matched its addresses one
+// query each; RematchAddresses does them together.
+func TestRematchAddressesInOneGo(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	now := s.Now()
+	save(t, s, incoming(1, "uno@ong.pe", []string{"equipo@alianza.org.pe"}, "Uno", now, at("INBOX", 1, 1)),
+		incoming(2, "equipo@alianza.org.pe", []string{"dos@ong.pe"}, "Dos", now, at("INBOX", 2, 1)),
+		incoming(3, "otro@ong.pe", nil, "Tres", now, at("INBOX", 3, 1)))
+	mustCreateStakeholder(t, s, shScopeAll, model.StakeholderInput{Kind: "person", Name: "Uno", Regions: []string{"16"}, Emails: []string{"uno@ong.pe"}})
+	mustCreateStakeholder(t, s, shScopeAll, model.StakeholderInput{Kind: "person", Name: "Dos", Regions: []string{"08"}, Emails: []string{"dos@ong.pe"}})
+	n, err := s.RematchAddresses(ctx, model.SystemActor, []string{"UNO@ong.pe", "dos@ong.pe", "uno@ong.pe"})
+	if err != nil || n != 2 {
+		t.Fatalf("rematch: %d %v", n, err)
+	}
+	for id, want := range map[byte][]string{1: {"16"}, 2: {"08"}, 3: nil} {
+		if m := getMsg(t, s, bson.ObjectID{0xee, id}); !slices.Equal(m.Regions, want) || m.Unmatched != (want == nil) {
+			t.Errorf("message %d: regions %v unmatched %v", id, m.Regions, m.Unmatched)
+		}
+	}
+}
