@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 
@@ -791,7 +790,7 @@ func (s *Store) commitImport(ctx context.Context, actor model.Actor, fresh []*mo
 			}
 		}
 		if len(errs) > 0 {
-			slog.ErrorContext(ctx, "undoing a failed import left writes behind", "err", errors.Join(errs...))
+			s.logger().ErrorContext(ctx, "undoing a failed import left writes behind", "err", errors.Join(errs...))
 			return fmt.Errorf("%w (and undoing the partial import failed: %w)", err, errors.Join(errs...))
 		}
 		return err
