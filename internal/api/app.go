@@ -108,8 +108,9 @@ func New(o Options) *fiber.App {
 		CrossOriginEmbedderPolicy: "unsafe-none",
 		PermissionPolicy:          "camera=(), microphone=(), geolocation=()",
 		// Sent only on HTTPS (helmet checks c.Protocol, which trusts only
-		// configured proxies).
-		HSTSMaxAge: 63072000,
+		// configured proxies); other hosts of the domain are not ours to pin.
+		HSTSMaxAge:            31536000,
+		HSTSExcludeSubdomains: true,
 	}))
 	app.Use(compress.New())
 	a.register(app)
