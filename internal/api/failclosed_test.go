@@ -122,7 +122,7 @@ func TestLoginThrottleByAccountAndIP(t *testing.T) {
 	ta := newTestApp(t)
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	ta.store.SetClock(func() time.Time { return now })
-	ta.rebuildWithLog(func(o *Options) { o.TrustedProxies = []string{"0.0.0.0/32"} }) // app.Test's peer
+	logs := ta.rebuildWithLog(func(o *Options) { o.TrustedProxies = []string{"0.0.0.0/32"} }) // app.Test's peer
 	from := func(ip, email, pw string) resp {
 		return login(ta, email, pw, "X-Forwarded-For", "203.0.113.250, "+ip)
 	}
@@ -135,6 +135,9 @@ func TestLoginThrottleByAccountAndIP(t *testing.T) {
 	r := from(attacker, "viewer@alianza.test", testPassword)
 	if r.status != 429 || r.header.Get("Retry-After") != "1" || r.header.Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("6th attempt from the guesser: %d Retry-After %q", r.status, r.header.Get("Retry-After"))
+	}
+	if !strings.Contains(logs.String(), `"msg":"sign-in failures throttled","request_id"`) || !strings.Contains(logs.String(), `"client_ip":"`+attacker+`"`) {
+		t.Errorf("throttling not logged with the client IP: %s", logs)
 	}
 	if r := from(owner, "viewer@alianza.test", testPassword); r.status != 200 {
 		t.Fatalf("the owner from elsewhere is locked out: %d", r.status)

@@ -72,11 +72,19 @@ func (a *API) loginThrottle(c *fiber.Ctx) error {
 	}
 	switch c.Response().StatusCode() {
 	case fiber.StatusUnauthorized:
-		if _, err := a.store.AddLoginFailure(ctx, pairKey, a.opts.LoginWindow); err != nil {
+		p, err := a.store.AddLoginFailure(ctx, pairKey, a.opts.LoginWindow)
+		if err != nil {
 			return unavailable(err)
 		}
-		if _, err := a.store.AddLoginFailure(ctx, ipKey, a.opts.LoginWindow); err != nil {
+		ipf, err := a.store.AddLoginFailure(ctx, ipKey, a.opts.LoginWindow)
+		if err != nil {
 			return unavailable(err)
+		}
+		// Once per threshold crossed, so an attack shows without flooding
+		// the log (no email: logs carry no personal data).
+		if p.Count == a.opts.LoginMax || ipf.Count == a.opts.LoginMax*4 {
+			a.log.WarnContext(ctx, "sign-in failures throttled", "request_id", requestID(c), "client_ip", ip,
+				"account_failures", p.Count, "ip_failures", ipf.Count)
 		}
 	case fiber.StatusOK:
 		if pair.Count > 0 {
