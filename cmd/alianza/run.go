@@ -149,6 +149,7 @@ func database(ctx context.Context, cfg *config.Config, log *slog.Logger) (s *sto
 		}
 		return nil, nil, err
 	}
+	s.SetLogger(log)
 	closeFn = func() {
 		_ = s.Close(context.Background())
 		if emb != nil {

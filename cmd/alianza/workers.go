@@ -29,11 +29,10 @@ var mailboxRescan = time.Minute
 // cancelled and every loop has returned.
 func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, mailKey []byte, log *slog.Logger) *sync.WaitGroup {
 	var wg sync.WaitGroup
-	wg.Add(4)
-	go func() { defer wg.Done(); every(ctx, 10*time.Minute, "purge expired counters", s.PurgeExpiredKV, log) }()
+	wg.Add(3)
 	go func() {
 		defer wg.Done()
-		every(ctx, 10*time.Minute, "purge expired idempotency keys", s.PurgeExpiredIdempotency, log)
+		every(ctx, 10*time.Minute, "purge expired counters, tokens and idempotency keys", s.PurgeExpired, log)
 	}()
 	// The write paths keep the dashboard counters exact; the periodic
 	// rebuild repairs what a crash between a write and its counter update
@@ -205,7 +204,7 @@ func (w *mailWorkers) reconcile(ctx context.Context) error {
 				continue
 			}
 		}
-		w.log.Error("mail sync: mailbox cannot be synced", "mailbox_id", id.Hex(), "reason", mailsync.Reason(err), "err", err)
+		w.log.Error("mail sync: mailbox cannot be synced", "mailbox_id", id.Hex(), "reason", mailsync.Reason(err), "err", mailsync.LogErr(err))
 		recordMailboxError(ctx, w.s, m, err)
 		// Remember the version so the error is not recorded every minute.
 		w.running[id] = &runningSyncer{version: m.Version, cancel: func() {}, done: closedChan()}
@@ -227,7 +226,7 @@ func (w *mailWorkers) start(ctx context.Context, m model.Mailbox, syncer *mailsy
 	go func() {
 		defer close(r.done)
 		if err := syncer.Run(sctx); err != nil {
-			w.log.Error("mail sync: stopped", "mailbox_id", m.ID.Hex(), "err", err)
+			w.log.Error("mail sync: stopped", "mailbox_id", m.ID.Hex(), "err", mailsync.LogErr(err))
 		}
 	}()
 }

@@ -5,6 +5,7 @@ package api
 import (
 	"io/fs"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/auth"
@@ -23,10 +24,15 @@ type Options struct {
 	Log     *slog.Logger
 	UI      fs.FS // the built single-page app; nil serves a plain notice
 	Version string
-	// LoginMax is the number of failed logins allowed per account in
-	// LoginWindow (per IP: four times as many). Zero uses the defaults.
+	// LoginMax is the number of failed logins per (account, client IP)
+	// before each further attempt waits (1 s, doubling up to LoginWindow);
+	// a client IP may fail four times as many in LoginWindow. Zero uses
+	// the defaults.
 	LoginMax    int
 	LoginWindow time.Duration
+	// TrustedProxies are the IPs and CIDRs of reverse proxies whose
+	// X-Forwarded-For and X-Forwarded-Proto are believed (none by default).
+	TrustedProxies []string
 	// BodyLimit caps request bodies (default 10 MiB, for CSV imports).
 	BodyLimit int
 
@@ -47,10 +53,13 @@ type Options struct {
 
 // API holds the handlers' dependencies.
 type API struct {
-	store  *store.Store
-	tokens *auth.Tokens
-	log    *slog.Logger
-	opts   Options
+	store   *store.Store
+	tokens  *auth.Tokens
+	log     *slog.Logger
+	opts    Options
+	proxies []netip.Prefix
+	// instance names this process's readiness probe document.
+	instance string
 }
 
 // New builds the Fiber app with every route.
@@ -67,7 +76,12 @@ func New(o Options) *fiber.App {
 	if o.BodyLimit == 0 {
 		o.BodyLimit = 10 << 20
 	}
-	a := &API{store: o.Store, tokens: o.Tokens, log: o.Log, opts: o}
+	if len(o.TeamDomains) > 0 {
+		// The store refuses team addresses on stakeholders on every path.
+		o.Store.SetTeamDomains(o.TeamDomains)
+	}
+	a := &API{store: o.Store, tokens: o.Tokens, log: o.Log, opts: o, proxies: parseProxies(o.TrustedProxies),
+		instance: auth.RandomToken(8)}
 	app := fiber.New(fiber.Config{
 		AppName:               "alianza",
 		ErrorHandler:          a.errorHandler,
@@ -77,8 +91,13 @@ func New(o Options) *fiber.App {
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		StrictRouting:         false,
+		// The scheme (c.Protocol: HSTS, Secure cookies) comes from
+		// X-Forwarded-Proto only when the peer is a trusted proxy.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          o.TrustedProxies,
 	})
 	app.Use(recover.New())
+	app.Use(dropBadRequestID)
 	app.Use(requestid.New(requestid.Config{Generator: func() string { return auth.RandomToken(9) }}))
 	app.Use(a.accessLog)
 	app.Use(helmet.New(helmet.Config{
@@ -88,6 +107,10 @@ func New(o Options) *fiber.App {
 		XFrameOptions:             "DENY",
 		CrossOriginEmbedderPolicy: "unsafe-none",
 		PermissionPolicy:          "camera=(), microphone=(), geolocation=()",
+		// Sent only on HTTPS (helmet checks c.Protocol, which trusts only
+		// configured proxies); other hosts of the domain are not ours to pin.
+		HSTSMaxAge:            31536000,
+		HSTSExcludeSubdomains: true,
 	}))
 	app.Use(compress.New())
 	a.register(app)
@@ -111,6 +134,46 @@ func (a *API) accessLog(c *fiber.Ctx) error {
 	a.log.Log(c.UserContext(), lvl, "http request", "request_id", requestID(c), "method", c.Method(),
 		"path", c.Path(), "status", status, "duration_ms", time.Since(start).Milliseconds())
 	return err
+}
+
+// auditGuard refuses to acknowledge a change whose audit entry could not be
+// written: the store notes the failure in the request context, and the
+// answer becomes an error (logged) instead of the handler's success.
+func (a *API) auditGuard(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	ctx, check := store.WithAuditCheck(c.UserContext())
+	c.SetUserContext(ctx)
+	err := c.Next()
+	if aerr := check(); aerr != nil {
+		c.Response().Header.Del(fiber.HeaderSetCookie)
+		return aerr
+	}
+	return err
+}
+
+// dropBadRequestID removes a client X-Request-Id that is not a short token
+// of letters, digits, '-', '_' or '.', so the request id middleware makes
+// one: the id goes into every log line and back in the response.
+func dropBadRequestID(c *fiber.Ctx) error {
+	if v := c.Get(fiber.HeaderXRequestID); v != "" && !validRequestID(v) {
+		c.Request().Header.Del(fiber.HeaderXRequestID)
+	}
+	return c.Next()
+}
+
+func validRequestID(v string) bool {
+	if len(v) > 64 {
+		return false
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 func requestID(c *fiber.Ctx) string {

@@ -70,6 +70,8 @@ func (a *API) errorHandler(c *fiber.Ctx, err error) error {
 		out.Errors = localize(ve.Errors, lng)
 	case errors.As(err, &fe):
 		out = problem(status, fiberDetail(fe))
+	case errors.Is(err, store.ErrAuditFailed):
+		out = problem(status, "The change could not be recorded in the audit trail, so it is not confirmed; the error was logged. Reload before trying again.")
 	case errors.Is(err, store.ErrDuplicate):
 		out = problem(status, localDetail(lang(c), "duplicate", "A record with the same unique value already exists."))
 	default:

@@ -11,6 +11,19 @@ import (
 // Languages of API messages; the first is the default.
 var languages = []string{"es", "en"}
 
+// passedThrough returns the message of a "%s" problem whose one argument is
+// itself a known format, so store-chosen messages get their wording too.
+func passedThrough(format string, args []any) (string, bool) {
+	if format != "%s" || len(args) != 1 {
+		return "", false
+	}
+	msg, ok := args[0].(string)
+	if _, known := fieldTexts[msg]; !ok || !known {
+		return "", false
+	}
+	return msg, true
+}
+
 // lang is the caller's language from Accept-Language (es by default).
 func lang(c *fiber.Ctx) string {
 	if l := c.AcceptsLanguages(languages...); l != "" {
@@ -76,13 +89,14 @@ var fieldTexts = map[string]fieldText{
 	"no such meeting in your regions":                          {"not_found", "No hay esa reunión en tus regiones.", "There is no such meeting in your regions."},
 	"no such commitment in your regions":                       {"not_found", "No hay ese compromiso en tus regiones.", "There is no such commitment in your regions."},
 	"no such message in your regions":                          {"not_found", "No hay ese mensaje en tus regiones.", "There is no such message in your regions."},
-	"no such user":                                             {"not_found", "Esa persona del equipo no existe.", "There is no such team member."},
-	"is not a user":                                            {"not_found", "Esa persona del equipo no existe.", "There is no such team member."},
-	"is not a stakeholder you can see":                         {"not_found", "No hay ese actor en tus regiones.", "There is no such stakeholder in your regions."},
-	"the stakeholder is archived":                              {"archived", "El actor está archivado.", "The stakeholder is archived."},
-	"cannot be combined with mine=true":                        {"conflicting_filters", "No se combina con «mis tareas».", `Cannot be combined with "my tasks".`},
-	"give either stakeholder_id or new_stakeholder":            {"choose_one", "Elige un actor existente o crea uno nuevo, no ambos.", "Choose an existing stakeholder or create a new one, not both."},
-	"is one of the team's own addresses":                       {"team_address", "Es una dirección del propio equipo.", "It is one of the team's own addresses."},
+	"belongs to a stakeholder outside your regions; ask someone with access to both regions to add it": {"address_out_of_scope", "Pertenece a un actor de otra región; pide que la agregue alguien con acceso a ambas regiones.", "It belongs to a stakeholder in another region; ask someone with access to both regions to add it."},
+	"no such user":                                  {"not_found", "Esa persona del equipo no existe.", "There is no such team member."},
+	"is not a user":                                 {"not_found", "Esa persona del equipo no existe.", "There is no such team member."},
+	"is not a stakeholder you can see":              {"not_found", "No hay ese actor en tus regiones.", "There is no such stakeholder in your regions."},
+	"the stakeholder is archived":                   {"archived", "El actor está archivado.", "The stakeholder is archived."},
+	"cannot be combined with mine=true":             {"conflicting_filters", "No se combina con «mis tareas».", `Cannot be combined with "my tasks".`},
+	"give either stakeholder_id or new_stakeholder": {"choose_one", "Elige un actor existente o crea uno nuevo, no ambos.", "Choose an existing stakeholder or create a new one, not both."},
+	"is one of the team's own addresses":            {"team_address", "Es una dirección del propio equipo.", "It is one of the team's own addresses."},
 	"appears in correspondence outside your regions; ask an administrator to add it": {"address_out_of_scope",
 		"Aparece en correos de otras regiones; pide a un administrador que la añada.", "It appears in mail from other regions; ask an administrator to add it."},
 	"duplicates a stakeholder you may not edit; ask its owner or a manager": {"duplicate", "Repite un actor que no puedes editar; pide ayuda a su responsable o a un gestor.",
@@ -137,6 +151,10 @@ func localize(errs []model.FieldError, lng string) []model.FieldError {
 	for i, fe := range errs {
 		out[i] = fe
 		format, args := fe.Format()
+		if msg, isStr := passedThrough(format, args); isStr {
+			// A message chosen by the store and passed as "%s".
+			format, args = msg, nil
+		}
 		t, ok := fieldTexts[format]
 		if !ok {
 			// A format without wording (e.g. a parser's own message):

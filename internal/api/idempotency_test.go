@@ -81,7 +81,7 @@ func TestIdempotentMeetingCreate(t *testing.T) {
 	}
 	// The purge removes only expired records: the new one still replays.
 	now = now.Add(time.Hour)
-	if err := ta.store.PurgeExpiredIdempotency(context.Background()); err != nil {
+	if err := ta.store.PurgeExpired(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if r := ta.do("cusco_officer", "POST", "/api/v1/meetings", body, IdempotencyHeader, key); r.status != 201 || r.json(t)["id"] != late.json(t)["id"] {

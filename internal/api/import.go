@@ -95,16 +95,8 @@ func (a *API) importStakeholders(c *fiber.Ctx) error {
 		return err
 	}
 	u := auth.User(c)
-	// The same address rules as for one stakeholder, reported per row.
 	var emails []string
 	for i := range rows {
-		if err := a.checkEmails(c, "emails", rows[i].Input.Emails, nil); err != nil {
-			var ve *model.ValidationError
-			if !errors.As(err, &ve) {
-				return err
-			}
-			rows[i].Problems = append(rows[i].Problems, ve.Errors...)
-		}
 		emails = append(emails, rows[i].Input.Emails...)
 	}
 	dryRun := in.DryRun || (dry != nil && *dry)

@@ -372,7 +372,9 @@ func (a *API) commitmentFromMessage(c *fiber.Ctx) error {
 	}
 	u := auth.User(c)
 	ctx := c.UserContext()
-	cm, err := a.store.CreateCommitment(ctx, auth.Actor(c), messageScope(u), model.CommitmentInput{
+	// The commitment is a regional record: the user's own regions apply,
+	// not the wider sight admins have over correspondence.
+	cm, err := a.store.CreateCommitment(ctx, auth.Actor(c), u.Scope(), model.CommitmentInput{
 		StakeholderID: in.StakeholderID, Text: in.Text, Type: in.Type, DueOn: in.DueOn, Region: in.Region,
 		Origin: &model.Origin{Kind: "message", ID: m.ID},
 	})
@@ -385,33 +387,8 @@ func (a *API) commitmentFromMessage(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(viewCommitment(cm, model.Today(a.store.Now())))
 }
 
-// internalAddress says whether an address belongs to the team: a team
-// domain, or a mailbox's own address, user name or domains.
-func (a *API) internalAddress(c *fiber.Ctx) (func(string) bool, error) {
-	boxes, err := a.store.ListMailboxes(c.UserContext())
-	if err != nil {
-		return nil, err
-	}
-	own := map[string]bool{}
-	domains := map[string]bool{}
-	for _, d := range a.opts.TeamDomains {
-		domains[strings.ToLower(d)] = true
-	}
-	for _, b := range boxes {
-		own[b.Address] = true
-		own[model.NormalizeEmail(b.Username)] = true
-		for _, d := range b.Domains {
-			domains[d] = true
-		}
-	}
-	return func(addr string) bool {
-		_, domain, _ := strings.Cut(addr, "@")
-		return own[addr] || domains[domain]
-	}, nil
-}
-
 func (a *API) unmatchedAddresses(c *fiber.Ctx) error {
-	internal, err := a.internalAddress(c)
+	internal, err := a.store.InternalAddresses(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -443,14 +420,14 @@ func (a *API) linkAddress(c *fiber.Ctx) error {
 	// Checked after the target stakeholder, so a missing or forbidden
 	// target is reported as such.
 	checkAddress := func() error {
-		err := a.checkEmails(c, "address", []string{in.Address}, nil)
-		var ve *model.ValidationError
-		if errors.As(err, &ve) {
-			fe := ve.Errors[0]
-			fe.Field = "address"
-			return model.Problems{fe}.Err()
+		refused, err := a.store.RefusedAddresses(ctx, u.Scope(), []string{in.Address})
+		if err != nil {
+			return err
 		}
-		return err
+		if msg, ok := refused[in.Address]; ok {
+			return invalid("address", "%s", msg)
+		}
+		return nil
 	}
 	var stID bson.ObjectID
 	if in.NewStakeholder != nil {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
@@ -16,10 +17,15 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// decode reads a JSON body into v, refusing unknown fields and trailing data.
+// decode reads a JSON body into v, refusing unknown fields, trailing data,
+// invalid UTF-8 and control characters in text.
 func decode(c *fiber.Ctx, v any) error {
-	if ct := string(c.Request().Header.ContentType()); !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
-		return problem(fiber.StatusUnsupportedMediaType, "Send the body as application/json.")
+	if !jsonContentType(string(c.Request().Header.ContentType())) {
+		return problem(fiber.StatusUnsupportedMediaType, "Send the body as application/json (UTF-8).")
+	}
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD.
+	if !utf8.Valid(c.Body()) {
+		return badRequest("The body is not valid UTF-8.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
@@ -29,7 +35,7 @@ func decode(c *fiber.Ctx, v any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return badRequest("The body must hold exactly one JSON value.")
 	}
-	return nil
+	return textProblems(v).Err()
 }
 
 func jsonErrorDetail(err error) string {

@@ -78,7 +78,7 @@ func (a *API) register(app *fiber.App) {
 	authn := auth.Middleware(a.tokens, a.store)
 	app.Get("/healthz", a.healthz)
 	app.Get("/readyz", a.readyz)
-	v1 := app.Group("/api/v1")
+	v1 := app.Group("/api/v1", a.auditGuard)
 	for _, r := range a.routes() {
 		var hs []fiber.Handler
 		hs = append(hs, r.extra...)

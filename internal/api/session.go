@@ -1,16 +1,14 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
-	"net"
 	"time"
+	"unicode/utf8"
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 )
 
 const refreshCookie = "alianza_refresh"
@@ -27,30 +25,6 @@ type tokenResponse struct {
 	User        userView `json:"user"`
 }
 
-// loginThrottles count failed logins per account and per IP in the database,
-// so every app instance shares the counts. Successful logins are not counted.
-func (a *API) loginThrottles() []fiber.Handler {
-	reached := func(c *fiber.Ctx) error {
-		return sendProblem(c, problem(fiber.StatusTooManyRequests,
-			"Too many failed sign-in attempts. Wait before trying again."))
-	}
-	perAccount := limiter.New(limiter.Config{
-		Max: a.opts.LoginMax, Expiration: a.opts.LoginWindow, SkipSuccessfulRequests: true,
-		Storage: a.store.KV("throttle:acct:"), LimitReached: reached,
-		KeyGenerator: func(c *fiber.Ctx) string {
-			var r loginRequest
-			_ = json.Unmarshal(c.Body(), &r)
-			return model.NormalizeEmail(r.Email)
-		},
-	})
-	perIP := limiter.New(limiter.Config{
-		Max: a.opts.LoginMax * 4, Expiration: a.opts.LoginWindow, SkipSuccessfulRequests: true,
-		Storage: a.store.KV("throttle:ip:"), LimitReached: reached,
-		KeyGenerator: func(c *fiber.Ctx) string { return c.IP() },
-	})
-	return []fiber.Handler{perIP, perAccount}
-}
-
 // login answers failures itself (not through the error handler) so the
 // throttles see the 401 and count it.
 func (a *API) login(c *fiber.Ctx) error {
@@ -61,6 +35,10 @@ func (a *API) login(c *fiber.Ctx) error {
 			return sendProblem(c, p)
 		}
 		return err
+	}
+	if utf8.RuneCountInString(in.Password) > model.MaxPasswordLength {
+		// No stored password is this long; do not spend a hash on it.
+		return sendProblem(c, problem(fiber.StatusUnauthorized, "Wrong email or password."))
 	}
 	ctx := c.UserContext()
 	u, err := a.store.UserByEmail(ctx, in.Email)
@@ -103,7 +81,7 @@ func (a *API) refresh(c *fiber.Ctx) error {
 		return auth.ErrUnauthenticated
 	}
 	ctx := c.UserContext()
-	old, err := a.store.UseRefreshToken(ctx, auth.HashToken(tok))
+	old, err := a.store.UseRefreshToken(ctx, auth.HashToken(tok), a.refreshClient(c), refreshGrace)
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrTokenReused) {
 		if errors.Is(err, store.ErrTokenReused) {
 			a.log.WarnContext(ctx, "refresh token reused; session family revoked", "request_id", requestID(c))
@@ -124,6 +102,15 @@ func (a *API) refresh(c *fiber.Ctx) error {
 	return a.startSession(c, u, old.Family)
 }
 
+// refreshGrace is how long a just-rotated refresh token is still accepted,
+// once, from the same client (two tabs refreshing together).
+const refreshGrace = 30 * time.Second
+
+// refreshClient identifies the client presenting a refresh token.
+func (a *API) refreshClient(c *fiber.Ctx) string {
+	return auth.HashToken(a.clientIP(c) + "|" + c.Get(fiber.HeaderUserAgent))
+}
+
 func (a *API) logout(c *fiber.Ctx) error {
 	if tok := c.Cookies(refreshCookie); tok != "" {
 		fam, err := a.store.RefreshTokenFamily(c.UserContext(), auth.HashToken(tok))
@@ -138,12 +125,13 @@ func (a *API) logout(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// setRefreshCookie scopes the cookie to the auth routes. It is Secure except
-// on plain-HTTP loopback, where browsers would otherwise drop it in development.
+// setRefreshCookie scopes the cookie to the auth routes. It is Secure when
+// the request really came over HTTPS: TLS here, or X-Forwarded-Proto from a
+// trusted proxy (a Host header proves nothing about the scheme).
 func (a *API) setRefreshCookie(c *fiber.Ctx, val string, ttl time.Duration) {
 	ck := &fiber.Cookie{
 		Name: refreshCookie, Value: val, Path: "/api/v1/auth", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode,
-		Secure: c.Protocol() == "https" || !isLoopbackHost(c.Hostname()),
+		Secure: c.Protocol() == "https",
 	}
 	if ttl < 0 {
 		ck.Expires = time.Unix(0, 0)
@@ -152,13 +140,4 @@ func (a *API) setRefreshCookie(c *fiber.Ctx, val string, ttl time.Duration) {
 		ck.MaxAge = int(ttl.Seconds())
 	}
 	c.Cookie(ck)
-}
-
-// isLoopbackHost is model.IsLoopbackHost for a Host header that may carry a port.
-func isLoopbackHost(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	return model.IsLoopbackHost(host)
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -202,9 +201,6 @@ func (a *API) createStakeholder(c *fiber.Ctx) error {
 		return err
 	}
 	scope := auth.User(c).Scope()
-	if err := a.checkEmails(c, "emails", in.Emails, nil); err != nil {
-		return err
-	}
 	st, err := a.store.CreateStakeholder(c.UserContext(), auth.Actor(c), scope, in)
 	if err != nil {
 		return err
@@ -247,13 +243,12 @@ func (a *API) updateStakeholder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if p.Archived != nil && *p.Archived != st.Archived && !auth.User(c).CanArchive() {
+		// Archiving is how managers delete a record others refer to.
+		return problem(fiber.StatusForbidden, "Only managers and administrators archive or restore stakeholders.")
+	}
 	scope := auth.User(c).Scope()
 	before := st.Emails
-	if p.Emails != nil {
-		if err := a.checkEmails(c, "emails", *p.Emails, before); err != nil {
-			return err
-		}
-	}
 	st, err = a.store.UpdateStakeholder(c.UserContext(), auth.Actor(c), scope, st.ID, p)
 	if err != nil {
 		return err
@@ -325,12 +320,8 @@ func (a *API) removeRelationship(c *fiber.Ctx) error {
 // rematch links (or unlinks) the correspondence of every email added to or
 // removed from a stakeholder, since messages are matched by address.
 func (a *API) rematch(c *fiber.Ctx, before, after []string) error {
-	for _, addr := range symmetricDiff(before, after) {
-		if _, err := a.store.RematchAddress(c.UserContext(), auth.Actor(c), addr); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := a.store.RematchAddresses(c.UserContext(), auth.Actor(c), symmetricDiff(before, after))
+	return err
 }
 
 // symmetricDiff lists the values in exactly one of a and b.
@@ -347,36 +338,4 @@ func symmetricDiff(a, b []string) []string {
 		}
 	}
 	return out
-}
-
-// checkEmails refuses, field by field, addresses a stakeholder may not get:
-// the team's own (they would match every message) and, for users without
-// every region, addresses on correspondence they cannot see (matching
-// would pull it into their regions). Addresses in kept are already there.
-func (a *API) checkEmails(c *fiber.Ctx, field string, emails, kept []string) error {
-	internal, err := a.internalAddress(c)
-	if err != nil {
-		return err
-	}
-	var added []string
-	for _, e := range emails {
-		if e = model.NormalizeEmail(e); !slices.Contains(kept, e) {
-			added = append(added, e)
-		}
-	}
-	hidden, err := a.store.AddressesOutsideScope(c.UserContext(), auth.User(c).Scope(), added)
-	if err != nil {
-		return err
-	}
-	var p model.Problems
-	for i, e := range emails {
-		e = model.NormalizeEmail(e)
-		switch {
-		case internal(e):
-			p.Add(fmt.Sprintf("%s[%d]", field, i), "is one of the team's own addresses")
-		case slices.Contains(hidden, e):
-			p.Add(fmt.Sprintf("%s[%d]", field, i), "appears in correspondence outside your regions; ask an administrator to add it")
-		}
-	}
-	return p.Err()
 }

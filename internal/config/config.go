@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -41,6 +42,9 @@ type Config struct {
 	ShutdownTimeout   time.Duration
 	LogFormat         string // json | text | auto
 	LogLevel          string
+	// TrustedProxies are the IPs and CIDRs of reverse proxies whose
+	// X-Forwarded-For and X-Forwarded-Proto are believed.
+	TrustedProxies []string
 }
 
 // setting describes one flag and its environment variable.
@@ -56,7 +60,7 @@ func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config,
 	var raw struct {
 		addr, dataDir, uri, db, jwt, adminEmail, adminPw                     string
 		imapAddr, imapTLS, imapUser, imapPw, imapFolders, imapEvery, domains string
-		awaitDays, shutdown, logFormat, logLevel                             string
+		awaitDays, shutdown, logFormat, logLevel, proxies                    string
 	}
 	settings := []setting{
 		{"addr", "ALIANZA_ADDR", "HTTP listen address", "127.0.0.1:8080", false, &raw.addr},
@@ -77,6 +81,7 @@ func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config,
 		{"shutdown-timeout", "ALIANZA_SHUTDOWN_TIMEOUT", "how long in-flight requests may take at shutdown", "20s", false, &raw.shutdown},
 		{"log-format", "ALIANZA_LOG_FORMAT", "json | text | auto (json when not on a terminal)", "auto", false, &raw.logFormat},
 		{"log-level", "ALIANZA_LOG_LEVEL", "debug | info | warn | error", "info", false, &raw.logLevel},
+		{"trusted-proxies", "ALIANZA_TRUSTED_PROXIES", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed; empty: none", "", false, &raw.proxies},
 	}
 	for _, s := range settings {
 		fs.StringVar(s.dst, s.name, s.def, fmt.Sprintf("%s (env %s%s)", s.usage, s.env, fileHint(s)))
@@ -117,6 +122,7 @@ func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config,
 			Folders: splitList(raw.imapFolders)},
 		TeamDomains: splitList(strings.ToLower(raw.domains)),
 		LogFormat:   raw.logFormat, LogLevel: raw.logLevel,
+		TrustedProxies: splitList(raw.proxies),
 	}
 	var problems []string
 	var err error
@@ -167,13 +173,22 @@ func (c *Config) validate(problems []string) error {
 	if c.AdminEmail != "" && !model.ValidEmail(c.AdminEmail) {
 		problems = append(problems, fmt.Sprintf("ALIANZA_ADMIN_EMAIL %q: not a valid email address", c.AdminEmail))
 	}
-	if c.AdminPassword != "" && len([]rune(c.AdminPassword)) < model.MinPasswordLength {
-		problems = append(problems, fmt.Sprintf("ALIANZA_ADMIN_PASSWORD: too short, needs at least %d characters", model.MinPasswordLength))
+	if c.AdminPassword != "" {
+		if msg := model.PasswordProblem(c.AdminPassword); msg != "" {
+			problems = append(problems, "ALIANZA_ADMIN_PASSWORD: "+msg)
+		}
 	}
 	problems = append(problems, c.IMAP.problems()...)
 	for _, d := range c.TeamDomains {
 		if !strings.Contains(d, ".") || strings.ContainsAny(d, "@ /") {
 			problems = append(problems, fmt.Sprintf("ALIANZA_TEAM_DOMAINS: %q is not a domain name", d))
+		}
+	}
+	for _, p := range c.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				problems = append(problems, fmt.Sprintf("ALIANZA_TRUSTED_PROXIES: %q is not an IP address or CIDR", p))
+			}
 		}
 	}
 	switch c.LogFormat {

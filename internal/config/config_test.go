@@ -79,6 +79,8 @@ func TestValidate(t *testing.T) {
 		{"bad interval", map[string]string{"ALIANZA_IMAP_INTERVAL": "1s"}, "ALIANZA_IMAP_INTERVAL"},
 		{"bad log format", map[string]string{"ALIANZA_LOG_FORMAT": "xml"}, "ALIANZA_LOG_FORMAT"},
 		{"bad team domain", map[string]string{"ALIANZA_TEAM_DOMAINS": "ong.pe, @bad"}, "not a domain"},
+		{"trusted proxies", map[string]string{"ALIANZA_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1, ::1"}, ""},
+		{"bad trusted proxy", map[string]string{"ALIANZA_TRUSTED_PROXIES": "10.0.0.0/8, lb.internal"}, "ALIANZA_TRUSTED_PROXIES: \"lb.internal\""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

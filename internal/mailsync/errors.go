@@ -7,6 +7,8 @@ import (
 	"errors"
 	"net"
 	"os"
+	"strings"
+	"unicode"
 )
 
 // Sentinel errors of a sync. Each failure wraps one of them (and the cause),
@@ -95,3 +97,35 @@ func classifyDial(err error) error {
 func retryable(err error) bool {
 	return !errors.Is(err, ErrAuth) && !errors.Is(err, ErrConfig) && !errors.Is(err, ErrInsecure) && !errors.Is(err, ErrTLS)
 }
+
+// maxLogged bounds the text of one logged error or server-given name: an
+// IMAP server controls what its errors say and what its folders are called,
+// and a hostile one must not flood the log or forge lines in it.
+const maxLogged = 300
+
+// LogText is s fit for a log field: valid UTF-8, control characters as
+// spaces, at most maxLogged bytes (marked when cut).
+func LogText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, toValidUTF8(s))
+	if len(s) > maxLogged {
+		return truncate(s, maxLogged) + "…"
+	}
+	return s
+}
+
+// LogErr is err's text as LogText; "" for nil.
+func LogErr(err error) string {
+	if err == nil {
+		return ""
+	}
+	return LogText(err.Error())
+}
+
+// maxFailedLogged is how many unreadable messages one folder pass logs one
+// by one; the rest are counted in one line (all are in the review queue).
+const maxFailedLogged = 10

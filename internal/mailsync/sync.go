@@ -203,7 +203,7 @@ func (s *Syncer) Run(ctx context.Context) error {
 		default:
 			failures++
 			wait = backoff(failures, s.opts.MinBackoff, s.opts.MaxBackoff, retryable(err))
-			s.log.Warn("mailsync: sync failed; retrying", "reason", Reason(err), "err", err, "retry_in", wait.Round(time.Second))
+			s.log.Warn("mailsync: sync failed; retrying", "reason", Reason(err), "err", LogErr(err), "retry_in", wait.Round(time.Second))
 		}
 		if !sleep(ctx, wait) {
 			return nil
@@ -313,7 +313,7 @@ func (s *Syncer) release() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := s.sink.ReleaseLease(ctx, s.acct.MailboxID, s.opts.Holder); err != nil {
-		s.log.Warn("mailsync: release lease", "err", err)
+		s.log.Warn("mailsync: release lease", "err", LogErr(err))
 	}
 }
 
@@ -406,7 +406,7 @@ func (s *Syncer) folders(ctx context.Context, cn *conn) ([]string, string, error
 // before either loses nothing.
 func (s *Syncer) syncFolder(ctx context.Context, cn *conn, st *model.FolderState, sent bool, threads *threadIndex) (FolderReport, error) {
 	fr := FolderReport{Folder: st.Folder}
-	log := s.log.With("folder", st.Folder)
+	log := s.log.With("folder", LogText(st.Folder))
 	sel, err := cn.examine(ctx, st.Folder)
 	if err != nil {
 		return fr, err
@@ -438,6 +438,9 @@ func (s *Syncer) syncFolder(ctx context.Context, cn *conn, st *model.FolderState
 	st.LastSuccessAt = s.opts.Now().UTC()
 	if err := s.saveState(ctx, st); err != nil {
 		return fr, err
+	}
+	if fr.Failed > maxFailedLogged {
+		log.Warn("mailsync: more messages stored as failed than logged", "failed", fr.Failed, "logged", maxFailedLogged)
 	}
 	log.Debug("mailsync: folder synced", "imported", fr.Imported, "duplicates", fr.Duplicates, "failed", fr.Failed, "last_uid", st.LastUID)
 	return fr, nil
@@ -473,6 +476,9 @@ func (s *Syncer) importUIDs(ctx context.Context, cn *conn, st *model.FolderState
 		for i, f := range msgs {
 			m, ok := s.prepare(ctx, st, f, parsed[i], sent, threads)
 			if !ok {
+				if fr.Failed+failed < maxFailedLogged {
+					log.Warn("mailsync: message stored as failed", "uid", uint32(f.uid), "reason", LogText(m.Message.FailReason))
+				}
 				failed++
 			}
 			in = append(in, m)
@@ -565,9 +571,6 @@ func parseAll(msgs []fetched) []parseResult {
 func (s *Syncer) prepare(ctx context.Context, st *model.FolderState, f fetched, p parseResult, sent bool, threads *threadIndex) (model.IncomingMessage, bool) {
 	in, perr := p.in, p.err
 	m := &in.Message
-	if perr != nil {
-		s.log.Warn("mailsync: message stored as failed", "folder", st.Folder, "uid", uint32(f.uid), "reason", m.FailReason)
-	}
 	if f.headerOnly {
 		in.Body.Text = fmt.Sprintf("(Mensaje de %d MB: solo se importó el encabezado. Ábralo en el cliente de correo.)", f.size>>20)
 		m.Snippet = Snippet(in.Body.Text)
@@ -615,11 +618,11 @@ func (s *Syncer) saveState(ctx context.Context, st *model.FolderState) error {
 }
 
 func (s *Syncer) recordFolderError(ctx context.Context, st *model.FolderState, err error) {
-	st.LastError = truncate(err.Error(), 500)
+	st.LastError = truncate(toValidUTF8(err.Error()), 500)
 	st.LastErrorReason = Reason(err)
 	st.LastErrorAt = s.opts.Now().UTC()
 	if serr := s.saveState(context.WithoutCancel(ctx), st); serr != nil {
-		s.log.Error("mailsync: record folder error", "folder", st.Folder, "err", serr)
+		s.log.Error("mailsync: record folder error", "folder", LogText(st.Folder), "err", LogErr(serr))
 	}
 }
 
@@ -629,7 +632,7 @@ func (s *Syncer) recordFolderError(ctx context.Context, st *model.FolderState, e
 func (s *Syncer) recordError(ctx context.Context, folders []string, err error) {
 	states, serr := s.states(ctx)
 	if serr != nil {
-		s.log.Error("mailsync: record error", "err", err, "store_err", serr)
+		s.log.Error("mailsync: record error", "err", LogErr(err), "store_err", LogErr(serr))
 		return
 	}
 	if folders == nil {
@@ -653,7 +656,7 @@ func (s *Syncer) recordError(ctx context.Context, folders []string, err error) {
 		}
 		s.recordFolderError(ctx, &st, err)
 	}
-	s.log.Warn("mailsync: sync error", "reason", Reason(err), "err", err)
+	s.log.Warn("mailsync: sync error", "reason", Reason(err), "err", LogErr(err))
 }
 
 // folderErrorsOnly reports whether a sync that failed reached every folder

@@ -31,6 +31,10 @@ func (u *User) CanEdit(regions []string, people ...bson.ObjectID) bool {
 	return false
 }
 
+// CanArchive reports whether the user may archive or restore records:
+// managers and admins, as for deleting.
+func (u *User) CanArchive() bool { return u.Role == RoleAdmin || u.Role == RoleManager }
+
 // Lima is the team's time zone: dates without a time are Lima days.
 var Lima = func() *time.Location {
 	l, err := time.LoadLocation("America/Lima")

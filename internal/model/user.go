@@ -109,8 +109,8 @@ func (u *UserPatch) Validate() error {
 }
 
 func validatePassword(p *Problems, field, pw string) {
-	if len([]rune(pw)) < MinPasswordLength {
-		p.Add(field, "must be at least %d characters", MinPasswordLength)
+	if msg := PasswordProblem(pw); msg != "" {
+		p.Add(field, "%s", msg)
 	}
 }
 

@@ -2,24 +2,32 @@ package store
 
 import (
 	"context"
-	"log/slog"
+	"fmt"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// audit appends an entry. A failure is logged, not returned: the change it
-// describes is already stored, and failing the request would invite a retry
-// that stores it twice.
-func (s *Store) audit(ctx context.Context, actor model.Actor, action, entity, id string, regions []string, changes []model.Change) {
+// audit appends an entry. The change it describes is already stored, so a
+// failure is logged loudly, returned, and noted in the request's audit
+// check (WithAuditCheck): the API then answers an error instead of
+// acknowledging a change nobody could trace.
+func (s *Store) audit(ctx context.Context, actor model.Actor, action, entity, id string, regions []string, changes []model.Change) error {
 	e := model.AuditEntry{
 		ID: bson.NewObjectID(), At: s.Now(), ActorID: actor.ID, ActorEmail: actor.Email,
 		Action: action, Entity: entity, EntityID: id, Regions: regions, Changes: changes,
 	}
-	if _, err := s.c(colAudit).InsertOne(context.WithoutCancel(ctx), e); err != nil {
-		slog.ErrorContext(ctx, "audit write failed", "entity", entity, "entity_id", id, "err", err)
+	err := s.writeFault(colAudit)
+	if err == nil {
+		_, err = s.c(colAudit).InsertOne(context.WithoutCancel(ctx), e)
 	}
+	if err != nil {
+		err = fmt.Errorf("store: %s %s %s: %w: %w", action, entity, id, ErrAuditFailed, err)
+		s.logger().ErrorContext(ctx, "audit write failed", "action", action, "entity", entity, "entity_id", id, "err", err)
+		noteAuditFailure(ctx, err)
+	}
+	return err
 }
 
 // AuditFilter selects audit entries.

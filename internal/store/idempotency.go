@@ -105,10 +105,3 @@ func (s *Store) AbandonIdempotent(ctx context.Context, id string) error {
 	return wrap("free idempotency key", err)
 }
 
-// PurgeExpiredIdempotency deletes expired records. Neither engine's TTL
-// index is relied on (FerretDB 1.24 has none), so the server calls this
-// now and then; reads ignore expired records anyway.
-func (s *Store) PurgeExpiredIdempotency(ctx context.Context) error {
-	_, err := s.c(colIdempotency).DeleteMany(ctx, bson.D{{Key: "exp", Value: bson.D{{Key: "$lt", Value: s.Now()}}}})
-	return wrap("purge idempotency keys", err)
-}

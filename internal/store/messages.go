@@ -738,11 +738,26 @@ func (s *Store) UnmatchedAddresses(ctx context.Context, scope model.Scope, inter
 // after the address was added to a stakeholder, and returns how many
 // messages changed (stakeholders, regions, unmatched).
 func (s *Store) RematchAddress(ctx context.Context, actor model.Actor, address string) (int, error) {
-	address = model.NormalizeEmail(address)
+	return s.RematchAddresses(ctx, actor, []string{address})
+}
+
+// RematchAddresses is RematchAddress for many addresses with one query (an
+// import adds thousands).
+func (s *Store) RematchAddresses(ctx context.Context, actor model.Actor, addresses []string) (int, error) {
+	var list0 []string
+	for _, a := range addresses {
+		if a = model.NormalizeEmail(a); a != "" && !slices.Contains(list0, a) {
+			list0 = append(list0, a)
+		}
+	}
+	if len(list0) == 0 {
+		return 0, nil
+	}
+	in := bson.D{{Key: "$in", Value: list0}}
 	filter := bson.D{{Key: "$or", Value: bson.A{
-		bson.D{{Key: "from.address", Value: address}},
-		bson.D{{Key: "to.address", Value: address}},
-		bson.D{{Key: "cc.address", Value: address}},
+		bson.D{{Key: "from.address", Value: in}},
+		bson.D{{Key: "to.address", Value: in}},
+		bson.D{{Key: "cc.address", Value: in}},
 	}}}
 	var list []model.Message
 	opts := options.Find().SetProjection(bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1},

@@ -24,6 +24,10 @@ type RefreshToken struct {
 	CreatedAt time.Time     `bson:"created_at"`
 	UsedAt    *time.Time    `bson:"used_at,omitempty"`
 	Revoked   bool          `bson:"revoked"`
+	// UsedBy identifies the client that used the token (a hash of its
+	// user agent and IP); Regraced is set when the grace was spent.
+	UsedBy   string `bson:"used_by,omitempty"`
+	Regraced bool   `bson:"regraced,omitempty"`
 }
 
 // SaveRefreshToken stores a new token of a family.
@@ -33,23 +37,42 @@ func (s *Store) SaveRefreshToken(ctx context.Context, t RefreshToken) error {
 	return wrap("insert refresh token", err)
 }
 
-// UseRefreshToken marks a token used and returns it. A token used before
-// revokes its family and returns ErrTokenReused; an unknown, expired or
-// revoked one returns ErrNotFound.
-func (s *Store) UseRefreshToken(ctx context.Context, hash string) (*RefreshToken, error) {
+// UseRefreshToken marks a token used by client and returns it. An unknown,
+// expired or revoked one returns ErrNotFound. A token used before revokes
+// its family and returns ErrTokenReused, except once within grace of its
+// first use by the same client: two tabs refreshing at the same moment both
+// present it, and the second gets a sibling in the same family instead of
+// signing the user out. A thief replaying it from elsewhere, later or a
+// second time still trips reuse detection.
+func (s *Store) UseRefreshToken(ctx context.Context, hash, client string, grace time.Duration) (*RefreshToken, error) {
 	now := s.Now()
 	var t RefreshToken
 	unlock := lockKey(hash)
 	err := s.c(colRefreshTokens).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: hash}, {Key: "used_at", Value: nil}, {Key: "revoked", Value: false}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "used_at", Value: now}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "used_at", Value: now}, {Key: "used_by", Value: client}}}},
 		options.FindOneAndUpdate().SetReturnDocument(options.Before),
 	).Decode(&t)
-	unlock()
 	if err == nil {
+		unlock()
 		if !t.ExpiresAt.After(now) {
 			return nil, fmt.Errorf("store: refresh token expired: %w", ErrNotFound)
 		}
+		return &t, nil
+	}
+	if err = wrap("use refresh token", err); !isNotFound(err) {
+		unlock()
+		return nil, err
+	}
+	// Within the grace: spend it, once, in the same guarded update.
+	err = s.c(colRefreshTokens).FindOneAndUpdate(ctx,
+		bson.D{{Key: "_id", Value: hash}, {Key: "revoked", Value: false}, {Key: "regraced", Value: bson.D{{Key: "$ne", Value: true}}},
+			{Key: "used_by", Value: client}, {Key: "used_at", Value: bson.D{{Key: "$gte", Value: now.Add(-grace)}}},
+			{Key: "expires_at", Value: bson.D{{Key: "$gt", Value: now}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "regraced", Value: true}}}},
+	).Decode(&t)
+	unlock()
+	if err == nil {
 		return &t, nil
 	}
 	if err = wrap("use refresh token", err); !isNotFound(err) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -612,7 +611,7 @@ func (s *Store) CountMeeting(ctx context.Context, old, cur *model.Meeting) {
 	}
 	reg, err := s.committeeRegistry(ctx, meta.Gen)
 	if err != nil {
-		slog.WarnContext(ctx, "report counters: committees unreadable", "err", err)
+		s.logger().WarnContext(ctx, "report counters: committees unreadable", "err", err)
 		return
 	}
 	d := counterDelta{}
@@ -657,7 +656,7 @@ func (s *Store) CountStakeholder(ctx context.Context, id bson.ObjectID, cur *mod
 	_, err = s.c(colReportCounters).UpdateOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: genID(meta.Gen, "committees")}},
 		upd, options.UpdateOne().SetUpsert(true))
 	if err != nil {
-		slog.WarnContext(ctx, "report counters: committee update failed", "err", err)
+		s.logger().WarnContext(ctx, "report counters: committee update failed", "err", err)
 	}
 }
 
@@ -683,7 +682,7 @@ func (s *Store) applyCounts(ctx context.Context, gen int, d counterDelta) {
 			_, err := s.c(counterCol(family)).UpdateOne(ctx, bson.D{{Key: "_id", Value: genID(gen, month)}},
 				bson.D{{Key: "$inc", Value: inc}}, options.UpdateOne().SetUpsert(true))
 			if err != nil {
-				slog.WarnContext(ctx, "report counters: update failed", "family", family, "month", month, "err", err)
+				s.logger().WarnContext(ctx, "report counters: update failed", "family", family, "month", month, "err", err)
 			}
 		}
 	}

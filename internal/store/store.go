@@ -5,6 +5,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -17,6 +19,11 @@ type Store struct {
 	client *mongo.Client
 	db     *mongo.Database
 	now    func() time.Time
+	// teamDomains are the team's mail domains (SetTeamDomains).
+	teamDomains []string
+	log         *slog.Logger
+	faultMu     sync.Mutex
+	fault       func(collection string) error // SetWriteFault
 }
 
 // Open connects to uri, checks the server answers and uses database name.

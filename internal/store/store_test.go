@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
@@ -99,16 +100,16 @@ func TestRefreshTokenRotation(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.UseRefreshToken(ctx, "h1"); err != nil {
+	if _, err := s.UseRefreshToken(ctx, "h1", "tab", time.Minute); err != nil {
 		t.Fatalf("first use: %v", err)
 	}
-	if _, err := s.UseRefreshToken(ctx, "h1"); !errors.Is(err, store.ErrTokenReused) {
+	if _, err := s.UseRefreshToken(ctx, "h1", "thief", time.Minute); !errors.Is(err, store.ErrTokenReused) {
 		t.Fatalf("reuse: got %v, want ErrTokenReused", err)
 	}
-	if _, err := s.UseRefreshToken(ctx, "h2"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.UseRefreshToken(ctx, "h2", "tab", time.Minute); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("sibling after reuse: got %v, want ErrNotFound (family revoked)", err)
 	}
-	if _, err := s.UseRefreshToken(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.UseRefreshToken(ctx, "nope", "tab", time.Minute); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown: %v", err)
 	}
 }
@@ -147,7 +148,8 @@ func TestRefreshTokenConcurrentUse(t *testing.T) {
 	const n = 8
 	results := make(chan error, n)
 	for i := 0; i < n; i++ {
-		go func() { _, err := s.UseRefreshToken(ctx, "c1"); results <- err }()
+		client := string(rune('a' + i)) // other clients get no grace
+		go func() { _, err := s.UseRefreshToken(ctx, "c1", client, time.Minute); results <- err }()
 	}
 	ok := 0
 	for i := 0; i < n; i++ {

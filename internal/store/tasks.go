@@ -135,6 +135,15 @@ func (s *Store) buildTask(ctx context.Context, actor model.Actor, scope model.Sc
 			}
 		}
 	}
+	if mid := in.Links.MessageID; mid != "" {
+		r, err := s.checkTaskMessage(ctx, scope, &p, mid)
+		if err != nil {
+			return nil, nil, err
+		}
+		if r != "" {
+			inherited = append(inherited, r)
+		}
+	}
 	region := in.Region
 	switch {
 	case region != "":
@@ -211,4 +220,29 @@ func (s *Store) DeleteTask(ctx context.Context, actor model.Actor, scope model.S
 	}
 	s.audit(ctx, actor, model.ActionDelete, "task", id.Hex(), []string{old.Region}, diff(old, &model.Task{}))
 	return s.unlinkFromMeeting(ctx, old.Links.MeetingID, "task_ids", id)
+}
+
+// checkTaskMessage requires a task's message link to be a message the scope
+// sees, like every other link, and returns the first of its regions in
+// scope (for the task's region).
+func (s *Store) checkTaskMessage(ctx context.Context, scope model.Scope, p *model.Problems, mid string) (string, error) {
+	id, err := bson.ObjectIDFromHex(mid)
+	if err != nil {
+		p.Add("links.message_id", "must be a message id")
+		return "", nil
+	}
+	m, err := s.MessageByID(ctx, scope, id, false)
+	switch {
+	case isNotFound(err):
+		p.Add("links.message_id", "no such message in your regions")
+		return "", nil
+	case err != nil:
+		return "", err
+	}
+	for _, r := range m.Regions {
+		if scope.Allows(r) {
+			return r, nil
+		}
+	}
+	return "", nil
 }

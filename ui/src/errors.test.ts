@@ -15,6 +15,7 @@ describe('errorMessage', () => {
     [413, 'demasiado grande', 'too large'],
     [422, 'Revisa los campos', 'check the marked fields'],
     [500, 'servidor tuvo un problema', 'server had a problem'],
+    [503, 'no puede guardar ni iniciar sesión', 'cannot save or sign anyone in'],
   ];
   it.each(cases)('maps %i in both languages', (status, es, en) => {
     const err = new ApiError({ status, errors: status === 422 ? [{ field: 'x', message: 'y' }] : [] });

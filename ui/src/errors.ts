@@ -23,6 +23,8 @@ export function errorMessage(err: unknown): string {
       return t('error.too_large');
     case 429:
       return err.retryAfter !== undefined ? t('error.rate_limited_in', { n: err.retryAfter }) : t('error.rate_limited');
+    case 503:
+      return t('error.unavailable');
     default:
       if (err.status >= 500) return t('error.server');
       return err.detail || err.title || t('error.unexpected');

@@ -1,0 +1,206 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// The authorization matrix: every route of a.routes() is called as each
+// role (users holding Loreto only), on a record in Loreto ("in") and on one
+// in Cusco ("out"), on fresh records each time, and the status must be the
+// one the table in authz_matrix_test.go gives. A route without a row fails.
+// Beyond the status, no answer to a non-admin may contain a Cusco record's
+// marker. Set ALIANZA_AUTHZ_PRINT=1 to print what every cell answers.
+
+// authzRoles are the matrix's columns, in the order of authzWant.
+var authzRoles = [4]string{model.RoleAdmin, model.RoleManager, model.RoleOfficer, model.RoleViewer}
+
+// authzWant is, per role in authzRoles order, the status {in region, out of region}.
+type authzWant [4][2]int
+
+// authzRow is one route's row. path and body may hold placeholders filled
+// from the side's records: {stakeholder} {stakeholder2} {meeting}
+// {commitment} {task} {message} {thread} {region} {email} for the side, and
+// {mailbox} {user} {officer} {n} (a number unique per call).
+type authzRow struct {
+	route string // "METHOD /path" exactly as in the route table
+	path  string // the path to call under /api/v1, with placeholders
+	body  string // JSON with placeholders; "" sends none
+	want  authzWant
+}
+
+// authzAll is a want whose every cell is status.
+func authzAll(status int) authzWant {
+	return authzWant{{status, status}, {status, status}, {status, status}, {status, status}}
+}
+
+// authzByRole is a want whose cells are the same in and out of region.
+func authzByRole(admin, manager, officer, viewer int) authzWant {
+	return authzWant{{admin, admin}, {manager, manager}, {officer, officer}, {viewer, viewer}}
+}
+
+// authzSide are the records of one region.
+type authzSide struct {
+	region, email                                  string
+	stakeholder, stakeholder2, meeting, commitment bson.ObjectID
+	task, message, thread, mailbox                 bson.ObjectID
+}
+
+const authzSecret = "SECRETO-CUSCO"
+
+// authzSeq numbers the matrix's messages in their folder.
+var authzSeq uint32
+
+func TestAuthorizationMatrixByRegion(t *testing.T) {
+	rows := map[string]authzRow{}
+	for _, r := range authzRows {
+		if _, dup := rows[r.route]; dup {
+			t.Errorf("two matrix rows for %s", r.route)
+		}
+		rows[r.route] = r
+	}
+	print := os.Getenv("ALIANZA_AUTHZ_PRINT") != ""
+	for _, rt := range (&API{}).routes() {
+		name := rt.method + " " + rt.path
+		row, ok := rows[name]
+		if !ok {
+			t.Errorf("route %s has no row in the authorization matrix (authz_matrix_test.go)", name)
+			continue
+		}
+		delete(rows, name)
+		// A database per route keeps each one small (the embedded engine scans).
+		got := authzRoute(t, name, rt.method, row, print)
+		if print {
+			fmt.Printf("%-55s %v\n", name, got)
+		}
+	}
+	for name := range rows {
+		t.Errorf("matrix row %s matches no route", name)
+	}
+}
+
+// authzRoute calls one route in every cell of its row on a fresh database.
+func authzRoute(t *testing.T, name, method string, row authzRow, print bool) authzWant {
+	t.Helper()
+	ta := mailApp(t)
+	ctx := context.Background()
+	hash := testPasswordHash(t)
+	users := map[string]*model.User{}
+	for _, role := range authzRoles {
+		u, err := ta.store.CreateUser(ctx, model.SystemActor, model.NewUser{Email: "mx-" + role + "@alianza.test", Name: "mx " + role, Role: role, Regions: []string{"16"}}, hash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		users[role] = u
+		ta.users["mx_"+role] = u
+	}
+	officer := users[model.RoleOfficer]
+	n := 0
+	fill := func(s string, side authzSide) string {
+		n++
+		return strings.NewReplacer(
+			"{stakeholder2}", side.stakeholder2.Hex(), "{stakeholder}", side.stakeholder.Hex(), "{meeting}", side.meeting.Hex(),
+			"{commitment}", side.commitment.Hex(), "{task}", side.task.Hex(), "{message}", side.message.Hex(),
+			"{thread}", side.thread.Hex(), "{region}", side.region, "{email}", side.email,
+			"{mailbox}", side.mailbox.Hex(), "{user}", users[model.RoleViewer].ID.Hex(), "{officer}", officer.ID.Hex(),
+			"{n}", fmt.Sprint(n),
+		).Replace(s)
+	}
+	// Reads share one pair of sides; writes get fresh records per cell.
+	var shared [2]authzSide
+	if method == "GET" {
+		shared = [2]authzSide{newAuthzSide(t, ta, officer, "16"), newAuthzSide(t, ta, officer, "08")}
+	}
+	var got authzWant
+	for ri, role := range authzRoles {
+		for si, region := range []string{"16", "08"} {
+			side := shared[si]
+			if method != "GET" {
+				side = newAuthzSide(t, ta, officer, region)
+			}
+			path := "/api/v1" + fill(row.path, side)
+			var body any
+			if row.body != "" {
+				body = fill(row.body, side)
+			}
+			r := ta.do("mx_"+role, method, path, body)
+			got[ri][si] = r.status
+			if r.status != row.want[ri][si] && !print {
+				t.Errorf("%s as %s %s: %d, want %d: %.300s", name, role, [2]string{"in region", "out of region"}[si], r.status, row.want[ri][si], r.body)
+			}
+			if role != model.RoleAdmin && strings.Contains(string(r.body), authzSecret) {
+				t.Errorf("%s as %s: the answer shows a Cusco record: %.300s", name, role, r.body)
+			}
+		}
+	}
+	return got
+}
+
+// newAuthzSide makes fresh records in region, owned by officer: a
+// stakeholder with a relationship to a second one, a meeting, a
+// commitment, a task and a message from the stakeholder.
+func newAuthzSide(t *testing.T, ta *testApp, officer *model.User, region string) authzSide {
+	t.Helper()
+	ctx := context.Background()
+	all := model.Scope{All: true}
+	actor := model.Actor{ID: officer.ID, Email: officer.Email, Name: officer.Name}
+	marker := "Loreto"
+	if region == "08" {
+		marker = authzSecret
+	}
+	side := authzSide{region: region, email: fmt.Sprintf("%s-%s@ong.pe", strings.ToLower(marker), bson.NewObjectID().Hex())}
+	st2, err := ta.store.CreateStakeholder(ctx, actor, all, model.StakeholderInput{Kind: "person", Name: marker + " Dos", Regions: []string{region}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := ta.store.CreateStakeholder(ctx, actor, all, model.StakeholderInput{Kind: "person", Name: marker + " Uno", Regions: []string{region}, Emails: []string{side.email}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ta.store.AddRelationship(ctx, actor, all, st.ID, model.RelationshipInput{StakeholderID: st2.ID, Kind: "advises"}); err != nil {
+		t.Fatal(err)
+	}
+	mc, err := ta.store.CreateMeeting(ctx, actor, all, model.MeetingInput{StartsAt: "2026-03-05T10:00:00-05:00", DurationMin: 30, Kind: "in_person", Region: region,
+		Participants: []model.ParticipantInput{{StakeholderID: st.ID}}, Summary: marker})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm, err := ta.store.CreateCommitment(ctx, actor, all, model.CommitmentInput{StakeholderID: st.ID, Text: marker, Type: "budget", Region: region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := ta.store.CreateTask(ctx, actor, all, model.TaskInput{Title: marker, Links: model.TaskLinks{StakeholderID: st.ID}, Region: region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := mkMessage(0, side.email, []string{"equipo@alianza.org.pe"}, marker+" asunto "+bson.NewObjectID().Hex(), ta.store.Now().Add(-time.Hour))
+	id := bson.NewObjectID()
+	msg.Message.ID, msg.Message.ThreadID, msg.Body.ID = id, id, id
+	msg.Message.MessageID = id.Hex() + "@test"
+	authzSeq++
+	msg.Message.SeenIn[0].UID = authzSeq
+	if _, err := ta.store.SaveMessages(ctx, []model.IncomingMessage{msg}); err != nil {
+		t.Fatal(err)
+	}
+	side.stakeholder, side.stakeholder2, side.meeting, side.commitment = st.ID, st2.ID, mc.Meeting.ID, cm.ID
+	side.task, side.message, side.thread = task.ID, id, id
+	key, err := store.MailboxKey([]byte(strings.Repeat("s", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := ta.store.CreateMailbox(ctx, model.SystemActor, key, model.MailboxInput{Name: "Equipo " + id.Hex(), Host: "127.0.0.1", Port: 1, TLS: model.TLSNone,
+		Username: id.Hex() + "@alianza.org.pe", Password: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	side.mailbox = box.ID
+	return side
+}

@@ -1,0 +1,100 @@
+package api
+
+// authzRows is the authorization matrix: one row per route of the route
+// table. Matrix users hold Loreto (16) only; "in" calls use records in
+// Loreto, "out" ones records in Cusco (08). Columns: admin, manager,
+// officer, viewer, each {in region, out of region}. Officers own the
+// records. A route added without a row here fails TestAuthorizationMatrixByRegion.
+var authzRows = []authzRow{
+	// Auth and reference data.
+	{route: "POST /auth/login", path: "/auth/login", body: `{"email":"nobody{n}@alianza.test","password":"wrong password!!"}`, want: authzAll(401)},
+	{route: "POST /auth/refresh", path: "/auth/refresh", want: authzAll(401)},
+	{route: "POST /auth/logout", path: "/auth/logout", want: authzAll(204)},
+	{route: "GET /me", path: "/me", want: authzAll(200)},
+	{route: "GET /regions", path: "/regions", want: authzAll(200)},
+	{route: "GET /enums", path: "/enums", want: authzAll(200)},
+	{route: "GET /openapi.json", path: "/openapi.json", want: authzAll(200)},
+
+	// Users and audit: admins only.
+	{route: "GET /users", path: "/users", want: authzByRole(200, 403, 403, 403)},
+	{route: "POST /users", path: "/users", body: `{"email":"new{n}@alianza.test","name":"Nuevo","role":"viewer","regions":["{region}"],"password":"una clave bastante larga {n}"}`, want: authzByRole(201, 403, 403, 403)},
+	{route: "GET /users/:id", path: "/users/{user}", want: authzByRole(200, 403, 403, 403)},
+	{route: "PATCH /users/:id", path: "/users/{user}", body: `{"name":"Otro nombre {n}"}`, want: authzByRole(200, 403, 403, 403)},
+	{route: "GET /audit", path: "/audit", want: authzByRole(200, 403, 403, 403)},
+
+	// Stakeholders.
+	{route: "GET /stakeholders", path: "/stakeholders?region={region}", want: authzAll(200)},
+	{route: "POST /stakeholders", path: "/stakeholders", body: `{"kind":"person","name":"Nuevo {n}","regions":["{region}"]}`,
+		want: authzWant{{201, 422}, {201, 422}, {201, 422}, {403, 403}}},
+	{route: "POST /stakeholders/import", path: "/stakeholders/import", body: `{"csv":"name,kind,regions\nNuevo {n},person,{region}\n"}`,
+		want: authzWant{{200, 422}, {200, 422}, {200, 422}, {403, 403}}},
+	{route: "GET /stakeholders/:id", path: "/stakeholders/{stakeholder}", want: authzWant{{200, 404}, {200, 404}, {200, 404}, {200, 404}}},
+	{route: "PATCH /stakeholders/:id", path: "/stakeholders/{stakeholder}", body: `{"notes":"nota {n}","version":2}`,
+		want: authzWant{{200, 404}, {200, 404}, {200, 404}, {403, 403}}},
+	{route: "DELETE /stakeholders/:id", path: "/stakeholders/{stakeholder2}", want: authzWant{{200, 404}, {200, 404}, {403, 403}, {403, 403}}},
+	{route: "POST /stakeholders/:id/relationships", path: "/stakeholders/{stakeholder2}/relationships", body: `{"stakeholder_id":"{stakeholder}","kind":"works_for"}`,
+		want: authzWant{{201, 404}, {201, 404}, {201, 404}, {403, 403}}},
+	{route: "DELETE /stakeholders/:id/relationships/:other_id", path: "/stakeholders/{stakeholder}/relationships/{stakeholder2}",
+		want: authzWant{{200, 404}, {200, 404}, {200, 404}, {403, 403}}},
+	{route: "GET /stakeholders/:id/timeline", path: "/stakeholders/{stakeholder}/timeline", want: authzWant{{200, 404}, {200, 404}, {200, 404}, {200, 404}}},
+	{route: "GET /search", path: "/search?q=uno", want: authzAll(200)},
+
+	// Meetings.
+	{route: "GET /meetings", path: "/meetings?region={region}", want: authzAll(200)},
+	{route: "POST /meetings", path: "/meetings", body: `{"starts_at":"2026-03-06T10:00:00-05:00","duration_min":30,"kind":"call","region":"{region}","participants":[{"stakeholder_id":"{stakeholder}","role":""}],"staff_ids":[],"topics":[],"summary":"s","agreements":"","next_steps":"","place":""}`,
+		want: authzWant{{201, 422}, {201, 422}, {201, 422}, {403, 403}}},
+	{route: "GET /meetings/:id", path: "/meetings/{meeting}", want: authzWant{{200, 404}, {200, 404}, {200, 404}, {200, 404}}},
+	{route: "PATCH /meetings/:id", path: "/meetings/{meeting}", body: `{"summary":"otra {n}","version":1}`,
+		want: authzWant{{200, 404}, {200, 404}, {200, 404}, {403, 403}}},
+	{route: "DELETE /meetings/:id", path: "/meetings/{meeting}", want: authzWant{{204, 404}, {204, 404}, {204, 404}, {403, 403}}},
+
+	// Commitments.
+	{route: "GET /commitments", path: "/commitments?region={region}", want: authzAll(200)},
+	{route: "POST /commitments", path: "/commitments", body: `{"stakeholder_id":"{stakeholder}","text":"t {n}","type":"budget","region":"{region}"}`,
+		want: authzWant{{201, 422}, {201, 422}, {201, 422}, {403, 403}}},
+	{route: "GET /commitments/:id", path: "/commitments/{commitment}", want: authzWant{{200, 404}, {200, 404}, {200, 404}, {200, 404}}},
+	{route: "PATCH /commitments/:id", path: "/commitments/{commitment}", body: `{"text":"otro {n}","version":1}`,
+		want: authzWant{{200, 404}, {200, 404}, {200, 404}, {403, 403}}},
+	{route: "POST /commitments/:id/status", path: "/commitments/{commitment}/status", body: `{"status":"in_progress"}`,
+		want: authzWant{{200, 404}, {200, 404}, {200, 404}, {403, 403}}},
+
+	// Tasks.
+	{route: "GET /tasks", path: "/tasks", want: authzAll(200)},
+	{route: "POST /tasks", path: "/tasks", body: `{"title":"t {n}","links":{"stakeholder_id":"{stakeholder}"}}`,
+		want: authzWant{{201, 422}, {201, 422}, {201, 422}, {403, 403}}},
+	{route: "GET /tasks/:id", path: "/tasks/{task}", want: authzWant{{200, 404}, {200, 404}, {200, 404}, {200, 404}}},
+	{route: "PATCH /tasks/:id", path: "/tasks/{task}", body: `{"done":true}`, want: authzWant{{200, 404}, {200, 404}, {200, 404}, {403, 403}}},
+	{route: "DELETE /tasks/:id", path: "/tasks/{task}", want: authzWant{{204, 404}, {204, 404}, {204, 404}, {403, 403}}},
+
+	// Reports: managers and admins, over their regions.
+	{route: "GET /reports/commitments-by-region", path: "/reports/commitments-by-region", want: authzByRole(200, 200, 403, 403)},
+	{route: "GET /reports/overdue", path: "/reports/overdue", want: authzByRole(200, 200, 403, 403)},
+	{route: "GET /reports/meetings-per-month", path: "/reports/meetings-per-month", want: authzByRole(200, 200, 403, 403)},
+	{route: "GET /reports/legislators-with-commitments", path: "/reports/legislators-with-commitments", want: authzByRole(200, 200, 403, 403)},
+	{route: "GET /reports/active-committees", path: "/reports/active-committees", want: authzByRole(200, 200, 403, 403)},
+
+	// Correspondence. Admins see every message whatever their regions, but
+	// the tasks and commitments they make from one are regional records.
+	{route: "GET /messages", path: "/messages?region={region}", want: authzAll(200)},
+	{route: "GET /messages/unmatched-addresses", path: "/messages/unmatched-addresses", want: authzAll(200)},
+	{route: "POST /messages/link-address", path: "/messages/link-address", body: `{"address":"nuevo{n}@ong.pe","stakeholder_id":"{stakeholder}"}`,
+		want: authzWant{{200, 422}, {200, 422}, {200, 422}, {403, 403}}},
+	{route: "POST /messages/bulk-status", path: "/messages/bulk-status", body: `{"ids":["{message}"],"status":"done"}`,
+		want: authzWant{{200, 200}, {200, 200}, {200, 200}, {403, 403}}},
+	{route: "GET /messages/:id", path: "/messages/{message}", want: authzWant{{200, 200}, {200, 404}, {200, 404}, {200, 404}}},
+	{route: "PATCH /messages/:id", path: "/messages/{message}", body: `{"status":"done","version":1}`,
+		want: authzWant{{200, 200}, {200, 404}, {200, 404}, {403, 403}}},
+	{route: "POST /messages/:id/task", path: "/messages/{message}/task", body: `{"title":"responder {n}"}`,
+		want: authzWant{{201, 422}, {201, 404}, {201, 404}, {403, 403}}},
+	{route: "POST /messages/:id/commitment", path: "/messages/{message}/commitment", body: `{"stakeholder_id":"{stakeholder}","text":"t","type":"budget"}`,
+		want: authzWant{{201, 422}, {201, 404}, {201, 404}, {403, 403}}},
+	{route: "GET /messages/:id/attachments/:index", path: "/messages/{message}/attachments/7", want: authzWant{{404, 404}, {404, 404}, {404, 404}, {403, 403}}},
+	{route: "GET /threads/:id", path: "/threads/{thread}", want: authzWant{{200, 200}, {200, 404}, {200, 404}, {200, 404}}},
+
+	// Mailboxes: admins only; each cell has its own mailbox.
+	{route: "GET /mailboxes", path: "/mailboxes", want: authzByRole(200, 403, 403, 403)},
+	{route: "POST /mailboxes", path: "/mailboxes", body: `{"name":"Otra {n}","host":"127.0.0.1","port":1,"tls":"none","username":"otra{n}@alianza.org.pe","password":"x"}`,
+		want: authzByRole(201, 403, 403, 403)},
+	{route: "PATCH /mailboxes/:id", path: "/mailboxes/{mailbox}", body: `{"name":"Equipo {n}","version":1}`, want: authzByRole(200, 403, 403, 403)},
+	{route: "DELETE /mailboxes/:id", path: "/mailboxes/{mailbox}", want: authzByRole(204, 403, 403, 403)},
+}

@@ -1,0 +1,208 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// logSink is a log sink tests read while the app writes.
+type logSink struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *logSink) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *logSink) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// rebuildWithLog rebuilds the app with changed options and a JSON log the test reads.
+func (ta *testApp) rebuildWithLog(change func(*Options)) *logSink {
+	logs := &logSink{}
+	o := Options{Store: ta.store, Tokens: ta.tokens, Log: slog.New(slog.NewJSONHandler(logs, nil)), Version: "test"}
+	if change != nil {
+		change(&o)
+	}
+	ta.app = New(o)
+	ta.store.SetLogger(o.Log)
+	return logs
+}
+
+var errDiskFull = errors.New("database or disk is full")
+
+// failStoreWrites makes the store's fail-closed writes to col fail as a full
+// disk would (store.SetWriteFault), until the test ends.
+func failStoreWrites(t *testing.T, ta *testApp, col string) {
+	ta.store.SetWriteFault(func(c string) error {
+		if c == col {
+			return errDiskFull
+		}
+		return nil
+	})
+	t.Cleanup(func() { ta.store.SetWriteFault(nil) })
+}
+
+// TestLoginThrottleFailsClosed: with a full disk the throttle stopped
+// counting and let every guess through. A throttle that cannot count
+// refuses the sign-in (503) and says so in the structured log.
+func TestLoginThrottleFailsClosed(t *testing.T) {
+	ta := newTestApp(t)
+	logs := ta.rebuildWithLog(nil)
+	failStoreWrites(t, ta, "login_failures")
+	r := login(ta, "officer@alianza.test", testPassword)
+	if r.status != 503 || r.header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("login with a throttle that cannot count: %d %s", r.status, r.body)
+	}
+	if !strings.Contains(logs.String(), `"msg":"login throttle cannot count; sign-in refused"`) || !strings.Contains(logs.String(), "disk is full") {
+		t.Fatalf("not logged: %s", logs)
+	}
+	ta.store.SetWriteFault(nil)
+	if r := login(ta, "officer@alianza.test", testPassword); r.status != 200 {
+		t.Fatalf("after recovery: %d", r.status)
+	}
+}
+
+// TestChangeWithoutAuditIsNotAcknowledged: a change whose audit entry could
+// not be written was answered 201 with no trace. It must answer an error
+// and log the failure.
+func TestChangeWithoutAuditIsNotAcknowledged(t *testing.T) {
+	ta := newTestApp(t)
+	logs := ta.rebuildWithLog(nil)
+	failStoreWrites(t, ta, "audit")
+	r := ta.do("manager", "POST", "/api/v1/stakeholders", map[string]any{"kind": "person", "name": "Sin rastro", "regions": []string{"08"}})
+	if r.status != 500 || !strings.Contains(string(r.body), "audit trail") {
+		t.Fatalf("create without audit: %d %s", r.status, r.body)
+	}
+	for _, want := range []string{`"msg":"audit write failed"`, `"entity":"stakeholder"`, `"msg":"request failed"`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %s: %s", want, logs)
+		}
+	}
+	// Reads are not affected.
+	if r := ta.do("manager", "GET", "/api/v1/stakeholders", nil); r.status != 200 {
+		t.Fatalf("list: %d", r.status)
+	}
+}
+
+// TestReadyzNeedsWrites: a database that answers pings but takes no writes
+// (a full disk) is not ready.
+func TestReadyzNeedsWrites(t *testing.T) {
+	ta := newTestApp(t)
+	logs := ta.rebuildWithLog(nil)
+	if r := ta.do("", "GET", "/readyz", nil); r.status != 200 {
+		t.Fatalf("readyz: %d %s", r.status, r.body)
+	}
+	failStoreWrites(t, ta, "probe")
+	if r := ta.do("", "GET", "/readyz", nil); r.status != 503 || r.header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("readyz with writes failing: %d %s", r.status, r.body)
+	}
+	if !strings.Contains(logs.String(), "takes no writes") {
+		t.Fatalf("not logged: %s", logs)
+	}
+}
+
+// TestLoginThrottleByAccountAndIP: five wrong passwords from anyone locked
+// the real owner out, and behind a proxy everyone shared one counter.
+// Failures now count per (account, client IP) with growing delays, the
+// client IP comes from X-Forwarded-For only through a trusted proxy, and
+// each IP still has a ceiling.
+func TestLoginThrottleByAccountAndIP(t *testing.T) {
+	ta := newTestApp(t)
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	ta.store.SetClock(func() time.Time { return now })
+	logs := ta.rebuildWithLog(func(o *Options) { o.TrustedProxies = []string{"0.0.0.0/32"} }) // app.Test's peer
+	from := func(ip, email, pw string) resp {
+		return login(ta, email, pw, "X-Forwarded-For", "203.0.113.250, "+ip)
+	}
+	const attacker, owner = "198.51.100.7", "192.0.2.10"
+	for i := 0; i < 5; i++ {
+		if r := from(attacker, "viewer@alianza.test", "wrong password!!"); r.status != 401 {
+			t.Fatalf("attempt %d: %d", i+1, r.status)
+		}
+	}
+	r := from(attacker, "viewer@alianza.test", testPassword)
+	if r.status != 429 || r.header.Get("Retry-After") != "1" || r.header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("6th attempt from the guesser: %d Retry-After %q", r.status, r.header.Get("Retry-After"))
+	}
+	if !strings.Contains(logs.String(), `"msg":"sign-in failures throttled","request_id"`) || !strings.Contains(logs.String(), `"client_ip":"`+attacker+`"`) {
+		t.Errorf("throttling not logged with the client IP: %s", logs)
+	}
+	if r := from(owner, "viewer@alianza.test", testPassword); r.status != 200 {
+		t.Fatalf("the owner from elsewhere is locked out: %d", r.status)
+	}
+	// Delays grow: 1 s after the 5th failure, 2 s after the 6th.
+	now = now.Add(1100 * time.Millisecond)
+	if r := from(attacker, "viewer@alianza.test", "wrong password!!"); r.status != 401 {
+		t.Fatalf("after the first delay: %d", r.status)
+	}
+	now = now.Add(1100 * time.Millisecond)
+	if r := from(attacker, "viewer@alianza.test", "wrong password!!"); r.status != 429 || r.header.Get("Retry-After") != "1" {
+		t.Fatalf("second delay not longer: %d %q", r.status, r.header.Get("Retry-After"))
+	}
+	now = now.Add(time.Second)
+	if r := from(attacker, "viewer@alianza.test", testPassword); r.status != 200 {
+		t.Fatalf("after the second delay, right password: %d", r.status)
+	}
+	// Success clears the pair.
+	if r := from(attacker, "viewer@alianza.test", "wrong password!!"); r.status != 401 {
+		t.Fatalf("after success: %d", r.status)
+	}
+	// The per-IP ceiling stops spraying many accounts from one address.
+	blocked := 0
+	for i := 0; i < 21; i++ {
+		if r := from("198.51.100.99", "spray"+string(rune('a'+i))+"@alianza.test", "wrong password!!"); r.status == 429 {
+			blocked = i
+			break
+		}
+	}
+	if blocked != 20 {
+		t.Fatalf("per-IP ceiling at attempt %d, want 21", blocked+1)
+	}
+
+	// Without trusted proxies X-Forwarded-For is ignored: changing it does
+	// not escape the counter.
+	ta.rebuildWithLog(nil)
+	for i := 0; i < 5; i++ {
+		login(ta, "manager@alianza.test", "wrong password!!", "X-Forwarded-For", "10.0.0."+string(rune('1'+i)))
+	}
+	if r := login(ta, "manager@alianza.test", testPassword, "X-Forwarded-For", "10.9.9.9"); r.status != 429 {
+		t.Fatalf("spoofed X-Forwarded-For escaped the throttle: %d", r.status)
+	}
+}
+
+// TestSecureFollowsRealScheme: the refresh cookie's Secure flag and HSTS
+// followed the Host header. They follow the real scheme: TLS, or
+// X-Forwarded-Proto from a trusted proxy only.
+func TestSecureFollowsRealScheme(t *testing.T) {
+	ta := newTestApp(t)
+	check := func(name string, secure bool, headers ...string) {
+		t.Helper()
+		r := login(ta, "officer@alianza.test", testPassword, headers...)
+		if r.status != 200 {
+			t.Fatalf("%s: login %d", name, r.status)
+		}
+		gotSecure := strings.Contains(strings.ToLower(r.header.Get("Set-Cookie")), "secure")
+		gotHSTS := r.header.Get("Strict-Transport-Security") != ""
+		if gotSecure != secure || gotHSTS != secure {
+			t.Errorf("%s: Secure %v, HSTS %v; want %v", name, gotSecure, gotHSTS, secure)
+		}
+	}
+	ta.rebuildWithLog(nil)
+	check("public Host over plain HTTP", false, "Host", "alianza.example.org")
+	check("forged X-Forwarded-Proto from an untrusted peer", false, "X-Forwarded-Proto", "https")
+	ta.rebuildWithLog(func(o *Options) { o.TrustedProxies = []string{"0.0.0.0/32"} })
+	check("trusted proxy says https", true, "X-Forwarded-Proto", "https", "Host", "localhost")
+	check("trusted proxy says http", false, "X-Forwarded-Proto", "http")
+}
