@@ -104,4 +104,3 @@ func (s *Store) AbandonIdempotent(ctx context.Context, id string) error {
 	_, err := s.c(colIdempotency).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "state", Value: IdemPending}})
 	return wrap("free idempotency key", err)
 }
-
