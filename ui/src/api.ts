@@ -117,6 +117,7 @@ export interface Meeting {
   next_steps: string;
   commitment_ids: string[];
   task_ids: string[];
+  training?: Training;
   owner_id: string;
   version: number;
   created_at: string;
@@ -140,6 +141,13 @@ export interface TaskCreate {
   links?: Partial<TaskLinks>;
 }
 
+/** Training is the audience of a meeting of kind training: people per audience type, no stakeholder per attendee. */
+export interface Training {
+  modality: string;
+  audience: { type: string; count: number }[];
+  topics: string[];
+}
+
 export interface MeetingCreate {
   starts_at: string;
   duration_min: number;
@@ -153,6 +161,7 @@ export interface MeetingCreate {
   next_steps: string;
   commitments: CommitmentCreate[];
   tasks: TaskCreate[];
+  training?: Training;
 }
 
 export interface HistoryEntry {
@@ -317,6 +326,16 @@ export interface OverdueByOwner {
   owner_id: string;
   owner_name: string;
   count: number;
+}
+export interface TrainingsReport {
+  from: string;
+  to: string;
+  trainings: number;
+  people: number;
+  modalities: string[];
+  audiences: { audience: string; audience_label: string; people: number }[];
+  items: { quarter: string; region: string; region_name: string; audience: string; audience_label: string; people: number }[];
+  summary: { es: string; en: string };
 }
 export interface LegislatorsReport {
   total: number;
@@ -611,6 +630,7 @@ export const endpoints = {
   overdueReport: (q?: Query) => api.get<{ items: OverdueByOwner[] }>('/reports/overdue', q),
   meetingsPerMonth: (q?: Query) => api.get<{ items: MeetingsPerMonth[] }>('/reports/meetings-per-month', q),
   legislatorsReport: (q?: Query) => api.get<LegislatorsReport>('/reports/legislators-with-commitments', q),
+  trainingsReport: (q?: Query) => api.get<TrainingsReport>('/reports/trainings', q),
   activeCommittees: (q?: Query) => api.get<{ items: { region: string; count: number }[] }>('/reports/active-committees', q),
 
   messages: (q?: Query) => api.get<Page<Message>>('/messages', q),

@@ -2,11 +2,13 @@
 import { endpoints } from '../api';
 import { BarChart, type Bar } from '../components/BarChart';
 import { CsvButton } from '../components/CsvButton';
+import { FunderLines } from '../components/FunderLines';
+import { TrainingTable } from '../components/TrainingTable';
 import { TextInput } from '../components/Field';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { formatMonth } from '../format';
 import { useAsync, useTitle } from '../hooks';
-import { getLang, t, te } from '../i18n';
+import { t, te } from '../i18n';
 import { useQuery } from '../router';
 import { regionName, useSession } from '../session';
 import './Reports.css';
@@ -31,6 +33,7 @@ export default function Reports() {
   const overdue = useAsync(() => endpoints.overdueReport(range), [key]);
   const legis = useAsync(() => endpoints.legislatorsReport(range), [key]);
   const committees = useAsync(() => endpoints.activeCommittees(range), [key]);
+  const trainings = useAsync(() => endpoints.trainingsReport(range), [key]);
 
   const regionBars: Bar[] = (() => {
     const items = byRegion.data?.items ?? [];
@@ -80,17 +83,15 @@ export default function Reports() {
         <h2 id="rs-h">{t('report.funder_summary')}</h2>
         {legis.loading && <Loading />}
         <ErrorBox error={legis.error} onRetry={legis.reload} />
-        {summary && (
-          <>
-            <p class="report-summary-line" lang={getLang()}>
-              {getLang() === 'es' ? summary.es : summary.en}
-            </p>
-            <details>
-              <summary>{getLang() === 'es' ? 'English' : 'Español'}</summary>
-              <p lang={getLang() === 'es' ? 'en' : 'es'}>{getLang() === 'es' ? summary.en : summary.es}</p>
-            </details>
-          </>
-        )}
+        {summary && <FunderLines lines={trainings.data ? [summary, trainings.data.summary] : [summary]} />}
+      </section>
+
+      <section class="card" aria-labelledby="rt-h" data-testid="trainings-report">
+        <h2 id="rt-h">{t('report.people_trained')}</h2>
+        {trainings.loading && <Loading />}
+        <ErrorBox error={trainings.error} onRetry={trainings.reload} />
+        {trainings.data && <TrainingTable report={trainings.data} />}
+        <CsvButton path="/reports/trainings" query={range} name="trainings" />
       </section>
 
       <section class="card" aria-labelledby="csv-h">
