@@ -159,4 +159,3 @@ func (s *Store) ReleaseJobLease(ctx context.Context, name, holder string) error 
 	}
 	return nil
 }
-
