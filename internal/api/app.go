@@ -43,6 +43,11 @@ type Options struct {
 	AttachmentMaxBytes int64
 	// IMAPTimeout bounds each IMAP step of an attachment download (default 30s).
 	IMAPTimeout time.Duration
+	// SMTPConfigured says whether email digests can be sent (admin page).
+	SMTPConfigured bool
+	// PublicURL is the app's address (ALIANZA_PUBLIC_URL) for calendar feed
+	// links; empty: taken from the request.
+	PublicURL string
 }
 
 // API holds the handlers' dependencies.

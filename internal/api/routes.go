@@ -39,7 +39,7 @@ func (a *API) routes() []route {
 		{method: "POST", path: "/auth/login", public: true, tag: "auth", summary: "Sign in with email and password", body: loginRequest{}, resp: tokenResponse{}, handle: a.login, extra: a.loginThrottles()},
 		{method: "POST", path: "/auth/refresh", public: true, tag: "auth", summary: "Rotate the refresh cookie and get a new access token", resp: tokenResponse{}, handle: a.refresh},
 		{method: "POST", path: "/auth/logout", public: true, tag: "auth", summary: "Sign out: revoke the refresh token family", handle: a.logout},
-		{method: "GET", path: "/me", tag: "auth", summary: "The signed-in user", resp: userView{}, handle: a.me},
+		{method: "GET", path: "/me", tag: "auth", summary: "The signed-in user, with their own settings", resp: meView{}, handle: a.getMe},
 
 		// Users (admin).
 		{method: "GET", path: "/users", access: adminOnly, tag: "users", summary: "List users", query: listQuery, resp: list[userView]{}, handle: a.listUsers},
@@ -66,6 +66,7 @@ func (a *API) routes() []route {
 	rs = append(rs, a.reportRoutes()...)
 	rs = append(rs, a.messageRoutes()...)
 	rs = append(rs, a.mailboxRoutes()...)
+	rs = append(rs, a.notifyRoutes()...)
 	return rs
 }
 
