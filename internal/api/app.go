@@ -5,6 +5,7 @@ package api
 import (
 	"io/fs"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/auth"
@@ -113,8 +114,12 @@ func (a *API) accessLog(c *fiber.Ctx) error {
 	if status >= 500 {
 		lvl = slog.LevelError
 	}
+	path := c.Path()
+	if strings.HasPrefix(path, calendarPrefix) {
+		path = calendarPrefix + "{token}.ics" // the token is a password
+	}
 	a.log.Log(c.UserContext(), lvl, "http request", "request_id", requestID(c), "method", c.Method(),
-		"path", c.Path(), "status", status, "duration_ms", time.Since(start).Milliseconds())
+		"path", path, "status", status, "duration_ms", time.Since(start).Milliseconds())
 	return err
 }
 

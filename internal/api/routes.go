@@ -67,6 +67,7 @@ func (a *API) routes() []route {
 	rs = append(rs, a.messageRoutes()...)
 	rs = append(rs, a.mailboxRoutes()...)
 	rs = append(rs, a.notifyRoutes()...)
+	rs = append(rs, a.calendarRoutes()...)
 	return rs
 }
 
@@ -97,7 +98,12 @@ func openAPIPath(p string) string {
 	parts := strings.Split(p, "/")
 	for i, s := range parts {
 		if strings.HasPrefix(s, ":") {
-			parts[i] = "{" + strings.TrimPrefix(s, ":") + "}"
+			// A suffix after the parameter (":token.ics") stays outside it.
+			name, suffix, _ := strings.Cut(strings.TrimPrefix(s, ":"), ".")
+			if suffix != "" {
+				suffix = "." + suffix
+			}
+			parts[i] = "{" + name + "}" + suffix
 		}
 	}
 	return strings.Join(parts, "/")
