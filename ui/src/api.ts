@@ -19,6 +19,43 @@ export interface User {
   version?: number;
 }
 
+/** Me is the signed-in user with their own settings (GET/PATCH /me). */
+export interface Me extends User {
+  digest: 'off' | 'daily' | 'weekly';
+  lang: 'es' | 'en';
+  calendar_feed: boolean;
+}
+
+export interface Notification {
+  kind: 'due_soon' | 'due_today' | 'overdue' | 'status_changed' | 'message_assigned';
+  entity: 'commitment' | 'task' | 'message';
+  id: string;
+  title: string;
+  region?: string;
+  due_on?: string;
+  status?: string;
+  by?: string;
+  at: string;
+  path: string;
+}
+
+export interface DigestRun {
+  id: string;
+  holder: string;
+  started_at: string;
+  finished_at: string;
+  sent: number;
+  empty: number;
+  failed: number;
+  errors: string[];
+}
+
+export interface RemindersAdmin {
+  smtp_configured: boolean;
+  runs: DigestRun[];
+  failed: { id: string; email: string; period: string; attempts: number; last_error?: string; updated_at: string }[];
+}
+
 export interface LoginResponse {
   access_token: string;
   token_type: string;
@@ -593,6 +630,13 @@ export const api = new Client();
 
 export const endpoints = {
   me: () => api.get<User>('/me'),
+  myself: () => api.get<Me>('/me'),
+  updateMe: (b: { digest?: string; lang?: string }) => api.patch<Me>('/me', b),
+  createCalendarFeed: () => api.post<{ url: string }>('/me/calendar'),
+  deleteCalendarFeed: () => api.del('/me/calendar'),
+  notifications: () => api.get<{ items: Notification[]; unread: number }>('/notifications'),
+  notificationsSeen: () => api.post<void>('/notifications/seen'),
+  remindersAdmin: () => api.get<RemindersAdmin>('/admin/reminders'),
   regions: () => api.get<Page<Region>>('/regions'),
   enums: () => api.get<Enums>('/enums'),
 

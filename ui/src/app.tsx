@@ -23,6 +23,7 @@ import './app.css';
 const Reports = lazy(() => import('./pages/Reports'));
 const Correspondence = lazy(() => import('./pages/Correspondence'));
 const Admin = lazy<{ tab: string }>(() => import('./pages/Admin'));
+const Profile = lazy(() => import('./pages/Profile'));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const routes: [string, ComponentType<any>][] = [
@@ -38,6 +39,7 @@ const routes: [string, ComponentType<any>][] = [
   ['/correspondence', Correspondence],
   ['/reports', Reports],
   ['/search', Search],
+  ['/profile', Profile],
 ];
 
 export function App() {
