@@ -28,6 +28,8 @@ func (a *API) reportRoutes() []route {
 			summary: "Oversight committees with a meeting or commitment in the period, per committee region", resp: regionReport{}, handle: a.reportActiveCommittees},
 		{method: "GET", path: "/reports/trainings", access: managers, tag: "reports", query: reportQuery,
 			summary: "People trained per audience, region and quarter, with the funder summary", resp: trainingReport{}, handle: a.reportTrainings},
+		{method: "GET", path: "/reports/funder", access: managers, tag: "reports", query: []string{"from", "to"},
+			summary: "The funder report's lines with their period, legislators and committees with their agreements, and fulfilled commitments with evidence", resp: funderReport{}, handle: a.reportFunder},
 	}
 }
 
