@@ -8,7 +8,8 @@
 // CHROMIUM (default /usr/bin/chromium), ADMIN_EMAIL / ADMIN_PASSWORD,
 // VIEWER_EMAIL / VIEWER_PASSWORD (default: the demo viewer), HEADED=1 to watch.
 // The last line printed is "N passed, M failed".
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -465,6 +466,88 @@ test('admin: add an officer for Loreto, who can then sign in', async () => {
   await who.context().close();
 });
 
+// ---- in the field and on time (issue 12) ------------------------------------------
+
+test('log a training of 85 public defenders and 70 judges, with no participant records', async () => {
+  await page.goto(`${BASE}/meetings/new`);
+  await tid(page, 'meeting-form').waitFor();
+  await settled(page);
+  await page.getByLabel('Región', { exact: true }).selectOption('08');
+  await page.locator('#meeting_kind').selectOption('training');
+  await tid(page, 'training-fields').waitFor();
+  await page.locator('#training-modality').selectOption('virtual');
+  await page.getByLabel('Defensores públicos').fill('85');
+  await page.getByLabel('Jueces').fill('70');
+  await page.locator('#training-topics').fill('Enfoque centrado en la víctima\nAtención informada en trauma\nEstereotipos de género');
+  await page.getByLabel('Resumen').fill(`Capacitación E2E ${stamp}`);
+  await tid(page, 'training-total').filter({ hasText: '155' }).waitFor();
+  await tid(page, 'save-meeting').click();
+  await tid(page, 'meeting-training').waitFor();
+  const text = await tid(page, 'meeting-training').innerText();
+  expect(text.includes('Defensores públicos: 85') && text.includes('Jueces: 70'), `the training shows: ${text}`);
+  S.trainingId = new URL(page.url()).pathname.split('/').pop();
+  await shot(page, '11-training');
+});
+
+test('funder report: lines with their period and the training, copy button, A4 PDF with pdftoppm pages', async () => {
+  const from = `${isoDate(0).slice(0, 8)}01`;
+  const to = isoDate(0);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
+  await page.goto(`${BASE}/reports/funder?from=${from}&to=${to}`);
+  await page.locator('[data-testid="funder-report"][data-ready="true"]').waitFor();
+  await settled(page);
+  await noErrorBox(page, 'the funder report');
+  const lines = await tid(page, 'fr-funder-lines').getByTestId('funder-line').allInnerTexts();
+  expect(lines.length === 2, `want two funder lines, got ${JSON.stringify(lines)}`);
+  expect(/^(Del|De|En) /.test(lines[0]) && lines[1].includes('defensores públicos (85)') && lines[1].includes('jueces (70)'), `funder lines: ${JSON.stringify(lines)}`);
+  await tid(page, 'fr-funder-lines').getByTestId('copy-funder-lines').click();
+  const clip = await page.evaluate(() => navigator.clipboard.readText());
+  expect(clip === lines.join('\n'), `the clipboard holds ${JSON.stringify(clip)}`);
+  await tid(page, 'fr-chart-meetings').waitFor();
+  await tid(page, 'fr-chart-commitments').waitFor();
+  await shot(page, '12-funder-report');
+  await page.emulateMedia({ media: 'print' });
+  await shot(page, '12b-funder-report-print');
+  const pdf = join(SHOTS, 'funder-report.pdf');
+  await page.pdf({ path: pdf, format: 'A4', printBackground: true, preferCSSPageSize: true });
+  await page.emulateMedia({ media: 'screen' });
+  const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+  const pages = Number(/Pages:\s+(\d+)/.exec(info)?.[1] ?? 0);
+  const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info);
+  expect(pages >= 1, `the PDF has ${pages} pages`);
+  expect(size && Math.abs(Number(size[1]) - 595.3) < 2 && Math.abs(Number(size[2]) - 841.9) < 2, `the PDF page is not A4: ${size?.[0]}`);
+  execFileSync('pdftoppm', ['-png', '-r', '70', pdf, join(SHOTS, 'funder-report-page')]);
+  const pngs = readdirSync(SHOTS).filter((f) => f.startsWith('funder-report-page') && f.endsWith('.png'));
+  expect(pngs.length === pages, `pdftoppm made ${pngs.length} PNGs for ${pages} pages`);
+  for (const f of pngs) expect(statSync(join(SHOTS, f)).size > 5000, `${f} looks empty`);
+  const txt = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
+  expect(txt.includes('Informe para financiadores') && txt.includes('defensores públicos (85)'), 'the PDF text lacks the title or the training line');
+  expect(!txt.includes('Imprimir o guardar PDF'), 'the print button is printed');
+  perf.funder_report_pdf = { pages, png: pngs };
+  console.log(`    funder report: ${pages} A4 page(s), ${pngs.join(', ')} in ${SHOTS}`);
+});
+
+test('notification centre, email digest setting and private calendar link', async () => {
+  await page.goto(`${BASE}/`);
+  await tid(page, 'notify-button').click();
+  await tid(page, 'notify-panel').waitFor();
+  await tid(page, 'notify-profile').click();
+  await tid(page, 'digest-form').waitFor();
+  await page.locator('#digest').selectOption('weekly');
+  await tid(page, 'save-digest').click();
+  await tid(page, 'notice').waitFor();
+  const me = await (await api('/api/v1/me')).json();
+  expect(me.digest === 'weekly' && me.lang === 'es', `after saving: digest ${me.digest}, lang ${me.lang}`);
+  await tid(page, 'calendar-create').click();
+  const url = await tid(page, 'calendar-url').inputValue();
+  const feed = await fetch(url.replace(/^https?:\/\/[^/]+/, BASE));
+  const ics = await feed.text();
+  expect(feed.status === 200 && ics.startsWith('BEGIN:VCALENDAR'), `the feed answered ${feed.status}: ${ics.slice(0, 100)}`);
+  expect(!S.meetingId || ics.includes(`meeting-${S.meetingId}@alianza`), 'the feed lacks the meeting the admin logged');
+  await shot(page, '13-profile');
+  await api('/api/v1/me', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ digest: 'off' }) });
+});
+
 // ---- screenshots of every main screen at both sizes ---------------------------
 
 const screens = () => [
@@ -478,6 +561,9 @@ const screens = () => [
   { name: '09-reports', path: '/reports', ready: 'chart-commitments-by-region' },
   { name: '10-admin', path: '/admin/users', ready: 'admin-users' },
   { name: '10b-admin-mailboxes', path: '/admin/mailboxes', ready: 'admin-mailboxes', mail: true },
+  { name: '10c-admin-reminders', path: '/admin/reminders', ready: 'admin-reminders' },
+  { name: '14-funder-report', path: '/reports/funder', ready: 'fr-funder-lines' },
+  { name: '15-profile', path: '/profile', ready: 'digest-form' },
 ];
 
 test('screenshots of every main screen at 1280x800 and 390x844', async () => {

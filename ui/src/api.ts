@@ -374,6 +374,14 @@ export interface TrainingsReport {
   items: { quarter: string; region: string; region_name: string; audience: string; audience_label: string; people: number }[];
   summary: { es: string; en: string };
 }
+export interface FunderReport {
+  from: string;
+  to: string;
+  lines: { es: string; en: string }[];
+  stakeholders: { stakeholder_id: string; name: string; kind: string; agreements: { id: string; text: string; region: string; made_on: string; status: string }[] }[];
+  fulfilled: { id: string; stakeholder_name: string; text: string; region: string; status: string; at: string; evidence: string; note: string }[];
+  truncated: boolean;
+}
 export interface LegislatorsReport {
   total: number;
   items: { region: string; region_name: string; count: number }[];
@@ -672,6 +680,7 @@ export const endpoints = {
 
   commitmentsByRegion: (q?: Query) => api.get<{ items: CountByRegionStatus[] }>('/reports/commitments-by-region', q),
   overdueReport: (q?: Query) => api.get<{ items: OverdueByOwner[] }>('/reports/overdue', q),
+  funderReport: (q?: Query) => api.get<FunderReport>('/reports/funder', q),
   meetingsPerMonth: (q?: Query) => api.get<{ items: MeetingsPerMonth[] }>('/reports/meetings-per-month', q),
   legislatorsReport: (q?: Query) => api.get<LegislatorsReport>('/reports/legislators-with-commitments', q),
   trainingsReport: (q?: Query) => api.get<TrainingsReport>('/reports/trainings', q),

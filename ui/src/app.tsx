@@ -24,6 +24,7 @@ const Reports = lazy(() => import('./pages/Reports'));
 const Correspondence = lazy(() => import('./pages/Correspondence'));
 const Admin = lazy<{ tab: string }>(() => import('./pages/Admin'));
 const Profile = lazy(() => import('./pages/Profile'));
+const FunderReport = lazy(() => import('./pages/FunderReport'));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const routes: [string, ComponentType<any>][] = [
@@ -38,6 +39,7 @@ const routes: [string, ComponentType<any>][] = [
   ['/commitments/:id', CommitmentDetail],
   ['/correspondence', Correspondence],
   ['/reports', Reports],
+  ['/reports/funder', FunderReport],
   ['/search', Search],
   ['/profile', Profile],
 ];
@@ -70,7 +72,7 @@ export function App() {
   let page = <NotFound />;
   const adminMatch = match('/admin/:tab', loc.path);
   if (adminMatch) page = isAdmin(s.user) ? <Admin tab={adminMatch.tab} /> : <NotFound forbidden />;
-  else if (loc.path === '/reports' && !canManage(s.user)) page = <NotFound forbidden />;
+  else if ((loc.path === '/reports' || loc.path.startsWith('/reports/')) && !canManage(s.user)) page = <NotFound forbidden />;
   else {
     for (const [pattern, C] of routes) {
       const p = match(pattern, loc.path);
