@@ -488,6 +488,8 @@ interface RequestOpts {
   /** return the Response instead of parsing JSON (downloads) */
   raw?: boolean;
   signal?: AbortSignal;
+  /** extra request headers (e.g. Idempotency-Key) */
+  headers?: Record<string, string>;
 }
 
 type FetchFn = typeof fetch;
@@ -515,7 +517,7 @@ export class Client {
   }
 
   private async send(method: string, path: string, opts: RequestOpts, withAuth: boolean): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', ...opts.headers };
     let body: BodyInit | undefined;
     if (opts.form) body = opts.form;
     else if (opts.body !== undefined) {

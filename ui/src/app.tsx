@@ -3,6 +3,7 @@ import type { ComponentType } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { Header } from './components/Header';
 import { lazy } from './components/Lazy';
+import { OfflineSync } from './components/OfflineSync';
 import { Loading } from './components/States';
 import { t, useLang } from './i18n';
 import { match, useLocation } from './router';
@@ -86,6 +87,7 @@ export function App() {
     <>
       <Header user={s.user} />
       <main class="app-main" id="main" tabIndex={-1} ref={main}>
+        <OfflineSync user={s.user} offline={!!s.offline} />
         {page}
       </main>
     </>

@@ -5,7 +5,8 @@ import { t, te } from '../i18n';
 export function TrainingTable({ report }: { report: TrainingsReport }) {
   if (!report.items.length) return <p class="muted">{t('report.no_trainings')}</p>;
   return (
-    <div class="table-wrap">
+    // Focusable, so keyboard users can scroll it on a narrow screen.
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={t('report.people_trained')}>
       <table data-testid="training-table">
         <caption class="small muted">{t('report.trained_caption', { people: report.people, trainings: report.trainings })}</caption>
         <thead>

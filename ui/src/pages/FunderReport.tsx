@@ -104,6 +104,7 @@ export default function FunderReport() {
             {r.fulfilled.length === 0 ? (
               <Empty>{t('report.no_data')}</Empty>
             ) : (
+              <div class="table-wrap" tabIndex={0} role="region" aria-label={t('funder.fulfilled')}>
               <table>
                 <thead>
                   <tr>
@@ -129,6 +130,7 @@ export default function FunderReport() {
                   ))}
                 </tbody>
               </table>
+              </div>
             )}
           </section>
           {r.truncated && <p class="small muted">{t('funder.truncated')}</p>}

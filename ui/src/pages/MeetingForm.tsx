@@ -6,6 +6,7 @@ import { StakeholderPicker } from '../components/StakeholderPicker';
 import { emptyTraining, toTraining, trainingFieldId, trainingFieldLabel, TrainingFields, validateTraining } from '../components/TrainingFields';
 import { ErrorBox } from '../components/States';
 import { draftStore, isBlank } from '../draft';
+import { saveMeeting } from '../offline/save';
 import { fieldErrorsOf } from '../errors';
 import { addDays, formatDateTime, limaLocalInput, limaLocalToISO, todayInLima } from '../format';
 import { useTitle } from '../hooks';
@@ -114,9 +115,10 @@ export function MeetingForm() {
     }
     setBusy(true);
     try {
-      const m = await endpoints.createMeeting(toMeetingBody(d, user?.id ?? ''));
+      const r = await saveMeeting(toMeetingBody(d, user?.id ?? ''));
       store.clear();
-      navigate(`/meetings/${m.id}?saved=1`);
+      // Without signal the meeting waits in the outbox, shown as "pendiente de envío".
+      navigate(r.meeting ? `/meetings/${r.meeting.id}?saved=1` : '/?queued=1');
     } catch (x) {
       setError(x);
       setErrors(fieldErrorsOf(x));
