@@ -503,6 +503,8 @@ export class Client {
   onSessionLost: (() => void) | null = null;
   /** Called with the fresh user after every successful login or refresh. */
   onUser: ((u: User) => void) | null = null;
+  /** Set when the last refresh failed for want of a network, not because the session ended. */
+  refreshFailedOffline = false;
 
   constructor(fetchFn?: FetchFn, private base = API_BASE) {
     this.fetchFn = fetchFn ?? ((input, init) => fetch(input, init));
@@ -565,6 +567,7 @@ export class Client {
   refresh(): Promise<LoginResponse | null> {
     if (!this.refreshing) {
       this.refreshing = (async () => {
+        this.refreshFailedOffline = false;
         try {
           const res = await this.send('POST', '/auth/refresh', {}, false);
           if (!res.ok) {
@@ -575,7 +578,8 @@ export class Client {
           this.token = data.access_token;
           this.onUser?.(data.user);
           return data;
-        } catch {
+        } catch (e) {
+          this.refreshFailedOffline = e instanceof ApiError && e.status === 0;
           return null;
         } finally {
           this.refreshing = null;

@@ -95,7 +95,8 @@ export async function start(): Promise<void> {
     hint(true);
     set({ status: 'in', user: ok.user });
     void loadReference();
-  } else if (!navigator.onLine && (await startOffline())) {
+  } else if ((!navigator.onLine || api.refreshFailedOffline) && (await startOffline())) {
+    // No network (the device may even claim to be online): keep working from the device.
     return;
   } else {
     hint(false);
@@ -112,20 +113,24 @@ async function startOffline(): Promise<boolean> {
   return true;
 }
 
-// When the signal returns, an offline session is confirmed with the server (or ends).
+/** resume confirms an offline session with the server once the network answers (or ends it). */
+async function resume(): Promise<void> {
+  if (!state.offline) return;
+  const ok = await api.refresh();
+  if (ok) {
+    set({ status: 'in', user: ok.user, offline: false });
+    void loadReference();
+  } else if (!api.refreshFailedOffline) {
+    hint(false);
+    set({ status: 'anon', user: null, offline: false, expired: true });
+  }
+}
+
+// When the signal returns (or every 15 s, since devices do not always say so), an offline
+// session is confirmed with the server.
 if (typeof window !== 'undefined') {
-  window.addEventListener('online', () => {
-    if (!state.offline) return;
-    void api.refresh().then((ok) => {
-      if (ok) {
-        set({ status: 'in', user: ok.user, offline: false });
-        void loadReference();
-      } else {
-        hint(false);
-        set({ status: 'anon', user: null, offline: false, expired: true });
-      }
-    });
-  });
+  window.addEventListener('online', () => void resume());
+  setInterval(() => void (state.offline && navigator.onLine && resume()), 15_000);
 }
 
 export async function signIn(email: string, password: string): Promise<void> {

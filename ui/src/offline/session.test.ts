@@ -49,4 +49,16 @@ describe('offline session', () => {
     await start();
     expect(getSession().status).toBe('anon'); // nobody to open the app for after sign-out
   });
+
+  it('works from the device when the network fails although the device says it is online', async () => {
+    useMemoryStore();
+    await idb.set('user:last', user);
+    localStorage.setItem('alianza.session', '1');
+    online(true);
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    await start();
+    expect(getSession().status).toBe('in');
+    expect(getSession().offline).toBe(true);
+    expect(localStorage.getItem('alianza.session')).toBe('1'); // the session is not forgotten
+  });
 });
