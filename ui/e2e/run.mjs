@@ -578,6 +578,10 @@ test('offline: reload without signal, log a meeting with a new person and a comm
     throw e;
   });
   const reloadMs = Date.now() - t0;
+  // Their open tasks come from the device.
+  await tid(p, 'my-tasks').waitFor();
+  await p.waitForFunction(() => !document.querySelector('[data-testid="my-tasks"] [data-testid="loading"]'));
+  expect((await tid(p, 'my-tasks').locator('[data-testid="error"]').count()) === 0, 'offline, the home page cannot show the open tasks');
   // A deep link without signal: the service worker answers with the kept app shell.
   t0 = Date.now();
   await p.goto(`${BASE}/meetings/new`);

@@ -85,3 +85,17 @@ describe('outbox', () => {
     expect(searchCached(data, 'rosa', 'institution')).toEqual([]);
   });
 });
+
+describe('open tasks without signal', () => {
+  beforeEach(() => useMemoryStore());
+
+  it('come from the device when the network fails', async () => {
+    const { idb } = await import('./db');
+    const { myOpenTasks } = await import('./save');
+    const { getSession } = await import('../session');
+    const uid = getSession().user?.id ?? '';
+    await idb.set(`data:${uid}`, { userId: uid, savedAt: '', stakeholders: [], regions: [], enums: {}, tasks: [{ id: 't1', title: 'Enviar acta' }] });
+    globalThis.fetch = vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))) as typeof fetch;
+    expect((await myOpenTasks()).items.map((x) => x.id)).toEqual(['t1']);
+  });
+});

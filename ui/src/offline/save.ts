@@ -1,6 +1,6 @@
 // Saving and searching that keep working without signal: online they call the API; offline
 // (or when the network fails) they use the device's cache and outbox.
-import { ApiError, endpoints, type Meeting, type MeetingCreate } from '../api';
+import { ApiError, endpoints, type Meeting, type MeetingCreate, type Page, type Task } from '../api';
 
 export interface Found {
   id: string;
@@ -39,6 +39,17 @@ export async function searchStakeholders(q: string, kind: string | undefined, si
     }
   }
   return searchCached(await loadCache(uid()), q, kind);
+}
+
+/** myOpenTasks lists the user's open tasks, from the device's copy when there is no signal. */
+export async function myOpenTasks(): Promise<Page<Task>> {
+  try {
+    return await endpoints.tasks({ mine: true, done: 'false', limit: 50 });
+  } catch (e) {
+    const data = offlineError(e) ? await loadCache(uid()) : undefined;
+    if (!data) throw e;
+    return { items: data.tasks };
+  }
 }
 
 /** createPerson creates a person, or keeps one on the device (temporary id) when offline. */

@@ -4,6 +4,7 @@ import { endpoints, type Task } from '../api';
 import { Badge, OverdueTag } from '../components/Badge';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { errorMessage } from '../errors';
+import { myOpenTasks } from '../offline/save';
 import { formatDateTime, formatDay, todayInLima } from '../format';
 import { useAsync, useTitle } from '../hooks';
 import { t, te } from '../i18n';
@@ -14,7 +15,7 @@ import './Home.css';
 export function Home() {
   useTitle(t('nav.home'));
   const { user, regions } = useSession();
-  const tasks = useAsync(() => endpoints.tasks({ mine: true, done: 'false', limit: 50 }), []);
+  const tasks = useAsync(() => myOpenTasks(), []);
   const overdue = useAsync(() => endpoints.commitments({ overdue: true, limit: 50 }), []);
   const meetings = useAsync(() => endpoints.meetings({ limit: 5 }), []);
   // The region cards come from the reports, which only managers and admins may read.
