@@ -30,6 +30,7 @@ Usage:
   alianza user add [flags]         create a user (password from ALIANZA_USER_PASSWORD or stdin)
   alianza demo load [flags]        load the demo dataset (idempotent)
   alianza mail sync --once [flags] sync the mailboxes once and print counts
+  alianza reminders send --once    send every email digest that is due and print what was sent
   alianza version                  print the version
 
 Every flag can also be set by the environment variable named beside it; flags win.
@@ -43,7 +44,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
-		if (cmd == "user" || cmd == "demo" || cmd == "mail") && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		if (cmd == "user" || cmd == "demo" || cmd == "mail" || cmd == "reminders") && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 			cmd, args = cmd+" "+args[0], args[1:]
 		}
 	}
@@ -79,6 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = demoLoad(ctx, cfg, log, sub, stdout)
 	case "mail sync":
 		err = mailSync(ctx, cfg, log, sub, stdout)
+	case "reminders send":
+		err = remindersSend(ctx, cfg, log, sub, stdout)
 	default:
 		fmt.Fprintf(stderr, "alianza: unknown command %q (see alianza --help)\n", cmd)
 		return 2
@@ -106,6 +109,8 @@ func (s *subFlags) define(cmd string, fs *flag.FlagSet) {
 		fs.StringVar(&s.regions, "regions", model.AllRegions, "comma-separated region codes, or all")
 	case "mail sync":
 		fs.BoolVar(&s.once, "once", false, "one pass over every mailbox, then exit")
+	case "reminders send":
+		fs.BoolVar(&s.once, "once", false, "one pass over the due digests, then exit")
 	case "demo load":
 		fs.Float64Var(&s.scale, "scale", 0, "0: the small demo dataset; N: the reference dataset at scale N (1 = 2,000 stakeholders)")
 	}

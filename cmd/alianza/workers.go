@@ -41,6 +41,10 @@ func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, mailK
 		defer wg.Done()
 		every(ctx, store.CountersMaxAge, "rebuild report counters", s.RebuildReportCounters, log)
 	}()
+	if rw := remindersWorker(cfg, s, log, leaseHolder()); rw != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); rw.Run(ctx, remindersEvery) }()
+	}
 	go func() {
 		defer wg.Done()
 		w := &mailWorkers{cfg: cfg, s: s, key: mailKey, log: log, holder: leaseHolder(), running: map[bson.ObjectID]*runningSyncer{}}

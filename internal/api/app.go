@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/auth"
@@ -49,6 +50,11 @@ type Options struct {
 	AttachmentMaxBytes int64
 	// IMAPTimeout bounds each IMAP step of an attachment download (default 30s).
 	IMAPTimeout time.Duration
+	// SMTPConfigured says whether email digests can be sent (admin page).
+	SMTPConfigured bool
+	// PublicURL is the app's address (ALIANZA_PUBLIC_URL) for calendar feed
+	// links; empty: taken from the request.
+	PublicURL string
 }
 
 // API holds the handlers' dependencies.
@@ -131,8 +137,12 @@ func (a *API) accessLog(c *fiber.Ctx) error {
 	if status >= 500 {
 		lvl = slog.LevelError
 	}
+	path := c.Path()
+	if strings.HasPrefix(path, calendarPrefix) {
+		path = calendarPrefix + "{token}.ics" // the token is a password
+	}
 	a.log.Log(c.UserContext(), lvl, "http request", "request_id", requestID(c), "method", c.Method(),
-		"path", c.Path(), "status", status, "duration_ms", time.Since(start).Milliseconds())
+		"path", path, "status", status, "duration_ms", time.Since(start).Milliseconds())
 	return err
 }
 

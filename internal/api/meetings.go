@@ -120,11 +120,7 @@ func (a *API) createMeeting(c *fiber.Ctx) error {
 
 // getMeeting shows participants under their current names.
 func (a *API) getMeeting(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	m, err := a.store.MeetingByID(c.UserContext(), auth.User(c).Scope(), id)
+	m, err := a.pathMeeting(c)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,10 @@ func (a *API) reportRoutes() []route {
 			summary: "Distinct legislators with commitments in the period, per region of the commitment, with the funder summary", resp: legislatorReport{}, handle: a.reportLegislators},
 		{method: "GET", path: "/reports/active-committees", access: managers, tag: "reports", query: reportQuery,
 			summary: "Oversight committees with a meeting or commitment in the period, per committee region", resp: regionReport{}, handle: a.reportActiveCommittees},
+		{method: "GET", path: "/reports/trainings", access: managers, tag: "reports", query: reportQuery,
+			summary: "People trained per audience, region and quarter, with the funder summary", resp: trainingReport{}, handle: a.reportTrainings},
+		{method: "GET", path: "/reports/funder", access: managers, tag: "reports", query: []string{"from", "to"},
+			summary: "The funder report's lines with their period, legislators and committees with their agreements, and fulfilled commitments with evidence", resp: funderReport{}, handle: a.reportFunder},
 	}
 }
 
@@ -216,7 +220,7 @@ func (a *API) reportLegislators(c *fiber.Ctx) error {
 		counts[i] = report.RegionCount{Region: r.Region, Count: r.Count}
 	}
 	out := legislatorReport{Period: p, Total: res.Total, MultiRegion: res.MultiRegion, Items: regionRows(res.Items),
-		Summary: report.LegislatorSummary(res.Total, counts)}
+		Summary: report.WithPeriod(report.LegislatorSummary(res.Total, counts), p.From, p.To)}
 	if wantsCSV(c) {
 		return sendCSV(c, "congresistas-con-compromisos", regionColumns(), out.Items)
 	}

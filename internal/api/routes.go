@@ -42,7 +42,7 @@ func (a *API) routes() []route {
 		{method: "POST", path: "/auth/login", public: true, tag: "auth", summary: "Sign in with email and password", body: loginRequest{}, resp: tokenResponse{}, handle: a.login, extra: a.loginThrottles()},
 		{method: "POST", path: "/auth/refresh", public: true, tag: "auth", summary: "Rotate the refresh cookie and get a new access token", resp: tokenResponse{}, handle: a.refresh},
 		{method: "POST", path: "/auth/logout", public: true, tag: "auth", summary: "Sign out: revoke the refresh token family", handle: a.logout},
-		{method: "GET", path: "/me", tag: "auth", summary: "The signed-in user", resp: userView{}, handle: a.me},
+		{method: "GET", path: "/me", tag: "auth", summary: "The signed-in user, with their own settings", resp: meView{}, handle: a.getMe},
 
 		// Users (admin).
 		{method: "GET", path: "/users", access: adminOnly, tag: "users", summary: "List users", query: listQuery, resp: list[userView]{}, handle: a.listUsers},
@@ -70,6 +70,8 @@ func (a *API) routes() []route {
 	rs = append(rs, a.reportRoutes()...)
 	rs = append(rs, a.messageRoutes()...)
 	rs = append(rs, a.mailboxRoutes()...)
+	rs = append(rs, a.notifyRoutes()...)
+	rs = append(rs, a.calendarRoutes()...)
 	return rs
 }
 
@@ -103,7 +105,12 @@ func openAPIPath(p string) string {
 	parts := strings.Split(p, "/")
 	for i, s := range parts {
 		if strings.HasPrefix(s, ":") {
-			parts[i] = "{" + strings.TrimPrefix(s, ":") + "}"
+			// A suffix after the parameter (":token.ics") stays outside it.
+			name, suffix, _ := strings.Cut(strings.TrimPrefix(s, ":"), ".")
+			if suffix != "" {
+				suffix = "." + suffix
+			}
+			parts[i] = "{" + name + "}" + suffix
 		}
 	}
 	return strings.Join(parts, "/")

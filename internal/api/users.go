@@ -25,8 +25,6 @@ func viewUser(u *model.User) userView {
 		Disabled: u.Disabled, Version: u.Version, CreatedAt: u.CreatedAt}
 }
 
-func (a *API) me(c *fiber.Ctx) error { return c.JSON(viewUser(auth.User(c))) }
-
 func (a *API) listUsers(c *fiber.Ctx) error {
 	p, err := page(c)
 	if err != nil {

@@ -37,6 +37,8 @@ type Config struct {
 	AdminEmail        string
 	AdminPassword     string
 	IMAP              IMAP
+	SMTP              SMTP
+	PublicURL         string // the app's address in links sent by email and calendar feeds
 	TeamDomains       []string
 	AwaitingReplyDays int
 	ShutdownTimeout   time.Duration
@@ -61,6 +63,8 @@ func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config,
 		addr, dataDir, uri, db, jwt, adminEmail, adminPw                     string
 		imapAddr, imapTLS, imapUser, imapPw, imapFolders, imapEvery, domains string
 		awaitDays, shutdown, logFormat, logLevel, proxies                    string
+		smtp                                                                 smtpRaw
+		publicURL                                                            string
 	}
 	settings := []setting{
 		{"addr", "ALIANZA_ADDR", "HTTP listen address", "127.0.0.1:8080", false, &raw.addr},
@@ -82,7 +86,9 @@ func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config,
 		{"log-format", "ALIANZA_LOG_FORMAT", "json | text | auto (json when not on a terminal)", "auto", false, &raw.logFormat},
 		{"log-level", "ALIANZA_LOG_LEVEL", "debug | info | warn | error", "info", false, &raw.logLevel},
 		{"trusted-proxies", "ALIANZA_TRUSTED_PROXIES", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed; empty: none", "", false, &raw.proxies},
+		{"public-url", "ALIANZA_PUBLIC_URL", "the app's public address, for links in email digests and calendar feeds", "", false, &raw.publicURL},
 	}
+	settings = append(settings, raw.smtp.settings()...)
 	for _, s := range settings {
 		fs.StringVar(s.dst, s.name, s.def, fmt.Sprintf("%s (env %s%s)", s.usage, s.env, fileHint(s)))
 	}
@@ -123,8 +129,10 @@ func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config,
 		TeamDomains: splitList(strings.ToLower(raw.domains)),
 		LogFormat:   raw.logFormat, LogLevel: raw.logLevel,
 		TrustedProxies: splitList(raw.proxies),
+		PublicURL:      strings.TrimRight(strings.TrimSpace(raw.publicURL), "/"),
 	}
 	var problems []string
+	c.SMTP, problems = raw.smtp.parse(problems)
 	var err error
 	if c.IMAP.Interval, err = time.ParseDuration(raw.imapEvery); err != nil || c.IMAP.Interval < 5*time.Second {
 		problems = append(problems, fmt.Sprintf("ALIANZA_IMAP_INTERVAL %q: must be a duration of at least 5s, like 2m", raw.imapEvery))
@@ -179,6 +187,7 @@ func (c *Config) validate(problems []string) error {
 		}
 	}
 	problems = append(problems, c.IMAP.problems()...)
+	problems = append(problems, c.SMTP.problems(c.PublicURL)...)
 	for _, d := range c.TeamDomains {
 		if !strings.Contains(d, ".") || strings.ContainsAny(d, "@ /") {
 			problems = append(problems, fmt.Sprintf("ALIANZA_TEAM_DOMAINS: %q is not a domain name", d))

@@ -39,6 +39,7 @@ func Build(now time.Time, users map[string]bson.ObjectID) store.Dataset {
 			StaffIDs: []bson.ObjectID{owner}, OwnerID: owner, CommitmentIDs: []bson.ObjectID{}, TaskIDs: []bson.ObjectID{},
 			Version: 1, CreatedAt: starts.Add(2 * time.Hour), UpdatedAt: starts.Add(2 * time.Hour),
 		}
+		m.Training = trainingFor(mp.kind, i)
 		for j, k := range mp.cast {
 			a := byKey[k]
 			role := "participante"

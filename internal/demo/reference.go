@@ -175,6 +175,7 @@ func Reference(scale float64, now time.Time, users map[string]bson.ObjectID) sto
 			Version: 1, CreatedAt: at, UpdatedAt: at,
 		}
 		m.OwnerID = owner(region)
+		m.Training = trainingFor(m.Kind, i)
 		m.StaffIDs = []bson.ObjectID{m.OwnerID}
 		m.Summary = actions[rng.Intn(len(actions))] + " " + subjects[rng.Intn(len(subjects))] + " y " + subjects[rng.Intn(len(subjects))] + " en " + model.RegionName(region) + "."
 		m.Agreements = "Se acordó revisar " + subjects[rng.Intn(len(subjects))] + "."

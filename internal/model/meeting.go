@@ -32,6 +32,7 @@ type Meeting struct {
 	NextSteps      string          `bson:"next_steps" json:"next_steps"`
 	CommitmentIDs  []bson.ObjectID `bson:"commitment_ids" json:"commitment_ids"`
 	TaskIDs        []bson.ObjectID `bson:"task_ids" json:"task_ids"`
+	Training       *Training       `bson:"training,omitempty" json:"training,omitempty"` // kind training only
 	OwnerID        bson.ObjectID   `bson:"owner_id" json:"owner_id"`
 	Search         string          `bson:"search" json:"-"`
 	Version        int             `bson:"version" json:"version"`
@@ -74,6 +75,7 @@ type MeetingInput struct {
 	Summary      string             `json:"summary"`
 	Agreements   string             `json:"agreements"`
 	NextSteps    string             `json:"next_steps"`
+	Training     *Training          `json:"training,omitempty"`
 	Commitments  []CommitmentInput  `json:"commitments,omitempty"`
 	Tasks        []TaskInput        `json:"tasks,omitempty"`
 }
@@ -88,6 +90,9 @@ func (in *MeetingInput) Normalize() {
 	in.Agreements = strings.TrimSpace(in.Agreements)
 	in.NextSteps = strings.TrimSpace(in.NextSteps)
 	in.Topics = dedupeTrimmed(in.Topics)
+	if in.Training != nil {
+		in.Training.normalize()
+	}
 	for i := range in.Participants {
 		in.Participants[i].Role = strings.TrimSpace(in.Participants[i].Role)
 	}
@@ -114,6 +119,7 @@ func (in *MeetingInput) Validate() error {
 		in.Summary, in.Agreements, in.NextSteps)
 	validateParticipants(&p, in.Participants)
 	validateIDList(&p, "staff_ids", in.StaffIDs)
+	validateTraining(&p, in.Kind, in.Training)
 	for i := range in.Commitments {
 		c := &in.Commitments[i]
 		var cp Problems
@@ -201,6 +207,7 @@ type MeetingPatch struct {
 	Summary      *string             `json:"summary,omitempty"`
 	Agreements   *string             `json:"agreements,omitempty"`
 	NextSteps    *string             `json:"next_steps,omitempty"`
+	Training     *Training           `json:"training,omitempty"`
 	Version      *int                `json:"version,omitempty"`
 }
 
@@ -237,7 +244,20 @@ func (mp *MeetingPatch) Apply(m Meeting) (Meeting, error) {
 			m.Participants[i] = Participant{StakeholderID: x.StakeholderID, Role: strings.TrimSpace(x.Role)}
 		}
 	}
+	if mp.Training != nil {
+		t := *mp.Training
+		t.normalize()
+		m.Training = &t
+	}
+	if m.Kind != KindTraining && mp.Training == nil {
+		// A meeting that stops being a training drops its audience counts.
+		m.Training = nil
+	}
 	validateMeetingFields(&p, startsAt, m.DurationMin, m.Kind, m.Region, m.Place, m.Topics, m.Summary, m.Agreements, m.NextSteps)
+	if mp.Kind != nil || mp.Training != nil || m.Training != nil {
+		// Trainings logged before audiences were counted stay editable.
+		validateTraining(&p, m.Kind, m.Training)
+	}
 	if t, err := time.Parse(time.RFC3339, startsAt); err == nil {
 		m.StartsAt = t.UTC()
 	}

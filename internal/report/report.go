@@ -141,10 +141,13 @@ var statusLabels = map[string][2]string{
 }
 
 // StatusLabel is a commitment status in words, Spanish when es is set.
-func StatusLabel(status string, es bool) string {
-	l, ok := statusLabels[status]
+func StatusLabel(status string, es bool) string { return label(statusLabels, status, es) }
+
+// label looks v up in a map of English and Spanish words; unknown values stay as they are.
+func label(m map[string][2]string, v string, es bool) string {
+	l, ok := m[v]
 	if !ok {
-		return status
+		return v
 	}
 	if es {
 		return l[1]

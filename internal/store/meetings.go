@@ -78,6 +78,9 @@ func MeetingSearchWords(m *model.Meeting) string {
 		parts = append(parts, p.Name)
 	}
 	parts = append(parts, m.Topics...)
+	if m.Training != nil {
+		parts = append(parts, m.Training.Topics...)
+	}
 	return search.Words(parts...)
 }
 
@@ -141,7 +144,7 @@ func (s *Store) CreateMeeting(ctx context.Context, actor model.Actor, scope mode
 	m := &model.Meeting{
 		ID: bson.NewObjectID(), StartsAt: in.StartTime(), DurationMin: in.DurationMin, Kind: in.Kind,
 		Region: in.Region, Place: in.Place, StaffIDs: nonNilIDs(in.StaffIDs), Topics: in.Topics,
-		Summary: in.Summary, Agreements: in.Agreements, NextSteps: in.NextSteps, OwnerID: actor.ID,
+		Summary: in.Summary, Agreements: in.Agreements, NextSteps: in.NextSteps, Training: in.Training, OwnerID: actor.ID,
 		Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
 	m.Participants = make([]model.Participant, len(in.Participants))

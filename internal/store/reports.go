@@ -505,6 +505,8 @@ func loadMissing[T any](ctx context.Context, s *Store, col string, docs []T, id 
 //   report_counters_c  commitments by made_on:              "DD|region|status|kind|stakeholder" -> n
 //                      (stakeholder kept for legislators and committees only)
 //   report_counters_d  open (not final) commitments by due_on: "DD|region|owner" -> n
+//   report_counters_t  trainings by start day:               "DD|region|modality|audience" -> people,
+//                      and "DD|region|modality|*" -> trainings
 //   report_counters    "meta" (generation, built_at) and "g<gen>/committees":
 //                      committee id -> "region|archived"
 //
@@ -519,7 +521,11 @@ func loadMissing[T any](ctx context.Context, s *Store, col string, docs []T, id 
 const colReportCounters = "report_counters"
 
 // counterFamilies are the suffixes of the counter collections.
-var counterFamilies = []string{"m", "p", "c", "d"}
+var counterFamilies = []string{"m", "p", "c", "d", "t"}
+
+// countersLayout is the version of the counter families; counters built by
+// an older layout (without a family added since) are rebuilt on first read.
+const countersLayout = 2
 
 func counterCol(family string) string { return colReportCounters + "_" + family }
 
@@ -535,6 +541,7 @@ type countersMeta struct {
 	Gen     int       `bson:"gen"`
 	BuiltAt time.Time `bson:"built_at"`
 	Stale   bool      `bson:"stale,omitempty"`
+	Layout  int       `bson:"layout,omitempty"`
 }
 
 type counterDoc struct {
@@ -581,6 +588,7 @@ func meetingCounts(d counterDelta, m *model.Meeting, committees map[string]strin
 		return
 	}
 	d.add("m", month, day+"|"+m.Region, n)
+	trainingCounts(d, month, day, m, n)
 	for _, id := range m.StakeholderIDs {
 		if _, ok := committees[id.Hex()]; ok {
 			d.add("p", month, day+"|"+m.Region+"|"+id.Hex(), n)
@@ -720,7 +728,7 @@ func (s *Store) freshCounters(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if meta == nil || meta.Stale {
+	if meta == nil || meta.Stale || meta.Layout < countersLayout {
 		if err := s.RebuildReportCounters(ctx); err != nil {
 			return 0, err
 		}
@@ -755,7 +763,8 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 	d := counterDelta{}
 	var meetings []model.Meeting
 	err = s.findAll(ctx, colMeetings, bson.D{}, options.Find().SetProjection(bson.D{
-		{Key: "starts_at", Value: 1}, {Key: "region", Value: 1}, {Key: "stakeholder_ids", Value: 1}}), &meetings)
+		{Key: "starts_at", Value: 1}, {Key: "region", Value: 1}, {Key: "stakeholder_ids", Value: 1},
+		{Key: "kind", Value: 1}, {Key: "training", Value: 1}}), &meetings)
 	if err != nil {
 		return wrap("rebuild report counters", err)
 	}
@@ -797,7 +806,7 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 			return wrap("rebuild report counters", err)
 		}
 	}
-	_, err = s.c(colReportCounters).ReplaceOne(ctx, bson.D{{Key: "_id", Value: "meta"}}, countersMeta{ID: "meta", Gen: gen, BuiltAt: s.Now()},
+	_, err = s.c(colReportCounters).ReplaceOne(ctx, bson.D{{Key: "_id", Value: "meta"}}, countersMeta{ID: "meta", Gen: gen, BuiltAt: s.Now(), Layout: countersLayout},
 		options.Replace().SetUpsert(true))
 	if err != nil {
 		return wrap("rebuild report counters", err)

@@ -8,7 +8,8 @@
 // CHROMIUM (default /usr/bin/chromium), ADMIN_EMAIL / ADMIN_PASSWORD,
 // VIEWER_EMAIL / VIEWER_PASSWORD (default: the demo viewer), HEADED=1 to watch.
 // The last line printed is "N passed, M failed".
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -636,6 +637,171 @@ test('phone-size board shows every status without sideways scrolling; nothing cu
   await page.setViewportSize(DESKTOP);
 });
 
+// ---- in the field and on time (issue 12) ------------------------------------------
+
+test('log a training of 85 public defenders and 70 judges, with no participant records', async () => {
+  await page.goto(`${BASE}/meetings/new`);
+  await tid(page, 'meeting-form').waitFor();
+  await settled(page);
+  await page.getByLabel('Región', { exact: true }).selectOption('08');
+  await page.locator('#meeting_kind').selectOption('training');
+  await tid(page, 'training-fields').waitFor();
+  await page.locator('#training-modality').selectOption('virtual');
+  await page.getByLabel('Defensores públicos').fill('85');
+  await page.getByLabel('Jueces').fill('70');
+  await page.locator('#training-topics').fill('Enfoque centrado en la víctima\nAtención informada en trauma\nEstereotipos de género');
+  await page.getByLabel('Resumen').fill(`Capacitación E2E ${stamp}`);
+  await tid(page, 'training-total').filter({ hasText: '155' }).waitFor();
+  await tid(page, 'save-meeting').click();
+  await tid(page, 'meeting-training').waitFor();
+  const text = await tid(page, 'meeting-training').innerText();
+  expect(text.includes('Defensores públicos: 85') && text.includes('Jueces: 70'), `the training shows: ${text}`);
+  S.trainingId = new URL(page.url()).pathname.split('/').pop();
+  await shot(page, '11-training');
+});
+
+test('funder report: lines with their period and the training, copy button, A4 PDF with pdftoppm pages', async () => {
+  const from = `${isoDate(0).slice(0, 8)}01`;
+  const to = isoDate(0);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
+  await page.goto(`${BASE}/reports/funder?from=${from}&to=${to}`);
+  await page.locator('[data-testid="funder-report"][data-ready="true"]').waitFor();
+  await settled(page);
+  await noErrorBox(page, 'the funder report');
+  const lines = await tid(page, 'fr-funder-lines').getByTestId('funder-line').allInnerTexts();
+  expect(lines.length === 2, `want two funder lines, got ${JSON.stringify(lines)}`);
+  // The page shows the server's lines (the demo's own trainings add to the one just logged).
+  const want = (await (await api(`/api/v1/reports/funder?from=${from}&to=${to}`)).json()).lines.map((l) => l.es);
+  expect(JSON.stringify(lines) === JSON.stringify(want), `funder lines ${JSON.stringify(lines)}, the API says ${JSON.stringify(want)}`);
+  const defenders = Number(/defensores públicos \((\d+)\)/.exec(lines[1])?.[1] ?? 0);
+  expect(/^(Del|De|En|El) /.test(lines[0]) && defenders >= 85, `funder lines: ${JSON.stringify(lines)}`);
+  await tid(page, 'fr-funder-lines').getByTestId('copy-funder-lines').click();
+  const clip = await page.evaluate(() => navigator.clipboard.readText());
+  expect(clip === lines.join('\n'), `the clipboard holds ${JSON.stringify(clip)}`);
+  await tid(page, 'fr-chart-meetings').waitFor();
+  await tid(page, 'fr-chart-commitments').waitFor();
+  await shot(page, '12-funder-report');
+  await page.emulateMedia({ media: 'print' });
+  await shot(page, '12b-funder-report-print');
+  const pdf = join(SHOTS, 'funder-report.pdf');
+  await page.pdf({ path: pdf, format: 'A4', printBackground: true, preferCSSPageSize: true });
+  await page.emulateMedia({ media: 'screen' });
+  const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+  const pages = Number(/Pages:\s+(\d+)/.exec(info)?.[1] ?? 0);
+  const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info);
+  expect(pages >= 1, `the PDF has ${pages} pages`);
+  expect(size && Math.abs(Number(size[1]) - 595.3) < 2 && Math.abs(Number(size[2]) - 841.9) < 2, `the PDF page is not A4: ${size?.[0]}`);
+  execFileSync('pdftoppm', ['-png', '-r', '70', pdf, join(SHOTS, 'funder-report-page')]);
+  const pngs = readdirSync(SHOTS).filter((f) => f.startsWith('funder-report-page') && f.endsWith('.png'));
+  expect(pngs.length === pages, `pdftoppm made ${pngs.length} PNGs for ${pages} pages`);
+  for (const f of pngs) expect(statSync(join(SHOTS, f)).size > 5000, `${f} looks empty`);
+  const txt = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
+  expect(txt.includes('Informe para financiadores') && txt.replace(/\s+/g, ' ').includes(`defensores públicos (${defenders})`), 'the PDF text lacks the title or the training line');
+  expect(!txt.includes('Imprimir o guardar PDF'), 'the print button is printed');
+  perf.funder_report_pdf = { pages, png: pngs };
+  console.log(`    funder report: ${pages} A4 page(s), ${pngs.join(', ')} in ${SHOTS}`);
+});
+
+test('notification centre, email digest setting and private calendar link', async () => {
+  await page.goto(`${BASE}/`);
+  await tid(page, 'notify-button').click();
+  await tid(page, 'notify-panel').waitFor();
+  await tid(page, 'notify-profile').click();
+  await tid(page, 'digest-form').waitFor();
+  await page.locator('#digest').selectOption('weekly');
+  await tid(page, 'save-digest').click();
+  await tid(page, 'notice').waitFor();
+  const me = await (await api('/api/v1/me')).json();
+  expect(me.digest === 'weekly' && me.lang === 'es', `after saving: digest ${me.digest}, lang ${me.lang}`);
+  await tid(page, 'calendar-create').click();
+  const url = await tid(page, 'calendar-url').inputValue();
+  const feed = await fetch(url.replace(/^https?:\/\/[^/]+/, BASE));
+  const ics = await feed.text();
+  expect(feed.status === 200 && ics.startsWith('BEGIN:VCALENDAR'), `the feed answered ${feed.status}: ${ics.slice(0, 100)}`);
+  expect(!S.meetingId || ics.includes(`meeting-${S.meetingId}@alianza`), 'the feed lacks the meeting the admin logged');
+  await shot(page, '13-profile');
+  await api('/api/v1/me', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ digest: 'off' }) });
+});
+
+const CUSCO = { email: 'manager.cusco@alianza.test', password: VIEWER.password };
+
+test('offline: reload without signal, log a meeting with a new person and a commitment, close and reopen, back online: exactly one meeting', async () => {
+  // Service workers are on in this context only (the others block them to measure cold loads).
+  const ctx = await browser.newContext({ viewport: MOBILE, locale: 'es-PE', timezoneId: 'America/Lima', serviceWorkers: 'allow' });
+  ctx.setDefaultTimeout(STEP_TIMEOUT);
+  contexts.push(ctx);
+  let p = await ctx.newPage();
+  await signIn(p, CUSCO);
+  await p.waitForFunction(() => !!navigator.serviceWorker?.controller, null, { timeout: 30_000 });
+  await p.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith('alianza.offline.ready.')), null, { timeout: 30_000 });
+  const cachedBytes = await p.evaluate(() => Number(localStorage.getItem(Object.keys(localStorage).find((k) => k.startsWith('alianza.offline.ready.')))));
+  perf.offline = { cached_data_bytes: cachedBytes, user: CUSCO.email };
+  console.log(`    cached working set of ${CUSCO.email} (one region, demo data): ${cachedBytes} B of JSON`);
+
+  // A mid-range phone: the CPU four times slower (Chrome DevTools' "mid-tier mobile").
+  const cdp = await ctx.newCDPSession(p);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await ctx.setOffline(true);
+  let t0 = Date.now();
+  await p.reload();
+  await tid(p, 'offline-banner').waitFor().catch(async (e) => {
+    await p.screenshot({ path: join(SHOTS, 'FAIL-offline-reload.png') });
+    throw e;
+  });
+  const reloadMs = Date.now() - t0;
+  // Their open tasks come from the device.
+  await tid(p, 'my-tasks').waitFor();
+  await p.waitForFunction(() => !document.querySelector('[data-testid="my-tasks"] [data-testid="loading"]'));
+  expect((await tid(p, 'my-tasks').locator('[data-testid="error"]').count()) === 0, 'offline, the home page cannot show the open tasks');
+  // A deep link without signal: the service worker answers with the kept app shell.
+  t0 = Date.now();
+  await p.goto(`${BASE}/meetings/new`);
+  await tid(p, 'meeting-form').waitFor();
+  const formMs = Date.now() - t0;
+  const person = `Persona Sin Señal ${stamp}`;
+  const summary = `Reunión sin señal ${stamp}`;
+  const search = p.getByRole('combobox', { name: 'Buscar participante' });
+  t0 = Date.now();
+  await search.fill('rosa quis');
+  await p.getByRole('option', { name: /Rosa Quispe/ }).first().waitFor();
+  const searchMs = Date.now() - t0; // includes the picker's 200 ms typing pause
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  Object.assign(perf.offline, { cpu_throttle: 4, reload_offline_ms: reloadMs, meeting_form_offline_ms: formMs, participant_search_from_cache_ms: searchMs });
+  console.log(`    offline, CPU 4x slower: reload to the app ${reloadMs} ms, meeting form ${formMs} ms, participant found in the cache ${searchMs} ms`);
+  expect(searchMs < 1000, `searching the cached stakeholders took ${searchMs} ms on a mid-range phone profile, target under 1 s`);
+  await p.getByRole('option', { name: /Rosa Quispe/ }).first().click();
+  await search.fill(person);
+  await tid(p, 'participant-search-create').click();
+  await tid(p, 'participant').nth(1).waitFor();
+  await p.getByLabel('Resumen').fill(summary);
+  await tid(p, 'add-commitment').click();
+  const who = p.locator('#commitments-0-stakeholder_id');
+  await who.selectOption(await who.locator('option', { hasText: 'Rosa Quispe' }).getAttribute('value'));
+  await p.locator('#commitments-0-text').fill(`Compromiso sin señal ${stamp}`);
+  await p.locator('#commitments-0-due_on').fill(isoDate(30));
+  await tid(p, 'save-meeting').click();
+  const item = p.locator('[data-testid="outbox-item"][data-state="pending"]').filter({ hasText: summary });
+  await item.waitFor();
+  expect((await item.innerText()).includes('Pendiente de envío'), 'the queued meeting is not shown as "Pendiente de envío"');
+  await shot(p, '16-offline-outbox');
+
+  // Closing the page keeps the outbox on the device.
+  await p.close();
+  p = await ctx.newPage();
+  await p.goto(`${BASE}/`);
+  await p.locator('[data-testid="outbox-item"]').filter({ hasText: summary }).waitFor();
+
+  await ctx.setOffline(false);
+  await p.locator('[data-testid="outbox-item"]').filter({ hasText: summary }).waitFor({ state: 'detached', timeout: 60_000 });
+  const found = await (await api(`/api/v1/meetings?q=${encodeURIComponent(`sin señal ${stamp}`)}`)).json();
+  expect(found.items.length === 1, `${found.items.length} meetings on the server, want exactly one`);
+  const m = found.items[0];
+  expect(m.participants.some((x) => x.name === person) && m.commitment_ids.length === 1, `the meeting on the server: ${JSON.stringify(m.participants)}`);
+  const people = await (await api(`/api/v1/stakeholders?q=${encodeURIComponent(person)}`)).json();
+  expect(people.items.length === 1, `${people.items.length} stakeholders named ${person}, want one`);
+  await ctx.close();
+});
+
 // ---- screenshots of every main screen at both sizes ---------------------------
 
 const screens = () => [
@@ -655,6 +821,9 @@ const screens = () => [
   { name: '24-tasks-team', path: '/tasks?scope=team&region=08', ready: 'task-table' },
   { name: '25-task', path: `/tasks/${S.taskId ?? ''}`, ready: 'task-detail', needs: S.taskId },
   { name: '26-unmatched-addresses', path: '/correspondence?queue=addresses', ready: 'unmatched-addresses', mail: true },
+  { name: '10c-admin-reminders', path: '/admin/reminders', ready: 'admin-reminders' },
+  { name: '14-funder-report', path: '/reports/funder', ready: 'fr-funder-lines' },
+  { name: '15-profile', path: '/profile', ready: 'digest-form' },
 ];
 
 test('screenshots of every main screen at 1280x800 and 390x844', async () => {
@@ -968,7 +1137,9 @@ try {
   process.exit(1);
 }
 console.log(`Chromium ${browser.version()} against ${BASE}`);
-for (const t of tests) {
+// E2E_ONLY=regex runs only the matching steps (for working on one of them).
+const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
+for (const t of tests.filter((x) => !only || only.test(x.name))) {
   const t0 = Date.now();
   try {
     await t.fn();

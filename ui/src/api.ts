@@ -22,6 +22,43 @@ export interface User {
   version?: number;
 }
 
+/** Me is the signed-in user with their own settings (GET/PATCH /me). */
+export interface Me extends User {
+  digest: 'off' | 'daily' | 'weekly';
+  lang: 'es' | 'en';
+  calendar_feed: boolean;
+}
+
+export interface Notification {
+  kind: 'due_soon' | 'due_today' | 'overdue' | 'status_changed' | 'message_assigned';
+  entity: 'commitment' | 'task' | 'message';
+  id: string;
+  title: string;
+  region?: string;
+  due_on?: string;
+  status?: string;
+  by?: string;
+  at: string;
+  path: string;
+}
+
+export interface DigestRun {
+  id: string;
+  holder: string;
+  started_at: string;
+  finished_at: string;
+  sent: number;
+  empty: number;
+  failed: number;
+  errors: string[];
+}
+
+export interface RemindersAdmin {
+  smtp_configured: boolean;
+  runs: DigestRun[];
+  failed: { id: string; email: string; period: string; attempts: number; last_error?: string; updated_at: string }[];
+}
+
 export interface LoginResponse {
   access_token: string;
   token_type: string;
@@ -120,6 +157,7 @@ export interface Meeting {
   next_steps: string;
   commitment_ids: string[];
   task_ids: string[];
+  training?: Training;
   owner_id: string;
   version: number;
   created_at: string;
@@ -143,6 +181,13 @@ export interface TaskCreate {
   links?: Partial<TaskLinks>;
 }
 
+/** Training is the audience of a meeting of kind training: people per audience type, no stakeholder per attendee. */
+export interface Training {
+  modality: string;
+  audience: { type: string; count: number }[];
+  topics: string[];
+}
+
 export interface MeetingCreate {
   starts_at: string;
   duration_min: number;
@@ -156,6 +201,7 @@ export interface MeetingCreate {
   next_steps: string;
   commitments: CommitmentCreate[];
   tasks: TaskCreate[];
+  training?: Training;
 }
 
 export interface HistoryEntry {
@@ -333,6 +379,24 @@ export interface OverdueByOwner {
   owner_name: string;
   count: number;
 }
+export interface TrainingsReport {
+  from: string;
+  to: string;
+  trainings: number;
+  people: number;
+  modalities: string[];
+  audiences: { audience: string; audience_label: string; people: number }[];
+  items: { quarter: string; region: string; region_name: string; audience: string; audience_label: string; people: number }[];
+  summary: { es: string; en: string };
+}
+export interface FunderReport {
+  from: string;
+  to: string;
+  lines: { es: string; en: string }[];
+  stakeholders: { stakeholder_id: string; name: string; kind: string; agreements: { id: string; text: string; region: string; made_on: string; status: string }[] }[];
+  fulfilled: { id: string; stakeholder_name: string; text: string; region: string; status: string; at: string; evidence: string; note: string }[];
+  truncated: boolean;
+}
 export interface LegislatorsReport {
   total: number;
   items: { region: string; region_name: string; count: number }[];
@@ -461,6 +525,8 @@ export class Client {
   onSessionLost: (() => void) | null = null;
   /** Called with the fresh user after every successful login or refresh. */
   onUser: ((u: User) => void) | null = null;
+  /** Set when the last refresh failed for want of a network, not because the session ended. */
+  refreshFailedOffline = false;
 
   constructor(fetchFn?: FetchFn, private base = API_BASE) {
     this.fetchFn = fetchFn ?? ((input, init) => fetch(input, init));
@@ -544,6 +610,7 @@ export class Client {
   refresh(): Promise<LoginResponse | null> {
     if (!this.refreshing) {
       this.refreshing = (async () => {
+        this.refreshFailedOffline = false;
         try {
           const res = await this.send('POST', '/auth/refresh', {}, false);
           if (!res.ok) {
@@ -554,7 +621,8 @@ export class Client {
           this.token = data.access_token;
           this.onUser?.(data.user);
           return data;
-        } catch {
+        } catch (e) {
+          this.refreshFailedOffline = e instanceof ApiError && e.status === 0;
           return null;
         } finally {
           this.refreshing = null;
@@ -624,6 +692,13 @@ export const api = new Client();
 
 export const endpoints = {
   me: () => api.get<User>('/me'),
+  myself: () => api.get<Me>('/me'),
+  updateMe: (b: { digest?: string; lang?: string }) => api.patch<Me>('/me', b),
+  createCalendarFeed: () => api.post<{ url: string }>('/me/calendar'),
+  deleteCalendarFeed: () => api.del('/me/calendar'),
+  notifications: () => api.get<{ items: Notification[]; unread: number }>('/notifications'),
+  notificationsSeen: () => api.post<void>('/notifications/seen'),
+  remindersAdmin: () => api.get<RemindersAdmin>('/admin/reminders'),
   regions: () => api.get<Page<Region>>('/regions'),
   enums: () => api.get<Enums>('/enums'),
 
@@ -667,8 +742,10 @@ export const endpoints = {
 
   commitmentsByRegion: (q?: Query) => api.get<{ items: CountByRegionStatus[] }>('/reports/commitments-by-region', q),
   overdueReport: (q?: Query) => api.get<{ items: OverdueByOwner[] }>('/reports/overdue', q),
+  funderReport: (q?: Query) => api.get<FunderReport>('/reports/funder', q),
   meetingsPerMonth: (q?: Query) => api.get<{ items: MeetingsPerMonth[] }>('/reports/meetings-per-month', q),
   legislatorsReport: (q?: Query) => api.get<LegislatorsReport>('/reports/legislators-with-commitments', q),
+  trainingsReport: (q?: Query) => api.get<TrainingsReport>('/reports/trainings', q),
   activeCommittees: (q?: Query) => api.get<{ items: { region: string; count: number }[] }>('/reports/active-committees', q),
 
   messages: (q?: Query) => api.get<Page<Message>>('/messages', q),

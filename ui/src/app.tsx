@@ -3,6 +3,7 @@ import type { ComponentType } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { Header } from './components/Header';
 import { lazy } from './components/Lazy';
+import { OfflineSync } from './components/OfflineSync';
 import { Loading } from './components/States';
 import { t, useLang } from './i18n';
 import { match, useLocation } from './router';
@@ -31,6 +32,8 @@ const TaskDetail = lazy<{ id: string }>(() => import('./pages/TaskDetail'));
 
 // Screens that only write: a read-only user reaching one by URL is told so.
 const writeOnly = new Set(['/stakeholders/new', '/stakeholders/:id/edit', '/meetings/new', '/meetings/:id/edit']);
+const Profile = lazy(() => import('./pages/Profile'));
+const FunderReport = lazy(() => import('./pages/FunderReport'));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const routes: [string, ComponentType<any>][] = [
@@ -49,7 +52,9 @@ const routes: [string, ComponentType<any>][] = [
   ['/commitments/:id', CommitmentDetail],
   ['/correspondence', Correspondence],
   ['/reports', Reports],
+  ['/reports/funder', FunderReport],
   ['/search', Search],
+  ['/profile', Profile],
 ];
 
 export function App() {
@@ -80,7 +85,7 @@ export function App() {
   let page = <NotFound />;
   const adminMatch = match('/admin/:tab', loc.path);
   if (adminMatch) page = isAdmin(s.user) ? <Admin tab={adminMatch.tab} /> : <NotFound forbidden />;
-  else if (loc.path === '/reports' && !canManage(s.user)) page = <NotFound forbidden />;
+  else if ((loc.path === '/reports' || loc.path.startsWith('/reports/')) && !canManage(s.user)) page = <NotFound forbidden />;
   else {
     for (const [pattern, C] of routes) {
       const p = match(pattern, loc.path);
@@ -94,6 +99,7 @@ export function App() {
     <>
       <Header user={s.user} />
       <main class="app-main" id="main" tabIndex={-1} ref={main}>
+        <OfflineSync user={s.user} offline={!!s.offline} />
         {page}
       </main>
     </>

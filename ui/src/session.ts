@@ -2,6 +2,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, endpoints, type Enums, type Region, type User } from './api';
 import { defaultEnums, defaultRegions } from './enums';
+import { clearCache, loadCache } from './offline/cache';
+import { idb } from './offline/db';
 
 export type Status = 'loading' | 'anon' | 'in';
 
@@ -12,6 +14,8 @@ export interface SessionState {
   enums: Enums;
   /** set when the session ended by itself (expired), to explain the sign-in screen */
   expired: boolean;
+  /** signed in from the device's copy, without signal: the server has not confirmed the session */
+  offline?: boolean;
 }
 
 let state: SessionState = { status: 'loading', user: null, regions: defaultRegions, enums: defaultEnums, expired: false };
@@ -59,9 +63,13 @@ function hasHint(): boolean {
   }
 }
 
+// The last signed-in user, kept on the device so the app opens without signal.
+const LAST_USER = 'user:last';
+
 api.onUser = (user) => {
   hint(true);
-  set({ user, status: 'in', expired: false });
+  set({ user, status: 'in', expired: false, offline: false });
+  void idb.set(LAST_USER, user).catch(() => undefined);
 };
 api.onSessionLost = () => {
   hint(false);
@@ -82,15 +90,47 @@ export async function start(): Promise<void> {
     set({ status: 'anon', user: null });
     return;
   }
-  const ok = await api.refresh();
+  const ok = navigator.onLine ? await api.refresh() : null;
   if (ok) {
     hint(true);
     set({ status: 'in', user: ok.user });
     void loadReference();
+  } else if ((!navigator.onLine || api.refreshFailedOffline) && (await startOffline())) {
+    // No network (the device may even claim to be online): keep working from the device.
+    return;
   } else {
     hint(false);
     set({ status: 'anon', user: null });
   }
+}
+
+/** startOffline opens the app for the last user from the device's copy; false when there is none. */
+async function startOffline(): Promise<boolean> {
+  const user = await idb.get<User>(LAST_USER).catch(() => undefined);
+  if (!user) return false;
+  const data = await loadCache(user.id).catch(() => undefined);
+  set({ status: 'in', user, offline: true, ...(data ? { regions: data.regions, enums: { ...defaultEnums, ...data.enums } } : {}) });
+  return true;
+}
+
+/** resume confirms an offline session with the server once the network answers (or ends it). */
+async function resume(): Promise<void> {
+  if (!state.offline) return;
+  const ok = await api.refresh();
+  if (ok) {
+    set({ status: 'in', user: ok.user, offline: false });
+    void loadReference();
+  } else if (!api.refreshFailedOffline) {
+    hint(false);
+    set({ status: 'anon', user: null, offline: false, expired: true });
+  }
+}
+
+// When the signal returns (or every 15 s, since devices do not always say so), an offline
+// session is confirmed with the server.
+if (typeof window !== 'undefined') {
+  window.addEventListener('online', () => void resume());
+  setInterval(() => void (state.offline && navigator.onLine && resume()), 15_000);
 }
 
 export async function signIn(email: string, password: string): Promise<void> {
@@ -101,11 +141,14 @@ export async function signIn(email: string, password: string): Promise<void> {
 }
 
 export async function signOut(): Promise<void> {
+  const id = state.user?.id;
   try {
     await api.logout();
   } finally {
     hint(false);
-    set({ status: 'anon', user: null, expired: false });
+    set({ status: 'anon', user: null, expired: false, offline: false });
+    // The cached data goes; the outbox stays until this user signs in again.
+    if (id) await Promise.allSettled([clearCache(id), idb.del(LAST_USER)]);
   }
 }
 

@@ -40,6 +40,8 @@ export interface MeetingDraftTask {
   due_on: string;
   assignee_id: string;
 }
+import type { TrainingDraft } from './components/TrainingFields';
+
 export interface MeetingDraft {
   starts_at: string; // Lima local "YYYY-MM-DDTHH:MM"
   duration_min: string;
@@ -55,6 +57,7 @@ export interface MeetingDraft {
   tasks: MeetingDraftTask[];
   /** people created from this draft (offered for removal when it is discarded) */
   created?: { id: string; name: string }[];
+  training?: TrainingDraft; // kind training only
 }
 
 /** validateMeeting checks a meeting draft; field names match the server's (commitments[1].due_on). */
@@ -65,7 +68,7 @@ export function validateMeeting(m: MeetingDraft): Errors {
   if (m.duration_min !== '' && (!Number.isInteger(dur) || dur < 0 || dur > 24 * 60)) e.duration_min = 'validation.duration';
   if (!m.kind) e.kind = 'validation.required';
   if (!m.region) e.region = 'validation.required';
-  if (m.participants.length === 0) e.participants = 'validation.participants';
+  if (m.participants.length === 0 && m.kind !== 'training') e.participants = 'validation.participants';
   if (!m.summary.trim()) e.summary = 'validation.required';
   const ids = new Set(m.participants.map((p) => p.stakeholder_id));
   m.commitments.forEach((c, i) => {

@@ -4,6 +4,7 @@ import type { User } from '../api';
 import { getLang, setLang, t, te } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import { canEdit, canManage, isAdmin, signOut } from '../session';
+import { NotificationCenter } from './NotificationCenter';
 import './Header.css';
 
 export function Header({ user }: { user: User }) {
@@ -60,9 +61,10 @@ export function Header({ user }: { user: User }) {
           >
             {lang === 'es' ? 'EN' : 'ES'}
           </button>
-          <span class="hdr-who" data-testid="current-user" data-role={user.role} title={`${user.name || user.email} · ${te('role', user.role)}`}>
+          <NotificationCenter />
+          <Link href="/profile" class="hdr-who" data-testid="current-user" data-role={user.role} title={`${user.name || user.email} · ${te('role', user.role)}`}>
             {user.name || user.email} <span class="hdr-role">· {te('role', user.role)}</span>
-          </span>
+          </Link>
           <button type="button" class="btn btn-small hdr-out" onClick={() => void signOut().then(() => navigate('/', true))} data-testid="sign-out">
             {t('auth.sign_out')}
           </button>

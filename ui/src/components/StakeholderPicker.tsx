@@ -1,7 +1,7 @@
 // Typeahead over stakeholders (GET /stakeholders?q=) following the ARIA combobox pattern,
 // with an optional "add new person" entry that creates one inline (POST /stakeholders).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { endpoints, type Stakeholder } from '../api';
+import { createPerson, searchStakeholders, type Found } from '../offline/save';
 import { errorMessage } from '../errors';
 import { useDebounced } from '../hooks';
 import { t, te } from '../i18n';
@@ -29,7 +29,7 @@ interface Props {
 export function StakeholderPicker({ id, label, onPick, exclude = [], createRegions, kind, error }: Props) {
   const [q, setQ] = useState('');
   const [open, setOpen] = useState(false);
-  const [items, setItems] = useState<Stakeholder[]>([]);
+  const [items, setItems] = useState<Found[]>([]);
   const [active, setActive] = useState(-1);
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState('');
@@ -44,10 +44,9 @@ export function StakeholderPicker({ id, label, onPick, exclude = [], createRegio
     }
     const ctl = new AbortController();
     setBusy(true);
-    endpoints
-      .stakeholders({ q: dq, limit: 10, kind }, ctl.signal)
-      .then((p) => {
-        setItems((p.items ?? []).filter((s) => !exclude.includes(s.id)));
+    searchStakeholders(dq, kind, ctl.signal)
+      .then((found) => {
+        setItems(found.filter((s) => !exclude.includes(s.id)));
         setActive(-1);
         setErr('');
       })
@@ -74,8 +73,7 @@ export function StakeholderPicker({ id, label, onPick, exclude = [], createRegio
     setBusy(true);
     setErr('');
     try {
-      const s = await endpoints.createStakeholder({ kind: 'person', name: q.trim(), regions: createRegions ?? [], stance: 'unknown', influence: 'medium' });
-      pick({ id: s.id, name: s.name, kind: s.kind, created: true });
+      pick({ ...(await createPerson(q.trim(), createRegions ?? [])), created: true });
     } catch (e) {
       setErr(errorMessage(e));
     } finally {

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { endpoints, type ImportResult, type User } from '../api';
 import { Badge } from '../components/Badge';
+import { RemindersAdmin } from '../components/RemindersAdmin';
 import { CheckGroup, enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { Empty, ErrorBox, Loading, Notice } from '../components/States';
 import { fieldErrorsOf, isConflict } from '../errors';
@@ -13,7 +14,7 @@ import { useSession } from '../session';
 import { hasErrors, validateUser, type Errors } from '../validation';
 import './Admin.css';
 
-const TABS = ['users', 'mailboxes', 'import'];
+const TABS = ['users', 'mailboxes', 'import', 'reminders'];
 
 export default function Admin({ tab }: { tab: string }) {
   useTitle(t('nav.admin'));
@@ -34,6 +35,7 @@ export default function Admin({ tab }: { tab: string }) {
       {tab === 'users' && <Users />}
       {tab === 'mailboxes' && <Mailboxes />}
       {tab === 'import' && <Import />}
+      {tab === 'reminders' && <RemindersAdmin />}
       {!TABS.includes(tab) && <Empty>{t('error.not_found')}</Empty>}
     </section>
   );

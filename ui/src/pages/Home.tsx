@@ -5,6 +5,7 @@ import { TaskLinks } from '../components/TaskLinks';
 import { Badge, OverdueTag } from '../components/Badge';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { errorMessage } from '../errors';
+import { myOpenTasks } from '../offline/save';
 import { formatDateTime, formatDay, todayInLima } from '../format';
 import { useAsync, useTitle } from '../hooks';
 import { t, te } from '../i18n';
@@ -15,7 +16,7 @@ import './Home.css';
 export function Home() {
   useTitle(t('nav.home'));
   const { user, regions } = useSession();
-  const tasks = useAsync(() => (canEdit(getSession().user) ? endpoints.tasks({ mine: true, done: 'false', limit: 50 }) : Promise.resolve({ items: [] as Task[] })), []);
+  const tasks = useAsync(() => (canEdit(getSession().user) ? myOpenTasks() : Promise.resolve({ items: [] as Task[] })), []);
   const overdue = useAsync(() => endpoints.commitments({ overdue: true, limit: 50 }), []);
   const meetings = useAsync(() => endpoints.meetings({ limit: 5 }), []);
   // The region cards come from the reports, which only managers and admins may read.

@@ -1,6 +1,7 @@
 // A meeting as recorded, with the commitments and tasks created from it.
 import { api, endpoints, type Commitment, type Task } from '../api';
 import { Badge, OverdueTag } from '../components/Badge';
+import { MeetingExtras } from '../components/MeetingExtras';
 import { ErrorBox, Loading, Notice } from '../components/States';
 import { formatDateTime, formatDay } from '../format';
 import { useAsync, useTitle } from '../hooks';
@@ -59,6 +60,7 @@ export function MeetingDetail({ id }: { id: string }) {
           </div>
         )}
       </div>
+      <MeetingExtras m={x} />
       <div class="md-cols">
         <section class="card" aria-labelledby="md-who">
           <h2 id="md-who">{t('meeting.participants')}</h2>

@@ -3,8 +3,10 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { endpoints, type MeetingCreate, type User } from '../api';
 import { CheckGroup, enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { StakeholderPicker } from '../components/StakeholderPicker';
+import { emptyTraining, toTraining, trainingFieldId, trainingFieldLabel, TrainingFields, validateTraining } from '../components/TrainingFields';
 import { ErrorBox } from '../components/States';
 import { draftStore, isBlank } from '../draft';
+import { saveMeeting } from '../offline/save';
 import { fieldErrorsOf } from '../errors';
 import { addDays, formatDateTime, limaLocalInput, limaLocalToISO, todayInLima } from '../format';
 import { useTitle } from '../hooks';
@@ -50,6 +52,7 @@ export function toMeetingBody(d: MeetingDraft, me: string): MeetingCreate {
     next_steps: d.next_steps.trim(),
     commitments: d.commitments.map((c) => ({ stakeholder_id: c.stakeholder_id, text: c.text.trim(), type: c.type, region: d.region, due_on: c.due_on, made_on: day })),
     tasks: d.tasks.map((tk) => ({ title: tk.title.trim(), due_on: tk.due_on, assignee_id: tk.assignee_id || me, region: d.region })),
+    ...(d.kind === 'training' ? { training: toTraining(d.training ?? emptyTraining()) } : {}),
   };
 }
 
@@ -104,7 +107,7 @@ export function MeetingForm() {
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    const v = validateMeeting(d);
+    const v = { ...validateMeeting(d), ...(d.kind === 'training' ? validateTraining(d.training ?? emptyTraining()) : {}) };
     setErrors(v);
     setError(null);
     if (hasErrors(v)) {
@@ -114,9 +117,10 @@ export function MeetingForm() {
     if (farAhead(d.starts_at) && !confirm(t('meeting.far_future_confirm'))) return;
     setBusy(true);
     try {
-      const m = await endpoints.createMeeting(toMeetingBody(d, user?.id ?? ''));
+      const r = await saveMeeting(toMeetingBody(d, user?.id ?? ''));
       store.clear();
-      navigate(`/meetings/${m.id}?saved=1`);
+      // Without signal the meeting waits in the outbox, shown as "pendiente de envío".
+      navigate(r.meeting ? `/meetings/${r.meeting.id}?saved=1` : '/?queued=1');
     } catch (x) {
       setError(x);
       setErrors(fieldErrorsOf(x));
@@ -181,6 +185,8 @@ export function MeetingForm() {
           <TextInput id="place" label={t('meeting.place')} value={d.place} onValue={set('place')} error={errors.place} />
         </div>
       </section>
+
+      {d.kind === 'training' && <TrainingFields value={d.training ?? emptyTraining()} onValue={set('training')} errors={errors} />}
 
       <section class="card" aria-labelledby="mf-who">
         <h2 id="mf-who">{t('meeting.participants')}</h2>
@@ -279,10 +285,12 @@ export function fieldId(path: string): string {
   if (path === 'kind') return 'meeting_kind';
   if (path === 'participants') return 'participant-search';
   if (path === 'topics') return 'mf-what';
+  if (path.startsWith('training')) return trainingFieldId(path);
   return path.replace(/\[(\d+)\]\./g, '-$1-').replace(/\[(\d+)\]$/, '-$1');
 }
 
 function fieldLabel(path: string): string {
+  if (path.startsWith('training')) return trainingFieldLabel(path);
   const m = /^(commitments|tasks|participants)\[(\d+)\]\.(\w+)$/.exec(path);
   if (m) {
     const n = Number(m[2]) + 1;

@@ -2,23 +2,17 @@
 import { endpoints } from '../api';
 import { BarChart, type Bar } from '../components/BarChart';
 import { CsvButton } from '../components/CsvButton';
+import { FunderLines } from '../components/FunderLines';
+import { TrainingTable } from '../components/TrainingTable';
 import { TextInput } from '../components/Field';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { formatMonth } from '../format';
 import { useAsync, useTitle } from '../hooks';
-import { getLang, t, te } from '../i18n';
-import { useQuery } from '../router';
+import { t } from '../i18n';
+import { Link, useQuery } from '../router';
+import { statusBars } from '../reportBars';
 import { regionName, useSession } from '../session';
 import './Reports.css';
-
-const TONE: Record<string, string> = {
-  pending: 'warn',
-  in_progress: 'info',
-  fulfilled: 'ok',
-  partially_fulfilled: 'partial',
-  not_fulfilled: 'danger',
-  withdrawn: 'muted',
-};
 
 export default function Reports() {
   useTitle(t('nav.reports'));
@@ -31,19 +25,9 @@ export default function Reports() {
   const overdue = useAsync(() => endpoints.overdueReport(range), [key]);
   const legis = useAsync(() => endpoints.legislatorsReport(range), [key]);
   const committees = useAsync(() => endpoints.activeCommittees(range), [key]);
+  const trainings = useAsync(() => endpoints.trainingsReport(range), [key]);
 
-  const regionBars: Bar[] = (() => {
-    const items = byRegion.data?.items ?? [];
-    const codes = Array.from(new Set(items.map((i) => i.region))).sort();
-    return codes.map((code) => ({
-      label: regionName(code, regions),
-      segments: enums.commitment_statuses.map((st) => ({
-        tone: TONE[st] ?? 'info',
-        label: te('status', st),
-        value: items.filter((i) => i.region === code && i.status === st).reduce((s, i) => s + i.count, 0),
-      })),
-    }));
-  })();
+  const regionBars: Bar[] = statusBars(byRegion.data?.items ?? [], enums.commitment_statuses, regions);
 
   const monthBars: Bar[] = (() => {
     const items = perMonth.data?.items ?? [];
@@ -70,6 +54,9 @@ export default function Reports() {
     <section class="reports">
       <div class="page-head">
         <h1>{t('nav.reports')}</h1>
+        <Link href={`/reports/funder?${new URLSearchParams(Object.entries(range).filter((e): e is [string, string] => !!e[1])).toString()}`} class="btn" data-testid="open-funder-report">
+          {t('funder.open')}
+        </Link>
       </div>
       <form class="filters card" aria-label={t('report.period')} onSubmit={(e) => e.preventDefault()}>
         <TextInput id="r-from" type="date" label={t('report.from')} value={q.from ?? ''} onValue={(v) => setQuery({ from: v })} />
@@ -80,17 +67,15 @@ export default function Reports() {
         <h2 id="rs-h">{t('report.funder_summary')}</h2>
         {legis.loading && <Loading />}
         <ErrorBox error={legis.error} onRetry={legis.reload} />
-        {summary && (
-          <>
-            <p class="report-summary-line" lang={getLang()}>
-              {getLang() === 'es' ? summary.es : summary.en}
-            </p>
-            <details>
-              <summary>{getLang() === 'es' ? 'English' : 'Español'}</summary>
-              <p lang={getLang() === 'es' ? 'en' : 'es'}>{getLang() === 'es' ? summary.en : summary.es}</p>
-            </details>
-          </>
-        )}
+        {summary && <FunderLines lines={trainings.data ? [summary, trainings.data.summary] : [summary]} />}
+      </section>
+
+      <section class="card" aria-labelledby="rt-h" data-testid="trainings-report">
+        <h2 id="rt-h">{t('report.people_trained')}</h2>
+        {trainings.loading && <Loading />}
+        <ErrorBox error={trainings.error} onRetry={trainings.reload} />
+        {trainings.data && <TrainingTable report={trainings.data} />}
+        <CsvButton path="/reports/trainings" query={range} name="trainings" />
       </section>
 
       <section class="card" aria-labelledby="csv-h">

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/config"
+	"github.com/alianza-pe/alianza/internal/notify"
+	"github.com/alianza-pe/alianza/internal/store"
+)
+
+// remindersEvery is how often serve looks for due digests; a digest is sent
+// once per period whatever the number of passes.
+var remindersEvery = 5 * time.Minute
+
+// remindersWorker is the digest sender of this process; nil when no SMTP
+// server is configured.
+func remindersWorker(cfg *config.Config, s *store.Store, log *slog.Logger, holder string) *notify.Worker {
+	if cfg.SMTP.Host == "" {
+		return nil
+	}
+	m := cfg.SMTP
+	return &notify.Worker{Store: s, Holder: holder, PublicURL: cfg.PublicURL, Log: log,
+		Sender: notify.SMTP{Host: m.Host, Port: m.Port, User: m.User, Password: m.Password, From: m.From, TLS: m.TLS, Timeout: 30 * time.Second}}
+}
+
+// remindersSend sends every digest that is due, once, and prints one line per digest.
+func remindersSend(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFlags, stdout io.Writer) error {
+	if !f.once {
+		return errors.New("reminders send: add --once (alianza serve sends the digests continuously)")
+	}
+	if cfg.SMTP.Host == "" {
+		return errors.New("reminders send: set ALIANZA_SMTP_HOST (and ALIANZA_SMTP_FROM, ALIANZA_PUBLIC_URL) first")
+	}
+	s, closeDB, err := database(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	results, err := remindersWorker(cfg, s, log, leaseHolder()).RunOnce(ctx)
+	if err != nil {
+		return err
+	}
+	if len(results) == 0 {
+		fmt.Fprintln(stdout, "no digest due")
+	}
+	failed := 0
+	for _, r := range results {
+		switch r.Status {
+		case store.DigestSent:
+			fmt.Fprintf(stdout, "sent %s to %s: %d items\n", r.Period, r.Email, r.Items)
+		case store.DigestEmpty:
+			fmt.Fprintf(stdout, "nothing to send %s to %s\n", r.Period, r.Email)
+		default:
+			failed++
+			fmt.Fprintf(stdout, "FAILED %s to %s: %s\n", r.Period, r.Email, r.Error)
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("reminders send: %d digests failed; the next pass retries them", failed)
+	}
+	return nil
+}

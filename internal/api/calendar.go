@@ -1,0 +1,122 @@
+package api
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/calendar"
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/gofiber/fiber/v2"
+)
+
+// calendarPrefix is the path of the private feeds; the access log never
+// writes the token that follows it.
+const calendarPrefix = "/api/v1/calendar/"
+
+// feedPast is how far back a feed lists meetings.
+const feedPast = 180 * 24 * time.Hour
+
+type calendarLink struct {
+	URL string `json:"url"` // shown once: only its hash is kept
+}
+
+// calendarRoutes: each user turns their own feed on, renews or revokes it;
+// the feed itself is public to whoever holds the secret link (calendar apps
+// cannot sign in) and shows what its user may see.
+func (a *API) calendarRoutes() []route {
+	return []route{
+		{method: "POST", path: "/me/calendar", tag: "calendar", summary: "Turn on (or renew) your private calendar feed; answers its secret link once, and the previous link stops working",
+			resp: calendarLink{}, handle: a.createCalendarFeed},
+		{method: "DELETE", path: "/me/calendar", tag: "calendar", summary: "Turn off your private calendar feed", handle: a.deleteCalendarFeed},
+		{method: "GET", path: "/calendar/:token.ics", public: true, tag: "calendar", summary: "A private iCalendar feed: its user's meetings and due dates, within their regions",
+			handle: a.calendarFeed},
+		{method: "GET", path: "/meetings/:id/calendar.ics", tag: "meetings", summary: "One meeting as an iCalendar event", handle: a.meetingCalendar},
+	}
+}
+
+func (a *API) publicURL(c *fiber.Ctx) string {
+	if a.opts.PublicURL != "" {
+		return strings.TrimRight(a.opts.PublicURL, "/")
+	}
+	return c.BaseURL()
+}
+
+func (a *API) createCalendarFeed(c *fiber.Ctx) error {
+	u := auth.User(c)
+	token := auth.RandomToken(32)
+	if err := a.store.SetCalendarToken(c.UserContext(), auth.Actor(c), u.ID, auth.HashToken(token)); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusCreated).JSON(calendarLink{URL: a.publicURL(c) + calendarPrefix + token + ".ics"})
+}
+
+func (a *API) deleteCalendarFeed(c *fiber.Ctx) error {
+	if err := a.store.SetCalendarToken(c.UserContext(), auth.Actor(c), auth.User(c).ID, ""); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (a *API) calendarFeed(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	u, err := a.store.UserByCalendarToken(ctx, auth.HashToken(c.Params("token")))
+	if errors.Is(err, store.ErrNotFound) {
+		return problem(fiber.StatusNotFound, "This calendar link was turned off or renewed.")
+	}
+	if err != nil {
+		return err
+	}
+	prefs, err := a.store.Prefs(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	now := a.store.Now()
+	scope := u.Scope()
+	f := calendar.Feed{Name: "Alianza – " + u.Name, PublicURL: a.publicURL(c), Lang: prefs.Lang, Now: now}
+	if f.Meetings, err = a.store.MeetingsOf(ctx, scope, u.ID, now.Add(-feedPast)); err != nil {
+		return err
+	}
+	if f.Commitments, _, err = a.store.ListCommitments(ctx, scope, store.CommitmentFilter{OwnerID: u.ID}, store.Page{All: true}); err != nil {
+		return err
+	}
+	notDone := false
+	if f.Tasks, _, err = a.store.ListTasks(ctx, scope, store.TaskFilter{AssigneeID: u.ID, Done: &notDone}, store.Page{All: true}); err != nil {
+		return err
+	}
+	return sendICS(c, f.ICS(), "")
+}
+
+// pathMeeting is the meeting of the :id path in the caller's scope.
+func (a *API) pathMeeting(c *fiber.Ctx) (*model.Meeting, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return a.store.MeetingByID(c.UserContext(), auth.User(c).Scope(), id)
+}
+
+func (a *API) meetingCalendar(c *fiber.Ctx) error {
+	m, err := a.pathMeeting(c)
+	if err != nil {
+		return err
+	}
+	lang := "es"
+	if p, err := a.store.Prefs(c.UserContext(), auth.User(c).ID); err == nil {
+		lang = p.Lang
+	}
+	return sendICS(c, calendar.Meeting(m, a.publicURL(c), lang, a.store.Now()), "reunion-"+m.StartsAt.In(model.Lima).Format("2006-01-02")+".ics")
+}
+
+// sendICS answers an iCalendar document, as a download when name is set.
+func sendICS(c *fiber.Ctx, body, name string) error {
+	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	if name != "" {
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	}
+	return c.SendString(body)
+}

@@ -1,0 +1,73 @@
+package model
+
+import (
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// Digest frequencies.
+const (
+	DigestOff    = "off"
+	DigestDaily  = "daily"
+	DigestWeekly = "weekly"
+)
+
+// Enums of user settings.
+var (
+	DigestFrequencies = registerEnum("digest_frequencies", Enum{DigestOff, DigestDaily, DigestWeekly})
+	Languages         = registerEnum("languages", Enum{"es", "en"})
+)
+
+// Prefs are the settings a user changes for themself: the email digest
+// (off by default), the language of what is sent to them, when they last
+// looked at their notifications, and their calendar feed token (hashed).
+type Prefs struct {
+	UserID        bson.ObjectID `bson:"_id" json:"-"`
+	Digest        string        `bson:"digest" json:"digest"`
+	Lang          string        `bson:"lang" json:"lang"`
+	SeenAt        time.Time     `bson:"seen_at,omitempty" json:"-"`
+	CalendarHash  string        `bson:"calendar_hash,omitempty" json:"-"`
+	CalendarSince *time.Time    `bson:"calendar_since,omitempty" json:"-"`
+	UpdatedAt     time.Time     `bson:"updated_at" json:"-"`
+}
+
+// DefaultPrefs are the settings of a user who never changed any.
+func DefaultPrefs(userID bson.ObjectID) *Prefs {
+	return &Prefs{UserID: userID, Digest: DigestOff, Lang: "es"}
+}
+
+// PrefsPatch is the part of PATCH /me a user may send about their settings.
+type PrefsPatch struct {
+	Digest *string `json:"digest,omitempty"`
+	Lang   *string `json:"lang,omitempty"`
+}
+
+// Validate trims and checks the fields that are set.
+func (p *PrefsPatch) Validate() error {
+	var pr Problems
+	if p.Digest != nil {
+		*p.Digest = strings.TrimSpace(*p.Digest)
+		if !DigestFrequencies.Valid(*p.Digest) {
+			pr.Add("digest", "must be one of %s", DigestFrequencies)
+		}
+	}
+	if p.Lang != nil {
+		*p.Lang = strings.TrimSpace(*p.Lang)
+		if !Languages.Valid(*p.Lang) {
+			pr.Add("lang", "must be one of %s", Languages)
+		}
+	}
+	return pr.Err()
+}
+
+// Apply sets the fields given.
+func (p *PrefsPatch) Apply(to *Prefs) {
+	if p.Digest != nil {
+		to.Digest = *p.Digest
+	}
+	if p.Lang != nil {
+		to.Lang = *p.Lang
+	}
+}

@@ -1,0 +1,181 @@
+package notify
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/report"
+)
+
+// Horizon is how many days ahead a digest of the frequency looks.
+func Horizon(freq string) int {
+	if freq == model.DigestWeekly {
+		return 7
+	}
+	return AppHorizon
+}
+
+// PeriodKey names the period a digest of freq covers at now, in Lima:
+// "daily/2026-11-29" or "weekly/2026-W48" (ISO week).
+func PeriodKey(freq string, now time.Time) string {
+	t := now.In(model.Lima)
+	if freq == model.DigestWeekly {
+		y, w := t.ISOWeek()
+		return fmt.Sprintf("weekly/%d-W%02d", y, w)
+	}
+	return "daily/" + t.Format(time.DateOnly)
+}
+
+// dueKinds are the notifications a digest lists.
+var dueKinds = []string{KindOverdue, KindDueToday, KindDueSoon}
+
+// regionGroup is a region's items in a digest: overdue first, then by due date.
+type regionGroup struct {
+	Name  string
+	Items []digestLine
+}
+
+type digestLine struct {
+	Label, Title, Due, URL string
+}
+
+// words of the digest, English then Spanish.
+var digestWords = map[string][2]string{
+	"overdue":    {"Overdue", "Vencido"},
+	"due_today":  {"Due today", "Vence hoy"},
+	"due_soon":   {"Coming due", "Por vencer"},
+	"commitment": {"Commitment", "Compromiso"},
+	"task":       {"Task", "Tarea"},
+	"due":        {"due", "vence"},
+	"intro":      {"Hello %s, these are your overdue and upcoming commitments and tasks.", "Hola, %s: estos son sus compromisos y tareas vencidos y por vencer."},
+	"footer":     {"You receive this summary because you asked for it in Alianza. Change it in your profile: %s", "Recibe este resumen porque lo pidió en Alianza. Puede cambiarlo en su perfil: %s"},
+}
+
+func word(key, lang string) string {
+	if lang == "es" {
+		return digestWords[key][1]
+	}
+	return digestWords[key][0]
+}
+
+// Subject is the digest's subject line, e.g. "Alianza: 2 vencidos y 3 por
+// vencer" / "Alianza: 2 overdue and 3 coming due".
+func Subject(items []Item, lang string) string {
+	over, soon := 0, 0
+	for _, it := range items {
+		if it.Kind == KindOverdue {
+			over++
+		} else {
+			soon++
+		}
+	}
+	if lang == "es" {
+		var parts []string
+		if over > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", over, plural(over, "vencido", "vencidos")))
+		}
+		if soon > 0 {
+			parts = append(parts, fmt.Sprintf("%d por vencer", soon))
+		}
+		return "Alianza: " + report.JoinES(parts)
+	}
+	var parts []string
+	if over > 0 {
+		parts = append(parts, fmt.Sprintf("%d overdue", over))
+	}
+	if soon > 0 {
+		parts = append(parts, fmt.Sprintf("%d coming due", soon))
+	}
+	return "Alianza: " + report.JoinEN(parts)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// DueItems keeps the items a digest lists.
+func DueItems(items []Item) []Item {
+	out := []Item{}
+	for _, it := range items {
+		if slices.Contains(dueKinds, it.Kind) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// Build writes a user's digest in their language: one section per region
+// (in region name order), each item with its state, due date and a link.
+func Build(u *model.User, lang string, items []Item, publicURL string) Mail {
+	publicURL = strings.TrimRight(publicURL, "/")
+	groups := map[string]*regionGroup{}
+	for _, it := range items {
+		name := regionLabel(it.Region, lang)
+		g := groups[name]
+		if g == nil {
+			g = &regionGroup{Name: name}
+			groups[name] = g
+		}
+		g.Items = append(g.Items, digestLine{Label: word(it.Kind, lang) + " · " + word(it.Entity, lang), Title: it.Title,
+			Due: it.DueOn, URL: publicURL + it.Path})
+	}
+	names := make([]string, 0, len(groups))
+	for n := range groups {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	var ordered []regionGroup
+	for _, n := range names {
+		g := groups[n]
+		slices.SortStableFunc(g.Items, func(a, b digestLine) int { return strings.Compare(a.Due, b.Due) })
+		ordered = append(ordered, *g)
+	}
+	name := u.Name
+	if name == "" {
+		name = u.Email
+	}
+	intro := fmt.Sprintf(word("intro", lang), name)
+	footer := fmt.Sprintf(word("footer", lang), publicURL+"/profile")
+	var text strings.Builder
+	text.WriteString(intro + "\n")
+	for _, g := range ordered {
+		text.WriteString("\n" + g.Name + "\n" + strings.Repeat("-", len([]rune(g.Name))) + "\n")
+		for _, l := range g.Items {
+			fmt.Fprintf(&text, "- %s: %s (%s %s)\n  %s\n", l.Label, l.Title, word("due", lang), l.Due, l.URL)
+		}
+	}
+	text.WriteString("\n" + footer + "\n")
+	var html bytes.Buffer
+	_ = digestHTML.Execute(&html, map[string]any{"Lang": lang, "Intro": intro, "Groups": ordered, "Footer": footer, "Due": word("due", lang)})
+	return Mail{To: u.Email, Subject: Subject(items, lang), Text: text.String(), HTML: html.String()}
+}
+
+func regionLabel(code, lang string) string {
+	if code == "" {
+		if lang == "es" {
+			return "Sin región"
+		}
+		return "No region"
+	}
+	if lang == "es" {
+		return report.RegionNameES(code)
+	}
+	return report.RegionNameEN(code)
+}
+
+// digestHTML escapes every value (titles are user text).
+var digestHTML = template.Must(template.New("digest").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><body style="font-family:sans-serif">
+<p>{{.Intro}}</p>
+{{range .Groups}}<h2 style="font-size:1.1em">{{.Name}}</h2>
+<ul>{{range .Items}}<li><strong>{{.Label}}</strong>: <a href="{{.URL}}">{{.Title}}</a> ({{$.Due}} {{.Due}})</li>{{end}}</ul>
+{{end}}<p style="color:#555;font-size:.9em">{{.Footer}}</p>
+</body></html>`))

@@ -1,0 +1,180 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// ErrBusy is RunOnce's answer when another instance holds the reminders lease.
+var ErrBusy = errors.New("notify: another instance is sending the digests")
+
+// leaseName is the job lease the digest passes share between instances.
+const leaseName = "reminders"
+
+// MaxAttempts is how many times a digest is tried before it stays failed.
+const MaxAttempts = 5
+
+// Worker sends the digests that are due. The per-user-per-period record
+// (store.ClaimDigest) makes each digest go out at most once per period even
+// with several instances; the job lease keeps two instances from running
+// passes at the same time, so retries of failed digests are not doubled.
+type Worker struct {
+	Store     *store.Store
+	Sender    Sender
+	PublicURL string
+	Holder    string // this instance's name in the lease
+	Log       *slog.Logger
+}
+
+// Result is what one digest of a pass did.
+type Result struct {
+	UserID bson.ObjectID `json:"-"`
+	Email  string        `json:"email"`
+	Period string        `json:"period"`
+	Status string        `json:"status"` // store.DigestSent | DigestEmpty | DigestFailed
+	Items  int           `json:"items"`
+	Error  string        `json:"error,omitempty"`
+}
+
+// RunOnce sends every due digest: one per subscriber whose period has no
+// record yet, and a new attempt of each failed digest of the current
+// period. It records the pass for the admin page.
+func (w *Worker) RunOnce(ctx context.Context) ([]Result, error) {
+	now := w.Store.Now()
+	ok, err := w.Store.AcquireJobLease(ctx, leaseName, w.Holder, now.Add(10*time.Minute))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrBusy
+	}
+	defer func() { _ = w.Store.ReleaseJobLease(ctx, leaseName, w.Holder) }()
+	run := store.DigestRun{Holder: w.Holder, StartedAt: now}
+	var results []Result
+	subs, err := w.Store.DigestSubscribers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	current := map[string]model.Prefs{} // digest id of the current period -> settings
+	for _, p := range subs {
+		current[store.DigestID(p.UserID, PeriodKey(p.Digest, now))] = p
+	}
+	for _, p := range subs {
+		if ctx.Err() != nil {
+			break
+		}
+		u, err := w.Store.UserByID(ctx, p.UserID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && u.Disabled) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		period := PeriodKey(p.Digest, now)
+		rec := store.DigestRecord{ID: store.DigestID(u.ID, period), UserID: u.ID, Email: u.Email, Period: period}
+		claimed, err := w.Store.ClaimDigest(ctx, rec)
+		if err != nil {
+			return nil, err
+		}
+		if claimed {
+			results = append(results, w.deliver(ctx, rec, u, p, now))
+		}
+	}
+	failed, err := w.Store.FailedDigests(ctx, MaxAttempts)
+	if err != nil {
+		return nil, err
+	}
+	tried := map[string]bool{}
+	for _, r := range results {
+		tried[store.DigestID(r.UserID, r.Period)] = true
+	}
+	for _, rec := range failed {
+		p, ok := current[rec.ID]
+		if !ok || tried[rec.ID] || ctx.Err() != nil {
+			continue // an earlier period's digest: the current one replaces it
+		}
+		u, err := w.Store.UserByID(ctx, rec.UserID)
+		if err != nil || u.Disabled {
+			continue
+		}
+		if again, err := w.Store.ClaimDigestRetry(ctx, rec.ID); err != nil || !again {
+			continue
+		}
+		results = append(results, w.deliver(ctx, rec, u, p, now))
+	}
+	for _, r := range results {
+		switch r.Status {
+		case store.DigestSent:
+			run.Sent++
+		case store.DigestEmpty:
+			run.Empty++
+		default:
+			run.Failed++
+			run.Errors = append(run.Errors, r.Email+": "+r.Error)
+		}
+	}
+	run.FinishedAt = w.Store.Now()
+	if err := w.Store.SaveDigestRun(ctx, run); err != nil {
+		return results, err
+	}
+	return results, nil
+}
+
+// deliver computes and sends one claimed digest and records the outcome.
+func (w *Worker) deliver(ctx context.Context, rec store.DigestRecord, u *model.User, p model.Prefs, now time.Time) Result {
+	res := Result{UserID: u.ID, Email: u.Email, Period: rec.Period}
+	all, err := Compute(ctx, w.Store, u, now, Horizon(p.Digest))
+	items := DueItems(all)
+	res.Items = len(items)
+	switch {
+	case err != nil:
+		res.Status = store.DigestFailed
+	case len(items) == 0:
+		res.Status = store.DigestEmpty
+	default:
+		err = w.Sender.Send(ctx, Build(u, p.Lang, items, w.PublicURL))
+		res.Status = store.DigestSent
+		if err != nil {
+			res.Status = store.DigestFailed
+		}
+	}
+	if err != nil {
+		res.Error = err.Error()
+		w.log().WarnContext(ctx, "digest not sent", "user_id", u.ID.Hex(), "period", rec.Period, "err", err)
+	}
+	if ferr := w.Store.FinishDigest(ctx, rec.ID, res.Status, res.Items, err); ferr != nil {
+		res.Error = fmt.Sprintf("%s; record: %v", res.Error, ferr)
+	}
+	return res
+}
+
+func (w *Worker) log() *slog.Logger {
+	if w.Log == nil {
+		return slog.Default()
+	}
+	return w.Log
+}
+
+// Run does a pass every interval until ctx ends; a pass another instance is
+// running is skipped quietly.
+func (w *Worker) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := w.RunOnce(ctx); err != nil && !errors.Is(err, ErrBusy) && ctx.Err() == nil {
+			w.log().ErrorContext(ctx, "reminders: pass failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+func init() {
+	registerIndexes(indexSpec{colPrefs, "calendar_hash", bson.D{{Key: "calendar_hash", Value: 1}}, false})
+}
+
+// SetCalendarToken turns the user's private calendar feed on with the hash
+// of a new secret token (the old link stops working), or off with "".
+// The audit entry says what happened, never the hash.
+func (s *Store) SetCalendarToken(ctx context.Context, actor model.Actor, userID bson.ObjectID, hash string) error {
+	p, err := s.Prefs(ctx, userID)
+	if err != nil {
+		return err
+	}
+	p.CalendarHash, p.CalendarSince, p.UpdatedAt = hash, nil, s.Now()
+	what := "revoked"
+	if hash != "" {
+		now := s.Now()
+		p.CalendarSince, what = &now, "new link"
+	}
+	if err := s.savePrefs(ctx, p); err != nil {
+		return err
+	}
+	s.audit(ctx, actor, model.ActionUpdate, "preferences", userID.Hex(), nil, []model.Change{{Field: "calendar_feed", New: what}})
+	return nil
+}
+
+// UserByCalendarToken finds the enabled user whose feed token has hash;
+// ErrNotFound otherwise (unknown, revoked, or the user is disabled).
+func (s *Store) UserByCalendarToken(ctx context.Context, hash string) (*model.User, error) {
+	if hash == "" {
+		return nil, ErrNotFound
+	}
+	var p model.Prefs
+	err := s.c(colPrefs).FindOne(ctx, bson.D{{Key: "calendar_hash", Value: hash}}).Decode(&p)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, wrap("find calendar token", err)
+	}
+	u, err := s.UserByID(ctx, p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, ErrNotFound
+	}
+	return u, nil
+}
+
+// MeetingsOf returns the meetings in scope that the user logged or attended
+// as staff, starting from from, oldest first.
+func (s *Store) MeetingsOf(ctx context.Context, scope model.Scope, userID bson.ObjectID, from time.Time) ([]model.Meeting, error) {
+	filter := scoped(bson.D{
+		{Key: "$or", Value: bson.A{bson.D{{Key: "owner_id", Value: userID}}, bson.D{{Key: "staff_ids", Value: userID}}}},
+		{Key: "starts_at", Value: bson.D{{Key: "$gte", Value: from}}},
+	}, scope, "region")
+	var out []model.Meeting
+	opts := options.Find().SetSort(bson.D{{Key: "starts_at", Value: 1}}).SetProjection(bson.D{{Key: "search", Value: 0}})
+	if err := s.findAll(ctx, colMeetings, filter, opts, &out); err != nil {
+		return nil, wrap("list meetings of user", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Collections of the reminder digests.
+const (
+	colDigests    = "digests"     // one document per user and period, inserted before sending
+	colDigestRuns = "digest_runs" // one document per worker pass, for the admin page
+	colJobLeases  = "job_leases"  // leases of background jobs by name
+)
+
+// Digest states.
+const (
+	DigestSending = "sending"
+	DigestSent    = "sent"
+	DigestFailed  = "failed"
+	DigestEmpty   = "empty" // nothing to tell: no mail sent for the period
+)
+
+// DigestRecord is one user's digest of one period. Its _id is
+// "<user hex>/<period>" (e.g. ".../daily/2026-11-29"), so inserting it is
+// the claim that makes the digest sent at most once per period whatever
+// the number of instances.
+type DigestRecord struct {
+	ID        string        `bson:"_id" json:"id"`
+	UserID    bson.ObjectID `bson:"user_id" json:"user_id"`
+	Email     string        `bson:"email" json:"email"`
+	Period    string        `bson:"period" json:"period"`
+	Status    string        `bson:"status" json:"status"`
+	Items     int           `bson:"items" json:"items"`
+	Attempts  int           `bson:"attempts" json:"attempts"`
+	LastError string        `bson:"last_error,omitempty" json:"last_error,omitempty"`
+	CreatedAt time.Time     `bson:"created_at" json:"created_at"`
+	UpdatedAt time.Time     `bson:"updated_at" json:"updated_at"`
+}
+
+// DigestID is the record id of a user's digest for a period.
+func DigestID(userID bson.ObjectID, period string) string { return userID.Hex() + "/" + period }
+
+// ClaimDigest inserts the record of a user's digest for a period in state
+// sending. It answers false, with no error, when the period's record exists
+// (sent, empty, failed or being sent by another instance).
+func (s *Store) ClaimDigest(ctx context.Context, r DigestRecord) (bool, error) {
+	now := s.Now()
+	r.Status, r.Attempts, r.CreatedAt, r.UpdatedAt = DigestSending, 1, now, now
+	_, err := s.c(colDigests).InsertOne(ctx, r)
+	if err = wrap("claim digest", err); errors.Is(err, ErrDuplicate) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// ClaimDigestRetry takes a failed digest back to sending, counting the
+// attempt; false when another pass took it first or it is not failed.
+func (s *Store) ClaimDigestRetry(ctx context.Context, id string) (bool, error) {
+	unlock := lockKey("digest/" + id)
+	defer unlock()
+	res, err := s.c(colDigests).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "status", Value: DigestFailed}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: DigestSending}, {Key: "updated_at", Value: s.Now()}}},
+			{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}}})
+	if err != nil {
+		return false, wrap("retry digest", err)
+	}
+	return res.ModifiedCount == 1, nil
+}
+
+// FinishDigest records how sending went: status with the number of items,
+// and the error of a failure.
+func (s *Store) FinishDigest(ctx context.Context, id, status string, items int, sendErr error) error {
+	set := bson.D{{Key: "status", Value: status}, {Key: "items", Value: items}, {Key: "updated_at", Value: s.Now()}}
+	if sendErr != nil {
+		set = append(set, bson.E{Key: "last_error", Value: sendErr.Error()})
+	}
+	_, err := s.c(colDigests).UpdateOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: set}})
+	return wrap("finish digest", err)
+}
+
+// FailedDigests lists the failed digests tried fewer than maxAttempts
+// times, oldest first.
+func (s *Store) FailedDigests(ctx context.Context, maxAttempts int) ([]DigestRecord, error) {
+	var out []DigestRecord
+	err := s.findAll(ctx, colDigests, bson.D{{Key: "status", Value: DigestFailed}, {Key: "attempts", Value: bson.D{{Key: "$lt", Value: maxAttempts}}}},
+		options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}), &out)
+	return out, wrap("list failed digests", err)
+}
+
+// Digests lists digest records of one status (all when empty), newest first.
+func (s *Store) Digests(ctx context.Context, status string, limit int) ([]DigestRecord, error) {
+	filter := bson.D{}
+	if status != "" {
+		filter = append(filter, bson.E{Key: "status", Value: status})
+	}
+	var out []DigestRecord
+	err := s.findAll(ctx, colDigests, filter, options.Find().SetSort(bson.D{{Key: "updated_at", Value: -1}}).SetLimit(int64(limit)), &out)
+	return out, wrap("list digests", err)
+}
+
+// DigestRun is one pass of the reminders worker, for the admin page.
+type DigestRun struct {
+	ID         bson.ObjectID `bson:"_id" json:"id"`
+	Holder     string        `bson:"holder" json:"holder"`
+	StartedAt  time.Time     `bson:"started_at" json:"started_at"`
+	FinishedAt time.Time     `bson:"finished_at" json:"finished_at"`
+	Sent       int           `bson:"sent" json:"sent"`
+	Empty      int           `bson:"empty" json:"empty"`
+	Failed     int           `bson:"failed" json:"failed"`
+	Errors     []string      `bson:"errors" json:"errors"`
+}
+
+// SaveDigestRun stores a pass and keeps the last 50.
+func (s *Store) SaveDigestRun(ctx context.Context, r DigestRun) error {
+	if r.ID.IsZero() {
+		r.ID = bson.NewObjectID()
+	}
+	if r.Errors == nil {
+		r.Errors = []string{}
+	}
+	if _, err := s.c(colDigestRuns).InsertOne(ctx, r); err != nil {
+		return wrap("save digest run", err)
+	}
+	runs, err := s.DigestRuns(ctx, 1000)
+	if err != nil || len(runs) <= 50 {
+		return err
+	}
+	old := make([]bson.ObjectID, 0, len(runs)-50)
+	for _, x := range runs[50:] {
+		old = append(old, x.ID)
+	}
+	_, err = s.c(colDigestRuns).DeleteMany(ctx, idsIn(old))
+	return wrap("trim digest runs", err)
+}
+
+// DigestRuns lists the latest passes, newest first.
+func (s *Store) DigestRuns(ctx context.Context, limit int) ([]DigestRun, error) {
+	var out []DigestRun
+	err := s.findAll(ctx, colDigestRuns, bson.D{}, options.Find().SetSort(bson.D{{Key: "started_at", Value: -1}}).SetLimit(int64(limit)), &out)
+	return out, wrap("list digest runs", err)
+}
+
+// AcquireJobLease is AcquireLease for a background job named name (one
+// instance at a time runs it).
+func (s *Store) AcquireJobLease(ctx context.Context, name, holder string, until time.Time) (bool, error) {
+	return s.acquireLease(ctx, colJobLeases, "job/"+name, name, holder, until)
+}
+
+// ReleaseJobLease ends holder's lease on the job, if it has it.
+func (s *Store) ReleaseJobLease(ctx context.Context, name, holder string) error {
+	_, err := s.c(colJobLeases).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: name}, {Key: "holder", Value: holder}})
+	if err != nil {
+		return fmt.Errorf("store: release job lease: %w", err)
+	}
+	return nil
+}

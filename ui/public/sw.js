@@ -1,0 +1,60 @@
+// Alianza's service worker: keeps the app shell (index.html and its hashed assets) on the
+// device so the app opens without signal. API calls are never cached here: the app keeps the
+// user's working set in IndexedDB itself (see src/offline/), scoped to the signed-in user.
+const SHELL = 'alianza-shell-v1';
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(SHELL);
+      const res = await fetch('/', { cache: 'no-store' });
+      const html = await res.clone().text();
+      await cache.put('/', res);
+      const assets = Array.from(new Set(html.match(/\/assets\/[^"']+/g) || []));
+      await cache.addAll(assets.concat(['/manifest.webmanifest', '/icon.svg']));
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const k of await caches.keys()) if (k !== SHELL) await caches.delete(k);
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (req.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+  if (req.mode === 'navigate') {
+    // Network first, so a new release shows at once; the kept shell without signal.
+    event.respondWith(
+      fetch(req)
+        .then(async (res) => {
+          if (res.ok) await (await caches.open(SHELL)).put('/', res.clone());
+          return res;
+        })
+        .catch(async () => (await caches.match('/')) || Response.error()),
+    );
+    return;
+  }
+  if (url.pathname.startsWith('/assets/')) {
+    // Hashed file names never change content: the cache first.
+    event.respondWith(
+      caches.match(req).then(
+        (hit) =>
+          hit ||
+          fetch(req).then(async (res) => {
+            if (res.ok) await (await caches.open(SHELL)).put(req, res.clone());
+            return res;
+          }),
+      ),
+    );
+    return;
+  }
+  event.respondWith(fetch(req).catch(async () => (await caches.match(req)) || Response.error()));
+});

@@ -1,0 +1,108 @@
+// Keeps the device ready to work without signal while signed in: refreshes the cached working
+// set when online, sends the outbox when the signal returns (and every minute), and shows every
+// item still waiting ("pendiente de envío"), with the error of any the server refused.
+import { useEffect, useState } from 'preact/hooks';
+import type { User } from '../api';
+import { t } from '../i18n';
+import { refreshCache } from '../offline/cache';
+import { discard, flush, list, onChange, retry, type OutboxItem } from '../offline/outbox';
+import { getSession } from '../session';
+import './OfflineSync.css';
+
+const FLUSH_MS = 60_000;
+const REFRESH_MS = 10 * 60_000;
+
+export function OfflineSync({ user, offline }: { user: User; offline: boolean }) {
+  const [items, setItems] = useState<OutboxItem[]>([]);
+  const [online, setOnline] = useState(navigator.onLine);
+
+  useEffect(() => {
+    let alive = true;
+    const reload = () => void list(user.id).then((x) => alive && setItems(x), () => undefined);
+    const off = onChange(reload);
+    reload();
+    return () => {
+      alive = false;
+      off();
+    };
+  }, [user.id]);
+
+  useEffect(() => {
+    const up = () => setOnline(true);
+    const down = () => setOnline(false);
+    window.addEventListener('online', up);
+    window.addEventListener('offline', down);
+    return () => {
+      window.removeEventListener('online', up);
+      window.removeEventListener('offline', down);
+    };
+  }, []);
+
+  // Online and confirmed by the server: send what waits, and refresh the device's copy.
+  useEffect(() => {
+    if (offline || !online) return;
+    const send = () => void flush(user.id).catch(() => undefined);
+    const refresh = () => {
+      const s = getSession();
+      void refreshCache(user.id, s.regions, s.enums)
+        .then((bytes) => localStorage.setItem(`alianza.offline.ready.${user.id}`, String(bytes)))
+        .catch(() => undefined);
+    };
+    send();
+    refresh();
+    const a = setInterval(send, FLUSH_MS);
+    const b = setInterval(refresh, REFRESH_MS);
+    return () => {
+      clearInterval(a);
+      clearInterval(b);
+    };
+  }, [user.id, offline, online]);
+
+  if (!items.length && online && !offline) return null;
+  return (
+    <section class="outbox" aria-labelledby="outbox-h" data-testid="outbox">
+      {(!online || offline) && (
+        <p class="outbox-offline" role="status" data-testid="offline-banner">
+          {t('offline.banner')}
+        </p>
+      )}
+      {items.length > 0 && (
+        <>
+          <h2 id="outbox-h" class="outbox-h">
+            {t('offline.outbox', { n: items.length })}
+          </h2>
+          <ul class="plain-list">
+            {items.map((it) => (
+              <li key={it.id} class={`outbox-item outbox-${it.state}`} data-testid="outbox-item" data-state={it.state}>
+                <strong>{it.state === 'pending' ? t('offline.pending') : it.state === 'conflict' ? t('offline.conflict') : t('offline.invalid')}</strong>
+                {' · '}
+                {it.body.summary.slice(0, 80) || t('meeting.title')}
+                {it.people.length > 0 && <span class="small muted"> · {t('offline.people', { n: it.people.length })}</span>}
+                {it.error && (
+                  <div class="field-error" data-testid="outbox-error">
+                    {it.error.detail || it.error.title}
+                    {Object.entries(it.error.fields).map(([f, m]) => (
+                      <div key={f}>
+                        {f}: {m}
+                      </div>
+                    ))}
+                  </div>
+                )}
+                {it.state !== 'pending' && (
+                  <div class="row">
+                    <button type="button" class="btn btn-small" onClick={() => void retry(user.id, it.id).then(() => flush(user.id))}>
+                      {t('common.retry')}
+                    </button>
+                    <button type="button" class="btn btn-small btn-danger" onClick={() => confirm(t('offline.discard_confirm')) && void discard(user.id, it.id)}>
+                      {t('offline.discard')}
+                    </button>
+                  </div>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+// The audience of a training: people counted per audience type, the modality and the topics,
+// with no stakeholder record per attendee.
+import type { Training } from '../api';
+import { enumOptions, Select, TextArea, TextInput } from './Field';
+import { t, te } from '../i18n';
+import type { Errors } from '../validation';
+
+export const AUDIENCE_TYPES = ['public_defenders', 'judges', 'prosecutors', 'police', 'regional_officials', 'civil_society', 'other'];
+export const TRAINING_MODALITIES = ['in_person', 'virtual', 'hybrid'];
+
+/** TrainingDraft keeps counts as typed text, one per audience type, and topics one per line. */
+export interface TrainingDraft {
+  modality: string;
+  counts: Record<string, string>;
+  topics: string;
+}
+
+export function emptyTraining(): TrainingDraft {
+  return { modality: 'in_person', counts: {}, topics: '' };
+}
+
+/** toTraining turns the draft into the API's training (audience in the enum's order). */
+export function toTraining(d: TrainingDraft): Training {
+  return {
+    modality: d.modality,
+    audience: AUDIENCE_TYPES.filter((a) => Number(d.counts[a] || 0) > 0).map((a) => ({ type: a, count: Number(d.counts[a]) })),
+    topics: d.topics.split('\n').map((s) => s.trim()).filter(Boolean),
+  };
+}
+
+/** validateTraining checks the draft with the server's field names. */
+export function validateTraining(d: TrainingDraft | undefined): Errors {
+  const e: Errors = {};
+  if (!d) return { training: 'validation.audience' };
+  if (!d.modality) e['training.modality'] = 'validation.required';
+  let any = false;
+  AUDIENCE_TYPES.forEach((a) => {
+    const v = (d.counts[a] ?? '').trim();
+    if (v === '') return;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 100000) e[`training.count.${a}`] = 'validation.people';
+    else if (n > 0) any = true;
+  });
+  if (!any && Object.keys(e).length === 0) e['training.audience'] = 'validation.audience';
+  return e;
+}
+
+/** trainingFieldId maps a training error path (client or server) to the input it is about. */
+export function trainingFieldId(path: string): string {
+  if (path === 'training.modality') return 'training-modality';
+  if (path.startsWith('training.topics')) return 'training-topics';
+  const m = /^training\.count\.(\w+)$/.exec(path);
+  return m ? `training-count-${m[1]}` : 'training-audience';
+}
+
+export function trainingFieldLabel(path: string): string {
+  const m = /^training\.count\.(\w+)$/.exec(path);
+  if (m) return `${t('training.title')} – ${te('audience', m[1])}`;
+  if (path === 'training.modality') return `${t('training.title')} – ${t('training.modality')}`;
+  if (path.startsWith('training.topics')) return `${t('training.title')} – ${t('training.topics')}`;
+  return `${t('training.title')} – ${t('training.audience')}`;
+}
+
+export function TrainingFields({ value, onValue, errors }: { value: TrainingDraft; onValue: (v: TrainingDraft) => void; errors: Errors }) {
+  const total = AUDIENCE_TYPES.reduce((s, a) => s + (Number(value.counts[a]) > 0 ? Number(value.counts[a]) : 0), 0);
+  return (
+    <section class="card" aria-labelledby="mf-training" data-testid="training-fields">
+      <h2 id="mf-training">{t('training.title')}</h2>
+      <p class="muted small">{t('training.hint')}</p>
+      <Select id="training-modality" label={t('training.modality')} value={value.modality} options={enumOptions('modality', TRAINING_MODALITIES)} onValue={(v) => onValue({ ...value, modality: v })} error={errors['training.modality']} required />
+      <fieldset class="checkgroup" id="training-audience" aria-describedby={errors['training.audience'] ? 'training-audience-err' : undefined}>
+        <legend>{t('training.audience')}</legend>
+        <div class="form-grid">
+          {AUDIENCE_TYPES.map((a) => (
+            <TextInput
+              key={a}
+              id={`training-count-${a}`}
+              type="number"
+              inputMode="numeric"
+              min={0}
+              label={te('audience', a)}
+              value={value.counts[a] ?? ''}
+              onValue={(v) => onValue({ ...value, counts: { ...value.counts, [a]: v } })}
+              error={errors[`training.count.${a}`]}
+            />
+          ))}
+        </div>
+        <p class="small" data-testid="training-total">{t('training.total', { n: total })}</p>
+        {errors['training.audience'] && (
+          <span class="field-error" id="training-audience-err" data-testid="error-training-audience">
+            {t(errors['training.audience'])}
+          </span>
+        )}
+      </fieldset>
+      <TextArea id="training-topics" label={t('training.topics')} hint={t('training.topics_hint')} value={value.topics} onValue={(v) => onValue({ ...value, topics: v })} />
+    </section>
+  );
+}

@@ -1,0 +1,101 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MeetingCreate } from '../api';
+import { searchCached, type OfflineData } from './cache';
+import { useMemoryStore } from './db';
+import { enqueue, flush, list, rememberPerson, retry } from './outbox';
+
+const body = (participant: string): MeetingCreate => ({
+  starts_at: '2026-03-10T14:30:00Z', duration_min: 60, kind: 'in_person', region: '08', place: '', topics: [], summary: 'Sin señal',
+  agreements: '', next_steps: '', tasks: [],
+  participants: [{ stakeholder_id: participant, role: '' }],
+  commitments: [{ stakeholder_id: participant, text: 'Enviar oficio', type: 'other', region: '08', due_on: '2026-04-01' }],
+});
+
+type Call = { method: string; path: string; key: string | null; body: unknown };
+
+/** server answers fetch like the API would, recording every call; fail(path) makes the next call to it a network error. */
+function server() {
+  const calls: Call[] = [];
+  const failures = new Map<string, number>();
+  const statuses = new Map<string, { status: number; body: unknown }>();
+  globalThis.fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const path = String(input).replace('/api/v1', '');
+    const headers = (init?.headers ?? {}) as Record<string, string>;
+    calls.push({ method: init?.method ?? 'GET', path, key: headers['Idempotency-Key'] ?? null, body: init?.body ? JSON.parse(String(init.body)) : undefined });
+    if ((failures.get(path) ?? 0) > 0) {
+      failures.set(path, failures.get(path)! - 1);
+      throw new TypeError('Failed to fetch');
+    }
+    const forced = statuses.get(path);
+    if (forced) return new Response(JSON.stringify(forced.body), { status: forced.status, headers: { 'content-type': 'application/problem+json' } });
+    const id = path === '/stakeholders' ? 'st-1' : 'mt-1';
+    return new Response(JSON.stringify({ id }), { status: 201, headers: { 'content-type': 'application/json' } });
+  }) as typeof fetch;
+  return { calls, fail: (p: string) => failures.set(p, 1), answer: (p: string, status: number, b: unknown) => statuses.set(p, { status, body: b }) };
+}
+
+describe('outbox', () => {
+  beforeEach(() => useMemoryStore());
+
+  it('creates the people made offline, then the meeting naming them, each once, with the item as idempotency key', async () => {
+    const srv = server();
+    const p = await rememberPerson('u1', 'Persona Nueva', ['08']);
+    const item = await enqueue('u1', body(p.tempId));
+    expect(item.people).toHaveLength(1);
+    srv.fail('/meetings'); // the signal drops after the person was created
+    expect((await flush('u1')).stopped).toBe('offline');
+    const [kept] = await list('u1');
+    expect(kept.state).toBe('pending');
+    expect(kept.people[0].createdId).toBe('st-1');
+
+    const r = await flush('u1');
+    expect(r.sent).toHaveLength(1);
+    expect(await list('u1')).toEqual([]);
+    const people = srv.calls.filter((c) => c.path === '/stakeholders');
+    const meetings = srv.calls.filter((c) => c.path === '/meetings');
+    expect(people).toHaveLength(1); // never created twice
+    expect(people[0].key).toBe(`${item.id}:person:${p.tempId}`);
+    expect(meetings).toHaveLength(2);
+    expect(meetings.every((c) => c.key === `${item.id}:meeting`)).toBe(true); // the same key on every retry
+    const sent = meetings[1].body as MeetingCreate;
+    expect(sent.participants[0].stakeholder_id).toBe('st-1');
+    expect(sent.commitments[0].stakeholder_id).toBe('st-1');
+  });
+
+  it('keeps a refused meeting with its errors, never dropped, until the user retries', async () => {
+    const srv = server();
+    await enqueue('u1', body('64b000000000000000000001'));
+    srv.answer('/meetings', 422, { title: 'Unprocessable Entity', detail: 'invalid', errors: [{ field: 'region', message: 'is outside your regions' }] });
+    await flush('u1');
+    const [it] = await list('u1');
+    expect(it.state).toBe('invalid');
+    expect(it.error?.fields).toEqual({ region: 'is outside your regions' });
+    await flush('u1');
+    expect(srv.calls.filter((c) => c.path === '/meetings')).toHaveLength(1); // not retried by itself
+    expect(await list('u2')).toEqual([]); // another user's outbox is apart
+    srv.answer('/meetings', 201, { id: 'mt-2' });
+    await retry('u1', it.id);
+    await flush('u1');
+    expect(await list('u1')).toEqual([]);
+  });
+
+  it('searches the cached stakeholders without accents', () => {
+    const data = { stakeholders: [{ id: '1', name: 'Fiscalía de Cusco', kind: 'institution', regions: ['08'] }, { id: '2', name: 'Rosa Quispe', kind: 'legislator', regions: ['08'] }] } as OfflineData;
+    expect(searchCached(data, 'fiscalia cus').map((s) => s.id)).toEqual(['1']);
+    expect(searchCached(data, 'rosa', 'institution')).toEqual([]);
+  });
+});
+
+describe('open tasks without signal', () => {
+  beforeEach(() => useMemoryStore());
+
+  it('come from the device when the network fails', async () => {
+    const { idb } = await import('./db');
+    const { myOpenTasks } = await import('./save');
+    const { getSession } = await import('../session');
+    const uid = getSession().user?.id ?? '';
+    await idb.set(`data:${uid}`, { userId: uid, savedAt: '', stakeholders: [], regions: [], enums: {}, tasks: [{ id: 't1', title: 'Enviar acta' }] });
+    globalThis.fetch = vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))) as typeof fetch;
+    expect((await myOpenTasks()).items.map((x) => x.id)).toEqual(['t1']);
+  });
+});

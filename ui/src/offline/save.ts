@@ -1,0 +1,68 @@
+// Saving and searching that keep working without signal: online they call the API; offline
+// (or when the network fails) they use the device's cache and outbox.
+import { ApiError, endpoints, type Meeting, type MeetingCreate, type Page, type Task } from '../api';
+
+export interface Found {
+  id: string;
+  name: string;
+  kind: string;
+}
+import { getSession } from '../session';
+import { loadCache, searchCached } from './cache';
+import { enqueue, flush, hasTempIds, rememberPerson, type OutboxItem } from './outbox';
+
+const offlineError = (e: unknown) => e instanceof ApiError && e.status === 0;
+const uid = () => getSession().user?.id ?? '';
+
+/** saveMeeting posts the meeting, or queues it when there is no signal or it names people created offline. */
+export async function saveMeeting(body: MeetingCreate): Promise<{ meeting?: Meeting; queued?: OutboxItem }> {
+  const userId = uid();
+  if (navigator.onLine && !hasTempIds(body)) {
+    try {
+      return { meeting: await endpoints.createMeeting(body) };
+    } catch (e) {
+      if (!offlineError(e)) throw e;
+    }
+  }
+  const queued = await enqueue(userId, body);
+  if (navigator.onLine) void flush(userId);
+  return { queued };
+}
+
+/** searchStakeholders asks the server, or the cache when offline. */
+export async function searchStakeholders(q: string, kind: string | undefined, signal: AbortSignal): Promise<Found[]> {
+  if (navigator.onLine) {
+    try {
+      return (await endpoints.stakeholders({ q, limit: 10, kind }, signal)).items ?? [];
+    } catch (e) {
+      if (!offlineError(e)) throw e;
+    }
+  }
+  return searchCached(await loadCache(uid()), q, kind);
+}
+
+/** myOpenTasks lists the user's open tasks, from the device's copy when there is no signal. */
+export async function myOpenTasks(): Promise<Page<Task>> {
+  try {
+    return await endpoints.tasks({ mine: true, done: 'false', limit: 50 });
+  } catch (e) {
+    const data = offlineError(e) ? await loadCache(uid()) : undefined;
+    if (!data) throw e;
+    return { items: data.tasks };
+  }
+}
+
+/** createPerson creates a person, or keeps one on the device (temporary id) when offline. */
+export async function createPerson(name: string, regions: string[]): Promise<Found> {
+  const body = { kind: 'person', name, regions, stance: 'unknown', influence: 'medium' } as const;
+  if (navigator.onLine) {
+    try {
+      const s = await endpoints.createStakeholder(body);
+      return { id: s.id, name: s.name, kind: s.kind };
+    } catch (e) {
+      if (!offlineError(e)) throw e;
+    }
+  }
+  const p = await rememberPerson(uid(), name, regions);
+  return { id: p.tempId, name: p.name, kind: 'person' };
+}

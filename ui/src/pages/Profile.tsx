@@ -1,0 +1,109 @@
+// The signed-in user's own settings: the email digest of reminders and the private calendar feed.
+import { useState } from 'preact/hooks';
+import { endpoints, type Me } from '../api';
+import { Select } from '../components/Field';
+import { ErrorBox, Loading, Notice } from '../components/States';
+import { useAsync, useTitle } from '../hooks';
+import { getLang, t } from '../i18n';
+
+export default function Profile() {
+  useTitle(t('profile.title'));
+  const me = useAsync(() => endpoints.myself(), []);
+  return (
+    <section data-testid="profile">
+      <h1>{t('profile.title')}</h1>
+      {me.loading && <Loading />}
+      <ErrorBox error={me.error} onRetry={me.reload} />
+      {me.data && (
+        <>
+          <Digest me={me.data} onSaved={me.setData} />
+          <CalendarFeed me={me.data} onChanged={me.reload} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function Digest({ me, onSaved }: { me: Me; onSaved: (m: Me) => void }) {
+  const [digest, setDigest] = useState<string>(me.digest);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      // The digest goes out in the language the app is used in.
+      onSaved(await endpoints.updateMe({ digest, lang: getLang() }));
+      setSaved(true);
+    } catch (x) {
+      setError(x);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="card" onSubmit={save} aria-labelledby="pd-h" data-testid="digest-form">
+      <h2 id="pd-h">{t('profile.digest')}</h2>
+      <p class="muted small">{t('profile.digest_help')}</p>
+      <Select id="digest" label={t('profile.digest_frequency')} value={digest} options={['off', 'daily', 'weekly'].map((v) => ({ value: v, label: t(`profile.digest_${v}`) }))} onValue={setDigest} />
+      <ErrorBox error={error} />
+      {saved && <Notice>{t('common.saved')}</Notice>}
+      <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-digest">
+        {busy ? t('common.saving') : t('common.save')}
+      </button>
+    </form>
+  );
+}
+
+function CalendarFeed({ me, onChanged }: { me: Me; onChanged: () => void }) {
+  const [url, setUrl] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (x) {
+      setError(x);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const create = () => run(async () => setUrl((await endpoints.createCalendarFeed()).url));
+  const revoke = () =>
+    run(async () => {
+      if (!confirm(t('profile.calendar_revoke_confirm'))) return;
+      await endpoints.deleteCalendarFeed();
+      setUrl('');
+      onChanged();
+    });
+  return (
+    <section class="card" aria-labelledby="pc-h" data-testid="calendar-feed">
+      <h2 id="pc-h">{t('profile.calendar')}</h2>
+      <p class="muted small">{t('profile.calendar_help')}</p>
+      <ErrorBox error={error} />
+      {url && (
+        <div class="field">
+          <label for="calendar-url">{t('profile.calendar_url')}</label>
+          <input id="calendar-url" readOnly value={url} onFocus={(e) => e.currentTarget.select()} data-testid="calendar-url" />
+          <span class="field-hint">{t('profile.calendar_secret')}</span>
+        </div>
+      )}
+      {!url && me.calendar_feed && <p data-testid="calendar-on">{t('profile.calendar_on')}</p>}
+      <div class="row">
+        <button type="button" class="btn" disabled={busy} onClick={() => void create()} data-testid="calendar-create">
+          {me.calendar_feed || url ? t('profile.calendar_renew') : t('profile.calendar_create')}
+        </button>
+        {(me.calendar_feed || url) && (
+          <button type="button" class="btn btn-danger" disabled={busy} onClick={() => void revoke()} data-testid="calendar-revoke">
+            {t('profile.calendar_revoke')}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
