@@ -30,6 +30,9 @@ Usage:
   alianza user add [flags]         create a user (password from ALIANZA_USER_PASSWORD or stdin)
   alianza demo load [flags]        load the demo dataset (idempotent)
   alianza mail sync --once [flags] sync the mailboxes once and print counts
+  alianza backup --out FILE        back up the embedded database (the server may run)
+  alianza backup verify FILE       check a backup against its manifest
+  alianza restore FILE [--force]   restore a backup into an empty --data-dir
   alianza version                  print the version
 
 Every flag can also be set by the environment variable named beside it; flags win.
@@ -43,9 +46,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
-		if (cmd == "user" || cmd == "demo" || cmd == "mail") && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		if (cmd == "user" || cmd == "demo" || cmd == "mail" || cmd == "backup" || cmd == "db") && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 			cmd, args = cmd+" "+args[0], args[1:]
 		}
+	}
+	var sub subFlags
+	// The archive of verify and restore comes first: alianza restore FILE --data-dir DIR.
+	if (cmd == "backup verify" || cmd == "restore") && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		sub.file, args = args[0], args[1:]
 	}
 	fs := flag.NewFlagSet("alianza "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -54,7 +62,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fs.SetOutput(stderr)
 		fs.PrintDefaults()
 	}
-	var sub subFlags
 	sub.define(cmd, fs)
 	if cmd == "version" {
 		fmt.Fprintln(stdout, "alianza", version)
@@ -79,6 +86,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = demoLoad(ctx, cfg, log, sub, stdout)
 	case "mail sync":
 		err = mailSync(ctx, cfg, log, sub, stdout)
+	case "backup":
+		err = backupCmd(ctx, cfg, sub, stdout, stderr)
+	case "backup verify":
+		err = backupVerify(ctx, sub, stdout, stderr)
+	case "restore":
+		err = restoreCmd(ctx, cfg, sub, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "alianza: unknown command %q (see alianza --help)\n", cmd)
 		return 2
@@ -95,6 +108,8 @@ type subFlags struct {
 	email, name, role, regions string
 	once                       bool
 	scale                      float64
+	out, file                  string // backup, verify, restore, export
+	force                      bool
 }
 
 func (s *subFlags) define(cmd string, fs *flag.FlagSet) {
@@ -106,6 +121,10 @@ func (s *subFlags) define(cmd string, fs *flag.FlagSet) {
 		fs.StringVar(&s.regions, "regions", model.AllRegions, "comma-separated region codes, or all")
 	case "mail sync":
 		fs.BoolVar(&s.once, "once", false, "one pass over every mailbox, then exit")
+	case "backup":
+		fs.StringVar(&s.out, "out", "", "the archive to write (.tar.gz)")
+	case "restore":
+		fs.BoolVar(&s.force, "force", false, "replace the database of a data folder that is not empty")
 	case "demo load":
 		fs.Float64Var(&s.scale, "scale", 0, "0: the small demo dataset; N: the reference dataset at scale N (1 = 2,000 stakeholders)")
 	}

@@ -41,6 +41,14 @@ type Config struct {
 	ShutdownTimeout   time.Duration
 	LogFormat         string // json | text | auto
 	LogLevel          string
+	Backup            Backup
+}
+
+// Backup schedules backups of the embedded database.
+type Backup struct {
+	Dir      string // empty: no scheduled backups
+	Interval time.Duration
+	Keep     int
 }
 
 // setting describes one flag and its environment variable.
@@ -57,6 +65,7 @@ func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config,
 		addr, dataDir, uri, db, jwt, adminEmail, adminPw                     string
 		imapAddr, imapTLS, imapUser, imapPw, imapFolders, imapEvery, domains string
 		awaitDays, shutdown, logFormat, logLevel                             string
+		backupDir, backupEvery, backupKeep                                   string
 	}
 	settings := []setting{
 		{"addr", "ALIANZA_ADDR", "HTTP listen address", "127.0.0.1:8080", false, &raw.addr},
@@ -77,6 +86,9 @@ func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config,
 		{"shutdown-timeout", "ALIANZA_SHUTDOWN_TIMEOUT", "how long in-flight requests may take at shutdown", "20s", false, &raw.shutdown},
 		{"log-format", "ALIANZA_LOG_FORMAT", "json | text | auto (json when not on a terminal)", "auto", false, &raw.logFormat},
 		{"log-level", "ALIANZA_LOG_LEVEL", "debug | info | warn | error", "info", false, &raw.logLevel},
+		{"backup-dir", "ALIANZA_BACKUP_DIR", "folder for scheduled backups of the embedded database; empty: none", "", false, &raw.backupDir},
+		{"backup-interval", "ALIANZA_BACKUP_INTERVAL", "time between scheduled backups", "24h", false, &raw.backupEvery},
+		{"backup-keep", "ALIANZA_BACKUP_KEEP", "how many scheduled backups to keep", "7", false, &raw.backupKeep},
 	}
 	for _, s := range settings {
 		fs.StringVar(s.dst, s.name, s.def, fmt.Sprintf("%s (env %s%s)", s.usage, s.env, fileHint(s)))
@@ -129,6 +141,7 @@ func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config,
 	if c.AwaitingReplyDays, err = strconv.Atoi(raw.awaitDays); err != nil || c.AwaitingReplyDays < 1 {
 		problems = append(problems, fmt.Sprintf("ALIANZA_AWAITING_REPLY_DAYS %q: must be a whole number of days, 1 or more", raw.awaitDays))
 	}
+	problems = append(problems, c.Backup.parse(raw.backupDir, raw.backupEvery, raw.backupKeep, c.MongoURI)...)
 	if err := c.validate(problems); err != nil {
 		return nil, err
 	}
@@ -226,4 +239,20 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+func (b *Backup) parse(dir, every, keep, mongoURI string) []string {
+	var p []string
+	var err error
+	b.Dir = dir
+	if b.Interval, err = time.ParseDuration(every); err != nil || b.Interval < time.Minute {
+		p = append(p, fmt.Sprintf("ALIANZA_BACKUP_INTERVAL %q: must be a duration of at least 1m, like 24h", every))
+	}
+	if b.Keep, err = strconv.Atoi(keep); err != nil || b.Keep < 1 {
+		p = append(p, fmt.Sprintf("ALIANZA_BACKUP_KEEP %q: must be a whole number, 1 or more", keep))
+	}
+	if dir != "" && mongoURI != "" {
+		p = append(p, "ALIANZA_BACKUP_DIR: scheduled backups are for the embedded engine; with ALIANZA_MONGO_URI use mongodump or the provider's backups")
+	}
+	return p
 }

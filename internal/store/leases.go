@@ -19,16 +19,21 @@ const colLeases = "leases"
 // unexpired one. One conditional upsert does it; a duplicate-key error on
 // the upsert means the document exists and is someone else's.
 func (s *Store) AcquireLease(ctx context.Context, mailboxID bson.ObjectID, holder string, until time.Time) (bool, error) {
+	return s.acquireLease(ctx, colLeases, mailboxID, "lease/"+mailboxID.Hex(), holder, until)
+}
+
+// acquireLease is AcquireLease on any lease collection and id.
+func (s *Store) acquireLease(ctx context.Context, col string, id any, lockName, holder string, until time.Time) (bool, error) {
 	// FerretDB's FindOneAndUpdate is read-then-write: serialise this
 	// process's calls so two syncers in one process cannot both win.
-	unlock := lockKey("lease/" + mailboxID.Hex())
+	unlock := lockKey(lockName)
 	defer unlock()
-	filter := bson.D{{Key: "_id", Value: mailboxID}, {Key: "$or", Value: bson.A{
+	filter := bson.D{{Key: "_id", Value: id}, {Key: "$or", Value: bson.A{
 		bson.D{{Key: "holder", Value: holder}},
 		bson.D{{Key: "until", Value: bson.D{{Key: "$lt", Value: s.Now()}}}},
 	}}}
 	update := bson.D{{Key: "$set", Value: bson.D{{Key: "holder", Value: holder}, {Key: "until", Value: until.UTC()}}}}
-	err := s.c(colLeases).FindOneAndUpdate(ctx, filter, update,
+	err := s.c(col).FindOneAndUpdate(ctx, filter, update,
 		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Err()
 	switch {
 	case err == nil:
