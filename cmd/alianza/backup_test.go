@@ -279,3 +279,58 @@ func adminLogin(t *testing.T, base string) string {
 	}
 	return m["access_token"].(string)
 }
+
+// db copy from a data folder to a second engine started by the test, then
+// again (a re-run writes nothing); the target signs the same user in.
+func TestDBCopyCommand(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"ALIANZA_DATA_DIR": dir, "ALIANZA_LOG_LEVEL": "error", "ALIANZA_USER_PASSWORD": "clave larga de prueba"}
+	if code, _, errs := runCLI(t, env, "user", "add", "--email", "luz@ong.pe"); code != 0 {
+		t.Fatalf("user add: %s", errs)
+	}
+	ctx := context.Background()
+	target, err := store.StartEmbedded(ctx, filepath.Join(t.TempDir(), "db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer target.Stop()
+	for i, want := range []string{" 1          1", " 1          0"} {
+		code, out, errs := runCLI(t, env, "db", "copy", "--to", target.URI())
+		if code != 0 || !strings.Contains(out, "counts and checksums match") {
+			t.Fatalf("db copy %d: exit %d %q %q", i, code, out, errs)
+		}
+		var usersLine string
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "users ") {
+				usersLine = l
+			}
+		}
+		if !strings.Contains(usersLine, want) {
+			t.Fatalf("run %d: users line %q, want documents/written %q", i, usersLine, want)
+		}
+	}
+	s, err := store.Open(ctx, target.URI(), "alianza")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	if u, err := s.UserByEmail(ctx, "luz@ong.pe"); err != nil || u.PasswordHash == "" {
+		t.Fatalf("user on the target: %+v %v", u, err)
+	}
+	if code, _, errs := runCLI(t, env, "db", "copy"); code != 1 || !strings.Contains(errs, "--to URI is required") {
+		t.Fatalf("db copy without --to: %d %q", code, errs)
+	}
+}
+
+func TestRedactURI(t *testing.T) {
+	for in, want := range map[string]string{
+		"mongodb://alianza:s3cret@db1:27017,db2:27017/?replicaSet=rs": "mongodb://alianza@db1:27017,db2:27017/?replicaSet=rs",
+		"mongodb+srv://u:p%40ss@cluster0.example.net/alianza":         "mongodb+srv://u@cluster0.example.net/alianza",
+		"mongodb://127.0.0.1:27017":                                   "mongodb://127.0.0.1:27017",
+		"mongodb://host/db?authSource=a@b":                            "mongodb://host/db?authSource=a@b",
+	} {
+		if got := redactURI(in); got != want {
+			t.Errorf("redactURI(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -33,6 +33,7 @@ Usage:
   alianza backup --out FILE        back up the embedded database (the server may run)
   alianza backup verify FILE       check a backup against its manifest
   alianza restore FILE [--force]   restore a backup into an empty --data-dir
+  alianza db copy --to URI         copy the database to MongoDB, with indexes, checked
   alianza version                  print the version
 
 Every flag can also be set by the environment variable named beside it; flags win.
@@ -92,6 +93,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = backupVerify(ctx, sub, stdout, stderr)
 	case "restore":
 		err = restoreCmd(ctx, cfg, sub, stdout, stderr)
+	case "db copy":
+		err = dbCopy(ctx, cfg, log, sub, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "alianza: unknown command %q (see alianza --help)\n", cmd)
 		return 2
@@ -109,6 +112,7 @@ type subFlags struct {
 	once                       bool
 	scale                      float64
 	out, file                  string // backup, verify, restore, export
+	from, to                   string // db copy
 	force                      bool
 }
 
@@ -125,6 +129,10 @@ func (s *subFlags) define(cmd string, fs *flag.FlagSet) {
 		fs.StringVar(&s.out, "out", "", "the archive to write (.tar.gz)")
 	case "restore":
 		fs.BoolVar(&s.force, "force", false, "replace the database of a data folder that is not empty")
+	case "db copy":
+		fs.StringVar(&s.to, "to", "", "the MongoDB connection string to copy to")
+		fs.StringVar(&s.from, "from", "", "copy from this MongoDB instead of the embedded engine (or ALIANZA_MONGO_URI)")
+		fs.BoolVar(&s.force, "force", false, "copy over a target that already holds other data")
 	case "demo load":
 		fs.Float64Var(&s.scale, "scale", 0, "0: the small demo dataset; N: the reference dataset at scale N (1 = 2,000 stakeholders)")
 	}
