@@ -289,3 +289,11 @@ func redactURI(uri string) string {
 	user, _, _ := strings.Cut(rest[:at], ":")
 	return scheme + "://" + user + "@" + rest[at+1:]
 }
+
+// embeddedDataDir is the data folder when the embedded engine runs, else "".
+func embeddedDataDir(cfg *config.Config) string {
+	if cfg.MongoURI != "" {
+		return ""
+	}
+	return cfg.DataDir
+}

@@ -43,7 +43,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return err
 	}
 	app := api.New(api.Options{Store: s, Tokens: tokens, Log: log, UI: uiFS, Version: version,
-		MailboxKey: mailKey, TeamDomains: cfg.TeamDomains, AwaitingReplyDays: cfg.AwaitingReplyDays})
+		MailboxKey: mailKey, TeamDomains: cfg.TeamDomains, AwaitingReplyDays: cfg.AwaitingReplyDays,
+		DataDir: embeddedDataDir(cfg)})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -43,6 +43,9 @@ type Options struct {
 	AttachmentMaxBytes int64
 	// IMAPTimeout bounds each IMAP step of an attachment download (default 30s).
 	IMAPTimeout time.Duration
+	// DataDir is the embedded engine's data folder (database size, last
+	// backup); empty on MongoDB.
+	DataDir string
 }
 
 // API holds the handlers' dependencies.

@@ -67,9 +67,4 @@ func regionNames(codes []string) []string {
 }
 
 // csvSafe defuses spreadsheet formulas in cells that came from users.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
-}
+func csvSafe(s string) string { return model.SpreadsheetSafe(s) }

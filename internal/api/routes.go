@@ -66,6 +66,7 @@ func (a *API) routes() []route {
 	rs = append(rs, a.reportRoutes()...)
 	rs = append(rs, a.messageRoutes()...)
 	rs = append(rs, a.mailboxRoutes()...)
+	rs = append(rs, a.adminDataRoutes()...)
 	return rs
 }
 

@@ -405,29 +405,35 @@ func Restore(ctx context.Context, archive, dataDir, name string, force bool, pro
 	return x.manifest, nil
 }
 
-// writeFileAtomic writes b to a temporary file beside path, syncs it and
-// renames it over path.
+// writeFileAtomic writes b to path through WriteAtomic.
 func writeFileAtomic(path string, b []byte, perm os.FileMode) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
+	return WriteAtomic(path, perm, func(w io.Writer) error {
+		_, err := w.Write(b)
 		return err
+	})
+}
+
+// WriteAtomic writes path through write: into a temporary file beside it,
+// synced and then renamed, so a failure leaves nothing under path.
+func WriteAtomic(path string, perm os.FileMode, write func(io.Writer) error) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.partial")
+	if err != nil {
+		return fmt.Errorf("cannot write to %s: %w", dir, err)
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
+	err = write(tmp)
+	if err == nil {
+		err = tmp.Chmod(perm)
 	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
+	if err == nil {
+		err = tmp.Sync()
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	if err := tmp.Close(); err != nil {
-		return err
+	if err != nil {
+		return diskError(dir, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return err
