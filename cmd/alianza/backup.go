@@ -14,6 +14,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/backup"
 	"github.com/alianza-pe/alianza/internal/config"
+	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -296,4 +297,32 @@ func embeddedDataDir(cfg *config.Config) string {
 		return ""
 	}
 	return cfg.DataDir
+}
+
+// exportCmd writes the organisation's data (no secrets) as a zip archive.
+func exportCmd(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFlags, stdout io.Writer) error {
+	if f.out == "" {
+		return errors.New("export: --out FILE is required (a .zip)")
+	}
+	s, closeDB, err := database(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	var sum backup.ExportSummary
+	err = backup.WriteAtomic(f.out, 0o600, func(w io.Writer) error {
+		var err error
+		sum, err = backup.Export(ctx, s.Database(), w, version, s.Now())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	s.AuditExport(ctx, model.SystemActor, "organisation", "")
+	var n int64
+	for _, c := range sum.Collections {
+		n += c
+	}
+	fmt.Fprintf(stdout, "exported %d records in %d collections to %s\n", n, len(sum.Collections), f.out)
+	return nil
 }

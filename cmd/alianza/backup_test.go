@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -332,5 +334,36 @@ func TestRedactURI(t *testing.T) {
 		if got := redactURI(in); got != want {
 			t.Errorf("redactURI(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestExportCommand(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"ALIANZA_DATA_DIR": dir, "ALIANZA_LOG_LEVEL": "error", "ALIANZA_USER_PASSWORD": "clave larga de prueba"}
+	if code, _, errs := runCLI(t, env, "user", "add", "--email", "luz@ong.pe"); code != 0 {
+		t.Fatalf("user add: %s", errs)
+	}
+	out := filepath.Join(t.TempDir(), "export.zip")
+	code, stdout, errs := runCLI(t, env, "export", "--out", out)
+	if code != 0 || !strings.Contains(stdout, "exported") {
+		t.Fatalf("export: %d %q %q", code, stdout, errs)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("not a zip: %v", err)
+	}
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+	}
+	if !slices.Contains(names, "users.csv") || !slices.Contains(names, "README.txt") {
+		t.Fatalf("archive holds %v", names)
+	}
+	if code, _, errs := runCLI(t, env, "export", "--out", filepath.Join(dir, "missing", "x.zip")); code != 1 || !strings.Contains(errs, "cannot write to") {
+		t.Fatalf("export to a missing folder: %d %q", code, errs)
 	}
 }

@@ -34,6 +34,7 @@ Usage:
   alianza backup verify FILE       check a backup against its manifest
   alianza restore FILE [--force]   restore a backup into an empty --data-dir
   alianza db copy --to URI         copy the database to MongoDB, with indexes, checked
+  alianza export --out FILE        the organisation's data as JSON Lines and CSV (zip)
   alianza version                  print the version
 
 Every flag can also be set by the environment variable named beside it; flags win.
@@ -95,6 +96,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = restoreCmd(ctx, cfg, sub, stdout, stderr)
 	case "db copy":
 		err = dbCopy(ctx, cfg, log, sub, stdout, stderr)
+	case "export":
+		err = exportCmd(ctx, cfg, log, sub, stdout)
 	default:
 		fmt.Fprintf(stderr, "alianza: unknown command %q (see alianza --help)\n", cmd)
 		return 2
@@ -127,6 +130,8 @@ func (s *subFlags) define(cmd string, fs *flag.FlagSet) {
 		fs.BoolVar(&s.once, "once", false, "one pass over every mailbox, then exit")
 	case "backup":
 		fs.StringVar(&s.out, "out", "", "the archive to write (.tar.gz)")
+	case "export":
+		fs.StringVar(&s.out, "out", "", "the zip archive to write")
 	case "restore":
 		fs.BoolVar(&s.force, "force", false, "replace the database of a data folder that is not empty")
 	case "db copy":
