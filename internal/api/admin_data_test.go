@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -49,11 +50,7 @@ func TestAdminStorage(t *testing.T) {
 func TestAdminExport(t *testing.T) {
 	ta := newTestApp(t)
 	ctx := context.Background()
-	regional, err := ta.store.CreateUser(ctx, model.SystemActor, model.NewUser{Email: "cusco_admin@alianza.test", Name: "Cusco admin", Role: model.RoleAdmin, Regions: []string{"08"}}, testPasswordHash(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ta.users["cusco_admin"] = regional
+	addRegionalAdmin(t, ta)
 	ta.run(t, []scenario{
 		{name: "manager", as: "manager", method: "GET", path: "/api/v1/admin/export", status: 403},
 		{name: "officer", as: "officer", method: "GET", path: "/api/v1/admin/export", status: 403},
@@ -83,4 +80,73 @@ func TestAdminExport(t *testing.T) {
 	if err != nil || len(entries) != 1 || entries[0].Action != "export" || entries[0].ActorID != ta.users["admin"].ID {
 		t.Fatalf("audit of the export: %+v %v", entries, err)
 	}
+}
+
+func TestPersonalDataRequests(t *testing.T) {
+	ta := newTestApp(t)
+	r := ta.do("admin", "POST", "/api/v1/stakeholders", map[string]any{"kind": "person", "name": "Rosa Quispe Mamani",
+		"emails": []string{"rosa.quispe@ong.pe"}, "regions": []string{"08"}, "notes": "<script>alert(1)</script>"})
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	id := r.json(t)["id"].(string)
+	base := "/api/v1/admin/stakeholders/" + id
+	ctx := context.Background()
+	addRegionalAdmin(t, ta)
+	ta.run(t, []scenario{
+		{name: "manager reads", as: "manager", method: "GET", path: base + "/personal-data", status: 403},
+		{name: "regional admin reads", as: "cusco_admin", method: "GET", path: base + "/personal-data", status: 403},
+		{name: "officer erases", as: "officer", method: "POST", path: base + "/erase", body: map[string]any{"confirm_name": "Rosa Quispe Mamani"}, status: 403},
+		{name: "wrong confirmation", as: "admin", method: "POST", path: base + "/erase", body: map[string]any{"confirm_name": "Rosa"}, status: 422,
+			want: map[string]any{"errors.0.field": "confirm_name"}},
+		{name: "missing", as: "admin", method: "GET", path: "/api/v1/admin/stakeholders/0123456789abcdef01234567/personal-data", status: 404},
+	})
+	j := ta.do("admin", "GET", base+"/personal-data", nil)
+	var d struct {
+		Stakeholder struct{ Name string } `json:"stakeholder"`
+		Meetings    []any                 `json:"meetings"`
+	}
+	j.decode(t, &d)
+	if j.status != 200 || d.Stakeholder.Name != "Rosa Quispe Mamani" || !strings.Contains(j.header.Get("Content-Disposition"), ".json") {
+		t.Fatalf("personal data JSON: %d %s", j.status, j.body)
+	}
+	h := ta.do("admin", "GET", base+"/personal-data?format=html&lang=en", nil)
+	page := string(h.body)
+	if h.status != 200 || !strings.HasPrefix(h.header.Get("Content-Type"), "text/html") || !strings.Contains(page, "Rosa Quispe Mamani") ||
+		!strings.Contains(page, "rosa.quispe@ong.pe") || strings.Contains(page, "<script>") || !strings.Contains(page, "Personal data held by Alianza") {
+		t.Fatalf("personal data page: %d %s", h.status, page)
+	}
+	e := ta.do("admin", "POST", base+"/erase", map[string]any{"confirm_name": "Rosa Quispe Mamani"})
+	if e.status != 200 {
+		t.Fatalf("erase: %d %s", e.status, e.body)
+	}
+	ta.run(t, []scenario{{name: "after erasure", as: "admin", method: "GET", path: "/api/v1/stakeholders/" + id, status: 200,
+		want: map[string]any{"name": store.ErasedName, "emails": []any{}, "notes": ""}}})
+	entries, _, err := ta.store.ListAudit(ctx, store.AuditFilter{Entity: "stakeholder", EntityID: id}, store.Page{Limit: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actions := map[string]bool{}
+	for _, en := range entries {
+		actions[en.Action] = true
+		for _, c := range en.Changes {
+			if strings.Contains(fmt.Sprint(c.Old, c.New), "Rosa") {
+				t.Errorf("audit entry %s still holds the name: %+v", en.Action, c)
+			}
+		}
+	}
+	if !actions["erase"] || !actions["export"] || !actions["create"] {
+		t.Fatalf("audit actions %v", actions)
+	}
+}
+
+// addRegionalAdmin adds "cusco_admin", an admin limited to Cusco.
+func addRegionalAdmin(t *testing.T, ta *testApp) {
+	t.Helper()
+	u, err := ta.store.CreateUser(context.Background(), model.SystemActor, model.NewUser{Email: "cusco_admin@alianza.test", Name: "Cusco admin",
+		Role: model.RoleAdmin, Regions: []string{"08"}}, testPasswordHash(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ta.users["cusco_admin"] = u
 }

@@ -67,6 +67,7 @@ func (a *API) routes() []route {
 	rs = append(rs, a.messageRoutes()...)
 	rs = append(rs, a.mailboxRoutes()...)
 	rs = append(rs, a.adminDataRoutes()...)
+	rs = append(rs, a.personalDataRoutes()...)
 	return rs
 }
 
