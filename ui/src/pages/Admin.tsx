@@ -11,9 +11,10 @@ import { t, te } from '../i18n';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { hasErrors, validateUser, type Errors } from '../validation';
+import AdminData from './AdminData';
 import './Admin.css';
 
-const TABS = ['users', 'mailboxes', 'import'];
+const TABS = ['users', 'mailboxes', 'import', 'data'];
 
 export default function Admin({ tab }: { tab: string }) {
   useTitle(t('nav.admin'));
@@ -34,6 +35,7 @@ export default function Admin({ tab }: { tab: string }) {
       {tab === 'users' && <Users />}
       {tab === 'mailboxes' && <Mailboxes />}
       {tab === 'import' && <Import />}
+      {tab === 'data' && <AdminData />}
       {!TABS.includes(tab) && <Empty>{t('error.not_found')}</Empty>}
     </section>
   );
