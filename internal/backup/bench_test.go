@@ -50,3 +50,31 @@ func BenchmarkReferenceBackup(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkReferenceCopy copies the reference dataset at scale 1 from one
+// embedded engine to a fresh second one (a real MongoDB target is faster:
+// it finds documents by _id through its index).
+func BenchmarkReferenceCopy(b *testing.B) {
+	ctx := context.Background()
+	src := startEngine(b, b.TempDir())
+	if _, err := demo.LoadReference(ctx, src.s, 1, time.Now()); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		b.StopTimer()
+		dst := startEngine(b, b.TempDir())
+		b.StartTimer()
+		res, err := Copy(ctx, CopyOptions{From: src.db, To: dst.db, Source: "bench", Indexes: dst.s.EnsureIndexes})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		var n int64
+		for _, r := range res {
+			n += r.Count
+		}
+		b.ReportMetric(float64(n), "documents")
+		dst.stop()
+		b.StartTimer()
+	}
+}

@@ -241,10 +241,16 @@ func copyCollection(ctx context.Context, o CopyOptions, name string) (CopyResult
 		r.Count++
 		h, ok := have[k]
 		delete(have, k)
-		if ok && bytes.Equal(h[:], sums[len(sums)-1][:]) {
+		switch {
+		case ok && bytes.Equal(h[:], sums[len(sums)-1][:]):
 			continue
+		case ok:
+			batch = append(batch, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: id}}).SetReplacement(doc))
+		default:
+			// Not in the target when the run started: a plain insert, which
+			// the embedded engine does without the full scan of an upsert.
+			batch = append(batch, mongo.NewInsertOneModel().SetDocument(doc))
 		}
-		batch = append(batch, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: id}}).SetReplacement(doc).SetUpsert(true))
 		if len(batch) >= o.BatchSize {
 			if err := flush(); err != nil {
 				return r, err
