@@ -113,7 +113,7 @@ func Create(ctx context.Context, opts Options) (Result, error) {
 
 	progress("snapshot", 0, 0)
 	if err := snapshot(ctx, src, snap); err != nil {
-		return Result{}, diskError(dir, err)
+		return Result{}, backupError(diskError(dir, err))
 	}
 	m := Manifest{
 		Format: formatVersion, AlianzaVersion: opts.Version, CreatedAt: now().UTC(), Engine: engineSQLite,
@@ -133,17 +133,17 @@ func Create(ctx context.Context, opts Options) (Result, error) {
 	m.HasJWTSecret = len(secret) > 0
 
 	if err := writeArchive(ctx, tmp, m, snap, secret, progress); err != nil {
-		return Result{}, diskError(dir, err)
+		return Result{}, backupError(diskError(dir, err))
 	}
 	if err := tmp.Sync(); err != nil {
-		return Result{}, diskError(dir, err)
+		return Result{}, backupError(diskError(dir, err))
 	}
 	st, err := tmp.Stat()
 	if err != nil {
 		return Result{}, fmt.Errorf("backup: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return Result{}, diskError(dir, err)
+		return Result{}, backupError(diskError(dir, err))
 	}
 	if err := os.Rename(tmp.Name(), out); err != nil {
 		return Result{}, fmt.Errorf("backup: %w", err)
@@ -240,12 +240,17 @@ var ErrDiskFull = errors.New("no space left on the disk")
 // diskError turns "no space" from the OS or SQLite into ErrDiskFull with
 // the folder named, so the command can print one clear line.
 func diskError(dir string, err error) error {
-	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || strings.Contains(err.Error(), "disk is full") {
-		return fmt.Errorf("backup: %w in %s: %w", ErrDiskFull, dir, err)
+	switch {
+	case errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || strings.Contains(err.Error(), "disk is full"):
+		return fmt.Errorf("%w in %s: %w", ErrDiskFull, dir, err)
+	case errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EROFS):
+		return fmt.Errorf("cannot write to %s: %w", dir, err)
 	}
-	if errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EROFS) {
-		return fmt.Errorf("backup: cannot write to %s: %w", dir, err)
-	}
+	return err
+}
+
+// backupError prefixes err with "backup:" once.
+func backupError(err error) error {
 	if strings.HasPrefix(err.Error(), "backup:") {
 		return err
 	}

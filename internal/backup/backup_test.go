@@ -366,7 +366,7 @@ func TestBackupTargetErrors(t *testing.T) {
 	if err == nil {
 		t.Fatal("writing to a full disk succeeded")
 	}
-	err = diskError("/backups", err)
+	err = backupError(diskError("/backups", err))
 	if !errors.Is(err, ErrDiskFull) || !strings.Contains(err.Error(), "no space left on the disk in /backups") {
 		t.Fatalf("full disk: %v", err)
 	}
