@@ -186,6 +186,9 @@ func TestBackupKilledMidway(t *testing.T) {
 	if n, err := col.CountDocuments(ctx, bson.D{}); err != nil || n != 20001 {
 		t.Fatalf("count after the kill: %d %v", n, err)
 	}
+	if err := backup.IntegrityCheck(ctx, backup.DBFile(dataDir, "alianza")); err != nil {
+		t.Fatalf("database after the kill: %v", err)
+	}
 	code, out, errs := func() (int, string, string) {
 		cmd := exec.Command(bin, "backup", "--out", second)
 		cmd.Env = append(os.Environ(), "ALIANZA_DATA_DIR="+dataDir, "ALIANZA_LOG_LEVEL=error")

@@ -216,7 +216,16 @@ func TestBackupKeepsSideTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ExecContext(ctx, `CREATE TABLE alianza_side_words (word TEXT, id TEXT); INSERT INTO alianza_side_words VALUES ('agua', 'x')`); err != nil {
+	var table string
+	if err := db.QueryRowContext(ctx, "SELECT table_name FROM _ferretdb_collections WHERE name = 'stakeholders'").Scan(&table); err != nil {
+		t.Fatal(err)
+	}
+	// A word table kept by a trigger on a collection's table, and an FTS5 index.
+	if _, err := db.ExecContext(ctx, `CREATE TABLE alianza_side_words (word TEXT, id TEXT);
+		INSERT INTO alianza_side_words VALUES ('agua', 'x');
+		CREATE TRIGGER alianza_side_count AFTER INSERT ON "`+table+`" BEGIN INSERT INTO alianza_side_words VALUES ('new', NEW._ferretdb_sjson->>'$.name'); END;
+		CREATE VIRTUAL TABLE alianza_side_fts USING fts5(text);
+		INSERT INTO alianza_side_fts VALUES ('presupuesto regional');`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -238,10 +247,28 @@ func TestBackupKeepsSideTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rdb.Close()
 	var word string
 	if err := rdb.QueryRowContext(ctx, "SELECT word FROM alianza_side_words").Scan(&word); err != nil || word != "agua" {
 		t.Fatalf("side table after restore: %q, %v", word, err)
+	}
+	var hits int
+	if err := rdb.QueryRowContext(ctx, "SELECT count(*) FROM alianza_side_fts WHERE alianza_side_fts MATCH 'presupuesto'").Scan(&hits); err != nil || hits != 1 {
+		t.Fatalf("FTS5 table after restore: %d, %v", hits, err)
+	}
+	rdb.Close()
+	// The restored engine serves it, and the trigger still runs on writes.
+	restored := startEngine(t, dst)
+	if _, err := restored.db.Collection("stakeholders").InsertOne(ctx, bson.D{{Key: "name", Value: "Nueva"}}); err != nil {
+		t.Fatal(err)
+	}
+	wdb, err := openSQLite(DBFile(dst, testDB), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wdb.Close()
+	var fromTrigger string
+	if err := wdb.QueryRowContext(ctx, "SELECT id FROM alianza_side_words WHERE word = 'new'").Scan(&fromTrigger); err != nil || fromTrigger != "Nueva" {
+		t.Fatalf("trigger after restore: %q, %v", fromTrigger, err)
 	}
 }
 
@@ -414,5 +441,40 @@ func TestPruneKeepsNewest(t *testing.T) {
 	want := []string{"." + ScheduledName(now) + ".456.partial", ScheduledName(now.Add(3 * time.Hour)), ScheduledName(now.Add(4 * time.Hour)), "notes.txt"}
 	if strings.Join(names, ",") != strings.Join(want, ",") {
 		t.Fatalf("left %v, want %v", names, want)
+	}
+}
+
+func TestStorageReportEmbedded(t *testing.T) {
+	ctx := context.Background()
+	e := startEngine(t, t.TempDir())
+	loadSample(t, e)
+	r, err := Storage(ctx, e.db, e.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Engine != EngineEmbedded || r.DatabaseBytes == 0 || r.SizeWarning || r.LastBackup != nil {
+		t.Fatalf("storage report %+v", r)
+	}
+	got := map[string]int64{}
+	for _, c := range r.Collections {
+		got[c.Name] = c.Documents
+	}
+	for col, docs := range dump(t, e.db) {
+		if got[col] != int64(len(docs)) {
+			t.Errorf("%s: reported %d documents, has %d", col, got[col], len(docs))
+		}
+	}
+	res, err := Create(ctx, backupOpts(e.dir, filepath.Join(t.TempDir(), "b.tar.gz")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := SaveStatus(e.dir, StatusOf(time.Now(), res, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if r, err = Storage(ctx, e.db, e.dir); err != nil || r.LastBackup == nil || !r.LastBackup.OK || r.LastBackup.Size != res.Size {
+		t.Fatalf("storage after a backup: %+v %v", r.LastBackup, err)
+	}
+	if err := IntegrityCheck(ctx, DBFile(e.dir, testDB)); err != nil {
+		t.Fatal(err)
 	}
 }

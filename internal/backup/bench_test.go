@@ -52,8 +52,7 @@ func BenchmarkReferenceBackup(b *testing.B) {
 }
 
 // BenchmarkReferenceCopy copies the reference dataset at scale 1 from one
-// embedded engine to a fresh second one (a real MongoDB target is faster:
-// it finds documents by _id through its index).
+// embedded engine to a fresh second one.
 func BenchmarkReferenceCopy(b *testing.B) {
 	ctx := context.Background()
 	src := startEngine(b, b.TempDir())

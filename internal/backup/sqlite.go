@@ -65,6 +65,23 @@ func snapshot(ctx context.Context, src, dst string) error {
 	return nil
 }
 
+// IntegrityCheck runs SQLite's integrity check on the database file.
+func IntegrityCheck(ctx context.Context, path string) error {
+	db, err := openSQLite(path, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var res string
+	if err := db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
+		return fmt.Errorf("backup: integrity check of %s: %w", path, err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("backup: integrity check of %s: %s", path, res)
+	}
+	return nil
+}
+
 // CollectionSum is one collection's document count and checksum.
 type CollectionSum struct {
 	Name   string `json:"name"`
