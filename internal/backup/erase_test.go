@@ -91,6 +91,13 @@ func TestEraseStakeholderLeavesNoTrace(t *testing.T) {
 		bson.D{{Key: "$set", Value: bson.D{{Key: "summary", Value: note}}}}); err != nil {
 		t.Fatal(err)
 	}
+	// A message they were only copied on, not linked to them: found by address.
+	ccOnly := bson.NewObjectID()
+	if _, err := e.db.Collection("messages").InsertOne(ctx, model.Message{ID: ccOnly, ThreadID: ccOnly, Subject: "Convocatoria",
+		From: model.Address{Name: "Equipo", Address: "equipo@alianza.test"}, Cc: []model.Address{{Name: who.Name, Address: who.Emails[0]}},
+		Status: model.MessageNew, Version: 1}); err != nil {
+		t.Fatal(err)
+	}
 	var others []string
 	for _, p := range meeting.Participants {
 		if p.StakeholderID != who.ID {
@@ -112,7 +119,7 @@ func TestEraseStakeholderLeavesNoTrace(t *testing.T) {
 	if err != nil {
 		t.Fatalf("erase: %v", err)
 	}
-	if rep.Meetings != len(before.Meetings) || rep.Messages != len(before.Messages) || rep.Commitments != len(before.Commitments) {
+	if rep.Meetings != len(before.Meetings) || rep.Messages != len(before.Messages)+1 || rep.Commitments != len(before.Commitments) {
 		t.Fatalf("erase report %+v, personal data had %d meetings, %d commitments, %d messages", rep, len(before.Meetings), len(before.Commitments), len(before.Messages))
 	}
 	secrets := append([]string{who.Name}, who.Emails...)
@@ -147,6 +154,13 @@ func TestEraseStakeholderLeavesNoTrace(t *testing.T) {
 		if !found {
 			t.Errorf("other participant %q lost from %+v", o, m.Participants)
 		}
+	}
+	var cc model.Message
+	if err := e.db.Collection("messages").FindOne(ctx, bson.D{{Key: "_id", Value: ccOnly}}).Decode(&cc); err != nil {
+		t.Fatal(err)
+	}
+	if cc.From.Address != "equipo@alianza.test" || len(cc.Cc) != 1 || cc.Cc[0].Address != "" || cc.Cc[0].Name != store.ErasedName {
+		t.Errorf("message they were copied on: from %+v cc %+v", cc.From, cc.Cc)
 	}
 	var entry model.AuditEntry
 	if err := e.db.Collection("audit").FindOne(ctx, bson.D{{Key: "action", Value: "erase"}}).Decode(&entry); err != nil {

@@ -478,6 +478,7 @@ const screens = () => [
   { name: '09-reports', path: '/reports', ready: 'chart-commitments-by-region' },
   { name: '10-admin', path: '/admin/users', ready: 'admin-users' },
   { name: '10b-admin-mailboxes', path: '/admin/mailboxes', ready: 'admin-mailboxes', mail: true },
+  { name: '10c-admin-data', path: '/admin/data', ready: 'storage' },
 ];
 
 test('screenshots of every main screen at 1280x800 and 390x844', async () => {
