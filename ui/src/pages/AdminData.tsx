@@ -29,7 +29,7 @@ export default function AdminData() {
               {t('data.size_warning', { size: formatMB(s.database_bytes), limit: formatMB(s.warning_bytes) })}
             </div>
           )}
-          <dl class="card" data-testid="storage">
+          <dl class="card data-facts" data-testid="storage">
             <dt>{t('data.engine')}</dt>
             <dd>{t(`data.engine_${s.engine}`)}</dd>
             <dt>{t('data.size')}</dt>
@@ -49,14 +49,14 @@ export default function AdminData() {
               <thead>
                 <tr>
                   <th scope="col">{t('data.collection')}</th>
-                  <th scope="col">{t('data.documents')}</th>
+                  <th scope="col" class="num">{t('data.documents')}</th>
                 </tr>
               </thead>
               <tbody>
                 {s.collections.map((c) => (
                   <tr key={c.name}>
                     <td>{c.name}</td>
-                    <td>{c.documents.toLocaleString(getLang())}</td>
+                    <td class="num">{c.documents.toLocaleString(getLang())}</td>
                   </tr>
                 ))}
               </tbody>
