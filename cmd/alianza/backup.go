@@ -40,7 +40,7 @@ func progressTo(w io.Writer) (backup.Progress, func()) {
 			case done > 0:
 				fmt.Fprintf(w, "\r%-10s %s   ", phase, mib(done))
 			default:
-				fmt.Fprintf(w, "\r%-10s ...                      ", phase)
+				fmt.Fprintf(w, "\r\033[K%-10s ...", phase)
 			}
 		}, func() {
 			if shown {
@@ -245,7 +245,7 @@ func dbCopy(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFlag
 		Indexes: target.EnsureIndexes,
 	}
 	if progress != nil {
-		o.Progress = func(col string, done int64) { progress(col, done, 0) }
+		o.Progress = func(col string, done int64) { progress(fmt.Sprintf("%s: %d documents", col, done), 0, 0) }
 	}
 	start := time.Now()
 	res, err := backup.Copy(ctx, o)
