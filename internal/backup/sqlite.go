@@ -60,7 +60,7 @@ func snapshot(ctx context.Context, src, dst string) error {
 	}
 	defer db.Close()
 	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", dst); err != nil {
-		return fmt.Errorf("backup: snapshot of %s: %w", src, err)
+		return fmt.Errorf("snapshot of %s: %w", src, err)
 	}
 	return nil
 }
