@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -368,5 +369,29 @@ func TestExportCommand(t *testing.T) {
 	}
 	if code, _, errs := runCLI(t, env, "export", "--out", filepath.Join(dir, "missing", "x.zip")); code != 1 || !strings.Contains(errs, "cannot write to") {
 		t.Fatalf("export to a missing folder: %d %q", code, errs)
+	}
+}
+
+// After a restore the mailbox sync goes on where it was: the next pass
+// imports nothing and finds no duplicates to skip (the folder states came
+// back with the messages).
+func TestRestoredMailSyncImportsNothingTwice(t *testing.T) {
+	addr := startIMAP(t, 3)
+	env := mailEnv(t, addr, imapPass)
+	if code, out, errs := runCLI(t, env, "mail", "sync", "--once"); code != 0 || !strings.Contains(out, "INBOX: imported 3, duplicates 0") {
+		t.Fatalf("first sync: %d %q %q", code, out, errs)
+	}
+	archive := filepath.Join(t.TempDir(), "b.tar.gz")
+	if code, out, errs := runCLI(t, env, "backup", "--out", archive); code != 0 {
+		t.Fatalf("backup: %d %q %q", code, out, errs)
+	}
+	restored := maps.Clone(env)
+	restored["ALIANZA_DATA_DIR"] = filepath.Join(t.TempDir(), "restored")
+	if code, out, errs := runCLI(t, restored, "restore", archive); code != 0 {
+		t.Fatalf("restore: %d %q %q", code, out, errs)
+	}
+	code, out, errs := runCLI(t, restored, "mail", "sync", "--once")
+	if code != 0 || !strings.Contains(out, "INBOX: imported 0, duplicates 0, failed 0") || !strings.Contains(out, "Sent: imported 0, duplicates 0") {
+		t.Fatalf("sync after restore: %d %q %q", code, out, errs)
 	}
 }
