@@ -477,4 +477,21 @@ func TestStorageReportEmbedded(t *testing.T) {
 	if err := IntegrityCheck(ctx, DBFile(e.dir, testDB)); err != nil {
 		t.Fatal(err)
 	}
+	// Past the threshold the report warns and says what to do (a sparse
+	// file of that size stands for the database file).
+	bigDir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(bigDir, "db"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	big, err := os.Create(DBFile(bigDir, testDB))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := big.Truncate(EmbeddedSizeWarning + 1); err != nil {
+		t.Fatal(err)
+	}
+	big.Close()
+	if r, err = Storage(ctx, e.db, bigDir); err != nil || !r.SizeWarning || !strings.Contains(r.Advice, "db copy") {
+		t.Fatalf("storage past the threshold: %+v %v", r, err)
+	}
 }

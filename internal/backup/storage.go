@@ -38,9 +38,13 @@ type StorageReport struct {
 	Collections   []CollectionCount `json:"collections"`
 	LastBackup    *Status           `json:"last_backup"`
 	// SizeWarning is set on the embedded engine past WarningBytes.
-	SizeWarning  bool  `json:"size_warning"`
-	WarningBytes int64 `json:"warning_bytes"`
+	SizeWarning  bool   `json:"size_warning"`
+	WarningBytes int64  `json:"warning_bytes"`
+	Advice       string `json:"advice,omitempty"` // what to do about the warning
 }
+
+// moveAdvice is the advice that comes with the size warning.
+const moveAdvice = "Move to MongoDB: stop the server, run alianza db copy --to URI, then start it with ALIANZA_MONGO_URI (README: Backups and moving to MongoDB)."
 
 // Storage reports on db; dataDir is the embedded engine's data folder, or
 // empty on MongoDB.
@@ -73,7 +77,9 @@ func Storage(ctx context.Context, db *mongo.Database, dataDir string) (StorageRe
 			r.DatabaseBytes += st.Size()
 		}
 	}
-	r.SizeWarning = r.DatabaseBytes > EmbeddedSizeWarning
+	if r.SizeWarning = r.DatabaseBytes > EmbeddedSizeWarning; r.SizeWarning {
+		r.Advice = moveAdvice
+	}
 	st, ok, err := LoadStatus(dataDir)
 	if err != nil {
 		return r, err
