@@ -31,6 +31,11 @@ Usage:
   alianza demo load [flags]        load the demo dataset (idempotent)
   alianza mail sync --once [flags] sync the mailboxes once and print counts
   alianza reminders send --once    send every email digest that is due and print what was sent
+  alianza backup --out FILE        back up the embedded database (the server may run)
+  alianza backup verify FILE       check a backup against its manifest
+  alianza restore FILE [--force]   restore a backup into an empty --data-dir
+  alianza db copy --to URI         copy the database to MongoDB, with indexes, checked
+  alianza export --out FILE        the organisation's data as JSON Lines and CSV (zip)
   alianza version                  print the version
 
 Every flag can also be set by the environment variable named beside it; flags win.
@@ -44,9 +49,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
-		if (cmd == "user" || cmd == "demo" || cmd == "mail" || cmd == "reminders") && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		if (cmd == "user" || cmd == "demo" || cmd == "mail" || cmd == "reminders" || cmd == "backup" || cmd == "db") && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 			cmd, args = cmd+" "+args[0], args[1:]
 		}
+	}
+	var sub subFlags
+	// The archive of verify and restore comes first: alianza restore FILE --data-dir DIR.
+	if (cmd == "backup verify" || cmd == "restore") && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		sub.file, args = args[0], args[1:]
 	}
 	fs := flag.NewFlagSet("alianza "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -55,7 +65,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fs.SetOutput(stderr)
 		fs.PrintDefaults()
 	}
-	var sub subFlags
 	sub.define(cmd, fs)
 	if cmd == "version" {
 		fmt.Fprintln(stdout, "alianza", version)
@@ -82,6 +91,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = mailSync(ctx, cfg, log, sub, stdout)
 	case "reminders send":
 		err = remindersSend(ctx, cfg, log, sub, stdout)
+	case "backup":
+		err = backupCmd(ctx, cfg, sub, stdout, stderr)
+	case "backup verify":
+		err = backupVerify(ctx, sub, stdout, stderr)
+	case "restore":
+		err = restoreCmd(ctx, cfg, sub, stdout, stderr)
+	case "db copy":
+		err = dbCopy(ctx, cfg, log, sub, stdout, stderr)
+	case "export":
+		err = exportCmd(ctx, cfg, log, sub, stdout)
 	default:
 		fmt.Fprintf(stderr, "alianza: unknown command %q (see alianza --help)\n", cmd)
 		return 2
@@ -98,6 +117,9 @@ type subFlags struct {
 	email, name, role, regions string
 	once                       bool
 	scale                      float64
+	out, file                  string // backup, verify, restore, export
+	from, to                   string // db copy
+	force                      bool
 }
 
 func (s *subFlags) define(cmd string, fs *flag.FlagSet) {
@@ -111,6 +133,16 @@ func (s *subFlags) define(cmd string, fs *flag.FlagSet) {
 		fs.BoolVar(&s.once, "once", false, "one pass over every mailbox, then exit")
 	case "reminders send":
 		fs.BoolVar(&s.once, "once", false, "one pass over the due digests, then exit")
+	case "backup":
+		fs.StringVar(&s.out, "out", "", "the archive to write (.tar.gz)")
+	case "export":
+		fs.StringVar(&s.out, "out", "", "the zip archive to write")
+	case "restore":
+		fs.BoolVar(&s.force, "force", false, "replace the database of a data folder that is not empty")
+	case "db copy":
+		fs.StringVar(&s.to, "to", "", "the MongoDB connection string to copy to")
+		fs.StringVar(&s.from, "from", "", "copy from this MongoDB instead of the embedded engine (or ALIANZA_MONGO_URI)")
+		fs.BoolVar(&s.force, "force", false, "copy over a target that already holds other data")
 	case "demo load":
 		fs.Float64Var(&s.scale, "scale", 0, "0: the small demo dataset; N: the reference dataset at scale N (1 = 2,000 stakeholders)")
 	}

@@ -45,7 +45,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	app := api.New(api.Options{Store: s, Tokens: tokens, Log: log, UI: uiFS, Version: version,
 		MailboxKey: mailKey, TeamDomains: cfg.TeamDomains, AwaitingReplyDays: cfg.AwaitingReplyDays,
 		TrustedProxies: cfg.TrustedProxies,
-		SMTPConfigured: cfg.SMTP.Host != "", PublicURL: cfg.PublicURL})
+		SMTPConfigured: cfg.SMTP.Host != "", PublicURL: cfg.PublicURL,
+		DataDir: embeddedDataDir(cfg)})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

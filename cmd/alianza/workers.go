@@ -50,6 +50,7 @@ func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, mailK
 		w := &mailWorkers{cfg: cfg, s: s, key: mailKey, log: log, holder: leaseHolder(), running: map[bson.ObjectID]*runningSyncer{}}
 		w.loop(ctx)
 	}()
+	startBackups(ctx, cfg, s, log, &wg)
 	return &wg
 }
 

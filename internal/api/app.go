@@ -55,6 +55,9 @@ type Options struct {
 	// PublicURL is the app's address (ALIANZA_PUBLIC_URL) for calendar feed
 	// links; empty: taken from the request.
 	PublicURL string
+	// DataDir is the embedded engine's data folder (database size, last
+	// backup); empty on MongoDB.
+	DataDir string
 }
 
 // API holds the handlers' dependencies.

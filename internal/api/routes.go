@@ -72,6 +72,8 @@ func (a *API) routes() []route {
 	rs = append(rs, a.mailboxRoutes()...)
 	rs = append(rs, a.notifyRoutes()...)
 	rs = append(rs, a.calendarRoutes()...)
+	rs = append(rs, a.adminDataRoutes()...)
+	rs = append(rs, a.personalDataRoutes()...)
 	return rs
 }
 

@@ -47,6 +47,14 @@ type Config struct {
 	// TrustedProxies are the IPs and CIDRs of reverse proxies whose
 	// X-Forwarded-For and X-Forwarded-Proto are believed.
 	TrustedProxies []string
+	Backup         Backup
+}
+
+// Backup schedules backups of the embedded database.
+type Backup struct {
+	Dir      string // empty: no scheduled backups
+	Interval time.Duration
+	Keep     int
 }
 
 // setting describes one flag and its environment variable.
@@ -65,6 +73,7 @@ func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config,
 		awaitDays, shutdown, logFormat, logLevel, proxies                    string
 		smtp                                                                 smtpRaw
 		publicURL                                                            string
+		backupDir, backupEvery, backupKeep                                   string
 	}
 	settings := []setting{
 		{"addr", "ALIANZA_ADDR", "HTTP listen address", "127.0.0.1:8080", false, &raw.addr},
@@ -87,6 +96,9 @@ func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config,
 		{"log-level", "ALIANZA_LOG_LEVEL", "debug | info | warn | error", "info", false, &raw.logLevel},
 		{"trusted-proxies", "ALIANZA_TRUSTED_PROXIES", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed; empty: none", "", false, &raw.proxies},
 		{"public-url", "ALIANZA_PUBLIC_URL", "the app's public address, for links in email digests and calendar feeds", "", false, &raw.publicURL},
+		{"backup-dir", "ALIANZA_BACKUP_DIR", "folder for scheduled backups of the embedded database; empty: none", "", false, &raw.backupDir},
+		{"backup-interval", "ALIANZA_BACKUP_INTERVAL", "time between scheduled backups", "24h", false, &raw.backupEvery},
+		{"backup-keep", "ALIANZA_BACKUP_KEEP", "how many scheduled backups to keep", "7", false, &raw.backupKeep},
 	}
 	settings = append(settings, raw.smtp.settings()...)
 	for _, s := range settings {
@@ -143,6 +155,7 @@ func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config,
 	if c.AwaitingReplyDays, err = strconv.Atoi(raw.awaitDays); err != nil || c.AwaitingReplyDays < 1 {
 		problems = append(problems, fmt.Sprintf("ALIANZA_AWAITING_REPLY_DAYS %q: must be a whole number of days, 1 or more", raw.awaitDays))
 	}
+	problems = append(problems, c.Backup.parse(raw.backupDir, raw.backupEvery, raw.backupKeep, c.MongoURI)...)
 	if err := c.validate(problems); err != nil {
 		return nil, err
 	}
@@ -250,4 +263,20 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+func (b *Backup) parse(dir, every, keep, mongoURI string) []string {
+	var p []string
+	var err error
+	b.Dir = dir
+	if b.Interval, err = time.ParseDuration(every); err != nil || b.Interval < time.Minute {
+		p = append(p, fmt.Sprintf("ALIANZA_BACKUP_INTERVAL %q: must be a duration of at least 1m, like 24h", every))
+	}
+	if b.Keep, err = strconv.Atoi(keep); err != nil || b.Keep < 1 {
+		p = append(p, fmt.Sprintf("ALIANZA_BACKUP_KEEP %q: must be a whole number, 1 or more", keep))
+	}
+	if dir != "" && mongoURI != "" {
+		p = append(p, "ALIANZA_BACKUP_DIR: scheduled backups are for the embedded engine; with ALIANZA_MONGO_URI use mongodump or the provider's backups")
+	}
+	return p
 }

@@ -101,3 +101,20 @@ func TestEveryProblemOnItsOwnLine(t *testing.T) {
 		t.Fatalf("want several lines, got %v", err)
 	}
 }
+
+func TestBackupSettings(t *testing.T) {
+	c, err := load(t, map[string]string{"ALIANZA_BACKUP_DIR": "/backups", "ALIANZA_BACKUP_INTERVAL": "6h", "ALIANZA_BACKUP_KEEP": "3"})
+	if err != nil || c.Backup.Dir != "/backups" || c.Backup.Interval != 6*time.Hour || c.Backup.Keep != 3 {
+		t.Fatalf("backup settings: %+v %v", c.Backup, err)
+	}
+	if c, err := load(t, nil); err != nil || c.Backup.Dir != "" || c.Backup.Interval != 24*time.Hour || c.Backup.Keep != 7 {
+		t.Fatalf("backup defaults: %+v %v", c.Backup, err)
+	}
+	_, err = load(t, map[string]string{"ALIANZA_BACKUP_INTERVAL": "10s", "ALIANZA_BACKUP_KEEP": "0",
+		"ALIANZA_BACKUP_DIR": "/backups", "ALIANZA_MONGO_URI": "mongodb://db:27017"})
+	for _, want := range []string{"ALIANZA_BACKUP_INTERVAL", "ALIANZA_BACKUP_KEEP", "mongodump"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("bad backup settings: %v, want a line about %s", err, want)
+		}
+	}
+}

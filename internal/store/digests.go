@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -14,7 +13,6 @@ import (
 const (
 	colDigests    = "digests"     // one document per user and period, inserted before sending
 	colDigestRuns = "digest_runs" // one document per worker pass, for the admin page
-	colJobLeases  = "job_leases"  // leases of background jobs by name
 )
 
 // Digest states.
@@ -143,19 +141,4 @@ func (s *Store) DigestRuns(ctx context.Context, limit int) ([]DigestRun, error) 
 	var out []DigestRun
 	err := s.findAll(ctx, colDigestRuns, bson.D{}, options.Find().SetSort(bson.D{{Key: "started_at", Value: -1}}).SetLimit(int64(limit)), &out)
 	return out, wrap("list digest runs", err)
-}
-
-// AcquireJobLease is AcquireLease for a background job named name (one
-// instance at a time runs it).
-func (s *Store) AcquireJobLease(ctx context.Context, name, holder string, until time.Time) (bool, error) {
-	return s.acquireLease(ctx, colJobLeases, "job/"+name, name, holder, until)
-}
-
-// ReleaseJobLease ends holder's lease on the job, if it has it.
-func (s *Store) ReleaseJobLease(ctx context.Context, name, holder string) error {
-	_, err := s.c(colJobLeases).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: name}, {Key: "holder", Value: holder}})
-	if err != nil {
-		return fmt.Errorf("store: release job lease: %w", err)
-	}
-	return nil
 }

@@ -19,15 +19,14 @@ const colLeases = "leases"
 // unexpired one. One conditional upsert does it; a duplicate-key error on
 // the upsert means the document exists and is someone else's.
 func (s *Store) AcquireLease(ctx context.Context, mailboxID bson.ObjectID, holder string, until time.Time) (bool, error) {
-	return s.acquireLease(ctx, colLeases, "lease/"+mailboxID.Hex(), mailboxID, holder, until)
+	return s.acquireLease(ctx, colLeases, mailboxID, "lease/"+mailboxID.Hex(), holder, until)
 }
 
-// acquireLease is AcquireLease on any collection of {_id, holder, until}
-// documents; key names the lease in this process's lock table.
-func (s *Store) acquireLease(ctx context.Context, col, key string, id any, holder string, until time.Time) (bool, error) {
+// acquireLease is AcquireLease on any lease collection and id.
+func (s *Store) acquireLease(ctx context.Context, col string, id any, lockName, holder string, until time.Time) (bool, error) {
 	// FerretDB's FindOneAndUpdate is read-then-write: serialise this
 	// process's calls so two syncers in one process cannot both win.
-	unlock := lockKey(key)
+	unlock := lockKey(lockName)
 	defer unlock()
 	filter := bson.D{{Key: "_id", Value: id}, {Key: "$or", Value: bson.A{
 		bson.D{{Key: "holder", Value: holder}},

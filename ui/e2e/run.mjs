@@ -824,6 +824,7 @@ const screens = () => [
   { name: '10c-admin-reminders', path: '/admin/reminders', ready: 'admin-reminders' },
   { name: '14-funder-report', path: '/reports/funder', ready: 'fr-funder-lines' },
   { name: '15-profile', path: '/profile', ready: 'digest-form' },
+  { name: '10c-admin-data', path: '/admin/data', ready: 'storage' },
 ];
 
 test('screenshots of every main screen at 1280x800 and 390x844', async () => {

@@ -343,6 +343,23 @@ export interface SearchResults {
   messages: { id: string; subject: string; date: string }[];
 }
 
+export interface StorageReport {
+  engine: 'embedded' | 'mongodb';
+  database_bytes: number;
+  collections: { name: string; documents: number }[];
+  last_backup: { at: string; file?: string; size: number; ok: boolean; error?: string; duration_ms: number; documents: number } | null;
+  size_warning: boolean;
+  warning_bytes: number;
+}
+
+export interface EraseReport {
+  meetings: number;
+  commitments: number;
+  tasks: number;
+  messages: number;
+  audit_entries: number;
+}
+
 export interface ImportResult {
   valid: number;
   errors: { row: number; field: string; message: string }[];
@@ -763,4 +780,7 @@ export const endpoints = {
     api.post<{ stakeholder_id: string; rematched: number }>('/messages/link-address', b),
 
   mailboxes: () => api.get<Page<Mailbox>>('/mailboxes'),
+
+  storage: () => api.get<StorageReport>('/admin/storage'),
+  eraseStakeholder: (id: string, confirmName: string) => api.post<EraseReport>(`/admin/stakeholders/${id}/erase`, { confirm_name: confirmName }),
 };

@@ -12,9 +12,10 @@ import { t, te } from '../i18n';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { hasErrors, validateUser, type Errors } from '../validation';
+import AdminData from './AdminData';
 import './Admin.css';
 
-const TABS = ['users', 'mailboxes', 'import', 'reminders'];
+const TABS = ['users', 'mailboxes', 'import', 'reminders', 'data'];
 
 export default function Admin({ tab }: { tab: string }) {
   useTitle(t('nav.admin'));
@@ -36,6 +37,7 @@ export default function Admin({ tab }: { tab: string }) {
       {tab === 'mailboxes' && <Mailboxes />}
       {tab === 'import' && <Import />}
       {tab === 'reminders' && <RemindersAdmin />}
+      {tab === 'data' && <AdminData />}
       {!TABS.includes(tab) && <Empty>{t('error.not_found')}</Empty>}
     </section>
   );

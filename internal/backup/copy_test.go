@@ -1,0 +1,138 @@
+package backup
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+func copyOpts(src, dst *engine) CopyOptions {
+	return CopyOptions{From: src.db, To: dst.db, Source: "engine:" + src.dir, Indexes: dst.s.EnsureIndexes, BatchSize: 40}
+}
+
+// withoutMarker is a dump without the copy's own bookkeeping.
+func withoutMarker(d map[string]map[string]bson.Raw) map[string]map[string]bson.Raw {
+	delete(d, copyMarker)
+	return d
+}
+
+// One clean copy, and a copy interrupted part-way, then re-run after the
+// source changed, both end equal to the source, document by document.
+func TestCopyCleanAndInterrupted(t *testing.T) {
+	ctx := context.Background()
+	src := startEngine(t, t.TempDir())
+	loadSample(t, src)
+
+	clean := startEngine(t, t.TempDir())
+	res, err := Copy(ctx, copyOpts(src, clean))
+	if err != nil {
+		t.Fatalf("clean copy: %v", err)
+	}
+	if err := sameDump(dump(t, src.db), withoutMarker(dump(t, clean.db))); err != nil {
+		t.Fatalf("clean copy differs from the source: %v", err)
+	}
+	var written int64
+	for _, r := range res {
+		written += r.Written
+	}
+	if written == 0 || len(res) < 5 {
+		t.Fatalf("clean copy results %+v", res)
+	}
+	// The indexes exist on the target: the unique email refuses a duplicate.
+	var u struct{ Email string }
+	if err := clean.db.Collection("users").FindOne(ctx, bson.D{}).Decode(&u); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := clean.db.Collection("users").InsertOne(ctx, bson.D{{Key: "email", Value: u.Email}}); !mongo.IsDuplicateKeyError(err) {
+		t.Fatalf("duplicate user email on the target: %v, want a duplicate key error", err)
+	}
+
+	partial := startEngine(t, t.TempDir())
+	cctx, cancel := context.WithCancel(ctx)
+	o := copyOpts(src, partial)
+	batches := 0
+	o.Progress = func(string, int64) {
+		if batches++; batches == 4 {
+			cancel()
+		}
+	}
+	if _, err := Copy(cctx, o); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted copy: %v", err)
+	}
+	cancel()
+	if err := sameDump(dump(t, src.db), withoutMarker(dump(t, partial.db))); err == nil {
+		t.Fatal("the interrupted copy is already complete; the test proves nothing")
+	}
+	// The source changes before the re-run: one record deleted, one changed.
+	meetings := src.db.Collection("meetings")
+	var first, second bson.Raw
+	cur, err := meetings.Find(ctx, bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur.Next(ctx)
+	first = cur.Current
+	cur.Next(ctx)
+	second = cur.Current
+	cur.Close(ctx)
+	if _, err := meetings.DeleteOne(ctx, bson.D{{Key: "_id", Value: first.Lookup("_id")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := meetings.UpdateOne(ctx, bson.D{{Key: "_id", Value: second.Lookup("_id")}}, bson.D{{Key: "$set", Value: bson.D{{Key: "summary", Value: "changed"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	// Another run from the same source is a resume, not a foreign target.
+	rerun, err := Copy(ctx, copyOpts(src, partial))
+	if err != nil {
+		t.Fatalf("re-run: %v", err)
+	}
+	if err := sameDump(dump(t, src.db), withoutMarker(dump(t, partial.db))); err != nil {
+		t.Fatalf("re-run differs from the source: %v", err)
+	}
+	var rewritten int64
+	for _, r := range rerun {
+		rewritten += r.Written
+	}
+	if rewritten >= written {
+		t.Fatalf("the re-run wrote %d documents, a clean run %d: nothing was resumed", rewritten, written)
+	}
+	// And a second clean run over the first target gives the same data.
+	if _, err := Copy(ctx, copyOpts(src, clean)); err != nil {
+		t.Fatalf("clean re-run: %v", err)
+	}
+	if err := sameDump(withoutMarker(dump(t, clean.db)), withoutMarker(dump(t, partial.db))); err != nil {
+		t.Fatalf("interrupted+re-run differs from clean run: %v", err)
+	}
+}
+
+func TestCopyRefusesForeignTarget(t *testing.T) {
+	ctx := context.Background()
+	src := startEngine(t, t.TempDir())
+	loadSample(t, src)
+	dst := startEngine(t, t.TempDir())
+	if _, err := dst.db.Collection("users").InsertOne(ctx, bson.D{{Key: "email", Value: "someone@else.org"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Copy(ctx, copyOpts(src, dst))
+	if !errors.Is(err, ErrTargetHasData) || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("copy to a target with data: %v", err)
+	}
+	o := copyOpts(src, dst)
+	o.Force = true
+	if _, err := Copy(ctx, o); err != nil {
+		t.Fatalf("copy --force: %v", err)
+	}
+	if err := sameDump(dump(t, src.db), withoutMarker(dump(t, dst.db))); err != nil {
+		t.Fatalf("copy --force differs from the source: %v", err)
+	}
+	// A copy from another source is refused again.
+	other := copyOpts(src, dst)
+	other.Source = "mongodb://elsewhere"
+	if _, err := Copy(ctx, other); !errors.Is(err, ErrTargetHasData) || !strings.Contains(err.Error(), "copied from engine:") {
+		t.Fatalf("copy from another source: %v", err)
+	}
+}

@@ -1,0 +1,19 @@
+package store
+
+import (
+	"context"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// Database is the raw database, for the admin tools that work on whole
+// collections (export, copy to MongoDB, storage figures). They bypass
+// region scopes: only admins with every region may reach them.
+func (s *Store) Database() *mongo.Database { return s.db }
+
+// AuditExport records that actor exported what (the whole organisation, or
+// one stakeholder's personal data).
+func (s *Store) AuditExport(ctx context.Context, actor model.Actor, entity, id string) {
+	s.audit(ctx, actor, "export", entity, id, nil, nil)
+}
