@@ -160,7 +160,7 @@ func TestBodiesAreCheckedText(t *testing.T) {
 		return ta.do("manager", "POST", "/api/v1/stakeholders", body, "Content-Type", ct)
 	}
 	const json = "application/json"
-	if r := post(`{"kind":"person","name":"Ana\u0000","regions":["08"]}`, json); r.status != 422 || !strings.Contains(string(r.body), `"field":"name"`) {
+	if r := post(`{"kind":"person","name":"Ana\u0000","regions":["08"]}`, json); r.status != 422 || !strings.Contains(string(r.body), `"field":"name","code":"control_characters"`) {
 		t.Fatalf("NUL in a name: %d %s", r.status, r.body)
 	}
 	if r := post(`{"kind":"person","name":"Ana","notes":"a\u001bb","regions":["08"]}`, json); r.status != 422 || !strings.Contains(string(r.body), `"field":"notes"`) {

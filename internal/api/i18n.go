@@ -113,6 +113,18 @@ var fieldTexts = map[string]fieldText{
 	"no column is mapped to name":                  {"name_unmapped", "Indica qué columna tiene el nombre.", "Say which column holds the name."},
 	"no such column in the header":                 {"unknown_column", "Esa columna no está en el encabezado.", "That column is not in the header."},
 	"unknown field %q":                             {"unknown_field", "El campo %q no existe.", "There is no field %q."},
+
+	// Text checks of every body, trainings, task links, erasure.
+	"must be valid UTF-8 text":                              {"invalid_text", "El texto tiene caracteres no válidos.", "The text has invalid characters."},
+	"must not contain control characters":                   {"control_characters", "El texto no puede llevar caracteres de control.", "The text cannot contain control characters."},
+	"is only for meetings of kind training":                 {"only_trainings", "Solo corresponde a reuniones de tipo capacitación.", "Only for meetings of kind training."},
+	"is required for a training: its audience and modality": {"training_required", "Indica el público y la modalidad de la capacitación.", "Give the training's audience and modality."},
+	"must count at least one audience type":                 {"required", "Indica cuántas personas de al menos un público asistieron.", "Say how many people of at least one audience attended."},
+	"must be from 1 to %d people":                           {"out_of_range", "Debe ser de 1 a %d personas.", "Must be from 1 to %d people."},
+	"must list at most %d topics":                           {"too_many", "Como máximo %d temas.", "At most %d topics."},
+	"must be a message id":                                  {"invalid_id", "El enlace al correo no es válido.", "The link to the message is not valid."},
+	"type the stakeholder's name exactly as shown to confirm the erasure": {"confirm_name",
+		"Escribe el nombre del actor tal como aparece para confirmar el borrado.", "Type the stakeholder's name exactly as shown to confirm the erasure."},
 }
 
 // problemTexts are the codes and wording of problems that are not about

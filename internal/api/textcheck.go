@@ -41,9 +41,7 @@ func walkText(v reflect.Value, path string, p *model.Problems) {
 			walkText(v.Elem(), path, p)
 		}
 	case reflect.String:
-		if msg := badText(v.String()); msg != "" {
-			p.Add(strings.TrimPrefix(path, "."), "%s", msg)
-		}
+		checkText(p, strings.TrimPrefix(path, "."), v.String())
 	case reflect.Struct:
 		t := v.Type()
 		for i := 0; i < t.NumField(); i++ {
@@ -75,20 +73,19 @@ func walkText(v reflect.Value, path string, p *model.Problems) {
 		iter := v.MapRange()
 		for iter.Next() {
 			k := fmt.Sprint(iter.Key().Interface())
-			if msg := badText(k); msg != "" {
-				p.Add(strings.TrimPrefix(path, "."), "%s", msg)
-			}
+			checkText(p, strings.TrimPrefix(path, "."), k)
 			walkText(iter.Value(), path+"."+k, p)
 		}
 	}
 }
 
-func badText(s string) string {
-	if !utf8.ValidString(s) {
-		return "must be valid UTF-8 text"
+// checkText adds field's problem when s is not valid UTF-8 or holds a
+// control character other than tab, newline or carriage return.
+func checkText(p *model.Problems, field, s string) {
+	switch {
+	case !utf8.ValidString(s):
+		p.Add(field, "must be valid UTF-8 text")
+	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' }):
+		p.Add(field, "must not contain control characters")
 	}
-	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' }) {
-		return "must not contain control characters"
-	}
-	return ""
 }
