@@ -58,6 +58,10 @@ var csvHeaders = map[string][2]string{
 	"awaiting_reply":      {"Espera respuesta", "Awaiting reply"},
 	"month":               {"Mes", "Month"},
 	"count":               {"Cantidad", "Count"},
+	"quarter":             {"Trimestre", "Quarter"},
+	"audience":            {"Público", "Audience"},
+	"audience_label":      {"Público (texto)", "Audience (text)"},
+	"people":              {"Personas", "People"},
 }
 
 // csvEnums names the UI label group of coded columns, by export and field;

@@ -54,10 +54,23 @@ func TestTrainingReport(t *testing.T) {
 		}
 	}
 
+	// Like the other exports: with lang, people's headers (the audience
+	// code stays next to its wording, as a report's status does);
+	// without it, field names and English wording for scripts.
 	r := ta.do("cusco_manager", "GET", path+"&format=csv&lang=es", nil)
 	body := string(r.body)
-	if r.status != 200 || !strings.HasPrefix(body, "\uFEFFtrimestre,region,nombre_region,publico,publico_texto,personas\n") ||
+	if r.status != 200 || !strings.HasPrefix(body, "\uFEFFTrimestre,Región,Nombre de la región,Público,Público (texto),Personas\n") ||
 		!strings.Contains(body, "2026-Q4,08,Cusco,public_defenders,defensores públicos,85\n") {
+		t.Fatalf("csv lang=es %d: %q", r.status, body)
+	}
+	r = ta.do("cusco_manager", "GET", path+"&format=csv&lang=en", nil)
+	if body := string(r.body); r.status != 200 || !strings.HasPrefix(body, "\uFEFFQuarter,Region,Region name,Audience,Audience (text),People\n") ||
+		!strings.Contains(body, "2026-Q4,08,Cusco,judges,judges,70\n") {
+		t.Fatalf("csv lang=en %d: %q", r.status, body)
+	}
+	r = ta.do("cusco_manager", "GET", path+"&format=csv", nil)
+	if body := string(r.body); r.status != 200 || !strings.HasPrefix(body, "\uFEFFquarter,region,region_name,audience,audience_label,people\n") ||
+		!strings.Contains(body, "2026-Q4,08,Cusco,public_defenders,public defenders,85\n") {
 		t.Fatalf("csv %d: %q", r.status, body)
 	}
 }
