@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -29,12 +30,14 @@ type authzWant [4][2]int
 // authzRow is one route's row. path and body may hold placeholders filled
 // from the side's records: {stakeholder} {stakeholder2} {meeting}
 // {commitment} {task} {message} {thread} {region} {email} for the side, and
-// {mailbox} {user} {officer} {n} (a number unique per call).
+// {mailbox} {user} {officer} {n} (a number unique per call), and
+// {calendar}: the calling role's own calendar feed token.
 type authzRow struct {
 	route string // "METHOD /path" exactly as in the route table
 	path  string // the path to call under /api/v1, with placeholders
 	body  string // JSON with placeholders; "" sends none
 	want  authzWant
+	show  string // when set, every answer must contain it
 }
 
 // authzAll is a want whose every cell is status.
@@ -103,15 +106,41 @@ func authzRoute(t *testing.T, name, method string, row authzRow, print bool) aut
 		ta.users["mx_"+role] = u
 	}
 	officer := users[model.RoleOfficer]
+	// The public feed is called with each role's real link, on an upcoming
+	// meeting in each region with every matrix user as staff: each feed
+	// must show the Loreto one, and the leak check below that the Cusco
+	// one stays out.
+	tokens := map[string]string{}
+	if strings.Contains(row.path, "{calendar}") {
+		staff := make([]bson.ObjectID, 0, len(users))
+		for role, u := range users {
+			staff = append(staff, u.ID)
+			tokens[role] = auth.RandomToken(32)
+			if err := ta.store.SetCalendarToken(ctx, model.SystemActor, u.ID, auth.HashToken(tokens[role])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		all := model.Scope{All: true}
+		for region, marker := range map[string]string{"16": "Loreto", "08": authzSecret} {
+			st, err := ta.store.CreateStakeholder(ctx, model.SystemActor, all, model.StakeholderInput{Kind: "person", Name: marker + " Agenda", Regions: []string{region}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ta.store.CreateMeeting(ctx, model.SystemActor, all, model.MeetingInput{StartsAt: ta.store.Now().Add(24 * time.Hour).Format(time.RFC3339),
+				DurationMin: 30, Kind: "call", Region: region, StaffIDs: staff, Participants: []model.ParticipantInput{{StakeholderID: st.ID}}, Summary: marker}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	n := 0
-	fill := func(s string, side authzSide) string {
+	fill := func(s string, side authzSide, role string) string {
 		n++
 		return strings.NewReplacer(
 			"{stakeholder2}", side.stakeholder2.Hex(), "{stakeholder}", side.stakeholder.Hex(), "{meeting}", side.meeting.Hex(),
 			"{commitment}", side.commitment.Hex(), "{task}", side.task.Hex(), "{message}", side.message.Hex(),
 			"{thread}", side.thread.Hex(), "{region}", side.region, "{email}", side.email,
 			"{mailbox}", side.mailbox.Hex(), "{user}", users[model.RoleViewer].ID.Hex(), "{officer}", officer.ID.Hex(),
-			"{n}", fmt.Sprint(n),
+			"{n}", fmt.Sprint(n), "{calendar}", tokens[role],
 		).Replace(s)
 	}
 	// Reads share one pair of sides; writes get fresh records per cell.
@@ -126,15 +155,18 @@ func authzRoute(t *testing.T, name, method string, row authzRow, print bool) aut
 			if method != "GET" {
 				side = newAuthzSide(t, ta, officer, region)
 			}
-			path := "/api/v1" + fill(row.path, side)
+			path := "/api/v1" + fill(row.path, side, role)
 			var body any
 			if row.body != "" {
-				body = fill(row.body, side)
+				body = fill(row.body, side, role)
 			}
 			r := ta.do("mx_"+role, method, path, body)
 			got[ri][si] = r.status
 			if r.status != row.want[ri][si] && !print {
 				t.Errorf("%s as %s %s: %d, want %d: %.300s", name, role, [2]string{"in region", "out of region"}[si], r.status, row.want[ri][si], r.body)
+			}
+			if row.show != "" && !strings.Contains(string(r.body), row.show) {
+				t.Errorf("%s as %s: the answer lacks %q: %.300s", name, role, row.show, r.body)
 			}
 			if role != model.RoleAdmin && strings.Contains(string(r.body), authzSecret) {
 				t.Errorf("%s as %s: the answer shows a Cusco record: %.300s", name, role, r.body)

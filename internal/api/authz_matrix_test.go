@@ -11,6 +11,7 @@ var authzRows = []authzRow{
 	{route: "POST /auth/refresh", path: "/auth/refresh", want: authzAll(401)},
 	{route: "POST /auth/logout", path: "/auth/logout", want: authzAll(204)},
 	{route: "GET /me", path: "/me", want: authzAll(200)},
+	{route: "PATCH /me", path: "/me", body: `{"digest":"weekly","lang":"en"}`, want: authzAll(200)},
 	{route: "GET /regions", path: "/regions", want: authzAll(200)},
 	{route: "GET /enums", path: "/enums", want: authzAll(200)},
 	{route: "GET /openapi.json", path: "/openapi.json", want: authzAll(200)},
@@ -21,6 +22,8 @@ var authzRows = []authzRow{
 	{route: "GET /users/:id", path: "/users/{user}", want: authzByRole(200, 403, 403, 403)},
 	{route: "PATCH /users/:id", path: "/users/{user}", body: `{"name":"Otro nombre {n}"}`, want: authzByRole(200, 403, 403, 403)},
 	{route: "GET /audit", path: "/audit", want: authzByRole(200, 403, 403, 403)},
+	// The team: users sharing a region with the caller, for everyone.
+	{route: "GET /team", path: "/team", want: authzAll(200)},
 
 	// Stakeholders.
 	{route: "GET /stakeholders", path: "/stakeholders?region={region}", want: authzAll(200)},
@@ -47,6 +50,7 @@ var authzRows = []authzRow{
 	{route: "PATCH /meetings/:id", path: "/meetings/{meeting}", body: `{"summary":"otra {n}","version":1}`,
 		want: authzWant{{200, 404}, {200, 404}, {200, 404}, {403, 403}}},
 	{route: "DELETE /meetings/:id", path: "/meetings/{meeting}", want: authzWant{{204, 404}, {204, 404}, {204, 404}, {403, 403}}},
+	{route: "GET /meetings/:id/calendar.ics", path: "/meetings/{meeting}/calendar.ics", want: authzWant{{200, 404}, {200, 404}, {200, 404}, {200, 404}}},
 
 	// Commitments.
 	{route: "GET /commitments", path: "/commitments?region={region}", want: authzAll(200)},
@@ -57,6 +61,9 @@ var authzRows = []authzRow{
 		want: authzWant{{200, 404}, {200, 404}, {200, 404}, {403, 403}}},
 	{route: "POST /commitments/:id/status", path: "/commitments/{commitment}/status", body: `{"status":"in_progress"}`,
 		want: authzWant{{200, 404}, {200, 404}, {200, 404}, {403, 403}}},
+	// The matrix admin holds Loreto only, so a Cusco commitment is out of
+	// their scope like any other record; the officer owns both.
+	{route: "DELETE /commitments/:id", path: "/commitments/{commitment}", want: authzWant{{204, 404}, {204, 404}, {204, 404}, {403, 403}}},
 
 	// Tasks.
 	{route: "GET /tasks", path: "/tasks", want: authzAll(200)},
@@ -72,10 +79,13 @@ var authzRows = []authzRow{
 	{route: "GET /reports/meetings-per-month", path: "/reports/meetings-per-month", want: authzByRole(200, 200, 403, 403)},
 	{route: "GET /reports/legislators-with-commitments", path: "/reports/legislators-with-commitments", want: authzByRole(200, 200, 403, 403)},
 	{route: "GET /reports/active-committees", path: "/reports/active-committees", want: authzByRole(200, 200, 403, 403)},
+	{route: "GET /reports/trainings", path: "/reports/trainings", want: authzByRole(200, 200, 403, 403)},
+	{route: "GET /reports/funder", path: "/reports/funder", want: authzByRole(200, 200, 403, 403)},
 
 	// Correspondence. Admins see every message whatever their regions, but
 	// the tasks and commitments they make from one are regional records.
 	{route: "GET /messages", path: "/messages?region={region}", want: authzAll(200)},
+	{route: "GET /messages/counts", path: "/messages/counts?region={region}", want: authzAll(200)},
 	{route: "GET /messages/unmatched-addresses", path: "/messages/unmatched-addresses", want: authzAll(200)},
 	{route: "POST /messages/link-address", path: "/messages/link-address", body: `{"address":"nuevo{n}@ong.pe","stakeholder_id":"{stakeholder}"}`,
 		want: authzWant{{200, 422}, {200, 422}, {200, 422}, {403, 403}}},
@@ -97,4 +107,23 @@ var authzRows = []authzRow{
 		want: authzByRole(201, 403, 403, 403)},
 	{route: "PATCH /mailboxes/:id", path: "/mailboxes/{mailbox}", body: `{"name":"Equipo {n}","version":1}`, want: authzByRole(200, 403, 403, 403)},
 	{route: "DELETE /mailboxes/:id", path: "/mailboxes/{mailbox}", want: authzByRole(204, 403, 403, 403)},
+
+	// Notifications and calendar feeds: each user's own.
+	{route: "GET /notifications", path: "/notifications", want: authzAll(200)},
+	{route: "POST /notifications/seen", path: "/notifications/seen", want: authzAll(204)},
+	{route: "GET /admin/reminders", path: "/admin/reminders", want: authzByRole(200, 403, 403, 403)},
+	{route: "POST /me/calendar", path: "/me/calendar", want: authzAll(201)},
+	{route: "DELETE /me/calendar", path: "/me/calendar", want: authzAll(204)},
+	// Public by its secret link: each role reads its own feed, which shows
+	// its Loreto meeting and nothing from Cusco (see {calendar}).
+	{route: "GET /calendar/:token.ics", path: "/calendar/{calendar}.ics", want: authzAll(200), show: "Loreto Agenda"},
+
+	// Organisation data. The storage report (engine, sizes, counts, last
+	// backup) is for any admin; the export and personal-data requests read
+	// every region, so the matrix admin, who holds Loreto only, is refused
+	// too (admin_data_test.go covers an admin with every region).
+	{route: "GET /admin/storage", path: "/admin/storage", want: authzByRole(200, 403, 403, 403)},
+	{route: "GET /admin/export", path: "/admin/export", want: authzAll(403)},
+	{route: "GET /admin/stakeholders/:id/personal-data", path: "/admin/stakeholders/{stakeholder}/personal-data", want: authzAll(403)},
+	{route: "POST /admin/stakeholders/:id/erase", path: "/admin/stakeholders/{stakeholder}/erase", body: `{"confirm_name":"Loreto Uno"}`, want: authzAll(403)},
 }
