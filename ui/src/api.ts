@@ -737,7 +737,7 @@ export const endpoints = {
 
   meetings: (q?: Query) => api.get<Page<Meeting>>('/meetings', q),
   meeting: (id: string) => api.get<Meeting>(`/meetings/${id}`),
-  createMeeting: (b: MeetingCreate) => api.post<Meeting>('/meetings', b),
+  createMeeting: (b: MeetingCreate, idempotencyKey?: string) => api.request<Meeting>('POST', '/meetings', { body: b, idempotencyKey }),
   updateMeeting: (id: string, b: Partial<Omit<MeetingCreate, 'commitments' | 'tasks'>> & { staff_ids?: string[]; version: number }) => api.patch<Meeting>(`/meetings/${id}`, b),
   deleteMeeting: (id: string, withRecords: boolean) => api.request<void>('DELETE', `/meetings/${id}`, { query: { with_records: withRecords ? 'true' : undefined } }),
   updateCommitment: (id: string, b: Partial<Pick<Commitment, 'text' | 'type' | 'region' | 'due_on' | 'owner_id' | 'next_follow_up_on'>> & { version: number }) =>

@@ -77,10 +77,17 @@ export function hasTempIds(b: MeetingCreate): boolean {
   return b.participants.some((p) => p.stakeholder_id.startsWith(TEMP_PREFIX));
 }
 
-/** enqueue puts a meeting in the outbox with the people created offline that it names. */
-export async function enqueue(userId: string, body: MeetingCreate): Promise<OutboxItem> {
+/** meetingKey is the Idempotency-Key of an outbox item's meeting request. */
+export const meetingKey = (itemId: string) => `${itemId}:meeting`;
+
+/**
+ * enqueue puts a meeting in the outbox with the people created offline that
+ * it names. id is given when a direct save already sent the meeting under
+ * meetingKey(id) and lost the answer: the outbox then repeats that request.
+ */
+export async function enqueue(userId: string, body: MeetingCreate, id: string = newId()): Promise<OutboxItem> {
   const people = ((await idb.get<NewPerson[]>(peopleKey(userId))) ?? []).filter((p) => body.participants.some((x) => x.stakeholder_id === p.tempId));
-  const item: OutboxItem = { id: newId(), createdAt: new Date().toISOString(), body, people, state: 'pending', attempts: 0 };
+  const item: OutboxItem = { id, createdAt: new Date().toISOString(), body, people, state: 'pending', attempts: 0 };
   await save(userId, [...(await list(userId)), item]);
   return item;
 }
@@ -142,12 +149,13 @@ async function flushNow(userId: string): Promise<FlushResult> {
         // Keep what was created, so a later attempt never creates the person again.
         await update(userId, it.id, () => it);
       }
-      const m = await api.request<Meeting>('POST', '/meetings', { body: withIds(it.body, it.people), idempotencyKey: `${it.id}:meeting` });
+      const m = await api.request<Meeting>('POST', '/meetings', { body: withIds(it.body, it.people), idempotencyKey: meetingKey(it.id) });
       await update(userId, it.id, () => null);
       res.sent.push(m);
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError({ status: 0, title: 'network', detail: String(e) });
-      if (err.status === 0 || err.status >= 500 || err.status === 429) {
+      // The server still running an earlier send of the same key is no conflict: try later.
+      if (err.status === 0 || err.status >= 500 || err.status === 429 || err.code === 'idempotency_in_flight') {
         await update(userId, it.id, () => it);
         res.stopped = 'offline';
         return res;

@@ -9,7 +9,7 @@ export interface Found {
 }
 import { getSession } from '../session';
 import { loadCache, searchCached } from './cache';
-import { enqueue, flush, hasTempIds, rememberPerson, type OutboxItem } from './outbox';
+import { enqueue, flush, hasTempIds, meetingKey, newId, rememberPerson, type OutboxItem } from './outbox';
 
 const offlineError = (e: unknown) => e instanceof ApiError && e.status === 0;
 const uid = () => getSession().user?.id ?? '';
@@ -17,14 +17,17 @@ const uid = () => getSession().user?.id ?? '';
 /** saveMeeting posts the meeting, or queues it when there is no signal or it names people created offline. */
 export async function saveMeeting(body: MeetingCreate): Promise<{ meeting?: Meeting; queued?: OutboxItem }> {
   const userId = uid();
+  // One id names the save: a direct send whose answer is lost goes to the
+  // outbox under the same Idempotency-Key, so the server records it once.
+  const id = newId();
   if (navigator.onLine && !hasTempIds(body)) {
     try {
-      return { meeting: await endpoints.createMeeting(body) };
+      return { meeting: await endpoints.createMeeting(body, meetingKey(id)) };
     } catch (e) {
       if (!offlineError(e)) throw e;
     }
   }
-  const queued = await enqueue(userId, body);
+  const queued = await enqueue(userId, body, id);
   if (navigator.onLine) void flush(userId);
   return { queued };
 }
