@@ -99,3 +99,23 @@ describe('open tasks without signal', () => {
     expect((await myOpenTasks()).items.map((x) => x.id)).toEqual(['t1']);
   });
 });
+
+describe('a save whose answer is lost', () => {
+  beforeEach(() => useMemoryStore());
+
+  it('is sent again from the outbox under the key of the first send', async () => {
+    const srv = server();
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => true });
+    const { saveMeeting } = await import('./save');
+    const { flush: flushAll } = await import('./outbox');
+    const { getSession } = await import('../session');
+    srv.fail('/meetings'); // the request left; its answer never came back
+    const r = await saveMeeting(body('64b000000000000000000001'));
+    expect(r.queued).toBeDefined();
+    await flushAll(getSession().user?.id ?? '');
+    const meetings = srv.calls.filter((c) => c.path === '/meetings');
+    expect(meetings.length).toBeGreaterThanOrEqual(2);
+    expect(meetings[0].key).toBeTruthy();
+    expect(new Set(meetings.map((c) => c.key)).size).toBe(1); // one key: the server replays, never a second meeting
+  });
+});
