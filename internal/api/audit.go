@@ -1,6 +1,7 @@
 package api
 
 import (
+	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/gofiber/fiber/v2"
 )
@@ -10,7 +11,7 @@ func (a *API) listAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var f store.AuditFilter
+	f := store.AuditFilter{Scope: auth.User(c).Scope()}
 	f.Entity, f.EntityID = c.Query("entity"), c.Query("entity_id")
 	if f.ActorID, err = queryID(c, "actor_id"); err != nil {
 		return err

@@ -1,7 +1,10 @@
 package api
 
 import (
+	"context"
 	"testing"
+
+	"github.com/alianza-pe/alianza/internal/model"
 )
 
 func TestUsersAPI(t *testing.T) {
@@ -79,4 +82,30 @@ func TestAuditAPI(t *testing.T) {
 		{name: "no update route", as: "admin", method: "DELETE", path: "/api/v1/audit", status: 404},
 		{name: "not for managers", as: "manager", method: "GET", path: "/api/v1/audit", status: 403},
 	})
+}
+
+// An admin of some regions reads only their regions' history: a deleted
+// Lima record must not come back through its audit entry.
+func TestAuditScopedToRegions(t *testing.T) {
+	ta := newTestApp(t)
+	u, err := ta.store.CreateUser(context.Background(), model.SystemActor,
+		model.NewUser{Email: "cusco_admin@alianza.test", Name: "cusco_admin", Role: model.RoleAdmin, Regions: []string{"08"}}, testPasswordHash(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ta.users["cusco_admin"] = u
+	for _, r := range []string{"08", "15"} {
+		if res := ta.do("admin", "POST", "/api/v1/stakeholders", map[string]any{"kind": "person", "name": "Persona " + r, "regions": []string{r}}); res.status != 201 {
+			t.Fatalf("create in %s: %d %s", r, res.status, res.body)
+		}
+	}
+	var got list[model.AuditEntry]
+	ta.do("cusco_admin", "GET", "/api/v1/audit?entity=stakeholder", nil).decode(t, &got)
+	if len(got.Items) != 1 || len(got.Items[0].Regions) != 1 || got.Items[0].Regions[0] != "08" {
+		t.Fatalf("a Cusco admin read %+v, want only the Cusco entry", got.Items)
+	}
+	ta.do("admin", "GET", "/api/v1/audit?entity=stakeholder", nil).decode(t, &got)
+	if len(got.Items) != 2 {
+		t.Fatalf("an admin of every region read %d entries, want 2", len(got.Items))
+	}
 }

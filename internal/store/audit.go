@@ -36,6 +36,10 @@ type AuditFilter struct {
 	EntityID string
 	ActorID  bson.ObjectID
 	From, To time.Time
+	// Scope limits entries to the caller's regions: an admin of some
+	// regions must not read other regions' records through their history.
+	// Entries without regions (users, mailboxes) need every region.
+	Scope model.Scope
 }
 
 // ListAudit returns entries newest first.
@@ -51,6 +55,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p Page) ([]model.A
 		filter = append(filter, bson.E{Key: "actor_id", Value: f.ActorID})
 	}
 	filter = timeRange(filter, "at", f.From, f.To)
+	filter = scoped(filter, f.Scope, "regions")
 	filter, opts, err := p.keyset(filter, "_id", true)
 	if err != nil {
 		return nil, "", err
