@@ -206,3 +206,28 @@ func TestSecureFollowsRealScheme(t *testing.T) {
 	check("trusted proxy says https", true, "X-Forwarded-Proto", "https", "Host", "localhost")
 	check("trusted proxy says http", false, "X-Forwarded-Proto", "http")
 }
+
+// TestIdempotentChangeWithoutAuditIsNotReplayed: the idempotency middleware
+// stored the handler's 201 before auditGuard turned the answer into 500, so
+// a retry under the same key replayed a 201 for a change with no audit entry.
+func TestIdempotentChangeWithoutAuditIsNotReplayed(t *testing.T) {
+	ta := newTestApp(t)
+	ta.rebuildWithLog(nil)
+	failStoreWrites(t, ta, "audit")
+	body := map[string]any{"kind": "person", "name": "Sin rastro", "regions": []string{"08"}}
+	r := ta.do("manager", "POST", "/api/v1/stakeholders", body, IdempotencyHeader, "audit-k1")
+	if r.status != 500 {
+		t.Fatalf("create without audit: %d %s", r.status, r.body)
+	}
+	// Still failing: the retry runs again and fails again, no replayed 201.
+	r = ta.do("manager", "POST", "/api/v1/stakeholders", body, IdempotencyHeader, "audit-k1")
+	if r.status != 500 || r.header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("retry while audit fails: %d replayed=%q %s", r.status, r.header.Get("Idempotent-Replayed"), r.body)
+	}
+	// Once the audit works, the retry runs for real and is acknowledged.
+	ta.store.SetWriteFault(nil)
+	r = ta.do("manager", "POST", "/api/v1/stakeholders", body, IdempotencyHeader, "audit-k1")
+	if r.status != 201 || r.header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("retry after recovery: %d replayed=%q %s", r.status, r.header.Get("Idempotent-Replayed"), r.body)
+	}
+}

@@ -91,7 +91,10 @@ func (a *API) runClaimed(c *fiber.Ctx, id string) error {
 	defer cancel()
 	err := c.Next()
 	status := c.Response().StatusCode()
-	if err != nil || status < 200 || status > 299 {
+	// A change whose audit entry was not written is answered as an error
+	// by auditGuard (outside this middleware): its 201 must not be kept
+	// for a retry to replay.
+	if err != nil || status < 200 || status > 299 || store.AuditFailure(c.UserContext()) != nil {
 		if aerr := a.store.AbandonIdempotent(ctx, id); aerr != nil {
 			a.log.ErrorContext(ctx, "free idempotency key", "request_id", requestID(c), "err", aerr)
 		}

@@ -65,6 +65,18 @@ func WithAuditCheck(ctx context.Context) (context.Context, func() error) {
 	}
 }
 
+// AuditFailure returns the first audit failure noted in ctx's check
+// (WithAuditCheck), or nil: a step that records the outcome of a change
+// (an idempotent replay) must not keep one that was not audited.
+func AuditFailure(ctx context.Context) error {
+	if ac, ok := ctx.Value(auditCheckKey{}).(*auditCheck); ok {
+		ac.mu.Lock()
+		defer ac.mu.Unlock()
+		return ac.err
+	}
+	return nil
+}
+
 func noteAuditFailure(ctx context.Context, err error) {
 	if ac, ok := ctx.Value(auditCheckKey{}).(*auditCheck); ok {
 		ac.mu.Lock()
