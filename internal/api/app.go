@@ -141,7 +141,8 @@ func (a *API) accessLog(c *fiber.Ctx) error {
 		lvl = slog.LevelError
 	}
 	path := c.Path()
-	if strings.HasPrefix(path, calendarPrefix) {
+	// The router ignores case, so the check must too.
+	if strings.HasPrefix(strings.ToLower(path), calendarPrefix) {
 		path = calendarPrefix + "{token}.ics" // the token is a password
 	}
 	a.log.Log(c.UserContext(), lvl, "http request", "request_id", requestID(c), "method", c.Method(),

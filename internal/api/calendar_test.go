@@ -101,6 +101,22 @@ func TestCalendarFeed(t *testing.T) {
 		t.Fatalf("download: %v", keysOf(one))
 	}
 
+	// The secret link is never kept for an Idempotency-Key replay: the same
+	// key twice renews twice.
+	var urls []string
+	for range 2 {
+		r := ta.do("cusco_officer", "POST", "/api/v1/me/calendar", nil, "Idempotency-Key", "cal-1")
+		var l calendarLink
+		r.decode(t, &l)
+		if r.status != 201 || r.header.Get("Idempotent-Replayed") != "" {
+			t.Fatalf("calendar with a key: %d replayed=%q", r.status, r.header.Get("Idempotent-Replayed"))
+		}
+		urls = append(urls, l.URL)
+	}
+	if urls[0] == urls[1] {
+		t.Fatal("the second request with the same key got the stored secret link back")
+	}
+
 	// Renewing cuts the old link; revoking cuts the new one.
 	var renewed calendarLink
 	ta.do("cusco_officer", "POST", "/api/v1/me/calendar", nil).decode(t, &renewed)
@@ -119,12 +135,18 @@ func TestCalendarFeed(t *testing.T) {
 	// The access log never holds the token.
 	var buf bytes.Buffer
 	app := New(Options{Store: ta.store, Tokens: ta.tokens, Log: slog.New(slog.NewTextHandler(&buf, nil))})
-	res, err := app.Test(httptest.NewRequest("GET", newPath, nil), int((10 * time.Second).Milliseconds()))
-	if err != nil {
-		t.Fatal(err)
+	// The router ignores case: an upper-case path must not reach the log either.
+	for _, p := range []string{newPath, strings.ToUpper(newPath)} {
+		res, err := app.Test(httptest.NewRequest("GET", p, nil), int((10 * time.Second).Milliseconds()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
 	}
-	res.Body.Close()
 	token := strings.TrimSuffix(strings.TrimPrefix(newPath, "/api/v1/calendar/"), ".ics")
+	if strings.Contains(strings.ToLower(buf.String()), strings.ToLower(token)) {
+		t.Fatalf("log holds the token in some case: %s", buf.String())
+	}
 	if strings.Contains(buf.String(), token) || !strings.Contains(buf.String(), "/api/v1/calendar/{token}.ics") {
 		t.Fatalf("log: %s", buf.String())
 	}
