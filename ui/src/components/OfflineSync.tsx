@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { User } from '../api';
 import { t } from '../i18n';
 import { refreshCache } from '../offline/cache';
-import { discard, flush, list, onChange, retry, type OutboxItem } from '../offline/outbox';
+import { discard, flush, list, MAYBE_SENT, onChange, retry, type OutboxItem } from '../offline/outbox';
 import { getSession } from '../session';
 import './OfflineSync.css';
 
@@ -72,34 +72,42 @@ export function OfflineSync({ user, offline }: { user: User; offline: boolean })
             {t('offline.outbox', { n: items.length })}
           </h2>
           <ul class="plain-list">
-            {items.map((it) => (
-              <li key={it.id} class={`outbox-item outbox-${it.state}`} data-testid="outbox-item" data-state={it.state}>
-                <strong>{it.state === 'pending' ? t('offline.pending') : it.state === 'conflict' ? t('offline.conflict') : t('offline.invalid')}</strong>
-                {' · '}
-                {it.body.summary.slice(0, 80) || t('meeting.title')}
-                {it.people.length > 0 && <span class="small muted"> · {t('offline.people', { n: it.people.length })}</span>}
-                {it.error && (
-                  <div class="field-error" data-testid="outbox-error">
-                    {it.error.detail || it.error.title}
-                    {Object.entries(it.error.fields).map(([f, m]) => (
-                      <div key={f}>
-                        {f}: {m}
-                      </div>
-                    ))}
-                  </div>
-                )}
-                {it.state !== 'pending' && (
-                  <div class="row">
-                    <button type="button" class="btn btn-small" onClick={() => void retry(user.id, it.id).then(() => flush(user.id))}>
-                      {t('common.retry')}
-                    </button>
-                    <button type="button" class="btn btn-small btn-danger" onClick={() => confirm(t('offline.discard_confirm')) && void discard(user.id, it.id)}>
-                      {t('offline.discard')}
-                    </button>
-                  </div>
-                )}
-              </li>
-            ))}
+            {items.map((it) => {
+              // Held because it may already be saved: resent (under new keys) only once the user checked.
+              const review = it.error?.code === MAYBE_SENT;
+              return (
+                <li key={it.id} class={`outbox-item outbox-${it.state}`} data-testid="outbox-item" data-state={it.state}>
+                  <strong>{it.state === 'pending' ? t('offline.pending') : review ? t('offline.review') : it.state === 'conflict' ? t('offline.conflict') : t('offline.invalid')}</strong>
+                  {' · '}
+                  {it.body.summary.slice(0, 80) || t('meeting.title')}
+                  {it.people.length > 0 && <span class="small muted"> · {t('offline.people', { n: it.people.length })}</span>}
+                  {it.error && (
+                    <div class="field-error" data-testid="outbox-error">
+                      {review ? t('offline.maybe_sent') : it.error.detail || it.error.title}
+                      {Object.entries(it.error.fields).map(([f, m]) => (
+                        <div key={f}>
+                          {f}: {m}
+                        </div>
+                      ))}
+                    </div>
+                  )}
+                  {it.state !== 'pending' && (
+                    <div class="row">
+                      <button
+                        type="button"
+                        class="btn btn-small"
+                        onClick={() => (!review || confirm(t('offline.resend_confirm'))) && void retry(user.id, it.id).then(() => flush(user.id))}
+                      >
+                        {t('common.retry')}
+                      </button>
+                      <button type="button" class="btn btn-small btn-danger" onClick={() => confirm(t('offline.discard_confirm')) && void discard(user.id, it.id)}>
+                        {t('offline.discard')}
+                      </button>
+                    </div>
+                  )}
+                </li>
+              );
+            })}
           </ul>
         </>
       )}

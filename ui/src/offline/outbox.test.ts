@@ -1,8 +1,8 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MeetingCreate } from '../api';
 import { searchCached, type OfflineData } from './cache';
 import { useMemoryStore } from './db';
-import { enqueue, flush, list, rememberPerson, retry } from './outbox';
+import { enqueue, flush, KEY_TTL_MS, list, MAYBE_SENT, rememberPerson, retry } from './outbox';
 
 const body = (participant: string): MeetingCreate => ({
   starts_at: '2026-03-10T14:30:00Z', duration_min: 60, kind: 'in_person', region: '08', place: '', topics: [], summary: 'Sin señal',
@@ -31,7 +31,7 @@ function server() {
     const id = path === '/stakeholders' ? 'st-1' : 'mt-1';
     return new Response(JSON.stringify({ id }), { status: 201, headers: { 'content-type': 'application/json' } });
   }) as typeof fetch;
-  return { calls, fail: (p: string) => failures.set(p, 1), answer: (p: string, status: number, b: unknown) => statuses.set(p, { status, body: b }) };
+  return { calls, fail: (p: string, times = 1) => failures.set(p, times), answer: (p: string, status: number, b: unknown) => statuses.set(p, { status, body: b }) };
 }
 
 describe('outbox', () => {
@@ -117,5 +117,105 @@ describe('a save whose answer is lost', () => {
     expect(meetings.length).toBeGreaterThanOrEqual(2);
     expect(meetings[0].key).toBeTruthy();
     expect(new Set(meetings.map((c) => c.key)).size).toBe(1); // one key: the server replays, never a second meeting
+  });
+});
+
+describe('a save that may have reached the server a day ago', () => {
+  const t0 = new Date('2026-03-10T08:00:00Z').getTime();
+  beforeEach(() => {
+    useMemoryStore();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(t0);
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => true });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('is held for review instead of being resent once the server forgot its key, and resent under a new key when the user confirms', async () => {
+    const srv = server();
+    const { saveMeeting } = await import('./save');
+    const { getSession } = await import('../session');
+    const uid = getSession().user?.id ?? '';
+    srv.fail('/meetings', 2); // the direct send and the outbox's first resend lose their answers
+    const r = await saveMeeting(body('64b000000000000000000001'));
+    await flush(uid);
+    const [waiting] = await list(uid);
+    expect(waiting.id).toBe(r.queued?.id);
+    expect(waiting.maybeSent).toBe(true);
+    expect(waiting.state).toBe('pending');
+    const firstKey = srv.calls[0].key;
+
+    // Within the server's window a resend is a replay: still the first key.
+    vi.setSystemTime(t0 + KEY_TTL_MS - 60_000);
+    srv.fail('/meetings');
+    await flush(uid);
+    expect(srv.calls.map((c) => c.key)).toEqual([firstKey, firstKey, firstKey]);
+
+    // Later the key is gone on the server: a resend could save the meeting twice.
+    vi.setSystemTime(t0 + KEY_TTL_MS + 60_000);
+    await flush(uid);
+    expect(srv.calls).toHaveLength(3); // nothing sent
+    const [held] = await list(uid);
+    expect(held.state).toBe('conflict');
+    expect(held.error?.code).toBe(MAYBE_SENT);
+    await flush(uid);
+    expect(srv.calls).toHaveLength(3); // never by itself
+
+    await retry(uid, held.id); // the user checked the meetings and confirmed
+    const res = await flush(uid);
+    expect(res.sent).toHaveLength(1);
+    expect(await list(uid)).toEqual([]);
+    const last = srv.calls[3];
+    expect(last.path).toBe('/meetings');
+    expect(last.key).toBeTruthy();
+    expect(last.key).not.toBe(firstKey);
+  });
+
+  it('counts the day from the first send that lost its answer, and not after a refusal', async () => {
+    const srv = server();
+    await enqueue('u1', body('64b000000000000000000001'));
+    vi.setSystemTime(t0 + 2 * KEY_TTL_MS); // queued offline long ago: never sent, so no risk
+    srv.answer('/meetings', 422, { title: 'Unprocessable Entity', detail: 'invalid', errors: [] });
+    await flush('u1');
+    let [it] = await list('u1');
+    expect(it.state).toBe('invalid');
+    expect(it.maybeSent).toBe(false); // refused: nothing saved under the key
+    await retry('u1', it.id);
+    srv.answer('/meetings', 503, { title: 'Service Unavailable', detail: '' });
+    await flush('u1');
+    [it] = await list('u1');
+    expect(it.maybeSent).toBe(true);
+    expect(it.attempts).toBe(2);
+    vi.setSystemTime(t0 + 3 * KEY_TTL_MS + 60_000);
+    await flush('u1');
+    [it] = await list('u1');
+    expect(it.state).toBe('conflict');
+    expect(it.error?.code).toBe(MAYBE_SENT);
+    expect(srv.calls).toHaveLength(2);
+  });
+});
+
+describe('without crypto.randomUUID (plain HTTP on the LAN)', () => {
+  beforeEach(() => useMemoryStore());
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('a meeting is still saved, and queued with its own key when offline', async () => {
+    const real = globalThis.crypto;
+    vi.stubGlobal('crypto', { getRandomValues: (b: Uint8Array<ArrayBuffer>) => real.getRandomValues(b) });
+    expect((globalThis.crypto as Partial<Crypto>).randomUUID).toBeUndefined();
+    const srv = server();
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => true });
+    const { saveMeeting } = await import('./save');
+    const r = await saveMeeting(body('64b000000000000000000001'));
+    expect(r.meeting?.id).toBe('mt-1');
+    expect(srv.calls[0].key).toMatch(/^[0-9a-f]{32}:meeting$/);
+
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+    const q = await saveMeeting(body('64b000000000000000000001'));
+    expect(q.queued?.id).toMatch(/^[0-9a-f]{32}$/);
+    const p = await rememberPerson('u1', 'Persona', ['08']);
+    expect(p.tempId).toMatch(/^tmp-[0-9a-f]{32}$/);
   });
 });

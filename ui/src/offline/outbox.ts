@@ -1,10 +1,13 @@
 // The outbox: meetings saved on the device (no signal, or with people created offline) wait
 // here, shown as "pendiente de envío", and are sent by themselves when the signal returns.
-// Each item has its own id, used as the Idempotency-Key of every request it makes (one per new
+// Each item has its own id, the base of the Idempotency-Key of every request it makes (one per new
 // person, one for the meeting), so a retry after a lost answer never records anything twice.
+// The server keeps a key for a day only: an item that may already have reached the server and
+// waited longer is held for the user to check, never resent blindly (it would save twice).
 // Items are never dropped: validation errors and conflicts stay on the item for the user.
 // The outbox is kept per user and survives sign-out, until the same user signs in again.
 import { api, ApiError, type MeetingCreate, type Meeting, type Stakeholder } from '../api';
+import { newKey } from '../idempotency';
 import { idb } from './db';
 
 export const TEMP_PREFIX = 'tmp-';
@@ -20,13 +23,24 @@ export type OutboxState = 'pending' | 'invalid' | 'conflict';
 
 export interface OutboxItem {
   id: string;
+  /** base of the item's idempotency keys: its id, or a new one once the user confirmed a resend */
+  keyBase?: string;
   createdAt: string;
   body: MeetingCreate;
   people: NewPerson[];
   state: OutboxState;
   attempts: number;
-  error?: { status: number; title: string; detail: string; fields: Record<string, string> };
+  /** a request under the current keys may have reached the server (its answer was lost) */
+  maybeSent?: boolean;
+  /** when the first such request was sent: the server's record of it lasts a day from then on */
+  sentAt?: string;
+  error?: { status: number; title: string; detail: string; fields: Record<string, string>; code?: string };
 }
+
+/** MAYBE_SENT is the error code of an item held for review: it may already be saved, and its keys expired. */
+export const MAYBE_SENT = 'maybe_sent';
+/** KEY_TTL_MS is how long a resend under the same key is safe: the server keeps keys 24 h. */
+export const KEY_TTL_MS = 23 * 60 * 60 * 1000;
 
 const key = (userId: string) => `outbox:${userId}`;
 const peopleKey = (userId: string) => `people:${userId}`;
@@ -38,10 +52,6 @@ export function onChange(fn: () => void): () => void {
   return () => listeners.delete(fn);
 }
 const changed = () => listeners.forEach((fn) => fn());
-
-export function newId(): string {
-  return crypto.randomUUID();
-}
 
 export async function list(userId: string): Promise<OutboxItem[]> {
   return (await idb.get<OutboxItem[]>(key(userId))) ?? [];
@@ -67,7 +77,7 @@ async function update(userId: string, id: string, fn: (it: OutboxItem) => Outbox
 
 /** rememberPerson keeps a person created without signal until the meeting that names them is queued. */
 export async function rememberPerson(userId: string, name: string, regions: string[]): Promise<NewPerson> {
-  const p: NewPerson = { tempId: TEMP_PREFIX + newId(), name, regions };
+  const p: NewPerson = { tempId: TEMP_PREFIX + newKey(), name, regions };
   const all = (await idb.get<NewPerson[]>(peopleKey(userId))) ?? [];
   await idb.set(peopleKey(userId), [...all, p]);
   return p;
@@ -77,17 +87,25 @@ export function hasTempIds(b: MeetingCreate): boolean {
   return b.participants.some((p) => p.stakeholder_id.startsWith(TEMP_PREFIX));
 }
 
-/** meetingKey is the Idempotency-Key of an outbox item's meeting request. */
-export const meetingKey = (itemId: string) => `${itemId}:meeting`;
+/** meetingKey is the Idempotency-Key of an outbox item's meeting request (keyBase: the item's key base). */
+export const meetingKey = (keyBase: string) => `${keyBase}:meeting`;
+const keyBaseOf = (it: OutboxItem) => it.keyBase ?? it.id;
+// Items stored before maybeSent existed: any attempt may have reached the server.
+const mayBeSaved = (it: OutboxItem) => it.maybeSent ?? it.attempts > 0;
+
+/** personBody is the stakeholder a person created in the meeting form starts as. */
+export const personBody = (name: string, regions: string[]) => ({ kind: 'person', name, regions, stance: 'unknown', influence: 'medium' }) as const;
 
 /**
  * enqueue puts a meeting in the outbox with the people created offline that
- * it names. id is given when a direct save already sent the meeting under
- * meetingKey(id) and lost the answer: the outbox then repeats that request.
+ * it names. sent is given when a direct save already sent the meeting under
+ * meetingKey(sent.id) at sent.at and lost the answer: the outbox then repeats
+ * that request (the server replays it) while the server still keeps the key.
  */
-export async function enqueue(userId: string, body: MeetingCreate, id: string = newId()): Promise<OutboxItem> {
+export async function enqueue(userId: string, body: MeetingCreate, sent?: { id: string; at: string }): Promise<OutboxItem> {
   const people = ((await idb.get<NewPerson[]>(peopleKey(userId))) ?? []).filter((p) => body.participants.some((x) => x.stakeholder_id === p.tempId));
-  const item: OutboxItem = { id, createdAt: new Date().toISOString(), body, people, state: 'pending', attempts: 0 };
+  const item: OutboxItem = { id: sent?.id ?? newKey(), createdAt: new Date().toISOString(), body, people, state: 'pending', attempts: 0 };
+  if (sent) Object.assign(item, { maybeSent: true, sentAt: sent.at });
   await save(userId, [...(await list(userId)), item]);
   return item;
 }
@@ -97,9 +115,17 @@ export function discard(userId: string, id: string): Promise<void> {
   return update(userId, id, () => null);
 }
 
-/** retry puts an item with an error back in line (after the user fixed the cause). */
+/**
+ * retry puts an item with an error back in line (after the user fixed the
+ * cause). An item held because it may already be saved is sent under new
+ * keys: the user checked the meetings and confirmed it is missing.
+ */
 export function retry(userId: string, id: string): Promise<void> {
-  return update(userId, id, (it) => ({ ...it, state: 'pending', error: undefined }));
+  return update(userId, id, (it) =>
+    it.error?.code === MAYBE_SENT
+      ? { ...it, state: 'pending', error: undefined, keyBase: newKey(), maybeSent: false, sentAt: undefined }
+      : { ...it, state: 'pending', error: undefined },
+  );
 }
 
 function withIds(b: MeetingCreate, people: NewPerson[]): MeetingCreate {
@@ -137,35 +163,49 @@ async function flushNow(userId: string): Promise<FlushResult> {
   const res: FlushResult = { sent: [] };
   for (const start of await list(userId)) {
     if (start.state !== 'pending') continue;
-    let it = { ...start, attempts: start.attempts + 1 };
+    const before = { maybeSent: mayBeSaved(start), sentAt: start.sentAt };
+    if (before.maybeSent && Date.now() - Date.parse(start.sentAt ?? start.createdAt) > KEY_TTL_MS) {
+      // The server forgot the key: a resend would save the meeting a second time.
+      const held: OutboxItem = { ...start, maybeSent: true, state: 'conflict', error: { status: 0, title: MAYBE_SENT, detail: '', fields: {}, code: MAYBE_SENT } };
+      await update(userId, start.id, () => held);
+      continue;
+    }
+    // From the moment a request leaves it may be saved, even if this page closes before the answer.
+    const sentAt = before.maybeSent ? (start.sentAt ?? start.createdAt) : new Date().toISOString();
+    let it: OutboxItem = { ...start, attempts: start.attempts + 1, maybeSent: true, sentAt };
+    await update(userId, it.id, () => it);
+    const base = keyBaseOf(it);
     try {
       for (const p of it.people) {
         if (p.createdId) continue;
         const s = await api.request<Stakeholder>('POST', '/stakeholders', {
-          body: { kind: 'person', name: p.name, regions: p.regions, stance: 'unknown', influence: 'medium' },
-          idempotencyKey: `${it.id}:person:${p.tempId}`,
+          body: personBody(p.name, p.regions),
+          idempotencyKey: `${base}:person:${p.tempId}`,
         });
         p.createdId = s.id;
         // Keep what was created, so a later attempt never creates the person again.
         await update(userId, it.id, () => it);
       }
-      const m = await api.request<Meeting>('POST', '/meetings', { body: withIds(it.body, it.people), idempotencyKey: meetingKey(it.id) });
+      const m = await api.request<Meeting>('POST', '/meetings', { body: withIds(it.body, it.people), idempotencyKey: meetingKey(base) });
       await update(userId, it.id, () => null);
       res.sent.push(m);
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError({ status: 0, title: 'network', detail: String(e) });
-      // The server still running an earlier send of the same key is no conflict: try later.
-      if (err.status === 0 || err.status >= 500 || err.status === 429 || err.code === 'idempotency_in_flight') {
-        await update(userId, it.id, () => it);
+      // No answer (or the server still running an earlier send of the same key): it may be
+      // saved; try later under the same key, which the server replays.
+      if (err.status === 0 || err.status >= 500 || err.code === 'idempotency_in_flight') {
         res.stopped = 'offline';
         return res;
       }
-      if (err.status === 401) {
-        res.stopped = 'signed_out';
+      // Turned away before being run: nothing changed.
+      if (err.status === 429 || err.status === 401) {
+        await update(userId, it.id, () => ({ ...it, ...before }));
+        res.stopped = err.status === 401 ? 'signed_out' : 'offline';
         return res;
       }
+      // A refusal under this key means nothing was saved under it (the server replays successes).
       const state: OutboxState = err.status === 409 ? 'conflict' : 'invalid';
-      it = { ...it, state, error: { status: err.status, title: err.title, detail: err.detail, fields: err.fieldErrors() } };
+      it = { ...it, maybeSent: false, sentAt: undefined, state, error: { status: err.status, title: err.title, detail: err.detail, fields: err.fieldErrors() } };
       await update(userId, it.id, () => it);
     }
   }

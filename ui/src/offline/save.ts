@@ -9,7 +9,8 @@ export interface Found {
 }
 import { getSession } from '../session';
 import { loadCache, searchCached } from './cache';
-import { enqueue, flush, hasTempIds, meetingKey, newId, rememberPerson, type OutboxItem } from './outbox';
+import { newKey } from '../idempotency';
+import { enqueue, flush, hasTempIds, meetingKey, personBody, rememberPerson, type OutboxItem } from './outbox';
 
 const offlineError = (e: unknown) => e instanceof ApiError && e.status === 0;
 const uid = () => getSession().user?.id ?? '';
@@ -19,15 +20,16 @@ export async function saveMeeting(body: MeetingCreate): Promise<{ meeting?: Meet
   const userId = uid();
   // One id names the save: a direct send whose answer is lost goes to the
   // outbox under the same Idempotency-Key, so the server records it once.
-  const id = newId();
+  let sent: { id: string; at: string } | undefined;
   if (navigator.onLine && !hasTempIds(body)) {
+    sent = { id: newKey(), at: new Date().toISOString() };
     try {
-      return { meeting: await endpoints.createMeeting(body, meetingKey(id)) };
+      return { meeting: await endpoints.createMeeting(body, meetingKey(sent.id)) };
     } catch (e) {
       if (!offlineError(e)) throw e;
     }
   }
-  const queued = await enqueue(userId, body, id);
+  const queued = await enqueue(userId, body, sent);
   if (navigator.onLine) void flush(userId);
   return { queued };
 }
@@ -57,10 +59,9 @@ export async function myOpenTasks(): Promise<Page<Task>> {
 
 /** createPerson creates a person, or keeps one on the device (temporary id) when offline. */
 export async function createPerson(name: string, regions: string[]): Promise<Found> {
-  const body = { kind: 'person', name, regions, stance: 'unknown', influence: 'medium' } as const;
   if (navigator.onLine) {
     try {
-      const s = await endpoints.createStakeholder(body);
+      const s = await endpoints.createStakeholder(personBody(name, regions));
       return { id: s.id, name: s.name, kind: s.kind };
     } catch (e) {
       if (!offlineError(e)) throw e;
