@@ -231,3 +231,38 @@ func TestIdempotentChangeWithoutAuditIsNotReplayed(t *testing.T) {
 		t.Fatalf("retry after recovery: %d replayed=%q %s", r.status, r.header.Get("Idempotent-Replayed"), r.body)
 	}
 }
+
+// TestLoginThrottleParallelGuesses: the counters were checked before the
+// password and counted after it, so a burst of parallel wrong guesses all
+// passed the check. Attempts are counted first: no more than the free
+// attempts of a pair reach the password check.
+func TestLoginThrottleParallelGuesses(t *testing.T) {
+	ta := newTestApp(t)
+	ta.rebuildWithLog(nil)
+	const n = 15
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses <- login(ta, "viewer@alianza.test", "wrong password!!").status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	checked, refused := 0, 0
+	for s := range statuses {
+		switch s {
+		case 401:
+			checked++
+		case 429:
+			refused++
+		default:
+			t.Errorf("status %d", s)
+		}
+	}
+	if checked > 5 || checked+refused != n {
+		t.Fatalf("%d of %d parallel guesses reached the password check (limit 5), %d refused", checked, n, refused)
+	}
+}

@@ -67,33 +67,56 @@ func (a *API) loginThrottle(c *fiber.Ctx) error {
 	if wait := pair.Last.Add(loginDelay(pair.Count, a.opts.LoginMax, a.opts.LoginWindow)).Sub(now); pair.Count > 0 && wait > 0 {
 		return tooMany(wait)
 	}
-	if err := c.Next(); err != nil {
-		return err
+	// Count the attempt before its password is checked, so parallel
+	// guesses cannot all pass a check made before any of them counted.
+	p, err := a.store.AddLoginFailure(ctx, pairKey, a.opts.LoginWindow)
+	if err != nil {
+		return unavailable(err)
 	}
-	switch c.Response().StatusCode() {
-	case fiber.StatusUnauthorized:
-		p, err := a.store.AddLoginFailure(ctx, pairKey, a.opts.LoginWindow)
-		if err != nil {
-			return unavailable(err)
-		}
-		ipf, err := a.store.AddLoginFailure(ctx, ipKey, a.opts.LoginWindow)
-		if err != nil {
-			return unavailable(err)
-		}
+	ipf, err := a.store.AddLoginFailure(ctx, ipKey, a.opts.LoginWindow)
+	if err != nil {
+		a.uncountLogin(c, pairKey)
+		return unavailable(err)
+	}
+	// Attempts counted by others since the check above were made just now:
+	// the delay their count calls for has not passed. The refused attempt
+	// stays counted (it is part of the burst).
+	if p.Count > pair.Count+1 && loginDelay(p.Count-1, a.opts.LoginMax, a.opts.LoginWindow) > 0 {
+		return tooMany(loginDelay(p.Count-1, a.opts.LoginMax, a.opts.LoginWindow))
+	}
+	if ipf.Count > a.opts.LoginMax*4 {
+		return tooMany(ipf.ExpiresAt.Sub(now))
+	}
+	err = c.Next()
+	status := c.Response().StatusCode()
+	switch {
+	case err == nil && status == fiber.StatusUnauthorized:
 		// Once per threshold crossed, so an attack shows without flooding
 		// the log (no email: logs carry no personal data).
 		if p.Count == a.opts.LoginMax || ipf.Count == a.opts.LoginMax*4 {
 			a.log.WarnContext(ctx, "sign-in failures throttled", "request_id", requestID(c), "client_ip", ip,
 				"account_failures", p.Count, "ip_failures", ipf.Count)
 		}
-	case fiber.StatusOK:
-		if pair.Count > 0 {
-			if err := a.store.ClearLoginFailures(ctx, pairKey); err != nil {
-				a.log.WarnContext(ctx, "login throttle: clearing failures", "request_id", requestID(c), "err", err)
-			}
+	case err == nil && status == fiber.StatusOK:
+		// The per-IP counter counts failures only.
+		a.uncountLogin(c, ipKey)
+		if err := a.store.ClearLoginFailures(ctx, pairKey); err != nil {
+			a.log.WarnContext(ctx, "login throttle: clearing failures", "request_id", requestID(c), "err", err)
 		}
+	default:
+		// Not a wrong password (a malformed request, a server error).
+		a.uncountLogin(c, pairKey)
+		a.uncountLogin(c, ipKey)
 	}
-	return nil
+	return err
+}
+
+// uncountLogin takes back an attempt counted by the login throttle whose
+// outcome was not a failed password; failing to only leaves it stricter.
+func (a *API) uncountLogin(c *fiber.Ctx, key string) {
+	if err := a.store.UncountLoginAttempt(c.UserContext(), key); err != nil {
+		a.log.WarnContext(c.UserContext(), "login throttle: uncounting an attempt", "request_id", requestID(c), "err", err)
+	}
 }
 
 // clientIP is the address of the client: the peer, or, when the peer is a

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
@@ -33,22 +34,58 @@ func (s *Store) LoginFailuresOf(ctx context.Context, key string) (LoginFailures,
 	return f, err
 }
 
-// AddLoginFailure counts one more failure of key; the counter lives until
-// window after the last failure.
+// AddLoginFailure counts one more attempt of key and returns the counter
+// after it; the counter lives until window after the last attempt. The
+// throttle counts an attempt before checking its password, so the count is
+// one $inc: parallel attempts each add one and none is lost (the lock makes
+// the engine's read-then-write atomic in this process, see docLocks; on
+// MongoDB the $inc is atomic across instances).
 func (s *Store) AddLoginFailure(ctx context.Context, key string, window time.Duration) (LoginFailures, error) {
 	if err := s.writeFault(colLoginFailures); err != nil {
 		return LoginFailures{}, err
 	}
 	unlock := lockKey("login:" + key)
 	defer unlock()
-	f, err := s.LoginFailuresOf(ctx, key)
-	if err != nil {
-		return f, err
-	}
 	now := s.Now()
-	f.Count, f.Last, f.ExpiresAt = f.Count+1, now, now.Add(window)
-	_, err = s.c(colLoginFailures).ReplaceOne(ctx, bson.D{{Key: "_id", Value: key}}, f, options.Replace().SetUpsert(true))
-	return f, wrap("count login failure", err)
+	// An expired counter starts again from zero.
+	if _, err := s.c(colLoginFailures).DeleteOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "exp", Value: bson.D{{Key: "$lte", Value: now}}}}); err != nil {
+		return LoginFailures{}, wrap("drop expired login failures", err)
+	}
+	upd := bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}},
+		{Key: "$set", Value: bson.D{{Key: "last", Value: now}, {Key: "exp", Value: now.Add(window)}}}}
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		_, err = s.c(colLoginFailures).UpdateOne(ctx, bson.D{{Key: "_id", Value: key}}, upd, options.UpdateOne().SetUpsert(true))
+		// Two first attempts on another instance may both insert; the
+		// loser's retry then increments the winner's document.
+		if !mongo.IsDuplicateKeyError(err) {
+			break
+		}
+	}
+	if err != nil {
+		return LoginFailures{}, wrap("count login failure", err)
+	}
+	var f LoginFailures
+	err = s.c(colLoginFailures).FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&f)
+	if err = wrap("read login failures", err); isNotFound(err) {
+		// Cleared by a successful sign-in in between: this attempt is the first.
+		return LoginFailures{Key: key, Count: 1, Last: now, ExpiresAt: now.Add(window)}, nil
+	}
+	return f, err
+}
+
+// UncountLoginAttempt takes back one attempt of key counted by
+// AddLoginFailure whose outcome was not a failed password (a success for
+// the per-IP counter, a malformed request, a server error).
+func (s *Store) UncountLoginAttempt(ctx context.Context, key string) error {
+	if err := s.writeFault(colLoginFailures); err != nil {
+		return err
+	}
+	unlock := lockKey("login:" + key)
+	defer unlock()
+	_, err := s.c(colLoginFailures).UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "n", Value: bson.D{{Key: "$gt", Value: 0}}}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: -1}}}})
+	return wrap("uncount login attempt", err)
 }
 
 // ClearLoginFailures forgets the failures of key after a successful sign-in.
