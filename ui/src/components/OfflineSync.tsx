@@ -1,16 +1,16 @@
 // Keeps the device ready to work without signal while signed in: refreshes the cached working
-// set when online, sends the outbox when the signal returns (and every minute), and shows every
-// item still waiting ("pendiente de envío"), with the error of any the server refused.
+// set when online once it is older than REFRESH_MS (one tab at a time), sends the outbox when
+// the signal returns (and every minute), and shows every item still waiting ("pendiente de
+// envío"), with the error of any the server refused.
 import { useEffect, useState } from 'preact/hooks';
 import type { User } from '../api';
 import { t } from '../i18n';
-import { refreshCache } from '../offline/cache';
+import { REFRESH_MS, refreshIfStale } from '../offline/cache';
 import { discard, flush, list, MAYBE_SENT, onChange, retry, type OutboxItem } from '../offline/outbox';
 import { getSession } from '../session';
 import './OfflineSync.css';
 
 const FLUSH_MS = 60_000;
-const REFRESH_MS = 10 * 60_000;
 
 export function OfflineSync({ user, offline }: { user: User; offline: boolean }) {
   const [items, setItems] = useState<OutboxItem[]>([]);
@@ -44,14 +44,15 @@ export function OfflineSync({ user, offline }: { user: User; offline: boolean })
     const send = () => void flush(user.id).catch(() => undefined);
     const refresh = () => {
       const s = getSession();
-      void refreshCache(user.id, s.regions, s.enums)
-        .then((bytes) => localStorage.setItem(`alianza.offline.ready.${user.id}`, String(bytes)))
+      void refreshIfStale(user.id, s.regions, s.enums)
+        .then((bytes) => bytes !== null && localStorage.setItem(`alianza.offline.ready.${user.id}`, String(bytes)))
         .catch(() => undefined);
     };
     send();
     refresh();
     const a = setInterval(send, FLUSH_MS);
-    const b = setInterval(refresh, REFRESH_MS);
+    // Checked twice per period, so the copy is never much older than REFRESH_MS.
+    const b = setInterval(refresh, REFRESH_MS / 2);
     return () => {
       clearInterval(a);
       clearInterval(b);

@@ -38,6 +38,50 @@ export async function refreshCache(userId: string, regions: Region[], enums: Enu
   return JSON.stringify(data).length;
 }
 
+/** REFRESH_MS is how old the device's copy may get before it is downloaded again. */
+export const REFRESH_MS = 10 * 60_000;
+// Without navigator.locks, a tab marks the refresh it runs here; a mark this old is a tab that died.
+const RUNNING_MAX_MS = 5 * 60_000;
+const runningKey = (userId: string) => `alianza.offline.refreshing.${userId}`;
+
+/**
+ * refreshIfStale refreshes the cache unless it is younger than maxAge (and
+ * this user's) or another tab of this browser is refreshing it: every tab
+ * runs it on load and on a timer, and the whole list is large. Returns the
+ * bytes stored, or null when it skipped the download.
+ */
+export async function refreshIfStale(userId: string, regions: Region[], enums: Enums, maxAge = REFRESH_MS): Promise<number | null> {
+  const run = async () => {
+    const d = await loadCache(userId);
+    if (d && d.userId === userId && Date.now() - Date.parse(d.savedAt) < maxAge) return null;
+    return refreshCache(userId, regions, enums);
+  };
+  const locks = (navigator as Navigator & { locks?: LockManager | null }).locks;
+  if (locks) return locks.request(`alianza-cache-${userId}`, { ifAvailable: true }, (lock) => (lock ? run() : null));
+  let mark: string | null = null;
+  try {
+    mark = localStorage.getItem(runningKey(userId));
+  } catch {
+    /* storage blocked: refresh */
+  }
+  if (mark && Date.now() - Number(mark) < RUNNING_MAX_MS) return null;
+  const mine = String(Date.now());
+  try {
+    localStorage.setItem(runningKey(userId), mine);
+  } catch {
+    /* ignore */
+  }
+  try {
+    return await run();
+  } finally {
+    try {
+      if (localStorage.getItem(runningKey(userId)) === mine) localStorage.removeItem(runningKey(userId));
+    } catch {
+      /* ignore */
+    }
+  }
+}
+
 export function loadCache(userId: string): Promise<OfflineData | undefined> {
   return idb.get<OfflineData>(key(userId));
 }
