@@ -19,17 +19,13 @@ func init() {
 // of a new secret token (the old link stops working), or off with "".
 // The audit entry says what happened, never the hash.
 func (s *Store) SetCalendarToken(ctx context.Context, actor model.Actor, userID bson.ObjectID, hash string) error {
-	p, err := s.Prefs(ctx, userID)
-	if err != nil {
-		return err
-	}
-	p.CalendarHash, p.CalendarSince, p.UpdatedAt = hash, nil, s.Now()
-	what := "revoked"
+	now := s.Now()
+	set, unset, what := bson.D{{Key: "updated_at", Value: now}}, []string{"calendar_hash", "calendar_since"}, "revoked"
 	if hash != "" {
-		now := s.Now()
-		p.CalendarSince, what = &now, "new link"
+		set = append(set, bson.E{Key: "calendar_hash", Value: hash}, bson.E{Key: "calendar_since", Value: now})
+		unset, what = nil, "new link"
 	}
-	if err := s.savePrefs(ctx, p); err != nil {
+	if err := s.setPrefs(ctx, userID, set, unset); err != nil {
 		return err
 	}
 	s.audit(ctx, actor, model.ActionUpdate, "preferences", userID.Hex(), nil, []model.Change{{Field: "calendar_feed", New: what}})

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -40,7 +41,14 @@ func (s *Store) UpdatePrefs(ctx context.Context, actor model.Actor, userID bson.
 	cur := *old
 	in.Apply(&cur)
 	cur.UpdatedAt = s.Now()
-	if err := s.savePrefs(ctx, &cur); err != nil {
+	set := bson.D{{Key: "updated_at", Value: cur.UpdatedAt}}
+	if in.Digest != nil {
+		set = append(set, bson.E{Key: "digest", Value: cur.Digest})
+	}
+	if in.Lang != nil {
+		set = append(set, bson.E{Key: "lang", Value: cur.Lang})
+	}
+	if err := s.setPrefs(ctx, userID, set, nil); err != nil {
 		return nil, err
 	}
 	if changes := diff(old, &cur); len(changes) > 0 {
@@ -49,20 +57,46 @@ func (s *Store) UpdatePrefs(ctx context.Context, actor model.Actor, userID bson.
 	return &cur, nil
 }
 
-func (s *Store) savePrefs(ctx context.Context, p *model.Prefs) error {
-	_, err := s.c(colPrefs).ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.UserID}}, p, options.Replace().SetUpsert(true))
+// setPrefs changes only the fields in set (and removes those in unset) of
+// a user's settings, creating them with the defaults if needed. Writing the
+// whole document back would undo a concurrent change of another field (a
+// "seen" mark bringing back a calendar link just revoked).
+func (s *Store) setPrefs(ctx context.Context, userID bson.ObjectID, set bson.D, unset []string) error {
+	def := model.DefaultPrefs(userID)
+	onInsert := bson.D{}
+	for _, e := range []bson.E{{Key: "digest", Value: def.Digest}, {Key: "lang", Value: def.Lang}} {
+		// A field may not be in both $set and $setOnInsert.
+		if !slices.ContainsFunc(set, func(x bson.E) bool { return x.Key == e.Key }) {
+			onInsert = append(onInsert, e)
+		}
+	}
+	upd := bson.D{{Key: "$set", Value: set}}
+	if len(onInsert) > 0 {
+		upd = append(upd, bson.E{Key: "$setOnInsert", Value: onInsert})
+	}
+	if len(unset) > 0 {
+		u := bson.D{}
+		for _, f := range unset {
+			u = append(u, bson.E{Key: f, Value: ""})
+		}
+		upd = append(upd, bson.E{Key: "$unset", Value: u})
+	}
+	// The embedded engine applies an update as read-then-write of the whole
+	// document: without the lock two updates of different fields still lose one.
+	unlock := lockDoc(userID)
+	defer unlock()
+	_, err := s.c(colPrefs).UpdateOne(ctx, bson.D{{Key: "_id", Value: userID}}, upd, options.UpdateOne().SetUpsert(true))
+	if mongo.IsDuplicateKeyError(err) {
+		// Two first writes raced to insert: the loser's update now matches.
+		_, err = s.c(colPrefs).UpdateOne(ctx, bson.D{{Key: "_id", Value: userID}}, upd, options.UpdateOne().SetUpsert(true))
+	}
 	return wrap("save preferences", err)
 }
 
 // MarkNotificationsSeen records that the user has seen the notifications
 // that happened up to at.
 func (s *Store) MarkNotificationsSeen(ctx context.Context, userID bson.ObjectID, at time.Time) error {
-	p, err := s.Prefs(ctx, userID)
-	if err != nil {
-		return err
-	}
-	p.SeenAt = at.UTC()
-	return s.savePrefs(ctx, p)
+	return s.setPrefs(ctx, userID, bson.D{{Key: "seen_at", Value: at.UTC()}}, nil)
 }
 
 // DigestSubscribers returns the settings of every user whose digest is on.
