@@ -309,6 +309,10 @@ func exportCmd(ctx context.Context, cfg *config.Config, log *slog.Logger, f subF
 		return err
 	}
 	defer closeDB()
+	// Audited first: an export whose trace cannot be written is refused.
+	if err := s.AuditExport(ctx, model.SystemActor, "organisation", ""); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
 	var sum backup.ExportSummary
 	err = backup.WriteAtomic(f.out, 0o600, func(w io.Writer) error {
 		var err error
@@ -318,7 +322,6 @@ func exportCmd(ctx context.Context, cfg *config.Config, log *slog.Logger, f subF
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	s.AuditExport(ctx, model.SystemActor, "organisation", "")
 	var n int64
 	for _, c := range sum.Collections {
 		n += c

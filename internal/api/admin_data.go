@@ -45,7 +45,9 @@ func (a *API) exportAll(c *fiber.Ctx) error {
 		return err
 	}
 	now := a.store.Now()
-	a.store.AuditExport(c.UserContext(), auth.Actor(c), "organisation", "")
+	if err := a.store.AuditExport(c.UserContext(), auth.Actor(c), "organisation", ""); err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderContentType, "application/zip")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="alianza-export-%s.zip"`, now.In(lima).Format("2006-01-02")))
 	db, version, log := a.store.Database(), a.opts.Version, a.log

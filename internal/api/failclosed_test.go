@@ -266,3 +266,27 @@ func TestLoginThrottleParallelGuesses(t *testing.T) {
 		t.Fatalf("%d of %d parallel guesses reached the password check (limit 5), %d refused", checked, n, refused)
 	}
 }
+
+// TestExportWithoutAuditIsRefused: the organisation export and the
+// personal-data export went out even when their audit entry could not be
+// written. Data must not leave without a trace.
+func TestExportWithoutAuditIsRefused(t *testing.T) {
+	ta := newTestApp(t)
+	ta.rebuildWithLog(nil)
+	r := ta.do("admin", "POST", "/api/v1/stakeholders", map[string]any{"kind": "person", "name": "Rosa Quispe", "regions": []string{"08"}})
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	personal := "/api/v1/admin/stakeholders/" + r.json(t)["id"].(string) + "/personal-data"
+	failStoreWrites(t, ta, "audit")
+	for _, path := range []string{"/api/v1/admin/export", personal, personal + "?format=html"} {
+		r := ta.do("admin", "GET", path, nil)
+		if r.status != 500 || strings.Contains(string(r.body), "Rosa") || !strings.Contains(string(r.body), "audit trail") {
+			t.Errorf("%s without audit: %d %.200s", path, r.status, r.body)
+		}
+	}
+	ta.store.SetWriteFault(nil)
+	if r := ta.do("admin", "GET", personal, nil); r.status != 200 {
+		t.Fatalf("after recovery: %d", r.status)
+	}
+}

@@ -43,7 +43,9 @@ func (a *API) personalData(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a.store.AuditExport(c.UserContext(), auth.Actor(c), "stakeholder", id.Hex())
+	if err := a.store.AuditExport(c.UserContext(), auth.Actor(c), "stakeholder", id.Hex()); err != nil {
+		return err
+	}
 	name := "personal-data-" + id.Hex()
 	if c.Query("format") == "html" {
 		var buf bytes.Buffer

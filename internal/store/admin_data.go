@@ -13,7 +13,9 @@ import (
 func (s *Store) Database() *mongo.Database { return s.db }
 
 // AuditExport records that actor exported what (the whole organisation, or
-// one stakeholder's personal data).
-func (s *Store) AuditExport(ctx context.Context, actor model.Actor, entity, id string) {
-	s.audit(ctx, actor, "export", entity, id, nil, nil)
+// one stakeholder's personal data). The caller refuses the export when
+// the entry cannot be written (the error wraps ErrAuditFailed): data that
+// leaves must leave a trace.
+func (s *Store) AuditExport(ctx context.Context, actor model.Actor, entity, id string) error {
+	return s.audit(ctx, actor, "export", entity, id, nil, nil)
 }
