@@ -2,7 +2,6 @@
 // delete it; the status changes through its own form with a note.
 import { useState } from 'preact/hooks';
 import { endpoints, type Commitment } from '../api';
-import { isConflict } from '../errors';
 import { useSave } from '../save';
 import { t } from '../i18n';
 import { navigate } from '../router';
@@ -42,15 +41,11 @@ export function CommitmentEditForm({ c, onSaved, onReload, onClose }: { c: Commi
       <h2 id="ce-title">{t('commitment.edit')}</h2>
       <ErrorBox
         error={error}
-        onRetry={
-          isConflict(error)
-            ? () => {
-                setError(null);
-                onReload();
-                onClose();
-              }
-            : undefined
-        }
+        onReload={() => {
+          setError(null);
+          onReload();
+          onClose();
+        }}
       />
       <TextArea id="ce-text" label={t('commitment.text')} value={v.text} onValue={set('text')} error={errors.text} required rows={3} />
       <div class="form-grid">

@@ -3,6 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { t } from '../i18n';
+import { useSave } from '../save';
 import { ErrorBox } from './States';
 
 interface Props {
@@ -18,24 +19,14 @@ interface Props {
 export function DeletePanel({ label, question, option, onDelete, testid, children }: Props) {
   const [open, setOpen] = useState(false);
   const [opt, setOpt] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSave();
   if (!open)
     return (
       <button type="button" class="btn btn-danger" onClick={() => setOpen(true)} data-testid={testid}>
         {label}
       </button>
     );
-  const go = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await onDelete(opt);
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const go = () => run({}, () => onDelete(opt));
   return (
     <div class="card delete-panel" role="alertdialog" aria-labelledby={`${testid}-q`} data-testid={`${testid}-panel`}>
       <p id={`${testid}-q`}>

@@ -21,15 +21,21 @@ export function Empty({ children }: { children?: ComponentChildren }) {
   );
 }
 
-/** ErrorBox shows an error in plain words; on a conflict it offers to reload. */
-export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+/**
+ * ErrorBox shows an error in plain words. onRetry is offered as "retry" (as
+ * "reload" on a conflict); onReload only on a conflict, where a form's save
+ * lost to someone else's change and its record must be loaded again.
+ */
+export function ErrorBox({ error, onRetry, onReload }: { error: unknown; onRetry?: () => void; onReload?: () => void }) {
   if (!error) return null;
+  const conflict = isConflict(error);
+  const action = conflict ? (onReload ?? onRetry) : onRetry;
   return (
     <div class="state state-error" role="alert" data-testid="error">
       <span>{errorMessage(error)}</span>
-      {onRetry && !isMissing(error) && (
-        <button type="button" class="btn btn-small" onClick={onRetry}>
-          {isConflict(error) ? t('common.reload') : t('common.retry')}
+      {action && !isMissing(error) && (
+        <button type="button" class="btn btn-small" onClick={action}>
+          {conflict ? t('common.reload') : t('common.retry')}
         </button>
       )}
     </div>

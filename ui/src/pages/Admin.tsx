@@ -5,7 +5,7 @@ import { Badge } from '../components/Badge';
 import { RemindersAdmin } from '../components/RemindersAdmin';
 import { CheckGroup, enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { Empty, ErrorBox, Loading, Notice } from '../components/States';
-import { fieldErrorsOf, isConflict } from '../errors';
+import { fieldErrorsOf } from '../errors';
 import { formatDateTime } from '../format';
 import { useAsync, useTitle } from '../hooks';
 import { t, te } from '../i18n';
@@ -157,7 +157,7 @@ function UserEditor({ user, onSaved, onCancel }: { user: User | null; onSaved: (
   return (
     <form class="card admin-editor" onSubmit={submit} noValidate data-testid="user-form" aria-labelledby="ue-h">
       <h3 id="ue-h">{creating ? t('admin.new_user') : t('admin.edit_user', { name: user!.name || user!.email })}</h3>
-      <ErrorBox error={err} onRetry={isConflict(err) ? onCancel : undefined} />
+      <ErrorBox error={err} onReload={onCancel} />
       <div class="form-grid">
         <TextInput id="u-email" type="email" label={t('auth.email')} value={f.email} onValue={set('email')} error={errors.email} required disabled={!creating} />
         <TextInput id="u-name" label={t('admin.name')} value={f.name} onValue={set('name')} error={errors.name} required />

@@ -9,6 +9,7 @@ import { errorMessage, fieldErrorsOf } from '../errors';
 import { formatDateTime } from '../format';
 import { useAsync } from '../hooks';
 import { getLang, t } from '../i18n';
+import { useSave } from '../save';
 
 export function formatMB(bytes: number): string {
   return `${(bytes / (1 << 20)).toLocaleString(getLang(), { maximumFractionDigits: 1 })} MB`;
@@ -71,29 +72,18 @@ export default function AdminData() {
 }
 
 function Download({ path, query, name, label, hint, testid }: { path: string; query?: Record<string, string>; name: string; label: string; hint?: string; testid: string }) {
-  const [busy, setBusy] = useState(false);
-  const [err, setErr] = useState('');
-  const go = async () => {
-    setBusy(true);
-    setErr('');
-    try {
-      await api.download(path, query ?? {}, name);
-    } catch (e) {
-      setErr(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useSave();
+  const go = () => run({}, () => api.download(path, query ?? {}, name));
   return (
     <p>
       <button type="button" class="btn" onClick={() => void go()} disabled={busy} data-testid={testid}>
         {busy ? t('common.loading') : label}
       </button>
       {hint && <span class="small muted"> {hint}</span>}
-      {err && (
+      {error && (
         <span role="alert" class="field-error">
           {' '}
-          {err}
+          {errorMessage(error)}
         </span>
       )}
     </p>
@@ -103,22 +93,16 @@ function Download({ path, query, name, label, hint, testid }: { path: string; qu
 function PersonalData() {
   const [who, setWho] = useState<Picked | null>(null);
   const [confirm, setConfirm] = useState('');
-  const [err, setErr] = useState<unknown>(null);
+  const { error: err, setError: setErr, busy, run } = useSave();
   const [done, setDone] = useState<EraseReport | null>(null);
-  const [busy, setBusy] = useState(false);
   const erase = async () => {
     if (!who) return;
-    setBusy(true);
-    setErr(null);
-    try {
+    await run({}, async () => {
       setDone(await endpoints.eraseStakeholder(who.id, confirm));
       setConfirm('');
-    } catch (e) {
-      setErr(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
+  // From the error itself, not useSave's field errors: picking another person clears it.
   const confirmError = fieldErrorsOf(err).confirm_name;
   const base = who ? `/admin/stakeholders/${who.id}/personal-data` : '';
   return (

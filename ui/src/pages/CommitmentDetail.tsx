@@ -5,7 +5,7 @@ import { Badge, OverdueTag } from '../components/Badge';
 import { CommitmentEditForm } from '../components/CommitmentEditForm';
 import { enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { ErrorBox, Loading, Notice } from '../components/States';
-import { fieldErrorsOf, isConflict } from '../errors';
+import { fieldErrorsOf } from '../errors';
 import { formatDateTime, formatDay } from '../format';
 import { useAsync, useTitle } from '../hooks';
 import { t, te } from '../i18n';
@@ -142,14 +142,10 @@ function StatusForm({ c, onSaved, onReload }: { c: Commitment; onSaved: (c: Comm
       <h2 id="cd-change">{t('commitment.change_status')}</h2>
       <ErrorBox
         error={error}
-        onRetry={
-          isConflict(error)
-            ? () => {
-                setError(null);
-                onReload();
-              }
-            : undefined
-        }
+        onReload={() => {
+          setError(null);
+          onReload();
+        }}
       />
       {done && <Notice>{t('commitment.status_saved')}</Notice>}
       <Select id="new-status" label={t('commitment.new_status')} value={status} blank="—" options={enumOptions('status', enums.commitment_statuses.filter((s) => s !== c.status))} onValue={setStatus} error={errors.status} required />

@@ -6,7 +6,7 @@ import { Badge } from '../components/Badge';
 import { enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { StakeholderPicker, type Picked } from '../components/StakeholderPicker';
 import { Empty, ErrorBox, Loading, Notice } from '../components/States';
-import { errorMessage, fieldErrorsOf, isConflict } from '../errors';
+import { errorMessage, fieldErrorsOf } from '../errors';
 import { addDays, formatDateTime, todayInLima } from '../format';
 import { useAsync, useDebounced, usePaged, useTitle } from '../hooks';
 import { t, te } from '../i18n';
@@ -252,7 +252,13 @@ function Reader({ id, onChanged, onClose }: { id: string; onChanged: () => void;
           )}
         </dd>
       </dl>
-      <ErrorBox error={err} onRetry={isConflict(err) ? () => { setErr(null); m.reload(); } : undefined} />
+      <ErrorBox
+        error={err}
+        onReload={() => {
+          setErr(null);
+          m.reload();
+        }}
+      />
       {notice && <Notice>{notice}</Notice>}
 
       {edit && (

@@ -5,7 +5,6 @@ import { endpoints, type Meeting } from '../api';
 import { CheckGroup, enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { StakeholderPicker } from '../components/StakeholderPicker';
 import { ErrorBox, Loading } from '../components/States';
-import { isConflict } from '../errors';
 import { useSave } from '../save';
 import { limaLocalInput, limaLocalToISO } from '../format';
 import { useAsync, useTitle } from '../hooks';
@@ -86,14 +85,10 @@ function EditForm({ m, onReload }: { m: Meeting; onReload: () => void }) {
       </div>
       <ErrorBox
         error={error}
-        onRetry={
-          isConflict(error)
-            ? () => {
-                setError(null);
-                onReload();
-              }
-            : undefined
-        }
+        onReload={() => {
+          setError(null);
+          onReload();
+        }}
       />
       <section class="card" aria-labelledby="me-when">
         <h2 id="me-when">{t('meeting.when_where')}</h2>

@@ -4,7 +4,7 @@ import { endpoints, type Stakeholder } from '../api';
 import { CheckGroup, enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { StakeholderPicker, type Picked } from '../components/StakeholderPicker';
 import { ErrorBox, Loading } from '../components/States';
-import { fieldErrorsOf, isConflict } from '../errors';
+import { fieldErrorsOf } from '../errors';
 import { useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { navigate } from '../router';
@@ -118,7 +118,7 @@ export function StakeholderEdit({ id }: { id?: string }) {
   return (
     <form onSubmit={submit} noValidate class="card" data-testid="stakeholder-form" aria-labelledby="sh-form-title">
       <h1 id="sh-form-title">{creating ? t('stakeholder.new') : t('stakeholder.edit')}</h1>
-      <ErrorBox error={error} onRetry={isConflict(error) ? () => setTick((x) => x + 1) : undefined} />
+      <ErrorBox error={error} onReload={() => setTick((x) => x + 1)} />
       <div class="form-grid">
         {creating ? (
           <Select id="kind" label={t('stakeholder.kind')} value={f.kind} options={enumOptions('kind', enums.stakeholder_kinds)} onValue={set('kind')} error={errors.kind} required />

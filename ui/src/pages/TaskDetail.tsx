@@ -6,7 +6,6 @@ import { DeletePanel } from '../components/DeletePanel';
 import { Select, TextArea, TextInput } from '../components/Field';
 import { TaskLinks } from '../components/TaskLinks';
 import { ErrorBox, Loading, Notice } from '../components/States';
-import { isConflict } from '../errors';
 import { useSave } from '../save';
 import { formatDay } from '../format';
 import { useAsync, useTitle } from '../hooks';
@@ -110,15 +109,11 @@ function TaskEditForm({ task, onSaved, onReload, onClose }: { task: Task; onSave
       <h2 id="te-title">{t('task.edit')}</h2>
       <ErrorBox
         error={error}
-        onRetry={
-          isConflict(error)
-            ? () => {
-                setError(null);
-                onReload();
-                onClose();
-              }
-            : undefined
-        }
+        onReload={() => {
+          setError(null);
+          onReload();
+          onClose();
+        }}
       />
       <TextInput id="te-title-input" label={t('task.title')} value={v.title} onValue={(x) => setV((o) => ({ ...o, title: x }))} error={errors.title} required />
       <div class="form-grid">

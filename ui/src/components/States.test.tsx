@@ -1,0 +1,39 @@
+import { render, type JSX } from 'preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../api';
+import { setLang } from '../i18n';
+import { ErrorBox } from './States';
+
+const box = (el: JSX.Element) => {
+  const root = document.createElement('div');
+  document.body.append(root);
+  render(el, root);
+  return root;
+};
+
+describe('ErrorBox', () => {
+  afterEach(() => {
+    document.body.innerHTML = '';
+  });
+
+  it('offers onReload on a conflict only, and onRetry on other errors', () => {
+    setLang('en');
+    const reload = vi.fn();
+    const conflict = box(<ErrorBox error={new ApiError({ status: 409 })} onReload={reload} />);
+    const button = conflict.querySelector('button');
+    expect(button?.textContent).toBe('Reload');
+    button?.click();
+    expect(reload).toHaveBeenCalledOnce();
+
+    // A refused save is fixed in the form: no reload.
+    expect(box(<ErrorBox error={new ApiError({ status: 422, detail: 'bad' })} onReload={reload} />).querySelector('button')).toBeNull();
+
+    const retry = vi.fn();
+    const net = box(<ErrorBox error={new ApiError({ status: 0 })} onRetry={retry} onReload={reload} />);
+    expect(net.querySelector('button')?.textContent).toBe('Try again');
+    net.querySelector('button')?.click();
+    expect(retry).toHaveBeenCalledOnce();
+    expect(reload).toHaveBeenCalledOnce();
+    setLang('es');
+  });
+});
