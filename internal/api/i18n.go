@@ -125,6 +125,11 @@ var fieldTexts = map[string]fieldText{
 	"must be a message id":                                  {"invalid_id", "El enlace al correo no es válido.", "The link to the message is not valid."},
 	"type the stakeholder's name exactly as shown to confirm the erasure": {"confirm_name",
 		"Escribe el nombre del actor tal como aparece para confirmar el borrado.", "Type the stakeholder's name exactly as shown to confirm the erasure."},
+	// Password rules (model.PasswordProblem, passed as "%s").
+	"must not be only spaces":                           {"password_blank", "La contraseña no puede ser solo espacios.", "The password cannot be only spaces."},
+	"must be at least 12 characters (too short)":        {"password_too_short", "La contraseña debe tener al menos 12 caracteres.", "The password must have at least 12 characters."},
+	"must be at most 256 characters":                    {"password_too_long", "La contraseña puede tener como máximo 256 caracteres.", "The password can have at most 256 characters."},
+	"is too common; choose a less guessable passphrase": {"password_too_common", "Esa contraseña es demasiado común; elige una frase más difícil de adivinar.", "That password is too common; choose a less guessable passphrase."},
 }
 
 // problemTexts are the codes and wording of problems that are not about
@@ -134,6 +139,9 @@ var problemTexts = map[string][2]string{
 	"idempotency_in_flight":   {"El primer intento todavía se está guardando; espera un momento.", "The first attempt is still being saved; wait a moment."},
 	"idempotency_key_invalid": {"La clave de reintento es demasiado larga.", "The retry key is too long."},
 	"validation":              {"Revisa los campos marcados.", "Check the marked fields."},
+	"login_throttled":         {"Demasiados intentos fallidos de ingreso. Espera antes de volver a intentarlo.", "Too many failed sign-in attempts. Wait before trying again."},
+	"login_unavailable": {"El ingreso no está disponible por un momento porque no se pueden contar los intentos. Inténtalo de nuevo en breve.",
+		"Sign-in is unavailable for a moment because attempts cannot be counted. Try again shortly."},
 }
 
 // detailsES are the Spanish explanations of the statuses of sentinel
@@ -197,6 +205,13 @@ func problemText(code, lng string) string {
 		return t[1]
 	}
 	return t[0]
+}
+
+// codedStatus answers status with code and its wording, about no one field.
+func codedStatus(c *fiber.Ctx, status int, code string) error {
+	p := problem(status, problemText(code, lang(c)))
+	p.Code = code
+	return sendProblem(c, p)
 }
 
 // codedProblem answers status with code and its wording, on field.

@@ -17,6 +17,12 @@ var formatCalls = []*regexp.Regexp{
 	regexp.MustCompile(`Message:\s*()("(?:[^"\\]|\\.)*")`),
 }
 
+// passedMessageSources hold functions returning messages that callers pass
+// to Problems.Add as "%s" (model.PasswordProblem).
+var passedMessageSources = []string{"../model/password.go"}
+
+var returnedMessage = regexp.MustCompile(`^\s*return\s+("(?:[^"\\]|\\.)*")\s*$`)
+
 // TestFieldTextsCoverEveryFormat is the completeness check of the API's
 // messages: every validation format in model, store and api has a code and
 // wording in Spanish and English, with the same verbs as the format.
@@ -61,6 +67,32 @@ func TestFieldTextsCoverEveryFormat(t *testing.T) {
 	}
 	if seen < 50 {
 		t.Fatalf("found only %d formats; the scan is broken", seen)
+	}
+	// Messages chosen by a function and passed as "%s" (the scan above
+	// skips those) are string constants returned by it.
+	for _, f := range passedMessageSources {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := 0
+		for n, line := range strings.Split(string(src), "\n") {
+			m := returnedMessage.FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			msg, err := strconv.Unquote(m[1])
+			if err != nil || msg == "" {
+				continue
+			}
+			found++
+			if ft, ok := fieldTexts[msg]; !ok || ft.code == "" || ft.es == "" || ft.en == "" {
+				t.Errorf("%s:%d: message %q has no code and wording in fieldTexts", f, n+1, msg)
+			}
+		}
+		if found == 0 {
+			t.Errorf("%s: no returned messages found; the scan is broken", f)
+		}
 	}
 	for code := range problemTexts {
 		if problemText(code, "es") == "" || problemText(code, "en") == "" {
@@ -129,6 +161,31 @@ func TestProblemDetailsInTheCallersLanguage(t *testing.T) {
 	for status := range details {
 		if detailsES[status] == "" {
 			t.Errorf("status %d has no Spanish detail", status)
+		}
+	}
+}
+
+// TestPasswordAndThrottleTextsLocalised: the password rules and the login
+// throttle's answers were English only; they carry a code and the caller's
+// language.
+func TestPasswordAndThrottleTextsLocalised(t *testing.T) {
+	ta := newTestApp(t)
+	body := map[string]any{"email": "x@ong.pe", "name": "X", "role": "viewer", "regions": []string{"08"}, "password": "short"}
+	r := ta.do("admin", "POST", "/api/v1/users", body)
+	var p struct {
+		Errors []struct{ Field, Code, Message string } `json:"errors"`
+	}
+	r.decode(t, &p)
+	if len(p.Errors) != 1 || p.Errors[0].Code != "password_too_short" || p.Errors[0].Message != "La contraseña debe tener al menos 12 caracteres." {
+		t.Fatalf("short password, es: %d %s", r.status, r.body)
+	}
+	for range 5 {
+		login(ta, "viewer@alianza.test", "wrong password!!")
+	}
+	for lng, want := range map[string]string{"es": "Demasiados intentos fallidos", "en": "Too many failed sign-in attempts"} {
+		r := login(ta, "viewer@alianza.test", "wrong password!!", "Accept-Language", lng)
+		if r.status != 429 || !strings.Contains(string(r.body), want) || !strings.Contains(string(r.body), `"login_throttled"`) {
+			t.Fatalf("throttled, %s: %d %s", lng, r.status, r.body)
 		}
 	}
 }

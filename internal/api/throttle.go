@@ -44,13 +44,11 @@ func (a *API) loginThrottle(c *fiber.Ctx) error {
 	ipKey := "ip:" + ip
 	unavailable := func(err error) error {
 		a.log.ErrorContext(ctx, "login throttle cannot count; sign-in refused", "request_id", requestID(c), "err", err)
-		return sendProblem(c, problem(fiber.StatusServiceUnavailable,
-			"Sign-in is unavailable for a moment because attempts cannot be counted. Try again shortly."))
+		return codedStatus(c, fiber.StatusServiceUnavailable, "login_unavailable")
 	}
 	tooMany := func(wait time.Duration) error {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, int((wait+time.Second-1)/time.Second))))
-		return sendProblem(c, problem(fiber.StatusTooManyRequests,
-			"Too many failed sign-in attempts. Wait before trying again."))
+		return codedStatus(c, fiber.StatusTooManyRequests, "login_throttled")
 	}
 	now := a.store.Now()
 	perIP, err := a.store.LoginFailuresOf(ctx, ipKey)
