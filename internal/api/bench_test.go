@@ -11,7 +11,6 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/demo"
-	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/storetest"
 	"github.com/gofiber/fiber/v2"
 )
@@ -42,7 +41,7 @@ func loadBench() error {
 	// Not storetest.Open: its cleanup would drop the data after the first
 	// benchmark. The embedded engine's files go away with the test binary;
 	// on a real server the database is kept and reused by the next run.
-	s, err := store.Open(ctx, storetest.URI(), "bench_reference")
+	s, err := storetest.OpenNamed(ctx, "bench_reference")
 	if err != nil {
 		return err
 	}

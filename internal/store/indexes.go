@@ -41,5 +41,12 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			return fmt.Errorf("store: create index %s.%s: %w", ix.collection, ix.name, err)
 		}
 	}
+	if s.lite != nil {
+		// Every indexed collection's table exists now; add the engine-side
+		// indexes (again, if the engine re-created a table).
+		if _, _, err := s.liteDB(ctx); err != nil {
+			return err
+		}
+	}
 	return nil
 }

@@ -17,6 +17,7 @@ type Store struct {
 	client *mongo.Client
 	db     *mongo.Database
 	now    func() time.Time
+	lite   *liteEngine // the embedded engine's file, nil on MongoDB
 }
 
 // Open connects to uri, checks the server answers and uses database name.
@@ -40,6 +41,9 @@ func Open(ctx context.Context, uri, name string) (*Store, error) {
 
 // Close disconnects from the server.
 func (s *Store) Close(ctx context.Context) error {
+	if s.lite != nil {
+		s.lite.close()
+	}
 	if err := s.client.Disconnect(ctx); err != nil {
 		return fmt.Errorf("store: disconnect: %w", err)
 	}
@@ -56,6 +60,9 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Drop deletes the whole database; tests use it on cleanup.
 func (s *Store) Drop(ctx context.Context) error {
+	if s.lite != nil {
+		s.lite.close() // the engine removes the file
+	}
 	if err := s.db.Drop(ctx); err != nil {
 		return fmt.Errorf("store: drop database: %w", err)
 	}

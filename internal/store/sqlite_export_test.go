@@ -1,0 +1,40 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// LitePlan is SQLite's plan for the engine's own query on collection col
+// with where (a condition on _ferretdb_sjson), read through the store's
+// embedded connection, which first brings the engine-side schema up to date.
+func (s *Store) LitePlan(ctx context.Context, col, where string) (string, error) {
+	db, tables, err := s.liteDB(ctx)
+	if err != nil {
+		return "", err
+	}
+	table, ok := tables[col]
+	if !ok {
+		return "", fmt.Errorf("no table for %s", col)
+	}
+	rows, err := db.QueryContext(ctx, fmt.Sprintf("EXPLAIN QUERY PLAN SELECT _ferretdb_sjson FROM %q WHERE %s", table, where))
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	plan := ""
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return "", err
+		}
+		plan += detail + "\n"
+	}
+	return plan, rows.Err()
+}
+
+// DropCollection drops col through the driver, as a restore would.
+func (s *Store) DropCollection(ctx context.Context, col string) error {
+	return s.c(col).Drop(ctx)
+}
