@@ -43,7 +43,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p Page) ([]model.A
 		filter = append(filter, bson.E{Key: "actor_id", Value: f.ActorID})
 	}
 	filter = timeRange(filter, "at", f.From, f.To)
-	filter, opts, err := p.keyset(filter, "_id", true)
+	filter, opts, err := s.keyset(p, "audit._id", filter, "_id", true)
 	if err != nil {
 		return nil, "", err
 	}
@@ -51,7 +51,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p Page) ([]model.A
 	if err := s.findAll(ctx, colAudit, filter, opts, &out); err != nil {
 		return nil, "", wrap("list audit", err)
 	}
-	items, next := nextCursor(out, p, func(e model.AuditEntry) (any, bson.ObjectID) { return nil, e.ID })
+	items, next := nextCursor(s, "audit._id", out, p, func(e model.AuditEntry) (any, bson.ObjectID) { return nil, e.ID })
 	return items, next, nil
 }
 

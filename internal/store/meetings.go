@@ -444,7 +444,7 @@ func scopedRegion(filter bson.D, scope model.Scope, region string) (bson.D, bool
 // pagedFind runs one page of a list: filter and the text query q and the
 // cursor condition combined with allOf (each may hold an $and).
 func pagedFind[T any](ctx context.Context, s *Store, col string, filter bson.D, q string, p Page, field string, key func(T) (any, bson.ObjectID)) ([]T, string, error) {
-	cond, opts, err := p.keyset(bson.D{}, field, true)
+	cond, opts, err := s.keyset(p, col+"."+field, bson.D{}, field, true)
 	if err != nil {
 		return nil, "", err
 	}
@@ -452,7 +452,7 @@ func pagedFind[T any](ctx context.Context, s *Store, col string, filter bson.D, 
 	if err := s.findAll(ctx, col, allOf(filter, searchFilter(q), cond), opts, &out); err != nil {
 		return nil, "", wrap("list "+col, err)
 	}
-	items, next := nextCursor(out, p, key)
+	items, next := nextCursor(s, col+"."+field, out, p, key)
 	return items, next, nil
 }
 

@@ -489,7 +489,7 @@ func (s *Store) ListMessages(ctx context.Context, scope model.Scope, f MessageFi
 	if !ok {
 		return []model.Message{}, "", nil
 	}
-	cond, opts, err := p.keyset(bson.D{}, "date", true)
+	cond, opts, err := s.keyset(p, "messages.date", bson.D{}, "date", true)
 	if err != nil {
 		return nil, "", err
 	}
@@ -498,7 +498,7 @@ func (s *Store) ListMessages(ctx context.Context, scope model.Scope, f MessageFi
 	if err := s.findAll(ctx, colMessages, allOf(filter, cond), opts, &out); err != nil {
 		return nil, "", wrap("list messages", err)
 	}
-	items, next := nextCursor(out, p, func(m model.Message) (any, bson.ObjectID) { return m.Date, m.ID })
+	items, next := nextCursor(s, "messages.date", out, p, func(m model.Message) (any, bson.ObjectID) { return m.Date, m.ID })
 	SetAwaitingReply(items, s.Now(), f.AwaitingReplyDays)
 	return items, next, nil
 }

@@ -58,7 +58,7 @@ func (s *Store) ListStakeholders(ctx context.Context, scope model.Scope, f Stake
 	} else {
 		filter = scoped(filter, scope, "regions")
 	}
-	page, opts, err := p.keyset(bson.D{}, "name", false)
+	page, opts, err := s.keyset(p, "stakeholders.name", bson.D{}, "name", false)
 	if err != nil {
 		return nil, "", err
 	}
@@ -67,7 +67,7 @@ func (s *Store) ListStakeholders(ctx context.Context, scope model.Scope, f Stake
 	if err := s.findAll(ctx, colStakeholders, allOf(filter, searchFilter(f.Q), page), opts, &out); err != nil {
 		return nil, "", wrap("list stakeholders", err)
 	}
-	items, next := nextCursor(out, p, func(x model.Stakeholder) (any, bson.ObjectID) { return x.Name, x.ID })
+	items, next := nextCursor(s, "stakeholders.name", out, p, func(x model.Stakeholder) (any, bson.ObjectID) { return x.Name, x.ID })
 	return items, next, nil
 }
 

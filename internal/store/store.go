@@ -18,6 +18,8 @@ type Store struct {
 	db     *mongo.Database
 	now    func() time.Time
 	lite   *liteEngine // the embedded engine's file, nil on MongoDB
+	// cursorKey signs page cursors (see SetCursorKey).
+	cursorKey []byte
 }
 
 // Open connects to uri, checks the server answers and uses database name.
@@ -36,7 +38,7 @@ func Open(ctx context.Context, uri, name string) (*Store, error) {
 		_ = client.Disconnect(context.Background())
 		return nil, fmt.Errorf("store: ping: %w", err)
 	}
-	return &Store{client: client, db: client.Database(name), now: func() time.Time { return time.Now().UTC() }}, nil
+	return &Store{client: client, db: client.Database(name), now: func() time.Time { return time.Now().UTC() }, cursorKey: newCursorKey()}, nil
 }
 
 // Close disconnects from the server.

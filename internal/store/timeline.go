@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"sort"
 	"strconv"
@@ -66,10 +65,9 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 	}
 	var after *timelineCursor
 	if p.Cursor != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(p.Cursor)
 		var c timelineCursor
-		if err != nil || bson.Unmarshal(raw, &c) != nil {
-			return nil, "", fmt.Errorf("store: %w", ErrBadCursor)
+		if err := s.openCursor("timeline", p.Cursor, &c); err != nil {
+			return nil, "", err
 		}
 		after = &c
 	}
@@ -162,11 +160,11 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 	}
 	items = items[:p.limit()]
 	last := items[len(items)-1]
-	raw, err := bson.Marshal(timelineCursor{At: last.At, Type: last.Type, Key: last.key})
+	next, err := s.sealCursor("timeline", timelineCursor{At: last.At, Type: last.Type, Key: last.key})
 	if err != nil {
-		return nil, "", fmt.Errorf("store: timeline cursor: %w", err)
+		return nil, "", err
 	}
-	return items, base64.RawURLEncoding.EncodeToString(raw), nil
+	return items, next, nil
 }
 
 func joinNonEmpty(parts ...string) string {
