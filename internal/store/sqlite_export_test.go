@@ -38,3 +38,9 @@ func (s *Store) LitePlan(ctx context.Context, col, where string) (string, error)
 func (s *Store) DropCollection(ctx context.Context, col string) error {
 	return s.c(col).Drop(ctx)
 }
+
+// SetPushdown turns the SQLite path of finds on or off.
+func (s *Store) SetPushdown(on bool) { s.noPushdown = !on }
+
+// PushdownHits is how many finds SQLite answered.
+func (s *Store) PushdownHits() int64 { return s.liteHits.Load() }

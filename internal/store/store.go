@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -20,6 +21,9 @@ type Store struct {
 	lite   *liteEngine // the embedded engine's file, nil on MongoDB
 	// cursorKey signs page cursors (see SetCursorKey).
 	cursorKey []byte
+	// noPushdown makes every find go through the engine (differential tests).
+	noPushdown bool
+	liteHits   atomic.Int64 // finds answered through SQLite
 }
 
 // Open connects to uri, checks the server answers and uses database name.
