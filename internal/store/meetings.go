@@ -399,11 +399,13 @@ func (s *Store) ParticipantNames(ctx context.Context, m *model.Meeting) (map[bso
 // the record is gone).
 func (s *Store) updateVersioned(ctx context.Context, col string, id bson.ObjectID, version int, set bson.D, out any) error {
 	unlock := lockDoc(id)
-	err := s.c(col).FindOneAndUpdate(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
-		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}},
-		options.FindOneAndUpdate().SetReturnDocument(options.After),
-	).Decode(out)
+	filter, err := s.byIDWhen(ctx, col, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}})
+	if err == nil {
+		err = s.c(col).FindOneAndUpdate(ctx, filter,
+			bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}},
+			options.FindOneAndUpdate().SetReturnDocument(options.After),
+		).Decode(out)
+	}
 	unlock()
 	if err == nil {
 		return nil

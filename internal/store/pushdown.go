@@ -38,29 +38,29 @@ type liteSpec struct {
 
 var liteSpecs = map[string]*liteSpec{
 	colMessages: {
-		scalars: []string{"_id", "date", "status", "thread_id", "direction", "replied", "unmatched", "assignee_id", "subject_key", "from.address", "created_at", "updated_at"},
+		scalars: []string{"_id", "version", "date", "status", "thread_id", "direction", "replied", "unmatched", "assignee_id", "subject_key", "from.address", "created_at", "updated_at"},
 		members: []string{"regions", "stakeholder_ids", "seen_in/mailbox_id", "seen_in/folder", "to/address", "cc/address"},
 		search:  true,
 		indexes: [][]string{{"date", "_id"}, {"status", "date", "_id"}, {"thread_id", "date"}, {"unmatched", "date", "_id"},
 			{"assignee_id", "date", "_id"}, {"direction", "replied", "date"}, {"from.address"}, {"subject_key", "date"}},
 	},
 	colMeetings: {
-		scalars: []string{"_id", "starts_at", "region", "kind", "owner_id", "created_at"},
+		scalars: []string{"_id", "version", "starts_at", "region", "kind", "owner_id", "created_at"},
 		members: []string{"participants/stakeholder_id", "stakeholder_ids", "staff_ids", "commitment_ids", "task_ids"},
 		search:  true,
 		indexes: [][]string{{"starts_at", "_id"}, {"region", "starts_at", "_id"}, {"kind", "starts_at", "_id"}},
 	},
 	colCommitments: {
-		scalars: []string{"_id", "region", "status", "stakeholder_id", "owner_id", "stakeholder_kind", "due_on", "made_on", "created_at", "origin.id"},
+		scalars: []string{"_id", "version", "region", "status", "stakeholder_id", "owner_id", "stakeholder_kind", "due_on", "made_on", "created_at", "origin.id"},
 		search:  true,
 		indexes: [][]string{{"region", "_id"}, {"status", "_id"}, {"stakeholder_id", "_id"}, {"owner_id", "_id"}, {"due_on"}},
 	},
 	colTasks: {
-		scalars: []string{"_id", "region", "assignee_id", "links.stakeholder_id", "links.commitment_id", "links.meeting_id", "done", "due_on", "created_at"},
+		scalars: []string{"_id", "version", "region", "assignee_id", "links.stakeholder_id", "links.commitment_id", "links.meeting_id", "done", "due_on", "created_at"},
 		indexes: [][]string{{"region", "_id"}, {"assignee_id", "_id"}, {"links.stakeholder_id"}, {"links.commitment_id"}, {"links.meeting_id"}, {"done", "due_on"}},
 	},
 	colStakeholders: {
-		scalars: []string{"_id", "name", "archived", "kind", "stance", "owner_id", "committee.region"},
+		scalars: []string{"_id", "version", "name", "archived", "kind", "stance", "owner_id", "committee.region"},
 		members: []string{"regions", "emails", "tags", "relationships/stakeholder_id", "committee.member_ids"},
 		search:  true,
 		indexes: [][]string{{"archived", "name", "_id"}, {"name", "_id"}, {"kind", "name", "_id"}},
@@ -695,4 +695,37 @@ func projector(p bson.D) (func(bson.D) bson.D, error) {
 		}
 		return out
 	}, nil
+}
+
+// byIDWhen narrows a write's filter to its _id on the embedded engine,
+// which pushes down only a filter that is exactly {_id} and reads the whole
+// collection for anything more (a version guard, a status condition). The
+// caller holds lockDoc of the _id across this check and the write, which
+// serialises this process's writers of the document (the only process
+// writing to an embedded engine), so the check and the write stay one step.
+// It answers mongo.ErrNoDocuments when the document does not match; on
+// MongoDB, or for a filter SQLite cannot answer, the filter is returned as
+// is and the write stays atomic on the server.
+func (s *Store) byIDWhen(ctx context.Context, col string, filter bson.D) (bson.D, error) {
+	var id any
+	for _, e := range filter {
+		if e.Key == "_id" {
+			id = e.Value
+		}
+	}
+	if _, ok := id.(bson.ObjectID); !ok || len(filter) == 1 {
+		return filter, nil
+	}
+	cur, err := s.liteFind(ctx, col, filter, options.Find().SetLimit(1).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if errors.Is(err, errNoPushdown) {
+		return filter, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer cur.Close(ctx)
+	if !cur.Next(ctx) {
+		return nil, mongo.ErrNoDocuments
+	}
+	return bson.D{{Key: "_id", Value: id}}, nil
 }

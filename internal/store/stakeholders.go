@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/search"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
@@ -269,7 +271,13 @@ func (s *Store) saveStakeholder(ctx context.Context, actor model.Actor, old, cur
 	cur.Version, cur.UpdatedAt = old.Version+1, s.Now()
 	cur.Search = search.Words(cur.SearchParts()...)
 	unlock := lockDoc(old.ID)
-	res, err := s.c(colStakeholders).ReplaceOne(ctx, bson.D{{Key: "_id", Value: old.ID}, {Key: "version", Value: old.Version}}, cur)
+	filter, err := s.byIDWhen(ctx, colStakeholders, bson.D{{Key: "_id", Value: old.ID}, {Key: "version", Value: old.Version}})
+	res := &mongo.UpdateResult{}
+	if err == nil {
+		res, err = s.c(colStakeholders).ReplaceOne(ctx, filter, cur)
+	} else if errors.Is(err, mongo.ErrNoDocuments) {
+		err = nil // no match: a conflict, below
+	}
 	unlock()
 	if err != nil {
 		return nil, wrap("update stakeholder", err)
@@ -335,7 +343,13 @@ func (s *Store) DeleteStakeholder(ctx context.Context, actor model.Actor, scope 
 		return true, err
 	}
 	unlock := lockDoc(id)
-	res, err := s.c(colStakeholders).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}})
+	filter, err := s.byIDWhen(ctx, colStakeholders, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}})
+	res := &mongo.DeleteResult{}
+	if err == nil {
+		res, err = s.c(colStakeholders).DeleteOne(ctx, filter)
+	} else if errors.Is(err, mongo.ErrNoDocuments) {
+		err = nil // no match: a conflict, below
+	}
 	unlock()
 	if err != nil {
 		return false, wrap("delete stakeholder", err)
