@@ -67,9 +67,9 @@ var liteSpecs = map[string]*liteSpec{
 	},
 }
 
-// liteVersion names what the store adds; a new version is built next to
-// (and replaces) the old one.
-const liteVersion = "v2"
+// liteVersion names what the store adds; ensure drops what an older
+// version added and builds this one.
+const liteVersion = "v3"
 
 func init() {
 	for col, sp := range liteSpecs {
@@ -77,14 +77,16 @@ func init() {
 	}
 }
 
-// sqlPath is the SQL expression of a scalar path. _id keeps the engine's
-// own form (JSON text, compared with a JSON-quoted value), so that both
-// share the _id index.
-func sqlPath(path string) string {
+// sqlPath is the column of a scalar path in the row table (see ensure).
+func sqlPath(path string) string { return fmt.Sprintf("r.%q", path) }
+
+// sqlValueOf is how the trigger reads a scalar path from row ref. _id keeps
+// the engine's JSON form (compared with JSON-quoted values).
+func sqlValueOf(ref, path string) string {
 	if path == "_id" {
-		return `_ferretdb_sjson->'$._id'`
+		return ref + `._ferretdb_sjson->'$._id'`
 	}
-	return `_ferretdb_sjson->>'$.` + path + `'`
+	return ref + `._ferretdb_sjson->>'$.` + path + `'`
 }
 
 func (sp *liteSpec) isScalar(p string) bool { return contains(sp.scalars, p) }
@@ -99,7 +101,7 @@ func (sp *liteSpec) isMember(p string) bool {
 
 // memberField is the query path of a member: "participants/stakeholder_id"
 // (the field of each document of the array participants) is queried as
-// "participants/stakeholder_id".
+// "participants.stakeholder_id".
 func memberField(m string) string { return strings.Replace(m, "/", ".", 1) }
 
 func contains(list []string, s string) bool {
@@ -111,8 +113,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func liteNames(table string) (members, fts, trigger string) {
-	return table + "_alz_" + liteVersion + "_m", table + "_alz_" + liteVersion + "_fts", table + "_alz_" + liteVersion + "_t"
+// liteNames are the tables and trigger prefix this version adds to table.
+func liteNames(table string) (rows, members, fts, trigger string) {
+	p := table + "_alz_" + liteVersion
+	return p + "_r", p + "_m", p + "_fts", p + "_t"
 }
 
 // memberSelect is the SELECT of (rid, f, v) rows of the array members of
@@ -138,25 +142,23 @@ func (sp *liteSpec) memberSelect(table string) string {
 	return strings.Join(parts, " UNION ALL ")
 }
 
-// ensure builds the expression indexes, and once per table (inside one
-// write transaction, so no write of the engine falls between the fill and
-// the triggers) the member and word tables and the triggers that keep them.
+// rowSelect is the SELECT of the row table's values of row ref.
+func (sp *liteSpec) rowSelect(ref string) string {
+	cols := []string{ref + ".rowid"}
+	for _, p := range sp.scalars {
+		cols = append(cols, sqlValueOf(ref, p))
+	}
+	return "SELECT " + strings.Join(cols, ", ")
+}
+
+// ensure gives table, once (inside one write transaction, so that no
+// write of the engine falls between the fill and the triggers), a row
+// table (the scalars of each document, read once at write time, with the
+// spec's indexes), a member table and an FTS5 word table, and the triggers
+// that keep them in the engine's own write transactions. Lists filter and
+// sort on them without parsing the documents.
 func (sp *liteSpec) ensure(ctx context.Context, db *sql.DB, table string) error {
-	for _, ix := range sp.indexes {
-		exprs := make([]string, len(ix))
-		for i, p := range ix {
-			exprs[i] = sqlPath(p)
-		}
-		name := table + "_alz_" + strings.ReplaceAll(strings.Join(ix, "_"), ".", "_")
-		q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (%s)`, name, table, strings.Join(exprs, ", "))
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			return err
-		}
-	}
-	if len(sp.members) == 0 && !sp.search {
-		return nil
-	}
-	members, fts, trig := liteNames(table)
+	rows, members, fts, trig := liteNames(table)
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
@@ -176,13 +178,30 @@ func (sp *liteSpec) ensure(ctx context.Context, db *sql.DB, table string) error 
 		return err
 	}
 	if n == 0 {
-		// A new table, or one the engine dropped and made again: whatever
-		// an old member or word table holds is stale, rebuild it.
-		stmts := []string{}
-		ins, del := []string{}, []string{}
+		// A new table, one the engine dropped and made again, or an older
+		// version: whatever was added before is stale, rebuild it.
+		if err := dropAdded(ctx, conn, table); err != nil {
+			return err
+		}
+		cols := make([]string, 0, len(sp.scalars))
+		for _, p := range sp.scalars {
+			cols = append(cols, fmt.Sprintf("%q", p))
+		}
+		stmts := []string{
+			fmt.Sprintf(`CREATE TABLE %q (rowid INTEGER PRIMARY KEY, %s)`, rows, strings.Join(cols, ", ")),
+			fmt.Sprintf(`INSERT INTO %q %s FROM %q AS r`, rows, sp.rowSelect("r"), table),
+		}
+		for i, ix := range sp.indexes {
+			ic := make([]string, len(ix))
+			for j, p := range ix {
+				ic[j] = fmt.Sprintf("%q", p)
+			}
+			stmts = append(stmts, fmt.Sprintf(`CREATE INDEX %q ON %q (%s)`, fmt.Sprintf("%s_%d", rows, i), rows, strings.Join(ic, ", ")))
+		}
+		ins := []string{fmt.Sprintf(`INSERT INTO %q %s;`, rows, sp.rowSelect("new"))}
+		del := []string{fmt.Sprintf(`DELETE FROM %q WHERE rowid = old.rowid;`, rows)}
 		if len(sp.members) > 0 {
 			stmts = append(stmts,
-				fmt.Sprintf(`DROP TABLE IF EXISTS %q`, members),
 				fmt.Sprintf(`CREATE TABLE %q (rid INTEGER NOT NULL, f TEXT NOT NULL, v)`, members),
 				fmt.Sprintf(`INSERT INTO %q %s`, members, sp.memberSelect(table)),
 				fmt.Sprintf(`CREATE INDEX %q ON %q (f, v, rid)`, members+"_fv", members),
@@ -192,7 +211,6 @@ func (sp *liteSpec) ensure(ctx context.Context, db *sql.DB, table string) error 
 		}
 		if sp.search {
 			stmts = append(stmts,
-				fmt.Sprintf(`DROP TABLE IF EXISTS %q`, fts),
 				fmt.Sprintf(`CREATE VIRTUAL TABLE %q USING fts5(s, tokenize = 'trigram')`, fts),
 				fmt.Sprintf(`INSERT INTO %q (rowid, s) SELECT rowid, ' ' || coalesce(_ferretdb_sjson->>'$.search', '') FROM %q`, fts, table))
 			ins = append(ins, fmt.Sprintf(`INSERT INTO %q (rowid, s) VALUES (new.rowid, ' ' || coalesce(new._ferretdb_sjson->>'$.search', ''));`, fts))
@@ -213,6 +231,27 @@ func (sp *liteSpec) ensure(ctx context.Context, db *sql.DB, table string) error 
 	}
 	done = true
 	return nil
+}
+
+// dropAdded drops what the store added to table (but its _id index):
+// triggers first, then virtual tables (which take their own tables along),
+// then the rest.
+func dropAdded(ctx context.Context, conn *sql.Conn, table string) error {
+	for {
+		var typ, name string
+		err := conn.QueryRowContext(ctx, `SELECT type, name FROM sqlite_master WHERE name GLOB ? AND name != ?
+			ORDER BY type = 'trigger' DESC, sql GLOB 'CREATE VIRTUAL*' DESC, type = 'table' DESC LIMIT 1`,
+			table+"_alz_*", table+"_alz_id").Scan(&typ, &name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("DROP %s %q", strings.ToUpper(typ), name)); err != nil {
+			return err
+		}
+	}
 }
 
 // errNoPushdown: this find is not one the spec can answer; use the engine.
@@ -384,9 +423,9 @@ func (w *sqlWhere) memberOp(path, op string, v any) (string, error) {
 	default:
 		return "", errNoPushdown
 	}
-	in := "rowid IN"
+	in := "r.rowid IN"
 	if op == "$ne" || op == "$nin" {
-		in = "rowid NOT IN"
+		in = "r.rowid NOT IN"
 	}
 	if ph == "" {
 		if op == "$in" {
@@ -421,7 +460,7 @@ func (w *sqlWhere) words(v any) (string, error) {
 		return "", errNoPushdown
 	}
 	w.args = append(w.args, "* "+globQuote(term)+"*")
-	return fmt.Sprintf("rowid IN (SELECT rowid FROM %q WHERE s GLOB ?)", w.fts), nil
+	return fmt.Sprintf("r.rowid IN (SELECT rowid FROM %q WHERE s GLOB ?)", w.fts), nil
 }
 
 func unquoteMeta(s string) string {
@@ -594,13 +633,13 @@ func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *o
 	if !ok {
 		return nil, errNoPushdown // no table yet: the engine answers "nothing"
 	}
-	members, fts, _ := liteNames(table)
+	rowsTable, members, fts, _ := liteNames(table)
 	w := &sqlWhere{sp: sp, members: members, fts: fts}
 	where, err := w.doc(filter)
 	if err != nil {
 		return nil, err
 	}
-	order := "rowid" // the engine's natural order
+	order := "r.rowid" // the engine's natural order
 	if len(plan.sort) > 0 {
 		keys := make([]string, 0, len(plan.sort))
 		for _, e := range plan.sort {
@@ -619,7 +658,9 @@ func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *o
 		}
 		order = strings.Join(keys, ", ")
 	}
-	q := fmt.Sprintf(`SELECT _ferretdb_sjson FROM %q WHERE %s ORDER BY %s`, table, where, order)
+	// The row table leads (CROSS JOIN keeps it outer): filtering and
+	// sorting read its columns, and only the page's documents are read.
+	q := fmt.Sprintf(`SELECT t._ferretdb_sjson FROM %q AS r CROSS JOIN %q AS t ON t.rowid = r.rowid WHERE %s ORDER BY %s`, rowsTable, table, where, order)
 	if plan.limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", plan.limit)
 	}
