@@ -96,3 +96,20 @@ func isNamespaceExists(err error) bool {
 	var ce mongo.CommandError
 	return errors.As(err, &ce) && ce.Code == 48
 }
+
+// IndexSpec is one index EnsureIndexes creates on MongoDB.
+type IndexSpec struct {
+	Collection, Name string
+	Keys             bson.D
+	Unique           bool
+}
+
+// IndexSpecs lists the indexes EnsureIndexes creates on MongoDB (tests
+// check every query against them).
+func IndexSpecs() []IndexSpec {
+	out := make([]IndexSpec, len(indexes))
+	for i, ix := range indexes {
+		out[i] = IndexSpec{ix.collection, ix.name, ix.keys, ix.unique}
+	}
+	return out
+}

@@ -28,7 +28,12 @@ const (
 func init() {
 	registerIndexes(
 		indexSpec{colMessages, "date", bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
-		indexSpec{colMessages, "thread", bson.D{{Key: "thread_id", Value: 1}, {Key: "date", Value: 1}}, false},
+		indexSpec{colMessages, "thread_date", bson.D{{Key: "thread_id", Value: 1}, {Key: "date", Value: 1}, {Key: "_id", Value: 1}}, false},
+		indexSpec{colMessages, "status_date", bson.D{{Key: "status", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
+		indexSpec{colMessages, "unmatched_date", bson.D{{Key: "unmatched", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
+		indexSpec{colMessages, "from_address", bson.D{{Key: "from.address", Value: 1}}, false},
+		indexSpec{colMessages, "to_address", bson.D{{Key: "to.address", Value: 1}}, false},
+		indexSpec{colMessages, "cc_address", bson.D{{Key: "cc.address", Value: 1}}, false},
 		indexSpec{colMessages, "stakeholders", bson.D{{Key: "stakeholder_ids", Value: 1}}, false},
 		indexSpec{colMessages, "subject_key", bson.D{{Key: "subject_key", Value: 1}, {Key: "date", Value: 1}}, false},
 	)

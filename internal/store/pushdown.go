@@ -254,6 +254,10 @@ func dropAdded(ctx context.Context, conn *sql.Conn, table string) error {
 	}
 }
 
+// liteSelective is how many member rows make a filter unselective: a page
+// is then found by walking the sort's index rather than the member rows.
+const liteSelective = 2000
+
 // errNoPushdown: this find is not one the spec can answer; use the engine.
 var errNoPushdown = errors.New("store: not pushed down")
 
@@ -262,6 +266,9 @@ type sqlWhere struct {
 	sp           *liteSpec
 	members, fts string
 	args         []any
+	// selective says whether the member rows "SELECT ... <sub>" selects
+	// with args are few; nil when the query has no sort and limit.
+	selective func(sub string, args []any) bool
 }
 
 var searchRegex = regexp.MustCompile(`^\(\^\| \)(.+)$`)
@@ -313,6 +320,9 @@ func (w *sqlWhere) list(op string, v any) (string, error) {
 	join := " AND "
 	if op == "$or" {
 		join = " OR "
+		if c, ok := w.keyset(items); ok {
+			return c, nil
+		}
 	}
 	parts := make([]string, 0, len(items))
 	for _, d := range items {
@@ -323,6 +333,40 @@ func (w *sqlWhere) list(op string, v any) (string, error) {
 		parts = append(parts, c)
 	}
 	return "(" + strings.Join(parts, join) + ")", nil
+}
+
+// keyset answers the cursor condition of Store.keyset, [{f: {$lt: v}},
+// {f: v, _id: {$lt: id}}] (or $gt), as one row-value comparison that an
+// index on (f, _id) serves as a range.
+func (w *sqlWhere) keyset(items []bson.D) (string, bool) {
+	if len(items) != 2 || len(items[0]) != 1 || len(items[1]) != 2 || items[1][1].Key != "_id" {
+		return "", false
+	}
+	f := items[0][0].Key
+	ops, ok := items[0][0].Value.(bson.D)
+	idOps, ok2 := items[1][1].Value.(bson.D)
+	if !ok || !ok2 || len(ops) != 1 || len(idOps) != 1 || ops[0].Key != idOps[0].Key || items[1][0].Key != f ||
+		(ops[0].Key != "$lt" && ops[0].Key != "$gt") || !w.sp.isScalar(f) || f == "_id" {
+		return "", false
+	}
+	if _, isDoc := items[1][0].Value.(bson.D); isDoc || fmt.Sprint(ops[0].Value) != fmt.Sprint(items[1][0].Value) {
+		return "", false
+	}
+	n := len(w.args)
+	v, err := w.bind(f, ops[0].Value)
+	if err == nil {
+		_, err = w.bind("_id", idOps[0].Value)
+	}
+	if err != nil {
+		w.args = w.args[:n]
+		return "", false
+	}
+	typ := "integer"
+	if _, isStr := v.(string); isStr {
+		typ = "text"
+	}
+	cmp := map[string]string{"$lt": "<", "$gt": ">"}[ops[0].Key]
+	return fmt.Sprintf("((%s, r.\"_id\") %s (?, ?) AND typeof(%s) = '%s')", sqlPath(f), cmp, sqlPath(f), typ), true
 }
 
 // field builds the condition on one path: a literal or an operator document.
@@ -423,17 +467,22 @@ func (w *sqlWhere) memberOp(path, op string, v any) (string, error) {
 	default:
 		return "", errNoPushdown
 	}
-	in := "r.rowid IN"
-	if op == "$ne" || op == "$nin" {
-		in = "r.rowid NOT IN"
-	}
 	if ph == "" {
 		if op == "$in" {
 			return "0", nil
 		}
 		return "1", nil
 	}
-	return fmt.Sprintf("%s (SELECT rid FROM %q WHERE f = '%s' AND v IN (%s))", in, w.members, path, ph), nil
+	sub := fmt.Sprintf("FROM %q WHERE f = '%s' AND v IN (%s)", w.members, path, ph)
+	switch {
+	case op == "$ne" || op == "$nin":
+		return "NOT EXISTS (SELECT 1 " + sub + " AND rid = r.rowid)", nil
+	case w.selective == nil || w.selective(sub, w.args[len(w.args)-strings.Count(ph, "?"):]):
+		// Few rows: read them through the member index, then sort.
+		return "r.rowid IN (SELECT rid " + sub + ")", nil
+	}
+	// Many rows: walk the sort's index and stop at the page's end.
+	return "EXISTS (SELECT 1 " + sub + " AND rid = r.rowid)", nil
 }
 
 // words answers the word-prefix regex searchFilter builds, "(^| )" and a
@@ -621,6 +670,9 @@ func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *o
 	if err != nil {
 		return nil, err
 	}
+	if s.observe != nil {
+		s.observe(col, filter, plan.sort)
+	}
 	keep, err := projector(plan.projection)
 	if err != nil {
 		return nil, err
@@ -635,35 +687,45 @@ func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *o
 	}
 	rowsTable, members, fts, _ := liteNames(table)
 	w := &sqlWhere{sp: sp, members: members, fts: fts}
+	if len(plan.sort) > 0 && plan.limit > 0 {
+		w.selective = func(sub string, args []any) bool {
+			var n int
+			q := fmt.Sprintf("SELECT count(*) FROM (SELECT 1 %s LIMIT %d)", sub, liteSelective)
+			return db.QueryRowContext(ctx, q, args...).Scan(&n) != nil || n < liteSelective
+		}
+	}
 	where, err := w.doc(filter)
 	if err != nil {
 		return nil, err
 	}
-	order := "r.rowid" // the engine's natural order
+	// The page is chosen on the row table alone (its columns, indexes and
+	// the member and word tables), sorted by columns named s0, s1...; only
+	// then are the page's documents read.
+	cols, order, outer := []string{"r.rowid AS id"}, []string{"r.rowid"}, []string{"x.id"} // the engine's natural order
 	if len(plan.sort) > 0 {
-		keys := make([]string, 0, len(plan.sort))
-		for _, e := range plan.sort {
+		order, outer = nil, nil
+		for i, e := range plan.sort {
 			if !sp.isScalar(e.Key) {
 				return nil, errNoPushdown
 			}
-			dir := "ASC"
+			dir := " ASC"
 			switch e.Value {
 			case 1, int32(1), int64(1):
 			case -1, int32(-1), int64(-1):
-				dir = "DESC"
+				dir = " DESC"
 			default:
 				return nil, errNoPushdown
 			}
-			keys = append(keys, sqlPath(e.Key)+" "+dir)
+			cols = append(cols, fmt.Sprintf("%s AS s%d", sqlPath(e.Key), i))
+			order = append(order, sqlPath(e.Key)+dir)
+			outer = append(outer, fmt.Sprintf("x.s%d%s", i, dir))
 		}
-		order = strings.Join(keys, ", ")
 	}
-	// The row table leads (CROSS JOIN keeps it outer): filtering and
-	// sorting read its columns, and only the page's documents are read.
-	q := fmt.Sprintf(`SELECT t._ferretdb_sjson FROM %q AS r CROSS JOIN %q AS t ON t.rowid = r.rowid WHERE %s ORDER BY %s`, rowsTable, table, where, order)
+	inner := fmt.Sprintf(`SELECT %s FROM %q AS r WHERE %s ORDER BY %s`, strings.Join(cols, ", "), rowsTable, where, strings.Join(order, ", "))
 	if plan.limit > 0 {
-		q += fmt.Sprintf(" LIMIT %d", plan.limit)
+		inner += fmt.Sprintf(" LIMIT %d", plan.limit)
 	}
+	q := fmt.Sprintf(`SELECT t._ferretdb_sjson FROM (%s) AS x CROSS JOIN %q AS t ON t.rowid = x.id ORDER BY %s`, inner, table, strings.Join(outer, ", "))
 	rows, err := db.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: find %s in SQLite: %w", col, err)

@@ -6,11 +6,13 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 var (
@@ -43,7 +45,15 @@ func run(m *testing.M) int {
 		defer e.Stop()
 		uri = e.URI()
 	}
-	return m.Run()
+	code := m.Run()
+	if code == 0 {
+		if bad := checkAll(); len(bad) > 0 {
+			fmt.Fprintf(os.Stderr, "storetest: %d queries the tests sent would scan a collection on MongoDB (notablescan); add an index or change the query:\n  %s\n",
+				len(bad), strings.Join(bad, "\n  "))
+			return 1
+		}
+	}
+	return code
 }
 
 // URI is the connection string of the test server.
@@ -75,10 +85,11 @@ func Open(t testing.TB) *store.Store {
 // benchmarks reuse it), attached to the embedded engine's files when the
 // server is the embedded engine. The caller runs EnsureIndexes.
 func OpenNamed(ctx context.Context, name string) (*store.Store, error) {
-	s, err := store.Open(ctx, uri, name)
+	s, err := store.Open(ctx, uri, name, store.WithMonitor(queries.monitor()))
 	if err != nil {
 		return nil, err
 	}
+	s.ObserveFinds(func(col string, filter, sort bson.D) { queries.add(Query{col, "find", filter, sort}) })
 	if dir != "" {
 		if err := s.AttachEmbedded(dir); err != nil {
 			_ = s.Close(ctx)
