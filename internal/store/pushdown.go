@@ -737,11 +737,11 @@ func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *o
 		if err := rows.Scan(&buf); err != nil {
 			return nil, fmt.Errorf("store: find %s in SQLite: %w", col, err)
 		}
-		d, err := decodeSJSON(buf)
+		d, err := decodeSJSON(buf, keep)
 		if err != nil {
 			return nil, err
 		}
-		docs = append(docs, keep(d))
+		docs = append(docs, d)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: find %s in SQLite: %w", col, err)
@@ -754,10 +754,11 @@ func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *o
 	return cur, nil
 }
 
-// projector applies a top-level inclusion or exclusion projection.
-func projector(p bson.D) (func(bson.D) bson.D, error) {
+// projector says which top-level fields an inclusion or exclusion
+// projection keeps (nil: all).
+func projector(p bson.D) (func(string) bool, error) {
 	if len(p) == 0 {
-		return func(d bson.D) bson.D { return d }, nil
+		return nil, nil
 	}
 	fields := map[string]bool{}
 	include, idOut := len(p) == 1 && p[0].Key == "_id", false // {_id: 1} keeps only _id
@@ -783,20 +784,11 @@ func projector(p bson.D) (func(bson.D) bson.D, error) {
 		include = on
 		fields[e.Key] = true
 	}
-	return func(d bson.D) bson.D {
-		out := d[:0:0]
-		for _, e := range d {
-			switch {
-			case e.Key == "_id":
-				if idOut {
-					continue
-				}
-			case include != fields[e.Key]:
-				continue
-			}
-			out = append(out, e)
+	return func(k string) bool {
+		if k == "_id" {
+			return !idOut
 		}
-		return out
+		return include == fields[k]
 	}, nil
 }
 

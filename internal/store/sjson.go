@@ -21,8 +21,8 @@ import (
 // straight from SQLite decodes exactly like one read through the driver.
 
 type sjsonSchema struct {
-	Props map[string]*sjsonElem `json:"p"`
-	Keys  []string              `json:"$k"`
+	Props map[string]json.RawMessage `json:"p"` // each an sjsonElem, read when needed
+	Keys  []string                   `json:"$k"`
 }
 
 type sjsonElem struct {
@@ -35,8 +35,9 @@ type sjsonElem struct {
 
 var errSJSON = errors.New("store: unexpected sjson")
 
-// decodeSJSON decodes a stored document.
-func decodeSJSON(data []byte) (bson.D, error) {
+// decodeSJSON decodes a stored document, only the top-level fields keep
+// accepts (all when keep is nil).
+func decodeSJSON(data []byte, keep func(string) bool) (bson.D, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
 		return nil, fmt.Errorf("%w: %w", errSJSON, err)
@@ -50,10 +51,10 @@ func decodeSJSON(data []byte) (bson.D, error) {
 		return nil, fmt.Errorf("%w: %w", errSJSON, err)
 	}
 	delete(top, "$s")
-	return sjsonDoc(top, &sch)
+	return sjsonDoc(top, &sch, keep)
 }
 
-func sjsonDoc(fields map[string]json.RawMessage, sch *sjsonSchema) (bson.D, error) {
+func sjsonDoc(fields map[string]json.RawMessage, sch *sjsonSchema, keep func(string) bool) (bson.D, error) {
 	if len(sch.Keys) != len(fields) {
 		return nil, fmt.Errorf("%w: %d keys for %d fields", errSJSON, len(sch.Keys), len(fields))
 	}
@@ -63,7 +64,17 @@ func sjsonDoc(fields map[string]json.RawMessage, sch *sjsonSchema) (bson.D, erro
 		if !ok {
 			return nil, fmt.Errorf("%w: missing %q", errSJSON, k)
 		}
-		v, err := sjsonValue(raw, sch.Props[k])
+		if keep != nil && !keep(k) {
+			continue
+		}
+		var el *sjsonElem
+		if rawEl, ok := sch.Props[k]; ok {
+			el = new(sjsonElem)
+			if err := json.Unmarshal(rawEl, el); err != nil {
+				return nil, fmt.Errorf("%w: %w", errSJSON, err)
+			}
+		}
+		v, err := sjsonValue(raw, el)
 		if err != nil {
 			return nil, err
 		}
@@ -85,7 +96,7 @@ func sjsonValue(raw json.RawMessage, el *sjsonElem) (any, error) {
 		if err := json.Unmarshal(raw, &fields); err != nil || el.Schema == nil {
 			return nil, fmt.Errorf("%w: object", errSJSON)
 		}
-		return sjsonDoc(fields, el.Schema)
+		return sjsonDoc(fields, el.Schema, nil)
 	case "array":
 		var items []json.RawMessage
 		if err := json.Unmarshal(raw, &items); err != nil || len(items) != len(el.Items) {
