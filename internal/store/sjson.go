@@ -38,20 +38,46 @@ var errSJSON = errors.New("store: unexpected sjson")
 // decodeSJSON decodes a stored document, only the top-level fields keep
 // accepts (all when keep is nil).
 func decodeSJSON(data []byte, keep func(string) bool) (bson.D, error) {
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
-		return nil, fmt.Errorf("%w: %w", errSJSON, err)
+	top, err := jsonObject(data)
+	if err != nil {
+		return nil, err
 	}
 	raw, ok := top["$s"]
 	if !ok {
 		return nil, fmt.Errorf("%w: no schema", errSJSON)
 	}
-	var sch sjsonSchema
-	if err := json.Unmarshal(raw, &sch); err != nil {
-		return nil, fmt.Errorf("%w: %w", errSJSON, err)
+	sch, err := schemaOf(raw)
+	if err != nil {
+		return nil, err
 	}
 	delete(top, "$s")
-	return sjsonDoc(top, &sch, keep)
+	return sjsonDoc(top, sch, keep)
+}
+
+// schemaOf reads a document schema, leaving its elements raw.
+func schemaOf(raw []byte) (*sjsonSchema, error) {
+	parts, err := jsonObject(raw)
+	if err != nil {
+		return nil, err
+	}
+	sch := &sjsonSchema{}
+	if len(parts) == 0 {
+		return sch, nil // an empty document
+	}
+	if sch.Props, err = jsonObject(parts["p"]); err != nil {
+		return nil, err
+	}
+	keys, err := jsonArray(parts["$k"])
+	if err != nil {
+		return nil, err
+	}
+	sch.Keys = make([]string, len(keys))
+	for i, k := range keys {
+		if sch.Keys[i], err = jsonString(k); err != nil {
+			return nil, err
+		}
+	}
+	return sch, nil
 }
 
 func sjsonDoc(fields map[string]json.RawMessage, sch *sjsonSchema, keep func(string) bool) (bson.D, error) {
@@ -69,9 +95,9 @@ func sjsonDoc(fields map[string]json.RawMessage, sch *sjsonSchema, keep func(str
 		}
 		var el *sjsonElem
 		if rawEl, ok := sch.Props[k]; ok {
-			el = new(sjsonElem)
-			if err := json.Unmarshal(rawEl, el); err != nil {
-				return nil, fmt.Errorf("%w: %w", errSJSON, err)
+			var err error
+			if el, err = elemOf(rawEl); err != nil {
+				return nil, err
 			}
 		}
 		v, err := sjsonValue(raw, el)
@@ -92,14 +118,14 @@ func sjsonValue(raw json.RawMessage, el *sjsonElem) (any, error) {
 	}
 	switch el.Type {
 	case "object":
-		var fields map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &fields); err != nil || el.Schema == nil {
+		fields, err := jsonObject(raw)
+		if err != nil || el.Schema == nil {
 			return nil, fmt.Errorf("%w: object", errSJSON)
 		}
 		return sjsonDoc(fields, el.Schema, nil)
 	case "array":
-		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil || len(items) != len(el.Items) {
+		items, err := jsonArray(raw)
+		if err != nil || len(items) != len(el.Items) {
 			return nil, fmt.Errorf("%w: array", errSJSON)
 		}
 		out := make(bson.A, len(items))
@@ -112,13 +138,11 @@ func sjsonValue(raw json.RawMessage, el *sjsonElem) (any, error) {
 		}
 		return out, nil
 	case "string":
-		var s string
-		err := json.Unmarshal(raw, &s)
-		return s, sjsonErr(err, el.Type)
+		return jsonString(raw)
 	case "objectId":
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, sjsonErr(err, el.Type)
+		s, err := jsonString(raw)
+		if err != nil {
+			return nil, err
 		}
 		b, err := hex.DecodeString(s)
 		if err != nil || len(b) != 12 {
@@ -132,17 +156,13 @@ func sjsonValue(raw json.RawMessage, el *sjsonElem) (any, error) {
 		err := json.Unmarshal(raw, &b)
 		return b, sjsonErr(err, el.Type)
 	case "date":
-		var ms int64
-		err := json.Unmarshal(raw, &ms)
-		return bson.DateTime(ms), sjsonErr(err, el.Type)
+		ms, err := jsonInt(raw, 64)
+		return bson.DateTime(ms), err
 	case "int":
-		var n int32
-		err := json.Unmarshal(raw, &n)
-		return n, sjsonErr(err, el.Type)
+		n, err := jsonInt(raw, 32)
+		return int32(n), err
 	case "long":
-		var n int64
-		err := json.Unmarshal(raw, &n)
-		return n, sjsonErr(err, el.Type)
+		return jsonInt(raw, 64)
 	case "double":
 		var f float64
 		err := json.Unmarshal(raw, &f)

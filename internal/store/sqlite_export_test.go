@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // LitePlan is SQLite's plan for the engine's own query on collection col
@@ -44,3 +47,25 @@ func (s *Store) SetPushdown(on bool) { s.noPushdown = !on }
 
 // PushdownHits is how many finds SQLite answered.
 func (s *Store) PushdownHits() int64 { return s.liteHits.Load() }
+
+// LiteDecode reads the stored document with _id id of col straight from
+// SQLite and decodes it as the SQLite path does.
+func (s *Store) LiteDecode(ctx context.Context, col string, id any) (bson.D, error) {
+	db, tables, err := s.liteDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	idJSON, err := (&sqlWhere{sp: &liteSpec{}}).value("_id", id)
+	if err != nil {
+		return nil, err
+	}
+	var raw []byte
+	q := fmt.Sprintf(`SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = ?`, tables[col])
+	if err := db.QueryRowContext(ctx, q, idJSON).Scan(&raw); err != nil {
+		return nil, err
+	}
+	return decodeSJSON(raw, nil)
+}
+
+// Coll is the driver's handle on col.
+func (s *Store) Coll(col string) *mongo.Collection { return s.c(col) }

@@ -1,9 +1,11 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/storetest"
@@ -51,5 +53,46 @@ func TestEmbeddedIDIndex(t *testing.T) {
 	}
 	if _, err := s.UserByID(ctx, bson.NewObjectID()); err == nil {
 		t.Fatal("missing user found")
+	}
+}
+
+// Documents of every BSON type the engine stores decode from its SQLite
+// text exactly as the engine sends them through the driver.
+func TestSJSONDecodesLikeTheEngine(t *testing.T) {
+	if storetest.Dir() == "" {
+		t.Skip("embedded engine only")
+	}
+	s := storetest.Open(t)
+	ctx := context.Background()
+	at := time.Date(2025, 3, 4, 5, 6, 7, 8_000_000, time.UTC)
+	docs := []bson.D{
+		{{Key: "_id", Value: bson.NewObjectID()}, {Key: "s", Value: "a \"quoted\" <b>&</b> ñandú \u2028 \\ end"}, {Key: "empty", Value: ""},
+			{Key: "i32", Value: int32(-7)}, {Key: "i64", Value: int64(1) << 40}, {Key: "f", Value: 2.5}, {Key: "whole", Value: 3.0},
+			{Key: "t", Value: true}, {Key: "no", Value: false}, {Key: "null", Value: nil}, {Key: "date", Value: bson.NewDateTimeFromTime(at)},
+			{Key: "bin", Value: bson.Binary{Subtype: 4, Data: []byte{1, 2, 3, 255}}}, {Key: "re", Value: bson.Regex{Pattern: "^a.b$", Options: "i"}},
+			{Key: "ts", Value: bson.Timestamp{T: 12345, I: 6}},
+			{Key: "doc", Value: bson.D{{Key: "z", Value: 1}, {Key: "a", Value: bson.A{"x", int32(2), bson.D{{Key: "k", Value: nil}}}}}},
+			{Key: "arr", Value: bson.A{}}, {Key: "emptydoc", Value: bson.D{}}},
+		{{Key: "_id", Value: bson.NewObjectID()}},
+	}
+	for _, d := range docs {
+		if _, err := s.Coll("messages").InsertOne(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		var viaEngine bson.Raw
+		if err := s.Coll("messages").FindOne(ctx, bson.D{{Key: "_id", Value: d[0].Value}}).Decode(&viaEngine); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.LiteDecode(ctx, "messages", d[0].Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		viaSQLite, err := bson.Marshal(got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(viaEngine, viaSQLite) {
+			t.Errorf("decoded differently:\nengine %s\nsqlite %s", viaEngine, bson.Raw(viaSQLite))
+		}
 	}
 }
