@@ -38,7 +38,11 @@ var errSJSON = errors.New("store: unexpected sjson")
 // decodeSJSON decodes a stored document, only the top-level fields keep
 // accepts (all when keep is nil).
 func decodeSJSON(data []byte, keep func(string) bool) (bson.D, error) {
-	top, err := jsonObject(data)
+	var want func(string) bool
+	if keep != nil {
+		want = func(k string) bool { return k == "$s" || keep(k) }
+	}
+	top, err := jsonMembers(data, want)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +50,7 @@ func decodeSJSON(data []byte, keep func(string) bool) (bson.D, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: no schema", errSJSON)
 	}
-	sch, err := schemaOf(raw)
+	sch, err := schemaOf(raw, keep)
 	if err != nil {
 		return nil, err
 	}
@@ -54,8 +58,9 @@ func decodeSJSON(data []byte, keep func(string) bool) (bson.D, error) {
 	return sjsonDoc(top, sch, keep)
 }
 
-// schemaOf reads a document schema, leaving its elements raw.
-func schemaOf(raw []byte) (*sjsonSchema, error) {
+// schemaOf reads a document schema, leaving its elements raw, only those
+// keep accepts when it is set.
+func schemaOf(raw []byte, keep func(string) bool) (*sjsonSchema, error) {
 	parts, err := jsonObject(raw)
 	if err != nil {
 		return nil, err
@@ -64,7 +69,7 @@ func schemaOf(raw []byte) (*sjsonSchema, error) {
 	if len(parts) == 0 {
 		return sch, nil // an empty document
 	}
-	if sch.Props, err = jsonObject(parts["p"]); err != nil {
+	if sch.Props, err = jsonMembers(parts["p"], keep); err != nil {
 		return nil, err
 	}
 	keys, err := jsonArray(parts["$k"])
@@ -81,17 +86,17 @@ func schemaOf(raw []byte) (*sjsonSchema, error) {
 }
 
 func sjsonDoc(fields map[string]json.RawMessage, sch *sjsonSchema, keep func(string) bool) (bson.D, error) {
-	if len(sch.Keys) != len(fields) {
+	if keep == nil && len(sch.Keys) != len(fields) {
 		return nil, fmt.Errorf("%w: %d keys for %d fields", errSJSON, len(sch.Keys), len(fields))
 	}
-	out := make(bson.D, 0, len(sch.Keys))
+	out := make(bson.D, 0, len(fields))
 	for _, k := range sch.Keys {
+		if keep != nil && !keep(k) {
+			continue
+		}
 		raw, ok := fields[k]
 		if !ok {
 			return nil, fmt.Errorf("%w: missing %q", errSJSON, k)
-		}
-		if keep != nil && !keep(k) {
-			continue
 		}
 		var el *sjsonElem
 		if rawEl, ok := sch.Props[k]; ok {

@@ -14,7 +14,11 @@ import (
 // what the engine wrote; malformed input is an error, never a panic.
 
 // jsonObject returns the members of the JSON object data.
-func jsonObject(data []byte) (map[string]json.RawMessage, error) {
+func jsonObject(data []byte) (map[string]json.RawMessage, error) { return jsonMembers(data, nil) }
+
+// jsonMembers returns the members of the JSON object data that want
+// accepts (all when want is nil); the others are only skipped.
+func jsonMembers(data []byte, want func(string) bool) (map[string]json.RawMessage, error) {
 	out := map[string]json.RawMessage{}
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
@@ -41,7 +45,9 @@ func jsonObject(data []byte) (map[string]json.RawMessage, error) {
 		if end, err = skipValue(data, i); err != nil {
 			return nil, err
 		}
-		out[key] = data[i:end]
+		if want == nil || want(key) {
+			out[key] = data[i:end]
+		}
 		i = skipSpace(data, end)
 		if i >= len(data) {
 			return nil, fmt.Errorf("%w: object end", errSJSON)

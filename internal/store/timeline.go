@@ -84,7 +84,9 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 	}
 
 	var commitments []model.Commitment
-	if err := s.findAll(ctx, colCommitments, scoped(bson.D{{Key: "stakeholder_id", Value: stakeholderID}}, scope, "region"), nil, &commitments); err != nil {
+	cproj := options.Find().SetProjection(bson.D{{Key: "made_on", Value: 1}, {Key: "created_at", Value: 1}, {Key: "text", Value: 1},
+		{Key: "type", Value: 1}, {Key: "status", Value: 1}, {Key: "history", Value: 1}})
+	if err := s.findAll(ctx, colCommitments, scoped(bson.D{{Key: "stakeholder_id", Value: stakeholderID}}, scope, "region"), cproj, &commitments); err != nil {
 		return nil, "", wrap("timeline commitments", err)
 	}
 	commitmentIDs := make([]bson.ObjectID, 0, len(commitments))
@@ -111,7 +113,8 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 		bson.D{{Key: "links.stakeholder_id", Value: stakeholderID}},
 		bson.D{{Key: "links.commitment_id", Value: bson.D{{Key: "$in", Value: commitmentIDs}}}},
 	}}}
-	if err := s.findAll(ctx, colTasks, scoped(taskFilter, scope, "region"), nil, &tasks); err != nil {
+	tproj := options.Find().SetProjection(bson.D{{Key: "created_at", Value: 1}, {Key: "title", Value: 1}, {Key: "due_on", Value: 1}, {Key: "done", Value: 1}})
+	if err := s.findAll(ctx, colTasks, scoped(taskFilter, scope, "region"), tproj, &tasks); err != nil {
 		return nil, "", wrap("timeline tasks", err)
 	}
 	for _, t := range tasks {
