@@ -4,6 +4,11 @@ import (
 	"encoding/json"
 	"io"
 	"net/http/httptest"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/alianza-pe/alianza/internal/demo"
@@ -163,4 +168,34 @@ func benchBody(b *testing.B, path string) []byte {
 		b.Fatalf("GET %s: %d %s", path, res.StatusCode, raw)
 	}
 	return raw
+}
+
+// BenchmarkZZResidentMemory runs last (benchmarks run in name order) and
+// reports the process's resident size after the requests above, with the
+// reference dataset loaded and served, once the garbage is collected
+// (rss-MB), and the peak over the whole run, dataset generation included
+// (peak-rss-MB).
+func BenchmarkZZResidentMemory(b *testing.B) {
+	benchApp(b)
+	for b.Loop() {
+		runtime.GC()
+		debug.FreeOSMemory()
+	}
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Fatalf("resident size: %v (Linux only)", err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseFloat(f[1], 64)
+		switch f[0] {
+		case "VmRSS:":
+			b.ReportMetric(kb/1024, "rss-MB")
+		case "VmHWM:":
+			b.ReportMetric(kb/1024, "peak-rss-MB")
+		}
+	}
 }
