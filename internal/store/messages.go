@@ -306,7 +306,18 @@ func (s *Store) markReplied(ctx context.Context, order []bson.ObjectID, fresh ma
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := s.c(colMessages).UpdateMany(ctx, idsIn(ids), bson.D{{Key: "$set", Value: bson.D{{Key: "replied", Value: true}}}})
+	set := bson.D{{Key: "$set", Value: bson.D{{Key: "replied", Value: true}}}}
+	if s.lite != nil {
+		// The embedded engine reads the whole collection for an $in on
+		// _id, and uses its _id index for one _id.
+		for _, id := range ids {
+			if _, err := s.c(colMessages).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, set); err != nil {
+				return wrap("mark replied", err)
+			}
+		}
+		return nil
+	}
+	_, err := s.c(colMessages).UpdateMany(ctx, idsIn(ids), set)
 	return wrap("mark replied", err)
 }
 

@@ -19,7 +19,7 @@ import (
 // A find whose filter, sort and projection use only these (equality, $in,
 // $ne, $nin, ranges, $and/$or, the word-prefix $regex on "search") runs as
 // one SQL query on the table's expression indexes, a trigger-maintained
-// table of array members and an FTS5 trigram table of search words; the
+// table of array members and a table of search words; the
 // page comes back as the stored documents, decoded like the engine does.
 // Anything else runs through the engine unchanged. On MongoDB every find
 // is an ordinary find on the indexes of indexes.go.
@@ -30,7 +30,7 @@ type liteSpec struct {
 	// array of values), "participants/stakeholder_id" (a field of each
 	// document of an array).
 	members []string
-	// search: the "search" field has its words in an FTS5 trigram table.
+	// search: the words of the "search" field have their own table.
 	search bool
 	// indexes are the expression indexes, as lists of scalar paths.
 	indexes [][]string
@@ -69,7 +69,7 @@ var liteSpecs = map[string]*liteSpec{
 
 // liteVersion names what the store adds; ensure drops what an older
 // version added and builds this one.
-const liteVersion = "v3"
+const liteVersion = "v4"
 
 func init() {
 	for col, sp := range liteSpecs {
@@ -114,9 +114,9 @@ func contains(list []string, s string) bool {
 }
 
 // liteNames are the tables and trigger prefix this version adds to table.
-func liteNames(table string) (rows, members, fts, trigger string) {
+func liteNames(table string) (rows, members, words, trigger string) {
 	p := table + "_alz_" + liteVersion
-	return p + "_r", p + "_m", p + "_fts", p + "_t"
+	return p + "_r", p + "_m", p + "_w", p + "_t"
 }
 
 // memberSelect is the SELECT of (rid, f, v) rows of the array members of
@@ -154,11 +154,11 @@ func (sp *liteSpec) rowSelect(ref string) string {
 // ensure gives table, once (inside one write transaction, so that no
 // write of the engine falls between the fill and the triggers), a row
 // table (the scalars of each document, read once at write time, with the
-// spec's indexes), a member table and an FTS5 word table, and the triggers
+// spec's indexes), a member table and a word table, and the triggers
 // that keep them in the engine's own write transactions. Lists filter and
 // sort on them without parsing the documents.
 func (sp *liteSpec) ensure(ctx context.Context, db *sql.DB, table string) error {
-	rows, members, fts, trig := liteNames(table)
+	rows, members, words, trig := liteNames(table)
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
@@ -211,10 +211,12 @@ func (sp *liteSpec) ensure(ctx context.Context, db *sql.DB, table string) error 
 		}
 		if sp.search {
 			stmts = append(stmts,
-				fmt.Sprintf(`CREATE VIRTUAL TABLE %q USING fts5(s, tokenize = 'trigram')`, fts),
-				fmt.Sprintf(`INSERT INTO %q (rowid, s) SELECT rowid, ' ' || coalesce(_ferretdb_sjson->>'$.search', '') FROM %q`, fts, table))
-			ins = append(ins, fmt.Sprintf(`INSERT INTO %q (rowid, s) VALUES (new.rowid, ' ' || coalesce(new._ferretdb_sjson->>'$.search', ''));`, fts))
-			del = append(del, fmt.Sprintf(`DELETE FROM %q WHERE rowid = old.rowid;`, fts))
+				fmt.Sprintf(`CREATE TABLE %q (rid INTEGER NOT NULL, w)`, words),
+				fmt.Sprintf(`INSERT INTO %q %s`, words, wordSelect(table)),
+				fmt.Sprintf(`CREATE INDEX %q ON %q (w, rid)`, words+"_w", words),
+				fmt.Sprintf(`CREATE INDEX %q ON %q (rid)`, words+"_rid", words))
+			ins = append(ins, fmt.Sprintf(`INSERT INTO %q %s;`, words, wordSelect("")))
+			del = append(del, fmt.Sprintf(`DELETE FROM %q WHERE rid = old.rowid;`, words))
 		}
 		stmts = append(stmts,
 			fmt.Sprintf(`CREATE TRIGGER %q AFTER INSERT ON %q BEGIN %s END`, trig+"_i", table, strings.Join(ins, " ")),
@@ -264,7 +266,7 @@ var errNoPushdown = errors.New("store: not pushed down")
 // sqlWhere builds the SQL condition of a filter.
 type sqlWhere struct {
 	sp           *liteSpec
-	members, fts string
+	members, words string
 	args         []any
 	// selective says whether the member rows "SELECT ... <sub>" selects
 	// with args are few; nil when the query has no sort and limit.
@@ -391,7 +393,7 @@ func (w *sqlWhere) field(path string, v any) (string, error) {
 
 func (w *sqlWhere) op(path, op string, v any) (string, error) {
 	if path == "search" && op == "$regex" && w.sp.search {
-		return w.words(v)
+		return w.wordPrefix(v)
 	}
 	switch {
 	case w.sp.isScalar(path):
@@ -474,20 +476,39 @@ func (w *sqlWhere) memberOp(path, op string, v any) (string, error) {
 		return "1", nil
 	}
 	sub := fmt.Sprintf("FROM %q WHERE f = '%s' AND v IN (%s)", w.members, path, ph)
-	switch {
-	case op == "$ne" || op == "$nin":
+	if op == "$ne" || op == "$nin" {
 		return "NOT EXISTS (SELECT 1 " + sub + " AND rid = r.rowid)", nil
-	case w.selective == nil || w.selective(sub, w.args[len(w.args)-strings.Count(ph, "?"):]):
-		// Few rows: read them through the member index, then sort.
-		return "r.rowid IN (SELECT rid " + sub + ")", nil
 	}
-	// Many rows: walk the sort's index and stop at the page's end.
-	return "EXISTS (SELECT 1 " + sub + " AND rid = r.rowid)", nil
+	return w.rowsIn(sub, strings.Count(ph, "?")), nil
 }
 
-// words answers the word-prefix regex searchFilter builds, "(^| )" and a
-// quoted term, from the trigram table (which holds " " + search).
-func (w *sqlWhere) words(v any) (string, error) {
+// rowsIn is the condition that the row is among those "SELECT rid <sub>"
+// selects (sub's n last arguments are the last n of w.args).
+func (w *sqlWhere) rowsIn(sub string, n int) string {
+	if w.selective == nil || w.selective(sub, w.args[len(w.args)-n:]) {
+		// Few rows: read them through their index, then sort.
+		return "r.rowid IN (SELECT rid " + sub + ")"
+	}
+	// Many rows: walk the sort's index and stop at the page's end.
+	return "EXISTS (SELECT 1 " + sub + " AND rid = r.rowid)"
+}
+
+// wordSelect is the SELECT of (rid, w) rows of the search words of the
+// trigger's new row, or of every row of table when it is set: the stored
+// words are separated by single spaces, and json_quote escapes all but
+// the spaces, so replacing each space by "," makes a JSON array of them.
+func wordSelect(table string) string {
+	ref, from := "new", ""
+	if table != "" {
+		ref, from = "r", fmt.Sprintf("%q AS r, ", table)
+	}
+	return fmt.Sprintf(`SELECT %[1]s.rowid, value FROM %[2]sjson_each('[' || replace(json_quote(coalesce(%[1]s._ferretdb_sjson->>'$.search', '')), ' ', '","') || ']') WHERE value != ''`, ref, from)
+}
+
+// wordPrefix answers the word-prefix regex searchFilter builds, "(^| )" and a
+// quoted term: a stored word starts with the term, a range of the word
+// index (every word with the prefix sorts below the prefix + 0xff byte).
+func (w *sqlWhere) wordPrefix(v any) (string, error) {
 	var pattern string
 	switch r := v.(type) {
 	case string:
@@ -508,8 +529,8 @@ func (w *sqlWhere) words(v any) (string, error) {
 	if term == "" || regexp.QuoteMeta(term) != m[1] || strings.ContainsAny(term, " ") {
 		return "", errNoPushdown
 	}
-	w.args = append(w.args, "* "+globQuote(term)+"*")
-	return fmt.Sprintf("r.rowid IN (SELECT rowid FROM %q WHERE s GLOB ?)", w.fts), nil
+	w.args = append(w.args, term, term+"\xff")
+	return w.rowsIn(fmt.Sprintf("FROM %q WHERE w >= ? AND w < ?", w.words), 2), nil
 }
 
 func unquoteMeta(s string) string {
@@ -523,19 +544,6 @@ func unquoteMeta(s string) string {
 	return b.String()
 }
 
-// globQuote makes term match itself in a GLOB pattern.
-func globQuote(term string) string {
-	var b strings.Builder
-	for _, r := range term {
-		switch r {
-		case '*', '?', '[':
-			b.WriteString("[" + string(r) + "]")
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
 
 func (w *sqlWhere) values(path string, v any) (string, error) {
 	var list []any
@@ -685,8 +693,8 @@ func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *o
 	if !ok {
 		return nil, errNoPushdown // no table yet: the engine answers "nothing"
 	}
-	rowsTable, members, fts, _ := liteNames(table)
-	w := &sqlWhere{sp: sp, members: members, fts: fts}
+	rowsTable, members, words, _ := liteNames(table)
+	w := &sqlWhere{sp: sp, members: members, words: words}
 	if len(plan.sort) > 0 && plan.limit > 0 {
 		w.selective = func(sub string, args []any) bool {
 			var n int

@@ -57,7 +57,7 @@ func TestPushdownMatchesEngine(t *testing.T) {
 	}
 	for i, k := range rng.Perm(len(sts))[:3] {
 		st := sts[k]
-		name := fmt.Sprintf("Renombrado %d presupuesto", i)
+		name := fmt.Sprintf(`Renombrado %d presupuesto "comillas" \\barra\\ tab\tx`, i)
 		v := st.Version
 		if _, err := s.UpdateStakeholder(ctx, admin, all, st.ID, model.StakeholderPatch{Name: &name, Version: &v}); err != nil {
 			t.Fatal(err)
