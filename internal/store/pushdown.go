@@ -265,9 +265,9 @@ var errNoPushdown = errors.New("store: not pushed down")
 
 // sqlWhere builds the SQL condition of a filter.
 type sqlWhere struct {
-	sp           *liteSpec
+	sp             *liteSpec
 	members, words string
-	args         []any
+	args           []any
 	// selective says whether the member rows "SELECT ... <sub>" selects
 	// with args are few; nil when the query has no sort and limit.
 	selective func(sub string, args []any) bool
@@ -543,7 +543,6 @@ func unquoteMeta(s string) string {
 	}
 	return b.String()
 }
-
 
 func (w *sqlWhere) values(path string, v any) (string, error) {
 	var list []any
