@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand"
 	"testing"
@@ -309,4 +310,74 @@ func collectPages(t *testing.T, s *store.Store, lite bool, run func(store.Page) 
 		cursor = next
 	}
 	return out
+}
+
+// Paging a timeline, which reads meetings and messages only as far as each
+// page needs, gives exactly the whole timeline read at once, ties included.
+func TestTimelinePagesMatchTheWhole(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	if _, err := demo.LoadReference(ctx, s, 0.01, s.Now()); err != nil {
+		t.Fatal(err)
+	}
+	// Ties: meetings and messages of the busy stakeholder at one instant.
+	all := model.Scope{All: true}
+	ms, _, err := s.ListMeetings(ctx, all, store.MeetingFilter{StakeholderID: demo.BusyStakeholder()}, store.Page{Limit: 1})
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("busy meetings: %v %v", ms, err)
+	}
+	msgs, _, err := s.ListMessages(ctx, all, store.MessageFilter{StakeholderID: demo.BusyStakeholder()}, store.Page{Limit: 1})
+	if err != nil || len(msgs) == 0 {
+		t.Fatalf("busy messages: %v %v", msgs, err)
+	}
+	var moreMeetings []model.Meeting
+	var moreMessages []model.IncomingMessage
+	for range 6 {
+		m := ms[0]
+		m.ID = bson.NewObjectID()
+		moreMeetings = append(moreMeetings, m)
+		msg := msgs[0]
+		msg.ID, msg.Date = bson.NewObjectID(), ms[0].StartsAt
+		moreMessages = append(moreMessages, model.IncomingMessage{Message: msg})
+	}
+	if err := s.InsertMeetings(ctx, moreMeetings); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InsertMessages(ctx, moreMessages); err != nil {
+		t.Fatal(err)
+	}
+	for _, scope := range []model.Scope{all, {Regions: []string{"15"}}} {
+		for _, id := range []bson.ObjectID{demo.BusyStakeholder(), demo.ID("ref-stakeholder-1"), demo.ID("ref-stakeholder-2")} {
+			whole, _, err := s.Timeline(ctx, scope, id, store.Page{All: true})
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, limit := range []int{1, 3, 7} {
+				var paged []store.TimelineItem
+				cursor := ""
+				for {
+					items, next, err := s.Timeline(ctx, scope, id, store.Page{Limit: limit, Cursor: cursor})
+					if err != nil {
+						t.Fatal(err)
+					}
+					paged = append(paged, items...)
+					if next == "" {
+						break
+					}
+					cursor = next
+				}
+				a, _ := json.Marshal(whole)
+				b, _ := json.Marshal(paged)
+				if string(a) != string(b) {
+					t.Fatalf("%s %+v limit %d: pages differ from the whole (%d vs %d items)", id.Hex(), scope, limit, len(paged), len(whole))
+				}
+			}
+			if len(whole) < 3 && id == demo.BusyStakeholder() {
+				t.Fatalf("busy stakeholder has %d items", len(whole))
+			}
+		}
+	}
 }
