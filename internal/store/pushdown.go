@@ -18,9 +18,10 @@ import (
 // and sort on, and how SQLite can answer them from the engine's own table.
 // A find whose filter, sort and projection use only these (equality, $in,
 // $ne, $nin, ranges, $and/$or, the word-prefix $regex on "search") runs as
-// one SQL query on the table's expression indexes, a trigger-maintained
-// table of array members and a table of search words; the
-// page comes back as the stored documents, decoded like the engine does.
+// one SQL query on trigger-kept tables (the documents' scalars with the
+// indexes below, their array members, their search words) that picks the
+// page; the page comes back as the stored documents, decoded like the
+// engine does.
 // Anything else runs through the engine unchanged. On MongoDB every find
 // is an ordinary find on the indexes of indexes.go.
 type liteSpec struct {
@@ -32,7 +33,7 @@ type liteSpec struct {
 	members []string
 	// search: the words of the "search" field have their own table.
 	search bool
-	// indexes are the expression indexes, as lists of scalar paths.
+	// indexes are the row table's indexes, as lists of scalar paths.
 	indexes [][]string
 }
 

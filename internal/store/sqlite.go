@@ -19,9 +19,9 @@ import (
 // creates never match the expressions it queries with (see
 // shared/notes/embedded-speed.md). Through this connection the store adds
 // what SQLite itself keeps inside the engine's own write transactions (an
-// index on that exact `_id` expression, expression indexes and
-// trigger-maintained tables for the hot lists), so nothing it adds can drift
-// from the documents, and reads pages of ordered _ids from them.
+// index on that exact `_id` expression, and trigger-kept tables with
+// indexes for the listed collections, see pushdown.go), so nothing it adds
+// can drift from the documents, and reads pages through them.
 type liteEngine struct {
 	path string
 
