@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/storetest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -53,6 +54,40 @@ func TestEmbeddedIDIndex(t *testing.T) {
 	}
 	if _, err := s.UserByID(ctx, bson.NewObjectID()); err == nil {
 		t.Fatal("missing user found")
+	}
+
+	// A listed collection dropped and re-created: its row, member and word
+	// tables are rebuilt before the next list reads them, stale rows gone.
+	meeting := func(summary string) model.Meeting {
+		at := s.Now().Truncate(time.Minute)
+		return model.Meeting{ID: bson.NewObjectID(), StartsAt: at, Region: "08", Kind: "virtual", Summary: summary,
+			Search: summary, Participants: []model.Participant{}, StakeholderIDs: []bson.ObjectID{}, Version: 1, CreatedAt: at, UpdatedAt: at}
+	}
+	if err := s.InsertMeetings(ctx, []model.Meeting{meeting("antes"), meeting("antes dos")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DropCollection(ctx, "meetings"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InsertMeetings(ctx, []model.Meeting{meeting("despues")}); err != nil {
+		t.Fatal(err)
+	}
+	hits := s.PushdownHits()
+	for _, q := range []string{"", "despues", "antes"} {
+		got, _, err := s.ListMeetings(ctx, model.Scope{Regions: []string{"08"}}, store.MeetingFilter{Q: q}, store.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 1
+		if q == "antes" {
+			want = 0
+		}
+		if len(got) != want {
+			t.Errorf("after re-creation, q=%q: %d meetings, want %d", q, len(got), want)
+		}
+	}
+	if s.PushdownHits() == hits {
+		t.Error("the lists did not go through SQLite")
 	}
 }
 
