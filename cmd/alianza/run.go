@@ -187,6 +187,13 @@ func database(ctx context.Context, cfg *config.Config, log *slog.Logger) (s *sto
 		return nil, nil, err
 	}
 	s.SetLogger(log)
+	if emb != nil {
+		if err := s.AttachEmbedded(emb.Dir()); err != nil {
+			_ = s.Close(context.Background())
+			emb.Stop()
+			return nil, nil, err
+		}
+	}
 	closeFn = func() {
 		_ = s.Close(context.Background())
 		if emb != nil {

@@ -31,6 +31,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer closeDB()
+	s.SetCursorKey(secret)
 	if err := bootstrapAdmin(ctx, cfg, s, log); err != nil {
 		return fmt.Errorf("first admin: %w", err)
 	}

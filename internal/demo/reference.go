@@ -288,7 +288,8 @@ func BusyStakeholder() bson.ObjectID { return ID("ref-stakeholder-0") }
 // ErrReferenceLoaded says the reference dataset is already in the database.
 var ErrReferenceLoaded = errors.New("demo: the reference dataset is already loaded")
 
-// LoadReference stores the reference dataset at scale with bulk inserts. It
+// LoadReference stores the reference dataset at scale (with its mailbox,
+// ReferenceMessages) with bulk inserts. It
 // refuses (ErrReferenceLoaded) when the first reference stakeholder exists;
 // it is meant for an empty database (benchmarks, load tests).
 func LoadReference(ctx context.Context, s *store.Store, scale float64, now time.Time) (store.DatasetCounts, error) {
@@ -329,5 +330,10 @@ func LoadReference(ctx context.Context, s *store.Store, scale float64, now time.
 		return n, err
 	}
 	n.Tasks = len(d.Tasks)
+	msgs := ReferenceMessages(scale, now, d, ids)
+	if err := s.InsertMessages(ctx, msgs); err != nil {
+		return n, err
+	}
+	n.Messages = len(msgs)
 	return n, s.InvalidateReportCounters(ctx)
 }

@@ -608,6 +608,9 @@ func BenchmarkDovecotSync5000Store(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		if err := s.AttachEmbedded(emb.Dir()); err != nil { // as alianza serve does
+			b.Fatal(err)
+		}
 		if err := s.EnsureIndexes(ctx); err != nil {
 			b.Fatal(err)
 		}

@@ -56,7 +56,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p Page) ([]model.A
 	}
 	filter = timeRange(filter, "at", f.From, f.To)
 	filter = scoped(filter, f.Scope, "regions")
-	filter, opts, err := p.keyset(filter, "_id", true)
+	filter, opts, err := s.keyset(p, "audit._id", filter, "_id", true)
 	if err != nil {
 		return nil, "", err
 	}
@@ -64,7 +64,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p Page) ([]model.A
 	if err := s.findAll(ctx, colAudit, filter, opts, &out); err != nil {
 		return nil, "", wrap("list audit", err)
 	}
-	items, next := nextCursor(out, p, func(e model.AuditEntry) (any, bson.ObjectID) { return nil, e.ID })
+	items, next := nextCursor(s, "audit._id", out, p, func(e model.AuditEntry) (any, bson.ObjectID) { return nil, e.ID })
 	return items, next, nil
 }
 

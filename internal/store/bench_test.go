@@ -27,7 +27,7 @@ func referenceStore(b *testing.B) *store.Store {
 	benchStore.once.Do(func() {
 		ctx := context.Background()
 		// Not storetest.Open: its cleanup would drop the data after the first benchmark.
-		s, err := store.Open(ctx, storetest.URI(), "bench_store_reference")
+		s, err := storetest.OpenNamed(ctx, "bench_store_reference")
 		if err == nil {
 			err = s.EnsureIndexes(ctx)
 		}

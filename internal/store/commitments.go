@@ -287,11 +287,13 @@ func (s *Store) ChangeCommitmentStatus(ctx context.Context, actor model.Actor, s
 	}
 	var c model.Commitment
 	unlock := lockDoc(id)
-	err = s.c(colCommitments).FindOneAndUpdate(ctx, filter, bson.D{
-		{Key: "$set", Value: bson.D{{Key: "status", Value: in.Status}, {Key: "updated_at", Value: now}}},
-		{Key: "$push", Value: bson.D{{Key: "history", Value: entry}}},
-		{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
-	}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&c)
+	if filter, err = s.byIDWhen(ctx, colCommitments, filter); err == nil {
+		err = s.c(colCommitments).FindOneAndUpdate(ctx, filter, bson.D{
+			{Key: "$set", Value: bson.D{{Key: "status", Value: in.Status}, {Key: "updated_at", Value: now}}},
+			{Key: "$push", Value: bson.D{{Key: "history", Value: entry}}},
+			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
+		}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&c)
+	}
 	unlock()
 	if err != nil {
 		err = wrap("change commitment status", err)

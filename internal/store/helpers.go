@@ -11,8 +11,16 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// findAll runs a find and decodes every document into out (a pointer to a slice).
+// findAll runs a find and decodes every document into out (a pointer to a
+// slice): on the embedded engine through SQLite when the collection's query
+// spec answers it (pushdown.go), else through the driver.
 func (s *Store) findAll(ctx context.Context, col string, filter bson.D, opts *options.FindOptionsBuilder, out any) error {
+	if cur, err := s.liteFind(ctx, col, filter, opts); !errors.Is(err, errNoPushdown) {
+		if err != nil {
+			return err
+		}
+		return cur.All(ctx, out)
+	}
 	var o []options.Lister[options.FindOptions]
 	if opts != nil {
 		o = append(o, opts)

@@ -407,11 +407,13 @@ func (s *Store) ParticipantNames(ctx context.Context, m *model.Meeting) (map[bso
 // the record is gone).
 func (s *Store) updateVersioned(ctx context.Context, col string, id bson.ObjectID, version int, set bson.D, out any) error {
 	unlock := lockDoc(id)
-	err := s.c(col).FindOneAndUpdate(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
-		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}},
-		options.FindOneAndUpdate().SetReturnDocument(options.After),
-	).Decode(out)
+	filter, err := s.byIDWhen(ctx, col, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}})
+	if err == nil {
+		err = s.c(col).FindOneAndUpdate(ctx, filter,
+			bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}},
+			options.FindOneAndUpdate().SetReturnDocument(options.After),
+		).Decode(out)
+	}
 	unlock()
 	if err == nil {
 		return nil
@@ -452,7 +454,7 @@ func scopedRegion(filter bson.D, scope model.Scope, region string) (bson.D, bool
 // pagedFind runs one page of a list: filter and the text query q and the
 // cursor condition combined with allOf (each may hold an $and).
 func pagedFind[T any](ctx context.Context, s *Store, col string, filter bson.D, q string, p Page, field string, key func(T) (any, bson.ObjectID)) ([]T, string, error) {
-	cond, opts, err := p.keyset(bson.D{}, field, true)
+	cond, opts, err := s.keyset(p, col+"."+field, bson.D{}, field, true)
 	if err != nil {
 		return nil, "", err
 	}
@@ -460,7 +462,7 @@ func pagedFind[T any](ctx context.Context, s *Store, col string, filter bson.D, 
 	if err := s.findAll(ctx, col, allOf(filter, searchFilter(q), cond), opts, &out); err != nil {
 		return nil, "", wrap("list "+col, err)
 	}
-	items, next := nextCursor(out, p, key)
+	items, next := nextCursor(s, col+"."+field, out, p, key)
 	return items, next, nil
 }
 

@@ -28,7 +28,12 @@ const (
 func init() {
 	registerIndexes(
 		indexSpec{colMessages, "date", bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
-		indexSpec{colMessages, "thread", bson.D{{Key: "thread_id", Value: 1}, {Key: "date", Value: 1}}, false},
+		indexSpec{colMessages, "thread_date", bson.D{{Key: "thread_id", Value: 1}, {Key: "date", Value: 1}, {Key: "_id", Value: 1}}, false},
+		indexSpec{colMessages, "status_date", bson.D{{Key: "status", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
+		indexSpec{colMessages, "unmatched_date", bson.D{{Key: "unmatched", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
+		indexSpec{colMessages, "from_address", bson.D{{Key: "from.address", Value: 1}}, false},
+		indexSpec{colMessages, "to_address", bson.D{{Key: "to.address", Value: 1}}, false},
+		indexSpec{colMessages, "cc_address", bson.D{{Key: "cc.address", Value: 1}}, false},
 		indexSpec{colMessages, "stakeholders", bson.D{{Key: "stakeholder_ids", Value: 1}}, false},
 		indexSpec{colMessages, "subject_key", bson.D{{Key: "subject_key", Value: 1}, {Key: "date", Value: 1}}, false},
 	)
@@ -301,7 +306,18 @@ func (s *Store) markReplied(ctx context.Context, order []bson.ObjectID, fresh ma
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := s.c(colMessages).UpdateMany(ctx, idsIn(ids), bson.D{{Key: "$set", Value: bson.D{{Key: "replied", Value: true}}}})
+	set := bson.D{{Key: "$set", Value: bson.D{{Key: "replied", Value: true}}}}
+	if s.lite != nil {
+		// The embedded engine reads the whole collection for an $in on
+		// _id, and uses its _id index for one _id.
+		for _, id := range ids {
+			if _, err := s.c(colMessages).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, set); err != nil {
+				return wrap("mark replied", err)
+			}
+		}
+		return nil
+	}
+	_, err := s.c(colMessages).UpdateMany(ctx, idsIn(ids), set)
 	return wrap("mark replied", err)
 }
 
@@ -489,7 +505,7 @@ func (s *Store) ListMessages(ctx context.Context, scope model.Scope, f MessageFi
 	if !ok {
 		return []model.Message{}, "", nil
 	}
-	cond, opts, err := p.keyset(bson.D{}, "date", true)
+	cond, opts, err := s.keyset(p, "messages.date", bson.D{}, "date", true)
 	if err != nil {
 		return nil, "", err
 	}
@@ -498,7 +514,7 @@ func (s *Store) ListMessages(ctx context.Context, scope model.Scope, f MessageFi
 	if err := s.findAll(ctx, colMessages, allOf(filter, cond), opts, &out); err != nil {
 		return nil, "", wrap("list messages", err)
 	}
-	items, next := nextCursor(out, p, func(m model.Message) (any, bson.ObjectID) { return m.Date, m.ID })
+	items, next := nextCursor(s, "messages.date", out, p, func(m model.Message) (any, bson.ObjectID) { return m.Date, m.ID })
 	SetAwaitingReply(items, s.Now(), f.AwaitingReplyDays)
 	return items, next, nil
 }

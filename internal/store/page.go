@@ -1,6 +1,9 @@
 package store
 
 import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -42,20 +45,80 @@ type cursorDoc struct {
 	ID bson.ObjectID `bson:"id"`
 }
 
+// cursorMACSize is how much of the HMAC-SHA256 a cursor carries.
+const cursorMACSize = 16
+
+// SetCursorKey derives the key page cursors are signed with from secret
+// (the server's JWT secret), so every instance sharing it accepts the
+// cursors the others made. Without it the store uses a random key.
+func (s *Store) SetCursorKey(secret []byte) {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("alianza page cursor v1"))
+	s.cursorKey = m.Sum(nil)
+}
+
+func newCursorKey() []byte {
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		panic("store: no randomness for the cursor key: " + err.Error())
+	}
+	return k
+}
+
+// cursorMAC signs payload for one kind of list, so a cursor made for one
+// list is refused by another.
+func (s *Store) cursorMAC(kind string, payload []byte) []byte {
+	m := hmac.New(sha256.New, s.cursorKey)
+	m.Write([]byte(kind))
+	m.Write([]byte{0})
+	m.Write(payload)
+	return m.Sum(nil)[:cursorMACSize]
+}
+
+// sealCursor encodes v as a cursor of kind: BSON, then its MAC.
+func (s *Store) sealCursor(kind string, v any) (string, error) {
+	raw, err := bson.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("store: cursor: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(append(raw, s.cursorMAC(kind, raw)...)), nil
+}
+
+// openCursor decodes a cursor sealCursor made for kind into v; anything
+// else (edited, made for another list or by a server with another key) is
+// ErrBadCursor. The payload is only decoded once the MAC matches, so no
+// client-made BSON ever reaches a filter.
+func (s *Store) openCursor(kind, cursor string, v any) error {
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || len(raw) <= cursorMACSize {
+		return fmt.Errorf("store: %w", ErrBadCursor)
+	}
+	payload, mac := raw[:len(raw)-cursorMACSize], raw[len(raw)-cursorMACSize:]
+	if !hmac.Equal(mac, s.cursorMAC(kind, payload)) {
+		return fmt.Errorf("store: %w", ErrBadCursor)
+	}
+	if err := bson.Unmarshal(payload, v); err != nil {
+		return fmt.Errorf("store: %w", ErrBadCursor)
+	}
+	return nil
+}
+
 // keyset adds the cursor condition to filter and returns the find options for
 // field sorted desc (or asc), fetching one extra row to know if there is more.
-func (p Page) keyset(filter bson.D, field string, desc bool) (bson.D, *options.FindOptionsBuilder, error) {
+// kind names the list (collection and sort field) the cursor belongs to.
+func (s *Store) keyset(p Page, kind string, filter bson.D, field string, desc bool) (bson.D, *options.FindOptionsBuilder, error) {
 	dir, cmp := 1, "$gt"
 	if desc {
 		dir, cmp = -1, "$lt"
 	}
 	if p.Cursor != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(p.Cursor)
-		if err != nil {
-			return nil, nil, fmt.Errorf("store: %w", ErrBadCursor)
-		}
 		var c cursorDoc
-		if err := bson.Unmarshal(raw, &c); err != nil {
+		if err := s.openCursor(kind, p.Cursor, &c); err != nil {
+			return nil, nil, err
+		}
+		switch c.V.(type) {
+		case nil, string, bson.DateTime:
+		default: // the store only ever signs these
 			return nil, nil, fmt.Errorf("store: %w", ErrBadCursor)
 		}
 		var cond bson.D
@@ -80,16 +143,17 @@ func (p Page) keyset(filter bson.D, field string, desc bool) (bson.D, *options.F
 	return filter, opts, nil
 }
 
-// nextCursor trims the extra row and returns the cursor for the next page.
-func nextCursor[T any](items []T, p Page, key func(T) (any, bson.ObjectID)) ([]T, string) {
+// nextCursor trims the extra row and returns the signed cursor of kind for
+// the next page.
+func nextCursor[T any](s *Store, kind string, items []T, p Page, key func(T) (any, bson.ObjectID)) ([]T, string) {
 	if p.All || len(items) <= p.limit() {
 		return items, ""
 	}
 	items = items[:p.limit()]
 	v, id := key(items[len(items)-1])
-	raw, err := bson.Marshal(cursorDoc{V: v, ID: id})
+	c, err := s.sealCursor(kind, cursorDoc{V: v, ID: id})
 	if err != nil {
 		return items, ""
 	}
-	return items, base64.RawURLEncoding.EncodeToString(raw)
+	return items, c
 }

@@ -762,7 +762,10 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 	}
 	d := counterDelta{}
 	var meetings []model.Meeting
-	err = s.findAll(ctx, colMeetings, bson.D{}, options.Find().SetProjection(bson.D{
+	// Whole collections, read in _id order: an index walk, which a MongoDB
+	// refusing collection scans (notablescan) accepts.
+	byID := bson.D{{Key: "_id", Value: 1}}
+	err = s.findAll(ctx, colMeetings, bson.D{}, options.Find().SetSort(byID).SetProjection(bson.D{
 		{Key: "starts_at", Value: 1}, {Key: "region", Value: 1}, {Key: "stakeholder_ids", Value: 1},
 		{Key: "kind", Value: 1}, {Key: "training", Value: 1}}), &meetings)
 	if err != nil {
@@ -772,7 +775,7 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 		meetingCounts(d, &meetings[i], reg, 1)
 	}
 	var commitments []model.Commitment
-	err = s.findAll(ctx, colCommitments, bson.D{}, options.Find().SetProjection(bson.D{
+	err = s.findAll(ctx, colCommitments, bson.D{}, options.Find().SetSort(byID).SetProjection(bson.D{
 		{Key: "made_on", Value: 1}, {Key: "due_on", Value: 1}, {Key: "region", Value: 1}, {Key: "status", Value: 1},
 		{Key: "stakeholder_kind", Value: 1}, {Key: "stakeholder_id", Value: 1}, {Key: "owner_id", Value: 1}}), &commitments)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/search"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
@@ -59,7 +60,7 @@ func (s *Store) ListStakeholders(ctx context.Context, scope model.Scope, f Stake
 	} else {
 		filter = scoped(filter, scope, "regions")
 	}
-	page, opts, err := p.keyset(bson.D{}, "name", false)
+	page, opts, err := s.keyset(p, "stakeholders.name", bson.D{}, "name", false)
 	if err != nil {
 		return nil, "", err
 	}
@@ -68,7 +69,7 @@ func (s *Store) ListStakeholders(ctx context.Context, scope model.Scope, f Stake
 	if err := s.findAll(ctx, colStakeholders, allOf(filter, searchFilter(f.Q), page), opts, &out); err != nil {
 		return nil, "", wrap("list stakeholders", err)
 	}
-	items, next := nextCursor(out, p, func(x model.Stakeholder) (any, bson.ObjectID) { return x.Name, x.ID })
+	items, next := nextCursor(s, "stakeholders.name", out, p, func(x model.Stakeholder) (any, bson.ObjectID) { return x.Name, x.ID })
 	return items, next, nil
 }
 
@@ -313,7 +314,13 @@ func (s *Store) replaceStakeholder(ctx context.Context, old, cur *model.Stakehol
 	cur.Version, cur.UpdatedAt = old.Version+1, s.Now()
 	cur.Search = search.Words(cur.SearchParts()...)
 	unlock := lockDoc(old.ID)
-	res, err := s.c(colStakeholders).ReplaceOne(ctx, bson.D{{Key: "_id", Value: old.ID}, {Key: "version", Value: old.Version}}, cur)
+	filter, err := s.byIDWhen(ctx, colStakeholders, bson.D{{Key: "_id", Value: old.ID}, {Key: "version", Value: old.Version}})
+	res := &mongo.UpdateResult{}
+	if err == nil {
+		res, err = s.c(colStakeholders).ReplaceOne(ctx, filter, cur)
+	} else if errors.Is(err, mongo.ErrNoDocuments) {
+		err = nil // no match: a conflict, below
+	}
 	unlock()
 	if err != nil {
 		return wrap("update stakeholder", err)
@@ -372,7 +379,13 @@ func (s *Store) DeleteStakeholder(ctx context.Context, actor model.Actor, scope 
 		return true, err
 	}
 	unlock := lockDoc(id)
-	res, err := s.c(colStakeholders).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}})
+	filter, err := s.byIDWhen(ctx, colStakeholders, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}})
+	res := &mongo.DeleteResult{}
+	if err == nil {
+		res, err = s.c(colStakeholders).DeleteOne(ctx, filter)
+	} else if errors.Is(err, mongo.ErrNoDocuments) {
+		err = nil // no match: a conflict, below
+	}
 	unlock()
 	if err != nil {
 		return false, wrap("delete stakeholder", err)

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
@@ -24,14 +27,38 @@ type Store struct {
 	log         *slog.Logger
 	faultMu     sync.Mutex
 	fault       func(collection string) error // SetWriteFault
+	lite        *liteEngine                   // the embedded engine's file, nil on MongoDB
+	// cursorKey signs page cursors (see SetCursorKey).
+	cursorKey []byte
+	// noPushdown makes every find go through the engine (differential tests).
+	noPushdown bool
+	liteHits   atomic.Int64 // finds answered through SQLite
+	// observe sees every find SQLite answers, which no command monitor
+	// sees (tests check them against the MongoDB indexes).
+	observe func(col string, filter, sort bson.D)
+}
+
+// ObserveFinds makes f see each find the store answers through SQLite,
+// with its filter and sort as MongoDB would get them.
+func (s *Store) ObserveFinds(f func(col string, filter, sort bson.D)) { s.observe = f }
+
+// Option adjusts how Open connects (tests watch the commands sent).
+type Option func(*options.ClientOptions)
+
+// WithMonitor sends every command's events to m.
+func WithMonitor(m *event.CommandMonitor) Option {
+	return func(o *options.ClientOptions) { o.SetMonitor(m) }
 }
 
 // Open connects to uri, checks the server answers and uses database name.
-func Open(ctx context.Context, uri, name string) (*Store, error) {
+func Open(ctx context.Context, uri, name string, extra ...Option) (*Store, error) {
 	opts := options.Client().ApplyURI(uri).
 		SetAppName("alianza").
 		SetServerSelectionTimeout(10 * time.Second).
 		SetConnectTimeout(10 * time.Second)
+	for _, o := range extra {
+		o(opts)
+	}
 	client, err := mongo.Connect(opts)
 	if err != nil {
 		return nil, fmt.Errorf("store: connect: %w", err)
@@ -42,11 +69,14 @@ func Open(ctx context.Context, uri, name string) (*Store, error) {
 		_ = client.Disconnect(context.Background())
 		return nil, fmt.Errorf("store: ping: %w", err)
 	}
-	return &Store{client: client, db: client.Database(name), now: func() time.Time { return time.Now().UTC() }}, nil
+	return &Store{client: client, db: client.Database(name), now: func() time.Time { return time.Now().UTC() }, cursorKey: newCursorKey()}, nil
 }
 
 // Close disconnects from the server.
 func (s *Store) Close(ctx context.Context) error {
+	if s.lite != nil {
+		s.lite.close()
+	}
 	if err := s.client.Disconnect(ctx); err != nil {
 		return fmt.Errorf("store: disconnect: %w", err)
 	}
@@ -63,6 +93,9 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Drop deletes the whole database; tests use it on cleanup.
 func (s *Store) Drop(ctx context.Context) error {
+	if s.lite != nil {
+		s.lite.close() // the engine removes the file
+	}
 	if err := s.db.Drop(ctx); err != nil {
 		return fmt.Errorf("store: drop database: %w", err)
 	}

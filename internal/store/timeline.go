@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"sort"
 	"strconv"
@@ -54,8 +53,9 @@ func (a TimelineItem) before(b TimelineItem) bool {
 // Timeline merges, newest first, a stakeholder's meetings, commitments and
 // their status changes, tasks linked to it or its commitments, and
 // messages, keeping only what scope may see. ErrNotFound when the
-// stakeholder is missing or out of scope. Each source is read whole for one
-// stakeholder (the embedded engine scans anyway) and merged in Go.
+// stakeholder is missing or out of scope. The sources are merged in Go;
+// meetings and messages are read only as far as the page needs
+// (timelineSource).
 func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID bson.ObjectID, p Page) ([]TimelineItem, string, error) {
 	refs, err := s.stakeholderRefs(ctx, []bson.ObjectID{stakeholderID})
 	if err != nil {
@@ -66,18 +66,19 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 	}
 	var after *timelineCursor
 	if p.Cursor != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(p.Cursor)
 		var c timelineCursor
-		if err != nil || bson.Unmarshal(raw, &c) != nil {
-			return nil, "", fmt.Errorf("store: %w", ErrBadCursor)
+		if err := s.openCursor("timeline", p.Cursor, &c); err != nil {
+			return nil, "", err
 		}
 		after = &c
 	}
 	var items []TimelineItem
 
 	var meetings []model.Meeting
-	proj := options.Find().SetProjection(bson.D{{Key: "starts_at", Value: 1}, {Key: "kind", Value: 1}, {Key: "place", Value: 1}, {Key: "summary", Value: 1}, {Key: "region", Value: 1}})
-	if err := s.findAll(ctx, colMeetings, scoped(bson.D{{Key: "participants.stakeholder_id", Value: stakeholderID}}, scope, "region"), proj, &meetings); err != nil {
+	mtFilter, proj := timelineSource(after, p, TimelineMeeting, "starts_at",
+		scoped(bson.D{{Key: "participants.stakeholder_id", Value: stakeholderID}}, scope, "region"))
+	proj.SetProjection(bson.D{{Key: "starts_at", Value: 1}, {Key: "kind", Value: 1}, {Key: "place", Value: 1}, {Key: "summary", Value: 1}, {Key: "region", Value: 1}})
+	if err := s.findAll(ctx, colMeetings, mtFilter, proj, &meetings); err != nil {
 		return nil, "", wrap("timeline meetings", err)
 	}
 	for _, m := range meetings {
@@ -86,7 +87,9 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 	}
 
 	var commitments []model.Commitment
-	if err := s.findAll(ctx, colCommitments, scoped(bson.D{{Key: "stakeholder_id", Value: stakeholderID}}, scope, "region"), nil, &commitments); err != nil {
+	cproj := options.Find().SetProjection(bson.D{{Key: "made_on", Value: 1}, {Key: "created_at", Value: 1}, {Key: "text", Value: 1},
+		{Key: "type", Value: 1}, {Key: "status", Value: 1}, {Key: "history", Value: 1}})
+	if err := s.findAll(ctx, colCommitments, scoped(bson.D{{Key: "stakeholder_id", Value: stakeholderID}}, scope, "region"), cproj, &commitments); err != nil {
 		return nil, "", wrap("timeline commitments", err)
 	}
 	commitmentIDs := make([]bson.ObjectID, 0, len(commitments))
@@ -113,7 +116,8 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 		bson.D{{Key: "links.stakeholder_id", Value: stakeholderID}},
 		bson.D{{Key: "links.commitment_id", Value: bson.D{{Key: "$in", Value: commitmentIDs}}}},
 	}}}
-	if err := s.findAll(ctx, colTasks, scoped(taskFilter, scope, "region"), nil, &tasks); err != nil {
+	tproj := options.Find().SetProjection(bson.D{{Key: "created_at", Value: 1}, {Key: "title", Value: 1}, {Key: "due_on", Value: 1}, {Key: "done", Value: 1}})
+	if err := s.findAll(ctx, colTasks, scoped(taskFilter, scope, "region"), tproj, &tasks); err != nil {
 		return nil, "", wrap("timeline tasks", err)
 	}
 	for _, t := range tasks {
@@ -135,10 +139,11 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 			Address string `bson:"address"`
 		} `bson:"from"`
 	}
-	mproj := options.Find().SetProjection(bson.D{{Key: "subject", Value: 1}, {Key: "date", Value: 1}, {Key: "status", Value: 1}, {Key: "from", Value: 1}})
 	// The same rules as the review queue: scope, and unreadable (failed)
 	// messages left out; admins see those in the queue.
 	mfilter, _ := s.messageFilter(scope, MessageFilter{StakeholderID: stakeholderID})
+	mfilter, mproj := timelineSource(after, p, TimelineMessage, "date", mfilter)
+	mproj.SetProjection(bson.D{{Key: "subject", Value: 1}, {Key: "date", Value: 1}, {Key: "status", Value: 1}, {Key: "from", Value: 1}})
 	if err := s.findAll(ctx, colMessages, mfilter, mproj, &messages); err != nil {
 		return nil, "", wrap("timeline messages", err)
 	}
@@ -162,11 +167,48 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 	}
 	items = items[:p.limit()]
 	last := items[len(items)-1]
-	raw, err := bson.Marshal(timelineCursor{At: last.At, Type: last.Type, Key: last.key})
+	next, err := s.sealCursor("timeline", timelineCursor{At: last.At, Type: last.Type, Key: last.key})
 	if err != nil {
-		return nil, "", fmt.Errorf("store: timeline cursor: %w", err)
+		return nil, "", err
 	}
-	return items, base64.RawURLEncoding.EncodeToString(raw), nil
+	return items, next, nil
+}
+
+// timelineSource limits a source of the timeline whose items all have
+// type typ and At in field, and sort among themselves like field then _id,
+// newest first: the page needs at most its length plus one of them after
+// the cursor, so busy stakeholders' meetings and messages are not read
+// whole. (Commitments, with their status changes at other times, and tasks
+// are few per stakeholder and read whole.)
+func timelineSource(after *timelineCursor, p Page, typ, field string, filter bson.D) (bson.D, *options.FindOptionsBuilder) {
+	opts := options.Find().SetSort(bson.D{{Key: field, Value: -1}, {Key: "_id", Value: -1}})
+	if after == nil {
+		if !p.All {
+			opts.SetLimit(int64(p.limit() + 1))
+		}
+		return filter, opts
+	}
+	// The items after the cursor's: older, or as old and after it by type,
+	// then by key (the _id) descending.
+	var cond bson.D
+	id, err := bson.ObjectIDFromHex(after.Key)
+	switch {
+	case after.Type < typ:
+		cond = bson.D{{Key: field, Value: bson.D{{Key: "$lte", Value: after.At}}}}
+	case after.Type > typ:
+		cond = bson.D{{Key: field, Value: bson.D{{Key: "$lt", Value: after.At}}}}
+	case err != nil:
+		return filter, opts // not a key of this source: read it whole
+	default:
+		cond = bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: field, Value: bson.D{{Key: "$lt", Value: after.At}}}},
+			bson.D{{Key: field, Value: after.At}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: id}}}},
+		}}}
+	}
+	if !p.All {
+		opts.SetLimit(int64(p.limit() + 1))
+	}
+	return allOf(filter, cond), opts
 }
 
 func joinNonEmpty(parts ...string) string {

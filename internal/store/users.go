@@ -66,7 +66,7 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 
 // ListUsers returns users by email order.
 func (s *Store) ListUsers(ctx context.Context, p Page) ([]model.User, string, error) {
-	filter, opts, err := p.keyset(bson.D{}, "email", false)
+	filter, opts, err := s.keyset(p, "users.email", bson.D{}, "email", false)
 	if err != nil {
 		return nil, "", err
 	}
@@ -74,7 +74,7 @@ func (s *Store) ListUsers(ctx context.Context, p Page) ([]model.User, string, er
 	if err := s.findAll(ctx, colUsers, filter, opts, &out); err != nil {
 		return nil, "", wrap("list users", err)
 	}
-	items, next := nextCursor(out, p, func(u model.User) (any, bson.ObjectID) { return u.Email, u.ID })
+	items, next := nextCursor(s, "users.email", out, p, func(u model.User) (any, bson.ObjectID) { return u.Email, u.ID })
 	return items, next, nil
 }
 

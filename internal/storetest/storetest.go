@@ -6,15 +6,18 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 var (
 	uri     string
+	dir     string // the embedded engine's files; "" on a real server
 	counter atomic.Int64
 )
 
@@ -27,7 +30,8 @@ func Main(m *testing.M) {
 func run(m *testing.M) int {
 	uri = os.Getenv("ALIANZA_TEST_MONGO_URI")
 	if uri == "" {
-		dir, err := os.MkdirTemp("", "alianza-test-db-")
+		var err error
+		dir, err = os.MkdirTemp("", "alianza-test-db-")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "storetest:", err)
 			return 1
@@ -41,7 +45,15 @@ func run(m *testing.M) int {
 		defer e.Stop()
 		uri = e.URI()
 	}
-	return m.Run()
+	code := m.Run()
+	if code == 0 {
+		if bad := checkAll(); len(bad) > 0 {
+			fmt.Fprintf(os.Stderr, "storetest: %d queries the tests sent would scan a collection on MongoDB (notablescan); add an index or change the query:\n  %s\n",
+				len(bad), strings.Join(bad, "\n  "))
+			return 1
+		}
+	}
+	return code
 }
 
 // URI is the connection string of the test server.
@@ -55,7 +67,7 @@ func Open(t testing.TB) *store.Store {
 	}
 	name := fmt.Sprintf("t%d_%d", time.Now().UnixNano()%1e9, counter.Add(1))
 	ctx := context.Background()
-	s, err := store.Open(ctx, uri, name)
+	s, err := OpenNamed(ctx, name)
 	if err != nil {
 		t.Fatalf("storetest: open: %v", err)
 	}
@@ -68,3 +80,24 @@ func Open(t testing.TB) *store.Store {
 	})
 	return s
 }
+
+// OpenNamed opens database name on the test server (kept after the test:
+// benchmarks reuse it), attached to the embedded engine's files when the
+// server is the embedded engine. The caller runs EnsureIndexes.
+func OpenNamed(ctx context.Context, name string) (*store.Store, error) {
+	s, err := store.Open(ctx, uri, name, store.WithMonitor(queries.monitor()))
+	if err != nil {
+		return nil, err
+	}
+	s.ObserveFinds(func(col string, filter, sort bson.D) { queries.add(Query{col, "find", filter, sort}) })
+	if dir != "" {
+		if err := s.AttachEmbedded(dir); err != nil {
+			_ = s.Close(ctx)
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Dir is the embedded engine's data directory; "" on a real server.
+func Dir() string { return dir }

@@ -1,0 +1,383 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand"
+	"testing"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/demo"
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/storetest"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// The differential test of the SQLite path: on the reference dataset (its
+// content drawn at random) plus random edits, random list, search,
+// timeline and thread queries, paged with random limits, give the same
+// rows in the same order (and the same cursors) through SQLite and through
+// the engine's own filter.
+func TestPushdownMatchesEngine(t *testing.T) {
+	if storetest.Dir() == "" {
+		t.Skip("the SQLite path exists on the embedded engine only")
+	}
+	s := storetest.Open(t)
+	ctx := context.Background()
+	now := s.Now()
+	if _, err := demo.LoadReference(ctx, s, 0.01, now); err != nil {
+		t.Fatal(err)
+	}
+	seed := time.Now().UnixNano()
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewSource(seed))
+	all := model.Scope{All: true}
+	admin := model.Actor{ID: demo.ID("ref-admin"), Name: "Admin"}
+
+	// Random writes through the store, so the triggers' upkeep is compared too.
+	msgs, _, err := s.ListMessages(ctx, all, store.MessageFilter{IncludeFailed: true}, store.Page{All: true})
+	if err != nil || len(msgs) == 0 {
+		t.Fatalf("messages: %d %v", len(msgs), err)
+	}
+	for range 40 {
+		m := msgs[rng.Intn(len(msgs))]
+		if m.Status == model.MessageFailed {
+			continue
+		}
+		st := model.ReviewStatuses[rng.Intn(len(model.ReviewStatuses))]
+		if _, err := s.BulkSetMessageStatus(ctx, admin, all, []bson.ObjectID{m.ID}, st, false, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sts, _, err := s.ListStakeholders(ctx, all, store.StakeholderFilter{}, store.Page{All: true})
+	if err != nil || len(sts) < 5 {
+		t.Fatalf("stakeholders: %d %v", len(sts), err)
+	}
+	for i, k := range rng.Perm(len(sts))[:3] {
+		st := sts[k]
+		name := fmt.Sprintf(`Renombrado %d presupuesto "comillas" \\barra\\ tab\tx`, i)
+		v := st.Version
+		if _, err := s.UpdateStakeholder(ctx, admin, all, st.ID, model.StakeholderPatch{Name: &name, Version: &v}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	meetings, _, err := s.ListMeetings(ctx, all, store.MeetingFilter{}, store.Page{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	commitments, _, err := s.ListCommitments(ctx, all, store.CommitmentFilter{}, store.Page{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	pickRegion := func() string { return model.Regions[rng.Intn(len(model.Regions))].Code }
+	pickScope := func() model.Scope {
+		if rng.Intn(3) == 0 {
+			return all
+		}
+		rs := []string{pickRegion()}
+		if rng.Intn(2) == 0 {
+			rs = append(rs, "15", pickRegion())
+		}
+		return model.Scope{Regions: rs}
+	}
+	maybe := func(p int) bool { return rng.Intn(100) < p }
+	pickStakeholder := func() bson.ObjectID {
+		if maybe(30) {
+			return demo.BusyStakeholder()
+		}
+		return sts[rng.Intn(len(sts))].ID
+	}
+	pickUser := func() bson.ObjectID {
+		return demo.ID([]string{"ref-officer-15", "ref-manager-15", "ref-officer-08", "ref-admin"}[rng.Intn(4)])
+	}
+	pickQ := func() string {
+		return []string{"presupuesto", "re seg", "pre cus", "ficticio", "equipo@ref", "zzz", "a", "ref 00", "renombrado presu"}[rng.Intn(9)]
+	}
+	pickDay := func() time.Time { return now.AddDate(0, 0, -rng.Intn(800)) }
+	pickDate := func() string { return model.Today(pickDay()) }
+
+	type query struct {
+		name string
+		run  func(p store.Page) (any, string, error)
+	}
+	var queries []query
+	for i := range 20 {
+		scope := pickScope()
+		mf := store.MessageFilter{IncludeFailed: maybe(30)}
+		if maybe(50) {
+			mf.Status = model.MessageStatuses[rng.Intn(len(model.MessageStatuses))]
+		}
+		if maybe(30) {
+			mf.Region = pickRegion()
+		}
+		if maybe(15) {
+			mf.StakeholderID = pickStakeholder()
+		}
+		mf.Unmatched = maybe(15)
+		if maybe(15) {
+			mf.AwaitingReply, mf.AwaitingReplyDays = true, rng.Intn(20)
+		}
+		if maybe(15) {
+			mf.AssigneeID = pickUser()
+		}
+		if maybe(15) {
+			mf.MailboxID = demo.RefMailbox()
+		}
+		if maybe(15) {
+			mf.Folder = []string{"INBOX", "Sent", "Other"}[rng.Intn(3)]
+		}
+		if maybe(20) {
+			mf.From = pickDay()
+		}
+		if maybe(20) {
+			mf.To = pickDay()
+		}
+		if maybe(25) {
+			mf.Q = pickQ()
+		}
+		queries = append(queries, query{fmt.Sprintf("messages %d %+v %+v", i, scope, mf), func(p store.Page) (any, string, error) {
+			return wrapList(s.ListMessages(ctx, scope, mf, p))
+		}})
+
+		ms := store.MeetingFilter{}
+		if maybe(40) {
+			ms.Region = pickRegion()
+		}
+		if maybe(20) {
+			ms.From = pickDay()
+		}
+		if maybe(20) {
+			ms.To = pickDay()
+		}
+		if maybe(20) {
+			ms.StakeholderID = pickStakeholder()
+		}
+		if maybe(20) {
+			ms.Kind = model.MeetingKinds[rng.Intn(len(model.MeetingKinds))]
+		}
+		if maybe(25) {
+			ms.Q = pickQ()
+		}
+		queries = append(queries, query{fmt.Sprintf("meetings %d %+v %+v", i, scope, ms), func(p store.Page) (any, string, error) {
+			return wrapList(s.ListMeetings(ctx, scope, ms, p))
+		}})
+
+		cf := store.CommitmentFilter{Overdue: maybe(20)}
+		if maybe(30) {
+			cf.Region = pickRegion()
+		}
+		if maybe(30) {
+			cf.Status = model.CommitmentStatuses[rng.Intn(len(model.CommitmentStatuses))]
+		}
+		if maybe(20) {
+			cf.StakeholderID = pickStakeholder()
+		}
+		if maybe(20) {
+			cf.OwnerID = pickUser()
+		}
+		if maybe(20) {
+			cf.DueFrom = pickDate()
+		}
+		if maybe(20) {
+			cf.DueTo = pickDate()
+		}
+		if maybe(20) {
+			cf.StakeholderKind = model.StakeholderKinds[rng.Intn(len(model.StakeholderKinds))]
+		}
+		if maybe(25) {
+			cf.Q = pickQ()
+		}
+		queries = append(queries, query{fmt.Sprintf("commitments %d %+v %+v", i, scope, cf), func(p store.Page) (any, string, error) {
+			return wrapList(s.ListCommitments(ctx, scope, cf, p))
+		}})
+
+		tf := store.TaskFilter{Overdue: maybe(20)}
+		if maybe(30) {
+			done := maybe(50)
+			tf.Done = &done
+		}
+		if maybe(30) {
+			tf.Region = pickRegion()
+		}
+		if maybe(20) {
+			tf.AssigneeID = pickUser()
+		}
+		if maybe(20) {
+			tf.StakeholderID = pickStakeholder()
+		}
+		if maybe(15) && len(commitments) > 0 {
+			tf.CommitmentID = commitments[rng.Intn(len(commitments))].ID
+		}
+		if maybe(15) && len(meetings) > 0 {
+			tf.MeetingID = meetings[rng.Intn(len(meetings))].ID
+		}
+		queries = append(queries, query{fmt.Sprintf("tasks %d %+v %+v", i, scope, tf), func(p store.Page) (any, string, error) {
+			return wrapList(s.ListTasks(ctx, scope, tf, p))
+		}})
+
+		sf := store.StakeholderFilter{Archived: maybe(20)}
+		if maybe(30) {
+			sf.Region = pickRegion()
+		}
+		if maybe(20) {
+			sf.Kind = model.StakeholderKinds[rng.Intn(len(model.StakeholderKinds))]
+		}
+		if maybe(20) {
+			sf.Stance = model.Stances[rng.Intn(len(model.Stances))]
+		}
+		if maybe(15) {
+			sf.Tag = []string{"presupuesto", "salud", "nada"}[rng.Intn(3)]
+		}
+		if maybe(15) {
+			sf.OwnerID = pickUser()
+		}
+		if maybe(30) {
+			sf.Q = pickQ()
+		}
+		queries = append(queries, query{fmt.Sprintf("stakeholders %d %+v %+v", i, scope, sf), func(p store.Page) (any, string, error) {
+			return wrapList(s.ListStakeholders(ctx, scope, sf, p))
+		}})
+
+		q := pickQ()
+		queries = append(queries, query{fmt.Sprintf("search %d %+v %q", i, scope, q), func(store.Page) (any, string, error) {
+			r, err := s.Search(ctx, scope, q)
+			return r, "", err
+		}})
+		stID := pickStakeholder()
+		queries = append(queries, query{fmt.Sprintf("timeline %d %+v %s", i, scope, stID.Hex()), func(p store.Page) (any, string, error) {
+			return wrapList(s.Timeline(ctx, scope, stID, p))
+		}})
+		thread, failed := msgs[rng.Intn(len(msgs))].ThreadID, maybe(50)
+		queries = append(queries, query{fmt.Sprintf("thread %d %+v %s %v", i, scope, thread.Hex(), failed), func(store.Page) (any, string, error) {
+			r, err := s.Thread(ctx, scope, thread, failed)
+			return r, "", err
+		}})
+	}
+	queries = append(queries, query{"unmatched addresses", func(store.Page) (any, string, error) {
+		r, err := s.UnmatchedAddresses(ctx, model.Scope{All: true}, nil)
+		return r, "", err
+	}})
+
+	before := s.PushdownHits()
+	nonEmpty := 0
+	for _, q := range queries {
+		limit := 1 + rng.Intn(25)
+		engine := collectPages(t, s, false, q.run, limit)
+		lite := collectPages(t, s, true, q.run, limit)
+		if engine != lite {
+			t.Errorf("%s (limit %d):\nengine: %.600s\nsqlite: %.600s", q.name, limit, engine, lite)
+		}
+		if len(engine) > 40 {
+			nonEmpty++
+		}
+	}
+	// Random filters often select nothing; most must select something.
+	if nonEmpty < len(queries)/3 {
+		t.Errorf("only %d of %d queries found anything", nonEmpty, len(queries))
+	}
+	if hits := s.PushdownHits() - before; hits < int64(len(queries)) {
+		t.Errorf("only %d of the finds went through SQLite", hits)
+	}
+}
+
+func wrapList[T any](items []T, next string, err error) (any, string, error) { return items, next, err }
+
+// collectPages follows the cursors of one query (at most 6 pages) and
+// returns every page and cursor as JSON, or the error.
+func collectPages(t *testing.T, s *store.Store, lite bool, run func(store.Page) (any, string, error), limit int) string {
+	t.Helper()
+	s.SetPushdown(lite)
+	defer s.SetPushdown(true)
+	out := ""
+	cursor := ""
+	for range 6 {
+		items, next, err := run(store.Page{Limit: limit, Cursor: cursor})
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		b, err := json.Marshal(items)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out += string(b) + " next=" + next + "\n"
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	return out
+}
+
+// Paging a timeline, which reads meetings and messages only as far as each
+// page needs, gives exactly the whole timeline read at once, ties included.
+func TestTimelinePagesMatchTheWhole(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	if _, err := demo.LoadReference(ctx, s, 0.01, s.Now()); err != nil {
+		t.Fatal(err)
+	}
+	// Ties: meetings and messages of the busy stakeholder at one instant.
+	all := model.Scope{All: true}
+	ms, _, err := s.ListMeetings(ctx, all, store.MeetingFilter{StakeholderID: demo.BusyStakeholder()}, store.Page{Limit: 1})
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("busy meetings: %v %v", ms, err)
+	}
+	msgs, _, err := s.ListMessages(ctx, all, store.MessageFilter{StakeholderID: demo.BusyStakeholder()}, store.Page{Limit: 1})
+	if err != nil || len(msgs) == 0 {
+		t.Fatalf("busy messages: %v %v", msgs, err)
+	}
+	var moreMeetings []model.Meeting
+	var moreMessages []model.IncomingMessage
+	for range 6 {
+		m := ms[0]
+		m.ID = bson.NewObjectID()
+		moreMeetings = append(moreMeetings, m)
+		msg := msgs[0]
+		msg.ID, msg.Date = bson.NewObjectID(), ms[0].StartsAt
+		moreMessages = append(moreMessages, model.IncomingMessage{Message: msg})
+	}
+	if err := s.InsertMeetings(ctx, moreMeetings); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InsertMessages(ctx, moreMessages); err != nil {
+		t.Fatal(err)
+	}
+	for _, scope := range []model.Scope{all, {Regions: []string{"15"}}} {
+		for _, id := range []bson.ObjectID{demo.BusyStakeholder(), demo.ID("ref-stakeholder-1"), demo.ID("ref-stakeholder-2")} {
+			whole, _, err := s.Timeline(ctx, scope, id, store.Page{All: true})
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, limit := range []int{1, 3, 7} {
+				var paged []store.TimelineItem
+				cursor := ""
+				for {
+					items, next, err := s.Timeline(ctx, scope, id, store.Page{Limit: limit, Cursor: cursor})
+					if err != nil {
+						t.Fatal(err)
+					}
+					paged = append(paged, items...)
+					if next == "" {
+						break
+					}
+					cursor = next
+				}
+				a, _ := json.Marshal(whole)
+				b, _ := json.Marshal(paged)
+				if string(a) != string(b) {
+					t.Fatalf("%s %+v limit %d: pages differ from the whole (%d vs %d items)", id.Hex(), scope, limit, len(paged), len(whole))
+				}
+			}
+			if len(whole) < 3 && id == demo.BusyStakeholder() {
+				t.Fatalf("busy stakeholder has %d items", len(whole))
+			}
+		}
+	}
+}

@@ -1,0 +1,341 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/alianza-pe/alianza/internal/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
+)
+
+// The index proof: every query the tests send (seen by the driver's
+// command monitor, and the finds the store answers through SQLite on the
+// embedded engine) is checked, when the package's tests end, against the
+// indexes EnsureIndexes creates on MongoDB, with MongoDB's rules: an
+// index serves a query when it leads with a field the query constrains; a
+// sort is served without a blocking in-memory sort when the index holds
+// some of the query's equality fields first and then the sort fields in
+// order, all in its direction or all reversed (the equality-sort part of
+// the equality-sort-range rule); a $or needs every branch served. A query no
+// index serves would scan its collection, which a server started with
+// notablescan refuses: the tests fail and name it.
+
+// SmallCollections hold a few fixed documents (settings, leases,
+// per-mailbox state, the configured mailboxes; and the report counters,
+// report_counters*, one document per month and family): scanning them is
+// fine.
+var SmallCollections = []string{"kv", "report_counters", "leases", "mail_state", "mailboxes"}
+
+// Query is one query as the proof sees it.
+type Query struct {
+	Collection string
+	Op         string
+	Filter     bson.D
+	Sort       bson.D
+}
+
+func (q Query) String() string {
+	return fmt.Sprintf("%s %s filter=%s sort=%s", q.Collection, q.Op, shape(q.Filter), shape(q.Sort))
+}
+
+// recorder keeps one query of each shape.
+type recorder struct {
+	mu   sync.Mutex
+	seen map[string]Query
+}
+
+var queries = &recorder{seen: map[string]Query{}}
+
+func (r *recorder) add(q Query) {
+	if q.Collection == "" {
+		return
+	}
+	key := q.String()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.seen[key]; !ok {
+		r.seen[key] = q
+	}
+}
+
+func (r *recorder) all() []Query {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Query, 0, len(r.seen))
+	for _, q := range r.seen {
+		out = append(out, q)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out
+}
+
+// monitor records the queries of the commands sent to the server.
+func (r *recorder) monitor() *event.CommandMonitor {
+	return &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+		for _, q := range commandQueries(e.CommandName, e.Command) {
+			r.add(q)
+		}
+	}}
+}
+
+// commandQueries are the queries one command runs.
+func commandQueries(name string, raw bson.Raw) []Query {
+	var cmd bson.D
+	if err := bson.Unmarshal(raw, &cmd); err != nil {
+		return nil
+	}
+	get := func(k string) any {
+		for _, e := range cmd {
+			if e.Key == k {
+				return e.Value
+			}
+		}
+		return nil
+	}
+	col, _ := get(name).(string)
+	switch name {
+	case "find":
+		return []Query{{col, name, asD(get("filter")), asD(get("sort"))}}
+	case "count", "distinct":
+		return []Query{{col, name, asD(get("query")), nil}}
+	case "findAndModify":
+		return []Query{{col, name, asD(get("query")), asD(get("sort"))}}
+	case "update", "delete":
+		list, _ := get(name + "s").(bson.A)
+		var out []Query
+		for _, x := range list {
+			d := asD(x)
+			for _, e := range d {
+				if e.Key == "q" {
+					out = append(out, Query{col, name, asD(e.Value), nil})
+				}
+			}
+		}
+		return out
+	case "aggregate":
+		pipeline, _ := get("pipeline").(bson.A)
+		q := Query{Collection: col, Op: name}
+		for i, st := range pipeline {
+			d := asD(st)
+			if len(d) != 1 {
+				break
+			}
+			switch {
+			case d[0].Key == "$match" && i == 0:
+				q.Filter = asD(d[0].Value)
+				continue
+			case d[0].Key == "$sort" && i <= 1:
+				q.Sort = asD(d[0].Value)
+			}
+			break
+		}
+		return []Query{q}
+	}
+	return nil
+}
+
+func asD(v any) bson.D {
+	if d, ok := v.(bson.D); ok {
+		return d
+	}
+	return nil
+}
+
+// shape is a filter or sort with its values left out, so queries that
+// differ only in their values count once.
+func shape(v any) string {
+	switch t := v.(type) {
+	case bson.D:
+		parts := make([]string, 0, len(t))
+		for _, e := range t {
+			parts = append(parts, e.Key+":"+shape(e.Value))
+		}
+		return "{" + strings.Join(parts, ",") + "}"
+	case bson.A:
+		if len(t) > 0 {
+			if _, isDoc := t[0].(bson.D); isDoc {
+				parts := make([]string, 0, len(t))
+				for _, x := range t {
+					parts = append(parts, shape(x))
+				}
+				return "[" + strings.Join(parts, ",") + "]"
+			}
+		}
+		return "[…]"
+	case int32, int64, float64:
+		return fmt.Sprint(t) // sort directions
+	}
+	return "?"
+}
+
+// preds are the fields a filter constrains: eq by equality or $in, the
+// others by a range or another operator; ors are its $or branches.
+type preds struct {
+	eq, other []string
+	ors       [][]preds
+	opaque    bool // $where, $expr, $nor...: no index bounds from them
+}
+
+func predsOf(filter bson.D) preds {
+	var p preds
+	for _, e := range filter {
+		switch e.Key {
+		case "$and":
+			list, _ := e.Value.(bson.A)
+			for _, x := range list {
+				sub := predsOf(asD(x))
+				p.eq = append(p.eq, sub.eq...)
+				p.other = append(p.other, sub.other...)
+				p.ors = append(p.ors, sub.ors...)
+			}
+		case "$or":
+			list, _ := e.Value.(bson.A)
+			var branches []preds
+			for _, x := range list {
+				branches = append(branches, predsOf(asD(x)))
+			}
+			p.ors = append(p.ors, branches)
+		default:
+			if strings.HasPrefix(e.Key, "$") {
+				p.opaque = true
+				continue
+			}
+			ops := asD(e.Value)
+			isEq := len(ops) == 0 || !strings.HasPrefix(ops[0].Key, "$")
+			for _, op := range ops {
+				if op.Key == "$eq" || op.Key == "$in" {
+					isEq = true
+				}
+			}
+			if isEq {
+				p.eq = append(p.eq, e.Key)
+			} else {
+				p.other = append(p.other, e.Key)
+			}
+		}
+	}
+	return p
+}
+
+func (p preds) fields() []string { return append(slices.Clone(p.eq), p.other...) }
+
+// servedBy says whether an index with keys (unique: no two documents share
+// them) serves a query with p and sort.
+func servedBy(keys bson.D, unique bool, p preds, sortKeys bson.D) bool {
+	if len(keys) == 0 {
+		return false
+	}
+	if unique && len(sortKeys) > len(keys) {
+		sortKeys = sortKeys[:len(keys)] // what follows a unique key never orders
+	}
+	if len(sortKeys) == 0 {
+		return slices.Contains(p.fields(), keys[0].Key)
+	}
+	// Equality fields first (any of them, in any order), then the sort
+	// fields in order, all in the index's direction or all reversed.
+	j := 0
+	for j < len(keys) && slices.Contains(p.eq, keys[j].Key) && !sortHas(sortKeys, keys[j].Key) {
+		j++
+	}
+	if len(keys)-j < len(sortKeys) {
+		return false
+	}
+	same, reversed := true, true
+	for i, sk := range sortKeys {
+		k := keys[j+i]
+		if k.Key != sk.Key {
+			return false
+		}
+		d1, d2 := direction(k.Value), direction(sk.Value)
+		same = same && d1 == d2
+		reversed = reversed && d1 == -d2
+	}
+	if !same && !reversed {
+		return false
+	}
+	return true
+}
+
+func sortHas(sortKeys bson.D, k string) bool {
+	for _, e := range sortKeys {
+		if e.Key == k {
+			return true
+		}
+	}
+	return false
+}
+
+func direction(v any) int {
+	switch t := v.(type) {
+	case int32:
+		return int(t)
+	case int64:
+		return int(t)
+	case int:
+		return t
+	case float64:
+		return int(t)
+	}
+	return 0
+}
+
+// CheckQuery says why no index of specs serves q ("" when one does).
+func CheckQuery(specs []store.IndexSpec, q Query) string {
+	if slices.Contains(SmallCollections, q.Collection) || strings.HasPrefix(q.Collection, "report_counters") {
+		return ""
+	}
+	list := []store.IndexSpec{{Collection: q.Collection, Name: "_id_", Keys: bson.D{{Key: "_id", Value: int32(1)}}, Unique: true}}
+	for _, s := range specs {
+		if s.Collection == q.Collection {
+			list = append(list, s)
+		}
+	}
+	p := predsOf(q.Filter)
+	serves := func(p preds, sortKeys bson.D) bool {
+		for _, ix := range list {
+			if servedBy(ix.Keys, ix.Unique, p, sortKeys) {
+				return true
+			}
+		}
+		return false
+	}
+	if serves(p, q.Sort) {
+		return ""
+	}
+	// A $or is served when each branch (with the conditions around it) is;
+	// MongoDB then merges the branches in sort order.
+	for _, branches := range p.ors {
+		all := true
+		for _, b := range branches {
+			merged := preds{eq: append(slices.Clone(p.eq), b.eq...), other: append(slices.Clone(p.other), b.other...)}
+			if !serves(merged, nil) {
+				all = false
+				break
+			}
+		}
+		if all && len(branches) > 0 {
+			return ""
+		}
+	}
+	if len(q.Sort) > 0 && serves(p, nil) {
+		return "no index gives the sort after the equality fields (in-memory sort)"
+	}
+	return "no index serves it: a collection scan"
+}
+
+// checkAll checks every recorded query; it returns the failures.
+func checkAll() []string {
+	specs := store.IndexSpecs()
+	var out []string
+	for _, q := range queries.all() {
+		if why := CheckQuery(specs, q); why != "" {
+			out = append(out, q.String()+": "+why)
+		}
+	}
+	return out
+}
