@@ -56,9 +56,7 @@ func (l *liteEngine) open() (*sql.DB, error) {
 	if _, err := os.Stat(l.path); err != nil {
 		return nil, fmt.Errorf("store: embedded file: %w", err)
 	}
-	q := url.Values{}
-	q.Add("mode", "rw")
-	q.Add("_pragma", "busy_timeout(10000)")
+	q := url.Values{"mode": {"rw"}, "_pragma": {"busy_timeout(10000)"}}
 	db, err := sql.Open("sqlite", "file:"+l.path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("store: open embedded file: %w", err)
