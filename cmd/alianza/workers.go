@@ -4,6 +4,7 @@ import (
 	"context"
 	crand "crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -17,6 +18,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/mailsync"
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/notify"
 	"github.com/alianza-pe/alianza/internal/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -43,7 +45,16 @@ func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, mailK
 	}()
 	if rw := remindersWorker(cfg, s, log, leaseHolder()); rw != nil {
 		wg.Add(1)
-		go func() { defer wg.Done(); rw.Run(ctx, remindersEvery) }()
+		go func() {
+			defer wg.Done()
+			every(ctx, remindersEvery, "reminders: pass failed", func(ctx context.Context) error {
+				// A pass another instance is running is skipped quietly.
+				if _, err := rw.RunOnce(ctx); err != nil && !errors.Is(err, notify.ErrBusy) {
+					return err
+				}
+				return nil
+			}, log)
+		}()
 	}
 	go func() {
 		defer wg.Done()

@@ -76,7 +76,7 @@ func TestAdminExport(t *testing.T) {
 	if strings.Count(users, "\n") != len(testUsers)+1 || strings.Contains(users, "password") || strings.Contains(users, "$argon2") {
 		t.Fatalf("users.jsonl: %s", users)
 	}
-	entries, _, err := ta.store.ListAudit(ctx, store.AuditFilter{Entity: "organisation"}, store.Page{Limit: 10})
+	entries, _, err := ta.store.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "organisation"}, store.Page{Limit: 10})
 	if err != nil || len(entries) != 1 || entries[0].Action != "export" || entries[0].ActorID != ta.users["admin"].ID {
 		t.Fatalf("audit of the export: %+v %v", entries, err)
 	}
@@ -122,7 +122,7 @@ func TestPersonalDataRequests(t *testing.T) {
 	}
 	ta.run(t, []scenario{{name: "after erasure", as: "admin", method: "GET", path: "/api/v1/stakeholders/" + id, status: 200,
 		want: map[string]any{"name": store.ErasedName, "emails": []any{}, "notes": ""}}})
-	entries, _, err := ta.store.ListAudit(ctx, store.AuditFilter{Entity: "stakeholder", EntityID: id}, store.Page{Limit: 20})
+	entries, _, err := ta.store.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "stakeholder", EntityID: id}, store.Page{Limit: 20})
 	if err != nil {
 		t.Fatal(err)
 	}

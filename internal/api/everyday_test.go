@@ -83,7 +83,7 @@ func TestDeleteCommitmentAndMeetingRecords(t *testing.T) {
 		{name: "its task stays", as: "admin", method: "GET", path: "/api/v1/tasks/" + t3, status: 200},
 	})
 	for _, e := range []struct{ entity, id string }{{"commitment", c1}, {"commitment", c2}, {"task", t1}, {"meeting", m1}} {
-		items, _, err := ta.store.ListAudit(context.Background(), store.AuditFilter{Entity: e.entity, EntityID: e.id}, store.Page{All: true})
+		items, _, err := ta.store.ListAudit(context.Background(), store.AuditFilter{Scope: model.Scope{All: true}, Entity: e.entity, EntityID: e.id}, store.Page{All: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -169,7 +169,7 @@ func TestStakeholdersCRUD(t *testing.T) {
 	})
 
 	// Audit trail of the officer's change: the create, then their update.
-	entries, _, err := ta.store.ListAudit(context.Background(), store.AuditFilter{Entity: "stakeholder", EntityID: f.cuscoOfficers.ID.Hex()}, store.Page{})
+	entries, _, err := ta.store.ListAudit(context.Background(), store.AuditFilter{Scope: model.Scope{All: true}, Entity: "stakeholder", EntityID: f.cuscoOfficers.ID.Hex()}, store.Page{})
 	if err != nil || len(entries) != 2 || entries[0].ActorEmail != "cusco_officer@alianza.test" || entries[0].Action != model.ActionUpdate {
 		t.Fatalf("audit: %v %+v", err, entries)
 	}

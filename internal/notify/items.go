@@ -47,6 +47,17 @@ type Item struct {
 // Compute lists the user's notifications at now, looking horizon days ahead
 // for due dates, within the user's region scope; most recent first.
 func Compute(ctx context.Context, s *store.Store, u *model.User, now time.Time, horizon int) ([]Item, error) {
+	return compute(ctx, s, u, now, horizon, true)
+}
+
+// ComputeDue is Compute with only what a digest lists (dueKinds): it reads
+// no messages and looks at no status changes.
+func ComputeDue(ctx context.Context, s *store.Store, u *model.User, now time.Time, horizon int) ([]Item, error) {
+	return compute(ctx, s, u, now, horizon, false)
+}
+
+// compute is Compute; all=false leaves out the items that are not due dates.
+func compute(ctx context.Context, s *store.Store, u *model.User, now time.Time, horizon int, all bool) ([]Item, error) {
 	scope := u.Scope()
 	today := model.Today(now)
 	out := []Item{}
@@ -63,7 +74,7 @@ func Compute(ctx context.Context, s *store.Store, u *model.User, now time.Time, 
 					Region: c.Region, DueOn: c.DueOn, Status: c.Status, At: at, Path: path})
 			}
 		}
-		if h, ok := lastChangeByOther(c.History, u.ID, now); ok {
+		if h, ok := lastChangeByOther(c.History, u.ID, now); ok && all {
 			by := h.ByName
 			if by == "" {
 				by = h.ByEmail
@@ -84,8 +95,8 @@ func Compute(ctx context.Context, s *store.Store, u *model.User, now time.Time, 
 				At: at, Path: taskPath(t)})
 		}
 	}
-	for _, status := range []string{"new", "follow_up"} {
-		ms, _, err := s.ListMessages(ctx, scope, store.MessageFilter{AssigneeID: u.ID, Status: status}, store.Page{All: true})
+	if all {
+		ms, _, err := s.ListMessages(ctx, scope, store.MessageFilter{AssigneeID: u.ID, Statuses: []string{"new", "follow_up"}}, store.Page{All: true})
 		if err != nil {
 			return nil, err
 		}

@@ -317,3 +317,43 @@ func keys[V any](m map[string]V) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestDigestStuckSendingIsRetried: a digest whose instance died mid-send
+// stayed "sending" for good and was never sent. Once older than the lease
+// it is retried like a failed one (and not before: it may still be going out).
+func TestDigestStuckSendingIsRetried(t *testing.T) {
+	f := newFixture(t)
+	srv := smtptest.Start(t, smtptest.StartTLS)
+	ctx := context.Background()
+	period := notify.PeriodKey(model.DigestDaily, now)
+	rec := store.DigestRecord{ID: store.DigestID(f.ana.ID, period), UserID: f.ana.ID, Email: f.ana.Email, Period: period}
+	if ok, err := f.s.ClaimDigest(ctx, rec); err != nil || !ok {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	// The claiming instance crashed here. A pass right after leaves it.
+	w := worker(f, srv, "survivor")
+	res, err := w.RunOnce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if r.Email == f.ana.Email {
+			t.Fatalf("a digest still being sent was sent again: %+v", res)
+		}
+	}
+	later := now.Add(11 * time.Minute)
+	f.s.SetClock(func() time.Time { return later })
+	res, err = w.RunOnce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 1 || res[0].Email != f.ana.Email || res[0].Status != store.DigestSent {
+		t.Fatalf("stuck digest not retried: %+v", res)
+	}
+	recs, _ := f.s.Digests(ctx, store.DigestSent, 10)
+	for _, r := range recs {
+		if r.ID == rec.ID && r.Attempts != 2 {
+			t.Errorf("attempts %d", r.Attempts)
+		}
+	}
+}

@@ -43,17 +43,19 @@ type Result struct {
 	Error  string        `json:"error,omitempty"`
 }
 
+// leaseFor is how long the reminders lease lasts; it is renewed before
+// each digest, and a digest left "sending" longer than this (its instance
+// died mid-send) is retried like a failed one.
+const leaseFor = 10 * time.Minute
+
 // RunOnce sends every due digest: one per subscriber whose period has no
-// record yet, and a new attempt of each failed digest of the current
-// period. It records the pass for the admin page.
+// record yet, and a new attempt of each failed (or abandoned) digest of the
+// current period. It records the pass for the admin page. The caller runs
+// it periodically; ErrBusy means another instance is running a pass.
 func (w *Worker) RunOnce(ctx context.Context) ([]Result, error) {
 	now := w.Store.Now()
-	ok, err := w.Store.AcquireJobLease(ctx, leaseName, w.Holder, now.Add(10*time.Minute))
-	if err != nil {
+	if err := w.renew(ctx); err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, ErrBusy
 	}
 	defer func() { _ = w.Store.ReleaseJobLease(ctx, leaseName, w.Holder) }()
 	run := store.DigestRun{Holder: w.Holder, StartedAt: now}
@@ -62,52 +64,68 @@ func (w *Worker) RunOnce(ctx context.Context) ([]Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]bson.ObjectID, 0, len(subs))
 	current := map[string]model.Prefs{} // digest id of the current period -> settings
 	for _, p := range subs {
 		current[store.DigestID(p.UserID, PeriodKey(p.Digest, now))] = p
+		ids = append(ids, p.UserID)
+	}
+	users, err := w.Store.UsersByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
 	for _, p := range subs {
-		if ctx.Err() != nil {
-			break
+		if err := ctx.Err(); err != nil {
+			return results, err
 		}
-		u, err := w.Store.UserByID(ctx, p.UserID)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && u.Disabled) {
+		u, ok := users[p.UserID]
+		if !ok || u.Disabled {
 			continue
-		}
-		if err != nil {
-			return nil, err
 		}
 		period := PeriodKey(p.Digest, now)
 		rec := store.DigestRecord{ID: store.DigestID(u.ID, period), UserID: u.ID, Email: u.Email, Period: period}
 		claimed, err := w.Store.ClaimDigest(ctx, rec)
 		if err != nil {
-			return nil, err
+			return results, err
 		}
 		if claimed {
-			results = append(results, w.deliver(ctx, rec, u, p, now))
+			if err := w.renew(ctx); err != nil {
+				return results, err
+			}
+			results = append(results, w.deliver(ctx, rec, &u, p, now))
 		}
 	}
-	failed, err := w.Store.FailedDigests(ctx, MaxAttempts)
+	retry, err := w.Store.RetryableDigests(ctx, MaxAttempts, now.Add(-leaseFor))
 	if err != nil {
-		return nil, err
+		return results, err
 	}
 	tried := map[string]bool{}
 	for _, r := range results {
 		tried[store.DigestID(r.UserID, r.Period)] = true
 	}
-	for _, rec := range failed {
+	for _, rec := range retry {
+		if err := ctx.Err(); err != nil {
+			return results, err
+		}
 		p, ok := current[rec.ID]
-		if !ok || tried[rec.ID] || ctx.Err() != nil {
+		if !ok || tried[rec.ID] {
 			continue // an earlier period's digest: the current one replaces it
 		}
-		u, err := w.Store.UserByID(ctx, rec.UserID)
-		if err != nil || u.Disabled {
+		u, ok := users[rec.UserID]
+		if !ok || u.Disabled {
 			continue
 		}
-		if again, err := w.Store.ClaimDigestRetry(ctx, rec.ID); err != nil || !again {
-			continue
+		again, err := w.Store.ClaimDigestRetry(ctx, rec.ID, now.Add(-leaseFor))
+		if err != nil {
+			return results, err
 		}
-		results = append(results, w.deliver(ctx, rec, u, p, now))
+		if !again {
+			continue // another pass took it
+		}
+		if err := w.renew(ctx); err != nil {
+			return results, err
+		}
+		results = append(results, w.deliver(ctx, rec, &u, p, now))
 	}
 	for _, r := range results {
 		switch r.Status {
@@ -127,11 +145,23 @@ func (w *Worker) RunOnce(ctx context.Context) ([]Result, error) {
 	return results, nil
 }
 
+// renew takes or extends the reminders lease for another leaseFor, so a
+// long pass keeps it; ErrBusy when another instance holds it.
+func (w *Worker) renew(ctx context.Context) error {
+	ok, err := w.Store.AcquireJobLease(ctx, leaseName, w.Holder, w.Store.Now().Add(leaseFor))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrBusy
+	}
+	return nil
+}
+
 // deliver computes and sends one claimed digest and records the outcome.
 func (w *Worker) deliver(ctx context.Context, rec store.DigestRecord, u *model.User, p model.Prefs, now time.Time) Result {
 	res := Result{UserID: u.ID, Email: u.Email, Period: rec.Period}
-	all, err := Compute(ctx, w.Store, u, now, Horizon(p.Digest))
-	items := DueItems(all)
+	items, err := ComputeDue(ctx, w.Store, u, now, Horizon(p.Digest))
 	res.Items = len(items)
 	switch {
 	case err != nil:
@@ -160,21 +190,4 @@ func (w *Worker) log() *slog.Logger {
 		return slog.Default()
 	}
 	return w.Log
-}
-
-// Run does a pass every interval until ctx ends; a pass another instance is
-// running is skipped quietly.
-func (w *Worker) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if _, err := w.RunOnce(ctx); err != nil && !errors.Is(err, ErrBusy) && ctx.Err() == nil {
-			w.log().ErrorContext(ctx, "reminders: pass failed", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

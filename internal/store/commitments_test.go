@@ -92,7 +92,7 @@ func TestChangeCommitmentStatus(t *testing.T) {
 	if err != nil || got.Status != model.StatusInProgress || len(got.History) != 4 {
 		t.Fatalf("reopen: %+v %v", got, err)
 	}
-	entries, _, _ := w.s.ListAudit(ctx, store.AuditFilter{Entity: "commitment", EntityID: c.ID.Hex()}, store.Page{})
+	entries, _, _ := w.s.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "commitment", EntityID: c.ID.Hex()}, store.Page{})
 	if len(entries) != 4 || entries[0].Changes[0].Field != "status" || entries[0].Changes[0].Old != model.StatusFulfilled {
 		t.Fatalf("audit: %+v", entries)
 	}
@@ -213,7 +213,7 @@ func TestUpdateCommitment(t *testing.T) {
 	if _, err := w.s.UpdateCommitment(ctx, w.officer, w.all, c.ID, model.CommitmentPatch{OwnerID: &nobody}, nil); !slices.Contains(fieldsOf(err), "owner_id") {
 		t.Fatalf("unknown owner: %v", err)
 	}
-	entries, _, _ := w.s.ListAudit(ctx, store.AuditFilter{Entity: "commitment", EntityID: c.ID.Hex()}, store.Page{})
+	entries, _, _ := w.s.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "commitment", EntityID: c.ID.Hex()}, store.Page{})
 	if len(entries) != 2 || len(entries[0].Changes) != 3 {
 		t.Fatalf("audit: %+v", entries)
 	}

@@ -56,12 +56,23 @@ func (s *Store) ClaimDigest(ctx context.Context, r DigestRecord) (bool, error) {
 	return err == nil, err
 }
 
-// ClaimDigestRetry takes a failed digest back to sending, counting the
-// attempt; false when another pass took it first or it is not failed.
-func (s *Store) ClaimDigestRetry(ctx context.Context, id string) (bool, error) {
+// retryable selects the digests worth another attempt: failed ones, and
+// ones still "sending" since before stale (their instance died mid-send).
+func retryable(stale time.Time) bson.D {
+	return bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "status", Value: DigestFailed}},
+		bson.D{{Key: "status", Value: DigestSending}, {Key: "updated_at", Value: bson.D{{Key: "$lt", Value: stale}}}},
+	}}}
+}
+
+// ClaimDigestRetry takes a retryable digest (see RetryableDigests) back to
+// sending, counting the attempt; false when another pass took it first or
+// it is no longer retryable.
+func (s *Store) ClaimDigestRetry(ctx context.Context, id string, stale time.Time) (bool, error) {
 	unlock := lockKey("digest/" + id)
 	defer unlock()
-	res, err := s.c(colDigests).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "status", Value: DigestFailed}},
+	filter := append(bson.D{{Key: "_id", Value: id}}, retryable(stale)...)
+	res, err := s.c(colDigests).UpdateOne(ctx, filter,
 		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: DigestSending}, {Key: "updated_at", Value: s.Now()}}},
 			{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}}})
 	if err != nil {
@@ -81,13 +92,14 @@ func (s *Store) FinishDigest(ctx context.Context, id, status string, items int, 
 	return wrap("finish digest", err)
 }
 
-// FailedDigests lists the failed digests tried fewer than maxAttempts
-// times, oldest first.
-func (s *Store) FailedDigests(ctx context.Context, maxAttempts int) ([]DigestRecord, error) {
+// RetryableDigests lists the digests tried fewer than maxAttempts times
+// that failed, or are still "sending" since before stale (a crash mid-send
+// would otherwise leave them unsent for good), oldest first.
+func (s *Store) RetryableDigests(ctx context.Context, maxAttempts int, stale time.Time) ([]DigestRecord, error) {
 	var out []DigestRecord
-	err := s.findAll(ctx, colDigests, bson.D{{Key: "status", Value: DigestFailed}, {Key: "attempts", Value: bson.D{{Key: "$lt", Value: maxAttempts}}}},
-		options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}), &out)
-	return out, wrap("list failed digests", err)
+	filter := append(retryable(stale), bson.E{Key: "attempts", Value: bson.D{{Key: "$lt", Value: maxAttempts}}})
+	err := s.findAll(ctx, colDigests, filter, options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}), &out)
+	return out, wrap("list retryable digests", err)
 }
 
 // Digests lists digest records of one status (all when empty), newest first.
@@ -113,7 +125,7 @@ type DigestRun struct {
 	Errors     []string      `bson:"errors" json:"errors"`
 }
 
-// SaveDigestRun stores a pass and keeps the last 50.
+// SaveDigestRun stores a pass and keeps the last keepDigestRuns.
 func (s *Store) SaveDigestRun(ctx context.Context, r DigestRun) error {
 	if r.ID.IsZero() {
 		r.ID = bson.NewObjectID()
@@ -124,17 +136,19 @@ func (s *Store) SaveDigestRun(ctx context.Context, r DigestRun) error {
 	if _, err := s.c(colDigestRuns).InsertOne(ctx, r); err != nil {
 		return wrap("save digest run", err)
 	}
-	runs, err := s.DigestRuns(ctx, 1000)
-	if err != nil || len(runs) <= 50 {
-		return err
+	// Delete what is older than the 50th newest pass (one read, one delete).
+	var last []DigestRun
+	err := s.findAll(ctx, colDigestRuns, bson.D{}, options.Find().SetSort(bson.D{{Key: "started_at", Value: -1}}).
+		SetSkip(keepDigestRuns-1).SetLimit(1).SetProjection(bson.D{{Key: "started_at", Value: 1}}), &last)
+	if err != nil || len(last) == 0 {
+		return wrap("trim digest runs", err)
 	}
-	old := make([]bson.ObjectID, 0, len(runs)-50)
-	for _, x := range runs[50:] {
-		old = append(old, x.ID)
-	}
-	_, err = s.c(colDigestRuns).DeleteMany(ctx, idsIn(old))
+	_, err = s.c(colDigestRuns).DeleteMany(ctx, bson.D{{Key: "started_at", Value: bson.D{{Key: "$lt", Value: last[0].StartedAt}}}})
 	return wrap("trim digest runs", err)
 }
+
+// keepDigestRuns is how many passes the admin page keeps.
+const keepDigestRuns = 50
 
 // DigestRuns lists the latest passes, newest first.
 func (s *Store) DigestRuns(ctx context.Context, limit int) ([]DigestRun, error) {

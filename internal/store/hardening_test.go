@@ -39,7 +39,7 @@ func TestImportUndoesWritesWhenAMergeConflicts(t *testing.T) {
 		}
 		return true
 	}
-	auditBefore, _, _ := s.ListAudit(ctx, store.AuditFilter{Entity: "stakeholder"}, store.Page{All: true})
+	auditBefore, _, _ := s.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "stakeholder"}, store.Page{All: true})
 	_, err := s.ImportStakeholders(ctx, model.SystemActor, shScopeAll, rows, false, canEdit)
 	if !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("import with a conflicting merge: %v, want ErrConflict", err)
@@ -56,7 +56,7 @@ func TestImportUndoesWritesWhenAMergeConflicts(t *testing.T) {
 	if gotB.Notes != "editada" || len(gotB.Phones) != 0 {
 		t.Fatalf("Beto: %+v", gotB)
 	}
-	auditAfter, _, _ := s.ListAudit(ctx, store.AuditFilter{Entity: "stakeholder"}, store.Page{All: true})
+	auditAfter, _, _ := s.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "stakeholder"}, store.Page{All: true})
 	if len(auditAfter) != len(auditBefore)+1 { // the concurrent edit only
 		t.Fatalf("audit entries: %d before, %d after", len(auditBefore), len(auditAfter))
 	}

@@ -141,7 +141,7 @@ func TestCreateMeetingWithNestedRecords(t *testing.T) {
 		t.Errorf("search needs every word: %d", len(ms))
 	}
 	for _, e := range []struct{ entity, id string }{{"meeting", m.ID.Hex()}, {"commitment", c.ID.Hex()}, {"task", res.Tasks[0].ID.Hex()}} {
-		entries, _, err := w.s.ListAudit(ctx, store.AuditFilter{Entity: e.entity, EntityID: e.id}, store.Page{})
+		entries, _, err := w.s.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: e.entity, EntityID: e.id}, store.Page{})
 		if err != nil || len(entries) != 1 || entries[0].Action != model.ActionCreate || entries[0].ActorEmail != "ofi@x.org" {
 			t.Errorf("audit of %s: %+v %v", e.entity, entries, err)
 		}
@@ -222,7 +222,7 @@ func TestCreateMeetingCompensates(t *testing.T) {
 			}
 		})
 	}
-	entries, _, err := w.s.ListAudit(ctx, store.AuditFilter{Entity: "commitment"}, store.Page{})
+	entries, _, err := w.s.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "commitment"}, store.Page{})
 	if err != nil || len(entries) != 0 {
 		t.Fatalf("audit entries for undone records: %d %v", len(entries), err)
 	}
@@ -265,7 +265,7 @@ func TestUpdateAndDeleteMeeting(t *testing.T) {
 	if _, err := w.s.UpdateMeeting(ctx, w.officer, w.cuscoOnly, id, model.MeetingPatch{Region: &loreto}, nil); !slices.Contains(fieldsOf(err), "region") {
 		t.Fatalf("move out of scope: %v", err)
 	}
-	entries, _, _ := w.s.ListAudit(ctx, store.AuditFilter{Entity: "meeting", EntityID: id.Hex()}, store.Page{})
+	entries, _, _ := w.s.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "meeting", EntityID: id.Hex()}, store.Page{})
 	if len(entries) != 2 || entries[0].Action != model.ActionUpdate {
 		t.Fatalf("audit: %+v", entries)
 	}

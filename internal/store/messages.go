@@ -412,6 +412,7 @@ func applyMatch(m *model.Message, byAddr map[string][]stakeholderRef) {
 // filter; IncludeFailed lets admins see messages that could not be parsed.
 type MessageFilter struct {
 	Status            string
+	Statuses          []string // any of these (with Status unset)
 	MailboxID         bson.ObjectID
 	Folder            string
 	StakeholderID     bson.ObjectID
@@ -448,6 +449,12 @@ func (s *Store) messageFilter(scope model.Scope, f MessageFilter) (bson.D, bool)
 		return nil, false
 	case f.Status != "":
 		add("status", f.Status)
+	case len(f.Statuses) > 0:
+		st := slices.DeleteFunc(slices.Clone(f.Statuses), func(x string) bool { return x == model.MessageFailed && !f.IncludeFailed })
+		if len(st) == 0 {
+			return nil, false
+		}
+		add("status", bson.D{{Key: "$in", Value: st}})
 	case !f.IncludeFailed:
 		add("status", bson.D{{Key: "$ne", Value: model.MessageFailed}})
 	}

@@ -60,7 +60,7 @@ func TestCreateStakeholderNormalisesAndValidates(t *testing.T) {
 			t.Errorf("search %q lacks %q", st.Search, w)
 		}
 	}
-	entries, _, err := s.ListAudit(ctx, store.AuditFilter{Entity: "stakeholder", EntityID: st.ID.Hex()}, store.Page{})
+	entries, _, err := s.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "stakeholder", EntityID: st.ID.Hex()}, store.Page{})
 	if err != nil || len(entries) != 1 || entries[0].Action != model.ActionCreate {
 		t.Fatalf("audit: %v %+v", err, entries)
 	}
@@ -240,7 +240,7 @@ func TestUpdateStakeholder(t *testing.T) {
 	if err != nil || same.Version != 2 {
 		t.Fatalf("no-op patch bumped the version: %v %v", same, err)
 	}
-	entries, _, _ := s.ListAudit(ctx, store.AuditFilter{Entity: "stakeholder", EntityID: st.ID.Hex()}, store.Page{})
+	entries, _, _ := s.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "stakeholder", EntityID: st.ID.Hex()}, store.Page{})
 	if len(entries) != 2 || entries[0].Action != "update" || len(entries[0].Changes) != 3 {
 		t.Fatalf("audit: %+v", entries)
 	}
@@ -317,7 +317,7 @@ func TestRelationshipsAndDelete(t *testing.T) {
 	if len(c.Committee.MemberIDs) != 0 {
 		t.Fatalf("committee still lists the deleted member: %+v", c.Committee)
 	}
-	entries, _, _ := s.ListAudit(ctx, store.AuditFilter{Entity: "stakeholder", EntityID: adv.ID.Hex()}, store.Page{})
+	entries, _, _ := s.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "stakeholder", EntityID: adv.ID.Hex()}, store.Page{})
 	if len(entries) == 0 || entries[0].Action != model.ActionDelete {
 		t.Fatalf("delete not audited: %+v", entries)
 	}
@@ -441,7 +441,7 @@ func TestImportStakeholders(t *testing.T) {
 	if len(list) != 1 || strings.Join(list[0].Phones, ",") != "111" {
 		t.Fatalf("new record with merged row: %+v", list)
 	}
-	entries, _, _ := s.ListAudit(ctx, store.AuditFilter{Entity: "stakeholder"}, store.Page{})
+	entries, _, _ := s.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "stakeholder"}, store.Page{})
 	if len(entries) != 4 { // existing create + 2 created + 1 merged
 		t.Fatalf("audit entries: %d", len(entries))
 	}

@@ -44,7 +44,7 @@ func TestUsers(t *testing.T) {
 	if err != nil || u2.Role != role || u2.Version != 2 {
 		t.Fatalf("update: %+v %v", u2, err)
 	}
-	entries, _, err := s.ListAudit(ctx, store.AuditFilter{Entity: "user", EntityID: u.ID.Hex()}, store.Page{})
+	entries, _, err := s.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "user", EntityID: u.ID.Hex()}, store.Page{})
 	if err != nil || len(entries) != 2 {
 		t.Fatalf("audit entries: %d %v", len(entries), err)
 	}

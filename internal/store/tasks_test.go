@@ -118,7 +118,7 @@ func TestTaskFiltersAndUpdates(t *testing.T) {
 	if err := w.s.DeleteTask(ctx, w.officer, w.all, today.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	entries, _, _ := w.s.ListAudit(ctx, store.AuditFilter{Entity: "task", EntityID: today.ID.Hex()}, store.Page{})
+	entries, _, _ := w.s.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "task", EntityID: today.ID.Hex()}, store.Page{})
 	if len(entries) != 2 || entries[0].Action != model.ActionDelete {
 		t.Fatalf("audit: %+v", entries)
 	}

@@ -104,8 +104,7 @@ export const personBody = (name: string, regions: string[]) => ({ kind: 'person'
  */
 export async function enqueue(userId: string, body: MeetingCreate, sent?: { id: string; at: string }): Promise<OutboxItem> {
   const people = ((await idb.get<NewPerson[]>(peopleKey(userId))) ?? []).filter((p) => body.participants.some((x) => x.stakeholder_id === p.tempId));
-  const item: OutboxItem = { id: sent?.id ?? newKey(), createdAt: new Date().toISOString(), body, people, state: 'pending', attempts: 0 };
-  if (sent) Object.assign(item, { maybeSent: true, sentAt: sent.at });
+  const item: OutboxItem = { id: sent?.id ?? newKey(), createdAt: new Date().toISOString(), body, people, state: 'pending', attempts: 0, ...(sent && { maybeSent: true, sentAt: sent.at }) };
   await save(userId, [...(await list(userId)), item]);
   return item;
 }

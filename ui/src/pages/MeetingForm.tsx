@@ -1,8 +1,8 @@
 // Log a meeting: one form built for a phone. The draft stays in localStorage until saved.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { endpoints, type MeetingCreate, type User } from '../api';
-import { CheckGroup, enumOptions, Select, TextArea, TextInput } from '../components/Field';
-import { StakeholderPicker } from '../components/StakeholderPicker';
+import { enumOptions, Select, TextArea, TextInput } from '../components/Field';
+import { MeetingFields } from '../components/MeetingFields';
 import { emptyTraining, toTraining, trainingFieldId, trainingFieldLabel, TrainingFields, validateTraining } from '../components/TrainingFields';
 import { ErrorBox } from '../components/States';
 import { draftStore, isBlank } from '../draft';
@@ -94,9 +94,9 @@ export function MeetingForm() {
   }, [user]);
 
   const set = <K extends keyof MeetingDraft>(k: K) => (v: MeetingDraft[K]) => setD((o) => ({ ...o, [k]: v }));
-  const patchItem = <K extends 'commitments' | 'tasks' | 'participants'>(k: K, i: number, patch: Partial<MeetingDraft[K][number]>) =>
+  const patchItem = <K extends 'commitments' | 'tasks'>(k: K, i: number, patch: Partial<MeetingDraft[K][number]>) =>
     setD((o) => ({ ...o, [k]: (o[k] as object[]).map((x, j) => (j === i ? { ...x, ...patch } : x)) }));
-  const removeItem = (k: 'commitments' | 'tasks' | 'participants', i: number) => setD((o) => ({ ...o, [k]: (o[k] as object[]).filter((_, j) => j !== i) }));
+  const removeItem = (k: 'commitments' | 'tasks', i: number) => setD((o) => ({ ...o, [k]: (o[k] as object[]).filter((_, j) => j !== i) }));
 
   const defaultDue = addDays(todayInLima(), 30);
   const addCommitment = () =>
@@ -175,55 +175,16 @@ export function MeetingForm() {
         )}
       </div>
 
-      <section class="card" aria-labelledby="mf-when">
-        <h2 id="mf-when">{t('meeting.when_where')}</h2>
-        <div class="form-grid">
-          <TextInput id="starts_at" type="datetime-local" label={t('meeting.starts_at')} hint={t('meeting.lima_time')} value={d.starts_at} onValue={set('starts_at')} error={errors.starts_at} required />
-          <TextInput id="duration_min" type="number" inputMode="numeric" min={0} step={5} label={t('meeting.duration')} value={d.duration_min} onValue={set('duration_min')} error={errors.duration_min} />
-          <Select id="meeting_kind" label={t('meeting.kind')} value={d.kind} options={enumOptions('meeting_kind', enums.meeting_kinds)} onValue={set('kind')} error={errors.kind} required />
-          <Select id="region" label={t('common.region')} value={d.region} blank="—" options={mine.map((r) => ({ value: r.code, label: r.name }))} onValue={set('region')} error={errors.region} required />
-          <TextInput id="place" label={t('meeting.place')} value={d.place} onValue={set('place')} error={errors.place} />
-        </div>
-      </section>
-
-      {d.kind === 'training' && <TrainingFields value={d.training ?? emptyTraining()} onValue={set('training')} errors={errors} />}
-
-      <section class="card" aria-labelledby="mf-who">
-        <h2 id="mf-who">{t('meeting.participants')}</h2>
-        <StakeholderPicker
-          id="participant-search"
-          label={t('meeting.add_participant')}
-          onPick={(p) =>
-            setD((o) => ({
-              ...o,
-              participants: [...o.participants, { stakeholder_id: p.id, name: p.name, role: '' }],
-              created: p.created ? [...(o.created ?? []), { id: p.id, name: p.name }] : o.created,
-            }))
-          }
-          exclude={d.participants.map((p) => p.stakeholder_id)}
-          createRegions={d.region ? [d.region] : mine.slice(0, 1).map((r) => r.code)}
-          error={errors.participants}
-        />
-        <ul class="plain-list" data-testid="participants">
-          {d.participants.map((p, i) => (
-            <li key={p.stakeholder_id} class="mf-participant" data-testid="participant">
-              <span class="mf-pname">{p.name}</span>
-              <TextInput id={`participants-${i}-role`} label={t('meeting.participant_role', { name: p.name })} value={p.role} onValue={(v) => patchItem('participants', i, { role: v })} error={errors[`participants[${i}].role`] ?? errors[`participants[${i}].stakeholder_id`]} />
-              <button type="button" class="btn btn-small btn-danger" onClick={() => removeItem('participants', i)} aria-label={t('common.remove_named', { name: p.name })}>
-                {t('common.remove')}
-              </button>
-            </li>
-          ))}
-        </ul>
-      </section>
-
-      <section class="card" aria-labelledby="mf-what">
-        <h2 id="mf-what">{t('meeting.content')}</h2>
-        <CheckGroup legend={t('meeting.topics')} name="topics" values={d.topics} options={enumOptions('topic', enums.topics)} onValues={set('topics')} error={errors.topics} />
-        <TextArea id="summary" label={t('meeting.summary')} value={d.summary} onValue={set('summary')} error={errors.summary} required rows={4} />
-        <TextArea id="agreements" label={t('meeting.agreements')} value={d.agreements} onValue={set('agreements')} error={errors.agreements} />
-        <TextArea id="next_steps" label={t('meeting.next_steps')} value={d.next_steps} onValue={set('next_steps')} error={errors.next_steps} />
-      </section>
+      <MeetingFields
+        idPrefix="mf"
+        d={d}
+        setD={setD}
+        errors={errors}
+        regions={mine}
+        regionBlank
+        createRegions={d.region ? [d.region] : mine.slice(0, 1).map((r) => r.code)}
+        afterWhen={d.kind === 'training' && <TrainingFields value={d.training ?? emptyTraining()} onValue={set('training')} errors={errors} />}
+      />
 
       <section class="card" aria-labelledby="mf-commit">
         <h2 id="mf-commit">{t('meeting.commitments')}</h2>

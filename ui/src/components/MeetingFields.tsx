@@ -1,0 +1,99 @@
+// The parts of a meeting shared by the new-meeting form and the edit form:
+// when and where, who took part, and what was discussed. Ids and labels are
+// the same in both forms (the error summary and the e2e test rely on them).
+import type { ComponentChildren } from 'preact';
+import type { Region } from '../api';
+import { t } from '../i18n';
+import { useSession } from '../session';
+import type { Errors, MeetingDraft } from '../validation';
+import { CheckGroup, enumOptions, Select, TextArea, TextInput } from './Field';
+import { StakeholderPicker } from './StakeholderPicker';
+
+export type MeetingFieldsDraft = Pick<MeetingDraft, 'starts_at' | 'duration_min' | 'kind' | 'region' | 'place' | 'participants' | 'topics' | 'summary' | 'agreements' | 'next_steps' | 'created'>;
+
+interface Props<D extends MeetingFieldsDraft> {
+  /** prefix of the section heading ids (mf-when, me-who…): each form keeps its own */
+  idPrefix: string;
+  d: D;
+  setD: (fn: (o: D) => D) => void;
+  errors: Errors;
+  /** the regions the user may choose */
+  regions: Region[];
+  /** offer an empty region first (a new meeting has none yet) */
+  regionBlank?: boolean;
+  /** regions of a person created from the participant search; without it no one is created there */
+  createRegions?: string[];
+  /** shown between "when and where" and "participants" (a training's own fields) */
+  afterWhen?: ComponentChildren;
+  /** shown at the end of "participants" (the staff who attended) */
+  staff?: ComponentChildren;
+}
+
+export function MeetingFields<D extends MeetingFieldsDraft>({ idPrefix: p, d, setD, errors, regions, regionBlank, createRegions, afterWhen, staff }: Props<D>) {
+  const { enums } = useSession();
+  const set =
+    <K extends keyof MeetingFieldsDraft>(k: K) =>
+    (v: MeetingFieldsDraft[K]) =>
+      setD((o) => ({ ...o, [k]: v }));
+  const setParticipants = (fn: (ps: MeetingDraft['participants']) => MeetingDraft['participants']) => setD((o) => ({ ...o, participants: fn(o.participants) }));
+  return (
+    <>
+      <section class="card" aria-labelledby={`${p}-when`}>
+        <h2 id={`${p}-when`}>{t('meeting.when_where')}</h2>
+        <div class="form-grid">
+          <TextInput id="starts_at" type="datetime-local" label={t('meeting.starts_at')} hint={t('meeting.lima_time')} value={d.starts_at} onValue={set('starts_at')} error={errors.starts_at} required />
+          <TextInput id="duration_min" type="number" inputMode="numeric" min={0} step={5} label={t('meeting.duration')} value={d.duration_min} onValue={set('duration_min')} error={errors.duration_min} />
+          <Select id="meeting_kind" label={t('meeting.kind')} value={d.kind} options={enumOptions('meeting_kind', enums.meeting_kinds)} onValue={set('kind')} error={errors.kind} required />
+          <Select id="region" label={t('common.region')} value={d.region} blank={regionBlank ? '—' : undefined} options={regions.map((r) => ({ value: r.code, label: r.name }))} onValue={set('region')} error={errors.region} required />
+          <TextInput id="place" label={t('meeting.place')} value={d.place} onValue={set('place')} error={errors.place} />
+        </div>
+      </section>
+
+      {afterWhen}
+
+      <section class="card" aria-labelledby={`${p}-who`}>
+        <h2 id={`${p}-who`}>{t('meeting.participants')}</h2>
+        <StakeholderPicker
+          id="participant-search"
+          label={t('meeting.add_participant')}
+          onPick={(x) =>
+            setD((o) => ({
+              ...o,
+              participants: [...o.participants, { stakeholder_id: x.id, name: x.name, role: '' }],
+              created: x.created ? [...(o.created ?? []), { id: x.id, name: x.name }] : o.created,
+            }))
+          }
+          exclude={d.participants.map((x) => x.stakeholder_id)}
+          createRegions={createRegions}
+          error={errors.participants}
+        />
+        <ul class="plain-list" data-testid="participants">
+          {d.participants.map((x, i) => (
+            <li key={x.stakeholder_id} class="mf-participant" data-testid="participant">
+              <span class="mf-pname">{x.name}</span>
+              <TextInput
+                id={`participants-${i}-role`}
+                label={t('meeting.participant_role', { name: x.name })}
+                value={x.role}
+                onValue={(v) => setParticipants((ps) => ps.map((y, j) => (j === i ? { ...y, role: v } : y)))}
+                error={errors[`participants[${i}].role`] ?? errors[`participants[${i}].stakeholder_id`]}
+              />
+              <button type="button" class="btn btn-small btn-danger" onClick={() => setParticipants((ps) => ps.filter((_, j) => j !== i))} aria-label={t('common.remove_named', { name: x.name })}>
+                {t('common.remove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+        {staff}
+      </section>
+
+      <section class="card" aria-labelledby={`${p}-what`}>
+        <h2 id={`${p}-what`}>{t('meeting.content')}</h2>
+        <CheckGroup legend={t('meeting.topics')} name="topics" values={d.topics} options={enumOptions('topic', enums.topics)} onValues={set('topics')} error={errors.topics} />
+        <TextArea id="summary" label={t('meeting.summary')} value={d.summary} onValue={set('summary')} error={errors.summary} required rows={4} />
+        <TextArea id="agreements" label={t('meeting.agreements')} value={d.agreements} onValue={set('agreements')} error={errors.agreements} />
+        <TextArea id="next_steps" label={t('meeting.next_steps')} value={d.next_steps} onValue={set('next_steps')} error={errors.next_steps} />
+      </section>
+    </>
+  );
+}
