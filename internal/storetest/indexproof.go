@@ -37,10 +37,15 @@ type Query struct {
 	Op         string
 	Filter     bson.D
 	Sort       bson.D
+	Hint       any // the hint sent with it: an index's key pattern or name
 }
 
 func (q Query) String() string {
-	return fmt.Sprintf("%s %s filter=%s sort=%s", q.Collection, q.Op, shape(q.Filter), shape(q.Sort))
+	s := fmt.Sprintf("%s %s filter=%s sort=%s", q.Collection, q.Op, shape(q.Filter), shape(q.Sort))
+	if q.Hint != nil {
+		s += " hint=" + hintShape(q.Hint)
+	}
+	return s
 }
 
 // recorder keeps one query of each shape.
@@ -100,11 +105,11 @@ func commandQueries(name string, raw bson.Raw) []Query {
 	col, _ := get(name).(string)
 	switch name {
 	case "find":
-		return []Query{{col, name, asD(get("filter")), asD(get("sort"))}}
+		return []Query{{col, name, asD(get("filter")), asD(get("sort")), get("hint")}}
 	case "count", "distinct":
-		return []Query{{col, name, asD(get("query")), nil}}
+		return []Query{{col, name, asD(get("query")), nil, get("hint")}}
 	case "findAndModify":
-		return []Query{{col, name, asD(get("query")), asD(get("sort"))}}
+		return []Query{{col, name, asD(get("query")), asD(get("sort")), get("hint")}}
 	case "update", "delete":
 		list, _ := get(name + "s").(bson.A)
 		var out []Query
@@ -112,14 +117,14 @@ func commandQueries(name string, raw bson.Raw) []Query {
 			d := asD(x)
 			for _, e := range d {
 				if e.Key == "q" {
-					out = append(out, Query{col, name, asD(e.Value), nil})
+					out = append(out, Query{col, name, asD(e.Value), nil, nil})
 				}
 			}
 		}
 		return out
 	case "aggregate":
 		pipeline, _ := get("pipeline").(bson.A)
-		q := Query{Collection: col, Op: name}
+		q := Query{Collection: col, Op: name, Hint: get("hint")}
 		for i, st := range pipeline {
 			d := asD(st)
 			if len(d) != 1 {
@@ -137,6 +142,14 @@ func commandQueries(name string, raw bson.Raw) []Query {
 		return []Query{q}
 	}
 	return nil
+}
+
+// hintShape names a hint: its index's key pattern, or the index name.
+func hintShape(h any) string {
+	if name, ok := h.(string); ok {
+		return name
+	}
+	return shape(h)
 }
 
 func asD(v any) bson.D {
@@ -295,7 +308,28 @@ func CheckQuery(specs []store.IndexSpec, q Query) string {
 			list = append(list, s)
 		}
 	}
+	// A count with no query is answered from the collection's metadata
+	// (the record store's document count, MongoDB's "fast count": the count
+	// command builds no query plan for an empty predicate without a hint),
+	// so it reads no document; it is what EstimatedDocumentCount sends.
+	// CountDocuments sends an aggregate instead, which this does not cover.
+	if q.Op == "count" && len(q.Filter) == 0 && q.Hint == nil {
+		return ""
+	}
+	// A hint makes MongoDB plan the query on that index alone: an index
+	// scan (over the whole index when the filter gives it no bounds), which
+	// notablescan accepts. {$natural: 1} asks for the collection scan.
 	p := predsOf(q.Filter)
+	if q.Hint != nil {
+		ix, ok := hinted(list, q.Hint)
+		switch {
+		case !ok:
+			return "the hint names no index of the collection (or $natural: a collection scan)"
+		case len(q.Sort) > 0 && !servedBy(ix.Keys, ix.Unique, p, q.Sort):
+			return "the hinted index does not give the sort (in-memory sort)"
+		}
+		return ""
+	}
 	serves := func(p preds, sortKeys bson.D) bool {
 		for _, ix := range list {
 			if servedBy(ix.Keys, ix.Unique, p, sortKeys) {
@@ -326,6 +360,36 @@ func CheckQuery(specs []store.IndexSpec, q Query) string {
 		return "no index gives the sort after the equality fields (in-memory sort)"
 	}
 	return "no index serves it: a collection scan"
+}
+
+// hinted says whether h names one of the indexes in list, by key pattern
+// or by name.
+func hinted(list []store.IndexSpec, h any) (store.IndexSpec, bool) {
+	for _, ix := range list {
+		switch t := h.(type) {
+		case string:
+			if t == ix.Name {
+				return ix, true
+			}
+		case bson.D:
+			if sameKeys(t, ix.Keys) {
+				return ix, true
+			}
+		}
+	}
+	return store.IndexSpec{}, false
+}
+
+func sameKeys(a, b bson.D) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Key != b[i].Key || direction(a[i].Value) != direction(b[i].Value) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkAll checks every recorded query; it returns the failures.

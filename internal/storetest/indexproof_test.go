@@ -20,23 +20,32 @@ func TestCheckQuery(t *testing.T) {
 		q    Query
 		ok   bool
 	}{
-		{"by _id", Query{"m", "find", bson.D{{Key: "_id", Value: 1}}, nil}, true},
-		{"empty filter", Query{"m", "find", nil, nil}, false},
-		{"empty filter, small collection", Query{"kv", "find", nil, nil}, true},
-		{"empty filter sorted by an index", Query{"m", "find", nil, sortDate}, true},
-		{"reverse sort", Query{"m", "find", nil, bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: 1}}}, true},
-		{"mixed directions", Query{"m", "find", nil, bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: -1}}}, false},
-		{"equality then sort", Query{"m", "find", bson.D{{Key: "status", Value: "new"}}, sortDate}, true},
-		{"range on the sort field", Query{"m", "find", bson.D{{Key: "date", Value: bson.D{{Key: "$lt", Value: 5}}}}, sortDate}, true},
-		{"equality not in the index, sorted by an index", Query{"m", "find", bson.D{{Key: "folder", Value: "x"}}, sortDate}, true},
-		{"sorted by no index", Query{"m", "find", bson.D{{Key: "status", Value: "x"}}, bson.D{{Key: "folder", Value: 1}}}, false},
-		{"unique index then _id", Query{"u", "find", nil, bson.D{{Key: "email", Value: 1}, {Key: "_id", Value: 1}}}, true},
-		{"unindexed field", Query{"m", "find", bson.D{{Key: "folder", Value: "x"}}, nil}, false},
-		{"$in leads", Query{"m", "find", bson.D{{Key: "thread_id", Value: bson.D{{Key: "$in", Value: bson.A{1, 2}}}}}, nil}, true},
-		{"sort not served after equality", Query{"m", "find", bson.D{{Key: "thread_id", Value: 1}}, bson.D{{Key: "folder", Value: 1}}}, false},
-		{"$or all branches indexed", Query{"m", "find", bson.D{{Key: "$or", Value: bson.A{bson.D{{Key: "thread_id", Value: 1}}, bson.D{{Key: "status", Value: "x"}}}}}, nil}, true},
-		{"$or one branch scans", Query{"m", "find", bson.D{{Key: "$or", Value: bson.A{bson.D{{Key: "thread_id", Value: 1}}, bson.D{{Key: "folder", Value: "x"}}}}}, nil}, false},
-		{"$and of equality and sort", Query{"m", "find", bson.D{{Key: "$and", Value: bson.A{bson.D{{Key: "status", Value: "x"}}, bson.D{{Key: "folder", Value: "y"}}}}}, sortDate}, true},
+		{"by _id", Query{"m", "find", bson.D{{Key: "_id", Value: 1}}, nil, nil}, true},
+		{"empty filter", Query{"m", "find", nil, nil, nil}, false},
+		{"empty filter, small collection", Query{"kv", "find", nil, nil, nil}, true},
+		{"empty filter sorted by an index", Query{"m", "find", nil, sortDate, nil}, true},
+		{"reverse sort", Query{"m", "find", nil, bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: 1}}, nil}, true},
+		{"mixed directions", Query{"m", "find", nil, bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: -1}}, nil}, false},
+		{"equality then sort", Query{"m", "find", bson.D{{Key: "status", Value: "new"}}, sortDate, nil}, true},
+		{"range on the sort field", Query{"m", "find", bson.D{{Key: "date", Value: bson.D{{Key: "$lt", Value: 5}}}}, sortDate, nil}, true},
+		{"equality not in the index, sorted by an index", Query{"m", "find", bson.D{{Key: "folder", Value: "x"}}, sortDate, nil}, true},
+		{"sorted by no index", Query{"m", "find", bson.D{{Key: "status", Value: "x"}}, bson.D{{Key: "folder", Value: 1}}, nil}, false},
+		{"unique index then _id", Query{"u", "find", nil, bson.D{{Key: "email", Value: 1}, {Key: "_id", Value: 1}}, nil}, true},
+		{"unindexed field", Query{"m", "find", bson.D{{Key: "folder", Value: "x"}}, nil, nil}, false},
+		{"$in leads", Query{"m", "find", bson.D{{Key: "thread_id", Value: bson.D{{Key: "$in", Value: bson.A{1, 2}}}}}, nil, nil}, true},
+		{"sort not served after equality", Query{"m", "find", bson.D{{Key: "thread_id", Value: 1}}, bson.D{{Key: "folder", Value: 1}}, nil}, false},
+		{"$or all branches indexed", Query{"m", "find", bson.D{{Key: "$or", Value: bson.A{bson.D{{Key: "thread_id", Value: 1}}, bson.D{{Key: "status", Value: "x"}}}}}, nil, nil}, true},
+		{"$or one branch scans", Query{"m", "find", bson.D{{Key: "$or", Value: bson.A{bson.D{{Key: "thread_id", Value: 1}}, bson.D{{Key: "folder", Value: "x"}}}}}, nil, nil}, false},
+		{"$and of equality and sort", Query{"m", "find", bson.D{{Key: "$and", Value: bson.A{bson.D{{Key: "status", Value: "x"}}, bson.D{{Key: "folder", Value: "y"}}}}}, sortDate, nil}, true},
+		{"count with no query (metadata)", Query{"m", "count", nil, nil, nil}, true},
+		{"count with a query", Query{"m", "count", bson.D{{Key: "folder", Value: "x"}}, nil, nil}, false},
+		{"count with no query, hinted to $natural", Query{"m", "count", nil, nil, bson.D{{Key: "$natural", Value: int32(1)}}}, false},
+		{"countDocuments' aggregate with no filter", Query{"m", "aggregate", nil, nil, nil}, false},
+		{"hint _id: index walk", Query{"m", "find", nil, nil, bson.D{{Key: "_id", Value: int32(1)}}}, true},
+		{"hint by name", Query{"m", "find", bson.D{{Key: "folder", Value: "x"}}, nil, "thread"}, true},
+		{"hint $natural", Query{"m", "find", nil, nil, bson.D{{Key: "$natural", Value: int32(1)}}}, false},
+		{"hint of no index", Query{"m", "find", nil, nil, bson.D{{Key: "folder", Value: int32(1)}}}, false},
+		{"hinted index without the sort", Query{"m", "find", nil, sortDate, bson.D{{Key: "_id", Value: int32(1)}}}, false},
 	} {
 		if got := CheckQuery(specs, c.q); (got == "") != c.ok {
 			t.Errorf("%s: %q, want ok=%v", c.name, got, c.ok)
@@ -52,6 +61,15 @@ func TestCommandQueries(t *testing.T) {
 	qs := commandQueries("aggregate", raw)
 	if len(qs) != 1 || qs[0].Collection != "m" || len(qs[0].Filter) != 1 || len(qs[0].Sort) != 1 {
 		t.Fatalf("aggregate: %+v", qs)
+	}
+	// EstimatedDocumentCount sends count with no query; a hint is kept.
+	raw, _ = bson.Marshal(bson.D{{Key: "count", Value: "m"}})
+	if qs := commandQueries("count", raw); len(qs) != 1 || qs[0].Op != "count" || qs[0].Filter != nil || qs[0].Hint != nil {
+		t.Fatalf("count: %+v", qs)
+	}
+	raw, _ = bson.Marshal(bson.D{{Key: "find", Value: "m"}, {Key: "filter", Value: bson.D{}}, {Key: "hint", Value: bson.D{{Key: "_id", Value: 1}}}})
+	if qs := commandQueries("find", raw); len(qs) != 1 || CheckQuery(nil, qs[0]) != "" {
+		t.Fatalf("find with hint: %+v", qs)
 	}
 	raw, _ = bson.Marshal(bson.D{{Key: "update", Value: "m"}, {Key: "updates", Value: bson.A{bson.D{{Key: "q", Value: bson.D{{Key: "a", Value: 1}}}, {Key: "u", Value: bson.D{}}}}}})
 	if qs := commandQueries("update", raw); len(qs) != 1 || qs[0].Filter[0].Key != "a" {

@@ -89,7 +89,7 @@ func OpenNamed(ctx context.Context, name string) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.ObserveFinds(func(col string, filter, sort bson.D) { queries.add(Query{col, "find", filter, sort}) })
+	s.ObserveFinds(func(col string, filter, sort bson.D) { queries.add(Query{col, "find", filter, sort, nil}) })
 	if dir != "" {
 		if err := s.AttachEmbedded(dir); err != nil {
 			_ = s.Close(ctx)
