@@ -184,7 +184,7 @@ func idKey(doc bson.Raw) (string, bson.RawValue, error) {
 // collectionHashes reads every document of col: its hash by _id, and the
 // checksum of the whole collection.
 func collectionHashes(ctx context.Context, col *mongo.Collection) (map[string][32]byte, docSums, error) {
-	cur, err := col.Find(ctx, bson.D{})
+	cur, err := col.Find(ctx, bson.D{}, byID())
 	if err != nil {
 		return nil, nil, fmt.Errorf("db copy: read %s: %w", col.Name(), err)
 	}
@@ -212,7 +212,7 @@ func copyCollection(ctx context.Context, o CopyOptions, name string) (CopyResult
 	if err != nil {
 		return r, err
 	}
-	cur, err := o.From.Collection(name).Find(ctx, bson.D{})
+	cur, err := o.From.Collection(name).Find(ctx, bson.D{}, byID())
 	if err != nil {
 		return r, fmt.Errorf("db copy: read %s: %w", name, err)
 	}
@@ -284,7 +284,7 @@ func copyCollection(ctx context.Context, o CopyOptions, name string) (CopyResult
 
 // targetIDs returns the _id values of the target's documents whose keys are in keys.
 func targetIDs(ctx context.Context, col *mongo.Collection, keys map[string][32]byte) ([]any, error) {
-	cur, err := col.Find(ctx, bson.D{}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	cur, err := col.Find(ctx, bson.D{}, byID().SetProjection(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, fmt.Errorf("db copy: read %s: %w", col.Name(), err)
 	}

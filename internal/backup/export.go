@@ -157,7 +157,7 @@ type fieldInfo struct {
 func exportCollection(ctx context.Context, col *mongo.Collection, zw *zip.Writer) ([]fieldInfo, int64, error) {
 	// The CSV header needs every field, so the records are kept for it; an
 	// organisation's data fits in memory (the whole database is tens of MB).
-	cur, err := col.Find(ctx, bson.D{})
+	cur, err := col.Find(ctx, bson.D{}, byID())
 	if err != nil {
 		return nil, 0, fmt.Errorf("export %s: %w", col.Name(), err)
 	}

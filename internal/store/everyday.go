@@ -6,6 +6,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // TeamMember is a colleague as others see them: enough to assign work and
@@ -81,6 +82,13 @@ func (s *Store) CountMessages(ctx context.Context, scope model.Scope, f MessageF
 	if !ok {
 		return 0, nil
 	}
-	n, err := s.c(colMessages).CountDocuments(ctx, filter)
+	opts := options.Count()
+	if len(filter) == 0 {
+		// Every message: counted along the _id index, since MongoDB refusing
+		// collection scans (notablescan) accepts an index walk. The embedded
+		// engine ignores the hint.
+		opts.SetHint(bson.D{{Key: "_id", Value: 1}})
+	}
+	n, err := s.c(colMessages).CountDocuments(ctx, filter, opts)
 	return n, wrap("count messages", err)
 }

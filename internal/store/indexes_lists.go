@@ -22,3 +22,25 @@ func init() {
 		indexSpec{colRefreshTokens, "user", bson.D{{Key: "user_id", Value: 1}}, false},
 	)
 }
+
+// The indexes the purges, the digest queue and the personal-data search
+// need (found by the index proof after the merge of the digest, throttle
+// and erasure work): a purge's range on the expiry field, the digest
+// queue's status with its sort, the subscribers' digest setting, the
+// enabled users, the commitments changed since a digest's period began, and
+// the message address fields a $or branch leads with.
+func init() {
+	registerIndexes(
+		indexSpec{colLoginFailures, "exp", bson.D{{Key: "exp", Value: 1}}, false},
+		indexSpec{colRefreshTokens, "expires_at", bson.D{{Key: "expires_at", Value: 1}}, false},
+		indexSpec{colDigests, "status_updated", bson.D{{Key: "status", Value: 1}, {Key: "updated_at", Value: -1}}, false},
+		indexSpec{colDigests, "status_created", bson.D{{Key: "status", Value: 1}, {Key: "created_at", Value: 1}}, false},
+		indexSpec{colDigests, "updated", bson.D{{Key: "updated_at", Value: -1}}, false},
+		indexSpec{colDigestRuns, "started_at", bson.D{{Key: "started_at", Value: -1}}, false},
+		indexSpec{colPrefs, "digest", bson.D{{Key: "digest", Value: 1}}, false},
+		indexSpec{colUsers, "disabled", bson.D{{Key: "disabled", Value: 1}}, false},
+		indexSpec{colCommitments, "status_updated", bson.D{{Key: "status", Value: 1}, {Key: "updated_at", Value: 1}}, false},
+		indexSpec{colMessages, "reply_to_address", bson.D{{Key: "reply_to.address", Value: 1}}, false},
+		indexSpec{colMessages, "regions", bson.D{{Key: "regions", Value: 1}}, false},
+	)
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // ErasedName replaces an erased stakeholder's name wherever it was.
@@ -63,16 +64,20 @@ func (s *Store) findPersonalRefs(ctx context.Context, id bson.ObjectID) (*person
 	or := func(first bson.D, more bson.A) bson.D {
 		return bson.D{{Key: "$or", Value: append(bson.A{first}, more...)}}
 	}
+	// A regular expression over free text can use no index: the records
+	// naming the stakeholder are found by walking the _id index (which a
+	// MongoDB refusing collection scans accepts) and testing each one.
+	byID := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}})
 	if err := s.findAll(ctx, colMeetings, or(bson.D{{Key: "participants.stakeholder_id", Value: id}},
-		r.nameFilter("summary", "agreements", "next_steps", "place")), nil, &r.meetings); err != nil {
+		r.nameFilter("summary", "agreements", "next_steps", "place")), byID, &r.meetings); err != nil {
 		return nil, wrap("personal data: meetings", err)
 	}
 	if err := s.findAll(ctx, colCommitments, or(bson.D{{Key: "stakeholder_id", Value: id}},
-		r.nameFilter("text", "history.note", "history.evidence")), nil, &r.commitments); err != nil {
+		r.nameFilter("text", "history.note", "history.evidence")), byID, &r.commitments); err != nil {
 		return nil, wrap("personal data: commitments", err)
 	}
 	if err := s.findAll(ctx, colTasks, or(bson.D{{Key: "links.stakeholder_id", Value: id}},
-		r.nameFilter("title", "notes")), nil, &r.tasks); err != nil {
+		r.nameFilter("title", "notes")), byID, &r.tasks); err != nil {
 		return nil, wrap("personal data: tasks", err)
 	}
 	msgs := bson.A{}
@@ -258,9 +263,13 @@ func (s *Store) EraseStakeholder(ctx context.Context, actor model.Actor, id bson
 	}
 	rep.Messages = len(r.messages)
 
-	// Earlier audit entries of these records carry the old values.
+	// Earlier audit entries of these records carry the old values. The
+	// kinds of record touched are named so the entity+entity_id index
+	// bounds the read (ids are unique across kinds: the same entries).
 	var entries []bson.D
-	if err := s.findAll(ctx, colAudit, bson.D{{Key: "entity_id", Value: bson.D{{Key: "$in", Value: touched}}}}, nil, &entries); err != nil {
+	kinds := []string{"stakeholder", "meeting", "commitment", "task", "message"}
+	if err := s.findAll(ctx, colAudit, bson.D{{Key: "entity", Value: bson.D{{Key: "$in", Value: kinds}}},
+		{Key: "entity_id", Value: bson.D{{Key: "$in", Value: touched}}}}, nil, &entries); err != nil {
 		return rep, wrap("erase: audit", err)
 	}
 	for _, e := range entries {
