@@ -23,7 +23,10 @@ import (
 // order, all in its direction or all reversed (the equality-sort part of
 // the equality-sort-range rule); a $or needs every branch served. A query no
 // index serves would scan its collection, which a server started with
-// notablescan refuses: the tests fail and name it.
+// notablescan refuses: the tests fail and name it. (MongoDB's planner
+// itself lets a query with an empty filter scan even under notablescan;
+// the proof is stricter there on purpose, so that a whole-collection read
+// is a deliberate _id walk and not an unbounded list that slipped in.)
 
 // SmallCollections hold a few fixed documents (settings, leases,
 // per-mailbox state, the configured mailboxes; and the report counters,
