@@ -57,7 +57,7 @@ func (a *API) idempotent(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	deadline := time.Now().Add(idemWait)
 	for {
-		rec, err := a.store.BeginIdempotent(ctx, id, u.ID, fp, idemPending)
+		rec, claimed, err := a.store.BeginIdempotent(ctx, id, u.ID, fp, idemPending)
 		switch {
 		case errors.Is(err, store.ErrIdemMismatch):
 			return codedProblem(c, fiber.StatusUnprocessableEntity, "idempotency_key_reused", IdempotencyHeader)
@@ -73,14 +73,14 @@ func (a *API) idempotent(c *fiber.Ctx) error {
 			continue
 		case err != nil:
 			return err
-		case rec != nil:
-			for k, v := range rec.Headers {
-				c.Set(k, v)
-			}
-			c.Set("Idempotent-Replayed", "true")
-			return c.Status(rec.Status).Send(rec.Body)
+		case claimed:
+			return a.runClaimed(c, id)
 		}
-		return a.runClaimed(c, id)
+		for k, v := range rec.Headers {
+			c.Set(k, v)
+		}
+		c.Set("Idempotent-Replayed", "true")
+		return c.Status(rec.Status).Send(rec.Body)
 	}
 }
 

@@ -46,21 +46,21 @@ func init() {
 }
 
 // BeginIdempotent claims id for a request whose body has fingerprint fp.
-// It returns (nil, nil) when the caller now holds the claim and must run the
-// request, then call CompleteIdempotent or AbandonIdempotent; a finished
-// record to replay; ErrIdemMismatch or ErrIdemInFlight. A claim lasts
+// It returns true (claimed) when the caller now holds the claim and must run the
+// request, then call CompleteIdempotent or AbandonIdempotent; else a
+// finished record to replay, or ErrIdemMismatch or ErrIdemInFlight. A claim lasts
 // pending (so a crashed instance does not lock the key for long); an expired
 // record, finished or not, is replaced.
-func (s *Store) BeginIdempotent(ctx context.Context, id string, userID bson.ObjectID, fp string, pending time.Duration) (*IdemRecord, error) {
+func (s *Store) BeginIdempotent(ctx context.Context, id string, userID bson.ObjectID, fp string, pending time.Duration) (*IdemRecord, bool, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		now := s.Now()
-		rec := IdemRecord{ID: id, UserID: userID, Fingerprint: fp, State: IdemPending, CreatedAt: now, ExpiresAt: now.Add(pending)}
-		_, err := s.c(colIdempotency).InsertOne(ctx, rec)
+		claim := IdemRecord{ID: id, UserID: userID, Fingerprint: fp, State: IdemPending, CreatedAt: now, ExpiresAt: now.Add(pending)}
+		_, err := s.c(colIdempotency).InsertOne(ctx, claim)
 		if err == nil {
-			return nil, nil
+			return nil, true, nil
 		}
 		if !mongo.IsDuplicateKeyError(err) {
-			return nil, wrap("claim idempotency key", err)
+			return nil, false, wrap("claim idempotency key", err)
 		}
 		var old IdemRecord
 		err = s.c(colIdempotency).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&old)
@@ -68,25 +68,25 @@ func (s *Store) BeginIdempotent(ctx context.Context, id string, userID bson.Obje
 			if err = wrap("read idempotency key", err); isNotFound(err) {
 				continue // removed between the insert and the read: try again
 			}
-			return nil, err
+			return nil, false, err
 		}
 		if !old.ExpiresAt.After(now) {
 			// Expired: remove exactly that record (not one another
 			// instance just put in its place) and claim again.
 			if _, err := s.c(colIdempotency).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "exp", Value: old.ExpiresAt}}); err != nil {
-				return nil, wrap("drop expired idempotency key", err)
+				return nil, false, wrap("drop expired idempotency key", err)
 			}
 			continue
 		}
 		if old.Fingerprint != fp {
-			return nil, ErrIdemMismatch
+			return nil, false, ErrIdemMismatch
 		}
 		if old.State != IdemDone {
-			return nil, ErrIdemInFlight
+			return nil, false, ErrIdemInFlight
 		}
-		return &old, nil
+		return &old, false, nil
 	}
-	return nil, fmt.Errorf("store: claim idempotency key: %w", ErrIdemInFlight)
+	return nil, false, fmt.Errorf("store: claim idempotency key: %w", ErrIdemInFlight)
 }
 
 // CompleteIdempotent stores the outcome of the claimed request, kept for keep.
