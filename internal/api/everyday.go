@@ -19,20 +19,8 @@ func (a *API) everydayRoutes() []route {
 		{method: "DELETE", path: "/commitments/:id", access: writers, tag: "commitments", summary: "Delete a commitment (managers in its region, or its owner); audited",
 			handle: a.deleteCommitment},
 		{method: "GET", path: "/messages/counts", tag: "messages", summary: "How many messages each review queue holds (new, follow_up, unmatched, awaiting_reply, all), in the caller's regions",
-			query: []string{"region"}, resp: map[string]int64{}, handle: a.messageCounts},
+			query: []string{"region"}, resp: store.MessageQueueCounts{}, handle: a.messageCounts},
 	}
-}
-
-// messageQueues are the review queues, as filters.
-var messageQueues = []struct {
-	name string
-	set  func(*store.MessageFilter)
-}{
-	{"new", func(f *store.MessageFilter) { f.Status = model.MessageNew }},
-	{"follow_up", func(f *store.MessageFilter) { f.Status = model.MessageFollowUp }},
-	{"unmatched", func(f *store.MessageFilter) { f.Unmatched = true }},
-	{"awaiting_reply", func(f *store.MessageFilter) { f.AwaitingReply = true }},
-	{"all", func(*store.MessageFilter) {}},
 }
 
 func (a *API) messageCounts(c *fiber.Ctx) error {
@@ -41,17 +29,12 @@ func (a *API) messageCounts(c *fiber.Ctx) error {
 		return err
 	}
 	u := auth.User(c)
-	out := map[string]int64{}
-	for _, q := range messageQueues {
-		f := store.MessageFilter{AwaitingReplyDays: a.awaitingDays(), IncludeFailed: seesFailed(u), Region: region}
-		q.set(&f)
-		n, err := a.store.CountMessages(c.UserContext(), messageScope(u), f)
-		if err != nil {
-			return err
-		}
-		out[q.name] = n
+	f := store.MessageFilter{AwaitingReplyDays: a.awaitingDays(), IncludeFailed: seesFailed(u), Region: region}
+	n, err := a.store.MessageCounts(c.UserContext(), messageScope(u), f)
+	if err != nil {
+		return err
 	}
-	return c.JSON(out)
+	return c.JSON(n)
 }
 
 // nameStakeholders fills the names of the matched stakeholders the caller
