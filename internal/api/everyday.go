@@ -1,10 +1,8 @@
 package api
 
 import (
-	"errors"
 
 	"github.com/alianza-pe/alianza/internal/auth"
-	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/gofiber/fiber/v2"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -100,68 +98,6 @@ func (a *API) nameAssignees(c *fiber.Ctx, views []taskView) error {
 			if u.Name == "" {
 				views[i].AssigneeName = u.Email
 			}
-		}
-	}
-	return nil
-}
-
-// deleteMeetingRecords deletes the commitments and tasks that were created
-// with meeting id (their origin or link is the meeting), after checking the
-// caller may delete the meeting and every one of them, so that a refusal
-// deletes nothing. Each deletion is audited on its own.
-func (a *API) deleteMeetingRecords(c *fiber.Ctx, id bson.ObjectID, guard store.Guard[model.Meeting]) error {
-	ctx := c.UserContext()
-	u := auth.User(c)
-	scope := u.Scope()
-	m, err := a.store.MeetingByID(ctx, scope, id)
-	if err != nil {
-		return err
-	}
-	if err := guard(m); err != nil {
-		return err
-	}
-	var cms []bson.ObjectID
-	for _, cid := range m.CommitmentIDs {
-		cm, err := a.store.CommitmentByID(ctx, scope, cid)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if cm.Origin == nil || cm.Origin.ID != m.ID {
-			continue
-		}
-		if err := canEditCommitment(u)(cm); err != nil {
-			return err
-		}
-		cms = append(cms, cid)
-	}
-	var tks []bson.ObjectID
-	for _, tid := range m.TaskIDs {
-		t, err := a.store.TaskByID(ctx, scope, tid)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if t.Links.MeetingID != m.ID {
-			continue
-		}
-		if err := canEditTask(u)(t); err != nil {
-			return err
-		}
-		tks = append(tks, tid)
-	}
-	for _, cid := range cms {
-		if err := a.store.DeleteCommitment(ctx, auth.Actor(c), scope, cid, canEditCommitment(u)); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-	}
-	for _, tid := range tks {
-		if err := a.store.DeleteTask(ctx, auth.Actor(c), scope, tid, canEditTask(u)); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
 		}
 	}
 	return nil
