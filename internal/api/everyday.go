@@ -1,7 +1,6 @@
 package api
 
 import (
-
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/gofiber/fiber/v2"
