@@ -128,7 +128,24 @@ type EraseReport struct {
 // scrubber removes a stakeholder's name and addresses from text.
 type scrubber struct {
 	name   *regexp.Regexp
-	emails []string
+	emails *regexp.Regexp // any of the addresses, case-insensitive; nil when none
+}
+
+// newScrubber compiles the patterns once for every text of an erasure.
+func newScrubber(name *regexp.Regexp, emails []string) scrubber {
+	var alts []string
+	for _, e := range emails {
+		if e != "" {
+			alts = append(alts, regexp.QuoteMeta(e))
+		}
+	}
+	// Longest first: an address inside a longer one must not leave a piece.
+	slices.SortFunc(alts, func(x, y string) int { return len(y) - len(x) })
+	sc := scrubber{name: name}
+	if len(alts) > 0 {
+		sc.emails = regexp.MustCompile(`(?i)(?:` + strings.Join(alts, "|") + `)`)
+	}
+	return sc
 }
 
 // text replaces the name where it stands as a whole word (not inside a
@@ -150,20 +167,14 @@ func (sc scrubber) text(s string) string {
 		b.WriteString(s[last:])
 		s = b.String()
 	}
-	for _, e := range sc.emails {
-		if e != "" {
-			s = caseInsensitiveReplace(s, e, ErasedName)
-		}
+	if sc.emails != nil {
+		s = sc.emails.ReplaceAllLiteralString(s, ErasedName)
 	}
 	return s
 }
 
 func isWordRune(r rune) bool {
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
-}
-
-func caseInsensitiveReplace(s, old, repl string) string {
-	return regexp.MustCompile(`(?i)`+regexp.QuoteMeta(old)).ReplaceAllLiteralString(s, repl)
 }
 
 // value scrubs every string inside an audit change's value.
@@ -204,7 +215,7 @@ func (s *Store) EraseStakeholder(ctx context.Context, actor model.Actor, id bson
 	if err != nil {
 		return rep, err
 	}
-	sc := scrubber{name: r.name, emails: r.st.Emails}
+	sc := newScrubber(r.name, r.st.Emails)
 	touched := []string{id.Hex()}
 
 	for i := range r.meetings {
