@@ -66,6 +66,8 @@ type API struct {
 	proxies []netip.Prefix
 	// instance names this process's readiness probe document.
 	instance string
+	// idemKey keys the fingerprints of idempotent request bodies.
+	idemKey []byte
 }
 
 // New builds the Fiber app with every route.
@@ -83,7 +85,7 @@ func New(o Options) *fiber.App {
 		o.BodyLimit = 10 << 20
 	}
 	a := &API{store: o.Store, tokens: o.Tokens, log: o.Log, opts: o, proxies: parseProxies(o.TrustedProxies),
-		instance: auth.RandomToken(8)}
+		instance: auth.RandomToken(8), idemKey: o.Tokens.Derive("alianza idempotency fingerprint")}
 	app := fiber.New(fiber.Config{
 		AppName:               "alianza",
 		ErrorHandler:          a.errorHandler,
