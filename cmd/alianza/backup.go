@@ -228,11 +228,7 @@ func dbCopy(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFlag
 		return fmt.Errorf("db copy: source: %w", err)
 	}
 	defer src.Disconnect(context.WithoutCancel(ctx))
-	dst, err := connect(ctx, f.to)
-	if err != nil {
-		return fmt.Errorf("db copy: target: %w", err)
-	}
-	defer dst.Disconnect(context.WithoutCancel(ctx))
+	// One client for the target: the store's (it also builds the indexes).
 	target, err := store.Open(ctx, f.to, cfg.MongoDB)
 	if err != nil {
 		return fmt.Errorf("db copy: target: %w", err)
@@ -241,7 +237,7 @@ func dbCopy(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFlag
 
 	progress, clear := progressTo(stderr)
 	o := backup.CopyOptions{
-		From: src.Database(cfg.MongoDB), To: dst.Database(cfg.MongoDB), Source: source, Force: f.force,
+		From: src.Database(cfg.MongoDB), To: target.Database(), Source: source, Force: f.force,
 		Indexes: target.EnsureIndexes,
 	}
 	if progress != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/backup"
 	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/testlog"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -240,7 +241,7 @@ func TestScheduledBackups(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer closeDB()
-	var logs syncBuffer
+	var logs testlog.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	// The server's lease covers half the interval: other instances wait.
 	time.Sleep(1100 * time.Millisecond) // a new file name each second

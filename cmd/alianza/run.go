@@ -194,6 +194,9 @@ func database(ctx context.Context, cfg *config.Config, log *slog.Logger) (s *sto
 			return nil, nil, err
 		}
 	}
+	// Every command that opens the database (serve and its mail sync, demo
+	// load, imports) refuses the team's addresses on stakeholders.
+	s.SetTeamDomains(cfg.TeamDomains)
 	closeFn = func() {
 		_ = s.Close(context.Background())
 		if emb != nil {

@@ -44,7 +44,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return err
 	}
 	app := api.New(api.Options{Store: s, Tokens: tokens, Log: log, UI: uiFS, Version: version,
-		MailboxKey: mailKey, TeamDomains: cfg.TeamDomains, AwaitingReplyDays: cfg.AwaitingReplyDays,
+		MailboxKey: mailKey, AwaitingReplyDays: cfg.AwaitingReplyDays,
 		TrustedProxies: cfg.TrustedProxies,
 		SMTPConfigured: cfg.SMTP.Host != "", PublicURL: cfg.PublicURL,
 		DataDir: embeddedDataDir(cfg)})

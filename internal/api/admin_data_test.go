@@ -101,24 +101,33 @@ func TestPersonalDataRequests(t *testing.T) {
 			want: map[string]any{"errors.0.field": "confirm_name"}},
 		{name: "missing", as: "admin", method: "GET", path: "/api/v1/admin/stakeholders/0123456789abcdef01234567/personal-data", status: 404},
 	})
+	// Renamed, with the answer kept for an Idempotency-Key replay: the
+	// erasure must find the earlier name and the kept answer too.
+	rename := map[string]any{"name": "Rosa Q. Mamani", "version": 1}
+	if rn := ta.do("manager", "PATCH", "/api/v1/stakeholders/"+id, rename, IdempotencyHeader, "rename-1"); rn.status != 200 {
+		t.Fatalf("rename: %d %s", rn.status, rn.body)
+	}
 	j := ta.do("admin", "GET", base+"/personal-data", nil)
 	var d struct {
 		Stakeholder struct{ Name string } `json:"stakeholder"`
 		Meetings    []any                 `json:"meetings"`
 	}
 	j.decode(t, &d)
-	if j.status != 200 || d.Stakeholder.Name != "Rosa Quispe Mamani" || !strings.Contains(j.header.Get("Content-Disposition"), ".json") {
+	if j.status != 200 || d.Stakeholder.Name != "Rosa Q. Mamani" || !strings.Contains(j.header.Get("Content-Disposition"), ".json") {
 		t.Fatalf("personal data JSON: %d %s", j.status, j.body)
 	}
 	h := ta.do("admin", "GET", base+"/personal-data?format=html&lang=en", nil)
 	page := string(h.body)
-	if h.status != 200 || !strings.HasPrefix(h.header.Get("Content-Type"), "text/html") || !strings.Contains(page, "Rosa Quispe Mamani") ||
+	if h.status != 200 || !strings.HasPrefix(h.header.Get("Content-Type"), "text/html") || !strings.Contains(page, "Rosa Q. Mamani") ||
 		!strings.Contains(page, "rosa.quispe@ong.pe") || strings.Contains(page, "<script>") || !strings.Contains(page, "Personal data held by Alianza") {
 		t.Fatalf("personal data page: %d %s", h.status, page)
 	}
-	e := ta.do("admin", "POST", base+"/erase", map[string]any{"confirm_name": "Rosa Quispe Mamani"})
+	e := ta.do("admin", "POST", base+"/erase", map[string]any{"confirm_name": "Rosa Q. Mamani"})
 	if e.status != 200 {
 		t.Fatalf("erase: %d %s", e.status, e.body)
+	}
+	if rn := ta.do("manager", "PATCH", "/api/v1/stakeholders/"+id, rename, IdempotencyHeader, "rename-1"); rn.header.Get("Idempotent-Replayed") != "" || strings.Contains(string(rn.body), "Rosa") {
+		t.Fatalf("the answer kept before the erasure came back: %d %s", rn.status, rn.body)
 	}
 	ta.run(t, []scenario{{name: "after erasure", as: "admin", method: "GET", path: "/api/v1/stakeholders/" + id, status: 200,
 		want: map[string]any{"name": store.ErasedName, "emails": []any{}, "notes": ""}}})

@@ -41,9 +41,6 @@ type Options struct {
 	// the JWT secret). Without it mailboxes cannot be added or attachments
 	// downloaded.
 	MailboxKey []byte
-	// TeamDomains are the team's mail domains (ALIANZA_TEAM_DOMAINS):
-	// their addresses are never offered as unmatched.
-	TeamDomains []string
 	// AwaitingReplyDays is N of awaiting_reply (default 7).
 	AwaitingReplyDays int
 	// AttachmentMaxBytes caps attachment downloads (default 25 MiB).
@@ -69,6 +66,8 @@ type API struct {
 	proxies []netip.Prefix
 	// instance names this process's readiness probe document.
 	instance string
+	// idemKey keys the fingerprints of idempotent request bodies.
+	idemKey []byte
 }
 
 // New builds the Fiber app with every route.
@@ -85,12 +84,8 @@ func New(o Options) *fiber.App {
 	if o.BodyLimit == 0 {
 		o.BodyLimit = 10 << 20
 	}
-	if len(o.TeamDomains) > 0 {
-		// The store refuses team addresses on stakeholders on every path.
-		o.Store.SetTeamDomains(o.TeamDomains)
-	}
 	a := &API{store: o.Store, tokens: o.Tokens, log: o.Log, opts: o, proxies: parseProxies(o.TrustedProxies),
-		instance: auth.RandomToken(8)}
+		instance: auth.RandomToken(8), idemKey: o.Tokens.Derive("alianza idempotency fingerprint")}
 	app := fiber.New(fiber.Config{
 		AppName:               "alianza",
 		ErrorHandler:          a.errorHandler,

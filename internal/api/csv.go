@@ -44,7 +44,7 @@ func sendCSV[T any](c *fiber.Ctx, name string, cols []column[T], items []T) erro
 			if human {
 				v = csvValue(name, col.en, v, lng)
 			}
-			row[i] = csvSafe(v)
+			row[i] = model.SpreadsheetSafe(v)
 		}
 		_ = w.Write(row)
 	}
@@ -73,6 +73,3 @@ func regionNames(codes []string) []string {
 	}
 	return out
 }
-
-// csvSafe defuses spreadsheet formulas in cells that came from users.
-func csvSafe(s string) string { return model.SpreadsheetSafe(s) }

@@ -1,10 +1,7 @@
 package api
 
 import (
-	"errors"
-
 	"github.com/alianza-pe/alianza/internal/auth"
-	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/gofiber/fiber/v2"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -19,20 +16,8 @@ func (a *API) everydayRoutes() []route {
 		{method: "DELETE", path: "/commitments/:id", access: writers, tag: "commitments", summary: "Delete a commitment (managers in its region, or its owner); audited",
 			handle: a.deleteCommitment},
 		{method: "GET", path: "/messages/counts", tag: "messages", summary: "How many messages each review queue holds (new, follow_up, unmatched, awaiting_reply, all), in the caller's regions",
-			query: []string{"region"}, resp: map[string]int64{}, handle: a.messageCounts},
+			query: []string{"region"}, resp: store.MessageQueueCounts{}, handle: a.messageCounts},
 	}
-}
-
-// messageQueues are the review queues, as filters.
-var messageQueues = []struct {
-	name string
-	set  func(*store.MessageFilter)
-}{
-	{"new", func(f *store.MessageFilter) { f.Status = model.MessageNew }},
-	{"follow_up", func(f *store.MessageFilter) { f.Status = model.MessageFollowUp }},
-	{"unmatched", func(f *store.MessageFilter) { f.Unmatched = true }},
-	{"awaiting_reply", func(f *store.MessageFilter) { f.AwaitingReply = true }},
-	{"all", func(*store.MessageFilter) {}},
 }
 
 func (a *API) messageCounts(c *fiber.Ctx) error {
@@ -41,17 +26,12 @@ func (a *API) messageCounts(c *fiber.Ctx) error {
 		return err
 	}
 	u := auth.User(c)
-	out := map[string]int64{}
-	for _, q := range messageQueues {
-		f := store.MessageFilter{AwaitingReplyDays: a.awaitingDays(), IncludeFailed: seesFailed(u), Region: region}
-		q.set(&f)
-		n, err := a.store.CountMessages(c.UserContext(), messageScope(u), f)
-		if err != nil {
-			return err
-		}
-		out[q.name] = n
+	f := store.MessageFilter{AwaitingReplyDays: a.awaitingDays(), IncludeFailed: seesFailed(u), Region: region}
+	n, err := a.store.MessageCounts(c.UserContext(), messageScope(u), f)
+	if err != nil {
+		return err
 	}
-	return c.JSON(out)
+	return c.JSON(n)
 }
 
 // nameStakeholders fills the names of the matched stakeholders the caller
@@ -117,68 +97,6 @@ func (a *API) nameAssignees(c *fiber.Ctx, views []taskView) error {
 			if u.Name == "" {
 				views[i].AssigneeName = u.Email
 			}
-		}
-	}
-	return nil
-}
-
-// deleteMeetingRecords deletes the commitments and tasks that were created
-// with meeting id (their origin or link is the meeting), after checking the
-// caller may delete the meeting and every one of them, so that a refusal
-// deletes nothing. Each deletion is audited on its own.
-func (a *API) deleteMeetingRecords(c *fiber.Ctx, id bson.ObjectID, guard store.Guard[model.Meeting]) error {
-	ctx := c.UserContext()
-	u := auth.User(c)
-	scope := u.Scope()
-	m, err := a.store.MeetingByID(ctx, scope, id)
-	if err != nil {
-		return err
-	}
-	if err := guard(m); err != nil {
-		return err
-	}
-	var cms []bson.ObjectID
-	for _, cid := range m.CommitmentIDs {
-		cm, err := a.store.CommitmentByID(ctx, scope, cid)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if cm.Origin == nil || cm.Origin.ID != m.ID {
-			continue
-		}
-		if err := canEditCommitment(u)(cm); err != nil {
-			return err
-		}
-		cms = append(cms, cid)
-	}
-	var tks []bson.ObjectID
-	for _, tid := range m.TaskIDs {
-		t, err := a.store.TaskByID(ctx, scope, tid)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if t.Links.MeetingID != m.ID {
-			continue
-		}
-		if err := canEditTask(u)(t); err != nil {
-			return err
-		}
-		tks = append(tks, tid)
-	}
-	for _, cid := range cms {
-		if err := a.store.DeleteCommitment(ctx, auth.Actor(c), scope, cid, canEditCommitment(u)); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-	}
-	for _, tid := range tks {
-		if err := a.store.DeleteTask(ctx, auth.Actor(c), scope, tid, canEditTask(u)); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
 		}
 	}
 	return nil

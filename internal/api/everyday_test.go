@@ -174,8 +174,8 @@ func TestCSVSafe(t *testing.T) {
 		"Presupuesto = prioridad": "Presupuesto = prioridad",
 		"+":                       "'+",
 	} {
-		if got := csvSafe(in); got != want {
-			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)
+		if got := model.SpreadsheetSafe(in); got != want {
+			t.Errorf("SpreadsheetSafe(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

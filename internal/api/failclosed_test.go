@@ -1,36 +1,19 @@
 package api
 
 import (
-	"bytes"
 	"errors"
 	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/alianza-pe/alianza/internal/testlog"
 )
 
-// logSink is a log sink tests read while the app writes.
-type logSink struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *logSink) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *logSink) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // rebuildWithLog rebuilds the app with changed options and a JSON log the test reads.
-func (ta *testApp) rebuildWithLog(change func(*Options)) *logSink {
-	logs := &logSink{}
+func (ta *testApp) rebuildWithLog(change func(*Options)) *testlog.Buffer {
+	logs := &testlog.Buffer{}
 	o := Options{Store: ta.store, Tokens: ta.tokens, Log: slog.New(slog.NewJSONHandler(logs, nil)), Version: "test"}
 	if change != nil {
 		change(&o)

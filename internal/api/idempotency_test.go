@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -176,5 +178,48 @@ func TestIdempotencyConcurrent(t *testing.T) {
 	}
 	if m, _, _ := countMeetings(t, ta); m != 1 {
 		t.Fatalf("%d meetings, want 1", m)
+	}
+}
+
+// A kept answer is for the access its user had: once an admin narrows it, a
+// repeat runs again under the new access instead of replaying.
+func TestReplayForgottenWhenAccessNarrows(t *testing.T) {
+	ta := newTestApp(t)
+	made := ta.do("admin", "POST", "/api/v1/stakeholders", map[string]any{"kind": "person", "name": "Persona de Cusco", "regions": []string{"08"}})
+	if made.status != 201 {
+		t.Fatalf("create: %d %s", made.status, made.body)
+	}
+	body := map[string]any{"notes": "nota", "version": 1}
+	path := "/api/v1/stakeholders/" + made.json(t)["id"].(string)
+	if r := ta.do("cusco_manager", "PATCH", path, body, IdempotencyHeader, "k-1"); r.status != 200 {
+		t.Fatalf("patch: %d %s", r.status, r.body)
+	}
+	if r := ta.do("cusco_manager", "PATCH", path, body, IdempotencyHeader, "k-1"); r.header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("repeat before the change was not a replay: %d", r.status)
+	}
+	if r := ta.do("admin", "PATCH", "/api/v1/users/"+ta.users["cusco_manager"].ID.Hex(), map[string]any{"regions": []string{"16"}}); r.status != 200 {
+		t.Fatalf("narrow: %d %s", r.status, r.body)
+	}
+	r := ta.do("cusco_manager", "PATCH", path, body, IdempotencyHeader, "k-1")
+	if r.header.Get("Idempotent-Replayed") != "" || r.status != 404 {
+		t.Fatalf("after losing Cusco: %d replayed=%q %s, want a fresh 404", r.status, r.header.Get("Idempotent-Replayed"), r.body)
+	}
+}
+
+// The stored fingerprint is keyed: someone reading the database cannot test
+// guesses of a body (an admin's password reset) against a plain hash.
+func TestFingerprintIsKeyed(t *testing.T) {
+	ta := newTestApp(t)
+	admin := ta.users["admin"]
+	path := "/api/v1/users/" + ta.users["viewer"].ID.Hex()
+	body := `{"password":"Loreto-Selva-2026-clave"}`
+	if r := ta.do("admin", "PATCH", path, body, IdempotencyHeader, "reset-1"); r.status != 200 {
+		t.Fatalf("reset: %d %s", r.status, r.body)
+	}
+	id := sumParts(sha256.New(), admin.ID.Hex(), "PATCH", path, "reset-1")
+	plain := sumParts(sha256.New(), "", body)
+	_, _, err := ta.store.BeginIdempotent(context.Background(), id, admin.ID, plain, time.Minute)
+	if !errors.Is(err, store.ErrIdemMismatch) {
+		t.Fatalf("an unkeyed hash of the body matched the stored fingerprint (err %v)", err)
 	}
 }

@@ -26,7 +26,8 @@ func BenchmarkImportDryRun5000(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	app := New(Options{Store: s, Tokens: tokens, Log: discardLogger(), Version: "bench", TeamDomains: []string{"alianza.org.pe"}})
+	s.SetTeamDomains([]string{"alianza.org.pe"})
+	app := New(Options{Store: s, Tokens: tokens, Log: discardLogger(), Version: "bench"})
 	hash, err := auth.HashPassword("una clave de prueba larga")
 	if err != nil {
 		b.Fatal(err)

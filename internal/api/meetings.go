@@ -176,7 +176,7 @@ func (a *API) deleteMeeting(c *fiber.Ctx) error {
 		return nil
 	}
 	if withRecords != nil && *withRecords {
-		err = a.deleteMeetingRecords(c, id, guard)
+		err = a.store.DeleteMeetingRecords(c.UserContext(), auth.Actor(c), u.Scope(), id, guard, canEditCommitment(u), canEditTask(u))
 	}
 	if err == nil {
 		err = a.store.DeleteMeeting(c.UserContext(), auth.Actor(c), u.Scope(), id, guard)

@@ -19,8 +19,9 @@ func mailApp(t *testing.T) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ta.store.SetTeamDomains([]string{"alianza.org.pe"})
 	ta.app = New(Options{Store: ta.store, Tokens: ta.tokens, Log: discardLogger(), Version: "test",
-		MailboxKey: key, TeamDomains: []string{"alianza.org.pe"}, AwaitingReplyDays: 7})
+		MailboxKey: key, AwaitingReplyDays: 7})
 	return ta
 }
 

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"testing"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -88,12 +87,7 @@ func TestAuditAPI(t *testing.T) {
 // Lima record must not come back through its audit entry.
 func TestAuditScopedToRegions(t *testing.T) {
 	ta := newTestApp(t)
-	u, err := ta.store.CreateUser(context.Background(), model.SystemActor,
-		model.NewUser{Email: "cusco_admin@alianza.test", Name: "cusco_admin", Role: model.RoleAdmin, Regions: []string{"08"}}, testPasswordHash(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ta.users["cusco_admin"] = u
+	addRegionalAdmin(t, ta)
 	for _, r := range []string{"08", "15"} {
 		if res := ta.do("admin", "POST", "/api/v1/stakeholders", map[string]any{"kind": "person", "name": "Persona " + r, "regions": []string{r}}); res.status != 201 {
 			t.Fatalf("create in %s: %d %s", r, res.status, res.body)

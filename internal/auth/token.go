@@ -7,10 +7,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/crypto/hkdf"
 )
 
 // Token settings.
@@ -25,6 +27,17 @@ const (
 type Claims struct {
 	Role string `json:"role"`
 	jwt.RegisteredClaims
+}
+
+// Derive returns a 32-byte key for purpose from the secret (HKDF-SHA256):
+// every instance sharing the secret derives the same key, and no purpose's
+// key reveals the secret or another purpose's key.
+func (t *Tokens) Derive(purpose string) []byte {
+	key := make([]byte, 32)
+	if _, err := io.ReadFull(hkdf.New(sha256.New, t.secret, nil, []byte(purpose)), key); err != nil {
+		panic("auth: hkdf: " + err.Error()) // cannot happen for 32 bytes of SHA-256
+	}
+	return key
 }
 
 // Tokens signs and checks access tokens with one HS256 secret.

@@ -94,22 +94,13 @@ func Create(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, fmt.Errorf("backup: %w", err)
 	}
 	dir := filepath.Dir(out)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(out)+".*.partial")
+	// The snapshot sits beside the archive (same disk) until it is packed.
+	snapDir, err := os.MkdirTemp(dir, "."+filepath.Base(out)+".*.snapshot")
 	if err != nil {
 		return Result{}, fmt.Errorf("backup: cannot write to %s: %w", dir, err)
 	}
-	snap := strings.TrimSuffix(tmp.Name(), ".partial") + ".sqlite"
-	defer func() {
-		_ = os.Remove(snap)
-		_ = os.Remove(snap + "-journal")
-	}()
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
+	defer os.RemoveAll(snapDir)
+	snap := filepath.Join(snapDir, "db.sqlite")
 
 	progress("snapshot", 0, 0)
 	if err := snapshot(ctx, src, snap); err != nil {
@@ -132,24 +123,14 @@ func Create(ctx context.Context, opts Options) (Result, error) {
 	}
 	m.HasJWTSecret = len(secret) > 0
 
-	if err := writeArchive(ctx, tmp, m, snap, secret, progress); err != nil {
+	err = WriteAtomic(out, 0o600, func(w io.Writer) error { return writeArchive(ctx, w, m, snap, secret, progress) })
+	if err != nil {
 		return Result{}, backupError(diskError(dir, err))
 	}
-	if err := tmp.Sync(); err != nil {
-		return Result{}, backupError(diskError(dir, err))
-	}
-	st, err := tmp.Stat()
+	st, err := os.Stat(out)
 	if err != nil {
 		return Result{}, fmt.Errorf("backup: %w", err)
 	}
-	if err := tmp.Close(); err != nil {
-		return Result{}, backupError(diskError(dir, err))
-	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
-		return Result{}, fmt.Errorf("backup: %w", err)
-	}
-	ok = true
-	syncDir(dir)
 	return Result{Path: out, Size: st.Size(), Manifest: m, Duration: time.Since(start)}, nil
 }
 
@@ -318,8 +299,13 @@ func extract(ctx context.Context, archive, dir string, progress Progress) (extra
 			}
 			x.dbPath = tmp.Name()
 			h := sha256.New()
-			r := &progressReader{ctx: ctx, r: tr, total: m.DBSize, phase: "extract", progress: progress}
+			// At most one byte more than the manifest says: a crafted
+			// archive must not fill the disk before the size check fails.
+			r := &progressReader{ctx: ctx, r: io.LimitReader(tr, max(m.DBSize, 0)+1), total: m.DBSize, phase: "extract", progress: progress}
 			n, err := io.Copy(io.MultiWriter(tmp, h), r)
+			if err == nil && n > m.DBSize {
+				err = fmt.Errorf("the database in %s is larger than its manifest says (%d bytes)", archive, m.DBSize)
+			}
 			if err == nil {
 				err = tmp.Sync()
 			}

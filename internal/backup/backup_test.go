@@ -495,3 +495,49 @@ func TestStorageReportEmbedded(t *testing.T) {
 		t.Fatalf("storage past the threshold: %+v %v", r, err)
 	}
 }
+
+// TestExtractStopsAtManifestSize: the database entry was copied out of the
+// archive without a limit, so a crafted archive (a tiny manifest size, a
+// huge compressible entry) could fill the disk before the size check. The
+// copy stops one byte past the manifest's size and fails.
+func TestExtractStopsAtManifestSize(t *testing.T) {
+	archive := filepath.Join(t.TempDir(), "crafted.tar.gz")
+	f, err := os.Create(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := gzip.NewWriter(f)
+	tw := tar.NewWriter(zw)
+	m := Manifest{Format: formatVersion, Engine: engineSQLite, Database: "alianza", DBFile: "db/alianza.sqlite", DBSize: 10, DBSHA256: "00"}
+	mj, _ := json.Marshal(m)
+	const huge = 32 << 20
+	if err := tw.WriteHeader(&tar.Header{Name: manifestName, Mode: 0o600, Size: int64(len(mj))}); err != nil {
+		t.Fatal(err)
+	}
+	tw.Write(mj)
+	if err := tw.WriteHeader(&tar.Header{Name: m.DBFile, Mode: 0o600, Size: huge}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(tw, io.LimitReader(zeros{}, huge)); err != nil {
+		t.Fatal(err)
+	}
+	if err := errors.Join(tw.Close(), zw.Close(), f.Close()); err != nil {
+		t.Fatal(err)
+	}
+	var most int64
+	_, err = Verify(context.Background(), archive, func(phase string, done, _ int64) {
+		if phase == "extract" {
+			most = max(most, done)
+		}
+	})
+	if err == nil || !strings.Contains(err.Error(), "larger than its manifest") {
+		t.Fatalf("crafted archive: %v", err)
+	}
+	if most > m.DBSize+1 {
+		t.Fatalf("extracted %d bytes of a database the manifest says is %d", most, m.DBSize)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(b []byte) (int, error) { clear(b); return len(b), nil }

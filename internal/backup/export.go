@@ -140,7 +140,9 @@ func Export(ctx context.Context, db *mongo.Database, w io.Writer, version string
 const exportIntro = `Every collection comes twice: NAME.jsonl has one JSON record per line,
 nested exactly as stored; NAME.csv has one row per record for spreadsheets
 (UTF-8; lists are joined with "; ", nested records written as JSON; a cell
-that begins with = + - or @ gets a leading ' so spreadsheets do not run it).
+that begins with = + - @, a tab or a carriage return gets a leading ' so
+spreadsheets do not run it, except numbers and phone numbers such as
+"+51 984 123 456" or "-3", which are written as they are).
 Ids are 24 hexadecimal characters; times are UTC in ISO 8601; dates without
 a time are YYYY-MM-DD in Lima. Password hashes, mailbox passwords, sign-in
 tokens and internal counters are not exported.

@@ -8,28 +8,11 @@ import (
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/alianza-pe/alianza/internal/testlog"
 )
-
-// lockedBuffer is a log sink the test reads while the syncer writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) lines() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Split(strings.TrimSpace(l.b.String()), "\n")
-}
 
 // TestHostileServerCannotFloodLogs: an IMAP server answering every command
 // with 200 KB of text (escape sequences included) had all of it logged on
@@ -63,17 +46,17 @@ func TestHostileServerCannotFloodLogs(t *testing.T) {
 			}()
 		}
 	}()
-	logs := &lockedBuffer{}
+	logs := &testlog.Buffer{}
 	sink := newMemSink()
 	s := newSyncer(t, accountFor(t, ln.Addr().String(), "none"), sink, Options{
 		Logger: slog.New(slog.NewTextHandler(logs, nil)), MinBackoff: time.Hour, MaxBackoff: time.Hour})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
-	eventually(t, 10*time.Second, "a logged failure", func() bool { return strings.Contains(strings.Join(logs.lines(), "\n"), "sync failed") })
+	eventually(t, 10*time.Second, "a logged failure", func() bool { return strings.Contains(strings.Join(logs.Lines(), "\n"), "sync failed") })
 	cancel()
 	<-done
-	for _, l := range logs.lines() {
+	for _, l := range logs.Lines() {
 		if len(l) > 1000 {
 			t.Errorf("a log line of %d bytes: %.200s...", len(l), l)
 		}
@@ -94,13 +77,13 @@ func TestFailedMessagesLoggedUpToACap(t *testing.T) {
 	for i := 0; i < maxFailedLogged+5; i++ {
 		ts.appendMsg(t, "INBOX", bytes.Replace(bad, []byte("sin-boundary@example.org"), []byte(fmt.Sprintf("malo-%d@example.org", i)), 1))
 	}
-	logs := &lockedBuffer{}
+	logs := &testlog.Buffer{}
 	s := newSyncer(t, ts.account(t), newMemSink(), Options{Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if got := folderReport(t, syncOnce(t, s), "INBOX"); got.Failed != maxFailedLogged+5 {
 		t.Fatalf("failed = %d", got.Failed)
 	}
 	one, summary := 0, 0
-	for _, l := range logs.lines() {
+	for _, l := range logs.Lines() {
 		if strings.Contains(l, `msg="mailsync: message stored as failed"`) {
 			one++
 		}
@@ -109,6 +92,6 @@ func TestFailedMessagesLoggedUpToACap(t *testing.T) {
 		}
 	}
 	if one != maxFailedLogged || summary != 1 {
-		t.Fatalf("%d lines for single messages and %d summaries:\n%s", one, summary, strings.Join(logs.lines(), "\n"))
+		t.Fatalf("%d lines for single messages and %d summaries:\n%s", one, summary, strings.Join(logs.Lines(), "\n"))
 	}
 }

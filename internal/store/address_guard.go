@@ -9,6 +9,20 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 )
 
+// uniqueEmails normalises addrs and drops empty and repeated ones, keeping
+// the first order; a set keeps it linear for imports of thousands.
+func uniqueEmails(addrs []string) []string {
+	seen := make(map[string]bool, len(addrs))
+	var out []string
+	for _, a := range addrs {
+		if a = model.NormalizeEmail(a); a != "" && !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // SetTeamDomains sets the team's own mail domains (ALIANZA_TEAM_DOMAINS):
 // their addresses never go on a stakeholder. Mailboxes add their own
 // addresses and domains to these. Call it before serving.
@@ -65,12 +79,7 @@ func (s *Store) InternalAddresses(ctx context.Context) (func(addr string) bool, 
 // of queries whatever the number of addresses, so imports call it once.
 func (s *Store) RefusedAddresses(ctx context.Context, scope model.Scope, addrs []string) (map[string]string, error) {
 	out := map[string]string{}
-	var list []string
-	for _, a := range addrs {
-		if a = model.NormalizeEmail(a); a != "" && !slices.Contains(list, a) {
-			list = append(list, a)
-		}
-	}
+	list := uniqueEmails(addrs)
 	if len(list) == 0 {
 		return out, nil
 	}

@@ -1,13 +1,16 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 const colIdempotency = "idempotency"
@@ -42,25 +45,69 @@ type IdemRecord struct {
 }
 
 func init() {
-	registerIndexes(indexSpec{colIdempotency, "exp", bson.D{{Key: "exp", Value: 1}}, false})
+	registerIndexes(indexSpec{colIdempotency, "exp", bson.D{{Key: "exp", Value: 1}}, false},
+		indexSpec{colIdempotency, "user", bson.D{{Key: "user_id", Value: 1}}, false})
+}
+
+// ForgetIdempotentOutcomesOf deletes the stored outcomes of a user's
+// writes; a repeat then runs again under the user's current access.
+func (s *Store) ForgetIdempotentOutcomesOf(ctx context.Context, userID bson.ObjectID) error {
+	_, err := s.c(colIdempotency).DeleteMany(ctx, bson.D{{Key: "user_id", Value: userID}})
+	return wrap("forget idempotent outcomes", err)
+}
+
+// forgetIdempotentMentions deletes the stored outcomes whose answer holds
+// any of needles (case-insensitive), so an erased person cannot come back
+// through a replay. The collection holds one day of writes: walking it in
+// _id order (an index walk on MongoDB) is cheap.
+func (s *Store) forgetIdempotentMentions(ctx context.Context, needles []string) (int, error) {
+	var lower [][]byte
+	for _, n := range needles {
+		if n = strings.TrimSpace(n); n != "" {
+			lower = append(lower, bytes.ToLower([]byte(n)))
+		}
+	}
+	var recs []IdemRecord
+	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(bson.D{{Key: "body", Value: 1}})
+	if err := s.findAll(ctx, colIdempotency, bson.D{}, opts, &recs); err != nil {
+		return 0, wrap("find idempotent outcomes", err)
+	}
+	var ids bson.A
+	for _, r := range recs {
+		body := bytes.ToLower(r.Body)
+		for _, n := range lower {
+			if bytes.Contains(body, n) {
+				ids = append(ids, r.ID)
+				break
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	res, err := s.c(colIdempotency).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	if err != nil {
+		return 0, wrap("forget idempotent outcomes", err)
+	}
+	return int(res.DeletedCount), nil
 }
 
 // BeginIdempotent claims id for a request whose body has fingerprint fp.
-// It returns (nil, nil) when the caller now holds the claim and must run the
-// request, then call CompleteIdempotent or AbandonIdempotent; a finished
-// record to replay; ErrIdemMismatch or ErrIdemInFlight. A claim lasts
+// It returns true (claimed) when the caller now holds the claim and must run the
+// request, then call CompleteIdempotent or AbandonIdempotent; else a
+// finished record to replay, or ErrIdemMismatch or ErrIdemInFlight. A claim lasts
 // pending (so a crashed instance does not lock the key for long); an expired
 // record, finished or not, is replaced.
-func (s *Store) BeginIdempotent(ctx context.Context, id string, userID bson.ObjectID, fp string, pending time.Duration) (*IdemRecord, error) {
+func (s *Store) BeginIdempotent(ctx context.Context, id string, userID bson.ObjectID, fp string, pending time.Duration) (*IdemRecord, bool, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		now := s.Now()
-		rec := IdemRecord{ID: id, UserID: userID, Fingerprint: fp, State: IdemPending, CreatedAt: now, ExpiresAt: now.Add(pending)}
-		_, err := s.c(colIdempotency).InsertOne(ctx, rec)
+		claim := IdemRecord{ID: id, UserID: userID, Fingerprint: fp, State: IdemPending, CreatedAt: now, ExpiresAt: now.Add(pending)}
+		_, err := s.c(colIdempotency).InsertOne(ctx, claim)
 		if err == nil {
-			return nil, nil
+			return nil, true, nil
 		}
 		if !mongo.IsDuplicateKeyError(err) {
-			return nil, wrap("claim idempotency key", err)
+			return nil, false, wrap("claim idempotency key", err)
 		}
 		var old IdemRecord
 		err = s.c(colIdempotency).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&old)
@@ -68,25 +115,25 @@ func (s *Store) BeginIdempotent(ctx context.Context, id string, userID bson.Obje
 			if err = wrap("read idempotency key", err); isNotFound(err) {
 				continue // removed between the insert and the read: try again
 			}
-			return nil, err
+			return nil, false, err
 		}
 		if !old.ExpiresAt.After(now) {
 			// Expired: remove exactly that record (not one another
 			// instance just put in its place) and claim again.
 			if _, err := s.c(colIdempotency).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "exp", Value: old.ExpiresAt}}); err != nil {
-				return nil, wrap("drop expired idempotency key", err)
+				return nil, false, wrap("drop expired idempotency key", err)
 			}
 			continue
 		}
 		if old.Fingerprint != fp {
-			return nil, ErrIdemMismatch
+			return nil, false, ErrIdemMismatch
 		}
 		if old.State != IdemDone {
-			return nil, ErrIdemInFlight
+			return nil, false, ErrIdemInFlight
 		}
-		return &old, nil
+		return &old, false, nil
 	}
-	return nil, fmt.Errorf("store: claim idempotency key: %w", ErrIdemInFlight)
+	return nil, false, fmt.Errorf("store: claim idempotency key: %w", ErrIdemInFlight)
 }
 
 // CompleteIdempotent stores the outcome of the claimed request, kept for keep.

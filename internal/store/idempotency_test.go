@@ -20,16 +20,16 @@ func TestIdempotencyClaims(t *testing.T) {
 	user := bson.NewObjectID()
 	const pending, keep = 2 * time.Minute, 24 * time.Hour
 
-	if rec, err := s.BeginIdempotent(ctx, "k", user, "fp1", pending); rec != nil || err != nil {
-		t.Fatalf("first claim: %v %v", rec, err)
+	if rec, claimed, err := s.BeginIdempotent(ctx, "k", user, "fp1", pending); rec != nil || !claimed || err != nil {
+		t.Fatalf("first claim: %v %v %v", rec, claimed, err)
 	}
-	if _, err := s.BeginIdempotent(ctx, "k", user, "fp1", pending); !errors.Is(err, store.ErrIdemInFlight) {
+	if _, _, err := s.BeginIdempotent(ctx, "k", user, "fp1", pending); !errors.Is(err, store.ErrIdemInFlight) {
 		t.Fatalf("repeat while running: %v, want ErrIdemInFlight", err)
 	}
 	// The instance that held the claim died: after the pending time the key is free.
 	now = now.Add(pending + time.Second)
-	if rec, err := s.BeginIdempotent(ctx, "k", user, "fp1", pending); rec != nil || err != nil {
-		t.Fatalf("claim after a dead one: %v %v", rec, err)
+	if rec, claimed, err := s.BeginIdempotent(ctx, "k", user, "fp1", pending); rec != nil || !claimed || err != nil {
+		t.Fatalf("claim after a dead one: %v %v %v", rec, claimed, err)
 	}
 	if err := s.CompleteIdempotent(ctx, "k", 201, map[string]string{"Content-Type": "application/json"}, []byte(`{"id":1}`), keep); err != nil {
 		t.Fatal(err)
@@ -38,16 +38,16 @@ func TestIdempotencyClaims(t *testing.T) {
 	if err := s.AbandonIdempotent(ctx, "k"); err != nil {
 		t.Fatal(err)
 	}
-	rec, err := s.BeginIdempotent(ctx, "k", user, "fp1", pending)
-	if err != nil || rec == nil || rec.Status != 201 || string(rec.Body) != `{"id":1}` || rec.Headers["Content-Type"] != "application/json" {
+	rec, claimed, err := s.BeginIdempotent(ctx, "k", user, "fp1", pending)
+	if err != nil || claimed || rec == nil || rec.Status != 201 || string(rec.Body) != `{"id":1}` || rec.Headers["Content-Type"] != "application/json" {
 		t.Fatalf("replay: %+v %v", rec, err)
 	}
-	if _, err := s.BeginIdempotent(ctx, "k", user, "fp2", pending); !errors.Is(err, store.ErrIdemMismatch) {
+	if _, _, err := s.BeginIdempotent(ctx, "k", user, "fp2", pending); !errors.Is(err, store.ErrIdemMismatch) {
 		t.Fatalf("other body: %v, want ErrIdemMismatch", err)
 	}
 	now = now.Add(keep + time.Second)
-	if rec, err := s.BeginIdempotent(ctx, "k", user, "fp2", pending); rec != nil || err != nil {
-		t.Fatalf("after a day: %v %v", rec, err)
+	if rec, claimed, err := s.BeginIdempotent(ctx, "k", user, "fp2", pending); rec != nil || !claimed || err != nil {
+		t.Fatalf("after a day: %v %v %v", rec, claimed, err)
 	}
 }
 
@@ -63,11 +63,11 @@ func TestIdempotencyOneWinner(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rec, err := s.BeginIdempotent(ctx, "race", user, "fp", time.Minute)
+			rec, claimed, err := s.BeginIdempotent(ctx, "race", user, "fp", time.Minute)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
-			case err == nil && rec == nil:
+			case err == nil && claimed && rec == nil:
 				won++
 			case errors.Is(err, store.ErrIdemInFlight):
 				busy++

@@ -767,12 +767,7 @@ func (s *Store) RematchAddress(ctx context.Context, actor model.Actor, address s
 // RematchAddresses is RematchAddress for many addresses with one query (an
 // import adds thousands).
 func (s *Store) RematchAddresses(ctx context.Context, actor model.Actor, addresses []string) (int, error) {
-	var list0 []string
-	for _, a := range addresses {
-		if a = model.NormalizeEmail(a); a != "" && !slices.Contains(list0, a) {
-			list0 = append(list0, a)
-		}
-	}
+	list0 := uniqueEmails(addresses)
 	if len(list0) == 0 {
 		return 0, nil
 	}

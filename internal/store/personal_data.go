@@ -31,8 +31,12 @@ type PersonalData struct {
 
 // personalRefs are the records that name or reference a stakeholder.
 type personalRefs struct {
-	st          model.Stakeholder
-	name        *regexp.Regexp // the name as a whole word, any case; nil for a blank name
+	st model.Stakeholder
+	// names and emails are the current ones and every earlier one the
+	// record's audit trail remembers: a renamed person is still that person.
+	names       []string
+	emails      []string
+	name        *regexp.Regexp // any of the names, any case; nil without a name
 	meetings    []model.Meeting
 	commitments []model.Commitment
 	tasks       []model.Task
@@ -46,7 +50,9 @@ func (r *personalRefs) nameFilter(fields ...string) bson.A {
 		return or
 	}
 	for _, f := range fields {
-		or = append(or, bson.D{{Key: f, Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(r.st.Name)}, {Key: "$options", Value: "i"}}}})
+		for _, n := range r.names {
+			or = append(or, bson.D{{Key: f, Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(n)}, {Key: "$options", Value: "i"}}}})
+		}
 	}
 	return or
 }
@@ -58,8 +64,15 @@ func (s *Store) findPersonalRefs(ctx context.Context, id bson.ObjectID) (*person
 	if err := s.c(colStakeholders).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r.st); err != nil {
 		return nil, wrap("personal data: find stakeholder", err)
 	}
-	if name := strings.TrimSpace(r.st.Name); name != "" && name != ErasedName {
-		r.name = regexp.MustCompile(`(?i)` + regexp.QuoteMeta(name))
+	if err := s.knownIdentities(ctx, r); err != nil {
+		return nil, err
+	}
+	if len(r.names) > 0 {
+		alts := make([]string, len(r.names))
+		for i, n := range r.names {
+			alts[i] = regexp.QuoteMeta(n)
+		}
+		r.name = regexp.MustCompile(`(?i)(?:` + strings.Join(alts, "|") + `)`)
 	}
 	or := func(first bson.D, more bson.A) bson.D {
 		return bson.D{{Key: "$or", Value: append(bson.A{first}, more...)}}
@@ -81,15 +94,55 @@ func (s *Store) findPersonalRefs(ctx context.Context, id bson.ObjectID) (*person
 		return nil, wrap("personal data: tasks", err)
 	}
 	msgs := bson.A{}
-	if len(r.st.Emails) > 0 {
+	if len(r.emails) > 0 {
 		for _, f := range []string{"from.address", "to.address", "cc.address", "reply_to.address"} {
-			msgs = append(msgs, bson.D{{Key: f, Value: bson.D{{Key: "$in", Value: r.st.Emails}}}})
+			msgs = append(msgs, bson.D{{Key: f, Value: bson.D{{Key: "$in", Value: r.emails}}}})
 		}
 	}
 	if err := s.findAll(ctx, colMessages, or(bson.D{{Key: "stakeholder_ids", Value: id}}, msgs), nil, &r.messages); err != nil {
 		return nil, wrap("personal data: messages", err)
 	}
 	return r, nil
+}
+
+// knownIdentities fills r.names and r.emails with the stakeholder's current
+// name and addresses and the earlier ones its audit entries hold, longest
+// name first so a pattern never stops inside a longer name.
+func (s *Store) knownIdentities(ctx context.Context, r *personalRefs) error {
+	var entries []model.AuditEntry
+	if err := s.findAll(ctx, colAudit, bson.D{{Key: "entity", Value: "stakeholder"}, {Key: "entity_id", Value: r.st.ID.Hex()}}, nil, &entries); err != nil {
+		return wrap("personal data: earlier names", err)
+	}
+	names := []string{r.st.Name}
+	emails := slices.Clone(r.st.Emails)
+	for _, e := range entries {
+		for _, c := range e.Changes {
+			for _, v := range []any{c.Old, c.New} {
+				switch c.Field {
+				case "name":
+					if n, ok := v.(string); ok {
+						names = append(names, n)
+					}
+				case "emails":
+					if list, ok := v.(bson.A); ok {
+						for _, x := range list {
+							if a, ok := x.(string); ok {
+								emails = append(emails, model.NormalizeEmail(a))
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, n := range names {
+		if n = strings.TrimSpace(n); n != "" && n != ErasedName && !slices.Contains(r.names, n) {
+			r.names = append(r.names, n)
+		}
+	}
+	slices.SortFunc(r.names, func(x, y string) int { return len(y) - len(x) })
+	r.emails = uniqueEmails(emails)
+	return nil
 }
 
 // StakeholderPersonalData gathers what Alianza holds about a stakeholder:
@@ -133,7 +186,24 @@ type EraseReport struct {
 // scrubber removes a stakeholder's name and addresses from text.
 type scrubber struct {
 	name   *regexp.Regexp
-	emails []string
+	emails *regexp.Regexp // any of the addresses, case-insensitive; nil when none
+}
+
+// newScrubber compiles the patterns once for every text of an erasure.
+func newScrubber(name *regexp.Regexp, emails []string) scrubber {
+	var alts []string
+	for _, e := range emails {
+		if e != "" {
+			alts = append(alts, regexp.QuoteMeta(e))
+		}
+	}
+	// Longest first: an address inside a longer one must not leave a piece.
+	slices.SortFunc(alts, func(x, y string) int { return len(y) - len(x) })
+	sc := scrubber{name: name}
+	if len(alts) > 0 {
+		sc.emails = regexp.MustCompile(`(?i)(?:` + strings.Join(alts, "|") + `)`)
+	}
+	return sc
 }
 
 // text replaces the name where it stands as a whole word (not inside a
@@ -155,20 +225,14 @@ func (sc scrubber) text(s string) string {
 		b.WriteString(s[last:])
 		s = b.String()
 	}
-	for _, e := range sc.emails {
-		if e != "" {
-			s = caseInsensitiveReplace(s, e, ErasedName)
-		}
+	if sc.emails != nil {
+		s = sc.emails.ReplaceAllLiteralString(s, ErasedName)
 	}
 	return s
 }
 
 func isWordRune(r rune) bool {
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
-}
-
-func caseInsensitiveReplace(s, old, repl string) string {
-	return regexp.MustCompile(`(?i)`+regexp.QuoteMeta(old)).ReplaceAllLiteralString(s, repl)
 }
 
 // value scrubs every string inside an audit change's value.
@@ -209,7 +273,7 @@ func (s *Store) EraseStakeholder(ctx context.Context, actor model.Actor, id bson
 	if err != nil {
 		return rep, err
 	}
-	sc := scrubber{name: r.name, emails: r.st.Emails}
+	sc := newScrubber(r.name, r.emails)
 	touched := []string{id.Hex()}
 
 	for i := range r.meetings {
@@ -256,7 +320,7 @@ func (s *Store) EraseStakeholder(ctx context.Context, actor model.Actor, id bson
 	rep.Tasks = len(r.tasks)
 
 	for i := range r.messages {
-		if err := s.eraseMessage(ctx, &r.messages[i], r.st.Emails); err != nil {
+		if err := s.eraseMessage(ctx, &r.messages[i], r.emails); err != nil {
 			return rep, err
 		}
 		touched = append(touched, r.messages[i].ID.Hex())
@@ -294,6 +358,12 @@ func (s *Store) EraseStakeholder(ctx context.Context, actor model.Actor, id bson
 			return rep, wrap("erase: audit entry", err)
 		}
 		rep.AuditEntries++
+	}
+
+	// Answers kept for Idempotency-Key replays may hold the person too.
+	needles := append(append([]string{id.Hex()}, r.names...), r.emails...)
+	if _, err := s.forgetIdempotentMentions(ctx, needles); err != nil {
+		return rep, err
 	}
 
 	// The record itself, last: a failure above leaves it findable for a retry.

@@ -145,5 +145,12 @@ func (s *Store) UpdateUser(ctx context.Context, actor model.Actor, id bson.Objec
 		return nil, err
 	}
 	s.audit(ctx, actor, model.ActionUpdate, "user", id.Hex(), nil, changes)
+	if u.Role != old.Role || !slices.Equal(u.Regions, old.Regions) || u.Disabled {
+		// A replay answers with what the user could see when they first
+		// sent the request: after their access narrows it must not.
+		if err := s.ForgetIdempotentOutcomesOf(ctx, id); err != nil {
+			return nil, err
+		}
+	}
 	return &u, nil
 }

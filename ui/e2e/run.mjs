@@ -609,6 +609,32 @@ test('admin: create a person from an unknown address (region asked)', async () =
   expect(found.length === 1 && found[0].emails.includes(address) && found[0].regions.includes('08'), `the new person is ${JSON.stringify(found)}`);
 });
 
+test('discarding a draft offers to archive the person it created', async () => {
+  await page.goto(`${BASE}/meetings/new`);
+  await tid(page, 'meeting-form').waitFor();
+  await settled(page);
+  await page.getByLabel('Región', { exact: true }).selectOption('08');
+  const name = `Persona del borrador E2E ${stamp}`;
+  await page.getByRole('combobox', { name: 'Buscar participante' }).fill(name);
+  await tid(page, 'participant-search-create').click();
+  await tid(page, 'participant').first().waitFor();
+  const r = await api(`/api/v1/stakeholders?region=08&q=${encodeURIComponent(name)}`);
+  const made = (await r.json()).items ?? [];
+  expect(made.length === 1 && !made[0].archived, `the picker made ${JSON.stringify(made)}`);
+  const dialogs = [];
+  const accept = (d) => {
+    dialogs.push(d.message());
+    void d.accept();
+  };
+  page.on('dialog', accept);
+  await tid(page, 'discard-draft').click();
+  await tid(page, 'participant').first().waitFor({ state: 'detached' });
+  page.off('dialog', accept);
+  expect(dialogs.length === 2 && dialogs[1].includes(name), `the discard asked ${JSON.stringify(dialogs)}, want a second question naming ${name}`);
+  const st = await (await api(`/api/v1/stakeholders/${made[0].id}`)).json();
+  expect(st.archived === true, `the person made in the discarded draft is ${JSON.stringify({ archived: st.archived })}, want archived`);
+});
+
 test('phone-size board shows every status without sideways scrolling; nothing cut on desktop', async () => {
   for (const vp of [NARROW, DESKTOP]) {
     await page.setViewportSize(vp);
