@@ -40,6 +40,9 @@ func BenchmarkMessagesQueue(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) { benchGet(b, c.who, "/api/v1/messages"+c.query) })
 	}
+	// The tab counts the queue shows beside its tabs.
+	b.Run("tab_counts", func(b *testing.B) { benchGet(b, "admin", "/api/v1/messages/counts") })
+	b.Run("tab_counts_lima_manager", func(b *testing.B) { benchGet(b, "lima_manager", "/api/v1/messages/counts") })
 	b.Run("page2", func(b *testing.B) {
 		path := "/api/v1/messages?status=new&cursor=" + benchNextCursor(b, "admin", "/api/v1/messages?status=new")
 		benchGet(b, "admin", path)

@@ -89,6 +89,6 @@ func (s *Store) CountMessages(ctx context.Context, scope model.Scope, f MessageF
 		// engine ignores the hint.
 		opts.SetHint(bson.D{{Key: "_id", Value: 1}})
 	}
-	n, err := s.c(colMessages).CountDocuments(ctx, filter, opts)
+	n, err := s.countDocs(ctx, colMessages, filter, opts)
 	return n, wrap("count messages", err)
 }

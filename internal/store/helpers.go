@@ -32,6 +32,28 @@ func (s *Store) findAll(ctx context.Context, col string, filter bson.D, opts *op
 	return cur.All(ctx, out)
 }
 
+// countDocs counts the documents filter selects: on the embedded engine
+// through SQLite when the collection's query spec answers the filter, else
+// through the driver (with opts, e.g. MongoDB's index hint).
+func (s *Store) countDocs(ctx context.Context, col string, filter bson.D, opts ...options.Lister[options.CountOptions]) (int64, error) {
+	// The index proof sees what MongoDB would get: a hinted index is walked
+	// like a sort on it.
+	var walk bson.D
+	for _, o := range opts {
+		var co options.CountOptions
+		for _, set := range o.List() {
+			_ = set(&co)
+		}
+		if h, ok := co.Hint.(bson.D); ok {
+			walk = h
+		}
+	}
+	if n, err := s.liteCount(ctx, col, filter, walk); !errors.Is(err, errNoPushdown) {
+		return n, err
+	}
+	return s.c(col).CountDocuments(ctx, filter, opts...)
+}
+
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 func regexpQuote(s string) string { return regexp.QuoteMeta(s) }

@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/alianza-pe/alianza/internal/model"
-	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // MessageQueueCounts is how many messages each review queue holds.
@@ -17,46 +17,29 @@ type MessageQueueCounts struct {
 }
 
 // MessageCounts counts the review queues of the messages in scope matching
-// f (region, failed ones): one $group by status and unmatched gives new,
-// follow_up, unmatched and all, instead of a scan per queue. Awaiting reply
-// depends on the date against a cutoff, which $group cannot key on without
-// $cond, so it is one count more.
+// f (region, failed ones), one count per queue: each is answered from an
+// index (on the embedded engine, from the SQLite row table), where one
+// $group would read every message in scope.
 func (s *Store) MessageCounts(ctx context.Context, scope model.Scope, f MessageFilter) (MessageQueueCounts, error) {
 	var out MessageQueueCounts
-	filter, ok := s.messageFilter(scope, f)
-	if !ok {
-		return out, nil
+	queues := []struct {
+		n   *int64
+		set func(*MessageFilter)
+	}{
+		{&out.All, func(*MessageFilter) {}},
+		{&out.New, func(q *MessageFilter) { q.Status = model.MessageNew }},
+		{&out.FollowUp, func(q *MessageFilter) { q.Status = model.MessageFollowUp }},
+		{&out.Unmatched, func(q *MessageFilter) { q.Unmatched = true }},
+		{&out.AwaitingReply, func(q *MessageFilter) { q.AwaitingReply = true }},
 	}
-	var rows []struct {
-		ID struct {
-			Status    string `bson:"status"`
-			Unmatched bool   `bson:"unmatched"`
-		} `bson:"_id"`
-		N int64 `bson:"n"`
-	}
-	err := s.aggregate(ctx, colMessages, bson.A{
-		bson.D{{Key: "$match", Value: filter}},
-		bson.D{{Key: "$group", Value: bson.D{
-			{Key: "_id", Value: bson.D{{Key: "status", Value: "$status"}, {Key: "unmatched", Value: "$unmatched"}}},
-			{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}},
-		}}},
-	}, &rows)
-	if err != nil {
-		return out, wrap("count message queues", err)
-	}
-	for _, r := range rows {
-		out.All += r.N
-		switch r.ID.Status {
-		case model.MessageNew:
-			out.New += r.N
-		case model.MessageFollowUp:
-			out.FollowUp += r.N
+	for _, q := range queues {
+		qf := f
+		q.set(&qf)
+		n, err := s.CountMessages(ctx, scope, qf)
+		if err != nil {
+			return out, fmt.Errorf("store: count message queues: %w", err)
 		}
-		if r.ID.Unmatched {
-			out.Unmatched += r.N
-		}
+		*q.n = n
 	}
-	f.AwaitingReply = true
-	out.AwaitingReply, err = s.CountMessages(ctx, scope, f)
-	return out, err
+	return out, nil
 }

@@ -762,6 +762,39 @@ func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *o
 	return cur, nil
 }
 
+// liteCount counts through SQLite the documents of col that filter
+// selects, on the row table alone; errNoPushdown when the spec of col does
+// not answer the filter.
+func (s *Store) liteCount(ctx context.Context, col string, filter, walk bson.D) (int64, error) {
+	sp, ok := liteSpecs[col]
+	if !ok || s.lite == nil || s.noPushdown {
+		return 0, errNoPushdown
+	}
+	if s.observe != nil {
+		s.observe(col, filter, walk)
+	}
+	db, tables, err := s.liteDB(ctx)
+	if err != nil {
+		return 0, errNoPushdown
+	}
+	table, ok := tables[col]
+	if !ok {
+		return 0, errNoPushdown // no table yet: the engine answers 0
+	}
+	rowsTable, members, words, _ := liteNames(table)
+	w := &sqlWhere{sp: sp, members: members, words: words}
+	where, err := w.doc(filter)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM %q AS r WHERE %s`, rowsTable, where), w.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count %s in SQLite: %w", col, err)
+	}
+	s.liteHits.Add(1)
+	return n, nil
+}
+
 // projector says which top-level fields an inclusion or exclusion
 // projection keeps (nil: all).
 func projector(p bson.D) (func(string) bool, error) {

@@ -142,6 +142,10 @@ func TestPushdownMatchesEngine(t *testing.T) {
 		queries = append(queries, query{fmt.Sprintf("messages %d %+v %+v", i, scope, mf), func(p store.Page) (any, string, error) {
 			return wrapList(s.ListMessages(ctx, scope, mf, p))
 		}})
+		queries = append(queries, query{fmt.Sprintf("message counts %d %+v %+v", i, scope, mf), func(store.Page) (any, string, error) {
+			c, err := s.MessageCounts(ctx, scope, mf)
+			return c, "", err
+		}})
 
 		ms := store.MeetingFilter{}
 		if maybe(40) {
