@@ -217,7 +217,7 @@ func (sp *liteSpec) ensure(ctx context.Context, db *sql.DB, table string) error 
 		if len(sp.addresses) > 0 {
 			addrs := liteAddressTable(table)
 			stmts = append(stmts,
-				fmt.Sprintf(`CREATE TABLE %q (rid INTEGER NOT NULL, o INTEGER NOT NULL, a, n)`, addrs),
+				fmt.Sprintf(`CREATE TABLE %q (rid INTEGER NOT NULL, a, n)`, addrs),
 				fmt.Sprintf(`INSERT INTO %q %s`, addrs, sp.addressSelect(table)),
 				fmt.Sprintf(`CREATE INDEX %q ON %q (rid)`, addrs+"_rid", addrs))
 			ins = append(ins, fmt.Sprintf(`INSERT INTO %q %s;`, addrs, sp.addressSelect("")))

@@ -10,9 +10,9 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// liteAddressTable is the table of the address documents of table's rows:
-// (rid, o, a, n), o the position of the address in the document (from
-// first, then to and cc in array order), a its address, n its name.
+// liteAddressTable is the table of the addresses of table's rows:
+// (rid, a, n), one row per address of a document (its first occurrence,
+// from first, then to and cc in array order), n its name there.
 func liteAddressTable(table string) string { return table + "_alz_" + liteVersion + "_a" }
 
 // rowSource is the row a trigger-kept table's SELECT reads: the trigger's
@@ -24,13 +24,13 @@ func rowSource(table string) (ref, from string) {
 	return "r", fmt.Sprintf("%q AS r", table)
 }
 
-// addressSelect is the SELECT of (rid, o, a, n) rows of the addresses of
-// the trigger's new row, or of every row of table when it is set.
+// addressSelect is the SELECT of (rid, a, n) rows of the addresses of the
+// trigger's new row, or of every row of table when it is set.
 func (sp *liteSpec) addressSelect(table string) string {
 	ref, from := rowSource(table)
 	var parts []string
 	for i, p := range sp.addresses {
-		base := i * 1_000_000
+		base := i * 1_000_000 // o orders the occurrences of an address
 		if arr, ok := strings.CutSuffix(p, "[]"); ok {
 			src := fmt.Sprintf("json_each(%s._ferretdb_sjson, '$.%s')", ref, arr)
 			if from != "" {
@@ -38,17 +38,20 @@ func (sp *liteSpec) addressSelect(table string) string {
 			}
 			// Only documents: anything else must never make the engine's
 			// write fail.
-			parts = append(parts, fmt.Sprintf(`SELECT %s.rowid, %d + key, value->>'$.address', coalesce(value->>'$.name', '') FROM %s WHERE type = 'object'`,
+			parts = append(parts, fmt.Sprintf(`SELECT %s.rowid AS rid, %d + key AS o, value->>'$.address' AS a, coalesce(value->>'$.name', '') AS n FROM %s WHERE type = 'object'`,
 				ref, base, src))
 			continue
 		}
-		q := fmt.Sprintf(`SELECT %[1]s.rowid, %[2]d, %[1]s._ferretdb_sjson->>'$.%[3]s.address', coalesce(%[1]s._ferretdb_sjson->>'$.%[3]s.name', '')`, ref, base, p)
+		q := fmt.Sprintf(`SELECT %[1]s.rowid AS rid, %[2]d AS o, %[1]s._ferretdb_sjson->>'$.%[3]s.address' AS a, coalesce(%[1]s._ferretdb_sjson->>'$.%[3]s.name', '') AS n`, ref, base, p)
 		if from != "" {
 			q += " FROM " + from
 		}
 		parts = append(parts, q+fmt.Sprintf(` WHERE json_type(%s._ferretdb_sjson, '$.%s') = 'object'`, ref, p))
 	}
-	return strings.Join(parts, " UNION ALL ")
+	// With one min(), SQLite takes n from the row of the least o: the
+	// first occurrence.
+	return fmt.Sprintf(`SELECT rid, a, n FROM (SELECT rid, min(o), a, n FROM (%s) WHERE a IS NOT NULL AND a != '' GROUP BY rid, a)`,
+		strings.Join(parts, " UNION ALL "))
 }
 
 // liteUnmatched aggregates through SQLite the addresses of the messages
@@ -62,16 +65,12 @@ func (s *Store) liteUnmatched(ctx context.Context, filter bson.D) ([]UnmatchedAd
 	if err != nil {
 		return nil, err
 	}
-	q := fmt.Sprintf(`WITH m AS (SELECT r.rowid AS rid, r."date" AS d, r."_id" AS id FROM %q AS r WHERE %s),
-		o AS (SELECT a.a AS addr, a.n AS name, m.d AS d, m.id AS id,
-			row_number() OVER (PARTITION BY a.rid, a.a ORDER BY a.o) AS k
-			FROM m CROSS JOIN %q AS a ON a.rid = m.rid WHERE a.a IS NOT NULL AND a.a != ''),
-		f AS (SELECT addr, name, d,
-			row_number() OVER (PARTITION BY addr ORDER BY name != '' DESC, d DESC, id ASC) AS p,
-			count(*) OVER (PARTITION BY addr) AS c,
-			max(d) OVER (PARTITION BY addr) AS last
-			FROM o WHERE k = 1)
-		SELECT addr, c, last, name FROM f WHERE p = 1`, lq.rows, lq.where, liteAddressTable(lq.table))
+	// The name is the tail of the least key "unnamed flag, date from the
+	// latest down, _id": the flag is one character, the date 17 digits,
+	// the _id of a message the engine's 26-character JSON string.
+	q := fmt.Sprintf(`SELECT a.a, count(*), max(r."date"),
+		substr(min((a.n = '') || printf('%%017d', 9000000000000000 - coalesce(r."date", -9000000000000000)) || r."_id" || a.n), 45)
+		FROM %q AS r CROSS JOIN %q AS a ON a.rid = r.rowid WHERE %s GROUP BY a.a`, lq.rows, liteAddressTable(lq.table), lq.where)
 	rows, err := lq.db.QueryContext(ctx, q, lq.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unmatched addresses in SQLite: %w", err)
