@@ -709,41 +709,23 @@ type UnmatchedAddress struct {
 
 // UnmatchedAddresses lists the addresses of unmatched messages in scope
 // that internal does not claim (team domains, the mailboxes' own
-// addresses), most frequent first.
+// addresses), most frequent first. Each has the number of messages, the
+// latest date and the name it has in the latest message that names it.
+// The embedded engine aggregates in SQLite (liteUnmatched).
 func (s *Store) UnmatchedAddresses(ctx context.Context, scope model.Scope, internal func(addr string) bool) ([]UnmatchedAddress, error) {
 	filter, _ := s.messageFilter(scope, MessageFilter{Unmatched: true})
-	var list []model.Message
-	opts := options.Find().SetProjection(bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1}, {Key: "date", Value: 1}})
-	if err := s.findAll(ctx, colMessages, filter, opts, &list); err != nil {
-		return nil, wrap("unmatched addresses", err)
+	all, err := s.liteUnmatched(ctx, filter)
+	if errors.Is(err, errNoPushdown) {
+		all, err = s.unmatchedAddresses(ctx, filter)
 	}
-	byAddr := map[string]*UnmatchedAddress{}
-	for _, m := range list {
-		seen := map[string]bool{}
-		for _, a := range append(append([]model.Address{m.From}, m.To...), m.Cc...) {
-			if a.Address == "" || seen[a.Address] || (internal != nil && internal(a.Address)) {
-				continue
-			}
-			seen[a.Address] = true
-			u, ok := byAddr[a.Address]
-			if !ok {
-				u = &UnmatchedAddress{Address: a.Address}
-				byAddr[a.Address] = u
-			}
-			u.Count++
-			if m.Date.After(u.LastAt) || u.Name == "" {
-				if a.Name != "" {
-					u.Name = a.Name
-				}
-				if m.Date.After(u.LastAt) {
-					u.LastAt = m.Date
-				}
-			}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]UnmatchedAddress, 0, len(all))
+	for _, u := range all {
+		if internal == nil || !internal(u.Address) {
+			out = append(out, u)
 		}
-	}
-	out := make([]UnmatchedAddress, 0, len(byAddr))
-	for _, u := range byAddr {
-		out = append(out, *u)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Count != out[j].Count {
@@ -754,6 +736,54 @@ func (s *Store) UnmatchedAddresses(ctx context.Context, scope model.Scope, inter
 		}
 		return out[i].Address < out[j].Address
 	})
+	return out, nil
+}
+
+// unmatchedAddresses aggregates the addresses of the messages filter
+// selects in Go, each message counted once per address with the name of
+// the address's first occurrence in it.
+func (s *Store) unmatchedAddresses(ctx context.Context, filter bson.D) ([]UnmatchedAddress, error) {
+	var list []model.Message
+	opts := options.Find().SetProjection(bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1}, {Key: "date", Value: 1}})
+	if err := s.findAll(ctx, colMessages, filter, opts, &list); err != nil {
+		return nil, wrap("unmatched addresses", err)
+	}
+	type agg struct {
+		UnmatchedAddress
+		named  bool
+		nameAt time.Time
+		nameID bson.ObjectID
+	}
+	byAddr := map[string]*agg{}
+	var order []*agg
+	for _, m := range list {
+		seen := map[string]bool{}
+		for _, a := range append(append([]model.Address{m.From}, m.To...), m.Cc...) {
+			if a.Address == "" || seen[a.Address] {
+				continue
+			}
+			seen[a.Address] = true
+			u, ok := byAddr[a.Address]
+			if !ok {
+				u = &agg{UnmatchedAddress: UnmatchedAddress{Address: a.Address}}
+				byAddr[a.Address] = u
+				order = append(order, u)
+			}
+			u.Count++
+			if m.Date.After(u.LastAt) {
+				u.LastAt = m.Date
+			}
+			// The latest message that names the address; ties go to the
+			// lowest _id, so that the name never depends on read order.
+			if a.Name != "" && (!u.named || m.Date.After(u.nameAt) || (m.Date.Equal(u.nameAt) && m.ID.Hex() < u.nameID.Hex())) {
+				u.Name, u.named, u.nameAt, u.nameID = a.Name, true, m.Date, m.ID
+			}
+		}
+	}
+	out := make([]UnmatchedAddress, 0, len(order))
+	for _, u := range order {
+		out = append(out, u.UnmatchedAddress)
+	}
 	return out, nil
 }
 

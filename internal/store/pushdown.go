@@ -33,16 +33,20 @@ type liteSpec struct {
 	members []string
 	// search: the words of the "search" field have their own table.
 	search bool
+	// addresses are paths of model.Address documents ("from") or arrays
+	// of them ("to[]"), kept in their own table (see addressSelect).
+	addresses []string
 	// indexes are the row table's indexes, as lists of scalar paths.
 	indexes [][]string
 }
 
 var liteSpecs = map[string]*liteSpec{
 	colMessages: {
-		scalars: []string{"_id", "version", "date", "status", "thread_id", "direction", "replied", "unmatched", "assignee_id", "subject_key", "from.address", "created_at", "updated_at"},
-		members: []string{"regions", "stakeholder_ids", "seen_in/mailbox_id", "seen_in/folder", "to/address", "cc/address"},
-		search:  true,
-		indexes: [][]string{{"date", "_id"}, {"status", "date", "_id"}, {"thread_id", "date"}, {"unmatched", "date", "_id"},
+		scalars:   []string{"_id", "version", "date", "status", "thread_id", "direction", "replied", "unmatched", "assignee_id", "subject_key", "from.address", "created_at", "updated_at"},
+		members:   []string{"regions", "stakeholder_ids", "seen_in/mailbox_id", "seen_in/folder", "to/address", "cc/address"},
+		search:    true,
+		addresses: []string{"from", "to[]", "cc[]"},
+		indexes: [][]string{{"date", "_id"}, {"status", "date", "_id"}, {"thread_id", "date"}, {"unmatched", "date", "_id", "status"},
 			{"assignee_id", "date", "_id"}, {"direction", "replied", "date"}, {"from.address"}, {"subject_key", "date"}},
 	},
 	colMeetings: {
@@ -70,7 +74,7 @@ var liteSpecs = map[string]*liteSpec{
 
 // liteVersion names what the store adds; ensure drops what an older
 // version added and builds this one.
-const liteVersion = "v4"
+const liteVersion = "v5"
 
 func init() {
 	for col, sp := range liteSpecs {
@@ -123,9 +127,9 @@ func liteNames(table string) (rows, members, words, trigger string) {
 // memberSelect is the SELECT of (rid, f, v) rows of the array members of
 // the trigger's new row, or of every row of table when it is set.
 func (sp *liteSpec) memberSelect(table string) string {
-	ref, from := "new", ""
-	if table != "" {
-		ref, from = "r", fmt.Sprintf("%q AS r, ", table)
+	ref, from := rowSource(table)
+	if from != "" {
+		from += ", "
 	}
 	var parts []string
 	for _, m := range sp.members {
@@ -209,6 +213,16 @@ func (sp *liteSpec) ensure(ctx context.Context, db *sql.DB, table string) error 
 				fmt.Sprintf(`CREATE INDEX %q ON %q (rid)`, members+"_rid", members))
 			ins = append(ins, fmt.Sprintf(`INSERT INTO %q %s;`, members, sp.memberSelect("")))
 			del = append(del, fmt.Sprintf(`DELETE FROM %q WHERE rid = old.rowid;`, members))
+		}
+		if len(sp.addresses) > 0 {
+			addrs := liteAddressTable(table)
+			stmts = append(stmts,
+				// Clustered by message: a query reads a message's addresses
+				// together, with no lookup.
+				fmt.Sprintf(`CREATE TABLE %q (rid INTEGER NOT NULL, a NOT NULL, n, PRIMARY KEY (rid, a)) WITHOUT ROWID`, addrs),
+				fmt.Sprintf(`INSERT INTO %q %s`, addrs, sp.addressSelect(table)))
+			ins = append(ins, fmt.Sprintf(`INSERT INTO %q %s;`, addrs, sp.addressSelect("")))
+			del = append(del, fmt.Sprintf(`DELETE FROM %q WHERE rid = old.rowid;`, addrs))
 		}
 		if sp.search {
 			stmts = append(stmts,
@@ -499,9 +513,9 @@ func (w *sqlWhere) rowsIn(sub string, n int) string {
 // words are separated by single spaces, and json_quote escapes all but
 // the spaces, so replacing each space by "," makes a JSON array of them.
 func wordSelect(table string) string {
-	ref, from := "new", ""
-	if table != "" {
-		ref, from = "r", fmt.Sprintf("%q AS r, ", table)
+	ref, from := rowSource(table)
+	if from != "" {
+		from += ", "
 	}
 	return fmt.Sprintf(`SELECT %[1]s.rowid, value FROM %[2]sjson_each('[' || replace(json_quote(coalesce(%[1]s._ferretdb_sjson->>'$.search', '')), ' ', '","') || ']') WHERE value != ''`, ref, from)
 }
@@ -766,33 +780,52 @@ func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *o
 // selects, on the row table alone; errNoPushdown when the spec of col does
 // not answer the filter.
 func (s *Store) liteCount(ctx context.Context, col string, filter, walk bson.D) (int64, error) {
+	q, err := s.liteQuery(ctx, col, filter, walk)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if err := q.db.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM %q AS r WHERE %s`, q.rows, q.where), q.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count %s in SQLite: %w", col, err)
+	}
+	s.liteHits.Add(1)
+	return n, nil
+}
+
+// liteQuery is what a query on the row table of col needs: the
+// connection, the engine's table, the row table and filter as a WHERE
+// condition on it (row alias r) with its arguments; errNoPushdown when
+// the spec of col does not answer the filter.
+type liteQuery struct {
+	db          *sql.DB
+	table, rows string
+	where       string
+	args        []any
+}
+
+func (s *Store) liteQuery(ctx context.Context, col string, filter, walk bson.D) (*liteQuery, error) {
 	sp, ok := liteSpecs[col]
 	if !ok || s.lite == nil || s.noPushdown {
-		return 0, errNoPushdown
+		return nil, errNoPushdown
 	}
 	if s.observe != nil {
 		s.observe(col, filter, walk)
 	}
 	db, tables, err := s.liteDB(ctx)
 	if err != nil {
-		return 0, errNoPushdown
+		return nil, errNoPushdown
 	}
 	table, ok := tables[col]
 	if !ok {
-		return 0, errNoPushdown // no table yet: the engine answers 0
+		return nil, errNoPushdown // no table yet: the engine answers "nothing"
 	}
 	rowsTable, members, words, _ := liteNames(table)
 	w := &sqlWhere{sp: sp, members: members, words: words}
 	where, err := w.doc(filter)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	var n int64
-	if err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM %q AS r WHERE %s`, rowsTable, where), w.args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("store: count %s in SQLite: %w", col, err)
-	}
-	s.liteHits.Add(1)
-	return n, nil
+	return &liteQuery{db: db, table: table, rows: rowsTable, where: where, args: w.args}, nil
 }
 
 // projector says which top-level fields an inclusion or exclusion

@@ -261,10 +261,74 @@ func TestPushdownMatchesEngine(t *testing.T) {
 			return r, "", err
 		}})
 	}
-	queries = append(queries, query{"unmatched addresses", func(store.Page) (any, string, error) {
-		r, err := s.UnmatchedAddresses(ctx, model.Scope{All: true}, nil)
-		return r, "", err
-	}})
+	// Unmatched messages whose names test the rule: the latest message that
+	// names an address gives its name, ties go to the lowest _id, and in a
+	// message the address's first occurrence counts, named or not.
+	base := msgs[0]
+	at := now.Add(-time.Hour).Truncate(time.Millisecond)
+	var odd []model.IncomingMessage
+	for i, c := range []struct {
+		from     model.Address
+		to, cc   []model.Address
+		date     time.Time
+		regions  []string
+		lowestID bool
+	}{
+		{model.Address{Address: "tie@ejemplo.org", Name: "Zeta"}, nil, nil, at, []string{"15"}, false},
+		{model.Address{Address: "tie@ejemplo.org", Name: "Alfa"}, nil, nil, at, []string{"15"}, true},
+		{model.Address{Address: "late@ejemplo.org"}, []model.Address{{Address: "late@ejemplo.org", Name: "Ignorado"}}, nil, at, []string{"15"}, false},
+		{model.Address{Address: "late@ejemplo.org", Name: "Antiguo"}, nil, []model.Address{{Address: "tie@ejemplo.org", Name: "Viejo"}}, at.Add(-time.Hour), []string{"08"}, false},
+		{model.Address{Address: "solo@ejemplo.org"}, []model.Address{{Address: "solo@ejemplo.org", Name: "Solo"}, {Address: ""}}, nil, at.Add(time.Minute), []string{"08", "15"}, false},
+	} {
+		m := base
+		m.ID = bson.NewObjectIDFromTimestamp(at.Add(time.Duration(10-i) * time.Second))
+		if c.lowestID {
+			m.ID = bson.NewObjectIDFromTimestamp(at.Add(-time.Hour))
+		}
+		m.From, m.To, m.Cc, m.Date, m.Regions = c.from, c.to, c.cc, c.date, c.regions
+		m.Unmatched, m.StakeholderIDs, m.Status = true, nil, model.ReviewStatuses[0]
+		odd = append(odd, model.IncomingMessage{Message: m})
+	}
+	if err := s.InsertMessages(ctx, odd); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]store.UnmatchedAddress{
+		"tie@ejemplo.org":  {Address: "tie@ejemplo.org", Name: "Alfa", Count: 3, LastAt: at},
+		"late@ejemplo.org": {Address: "late@ejemplo.org", Name: "Antiguo", Count: 2, LastAt: at},
+		"solo@ejemplo.org": {Address: "solo@ejemplo.org", Name: "", Count: 1, LastAt: at.Add(time.Minute)},
+	}
+	for _, lite := range []bool{false, true} {
+		s.SetPushdown(lite)
+		hits := s.PushdownHits()
+		got, err := s.UnmatchedAddresses(ctx, all, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lite != (s.PushdownHits() > hits) {
+			t.Errorf("pushdown %v: SQLite answered %d queries", lite, s.PushdownHits()-hits)
+		}
+		found := 0
+		for _, u := range got {
+			if w, ok := want[u.Address]; ok {
+				found++
+				if u.Name != w.Name || u.Count != w.Count || !u.LastAt.Equal(w.LastAt) {
+					t.Errorf("pushdown %v: %+v, want %+v", lite, u, w)
+				}
+			}
+		}
+		if found != len(want) {
+			t.Errorf("pushdown %v: %d of the %d added addresses listed", lite, found, len(want))
+		}
+	}
+	s.SetPushdown(true)
+	for _, scope := range []model.Scope{all, {Regions: []string{"15"}}, {Regions: []string{"08", "15"}}, {Regions: []string{pickRegion()}}, {}} {
+		for _, internal := range []func(string) bool{nil, func(a string) bool { return a < "m" }} {
+			queries = append(queries, query{fmt.Sprintf("unmatched addresses %+v %v", scope, internal != nil), func(store.Page) (any, string, error) {
+				r, err := s.UnmatchedAddresses(ctx, scope, internal)
+				return r, "", err
+			}})
+		}
+	}
 
 	before := s.PushdownHits()
 	nonEmpty := 0
