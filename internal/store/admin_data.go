@@ -17,5 +17,5 @@ func (s *Store) Database() *mongo.Database { return s.db }
 // the entry cannot be written (the error wraps ErrAuditFailed): data that
 // leaves must leave a trace.
 func (s *Store) AuditExport(ctx context.Context, actor model.Actor, entity, id string) error {
-	return s.audit(ctx, actor, "export", entity, id, nil, nil)
+	return s.changed(ctx, Change{Actor: actor, Action: "export", Entity: entity, ID: id})
 }

@@ -28,7 +28,7 @@ func (s *Store) SetCalendarToken(ctx context.Context, actor model.Actor, userID 
 	if err := s.setPrefs(ctx, userID, set, unset); err != nil {
 		return err
 	}
-	s.audit(ctx, actor, model.ActionUpdate, "preferences", userID.Hex(), nil, []model.Change{{Field: "calendar_feed", New: what}})
+	s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "preferences", ID: userID.Hex(), Fields: []model.Change{{Field: "calendar_feed", New: what}}})
 	return nil
 }
 

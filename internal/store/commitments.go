@@ -119,9 +119,9 @@ func (s *Store) CreateCommitment(ctx context.Context, actor model.Actor, scope m
 	if _, err := s.c(colCommitments).InsertOne(ctx, c); err != nil {
 		return nil, wrap("insert commitment", err)
 	}
-	s.audit(ctx, actor, model.ActionCreate, "commitment", c.ID.Hex(), []string{c.Region}, created(c))
-	s.CountCommitment(ctx, nil, c)
-	return c, nil
+	err = s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "commitment", ID: c.ID.Hex(),
+		Regions: []string{c.Region}, Fields: created(c), After: c})
+	return c, err
 }
 
 // buildCommitment makes the record for an input whose own fields are valid
@@ -248,9 +248,8 @@ func (s *Store) UpdateCommitment(ctx context.Context, actor model.Actor, scope m
 	if err := s.updateVersioned(ctx, colCommitments, id, old.Version, set, &c); err != nil {
 		return nil, fmt.Errorf("store: update commitment: %w", err)
 	}
-	s.audit(ctx, actor, model.ActionUpdate, "commitment", id.Hex(), regionsOf(old.Region, c.Region), changes)
-	s.CountCommitment(ctx, old, &c)
-	return &c, nil
+	return &c, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "commitment", ID: id.Hex(),
+		Regions: regionsOf(old.Region, c.Region), Fields: changes, Before: old, After: &c})
 }
 
 // ChangeCommitmentStatus sets the status and appends the history entry in
@@ -322,10 +321,9 @@ func (s *Store) ChangeCommitmentStatus(ctx context.Context, actor model.Actor, s
 	if in.Evidence != "" {
 		changes = append(changes, model.Change{Field: "history.evidence", New: in.Evidence})
 	}
-	s.audit(ctx, actor, model.ActionUpdate, "commitment", id.Hex(), []string{c.Region}, changes)
 	// The document before this update is c minus the pushed entry.
 	before := c
 	before.Status, before.History = prev, c.History[:len(c.History)-1]
-	s.CountCommitment(ctx, &before, &c)
-	return &c, nil
+	return &c, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "commitment", ID: id.Hex(),
+		Regions: []string{c.Region}, Fields: changes, Before: &before, After: &c})
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"sort"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -55,12 +56,12 @@ func (s *Store) DeleteCommitment(ctx context.Context, actor model.Actor, scope m
 	if err := s.deleteByID(ctx, colCommitments, "commitment", id); err != nil {
 		return err
 	}
-	s.audit(ctx, actor, model.ActionDelete, "commitment", id.Hex(), []string{old.Region}, diff(old, &model.Commitment{}))
-	s.CountCommitment(ctx, old, nil)
+	err = s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "commitment", ID: id.Hex(),
+		Regions: []string{old.Region}, Fields: diff(old, &model.Commitment{}), Before: old})
 	if old.Origin != nil && old.Origin.Kind == "meeting" {
-		return s.unlinkFromMeeting(ctx, old.Origin.ID, "commitment_ids", id)
+		err = errors.Join(err, s.unlinkFromMeeting(ctx, old.Origin.ID, "commitment_ids", id))
 	}
-	return nil
+	return err
 }
 
 // unlinkFromMeeting drops a deleted record's id from its meeting's list

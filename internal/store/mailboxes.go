@@ -157,7 +157,7 @@ func (s *Store) CreateMailbox(ctx context.Context, actor model.Actor, key []byte
 	if _, err := s.c(colMailboxes).InsertOne(ctx, m); err != nil {
 		return nil, wrap("insert mailbox", err)
 	}
-	s.audit(ctx, actor, model.ActionCreate, "mailbox", m.ID.Hex(), nil, mailboxChanges(created(m), true))
+	s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "mailbox", ID: m.ID.Hex(), Fields: mailboxChanges(created(m), true)})
 	return &m, nil
 }
 
@@ -208,7 +208,7 @@ func (s *Store) UpdateMailbox(ctx context.Context, actor model.Actor, key []byte
 	if err := s.updateVersioned(ctx, colMailboxes, id, old.Version, set, &m); err != nil {
 		return nil, fmt.Errorf("store: update mailbox: %w", err)
 	}
-	s.audit(ctx, actor, model.ActionUpdate, "mailbox", id.Hex(), nil, mailboxChanges(changes, pwSet))
+	s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "mailbox", ID: id.Hex(), Fields: mailboxChanges(changes, pwSet)})
 	return &m, nil
 }
 
@@ -231,7 +231,7 @@ func (s *Store) DeleteMailbox(ctx context.Context, actor model.Actor, id bson.Ob
 	if err := s.deleteLease(ctx, id); err != nil {
 		return err
 	}
-	s.audit(ctx, actor, model.ActionDelete, "mailbox", id.Hex(), nil, mailboxChanges(diff(old, &model.Mailbox{}), false))
+	s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "mailbox", ID: id.Hex(), Fields: mailboxChanges(diff(old, &model.Mailbox{}), false)})
 	return nil
 }
 
@@ -261,7 +261,7 @@ func (s *Store) UpsertEnvMailbox(ctx context.Context, key []byte, m model.Mailbo
 			}
 			return nil, err
 		}
-		s.audit(ctx, model.SystemActor, model.ActionCreate, "mailbox", m.ID.Hex(), nil, mailboxChanges(created(m), true))
+		s.changed(ctx, Change{Actor: model.SystemActor, Action: model.ActionCreate, Entity: "mailbox", ID: m.ID.Hex(), Fields: mailboxChanges(created(m), true)})
 		return &m, nil
 	}
 	oldPw, derr := decryptPassword(key, old.ID, old.PasswordEnc)
@@ -284,6 +284,6 @@ func (s *Store) UpsertEnvMailbox(ctx context.Context, key []byte, m model.Mailbo
 	if err != nil {
 		return nil, wrap("update env mailbox", err)
 	}
-	s.audit(ctx, model.SystemActor, model.ActionUpdate, "mailbox", m.ID.Hex(), nil, mailboxChanges(changes, pwChanged))
+	s.changed(ctx, Change{Actor: model.SystemActor, Action: model.ActionUpdate, Entity: "mailbox", ID: m.ID.Hex(), Fields: mailboxChanges(changes, pwChanged)})
 	return &m, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -37,6 +38,7 @@ func (s *Store) DeleteMeetingRecords(ctx context.Context, actor model.Actor, sco
 		}
 	}
 	// Records outside the scope are not the caller's to see: left alone.
+	var effects error
 	var cmIDs, tkIDs []bson.ObjectID
 	var cmDel []*model.Commitment
 	var tkDel []*model.Task
@@ -63,8 +65,8 @@ func (s *Store) DeleteMeetingRecords(ctx context.Context, actor model.Actor, sco
 			return wrap("delete meeting commitments", err)
 		}
 		for _, c := range cmDel {
-			s.audit(ctx, actor, model.ActionDelete, "commitment", c.ID.Hex(), []string{c.Region}, diff(c, &model.Commitment{}))
-			s.CountCommitment(ctx, c, nil)
+			effects = errors.Join(effects, s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "commitment",
+				ID: c.ID.Hex(), Regions: []string{c.Region}, Fields: diff(c, &model.Commitment{}), Before: c}))
 		}
 	}
 	if len(tkIDs) > 0 {
@@ -72,11 +74,12 @@ func (s *Store) DeleteMeetingRecords(ctx context.Context, actor model.Actor, sco
 			return wrap("delete meeting tasks", err)
 		}
 		for _, t := range tkDel {
-			s.audit(ctx, actor, model.ActionDelete, "task", t.ID.Hex(), []string{t.Region}, diff(t, &model.Task{}))
+			effects = errors.Join(effects, s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "task",
+				ID: t.ID.Hex(), Regions: []string{t.Region}, Fields: diff(t, &model.Task{}), Before: t}))
 		}
 	}
 	if len(cmIDs)+len(tkIDs) == 0 {
-		return nil
+		return effects
 	}
 	// The meeting stops pointing at what was deleted (it may outlive this
 	// call if its own deletion then fails).
@@ -90,5 +93,5 @@ func (s *Store) DeleteMeetingRecords(ctx context.Context, actor model.Actor, sco
 		pull = append(pull, bson.E{Key: "task_ids", Value: tkIDs})
 	}
 	_, err = s.c(colMeetings).UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}}, bson.D{{Key: "$pullAll", Value: pull}})
-	return wrap("unlink from meeting", err)
+	return errors.Join(effects, wrap("unlink from meeting", err))
 }

@@ -206,17 +206,17 @@ func (s *Store) CreateMeeting(ctx context.Context, actor model.Actor, scope mode
 	if err := s.insertMeetingRecords(ctx, m, cs, ts); err != nil {
 		return nil, err
 	}
-	regions := []string{m.Region}
-	s.audit(ctx, actor, model.ActionCreate, "meeting", m.ID.Hex(), regions, created(m))
-	s.CountMeeting(ctx, nil, m)
+	err = s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "meeting", ID: m.ID.Hex(),
+		Regions: []string{m.Region}, Fields: created(m), After: m})
 	for i := range cs {
-		s.audit(ctx, actor, model.ActionCreate, "commitment", cs[i].ID.Hex(), []string{cs[i].Region}, created(&cs[i]))
-		s.CountCommitment(ctx, nil, &cs[i])
+		err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "commitment",
+			ID: cs[i].ID.Hex(), Regions: []string{cs[i].Region}, Fields: created(&cs[i]), After: &cs[i]}))
 	}
 	for i := range ts {
-		s.audit(ctx, actor, model.ActionCreate, "task", ts[i].ID.Hex(), []string{ts[i].Region}, created(&ts[i]))
+		err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "task",
+			ID: ts[i].ID.Hex(), Regions: []string{ts[i].Region}, Fields: created(&ts[i]), After: &ts[i]}))
 	}
-	return &MeetingCreated{Meeting: m, Commitments: cs, Tasks: ts}, nil
+	return &MeetingCreated{Meeting: m, Commitments: cs, Tasks: ts}, err
 }
 
 // insertMeetingRecords inserts commitments, tasks, then the meeting, and
@@ -361,9 +361,8 @@ func (s *Store) UpdateMeeting(ctx context.Context, actor model.Actor, scope mode
 	if err := s.updateVersioned(ctx, colMeetings, id, old.Version, set, &m); err != nil {
 		return nil, fmt.Errorf("store: update meeting: %w", err)
 	}
-	s.audit(ctx, actor, model.ActionUpdate, "meeting", id.Hex(), regionsOf(old.Region, m.Region), changes)
-	s.CountMeeting(ctx, old, &m)
-	return &m, nil
+	return &m, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "meeting", ID: id.Hex(),
+		Regions: regionsOf(old.Region, m.Region), Fields: changes, Before: old, After: &m})
 }
 
 // DeleteMeeting removes a meeting after guard allows it. Its commitments and
@@ -379,9 +378,8 @@ func (s *Store) DeleteMeeting(ctx context.Context, actor model.Actor, scope mode
 	if err := s.deleteByID(ctx, colMeetings, "meeting", id); err != nil {
 		return err
 	}
-	s.audit(ctx, actor, model.ActionDelete, "meeting", id.Hex(), []string{old.Region}, diff(old, &model.Meeting{}))
-	s.CountMeeting(ctx, old, nil)
-	return nil
+	return s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "meeting", ID: id.Hex(),
+		Regions: []string{old.Region}, Fields: diff(old, &model.Meeting{}), Before: old})
 }
 
 // ParticipantNames returns the current names of the stakeholders at a

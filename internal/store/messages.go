@@ -632,7 +632,7 @@ func (s *Store) UpdateMessage(ctx context.Context, actor model.Actor, scope mode
 	if err := s.updateVersioned(ctx, colMessages, id, old.Version, set, &m); err != nil {
 		return nil, fmt.Errorf("store: update message: %w", err)
 	}
-	s.audit(ctx, actor, model.ActionUpdate, "message", id.Hex(), m.Regions, changes)
+	s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: id.Hex(), Regions: m.Regions, Fields: changes, Before: old, After: &m})
 	return &m, nil
 }
 
@@ -674,7 +674,7 @@ func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, sco
 			return n, fmt.Errorf("store: bulk status: %w", err)
 		}
 		n++
-		s.audit(ctx, actor, model.ActionUpdate, "message", m.ID.Hex(), m.Regions, []model.Change{{Field: "status", Old: m.Status, New: status}})
+		s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: m.ID.Hex(), Regions: m.Regions, Fields: []model.Change{{Field: "status", Old: m.Status, New: status}}})
 	}
 	return n, nil
 }
@@ -695,7 +695,7 @@ func (s *Store) LinkMessageCommitment(ctx context.Context, actor model.Actor, ms
 	if err != nil {
 		return nil, wrap("link commitment to message", err)
 	}
-	s.audit(ctx, actor, model.ActionUpdate, "message", msgID.Hex(), m.Regions, []model.Change{{Field: "links.commitment_ids", New: commitmentID.Hex()}})
+	s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: msgID.Hex(), Regions: m.Regions, Fields: []model.Change{{Field: "links.commitment_ids", New: commitmentID.Hex()}}})
 	return &m, nil
 }
 
@@ -838,11 +838,11 @@ func (s *Store) RematchAddresses(ctx context.Context, actor model.Actor, address
 			return n, wrap("rematch: update message", err)
 		}
 		n++
-		s.audit(ctx, actor, model.ActionUpdate, "message", old.ID.Hex(), unionRegions(old.Regions, cur.Regions), []model.Change{
+		s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: old.ID.Hex(), Regions: unionRegions(old.Regions, cur.Regions), Fields: []model.Change{
 			{Field: "stakeholder_ids", Old: old.StakeholderIDs, New: cur.StakeholderIDs},
 			{Field: "regions", Old: old.Regions, New: cur.Regions},
 			{Field: "unmatched", Old: old.Unmatched, New: cur.Unmatched},
-		})
+		}})
 	}
 	return n, nil
 }

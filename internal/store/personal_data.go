@@ -374,10 +374,10 @@ func (s *Store) EraseStakeholder(ctx context.Context, actor model.Actor, id bson
 		{Key: "updated_at", Value: s.Now()}}); err != nil {
 		return rep, err
 	}
-	s.audit(ctx, actor, "erase", "stakeholder", id.Hex(), r.st.Regions, []model.Change{
+	s.changed(ctx, Change{Actor: actor, Action: "erase", Entity: "stakeholder", ID: id.Hex(), Regions: r.st.Regions, Fields: []model.Change{
 		{Field: "meetings", New: rep.Meetings}, {Field: "commitments", New: rep.Commitments}, {Field: "tasks", New: rep.Tasks},
 		{Field: "messages", New: rep.Messages}, {Field: "audit_entries", New: rep.AuditEntries},
-	})
+	}})
 	return rep, nil
 }
 

@@ -437,7 +437,7 @@ func (s *Store) LoadDataset(ctx context.Context, actor model.Actor, d Dataset) (
 	}
 	for col, c := range map[string]int{colUsers: n.Users, colStakeholders: n.Stakeholders, colMeetings: n.Meetings, colCommitments: n.Commitments, colTasks: n.Tasks} {
 		if c > 0 {
-			s.audit(ctx, actor, model.ActionCreate, "dataset", col, nil, []model.Change{{Field: col, New: c}})
+			s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "dataset", ID: col, Fields: []model.Change{{Field: col, New: c}}})
 		}
 	}
 	return n, nil

@@ -155,9 +155,8 @@ func (s *Store) CreateStakeholder(ctx context.Context, actor model.Actor, scope 
 	if _, err := s.c(colStakeholders).InsertOne(ctx, st); err != nil {
 		return nil, wrap("insert stakeholder", err)
 	}
-	s.audit(ctx, actor, model.ActionCreate, "stakeholder", st.ID.Hex(), st.Regions, created(st))
-	s.CountStakeholder(ctx, st.ID, &st)
-	return &st, nil
+	return &st, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "stakeholder", ID: st.ID.Hex(),
+		Regions: st.Regions, Fields: created(st), After: &st})
 }
 
 // UpdateStakeholder applies a version-guarded patch. The caller has
@@ -296,12 +295,9 @@ func (s *Store) saveStakeholder(ctx context.Context, actor model.Actor, old, cur
 	if err := s.replaceStakeholder(ctx, old, cur); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, actor, model.ActionUpdate, "stakeholder", old.ID.Hex(), unionRegions(old.Regions, cur.Regions), changes)
-	s.CountStakeholder(ctx, old.ID, cur)
-	if cur.Name != old.Name {
-		if err := s.renameStakeholder(ctx, old.ID, cur.Name); err != nil {
-			return nil, err
-		}
+	if err := s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "stakeholder", ID: old.ID.Hex(),
+		Regions: unionRegions(old.Regions, cur.Regions), Fields: changes, Before: old, After: cur}); err != nil {
+		return nil, err
 	}
 	return cur, nil
 }
@@ -393,9 +389,9 @@ func (s *Store) DeleteStakeholder(ctx context.Context, actor model.Actor, scope 
 	if res.DeletedCount == 0 {
 		return false, fmt.Errorf("store: delete stakeholder: %w", ErrConflict)
 	}
-	s.audit(ctx, actor, model.ActionDelete, "stakeholder", id.Hex(), old.Regions, []model.Change{{Field: "name", Old: old.Name}})
-	s.CountStakeholder(ctx, id, nil)
-	return false, s.dropReferencesTo(ctx, actor, id)
+	err = s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "stakeholder", ID: id.Hex(),
+		Regions: old.Regions, Fields: []model.Change{{Field: "name", Old: old.Name}}, Before: old})
+	return false, errors.Join(err, s.dropReferencesTo(ctx, actor, id))
 }
 
 // dropReferencesTo removes a deleted stakeholder from every other one,
@@ -820,13 +816,14 @@ func (s *Store) commitImport(ctx context.Context, actor model.Actor, fresh []*mo
 		}
 		merged = append(merged, t)
 	}
+	var err error
 	for i := range docs {
-		s.audit(ctx, actor, model.ActionCreate, "stakeholder", docs[i].ID.Hex(), docs[i].Regions, created(docs[i]))
-		s.CountStakeholder(ctx, docs[i].ID, &docs[i])
+		err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "stakeholder",
+			ID: docs[i].ID.Hex(), Regions: docs[i].Regions, Fields: created(docs[i]), After: &docs[i]}))
 	}
 	for _, t := range merged {
-		s.audit(ctx, actor, model.ActionUpdate, "stakeholder", t.old.ID.Hex(), t.old.Regions, diff(t.old, t.doc))
-		s.CountStakeholder(ctx, t.old.ID, t.doc)
+		err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "stakeholder",
+			ID: t.old.ID.Hex(), Regions: t.old.Regions, Fields: diff(t.old, t.doc), Before: t.old, After: t.doc}))
 	}
-	return nil
+	return err
 }

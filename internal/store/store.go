@@ -26,6 +26,7 @@ type Store struct {
 	teamDomains []string
 	log         *slog.Logger
 	faultMu     sync.Mutex
+	hooks       hooks                         // after-write hooks (change.go)
 	fault       func(collection string) error // SetWriteFault
 	lite        *liteEngine                   // the embedded engine's file, nil on MongoDB
 	// cursorKey signs page cursors (see SetCursorKey).

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -84,8 +85,9 @@ func (s *Store) CreateTask(ctx context.Context, actor model.Actor, scope model.S
 	if _, err := s.c(colTasks).InsertOne(ctx, t); err != nil {
 		return nil, wrap("insert task", err)
 	}
-	s.audit(ctx, actor, model.ActionCreate, "task", t.ID.Hex(), []string{t.Region}, created(t))
-	return t, nil
+	err = s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "task", ID: t.ID.Hex(),
+		Regions: []string{t.Region}, Fields: created(t), After: t})
+	return t, err
 }
 
 // buildTask checks links and the assignee and makes the record. newMeeting
@@ -202,8 +204,8 @@ func (s *Store) UpdateTask(ctx context.Context, actor model.Actor, scope model.S
 	if err := s.updateVersioned(ctx, colTasks, id, old.Version, set, &t); err != nil {
 		return nil, fmt.Errorf("store: update task: %w", err)
 	}
-	s.audit(ctx, actor, model.ActionUpdate, "task", id.Hex(), []string{t.Region}, changes)
-	return &t, nil
+	return &t, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "task", ID: id.Hex(),
+		Regions: []string{t.Region}, Fields: changes, Before: old, After: &t})
 }
 
 // DeleteTask removes a task after guard allows it.
@@ -218,8 +220,9 @@ func (s *Store) DeleteTask(ctx context.Context, actor model.Actor, scope model.S
 	if err := s.deleteByID(ctx, colTasks, "task", id); err != nil {
 		return err
 	}
-	s.audit(ctx, actor, model.ActionDelete, "task", id.Hex(), []string{old.Region}, diff(old, &model.Task{}))
-	return s.unlinkFromMeeting(ctx, old.Links.MeetingID, "task_ids", id)
+	err = s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "task", ID: id.Hex(),
+		Regions: []string{old.Region}, Fields: diff(old, &model.Task{}), Before: old})
+	return errors.Join(err, s.unlinkFromMeeting(ctx, old.Links.MeetingID, "task_ids", id))
 }
 
 // checkTaskMessage requires a task's message link to be a message the scope

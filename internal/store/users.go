@@ -20,9 +20,9 @@ func (s *Store) CreateUser(ctx context.Context, actor model.Actor, in model.NewU
 	if _, err := s.c(colUsers).InsertOne(ctx, u); err != nil {
 		return nil, wrap("insert user", err)
 	}
-	s.audit(ctx, actor, model.ActionCreate, "user", u.ID.Hex(), nil, []model.Change{
+	s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "user", ID: u.ID.Hex(), Fields: []model.Change{
 		{Field: "email", New: u.Email}, {Field: "role", New: u.Role}, {Field: "regions", New: u.Regions},
-	})
+	}})
 	return u, nil
 }
 
@@ -144,7 +144,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor model.Actor, id bson.Objec
 		}
 		return nil, err
 	}
-	s.audit(ctx, actor, model.ActionUpdate, "user", id.Hex(), nil, changes)
+	s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "user", ID: id.Hex(), Fields: changes})
 	if u.Role != old.Role || !slices.Equal(u.Regions, old.Regions) || u.Disabled {
 		// A replay answers with what the user could see when they first
 		// sent the request: after their access narrows it must not.
