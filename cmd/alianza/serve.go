@@ -12,6 +12,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/alianza-pe/alianza/ui"
 )
 
@@ -43,7 +44,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	app := api.New(api.Options{Store: s, Tokens: tokens, Log: log, UI: uiFS, Version: version,
+	flows := workflow.New(s)
+	app := api.New(api.Options{Store: s, Flows: flows, Tokens: tokens, Log: log, UI: uiFS, Version: version,
 		MailboxKey: mailKey, AwaitingReplyDays: cfg.AwaitingReplyDays,
 		TrustedProxies: cfg.TrustedProxies,
 		SMTPConfigured: cfg.SMTP.Host != "", PublicURL: cfg.PublicURL,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
@@ -52,6 +53,9 @@ type Options struct {
 	// PublicURL is the app's address (ALIANZA_PUBLIC_URL) for calendar feed
 	// links; empty: taken from the request.
 	PublicURL string
+	// Flows runs the write workflows on Store (workflow.New(Store) when nil;
+	// one per store, shared with the other entry points of the process).
+	Flows *workflow.Flows
 	// DataDir is the embedded engine's data folder (database size, last
 	// backup); empty on MongoDB.
 	DataDir string
@@ -60,6 +64,7 @@ type Options struct {
 // API holds the handlers' dependencies.
 type API struct {
 	store   *store.Store
+	flows   *workflow.Flows
 	tokens  *auth.Tokens
 	log     *slog.Logger
 	opts    Options
@@ -84,7 +89,10 @@ func New(o Options) *fiber.App {
 	if o.BodyLimit == 0 {
 		o.BodyLimit = 10 << 20
 	}
-	a := &API{store: o.Store, tokens: o.Tokens, log: o.Log, opts: o, proxies: parseProxies(o.TrustedProxies),
+	if o.Flows == nil {
+		o.Flows = workflow.New(o.Store)
+	}
+	a := &API{store: o.Store, flows: o.Flows, tokens: o.Tokens, log: o.Log, opts: o, proxies: parseProxies(o.TrustedProxies),
 		instance: auth.RandomToken(8), idemKey: o.Tokens.Derive("alianza idempotency fingerprint")}
 	app := fiber.New(fiber.Config{
 		AppName:               "alianza",

@@ -327,3 +327,25 @@ func (s *Store) ChangeCommitmentStatus(ctx context.Context, actor model.Actor, s
 	return &c, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "commitment", ID: id.Hex(),
 		Regions: []string{c.Region}, Fields: changes, Before: &before, After: &c})
 }
+
+// DeleteCommitment removes a commitment after guard allows it; the removal
+// is audited with the whole record, so it can be read back from the trail.
+// Tasks that follow it up stay (they are work someone may still do).
+func (s *Store) DeleteCommitment(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID, guard Guard[model.Commitment]) error {
+	old, err := s.CommitmentByID(ctx, scope, id)
+	if err != nil {
+		return err
+	}
+	if err := guard.allow(old); err != nil {
+		return err
+	}
+	if err := s.deleteByID(ctx, colCommitments, "commitment", id); err != nil {
+		return err
+	}
+	err = s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "commitment", ID: id.Hex(),
+		Regions: []string{old.Region}, Fields: diff(old, &model.Commitment{}), Before: old})
+	if old.Origin != nil && old.Origin.Kind == "meeting" {
+		err = errors.Join(err, s.unlinkFromMeeting(ctx, old.Origin.ID, "commitment_ids", id))
+	}
+	return err
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -85,19 +86,6 @@ func findInScope[T any](ctx context.Context, s *Store, col, what string, scope m
 	return &v, nil
 }
 
-// deleteByID removes the record with id from col; ErrNotFound when it is
-// already gone. what names it in errors.
-func (s *Store) deleteByID(ctx context.Context, col, what string, id bson.ObjectID) error {
-	res, err := s.c(col).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
-	if err != nil {
-		return wrap("delete "+what, err)
-	}
-	if res.DeletedCount == 0 {
-		return fmt.Errorf("store: delete %s: %w", what, ErrNotFound)
-	}
-	return nil
-}
-
 // withID adds equality with id to filter when id is set.
 func withID(filter bson.D, key string, id bson.ObjectID) bson.D {
 	if id.IsZero() {
@@ -135,4 +123,60 @@ func (s *Store) checkUser(ctx context.Context, p *model.Problems, field string, 
 // "staff_ids[2]".
 func indexed(field string) func(int) string {
 	return func(i int) string { return fmt.Sprintf("%s[%d]", field, i) }
+}
+
+// scopedRegion adds the scope condition on "region", or equality with
+// region when the filter asks for one (false when it is outside scope), so
+// the filter never holds two "region" keys.
+func scopedRegion(filter bson.D, scope model.Scope, region string) (bson.D, bool) {
+	if region == "" {
+		return scoped(filter, scope, "region"), true
+	}
+	if !scope.Allows(region) {
+		return filter, false
+	}
+	return append(filter, bson.E{Key: "region", Value: region}), true
+}
+
+// pagedFind runs one page of a list: filter and the text query q and the
+// cursor condition combined with allOf (each may hold an $and).
+func pagedFind[T any](ctx context.Context, s *Store, col string, filter bson.D, q string, p Page, field string, key func(T) (any, bson.ObjectID)) ([]T, string, error) {
+	cond, opts, err := s.keyset(p, col+"."+field, bson.D{}, field, true)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []T
+	if err := s.findAll(ctx, col, allOf(filter, searchFilter(q), cond), opts, &out); err != nil {
+		return nil, "", wrap("list "+col, err)
+	}
+	items, next := nextCursor(s, col+"."+field, out, p, key)
+	return items, next, nil
+}
+
+func idsIn(ids []bson.ObjectID) bson.D {
+	return bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}
+}
+
+func distinctIDs(ids []bson.ObjectID) []bson.ObjectID {
+	out := make([]bson.ObjectID, 0, len(ids))
+	for _, id := range ids {
+		if !id.IsZero() && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func nonNilIDs(ids []bson.ObjectID) []bson.ObjectID {
+	if ids == nil {
+		return []bson.ObjectID{}
+	}
+	return ids
+}
+
+func regionsOf(a, b string) []string {
+	if a == b || b == "" {
+		return []string{a}
+	}
+	return []string{a, b}
 }

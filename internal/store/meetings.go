@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -25,50 +24,11 @@ func init() {
 	)
 }
 
-// Guard is a permission check a handler passes to an update or delete; the
-// store calls it with the current record before changing it, and returns
-// its error unchanged.
-type Guard[T any] func(current *T) error
-
-// allow runs the guard, if there is one, on the current record.
-func (g Guard[T]) allow(current *T) error {
-	if g == nil {
-		return nil
-	}
-	return g(current)
-}
-
-// createFailpoint lets tests make a step of a multi-document create fail, to
-// prove the compensation leaves nothing behind. Nil in production.
-var createFailpoint func(step string) error
-
-func failAt(step string) error {
-	if createFailpoint == nil {
-		return nil
-	}
-	return createFailpoint(step)
-}
-
 // InsertMeetings stores already built meetings in batches of 1000, with no
 // validation and no audit entries. It exists for the demo and reference
 // dataset loaders only; the API creates meetings with CreateMeeting.
 func (s *Store) InsertMeetings(ctx context.Context, ms []model.Meeting) error {
 	return insertBulk(ctx, s, colMeetings, ms)
-}
-
-// insertBulk inserts docs in batches of bulkBatch.
-func insertBulk[T any](ctx context.Context, s *Store, col string, docs []T) error {
-	for start := 0; start < len(docs); start += bulkBatch {
-		end := min(start+bulkBatch, len(docs))
-		batch := make([]any, 0, end-start)
-		for i := start; i < end; i++ {
-			batch = append(batch, docs[i])
-		}
-		if _, err := s.c(col).InsertMany(ctx, batch); err != nil {
-			return wrap(fmt.Sprintf("bulk insert %s", col), err)
-		}
-	}
-	return nil
 }
 
 // MeetingSearchWords builds a meeting's normalised search field.
@@ -262,13 +222,6 @@ func (s *Store) insertMeetingRecords(ctx context.Context, m *model.Meeting, cs [
 	return nil
 }
 
-func (s *Store) deleteIDs(col string, ids []bson.ObjectID) func(context.Context) error {
-	return func(ctx context.Context) error {
-		_, err := s.c(col).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
-		return err
-	}
-}
-
 // fillParticipants copies names from the stakeholders, reports missing or
 // out-of-scope ones as field problems and keeps stakeholder_ids in sync.
 func (s *Store) fillParticipants(ctx context.Context, scope model.Scope, m *model.Meeting, p *model.Problems) error {
@@ -400,94 +353,15 @@ func (s *Store) ParticipantNames(ctx context.Context, m *model.Meeting) (map[bso
 	return out, nil
 }
 
-// updateVersioned sets fields and increments the version when the record
-// still has version; otherwise it answers ErrConflict (or ErrNotFound when
-// the record is gone).
-func (s *Store) updateVersioned(ctx context.Context, col string, id bson.ObjectID, version int, set bson.D, out any) error {
-	unlock := lockDoc(id)
-	filter, err := s.byIDWhen(ctx, col, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}})
-	if err == nil {
-		err = s.c(col).FindOneAndUpdate(ctx, filter,
-			bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}},
-			options.FindOneAndUpdate().SetReturnDocument(options.After),
-		).Decode(out)
-	}
-	unlock()
-	if err == nil {
+// unlinkFromMeeting drops a deleted record's id from its meeting's list
+// (field), so the meeting does not point at nothing.
+func (s *Store) unlinkFromMeeting(ctx context.Context, meetingID bson.ObjectID, field string, id bson.ObjectID) error {
+	if meetingID.IsZero() {
 		return nil
 	}
-	err = wrap("update "+col, err)
-	if !isNotFound(err) {
-		return err
-	}
-	n, cerr := s.c(col).CountDocuments(ctx, bson.D{{Key: "_id", Value: id}})
-	if cerr == nil && n == 0 {
-		return ErrNotFound
-	}
-	return ErrConflict
-}
-
-// setOf turns audit changes into a $set document.
-func setOf(changes []model.Change) bson.D {
-	set := make(bson.D, 0, len(changes)+2)
-	for _, c := range changes {
-		set = append(set, bson.E{Key: c.Field, Value: c.New})
-	}
-	return set
-}
-
-// scopedRegion adds the scope condition on "region", or equality with
-// region when the filter asks for one (false when it is outside scope), so
-// the filter never holds two "region" keys.
-func scopedRegion(filter bson.D, scope model.Scope, region string) (bson.D, bool) {
-	if region == "" {
-		return scoped(filter, scope, "region"), true
-	}
-	if !scope.Allows(region) {
-		return filter, false
-	}
-	return append(filter, bson.E{Key: "region", Value: region}), true
-}
-
-// pagedFind runs one page of a list: filter and the text query q and the
-// cursor condition combined with allOf (each may hold an $and).
-func pagedFind[T any](ctx context.Context, s *Store, col string, filter bson.D, q string, p Page, field string, key func(T) (any, bson.ObjectID)) ([]T, string, error) {
-	cond, opts, err := s.keyset(p, col+"."+field, bson.D{}, field, true)
-	if err != nil {
-		return nil, "", err
-	}
-	var out []T
-	if err := s.findAll(ctx, col, allOf(filter, searchFilter(q), cond), opts, &out); err != nil {
-		return nil, "", wrap("list "+col, err)
-	}
-	items, next := nextCursor(s, col+"."+field, out, p, key)
-	return items, next, nil
-}
-
-func idsIn(ids []bson.ObjectID) bson.D {
-	return bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}
-}
-
-func distinctIDs(ids []bson.ObjectID) []bson.ObjectID {
-	out := make([]bson.ObjectID, 0, len(ids))
-	for _, id := range ids {
-		if !id.IsZero() && !slices.Contains(out, id) {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-func nonNilIDs(ids []bson.ObjectID) []bson.ObjectID {
-	if ids == nil {
-		return []bson.ObjectID{}
-	}
-	return ids
-}
-
-func regionsOf(a, b string) []string {
-	if a == b || b == "" {
-		return []string{a}
-	}
-	return []string{a, b}
+	unlock := lockDoc(meetingID)
+	defer unlock()
+	_, err := s.c(colMeetings).UpdateOne(ctx, bson.D{{Key: "_id", Value: meetingID}},
+		bson.D{{Key: "$pull", Value: bson.D{{Key: field, Value: id}}}})
+	return wrap("unlink from meeting", err)
 }

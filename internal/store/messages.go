@@ -892,3 +892,20 @@ func (s *Store) AddressesOutsideScope(ctx context.Context, scope model.Scope, ad
 	}
 	return out, nil
 }
+
+// CountMessages counts the messages in scope matching f (for queue tabs).
+func (s *Store) CountMessages(ctx context.Context, scope model.Scope, f MessageFilter) (int64, error) {
+	filter, ok := s.messageFilter(scope, f)
+	if !ok {
+		return 0, nil
+	}
+	opts := options.Count()
+	if len(filter) == 0 {
+		// Every message: counted along the _id index, since MongoDB refusing
+		// collection scans (notablescan) accepts an index walk. The embedded
+		// engine ignores the hint.
+		opts.SetHint(bson.D{{Key: "_id", Value: 1}})
+	}
+	n, err := s.countDocs(ctx, colMessages, filter, opts)
+	return n, wrap("count messages", err)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -153,4 +154,36 @@ func (s *Store) UpdateUser(ctx context.Context, actor model.Actor, id bson.Objec
 		}
 	}
 	return &u, nil
+}
+
+// TeamMember is a colleague as others see them: enough to assign work and
+// show who did it, nothing more (no email, no password state).
+type TeamMember struct {
+	ID      bson.ObjectID `json:"id"`
+	Name    string        `json:"name"`
+	Role    string        `json:"role"`
+	Regions []string      `json:"regions"`
+}
+
+// Team returns the enabled users who share a region with scope (users with
+// every region included), by name.
+func (s *Store) Team(ctx context.Context, scope model.Scope) ([]TeamMember, error) {
+	filter := bson.D{{Key: "disabled", Value: bson.D{{Key: "$ne", Value: true}}}}
+	if !scope.All {
+		filter = append(filter, bson.E{Key: "regions", Value: bson.D{{Key: "$in", Value: append([]string{model.AllRegions}, scope.Regions...)}}})
+	}
+	var users []model.User
+	if err := s.findAll(ctx, colUsers, filter, nil, &users); err != nil {
+		return nil, wrap("list team", err)
+	}
+	out := make([]TeamMember, 0, len(users))
+	for _, u := range users {
+		name := u.Name
+		if name == "" {
+			name = u.Email
+		}
+		out = append(out, TeamMember{ID: u.ID, Name: name, Role: u.Role, Regions: u.Regions})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
 }

@@ -1,0 +1,107 @@
+// Generic version-guarded writes and batch inserts shared by every collection.
+
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Guard is a permission check a handler passes to an update or delete; the
+// store calls it with the current record before changing it, and returns
+// its error unchanged.
+type Guard[T any] func(current *T) error
+
+// allow runs the guard, if there is one, on the current record.
+func (g Guard[T]) allow(current *T) error {
+	if g == nil {
+		return nil
+	}
+	return g(current)
+}
+
+// createFailpoint lets tests make a step of a multi-document create fail, to
+// prove the compensation leaves nothing behind. Nil in production.
+var createFailpoint func(step string) error
+
+func failAt(step string) error {
+	if createFailpoint == nil {
+		return nil
+	}
+	return createFailpoint(step)
+}
+
+// insertBulk inserts docs in batches of bulkBatch.
+func insertBulk[T any](ctx context.Context, s *Store, col string, docs []T) error {
+	for start := 0; start < len(docs); start += bulkBatch {
+		end := min(start+bulkBatch, len(docs))
+		batch := make([]any, 0, end-start)
+		for i := start; i < end; i++ {
+			batch = append(batch, docs[i])
+		}
+		if _, err := s.c(col).InsertMany(ctx, batch); err != nil {
+			return wrap(fmt.Sprintf("bulk insert %s", col), err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) deleteIDs(col string, ids []bson.ObjectID) func(context.Context) error {
+	return func(ctx context.Context) error {
+		_, err := s.c(col).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+		return err
+	}
+}
+
+// updateVersioned sets fields and increments the version when the record
+// still has version; otherwise it answers ErrConflict (or ErrNotFound when
+// the record is gone).
+func (s *Store) updateVersioned(ctx context.Context, col string, id bson.ObjectID, version int, set bson.D, out any) error {
+	unlock := lockDoc(id)
+	filter, err := s.byIDWhen(ctx, col, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}})
+	if err == nil {
+		err = s.c(col).FindOneAndUpdate(ctx, filter,
+			bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}},
+			options.FindOneAndUpdate().SetReturnDocument(options.After),
+		).Decode(out)
+	}
+	unlock()
+	if err == nil {
+		return nil
+	}
+	err = wrap("update "+col, err)
+	if !isNotFound(err) {
+		return err
+	}
+	n, cerr := s.c(col).CountDocuments(ctx, bson.D{{Key: "_id", Value: id}})
+	if cerr == nil && n == 0 {
+		return ErrNotFound
+	}
+	return ErrConflict
+}
+
+// setOf turns audit changes into a $set document.
+func setOf(changes []model.Change) bson.D {
+	set := make(bson.D, 0, len(changes)+2)
+	for _, c := range changes {
+		set = append(set, bson.E{Key: c.Field, Value: c.New})
+	}
+	return set
+}
+
+// deleteByID removes the record with id from col; ErrNotFound when it is
+// already gone. what names it in errors.
+func (s *Store) deleteByID(ctx context.Context, col, what string, id bson.ObjectID) error {
+	res, err := s.c(col).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	if err != nil {
+		return wrap("delete "+what, err)
+	}
+	if res.DeletedCount == 0 {
+		return fmt.Errorf("store: delete %s: %w", what, ErrNotFound)
+	}
+	return nil
+}
