@@ -16,7 +16,7 @@ const principalKey = "principal"
 var ErrUnauthenticated = errors.New("authentication required")
 
 // ErrForbidden is returned when the user's role does not allow the action.
-var ErrForbidden = errors.New("not allowed for your role")
+var ErrForbidden = model.ErrForbidden
 
 // Middleware authenticates the bearer token and loads the user, so a disabled
 // user or a changed role takes effect at once, not when the token expires.

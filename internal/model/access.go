@@ -1,10 +1,15 @@
 package model
 
 import (
+	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
+
+// ErrForbidden means the user's role or regions do not allow the change.
+// The workflows return it; the API answers 403.
+var ErrForbidden = errors.New("not allowed for your role")
 
 // CanWrite reports whether the user's role may create records at all.
 func (u *User) CanWrite() bool { return u.Role != RoleViewer }
