@@ -27,25 +27,26 @@ type Options struct {
 	Version string
 	// LoginMax is the number of failed logins per (account, client IP)
 	// before each further attempt waits (1 s, doubling up to LoginWindow);
-	// a client IP may fail four times as many in LoginWindow. Zero uses
-	// the defaults.
+	// a client IP may fail LoginIPMax times in LoginWindow. The values
+	// come resolved from config (ALIANZA_LOGIN_*), like every limit here.
 	LoginMax    int
+	LoginIPMax  int
 	LoginWindow time.Duration
 	// TrustedProxies are the IPs and CIDRs of reverse proxies whose
 	// X-Forwarded-For and X-Forwarded-Proto are believed (none by default).
 	TrustedProxies []string
-	// BodyLimit caps request bodies (default 10 MiB, for CSV imports).
+	// BodyLimit caps request bodies (CSV imports are the largest).
 	BodyLimit int
 
 	// MailboxKey encrypts mailbox passwords at rest (store.MailboxKey of
 	// the JWT secret). Without it mailboxes cannot be added or attachments
 	// downloaded.
 	MailboxKey []byte
-	// AwaitingReplyDays is N of awaiting_reply (default 7).
+	// AwaitingReplyDays is N of awaiting_reply.
 	AwaitingReplyDays int
-	// AttachmentMaxBytes caps attachment downloads (default 25 MiB).
+	// AttachmentMaxBytes caps attachment downloads.
 	AttachmentMaxBytes int64
-	// IMAPTimeout bounds each IMAP step of an attachment download (default 30s).
+	// IMAPTimeout bounds each IMAP step of an attachment download.
 	IMAPTimeout time.Duration
 	// SMTPConfigured says whether email digests can be sent (admin page).
 	SMTPConfigured bool
@@ -74,15 +75,6 @@ type API struct {
 func New(o Options) *fiber.App {
 	if o.Log == nil {
 		o.Log = slog.Default()
-	}
-	if o.LoginMax == 0 {
-		o.LoginMax = 5
-	}
-	if o.LoginWindow == 0 {
-		o.LoginWindow = 15 * time.Minute
-	}
-	if o.BodyLimit == 0 {
-		o.BodyLimit = 10 << 20
 	}
 	a := &API{store: o.Store, tokens: o.Tokens, log: o.Log, opts: o, proxies: parseProxies(o.TrustedProxies),
 		instance: auth.RandomToken(8), idemKey: o.Tokens.Derive("alianza idempotency fingerprint")}

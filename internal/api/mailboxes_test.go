@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/mailsync"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
@@ -115,7 +116,9 @@ func syncerFor(t *testing.T, ta *testApp, id bson.ObjectID, holder string) *mail
 		t.Fatal(err)
 	}
 	acct := mailsync.AccountFromMailbox(*mb)
-	s, err := mailsync.New(acct, ta.store, mailsync.Options{Holder: holder, Timeout: 5 * time.Second})
+	im := config.Defaults().IMAP
+	s, err := mailsync.New(acct, ta.store, mailsync.Options{Holder: holder, Timeout: 5 * time.Second,
+		PollInterval: im.Interval, MinBackoff: im.MinBackoff, MaxBackoff: im.MaxBackoff, LeaseTTL: im.LeaseTTL})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,8 +20,8 @@ func mailApp(t *testing.T) *testApp {
 		t.Fatal(err)
 	}
 	ta.store.SetTeamDomains([]string{"alianza.org.pe"})
-	ta.app = New(Options{Store: ta.store, Tokens: ta.tokens, Log: discardLogger(), Version: "test",
-		MailboxKey: key, AwaitingReplyDays: 7})
+	ta.app = New(testOptions(Options{Store: ta.store, Tokens: ta.tokens, Log: discardLogger(), Version: "test",
+		MailboxKey: key, AwaitingReplyDays: 7}))
 	return ta
 }
 

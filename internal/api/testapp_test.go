@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/storetest"
@@ -56,7 +57,7 @@ func newTestApp(t *testing.T) *testApp {
 		t.Fatal(err)
 	}
 	ta := &testApp{t: t, store: s, tokens: tokens, users: map[string]*model.User{}}
-	ta.app = New(Options{Store: s, Tokens: tokens, Log: discardLogger(), Version: "test"})
+	ta.app = New(testOptions(Options{Store: s, Tokens: tokens, Log: discardLogger(), Version: "test"}))
 	hash := testPasswordHash(t)
 	for _, u := range testUsers {
 		in := model.NewUser{Email: u.key + "@alianza.test", Name: u.key, Role: u.role, Regions: u.regions}
@@ -67,6 +68,28 @@ func newTestApp(t *testing.T) *testApp {
 		ta.users[u.key] = created
 	}
 	return ta
+}
+
+// testOptions fills the limits o leaves zero with the defaults serve would
+// resolve from config (api.New has none of its own).
+func testOptions(o Options) Options {
+	d := config.Defaults()
+	if o.LoginMax == 0 {
+		o.LoginMax, o.LoginIPMax, o.LoginWindow = d.Login.MaxFailures, d.Login.MaxIPFailures, d.Login.Window
+	}
+	if o.BodyLimit == 0 {
+		o.BodyLimit = d.BodyLimit
+	}
+	if o.AwaitingReplyDays == 0 {
+		o.AwaitingReplyDays = d.AwaitingReplyDays
+	}
+	if o.AttachmentMaxBytes == 0 {
+		o.AttachmentMaxBytes = d.AttachmentMaxBytes
+	}
+	if o.IMAPTimeout == 0 {
+		o.IMAPTimeout = d.IMAP.AttachmentTimeout
+	}
+	return o
 }
 
 // testPasswordHash hashes testPassword once per test binary: argon2id under

@@ -448,7 +448,7 @@ func TestNewRefusesPlainTextToRemoteHosts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.host+"/"+tt.tls, func(t *testing.T) {
 			acct := Account{MailboxID: testMailboxID, Host: tt.host, TLS: tt.tls, Username: "u"}
-			_, err := New(acct, newMemSink(), Options{})
+			_, err := New(acct, newMemSink(), testOptions(Options{}))
 			if !errors.Is(err, tt.want) && !(err == nil && tt.want == nil) {
 				t.Errorf("New = %v, want %v", err, tt.want)
 			}
