@@ -46,6 +46,8 @@ func TestCommitmentsAPI(t *testing.T) {
 		{name: "patch by other officer", as: "officer", method: "PATCH", path: path, body: map[string]any{"text": "y"}, status: 403},
 		{name: "patch stale", as: "cusco_officer", method: "PATCH", path: path, body: map[string]any{"text": "y", "version": 9}, status: 409},
 		{name: "patch invalid", as: "cusco_officer", method: "PATCH", path: path, body: map[string]any{"type": "x"}, status: 422, want: map[string]any{"errors.0.field": "type"}},
+	})
+	ta.steps(t, []scenario{
 		{name: "patch", as: "cusco_officer", method: "PATCH", path: path, body: map[string]any{"due_on": "2099-12-31", "next_follow_up_on": "2026-04-01", "version": 1}, status: 200,
 			want: map[string]any{"due_on": "2099-12-31", "overdue": false, "version": float64(2)}},
 		{name: "status invalid", as: "cusco_officer", method: "POST", path: path + "/status", body: map[string]any{"status": "done"}, status: 422,

@@ -96,6 +96,8 @@ func TestMeetingsAPI(t *testing.T) {
 		{name: "patch stale", as: "cusco_officer", method: "PATCH", path: "/api/v1/meetings/" + id, body: map[string]any{"place": "x", "version": 5}, status: 409},
 		{name: "patch invalid", as: "cusco_officer", method: "PATCH", path: "/api/v1/meetings/" + id, body: map[string]any{"duration_min": 0}, status: 422,
 			want: map[string]any{"errors.0.field": "duration_min"}},
+	})
+	ta.steps(t, []scenario{
 		{name: "patch by owner", as: "cusco_officer", method: "PATCH", path: "/api/v1/meetings/" + id, body: map[string]any{"place": "Municipio", "version": 1}, status: 200,
 			want: map[string]any{"place": "Municipio", "version": float64(2)}},
 		{name: "patch by manager", as: "cusco_manager", method: "PATCH", path: "/api/v1/meetings/" + id,

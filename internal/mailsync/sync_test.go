@@ -459,6 +459,20 @@ func TestNewRefusesPlainTextToRemoteHosts(t *testing.T) {
 	}
 }
 
+// New has no defaults of its own: a syncer without its timeouts and
+// intervals (config resolves them) is refused, not run with zero waits.
+func TestNewRefusesMissingDurations(t *testing.T) {
+	acct := Account{MailboxID: testMailboxID, Host: "mail.alianza.org.pe", TLS: model.TLSImplicit, Username: "u"}
+	if _, err := New(acct, newMemSink(), Options{}); !errors.Is(err, ErrConfig) {
+		t.Fatalf("New without durations = %v, want ErrConfig", err)
+	}
+	o := testOptions(Options{})
+	o.LeaseTTL = 0
+	if _, err := New(acct, newMemSink(), o); !errors.Is(err, ErrConfig) {
+		t.Fatalf("New without a lease TTL = %v, want ErrConfig", err)
+	}
+}
+
 func TestSyncOverTLS(t *testing.T) {
 	serverTLS, clientTLS := selfSignedTLS(t)
 	tests := []struct {
