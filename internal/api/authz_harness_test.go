@@ -80,7 +80,7 @@ func TestAuthorizationMatrixByRegion(t *testing.T) {
 		}
 		delete(rows, name)
 		// A database per route keeps each one small (the embedded engine
-		// scans), and a route can be checked alone (-run 'Matrix/GET_\/stakeholders$').
+		// scans), and a route can be checked alone: -run 'MatrixByRegion/GET_/stakeholders$'.
 		t.Run(name, func(t *testing.T) {
 			got := authzRoute(t, name, rt.method, row, print)
 			if print {

@@ -112,7 +112,6 @@ func TestMessagesAPI(t *testing.T) {
 		{name: "get bad id", as: "admin", method: "GET", path: "/api/v1/messages/nope", status: 404},
 	})
 	ta.steps(t, []scenario{
-
 		{name: "patch", as: "cusco_officer", method: "PATCH", path: "/api/v1/messages/" + cusco,
 			body: map[string]any{"status": "follow_up", "notes": "Responder el lunes", "assignee_id": ta.users["cusco_officer"].ID.Hex(), "version": 1}, status: 200,
 			want: map[string]any{"status": "follow_up", "notes": "Responder el lunes", "version": float64(2)}},
