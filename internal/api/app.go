@@ -76,6 +76,12 @@ func New(o Options) *fiber.App {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
+	// The limits have no defaults here (config resolves them): a zero would
+	// refuse every sign-in or every attachment, so it is a caller's bug.
+	if o.LoginMax < 1 || o.LoginIPMax < 1 || o.LoginWindow <= 0 || o.BodyLimit < 1 ||
+		o.AwaitingReplyDays < 1 || o.AttachmentMaxBytes < 1 || o.IMAPTimeout <= 0 {
+		panic("api: Options without its limits; pass the values config resolves")
+	}
 	a := &API{store: o.Store, tokens: o.Tokens, log: o.Log, opts: o, proxies: parseProxies(o.TrustedProxies),
 		instance: auth.RandomToken(8), idemKey: o.Tokens.Derive("alianza idempotency fingerprint")}
 	app := fiber.New(fiber.Config{
