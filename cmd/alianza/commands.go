@@ -148,7 +148,7 @@ func mailSync(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFl
 		acct, err := mailAccount(cfg, key, m)
 		var syncer *mailsync.Syncer
 		if err == nil {
-			syncer, err = mailsync.New(acct, s, mailsync.Options{Holder: holder, Logger: log})
+			syncer, err = mailsync.New(acct, s, syncOptions(cfg, holder, log))
 		}
 		if err != nil {
 			recordMailboxError(ctx, s, m, err)

@@ -6,16 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"time"
 
 	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/notify"
 	"github.com/alianza-pe/alianza/internal/store"
 )
-
-// remindersEvery is how often serve looks for due digests; a digest is sent
-// once per period whatever the number of passes.
-var remindersEvery = 5 * time.Minute
 
 // remindersWorker is the digest sender of this process; nil when no SMTP
 // server is configured.
@@ -25,7 +20,7 @@ func remindersWorker(cfg *config.Config, s *store.Store, log *slog.Logger, holde
 	}
 	m := cfg.SMTP
 	return &notify.Worker{Store: s, Holder: holder, PublicURL: cfg.PublicURL, Log: log,
-		Sender: notify.SMTP{Host: m.Host, Port: m.Port, User: m.User, Password: m.Password, From: m.From, TLS: m.TLS, Timeout: 30 * time.Second}}
+		Sender: notify.SMTP{Host: m.Host, Port: m.Port, User: m.User, Password: m.Password, From: m.From, TLS: m.TLS, Timeout: m.Timeout}}
 }
 
 // remindersSend sends every digest that is due, once, and prints one line per digest.

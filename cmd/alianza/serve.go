@@ -47,6 +47,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	flows := workflow.New(s)
 	app := api.New(api.Options{Store: s, Flows: flows, Tokens: tokens, Log: log, UI: uiFS, Version: version,
 		MailboxKey: mailKey, AwaitingReplyDays: cfg.AwaitingReplyDays,
+		LoginMax: cfg.Login.MaxFailures, LoginIPMax: cfg.Login.MaxIPFailures, LoginWindow: cfg.Login.Window,
+		BodyLimit: cfg.BodyLimit, AttachmentMaxBytes: cfg.AttachmentMaxBytes, IMAPTimeout: cfg.IMAP.AttachmentTimeout,
 		TrustedProxies: cfg.TrustedProxies,
 		SMTPConfigured: cfg.SMTP.Host != "", PublicURL: cfg.PublicURL,
 		DataDir: embeddedDataDir(cfg)})

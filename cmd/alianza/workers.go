@@ -47,7 +47,7 @@ func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, mailK
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			every(ctx, remindersEvery, "reminders: pass failed", func(ctx context.Context) error {
+			every(ctx, cfg.RemindersInterval, "reminders: pass failed", func(ctx context.Context) error {
 				// A pass another instance is running is skipped quietly.
 				if _, err := rw.RunOnce(ctx); err != nil && !errors.Is(err, notify.ErrBusy) {
 					return err
@@ -125,6 +125,13 @@ func mailAccount(cfg *config.Config, key []byte, m model.Mailbox) (mailsync.Acco
 		}
 	}
 	return acct, nil
+}
+
+// syncOptions are the syncer settings of cfg, for serve and mail sync --once.
+func syncOptions(cfg *config.Config, holder string, log *slog.Logger) mailsync.Options {
+	im := cfg.IMAP
+	return mailsync.Options{Holder: holder, Logger: log, Timeout: im.Timeout, PollInterval: im.Interval,
+		MinBackoff: im.MinBackoff, MaxBackoff: im.MaxBackoff, LeaseTTL: im.LeaseTTL}
 }
 
 // recordMailboxError shows on the mailbox's folders (or INBOX) an error that
@@ -212,9 +219,7 @@ func (w *mailWorkers) reconcile(ctx context.Context) error {
 		acct, err := mailAccount(w.cfg, w.key, m)
 		if err == nil {
 			var syncer *mailsync.Syncer
-			syncer, err = mailsync.New(acct, w.s, mailsync.Options{
-				Holder: w.holder, PollInterval: w.cfg.IMAP.Interval, Logger: w.log,
-			})
+			syncer, err = mailsync.New(acct, w.s, syncOptions(w.cfg, w.holder, w.log))
 			if err == nil {
 				w.start(ctx, m, syncer)
 				continue

@@ -28,25 +28,26 @@ type Options struct {
 	Version string
 	// LoginMax is the number of failed logins per (account, client IP)
 	// before each further attempt waits (1 s, doubling up to LoginWindow);
-	// a client IP may fail four times as many in LoginWindow. Zero uses
-	// the defaults.
+	// a client IP may fail LoginIPMax times in LoginWindow. The values
+	// come resolved from config (ALIANZA_LOGIN_*), like every limit here.
 	LoginMax    int
+	LoginIPMax  int
 	LoginWindow time.Duration
 	// TrustedProxies are the IPs and CIDRs of reverse proxies whose
 	// X-Forwarded-For and X-Forwarded-Proto are believed (none by default).
 	TrustedProxies []string
-	// BodyLimit caps request bodies (default 10 MiB, for CSV imports).
+	// BodyLimit caps request bodies (CSV imports are the largest).
 	BodyLimit int
 
 	// MailboxKey encrypts mailbox passwords at rest (store.MailboxKey of
 	// the JWT secret). Without it mailboxes cannot be added or attachments
 	// downloaded.
 	MailboxKey []byte
-	// AwaitingReplyDays is N of awaiting_reply (default 7).
+	// AwaitingReplyDays is N of awaiting_reply.
 	AwaitingReplyDays int
-	// AttachmentMaxBytes caps attachment downloads (default 25 MiB).
+	// AttachmentMaxBytes caps attachment downloads.
 	AttachmentMaxBytes int64
-	// IMAPTimeout bounds each IMAP step of an attachment download (default 30s).
+	// IMAPTimeout bounds each IMAP step of an attachment download.
 	IMAPTimeout time.Duration
 	// SMTPConfigured says whether email digests can be sent (admin page).
 	SMTPConfigured bool
@@ -80,14 +81,11 @@ func New(o Options) *fiber.App {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	if o.LoginMax == 0 {
-		o.LoginMax = 5
-	}
-	if o.LoginWindow == 0 {
-		o.LoginWindow = 15 * time.Minute
-	}
-	if o.BodyLimit == 0 {
-		o.BodyLimit = 10 << 20
+	// The limits have no defaults here (config resolves them): a zero would
+	// refuse every sign-in or every attachment, so it is a caller's bug.
+	if o.LoginMax < 1 || o.LoginIPMax < 1 || o.LoginWindow <= 0 || o.BodyLimit < 1 ||
+		o.AwaitingReplyDays < 1 || o.AttachmentMaxBytes < 1 || o.IMAPTimeout <= 0 {
+		panic("api: Options without its limits; pass the values config resolves")
 	}
 	if o.Flows == nil {
 		o.Flows = workflow.New(o.Store)

@@ -82,7 +82,7 @@ func loadBench() error {
 	if err != nil {
 		return err
 	}
-	bench.app = New(Options{Store: s, Tokens: tokens, Log: discardLogger(), Version: "bench"})
+	bench.app = New(testOptions(Options{Store: s, Tokens: tokens, Log: discardLogger(), Version: "bench"}))
 	bench.tokens = map[string]string{}
 	for key, email := range map[string]string{"admin": "admin@ref.alianza.test", "lima_manager": "manager.lima@ref.alianza.test"} {
 		u, err := s.UserByEmail(ctx, email)

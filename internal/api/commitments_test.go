@@ -46,20 +46,22 @@ func TestCommitmentsAPI(t *testing.T) {
 		{name: "patch by other officer", as: "officer", method: "PATCH", path: path, body: map[string]any{"text": "y"}, status: 403},
 		{name: "patch stale", as: "cusco_officer", method: "PATCH", path: path, body: map[string]any{"text": "y", "version": 9}, status: 409},
 		{name: "patch invalid", as: "cusco_officer", method: "PATCH", path: path, body: map[string]any{"type": "x"}, status: 422, want: map[string]any{"errors.0.field": "type"}},
-		{name: "patch", as: "cusco_officer", method: "PATCH", path: path, body: map[string]any{"due_on": "2099-12-31", "next_follow_up_on": "2026-04-01", "version": 1}, status: 200,
-			want: map[string]any{"due_on": "2099-12-31", "overdue": false, "version": float64(2)}},
 		{name: "status invalid", as: "cusco_officer", method: "POST", path: path + "/status", body: map[string]any{"status": "done"}, status: 422,
 			want: map[string]any{"errors.0.field": "status"}},
 		{name: "status by other officer", as: "officer", method: "POST", path: path + "/status", body: map[string]any{"status": "fulfilled"}, status: 403},
 		{name: "status by viewer", as: "viewer", method: "POST", path: path + "/status", body: map[string]any{"status": "fulfilled"}, status: 403},
-		{name: "status stale", as: "cusco_officer", method: "POST", path: path + "/status", body: map[string]any{"status": "fulfilled", "version": 1}, status: 409},
 		{name: "status missing", as: "cusco_officer", method: "POST", path: "/api/v1/commitments/" + missing + "/status", body: map[string]any{"status": "fulfilled"}, status: 404},
+		{name: "out of region manager", as: "loreto_manager", method: "POST", path: path + "/status", body: map[string]any{"status": "withdrawn"}, status: 404},
+	})
+	ta.steps(t, []scenario{
+		{name: "patch", as: "cusco_officer", method: "PATCH", path: path, body: map[string]any{"due_on": "2099-12-31", "next_follow_up_on": "2026-04-01", "version": 1}, status: 200,
+			want: map[string]any{"due_on": "2099-12-31", "overdue": false, "version": float64(2)}},
+		{name: "status stale", as: "cusco_officer", method: "POST", path: path + "/status", body: map[string]any{"status": "fulfilled", "version": 1}, status: 409},
 		{name: "status fulfilled", as: "cusco_officer", method: "POST", path: path + "/status", body: map[string]any{"status": "fulfilled", "evidence": "Ley 31234", "version": 2}, status: 200,
 			want: map[string]any{"status": "fulfilled", "history.1.status": "fulfilled", "history.1.evidence": "Ley 31234", "history.1.by_email": "cusco_officer@alianza.test", "history.1.by_name": "cusco_officer", "version": float64(3)}},
 		{name: "officer cannot reopen", as: "cusco_officer", method: "POST", path: path + "/status", body: map[string]any{"status": "in_progress"}, status: 403},
 		{name: "manager reopens", as: "cusco_manager", method: "POST", path: path + "/status", body: map[string]any{"status": "in_progress", "note": "sin reglamento"}, status: 200,
 			want: map[string]any{"status": "in_progress", "history.2.note": "sin reglamento", "version": float64(4)}},
-		{name: "out of region manager", as: "loreto_manager", method: "POST", path: path + "/status", body: map[string]any{"status": "withdrawn"}, status: 404},
 	})
 	r = ta.do("admin", "GET", "/api/v1/audit?entity=commitment&entity_id="+id, nil)
 	if r.status != 200 || !strings.Contains(string(r.body), `"field":"status","old":"fulfilled","new":"in_progress"`) {

@@ -66,6 +66,8 @@ func TestDeleteCommitmentAndMeetingRecords(t *testing.T) {
 		{name: "viewer cannot delete a commitment", as: "viewer", method: "DELETE", path: "/api/v1/commitments/" + c2, status: 403},
 		{name: "another region does not see it", as: "loreto_manager", method: "DELETE", path: "/api/v1/commitments/" + c2, status: 404},
 		{name: "an officer who does not own it", as: "officer", method: "DELETE", path: "/api/v1/commitments/" + c2, status: 403},
+	})
+	ta.steps(t, []scenario{
 		{name: "the region's manager", as: "cusco_manager", method: "DELETE", path: "/api/v1/commitments/" + c2, status: 204},
 		{name: "gone", as: "cusco_manager", method: "GET", path: "/api/v1/commitments/" + c2, status: 404},
 		{name: "and off its meeting", as: "cusco_manager", method: "GET", path: "/api/v1/meetings/" + m2, status: 200, want: map[string]any{"commitment_ids": []string{}}},

@@ -18,7 +18,7 @@ func (ta *testApp) rebuildWithLog(change func(*Options)) *testlog.Buffer {
 	if change != nil {
 		change(&o)
 	}
-	ta.app = New(o)
+	ta.app = New(testOptions(o))
 	ta.store.SetLogger(o.Log)
 	return logs
 }

@@ -52,6 +52,8 @@ func TestAddressOfInvisibleStakeholderRefused(t *testing.T) {
 		{name: "team mailbox domain", as: "loreto_manager", method: "PATCH", path: path,
 			body: map[string]any{"emails": []string{"coordinacion@alianza.org.pe"}, "version": v}, status: 422,
 			want: map[string]any{"errors.0.field": "emails[0]"}},
+	})
+	ta.steps(t, []scenario{
 		{name: "a visible shared stakeholder's address is fine", as: "loreto_manager", method: "PATCH", path: path,
 			body: map[string]any{"emails": []string{shared}, "version": v}, status: 200},
 	})
@@ -81,7 +83,7 @@ func TestPatchKeepsRegionsOutsideScope(t *testing.T) {
 	ta := newTestApp(t)
 	id, v := ta.mkStakeholderAs("admin", map[string]any{"kind": "institution", "name": "Defensoría", "regions": []string{"16", "17"}})
 	path := "/api/v1/stakeholders/" + id
-	ta.run(t, []scenario{
+	ta.steps(t, []scenario{
 		{name: "narrow to loreto", as: "loreto_manager", method: "PATCH", path: path,
 			body: map[string]any{"regions": []string{"16"}, "version": v}, status: 200,
 			want: map[string]any{"regions": []string{"16", "17"}}},
@@ -111,6 +113,8 @@ func TestTaskLinksChecked(t *testing.T) {
 		{name: "message out of region", as: "loreto_manager", method: "POST", path: "/api/v1/tasks",
 			body: map[string]any{"title": "Seguir", "region": "16", "links": map[string]any{"message_id": cusco}}, status: 422,
 			want: map[string]any{"errors.0.field": "links.message_id"}},
+	})
+	ta.steps(t, []scenario{
 		{name: "message in region gives the region", as: "cusco_officer", method: "POST", path: "/api/v1/tasks",
 			body: map[string]any{"title": "Seguir", "links": map[string]any{"message_id": cusco}}, status: 201,
 			want: map[string]any{"region": "08", "links.message_id": cusco}},
@@ -125,6 +129,8 @@ func TestOfficersCannotArchive(t *testing.T) {
 	path := "/api/v1/stakeholders/" + id
 	ta.run(t, []scenario{
 		{name: "officer archives", as: "cusco_officer", method: "PATCH", path: path, body: map[string]any{"archived": true, "version": v}, status: 403},
+	})
+	ta.steps(t, []scenario{
 		{name: "officer edits", as: "cusco_officer", method: "PATCH", path: path, body: map[string]any{"notes": "n", "archived": false, "version": v}, status: 200},
 		{name: "manager archives", as: "cusco_manager", method: "PATCH", path: path, body: map[string]any{"archived": true, "version": v + 1}, status: 200},
 		{name: "officer restores", as: "cusco_officer", method: "PATCH", path: path, body: map[string]any{"archived": false, "version": v + 2}, status: 403},
@@ -145,8 +151,8 @@ func TestPasswordRules(t *testing.T) {
 		sc = append(sc, scenario{name: name, as: "admin", method: "POST", path: "/api/v1/users", body: user(pw), status: 422,
 			want: map[string]any{"errors.0.field": "password"}})
 	}
-	sc = append(sc, scenario{name: "a passphrase", as: "admin", method: "POST", path: "/api/v1/users", body: user("tres gatos en Iquitos"), status: 201})
 	ta.run(t, sc)
+	ta.steps(t, []scenario{{name: "a passphrase", as: "admin", method: "POST", path: "/api/v1/users", body: user("tres gatos en Iquitos"), status: 201}})
 	if r := login(ta, "admin@alianza.test", long+long); r.status != 401 {
 		t.Fatalf("over-long password at login: %d", r.status)
 	}

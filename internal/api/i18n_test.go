@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // formatCalls find the English formats given to Problems.Add, invalid and
@@ -179,6 +180,10 @@ func TestPasswordAndThrottleTextsLocalised(t *testing.T) {
 	if len(p.Errors) != 1 || p.Errors[0].Code != "password_too_short" || p.Errors[0].Message != "La contraseña debe tener al menos 12 caracteres." {
 		t.Fatalf("short password, es: %d %s", r.status, r.body)
 	}
+	// A stopped clock: on a slow machine the first wait (1 s) could pass
+	// between the fifth failure and the next attempt.
+	now := ta.store.Now()
+	ta.store.SetClock(func() time.Time { return now })
 	for range 5 {
 		login(ta, "viewer@alianza.test", "wrong password!!")
 	}

@@ -27,7 +27,7 @@ func BenchmarkImportDryRun5000(b *testing.B) {
 		b.Fatal(err)
 	}
 	s.SetTeamDomains([]string{"alianza.org.pe"})
-	app := New(Options{Store: s, Tokens: tokens, Log: discardLogger(), Version: "bench"})
+	app := New(testOptions(Options{Store: s, Tokens: tokens, Log: discardLogger(), Version: "bench"}))
 	hash, err := auth.HashPassword("una clave de prueba larga")
 	if err != nil {
 		b.Fatal(err)

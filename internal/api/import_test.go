@@ -19,7 +19,7 @@ func TestImportStakeholdersAPI(t *testing.T) {
 		"juan perez;;CUSCO;educación;;;\n" // same name and region as row 2
 	mapping := map[string]string{"Nombre": "name", "Correo": "emails", "Region": "regions", "Etiquetas": "tags", "Tipo": "kind", "Partido": "party", "Cámara": "chamber"}
 	bad := "name,emails,regions\nBien,bien@ong.pe,08\nMal,no-es-correo,Atlantis\n"
-	ta.run(t, []scenario{
+	ta.steps(t, []scenario{
 		{name: "dry run", as: "officer", method: "POST", path: "/api/v1/stakeholders/import?dry_run=true", status: 200,
 			body: map[string]any{"csv": sheet, "mapping": mapping},
 			want: map[string]any{"rows": float64(4), "valid": float64(4), "errors": []any{}, "created": float64(2), "merged": float64(1), "dry_run": true,

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/mailsync"
@@ -138,12 +137,7 @@ func messageScope(u *model.User) model.Scope {
 // seesFailed: only admins see messages that could not be parsed.
 func seesFailed(u *model.User) bool { return u.Role == model.RoleAdmin }
 
-func (a *API) awaitingDays() int {
-	if a.opts.AwaitingReplyDays > 0 {
-		return a.opts.AwaitingReplyDays
-	}
-	return 7
-}
+func (a *API) awaitingDays() int { return a.opts.AwaitingReplyDays }
 
 func (a *API) listMessages(c *fiber.Ctx) error {
 	p, err := page(c)
@@ -472,12 +466,7 @@ func (a *API) linkAddress(c *fiber.Ctx) error {
 	return c.JSON(linkAddressResponse{StakeholderID: stID, Rematched: n})
 }
 
-func (a *API) attachmentLimit() int64 {
-	if a.opts.AttachmentMaxBytes > 0 {
-		return a.opts.AttachmentMaxBytes
-	}
-	return 25 << 20
-}
+func (a *API) attachmentLimit() int64 { return a.opts.AttachmentMaxBytes }
 
 // messageAttachment fetches one attachment from the mail server, trying each
 // place the message was seen until one still has it.
@@ -496,9 +485,6 @@ func (a *API) messageAttachment(c *fiber.Ctx) error {
 		return problem(fiber.StatusRequestEntityTooLarge, "The attachment is too large to download here ("+strconv.FormatInt(limit>>20, 10)+" MB at most); open it in the mail client.")
 	}
 	timeout := a.opts.IMAPTimeout
-	if timeout <= 0 {
-		timeout = 30 * time.Second
-	}
 	ctx := c.UserContext()
 	var lastErr error
 	for _, loc := range m.SeenIn {

@@ -20,8 +20,8 @@ func mailApp(t *testing.T) *testApp {
 		t.Fatal(err)
 	}
 	ta.store.SetTeamDomains([]string{"alianza.org.pe"})
-	ta.app = New(Options{Store: ta.store, Tokens: ta.tokens, Log: discardLogger(), Version: "test",
-		MailboxKey: key, AwaitingReplyDays: 7})
+	ta.app = New(testOptions(Options{Store: ta.store, Tokens: ta.tokens, Log: discardLogger(), Version: "test",
+		MailboxKey: key, AwaitingReplyDays: 7}))
 	return ta
 }
 
@@ -110,7 +110,8 @@ func TestMessagesAPI(t *testing.T) {
 		{name: "get out of region", as: "loreto_manager", method: "GET", path: "/api/v1/messages/" + cusco, status: 404},
 		{name: "get missing", as: "admin", method: "GET", path: "/api/v1/messages/" + missing, status: 404},
 		{name: "get bad id", as: "admin", method: "GET", path: "/api/v1/messages/nope", status: 404},
-
+	})
+	ta.steps(t, []scenario{
 		{name: "patch", as: "cusco_officer", method: "PATCH", path: "/api/v1/messages/" + cusco,
 			body: map[string]any{"status": "follow_up", "notes": "Responder el lunes", "assignee_id": ta.users["cusco_officer"].ID.Hex(), "version": 1}, status: 200,
 			want: map[string]any{"status": "follow_up", "notes": "Responder el lunes", "version": float64(2)}},
@@ -205,6 +206,8 @@ func TestUnmatchedAndLinkAddress(t *testing.T) {
 			body: map[string]any{"address": "nadie@gmail.com", "stakeholder_id": f.rosa.ID.Hex()}, status: 403},
 		{name: "regional users cannot claim unmatched mail", as: "cusco_manager", method: "POST", path: "/api/v1/messages/link-address",
 			body: map[string]any{"address": "nadie@gmail.com", "stakeholder_id": f.rosa.ID.Hex()}, status: 422, want: map[string]any{"errors.0.field": "address"}},
+	})
+	ta.steps(t, []scenario{
 		{name: "link to existing", as: "manager", method: "POST", path: "/api/v1/messages/link-address",
 			body: map[string]any{"address": "Nadie@Gmail.com", "stakeholder_id": f.rosa.ID.Hex()}, status: 200,
 			want: map[string]any{"stakeholder_id": f.rosa.ID.Hex(), "rematched": float64(2)}},

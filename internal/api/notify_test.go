@@ -21,6 +21,8 @@ func TestNotificationsAndSettings(t *testing.T) {
 	ta.run(t, []scenario{
 		{name: "digest is off by default", as: "cusco_officer", method: "GET", path: "/api/v1/me", status: 200,
 			want: map[string]any{"digest": "off", "lang": "es", "calendar_feed": false, "email": present}},
+	})
+	ta.steps(t, []scenario{
 		{name: "turn on a weekly digest in English", as: "cusco_officer", method: "PATCH", path: "/api/v1/me", body: map[string]any{"digest": "weekly", "lang": "en"}, status: 200,
 			want: map[string]any{"digest": "weekly", "lang": "en", "role": "officer"}},
 		{name: "settings kept", as: "cusco_officer", method: "GET", path: "/api/v1/me", status: 200, want: map[string]any{"digest": "weekly"}},

@@ -4,15 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"io"
+	"math/rand"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/storetest"
@@ -56,7 +61,7 @@ func newTestApp(t *testing.T) *testApp {
 		t.Fatal(err)
 	}
 	ta := &testApp{t: t, store: s, tokens: tokens, users: map[string]*model.User{}}
-	ta.app = New(Options{Store: s, Tokens: tokens, Log: discardLogger(), Version: "test"})
+	ta.app = New(testOptions(Options{Store: s, Tokens: tokens, Log: discardLogger(), Version: "test"}))
 	hash := testPasswordHash(t)
 	for _, u := range testUsers {
 		in := model.NewUser{Email: u.key + "@alianza.test", Name: u.key, Role: u.role, Regions: u.regions}
@@ -67,6 +72,28 @@ func newTestApp(t *testing.T) *testApp {
 		ta.users[u.key] = created
 	}
 	return ta
+}
+
+// testOptions fills the limits o leaves zero with the defaults serve would
+// resolve from config (api.New has none of its own).
+func testOptions(o Options) Options {
+	d := config.Defaults()
+	if o.LoginMax == 0 {
+		o.LoginMax, o.LoginIPMax, o.LoginWindow = d.Login.MaxFailures, d.Login.MaxIPFailures, d.Login.Window
+	}
+	if o.BodyLimit == 0 {
+		o.BodyLimit = d.BodyLimit
+	}
+	if o.AwaitingReplyDays == 0 {
+		o.AwaitingReplyDays = d.AwaitingReplyDays
+	}
+	if o.AttachmentMaxBytes == 0 {
+		o.AttachmentMaxBytes = d.AttachmentMaxBytes
+	}
+	if o.IMAPTimeout == 0 {
+		o.IMAPTimeout = d.IMAP.AttachmentTimeout
+	}
+	return o
 }
 
 // testPasswordHash hashes testPassword once per test binary: argon2id under
@@ -174,39 +201,95 @@ type scenario struct {
 
 var present = struct{}{}
 
+// run runs independent scenarios, each a subtest: every one must pass alone
+// (go test -run 'TestX/name$') and in any order, so none may change the
+// data the others see. A write that succeeds is a step of a story, for
+// ta.steps. Under go test -shuffle the scenarios run shuffled too.
 func (ta *testApp) run(t *testing.T, scenarios []scenario) {
 	t.Helper()
-	for _, sc := range scenarios {
+	for _, sc := range shuffled(t, scenarios) {
 		t.Run(sc.name, func(t *testing.T) {
-			r := ta.do(sc.as, sc.method, sc.path, sc.body)
-			if r.status != sc.status {
-				t.Fatalf("%s %s as %q: status %d, want %d: %s", sc.method, sc.path, sc.as, r.status, sc.status, r.body)
-			}
-			if r.status >= 400 && r.header.Get("Content-Type") != "application/problem+json" {
-				t.Errorf("error content type %q, want application/problem+json", r.header.Get("Content-Type"))
-			}
-			if len(sc.want) == 0 {
-				return
-			}
-			var doc any
-			if err := json.Unmarshal(r.body, &doc); err != nil {
-				t.Fatalf("not JSON: %s", r.body)
-			}
-			for path, want := range sc.want {
-				got, ok := jsonPath(doc, path)
-				if !ok {
-					t.Errorf("%s: missing in %s", path, r.body)
-					continue
-				}
-				if want == present {
-					continue
-				}
-				if !jsonEqual(got, want) {
-					t.Errorf("%s = %v, want %v", path, got, want)
-				}
+			r := ta.check(t, sc)
+			if r.status < 300 && sc.method != "GET" && sc.method != "HEAD" {
+				t.Errorf("%s %s answered %d: a scenario that changes data leaves it to the others; make it a step (ta.steps)", sc.method, sc.path, r.status)
 			}
 		})
 	}
+}
+
+// steps runs a story: scenarios in order, each seeing what the ones
+// before it did. They are not subtests, so none can be run without the
+// steps before it; the test is the unit.
+func (ta *testApp) steps(t *testing.T, steps []scenario) {
+	t.Helper()
+	for _, sc := range steps {
+		ta.check(stepT{t, sc.name}, sc)
+	}
+}
+
+// stepT names the step in its failures.
+type stepT struct {
+	*testing.T
+	name string
+}
+
+func (s stepT) Errorf(format string, args ...any) {
+	s.T.Helper()
+	s.T.Errorf("step %q: "+format, append([]any{s.name}, args...)...)
+}
+
+func (s stepT) Fatalf(format string, args ...any) {
+	s.T.Helper()
+	s.T.Fatalf("step %q: "+format, append([]any{s.name}, args...)...)
+}
+
+// shuffled is scenarios in the order go test -shuffle asks for: as given
+// when it is off, else shuffled with its seed (or a logged one for "on").
+func shuffled(t *testing.T, scenarios []scenario) []scenario {
+	f := flag.Lookup("test.shuffle")
+	if f == nil || f.Value.String() == "off" {
+		return scenarios
+	}
+	seed, err := strconv.ParseInt(f.Value.String(), 10, 64)
+	if err != nil {
+		seed = time.Now().UnixNano()
+		t.Logf("scenarios shuffled with seed %d", seed)
+	}
+	out := slices.Clone(scenarios)
+	rand.New(rand.NewSource(seed)).Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out
+}
+
+func (ta *testApp) check(t testing.TB, sc scenario) resp {
+	t.Helper()
+	r := ta.do(sc.as, sc.method, sc.path, sc.body)
+	if r.status != sc.status {
+		t.Fatalf("%s %s as %q: status %d, want %d: %s", sc.method, sc.path, sc.as, r.status, sc.status, r.body)
+	}
+	if r.status >= 400 && r.header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("error content type %q, want application/problem+json", r.header.Get("Content-Type"))
+	}
+	if len(sc.want) == 0 {
+		return r
+	}
+	var doc any
+	if err := json.Unmarshal(r.body, &doc); err != nil {
+		t.Fatalf("not JSON: %s", r.body)
+	}
+	for path, want := range sc.want {
+		got, ok := jsonPath(doc, path)
+		if !ok {
+			t.Errorf("%s: missing in %s", path, r.body)
+			continue
+		}
+		if want == present {
+			continue
+		}
+		if !jsonEqual(got, want) {
+			t.Errorf("%s = %v, want %v", path, got, want)
+		}
+	}
+	return r
 }
 
 func jsonPath(doc any, path string) (any, bool) {

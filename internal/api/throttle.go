@@ -55,7 +55,7 @@ func (a *API) loginThrottle(c *fiber.Ctx) error {
 	if err != nil {
 		return unavailable(err)
 	}
-	if perIP.Count >= a.opts.LoginMax*4 {
+	if perIP.Count >= a.opts.LoginIPMax {
 		return tooMany(perIP.ExpiresAt.Sub(now))
 	}
 	pair, err := a.store.LoginFailuresOf(ctx, pairKey)
@@ -82,7 +82,7 @@ func (a *API) loginThrottle(c *fiber.Ctx) error {
 	if p.Count > pair.Count+1 && loginDelay(p.Count-1, a.opts.LoginMax, a.opts.LoginWindow) > 0 {
 		return tooMany(loginDelay(p.Count-1, a.opts.LoginMax, a.opts.LoginWindow))
 	}
-	if ipf.Count > a.opts.LoginMax*4 {
+	if ipf.Count > a.opts.LoginIPMax {
 		return tooMany(ipf.ExpiresAt.Sub(now))
 	}
 	err = c.Next()
@@ -91,7 +91,7 @@ func (a *API) loginThrottle(c *fiber.Ctx) error {
 	case err == nil && status == fiber.StatusUnauthorized:
 		// Once per threshold crossed, so an attack shows without flooding
 		// the log (no email: logs carry no personal data).
-		if p.Count == a.opts.LoginMax || ipf.Count == a.opts.LoginMax*4 {
+		if p.Count == a.opts.LoginMax || ipf.Count == a.opts.LoginIPMax {
 			a.log.WarnContext(ctx, "sign-in failures throttled", "request_id", requestID(c), "client_ip", ip,
 				"account_failures", p.Count, "ip_failures", ipf.Count)
 		}

@@ -15,7 +15,7 @@ func TestTrainingReport(t *testing.T) {
 			"audience": []map[string]any{{"type": "public_defenders", "count": 85}, {"type": "judges", "count": 70}}},
 	}
 	const path = "/api/v1/reports/trainings?from=2026-11-20&to=2026-11-20"
-	ta.run(t, []scenario{
+	ta.steps(t, []scenario{
 		{name: "officer logs a training", as: "cusco_officer", method: "POST", path: "/api/v1/meetings", body: training, status: 201,
 			want: map[string]any{"training.audience.0.count": 85, "training.modality": "virtual", "participants": []any{}}},
 		{name: "a training must count its audience", as: "cusco_officer", method: "POST", path: "/api/v1/meetings", status: 422,

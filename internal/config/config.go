@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -25,6 +26,26 @@ type IMAP struct {
 	Password string
 	Folders  []string
 	Interval time.Duration
+	// Timeout bounds each network step of a sync (per message while
+	// fetching); AttachmentTimeout each step of an attachment download.
+	Timeout, AttachmentTimeout time.Duration
+	// MinBackoff and MaxBackoff are the first and the longest wait after
+	// failed syncs; LeaseTTL is how long a mailbox lease lasts unless
+	// renewed. They have no flag: they are tuning, resolved here so the
+	// syncer has no defaults of its own.
+	MinBackoff, MaxBackoff, LeaseTTL time.Duration
+}
+
+// Login limits sign-in attempts (the login throttle).
+type Login struct {
+	// MaxFailures is the number of failed sign-ins per (account, client
+	// IP) before each further attempt waits (1 s, doubling up to Window).
+	MaxFailures int
+	// MaxIPFailures is the ceiling of failures per client IP in Window,
+	// across accounts.
+	MaxIPFailures int
+	// Window is how long failures are remembered, and the longest wait.
+	Window time.Duration
 }
 
 // Config is every setting of the binary.
@@ -41,6 +62,13 @@ type Config struct {
 	PublicURL         string // the app's address in links sent by email and calendar feeds
 	TeamDomains       []string
 	AwaitingReplyDays int
+	Login             Login
+	// AttachmentMaxBytes caps attachment downloads through the app.
+	AttachmentMaxBytes int64
+	// BodyLimit caps request bodies (CSV imports are the largest).
+	BodyLimit int
+	// RemindersInterval is how often serve looks for due email digests.
+	RemindersInterval time.Duration
 	ShutdownTimeout   time.Duration
 	LogFormat         string // json | text | auto
 	LogLevel          string
@@ -64,17 +92,21 @@ type setting struct {
 	dst                   *string
 }
 
-// Load reads the environment (through getenv) and then args as flags, which win.
-// It returns flag.ErrHelp when -h/--help is asked; the usage is written to out.
-func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config, error) {
-	var raw struct {
-		addr, dataDir, uri, db, jwt, adminEmail, adminPw                     string
-		imapAddr, imapTLS, imapUser, imapPw, imapFolders, imapEvery, domains string
-		awaitDays, shutdown, logFormat, logLevel, proxies                    string
-		smtp                                                                 smtpRaw
-		publicURL                                                            string
-		backupDir, backupEvery, backupKeep                                   string
-	}
+// rawSettings are the settings as strings, before parsing.
+type rawSettings struct {
+	addr, dataDir, uri, db, jwt, adminEmail, adminPw                     string
+	imapAddr, imapTLS, imapUser, imapPw, imapFolders, imapEvery, domains string
+	imapTimeout, imapAttTimeout                                          string
+	awaitDays, shutdown, logFormat, logLevel, proxies                    string
+	loginMax, loginIPMax, loginWindow, attachMB, bodyMB, remindEvery     string
+	smtp                                                                 smtpRaw
+	publicURL                                                            string
+	backupDir, backupEvery, backupKeep                                   string
+}
+
+// settings lists every flag with its environment variable and default: the
+// one place a default is written (--help shows it, Defaults resolves it).
+func (raw *rawSettings) settings() []setting {
 	settings := []setting{
 		{"addr", "ALIANZA_ADDR", "HTTP listen address", "127.0.0.1:8080", false, &raw.addr},
 		{"data-dir", "ALIANZA_DATA_DIR", "data folder (embedded database, generated secret)", "./data", false, &raw.dataDir},
@@ -89,18 +121,46 @@ func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config,
 		{"imap-password", "ALIANZA_IMAP_PASSWORD", "mailbox password", "", true, &raw.imapPw},
 		{"imap-folders", "ALIANZA_IMAP_FOLDERS", "comma-separated folders; the \\Sent folder is added by SPECIAL-USE", "INBOX", false, &raw.imapFolders},
 		{"imap-interval", "ALIANZA_IMAP_INTERVAL", "polling interval when the server has no IDLE", "2m", false, &raw.imapEvery},
+		{"imap-timeout", "ALIANZA_IMAP_TIMEOUT", "time limit of each network step of a mailbox sync (each message while fetching)", "60s", false, &raw.imapTimeout},
+		{"imap-attachment-timeout", "ALIANZA_IMAP_ATTACHMENT_TIMEOUT", "time limit of each network step of an attachment download", "30s", false, &raw.imapAttTimeout},
+		{"attachment-max-mb", "ALIANZA_ATTACHMENT_MAX_MB", "largest attachment the app downloads from the mail server, in MB", "25", false, &raw.attachMB},
 		{"team-domains", "ALIANZA_TEAM_DOMAINS", "comma-separated email domains of the team (outbound mail)", "", false, &raw.domains},
 		{"awaiting-reply-days", "ALIANZA_AWAITING_REPLY_DAYS", "days after which an unanswered outbound follow-up is awaiting reply", "7", false, &raw.awaitDays},
+		{"login-failures", "ALIANZA_LOGIN_FAILURES", "failed sign-ins per account and client IP before each further attempt waits (1s, doubling up to the window)", "5", false, &raw.loginMax},
+		{"login-ip-failures", "ALIANZA_LOGIN_IP_FAILURES", "failed sign-ins per client IP, across accounts, before it is refused until the window ends", "20", false, &raw.loginIPMax},
+		{"login-window", "ALIANZA_LOGIN_WINDOW", "how long failed sign-ins are counted, and the longest wait", "15m", false, &raw.loginWindow},
+		{"body-limit-mb", "ALIANZA_BODY_LIMIT_MB", "largest request body, in MB (CSV imports)", "10", false, &raw.bodyMB},
 		{"shutdown-timeout", "ALIANZA_SHUTDOWN_TIMEOUT", "how long in-flight requests may take at shutdown", "20s", false, &raw.shutdown},
 		{"log-format", "ALIANZA_LOG_FORMAT", "json | text | auto (json when not on a terminal)", "auto", false, &raw.logFormat},
 		{"log-level", "ALIANZA_LOG_LEVEL", "debug | info | warn | error", "info", false, &raw.logLevel},
 		{"trusted-proxies", "ALIANZA_TRUSTED_PROXIES", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed; empty: none", "", false, &raw.proxies},
 		{"public-url", "ALIANZA_PUBLIC_URL", "the app's public address, for links in email digests and calendar feeds", "", false, &raw.publicURL},
+		{"reminders-interval", "ALIANZA_REMINDERS_INTERVAL", "how often serve looks for due email digests (each is sent once per period)", "5m", false, &raw.remindEvery},
 		{"backup-dir", "ALIANZA_BACKUP_DIR", "folder for scheduled backups of the embedded database; empty: none", "", false, &raw.backupDir},
 		{"backup-interval", "ALIANZA_BACKUP_INTERVAL", "time between scheduled backups", "24h", false, &raw.backupEvery},
 		{"backup-keep", "ALIANZA_BACKUP_KEEP", "how many scheduled backups to keep", "7", false, &raw.backupKeep},
 	}
-	settings = append(settings, raw.smtp.settings()...)
+	return append(settings, raw.smtp.settings()...)
+}
+
+// Defaults is the configuration with no flag and no environment: every
+// setting at its documented default. Tests of other packages use it to
+// pass the values serve would.
+func Defaults() *Config {
+	fs := flag.NewFlagSet("defaults", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c, err := Load(nil, func(string) string { return "" }, fs)
+	if err != nil {
+		panic("config: the defaults do not validate: " + err.Error())
+	}
+	return c
+}
+
+// Load reads the environment (through getenv) and then args as flags, which win.
+// It returns flag.ErrHelp when -h/--help is asked; the usage is written to out.
+func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config, error) {
+	var raw rawSettings
+	settings := raw.settings()
 	for _, s := range settings {
 		fs.StringVar(s.dst, s.name, s.def, fmt.Sprintf("%s (env %s%s)", s.usage, s.env, fileHint(s)))
 	}
@@ -155,6 +215,7 @@ func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config,
 	if c.AwaitingReplyDays, err = strconv.Atoi(raw.awaitDays); err != nil || c.AwaitingReplyDays < 1 {
 		problems = append(problems, fmt.Sprintf("ALIANZA_AWAITING_REPLY_DAYS %q: must be a whole number of days, 1 or more", raw.awaitDays))
 	}
+	problems = c.parseLimits(&raw, problems)
 	problems = append(problems, c.Backup.parse(raw.backupDir, raw.backupEvery, raw.backupKeep, c.MongoURI)...)
 	if err := c.validate(problems); err != nil {
 		return nil, err
@@ -279,4 +340,50 @@ func (b *Backup) parse(dir, every, keep, mongoURI string) []string {
 		p = append(p, "ALIANZA_BACKUP_DIR: scheduled backups are for the embedded engine; with ALIANZA_MONGO_URI use mongodump or the provider's backups")
 	}
 	return p
+}
+
+// parseLimits reads the limits and timeouts of the API, the mailbox sync
+// and the digests; the tuning with no flag is set here too.
+func (c *Config) parseLimits(raw *rawSettings, problems []string) []string {
+	c.IMAP.Timeout = duration(&problems, "ALIANZA_IMAP_TIMEOUT", raw.imapTimeout, time.Second, "60s")
+	c.IMAP.AttachmentTimeout = duration(&problems, "ALIANZA_IMAP_ATTACHMENT_TIMEOUT", raw.imapAttTimeout, time.Second, "30s")
+	c.IMAP.MinBackoff, c.IMAP.MaxBackoff, c.IMAP.LeaseTTL = 5*time.Second, 15*time.Minute, 2*time.Minute
+	c.AttachmentMaxBytes = int64(whole(&problems, "ALIANZA_ATTACHMENT_MAX_MB", raw.attachMB, 1)) << 20
+	c.BodyLimit = whole(&problems, "ALIANZA_BODY_LIMIT_MB", raw.bodyMB, 1) << 20
+	c.Login.MaxFailures = whole(&problems, "ALIANZA_LOGIN_FAILURES", raw.loginMax, 1)
+	c.Login.MaxIPFailures = whole(&problems, "ALIANZA_LOGIN_IP_FAILURES", raw.loginIPMax, 1)
+	c.Login.Window = duration(&problems, "ALIANZA_LOGIN_WINDOW", raw.loginWindow, time.Minute, "15m")
+	c.RemindersInterval = duration(&problems, "ALIANZA_REMINDERS_INTERVAL", raw.remindEvery, time.Minute, "5m")
+	return problems
+}
+
+// duration parses a setting that must be a duration of at least least,
+// noting a problem (with an example) otherwise.
+func duration(problems *[]string, env, raw string, least time.Duration, example string) time.Duration {
+	d, err := time.ParseDuration(raw)
+	if err != nil || d < least {
+		*problems = append(*problems, fmt.Sprintf("%s %q: must be a duration of at least %s, like %s", env, raw, fmtDuration(least), example))
+	}
+	return d
+}
+
+// whole parses a setting that must be a whole number of at least least.
+func whole(problems *[]string, env, raw string, least int) int {
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < least {
+		*problems = append(*problems, fmt.Sprintf("%s %q: must be a whole number, %d or more", env, raw, least))
+	}
+	return n
+}
+
+// fmtDuration writes 1m and 1h rather than Go's 1m0s and 1h0m0s.
+func fmtDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

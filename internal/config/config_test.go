@@ -26,6 +26,100 @@ func TestDefaults(t *testing.T) {
 		c.IMAP.Interval != 2*time.Minute || c.ShutdownTimeout != 20*time.Second || c.AwaitingReplyDays != 7 {
 		t.Fatalf("defaults: %+v", c)
 	}
+	want := Login{MaxFailures: 5, MaxIPFailures: 20, Window: 15 * time.Minute}
+	if c.Login != want || c.AttachmentMaxBytes != 25<<20 || c.BodyLimit != 10<<20 || c.RemindersInterval != 5*time.Minute ||
+		c.IMAP.Timeout != 60*time.Second || c.IMAP.AttachmentTimeout != 30*time.Second || c.SMTP.Timeout != 30*time.Second ||
+		c.IMAP.MinBackoff != 5*time.Second || c.IMAP.MaxBackoff != 15*time.Minute || c.IMAP.LeaseTTL != 2*time.Minute {
+		t.Fatalf("limits: %+v", c)
+	}
+	if d := Defaults(); d.Login != c.Login || d.IMAP.Timeout != c.IMAP.Timeout || d.AwaitingReplyDays != c.AwaitingReplyDays {
+		t.Fatalf("Defaults() differs from Load with nothing set: %+v", d)
+	}
+}
+
+func TestLimits(t *testing.T) {
+	c, err := load(t, map[string]string{"ALIANZA_LOGIN_FAILURES": "3", "ALIANZA_LOGIN_IP_FAILURES": "9", "ALIANZA_LOGIN_WINDOW": "1h",
+		"ALIANZA_ATTACHMENT_MAX_MB": "5", "ALIANZA_IMAP_ATTACHMENT_TIMEOUT": "10s"}, "--imap-timeout", "2m", "--body-limit-mb", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Login != (Login{MaxFailures: 3, MaxIPFailures: 9, Window: time.Hour}) || c.AttachmentMaxBytes != 5<<20 ||
+		c.IMAP.AttachmentTimeout != 10*time.Second || c.IMAP.Timeout != 2*time.Minute || c.BodyLimit != 1<<20 {
+		t.Fatalf("limits: %+v", c)
+	}
+	_, err = load(t, map[string]string{"ALIANZA_LOGIN_FAILURES": "0", "ALIANZA_LOGIN_WINDOW": "10s", "ALIANZA_IMAP_TIMEOUT": "soon",
+		"ALIANZA_ATTACHMENT_MAX_MB": "-1", "ALIANZA_SMTP_TIMEOUT": "0s"})
+	for _, want := range []string{
+		`ALIANZA_LOGIN_FAILURES "0": must be a whole number, 1 or more`,
+		`ALIANZA_LOGIN_WINDOW "10s": must be a duration of at least 1m, like 15m`,
+		`ALIANZA_IMAP_TIMEOUT "soon": must be a duration of at least 1s, like 60s`,
+		`ALIANZA_ATTACHMENT_MAX_MB "-1"`, `ALIANZA_SMTP_TIMEOUT "0s"`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v, want a line %q", err, want)
+		}
+	}
+}
+
+// TestREADMEDefaults checks the defaults of the README's settings table
+// against the flags' (a row names one variable or several sharing its
+// prefix, "ALIANZA_X", "_Y"; its defaults are listed in the same order).
+func TestREADMEDefaults(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byEnv := map[string]string{}
+	var raw rawSettings
+	for _, s := range raw.settings() {
+		byEnv[s.env] = s.def
+	}
+	rows := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 4 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`ALIANZA_") {
+			continue
+		}
+		names := readmeList(cells[1])
+		defs := readmeList(cells[2])
+		if len(defs) == 0 {
+			continue // no default documented
+		}
+		if len(defs) != len(names) {
+			t.Errorf("README row %q: %d variables, %d defaults", line, len(names), len(defs))
+			continue
+		}
+		prefix := ""
+		for i, name := range names {
+			if strings.HasPrefix(name, "_") {
+				name = prefix + name[1:]
+			} else {
+				prefix = name[:strings.LastIndex(name, "_")+1]
+			}
+			def, ok := byEnv[name]
+			switch {
+			case !ok:
+				t.Errorf("README documents %s, which is no setting", name)
+			case defs[i] != def && !(def == "" && strings.HasPrefix(defs[i], "(")):
+				t.Errorf("README: %s defaults to %q, the flag to %q", name, defs[i], def)
+			}
+			rows++
+		}
+	}
+	if rows < 5 {
+		t.Fatalf("only %d documented defaults found in the README's table", rows)
+	}
+}
+
+// readmeList splits a table cell "`A`, `B`, (none)" into A, B, (none).
+func readmeList(cell string) []string {
+	var out []string
+	for _, p := range strings.Split(cell, ",") {
+		if p = strings.Trim(strings.TrimSpace(p), "`"); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func TestFlagsOverrideEnv(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
 )
@@ -17,10 +18,11 @@ type SMTP struct {
 	User     string
 	Password string
 	From     string
-	TLS      string // starttls | implicit | none (loopback only)
+	TLS      string        // starttls | implicit | none (loopback only)
+	Timeout  time.Duration // each step of sending a digest
 }
 
-type smtpRaw struct{ host, port, user, password, from, tls string }
+type smtpRaw struct{ host, port, user, password, from, tls, timeout string }
 
 func (r *smtpRaw) settings() []setting {
 	return []setting{
@@ -30,6 +32,7 @@ func (r *smtpRaw) settings() []setting {
 		{"smtp-password", "ALIANZA_SMTP_PASSWORD", "mail server password", "", true, &r.password},
 		{"smtp-from", "ALIANZA_SMTP_FROM", "sender address of the digests", "", false, &r.from},
 		{"smtp-tls", "ALIANZA_SMTP_TLS", "starttls | implicit | none (none only on loopback)", model.TLSStartTLS, false, &r.tls},
+		{"smtp-timeout", "ALIANZA_SMTP_TIMEOUT", "time limit of each step of sending a digest", "30s", false, &r.timeout},
 	}
 }
 
@@ -49,6 +52,7 @@ func (r *smtpRaw) parse(problems []string) (SMTP, []string) {
 	default:
 		s.Port = 587
 	}
+	s.Timeout = duration(&problems, "ALIANZA_SMTP_TIMEOUT", r.timeout, time.Second, "30s")
 	return s, problems
 }
 

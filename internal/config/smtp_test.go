@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSMTP(t *testing.T) {
@@ -28,7 +29,7 @@ func TestSMTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.SMTP != (SMTP{Host: "smtp.example.org", Port: 587, User: "alianza", Password: "s3cret", From: "alianza@example.org", TLS: "starttls"}) ||
+	if c.SMTP != (SMTP{Host: "smtp.example.org", Port: 587, User: "alianza", Password: "s3cret", From: "alianza@example.org", TLS: "starttls", Timeout: 30 * time.Second}) ||
 		c.PublicURL != "https://alianza.example.org" {
 		t.Fatalf("got %+v %q", c.SMTP, c.PublicURL)
 	}

@@ -30,9 +30,6 @@ var ErrNoAttachment = errors.New("attachment not found in message")
 // quoted-printable) is ambiguous for a single-part message, and attachment
 // downloads are rare enough that one whole-message fetch is fine.
 func FetchAttachment(ctx context.Context, acct Account, loc model.Location, att model.Attachment, timeout time.Duration) ([]byte, error) {
-	if timeout <= 0 {
-		timeout = 60 * time.Second
-	}
 	cn, err := dial(ctx, acct, timeout)
 	if err != nil {
 		return nil, err

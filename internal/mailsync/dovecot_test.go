@@ -567,7 +567,7 @@ func BenchmarkDovecotSync5000(b *testing.B) {
 			var elapsed time.Duration
 			for b.Loop() {
 				sink := newMemSink()
-				s, err := New(acct, sink, Options{Timeout: 30 * time.Second})
+				s, err := New(acct, sink, testOptions(Options{Timeout: 30 * time.Second}))
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -614,7 +614,7 @@ func BenchmarkDovecotSync5000Store(b *testing.B) {
 		if err := s.EnsureIndexes(ctx); err != nil {
 			b.Fatal(err)
 		}
-		syncer, err := New(acct, s, Options{Timeout: 60 * time.Second})
+		syncer, err := New(acct, s, testOptions(Options{Timeout: 60 * time.Second}))
 		if err != nil {
 			b.Fatal(err)
 		}

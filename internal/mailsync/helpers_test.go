@@ -282,14 +282,26 @@ func accountFor(t testing.TB, addr, tlsMode string) Account {
 
 func newSyncer(t *testing.T, acct Account, sink Sink, opts Options) *Syncer {
 	t.Helper()
-	if opts.Timeout == 0 {
-		opts.Timeout = 5 * time.Second
-	}
-	s, err := New(acct, sink, opts)
+	s, err := New(acct, sink, testOptions(opts))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	return s
+}
+
+// testOptions fills the durations o leaves zero (New has no defaults; serve
+// takes them from config) with the tests' values.
+func testOptions(o Options) Options {
+	for _, d := range []struct {
+		p *time.Duration
+		v time.Duration
+	}{{&o.Timeout, 5 * time.Second}, {&o.PollInterval, 5 * time.Minute}, {&o.MinBackoff, 5 * time.Second},
+		{&o.MaxBackoff, 15 * time.Minute}, {&o.LeaseTTL, 2 * time.Minute}} {
+		if *d.p == 0 {
+			*d.p = d.v
+		}
+	}
+	return o
 }
 
 // testMessage builds a small distinct message.

@@ -59,27 +59,23 @@ type Sink interface {
 	ReleaseLease(ctx context.Context, mailboxID bson.ObjectID, holder string) error
 }
 
-// Options tune a Syncer; zero values take the defaults.
+// Options tune a Syncer. The durations have no default here: config
+// resolves them (ALIANZA_IMAP_*), and New refuses a Syncer without them.
 type Options struct {
 	BatchSize       int           // messages per FETCH and per store write; default 500
 	BatchBytes      int64         // bytes per FETCH; default 32 MiB
 	MaxMessageBytes int64         // bigger messages are kept from their header only; default 50 MiB
-	Timeout         time.Duration // each network step (per message while fetching); default 60s
-	PollInterval    time.Duration // between syncs without IDLE, and the longest IDLE; default 5m
-	MinBackoff      time.Duration // first wait after a failure; default 5s
-	MaxBackoff      time.Duration // longest wait after failures; default 15m
-	LeaseTTL        time.Duration // how long a lease lasts unless renewed; default 2m
+	Timeout         time.Duration // each network step (per message while fetching)
+	PollInterval    time.Duration // between syncs without IDLE, and the longest IDLE
+	MinBackoff      time.Duration // first wait after a failure
+	MaxBackoff      time.Duration // longest wait after failures
+	LeaseTTL        time.Duration // how long a lease lasts unless renewed
 	Holder          string        // lease holder name; default host-pid-random
 	Logger          *slog.Logger
 	Now             func() time.Time
 }
 
 func (o Options) withDefaults() Options {
-	def := func(d *time.Duration, v time.Duration) {
-		if *d <= 0 {
-			*d = v
-		}
-	}
 	if o.BatchSize <= 0 {
 		// Each batch costs the store a few whole-collection reads on the
 		// embedded engine, so fewer, larger batches sync much faster;
@@ -92,11 +88,6 @@ func (o Options) withDefaults() Options {
 	if o.MaxMessageBytes <= 0 {
 		o.MaxMessageBytes = 50 << 20
 	}
-	def(&o.Timeout, 60*time.Second)
-	def(&o.PollInterval, 5*time.Minute)
-	def(&o.MinBackoff, 5*time.Second)
-	def(&o.MaxBackoff, 15*time.Minute)
-	def(&o.LeaseTTL, 2*time.Minute)
 	if o.Holder == "" {
 		host, _ := os.Hostname()
 		var b [4]byte
@@ -132,6 +123,9 @@ func New(acct Account, sink Sink, opts Options) (*Syncer, error) {
 	}
 	if sink == nil {
 		return nil, fmt.Errorf("mailsync: nil sink: %w", ErrConfig)
+	}
+	if opts.Timeout <= 0 || opts.PollInterval <= 0 || opts.MinBackoff <= 0 || opts.MaxBackoff <= 0 || opts.LeaseTTL <= 0 {
+		return nil, fmt.Errorf("mailsync: timeout, poll interval, backoffs and lease TTL must be set: %w", ErrConfig)
 	}
 	opts = opts.withDefaults()
 	log := opts.Logger.With("mailbox_id", acct.MailboxID.Hex(), "host", acct.Host)

@@ -448,7 +448,7 @@ func TestNewRefusesPlainTextToRemoteHosts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.host+"/"+tt.tls, func(t *testing.T) {
 			acct := Account{MailboxID: testMailboxID, Host: tt.host, TLS: tt.tls, Username: "u"}
-			_, err := New(acct, newMemSink(), Options{})
+			_, err := New(acct, newMemSink(), testOptions(Options{}))
 			if !errors.Is(err, tt.want) && !(err == nil && tt.want == nil) {
 				t.Errorf("New = %v, want %v", err, tt.want)
 			}
@@ -456,6 +456,20 @@ func TestNewRefusesPlainTextToRemoteHosts(t *testing.T) {
 				t.Errorf("error does not say why: %v", err)
 			}
 		})
+	}
+}
+
+// New has no defaults of its own: a syncer without its timeouts and
+// intervals (config resolves them) is refused, not run with zero waits.
+func TestNewRefusesMissingDurations(t *testing.T) {
+	acct := Account{MailboxID: testMailboxID, Host: "mail.alianza.org.pe", TLS: model.TLSImplicit, Username: "u"}
+	if _, err := New(acct, newMemSink(), Options{}); !errors.Is(err, ErrConfig) {
+		t.Fatalf("New without durations = %v, want ErrConfig", err)
+	}
+	o := testOptions(Options{})
+	o.LeaseTTL = 0
+	if _, err := New(acct, newMemSink(), o); !errors.Is(err, ErrConfig) {
+		t.Fatalf("New without a lease TTL = %v, want ErrConfig", err)
 	}
 }
 

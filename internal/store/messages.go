@@ -490,9 +490,6 @@ func (s *Store) messageFilter(scope model.Scope, f MessageFilter) (bson.D, bool)
 // AwaitingCutoff is the date before which an unanswered outbound message is
 // awaiting reply.
 func AwaitingCutoff(now time.Time, days int) time.Time {
-	if days < 1 {
-		days = 7
-	}
 	return now.Add(-time.Duration(days) * 24 * time.Hour)
 }
 
