@@ -1,14 +1,14 @@
-package api
+package words
 
 import (
 	"strings"
 
-	"github.com/alianza-pe/alianza/ui/src/i18n"
+	ui "github.com/alianza-pe/alianza/ui/src/i18n"
 )
 
 // csvHeaders are the people's headers of export columns, by the column's
 // field name; a column not listed keeps its own Spanish or English name.
-var csvHeaders = map[string][2]string{
+var csvHeaders = Table{
 	"id":                  {"ID", "ID"},
 	"starts_at":           {"Inicio", "Start"},
 	"duration_min":        {"Duración (min)", "Duration (min)"},
@@ -81,29 +81,26 @@ var csvEnums = map[string]string{
 // csvFlags are the yes/no columns.
 var csvFlags = map[string]bool{"overdue": true, "done": true, "archived": true, "unmatched": true, "awaiting_reply": true}
 
-func csvHeader[T any](col column[T], lng string) string {
-	h, ok := csvHeaders[col.en]
-	switch {
-	case !ok && lng == "es":
-		return col.es
-	case !ok:
-		return col.en
-	case lng == "en":
-		return h[1]
+// CSVHeader is the people's header in l of an export column named own
+// (its field name in EN, its Spanish name in ES).
+func CSVHeader(own Text, l Lang) string {
+	if h, ok := csvHeaders[own.EN]; ok {
+		return h.In(l)
 	}
-	return h[0]
+	return own.In(l)
 }
 
-// csvValue is the people's wording of a coded cell, or v itself.
-func csvValue(export, field, v, lng string) string {
+// yes is the wording of a true flag; a false one reads "No" in both.
+var yes = Text{"Sí", "Yes"}
+
+// CSVValue is the people's wording in l of a coded cell of an export's
+// field, as the screens show it, or v itself.
+func CSVValue(export, field, v string, l Lang) string {
 	if csvFlags[field] && (v == "true" || v == "false") {
 		if v == "false" {
 			return "No"
 		}
-		if lng == "en" {
-			return "Yes"
-		}
-		return "Sí"
+		return yes.In(l)
 	}
 	group, ok := csvEnums[export+"."+field]
 	if !ok || v == "" {
@@ -111,8 +108,8 @@ func csvValue(export, field, v, lng string) string {
 	}
 	parts := strings.Split(v, "; ")
 	for i, p := range parts {
-		if l, ok := i18n.Label(lng, group+"."+p); ok {
-			parts[i] = l
+		if w, ok := ui.Label(string(l), group+"."+p); ok {
+			parts[i] = w
 		}
 	}
 	return strings.Join(parts, "; ")

@@ -1,0 +1,96 @@
+package words
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/alianza-pe/alianza/internal/model"
+)
+
+// numbers are 0..10 in words; style guides write larger numbers as digits.
+var numbers = []Text{{"cero", "zero"}, {"uno", "one"}, {"dos", "two"}, {"tres", "three"}, {"cuatro", "four"},
+	{"cinco", "five"}, {"seis", "six"}, {"siete", "seven"}, {"ocho", "eight"}, {"nueve", "nine"}, {"diez", "ten"}}
+
+// Number writes 0..10 as a word ("uno" becomes "un" before a Spanish noun,
+// which the caller handles) and larger numbers as digits.
+func Number(n int, l Lang) string {
+	if n >= 0 && n < len(numbers) {
+		return numbers[n].In(l)
+	}
+	return strconv.Itoa(n)
+}
+
+// Join joins items the way l does, without the Oxford comma: "a", "a y b",
+// "a, b y c" / "a, b and c". The Spanish conjunction becomes "e" before a
+// word starting with the sound /i/ ("Lima e Ica"), but not before
+// "hie"/"hia" (diphthongs: "agua y hielo").
+func Join(items []string, l Lang) string {
+	if len(items) <= 1 {
+		return strings.Join(items, "")
+	}
+	last := items[len(items)-1]
+	and := "and"
+	if l != EN {
+		and = conjunctionES(last)
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + and + " " + last
+}
+
+func conjunctionES(next string) string {
+	w := strings.ToLower(next)
+	w = strings.NewReplacer("í", "i", "Í", "i").Replace(w)
+	if strings.HasPrefix(w, "hie") || strings.HasPrefix(w, "hia") {
+		return "y"
+	}
+	if strings.HasPrefix(w, "i") || strings.HasPrefix(w, "hi") {
+		return "e"
+	}
+	return "y"
+}
+
+// national names the national level in running text; regions' proper names
+// stay as they are.
+var national = Text{"nivel nacional", "national level"}
+
+// RegionName is the region's name in running text in l.
+func RegionName(code string, l Lang) string {
+	if code == model.National {
+		return national.In(l)
+	}
+	return model.RegionName(code)
+}
+
+var months = []Text{{"enero", "January"}, {"febrero", "February"}, {"marzo", "March"}, {"abril", "April"},
+	{"mayo", "May"}, {"junio", "June"}, {"julio", "July"}, {"agosto", "August"}, {"septiembre", "September"},
+	{"octubre", "October"}, {"noviembre", "November"}, {"diciembre", "December"}}
+
+// Month is month m (1..12) by name in l.
+func Month(m int, l Lang) string { return months[m-1].In(l) }
+
+// Audiences are the training audience types in plural words.
+var Audiences = Table{
+	"public_defenders":   {"defensores públicos", "public defenders"},
+	"judges":             {"jueces", "judges"},
+	"prosecutors":        {"fiscales", "prosecutors"},
+	"police":             {"policías", "police officers"},
+	"regional_officials": {"funcionarios regionales", "regional officials"},
+	"civil_society":      {"sociedad civil", "civil society"},
+	"other":              {"otros", "others"},
+}
+
+// Modalities qualify "capacitación" (after it) and "training" (before it).
+var Modalities = Table{
+	"in_person": {"presencial", "In-person"},
+	"virtual":   {"virtual", "Virtual"},
+	"hybrid":    {"híbrida", "Hybrid"},
+}
+
+// Statuses are the commitment statuses as reports and CSV exports show them.
+var Statuses = Table{
+	model.StatusPending:            {"Pendiente", "Pending"},
+	model.StatusInProgress:         {"En curso", "In progress"},
+	model.StatusFulfilled:          {"Cumplido", "Fulfilled"},
+	model.StatusPartiallyFulfilled: {"Cumplido en parte", "Partially fulfilled"},
+	model.StatusNotFulfilled:       {"No cumplido", "Not fulfilled"},
+	model.StatusWithdrawn:          {"Retirado", "Withdrawn"},
+}
