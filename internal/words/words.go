@@ -6,6 +6,8 @@
 // export as on screen.
 package words
 
+import "github.com/alianza-pe/alianza/internal/model"
+
 // Lang is a language of the wording: Spanish (the default) or English.
 type Lang string
 
@@ -15,8 +17,9 @@ const (
 	EN Lang = "en"
 )
 
-// Langs are the languages in order of preference when none is asked.
-var Langs = []string{string(ES), string(EN)}
+// Langs are the languages a user may choose (model.Languages, the enum
+// their saved preference is checked against), Spanish first.
+var Langs = []string(model.Languages)
 
 // Parse is the language named by s, ok false when s names none.
 func Parse(s string) (Lang, bool) {

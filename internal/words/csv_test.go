@@ -1,0 +1,60 @@
+package words
+
+import "testing"
+
+// TestCSVWording: headers and coded cells read as on screen; unknown
+// columns keep their own name in each language, and codes without wording
+// stay as they are.
+func TestCSVWording(t *testing.T) {
+	for _, tt := range []struct {
+		own  Text
+		l    Lang
+		want string
+	}{
+		{Text{"nombre_region", "region_name"}, ES, "Nombre de la región"},
+		{Text{"nombre_region", "region_name"}, EN, "Region name"},
+		{Text{"trimestre", "quarter"}, ES, "Trimestre"},
+		{Text{"propio", "own"}, ES, "propio"},
+		{Text{"propio", "own"}, EN, "own"},
+	} {
+		if got := CSVHeader(tt.own, tt.l); got != tt.want {
+			t.Errorf("CSVHeader(%v, %s) = %q, want %q", tt.own, tt.l, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		export, field, v string
+		l                Lang
+		want             string
+	}{
+		{"compromisos", "overdue", "true", ES, "Sí"},
+		{"compromisos", "overdue", "true", EN, "Yes"},
+		{"compromisos", "overdue", "false", ES, "No"},
+		{"compromisos", "status", "fulfilled", ES, "Cumplido"},
+		{"compromisos", "text", "fulfilled", ES, "fulfilled"},
+	} {
+		if got := CSVValue(tt.export, tt.field, tt.v, tt.l); got != tt.want {
+			t.Errorf("CSVValue(%s.%s, %q, %s) = %q, want %q", tt.export, tt.field, tt.v, tt.l, got, tt.want)
+		}
+	}
+}
+
+func TestPersonalPage(t *testing.T) {
+	es, en := PersonalPage(ES), PersonalPage(EN)
+	if es["lang"] != "es" || es["title"] != "Datos personales que guarda Alianza" || en["lang"] != "en" || en["to"] != "To" {
+		t.Errorf("es %v en %v", es, en)
+	}
+	if len(es) != len(en) {
+		t.Error("the languages list different keys")
+	}
+}
+
+func TestTablesHaveBothLanguages(t *testing.T) {
+	for name, tb := range map[string]Table{"Problems": Problems, "Digest": Digest, "Calendar": Calendar, "Audiences": Audiences,
+		"Modalities": Modalities, "Statuses": Statuses, "csvHeaders": csvHeaders, "personalPage": personalPage} {
+		for k, w := range tb {
+			if w.ES == "" || w.EN == "" {
+				t.Errorf("%s[%s] lacks a language: %+v", name, k, w)
+			}
+		}
+	}
+}
