@@ -1,6 +1,10 @@
 package words
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/alianza-pe/alianza/internal/model"
+)
 
 // TestCSVWording: headers and coded cells read as on screen; unknown
 // columns keep their own name in each language, and codes without wording
@@ -50,11 +54,30 @@ func TestPersonalPage(t *testing.T) {
 
 func TestTablesHaveBothLanguages(t *testing.T) {
 	for name, tb := range map[string]Table{"Problems": Problems, "Digest": Digest, "Calendar": Calendar, "Audiences": Audiences,
-		"Modalities": Modalities, "Statuses": Statuses, "csvHeaders": csvHeaders, "personalPage": personalPage} {
+		"Modalities": Modalities, "Statuses": Statuses, "csvHeaders": catalog.CSVHeaders, "personalPage": catalog.PersonalPage} {
 		for k, w := range tb {
 			if w.ES == "" || w.EN == "" {
 				t.Errorf("%s[%s] lacks a language: %+v", name, k, w)
 			}
 		}
+	}
+}
+
+// TestEnumsHaveWording: every value of the enums reports name has its
+// words, so a new status or audience cannot reach an export as a code.
+func TestEnumsHaveWording(t *testing.T) {
+	for name, tt := range map[string]struct {
+		enum  model.Enum
+		table Table
+	}{"statuses": {model.CommitmentStatuses, Statuses}, "audiences": {model.AudienceTypes, Audiences},
+		"modalities": {model.TrainingModalities, Modalities}} {
+		for _, v := range tt.enum {
+			if _, ok := tt.table[v]; !ok {
+				t.Errorf("%s: %q has no wording", name, v)
+			}
+		}
+	}
+	if len(StatusDetails) == 0 || len(Digest) == 0 || len(Calendar) == 0 {
+		t.Error("catalog groups are empty")
 	}
 }

@@ -66,31 +66,3 @@ var months = []Text{{"enero", "January"}, {"febrero", "February"}, {"marzo", "Ma
 
 // Month is month m (1..12) by name in l.
 func Month(m int, l Lang) string { return months[m-1].In(l) }
-
-// Audiences are the training audience types in plural words.
-var Audiences = Table{
-	"public_defenders":   {"defensores públicos", "public defenders"},
-	"judges":             {"jueces", "judges"},
-	"prosecutors":        {"fiscales", "prosecutors"},
-	"police":             {"policías", "police officers"},
-	"regional_officials": {"funcionarios regionales", "regional officials"},
-	"civil_society":      {"sociedad civil", "civil society"},
-	"other":              {"otros", "others"},
-}
-
-// Modalities qualify "capacitación" (after it) and "training" (before it).
-var Modalities = Table{
-	"in_person": {"presencial", "In-person"},
-	"virtual":   {"virtual", "Virtual"},
-	"hybrid":    {"híbrida", "Hybrid"},
-}
-
-// Statuses are the commitment statuses as reports and CSV exports show them.
-var Statuses = Table{
-	model.StatusPending:            {"Pendiente", "Pending"},
-	model.StatusInProgress:         {"En curso", "In progress"},
-	model.StatusFulfilled:          {"Cumplido", "Fulfilled"},
-	model.StatusPartiallyFulfilled: {"Cumplido en parte", "Partially fulfilled"},
-	model.StatusNotFulfilled:       {"No cumplido", "Not fulfilled"},
-	model.StatusWithdrawn:          {"Retirado", "Withdrawn"},
-}

@@ -45,7 +45,8 @@ func Choose(names ...string) Lang {
 
 // Text is one wording in both languages.
 type Text struct {
-	ES, EN string
+	ES string `json:"es"`
+	EN string `json:"en"`
 }
 
 // In is the wording in l.
