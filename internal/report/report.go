@@ -35,12 +35,9 @@ func LegislatorSummary(total int, regions []RegionCount) Summary {
 			EN: "No agreements reached with members of Congress in the period.",
 		}
 	}
-	es := make([]string, len(regions))
-	en := make([]string, len(regions))
-	for i, r := range regions {
-		es[i] = fmt.Sprintf("%s (%d)", words.RegionName(r.Region, words.ES), r.Count)
-		en[i] = fmt.Sprintf("%s (%d)", words.RegionName(r.Region, words.EN), r.Count)
-	}
+	list := countedList(len(regions), func(i int, l words.Lang) (string, int) {
+		return words.RegionName(regions[i].Region, l), regions[i].Count
+	})
 	var s Summary
 	if total == 1 {
 		s.ES = "Acuerdos con un congresista"
@@ -50,10 +47,24 @@ func LegislatorSummary(total int, regions []RegionCount) Summary {
 		s.EN = "Agreements reached with " + words.Number(total, words.EN) + " members of Congress"
 	}
 	if len(regions) > 0 {
-		s.ES += ": " + words.Join(es, words.ES)
-		s.EN += " representing " + words.Join(en, words.EN)
+		s.ES += ": " + list.ES
+		s.EN += " representing " + list.EN
 	}
 	s.ES += "."
 	s.EN += "."
 	return s
+}
+
+// countedList is n items written "name (count)", joined as each language
+// joins a list; item gives the i-th name in l and its count.
+func countedList(n int, item func(i int, l words.Lang) (string, int)) Summary {
+	in := func(l words.Lang) string {
+		out := make([]string, n)
+		for i := range n {
+			name, count := item(i, l)
+			out[i] = fmt.Sprintf("%s (%d)", name, count)
+		}
+		return words.Join(out, l)
+	}
+	return Summary{ES: in(words.ES), EN: in(words.EN)}
 }

@@ -56,15 +56,12 @@ func TrainingSummary(trainings, people int, modalities []string, audiences []Aud
 		s.ES += " en " + numberESFem(trainings) + " sesiones"
 		s.EN += " in " + words.Number(trainings, words.EN) + " sessions"
 	}
-	esItems := make([]string, len(audiences))
-	enItems := make([]string, len(audiences))
-	for i, a := range audiences {
-		esItems[i] = fmt.Sprintf("%s (%d)", words.Audiences.In(a.Audience, words.ES), a.People)
-		enItems[i] = fmt.Sprintf("%s (%d)", words.Audiences.In(a.Audience, words.EN), a.People)
-	}
 	if len(audiences) > 0 {
-		s.ES += ": " + words.Join(esItems, words.ES)
-		s.EN += ": " + words.Join(enItems, words.EN)
+		list := countedList(len(audiences), func(i int, l words.Lang) (string, int) {
+			return words.Audiences.In(audiences[i].Audience, l), audiences[i].People
+		})
+		s.ES += ": " + list.ES
+		s.EN += ": " + list.EN
 	}
 	s.ES += "."
 	s.EN += "."
