@@ -13,50 +13,57 @@ import (
 //go:embed catalog.json
 var catalogJSON []byte
 
-// catalogFile is catalog.json's shape: a group of wording per use.
-type catalogFile struct {
-	// Fields is keyed by the English format given to Problems.Add or
-	// invalid; TestFieldsCoverEveryFormat reads the sources and fails when
-	// a format is missing.
-	Fields        map[string]Field `json:"fields"`
-	Problems      Table            `json:"problems"`
-	StatusDetails map[int]Text     `json:"status_details"`
-	CSVHeaders    Table            `json:"csv_headers"`
-	PersonalPage  Table            `json:"personal_page"`
-	Digest        Table            `json:"digest"`
-	Calendar      Table            `json:"calendar"`
-	Statuses      Table            `json:"statuses"`
-	Audiences     Table            `json:"audiences"`
-	Modalities    Table            `json:"modalities"`
-}
-
-var catalog = mustLoad(catalogJSON)
-
-// mustLoad reads the embedded catalog; a broken one is a build mistake
-// every test of the package shows, so it stops the program at start.
-func mustLoad(b []byte) catalogFile {
-	var c catalogFile
-	if err := json.Unmarshal(b, &c); err != nil {
-		panic(fmt.Sprintf("words: catalog.json: %v", err))
-	}
-	return c
-}
-
-// The wording tables other packages read.
+// The wording tables, filled from catalog.json when the program starts.
 var (
 	// Problems are the codes and wording of problems that are not about
 	// one input field (idempotency, throttles, validation as a whole).
-	Problems = catalog.Problems
+	Problems Table
 	// StatusDetails explain the statuses of sentinel errors.
-	StatusDetails = catalog.StatusDetails
+	StatusDetails map[int]Text
 	// Digest is the wording of the email digest.
-	Digest = catalog.Digest
+	Digest Table
 	// Calendar is the wording of event titles in calendar feeds.
-	Calendar = catalog.Calendar
+	Calendar Table
 	// Statuses are the commitment statuses as reports and CSV exports show them.
-	Statuses = catalog.Statuses
+	Statuses Table
 	// Audiences are the training audience types in plural words.
-	Audiences = catalog.Audiences
+	Audiences Table
 	// Modalities qualify "capacitación" (after it) and "training" (before it).
-	Modalities = catalog.Modalities
+	Modalities Table
+
+	// fields is keyed by the English format given to Problems.Add or
+	// invalid; TestFieldsCoverEveryFormat reads the sources and fails when
+	// a format is missing.
+	fields map[string]Field
+	// csvHeaders are the people's headers of export columns, by field name.
+	csvHeaders Table
+	// personalPage is the wording of the personal-data page (Ley 29733).
+	personalPage Table
 )
+
+func init() {
+	if err := load(catalogJSON, map[string]any{"fields": &fields, "problems": &Problems, "status_details": &StatusDetails,
+		"csv_headers": &csvHeaders, "personal_page": &personalPage, "digest": &Digest, "calendar": &Calendar,
+		"statuses": &Statuses, "audiences": &Audiences, "modalities": &Modalities}); err != nil {
+		// A broken catalog is a build mistake every test of the package shows.
+		panic(err)
+	}
+}
+
+// load fills each group of the catalog b into its table; the file and the
+// tables must name the same groups.
+func load(b []byte, groups map[string]any) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return fmt.Errorf("words: catalog.json: %w", err)
+	}
+	if len(raw) != len(groups) {
+		return fmt.Errorf("words: catalog.json has %d groups, the code reads %d", len(raw), len(groups))
+	}
+	for name, table := range groups {
+		if err := json.Unmarshal(raw[name], table); err != nil {
+			return fmt.Errorf("words: catalog.json group %s: %w", name, err)
+		}
+	}
+	return nil
+}

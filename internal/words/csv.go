@@ -27,7 +27,7 @@ var csvFlags = map[string]bool{"overdue": true, "done": true, "archived": true, 
 // (its field name in EN, its Spanish name in ES); a column the catalog does
 // not list keeps its own name.
 func CSVHeader(own Text, l Lang) string {
-	if h, ok := catalog.CSVHeaders[own.EN]; ok {
+	if h, ok := csvHeaders[own.EN]; ok {
 		return h.In(l)
 	}
 	return own.In(l)

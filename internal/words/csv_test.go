@@ -54,7 +54,7 @@ func TestPersonalPage(t *testing.T) {
 
 func TestTablesHaveBothLanguages(t *testing.T) {
 	for name, tb := range map[string]Table{"Problems": Problems, "Digest": Digest, "Calendar": Calendar, "Audiences": Audiences,
-		"Modalities": Modalities, "Statuses": Statuses, "csvHeaders": catalog.CSVHeaders, "personalPage": catalog.PersonalPage} {
+		"Modalities": Modalities, "Statuses": Statuses, "csvHeaders": csvHeaders, "personalPage": personalPage} {
 		for k, w := range tb {
 			if w.ES == "" || w.EN == "" {
 				t.Errorf("%s[%s] lacks a language: %+v", name, k, w)

@@ -4,7 +4,7 @@ package words
 // language under "lang", for the page's template.
 func PersonalPage(l Lang) map[string]string {
 	out := map[string]string{"lang": string(l)}
-	for k, w := range catalog.PersonalPage {
+	for k, w := range personalPage {
 		out[k] = w.In(l)
 	}
 	return out

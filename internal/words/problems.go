@@ -24,12 +24,12 @@ var Duplicate = Text{"Ya existe un registro con ese mismo dato único.", "A reco
 func FieldMessage(format string, args []any, l Lang) (code, msg string, ok bool) {
 	if format == "%s" && len(args) == 1 {
 		if s, isStr := args[0].(string); isStr {
-			if _, known := catalog.Fields[s]; known {
+			if _, known := fields[s]; known {
 				format, args = s, nil
 			}
 		}
 	}
-	f, ok := catalog.Fields[format]
+	f, ok := fields[format]
 	if !ok {
 		return "", "", false
 	}

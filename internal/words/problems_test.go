@@ -49,7 +49,7 @@ func TestFieldsCoverEveryFormat(t *testing.T) {
 							continue // a message passed through as is
 						}
 						seen++
-						ft, ok := catalog.Fields[format]
+						ft, ok := fields[format]
 						if !ok {
 							t.Errorf("%s:%d: %q has no code and wording in fields", f, n+1, format)
 							continue
@@ -86,7 +86,7 @@ func TestFieldsCoverEveryFormat(t *testing.T) {
 				continue
 			}
 			found++
-			if ft, ok := catalog.Fields[msg]; !ok || ft.Code == "" || ft.ES == "" || ft.EN == "" {
+			if ft, ok := fields[msg]; !ok || ft.Code == "" || ft.ES == "" || ft.EN == "" {
 				t.Errorf("%s:%d: message %q has no code and wording in fields", f, n+1, msg)
 			}
 		}
