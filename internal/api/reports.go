@@ -18,21 +18,22 @@ var reportQuery = []string{"from", "to", "format", "lang"}
 
 // reportRoutes lists the dashboards: managers (their regions) and admins.
 func (a *API) reportRoutes() []route {
+	dash := func(path, summary string, resp any, handle fiber.Handler) route {
+		return route{method: "GET", path: "/reports/" + path, access: managers, tag: "reports", query: reportQuery,
+			summary: summary, resp: resp, handle: handle}
+	}
+	funder := dash("funder", "The funder report's lines with their period, legislators and committees with their agreements, and fulfilled commitments with evidence",
+		funderReport{}, a.reportFunder)
+	funder.query = []string{"from", "to"}
 	return []route{
-		{method: "GET", path: "/reports/commitments-by-region", access: managers, tag: "reports", query: reportQuery,
-			summary: "Commitments made in the period by region and status", resp: statusReport{}, handle: a.reportCommitmentsByRegion},
-		{method: "GET", path: "/reports/overdue", access: managers, tag: "reports", query: reportQuery,
-			summary: "Overdue commitments (due in the period, before today) by region and owner", resp: overdueReport{}, handle: a.reportOverdue},
-		{method: "GET", path: "/reports/meetings-per-month", access: managers, tag: "reports", query: reportQuery,
-			summary: "Meetings per Lima month and region", resp: monthReport{}, handle: a.reportMeetingsPerMonth},
-		{method: "GET", path: "/reports/legislators-with-commitments", access: managers, tag: "reports", query: reportQuery,
-			summary: "Distinct legislators with commitments in the period, per region of the commitment, with the funder summary", resp: legislatorReport{}, handle: a.reportLegislators},
-		{method: "GET", path: "/reports/active-committees", access: managers, tag: "reports", query: reportQuery,
-			summary: "Oversight committees with a meeting or commitment in the period, per committee region", resp: regionReport{}, handle: a.reportActiveCommittees},
-		{method: "GET", path: "/reports/trainings", access: managers, tag: "reports", query: reportQuery,
-			summary: "People trained per audience, region and quarter, with the funder summary", resp: trainingReport{}, handle: a.reportTrainings},
-		{method: "GET", path: "/reports/funder", access: managers, tag: "reports", query: []string{"from", "to"},
-			summary: "The funder report's lines with their period, legislators and committees with their agreements, and fulfilled commitments with evidence", resp: funderReport{}, handle: a.reportFunder},
+		dash("commitments-by-region", "Commitments made in the period by region and status", statusReport{}, a.reportCommitmentsByRegion),
+		dash("overdue", "Overdue commitments (due in the period, before today) by region and owner", overdueReport{}, a.reportOverdue),
+		dash("meetings-per-month", "Meetings per Lima month and region", monthReport{}, a.reportMeetingsPerMonth),
+		dash("legislators-with-commitments", "Distinct legislators with commitments in the period, per region of the commitment, with the funder summary",
+			legislatorReport{}, a.reportLegislators),
+		dash("active-committees", "Oversight committees with a meeting or commitment in the period, per committee region", regionReport{}, a.reportActiveCommittees),
+		dash("trainings", "People trained per audience, region and quarter, with the funder summary", trainingReport{}, a.reportTrainings),
+		funder,
 	}
 }
 
