@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/imaptest"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
@@ -98,17 +96,11 @@ func TestWorkersFollowMailboxes(t *testing.T) {
 	mailboxRescan = 100 * time.Millisecond
 	t.Cleanup(func() { mailboxRescan = old })
 	env := mailEnv(t, addr, imapPass)
-	cfg, err := config.Load(nil, envFrom(env), flag.NewFlagSet("test", flag.ContinueOnError))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := loadConfig(t, env)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, closeDB, err := database(ctx, cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, closeDB := openDatabase(t, ctx, cfg)
 	defer closeDB()
 	key, _ := store.MailboxKey([]byte(cfg.JWTSecret))
 	wg := startWorkers(ctx, cfg, s, key, log)
