@@ -74,7 +74,7 @@ func (a *API) errorHandler(c *fiber.Ctx, err error) error {
 	case errors.Is(err, store.ErrAuditFailed):
 		out = problem(status, "The change could not be recorded in the audit trail, so it is not confirmed; the error was logged. Reload before trying again.")
 	case errors.Is(err, store.ErrDuplicate):
-		out = problem(status, words.Duplicate.In(lang(c)))
+		out = problem(status, words.Phrases.In("duplicate", lang(c)))
 	default:
 		out = problem(status, words.StatusDetails[status].In(lang(c)))
 	}

@@ -30,6 +30,10 @@ var (
 	Audiences Table
 	// Modalities qualify "capacitación" (after it) and "training" (before it).
 	Modalities Table
+	// Phrases are short wording code puts together: "yes" of a flag,
+	// "national" (the national level in running text), "duplicate" (a
+	// unique-key conflict).
+	Phrases Table
 
 	// fields is keyed by the English format given to Problems.Add or
 	// invalid; TestFieldsCoverEveryFormat reads the sources and fails when
@@ -39,12 +43,15 @@ var (
 	csvHeaders Table
 	// personalPage is the wording of the personal-data page (Ley 29733).
 	personalPage Table
+	// numbers are 0..10 in words; months are January..December.
+	numbers, months []Text
 )
 
 func init() {
 	if err := load(catalogJSON, map[string]any{"fields": &fields, "problems": &Problems, "status_details": &StatusDetails,
 		"csv_headers": &csvHeaders, "personal_page": &personalPage, "digest": &Digest, "calendar": &Calendar,
-		"statuses": &Statuses, "audiences": &Audiences, "modalities": &Modalities}); err != nil {
+		"statuses": &Statuses, "audiences": &Audiences, "modalities": &Modalities, "phrases": &Phrases,
+		"numbers": &numbers, "months": &months}); err != nil {
 		// A broken catalog is a build mistake every test of the package shows.
 		panic(err)
 	}

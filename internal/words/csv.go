@@ -33,17 +33,14 @@ func CSVHeader(own Text, l Lang) string {
 	return own.In(l)
 }
 
-// yes is the wording of a true flag; a false one reads "No" in both.
-var yes = Text{"Sí", "Yes"}
-
 // CSVValue is the people's wording in l of a coded cell of an export's
 // field, as the screens show it, or v itself.
 func CSVValue(export, field, v string, l Lang) string {
 	if csvFlags[field] && (v == "true" || v == "false") {
 		if v == "false" {
-			return "No"
+			return "No" // the same word in both languages
 		}
-		return yes.In(l)
+		return Phrases.In("yes", l)
 	}
 	group, ok := csvEnums[export+"."+field]
 	if !ok || v == "" {

@@ -54,7 +54,7 @@ func TestPersonalPage(t *testing.T) {
 
 func TestTablesHaveBothLanguages(t *testing.T) {
 	for name, tb := range map[string]Table{"Problems": Problems, "Digest": Digest, "Calendar": Calendar, "Audiences": Audiences,
-		"Modalities": Modalities, "Statuses": Statuses, "csvHeaders": csvHeaders, "personalPage": personalPage} {
+		"Modalities": Modalities, "Statuses": Statuses, "csvHeaders": csvHeaders, "personalPage": personalPage, "Phrases": Phrases} {
 		for k, w := range tb {
 			if w.ES == "" || w.EN == "" {
 				t.Errorf("%s[%s] lacks a language: %+v", name, k, w)
@@ -79,5 +79,14 @@ func TestEnumsHaveWording(t *testing.T) {
 	}
 	if len(StatusDetails) == 0 || len(Digest) == 0 || len(Calendar) == 0 {
 		t.Error("catalog groups are empty")
+	}
+	// Number and Month index these lists.
+	if len(numbers) != 11 || len(months) != 12 {
+		t.Errorf("%d numbers (want 0..10), %d months", len(numbers), len(months))
+	}
+	for _, k := range []string{"yes", "national", "duplicate"} {
+		if _, ok := Phrases[k]; !ok {
+			t.Errorf("phrase %q missing", k)
+		}
 	}
 }

@@ -14,9 +14,6 @@ type Field struct {
 	EN   string `json:"en"`
 }
 
-// Duplicate explains a unique-key conflict.
-var Duplicate = Text{"Ya existe un registro con ese mismo dato único.", "A record with the same unique value already exists."}
-
 // FieldMessage is the code and the wording in l of a validation format
 // with its arguments; ok is false for a format without wording (e.g. a
 // parser's own message). A "%s" format whose one argument is itself a

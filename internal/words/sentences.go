@@ -7,10 +7,6 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 )
 
-// numbers are 0..10 in words; style guides write larger numbers as digits.
-var numbers = []Text{{"cero", "zero"}, {"uno", "one"}, {"dos", "two"}, {"tres", "three"}, {"cuatro", "four"},
-	{"cinco", "five"}, {"seis", "six"}, {"siete", "seven"}, {"ocho", "eight"}, {"nueve", "nine"}, {"diez", "ten"}}
-
 // Number writes 0..10 as a word ("uno" becomes "un" before a Spanish noun,
 // which the caller handles) and larger numbers as digits.
 func Number(n int, l Lang) string {
@@ -48,21 +44,13 @@ func conjunctionES(next string) string {
 	return "y"
 }
 
-// national names the national level in running text; regions' proper names
-// stay as they are.
-var national = Text{"nivel nacional", "national level"}
-
 // RegionName is the region's name in running text in l.
 func RegionName(code string, l Lang) string {
 	if code == model.National {
-		return national.In(l)
+		return Phrases.In("national", l)
 	}
 	return model.RegionName(code)
 }
-
-var months = []Text{{"enero", "January"}, {"febrero", "February"}, {"marzo", "March"}, {"abril", "April"},
-	{"mayo", "May"}, {"junio", "June"}, {"julio", "July"}, {"agosto", "August"}, {"septiembre", "September"},
-	{"octubre", "October"}, {"noviembre", "November"}, {"diciembre", "December"}}
 
 // Month is month m (1..12) by name in l.
 func Month(m int, l Lang) string { return months[m-1].In(l) }
