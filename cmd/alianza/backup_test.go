@@ -6,6 +6,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -267,6 +268,17 @@ func loadConfig(t *testing.T, env map[string]string) *config.Config {
 		t.Fatal(err)
 	}
 	return cfg
+}
+
+// openDatabase opens cfg's database as every command does; the test
+// closes it.
+func openDatabase(t *testing.T, ctx context.Context, cfg *config.Config) (*store.Store, func()) {
+	t.Helper()
+	s, closeDB, err := database(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, closeDB
 }
 
 // adminEnv is the environment of a server on dataDir with a first admin.

@@ -113,11 +113,7 @@ func mailSync(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFl
 	if !f.once {
 		return errors.New("mail sync: add --once (alianza serve keeps the mailboxes in sync continuously)")
 	}
-	secret, err := jwtSecret(cfg, log)
-	if err != nil {
-		return err
-	}
-	key, err := store.MailboxKey(secret)
+	_, key, err := secrets(cfg, log)
 	if err != nil {
 		return err
 	}

@@ -2,12 +2,8 @@ package main
 
 import (
 	"context"
-	"flag"
-	"io"
-	"log/slog"
 	"testing"
 
-	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/model"
 )
 
@@ -17,15 +13,9 @@ import (
 // stakeholders. Opening the database applies them for every command.
 func TestDatabaseAppliesTeamDomains(t *testing.T) {
 	env := map[string]string{"ALIANZA_DATA_DIR": t.TempDir(), "ALIANZA_LOG_LEVEL": "error", "ALIANZA_TEAM_DOMAINS": "alianza.org.pe"}
-	cfg, err := config.Load(nil, envFrom(env), flag.NewFlagSet("test", flag.ContinueOnError))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := loadConfig(t, env)
 	ctx := context.Background()
-	s, closeDB, err := database(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, closeDB := openDatabase(t, ctx, cfg)
 	defer closeDB()
 	refused, err := s.RefusedAddresses(ctx, model.Scope{All: true}, []string{"ana@alianza.org.pe", "rosa@ong.pe"})
 	if err != nil {

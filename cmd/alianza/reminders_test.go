@@ -3,14 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
-	"io"
-	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/demo"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/smtptest"
@@ -32,15 +28,9 @@ func TestRemindersSendOnce(t *testing.T) {
 	if code := run(context.Background(), []string{"demo", "load"}, &out, &errb, envFrom(env)); code != 0 {
 		t.Fatalf("demo load: %s", errb.String())
 	}
-	cfg, err := config.Load(nil, envFrom(env), flag.NewFlagSet("test", flag.ContinueOnError))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := loadConfig(t, env)
 	ctx := context.Background()
-	s, closeDB, err := database(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, closeDB := openDatabase(t, ctx, cfg)
 	daily := model.DigestDaily
 	for _, u := range demo.Users {
 		if _, err := s.UpdatePrefs(ctx, model.SystemActor, demo.ID("user-"+u.Key), model.PrefsPatch{Digest: &daily}); err != nil {

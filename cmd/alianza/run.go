@@ -210,6 +210,18 @@ func database(ctx context.Context, cfg *config.Config, log *slog.Logger) (s *sto
 	return s, closeFn, nil
 }
 
+// secrets are the JWT secret and the key of mailbox passwords, derived from
+// it, that serve and mail sync both need.
+func secrets(cfg *config.Config, log *slog.Logger) (jwt, mailKey []byte, err error) {
+	if jwt, err = jwtSecret(cfg, log); err != nil {
+		return nil, nil, err
+	}
+	if mailKey, err = store.MailboxKey(jwt); err != nil {
+		return nil, nil, err
+	}
+	return jwt, mailKey, nil
+}
+
 // jwtSecret returns the configured secret, or one generated once and kept in
 // the data dir, so restarts keep sessions and instances sharing a dir agree.
 func jwtSecret(cfg *config.Config, log *slog.Logger) ([]byte, error) {

@@ -11,7 +11,6 @@ import (
 	"github.com/alianza-pe/alianza/internal/api"
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/config"
-	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/alianza-pe/alianza/ui"
 )
@@ -19,7 +18,7 @@ import (
 // serve runs until ctx is cancelled (SIGTERM/SIGINT), then stops accepting,
 // lets in-flight requests finish, stops background work and the database.
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
-	secret, err := jwtSecret(cfg, log)
+	secret, mailKey, err := secrets(cfg, log)
 	if err != nil {
 		return err
 	}
@@ -39,10 +38,6 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	uiFS, err := ui.DistFS()
 	if err != nil {
 		return fmt.Errorf("web app: %w", err)
-	}
-	mailKey, err := store.MailboxKey(secret)
-	if err != nil {
-		return err
 	}
 	flows := workflow.New(s)
 	app := api.New(api.Options{Store: s, Flows: flows, Tokens: tokens, Log: log, UI: uiFS, Version: version,

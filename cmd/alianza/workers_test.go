@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,12 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alianza-pe/alianza/internal/config"
+	"github.com/alianza-pe/alianza/internal/imaptest"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 )
 
 const (
@@ -25,51 +22,20 @@ const (
 	imapPass = "clave-del-buzon-123"
 )
 
-type quietLogger struct{}
-
-func (quietLogger) Printf(string, ...any) {}
-
-type literal struct{ *bytes.Reader }
-
-func (l literal) Size() int64 { return l.Reader.Size() }
-
 // startIMAP runs go-imap's in-memory server with n messages in INBOX and
 // one in Sent, and returns its address.
 func startIMAP(t *testing.T, n int) string {
 	t.Helper()
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser(imapUser, imapPass)
-	for _, name := range []string{"INBOX", "Sent"} {
-		if err := user.Create(name, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s := imaptest.Start(t, imapUser, imapPass, []string{"INBOX", "Sent"})
 	add := func(folder string, i int, from string) {
 		raw := fmt.Sprintf("From: <%s>\r\nTo: <rosa@congreso.gob.pe>\r\nSubject: Mensaje %d\r\nDate: Mon, 2 Mar 2026 10:%02d:00 -0500\r\nMessage-ID: <cli-%d@test>\r\n\r\nHola %d.\r\n", from, i, i, i, i)
-		if _, err := user.Append(folder, literal{bytes.NewReader([]byte(raw))}, &imap.AppendOptions{Time: time.Now()}); err != nil {
-			t.Fatal(err)
-		}
+		imaptest.Append(t, s.User, folder, []byte(raw), &imap.AppendOptions{Time: time.Now()})
 	}
 	for i := 1; i <= n; i++ {
 		add("INBOX", i, fmt.Sprintf("p%d@congreso.gob.pe", i))
 	}
 	add("Sent", 100, imapUser)
-	mem.AddUser(user)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
-		InsecureAuth: true,
-		Logger:       quietLogger{},
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return ln.Addr().String()
+	return s.Addr
 }
 
 func mailEnv(t *testing.T, addr, password string) map[string]string {
@@ -130,17 +96,11 @@ func TestWorkersFollowMailboxes(t *testing.T) {
 	mailboxRescan = 100 * time.Millisecond
 	t.Cleanup(func() { mailboxRescan = old })
 	env := mailEnv(t, addr, imapPass)
-	cfg, err := config.Load(nil, envFrom(env), flag.NewFlagSet("test", flag.ContinueOnError))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := loadConfig(t, env)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, closeDB, err := database(ctx, cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, closeDB := openDatabase(t, ctx, cfg)
 	defer closeDB()
 	key, _ := store.MailboxKey([]byte(cfg.JWTSecret))
 	wg := startWorkers(ctx, cfg, s, key, log)

@@ -118,13 +118,7 @@ func benchVersion(b *testing.B, raw []byte) int {
 
 func BenchmarkWrites(b *testing.B) {
 	b.Run("patch_message", func(b *testing.B) {
-		path := "/api/v1/messages/" + demo.ID("ref-message-2345").Hex()
-		version := benchVersion(b, benchBody(b, path))
-		n := 0
-		benchDo(b, "admin", "PATCH", func() string { return path }, func() any {
-			n++
-			return map[string]any{"notes": "nota " + string(rune('a'+n%26)), "version": version}
-		}, func(raw []byte) { version = benchVersion(b, raw) })
+		benchPatchNotes(b, "/api/v1/messages/"+demo.ID("ref-message-2345").Hex())
 	})
 	b.Run("message_status", func(b *testing.B) {
 		path := "/api/v1/messages/" + demo.ID("ref-message-3456").Hex()
@@ -146,14 +140,19 @@ func BenchmarkWrites(b *testing.B) {
 		}, nil)
 	})
 	b.Run("patch_stakeholder", func(b *testing.B) {
-		path := "/api/v1/stakeholders/" + demo.ID("ref-stakeholder-77").Hex()
-		version := benchVersion(b, benchBody(b, path))
-		n := 0
-		benchDo(b, "admin", "PATCH", func() string { return path }, func() any {
-			n++
-			return map[string]any{"notes": "nota " + string(rune('a'+n%26)), "version": version}
-		}, func(raw []byte) { version = benchVersion(b, raw) })
+		benchPatchNotes(b, "/api/v1/stakeholders/"+demo.ID("ref-stakeholder-77").Hex())
 	})
+}
+
+// benchPatchNotes changes the notes of the record at path, each write with
+// the version the previous one answered.
+func benchPatchNotes(b *testing.B, path string) {
+	version := benchVersion(b, benchBody(b, path))
+	n := 0
+	benchDo(b, "admin", "PATCH", func() string { return path }, func() any {
+		n++
+		return map[string]any{"notes": "nota " + string(rune('a'+n%26)), "version": version}
+	}, func(raw []byte) { version = benchVersion(b, raw) })
 }
 
 // benchBody is the answer to a GET of path as admin.

@@ -9,6 +9,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/calendar"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/words"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -78,7 +79,7 @@ func (a *API) calendarFeed(c *fiber.Ctx) error {
 	}
 	now := a.store.Now()
 	scope := u.Scope()
-	f := calendar.Feed{Name: "Alianza – " + u.Name, PublicURL: a.publicURL(c), Lang: prefs.Lang, Now: now}
+	f := calendar.Feed{Name: "Alianza – " + u.Name, PublicURL: a.publicURL(c), Lang: words.Choose(prefs.Lang), Now: now}
 	if f.Meetings, err = a.store.MeetingsOf(ctx, scope, u.ID, now.Add(-feedPast)); err != nil {
 		return err
 	}
@@ -106,9 +107,9 @@ func (a *API) meetingCalendar(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	lang := "es"
+	lang := words.ES
 	if p, err := a.store.Prefs(c.UserContext(), auth.User(c).ID); err == nil {
-		lang = p.Lang
+		lang = words.Choose(p.Lang)
 	}
 	return sendICS(c, calendar.Meeting(m, a.publicURL(c), lang, a.store.Now()), "reunion-"+m.StartsAt.In(model.Lima).Format("2006-01-02")+".ics")
 }

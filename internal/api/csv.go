@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/words"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -27,13 +28,12 @@ func sendCSV[T any](c *fiber.Ctx, name string, cols []column[T], items []T) erro
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)
-	lng := c.Query("lang")
-	human := lng == "es" || lng == "en"
+	lng, human := words.Parse(c.Query("lang"))
 	header := make([]string, len(cols))
 	for i, col := range cols {
 		header[i] = col.en
 		if human {
-			header[i] = csvHeader(col, lng)
+			header[i] = words.CSVHeader(words.Text{ES: col.es, EN: col.en}, lng)
 		}
 	}
 	_ = w.Write(header)
@@ -42,7 +42,7 @@ func sendCSV[T any](c *fiber.Ctx, name string, cols []column[T], items []T) erro
 		for i, col := range cols {
 			v := col.value(it)
 			if human {
-				v = csvValue(name, col.en, v, lng)
+				v = words.CSVValue(name, col.en, v, lng)
 			}
 			row[i] = model.SpreadsheetSafe(v)
 		}

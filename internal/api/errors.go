@@ -6,6 +6,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/words"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -65,7 +66,7 @@ func (a *API) errorHandler(c *fiber.Ctx, err error) error {
 		out = p
 	case errors.As(err, &ve):
 		lng := lang(c)
-		out = problem(status, problemText("validation", lng))
+		out = problem(status, words.Problems.In("validation", lng))
 		out.Code = "validation"
 		out.Errors = localize(ve.Errors, lng)
 	case errors.As(err, &fe):
@@ -73,25 +74,15 @@ func (a *API) errorHandler(c *fiber.Ctx, err error) error {
 	case errors.Is(err, store.ErrAuditFailed):
 		out = problem(status, "The change could not be recorded in the audit trail, so it is not confirmed; the error was logged. Reload before trying again.")
 	case errors.Is(err, store.ErrDuplicate):
-		out = problem(status, localDetail(lang(c), "duplicate", "A record with the same unique value already exists."))
+		out = problem(status, words.Phrases.In("duplicate", lang(c)))
 	default:
-		out = problem(status, localDetail(lang(c), status, details[status]))
+		out = problem(status, words.StatusDetails[status].In(lang(c)))
 	}
 	if out.Status >= 500 {
 		a.log.ErrorContext(c.UserContext(), "request failed", "request_id", requestID(c),
 			"method", c.Method(), "path", c.Path(), "err", err)
 	}
 	return sendProblem(c, out)
-}
-
-// details are the plain explanations of the statuses mapped from sentinel errors.
-var details = map[int]string{
-	fiber.StatusBadRequest:          "The cursor parameter is not valid; start again from the first page.",
-	fiber.StatusUnauthorized:        "Sign in to continue: the access token is missing, invalid or expired.",
-	fiber.StatusForbidden:           "Your role does not allow this action.",
-	fiber.StatusNotFound:            "The record does not exist or is outside your regions.",
-	fiber.StatusConflict:            "Someone else changed this record; reload it and try again.",
-	fiber.StatusInternalServerError: "Something went wrong on our side; the error was logged.",
 }
 
 func fiberDetail(fe *fiber.Error) string {

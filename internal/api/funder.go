@@ -34,16 +34,8 @@ func (a *API) reportFunder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	counts := make([]report.RegionCount, len(legs.Items))
-	for i, r := range legs.Items {
-		counts[i] = report.RegionCount{Region: r.Region, Count: r.Count}
-	}
-	aud := make([]report.AudienceCount, len(tr.Audiences))
-	for i, x := range tr.Audiences {
-		aud[i] = report.AudienceCount{Audience: x.Audience, People: x.People}
-	}
 	return c.JSON(funderReport{Period: p, FunderLists: *lists, Lines: []report.Summary{
-		report.WithPeriod(report.LegislatorSummary(legs.Total, counts), p.From, p.To),
-		report.WithPeriod(report.TrainingSummary(tr.Trainings, tr.People, tr.Modalities, aud), p.From, p.To),
+		report.WithPeriod(report.LegislatorSummary(legs.Total, legislatorCounts(legs)), p.From, p.To),
+		report.WithPeriod(trainingSummary(tr), p.From, p.To),
 	}})
 }

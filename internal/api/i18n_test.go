@@ -1,106 +1,10 @@
 package api
 
 import (
-	"os"
-	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
-
-// formatCalls find the English formats given to Problems.Add, invalid and
-// FieldError literals in the sources.
-var formatCalls = []*regexp.Regexp{
-	regexp.MustCompile(`\.Add\((.*?),\s*("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `)\s*[,)]`),
-	regexp.MustCompile(`\binvalid\((.*?),\s*("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `)\s*[,)]`),
-	regexp.MustCompile(`Message:\s*()("(?:[^"\\]|\\.)*")`),
-}
-
-// passedMessageSources hold functions returning messages that callers pass
-// to Problems.Add as "%s" (model.PasswordProblem).
-var passedMessageSources = []string{"../model/password.go"}
-
-var returnedMessage = regexp.MustCompile(`^\s*return\s+("(?:[^"\\]|\\.)*")\s*$`)
-
-// TestFieldTextsCoverEveryFormat is the completeness check of the API's
-// messages: every validation format in model, store and api has a code and
-// wording in Spanish and English, with the same verbs as the format.
-func TestFieldTextsCoverEveryFormat(t *testing.T) {
-	seen := 0
-	for _, dir := range []string{"../model", "../store", "."} {
-		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range files {
-			if strings.HasSuffix(f, "_test.go") {
-				continue
-			}
-			src, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for n, line := range strings.Split(string(src), "\n") {
-				for _, re := range formatCalls {
-					for _, m := range re.FindAllStringSubmatch(line, -1) {
-						format, err := strconv.Unquote(m[2])
-						if err != nil || format == "%s" {
-							continue // a message passed through as is
-						}
-						seen++
-						ft, ok := fieldTexts[format]
-						if !ok {
-							t.Errorf("%s:%d: %q has no code and wording in fieldTexts", f, n+1, format)
-							continue
-						}
-						// A wording uses every argument or none (e.g. an enum's list).
-						verbs := strings.Count(format, "%")
-						good := func(w string) bool { n := strings.Count(w, "%"); return w != "" && (n == verbs || n == 0) }
-						if ft.code == "" || !good(ft.es) || !good(ft.en) {
-							t.Errorf("%q: incomplete wording %+v", format, ft)
-						}
-					}
-				}
-			}
-		}
-	}
-	if seen < 50 {
-		t.Fatalf("found only %d formats; the scan is broken", seen)
-	}
-	// Messages chosen by a function and passed as "%s" (the scan above
-	// skips those) are string constants returned by it.
-	for _, f := range passedMessageSources {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		found := 0
-		for n, line := range strings.Split(string(src), "\n") {
-			m := returnedMessage.FindStringSubmatch(line)
-			if m == nil {
-				continue
-			}
-			msg, err := strconv.Unquote(m[1])
-			if err != nil || msg == "" {
-				continue
-			}
-			found++
-			if ft, ok := fieldTexts[msg]; !ok || ft.code == "" || ft.es == "" || ft.en == "" {
-				t.Errorf("%s:%d: message %q has no code and wording in fieldTexts", f, n+1, msg)
-			}
-		}
-		if found == 0 {
-			t.Errorf("%s: no returned messages found; the scan is broken", f)
-		}
-	}
-	for code := range problemTexts {
-		if problemText(code, "es") == "" || problemText(code, "en") == "" {
-			t.Errorf("problem %s lacks wording", code)
-		}
-	}
-}
 
 func TestValidationCodesAndLanguage(t *testing.T) {
 	ta := newTestApp(t)
@@ -158,11 +62,6 @@ func TestProblemDetailsInTheCallersLanguage(t *testing.T) {
 	}
 	if en.status != 404 || en.json(t)["detail"] != "The record does not exist or is outside your regions." {
 		t.Errorf("en: %d %s", en.status, en.body)
-	}
-	for status := range details {
-		if detailsES[status] == "" {
-			t.Errorf("status %d has no Spanish detail", status)
-		}
 	}
 }
 

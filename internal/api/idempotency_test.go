@@ -10,6 +10,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/words"
 )
 
 func countMeetings(t *testing.T, ta *testApp) (meetings, commitments, tasks int) {
@@ -63,7 +64,7 @@ func TestIdempotentMeetingCreate(t *testing.T) {
 	if r.status != 422 || r.json(t)["code"] != "idempotency_key_reused" {
 		t.Fatalf("reused key: %d %s", r.status, r.body)
 	}
-	if msg, _ := jsonPath(r.json(t), "errors.0.message"); msg != problemText("idempotency_key_reused", "en") {
+	if msg, _ := jsonPath(r.json(t), "errors.0.message"); msg != words.Problems.In("idempotency_key_reused", words.EN) {
 		t.Errorf("message %v, want the English wording", msg)
 	}
 

@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/config"
+	"github.com/alianza-pe/alianza/internal/imaptest"
 	"github.com/alianza-pe/alianza/internal/mailsync"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -35,49 +35,18 @@ const (
 	imapPass = "clave-del-buzon-123"
 )
 
-type quietLogger struct{}
-
-func (quietLogger) Printf(string, ...any) {}
-
 func startIMAP(t *testing.T) *imapServer {
 	t.Helper()
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser(imapUser, imapPass)
-	for _, name := range []string{"INBOX", "Sent"} {
-		if err := user.Create(name, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mem.AddUser(user)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
-		InsecureAuth: true,
-		Logger:       quietLogger{},
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	s := imaptest.Start(t, imapUser, imapPass, []string{"INBOX", "Sent"})
+	host, port, _ := net.SplitHostPort(s.Addr)
 	p, _ := strconv.Atoi(port)
-	return &imapServer{host: "127.0.0.1", port: p, user: user}
+	return &imapServer{host: host, port: p, user: s.User}
 }
-
-type literal struct{ *bytes.Reader }
-
-func (l literal) Size() int64 { return l.Reader.Size() }
 
 func (s *imapServer) add(t *testing.T, folder, raw string) {
 	t.Helper()
 	raw = strings.ReplaceAll(raw, "\n", "\r\n")
-	if _, err := s.user.Append(folder, literal{bytes.NewReader([]byte(raw))}, &imap.AppendOptions{Time: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
+	imaptest.Append(t, s.user, folder, []byte(raw), &imap.AppendOptions{Time: time.Now()})
 }
 
 func mailFrom(n int, from, subject string) string {

@@ -10,6 +10,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/words"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -49,7 +50,7 @@ func (a *API) personalData(c *fiber.Ctx) error {
 	name := "personal-data-" + id.Hex()
 	if c.Query("format") == "html" {
 		var buf bytes.Buffer
-		if err := personalPage.Execute(&buf, personalPageData{D: d, L: personalLabels(c.Query("lang"))}); err != nil {
+		if err := personalPage.Execute(&buf, personalPageData{D: d, L: words.PersonalPage(words.Choose(c.Query("lang")))}); err != nil {
 			return fmt.Errorf("personal data page: %w", err)
 		}
 		c.Set(fiber.HeaderContentType, "text/html; charset=utf-8")
@@ -94,22 +95,6 @@ func (a *API) eraseStakeholder(c *fiber.Ctx) error {
 type personalPageData struct {
 	D *store.PersonalData
 	L map[string]string
-}
-
-// personalLabels are the page's headings in Spanish (default) or English.
-func personalLabels(lang string) map[string]string {
-	if lang == "en" {
-		return map[string]string{"lang": "en", "title": "Personal data held by Alianza", "record": "Record", "meetings": "Meetings",
-			"commitments": "Commitments", "tasks": "Tasks", "messages": "Correspondence", "audit": "Change history", "none": "None",
-			"name": "Name", "kind": "Kind", "emails": "Email addresses", "phones": "Phones", "regions": "Regions", "tags": "Tags",
-			"notes": "Notes", "stance": "Stance", "influence": "Influence", "when": "When", "what": "What", "status": "Status",
-			"from": "From", "to": "To", "subject": "Subject", "by": "By", "fields": "Fields changed"}
-	}
-	return map[string]string{"lang": "es", "title": "Datos personales que guarda Alianza", "record": "Ficha", "meetings": "Reuniones",
-		"commitments": "Compromisos", "tasks": "Tareas", "messages": "Correspondencia", "audit": "Historial de cambios", "none": "Ninguno",
-		"name": "Nombre", "kind": "Tipo", "emails": "Correos", "phones": "Teléfonos", "regions": "Regiones", "tags": "Etiquetas",
-		"notes": "Notas", "stance": "Postura", "influence": "Influencia", "when": "Fecha", "what": "Qué", "status": "Estado",
-		"from": "De", "to": "Para", "subject": "Asunto", "by": "Por", "fields": "Campos cambiados"}
 }
 
 var personalPage = template.Must(template.New("personal").Funcs(template.FuncMap{

@@ -1,12 +1,15 @@
 package api
 
 import (
+	"context"
+	"slices"
 	"strconv"
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/report"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/words"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -15,21 +18,22 @@ var reportQuery = []string{"from", "to", "format", "lang"}
 
 // reportRoutes lists the dashboards: managers (their regions) and admins.
 func (a *API) reportRoutes() []route {
+	dash := func(path, summary string, resp any, handle fiber.Handler) route {
+		return route{method: "GET", path: "/reports/" + path, access: managers, tag: "reports", query: reportQuery,
+			summary: summary, resp: resp, handle: handle}
+	}
+	funder := dash("funder", "The funder report's lines with their period, legislators and committees with their agreements, and fulfilled commitments with evidence",
+		funderReport{}, a.reportFunder)
+	funder.query = []string{"from", "to"}
 	return []route{
-		{method: "GET", path: "/reports/commitments-by-region", access: managers, tag: "reports", query: reportQuery,
-			summary: "Commitments made in the period by region and status", resp: statusReport{}, handle: a.reportCommitmentsByRegion},
-		{method: "GET", path: "/reports/overdue", access: managers, tag: "reports", query: reportQuery,
-			summary: "Overdue commitments (due in the period, before today) by region and owner", resp: overdueReport{}, handle: a.reportOverdue},
-		{method: "GET", path: "/reports/meetings-per-month", access: managers, tag: "reports", query: reportQuery,
-			summary: "Meetings per Lima month and region", resp: monthReport{}, handle: a.reportMeetingsPerMonth},
-		{method: "GET", path: "/reports/legislators-with-commitments", access: managers, tag: "reports", query: reportQuery,
-			summary: "Distinct legislators with commitments in the period, per region of the commitment, with the funder summary", resp: legislatorReport{}, handle: a.reportLegislators},
-		{method: "GET", path: "/reports/active-committees", access: managers, tag: "reports", query: reportQuery,
-			summary: "Oversight committees with a meeting or commitment in the period, per committee region", resp: regionReport{}, handle: a.reportActiveCommittees},
-		{method: "GET", path: "/reports/trainings", access: managers, tag: "reports", query: reportQuery,
-			summary: "People trained per audience, region and quarter, with the funder summary", resp: trainingReport{}, handle: a.reportTrainings},
-		{method: "GET", path: "/reports/funder", access: managers, tag: "reports", query: []string{"from", "to"},
-			summary: "The funder report's lines with their period, legislators and committees with their agreements, and fulfilled commitments with evidence", resp: funderReport{}, handle: a.reportFunder},
+		dash("commitments-by-region", "Commitments made in the period by region and status", statusReport{}, a.reportCommitmentsByRegion),
+		dash("overdue", "Overdue commitments (due in the period, before today) by region and owner", overdueReport{}, a.reportOverdue),
+		dash("meetings-per-month", "Meetings per Lima month and region", monthReport{}, a.reportMeetingsPerMonth),
+		dash("legislators-with-commitments", "Distinct legislators with commitments in the period, per region of the commitment, with the funder summary",
+			legislatorReport{}, a.reportLegislators),
+		dash("active-committees", "Oversight committees with a meeting or commitment in the period, per committee region", regionReport{}, a.reportActiveCommittees),
+		dash("trainings", "People trained per audience, region and quarter, with the funder summary", trainingReport{}, a.reportTrainings),
+		funder,
 	}
 }
 
@@ -108,8 +112,29 @@ func (a *API) period(c *fiber.Ctx) (store.Period, error) {
 	return p, p.Validate()
 }
 
-// spanish reports whether an export asked for Spanish (?lang=es).
-func spanish(c *fiber.Ctx) bool { return c.Query("lang") == "es" }
+// labelLang is the language of a report's labels: ?lang, else English,
+// the wording scripts read.
+func labelLang(c *fiber.Ctx) words.Lang { return words.Choose(c.Query("lang"), string(words.EN)) }
+
+// dashboard answers one report, the same way for every one: it reads the
+// period, runs query in the caller's regions, shapes the result, and writes
+// it as JSON, or with ?format=csv its rows as the CSV file name.
+func dashboard[R, Out, Row any](a *API, c *fiber.Ctx, query func(context.Context, model.Scope, store.Period) (R, error),
+	name string, cols []column[Row], shape func(store.Period, R) (Out, []Row)) error {
+	p, err := a.period(c)
+	if err != nil {
+		return err
+	}
+	res, err := query(c.UserContext(), auth.User(c).Scope(), p)
+	if err != nil {
+		return err
+	}
+	out, rows := shape(p, res)
+	if wantsCSV(c) {
+		return sendCSV(c, name, cols, rows)
+	}
+	return c.JSON(out)
+}
 
 func regionRows(in []store.RegionCount) []regionRow {
 	out := make([]regionRow, len(in))
@@ -119,129 +144,101 @@ func regionRows(in []store.RegionCount) []regionRow {
 	return out
 }
 
-func regionColumns() []column[regionRow] {
-	return []column[regionRow]{
-		{"region", "region", func(r regionRow) string { return r.Region }},
-		{"region_name", "nombre_region", func(r regionRow) string { return r.RegionName }},
-		{"count", "cantidad", func(r regionRow) string { return strconv.Itoa(r.Count) }},
+// regionColumns are the columns of a row's region: its code and name.
+func regionColumns[T any](region func(T) (code, name string)) []column[T] {
+	return []column[T]{
+		{"region", "region", func(r T) string { code, _ := region(r); return code }},
+		{"region_name", "nombre_region", func(r T) string { _, name := region(r); return name }},
 	}
 }
+
+// countColumn is the column of a row's count.
+func countColumn[T any](count func(T) int) column[T] {
+	return column[T]{"count", "cantidad", func(r T) string { return strconv.Itoa(count(r)) }}
+}
+
+var regionReportColumns = append(regionColumns(func(r regionRow) (string, string) { return r.Region, r.RegionName }),
+	countColumn(func(r regionRow) int { return r.Count }))
+
+var statusColumns = slices.Concat(regionColumns(func(r statusRow) (string, string) { return r.Region, r.RegionName }), []column[statusRow]{
+	{"status", "estado", func(r statusRow) string { return r.Status }},
+	{"status_label", "estado_texto", func(r statusRow) string { return r.StatusLabel }},
+	countColumn(func(r statusRow) int { return r.Count }),
+})
 
 func (a *API) reportCommitmentsByRegion(c *fiber.Ctx) error {
-	p, err := a.period(c)
-	if err != nil {
-		return err
-	}
-	rows, err := a.store.CommitmentsByRegion(c.UserContext(), auth.User(c).Scope(), p)
-	if err != nil {
-		return err
-	}
-	es := spanish(c)
-	out := statusReport{Period: p, Items: make([]statusRow, len(rows))}
-	for i, r := range rows {
-		out.Items[i] = statusRow{Region: r.Region, RegionName: model.RegionName(r.Region), Status: r.Status,
-			StatusLabel: report.StatusLabel(r.Status, es), Count: r.Count}
-	}
-	if wantsCSV(c) {
-		return sendCSV(c, "compromisos-por-region", []column[statusRow]{
-			{"region", "region", func(r statusRow) string { return r.Region }},
-			{"region_name", "nombre_region", func(r statusRow) string { return r.RegionName }},
-			{"status", "estado", func(r statusRow) string { return r.Status }},
-			{"status_label", "estado_texto", func(r statusRow) string { return r.StatusLabel }},
-			{"count", "cantidad", func(r statusRow) string { return strconv.Itoa(r.Count) }},
-		}, out.Items)
-	}
-	return c.JSON(out)
+	lng := labelLang(c)
+	return dashboard(a, c, a.store.CommitmentsByRegion, "compromisos-por-region", statusColumns,
+		func(p store.Period, rows []store.StatusCount) (statusReport, []statusRow) {
+			out := statusReport{Period: p, Items: make([]statusRow, len(rows))}
+			for i, r := range rows {
+				out.Items[i] = statusRow{Region: r.Region, RegionName: model.RegionName(r.Region), Status: r.Status,
+					StatusLabel: words.Statuses.In(r.Status, lng), Count: r.Count}
+			}
+			return out, out.Items
+		})
 }
+
+var overdueColumns = slices.Concat(regionColumns(func(r overdueRow) (string, string) { return r.Region, r.RegionName }), []column[overdueRow]{
+	{"owner_id", "id_responsable", func(r overdueRow) string { return r.OwnerID }},
+	{"owner_name", "responsable", func(r overdueRow) string { return r.OwnerName }},
+	countColumn(func(r overdueRow) int { return r.Count }),
+})
 
 func (a *API) reportOverdue(c *fiber.Ctx) error {
-	p, err := a.period(c)
-	if err != nil {
-		return err
-	}
-	rows, err := a.store.OverdueByOwner(c.UserContext(), auth.User(c).Scope(), p)
-	if err != nil {
-		return err
-	}
-	out := overdueReport{Period: p, Today: model.Today(a.store.Now()), Items: make([]overdueRow, len(rows))}
-	for i, r := range rows {
-		out.Items[i] = overdueRow{Region: r.Region, RegionName: model.RegionName(r.Region), OwnerName: r.OwnerName, Count: r.Count}
-		if !r.OwnerID.IsZero() {
-			out.Items[i].OwnerID = r.OwnerID.Hex()
-		}
-	}
-	if wantsCSV(c) {
-		return sendCSV(c, "compromisos-vencidos", []column[overdueRow]{
-			{"region", "region", func(r overdueRow) string { return r.Region }},
-			{"region_name", "nombre_region", func(r overdueRow) string { return r.RegionName }},
-			{"owner_id", "id_responsable", func(r overdueRow) string { return r.OwnerID }},
-			{"owner_name", "responsable", func(r overdueRow) string { return r.OwnerName }},
-			{"count", "cantidad", func(r overdueRow) string { return strconv.Itoa(r.Count) }},
-		}, out.Items)
-	}
-	return c.JSON(out)
+	return dashboard(a, c, a.store.OverdueByOwner, "compromisos-vencidos", overdueColumns,
+		func(p store.Period, rows []store.OwnerCount) (overdueReport, []overdueRow) {
+			out := overdueReport{Period: p, Today: model.Today(a.store.Now()), Items: make([]overdueRow, len(rows))}
+			for i, r := range rows {
+				out.Items[i] = overdueRow{Region: r.Region, RegionName: model.RegionName(r.Region), OwnerName: r.OwnerName, Count: r.Count}
+				if !r.OwnerID.IsZero() {
+					out.Items[i].OwnerID = r.OwnerID.Hex()
+				}
+			}
+			return out, out.Items
+		})
 }
 
+var monthColumns = slices.Concat([]column[monthRow]{{"month", "mes", func(r monthRow) string { return r.Month }}},
+	regionColumns(func(r monthRow) (string, string) { return r.Region, r.RegionName }),
+	[]column[monthRow]{countColumn(func(r monthRow) int { return r.Count })})
+
 func (a *API) reportMeetingsPerMonth(c *fiber.Ctx) error {
-	p, err := a.period(c)
-	if err != nil {
-		return err
-	}
-	rows, err := a.store.MeetingsPerMonth(c.UserContext(), auth.User(c).Scope(), p)
-	if err != nil {
-		return err
-	}
-	out := monthReport{Period: p, Items: make([]monthRow, len(rows))}
-	for i, r := range rows {
-		out.Items[i] = monthRow{Month: r.Month, Region: r.Region, RegionName: model.RegionName(r.Region), Count: r.Count}
-	}
-	if wantsCSV(c) {
-		return sendCSV(c, "reuniones-por-mes", []column[monthRow]{
-			{"month", "mes", func(r monthRow) string { return r.Month }},
-			{"region", "region", func(r monthRow) string { return r.Region }},
-			{"region_name", "nombre_region", func(r monthRow) string { return r.RegionName }},
-			{"count", "cantidad", func(r monthRow) string { return strconv.Itoa(r.Count) }},
-		}, out.Items)
-	}
-	return c.JSON(out)
+	return dashboard(a, c, a.store.MeetingsPerMonth, "reuniones-por-mes", monthColumns,
+		func(p store.Period, rows []store.MonthCount) (monthReport, []monthRow) {
+			out := monthReport{Period: p, Items: make([]monthRow, len(rows))}
+			for i, r := range rows {
+				out.Items[i] = monthRow{Month: r.Month, Region: r.Region, RegionName: model.RegionName(r.Region), Count: r.Count}
+			}
+			return out, out.Items
+		})
 }
 
 func (a *API) reportLegislators(c *fiber.Ctx) error {
-	p, err := a.period(c)
-	if err != nil {
-		return err
-	}
-	res, err := a.store.LegislatorsWithCommitments(c.UserContext(), auth.User(c).Scope(), p)
-	if err != nil {
-		return err
-	}
+	return dashboard(a, c, a.store.LegislatorsWithCommitments, "congresistas-con-compromisos", regionReportColumns,
+		func(p store.Period, res *store.LegislatorCounts) (legislatorReport, []regionRow) {
+			out := legislatorReport{Period: p, Total: res.Total, MultiRegion: res.MultiRegion, Items: regionRows(res.Items),
+				Summary: report.WithPeriod(report.LegislatorSummary(res.Total, legislatorCounts(res)), p.From, p.To)}
+			return out, out.Items
+		})
+}
+
+// legislatorCounts are the per-region counts the funder sentence reads.
+func legislatorCounts(res *store.LegislatorCounts) []report.RegionCount {
 	counts := make([]report.RegionCount, len(res.Items))
 	for i, r := range res.Items {
 		counts[i] = report.RegionCount{Region: r.Region, Count: r.Count}
 	}
-	out := legislatorReport{Period: p, Total: res.Total, MultiRegion: res.MultiRegion, Items: regionRows(res.Items),
-		Summary: report.WithPeriod(report.LegislatorSummary(res.Total, counts), p.From, p.To)}
-	if wantsCSV(c) {
-		return sendCSV(c, "congresistas-con-compromisos", regionColumns(), out.Items)
-	}
-	return c.JSON(out)
+	return counts
 }
 
 func (a *API) reportActiveCommittees(c *fiber.Ctx) error {
-	p, err := a.period(c)
-	if err != nil {
-		return err
-	}
-	rows, err := a.store.ActiveCommittees(c.UserContext(), auth.User(c).Scope(), p)
-	if err != nil {
-		return err
-	}
-	out := regionReport{Period: p, Items: regionRows(rows)}
-	for _, r := range rows {
-		out.Total += r.Count
-	}
-	if wantsCSV(c) {
-		return sendCSV(c, "comites-activos", regionColumns(), out.Items)
-	}
-	return c.JSON(out)
+	return dashboard(a, c, a.store.ActiveCommittees, "comites-activos", regionReportColumns,
+		func(p store.Period, rows []store.RegionCount) (regionReport, []regionRow) {
+			out := regionReport{Period: p, Items: regionRows(rows)}
+			for _, r := range rows {
+				out.Total += r.Count
+			}
+			return out, out.Items
+		})
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/alianza-pe/alianza/internal/auth"
@@ -61,20 +62,9 @@ func (a *API) routes() []route {
 		{method: "GET", path: "/openapi.json", public: true, tag: "meta", summary: "This API's OpenAPI 3.1 document", handle: a.openAPI},
 	}
 	// Each resource keeps its rows beside its handlers.
-	rs = append(rs, a.stakeholderRoutes()...)
-	rs = append(rs, a.searchRoutes()...)
-	rs = append(rs, a.meetingRoutes()...)
-	rs = append(rs, a.commitmentRoutes()...)
-	rs = append(rs, a.taskRoutes()...)
-	rs = append(rs, a.everydayRoutes()...)
-	rs = append(rs, a.reportRoutes()...)
-	rs = append(rs, a.messageRoutes()...)
-	rs = append(rs, a.mailboxRoutes()...)
-	rs = append(rs, a.notifyRoutes()...)
-	rs = append(rs, a.calendarRoutes()...)
-	rs = append(rs, a.adminDataRoutes()...)
-	rs = append(rs, a.personalDataRoutes()...)
-	return rs
+	return slices.Concat(rs, a.stakeholderRoutes(), a.searchRoutes(), a.meetingRoutes(), a.commitmentRoutes(), a.taskRoutes(),
+		a.everydayRoutes(), a.reportRoutes(), a.messageRoutes(), a.mailboxRoutes(), a.notifyRoutes(), a.calendarRoutes(),
+		a.adminDataRoutes(), a.personalDataRoutes())
 }
 
 // register adds the table to app, plus health checks and the SPA.

@@ -1,12 +1,13 @@
 package api
 
 import (
+	"slices"
 	"strconv"
 
-	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/report"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/words"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -39,37 +40,36 @@ type trainingReport struct {
 	Summary    report.Summary `json:"summary"`
 }
 
+var trainingColumns = slices.Concat([]column[trainingRow]{{"quarter", "trimestre", func(r trainingRow) string { return r.Quarter }}},
+	regionColumns(func(r trainingRow) (string, string) { return r.Region, r.RegionName }), []column[trainingRow]{
+		{"audience", "publico", func(r trainingRow) string { return r.Audience }},
+		{"audience_label", "publico_texto", func(r trainingRow) string { return r.AudienceLabel }},
+		{"people", "personas", func(r trainingRow) string { return strconv.Itoa(r.People) }},
+	})
+
 func (a *API) reportTrainings(c *fiber.Ctx) error {
-	p, err := a.period(c)
-	if err != nil {
-		return err
-	}
-	res, err := a.store.Trainings(c.UserContext(), auth.User(c).Scope(), p)
-	if err != nil {
-		return err
-	}
-	es := spanish(c)
-	out := trainingReport{Period: p, Trainings: res.Trainings, People: res.People, Modalities: res.Modalities,
-		Audiences: make([]audienceRow, len(res.Audiences)), Items: make([]trainingRow, len(res.Items))}
+	lng := labelLang(c)
+	return dashboard(a, c, a.store.Trainings, "personas-capacitadas", trainingColumns,
+		func(p store.Period, res *store.TrainingCounts) (trainingReport, []trainingRow) {
+			out := trainingReport{Period: p, Trainings: res.Trainings, People: res.People, Modalities: res.Modalities,
+				Audiences: make([]audienceRow, len(res.Audiences)), Items: make([]trainingRow, len(res.Items))}
+			for i, x := range res.Audiences {
+				out.Audiences[i] = audienceRow{Audience: x.Audience, AudienceLabel: words.Audiences.In(x.Audience, lng), People: x.People}
+			}
+			for i, r := range res.Items {
+				out.Items[i] = trainingRow{Quarter: r.Quarter, Region: r.Region, RegionName: model.RegionName(r.Region),
+					Audience: r.Audience, AudienceLabel: words.Audiences.In(r.Audience, lng), People: r.People}
+			}
+			out.Summary = report.WithPeriod(trainingSummary(res), p.From, p.To)
+			return out, out.Items
+		})
+}
+
+// trainingSummary is the funder sentence of the trainings.
+func trainingSummary(res *store.TrainingCounts) report.Summary {
 	counts := make([]report.AudienceCount, len(res.Audiences))
 	for i, x := range res.Audiences {
-		out.Audiences[i] = audienceRow{Audience: x.Audience, AudienceLabel: report.AudienceLabel(x.Audience, es), People: x.People}
 		counts[i] = report.AudienceCount{Audience: x.Audience, People: x.People}
 	}
-	for i, r := range res.Items {
-		out.Items[i] = trainingRow{Quarter: r.Quarter, Region: r.Region, RegionName: model.RegionName(r.Region),
-			Audience: r.Audience, AudienceLabel: report.AudienceLabel(r.Audience, es), People: r.People}
-	}
-	out.Summary = report.WithPeriod(report.TrainingSummary(res.Trainings, res.People, res.Modalities, counts), p.From, p.To)
-	if wantsCSV(c) {
-		return sendCSV(c, "personas-capacitadas", []column[trainingRow]{
-			{"quarter", "trimestre", func(r trainingRow) string { return r.Quarter }},
-			{"region", "region", func(r trainingRow) string { return r.Region }},
-			{"region_name", "nombre_region", func(r trainingRow) string { return r.RegionName }},
-			{"audience", "publico", func(r trainingRow) string { return r.Audience }},
-			{"audience_label", "publico_texto", func(r trainingRow) string { return r.AudienceLabel }},
-			{"people", "personas", func(r trainingRow) string { return strconv.Itoa(r.People) }},
-		}, out.Items)
-	}
-	return c.JSON(out)
+	return report.TrainingSummary(res.Trainings, res.People, res.Modalities, counts)
 }

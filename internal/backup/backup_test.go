@@ -272,19 +272,25 @@ func TestBackupKeepsSideTables(t *testing.T) {
 	}
 }
 
-// rewriteArchive copies an archive, letting edit change each entry.
-func rewriteArchive(t *testing.T, in, out string, edit func(name string, b []byte) []byte) {
+// readArchive opens a backup archive's entries, closed when the test ends.
+func readArchive(t *testing.T, path string) *tar.Reader {
 	t.Helper()
-	f, err := os.Open(in)
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
 	zr, err := gzip.NewReader(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := tar.NewReader(zr)
+	return tar.NewReader(zr)
+}
+
+// rewriteArchive copies an archive, letting edit change each entry.
+func rewriteArchive(t *testing.T, in, out string, edit func(name string, b []byte) []byte) {
+	t.Helper()
+	tr := readArchive(t, in)
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	tw := tar.NewWriter(zw)

@@ -1,12 +1,9 @@
 package backup
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,17 +16,8 @@ import (
 // archiveBytes is the whole uncompressed content of a backup archive.
 func archiveBytes(t *testing.T, path string) []byte {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out bytes.Buffer
-	tr := tar.NewReader(zr)
+	tr := readArchive(t, path)
 	for {
 		if _, err := tr.Next(); err != nil {
 			break

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/words"
 	ics "github.com/arran4/golang-ical"
 )
 
@@ -18,23 +19,11 @@ type Feed struct {
 	Commitments []model.Commitment
 	Tasks       []model.Task
 	PublicURL   string
-	Lang        string // es | en
+	Lang        words.Lang
 	Now         time.Time
 }
 
-var words = map[string][2]string{
-	"meeting":    {"Meeting", "Reunión"},
-	"commitment": {"Commitment due", "Vence compromiso"},
-	"task":       {"Task due", "Vence tarea"},
-	"training":   {"Training", "Capacitación"},
-}
-
-func (f *Feed) word(k string) string {
-	if f.Lang == "en" {
-		return words[k][0]
-	}
-	return words[k][1]
-}
+func (f *Feed) word(k string) string { return words.Calendar.In(k, f.Lang) }
 
 // ICS serialises the feed: meetings as timed events (UTC), due dates as
 // all-day events. UIDs are stable, so calendars update rather than duplicate.
@@ -66,7 +55,7 @@ func (f *Feed) ICS() string {
 }
 
 // Meeting is one meeting's calendar document.
-func Meeting(m *model.Meeting, publicURL, lang string, now time.Time) string {
+func Meeting(m *model.Meeting, publicURL string, lang words.Lang, now time.Time) string {
 	f := &Feed{Name: "Alianza", PublicURL: publicURL, Lang: lang, Now: now, Meetings: []model.Meeting{*m}}
 	return f.ICS()
 }

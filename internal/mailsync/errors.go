@@ -40,32 +40,28 @@ const (
 	ReasonUnknown     = "unknown"
 )
 
+// reasons pair each sentinel with its reason, in the order Reason tests
+// them (a wrapped error may match several).
+var reasons = []struct {
+	err    error
+	reason string
+}{
+	{ErrConfig, ReasonConfig}, {ErrInsecure, ReasonConfig}, {ErrAuth, ReasonAuth}, {ErrTLS, ReasonTLS},
+	{ErrTimeout, ReasonTimeout}, {ErrUnreachable, ReasonUnreachable}, {ErrFolder, ReasonFolder},
+	{ErrStore, ReasonStore}, {ErrLeaseHeld, ReasonLease}, {ErrProtocol, ReasonProtocol},
+}
+
 // Reason names the kind of a sync error for the folder state and the UI.
 func Reason(err error) string {
-	switch {
-	case err == nil:
+	if err == nil {
 		return ""
-	case errors.Is(err, ErrConfig), errors.Is(err, ErrInsecure):
-		return ReasonConfig
-	case errors.Is(err, ErrAuth):
-		return ReasonAuth
-	case errors.Is(err, ErrTLS):
-		return ReasonTLS
-	case errors.Is(err, ErrTimeout):
-		return ReasonTimeout
-	case errors.Is(err, ErrUnreachable):
-		return ReasonUnreachable
-	case errors.Is(err, ErrFolder):
-		return ReasonFolder
-	case errors.Is(err, ErrStore):
-		return ReasonStore
-	case errors.Is(err, ErrLeaseHeld):
-		return ReasonLease
-	case errors.Is(err, ErrProtocol):
-		return ReasonProtocol
-	default:
-		return ReasonUnknown
 	}
+	for _, r := range reasons {
+		if errors.Is(err, r.err) {
+			return r.reason
+		}
+	}
+	return ReasonUnknown
 }
 
 // classifyDial maps a dial or handshake error to a sentinel.

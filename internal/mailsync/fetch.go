@@ -39,25 +39,32 @@ func (cn *conn) sizes(ctx context.Context, uids []imap.UID) (map[imap.UID]int64,
 	out := make(map[imap.UID]int64, len(uids))
 	err := cn.step(ctx, func(kick func()) error {
 		cmd := cn.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, RFC822Size: true})
-		for {
-			msg := cmd.Next()
-			if msg == nil {
-				break
-			}
-			buf, err := msg.Collect()
-			if err != nil {
-				cmd.Close()
-				return err
-			}
-			out[buf.UID] = buf.RFC822Size
-			kick()
-		}
-		return cmd.Close()
+		return eachFetched(cmd, kick, func(buf *imapclient.FetchMessageBuffer) { out[buf.UID] = buf.RFC822Size })
 	})
 	if err != nil {
 		return nil, fmt.Errorf("mailsync: fetch sizes: %w", err)
 	}
 	return out, nil
+}
+
+// eachFetched hands each message of a FETCH to use as it arrives, and
+// kicks the step's watchdog after each, so a long FETCH that keeps
+// delivering is not taken for a stalled one.
+func eachFetched(cmd *imapclient.FetchCommand, kick func(), use func(*imapclient.FetchMessageBuffer)) error {
+	for {
+		msg := cmd.Next()
+		if msg == nil {
+			break
+		}
+		buf, err := msg.Collect()
+		if err != nil {
+			cmd.Close()
+			return err
+		}
+		use(buf)
+		kick()
+	}
+	return cmd.Close()
 }
 
 // fetched is one message as read from the server.
@@ -84,23 +91,12 @@ func (cn *conn) fetch(ctx context.Context, uids, headerOnly []imap.UID) ([]fetch
 				UID: true, InternalDate: true, RFC822Size: true,
 				BodySection: []*imap.FetchItemBodySection{section},
 			})
-			for {
-				msg := cmd.Next()
-				if msg == nil {
-					break
-				}
-				buf, err := msg.Collect()
-				if err != nil {
-					cmd.Close()
-					return err
-				}
+			return eachFetched(cmd, kick, func(buf *imapclient.FetchMessageBuffer) {
 				out = append(out, fetched{
 					uid: buf.UID, internalDate: buf.InternalDate, size: buf.RFC822Size,
 					raw: buf.FindBodySection(section), headerOnly: headerOnly,
 				})
-				kick()
-			}
-			return cmd.Close()
+			})
 		})
 	}
 	if err := run(uids, full, false); err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/alianza-pe/alianza/internal/imaptest"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/testtls"
 )
@@ -192,57 +193,18 @@ const (
 
 var testMailboxID = bson.ObjectID{0xa1, 0x1a, 0x2a}
 
-type serverOpt func(*imapserver.Options)
+type serverOpt = func(*imapserver.Options)
 
 func startServer(t *testing.T, opts ...serverOpt) *testServer {
 	t.Helper()
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser(testUser, testPass)
-	for _, name := range []string{"INBOX", "Sent", "Archivo"} {
-		if err := user.Create(name, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mem.AddUser(user)
-	o := &imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
-		InsecureAuth: true,
-		Logger:       discardLogger{},
-	}
-	for _, opt := range opts {
-		opt(o)
-	}
-	srv := imapserver.New(o)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return &testServer{addr: ln.Addr().String(), mem: mem, user: user, srv: srv}
+	s := imaptest.Start(t, testUser, testPass, []string{"INBOX", "Sent", "Archivo"}, opts...)
+	return &testServer{addr: s.Addr, mem: s.Mem, user: s.User, srv: s.Srv}
 }
-
-type discardLogger struct{}
-
-func (discardLogger) Printf(string, ...any) {}
-
-type literal struct {
-	*bytes.Reader
-}
-
-func (l literal) Size() int64 { return l.Reader.Size() }
 
 // appendMsg puts a message into a folder as another mail client would.
 func (ts *testServer) appendMsg(t *testing.T, folder string, raw []byte, flags ...imap.Flag) imap.UID {
 	t.Helper()
-	data, err := ts.user.Append(folder, literal{bytes.NewReader(raw)}, &imap.AppendOptions{Flags: flags, Time: internalDate})
-	if err != nil {
-		t.Fatalf("append to %s: %v", folder, err)
-	}
-	return data.UID
+	return imaptest.Append(t, ts.user, folder, raw, &imap.AppendOptions{Flags: flags, Time: internalDate})
 }
 
 // recreate deletes and re-creates a folder: the server gives it a new

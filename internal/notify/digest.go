@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
-	"github.com/alianza-pe/alianza/internal/report"
+	"github.com/alianza-pe/alianza/internal/words"
 )
 
 // Horizon is how many days ahead a digest of the frequency looks.
@@ -44,28 +44,11 @@ type digestLine struct {
 	Label, Title, Due, URL string
 }
 
-// words of the digest, English then Spanish.
-var digestWords = map[string][2]string{
-	"overdue":    {"Overdue", "Vencido"},
-	"due_today":  {"Due today", "Vence hoy"},
-	"due_soon":   {"Coming due", "Por vencer"},
-	"commitment": {"Commitment", "Compromiso"},
-	"task":       {"Task", "Tarea"},
-	"due":        {"due", "vence"},
-	"intro":      {"Hello %s, these are your overdue and upcoming commitments and tasks.", "Hola, %s: estos son sus compromisos y tareas vencidos y por vencer."},
-	"footer":     {"You receive this summary because you asked for it in Alianza. Change it in your profile: %s", "Recibe este resumen porque lo pidió en Alianza. Puede cambiarlo en su perfil: %s"},
-}
-
-func word(key, lang string) string {
-	if lang == "es" {
-		return digestWords[key][1]
-	}
-	return digestWords[key][0]
-}
+func word(key string, lang words.Lang) string { return words.Digest.In(key, lang) }
 
 // Subject is the digest's subject line, e.g. "Alianza: 2 vencidos y 3 por
 // vencer" / "Alianza: 2 overdue and 3 coming due".
-func Subject(items []Item, lang string) string {
+func Subject(items []Item, lang words.Lang) string {
 	over, soon := 0, 0
 	for _, it := range items {
 		if it.Kind == KindOverdue {
@@ -74,7 +57,7 @@ func Subject(items []Item, lang string) string {
 			soon++
 		}
 	}
-	if lang == "es" {
+	if lang == words.ES {
 		var parts []string
 		if over > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", over, plural(over, "vencido", "vencidos")))
@@ -82,7 +65,7 @@ func Subject(items []Item, lang string) string {
 		if soon > 0 {
 			parts = append(parts, fmt.Sprintf("%d por vencer", soon))
 		}
-		return "Alianza: " + report.JoinES(parts)
+		return "Alianza: " + words.Join(parts, words.ES)
 	}
 	var parts []string
 	if over > 0 {
@@ -91,7 +74,7 @@ func Subject(items []Item, lang string) string {
 	if soon > 0 {
 		parts = append(parts, fmt.Sprintf("%d coming due", soon))
 	}
-	return "Alianza: " + report.JoinEN(parts)
+	return "Alianza: " + words.Join(parts, words.EN)
 }
 
 func plural(n int, one, many string) string {
@@ -114,7 +97,7 @@ func DueItems(items []Item) []Item {
 
 // Build writes a user's digest in their language: one section per region
 // (in region name order), each item with its state, due date and a link.
-func Build(u *model.User, lang string, items []Item, publicURL string) Mail {
+func Build(u *model.User, lang words.Lang, items []Item, publicURL string) Mail {
 	publicURL = strings.TrimRight(publicURL, "/")
 	groups := map[string]*regionGroup{}
 	for _, it := range items {
@@ -158,17 +141,11 @@ func Build(u *model.User, lang string, items []Item, publicURL string) Mail {
 	return Mail{To: u.Email, Subject: Subject(items, lang), Text: text.String(), HTML: html.String()}
 }
 
-func regionLabel(code, lang string) string {
+func regionLabel(code string, lang words.Lang) string {
 	if code == "" {
-		if lang == "es" {
-			return "Sin región"
-		}
-		return "No region"
+		return word("no_region", lang)
 	}
-	if lang == "es" {
-		return report.RegionNameES(code)
-	}
-	return report.RegionNameEN(code)
+	return words.RegionName(code, lang)
 }
 
 // digestHTML escapes every value (titles are user text).

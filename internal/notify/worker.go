@@ -9,6 +9,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/words"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -169,7 +170,7 @@ func (w *Worker) deliver(ctx context.Context, rec store.DigestRecord, u *model.U
 	case len(items) == 0:
 		res.Status = store.DigestEmpty
 	default:
-		err = w.Sender.Send(ctx, Build(u, p.Lang, items, w.PublicURL))
+		err = w.Sender.Send(ctx, Build(u, words.Choose(p.Lang), items, w.PublicURL))
 		res.Status = store.DigestSent
 		if err != nil {
 			res.Status = store.DigestFailed

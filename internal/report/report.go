@@ -1,15 +1,13 @@
 // Package report holds the pure formatting of dashboards: the results
-// summary sentence funders read (Spanish and English) and the labels CSV
-// exports use. The aggregations themselves are store queries
+// summary sentences funders read (Spanish and English), built from the
+// vocabulary in package words. The aggregations themselves are store queries
 // (internal/store/reports.go); nothing here touches the database.
 package report
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 
-	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/words"
 )
 
 // RegionCount is one region's number in a summary, in the order it should read.
@@ -22,76 +20,6 @@ type RegionCount struct {
 type Summary struct {
 	ES string `json:"es"`
 	EN string `json:"en"`
-}
-
-var (
-	wordsES = []string{"cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez"}
-	wordsEN = []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
-)
-
-// NumberES writes 0..10 as a Spanish word ("uno" becomes "un" before a noun,
-// which the caller handles) and larger numbers as digits, as style guides ask.
-func NumberES(n int) string {
-	if n >= 0 && n < len(wordsES) {
-		return wordsES[n]
-	}
-	return strconv.Itoa(n)
-}
-
-// NumberEN writes 0..10 as an English word and larger numbers as digits.
-func NumberEN(n int) string {
-	if n >= 0 && n < len(wordsEN) {
-		return wordsEN[n]
-	}
-	return strconv.Itoa(n)
-}
-
-// JoinES joins items the Spanish way: "a", "a y b", "a, b y c". The
-// conjunction becomes "e" before a word starting with the sound /i/ ("Lima e
-// Ica"), but not before "hie"/"hia" (diphthongs: "agua y hielo").
-func JoinES(items []string) string {
-	if len(items) <= 1 {
-		return strings.Join(items, "")
-	}
-	last := items[len(items)-1]
-	return strings.Join(items[:len(items)-1], ", ") + " " + conjunctionES(last) + " " + last
-}
-
-func conjunctionES(next string) string {
-	w := strings.ToLower(next)
-	w = strings.NewReplacer("í", "i", "Í", "i").Replace(w)
-	if strings.HasPrefix(w, "hie") || strings.HasPrefix(w, "hia") {
-		return "y"
-	}
-	if strings.HasPrefix(w, "i") || strings.HasPrefix(w, "hi") {
-		return "e"
-	}
-	return "y"
-}
-
-// JoinEN joins items without the Oxford comma: "a", "a and b", "a, b and c".
-func JoinEN(items []string) string {
-	if len(items) <= 1 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
-}
-
-// RegionNameEN is the region's name in English text: proper names stay as
-// they are, the national level is translated.
-func RegionNameEN(code string) string {
-	if code == model.National {
-		return "national level"
-	}
-	return model.RegionName(code)
-}
-
-// RegionNameES is the region's name in Spanish text.
-func RegionNameES(code string) string {
-	if code == model.National {
-		return "nivel nacional"
-	}
-	return model.RegionName(code)
 }
 
 // LegislatorSummary is the funder sentence for the legislators-with-commitments
@@ -107,50 +35,36 @@ func LegislatorSummary(total int, regions []RegionCount) Summary {
 			EN: "No agreements reached with members of Congress in the period.",
 		}
 	}
-	es := make([]string, len(regions))
-	en := make([]string, len(regions))
-	for i, r := range regions {
-		es[i] = fmt.Sprintf("%s (%d)", RegionNameES(r.Region), r.Count)
-		en[i] = fmt.Sprintf("%s (%d)", RegionNameEN(r.Region), r.Count)
-	}
+	list := countedList(len(regions), func(i int, l words.Lang) (string, int) {
+		return words.RegionName(regions[i].Region, l), regions[i].Count
+	})
 	var s Summary
 	if total == 1 {
 		s.ES = "Acuerdos con un congresista"
 		s.EN = "Agreements reached with one member of Congress"
 	} else {
-		s.ES = "Acuerdos con " + NumberES(total) + " congresistas"
-		s.EN = "Agreements reached with " + NumberEN(total) + " members of Congress"
+		s.ES = "Acuerdos con " + words.Number(total, words.ES) + " congresistas"
+		s.EN = "Agreements reached with " + words.Number(total, words.EN) + " members of Congress"
 	}
 	if len(regions) > 0 {
-		s.ES += ": " + JoinES(es)
-		s.EN += " representing " + JoinEN(en)
+		s.ES += ": " + list.ES
+		s.EN += " representing " + list.EN
 	}
 	s.ES += "."
 	s.EN += "."
 	return s
 }
 
-// statusLabels are the commitment statuses as CSV exports show them.
-var statusLabels = map[string][2]string{
-	model.StatusPending:            {"Pending", "Pendiente"},
-	model.StatusInProgress:         {"In progress", "En curso"},
-	model.StatusFulfilled:          {"Fulfilled", "Cumplido"},
-	model.StatusPartiallyFulfilled: {"Partially fulfilled", "Cumplido en parte"},
-	model.StatusNotFulfilled:       {"Not fulfilled", "No cumplido"},
-	model.StatusWithdrawn:          {"Withdrawn", "Retirado"},
-}
-
-// StatusLabel is a commitment status in words, Spanish when es is set.
-func StatusLabel(status string, es bool) string { return label(statusLabels, status, es) }
-
-// label looks v up in a map of English and Spanish words; unknown values stay as they are.
-func label(m map[string][2]string, v string, es bool) string {
-	l, ok := m[v]
-	if !ok {
-		return v
+// countedList is n items written "name (count)", joined as each language
+// joins a list; item gives the i-th name in l and its count.
+func countedList(n int, item func(i int, l words.Lang) (string, int)) Summary {
+	in := func(l words.Lang) string {
+		out := make([]string, n)
+		for i := range n {
+			name, count := item(i, l)
+			out[i] = fmt.Sprintf("%s (%d)", name, count)
+		}
+		return words.Join(out, l)
 	}
-	if es {
-		return l[1]
-	}
-	return l[0]
+	return Summary{ES: in(words.ES), EN: in(words.EN)}
 }

@@ -43,34 +43,3 @@ func TestLegislatorSummary(t *testing.T) {
 		})
 	}
 }
-
-func TestJoin(t *testing.T) {
-	tests := []struct {
-		in     []string
-		es, en string
-	}{
-		{nil, "", ""},
-		{[]string{"a"}, "a", "a"},
-		{[]string{"a", "b"}, "a y b", "a and b"},
-		{[]string{"a", "b", "c"}, "a, b y c", "a, b and c"},
-		{[]string{"Lima", "Ica"}, "Lima e Ica", "Lima and Ica"},
-		{[]string{"agua", "hielo"}, "agua y hielo", "agua and hielo"},
-		{[]string{"Puno", "Huánuco"}, "Puno y Huánuco", "Puno and Huánuco"},
-	}
-	for _, tt := range tests {
-		if got := JoinES(tt.in); got != tt.es {
-			t.Errorf("JoinES(%q) = %q, want %q", tt.in, got, tt.es)
-		}
-		if got := JoinEN(tt.in); got != tt.en {
-			t.Errorf("JoinEN(%q) = %q, want %q", tt.in, got, tt.en)
-		}
-	}
-}
-
-func TestNumbers(t *testing.T) {
-	for n, want := range map[int][2]string{0: {"cero", "zero"}, 1: {"uno", "one"}, 4: {"cuatro", "four"}, 10: {"diez", "ten"}, 11: {"11", "11"}} {
-		if NumberES(n) != want[0] || NumberEN(n) != want[1] {
-			t.Errorf("%d: %q %q", n, NumberES(n), NumberEN(n))
-		}
-	}
-}

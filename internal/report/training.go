@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/alianza-pe/alianza/internal/words"
 )
 
 // AudienceCount is one audience's number of people in a summary, in the
@@ -15,33 +17,12 @@ type AudienceCount struct {
 	People   int
 }
 
-// audienceLabels are the audience types in plural words, English then Spanish.
-var audienceLabels = map[string][2]string{
-	"public_defenders":   {"public defenders", "defensores públicos"},
-	"judges":             {"judges", "jueces"},
-	"prosecutors":        {"prosecutors", "fiscales"},
-	"police":             {"police officers", "policías"},
-	"regional_officials": {"regional officials", "funcionarios regionales"},
-	"civil_society":      {"civil society", "sociedad civil"},
-	"other":              {"others", "otros"},
-}
-
-// AudienceLabel is an audience type in words, Spanish when es is set.
-func AudienceLabel(audience string, es bool) string { return label(audienceLabels, audience, es) }
-
-// modalityLabels qualify "capacitación"/"training": English then Spanish.
-var modalityLabels = map[string][2]string{
-	"in_person": {"In-person", "presencial"},
-	"virtual":   {"Virtual", "virtual"},
-	"hybrid":    {"Hybrid", "híbrida"},
-}
-
 // numberESFem is NumberES before a feminine noun ("una persona", "una sesión").
 func numberESFem(n int) string {
 	if n == 1 {
 		return "una"
 	}
-	return NumberES(n)
+	return words.Number(n, words.ES)
 }
 
 // TrainingSummary is the funder sentence for the trainings report, e.g.
@@ -55,9 +36,9 @@ func TrainingSummary(trainings, people int, modalities []string, audiences []Aud
 	}
 	es, en := "Capacitación", "Training"
 	if len(modalities) == 1 {
-		if l, ok := modalityLabels[modalities[0]]; ok {
-			es += " " + l[1]
-			en = l[0] + " training"
+		if l, ok := words.Modalities[modalities[0]]; ok {
+			es += " " + l.ES
+			en = l.EN + " training"
 		}
 	}
 	var s Summary
@@ -65,35 +46,27 @@ func TrainingSummary(trainings, people int, modalities []string, audiences []Aud
 		s.ES = es + " a una persona"
 		s.EN = en + " delivered to one person"
 	} else {
-		s.ES = es + " a " + NumberES(people) + " personas"
-		s.EN = en + " delivered to " + NumberEN(people) + " people"
+		s.ES = es + " a " + words.Number(people, words.ES) + " personas"
+		s.EN = en + " delivered to " + words.Number(people, words.EN) + " people"
 	}
 	if trainings == 1 {
 		s.ES += " en una sesión"
 		s.EN += " in one session"
 	} else {
 		s.ES += " en " + numberESFem(trainings) + " sesiones"
-		s.EN += " in " + NumberEN(trainings) + " sessions"
-	}
-	esItems := make([]string, len(audiences))
-	enItems := make([]string, len(audiences))
-	for i, a := range audiences {
-		esItems[i] = fmt.Sprintf("%s (%d)", AudienceLabel(a.Audience, true), a.People)
-		enItems[i] = fmt.Sprintf("%s (%d)", AudienceLabel(a.Audience, false), a.People)
+		s.EN += " in " + words.Number(trainings, words.EN) + " sessions"
 	}
 	if len(audiences) > 0 {
-		s.ES += ": " + JoinES(esItems)
-		s.EN += ": " + JoinEN(enItems)
+		list := countedList(len(audiences), func(i int, l words.Lang) (string, int) {
+			return words.Audiences.In(audiences[i].Audience, l), audiences[i].People
+		})
+		s.ES += ": " + list.ES
+		s.EN += ": " + list.EN
 	}
 	s.ES += "."
 	s.EN += "."
 	return s
 }
-
-var (
-	monthsES = []string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"}
-	monthsEN = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
-)
 
 // PeriodPhrase names a period of Lima days (YYYY-MM-DD, both included) as a
 // sentence opening: whole months by name ("De enero a marzo de 2026" / "From
@@ -106,8 +79,8 @@ func PeriodPhrase(from, to string) Summary {
 	if err1 != nil || err2 != nil {
 		return Summary{}
 	}
-	mES := func(d time.Time) string { return monthsES[d.Month()-1] }
-	mEN := func(d time.Time) string { return monthsEN[d.Month()-1] }
+	mES := func(d time.Time) string { return words.Month(int(d.Month()), words.ES) }
+	mEN := func(d time.Time) string { return words.Month(int(d.Month()), words.EN) }
 	sameYear := f.Year() == t.Year()
 	sameMonth := sameYear && f.Month() == t.Month()
 	if f.Day() == 1 && t.AddDate(0, 0, 1).Day() == 1 {
