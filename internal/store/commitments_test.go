@@ -101,7 +101,6 @@ func TestCommitmentFilters(t *testing.T) {
 	}
 }
 
-
 // insertCommitment stores a commitment of st made by the officer, built
 // with the model's defaults (the workflow's checks are not the store's).
 func insertCommitment(t *testing.T, w *world, st model.Stakeholder, in model.CommitmentInput) *model.Commitment {

@@ -49,7 +49,6 @@ func TestCreateCommitmentValidation(t *testing.T) {
 	}
 }
 
-
 func newCommitment(t *testing.T, w *world, due string) *model.Commitment {
 	t.Helper()
 	c, err := w.f.CreateCommitment(context.Background(), admin(w.officer, w.all), model.CommitmentInput{StakeholderID: w.cusco.ID, Text: "Presentar proyecto", Type: "legislative", DueOn: due})
@@ -58,7 +57,6 @@ func newCommitment(t *testing.T, w *world, due string) *model.Commitment {
 	}
 	return c
 }
-
 
 func TestChangeCommitmentStatus(t *testing.T) {
 	w := newWorld(t)
@@ -96,7 +94,6 @@ func TestChangeCommitmentStatus(t *testing.T) {
 		t.Fatalf("audit: %+v", entries)
 	}
 }
-
 
 func TestUpdateCommitment(t *testing.T) {
 	w := newWorld(t)

@@ -66,7 +66,6 @@ func TestCreateMeetingWithNestedRecords(t *testing.T) {
 	}
 }
 
-
 func TestCreateMeetingInvalidStoresNothing(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
@@ -122,7 +121,6 @@ func TestCreateMeetingInvalidStoresNothing(t *testing.T) {
 		t.Fatalf("invalid creates stored %d meetings, %d commitments, %d tasks", m, c, tk)
 	}
 }
-
 
 func TestUpdateAndDeleteMeeting(t *testing.T) {
 	w := newWorld(t)
@@ -181,4 +179,3 @@ func TestUpdateAndDeleteMeeting(t *testing.T) {
 		t.Fatalf("after delete: %v", err)
 	}
 }
-
