@@ -33,7 +33,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	}
 	defer closeDB()
 	s.SetCursorKey(secret)
-	if err := bootstrapAdmin(ctx, cfg, s, log); err != nil {
+	flows := workflow.New(s)
+	if err := bootstrapAdmin(ctx, cfg, s, flows, log); err != nil {
 		return fmt.Errorf("first admin: %w", err)
 	}
 	uiFS, err := ui.DistFS()
@@ -44,7 +45,6 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	flows := workflow.New(s)
 	app := api.New(api.Options{Store: s, Flows: flows, Tokens: tokens, Log: log, UI: uiFS, Version: version,
 		MailboxKey: mailKey, AwaitingReplyDays: cfg.AwaitingReplyDays,
 		TrustedProxies: cfg.TrustedProxies,

@@ -90,3 +90,10 @@ func (u *User) CanEditMeeting(m *Meeting) bool {
 // CanDeleteMeeting: managers in the meeting's region, officers who logged
 // it (being at a meeting is not enough to remove it).
 func (u *User) CanDeleteMeeting(m *Meeting) bool { return u.CanEdit([]string{m.Region}, m.OwnerID) }
+
+// LocksSelfOut reports whether patch p, made by u to the user with id,
+// would take away u's own admin role or disable u's own account: the last
+// admin must not lock everybody out by accident.
+func (u *User) LocksSelfOut(id bson.ObjectID, p UserPatch) bool {
+	return id == u.ID && ((p.Role != nil && *p.Role != RoleAdmin) || (p.Disabled != nil && *p.Disabled))
+}

@@ -13,9 +13,6 @@ import (
 
 const colMeetings = "meetings"
 
-// bulkBatch is how many documents one InsertMany carries in the bulk loaders.
-const bulkBatch = 1000
-
 func init() {
 	registerIndexes(
 		indexSpec{colMeetings, "starts_at", bson.D{{Key: "starts_at", Value: -1}}, false},
