@@ -179,3 +179,77 @@ func TestUpdateAndDeleteMeeting(t *testing.T) {
 		t.Fatalf("after delete: %v", err)
 	}
 }
+
+// TestDeleteMeetingWithRecords: the records created with a meeting go with
+// it when asked, a refusal on any of them deletes nothing, and records out
+// of the user's regions are left alone.
+func TestDeleteMeetingWithRecords(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	in := meetingInput(w)
+	in.Commitments = []model.CommitmentInput{
+		{StakeholderID: w.cusco.ID, Text: "Presentar proyecto", Type: "legislative"},
+		{StakeholderID: w.loreto.ID, Text: "Visitar albergue", Type: "oversight", Region: "16"},
+	}
+	in.Tasks = []model.TaskInput{{Title: "Enviar acta"}, {Title: "Llamar", AssigneeID: w.other.ID}}
+	res, err := w.f.CreateMeeting(ctx, admin(w.officer, w.all), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res.Meeting.ID
+	officer := as(w.officer, model.RoleOfficer, w.cuscoOnly)
+	// Another officer may not delete the meeting, even as a task's assignee.
+	if err := w.f.DeleteMeeting(ctx, as(w.other, model.RoleOfficer, w.cuscoOnly), id, true); !errors.Is(err, model.ErrForbidden) {
+		t.Fatalf("another officer: %v", err)
+	}
+	// The officer logged it, but a Cusco commitment owned by someone else stops the whole deletion.
+	other := w.other.ID
+	if _, err := w.f.UpdateCommitment(ctx, admin(w.officer, w.all), res.Commitments[0].ID, model.CommitmentPatch{OwnerID: &other}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.f.DeleteMeeting(ctx, officer, id, true); !errors.Is(err, model.ErrForbidden) {
+		t.Fatalf("someone else's commitment: %v", err)
+	}
+	if m, c, tk := w.counts(t); m != 1 || c != 2 || tk != 2 {
+		t.Fatalf("a refusal deleted records: %d %d %d", m, c, tk)
+	}
+	me := w.officer.ID
+	if _, err := w.f.UpdateCommitment(ctx, admin(w.officer, w.all), res.Commitments[0].ID, model.CommitmentPatch{OwnerID: &me}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.f.DeleteMeeting(ctx, officer, id, true); err != nil {
+		t.Fatal(err)
+	}
+	// The Loreto commitment is out of the officer's regions: it stays.
+	if m, c, tk := w.counts(t); m != 0 || c != 1 || tk != 0 {
+		t.Fatalf("after delete: %d meetings, %d commitments, %d tasks", m, c, tk)
+	}
+	if _, err := w.s.CommitmentByID(ctx, w.all, res.Commitments[1].ID); err != nil {
+		t.Fatalf("Loreto commitment: %v", err)
+	}
+}
+
+// TestDeleteRecordUnlinksMeeting: a deleted commitment or task leaves its
+// meeting's lists.
+func TestDeleteRecordUnlinksMeeting(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	in := meetingInput(w)
+	in.Commitments = []model.CommitmentInput{{StakeholderID: w.cusco.ID, Text: "x", Type: "other"}}
+	in.Tasks = []model.TaskInput{{Title: "y"}}
+	u := admin(w.officer, w.cuscoOnly)
+	res, err := w.f.CreateMeeting(ctx, u, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.f.DeleteCommitment(ctx, u, res.Commitments[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.f.DeleteTask(ctx, u, res.Tasks[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	m, err := w.s.MeetingByID(ctx, w.all, res.Meeting.ID)
+	if err != nil || len(m.CommitmentIDs) != 0 || len(m.TaskIDs) != 0 {
+		t.Fatalf("meeting still lists %v %v (%v)", m.CommitmentIDs, m.TaskIDs, err)
+	}
+}
