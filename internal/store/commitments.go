@@ -95,7 +95,7 @@ func (s *Store) CommitmentByID(ctx context.Context, scope model.Scope, id bson.O
 // workflow.Flows.CreateCommitment, which owns these rules.
 func (s *Store) CreateCommitment(ctx context.Context, actor model.Actor, scope model.Scope, in model.CommitmentInput) (*model.Commitment, error) {
 	in.Normalize()
-	p, err := problemsOf(in.Validate())
+	p, err := model.ProblemsOf(in.Validate())
 	if err != nil {
 		return nil, err
 	}

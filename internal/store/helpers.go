@@ -59,20 +59,6 @@ func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 func regexpQuote(s string) string { return regexp.QuoteMeta(s) }
 
-// problemsOf returns the field problems of a validation error, so callers
-// can add their own before answering; any other error comes back as is.
-func problemsOf(err error) (model.Problems, error) {
-	var ve *model.ValidationError
-	switch {
-	case err == nil:
-		return nil, nil
-	case errors.As(err, &ve):
-		return ve.Errors, nil
-	default:
-		return nil, err
-	}
-}
-
 // findInScope reads the record with id from col; ErrNotFound when it is
 // missing or its region is out of scope. what names it in errors.
 func findInScope[T any](ctx context.Context, s *Store, col, what string, scope model.Scope, id bson.ObjectID, region func(*T) string) (*T, error) {

@@ -73,7 +73,7 @@ func (s *Store) TaskByID(ctx context.Context, scope model.Scope, id bson.ObjectI
 // workflow.Flows.CreateTask, which owns these rules.
 func (s *Store) CreateTask(ctx context.Context, actor model.Actor, scope model.Scope, in model.TaskInput) (*model.Task, error) {
 	in.Normalize()
-	p, err := problemsOf(in.Validate())
+	p, err := model.ProblemsOf(in.Validate())
 	if err != nil {
 		return nil, err
 	}

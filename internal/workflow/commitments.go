@@ -18,7 +18,7 @@ var errReopen = fmt.Errorf("%w: reopening a final commitment needs a manager", m
 // the defaults are model.NewCommitment's.
 func (f *Flows) CreateCommitment(ctx context.Context, u *model.User, in model.CommitmentInput) (*model.Commitment, error) {
 	in.Normalize()
-	p, err := problemsOf(in.Validate())
+	p, err := model.ProblemsOf(in.Validate())
 	if err != nil {
 		return nil, err
 	}
@@ -93,22 +93,27 @@ func (f *Flows) checkOrigin(ctx context.Context, scope model.Scope, p *model.Pro
 	return err
 }
 
-// commitmentToEdit loads commitment id in u's regions and checks that u
-// may change it (model.User.CanEditCommitment) and that version, when
-// given, is the current one.
+// commitmentToEdit loads commitment id in u's regions for a change u may
+// make (model.User.CanEditCommitment).
 func (f *Flows) commitmentToEdit(ctx context.Context, u *model.User, id bson.ObjectID, version *int) (*model.Commitment, error) {
-	old, err := f.st.CommitmentByID(ctx, u.Scope(), id)
-	if err != nil {
+	c, err := f.st.CommitmentByID(ctx, u.Scope(), id)
+	return editable(c, err, u.CanEditCommitment, func(c *model.Commitment) int { return c.Version }, version)
+}
+
+// editable answers rec, read with err, when u may change it (may) and
+// version, when given, is its current one: a refusal is model.ErrForbidden,
+// a stale version store.ErrConflict (reported before any field problem:
+// the caller must reload either way).
+func editable[T any](rec *T, err error, may func(*T) bool, current func(*T) int, version *int) (*T, error) {
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if !u.CanEditCommitment(old) {
+	case !may(rec):
 		return nil, model.ErrForbidden
+	case version != nil && *version != current(rec):
+		return nil, fmt.Errorf("workflow: %T version %d: %w", rec, *version, store.ErrConflict)
 	}
-	// A stale version is reported first: the caller must reload either way.
-	if version != nil && *version != old.Version {
-		return nil, fmt.Errorf("workflow: commitment %s: %w", id.Hex(), store.ErrConflict)
-	}
-	return old, nil
+	return rec, nil
 }
 
 // UpdateCommitment changes a commitment's text, type, dates, owner or
@@ -119,7 +124,7 @@ func (f *Flows) UpdateCommitment(ctx context.Context, u *model.User, id bson.Obj
 		return nil, err
 	}
 	cur, err := cp.Apply(*old)
-	p, err := problemsOf(err)
+	p, err := model.ProblemsOf(err)
 	if err != nil {
 		return nil, err
 	}
@@ -167,18 +172,4 @@ func (f *Flows) DeleteCommitment(ctx context.Context, u *model.User, id bson.Obj
 		return err
 	}
 	return f.st.RemoveCommitment(ctx, u.Actor(), old)
-}
-
-// problemsOf returns the field problems of a validation error, so callers
-// can add their own before answering; any other error comes back as is.
-func problemsOf(err error) (model.Problems, error) {
-	var ve *model.ValidationError
-	switch {
-	case err == nil:
-		return nil, nil
-	case errors.As(err, &ve):
-		return ve.Errors, nil
-	default:
-		return nil, err
-	}
 }

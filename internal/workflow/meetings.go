@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/alianza-pe/alianza/internal/model"
-	"github.com/alianza-pe/alianza/internal/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -22,7 +21,7 @@ type MeetingCreated struct {
 // place, e.g. "commitments[1].text") before anything is stored.
 func (f *Flows) CreateMeeting(ctx context.Context, u *model.User, in model.MeetingInput) (*MeetingCreated, error) {
 	in.Normalize()
-	p, err := problemsOf(in.Validate())
+	p, err := model.ProblemsOf(in.Validate())
 	if err != nil {
 		return nil, err
 	}
@@ -92,20 +91,11 @@ func (f *Flows) fillParticipants(ctx context.Context, scope model.Scope, m *mode
 	return nil
 }
 
-// meetingToChange loads meeting id in u's regions and checks u may make the
-// change (may) and that version, when given, is current.
+// meetingToChange loads meeting id in u's regions for a change u may make
+// (may).
 func (f *Flows) meetingToChange(ctx context.Context, u *model.User, id bson.ObjectID, version *int, may func(*model.Meeting) bool) (*model.Meeting, error) {
-	old, err := f.st.MeetingByID(ctx, u.Scope(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !may(old) {
-		return nil, model.ErrForbidden
-	}
-	if version != nil && *version != old.Version {
-		return nil, fmt.Errorf("workflow: meeting %s: %w", id.Hex(), store.ErrConflict)
-	}
-	return old, nil
+	m, err := f.st.MeetingByID(ctx, u.Scope(), id)
+	return editable(m, err, may, func(m *model.Meeting) int { return m.Version }, version)
 }
 
 // UpdateMeeting changes a meeting; participants' names are copied again.
@@ -115,7 +105,7 @@ func (f *Flows) UpdateMeeting(ctx context.Context, u *model.User, id bson.Object
 		return nil, err
 	}
 	cur, err := mp.Apply(*old)
-	p, err := problemsOf(err)
+	p, err := model.ProblemsOf(err)
 	if err != nil {
 		return nil, err
 	}

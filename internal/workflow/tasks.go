@@ -3,7 +3,6 @@ package workflow
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
@@ -15,7 +14,7 @@ import (
 // meeting, stakeholder or message; the assignee defaults to u.
 func (f *Flows) CreateTask(ctx context.Context, u *model.User, in model.TaskInput) (*model.Task, error) {
 	in.Normalize()
-	p, err := problemsOf(in.Validate())
+	p, err := model.ProblemsOf(in.Validate())
 	if err != nil {
 		return nil, err
 	}
@@ -115,20 +114,11 @@ func (f *Flows) linkRegions(ctx context.Context, scope model.Scope, p *model.Pro
 	return out, nil
 }
 
-// taskToEdit loads task id in u's regions and checks that u may change it
-// (model.User.CanEditTask) and that version, when given, is current.
+// taskToEdit loads task id in u's regions for a change u may make
+// (model.User.CanEditTask).
 func (f *Flows) taskToEdit(ctx context.Context, u *model.User, id bson.ObjectID, version *int) (*model.Task, error) {
-	old, err := f.st.TaskByID(ctx, u.Scope(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !u.CanEditTask(old) {
-		return nil, model.ErrForbidden
-	}
-	if version != nil && *version != old.Version {
-		return nil, fmt.Errorf("workflow: task %s: %w", id.Hex(), store.ErrConflict)
-	}
-	return old, nil
+	t, err := f.st.TaskByID(ctx, u.Scope(), id)
+	return editable(t, err, u.CanEditTask, func(t *model.Task) int { return t.Version }, version)
 }
 
 // UpdateTask changes a task or marks it done.
@@ -138,7 +128,7 @@ func (f *Flows) UpdateTask(ctx context.Context, u *model.User, id bson.ObjectID,
 		return nil, err
 	}
 	cur, err := tp.Apply(*old, f.st.Now())
-	p, err := problemsOf(err)
+	p, err := model.ProblemsOf(err)
 	if err != nil {
 		return nil, err
 	}
