@@ -86,8 +86,9 @@ func (s *Store) overdueDue() bson.D {
 	return bson.D{{Key: "$gt", Value: ""}, {Key: "$lt", Value: model.Today(s.Now())}}
 }
 
-// checkUsers reports, under field(i), each set ids[i] that is not a user.
-func (s *Store) checkUsers(ctx context.Context, p *model.Problems, ids []bson.ObjectID, field func(i int) string) error {
+// CheckUsers reports, under field(i), each set ids[i] that is not a user:
+// the existence check of the user references a record carries.
+func (s *Store) CheckUsers(ctx context.Context, p *model.Problems, ids []bson.ObjectID, field func(i int) string) error {
 	users, err := s.UsersByIDs(ctx, distinctIDs(ids))
 	if err != nil {
 		return err
@@ -102,13 +103,7 @@ func (s *Store) checkUsers(ctx context.Context, p *model.Problems, ids []bson.Ob
 
 // checkUser reports id under field when it is set and not a user.
 func (s *Store) checkUser(ctx context.Context, p *model.Problems, field string, id bson.ObjectID) error {
-	return s.checkUsers(ctx, p, []bson.ObjectID{id}, func(int) string { return field })
-}
-
-// indexed names the entries of a list field: indexed("staff_ids")(2) is
-// "staff_ids[2]".
-func indexed(field string) func(int) string {
-	return func(i int) string { return fmt.Sprintf("%s[%d]", field, i) }
+	return s.CheckUsers(ctx, p, []bson.ObjectID{id}, func(int) string { return field })
 }
 
 // scopedRegion adds the scope condition on "region", or equality with
@@ -151,13 +146,6 @@ func distinctIDs(ids []bson.ObjectID) []bson.ObjectID {
 		}
 	}
 	return out
-}
-
-func nonNilIDs(ids []bson.ObjectID) []bson.ObjectID {
-	if ids == nil {
-		return []bson.ObjectID{}
-	}
-	return ids
 }
 
 func regionsOf(a, b string) []string {

@@ -31,7 +31,7 @@ func (f *Flows) CreateMeeting(ctx context.Context, u *model.User, in model.Meeti
 	if err := f.fillParticipants(ctx, scope, m, &p); err != nil {
 		return nil, err
 	}
-	if err := f.checkUsers(ctx, &p, m.StaffIDs, indexed("staff_ids")); err != nil {
+	if err := f.st.CheckUsers(ctx, &p, m.StaffIDs, indexed("staff_ids")); err != nil {
 		return nil, err
 	}
 	out := &MeetingCreated{Meeting: m, Commitments: make([]model.Commitment, len(in.Commitments)), Tasks: make([]model.Task, len(in.Tasks))}
@@ -119,7 +119,7 @@ func (f *Flows) UpdateMeeting(ctx context.Context, u *model.User, id bson.Object
 	}
 	if mp.StaffIDs != nil {
 		cur.StaffIDs = model.NonNilIDs(cur.StaffIDs)
-		if err := f.checkUsers(ctx, &p, cur.StaffIDs, indexed("staff_ids")); err != nil {
+		if err := f.st.CheckUsers(ctx, &p, cur.StaffIDs, indexed("staff_ids")); err != nil {
 			return nil, err
 		}
 	}
