@@ -10,12 +10,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/demo"
 	"github.com/alianza-pe/alianza/internal/mailsync"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 )
 
 // userAdd creates a user from the shell. The password comes from
@@ -47,16 +47,12 @@ func userAdd(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFla
 		}
 		return err
 	}
-	hash, err := auth.HashPassword(in.Password)
-	if err != nil {
-		return err
-	}
 	s, closeDB, err := database(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	u, err := s.CreateUser(ctx, model.SystemActor, in, hash)
+	u, err := workflow.New(s).CreateUser(ctx, model.SystemActor, in)
 	if err != nil {
 		return err
 	}
@@ -73,9 +69,10 @@ func demoLoad(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFl
 		return err
 	}
 	defer closeDB()
+	flows := workflow.New(s)
 	// The demo adds users, after which serve would no longer create the
 	// first admin: create it now when the environment names one.
-	if err := bootstrapAdmin(ctx, cfg, s, log); err != nil {
+	if err := bootstrapAdmin(ctx, cfg, s, flows, log); err != nil {
 		return fmt.Errorf("first admin: %w", err)
 	}
 	start := time.Now()

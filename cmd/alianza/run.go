@@ -13,10 +13,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"golang.org/x/term"
 )
 
@@ -248,7 +248,7 @@ func jwtSecret(cfg *config.Config, log *slog.Logger) ([]byte, error) {
 }
 
 // bootstrapAdmin creates the first admin from the environment when there is no user.
-func bootstrapAdmin(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Logger) error {
+func bootstrapAdmin(ctx context.Context, cfg *config.Config, s *store.Store, flows *workflow.Flows, log *slog.Logger) error {
 	if cfg.AdminEmail == "" {
 		return nil
 	}
@@ -257,7 +257,7 @@ func bootstrapAdmin(ctx context.Context, cfg *config.Config, s *store.Store, log
 		return err
 	}
 	in := model.NewUser{Email: cfg.AdminEmail, Name: "Admin", Role: model.RoleAdmin, Regions: []string{model.AllRegions}, Password: cfg.AdminPassword}
-	if _, err := s.RegisterUser(ctx, model.SystemActor, in, auth.HashPassword); err != nil && !errors.Is(err, store.ErrDuplicate) {
+	if _, err := flows.CreateUser(ctx, model.SystemActor, in); err != nil && !errors.Is(err, store.ErrDuplicate) {
 		return err
 	}
 	log.Info("first admin created", "email", model.NormalizeEmail(in.Email))

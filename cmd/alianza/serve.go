@@ -32,14 +32,14 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	}
 	defer closeDB()
 	s.SetCursorKey(secret)
-	if err := bootstrapAdmin(ctx, cfg, s, log); err != nil {
+	flows := workflow.New(s)
+	if err := bootstrapAdmin(ctx, cfg, s, flows, log); err != nil {
 		return fmt.Errorf("first admin: %w", err)
 	}
 	uiFS, err := ui.DistFS()
 	if err != nil {
 		return fmt.Errorf("web app: %w", err)
 	}
-	flows := workflow.New(s)
 	app := api.New(api.Options{Store: s, Flows: flows, Tokens: tokens, Log: log, UI: uiFS, Version: version,
 		MailboxKey: mailKey, AwaitingReplyDays: cfg.AwaitingReplyDays,
 		LoginMax: cfg.Login.MaxFailures, LoginIPMax: cfg.Login.MaxIPFailures, LoginWindow: cfg.Login.Window,

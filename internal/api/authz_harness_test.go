@@ -129,7 +129,7 @@ func authzRoute(t *testing.T, name, method string, row authzRow, print bool) aut
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := ta.store.CreateMeeting(ctx, model.SystemActor, all, model.MeetingInput{StartsAt: ta.store.Now().Add(24 * time.Hour).Format(time.RFC3339),
+			if _, err := ta.flows.CreateMeeting(ctx, &model.User{Email: "system", Role: model.RoleAdmin, Regions: []string{model.AllRegions}}, model.MeetingInput{StartsAt: ta.store.Now().Add(24 * time.Hour).Format(time.RFC3339),
 				DurationMin: 30, Kind: "call", Region: region, StaffIDs: staff, Participants: []model.ParticipantInput{{StakeholderID: st.ID}}, Summary: marker}); err != nil {
 				t.Fatal(err)
 			}
@@ -203,16 +203,18 @@ func newAuthzSide(t *testing.T, ta *testApp, officer *model.User, region string)
 	if _, err := ta.store.AddRelationship(ctx, actor, all, st.ID, model.RelationshipInput{StakeholderID: st2.ID, Kind: "advises"}); err != nil {
 		t.Fatal(err)
 	}
-	mc, err := ta.store.CreateMeeting(ctx, actor, all, model.MeetingInput{StartsAt: "2026-03-05T10:00:00-05:00", DurationMin: 30, Kind: "in_person", Region: region,
+	// The records are the officer's, written with every region.
+	asAll := &model.User{ID: officer.ID, Email: officer.Email, Name: officer.Name, Role: model.RoleAdmin, Regions: []string{model.AllRegions}}
+	mc, err := ta.flows.CreateMeeting(ctx, asAll, model.MeetingInput{StartsAt: "2026-03-05T10:00:00-05:00", DurationMin: 30, Kind: "in_person", Region: region,
 		Participants: []model.ParticipantInput{{StakeholderID: st.ID}}, Summary: marker})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cm, err := ta.store.CreateCommitment(ctx, actor, all, model.CommitmentInput{StakeholderID: st.ID, Text: marker, Type: "budget", Region: region})
+	cm, err := ta.flows.CreateCommitment(ctx, asAll, model.CommitmentInput{StakeholderID: st.ID, Text: marker, Type: "budget", Region: region})
 	if err != nil {
 		t.Fatal(err)
 	}
-	task, err := ta.store.CreateTask(ctx, actor, all, model.TaskInput{Title: marker, Links: model.TaskLinks{StakeholderID: st.ID}, Region: region})
+	task, err := ta.flows.CreateTask(ctx, asAll, model.TaskInput{Title: marker, Links: model.TaskLinks{StakeholderID: st.ID}, Region: region})
 	if err != nil {
 		t.Fatal(err)
 	}

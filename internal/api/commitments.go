@@ -1,9 +1,6 @@
 package api
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
@@ -111,7 +108,7 @@ func (a *API) createCommitment(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	cm, err := a.store.CreateCommitment(c.UserContext(), auth.Actor(c), auth.User(c).Scope(), in)
+	cm, err := a.flows.CreateCommitment(c.UserContext(), auth.User(c), in)
 	if err != nil {
 		return err
 	}
@@ -130,17 +127,6 @@ func (a *API) getCommitment(c *fiber.Ctx) error {
 	return c.JSON(viewCommitment(cm, model.Today(a.store.Now())))
 }
 
-// canEditCommitment lets managers edit in their regions and officers the
-// commitments they own.
-func canEditCommitment(u *model.User) store.Guard[model.Commitment] {
-	return func(cm *model.Commitment) error {
-		if !u.CanEdit([]string{cm.Region}, cm.OwnerID) {
-			return auth.ErrForbidden
-		}
-		return nil
-	}
-}
-
 func (a *API) updateCommitment(c *fiber.Ctx) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -150,8 +136,7 @@ func (a *API) updateCommitment(c *fiber.Ctx) error {
 	if err := decode(c, &p); err != nil {
 		return err
 	}
-	u := auth.User(c)
-	cm, err := a.store.UpdateCommitment(c.UserContext(), auth.Actor(c), u.Scope(), id, p, canEditCommitment(u))
+	cm, err := a.flows.UpdateCommitment(c.UserContext(), auth.User(c), id, p)
 	if err != nil {
 		return err
 	}
@@ -167,12 +152,7 @@ func (a *API) changeCommitmentStatus(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	u := auth.User(c)
-	reopen := u.Role == model.RoleAdmin || u.Role == model.RoleManager
-	cm, err := a.store.ChangeCommitmentStatus(c.UserContext(), auth.Actor(c), u.Scope(), id, in, reopen, canEditCommitment(u))
-	if errors.Is(err, store.ErrFinalStatus) {
-		return fmt.Errorf("%w: reopening a final commitment needs a manager", auth.ErrForbidden)
-	}
+	cm, err := a.flows.ChangeCommitmentStatus(c.UserContext(), auth.User(c), id, in)
 	if err != nil {
 		return err
 	}

@@ -73,7 +73,7 @@ func (a *API) deleteCommitment(c *fiber.Ctx) error {
 		return err
 	}
 	u := auth.User(c)
-	if err := a.store.DeleteCommitment(c.UserContext(), auth.Actor(c), u.Scope(), id, canEditCommitment(u)); err != nil {
+	if err := a.flows.DeleteCommitment(c.UserContext(), u, id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

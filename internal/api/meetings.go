@@ -9,7 +9,6 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/gofiber/fiber/v2"
-	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // meetingCreatedView is a new meeting with the commitments and tasks created with it.
@@ -102,8 +101,7 @@ func (a *API) createMeeting(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	u := auth.User(c)
-	res, err := a.store.CreateMeeting(c.UserContext(), auth.Actor(c), u.Scope(), in)
+	res, err := a.flows.CreateMeeting(c.UserContext(), auth.User(c), in)
 	if err != nil {
 		return err
 	}
@@ -145,14 +143,7 @@ func (a *API) updateMeeting(c *fiber.Ctx) error {
 	if err := decode(c, &p); err != nil {
 		return err
 	}
-	u := auth.User(c)
-	m, err := a.store.UpdateMeeting(c.UserContext(), auth.Actor(c), u.Scope(), id, p, func(m *model.Meeting) error {
-		// Staff at the meeting count as assigned to it.
-		if !u.CanEdit([]string{m.Region}, append([]bson.ObjectID{m.OwnerID}, m.StaffIDs...)...) {
-			return auth.ErrForbidden
-		}
-		return nil
-	})
+	m, err := a.flows.UpdateMeeting(c.UserContext(), auth.User(c), id, p)
 	if err != nil {
 		return err
 	}
@@ -168,20 +159,7 @@ func (a *API) deleteMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := auth.User(c)
-	guard := func(m *model.Meeting) error {
-		if !u.CanEdit([]string{m.Region}, m.OwnerID) {
-			return auth.ErrForbidden
-		}
-		return nil
-	}
-	if withRecords != nil && *withRecords {
-		err = a.store.DeleteMeetingRecords(c.UserContext(), auth.Actor(c), u.Scope(), id, guard, canEditCommitment(u), canEditTask(u))
-	}
-	if err == nil {
-		err = a.store.DeleteMeeting(c.UserContext(), auth.Actor(c), u.Scope(), id, guard)
-	}
-	if err != nil {
+	if err := a.flows.DeleteMeeting(c.UserContext(), auth.User(c), id, withRecords != nil && *withRecords); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -113,7 +113,7 @@ func (a *API) createTask(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	t, err := a.store.CreateTask(c.UserContext(), auth.Actor(c), auth.User(c).Scope(), in)
+	t, err := a.flows.CreateTask(c.UserContext(), auth.User(c), in)
 	if err != nil {
 		return err
 	}
@@ -132,17 +132,6 @@ func (a *API) getTask(c *fiber.Ctx) error {
 	return c.JSON(viewTask(t, model.Today(a.store.Now())))
 }
 
-// canEditTask lets managers edit in their regions and officers the tasks
-// they created or are assigned.
-func canEditTask(u *model.User) store.Guard[model.Task] {
-	return func(t *model.Task) error {
-		if !u.CanEdit([]string{t.Region}, t.CreatedBy, t.AssigneeID) {
-			return auth.ErrForbidden
-		}
-		return nil
-	}
-}
-
 func (a *API) updateTask(c *fiber.Ctx) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -152,8 +141,7 @@ func (a *API) updateTask(c *fiber.Ctx) error {
 	if err := decode(c, &p); err != nil {
 		return err
 	}
-	u := auth.User(c)
-	t, err := a.store.UpdateTask(c.UserContext(), auth.Actor(c), u.Scope(), id, p, canEditTask(u))
+	t, err := a.flows.UpdateTask(c.UserContext(), auth.User(c), id, p)
 	if err != nil {
 		return err
 	}
@@ -165,8 +153,7 @@ func (a *API) deleteTask(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := auth.User(c)
-	if err := a.store.DeleteTask(c.UserContext(), auth.Actor(c), u.Scope(), id, canEditTask(u)); err != nil {
+	if err := a.flows.DeleteTask(c.UserContext(), auth.User(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

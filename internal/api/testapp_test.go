@@ -21,6 +21,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/storetest"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -31,6 +32,7 @@ type testApp struct {
 	t      *testing.T
 	app    *fiber.App
 	store  *store.Store
+	flows  *workflow.Flows // the app's, for fixtures written as a user would
 	tokens *auth.Tokens
 	users  map[string]*model.User // by role name, plus "cusco_officer", "loreto_manager", ...
 }
@@ -60,8 +62,8 @@ func newTestApp(t *testing.T) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ta := &testApp{t: t, store: s, tokens: tokens, users: map[string]*model.User{}}
-	ta.app = New(testOptions(Options{Store: s, Tokens: tokens, Log: discardLogger(), Version: "test"}))
+	ta := &testApp{t: t, store: s, flows: workflow.New(s), tokens: tokens, users: map[string]*model.User{}}
+	ta.app = New(testOptions(Options{Store: s, Flows: ta.flows, Tokens: tokens, Log: discardLogger(), Version: "test"}))
 	hash := testPasswordHash(t)
 	for _, u := range testUsers {
 		in := model.NewUser{Email: u.key + "@alianza.test", Name: u.key, Role: u.role, Regions: u.regions}

@@ -58,7 +58,7 @@ func (a *API) createUser(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	u, err := a.store.RegisterUser(c.UserContext(), auth.Actor(c), in, auth.HashPassword)
+	u, err := a.flows.CreateUser(c.UserContext(), auth.Actor(c), in)
 	if err != nil {
 		return err
 	}
@@ -74,28 +74,9 @@ func (a *API) updateUser(c *fiber.Ctx) error {
 	if err := decode(c, &p); err != nil {
 		return err
 	}
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	me := auth.User(c)
-	if id == me.ID && ((p.Role != nil && *p.Role != model.RoleAdmin) || (p.Disabled != nil && *p.Disabled)) {
-		// The last admin must not lock everybody out by accident.
-		return invalid("role", "you cannot demote or disable your own account")
-	}
-	hash := ""
-	if p.Password != nil {
-		if hash, err = auth.HashPassword(*p.Password); err != nil {
-			return err
-		}
-	}
-	u, err := a.store.UpdateUser(c.UserContext(), auth.Actor(c), id, p, hash)
+	u, err := a.flows.UpdateUser(c.UserContext(), auth.User(c), id, p)
 	if err != nil {
 		return err
-	}
-	if hash != "" || u.Disabled {
-		if err := a.store.RevokeUserTokens(c.UserContext(), u.ID); err != nil {
-			return err
-		}
 	}
 	return c.JSON(viewUser(u))
 }

@@ -49,7 +49,7 @@ func Build(now time.Time, users map[string]bson.ObjectID) store.Dataset {
 			m.Participants = append(m.Participants, model.Participant{StakeholderID: ID(k), Name: a.name, Role: role})
 			m.StakeholderIDs = append(m.StakeholderIDs, ID(k))
 		}
-		m.Search = store.MeetingSearchWords(&m)
+		m.Search = model.MeetingSearchWords(&m)
 		d.Meetings = append(d.Meetings, m)
 	}
 
@@ -79,7 +79,7 @@ func Build(now time.Time, users map[string]bson.ObjectID) store.Dataset {
 		if !model.IsFinal(c.Status) {
 			c.NextFollowUpOn = today.AddDate(0, 0, 3+i%10).Format(time.DateOnly)
 		}
-		c.Search = store.CommitmentSearchWords(&c)
+		c.Search = model.CommitmentSearchWords(&c)
 		m.CommitmentIDs = append(m.CommitmentIDs, c.ID)
 		d.Commitments = append(d.Commitments, c)
 	}

@@ -206,7 +206,7 @@ func Reference(scale float64, now time.Time, users map[string]bson.ObjectID) sto
 			m.Participants = append(m.Participants, model.Participant{StakeholderID: st.ID, Name: st.Name, Role: role})
 			m.StakeholderIDs = append(m.StakeholderIDs, st.ID)
 		}
-		m.Search = store.MeetingSearchWords(&m)
+		m.Search = model.MeetingSearchWords(&m)
 		d.Meetings = append(d.Meetings, m)
 	}
 
@@ -237,7 +237,7 @@ func Reference(scale float64, now time.Time, users map[string]bson.ObjectID) sto
 			c.Status, c.UpdatedAt, c.Version = st, at, 2
 			c.History = append(c.History, model.StatusChange{Status: st, At: at, By: m.OwnerID, Note: statusNote(st)})
 		}
-		c.Search = store.CommitmentSearchWords(&c)
+		c.Search = model.CommitmentSearchWords(&c)
 		m.CommitmentIDs = append(m.CommitmentIDs, c.ID)
 		d.Commitments = append(d.Commitments, c)
 	}

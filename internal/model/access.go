@@ -57,3 +57,43 @@ func ValidDate(s string) bool {
 	_, err := time.Parse(time.DateOnly, s)
 	return err == nil
 }
+
+// Actor is the user as the author of a change.
+func (u *User) Actor() Actor { return Actor{ID: u.ID, Email: u.Email, Name: u.Name} }
+
+// CanReopen reports whether the user may move a commitment out of a final
+// status: managers and admins only, so a closed result is not undone by
+// the officer who recorded it.
+func (u *User) CanReopen() bool { return u.Role == RoleAdmin || u.Role == RoleManager }
+
+// MayLeaveStatus reports whether the user may change a commitment whose
+// status is from: any status may follow one that is not final; leaving a
+// final one is reopening.
+func (u *User) MayLeaveStatus(from string) bool { return !IsFinal(from) || u.CanReopen() }
+
+// CanEditCommitment: managers in the commitment's region, officers when
+// they own it.
+func (u *User) CanEditCommitment(c *Commitment) bool { return u.CanEdit([]string{c.Region}, c.OwnerID) }
+
+// CanEditTask: managers in the task's region, officers who created it or
+// are assigned it.
+func (u *User) CanEditTask(t *Task) bool {
+	return u.CanEdit([]string{t.Region}, t.CreatedBy, t.AssigneeID)
+}
+
+// CanEditMeeting: managers in the meeting's region, officers who logged it
+// or were at it for the team (staff count as assigned to it).
+func (u *User) CanEditMeeting(m *Meeting) bool {
+	return u.CanEdit([]string{m.Region}, append([]bson.ObjectID{m.OwnerID}, m.StaffIDs...)...)
+}
+
+// CanDeleteMeeting: managers in the meeting's region, officers who logged
+// it (being at a meeting is not enough to remove it).
+func (u *User) CanDeleteMeeting(m *Meeting) bool { return u.CanEdit([]string{m.Region}, m.OwnerID) }
+
+// LocksSelfOut reports whether patch p, made by u to the user with id,
+// would take away u's own admin role or disable u's own account: the last
+// admin must not lock everybody out by accident.
+func (u *User) LocksSelfOut(id bson.ObjectID, p UserPatch) bool {
+	return id == u.ID && ((p.Role != nil && *p.Role != RoleAdmin) || (p.Disabled != nil && *p.Disabled))
+}

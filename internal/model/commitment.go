@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/search"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -201,4 +202,55 @@ func (in *StatusChangeInput) Validate() error {
 	checkLen(&p, "note", in.Note, maxText)
 	checkLen(&p, "evidence", in.Evidence, maxShortText*4)
 	return p.Err()
+}
+
+// CommitmentSearchWords builds a commitment's normalised search field.
+func CommitmentSearchWords(c *Commitment) string {
+	return search.Words(c.Text, c.StakeholderName)
+}
+
+// NewCommitment makes the record of a valid input for stakeholder st, with
+// the defaults: region the input's or the stakeholder's first in scope,
+// made_on today in Lima, owner the author, status pending with its first
+// history entry. The caller has checked st, the owner and the origin.
+func NewCommitment(in CommitmentInput, st Stakeholder, scope Scope, by Actor, now time.Time) *Commitment {
+	region := in.Region
+	if region == "" {
+		region = scope.First(st.Regions)
+	}
+	owner := in.OwnerID
+	if owner.IsZero() {
+		owner = by.ID
+	}
+	madeOn := in.MadeOn
+	if madeOn == "" {
+		madeOn = Today(now)
+	}
+	c := &Commitment{
+		ID: bson.NewObjectID(), StakeholderID: st.ID, StakeholderName: st.Name, StakeholderKind: st.Kind,
+		Text: in.Text, Type: in.Type, Region: region, Origin: in.Origin, MadeOn: madeOn, DueOn: in.DueOn,
+		Status: StatusPending, OwnerID: owner, NextFollowUpOn: in.NextFollowUpOn,
+		History: []StatusChange{NewStatusChange(StatusChangeInput{Status: StatusPending}, by, now)},
+		Version: 1, CreatedAt: now, UpdatedAt: now,
+	}
+	c.Search = CommitmentSearchWords(c)
+	return c
+}
+
+// NewStatusChange is the history entry of a status change by an author.
+func NewStatusChange(in StatusChangeInput, by Actor, now time.Time) StatusChange {
+	return StatusChange{Status: in.Status, At: now, Note: in.Note, Evidence: in.Evidence, By: by.ID, ByEmail: by.Email, ByName: by.Name}
+}
+
+// NestedCommitment is a commitment input made at meeting m, with the
+// meeting's defaults: its region, its day in Lima, and the meeting as origin.
+func NestedCommitment(in CommitmentInput, m *Meeting) CommitmentInput {
+	if in.Region == "" {
+		in.Region = m.Region
+	}
+	if in.MadeOn == "" {
+		in.MadeOn = Today(m.StartsAt)
+	}
+	in.Origin = &Origin{Kind: "meeting", ID: m.ID}
+	return in
 }

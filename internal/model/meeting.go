@@ -5,6 +5,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/alianza-pe/alianza/internal/search"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -289,4 +290,46 @@ func checkLen(p *Problems, field, v string, max int) {
 	if utf8.RuneCountInString(v) > max {
 		p.Add(field, "must be at most %d characters", max)
 	}
+}
+
+// MeetingSearchWords builds a meeting's normalised search field.
+func MeetingSearchWords(m *Meeting) string {
+	parts := []string{m.Summary, m.Agreements, m.NextSteps, m.Place}
+	for _, p := range m.Participants {
+		parts = append(parts, p.Name)
+	}
+	parts = append(parts, m.Topics...)
+	if m.Training != nil {
+		parts = append(parts, m.Training.Topics...)
+	}
+	return search.Words(parts...)
+}
+
+// NewMeeting makes the record of a valid input logged by an author (its
+// owner). Participants' names, commitment and task ids and the search
+// field are filled by the caller once they are known.
+func NewMeeting(in MeetingInput, by Actor, now time.Time) *Meeting {
+	m := &Meeting{
+		ID: bson.NewObjectID(), StartsAt: in.StartTime(), DurationMin: in.DurationMin, Kind: in.Kind,
+		Region: in.Region, Place: in.Place, StaffIDs: NonNilIDs(in.StaffIDs), Topics: in.Topics,
+		Summary: in.Summary, Agreements: in.Agreements, NextSteps: in.NextSteps, Training: in.Training, OwnerID: by.ID,
+		CommitmentIDs: []bson.ObjectID{}, TaskIDs: []bson.ObjectID{},
+		Version: 1, CreatedAt: now, UpdatedAt: now,
+	}
+	m.Participants = make([]Participant, len(in.Participants))
+	m.StakeholderIDs = make([]bson.ObjectID, len(in.Participants))
+	for i, x := range in.Participants {
+		m.Participants[i] = Participant{StakeholderID: x.StakeholderID, Role: x.Role}
+		m.StakeholderIDs[i] = x.StakeholderID
+	}
+	return m
+}
+
+// NonNilIDs returns ids, or an empty list for nil, so a stored list is
+// never null.
+func NonNilIDs(ids []bson.ObjectID) []bson.ObjectID {
+	if ids == nil {
+		return []bson.ObjectID{}
+	}
+	return ids
 }

@@ -2,6 +2,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -64,6 +65,20 @@ func (p Problems) Err() error {
 		return nil
 	}
 	return &ValidationError{Errors: p}
+}
+
+// ProblemsOf returns the field problems of a validation error, so a caller
+// can add its own before answering; any other error comes back as is.
+func ProblemsOf(err error) (Problems, error) {
+	var ve *ValidationError
+	switch {
+	case err == nil:
+		return nil, nil
+	case errors.As(err, &ve):
+		return ve.Errors, nil
+	default:
+		return nil, err
+	}
 }
 
 // Enum is an ordered list of the valid values of one string enum.

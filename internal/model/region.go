@@ -95,3 +95,23 @@ func (s Scope) Allows(regions ...string) bool {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// First returns the first of regions the scope allows, or "" when none:
+// the region a new record takes from the record it is made for.
+func (s Scope) First(regions []string) string {
+	for _, r := range regions {
+		if s.Allows(r) {
+			return r
+		}
+	}
+	return ""
+}
+
+// CheckInScope reports under field a known region the scope does not allow.
+// An unknown code is left to the field's own validation, so it is not
+// reported twice.
+func CheckInScope(p *Problems, field, region string, scope Scope) {
+	if region != "" && ValidRegion(region) && !scope.Allows(region) {
+		p.Add(field, "is outside your regions")
+	}
+}

@@ -112,3 +112,26 @@ func (tp *TaskPatch) Apply(t Task, now time.Time) (Task, error) {
 // Overdue reports whether the task is not done and its due date (YYYY-MM-DD)
 // is before today in Lima.
 func (t *Task) Overdue(today string) bool { return !t.Done && t.DueOn != "" && t.DueOn < today }
+
+// NewTask makes the record of a valid input in region, assigned to the
+// input's assignee or else to its author.
+func NewTask(in TaskInput, region string, by Actor, now time.Time) *Task {
+	assignee := in.AssigneeID
+	if assignee.IsZero() {
+		assignee = by.ID
+	}
+	return &Task{
+		ID: bson.NewObjectID(), Title: in.Title, DueOn: in.DueOn, AssigneeID: assignee, Links: in.Links,
+		Region: region, Notes: in.Notes, CreatedBy: by.ID, Version: 1, CreatedAt: now, UpdatedAt: now,
+	}
+}
+
+// NestedTask is a task input made at meeting m: linked to it, in its region
+// unless the input names one.
+func NestedTask(in TaskInput, m *Meeting) TaskInput {
+	in.Links.MeetingID = m.ID
+	if in.Region == "" {
+		in.Region = m.Region
+	}
+	return in
+}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
-	"github.com/alianza-pe/alianza/internal/search"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
@@ -15,7 +14,7 @@ import (
 const colCommitments = "commitments"
 
 // ErrFinalStatus is returned when a status change would leave a final status
-// and the caller may not reopen commitments (only managers and admins may).
+// and the caller did not allow reopening (see model.User.MayLeaveStatus).
 var ErrFinalStatus = errors.New("commitment status is final")
 
 func init() {
@@ -26,15 +25,10 @@ func init() {
 }
 
 // InsertCommitments stores already built commitments in batches of 1000, with
-// no validation and no audit entries. It exists for the demo and reference
-// dataset loaders only; the API uses CreateCommitment.
+// no validation and no audit entries. It exists for the dataset loaders and
+// tests; workflows store one commitment with InsertCommitment.
 func (s *Store) InsertCommitments(ctx context.Context, cs []model.Commitment) error {
 	return insertBulk(ctx, s, colCommitments, cs)
-}
-
-// CommitmentSearchWords builds a commitment's normalised search field.
-func CommitmentSearchWords(c *model.Commitment) string {
-	return search.Words(c.Text, c.StakeholderName)
 }
 
 // CommitmentFilter selects commitments. Dates are YYYY-MM-DD; DueFrom and
@@ -94,12 +88,14 @@ func (s *Store) CommitmentByID(ctx context.Context, scope model.Scope, id bson.O
 	return findInScope(ctx, s, colCommitments, "commitment", scope, id, func(c *model.Commitment) string { return c.Region })
 }
 
-// CreateCommitment validates and stores a commitment with its first history
-// entry (pending). The stakeholder must exist and be in scope; its name and
-// kind are copied.
+// CreateCommitment validates and stores a commitment made outside a
+// meeting, checking its stakeholder, owner and origin.
+//
+// Deprecated: kept for the message workflows until they move to
+// workflow.Flows.CreateCommitment, which owns these rules.
 func (s *Store) CreateCommitment(ctx context.Context, actor model.Actor, scope model.Scope, in model.CommitmentInput) (*model.Commitment, error) {
 	in.Normalize()
-	p, err := problemsOf(in.Validate())
+	p, err := model.ProblemsOf(in.Validate())
 	if err != nil {
 		return nil, err
 	}
@@ -116,22 +112,16 @@ func (s *Store) CreateCommitment(ctx context.Context, actor model.Actor, scope m
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	if _, err := s.c(colCommitments).InsertOne(ctx, c); err != nil {
-		return nil, wrap("insert commitment", err)
-	}
-	err = s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "commitment", ID: c.ID.Hex(),
-		Regions: []string{c.Region}, Fields: created(c), After: c})
-	return c, err
+	return c, s.InsertCommitment(ctx, actor, c)
 }
 
-// buildCommitment makes the record for an input whose own fields are valid
-// (problems found there are not repeated), checking the stakeholder, region
-// and owner. It returns a nil commitment when there are problems.
+// buildCommitment checks the stakeholder and owner of an input whose own
+// fields are valid and makes the record; nil when there are problems.
 func (s *Store) buildCommitment(ctx context.Context, actor model.Actor, scope model.Scope, in model.CommitmentInput, now time.Time) (*model.Commitment, model.Problems, error) {
 	var p model.Problems
 	var st model.Stakeholder
 	if !in.StakeholderID.IsZero() {
-		refs, err := s.stakeholderRefs(ctx, []bson.ObjectID{in.StakeholderID})
+		refs, err := s.StakeholderRefs(ctx, []bson.ObjectID{in.StakeholderID})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -144,42 +134,17 @@ func (s *Store) buildCommitment(ctx context.Context, actor model.Actor, scope mo
 			p.Add("stakeholder_id", "the stakeholder is archived")
 		}
 	}
-	region := in.Region
-	if region == "" {
-		for _, r := range st.Regions {
-			if scope.Allows(r) {
-				region = r
-				break
-			}
-		}
-		if region == "" && !in.StakeholderID.IsZero() && len(p) == 0 {
-			p.Add("region", "is required: the stakeholder has no region in your scope")
-		}
-	} else if model.ValidRegion(region) && !scope.Allows(region) {
-		p.Add("region", "is outside your regions")
+	if in.Region == "" && scope.First(st.Regions) == "" && !in.StakeholderID.IsZero() && len(p) == 0 {
+		p.Add("region", "is required: the stakeholder has no region in your scope")
 	}
-	owner := in.OwnerID
-	if owner.IsZero() {
-		owner = actor.ID
-	} else if err := s.checkUser(ctx, &p, "owner_id", owner); err != nil {
+	model.CheckInScope(&p, "region", in.Region, scope)
+	if err := s.checkUser(ctx, &p, "owner_id", in.OwnerID); err != nil {
 		return nil, nil, err
 	}
 	if len(p) > 0 {
 		return nil, p, nil
 	}
-	madeOn := in.MadeOn
-	if madeOn == "" {
-		madeOn = model.Today(now)
-	}
-	c := &model.Commitment{
-		ID: bson.NewObjectID(), StakeholderID: st.ID, StakeholderName: st.Name, StakeholderKind: st.Kind,
-		Text: in.Text, Type: in.Type, Region: region, Origin: in.Origin, MadeOn: madeOn, DueOn: in.DueOn,
-		Status: model.StatusPending, OwnerID: owner, NextFollowUpOn: in.NextFollowUpOn,
-		History: []model.StatusChange{{Status: model.StatusPending, At: now, By: actor.ID, ByEmail: actor.Email, ByName: actor.Name}},
-		Version: 1, CreatedAt: now, UpdatedAt: now,
-	}
-	c.Search = CommitmentSearchWords(c)
-	return c, nil, nil
+	return model.NewCommitment(in, st, scope, actor, now), nil, nil
 }
 
 // checkOrigin reports an origin meeting or message that does not exist or
@@ -194,132 +159,94 @@ func (s *Store) checkOrigin(ctx context.Context, scope model.Scope, p *model.Pro
 			p.Add("origin.id", "no such meeting in your regions")
 		}
 	case "message":
-		var msg struct {
-			Regions []string `bson:"regions"`
-		}
-		err := s.c(colMessages).FindOne(ctx, bson.D{{Key: "_id", Value: o.ID}},
-			options.FindOne().SetProjection(bson.D{{Key: "regions", Value: 1}})).Decode(&msg)
-		if err = wrap("find message", err); err != nil && !isNotFound(err) {
+		regions, err := s.MessageRegions(ctx, o.ID)
+		if err != nil && !isNotFound(err) {
 			return err
 		}
-		if err != nil || !scope.Allows(msg.Regions...) {
+		if err != nil || !scope.Allows(regions...) {
 			p.Add("origin.id", "no such message in your regions")
 		}
 	}
 	return nil
 }
 
-// UpdateCommitment applies a patch (not the status: see
-// ChangeCommitmentStatus) after guard allows it, guarded by the version.
-func (s *Store) UpdateCommitment(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID, cp model.CommitmentPatch, guard Guard[model.Commitment]) (*model.Commitment, error) {
-	old, err := s.CommitmentByID(ctx, scope, id)
-	if err != nil {
-		return nil, err
+// MessageRegions returns the regions of message id (ErrNotFound when
+// missing), for records that point at a message to check their scope.
+func (s *Store) MessageRegions(ctx context.Context, id bson.ObjectID) ([]string, error) {
+	var msg struct {
+		Regions []string `bson:"regions"`
 	}
-	if err := guard.allow(old); err != nil {
-		return nil, err
+	err := s.c(colMessages).FindOne(ctx, bson.D{{Key: "_id", Value: id}},
+		options.FindOne().SetProjection(bson.D{{Key: "regions", Value: 1}})).Decode(&msg)
+	return msg.Regions, wrap("find message", err)
+}
+
+// InsertCommitment stores a new, already decided commitment.
+func (s *Store) InsertCommitment(ctx context.Context, actor model.Actor, c *model.Commitment) error {
+	if _, err := s.c(colCommitments).InsertOne(ctx, c); err != nil {
+		return wrap("insert commitment", err)
 	}
-	if cp.Version != nil && *cp.Version != old.Version {
-		return nil, fmt.Errorf("store: update commitment: %w", ErrConflict)
-	}
-	cur, err := cp.Apply(*old)
-	p, err := problemsOf(err)
-	if err != nil {
-		return nil, err
-	}
-	if cur.Region != old.Region && model.ValidRegion(cur.Region) && !scope.Allows(cur.Region) {
-		p.Add("region", "is outside your regions")
-	}
-	if cur.OwnerID != old.OwnerID && !cur.OwnerID.IsZero() {
-		if err := s.checkUser(ctx, &p, "owner_id", cur.OwnerID); err != nil {
-			return nil, err
-		}
-	}
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
-	cur.Search = CommitmentSearchWords(&cur)
-	changes := diff(old, &cur)
+	return s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "commitment", ID: c.ID.Hex(),
+		Regions: []string{c.Region}, Fields: created(c), After: c})
+}
+
+// ReplaceCommitment stores cur (old with decided changes, not the status)
+// when old's version is still the stored one; ErrConflict otherwise. It
+// answers old when nothing changed.
+func (s *Store) ReplaceCommitment(ctx context.Context, actor model.Actor, old, cur *model.Commitment) (*model.Commitment, error) {
+	cur.Search = model.CommitmentSearchWords(cur)
+	changes := diff(old, cur)
 	if len(changes) == 0 {
 		return old, nil
 	}
 	set := append(setOf(changes), bson.E{Key: "search", Value: cur.Search}, bson.E{Key: "updated_at", Value: s.Now()})
 	var c model.Commitment
-	if err := s.updateVersioned(ctx, colCommitments, id, old.Version, set, &c); err != nil {
+	if err := s.updateVersioned(ctx, colCommitments, old.ID, old.Version, set, &c); err != nil {
 		return nil, fmt.Errorf("store: update commitment: %w", err)
 	}
-	return &c, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "commitment", ID: id.Hex(),
+	return &c, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "commitment", ID: c.ID.Hex(),
 		Regions: regionsOf(old.Region, c.Region), Fields: changes, Before: old, After: &c})
 }
 
-// ChangeCommitmentStatus sets the status and appends the history entry in
-// one FindOneAndUpdate, so concurrent changes cannot lose or duplicate
-// entries. The filter carries the version when in has one (a stale one
-// gives ErrConflict) and, unless reopen is allowed, a status that is not
-// final (leaving a final status gives ErrFinalStatus).
-func (s *Store) ChangeCommitmentStatus(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID, in model.StatusChangeInput, reopen bool, guard Guard[model.Commitment]) (*model.Commitment, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	old, err := s.CommitmentByID(ctx, scope, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := guard.allow(old); err != nil {
-		return nil, err
-	}
-	// A stale version is reported first: the caller must reload either way.
-	if in.Version != nil && *in.Version != old.Version {
-		return nil, fmt.Errorf("store: change commitment status: %w", ErrConflict)
-	}
-	if !reopen && model.IsFinal(old.Status) {
-		return nil, fmt.Errorf("store: change commitment status: %w", ErrFinalStatus)
-	}
-	now := s.Now()
-	entry := model.StatusChange{Status: in.Status, At: now, Note: in.Note, Evidence: in.Evidence, By: actor.ID, ByEmail: actor.Email, ByName: actor.Name}
+// UpdateCommitmentStatus sets the status of old and appends entry to its
+// history in one FindOneAndUpdate, so concurrent changes cannot lose or
+// duplicate entries. The filter carries version when set (a stale one
+// gives ErrConflict) and, unless reopen, a status that is not final
+// (leaving a final status gives ErrFinalStatus): the rule is decided by
+// the caller, the store only makes it atomic.
+func (s *Store) UpdateCommitmentStatus(ctx context.Context, actor model.Actor, old *model.Commitment, entry model.StatusChange, version *int, reopen bool) (*model.Commitment, error) {
+	id := old.ID
 	filter := bson.D{{Key: "_id", Value: id}}
-	if in.Version != nil {
-		filter = append(filter, bson.E{Key: "version", Value: *in.Version})
+	if version != nil {
+		filter = append(filter, bson.E{Key: "version", Value: *version})
 	}
 	if !reopen {
 		filter = append(filter, bson.E{Key: "status", Value: bson.D{{Key: "$nin", Value: []string(model.FinalStatuses)}}})
 	}
 	var c model.Commitment
 	unlock := lockDoc(id)
-	if filter, err = s.byIDWhen(ctx, colCommitments, filter); err == nil {
+	filter, err := s.byIDWhen(ctx, colCommitments, filter)
+	if err == nil {
 		err = s.c(colCommitments).FindOneAndUpdate(ctx, filter, bson.D{
-			{Key: "$set", Value: bson.D{{Key: "status", Value: in.Status}, {Key: "updated_at", Value: now}}},
+			{Key: "$set", Value: bson.D{{Key: "status", Value: entry.Status}, {Key: "updated_at", Value: entry.At}}},
 			{Key: "$push", Value: bson.D{{Key: "history", Value: entry}}},
 			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
 		}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&c)
 	}
 	unlock()
 	if err != nil {
-		err = wrap("change commitment status", err)
-		if !isNotFound(err) {
-			return nil, err
-		}
-		// Something changed since the read: tell which rule stopped it.
-		cur, rerr := s.CommitmentByID(ctx, scope, id)
-		switch {
-		case rerr != nil:
-			return nil, rerr
-		case !reopen && model.IsFinal(cur.Status) && (in.Version == nil || *in.Version == cur.Version):
-			return nil, fmt.Errorf("store: change commitment status: %w", ErrFinalStatus)
-		default:
-			return nil, fmt.Errorf("store: change commitment status: %w", ErrConflict)
-		}
+		return nil, s.statusMiss(ctx, id, wrap("change commitment status", err), version, reopen)
 	}
 	prev := old.Status
 	if n := len(c.History); n >= 2 {
 		prev = c.History[n-2].Status
 	}
-	changes := []model.Change{{Field: "status", Old: prev, New: in.Status}}
-	if in.Note != "" {
-		changes = append(changes, model.Change{Field: "history.note", New: in.Note})
+	changes := []model.Change{{Field: "status", Old: prev, New: entry.Status}}
+	if entry.Note != "" {
+		changes = append(changes, model.Change{Field: "history.note", New: entry.Note})
 	}
-	if in.Evidence != "" {
-		changes = append(changes, model.Change{Field: "history.evidence", New: in.Evidence})
+	if entry.Evidence != "" {
+		changes = append(changes, model.Change{Field: "history.evidence", New: entry.Evidence})
 	}
 	// The document before this update is c minus the pushed entry.
 	before := c
@@ -328,24 +255,33 @@ func (s *Store) ChangeCommitmentStatus(ctx context.Context, actor model.Actor, s
 		Regions: []string{c.Region}, Fields: changes, Before: &before, After: &c})
 }
 
-// DeleteCommitment removes a commitment after guard allows it; the removal
-// is audited with the whole record, so it can be read back from the trail.
-// Tasks that follow it up stay (they are work someone may still do).
-func (s *Store) DeleteCommitment(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID, guard Guard[model.Commitment]) error {
-	old, err := s.CommitmentByID(ctx, scope, id)
-	if err != nil {
+// statusMiss tells which guard of UpdateCommitmentStatus stopped it, since
+// something changed after the caller's read.
+func (s *Store) statusMiss(ctx context.Context, id bson.ObjectID, err error, version *int, reopen bool) error {
+	if !isNotFound(err) {
 		return err
 	}
-	if err := guard.allow(old); err != nil {
+	var cur model.Commitment
+	if rerr := s.c(colCommitments).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&cur); rerr != nil {
+		return wrap("find commitment", rerr)
+	}
+	if !reopen && model.IsFinal(cur.Status) && (version == nil || *version == cur.Version) {
+		return fmt.Errorf("store: change commitment status: %w", ErrFinalStatus)
+	}
+	return fmt.Errorf("store: change commitment status: %w", ErrConflict)
+}
+
+// RemoveCommitment deletes old; the removal is audited with the whole
+// record, so it can be read back from the trail, and its meeting stops
+// listing it. Tasks that follow it up stay (work someone may still do).
+func (s *Store) RemoveCommitment(ctx context.Context, actor model.Actor, old *model.Commitment) error {
+	if err := s.deleteByID(ctx, colCommitments, "commitment", old.ID); err != nil {
 		return err
 	}
-	if err := s.deleteByID(ctx, colCommitments, "commitment", id); err != nil {
-		return err
-	}
-	err = s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "commitment", ID: id.Hex(),
+	err := s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "commitment", ID: old.ID.Hex(),
 		Regions: []string{old.Region}, Fields: diff(old, &model.Commitment{}), Before: old})
 	if old.Origin != nil && old.Origin.Kind == "meeting" {
-		err = errors.Join(err, s.unlinkFromMeeting(ctx, old.Origin.ID, "commitment_ids", id))
+		err = errors.Join(err, s.unlinkFromMeeting(ctx, old.Origin.ID, "commitment_ids", old.ID))
 	}
 	return err
 }

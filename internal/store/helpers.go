@@ -59,20 +59,6 @@ func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 func regexpQuote(s string) string { return regexp.QuoteMeta(s) }
 
-// problemsOf returns the field problems of a validation error, so callers
-// can add their own before answering; any other error comes back as is.
-func problemsOf(err error) (model.Problems, error) {
-	var ve *model.ValidationError
-	switch {
-	case err == nil:
-		return nil, nil
-	case errors.As(err, &ve):
-		return ve.Errors, nil
-	default:
-		return nil, err
-	}
-}
-
 // findInScope reads the record with id from col; ErrNotFound when it is
 // missing or its region is out of scope. what names it in errors.
 func findInScope[T any](ctx context.Context, s *Store, col, what string, scope model.Scope, id bson.ObjectID, region func(*T) string) (*T, error) {
@@ -100,8 +86,9 @@ func (s *Store) overdueDue() bson.D {
 	return bson.D{{Key: "$gt", Value: ""}, {Key: "$lt", Value: model.Today(s.Now())}}
 }
 
-// checkUsers reports, under field(i), each set ids[i] that is not a user.
-func (s *Store) checkUsers(ctx context.Context, p *model.Problems, ids []bson.ObjectID, field func(i int) string) error {
+// CheckUsers reports, under field(i), each set ids[i] that is not a user:
+// the existence check of the user references a record carries.
+func (s *Store) CheckUsers(ctx context.Context, p *model.Problems, ids []bson.ObjectID, field func(i int) string) error {
 	users, err := s.UsersByIDs(ctx, distinctIDs(ids))
 	if err != nil {
 		return err
@@ -116,13 +103,7 @@ func (s *Store) checkUsers(ctx context.Context, p *model.Problems, ids []bson.Ob
 
 // checkUser reports id under field when it is set and not a user.
 func (s *Store) checkUser(ctx context.Context, p *model.Problems, field string, id bson.ObjectID) error {
-	return s.checkUsers(ctx, p, []bson.ObjectID{id}, func(int) string { return field })
-}
-
-// indexed names the entries of a list field: indexed("staff_ids")(2) is
-// "staff_ids[2]".
-func indexed(field string) func(int) string {
-	return func(i int) string { return fmt.Sprintf("%s[%d]", field, i) }
+	return s.CheckUsers(ctx, p, []bson.ObjectID{id}, func(int) string { return field })
 }
 
 // scopedRegion adds the scope condition on "region", or equality with
@@ -165,13 +146,6 @@ func distinctIDs(ids []bson.ObjectID) []bson.ObjectID {
 		}
 	}
 	return out
-}
-
-func nonNilIDs(ids []bson.ObjectID) []bson.ObjectID {
-	if ids == nil {
-		return []bson.ObjectID{}
-	}
-	return ids
 }
 
 func regionsOf(a, b string) []string {

@@ -137,7 +137,7 @@ func mailboxChanges(changes []model.Change, passwordSet bool) []model.Change {
 // password encrypted with key.
 func (s *Store) CreateMailbox(ctx context.Context, actor model.Actor, key []byte, in model.MailboxInput) (*model.Mailbox, error) {
 	m := in.Mailbox()
-	p, err := problemsOf(m.Validate())
+	p, err := model.ProblemsOf(m.Validate())
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func (s *Store) UpdateMailbox(ctx context.Context, actor model.Actor, key []byte
 		return nil, fmt.Errorf("store: update mailbox: %w", ErrConflict)
 	}
 	cur := p.Apply(*old)
-	pr, err := problemsOf(cur.Validate())
+	pr, err := model.ProblemsOf(cur.Validate())
 	if err != nil {
 		return nil, err
 	}

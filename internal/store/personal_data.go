@@ -286,7 +286,7 @@ func (s *Store) EraseStakeholder(ctx context.Context, actor model.Actor, id bson
 		m.Summary, m.Agreements, m.NextSteps, m.Place = sc.text(m.Summary), sc.text(m.Agreements), sc.text(m.NextSteps), sc.text(m.Place)
 		if err := s.set(ctx, colMeetings, m.ID, bson.D{{Key: "participants", Value: m.Participants}, {Key: "summary", Value: m.Summary},
 			{Key: "agreements", Value: m.Agreements}, {Key: "next_steps", Value: m.NextSteps}, {Key: "place", Value: m.Place},
-			{Key: "search", Value: MeetingSearchWords(m)}}); err != nil {
+			{Key: "search", Value: model.MeetingSearchWords(m)}}); err != nil {
 			return rep, err
 		}
 		touched = append(touched, m.ID.Hex())
@@ -303,7 +303,7 @@ func (s *Store) EraseStakeholder(ctx context.Context, actor model.Actor, id bson
 			c.History[j].Note, c.History[j].Evidence = sc.text(c.History[j].Note), sc.text(c.History[j].Evidence)
 		}
 		if err := s.set(ctx, colCommitments, c.ID, bson.D{{Key: "stakeholder_name", Value: c.StakeholderName}, {Key: "text", Value: c.Text},
-			{Key: "history", Value: c.History}, {Key: "search", Value: CommitmentSearchWords(c)}}); err != nil {
+			{Key: "history", Value: c.History}, {Key: "search", Value: model.CommitmentSearchWords(c)}}); err != nil {
 			return rep, err
 		}
 		touched = append(touched, c.ID.Hex())

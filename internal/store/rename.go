@@ -19,7 +19,7 @@ func (s *Store) renameStakeholder(ctx context.Context, id bson.ObjectID, name st
 	for i := range cs {
 		cs[i].StakeholderName = name
 		if _, err := s.c(colCommitments).UpdateOne(ctx, bson.D{{Key: "_id", Value: cs[i].ID}}, bson.D{{Key: "$set", Value: bson.D{
-			{Key: "stakeholder_name", Value: name}, {Key: "search", Value: CommitmentSearchWords(&cs[i])}}}}); err != nil {
+			{Key: "stakeholder_name", Value: name}, {Key: "search", Value: model.CommitmentSearchWords(&cs[i])}}}}); err != nil {
 			return wrap("rename: update commitment", err)
 		}
 	}
@@ -34,7 +34,7 @@ func (s *Store) renameStakeholder(ctx context.Context, id bson.ObjectID, name st
 			}
 		}
 		if _, err := s.c(colMeetings).UpdateOne(ctx, bson.D{{Key: "_id", Value: ms[i].ID}}, bson.D{{Key: "$set", Value: bson.D{
-			{Key: "participants", Value: ms[i].Participants}, {Key: "search", Value: MeetingSearchWords(&ms[i])}}}}); err != nil {
+			{Key: "participants", Value: ms[i].Participants}, {Key: "search", Value: model.MeetingSearchWords(&ms[i])}}}}); err != nil {
 			return wrap("rename: update meeting", err)
 		}
 	}

@@ -13,11 +13,11 @@ import (
 func TestRenameStakeholderUpdatesCopies(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	c, err := w.s.CreateCommitment(ctx, w.officer, w.all, model.CommitmentInput{StakeholderID: w.nac.ID, Text: "Publicar el protocolo", Type: "other", Region: "08"})
+	c, err := w.f.CreateCommitment(ctx, admin(w.officer, w.all), model.CommitmentInput{StakeholderID: w.nac.ID, Text: "Publicar el protocolo", Type: "other", Region: "08"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	created, err := w.s.CreateMeeting(ctx, w.officer, w.all, meetingInput(w))
+	created, err := w.f.CreateMeeting(ctx, admin(w.officer, w.all), meetingInput(w))
 	if err != nil {
 		t.Fatal(err)
 	}

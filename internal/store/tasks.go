@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -69,31 +68,32 @@ func (s *Store) TaskByID(ctx context.Context, scope model.Scope, id bson.ObjectI
 // CreateTask validates and stores a task. Linked records must exist and be
 // in scope; the region, when not given, comes from the linked commitment,
 // meeting or stakeholder.
+//
+// Deprecated: kept for the message workflows until they move to
+// workflow.Flows.CreateTask, which owns these rules.
 func (s *Store) CreateTask(ctx context.Context, actor model.Actor, scope model.Scope, in model.TaskInput) (*model.Task, error) {
 	in.Normalize()
-	p, err := problemsOf(in.Validate())
+	p, err := model.ProblemsOf(in.Validate())
 	if err != nil {
 		return nil, err
 	}
-	t, tp, err := s.buildTask(ctx, actor, scope, in, s.Now(), nil)
+	region, err := s.taskRegion(ctx, scope, &p, in)
 	if err != nil {
 		return nil, err
 	}
-	if err := append(p, tp...).Err(); err != nil {
+	if err := s.checkUser(ctx, &p, "assignee_id", in.AssigneeID); err != nil {
 		return nil, err
 	}
-	if _, err := s.c(colTasks).InsertOne(ctx, t); err != nil {
-		return nil, wrap("insert task", err)
+	if err := p.Err(); err != nil {
+		return nil, err
 	}
-	err = s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "task", ID: t.ID.Hex(),
-		Regions: []string{t.Region}, Fields: created(t), After: t})
-	return t, err
+	t := model.NewTask(in, region, actor, s.Now())
+	return t, s.InsertTask(ctx, actor, t)
 }
 
-// buildTask checks links and the assignee and makes the record. newMeeting
-// is the meeting being created with the task (not stored yet), if any.
-func (s *Store) buildTask(ctx context.Context, actor model.Actor, scope model.Scope, in model.TaskInput, now time.Time, newMeeting *model.Meeting) (*model.Task, model.Problems, error) {
-	var p model.Problems
+// taskRegion checks the links of in and returns its region: the given one,
+// or the first a linked record gives.
+func (s *Store) taskRegion(ctx context.Context, scope model.Scope, p *model.Problems, in model.TaskInput) (string, error) {
 	var inherited []string
 	if id := in.Links.CommitmentID; !id.IsZero() {
 		c, err := s.CommitmentByID(ctx, scope, id)
@@ -101,46 +101,39 @@ func (s *Store) buildTask(ctx context.Context, actor model.Actor, scope model.Sc
 		case isNotFound(err):
 			p.Add("links.commitment_id", "no such commitment in your regions")
 		case err != nil:
-			return nil, nil, err
+			return "", err
 		default:
 			inherited = append(inherited, c.Region)
 		}
 	}
 	if id := in.Links.MeetingID; !id.IsZero() {
-		if newMeeting != nil && newMeeting.ID == id {
-			inherited = append(inherited, newMeeting.Region)
-		} else {
-			m, err := s.MeetingByID(ctx, scope, id)
-			switch {
-			case isNotFound(err):
-				p.Add("links.meeting_id", "no such meeting in your regions")
-			case err != nil:
-				return nil, nil, err
-			default:
-				inherited = append(inherited, m.Region)
-			}
+		m, err := s.MeetingByID(ctx, scope, id)
+		switch {
+		case isNotFound(err):
+			p.Add("links.meeting_id", "no such meeting in your regions")
+		case err != nil:
+			return "", err
+		default:
+			inherited = append(inherited, m.Region)
 		}
 	}
 	if id := in.Links.StakeholderID; !id.IsZero() {
-		refs, err := s.stakeholderRefs(ctx, []bson.ObjectID{id})
+		refs, err := s.StakeholderRefs(ctx, []bson.ObjectID{id})
 		if err != nil {
-			return nil, nil, err
+			return "", err
 		}
 		st, ok := refs[id]
 		if !ok || !scope.Allows(st.Regions...) {
 			p.Add("links.stakeholder_id", "no such stakeholder in your regions")
 		}
-		for _, r := range st.Regions {
-			if scope.Allows(r) {
-				inherited = append(inherited, r)
-				break
-			}
+		if r := scope.First(st.Regions); r != "" {
+			inherited = append(inherited, r)
 		}
 	}
 	if mid := in.Links.MessageID; mid != "" {
-		r, err := s.checkTaskMessage(ctx, scope, &p, mid)
+		r, err := s.checkTaskMessage(ctx, scope, p, mid)
 		if err != nil {
-			return nil, nil, err
+			return "", err
 		}
 		if r != "" {
 			inherited = append(inherited, r)
@@ -149,80 +142,49 @@ func (s *Store) buildTask(ctx context.Context, actor model.Actor, scope model.Sc
 	region := in.Region
 	switch {
 	case region != "":
-		if model.ValidRegion(region) && !scope.Allows(region) {
-			p.Add("region", "is outside your regions")
-		}
+		model.CheckInScope(p, "region", region, scope)
 	case len(inherited) > 0:
 		region = inherited[0]
-	case len(p) == 0:
+	case len(*p) == 0:
 		p.Add("region", "is required when no linked record gives one")
 	}
-	assignee := in.AssigneeID
-	if assignee.IsZero() {
-		assignee = actor.ID
-	} else if err := s.checkUser(ctx, &p, "assignee_id", assignee); err != nil {
-		return nil, nil, err
-	}
-	t := &model.Task{
-		ID: bson.NewObjectID(), Title: in.Title, DueOn: in.DueOn, AssigneeID: assignee, Links: in.Links,
-		Region: region, Notes: in.Notes, CreatedBy: actor.ID, Version: 1, CreatedAt: now, UpdatedAt: now,
-	}
-	return t, p, nil
+	return region, nil
 }
 
-// UpdateTask applies a patch after guard allows it, guarded by the version.
-func (s *Store) UpdateTask(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID, tp model.TaskPatch, guard Guard[model.Task]) (*model.Task, error) {
-	old, err := s.TaskByID(ctx, scope, id)
-	if err != nil {
-		return nil, err
+// InsertTask stores a new, already decided task.
+func (s *Store) InsertTask(ctx context.Context, actor model.Actor, t *model.Task) error {
+	if _, err := s.c(colTasks).InsertOne(ctx, t); err != nil {
+		return wrap("insert task", err)
 	}
-	if err := guard.allow(old); err != nil {
-		return nil, err
-	}
-	if tp.Version != nil && *tp.Version != old.Version {
-		return nil, fmt.Errorf("store: update task: %w", ErrConflict)
-	}
-	cur, err := tp.Apply(*old, s.Now())
-	p, err := problemsOf(err)
-	if err != nil {
-		return nil, err
-	}
-	if cur.AssigneeID != old.AssigneeID && !cur.AssigneeID.IsZero() {
-		if err := s.checkUser(ctx, &p, "assignee_id", cur.AssigneeID); err != nil {
-			return nil, err
-		}
-	}
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
-	changes := diff(old, &cur)
+	return s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "task", ID: t.ID.Hex(),
+		Regions: []string{t.Region}, Fields: created(t), After: t})
+}
+
+// ReplaceTask stores cur (old with decided changes) when old's version is
+// still the stored one; ErrConflict otherwise. It answers old when nothing
+// changed.
+func (s *Store) ReplaceTask(ctx context.Context, actor model.Actor, old, cur *model.Task) (*model.Task, error) {
+	changes := diff(old, cur)
 	if len(changes) == 0 {
 		return old, nil
 	}
 	set := append(setOf(changes), bson.E{Key: "updated_at", Value: s.Now()})
 	var t model.Task
-	if err := s.updateVersioned(ctx, colTasks, id, old.Version, set, &t); err != nil {
+	if err := s.updateVersioned(ctx, colTasks, old.ID, old.Version, set, &t); err != nil {
 		return nil, fmt.Errorf("store: update task: %w", err)
 	}
-	return &t, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "task", ID: id.Hex(),
+	return &t, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "task", ID: t.ID.Hex(),
 		Regions: []string{t.Region}, Fields: changes, Before: old, After: &t})
 }
 
-// DeleteTask removes a task after guard allows it.
-func (s *Store) DeleteTask(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID, guard Guard[model.Task]) error {
-	old, err := s.TaskByID(ctx, scope, id)
-	if err != nil {
+// RemoveTask deletes old; its meeting stops listing it.
+func (s *Store) RemoveTask(ctx context.Context, actor model.Actor, old *model.Task) error {
+	if err := s.deleteByID(ctx, colTasks, "task", old.ID); err != nil {
 		return err
 	}
-	if err := guard.allow(old); err != nil {
-		return err
-	}
-	if err := s.deleteByID(ctx, colTasks, "task", id); err != nil {
-		return err
-	}
-	err = s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "task", ID: id.Hex(),
+	err := s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "task", ID: old.ID.Hex(),
 		Regions: []string{old.Region}, Fields: diff(old, &model.Task{}), Before: old})
-	return errors.Join(err, s.unlinkFromMeeting(ctx, old.Links.MeetingID, "task_ids", id))
+	return errors.Join(err, s.unlinkFromMeeting(ctx, old.Links.MeetingID, "task_ids", old.ID))
 }
 
 // checkTaskMessage requires a task's message link to be a message the scope

@@ -57,7 +57,7 @@ func (a TimelineItem) before(b TimelineItem) bool {
 // meetings and messages are read only as far as the page needs
 // (timelineSource).
 func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID bson.ObjectID, p Page) ([]TimelineItem, string, error) {
-	refs, err := s.stakeholderRefs(ctx, []bson.ObjectID{stakeholderID})
+	refs, err := s.StakeholderRefs(ctx, []bson.ObjectID{stakeholderID})
 	if err != nil {
 		return nil, "", err
 	}

@@ -18,17 +18,17 @@ func TestTimeline(t *testing.T) {
 	w.s.SetClock(func() time.Time { return clock })
 	in := meetingInput(w) // 2026-03-05 15:00Z with cusco and nac
 	in.Commitments = []model.CommitmentInput{{StakeholderID: w.cusco.ID, Text: "Proyecto de ley", Type: "legislative"}}
-	res, err := w.s.CreateMeeting(ctx, w.officer, w.all, in)
+	res, err := w.f.CreateMeeting(ctx, admin(w.officer, w.all), in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := res.Commitments[0]
 	clock = clock.Add(24 * time.Hour)
-	if _, err := w.s.ChangeCommitmentStatus(ctx, w.officer, w.all, c.ID, model.StatusChangeInput{Status: model.StatusInProgress, Note: "en agenda"}, false, nil); err != nil {
+	if _, err := w.f.ChangeCommitmentStatus(ctx, admin(w.officer, w.all), c.ID, model.StatusChangeInput{Status: model.StatusInProgress, Note: "en agenda"}); err != nil {
 		t.Fatal(err)
 	}
 	clock = clock.Add(24 * time.Hour)
-	if _, err := w.s.CreateTask(ctx, w.officer, w.all, model.TaskInput{Title: "Seguimiento", Links: model.TaskLinks{CommitmentID: c.ID}}); err != nil {
+	if _, err := w.f.CreateTask(ctx, admin(w.officer, w.all), model.TaskInput{Title: "Seguimiento", Links: model.TaskLinks{CommitmentID: c.ID}}); err != nil {
 		t.Fatal(err)
 	}
 	// A Loreto meeting with the same stakeholder is out of a Cusco user's scope.

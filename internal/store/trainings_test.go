@@ -76,7 +76,7 @@ func TestTrainingWritesUpdateTheCounts(t *testing.T) {
 	in.Participants = nil // a training needs no stakeholder per attendee
 	in.Training = &model.Training{Modality: "virtual", Topics: []string{" enfoque centrado en la víctima "},
 		Audience: []model.AudienceCount{{Type: "public_defenders", Count: 85}, {Type: "judges", Count: 70}}}
-	res, err := w.s.CreateMeeting(ctx, w.officer, w.cuscoOnly, in)
+	res, err := w.f.CreateMeeting(ctx, admin(w.officer, w.cuscoOnly), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestTrainingWritesUpdateTheCounts(t *testing.T) {
 	}
 
 	judges := model.Training{Modality: "in_person", Audience: []model.AudienceCount{{Type: "judges", Count: 12}}}
-	m, err := w.s.UpdateMeeting(ctx, w.officer, w.cuscoOnly, res.Meeting.ID, model.MeetingPatch{Training: &judges}, nil)
+	m, err := w.f.UpdateMeeting(ctx, admin(w.officer, w.cuscoOnly), res.Meeting.ID, model.MeetingPatch{Training: &judges})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestTrainingWritesUpdateTheCounts(t *testing.T) {
 	}
 	// It stops being a training: the audience goes with it.
 	call := "call"
-	m, err = w.s.UpdateMeeting(ctx, w.officer, w.cuscoOnly, m.ID, model.MeetingPatch{Kind: &call}, nil)
+	m, err = w.f.UpdateMeeting(ctx, admin(w.officer, w.cuscoOnly), m.ID, model.MeetingPatch{Kind: &call})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,14 +114,14 @@ func TestTrainingWritesUpdateTheCounts(t *testing.T) {
 		t.Fatalf("after kind change: %+v", r)
 	}
 	training := model.KindTraining
-	if _, err := w.s.UpdateMeeting(ctx, w.officer, w.cuscoOnly, m.ID, model.MeetingPatch{Kind: &training}, nil); !isField(err, "training") {
+	if _, err := w.f.UpdateMeeting(ctx, admin(w.officer, w.cuscoOnly), m.ID, model.MeetingPatch{Kind: &training}); !isField(err, "training") {
 		t.Fatalf("a training without audience: %v", err)
 	}
-	m, err = w.s.UpdateMeeting(ctx, w.officer, w.cuscoOnly, m.ID, model.MeetingPatch{Kind: &training, Training: &judges}, nil)
+	m, err = w.f.UpdateMeeting(ctx, admin(w.officer, w.cuscoOnly), m.ID, model.MeetingPatch{Kind: &training, Training: &judges})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.s.DeleteMeeting(ctx, w.officer, w.cuscoOnly, m.ID, nil); err != nil {
+	if err := w.f.DeleteMeeting(ctx, admin(w.officer, w.cuscoOnly), m.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	if r := report(); r.Trainings != 0 || r.People != 0 || len(r.Items) != 0 {

@@ -11,7 +11,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// CreateUser stores a new user with an already hashed password.
+// CreateUser stores a new user with an already hashed password; the
+// workflow validates the input and hashes the password.
 func (s *Store) CreateUser(ctx context.Context, actor model.Actor, in model.NewUser, passwordHash string) (*model.User, error) {
 	now := s.Now()
 	u := &model.User{
@@ -25,20 +26,6 @@ func (s *Store) CreateUser(ctx context.Context, actor model.Actor, in model.NewU
 		{Field: "email", New: u.Email}, {Field: "role", New: u.Role}, {Field: "regions", New: u.Regions},
 	}})
 	return u, nil
-}
-
-// RegisterUser normalises and validates in, hashes its password with hash
-// (auth.HashPassword; the store does not hash) and stores the user.
-func (s *Store) RegisterUser(ctx context.Context, actor model.Actor, in model.NewUser, hash func(string) (string, error)) (*model.User, error) {
-	in.Normalize()
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	passwordHash, err := hash(in.Password)
-	if err != nil {
-		return nil, err
-	}
-	return s.CreateUser(ctx, actor, in, passwordHash)
 }
 
 // UserByID returns one user.

@@ -35,7 +35,11 @@ func failAt(step string) error {
 	return createFailpoint(step)
 }
 
-// insertBulk inserts docs in batches of bulkBatch.
+// bulkBatch is how many documents one InsertMany carries in the bulk loaders.
+const bulkBatch = 1000
+
+// insertBulk inserts docs in batches of bulkBatch: the one batch inserter
+// of the dataset loaders and of a meeting's records.
 func insertBulk[T any](ctx context.Context, s *Store, col string, docs []T) error {
 	for start := 0; start < len(docs); start += bulkBatch {
 		end := min(start+bulkBatch, len(docs))

@@ -1,0 +1,105 @@
+package model
+
+import (
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+func TestCanEdit(t *testing.T) {
+	me, someone := bson.NewObjectID(), bson.NewObjectID()
+	user := func(role string, regions ...string) *User { return &User{ID: me, Role: role, Regions: regions} }
+	for _, tc := range []struct {
+		name    string
+		u       *User
+		regions []string
+		people  []bson.ObjectID
+		want    bool
+	}{
+		{"admin anywhere", user(RoleAdmin, "08"), []string{"16"}, nil, true},
+		{"manager in region", user(RoleManager, "08"), []string{"08"}, nil, true},
+		{"manager with all regions", user(RoleManager, AllRegions), []string{"16"}, nil, true},
+		{"manager outside region", user(RoleManager, "08"), []string{"16"}, []bson.ObjectID{me}, false},
+		{"officer, own record", user(RoleOfficer, "08"), []string{"08"}, []bson.ObjectID{someone, me}, true},
+		{"officer, someone else's", user(RoleOfficer, "08"), []string{"08"}, []bson.ObjectID{someone}, false},
+		{"officer, own record outside region", user(RoleOfficer, "08"), []string{"16"}, []bson.ObjectID{me}, false},
+		{"officer, nobody's", user(RoleOfficer, AllRegions), []string{"08"}, nil, false},
+		{"viewer, own record", user(RoleViewer, AllRegions), []string{"08"}, []bson.ObjectID{me}, false},
+		{"record without region, regional manager", user(RoleManager, "08"), []string{""}, nil, false},
+	} {
+		if got := tc.u.CanEdit(tc.regions, tc.people...); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestRecordPermissions(t *testing.T) {
+	me, someone := bson.NewObjectID(), bson.NewObjectID()
+	officer := &User{ID: me, Role: RoleOfficer, Regions: []string{"08"}}
+	for _, tc := range []struct {
+		name string
+		got  bool
+		want bool
+	}{
+		{"commitment owned", officer.CanEditCommitment(&Commitment{Region: "08", OwnerID: me}), true},
+		{"commitment of another", officer.CanEditCommitment(&Commitment{Region: "08", OwnerID: someone}), false},
+		{"task created", officer.CanEditTask(&Task{Region: "08", CreatedBy: me, AssigneeID: someone}), true},
+		{"task assigned", officer.CanEditTask(&Task{Region: "08", CreatedBy: someone, AssigneeID: me}), true},
+		{"task of others", officer.CanEditTask(&Task{Region: "08", CreatedBy: someone, AssigneeID: someone}), false},
+		{"meeting logged", officer.CanEditMeeting(&Meeting{Region: "08", OwnerID: me}), true},
+		{"meeting as staff", officer.CanEditMeeting(&Meeting{Region: "08", OwnerID: someone, StaffIDs: []bson.ObjectID{me}}), true},
+		{"meeting of others", officer.CanEditMeeting(&Meeting{Region: "08", OwnerID: someone}), false},
+		{"delete meeting logged", officer.CanDeleteMeeting(&Meeting{Region: "08", OwnerID: me}), true},
+		{"delete meeting as staff only", officer.CanDeleteMeeting(&Meeting{Region: "08", OwnerID: someone, StaffIDs: []bson.ObjectID{me}}), false},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
+func TestStatusTransitions(t *testing.T) {
+	for _, s := range CommitmentStatuses {
+		for _, role := range Roles {
+			u := &User{Role: role}
+			want := !IsFinal(s) || role == RoleAdmin || role == RoleManager
+			if got := u.MayLeaveStatus(s); got != want {
+				t.Errorf("%s leaving %s: got %v, want %v", role, s, got, want)
+			}
+		}
+	}
+	for s, final := range map[string]bool{StatusPending: false, StatusInProgress: false, StatusFulfilled: true,
+		StatusPartiallyFulfilled: true, StatusNotFulfilled: true, StatusWithdrawn: true, "": false, "done": false} {
+		if IsFinal(s) != final {
+			t.Errorf("IsFinal(%q) = %v", s, !final)
+		}
+	}
+	for role, want := range map[string]bool{RoleAdmin: true, RoleManager: true, RoleOfficer: false, RoleViewer: false} {
+		if got := (&User{Role: role}).CanReopen(); got != want {
+			t.Errorf("%s CanReopen: %v", role, got)
+		}
+	}
+}
+
+func TestLocksSelfOut(t *testing.T) {
+	me, other := bson.NewObjectID(), bson.NewObjectID()
+	u := &User{ID: me, Role: RoleAdmin}
+	str := func(s string) *string { return &s }
+	yes, no := true, false
+	for _, tc := range []struct {
+		name string
+		id   bson.ObjectID
+		p    UserPatch
+		want bool
+	}{
+		{"demote self", me, UserPatch{Role: str(RoleManager)}, true},
+		{"disable self", me, UserPatch{Disabled: &yes}, true},
+		{"keep admin", me, UserPatch{Role: str(RoleAdmin), Disabled: &no}, false},
+		{"rename self", me, UserPatch{Name: str("Ana")}, false},
+		{"demote another", other, UserPatch{Role: str(RoleViewer), Disabled: &yes}, false},
+	} {
+		if got := u.LocksSelfOut(tc.id, tc.p); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,185 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// MeetingCreated is a new meeting with the records made at it.
+type MeetingCreated struct {
+	Meeting     *model.Meeting
+	Commitments []model.Commitment
+	Tasks       []model.Task
+}
+
+// CreateMeeting logs a meeting with the commitments and tasks made there,
+// all or nothing: every field and every referenced stakeholder, user and
+// record is checked (problems of nested records are prefixed with their
+// place, e.g. "commitments[1].text") before anything is stored.
+func (f *Flows) CreateMeeting(ctx context.Context, u *model.User, in model.MeetingInput) (*MeetingCreated, error) {
+	in.Normalize()
+	p, err := model.ProblemsOf(in.Validate())
+	if err != nil {
+		return nil, err
+	}
+	scope := u.Scope()
+	model.CheckInScope(&p, "region", in.Region, scope)
+	m := model.NewMeeting(in, u.Actor(), f.st.Now())
+	if err := f.fillParticipants(ctx, scope, m, &p); err != nil {
+		return nil, err
+	}
+	if err := f.st.CheckUsers(ctx, &p, m.StaffIDs, indexed("staff_ids")); err != nil {
+		return nil, err
+	}
+	out := &MeetingCreated{Meeting: m, Commitments: make([]model.Commitment, len(in.Commitments)), Tasks: make([]model.Task, len(in.Tasks))}
+	for i, ci := range in.Commitments {
+		c, cp, err := f.buildCommitment(ctx, u, model.NestedCommitment(ci, m))
+		if err != nil {
+			return nil, err
+		}
+		p = append(p, cp.Prefix(fmt.Sprintf("commitments[%d].", i))...)
+		if c != nil {
+			out.Commitments[i] = *c
+			m.CommitmentIDs = append(m.CommitmentIDs, c.ID)
+		}
+	}
+	for i, ti := range in.Tasks {
+		t, tp, err := f.buildTask(ctx, u, model.NestedTask(ti, m), m)
+		if err != nil {
+			return nil, err
+		}
+		p = append(p, tp.Prefix(fmt.Sprintf("tasks[%d].", i))...)
+		if t != nil {
+			out.Tasks[i] = *t
+			m.TaskIDs = append(m.TaskIDs, t.ID)
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	m.Search = model.MeetingSearchWords(m)
+	return out, f.st.InsertMeeting(ctx, u.Actor(), m, out.Commitments, out.Tasks)
+}
+
+// fillParticipants copies names from the stakeholders and reports missing
+// or out-of-scope ones as field problems.
+func (f *Flows) fillParticipants(ctx context.Context, scope model.Scope, m *model.Meeting, p *model.Problems) error {
+	ids := make([]bson.ObjectID, len(m.Participants))
+	for i, x := range m.Participants {
+		ids[i] = x.StakeholderID
+	}
+	refs, err := f.st.StakeholderRefs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range m.Participants {
+		x := &m.Participants[i]
+		if x.StakeholderID.IsZero() {
+			continue
+		}
+		st, ok := refs[x.StakeholderID]
+		if !ok || !scope.Allows(st.Regions...) {
+			p.Add(fmt.Sprintf("participants[%d].stakeholder_id", i), "no such stakeholder in your regions")
+			continue
+		}
+		x.Name = st.Name
+	}
+	m.StakeholderIDs = ids
+	return nil
+}
+
+// meetingToChange loads meeting id in u's regions for a change u may make
+// (may).
+func (f *Flows) meetingToChange(ctx context.Context, u *model.User, id bson.ObjectID, version *int, may func(*model.Meeting) bool) (*model.Meeting, error) {
+	m, err := f.st.MeetingByID(ctx, u.Scope(), id)
+	return editable(m, err, may, func(m *model.Meeting) int { return m.Version }, version)
+}
+
+// UpdateMeeting changes a meeting; participants' names are copied again.
+func (f *Flows) UpdateMeeting(ctx context.Context, u *model.User, id bson.ObjectID, mp model.MeetingPatch) (*model.Meeting, error) {
+	old, err := f.meetingToChange(ctx, u, id, mp.Version, u.CanEditMeeting)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := mp.Apply(*old)
+	p, err := model.ProblemsOf(err)
+	if err != nil {
+		return nil, err
+	}
+	if cur.Region != old.Region {
+		model.CheckInScope(&p, "region", cur.Region, u.Scope())
+	}
+	if mp.Participants != nil {
+		if err := f.fillParticipants(ctx, u.Scope(), &cur, &p); err != nil {
+			return nil, err
+		}
+	}
+	if mp.StaffIDs != nil {
+		cur.StaffIDs = model.NonNilIDs(cur.StaffIDs)
+		if err := f.st.CheckUsers(ctx, &p, cur.StaffIDs, indexed("staff_ids")); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return f.st.ReplaceMeeting(ctx, u.Actor(), old, &cur)
+}
+
+// DeleteMeeting removes a meeting (managers, or the officer who logged it).
+// Its commitments and tasks stay unless withRecords: then those created
+// with it and in u's regions go too, and u must be allowed to delete each
+// of them, checked before anything is deleted so a refusal deletes nothing.
+func (f *Flows) DeleteMeeting(ctx context.Context, u *model.User, id bson.ObjectID, withRecords bool) error {
+	m, err := f.meetingToChange(ctx, u, id, nil, u.CanDeleteMeeting)
+	if err != nil {
+		return err
+	}
+	if withRecords {
+		if err := f.deleteMeetingRecords(ctx, u, m); err != nil {
+			return err
+		}
+	}
+	return f.st.RemoveMeeting(ctx, u.Actor(), m)
+}
+
+// deleteMeetingRecords deletes the records created with m that u sees,
+// after checking u may edit every one of them. Records outside u's
+// regions are not theirs to see: left alone.
+func (f *Flows) deleteMeetingRecords(ctx context.Context, u *model.User, m *model.Meeting) error {
+	cms, tks, err := f.st.MeetingRecords(ctx, m)
+	if err != nil {
+		return err
+	}
+	scope := u.Scope()
+	var cmDel []*model.Commitment
+	var tkDel []*model.Task
+	for i := range cms {
+		if !scope.Allows(cms[i].Region) {
+			continue
+		}
+		if !u.CanEditCommitment(&cms[i]) {
+			return model.ErrForbidden
+		}
+		cmDel = append(cmDel, &cms[i])
+	}
+	for i := range tks {
+		if !scope.Allows(tks[i].Region) {
+			continue
+		}
+		if !u.CanEditTask(&tks[i]) {
+			return model.ErrForbidden
+		}
+		tkDel = append(tkDel, &tks[i])
+	}
+	return f.st.RemoveMeetingRecords(ctx, u.Actor(), m, cmDel, tkDel)
+}
+
+// indexed names the entries of a list field: indexed("staff_ids")(2) is
+// "staff_ids[2]".
+func indexed(field string) func(int) string {
+	return func(i int) string { return fmt.Sprintf("%s[%d]", field, i) }
+}
