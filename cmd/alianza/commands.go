@@ -16,6 +16,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/mailsync"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 )
 
 // userAdd creates a user from the shell. The password comes from
@@ -137,6 +138,7 @@ func mailSync(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFl
 		fmt.Fprintln(stdout, "no mailboxes: set ALIANZA_IMAP_ADDR or add one in the admin page")
 		return nil
 	}
+	sink := workflow.New(s).MailSink()
 	holder := leaseHolder()
 	var failures []error
 	for _, m := range boxes {
@@ -148,7 +150,7 @@ func mailSync(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFl
 		acct, err := mailAccount(cfg, key, m)
 		var syncer *mailsync.Syncer
 		if err == nil {
-			syncer, err = mailsync.New(acct, s, mailsync.Options{Holder: holder, Logger: log})
+			syncer, err = mailsync.New(acct, sink, mailsync.Options{Holder: holder, Logger: log})
 		}
 		if err != nil {
 			recordMailboxError(ctx, s, m, err)

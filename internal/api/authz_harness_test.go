@@ -11,6 +11,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -219,7 +220,7 @@ func newAuthzSide(t *testing.T, ta *testApp, officer *model.User, region string)
 	msg.Message.MessageID = id.Hex() + "@test"
 	authzSeq++
 	msg.Message.SeenIn[0].UID = authzSeq
-	if _, err := ta.store.SaveMessages(ctx, []model.IncomingMessage{msg}); err != nil {
+	if _, err := ta.store.SaveMessages(ctx, []model.IncomingMessage{msg}, workflow.MatchMail(ta.store)); err != nil {
 		t.Fatal(err)
 	}
 	side.stakeholder, side.stakeholder2, side.meeting, side.commitment = st.ID, st2.ID, mc.Meeting.ID, cm.ID

@@ -94,22 +94,10 @@ func (a *API) importStakeholders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := auth.User(c)
-	var emails []string
-	for i := range rows {
-		emails = append(emails, rows[i].Input.Emails...)
-	}
 	dryRun := in.DryRun || (dry != nil && *dry)
-	res, err := a.store.ImportStakeholders(c.UserContext(), auth.Actor(c), u.Scope(), rows, dryRun,
-		func(st *model.Stakeholder) bool { return u.CanEdit(st.Regions, st.OwnerID) })
+	res, err := a.flows.ImportStakeholders(c.UserContext(), auth.User(c), rows, dryRun)
 	if err != nil {
 		return err
-	}
-	if !dryRun {
-		// Imported addresses link the correspondence waiting for them.
-		if err := a.rematch(c, nil, emails); err != nil {
-			return err
-		}
 	}
 	return c.JSON(res)
 }

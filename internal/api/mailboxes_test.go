@@ -15,6 +15,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/mailsync"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
@@ -115,7 +116,7 @@ func syncerFor(t *testing.T, ta *testApp, id bson.ObjectID, holder string) *mail
 		t.Fatal(err)
 	}
 	acct := mailsync.AccountFromMailbox(*mb)
-	s, err := mailsync.New(acct, ta.store, mailsync.Options{Holder: holder, Timeout: 5 * time.Second})
+	s, err := mailsync.New(acct, workflow.MailSink{Store: ta.store}, mailsync.Options{Holder: holder, Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

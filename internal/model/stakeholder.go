@@ -469,3 +469,6 @@ func (s Stakeholder) clone() Stakeholder {
 	}
 	return s
 }
+
+// EntityStakeholder names stakeholders in the audit trail and in store.Change.
+const EntityStakeholder = "stakeholder"

@@ -98,7 +98,7 @@ func (s *Store) RefusedAddresses(ctx context.Context, scope model.Scope, addrs [
 	if scope.All || len(rest) == 0 {
 		return out, nil
 	}
-	holders, err := s.stakeholdersByEmail(ctx, rest)
+	holders, err := s.StakeholdersByEmail(ctx, rest)
 	if err != nil {
 		return nil, err
 	}

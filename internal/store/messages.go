@@ -58,14 +58,17 @@ type knownMessage struct {
 	SeenIn []model.Location `bson:"seen_in"`
 }
 
+// MatchFunc files new messages before they are inserted: it sets their
+// stakeholders, regions and unmatched flag. workflow.MatchMail is the rule.
+type MatchFunc func(ctx context.Context, fresh []*model.Message) error
+
 // SaveMessages stores a batch from the syncer, each message once by its ID,
-// and reports for each whether it was new. A new message is matched to
-// stakeholders by its from/to/cc addresses (one query per batch) and
-// inserted with its body; a known one keeps everything and only gains the
+// and reports for each whether it was new. A new message is filed by match
+// (called once per batch with the new ones) and inserted with its body; a known one keeps everything and only gains the
 // locations it does not have yet, dropping those of the same mailbox and
 // folder with another UIDValidity. Saving the same batch twice changes
 // nothing the second time.
-func (s *Store) SaveMessages(ctx context.Context, msgs []model.IncomingMessage) ([]bool, error) {
+func (s *Store) SaveMessages(ctx context.Context, msgs []model.IncomingMessage, match MatchFunc) ([]bool, error) {
 	created := make([]bool, len(msgs))
 	if len(msgs) == 0 {
 		return created, nil
@@ -107,9 +110,10 @@ func (s *Store) SaveMessages(ctx context.Context, msgs []model.IncomingMessage) 
 		for _, id := range freshOrder {
 			list = append(list, &fresh[id].Message)
 		}
-		if err := s.prepareNew(ctx, list); err != nil {
+		if err := match(ctx, list); err != nil {
 			return nil, err
 		}
+		s.prepareNew(list)
 		lost, err := s.insertNew(ctx, freshOrder, fresh)
 		if err != nil {
 			return nil, err
@@ -192,18 +196,9 @@ func (s *Store) knownMessages(ctx context.Context, ids []bson.ObjectID) (map[bso
 }
 
 // prepareNew fills what the store derives for new messages: the search
-// words, the stakeholder match, and the lists the API shows as [].
-func (s *Store) prepareNew(ctx context.Context, list []*model.Message) error {
-	var addrs []string
+// words and the defaults of the review fields.
+func (s *Store) prepareNew(list []*model.Message) {
 	for _, m := range list {
-		addrs = append(addrs, matchAddresses(m)...)
-	}
-	byAddr, err := s.stakeholdersByEmail(ctx, addrs)
-	if err != nil {
-		return err
-	}
-	for _, m := range list {
-		applyMatch(m, byAddr)
 		m.Search = MessageSearchWords(m)
 		if m.Status == "" {
 			m.Status = model.MessageNew
@@ -217,7 +212,6 @@ func (s *Store) prepareNew(ctx context.Context, list []*model.Message) error {
 		}
 		m.Replied = false
 	}
-	return nil
 }
 
 // insertNew inserts bodies, then messages (a body without its message is
@@ -339,39 +333,15 @@ func repliedIDs(docs []threadDoc) []bson.ObjectID {
 	return ids
 }
 
-// matchAddresses are the addresses a message is matched by: from, to, cc.
-func matchAddresses(m *model.Message) []string {
-	var out []string
-	add := func(a model.Address) {
-		if a.Address != "" && !slices.Contains(out, a.Address) {
-			out = append(out, a.Address)
-		}
-	}
-	add(m.From)
-	for _, l := range [][]model.Address{m.To, m.Cc} {
-		for _, a := range l {
-			add(a)
-		}
-	}
-	return out
-}
-
-// stakeholderRef is what matching reads of a stakeholder.
-type stakeholderRef struct {
-	ID      bson.ObjectID `bson:"_id"`
-	Emails  []string      `bson:"emails"`
-	Regions []string      `bson:"regions"`
-}
-
-// stakeholdersByEmail maps each address to the stakeholders that list it,
-// in one $in query.
-func (s *Store) stakeholdersByEmail(ctx context.Context, addrs []string) (map[string][]stakeholderRef, error) {
-	out := map[string][]stakeholderRef{}
+// StakeholdersByEmail maps each address to the stakeholders that list it,
+// in one $in query (archived ones too: their mail stays theirs).
+func (s *Store) StakeholdersByEmail(ctx context.Context, addrs []string) (map[string][]model.StakeholderRef, error) {
+	out := map[string][]model.StakeholderRef{}
 	addrs = slices.Compact(slices.Sorted(slices.Values(addrs)))
 	if len(addrs) == 0 {
 		return out, nil
 	}
-	var list []stakeholderRef
+	var list []model.StakeholderRef
 	opts := options.Find().SetProjection(bson.D{{Key: "emails", Value: 1}, {Key: "regions", Value: 1}}).SetSort(bson.D{{Key: "_id", Value: 1}})
 	if err := s.findAll(ctx, colStakeholders, bson.D{{Key: "emails", Value: bson.D{{Key: "$in", Value: addrs}}}}, opts, &list); err != nil {
 		return nil, wrap("match addresses", err)
@@ -384,27 +354,6 @@ func (s *Store) stakeholdersByEmail(ctx context.Context, addrs []string) (map[st
 		}
 	}
 	return out, nil
-}
-
-// applyMatch sets the stakeholders, regions (the union of theirs) and the
-// unmatched flag of a message from its addresses.
-func applyMatch(m *model.Message, byAddr map[string][]stakeholderRef) {
-	var ids []bson.ObjectID
-	var regions []string
-	for _, a := range matchAddresses(m) {
-		for _, st := range byAddr[a] {
-			if !slices.Contains(ids, st.ID) {
-				ids = append(ids, st.ID)
-			}
-			for _, r := range st.Regions {
-				if !slices.Contains(regions, r) {
-					regions = append(regions, r)
-				}
-			}
-		}
-	}
-	slices.Sort(regions)
-	m.StakeholderIDs, m.Regions, m.Unmatched = ids, regions, len(ids) == 0
 }
 
 // MessageFilter selects messages for the review queue. From and To bound
@@ -489,19 +438,13 @@ func (s *Store) messageFilter(scope model.Scope, f MessageFilter) (bson.D, bool)
 
 // AwaitingCutoff is the date before which an unanswered outbound message is
 // awaiting reply.
-func AwaitingCutoff(now time.Time, days int) time.Time {
-	if days < 1 {
-		days = 7
-	}
-	return now.Add(-time.Duration(days) * 24 * time.Hour)
-}
+func AwaitingCutoff(now time.Time, days int) time.Time { return model.AwaitingCutoff(now, days) }
 
 // SetAwaitingReply computes the awaiting_reply flag of messages read.
 func SetAwaitingReply(msgs []model.Message, now time.Time, days int) {
-	cutoff := AwaitingCutoff(now, days)
+	cutoff := model.AwaitingCutoff(now, days)
 	for i := range msgs {
-		m := &msgs[i]
-		m.AwaitingReply = m.Direction == model.Outbound && !m.Replied && m.Date.Before(cutoff)
+		msgs[i].AwaitingReply = msgs[i].IsAwaitingReply(cutoff)
 	}
 }
 
@@ -815,9 +758,9 @@ func (s *Store) RematchAddresses(ctx context.Context, actor model.Actor, address
 	}
 	var addrs []string
 	for i := range list {
-		addrs = append(addrs, matchAddresses(&list[i])...)
+		addrs = append(addrs, model.MatchAddresses(&list[i])...)
 	}
-	byAddr, err := s.stakeholdersByEmail(ctx, addrs)
+	byAddr, err := s.StakeholdersByEmail(ctx, addrs)
 	if err != nil {
 		return 0, err
 	}
@@ -825,7 +768,7 @@ func (s *Store) RematchAddresses(ctx context.Context, actor model.Actor, address
 	for i := range list {
 		old := list[i]
 		cur := old
-		applyMatch(&cur, byAddr)
+		model.ApplyMatch(&cur, byAddr)
 		if slices.Equal(old.StakeholderIDs, cur.StakeholderIDs) && slices.Equal(old.Regions, cur.Regions) && old.Unmatched == cur.Unmatched {
 			continue
 		}
@@ -845,19 +788,6 @@ func (s *Store) RematchAddresses(ctx context.Context, actor model.Actor, address
 		}})
 	}
 	return n, nil
-}
-
-// AddStakeholderEmail adds address to a stakeholder's emails (version-guarded
-// through UpdateStakeholder) unless it has it already.
-func (s *Store) AddStakeholderEmail(ctx context.Context, actor model.Actor, scope model.Scope, st *model.Stakeholder, address string) error {
-	address = model.NormalizeEmail(address)
-	if slices.Contains(st.Emails, address) {
-		return nil
-	}
-	emails := append(slices.Clone(st.Emails), address)
-	version := st.Version
-	_, err := s.UpdateStakeholder(ctx, actor, scope, st.ID, model.StakeholderPatch{Emails: &emails, Version: &version})
-	return err
 }
 
 // AddressesOutsideScope lists those of addrs that appear in a message the
@@ -884,7 +814,7 @@ func (s *Store) AddressesOutsideScope(ctx context.Context, scope model.Scope, ad
 		if len(list[i].Regions) > 0 && scope.Allows(list[i].Regions...) {
 			continue
 		}
-		for _, a := range matchAddresses(&list[i]) {
+		for _, a := range model.MatchAddresses(&list[i]) {
 			if slices.Contains(addrs, a) && !slices.Contains(out, a) {
 				out = append(out, a)
 			}
@@ -908,4 +838,9 @@ func (s *Store) CountMessages(ctx context.Context, scope model.Scope, f MessageF
 	}
 	n, err := s.countDocs(ctx, colMessages, filter, opts)
 	return n, wrap("count messages", err)
+}
+
+// messageAddressProjection reads what matching needs of a message.
+func messageAddressProjection() *options.FindOptionsBuilder {
+	return options.Find().SetProjection(bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1}})
 }

@@ -176,7 +176,7 @@ func (s *Store) UpdateStakeholder(ctx context.Context, actor model.Actor, scope 
 	if err := s.checkStakeholder(ctx, scope, &cur, old); err != nil {
 		return nil, err
 	}
-	return s.saveStakeholder(ctx, actor, old, &cur)
+	return s.ReplaceStakeholder(ctx, actor, old, &cur)
 }
 
 // checkStakeholder validates st and what it refers to: added regions must be
@@ -285,9 +285,11 @@ func keepRegionsOutsideScope(scope model.Scope, before, after []string) []string
 	return out
 }
 
-// saveStakeholder replaces old with cur when old's version is still the
-// stored one, refreshing the search words, and audits the changed fields.
-func (s *Store) saveStakeholder(ctx context.Context, actor model.Actor, old, cur *model.Stakeholder) (*model.Stakeholder, error) {
+// ReplaceStakeholder stores cur, already decided, in place of old when
+// old's version is still the stored one (ErrConflict otherwise), refreshing
+// the search words, and audits the changed fields. It returns old when
+// nothing changed.
+func (s *Store) ReplaceStakeholder(ctx context.Context, actor model.Actor, old, cur *model.Stakeholder) (*model.Stakeholder, error) {
 	changes := diff(old, cur)
 	if len(changes) == 0 {
 		return old, nil
@@ -353,29 +355,12 @@ func (s *Store) StakeholderHasRecords(ctx context.Context, id bson.ObjectID) (bo
 	return false, nil
 }
 
-// DeleteStakeholder archives a stakeholder that meetings or commitments
-// refer to and deletes any other, removing the relationships and committee
-// memberships that pointed to it. It reports whether it archived.
-func (s *Store) DeleteStakeholder(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID) (archived bool, err error) {
-	old, err := s.StakeholderByID(ctx, scope, id)
-	if err != nil {
-		return false, err
-	}
-	has, err := s.StakeholderHasRecords(ctx, id)
-	if err != nil {
-		return false, err
-	}
-	if has {
-		if old.Archived {
-			return true, nil
-		}
-		cur := *old
-		cur.Archived = true
-		_, err := s.saveStakeholder(ctx, actor, old, &cur)
-		return true, err
-	}
-	unlock := lockDoc(id)
-	filter, err := s.byIDWhen(ctx, colStakeholders, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}})
+// RemoveStakeholder deletes old when its version is still the stored one
+// (ErrConflict otherwise). Whether to delete or archive, and the clean-up of
+// references to it, are the workflow's (workflow/stakeholders.go, effects.go).
+func (s *Store) RemoveStakeholder(ctx context.Context, actor model.Actor, old *model.Stakeholder) error {
+	unlock := lockDoc(old.ID)
+	filter, err := s.byIDWhen(ctx, colStakeholders, bson.D{{Key: "_id", Value: old.ID}, {Key: "version", Value: old.Version}})
 	res := &mongo.DeleteResult{}
 	if err == nil {
 		res, err = s.c(colStakeholders).DeleteOne(ctx, filter)
@@ -384,45 +369,13 @@ func (s *Store) DeleteStakeholder(ctx context.Context, actor model.Actor, scope 
 	}
 	unlock()
 	if err != nil {
-		return false, wrap("delete stakeholder", err)
+		return wrap("delete stakeholder", err)
 	}
 	if res.DeletedCount == 0 {
-		return false, fmt.Errorf("store: delete stakeholder: %w", ErrConflict)
+		return fmt.Errorf("store: delete stakeholder: %w", ErrConflict)
 	}
-	err = s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "stakeholder", ID: id.Hex(),
+	return s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: model.EntityStakeholder, ID: old.ID.Hex(),
 		Regions: old.Regions, Fields: []model.Change{{Field: "name", Old: old.Name}}, Before: old})
-	return false, errors.Join(err, s.dropReferencesTo(ctx, actor, id))
-}
-
-// dropReferencesTo removes a deleted stakeholder from every other one,
-// whatever its region: no reference may dangle.
-func (s *Store) dropReferencesTo(ctx context.Context, actor model.Actor, id bson.ObjectID) error {
-	var refs []model.Stakeholder
-	filter := bson.D{{Key: "$or", Value: bson.A{
-		bson.D{{Key: "relationships.stakeholder_id", Value: id}},
-		bson.D{{Key: "committee.member_ids", Value: id}},
-		bson.D{{Key: "committee.coordinator_id", Value: id}},
-	}}}
-	if err := s.findAll(ctx, colStakeholders, filter, nil, &refs); err != nil {
-		return wrap("find references to stakeholder", err)
-	}
-	for i := range refs {
-		old := &refs[i]
-		cur := *old
-		cur.Relationships = slices.DeleteFunc(slices.Clone(old.Relationships), func(r model.Relationship) bool { return r.StakeholderID == id })
-		if c := old.Committee; c != nil {
-			nc := *c
-			nc.MemberIDs = slices.DeleteFunc(slices.Clone(c.MemberIDs), func(m bson.ObjectID) bool { return m == id })
-			if nc.CoordinatorID == id {
-				nc.CoordinatorID = bson.ObjectID{}
-			}
-			cur.Committee = &nc
-		}
-		if _, err := s.saveStakeholder(ctx, actor, old, &cur); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // AddRelationship stores (or replaces) the relationship from id to another
@@ -445,7 +398,7 @@ func (s *Store) AddRelationship(ctx context.Context, actor model.Actor, scope mo
 	cur := *old
 	cur.Relationships = slices.DeleteFunc(slices.Clone(old.Relationships), func(r model.Relationship) bool { return r.StakeholderID == in.StakeholderID })
 	cur.Relationships = append(cur.Relationships, in.Relationship())
-	return s.saveStakeholder(ctx, actor, old, &cur)
+	return s.ReplaceStakeholder(ctx, actor, old, &cur)
 }
 
 // RemoveRelationship deletes the relationship from id to other; ErrNotFound
@@ -460,7 +413,7 @@ func (s *Store) RemoveRelationship(ctx context.Context, actor model.Actor, scope
 	if len(cur.Relationships) == len(old.Relationships) {
 		return nil, fmt.Errorf("store: remove relationship: %w", ErrNotFound)
 	}
-	return s.saveStakeholder(ctx, actor, old, &cur)
+	return s.ReplaceStakeholder(ctx, actor, old, &cur)
 }
 
 // InsertStakeholders stores already built stakeholders in batches, with no
