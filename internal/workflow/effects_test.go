@@ -109,3 +109,14 @@ func TestDeletedStakeholderLeavesNoDanglingID(t *testing.T) {
 		t.Fatalf("not archived: %+v %v", st, err)
 	}
 }
+
+// user stores a user with role and regions and returns it.
+func user(t *testing.T, s *store.Store, role string, regions ...string) *model.User {
+	t.Helper()
+	u, err := s.CreateUser(context.Background(), model.SystemActor, model.NewUser{Email: bson.NewObjectID().Hex() + "@ong.pe", Name: "Usuaria",
+		Role: role, Regions: regions, Password: "correct horse battery"}, "hash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
