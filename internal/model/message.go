@@ -481,3 +481,10 @@ func MailScope(u *User) Scope {
 
 // SeesFailedMail: only admins see messages that could not be parsed.
 func SeesFailedMail(u *User) bool { return u.Role == RoleAdmin }
+
+// SearchParts are what a message is found by: its metadata only. Viewers
+// may search messages but not read bodies, so body words (the snippet
+// included) must not be findable.
+func (m *Message) SearchParts() []string {
+	return []string{m.Subject, m.From.Name, m.From.Address}
+}

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -472,3 +473,33 @@ func (s Stakeholder) clone() Stakeholder {
 
 // EntityStakeholder names stakeholders in the audit trail and in store.Change.
 const EntityStakeholder = "stakeholder"
+
+// CheckAddedRegions refuses, under regions[i], each region of after that is
+// not in before and that s does not allow: nobody hands a record to a
+// region they cannot see.
+func (s Scope) CheckAddedRegions(p *Problems, before, after []string) {
+	if s.All {
+		return
+	}
+	for i, r := range after {
+		if !slices.Contains(before, r) && !s.Allows(r) {
+			p.Add(fmt.Sprintf("regions[%d]", i), "region %s is outside your regions", r)
+		}
+	}
+}
+
+// KeepHidden returns after plus the regions of before that s does not
+// hold: a user adds or removes only their own regions, so a record shared
+// with a region they cannot see never vanishes from it.
+func (s Scope) KeepHidden(before, after []string) []string {
+	if s.All {
+		return after
+	}
+	out := slices.Clone(after)
+	for _, r := range before {
+		if !s.Allows(r) && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -45,11 +45,10 @@ func init() {
 // email in two mailboxes, by the unique _id).
 var saveMu sync.Mutex
 
-// MessageSearchWords builds a message's normalised search field from its
-// metadata only: viewers may search messages but not read bodies, so body
-// words (the snippet included) must not be findable.
+// MessageSearchWords builds a message's normalised search field from
+// model.Message.SearchParts.
 func MessageSearchWords(m *model.Message) string {
-	return search.Words(m.Subject, m.From.Name, m.From.Address)
+	return search.Words(m.SearchParts()...)
 }
 
 // knownMessage is what SaveMessages reads of a stored message.

@@ -183,7 +183,7 @@ func (s *Store) UpdateStakeholder(ctx context.Context, actor model.Actor, scope 
 // in scope, the owner must be a user, committee people visible stakeholders.
 func (s *Store) checkStakeholder(ctx context.Context, scope model.Scope, st, old *model.Stakeholder) error {
 	if old != nil {
-		st.Regions = keepRegionsOutsideScope(scope, old.Regions, st.Regions)
+		st.Regions = scope.KeepHidden(old.Regions, st.Regions)
 	}
 	if err := st.Validate(); err != nil {
 		return err
@@ -193,7 +193,7 @@ func (s *Store) checkStakeholder(ctx context.Context, scope model.Scope, st, old
 	if old != nil {
 		before = old.Regions
 	}
-	checkRegionsInScope(&p, scope, before, st.Regions)
+	scope.CheckAddedRegions(&p, before, st.Regions)
 	var kept []string
 	if old != nil {
 		kept = old.Emails
@@ -254,35 +254,6 @@ func (s *Store) checkCommittee(ctx context.Context, scope model.Scope, p *model.
 		}
 	}
 	return nil
-}
-
-// checkRegionsInScope refuses regions added outside the scope, so nobody can
-// hand a record to a region they cannot see.
-func checkRegionsInScope(p *model.Problems, scope model.Scope, before, after []string) {
-	if scope.All {
-		return
-	}
-	for i, r := range after {
-		if !slices.Contains(before, r) && !scope.Allows(r) {
-			p.Add(fmt.Sprintf("regions[%d]", i), "region %s is outside your regions", r)
-		}
-	}
-}
-
-// keepRegionsOutsideScope returns after plus the regions of before the scope
-// does not hold: a caller may add or remove only their own regions, so a
-// record shared with a region they cannot see never vanishes from it.
-func keepRegionsOutsideScope(scope model.Scope, before, after []string) []string {
-	if scope.All {
-		return after
-	}
-	out := slices.Clone(after)
-	for _, r := range before {
-		if !scope.Allows(r) && !slices.Contains(out, r) {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // ReplaceStakeholder stores cur, already decided, in place of old when
@@ -526,7 +497,7 @@ func (s *Store) ImportStakeholders(ctx context.Context, actor model.Actor, scope
 		if err := st.Validate(); err != nil {
 			probs = append(probs, err.(*model.ValidationError).Errors...)
 		}
-		checkRegionsInScope(&probs, scope, nil, st.Regions)
+		scope.CheckAddedRegions(&probs, nil, st.Regions)
 		for j, e := range r.Input.Emails {
 			if msg, ok := refused[model.NormalizeEmail(e)]; ok {
 				probs.Add(fmt.Sprintf("emails[%d]", j), "%s", msg)
