@@ -123,7 +123,7 @@ func authzRoute(t *testing.T, name, method string, row authzRow, print bool) aut
 		}
 		all := model.Scope{All: true}
 		for region, marker := range map[string]string{"16": "Loreto", "08": authzSecret} {
-			st, err := ta.store.CreateStakeholder(ctx, model.SystemActor, all, model.StakeholderInput{Kind: "person", Name: marker + " Agenda", Regions: []string{region}})
+			st, err := insertStakeholder(ctx, ta.store, model.SystemActor, model.StakeholderInput{Kind: "person", Name: marker + " Agenda", Regions: []string{region}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -190,15 +190,15 @@ func newAuthzSide(t *testing.T, ta *testApp, officer *model.User, region string)
 		marker = authzSecret
 	}
 	side := authzSide{region: region, email: fmt.Sprintf("%s-%s@ong.pe", strings.ToLower(marker), bson.NewObjectID().Hex())}
-	st2, err := ta.store.CreateStakeholder(ctx, actor, all, model.StakeholderInput{Kind: "person", Name: marker + " Dos", Regions: []string{region}})
+	st2, err := insertStakeholder(ctx, ta.store, actor, model.StakeholderInput{Kind: "person", Name: marker + " Dos", Regions: []string{region}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := ta.store.CreateStakeholder(ctx, actor, all, model.StakeholderInput{Kind: "person", Name: marker + " Uno", Regions: []string{region}, Emails: []string{side.email}})
+	st, err := insertStakeholder(ctx, ta.store, actor, model.StakeholderInput{Kind: "person", Name: marker + " Uno", Regions: []string{region}, Emails: []string{side.email}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ta.store.AddRelationship(ctx, actor, all, st.ID, model.RelationshipInput{StakeholderID: st2.ID, Kind: "advises"}); err != nil {
+	if _, err := addRelationship(ctx, ta.store, actor, st, model.RelationshipInput{StakeholderID: st2.ID, Kind: "advises"}); err != nil {
 		t.Fatal(err)
 	}
 	mc, err := ta.store.CreateMeeting(ctx, actor, all, model.MeetingInput{StartsAt: "2026-03-05T10:00:00-05:00", DurationMin: 30, Kind: "in_person", Region: region,

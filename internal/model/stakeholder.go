@@ -503,3 +503,20 @@ func (s Scope) KeepHidden(before, after []string) []string {
 	}
 	return out
 }
+
+// Added lists the coordinator and members of c that before (nil for a new
+// committee) did not have: the people a write adds, which must be visible
+// to its author.
+func (c *Committee) Added(before *Committee) []bson.ObjectID {
+	var b Committee
+	if before != nil {
+		b = *before
+	}
+	var out []bson.ObjectID
+	for _, id := range append([]bson.ObjectID{c.CoordinatorID}, c.MemberIDs...) {
+		if !id.IsZero() && id != b.CoordinatorID && !slices.Contains(b.MemberIDs, id) && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}

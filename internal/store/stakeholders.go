@@ -139,28 +139,23 @@ func (s *Store) IncomingRelationships(ctx context.Context, scope model.Scope, id
 	return out, nil
 }
 
-// CreateStakeholder validates and stores a new stakeholder. Its regions must
-// be inside the scope; the owner defaults to the actor.
-func (s *Store) CreateStakeholder(ctx context.Context, actor model.Actor, scope model.Scope, in model.StakeholderInput) (*model.Stakeholder, error) {
-	st := in.Stakeholder()
-	if st.OwnerID.IsZero() {
-		st.OwnerID = actor.ID
-	}
-	if err := s.checkStakeholder(ctx, scope, &st, nil); err != nil {
-		return nil, err
-	}
+// InsertStakeholder stores st, already checked by the workflow, as a new
+// record: it sets the id, version, times and search words.
+func (s *Store) InsertStakeholder(ctx context.Context, actor model.Actor, st *model.Stakeholder) error {
 	now := s.Now()
 	st.ID, st.Version, st.CreatedAt, st.UpdatedAt = bson.NewObjectID(), 1, now, now
 	st.Search = search.Words(st.SearchParts()...)
 	if _, err := s.c(colStakeholders).InsertOne(ctx, st); err != nil {
-		return nil, wrap("insert stakeholder", err)
+		return wrap("insert stakeholder", err)
 	}
-	return &st, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "stakeholder", ID: st.ID.Hex(),
-		Regions: st.Regions, Fields: created(st), After: &st})
+	return s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: model.EntityStakeholder, ID: st.ID.Hex(),
+		Regions: st.Regions, Fields: created(*st), After: st})
 }
 
-// UpdateStakeholder applies a version-guarded patch. The caller has
-// checked the user may edit the stakeholder.
+// UpdateStakeholder applies a version-guarded patch to the stakeholder id
+// in scope with no domain rule: for tools and tests that edit records as
+// given. The API goes through workflow.UpdateStakeholder, which checks the
+// rules before it writes with ReplaceStakeholder.
 func (s *Store) UpdateStakeholder(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID, p model.StakeholderPatch) (*model.Stakeholder, error) {
 	old, err := s.StakeholderByID(ctx, scope, id)
 	if err != nil {
@@ -173,87 +168,7 @@ func (s *Store) UpdateStakeholder(ctx context.Context, actor model.Actor, scope 
 	if *p.Version != old.Version {
 		return nil, fmt.Errorf("store: update stakeholder: %w", ErrConflict)
 	}
-	if err := s.checkStakeholder(ctx, scope, &cur, old); err != nil {
-		return nil, err
-	}
 	return s.ReplaceStakeholder(ctx, actor, old, &cur)
-}
-
-// checkStakeholder validates st and what it refers to: added regions must be
-// in scope, the owner must be a user, committee people visible stakeholders.
-func (s *Store) checkStakeholder(ctx context.Context, scope model.Scope, st, old *model.Stakeholder) error {
-	if old != nil {
-		st.Regions = scope.KeepHidden(old.Regions, st.Regions)
-	}
-	if err := st.Validate(); err != nil {
-		return err
-	}
-	var p model.Problems
-	var before []string
-	if old != nil {
-		before = old.Regions
-	}
-	scope.CheckAddedRegions(&p, before, st.Regions)
-	var kept []string
-	if old != nil {
-		kept = old.Emails
-	}
-	if err := s.checkAddedEmails(ctx, scope, &p, "emails", st.Emails, kept); err != nil {
-		return err
-	}
-	if !st.OwnerID.IsZero() && (old == nil || st.OwnerID != old.OwnerID) {
-		users, err := s.UsersByIDs(ctx, []bson.ObjectID{st.OwnerID})
-		if err != nil {
-			return err
-		}
-		if _, ok := users[st.OwnerID]; !ok {
-			p.Add("owner_id", "is not a user")
-		}
-	}
-	if err := s.checkCommittee(ctx, scope, &p, st, old); err != nil {
-		return err
-	}
-	return p.Err()
-}
-
-// checkCommittee requires the coordinator and members a write adds to be
-// other stakeholders the caller can see; ones already there stay unchecked so
-// an edit is not refused for a member someone else added.
-func (s *Store) checkCommittee(ctx context.Context, scope model.Scope, p *model.Problems, st, old *model.Stakeholder) error {
-	c := st.Committee
-	if c == nil {
-		return nil
-	}
-	var before model.Committee
-	if old != nil && old.Committee != nil {
-		before = *old.Committee
-	}
-	isNew := func(id bson.ObjectID) bool {
-		return !id.IsZero() && id != before.CoordinatorID && !slices.Contains(before.MemberIDs, id)
-	}
-	var ids []bson.ObjectID
-	for _, id := range append([]bson.ObjectID{c.CoordinatorID}, c.MemberIDs...) {
-		if isNew(id) {
-			ids = append(ids, id)
-		}
-	}
-	names, err := s.StakeholderNames(ctx, scope, ids)
-	if err != nil {
-		return err
-	}
-	visible := func(id bson.ObjectID) bool {
-		_, ok := names[id]
-		return (ok || !isNew(id)) && id != st.ID
-	}
-	if !c.CoordinatorID.IsZero() && !visible(c.CoordinatorID) {
-		p.Add("committee.coordinator_id", "is not a stakeholder you can see")
-	}
-	for i, id := range c.MemberIDs {
-		if !visible(id) {
-			p.Add(fmt.Sprintf("committee.member_ids[%d]", i), "is not a stakeholder you can see")
-		}
-	}
-	return nil
 }
 
 // ReplaceStakeholder stores cur, already decided, in place of old when
@@ -349,47 +264,10 @@ func (s *Store) RemoveStakeholder(ctx context.Context, actor model.Actor, old *m
 		Regions: old.Regions, Fields: []model.Change{{Field: "name", Old: old.Name}}, Before: old})
 }
 
-// AddRelationship stores (or replaces) the relationship from id to another
-// visible stakeholder. The caller has checked the user may edit id.
-func (s *Store) AddRelationship(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID, in model.RelationshipInput) (*model.Stakeholder, error) {
-	old, err := s.StakeholderByID(ctx, scope, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := in.Validate(id); err != nil {
-		return nil, err
-	}
-	names, err := s.StakeholderNames(ctx, scope, []bson.ObjectID{in.StakeholderID})
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := names[in.StakeholderID]; !ok {
-		return nil, (model.Problems{{Field: "stakeholder_id", Message: "is not a stakeholder you can see"}}).Err()
-	}
-	cur := *old
-	cur.Relationships = slices.DeleteFunc(slices.Clone(old.Relationships), func(r model.Relationship) bool { return r.StakeholderID == in.StakeholderID })
-	cur.Relationships = append(cur.Relationships, in.Relationship())
-	return s.ReplaceStakeholder(ctx, actor, old, &cur)
-}
-
-// RemoveRelationship deletes the relationship from id to other; ErrNotFound
-// when there is none.
-func (s *Store) RemoveRelationship(ctx context.Context, actor model.Actor, scope model.Scope, id, other bson.ObjectID) (*model.Stakeholder, error) {
-	old, err := s.StakeholderByID(ctx, scope, id)
-	if err != nil {
-		return nil, err
-	}
-	cur := *old
-	cur.Relationships = slices.DeleteFunc(slices.Clone(old.Relationships), func(r model.Relationship) bool { return r.StakeholderID == other })
-	if len(cur.Relationships) == len(old.Relationships) {
-		return nil, fmt.Errorf("store: remove relationship: %w", ErrNotFound)
-	}
-	return s.ReplaceStakeholder(ctx, actor, old, &cur)
-}
-
 // InsertStakeholders stores already built stakeholders in batches, with no
 // validation and no audit entries, filling their search words. It exists
-// for the demo and reference dataset loaders; the API uses CreateStakeholder.
+// for the demo and reference dataset loaders; the API goes through
+// workflow.CreateStakeholder.
 func (s *Store) InsertStakeholders(ctx context.Context, list []model.Stakeholder) error {
 	docs := make([]model.Stakeholder, len(list))
 	for i, st := range list {

@@ -84,7 +84,7 @@ func (f *Flows) LinkAddress(ctx context.Context, u *model.User, address string, 
 		undo = func(ctx context.Context) error { return f.st.RemoveStakeholder(ctx, actorOf(u), st) }
 	} else if !slices.Contains(old.Emails, address) {
 		emails := append(slices.Clone(old.Emails), address)
-		saved, err := f.st.UpdateStakeholder(wctx, actorOf(u), u.Scope(), old.ID, model.StakeholderPatch{Emails: &emails, Version: &old.Version})
+		saved, err := f.updateStakeholder(wctx, u, old, model.StakeholderPatch{Emails: &emails, Version: &old.Version})
 		if err != nil {
 			return id, 0, err
 		}

@@ -27,11 +27,11 @@ func open(t *testing.T) (*store.Store, *workflow.Flows) {
 
 func mustStakeholder(t *testing.T, s *store.Store, in model.StakeholderInput) *model.Stakeholder {
 	t.Helper()
-	st, err := s.CreateStakeholder(context.Background(), model.SystemActor, all, in)
-	if err != nil {
+	st := in.Stakeholder()
+	if err := s.InsertStakeholder(context.Background(), model.SystemActor, &st); err != nil {
 		t.Fatalf("create %q: %v", in.Name, err)
 	}
-	return st
+	return &st
 }
 
 // mail builds a synced message from one address to others.
@@ -55,7 +55,7 @@ func TestDeletedStakeholderLeavesNoDanglingID(t *testing.T) {
 	ctx := context.Background()
 	gone := mustStakeholder(t, s, model.StakeholderInput{Kind: "person", Name: "Ana Quispe", Regions: []string{"08"}, Emails: []string{"ana@example.pe"}})
 	other := mustStakeholder(t, s, model.StakeholderInput{Kind: "person", Name: "Luis Mamani", Regions: []string{"16"}, Emails: []string{"luis@example.pe"}})
-	if _, err := s.AddRelationship(ctx, model.SystemActor, all, other.ID, model.RelationshipInput{StakeholderID: gone.ID, Kind: "advises", Role: "asesor"}); err != nil {
+	if _, err := f.AddRelationship(ctx, admin, other.ID, model.RelationshipInput{StakeholderID: gone.ID, Kind: "advises", Role: "asesor"}); err != nil {
 		t.Fatal(err)
 	}
 	committee := mustStakeholder(t, s, model.StakeholderInput{Kind: model.KindOversightCommittee, Name: "Comité Cusco", Regions: []string{"08"},
