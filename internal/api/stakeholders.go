@@ -22,7 +22,7 @@ func (a *API) stakeholderRoutes() []route {
 		{method: "POST", path: "/stakeholders", access: writers, tag: "stakeholders", summary: "Create a stakeholder",
 			body: model.StakeholderInput{}, resp: stakeholderView{}, handle: a.createStakeholder},
 		{method: "POST", path: "/stakeholders/import", access: writers, tag: "stakeholders", summary: "Import stakeholders from CSV (all rows or none; ?dry_run=true to preview)",
-			query: []string{"dry_run"}, body: importRequest{}, resp: store.ImportResult{}, handle: a.importStakeholders},
+			query: []string{"dry_run"}, body: importRequest{}, resp: workflow.ImportResult{}, handle: a.importStakeholders},
 		{method: "GET", path: "/stakeholders/:id", tag: "stakeholders", summary: "One stakeholder with its relationships from both sides",
 			resp: stakeholderView{}, handle: a.getStakeholder},
 		{method: "PATCH", path: "/stakeholders/:id", access: writers, tag: "stakeholders", summary: "Change a stakeholder (carry its version; officers only their own)",
