@@ -25,7 +25,8 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 )
 
-// Sink is what the syncer needs from the database. *store.Store provides it;
+// Sink is what the syncer needs from the database. workflow.MailSink provides
+// it (the store, with mail filed by the matching rule);
 // tests use an in-memory one.
 type Sink interface {
 	// FolderStates returns the saved state of each folder of the mailbox
