@@ -130,6 +130,7 @@ func mailSync(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFl
 		fmt.Fprintln(stdout, "no mailboxes: set ALIANZA_IMAP_ADDR or add one in the admin page")
 		return nil
 	}
+	sink := workflow.New(s).MailSink()
 	holder := leaseHolder()
 	var failures []error
 	for _, m := range boxes {
@@ -141,7 +142,7 @@ func mailSync(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFl
 		acct, err := mailAccount(cfg, key, m)
 		var syncer *mailsync.Syncer
 		if err == nil {
-			syncer, err = mailsync.New(acct, s, syncOptions(cfg, holder, log))
+			syncer, err = mailsync.New(acct, sink, syncOptions(cfg, holder, log))
 		}
 		if err != nil {
 			recordMailboxError(ctx, s, m, err)

@@ -53,7 +53,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
-	workers := startWorkers(bg, cfg, s, mailKey, log)
+	workers := startWorkers(bg, cfg, s, flows, mailKey, log)
 
 	errCh := make(chan error, 1)
 	go func() { errCh <- app.Listener(ln) }()

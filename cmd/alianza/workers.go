@@ -20,6 +20,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/notify"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -28,8 +29,9 @@ import (
 var mailboxRescan = time.Minute
 
 // startWorkers starts the background loops; Wait returns once ctx is
-// cancelled and every loop has returned.
-func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, mailKey []byte, log *slog.Logger) *sync.WaitGroup {
+// cancelled and every loop has returned. Mail is saved through flows, the
+// workflows of s.
+func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, flows *workflow.Flows, mailKey []byte, log *slog.Logger) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	wg.Add(3)
 	go func() {
@@ -58,7 +60,7 @@ func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, mailK
 	}
 	go func() {
 		defer wg.Done()
-		w := &mailWorkers{cfg: cfg, s: s, key: mailKey, log: log, holder: leaseHolder(), running: map[bson.ObjectID]*runningSyncer{}}
+		w := &mailWorkers{cfg: cfg, s: s, sink: flows.MailSink(), key: mailKey, log: log, holder: leaseHolder(), running: map[bson.ObjectID]*runningSyncer{}}
 		w.loop(ctx)
 	}()
 	startBackups(ctx, cfg, s, log, &wg)
@@ -163,6 +165,7 @@ func recordMailboxError(ctx context.Context, s *store.Store, m model.Mailbox, er
 type mailWorkers struct {
 	cfg     *config.Config
 	s       *store.Store
+	sink    workflow.MailSink
 	key     []byte
 	log     *slog.Logger
 	holder  string
@@ -219,7 +222,7 @@ func (w *mailWorkers) reconcile(ctx context.Context) error {
 		acct, err := mailAccount(w.cfg, w.key, m)
 		if err == nil {
 			var syncer *mailsync.Syncer
-			syncer, err = mailsync.New(acct, w.s, syncOptions(w.cfg, w.holder, w.log))
+			syncer, err = mailsync.New(acct, w.sink, syncOptions(w.cfg, w.holder, w.log))
 			if err == nil {
 				w.start(ctx, m, syncer)
 				continue

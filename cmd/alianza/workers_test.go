@@ -14,6 +14,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/imaptest"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/emersion/go-imap/v2"
 )
 
@@ -103,7 +104,7 @@ func TestWorkersFollowMailboxes(t *testing.T) {
 	s, closeDB := openDatabase(t, ctx, cfg)
 	defer closeDB()
 	key, _ := store.MailboxKey([]byte(cfg.JWTSecret))
-	wg := startWorkers(ctx, cfg, s, key, log)
+	wg := startWorkers(ctx, cfg, s, workflow.New(s), key, log)
 
 	count := func() int {
 		items, _, err := s.ListMessages(context.Background(), model.Scope{All: true}, store.MessageFilter{}, store.Page{Limit: 100})

@@ -11,6 +11,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -123,9 +124,8 @@ func authzRoute(t *testing.T, name, method string, row authzRow, print bool) aut
 				t.Fatal(err)
 			}
 		}
-		all := model.Scope{All: true}
 		for region, marker := range map[string]string{"16": "Loreto", "08": authzSecret} {
-			st, err := ta.store.CreateStakeholder(ctx, model.SystemActor, all, model.StakeholderInput{Kind: "person", Name: marker + " Agenda", Regions: []string{region}})
+			st, err := insertStakeholder(ctx, ta.store, model.SystemActor, model.StakeholderInput{Kind: "person", Name: marker + " Agenda", Regions: []string{region}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -185,22 +185,21 @@ func authzRoute(t *testing.T, name, method string, row authzRow, print bool) aut
 func newAuthzSide(t *testing.T, ta *testApp, officer *model.User, region string) authzSide {
 	t.Helper()
 	ctx := context.Background()
-	all := model.Scope{All: true}
 	actor := model.Actor{ID: officer.ID, Email: officer.Email, Name: officer.Name}
 	marker := "Loreto"
 	if region == "08" {
 		marker = authzSecret
 	}
 	side := authzSide{region: region, email: fmt.Sprintf("%s-%s@ong.pe", strings.ToLower(marker), bson.NewObjectID().Hex())}
-	st2, err := ta.store.CreateStakeholder(ctx, actor, all, model.StakeholderInput{Kind: "person", Name: marker + " Dos", Regions: []string{region}})
+	st2, err := insertStakeholder(ctx, ta.store, actor, model.StakeholderInput{Kind: "person", Name: marker + " Dos", Regions: []string{region}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := ta.store.CreateStakeholder(ctx, actor, all, model.StakeholderInput{Kind: "person", Name: marker + " Uno", Regions: []string{region}, Emails: []string{side.email}})
+	st, err := insertStakeholder(ctx, ta.store, actor, model.StakeholderInput{Kind: "person", Name: marker + " Uno", Regions: []string{region}, Emails: []string{side.email}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ta.store.AddRelationship(ctx, actor, all, st.ID, model.RelationshipInput{StakeholderID: st2.ID, Kind: "advises"}); err != nil {
+	if _, err := addRelationship(ctx, ta.store, actor, st, model.RelationshipInput{StakeholderID: st2.ID, Kind: "advises"}); err != nil {
 		t.Fatal(err)
 	}
 	// The records are the officer's, written with every region.
@@ -224,7 +223,7 @@ func newAuthzSide(t *testing.T, ta *testApp, officer *model.User, region string)
 	msg.Message.MessageID = id.Hex() + "@test"
 	authzSeq++
 	msg.Message.SeenIn[0].UID = authzSeq
-	if _, err := ta.store.SaveMessages(ctx, []model.IncomingMessage{msg}); err != nil {
+	if _, err := ta.store.SaveMessages(ctx, []model.IncomingMessage{msg}, workflow.MatchMail(ta.store)); err != nil {
 		t.Fatal(err)
 	}
 	side.stakeholder, side.stakeholder2, side.meeting, side.commitment = st.ID, st2.ID, mc.Meeting.ID, cm.ID

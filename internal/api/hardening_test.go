@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/workflow"
 )
 
 // mkStakeholderAs posts a stakeholder as key and returns its id and version.
@@ -64,7 +65,7 @@ func TestAddressOfInvisibleStakeholderRefused(t *testing.T) {
 	}
 	// Mail from the address stays in Cusco.
 	msg := mkMessage(40, cuscoAddr, []string{"equipo@alianza.org.pe"}, "Caso reservado", ta.store.Now().Add(-time.Hour))
-	if _, err := ta.store.SaveMessages(t.Context(), []model.IncomingMessage{msg}); err != nil {
+	if _, err := ta.store.SaveMessages(t.Context(), []model.IncomingMessage{msg}, workflow.MatchMail(ta.store)); err != nil {
 		t.Fatal(err)
 	}
 	if r := ta.do("loreto_manager", "GET", "/api/v1/messages/"+msg.Message.ID.Hex(), nil); r.status != 404 {

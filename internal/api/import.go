@@ -10,7 +10,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/search"
-	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -94,29 +94,17 @@ func (a *API) importStakeholders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := auth.User(c)
-	var emails []string
-	for i := range rows {
-		emails = append(emails, rows[i].Input.Emails...)
-	}
 	dryRun := in.DryRun || (dry != nil && *dry)
-	res, err := a.store.ImportStakeholders(c.UserContext(), auth.Actor(c), u.Scope(), rows, dryRun,
-		func(st *model.Stakeholder) bool { return u.CanEdit(st.Regions, st.OwnerID) })
+	res, err := a.flows.ImportStakeholders(c.UserContext(), auth.User(c), rows, dryRun)
 	if err != nil {
 		return err
-	}
-	if !dryRun {
-		// Imported addresses link the correspondence waiting for them.
-		if err := a.rematch(c, nil, emails); err != nil {
-			return err
-		}
 	}
 	return c.JSON(res)
 }
 
 // parseImport reads the CSV (comma or semicolon, optional BOM) and turns
 // each record into a stakeholder input, noting cells it cannot read.
-func parseImport(in importRequest) ([]store.ImportRow, error) {
+func parseImport(in importRequest) ([]workflow.ImportRow, error) {
 	text := strings.TrimPrefix(in.CSV, "\uFEFF")
 	if strings.TrimSpace(text) == "" {
 		return nil, invalid("csv", "is required: paste the CSV with a header row")
@@ -133,7 +121,7 @@ func parseImport(in importRequest) ([]store.ImportRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rows []store.ImportRow
+	var rows []workflow.ImportRow
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -243,8 +231,8 @@ func blankRecord(rec []string) bool {
 }
 
 // importRow fills one input from a record.
-func importRow(line int, rec, cols []string) store.ImportRow {
-	row := store.ImportRow{Row: line}
+func importRow(line int, rec, cols []string) workflow.ImportRow {
+	row := workflow.ImportRow{Row: line}
 	in := &row.Input
 	leg := &model.Legislator{}
 	// Unknown words are kept as written: validation names the field and the value.

@@ -37,7 +37,7 @@ func BenchmarkImportDryRun5000(b *testing.B) {
 		b.Fatal(err)
 	}
 	for i := 0; i < 20; i++ {
-		if _, err := s.CreateStakeholder(ctx, model.SystemActor, model.Scope{All: true}, model.StakeholderInput{Kind: "person",
+		if _, err := insertStakeholder(ctx, s, model.SystemActor, model.StakeholderInput{Kind: "person",
 			Name: fmt.Sprintf("Existente %d", i), Regions: []string{[]string{"16", "08"}[i%2]}, Emails: []string{fmt.Sprintf("existente%d@ong.pe", i)}}); err != nil {
 			b.Fatal(err)
 		}

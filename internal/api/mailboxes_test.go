@@ -17,6 +17,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/mailsync"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -86,7 +87,7 @@ func syncerFor(t *testing.T, ta *testApp, id bson.ObjectID, holder string) *mail
 	}
 	acct := mailsync.AccountFromMailbox(*mb)
 	im := config.Defaults().IMAP
-	s, err := mailsync.New(acct, ta.store, mailsync.Options{Holder: holder, Timeout: 5 * time.Second,
+	s, err := mailsync.New(acct, workflow.MailSink{Store: ta.store}, mailsync.Options{Holder: holder, Timeout: 5 * time.Second,
 		PollInterval: im.Interval, MinBackoff: im.MinBackoff, MaxBackoff: im.MaxBackoff, LeaseTTL: im.LeaseTTL})
 	if err != nil {
 		t.Fatal(err)

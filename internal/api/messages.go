@@ -11,6 +11,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/mailsync"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/gofiber/fiber/v2"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -125,17 +126,11 @@ func (a *API) messageRoutes() []route {
 	}
 }
 
-// messageScope is the scope of correspondence: admins see every message,
-// including unmatched ones (which have no region); others by their regions.
-func messageScope(u *model.User) model.Scope {
-	if u.Role == model.RoleAdmin {
-		return model.Scope{All: true}
-	}
-	return u.Scope()
-}
+// messageScope is the scope of correspondence (model.MailScope).
+func messageScope(u *model.User) model.Scope { return model.MailScope(u) }
 
 // seesFailed: only admins see messages that could not be parsed.
-func seesFailed(u *model.User) bool { return u.Role == model.RoleAdmin }
+func seesFailed(u *model.User) bool { return model.SeesFailedMail(u) }
 
 func (a *API) awaitingDays() int { return a.opts.AwaitingReplyDays }
 
@@ -278,7 +273,7 @@ func (a *API) updateMessage(c *fiber.Ctx) error {
 		return err
 	}
 	u := auth.User(c)
-	m, err := a.store.UpdateMessage(c.UserContext(), auth.Actor(c), messageScope(u), id, p, seesFailed(u), nil)
+	m, err := a.flows.UpdateMessage(c.UserContext(), u, id, p)
 	if err != nil {
 		return err
 	}
@@ -292,8 +287,7 @@ func (a *API) bulkMessageStatus(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	u := auth.User(c)
-	n, err := a.store.BulkSetMessageStatus(c.UserContext(), auth.Actor(c), messageScope(u), in.IDs, in.Status, seesFailed(u), nil)
+	n, err := a.flows.SetMessagesStatus(c.UserContext(), auth.User(c), in.IDs, in.Status)
 	if err != nil {
 		return err
 	}
@@ -321,18 +315,8 @@ func (a *API) getThread(c *fiber.Ctx) error {
 	return c.JSON(v)
 }
 
-// firstRegionIn is the first of regions the scope allows ("" when none).
-func firstRegionIn(scope model.Scope, regions []string) string {
-	for _, r := range regions {
-		if scope.Allows(r) {
-			return r
-		}
-	}
-	return ""
-}
-
 func (a *API) taskFromMessage(c *fiber.Ctx) error {
-	m, err := a.visibleMessage(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -340,15 +324,7 @@ func (a *API) taskFromMessage(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	u := auth.User(c)
-	region := in.Region
-	if region == "" {
-		region = firstRegionIn(u.Scope(), m.Regions)
-	}
-	t, err := a.store.CreateTask(c.UserContext(), auth.Actor(c), u.Scope(), model.TaskInput{
-		Title: in.Title, DueOn: in.DueOn, AssigneeID: in.AssigneeID, Region: region, Notes: in.Notes,
-		Links: model.TaskLinks{MessageID: m.ID.Hex()},
-	})
+	t, err := a.flows.TaskFromMessage(c.UserContext(), auth.User(c), id, workflow.MessageTaskInput(in))
 	if err != nil {
 		return err
 	}
@@ -356,7 +332,7 @@ func (a *API) taskFromMessage(c *fiber.Ctx) error {
 }
 
 func (a *API) commitmentFromMessage(c *fiber.Ctx) error {
-	m, err := a.visibleMessage(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -364,18 +340,10 @@ func (a *API) commitmentFromMessage(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	u := auth.User(c)
-	ctx := c.UserContext()
-	// The commitment is a regional record: the user's own regions apply,
-	// not the wider sight admins have over correspondence.
-	cm, err := a.store.CreateCommitment(ctx, auth.Actor(c), u.Scope(), model.CommitmentInput{
+	cm, err := a.flows.CommitmentFromMessage(c.UserContext(), auth.User(c), id, model.CommitmentInput{
 		StakeholderID: in.StakeholderID, Text: in.Text, Type: in.Type, DueOn: in.DueOn, Region: in.Region,
-		Origin: &model.Origin{Kind: "message", ID: m.ID},
 	})
 	if err != nil {
-		return err
-	}
-	if _, err := a.store.LinkMessageCommitment(ctx, auth.Actor(c), m.ID, cm.ID); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(viewCommitment(cm, model.Today(a.store.Now())))
@@ -398,72 +366,15 @@ func (a *API) linkAddress(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	in.Address = model.NormalizeEmail(in.Address)
-	var p model.Problems
-	if !model.ValidEmail(in.Address) {
-		p.Add("address", "must be a valid email address")
+	var fresh *model.StakeholderInput
+	if ns := in.NewStakeholder; ns != nil {
+		fresh = &model.StakeholderInput{Kind: ns.Kind, Name: ns.Name, Regions: ns.Regions}
 	}
-	if in.StakeholderID.IsZero() == (in.NewStakeholder == nil) {
-		p.Add("stakeholder_id", "give either stakeholder_id or new_stakeholder")
-	}
-	if err := p.Err(); err != nil {
-		return err
-	}
-	ctx := c.UserContext()
-	u := auth.User(c)
-	// Checked after the target stakeholder, so a missing or forbidden
-	// target is reported as such.
-	checkAddress := func() error {
-		refused, err := a.store.RefusedAddresses(ctx, u.Scope(), []string{in.Address})
-		if err != nil {
-			return err
-		}
-		if msg, ok := refused[in.Address]; ok {
-			return invalid("address", "%s", msg)
-		}
-		return nil
-	}
-	var stID bson.ObjectID
-	if in.NewStakeholder != nil {
-		if err := checkAddress(); err != nil {
-			return err
-		}
-		ns := in.NewStakeholder
-		st, err := a.store.CreateStakeholder(ctx, auth.Actor(c), u.Scope(), model.StakeholderInput{
-			Kind: ns.Kind, Name: ns.Name, Regions: ns.Regions, Emails: []string{in.Address},
-		})
-		if err != nil {
-			var ve *model.ValidationError
-			if errors.As(err, &ve) {
-				return (model.Problems(ve.Errors)).Prefix("new_stakeholder.").Err()
-			}
-			return err
-		}
-		stID = st.ID
-	} else {
-		st, err := a.store.StakeholderByID(ctx, u.Scope(), in.StakeholderID)
-		if errors.Is(err, store.ErrNotFound) {
-			return invalid("stakeholder_id", "no such stakeholder in your regions")
-		}
-		if err != nil {
-			return err
-		}
-		if !u.CanEdit(st.Regions, st.OwnerID) {
-			return auth.ErrForbidden
-		}
-		if err := checkAddress(); err != nil {
-			return err
-		}
-		if err := a.store.AddStakeholderEmail(ctx, auth.Actor(c), u.Scope(), st, in.Address); err != nil {
-			return err
-		}
-		stID = st.ID
-	}
-	n, err := a.store.RematchAddress(ctx, auth.Actor(c), in.Address)
+	id, n, err := a.flows.LinkAddress(c.UserContext(), auth.User(c), in.Address, in.StakeholderID, fresh)
 	if err != nil {
 		return err
 	}
-	return c.JSON(linkAddressResponse{StakeholderID: stID, Rematched: n})
+	return c.JSON(linkAddressResponse{StakeholderID: id, Rematched: n})
 }
 
 func (a *API) attachmentLimit() int64 { return a.opts.AttachmentMaxBytes }

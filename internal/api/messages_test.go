@@ -8,6 +8,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -69,7 +70,7 @@ func insertMail(t *testing.T, ta *testApp) mailFixtures {
 	f.threadOut = f.out.Message.ThreadID
 	f.failed = mkMessage(5, "roto@example.org", nil, "(mensaje ilegible)", now.Add(-time.Hour))
 	f.failed.Message.Status = model.MessageFailed
-	if _, err := ta.store.SaveMessages(ctx, []model.IncomingMessage{f.cusco, f.loreto, f.unknown, f.out, f.failed}); err != nil {
+	if _, err := ta.store.SaveMessages(ctx, []model.IncomingMessage{f.cusco, f.loreto, f.unknown, f.out, f.failed}, workflow.MatchMail(ta.store)); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -187,7 +188,7 @@ func TestUnmatchedAndLinkAddress(t *testing.T) {
 	f := insertMail(t, ta)
 	other := mkMessage(6, "prensa@diario.pe", []string{"equipo@alianza.org.pe"}, "Entrevista", ta.store.Now().Add(-time.Hour))
 	again := mkMessage(7, "nadie@gmail.com", []string{"equipo@alianza.org.pe"}, "Otra consulta", ta.store.Now().Add(-30*time.Minute))
-	if _, err := ta.store.SaveMessages(context.Background(), []model.IncomingMessage{other, again}); err != nil {
+	if _, err := ta.store.SaveMessages(context.Background(), []model.IncomingMessage{other, again}, workflow.MatchMail(ta.store)); err != nil {
 		t.Fatal(err)
 	}
 	unknown := f.unknown.Message.ID.Hex()

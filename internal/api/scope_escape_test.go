@@ -2,6 +2,7 @@ package api
 
 import (
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"testing"
 	"time"
 )
@@ -74,7 +75,7 @@ func TestTimelineHidesFailedMessagesAndDayFilters(t *testing.T) {
 	f.failed.Message.MessageID = "failed-rosa@test"
 	f.failed.Message.From.Address = "rosa@congreso.gob.pe"
 	f.failed.Body.ID = f.failed.Message.ID
-	if _, err := ta.store.SaveMessages(t.Context(), []model.IncomingMessage{f.failed}); err != nil {
+	if _, err := ta.store.SaveMessages(t.Context(), []model.IncomingMessage{f.failed}, workflow.MatchMail(ta.store)); err != nil {
 		t.Fatal(err)
 	}
 	r := ta.do("cusco_officer", "GET", "/api/v1/stakeholders/"+f.rosa.ID.Hex()+"/timeline", nil)
@@ -99,7 +100,7 @@ func TestMessageShowsOnlyVisibleStakeholders(t *testing.T) {
 	ta := mailApp(t)
 	f := insertMail(t, ta)
 	both := mkMessage(9, "rosa@congreso.gob.pe", []string{"asoc@amazonia.org"}, "Coordinación Cusco Loreto", ta.store.Now().Add(-time.Hour))
-	if _, err := ta.store.SaveMessages(t.Context(), []model.IncomingMessage{both}); err != nil {
+	if _, err := ta.store.SaveMessages(t.Context(), []model.IncomingMessage{both}, workflow.MatchMail(ta.store)); err != nil {
 		t.Fatal(err)
 	}
 	path := "/api/v1/messages/" + both.Message.ID.Hex()

@@ -2,13 +2,14 @@ package api
 
 import (
 	"context"
-	"slices"
+	"errors"
 	"strings"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/gofiber/fiber/v2"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -21,7 +22,7 @@ func (a *API) stakeholderRoutes() []route {
 		{method: "POST", path: "/stakeholders", access: writers, tag: "stakeholders", summary: "Create a stakeholder",
 			body: model.StakeholderInput{}, resp: stakeholderView{}, handle: a.createStakeholder},
 		{method: "POST", path: "/stakeholders/import", access: writers, tag: "stakeholders", summary: "Import stakeholders from CSV (all rows or none; ?dry_run=true to preview)",
-			query: []string{"dry_run"}, body: importRequest{}, resp: store.ImportResult{}, handle: a.importStakeholders},
+			query: []string{"dry_run"}, body: importRequest{}, resp: workflow.ImportResult{}, handle: a.importStakeholders},
 		{method: "GET", path: "/stakeholders/:id", tag: "stakeholders", summary: "One stakeholder with its relationships from both sides",
 			resp: stakeholderView{}, handle: a.getStakeholder},
 		{method: "PATCH", path: "/stakeholders/:id", access: writers, tag: "stakeholders", summary: "Change a stakeholder (carry its version; officers only their own)",
@@ -200,38 +201,16 @@ func (a *API) createStakeholder(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	scope := auth.User(c).Scope()
-	st, err := a.store.CreateStakeholder(c.UserContext(), auth.Actor(c), scope, in)
+	u := auth.User(c)
+	st, err := a.flows.CreateStakeholder(c.UserContext(), u, in)
 	if err != nil {
 		return err
 	}
-	if err := a.rematch(c, nil, st.Emails); err != nil {
-		return err
-	}
-	v, err := a.viewStakeholder(c.UserContext(), scope, st)
+	v, err := a.viewStakeholder(c.UserContext(), u.Scope(), st)
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(v)
-}
-
-// editableStakeholder loads the :id stakeholder (404 outside scope) and
-// checks the user may change it: managers in its regions, officers when
-// they own it, admins always.
-func (a *API) editableStakeholder(c *fiber.Ctx) (*model.Stakeholder, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	u := auth.User(c)
-	st, err := a.store.StakeholderByID(c.UserContext(), u.Scope(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !u.CanEdit(st.Regions, st.OwnerID) {
-		return nil, auth.ErrForbidden
-	}
-	return st, nil
 }
 
 func (a *API) updateStakeholder(c *fiber.Ctx) error {
@@ -239,24 +218,19 @@ func (a *API) updateStakeholder(c *fiber.Ctx) error {
 	if err := decode(c, &p); err != nil {
 		return err
 	}
-	st, err := a.editableStakeholder(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if p.Archived != nil && *p.Archived != st.Archived && !auth.User(c).CanArchive() {
-		// Archiving is how managers delete a record others refer to.
+	u := auth.User(c)
+	st, err := a.flows.UpdateStakeholder(c.UserContext(), u, id, p)
+	if errors.Is(err, workflow.ErrMayNotArchive) {
 		return problem(fiber.StatusForbidden, "Only managers and administrators archive or restore stakeholders.")
 	}
-	scope := auth.User(c).Scope()
-	before := st.Emails
-	st, err = a.store.UpdateStakeholder(c.UserContext(), auth.Actor(c), scope, st.ID, p)
 	if err != nil {
 		return err
 	}
-	if err := a.rematch(c, before, st.Emails); err != nil {
-		return err
-	}
-	v, err := a.viewStakeholder(c.UserContext(), scope, st)
+	v, err := a.viewStakeholder(c.UserContext(), u.Scope(), st)
 	if err != nil {
 		return err
 	}
@@ -264,15 +238,15 @@ func (a *API) updateStakeholder(c *fiber.Ctx) error {
 }
 
 func (a *API) deleteStakeholder(c *fiber.Ctx) error {
-	st, err := a.editableStakeholder(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	archived, err := a.store.DeleteStakeholder(c.UserContext(), auth.Actor(c), auth.User(c).Scope(), st.ID)
+	archived, err := a.flows.DeleteStakeholder(c.UserContext(), auth.User(c), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(deleteResult{ID: st.ID.Hex(), Deleted: !archived, Archived: archived})
+	return c.JSON(deleteResult{ID: id.Hex(), Deleted: !archived, Archived: archived})
 }
 
 func (a *API) addRelationship(c *fiber.Ctx) error {
@@ -280,16 +254,16 @@ func (a *API) addRelationship(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	st, err := a.editableStakeholder(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	scope := auth.User(c).Scope()
-	st, err = a.store.AddRelationship(c.UserContext(), auth.Actor(c), scope, st.ID, in)
+	u := auth.User(c)
+	st, err := a.flows.AddRelationship(c.UserContext(), u, id, in)
 	if err != nil {
 		return err
 	}
-	v, err := a.viewStakeholder(c.UserContext(), scope, st)
+	v, err := a.viewStakeholder(c.UserContext(), u.Scope(), st)
 	if err != nil {
 		return err
 	}
@@ -297,7 +271,7 @@ func (a *API) addRelationship(c *fiber.Ctx) error {
 }
 
 func (a *API) removeRelationship(c *fiber.Ctx) error {
-	st, err := a.editableStakeholder(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -305,37 +279,14 @@ func (a *API) removeRelationship(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	scope := auth.User(c).Scope()
-	st, err = a.store.RemoveRelationship(c.UserContext(), auth.Actor(c), scope, st.ID, other)
+	u := auth.User(c)
+	st, err := a.flows.RemoveRelationship(c.UserContext(), u, id, other)
 	if err != nil {
 		return err
 	}
-	v, err := a.viewStakeholder(c.UserContext(), scope, st)
+	v, err := a.viewStakeholder(c.UserContext(), u.Scope(), st)
 	if err != nil {
 		return err
 	}
 	return c.JSON(v)
-}
-
-// rematch links (or unlinks) the correspondence of every email added to or
-// removed from a stakeholder, since messages are matched by address.
-func (a *API) rematch(c *fiber.Ctx, before, after []string) error {
-	_, err := a.store.RematchAddresses(c.UserContext(), auth.Actor(c), symmetricDiff(before, after))
-	return err
-}
-
-// symmetricDiff lists the values in exactly one of a and b.
-func symmetricDiff(a, b []string) []string {
-	var out []string
-	for _, x := range a {
-		if !slices.Contains(b, x) {
-			out = append(out, x)
-		}
-	}
-	for _, x := range b {
-		if !slices.Contains(a, x) {
-			out = append(out, x)
-		}
-	}
-	return out
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -28,7 +29,7 @@ func Load(ctx context.Context, s *store.Store, now time.Time) (store.DatasetCoun
 	}
 	// Saved like synced mail, so they are matched to the demo stakeholders;
 	// known ids are left as they are.
-	created, err := s.SaveMessages(ctx, Messages(now))
+	created, err := s.SaveMessages(ctx, Messages(now), workflow.MatchMail(s))
 	for _, c := range created {
 		if c {
 			n.Messages++

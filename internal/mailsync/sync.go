@@ -25,8 +25,9 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 )
 
-// Sink is what the syncer needs from the database. *store.Store provides it;
-// tests use an in-memory one.
+// Sink is what the syncer needs from the database. workflow.MailSink
+// provides it (the store, with new mail filed by the matching rule); tests
+// use an in-memory one.
 type Sink interface {
 	// FolderStates returns the saved state of each folder of the mailbox
 	// (an empty list before the first sync).

@@ -2,6 +2,7 @@ package model
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -401,4 +402,89 @@ type SubjectThread struct {
 	Key    string        `bson:"subject_key"`
 	Thread bson.ObjectID `bson:"thread_id"`
 	Date   time.Time     `bson:"date"`
+}
+
+// StakeholderRef is what matching mail reads of a stakeholder.
+type StakeholderRef struct {
+	ID      bson.ObjectID `bson:"_id"`
+	Emails  []string      `bson:"emails"`
+	Regions []string      `bson:"regions"`
+}
+
+// MatchAddresses are the addresses a message is matched by: from, to, cc,
+// each once, in that order.
+func MatchAddresses(m *Message) []string {
+	var out []string
+	add := func(a Address) {
+		if a.Address != "" && !slices.Contains(out, a.Address) {
+			out = append(out, a.Address)
+		}
+	}
+	add(m.From)
+	for _, l := range [][]Address{m.To, m.Cc} {
+		for _, a := range l {
+			add(a)
+		}
+	}
+	return out
+}
+
+// Match is the rule that files mail: a message belongs to every stakeholder
+// listing one of its addresses (in the order the addresses come), its
+// regions are the union of theirs (sorted), and it is unmatched when no
+// stakeholder claims it. byAddr maps an address to the stakeholders listing it.
+func Match(m *Message, byAddr map[string][]StakeholderRef) (ids []bson.ObjectID, regions []string, unmatched bool) {
+	for _, a := range MatchAddresses(m) {
+		for _, st := range byAddr[a] {
+			if !slices.Contains(ids, st.ID) {
+				ids = append(ids, st.ID)
+			}
+			for _, r := range st.Regions {
+				if !slices.Contains(regions, r) {
+					regions = append(regions, r)
+				}
+			}
+		}
+	}
+	slices.Sort(regions)
+	return ids, regions, len(ids) == 0
+}
+
+// ApplyMatch sets m's stakeholders, regions and unmatched flag by Match.
+func ApplyMatch(m *Message, byAddr map[string][]StakeholderRef) {
+	m.StakeholderIDs, m.Regions, m.Unmatched = Match(m, byAddr)
+}
+
+// AwaitingCutoff is the instant before which an unanswered outbound message
+// awaits a reply: days before now (7 when days is not positive).
+func AwaitingCutoff(now time.Time, days int) time.Time {
+	if days < 1 {
+		days = 7
+	}
+	return now.Add(-time.Duration(days) * 24 * time.Hour)
+}
+
+// IsAwaitingReply reports whether m, awaits a reply: outbound,
+// not answered by a later inbound message of its thread, older than cutoff.
+func (m *Message) IsAwaitingReply(cutoff time.Time) bool {
+	return m.Direction == Outbound && !m.Replied && m.Date.Before(cutoff)
+}
+
+// MailScope is the scope of correspondence for u: admins see every message,
+// unmatched ones (which have no region) included; others by their regions.
+func MailScope(u *User) Scope {
+	if u.Role == RoleAdmin {
+		return Scope{All: true}
+	}
+	return u.Scope()
+}
+
+// SeesFailedMail: only admins see messages that could not be parsed.
+func SeesFailedMail(u *User) bool { return u.Role == RoleAdmin }
+
+// SearchParts are what a message is found by: its metadata only. Viewers
+// may search messages but not read bodies, so body words (the snippet
+// included) must not be findable.
+func (m *Message) SearchParts() []string {
+	return []string{m.Subject, m.From.Name, m.From.Address}
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -468,4 +469,54 @@ func (s Stakeholder) clone() Stakeholder {
 		s.Committee = &c
 	}
 	return s
+}
+
+// EntityStakeholder names stakeholders in the audit trail and in store.Change.
+const EntityStakeholder = "stakeholder"
+
+// CheckAddedRegions refuses, under regions[i], each region of after that is
+// not in before and that s does not allow: nobody hands a record to a
+// region they cannot see.
+func (s Scope) CheckAddedRegions(p *Problems, before, after []string) {
+	if s.All {
+		return
+	}
+	for i, r := range after {
+		if !slices.Contains(before, r) && !s.Allows(r) {
+			p.Add(fmt.Sprintf("regions[%d]", i), "region %s is outside your regions", r)
+		}
+	}
+}
+
+// KeepHidden returns after plus the regions of before that s does not
+// hold: a user adds or removes only their own regions, so a record shared
+// with a region they cannot see never vanishes from it.
+func (s Scope) KeepHidden(before, after []string) []string {
+	if s.All {
+		return after
+	}
+	out := slices.Clone(after)
+	for _, r := range before {
+		if !s.Allows(r) && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Added lists the coordinator and members of c that before (nil for a new
+// committee) did not have: the people a write adds, which must be visible
+// to its author.
+func (c *Committee) Added(before *Committee) []bson.ObjectID {
+	var b Committee
+	if before != nil {
+		b = *before
+	}
+	var out []bson.ObjectID
+	for _, id := range append([]bson.ObjectID{c.CoordinatorID}, c.MemberIDs...) {
+		if !id.IsZero() && id != b.CoordinatorID && !slices.Contains(b.MemberIDs, id) && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }

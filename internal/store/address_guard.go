@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -98,7 +96,7 @@ func (s *Store) RefusedAddresses(ctx context.Context, scope model.Scope, addrs [
 	if scope.All || len(rest) == 0 {
 		return out, nil
 	}
-	holders, err := s.stakeholdersByEmail(ctx, rest)
+	holders, err := s.StakeholdersByEmail(ctx, rest)
 	if err != nil {
 		return nil, err
 	}
@@ -120,25 +118,4 @@ func (s *Store) RefusedAddresses(ctx context.Context, scope model.Scope, addrs [
 		}
 	}
 	return out, nil
-}
-
-// checkAddedEmails reports under field[i] each address of emails, not
-// already in kept, that RefusedAddresses refuses for scope.
-func (s *Store) checkAddedEmails(ctx context.Context, scope model.Scope, p *model.Problems, field string, emails, kept []string) error {
-	var added []string
-	for _, e := range emails {
-		if e = model.NormalizeEmail(e); !slices.Contains(kept, e) {
-			added = append(added, e)
-		}
-	}
-	refused, err := s.RefusedAddresses(ctx, scope, added)
-	if err != nil {
-		return err
-	}
-	for i, e := range emails {
-		if msg, ok := refused[model.NormalizeEmail(e)]; ok && !slices.Contains(kept, model.NormalizeEmail(e)) {
-			p.Add(fmt.Sprintf("%s[%d]", field, i), "%s", msg)
-		}
-	}
-	return nil
 }

@@ -7,13 +7,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/search"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
@@ -39,372 +37,10 @@ func init() {
 	)
 }
 
-// saveMu serialises SaveMessages within the process: the read of which ids
-// exist and the writes that follow must not interleave between two syncers
-// (other instances are kept apart by the mailbox lease and, for the same
-// email in two mailboxes, by the unique _id).
-var saveMu sync.Mutex
-
-// MessageSearchWords builds a message's normalised search field from its
-// metadata only: viewers may search messages but not read bodies, so body
-// words (the snippet included) must not be findable.
+// MessageSearchWords builds a message's normalised search field from
+// model.Message.SearchParts.
 func MessageSearchWords(m *model.Message) string {
-	return search.Words(m.Subject, m.From.Name, m.From.Address)
-}
-
-// knownMessage is what SaveMessages reads of a stored message.
-type knownMessage struct {
-	ID     bson.ObjectID    `bson:"_id"`
-	SeenIn []model.Location `bson:"seen_in"`
-}
-
-// SaveMessages stores a batch from the syncer, each message once by its ID,
-// and reports for each whether it was new. A new message is matched to
-// stakeholders by its from/to/cc addresses (one query per batch) and
-// inserted with its body; a known one keeps everything and only gains the
-// locations it does not have yet, dropping those of the same mailbox and
-// folder with another UIDValidity. Saving the same batch twice changes
-// nothing the second time.
-func (s *Store) SaveMessages(ctx context.Context, msgs []model.IncomingMessage) ([]bool, error) {
-	created := make([]bool, len(msgs))
-	if len(msgs) == 0 {
-		return created, nil
-	}
-	saveMu.Lock()
-	defer saveMu.Unlock()
-	ids := make([]bson.ObjectID, 0, len(msgs))
-	for _, in := range msgs {
-		ids = append(ids, in.Message.ID)
-	}
-	known, err := s.knownMessages(ctx, distinctIDs(ids))
-	if err != nil {
-		return nil, err
-	}
-	fresh := map[bson.ObjectID]*model.IncomingMessage{}
-	var freshOrder []bson.ObjectID
-	changed := map[bson.ObjectID]bool{}
-	for i, in := range msgs {
-		id := in.Message.ID
-		if k, ok := known[id]; ok {
-			var ch bool
-			if k.SeenIn, ch = mergeLocations(k.SeenIn, in.Message.SeenIn); ch {
-				known[id], changed[id] = k, true
-			}
-			continue
-		}
-		if f, ok := fresh[id]; ok {
-			f.Message.SeenIn, _ = mergeLocations(f.Message.SeenIn, in.Message.SeenIn)
-			continue
-		}
-		cp := in
-		cp.Message.SeenIn = slices.Clone(in.Message.SeenIn)
-		fresh[id] = &cp
-		freshOrder = append(freshOrder, id)
-		created[i] = true
-	}
-	if len(fresh) > 0 {
-		list := make([]*model.Message, 0, len(fresh))
-		for _, id := range freshOrder {
-			list = append(list, &fresh[id].Message)
-		}
-		if err := s.prepareNew(ctx, list); err != nil {
-			return nil, err
-		}
-		lost, err := s.insertNew(ctx, freshOrder, fresh)
-		if err != nil {
-			return nil, err
-		}
-		if len(lost) > 0 {
-			// Another instance stored some of them first: they are known
-			// now, and only gain this batch's locations.
-			for i := range created {
-				if created[i] && lost[msgs[i].Message.ID] {
-					created[i] = false
-				}
-			}
-			again, err := s.knownMessages(ctx, mapKeys(lost))
-			if err != nil {
-				return nil, err
-			}
-			for id, k := range again {
-				var ch bool
-				if k.SeenIn, ch = mergeLocations(k.SeenIn, fresh[id].Message.SeenIn); ch {
-					known[id], changed[id] = k, true
-				}
-			}
-		}
-	}
-	for id := range changed {
-		_, err := s.c(colMessages).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "seen_in", Value: known[id].SeenIn}}}})
-		if err != nil {
-			return nil, wrap("save message locations", err)
-		}
-	}
-	if len(fresh) > 0 {
-		if err := s.markReplied(ctx, freshOrder, fresh); err != nil {
-			return nil, err
-		}
-	}
-	return created, nil
-}
-
-func mapKeys(m map[bson.ObjectID]bool) []bson.ObjectID {
-	out := make([]bson.ObjectID, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
-// mergeLocations adds locs to old the way SaveMessages describes, and
-// reports whether anything changed.
-func mergeLocations(old, locs []model.Location) ([]model.Location, bool) {
-	out := slices.Clone(old)
-	changed := false
-	for _, loc := range locs {
-		n := len(out)
-		out = slices.DeleteFunc(out, func(l model.Location) bool {
-			return l.MailboxID == loc.MailboxID && l.Folder == loc.Folder && l.UIDValidity != loc.UIDValidity
-		})
-		if len(out) != n {
-			changed = true
-		}
-		if !slices.Contains(out, loc) {
-			out = append(out, loc)
-			changed = true
-		}
-	}
-	return out, changed
-}
-
-func (s *Store) knownMessages(ctx context.Context, ids []bson.ObjectID) (map[bson.ObjectID]knownMessage, error) {
-	var list []knownMessage
-	opts := options.Find().SetProjection(bson.D{{Key: "seen_in", Value: 1}})
-	if err := s.findAll(ctx, colMessages, idsIn(ids), opts, &list); err != nil {
-		return nil, wrap("find known messages", err)
-	}
-	out := make(map[bson.ObjectID]knownMessage, len(list))
-	for _, k := range list {
-		out[k.ID] = k
-	}
-	return out, nil
-}
-
-// prepareNew fills what the store derives for new messages: the search
-// words, the stakeholder match, and the lists the API shows as [].
-func (s *Store) prepareNew(ctx context.Context, list []*model.Message) error {
-	var addrs []string
-	for _, m := range list {
-		addrs = append(addrs, matchAddresses(m)...)
-	}
-	byAddr, err := s.stakeholdersByEmail(ctx, addrs)
-	if err != nil {
-		return err
-	}
-	for _, m := range list {
-		applyMatch(m, byAddr)
-		m.Search = MessageSearchWords(m)
-		if m.Status == "" {
-			m.Status = model.MessageNew
-		}
-		if m.Version == 0 {
-			m.Version = 1
-		}
-		if m.CreatedAt.IsZero() {
-			now := s.Now()
-			m.CreatedAt, m.UpdatedAt = now, now
-		}
-		m.Replied = false
-	}
-	return nil
-}
-
-// insertNew inserts bodies, then messages (a body without its message is
-// harmless and found again; the reverse would show a message with no text).
-// It returns the ids another writer inserted first.
-func (s *Store) insertNew(ctx context.Context, order []bson.ObjectID, fresh map[bson.ObjectID]*model.IncomingMessage) (map[bson.ObjectID]bool, error) {
-	bodies := make([]any, 0, len(order))
-	docs := make([]any, 0, len(order))
-	for _, id := range order {
-		in := fresh[id]
-		in.Body.ID = id
-		bodies = append(bodies, in.Body)
-		docs = append(docs, in.Message)
-	}
-	if _, err := insertUnordered(ctx, s.c(colMessageBodies), bodies); err != nil {
-		return nil, wrap("insert message bodies", err)
-	}
-	dups, err := insertUnordered(ctx, s.c(colMessages), docs)
-	if err != nil {
-		return nil, wrap("insert messages", err)
-	}
-	lost := map[bson.ObjectID]bool{}
-	for _, i := range dups {
-		lost[order[i]] = true
-	}
-	return lost, nil
-}
-
-// insertUnordered inserts docs, going on past duplicate keys, and returns
-// the indexes of the documents that already existed.
-func insertUnordered(ctx context.Context, c *mongo.Collection, docs []any) ([]int, error) {
-	_, err := c.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	if err == nil {
-		return nil, nil
-	}
-	if dups, ok := duplicateIndexes(err); ok {
-		return dups, nil
-	}
-	return nil, err
-}
-
-// duplicateIndexes returns the indexes of the documents an unordered insert
-// refused as duplicate keys; false when err holds anything else.
-func duplicateIndexes(err error) ([]int, bool) {
-	var bwe mongo.BulkWriteException
-	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
-		return nil, false
-	}
-	var dups []int
-	for _, we := range bwe.WriteErrors {
-		if !mongo.IsDuplicateKeyError(we) {
-			return nil, false
-		}
-		dups = append(dups, we.Index)
-	}
-	return dups, true
-}
-
-// threadDoc is the projection awaiting-reply bookkeeping reads.
-type threadDoc struct {
-	ID        bson.ObjectID `bson:"_id"`
-	ThreadID  bson.ObjectID `bson:"thread_id"`
-	Direction string        `bson:"direction"`
-	Date      time.Time     `bson:"date"`
-	Replied   bool          `bson:"replied"`
-}
-
-// markReplied sets replied on the outbound messages of the batch's threads
-// that now have an inbound message dated after them: one read of those
-// threads and one update per batch.
-func (s *Store) markReplied(ctx context.Context, order []bson.ObjectID, fresh map[bson.ObjectID]*model.IncomingMessage) error {
-	var threads []bson.ObjectID
-	for _, id := range order {
-		threads = append(threads, fresh[id].Message.ThreadID)
-	}
-	threads = distinctIDs(threads)
-	if len(threads) == 0 {
-		return nil
-	}
-	var docs []threadDoc
-	opts := options.Find().SetProjection(bson.D{{Key: "thread_id", Value: 1}, {Key: "direction", Value: 1}, {Key: "date", Value: 1}, {Key: "replied", Value: 1}})
-	if err := s.findAll(ctx, colMessages, bson.D{{Key: "thread_id", Value: bson.D{{Key: "$in", Value: threads}}}}, opts, &docs); err != nil {
-		return wrap("read threads", err)
-	}
-	ids := repliedIDs(docs)
-	if len(ids) == 0 {
-		return nil
-	}
-	set := bson.D{{Key: "$set", Value: bson.D{{Key: "replied", Value: true}}}}
-	if s.lite != nil {
-		// The embedded engine reads the whole collection for an $in on
-		// _id, and uses its _id index for one _id.
-		for _, id := range ids {
-			if _, err := s.c(colMessages).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, set); err != nil {
-				return wrap("mark replied", err)
-			}
-		}
-		return nil
-	}
-	_, err := s.c(colMessages).UpdateMany(ctx, idsIn(ids), set)
-	return wrap("mark replied", err)
-}
-
-// repliedIDs returns the outbound messages not yet marked replied that have
-// an inbound message of their thread dated after them.
-func repliedIDs(docs []threadDoc) []bson.ObjectID {
-	lastIn := map[bson.ObjectID]time.Time{}
-	for _, d := range docs {
-		if d.Direction == model.Inbound && d.Date.After(lastIn[d.ThreadID]) {
-			lastIn[d.ThreadID] = d.Date
-		}
-	}
-	var ids []bson.ObjectID
-	for _, d := range docs {
-		if d.Direction == model.Outbound && !d.Replied && d.Date.Before(lastIn[d.ThreadID]) {
-			ids = append(ids, d.ID)
-		}
-	}
-	return ids
-}
-
-// matchAddresses are the addresses a message is matched by: from, to, cc.
-func matchAddresses(m *model.Message) []string {
-	var out []string
-	add := func(a model.Address) {
-		if a.Address != "" && !slices.Contains(out, a.Address) {
-			out = append(out, a.Address)
-		}
-	}
-	add(m.From)
-	for _, l := range [][]model.Address{m.To, m.Cc} {
-		for _, a := range l {
-			add(a)
-		}
-	}
-	return out
-}
-
-// stakeholderRef is what matching reads of a stakeholder.
-type stakeholderRef struct {
-	ID      bson.ObjectID `bson:"_id"`
-	Emails  []string      `bson:"emails"`
-	Regions []string      `bson:"regions"`
-}
-
-// stakeholdersByEmail maps each address to the stakeholders that list it,
-// in one $in query.
-func (s *Store) stakeholdersByEmail(ctx context.Context, addrs []string) (map[string][]stakeholderRef, error) {
-	out := map[string][]stakeholderRef{}
-	addrs = slices.Compact(slices.Sorted(slices.Values(addrs)))
-	if len(addrs) == 0 {
-		return out, nil
-	}
-	var list []stakeholderRef
-	opts := options.Find().SetProjection(bson.D{{Key: "emails", Value: 1}, {Key: "regions", Value: 1}}).SetSort(bson.D{{Key: "_id", Value: 1}})
-	if err := s.findAll(ctx, colStakeholders, bson.D{{Key: "emails", Value: bson.D{{Key: "$in", Value: addrs}}}}, opts, &list); err != nil {
-		return nil, wrap("match addresses", err)
-	}
-	for _, st := range list {
-		for _, e := range st.Emails {
-			if _, ok := slices.BinarySearch(addrs, e); ok {
-				out[e] = append(out[e], st)
-			}
-		}
-	}
-	return out, nil
-}
-
-// applyMatch sets the stakeholders, regions (the union of theirs) and the
-// unmatched flag of a message from its addresses.
-func applyMatch(m *model.Message, byAddr map[string][]stakeholderRef) {
-	var ids []bson.ObjectID
-	var regions []string
-	for _, a := range matchAddresses(m) {
-		for _, st := range byAddr[a] {
-			if !slices.Contains(ids, st.ID) {
-				ids = append(ids, st.ID)
-			}
-			for _, r := range st.Regions {
-				if !slices.Contains(regions, r) {
-					regions = append(regions, r)
-				}
-			}
-		}
-	}
-	slices.Sort(regions)
-	m.StakeholderIDs, m.Regions, m.Unmatched = ids, regions, len(ids) == 0
+	return search.Words(m.SearchParts()...)
 }
 
 // MessageFilter selects messages for the review queue. From and To bound
@@ -489,16 +125,13 @@ func (s *Store) messageFilter(scope model.Scope, f MessageFilter) (bson.D, bool)
 
 // AwaitingCutoff is the date before which an unanswered outbound message is
 // awaiting reply.
-func AwaitingCutoff(now time.Time, days int) time.Time {
-	return now.Add(-time.Duration(days) * 24 * time.Hour)
-}
+func AwaitingCutoff(now time.Time, days int) time.Time { return model.AwaitingCutoff(now, days) }
 
 // SetAwaitingReply computes the awaiting_reply flag of messages read.
 func SetAwaitingReply(msgs []model.Message, now time.Time, days int) {
-	cutoff := AwaitingCutoff(now, days)
+	cutoff := model.AwaitingCutoff(now, days)
 	for i := range msgs {
-		m := &msgs[i]
-		m.AwaitingReply = m.Direction == model.Outbound && !m.Replied && m.Date.Before(cutoff)
+		msgs[i].AwaitingReply = msgs[i].IsAwaitingReply(cutoff)
 	}
 }
 
@@ -784,79 +417,6 @@ func (s *Store) unmatchedAddresses(ctx context.Context, filter bson.D) ([]Unmatc
 	return out, nil
 }
 
-// RematchAddress matches again every message with address in from/to/cc,
-// after the address was added to a stakeholder, and returns how many
-// messages changed (stakeholders, regions, unmatched).
-func (s *Store) RematchAddress(ctx context.Context, actor model.Actor, address string) (int, error) {
-	return s.RematchAddresses(ctx, actor, []string{address})
-}
-
-// RematchAddresses is RematchAddress for many addresses with one query (an
-// import adds thousands).
-func (s *Store) RematchAddresses(ctx context.Context, actor model.Actor, addresses []string) (int, error) {
-	list0 := uniqueEmails(addresses)
-	if len(list0) == 0 {
-		return 0, nil
-	}
-	in := bson.D{{Key: "$in", Value: list0}}
-	filter := bson.D{{Key: "$or", Value: bson.A{
-		bson.D{{Key: "from.address", Value: in}},
-		bson.D{{Key: "to.address", Value: in}},
-		bson.D{{Key: "cc.address", Value: in}},
-	}}}
-	var list []model.Message
-	opts := options.Find().SetProjection(bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1},
-		{Key: "stakeholder_ids", Value: 1}, {Key: "regions", Value: 1}, {Key: "unmatched", Value: 1}})
-	if err := s.findAll(ctx, colMessages, filter, opts, &list); err != nil {
-		return 0, wrap("rematch: find messages", err)
-	}
-	var addrs []string
-	for i := range list {
-		addrs = append(addrs, matchAddresses(&list[i])...)
-	}
-	byAddr, err := s.stakeholdersByEmail(ctx, addrs)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for i := range list {
-		old := list[i]
-		cur := old
-		applyMatch(&cur, byAddr)
-		if slices.Equal(old.StakeholderIDs, cur.StakeholderIDs) && slices.Equal(old.Regions, cur.Regions) && old.Unmatched == cur.Unmatched {
-			continue
-		}
-		set := bson.D{{Key: "stakeholder_ids", Value: cur.StakeholderIDs}, {Key: "regions", Value: cur.Regions},
-			{Key: "unmatched", Value: cur.Unmatched}, {Key: "updated_at", Value: s.Now()}}
-		unlock := lockDoc(old.ID)
-		_, err := s.c(colMessages).UpdateOne(ctx, bson.D{{Key: "_id", Value: old.ID}}, bson.D{{Key: "$set", Value: set}})
-		unlock()
-		if err != nil {
-			return n, wrap("rematch: update message", err)
-		}
-		n++
-		s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: old.ID.Hex(), Regions: unionRegions(old.Regions, cur.Regions), Fields: []model.Change{
-			{Field: "stakeholder_ids", Old: old.StakeholderIDs, New: cur.StakeholderIDs},
-			{Field: "regions", Old: old.Regions, New: cur.Regions},
-			{Field: "unmatched", Old: old.Unmatched, New: cur.Unmatched},
-		}})
-	}
-	return n, nil
-}
-
-// AddStakeholderEmail adds address to a stakeholder's emails (version-guarded
-// through UpdateStakeholder) unless it has it already.
-func (s *Store) AddStakeholderEmail(ctx context.Context, actor model.Actor, scope model.Scope, st *model.Stakeholder, address string) error {
-	address = model.NormalizeEmail(address)
-	if slices.Contains(st.Emails, address) {
-		return nil
-	}
-	emails := append(slices.Clone(st.Emails), address)
-	version := st.Version
-	_, err := s.UpdateStakeholder(ctx, actor, scope, st.ID, model.StakeholderPatch{Emails: &emails, Version: &version})
-	return err
-}
-
 // AddressesOutsideScope lists those of addrs that appear in a message the
 // scope cannot see (unmatched, or matched only to other regions). Giving
 // such an address to a stakeholder would re-match those messages into the
@@ -881,7 +441,7 @@ func (s *Store) AddressesOutsideScope(ctx context.Context, scope model.Scope, ad
 		if len(list[i].Regions) > 0 && scope.Allows(list[i].Regions...) {
 			continue
 		}
-		for _, a := range matchAddresses(&list[i]) {
+		for _, a := range model.MatchAddresses(&list[i]) {
 			if slices.Contains(addrs, a) && !slices.Contains(out, a) {
 				out = append(out, a)
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/storetest"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -40,7 +41,7 @@ func at(folder string, uid, uv uint32) model.Location {
 
 func save(t *testing.T, s *store.Store, msgs ...model.IncomingMessage) []bool {
 	t.Helper()
-	created, err := s.SaveMessages(context.Background(), msgs)
+	created, err := s.SaveMessages(context.Background(), msgs, workflow.MatchMail(s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +191,9 @@ func TestSaveMessagesMatchesStakeholders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AddStakeholderEmail(ctx, model.SystemActor, model.Scope{All: true}, st, "nadie@gmail.com"); err != nil {
+	cur := *st
+	cur.Emails = append(cur.Emails, "nadie@gmail.com")
+	if _, err := s.ReplaceStakeholder(ctx, model.SystemActor, st, &cur); err != nil {
 		t.Fatal(err)
 	}
 	n, err := s.RematchAddress(ctx, model.SystemActor, "nadie@gmail.com")

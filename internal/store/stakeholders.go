@@ -139,28 +139,23 @@ func (s *Store) IncomingRelationships(ctx context.Context, scope model.Scope, id
 	return out, nil
 }
 
-// CreateStakeholder validates and stores a new stakeholder. Its regions must
-// be inside the scope; the owner defaults to the actor.
-func (s *Store) CreateStakeholder(ctx context.Context, actor model.Actor, scope model.Scope, in model.StakeholderInput) (*model.Stakeholder, error) {
-	st := in.Stakeholder()
-	if st.OwnerID.IsZero() {
-		st.OwnerID = actor.ID
-	}
-	if err := s.checkStakeholder(ctx, scope, &st, nil); err != nil {
-		return nil, err
-	}
+// InsertStakeholder stores st, already checked by the workflow, as a new
+// record: it sets the id, version, times and search words.
+func (s *Store) InsertStakeholder(ctx context.Context, actor model.Actor, st *model.Stakeholder) error {
 	now := s.Now()
 	st.ID, st.Version, st.CreatedAt, st.UpdatedAt = bson.NewObjectID(), 1, now, now
 	st.Search = search.Words(st.SearchParts()...)
 	if _, err := s.c(colStakeholders).InsertOne(ctx, st); err != nil {
-		return nil, wrap("insert stakeholder", err)
+		return wrap("insert stakeholder", err)
 	}
-	return &st, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "stakeholder", ID: st.ID.Hex(),
-		Regions: st.Regions, Fields: created(st), After: &st})
+	return s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: model.EntityStakeholder, ID: st.ID.Hex(),
+		Regions: st.Regions, Fields: created(*st), After: st})
 }
 
-// UpdateStakeholder applies a version-guarded patch. The caller has
-// checked the user may edit the stakeholder.
+// UpdateStakeholder applies a version-guarded patch to the stakeholder id
+// in scope with no domain rule: for tools and tests that edit records as
+// given. The API goes through workflow.UpdateStakeholder, which checks the
+// rules before it writes with ReplaceStakeholder.
 func (s *Store) UpdateStakeholder(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID, p model.StakeholderPatch) (*model.Stakeholder, error) {
 	old, err := s.StakeholderByID(ctx, scope, id)
 	if err != nil {
@@ -173,121 +168,14 @@ func (s *Store) UpdateStakeholder(ctx context.Context, actor model.Actor, scope 
 	if *p.Version != old.Version {
 		return nil, fmt.Errorf("store: update stakeholder: %w", ErrConflict)
 	}
-	if err := s.checkStakeholder(ctx, scope, &cur, old); err != nil {
-		return nil, err
-	}
-	return s.saveStakeholder(ctx, actor, old, &cur)
+	return s.ReplaceStakeholder(ctx, actor, old, &cur)
 }
 
-// checkStakeholder validates st and what it refers to: added regions must be
-// in scope, the owner must be a user, committee people visible stakeholders.
-func (s *Store) checkStakeholder(ctx context.Context, scope model.Scope, st, old *model.Stakeholder) error {
-	if old != nil {
-		st.Regions = keepRegionsOutsideScope(scope, old.Regions, st.Regions)
-	}
-	if err := st.Validate(); err != nil {
-		return err
-	}
-	var p model.Problems
-	var before []string
-	if old != nil {
-		before = old.Regions
-	}
-	checkRegionsInScope(&p, scope, before, st.Regions)
-	var kept []string
-	if old != nil {
-		kept = old.Emails
-	}
-	if err := s.checkAddedEmails(ctx, scope, &p, "emails", st.Emails, kept); err != nil {
-		return err
-	}
-	if !st.OwnerID.IsZero() && (old == nil || st.OwnerID != old.OwnerID) {
-		users, err := s.UsersByIDs(ctx, []bson.ObjectID{st.OwnerID})
-		if err != nil {
-			return err
-		}
-		if _, ok := users[st.OwnerID]; !ok {
-			p.Add("owner_id", "is not a user")
-		}
-	}
-	if err := s.checkCommittee(ctx, scope, &p, st, old); err != nil {
-		return err
-	}
-	return p.Err()
-}
-
-// checkCommittee requires the coordinator and members a write adds to be
-// other stakeholders the caller can see; ones already there stay unchecked so
-// an edit is not refused for a member someone else added.
-func (s *Store) checkCommittee(ctx context.Context, scope model.Scope, p *model.Problems, st, old *model.Stakeholder) error {
-	c := st.Committee
-	if c == nil {
-		return nil
-	}
-	var before model.Committee
-	if old != nil && old.Committee != nil {
-		before = *old.Committee
-	}
-	isNew := func(id bson.ObjectID) bool {
-		return !id.IsZero() && id != before.CoordinatorID && !slices.Contains(before.MemberIDs, id)
-	}
-	var ids []bson.ObjectID
-	for _, id := range append([]bson.ObjectID{c.CoordinatorID}, c.MemberIDs...) {
-		if isNew(id) {
-			ids = append(ids, id)
-		}
-	}
-	names, err := s.StakeholderNames(ctx, scope, ids)
-	if err != nil {
-		return err
-	}
-	visible := func(id bson.ObjectID) bool {
-		_, ok := names[id]
-		return (ok || !isNew(id)) && id != st.ID
-	}
-	if !c.CoordinatorID.IsZero() && !visible(c.CoordinatorID) {
-		p.Add("committee.coordinator_id", "is not a stakeholder you can see")
-	}
-	for i, id := range c.MemberIDs {
-		if !visible(id) {
-			p.Add(fmt.Sprintf("committee.member_ids[%d]", i), "is not a stakeholder you can see")
-		}
-	}
-	return nil
-}
-
-// checkRegionsInScope refuses regions added outside the scope, so nobody can
-// hand a record to a region they cannot see.
-func checkRegionsInScope(p *model.Problems, scope model.Scope, before, after []string) {
-	if scope.All {
-		return
-	}
-	for i, r := range after {
-		if !slices.Contains(before, r) && !scope.Allows(r) {
-			p.Add(fmt.Sprintf("regions[%d]", i), "region %s is outside your regions", r)
-		}
-	}
-}
-
-// keepRegionsOutsideScope returns after plus the regions of before the scope
-// does not hold: a caller may add or remove only their own regions, so a
-// record shared with a region they cannot see never vanishes from it.
-func keepRegionsOutsideScope(scope model.Scope, before, after []string) []string {
-	if scope.All {
-		return after
-	}
-	out := slices.Clone(after)
-	for _, r := range before {
-		if !scope.Allows(r) && !slices.Contains(out, r) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// saveStakeholder replaces old with cur when old's version is still the
-// stored one, refreshing the search words, and audits the changed fields.
-func (s *Store) saveStakeholder(ctx context.Context, actor model.Actor, old, cur *model.Stakeholder) (*model.Stakeholder, error) {
+// ReplaceStakeholder stores cur, already decided, in place of old when
+// old's version is still the stored one (ErrConflict otherwise), refreshing
+// the search words, and audits the changed fields. It returns old when
+// nothing changed.
+func (s *Store) ReplaceStakeholder(ctx context.Context, actor model.Actor, old, cur *model.Stakeholder) (*model.Stakeholder, error) {
 	changes := diff(old, cur)
 	if len(changes) == 0 {
 		return old, nil
@@ -353,29 +241,12 @@ func (s *Store) StakeholderHasRecords(ctx context.Context, id bson.ObjectID) (bo
 	return false, nil
 }
 
-// DeleteStakeholder archives a stakeholder that meetings or commitments
-// refer to and deletes any other, removing the relationships and committee
-// memberships that pointed to it. It reports whether it archived.
-func (s *Store) DeleteStakeholder(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID) (archived bool, err error) {
-	old, err := s.StakeholderByID(ctx, scope, id)
-	if err != nil {
-		return false, err
-	}
-	has, err := s.StakeholderHasRecords(ctx, id)
-	if err != nil {
-		return false, err
-	}
-	if has {
-		if old.Archived {
-			return true, nil
-		}
-		cur := *old
-		cur.Archived = true
-		_, err := s.saveStakeholder(ctx, actor, old, &cur)
-		return true, err
-	}
-	unlock := lockDoc(id)
-	filter, err := s.byIDWhen(ctx, colStakeholders, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}})
+// RemoveStakeholder deletes old when its version is still the stored one
+// (ErrConflict otherwise). Whether to delete or archive, and the clean-up of
+// references to it, are the workflow's (workflow/stakeholders.go, effects.go).
+func (s *Store) RemoveStakeholder(ctx context.Context, actor model.Actor, old *model.Stakeholder) error {
+	unlock := lockDoc(old.ID)
+	filter, err := s.byIDWhen(ctx, colStakeholders, bson.D{{Key: "_id", Value: old.ID}, {Key: "version", Value: old.Version}})
 	res := &mongo.DeleteResult{}
 	if err == nil {
 		res, err = s.c(colStakeholders).DeleteOne(ctx, filter)
@@ -384,88 +255,19 @@ func (s *Store) DeleteStakeholder(ctx context.Context, actor model.Actor, scope 
 	}
 	unlock()
 	if err != nil {
-		return false, wrap("delete stakeholder", err)
+		return wrap("delete stakeholder", err)
 	}
 	if res.DeletedCount == 0 {
-		return false, fmt.Errorf("store: delete stakeholder: %w", ErrConflict)
+		return fmt.Errorf("store: delete stakeholder: %w", ErrConflict)
 	}
-	err = s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "stakeholder", ID: id.Hex(),
+	return s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: model.EntityStakeholder, ID: old.ID.Hex(),
 		Regions: old.Regions, Fields: []model.Change{{Field: "name", Old: old.Name}}, Before: old})
-	return false, errors.Join(err, s.dropReferencesTo(ctx, actor, id))
-}
-
-// dropReferencesTo removes a deleted stakeholder from every other one,
-// whatever its region: no reference may dangle.
-func (s *Store) dropReferencesTo(ctx context.Context, actor model.Actor, id bson.ObjectID) error {
-	var refs []model.Stakeholder
-	filter := bson.D{{Key: "$or", Value: bson.A{
-		bson.D{{Key: "relationships.stakeholder_id", Value: id}},
-		bson.D{{Key: "committee.member_ids", Value: id}},
-		bson.D{{Key: "committee.coordinator_id", Value: id}},
-	}}}
-	if err := s.findAll(ctx, colStakeholders, filter, nil, &refs); err != nil {
-		return wrap("find references to stakeholder", err)
-	}
-	for i := range refs {
-		old := &refs[i]
-		cur := *old
-		cur.Relationships = slices.DeleteFunc(slices.Clone(old.Relationships), func(r model.Relationship) bool { return r.StakeholderID == id })
-		if c := old.Committee; c != nil {
-			nc := *c
-			nc.MemberIDs = slices.DeleteFunc(slices.Clone(c.MemberIDs), func(m bson.ObjectID) bool { return m == id })
-			if nc.CoordinatorID == id {
-				nc.CoordinatorID = bson.ObjectID{}
-			}
-			cur.Committee = &nc
-		}
-		if _, err := s.saveStakeholder(ctx, actor, old, &cur); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// AddRelationship stores (or replaces) the relationship from id to another
-// visible stakeholder. The caller has checked the user may edit id.
-func (s *Store) AddRelationship(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID, in model.RelationshipInput) (*model.Stakeholder, error) {
-	old, err := s.StakeholderByID(ctx, scope, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := in.Validate(id); err != nil {
-		return nil, err
-	}
-	names, err := s.StakeholderNames(ctx, scope, []bson.ObjectID{in.StakeholderID})
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := names[in.StakeholderID]; !ok {
-		return nil, (model.Problems{{Field: "stakeholder_id", Message: "is not a stakeholder you can see"}}).Err()
-	}
-	cur := *old
-	cur.Relationships = slices.DeleteFunc(slices.Clone(old.Relationships), func(r model.Relationship) bool { return r.StakeholderID == in.StakeholderID })
-	cur.Relationships = append(cur.Relationships, in.Relationship())
-	return s.saveStakeholder(ctx, actor, old, &cur)
-}
-
-// RemoveRelationship deletes the relationship from id to other; ErrNotFound
-// when there is none.
-func (s *Store) RemoveRelationship(ctx context.Context, actor model.Actor, scope model.Scope, id, other bson.ObjectID) (*model.Stakeholder, error) {
-	old, err := s.StakeholderByID(ctx, scope, id)
-	if err != nil {
-		return nil, err
-	}
-	cur := *old
-	cur.Relationships = slices.DeleteFunc(slices.Clone(old.Relationships), func(r model.Relationship) bool { return r.StakeholderID == other })
-	if len(cur.Relationships) == len(old.Relationships) {
-		return nil, fmt.Errorf("store: remove relationship: %w", ErrNotFound)
-	}
-	return s.saveStakeholder(ctx, actor, old, &cur)
 }
 
 // InsertStakeholders stores already built stakeholders in batches, with no
 // validation and no audit entries, filling their search words. It exists
-// for the demo and reference dataset loaders; the API uses CreateStakeholder.
+// for the demo and reference dataset loaders; the API goes through
+// workflow.CreateStakeholder.
 func (s *Store) InsertStakeholders(ctx context.Context, list []model.Stakeholder) error {
 	docs := make([]model.Stakeholder, len(list))
 	for i, st := range list {
@@ -494,336 +296,4 @@ func (s *Store) insertStakeholderDocs(ctx context.Context, docs []model.Stakehol
 		}
 	}
 	return nil
-}
-
-// ImportRow is one parsed row of a stakeholder import. Row is the line
-// number a spreadsheet shows (the header is row 1); Problems are what the
-// parser already found (an unknown region name, say).
-type ImportRow struct {
-	Row      int
-	Input    model.StakeholderInput
-	Problems model.Problems
-}
-
-// ImportError is one invalid field of one row.
-type ImportError struct {
-	Row     int    `json:"row"`
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
-
-// ImportDuplicate is a row that would be merged into an existing
-// stakeholder (or into the one an earlier row creates).
-type ImportDuplicate struct {
-	Row        int           `json:"row"`
-	ExistingID bson.ObjectID `json:"existing_id"`
-	Reason     string        `json:"reason"`
-}
-
-// ImportResult reports what an import did, or would do on a dry run.
-type ImportResult struct {
-	Rows       int               `json:"rows"`
-	Valid      int               `json:"valid"`
-	Errors     []ImportError     `json:"errors"`
-	Duplicates []ImportDuplicate `json:"duplicates"`
-	Created    int               `json:"created"`
-	Merged     int               `json:"merged"`
-	DryRun     bool              `json:"dry_run"`
-}
-
-// importTarget is a record rows land in: new (to insert) or existing (to merge into).
-type importTarget struct {
-	doc      *model.Stakeholder
-	old      *model.Stakeholder // nil for a new record
-	firstRow int
-}
-
-// ImportStakeholders validates rows, finds the ones that duplicate a visible
-// stakeholder or an earlier row (same email, or same normalised name sharing
-// a region) and, unless dryRun, creates the new ones and merges the
-// duplicates' emails, phones and tags. It imports all rows or none: with any
-// invalid row a commit stores nothing and returns a *model.ValidationError
-// naming rows[N].field. The engine has no transactions, so a failure while
-// writing can still leave the rows before it stored.
-//
-// canEdit says whether the caller may change an existing stakeholder; a row
-// that would merge into one they may not edit is an error of that row.
-func (s *Store) ImportStakeholders(ctx context.Context, actor model.Actor, scope model.Scope, rows []ImportRow, dryRun bool, canEdit func(*model.Stakeholder) bool) (*ImportResult, error) {
-	res := &ImportResult{Rows: len(rows), Errors: []ImportError{}, Duplicates: []ImportDuplicate{}, DryRun: dryRun}
-	docs := make([]*model.Stakeholder, len(rows))
-	// The address rule of one stakeholder, checked for every row in one go
-	// (a query per row made a 5,000-row dry run take many seconds).
-	var allEmails []string
-	for _, r := range rows {
-		allEmails = append(allEmails, r.Input.Emails...)
-	}
-	refused, err := s.RefusedAddresses(ctx, scope, allEmails)
-	if err != nil {
-		return nil, err
-	}
-	for i, r := range rows {
-		st := r.Input.Stakeholder()
-		if st.OwnerID.IsZero() {
-			st.OwnerID = actor.ID
-		}
-		if st.Kind == model.KindOversightCommittee && st.Committee == nil && len(st.Regions) > 0 {
-			st.Committee = &model.Committee{Region: st.Regions[0], MemberIDs: []bson.ObjectID{}}
-		}
-		probs := slices.Clone(r.Problems)
-		if err := st.Validate(); err != nil {
-			probs = append(probs, err.(*model.ValidationError).Errors...)
-		}
-		checkRegionsInScope(&probs, scope, nil, st.Regions)
-		for j, e := range r.Input.Emails {
-			if msg, ok := refused[model.NormalizeEmail(e)]; ok {
-				probs.Add(fmt.Sprintf("emails[%d]", j), "%s", msg)
-			}
-		}
-		if len(probs) > 0 {
-			for _, p := range probs {
-				res.Errors = append(res.Errors, ImportError{Row: r.Row, Field: p.Field, Message: p.Message})
-			}
-			continue
-		}
-		docs[i] = &st
-	}
-	if err := s.checkImportOwners(ctx, rows, docs, res); err != nil {
-		return nil, err
-	}
-	existing, err := s.importCandidates(ctx, scope, docs)
-	if err != nil {
-		return nil, err
-	}
-	targets := s.matchImportRows(rows, docs, existing, res)
-	for _, t := range targets {
-		if t.old != nil && canEdit != nil && !canEdit(t.old) {
-			res.Errors = append(res.Errors, ImportError{Row: t.firstRow, Field: "name",
-				Message: "duplicates a stakeholder you may not edit; ask its owner or a manager"})
-		}
-	}
-	var created []*model.Stakeholder
-	merged := map[bson.ObjectID]*importTarget{}
-	for _, t := range targets {
-		if t.old == nil {
-			created = append(created, t.doc)
-		} else {
-			merged[t.doc.ID] = t
-		}
-	}
-	res.Created, res.Merged = len(created), len(merged)
-	for _, d := range docs {
-		if d != nil {
-			res.Valid++
-		}
-	}
-	if len(res.Errors) > 0 && !dryRun {
-		var p model.Problems
-		for _, e := range res.Errors {
-			p.Add(fmt.Sprintf("rows[%d].%s", e.Row, e.Field), "%s", e.Message)
-		}
-		return res, p.Err()
-	}
-	if dryRun {
-		return res, nil
-	}
-	return res, s.commitImport(ctx, actor, created, targets)
-}
-
-// checkImportOwners refuses owner ids that are not users.
-func (s *Store) checkImportOwners(ctx context.Context, rows []ImportRow, docs []*model.Stakeholder, res *ImportResult) error {
-	var ids []bson.ObjectID
-	for _, d := range docs {
-		if d != nil && !slices.Contains(ids, d.OwnerID) {
-			ids = append(ids, d.OwnerID)
-		}
-	}
-	users, err := s.UsersByIDs(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for i, d := range docs {
-		if d == nil || d.OwnerID.IsZero() {
-			continue
-		}
-		if _, ok := users[d.OwnerID]; !ok {
-			res.Errors = append(res.Errors, ImportError{Row: rows[i].Row, Field: "owner_id", Message: "is not a user"})
-			docs[i] = nil
-		}
-	}
-	return nil
-}
-
-// importCandidates loads the visible stakeholders that share an email with
-// a row or whose search words start with a row's normalised name.
-func (s *Store) importCandidates(ctx context.Context, scope model.Scope, docs []*model.Stakeholder) ([]model.Stakeholder, error) {
-	var emails []string
-	var names []string
-	for _, d := range docs {
-		if d == nil {
-			continue
-		}
-		emails = append(emails, d.Emails...)
-		if k := search.Words(d.Name); k != "" {
-			names = append(names, regexpQuote(k))
-		}
-	}
-	if len(emails) == 0 && len(names) == 0 {
-		return nil, nil
-	}
-	or := bson.A{}
-	if len(emails) > 0 {
-		or = append(or, bson.D{{Key: "emails", Value: bson.D{{Key: "$in", Value: emails}}}})
-	}
-	if len(names) > 0 {
-		// The search field starts with the name's words (search.Words keeps order).
-		or = append(or, bson.D{{Key: "search", Value: bson.D{{Key: "$regex", Value: "^(" + strings.Join(names, "|") + ")( |$)"}}}})
-	}
-	var out []model.Stakeholder
-	filter := scoped(bson.D{{Key: "$or", Value: or}}, scope, "regions")
-	if err := s.findAll(ctx, colStakeholders, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}), &out); err != nil {
-		return nil, wrap("find import duplicates", err)
-	}
-	return out, nil
-}
-
-// matchImportRows assigns every valid row to a target: the existing or
-// earlier-row record it duplicates (merging its emails, phones and tags in),
-// or a new record. It returns the targets in first-row order.
-func (s *Store) matchImportRows(rows []ImportRow, docs []*model.Stakeholder, existing []model.Stakeholder, res *ImportResult) []*importTarget {
-	byEmail := map[string]*importTarget{}
-	byNameRegion := map[string]*importTarget{}
-	var targets []*importTarget
-	index := func(t *importTarget, st *model.Stakeholder) {
-		for _, e := range st.Emails {
-			if byEmail[e] == nil {
-				byEmail[e] = t
-			}
-		}
-		key := search.Words(st.Name)
-		for _, r := range st.Regions {
-			if byNameRegion[key+"|"+r] == nil {
-				byNameRegion[key+"|"+r] = t
-			}
-		}
-	}
-	for i := range existing {
-		old := &existing[i]
-		cur := *old
-		cur.Emails, cur.Phones, cur.Tags = slices.Clone(old.Emails), slices.Clone(old.Phones), slices.Clone(old.Tags)
-		index(&importTarget{doc: &cur, old: old}, old)
-	}
-	for i, d := range docs {
-		if d == nil {
-			continue
-		}
-		t, reason := findImportMatch(d, byEmail, byNameRegion)
-		if t == nil {
-			d.ID = bson.NewObjectID()
-			t = &importTarget{doc: d, firstRow: rows[i].Row}
-			targets = append(targets, t)
-			index(t, d)
-			continue
-		}
-		if t.old != nil && t.firstRow == 0 {
-			t.firstRow = rows[i].Row
-			targets = append(targets, t)
-		}
-		what := "an existing stakeholder"
-		if t.old == nil {
-			what = fmt.Sprintf("row %d", t.firstRow)
-		}
-		res.Duplicates = append(res.Duplicates, ImportDuplicate{Row: rows[i].Row, ExistingID: t.doc.ID, Reason: reason + " as " + what})
-		t.doc.Emails = mergeStrings(t.doc.Emails, d.Emails)
-		t.doc.Phones = mergeStrings(t.doc.Phones, d.Phones)
-		t.doc.Tags = mergeStrings(t.doc.Tags, d.Tags)
-		index(t, d)
-	}
-	return targets
-}
-
-func findImportMatch(d *model.Stakeholder, byEmail, byNameRegion map[string]*importTarget) (*importTarget, string) {
-	for _, e := range d.Emails {
-		if t := byEmail[e]; t != nil {
-			return t, "same email " + e
-		}
-	}
-	key := search.Words(d.Name)
-	for _, r := range d.Regions {
-		if t := byNameRegion[key+"|"+r]; t != nil {
-			return t, "same name and region " + r
-		}
-	}
-	return nil, ""
-}
-
-func mergeStrings(dst, src []string) []string {
-	for _, v := range src {
-		if !slices.Contains(dst, v) {
-			dst = append(dst, v)
-		}
-	}
-	return dst
-}
-
-// commitImport inserts the new records in one InsertMany per batch and
-// saves the merged ones. The engine has no transactions, so when any write
-// fails (a merge target changed meanwhile, say) it undoes the writes made so
-// far: all rows or none. Audit entries and counters follow the writes.
-func (s *Store) commitImport(ctx context.Context, actor model.Actor, fresh []*model.Stakeholder, targets []*importTarget) error {
-	now := s.Now()
-	docs := make([]model.Stakeholder, len(fresh))
-	ids := make([]bson.ObjectID, len(fresh))
-	for i, d := range fresh {
-		d.Version, d.CreatedAt, d.UpdatedAt = 1, now, now
-		d.Search = search.Words(d.SearchParts()...)
-		docs[i], ids[i] = *d, d.ID
-	}
-	var merged []*importTarget
-	undo := func(err error) error {
-		// Undoing must finish even when the request was cancelled.
-		uctx := context.WithoutCancel(ctx)
-		var errs []error
-		if len(ids) > 0 {
-			if _, derr := s.c(colStakeholders).DeleteMany(uctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); derr != nil {
-				errs = append(errs, derr)
-			}
-		}
-		for _, t := range merged {
-			back := *t.old
-			res, rerr := s.c(colStakeholders).ReplaceOne(uctx, bson.D{{Key: "_id", Value: t.old.ID}, {Key: "version", Value: t.doc.Version}}, back)
-			if rerr == nil && res.MatchedCount == 0 {
-				rerr = fmt.Errorf("stakeholder %s changed again meanwhile", t.old.ID.Hex())
-			}
-			if rerr != nil {
-				errs = append(errs, rerr)
-			}
-		}
-		if len(errs) > 0 {
-			s.logger().ErrorContext(ctx, "undoing a failed import left writes behind", "err", errors.Join(errs...))
-			return fmt.Errorf("%w (and undoing the partial import failed: %w)", err, errors.Join(errs...))
-		}
-		return err
-	}
-	if err := s.insertStakeholderDocs(ctx, docs); err != nil {
-		return undo(err)
-	}
-	for _, t := range targets {
-		if t.old == nil || len(diff(t.old, t.doc)) == 0 {
-			continue
-		}
-		if err := s.replaceStakeholder(ctx, t.old, t.doc); err != nil {
-			return undo(fmt.Errorf("store: import: merge into %s: %w", t.old.ID.Hex(), err))
-		}
-		merged = append(merged, t)
-	}
-	var err error
-	for i := range docs {
-		err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "stakeholder",
-			ID: docs[i].ID.Hex(), Regions: docs[i].Regions, Fields: created(docs[i]), After: &docs[i]}))
-	}
-	for _, t := range merged {
-		err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "stakeholder",
-			ID: t.old.ID.Hex(), Regions: t.old.Regions, Fields: diff(t.old, t.doc), Before: t.old, After: t.doc}))
-	}
-	return err
 }

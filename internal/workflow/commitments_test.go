@@ -32,14 +32,14 @@ func TestCreateCommitmentValidation(t *testing.T) {
 		{"unknown origin", w.all, model.CommitmentInput{StakeholderID: w.cusco.ID, Text: "x", Type: "budget", Origin: &model.Origin{Kind: "meeting", ID: bson.NewObjectID()}}, "origin.id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := w.f.CreateCommitment(ctx, admin(w.officer, tc.scope), tc.in)
+			_, err := w.f.CreateCommitment(ctx, asAdmin(w.officer, tc.scope), tc.in)
 			if fs := fieldsOf(err); !slices.Contains(fs, tc.field) {
 				t.Fatalf("got %v, want a problem with %s", err, tc.field)
 			}
 		})
 	}
 	// NAC+Cusco stakeholder: a Cusco user's commitment lands in Cusco.
-	c, err := w.f.CreateCommitment(ctx, admin(w.officer, w.cuscoOnly), model.CommitmentInput{StakeholderID: w.nac.ID, Text: "Publicar datos", Type: "public_statement"})
+	c, err := w.f.CreateCommitment(ctx, asAdmin(w.officer, w.cuscoOnly), model.CommitmentInput{StakeholderID: w.nac.ID, Text: "Publicar datos", Type: "public_statement"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestCreateCommitmentValidation(t *testing.T) {
 
 func newCommitment(t *testing.T, w *world, due string) *model.Commitment {
 	t.Helper()
-	c, err := w.f.CreateCommitment(context.Background(), admin(w.officer, w.all), model.CommitmentInput{StakeholderID: w.cusco.ID, Text: "Presentar proyecto", Type: "legislative", DueOn: due})
+	c, err := w.f.CreateCommitment(context.Background(), asAdmin(w.officer, w.all), model.CommitmentInput{StakeholderID: w.cusco.ID, Text: "Presentar proyecto", Type: "legislative", DueOn: due})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestUpdateCommitment(t *testing.T) {
 	ctx := context.Background()
 	c := newCommitment(t, w, "2026-05-01")
 	text, due, v := "Aprobar presupuesto", "", 1
-	got, err := w.f.UpdateCommitment(ctx, admin(w.officer, w.all), c.ID, model.CommitmentPatch{Text: &text, DueOn: &due, OwnerID: &w.other.ID, Version: &v})
+	got, err := w.f.UpdateCommitment(ctx, asAdmin(w.officer, w.all), c.ID, model.CommitmentPatch{Text: &text, DueOn: &due, OwnerID: &w.other.ID, Version: &v})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,15 +110,15 @@ func TestUpdateCommitment(t *testing.T) {
 	if cs, _, _ := w.s.ListCommitments(ctx, w.all, store.CommitmentFilter{Q: "aprobar"}, store.Page{}); len(cs) != 1 {
 		t.Fatal("search field not updated")
 	}
-	if _, err := w.f.UpdateCommitment(ctx, admin(w.officer, w.all), c.ID, model.CommitmentPatch{Text: &text, Version: &v}); !errors.Is(err, store.ErrConflict) {
+	if _, err := w.f.UpdateCommitment(ctx, asAdmin(w.officer, w.all), c.ID, model.CommitmentPatch{Text: &text, Version: &v}); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("stale: %v", err)
 	}
 	bad := "sometime"
-	if _, err := w.f.UpdateCommitment(ctx, admin(w.officer, w.all), c.ID, model.CommitmentPatch{DueOn: &bad}); !slices.Contains(fieldsOf(err), "due_on") {
+	if _, err := w.f.UpdateCommitment(ctx, asAdmin(w.officer, w.all), c.ID, model.CommitmentPatch{DueOn: &bad}); !slices.Contains(fieldsOf(err), "due_on") {
 		t.Fatalf("bad date: %v", err)
 	}
 	nobody := bson.NewObjectID()
-	if _, err := w.f.UpdateCommitment(ctx, admin(w.officer, w.all), c.ID, model.CommitmentPatch{OwnerID: &nobody}); !slices.Contains(fieldsOf(err), "owner_id") {
+	if _, err := w.f.UpdateCommitment(ctx, asAdmin(w.officer, w.all), c.ID, model.CommitmentPatch{OwnerID: &nobody}); !slices.Contains(fieldsOf(err), "owner_id") {
 		t.Fatalf("unknown owner: %v", err)
 	}
 	entries, _, _ := w.s.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "commitment", EntityID: c.ID.Hex()}, store.Page{})

@@ -20,7 +20,7 @@ func TestCreateMeetingWithNestedRecords(t *testing.T) {
 		{StakeholderID: w.nac.ID, Text: "Compartir datos", Type: "coordination"},
 	}
 	in.Tasks = []model.TaskInput{{Title: "Enviar acta", DueOn: "2026-03-10"}}
-	res, err := w.f.CreateMeeting(ctx, admin(w.officer, w.cuscoOnly), in)
+	res, err := w.f.CreateMeeting(ctx, asAdmin(w.officer, w.cuscoOnly), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestCreateMeetingInvalidStoresNothing(t *testing.T) {
 			in.Tasks = []model.TaskInput{{Title: "valid task"}}
 			in.Commitments = []model.CommitmentInput{{StakeholderID: w.cusco.ID, Text: "valid", Type: "other"}}
 			tc.edit(&in)
-			_, err := w.f.CreateMeeting(ctx, admin(w.officer, tc.scope), in)
+			_, err := w.f.CreateMeeting(ctx, asAdmin(w.officer, tc.scope), in)
 			if fs := fieldsOf(err); !slices.Contains(fs, tc.field) {
 				t.Fatalf("got %v (fields %v), want a problem with %s", err, fs, tc.field)
 			}
@@ -125,14 +125,14 @@ func TestCreateMeetingInvalidStoresNothing(t *testing.T) {
 func TestUpdateAndDeleteMeeting(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	res, err := w.f.CreateMeeting(ctx, admin(w.officer, w.cuscoOnly), meetingInput(w))
+	res, err := w.f.CreateMeeting(ctx, asAdmin(w.officer, w.cuscoOnly), meetingInput(w))
 	if err != nil {
 		t.Fatal(err)
 	}
 	id := res.Meeting.ID
 	stale := 9
 	summary := "Nuevo resumen"
-	if _, err := w.f.UpdateMeeting(ctx, admin(w.officer, w.cuscoOnly), id, model.MeetingPatch{Summary: &summary, Version: &stale}); !errors.Is(err, store.ErrConflict) {
+	if _, err := w.f.UpdateMeeting(ctx, asAdmin(w.officer, w.cuscoOnly), id, model.MeetingPatch{Summary: &summary, Version: &stale}); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("stale: %v", err)
 	}
 	if _, err := w.f.UpdateMeeting(ctx, as(w.other, model.RoleOfficer, w.cuscoOnly), id, model.MeetingPatch{Summary: &summary}); !errors.Is(err, model.ErrForbidden) {
@@ -140,7 +140,7 @@ func TestUpdateAndDeleteMeeting(t *testing.T) {
 	}
 	parts := []model.ParticipantInput{{StakeholderID: w.nac.ID, Role: "fiscal"}}
 	v := 1
-	m, err := w.f.UpdateMeeting(ctx, admin(w.officer, w.cuscoOnly), id, model.MeetingPatch{Summary: &summary, Participants: &parts, Version: &v})
+	m, err := w.f.UpdateMeeting(ctx, asAdmin(w.officer, w.cuscoOnly), id, model.MeetingPatch{Summary: &summary, Participants: &parts, Version: &v})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestUpdateAndDeleteMeeting(t *testing.T) {
 		t.Fatalf("search field not updated")
 	}
 	loreto := "16"
-	if _, err := w.f.UpdateMeeting(ctx, admin(w.officer, w.cuscoOnly), id, model.MeetingPatch{Region: &loreto}); !slices.Contains(fieldsOf(err), "region") {
+	if _, err := w.f.UpdateMeeting(ctx, asAdmin(w.officer, w.cuscoOnly), id, model.MeetingPatch{Region: &loreto}); !slices.Contains(fieldsOf(err), "region") {
 		t.Fatalf("move out of scope: %v", err)
 	}
 	entries, _, _ := w.s.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "meeting", EntityID: id.Hex()}, store.Page{})
@@ -169,10 +169,10 @@ func TestUpdateAndDeleteMeeting(t *testing.T) {
 	if !slices.Contains(fields, "summary") || !slices.Contains(fields, "participants") {
 		t.Fatalf("audit fields %v", fields)
 	}
-	if err := w.f.DeleteMeeting(ctx, admin(w.officer, w.loreto16), id, false); !errors.Is(err, store.ErrNotFound) {
+	if err := w.f.DeleteMeeting(ctx, asAdmin(w.officer, w.loreto16), id, false); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("delete out of scope: %v", err)
 	}
-	if err := w.f.DeleteMeeting(ctx, admin(w.officer, w.cuscoOnly), id, false); err != nil {
+	if err := w.f.DeleteMeeting(ctx, asAdmin(w.officer, w.cuscoOnly), id, false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.s.MeetingByID(ctx, w.all, id); !errors.Is(err, store.ErrNotFound) {
@@ -192,7 +192,7 @@ func TestDeleteMeetingWithRecords(t *testing.T) {
 		{StakeholderID: w.loreto.ID, Text: "Visitar albergue", Type: "oversight", Region: "16"},
 	}
 	in.Tasks = []model.TaskInput{{Title: "Enviar acta"}, {Title: "Llamar", AssigneeID: w.other.ID}}
-	res, err := w.f.CreateMeeting(ctx, admin(w.officer, w.all), in)
+	res, err := w.f.CreateMeeting(ctx, asAdmin(w.officer, w.all), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestDeleteMeetingWithRecords(t *testing.T) {
 	}
 	// The officer logged it, but a Cusco commitment owned by someone else stops the whole deletion.
 	other := w.other.ID
-	if _, err := w.f.UpdateCommitment(ctx, admin(w.officer, w.all), res.Commitments[0].ID, model.CommitmentPatch{OwnerID: &other}); err != nil {
+	if _, err := w.f.UpdateCommitment(ctx, asAdmin(w.officer, w.all), res.Commitments[0].ID, model.CommitmentPatch{OwnerID: &other}); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.f.DeleteMeeting(ctx, officer, id, true); !errors.Is(err, model.ErrForbidden) {
@@ -214,7 +214,7 @@ func TestDeleteMeetingWithRecords(t *testing.T) {
 		t.Fatalf("a refusal deleted records: %d %d %d", m, c, tk)
 	}
 	me := w.officer.ID
-	if _, err := w.f.UpdateCommitment(ctx, admin(w.officer, w.all), res.Commitments[0].ID, model.CommitmentPatch{OwnerID: &me}); err != nil {
+	if _, err := w.f.UpdateCommitment(ctx, asAdmin(w.officer, w.all), res.Commitments[0].ID, model.CommitmentPatch{OwnerID: &me}); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.f.DeleteMeeting(ctx, officer, id, true); err != nil {
@@ -237,7 +237,7 @@ func TestDeleteRecordUnlinksMeeting(t *testing.T) {
 	in := meetingInput(w)
 	in.Commitments = []model.CommitmentInput{{StakeholderID: w.cusco.ID, Text: "x", Type: "other"}}
 	in.Tasks = []model.TaskInput{{Title: "y"}}
-	u := admin(w.officer, w.cuscoOnly)
+	u := asAdmin(w.officer, w.cuscoOnly)
 	res, err := w.f.CreateMeeting(ctx, u, in)
 	if err != nil {
 		t.Fatal(err)

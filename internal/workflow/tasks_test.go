@@ -15,7 +15,7 @@ import (
 func TestCreateTaskRegionAndLinks(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	c, err := w.f.CreateCommitment(ctx, admin(w.officer, w.all), model.CommitmentInput{StakeholderID: w.loreto.ID, Text: "x", Type: "other"})
+	c, err := w.f.CreateCommitment(ctx, asAdmin(w.officer, w.all), model.CommitmentInput{StakeholderID: w.loreto.ID, Text: "x", Type: "other"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestCreateTaskRegionAndLinks(t *testing.T) {
 		{"unknown assignee", w.all, model.TaskInput{Title: "Llamar", Region: "08", AssigneeID: bson.NewObjectID()}, "", "assignee_id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := w.f.CreateTask(ctx, admin(w.officer, tc.scope), tc.in)
+			got, err := w.f.CreateTask(ctx, asAdmin(w.officer, tc.scope), tc.in)
 			if tc.field != "" {
 				if !slices.Contains(fieldsOf(err), tc.field) {
 					t.Fatalf("got %v, want a problem with %s", err, tc.field)
@@ -57,7 +57,7 @@ func TestTaskFiltersAndUpdates(t *testing.T) {
 	w.s.SetClock(func() time.Time { return time.Date(2026, 4, 1, 3, 0, 0, 0, time.UTC) }) // 31 March in Lima
 	mk := func(title, due string, assignee bson.ObjectID) *model.Task {
 		t.Helper()
-		tk, err := w.f.CreateTask(ctx, admin(w.officer, w.all), model.TaskInput{Title: title, DueOn: due, AssigneeID: assignee, Region: "08"})
+		tk, err := w.f.CreateTask(ctx, asAdmin(w.officer, w.all), model.TaskInput{Title: title, DueOn: due, AssigneeID: assignee, Region: "08"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func TestTaskFiltersAndUpdates(t *testing.T) {
 	other := mk("other", "2026-01-01", w.other.ID)
 	yes, no := true, false
 	v := 1
-	doneTask, err := w.f.UpdateTask(ctx, admin(w.other, w.all), other.ID, model.TaskPatch{Done: &yes, Version: &v})
+	doneTask, err := w.f.UpdateTask(ctx, asAdmin(w.other, w.all), other.ID, model.TaskPatch{Done: &yes, Version: &v})
 	if err != nil || !doneTask.Done || doneTask.DoneAt == nil || doneTask.Version != 2 {
 		t.Fatalf("mark done: %+v %v", doneTask, err)
 	}
@@ -101,21 +101,21 @@ func TestTaskFiltersAndUpdates(t *testing.T) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
-	if _, err := w.f.UpdateTask(ctx, admin(w.other, w.all), other.ID, model.TaskPatch{Done: &no, Version: &v}); !errors.Is(err, store.ErrConflict) {
+	if _, err := w.f.UpdateTask(ctx, asAdmin(w.other, w.all), other.ID, model.TaskPatch{Done: &no, Version: &v}); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("stale: %v", err)
 	}
-	undone, err := w.f.UpdateTask(ctx, admin(w.other, w.all), other.ID, model.TaskPatch{Done: &no})
+	undone, err := w.f.UpdateTask(ctx, asAdmin(w.other, w.all), other.ID, model.TaskPatch{Done: &no})
 	if err != nil || undone.Done || undone.DoneAt != nil {
 		t.Fatalf("undo: %+v %v", undone, err)
 	}
 	empty := " "
-	if _, err := w.f.UpdateTask(ctx, admin(w.other, w.all), late.ID, model.TaskPatch{Title: &empty}); !slices.Contains(fieldsOf(err), "title") {
+	if _, err := w.f.UpdateTask(ctx, asAdmin(w.other, w.all), late.ID, model.TaskPatch{Title: &empty}); !slices.Contains(fieldsOf(err), "title") {
 		t.Fatalf("empty title: %v", err)
 	}
-	if err := w.f.DeleteTask(ctx, admin(w.officer, w.loreto16), today.ID); !errors.Is(err, store.ErrNotFound) {
+	if err := w.f.DeleteTask(ctx, asAdmin(w.officer, w.loreto16), today.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("delete out of scope: %v", err)
 	}
-	if err := w.f.DeleteTask(ctx, admin(w.officer, w.all), today.ID); err != nil {
+	if err := w.f.DeleteTask(ctx, asAdmin(w.officer, w.all), today.ID); err != nil {
 		t.Fatal(err)
 	}
 	entries, _, _ := w.s.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "task", EntityID: today.ID.Hex()}, store.Page{})

@@ -65,9 +65,9 @@ func as(a model.Actor, role string, scope model.Scope) *model.User {
 	return &model.User{ID: a.ID, Email: a.Email, Name: a.Name, Role: role, Regions: regions}
 }
 
-// admin is a acting with every permission within scope, so a test sees the
+// asAdmin is a acting with every permission within scope, so a test sees the
 // workflow's rules on records rather than its role checks.
-func admin(a model.Actor, scope model.Scope) *model.User { return as(a, model.RoleAdmin, scope) }
+func asAdmin(a model.Actor, scope model.Scope) *model.User { return as(a, model.RoleAdmin, scope) }
 
 func meetingInput(w *world) model.MeetingInput {
 	return model.MeetingInput{
