@@ -2,6 +2,7 @@ package api
 
 import (
 	"reflect"
+	"sort"
 	"strings"
 	"time"
 
@@ -273,60 +274,129 @@ func schemaOf(t reflect.Type, schemas map[string]any) map[string]any {
 			return ref
 		}
 		schemas[name] = map[string]any{} // placeholder breaks recursion
-		props := map[string]any{}
-		var required []string
-		addFields(t, props, &required, schemas)
-		s := map[string]any{"type": "object", "properties": props}
-		if len(required) > 0 {
-			s["required"] = required
-		}
-		schemas[name] = s
+		schemas[name] = structSchema(t, schemas)
 		return ref
 	}
 	return map[string]any{}
 }
 
-// addFields adds t's JSON fields to props. A field without omitempty or
-// omitzero is always in the JSON the server writes, so it is required; a
-// pointer among them may be null.
-func addFields(t reflect.Type, props map[string]any, required *[]string, schemas map[string]any) {
+// structSchema describes a struct. Embedded structs whose fields the outer
+// one does not shadow become allOf references, so a view that embeds a model
+// type does not repeat it.
+func structSchema(t reflect.Type, schemas map[string]any) map[string]any {
+	var parts []any
+	own := map[string]bool{}
+	for _, f := range jsonFields(t) {
+		own[f.name] = true
+	}
+	var flat []reflect.Type
+	for _, e := range embedded(t) {
+		shadowed := false
+		for _, f := range jsonFields(e) {
+			shadowed = shadowed || own[f.name]
+		}
+		if shadowed {
+			flat = append(flat, e)
+		} else {
+			parts = append(parts, schemaOf(e, schemas))
+		}
+	}
+	// The outer struct's own fields come last: they shadow the embedded ones.
+	props := map[string]any{}
+	req := map[string]bool{}
+	for _, ft := range append(flat, t) {
+		for _, f := range jsonFields(ft) {
+			props[f.name] = f.schema(schemas)
+			req[f.name] = f.required
+		}
+	}
+	var required []string
+	for name, r := range req {
+		if r {
+			required = append(required, name)
+		}
+	}
+	sort.Strings(required)
+	s := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		s["required"] = required
+	}
+	if parts == nil {
+		return s
+	}
+	if len(props) == 0 && len(parts) == 1 {
+		return parts[0].(map[string]any)
+	}
+	return map[string]any{"allOf": append(parts, s)}
+}
+
+// jsonField is one field that t itself declares, as encoding/json writes it.
+type jsonField struct {
+	in       reflect.Type // the declaring struct
+	field    reflect.StructField
+	name     string
+	required bool // no omitempty or omitzero: the server always writes it
+}
+
+// schema is the field's schema with the enum of the model list it holds; a
+// required pointer may be null.
+func (f jsonField) schema(schemas map[string]any) map[string]any {
+	s := schemaOf(f.field.Type, schemas)
+	if e, ok := enumByField[f.in][f.name]; ok {
+		s = withEnum(s, e)
+	} else if e, ok := enumByName[f.name]; ok {
+		s = withEnum(s, e)
+	}
+	if f.required && f.field.Type.Kind() == reflect.Pointer {
+		s = map[string]any{"anyOf": []any{s, map[string]any{"type": "null"}}}
+	}
+	return s
+}
+
+// jsonFields lists the fields t declares itself, leaving out embedded
+// structs (see embedded).
+func jsonFields(t reflect.Type) []jsonField {
+	var out []jsonField
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
 		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
+		if name == "-" || !f.IsExported() || isEmbeddedStruct(f, name) {
 			continue
-		}
-		if f.Anonymous && name == "" {
-			ft := f.Type
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct {
-				addFields(ft, props, required, schemas)
-				continue
-			}
 		}
 		if name == "" {
 			name = f.Name
 		}
-		s := schemaOf(f.Type, schemas)
-		if e, ok := enumByField[t][name]; ok {
-			s = withEnum(s, e)
-		} else if e, ok := enumByName[name]; ok {
-			s = withEnum(s, e)
-		}
-		optional := strings.Contains(","+opts+",", ",omitempty,") || strings.Contains(","+opts+",", ",omitzero,")
-		if !optional {
-			*required = append(*required, name)
-			if f.Type.Kind() == reflect.Pointer {
-				s = map[string]any{"anyOf": []any{s, map[string]any{"type": "null"}}}
-			}
-		}
-		props[name] = s
+		opts = "," + opts + ","
+		optional := strings.Contains(opts, ",omitempty,") || strings.Contains(opts, ",omitzero,")
+		out = append(out, jsonField{in: t, field: f, name: name, required: !optional})
 	}
+	return out
+}
+
+// embedded lists the structs t embeds without a JSON name; encoding/json
+// promotes their fields even when the struct type is unexported.
+func embedded(t reflect.Type) []reflect.Type {
+	var out []reflect.Type
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if isEmbeddedStruct(f, name) {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			out = append(out, ft)
+		}
+	}
+	return out
+}
+
+func isEmbeddedStruct(f reflect.StructField, jsonName string) bool {
+	ft := f.Type
+	if ft.Kind() == reflect.Pointer {
+		ft = ft.Elem()
+	}
+	return f.Anonymous && jsonName == "" && ft.Kind() == reflect.Struct
 }
 
 func schemaName(t reflect.Type) string {
