@@ -24,7 +24,7 @@ export function validateCommitmentEdit(v: { text: string; due_on: string; next_f
 export function CommitmentEditForm({ c, onSaved, onReload, onClose }: { c: Commitment; onSaved: (c: Commitment) => void; onReload: () => void; onClose: () => void }) {
   const { user, regions, enums } = useSession();
   const team = useTeam();
-  const [v, setV] = useState({ text: c.text, type: c.type, region: c.region, due_on: c.due_on, next_follow_up_on: c.next_follow_up_on ?? '', owner_id: c.owner_id });
+  const [v, setV] = useState({ text: c.text, type: c.type, region: c.region, due_on: c.due_on ?? '', next_follow_up_on: c.next_follow_up_on ?? '', owner_id: c.owner_id });
   const { errors, error, busy, run, setError } = useSave();
   const set = (k: keyof typeof v) => (x: string) => setV((o) => ({ ...o, [k]: x }));
 

@@ -297,7 +297,7 @@ function Import() {
           {t('admin.import_now', { n: preview?.valid ?? 0 })}
         </button>
       </div>
-      {result && <Notice>{t('admin.imported_n', { n: result.imported })}</Notice>}
+      {result && <Notice>{t('admin.imported_n', { n: result.created })}</Notice>}
       {preview && (
         <div class="card admin-preview" data-testid="import-preview" role="status">
           <p>

@@ -268,7 +268,7 @@ function Reader({ id, onChanged, onClose }: { id: string; onChanged: () => void;
             label={t('mail.status')}
             value={x.status}
             options={enumOptions('mstatus', Array.from(new Set(['new', 'follow_up', 'done', 'ignored', x.status])))}
-            onValue={(v) => void patch({ status: v, version: x.version })}
+            onValue={(v) => void patch({ status: v as Message['status'], version: x.version })}
           />
         </div>
       )}

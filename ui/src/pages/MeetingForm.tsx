@@ -1,6 +1,6 @@
 // Log a meeting: one form built for a phone. The draft stays in localStorage until saved.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { endpoints, type MeetingCreate, type User } from '../api';
+import { endpoints, type CommitmentCreate, type MeetingCreate, type User } from '../api';
 import { enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { MeetingFields } from '../components/MeetingFields';
 import { emptyTraining, toTraining, trainingFieldId, trainingFieldLabel, TrainingFields, validateTraining } from '../components/TrainingFields';
@@ -42,15 +42,15 @@ export function toMeetingBody(d: MeetingDraft, me: string): MeetingCreate {
   return {
     starts_at: limaLocalToISO(d.starts_at),
     duration_min: d.duration_min === '' ? 0 : Number(d.duration_min),
-    kind: d.kind,
+    kind: d.kind as MeetingCreate['kind'],
     region: d.region,
     place: d.place.trim(),
     participants: d.participants.map((p) => ({ stakeholder_id: p.stakeholder_id, role: p.role.trim() })),
-    topics: d.topics,
+    topics: d.topics as MeetingCreate['topics'],
     summary: d.summary.trim(),
     agreements: d.agreements.trim(),
     next_steps: d.next_steps.trim(),
-    commitments: d.commitments.map((c) => ({ stakeholder_id: c.stakeholder_id, text: c.text.trim(), type: c.type, region: d.region, due_on: c.due_on, made_on: day })),
+    commitments: d.commitments.map((c) => ({ stakeholder_id: c.stakeholder_id, text: c.text.trim(), type: c.type as CommitmentCreate['type'], region: d.region, due_on: c.due_on, made_on: day })),
     tasks: d.tasks.map((tk) => ({ title: tk.title.trim(), due_on: tk.due_on, assignee_id: tk.assignee_id || me, region: d.region })),
     ...(d.kind === 'training' ? { training: toTraining(d.training ?? emptyTraining()) } : {}),
   };

@@ -57,7 +57,7 @@ function toBody(f: Form): Partial<Stakeholder> {
     regions: f.regions, tags: splitList(f.tags), stance: f.stance as Stakeholder['stance'], influence: f.influence as Stakeholder['influence'], notes: f.notes,
   };
   if (f.kind === 'legislator')
-    b.legislator = { chamber: f.chamber, period: f.period, parliamentary_group: f.parliamentary_group, party: f.party, electoral_district: f.electoral_district, committees: splitList(f.committees) };
+    b.legislator = { chamber: f.chamber as NonNullable<Stakeholder['legislator']>['chamber'], period: f.period, parliamentary_group: f.parliamentary_group, party: f.party, electoral_district: f.electoral_district, committees: splitList(f.committees) };
   if (f.kind === 'oversight_committee')
     b.committee = { region: f.committee_region, coordinator_id: f.coordinator?.id ?? '', member_ids: f.members.map((m) => m.id) };
   return b;
