@@ -54,6 +54,11 @@ export type Commitment = Schemas['api.commitmentView'];
 export type TaskLinks = Schemas['model.TaskLinks'];
 export type Task = Schemas['api.taskView'];
 export type TeamMember = Schemas['store.TeamMember'];
+export type CommitmentStatus = Commitment['status'];
+export type CommitmentType = Commitment['type'];
+export type RelationshipKind = Relationship['kind'];
+/** ReviewStatus is a status a person may give a message (not "failed"). */
+export type ReviewStatus = Schemas['api.bulkStatusRequest']['status'];
 
 export type Address = Schemas['model.Address'];
 export type Message = Schemas['api.messageView'];
@@ -360,26 +365,26 @@ export const api = new Client();
 export const endpoints = {
   me: () => api.get<User>('/me'),
   myself: () => api.get<Me>('/me'),
-  updateMe: (b: { digest?: string; lang?: string }) => api.patch<Me>('/me', b),
-  createCalendarFeed: () => api.post<{ url: string }>('/me/calendar'),
+  updateMe: (b: Schemas['model.PrefsPatch']) => api.patch<Me>('/me', b),
+  createCalendarFeed: () => api.post<Schemas['api.calendarLink']>('/me/calendar'),
   deleteCalendarFeed: () => api.del('/me/calendar'),
-  notifications: () => api.get<{ items: Notification[]; unread: number }>('/notifications'),
+  notifications: () => api.get<Schemas['api.notificationsView']>('/notifications'),
   notificationsSeen: () => api.post<void>('/notifications/seen'),
   remindersAdmin: () => api.get<RemindersAdmin>('/admin/reminders'),
   regions: () => api.get<Page<Region>>('/regions'),
   enums: () => api.get<Enums>('/enums'),
 
   users: (q?: Query) => api.get<Page<User>>('/users', q),
-  createUser: (b: Partial<User> & { password: string }) => api.post<User>('/users', b),
-  updateUser: (id: string, b: Partial<User> & { password?: string; version?: number }) => api.patch<User>(`/users/${id}`, b),
+  createUser: (b: Schemas['model.NewUser']) => api.post<User>('/users', b),
+  updateUser: (id: string, b: Schemas['model.UserPatch']) => api.patch<User>(`/users/${id}`, b),
 
   stakeholders: (q?: Query, signal?: AbortSignal) => api.get<Page<Stakeholder>>('/stakeholders', q, signal),
   stakeholder: (id: string) => api.get<Stakeholder>(`/stakeholders/${id}`),
   createStakeholder: (b: Partial<Stakeholder>) => api.post<Stakeholder>('/stakeholders', b),
-  updateStakeholder: (id: string, b: Partial<Stakeholder>) => api.patch<Stakeholder>(`/stakeholders/${id}`, b),
+  updateStakeholder: (id: string, b: Schemas['model.StakeholderPatch']) => api.patch<Stakeholder>(`/stakeholders/${id}`, b),
   archiveStakeholder: (id: string) => api.del(`/stakeholders/${id}`),
   timeline: (id: string, cursor?: string) => api.get<Page<TimelineItem>>(`/stakeholders/${id}/timeline`, { cursor }),
-  addRelationship: (id: string, b: { stakeholder_id: string; kind: string; role: string; since?: string; until?: string }) =>
+  addRelationship: (id: string, b: Schemas['model.RelationshipInput']) =>
     api.post<Stakeholder>(`/stakeholders/${id}/relationships`, b),
   removeRelationship: (id: string, other: string) => api.del(`/stakeholders/${id}/relationships/${other}`),
   importStakeholders: (csv: string, dryRun: boolean) =>
@@ -388,9 +393,9 @@ export const endpoints = {
   meetings: (q?: Query) => api.get<Page<Meeting>>('/meetings', q),
   meeting: (id: string) => api.get<Meeting>(`/meetings/${id}`),
   createMeeting: (b: MeetingCreate, idempotencyKey?: string) => api.request<Meeting>('POST', '/meetings', { body: b, idempotencyKey }),
-  updateMeeting: (id: string, b: Partial<Omit<MeetingCreate, 'commitments' | 'tasks'>> & { staff_ids?: string[]; version: number }) => api.patch<Meeting>(`/meetings/${id}`, b),
+  updateMeeting: (id: string, b: Schemas['model.MeetingPatch'] & { version: number }) => api.patch<Meeting>(`/meetings/${id}`, b),
   deleteMeeting: (id: string, withRecords: boolean) => api.request<void>('DELETE', `/meetings/${id}`, { query: { with_records: withRecords ? 'true' : undefined } }),
-  updateCommitment: (id: string, b: Partial<Pick<Commitment, 'text' | 'type' | 'region' | 'due_on' | 'owner_id' | 'next_follow_up_on'>> & { version: number }) =>
+  updateCommitment: (id: string, b: Schemas['model.CommitmentPatch'] & { version: number }) =>
     api.patch<Commitment>(`/commitments/${id}`, b),
   deleteCommitment: (id: string) => api.del(`/commitments/${id}`),
   task: (id: string) => api.get<Task>(`/tasks/${id}`),
@@ -399,11 +404,11 @@ export const endpoints = {
 
   commitments: (q?: Query) => api.get<Page<Commitment>>('/commitments', q),
   commitment: (id: string) => api.get<Commitment>(`/commitments/${id}`),
-  setCommitmentStatus: (id: string, b: { status: string; note: string; evidence: string; version: number }) =>
+  setCommitmentStatus: (id: string, b: Schemas['model.StatusChangeInput'] & { version: number }) =>
     api.post<Commitment>(`/commitments/${id}/status`, b),
 
   tasks: (q?: Query) => api.get<Page<Task>>('/tasks', q),
-  updateTask: (id: string, b: Partial<Task> & { version: number }) => api.patch<Task>(`/tasks/${id}`, b),
+  updateTask: (id: string, b: Schemas['model.TaskPatch'] & { version: number }) => api.patch<Task>(`/tasks/${id}`, b),
 
   search: (q: string, signal?: AbortSignal) => api.get<SearchResults>('/search', { q }, signal),
 
@@ -417,17 +422,17 @@ export const endpoints = {
 
   messages: (q?: Query) => api.get<Page<Message>>('/messages', q),
   message: (id: string) => api.get<Message>(`/messages/${id}`),
-  updateMessage: (id: string, b: Partial<Pick<Message, 'status' | 'assignee_id' | 'notes'>> & { meeting_ids?: string[]; commitment_ids?: string[]; version: number }) =>
+  updateMessage: (id: string, b: Schemas['model.MessagePatch'] & { version: number }) =>
     api.patch<Message>(`/messages/${id}`, b),
-  bulkMessageStatus: (ids: string[], status: string) => api.post<void>('/messages/bulk-status', { ids, status }),
-  taskFromMessage: (id: string, b: { title: string; due_on: string; assignee_id?: string }) => api.post<Task>(`/messages/${id}/task`, b),
-  commitmentFromMessage: (id: string, b: { stakeholder_id: string; text: string; type: string; due_on: string }) =>
+  bulkMessageStatus: (ids: string[], status: Schemas['api.bulkStatusRequest']['status']) => api.post<void>('/messages/bulk-status', { ids, status }),
+  taskFromMessage: (id: string, b: Schemas['api.messageTaskRequest']) => api.post<Task>(`/messages/${id}/task`, b),
+  commitmentFromMessage: (id: string, b: Schemas['api.messageCommitmentRequest']) =>
     api.post<Commitment>(`/messages/${id}/commitment`, b),
   thread: (id: string) => api.get<Thread>(`/threads/${id}`),
   messageCounts: (q?: Query) => api.get<Record<string, number>>('/messages/counts', q),
   unmatchedAddresses: () => api.get<Page<UnmatchedAddress>>('/messages/unmatched-addresses'),
-  linkAddress: (b: { address: string; stakeholder_id?: string; new_stakeholder?: { kind: string; name: string; regions: string[] } }) =>
-    api.post<{ stakeholder_id: string; rematched: number }>('/messages/link-address', b),
+  linkAddress: (b: Schemas['api.linkAddressRequest']) =>
+    api.post<Schemas['api.linkAddressResponse']>('/messages/link-address', b),
 
   mailboxes: () => api.get<Page<Mailbox>>('/mailboxes'),
 

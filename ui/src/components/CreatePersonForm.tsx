@@ -2,7 +2,7 @@
 // with new_stakeholder): name, kind and region, the region preselected when
 // the caller has one region or the message says which.
 import { useState } from 'preact/hooks';
-import { endpoints } from '../api';
+import { endpoints, type StakeholderKind } from '../api';
 import { t } from '../i18n';
 import { useSave } from '../save';
 import { myRegions, useSession } from '../session';
@@ -32,7 +32,7 @@ export function CreatePersonForm({ id, address, name, hint = [], onDone }: Props
     if (!v.region) errs.region = 'validation.region';
     void run(
       errs,
-      async () => onDone(await endpoints.linkAddress({ address, new_stakeholder: { kind: v.kind, name: v.name.trim(), regions: [v.region] } })),
+      async () => onDone(await endpoints.linkAddress({ address, new_stakeholder: { kind: v.kind as StakeholderKind, name: v.name.trim(), regions: [v.region] } })),
       (fe) => ({ name: fe['new_stakeholder.name'], kind: fe['new_stakeholder.kind'], region: fe['new_stakeholder.regions'] ?? fe['new_stakeholder.regions[0]'] }),
     );
   };

@@ -1,6 +1,6 @@
 // One commitment: its facts, the status history, and the status change form (with version).
 import { useState } from 'preact/hooks';
-import { endpoints, type Commitment, type HistoryEntry } from '../api';
+import { endpoints, type Commitment, type CommitmentStatus, type HistoryEntry } from '../api';
 import { Badge, OverdueTag } from '../components/Badge';
 import { CommitmentEditForm } from '../components/CommitmentEditForm';
 import { enumOptions, Select, TextArea, TextInput } from '../components/Field';
@@ -123,7 +123,7 @@ function StatusForm({ c, onSaved, onReload }: { c: Commitment; onSaved: (c: Comm
     setBusy(true);
     setError(null);
     try {
-      const n = await endpoints.setCommitmentStatus(c.id, { status, note: note.trim(), evidence: evidence.trim(), version: c.version });
+      const n = await endpoints.setCommitmentStatus(c.id, { status: status as CommitmentStatus, note: note.trim(), evidence: evidence.trim(), version: c.version });
       onSaved(n);
       setStatus('');
       setNote('');

@@ -1,7 +1,7 @@
 // Correspondence review: queue with filters, reading pane (sandboxed HTML), thread, links,
 // tasks and commitments from a message, bulk status changes, and unmatched addresses.
 import { useEffect, useState } from 'preact/hooks';
-import { api, endpoints, type Message, type UnmatchedAddress } from '../api';
+import { api, endpoints, type CommitmentType, type Message, type ReviewStatus, type UnmatchedAddress } from '../api';
 import { Badge } from '../components/Badge';
 import { enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { StakeholderPicker, type Picked } from '../components/StakeholderPicker';
@@ -65,7 +65,7 @@ export default function Correspondence() {
     setBulkErr(null);
     setBulkMsg('');
     try {
-      await endpoints.bulkMessageStatus(selected, bulkStatus);
+      await endpoints.bulkMessageStatus(selected, bulkStatus as ReviewStatus);
       setBulkMsg(t('mail.bulk_done', { n: selected.length }));
       setSelected([]);
       changed();
@@ -268,7 +268,7 @@ function Reader({ id, onChanged, onClose }: { id: string; onChanged: () => void;
             label={t('mail.status')}
             value={x.status}
             options={enumOptions('mstatus', Array.from(new Set(['new', 'follow_up', 'done', 'ignored', x.status])))}
-            onValue={(v) => void patch({ status: v as Message['status'], version: x.version })}
+            onValue={(v) => void patch({ status: v as ReviewStatus, version: x.version })}
           />
         </div>
       )}
@@ -468,7 +468,7 @@ function CommitmentFromMessage({ id, matched, onDone }: { id: string; matched: {
     setErrors(v);
     if (Object.keys(v).length) return;
     try {
-      await endpoints.commitmentFromMessage(id, { stakeholder_id: sh!.id, text: text.trim(), type, due_on: due });
+      await endpoints.commitmentFromMessage(id, { stakeholder_id: sh!.id, text: text.trim(), type: type as CommitmentType, due_on: due });
       onDone(t('mail.commitment_created'));
       setErr(null);
     } catch (x) {

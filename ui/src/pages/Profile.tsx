@@ -36,7 +36,7 @@ function Digest({ me, onSaved }: { me: Me; onSaved: (m: Me) => void }) {
     setSaved(false);
     try {
       // The digest goes out in the language the app is used in.
-      onSaved(await endpoints.updateMe({ digest, lang: getLang() }));
+      onSaved(await endpoints.updateMe({ digest: digest as Me['digest'], lang: getLang() }));
       setSaved(true);
     } catch (x) {
       setError(x);

@@ -1,6 +1,6 @@
 // Stakeholder: profile, relationships and the paged timeline of everything about them.
 import { useState } from 'preact/hooks';
-import { endpoints, type Stakeholder, type TimelineItem } from '../api';
+import { endpoints, type RelationshipKind, type Stakeholder, type TimelineItem } from '../api';
 import { Badge } from '../components/Badge';
 import { enumOptions, Select, TextInput } from '../components/Field';
 import { StakeholderPicker, type Picked } from '../components/StakeholderPicker';
@@ -185,7 +185,7 @@ function Relationships({ s, edit, onChange }: { s: Stakeholder; edit: boolean; o
     setBusy(true);
     setErr(null);
     try {
-      onChange(await endpoints.addRelationship(s.id, { stakeholder_id: other.id, kind, role }));
+      onChange(await endpoints.addRelationship(s.id, { stakeholder_id: other.id, kind: kind as RelationshipKind, role }));
       setOther(null);
       setRole('');
     } catch (x) {
