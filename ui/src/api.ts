@@ -62,6 +62,8 @@ export type ReviewStatus = Schemas['api.bulkStatusRequest']['status'];
 
 export type Address = Schemas['model.Address'];
 export type Message = Schemas['api.messageView'];
+/** MessagePatch is a review change to one message, guarded by its version. */
+export type MessagePatch = Schemas['model.MessagePatch'] & { version: number };
 export type Thread = Schemas['api.threadView'];
 export type UnmatchedAddress = Schemas['store.UnmatchedAddress'];
 export type MailFolderState = Schemas['model.FolderState'];
@@ -422,7 +424,7 @@ export const endpoints = {
 
   messages: (q?: Query) => api.get<Page<Message>>('/messages', q),
   message: (id: string) => api.get<Message>(`/messages/${id}`),
-  updateMessage: (id: string, b: Schemas['model.MessagePatch'] & { version: number }) =>
+  updateMessage: (id: string, b: MessagePatch) =>
     api.patch<Message>(`/messages/${id}`, b),
   bulkMessageStatus: (ids: string[], status: Schemas['api.bulkStatusRequest']['status']) => api.post<void>('/messages/bulk-status', { ids, status }),
   taskFromMessage: (id: string, b: Schemas['api.messageTaskRequest']) => api.post<Task>(`/messages/${id}/task`, b),

@@ -84,6 +84,41 @@ export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_
   return { items, setItems, hasMore: !!cursor, more, error, loading, reload: () => setTick((x) => x + 1) };
 }
 
+/** Action is the state of one user action (a save, a download, a status change). */
+export interface Action {
+  /** the last failure, null after a success or before the first run */
+  error: unknown;
+  busy: boolean;
+  /**
+   * run calls fn with the error cleared and busy set; a failure lands in error
+   * (and in onError, e.g. to map field messages), never in the caller. It
+   * resolves to whether fn succeeded.
+   */
+  run: (fn: () => Promise<unknown>, onError?: (e: unknown) => void) => Promise<boolean>;
+  setError: (e: unknown) => void;
+}
+
+/** useAction is the one way to run an action and show its error: no try/catch in pages. */
+export function useAction(): Action {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (fn: () => Promise<unknown>, onError?: (e: unknown) => void) => {
+    setError(null);
+    setBusy(true);
+    try {
+      await fn();
+      return true;
+    } catch (e) {
+      setError(e);
+      onError?.(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, busy, run, setError };
+}
+
 /** useDebounced returns value after it has stopped changing for ms. */
 export function useDebounced<T>(value: T, ms = 250): T {
   const [v, set] = useState(value);
