@@ -7,11 +7,12 @@ import { CheckGroup, enumOptions, Select, TextArea, TextInput } from '../compone
 import { Empty, ErrorBox, Loading, Notice } from '../components/States';
 import { fieldErrorsOf } from '../errors';
 import { formatDateTime } from '../format';
-import { useAsync, useTitle } from '../hooks';
+import { useAction, useAsync, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link } from '../router';
 import { useSession } from '../session';
-import { hasErrors, validateUser, type Errors } from '../validation';
+import { useSave } from '../save';
+import { validateUser } from '../validation';
 import AdminData from './AdminData';
 import './Admin.css';
 
@@ -121,19 +122,12 @@ function UserEditor({ user, onSaved, onCancel }: { user: User | null; onSaved: (
     password: '',
     disabled: user?.disabled ?? false,
   });
-  const [errors, setErrors] = useState<Errors>({});
-  const [err, setErr] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error: err, busy, run } = useSave();
   const set = <K extends keyof UserForm>(k: K) => (v: UserForm[K]) => setF((o) => ({ ...o, [k]: v }));
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    const v = validateUser(f, creating);
-    setErrors(v);
-    if (hasErrors(v)) return;
-    setBusy(true);
-    setErr(null);
-    try {
+    void run(validateUser(f, creating), async () => {
       if (creating) await endpoints.createUser({ email: f.email.trim(), name: f.name.trim(), role: f.role as User['role'], regions: f.regions, password: f.password });
       else
         await endpoints.updateUser(user!.id, {
@@ -145,12 +139,7 @@ function UserEditor({ user, onSaved, onCancel }: { user: User | null; onSaved: (
           version: user!.version,
         });
       onSaved();
-    } catch (x) {
-      setErr(x);
-      setErrors(fieldErrorsOf(x));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const regionOpts = [{ value: 'all', label: t('admin.all_regions') }, ...regions.map((r) => ({ value: r.code, label: r.name }))];
@@ -243,8 +232,7 @@ function Import() {
   const [csv, setCsv] = useState('');
   const [preview, setPreview] = useState<ImportResult | null>(null);
   const [result, setResult] = useState<ImportResult | null>(null);
-  const [err, setErr] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error: err, busy, run: act } = useAction();
 
   const readFile = async (e: Event) => {
     const file = (e.currentTarget as HTMLInputElement).files?.[0];
@@ -253,22 +241,15 @@ function Import() {
     setPreview(null);
     setResult(null);
   };
-  const run = async (dry: boolean) => {
-    setBusy(true);
-    setErr(null);
-    try {
+  const run = (dry: boolean) =>
+    act(async () => {
       const r = await endpoints.importStakeholders(csv, dry);
       if (dry) setPreview(r);
       else {
         setResult(r);
         setPreview(null);
       }
-    } catch (x) {
-      setErr(x);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <section aria-labelledby="imp-h" data-testid="admin-import">
       <h2 id="imp-h">{t('admin.import')}</h2>

@@ -5,13 +5,13 @@ import { Badge, OverdueTag } from '../components/Badge';
 import { CommitmentEditForm } from '../components/CommitmentEditForm';
 import { enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { ErrorBox, Loading, Notice } from '../components/States';
-import { fieldErrorsOf } from '../errors';
 import { formatDateTime, formatDay } from '../format';
 import { useAsync, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link } from '../router';
 import { canEdit, canManage, regionName, useSession } from '../session';
-import { hasErrors, validateStatusChange, type Errors } from '../validation';
+import { useSave } from '../save';
+import { validateStatusChange } from '../validation';
 import './CommitmentDetail.css';
 
 export function CommitmentDetail({ id }: { id: string }) {
@@ -109,32 +109,20 @@ function StatusForm({ c, onSaved, onReload }: { c: Commitment; onSaved: (c: Comm
   const [status, setStatus] = useState('');
   const [note, setNote] = useState('');
   const [evidence, setEvidence] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
-  const [error, setError] = useState<unknown>(null);
+  const { errors, error, busy, run, setError } = useSave();
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    const v = validateStatusChange({ status, note }, c.status);
-    setErrors(v);
     setDone(false);
-    if (hasErrors(v)) return;
-    setBusy(true);
-    setError(null);
-    try {
+    void run(validateStatusChange({ status, note }, c.status), async () => {
       const n = await endpoints.setCommitmentStatus(c.id, { status: status as CommitmentStatus, note: note.trim(), evidence: evidence.trim(), version: c.version });
       onSaved(n);
       setStatus('');
       setNote('');
       setEvidence('');
       setDone(true);
-    } catch (x) {
-      setError(x);
-      setErrors(fieldErrorsOf(x));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -7,14 +7,14 @@ import { emptyTraining, toTraining, trainingFieldId, trainingFieldLabel, Trainin
 import { ErrorBox } from '../components/States';
 import { draftStore, isBlank } from '../draft';
 import { saveMeeting } from '../offline/save';
-import { fieldErrorsOf } from '../errors';
 import { addDays, formatDateTime, limaLocalInput, limaLocalToISO, todayInLima } from '../format';
 import { useTitle } from '../hooks';
 import { t } from '../i18n';
 import { navigate, useQuery } from '../router';
 import { isAdmin, myRegions, useSession } from '../session';
 import { enterDoesNotSubmit, farAhead } from '../meeting';
-import { hasErrors, validateMeeting, type Errors, type MeetingDraft } from '../validation';
+import { useSave } from '../save';
+import { hasErrors, validateMeeting, type MeetingDraft } from '../validation';
 import './MeetingForm.css';
 
 export const MEETING_DRAFT_VERSION = 1;
@@ -65,9 +65,7 @@ export function MeetingForm() {
   const store = useMemo(() => draftStore<MeetingDraft>(`alianza.draft.meeting.${user?.id ?? 'anon'}`, MEETING_DRAFT_VERSION, () => emptyMeeting(defaultRegion)), [user?.id]);
   const [d, setD] = useState<MeetingDraft>(() => store.load() ?? { ...emptyMeeting(defaultRegion), starts_at: limaLocalInput() });
   const [restored] = useState(() => store.savedAt());
-  const [errors, setErrors] = useState<Errors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, run, setError, setErrors } = useSave();
   const [users, setUsers] = useState<User[]>([]);
   const summaryRef = useRef<HTMLDivElement>(null);
 
@@ -108,26 +106,14 @@ export function MeetingForm() {
   const submit = async (e: Event) => {
     e.preventDefault();
     const v = { ...validateMeeting(d), ...(d.kind === 'training' ? validateTraining(d.training ?? emptyTraining()) : {}) };
-    setErrors(v);
-    setError(null);
-    if (hasErrors(v)) {
-      focusSummary();
-      return;
-    }
-    if (farAhead(d.starts_at) && !confirm(t('meeting.far_future_confirm'))) return;
-    setBusy(true);
-    try {
+    if (!hasErrors(v) && farAhead(d.starts_at) && !confirm(t('meeting.far_future_confirm'))) return;
+    const ok = await run(v, async () => {
       const r = await saveMeeting(toMeetingBody(d, user?.id ?? ''));
       store.clear();
       // Without signal the meeting waits in the outbox, shown as "pendiente de envío".
       navigate(r.meeting ? `/meetings/${r.meeting.id}?saved=1` : '/?queued=1');
-    } catch (x) {
-      setError(x);
-      setErrors(fieldErrorsOf(x));
-      focusSummary();
-    } finally {
-      setBusy(false);
-    }
+    });
+    if (!ok) focusSummary();
   };
 
   const discard = async () => {

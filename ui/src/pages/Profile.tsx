@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { endpoints, type Me } from '../api';
 import { Select } from '../components/Field';
 import { ErrorBox, Loading, Notice } from '../components/States';
-import { useAsync, useTitle } from '../hooks';
+import { useAction, useAsync, useTitle } from '../hooks';
 import { getLang, t } from '../i18n';
 
 export default function Profile() {
@@ -26,23 +26,16 @@ export default function Profile() {
 
 function Digest({ me, onSaved }: { me: Me; onSaved: (m: Me) => void }) {
   const [digest, setDigest] = useState<string>(me.digest);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
-  const save = async (e: Event) => {
+  const save = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    void run(async () => {
       // The digest goes out in the language the app is used in.
       onSaved(await endpoints.updateMe({ digest: digest as Me['digest'], lang: getLang() }));
       setSaved(true);
-    } catch (x) {
-      setError(x);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="card" onSubmit={save} aria-labelledby="pd-h" data-testid="digest-form">
@@ -60,19 +53,7 @@ function Digest({ me, onSaved }: { me: Me; onSaved: (m: Me) => void }) {
 
 function CalendarFeed({ me, onChanged }: { me: Me; onChanged: () => void }) {
   const [url, setUrl] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-    } catch (x) {
-      setError(x);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
   const create = () => run(async () => setUrl((await endpoints.createCalendarFeed()).url));
   const revoke = () =>
     run(async () => {

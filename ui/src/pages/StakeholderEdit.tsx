@@ -4,12 +4,12 @@ import { endpoints, type Stakeholder } from '../api';
 import { CheckGroup, enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { StakeholderPicker, type Picked } from '../components/StakeholderPicker';
 import { ErrorBox, Loading } from '../components/States';
-import { fieldErrorsOf } from '../errors';
 import { useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { navigate } from '../router';
 import { myRegions, useSession } from '../session';
-import { hasErrors, splitList, validateStakeholder, type Errors } from '../validation';
+import { useSave } from '../save';
+import { splitList, validateStakeholder } from '../validation';
 
 interface Form {
   kind: string;
@@ -70,9 +70,7 @@ export function StakeholderEdit({ id }: { id?: string }) {
   const [f, setF] = useState<Form>(empty);
   const [version, setVersion] = useState(0);
   const [loading, setLoading] = useState(!creating);
-  const [errors, setErrors] = useState<Errors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, run, setError } = useSave();
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
@@ -94,22 +92,12 @@ export function StakeholderEdit({ id }: { id?: string }) {
 
   const set = <K extends keyof Form>(k: K) => (v: Form[K]) => setF((old) => ({ ...old, [k]: v }));
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    const v = validateStakeholder(f);
-    setErrors(v);
-    if (hasErrors(v)) return;
-    setBusy(true);
-    setError(null);
-    try {
+    void run(validateStakeholder(f), async () => {
       const s = creating ? await endpoints.createStakeholder(toBody(f)) : await endpoints.updateStakeholder(id!, { ...toBody(f), version });
       navigate(`/stakeholders/${s.id}`);
-    } catch (x) {
-      setError(x);
-      setErrors(fieldErrorsOf(x));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (loading) return <Loading />;
