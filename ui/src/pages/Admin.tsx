@@ -15,6 +15,7 @@ import { useSave } from '../save';
 import { validateUser } from '../validation';
 import AdminData from './AdminData';
 import './Admin.css';
+import { Table } from '../components/Table';
 
 const TABS = ['users', 'mailboxes', 'import', 'reminders', 'data'];
 
@@ -76,36 +77,23 @@ function Users() {
       {notice && <Notice>{notice}</Notice>}
       {editing && <UserEditor key={editing === 'new' ? 'new' : editing.id} user={editing === 'new' ? null : editing} onSaved={saved} onCancel={() => setEditing(null)} />}
       {list.data && (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.name')}</th>
-                <th scope="col">{t('auth.email')}</th>
-                <th scope="col">{t('admin.role')}</th>
-                <th scope="col">{t('common.regions')}</th>
-                <th scope="col">{t('common.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((u) => (
-                <tr key={u.id} data-testid="user-row" data-email={u.email}>
-                  <td>
-                    {u.name} {u.disabled && <Badge group="admin" value="disabled" />}
-                  </td>
-                  <td>{u.email}</td>
-                  <td>{te('role', u.role)}</td>
-                  <td>{u.regions.includes('all') ? t('admin.all_regions') : u.regions.map((r) => regions.find((x) => x.code === r)?.name ?? r).join(', ')}</td>
-                  <td>
-                    <button type="button" class="btn btn-small" onClick={() => setEditing(u)} aria-label={t('admin.edit_user', { name: u.name || u.email })}>
-                      {t('common.edit')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={[t('admin.name'), t('auth.email'), t('admin.role'), t('common.regions'), t('common.actions')]}>
+          {list.data.items.map((u) => (
+            <tr key={u.id} data-testid="user-row" data-email={u.email}>
+              <td>
+                {u.name} {u.disabled && <Badge group="admin" value="disabled" />}
+              </td>
+              <td>{u.email}</td>
+              <td>{te('role', u.role)}</td>
+              <td>{u.regions.includes('all') ? t('admin.all_regions') : u.regions.map((r) => regions.find((x) => x.code === r)?.name ?? r).join(', ')}</td>
+              <td>
+                <button type="button" class="btn btn-small" onClick={() => setEditing(u)} aria-label={t('admin.edit_user', { name: u.name || u.email })}>
+                  {t('common.edit')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   );
@@ -187,41 +175,27 @@ function Mailboxes() {
             {mb.username} @ {mb.host}:{mb.port} ({mb.tls})
             {mb.lease_holder && ` · ${t('admin.lease', { holder: mb.lease_holder, until: formatDateTime(mb.lease_until) })}`}
           </p>
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.folder')}</th>
-                  <th scope="col">{t('admin.last_success')}</th>
-                  <th scope="col">{t('admin.last_error')}</th>
-                  <th scope="col">{t('admin.imported')}</th>
-                  <th scope="col">{t('admin.duplicates')}</th>
-                  <th scope="col">{t('admin.failed')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {mb.folders.map((f) => (
-                  <tr key={f.name} class={f.last_error ? 'row-error' : ''}>
-                    <td>{f.name}</td>
-                    <td>{formatDateTime(f.last_success_at) || '—'}</td>
-                    <td>
-                      {f.last_error ? (
-                        <>
-                          <span class="admin-error">{f.last_error}</span>
-                          <div class="small muted">{formatDateTime(f.last_error_at)}</div>
-                        </>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                    <td>{f.imported}</td>
-                    <td>{f.duplicates}</td>
-                    <td>{f.failed}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={[t('admin.folder'), t('admin.last_success'), t('admin.last_error'), t('admin.imported'), t('admin.duplicates'), t('admin.failed')]}>
+            {mb.folders.map((f) => (
+              <tr key={f.name} class={f.last_error ? 'row-error' : ''}>
+                <td>{f.name}</td>
+                <td>{formatDateTime(f.last_success_at) || '—'}</td>
+                <td>
+                  {f.last_error ? (
+                    <>
+                      <span class="admin-error">{f.last_error}</span>
+                      <div class="small muted">{formatDateTime(f.last_error_at)}</div>
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td>{f.imported}</td>
+                <td>{f.duplicates}</td>
+                <td>{f.failed}</td>
+              </tr>
+            ))}
+          </Table>
         </article>
       ))}
     </section>
@@ -285,52 +259,28 @@ function Import() {
             <strong>{t('admin.preview_summary', { valid: preview.valid, errors: preview.errors.length, duplicates: preview.duplicates.length })}</strong>
           </p>
           {preview.errors.length > 0 && (
-            <div class="table-wrap">
-              <table>
-                <caption>{t('admin.preview_errors')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('admin.row')}</th>
-                    <th scope="col">{t('admin.field')}</th>
-                    <th scope="col">{t('admin.message')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {preview.errors.map((e, i) => (
-                    <tr key={i}>
-                      <td>{e.row}</td>
-                      <td>{e.field}</td>
-                      <td>{e.message}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={[t('admin.row'), t('admin.field'), t('admin.message')]} caption={t('admin.preview_errors')}>
+              {preview.errors.map((e, i) => (
+                <tr key={i}>
+                  <td>{e.row}</td>
+                  <td>{e.field}</td>
+                  <td>{e.message}</td>
+                </tr>
+              ))}
+            </Table>
           )}
           {preview.duplicates.length > 0 && (
-            <div class="table-wrap">
-              <table>
-                <caption>{t('admin.preview_duplicates')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('admin.row')}</th>
-                    <th scope="col">{t('admin.existing')}</th>
-                    <th scope="col">{t('admin.reason')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {preview.duplicates.map((d, i) => (
-                    <tr key={i}>
-                      <td>{d.row}</td>
-                      <td>
-                        <Link href={`/stakeholders/${d.existing_id}`}>{t('admin.open')}</Link>
-                      </td>
-                      <td>{d.reason}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={[t('admin.row'), t('admin.existing'), t('admin.reason')]} caption={t('admin.preview_duplicates')}>
+              {preview.duplicates.map((d, i) => (
+                <tr key={i}>
+                  <td>{d.row}</td>
+                  <td>
+                    <Link href={`/stakeholders/${d.existing_id}`}>{t('admin.open')}</Link>
+                  </td>
+                  <td>{d.reason}</td>
+                </tr>
+              ))}
+            </Table>
           )}
         </div>
       )}

@@ -10,6 +10,7 @@ import { formatDateTime } from '../format';
 import { useAsync } from '../hooks';
 import { getLang, t } from '../i18n';
 import { useSave } from '../save';
+import { Table } from '../components/Table';
 
 export function formatMB(bytes: number): string {
   return `${(bytes / (1 << 20)).toLocaleString(getLang(), { maximumFractionDigits: 1 })} MB`;
@@ -44,25 +45,14 @@ export default function AdminData() {
                   : t('data.backup_failed', { at: formatDateTime(s.last_backup.at), error: s.last_backup.error ?? '' }))}
             </dd>
           </dl>
-          <div class="table-wrap">
-            <table>
-              <caption>{t('data.collections')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('data.collection')}</th>
-                  <th scope="col" class="num">{t('data.documents')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.collections.map((c) => (
-                  <tr key={c.name}>
-                    <td>{c.name}</td>
-                    <td class="num">{c.documents.toLocaleString(getLang())}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={[t('data.collection'), { label: t('data.documents'), class: 'num' }]} caption={t('data.collections')}>
+            {s.collections.map((c) => (
+              <tr key={c.name}>
+                <td>{c.name}</td>
+                <td class="num">{c.documents.toLocaleString(getLang())}</td>
+              </tr>
+            ))}
+          </Table>
         </>
       )}
       <Download path="/admin/export" name="alianza-export.zip" label={t('data.export')} hint={t('data.export_hint')} testid="export-all" />

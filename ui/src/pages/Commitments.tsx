@@ -10,6 +10,7 @@ import { t, te } from '../i18n';
 import { Link, useQuery } from '../router';
 import { myRegions, regionName, useSession } from '../session';
 import './Commitments.css';
+import { Table } from '../components/Table';
 
 export function Commitments() {
   useTitle(t('nav.commitments'));
@@ -45,7 +46,7 @@ export function Commitments() {
       <ErrorBox error={list.error} onRetry={list.reload} />
       {list.loading && list.items.length === 0 && <Loading />}
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('commitment.none')}</Empty>}
-      {list.items.length > 0 && (view === 'board' ? <Board items={list.items} statuses={enums.commitment_statuses} only={q.region} regions={regions} /> : <Table items={list.items} regions={regions} />)}
+      {list.items.length > 0 && (view === 'board' ? <Board items={list.items} statuses={enums.commitment_statuses} only={q.region} regions={regions} /> : <CommitmentTable items={list.items} regions={regions} />)}
       {list.hasMore && !list.loading && (
         <button type="button" class="btn" onClick={() => void list.more()}>
           {t('common.load_more')}
@@ -55,44 +56,29 @@ export function Commitments() {
   );
 }
 
-function Table({ items, regions }: { items: Commitment[]; regions: Region[] }) {
+function CommitmentTable({ items, regions }: { items: Commitment[]; regions: Region[] }) {
   return (
-    <div class="table-wrap">
-      <table class="c-table" data-testid="commitment-table">
-        <caption class="sr-only">{t('nav.commitments')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('commitment.text')}</th>
-            <th scope="col" class="hide-narrow">{t('commitment.stakeholder')}</th>
-            <th scope="col" class="hide-narrow">{t('common.region')}</th>
-            <th scope="col" class="hide-narrow">{t('commitment.type')}</th>
-            <th scope="col">{t('commitment.due_on')}</th>
-            <th scope="col">{t('commitment.status')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((c) => (
-            <tr key={c.id} class={c.overdue ? 'row-overdue' : ''} data-testid="commitment-row" data-id={c.id}>
-              <td>
-                <Link href={`/commitments/${c.id}`}>{c.text}</Link>
-                <div class="show-narrow small muted">{c.stakeholder_name}</div>
-              </td>
-              <td class="hide-narrow">
-                <Link href={`/stakeholders/${c.stakeholder_id}`}>{c.stakeholder_name}</Link>
-              </td>
-              <td class="hide-narrow">{regionName(c.region, regions)}</td>
-              <td class="hide-narrow">{te('ctype', c.type)}</td>
-              <td>
-                {formatDay(c.due_on)} {c.overdue && <OverdueTag />}
-              </td>
-              <td>
-                <Badge group="status" value={c.status} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table columns={[t('commitment.text'), { label: t('commitment.stakeholder'), class: 'hide-narrow' }, { label: t('common.region'), class: 'hide-narrow' }, { label: t('commitment.type'), class: 'hide-narrow' }, t('commitment.due_on'), t('commitment.status')]} class="c-table" testid="commitment-table" caption={t('nav.commitments')} captionClass="sr-only">
+      {items.map((c) => (
+        <tr key={c.id} class={c.overdue ? 'row-overdue' : ''} data-testid="commitment-row" data-id={c.id}>
+          <td>
+            <Link href={`/commitments/${c.id}`}>{c.text}</Link>
+            <div class="show-narrow small muted">{c.stakeholder_name}</div>
+          </td>
+          <td class="hide-narrow">
+            <Link href={`/stakeholders/${c.stakeholder_id}`}>{c.stakeholder_name}</Link>
+          </td>
+          <td class="hide-narrow">{regionName(c.region, regions)}</td>
+          <td class="hide-narrow">{te('ctype', c.type)}</td>
+          <td>
+            {formatDay(c.due_on)} {c.overdue && <OverdueTag />}
+          </td>
+          <td>
+            <Badge group="status" value={c.status} />
+          </td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 

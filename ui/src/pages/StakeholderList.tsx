@@ -8,6 +8,7 @@ import { useDebounced, usePaged, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link, useQuery } from '../router';
 import { canEdit, myRegions, regionName, useSession } from '../session';
+import { Table } from '../components/Table';
 
 export function StakeholderList() {
   useTitle(t('nav.stakeholders'));
@@ -42,36 +43,22 @@ export function StakeholderList() {
       <ErrorBox error={list.error} onRetry={list.reload} />
       {!list.error && list.items.length === 0 && !list.loading && <Empty>{t('stakeholder.none')}</Empty>}
       {list.items.length > 0 && (
-        <div class="table-wrap">
-          <table data-testid="stakeholder-table">
-            <caption class="sr-only">{t('nav.stakeholders')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('stakeholder.name')}</th>
-                <th scope="col">{t('stakeholder.kind')}</th>
-                <th scope="col">{t('common.regions')}</th>
-                <th scope="col">{t('stakeholder.stance')}</th>
-                <th scope="col" class="hide-narrow">{t('stakeholder.tags')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((s) => (
-                <tr key={s.id} data-testid="stakeholder-row">
-                  <td>
-                    <Link href={`/stakeholders/${s.id}`}>{s.name}</Link>
-                    {s.archived && <span class="muted small"> ({t('stakeholder.archived')})</span>}
-                  </td>
-                  <td>{te('kind', s.kind)}</td>
-                  <td>{s.regions.map((r) => regionName(r, regions)).join(', ')}</td>
-                  <td>
-                    <Badge group="stance" value={s.stance} />
-                  </td>
-                  <td class="hide-narrow">{s.tags.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={[t('stakeholder.name'), t('stakeholder.kind'), t('common.regions'), t('stakeholder.stance'), { label: t('stakeholder.tags'), class: 'hide-narrow' }]} testid="stakeholder-table" caption={t('nav.stakeholders')} captionClass="sr-only">
+          {list.items.map((s) => (
+            <tr key={s.id} data-testid="stakeholder-row">
+              <td>
+                <Link href={`/stakeholders/${s.id}`}>{s.name}</Link>
+                {s.archived && <span class="muted small"> ({t('stakeholder.archived')})</span>}
+              </td>
+              <td>{te('kind', s.kind)}</td>
+              <td>{s.regions.map((r) => regionName(r, regions)).join(', ')}</td>
+              <td>
+                <Badge group="stance" value={s.stance} />
+              </td>
+              <td class="hide-narrow">{s.tags.join(', ')}</td>
+            </tr>
+          ))}
+        </Table>
       )}
       {list.loading && <Loading />}
       {list.hasMore && !list.loading && (

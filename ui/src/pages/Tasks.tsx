@@ -11,6 +11,7 @@ import { t } from '../i18n';
 import { Link, useQuery } from '../router';
 import { canManage, myRegions, regionName, useSession } from '../session';
 import { memberName, useTeam } from '../team';
+import { Table } from '../components/Table';
 
 export function Tasks() {
   useTitle(t('nav.tasks'));
@@ -66,39 +67,26 @@ export function Tasks() {
       {list.loading && list.items.length === 0 && <Loading />}
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('tasks.none')}</Empty>}
       {list.items.length > 0 && (
-        <div class="table-wrap">
-          <table data-testid="task-table">
-            <caption class="sr-only">{t('nav.tasks')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('task.title')}</th>
-                <th scope="col">{t('task.due_on')}</th>
-                <th scope="col">{t('task.assignee')}</th>
-                <th scope="col" class="hide-narrow">{t('common.region')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((tk) => (
-                <tr key={tk.id} class={tk.overdue ? 'row-overdue' : ''} data-testid="task-row" data-id={tk.id}>
-                  <td>
-                    <Link href={`/tasks/${tk.id}`} class={tk.done ? 'done' : ''}>
-                      {tk.title}
-                    </Link>
-                    {tk.done && <span class="small muted"> · {t('tasks.done_one')}</span>}
-                    <div>
-                      <TaskLinks task={tk} />
-                    </div>
-                  </td>
-                  <td>
-                    {formatDay(tk.due_on)} {tk.overdue && <OverdueTag />}
-                  </td>
-                  <td>{tk.assignee_name || memberName(team, tk.assignee_id) || '—'}</td>
-                  <td class="hide-narrow">{regionName(tk.region, regions)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={[t('task.title'), t('task.due_on'), t('task.assignee'), { label: t('common.region'), class: 'hide-narrow' }]} testid="task-table" caption={t('nav.tasks')} captionClass="sr-only">
+          {list.items.map((tk) => (
+            <tr key={tk.id} class={tk.overdue ? 'row-overdue' : ''} data-testid="task-row" data-id={tk.id}>
+              <td>
+                <Link href={`/tasks/${tk.id}`} class={tk.done ? 'done' : ''}>
+                  {tk.title}
+                </Link>
+                {tk.done && <span class="small muted"> · {t('tasks.done_one')}</span>}
+                <div>
+                  <TaskLinks task={tk} />
+                </div>
+              </td>
+              <td>
+                {formatDay(tk.due_on)} {tk.overdue && <OverdueTag />}
+              </td>
+              <td>{tk.assignee_name || memberName(team, tk.assignee_id) || '—'}</td>
+              <td class="hide-narrow">{regionName(tk.region, regions)}</td>
+            </tr>
+          ))}
+        </Table>
       )}
       {list.hasMore && !list.loading && (
         <button type="button" class="btn" onClick={() => void list.more()}>

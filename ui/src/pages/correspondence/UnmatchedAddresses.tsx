@@ -10,6 +10,7 @@ import { formatDateTime } from '../../format';
 import { useAction, useAsync } from '../../hooks';
 import { t } from '../../i18n';
 import { canEdit, useSession } from '../../session';
+import { Table } from '../../components/Table';
 
 export function UnmatchedAddresses() {
   const { user } = useSession();
@@ -36,57 +37,45 @@ export function UnmatchedAddresses() {
       {!!link.error && <p role="alert" class="field-error">{errorMessage(link.error)}</p>}
       {!list.error && !list.data?.items.length && <Empty>{t('mail.no_addresses')}</Empty>}
       {!!list.data?.items.length && (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('mail.address')}</th>
-                <th scope="col">{t('mail.count')}</th>
-                <th scope="col" class="hide-narrow">{t('mail.last_at')}</th>
-                {edit && <th scope="col">{t('common.actions')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((a) => {
-                const key = a.address.replace(/[^a-z0-9]/gi, '-');
-                return (
-                  <tr key={a.address} data-testid="address-row" data-address={a.address}>
-                    <td>
-                      {a.name && <div>{a.name}</div>}
-                      <span class="small">{a.address}</span>
-                    </td>
-                    <td>{a.count}</td>
-                    <td class="hide-narrow">{formatDateTime(a.last_at)}</td>
-                    {edit && (
-                      <td>
-                        <div class="row">
-                          <button type="button" class="btn btn-small" aria-expanded={open === a.address} onClick={() => setOpen(open === a.address ? null : a.address)}>
-                            {t('mail.link_existing')}
-                          </button>
-                          <button type="button" class="btn btn-small" aria-expanded={creating === a.address} onClick={() => setCreating(creating === a.address ? null : a.address)} data-testid="create-from-address">
-                            {t('mail.create_person')}
-                          </button>
-                        </div>
-                        {creating === a.address && (
-                          <CreatePersonForm
-                            id={`ua-new-${key}`}
-                            address={a.address}
-                            name={a.name || ''}
-                            onDone={(r) => {
-                              setCreating(null);
-                              done(a, r);
-                            }}
-                          />
-                        )}
-                        {open === a.address && <StakeholderPicker id={`ua-${key}`} label={t('mail.link_to', { address: a.address })} onPick={(p) => void linkExisting(a, p)} />}
-                      </td>
+        <Table columns={[t('mail.address'), t('mail.count'), { label: t('mail.last_at'), class: 'hide-narrow' }, ...(edit ? [t('common.actions')] : [])]}>
+          {list.data.items.map((a) => {
+            const key = a.address.replace(/[^a-z0-9]/gi, '-');
+            return (
+              <tr key={a.address} data-testid="address-row" data-address={a.address}>
+                <td>
+                  {a.name && <div>{a.name}</div>}
+                  <span class="small">{a.address}</span>
+                </td>
+                <td>{a.count}</td>
+                <td class="hide-narrow">{formatDateTime(a.last_at)}</td>
+                {edit && (
+                  <td>
+                    <div class="row">
+                      <button type="button" class="btn btn-small" aria-expanded={open === a.address} onClick={() => setOpen(open === a.address ? null : a.address)}>
+                        {t('mail.link_existing')}
+                      </button>
+                      <button type="button" class="btn btn-small" aria-expanded={creating === a.address} onClick={() => setCreating(creating === a.address ? null : a.address)} data-testid="create-from-address">
+                        {t('mail.create_person')}
+                      </button>
+                    </div>
+                    {creating === a.address && (
+                      <CreatePersonForm
+                        id={`ua-new-${key}`}
+                        address={a.address}
+                        name={a.name || ''}
+                        onDone={(r) => {
+                          setCreating(null);
+                          done(a, r);
+                        }}
+                      />
                     )}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                    {open === a.address && <StakeholderPicker id={`ua-${key}`} label={t('mail.link_to', { address: a.address })} onPick={(p) => void linkExisting(a, p)} />}
+                  </td>
+                )}
+              </tr>
+            );
+          })}
+        </Table>
       )}
     </section>
   );
