@@ -11,6 +11,7 @@ import { isDay, type Errors } from '../validation';
 import { DeletePanel } from './DeletePanel';
 import { enumOptions, Select, TextArea, TextInput } from './Field';
 import { ErrorBox } from './States';
+import { FormActions } from './FormActions';
 
 export function validateCommitmentEdit(v: { text: string; due_on: string; next_follow_up_on: string }, madeOn: string): Errors {
   const e: Errors = {};
@@ -55,14 +56,7 @@ export function CommitmentEditForm({ c, onSaved, onReload, onClose }: { c: Commi
         <TextInput id="ce-follow" type="date" label={t('commitment.next_follow_up')} value={v.next_follow_up_on} onValue={set('next_follow_up_on')} error={errors.next_follow_up_on} />
         {owners.length > 0 && <Select id="ce-owner" label={t('commitment.owner')} value={v.owner_id} options={owners} onValue={set('owner_id')} error={errors.owner_id} />}
       </div>
-      <div class="row">
-        <button type="button" class="btn" onClick={onClose}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-commitment-edit">
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
-      </div>
+      <FormActions busy={busy} testid="save-commitment-edit" onCancel={onClose} />
       {(canManage(user) || c.owner_id === user?.id) && (
         <DeletePanel
           label={t('common.delete')}

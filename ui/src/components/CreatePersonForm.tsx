@@ -9,6 +9,7 @@ import { myRegions, useSession } from '../session';
 import type { Errors } from '../validation';
 import { enumOptions, Select, TextInput } from './Field';
 import { ErrorBox } from './States';
+import { SaveButton } from './FormActions';
 
 interface Props {
   id: string;
@@ -44,9 +45,7 @@ export function CreatePersonForm({ id, address, name, hint = [], onDone }: Props
         <Select id={`${id}-kind`} label={t('stakeholder.kind')} value={v.kind} options={enumOptions('kind', enums.stakeholder_kinds)} onValue={(x) => setV((o) => ({ ...o, kind: x }))} error={errors.kind} />
         <Select id={`${id}-region`} label={t('common.region')} value={v.region} blank="—" options={mine.map((r) => ({ value: r.code, label: r.name }))} onValue={(x) => setV((o) => ({ ...o, region: x }))} error={errors.region} required />
       </div>
-      <button type="submit" class="btn btn-small btn-primary" disabled={busy} data-testid={`${id}-save`}>
-        {busy ? t('common.saving') : t('mail.create_person')}
-      </button>
+      <SaveButton busy={busy} testid={`${id}-save`} label={t('mail.create_person')} class="btn btn-small btn-primary" />
     </form>
   );
 }

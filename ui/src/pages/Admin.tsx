@@ -16,6 +16,7 @@ import { validateUser } from '../validation';
 import AdminData from './AdminData';
 import './Admin.css';
 import { Table } from '../components/Table';
+import { FormActions } from '../components/FormActions';
 
 const TABS = ['users', 'mailboxes', 'import', 'reminders', 'data'];
 
@@ -148,14 +149,7 @@ function UserEditor({ user, onSaved, onCancel }: { user: User | null; onSaved: (
           {t('admin.disabled')}
         </label>
       )}
-      <div class="row row-end">
-        <button type="button" class="btn" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-user">
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
-      </div>
+      <FormActions busy={busy} testid="save-user" onCancel={onCancel} end />
     </form>
   );
 }

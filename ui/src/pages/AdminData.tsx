@@ -11,6 +11,7 @@ import { useAsync } from '../hooks';
 import { getLang, t } from '../i18n';
 import { useSave } from '../save';
 import { Table } from '../components/Table';
+import { SaveButton } from '../components/FormActions';
 
 export function formatMB(bytes: number): string {
   return `${(bytes / (1 << 20)).toLocaleString(getLang(), { maximumFractionDigits: 1 })} MB`;
@@ -123,9 +124,7 @@ function PersonalData() {
           >
             <TextInput id="pd-confirm" label={t('data.erase_confirm', { name: who.name })} value={confirm} onValue={setConfirm} error={confirmError} />
             <p class="small muted">{t('data.erase_help')}</p>
-            <button type="submit" class="btn btn-danger" disabled={busy || !confirm.trim()} data-testid="pd-erase">
-              {busy ? t('common.saving') : t('data.erase')}
-            </button>
+            <SaveButton busy={busy} testid="pd-erase" label={t('data.erase')} class="btn btn-danger" disabled={!confirm.trim()} />
           </form>
           {!confirmError && <ErrorBox error={err} />}
           {done && <Notice>{t('data.erased', { meetings: done.meetings, commitments: done.commitments, tasks: done.tasks, messages: done.messages })}</Notice>}

@@ -13,6 +13,7 @@ import { canEdit, canManage, regionName, useSession } from '../session';
 import { useSave } from '../save';
 import { validateStatusChange } from '../validation';
 import './CommitmentDetail.css';
+import { SaveButton } from '../components/FormActions';
 
 export function CommitmentDetail({ id }: { id: string }) {
   useTitle(t('commitment.title'));
@@ -139,9 +140,7 @@ function StatusForm({ c, onSaved, onReload }: { c: Commitment; onSaved: (c: Comm
       <Select id="new-status" label={t('commitment.new_status')} value={status} blank="—" options={enumOptions('status', enums.commitment_statuses.filter((s) => s !== c.status))} onValue={setStatus} error={errors.status} required />
       <TextArea id="status-note" label={t('commitment.note')} value={note} onValue={setNote} error={errors.note} required rows={3} />
       <TextInput id="status-evidence" label={t('commitment.evidence')} hint={t('commitment.evidence_hint')} value={evidence} onValue={setEvidence} error={errors.evidence} />
-      <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-status">
-        {busy ? t('common.saving') : t('commitment.save_status')}
-      </button>
+      <SaveButton busy={busy} testid="save-status" label={t('commitment.save_status')} />
     </form>
   );
 }

@@ -16,6 +16,7 @@ import { hasErrors, validateMeeting, type MeetingDraft } from '../validation';
 import { enterDoesNotSubmit, farAhead } from '../meeting';
 import { ReadOnlyNotice } from './ReadOnly';
 import './MeetingForm.css';
+import { SaveButton } from '../components/FormActions';
 
 function toDraft(m: Meeting): MeetingDraft & { staff_ids: string[] } {
   return {
@@ -99,9 +100,7 @@ function EditForm({ m, onReload }: { m: Meeting; onReload: () => void }) {
         staff={team.length > 0 && <CheckGroup legend={t('meetings.staff')} name="staff_ids" values={d.staff_ids} options={teamOptions(team)} onValues={set('staff_ids')} error={errors.staff_ids} />}
       />
       <div class="mf-actions">
-        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-meeting-edit">
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
+        <SaveButton busy={busy} testid="save-meeting-edit" />
       </div>
     </form>
   );

@@ -16,6 +16,7 @@ import { enterDoesNotSubmit, farAhead } from '../meeting';
 import { useSave } from '../save';
 import { hasErrors, validateMeeting, type MeetingDraft } from '../validation';
 import './MeetingForm.css';
+import { SaveButton } from '../components/FormActions';
 
 export const MEETING_DRAFT_VERSION = 1;
 
@@ -219,9 +220,7 @@ export function MeetingForm() {
         <button type="button" class="btn btn-danger" onClick={() => void discard()} data-testid="discard-draft">
           {t('meeting.discard')}
         </button>
-        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-meeting">
-          {busy ? t('common.saving') : t('meeting.save')}
-        </button>
+        <SaveButton busy={busy} testid="save-meeting" label={t('meeting.save')} />
       </div>
     </form>
   );

@@ -5,6 +5,7 @@ import { Select } from '../components/Field';
 import { ErrorBox, Loading, Notice } from '../components/States';
 import { useAction, useAsync, useTitle } from '../hooks';
 import { getLang, t } from '../i18n';
+import { SaveButton } from '../components/FormActions';
 
 export default function Profile() {
   useTitle(t('profile.title'));
@@ -44,9 +45,7 @@ function Digest({ me, onSaved }: { me: Me; onSaved: (m: Me) => void }) {
       <Select id="digest" label={t('profile.digest_frequency')} value={digest} options={['off', 'daily', 'weekly'].map((v) => ({ value: v, label: t(`profile.digest_${v}`) }))} onValue={setDigest} />
       <ErrorBox error={error} />
       {saved && <Notice>{t('common.saved')}</Notice>}
-      <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-digest">
-        {busy ? t('common.saving') : t('common.save')}
-      </button>
+      <SaveButton busy={busy} testid="save-digest" />
     </form>
   );
 }

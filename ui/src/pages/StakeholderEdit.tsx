@@ -10,6 +10,7 @@ import { navigate } from '../router';
 import { myRegions, useSession } from '../session';
 import { useSave } from '../save';
 import { splitList, validateStakeholder } from '../validation';
+import { FormActions } from '../components/FormActions';
 
 interface Form {
   kind: string;
@@ -167,14 +168,7 @@ export function StakeholderEdit({ id }: { id?: string }) {
       )}
 
       <TextArea id="notes" label={t('stakeholder.notes')} value={f.notes} onValue={set('notes')} rows={4} />
-      <div class="row row-end">
-        <button type="button" class="btn" onClick={() => history.back()}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-stakeholder">
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
-      </div>
+      <FormActions busy={busy} testid="save-stakeholder" onCancel={() => history.back()} end />
     </form>
   );
 }

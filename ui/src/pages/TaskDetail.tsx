@@ -14,6 +14,7 @@ import { navigate } from '../router';
 import { canEdit, canManage, regionName, useSession } from '../session';
 import { memberName, teamOptions, useTeam } from '../team';
 import { isDay, type Errors } from '../validation';
+import { FormActions } from '../components/FormActions';
 
 export function TaskDetail({ id }: { id: string }) {
   useTitle(t('task.one'));
@@ -125,14 +126,7 @@ function TaskEditForm({ task, onSaved, onReload, onClose }: { task: Task; onSave
         <input type="checkbox" checked={v.done} onChange={(e) => setV((o) => ({ ...o, done: e.currentTarget.checked }))} data-testid="te-done" />
         {t('task.mark_done')}
       </label>
-      <div class="row">
-        <button type="button" class="btn" onClick={onClose}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-task-edit">
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
-      </div>
+      <FormActions busy={busy} testid="save-task-edit" onCancel={onClose} />
     </form>
   );
 }
