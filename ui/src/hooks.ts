@@ -9,9 +9,13 @@ export interface Async<T> {
   setData: (d: T) => void;
 }
 
-/** useAsync runs fn when deps change and keeps the last answer, error and loading flag. */
-export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
-  const [data, setData] = useState<T | undefined>(undefined);
+/**
+ * useLoad runs fn when deps change or reload is called, with loading and error
+ * kept; only the latest run's answer lands (in onData), so a slow old answer
+ * never overwrites a newer one. seq tells a caller's own later call whether it
+ * is still the latest.
+ */
+function useLoad<T>(fn: () => Promise<T>, deps: unknown[], onData: (d: T) => void, onError: () => void = () => undefined) {
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
@@ -23,18 +27,26 @@ export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
     fn().then(
       (d) => {
         if (my !== seq.current) return;
-        setData(d);
+        onData(d);
         setLoading(false);
       },
       (e) => {
         if (my !== seq.current) return;
         setError(e);
+        onError();
         setLoading(false);
       },
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((x) => x + 1), []);
+  return { error, setError, loading, setLoading, seq, reload };
+}
+
+/** useAsync runs fn when deps change and keeps the last answer, error and loading flag. */
+export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const { error, loading, reload } = useLoad(fn, deps, setData);
   return { data, error, loading, reload, setData };
 }
 
@@ -42,30 +54,15 @@ export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
 export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_cursor?: string }>, deps: unknown[]) {
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | undefined>();
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const [tick, setTick] = useState(0);
-  const seq = useRef(0);
-  useEffect(() => {
-    const my = ++seq.current;
-    setLoading(true);
-    setError(null);
-    fn().then(
-      (p) => {
-        if (my !== seq.current) return;
-        setItems(p.items ?? []);
-        setCursor(p.next_cursor || undefined);
-        setLoading(false);
-      },
-      (e) => {
-        if (my !== seq.current) return;
-        setError(e);
-        setItems([]);
-        setLoading(false);
-      },
-    );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, tick]);
+  const { error, setError, loading, setLoading, seq, reload } = useLoad(
+    () => fn(),
+    deps,
+    (p) => {
+      setItems(p.items ?? []);
+      setCursor(p.next_cursor || undefined);
+    },
+    () => setItems([]),
+  );
   const more = async () => {
     if (!cursor) return;
     const my = seq.current;
@@ -81,7 +78,7 @@ export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_
       setLoading(false);
     }
   };
-  return { items, setItems, hasMore: !!cursor, more, error, loading, reload: () => setTick((x) => x + 1) };
+  return { items, setItems, hasMore: !!cursor, more, error, loading, reload };
 }
 
 /** Action is the state of one user action (a save, a download, a status change). */
