@@ -10,8 +10,8 @@ import { teamOptions, useTeam } from '../team';
 import { isDay, type Errors } from '../validation';
 import { DeletePanel } from './DeletePanel';
 import { enumOptions, Select, TextArea, TextInput } from './Field';
-import { ErrorBox } from './States';
 import { FormActions } from './FormActions';
+import { CardForm } from './CardForm';
 
 export function validateCommitmentEdit(v: { text: string; due_on: string; next_follow_up_on: string }, madeOn: string): Errors {
   const e: Errors = {};
@@ -38,16 +38,18 @@ export function CommitmentEditForm({ c, onSaved, onReload, onClose }: { c: Commi
   };
   const owners = teamOptions(team);
   return (
-    <form class="card" onSubmit={submit} noValidate aria-labelledby="ce-title" data-testid="commitment-edit-form">
-      <h2 id="ce-title">{t('commitment.edit')}</h2>
-      <ErrorBox
-        error={error}
-        onReload={() => {
-          setError(null);
-          onReload();
-          onClose();
-        }}
-      />
+    <CardForm
+      id="ce-title"
+      title={t('commitment.edit')}
+      testid="commitment-edit-form"
+      onSubmit={submit}
+      error={error}
+      onReload={() => {
+        setError(null);
+        onReload();
+        onClose();
+      }}
+    >
       <TextArea id="ce-text" label={t('commitment.text')} value={v.text} onValue={set('text')} error={errors.text} required rows={3} />
       <div class="form-grid">
         <Select id="ce-type" label={t('commitment.type')} value={v.type} options={enumOptions('ctype', enums.commitment_types)} onValue={set('type')} error={errors.type} required />
@@ -68,6 +70,6 @@ export function CommitmentEditForm({ c, onSaved, onReload, onClose }: { c: Commi
           testid="delete-commitment"
         />
       )}
-    </form>
+    </CardForm>
   );
 }

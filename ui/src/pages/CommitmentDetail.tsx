@@ -14,6 +14,7 @@ import { useSave } from '../save';
 import { validateStatusChange } from '../validation';
 import './CommitmentDetail.css';
 import { SaveButton } from '../components/FormActions';
+import { CardForm } from '../components/CardForm';
 
 export function CommitmentDetail({ id }: { id: string }) {
   useTitle(t('commitment.title'));
@@ -127,20 +128,22 @@ function StatusForm({ c, onSaved, onReload }: { c: Commitment; onSaved: (c: Comm
   };
 
   return (
-    <form class="card" onSubmit={submit} noValidate aria-labelledby="cd-change" data-testid="status-form">
-      <h2 id="cd-change">{t('commitment.change_status')}</h2>
-      <ErrorBox
-        error={error}
-        onReload={() => {
-          setError(null);
-          onReload();
-        }}
-      />
+    <CardForm
+      id="cd-change"
+      title={t('commitment.change_status')}
+      testid="status-form"
+      onSubmit={submit}
+      error={error}
+      onReload={() => {
+        setError(null);
+        onReload();
+      }}
+    >
       {done && <Notice>{t('commitment.status_saved')}</Notice>}
       <Select id="new-status" label={t('commitment.new_status')} value={status} blank="—" options={enumOptions('status', enums.commitment_statuses.filter((s) => s !== c.status))} onValue={setStatus} error={errors.status} required />
       <TextArea id="status-note" label={t('commitment.note')} value={note} onValue={setNote} error={errors.note} required rows={3} />
       <TextInput id="status-evidence" label={t('commitment.evidence')} hint={t('commitment.evidence_hint')} value={evidence} onValue={setEvidence} error={errors.evidence} />
       <SaveButton busy={busy} testid="save-status" label={t('commitment.save_status')} />
-    </form>
+    </CardForm>
   );
 }

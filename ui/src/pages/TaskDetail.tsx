@@ -15,6 +15,7 @@ import { canEdit, canManage, regionName, useSession } from '../session';
 import { memberName, teamOptions, useTeam } from '../team';
 import { isDay, type Errors } from '../validation';
 import { FormActions } from '../components/FormActions';
+import { CardForm } from '../components/CardForm';
 
 export function TaskDetail({ id }: { id: string }) {
   useTitle(t('task.one'));
@@ -106,16 +107,18 @@ function TaskEditForm({ task, onSaved, onReload, onClose }: { task: Task; onSave
     void run(errs, async () => onSaved(await endpoints.updateTask(task.id, body)));
   };
   return (
-    <form class="card" onSubmit={submit} noValidate aria-labelledby="te-title" data-testid="task-edit-form">
-      <h2 id="te-title">{t('task.edit')}</h2>
-      <ErrorBox
-        error={error}
-        onReload={() => {
-          setError(null);
-          onReload();
-          onClose();
-        }}
-      />
+    <CardForm
+      id="te-title"
+      title={t('task.edit')}
+      testid="task-edit-form"
+      onSubmit={submit}
+      error={error}
+      onReload={() => {
+        setError(null);
+        onReload();
+        onClose();
+      }}
+    >
       <TextInput id="te-title-input" label={t('task.title')} value={v.title} onValue={(x) => setV((o) => ({ ...o, title: x }))} error={errors.title} required />
       <div class="form-grid">
         <TextInput id="te-due" type="date" label={t('task.due_on')} value={v.due_on} onValue={(x) => setV((o) => ({ ...o, due_on: x }))} error={errors.due_on} />
@@ -127,7 +130,7 @@ function TaskEditForm({ task, onSaved, onReload, onClose }: { task: Task; onSave
         {t('task.mark_done')}
       </label>
       <FormActions busy={busy} testid="save-task-edit" onCancel={onClose} />
-    </form>
+    </CardForm>
   );
 }
 
