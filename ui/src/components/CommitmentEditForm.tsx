@@ -37,19 +37,14 @@ export function CommitmentEditForm({ c, onSaved, onReload, onClose }: { c: Commi
     });
   };
   const owners = teamOptions(team);
+  // After a conflict: drop the error and show the record as it is now.
+  const reload = () => {
+    setError(null);
+    onReload();
+    onClose();
+  };
   return (
-    <CardForm
-      id="ce-title"
-      title={t('commitment.edit')}
-      testid="commitment-edit-form"
-      onSubmit={submit}
-      error={error}
-      onReload={() => {
-        setError(null);
-        onReload();
-        onClose();
-      }}
-    >
+    <CardForm id="ce-title" title={t('commitment.edit')} testid="commitment-edit-form" onSubmit={submit} error={error} onReload={reload}>
       <TextArea id="ce-text" label={t('commitment.text')} value={v.text} onValue={set('text')} error={errors.text} required rows={3} />
       <div class="form-grid">
         <Select id="ce-type" label={t('commitment.type')} value={v.type} options={enumOptions('ctype', enums.commitment_types)} onValue={set('type')} error={errors.type} required />

@@ -127,18 +127,13 @@ function StatusForm({ c, onSaved, onReload }: { c: Commitment; onSaved: (c: Comm
     });
   };
 
+  // After a conflict: drop the error and show the record as it is now.
+  const reload = () => {
+    setError(null);
+    onReload();
+  };
   return (
-    <CardForm
-      id="cd-change"
-      title={t('commitment.change_status')}
-      testid="status-form"
-      onSubmit={submit}
-      error={error}
-      onReload={() => {
-        setError(null);
-        onReload();
-      }}
-    >
+    <CardForm id="cd-change" title={t('commitment.change_status')} testid="status-form" onSubmit={submit} error={error} onReload={reload}>
       {done && <Notice>{t('commitment.status_saved')}</Notice>}
       <Select id="new-status" label={t('commitment.new_status')} value={status} blank="—" options={enumOptions('status', enums.commitment_statuses.filter((s) => s !== c.status))} onValue={setStatus} error={errors.status} required />
       <TextArea id="status-note" label={t('commitment.note')} value={note} onValue={setNote} error={errors.note} required rows={3} />

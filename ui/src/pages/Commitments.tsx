@@ -3,7 +3,7 @@ import { endpoints, type Commitment, type Region } from '../api';
 import { Badge, OverdueTag } from '../components/Badge';
 import { CsvButton } from '../components/CsvButton';
 import { enumOptions, Select } from '../components/Field';
-import { Empty, ErrorBox, Loading } from '../components/States';
+import { Empty, ErrorBox, Loading, LoadMore } from '../components/States';
 import { formatDay } from '../format';
 import { usePaged, useTitle } from '../hooks';
 import { t, te } from '../i18n';
@@ -47,11 +47,7 @@ export function Commitments() {
       {list.loading && list.items.length === 0 && <Loading />}
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('commitment.none')}</Empty>}
       {list.items.length > 0 && (view === 'board' ? <Board items={list.items} statuses={enums.commitment_statuses} only={q.region} regions={regions} /> : <CommitmentTable items={list.items} regions={regions} />)}
-      {list.hasMore && !list.loading && (
-        <button type="button" class="btn" onClick={() => void list.more()}>
-          {t('common.load_more')}
-        </button>
-      )}
+      <LoadMore list={list} />
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { endpoints, type Meeting, type Query, type Region, type TeamMember } fro
 import { CsvButton } from '../components/CsvButton';
 import { enumOptions, Select, TextInput } from '../components/Field';
 import { StakeholderPicker } from '../components/StakeholderPicker';
-import { Empty, ErrorBox, Loading, Notice } from '../components/States';
+import { Empty, ErrorBox, Loading, LoadMore, Notice } from '../components/States';
 import { addDays, formatDateTime, formatMonth, limaLocalInput, todayInLima } from '../format';
 import { useAsync, usePaged, useTitle } from '../hooks';
 import { t, te } from '../i18n';
@@ -124,11 +124,7 @@ function List({ filters, team, regions }: { filters: Query; team: TeamMember[]; 
           ))}
         </ul>
       )}
-      {list.hasMore && !list.loading && (
-        <button type="button" class="btn" onClick={() => void list.more()}>
-          {t('common.load_more')}
-        </button>
-      )}
+      <LoadMore list={list} />
     </>
   );
 }

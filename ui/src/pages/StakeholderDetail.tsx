@@ -4,7 +4,7 @@ import { endpoints, type RelationshipKind, type Stakeholder, type TimelineItem }
 import { Badge } from '../components/Badge';
 import { enumOptions, Select, TextInput } from '../components/Field';
 import { StakeholderPicker, type Picked } from '../components/StakeholderPicker';
-import { Empty, ErrorBox, Loading } from '../components/States';
+import { Empty, ErrorBox, Loading, LoadMore } from '../components/States';
 import { RELATIONSHIP_KINDS } from '../enums';
 import { errorMessage } from '../errors';
 import { formatDateTime, formatDay, formatInstantDate } from '../format';
@@ -159,11 +159,7 @@ export function StakeholderDetail({ id }: { id: string }) {
           })}
         </ol>
         {tl.loading && <Loading />}
-        {tl.hasMore && !tl.loading && (
-          <button type="button" class="btn" onClick={() => void tl.more()} data-testid="timeline-more">
-            {t('common.load_more')}
-          </button>
-        )}
+        <LoadMore list={tl} testid="timeline-more" />
       </section>
     </article>
   );

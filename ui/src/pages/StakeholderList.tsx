@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { endpoints } from '../api';
 import { Badge } from '../components/Badge';
 import { enumOptions, Select, TextInput } from '../components/Field';
-import { Empty, ErrorBox, Loading } from '../components/States';
+import { Empty, ErrorBox, Loading, LoadMore } from '../components/States';
 import { useDebounced, usePaged, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link, useQuery } from '../router';
@@ -61,11 +61,7 @@ export function StakeholderList() {
         </Table>
       )}
       {list.loading && <Loading />}
-      {list.hasMore && !list.loading && (
-        <button type="button" class="btn" onClick={() => void list.more()}>
-          {t('common.load_more')}
-        </button>
-      )}
+      <LoadMore list={list} />
     </section>
   );
 }

@@ -106,19 +106,14 @@ function TaskEditForm({ task, onSaved, onReload, onClose }: { task: Task; onSave
     if (v.assignee_id) body.assignee_id = v.assignee_id;
     void run(errs, async () => onSaved(await endpoints.updateTask(task.id, body)));
   };
+  // After a conflict: drop the error and show the record as it is now.
+  const reload = () => {
+    setError(null);
+    onReload();
+    onClose();
+  };
   return (
-    <CardForm
-      id="te-title"
-      title={t('task.edit')}
-      testid="task-edit-form"
-      onSubmit={submit}
-      error={error}
-      onReload={() => {
-        setError(null);
-        onReload();
-        onClose();
-      }}
-    >
+    <CardForm id="te-title" title={t('task.edit')} testid="task-edit-form" onSubmit={submit} error={error} onReload={reload}>
       <TextInput id="te-title-input" label={t('task.title')} value={v.title} onValue={(x) => setV((o) => ({ ...o, title: x }))} error={errors.title} required />
       <div class="form-grid">
         <TextInput id="te-due" type="date" label={t('task.due_on')} value={v.due_on} onValue={(x) => setV((o) => ({ ...o, due_on: x }))} error={errors.due_on} />

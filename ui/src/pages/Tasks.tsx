@@ -4,7 +4,7 @@ import { OverdueTag } from '../components/Badge';
 import { CsvButton } from '../components/CsvButton';
 import { Select } from '../components/Field';
 import { TaskLinks } from '../components/TaskLinks';
-import { Empty, ErrorBox, Loading, Notice } from '../components/States';
+import { Empty, ErrorBox, Loading, LoadMore, Notice } from '../components/States';
 import { formatDay } from '../format';
 import { usePaged, useTitle } from '../hooks';
 import { t } from '../i18n';
@@ -88,11 +88,7 @@ export function Tasks() {
           ))}
         </Table>
       )}
-      {list.hasMore && !list.loading && (
-        <button type="button" class="btn" onClick={() => void list.more()}>
-          {t('common.load_more')}
-        </button>
-      )}
+      <LoadMore list={list} />
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { endpoints, type Message, type ReviewStatus } from '../../api';
 import { Badge } from '../../components/Badge';
 import { Select, TextInput } from '../../components/Field';
-import { Empty, ErrorBox, Loading, Notice } from '../../components/States';
+import { Empty, ErrorBox, Loading, LoadMore, Notice } from '../../components/States';
 import { formatDateTime } from '../../format';
 import { useAction, useDebounced, usePaged } from '../../hooks';
 import { t, te } from '../../i18n';
@@ -81,11 +81,7 @@ export function MessageList({ queue, reloadKey, onChanged }: { queue: string; re
         ))}
       </ul>
       {list.loading && <Loading />}
-      {list.hasMore && !list.loading && (
-        <button type="button" class="btn" onClick={() => void list.more()}>
-          {t('common.load_more')}
-        </button>
-      )}
+      <LoadMore list={list} />
     </div>
   );
 }
