@@ -1,5 +1,6 @@
 // Small data hooks shared by pages.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useQuery } from './router';
 
 export interface Async<T> {
   data: T | undefined;
@@ -124,6 +125,18 @@ export function useDebounced<T>(value: T, ms = 250): T {
     return () => clearTimeout(id);
   }, [value, ms]);
   return v;
+}
+
+/** useSearchText is a search box's text, copied to the address (?q=) once typing pauses. */
+export function useSearchText(ms = 300): [string, (s: string) => void] {
+  const [q, setQuery] = useQuery();
+  const [text, setText] = useState(q.q ?? '');
+  const dtext = useDebounced(text, ms);
+  useEffect(() => {
+    if ((q.q ?? '') !== dtext) setQuery({ q: dtext });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [dtext]);
+  return [text, setText];
 }
 
 /** useTitle sets the document title for the page. */

@@ -1,10 +1,9 @@
 // Stakeholders: filters (kind, region, stance, tag) and search, kept in the URL.
-import { useEffect, useState } from 'preact/hooks';
 import { endpoints } from '../api';
 import { Badge } from '../components/Badge';
 import { enumOptions, Select, TextInput } from '../components/Field';
 import { Empty, ErrorBox, Loading, LoadMore } from '../components/States';
-import { useDebounced, usePaged, useTitle } from '../hooks';
+import { usePaged, useSearchText, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link, useQuery } from '../router';
 import { canEdit, myRegions, regionName, useSession } from '../session';
@@ -14,12 +13,7 @@ export function StakeholderList() {
   useTitle(t('nav.stakeholders'));
   const { user, regions, enums } = useSession();
   const [q, setQuery] = useQuery();
-  const [text, setText] = useState(q.q ?? '');
-  const dtext = useDebounced(text, 300);
-  useEffect(() => {
-    if ((q.q ?? '') !== dtext) setQuery({ q: dtext });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [dtext]);
+  const [text, setText] = useSearchText();
   const filters = { kind: q.kind, region: q.region, stance: q.stance, tag: q.tag, q: q.q, archived: q.archived };
   const list = usePaged((cursor) => endpoints.stakeholders({ ...filters, cursor, limit: 50 }), [JSON.stringify(filters)]);
 

@@ -6,7 +6,7 @@ import { Badge } from '../../components/Badge';
 import { Select, TextInput } from '../../components/Field';
 import { Empty, ErrorBox, Loading, LoadMore, Notice } from '../../components/States';
 import { formatDateTime } from '../../format';
-import { useAction, useDebounced, usePaged } from '../../hooks';
+import { useAction, usePaged, useSearchText } from '../../hooks';
 import { t, te } from '../../i18n';
 import { Link, useQuery } from '../../router';
 import { canEdit, myRegions, useSession } from '../../session';
@@ -32,12 +32,7 @@ function queueQuery(queue: string) {
 export function MessageList({ queue, reloadKey, onChanged }: { queue: string; reloadKey: number; onChanged: () => void }) {
   const { user, regions } = useSession();
   const [q, setQuery] = useQuery();
-  const [text, setText] = useState(q.q ?? '');
-  const dtext = useDebounced(text, 300);
-  useEffect(() => {
-    if ((q.q ?? '') !== dtext) setQuery({ q: dtext });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [dtext]);
+  const [text, setText] = useSearchText();
   const filters = { ...queueQuery(queue), region: q.region, q: q.q };
   const list = usePaged((cursor) => endpoints.messages({ ...filters, cursor, limit: 50 }), [queue, JSON.stringify(filters), reloadKey]);
   const [selected, setSelected] = useState<string[]>([]);
