@@ -11,6 +11,7 @@ import { Link, useQuery } from '../router';
 import { myRegions, regionName, useSession } from '../session';
 import './Commitments.css';
 import { Table } from '../components/Table';
+import { ViewSwitch } from '../components/ViewSwitch';
 
 export function Commitments() {
   useTitle(t('nav.commitments'));
@@ -20,19 +21,17 @@ export function Commitments() {
   const filters = { region: q.region, status: q.status, overdue: q.overdue === 'true' ? 'true' : undefined, stakeholder_kind: q.stakeholder_kind, stakeholder_id: q.stakeholder_id };
   const list = usePaged((cursor) => endpoints.commitments({ ...filters, cursor, limit: 200 }), [JSON.stringify(filters)]);
 
+  const switches = [
+    { value: 'table', label: t('commitment.view_table'), testid: 'view-table', onPick: () => setQuery({ view: undefined }) },
+    { value: 'board', label: t('commitment.view_board'), testid: 'view-board', onPick: () => setQuery({ view: 'board' }) },
+  ];
   return (
     <section>
       <div class="page-head">
         <h1>{t('nav.commitments')}</h1>
-        <div class="row" role="group" aria-label={t('commitment.view')}>
-          <button type="button" class="btn btn-small" aria-pressed={view === 'table'} onClick={() => setQuery({ view: undefined })} data-testid="view-table">
-            {t('commitment.view_table')}
-          </button>
-          <button type="button" class="btn btn-small" aria-pressed={view === 'board'} onClick={() => setQuery({ view: 'board' })} data-testid="view-board">
-            {t('commitment.view_board')}
-          </button>
+        <ViewSwitch label={t('commitment.view')} current={view} options={switches}>
           <CsvButton path="/commitments" query={filters} name="commitments" />
-        </div>
+        </ViewSwitch>
       </div>
       <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
         <Select id="c-region" label={t('common.region')} value={q.region ?? ''} blank={t('common.any')} options={myRegions(user, regions).map((r) => ({ value: r.code, label: r.name }))} onValue={(v) => setQuery({ region: v })} />

@@ -12,6 +12,7 @@ import { Link, useQuery } from '../router';
 import { canManage, myRegions, regionName, useSession } from '../session';
 import { memberName, useTeam } from '../team';
 import { Table } from '../components/Table';
+import { ViewSwitch } from '../components/ViewSwitch';
 
 export function Tasks() {
   useTitle(t('nav.tasks'));
@@ -29,19 +30,17 @@ export function Tasks() {
     overdue: q.overdue === 'true' ? 'true' : undefined,
   };
   const list = usePaged((cursor) => endpoints.tasks({ ...filters, cursor, limit: 100 }), [JSON.stringify(filters)]);
+  const switches = [
+    { value: 'mine', label: t('tasks.mine'), testid: 'tasks-mine', onPick: () => setQuery({ scope: 'mine', assignee_id: undefined }) },
+    { value: 'team', label: t('tasks.team'), testid: 'tasks-team', onPick: () => setQuery({ scope: 'team' }) },
+  ];
   return (
     <section>
       <div class="page-head">
         <h1>{t('nav.tasks')}</h1>
-        <div class="row" role="group" aria-label={t('tasks.whose')}>
-          <button type="button" class="btn btn-small" aria-pressed={scope === 'mine'} onClick={() => setQuery({ scope: 'mine', assignee_id: undefined })} data-testid="tasks-mine">
-            {t('tasks.mine')}
-          </button>
-          <button type="button" class="btn btn-small" aria-pressed={scope === 'team'} onClick={() => setQuery({ scope: 'team' })} data-testid="tasks-team">
-            {t('tasks.team')}
-          </button>
+        <ViewSwitch label={t('tasks.whose')} current={scope} options={switches}>
           <CsvButton path="/tasks" query={filters} name="tasks" />
-        </div>
+        </ViewSwitch>
       </div>
       {q.deleted && <Notice>{t('task.deleted')}</Notice>}
       <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
