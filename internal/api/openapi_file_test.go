@@ -9,7 +9,8 @@ import (
 )
 
 // openAPIFile is the committed copy of the document that the web app lints
-// (npm run lint:api) and generates its TypeScript types from (npm run gen:api).
+// (npm run lint:api) and generates its TypeScript types from (npm run gen:api,
+// which sets UPDATE_OPENAPI to rewrite it).
 const openAPIFile = "../../ui/openapi.json"
 
 // TestOpenAPIFileUpToDate keeps ui/openapi.json equal to the document the
@@ -33,7 +34,7 @@ func TestOpenAPIFileUpToDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatalf("%s is out of date: run UPDATE_OPENAPI=1 go test -run TestOpenAPIFileUpToDate ./internal/api/ and then npm run gen:api in ui/", openAPIFile)
+		t.Fatalf("%s is out of date: run npm run gen:api in ui/ (it rewrites the file and the TypeScript types)", openAPIFile)
 	}
 }
 
