@@ -80,7 +80,7 @@ func (a *API) openAPIDoc() map[string]any {
 // problemTexts describes the problem+json answers a route can give.
 var problemAnswers = map[string]string{
 	"400": "Malformed request: the body is not JSON or a parameter cannot be read",
-	"401": "Not signed in, or the access token expired",
+	"401": "Not signed in, the access token expired, or (sign-in) the email or password is wrong",
 	"403": "The signed-in user's role or regions do not allow this",
 	"404": "No such record (or it is outside the user's regions)",
 	"409": "Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running",

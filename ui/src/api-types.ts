@@ -1265,7 +1265,7 @@ export interface operations {
       200: {
         content: never;
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1294,7 +1294,7 @@ export interface operations {
           "application/json": components["schemas"]["api.remindersAdminView"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1343,7 +1343,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1405,7 +1405,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1440,7 +1440,7 @@ export interface operations {
           "application/json": components["schemas"]["backup.StorageReport"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1486,7 +1486,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1526,7 +1526,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1576,7 +1576,7 @@ export interface operations {
           "application/json": components["schemas"]["api.tokenResponse"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1648,7 +1648,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1688,7 +1688,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1734,7 +1734,7 @@ export interface operations {
           "application/json": components["schemas"]["api.commitmentView"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1770,7 +1770,7 @@ export interface operations {
       200: {
         content: never;
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1831,7 +1831,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1898,7 +1898,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1947,7 +1947,7 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1970,7 +1970,7 @@ export interface operations {
           "application/json": components["schemas"]["api.list_mailboxView"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2016,7 +2016,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2064,7 +2064,7 @@ export interface operations {
       200: {
         content: never;
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2125,7 +2125,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2172,7 +2172,7 @@ export interface operations {
           "application/json": components["schemas"]["api.meView"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2212,7 +2212,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2247,7 +2247,7 @@ export interface operations {
           "application/json": components["schemas"]["api.calendarLink"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2274,7 +2274,7 @@ export interface operations {
       200: {
         content: never;
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2324,7 +2324,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2364,7 +2364,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2410,7 +2410,7 @@ export interface operations {
           "application/json": components["schemas"]["model.Meeting"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2455,7 +2455,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2516,7 +2516,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2566,7 +2566,7 @@ export interface operations {
       200: {
         content: never;
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2620,7 +2620,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2660,7 +2660,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2712,7 +2712,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2752,7 +2752,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2793,7 +2793,7 @@ export interface operations {
           "application/json": components["schemas"]["api.list_UnmatchedAddress"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2821,7 +2821,7 @@ export interface operations {
           "application/json": components["schemas"]["api.messageView"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2870,7 +2870,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2921,7 +2921,7 @@ export interface operations {
       200: {
         content: never;
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2976,7 +2976,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3043,7 +3043,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3090,7 +3090,7 @@ export interface operations {
           "application/json": components["schemas"]["api.notificationsView"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3117,7 +3117,7 @@ export interface operations {
       200: {
         content: never;
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3161,7 +3161,7 @@ export interface operations {
           "application/json": components["schemas"]["api.list_Region"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3198,7 +3198,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3241,7 +3241,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3282,7 +3282,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3325,7 +3325,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3368,7 +3368,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3411,7 +3411,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3454,7 +3454,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3494,7 +3494,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3538,7 +3538,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3578,7 +3578,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3639,7 +3639,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3685,7 +3685,7 @@ export interface operations {
           "application/json": components["schemas"]["api.stakeholderView"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3723,7 +3723,7 @@ export interface operations {
           "application/json": components["schemas"]["api.deleteResult"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3784,7 +3784,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3851,7 +3851,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3908,7 +3908,7 @@ export interface operations {
           "application/json": components["schemas"]["api.stakeholderView"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3964,7 +3964,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4015,7 +4015,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4055,7 +4055,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4101,7 +4101,7 @@ export interface operations {
           "application/json": components["schemas"]["api.taskView"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4137,7 +4137,7 @@ export interface operations {
       200: {
         content: never;
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4198,7 +4198,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4245,7 +4245,7 @@ export interface operations {
           "application/json": components["schemas"]["api.list_TeamMember"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4273,7 +4273,7 @@ export interface operations {
           "application/json": components["schemas"]["api.threadView"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4314,7 +4314,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4360,7 +4360,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4406,7 +4406,7 @@ export interface operations {
           "application/json": components["schemas"]["api.userView"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4461,7 +4461,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description Not signed in, or the access token expired */
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
