@@ -2,9 +2,12 @@ package api
 
 import (
 	"reflect"
+	"sort"
 	"strings"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/gofiber/fiber/v2"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -16,20 +19,17 @@ func (a *API) openAPI(c *fiber.Ctx) error { return c.JSON(a.openAPIDoc()) }
 func (a *API) openAPIDoc() map[string]any {
 	schemas := map[string]any{}
 	paths := map[string]map[string]any{}
-	problemRef := map[string]any{"content": map[string]any{"application/problem+json": map[string]any{
-		"schema": schemaOf(reflect.TypeOf(Problem{}), schemas)}}}
+	problem := map[string]any{"application/problem+json": map[string]any{
+		"schema": schemaOf(reflect.TypeOf(Problem{}), schemas)}}
 	for _, r := range a.routes() {
 		p := "/api/v1" + openAPIPath(r.path)
 		if paths[p] == nil {
 			paths[p] = map[string]any{}
 		}
-		op := map[string]any{"summary": r.summary, "tags": []string{r.tag},
-			"operationId": strings.ToLower(r.method) + strings.ReplaceAll(strings.ReplaceAll(openAPIPath(r.path), "/", "_"), "{", "by_")}
+		op := map[string]any{"summary": r.summary, "tags": []string{r.tag}, "operationId": operationID(r)}
 		var params []any
-		for _, seg := range strings.Split(r.path, "/") {
-			if strings.HasPrefix(seg, ":") {
-				params = append(params, map[string]any{"name": seg[1:], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
-			}
+		for _, name := range pathParams(r.path) {
+			params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
 		}
 		for _, q := range r.query {
 			params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}})
@@ -49,7 +49,10 @@ func (a *API) openAPIDoc() map[string]any {
 		if r.resp != nil {
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(r.resp), schemas)}}
 		}
-		responses := map[string]any{"200": ok, "default": withDesc(problemRef, "Problem (RFC 9457)")}
+		responses := map[string]any{"200": ok, "default": map[string]any{"description": "Problem (RFC 9457)", "content": problem}}
+		for _, status := range problemStatuses(r) {
+			responses[status] = map[string]any{"description": problemAnswers[status], "content": problem}
+		}
 		if !r.public {
 			op["security"] = []any{map[string]any{"bearer": []string{}}}
 		} else {
@@ -74,12 +77,159 @@ func (a *API) openAPIDoc() map[string]any {
 	}
 }
 
-func withDesc(m map[string]any, d string) map[string]any {
-	out := map[string]any{"description": d}
-	for k, v := range m {
-		out[k] = v
+// problemTexts describes the problem+json answers a route can give.
+var problemAnswers = map[string]string{
+	"400": "Malformed request: the body is not JSON or a parameter cannot be read",
+	"401": "Not signed in, the access token expired, or (sign-in) the email or password is wrong",
+	"403": "The signed-in user's role or regions do not allow this",
+	"404": "No such record (or it is outside the user's regions)",
+	"409": "Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running",
+	"422": "The input breaks a rule; errors lists each field",
+	"429": "Too many attempts; Retry-After says when to try again",
+}
+
+// problemStatuses lists the 4xx answers of r, from what the route table says
+// about it: who may call it, whether it names a record, reads a body or
+// writes.
+func problemStatuses(r route) []string {
+	var out []string
+	write := r.method != fiber.MethodGet
+	if r.body != nil || len(r.query) > 0 {
+		out = append(out, "400")
+	}
+	if !r.public || r.path == "/auth/login" || r.path == "/auth/refresh" {
+		out = append(out, "401")
+	}
+	if r.access != nil {
+		out = append(out, "403")
+	}
+	if len(pathParams(r.path)) > 0 {
+		out = append(out, "404")
+	}
+	if write && !r.public {
+		out = append(out, "409")
+	}
+	if r.body != nil {
+		out = append(out, "422")
+	}
+	if len(r.extra) > 0 {
+		out = append(out, "429")
 	}
 	return out
+}
+
+// pathParams names the parameters of a Fiber path, cut the way openAPIPath
+// cuts them (":token.ics" is the parameter "token").
+func pathParams(p string) []string {
+	var names []string
+	for _, seg := range strings.Split(p, "/") {
+		if strings.HasPrefix(seg, ":") {
+			name, _, _ := strings.Cut(seg[1:], ".")
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// operationID names an operation in camel case from its method and path, so
+// it holds only letters and digits: GET /users/:id is getUsersById.
+func operationID(r route) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(r.method))
+	for _, seg := range strings.Split(r.path, "/") {
+		if strings.HasPrefix(seg, ":") {
+			b.WriteString("By")
+			seg = seg[1:]
+		}
+		for _, w := range strings.FieldsFunc(seg, func(c rune) bool {
+			return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')
+		}) {
+			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+		}
+	}
+	return b.String()
+}
+
+// enumFields says which string fields hold one of the model's enums: by JSON
+// name where the name means one thing everywhere, else by the struct that
+// declares the field. The values come from the model's lists, never copied.
+var (
+	enumByName = map[string]model.Enum{
+		"stance":           model.Stances,
+		"influence":        model.Influences,
+		"chamber":          model.Chambers,
+		"digest":           model.DigestFrequencies,
+		"lang":             model.Languages,
+		"tls":              model.TLSModes,
+		"modality":         model.TrainingModalities,
+		"stakeholder_kind": model.StakeholderKinds,
+	}
+	enumByField = enumFields(
+		enumField{model.Stakeholder{}, "kind", model.StakeholderKinds},
+		enumField{model.StakeholderInput{}, "kind", model.StakeholderKinds},
+		enumField{model.StakeholderPatch{}, "kind", model.StakeholderKinds},
+		enumField{newStakeholderRequest{}, "kind", model.StakeholderKinds},
+		enumField{store.StakeholderHit{}, "kind", model.StakeholderKinds},
+		enumField{store.StakeholderAgreements{}, "kind", model.StakeholderKinds},
+		enumField{model.Meeting{}, "kind", model.MeetingKinds},
+		enumField{model.MeetingInput{}, "kind", model.MeetingKinds},
+		enumField{model.MeetingPatch{}, "kind", model.MeetingKinds},
+		enumField{model.Meeting{}, "topics", model.Topics},
+		enumField{model.MeetingInput{}, "topics", model.Topics},
+		enumField{model.MeetingPatch{}, "topics", model.Topics},
+		enumField{model.Relationship{}, "kind", model.RelationshipKinds},
+		enumField{model.RelationshipInput{}, "kind", model.RelationshipKinds},
+		enumField{relationshipView{}, "kind", model.RelationshipKinds},
+		enumField{model.Origin{}, "kind", model.OriginKinds},
+		enumField{model.Commitment{}, "status", model.CommitmentStatuses},
+		enumField{model.StatusChange{}, "status", model.CommitmentStatuses},
+		enumField{model.StatusChangeInput{}, "status", model.CommitmentStatuses},
+		enumField{store.Agreement{}, "status", model.CommitmentStatuses},
+		enumField{store.Fulfilment{}, "status", model.CommitmentStatuses},
+		enumField{store.CommitmentHit{}, "status", model.CommitmentStatuses},
+		enumField{model.Commitment{}, "type", model.CommitmentTypes},
+		enumField{model.CommitmentInput{}, "type", model.CommitmentTypes},
+		enumField{model.CommitmentPatch{}, "type", model.CommitmentTypes},
+		enumField{messageCommitmentRequest{}, "type", model.CommitmentTypes},
+		enumField{model.AudienceCount{}, "type", model.AudienceTypes},
+		enumField{model.Message{}, "status", model.MessageStatuses},
+		enumField{model.Message{}, "direction", model.Directions},
+		enumField{model.MessagePatch{}, "status", model.ReviewStatuses},
+		enumField{bulkStatusRequest{}, "status", model.ReviewStatuses},
+		enumField{userView{}, "role", model.Roles},
+		enumField{model.NewUser{}, "role", model.Roles},
+		enumField{model.UserPatch{}, "role", model.Roles},
+		enumField{store.TeamMember{}, "role", model.Roles},
+	)
+)
+
+type enumField struct {
+	in    any // the struct that declares the field
+	field string
+	enum  model.Enum
+}
+
+func enumFields(fs ...enumField) map[reflect.Type]map[string]model.Enum {
+	out := map[reflect.Type]map[string]model.Enum{}
+	for _, f := range fs {
+		t := reflect.TypeOf(f.in)
+		if out[t] == nil {
+			out[t] = map[string]model.Enum{}
+		}
+		out[t][f.field] = f.enum
+	}
+	return out
+}
+
+// withEnum restricts a string (or string array) schema to e.
+func withEnum(s map[string]any, e model.Enum) map[string]any {
+	if s["type"] == "array" {
+		return map[string]any{"type": "array", "items": withEnum(s["items"].(map[string]any), e)}
+	}
+	if s["type"] != "string" {
+		return s
+	}
+	return map[string]any{"type": "string", "enum": []string(e)}
 }
 
 var (
@@ -124,40 +274,129 @@ func schemaOf(t reflect.Type, schemas map[string]any) map[string]any {
 			return ref
 		}
 		schemas[name] = map[string]any{} // placeholder breaks recursion
-		props := map[string]any{}
-		addFields(t, props, schemas)
-		schemas[name] = map[string]any{"type": "object", "properties": props}
+		schemas[name] = structSchema(t, schemas)
 		return ref
 	}
 	return map[string]any{}
 }
 
-func addFields(t reflect.Type, props map[string]any, schemas map[string]any) {
+// structSchema describes a struct. Embedded structs whose fields the outer
+// one does not shadow become allOf references, so a view that embeds a model
+// type does not repeat it.
+func structSchema(t reflect.Type, schemas map[string]any) map[string]any {
+	var parts []any
+	own := map[string]bool{}
+	for _, f := range jsonFields(t) {
+		own[f.name] = true
+	}
+	var flat []reflect.Type
+	for _, e := range embedded(t) {
+		shadowed := false
+		for _, f := range jsonFields(e) {
+			shadowed = shadowed || own[f.name]
+		}
+		if shadowed {
+			flat = append(flat, e)
+		} else {
+			parts = append(parts, schemaOf(e, schemas))
+		}
+	}
+	// The outer struct's own fields come last: they shadow the embedded ones.
+	props := map[string]any{}
+	req := map[string]bool{}
+	for _, ft := range append(flat, t) {
+		for _, f := range jsonFields(ft) {
+			props[f.name] = f.schema(schemas)
+			req[f.name] = f.required
+		}
+	}
+	var required []string
+	for name, r := range req {
+		if r {
+			required = append(required, name)
+		}
+	}
+	sort.Strings(required)
+	s := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		s["required"] = required
+	}
+	if parts == nil {
+		return s
+	}
+	if len(props) == 0 && len(parts) == 1 {
+		return parts[0].(map[string]any)
+	}
+	return map[string]any{"allOf": append(parts, s)}
+}
+
+// jsonField is one field that t itself declares, as encoding/json writes it.
+type jsonField struct {
+	in       reflect.Type // the declaring struct
+	field    reflect.StructField
+	name     string
+	required bool // no omitempty or omitzero: the server always writes it
+}
+
+// schema is the field's schema with the enum of the model list it holds; a
+// required pointer may be null.
+func (f jsonField) schema(schemas map[string]any) map[string]any {
+	s := schemaOf(f.field.Type, schemas)
+	if e, ok := enumByField[f.in][f.name]; ok {
+		s = withEnum(s, e)
+	} else if e, ok := enumByName[f.name]; ok {
+		s = withEnum(s, e)
+	}
+	if f.required && f.field.Type.Kind() == reflect.Pointer {
+		s = map[string]any{"anyOf": []any{s, map[string]any{"type": "null"}}}
+	}
+	return s
+}
+
+// jsonFields lists the fields t declares itself, leaving out embedded
+// structs (see embedded).
+func jsonFields(t reflect.Type) []jsonField {
+	var out []jsonField
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if !f.IsExported() {
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() || isEmbeddedStruct(f, name) {
 			continue
-		}
-		tag := f.Tag.Get("json")
-		name, _, _ := strings.Cut(tag, ",")
-		if name == "-" {
-			continue
-		}
-		if f.Anonymous && name == "" {
-			ft := f.Type
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct {
-				addFields(ft, props, schemas)
-				continue
-			}
 		}
 		if name == "" {
 			name = f.Name
 		}
-		props[name] = schemaOf(f.Type, schemas)
+		opts = "," + opts + ","
+		optional := strings.Contains(opts, ",omitempty,") || strings.Contains(opts, ",omitzero,")
+		out = append(out, jsonField{in: t, field: f, name: name, required: !optional})
 	}
+	return out
+}
+
+// embedded lists the structs t embeds without a JSON name; encoding/json
+// promotes their fields even when the struct type is unexported.
+func embedded(t reflect.Type) []reflect.Type {
+	var out []reflect.Type
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if isEmbeddedStruct(f, name) {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			out = append(out, ft)
+		}
+	}
+	return out
+}
+
+func isEmbeddedStruct(f reflect.StructField, jsonName string) bool {
+	ft := f.Type
+	if ft.Kind() == reflect.Pointer {
+		ft = ft.Elem()
+	}
+	return f.Anonymous && jsonName == "" && ft.Kind() == reflect.Struct
 }
 
 func schemaName(t reflect.Type) string {

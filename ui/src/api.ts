@@ -4,431 +4,88 @@
 
 import { getLang } from './i18n';
 import { idempotencyKeys } from './idempotency';
+import type { components } from './api-types';
 
 export const API_BASE = '/api/v1';
 
-// ---------- domain types (see the HTTP API contract) ----------
+// ---------- domain types ----------
+// Generated from the server's OpenAPI document (src/api-types.ts, npm run
+// gen:api); the names below are short aliases, not copies.
 
-export type Role = 'admin' | 'manager' | 'officer' | 'viewer';
+type Schemas = components['schemas'];
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  regions: string[];
-  disabled: boolean;
-  created_at: string;
-  version?: number;
-}
-
+export type User = Schemas['api.userView'];
+export type Role = User['role'];
 /** Me is the signed-in user with their own settings (GET/PATCH /me). */
-export interface Me extends User {
-  digest: 'off' | 'daily' | 'weekly';
-  lang: 'es' | 'en';
-  calendar_feed: boolean;
-}
+export type Me = Schemas['api.meView'];
+export type Notification = Schemas['notify.Item'];
+export type DigestRun = Schemas['store.DigestRun'];
+export type RemindersAdmin = Schemas['api.remindersAdminView'];
+export type LoginResponse = Schemas['api.tokenResponse'];
 
-export interface Notification {
-  kind: 'due_soon' | 'due_today' | 'overdue' | 'status_changed' | 'message_assigned';
-  entity: 'commitment' | 'task' | 'message';
-  id: string;
-  title: string;
-  region?: string;
-  due_on?: string;
-  status?: string;
-  by?: string;
-  at: string;
-  path: string;
-}
-
-export interface DigestRun {
-  id: string;
-  holder: string;
-  started_at: string;
-  finished_at: string;
-  sent: number;
-  empty: number;
-  failed: number;
-  errors: string[];
-}
-
-export interface RemindersAdmin {
-  smtp_configured: boolean;
-  runs: DigestRun[];
-  failed: { id: string; email: string; period: string; attempts: number; last_error?: string; updated_at: string }[];
-}
-
-export interface LoginResponse {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  user: User;
-}
-
+/** Page is one page of a list: every list route answers with items and a cursor. */
 export interface Page<T> {
   items: T[];
   next_cursor?: string;
 }
 
-export interface Region {
-  code: string;
-  name: string;
-  program: boolean;
-}
+export type Region = Schemas['model.Region'];
+export type Stakeholder = Schemas['api.stakeholderView'];
+export type StakeholderKind = Stakeholder['kind'];
+export type Stance = Stakeholder['stance'];
+export type Influence = Stakeholder['influence'];
+export type LegislatorInfo = Schemas['model.Legislator'];
+export type CommitteeInfo = Schemas['model.Committee'];
+export type Relationship = Schemas['api.relationshipView'];
+export type TimelineItem = Schemas['store.TimelineItem'];
 
-export type StakeholderKind = 'legislator' | 'oversight_committee' | 'institution' | 'organization' | 'person';
-export type Stance = 'champion' | 'supporter' | 'neutral' | 'unknown' | 'opponent';
-export type Influence = 'high' | 'medium' | 'low';
-
-export interface LegislatorInfo {
-  chamber: string;
-  period: string;
-  parliamentary_group: string;
-  party: string;
-  electoral_district: string;
-  committees: string[];
-}
-
-export interface CommitteeInfo {
-  region: string;
-  coordinator_id: string;
-  member_ids: string[];
-}
-
-export interface Relationship {
-  stakeholder_id: string;
-  stakeholder_name: string;
-  kind: string;
-  role: string;
-  since?: string;
-  until?: string;
-  direction: 'out' | 'in';
-}
-
-export interface Stakeholder {
-  id: string;
-  kind: StakeholderKind;
-  name: string;
-  emails: string[];
-  phones: string[];
-  regions: string[];
-  tags: string[];
-  stance: Stance;
-  influence: Influence;
-  owner_id?: string;
-  notes: string;
-  archived: boolean;
-  legislator?: LegislatorInfo;
-  committee?: CommitteeInfo;
-  relationships?: Relationship[];
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface TimelineItem {
-  type: 'meeting' | 'commitment' | 'status_change' | 'task' | 'message';
-  at: string;
-  id: string;
-  title: string;
-  detail?: string;
-  status?: string;
-}
-
-export interface Participant {
-  stakeholder_id: string;
-  name: string;
-  role: string;
-}
-
-export interface Meeting {
-  id: string;
-  starts_at: string;
-  duration_min: number;
-  kind: string;
-  region: string;
-  place: string;
-  participants: Participant[];
-  staff_ids: string[];
-  topics: string[];
-  summary: string;
-  agreements: string;
-  next_steps: string;
-  commitment_ids: string[];
-  task_ids: string[];
-  training?: Training;
-  owner_id: string;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface CommitmentCreate {
-  stakeholder_id: string;
-  text: string;
-  type: string;
-  region: string;
-  due_on: string;
-  made_on?: string;
-}
-
-export interface TaskCreate {
-  title: string;
-  due_on: string;
-  assignee_id?: string;
-  region?: string;
-  links?: Partial<TaskLinks>;
-}
-
+export type Participant = Schemas['model.Participant'];
+export type Meeting = Schemas['model.Meeting'];
 /** Training is the audience of a meeting of kind training: people per audience type, no stakeholder per attendee. */
-export interface Training {
-  modality: string;
-  audience: { type: string; count: number }[];
-  topics: string[];
-}
+export type Training = Schemas['model.Training'];
+/** Optional makes the keys K of T optional: the server reads a missing field as empty. */
+type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
+export type CommitmentCreate = Schemas['model.CommitmentInput'];
+export type TaskCreate = Optional<Schemas['model.TaskInput'], 'links'>;
+export type MeetingCreate = Optional<Omit<Schemas['model.MeetingInput'], 'tasks'>, 'staff_ids'> & { tasks?: TaskCreate[] };
 
-export interface MeetingCreate {
-  starts_at: string;
-  duration_min: number;
-  kind: string;
-  region: string;
-  place: string;
-  participants: { stakeholder_id: string; role: string }[];
-  topics: string[];
-  summary: string;
-  agreements: string;
-  next_steps: string;
-  commitments: CommitmentCreate[];
-  tasks: TaskCreate[];
-  training?: Training;
-}
+export type HistoryEntry = Schemas['model.StatusChange'];
+export type Commitment = Schemas['api.commitmentView'];
+export type TaskLinks = Schemas['model.TaskLinks'];
+export type Task = Schemas['api.taskView'];
+export type TeamMember = Schemas['store.TeamMember'];
+export type CommitmentStatus = Commitment['status'];
+export type CommitmentType = Commitment['type'];
+export type RelationshipKind = Relationship['kind'];
+/** ReviewStatus is a status a person may give a message (not "failed"). */
+export type ReviewStatus = Schemas['api.bulkStatusRequest']['status'];
 
-export interface HistoryEntry {
-  status: string;
-  at: string;
-  note: string;
-  evidence: string;
-  /** the user id of who changed it */
-  by: string;
-  /** who changed it, when the server sends the name */
-  by_name?: string;
-}
+export type Address = Schemas['model.Address'];
+export type Message = Schemas['api.messageView'];
+/** MessagePatch is a review change to one message, guarded by its version. */
+export type MessagePatch = Schemas['model.MessagePatch'] & { version: number };
+export type Thread = Schemas['api.threadView'];
+export type UnmatchedAddress = Schemas['store.UnmatchedAddress'];
+export type MailFolderState = Schemas['model.FolderState'];
+export type Mailbox = Schemas['api.mailboxView'];
 
-export interface Commitment {
-  id: string;
-  stakeholder_id: string;
-  stakeholder_name: string;
-  stakeholder_kind: string;
-  text: string;
-  type: string;
-  region: string;
-  origin?: { kind: 'meeting' | 'message'; id: string };
-  made_on: string;
-  due_on: string;
-  status: string;
-  history: HistoryEntry[];
-  owner_id: string;
-  next_follow_up_on?: string;
-  overdue: boolean;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
+export type SearchResults = Schemas['store.SearchResults'];
+export type StorageReport = Schemas['backup.StorageReport'];
+export type EraseReport = Schemas['store.EraseReport'];
+export type ImportResult = Schemas['store.ImportResult'];
+/** Enums maps each enum's name (stances, roles...) to its values, from GET /enums. */
+export type Enums = Record<string, string[]>;
 
-export interface TaskLinks {
-  meeting_id: string;
-  commitment_id: string;
-  stakeholder_id: string;
-  message_id: string;
-}
-
-export interface Task {
-  id: string;
-  title: string;
-  due_on: string;
-  assignee_id: string;
-  links: Partial<TaskLinks>;
-  region: string;
-  done: boolean;
-  done_at?: string;
-  notes: string;
-  overdue?: boolean;
-  created_by?: string;
-  /** in lists */
-  assignee_name?: string;
-  version: number;
-  created_at: string;
-}
-
-export interface TeamMember {
-  id: string;
-  name: string;
-  role: Role;
-  regions: string[];
-}
-
-export interface Address {
-  name: string;
-  address: string;
-}
-
-export interface Message {
-  id: string;
-  subject: string;
-  from: Address;
-  to: Address[];
-  cc: Address[];
-  date: string;
-  snippet: string;
-  direction: 'inbound' | 'outbound';
-  status: string;
-  assignee_id?: string;
-  notes: string;
-  stakeholder_ids: string[];
-  regions: string[];
-  thread_id: string;
-  attachments: { index: number; name: string; type: string; size: number }[];
-  awaiting_reply: boolean;
-  unmatched: boolean;
-  /** names of the matched stakeholders the caller may see */
-  stakeholder_names?: string[];
-  links: { meeting_ids: string[]; commitment_ids: string[] };
-  version: number;
-  text?: string;
-  html?: string;
-}
-
-export interface Thread {
-  id: string;
-  subject: string;
-  messages: Message[];
-}
-
-export interface UnmatchedAddress {
-  address: string;
-  name: string;
-  count: number;
-  last_at: string;
-}
-
-export interface MailFolderState {
-  name: string;
-  uidvalidity: number;
-  last_uid: number;
-  last_success_at?: string;
-  last_error?: string;
-  last_error_at?: string;
-  imported: number;
-  duplicates: number;
-  failed: number;
-}
-
-export interface Mailbox {
-  id: string;
-  name: string;
-  host: string;
-  port: number;
-  tls: string;
-  username: string;
-  folders: MailFolderState[];
-  lease_holder?: string;
-  lease_until?: string;
-}
-
-export interface SearchResults {
-  stakeholders: { id: string; name: string; kind: string }[];
-  meetings: { id: string; starts_at: string; summary: string }[];
-  commitments: { id: string; text: string; status: string }[];
-  messages: { id: string; subject: string; date: string }[];
-}
-
-export interface StorageReport {
-  engine: 'embedded' | 'mongodb';
-  database_bytes: number;
-  collections: { name: string; documents: number }[];
-  last_backup: { at: string; file?: string; size: number; ok: boolean; error?: string; duration_ms: number; documents: number } | null;
-  size_warning: boolean;
-  warning_bytes: number;
-}
-
-export interface EraseReport {
-  meetings: number;
-  commitments: number;
-  tasks: number;
-  messages: number;
-  audit_entries: number;
-}
-
-export interface ImportResult {
-  valid: number;
-  errors: { row: number; field: string; message: string }[];
-  duplicates: { row: number; existing_id: string; reason: string }[];
-  imported: number;
-}
-
-export interface Enums {
-  stakeholder_kinds: string[];
-  stances: string[];
-  influences: string[];
-  chambers: string[];
-  meeting_kinds: string[];
-  topics: string[];
-  commitment_types: string[];
-  commitment_statuses: string[];
-  message_statuses: string[];
-  roles: string[];
-}
-
-export interface CountByRegionStatus {
-  region: string;
-  status: string;
-  count: number;
-}
-export interface MeetingsPerMonth {
-  month: string;
-  region: string;
-  count: number;
-}
-export interface OverdueByOwner {
-  region: string;
-  owner_id: string;
-  owner_name: string;
-  count: number;
-}
-export interface TrainingsReport {
-  from: string;
-  to: string;
-  trainings: number;
-  people: number;
-  modalities: string[];
-  audiences: { audience: string; audience_label: string; people: number }[];
-  items: { quarter: string; region: string; region_name: string; audience: string; audience_label: string; people: number }[];
-  summary: { es: string; en: string };
-}
-export interface FunderReport {
-  from: string;
-  to: string;
-  lines: { es: string; en: string }[];
-  stakeholders: { stakeholder_id: string; name: string; kind: string; agreements: { id: string; text: string; region: string; made_on: string; status: string }[] }[];
-  fulfilled: { id: string; stakeholder_name: string; text: string; region: string; status: string; at: string; evidence: string; note: string }[];
-  truncated: boolean;
-}
-export interface LegislatorsReport {
-  total: number;
-  items: { region: string; region_name: string; count: number }[];
-  summary: { es: string; en: string };
-}
+export type CountByRegionStatus = Schemas['api.statusRow'];
+export type MeetingsPerMonth = Schemas['api.monthRow'];
+export type OverdueByOwner = Schemas['api.overdueRow'];
+export type TrainingsReport = Schemas['api.trainingReport'];
+export type FunderReport = Schemas['api.funderReport'];
+export type LegislatorsReport = Schemas['api.legislatorReport'];
 
 // ---------- errors ----------
 
-export interface FieldError {
-  field: string;
-  /** stable code, e.g. "required" or "before_made_on" */
-  code?: string;
-  /** in the language the request asked for */
-  message: string;
-}
+export type FieldError = Schemas['model.FieldError'];
 
 /** ApiError is every failure the client reports: an HTTP problem or no connection (status 0). */
 export class ApiError extends Error {
@@ -710,26 +367,26 @@ export const api = new Client();
 export const endpoints = {
   me: () => api.get<User>('/me'),
   myself: () => api.get<Me>('/me'),
-  updateMe: (b: { digest?: string; lang?: string }) => api.patch<Me>('/me', b),
-  createCalendarFeed: () => api.post<{ url: string }>('/me/calendar'),
+  updateMe: (b: Schemas['model.PrefsPatch']) => api.patch<Me>('/me', b),
+  createCalendarFeed: () => api.post<Schemas['api.calendarLink']>('/me/calendar'),
   deleteCalendarFeed: () => api.del('/me/calendar'),
-  notifications: () => api.get<{ items: Notification[]; unread: number }>('/notifications'),
+  notifications: () => api.get<Schemas['api.notificationsView']>('/notifications'),
   notificationsSeen: () => api.post<void>('/notifications/seen'),
   remindersAdmin: () => api.get<RemindersAdmin>('/admin/reminders'),
   regions: () => api.get<Page<Region>>('/regions'),
   enums: () => api.get<Enums>('/enums'),
 
   users: (q?: Query) => api.get<Page<User>>('/users', q),
-  createUser: (b: Partial<User> & { password: string }) => api.post<User>('/users', b),
-  updateUser: (id: string, b: Partial<User> & { password?: string; version?: number }) => api.patch<User>(`/users/${id}`, b),
+  createUser: (b: Schemas['model.NewUser']) => api.post<User>('/users', b),
+  updateUser: (id: string, b: Schemas['model.UserPatch']) => api.patch<User>(`/users/${id}`, b),
 
   stakeholders: (q?: Query, signal?: AbortSignal) => api.get<Page<Stakeholder>>('/stakeholders', q, signal),
   stakeholder: (id: string) => api.get<Stakeholder>(`/stakeholders/${id}`),
   createStakeholder: (b: Partial<Stakeholder>) => api.post<Stakeholder>('/stakeholders', b),
-  updateStakeholder: (id: string, b: Partial<Stakeholder>) => api.patch<Stakeholder>(`/stakeholders/${id}`, b),
+  updateStakeholder: (id: string, b: Schemas['model.StakeholderPatch']) => api.patch<Stakeholder>(`/stakeholders/${id}`, b),
   archiveStakeholder: (id: string) => api.del(`/stakeholders/${id}`),
   timeline: (id: string, cursor?: string) => api.get<Page<TimelineItem>>(`/stakeholders/${id}/timeline`, { cursor }),
-  addRelationship: (id: string, b: { stakeholder_id: string; kind: string; role: string; since?: string; until?: string }) =>
+  addRelationship: (id: string, b: Schemas['model.RelationshipInput']) =>
     api.post<Stakeholder>(`/stakeholders/${id}/relationships`, b),
   removeRelationship: (id: string, other: string) => api.del(`/stakeholders/${id}/relationships/${other}`),
   importStakeholders: (csv: string, dryRun: boolean) =>
@@ -738,9 +395,9 @@ export const endpoints = {
   meetings: (q?: Query) => api.get<Page<Meeting>>('/meetings', q),
   meeting: (id: string) => api.get<Meeting>(`/meetings/${id}`),
   createMeeting: (b: MeetingCreate, idempotencyKey?: string) => api.request<Meeting>('POST', '/meetings', { body: b, idempotencyKey }),
-  updateMeeting: (id: string, b: Partial<Omit<MeetingCreate, 'commitments' | 'tasks'>> & { staff_ids?: string[]; version: number }) => api.patch<Meeting>(`/meetings/${id}`, b),
+  updateMeeting: (id: string, b: Schemas['model.MeetingPatch'] & { version: number }) => api.patch<Meeting>(`/meetings/${id}`, b),
   deleteMeeting: (id: string, withRecords: boolean) => api.request<void>('DELETE', `/meetings/${id}`, { query: { with_records: withRecords ? 'true' : undefined } }),
-  updateCommitment: (id: string, b: Partial<Pick<Commitment, 'text' | 'type' | 'region' | 'due_on' | 'owner_id' | 'next_follow_up_on'>> & { version: number }) =>
+  updateCommitment: (id: string, b: Schemas['model.CommitmentPatch'] & { version: number }) =>
     api.patch<Commitment>(`/commitments/${id}`, b),
   deleteCommitment: (id: string) => api.del(`/commitments/${id}`),
   task: (id: string) => api.get<Task>(`/tasks/${id}`),
@@ -749,11 +406,11 @@ export const endpoints = {
 
   commitments: (q?: Query) => api.get<Page<Commitment>>('/commitments', q),
   commitment: (id: string) => api.get<Commitment>(`/commitments/${id}`),
-  setCommitmentStatus: (id: string, b: { status: string; note: string; evidence: string; version: number }) =>
+  setCommitmentStatus: (id: string, b: Schemas['model.StatusChangeInput'] & { version: number }) =>
     api.post<Commitment>(`/commitments/${id}/status`, b),
 
   tasks: (q?: Query) => api.get<Page<Task>>('/tasks', q),
-  updateTask: (id: string, b: Partial<Task> & { version: number }) => api.patch<Task>(`/tasks/${id}`, b),
+  updateTask: (id: string, b: Schemas['model.TaskPatch'] & { version: number }) => api.patch<Task>(`/tasks/${id}`, b),
 
   search: (q: string, signal?: AbortSignal) => api.get<SearchResults>('/search', { q }, signal),
 
@@ -767,17 +424,17 @@ export const endpoints = {
 
   messages: (q?: Query) => api.get<Page<Message>>('/messages', q),
   message: (id: string) => api.get<Message>(`/messages/${id}`),
-  updateMessage: (id: string, b: Partial<Pick<Message, 'status' | 'assignee_id' | 'notes'>> & { meeting_ids?: string[]; commitment_ids?: string[]; version: number }) =>
+  updateMessage: (id: string, b: MessagePatch) =>
     api.patch<Message>(`/messages/${id}`, b),
-  bulkMessageStatus: (ids: string[], status: string) => api.post<void>('/messages/bulk-status', { ids, status }),
-  taskFromMessage: (id: string, b: { title: string; due_on: string; assignee_id?: string }) => api.post<Task>(`/messages/${id}/task`, b),
-  commitmentFromMessage: (id: string, b: { stakeholder_id: string; text: string; type: string; due_on: string }) =>
+  bulkMessageStatus: (ids: string[], status: Schemas['api.bulkStatusRequest']['status']) => api.post<void>('/messages/bulk-status', { ids, status }),
+  taskFromMessage: (id: string, b: Schemas['api.messageTaskRequest']) => api.post<Task>(`/messages/${id}/task`, b),
+  commitmentFromMessage: (id: string, b: Schemas['api.messageCommitmentRequest']) =>
     api.post<Commitment>(`/messages/${id}/commitment`, b),
   thread: (id: string) => api.get<Thread>(`/threads/${id}`),
   messageCounts: (q?: Query) => api.get<Record<string, number>>('/messages/counts', q),
   unmatchedAddresses: () => api.get<Page<UnmatchedAddress>>('/messages/unmatched-addresses'),
-  linkAddress: (b: { address: string; stakeholder_id?: string; new_stakeholder?: { kind: string; name: string; regions: string[] } }) =>
-    api.post<{ stakeholder_id: string; rematched: number }>('/messages/link-address', b),
+  linkAddress: (b: Schemas['api.linkAddressRequest']) =>
+    api.post<Schemas['api.linkAddressResponse']>('/messages/link-address', b),
 
   mailboxes: () => api.get<Page<Mailbox>>('/mailboxes'),
 

@@ -1,5 +1,6 @@
 // Small data hooks shared by pages.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useQuery } from './router';
 
 export interface Async<T> {
   data: T | undefined;
@@ -9,9 +10,13 @@ export interface Async<T> {
   setData: (d: T) => void;
 }
 
-/** useAsync runs fn when deps change and keeps the last answer, error and loading flag. */
-export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
-  const [data, setData] = useState<T | undefined>(undefined);
+/**
+ * useLoad runs fn when deps change or reload is called, with loading and error
+ * kept; only the latest run's answer lands (in onData), so a slow old answer
+ * never overwrites a newer one. seq tells a caller's own later call whether it
+ * is still the latest.
+ */
+function useLoad<T>(fn: () => Promise<T>, deps: unknown[], onData: (d: T) => void, onError: () => void = () => undefined) {
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
@@ -23,18 +28,26 @@ export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
     fn().then(
       (d) => {
         if (my !== seq.current) return;
-        setData(d);
+        onData(d);
         setLoading(false);
       },
       (e) => {
         if (my !== seq.current) return;
         setError(e);
+        onError();
         setLoading(false);
       },
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((x) => x + 1), []);
+  return { error, setError, loading, setLoading, seq, reload };
+}
+
+/** useAsync runs fn when deps change and keeps the last answer, error and loading flag. */
+export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const { error, loading, reload } = useLoad(fn, deps, setData);
   return { data, error, loading, reload, setData };
 }
 
@@ -42,30 +55,15 @@ export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
 export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_cursor?: string }>, deps: unknown[]) {
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | undefined>();
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const [tick, setTick] = useState(0);
-  const seq = useRef(0);
-  useEffect(() => {
-    const my = ++seq.current;
-    setLoading(true);
-    setError(null);
-    fn().then(
-      (p) => {
-        if (my !== seq.current) return;
-        setItems(p.items ?? []);
-        setCursor(p.next_cursor || undefined);
-        setLoading(false);
-      },
-      (e) => {
-        if (my !== seq.current) return;
-        setError(e);
-        setItems([]);
-        setLoading(false);
-      },
-    );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, tick]);
+  const { error, setError, loading, setLoading, seq, reload } = useLoad(
+    () => fn(),
+    deps,
+    (p) => {
+      setItems(p.items ?? []);
+      setCursor(p.next_cursor || undefined);
+    },
+    () => setItems([]),
+  );
   const more = async () => {
     if (!cursor) return;
     const my = seq.current;
@@ -81,7 +79,42 @@ export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_
       setLoading(false);
     }
   };
-  return { items, setItems, hasMore: !!cursor, more, error, loading, reload: () => setTick((x) => x + 1) };
+  return { items, setItems, hasMore: !!cursor, more, error, loading, reload };
+}
+
+/** Action is the state of one user action (a save, a download, a status change). */
+export interface Action {
+  /** the last failure, null after a success or before the first run */
+  error: unknown;
+  busy: boolean;
+  /**
+   * run calls fn with the error cleared and busy set; a failure lands in error
+   * (and in onError, e.g. to map field messages), never in the caller. It
+   * resolves to whether fn succeeded.
+   */
+  run: (fn: () => Promise<unknown>, onError?: (e: unknown) => void) => Promise<boolean>;
+  setError: (e: unknown) => void;
+}
+
+/** useAction is the one way to run an action and show its error: no try/catch in pages. */
+export function useAction(): Action {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (fn: () => Promise<unknown>, onError?: (e: unknown) => void) => {
+    setError(null);
+    setBusy(true);
+    try {
+      await fn();
+      return true;
+    } catch (e) {
+      setError(e);
+      onError?.(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, busy, run, setError };
 }
 
 /** useDebounced returns value after it has stopped changing for ms. */
@@ -92,6 +125,18 @@ export function useDebounced<T>(value: T, ms = 250): T {
     return () => clearTimeout(id);
   }, [value, ms]);
   return v;
+}
+
+/** useSearchText is a search box's text, copied to the address (?q=) once typing pauses. */
+export function useSearchText(ms = 300): [string, (s: string) => void] {
+  const [q, setQuery] = useQuery();
+  const [text, setText] = useState(q.q ?? '');
+  const dtext = useDebounced(text, ms);
+  useEffect(() => {
+    if ((q.q ?? '') !== dtext) setQuery({ q: dtext });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [dtext]);
+  return [text, setText];
 }
 
 /** useTitle sets the document title for the page. */

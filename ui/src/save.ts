@@ -2,28 +2,18 @@
 // with the server's field messages mapped onto the form's fields.
 import { useState } from 'preact/hooks';
 import { fieldErrorsOf } from './errors';
+import { useAction } from './hooks';
 import type { Errors } from './validation';
 
 export function useSave() {
   const [errors, setErrors] = useState<Errors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   /** run saves unless local has errors; mapFields renames server field paths to the form's. */
   const run = async (local: Errors, save: () => Promise<void>, mapFields: (fe: Errors) => Errors = (fe) => fe): Promise<boolean> => {
     setErrors(local);
-    setError(null);
+    action.setError(null);
     if (Object.keys(local).length) return false;
-    setBusy(true);
-    try {
-      await save();
-      return true;
-    } catch (x) {
-      setError(x);
-      setErrors(mapFields(fieldErrorsOf(x)));
-      return false;
-    } finally {
-      setBusy(false);
-    }
+    return action.run(save, (x) => setErrors(mapFields(fieldErrorsOf(x))));
   };
-  return { errors, error, busy, run, setError };
+  return { errors, error: action.error, busy: action.busy, run, setError: action.setError, setErrors };
 }

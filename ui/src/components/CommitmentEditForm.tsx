@@ -10,7 +10,8 @@ import { teamOptions, useTeam } from '../team';
 import { isDay, type Errors } from '../validation';
 import { DeletePanel } from './DeletePanel';
 import { enumOptions, Select, TextArea, TextInput } from './Field';
-import { ErrorBox } from './States';
+import { FormActions } from './FormActions';
+import { CardForm } from './CardForm';
 
 export function validateCommitmentEdit(v: { text: string; due_on: string; next_follow_up_on: string }, madeOn: string): Errors {
   const e: Errors = {};
@@ -24,7 +25,7 @@ export function validateCommitmentEdit(v: { text: string; due_on: string; next_f
 export function CommitmentEditForm({ c, onSaved, onReload, onClose }: { c: Commitment; onSaved: (c: Commitment) => void; onReload: () => void; onClose: () => void }) {
   const { user, regions, enums } = useSession();
   const team = useTeam();
-  const [v, setV] = useState({ text: c.text, type: c.type, region: c.region, due_on: c.due_on, next_follow_up_on: c.next_follow_up_on ?? '', owner_id: c.owner_id });
+  const [v, setV] = useState({ text: c.text, type: c.type, region: c.region, due_on: c.due_on ?? '', next_follow_up_on: c.next_follow_up_on ?? '', owner_id: c.owner_id });
   const { errors, error, busy, run, setError } = useSave();
   const set = (k: keyof typeof v) => (x: string) => setV((o) => ({ ...o, [k]: x }));
 
@@ -36,17 +37,14 @@ export function CommitmentEditForm({ c, onSaved, onReload, onClose }: { c: Commi
     });
   };
   const owners = teamOptions(team);
+  // After a conflict: drop the error and show the record as it is now.
+  const reload = () => {
+    setError(null);
+    onReload();
+    onClose();
+  };
   return (
-    <form class="card" onSubmit={submit} noValidate aria-labelledby="ce-title" data-testid="commitment-edit-form">
-      <h2 id="ce-title">{t('commitment.edit')}</h2>
-      <ErrorBox
-        error={error}
-        onReload={() => {
-          setError(null);
-          onReload();
-          onClose();
-        }}
-      />
+    <CardForm id="ce-title" title={t('commitment.edit')} testid="commitment-edit-form" onSubmit={submit} error={error} onReload={reload}>
       <TextArea id="ce-text" label={t('commitment.text')} value={v.text} onValue={set('text')} error={errors.text} required rows={3} />
       <div class="form-grid">
         <Select id="ce-type" label={t('commitment.type')} value={v.type} options={enumOptions('ctype', enums.commitment_types)} onValue={set('type')} error={errors.type} required />
@@ -55,14 +53,7 @@ export function CommitmentEditForm({ c, onSaved, onReload, onClose }: { c: Commi
         <TextInput id="ce-follow" type="date" label={t('commitment.next_follow_up')} value={v.next_follow_up_on} onValue={set('next_follow_up_on')} error={errors.next_follow_up_on} />
         {owners.length > 0 && <Select id="ce-owner" label={t('commitment.owner')} value={v.owner_id} options={owners} onValue={set('owner_id')} error={errors.owner_id} />}
       </div>
-      <div class="row">
-        <button type="button" class="btn" onClick={onClose}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-commitment-edit">
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
-      </div>
+      <FormActions busy={busy} testid="save-commitment-edit" onCancel={onClose} />
       {(canManage(user) || c.owner_id === user?.id) && (
         <DeletePanel
           label={t('common.delete')}
@@ -74,6 +65,6 @@ export function CommitmentEditForm({ c, onSaved, onReload, onClose }: { c: Commi
           testid="delete-commitment"
         />
       )}
-    </form>
+    </CardForm>
   );
 }

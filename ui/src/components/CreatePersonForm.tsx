@@ -2,13 +2,14 @@
 // with new_stakeholder): name, kind and region, the region preselected when
 // the caller has one region or the message says which.
 import { useState } from 'preact/hooks';
-import { endpoints } from '../api';
+import { endpoints, type StakeholderKind } from '../api';
 import { t } from '../i18n';
 import { useSave } from '../save';
 import { myRegions, useSession } from '../session';
 import type { Errors } from '../validation';
 import { enumOptions, Select, TextInput } from './Field';
 import { ErrorBox } from './States';
+import { SaveButton } from './FormActions';
 
 interface Props {
   id: string;
@@ -32,7 +33,7 @@ export function CreatePersonForm({ id, address, name, hint = [], onDone }: Props
     if (!v.region) errs.region = 'validation.region';
     void run(
       errs,
-      async () => onDone(await endpoints.linkAddress({ address, new_stakeholder: { kind: v.kind, name: v.name.trim(), regions: [v.region] } })),
+      async () => onDone(await endpoints.linkAddress({ address, new_stakeholder: { kind: v.kind as StakeholderKind, name: v.name.trim(), regions: [v.region] } })),
       (fe) => ({ name: fe['new_stakeholder.name'], kind: fe['new_stakeholder.kind'], region: fe['new_stakeholder.regions'] ?? fe['new_stakeholder.regions[0]'] }),
     );
   };
@@ -44,9 +45,7 @@ export function CreatePersonForm({ id, address, name, hint = [], onDone }: Props
         <Select id={`${id}-kind`} label={t('stakeholder.kind')} value={v.kind} options={enumOptions('kind', enums.stakeholder_kinds)} onValue={(x) => setV((o) => ({ ...o, kind: x }))} error={errors.kind} />
         <Select id={`${id}-region`} label={t('common.region')} value={v.region} blank="—" options={mine.map((r) => ({ value: r.code, label: r.name }))} onValue={(x) => setV((o) => ({ ...o, region: x }))} error={errors.region} required />
       </div>
-      <button type="submit" class="btn btn-small btn-primary" disabled={busy} data-testid={`${id}-save`}>
-        {busy ? t('common.saving') : t('mail.create_person')}
-      </button>
+      <SaveButton busy={busy} testid={`${id}-save`} label={t('mail.create_person')} class="btn btn-small btn-primary" />
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { formatDateTime } from '../format';
 import { useAsync } from '../hooks';
 import { t } from '../i18n';
 import { Empty, ErrorBox, Loading } from './States';
+import { Table } from './Table';
 
 export function RemindersAdmin() {
   const r = useAsync(() => endpoints.remindersAdmin(), []);
@@ -15,59 +16,32 @@ export function RemindersAdmin() {
       <ErrorBox error={r.error} onRetry={r.reload} />
       {d && !d.smtp_configured && <p class="admin-error">{t('admin.smtp_off')}</p>}
       {d && (d.runs.length === 0 ? <Empty>{t('admin.no_runs')}</Empty> : (
-        <div class="table-wrap">
-          <table data-testid="digest-runs">
-            <caption class="small muted">{t('admin.digest_runs')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.run_at')}</th>
-                <th scope="col">{t('admin.sent')}</th>
-                <th scope="col">{t('admin.empty')}</th>
-                <th scope="col">{t('admin.failed')}</th>
-                <th scope="col">{t('admin.last_error')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.runs.map((x) => (
-                <tr key={x.id} class={x.failed ? 'row-error' : ''}>
-                  <td>{formatDateTime(x.started_at)}</td>
-                  <td>{x.sent}</td>
-                  <td>{x.empty}</td>
-                  <td>{x.failed}</td>
-                  <td>{x.errors.length ? <span class="admin-error">{x.errors.join('; ')}</span> : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={[t('admin.run_at'), t('admin.sent'), t('admin.empty'), t('admin.failed'), t('admin.last_error')]} testid="digest-runs" caption={t('admin.digest_runs')} captionClass="small muted">
+          {d.runs.map((x) => (
+            <tr key={x.id} class={x.failed ? 'row-error' : ''}>
+              <td>{formatDateTime(x.started_at)}</td>
+              <td>{x.sent}</td>
+              <td>{x.empty}</td>
+              <td>{x.failed}</td>
+              <td>{x.errors.length ? <span class="admin-error">{x.errors.join('; ')}</span> : '—'}</td>
+            </tr>
+          ))}
+        </Table>
       ))}
       {d && d.failed.length > 0 && (
-        <div class="table-wrap">
-          <table data-testid="digests-failed">
-            <caption class="small muted">{t('admin.digests_failed')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('auth.email')}</th>
-                <th scope="col">{t('admin.period')}</th>
-                <th scope="col">{t('admin.attempts')}</th>
-                <th scope="col">{t('admin.last_error')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.failed.map((x) => (
-                <tr key={x.id} class="row-error">
-                  <td>{x.email}</td>
-                  <td>{x.period}</td>
-                  <td>{x.attempts}</td>
-                  <td>
-                    <span class="admin-error">{x.last_error}</span>
-                    <div class="small muted">{formatDateTime(x.updated_at)}</div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={[t('auth.email'), t('admin.period'), t('admin.attempts'), t('admin.last_error')]} testid="digests-failed" caption={t('admin.digests_failed')} captionClass="small muted">
+          {d.failed.map((x) => (
+            <tr key={x.id} class="row-error">
+              <td>{x.email}</td>
+              <td>{x.period}</td>
+              <td>{x.attempts}</td>
+              <td>
+                <span class="admin-error">{x.last_error}</span>
+                <div class="small muted">{formatDateTime(x.updated_at)}</div>
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   );

@@ -42,6 +42,16 @@ export function ErrorBox({ error, onRetry, onReload }: { error: unknown; onRetry
   );
 }
 
+/** LoadMore asks a paged list for its next page; it shows only while there is one and nothing is loading. */
+export function LoadMore({ list, testid }: { list: { hasMore: boolean; loading: boolean; more: () => Promise<void> }; testid?: string }) {
+  if (!list.hasMore || list.loading) return null;
+  return (
+    <button type="button" class="btn" onClick={() => void list.more()} data-testid={testid}>
+      {t('common.load_more')}
+    </button>
+  );
+}
+
 export function Notice({ children }: { children: ComponentChildren }) {
   return (
     <p class="state state-ok" role="status" data-testid="notice">

@@ -5,8 +5,8 @@ import { enumOptions, Select, TextArea, TextInput } from './Field';
 import { t, te } from '../i18n';
 import type { Errors } from '../validation';
 
-export const AUDIENCE_TYPES = ['public_defenders', 'judges', 'prosecutors', 'police', 'regional_officials', 'civil_society', 'other'];
-export const TRAINING_MODALITIES = ['in_person', 'virtual', 'hybrid'];
+export const AUDIENCE_TYPES: Training['audience'][number]['type'][] = ['public_defenders', 'judges', 'prosecutors', 'police', 'regional_officials', 'civil_society', 'other'];
+export const TRAINING_MODALITIES: Training['modality'][] = ['in_person', 'virtual', 'hybrid'];
 
 /** TrainingDraft keeps counts as typed text, one per audience type, and topics one per line. */
 export interface TrainingDraft {
@@ -22,7 +22,7 @@ export function emptyTraining(): TrainingDraft {
 /** toTraining turns the draft into the API's training (audience in the enum's order). */
 export function toTraining(d: TrainingDraft): Training {
   return {
-    modality: d.modality,
+    modality: d.modality as Training['modality'],
     audience: AUDIENCE_TYPES.filter((a) => Number(d.counts[a] || 0) > 0).map((a) => ({ type: a, count: Number(d.counts[a]) })),
     topics: d.topics.split('\n').map((s) => s.trim()).filter(Boolean),
   };

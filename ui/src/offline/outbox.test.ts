@@ -59,7 +59,7 @@ describe('outbox', () => {
     expect(meetings.every((c) => c.key === `${item.id}:meeting`)).toBe(true); // the same key on every retry
     const sent = meetings[1].body as MeetingCreate;
     expect(sent.participants[0].stakeholder_id).toBe('st-1');
-    expect(sent.commitments[0].stakeholder_id).toBe('st-1');
+    expect(sent.commitments?.[0].stakeholder_id).toBe('st-1');
   });
 
   it('keeps a refused meeting with its errors, never dropped, until the user retries', async () => {

@@ -133,7 +133,7 @@ function withIds(b: MeetingCreate, people: NewPerson[]): MeetingCreate {
   return {
     ...b,
     participants: b.participants.map((p) => ({ ...p, stakeholder_id: id(p.stakeholder_id) })),
-    commitments: b.commitments.map((c) => ({ ...c, stakeholder_id: id(c.stakeholder_id) })),
+    commitments: b.commitments?.map((c) => ({ ...c, stakeholder_id: id(c.stakeholder_id) })),
   };
 }
 

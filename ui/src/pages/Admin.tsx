@@ -7,13 +7,16 @@ import { CheckGroup, enumOptions, Select, TextArea, TextInput } from '../compone
 import { Empty, ErrorBox, Loading, Notice } from '../components/States';
 import { fieldErrorsOf } from '../errors';
 import { formatDateTime } from '../format';
-import { useAsync, useTitle } from '../hooks';
+import { useAction, useAsync, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link } from '../router';
 import { useSession } from '../session';
-import { hasErrors, validateUser, type Errors } from '../validation';
+import { useSave } from '../save';
+import { validateUser } from '../validation';
 import AdminData from './AdminData';
 import './Admin.css';
+import { Table } from '../components/Table';
+import { FormActions } from '../components/FormActions';
 
 const TABS = ['users', 'mailboxes', 'import', 'reminders', 'data'];
 
@@ -75,36 +78,23 @@ function Users() {
       {notice && <Notice>{notice}</Notice>}
       {editing && <UserEditor key={editing === 'new' ? 'new' : editing.id} user={editing === 'new' ? null : editing} onSaved={saved} onCancel={() => setEditing(null)} />}
       {list.data && (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.name')}</th>
-                <th scope="col">{t('auth.email')}</th>
-                <th scope="col">{t('admin.role')}</th>
-                <th scope="col">{t('common.regions')}</th>
-                <th scope="col">{t('common.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((u) => (
-                <tr key={u.id} data-testid="user-row" data-email={u.email}>
-                  <td>
-                    {u.name} {u.disabled && <Badge group="admin" value="disabled" />}
-                  </td>
-                  <td>{u.email}</td>
-                  <td>{te('role', u.role)}</td>
-                  <td>{u.regions.includes('all') ? t('admin.all_regions') : u.regions.map((r) => regions.find((x) => x.code === r)?.name ?? r).join(', ')}</td>
-                  <td>
-                    <button type="button" class="btn btn-small" onClick={() => setEditing(u)} aria-label={t('admin.edit_user', { name: u.name || u.email })}>
-                      {t('common.edit')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={[t('admin.name'), t('auth.email'), t('admin.role'), t('common.regions'), t('common.actions')]}>
+          {list.data.items.map((u) => (
+            <tr key={u.id} data-testid="user-row" data-email={u.email}>
+              <td>
+                {u.name} {u.disabled && <Badge group="admin" value="disabled" />}
+              </td>
+              <td>{u.email}</td>
+              <td>{te('role', u.role)}</td>
+              <td>{u.regions.includes('all') ? t('admin.all_regions') : u.regions.map((r) => regions.find((x) => x.code === r)?.name ?? r).join(', ')}</td>
+              <td>
+                <button type="button" class="btn btn-small" onClick={() => setEditing(u)} aria-label={t('admin.edit_user', { name: u.name || u.email })}>
+                  {t('common.edit')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   );
@@ -121,19 +111,12 @@ function UserEditor({ user, onSaved, onCancel }: { user: User | null; onSaved: (
     password: '',
     disabled: user?.disabled ?? false,
   });
-  const [errors, setErrors] = useState<Errors>({});
-  const [err, setErr] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error: err, busy, run } = useSave();
   const set = <K extends keyof UserForm>(k: K) => (v: UserForm[K]) => setF((o) => ({ ...o, [k]: v }));
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    const v = validateUser(f, creating);
-    setErrors(v);
-    if (hasErrors(v)) return;
-    setBusy(true);
-    setErr(null);
-    try {
+    void run(validateUser(f, creating), async () => {
       if (creating) await endpoints.createUser({ email: f.email.trim(), name: f.name.trim(), role: f.role as User['role'], regions: f.regions, password: f.password });
       else
         await endpoints.updateUser(user!.id, {
@@ -145,12 +128,7 @@ function UserEditor({ user, onSaved, onCancel }: { user: User | null; onSaved: (
           version: user!.version,
         });
       onSaved();
-    } catch (x) {
-      setErr(x);
-      setErrors(fieldErrorsOf(x));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const regionOpts = [{ value: 'all', label: t('admin.all_regions') }, ...regions.map((r) => ({ value: r.code, label: r.name }))];
@@ -171,14 +149,7 @@ function UserEditor({ user, onSaved, onCancel }: { user: User | null; onSaved: (
           {t('admin.disabled')}
         </label>
       )}
-      <div class="row row-end">
-        <button type="button" class="btn" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-user">
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
-      </div>
+      <FormActions busy={busy} testid="save-user" onCancel={onCancel} end />
     </form>
   );
 }
@@ -198,41 +169,27 @@ function Mailboxes() {
             {mb.username} @ {mb.host}:{mb.port} ({mb.tls})
             {mb.lease_holder && ` · ${t('admin.lease', { holder: mb.lease_holder, until: formatDateTime(mb.lease_until) })}`}
           </p>
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.folder')}</th>
-                  <th scope="col">{t('admin.last_success')}</th>
-                  <th scope="col">{t('admin.last_error')}</th>
-                  <th scope="col">{t('admin.imported')}</th>
-                  <th scope="col">{t('admin.duplicates')}</th>
-                  <th scope="col">{t('admin.failed')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {mb.folders.map((f) => (
-                  <tr key={f.name} class={f.last_error ? 'row-error' : ''}>
-                    <td>{f.name}</td>
-                    <td>{formatDateTime(f.last_success_at) || '—'}</td>
-                    <td>
-                      {f.last_error ? (
-                        <>
-                          <span class="admin-error">{f.last_error}</span>
-                          <div class="small muted">{formatDateTime(f.last_error_at)}</div>
-                        </>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                    <td>{f.imported}</td>
-                    <td>{f.duplicates}</td>
-                    <td>{f.failed}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={[t('admin.folder'), t('admin.last_success'), t('admin.last_error'), t('admin.imported'), t('admin.duplicates'), t('admin.failed')]}>
+            {mb.folders.map((f) => (
+              <tr key={f.name} class={f.last_error ? 'row-error' : ''}>
+                <td>{f.name}</td>
+                <td>{formatDateTime(f.last_success_at) || '—'}</td>
+                <td>
+                  {f.last_error ? (
+                    <>
+                      <span class="admin-error">{f.last_error}</span>
+                      <div class="small muted">{formatDateTime(f.last_error_at)}</div>
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td>{f.imported}</td>
+                <td>{f.duplicates}</td>
+                <td>{f.failed}</td>
+              </tr>
+            ))}
+          </Table>
         </article>
       ))}
     </section>
@@ -243,8 +200,7 @@ function Import() {
   const [csv, setCsv] = useState('');
   const [preview, setPreview] = useState<ImportResult | null>(null);
   const [result, setResult] = useState<ImportResult | null>(null);
-  const [err, setErr] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error: err, busy, run: act } = useAction();
 
   const readFile = async (e: Event) => {
     const file = (e.currentTarget as HTMLInputElement).files?.[0];
@@ -253,22 +209,15 @@ function Import() {
     setPreview(null);
     setResult(null);
   };
-  const run = async (dry: boolean) => {
-    setBusy(true);
-    setErr(null);
-    try {
+  const run = (dry: boolean) =>
+    act(async () => {
       const r = await endpoints.importStakeholders(csv, dry);
       if (dry) setPreview(r);
       else {
         setResult(r);
         setPreview(null);
       }
-    } catch (x) {
-      setErr(x);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <section aria-labelledby="imp-h" data-testid="admin-import">
       <h2 id="imp-h">{t('admin.import')}</h2>
@@ -297,59 +246,35 @@ function Import() {
           {t('admin.import_now', { n: preview?.valid ?? 0 })}
         </button>
       </div>
-      {result && <Notice>{t('admin.imported_n', { n: result.imported })}</Notice>}
+      {result && <Notice>{t('admin.imported_n', { n: result.created })}</Notice>}
       {preview && (
         <div class="card admin-preview" data-testid="import-preview" role="status">
           <p>
             <strong>{t('admin.preview_summary', { valid: preview.valid, errors: preview.errors.length, duplicates: preview.duplicates.length })}</strong>
           </p>
           {preview.errors.length > 0 && (
-            <div class="table-wrap">
-              <table>
-                <caption>{t('admin.preview_errors')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('admin.row')}</th>
-                    <th scope="col">{t('admin.field')}</th>
-                    <th scope="col">{t('admin.message')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {preview.errors.map((e, i) => (
-                    <tr key={i}>
-                      <td>{e.row}</td>
-                      <td>{e.field}</td>
-                      <td>{e.message}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={[t('admin.row'), t('admin.field'), t('admin.message')]} caption={t('admin.preview_errors')}>
+              {preview.errors.map((e, i) => (
+                <tr key={i}>
+                  <td>{e.row}</td>
+                  <td>{e.field}</td>
+                  <td>{e.message}</td>
+                </tr>
+              ))}
+            </Table>
           )}
           {preview.duplicates.length > 0 && (
-            <div class="table-wrap">
-              <table>
-                <caption>{t('admin.preview_duplicates')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('admin.row')}</th>
-                    <th scope="col">{t('admin.existing')}</th>
-                    <th scope="col">{t('admin.reason')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {preview.duplicates.map((d, i) => (
-                    <tr key={i}>
-                      <td>{d.row}</td>
-                      <td>
-                        <Link href={`/stakeholders/${d.existing_id}`}>{t('admin.open')}</Link>
-                      </td>
-                      <td>{d.reason}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={[t('admin.row'), t('admin.existing'), t('admin.reason')]} caption={t('admin.preview_duplicates')}>
+              {preview.duplicates.map((d, i) => (
+                <tr key={i}>
+                  <td>{d.row}</td>
+                  <td>
+                    <Link href={`/stakeholders/${d.existing_id}`}>{t('admin.open')}</Link>
+                  </td>
+                  <td>{d.reason}</td>
+                </tr>
+              ))}
+            </Table>
           )}
         </div>
       )}

@@ -10,6 +10,8 @@ import { formatDateTime } from '../format';
 import { useAsync } from '../hooks';
 import { getLang, t } from '../i18n';
 import { useSave } from '../save';
+import { Table } from '../components/Table';
+import { SaveButton } from '../components/FormActions';
 
 export function formatMB(bytes: number): string {
   return `${(bytes / (1 << 20)).toLocaleString(getLang(), { maximumFractionDigits: 1 })} MB`;
@@ -44,25 +46,14 @@ export default function AdminData() {
                   : t('data.backup_failed', { at: formatDateTime(s.last_backup.at), error: s.last_backup.error ?? '' }))}
             </dd>
           </dl>
-          <div class="table-wrap">
-            <table>
-              <caption>{t('data.collections')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('data.collection')}</th>
-                  <th scope="col" class="num">{t('data.documents')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.collections.map((c) => (
-                  <tr key={c.name}>
-                    <td>{c.name}</td>
-                    <td class="num">{c.documents.toLocaleString(getLang())}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={[t('data.collection'), { label: t('data.documents'), class: 'num' }]} caption={t('data.collections')}>
+            {s.collections.map((c) => (
+              <tr key={c.name}>
+                <td>{c.name}</td>
+                <td class="num">{c.documents.toLocaleString(getLang())}</td>
+              </tr>
+            ))}
+          </Table>
         </>
       )}
       <Download path="/admin/export" name="alianza-export.zip" label={t('data.export')} hint={t('data.export_hint')} testid="export-all" />
@@ -133,9 +124,7 @@ function PersonalData() {
           >
             <TextInput id="pd-confirm" label={t('data.erase_confirm', { name: who.name })} value={confirm} onValue={setConfirm} error={confirmError} />
             <p class="small muted">{t('data.erase_help')}</p>
-            <button type="submit" class="btn btn-danger" disabled={busy || !confirm.trim()} data-testid="pd-erase">
-              {busy ? t('common.saving') : t('data.erase')}
-            </button>
+            <SaveButton busy={busy} testid="pd-erase" label={t('data.erase')} class="btn btn-danger" disabled={!confirm.trim()} />
           </form>
           {!confirmError && <ErrorBox error={err} />}
           {done && <Notice>{t('data.erased', { meetings: done.meetings, commitments: done.commitments, tasks: done.tasks, messages: done.messages })}</Notice>}

@@ -1,18 +1,20 @@
 // One commitment: its facts, the status history, and the status change form (with version).
 import { useState } from 'preact/hooks';
-import { endpoints, type Commitment, type HistoryEntry } from '../api';
+import { endpoints, type Commitment, type CommitmentStatus, type HistoryEntry } from '../api';
 import { Badge, OverdueTag } from '../components/Badge';
 import { CommitmentEditForm } from '../components/CommitmentEditForm';
 import { enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { ErrorBox, Loading, Notice } from '../components/States';
-import { fieldErrorsOf } from '../errors';
 import { formatDateTime, formatDay } from '../format';
 import { useAsync, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link } from '../router';
 import { canEdit, canManage, regionName, useSession } from '../session';
-import { hasErrors, validateStatusChange, type Errors } from '../validation';
+import { useSave } from '../save';
+import { validateStatusChange } from '../validation';
 import './CommitmentDetail.css';
+import { SaveButton } from '../components/FormActions';
+import { CardForm } from '../components/CardForm';
 
 export function CommitmentDetail({ id }: { id: string }) {
   useTitle(t('commitment.title'));
@@ -109,51 +111,34 @@ function StatusForm({ c, onSaved, onReload }: { c: Commitment; onSaved: (c: Comm
   const [status, setStatus] = useState('');
   const [note, setNote] = useState('');
   const [evidence, setEvidence] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
-  const [error, setError] = useState<unknown>(null);
+  const { errors, error, busy, run, setError } = useSave();
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    const v = validateStatusChange({ status, note }, c.status);
-    setErrors(v);
     setDone(false);
-    if (hasErrors(v)) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const n = await endpoints.setCommitmentStatus(c.id, { status, note: note.trim(), evidence: evidence.trim(), version: c.version });
+    void run(validateStatusChange({ status, note }, c.status), async () => {
+      const n = await endpoints.setCommitmentStatus(c.id, { status: status as CommitmentStatus, note: note.trim(), evidence: evidence.trim(), version: c.version });
       onSaved(n);
       setStatus('');
       setNote('');
       setEvidence('');
       setDone(true);
-    } catch (x) {
-      setError(x);
-      setErrors(fieldErrorsOf(x));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
+  // After a conflict: drop the error and show the record as it is now.
+  const reload = () => {
+    setError(null);
+    onReload();
+  };
   return (
-    <form class="card" onSubmit={submit} noValidate aria-labelledby="cd-change" data-testid="status-form">
-      <h2 id="cd-change">{t('commitment.change_status')}</h2>
-      <ErrorBox
-        error={error}
-        onReload={() => {
-          setError(null);
-          onReload();
-        }}
-      />
+    <CardForm id="cd-change" title={t('commitment.change_status')} testid="status-form" onSubmit={submit} error={error} onReload={reload}>
       {done && <Notice>{t('commitment.status_saved')}</Notice>}
       <Select id="new-status" label={t('commitment.new_status')} value={status} blank="—" options={enumOptions('status', enums.commitment_statuses.filter((s) => s !== c.status))} onValue={setStatus} error={errors.status} required />
       <TextArea id="status-note" label={t('commitment.note')} value={note} onValue={setNote} error={errors.note} required rows={3} />
       <TextInput id="status-evidence" label={t('commitment.evidence')} hint={t('commitment.evidence_hint')} value={evidence} onValue={setEvidence} error={errors.evidence} />
-      <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-status">
-        {busy ? t('common.saving') : t('commitment.save_status')}
-      </button>
-    </form>
+      <SaveButton busy={busy} testid="save-status" label={t('commitment.save_status')} />
+    </CardForm>
   );
 }

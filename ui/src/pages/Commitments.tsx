@@ -3,13 +3,15 @@ import { endpoints, type Commitment, type Region } from '../api';
 import { Badge, OverdueTag } from '../components/Badge';
 import { CsvButton } from '../components/CsvButton';
 import { enumOptions, Select } from '../components/Field';
-import { Empty, ErrorBox, Loading } from '../components/States';
+import { Empty, ErrorBox, Loading, LoadMore } from '../components/States';
 import { formatDay } from '../format';
 import { usePaged, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link, useQuery } from '../router';
 import { myRegions, regionName, useSession } from '../session';
 import './Commitments.css';
+import { Table } from '../components/Table';
+import { ViewSwitch } from '../components/ViewSwitch';
 
 export function Commitments() {
   useTitle(t('nav.commitments'));
@@ -19,19 +21,17 @@ export function Commitments() {
   const filters = { region: q.region, status: q.status, overdue: q.overdue === 'true' ? 'true' : undefined, stakeholder_kind: q.stakeholder_kind, stakeholder_id: q.stakeholder_id };
   const list = usePaged((cursor) => endpoints.commitments({ ...filters, cursor, limit: 200 }), [JSON.stringify(filters)]);
 
+  const switches = [
+    { value: 'table', label: t('commitment.view_table'), testid: 'view-table', onPick: () => setQuery({ view: undefined }) },
+    { value: 'board', label: t('commitment.view_board'), testid: 'view-board', onPick: () => setQuery({ view: 'board' }) },
+  ];
   return (
     <section>
       <div class="page-head">
         <h1>{t('nav.commitments')}</h1>
-        <div class="row" role="group" aria-label={t('commitment.view')}>
-          <button type="button" class="btn btn-small" aria-pressed={view === 'table'} onClick={() => setQuery({ view: undefined })} data-testid="view-table">
-            {t('commitment.view_table')}
-          </button>
-          <button type="button" class="btn btn-small" aria-pressed={view === 'board'} onClick={() => setQuery({ view: 'board' })} data-testid="view-board">
-            {t('commitment.view_board')}
-          </button>
+        <ViewSwitch label={t('commitment.view')} current={view} options={switches}>
           <CsvButton path="/commitments" query={filters} name="commitments" />
-        </div>
+        </ViewSwitch>
       </div>
       <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
         <Select id="c-region" label={t('common.region')} value={q.region ?? ''} blank={t('common.any')} options={myRegions(user, regions).map((r) => ({ value: r.code, label: r.name }))} onValue={(v) => setQuery({ region: v })} />
@@ -45,54 +45,35 @@ export function Commitments() {
       <ErrorBox error={list.error} onRetry={list.reload} />
       {list.loading && list.items.length === 0 && <Loading />}
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('commitment.none')}</Empty>}
-      {list.items.length > 0 && (view === 'board' ? <Board items={list.items} statuses={enums.commitment_statuses} only={q.region} regions={regions} /> : <Table items={list.items} regions={regions} />)}
-      {list.hasMore && !list.loading && (
-        <button type="button" class="btn" onClick={() => void list.more()}>
-          {t('common.load_more')}
-        </button>
-      )}
+      {list.items.length > 0 && (view === 'board' ? <Board items={list.items} statuses={enums.commitment_statuses} only={q.region} regions={regions} /> : <CommitmentTable items={list.items} regions={regions} />)}
+      <LoadMore list={list} />
     </section>
   );
 }
 
-function Table({ items, regions }: { items: Commitment[]; regions: Region[] }) {
+function CommitmentTable({ items, regions }: { items: Commitment[]; regions: Region[] }) {
   return (
-    <div class="table-wrap">
-      <table class="c-table" data-testid="commitment-table">
-        <caption class="sr-only">{t('nav.commitments')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('commitment.text')}</th>
-            <th scope="col" class="hide-narrow">{t('commitment.stakeholder')}</th>
-            <th scope="col" class="hide-narrow">{t('common.region')}</th>
-            <th scope="col" class="hide-narrow">{t('commitment.type')}</th>
-            <th scope="col">{t('commitment.due_on')}</th>
-            <th scope="col">{t('commitment.status')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((c) => (
-            <tr key={c.id} class={c.overdue ? 'row-overdue' : ''} data-testid="commitment-row" data-id={c.id}>
-              <td>
-                <Link href={`/commitments/${c.id}`}>{c.text}</Link>
-                <div class="show-narrow small muted">{c.stakeholder_name}</div>
-              </td>
-              <td class="hide-narrow">
-                <Link href={`/stakeholders/${c.stakeholder_id}`}>{c.stakeholder_name}</Link>
-              </td>
-              <td class="hide-narrow">{regionName(c.region, regions)}</td>
-              <td class="hide-narrow">{te('ctype', c.type)}</td>
-              <td>
-                {formatDay(c.due_on)} {c.overdue && <OverdueTag />}
-              </td>
-              <td>
-                <Badge group="status" value={c.status} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table columns={[t('commitment.text'), { label: t('commitment.stakeholder'), class: 'hide-narrow' }, { label: t('common.region'), class: 'hide-narrow' }, { label: t('commitment.type'), class: 'hide-narrow' }, t('commitment.due_on'), t('commitment.status')]} class="c-table" testid="commitment-table" caption={t('nav.commitments')} captionClass="sr-only">
+      {items.map((c) => (
+        <tr key={c.id} class={c.overdue ? 'row-overdue' : ''} data-testid="commitment-row" data-id={c.id}>
+          <td>
+            <Link href={`/commitments/${c.id}`}>{c.text}</Link>
+            <div class="show-narrow small muted">{c.stakeholder_name}</div>
+          </td>
+          <td class="hide-narrow">
+            <Link href={`/stakeholders/${c.stakeholder_id}`}>{c.stakeholder_name}</Link>
+          </td>
+          <td class="hide-narrow">{regionName(c.region, regions)}</td>
+          <td class="hide-narrow">{te('ctype', c.type)}</td>
+          <td>
+            {formatDay(c.due_on)} {c.overdue && <OverdueTag />}
+          </td>
+          <td>
+            <Badge group="status" value={c.status} />
+          </td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 

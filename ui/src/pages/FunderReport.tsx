@@ -15,6 +15,7 @@ import { Link, useQuery } from '../router';
 import { meetingRegionBars, statusBars } from '../reportBars';
 import { regionName, useSession } from '../session';
 import './FunderReport.css';
+import { Table } from '../components/Table';
 
 export default function FunderReport() {
   useLang();
@@ -104,33 +105,20 @@ export default function FunderReport() {
             {r.fulfilled.length === 0 ? (
               <Empty>{t('report.no_data')}</Empty>
             ) : (
-              <div class="table-wrap" tabIndex={0} role="region" aria-label={t('funder.fulfilled')}>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('funder.date')}</th>
-                    <th scope="col">{t('commitment.stakeholder')}</th>
-                    <th scope="col">{t('commitment.text')}</th>
-                    <th scope="col">{t('commitment.status')}</th>
-                    <th scope="col">{t('commitment.evidence')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {r.fulfilled.map((f) => (
-                    <tr key={f.id}>
-                      <td>{formatDay(f.at.slice(0, 10))}</td>
-                      <td>
-                        {f.stakeholder_name}
-                        <div class="small muted">{regionName(f.region, regions)}</div>
-                      </td>
-                      <td>{f.text}</td>
-                      <td>{te('status', f.status)}</td>
-                      <td class="fr-evidence">{/^https?:\/\//.test(f.evidence) ? <a href={f.evidence}>{f.evidence}</a> : f.evidence || f.note || '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              </div>
+              <Table columns={[t('funder.date'), t('commitment.stakeholder'), t('commitment.text'), t('commitment.status'), t('commitment.evidence')]} region={t('funder.fulfilled')}>
+              {r.fulfilled.map((f) => (
+                <tr key={f.id}>
+                  <td>{formatDay(f.at.slice(0, 10))}</td>
+                  <td>
+                    {f.stakeholder_name}
+                    <div class="small muted">{regionName(f.region, regions)}</div>
+                  </td>
+                  <td>{f.text}</td>
+                  <td>{te('status', f.status)}</td>
+                  <td class="fr-evidence">{/^https?:\/\//.test(f.evidence) ? <a href={f.evidence}>{f.evidence}</a> : f.evidence || f.note || '—'}</td>
+                </tr>
+              ))}
+              </Table>
             )}
           </section>
           {r.truncated && <p class="small muted">{t('funder.truncated')}</p>}

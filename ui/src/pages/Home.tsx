@@ -1,5 +1,4 @@
 // Home: my tasks, overdue commitments in my regions, recent meetings and a card per region.
-import { useState } from 'preact/hooks';
 import { endpoints, type Task } from '../api';
 import { TaskLinks } from '../components/TaskLinks';
 import { Badge, OverdueTag } from '../components/Badge';
@@ -7,7 +6,7 @@ import { Empty, ErrorBox, Loading } from '../components/States';
 import { errorMessage } from '../errors';
 import { myOpenTasks } from '../offline/save';
 import { formatDateTime, formatDay, todayInLima } from '../format';
-import { useAsync, useTitle } from '../hooks';
+import { useAction, useAsync, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link } from '../router';
 import { allRegions, canEdit, canManage, getSession, myRegions, regionName, useSession } from '../session';
@@ -23,18 +22,14 @@ export function Home() {
   const reports = canManage(user);
   const byRegion = useAsync(() => (reports ? endpoints.commitmentsByRegion() : Promise.resolve({ items: [] })), [reports]);
   const perMonth = useAsync(() => (reports ? endpoints.meetingsPerMonth() : Promise.resolve({ items: [] })), [reports]);
-  const [taskErr, setTaskErr] = useState('');
+  const taskAction = useAction();
   const today = todayInLima();
 
-  const toggleDone = async (tk: Task) => {
-    setTaskErr('');
-    try {
+  const toggleDone = (tk: Task) =>
+    taskAction.run(async () => {
       const upd = await endpoints.updateTask(tk.id, { done: !tk.done, version: tk.version });
       tasks.setData({ ...tasks.data!, items: tasks.data!.items.map((x) => (x.id === tk.id ? upd : x)) });
-    } catch (e) {
-      setTaskErr(errorMessage(e));
-    }
-  };
+    });
 
   // Cards: the user's regions (program regions first when the scope is "all").
   let cardRegions = myRegions(user, regions);
@@ -61,7 +56,7 @@ export function Home() {
           <h2 id="h-tasks">{t('home.my_tasks')}</h2>
           {tasks.loading && <Loading />}
           <ErrorBox error={tasks.error} onRetry={tasks.reload} />
-          {taskErr && <p role="alert" class="field-error">{taskErr}</p>}
+          {!!taskAction.error && <p role="alert" class="field-error">{errorMessage(taskAction.error)}</p>}
           {!tasks.loading && !tasks.error && (tasks.data?.items.length ? (
             <ul class="plain-list">
               {tasks.data.items.map((tk) => {

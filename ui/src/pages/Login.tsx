@@ -3,7 +3,7 @@ import { ApiError } from '../api';
 import { TextInput } from '../components/Field';
 import { ErrorBox } from '../components/States';
 import { getLang, setLang, t } from '../i18n';
-import { useTitle } from '../hooks';
+import { useAction, useTitle } from '../hooks';
 import { signIn } from '../session';
 import { hasErrors, validateLogin, type Errors } from '../validation';
 import './Login.css';
@@ -13,8 +13,7 @@ export function Login({ expired }: { expired?: boolean }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<Errors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run, setError } = useAction();
   const [wrong, setWrong] = useState(false);
   const lang = getLang();
 
@@ -23,19 +22,17 @@ export function Login({ expired }: { expired?: boolean }) {
     const v = validateLogin({ email, password });
     setErrors(v);
     if (hasErrors(v)) return;
-    setBusy(true);
-    setError(null);
     setWrong(false);
-    try {
-      await signIn(email.trim(), password);
-    } catch (err) {
-      // A refused sign-in is about the email or password, not an ended session.
-      setWrong(err instanceof ApiError && err.status === 401);
-      setError(err instanceof ApiError && err.status === 401 ? null : err);
-      setPassword('');
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      () => signIn(email.trim(), password),
+      (err) => {
+        // A refused sign-in is about the email or password, not an ended session.
+        const refused = err instanceof ApiError && err.status === 401;
+        setWrong(refused);
+        if (refused) setError(null);
+        setPassword('');
+      },
+    );
   };
 
   return (

@@ -16,6 +16,7 @@ import { hasErrors, validateMeeting, type MeetingDraft } from '../validation';
 import { enterDoesNotSubmit, farAhead } from '../meeting';
 import { ReadOnlyNotice } from './ReadOnly';
 import './MeetingForm.css';
+import { SaveButton } from '../components/FormActions';
 
 function toDraft(m: Meeting): MeetingDraft & { staff_ids: string[] } {
   return {
@@ -62,12 +63,12 @@ function EditForm({ m, onReload }: { m: Meeting; onReload: () => void }) {
       await endpoints.updateMeeting(m.id, {
         starts_at: limaLocalToISO(d.starts_at),
         duration_min: Number(d.duration_min || 0),
-        kind: d.kind,
+        kind: d.kind as Meeting['kind'],
         region: d.region,
         place: d.place.trim(),
         participants: d.participants.map((p) => ({ stakeholder_id: p.stakeholder_id, role: p.role.trim() })),
         staff_ids: d.staff_ids,
-        topics: d.topics,
+        topics: d.topics as Meeting['topics'],
         summary: d.summary.trim(),
         agreements: d.agreements.trim(),
         next_steps: d.next_steps.trim(),
@@ -99,9 +100,7 @@ function EditForm({ m, onReload }: { m: Meeting; onReload: () => void }) {
         staff={team.length > 0 && <CheckGroup legend={t('meetings.staff')} name="staff_ids" values={d.staff_ids} options={teamOptions(team)} onValues={set('staff_ids')} error={errors.staff_ids} />}
       />
       <div class="mf-actions">
-        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-meeting-edit">
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
+        <SaveButton busy={busy} testid="save-meeting-edit" />
       </div>
     </form>
   );

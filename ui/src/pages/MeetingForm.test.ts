@@ -23,7 +23,7 @@ describe('meeting form helpers', () => {
     expect(b.duration_min).toBe(45);
     expect(b.participants).toEqual([{ stakeholder_id: 'a', role: 'asesora' }]);
     expect(b.summary).toBe('Resumen');
-    expect(b.commitments[0]).toEqual({ stakeholder_id: 'a', text: 'PL', type: 'legislative', region: '08', due_on: '2026-04-30', made_on: '2026-03-10' });
-    expect(b.tasks[0]).toEqual({ title: 'Acta', due_on: '2026-03-12', assignee_id: 'me', region: '08' });
+    expect(b.commitments?.[0]).toEqual({ stakeholder_id: 'a', text: 'PL', type: 'legislative', region: '08', due_on: '2026-04-30', made_on: '2026-03-10' });
+    expect(b.tasks?.[0]).toEqual({ title: 'Acta', due_on: '2026-03-12', assignee_id: 'me', region: '08' });
   });
 });

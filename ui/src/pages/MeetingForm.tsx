@@ -1,21 +1,22 @@
 // Log a meeting: one form built for a phone. The draft stays in localStorage until saved.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { endpoints, type MeetingCreate, type User } from '../api';
+import { endpoints, type CommitmentCreate, type MeetingCreate, type User } from '../api';
 import { enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { MeetingFields } from '../components/MeetingFields';
 import { emptyTraining, toTraining, trainingFieldId, trainingFieldLabel, TrainingFields, validateTraining } from '../components/TrainingFields';
 import { ErrorBox } from '../components/States';
 import { draftStore, isBlank } from '../draft';
 import { saveMeeting } from '../offline/save';
-import { fieldErrorsOf } from '../errors';
 import { addDays, formatDateTime, limaLocalInput, limaLocalToISO, todayInLima } from '../format';
 import { useTitle } from '../hooks';
 import { t } from '../i18n';
 import { navigate, useQuery } from '../router';
 import { isAdmin, myRegions, useSession } from '../session';
 import { enterDoesNotSubmit, farAhead } from '../meeting';
-import { hasErrors, validateMeeting, type Errors, type MeetingDraft } from '../validation';
+import { useSave } from '../save';
+import { hasErrors, validateMeeting, type MeetingDraft } from '../validation';
 import './MeetingForm.css';
+import { SaveButton } from '../components/FormActions';
 
 export const MEETING_DRAFT_VERSION = 1;
 
@@ -42,15 +43,15 @@ export function toMeetingBody(d: MeetingDraft, me: string): MeetingCreate {
   return {
     starts_at: limaLocalToISO(d.starts_at),
     duration_min: d.duration_min === '' ? 0 : Number(d.duration_min),
-    kind: d.kind,
+    kind: d.kind as MeetingCreate['kind'],
     region: d.region,
     place: d.place.trim(),
     participants: d.participants.map((p) => ({ stakeholder_id: p.stakeholder_id, role: p.role.trim() })),
-    topics: d.topics,
+    topics: d.topics as MeetingCreate['topics'],
     summary: d.summary.trim(),
     agreements: d.agreements.trim(),
     next_steps: d.next_steps.trim(),
-    commitments: d.commitments.map((c) => ({ stakeholder_id: c.stakeholder_id, text: c.text.trim(), type: c.type, region: d.region, due_on: c.due_on, made_on: day })),
+    commitments: d.commitments.map((c) => ({ stakeholder_id: c.stakeholder_id, text: c.text.trim(), type: c.type as CommitmentCreate['type'], region: d.region, due_on: c.due_on, made_on: day })),
     tasks: d.tasks.map((tk) => ({ title: tk.title.trim(), due_on: tk.due_on, assignee_id: tk.assignee_id || me, region: d.region })),
     ...(d.kind === 'training' ? { training: toTraining(d.training ?? emptyTraining()) } : {}),
   };
@@ -65,9 +66,7 @@ export function MeetingForm() {
   const store = useMemo(() => draftStore<MeetingDraft>(`alianza.draft.meeting.${user?.id ?? 'anon'}`, MEETING_DRAFT_VERSION, () => emptyMeeting(defaultRegion)), [user?.id]);
   const [d, setD] = useState<MeetingDraft>(() => store.load() ?? { ...emptyMeeting(defaultRegion), starts_at: limaLocalInput() });
   const [restored] = useState(() => store.savedAt());
-  const [errors, setErrors] = useState<Errors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, run, setError, setErrors } = useSave();
   const [users, setUsers] = useState<User[]>([]);
   const summaryRef = useRef<HTMLDivElement>(null);
 
@@ -108,26 +107,14 @@ export function MeetingForm() {
   const submit = async (e: Event) => {
     e.preventDefault();
     const v = { ...validateMeeting(d), ...(d.kind === 'training' ? validateTraining(d.training ?? emptyTraining()) : {}) };
-    setErrors(v);
-    setError(null);
-    if (hasErrors(v)) {
-      focusSummary();
-      return;
-    }
-    if (farAhead(d.starts_at) && !confirm(t('meeting.far_future_confirm'))) return;
-    setBusy(true);
-    try {
+    if (!hasErrors(v) && farAhead(d.starts_at) && !confirm(t('meeting.far_future_confirm'))) return;
+    const ok = await run(v, async () => {
       const r = await saveMeeting(toMeetingBody(d, user?.id ?? ''));
       store.clear();
       // Without signal the meeting waits in the outbox, shown as "pendiente de envío".
       navigate(r.meeting ? `/meetings/${r.meeting.id}?saved=1` : '/?queued=1');
-    } catch (x) {
-      setError(x);
-      setErrors(fieldErrorsOf(x));
-      focusSummary();
-    } finally {
-      setBusy(false);
-    }
+    });
+    if (!ok) focusSummary();
   };
 
   const discard = async () => {
@@ -233,9 +220,7 @@ export function MeetingForm() {
         <button type="button" class="btn btn-danger" onClick={() => void discard()} data-testid="discard-draft">
           {t('meeting.discard')}
         </button>
-        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-meeting">
-          {busy ? t('common.saving') : t('meeting.save')}
-        </button>
+        <SaveButton busy={busy} testid="save-meeting" label={t('meeting.save')} />
       </div>
     </form>
   );

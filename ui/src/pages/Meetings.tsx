@@ -4,7 +4,7 @@ import { endpoints, type Meeting, type Query, type Region, type TeamMember } fro
 import { CsvButton } from '../components/CsvButton';
 import { enumOptions, Select, TextInput } from '../components/Field';
 import { StakeholderPicker } from '../components/StakeholderPicker';
-import { Empty, ErrorBox, Loading, Notice } from '../components/States';
+import { Empty, ErrorBox, Loading, LoadMore, Notice } from '../components/States';
 import { addDays, formatDateTime, formatMonth, limaLocalInput, todayInLima } from '../format';
 import { useAsync, usePaged, useTitle } from '../hooks';
 import { t, te } from '../i18n';
@@ -12,6 +12,7 @@ import { Link, useQuery } from '../router';
 import { canEdit, myRegions, regionName, useSession } from '../session';
 import { memberName, useTeam } from '../team';
 import './Meetings.css';
+import { ViewSwitch } from '../components/ViewSwitch';
 
 /** monthRange gives the first day of month (YYYY-MM) and the first of the next. */
 export function monthRange(month: string): { from: string; to: string } {
@@ -51,24 +52,22 @@ export function Meetings() {
   const filters: Query = { region: q.region, from: q.from, to: q.to, stakeholder_id: q.stakeholder_id, kind: q.kind, staff_id: q.staff_id };
   const stakeholder = useAsync(() => (q.stakeholder_id ? endpoints.stakeholder(q.stakeholder_id) : Promise.resolve(null)), [q.stakeholder_id]);
 
+  const switches = [
+    { value: 'list', label: t('meetings.view_list'), testid: 'view-list', onPick: () => setQuery({ view: undefined }) },
+    { value: 'calendar', label: t('meetings.view_calendar'), testid: 'view-calendar', onPick: () => setQuery({ view: 'calendar' }) },
+  ];
   return (
     <section>
       <div class="page-head">
         <h1>{t('nav.meetings')}</h1>
-        <div class="row" role="group" aria-label={t('meetings.view')}>
-          <button type="button" class="btn btn-small" aria-pressed={view === 'list'} onClick={() => setQuery({ view: undefined })} data-testid="view-list">
-            {t('meetings.view_list')}
-          </button>
-          <button type="button" class="btn btn-small" aria-pressed={view === 'calendar'} onClick={() => setQuery({ view: 'calendar' })} data-testid="view-calendar">
-            {t('meetings.view_calendar')}
-          </button>
+        <ViewSwitch label={t('meetings.view')} current={view} options={switches}>
           <CsvButton path="/meetings" query={view === 'calendar' ? { ...filters, ...monthRange(month) } : filters} name="meetings" />
           {canEdit(user) && (
             <Link href="/meetings/new" class="btn btn-small btn-primary" data-testid="new-meeting">
               {t('nav.log_meeting')}
             </Link>
           )}
-        </div>
+        </ViewSwitch>
       </div>
       {q.deleted && <Notice>{t('meeting.deleted')}</Notice>}
       <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
@@ -124,11 +123,7 @@ function List({ filters, team, regions }: { filters: Query; team: TeamMember[]; 
           ))}
         </ul>
       )}
-      {list.hasMore && !list.loading && (
-        <button type="button" class="btn" onClick={() => void list.more()}>
-          {t('common.load_more')}
-        </button>
-      )}
+      <LoadMore list={list} />
     </>
   );
 }

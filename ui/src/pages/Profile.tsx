@@ -3,8 +3,9 @@ import { useState } from 'preact/hooks';
 import { endpoints, type Me } from '../api';
 import { Select } from '../components/Field';
 import { ErrorBox, Loading, Notice } from '../components/States';
-import { useAsync, useTitle } from '../hooks';
+import { useAction, useAsync, useTitle } from '../hooks';
 import { getLang, t } from '../i18n';
+import { SaveButton } from '../components/FormActions';
 
 export default function Profile() {
   useTitle(t('profile.title'));
@@ -26,23 +27,16 @@ export default function Profile() {
 
 function Digest({ me, onSaved }: { me: Me; onSaved: (m: Me) => void }) {
   const [digest, setDigest] = useState<string>(me.digest);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
-  const save = async (e: Event) => {
+  const save = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    void run(async () => {
       // The digest goes out in the language the app is used in.
-      onSaved(await endpoints.updateMe({ digest, lang: getLang() }));
+      onSaved(await endpoints.updateMe({ digest: digest as Me['digest'], lang: getLang() }));
       setSaved(true);
-    } catch (x) {
-      setError(x);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="card" onSubmit={save} aria-labelledby="pd-h" data-testid="digest-form">
@@ -51,28 +45,14 @@ function Digest({ me, onSaved }: { me: Me; onSaved: (m: Me) => void }) {
       <Select id="digest" label={t('profile.digest_frequency')} value={digest} options={['off', 'daily', 'weekly'].map((v) => ({ value: v, label: t(`profile.digest_${v}`) }))} onValue={setDigest} />
       <ErrorBox error={error} />
       {saved && <Notice>{t('common.saved')}</Notice>}
-      <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-digest">
-        {busy ? t('common.saving') : t('common.save')}
-      </button>
+      <SaveButton busy={busy} testid="save-digest" />
     </form>
   );
 }
 
 function CalendarFeed({ me, onChanged }: { me: Me; onChanged: () => void }) {
   const [url, setUrl] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-    } catch (x) {
-      setError(x);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
   const create = () => run(async () => setUrl((await endpoints.createCalendarFeed()).url));
   const revoke = () =>
     run(async () => {

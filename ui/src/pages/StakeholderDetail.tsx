@@ -1,14 +1,14 @@
 // Stakeholder: profile, relationships and the paged timeline of everything about them.
 import { useState } from 'preact/hooks';
-import { endpoints, type Stakeholder, type TimelineItem } from '../api';
+import { endpoints, type RelationshipKind, type Stakeholder, type TimelineItem } from '../api';
 import { Badge } from '../components/Badge';
 import { enumOptions, Select, TextInput } from '../components/Field';
 import { StakeholderPicker, type Picked } from '../components/StakeholderPicker';
-import { Empty, ErrorBox, Loading } from '../components/States';
+import { Empty, ErrorBox, Loading, LoadMore } from '../components/States';
 import { RELATIONSHIP_KINDS } from '../enums';
 import { errorMessage } from '../errors';
 import { formatDateTime, formatDay, formatInstantDate } from '../format';
-import { useAsync, usePaged, useTitle } from '../hooks';
+import { useAction, useAsync, usePaged, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link, navigate } from '../router';
 import { canEdit, regionName, useSession } from '../session';
@@ -46,7 +46,7 @@ export function StakeholderDetail({ id }: { id: string }) {
   const sh = useAsync(() => endpoints.stakeholder(id), [id]);
   const tl = usePaged((cursor) => endpoints.timeline(id, cursor), [id]);
   useTitle(sh.data?.name ?? t('nav.stakeholders'));
-  const [archErr, setArchErr] = useState('');
+  const archiving = useAction();
 
   if (sh.loading && !sh.data) return <Loading />;
   if (sh.error || !sh.data) return <ErrorBox error={sh.error} onRetry={sh.reload} />;
@@ -55,12 +55,10 @@ export function StakeholderDetail({ id }: { id: string }) {
 
   const archive = async () => {
     if (!confirm(t('stakeholder.archive_confirm', { name: s.name }))) return;
-    try {
+    await archiving.run(async () => {
       await endpoints.archiveStakeholder(s.id);
       navigate('/stakeholders');
-    } catch (e) {
-      setArchErr(errorMessage(e));
-    }
+    });
   };
 
   return (
@@ -89,7 +87,7 @@ export function StakeholderDetail({ id }: { id: string }) {
           </div>
         )}
       </div>
-      {archErr && <p role="alert" class="field-error">{archErr}</p>}
+      {!!archiving.error && <p role="alert" class="field-error">{errorMessage(archiving.error)}</p>}
 
       <div class="sh-cols">
         <section class="card" aria-labelledby="h-profile">
@@ -161,11 +159,7 @@ export function StakeholderDetail({ id }: { id: string }) {
           })}
         </ol>
         {tl.loading && <Loading />}
-        {tl.hasMore && !tl.loading && (
-          <button type="button" class="btn" onClick={() => void tl.more()} data-testid="timeline-more">
-            {t('common.load_more')}
-          </button>
-        )}
+        <LoadMore list={tl} testid="timeline-more" />
       </section>
     </article>
   );
@@ -175,34 +169,23 @@ function Relationships({ s, edit, onChange }: { s: Stakeholder; edit: boolean; o
   const [other, setOther] = useState<Picked | null>(null);
   const [kind, setKind] = useState('works_for');
   const [role, setRole] = useState('');
-  const [err, setErr] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error: err, busy, run } = useAction();
   const rels = s.relationships ?? [];
 
-  const add = async (e: Event) => {
+  const add = (e: Event) => {
     e.preventDefault();
     if (!other) return;
-    setBusy(true);
-    setErr(null);
-    try {
-      onChange(await endpoints.addRelationship(s.id, { stakeholder_id: other.id, kind, role }));
+    void run(async () => {
+      onChange(await endpoints.addRelationship(s.id, { stakeholder_id: other.id, kind: kind as RelationshipKind, role }));
       setOther(null);
       setRole('');
-    } catch (x) {
-      setErr(x);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
-  const remove = async (otherId: string) => {
-    setErr(null);
-    try {
+  const remove = (otherId: string) =>
+    run(async () => {
       await endpoints.removeRelationship(s.id, otherId);
       onChange({ ...s, relationships: rels.filter((r) => r.stakeholder_id !== otherId) });
-    } catch (x) {
-      setErr(x);
-    }
-  };
+    });
 
   return (
     <section class="card" aria-labelledby="h-rel" data-testid="relationships">

@@ -4,12 +4,13 @@ import { endpoints, type Stakeholder } from '../api';
 import { CheckGroup, enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { StakeholderPicker, type Picked } from '../components/StakeholderPicker';
 import { ErrorBox, Loading } from '../components/States';
-import { fieldErrorsOf } from '../errors';
 import { useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { navigate } from '../router';
 import { myRegions, useSession } from '../session';
-import { hasErrors, splitList, validateStakeholder, type Errors } from '../validation';
+import { useSave } from '../save';
+import { splitList, validateStakeholder } from '../validation';
+import { FormActions } from '../components/FormActions';
 
 interface Form {
   kind: string;
@@ -57,7 +58,7 @@ function toBody(f: Form): Partial<Stakeholder> {
     regions: f.regions, tags: splitList(f.tags), stance: f.stance as Stakeholder['stance'], influence: f.influence as Stakeholder['influence'], notes: f.notes,
   };
   if (f.kind === 'legislator')
-    b.legislator = { chamber: f.chamber, period: f.period, parliamentary_group: f.parliamentary_group, party: f.party, electoral_district: f.electoral_district, committees: splitList(f.committees) };
+    b.legislator = { chamber: f.chamber as NonNullable<Stakeholder['legislator']>['chamber'], period: f.period, parliamentary_group: f.parliamentary_group, party: f.party, electoral_district: f.electoral_district, committees: splitList(f.committees) };
   if (f.kind === 'oversight_committee')
     b.committee = { region: f.committee_region, coordinator_id: f.coordinator?.id ?? '', member_ids: f.members.map((m) => m.id) };
   return b;
@@ -70,9 +71,7 @@ export function StakeholderEdit({ id }: { id?: string }) {
   const [f, setF] = useState<Form>(empty);
   const [version, setVersion] = useState(0);
   const [loading, setLoading] = useState(!creating);
-  const [errors, setErrors] = useState<Errors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, run, setError } = useSave();
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
@@ -94,22 +93,12 @@ export function StakeholderEdit({ id }: { id?: string }) {
 
   const set = <K extends keyof Form>(k: K) => (v: Form[K]) => setF((old) => ({ ...old, [k]: v }));
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    const v = validateStakeholder(f);
-    setErrors(v);
-    if (hasErrors(v)) return;
-    setBusy(true);
-    setError(null);
-    try {
+    void run(validateStakeholder(f), async () => {
       const s = creating ? await endpoints.createStakeholder(toBody(f)) : await endpoints.updateStakeholder(id!, { ...toBody(f), version });
       navigate(`/stakeholders/${s.id}`);
-    } catch (x) {
-      setError(x);
-      setErrors(fieldErrorsOf(x));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (loading) return <Loading />;
@@ -179,14 +168,7 @@ export function StakeholderEdit({ id }: { id?: string }) {
       )}
 
       <TextArea id="notes" label={t('stakeholder.notes')} value={f.notes} onValue={set('notes')} rows={4} />
-      <div class="row row-end">
-        <button type="button" class="btn" onClick={() => history.back()}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-stakeholder">
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
-      </div>
+      <FormActions busy={busy} testid="save-stakeholder" onCancel={() => history.back()} end />
     </form>
   );
 }

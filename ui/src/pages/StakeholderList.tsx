@@ -1,24 +1,19 @@
 // Stakeholders: filters (kind, region, stance, tag) and search, kept in the URL.
-import { useEffect, useState } from 'preact/hooks';
 import { endpoints } from '../api';
 import { Badge } from '../components/Badge';
 import { enumOptions, Select, TextInput } from '../components/Field';
-import { Empty, ErrorBox, Loading } from '../components/States';
-import { useDebounced, usePaged, useTitle } from '../hooks';
+import { Empty, ErrorBox, Loading, LoadMore } from '../components/States';
+import { usePaged, useSearchText, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link, useQuery } from '../router';
 import { canEdit, myRegions, regionName, useSession } from '../session';
+import { Table } from '../components/Table';
 
 export function StakeholderList() {
   useTitle(t('nav.stakeholders'));
   const { user, regions, enums } = useSession();
   const [q, setQuery] = useQuery();
-  const [text, setText] = useState(q.q ?? '');
-  const dtext = useDebounced(text, 300);
-  useEffect(() => {
-    if ((q.q ?? '') !== dtext) setQuery({ q: dtext });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [dtext]);
+  const [text, setText] = useSearchText();
   const filters = { kind: q.kind, region: q.region, stance: q.stance, tag: q.tag, q: q.q, archived: q.archived };
   const list = usePaged((cursor) => endpoints.stakeholders({ ...filters, cursor, limit: 50 }), [JSON.stringify(filters)]);
 
@@ -42,43 +37,25 @@ export function StakeholderList() {
       <ErrorBox error={list.error} onRetry={list.reload} />
       {!list.error && list.items.length === 0 && !list.loading && <Empty>{t('stakeholder.none')}</Empty>}
       {list.items.length > 0 && (
-        <div class="table-wrap">
-          <table data-testid="stakeholder-table">
-            <caption class="sr-only">{t('nav.stakeholders')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('stakeholder.name')}</th>
-                <th scope="col">{t('stakeholder.kind')}</th>
-                <th scope="col">{t('common.regions')}</th>
-                <th scope="col">{t('stakeholder.stance')}</th>
-                <th scope="col" class="hide-narrow">{t('stakeholder.tags')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((s) => (
-                <tr key={s.id} data-testid="stakeholder-row">
-                  <td>
-                    <Link href={`/stakeholders/${s.id}`}>{s.name}</Link>
-                    {s.archived && <span class="muted small"> ({t('stakeholder.archived')})</span>}
-                  </td>
-                  <td>{te('kind', s.kind)}</td>
-                  <td>{s.regions.map((r) => regionName(r, regions)).join(', ')}</td>
-                  <td>
-                    <Badge group="stance" value={s.stance} />
-                  </td>
-                  <td class="hide-narrow">{s.tags.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={[t('stakeholder.name'), t('stakeholder.kind'), t('common.regions'), t('stakeholder.stance'), { label: t('stakeholder.tags'), class: 'hide-narrow' }]} testid="stakeholder-table" caption={t('nav.stakeholders')} captionClass="sr-only">
+          {list.items.map((s) => (
+            <tr key={s.id} data-testid="stakeholder-row">
+              <td>
+                <Link href={`/stakeholders/${s.id}`}>{s.name}</Link>
+                {s.archived && <span class="muted small"> ({t('stakeholder.archived')})</span>}
+              </td>
+              <td>{te('kind', s.kind)}</td>
+              <td>{s.regions.map((r) => regionName(r, regions)).join(', ')}</td>
+              <td>
+                <Badge group="stance" value={s.stance} />
+              </td>
+              <td class="hide-narrow">{s.tags.join(', ')}</td>
+            </tr>
+          ))}
+        </Table>
       )}
       {list.loading && <Loading />}
-      {list.hasMore && !list.loading && (
-        <button type="button" class="btn" onClick={() => void list.more()}>
-          {t('common.load_more')}
-        </button>
-      )}
+      <LoadMore list={list} />
     </section>
   );
 }

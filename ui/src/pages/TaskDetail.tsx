@@ -14,6 +14,8 @@ import { navigate } from '../router';
 import { canEdit, canManage, regionName, useSession } from '../session';
 import { memberName, teamOptions, useTeam } from '../team';
 import { isDay, type Errors } from '../validation';
+import { FormActions } from '../components/FormActions';
+import { CardForm } from '../components/CardForm';
 
 export function TaskDetail({ id }: { id: string }) {
   useTitle(t('task.one'));
@@ -104,17 +106,14 @@ function TaskEditForm({ task, onSaved, onReload, onClose }: { task: Task; onSave
     if (v.assignee_id) body.assignee_id = v.assignee_id;
     void run(errs, async () => onSaved(await endpoints.updateTask(task.id, body)));
   };
+  // After a conflict: drop the error and show the record as it is now.
+  const reload = () => {
+    setError(null);
+    onReload();
+    onClose();
+  };
   return (
-    <form class="card" onSubmit={submit} noValidate aria-labelledby="te-title" data-testid="task-edit-form">
-      <h2 id="te-title">{t('task.edit')}</h2>
-      <ErrorBox
-        error={error}
-        onReload={() => {
-          setError(null);
-          onReload();
-          onClose();
-        }}
-      />
+    <CardForm id="te-title" title={t('task.edit')} testid="task-edit-form" onSubmit={submit} error={error} onReload={reload}>
       <TextInput id="te-title-input" label={t('task.title')} value={v.title} onValue={(x) => setV((o) => ({ ...o, title: x }))} error={errors.title} required />
       <div class="form-grid">
         <TextInput id="te-due" type="date" label={t('task.due_on')} value={v.due_on} onValue={(x) => setV((o) => ({ ...o, due_on: x }))} error={errors.due_on} />
@@ -125,15 +124,8 @@ function TaskEditForm({ task, onSaved, onReload, onClose }: { task: Task; onSave
         <input type="checkbox" checked={v.done} onChange={(e) => setV((o) => ({ ...o, done: e.currentTarget.checked }))} data-testid="te-done" />
         {t('task.mark_done')}
       </label>
-      <div class="row">
-        <button type="button" class="btn" onClick={onClose}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="save-task-edit">
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
-      </div>
-    </form>
+      <FormActions busy={busy} testid="save-task-edit" onCancel={onClose} />
+    </CardForm>
   );
 }
 

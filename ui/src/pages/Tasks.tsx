@@ -4,13 +4,15 @@ import { OverdueTag } from '../components/Badge';
 import { CsvButton } from '../components/CsvButton';
 import { Select } from '../components/Field';
 import { TaskLinks } from '../components/TaskLinks';
-import { Empty, ErrorBox, Loading, Notice } from '../components/States';
+import { Empty, ErrorBox, Loading, LoadMore, Notice } from '../components/States';
 import { formatDay } from '../format';
 import { usePaged, useTitle } from '../hooks';
 import { t } from '../i18n';
 import { Link, useQuery } from '../router';
 import { canManage, myRegions, regionName, useSession } from '../session';
 import { memberName, useTeam } from '../team';
+import { Table } from '../components/Table';
+import { ViewSwitch } from '../components/ViewSwitch';
 
 export function Tasks() {
   useTitle(t('nav.tasks'));
@@ -28,19 +30,17 @@ export function Tasks() {
     overdue: q.overdue === 'true' ? 'true' : undefined,
   };
   const list = usePaged((cursor) => endpoints.tasks({ ...filters, cursor, limit: 100 }), [JSON.stringify(filters)]);
+  const switches = [
+    { value: 'mine', label: t('tasks.mine'), testid: 'tasks-mine', onPick: () => setQuery({ scope: 'mine', assignee_id: undefined }) },
+    { value: 'team', label: t('tasks.team'), testid: 'tasks-team', onPick: () => setQuery({ scope: 'team' }) },
+  ];
   return (
     <section>
       <div class="page-head">
         <h1>{t('nav.tasks')}</h1>
-        <div class="row" role="group" aria-label={t('tasks.whose')}>
-          <button type="button" class="btn btn-small" aria-pressed={scope === 'mine'} onClick={() => setQuery({ scope: 'mine', assignee_id: undefined })} data-testid="tasks-mine">
-            {t('tasks.mine')}
-          </button>
-          <button type="button" class="btn btn-small" aria-pressed={scope === 'team'} onClick={() => setQuery({ scope: 'team' })} data-testid="tasks-team">
-            {t('tasks.team')}
-          </button>
+        <ViewSwitch label={t('tasks.whose')} current={scope} options={switches}>
           <CsvButton path="/tasks" query={filters} name="tasks" />
-        </div>
+        </ViewSwitch>
       </div>
       {q.deleted && <Notice>{t('task.deleted')}</Notice>}
       <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
@@ -66,45 +66,28 @@ export function Tasks() {
       {list.loading && list.items.length === 0 && <Loading />}
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('tasks.none')}</Empty>}
       {list.items.length > 0 && (
-        <div class="table-wrap">
-          <table data-testid="task-table">
-            <caption class="sr-only">{t('nav.tasks')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('task.title')}</th>
-                <th scope="col">{t('task.due_on')}</th>
-                <th scope="col">{t('task.assignee')}</th>
-                <th scope="col" class="hide-narrow">{t('common.region')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((tk) => (
-                <tr key={tk.id} class={tk.overdue ? 'row-overdue' : ''} data-testid="task-row" data-id={tk.id}>
-                  <td>
-                    <Link href={`/tasks/${tk.id}`} class={tk.done ? 'done' : ''}>
-                      {tk.title}
-                    </Link>
-                    {tk.done && <span class="small muted"> · {t('tasks.done_one')}</span>}
-                    <div>
-                      <TaskLinks task={tk} />
-                    </div>
-                  </td>
-                  <td>
-                    {formatDay(tk.due_on)} {tk.overdue && <OverdueTag />}
-                  </td>
-                  <td>{tk.assignee_name || memberName(team, tk.assignee_id) || '—'}</td>
-                  <td class="hide-narrow">{regionName(tk.region, regions)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={[t('task.title'), t('task.due_on'), t('task.assignee'), { label: t('common.region'), class: 'hide-narrow' }]} testid="task-table" caption={t('nav.tasks')} captionClass="sr-only">
+          {list.items.map((tk) => (
+            <tr key={tk.id} class={tk.overdue ? 'row-overdue' : ''} data-testid="task-row" data-id={tk.id}>
+              <td>
+                <Link href={`/tasks/${tk.id}`} class={tk.done ? 'done' : ''}>
+                  {tk.title}
+                </Link>
+                {tk.done && <span class="small muted"> · {t('tasks.done_one')}</span>}
+                <div>
+                  <TaskLinks task={tk} />
+                </div>
+              </td>
+              <td>
+                {formatDay(tk.due_on)} {tk.overdue && <OverdueTag />}
+              </td>
+              <td>{tk.assignee_name || memberName(team, tk.assignee_id) || '—'}</td>
+              <td class="hide-narrow">{regionName(tk.region, regions)}</td>
+            </tr>
+          ))}
+        </Table>
       )}
-      {list.hasMore && !list.loading && (
-        <button type="button" class="btn" onClick={() => void list.more()}>
-          {t('common.load_more')}
-        </button>
-      )}
+      <LoadMore list={list} />
     </section>
   );
 }
