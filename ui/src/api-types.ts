@@ -1148,25 +1148,6 @@ export interface components {
       stakeholders: components["schemas"]["store.StakeholderAgreements"][];
       truncated: boolean;
     };
-    "store.ImportDuplicate": {
-      existing_id: string;
-      reason: string;
-      row: number;
-    };
-    "store.ImportError": {
-      field: string;
-      message: string;
-      row: number;
-    };
-    "store.ImportResult": {
-      created: number;
-      dry_run: boolean;
-      duplicates: components["schemas"]["store.ImportDuplicate"][];
-      errors: components["schemas"]["store.ImportError"][];
-      merged: number;
-      rows: number;
-      valid: number;
-    };
     "store.MeetingHit": {
       id: string;
       region: string;
@@ -1243,6 +1224,25 @@ export interface components {
       /** Format: date-time */
       last_at: string;
       name: string;
+    };
+    "workflow.ImportDuplicate": {
+      existing_id: string;
+      reason: string;
+      row: number;
+    };
+    "workflow.ImportError": {
+      field: string;
+      message: string;
+      row: number;
+    };
+    "workflow.ImportResult": {
+      created: number;
+      dry_run: boolean;
+      duplicates: components["schemas"]["workflow.ImportDuplicate"][];
+      errors: components["schemas"]["workflow.ImportError"][];
+      merged: number;
+      rows: number;
+      valid: number;
     };
   };
   responses: never;
@@ -3630,7 +3630,7 @@ export interface operations {
       /** @description OK */
       200: {
         content: {
-          "application/json": components["schemas"]["store.ImportResult"];
+          "application/json": components["schemas"]["workflow.ImportResult"];
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */

@@ -72,7 +72,7 @@ export type Mailbox = Schemas['api.mailboxView'];
 export type SearchResults = Schemas['store.SearchResults'];
 export type StorageReport = Schemas['backup.StorageReport'];
 export type EraseReport = Schemas['store.EraseReport'];
-export type ImportResult = Schemas['store.ImportResult'];
+export type ImportResult = Schemas['workflow.ImportResult'];
 /** Enums maps each enum's name (stances, roles...) to its values, from GET /enums. */
 export type Enums = Record<string, string[]>;
 
