@@ -26,7 +26,7 @@ func (m MailSink) SaveMessages(ctx context.Context, msgs []model.IncomingMessage
 // SaveMessages stores a batch of mail, each message once, filing the new
 // ones by MatchMail; it reports for each whether it was new.
 func (f *Flows) SaveMessages(ctx context.Context, msgs []model.IncomingMessage) ([]bool, error) {
-	return f.st.SaveMessages(ctx, msgs, MatchMail(f.st))
+	return f.MailSink().SaveMessages(ctx, msgs)
 }
 
 // MatchMail files new messages on st by the rule model.Match: one query for
