@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -86,88 +85,6 @@ func (s *Store) ListCommitments(ctx context.Context, scope model.Scope, f Commit
 // CommitmentByID returns one commitment; ErrNotFound when missing or out of scope.
 func (s *Store) CommitmentByID(ctx context.Context, scope model.Scope, id bson.ObjectID) (*model.Commitment, error) {
 	return findInScope(ctx, s, colCommitments, "commitment", scope, id, func(c *model.Commitment) string { return c.Region })
-}
-
-// CreateCommitment validates and stores a commitment made outside a
-// meeting, checking its stakeholder, owner and origin.
-//
-// Deprecated: kept for the message workflows until they move to
-// workflow.Flows.CreateCommitment, which owns these rules.
-func (s *Store) CreateCommitment(ctx context.Context, actor model.Actor, scope model.Scope, in model.CommitmentInput) (*model.Commitment, error) {
-	in.Normalize()
-	p, err := model.ProblemsOf(in.Validate())
-	if err != nil {
-		return nil, err
-	}
-	c, cp, err := s.buildCommitment(ctx, actor, scope, in, s.Now())
-	if err != nil {
-		return nil, err
-	}
-	p = append(p, cp...)
-	if in.Origin != nil && !in.Origin.ID.IsZero() && model.OriginKinds.Valid(in.Origin.Kind) {
-		if err := s.checkOrigin(ctx, scope, &p, *in.Origin); err != nil {
-			return nil, err
-		}
-	}
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
-	return c, s.InsertCommitment(ctx, actor, c)
-}
-
-// buildCommitment checks the stakeholder and owner of an input whose own
-// fields are valid and makes the record; nil when there are problems.
-func (s *Store) buildCommitment(ctx context.Context, actor model.Actor, scope model.Scope, in model.CommitmentInput, now time.Time) (*model.Commitment, model.Problems, error) {
-	var p model.Problems
-	var st model.Stakeholder
-	if !in.StakeholderID.IsZero() {
-		refs, err := s.StakeholderRefs(ctx, []bson.ObjectID{in.StakeholderID})
-		if err != nil {
-			return nil, nil, err
-		}
-		var ok bool
-		st, ok = refs[in.StakeholderID]
-		switch {
-		case !ok || !scope.Allows(st.Regions...):
-			p.Add("stakeholder_id", "no such stakeholder in your regions")
-		case st.Archived:
-			p.Add("stakeholder_id", "the stakeholder is archived")
-		}
-	}
-	if in.Region == "" && scope.First(st.Regions) == "" && !in.StakeholderID.IsZero() && len(p) == 0 {
-		p.Add("region", "is required: the stakeholder has no region in your scope")
-	}
-	model.CheckInScope(&p, "region", in.Region, scope)
-	if err := s.checkUser(ctx, &p, "owner_id", in.OwnerID); err != nil {
-		return nil, nil, err
-	}
-	if len(p) > 0 {
-		return nil, p, nil
-	}
-	return model.NewCommitment(in, st, scope, actor, now), nil, nil
-}
-
-// checkOrigin reports an origin meeting or message that does not exist or
-// is out of scope.
-func (s *Store) checkOrigin(ctx context.Context, scope model.Scope, p *model.Problems, o model.Origin) error {
-	switch o.Kind {
-	case "meeting":
-		if _, err := s.MeetingByID(ctx, scope, o.ID); err != nil {
-			if !isNotFound(err) {
-				return err
-			}
-			p.Add("origin.id", "no such meeting in your regions")
-		}
-	case "message":
-		regions, err := s.MessageRegions(ctx, o.ID)
-		if err != nil && !isNotFound(err) {
-			return err
-		}
-		if err != nil || !scope.Allows(regions...) {
-			p.Add("origin.id", "no such message in your regions")
-		}
-	}
-	return nil
 }
 
 // MessageRegions returns the regions of message id (ErrNotFound when

@@ -20,7 +20,7 @@ func init() {
 
 // InsertTasks stores already built tasks in batches of 1000, with no
 // validation and no audit entries. It exists for the demo and reference
-// dataset loaders only; the API uses CreateTask.
+// dataset loaders only; everything else goes through workflow.CreateTask.
 func (s *Store) InsertTasks(ctx context.Context, ts []model.Task) error {
 	return insertBulk(ctx, s, colTasks, ts)
 }
@@ -65,92 +65,6 @@ func (s *Store) TaskByID(ctx context.Context, scope model.Scope, id bson.ObjectI
 	return findInScope(ctx, s, colTasks, "task", scope, id, func(t *model.Task) string { return t.Region })
 }
 
-// CreateTask validates and stores a task. Linked records must exist and be
-// in scope; the region, when not given, comes from the linked commitment,
-// meeting or stakeholder.
-//
-// Deprecated: kept for the message workflows until they move to
-// workflow.Flows.CreateTask, which owns these rules.
-func (s *Store) CreateTask(ctx context.Context, actor model.Actor, scope model.Scope, in model.TaskInput) (*model.Task, error) {
-	in.Normalize()
-	p, err := model.ProblemsOf(in.Validate())
-	if err != nil {
-		return nil, err
-	}
-	region, err := s.taskRegion(ctx, scope, &p, in)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.checkUser(ctx, &p, "assignee_id", in.AssigneeID); err != nil {
-		return nil, err
-	}
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
-	t := model.NewTask(in, region, actor, s.Now())
-	return t, s.InsertTask(ctx, actor, t)
-}
-
-// taskRegion checks the links of in and returns its region: the given one,
-// or the first a linked record gives.
-func (s *Store) taskRegion(ctx context.Context, scope model.Scope, p *model.Problems, in model.TaskInput) (string, error) {
-	var inherited []string
-	if id := in.Links.CommitmentID; !id.IsZero() {
-		c, err := s.CommitmentByID(ctx, scope, id)
-		switch {
-		case isNotFound(err):
-			p.Add("links.commitment_id", "no such commitment in your regions")
-		case err != nil:
-			return "", err
-		default:
-			inherited = append(inherited, c.Region)
-		}
-	}
-	if id := in.Links.MeetingID; !id.IsZero() {
-		m, err := s.MeetingByID(ctx, scope, id)
-		switch {
-		case isNotFound(err):
-			p.Add("links.meeting_id", "no such meeting in your regions")
-		case err != nil:
-			return "", err
-		default:
-			inherited = append(inherited, m.Region)
-		}
-	}
-	if id := in.Links.StakeholderID; !id.IsZero() {
-		refs, err := s.StakeholderRefs(ctx, []bson.ObjectID{id})
-		if err != nil {
-			return "", err
-		}
-		st, ok := refs[id]
-		if !ok || !scope.Allows(st.Regions...) {
-			p.Add("links.stakeholder_id", "no such stakeholder in your regions")
-		}
-		if r := scope.First(st.Regions); r != "" {
-			inherited = append(inherited, r)
-		}
-	}
-	if mid := in.Links.MessageID; mid != "" {
-		r, err := s.checkTaskMessage(ctx, scope, p, mid)
-		if err != nil {
-			return "", err
-		}
-		if r != "" {
-			inherited = append(inherited, r)
-		}
-	}
-	region := in.Region
-	switch {
-	case region != "":
-		model.CheckInScope(p, "region", region, scope)
-	case len(inherited) > 0:
-		region = inherited[0]
-	case len(*p) == 0:
-		p.Add("region", "is required when no linked record gives one")
-	}
-	return region, nil
-}
-
 // InsertTask stores a new, already decided task.
 func (s *Store) InsertTask(ctx context.Context, actor model.Actor, t *model.Task) error {
 	if _, err := s.c(colTasks).InsertOne(ctx, t); err != nil {
@@ -185,29 +99,4 @@ func (s *Store) RemoveTask(ctx context.Context, actor model.Actor, old *model.Ta
 	err := s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "task", ID: old.ID.Hex(),
 		Regions: []string{old.Region}, Fields: diff(old, &model.Task{}), Before: old})
 	return errors.Join(err, s.unlinkFromMeeting(ctx, old.Links.MeetingID, "task_ids", old.ID))
-}
-
-// checkTaskMessage requires a task's message link to be a message the scope
-// sees, like every other link, and returns the first of its regions in
-// scope (for the task's region).
-func (s *Store) checkTaskMessage(ctx context.Context, scope model.Scope, p *model.Problems, mid string) (string, error) {
-	id, err := bson.ObjectIDFromHex(mid)
-	if err != nil {
-		p.Add("links.message_id", "must be a message id")
-		return "", nil
-	}
-	m, err := s.MessageByID(ctx, scope, id, false)
-	switch {
-	case isNotFound(err):
-		p.Add("links.message_id", "no such message in your regions")
-		return "", nil
-	case err != nil:
-		return "", err
-	}
-	for _, r := range m.Regions {
-		if scope.Allows(r) {
-			return r, nil
-		}
-	}
-	return "", nil
 }

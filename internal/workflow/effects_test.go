@@ -60,7 +60,7 @@ func TestDeletedStakeholderLeavesNoDanglingID(t *testing.T) {
 	}
 	committee := mustStakeholder(t, s, model.StakeholderInput{Kind: model.KindOversightCommittee, Name: "Comité Cusco", Regions: []string{"08"},
 		Committee: &model.Committee{Region: "08", CoordinatorID: gone.ID, MemberIDs: []bson.ObjectID{gone.ID, other.ID}}})
-	task, err := s.CreateTask(ctx, model.SystemActor, all, model.TaskInput{Title: "Llamar a Ana", Links: model.TaskLinks{StakeholderID: gone.ID}})
+	task, err := f.CreateTask(ctx, admin, model.TaskInput{Title: "Llamar a Ana", Links: model.TaskLinks{StakeholderID: gone.ID}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestDeletedStakeholderLeavesNoDanglingID(t *testing.T) {
 
 	// One a commitment names is archived: its id stays, and stays valid.
 	kept := mustStakeholder(t, s, model.StakeholderInput{Kind: "person", Name: "Rosa Huamán", Regions: []string{"08"}, Emails: []string{"rosa@example.pe"}})
-	if _, err := s.CreateCommitment(ctx, model.SystemActor, all, model.CommitmentInput{StakeholderID: kept.ID, Text: "Visitar", Type: "other"}); err != nil {
+	if _, err := f.CreateCommitment(ctx, admin, model.CommitmentInput{StakeholderID: kept.ID, Text: "Visitar", Type: "other"}); err != nil {
 		t.Fatal(err)
 	}
 	res, err = f.DeleteStakeholder(ctx, admin, kept.ID)
