@@ -22,7 +22,7 @@ func init() {
 
 // InsertMeetings stores already built meetings in batches of 1000, with no
 // validation and no audit entries. It exists for the demo and reference
-// dataset loaders only; the API creates meetings with CreateMeeting.
+// dataset loaders only; everything else goes through workflow.CreateMeeting.
 func (s *Store) InsertMeetings(ctx context.Context, ms []model.Meeting) error {
 	return insertBulk(ctx, s, colMeetings, ms)
 }
