@@ -147,8 +147,17 @@ func (s *Store) liteQueueCounts(ctx context.Context, scope model.Scope, f Messag
 	if err := lq.db.QueryRowContext(ctx, sq, args...).Scan(&out.All, &out.New, &out.FollowUp, &out.Unmatched, &out.AwaitingReply); err != nil {
 		return out, fmt.Errorf("store: count message queues in SQLite: %w", err)
 	}
+	// The messages since the cutoff are few: walk them on the (direction,
+	// replied, date) index and check each one's regions, rather than read
+	// every member row of the regions.
+	_, members, words, _ := liteNames(lq.table)
+	w := &sqlWhere{sp: liteSpecs[colMessages], members: members, words: words, selective: func(string, []any) bool { return false }}
+	cond, err := w.doc(recent)
+	if err != nil {
+		return out, err
+	}
 	var since int64
-	if err := lq.db.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM %q AS r WHERE %s`, lq.rows, lq.where), lq.args...).Scan(&since); err != nil {
+	if err := lq.db.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM %q AS r WHERE %s`, lq.rows, cond), w.args...).Scan(&since); err != nil {
 		return out, fmt.Errorf("store: count message queues in SQLite: %w", err)
 	}
 	out.AwaitingReply -= since
