@@ -368,6 +368,19 @@ func TestPushdownMatchesEngine(t *testing.T) {
 		}
 	}
 
+	// Dashboards: the counter documents read through SQLite or the engine.
+	for _, scope := range []model.Scope{all, {Regions: []string{"15"}}, {Regions: []string{pickRegion(), "08"}}} {
+		for _, p := range []store.Period{store.DefaultPeriod(now), {From: model.Today(now.AddDate(0, -3, -10)), To: model.Today(now.AddDate(0, 0, -5))}} {
+			queries = append(queries, query{fmt.Sprintf("dashboards %+v %+v", scope, p), func(store.Page) (any, string, error) {
+				a, err1 := s.CommitmentsByRegion(ctx, scope, p)
+				b, err2 := s.OverdueByOwner(ctx, scope, p)
+				c, err3 := s.MeetingsPerMonth(ctx, scope, p)
+				d, err4 := s.LegislatorsWithCommitments(ctx, scope, p)
+				e, err5 := s.ActiveCommittees(ctx, scope, p)
+				return []any{a, b, c, d, e}, "", errors.Join(err1, err2, err3, err4, err5)
+			}})
+		}
+	}
 	// The trigger-kept tables alone give the engine's answers: the queue
 	// counts for every filter the tabs use, the unmatched tally per scope.
 	for _, scope := range []model.Scope{all, {Regions: []string{"15"}}, {Regions: []string{"08", "15"}}, {Regions: []string{pickRegion()}}, {}} {
