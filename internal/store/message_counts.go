@@ -85,13 +85,12 @@ func queueSchema(table string) []string {
 }
 
 // queueAdd is the trigger statement that adds n to the count of row ref.
+// A count that falls to 0 stays (it adds nothing to any sum), so that an
+// update, which takes its old row away and adds the new one, costs two
+// look-ups of the primary key.
 func queueAdd(table, ref string, n int) string {
-	q := liteQueueTable(table)
-	stmt := fmt.Sprintf(`INSERT INTO %q (g, s, u, w, c) VALUES (%s, %d) ON CONFLICT (g, s, u, w) DO UPDATE SET c = c + excluded.c;`, q, strings.Join(queueKey(ref), ", "), n)
-	if n < 0 {
-		stmt += fmt.Sprintf(` DELETE FROM %q WHERE c = 0;`, q)
-	}
-	return stmt
+	return fmt.Sprintf(`INSERT INTO %q (g, s, u, w, c) VALUES (%s, %d) ON CONFLICT (g, s, u, w) DO UPDATE SET c = c + excluded.c;`,
+		liteQueueTable(table), strings.Join(queueKey(ref), ", "), n)
 }
 
 // liteQueueCounts answers MessageCounts from the queue table when f holds
