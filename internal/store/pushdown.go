@@ -38,6 +38,12 @@ type liteSpec struct {
 	addresses []string
 	// indexes are the row table's indexes, as lists of scalar paths.
 	indexes [][]string
+	// tally: the address table also keeps the unmatched-senders tally
+	// (messages only, see tallySchema).
+	tally bool
+	// queues: a table counts the documents per review queue (messages
+	// only, see queueSchema).
+	queues bool
 }
 
 var liteSpecs = map[string]*liteSpec{
@@ -48,6 +54,8 @@ var liteSpecs = map[string]*liteSpec{
 		addresses: []string{"from", "to[]", "cc[]"},
 		indexes: [][]string{{"date", "_id"}, {"status", "date", "_id"}, {"thread_id", "date"}, {"unmatched", "date", "_id", "status"},
 			{"assignee_id", "date", "_id"}, {"direction", "replied", "date"}, {"from.address"}, {"subject_key", "date"}},
+		tally:  true,
+		queues: true,
 	},
 	colMeetings: {
 		scalars: []string{"_id", "version", "starts_at", "region", "kind", "owner_id", "created_at"},
@@ -74,7 +82,7 @@ var liteSpecs = map[string]*liteSpec{
 
 // liteVersion names what the store adds; ensure drops what an older
 // version added and builds this one.
-const liteVersion = "v5"
+const liteVersion = "v6"
 
 func init() {
 	for col, sp := range liteSpecs {
@@ -219,10 +227,18 @@ func (sp *liteSpec) ensure(ctx context.Context, db *sql.DB, table string) error 
 			stmts = append(stmts,
 				// Clustered by message: a query reads a message's addresses
 				// together, with no lookup.
-				fmt.Sprintf(`CREATE TABLE %q (rid INTEGER NOT NULL, a NOT NULL, n, PRIMARY KEY (rid, a)) WITHOUT ROWID`, addrs),
+				fmt.Sprintf(`CREATE TABLE %q (rid INTEGER NOT NULL, a NOT NULL, n, g, d, k, PRIMARY KEY (rid, a)) WITHOUT ROWID`, addrs),
 				fmt.Sprintf(`INSERT INTO %q %s`, addrs, sp.addressSelect(table)))
+			if sp.tally {
+				stmts = append(stmts, tallySchema(table)...)
+			}
 			ins = append(ins, fmt.Sprintf(`INSERT INTO %q %s;`, addrs, sp.addressSelect("")))
 			del = append(del, fmt.Sprintf(`DELETE FROM %q WHERE rid = old.rowid;`, addrs))
+		}
+		if sp.queues {
+			stmts = append(stmts, queueSchema(table)...)
+			ins = append(ins, queueAdd(table, "new", 1))
+			del = append(del, queueAdd(table, "old", -1))
 		}
 		if sp.search {
 			stmts = append(stmts,

@@ -52,6 +52,34 @@ func TestPushdownMatchesEngine(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Direct writes that move messages in and out of the unmatched tally
+	// and the queue counts: deletes, failures, region and flag changes.
+	for i := range 40 {
+		m := msgs[rng.Intn(len(msgs))]
+		id := bson.D{{Key: "_id", Value: m.ID}}
+		var set bson.D
+		switch i % 5 {
+		case 0:
+			if _, err := s.Coll("messages").DeleteOne(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		case 1:
+			set = bson.D{{Key: "status", Value: model.MessageFailed}}
+		case 2:
+			set = bson.D{{Key: "regions", Value: []string{model.Regions[rng.Intn(len(model.Regions))].Code}}}
+			if rng.Intn(3) == 0 {
+				set = bson.D{{Key: "regions", Value: []string{}}}
+			}
+		case 3:
+			set = bson.D{{Key: "unmatched", Value: !m.Unmatched}}
+		case 4:
+			set = bson.D{{Key: "replied", Value: !m.Replied}}
+		}
+		if _, err := s.Coll("messages").UpdateOne(ctx, id, bson.D{{Key: "$set", Value: set}}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	sts, _, err := s.ListStakeholders(ctx, all, store.StakeholderFilter{}, store.Page{All: true})
 	if err != nil || len(sts) < 5 {
 		t.Fatalf("stakeholders: %d %v", len(sts), err)
@@ -292,6 +320,16 @@ func TestPushdownMatchesEngine(t *testing.T) {
 	if err := s.InsertMessages(ctx, odd); err != nil {
 		t.Fatal(err)
 	}
+	// The latest message naming tie@, removed again: the tally reads the
+	// latest date and the name again from the address table.
+	gone := odd[0]
+	gone.Message.ID, gone.Message.Date, gone.Message.From.Name = bson.NewObjectID(), at.Add(time.Hour), "Borrado"
+	if err := s.InsertMessages(ctx, []model.IncomingMessage{gone}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Coll("messages").DeleteOne(ctx, bson.D{{Key: "_id", Value: gone.Message.ID}}); err != nil {
+		t.Fatal(err)
+	}
 	want := map[string]store.UnmatchedAddress{
 		"tie@ejemplo.org":  {Address: "tie@ejemplo.org", Name: "Alfa", Count: 3, LastAt: at},
 		"late@ejemplo.org": {Address: "late@ejemplo.org", Name: "Antiguo", Count: 2, LastAt: at},
@@ -327,6 +365,58 @@ func TestPushdownMatchesEngine(t *testing.T) {
 				r, err := s.UnmatchedAddresses(ctx, scope, internal)
 				return r, "", err
 			}})
+		}
+	}
+
+	// Dashboards: the counter documents read through SQLite or the engine.
+	for _, scope := range []model.Scope{all, {Regions: []string{"15"}}, {Regions: []string{pickRegion(), "08"}}} {
+		for _, p := range []store.Period{store.DefaultPeriod(now), {From: model.Today(now.AddDate(0, -3, -10)), To: model.Today(now.AddDate(0, 0, -5))}} {
+			queries = append(queries, query{fmt.Sprintf("dashboards %+v %+v", scope, p), func(store.Page) (any, string, error) {
+				a, err1 := s.CommitmentsByRegion(ctx, scope, p)
+				b, err2 := s.OverdueByOwner(ctx, scope, p)
+				c, err3 := s.MeetingsPerMonth(ctx, scope, p)
+				d, err4 := s.LegislatorsWithCommitments(ctx, scope, p)
+				e, err5 := s.ActiveCommittees(ctx, scope, p)
+				return []any{a, b, c, d, e}, "", errors.Join(err1, err2, err3, err4, err5)
+			}})
+		}
+	}
+	// The trigger-kept tables alone give the engine's answers: the queue
+	// counts for every filter the tabs use, the unmatched tally per scope.
+	for _, scope := range []model.Scope{all, {Regions: []string{"15"}}, {Regions: []string{"08", "15"}}, {Regions: []string{pickRegion()}}, {}} {
+		for _, f := range []store.MessageFilter{{}, {IncludeFailed: true}, {Region: "15"}, {Region: pickRegion(), IncludeFailed: true, AwaitingReplyDays: 3}, {AwaitingReplyDays: 30}} {
+			s.SetPushdown(false)
+			want, err := s.MessageCounts(ctx, scope, f)
+			s.SetPushdown(true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.QueueCountsLite(ctx, scope, f)
+			if err != nil || got != want {
+				t.Errorf("queue counts %+v %+v: %+v %v, engine %+v", scope, f, got, err, want)
+			}
+		}
+		s.SetPushdown(false)
+		want, err := s.UnmatchedAddresses(ctx, scope, nil)
+		s.SetPushdown(true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.UnmatchedTally(ctx, scope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byAddr := map[string]store.UnmatchedAddress{}
+		for _, u := range got {
+			byAddr[u.Address] = u
+		}
+		if len(got) != len(want) {
+			t.Errorf("unmatched tally %+v: %d addresses, engine %d", scope, len(got), len(want))
+		}
+		for _, w := range want {
+			if g, ok := byAddr[w.Address]; !ok || g.Name != w.Name || g.Count != w.Count || !g.LastAt.Equal(w.LastAt) {
+				t.Errorf("unmatched tally %+v: %+v, engine %+v", scope, g, w)
+			}
 		}
 	}
 

@@ -3,17 +3,29 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // liteAddressTable is the table of the addresses of table's rows:
-// (rid, a, n), one row per address of a document (its first occurrence,
-// from first, then to and cc in array order), n its name there.
+// (rid, a, n, g, d, k), one row per address of a document (its first
+// occurrence, from first, then to and cc in array order), n its name there;
+// for a message the unmatched-senders list counts (unmatched and not
+// failed) also g (its regions as JSON), d (its date) and k (the name's sort
+// key, see unmatchedKey), NULL for the others.
 func liteAddressTable(table string) string { return table + "_alz_" + liteVersion + "_a" }
+
+// liteTallyTable is the per-address tally of the unmatched-senders list:
+// (a, g, c, d, k) per address and set of regions, c the number of counted
+// messages, d their latest date, k the least name key. Triggers on the
+// address table keep it, so it changes in the same write transaction as
+// the documents and cannot drift.
+func liteTallyTable(table string) string { return table + "_alz_" + liteVersion + "_u" }
 
 // rowSource is the row a trigger-kept table's SELECT reads: the trigger's
 // new row, or (table set) every row of table, named r in from.
@@ -24,10 +36,34 @@ func rowSource(table string) (ref, from string) {
 	return "r", fmt.Sprintf("%q AS r", table)
 }
 
-// addressSelect is the SELECT of (rid, a, n) rows of the addresses of the
-// trigger's new row, or of every row of table when it is set.
+// unmatchedCounted is the condition, on row ref of the messages table, of
+// the messages the unmatched-senders list counts: those the filter
+// {unmatched: true, status: {$ne: "failed"}} selects on the row table.
+func unmatchedCounted(ref string) string {
+	return fmt.Sprintf(`coalesce(%[1]s._ferretdb_sjson->>'$.unmatched' = 1 AND (%[1]s._ferretdb_sjson->>'$.status') IS NOT '%[2]s', 0)`, ref, model.MessageFailed)
+}
+
+// unmatchedKey is the least-is-best key that picks an address's name: named
+// first, then the latest date, then the lowest _id (the engine's
+// 26-character JSON string), then the name, which starts at character 45.
+func unmatchedKey(n, date, id string) string {
+	return fmt.Sprintf(`(%[1]s = '') || printf('%%017d', 9000000000000000 - coalesce(%[2]s, -9000000000000000)) || %[3]s || %[1]s`, n, date, id)
+}
+
+// addressSelect is the SELECT of (rid, a, n, g, d, k) rows of the
+// addresses of the trigger's new row, or of every row of table when it is
+// set (g, d, k only for the messages the unmatched list counts, when
+// tally is set).
 func (sp *liteSpec) addressSelect(table string) string {
 	ref, from := rowSource(table)
+	g, d, id := "NULL", "NULL", "NULL"
+	if sp.tally {
+		on := unmatchedCounted(ref)
+		g = fmt.Sprintf(`CASE WHEN %s THEN coalesce(%s._ferretdb_sjson->'$.regions', 'null') END`, on, ref)
+		d = fmt.Sprintf(`CASE WHEN %s THEN %s._ferretdb_sjson->>'$.date' END`, on, ref)
+		id = fmt.Sprintf(`CASE WHEN %s THEN %s._ferretdb_sjson->'$._id' END`, on, ref)
+	}
+	doc := fmt.Sprintf("%s AS g, %s AS d, %s AS id", g, d, id)
 	var parts []string
 	for i, p := range sp.addresses {
 		base := i * 1_000_000 // o orders the occurrences of an address
@@ -38,11 +74,11 @@ func (sp *liteSpec) addressSelect(table string) string {
 			}
 			// Only documents: anything else must never make the engine's
 			// write fail.
-			parts = append(parts, fmt.Sprintf(`SELECT %s.rowid AS rid, %d + key AS o, value->>'$.address' AS a, coalesce(value->>'$.name', '') AS n FROM %s WHERE type = 'object'`,
-				ref, base, src))
+			parts = append(parts, fmt.Sprintf(`SELECT %s.rowid AS rid, %d + key AS o, value->>'$.address' AS a, coalesce(value->>'$.name', '') AS n, %s FROM %s WHERE type = 'object'`,
+				ref, base, doc, src))
 			continue
 		}
-		q := fmt.Sprintf(`SELECT %[1]s.rowid AS rid, %[2]d AS o, %[1]s._ferretdb_sjson->>'$.%[3]s.address' AS a, coalesce(%[1]s._ferretdb_sjson->>'$.%[3]s.name', '') AS n`, ref, base, p)
+		q := fmt.Sprintf(`SELECT %[1]s.rowid AS rid, %[2]d AS o, %[1]s._ferretdb_sjson->>'$.%[3]s.address' AS a, coalesce(%[1]s._ferretdb_sjson->>'$.%[3]s.name', '') AS n, %[4]s`, ref, base, p, doc)
 		if from != "" {
 			q += " FROM " + from
 		}
@@ -50,8 +86,117 @@ func (sp *liteSpec) addressSelect(table string) string {
 	}
 	// With one min(), SQLite takes n from the row of the least o: the
 	// first occurrence.
-	return fmt.Sprintf(`SELECT rid, a, n FROM (SELECT rid, min(o), a, n FROM (%s) WHERE a IS NOT NULL AND a != '' GROUP BY rid, a)`,
-		strings.Join(parts, " UNION ALL "))
+	return fmt.Sprintf(`SELECT rid, a, n, g, d, CASE WHEN id IS NOT NULL THEN %s END FROM (SELECT rid, min(o), a, n, g, d, id FROM (%s) WHERE a IS NOT NULL AND a != '' GROUP BY rid, a)`,
+		unmatchedKey("n", "d", "id"), strings.Join(parts, " UNION ALL "))
+}
+
+// tallySchema is what keeps the unmatched tally of table: its creation and
+// fill from the address table (already filled), and the address table's
+// triggers. A counted address row adds one to its (a, g) tally, keeping
+// the latest date and least key; a removed one takes one away, and when
+// it held the date or the key, they are read again from the address
+// table's partial indexes (two index look-ups).
+func tallySchema(table string) []string {
+	addrs, tally := liteAddressTable(table), liteTallyTable(table)
+	return []string{
+		fmt.Sprintf(`CREATE INDEX %q ON %q (a, g, d) WHERE k IS NOT NULL`, addrs+"_d", addrs),
+		fmt.Sprintf(`CREATE INDEX %q ON %q (a, g, k) WHERE k IS NOT NULL`, addrs+"_k", addrs),
+		fmt.Sprintf(`CREATE TABLE %q (a NOT NULL, g NOT NULL, c INTEGER NOT NULL, d, k NOT NULL, PRIMARY KEY (a, g)) WITHOUT ROWID`, tally),
+		fmt.Sprintf(`INSERT INTO %q SELECT a, g, count(*), max(d), min(k) FROM %q WHERE k IS NOT NULL GROUP BY a, g`, tally, addrs),
+		fmt.Sprintf(`CREATE TRIGGER %q AFTER INSERT ON %q WHEN new.k IS NOT NULL BEGIN
+			INSERT INTO %[3]q (a, g, c, d, k) VALUES (new.a, new.g, 1, new.d, new.k)
+			ON CONFLICT (a, g) DO UPDATE SET c = c + 1, k = min(k, excluded.k),
+				d = CASE WHEN d IS NULL THEN excluded.d WHEN excluded.d IS NULL THEN d ELSE max(d, excluded.d) END;
+			END`, tally+"_i", addrs, tally),
+		fmt.Sprintf(`CREATE TRIGGER %q AFTER DELETE ON %q WHEN old.k IS NOT NULL BEGIN
+			UPDATE %[3]q SET c = c - 1 WHERE a = old.a AND g = old.g;
+			DELETE FROM %[3]q WHERE a = old.a AND g = old.g AND c <= 0;
+			UPDATE %[3]q SET
+				d = (SELECT max(d) FROM %[2]q WHERE a = old.a AND g = old.g AND k IS NOT NULL),
+				k = (SELECT min(k) FROM %[2]q WHERE a = old.a AND g = old.g AND k IS NOT NULL)
+			WHERE a = old.a AND g = old.g AND (d IS old.d OR k = old.k);
+			END`, tally+"_d", addrs, tally),
+	}
+}
+
+// tallyRegions reads the unmatched-senders filter UnmatchedAddresses
+// builds, {unmatched: true, status: {$ne: "failed"}} and, for a scope,
+// {regions: {$in: [...]}}: the regions (nil for every region) and true,
+// or false for any other filter.
+func tallyRegions(filter bson.D) (regions any, ok bool) {
+	conds := []bson.D{filter}
+	if len(filter) == 1 && filter[0].Key == "$and" {
+		conds = nil
+		a, isA := filter[0].Value.(bson.A)
+		if !isA {
+			return nil, false
+		}
+		for _, x := range a {
+			d, isD := x.(bson.D)
+			if !isD {
+				return nil, false
+			}
+			conds = append(conds, d)
+		}
+	}
+	seen := map[string]bool{}
+	for _, d := range conds {
+		for _, e := range d {
+			if seen[e.Key] {
+				return nil, false
+			}
+			seen[e.Key] = true
+			switch e.Key {
+			case "unmatched":
+				if e.Value != true {
+					return nil, false
+				}
+			case "status":
+				ops, isD := e.Value.(bson.D)
+				if !isD || len(ops) != 1 || ops[0].Key != "$ne" || ops[0].Value != model.MessageFailed {
+					return nil, false
+				}
+			case "regions":
+				ops, isD := e.Value.(bson.D)
+				if !isD || len(ops) != 1 || ops[0].Key != "$in" {
+					return nil, false
+				}
+				regions = ops[0].Value
+			default:
+				return nil, false
+			}
+		}
+	}
+	return regions, seen["unmatched"] && seen["status"]
+}
+
+// tallyUnmatched answers the unmatched-senders list from the tally table:
+// one row per address and set of regions, however many messages there are.
+func (s *Store) tallyUnmatched(ctx context.Context, filter bson.D) ([]UnmatchedAddress, error) {
+	regions, ok := tallyRegions(filter)
+	if !ok {
+		return nil, errNoPushdown
+	}
+	lq, err := s.liteQuery(ctx, colMessages, filter, nil)
+	if err != nil {
+		return nil, err
+	}
+	where, args := "1", []any(nil)
+	if regions != nil {
+		w := &sqlWhere{sp: liteSpecs[colMessages]}
+		ph, err := w.values("regions", regions)
+		if err != nil {
+			return nil, err
+		}
+		if ph == "" {
+			return nil, nil // $in [] selects nothing
+		}
+		// The regions member rows of a message are the scalars of this
+		// array (see memberSelect).
+		where, args = "EXISTS (SELECT 1 FROM json_each(t.g) WHERE type NOT IN ('object', 'array') AND value IN ("+ph+"))", w.args
+	}
+	q := fmt.Sprintf(`SELECT a, sum(c), max(d), substr(min(k), 45) FROM %q AS t WHERE %s GROUP BY a`, liteTallyTable(lq.table), where)
+	return s.scanUnmatched(ctx, lq.db, q, args)
 }
 
 // liteUnmatched aggregates through SQLite the addresses of the messages
@@ -61,17 +206,22 @@ func (sp *liteSpec) addressSelect(table string) string {
 // and the order are left to the caller. errNoPushdown when SQLite cannot
 // answer the filter.
 func (s *Store) liteUnmatched(ctx context.Context, filter bson.D) ([]UnmatchedAddress, error) {
+	if out, err := s.tallyUnmatched(ctx, filter); !errors.Is(err, errNoPushdown) {
+		return out, err
+	}
 	lq, err := s.liteQuery(ctx, colMessages, filter, nil)
 	if err != nil {
 		return nil, err
 	}
-	// The name is the tail of the least key "unnamed flag, date from the
-	// latest down, _id": the flag is one character, the date 17 digits,
-	// the _id of a message the engine's 26-character JSON string.
-	q := fmt.Sprintf(`SELECT a.a, count(*), max(r."date"),
-		substr(min((a.n = '') || printf('%%017d', 9000000000000000 - coalesce(r."date", -9000000000000000)) || r."_id" || a.n), 45)
-		FROM %q AS r CROSS JOIN %q AS a ON a.rid = r.rowid WHERE %s GROUP BY a.a`, lq.rows, liteAddressTable(lq.table), lq.where)
-	rows, err := lq.db.QueryContext(ctx, q, lq.args...)
+	key := unmatchedKey("a.n", `r."date"`, `r."_id"`)
+	q := fmt.Sprintf(`SELECT a.a, count(*), max(r."date"), substr(min(%s), 45)
+		FROM %q AS r CROSS JOIN %q AS a ON a.rid = r.rowid WHERE %s GROUP BY a.a`, key, lq.rows, liteAddressTable(lq.table), lq.where)
+	return s.scanUnmatched(ctx, lq.db, q, lq.args)
+}
+
+// scanUnmatched runs q, which selects address, count, latest date and name.
+func (s *Store) scanUnmatched(ctx context.Context, db *sql.DB, q string, args []any) ([]UnmatchedAddress, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unmatched addresses in SQLite: %w", err)
 	}

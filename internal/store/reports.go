@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -850,6 +851,23 @@ func (p Period) months() map[string]bool {
 // scan it anyway.
 func (s *Store) readCounters(ctx context.Context, gen int, family string, scope model.Scope, p Period, fn func(date, region string, rest []string, n int)) error {
 	months := p.months()
+	each := func(month, k string, n int) {
+		if n == 0 {
+			return
+		}
+		parts := strings.Split(k, "|")
+		if len(parts) < 2 {
+			return
+		}
+		date := month + "-" + parts[0]
+		if date < p.From || date > p.To || !scope.Allows(parts[1]) {
+			return
+		}
+		fn(date, parts[1], parts[2:], n)
+	}
+	if err := s.liteCounters(ctx, gen, family, months, each); !errors.Is(err, errNoPushdown) {
+		return err
+	}
 	prefix := genID(gen, "")
 	cur, err := s.c(counterCol(family)).Find(ctx, bson.D{})
 	if err != nil {
@@ -866,21 +884,61 @@ func (s *Store) readCounters(ctx context.Context, gen int, family string, scope 
 			continue
 		}
 		for k, n := range doc.C {
-			if n == 0 {
-				continue
-			}
-			parts := strings.Split(k, "|")
-			if len(parts) < 2 {
-				continue
-			}
-			date := month + "-" + parts[0]
-			if date < p.From || date > p.To || !scope.Allows(parts[1]) {
-				continue
-			}
-			fn(date, parts[1], parts[2:], n)
+			each(month, k, n)
 		}
 	}
 	return wrap("read report counters", cur.Err())
+}
+
+// liteCounterMonth runs q for the document with _id id.
+func (s *Store) liteCounterMonth(ctx context.Context, db *sql.DB, q, id string, each func(key string, n int)) error {
+	rows, err := db.QueryContext(ctx, q, id)
+	if err != nil {
+		return fmt.Errorf("store: read report counters in SQLite: %w", err)
+	}
+	defer rows.Close()
+	var key string
+	var n int
+	for rows.Next() {
+		if err := rows.Scan(&key, &n); err != nil {
+			return fmt.Errorf("store: read report counters in SQLite: %w", err)
+		}
+		each(key, n)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: read report counters in SQLite: %w", err)
+	}
+	return nil
+}
+
+// liteCounters reads, on the embedded engine, the counts of the period's
+// month documents of a family straight from SQLite: the documents by the
+// _id index, their counts by json_each, with no decoding by the engine
+// (which decoded every month's document into a map, most of a dashboard's
+// time). errNoPushdown elsewhere.
+func (s *Store) liteCounters(ctx context.Context, gen int, family string, months map[string]bool, each func(month, key string, n int)) error {
+	if s.lite == nil || s.noPushdown {
+		return errNoPushdown
+	}
+	db, tables, err := s.liteDB(ctx)
+	if err != nil {
+		return errNoPushdown
+	}
+	table, ok := tables[counterCol(family)]
+	if !ok || len(months) == 0 {
+		return nil // no counters yet: the engine has nothing either
+	}
+	// One query per month: json_each parses the document once, where any
+	// expression on the document per count would parse (or compare) the
+	// whole document again for every count.
+	q := fmt.Sprintf(`SELECT j.key, j.value FROM json_each((SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = json_quote(?)), '$.c') AS j
+		WHERE j.type = 'integer'`, table)
+	for month := range months {
+		if err := s.liteCounterMonth(ctx, db, q, genID(gen, month), func(key string, n int) { each(month, key, n) }); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CommitmentsByRegion counts commitments made in the period by region and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/alianza-pe/alianza/internal/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
@@ -69,3 +70,15 @@ func (s *Store) LiteDecode(ctx context.Context, col string, id any) (bson.D, err
 
 // Coll is the driver's handle on col.
 func (s *Store) Coll(col string) *mongo.Collection { return s.c(col) }
+
+// QueueCountsLite answers MessageCounts from the queue table only.
+func (s *Store) QueueCountsLite(ctx context.Context, scope model.Scope, f MessageFilter) (MessageQueueCounts, error) {
+	return s.liteQueueCounts(ctx, scope, f)
+}
+
+// UnmatchedTally answers the unmatched-senders aggregation of scope from
+// the tally table only.
+func (s *Store) UnmatchedTally(ctx context.Context, scope model.Scope) ([]UnmatchedAddress, error) {
+	filter, _ := s.messageFilter(scope, MessageFilter{Unmatched: true})
+	return s.tallyUnmatched(ctx, filter)
+}

@@ -30,13 +30,18 @@ func Main(m *testing.M) {
 func run(m *testing.M) int {
 	uri = os.Getenv("ALIANZA_TEST_MONGO_URI")
 	if uri == "" {
-		var err error
-		dir, err = os.MkdirTemp("", "alianza-test-db-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "storetest:", err)
-			return 1
+		// ALIANZA_TEST_DB_DIR keeps the engine's files between runs, so that
+		// a benchmark loads the reference dataset once, not per run.
+		dir = os.Getenv("ALIANZA_TEST_DB_DIR")
+		if dir == "" {
+			var err error
+			dir, err = os.MkdirTemp("", "alianza-test-db-")
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "storetest:", err)
+				return 1
+			}
+			defer os.RemoveAll(dir)
 		}
-		defer os.RemoveAll(dir)
 		e, err := store.StartEmbedded(context.Background(), dir, nil)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "storetest:", err)
