@@ -32,6 +32,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 )
 
 // sentName is the Sent folder's name in the test Dovecot. It is on no list of
@@ -621,7 +622,7 @@ func BenchmarkDovecotSync5000Store(b *testing.B) {
 		if err := s.EnsureIndexes(ctx); err != nil {
 			b.Fatal(err)
 		}
-		syncer, err := New(acct, s, testOptions(Options{Timeout: 60 * time.Second}))
+		syncer, err := New(acct, workflow.MailSink{Store: s}, testOptions(Options{Timeout: 60 * time.Second}))
 		if err != nil {
 			b.Fatal(err)
 		}
