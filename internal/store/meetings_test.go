@@ -91,18 +91,6 @@ func (w *world) counts(t *testing.T) (meetings, commitments, tasks int) {
 	return len(ms), len(cs), len(ts)
 }
 
-func fieldsOf(err error) []string {
-	var ve *model.ValidationError
-	if !errors.As(err, &ve) {
-		return nil
-	}
-	var out []string
-	for _, f := range ve.Errors {
-		out = append(out, f.Field)
-	}
-	return out
-}
-
 func TestListMeetingsFiltersAndPages(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()

@@ -108,7 +108,7 @@ func (s *Store) liteQueueCounts(ctx context.Context, scope model.Scope, f Messag
 	if !ok {
 		return out, nil
 	}
-	cutoff := AwaitingCutoff(s.Now(), f.AwaitingReplyDays)
+	cutoff := model.AwaitingCutoff(s.Now(), f.AwaitingReplyDays)
 	recent := allOf(base, bson.D{{Key: "direction", Value: model.Outbound}}, bson.D{{Key: "replied", Value: false}},
 		bson.D{{Key: "date", Value: bson.D{{Key: "$gte", Value: cutoff}}}})
 	lq, err := s.liteQuery(ctx, colMessages, recent, nil)

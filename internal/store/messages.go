@@ -112,7 +112,7 @@ func (s *Store) messageFilter(scope model.Scope, f MessageFilter) (bson.D, bool)
 	if f.AwaitingReply {
 		add("direction", model.Outbound)
 		add("replied", false)
-		add("date", bson.D{{Key: "$lt", Value: AwaitingCutoff(s.Now(), f.AwaitingReplyDays)}})
+		add("date", bson.D{{Key: "$lt", Value: model.AwaitingCutoff(s.Now(), f.AwaitingReplyDays)}})
 	}
 	if d := timeRange(bson.D{}, "date", f.From, f.To); len(d) > 0 {
 		conds = append(conds, d)
@@ -122,10 +122,6 @@ func (s *Store) messageFilter(scope model.Scope, f MessageFilter) (bson.D, bool)
 	}
 	return allOf(conds...), true
 }
-
-// AwaitingCutoff is the date before which an unanswered outbound message is
-// awaiting reply.
-func AwaitingCutoff(now time.Time, days int) time.Time { return model.AwaitingCutoff(now, days) }
 
 // SetAwaitingReply computes the awaiting_reply flag of messages read.
 func SetAwaitingReply(msgs []model.Message, now time.Time, days int) {
@@ -196,15 +192,11 @@ func (s *Store) Thread(ctx context.Context, scope model.Scope, threadID bson.Obj
 	return out, nil
 }
 
-// UpdateMessage applies a review patch guarded by the version, after guard
-// allows it. Linked meetings and commitments must be visible; the assignee
-// must be a user.
-func (s *Store) UpdateMessage(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID, p model.MessagePatch, includeFailed bool, guard Guard[model.Message]) (*model.Message, error) {
+// UpdateMessage applies a review patch guarded by the version. Linked
+// meetings and commitments must be visible; the assignee must be a user.
+func (s *Store) UpdateMessage(ctx context.Context, actor model.Actor, scope model.Scope, id bson.ObjectID, p model.MessagePatch, includeFailed bool) (*model.Message, error) {
 	old, err := s.MessageByID(ctx, scope, id, includeFailed)
 	if err != nil {
-		return nil, err
-	}
-	if err := guard.allow(old); err != nil {
 		return nil, err
 	}
 	if err := p.Validate(); err != nil {
@@ -267,9 +259,9 @@ func (s *Store) UpdateMessage(ctx context.Context, actor model.Actor, scope mode
 }
 
 // BulkSetMessageStatus sets status on the messages among ids the scope may
-// see (and, for guard, edit), each as its own versioned change, and returns
+// see, each as its own versioned change, and returns
 // how many changed.
-func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, scope model.Scope, ids []bson.ObjectID, status string, includeFailed bool, guard Guard[model.Message]) (int, error) {
+func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, scope model.Scope, ids []bson.ObjectID, status string, includeFailed bool) (int, error) {
 	var p model.Problems
 	if !model.ReviewStatuses.Valid(status) {
 		p.Add("status", "must be one of %s", model.ReviewStatuses)
@@ -292,7 +284,7 @@ func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, sco
 	n := 0
 	now := s.Now()
 	for _, m := range list {
-		if m.Status == status || (guard != nil && guard(&m) != nil) {
+		if m.Status == status {
 			continue
 		}
 		var out model.Message

@@ -96,7 +96,7 @@ func TestSaveMessagesSemantics(t *testing.T) {
 	m := getMsg(t, s, a.Message.ID)
 	st := model.MessageDone
 	v := m.Version
-	if _, err := s.UpdateMessage(context.Background(), model.SystemActor, model.Scope{All: true}, m.ID, model.MessagePatch{Status: &st, Version: &v}, true, nil); err != nil {
+	if _, err := s.UpdateMessage(context.Background(), model.SystemActor, model.Scope{All: true}, m.ID, model.MessagePatch{Status: &st, Version: &v}, true); err != nil {
 		t.Fatal(err)
 	}
 	save(t, s, withLoc(a, at("Archivo", 8, 3)))

@@ -48,7 +48,7 @@ func TestPushdownMatchesEngine(t *testing.T) {
 			continue
 		}
 		st := model.ReviewStatuses[rng.Intn(len(model.ReviewStatuses))]
-		if _, err := s.BulkSetMessageStatus(ctx, admin, all, []bson.ObjectID{m.ID}, st, false, nil); err != nil {
+		if _, err := s.BulkSetMessageStatus(ctx, admin, all, []bson.ObjectID{m.ID}, st, false); err != nil {
 			t.Fatal(err)
 		}
 	}

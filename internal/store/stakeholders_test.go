@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -29,18 +28,6 @@ func mustCreateStakeholder(t *testing.T, s *store.Store, _ model.Scope, in model
 		t.Fatalf("create %q: %v", in.Name, err)
 	}
 	return &st
-}
-
-func stakeholderFields(err error) string {
-	var ve *model.ValidationError
-	if !errors.As(err, &ve) {
-		return "not a validation error: " + err.Error()
-	}
-	var f []string
-	for _, e := range ve.Errors {
-		f = append(f, e.Field)
-	}
-	return strings.Join(f, ",")
 }
 
 func TestListStakeholdersScopeFiltersAndPages(t *testing.T) {

@@ -11,19 +11,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// Guard is a permission check a handler passes to an update or delete; the
-// store calls it with the current record before changing it, and returns
-// its error unchanged.
-type Guard[T any] func(current *T) error
-
-// allow runs the guard, if there is one, on the current record.
-func (g Guard[T]) allow(current *T) error {
-	if g == nil {
-		return nil
-	}
-	return g(current)
-}
-
 // createFailpoint lets tests make a step of a multi-document create fail, to
 // prove the compensation leaves nothing behind. Nil in production.
 var createFailpoint func(step string) error

@@ -21,13 +21,13 @@ func (f *Flows) visibleMessage(ctx context.Context, u *model.User, id bson.Objec
 // UpdateMessage applies u's version-guarded review patch to a message u
 // sees; linked meetings and commitments must be visible, the assignee a user.
 func (f *Flows) UpdateMessage(ctx context.Context, u *model.User, id bson.ObjectID, p model.MessagePatch) (*model.Message, error) {
-	return f.st.UpdateMessage(ctx, actorOf(u), model.MailScope(u), id, p, model.SeesFailedMail(u), nil)
+	return f.st.UpdateMessage(ctx, actorOf(u), model.MailScope(u), id, p, model.SeesFailedMail(u))
 }
 
 // SetMessagesStatus sets status on the messages among ids that u sees, each
 // as its own versioned change, and returns how many changed.
 func (f *Flows) SetMessagesStatus(ctx context.Context, u *model.User, ids []bson.ObjectID, status string) (int, error) {
-	return f.st.BulkSetMessageStatus(ctx, actorOf(u), model.MailScope(u), ids, status, model.SeesFailedMail(u), nil)
+	return f.st.BulkSetMessageStatus(ctx, actorOf(u), model.MailScope(u), ids, status, model.SeesFailedMail(u))
 }
 
 // MessageTaskInput is a follow-up task made from a message. Region is needed
