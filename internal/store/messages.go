@@ -33,6 +33,13 @@ func init() {
 		indexSpec{colMessages, "to_address", bson.D{{Key: "to.address", Value: 1}}, false},
 		indexSpec{colMessages, "cc_address", bson.D{{Key: "cc.address", Value: 1}}, false},
 		indexSpec{colMessages, "stakeholders", bson.D{{Key: "stakeholder_ids", Value: 1}}, false},
+		// The API's mailbox, folder and assignee filters, and a count by
+		// search words alone (a regex no bound narrows: the index walk
+		// reads the words, not the documents).
+		indexSpec{colMessages, "mailbox_folder_date", bson.D{{Key: "seen_in.mailbox_id", Value: 1}, {Key: "seen_in.folder", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
+		indexSpec{colMessages, "folder", bson.D{{Key: "seen_in.folder", Value: 1}}, false},
+		indexSpec{colMessages, "assignee_date", bson.D{{Key: "assignee_id", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
+		indexSpec{colMessages, "search", bson.D{{Key: "search", Value: 1}}, false},
 		indexSpec{colMessages, "subject_key", bson.D{{Key: "subject_key", Value: 1}, {Key: "date", Value: 1}}, false},
 	)
 }

@@ -155,12 +155,30 @@ func TestSaveMessagesMatchesStakeholders(t *testing.T) {
 		{"q", model.Scope{All: true}, store.MessageFilter{Q: "presupuésto"}, []bson.ObjectID{both.Message.ID}},
 		{"mailbox and folder", model.Scope{All: true}, store.MessageFilter{MailboxID: boxA, Folder: "INBOX"}, []bson.ObjectID{unknown.Message.ID, both.Message.ID}},
 		{"other mailbox", model.Scope{All: true}, store.MessageFilter{MailboxID: boxB}, nil},
+		// Each filter alone, failed messages included (an admin's queue):
+		// the index proof then sees every field lead a query by itself.
+		{"mailbox alone", model.Scope{All: true}, store.MessageFilter{MailboxID: boxA, IncludeFailed: true}, []bson.ObjectID{unknown.Message.ID, both.Message.ID}},
+		{"folder alone", model.Scope{All: true}, store.MessageFilter{Folder: "Sent", IncludeFailed: true}, nil},
+		{"assignee alone", model.Scope{All: true}, store.MessageFilter{AssigneeID: rosa.ID, IncludeFailed: true}, nil},
+		{"q alone", model.Scope{All: true}, store.MessageFilter{Q: "consulta", IncludeFailed: true}, []bson.ObjectID{unknown.Message.ID}},
+		{"region alone", model.Scope{All: true}, store.MessageFilter{Region: "08", IncludeFailed: true}, []bson.ObjectID{both.Message.ID}},
+		{"stakeholder alone", model.Scope{All: true}, store.MessageFilter{StakeholderID: rosa.ID, IncludeFailed: true}, []bson.ObjectID{both.Message.ID}},
+		{"unmatched alone", model.Scope{All: true}, store.MessageFilter{Unmatched: true, IncludeFailed: true}, []bson.ObjectID{unknown.Message.ID}},
+		{"dates alone", model.Scope{All: true}, store.MessageFilter{From: date.Add(-time.Hour), IncludeFailed: true}, []bson.ObjectID{unknown.Message.ID, both.Message.ID}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			items, _, err := s.ListMessages(ctx, tc.scope, tc.f, store.Page{})
 			if err != nil {
 				t.Fatal(err)
+			}
+			// The count agrees with the list, through the engine's own
+			// filter as MongoDB answers it.
+			s.SetPushdown(false)
+			n, err := s.CountMessages(ctx, tc.scope, tc.f)
+			s.SetPushdown(true)
+			if err != nil || n != int64(len(tc.want)) {
+				t.Fatalf("count %d %v, want %d", n, err, len(tc.want))
 			}
 			var got []bson.ObjectID
 			for _, m := range items {
