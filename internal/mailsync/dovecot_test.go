@@ -572,23 +572,25 @@ func BenchmarkDovecotSync5000(b *testing.B) {
 			p, _ := strconv.Atoi(port)
 			acct := Account{MailboxID: testMailboxID, Host: host, Port: p, TLS: mode, Username: testUser, Password: testPass, TLSConfig: d.clientTLS}
 			b.ReportAllocs()
-			var elapsed time.Duration
+			var elapsed, cpu time.Duration
 			for b.Loop() {
 				sink := newMemSink()
 				s, err := New(acct, sink, testOptions(Options{Timeout: 30 * time.Second}))
 				if err != nil {
 					b.Fatal(err)
 				}
-				start := time.Now()
+				start, cpu0 := time.Now(), cpuSelf(b)
 				if _, err := s.SyncOnce(context.Background()); err != nil {
 					b.Fatal(err)
 				}
 				elapsed += time.Since(start)
+				cpu += cpuSelf(b) - cpu0
 				if sink.count() != bigN {
 					b.Fatalf("stored %d messages", sink.count())
 				}
 			}
 			b.ReportMetric(float64(bigN*b.N)/elapsed.Seconds(), "msgs/s")
+			reportCPU(b, cpu, bigN*b.N)
 		})
 	}
 }
@@ -608,7 +610,7 @@ func BenchmarkDovecotSync5000Store(b *testing.B) {
 	}
 	defer emb.Stop()
 	b.ReportAllocs()
-	var elapsed time.Duration
+	var elapsed, cpu time.Duration
 	round := 0
 	for b.Loop() {
 		round++
@@ -626,9 +628,10 @@ func BenchmarkDovecotSync5000Store(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		start := time.Now()
+		start, cpu0 := time.Now(), cpuSelf(b)
 		rep, err := syncer.SyncOnce(ctx)
 		elapsed += time.Since(start)
+		cpu += cpuSelf(b) - cpu0
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -639,6 +642,7 @@ func BenchmarkDovecotSync5000Store(b *testing.B) {
 		_ = s.Close(ctx)
 	}
 	b.ReportMetric(float64(bigN*b.N)/elapsed.Seconds(), "msgs/s")
+	reportCPU(b, cpu, bigN*b.N)
 }
 
 // BenchmarkMbsync5000 measures mbsync (Debian's isync) copying the same
@@ -654,7 +658,7 @@ func BenchmarkMbsync5000(b *testing.B) {
 	_, port, _ := net.SplitHostPort(d.plainAddr)
 	for _, fsync := range []string{"yes", "no"} {
 		b.Run("fsync="+fsync, func(b *testing.B) {
-			var elapsed time.Duration
+			var elapsed, cpu time.Duration
 			for b.Loop() {
 				dir := b.TempDir()
 				rc := fmt.Sprintf(`FSync %s
@@ -687,17 +691,20 @@ SyncState *
 					b.Fatal(err)
 				}
 				start := time.Now()
-				out, err := exec.Command(bin, "-c", rcPath, "-a").CombinedOutput()
+				cmd := exec.Command(bin, "-c", rcPath, "-a")
+				out, err := cmd.CombinedOutput()
 				elapsed += time.Since(start)
 				if err != nil {
 					b.Fatalf("mbsync: %v\n%s", err, out)
 				}
+				cpu += cpuOf(cmd.ProcessState)
 				files, _ := filepath.Glob(filepath.Join(dir, "INBOX", "*", "*"))
 				if len(files) != bigN {
 					b.Fatalf("mbsync copied %d files, want %d\n%s", len(files), bigN, out)
 				}
 			}
 			b.ReportMetric(float64(bigN*b.N)/elapsed.Seconds(), "msgs/s")
+			reportCPU(b, cpu, bigN*b.N)
 		})
 	}
 }
