@@ -119,7 +119,8 @@ func mailSync(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFl
 		return err
 	}
 	defer closeDB()
-	if err := upsertEnvMailbox(ctx, cfg, s, key); err != nil {
+	flows := workflow.New(s)
+	if err := upsertEnvMailbox(ctx, cfg, flows, key); err != nil {
 		return err
 	}
 	boxes, err := s.ListMailboxes(ctx)
@@ -130,7 +131,7 @@ func mailSync(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFl
 		fmt.Fprintln(stdout, "no mailboxes: set ALIANZA_IMAP_ADDR or add one in the admin page")
 		return nil
 	}
-	sink := workflow.New(s).MailSink()
+	sink := flows.MailSink()
 	holder := leaseHolder()
 	var failures []error
 	for _, m := range boxes {

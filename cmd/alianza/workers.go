@@ -60,7 +60,7 @@ func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, flows
 	}
 	go func() {
 		defer wg.Done()
-		w := &mailWorkers{cfg: cfg, s: s, sink: flows.MailSink(), key: mailKey, log: log, holder: leaseHolder(), running: map[bson.ObjectID]*runningSyncer{}}
+		w := &mailWorkers{cfg: cfg, s: s, flows: flows, sink: flows.MailSink(), key: mailKey, log: log, holder: leaseHolder(), running: map[bson.ObjectID]*runningSyncer{}}
 		w.loop(ctx)
 	}()
 	startBackups(ctx, cfg, s, log, &wg)
@@ -103,12 +103,12 @@ func envMailbox(cfg *config.Config) (model.Mailbox, bool) {
 
 // upsertEnvMailbox stores the environment's mailbox so the API shows it and
 // the syncers find it like any other.
-func upsertEnvMailbox(ctx context.Context, cfg *config.Config, s *store.Store, key []byte) error {
+func upsertEnvMailbox(ctx context.Context, cfg *config.Config, flows *workflow.Flows, key []byte) error {
 	m, ok := envMailbox(cfg)
 	if !ok {
 		return nil
 	}
-	if _, err := s.UpsertEnvMailbox(ctx, key, m); err != nil {
+	if _, err := flows.SyncEnvMailbox(ctx, key, m); err != nil {
 		return fmt.Errorf("mailbox from ALIANZA_IMAP_*: %w", err)
 	}
 	return nil
@@ -165,6 +165,7 @@ func recordMailboxError(ctx context.Context, s *store.Store, m model.Mailbox, er
 type mailWorkers struct {
 	cfg     *config.Config
 	s       *store.Store
+	flows   *workflow.Flows
 	sink    workflow.MailSink
 	key     []byte
 	log     *slog.Logger
@@ -180,7 +181,7 @@ type runningSyncer struct {
 
 func (w *mailWorkers) loop(ctx context.Context) {
 	defer w.stopAll()
-	if err := upsertEnvMailbox(ctx, w.cfg, w.s, w.key); err != nil && ctx.Err() == nil {
+	if err := upsertEnvMailbox(ctx, w.cfg, w.flows, w.key); err != nil && ctx.Err() == nil {
 		w.log.Error("mail sync: cannot store the mailbox from the environment", "err", err)
 	}
 	t := time.NewTicker(mailboxRescan)

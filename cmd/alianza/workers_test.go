@@ -123,7 +123,7 @@ func TestWorkersFollowMailboxes(t *testing.T) {
 	host, port, _ := net.SplitHostPort(addr)
 	var p int
 	fmt.Sscan(port, &p)
-	mb, err := s.CreateMailbox(ctx, model.SystemActor, key, model.MailboxInput{Name: "Otro", Host: host, Port: p, TLS: "none", Username: imapUser, Password: "mala"})
+	mb, err := s.InsertMailbox(ctx, model.SystemActor, key, model.Mailbox{Name: "Otro", Host: host, Port: p, TLS: "none", Username: imapUser, Password: "mala", Source: model.MailboxSourceAPI})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -232,8 +232,8 @@ func newAuthzSide(t *testing.T, ta *testApp, officer *model.User, region string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	box, err := ta.store.CreateMailbox(ctx, model.SystemActor, key, model.MailboxInput{Name: "Equipo " + id.Hex(), Host: "127.0.0.1", Port: 1, TLS: model.TLSNone,
-		Username: id.Hex() + "@alianza.org.pe", Password: "x"})
+	box, err := ta.store.InsertMailbox(ctx, model.SystemActor, key, model.Mailbox{Name: "Equipo " + id.Hex(), Host: "127.0.0.1", Port: 1, TLS: model.TLSNone,
+		Username: id.Hex() + "@alianza.org.pe", Password: "x", Source: model.MailboxSourceAPI})
 	if err != nil {
 		t.Fatal(err)
 	}

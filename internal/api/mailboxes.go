@@ -53,7 +53,7 @@ func (a *API) createMailbox(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	m, err := a.store.CreateMailbox(c.UserContext(), auth.Actor(c), a.opts.MailboxKey, in)
+	m, err := a.flows.CreateMailbox(c.UserContext(), auth.User(c), a.opts.MailboxKey, in)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (a *API) updateMailbox(c *fiber.Ctx) error {
 	if err := decode(c, &p); err != nil {
 		return err
 	}
-	m, err := a.store.UpdateMailbox(c.UserContext(), auth.Actor(c), a.opts.MailboxKey, id, p)
+	m, err := a.flows.UpdateMailbox(c.UserContext(), auth.User(c), a.opts.MailboxKey, id, p)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (a *API) deleteMailbox(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.store.DeleteMailbox(c.UserContext(), auth.Actor(c), id); err != nil {
+	if err := a.flows.DeleteMailbox(c.UserContext(), auth.User(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

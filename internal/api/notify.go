@@ -46,7 +46,11 @@ func (a *API) meOf(c *fiber.Ctx, u *model.User) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(meView{userView: viewUser(u), Digest: p.Digest, Lang: p.Lang, CalendarFeed: p.CalendarHash != ""})
+	return c.JSON(viewMe(u, p))
+}
+
+func viewMe(u *model.User, p *model.Prefs) meView {
+	return meView{userView: viewUser(u), Digest: p.Digest, Lang: p.Lang, CalendarFeed: p.CalendarHash != ""}
 }
 
 func (a *API) getMe(c *fiber.Ctx) error { return a.meOf(c, auth.User(c)) }
@@ -57,10 +61,11 @@ func (a *API) updateMe(c *fiber.Ctx) error {
 		return err
 	}
 	u := auth.User(c)
-	if _, err := a.store.UpdatePrefs(c.UserContext(), auth.Actor(c), u.ID, in); err != nil {
+	p, err := a.flows.UpdatePrefs(c.UserContext(), u, in)
+	if err != nil {
 		return err
 	}
-	return a.meOf(c, u)
+	return c.JSON(viewMe(u, p))
 }
 
 func (a *API) notifications(c *fiber.Ctx) error {

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/words"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -67,9 +69,6 @@ func (a *API) personalData(c *fiber.Ctx) error {
 }
 
 func (a *API) eraseStakeholder(c *fiber.Ctx) error {
-	if err := requireAllRegions(c); err != nil {
-		return err
-	}
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -78,14 +77,10 @@ func (a *API) eraseStakeholder(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	st, err := a.store.StakeholderByID(c.UserContext(), auth.User(c).Scope(), id)
-	if err != nil {
-		return err
+	rep, err := a.flows.EraseStakeholder(c.UserContext(), auth.User(c), id, in.ConfirmName)
+	if errors.Is(err, workflow.ErrNeedsAllRegions) {
+		return requireAllRegions(c) // the export's answer, in the user's language
 	}
-	if strings.TrimSpace(in.ConfirmName) != strings.TrimSpace(st.Name) {
-		return invalid("confirm_name", "type the stakeholder's name exactly as shown to confirm the erasure")
-	}
-	rep, err := a.store.EraseStakeholder(c.UserContext(), auth.Actor(c), id)
 	if err != nil {
 		return err
 	}

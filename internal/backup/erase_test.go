@@ -10,6 +10,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -102,8 +103,8 @@ func TestEraseStakeholderLeavesNoTrace(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	admin := model.Actor{ID: bson.NewObjectID(), Email: "admin@alianza.test"}
-	rep, err := e.s.EraseStakeholder(ctx, admin, who.ID)
+	admin := &model.User{ID: bson.NewObjectID(), Email: "admin@alianza.test", Role: model.RoleAdmin, Regions: []string{model.AllRegions}}
+	rep, err := workflow.New(e.s).EraseStakeholder(ctx, admin, who.ID, who.Name)
 	if err != nil {
 		t.Fatalf("erase: %v", err)
 	}

@@ -45,8 +45,8 @@ func TestExportHoldsDataWithoutSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	const mailboxPassword = "mailbox-password-XYZ"
-	if _, err := e.s.CreateMailbox(ctx, model.SystemActor, key, model.MailboxInput{
-		Name: "Equipo", Host: "imap.example.org", Port: 993, TLS: model.TLSImplicit, Username: "equipo", Password: mailboxPassword,
+	if _, err := e.s.InsertMailbox(ctx, model.SystemActor, key, model.Mailbox{
+		Name: "Equipo", Host: "imap.example.org", Port: 993, TLS: model.TLSImplicit, Username: "equipo", Password: mailboxPassword, Source: model.MailboxSourceAPI,
 	}); err != nil {
 		t.Fatalf("mailbox: %v", err)
 	}

@@ -97,3 +97,13 @@ func (u *User) CanDeleteMeeting(m *Meeting) bool { return u.CanEdit([]string{m.R
 func (u *User) LocksSelfOut(id bson.ObjectID, p UserPatch) bool {
 	return id == u.ID && ((p.Role != nil && *p.Role != RoleAdmin) || (p.Disabled != nil && *p.Disabled))
 }
+
+// CanManageMailboxes reports whether the user may add, change or remove the
+// mailboxes the team's mail is synced from: admins only (they hold the
+// team's IMAP passwords).
+func (u *User) CanManageMailboxes() bool { return u.Role == RoleAdmin }
+
+// CanHandlePersonalData reports whether the user may answer a person's
+// request to see or erase their data: an admin who sees every region, since
+// the answer must cover every record.
+func (u *User) CanHandlePersonalData() bool { return u.Role == RoleAdmin && u.Scope().All }

@@ -94,7 +94,7 @@ func (s *Store) CommitImport(ctx context.Context, actor model.Actor, fresh []*mo
 		}
 		return err
 	}
-	if err := s.insertStakeholderDocs(ctx, docs); err != nil {
+	if err := insertBulk(ctx, s, colStakeholders, docs); err != nil {
 		return undo(err)
 	}
 	for _, t := range targets {

@@ -133,23 +133,16 @@ func mailboxChanges(changes []model.Change, passwordSet bool) []model.Change {
 	return out
 }
 
-// CreateMailbox validates and stores a mailbox added through the API, its
-// password encrypted with key.
-func (s *Store) CreateMailbox(ctx context.Context, actor model.Actor, key []byte, in model.MailboxInput) (*model.Mailbox, error) {
-	m := in.Mailbox()
-	p, err := model.ProblemsOf(m.Validate())
-	if err != nil {
-		return nil, err
-	}
-	if in.Password == "" {
-		p.Add("password", "is required")
-	}
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
+// InsertMailbox stores a new mailbox the workflow checked, its clear
+// password (m.Password) encrypted with key under its id. A zero id gets a
+// new one; a taken id answers ErrDuplicate.
+func (s *Store) InsertMailbox(ctx context.Context, actor model.Actor, key []byte, m model.Mailbox) (*model.Mailbox, error) {
 	now := s.Now()
-	m.ID, m.Version, m.CreatedAt, m.UpdatedAt = bson.NewObjectID(), 1, now, now
-	enc, err := encryptPassword(key, m.ID, in.Password)
+	if m.ID.IsZero() {
+		m.ID = bson.NewObjectID()
+	}
+	m.Version, m.CreatedAt, m.UpdatedAt = 1, now, now
+	enc, err := encryptPassword(key, m.ID, m.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -161,40 +154,15 @@ func (s *Store) CreateMailbox(ctx context.Context, actor model.Actor, key []byte
 	return &m, nil
 }
 
-// errEnvMailbox refuses API changes to the mailbox configured by environment.
-func errEnvMailbox() error {
-	return (model.Problems{{Field: "source", Message: "this mailbox is configured by environment (ALIANZA_IMAP_*) and cannot be changed here"}}).Err()
-}
-
-// UpdateMailbox applies a version-guarded patch; a new password is encrypted with key.
-func (s *Store) UpdateMailbox(ctx context.Context, actor model.Actor, key []byte, id bson.ObjectID, p model.MailboxPatch) (*model.Mailbox, error) {
-	old, err := s.MailboxByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if old.Source == model.MailboxSourceEnv {
-		return nil, errEnvMailbox()
-	}
-	if p.Version == nil {
-		return nil, (model.Problems{{Field: "version", Message: "is required"}}).Err()
-	}
-	if *p.Version != old.Version {
-		return nil, fmt.Errorf("store: update mailbox: %w", ErrConflict)
-	}
-	cur := p.Apply(*old)
-	pr, err := model.ProblemsOf(cur.Validate())
-	if err != nil {
-		return nil, err
-	}
-	if p.Password != nil && *p.Password == "" {
-		pr.Add("password", "must not be empty (leave it out to keep the current one)")
-	}
-	if err := pr.Err(); err != nil {
-		return nil, err
-	}
-	pwSet := p.Password != nil
+// UpdateMailbox writes cur over old, guarded on old's version (ErrConflict
+// when it changed since). A cur.Password is a new password, encrypted with
+// key; empty keeps the stored one. Nothing is written when nothing changed.
+func (s *Store) UpdateMailbox(ctx context.Context, actor model.Actor, key []byte, old *model.Mailbox, cur model.Mailbox) (*model.Mailbox, error) {
+	pwSet := cur.Password != ""
+	cur.PasswordEnc = old.PasswordEnc
 	if pwSet {
-		if cur.PasswordEnc, err = encryptPassword(key, id, *p.Password); err != nil {
+		var err error
+		if cur.PasswordEnc, err = encryptPassword(key, old.ID, cur.Password); err != nil {
 			return nil, err
 		}
 	}
@@ -205,23 +173,17 @@ func (s *Store) UpdateMailbox(ctx context.Context, actor model.Actor, key []byte
 	set := setOf(changes)
 	set = append(set, bson.E{Key: "updated_at", Value: s.Now()})
 	var m model.Mailbox
-	if err := s.updateVersioned(ctx, colMailboxes, id, old.Version, set, &m); err != nil {
+	if err := s.updateVersioned(ctx, colMailboxes, old.ID, old.Version, set, &m); err != nil {
 		return nil, fmt.Errorf("store: update mailbox: %w", err)
 	}
-	s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "mailbox", ID: id.Hex(), Fields: mailboxChanges(changes, pwSet)})
+	s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "mailbox", ID: old.ID.Hex(), Fields: mailboxChanges(changes, pwSet)})
 	return &m, nil
 }
 
-// DeleteMailbox removes a mailbox added through the API with its sync state
-// and lease. Its messages stay: they are the team's correspondence.
-func (s *Store) DeleteMailbox(ctx context.Context, actor model.Actor, id bson.ObjectID) error {
-	old, err := s.MailboxByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	if old.Source == model.MailboxSourceEnv {
-		return errEnvMailbox()
-	}
+// DeleteMailbox removes a mailbox with its sync state and lease. Its
+// messages stay: they are the team's correspondence.
+func (s *Store) DeleteMailbox(ctx context.Context, actor model.Actor, old *model.Mailbox) error {
+	id := old.ID
 	if err := s.deleteByID(ctx, colMailboxes, "mailbox", id); err != nil {
 		return err
 	}
@@ -233,57 +195,4 @@ func (s *Store) DeleteMailbox(ctx context.Context, actor model.Actor, id bson.Ob
 	}
 	s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "mailbox", ID: id.Hex(), Fields: mailboxChanges(diff(old, &model.Mailbox{}), false)})
 	return nil
-}
-
-// UpsertEnvMailbox stores the mailbox configured by environment under its
-// stable id (m.ID), with source env and its password (m.Password)
-// encrypted with key. Nothing is written when nothing changed.
-func (s *Store) UpsertEnvMailbox(ctx context.Context, key []byte, m model.Mailbox) (*model.Mailbox, error) {
-	m.Normalize()
-	m.Source = model.MailboxSourceEnv
-	if err := m.Validate(); err != nil {
-		return nil, fmt.Errorf("store: mailbox from environment: %w", err)
-	}
-	old, err := s.MailboxByID(ctx, m.ID)
-	if err != nil && !isNotFound(err) {
-		return nil, err
-	}
-	now := s.Now()
-	if old == nil {
-		m.Version, m.CreatedAt, m.UpdatedAt = 1, now, now
-		if m.PasswordEnc, err = encryptPassword(key, m.ID, m.Password); err != nil {
-			return nil, err
-		}
-		if _, err := s.c(colMailboxes).InsertOne(ctx, m); err != nil {
-			if err = wrap("insert env mailbox", err); errors.Is(err, ErrDuplicate) {
-				// Another instance inserted it first.
-				return s.MailboxByID(ctx, m.ID)
-			}
-			return nil, err
-		}
-		s.changed(ctx, Change{Actor: model.SystemActor, Action: model.ActionCreate, Entity: "mailbox", ID: m.ID.Hex(), Fields: mailboxChanges(created(m), true)})
-		return &m, nil
-	}
-	oldPw, derr := decryptPassword(key, old.ID, old.PasswordEnc)
-	pwChanged := derr != nil || oldPw != m.Password
-	m.PasswordEnc = old.PasswordEnc
-	if pwChanged {
-		if m.PasswordEnc, err = encryptPassword(key, m.ID, m.Password); err != nil {
-			return nil, err
-		}
-	}
-	m.Version, m.CreatedAt, m.UpdatedAt = old.Version, old.CreatedAt, old.UpdatedAt
-	changes := diff(old, &m)
-	if len(changes) == 0 {
-		return old, nil
-	}
-	m.Version, m.UpdatedAt = old.Version+1, now
-	unlock := lockDoc(m.ID)
-	_, err = s.c(colMailboxes).ReplaceOne(ctx, bson.D{{Key: "_id", Value: m.ID}}, m)
-	unlock()
-	if err != nil {
-		return nil, wrap("update env mailbox", err)
-	}
-	s.changed(ctx, Change{Actor: model.SystemActor, Action: model.ActionUpdate, Entity: "mailbox", ID: m.ID.Hex(), Fields: mailboxChanges(changes, pwChanged)})
-	return &m, nil
 }

@@ -190,39 +190,26 @@ func (s *Store) prepareNew(list []*model.Message) {
 // harmless and found again; the reverse would show a message with no text).
 // It returns the ids another writer inserted first.
 func (s *Store) insertNew(ctx context.Context, order []bson.ObjectID, fresh map[bson.ObjectID]*model.IncomingMessage) (map[bson.ObjectID]bool, error) {
-	bodies := make([]any, 0, len(order))
-	docs := make([]any, 0, len(order))
+	bodies := make([]model.MessageBody, 0, len(order))
+	docs := make([]model.Message, 0, len(order))
 	for _, id := range order {
 		in := fresh[id]
 		in.Body.ID = id
 		bodies = append(bodies, in.Body)
 		docs = append(docs, in.Message)
 	}
-	if _, err := insertUnordered(ctx, s.c(colMessageBodies), bodies); err != nil {
-		return nil, wrap("insert message bodies", err)
+	if _, err := insertBatches(ctx, s, colMessageBodies, bodies, true); err != nil {
+		return nil, err
 	}
-	dups, err := insertUnordered(ctx, s.c(colMessages), docs)
+	dups, err := insertBatches(ctx, s, colMessages, docs, true)
 	if err != nil {
-		return nil, wrap("insert messages", err)
+		return nil, err
 	}
 	lost := map[bson.ObjectID]bool{}
 	for _, i := range dups {
 		lost[order[i]] = true
 	}
 	return lost, nil
-}
-
-// insertUnordered inserts docs, going on past duplicate keys, and returns
-// the indexes of the documents that already existed.
-func insertUnordered(ctx context.Context, c *mongo.Collection, docs []any) ([]int, error) {
-	_, err := c.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	if err == nil {
-		return nil, nil
-	}
-	if dups, ok := duplicateIndexes(err); ok {
-		return dups, nil
-	}
-	return nil, err
 }
 
 // duplicateIndexes returns the indexes of the documents an unordered insert

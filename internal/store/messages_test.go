@@ -347,7 +347,8 @@ func TestMailboxPasswordsEncrypted(t *testing.T) {
 		t.Fatal(err)
 	}
 	const pw = "clave-imap-secreta-42"
-	m, err := s.CreateMailbox(ctx, model.SystemActor, key, model.MailboxInput{Name: "Prensa", Host: "imap.example.org", TLS: "implicit", Username: "prensa@alianza.org.pe", Password: pw})
+	in, _ := model.MailboxInput{Name: "Prensa", Host: "imap.example.org", TLS: "implicit", Username: "prensa@alianza.org.pe", Password: pw}.New()
+	m, err := s.InsertMailbox(ctx, model.SystemActor, key, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,50 +373,6 @@ func TestMailboxPasswordsEncrypted(t *testing.T) {
 	otherKey, _ := store.MailboxKey([]byte(strings.Repeat("z", 32)))
 	if err := store.DecryptMailboxPassword(otherKey, got); err == nil {
 		t.Fatal("decrypted with another key")
-	}
-
-	cases := []struct {
-		name  string
-		in    model.MailboxInput
-		field string
-	}{
-		{"no password", model.MailboxInput{Name: "x", Host: "h.org", TLS: "implicit", Username: "u"}, "password"},
-		{"plain text off loopback", model.MailboxInput{Name: "x", Host: "imap.example.org", TLS: "none", Username: "u", Password: "p"}, "tls"},
-		{"bad tls", model.MailboxInput{Name: "x", Host: "h.org", TLS: "ssl", Username: "u", Password: "p"}, "tls"},
-		{"no host", model.MailboxInput{Name: "x", TLS: "implicit", Username: "u", Password: "p"}, "host"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := s.CreateMailbox(ctx, model.SystemActor, key, tc.in)
-			ve, ok := err.(*model.ValidationError)
-			if !ok || !slices.ContainsFunc(ve.Errors, func(f model.FieldError) bool { return f.Field == tc.field }) {
-				t.Fatalf("err = %v, want a problem on %s", err, tc.field)
-			}
-		})
-	}
-
-	// The environment's mailbox: stable id, not editable through the API,
-	// upserting the same settings again changes nothing.
-	env := model.Mailbox{ID: store.EnvMailboxID("imap.example.org:993", "equipo@alianza.org.pe"), Name: "equipo", Host: "imap.example.org", Port: 993, TLS: "implicit", Username: "equipo@alianza.org.pe", Password: "otra-clave"}
-	e1, err := s.UpsertEnvMailbox(ctx, key, env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e2, err := s.UpsertEnvMailbox(ctx, key, env)
-	if err != nil || e2.Version != e1.Version || e2.PasswordEnc != e1.PasswordEnc {
-		t.Fatalf("second upsert changed it: %+v %v", e2, err)
-	}
-	env.Password = "cambiada"
-	e3, err := s.UpsertEnvMailbox(ctx, key, env)
-	if err != nil || e3.Version != e1.Version+1 {
-		t.Fatalf("password change: %+v %v", e3, err)
-	}
-	name := "x"
-	if _, err := s.UpdateMailbox(ctx, model.SystemActor, key, env.ID, model.MailboxPatch{Name: &name, Version: &e3.Version}); err == nil {
-		t.Fatal("env mailbox edited through the API")
-	}
-	if err := s.DeleteMailbox(ctx, model.SystemActor, env.ID); err == nil {
-		t.Fatal("env mailbox deleted through the API")
 	}
 }
 

@@ -29,11 +29,9 @@ func (s *Store) Prefs(ctx context.Context, userID bson.ObjectID) (*model.Prefs, 
 	return &p, nil
 }
 
-// UpdatePrefs validates and applies a change to a user's settings.
+// UpdatePrefs applies a checked change (workflow.UpdatePrefs) to a user's
+// settings, writing only the fields it sets.
 func (s *Store) UpdatePrefs(ctx context.Context, actor model.Actor, userID bson.ObjectID, in model.PrefsPatch) (*model.Prefs, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	old, err := s.Prefs(ctx, userID)
 	if err != nil {
 		return nil, err

@@ -279,21 +279,5 @@ func (s *Store) InsertStakeholders(ctx context.Context, list []model.Stakeholder
 		}
 		docs[i] = st
 	}
-	return s.insertStakeholderDocs(ctx, docs)
-}
-
-// insertStakeholderDocs inserts in batches, in order, stopping at the first error.
-func (s *Store) insertStakeholderDocs(ctx context.Context, docs []model.Stakeholder) error {
-	const batch = 500
-	for start := 0; start < len(docs); start += batch {
-		end := min(start+batch, len(docs))
-		b := make([]any, 0, end-start)
-		for i := start; i < end; i++ {
-			b = append(b, docs[i])
-		}
-		if _, err := s.c(colStakeholders).InsertMany(ctx, b); err != nil {
-			return wrap("insert stakeholders", err)
-		}
-	}
-	return nil
+	return insertBulk(ctx, s, colStakeholders, docs)
 }

@@ -25,20 +25,40 @@ func failAt(step string) error {
 // bulkBatch is how many documents one InsertMany carries in the bulk loaders.
 const bulkBatch = 1000
 
-// insertBulk inserts docs in batches of bulkBatch: the one batch inserter
-// of the dataset loaders and of a meeting's records.
+// insertBulk inserts docs in batches of bulkBatch, in order, stopping at the
+// first error: a meeting's records, imports, the dataset loaders.
 func insertBulk[T any](ctx context.Context, s *Store, col string, docs []T) error {
+	_, err := insertBatches(ctx, s, col, docs, false)
+	return err
+}
+
+// insertBatches is the one batch inserter of the store: it inserts docs in
+// batches of bulkBatch. With skipDups the batches are unordered and a
+// document whose key is taken is skipped rather than an error (a record
+// another writer or an earlier load stored first); the indexes in docs of
+// the skipped ones come back. Without, the first error stops it.
+func insertBatches[T any](ctx context.Context, s *Store, col string, docs []T, skipDups bool) ([]int, error) {
+	var skipped []int
+	opts := options.InsertMany().SetOrdered(!skipDups)
 	for start := 0; start < len(docs); start += bulkBatch {
 		end := min(start+bulkBatch, len(docs))
 		batch := make([]any, 0, end-start)
 		for i := start; i < end; i++ {
 			batch = append(batch, docs[i])
 		}
-		if _, err := s.c(col).InsertMany(ctx, batch); err != nil {
-			return wrap(fmt.Sprintf("bulk insert %s", col), err)
+		_, err := s.c(col).InsertMany(ctx, batch, opts)
+		if err == nil {
+			continue
+		}
+		dups, dupsOnly := duplicateIndexes(err)
+		if !skipDups || !dupsOnly {
+			return skipped, wrap(fmt.Sprintf("bulk insert %s", col), err)
+		}
+		for _, i := range dups {
+			skipped = append(skipped, start+i)
 		}
 	}
-	return nil
+	return skipped, nil
 }
 
 func (s *Store) deleteIDs(col string, ids []bson.ObjectID) func(context.Context) error {

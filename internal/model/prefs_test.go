@@ -1,0 +1,41 @@
+package model
+
+import (
+	"slices"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+func TestPrefsPatch(t *testing.T) {
+	str := func(s string) *string { return &s }
+	tests := []struct {
+		name   string
+		p      PrefsPatch
+		fields []string
+		digest string
+		lang   string
+	}{
+		{"nothing", PrefsPatch{}, nil, DigestOff, "es"},
+		{"weekly, trimmed", PrefsPatch{Digest: str(" weekly ")}, nil, DigestWeekly, "es"},
+		{"english", PrefsPatch{Lang: str("en")}, nil, DigestOff, "en"},
+		{"unknown digest", PrefsPatch{Digest: str("hourly")}, []string{"digest"}, "", ""},
+		{"both wrong", PrefsPatch{Digest: str(""), Lang: str("fr")}, []string{"digest", "lang"}, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.p.Validate()
+			if got := problemFields(err); !slices.Equal(got, tt.fields) {
+				t.Fatalf("problems %v, want %v", got, tt.fields)
+			}
+			if err != nil {
+				return
+			}
+			p := DefaultPrefs(bson.NewObjectID())
+			tt.p.Apply(p)
+			if p.Digest != tt.digest || p.Lang != tt.lang {
+				t.Fatalf("applied: %+v", p)
+			}
+		})
+	}
+}
