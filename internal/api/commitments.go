@@ -109,10 +109,7 @@ func (a *API) createCommitment(c *fiber.Ctx) error {
 		return err
 	}
 	cm, err := a.flows.CreateCommitment(c.UserContext(), auth.User(c), in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(viewCommitment(cm, model.Today(a.store.Now())))
+	return a.sendCommitment(c, fiber.StatusCreated, cm, err)
 }
 
 func (a *API) getCommitment(c *fiber.Ctx) error {
@@ -121,40 +118,32 @@ func (a *API) getCommitment(c *fiber.Ctx) error {
 		return err
 	}
 	cm, err := a.store.CommitmentByID(c.UserContext(), auth.User(c).Scope(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(viewCommitment(cm, model.Today(a.store.Now())))
+	return a.sendCommitment(c, fiber.StatusOK, cm, err)
 }
 
 func (a *API) updateCommitment(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, p, err := idAndBody[model.CommitmentPatch](c)
 	if err != nil {
-		return err
-	}
-	var p model.CommitmentPatch
-	if err := decode(c, &p); err != nil {
 		return err
 	}
 	cm, err := a.flows.UpdateCommitment(c.UserContext(), auth.User(c), id, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(viewCommitment(cm, model.Today(a.store.Now())))
+	return a.sendCommitment(c, fiber.StatusOK, cm, err)
 }
 
 func (a *API) changeCommitmentStatus(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, in, err := idAndBody[model.StatusChangeInput](c)
 	if err != nil {
-		return err
-	}
-	var in model.StatusChangeInput
-	if err := decode(c, &in); err != nil {
 		return err
 	}
 	cm, err := a.flows.ChangeCommitmentStatus(c.UserContext(), auth.User(c), id, in)
+	return a.sendCommitment(c, fiber.StatusOK, cm, err)
+}
+
+// sendCommitment answers with cm as seen today at status, or with err
+// from the call that read or wrote it.
+func (a *API) sendCommitment(c *fiber.Ctx, status int, cm *model.Commitment, err error) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(viewCommitment(cm, model.Today(a.store.Now())))
+	return c.Status(status).JSON(viewCommitment(cm, model.Today(a.store.Now())))
 }

@@ -135,12 +135,8 @@ func (a *API) getMeeting(c *fiber.Ctx) error {
 }
 
 func (a *API) updateMeeting(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, p, err := idAndBody[model.MeetingPatch](c)
 	if err != nil {
-		return err
-	}
-	var p model.MeetingPatch
-	if err := decode(c, &p); err != nil {
 		return err
 	}
 	m, err := a.flows.UpdateMeeting(c.UserContext(), auth.User(c), id, p)

@@ -264,12 +264,8 @@ func (a *API) getMessage(c *fiber.Ctx) error {
 }
 
 func (a *API) updateMessage(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, p, err := idAndBody[model.MessagePatch](c)
 	if err != nil {
-		return err
-	}
-	var p model.MessagePatch
-	if err := decode(c, &p); err != nil {
 		return err
 	}
 	u := auth.User(c)
@@ -316,37 +312,23 @@ func (a *API) getThread(c *fiber.Ctx) error {
 }
 
 func (a *API) taskFromMessage(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, in, err := idAndBody[messageTaskRequest](c)
 	if err != nil {
-		return err
-	}
-	var in messageTaskRequest
-	if err := decode(c, &in); err != nil {
 		return err
 	}
 	t, err := a.flows.TaskFromMessage(c.UserContext(), auth.User(c), id, workflow.MessageTaskInput(in))
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(viewTask(t, model.Today(a.store.Now())))
+	return a.sendTask(c, fiber.StatusCreated, t, err)
 }
 
 func (a *API) commitmentFromMessage(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, in, err := idAndBody[messageCommitmentRequest](c)
 	if err != nil {
-		return err
-	}
-	var in messageCommitmentRequest
-	if err := decode(c, &in); err != nil {
 		return err
 	}
 	cm, err := a.flows.CommitmentFromMessage(c.UserContext(), auth.User(c), id, model.CommitmentInput{
 		StakeholderID: in.StakeholderID, Text: in.Text, Type: in.Type, DueOn: in.DueOn, Region: in.Region,
 	})
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(viewCommitment(cm, model.Today(a.store.Now())))
+	return a.sendCommitment(c, fiber.StatusCreated, cm, err)
 }
 
 func (a *API) unmatchedAddresses(c *fiber.Ctx) error {

@@ -64,6 +64,17 @@ func pathID(c *fiber.Ctx, name string) (bson.ObjectID, error) {
 	return id, nil
 }
 
+// idAndBody reads the :id parameter and then the JSON body: the prelude
+// of every handler that changes one record.
+func idAndBody[T any](c *fiber.Ctx) (bson.ObjectID, T, error) {
+	var body T
+	id, err := pathID(c, "id")
+	if err != nil {
+		return id, body, err
+	}
+	return id, body, decode(c, &body)
+}
+
 // queryID parses an optional id query parameter.
 func queryID(c *fiber.Ctx, name string) (bson.ObjectID, error) {
 	v := c.Query(name)

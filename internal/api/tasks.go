@@ -114,10 +114,7 @@ func (a *API) createTask(c *fiber.Ctx) error {
 		return err
 	}
 	t, err := a.flows.CreateTask(c.UserContext(), auth.User(c), in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(viewTask(t, model.Today(a.store.Now())))
+	return a.sendTask(c, fiber.StatusCreated, t, err)
 }
 
 func (a *API) getTask(c *fiber.Ctx) error {
@@ -126,26 +123,25 @@ func (a *API) getTask(c *fiber.Ctx) error {
 		return err
 	}
 	t, err := a.store.TaskByID(c.UserContext(), auth.User(c).Scope(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(viewTask(t, model.Today(a.store.Now())))
+	return a.sendTask(c, fiber.StatusOK, t, err)
 }
 
 func (a *API) updateTask(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, p, err := idAndBody[model.TaskPatch](c)
 	if err != nil {
-		return err
-	}
-	var p model.TaskPatch
-	if err := decode(c, &p); err != nil {
 		return err
 	}
 	t, err := a.flows.UpdateTask(c.UserContext(), auth.User(c), id, p)
+	return a.sendTask(c, fiber.StatusOK, t, err)
+}
+
+// sendTask answers with t as seen today at status, or with err from the
+// call that read or wrote it.
+func (a *API) sendTask(c *fiber.Ctx, status int, t *model.Task, err error) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(viewTask(t, model.Today(a.store.Now())))
+	return c.Status(status).JSON(viewTask(t, model.Today(a.store.Now())))
 }
 
 func (a *API) deleteTask(c *fiber.Ctx) error {
