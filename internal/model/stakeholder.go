@@ -152,31 +152,17 @@ func (p StakeholderPatch) Apply(s Stakeholder) (Stakeholder, error) {
 		return s, Problems{{Field: "version", Message: "is required"}}.Err()
 	}
 	s = s.clone()
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
-		}
-	}
-	setList := func(dst *[]string, v *[]string) {
-		if v != nil {
-			*dst = append([]string(nil), (*v)...)
-		}
-	}
-	set(&s.Kind, p.Kind)
-	set(&s.Name, p.Name)
-	setList(&s.Emails, p.Emails)
-	setList(&s.Phones, p.Phones)
-	setList(&s.Regions, p.Regions)
-	setList(&s.Tags, p.Tags)
-	set(&s.Stance, p.Stance)
-	set(&s.Influence, p.Influence)
-	set(&s.Notes, p.Notes)
-	if p.OwnerID != nil {
-		s.OwnerID = *p.OwnerID
-	}
-	if p.Archived != nil {
-		s.Archived = *p.Archived
-	}
+	setIf(&s.Kind, p.Kind)
+	setIf(&s.Name, p.Name)
+	setCopy(&s.Emails, p.Emails)
+	setCopy(&s.Phones, p.Phones)
+	setCopy(&s.Regions, p.Regions)
+	setCopy(&s.Tags, p.Tags)
+	setIf(&s.Stance, p.Stance)
+	setIf(&s.Influence, p.Influence)
+	setIf(&s.Notes, p.Notes)
+	setIf(&s.OwnerID, p.OwnerID)
+	setIf(&s.Archived, p.Archived)
 	if p.Legislator != nil {
 		l := *p.Legislator
 		s.Legislator = &l
