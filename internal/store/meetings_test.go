@@ -30,19 +30,10 @@ func TestListMeetingsFiltersAndPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []time.Time
-	cursor := ""
-	for {
-		items, next, err := w.Store.ListMeetings(ctx, w.All, store.MeetingFilter{}, store.Page{Limit: 2, Cursor: cursor})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range items {
-			got = append(got, m.StartsAt)
-		}
-		if next == "" {
-			break
-		}
-		cursor = next
+	for _, m := range allPages(t, 2, func(p store.Page) ([]model.Meeting, string, error) {
+		return w.Store.ListMeetings(ctx, w.All, store.MeetingFilter{}, p)
+	}) {
+		got = append(got, m.StartsAt)
 	}
 	if len(got) != 5 || !got[0].Equal(base.AddDate(0, 0, 4)) || !got[4].Equal(base) {
 		t.Fatalf("pages newest first: %v", got)
