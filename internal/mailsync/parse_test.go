@@ -302,7 +302,7 @@ func TestParseFailuresAreStableAndTyped(t *testing.T) {
 }
 
 func TestNormalizeMessageID(t *testing.T) {
-	tests := []struct{ in, want string }{
+	checkText(t, "NormalizeMessageID", NormalizeMessageID, []textCase{
 		{"<ABC.123@Example.ORG>", "ABC.123@example.org"},
 		{"  <abc@x.pe>  (comment)", "abc@x.pe"},
 		{"abc@X.PE", "abc@x.pe"},
@@ -310,12 +310,7 @@ func TestNormalizeMessageID(t *testing.T) {
 		{"", ""},
 		{"<>", ""},
 		{"<no-at-sign>", "no-at-sign"},
-	}
-	for _, tt := range tests {
-		if got := NormalizeMessageID(tt.in); got != tt.want {
-			t.Errorf("NormalizeMessageID(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
+	})
 }
 
 func TestMsgIDList(t *testing.T) {
@@ -338,16 +333,11 @@ func TestMsgIDList(t *testing.T) {
 
 func TestSnippet(t *testing.T) {
 	long := strings.Repeat("palabra ", 100)
-	tests := []struct{ in, want string }{
+	checkText(t, "Snippet", Snippet, []textCase{
 		{"Hola\n\n> citado\nequipo", "Hola equipo"},
 		{"  \n\t", ""},
 		{long, strings.TrimSpace(long[:snippetRunes]) + "…"},
-	}
-	for _, tt := range tests {
-		if got := Snippet(tt.in); got != tt.want {
-			t.Errorf("Snippet(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
+	})
 }
 
 func TestSanitizeHTML(t *testing.T) {
