@@ -38,7 +38,7 @@ func (a *API) commitmentRoutes() []route {
 }
 
 func (a *API) listCommitments(c *fiber.Ctx) error {
-	p, err := page(c)
+	p, err := listPage(c)
 	if err != nil {
 		return err
 	}
@@ -70,10 +70,6 @@ func (a *API) listCommitments(c *fiber.Ctx) error {
 		return err
 	}
 	f.Q = c.Query("q")
-	csv := wantsCSV(c)
-	if csv {
-		p = store.Page{All: true}
-	}
 	items, next, err := a.store.ListCommitments(c.UserContext(), auth.User(c).Scope(), f, p)
 	if err != nil {
 		return err
@@ -83,10 +79,7 @@ func (a *API) listCommitments(c *fiber.Ctx) error {
 	for i := range items {
 		views[i] = viewCommitment(&items[i], today)
 	}
-	if csv {
-		return sendCSV(c, "compromisos", commitmentColumns, views)
-	}
-	return c.JSON(newList(views, next))
+	return sendList(c, "compromisos", commitmentColumns, views, next)
 }
 
 var commitmentColumns = []column[commitmentView]{

@@ -38,7 +38,7 @@ func (a *API) meetingRoutes() []route {
 }
 
 func (a *API) listMeetings(c *fiber.Ctx) error {
-	p, err := page(c)
+	p, err := listPage(c)
 	if err != nil {
 		return err
 	}
@@ -62,18 +62,11 @@ func (a *API) listMeetings(c *fiber.Ctx) error {
 		return err
 	}
 	f.Q = c.Query("q")
-	csv := wantsCSV(c)
-	if csv {
-		p = store.Page{All: true}
-	}
 	items, next, err := a.store.ListMeetings(c.UserContext(), auth.User(c).Scope(), f, p)
 	if err != nil {
 		return err
 	}
-	if csv {
-		return sendCSV(c, "reuniones", meetingColumns, items)
-	}
-	return c.JSON(newList(items, next))
+	return sendList(c, "reuniones", meetingColumns, items, next)
 }
 
 var meetingColumns = []column[model.Meeting]{

@@ -135,7 +135,7 @@ func seesFailed(u *model.User) bool { return model.SeesFailedMail(u) }
 func (a *API) awaitingDays() int { return a.opts.AwaitingReplyDays }
 
 func (a *API) listMessages(c *fiber.Ctx) error {
-	p, err := page(c)
+	p, err := listPage(c)
 	if err != nil {
 		return err
 	}
@@ -179,10 +179,6 @@ func (a *API) listMessages(c *fiber.Ctx) error {
 	if len([]rune(f.Q)) > maxQueryRunes {
 		return invalid("q", "is too long")
 	}
-	csv := wantsCSV(c)
-	if csv {
-		p = store.Page{All: true}
-	}
 	items, next, err := a.store.ListMessages(c.UserContext(), messageScope(u), f, p)
 	if err != nil {
 		return err
@@ -197,10 +193,7 @@ func (a *API) listMessages(c *fiber.Ctx) error {
 	if err := a.nameStakeholders(c, views); err != nil {
 		return err
 	}
-	if csv {
-		return sendCSV(c, "correos", messageColumns, views)
-	}
-	return c.JSON(newList(views, next))
+	return sendList(c, "correos", messageColumns, views, next)
 }
 
 var messageColumns = []column[messageView]{

@@ -120,12 +120,9 @@ func (a *API) listStakeholders(c *fiber.Ctx) error {
 	if f.OwnerID, err = queryID(c, "owner_id"); err != nil {
 		return err
 	}
-	p, err := page(c)
+	p, err := listPage(c)
 	if err != nil {
 		return err
-	}
-	if wantsCSV(c) {
-		p = store.Page{All: true}
 	}
 	u := auth.User(c)
 	items, next, err := a.store.ListStakeholders(c.UserContext(), u.Scope(), f, p)

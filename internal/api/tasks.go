@@ -36,7 +36,7 @@ func (a *API) taskRoutes() []route {
 }
 
 func (a *API) listTasks(c *fiber.Ctx) error {
-	p, err := page(c)
+	p, err := listPage(c)
 	if err != nil {
 		return err
 	}
@@ -75,10 +75,6 @@ func (a *API) listTasks(c *fiber.Ctx) error {
 	if f.MeetingID, err = queryID(c, "meeting_id"); err != nil {
 		return err
 	}
-	csv := wantsCSV(c)
-	if csv {
-		p = store.Page{All: true}
-	}
 	items, next, err := a.store.ListTasks(c.UserContext(), u.Scope(), f, p)
 	if err != nil {
 		return err
@@ -91,10 +87,7 @@ func (a *API) listTasks(c *fiber.Ctx) error {
 	if err := a.nameAssignees(c, views); err != nil {
 		return err
 	}
-	if csv {
-		return sendCSV(c, "tareas", taskColumns, views)
-	}
-	return c.JSON(newList(views, next))
+	return sendList(c, "tareas", taskColumns, views, next)
 }
 
 var taskColumns = []column[taskView]{
