@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -159,7 +160,7 @@ func TestParseMessages(t *testing.T) {
 					break
 				}
 			}
-			if tt.cc != nil && !equalAddrs(m.Cc, tt.cc) {
+			if tt.cc != nil && !slices.Equal(m.Cc, tt.cc) {
 				t.Errorf("cc = %+v, want %+v", m.Cc, tt.cc)
 			}
 			if tt.messageID != "" {
@@ -206,7 +207,7 @@ func TestParseMessages(t *testing.T) {
 					}
 				}
 			}
-			if !equalStrings(m.InReplyTo, tt.inReplyTo) || !equalStrings(m.References, tt.references) {
+			if !slices.Equal(m.InReplyTo, tt.inReplyTo) || !slices.Equal(m.References, tt.references) {
 				t.Errorf("in-reply-to %v references %v, want %v %v", m.InReplyTo, m.References, tt.inReplyTo, tt.references)
 			}
 			for _, s := range []string{m.Subject, m.Snippet, b.Text, b.HTML, m.From.Name} {
@@ -325,7 +326,7 @@ func TestMsgIDList(t *testing.T) {
 		{"", "", nil},
 	}
 	for _, tt := range tests {
-		if got := msgIDList(tt.in, tt.self); !equalStrings(got, tt.want) {
+		if got := msgIDList(tt.in, tt.self); !slices.Equal(got, tt.want) {
 			t.Errorf("msgIDList(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
@@ -384,30 +385,6 @@ func TestHTMLToText(t *testing.T) {
 	if got != want {
 		t.Errorf("HTMLToText = %q, want %q", got, want)
 	}
-}
-
-func equalAddrs(a, b []model.Address) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // BenchmarkParse parses the fixture messages (plain, Latin-1, base64, HTML,
