@@ -106,11 +106,7 @@ func (a *API) createCommitment(c *fiber.Ctx) error {
 }
 
 func (a *API) getCommitment(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	cm, err := a.store.CommitmentByID(c.UserContext(), auth.User(c).Scope(), id)
+	cm, err := pathRecord(c, a.store.CommitmentByID)
 	return a.sendCommitment(c, fiber.StatusOK, cm, err)
 }
 

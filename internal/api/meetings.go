@@ -111,7 +111,7 @@ func (a *API) createMeeting(c *fiber.Ctx) error {
 
 // getMeeting shows participants under their current names.
 func (a *API) getMeeting(c *fiber.Ctx) error {
-	m, err := a.pathMeeting(c)
+	m, err := pathRecord(c, a.store.MeetingByID)
 	if err != nil {
 		return err
 	}

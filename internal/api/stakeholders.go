@@ -177,11 +177,7 @@ func (a *API) exportStakeholders(c *fiber.Ctx, items []model.Stakeholder) error 
 }
 
 func (a *API) getStakeholder(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	st, err := a.store.StakeholderByID(c.UserContext(), auth.User(c).Scope(), id)
+	st, err := pathRecord(c, a.store.StakeholderByID)
 	return a.sendStakeholder(c, fiber.StatusOK, st, err)
 }
 

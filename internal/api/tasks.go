@@ -111,11 +111,7 @@ func (a *API) createTask(c *fiber.Ctx) error {
 }
 
 func (a *API) getTask(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	t, err := a.store.TaskByID(c.UserContext(), auth.User(c).Scope(), id)
+	t, err := pathRecord(c, a.store.TaskByID)
 	return a.sendTask(c, fiber.StatusOK, t, err)
 }
 
