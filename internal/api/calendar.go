@@ -93,17 +93,8 @@ func (a *API) calendarFeed(c *fiber.Ctx) error {
 	return sendICS(c, f.ICS(), "")
 }
 
-// pathMeeting is the meeting of the :id path in the caller's scope.
-func (a *API) pathMeeting(c *fiber.Ctx) (*model.Meeting, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	return a.store.MeetingByID(c.UserContext(), auth.User(c).Scope(), id)
-}
-
 func (a *API) meetingCalendar(c *fiber.Ctx) error {
-	m, err := a.pathMeeting(c)
+	m, err := pathRecord(c, a.store.MeetingByID)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func (a *API) commitmentRoutes() []route {
 }
 
 func (a *API) listCommitments(c *fiber.Ctx) error {
-	p, err := page(c)
+	p, err := listPage(c)
 	if err != nil {
 		return err
 	}
@@ -70,10 +70,6 @@ func (a *API) listCommitments(c *fiber.Ctx) error {
 		return err
 	}
 	f.Q = c.Query("q")
-	csv := wantsCSV(c)
-	if csv {
-		p = store.Page{All: true}
-	}
 	items, next, err := a.store.ListCommitments(c.UserContext(), auth.User(c).Scope(), f, p)
 	if err != nil {
 		return err
@@ -83,10 +79,7 @@ func (a *API) listCommitments(c *fiber.Ctx) error {
 	for i := range items {
 		views[i] = viewCommitment(&items[i], today)
 	}
-	if csv {
-		return sendCSV(c, "compromisos", commitmentColumns, views)
-	}
-	return c.JSON(newList(views, next))
+	return sendList(c, "compromisos", commitmentColumns, views, next)
 }
 
 var commitmentColumns = []column[commitmentView]{
@@ -109,52 +102,37 @@ func (a *API) createCommitment(c *fiber.Ctx) error {
 		return err
 	}
 	cm, err := a.flows.CreateCommitment(c.UserContext(), auth.User(c), in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(viewCommitment(cm, model.Today(a.store.Now())))
+	return a.sendCommitment(c, fiber.StatusCreated, cm, err)
 }
 
 func (a *API) getCommitment(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	cm, err := a.store.CommitmentByID(c.UserContext(), auth.User(c).Scope(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(viewCommitment(cm, model.Today(a.store.Now())))
+	cm, err := pathRecord(c, a.store.CommitmentByID)
+	return a.sendCommitment(c, fiber.StatusOK, cm, err)
 }
 
 func (a *API) updateCommitment(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, p, err := idAndBody[model.CommitmentPatch](c)
 	if err != nil {
-		return err
-	}
-	var p model.CommitmentPatch
-	if err := decode(c, &p); err != nil {
 		return err
 	}
 	cm, err := a.flows.UpdateCommitment(c.UserContext(), auth.User(c), id, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(viewCommitment(cm, model.Today(a.store.Now())))
+	return a.sendCommitment(c, fiber.StatusOK, cm, err)
 }
 
 func (a *API) changeCommitmentStatus(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, in, err := idAndBody[model.StatusChangeInput](c)
 	if err != nil {
-		return err
-	}
-	var in model.StatusChangeInput
-	if err := decode(c, &in); err != nil {
 		return err
 	}
 	cm, err := a.flows.ChangeCommitmentStatus(c.UserContext(), auth.User(c), id, in)
+	return a.sendCommitment(c, fiber.StatusOK, cm, err)
+}
+
+// sendCommitment answers with cm as seen today at status, or with err
+// from the call that read or wrote it.
+func (a *API) sendCommitment(c *fiber.Ctx, status int, cm *model.Commitment, err error) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(viewCommitment(cm, model.Today(a.store.Now())))
+	return c.Status(status).JSON(viewCommitment(cm, model.Today(a.store.Now())))
 }

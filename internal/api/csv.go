@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/words"
 	"github.com/gofiber/fiber/v2"
 )
@@ -19,6 +20,25 @@ type column[T any] struct {
 
 // wantsCSV reports whether the list was asked as ?format=csv.
 func wantsCSV(c *fiber.Ctx) bool { return c.Query("format") == "csv" }
+
+// listPage reads the page a list request asks for; an export
+// (?format=csv) takes every row at once.
+func listPage(c *fiber.Ctx) (store.Page, error) {
+	p, err := page(c)
+	if err == nil && wantsCSV(c) {
+		p = store.Page{All: true}
+	}
+	return p, err
+}
+
+// sendList answers a list request with one page as JSON, or with
+// ?format=csv with every row as the CSV file name.
+func sendList[T any](c *fiber.Ctx, name string, cols []column[T], items []T, next string) error {
+	if wantsCSV(c) {
+		return sendCSV(c, name, cols, items)
+	}
+	return c.JSON(newList(items, next))
+}
 
 // sendCSV writes items as UTF-8 CSV with a BOM (so Excel in Spanish reads
 // accents right). With ?lang=es or ?lang=en, headers and coded values

@@ -47,10 +47,7 @@ func TestDeleteCommitmentAndMeetingRecords(t *testing.T) {
 	ta := newTestApp(t)
 	f := insertStakeholders(t, ta)
 	mk := func() (meeting, commitment, task string) {
-		r := ta.do("cusco_officer", "POST", "/api/v1/meetings", meetingBody(f, map[string]any{
-			"commitments": []map[string]any{{"stakeholder_id": f.cusco.ID.Hex(), "text": "Presentar proyecto", "type": "legislative", "due_on": "2026-06-30"}},
-			"tasks":       []map[string]any{{"title": "Enviar acta"}},
-		}))
+		r := ta.do("cusco_officer", "POST", "/api/v1/meetings", meetingWithRecords(f))
 		if r.status != 201 {
 			t.Fatalf("create: %d %s", r.status, r.body)
 		}
@@ -128,10 +125,9 @@ func TestMeetingsByStaff(t *testing.T) {
 func TestExportsReadWell(t *testing.T) {
 	ta := newTestApp(t)
 	f := insertStakeholders(t, ta)
-	r := ta.do("cusco_officer", "POST", "/api/v1/meetings", meetingBody(f, map[string]any{
-		"commitments": []map[string]any{{"stakeholder_id": f.cusco.ID.Hex(), "text": "Presentar proyecto", "type": "legislative", "due_on": "2026-06-30"}},
-		"tasks":       []map[string]any{{"title": "Enviar acta", "due_on": "2026-03-10"}},
-	}))
+	body := meetingWithRecords(f)
+	body["tasks"].([]map[string]any)[0]["due_on"] = "2026-03-10"
+	r := ta.do("cusco_officer", "POST", "/api/v1/meetings", body)
 	if r.status != 201 {
 		t.Fatalf("%d %s", r.status, r.body)
 	}

@@ -37,10 +37,7 @@ func TestIdempotentMeetingCreate(t *testing.T) {
 	f := insertStakeholders(t, ta)
 	now := time.Date(2026, 3, 6, 12, 0, 0, 0, time.UTC)
 	ta.store.SetClock(func() time.Time { return now })
-	body := meetingBody(f, map[string]any{
-		"commitments": []map[string]any{{"stakeholder_id": f.cusco.ID.Hex(), "text": "Presentar proyecto", "type": "legislative", "due_on": "2026-06-30"}},
-		"tasks":       []map[string]any{{"title": "Enviar acta"}},
-	})
+	body := meetingWithRecords(f)
 	const key = "3f1c2b9e-5d0a-4f5e-9a51-0d6c1f2e7a11"
 
 	first := ta.do("cusco_officer", "POST", "/api/v1/meetings", body, IdempotencyHeader, key)

@@ -38,7 +38,7 @@ func (a *API) meetingRoutes() []route {
 }
 
 func (a *API) listMeetings(c *fiber.Ctx) error {
-	p, err := page(c)
+	p, err := listPage(c)
 	if err != nil {
 		return err
 	}
@@ -62,18 +62,11 @@ func (a *API) listMeetings(c *fiber.Ctx) error {
 		return err
 	}
 	f.Q = c.Query("q")
-	csv := wantsCSV(c)
-	if csv {
-		p = store.Page{All: true}
-	}
 	items, next, err := a.store.ListMeetings(c.UserContext(), auth.User(c).Scope(), f, p)
 	if err != nil {
 		return err
 	}
-	if csv {
-		return sendCSV(c, "reuniones", meetingColumns, items)
-	}
-	return c.JSON(newList(items, next))
+	return sendList(c, "reuniones", meetingColumns, items, next)
 }
 
 var meetingColumns = []column[model.Meeting]{
@@ -118,7 +111,7 @@ func (a *API) createMeeting(c *fiber.Ctx) error {
 
 // getMeeting shows participants under their current names.
 func (a *API) getMeeting(c *fiber.Ctx) error {
-	m, err := a.pathMeeting(c)
+	m, err := pathRecord(c, a.store.MeetingByID)
 	if err != nil {
 		return err
 	}
@@ -135,12 +128,8 @@ func (a *API) getMeeting(c *fiber.Ctx) error {
 }
 
 func (a *API) updateMeeting(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, p, err := idAndBody[model.MeetingPatch](c)
 	if err != nil {
-		return err
-	}
-	var p model.MeetingPatch
-	if err := decode(c, &p); err != nil {
 		return err
 	}
 	m, err := a.flows.UpdateMeeting(c.UserContext(), auth.User(c), id, p)

@@ -42,13 +42,19 @@ func meetingBody(f recordFixtures, extra map[string]any) map[string]any {
 	return b
 }
 
+// meetingWithRecords is a meeting in Cusco at which one commitment (of
+// f.cusco) and one task ("Enviar acta") were made.
+func meetingWithRecords(f recordFixtures) map[string]any {
+	return meetingBody(f, map[string]any{
+		"commitments": []map[string]any{{"stakeholder_id": f.cusco.ID.Hex(), "text": "Presentar proyecto", "type": "legislative", "due_on": "2026-06-30"}},
+		"tasks":       []map[string]any{{"title": "Enviar acta"}},
+	})
+}
+
 func TestMeetingsAPI(t *testing.T) {
 	ta := newTestApp(t)
 	f := insertStakeholders(t, ta)
-	created := ta.do("cusco_officer", "POST", "/api/v1/meetings", meetingBody(f, map[string]any{
-		"commitments": []map[string]any{{"stakeholder_id": f.cusco.ID.Hex(), "text": "Presentar proyecto", "type": "legislative", "due_on": "2026-06-30"}},
-		"tasks":       []map[string]any{{"title": "Enviar acta"}},
-	}))
+	created := ta.do("cusco_officer", "POST", "/api/v1/meetings", meetingWithRecords(f))
 	if created.status != 201 {
 		t.Fatalf("create: %d %s", created.status, created.body)
 	}

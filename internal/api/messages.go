@@ -135,7 +135,7 @@ func seesFailed(u *model.User) bool { return model.SeesFailedMail(u) }
 func (a *API) awaitingDays() int { return a.opts.AwaitingReplyDays }
 
 func (a *API) listMessages(c *fiber.Ctx) error {
-	p, err := page(c)
+	p, err := listPage(c)
 	if err != nil {
 		return err
 	}
@@ -179,10 +179,6 @@ func (a *API) listMessages(c *fiber.Ctx) error {
 	if len([]rune(f.Q)) > maxQueryRunes {
 		return invalid("q", "is too long")
 	}
-	csv := wantsCSV(c)
-	if csv {
-		p = store.Page{All: true}
-	}
 	items, next, err := a.store.ListMessages(c.UserContext(), messageScope(u), f, p)
 	if err != nil {
 		return err
@@ -197,10 +193,7 @@ func (a *API) listMessages(c *fiber.Ctx) error {
 	if err := a.nameStakeholders(c, views); err != nil {
 		return err
 	}
-	if csv {
-		return sendCSV(c, "correos", messageColumns, views)
-	}
-	return c.JSON(newList(views, next))
+	return sendList(c, "correos", messageColumns, views, next)
 }
 
 var messageColumns = []column[messageView]{
@@ -264,12 +257,8 @@ func (a *API) getMessage(c *fiber.Ctx) error {
 }
 
 func (a *API) updateMessage(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, p, err := idAndBody[model.MessagePatch](c)
 	if err != nil {
-		return err
-	}
-	var p model.MessagePatch
-	if err := decode(c, &p); err != nil {
 		return err
 	}
 	u := auth.User(c)
@@ -316,37 +305,23 @@ func (a *API) getThread(c *fiber.Ctx) error {
 }
 
 func (a *API) taskFromMessage(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, in, err := idAndBody[messageTaskRequest](c)
 	if err != nil {
-		return err
-	}
-	var in messageTaskRequest
-	if err := decode(c, &in); err != nil {
 		return err
 	}
 	t, err := a.flows.TaskFromMessage(c.UserContext(), auth.User(c), id, workflow.MessageTaskInput(in))
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(viewTask(t, model.Today(a.store.Now())))
+	return a.sendTask(c, fiber.StatusCreated, t, err)
 }
 
 func (a *API) commitmentFromMessage(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, in, err := idAndBody[messageCommitmentRequest](c)
 	if err != nil {
-		return err
-	}
-	var in messageCommitmentRequest
-	if err := decode(c, &in); err != nil {
 		return err
 	}
 	cm, err := a.flows.CommitmentFromMessage(c.UserContext(), auth.User(c), id, model.CommitmentInput{
 		StakeholderID: in.StakeholderID, Text: in.Text, Type: in.Type, DueOn: in.DueOn, Region: in.Region,
 	})
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(viewCommitment(cm, model.Today(a.store.Now())))
+	return a.sendCommitment(c, fiber.StatusCreated, cm, err)
 }
 
 func (a *API) unmatchedAddresses(c *fiber.Ctx) error {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/gofiber/fiber/v2"
@@ -62,6 +64,27 @@ func pathID(c *fiber.Ctx, name string) (bson.ObjectID, error) {
 		return id, problem(fiber.StatusNotFound, "The record does not exist or is outside your regions.")
 	}
 	return id, nil
+}
+
+// pathRecord reads the record of the :id path through byID, in the
+// caller's scope.
+func pathRecord[T any](c *fiber.Ctx, byID func(context.Context, model.Scope, bson.ObjectID) (*T, error)) (*T, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return byID(c.UserContext(), auth.User(c).Scope(), id)
+}
+
+// idAndBody reads the :id parameter and then the JSON body: the prelude
+// of every handler that changes one record.
+func idAndBody[T any](c *fiber.Ctx) (bson.ObjectID, T, error) {
+	var body T
+	id, err := pathID(c, "id")
+	if err != nil {
+		return id, body, err
+	}
+	return id, body, decode(c, &body)
 }
 
 // queryID parses an optional id query parameter.

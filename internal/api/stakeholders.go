@@ -120,12 +120,9 @@ func (a *API) listStakeholders(c *fiber.Ctx) error {
 	if f.OwnerID, err = queryID(c, "owner_id"); err != nil {
 		return err
 	}
-	p, err := page(c)
+	p, err := listPage(c)
 	if err != nil {
 		return err
-	}
-	if wantsCSV(c) {
-		p = store.Page{All: true}
 	}
 	u := auth.User(c)
 	items, next, err := a.store.ListStakeholders(c.UserContext(), u.Scope(), f, p)
@@ -180,20 +177,8 @@ func (a *API) exportStakeholders(c *fiber.Ctx, items []model.Stakeholder) error 
 }
 
 func (a *API) getStakeholder(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	scope := auth.User(c).Scope()
-	st, err := a.store.StakeholderByID(c.UserContext(), scope, id)
-	if err != nil {
-		return err
-	}
-	v, err := a.viewStakeholder(c.UserContext(), scope, st)
-	if err != nil {
-		return err
-	}
-	return c.JSON(v)
+	st, err := pathRecord(c, a.store.StakeholderByID)
+	return a.sendStakeholder(c, fiber.StatusOK, st, err)
 }
 
 func (a *API) createStakeholder(c *fiber.Ctx) error {
@@ -201,40 +186,20 @@ func (a *API) createStakeholder(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	u := auth.User(c)
-	st, err := a.flows.CreateStakeholder(c.UserContext(), u, in)
-	if err != nil {
-		return err
-	}
-	v, err := a.viewStakeholder(c.UserContext(), u.Scope(), st)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(v)
+	st, err := a.flows.CreateStakeholder(c.UserContext(), auth.User(c), in)
+	return a.sendStakeholder(c, fiber.StatusCreated, st, err)
 }
 
 func (a *API) updateStakeholder(c *fiber.Ctx) error {
-	var p model.StakeholderPatch
-	if err := decode(c, &p); err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	id, p, err := idAndBody[model.StakeholderPatch](c)
 	if err != nil {
 		return err
 	}
-	u := auth.User(c)
-	st, err := a.flows.UpdateStakeholder(c.UserContext(), u, id, p)
+	st, err := a.flows.UpdateStakeholder(c.UserContext(), auth.User(c), id, p)
 	if errors.Is(err, workflow.ErrMayNotArchive) {
 		return problem(fiber.StatusForbidden, "Only managers and administrators archive or restore stakeholders.")
 	}
-	if err != nil {
-		return err
-	}
-	v, err := a.viewStakeholder(c.UserContext(), u.Scope(), st)
-	if err != nil {
-		return err
-	}
-	return c.JSON(v)
+	return a.sendStakeholder(c, fiber.StatusOK, st, err)
 }
 
 func (a *API) deleteStakeholder(c *fiber.Ctx) error {
@@ -250,24 +215,12 @@ func (a *API) deleteStakeholder(c *fiber.Ctx) error {
 }
 
 func (a *API) addRelationship(c *fiber.Ctx) error {
-	var in model.RelationshipInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	id, in, err := idAndBody[model.RelationshipInput](c)
 	if err != nil {
 		return err
 	}
-	u := auth.User(c)
-	st, err := a.flows.AddRelationship(c.UserContext(), u, id, in)
-	if err != nil {
-		return err
-	}
-	v, err := a.viewStakeholder(c.UserContext(), u.Scope(), st)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(v)
+	st, err := a.flows.AddRelationship(c.UserContext(), auth.User(c), id, in)
+	return a.sendStakeholder(c, fiber.StatusCreated, st, err)
 }
 
 func (a *API) removeRelationship(c *fiber.Ctx) error {
@@ -279,14 +232,19 @@ func (a *API) removeRelationship(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := auth.User(c)
-	st, err := a.flows.RemoveRelationship(c.UserContext(), u, id, other)
+	st, err := a.flows.RemoveRelationship(c.UserContext(), auth.User(c), id, other)
+	return a.sendStakeholder(c, fiber.StatusOK, st, err)
+}
+
+// sendStakeholder answers with st and its relationships at status, or with
+// err from the call that read or wrote it.
+func (a *API) sendStakeholder(c *fiber.Ctx, status int, st *model.Stakeholder, err error) error {
 	if err != nil {
 		return err
 	}
-	v, err := a.viewStakeholder(c.UserContext(), u.Scope(), st)
+	v, err := a.viewStakeholder(c.UserContext(), auth.User(c).Scope(), st)
 	if err != nil {
 		return err
 	}
-	return c.JSON(v)
+	return c.Status(status).JSON(v)
 }

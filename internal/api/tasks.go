@@ -36,7 +36,7 @@ func (a *API) taskRoutes() []route {
 }
 
 func (a *API) listTasks(c *fiber.Ctx) error {
-	p, err := page(c)
+	p, err := listPage(c)
 	if err != nil {
 		return err
 	}
@@ -75,10 +75,6 @@ func (a *API) listTasks(c *fiber.Ctx) error {
 	if f.MeetingID, err = queryID(c, "meeting_id"); err != nil {
 		return err
 	}
-	csv := wantsCSV(c)
-	if csv {
-		p = store.Page{All: true}
-	}
 	items, next, err := a.store.ListTasks(c.UserContext(), u.Scope(), f, p)
 	if err != nil {
 		return err
@@ -91,10 +87,7 @@ func (a *API) listTasks(c *fiber.Ctx) error {
 	if err := a.nameAssignees(c, views); err != nil {
 		return err
 	}
-	if csv {
-		return sendCSV(c, "tareas", taskColumns, views)
-	}
-	return c.JSON(newList(views, next))
+	return sendList(c, "tareas", taskColumns, views, next)
 }
 
 var taskColumns = []column[taskView]{
@@ -114,38 +107,30 @@ func (a *API) createTask(c *fiber.Ctx) error {
 		return err
 	}
 	t, err := a.flows.CreateTask(c.UserContext(), auth.User(c), in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(viewTask(t, model.Today(a.store.Now())))
+	return a.sendTask(c, fiber.StatusCreated, t, err)
 }
 
 func (a *API) getTask(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	t, err := a.store.TaskByID(c.UserContext(), auth.User(c).Scope(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(viewTask(t, model.Today(a.store.Now())))
+	t, err := pathRecord(c, a.store.TaskByID)
+	return a.sendTask(c, fiber.StatusOK, t, err)
 }
 
 func (a *API) updateTask(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, p, err := idAndBody[model.TaskPatch](c)
 	if err != nil {
-		return err
-	}
-	var p model.TaskPatch
-	if err := decode(c, &p); err != nil {
 		return err
 	}
 	t, err := a.flows.UpdateTask(c.UserContext(), auth.User(c), id, p)
+	return a.sendTask(c, fiber.StatusOK, t, err)
+}
+
+// sendTask answers with t as seen today at status, or with err from the
+// call that read or wrote it.
+func (a *API) sendTask(c *fiber.Ctx, status int, t *model.Task, err error) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(viewTask(t, model.Today(a.store.Now())))
+	return c.Status(status).JSON(viewTask(t, model.Today(a.store.Now())))
 }
 
 func (a *API) deleteTask(c *fiber.Ctx) error {

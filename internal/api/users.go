@@ -66,12 +66,8 @@ func (a *API) createUser(c *fiber.Ctx) error {
 }
 
 func (a *API) updateUser(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, p, err := idAndBody[model.UserPatch](c)
 	if err != nil {
-		return err
-	}
-	var p model.UserPatch
-	if err := decode(c, &p); err != nil {
 		return err
 	}
 	u, err := a.flows.UpdateUser(c.UserContext(), auth.User(c), id, p)

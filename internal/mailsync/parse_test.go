@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -159,7 +160,7 @@ func TestParseMessages(t *testing.T) {
 					break
 				}
 			}
-			if tt.cc != nil && !equalAddrs(m.Cc, tt.cc) {
+			if tt.cc != nil && !slices.Equal(m.Cc, tt.cc) {
 				t.Errorf("cc = %+v, want %+v", m.Cc, tt.cc)
 			}
 			if tt.messageID != "" {
@@ -206,7 +207,7 @@ func TestParseMessages(t *testing.T) {
 					}
 				}
 			}
-			if !equalStrings(m.InReplyTo, tt.inReplyTo) || !equalStrings(m.References, tt.references) {
+			if !slices.Equal(m.InReplyTo, tt.inReplyTo) || !slices.Equal(m.References, tt.references) {
 				t.Errorf("in-reply-to %v references %v, want %v %v", m.InReplyTo, m.References, tt.inReplyTo, tt.references)
 			}
 			for _, s := range []string{m.Subject, m.Snippet, b.Text, b.HTML, m.From.Name} {
@@ -302,7 +303,7 @@ func TestParseFailuresAreStableAndTyped(t *testing.T) {
 }
 
 func TestNormalizeMessageID(t *testing.T) {
-	tests := []struct{ in, want string }{
+	checkText(t, "NormalizeMessageID", NormalizeMessageID, []textCase{
 		{"<ABC.123@Example.ORG>", "ABC.123@example.org"},
 		{"  <abc@x.pe>  (comment)", "abc@x.pe"},
 		{"abc@X.PE", "abc@x.pe"},
@@ -310,12 +311,7 @@ func TestNormalizeMessageID(t *testing.T) {
 		{"", ""},
 		{"<>", ""},
 		{"<no-at-sign>", "no-at-sign"},
-	}
-	for _, tt := range tests {
-		if got := NormalizeMessageID(tt.in); got != tt.want {
-			t.Errorf("NormalizeMessageID(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
+	})
 }
 
 func TestMsgIDList(t *testing.T) {
@@ -330,7 +326,7 @@ func TestMsgIDList(t *testing.T) {
 		{"", "", nil},
 	}
 	for _, tt := range tests {
-		if got := msgIDList(tt.in, tt.self); !equalStrings(got, tt.want) {
+		if got := msgIDList(tt.in, tt.self); !slices.Equal(got, tt.want) {
 			t.Errorf("msgIDList(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
@@ -338,16 +334,11 @@ func TestMsgIDList(t *testing.T) {
 
 func TestSnippet(t *testing.T) {
 	long := strings.Repeat("palabra ", 100)
-	tests := []struct{ in, want string }{
+	checkText(t, "Snippet", Snippet, []textCase{
 		{"Hola\n\n> citado\nequipo", "Hola equipo"},
 		{"  \n\t", ""},
 		{long, strings.TrimSpace(long[:snippetRunes]) + "…"},
-	}
-	for _, tt := range tests {
-		if got := Snippet(tt.in); got != tt.want {
-			t.Errorf("Snippet(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
+	})
 }
 
 func TestSanitizeHTML(t *testing.T) {
@@ -394,30 +385,6 @@ func TestHTMLToText(t *testing.T) {
 	if got != want {
 		t.Errorf("HTMLToText = %q, want %q", got, want)
 	}
-}
-
-func equalAddrs(a, b []model.Address) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // BenchmarkParse parses the fixture messages (plain, Latin-1, base64, HTML,

@@ -8,7 +8,7 @@ import (
 )
 
 func TestNormalizeSubject(t *testing.T) {
-	tests := []struct{ in, want string }{
+	checkText(t, "NormalizeSubject", NormalizeSubject, []textCase{
 		{"Reunión", "Reunión"},
 		{"Re: Reunión", "Reunión"},
 		{"RE: RV: Reunión", "Reunión"},
@@ -24,12 +24,7 @@ func TestNormalizeSubject(t *testing.T) {
 		{"Recordatorio: sesión", "Recordatorio: sesión"}, // a word that starts like "re" is not a marker
 		{"Rev: informe", "Rev: informe"},
 		{"RE:", ""},
-	}
-	for _, tt := range tests {
-		if got := NormalizeSubject(tt.in); got != tt.want {
-			t.Errorf("NormalizeSubject(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
+	})
 }
 
 func TestIsReplySubject(t *testing.T) {

@@ -90,7 +90,7 @@ func (in *MeetingInput) Normalize() {
 	in.Summary = strings.TrimSpace(in.Summary)
 	in.Agreements = strings.TrimSpace(in.Agreements)
 	in.NextSteps = strings.TrimSpace(in.NextSteps)
-	in.Topics = dedupeTrimmed(in.Topics)
+	in.Topics = cleanList(in.Topics, strings.TrimSpace)
 	if in.Training != nil {
 		in.Training.normalize()
 	}
@@ -232,7 +232,7 @@ func (mp *MeetingPatch) Apply(m Meeting) (Meeting, error) {
 		m.DurationMin = *mp.DurationMin
 	}
 	if mp.Topics != nil {
-		m.Topics = dedupeTrimmed(*mp.Topics)
+		m.Topics = cleanList(*mp.Topics, strings.TrimSpace)
 	}
 	if mp.StaffIDs != nil {
 		m.StaffIDs = *mp.StaffIDs
@@ -269,20 +269,6 @@ func patchTrimmed(dst *string, v *string) {
 	if v != nil {
 		*dst = strings.TrimSpace(*v)
 	}
-}
-
-func dedupeTrimmed(in []string) []string {
-	out := make([]string, 0, len(in))
-	seen := map[string]bool{}
-	for _, s := range in {
-		s = strings.TrimSpace(s)
-		if s == "" || seen[s] {
-			continue
-		}
-		seen[s] = true
-		out = append(out, s)
-	}
-	return out
 }
 
 // checkLen reports a text longer than max characters.

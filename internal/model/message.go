@@ -261,28 +261,15 @@ type MailboxPatch struct {
 
 // Apply returns m with the patch applied and normalised (not validated).
 func (p MailboxPatch) Apply(m Mailbox) Mailbox {
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
-		}
-	}
-	set(&m.Name, p.Name)
-	set(&m.Host, p.Host)
-	set(&m.TLS, p.TLS)
-	set(&m.Username, p.Username)
-	set(&m.Address, p.Address)
-	if p.Port != nil {
-		m.Port = *p.Port
-	}
-	if p.Domains != nil {
-		m.Domains = append([]string(nil), (*p.Domains)...)
-	}
-	if p.Folders != nil {
-		m.Folders = append([]string(nil), (*p.Folders)...)
-	}
-	if p.Disabled != nil {
-		m.Disabled = *p.Disabled
-	}
+	setIf(&m.Name, p.Name)
+	setIf(&m.Host, p.Host)
+	setIf(&m.TLS, p.TLS)
+	setIf(&m.Username, p.Username)
+	setIf(&m.Address, p.Address)
+	setIf(&m.Port, p.Port)
+	setCopy(&m.Domains, p.Domains)
+	setCopy(&m.Folders, p.Folders)
+	setIf(&m.Disabled, p.Disabled)
 	m.Normalize()
 	return m
 }

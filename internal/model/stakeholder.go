@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -152,31 +151,17 @@ func (p StakeholderPatch) Apply(s Stakeholder) (Stakeholder, error) {
 		return s, Problems{{Field: "version", Message: "is required"}}.Err()
 	}
 	s = s.clone()
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
-		}
-	}
-	setList := func(dst *[]string, v *[]string) {
-		if v != nil {
-			*dst = append([]string(nil), (*v)...)
-		}
-	}
-	set(&s.Kind, p.Kind)
-	set(&s.Name, p.Name)
-	setList(&s.Emails, p.Emails)
-	setList(&s.Phones, p.Phones)
-	setList(&s.Regions, p.Regions)
-	setList(&s.Tags, p.Tags)
-	set(&s.Stance, p.Stance)
-	set(&s.Influence, p.Influence)
-	set(&s.Notes, p.Notes)
-	if p.OwnerID != nil {
-		s.OwnerID = *p.OwnerID
-	}
-	if p.Archived != nil {
-		s.Archived = *p.Archived
-	}
+	setIf(&s.Kind, p.Kind)
+	setIf(&s.Name, p.Name)
+	setCopy(&s.Emails, p.Emails)
+	setCopy(&s.Phones, p.Phones)
+	setCopy(&s.Regions, p.Regions)
+	setCopy(&s.Tags, p.Tags)
+	setIf(&s.Stance, p.Stance)
+	setIf(&s.Influence, p.Influence)
+	setIf(&s.Notes, p.Notes)
+	setIf(&s.OwnerID, p.OwnerID)
+	setIf(&s.Archived, p.Archived)
 	if p.Legislator != nil {
 		l := *p.Legislator
 		s.Legislator = &l
@@ -201,10 +186,10 @@ func (s *Stakeholder) Normalize() {
 	s.Kind = strings.TrimSpace(s.Kind)
 	s.Name = strings.Join(strings.Fields(s.Name), " ")
 	s.Notes = strings.TrimSpace(s.Notes)
-	s.Emails = shCleanList(s.Emails, NormalizeEmail)
-	s.Phones = shCleanList(s.Phones, strings.TrimSpace)
-	s.Tags = shCleanList(s.Tags, func(t string) string { return strings.ToLower(strings.Join(strings.Fields(t), " ")) })
-	s.Regions = shCleanList(s.Regions, NormalizeRegionCode)
+	s.Emails = cleanList(s.Emails, NormalizeEmail)
+	s.Phones = cleanList(s.Phones, strings.TrimSpace)
+	s.Tags = cleanList(s.Tags, func(t string) string { return strings.ToLower(strings.Join(strings.Fields(t), " ")) })
+	s.Regions = cleanList(s.Regions, NormalizeRegionCode)
 	s.Stance = strings.ToLower(strings.TrimSpace(s.Stance))
 	if s.Stance == "" {
 		s.Stance = DefaultStance
@@ -219,11 +204,11 @@ func (s *Stakeholder) Normalize() {
 		l.ParliamentaryGroup = strings.TrimSpace(l.ParliamentaryGroup)
 		l.Party = strings.TrimSpace(l.Party)
 		l.ElectoralDistrict = NormalizeRegionCode(l.ElectoralDistrict)
-		l.Committees = shCleanList(l.Committees, strings.TrimSpace)
+		l.Committees = cleanList(l.Committees, strings.TrimSpace)
 	}
 	if c := s.Committee; c != nil {
 		c.Region = NormalizeRegionCode(c.Region)
-		c.MemberIDs = shCleanIDs(c.MemberIDs)
+		c.MemberIDs = distinct(c.MemberIDs)
 	}
 	if s.Relationships == nil {
 		s.Relationships = []Relationship{}
@@ -240,18 +225,18 @@ func (s *Stakeholder) Validate() error {
 	if s.Name == "" {
 		p.Add("name", "is required")
 	}
-	shCheckLen(&p, "name", s.Name, maxStakeholderName)
-	shCheckLen(&p, "notes", s.Notes, maxStakeholderNotes)
+	checkLen(&p, "name", s.Name, maxStakeholderName)
+	checkLen(&p, "notes", s.Notes, maxStakeholderNotes)
 	for i, e := range s.Emails {
 		if !ValidEmail(e) {
 			p.Add("emails["+itoa(i)+"]", "must be a valid email address")
 		}
 	}
 	for i, ph := range s.Phones {
-		shCheckLen(&p, "phones["+itoa(i)+"]", ph, 50)
+		checkLen(&p, "phones["+itoa(i)+"]", ph, 50)
 	}
 	for i, t := range s.Tags {
-		shCheckLen(&p, "tags["+itoa(i)+"]", t, 50)
+		checkLen(&p, "tags["+itoa(i)+"]", t, 50)
 	}
 	for _, l := range []struct {
 		field string
@@ -294,13 +279,13 @@ func (s *Stakeholder) validateKindFields(p *Problems) {
 		if l.ElectoralDistrict != "" && !ValidRegion(l.ElectoralDistrict) {
 			p.Add("legislator.electoral_district", "must be a known region code")
 		}
-		shCheckLen(p, "legislator.parliamentary_group", l.ParliamentaryGroup, maxStakeholderShort)
-		shCheckLen(p, "legislator.party", l.Party, maxStakeholderShort)
+		checkLen(p, "legislator.parliamentary_group", l.ParliamentaryGroup, maxStakeholderShort)
+		checkLen(p, "legislator.party", l.Party, maxStakeholderShort)
 		if len(l.Committees) > maxStakeholderList {
 			p.Add("legislator.committees", "must list at most %d values", maxStakeholderList)
 		}
 		for i, c := range l.Committees {
-			shCheckLen(p, "legislator.committees["+itoa(i)+"]", c, maxStakeholderShort)
+			checkLen(p, "legislator.committees["+itoa(i)+"]", c, maxStakeholderShort)
 		}
 	} else if s.Legislator != nil {
 		p.Add("legislator", "is only for legislators")
@@ -313,7 +298,7 @@ func (s *Stakeholder) validateKindFields(p *Problems) {
 		switch {
 		case !ValidRegion(c.Region):
 			p.Add("committee.region", "must be a known region code")
-		case !shContains(s.Regions, c.Region):
+		case !slices.Contains(s.Regions, c.Region):
 			p.Add("committee.region", "must be one of the stakeholder's regions")
 		}
 		if len(c.MemberIDs) > 500 {
@@ -367,7 +352,7 @@ func (in *RelationshipInput) Validate(from bson.ObjectID) error {
 	if !RelationshipKinds.Valid(in.Kind) {
 		p.Add("kind", "must be one of %s", RelationshipKinds)
 	}
-	shCheckLen(&p, "role", in.Role, maxStakeholderShort)
+	checkLen(&p, "role", in.Role, maxStakeholderShort)
 	if in.Since != "" && !ValidDate(in.Since) {
 		p.Add("since", "must be a date (YYYY-MM-DD)")
 	}
@@ -394,39 +379,6 @@ func NormalizeRegionCode(r string) string {
 	return r
 }
 
-// shCleanList applies norm to each value and drops empty and repeated ones.
-func shCleanList(in []string, norm func(string) string) []string {
-	out := make([]string, 0, len(in))
-	seen := make(map[string]bool, len(in))
-	for _, v := range in {
-		v = norm(v)
-		if v == "" || seen[v] {
-			continue
-		}
-		seen[v] = true
-		out = append(out, v)
-	}
-	return out
-}
-
-func shCleanIDs(in []bson.ObjectID) []bson.ObjectID {
-	out := make([]bson.ObjectID, 0, len(in))
-	seen := make(map[bson.ObjectID]bool, len(in))
-	for _, id := range in {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-func shCheckLen(p *Problems, field, v string, limit int) {
-	if utf8.RuneCountInString(v) > limit {
-		p.Add(field, "must be at most %d characters", limit)
-	}
-}
-
 // shValidPeriod accepts a legislative period like 2021-2026.
 func shValidPeriod(s string) bool {
 	a, b, ok := strings.Cut(s, "-")
@@ -440,15 +392,6 @@ func shIsDigits(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-func shContains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // clone copies s deeply enough that changing the copy never changes s.

@@ -51,7 +51,7 @@ func (t *Training) normalize() {
 	for i := range t.Audience {
 		t.Audience[i].Type = strings.TrimSpace(t.Audience[i].Type)
 	}
-	t.Topics = dedupeTrimmed(t.Topics)
+	t.Topics = cleanList(t.Topics, strings.TrimSpace)
 }
 
 // validateTraining checks the training against the meeting's kind: a

@@ -133,22 +133,13 @@ func validateRegionGrant(p *Problems, field string, regions []string) {
 }
 
 func normalizeRegions(in []string) []string {
-	out := make([]string, 0, len(in))
-	seen := map[string]bool{}
-	for _, r := range in {
+	return cleanList(in, func(r string) string {
 		r = strings.TrimSpace(r)
 		if strings.EqualFold(r, AllRegions) {
-			r = AllRegions
-		} else {
-			r = strings.ToUpper(r)
+			return AllRegions
 		}
-		if r == "" || seen[r] {
-			continue
-		}
-		seen[r] = true
-		out = append(out, r)
-	}
-	return out
+		return strings.ToUpper(r)
+	})
 }
 
 // NormalizeEmail trims and lowercases an address.

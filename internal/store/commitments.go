@@ -100,11 +100,7 @@ func (s *Store) MessageRegions(ctx context.Context, id bson.ObjectID) ([]string,
 
 // InsertCommitment stores a new, already decided commitment.
 func (s *Store) InsertCommitment(ctx context.Context, actor model.Actor, c *model.Commitment) error {
-	if _, err := s.c(colCommitments).InsertOne(ctx, c); err != nil {
-		return wrap("insert commitment", err)
-	}
-	return s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "commitment", ID: c.ID.Hex(),
-		Regions: []string{c.Region}, Fields: created(c), After: c})
+	return s.insertRecord(ctx, actor, record{colCommitments, "commitment", c.ID, []string{c.Region}}, c)
 }
 
 // ReplaceCommitment stores cur (old with decided changes, not the status)
@@ -112,17 +108,8 @@ func (s *Store) InsertCommitment(ctx context.Context, actor model.Actor, c *mode
 // answers old when nothing changed.
 func (s *Store) ReplaceCommitment(ctx context.Context, actor model.Actor, old, cur *model.Commitment) (*model.Commitment, error) {
 	cur.Search = model.CommitmentSearchWords(cur)
-	changes := diff(old, cur)
-	if len(changes) == 0 {
-		return old, nil
-	}
-	set := append(setOf(changes), bson.E{Key: "search", Value: cur.Search}, bson.E{Key: "updated_at", Value: s.Now()})
-	var c model.Commitment
-	if err := s.updateVersioned(ctx, colCommitments, old.ID, old.Version, set, &c); err != nil {
-		return nil, fmt.Errorf("store: update commitment: %w", err)
-	}
-	return &c, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "commitment", ID: c.ID.Hex(),
-		Regions: regionsOf(old.Region, c.Region), Fields: changes, Before: old, After: &c})
+	return replaceRecord(ctx, s, actor, record{colCommitments, "commitment", old.ID, regionsOf(old.Region, cur.Region)}, old.Version, old, cur,
+		bson.E{Key: "search", Value: cur.Search})
 }
 
 // UpdateCommitmentStatus sets the status of old and appends entry to its
@@ -192,13 +179,10 @@ func (s *Store) statusMiss(ctx context.Context, id bson.ObjectID, err error, ver
 // record, so it can be read back from the trail, and its meeting stops
 // listing it. Tasks that follow it up stay (work someone may still do).
 func (s *Store) RemoveCommitment(ctx context.Context, actor model.Actor, old *model.Commitment) error {
-	if err := s.deleteByID(ctx, colCommitments, "commitment", old.ID); err != nil {
-		return err
-	}
-	err := s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "commitment", ID: old.ID.Hex(),
-		Regions: []string{old.Region}, Fields: diff(old, &model.Commitment{}), Before: old})
-	if old.Origin != nil && old.Origin.Kind == "meeting" {
-		err = errors.Join(err, s.unlinkFromMeeting(ctx, old.Origin.ID, "commitment_ids", old.ID))
-	}
-	return err
+	return removeRecord(ctx, s, actor, record{colCommitments, "commitment", old.ID, []string{old.Region}}, old, func() error {
+		if old.Origin != nil && old.Origin.Kind == "meeting" {
+			return s.unlinkFromMeeting(ctx, old.Origin.ID, "commitment_ids", old.ID)
+		}
+		return nil
+	})
 }

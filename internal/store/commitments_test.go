@@ -9,13 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/fixture"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 func TestChangeCommitmentStatusConcurrent(t *testing.T) {
-	w := newWorld(t)
+	w := fixture.NewWorld(t)
 	ctx := context.Background()
 	c := newCommitment(t, w, "")
 	const n = 8
@@ -29,8 +30,8 @@ func TestChangeCommitmentStatusConcurrent(t *testing.T) {
 			defer wg.Done()
 			v := c.Version
 			<-start
-			entry := model.NewStatusChange(model.StatusChangeInput{Status: statuses[i%len(statuses)]}, w.officer, w.s.Now())
-			_, errs[i] = w.s.UpdateCommitmentStatus(ctx, w.officer, c, entry, &v, false)
+			entry := model.NewStatusChange(model.StatusChangeInput{Status: statuses[i%len(statuses)]}, w.Officer, w.Store.Now())
+			_, errs[i] = w.Store.UpdateCommitmentStatus(ctx, w.Officer, c, entry, &v, false)
 		}(i)
 	}
 	close(start)
@@ -44,7 +45,7 @@ func TestChangeCommitmentStatusConcurrent(t *testing.T) {
 			t.Errorf("loser got %v, want ErrConflict", err)
 		}
 	}
-	got, err := w.s.CommitmentByID(ctx, w.all, c.ID)
+	got, err := w.Store.CommitmentByID(ctx, w.All, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,17 +55,17 @@ func TestChangeCommitmentStatusConcurrent(t *testing.T) {
 }
 
 func TestCommitmentFilters(t *testing.T) {
-	w := newWorld(t)
+	w := fixture.NewWorld(t)
 	ctx := context.Background()
-	w.s.SetClock(func() time.Time { return time.Date(2026, 4, 1, 3, 0, 0, 0, time.UTC) }) // still 31 March in Lima
+	w.Store.SetClock(func() time.Time { return time.Date(2026, 4, 1, 3, 0, 0, 0, time.UTC) }) // still 31 March in Lima
 	overdue := newCommitment(t, w, "2026-03-30")
 	dueToday := newCommitment(t, w, "2026-03-31")
 	_ = newCommitment(t, w, "")
 	done := newCommitment(t, w, "2026-01-01")
-	if _, err := w.s.UpdateCommitmentStatus(ctx, w.officer, done, model.NewStatusChange(model.StatusChangeInput{Status: model.StatusWithdrawn}, w.officer, w.s.Now()), nil, false); err != nil {
+	if _, err := w.Store.UpdateCommitmentStatus(ctx, w.Officer, done, model.NewStatusChange(model.StatusChangeInput{Status: model.StatusWithdrawn}, w.Officer, w.Store.Now()), nil, false); err != nil {
 		t.Fatal(err)
 	}
-	loreto := insertCommitment(t, w, w.loreto, model.CommitmentInput{StakeholderID: w.loreto.ID, Text: "Monitorear albergues", Type: "oversight", DueOn: "2026-02-01"})
+	loreto := insertCommitment(t, w, w.Loreto, model.CommitmentInput{StakeholderID: w.Loreto.ID, Text: "Monitorear albergues", Type: "oversight", DueOn: "2026-02-01"})
 	ids := func(cs []model.Commitment) []bson.ObjectID {
 		var out []bson.ObjectID
 		for _, c := range cs {
@@ -79,19 +80,19 @@ func TestCommitmentFilters(t *testing.T) {
 		f     store.CommitmentFilter
 		want  []bson.ObjectID
 	}{
-		{"overdue", w.all, store.CommitmentFilter{Overdue: true}, []bson.ObjectID{overdue.ID, loreto.ID}},
-		{"overdue in cusco scope", w.cuscoOnly, store.CommitmentFilter{Overdue: true}, []bson.ObjectID{overdue.ID}},
-		{"overdue final status", w.all, store.CommitmentFilter{Overdue: true, Status: model.StatusWithdrawn}, nil},
-		{"status", w.all, store.CommitmentFilter{Status: model.StatusWithdrawn}, []bson.ObjectID{done.ID}},
-		{"due range", w.all, store.CommitmentFilter{DueFrom: "2026-03-30", DueTo: "2026-03-31"}, []bson.ObjectID{overdue.ID, dueToday.ID}},
-		{"region", w.all, store.CommitmentFilter{Region: "16"}, []bson.ObjectID{loreto.ID}},
-		{"region outside scope", w.cuscoOnly, store.CommitmentFilter{Region: "16"}, nil},
-		{"stakeholder kind", w.all, store.CommitmentFilter{StakeholderKind: model.KindOrganization}, []bson.ObjectID{loreto.ID}},
-		{"stakeholder", w.all, store.CommitmentFilter{StakeholderID: w.loreto.ID}, []bson.ObjectID{loreto.ID}},
-		{"text search", w.all, store.CommitmentFilter{Q: "albergue"}, []bson.ObjectID{loreto.ID}},
-		{"stakeholder name search", w.all, store.CommitmentFilter{Q: "asociacion amazonica"}, []bson.ObjectID{loreto.ID}},
+		{"overdue", w.All, store.CommitmentFilter{Overdue: true}, []bson.ObjectID{overdue.ID, loreto.ID}},
+		{"overdue in cusco scope", w.CuscoOnly, store.CommitmentFilter{Overdue: true}, []bson.ObjectID{overdue.ID}},
+		{"overdue final status", w.All, store.CommitmentFilter{Overdue: true, Status: model.StatusWithdrawn}, nil},
+		{"status", w.All, store.CommitmentFilter{Status: model.StatusWithdrawn}, []bson.ObjectID{done.ID}},
+		{"due range", w.All, store.CommitmentFilter{DueFrom: "2026-03-30", DueTo: "2026-03-31"}, []bson.ObjectID{overdue.ID, dueToday.ID}},
+		{"region", w.All, store.CommitmentFilter{Region: "16"}, []bson.ObjectID{loreto.ID}},
+		{"region outside scope", w.CuscoOnly, store.CommitmentFilter{Region: "16"}, nil},
+		{"stakeholder kind", w.All, store.CommitmentFilter{StakeholderKind: model.KindOrganization}, []bson.ObjectID{loreto.ID}},
+		{"stakeholder", w.All, store.CommitmentFilter{StakeholderID: w.Loreto.ID}, []bson.ObjectID{loreto.ID}},
+		{"text search", w.All, store.CommitmentFilter{Q: "albergue"}, []bson.ObjectID{loreto.ID}},
+		{"stakeholder name search", w.All, store.CommitmentFilter{Q: "asociacion amazonica"}, []bson.ObjectID{loreto.ID}},
 	} {
-		got, _, err := w.s.ListCommitments(ctx, tc.scope, tc.f, store.Page{})
+		got, _, err := w.Store.ListCommitments(ctx, tc.scope, tc.f, store.Page{})
 		if err != nil || !slices.Equal(ids(got), tc.want) {
 			t.Errorf("%s: got %v %v, want %v", tc.name, ids(got), err, tc.want)
 		}
@@ -103,36 +104,36 @@ func TestCommitmentFilters(t *testing.T) {
 
 // insertCommitment stores a commitment of st made by the officer, built
 // with the model's defaults (the workflow's checks are not the store's).
-func insertCommitment(t *testing.T, w *world, st model.Stakeholder, in model.CommitmentInput) *model.Commitment {
+func insertCommitment(t *testing.T, w *fixture.World, st model.Stakeholder, in model.CommitmentInput) *model.Commitment {
 	t.Helper()
-	c := model.NewCommitment(in, st, w.all, w.officer, w.s.Now())
-	if err := w.s.InsertCommitment(context.Background(), w.officer, c); err != nil {
+	c := model.NewCommitment(in, st, w.All, w.Officer, w.Store.Now())
+	if err := w.Store.InsertCommitment(context.Background(), w.Officer, c); err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
-func newCommitment(t *testing.T, w *world, due string) *model.Commitment {
+func newCommitment(t *testing.T, w *fixture.World, due string) *model.Commitment {
 	t.Helper()
-	return insertCommitment(t, w, w.cusco, model.CommitmentInput{StakeholderID: w.cusco.ID, Text: "Presentar proyecto", Type: "legislative", DueOn: due})
+	return insertCommitment(t, w, w.Cusco, model.CommitmentInput{StakeholderID: w.Cusco.ID, Text: "Presentar proyecto", Type: "legislative", DueOn: due})
 }
 
 // TestUpdateCommitmentStatusFinal: without reopen, a final status cannot be
 // left, even by a caller that read it before it became final.
 func TestUpdateCommitmentStatusFinal(t *testing.T) {
-	w := newWorld(t)
+	w := fixture.NewWorld(t)
 	ctx := context.Background()
 	c := newCommitment(t, w, "")
 	entry := func(status string) model.StatusChange {
-		return model.NewStatusChange(model.StatusChangeInput{Status: status}, w.officer, w.s.Now())
+		return model.NewStatusChange(model.StatusChangeInput{Status: status}, w.Officer, w.Store.Now())
 	}
-	if _, err := w.s.UpdateCommitmentStatus(ctx, w.officer, c, entry(model.StatusFulfilled), nil, false); err != nil {
+	if _, err := w.Store.UpdateCommitmentStatus(ctx, w.Officer, c, entry(model.StatusFulfilled), nil, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.s.UpdateCommitmentStatus(ctx, w.officer, c, entry(model.StatusInProgress), nil, false); !errors.Is(err, store.ErrFinalStatus) {
+	if _, err := w.Store.UpdateCommitmentStatus(ctx, w.Officer, c, entry(model.StatusInProgress), nil, false); !errors.Is(err, store.ErrFinalStatus) {
 		t.Fatalf("leave final without reopen: %v", err)
 	}
-	got, err := w.s.UpdateCommitmentStatus(ctx, w.other, c, entry(model.StatusInProgress), nil, true)
+	got, err := w.Store.UpdateCommitmentStatus(ctx, w.Other, c, entry(model.StatusInProgress), nil, true)
 	if err != nil || got.Status != model.StatusInProgress || len(got.History) != 3 || got.Version != 3 {
 		t.Fatalf("reopen: %+v %v", got, err)
 	}

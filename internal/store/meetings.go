@@ -70,15 +70,14 @@ func (s *Store) InsertMeeting(ctx context.Context, actor model.Actor, m *model.M
 	if err := s.insertMeetingRecords(ctx, m, cs, ts); err != nil {
 		return err
 	}
-	err := s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "meeting", ID: m.ID.Hex(),
-		Regions: []string{m.Region}, Fields: created(m), After: m})
+	err := s.recordCreated(ctx, actor, record{colMeetings, "meeting", m.ID, []string{m.Region}}, m)
 	for i := range cs {
-		err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "commitment",
-			ID: cs[i].ID.Hex(), Regions: []string{cs[i].Region}, Fields: created(&cs[i]), After: &cs[i]}))
+		c := &cs[i]
+		err = errors.Join(err, s.recordCreated(ctx, actor, record{colCommitments, "commitment", c.ID, []string{c.Region}}, c))
 	}
 	for i := range ts {
-		err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "task",
-			ID: ts[i].ID.Hex(), Regions: []string{ts[i].Region}, Fields: created(&ts[i]), After: &ts[i]}))
+		t := &ts[i]
+		err = errors.Join(err, s.recordCreated(ctx, actor, record{colTasks, "task", t.ID, []string{t.Region}}, t))
 	}
 	return err
 }
@@ -150,28 +149,15 @@ func (s *Store) StakeholderRefs(ctx context.Context, ids []bson.ObjectID) (map[b
 // nothing changed.
 func (s *Store) ReplaceMeeting(ctx context.Context, actor model.Actor, old, cur *model.Meeting) (*model.Meeting, error) {
 	cur.Search = model.MeetingSearchWords(cur)
-	changes := diff(old, cur)
-	if len(changes) == 0 {
-		return old, nil
-	}
-	set := append(setOf(changes), bson.E{Key: "search", Value: cur.Search}, bson.E{Key: "updated_at", Value: s.Now()})
-	var m model.Meeting
-	if err := s.updateVersioned(ctx, colMeetings, old.ID, old.Version, set, &m); err != nil {
-		return nil, fmt.Errorf("store: update meeting: %w", err)
-	}
-	return &m, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "meeting", ID: m.ID.Hex(),
-		Regions: regionsOf(old.Region, m.Region), Fields: changes, Before: old, After: &m})
+	return replaceRecord(ctx, s, actor, record{colMeetings, "meeting", old.ID, regionsOf(old.Region, cur.Region)}, old.Version, old, cur,
+		bson.E{Key: "search", Value: cur.Search})
 }
 
 // RemoveMeeting deletes old. Its commitments and tasks stay: they stand on
 // their own and keep the origin for the record (RemoveMeetingRecords
 // deletes them when asked).
 func (s *Store) RemoveMeeting(ctx context.Context, actor model.Actor, old *model.Meeting) error {
-	if err := s.deleteByID(ctx, colMeetings, "meeting", old.ID); err != nil {
-		return err
-	}
-	return s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "meeting", ID: old.ID.Hex(),
-		Regions: []string{old.Region}, Fields: diff(old, &model.Meeting{}), Before: old})
+	return removeRecord(ctx, s, actor, record{colMeetings, "meeting", old.ID, []string{old.Region}}, old, nil)
 }
 
 // ParticipantNames returns the current names of the stakeholders at a

@@ -230,39 +230,40 @@ func (s *Store) UpdateMessage(ctx context.Context, actor model.Actor, scope mode
 	}
 	if p.MeetingIDs != nil {
 		cur.Links.MeetingIDs = distinctIDs(*p.MeetingIDs)
-		for i, mid := range cur.Links.MeetingIDs {
-			if _, err := s.MeetingByID(ctx, scope, mid); isNotFound(err) {
-				pr.Add(fmt.Sprintf("meeting_ids[%d]", i), "no such meeting in your regions")
-			} else if err != nil {
-				return nil, err
-			}
+		if err := checkVisible(ctx, scope, &pr, "meeting_ids", "meeting", cur.Links.MeetingIDs, s.MeetingByID); err != nil {
+			return nil, err
 		}
 	}
 	if p.CommitmentIDs != nil {
 		cur.Links.CommitmentIDs = distinctIDs(*p.CommitmentIDs)
-		for i, cid := range cur.Links.CommitmentIDs {
-			if _, err := s.CommitmentByID(ctx, scope, cid); isNotFound(err) {
-				pr.Add(fmt.Sprintf("commitment_ids[%d]", i), "no such commitment in your regions")
-			} else if err != nil {
-				return nil, err
-			}
+		if err := checkVisible(ctx, scope, &pr, "commitment_ids", "commitment", cur.Links.CommitmentIDs, s.CommitmentByID); err != nil {
+			return nil, err
 		}
 	}
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
-	changes := diff(old, &cur)
-	if len(changes) == 0 {
-		return old, nil
+	m, err := replaceRecord(ctx, s, actor, record{colMessages, "message", id, cur.Regions}, old.Version, old, &cur)
+	if m == nil {
+		return nil, err
 	}
-	set := setOf(changes)
-	set = append(set, bson.E{Key: "updated_at", Value: s.Now()})
-	var m model.Message
-	if err := s.updateVersioned(ctx, colMessages, id, old.Version, set, &m); err != nil {
-		return nil, fmt.Errorf("store: update message: %w", err)
+	// The message is stored: like the other review writes, an after-write
+	// failure is not the reviewer's error.
+	return m, nil
+}
+
+// checkVisible adds a problem under field[i] for each of ids that byID
+// does not find in scope; other errors stop it.
+func checkVisible[T any](ctx context.Context, scope model.Scope, pr *model.Problems, field, what string, ids []bson.ObjectID,
+	byID func(context.Context, model.Scope, bson.ObjectID) (*T, error)) error {
+	for i, id := range ids {
+		if _, err := byID(ctx, scope, id); isNotFound(err) {
+			pr.Add(fmt.Sprintf("%s[%d]", field, i), "no such %s in your regions", what)
+		} else if err != nil {
+			return err
+		}
 	}
-	s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: id.Hex(), Regions: m.Regions, Fields: changes, Before: old, After: &m})
-	return &m, nil
+	return nil
 }
 
 // BulkSetMessageStatus sets status on the messages among ids the scope may

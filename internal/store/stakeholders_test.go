@@ -101,41 +101,20 @@ func TestListStakeholdersScopeFiltersAndPages(t *testing.T) {
 		}
 	}
 
-	var seen []string
-	p := store.Page{Limit: 2}
-	for i := 0; i < 5; i++ {
-		items, next, err := s.ListStakeholders(ctx, shScopeAll, store.StakeholderFilter{Q: "a"}, p)
-		if err != nil {
-			t.Fatal(err)
+	paged := func(f store.StakeholderFilter) []string {
+		var out []string
+		for _, x := range allPages(t, 2, func(p store.Page) ([]model.Stakeholder, string, error) {
+			return s.ListStakeholders(ctx, shScopeAll, f, p)
+		}) {
+			out = append(out, x.Name)
 		}
-		for _, x := range items {
-			seen = append(seen, x.Name)
-		}
-		if next == "" {
-			break
-		}
-		p.Cursor = next
+		return out
 	}
-	if got := strings.Join(seen, "|"); got != "Ana Quispe" {
+	if got := strings.Join(paged(store.StakeholderFilter{Q: "a"}), "|"); got != "Ana Quispe" {
 		// Only Ana has a word starting with "a"; paging with a search must still work.
 		t.Fatalf("paged search: %q", got)
 	}
-	seen = nil
-	p = store.Page{Limit: 2}
-	for i := 0; i < 5; i++ {
-		items, next, err := s.ListStakeholders(ctx, shScopeAll, store.StakeholderFilter{}, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, x := range items {
-			seen = append(seen, x.Name)
-		}
-		if next == "" {
-			break
-		}
-		p.Cursor = next
-	}
-	if len(seen) != 5 || seen[4] != "Elsa Perú" {
+	if seen := paged(store.StakeholderFilter{}); len(seen) != 5 || seen[4] != "Elsa Perú" {
 		t.Fatalf("pages: %v", seen)
 	}
 }

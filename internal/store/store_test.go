@@ -62,19 +62,8 @@ func TestListUsersPages(t *testing.T) {
 		}
 	}
 	var got []string
-	cursor := ""
-	for i := 0; i < 5; i++ {
-		items, next, err := s.ListUsers(ctx, store.Page{Limit: 2, Cursor: cursor})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, u := range items {
-			got = append(got, u.Email)
-		}
-		if next == "" {
-			break
-		}
-		cursor = next
+	for _, u := range allPages(t, 2, func(p store.Page) ([]model.User, string, error) { return s.ListUsers(ctx, p) }) {
+		got = append(got, u.Email)
 	}
 	want := []string{"a@x.org", "b@x.org", "c@x.org", "d@x.org", "e@x.org"}
 	if len(got) != len(want) {

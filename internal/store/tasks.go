@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -67,36 +65,19 @@ func (s *Store) TaskByID(ctx context.Context, scope model.Scope, id bson.ObjectI
 
 // InsertTask stores a new, already decided task.
 func (s *Store) InsertTask(ctx context.Context, actor model.Actor, t *model.Task) error {
-	if _, err := s.c(colTasks).InsertOne(ctx, t); err != nil {
-		return wrap("insert task", err)
-	}
-	return s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "task", ID: t.ID.Hex(),
-		Regions: []string{t.Region}, Fields: created(t), After: t})
+	return s.insertRecord(ctx, actor, record{colTasks, "task", t.ID, []string{t.Region}}, t)
 }
 
 // ReplaceTask stores cur (old with decided changes) when old's version is
 // still the stored one; ErrConflict otherwise. It answers old when nothing
 // changed.
 func (s *Store) ReplaceTask(ctx context.Context, actor model.Actor, old, cur *model.Task) (*model.Task, error) {
-	changes := diff(old, cur)
-	if len(changes) == 0 {
-		return old, nil
-	}
-	set := append(setOf(changes), bson.E{Key: "updated_at", Value: s.Now()})
-	var t model.Task
-	if err := s.updateVersioned(ctx, colTasks, old.ID, old.Version, set, &t); err != nil {
-		return nil, fmt.Errorf("store: update task: %w", err)
-	}
-	return &t, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "task", ID: t.ID.Hex(),
-		Regions: []string{t.Region}, Fields: changes, Before: old, After: &t})
+	return replaceRecord(ctx, s, actor, record{colTasks, "task", old.ID, []string{cur.Region}}, old.Version, old, cur)
 }
 
 // RemoveTask deletes old; its meeting stops listing it.
 func (s *Store) RemoveTask(ctx context.Context, actor model.Actor, old *model.Task) error {
-	if err := s.deleteByID(ctx, colTasks, "task", old.ID); err != nil {
-		return err
-	}
-	err := s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "task", ID: old.ID.Hex(),
-		Regions: []string{old.Region}, Fields: diff(old, &model.Task{}), Before: old})
-	return errors.Join(err, s.unlinkFromMeeting(ctx, old.Links.MeetingID, "task_ids", old.ID))
+	return removeRecord(ctx, s, actor, record{colTasks, "task", old.ID, []string{old.Region}}, old, func() error {
+		return s.unlinkFromMeeting(ctx, old.Links.MeetingID, "task_ids", old.ID)
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/alianza-pe/alianza/internal/fixture"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 )
@@ -57,12 +58,12 @@ func TestTrainingsMatchTheDemoData(t *testing.T) {
 // TestTrainingWritesUpdateTheCounts: creating, changing and deleting a
 // training through the store shows in the report at once.
 func TestTrainingWritesUpdateTheCounts(t *testing.T) {
-	w := newWorld(t)
+	w := fixture.NewWorld(t)
 	ctx := context.Background()
 	p := store.Period{From: "2026-01-01", To: "2026-12-31"}
 	report := func() *store.TrainingCounts {
 		t.Helper()
-		r, err := w.s.Trainings(ctx, w.all, p)
+		r, err := w.Store.Trainings(ctx, w.All, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,12 +72,12 @@ func TestTrainingWritesUpdateTheCounts(t *testing.T) {
 	if r := report(); r.Trainings != 0 || r.People != 0 {
 		t.Fatalf("empty: %+v", r)
 	}
-	in := meetingInput(w)
+	in := w.MeetingInput()
 	in.Kind = model.KindTraining
 	in.Participants = nil // a training needs no stakeholder per attendee
 	in.Training = &model.Training{Modality: "virtual", Topics: []string{" enfoque centrado en la víctima "},
 		Audience: []model.AudienceCount{{Type: "public_defenders", Count: 85}, {Type: "judges", Count: 70}}}
-	res, err := w.f.CreateMeeting(ctx, admin(w.officer, w.cuscoOnly), in)
+	res, err := w.Flows.CreateMeeting(ctx, fixture.AsAdmin(w.Officer, w.CuscoOnly), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,12 +90,12 @@ func TestTrainingWritesUpdateTheCounts(t *testing.T) {
 		len(r.Items) != 2 || r.Items[0] != (store.TrainingRow{Quarter: "2026-Q1", Region: "08", Audience: "public_defenders", People: 85}) {
 		t.Fatalf("after create: %+v", r)
 	}
-	if r, _ := w.s.Trainings(ctx, w.loreto16, p); r.People != 0 {
+	if r, _ := w.Store.Trainings(ctx, w.Loreto16, p); r.People != 0 {
 		t.Fatalf("Loreto sees Cusco's training: %+v", r)
 	}
 
 	judges := model.Training{Modality: "in_person", Audience: []model.AudienceCount{{Type: "judges", Count: 12}}}
-	m, err := w.f.UpdateMeeting(ctx, admin(w.officer, w.cuscoOnly), res.Meeting.ID, model.MeetingPatch{Training: &judges})
+	m, err := w.Flows.UpdateMeeting(ctx, fixture.AsAdmin(w.Officer, w.CuscoOnly), res.Meeting.ID, model.MeetingPatch{Training: &judges})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func TestTrainingWritesUpdateTheCounts(t *testing.T) {
 	}
 	// It stops being a training: the audience goes with it.
 	call := "call"
-	m, err = w.f.UpdateMeeting(ctx, admin(w.officer, w.cuscoOnly), m.ID, model.MeetingPatch{Kind: &call})
+	m, err = w.Flows.UpdateMeeting(ctx, fixture.AsAdmin(w.Officer, w.CuscoOnly), m.ID, model.MeetingPatch{Kind: &call})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,14 +115,14 @@ func TestTrainingWritesUpdateTheCounts(t *testing.T) {
 		t.Fatalf("after kind change: %+v", r)
 	}
 	training := model.KindTraining
-	if _, err := w.f.UpdateMeeting(ctx, admin(w.officer, w.cuscoOnly), m.ID, model.MeetingPatch{Kind: &training}); !isField(err, "training") {
+	if _, err := w.Flows.UpdateMeeting(ctx, fixture.AsAdmin(w.Officer, w.CuscoOnly), m.ID, model.MeetingPatch{Kind: &training}); !isField(err, "training") {
 		t.Fatalf("a training without audience: %v", err)
 	}
-	m, err = w.f.UpdateMeeting(ctx, admin(w.officer, w.cuscoOnly), m.ID, model.MeetingPatch{Kind: &training, Training: &judges})
+	m, err = w.Flows.UpdateMeeting(ctx, fixture.AsAdmin(w.Officer, w.CuscoOnly), m.ID, model.MeetingPatch{Kind: &training, Training: &judges})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.f.DeleteMeeting(ctx, admin(w.officer, w.cuscoOnly), m.ID, false); err != nil {
+	if err := w.Flows.DeleteMeeting(ctx, fixture.AsAdmin(w.Officer, w.CuscoOnly), m.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	if r := report(); r.Trainings != 0 || r.People != 0 || len(r.Items) != 0 {

@@ -137,12 +137,20 @@ func TestUpdateStakeholder(t *testing.T) {
 	}
 }
 
+// legAdviserLoreto stores a national legislator, an adviser in Cusco and a
+// person in Loreto: both sides of a relationship, and one out of Cusco.
+func legAdviserLoreto(t *testing.T, s *store.Store) (leg, adv, loreto *model.Stakeholder) {
+	t.Helper()
+	leg = mustStakeholder(t, s, model.StakeholderInput{Kind: "legislator", Name: "Congresista", Regions: []string{"NAC"}, Legislator: &model.Legislator{Chamber: "congress"}})
+	adv = mustStakeholder(t, s, model.StakeholderInput{Kind: "person", Name: "Asesora", Regions: []string{"08"}})
+	loreto = mustStakeholder(t, s, model.StakeholderInput{Kind: "person", Name: "Loretana", Regions: []string{"16"}})
+	return leg, adv, loreto
+}
+
 func TestRelationshipsAndDelete(t *testing.T) {
 	s, f := open(t)
 	ctx := context.Background()
-	leg := mustStakeholder(t, s, model.StakeholderInput{Kind: "legislator", Name: "Congresista", Regions: []string{"NAC"}, Legislator: &model.Legislator{Chamber: "congress"}})
-	adv := mustStakeholder(t, s, model.StakeholderInput{Kind: "person", Name: "Asesora", Regions: []string{"08"}})
-	loreto := mustStakeholder(t, s, model.StakeholderInput{Kind: "person", Name: "Loretana", Regions: []string{"16"}})
+	leg, adv, loreto := legAdviserLoreto(t, s)
 
 	rel := model.RelationshipInput{StakeholderID: leg.ID, Kind: "advises", Role: "asesora legal", Since: "2025-01-01"}
 	if _, err := f.AddRelationship(ctx, asUser(shScopeCusco), adv.ID, rel); stakeholderFields(err) != "stakeholder_id" {
@@ -183,9 +191,7 @@ func TestRelationshipsAndDelete(t *testing.T) {
 func TestDeleteArchivesWhenReferred(t *testing.T) {
 	s, f := open(t)
 	ctx := context.Background()
-	leg := mustStakeholder(t, s, model.StakeholderInput{Kind: "legislator", Name: "Congresista", Regions: []string{"NAC"}, Legislator: &model.Legislator{Chamber: "congress"}})
-	adv := mustStakeholder(t, s, model.StakeholderInput{Kind: "person", Name: "Asesora", Regions: []string{"08"}})
-	loreto := mustStakeholder(t, s, model.StakeholderInput{Kind: "person", Name: "Loretana", Regions: []string{"16"}})
+	leg, adv, loreto := legAdviserLoreto(t, s)
 	com := mustStakeholder(t, s, model.StakeholderInput{Kind: "oversight_committee", Name: "Comité", Regions: []string{"08"},
 		Committee: &model.Committee{Region: "08", MemberIDs: []bson.ObjectID{adv.ID}}})
 	if err := s.InsertMeetings(ctx, []model.Meeting{{ID: bson.NewObjectID(), Region: "NAC", StakeholderIDs: []bson.ObjectID{leg.ID}}}); err != nil {

@@ -3,19 +3,20 @@ import { endpoints, type Commitment, type Region } from '../api';
 import { Badge, OverdueTag } from '../components/Badge';
 import { CsvButton } from '../components/CsvButton';
 import { enumOptions, Select } from '../components/Field';
-import { Empty, ErrorBox, Loading, LoadMore } from '../components/States';
+import { LoadMore } from '../components/States';
+import { PagedStates, RegionFilter } from '../components/ListParts';
 import { formatDay } from '../format';
 import { usePaged, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link, useQuery } from '../router';
-import { myRegions, regionName, useSession } from '../session';
+import { regionName, useSession } from '../session';
 import './Commitments.css';
 import { Table } from '../components/Table';
 import { ViewSwitch } from '../components/ViewSwitch';
 
 export function Commitments() {
   useTitle(t('nav.commitments'));
-  const { user, regions, enums } = useSession();
+  const { regions, enums } = useSession();
   const [q, setQuery] = useQuery();
   const view = q.view === 'board' ? 'board' : 'table';
   const filters = { region: q.region, status: q.status, overdue: q.overdue === 'true' ? 'true' : undefined, stakeholder_kind: q.stakeholder_kind, stakeholder_id: q.stakeholder_id };
@@ -34,7 +35,7 @@ export function Commitments() {
         </ViewSwitch>
       </div>
       <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
-        <Select id="c-region" label={t('common.region')} value={q.region ?? ''} blank={t('common.any')} options={myRegions(user, regions).map((r) => ({ value: r.code, label: r.name }))} onValue={(v) => setQuery({ region: v })} />
+        <RegionFilter id="c-region" value={q.region} onValue={(v) => setQuery({ region: v })} />
         <Select id="c-status" label={t('commitment.status')} value={q.status ?? ''} blank={t('common.any')} options={enumOptions('status', enums.commitment_statuses)} onValue={(v) => setQuery({ status: v })} />
         <Select id="c-kind" label={t('commitment.stakeholder_kind')} value={q.stakeholder_kind ?? ''} blank={t('common.any')} options={enumOptions('kind', enums.stakeholder_kinds)} onValue={(v) => setQuery({ stakeholder_kind: v })} />
         <label class="check c-overdue">
@@ -42,9 +43,7 @@ export function Commitments() {
           {t('commitment.only_overdue')}
         </label>
       </form>
-      <ErrorBox error={list.error} onRetry={list.reload} />
-      {list.loading && list.items.length === 0 && <Loading />}
-      {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('commitment.none')}</Empty>}
+      <PagedStates list={list} empty={t('commitment.none')} />
       {list.items.length > 0 && (view === 'board' ? <Board items={list.items} statuses={enums.commitment_statuses} only={q.region} regions={regions} /> : <CommitmentTable items={list.items} regions={regions} />)}
       <LoadMore list={list} />
     </section>

@@ -4,14 +4,14 @@
 // commitments with their evidence. The browser's print (or "Save as PDF") lays it out on A4.
 import { endpoints } from '../api';
 import { BarChart } from '../components/BarChart';
-import { TextInput } from '../components/Field';
+import { PeriodFields, useReportPeriod } from './reportPeriod';
 import { FunderLines } from '../components/FunderLines';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { TrainingTable } from '../components/TrainingTable';
 import { formatDateTime, formatDay } from '../format';
 import { useAsync, useTitle } from '../hooks';
 import { getLang, setLang, t, te, useLang } from '../i18n';
-import { Link, useQuery } from '../router';
+import { Link } from '../router';
 import { meetingRegionBars, statusBars } from '../reportBars';
 import { regionName, useSession } from '../session';
 import './FunderReport.css';
@@ -21,9 +21,7 @@ export default function FunderReport() {
   useLang();
   useTitle(t('funder.title'));
   const { regions, enums } = useSession();
-  const [q, setQuery] = useQuery();
-  const range = { from: q.from, to: q.to };
-  const key = JSON.stringify(range);
+  const { range, key } = useReportPeriod();
   const rep = useAsync(() => endpoints.funderReport(range), [key]);
   const byRegion = useAsync(() => endpoints.commitmentsByRegion(range), [key]);
   const perMonth = useAsync(() => endpoints.meetingsPerMonth(range), [key]);
@@ -37,8 +35,7 @@ export default function FunderReport() {
       <div class="fr-toolbar no-print">
         <Link href={`/reports`}>← {t('nav.reports')}</Link>
         <form class="filters" aria-label={t('report.period')} onSubmit={(e) => e.preventDefault()}>
-          <TextInput id="fr-from" type="date" label={t('report.from')} value={q.from ?? r?.from ?? ''} onValue={(v) => setQuery({ from: v })} />
-          <TextInput id="fr-to" type="date" label={t('report.to')} value={q.to ?? r?.to ?? ''} onValue={(v) => setQuery({ to: v })} />
+          <PeriodFields idPrefix="fr" shown={r} />
         </form>
         <div class="row">
           <button type="button" class="btn" onClick={() => setLang(lang === 'es' ? 'en' : 'es')} data-testid="fr-lang">

@@ -1,4 +1,5 @@
 // Home: my tasks, overdue commitments in my regions, recent meetings and a card per region.
+import type { ComponentChildren } from 'preact';
 import { endpoints, type Task } from '../api';
 import { TaskLinks } from '../components/TaskLinks';
 import { Badge, OverdueTag } from '../components/Badge';
@@ -6,7 +7,7 @@ import { Empty, ErrorBox, Loading } from '../components/States';
 import { errorMessage } from '../errors';
 import { myOpenTasks } from '../offline/save';
 import { formatDateTime, formatDay, todayInLima } from '../format';
-import { useAction, useAsync, useTitle } from '../hooks';
+import { useAction, useAsync, useTitle, type Async } from '../hooks';
 import { t, te } from '../i18n';
 import { Link } from '../router';
 import { allRegions, canEdit, canManage, getSession, myRegions, regionName, useSession } from '../session';
@@ -54,33 +55,26 @@ export function Home() {
         {canEdit(user) && (
         <section class="card" aria-labelledby="h-tasks" data-testid="my-tasks">
           <h2 id="h-tasks">{t('home.my_tasks')}</h2>
-          {tasks.loading && <Loading />}
-          <ErrorBox error={tasks.error} onRetry={tasks.reload} />
-          {!!taskAction.error && <p role="alert" class="field-error">{errorMessage(taskAction.error)}</p>}
-          {!tasks.loading && !tasks.error && (tasks.data?.items.length ? (
-            <ul class="plain-list">
-              {tasks.data.items.map((tk) => {
-                const late = !tk.done && !!tk.due_on && tk.due_on < today;
-                return (
-                  <li key={tk.id} class={late ? 'is-overdue' : ''} data-testid="task-item">
-                    <label class="home-task">
-                      {canEdit(user) && <input type="checkbox" checked={tk.done} onChange={() => void toggleDone(tk)} />}
-                      <span class={tk.done ? 'done' : ''}>{tk.title}</span>
-                    </label>
-                    <span class="small muted">
-                      {t('common.due')}: {formatDay(tk.due_on)} {late && <OverdueTag />}
-                    </span>{' '}
-                    <Link href={`/tasks/${tk.id}`} class="small" data-testid="task-open">
-                      {t('task.open')}
-                    </Link>{' '}
-                    <TaskLinks task={tk} />
-                  </li>
-                );
-              })}
-            </ul>
-          ) : (
-            <Empty>{t('home.no_tasks')}</Empty>
-          ))}
+          <Items load={tasks} empty={t('home.no_tasks')} notice={!!taskAction.error && <p role="alert" class="field-error">{errorMessage(taskAction.error)}</p>}>
+            {(tk) => {
+              const late = !tk.done && !!tk.due_on && tk.due_on < today;
+              return (
+                <li key={tk.id} class={late ? 'is-overdue' : ''} data-testid="task-item">
+                  <label class="home-task">
+                    {canEdit(user) && <input type="checkbox" checked={tk.done} onChange={() => void toggleDone(tk)} />}
+                    <span class={tk.done ? 'done' : ''}>{tk.title}</span>
+                  </label>
+                  <span class="small muted">
+                    {t('common.due')}: {formatDay(tk.due_on)} {late && <OverdueTag />}
+                  </span>{' '}
+                  <Link href={`/tasks/${tk.id}`} class="small" data-testid="task-open">
+                    {t('task.open')}
+                  </Link>{' '}
+                  <TaskLinks task={tk} />
+                </li>
+              );
+            }}
+          </Items>
           <Link href="/tasks" class="small" data-testid="all-tasks">
             {t('home.all_tasks')}
           </Link>
@@ -89,42 +83,30 @@ export function Home() {
 
         <section class="card" aria-labelledby="h-overdue" data-testid="overdue-commitments">
           <h2 id="h-overdue">{t('home.overdue_commitments')}</h2>
-          {overdue.loading && <Loading />}
-          <ErrorBox error={overdue.error} onRetry={overdue.reload} />
-          {!overdue.loading && !overdue.error && (overdue.data?.items.length ? (
-            <ul class="plain-list">
-              {overdue.data.items.map((c) => (
-                <li key={c.id} class="is-overdue">
-                  <Link href={`/commitments/${c.id}`}>{c.text}</Link>
-                  <div class="small muted">
-                    {c.stakeholder_name} · {regionName(c.region, regions)} · {t('common.due')} {formatDay(c.due_on)} <Badge group="status" value={c.status} />
-                  </div>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <Empty>{t('home.no_overdue')}</Empty>
-          ))}
+          <Items load={overdue} empty={t('home.no_overdue')}>
+            {(c) => (
+              <li key={c.id} class="is-overdue">
+                <Link href={`/commitments/${c.id}`}>{c.text}</Link>
+                <div class="small muted">
+                  {c.stakeholder_name} · {regionName(c.region, regions)} · {t('common.due')} {formatDay(c.due_on)} <Badge group="status" value={c.status} />
+                </div>
+              </li>
+            )}
+          </Items>
         </section>
 
         <section class="card" aria-labelledby="h-meetings" data-testid="recent-meetings">
           <h2 id="h-meetings">{t('home.recent_meetings')}</h2>
-          {meetings.loading && <Loading />}
-          <ErrorBox error={meetings.error} onRetry={meetings.reload} />
-          {!meetings.loading && !meetings.error && (meetings.data?.items.length ? (
-            <ul class="plain-list">
-              {meetings.data.items.map((m) => (
-                <li key={m.id}>
-                  <Link href={`/meetings/${m.id}`}>{m.participants.map((p) => p.name).join(', ') || te('meeting_kind', m.kind)}</Link>
-                  <div class="small muted">
-                    {formatDateTime(m.starts_at)} · {regionName(m.region, regions)}
-                  </div>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <Empty>{t('home.no_meetings')}</Empty>
-          ))}
+          <Items load={meetings} empty={t('home.no_meetings')}>
+            {(m) => (
+              <li key={m.id}>
+                <Link href={`/meetings/${m.id}`}>{m.participants.map((p) => p.name).join(', ') || te('meeting_kind', m.kind)}</Link>
+                <div class="small muted">
+                  {formatDateTime(m.starts_at)} · {regionName(m.region, regions)}
+                </div>
+              </li>
+            )}
+          </Items>
           <Link href="/meetings" class="small" data-testid="all-meetings">
             {t('home.all_meetings')}
           </Link>
@@ -176,5 +158,18 @@ export function Home() {
         ))}
       </section>}
     </div>
+  );
+}
+
+/** Items is a card's loaded list: loading, its error, then the rows or empty. */
+function Items<T>({ load, empty, notice, children }: { load: Async<{ items: T[] }>; empty: string; notice?: ComponentChildren; children: (item: T) => ComponentChildren }) {
+  const items = load.data?.items ?? [];
+  return (
+    <>
+      {load.loading && <Loading />}
+      <ErrorBox error={load.error} onRetry={load.reload} />
+      {notice}
+      {!load.loading && !load.error && (items.length ? <ul class="plain-list">{items.map(children)}</ul> : <Empty>{empty}</Empty>)}
+    </>
   );
 }

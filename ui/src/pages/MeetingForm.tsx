@@ -1,4 +1,5 @@
 // Log a meeting: one form built for a phone. The draft stays in localStorage until saved.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { endpoints, type CommitmentCreate, type MeetingCreate, type User } from '../api';
 import { enumOptions, Select, TextArea, TextInput } from '../components/Field';
@@ -173,48 +174,30 @@ export function MeetingForm() {
         afterWhen={d.kind === 'training' && <TrainingFields value={d.training ?? emptyTraining()} onValue={set('training')} errors={errors} />}
       />
 
-      <section class="card" aria-labelledby="mf-commit">
-        <h2 id="mf-commit">{t('meeting.commitments')}</h2>
-        {d.commitments.length === 0 && <p class="muted">{t('meeting.no_commitments')}</p>}
+      <Items id="mf-commit" title={t('meeting.commitments')} none={d.commitments.length === 0 && t('meeting.no_commitments')} add={t('meeting.add_commitment')} onAdd={addCommitment} addTestid="add-commitment">
         {d.commitments.map((c, i) => (
-          <fieldset key={i} class="mf-item" data-testid={`commitment-${i}`}>
-            <legend>{t('meeting.commitment_n', { n: i + 1 })}</legend>
+          <Item key={i} testid={`commitment-${i}`} legend={t('meeting.commitment_n', { n: i + 1 })} remove={t('meeting.remove_commitment', { n: i + 1 })} onRemove={() => removeItem('commitments', i)}>
             <div class="form-grid">
               <Select id={`commitments-${i}-stakeholder_id`} label={t('commitment.stakeholder')} value={c.stakeholder_id} blank="—" options={participantOpts} onValue={(v) => patchItem('commitments', i, { stakeholder_id: v })} error={errors[`commitments[${i}].stakeholder_id`]} required />
               <Select id={`commitments-${i}-type`} label={t('commitment.type')} value={c.type} options={enumOptions('ctype', enums.commitment_types)} onValue={(v) => patchItem('commitments', i, { type: v })} error={errors[`commitments[${i}].type`]} required />
               <TextInput id={`commitments-${i}-due_on`} type="date" label={t('commitment.due_on')} value={c.due_on} onValue={(v) => patchItem('commitments', i, { due_on: v })} error={errors[`commitments[${i}].due_on`]} required />
             </div>
             <TextArea id={`commitments-${i}-text`} label={t('commitment.text')} value={c.text} onValue={(v) => patchItem('commitments', i, { text: v })} error={errors[`commitments[${i}].text`]} required rows={2} />
-            <button type="button" class="btn btn-small btn-danger" onClick={() => removeItem('commitments', i)}>
-              {t('meeting.remove_commitment', { n: i + 1 })}
-            </button>
-          </fieldset>
+          </Item>
         ))}
-        <button type="button" class="btn" onClick={addCommitment} data-testid="add-commitment">
-          + {t('meeting.add_commitment')}
-        </button>
-      </section>
+      </Items>
 
-      <section class="card" aria-labelledby="mf-tasks">
-        <h2 id="mf-tasks">{t('meeting.tasks')}</h2>
-        {d.tasks.length === 0 && <p class="muted">{t('meeting.no_tasks')}</p>}
+      <Items id="mf-tasks" title={t('meeting.tasks')} none={d.tasks.length === 0 && t('meeting.no_tasks')} add={t('meeting.add_task')} onAdd={addTask} addTestid="add-task">
         {d.tasks.map((tk, i) => (
-          <fieldset key={i} class="mf-item" data-testid={`task-${i}`}>
-            <legend>{t('meeting.task_n', { n: i + 1 })}</legend>
+          <Item key={i} testid={`task-${i}`} legend={t('meeting.task_n', { n: i + 1 })} remove={t('meeting.remove_task', { n: i + 1 })} onRemove={() => removeItem('tasks', i)}>
             <div class="form-grid">
               <TextInput id={`tasks-${i}-title`} label={t('task.title')} value={tk.title} onValue={(v) => patchItem('tasks', i, { title: v })} error={errors[`tasks[${i}].title`]} required />
               <TextInput id={`tasks-${i}-due_on`} type="date" label={t('task.due_on')} value={tk.due_on} onValue={(v) => patchItem('tasks', i, { due_on: v })} error={errors[`tasks[${i}].due_on`]} required />
               <Select id={`tasks-${i}-assignee_id`} label={t('task.assignee')} value={tk.assignee_id} options={userOpts} onValue={(v) => patchItem('tasks', i, { assignee_id: v })} error={errors[`tasks[${i}].assignee_id`]} />
             </div>
-            <button type="button" class="btn btn-small btn-danger" onClick={() => removeItem('tasks', i)}>
-              {t('meeting.remove_task', { n: i + 1 })}
-            </button>
-          </fieldset>
+          </Item>
         ))}
-        <button type="button" class="btn" onClick={addTask} data-testid="add-task">
-          + {t('meeting.add_task')}
-        </button>
-      </section>
+      </Items>
 
       <div class="mf-actions">
         <button type="button" class="btn btn-danger" onClick={() => void discard()} data-testid="discard-draft">
@@ -227,6 +210,33 @@ export function MeetingForm() {
 }
 
 /** fieldId turns a server field path (commitments[1].due_on) into the matching input id. */
+/** Items is a card of repeated items (the commitments or tasks made at the meeting) with its add button. */
+function Items({ id, title, none, add, onAdd, addTestid, children }: { id: string; title: string; none: string | false; add: string; onAdd: () => void; addTestid: string; children: ComponentChildren }) {
+  return (
+    <section class="card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {none && <p class="muted">{none}</p>}
+      {children}
+      <button type="button" class="btn" onClick={onAdd} data-testid={addTestid}>
+        + {add}
+      </button>
+    </section>
+  );
+}
+
+/** Item is one of the Items, with its remove button. */
+function Item({ testid, legend, remove, onRemove, children }: { testid: string; legend: string; remove: string; onRemove: () => void; children: ComponentChildren }) {
+  return (
+    <fieldset class="mf-item" data-testid={testid}>
+      <legend>{legend}</legend>
+      {children}
+      <button type="button" class="btn btn-small btn-danger" onClick={onRemove}>
+        {remove}
+      </button>
+    </fieldset>
+  );
+}
+
 export function fieldId(path: string): string {
   if (path === 'kind') return 'meeting_kind';
   if (path === 'participants') return 'participant-search';

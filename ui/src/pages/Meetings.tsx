@@ -5,11 +5,12 @@ import { CsvButton } from '../components/CsvButton';
 import { enumOptions, Select, TextInput } from '../components/Field';
 import { StakeholderPicker } from '../components/StakeholderPicker';
 import { Empty, ErrorBox, Loading, LoadMore, Notice } from '../components/States';
+import { PagedStates, RegionFilter } from '../components/ListParts';
 import { addDays, formatDateTime, formatMonth, limaLocalInput, todayInLima } from '../format';
 import { useAsync, usePaged, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link, useQuery } from '../router';
-import { canEdit, myRegions, regionName, useSession } from '../session';
+import { canEdit, regionName, useSession } from '../session';
 import { memberName, useTeam } from '../team';
 import './Meetings.css';
 import { ViewSwitch } from '../components/ViewSwitch';
@@ -71,7 +72,7 @@ export function Meetings() {
       </div>
       {q.deleted && <Notice>{t('meeting.deleted')}</Notice>}
       <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
-        <Select id="m-region" label={t('common.region')} value={q.region ?? ''} blank={t('common.any')} options={myRegions(user, regions).map((r) => ({ value: r.code, label: r.name }))} onValue={(v) => setQuery({ region: v })} />
+        <RegionFilter id="m-region" value={q.region} onValue={(v) => setQuery({ region: v })} />
         <Select id="m-kind" label={t('meeting.kind')} value={q.kind ?? ''} blank={t('common.any')} options={enumOptions('meeting_kind', enums.meeting_kinds)} onValue={(v) => setQuery({ kind: v })} />
         <Select id="m-staff" label={t('meetings.staff')} value={q.staff_id ?? ''} blank={t('common.any')} options={team.map((m) => ({ value: m.id, label: m.name }))} onValue={(v) => setQuery({ staff_id: v })} />
         {view === 'list' && (
@@ -102,9 +103,7 @@ function List({ filters, team, regions }: { filters: Query; team: TeamMember[]; 
   const list = usePaged((cursor) => endpoints.meetings({ ...filters, cursor, limit: 50 }), [JSON.stringify(filters)]);
   return (
     <>
-      <ErrorBox error={list.error} onRetry={list.reload} />
-      {list.loading && list.items.length === 0 && <Loading />}
-      {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('meetings.none')}</Empty>}
+      <PagedStates list={list} empty={t('meetings.none')} />
       {list.items.length > 0 && (
         <ul class="plain-list m-list" data-testid="meeting-list">
           {list.items.map((m) => (

@@ -4,12 +4,12 @@ import { BarChart, type Bar } from '../components/BarChart';
 import { CsvButton } from '../components/CsvButton';
 import { FunderLines } from '../components/FunderLines';
 import { TrainingTable } from '../components/TrainingTable';
-import { TextInput } from '../components/Field';
+import { PeriodFields, useReportPeriod } from './reportPeriod';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { formatMonth } from '../format';
 import { useAsync, useTitle } from '../hooks';
 import { t } from '../i18n';
-import { Link, useQuery } from '../router';
+import { Link } from '../router';
 import { statusBars } from '../reportBars';
 import { regionName, useSession } from '../session';
 import './Reports.css';
@@ -17,9 +17,7 @@ import './Reports.css';
 export default function Reports() {
   useTitle(t('nav.reports'));
   const { regions, enums } = useSession();
-  const [q, setQuery] = useQuery();
-  const range = { from: q.from, to: q.to };
-  const key = JSON.stringify(range);
+  const { range, key } = useReportPeriod();
   const byRegion = useAsync(() => endpoints.commitmentsByRegion(range), [key]);
   const perMonth = useAsync(() => endpoints.meetingsPerMonth(range), [key]);
   const overdue = useAsync(() => endpoints.overdueReport(range), [key]);
@@ -59,8 +57,7 @@ export default function Reports() {
         </Link>
       </div>
       <form class="filters card" aria-label={t('report.period')} onSubmit={(e) => e.preventDefault()}>
-        <TextInput id="r-from" type="date" label={t('report.from')} value={q.from ?? ''} onValue={(v) => setQuery({ from: v })} />
-        <TextInput id="r-to" type="date" label={t('report.to')} value={q.to ?? ''} onValue={(v) => setQuery({ to: v })} />
+        <PeriodFields idPrefix="r" />
       </form>
 
       <section class="card report-summary" aria-labelledby="rs-h" data-testid="funder-summary">
@@ -83,7 +80,7 @@ export default function Reports() {
         <div class="row">
           <CsvButton path="/stakeholders" name="stakeholders" label={t('nav.stakeholders')} />
           <CsvButton path="/meetings" query={range} name="meetings" label={t('search.meetings')} />
-          <CsvButton path="/commitments" query={{ due_from: q.from, due_to: q.to }} name="commitments" label={t('nav.commitments')} />
+          <CsvButton path="/commitments" query={{ due_from: range.from, due_to: range.to }} name="commitments" label={t('nav.commitments')} />
           <CsvButton path="/tasks" name="tasks" label={t('meeting.tasks')} />
           <CsvButton path="/messages" query={range} name="messages" label={t('nav.correspondence')} />
         </div>

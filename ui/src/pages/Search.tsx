@@ -1,4 +1,5 @@
 // Results of the header search across stakeholders, meetings, commitments and messages.
+import type { ComponentChildren } from 'preact';
 import { endpoints } from '../api';
 import { Badge } from '../components/Badge';
 import { Empty, ErrorBox, Loading } from '../components/States';
@@ -22,58 +23,53 @@ export function Search() {
       {!r.loading && !r.error && total === 0 && <Empty>{term ? t('search.none') : t('search.type_something')}</Empty>}
       {d && total > 0 && (
         <div class="grid">
-          {d.stakeholders.length > 0 && (
-            <section class="card" aria-labelledby="s-sh">
-              <h2 id="s-sh">{t('nav.stakeholders')}</h2>
-              <ul class="plain-list">
-                {d.stakeholders.map((s) => (
-                  <li key={s.id}>
-                    <Link href={`/stakeholders/${s.id}`}>{s.name}</Link> <span class="small muted">{te('kind', s.kind)}</span>
-                  </li>
-                ))}
-              </ul>
-            </section>
-          )}
-          {d.meetings.length > 0 && (
-            <section class="card" aria-labelledby="s-m">
-              <h2 id="s-m">{t('search.meetings')}</h2>
-              <ul class="plain-list">
-                {d.meetings.map((m) => (
-                  <li key={m.id}>
-                    <Link href={`/meetings/${m.id}`}>{formatDateTime(m.starts_at)}</Link>
-                    <div class="small muted">{m.summary}</div>
-                  </li>
-                ))}
-              </ul>
-            </section>
-          )}
-          {d.commitments.length > 0 && (
-            <section class="card" aria-labelledby="s-c">
-              <h2 id="s-c">{t('nav.commitments')}</h2>
-              <ul class="plain-list">
-                {d.commitments.map((c) => (
-                  <li key={c.id}>
-                    <Link href={`/commitments/${c.id}`}>{c.text}</Link> <Badge group="status" value={c.status} />
-                  </li>
-                ))}
-              </ul>
-            </section>
-          )}
-          {d.messages.length > 0 && (
-            <section class="card" aria-labelledby="s-msg">
-              <h2 id="s-msg">{t('nav.correspondence')}</h2>
-              <ul class="plain-list">
-                {d.messages.map((m) => (
-                  <li key={m.id}>
-                    <Link href={`/correspondence?id=${m.id}`}>{m.subject || t('mail.no_subject')}</Link>
-                    <div class="small muted">{formatDateTime(m.date)}</div>
-                  </li>
-                ))}
-              </ul>
-            </section>
-          )}
+          <Hits id="s-sh" title={t('nav.stakeholders')} items={d.stakeholders}>
+            {(s) => (
+              <>
+                <Link href={`/stakeholders/${s.id}`}>{s.name}</Link> <span class="small muted">{te('kind', s.kind)}</span>
+              </>
+            )}
+          </Hits>
+          <Hits id="s-m" title={t('search.meetings')} items={d.meetings}>
+            {(m) => (
+              <>
+                <Link href={`/meetings/${m.id}`}>{formatDateTime(m.starts_at)}</Link>
+                <div class="small muted">{m.summary}</div>
+              </>
+            )}
+          </Hits>
+          <Hits id="s-c" title={t('nav.commitments')} items={d.commitments}>
+            {(c) => (
+              <>
+                <Link href={`/commitments/${c.id}`}>{c.text}</Link> <Badge group="status" value={c.status} />
+              </>
+            )}
+          </Hits>
+          <Hits id="s-msg" title={t('nav.correspondence')} items={d.messages}>
+            {(m) => (
+              <>
+                <Link href={`/correspondence?id=${m.id}`}>{m.subject || t('mail.no_subject')}</Link>
+                <div class="small muted">{formatDateTime(m.date)}</div>
+              </>
+            )}
+          </Hits>
         </div>
       )}
+    </section>
+  );
+}
+
+/** Hits is one kind of search result as a card; nothing when there are none. */
+function Hits<T extends { id: string }>({ id, title, items, children }: { id: string; title: string; items: T[]; children: (item: T) => ComponentChildren }) {
+  if (items.length === 0) return null;
+  return (
+    <section class="card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      <ul class="plain-list">
+        {items.map((x) => (
+          <li key={x.id}>{children(x)}</li>
+        ))}
+      </ul>
     </section>
   );
 }

@@ -3,10 +3,11 @@ import { endpoints } from '../api';
 import { Badge } from '../components/Badge';
 import { enumOptions, Select, TextInput } from '../components/Field';
 import { Empty, ErrorBox, Loading, LoadMore } from '../components/States';
+import { RegionFilter } from '../components/ListParts';
 import { usePaged, useSearchText, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link, useQuery } from '../router';
-import { canEdit, myRegions, regionName, useSession } from '../session';
+import { canEdit, regionName, useSession } from '../session';
 import { Table } from '../components/Table';
 
 export function StakeholderList() {
@@ -30,7 +31,7 @@ export function StakeholderList() {
       <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
         <TextInput id="sh-q" type="search" label={t('common.search')} value={text} onValue={setText} />
         <Select id="sh-kind" label={t('stakeholder.kind')} value={q.kind ?? ''} blank={t('common.any')} options={enumOptions('kind', enums.stakeholder_kinds)} onValue={(v) => setQuery({ kind: v })} />
-        <Select id="sh-region" label={t('common.region')} value={q.region ?? ''} blank={t('common.any')} options={myRegions(user, regions).map((r) => ({ value: r.code, label: r.name }))} onValue={(v) => setQuery({ region: v })} />
+        <RegionFilter id="sh-region" value={q.region} onValue={(v) => setQuery({ region: v })} />
         <Select id="sh-stance" label={t('stakeholder.stance')} value={q.stance ?? ''} blank={t('common.any')} options={enumOptions('stance', enums.stances)} onValue={(v) => setQuery({ stance: v })} />
         <TextInput id="sh-tag" label={t('stakeholder.tag')} value={q.tag ?? ''} onValue={(v) => setQuery({ tag: v })} />
       </form>

@@ -4,12 +4,13 @@ import { OverdueTag } from '../components/Badge';
 import { CsvButton } from '../components/CsvButton';
 import { Select } from '../components/Field';
 import { TaskLinks } from '../components/TaskLinks';
-import { Empty, ErrorBox, Loading, LoadMore, Notice } from '../components/States';
+import { LoadMore, Notice } from '../components/States';
+import { PagedStates, RegionFilter } from '../components/ListParts';
 import { formatDay } from '../format';
 import { usePaged, useTitle } from '../hooks';
 import { t } from '../i18n';
 import { Link, useQuery } from '../router';
-import { canManage, myRegions, regionName, useSession } from '../session';
+import { canManage, regionName, useSession } from '../session';
 import { memberName, useTeam } from '../team';
 import { Table } from '../components/Table';
 import { ViewSwitch } from '../components/ViewSwitch';
@@ -45,7 +46,7 @@ export function Tasks() {
       {q.deleted && <Notice>{t('task.deleted')}</Notice>}
       <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
         {scope === 'team' && <Select id="t-assignee" label={t('task.assignee')} value={q.assignee_id ?? ''} blank={t('common.any')} options={team.map((m) => ({ value: m.id, label: m.name }))} onValue={(v) => setQuery({ assignee_id: v })} />}
-        <Select id="t-region" label={t('common.region')} value={q.region ?? ''} blank={t('common.any')} options={myRegions(user, regions).map((r) => ({ value: r.code, label: r.name }))} onValue={(v) => setQuery({ region: v })} />
+        <RegionFilter id="t-region" value={q.region} onValue={(v) => setQuery({ region: v })} />
         <Select
           id="t-state"
           label={t('tasks.state')}
@@ -62,9 +63,7 @@ export function Tasks() {
           {t('tasks.only_overdue')}
         </label>
       </form>
-      <ErrorBox error={list.error} onRetry={list.reload} />
-      {list.loading && list.items.length === 0 && <Loading />}
-      {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('tasks.none')}</Empty>}
+      <PagedStates list={list} empty={t('tasks.none')} />
       {list.items.length > 0 && (
         <Table columns={[t('task.title'), t('task.due_on'), t('task.assignee'), { label: t('common.region'), class: 'hide-narrow' }]} testid="task-table" caption={t('nav.tasks')} captionClass="sr-only">
           {list.items.map((tk) => (

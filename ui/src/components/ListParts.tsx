@@ -1,0 +1,24 @@
+// The parts every filtered list page shares: the region filter and the
+// states of a paged list (error, first load, nothing found).
+import type { ComponentChildren } from 'preact';
+import { Select } from './Field';
+import { Empty, ErrorBox, Loading } from './States';
+import { t } from '../i18n';
+import { myRegions, useSession } from '../session';
+
+/** RegionFilter picks one of the signed-in user's regions, or any. */
+export function RegionFilter({ id, value, onValue }: { id: string; value?: string; onValue: (v: string) => void }) {
+  const { user, regions } = useSession();
+  return <Select id={id} label={t('common.region')} value={value ?? ''} blank={t('common.any')} options={myRegions(user, regions).map((r) => ({ value: r.code, label: r.name }))} onValue={onValue} />;
+}
+
+/** PagedStates says why a paged list shows no rows: its error, its first load, or empty. */
+export function PagedStates({ list, empty }: { list: { error: unknown; loading: boolean; items: unknown[]; reload: () => void }; empty: ComponentChildren }) {
+  return (
+    <>
+      <ErrorBox error={list.error} onRetry={list.reload} />
+      {list.loading && list.items.length === 0 && <Loading />}
+      {!list.loading && !list.error && list.items.length === 0 && <Empty>{empty}</Empty>}
+    </>
+  );
+}
