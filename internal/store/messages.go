@@ -364,8 +364,11 @@ func (s *Store) UnmatchedAddresses(ctx context.Context, scope model.Scope, inter
 	if err != nil {
 		return nil, "", err
 	}
+	if out == nil {
+		out = []UnmatchedAddress{} // the same answer on either path
+	}
 	if n == 0 || len(out) < n {
-		return append(make([]UnmatchedAddress, 0, len(out)), out...), "", nil // never nil, on either path
+		return out, "", nil
 	}
 	out = out[:n-1]
 	next, err := s.sealCursor(unmatchedKind, unmatchedSortKey(out[len(out)-1]))
