@@ -105,8 +105,8 @@ func (a *API) messageRoutes() []route {
 		{method: "GET", path: "/messages", tag: "messages", summary: "Review queue of messages in your regions, newest first (unmatched ones need every region)",
 			query: append(append([]string{}, exportQuery...), "status", "mailbox_id", "folder", "stakeholder_id", "region", "unmatched", "awaiting_reply", "assignee_id", "from", "to", "q"),
 			resp:  list[messageView]{}, handle: a.listMessages},
-		{method: "GET", path: "/messages/unmatched-addresses", tag: "messages", summary: "External addresses of unmatched messages, most frequent first",
-			resp: list[store.UnmatchedAddress]{}, handle: a.unmatchedAddresses},
+		{method: "GET", path: "/messages/unmatched-addresses", tag: "messages", summary: "External addresses of unmatched messages, most frequent first (then latest, then by address), one page at a time",
+			query: listQuery, resp: list[store.UnmatchedAddress]{}, handle: a.unmatchedAddresses},
 		{method: "POST", path: "/messages/link-address", access: writers, tag: "messages", summary: "Add an address to a stakeholder (existing or new) and match its messages again",
 			body: linkAddressRequest{}, resp: linkAddressResponse{}, handle: a.linkAddress},
 		{method: "POST", path: "/messages/bulk-status", access: writers, tag: "messages", summary: "Set the review status of several messages",
@@ -325,15 +325,19 @@ func (a *API) commitmentFromMessage(c *fiber.Ctx) error {
 }
 
 func (a *API) unmatchedAddresses(c *fiber.Ctx) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
 	internal, err := a.store.InternalAddresses(c.UserContext())
 	if err != nil {
 		return err
 	}
-	items, err := a.store.UnmatchedAddresses(c.UserContext(), messageScope(auth.User(c)), internal)
+	items, next, err := a.store.UnmatchedAddresses(c.UserContext(), messageScope(auth.User(c)), internal, p)
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(items, ""))
+	return c.JSON(newList(items, next))
 }
 
 func (a *API) linkAddress(c *fiber.Ctx) error {

@@ -337,36 +337,85 @@ type UnmatchedAddress struct {
 	LastAt  time.Time `json:"last_at"`
 }
 
-// UnmatchedAddresses lists the addresses of unmatched messages in scope
-// that internal does not claim (team domains, the mailboxes' own
-// addresses), most frequent first. Each has the number of messages, the
-// latest date and the name it has in the latest message that names it.
-// The embedded engine aggregates in SQLite (liteUnmatched).
-func (s *Store) UnmatchedAddresses(ctx context.Context, scope model.Scope, internal func(addr string) bool) ([]UnmatchedAddress, error) {
+// UnmatchedAddresses lists one page of the addresses of unmatched messages
+// in scope that internal does not claim (team domains, the mailboxes' own
+// addresses): most frequent first, then the latest, then by address. Each
+// has the number of messages, the latest date and the name it has in the
+// latest message that names it. The embedded engine reads the page from
+// SQLite (liteUnmatched); MongoDB aggregates in Go.
+func (s *Store) UnmatchedAddresses(ctx context.Context, scope model.Scope, internal func(addr string) bool, p Page) ([]UnmatchedAddress, string, error) {
+	var after *unmatchedCursor
+	if p.Cursor != "" {
+		after = &unmatchedCursor{}
+		if err := s.openCursor(unmatchedKind, p.Cursor, after); err != nil {
+			return nil, "", err
+		}
+	}
+	keep := func(addr string) bool { return internal == nil || !internal(addr) }
+	n := 0
+	if !p.All {
+		n = p.limit() + 1
+	}
 	filter, _ := s.messageFilter(scope, MessageFilter{Unmatched: true})
-	all, err := s.liteUnmatched(ctx, filter)
+	out, err := s.liteUnmatched(ctx, filter, after, n, keep)
 	if errors.Is(err, errNoPushdown) {
-		all, err = s.unmatchedAddresses(ctx, filter)
+		out, err = s.unmatchedAddresses(ctx, filter)
+		out = pageUnmatched(out, after, n, keep)
 	}
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	if out == nil {
+		out = []UnmatchedAddress{} // the same answer on either path
+	}
+	if n == 0 || len(out) < n {
+		return out, "", nil
+	}
+	out = out[:n-1]
+	next, err := s.sealCursor(unmatchedKind, unmatchedSortKey(out[len(out)-1]))
+	return out, next, err
+}
+
+// unmatchedKind is the kind of the list's cursors.
+const unmatchedKind = "messages/unmatched-addresses"
+
+// unmatchedCursor is the sort key of a row of the list: count, latest
+// date in Unix milliseconds, address.
+type unmatchedCursor struct {
+	C int64  `bson:"c"`
+	D int64  `bson:"d"`
+	A string `bson:"a"`
+}
+
+func unmatchedSortKey(u UnmatchedAddress) unmatchedCursor {
+	return unmatchedCursor{C: int64(u.Count), D: u.LastAt.UnixMilli(), A: u.Address}
+}
+
+// before says whether a row with key k comes before one with key o.
+func (k unmatchedCursor) before(o unmatchedCursor) bool {
+	if k.C != o.C {
+		return k.C > o.C
+	}
+	if k.D != o.D {
+		return k.D > o.D
+	}
+	return k.A < o.A
+}
+
+// pageUnmatched is the SQL path's page in Go: the first n (0: all) of all
+// that keep keeps and come after the cursor, in the list's order.
+func pageUnmatched(all []UnmatchedAddress, after *unmatchedCursor, n int, keep func(string) bool) []UnmatchedAddress {
 	out := make([]UnmatchedAddress, 0, len(all))
 	for _, u := range all {
-		if internal == nil || !internal(u.Address) {
+		if keep(u.Address) && (after == nil || after.before(unmatchedSortKey(u))) {
 			out = append(out, u)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		if !out[i].LastAt.Equal(out[j].LastAt) {
-			return out[i].LastAt.After(out[j].LastAt)
-		}
-		return out[i].Address < out[j].Address
-	})
-	return out, nil
+	sort.Slice(out, func(i, j int) bool { return unmatchedSortKey(out[i]).before(unmatchedSortKey(out[j])) })
+	if n > 0 && len(out) > n {
+		out = out[:n]
+	}
+	return out
 }
 
 // unmatchedAddresses aggregates the addresses of the messages filter

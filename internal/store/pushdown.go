@@ -82,7 +82,7 @@ var liteSpecs = map[string]*liteSpec{
 
 // liteVersion names what the store adds; ensure drops what an older
 // version added and builds this one.
-const liteVersion = "v6"
+const liteVersion = "v7"
 
 func init() {
 	for col, sp := range liteSpecs {

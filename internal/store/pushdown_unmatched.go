@@ -27,6 +27,16 @@ func liteAddressTable(table string) string { return table + "_alz_" + liteVersio
 // the documents and cannot drift.
 func liteTallyTable(table string) string { return table + "_alz_" + liteVersion + "_u" }
 
+// liteTotalTable is the per-address sum of the tally over every set of
+// regions: (a, c, d, k), d never NULL (zeroMillis for no date), with an
+// index in the list's order, so that a page of the list of a user with
+// every region reads only its own rows. Triggers on the tally keep it.
+func liteTotalTable(table string) string { return table + "_alz_" + liteVersion + "_s" }
+
+// zeroMillis is the date key of an address with no date: the zero
+// time.Time, which is how Go reads it back.
+const zeroMillis = -62135596800000
+
 // rowSource is the row a trigger-kept table's SELECT reads: the trigger's
 // new row, or (table set) every row of table, named r in from.
 func rowSource(table string) (ref, from string) {
@@ -97,7 +107,7 @@ func (sp *liteSpec) addressSelect(table string) string {
 // it held the date or the key, they are read again from the address
 // table's partial indexes (two index look-ups).
 func tallySchema(table string) []string {
-	addrs, tally := liteAddressTable(table), liteTallyTable(table)
+	addrs, tally, total := liteAddressTable(table), liteTallyTable(table), liteTotalTable(table)
 	return []string{
 		fmt.Sprintf(`CREATE INDEX %q ON %q (a, g, d) WHERE k IS NOT NULL`, addrs+"_d", addrs),
 		fmt.Sprintf(`CREATE INDEX %q ON %q (a, g, k) WHERE k IS NOT NULL`, addrs+"_k", addrs),
@@ -116,7 +126,33 @@ func tallySchema(table string) []string {
 				k = (SELECT min(k) FROM %[2]q WHERE a = old.a AND g = old.g AND k IS NOT NULL)
 			WHERE a = old.a AND g = old.g AND (d IS old.d OR k = old.k);
 			END`, tally+"_d", addrs, tally),
+		// The rows a scope's regions can select: unmatched mail seldom has
+		// regions, so a regional user reads few rows, not the whole tally.
+		fmt.Sprintf(`CREATE INDEX %q ON %q (a, g) WHERE %s`, tally+"_r", tally, tallyHasRegions),
+		fmt.Sprintf(`CREATE TABLE %q (a PRIMARY KEY, c INTEGER NOT NULL, d INTEGER NOT NULL, k NOT NULL) WITHOUT ROWID`, total),
+		fmt.Sprintf(`INSERT INTO %q %s GROUP BY a`, total, totalSelect(tally, "1")),
+		fmt.Sprintf(`CREATE INDEX %q ON %q (c DESC, d DESC, a)`, total+"_o", total),
+		fmt.Sprintf(`CREATE TRIGGER %q AFTER INSERT ON %q BEGIN %s END`, total+"_i", tally, totalSync(tally, total, "new")),
+		fmt.Sprintf(`CREATE TRIGGER %q AFTER UPDATE ON %q BEGIN %s END`, total+"_u", tally, totalSync(tally, total, "new")),
+		fmt.Sprintf(`CREATE TRIGGER %q AFTER DELETE ON %q BEGIN %s END`, total+"_d", tally, totalSync(tally, total, "old")),
 	}
+}
+
+// tallyHasRegions is the condition of the tally rows whose set of regions
+// has a member (g is the JSON of the messages' regions field).
+const tallyHasRegions = `g NOT IN ('null', '[]')`
+
+// totalSelect sums the tally rows where selects per address (the caller
+// groups).
+func totalSelect(tally, where string) string {
+	return fmt.Sprintf(`SELECT a, sum(c), coalesce(max(d), %d), min(k) FROM %q WHERE %s`, zeroMillis, tally, where)
+}
+
+// totalSync makes the total row of the address of the tally's row ref
+// again from its few tally rows (one per set of regions).
+func totalSync(tally, total, ref string) string {
+	return fmt.Sprintf(`DELETE FROM %[1]q WHERE a = %[2]s.a; INSERT INTO %[1]q %[3]s GROUP BY a;`,
+		total, ref, totalSelect(tally, ref+".a = a"))
 }
 
 // tallyRegions reads the unmatched-senders filter UnmatchedAddresses
@@ -170,9 +206,30 @@ func tallyRegions(filter bson.D) (regions any, ok bool) {
 	return regions, seen["unmatched"] && seen["status"]
 }
 
-// tallyUnmatched answers the unmatched-senders list from the tally table:
-// one row per address and set of regions, however many messages there are.
-func (s *Store) tallyUnmatched(ctx context.Context, filter bson.D) ([]UnmatchedAddress, error) {
+// unmatchedOrder is the SQL order of the list over (a, c, d) columns,
+// and unmatchedAfter the condition of the rows after a cursor (c <= ?
+// first, so that SQLite seeks the total table's index).
+const (
+	unmatchedOrder = `c DESC, d DESC, a`
+	unmatchedAfter = `c <= ? AND (c < ? OR d < ? OR (d = ? AND a > ?))`
+)
+
+// unmatchedSQL adds to q, which selects (a, c, d, n) rows, the cursor
+// condition and the list's order.
+func unmatchedSQL(q string, args []any, after *unmatchedCursor) (string, []any) {
+	where := "1"
+	if after != nil {
+		where = unmatchedAfter
+		args = append(args, after.C, after.C, after.D, after.D, after.A)
+	}
+	return fmt.Sprintf(`SELECT a, c, d, n FROM (%s) WHERE %s ORDER BY %s`, q, where, unmatchedOrder), args
+}
+
+// tallyUnmatched answers the unmatched-senders list from the tally: for
+// every region from the total table, walking its index from the cursor;
+// for some regions from the tally rows of those regions (one per address
+// and set of regions, however many messages there are).
+func (s *Store) tallyUnmatched(ctx context.Context, filter bson.D, after *unmatchedCursor, n int, keep func(string) bool) ([]UnmatchedAddress, error) {
 	regions, ok := tallyRegions(filter)
 	if !ok {
 		return nil, errNoPushdown
@@ -181,32 +238,36 @@ func (s *Store) tallyUnmatched(ctx context.Context, filter bson.D) ([]UnmatchedA
 	if err != nil {
 		return nil, err
 	}
-	where, args := "1", []any(nil)
-	if regions != nil {
-		w := &sqlWhere{sp: liteSpecs[colMessages]}
-		ph, err := w.values("regions", regions)
-		if err != nil {
-			return nil, err
-		}
-		if ph == "" {
-			return nil, nil // $in [] selects nothing
-		}
-		// The regions member rows of a message are the scalars of this
-		// array (see memberSelect).
-		where, args = "EXISTS (SELECT 1 FROM json_each(t.g) WHERE type NOT IN ('object', 'array') AND value IN ("+ph+"))", w.args
+	if regions == nil {
+		q := fmt.Sprintf(`SELECT a, c, d, substr(k, 45) AS n FROM %q`, liteTotalTable(lq.table))
+		q, args := unmatchedSQL(q, nil, after)
+		return s.scanUnmatched(ctx, lq.db, q, args, n, keep)
 	}
-	q := fmt.Sprintf(`SELECT a, sum(c), max(d), substr(min(k), 45) FROM %q AS t WHERE %s GROUP BY a`, liteTallyTable(lq.table), where)
-	return s.scanUnmatched(ctx, lq.db, q, args)
+	w := &sqlWhere{sp: liteSpecs[colMessages]}
+	ph, err := w.values("regions", regions)
+	if err != nil {
+		return nil, err
+	}
+	if ph == "" {
+		return nil, nil // $in [] selects nothing
+	}
+	// The regions member rows of a message are the scalars of this array
+	// (see memberSelect).
+	where := tallyHasRegions + " AND EXISTS (SELECT 1 FROM json_each(t.g) WHERE type NOT IN ('object', 'array') AND value IN (" + ph + "))"
+	q := fmt.Sprintf(`SELECT a, sum(c) AS c, coalesce(max(d), %d) AS d, substr(min(k), 45) AS n FROM %q AS t WHERE %s GROUP BY a`,
+		zeroMillis, liteTallyTable(lq.table), where)
+	q, args := unmatchedSQL(q, w.args, after)
+	return s.scanUnmatched(ctx, lq.db, q, args, n, keep)
 }
 
 // liteUnmatched aggregates through SQLite the addresses of the messages
 // filter selects, as unmatchedAddresses does in Go: per address the number
 // of messages, the latest date and the name of its first occurrence in the
-// latest message that names it (ties: the lowest _id). Internal addresses
-// and the order are left to the caller. errNoPushdown when SQLite cannot
-// answer the filter.
-func (s *Store) liteUnmatched(ctx context.Context, filter bson.D) ([]UnmatchedAddress, error) {
-	if out, err := s.tallyUnmatched(ctx, filter); !errors.Is(err, errNoPushdown) {
+// latest message that names it (ties: the lowest _id). It returns the
+// first n (0: all) addresses keep keeps after the cursor, in the list's
+// order. errNoPushdown when SQLite cannot answer the filter.
+func (s *Store) liteUnmatched(ctx context.Context, filter bson.D, after *unmatchedCursor, n int, keep func(string) bool) ([]UnmatchedAddress, error) {
+	if out, err := s.tallyUnmatched(ctx, filter, after, n, keep); !errors.Is(err, errNoPushdown) {
 		return out, err
 	}
 	lq, err := s.liteQuery(ctx, colMessages, filter, nil)
@@ -214,29 +275,32 @@ func (s *Store) liteUnmatched(ctx context.Context, filter bson.D) ([]UnmatchedAd
 		return nil, err
 	}
 	key := unmatchedKey("a.n", `r."date"`, `r."_id"`)
-	q := fmt.Sprintf(`SELECT a.a, count(*), max(r."date"), substr(min(%s), 45)
-		FROM %q AS r CROSS JOIN %q AS a ON a.rid = r.rowid WHERE %s GROUP BY a.a`, key, lq.rows, liteAddressTable(lq.table), lq.where)
-	return s.scanUnmatched(ctx, lq.db, q, lq.args)
+	q := fmt.Sprintf(`SELECT a.a AS a, count(*) AS c, coalesce(max(r."date"), %d) AS d, substr(min(%s), 45) AS n
+		FROM %q AS r CROSS JOIN %q AS a ON a.rid = r.rowid WHERE %s GROUP BY a.a`, zeroMillis, key, lq.rows, liteAddressTable(lq.table), lq.where)
+	q, args := unmatchedSQL(q, lq.args, after)
+	return s.scanUnmatched(ctx, lq.db, q, args, n, keep)
 }
 
-// scanUnmatched runs q, which selects address, count, latest date and name.
-func (s *Store) scanUnmatched(ctx context.Context, db *sql.DB, q string, args []any) ([]UnmatchedAddress, error) {
+// scanUnmatched runs q, which selects address, count, latest date and name
+// in the list's order, and reads rows until it has n (0: all) that keep
+// keeps: SQLite steps no further than that.
+func (s *Store) scanUnmatched(ctx context.Context, db *sql.DB, q string, args []any, n int, keep func(string) bool) ([]UnmatchedAddress, error) {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unmatched addresses in SQLite: %w", err)
 	}
 	defer rows.Close()
 	var out []UnmatchedAddress
-	for rows.Next() {
+	for (n == 0 || len(out) < n) && rows.Next() {
 		var u UnmatchedAddress
-		var last sql.NullInt64
+		var last int64
 		if err := rows.Scan(&u.Address, &u.Count, &last, &u.Name); err != nil {
 			return nil, fmt.Errorf("store: unmatched addresses in SQLite: %w", err)
 		}
-		if last.Valid {
-			u.LastAt = time.UnixMilli(last.Int64).UTC()
+		u.LastAt = time.UnixMilli(last).UTC()
+		if keep(u.Address) {
+			out = append(out, u)
 		}
-		out = append(out, u)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: unmatched addresses in SQLite: %w", err)

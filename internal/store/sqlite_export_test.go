@@ -76,9 +76,9 @@ func (s *Store) QueueCountsLite(ctx context.Context, scope model.Scope, f Messag
 	return s.liteQueueCounts(ctx, scope, f)
 }
 
-// UnmatchedTally answers the unmatched-senders aggregation of scope from
-// the tally table only.
+// UnmatchedTally answers the whole unmatched-senders list of scope, in its
+// order, from the tally tables only.
 func (s *Store) UnmatchedTally(ctx context.Context, scope model.Scope) ([]UnmatchedAddress, error) {
 	filter, _ := s.messageFilter(scope, MessageFilter{Unmatched: true})
-	return s.tallyUnmatched(ctx, filter)
+	return s.tallyUnmatched(ctx, filter, nil, 0, func(string) bool { return true })
 }

@@ -126,7 +126,7 @@ export interface paths {
     post: operations["postMessagesLinkAddress"];
   };
   "/api/v1/messages/unmatched-addresses": {
-    /** External addresses of unmatched messages, most frequent first */
+    /** External addresses of unmatched messages, most frequent first (then latest, then by address), one page at a time */
     get: operations["getMessagesUnmatchedAddresses"];
   };
   "/api/v1/messages/{id}": {
@@ -2784,13 +2784,25 @@ export interface operations {
       };
     };
   };
-  /** External addresses of unmatched messages, most frequent first */
+  /** External addresses of unmatched messages, most frequent first (then latest, then by address), one page at a time */
   getMessagesUnmatchedAddresses: {
+    parameters: {
+      query?: {
+        limit?: string;
+        cursor?: string;
+      };
+    };
     responses: {
       /** @description OK */
       200: {
         content: {
           "application/json": components["schemas"]["api.list_UnmatchedAddress"];
+        };
+      };
+      /** @description Malformed request: the body is not JSON or a parameter cannot be read */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */

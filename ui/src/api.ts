@@ -432,7 +432,7 @@ export const endpoints = {
     api.post<Commitment>(`/messages/${id}/commitment`, b),
   thread: (id: string) => api.get<Thread>(`/threads/${id}`),
   messageCounts: (q?: Query) => api.get<Record<string, number>>('/messages/counts', q),
-  unmatchedAddresses: () => api.get<Page<UnmatchedAddress>>('/messages/unmatched-addresses'),
+  unmatchedAddresses: (q?: Query) => api.get<Page<UnmatchedAddress>>('/messages/unmatched-addresses', q),
   linkAddress: (b: Schemas['api.linkAddressRequest']) =>
     api.post<Schemas['api.linkAddressResponse']>('/messages/link-address', b),
 

@@ -1,20 +1,20 @@
-// Sender addresses that match no stakeholder, most frequent first, each to
-// link to an existing stakeholder or to a new person.
+// Sender addresses that match no stakeholder, most frequent first, one page
+// at a time, each to link to an existing stakeholder or to a new person.
 import { useState } from 'preact/hooks';
 import { endpoints, type UnmatchedAddress } from '../../api';
 import { CreatePersonForm } from '../../components/CreatePersonForm';
 import { StakeholderPicker, type Picked } from '../../components/StakeholderPicker';
-import { Empty, ErrorBox, Loading, Notice } from '../../components/States';
+import { Empty, ErrorBox, Loading, LoadMore, Notice } from '../../components/States';
 import { errorMessage } from '../../errors';
 import { formatDateTime } from '../../format';
-import { useAction, useAsync } from '../../hooks';
+import { useAction, usePaged } from '../../hooks';
 import { t } from '../../i18n';
 import { canEdit, useSession } from '../../session';
 import { Table } from '../../components/Table';
 
 export function UnmatchedAddresses() {
   const { user } = useSession();
-  const list = useAsync(() => endpoints.unmatchedAddresses(), []);
+  const list = usePaged((cursor) => endpoints.unmatchedAddresses({ cursor, limit: 50 }), []);
   const [open, setOpen] = useState<string | null>(null);
   const [msg, setMsg] = useState('');
   const link = useAction();
@@ -24,21 +24,20 @@ export function UnmatchedAddresses() {
   const done = (a: UnmatchedAddress, r: { rematched: number }) => {
     setMsg(t('mail.address_linked', { address: a.address, n: r.rematched }));
     setOpen(null);
-    list.setData({ items: (list.data?.items ?? []).filter((x) => x.address !== a.address) });
+    list.setItems((items) => items.filter((x) => x.address !== a.address));
   };
   const linkExisting = (a: UnmatchedAddress, p: Picked) => link.run(async () => done(a, await endpoints.linkAddress({ address: a.address, stakeholder_id: p.id })));
 
-  if (list.loading) return <Loading />;
   return (
     <section aria-labelledby="ua-h" data-testid="unmatched-addresses">
       <h2 id="ua-h">{t('mail.queue_addresses')}</h2>
       <ErrorBox error={list.error} onRetry={list.reload} />
       {msg && <Notice>{msg}</Notice>}
       {!!link.error && <p role="alert" class="field-error">{errorMessage(link.error)}</p>}
-      {!list.error && !list.data?.items.length && <Empty>{t('mail.no_addresses')}</Empty>}
-      {!!list.data?.items.length && (
+      {!list.error && !list.items.length && !list.loading && <Empty>{t('mail.no_addresses')}</Empty>}
+      {!!list.items.length && (
         <Table columns={[t('mail.address'), t('mail.count'), { label: t('mail.last_at'), class: 'hide-narrow' }, ...(edit ? [t('common.actions')] : [])]}>
-          {list.data.items.map((a) => {
+          {list.items.map((a) => {
             const key = a.address.replace(/[^a-z0-9]/gi, '-');
             return (
               <tr key={a.address} data-testid="address-row" data-address={a.address}>
@@ -77,6 +76,8 @@ export function UnmatchedAddresses() {
           })}
         </Table>
       )}
+      {list.loading && <Loading />}
+      <LoadMore list={list} testid="addresses-more" />
     </section>
   );
 }
