@@ -230,14 +230,22 @@ func (s *Store) UpdateMessage(ctx context.Context, actor model.Actor, scope mode
 	}
 	if p.MeetingIDs != nil {
 		cur.Links.MeetingIDs = distinctIDs(*p.MeetingIDs)
-		if err := checkVisible(ctx, scope, &pr, "meeting_ids", "meeting", cur.Links.MeetingIDs, s.MeetingByID); err != nil {
+		missing, err := notVisible(ctx, scope, cur.Links.MeetingIDs, s.MeetingByID)
+		if err != nil {
 			return nil, err
+		}
+		for _, i := range missing {
+			pr.Add(fmt.Sprintf("meeting_ids[%d]", i), "no such meeting in your regions")
 		}
 	}
 	if p.CommitmentIDs != nil {
 		cur.Links.CommitmentIDs = distinctIDs(*p.CommitmentIDs)
-		if err := checkVisible(ctx, scope, &pr, "commitment_ids", "commitment", cur.Links.CommitmentIDs, s.CommitmentByID); err != nil {
+		missing, err := notVisible(ctx, scope, cur.Links.CommitmentIDs, s.CommitmentByID)
+		if err != nil {
 			return nil, err
+		}
+		for _, i := range missing {
+			pr.Add(fmt.Sprintf("commitment_ids[%d]", i), "no such commitment in your regions")
 		}
 	}
 	if err := pr.Err(); err != nil {
@@ -252,18 +260,20 @@ func (s *Store) UpdateMessage(ctx context.Context, actor model.Actor, scope mode
 	return m, nil
 }
 
-// checkVisible adds a problem under field[i] for each of ids that byID
-// does not find in scope; other errors stop it.
-func checkVisible[T any](ctx context.Context, scope model.Scope, pr *model.Problems, field, what string, ids []bson.ObjectID,
-	byID func(context.Context, model.Scope, bson.ObjectID) (*T, error)) error {
+// notVisible lists the indexes of the ids byID does not find in scope;
+// other errors stop it. (The callers word the problem: each wording is a
+// literal of the catalog.)
+func notVisible[T any](ctx context.Context, scope model.Scope, ids []bson.ObjectID,
+	byID func(context.Context, model.Scope, bson.ObjectID) (*T, error)) ([]int, error) {
+	var missing []int
 	for i, id := range ids {
 		if _, err := byID(ctx, scope, id); isNotFound(err) {
-			pr.Add(fmt.Sprintf("%s[%d]", field, i), "no such %s in your regions", what)
+			missing = append(missing, i)
 		} else if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return missing, nil
 }
 
 // BulkSetMessageStatus sets status on the messages among ids the scope may
