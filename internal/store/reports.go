@@ -526,7 +526,7 @@ var counterFamilies = []string{"m", "p", "c", "d", "t"}
 
 // countersLayout is the version of the counter families; counters built by
 // an older layout (without a family added since) are rebuilt on first read.
-const countersLayout = 2
+const countersLayout = 3
 
 func counterCol(family string) string { return colReportCounters + "_" + family }
 
@@ -692,8 +692,31 @@ func (s *Store) applyCounts(ctx context.Context, gen int, d counterDelta) {
 				bson.D{{Key: "$inc", Value: inc}}, options.UpdateOne().SetUpsert(true))
 			if err != nil {
 				s.logger().WarnContext(ctx, "report counters: update failed", "family", family, "month", month, "err", err)
+				continue
+			}
+			s.applyViewCounts(ctx, gen, family, month, keys)
+		}
+	}
+}
+
+// applyViewCounts adds a month's day-key changes to its view document. A
+// failure is logged like the day document's: the next rebuild corrects both.
+func (s *Store) applyViewCounts(ctx context.Context, gen int, family, month string, keys map[string]int) {
+	inc := bson.D{}
+	for name, counts := range viewDelta(family, keys) {
+		for k, n := range counts {
+			if n != 0 {
+				inc = append(inc, bson.E{Key: name + "." + k, Value: n})
 			}
 		}
+	}
+	if len(inc) == 0 {
+		return
+	}
+	_, err := s.c(counterCol(family)).UpdateOne(ctx, bson.D{{Key: "_id", Value: viewDocID(gen, month)}},
+		bson.D{{Key: "$inc", Value: inc}}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		s.logger().WarnContext(ctx, "report counters: view update failed", "family", family, "month", month, "err", err)
 	}
 }
 
@@ -802,9 +825,14 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 		return wrap("rebuild report counters", err)
 	}
 	for family, months := range d {
-		docs := make([]any, 0, len(months))
+		docs := make([]any, 0, 2*len(months))
 		for month, c := range months {
 			docs = append(docs, counterDoc{ID: genID(gen, month), C: c})
+			view := bson.D{{Key: "_id", Value: viewDocID(gen, month)}}
+			for name, counts := range viewDelta(family, c) {
+				view = append(view, bson.E{Key: name, Value: counts})
+			}
+			docs = append(docs, view)
 		}
 		if _, err := s.c(counterCol(family)).InsertMany(ctx, docs); err != nil {
 			return wrap("rebuild report counters", err)
@@ -845,11 +873,15 @@ func (p Period) months() map[string]bool {
 	return out
 }
 
-// readCounters calls fn for every count of a family in the period's days
-// whose region is in scope, with the key's fields after day and region. It
-// reads the family's whole (small) collection in one query: any filter would
-// scan it anyway.
-func (s *Store) readCounters(ctx context.Context, gen int, family string, scope model.Scope, p Period, fn func(date, region string, rest []string, n int)) error {
+// readCounters calls fn for every count of a family's named views (see
+// counterViews) in the period's days whose region is in scope, with the
+// key's fields after day and region (the fields a view leaves out blank).
+// Months the period covers whole come from their view documents with date
+// the month's first day; the others from their day keys, those the views
+// count. On the engine it reads the family's whole (small) collection in
+// one query, day keys only: any filter would scan it anyway.
+func (s *Store) readCounters(ctx context.Context, gen int, family string, names []string, scope model.Scope, p Period, fn func(date, region string, rest []string, n int)) error {
+	vs := views(family, names)
 	months := p.months()
 	each := func(month, k string, n int) {
 		if n == 0 {
@@ -860,12 +892,21 @@ func (s *Store) readCounters(ctx context.Context, gen int, family string, scope 
 			return
 		}
 		date := month + "-" + parts[0]
-		if date < p.From || date > p.To || !scope.Allows(parts[1]) {
+		if date < p.From || date > p.To || !scope.Allows(parts[1]) || !anyView(vs, parts[2:]) {
 			return
 		}
 		fn(date, parts[1], parts[2:], n)
 	}
-	if err := s.liteCounters(ctx, gen, family, months, each); !errors.Is(err, errNoPushdown) {
+	eachView := func(month, k string, n int) {
+		if n == 0 {
+			return
+		}
+		parts := strings.Split(k, "|")
+		if scope.Allows(parts[0]) {
+			fn(month+"-01", parts[0], parts[1:], n)
+		}
+	}
+	if err := s.liteCounters(ctx, gen, family, vs, p, months, each, eachView); !errors.Is(err, errNoPushdown) {
 		return err
 	}
 	prefix := genID(gen, "")
@@ -912,11 +953,14 @@ func (s *Store) liteCounterMonth(ctx context.Context, db *sql.DB, q, id string, 
 }
 
 // liteCounters reads, on the embedded engine, the counts of the period's
-// month documents of a family straight from SQLite: the documents by the
-// _id index, their counts by json_each, with no decoding by the engine
-// (which decoded every month's document into a map, most of a dashboard's
-// time). errNoPushdown elsewhere.
-func (s *Store) liteCounters(ctx context.Context, gen int, family string, months map[string]bool, each func(month, key string, n int)) error {
+// months of a family straight from SQLite: the documents by the _id index,
+// their counts by json_each, with no decoding by the engine (which decoded
+// every month's document into a map, most of a dashboard's time). A month
+// the period covers whole is read from its view document, each of vs's
+// fields (each(month, key, n) gets view keys); another from its day keys
+// (eachDay). errNoPushdown elsewhere.
+func (s *Store) liteCounters(ctx context.Context, gen int, family string, vs []counterView, p Period, months map[string]bool,
+	eachDay, eachView func(month, key string, n int)) error {
 	if s.lite == nil || s.noPushdown {
 		return errNoPushdown
 	}
@@ -928,14 +972,24 @@ func (s *Store) liteCounters(ctx context.Context, gen int, family string, months
 	if !ok || len(months) == 0 {
 		return nil // no counters yet: the engine has nothing either
 	}
-	// One query per month: json_each parses the document once, where any
-	// expression on the document per count would parse (or compare) the
-	// whole document again for every count.
-	q := fmt.Sprintf(`SELECT j.key, j.value FROM json_each((SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = json_quote(?)), '$.c') AS j
-		WHERE j.type = 'integer'`, table)
+	// One query per document and field: json_each parses the document
+	// once, where any expression on the document per count would parse (or
+	// compare) the whole document again for every count.
+	q := func(field string) string {
+		return fmt.Sprintf(`SELECT j.key, j.value FROM json_each((SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = json_quote(?)), '$.%s') AS j
+		WHERE j.type = 'integer'`, table, field)
+	}
 	for month := range months {
-		if err := s.liteCounterMonth(ctx, db, q, genID(gen, month), func(key string, n int) { each(month, key, n) }); err != nil {
-			return err
+		if !p.wholeMonth(month) {
+			if err := s.liteCounterMonth(ctx, db, q("c"), genID(gen, month), func(key string, n int) { eachDay(month, key, n) }); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, v := range vs {
+			if err := s.liteCounterMonth(ctx, db, q(v.name), viewDocID(gen, month), func(key string, n int) { eachView(month, key, n) }); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -949,7 +1003,7 @@ func (s *Store) CommitmentsByRegion(ctx context.Context, scope model.Scope, p Pe
 		return nil, err
 	}
 	counts := map[[2]string]int{}
-	err = s.readCounters(ctx, gen, "c", scope, p, func(_, region string, rest []string, n int) {
+	err = s.readCounters(ctx, gen, "c", []string{"s"}, scope, p, func(_, region string, rest []string, n int) {
 		if len(rest) >= 1 {
 			counts[[2]string{region, rest[0]}] += n
 		}
@@ -975,15 +1029,21 @@ func (s *Store) OverdueByOwner(ctx context.Context, scope model.Scope, p Period)
 	if err != nil {
 		return nil, err
 	}
-	today := model.Today(s.Now())
 	counts := map[[2]string]int{}
-	err = s.readCounters(ctx, gen, "d", scope, p, func(date, region string, rest []string, n int) {
-		if date < today && len(rest) >= 1 {
-			counts[[2]string{region, rest[0]}] += n
+	// Overdue is due before today: the period ends yesterday at the latest,
+	// so that the months before today's can be read from their views.
+	if yesterday := model.Today(s.Now().AddDate(0, 0, -1)); yesterday < p.To {
+		p.To = yesterday
+	}
+	if p.From <= p.To {
+		err = s.readCounters(ctx, gen, "d", []string{"r"}, scope, p, func(_, region string, rest []string, n int) {
+			if len(rest) >= 1 {
+				counts[[2]string{region, rest[0]}] += n
+			}
+		})
+		if err != nil {
+			return nil, err
 		}
-	})
-	if err != nil {
-		return nil, err
 	}
 	for k, n := range counts {
 		if n <= 0 {
@@ -1001,7 +1061,7 @@ func (s *Store) MeetingsPerMonth(ctx context.Context, scope model.Scope, p Perio
 		return nil, err
 	}
 	counts := map[[2]string]int{}
-	err = s.readCounters(ctx, gen, "m", scope, p, func(date, region string, _ []string, n int) {
+	err = s.readCounters(ctx, gen, "m", []string{"r"}, scope, p, func(date, region string, _ []string, n int) {
 		counts[[2]string{date[:7], region}] += n
 	})
 	if err != nil {
@@ -1026,7 +1086,7 @@ func (s *Store) LegislatorsWithCommitments(ctx context.Context, scope model.Scop
 		return nil, err
 	}
 	counts := map[[2]string]int{}
-	err = s.readCounters(ctx, gen, "c", scope, p, func(_, region string, rest []string, n int) {
+	err = s.readCounters(ctx, gen, "c", []string{"l"}, scope, p, func(_, region string, rest []string, n int) {
 		if len(rest) >= 3 && rest[1] == model.KindLegislator {
 			counts[[2]string{region, rest[2]}] += n
 		}
@@ -1065,7 +1125,7 @@ func (s *Store) ActiveCommittees(ctx context.Context, scope model.Scope, p Perio
 		return nil, err
 	}
 	active := map[string]bool{}
-	err = s.readCounters(ctx, gen, "c", scope, p, func(_, _ string, rest []string, n int) {
+	err = s.readCounters(ctx, gen, "c", []string{"k"}, scope, p, func(_, _ string, rest []string, n int) {
 		if n > 0 && len(rest) >= 3 && rest[1] == model.KindOversightCommittee {
 			active[rest[2]] = true
 		}
@@ -1073,7 +1133,7 @@ func (s *Store) ActiveCommittees(ctx context.Context, scope model.Scope, p Perio
 	if err != nil {
 		return nil, err
 	}
-	err = s.readCounters(ctx, gen, "p", scope, p, func(_, _ string, rest []string, n int) {
+	err = s.readCounters(ctx, gen, "p", []string{"r"}, scope, p, func(_, _ string, rest []string, n int) {
 		if n > 0 && len(rest) >= 1 {
 			active[rest[0]] = true
 		}
