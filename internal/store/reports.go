@@ -498,8 +498,11 @@ func loadMissing[T any](ctx context.Context, s *Store, col string, docs []T, id 
 // machine under load). The scanning reports above therefore cost seconds at
 // the reference size. The dashboards read small counter collections instead,
 // one per family, one document per Lima month with a flat map of counts
-// keyed "DD|region|...". A report reads its family's whole collection in one
-// query (24 documents for two years of data) however many records there are.
+// keyed "DD|region|...", and one month view document (counters_views.go)
+// with the same counts without the day. On MongoDB a report reads its
+// family's whole collection in one query (48 documents for two years of
+// data) however many records there are; on the embedded engine it reads the
+// views of the months its period covers whole and the day keys of the others.
 //
 //   report_counters_m  meetings by start day:               "DD|region" -> n
 //   report_counters_p  committees at meetings by start day:  "DD|region|committee" -> n
@@ -512,7 +515,7 @@ func loadMissing[T any](ctx context.Context, s *Store, col string, docs []T, id 
 //                      committee id -> "region|archived"
 //
 // Writes keep them exact through CountMeeting/CountCommitment/CountStakeholder
-// (an $inc upsert per touched month). A rebuild from the collections runs when
+// (an $inc upsert per touched month, and one on its view). A rebuild from the collections runs when
 // the counters are missing or invalidated (bulk loads) and, in the background,
 // when they are older than CountersMaxAge, so a write path that does not call
 // the hooks is corrected within that time. Document ids carry a generation
@@ -525,7 +528,8 @@ const colReportCounters = "report_counters"
 var counterFamilies = []string{"m", "p", "c", "d", "t"}
 
 // countersLayout is the version of the counter families; counters built by
-// an older layout (without a family added since) are rebuilt on first read.
+// an older layout (without a family or the month views added since) are
+// rebuilt on first read. 3 added the month views.
 const countersLayout = 3
 
 func counterCol(family string) string { return colReportCounters + "_" + family }
