@@ -498,11 +498,11 @@ func loadMissing[T any](ctx context.Context, s *Store, col string, docs []T, id 
 // machine under load). The scanning reports above therefore cost seconds at
 // the reference size. The dashboards read small counter collections instead,
 // one per family, one document per Lima month with a flat map of counts
-// keyed "DD|region|...", and one month view document (counters_views.go)
-// with the same counts without the day. On MongoDB a report reads its
-// family's whole collection in one query (48 documents for two years of
-// data) however many records there are; on the embedded engine it reads the
-// views of the months its period covers whole and the day keys of the others.
+// keyed "DD|region|...". On MongoDB a report reads its family's whole
+// collection in one query (24 documents for two years of data) however many
+// records there are; on the embedded engine it reads, for the months its
+// period covers whole, the month views SQLite triggers keep next to each
+// document (counters_views.go), and the day keys of the others.
 //
 //   report_counters_m  meetings by start day:               "DD|region" -> n
 //   report_counters_p  committees at meetings by start day:  "DD|region|committee" -> n
@@ -515,7 +515,7 @@ func loadMissing[T any](ctx context.Context, s *Store, col string, docs []T, id 
 //                      committee id -> "region|archived"
 //
 // Writes keep them exact through CountMeeting/CountCommitment/CountStakeholder
-// (an $inc upsert per touched month, and one on its view). A rebuild from the collections runs when
+// (an $inc upsert per touched month). A rebuild from the collections runs when
 // the counters are missing or invalidated (bulk loads) and, in the background,
 // when they are older than CountersMaxAge, so a write path that does not call
 // the hooks is corrected within that time. Document ids carry a generation
@@ -528,9 +528,8 @@ const colReportCounters = "report_counters"
 var counterFamilies = []string{"m", "p", "c", "d", "t"}
 
 // countersLayout is the version of the counter families; counters built by
-// an older layout (without a family or the month views added since) are
-// rebuilt on first read. 3 added the month views.
-const countersLayout = 3
+// an older layout (without a family added since) are rebuilt on first read.
+const countersLayout = 2
 
 func counterCol(family string) string { return colReportCounters + "_" + family }
 
@@ -696,31 +695,8 @@ func (s *Store) applyCounts(ctx context.Context, gen int, d counterDelta) {
 				bson.D{{Key: "$inc", Value: inc}}, options.UpdateOne().SetUpsert(true))
 			if err != nil {
 				s.logger().WarnContext(ctx, "report counters: update failed", "family", family, "month", month, "err", err)
-				continue
-			}
-			s.applyViewCounts(ctx, gen, family, month, keys)
-		}
-	}
-}
-
-// applyViewCounts adds a month's day-key changes to its view document. A
-// failure is logged like the day document's: the next rebuild corrects both.
-func (s *Store) applyViewCounts(ctx context.Context, gen int, family, month string, keys map[string]int) {
-	inc := bson.D{}
-	for name, counts := range viewDelta(family, keys) {
-		for k, n := range counts {
-			if n != 0 {
-				inc = append(inc, bson.E{Key: name + "." + k, Value: n})
 			}
 		}
-	}
-	if len(inc) == 0 {
-		return
-	}
-	_, err := s.c(counterCol(family)).UpdateOne(ctx, bson.D{{Key: "_id", Value: viewDocID(gen, month)}},
-		bson.D{{Key: "$inc", Value: inc}}, options.UpdateOne().SetUpsert(true))
-	if err != nil {
-		s.logger().WarnContext(ctx, "report counters: view update failed", "family", family, "month", month, "err", err)
 	}
 }
 
@@ -829,14 +805,9 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 		return wrap("rebuild report counters", err)
 	}
 	for family, months := range d {
-		docs := make([]any, 0, 2*len(months))
+		docs := make([]any, 0, len(months))
 		for month, c := range months {
 			docs = append(docs, counterDoc{ID: genID(gen, month), C: c})
-			view := bson.D{{Key: "_id", Value: viewDocID(gen, month)}}
-			for name, counts := range viewDelta(family, c) {
-				view = append(view, bson.E{Key: name, Value: counts})
-			}
-			docs = append(docs, view)
 		}
 		if _, err := s.c(counterCol(family)).InsertMany(ctx, docs); err != nil {
 			return wrap("rebuild report counters", err)
@@ -880,10 +851,11 @@ func (p Period) months() map[string]bool {
 // readCounters calls fn for every count of a family's named views (see
 // counterViews) in the period's days whose region is in scope, with the
 // key's fields after day and region (the fields a view leaves out blank).
-// Months the period covers whole come from their view documents with date
-// the month's first day; the others from their day keys, those the views
-// count. On the engine it reads the family's whole (small) collection in
-// one query, day keys only: any filter would scan it anyway.
+// On the embedded engine the months the period covers whole come from their
+// views (counters_views.go) with date the month's first day; elsewhere, and
+// for the months the period cuts, from the day keys those views count. On
+// the engine it reads the family's whole (small) collection in one query:
+// any filter would scan it anyway.
 func (s *Store) readCounters(ctx context.Context, gen int, family string, names []string, scope model.Scope, p Period, fn func(date, region string, rest []string, n int)) error {
 	vs := views(family, names)
 	months := p.months()
@@ -957,12 +929,12 @@ func (s *Store) liteCounterMonth(ctx context.Context, db *sql.DB, q, id string, 
 }
 
 // liteCounters reads, on the embedded engine, the counts of the period's
-// months of a family straight from SQLite: the documents by the _id index,
-// their counts by json_each, with no decoding by the engine (which decoded
-// every month's document into a map, most of a dashboard's time). A month
-// the period covers whole is read from its view document, each of vs's
-// fields (each(month, key, n) gets view keys); another from its day keys
-// (eachDay). errNoPushdown elsewhere.
+// months of a family straight from SQLite, with no decoding by the engine
+// (which decoded every month's document into a map, most of a dashboard's
+// time). The months the period covers whole come from the trigger-kept
+// views of vs (eachView gets view keys), in one query by their index; each
+// other month from its document's day keys (eachDay), the document by the
+// _id index and its counts by json_each. errNoPushdown elsewhere.
 func (s *Store) liteCounters(ctx context.Context, gen int, family string, vs []counterView, p Period, months map[string]bool,
 	eachDay, eachView func(month, key string, n int)) error {
 	if s.lite == nil || s.noPushdown {
@@ -976,27 +948,31 @@ func (s *Store) liteCounters(ctx context.Context, gen int, family string, vs []c
 	if !ok || len(months) == 0 {
 		return nil // no counters yet: the engine has nothing either
 	}
-	// One query per document and field: json_each parses the document
-	// once, where any expression on the document per count would parse (or
-	// compare) the whole document again for every count.
-	q := func(field string) string {
-		return fmt.Sprintf(`SELECT j.key, j.value FROM json_each((SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = json_quote(?)), '$.%s') AS j
-		WHERE j.type = 'integer'`, table, field)
-	}
+	// One query per cut month: json_each parses the document once, where
+	// any expression on the document per count would parse (or compare) the
+	// whole document again for every count.
+	q := fmt.Sprintf(`SELECT j.key, j.value FROM json_each((SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = json_quote(?)), '$.c') AS j
+		WHERE j.type = 'integer'`, table)
+	var ids, names []any
+	whole := map[string]string{} // document id -> month
 	for month := range months {
-		if !p.wholeMonth(month) {
-			if err := s.liteCounterMonth(ctx, db, q("c"), genID(gen, month), func(key string, n int) { eachDay(month, key, n) }); err != nil {
-				return err
-			}
+		if p.wholeMonth(month) {
+			id := genID(gen, month)
+			ids = append(ids, id)
+			whole[id] = month
 			continue
 		}
-		for _, v := range vs {
-			if err := s.liteCounterMonth(ctx, db, q(v.name), viewDocID(gen, month), func(key string, n int) { eachView(month, key, n) }); err != nil {
-				return err
-			}
+		if err := s.liteCounterMonth(ctx, db, q, genID(gen, month), func(key string, n int) { eachDay(month, key, n) }); err != nil {
+			return err
 		}
 	}
-	return nil
+	if len(ids) == 0 {
+		return nil
+	}
+	for _, v := range vs {
+		names = append(names, v.name)
+	}
+	return liteViewRows(ctx, db, table, ids, names, func(id, key string, n int) { eachView(whole[id], key, n) })
 }
 
 // CommitmentsByRegion counts commitments made in the period by region and
