@@ -12,7 +12,8 @@ import (
 
 // BenchmarkCountCommitmentStatus is what the counters cost a commitment's
 // status change: the write hook alone, on counters built for a year of
-// commitments (the month views add one upsert per touched month).
+// commitments (the month views are kept by SQLite triggers inside the
+// same write).
 func BenchmarkCountCommitmentStatus(b *testing.B) {
 	s := storetest.Open(b)
 	s.SetClock(func() time.Time { return reportNow })
