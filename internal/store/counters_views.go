@@ -37,7 +37,19 @@ type counterView struct {
 	sqlWhen string
 	// sqlKey is the view key in SQL, from a.
 	sqlKey string
+	// span is how many months one row read sums: spanMonth (one row per
+	// month and key), spanQuarter or spanAll (one row per key) for the
+	// dashboards that only need the quarter or the sum.
+	span string
 }
+
+// The spans of a view read, as SQL of the view table's document id
+// ("g3/2026-03"): the rows of equal span and key are summed.
+const (
+	spanMonth   = ""
+	spanQuarter = `substr(id, instr(id, '/') + 1, 4) || ((CAST(substr(id, instr(id, '/') + 6, 2) AS INTEGER) + 2) / 3)`
+	spanAll     = `'all'`
+)
 
 func kindIs(kind string) func([]string) bool {
 	return func(rest []string) bool { return len(rest) >= 3 && rest[1] == kind }
@@ -49,21 +61,21 @@ func audienceIsSessions(sessions bool) func([]string) bool {
 
 // counterViews are each family's views, by the name a dashboard asks for.
 var counterViews = map[string]map[string]counterView{
-	"m": {"r": {name: "r", sqlKey: `a->>1`}},                   // region
-	"p": {"r": {name: "r", sqlKey: `a->>1 || '|' || (a->>2)`}}, // region|committee
-	"d": {"r": {name: "r", sqlKey: `a->>1 || '|' || (a->>2)`}}, // region|owner
+	"m": {"r": {name: "r", sqlKey: `a->>1`}},                                  // region
+	"p": {"r": {name: "r", sqlKey: `a->>1 || '|' || (a->>2)`}},                // region|committee
+	"d": {"r": {name: "r", sqlKey: `a->>1 || '|' || (a->>2)`, span: spanAll}}, // region|owner
 	"c": {
-		"s": {name: "s", sqlKey: `a->>1 || '|' || (a->>2)`}, // region|status
+		"s": {name: "s", sqlKey: `a->>1 || '|' || (a->>2)`, span: spanAll}, // region|status
 		"l": {name: "l", when: kindIs(model.KindLegislator), sqlWhen: `a->>3 = '` + model.KindLegislator + `'`,
-			sqlKey: `a->>1 || '||` + model.KindLegislator + `|' || (a->>4)`}, // region||legislator|id
+			sqlKey: `a->>1 || '||` + model.KindLegislator + `|' || (a->>4)`, span: spanAll}, // region||legislator|id
 		"k": {name: "k", when: kindIs(model.KindOversightCommittee), sqlWhen: `a->>3 = '` + model.KindOversightCommittee + `'`,
 			sqlKey: `a->>1 || '||` + model.KindOversightCommittee + `|' || (a->>4)`}, // region||oversight_committee|id
 	},
 	"t": {
 		"s": {name: "s", when: audienceIsSessions(true), sqlWhen: `a->>3 = '` + trainingSessions + `'`,
-			sqlKey: `a->>1 || '|' || (a->>2) || '|` + trainingSessions + `'`}, // region|modality|*
+			sqlKey: `a->>1 || '|' || (a->>2) || '|` + trainingSessions + `'`, span: spanAll}, // region|modality|*
 		"a": {name: "a", when: audienceIsSessions(false), sqlWhen: `a->>3 != '` + trainingSessions + `'`,
-			sqlKey: `a->>1 || '||' || (a->>3)`}, // region||audience
+			sqlKey: `a->>1 || '||' || (a->>3)`, span: spanQuarter}, // region||audience
 	},
 }
 
@@ -190,12 +202,23 @@ func ensureCounterViews(ctx context.Context, db *sql.DB, family, table string) e
 }
 
 // liteViewRows calls each(id, key, n) for the view rows of the documents
-// ids in the views names, in one query on the view table's primary key.
-func liteViewRows(ctx context.Context, db *sql.DB, table string, ids, names []any, each func(id, key string, n int)) error {
+// ids in the views vs, in one query on the view table's primary key. The
+// rows of a view whose span is wider than a month come summed per span and
+// key, id then the span's first document.
+func liteViewRows(ctx context.Context, db *sql.DB, table string, ids []any, vs []counterView, each func(id, key string, n int)) error {
 	views, _ := counterViewNames(table)
-	q := fmt.Sprintf(`SELECT id, k, n FROM %q WHERE id IN (%s) AND v IN (%s)`, views,
-		strings.TrimSuffix(strings.Repeat("?,", len(ids)), ","), strings.TrimSuffix(strings.Repeat("?,", len(names)), ","))
-	rows, err := db.QueryContext(ctx, q, append(ids, names...)...)
+	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	var parts []string
+	var args []any
+	for _, v := range vs {
+		if v.span == spanMonth {
+			parts = append(parts, fmt.Sprintf(`SELECT id, k, n FROM %q WHERE v = ? AND id IN (%s)`, views, in))
+		} else {
+			parts = append(parts, fmt.Sprintf(`SELECT min(id), k, sum(n) FROM %q WHERE v = ? AND id IN (%s) GROUP BY %s, k`, views, in, v.span))
+		}
+		args = append(append(args, v.name), ids...)
+	}
+	rows, err := db.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
 		return fmt.Errorf("store: read report counter views: %w", err)
 	}

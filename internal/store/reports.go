@@ -953,7 +953,7 @@ func (s *Store) liteCounters(ctx context.Context, gen int, family string, vs []c
 	// whole document again for every count.
 	q := fmt.Sprintf(`SELECT j.key, j.value FROM json_each((SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = json_quote(?)), '$.c') AS j
 		WHERE j.type = 'integer'`, table)
-	var ids, names []any
+	var ids []any
 	whole := map[string]string{} // document id -> month
 	for month := range months {
 		if p.wholeMonth(month) {
@@ -969,10 +969,7 @@ func (s *Store) liteCounters(ctx context.Context, gen int, family string, vs []c
 	if len(ids) == 0 {
 		return nil
 	}
-	for _, v := range vs {
-		names = append(names, v.name)
-	}
-	return liteViewRows(ctx, db, table, ids, names, func(id, key string, n int) { eachView(whole[id], key, n) })
+	return liteViewRows(ctx, db, table, ids, vs, func(id, key string, n int) { eachView(whole[id], key, n) })
 }
 
 // CommitmentsByRegion counts commitments made in the period by region and
