@@ -376,7 +376,8 @@ func TestPushdownMatchesEngine(t *testing.T) {
 				c, err3 := s.MeetingsPerMonth(ctx, scope, p)
 				d, err4 := s.LegislatorsWithCommitments(ctx, scope, p)
 				e, err5 := s.ActiveCommittees(ctx, scope, p)
-				return []any{a, b, c, d, e}, "", errors.Join(err1, err2, err3, err4, err5)
+				f, err6 := s.Trainings(ctx, scope, p)
+				return []any{a, b, c, d, e, f}, "", errors.Join(err1, err2, err3, err4, err5, err6)
 			}})
 		}
 	}

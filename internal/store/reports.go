@@ -406,8 +406,11 @@ func compareStrings(a, b string) int {
 // machine under load). The scanning reports above therefore cost seconds at
 // the reference size. The dashboards read small counter collections instead,
 // one per family, one document per Lima month with a flat map of counts
-// keyed "DD|region|...". A report reads its family's whole collection in one
-// query (24 documents for two years of data) however many records there are.
+// keyed "DD|region|...". On MongoDB a report reads its family's whole
+// collection in one query (24 documents for two years of data) however many
+// records there are; on the embedded engine it reads, for the months its
+// period covers whole, the month views SQLite triggers keep next to each
+// document (counters_views.go), and the day keys of the others.
 //
 //   report_counters_m  meetings by start day:               "DD|region" -> n
 //   report_counters_p  committees at meetings by start day:  "DD|region|committee" -> n
@@ -753,11 +756,16 @@ func (p Period) months() map[string]bool {
 	return out
 }
 
-// readCounters calls fn for every count of a family in the period's days
-// whose region is in scope, with the key's fields after day and region. It
-// reads the family's whole (small) collection in one query: any filter would
-// scan it anyway.
-func (s *Store) readCounters(ctx context.Context, gen int, family string, scope model.Scope, p Period, fn func(date, region string, rest []string, n int)) error {
+// readCounters calls fn for every count of a family's named views (see
+// counterViews) in the period's days whose region is in scope, with the
+// key's fields after day and region (the fields a view leaves out blank).
+// On the embedded engine the months the period covers whole come from their
+// views (counters_views.go) with date the month's first day; elsewhere, and
+// for the months the period cuts, from the day keys those views count. On
+// the engine it reads the family's whole (small) collection in one query:
+// any filter would scan it anyway.
+func (s *Store) readCounters(ctx context.Context, gen int, family string, names []string, scope model.Scope, p Period, fn func(date, region string, rest []string, n int)) error {
+	vs := views(family, names)
 	months := p.months()
 	each := func(month, k string, n int) {
 		if n == 0 {
@@ -768,12 +776,21 @@ func (s *Store) readCounters(ctx context.Context, gen int, family string, scope 
 			return
 		}
 		date := month + "-" + parts[0]
-		if date < p.From || date > p.To || !scope.Allows(parts[1]) {
+		if date < p.From || date > p.To || !scope.Allows(parts[1]) || !anyView(vs, parts[2:]) {
 			return
 		}
 		fn(date, parts[1], parts[2:], n)
 	}
-	if err := s.liteCounters(ctx, gen, family, months, each); !errors.Is(err, errNoPushdown) {
+	eachView := func(month, k string, n int) {
+		if n == 0 {
+			return
+		}
+		parts := strings.Split(k, "|")
+		if scope.Allows(parts[0]) {
+			fn(month+"-01", parts[0], parts[1:], n)
+		}
+	}
+	if err := s.liteCounters(ctx, gen, family, vs, p, months, each, eachView); !errors.Is(err, errNoPushdown) {
 		return err
 	}
 	prefix := genID(gen, "")
@@ -820,11 +837,14 @@ func (s *Store) liteCounterMonth(ctx context.Context, db *sql.DB, q, id string, 
 }
 
 // liteCounters reads, on the embedded engine, the counts of the period's
-// month documents of a family straight from SQLite: the documents by the
-// _id index, their counts by json_each, with no decoding by the engine
+// months of a family straight from SQLite, with no decoding by the engine
 // (which decoded every month's document into a map, most of a dashboard's
-// time). errNoPushdown elsewhere.
-func (s *Store) liteCounters(ctx context.Context, gen int, family string, months map[string]bool, each func(month, key string, n int)) error {
+// time). The months the period covers whole come from the trigger-kept
+// views of vs (eachView gets view keys), in one query by their index; each
+// other month from its document's day keys (eachDay), the document by the
+// _id index and its counts by json_each. errNoPushdown elsewhere.
+func (s *Store) liteCounters(ctx context.Context, gen int, family string, vs []counterView, p Period, months map[string]bool,
+	eachDay, eachView func(month, key string, n int)) error {
 	if s.lite == nil || s.noPushdown {
 		return errNoPushdown
 	}
@@ -836,17 +856,28 @@ func (s *Store) liteCounters(ctx context.Context, gen int, family string, months
 	if !ok || len(months) == 0 {
 		return nil // no counters yet: the engine has nothing either
 	}
-	// One query per month: json_each parses the document once, where any
-	// expression on the document per count would parse (or compare) the
+	// One query per cut month: json_each parses the document once, where
+	// any expression on the document per count would parse (or compare) the
 	// whole document again for every count.
 	q := fmt.Sprintf(`SELECT j.key, j.value FROM json_each((SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = json_quote(?)), '$.c') AS j
 		WHERE j.type = 'integer'`, table)
+	var ids []any
+	whole := map[string]string{} // document id -> month
 	for month := range months {
-		if err := s.liteCounterMonth(ctx, db, q, genID(gen, month), func(key string, n int) { each(month, key, n) }); err != nil {
+		if p.wholeMonth(month) {
+			id := genID(gen, month)
+			ids = append(ids, id)
+			whole[id] = month
+			continue
+		}
+		if err := s.liteCounterMonth(ctx, db, q, genID(gen, month), func(key string, n int) { eachDay(month, key, n) }); err != nil {
 			return err
 		}
 	}
-	return nil
+	if len(ids) == 0 {
+		return nil
+	}
+	return liteViewRows(ctx, db, table, ids, vs, func(id, key string, n int) { eachView(whole[id], key, n) })
 }
 
 // CommitmentsByRegion counts commitments made in the period by region and
@@ -857,7 +888,7 @@ func (s *Store) CommitmentsByRegion(ctx context.Context, scope model.Scope, p Pe
 		return nil, err
 	}
 	counts := map[[2]string]int{}
-	err = s.readCounters(ctx, gen, "c", scope, p, func(_, region string, rest []string, n int) {
+	err = s.readCounters(ctx, gen, "c", []string{"s"}, scope, p, func(_, region string, rest []string, n int) {
 		if len(rest) >= 1 {
 			counts[[2]string{region, rest[0]}] += n
 		}
@@ -883,15 +914,21 @@ func (s *Store) OverdueByOwner(ctx context.Context, scope model.Scope, p Period)
 	if err != nil {
 		return nil, err
 	}
-	today := model.Today(s.Now())
 	counts := map[[2]string]int{}
-	err = s.readCounters(ctx, gen, "d", scope, p, func(date, region string, rest []string, n int) {
-		if date < today && len(rest) >= 1 {
-			counts[[2]string{region, rest[0]}] += n
+	// Overdue is due before today: the period ends yesterday at the latest,
+	// so that the months before today's can be read from their views.
+	if yesterday := model.Today(s.Now().AddDate(0, 0, -1)); yesterday < p.To {
+		p.To = yesterday
+	}
+	if p.From <= p.To {
+		err = s.readCounters(ctx, gen, "d", []string{"r"}, scope, p, func(_, region string, rest []string, n int) {
+			if len(rest) >= 1 {
+				counts[[2]string{region, rest[0]}] += n
+			}
+		})
+		if err != nil {
+			return nil, err
 		}
-	})
-	if err != nil {
-		return nil, err
 	}
 	for k, n := range counts {
 		if n <= 0 {
@@ -909,7 +946,7 @@ func (s *Store) MeetingsPerMonth(ctx context.Context, scope model.Scope, p Perio
 		return nil, err
 	}
 	counts := map[[2]string]int{}
-	err = s.readCounters(ctx, gen, "m", scope, p, func(date, region string, _ []string, n int) {
+	err = s.readCounters(ctx, gen, "m", []string{"r"}, scope, p, func(date, region string, _ []string, n int) {
 		counts[[2]string{date[:7], region}] += n
 	})
 	if err != nil {
@@ -934,7 +971,7 @@ func (s *Store) LegislatorsWithCommitments(ctx context.Context, scope model.Scop
 		return nil, err
 	}
 	counts := map[[2]string]int{}
-	err = s.readCounters(ctx, gen, "c", scope, p, func(_, region string, rest []string, n int) {
+	err = s.readCounters(ctx, gen, "c", []string{"l"}, scope, p, func(_, region string, rest []string, n int) {
 		if len(rest) >= 3 && rest[1] == model.KindLegislator {
 			counts[[2]string{region, rest[2]}] += n
 		}
@@ -973,7 +1010,7 @@ func (s *Store) ActiveCommittees(ctx context.Context, scope model.Scope, p Perio
 		return nil, err
 	}
 	active := map[string]bool{}
-	err = s.readCounters(ctx, gen, "c", scope, p, func(_, _ string, rest []string, n int) {
+	err = s.readCounters(ctx, gen, "c", []string{"k"}, scope, p, func(_, _ string, rest []string, n int) {
 		if n > 0 && len(rest) >= 3 && rest[1] == model.KindOversightCommittee {
 			active[rest[2]] = true
 		}
@@ -981,7 +1018,7 @@ func (s *Store) ActiveCommittees(ctx context.Context, scope model.Scope, p Perio
 	if err != nil {
 		return nil, err
 	}
-	err = s.readCounters(ctx, gen, "p", scope, p, func(_, _ string, rest []string, n int) {
+	err = s.readCounters(ctx, gen, "p", []string{"r"}, scope, p, func(_, _ string, rest []string, n int) {
 		if n > 0 && len(rest) >= 1 {
 			active[rest[0]] = true
 		}

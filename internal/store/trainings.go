@@ -68,7 +68,7 @@ func (s *Store) Trainings(ctx context.Context, scope model.Scope, p Period) (*Tr
 	rows := map[TrainingRow]int{}
 	audiences := map[string]int{}
 	modalities := map[string]int{}
-	err = s.readCounters(ctx, gen, "t", scope, p, func(date, region string, rest []string, n int) {
+	err = s.readCounters(ctx, gen, "t", []string{"s", "a"}, scope, p, func(date, region string, rest []string, n int) {
 		if len(rest) < 2 || n == 0 {
 			return
 		}
