@@ -44,6 +44,11 @@ type liteSpec struct {
 	// queues: a table counts the documents per review queue (messages
 	// only, see queueSchema).
 	queues bool
+	// order is the collection's usual sort (scalar paths, the last one
+	// _id): the member table keeps these values of each member's document
+	// with an index, so that one member value's documents are read in this
+	// order and a page stops at its end (see memberDriver).
+	order []string
 }
 
 var liteSpecs = map[string]*liteSpec{
@@ -56,12 +61,14 @@ var liteSpecs = map[string]*liteSpec{
 			{"assignee_id", "date", "_id"}, {"direction", "replied", "date"}, {"from.address"}, {"subject_key", "date"}},
 		tally:  true,
 		queues: true,
+		order:  []string{"date", "_id"},
 	},
 	colMeetings: {
 		scalars: []string{"_id", "version", "starts_at", "region", "kind", "owner_id", "created_at"},
 		members: []string{"participants/stakeholder_id", "stakeholder_ids", "staff_ids", "commitment_ids", "task_ids"},
 		search:  true,
 		indexes: [][]string{{"starts_at", "_id"}, {"region", "starts_at", "_id"}, {"kind", "starts_at", "_id"}},
+		order:   []string{"starts_at", "_id"},
 	},
 	colCommitments: {
 		scalars: []string{"_id", "version", "region", "status", "stakeholder_id", "owner_id", "stakeholder_kind", "due_on", "made_on", "created_at", "origin.id"},
@@ -92,6 +99,15 @@ func init() {
 
 // sqlPath is the column of a scalar path in the row table (see ensure).
 func sqlPath(path string) string { return fmt.Sprintf("r.%q", path) }
+
+// col is the column a query reads a scalar path from: the row table's, or
+// the driving member row's copy of it (see memberDriver).
+func (w *sqlWhere) col(path string) string {
+	if c, ok := w.cols[path]; ok {
+		return c
+	}
+	return sqlPath(path)
+}
 
 // sqlValueOf is how the trigger reads a scalar path from row ref. _id keeps
 // the engine's JSON form (compared with JSON-quoted values).
@@ -132,12 +148,19 @@ func liteNames(table string) (rows, members, words, trigger string) {
 	return p + "_r", p + "_m", p + "_w", p + "_t"
 }
 
-// memberSelect is the SELECT of (rid, f, v) rows of the array members of
-// the trigger's new row, or of every row of table when it is set.
+// memberSelect is the SELECT of (rid, f, v, k0, k1...) rows of the array
+// members of the trigger's new row, or of every row of table when it is
+// set: each distinct member once (a value listed twice must not list its
+// document twice when the member table drives a query), with the values
+// of the spec's order.
 func (sp *liteSpec) memberSelect(table string) string {
 	ref, from := rowSource(table)
 	if from != "" {
 		from += ", "
+	}
+	keys := ""
+	for _, p := range sp.order {
+		keys += ", " + sqlValueOf(ref, p)
 	}
 	var parts []string
 	for _, m := range sp.members {
@@ -149,8 +172,8 @@ func (sp *liteSpec) memberSelect(table string) string {
 		if nested {
 			val, types = "value->>'$."+sub+"'", "type = 'object'"
 		}
-		parts = append(parts, fmt.Sprintf(`SELECT %[1]s.rowid, '%[2]s', %[3]s FROM %[5]sjson_each(%[1]s._ferretdb_sjson, '$.%[4]s') WHERE %[6]s`,
-			ref, memberField(m), val, arr, from, types))
+		parts = append(parts, fmt.Sprintf(`SELECT DISTINCT %[1]s.rowid, '%[2]s', %[3]s%[7]s FROM %[5]sjson_each(%[1]s._ferretdb_sjson, '$.%[4]s') WHERE %[6]s`,
+			ref, memberField(m), val, arr, from, types, keys))
 	}
 	return strings.Join(parts, " UNION ALL ")
 }
@@ -214,11 +237,19 @@ func (sp *liteSpec) ensure(ctx context.Context, db *sql.DB, table string) error 
 		ins := []string{fmt.Sprintf(`INSERT INTO %q %s;`, rows, sp.rowSelect("new"))}
 		del := []string{fmt.Sprintf(`DELETE FROM %q WHERE rowid = old.rowid;`, rows)}
 		if len(sp.members) > 0 {
+			keys, ordered := "", ""
+			for i := range sp.order {
+				keys += fmt.Sprintf(", k%d", i)
+				ordered += fmt.Sprintf("k%d, ", i)
+			}
 			stmts = append(stmts,
-				fmt.Sprintf(`CREATE TABLE %q (rid INTEGER NOT NULL, f TEXT NOT NULL, v)`, members),
+				fmt.Sprintf(`CREATE TABLE %q (rid INTEGER NOT NULL, f TEXT NOT NULL, v%s)`, members, keys),
 				fmt.Sprintf(`INSERT INTO %q %s`, members, sp.memberSelect(table)),
 				fmt.Sprintf(`CREATE INDEX %q ON %q (f, v, rid)`, members+"_fv", members),
 				fmt.Sprintf(`CREATE INDEX %q ON %q (rid)`, members+"_rid", members))
+			if len(sp.order) > 0 {
+				stmts = append(stmts, fmt.Sprintf(`CREATE INDEX %q ON %q (f, v, %srid)`, members+"_fvk", members, ordered))
+			}
 			ins = append(ins, fmt.Sprintf(`INSERT INTO %q %s;`, members, sp.memberSelect("")))
 			del = append(del, fmt.Sprintf(`DELETE FROM %q WHERE rid = old.rowid;`, members))
 		}
@@ -245,7 +276,10 @@ func (sp *liteSpec) ensure(ctx context.Context, db *sql.DB, table string) error 
 				fmt.Sprintf(`CREATE TABLE %q (rid INTEGER NOT NULL, w)`, words),
 				fmt.Sprintf(`INSERT INTO %q %s`, words, wordSelect(table)),
 				fmt.Sprintf(`CREATE INDEX %q ON %q (w, rid)`, words+"_w", words),
-				fmt.Sprintf(`CREATE INDEX %q ON %q (rid)`, words+"_rid", words))
+				// A document's words by document: checking that one row has
+				// a word with a prefix is one seek, not a scan of every
+				// word with that prefix.
+				fmt.Sprintf(`CREATE INDEX %q ON %q (rid, w)`, words+"_rid", words))
 			ins = append(ins, fmt.Sprintf(`INSERT INTO %q %s;`, words, wordSelect("")))
 			del = append(del, fmt.Sprintf(`DELETE FROM %q WHERE rid = old.rowid;`, words))
 		}
@@ -299,6 +333,12 @@ type sqlWhere struct {
 	sp             *liteSpec
 	members, words string
 	args           []any
+	// cols maps scalar paths to other columns than the row table's (see
+	// col).
+	cols map[string]string
+	// wordIn, when set, says which search terms select their rows by the
+	// word index (the others are checked row by row; see planWords).
+	wordIn map[string]bool
 	// selective says whether the member rows "SELECT ... <sub>" selects
 	// with args are few; nil when the query has no sort and limit.
 	selective func(sub string, args []any) bool
@@ -399,7 +439,7 @@ func (w *sqlWhere) keyset(items []bson.D) (string, bool) {
 		typ = "text"
 	}
 	cmp := map[string]string{"$lt": "<", "$gt": ">"}[ops[0].Key]
-	return fmt.Sprintf("((%s, r.\"_id\") %s (?, ?) AND typeof(%s) = '%s')", sqlPath(f), cmp, sqlPath(f), typ), true
+	return fmt.Sprintf("((%s, %s) %s (?, ?) AND typeof(%s) = '%s')", w.col(f), w.col("_id"), cmp, w.col(f), typ), true
 }
 
 // field builds the condition on one path: a literal or an operator document.
@@ -436,7 +476,7 @@ func (w *sqlWhere) op(path, op string, v any) (string, error) {
 }
 
 func (w *sqlWhere) scalarOp(path, op string, v any) (string, error) {
-	expr := sqlPath(path)
+	expr := w.col(path)
 	switch op {
 	case "$eq", "$ne":
 		if v == nil {
@@ -540,6 +580,23 @@ func wordSelect(table string) string {
 // quoted term: a stored word starts with the term, a range of the word
 // index (every word with the prefix sorts below the prefix + 0xff byte).
 func (w *sqlWhere) wordPrefix(v any) (string, error) {
+	term, err := wordTerm(v)
+	if err != nil {
+		return "", err
+	}
+	w.args = append(w.args, term, term+"\xff")
+	sub := fmt.Sprintf("FROM %q WHERE w >= ? AND w < ?", w.words)
+	if w.wordIn != nil {
+		if w.wordIn[term] {
+			return "r.rowid IN (SELECT rid " + sub + ")", nil
+		}
+		return "EXISTS (SELECT 1 " + sub + " AND rid = r.rowid)", nil
+	}
+	return w.rowsIn(sub, 2), nil
+}
+
+// wordTerm is the term of a word-prefix regex (see wordPrefix).
+func wordTerm(v any) (string, error) {
 	var pattern string
 	switch r := v.(type) {
 	case string:
@@ -560,8 +617,7 @@ func (w *sqlWhere) wordPrefix(v any) (string, error) {
 	if term == "" || regexp.QuoteMeta(term) != m[1] || strings.ContainsAny(term, " ") {
 		return "", errNoPushdown
 	}
-	w.args = append(w.args, term, term+"\xff")
-	return w.rowsIn(fmt.Sprintf("FROM %q WHERE w >= ? AND w < ?", w.words), 2), nil
+	return term, nil
 }
 
 func unquoteMeta(s string) string {
@@ -732,17 +788,31 @@ func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *o
 			return db.QueryRowContext(ctx, q, args...).Scan(&n) != nil || n < liteSelective
 		}
 	}
+	from, driven, dargs := fmt.Sprintf("%q AS r", rowsTable), "", []any(nil)
+	if rest, path, val, ok := sp.memberDriver(filter, plan); ok && w.selective != nil {
+		// Only for a value with few documents: with many, another
+		// condition may select far fewer.
+		if v, err := w.value(path, val); err == nil && w.selective(fmt.Sprintf("FROM %q WHERE f = '%s' AND v IN (?)", members, path), []any{v}) {
+			filter, dargs = rest, []any{v}
+			from, driven = w.drive(rowsTable, path)
+			driven += " AND "
+		}
+	}
+	if sp.search && len(plan.sort) > 0 && plan.limit > 0 {
+		if err := w.planWords(ctx, db, rowsTable, filter, plan.limit); err != nil {
+			return nil, fmt.Errorf("store: find %s in SQLite: %w", col, err)
+		}
+	}
 	where, err := w.doc(filter)
 	if err != nil {
 		return nil, err
 	}
 	// The page is chosen on the row table alone (its columns, indexes and
-	// the member and word tables), sorted by columns named s0, s1...; only
-	// then are the page's documents read.
-	cols, order, outer := []string{"r.rowid AS id"}, []string{"r.rowid"}, []string{"x.id"} // the engine's natural order
+	// the member and word tables); only then are the page's documents read.
+	order := []string{"r.rowid"} // the engine's natural order
 	if len(plan.sort) > 0 {
-		order, outer = nil, nil
-		for i, e := range plan.sort {
+		order = nil
+		for _, e := range plan.sort {
 			if !sp.isScalar(e.Key) {
 				return nil, errNoPushdown
 			}
@@ -754,35 +824,24 @@ func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *o
 			default:
 				return nil, errNoPushdown
 			}
-			cols = append(cols, fmt.Sprintf("%s AS s%d", sqlPath(e.Key), i))
-			order = append(order, sqlPath(e.Key)+dir)
-			outer = append(outer, fmt.Sprintf("x.s%d%s", i, dir))
+			order = append(order, w.col(e.Key)+dir)
 		}
 	}
-	inner := fmt.Sprintf(`SELECT %s FROM %q AS r WHERE %s ORDER BY %s`, strings.Join(cols, ", "), rowsTable, where, strings.Join(order, ", "))
+	q := fmt.Sprintf(`SELECT r.rowid FROM %s WHERE %s%s ORDER BY %s`, from, driven, where, strings.Join(order, ", "))
 	if plan.limit > 0 {
-		inner += fmt.Sprintf(" LIMIT %d", plan.limit)
+		q += fmt.Sprintf(" LIMIT %d", plan.limit)
 	}
-	q := fmt.Sprintf(`SELECT t._ferretdb_sjson FROM (%s) AS x CROSS JOIN %q AS t ON t.rowid = x.id ORDER BY %s`, inner, table, strings.Join(outer, ", "))
-	rows, err := db.QueryContext(ctx, q, w.args...)
+	raws, err := litePage(ctx, db, table, q, append(dargs, w.args...))
 	if err != nil {
 		return nil, fmt.Errorf("store: find %s in SQLite: %w", col, err)
 	}
-	defer rows.Close()
-	var docs []any
-	var buf []byte
-	for rows.Next() {
-		if err := rows.Scan(&buf); err != nil {
-			return nil, fmt.Errorf("store: find %s in SQLite: %w", col, err)
-		}
-		d, err := decodeSJSON(buf, keep)
+	docs := make([]any, 0, len(raws))
+	for _, raw := range raws {
+		d, err := decodeSJSON(raw, keep)
 		if err != nil {
 			return nil, err
 		}
 		docs = append(docs, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: find %s in SQLite: %w", col, err)
 	}
 	s.liteHits.Add(1)
 	cur, err := mongo.NewCursorFromDocuments(docs, nil, nil)

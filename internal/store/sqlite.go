@@ -56,7 +56,11 @@ func (l *liteEngine) open() (*sql.DB, error) {
 	if _, err := os.Stat(l.path); err != nil {
 		return nil, fmt.Errorf("store: embedded file: %w", err)
 	}
-	q := url.Values{"mode": {"rw"}, "_pragma": {"busy_timeout(10000)"}}
+	// 8 MiB of page cache per connection (SQLite's default is 2 MiB): the
+	// word, member and row indexes a page walks stay cached instead of
+	// being read again from the file on every query (at scale 1 a search
+	// spent a third of its time in those reads).
+	q := url.Values{"mode": {"rw"}, "_pragma": {"busy_timeout(10000)", "cache_size(-8192)"}}
 	db, err := sql.Open("sqlite", "file:"+l.path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("store: open embedded file: %w", err)

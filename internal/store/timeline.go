@@ -54,7 +54,7 @@ func (a TimelineItem) before(b TimelineItem) bool {
 // their status changes, tasks linked to it or its commitments, and
 // messages, keeping only what scope may see. ErrNotFound when the
 // stakeholder is missing or out of scope. The sources are merged in Go;
-// meetings and messages are read only as far as the page needs
+// meetings, tasks and messages are read only as far as the page needs
 // (timelineSource).
 func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID bson.ObjectID, p Page) ([]TimelineItem, string, error) {
 	refs, err := s.StakeholderRefs(ctx, []bson.ObjectID{stakeholderID})
@@ -116,8 +116,9 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 		bson.D{{Key: "links.stakeholder_id", Value: stakeholderID}},
 		bson.D{{Key: "links.commitment_id", Value: bson.D{{Key: "$in", Value: commitmentIDs}}}},
 	}}}
-	tproj := options.Find().SetProjection(bson.D{{Key: "created_at", Value: 1}, {Key: "title", Value: 1}, {Key: "due_on", Value: 1}, {Key: "done", Value: 1}})
-	if err := s.findAll(ctx, colTasks, scoped(taskFilter, scope, "region"), tproj, &tasks); err != nil {
+	tfilter, tproj := timelineSource(after, p, TimelineTask, "created_at", scoped(taskFilter, scope, "region"))
+	tproj.SetProjection(bson.D{{Key: "created_at", Value: 1}, {Key: "title", Value: 1}, {Key: "due_on", Value: 1}, {Key: "done", Value: 1}})
+	if err := s.findAll(ctx, colTasks, tfilter, tproj, &tasks); err != nil {
 		return nil, "", wrap("timeline tasks", err)
 	}
 	for _, t := range tasks {
@@ -177,9 +178,9 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 // timelineSource limits a source of the timeline whose items all have
 // type typ and At in field, and sort among themselves like field then _id,
 // newest first: the page needs at most its length plus one of them after
-// the cursor, so busy stakeholders' meetings and messages are not read
-// whole. (Commitments, with their status changes at other times, and tasks
-// are few per stakeholder and read whole.)
+// the cursor, so busy stakeholders' meetings, tasks and messages are not read
+// whole. (Commitments, with their status changes at other times, are few
+// per stakeholder and read whole.)
 func timelineSource(after *timelineCursor, p Page, typ, field string, filter bson.D) (bson.D, *options.FindOptionsBuilder) {
 	opts := options.Find().SetSort(bson.D{{Key: field, Value: -1}, {Key: "_id", Value: -1}})
 	if after == nil {

@@ -1,0 +1,83 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// planWords chooses how a page sorted and limited to limit rows finds the
+// rows with every search term of filter: either walk the sort's order and
+// check each row's words (one seek per term on the (rid, w) index), which
+// reads about limit / density rows however many documents match, or read
+// the rarest term's rows from the word index and sort them, which reads
+// that term's rows. The density of the match is estimated from the terms'
+// counts as if they were independent. Counting stops at liteSelective, so
+// deciding costs at most that many index entries per term.
+func (w *sqlWhere) planWords(ctx context.Context, db *sql.DB, rowsTable string, filter bson.D, limit int64) error {
+	terms := searchTerms(filter, nil)
+	if len(terms) == 0 {
+		return nil
+	}
+	var n int64
+	if err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT coalesce(max(rowid), 0) FROM %q`, rowsTable)).Scan(&n); err != nil {
+		return err
+	}
+	counts := make(map[string]int64, len(terms))
+	for _, t := range terms {
+		if _, done := counts[t]; done {
+			continue
+		}
+		var c int64
+		q := fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %q WHERE w >= ? AND w < ? LIMIT %d)`, w.words, liteSelective)
+		if err := db.QueryRowContext(ctx, q, t, t+"\xff").Scan(&c); err != nil {
+			return err
+		}
+		counts[t] = c
+	}
+	slices.SortFunc(terms, func(a, b string) int { return int(counts[a] - counts[b]) })
+	w.wordIn = map[string]bool{}
+	rarest := counts[terms[0]]
+	if rarest >= liteSelective || n == 0 {
+		return nil // every term is common: walk
+	}
+	matches := float64(rarest)
+	for _, t := range terms[1:] {
+		matches *= float64(counts[t]) / float64(max(n, counts[t]))
+	}
+	if walk := float64(limit) * float64(n) / max(matches, 1); walk < float64(rarest) {
+		return nil
+	}
+	w.wordIn[terms[0]] = true
+	return nil
+}
+
+// searchTerms appends the terms of the word-prefix conditions that are
+// conjuncts of filter (reached through $and only).
+func searchTerms(filter bson.D, out []string) []string {
+	for _, e := range filter {
+		switch {
+		case e.Key == "$and":
+			items, _ := e.Value.(bson.A)
+			for _, x := range items {
+				if d, ok := x.(bson.D); ok {
+					out = searchTerms(d, out)
+				}
+			}
+		case e.Key == "search":
+			ops, _ := e.Value.(bson.D)
+			for _, op := range ops {
+				if op.Key != "$regex" {
+					continue
+				}
+				if t, err := wordTerm(op.Value); err == nil {
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	return out
+}
