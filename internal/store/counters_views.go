@@ -157,48 +157,17 @@ func counterViewSelect(family, ref, from string) string {
 // most), inside the engine's transaction: no extra commit.
 func ensureCounterViews(ctx context.Context, db *sql.DB, family, table string) error {
 	views, trig := counterViewNames(table)
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		return err
-	}
-	done := false
-	defer func() {
-		if !done {
-			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-		}
-	}()
-	var n int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?`, trig+"_i").Scan(&n); err != nil {
-		return err
-	}
-	if n == 0 {
-		if err := dropAdded(ctx, conn, table); err != nil {
-			return err
-		}
+	return addOnce(ctx, db, table, trig+"_i", func() []string {
 		del := fmt.Sprintf(`DELETE FROM %q WHERE id = old._ferretdb_sjson->>'$._id';`, views)
 		ins := fmt.Sprintf(`INSERT INTO %q %s;`, views, counterViewSelect(family, "new", ""))
-		stmts := []string{
+		return []string{
 			fmt.Sprintf(`CREATE TABLE %q (id TEXT NOT NULL, v TEXT NOT NULL, k TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (id, v, k)) WITHOUT ROWID`, views),
 			fmt.Sprintf(`INSERT INTO %q %s`, views, counterViewSelect(family, "r", table)),
 			fmt.Sprintf(`CREATE TRIGGER %q AFTER INSERT ON %q BEGIN %s END`, trig+"_i", table, ins),
 			fmt.Sprintf(`CREATE TRIGGER %q AFTER DELETE ON %q BEGIN %s END`, trig+"_d", table, del),
 			fmt.Sprintf(`CREATE TRIGGER %q AFTER UPDATE ON %q BEGIN %s %s END`, trig+"_u", table, del, ins),
 		}
-		for _, q := range stmts {
-			if _, err := conn.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("%s: %w", q, err)
-			}
-		}
-	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return err
-	}
-	done = true
-	return nil
+	})
 }
 
 // liteViewRows calls each(id, key, n) for the view rows of the documents

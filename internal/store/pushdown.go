@@ -195,30 +195,7 @@ func (sp *liteSpec) rowSelect(ref string) string {
 // sort on them without parsing the documents.
 func (sp *liteSpec) ensure(ctx context.Context, db *sql.DB, table string) error {
 	rows, members, words, trig := liteNames(table)
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		return err
-	}
-	done := false
-	defer func() {
-		if !done {
-			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-		}
-	}()
-	var n int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?`, trig+"_i").Scan(&n); err != nil {
-		return err
-	}
-	if n == 0 {
-		// A new table, one the engine dropped and made again, or an older
-		// version: whatever was added before is stale, rebuild it.
-		if err := dropAdded(ctx, conn, table); err != nil {
-			return err
-		}
+	return addOnce(ctx, db, table, trig+"_i", func() []string {
 		cols := make([]string, 0, len(sp.scalars))
 		for _, p := range sp.scalars {
 			cols = append(cols, fmt.Sprintf("%q", p))
@@ -287,7 +264,39 @@ func (sp *liteSpec) ensure(ctx context.Context, db *sql.DB, table string) error 
 			fmt.Sprintf(`CREATE TRIGGER %q AFTER INSERT ON %q BEGIN %s END`, trig+"_i", table, strings.Join(ins, " ")),
 			fmt.Sprintf(`CREATE TRIGGER %q AFTER DELETE ON %q BEGIN %s END`, trig+"_d", table, strings.Join(del, " ")),
 			fmt.Sprintf(`CREATE TRIGGER %q AFTER UPDATE ON %q BEGIN %s %s END`, trig+"_u", table, strings.Join(del, " "), strings.Join(ins, " ")))
-		for _, q := range stmts {
+		return stmts
+	})
+}
+
+// addOnce runs the statements of build on table when its trigger is
+// missing: a new table, one the engine dropped and made again, or one an
+// older version equipped (whatever was added before is stale and dropped
+// first). All of it is one write transaction, so that no write of the
+// engine falls between a fill and the triggers that keep it.
+func addOnce(ctx context.Context, db *sql.DB, table, trigger string, build func() []string) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return err
+	}
+	done := false
+	defer func() {
+		if !done {
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}()
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?`, trigger).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		if err := dropAdded(ctx, conn, table); err != nil {
+			return err
+		}
+		for _, q := range build() {
 			if _, err := conn.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("%s: %w", q, err)
 			}
