@@ -1,0 +1,365 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// ---------------------------------------------------------------------------
+// Counter documents.
+//
+// On the embedded engine every filter scans the whole collection: even
+// {_id: x} (SQLite is asked for _ferretdb_sjson->'$._id' = ?, which does not
+// match the expression of its _id index, ->"_id", so it reads every row;
+// measured 350 ms for one meeting by _id at 10,000 meetings on this 2-core
+// machine under load). The scanning reports above therefore cost seconds at
+// the reference size. The dashboards read small counter collections instead,
+// one per family, one document per Lima month with a flat map of counts
+// keyed "DD|region|...". On MongoDB a report reads its family's whole
+// collection in one query (24 documents for two years of data) however many
+// records there are; on the embedded engine it reads, for the months its
+// period covers whole, the month views SQLite triggers keep next to each
+// document (counters_views.go), and the day keys of the others.
+//
+//   report_counters_m  meetings by start day:               "DD|region" -> n
+//   report_counters_p  committees at meetings by start day:  "DD|region|committee" -> n
+//   report_counters_c  commitments by made_on:              "DD|region|status|kind|stakeholder" -> n
+//                      (stakeholder kept for legislators and committees only)
+//   report_counters_d  open (not final) commitments by due_on: "DD|region|owner" -> n
+//   report_counters_t  trainings by start day:               "DD|region|modality|audience" -> people,
+//                      and "DD|region|modality|*" -> trainings
+//   report_counters    "meta" (generation, built_at) and "g<gen>/committees":
+//                      committee id -> "region|archived"
+//
+// Writes keep them exact through CountMeeting/CountCommitment/CountStakeholder
+// (an $inc upsert per touched month). A rebuild from the collections runs when
+// the counters are missing or invalidated (bulk loads) and, in the background,
+// when they are older than CountersMaxAge, so a write path that does not call
+// the hooks is corrected within that time. Document ids carry a generation
+// ("g3/2026-03"): a rebuild writes a new generation, switches the meta
+// document, then deletes the old one, so readers never see a half-built set.
+
+const colReportCounters = "report_counters"
+
+// counterFamilies are the suffixes of the counter collections.
+var counterFamilies = []string{"m", "p", "c", "d", "t"}
+
+// countersLayout is the version of the counter families; counters built by
+// an older layout (without a family added since) are rebuilt on first read.
+const countersLayout = 2
+
+func counterCol(family string) string { return colReportCounters + "_" + family }
+
+// rebuildMu serialises counter rebuilds (see RebuildReportCounters).
+var rebuildMu sync.Mutex
+
+// CountersMaxAge is how often the server rebuilds the counters from the
+// collections, as a safety net behind the write-path updates.
+const CountersMaxAge = 10 * time.Minute
+
+type countersMeta struct {
+	ID      string    `bson:"_id"`
+	Gen     int       `bson:"gen"`
+	BuiltAt time.Time `bson:"built_at"`
+	Stale   bool      `bson:"stale,omitempty"`
+	Layout  int       `bson:"layout,omitempty"`
+}
+
+type counterDoc struct {
+	ID string         `bson:"_id"`
+	C  map[string]int `bson:"c"`
+}
+
+type committeesDoc struct {
+	ID string            `bson:"_id"`
+	C  map[string]string `bson:"c"` // stakeholder hex -> "region|archived"
+}
+
+// InvalidateReportCounters makes the next report rebuild the counters before
+// answering. Bulk loaders, which bypass the write hooks, call it.
+func (s *Store) InvalidateReportCounters(ctx context.Context) error {
+	_, err := s.c(colReportCounters).UpdateOne(ctx, bson.D{{Key: "_id", Value: "meta"}}, bson.D{{Key: "$set", Value: bson.D{{Key: "stale", Value: true}}}})
+	return wrap("invalidate report counters", err)
+}
+
+// counterDelta is a set of count changes: family -> month -> key -> n.
+type counterDelta map[string]map[string]map[string]int
+
+func (d counterDelta) add(family, month, key string, n int) {
+	if d[family] == nil {
+		d[family] = map[string]map[string]int{}
+	}
+	if d[family][month] == nil {
+		d[family][month] = map[string]int{}
+	}
+	d[family][month][key] += n
+}
+
+// dayKey splits a YYYY-MM-DD date into its month and day.
+func dayKey(date string) (month, day string, ok bool) {
+	if len(date) != 10 {
+		return "", "", false
+	}
+	return date[:7], date[8:], true
+}
+
+func meetingCounts(d counterDelta, m *model.Meeting, committees map[string]string, n int) {
+	month, day, ok := dayKey(m.StartsAt.In(model.Lima).Format(time.DateOnly))
+	if !ok {
+		return
+	}
+	d.add("m", month, day+"|"+m.Region, n)
+	trainingCounts(d, month, day, m, n)
+	for _, id := range m.StakeholderIDs {
+		if _, ok := committees[id.Hex()]; ok {
+			d.add("p", month, day+"|"+m.Region+"|"+id.Hex(), n)
+		}
+	}
+}
+
+func commitmentCounts(d counterDelta, c *model.Commitment, n int) {
+	if month, day, ok := dayKey(c.MadeOn); ok {
+		sid := ""
+		if c.StakeholderKind == model.KindLegislator || c.StakeholderKind == model.KindOversightCommittee {
+			sid = c.StakeholderID.Hex()
+		}
+		d.add("c", month, strings.Join([]string{day, c.Region, c.Status, c.StakeholderKind, sid}, "|"), n)
+	}
+	if month, day, ok := dayKey(c.DueOn); ok && !model.IsFinal(c.Status) {
+		d.add("d", month, day+"|"+c.Region+"|"+c.OwnerID.Hex(), n)
+	}
+}
+
+// CountMeeting updates the dashboard counters for a meeting created (old
+// nil), changed, or deleted (cur nil). The store's write paths call it after
+// the write succeeded. Failures are logged: the next rebuild corrects them.
+func (s *Store) CountMeeting(ctx context.Context, old, cur *model.Meeting) {
+	meta, err := s.countersMeta(ctx)
+	if err != nil || meta == nil {
+		return // no counters yet: the first report builds them
+	}
+	reg, err := s.committeeRegistry(ctx, meta.Gen)
+	if err != nil {
+		s.logger().WarnContext(ctx, "report counters: committees unreadable", "err", err)
+		return
+	}
+	d := counterDelta{}
+	if old != nil {
+		meetingCounts(d, old, reg, -1)
+	}
+	if cur != nil {
+		meetingCounts(d, cur, reg, 1)
+	}
+	s.applyCounts(ctx, meta.Gen, d)
+}
+
+// CountCommitment is CountMeeting for commitments (status changes included).
+func (s *Store) CountCommitment(ctx context.Context, old, cur *model.Commitment) {
+	meta, err := s.countersMeta(ctx)
+	if err != nil || meta == nil {
+		return
+	}
+	d := counterDelta{}
+	if old != nil {
+		commitmentCounts(d, old, -1)
+	}
+	if cur != nil {
+		commitmentCounts(d, cur, 1)
+	}
+	s.applyCounts(ctx, meta.Gen, d)
+}
+
+// CountStakeholder keeps the committee registry up to date after a
+// stakeholder is created, changed or (cur nil) deleted.
+func (s *Store) CountStakeholder(ctx context.Context, id bson.ObjectID, cur *model.Stakeholder) {
+	meta, err := s.countersMeta(ctx)
+	if err != nil || meta == nil {
+		return
+	}
+	var upd bson.D
+	if cur == nil || cur.Kind != model.KindOversightCommittee || cur.Committee == nil {
+		upd = bson.D{{Key: "$unset", Value: bson.D{{Key: "c." + id.Hex(), Value: ""}}}}
+	} else {
+		upd = bson.D{{Key: "$set", Value: bson.D{{Key: "c." + id.Hex(), Value: committeeEntry(cur)}}}}
+	}
+	_, err = s.c(colReportCounters).UpdateOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: genID(meta.Gen, "committees")}},
+		upd, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		s.logger().WarnContext(ctx, "report counters: committee update failed", "err", err)
+	}
+}
+
+func committeeEntry(st *model.Stakeholder) string {
+	return st.Committee.Region + "|" + strconv.FormatBool(st.Archived)
+}
+
+func genID(gen int, doc string) string { return "g" + strconv.Itoa(gen) + "/" + doc }
+
+func (s *Store) applyCounts(ctx context.Context, gen int, d counterDelta) {
+	ctx = context.WithoutCancel(ctx)
+	for family, months := range d {
+		for month, keys := range months {
+			inc := bson.D{}
+			for k, n := range keys {
+				if n != 0 {
+					inc = append(inc, bson.E{Key: "c." + k, Value: n})
+				}
+			}
+			if len(inc) == 0 {
+				continue
+			}
+			_, err := s.c(counterCol(family)).UpdateOne(ctx, bson.D{{Key: "_id", Value: genID(gen, month)}},
+				bson.D{{Key: "$inc", Value: inc}}, options.UpdateOne().SetUpsert(true))
+			if err != nil {
+				s.logger().WarnContext(ctx, "report counters: update failed", "family", family, "month", month, "err", err)
+			}
+		}
+	}
+}
+
+func (s *Store) countersMeta(ctx context.Context) (*countersMeta, error) {
+	var m countersMeta
+	err := s.c(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: "meta"}}).Decode(&m)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap("report counters meta", err)
+	}
+	return &m, nil
+}
+
+func (s *Store) committeeRegistry(ctx context.Context, gen int) (map[string]string, error) {
+	var reg committeesDoc
+	err := s.c(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: genID(gen, "committees")}}).Decode(&reg)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, wrap("read report counters", err)
+	}
+	if reg.C == nil {
+		reg.C = map[string]string{}
+	}
+	return reg.C, nil
+}
+
+// freshCounters returns the current generation, building the counters first
+// when there are none or they were invalidated (the server also rebuilds
+// them every CountersMaxAge).
+func (s *Store) freshCounters(ctx context.Context) (int, error) {
+	meta, err := s.countersMeta(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if meta == nil || meta.Stale || meta.Layout < countersLayout {
+		if err := s.RebuildReportCounters(ctx); err != nil {
+			return 0, err
+		}
+		if meta, err = s.countersMeta(ctx); err != nil || meta == nil {
+			return 0, fmt.Errorf("store: report counters missing after rebuild: %w", err)
+		}
+		return meta.Gen, nil
+	}
+	return meta.Gen, nil
+}
+
+// RebuildReportCounters recomputes every counter document from the
+// collections (seconds at the reference size) into a new generation, then
+// switches to it and deletes the old one.
+func (s *Store) RebuildReportCounters(ctx context.Context) error {
+	// One rebuild at a time in this process: two would pick the same next
+	// generation and delete each other's documents.
+	rebuildMu.Lock()
+	defer rebuildMu.Unlock()
+	var committees []model.Stakeholder
+	err := s.findAll(ctx, colStakeholders, bson.D{{Key: "kind", Value: model.KindOversightCommittee}},
+		options.Find().SetProjection(bson.D{{Key: "kind", Value: 1}, {Key: "committee", Value: 1}, {Key: "archived", Value: 1}}), &committees)
+	if err != nil {
+		return wrap("rebuild report counters", err)
+	}
+	reg := map[string]string{}
+	for i := range committees {
+		if committees[i].Committee != nil {
+			reg[committees[i].ID.Hex()] = committeeEntry(&committees[i])
+		}
+	}
+	d := counterDelta{}
+	var meetings []model.Meeting
+	// Whole collections, read in _id order: an index walk, which a MongoDB
+	// refusing collection scans (notablescan) accepts.
+	byID := bson.D{{Key: "_id", Value: 1}}
+	err = s.findAll(ctx, colMeetings, bson.D{}, options.Find().SetSort(byID).SetProjection(bson.D{
+		{Key: "starts_at", Value: 1}, {Key: "region", Value: 1}, {Key: "stakeholder_ids", Value: 1},
+		{Key: "kind", Value: 1}, {Key: "training", Value: 1}}), &meetings)
+	if err != nil {
+		return wrap("rebuild report counters", err)
+	}
+	for i := range meetings {
+		meetingCounts(d, &meetings[i], reg, 1)
+	}
+	var commitments []model.Commitment
+	err = s.findAll(ctx, colCommitments, bson.D{}, options.Find().SetSort(byID).SetProjection(bson.D{
+		{Key: "made_on", Value: 1}, {Key: "due_on", Value: 1}, {Key: "region", Value: 1}, {Key: "status", Value: 1},
+		{Key: "stakeholder_kind", Value: 1}, {Key: "stakeholder_id", Value: 1}, {Key: "owner_id", Value: 1}}), &commitments)
+	if err != nil {
+		return wrap("rebuild report counters", err)
+	}
+	for i := range commitments {
+		commitmentCounts(d, &commitments[i], 1)
+	}
+
+	old, err := s.countersMeta(ctx)
+	if err != nil {
+		return err
+	}
+	gen := 1
+	if old != nil {
+		gen = old.Gen + 1
+	}
+	// A failed earlier rebuild may have left this generation behind.
+	if err := s.dropGeneration(ctx, gen); err != nil {
+		return err
+	}
+	if _, err := s.c(colReportCounters).InsertOne(ctx, committeesDoc{ID: genID(gen, "committees"), C: reg}); err != nil {
+		return wrap("rebuild report counters", err)
+	}
+	for family, months := range d {
+		docs := make([]any, 0, len(months))
+		for month, c := range months {
+			docs = append(docs, counterDoc{ID: genID(gen, month), C: c})
+		}
+		if _, err := s.c(counterCol(family)).InsertMany(ctx, docs); err != nil {
+			return wrap("rebuild report counters", err)
+		}
+	}
+	_, err = s.c(colReportCounters).ReplaceOne(ctx, bson.D{{Key: "_id", Value: "meta"}}, countersMeta{ID: "meta", Gen: gen, BuiltAt: s.Now(), Layout: countersLayout},
+		options.Replace().SetUpsert(true))
+	if err != nil {
+		return wrap("rebuild report counters", err)
+	}
+	if old != nil {
+		return s.dropGeneration(ctx, old.Gen)
+	}
+	return nil
+}
+
+func (s *Store) dropGeneration(ctx context.Context, gen int) error {
+	filter := bson.D{{Key: "_id", Value: bson.D{{Key: "$regex", Value: "^g" + strconv.Itoa(gen) + "/"}}}}
+	for _, col := range append([]string{colReportCounters}, counterFamilies...) {
+		if col != colReportCounters {
+			col = counterCol(col)
+		}
+		if _, err := s.c(col).DeleteMany(ctx, filter); err != nil {
+			return wrap("drop report counters", err)
+		}
+	}
+	return nil
+}
