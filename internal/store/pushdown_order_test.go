@@ -20,11 +20,8 @@ func TestPushdownOrderMatchesEngine(t *testing.T) {
 	if storetest.Dir() == "" {
 		t.Skip("the SQLite path exists on the embedded engine only")
 	}
-	s := storetest.Open(t)
+	s := smallReference(t)
 	ctx := context.Background()
-	if _, err := demo.LoadReference(ctx, s, 0.01, s.Now()); err != nil {
-		t.Fatal(err)
-	}
 	all := model.Scope{All: true}
 	busy := demo.BusyStakeholder()
 	ms, _, err := s.ListMeetings(ctx, all, store.MeetingFilter{StakeholderID: busy}, store.Page{Limit: 1})

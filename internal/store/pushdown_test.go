@@ -25,12 +25,9 @@ func TestPushdownMatchesEngine(t *testing.T) {
 	if storetest.Dir() == "" {
 		t.Skip("the SQLite path exists on the embedded engine only")
 	}
-	s := storetest.Open(t)
+	s := smallReference(t)
 	ctx := context.Background()
 	now := s.Now()
-	if _, err := demo.LoadReference(ctx, s, 0.01, now); err != nil {
-		t.Fatal(err)
-	}
 	seed := time.Now().UnixNano()
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewSource(seed))
@@ -469,11 +466,8 @@ func collectPages(t *testing.T, s *store.Store, lite bool, run func(store.Page) 
 // Paging a timeline, which reads meetings and messages only as far as each
 // page needs, gives exactly the whole timeline read at once, ties included.
 func TestTimelinePagesMatchTheWhole(t *testing.T) {
-	s := storetest.Open(t)
+	s := smallReference(t)
 	ctx := context.Background()
-	if _, err := demo.LoadReference(ctx, s, 0.01, s.Now()); err != nil {
-		t.Fatal(err)
-	}
 	// Ties: meetings and messages of the busy stakeholder at one instant.
 	all := model.Scope{All: true}
 	ms, _, err := s.ListMeetings(ctx, all, store.MeetingFilter{StakeholderID: demo.BusyStakeholder()}, store.Page{Limit: 1})
@@ -534,4 +528,15 @@ func TestTimelinePagesMatchTheWhole(t *testing.T) {
 			}
 		}
 	}
+}
+
+// smallReference is a test database holding the reference dataset at scale
+// 0.01 (its busy stakeholder included), which the differential tests query.
+func smallReference(t *testing.T) *store.Store {
+	t.Helper()
+	s := storetest.Open(t)
+	if _, err := demo.LoadReference(context.Background(), s, 0.01, s.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -38,7 +39,7 @@ func (w *sqlWhere) planWords(ctx context.Context, db *sql.DB, rowsTable string, 
 		}
 		counts[t] = c
 	}
-	slices.SortFunc(terms, func(a, b string) int { return int(counts[a] - counts[b]) })
+	slices.SortFunc(terms, func(a, b string) int { return cmp.Compare(counts[a], counts[b]) })
 	w.wordIn = map[string]bool{}
 	rarest := counts[terms[0]]
 	if rarest >= liteSelective || n == 0 {
