@@ -7,16 +7,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/fixture"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/storetest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 func TestIdempotencyClaims(t *testing.T) {
-	s := storetest.Open(t)
-	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	s.SetClock(func() time.Time { return now })
+	s := fixture.OpenAt(t, &now)
+	ctx := context.Background()
 	user := bson.NewObjectID()
 	const pending, keep = 2 * time.Minute, 24 * time.Hour
 

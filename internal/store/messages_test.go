@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/fixture"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/storetest"
@@ -227,10 +228,9 @@ func TestSaveMessagesMatchesStakeholders(t *testing.T) {
 }
 
 func TestAwaitingReply(t *testing.T) {
-	s := storetest.Open(t)
-	ctx := context.Background()
 	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
-	s.SetClock(func() time.Time { return now })
+	s := fixture.OpenAt(t, &now)
+	ctx := context.Background()
 	out := incoming(1, "equipo@alianza.org.pe", []string{"rosa@congreso.gob.pe"}, "Pedido", now.AddDate(0, 0, -10), at("Sent", 1, 1))
 	out.Message.Direction = model.Outbound
 	recent := incoming(2, "equipo@alianza.org.pe", []string{"rosa@congreso.gob.pe"}, "Reciente", now.AddDate(0, 0, -2), at("Sent", 2, 1))
@@ -273,10 +273,9 @@ func TestAwaitingReply(t *testing.T) {
 }
 
 func TestLeases(t *testing.T) {
-	s := storetest.Open(t)
-	ctx := context.Background()
 	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
-	s.SetClock(func() time.Time { return now })
+	s := fixture.OpenAt(t, &now)
+	ctx := context.Background()
 	id := bson.NewObjectID()
 	steps := []struct {
 		name    string
@@ -390,5 +389,27 @@ func TestSaveMessagesAfterCrashBetweenInserts(t *testing.T) {
 	}
 	if m := getMsg(t, s, in.Message.ID); m.Subject != "Nueve" {
 		t.Fatalf("message: %+v", m)
+	}
+}
+
+// TestRematchAddressesInOneGo: an import re-matched its addresses one
+// query each; RematchAddresses does them together.
+func TestRematchAddressesInOneGo(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	now := s.Now()
+	save(t, s, incoming(1, "uno@ong.pe", []string{"equipo@alianza.org.pe"}, "Uno", now, at("INBOX", 1, 1)),
+		incoming(2, "equipo@alianza.org.pe", []string{"dos@ong.pe"}, "Dos", now, at("INBOX", 2, 1)),
+		incoming(3, "otro@ong.pe", nil, "Tres", now, at("INBOX", 3, 1)))
+	mustCreateStakeholder(t, s, shScopeAll, model.StakeholderInput{Kind: "person", Name: "Uno", Regions: []string{"16"}, Emails: []string{"uno@ong.pe"}})
+	mustCreateStakeholder(t, s, shScopeAll, model.StakeholderInput{Kind: "person", Name: "Dos", Regions: []string{"08"}, Emails: []string{"dos@ong.pe"}})
+	n, err := s.RematchAddresses(ctx, model.SystemActor, []string{"UNO@ong.pe", "dos@ong.pe", "uno@ong.pe"})
+	if err != nil || n != 2 {
+		t.Fatalf("rematch: %d %v", n, err)
+	}
+	for id, want := range map[byte][]string{1: {"16"}, 2: {"08"}, 3: nil} {
+		if m := getMsg(t, s, bson.ObjectID{0xee, id}); !slices.Equal(m.Regions, want) || m.Unmatched != (want == nil) {
+			t.Errorf("message %d: regions %v unmatched %v", id, m.Regions, m.Unmatched)
+		}
 	}
 }

@@ -3,9 +3,11 @@ package store_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/fixture"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/storetest"
@@ -148,5 +150,119 @@ func TestRefreshTokenConcurrentUse(t *testing.T) {
 	}
 	if ok != 1 {
 		t.Fatalf("%d concurrent uses succeeded, want exactly 1", ok)
+	}
+}
+
+// TestRefreshGraceForTwoTabs: two tabs refreshing together presented the
+// same token and the second was taken for a thief, signing the user out.
+// The same client may present a just-rotated token once within the grace;
+// a second time, after the grace, or from another client is reuse.
+func TestRefreshGraceForTwoTabs(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	s := fixture.OpenAt(t, &now)
+	ctx := context.Background()
+	save := func(h, fam string) {
+		if err := s.SaveRefreshToken(ctx, store.RefreshToken{Hash: h, Family: fam, UserID: bson.NewObjectID(), ExpiresAt: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const grace = 30 * time.Second
+	save("a", "fa")
+	if _, err := s.UseRefreshToken(ctx, "a", "tab", grace); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(2 * time.Second)
+	if tok, err := s.UseRefreshToken(ctx, "a", "tab", grace); err != nil || tok.Family != "fa" {
+		t.Fatalf("second tab within the grace: %v %v", tok, err)
+	}
+	if _, err := s.UseRefreshToken(ctx, "a", "tab", grace); !errors.Is(err, store.ErrTokenReused) {
+		t.Fatalf("a third use: %v, want reuse", err)
+	}
+
+	save("b", "fb")
+	if _, err := s.UseRefreshToken(ctx, "b", "tab", grace); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UseRefreshToken(ctx, "b", "elsewhere", grace); !errors.Is(err, store.ErrTokenReused) {
+		t.Fatalf("another client within the grace: %v, want reuse", err)
+	}
+
+	save("c", "fc")
+	if _, err := s.UseRefreshToken(ctx, "c", "tab", grace); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(grace + time.Second)
+	if _, err := s.UseRefreshToken(ctx, "c", "tab", grace); !errors.Is(err, store.ErrTokenReused) {
+		t.Fatalf("after the grace: %v, want reuse", err)
+	}
+}
+
+// TestPurgeExpired: refresh tokens and login counters past their expiry
+// are deleted by the periodic purge; live ones stay.
+func TestPurgeExpired(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	s := fixture.OpenAt(t, &now)
+	ctx := context.Background()
+	for h, exp := range map[string]time.Time{"old": now.Add(-time.Minute), "live": now.Add(time.Hour)} {
+		if err := s.SaveRefreshToken(ctx, store.RefreshToken{Hash: h, Family: h, ExpiresAt: exp}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.AddLoginFailure(ctx, "pair:x", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(2 * time.Minute)
+	if err := s.PurgeExpired(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RefreshTokenFamily(ctx, "old"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("expired token kept: %v", err)
+	}
+	if _, err := s.RefreshTokenFamily(ctx, "live"); err != nil {
+		t.Fatalf("live token purged: %v", err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.PurgeExpired(cctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("purge ignores its context: %v", err)
+	}
+}
+
+// TestLoginFailuresConcurrent: the counter was read, incremented in Go and
+// replaced, so parallel attempts overwrote each other's counts. Each
+// attempt must add one, and each caller see a distinct count.
+func TestLoginFailuresConcurrent(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	const n = 20
+	var wg sync.WaitGroup
+	seen := make(chan int, n)
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f, err := s.AddLoginFailure(ctx, "pair:x", time.Minute)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			seen <- f.Count
+		}()
+	}
+	wg.Wait()
+	close(seen)
+	counts := map[int]bool{}
+	for c := range seen {
+		counts[c] = true
+	}
+	f, err := s.LoginFailuresOf(ctx, "pair:x")
+	if err != nil || f.Count != n || len(counts) != n {
+		t.Fatalf("count %d (%v), distinct counts seen %d, want %d", f.Count, err, len(counts), n)
+	}
+	if err := s.UncountLoginAttempt(ctx, "pair:x"); err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := s.LoginFailuresOf(ctx, "pair:x"); f.Count != n-1 {
+		t.Fatalf("after uncounting one: %d", f.Count)
 	}
 }
