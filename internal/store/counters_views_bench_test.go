@@ -3,10 +3,9 @@ package store_test
 import (
 	"context"
 	"testing"
-	"time"
 
+	"github.com/alianza-pe/alianza/internal/fixture"
 	"github.com/alianza-pe/alianza/internal/model"
-	"github.com/alianza-pe/alianza/internal/storetest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -15,8 +14,7 @@ import (
 // commitments (the month views are kept by SQLite triggers inside the
 // same write).
 func BenchmarkCountCommitmentStatus(b *testing.B) {
-	s := storetest.Open(b)
-	s.SetClock(func() time.Time { return reportNow })
+	s := fixture.OpenAt(b, &reportNow)
 	ctx := context.Background()
 	var cs []model.Commitment
 	for i := range 1000 {
