@@ -368,13 +368,8 @@ func TestPushdownMatchesEngine(t *testing.T) {
 	for _, scope := range []model.Scope{all, {Regions: []string{"15"}}, {Regions: []string{pickRegion(), "08"}}} {
 		for _, p := range []store.Period{store.DefaultPeriod(now), {From: model.Today(now.AddDate(0, -3, -10)), To: model.Today(now.AddDate(0, 0, -5))}} {
 			queries = append(queries, query{fmt.Sprintf("dashboards %+v %+v", scope, p), func(store.Page) (any, string, error) {
-				a, err1 := s.CommitmentsByRegion(ctx, scope, p)
-				b, err2 := s.OverdueByOwner(ctx, scope, p)
-				c, err3 := s.MeetingsPerMonth(ctx, scope, p)
-				d, err4 := s.LegislatorsWithCommitments(ctx, scope, p)
-				e, err5 := s.ActiveCommittees(ctx, scope, p)
-				f, err6 := s.Trainings(ctx, scope, p)
-				return []any{a, b, c, d, e, f}, "", errors.Join(err1, err2, err3, err4, err5, err6)
+				d, err := dashboards(ctx, s, scope, p)
+				return d, "", err
 			}})
 		}
 	}
