@@ -42,7 +42,7 @@ func TestAdminStorage(t *testing.T) {
 	if err := backup.SaveStatus(dir, backup.Status{At: at, File: "/backups/a.tar.gz", Size: 1234, OK: true}); err != nil {
 		t.Fatal(err)
 	}
-	ta.app = New(testOptions(Options{Store: ta.store, Tokens: ta.tokens, Log: discardLogger(), Version: "test", DataDir: dir}))
+	ta.app = ta.newApp(func(o *Options) { o.DataDir = dir })
 	ta.run(t, []scenario{{name: "embedded", as: "admin", method: "GET", path: "/api/v1/admin/storage", status: 200,
 		want: map[string]any{"engine": "embedded", "last_backup.ok": true, "last_backup.size": float64(1234), "last_backup.at": "2026-11-28T03:00:00Z"}}})
 }

@@ -134,7 +134,7 @@ func TestCalendarFeed(t *testing.T) {
 
 	// The access log never holds the token.
 	var buf bytes.Buffer
-	app := New(testOptions(Options{Store: ta.store, Tokens: ta.tokens, Log: slog.New(slog.NewTextHandler(&buf, nil))}))
+	app := ta.newApp(func(o *Options) { o.Log = slog.New(slog.NewTextHandler(&buf, nil)) })
 	// The router ignores case: an upper-case path must not reach the log either.
 	for _, p := range []string{newPath, strings.ToUpper(newPath)} {
 		res, err := app.Test(httptest.NewRequest("GET", p, nil), int((10 * time.Second).Milliseconds()))

@@ -14,12 +14,14 @@ import (
 // rebuildWithLog rebuilds the app with changed options and a JSON log the test reads.
 func (ta *testApp) rebuildWithLog(change func(*Options)) *testlog.Buffer {
 	logs := &testlog.Buffer{}
-	o := Options{Store: ta.store, Tokens: ta.tokens, Log: slog.New(slog.NewJSONHandler(logs, nil)), Version: "test"}
-	if change != nil {
-		change(&o)
-	}
-	ta.app = New(testOptions(o))
-	ta.store.SetLogger(o.Log)
+	log := slog.New(slog.NewJSONHandler(logs, nil))
+	ta.app = ta.newApp(func(o *Options) {
+		o.Log = log
+		if change != nil {
+			change(o)
+		}
+	})
+	ta.store.SetLogger(log)
 	return logs
 }
 

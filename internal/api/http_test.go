@@ -52,7 +52,7 @@ func TestHTTPLayer(t *testing.T) {
 
 func TestBodyTooLarge(t *testing.T) {
 	ta := newTestApp(t)
-	app := New(testOptions(Options{Store: ta.store, Tokens: ta.tokens, Log: discardLogger(), BodyLimit: 1024}))
+	app := ta.newApp(func(o *Options) { o.BodyLimit = 1024 })
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -21,8 +21,7 @@ func mailApp(t *testing.T) *testApp {
 		t.Fatal(err)
 	}
 	ta.store.SetTeamDomains([]string{"alianza.org.pe"})
-	ta.app = New(testOptions(Options{Store: ta.store, Tokens: ta.tokens, Log: discardLogger(), Version: "test",
-		MailboxKey: key, AwaitingReplyDays: 7}))
+	ta.app = ta.newApp(func(o *Options) { o.MailboxKey, o.AwaitingReplyDays = key, 7 })
 	return ta
 }
 

@@ -63,7 +63,7 @@ func newTestApp(t *testing.T) *testApp {
 		t.Fatal(err)
 	}
 	ta := &testApp{t: t, store: s, flows: workflow.New(s), tokens: tokens, users: map[string]*model.User{}}
-	ta.app = New(testOptions(Options{Store: s, Flows: ta.flows, Tokens: tokens, Log: discardLogger(), Version: "test"}))
+	ta.app = ta.newApp(nil)
 	hash := testPasswordHash(t)
 	for _, u := range testUsers {
 		in := model.NewUser{Email: u.key + "@alianza.test", Name: u.key, Role: u.role, Regions: u.regions}
@@ -74,6 +74,17 @@ func newTestApp(t *testing.T) *testApp {
 		ta.users[u.key] = created
 	}
 	return ta
+}
+
+// newApp is an app on the test app's store, workflows and tokens with the
+// options change sets. It keeps ta's workflows: wiring a second set on the
+// same store would run every after-write effect twice.
+func (ta *testApp) newApp(change func(*Options)) *fiber.App {
+	o := Options{Store: ta.store, Flows: ta.flows, Tokens: ta.tokens, Log: discardLogger(), Version: "test"}
+	if change != nil {
+		change(&o)
+	}
+	return New(testOptions(o))
 }
 
 // testOptions fills the limits o leaves zero with the defaults serve would
