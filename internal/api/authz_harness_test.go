@@ -51,6 +51,18 @@ func authzByRole(admin, manager, officer, viewer int) authzWant {
 	return authzWant{{admin, admin}, {manager, manager}, {officer, officer}, {viewer, viewer}}
 }
 
+// authzScoped is a want whose every role gets status in its region and 404
+// out of it.
+func authzScoped(status int) authzWant {
+	return authzWant{{status, 404}, {status, 404}, {status, 404}, {status, 404}}
+}
+
+// authzEditors is a want whose admin, manager and officer get in in region
+// and out out of it, and whose viewer is refused (403) both.
+func authzEditors(in, out int) authzWant {
+	return authzWant{{in, out}, {in, out}, {in, out}, {403, 403}}
+}
+
 // authzSide are the records of one region.
 type authzSide struct {
 	region, email                                  string
