@@ -174,26 +174,8 @@ func TestParseMessages(t *testing.T) {
 			if !tt.date.IsZero() && !m.Date.Equal(tt.date) {
 				t.Errorf("date = %v, want %v", m.Date, tt.date)
 			}
-			for _, s := range tt.textHas {
-				if !strings.Contains(b.Text, s) {
-					t.Errorf("text lacks %q:\n%s", s, b.Text)
-				}
-			}
-			for _, s := range tt.textHasNot {
-				if strings.Contains(b.Text, s) {
-					t.Errorf("text has %q:\n%s", s, b.Text)
-				}
-			}
-			for _, s := range tt.htmlHas {
-				if !strings.Contains(b.HTML, s) {
-					t.Errorf("html lacks %q:\n%s", s, b.HTML)
-				}
-			}
-			for _, s := range tt.htmlHasNot {
-				if strings.Contains(b.HTML, s) {
-					t.Errorf("html has %q:\n%s", s, b.HTML)
-				}
-			}
+			checkHolds(t, "text", b.Text, tt.textHas, tt.textHasNot)
+			checkHolds(t, "html", b.HTML, tt.htmlHas, tt.htmlHasNot)
 			if b.RemoteImages != tt.remoteImgs {
 				t.Errorf("remote images = %d, want %d", b.RemoteImages, tt.remoteImgs)
 			}
@@ -362,16 +344,7 @@ func TestSanitizeHTML(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, remote := SanitizeHTML(tt.in)
-			for _, s := range tt.has {
-				if !strings.Contains(got, s) {
-					t.Errorf("%q lacks %q", got, s)
-				}
-			}
-			for _, s := range tt.hasNo {
-				if strings.Contains(got, s) {
-					t.Errorf("%q has %q", got, s)
-				}
-			}
+			checkHolds(t, "html", got, tt.has, tt.hasNo)
 			if remote != tt.remote {
 				t.Errorf("remote = %d, want %d", remote, tt.remote)
 			}
