@@ -20,6 +20,25 @@ func withoutMarker(d map[string]map[string]bson.Raw) map[string]map[string]bson.
 	return d
 }
 
+// copyChecked runs the copy o, called what in failures, checks that dst
+// then holds src document by document, and returns the copy's results and
+// how many documents it wrote.
+func copyChecked(t *testing.T, what string, o CopyOptions, src, dst *engine) ([]CopyResult, int64) {
+	t.Helper()
+	res, err := Copy(context.Background(), o)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if err := sameDump(dump(t, src.db), withoutMarker(dump(t, dst.db))); err != nil {
+		t.Fatalf("%s differs from the source: %v", what, err)
+	}
+	var written int64
+	for _, r := range res {
+		written += r.Written
+	}
+	return res, written
+}
+
 // One clean copy, and a copy interrupted part-way, then re-run after the
 // source changed, both end equal to the source, document by document.
 func TestCopyCleanAndInterrupted(t *testing.T) {
@@ -28,17 +47,7 @@ func TestCopyCleanAndInterrupted(t *testing.T) {
 	loadSample(t, src)
 
 	clean := startEngine(t, t.TempDir())
-	res, err := Copy(ctx, copyOpts(src, clean))
-	if err != nil {
-		t.Fatalf("clean copy: %v", err)
-	}
-	if err := sameDump(dump(t, src.db), withoutMarker(dump(t, clean.db))); err != nil {
-		t.Fatalf("clean copy differs from the source: %v", err)
-	}
-	var written int64
-	for _, r := range res {
-		written += r.Written
-	}
+	res, written := copyChecked(t, "clean copy", copyOpts(src, clean), src, clean)
 	if written == 0 || len(res) < 5 {
 		t.Fatalf("clean copy results %+v", res)
 	}
@@ -86,17 +95,7 @@ func TestCopyCleanAndInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another run from the same source is a resume, not a foreign target.
-	rerun, err := Copy(ctx, copyOpts(src, partial))
-	if err != nil {
-		t.Fatalf("re-run: %v", err)
-	}
-	if err := sameDump(dump(t, src.db), withoutMarker(dump(t, partial.db))); err != nil {
-		t.Fatalf("re-run differs from the source: %v", err)
-	}
-	var rewritten int64
-	for _, r := range rerun {
-		rewritten += r.Written
-	}
+	_, rewritten := copyChecked(t, "re-run", copyOpts(src, partial), src, partial)
 	if rewritten >= written {
 		t.Fatalf("the re-run wrote %d documents, a clean run %d: nothing was resumed", rewritten, written)
 	}
@@ -123,12 +122,7 @@ func TestCopyRefusesForeignTarget(t *testing.T) {
 	}
 	o := copyOpts(src, dst)
 	o.Force = true
-	if _, err := Copy(ctx, o); err != nil {
-		t.Fatalf("copy --force: %v", err)
-	}
-	if err := sameDump(dump(t, src.db), withoutMarker(dump(t, dst.db))); err != nil {
-		t.Fatalf("copy --force differs from the source: %v", err)
-	}
+	copyChecked(t, "copy --force", o, src, dst)
 	// A copy from another source is refused again.
 	other := copyOpts(src, dst)
 	other.Source = "mongodb://elsewhere"
