@@ -429,20 +429,8 @@ func TestDovecotPlain(t *testing.T) {
 // read-only session.
 func dovecotFlags(t *testing.T, d *dovecot, folder string) string {
 	t.Helper()
-	cn, err := dial(context.Background(), d.account(t, model.TLSNone), 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cn.close()
-	if _, err := cn.examine(context.Background(), folder); err != nil {
-		t.Fatal(err)
-	}
-	msgs, err := cn.c.Fetch(imap.SeqSet{{Start: 1, Stop: 0}}, &imap.FetchOptions{UID: true, Flags: true}).Collect()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var b strings.Builder
-	for _, m := range msgs {
+	for _, m := range folderFlags(t, d.account(t, model.TLSNone), folder) {
 		fmt.Fprintf(&b, "%d%v ", m.UID, m.Flags)
 	}
 	return b.String()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -397,3 +398,22 @@ func eventually(t *testing.T, d time.Duration, what string, cond func() bool) {
 }
 
 func tlsListener(ln net.Listener, cfg *tls.Config) net.Listener { return tls.NewListener(ln, cfg) }
+
+// folderFlags reads the UID and flags of every message in folder, through a
+// read-only (EXAMINE) session of its own.
+func folderFlags(t *testing.T, a Account, folder string) []*imapclient.FetchMessageBuffer {
+	t.Helper()
+	cn, err := dial(context.Background(), a, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cn.close()
+	if _, err := cn.examine(context.Background(), folder); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := cn.c.Fetch(imap.SeqSet{{Start: 1, Stop: 0}}, &imap.FetchOptions{UID: true, Flags: true}).Collect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msgs
+}

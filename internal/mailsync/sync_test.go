@@ -312,20 +312,8 @@ func TestSyncIsReadOnly(t *testing.T) {
 // flagsOf reads every message's flags in a folder through its own session.
 func flagsOf(t *testing.T, ts *testServer, folder string) [][]imap.Flag {
 	t.Helper()
-	cn, err := dial(context.Background(), ts.account(t), 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cn.close()
-	if _, err := cn.examine(context.Background(), folder); err != nil {
-		t.Fatal(err)
-	}
-	msgs, err := cn.c.Fetch(imap.SeqSet{{Start: 1, Stop: 0}}, &imap.FetchOptions{Flags: true, UID: true}).Collect()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out [][]imap.Flag
-	for _, m := range msgs {
+	for _, m := range folderFlags(t, ts.account(t), folder) {
 		f := slices.Clone(m.Flags)
 		slices.Sort(f)
 		out = append(out, f)
