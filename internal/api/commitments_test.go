@@ -9,8 +9,7 @@ import (
 )
 
 func TestCommitmentsAPI(t *testing.T) {
-	ta := newTestApp(t)
-	f := insertStakeholders(t, ta)
+	ta, f := newRecordsApp(t)
 	r := ta.do("cusco_officer", "POST", "/api/v1/commitments", map[string]any{"stakeholder_id": f.cusco.ID.Hex(), "text": "Presentar proyecto", "type": "legislative", "due_on": "2020-01-31"})
 	if r.status != 201 {
 		t.Fatalf("create: %d %s", r.status, r.body)
@@ -74,8 +73,7 @@ func TestCommitmentsAPI(t *testing.T) {
 }
 
 func TestCommitmentStatusConcurrentAPI(t *testing.T) {
-	ta := newTestApp(t)
-	f := insertStakeholders(t, ta)
+	ta, f := newRecordsApp(t)
 	r := ta.do("officer", "POST", "/api/v1/commitments", map[string]any{"stakeholder_id": f.cusco.ID.Hex(), "text": "x", "type": "budget"})
 	id := r.json(t)["id"].(string)
 	const n = 6

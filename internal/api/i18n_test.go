@@ -7,8 +7,7 @@ import (
 )
 
 func TestValidationCodesAndLanguage(t *testing.T) {
-	ta := newTestApp(t)
-	f := insertStakeholders(t, ta)
+	ta, f := newRecordsApp(t)
 	body := meetingBody(f, map[string]any{
 		"commitments": []map[string]any{{"stakeholder_id": f.cusco.ID.Hex(), "text": "Presentar", "type": "legislative", "due_on": "2026-01-01"}},
 	})

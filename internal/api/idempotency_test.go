@@ -33,8 +33,7 @@ func countMeetings(t *testing.T, ta *testApp) (meetings, commitments, tasks int)
 }
 
 func TestIdempotentMeetingCreate(t *testing.T) {
-	ta := newTestApp(t)
-	f := insertStakeholders(t, ta)
+	ta, f := newRecordsApp(t)
 	now := time.Date(2026, 3, 6, 12, 0, 0, 0, time.UTC)
 	ta.store.SetClock(func() time.Time { return now })
 	body := meetingWithRecords(f)
@@ -90,8 +89,7 @@ func TestIdempotentMeetingCreate(t *testing.T) {
 }
 
 func TestIdempotencyFailuresAndOtherWrites(t *testing.T) {
-	ta := newTestApp(t)
-	f := insertStakeholders(t, ta)
+	ta, f := newRecordsApp(t)
 
 	// A refused write keeps nothing: the corrected body may use the same key.
 	bad := meetingBody(f, map[string]any{"kind": "telepathy"})
@@ -144,8 +142,7 @@ func TestIdempotencyFailuresAndOtherWrites(t *testing.T) {
 // Concurrent repeats (a double click, or two instances) make one record:
 // the second waits for the first and replays it, or is told it is in flight.
 func TestIdempotencyConcurrent(t *testing.T) {
-	ta := newTestApp(t)
-	f := insertStakeholders(t, ta)
+	ta, f := newRecordsApp(t)
 	body := meetingBody(f, nil)
 	var wg sync.WaitGroup
 	res := make([]resp, 4)

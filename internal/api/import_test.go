@@ -9,8 +9,7 @@ import (
 )
 
 func TestImportStakeholdersAPI(t *testing.T) {
-	ta := newTestApp(t)
-	f := seedStakeholders(t, ta)
+	ta, f := newStakeholdersApp(t)
 	// Excel in Spanish: BOM, semicolons, quoted cells, region names.
 	sheet := "\uFEFFNombre;Correo;Región;Etiquetas;Tipo;Partido;Cámara\n" +
 		"Juan Pérez;JUAN@ong.pe;Cusco;\"salud, agua\";persona;;\n" +

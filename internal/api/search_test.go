@@ -12,8 +12,7 @@ import (
 )
 
 func TestSearchAPI(t *testing.T) {
-	ta := newTestApp(t)
-	f := seedStakeholders(t, ta)
+	ta, f := newStakeholdersApp(t)
 	ctx := context.Background()
 	at := time.Date(2026, 4, 10, 14, 0, 0, 0, time.UTC)
 	cuscoMeeting, loretoMeeting := bson.NewObjectID(), bson.NewObjectID()

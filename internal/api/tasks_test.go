@@ -7,8 +7,7 @@ import (
 )
 
 func TestTasksAPI(t *testing.T) {
-	ta := newTestApp(t)
-	f := insertStakeholders(t, ta)
+	ta, f := newRecordsApp(t)
 	officer := ta.users["cusco_officer"].ID.Hex()
 	mk := func(as string, body map[string]any) string {
 		t.Helper()

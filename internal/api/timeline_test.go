@@ -5,8 +5,7 @@ import (
 )
 
 func TestTimelineAPI(t *testing.T) {
-	ta := newTestApp(t)
-	f := insertStakeholders(t, ta)
+	ta, f := newRecordsApp(t)
 	r := ta.do("admin", "POST", "/api/v1/meetings", meetingBody(f, map[string]any{
 		"commitments": []map[string]any{{"stakeholder_id": f.cusco.ID.Hex(), "text": "Presentar proyecto", "type": "legislative"}},
 	}))
