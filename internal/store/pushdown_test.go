@@ -133,37 +133,19 @@ func TestPushdownMatchesEngine(t *testing.T) {
 	for i := range 20 {
 		scope := pickScope()
 		mf := store.MessageFilter{IncludeFailed: maybe(30)}
-		if maybe(50) {
-			mf.Status = model.MessageStatuses[rng.Intn(len(model.MessageStatuses))]
-		}
-		if maybe(30) {
-			mf.Region = pickRegion()
-		}
-		if maybe(15) {
-			mf.StakeholderID = pickStakeholder()
-		}
+		sometimes(rng, 50, &mf.Status, oneOf(rng, model.MessageStatuses))
+		sometimes(rng, 30, &mf.Region, pickRegion)
+		sometimes(rng, 15, &mf.StakeholderID, pickStakeholder)
 		mf.Unmatched = maybe(15)
 		if maybe(15) {
 			mf.AwaitingReply, mf.AwaitingReplyDays = true, rng.Intn(20)
 		}
-		if maybe(15) {
-			mf.AssigneeID = pickUser()
-		}
-		if maybe(15) {
-			mf.MailboxID = demo.RefMailbox()
-		}
-		if maybe(15) {
-			mf.Folder = []string{"INBOX", "Sent", "Other"}[rng.Intn(3)]
-		}
-		if maybe(20) {
-			mf.From = pickDay()
-		}
-		if maybe(20) {
-			mf.To = pickDay()
-		}
-		if maybe(25) {
-			mf.Q = pickQ()
-		}
+		sometimes(rng, 15, &mf.AssigneeID, pickUser)
+		sometimes(rng, 15, &mf.MailboxID, demo.RefMailbox)
+		sometimes(rng, 15, &mf.Folder, oneOf(rng, []string{"INBOX", "Sent", "Other"}))
+		sometimes(rng, 20, &mf.From, pickDay)
+		sometimes(rng, 20, &mf.To, pickDay)
+		sometimes(rng, 25, &mf.Q, pickQ)
 		queries = append(queries, query{fmt.Sprintf("messages %d %+v %+v", i, scope, mf), func(p store.Page) (any, string, error) {
 			return wrapList(s.ListMessages(ctx, scope, mf, p))
 		}})
@@ -173,53 +155,25 @@ func TestPushdownMatchesEngine(t *testing.T) {
 		}})
 
 		ms := store.MeetingFilter{}
-		if maybe(40) {
-			ms.Region = pickRegion()
-		}
-		if maybe(20) {
-			ms.From = pickDay()
-		}
-		if maybe(20) {
-			ms.To = pickDay()
-		}
-		if maybe(20) {
-			ms.StakeholderID = pickStakeholder()
-		}
-		if maybe(20) {
-			ms.Kind = model.MeetingKinds[rng.Intn(len(model.MeetingKinds))]
-		}
-		if maybe(25) {
-			ms.Q = pickQ()
-		}
+		sometimes(rng, 40, &ms.Region, pickRegion)
+		sometimes(rng, 20, &ms.From, pickDay)
+		sometimes(rng, 20, &ms.To, pickDay)
+		sometimes(rng, 20, &ms.StakeholderID, pickStakeholder)
+		sometimes(rng, 20, &ms.Kind, oneOf(rng, model.MeetingKinds))
+		sometimes(rng, 25, &ms.Q, pickQ)
 		queries = append(queries, query{fmt.Sprintf("meetings %d %+v %+v", i, scope, ms), func(p store.Page) (any, string, error) {
 			return wrapList(s.ListMeetings(ctx, scope, ms, p))
 		}})
 
 		cf := store.CommitmentFilter{Overdue: maybe(20)}
-		if maybe(30) {
-			cf.Region = pickRegion()
-		}
-		if maybe(30) {
-			cf.Status = model.CommitmentStatuses[rng.Intn(len(model.CommitmentStatuses))]
-		}
-		if maybe(20) {
-			cf.StakeholderID = pickStakeholder()
-		}
-		if maybe(20) {
-			cf.OwnerID = pickUser()
-		}
-		if maybe(20) {
-			cf.DueFrom = pickDate()
-		}
-		if maybe(20) {
-			cf.DueTo = pickDate()
-		}
-		if maybe(20) {
-			cf.StakeholderKind = model.StakeholderKinds[rng.Intn(len(model.StakeholderKinds))]
-		}
-		if maybe(25) {
-			cf.Q = pickQ()
-		}
+		sometimes(rng, 30, &cf.Region, pickRegion)
+		sometimes(rng, 30, &cf.Status, oneOf(rng, model.CommitmentStatuses))
+		sometimes(rng, 20, &cf.StakeholderID, pickStakeholder)
+		sometimes(rng, 20, &cf.OwnerID, pickUser)
+		sometimes(rng, 20, &cf.DueFrom, pickDate)
+		sometimes(rng, 20, &cf.DueTo, pickDate)
+		sometimes(rng, 20, &cf.StakeholderKind, oneOf(rng, model.StakeholderKinds))
+		sometimes(rng, 25, &cf.Q, pickQ)
 		queries = append(queries, query{fmt.Sprintf("commitments %d %+v %+v", i, scope, cf), func(p store.Page) (any, string, error) {
 			return wrapList(s.ListCommitments(ctx, scope, cf, p))
 		}})
@@ -229,15 +183,9 @@ func TestPushdownMatchesEngine(t *testing.T) {
 			done := maybe(50)
 			tf.Done = &done
 		}
-		if maybe(30) {
-			tf.Region = pickRegion()
-		}
-		if maybe(20) {
-			tf.AssigneeID = pickUser()
-		}
-		if maybe(20) {
-			tf.StakeholderID = pickStakeholder()
-		}
+		sometimes(rng, 30, &tf.Region, pickRegion)
+		sometimes(rng, 20, &tf.AssigneeID, pickUser)
+		sometimes(rng, 20, &tf.StakeholderID, pickStakeholder)
 		if maybe(15) && len(commitments) > 0 {
 			tf.CommitmentID = commitments[rng.Intn(len(commitments))].ID
 		}
@@ -249,24 +197,12 @@ func TestPushdownMatchesEngine(t *testing.T) {
 		}})
 
 		sf := store.StakeholderFilter{Archived: maybe(20)}
-		if maybe(30) {
-			sf.Region = pickRegion()
-		}
-		if maybe(20) {
-			sf.Kind = model.StakeholderKinds[rng.Intn(len(model.StakeholderKinds))]
-		}
-		if maybe(20) {
-			sf.Stance = model.Stances[rng.Intn(len(model.Stances))]
-		}
-		if maybe(15) {
-			sf.Tag = []string{"presupuesto", "salud", "nada"}[rng.Intn(3)]
-		}
-		if maybe(15) {
-			sf.OwnerID = pickUser()
-		}
-		if maybe(30) {
-			sf.Q = pickQ()
-		}
+		sometimes(rng, 30, &sf.Region, pickRegion)
+		sometimes(rng, 20, &sf.Kind, oneOf(rng, model.StakeholderKinds))
+		sometimes(rng, 20, &sf.Stance, oneOf(rng, model.Stances))
+		sometimes(rng, 15, &sf.Tag, oneOf(rng, []string{"presupuesto", "salud", "nada"}))
+		sometimes(rng, 15, &sf.OwnerID, pickUser)
+		sometimes(rng, 30, &sf.Q, pickQ)
 		queries = append(queries, query{fmt.Sprintf("stakeholders %d %+v %+v", i, scope, sf), func(p store.Page) (any, string, error) {
 			return wrapList(s.ListStakeholders(ctx, scope, sf, p))
 		}})
@@ -537,6 +473,18 @@ func TestPushdownOrderMatchesEngine(t *testing.T) {
 	if nonEmpty < len(queries) {
 		t.Errorf("only %d queries found anything", nonEmpty)
 	}
+}
+
+// sometimes sets *field to pick() in pct percent of the calls.
+func sometimes[T any](rng *rand.Rand, pct int, field *T, pick func() T) {
+	if rng.Intn(100) < pct {
+		*field = pick()
+	}
+}
+
+// oneOf picks an element of list at random.
+func oneOf[T any](rng *rand.Rand, list []T) func() T {
+	return func() T { return list[rng.Intn(len(list))] }
 }
 
 func wrapList[T any](items []T, next string, err error) (any, string, error) { return items, next, err }
