@@ -266,3 +266,93 @@ func TestLoginFailuresConcurrent(t *testing.T) {
 		t.Fatalf("after uncounting one: %d", f.Count)
 	}
 }
+
+func TestIdempotencyClaims(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	s := fixture.OpenAt(t, &now)
+	ctx := context.Background()
+	user := bson.NewObjectID()
+	const pending, keep = 2 * time.Minute, 24 * time.Hour
+
+	if rec, claimed, err := s.BeginIdempotent(ctx, "k", user, "fp1", pending); rec != nil || !claimed || err != nil {
+		t.Fatalf("first claim: %v %v %v", rec, claimed, err)
+	}
+	if _, _, err := s.BeginIdempotent(ctx, "k", user, "fp1", pending); !errors.Is(err, store.ErrIdemInFlight) {
+		t.Fatalf("repeat while running: %v, want ErrIdemInFlight", err)
+	}
+	// The instance that held the claim died: after the pending time the key is free.
+	now = now.Add(pending + time.Second)
+	if rec, claimed, err := s.BeginIdempotent(ctx, "k", user, "fp1", pending); rec != nil || !claimed || err != nil {
+		t.Fatalf("claim after a dead one: %v %v %v", rec, claimed, err)
+	}
+	if err := s.CompleteIdempotent(ctx, "k", 201, map[string]string{"Content-Type": "application/json"}, []byte(`{"id":1}`), keep); err != nil {
+		t.Fatal(err)
+	}
+	// Abandon only frees running claims, never a stored outcome.
+	if err := s.AbandonIdempotent(ctx, "k"); err != nil {
+		t.Fatal(err)
+	}
+	rec, claimed, err := s.BeginIdempotent(ctx, "k", user, "fp1", pending)
+	if err != nil || claimed || rec == nil || rec.Status != 201 || string(rec.Body) != `{"id":1}` || rec.Headers["Content-Type"] != "application/json" {
+		t.Fatalf("replay: %+v %v", rec, err)
+	}
+	if _, _, err := s.BeginIdempotent(ctx, "k", user, "fp2", pending); !errors.Is(err, store.ErrIdemMismatch) {
+		t.Fatalf("other body: %v, want ErrIdemMismatch", err)
+	}
+	now = now.Add(keep + time.Second)
+	if rec, claimed, err := s.BeginIdempotent(ctx, "k", user, "fp2", pending); rec != nil || !claimed || err != nil {
+		t.Fatalf("after a day: %v %v %v", rec, claimed, err)
+	}
+}
+
+// Many instances racing for one key: exactly one wins the claim.
+func TestIdempotencyOneWinner(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	user := bson.NewObjectID()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	won, busy := 0, 0
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec, claimed, err := s.BeginIdempotent(ctx, "race", user, "fp", time.Minute)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil && claimed && rec == nil:
+				won++
+			case errors.Is(err, store.ErrIdemInFlight):
+				busy++
+			default:
+				t.Errorf("unexpected %v %v", rec, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if won != 1 || busy != 7 {
+		t.Fatalf("%d claims won, %d told in flight; want 1 and 7", won, busy)
+	}
+}
+
+// TestDigestRunsKeepTheLast50: the trim read up to 1000 passes on every
+// save; it now deletes what is older than the 50th newest. The newest 50
+// stay, in order.
+func TestDigestRunsKeepTheLast50(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 55 {
+		if err := s.SaveDigestRun(ctx, store.DigestRun{Holder: "h", StartedAt: start.Add(time.Duration(i) * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runs, err := s.DigestRuns(ctx, 100)
+	if err != nil || len(runs) != 50 {
+		t.Fatalf("kept %d runs (%v)", len(runs), err)
+	}
+	if !runs[0].StartedAt.Equal(start.Add(54*time.Hour)) || !runs[49].StartedAt.Equal(start.Add(5*time.Hour)) {
+		t.Fatalf("kept from %v to %v", runs[49].StartedAt, runs[0].StartedAt)
+	}
+}
