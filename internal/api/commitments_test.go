@@ -9,7 +9,7 @@ import (
 )
 
 func TestCommitmentsAPI(t *testing.T) {
-	ta, f := newRecordsApp(t)
+	ta, f := appWith(t, newTestApp, insertStakeholders)
 	r := ta.do("cusco_officer", "POST", "/api/v1/commitments", map[string]any{"stakeholder_id": f.cusco.ID.Hex(), "text": "Presentar proyecto", "type": "legislative", "due_on": "2020-01-31"})
 	if r.status != 201 {
 		t.Fatalf("create: %d %s", r.status, r.body)
@@ -73,7 +73,7 @@ func TestCommitmentsAPI(t *testing.T) {
 }
 
 func TestCommitmentStatusConcurrentAPI(t *testing.T) {
-	ta, f := newRecordsApp(t)
+	ta, f := appWith(t, newTestApp, insertStakeholders)
 	r := ta.do("officer", "POST", "/api/v1/commitments", map[string]any{"stakeholder_id": f.cusco.ID.Hex(), "text": "x", "type": "budget"})
 	id := r.json(t)["id"].(string)
 	const n = 6

@@ -44,7 +44,7 @@ func TestTeamIsScoped(t *testing.T) {
 }
 
 func TestDeleteCommitmentAndMeetingRecords(t *testing.T) {
-	ta, f := newRecordsApp(t)
+	ta, f := appWith(t, newTestApp, insertStakeholders)
 	mk := func() (meeting, commitment, task string) {
 		r := ta.do("cusco_officer", "POST", "/api/v1/meetings", meetingWithRecords(f))
 		if r.status != 201 {
@@ -96,7 +96,7 @@ func TestDeleteCommitmentAndMeetingRecords(t *testing.T) {
 }
 
 func TestMeetingsByStaff(t *testing.T) {
-	ta, f := newRecordsApp(t)
+	ta, f := appWith(t, newTestApp, insertStakeholders)
 	if r := ta.do("cusco_officer", "POST", "/api/v1/meetings", meetingBody(f, nil)); r.status != 201 {
 		t.Fatal(r.status)
 	}
@@ -121,7 +121,7 @@ func TestMeetingsByStaff(t *testing.T) {
 }
 
 func TestExportsReadWell(t *testing.T) {
-	ta, f := newRecordsApp(t)
+	ta, f := appWith(t, newTestApp, insertStakeholders)
 	body := meetingWithRecords(f)
 	body["tasks"].([]map[string]any)[0]["due_on"] = "2026-03-10"
 	r := ta.do("cusco_officer", "POST", "/api/v1/meetings", body)
@@ -177,7 +177,7 @@ func TestCSVSafe(t *testing.T) {
 
 // Queue counts agree with the lists they count, for every role and region.
 func TestMessageCountsMatchQueues(t *testing.T) {
-	ta, f := newMailApp(t)
+	ta, f := appWith(t, mailApp, insertMail)
 	queries := map[string]string{"new": "status=new", "follow_up": "status=follow_up", "unmatched": "unmatched=true", "awaiting_reply": "awaiting_reply=true", "all": ""}
 	for _, as := range []string{"admin", "manager", "cusco_officer", "loreto_viewer"} {
 		r := ta.do(as, "GET", "/api/v1/messages/counts", nil)

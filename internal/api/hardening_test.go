@@ -101,7 +101,7 @@ func TestPatchKeepsRegionsOutsideScope(t *testing.T) {
 // TestTaskLinksChecked: POST /tasks accepted any links.message_id. Every
 // link must be a record the caller sees.
 func TestTaskLinksChecked(t *testing.T) {
-	ta, f := newMailApp(t)
+	ta, f := appWith(t, mailApp, insertMail)
 	cusco := f.cusco.Message.ID.Hex()
 	ta.run(t, []scenario{
 		{name: "not an id", as: "loreto_manager", method: "POST", path: "/api/v1/tasks",

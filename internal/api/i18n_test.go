@@ -7,7 +7,7 @@ import (
 )
 
 func TestValidationCodesAndLanguage(t *testing.T) {
-	ta, f := newRecordsApp(t)
+	ta, f := appWith(t, newTestApp, insertStakeholders)
 	body := meetingBody(f, map[string]any{
 		"commitments": []map[string]any{{"stakeholder_id": f.cusco.ID.Hex(), "text": "Presentar", "type": "legislative", "due_on": "2026-01-01"}},
 	})

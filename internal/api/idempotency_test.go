@@ -33,7 +33,7 @@ func countMeetings(t *testing.T, ta *testApp) (meetings, commitments, tasks int)
 }
 
 func TestIdempotentMeetingCreate(t *testing.T) {
-	ta, f := newRecordsApp(t)
+	ta, f := appWith(t, newTestApp, insertStakeholders)
 	now := time.Date(2026, 3, 6, 12, 0, 0, 0, time.UTC)
 	ta.store.SetClock(func() time.Time { return now })
 	body := meetingWithRecords(f)
@@ -89,7 +89,7 @@ func TestIdempotentMeetingCreate(t *testing.T) {
 }
 
 func TestIdempotencyFailuresAndOtherWrites(t *testing.T) {
-	ta, f := newRecordsApp(t)
+	ta, f := appWith(t, newTestApp, insertStakeholders)
 
 	// A refused write keeps nothing: the corrected body may use the same key.
 	bad := meetingBody(f, map[string]any{"kind": "telepathy"})
@@ -142,7 +142,7 @@ func TestIdempotencyFailuresAndOtherWrites(t *testing.T) {
 // Concurrent repeats (a double click, or two instances) make one record:
 // the second waits for the first and replays it, or is told it is in flight.
 func TestIdempotencyConcurrent(t *testing.T) {
-	ta, f := newRecordsApp(t)
+	ta, f := appWith(t, newTestApp, insertStakeholders)
 	body := meetingBody(f, nil)
 	var wg sync.WaitGroup
 	res := make([]resp, 4)

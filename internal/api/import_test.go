@@ -9,7 +9,7 @@ import (
 )
 
 func TestImportStakeholdersAPI(t *testing.T) {
-	ta, f := newStakeholdersApp(t)
+	ta, f := appWith(t, newTestApp, seedStakeholders)
 	// Excel in Spanish: BOM, semicolons, quoted cells, region names.
 	sheet := "\uFEFFNombre;Correo;Región;Etiquetas;Tipo;Partido;Cámara\n" +
 		"Juan Pérez;JUAN@ong.pe;Cusco;\"salud, agua\";persona;;\n" +

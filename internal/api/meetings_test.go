@@ -14,13 +14,6 @@ type recordFixtures struct {
 	cusco, loreto, nac model.Stakeholder
 }
 
-// newRecordsApp is a test app holding the stakeholders of insertStakeholders.
-func newRecordsApp(t *testing.T) (*testApp, recordFixtures) {
-	t.Helper()
-	ta := newTestApp(t)
-	return ta, insertStakeholders(t, ta)
-}
-
 func insertStakeholders(t *testing.T, ta *testApp) recordFixtures {
 	t.Helper()
 	mk := func(name, kind string, regions ...string) model.Stakeholder {
@@ -59,7 +52,7 @@ func meetingWithRecords(f recordFixtures) map[string]any {
 }
 
 func TestMeetingsAPI(t *testing.T) {
-	ta, f := newRecordsApp(t)
+	ta, f := appWith(t, newTestApp, insertStakeholders)
 	created := ta.do("cusco_officer", "POST", "/api/v1/meetings", meetingWithRecords(f))
 	if created.status != 201 {
 		t.Fatalf("create: %d %s", created.status, created.body)
@@ -124,7 +117,7 @@ func TestMeetingsAPI(t *testing.T) {
 }
 
 func TestMeetingsCSV(t *testing.T) {
-	ta, f := newRecordsApp(t)
+	ta, f := appWith(t, newTestApp, insertStakeholders)
 	if r := ta.do("admin", "POST", "/api/v1/meetings", meetingBody(f, map[string]any{"summary": "=cmd"})); r.status != 201 {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}

@@ -46,14 +46,6 @@ func mkMessage(id byte, from string, to []string, subject string, date time.Time
 	return model.IncomingMessage{Message: m, Body: model.MessageBody{ID: mid, Text: "Texto completo de " + subject, HTML: "<p>hola</p>"}}
 }
 
-// newMailApp is a mail test app holding the stakeholders and messages of
-// insertMail.
-func newMailApp(t *testing.T) (*testApp, mailFixtures) {
-	t.Helper()
-	ta := mailApp(t)
-	return ta, insertMail(t, ta)
-}
-
 func insertMail(t *testing.T, ta *testApp) mailFixtures {
 	t.Helper()
 	ctx := context.Background()
@@ -84,7 +76,7 @@ func insertMail(t *testing.T, ta *testApp) mailFixtures {
 }
 
 func TestMessagesAPI(t *testing.T) {
-	ta, f := newMailApp(t)
+	ta, f := appWith(t, mailApp, insertMail)
 	cusco, loreto, unknown, out, failed := f.cusco.Message.ID.Hex(), f.loreto.Message.ID.Hex(), f.unknown.Message.ID.Hex(), f.out.Message.ID.Hex(), f.failed.Message.ID.Hex()
 	missing := bson.NewObjectID().Hex()
 	ta.run(t, []scenario{
@@ -190,7 +182,7 @@ func TestMessagesAPI(t *testing.T) {
 }
 
 func TestUnmatchedAndLinkAddress(t *testing.T) {
-	ta, f := newMailApp(t)
+	ta, f := appWith(t, mailApp, insertMail)
 	other := mkMessage(6, "prensa@diario.pe", []string{"equipo@alianza.org.pe"}, "Entrevista", ta.store.Now().Add(-time.Hour))
 	again := mkMessage(7, "nadie@gmail.com", []string{"equipo@alianza.org.pe"}, "Otra consulta", ta.store.Now().Add(-30*time.Minute))
 	if _, err := ta.store.SaveMessages(context.Background(), []model.IncomingMessage{other, again}, workflow.MatchMail(ta.store)); err != nil {
@@ -237,7 +229,7 @@ func TestUnmatchedAndLinkAddress(t *testing.T) {
 // through the stakeholder API links that address's waiting messages, and
 // removing it unlinks them.
 func TestStakeholderEmailEditRematches(t *testing.T) {
-	ta, f := newMailApp(t)
+	ta, f := appWith(t, mailApp, insertMail)
 	path := "/api/v1/stakeholders/" + f.rosa.ID.Hex()
 	msg := "/api/v1/messages/" + f.unknown.Message.ID.Hex()
 	r := ta.do("admin", "PATCH", path, map[string]any{"emails": []string{"rosa@congreso.gob.pe", "Nadie@Gmail.com"}, "version": 1})

@@ -11,7 +11,7 @@ import (
 // give a stakeholder an address whose correspondence they cannot see (it
 // would re-match that mail into their regions), nor the team's own address.
 func TestAddressesCannotPullForeignMail(t *testing.T) {
-	ta, f := newMailApp(t)
+	ta, f := appWith(t, mailApp, insertMail)
 	cuscoMsg := "/api/v1/messages/" + f.cusco.Message.ID.Hex()
 	if r := ta.do("loreto_manager", "GET", cuscoMsg, nil); r.status != 404 {
 		t.Fatalf("precondition: Loreto sees the Cusco message: %d", r.status)
@@ -68,7 +68,7 @@ func TestImportCannotMergeIntoOthersRecords(t *testing.T) {
 
 // TestTimelineHidesFailedMessages and date-only "to" filters that include the day.
 func TestTimelineHidesFailedMessagesAndDayFilters(t *testing.T) {
-	ta, f := newMailApp(t)
+	ta, f := appWith(t, mailApp, insertMail)
 	f.failed.Message.ID[1] = 0x55
 	f.failed.Message.MessageID = "failed-rosa@test"
 	f.failed.Message.From.Address = "rosa@congreso.gob.pe"
@@ -95,7 +95,7 @@ func TestTimelineHidesFailedMessagesAndDayFilters(t *testing.T) {
 // TestMessageShowsOnlyVisibleStakeholders: a message matched to Cusco and
 // Loreto stakeholders shows a Loreto user only the Loreto side.
 func TestMessageShowsOnlyVisibleStakeholders(t *testing.T) {
-	ta, f := newMailApp(t)
+	ta, f := appWith(t, mailApp, insertMail)
 	both := mkMessage(9, "rosa@congreso.gob.pe", []string{"asoc@amazonia.org"}, "Coordinación Cusco Loreto", ta.store.Now().Add(-time.Hour))
 	if _, err := ta.store.SaveMessages(t.Context(), []model.IncomingMessage{both}, workflow.MatchMail(ta.store)); err != nil {
 		t.Fatal(err)

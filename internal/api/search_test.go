@@ -12,7 +12,7 @@ import (
 )
 
 func TestSearchAPI(t *testing.T) {
-	ta, f := newStakeholdersApp(t)
+	ta, f := appWith(t, newTestApp, seedStakeholders)
 	ctx := context.Background()
 	at := time.Date(2026, 4, 10, 14, 0, 0, 0, time.UTC)
 	cuscoMeeting, loretoMeeting := bson.NewObjectID(), bson.NewObjectID()

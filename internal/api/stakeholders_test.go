@@ -15,13 +15,6 @@ type shFixture struct {
 	cusco, cuscoOfficers, loreto, nac *model.Stakeholder
 }
 
-// newStakeholdersApp is a test app holding the stakeholders of seedStakeholders.
-func newStakeholdersApp(t *testing.T) (*testApp, shFixture) {
-	t.Helper()
-	ta := newTestApp(t)
-	return ta, seedStakeholders(t, ta)
-}
-
 // seedStakeholders creates the fixture: Cusco records owned by the
 // all-regions officer and by cusco_officer, one in Loreto, one national.
 func seedStakeholders(t *testing.T, ta *testApp) shFixture {
@@ -119,7 +112,7 @@ func TestStakeholdersCSVExport(t *testing.T) {
 }
 
 func TestStakeholdersCRUD(t *testing.T) {
-	ta, f := newStakeholdersApp(t)
+	ta, f := appWith(t, newTestApp, seedStakeholders)
 	cusco, own, loreto := "/api/v1/stakeholders/"+f.cusco.ID.Hex(), "/api/v1/stakeholders/"+f.cuscoOfficers.ID.Hex(), "/api/v1/stakeholders/"+f.loreto.ID.Hex()
 	missing := "/api/v1/stakeholders/" + bson.NewObjectID().Hex()
 	valid := map[string]any{"kind": "legislator", "name": " Ana  Flores ", "emails": []string{"Ana@Congreso.gob.pe", "ana@congreso.gob.pe"},
@@ -183,7 +176,7 @@ func TestStakeholdersCRUD(t *testing.T) {
 }
 
 func TestStakeholderDeleteArchivesWhenReferenced(t *testing.T) {
-	ta, f := newStakeholdersApp(t)
+	ta, f := appWith(t, newTestApp, seedStakeholders)
 	ctx := context.Background()
 	if err := ta.store.InsertMeetings(ctx, []model.Meeting{{ID: bson.NewObjectID(), Region: "08", StakeholderIDs: []bson.ObjectID{f.cusco.ID}}}); err != nil {
 		t.Fatal(err)
@@ -204,7 +197,7 @@ func TestStakeholderDeleteArchivesWhenReferenced(t *testing.T) {
 }
 
 func TestStakeholderRelationshipsBothSides(t *testing.T) {
-	ta, f := newStakeholdersApp(t)
+	ta, f := appWith(t, newTestApp, seedStakeholders)
 	cusco, nac := "/api/v1/stakeholders/"+f.cusco.ID.Hex(), "/api/v1/stakeholders/"+f.nac.ID.Hex()
 	rel := map[string]any{"stakeholder_id": f.nac.ID.Hex(), "kind": "advises", "role": "Asesora de prensa", "since": "2025-03-01"}
 	ta.steps(t, []scenario{

@@ -7,7 +7,7 @@ import (
 )
 
 func TestTasksAPI(t *testing.T) {
-	ta, f := newRecordsApp(t)
+	ta, f := appWith(t, newTestApp, insertStakeholders)
 	officer := ta.users["cusco_officer"].ID.Hex()
 	mk := func(as string, body map[string]any) string {
 		t.Helper()

@@ -76,6 +76,14 @@ func newTestApp(t *testing.T) *testApp {
 	return ta
 }
 
+// appWith is a test app made by newApp holding the records seed writes, the
+// set-up of most tests: appWith(t, newTestApp, insertStakeholders).
+func appWith[F any](t *testing.T, newApp func(*testing.T) *testApp, seed func(*testing.T, *testApp) F) (*testApp, F) {
+	t.Helper()
+	ta := newApp(t)
+	return ta, seed(t, ta)
+}
+
 // newApp is an app on the test app's store, workflows and tokens with the
 // options change sets. It keeps ta's workflows: wiring a second set on the
 // same store would run every after-write effect twice.

@@ -5,7 +5,7 @@ import (
 )
 
 func TestTimelineAPI(t *testing.T) {
-	ta, f := newRecordsApp(t)
+	ta, f := appWith(t, newTestApp, insertStakeholders)
 	r := ta.do("admin", "POST", "/api/v1/meetings", meetingBody(f, map[string]any{
 		"commitments": []map[string]any{{"stakeholder_id": f.cusco.ID.Hex(), "text": "Presentar proyecto", "type": "legislative"}},
 	}))
