@@ -125,11 +125,7 @@ func TestPushdownMatchesEngine(t *testing.T) {
 	pickDay := func() time.Time { return now.AddDate(0, 0, -rng.Intn(800)) }
 	pickDate := func() string { return model.Today(pickDay()) }
 
-	type query struct {
-		name string
-		run  func(p store.Page) (any, string, error)
-	}
-	var queries []query
+	var queries []pagedQuery
 	for i := range 20 {
 		scope := pickScope()
 		mf := store.MessageFilter{IncludeFailed: maybe(30)}
@@ -146,10 +142,10 @@ func TestPushdownMatchesEngine(t *testing.T) {
 		sometimes(rng, 20, &mf.From, pickDay)
 		sometimes(rng, 20, &mf.To, pickDay)
 		sometimes(rng, 25, &mf.Q, pickQ)
-		queries = append(queries, query{fmt.Sprintf("messages %d %+v %+v", i, scope, mf), func(p store.Page) (any, string, error) {
+		queries = append(queries, pagedQuery{fmt.Sprintf("messages %d %+v %+v", i, scope, mf), func(p store.Page) (any, string, error) {
 			return wrapList(s.ListMessages(ctx, scope, mf, p))
 		}})
-		queries = append(queries, query{fmt.Sprintf("message counts %d %+v %+v", i, scope, mf), func(store.Page) (any, string, error) {
+		queries = append(queries, pagedQuery{fmt.Sprintf("message counts %d %+v %+v", i, scope, mf), func(store.Page) (any, string, error) {
 			c, err := s.MessageCounts(ctx, scope, mf)
 			return c, "", err
 		}})
@@ -161,7 +157,7 @@ func TestPushdownMatchesEngine(t *testing.T) {
 		sometimes(rng, 20, &ms.StakeholderID, pickStakeholder)
 		sometimes(rng, 20, &ms.Kind, oneOf(rng, model.MeetingKinds))
 		sometimes(rng, 25, &ms.Q, pickQ)
-		queries = append(queries, query{fmt.Sprintf("meetings %d %+v %+v", i, scope, ms), func(p store.Page) (any, string, error) {
+		queries = append(queries, pagedQuery{fmt.Sprintf("meetings %d %+v %+v", i, scope, ms), func(p store.Page) (any, string, error) {
 			return wrapList(s.ListMeetings(ctx, scope, ms, p))
 		}})
 
@@ -174,7 +170,7 @@ func TestPushdownMatchesEngine(t *testing.T) {
 		sometimes(rng, 20, &cf.DueTo, pickDate)
 		sometimes(rng, 20, &cf.StakeholderKind, oneOf(rng, model.StakeholderKinds))
 		sometimes(rng, 25, &cf.Q, pickQ)
-		queries = append(queries, query{fmt.Sprintf("commitments %d %+v %+v", i, scope, cf), func(p store.Page) (any, string, error) {
+		queries = append(queries, pagedQuery{fmt.Sprintf("commitments %d %+v %+v", i, scope, cf), func(p store.Page) (any, string, error) {
 			return wrapList(s.ListCommitments(ctx, scope, cf, p))
 		}})
 
@@ -192,7 +188,7 @@ func TestPushdownMatchesEngine(t *testing.T) {
 		if maybe(15) && len(meetings) > 0 {
 			tf.MeetingID = meetings[rng.Intn(len(meetings))].ID
 		}
-		queries = append(queries, query{fmt.Sprintf("tasks %d %+v %+v", i, scope, tf), func(p store.Page) (any, string, error) {
+		queries = append(queries, pagedQuery{fmt.Sprintf("tasks %d %+v %+v", i, scope, tf), func(p store.Page) (any, string, error) {
 			return wrapList(s.ListTasks(ctx, scope, tf, p))
 		}})
 
@@ -203,21 +199,21 @@ func TestPushdownMatchesEngine(t *testing.T) {
 		sometimes(rng, 15, &sf.Tag, oneOf(rng, []string{"presupuesto", "salud", "nada"}))
 		sometimes(rng, 15, &sf.OwnerID, pickUser)
 		sometimes(rng, 30, &sf.Q, pickQ)
-		queries = append(queries, query{fmt.Sprintf("stakeholders %d %+v %+v", i, scope, sf), func(p store.Page) (any, string, error) {
+		queries = append(queries, pagedQuery{fmt.Sprintf("stakeholders %d %+v %+v", i, scope, sf), func(p store.Page) (any, string, error) {
 			return wrapList(s.ListStakeholders(ctx, scope, sf, p))
 		}})
 
 		q := pickQ()
-		queries = append(queries, query{fmt.Sprintf("search %d %+v %q", i, scope, q), func(store.Page) (any, string, error) {
+		queries = append(queries, pagedQuery{fmt.Sprintf("search %d %+v %q", i, scope, q), func(store.Page) (any, string, error) {
 			r, err := s.Search(ctx, scope, q)
 			return r, "", err
 		}})
 		stID := pickStakeholder()
-		queries = append(queries, query{fmt.Sprintf("timeline %d %+v %s", i, scope, stID.Hex()), func(p store.Page) (any, string, error) {
+		queries = append(queries, pagedQuery{fmt.Sprintf("timeline %d %+v %s", i, scope, stID.Hex()), func(p store.Page) (any, string, error) {
 			return wrapList(s.Timeline(ctx, scope, stID, p))
 		}})
 		thread, failed := msgs[rng.Intn(len(msgs))].ThreadID, maybe(50)
-		queries = append(queries, query{fmt.Sprintf("thread %d %+v %s %v", i, scope, thread.Hex(), failed), func(store.Page) (any, string, error) {
+		queries = append(queries, pagedQuery{fmt.Sprintf("thread %d %+v %s %v", i, scope, thread.Hex(), failed), func(store.Page) (any, string, error) {
 			r, err := s.Thread(ctx, scope, thread, failed)
 			return r, "", err
 		}})
@@ -294,7 +290,7 @@ func TestPushdownMatchesEngine(t *testing.T) {
 	s.SetPushdown(true)
 	for _, scope := range []model.Scope{all, {Regions: []string{"15"}}, {Regions: []string{"08", "15"}}, {Regions: []string{pickRegion()}}, {}} {
 		for _, internal := range []func(string) bool{nil, func(a string) bool { return a < "m" }} {
-			queries = append(queries, query{fmt.Sprintf("unmatched addresses %+v %v", scope, internal != nil), func(p store.Page) (any, string, error) {
+			queries = append(queries, pagedQuery{fmt.Sprintf("unmatched addresses %+v %v", scope, internal != nil), func(p store.Page) (any, string, error) {
 				return wrapList(s.UnmatchedAddresses(ctx, scope, internal, p))
 			}})
 		}
@@ -303,7 +299,7 @@ func TestPushdownMatchesEngine(t *testing.T) {
 	// Dashboards: the counter documents read through SQLite or the engine.
 	for _, scope := range []model.Scope{all, {Regions: []string{"15"}}, {Regions: []string{pickRegion(), "08"}}} {
 		for _, p := range []store.Period{store.DefaultPeriod(now), {From: model.Today(now.AddDate(0, -3, -10)), To: model.Today(now.AddDate(0, 0, -5))}} {
-			queries = append(queries, query{fmt.Sprintf("dashboards %+v %+v", scope, p), func(store.Page) (any, string, error) {
+			queries = append(queries, pagedQuery{fmt.Sprintf("dashboards %+v %+v", scope, p), func(store.Page) (any, string, error) {
 				d, err := dashboards(ctx, s, scope, p)
 				return d, "", err
 			}})
@@ -347,13 +343,7 @@ func TestPushdownMatchesEngine(t *testing.T) {
 	before := s.PushdownHits()
 	nonEmpty := 0
 	for _, q := range queries {
-		limit := 1 + rng.Intn(25)
-		engine := collectPages(t, s, false, q.run, limit)
-		lite := collectPages(t, s, true, q.run, limit)
-		if engine != lite {
-			t.Errorf("%s (limit %d):\nengine: %.600s\nsqlite: %.600s", q.name, limit, engine, lite)
-		}
-		if len(engine) > 40 {
+		if sameOnBothPaths(t, s, q, 1+rng.Intn(25)) {
 			nonEmpty++
 		}
 	}
@@ -414,26 +404,22 @@ func TestPushdownOrderMatchesEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	lima := model.Scope{Regions: []string{"15"}}
-	type query struct {
-		name string
-		run  func(p store.Page) (any, string, error)
-	}
-	var queries []query
+	var queries []pagedQuery
 	for _, scope := range []model.Scope{all, lima} {
 		queries = append(queries,
-			query{fmt.Sprintf("timeline %+v", scope), func(p store.Page) (any, string, error) {
+			pagedQuery{fmt.Sprintf("timeline %+v", scope), func(p store.Page) (any, string, error) {
 				return wrapList(s.Timeline(ctx, scope, busy, p))
 			}},
-			query{fmt.Sprintf("meetings %+v", scope), func(p store.Page) (any, string, error) {
+			pagedQuery{fmt.Sprintf("meetings %+v", scope), func(p store.Page) (any, string, error) {
 				return wrapList(s.ListMeetings(ctx, scope, store.MeetingFilter{StakeholderID: busy}, p))
 			}},
-			query{fmt.Sprintf("meetings with q %+v", scope), func(p store.Page) (any, string, error) {
+			pagedQuery{fmt.Sprintf("meetings with q %+v", scope), func(p store.Page) (any, string, error) {
 				return wrapList(s.ListMeetings(ctx, scope, store.MeetingFilter{StakeholderID: busy, Q: "re"}, p))
 			}},
-			query{fmt.Sprintf("messages %+v", scope), func(p store.Page) (any, string, error) {
+			pagedQuery{fmt.Sprintf("messages %+v", scope), func(p store.Page) (any, string, error) {
 				return wrapList(s.ListMessages(ctx, scope, store.MessageFilter{StakeholderID: busy}, p))
 			}},
-			query{fmt.Sprintf("messages in a region %+v", scope), func(p store.Page) (any, string, error) {
+			pagedQuery{fmt.Sprintf("messages in a region %+v", scope), func(p store.Page) (any, string, error) {
 				return wrapList(s.ListMessages(ctx, scope, store.MessageFilter{Region: "15"}, p))
 			}})
 	}
@@ -442,17 +428,17 @@ func TestPushdownOrderMatchesEngine(t *testing.T) {
 	for _, q := range []string{"a", "a e", "re a", "pre cus", "ficticio a", "zzz a", "seguimiento"} {
 		for _, scope := range []model.Scope{all, lima} {
 			queries = append(queries,
-				query{fmt.Sprintf("search %q %+v", q, scope), func(store.Page) (any, string, error) {
+				pagedQuery{fmt.Sprintf("search %q %+v", q, scope), func(store.Page) (any, string, error) {
 					r, err := s.Search(ctx, scope, q)
 					return r, "", err
 				}},
-				query{fmt.Sprintf("meetings %q %+v", q, scope), func(p store.Page) (any, string, error) {
+				pagedQuery{fmt.Sprintf("meetings %q %+v", q, scope), func(p store.Page) (any, string, error) {
 					return wrapList(s.ListMeetings(ctx, scope, store.MeetingFilter{Q: q}, p))
 				}},
-				query{fmt.Sprintf("messages %q %+v", q, scope), func(p store.Page) (any, string, error) {
+				pagedQuery{fmt.Sprintf("messages %q %+v", q, scope), func(p store.Page) (any, string, error) {
 					return wrapList(s.ListMessages(ctx, scope, store.MessageFilter{Q: q}, p))
 				}},
-				query{fmt.Sprintf("stakeholders %q %+v", q, scope), func(p store.Page) (any, string, error) {
+				pagedQuery{fmt.Sprintf("stakeholders %q %+v", q, scope), func(p store.Page) (any, string, error) {
 					return wrapList(s.ListStakeholders(ctx, scope, store.StakeholderFilter{Q: q}, p))
 				}})
 		}
@@ -460,12 +446,7 @@ func TestPushdownOrderMatchesEngine(t *testing.T) {
 	nonEmpty := 0
 	for i, q := range queries {
 		for _, limit := range []int{1, 4, 25}[i%3:] {
-			engine := collectPages(t, s, false, q.run, limit)
-			lite := collectPages(t, s, true, q.run, limit)
-			if engine != lite {
-				t.Errorf("%s (limit %d):\nengine: %.600s\nsqlite: %.600s", q.name, limit, engine, lite)
-			}
-			if len(engine) > 40 {
+			if sameOnBothPaths(t, s, q, limit) {
 				nonEmpty++
 			}
 		}
@@ -488,6 +469,25 @@ func oneOf[T any](rng *rand.Rand, list []T) func() T {
 }
 
 func wrapList[T any](items []T, next string, err error) (any, string, error) { return items, next, err }
+
+// pagedQuery is one read of the differential tests: run reads a page.
+type pagedQuery struct {
+	name string
+	run  func(p store.Page) (any, string, error)
+}
+
+// sameOnBothPaths follows q's pages of limit rows through the engine and
+// through SQLite and reports where they differ; it says whether q found
+// anything.
+func sameOnBothPaths(t *testing.T, s *store.Store, q pagedQuery, limit int) (found bool) {
+	t.Helper()
+	engine := collectPages(t, s, false, q.run, limit)
+	lite := collectPages(t, s, true, q.run, limit)
+	if engine != lite {
+		t.Errorf("%s (limit %d):\nengine: %.600s\nsqlite: %.600s", q.name, limit, engine, lite)
+	}
+	return len(engine) > 40
+}
 
 // collectPages follows the cursors of one query (at most 6 pages) and
 // returns every page and cursor as JSON, or the error.
