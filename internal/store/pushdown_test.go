@@ -22,9 +22,7 @@ import (
 // rows in the same order (and the same cursors) through SQLite and through
 // the engine's own filter.
 func TestPushdownMatchesEngine(t *testing.T) {
-	if storetest.Dir() == "" {
-		t.Skip("the SQLite path exists on the embedded engine only")
-	}
+	embeddedOnly(t, "the SQLite path exists on the embedded engine only")
 	s := smallReference(t)
 	ctx := context.Background()
 	now := s.Now()
@@ -361,9 +359,7 @@ func TestPushdownMatchesEngine(t *testing.T) {
 // created at one instant) and searches that walk the sort or read the
 // rarest term's rows give the engine's answers, page by page.
 func TestPushdownOrderMatchesEngine(t *testing.T) {
-	if storetest.Dir() == "" {
-		t.Skip("the SQLite path exists on the embedded engine only")
-	}
+	embeddedOnly(t, "the SQLite path exists on the embedded engine only")
 	s := smallReference(t)
 	ctx := context.Background()
 	all := model.Scope{All: true}

@@ -13,13 +13,20 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
+// embeddedOnly skips t, saying why, on a real MongoDB server: what it tests
+// exists on the embedded engine only.
+func embeddedOnly(t *testing.T, why string) {
+	t.Helper()
+	if storetest.Dir() == "" {
+		t.Skip(why)
+	}
+}
+
 // The engine's own _id look-up (`_ferretdb_sjson->'$._id' = ?`) uses the
 // index the store adds, on a new database and after the engine re-created
 // a dropped collection's table.
 func TestEmbeddedIDIndex(t *testing.T) {
-	if storetest.Dir() == "" {
-		t.Skip("embedded engine only: MongoDB indexes _id itself")
-	}
+	embeddedOnly(t, "embedded engine only: MongoDB indexes _id itself")
 	s := storetest.Open(t)
 	ctx := context.Background()
 	const idWhere = `_ferretdb_sjson->'$._id' = '"0123456789abcdef01234567"'`
@@ -94,9 +101,7 @@ func TestEmbeddedIDIndex(t *testing.T) {
 // Documents of every BSON type the engine stores decode from its SQLite
 // text exactly as the engine sends them through the driver.
 func TestSJSONDecodesLikeTheEngine(t *testing.T) {
-	if storetest.Dir() == "" {
-		t.Skip("embedded engine only")
-	}
+	embeddedOnly(t, "embedded engine only")
 	s := storetest.Open(t)
 	ctx := context.Background()
 	at := time.Date(2025, 3, 4, 5, 6, 7, 8_000_000, time.UTC)
