@@ -10,7 +10,6 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
-	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -240,10 +239,7 @@ func newAuthzSide(t *testing.T, ta *testApp, officer *model.User, region string)
 	}
 	side.stakeholder, side.stakeholder2, side.meeting, side.commitment = st.ID, st2.ID, mc.Meeting.ID, cm.ID
 	side.task, side.message, side.thread = task.ID, id, id
-	key, err := store.MailboxKey([]byte(strings.Repeat("s", 32)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := mailKey(t)
 	box, err := ta.store.InsertMailbox(ctx, model.SystemActor, key, model.Mailbox{Name: "Equipo " + id.Hex(), Host: "127.0.0.1", Port: 1, TLS: model.TLSNone,
 		Username: id.Hex() + "@alianza.org.pe", Password: "x", Source: model.MailboxSourceAPI})
 	if err != nil {

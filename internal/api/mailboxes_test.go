@@ -81,7 +81,7 @@ func syncerFor(t *testing.T, ta *testApp, id bson.ObjectID, holder string) *mail
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, _ := store.MailboxKey([]byte(strings.Repeat("s", 32)))
+	key := mailKey(t)
 	if err := store.DecryptMailboxPassword(key, mb); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func createMailbox(t *testing.T, ta *testApp, body map[string]any) string {
 func TestMailboxesAPI(t *testing.T) {
 	ta := mailApp(t)
 	id := createMailbox(t, ta, map[string]any{"name": "Prensa", "host": "127.0.0.1", "port": 1143, "tls": "none", "username": "prensa", "password": "secreta-1", "domains": []string{"alianza.org.pe"}})
-	key, _ := store.MailboxKey([]byte(strings.Repeat("s", 32)))
+	key := mailKey(t)
 	env, err := ta.flows.SyncEnvMailbox(context.Background(), key, model.Mailbox{ID: store.EnvMailboxID("imap.example.org:993", imapUser),
 		Name: imapUser, Host: "imap.example.org", Port: 993, TLS: "implicit", Username: imapUser, Password: "x"})
 	if err != nil {

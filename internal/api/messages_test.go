@@ -16,13 +16,20 @@ import (
 func mailApp(t *testing.T) *testApp {
 	t.Helper()
 	ta := newTestApp(t)
+	key := mailKey(t)
+	ta.store.SetTeamDomains([]string{"alianza.org.pe"})
+	ta.app = ta.newApp(func(o *Options) { o.MailboxKey, o.AwaitingReplyDays = key, 7 })
+	return ta
+}
+
+// mailKey is the key mailApp's API encrypts mailbox passwords with.
+func mailKey(t *testing.T) []byte {
+	t.Helper()
 	key, err := store.MailboxKey([]byte(strings.Repeat("s", 32)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ta.store.SetTeamDomains([]string{"alianza.org.pe"})
-	ta.app = ta.newApp(func(o *Options) { o.MailboxKey, o.AwaitingReplyDays = key, 7 })
-	return ta
+	return key
 }
 
 // mailFixtures are stakeholders with emails and messages from them.
