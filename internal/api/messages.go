@@ -140,44 +140,23 @@ func (a *API) listMessages(c *fiber.Ctx) error {
 		return err
 	}
 	u := auth.User(c)
-	f := store.MessageFilter{AwaitingReplyDays: a.awaitingDays(), IncludeFailed: seesFailed(u), Q: c.Query("q")}
-	if f.Status, err = enumQuery(c, "status", model.MessageStatuses); err != nil {
-		return err
-	}
+	q := queryOf(c)
+	f := store.MessageFilter{AwaitingReplyDays: a.awaitingDays(), IncludeFailed: seesFailed(u), Status: q.enum("status", model.MessageStatuses)}
 	if f.Status == model.MessageFailed && !seesFailed(u) {
 		return auth.ErrForbidden
 	}
-	if f.MailboxID, err = queryID(c, "mailbox_id"); err != nil {
-		return err
-	}
-	f.Folder = c.Query("folder")
-	if f.StakeholderID, err = queryID(c, "stakeholder_id"); err != nil {
-		return err
-	}
-	if f.AssigneeID, err = queryID(c, "assignee_id"); err != nil {
-		return err
-	}
-	if f.Region, err = regionQuery(c, "region"); err != nil {
-		return err
-	}
-	for _, b := range []struct {
-		name string
-		dst  *bool
-	}{{"unmatched", &f.Unmatched}, {"awaiting_reply", &f.AwaitingReply}} {
-		v, err := queryBool(c, b.name)
-		if err != nil {
-			return err
-		}
-		*b.dst = v != nil && *v
-	}
-	if f.From, err = queryTime(c, "from"); err != nil {
-		return err
-	}
-	if f.To, err = dayEndQuery(c, "to"); err != nil {
-		return err
-	}
-	if len([]rune(f.Q)) > maxQueryRunes {
-		return invalid("q", "is too long")
+	f.MailboxID = q.id("mailbox_id")
+	f.Folder = q.value("folder")
+	f.StakeholderID = q.id("stakeholder_id")
+	f.AssigneeID = q.id("assignee_id")
+	f.Region = q.region("region")
+	f.Unmatched = q.flag("unmatched")
+	f.AwaitingReply = q.flag("awaiting_reply")
+	f.From = q.dayStart("from")
+	f.To = q.dayEnd("to")
+	f.Q = q.text("q")
+	if q.err != nil {
+		return q.err
 	}
 	items, next, err := a.store.ListMessages(c.UserContext(), messageScope(u), f, p)
 	if err != nil {
@@ -186,10 +165,7 @@ func (a *API) listMessages(c *fiber.Ctx) error {
 	if err := a.hideForeign(c, u, items); err != nil {
 		return err
 	}
-	views := make([]messageView, len(items))
-	for i := range items {
-		views[i] = viewMessage(&items[i], u)
-	}
+	views := viewAll(items, func(m *model.Message) messageView { return viewMessage(m, u) })
 	if err := a.nameStakeholders(c, views); err != nil {
 		return err
 	}
@@ -297,10 +273,7 @@ func (a *API) getThread(c *fiber.Ctx) error {
 	if err := a.hideForeign(c, u, msgs); err != nil {
 		return err
 	}
-	v := threadView{ID: id, Subject: msgs[0].Subject, Messages: make([]messageView, len(msgs))}
-	for i := range msgs {
-		v.Messages[i] = viewMessage(&msgs[i], u)
-	}
+	v := threadView{ID: id, Subject: msgs[0].Subject, Messages: viewAll(msgs, func(m *model.Message) messageView { return viewMessage(m, u) })}
 	return c.JSON(v)
 }
 

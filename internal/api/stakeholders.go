@@ -95,30 +95,19 @@ func (a *API) viewStakeholder(ctx context.Context, scope model.Scope, st *model.
 }
 
 func (a *API) listStakeholders(c *fiber.Ctx) error {
-	var f store.StakeholderFilter
-	var err error
-	if f.Kind, err = enumQuery(c, "kind", model.StakeholderKinds); err != nil {
-		return err
-	}
-	if f.Stance, err = enumQuery(c, "stance", model.Stances); err != nil {
-		return err
-	}
-	if v := c.Query("region"); v != "" {
+	q := queryOf(c)
+	f := store.StakeholderFilter{Kind: q.enum("kind", model.StakeholderKinds), Stance: q.enum("stance", model.Stances)}
+	// A list may say region 7 for 07, as the import does.
+	if v := q.value("region"); v != "" {
 		if f.Region = model.NormalizeRegionCode(v); !model.ValidRegion(f.Region) {
 			return invalid("region", "must be a known region code")
 		}
 	}
-	f.Tag, f.Q = c.Query("tag"), c.Query("q")
-	if len([]rune(f.Q)) > maxQueryRunes {
-		return invalid("q", "is too long")
-	}
-	archived, err := queryBool(c, "archived")
-	if err != nil {
-		return err
-	}
-	f.Archived = archived != nil && *archived
-	if f.OwnerID, err = queryID(c, "owner_id"); err != nil {
-		return err
+	f.Tag, f.Q = q.value("tag"), q.text("q")
+	f.Archived = q.flag("archived")
+	f.OwnerID = q.id("owner_id")
+	if q.err != nil {
+		return q.err
 	}
 	p, err := listPage(c)
 	if err != nil {

@@ -41,49 +41,29 @@ func (a *API) listTasks(c *fiber.Ctx) error {
 		return err
 	}
 	u := auth.User(c)
-	var f store.TaskFilter
-	if f.AssigneeID, err = queryID(c, "assignee_id"); err != nil {
-		return err
-	}
-	mine, err := queryBool(c, "mine")
-	if err != nil {
-		return err
-	}
-	if mine != nil && *mine {
+	q := queryOf(c)
+	f := store.TaskFilter{AssigneeID: q.id("assignee_id")}
+	if q.flag("mine") {
 		if !f.AssigneeID.IsZero() && f.AssigneeID != u.ID {
 			return invalid("assignee_id", "cannot be combined with mine=true")
 		}
 		f.AssigneeID = u.ID
 	}
-	overdue, err := queryBool(c, "overdue")
-	if err != nil {
-		return err
-	}
-	f.Overdue = overdue != nil && *overdue
-	if f.Done, err = queryBool(c, "done"); err != nil {
-		return err
-	}
-	if f.Region, err = regionQuery(c, "region"); err != nil {
-		return err
-	}
-	if f.StakeholderID, err = queryID(c, "stakeholder_id"); err != nil {
-		return err
-	}
-	if f.CommitmentID, err = queryID(c, "commitment_id"); err != nil {
-		return err
-	}
-	if f.MeetingID, err = queryID(c, "meeting_id"); err != nil {
-		return err
+	f.Overdue = q.flag("overdue")
+	f.Done = q.optBool("done")
+	f.Region = q.region("region")
+	f.StakeholderID = q.id("stakeholder_id")
+	f.CommitmentID = q.id("commitment_id")
+	f.MeetingID = q.id("meeting_id")
+	if q.err != nil {
+		return q.err
 	}
 	items, next, err := a.store.ListTasks(c.UserContext(), u.Scope(), f, p)
 	if err != nil {
 		return err
 	}
 	today := model.Today(a.store.Now())
-	views := make([]taskView, len(items))
-	for i := range items {
-		views[i] = viewTask(&items[i], today)
-	}
+	views := viewAll(items, func(t *model.Task) taskView { return viewTask(t, today) })
 	if err := a.nameAssignees(c, views); err != nil {
 		return err
 	}
@@ -133,13 +113,4 @@ func (a *API) sendTask(c *fiber.Ctx, status int, t *model.Task, err error) error
 	return c.Status(status).JSON(viewTask(t, model.Today(a.store.Now())))
 }
 
-func (a *API) deleteTask(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.flows.DeleteTask(c.UserContext(), auth.User(c), id); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (a *API) deleteTask(c *fiber.Ctx) error { return deleteByID(c, a.flows.DeleteTask) }

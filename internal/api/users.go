@@ -34,11 +34,7 @@ func (a *API) listUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	views := make([]userView, len(users))
-	for i := range users {
-		views[i] = viewUser(&users[i])
-	}
-	return c.JSON(newList(views, next))
+	return c.JSON(newList(viewAll(users, viewUser), next))
 }
 
 func (a *API) getUser(c *fiber.Ctx) error {
