@@ -154,28 +154,32 @@ func (f *Flows) deleteMeetingRecords(ctx context.Context, u *model.User, m *mode
 	if err != nil {
 		return err
 	}
-	scope := u.Scope()
-	var cmDel []*model.Commitment
-	var tkDel []*model.Task
-	for i := range cms {
-		if !scope.Allows(cms[i].Region) {
-			continue
-		}
-		if !u.CanEditCommitment(&cms[i]) {
-			return model.ErrForbidden
-		}
-		cmDel = append(cmDel, &cms[i])
+	cmDel, err := allEditable(u.Scope(), cms, func(c *model.Commitment) string { return c.Region }, u.CanEditCommitment)
+	if err != nil {
+		return err
 	}
-	for i := range tks {
-		if !scope.Allows(tks[i].Region) {
-			continue
-		}
-		if !u.CanEditTask(&tks[i]) {
-			return model.ErrForbidden
-		}
-		tkDel = append(tkDel, &tks[i])
+	tkDel, err := allEditable(u.Scope(), tks, func(t *model.Task) string { return t.Region }, u.CanEditTask)
+	if err != nil {
+		return err
 	}
 	return f.st.RemoveMeetingRecords(ctx, u.Actor(), m, cmDel, tkDel)
+}
+
+// allEditable picks the records in scope, or answers ErrForbidden when
+// may refuses one of them.
+func allEditable[T any](scope model.Scope, records []T, region func(*T) string, may func(*T) bool) ([]*T, error) {
+	var out []*T
+	for i := range records {
+		r := &records[i]
+		if !scope.Allows(region(r)) {
+			continue
+		}
+		if !may(r) {
+			return nil, model.ErrForbidden
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // indexed names the entries of a list field: indexed("staff_ids")(2) is
