@@ -81,11 +81,7 @@ var commitmentColumns = []column[commitmentView]{
 }
 
 func (a *API) createCommitment(c *fiber.Ctx) error {
-	var in model.CommitmentInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	cm, err := a.flows.CreateCommitment(c.UserContext(), auth.User(c), in)
+	cm, err := withBody(c, a.flows.CreateCommitment)
 	return a.sendCommitment(c, fiber.StatusCreated, cm, err)
 }
 
@@ -95,20 +91,12 @@ func (a *API) getCommitment(c *fiber.Ctx) error {
 }
 
 func (a *API) updateCommitment(c *fiber.Ctx) error {
-	id, p, err := idAndBody[model.CommitmentPatch](c)
-	if err != nil {
-		return err
-	}
-	cm, err := a.flows.UpdateCommitment(c.UserContext(), auth.User(c), id, p)
+	cm, err := withIDAndBody(c, a.flows.UpdateCommitment)
 	return a.sendCommitment(c, fiber.StatusOK, cm, err)
 }
 
 func (a *API) changeCommitmentStatus(c *fiber.Ctx) error {
-	id, in, err := idAndBody[model.StatusChangeInput](c)
-	if err != nil {
-		return err
-	}
-	cm, err := a.flows.ChangeCommitmentStatus(c.UserContext(), auth.User(c), id, in)
+	cm, err := withIDAndBody(c, a.flows.ChangeCommitmentStatus)
 	return a.sendCommitment(c, fiber.StatusOK, cm, err)
 }
 

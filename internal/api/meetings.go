@@ -82,11 +82,7 @@ var meetingColumns = []column[model.Meeting]{
 }
 
 func (a *API) createMeeting(c *fiber.Ctx) error {
-	var in model.MeetingInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	res, err := a.flows.CreateMeeting(c.UserContext(), auth.User(c), in)
+	res, err := withBody(c, a.flows.CreateMeeting)
 	if err != nil {
 		return err
 	}
@@ -120,11 +116,7 @@ func (a *API) getMeeting(c *fiber.Ctx) error {
 }
 
 func (a *API) updateMeeting(c *fiber.Ctx) error {
-	id, p, err := idAndBody[model.MeetingPatch](c)
-	if err != nil {
-		return err
-	}
-	m, err := a.flows.UpdateMeeting(c.UserContext(), auth.User(c), id, p)
+	m, err := withIDAndBody(c, a.flows.UpdateMeeting)
 	if err != nil {
 		return err
 	}

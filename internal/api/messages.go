@@ -141,20 +141,25 @@ func (a *API) listMessages(c *fiber.Ctx) error {
 	}
 	u := auth.User(c)
 	q := queryOf(c)
-	f := store.MessageFilter{AwaitingReplyDays: a.awaitingDays(), IncludeFailed: seesFailed(u), Status: q.enum("status", model.MessageStatuses)}
-	if f.Status == model.MessageFailed && !seesFailed(u) {
+	status := q.enum("status", model.MessageStatuses)
+	if status == model.MessageFailed && !seesFailed(u) {
 		return auth.ErrForbidden
 	}
-	f.MailboxID = q.id("mailbox_id")
-	f.Folder = q.value("folder")
-	f.StakeholderID = q.id("stakeholder_id")
-	f.AssigneeID = q.id("assignee_id")
-	f.Region = q.region("region")
-	f.Unmatched = q.flag("unmatched")
-	f.AwaitingReply = q.flag("awaiting_reply")
-	f.From = q.dayStart("from")
-	f.To = q.dayEnd("to")
-	f.Q = q.text("q")
+	f := store.MessageFilter{
+		AwaitingReplyDays: a.awaitingDays(),
+		IncludeFailed:     seesFailed(u),
+		Status:            status,
+		MailboxID:         q.id("mailbox_id"),
+		Folder:            q.value("folder"),
+		StakeholderID:     q.id("stakeholder_id"),
+		AssigneeID:        q.id("assignee_id"),
+		Region:            q.region("region"),
+		Unmatched:         q.flag("unmatched"),
+		AwaitingReply:     q.flag("awaiting_reply"),
+		From:              q.dayStart("from"),
+		To:                q.dayEnd("to"),
+		Q:                 q.text("q"),
+	}
 	if q.err != nil {
 		return q.err
 	}
@@ -233,18 +238,13 @@ func (a *API) getMessage(c *fiber.Ctx) error {
 }
 
 func (a *API) updateMessage(c *fiber.Ctx) error {
-	id, p, err := idAndBody[model.MessagePatch](c)
-	if err != nil {
-		return err
-	}
-	u := auth.User(c)
-	m, err := a.flows.UpdateMessage(c.UserContext(), u, id, p)
+	m, err := withIDAndBody(c, a.flows.UpdateMessage)
 	if err != nil {
 		return err
 	}
 	ms := []model.Message{*m}
 	store.SetAwaitingReply(ms, a.store.Now(), a.awaitingDays())
-	return c.JSON(viewMessage(&ms[0], u))
+	return c.JSON(viewMessage(&ms[0], auth.User(c)))
 }
 
 func (a *API) bulkMessageStatus(c *fiber.Ctx) error {

@@ -76,7 +76,8 @@ func pathRecord[T any](c *fiber.Ctx, byID func(context.Context, model.Scope, bso
 }
 
 // idAndBody reads the :id parameter and then the JSON body: the prelude
-// of every handler that changes one record.
+// of the handlers that change one record (withIDAndBody when the change
+// is one workflow call).
 func idAndBody[T any](c *fiber.Ctx) (bson.ObjectID, T, error) {
 	var body T
 	id, err := pathID(c, "id")
@@ -84,6 +85,26 @@ func idAndBody[T any](c *fiber.Ctx) (bson.ObjectID, T, error) {
 		return id, body, err
 	}
 	return id, body, decode(c, &body)
+}
+
+// withBody decodes the body and hands it to do as the signed-in user: the
+// prelude of handlers that create a record or change the caller's own.
+func withBody[In, R any](c *fiber.Ctx, do func(context.Context, *model.User, In) (*R, error)) (*R, error) {
+	var in In
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	return do(c.UserContext(), auth.User(c), in)
+}
+
+// withIDAndBody reads the :id parameter and the body, then changes that
+// record through change as the signed-in user.
+func withIDAndBody[In, R any](c *fiber.Ctx, change func(context.Context, *model.User, bson.ObjectID, In) (*R, error)) (*R, error) {
+	id, in, err := idAndBody[In](c)
+	if err != nil {
+		return nil, err
+	}
+	return change(c.UserContext(), auth.User(c), id, in)
 }
 
 // deleteByID answers a DELETE of the :id record: del removes it as the

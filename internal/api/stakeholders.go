@@ -171,20 +171,12 @@ func (a *API) getStakeholder(c *fiber.Ctx) error {
 }
 
 func (a *API) createStakeholder(c *fiber.Ctx) error {
-	var in model.StakeholderInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	st, err := a.flows.CreateStakeholder(c.UserContext(), auth.User(c), in)
+	st, err := withBody(c, a.flows.CreateStakeholder)
 	return a.sendStakeholder(c, fiber.StatusCreated, st, err)
 }
 
 func (a *API) updateStakeholder(c *fiber.Ctx) error {
-	id, p, err := idAndBody[model.StakeholderPatch](c)
-	if err != nil {
-		return err
-	}
-	st, err := a.flows.UpdateStakeholder(c.UserContext(), auth.User(c), id, p)
+	st, err := withIDAndBody(c, a.flows.UpdateStakeholder)
 	if errors.Is(err, workflow.ErrMayNotArchive) {
 		return problem(fiber.StatusForbidden, "Only managers and administrators archive or restore stakeholders.")
 	}
@@ -204,11 +196,7 @@ func (a *API) deleteStakeholder(c *fiber.Ctx) error {
 }
 
 func (a *API) addRelationship(c *fiber.Ctx) error {
-	id, in, err := idAndBody[model.RelationshipInput](c)
-	if err != nil {
-		return err
-	}
-	st, err := a.flows.AddRelationship(c.UserContext(), auth.User(c), id, in)
+	st, err := withIDAndBody(c, a.flows.AddRelationship)
 	return a.sendStakeholder(c, fiber.StatusCreated, st, err)
 }
 

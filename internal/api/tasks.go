@@ -42,19 +42,22 @@ func (a *API) listTasks(c *fiber.Ctx) error {
 	}
 	u := auth.User(c)
 	q := queryOf(c)
-	f := store.TaskFilter{AssigneeID: q.id("assignee_id")}
+	assignee := q.id("assignee_id")
 	if q.flag("mine") {
-		if !f.AssigneeID.IsZero() && f.AssigneeID != u.ID {
+		if !assignee.IsZero() && assignee != u.ID {
 			return invalid("assignee_id", "cannot be combined with mine=true")
 		}
-		f.AssigneeID = u.ID
+		assignee = u.ID
 	}
-	f.Overdue = q.flag("overdue")
-	f.Done = q.optBool("done")
-	f.Region = q.region("region")
-	f.StakeholderID = q.id("stakeholder_id")
-	f.CommitmentID = q.id("commitment_id")
-	f.MeetingID = q.id("meeting_id")
+	f := store.TaskFilter{
+		AssigneeID:    assignee,
+		Overdue:       q.flag("overdue"),
+		Done:          q.optBool("done"),
+		Region:        q.region("region"),
+		StakeholderID: q.id("stakeholder_id"),
+		CommitmentID:  q.id("commitment_id"),
+		MeetingID:     q.id("meeting_id"),
+	}
 	if q.err != nil {
 		return q.err
 	}
@@ -82,11 +85,7 @@ var taskColumns = []column[taskView]{
 }
 
 func (a *API) createTask(c *fiber.Ctx) error {
-	var in model.TaskInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	t, err := a.flows.CreateTask(c.UserContext(), auth.User(c), in)
+	t, err := withBody(c, a.flows.CreateTask)
 	return a.sendTask(c, fiber.StatusCreated, t, err)
 }
 
@@ -96,11 +95,7 @@ func (a *API) getTask(c *fiber.Ctx) error {
 }
 
 func (a *API) updateTask(c *fiber.Ctx) error {
-	id, p, err := idAndBody[model.TaskPatch](c)
-	if err != nil {
-		return err
-	}
-	t, err := a.flows.UpdateTask(c.UserContext(), auth.User(c), id, p)
+	t, err := withIDAndBody(c, a.flows.UpdateTask)
 	return a.sendTask(c, fiber.StatusOK, t, err)
 }
 

@@ -62,11 +62,7 @@ func (a *API) createUser(c *fiber.Ctx) error {
 }
 
 func (a *API) updateUser(c *fiber.Ctx) error {
-	id, p, err := idAndBody[model.UserPatch](c)
-	if err != nil {
-		return err
-	}
-	u, err := a.flows.UpdateUser(c.UserContext(), auth.User(c), id, p)
+	u, err := withIDAndBody(c, a.flows.UpdateUser)
 	if err != nil {
 		return err
 	}
