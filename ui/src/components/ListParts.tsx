@@ -1,10 +1,19 @@
-// The parts every filtered list page shares: the region filter and the
-// states of a paged list (error, first load, nothing found).
+// The parts every filtered list page shares: the filter bar, the region
+// filter and the states of a paged list (error, first load, nothing found).
 import type { ComponentChildren } from 'preact';
 import { Select } from './Field';
 import { Empty, ErrorBox, Loading } from './States';
 import { t } from '../i18n';
 import { myRegions, useSession } from '../session';
+
+/** FilterBar holds a list's filters: a search landmark whose fields apply as they change, so it never submits. */
+export function FilterBar({ children }: { children: ComponentChildren }) {
+  return (
+    <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
+      {children}
+    </form>
+  );
+}
 
 /** RegionFilter picks one of the signed-in user's regions, or any. */
 export function RegionFilter({ id, value, onValue }: { id: string; value?: string; onValue: (v: string) => void }) {

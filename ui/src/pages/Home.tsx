@@ -12,7 +12,7 @@ import { t, te } from '../i18n';
 import { Link } from '../router';
 import { allRegions, canEdit, canManage, getSession, myRegions, regionName, useSession } from '../session';
 import './Home.css';
-import { Section } from '../components/Section';
+import { PageHead, Section } from '../components/Section';
 
 export function Home() {
   useTitle(t('nav.home'));
@@ -43,14 +43,13 @@ export function Home() {
 
   return (
     <div class="home">
-      <div class="page-head">
-        <h1>{t('home.title', { name: user?.name ?? '' })}</h1>
+      <PageHead title={t('home.title', { name: user?.name ?? '' })}>
         {canEdit(user) && (
           <Link href="/meetings/new" class="btn btn-primary" data-testid="home-log-meeting">
             {t('nav.log_meeting')}
           </Link>
         )}
-      </div>
+      </PageHead>
 
       <div class="home-cols">
         {canEdit(user) && (

@@ -5,7 +5,7 @@ import { CsvButton } from '../components/CsvButton';
 import { enumOptions, Select, TextInput } from '../components/Field';
 import { StakeholderPicker } from '../components/StakeholderPicker';
 import { Empty, ErrorBox, Loading, LoadMore, Notice } from '../components/States';
-import { PagedStates, RegionFilter } from '../components/ListParts';
+import { FilterBar, PagedStates, RegionFilter } from '../components/ListParts';
 import { addDays, formatDateTime, formatMonth, limaLocalInput, todayInLima } from '../format';
 import { useAsync, usePaged, useTitle } from '../hooks';
 import { t, te } from '../i18n';
@@ -14,6 +14,7 @@ import { canEdit, regionName, useSession } from '../session';
 import { memberName, useTeam } from '../team';
 import './Meetings.css';
 import { ViewSwitch } from '../components/ViewSwitch';
+import { PageHead } from '../components/Section';
 
 /** monthRange gives the first day of month (YYYY-MM) and the first of the next. */
 export function monthRange(month: string): { from: string; to: string } {
@@ -59,8 +60,7 @@ export function Meetings() {
   ];
   return (
     <section>
-      <div class="page-head">
-        <h1>{t('nav.meetings')}</h1>
+      <PageHead title={t('nav.meetings')}>
         <ViewSwitch label={t('meetings.view')} current={view} options={switches}>
           <CsvButton path="/meetings" query={view === 'calendar' ? { ...filters, ...monthRange(month) } : filters} name="meetings" />
           {canEdit(user) && (
@@ -69,9 +69,9 @@ export function Meetings() {
             </Link>
           )}
         </ViewSwitch>
-      </div>
+      </PageHead>
       {q.deleted && <Notice>{t('meeting.deleted')}</Notice>}
-      <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
+      <FilterBar>
         <RegionFilter id="m-region" value={q.region} onValue={(v) => setQuery({ region: v })} />
         <Select id="m-kind" label={t('meeting.kind')} value={q.kind ?? ''} blank={t('common.any')} options={enumOptions('meeting_kind', enums.meeting_kinds)} onValue={(v) => setQuery({ kind: v })} />
         <Select id="m-staff" label={t('meetings.staff')} value={q.staff_id ?? ''} blank={t('common.any')} options={team.map((m) => ({ value: m.id, label: m.name }))} onValue={(v) => setQuery({ staff_id: v })} />
@@ -93,7 +93,7 @@ export function Meetings() {
             <StakeholderPicker id="m-stakeholder" label={t('commitment.stakeholder')} onPick={(s) => setQuery({ stakeholder_id: s.id })} />
           )}
         </div>
-      </form>
+      </FilterBar>
       {view === 'calendar' ? <Calendar month={month} filters={filters} onMonth={(m) => setQuery({ month: m })} /> : <List filters={filters} team={team} regions={regions} />}
     </section>
   );

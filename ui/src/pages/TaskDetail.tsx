@@ -16,6 +16,7 @@ import { memberName, teamOptions, useTeam } from '../team';
 import { isDay, type Errors } from '../validation';
 import { FormActions } from '../components/FormActions';
 import { CardForm } from '../components/CardForm';
+import { Section } from '../components/Section';
 
 export function TaskDetail({ id }: { id: string }) {
   useTitle(t('task.one'));
@@ -56,8 +57,7 @@ export function TaskDetail({ id }: { id: string }) {
           onClose={() => setEditing(false)}
         />
       ) : (
-        <section class="card" aria-labelledby="td-facts">
-          <h2 id="td-facts">{t('commitment.facts')}</h2>
+        <Section id="td-facts" title={t('commitment.facts')}>
           <dl class="cd-dl">
             <dt>{t('task.due_on')}</dt>
             <dd>{formatDay(x.due_on) || '—'}</dd>
@@ -76,7 +76,7 @@ export function TaskDetail({ id }: { id: string }) {
               <TaskLinks task={x} />
             </dd>
           </dl>
-        </section>
+        </Section>
       )}
       {mayEdit && (
         <DeletePanel
