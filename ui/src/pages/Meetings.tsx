@@ -13,7 +13,7 @@ import { Link, useQuery } from '../router';
 import { canEdit, regionName, useSession } from '../session';
 import { memberName, useTeam } from '../team';
 import './Meetings.css';
-import { ViewSwitch } from '../components/ViewSwitch';
+import { useView, ViewSwitch } from '../components/ViewSwitch';
 import { PageHead } from '../components/Section';
 
 /** monthRange gives the first day of month (YYYY-MM) and the first of the next. */
@@ -49,15 +49,13 @@ export function Meetings() {
   const { user, regions, enums } = useSession();
   const team = useTeam();
   const [q, setQuery] = useQuery();
-  const view = q.view === 'calendar' ? 'calendar' : 'list';
+  const [view, switches] = useView([
+    ['list', t('meetings.view_list')],
+    ['calendar', t('meetings.view_calendar')],
+  ]);
   const month = /^\d{4}-\d{2}$/.test(q.month ?? '') ? q.month : todayInLima().slice(0, 7);
   const filters: Query = { region: q.region, from: q.from, to: q.to, stakeholder_id: q.stakeholder_id, kind: q.kind, staff_id: q.staff_id };
   const stakeholder = useAsync(() => (q.stakeholder_id ? endpoints.stakeholder(q.stakeholder_id) : Promise.resolve(null)), [q.stakeholder_id]);
-
-  const switches = [
-    { value: 'list', label: t('meetings.view_list'), testid: 'view-list', onPick: () => setQuery({ view: undefined }) },
-    { value: 'calendar', label: t('meetings.view_calendar'), testid: 'view-calendar', onPick: () => setQuery({ view: 'calendar' }) },
-  ];
   return (
     <section>
       <PageHead title={t('nav.meetings')}>

@@ -5,7 +5,7 @@ import { CsvButton } from '../components/CsvButton';
 import { Select } from '../components/Field';
 import { TaskLinks } from '../components/TaskLinks';
 import { LoadMore, Notice } from '../components/States';
-import { FilterBar, PagedStates, RegionFilter } from '../components/ListParts';
+import { FilterBar, FlagFilter, PagedStates, RegionFilter } from '../components/ListParts';
 import { formatDay } from '../format';
 import { usePaged, useTitle } from '../hooks';
 import { t } from '../i18n';
@@ -58,10 +58,7 @@ export function Tasks() {
           ]}
           onValue={(v) => setQuery({ state: v === 'open' ? undefined : v })}
         />
-        <label class="check c-overdue">
-          <input type="checkbox" checked={q.overdue === 'true'} onChange={(e) => setQuery({ overdue: e.currentTarget.checked ? 'true' : undefined })} />
-          {t('tasks.only_overdue')}
-        </label>
+        <FlagFilter name="overdue" label={t('tasks.only_overdue')} />
       </FilterBar>
       <PagedStates list={list} empty={t('tasks.none')} />
       {list.items.length > 0 && (
