@@ -34,34 +34,47 @@ func (f *Flows) CreateMeeting(ctx context.Context, u *model.User, in model.Meeti
 	if err := f.st.CheckUsers(ctx, &p, m.StaffIDs, indexed("staff_ids")); err != nil {
 		return nil, err
 	}
-	out := &MeetingCreated{Meeting: m, Commitments: make([]model.Commitment, len(in.Commitments)), Tasks: make([]model.Task, len(in.Tasks))}
-	for i, ci := range in.Commitments {
-		c, cp, err := f.buildCommitment(ctx, u, model.NestedCommitment(ci, m))
-		if err != nil {
-			return nil, err
-		}
-		p = append(p, cp.Prefix(fmt.Sprintf("commitments[%d].", i))...)
-		if c != nil {
-			out.Commitments[i] = *c
-			m.CommitmentIDs = append(m.CommitmentIDs, c.ID)
-		}
+	out := &MeetingCreated{Meeting: m}
+	out.Commitments, err = buildEach(&p, "commitments", in.Commitments, func(ci model.CommitmentInput) (*model.Commitment, model.Problems, error) {
+		return f.buildCommitment(ctx, u, model.NestedCommitment(ci, m))
+	})
+	if err != nil {
+		return nil, err
 	}
-	for i, ti := range in.Tasks {
-		t, tp, err := f.buildTask(ctx, u, model.NestedTask(ti, m), m)
-		if err != nil {
-			return nil, err
-		}
-		p = append(p, tp.Prefix(fmt.Sprintf("tasks[%d].", i))...)
-		if t != nil {
-			out.Tasks[i] = *t
-			m.TaskIDs = append(m.TaskIDs, t.ID)
-		}
+	out.Tasks, err = buildEach(&p, "tasks", in.Tasks, func(ti model.TaskInput) (*model.Task, model.Problems, error) {
+		return f.buildTask(ctx, u, model.NestedTask(ti, m), m)
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	for _, c := range out.Commitments {
+		m.CommitmentIDs = append(m.CommitmentIDs, c.ID)
+	}
+	for _, t := range out.Tasks {
+		m.TaskIDs = append(m.TaskIDs, t.ID)
+	}
 	m.Search = model.MeetingSearchWords(m)
 	return out, f.st.InsertMeeting(ctx, u.Actor(), m, out.Commitments, out.Tasks)
+}
+
+// buildEach builds the records made at a meeting from ins, reporting the
+// problems of each under its place in the input (field[i].).
+func buildEach[In, R any](p *model.Problems, field string, ins []In, build func(In) (*R, model.Problems, error)) ([]R, error) {
+	out := make([]R, len(ins))
+	for i, in := range ins {
+		r, rp, err := build(in)
+		if err != nil {
+			return nil, err
+		}
+		*p = append(*p, rp.Prefix(fmt.Sprintf("%s[%d].", field, i))...)
+		if r != nil {
+			out[i] = *r
+		}
+	}
+	return out, nil
 }
 
 // fillParticipants copies names from the stakeholders and reports missing
