@@ -11,16 +11,11 @@ func (a *API) listAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := store.AuditFilter{Scope: auth.User(c).Scope()}
-	f.Entity, f.EntityID = c.Query("entity"), c.Query("entity_id")
-	if f.ActorID, err = queryID(c, "actor_id"); err != nil {
-		return err
-	}
-	if f.From, err = queryTime(c, "from"); err != nil {
-		return err
-	}
-	if f.To, err = dayEndQuery(c, "to"); err != nil {
-		return err
+	q := queryOf(c)
+	f := store.AuditFilter{Scope: auth.User(c).Scope(), Entity: c.Query("entity"), EntityID: c.Query("entity_id"),
+		ActorID: q.id("actor_id"), From: q.dayStart("from"), To: q.dayEnd("to")}
+	if q.err != nil {
+		return q.err
 	}
 	items, next, err := a.store.ListAudit(c.UserContext(), f, p)
 	if err != nil {

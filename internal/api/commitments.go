@@ -42,43 +42,27 @@ func (a *API) listCommitments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var f store.CommitmentFilter
-	if f.Region, err = regionQuery(c, "region"); err != nil {
-		return err
+	q := queryOf(c)
+	f := store.CommitmentFilter{
+		Region:          q.region("region"),
+		Status:          q.enum("status", model.CommitmentStatuses),
+		StakeholderID:   q.id("stakeholder_id"),
+		OwnerID:         q.id("owner_id"),
+		Overdue:         q.flag("overdue"),
+		DueFrom:         q.date("due_from"),
+		DueTo:           q.date("due_to"),
+		StakeholderKind: q.enum("stakeholder_kind", model.StakeholderKinds),
+		Q:               c.Query("q"),
 	}
-	if f.Status, err = enumQuery(c, "status", model.CommitmentStatuses); err != nil {
-		return err
+	if q.err != nil {
+		return q.err
 	}
-	if f.StakeholderID, err = queryID(c, "stakeholder_id"); err != nil {
-		return err
-	}
-	if f.OwnerID, err = queryID(c, "owner_id"); err != nil {
-		return err
-	}
-	overdue, err := queryBool(c, "overdue")
-	if err != nil {
-		return err
-	}
-	f.Overdue = overdue != nil && *overdue
-	if f.DueFrom, err = dateQuery(c, "due_from"); err != nil {
-		return err
-	}
-	if f.DueTo, err = dateQuery(c, "due_to"); err != nil {
-		return err
-	}
-	if f.StakeholderKind, err = enumQuery(c, "stakeholder_kind", model.StakeholderKinds); err != nil {
-		return err
-	}
-	f.Q = c.Query("q")
 	items, next, err := a.store.ListCommitments(c.UserContext(), auth.User(c).Scope(), f, p)
 	if err != nil {
 		return err
 	}
 	today := model.Today(a.store.Now())
-	views := make([]commitmentView, len(items))
-	for i := range items {
-		views[i] = viewCommitment(&items[i], today)
-	}
+	views := viewAll(items, func(cm *model.Commitment) commitmentView { return viewCommitment(cm, today) })
 	return sendList(c, "compromisos", commitmentColumns, views, next)
 }
 
@@ -97,11 +81,7 @@ var commitmentColumns = []column[commitmentView]{
 }
 
 func (a *API) createCommitment(c *fiber.Ctx) error {
-	var in model.CommitmentInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	cm, err := a.flows.CreateCommitment(c.UserContext(), auth.User(c), in)
+	cm, err := withBody(c, a.flows.CreateCommitment)
 	return a.sendCommitment(c, fiber.StatusCreated, cm, err)
 }
 
@@ -111,20 +91,12 @@ func (a *API) getCommitment(c *fiber.Ctx) error {
 }
 
 func (a *API) updateCommitment(c *fiber.Ctx) error {
-	id, p, err := idAndBody[model.CommitmentPatch](c)
-	if err != nil {
-		return err
-	}
-	cm, err := a.flows.UpdateCommitment(c.UserContext(), auth.User(c), id, p)
+	cm, err := withIDAndBody(c, a.flows.UpdateCommitment)
 	return a.sendCommitment(c, fiber.StatusOK, cm, err)
 }
 
 func (a *API) changeCommitmentStatus(c *fiber.Ctx) error {
-	id, in, err := idAndBody[model.StatusChangeInput](c)
-	if err != nil {
-		return err
-	}
-	cm, err := a.flows.ChangeCommitmentStatus(c.UserContext(), auth.User(c), id, in)
+	cm, err := withIDAndBody(c, a.flows.ChangeCommitmentStatus)
 	return a.sendCommitment(c, fiber.StatusOK, cm, err)
 }
 

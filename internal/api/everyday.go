@@ -21,9 +21,10 @@ func (a *API) everydayRoutes() []route {
 }
 
 func (a *API) messageCounts(c *fiber.Ctx) error {
-	region, err := regionQuery(c, "region")
-	if err != nil {
-		return err
+	q := queryOf(c)
+	region := q.region("region")
+	if q.err != nil {
+		return q.err
 	}
 	u := auth.User(c)
 	f := store.MessageFilter{AwaitingReplyDays: a.awaitingDays(), IncludeFailed: seesFailed(u), Region: region}
@@ -67,17 +68,7 @@ func (a *API) team(c *fiber.Ctx) error {
 	return c.JSON(newList(items, ""))
 }
 
-func (a *API) deleteCommitment(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	u := auth.User(c)
-	if err := a.flows.DeleteCommitment(c.UserContext(), u, id); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (a *API) deleteCommitment(c *fiber.Ctx) error { return deleteByID(c, a.flows.DeleteCommitment) }
 
 // nameAssignees fills the assignee names of views with one read of users.
 func (a *API) nameAssignees(c *fiber.Ctx, views []taskView) error {

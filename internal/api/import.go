@@ -86,15 +86,16 @@ func (a *API) importStakeholders(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	dry, err := queryBool(c, "dry_run")
-	if err != nil {
-		return err
+	q := queryOf(c)
+	dry := q.flag("dry_run")
+	if q.err != nil {
+		return q.err
 	}
 	rows, err := parseImport(in)
 	if err != nil {
 		return err
 	}
-	dryRun := in.DryRun || (dry != nil && *dry)
+	dryRun := in.DryRun || dry
 	res, err := a.flows.ImportStakeholders(c.UserContext(), auth.User(c), rows, dryRun)
 	if err != nil {
 		return err

@@ -61,12 +61,8 @@ func (a *API) createMailbox(c *fiber.Ctx) error {
 }
 
 func (a *API) updateMailbox(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, p, err := idAndBody[model.MailboxPatch](c)
 	if err != nil {
-		return err
-	}
-	var p model.MailboxPatch
-	if err := decode(c, &p); err != nil {
 		return err
 	}
 	m, err := a.flows.UpdateMailbox(c.UserContext(), auth.User(c), a.opts.MailboxKey, id, p)
@@ -80,13 +76,4 @@ func (a *API) updateMailbox(c *fiber.Ctx) error {
 	return c.JSON(mailboxView{Mailbox: *m, Folders: states})
 }
 
-func (a *API) deleteMailbox(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.flows.DeleteMailbox(c.UserContext(), auth.User(c), id); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (a *API) deleteMailbox(c *fiber.Ctx) error { return deleteByID(c, a.flows.DeleteMailbox) }

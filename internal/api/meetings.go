@@ -3,7 +3,6 @@ package api
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
@@ -42,26 +41,19 @@ func (a *API) listMeetings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var f store.MeetingFilter
-	if f.Region, err = regionQuery(c, "region"); err != nil {
-		return err
+	q := queryOf(c)
+	f := store.MeetingFilter{
+		Region:        q.region("region"),
+		From:          q.dayStart("from"),
+		To:            q.dayEnd("to"),
+		StakeholderID: q.id("stakeholder_id"),
+		Kind:          q.enum("kind", model.MeetingKinds),
+		StaffID:       q.id("staff_id"),
+		Q:             c.Query("q"),
 	}
-	if f.From, err = queryTime(c, "from"); err != nil {
-		return err
+	if q.err != nil {
+		return q.err
 	}
-	if f.To, err = dayEndQuery(c, "to"); err != nil {
-		return err
-	}
-	if f.StakeholderID, err = queryID(c, "stakeholder_id"); err != nil {
-		return err
-	}
-	if f.Kind, err = enumQuery(c, "kind", model.MeetingKinds); err != nil {
-		return err
-	}
-	if f.StaffID, err = queryID(c, "staff_id"); err != nil {
-		return err
-	}
-	f.Q = c.Query("q")
 	items, next, err := a.store.ListMeetings(c.UserContext(), auth.User(c).Scope(), f, p)
 	if err != nil {
 		return err
@@ -90,11 +82,7 @@ var meetingColumns = []column[model.Meeting]{
 }
 
 func (a *API) createMeeting(c *fiber.Ctx) error {
-	var in model.MeetingInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	res, err := a.flows.CreateMeeting(c.UserContext(), auth.User(c), in)
+	res, err := withBody(c, a.flows.CreateMeeting)
 	if err != nil {
 		return err
 	}
@@ -128,11 +116,7 @@ func (a *API) getMeeting(c *fiber.Ctx) error {
 }
 
 func (a *API) updateMeeting(c *fiber.Ctx) error {
-	id, p, err := idAndBody[model.MeetingPatch](c)
-	if err != nil {
-		return err
-	}
-	m, err := a.flows.UpdateMeeting(c.UserContext(), auth.User(c), id, p)
+	m, err := withIDAndBody(c, a.flows.UpdateMeeting)
 	if err != nil {
 		return err
 	}
@@ -144,49 +128,13 @@ func (a *API) deleteMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	withRecords, err := queryBool(c, "with_records")
-	if err != nil {
-		return err
+	q := queryOf(c)
+	withRecords := q.flag("with_records")
+	if q.err != nil {
+		return q.err
 	}
-	if err := a.flows.DeleteMeeting(c.UserContext(), auth.User(c), id, withRecords != nil && *withRecords); err != nil {
+	if err := a.flows.DeleteMeeting(c.UserContext(), auth.User(c), id, withRecords); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
-}
-
-// regionQuery reads an optional region code.
-func regionQuery(c *fiber.Ctx, name string) (string, error) {
-	v := strings.ToUpper(strings.TrimSpace(c.Query(name)))
-	if v != "" && !model.ValidRegion(v) {
-		return "", invalid(name, "must be a known region code")
-	}
-	return v, nil
-}
-
-// enumQuery reads an optional value of e; surrounding spaces are ignored.
-func enumQuery(c *fiber.Ctx, name string, e model.Enum) (string, error) {
-	v := strings.TrimSpace(c.Query(name))
-	if v != "" && !e.Valid(v) {
-		return "", invalid(name, "must be one of %s", e)
-	}
-	return v, nil
-}
-
-// dateQuery reads an optional YYYY-MM-DD date.
-func dateQuery(c *fiber.Ctx, name string) (string, error) {
-	v := c.Query(name)
-	if v != "" && !model.ValidDate(v) {
-		return "", invalid(name, "must be a date (YYYY-MM-DD)")
-	}
-	return v, nil
-}
-
-// dayEndQuery reads an exclusive upper time bound: a date means up to the
-// end of that day in Lima, an RFC 3339 time that instant.
-func dayEndQuery(c *fiber.Ctx, name string) (time.Time, error) {
-	t, err := queryTime(c, name)
-	if err != nil || t.IsZero() || !model.ValidDate(c.Query(name)) {
-		return t, err
-	}
-	return t.In(lima).AddDate(0, 0, 1).UTC(), nil
 }

@@ -140,44 +140,28 @@ func (a *API) listMessages(c *fiber.Ctx) error {
 		return err
 	}
 	u := auth.User(c)
-	f := store.MessageFilter{AwaitingReplyDays: a.awaitingDays(), IncludeFailed: seesFailed(u), Q: c.Query("q")}
-	if f.Status, err = enumQuery(c, "status", model.MessageStatuses); err != nil {
-		return err
-	}
-	if f.Status == model.MessageFailed && !seesFailed(u) {
+	q := queryOf(c)
+	status := q.enum("status", model.MessageStatuses)
+	if status == model.MessageFailed && !seesFailed(u) {
 		return auth.ErrForbidden
 	}
-	if f.MailboxID, err = queryID(c, "mailbox_id"); err != nil {
-		return err
+	f := store.MessageFilter{
+		AwaitingReplyDays: a.awaitingDays(),
+		IncludeFailed:     seesFailed(u),
+		Status:            status,
+		MailboxID:         q.id("mailbox_id"),
+		Folder:            q.value("folder"),
+		StakeholderID:     q.id("stakeholder_id"),
+		AssigneeID:        q.id("assignee_id"),
+		Region:            q.region("region"),
+		Unmatched:         q.flag("unmatched"),
+		AwaitingReply:     q.flag("awaiting_reply"),
+		From:              q.dayStart("from"),
+		To:                q.dayEnd("to"),
+		Q:                 q.text("q"),
 	}
-	f.Folder = c.Query("folder")
-	if f.StakeholderID, err = queryID(c, "stakeholder_id"); err != nil {
-		return err
-	}
-	if f.AssigneeID, err = queryID(c, "assignee_id"); err != nil {
-		return err
-	}
-	if f.Region, err = regionQuery(c, "region"); err != nil {
-		return err
-	}
-	for _, b := range []struct {
-		name string
-		dst  *bool
-	}{{"unmatched", &f.Unmatched}, {"awaiting_reply", &f.AwaitingReply}} {
-		v, err := queryBool(c, b.name)
-		if err != nil {
-			return err
-		}
-		*b.dst = v != nil && *v
-	}
-	if f.From, err = queryTime(c, "from"); err != nil {
-		return err
-	}
-	if f.To, err = dayEndQuery(c, "to"); err != nil {
-		return err
-	}
-	if len([]rune(f.Q)) > maxQueryRunes {
-		return invalid("q", "is too long")
+	if q.err != nil {
+		return q.err
 	}
 	items, next, err := a.store.ListMessages(c.UserContext(), messageScope(u), f, p)
 	if err != nil {
@@ -186,10 +170,7 @@ func (a *API) listMessages(c *fiber.Ctx) error {
 	if err := a.hideForeign(c, u, items); err != nil {
 		return err
 	}
-	views := make([]messageView, len(items))
-	for i := range items {
-		views[i] = viewMessage(&items[i], u)
-	}
+	views := viewAll(items, func(m *model.Message) messageView { return viewMessage(m, u) })
 	if err := a.nameStakeholders(c, views); err != nil {
 		return err
 	}
@@ -257,18 +238,13 @@ func (a *API) getMessage(c *fiber.Ctx) error {
 }
 
 func (a *API) updateMessage(c *fiber.Ctx) error {
-	id, p, err := idAndBody[model.MessagePatch](c)
-	if err != nil {
-		return err
-	}
-	u := auth.User(c)
-	m, err := a.flows.UpdateMessage(c.UserContext(), u, id, p)
+	m, err := withIDAndBody(c, a.flows.UpdateMessage)
 	if err != nil {
 		return err
 	}
 	ms := []model.Message{*m}
 	store.SetAwaitingReply(ms, a.store.Now(), a.awaitingDays())
-	return c.JSON(viewMessage(&ms[0], u))
+	return c.JSON(viewMessage(&ms[0], auth.User(c)))
 }
 
 func (a *API) bulkMessageStatus(c *fiber.Ctx) error {
@@ -297,10 +273,7 @@ func (a *API) getThread(c *fiber.Ctx) error {
 	if err := a.hideForeign(c, u, msgs); err != nil {
 		return err
 	}
-	v := threadView{ID: id, Subject: msgs[0].Subject, Messages: make([]messageView, len(msgs))}
-	for i := range msgs {
-		v.Messages[i] = viewMessage(&msgs[i], u)
-	}
+	v := threadView{ID: id, Subject: msgs[0].Subject, Messages: viewAll(msgs, func(m *model.Message) messageView { return viewMessage(m, u) })}
 	return c.JSON(v)
 }
 

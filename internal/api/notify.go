@@ -56,16 +56,11 @@ func viewMe(u *model.User, p *model.Prefs) meView {
 func (a *API) getMe(c *fiber.Ctx) error { return a.meOf(c, auth.User(c)) }
 
 func (a *API) updateMe(c *fiber.Ctx) error {
-	var in model.PrefsPatch
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	u := auth.User(c)
-	p, err := a.flows.UpdatePrefs(c.UserContext(), u, in)
+	p, err := withBody(c, a.flows.UpdatePrefs)
 	if err != nil {
 		return err
 	}
-	return c.JSON(viewMe(u, p))
+	return c.JSON(viewMe(auth.User(c), p))
 }
 
 func (a *API) notifications(c *fiber.Ctx) error {

@@ -9,7 +9,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/alianza-pe/alianza/internal/auth"
@@ -77,7 +76,8 @@ func pathRecord[T any](c *fiber.Ctx, byID func(context.Context, model.Scope, bso
 }
 
 // idAndBody reads the :id parameter and then the JSON body: the prelude
-// of every handler that changes one record.
+// of the handlers that change one record (withIDAndBody when the change
+// is one workflow call).
 func idAndBody[T any](c *fiber.Ctx) (bson.ObjectID, T, error) {
 	var body T
 	id, err := pathID(c, "id")
@@ -87,17 +87,37 @@ func idAndBody[T any](c *fiber.Ctx) (bson.ObjectID, T, error) {
 	return id, body, decode(c, &body)
 }
 
-// queryID parses an optional id query parameter.
-func queryID(c *fiber.Ctx, name string) (bson.ObjectID, error) {
-	v := c.Query(name)
-	if v == "" {
-		return bson.ObjectID{}, nil
+// withBody decodes the body and hands it to do as the signed-in user: the
+// prelude of handlers that create a record or change the caller's own.
+func withBody[In, R any](c *fiber.Ctx, do func(context.Context, *model.User, In) (*R, error)) (*R, error) {
+	var in In
+	if err := decode(c, &in); err != nil {
+		return nil, err
 	}
-	id, err := bson.ObjectIDFromHex(v)
+	return do(c.UserContext(), auth.User(c), in)
+}
+
+// withIDAndBody reads the :id parameter and the body, then changes that
+// record through change as the signed-in user.
+func withIDAndBody[In, R any](c *fiber.Ctx, change func(context.Context, *model.User, bson.ObjectID, In) (*R, error)) (*R, error) {
+	id, in, err := idAndBody[In](c)
 	if err != nil {
-		return id, invalid(name, "must be a 24-character hexadecimal id")
+		return nil, err
 	}
-	return id, nil
+	return change(c.UserContext(), auth.User(c), id, in)
+}
+
+// deleteByID answers a DELETE of the :id record: del removes it as the
+// signed-in user, who may not be allowed to; 204 once it is gone.
+func deleteByID(c *fiber.Ctx, del func(context.Context, *model.User, bson.ObjectID) error) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := del(c.UserContext(), auth.User(c), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }
 
 // page reads ?limit= and ?cursor=.
@@ -113,36 +133,17 @@ func page(c *fiber.Ctx) (store.Page, error) {
 	return p, nil
 }
 
-// queryTime parses an RFC 3339 time or a YYYY-MM-DD date (start of day in Lima).
-func queryTime(c *fiber.Ctx, name string) (time.Time, error) {
-	v := c.Query(name)
-	if v == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t.UTC(), nil
-	}
-	if t, err := time.ParseInLocation(time.DateOnly, v, lima); err == nil {
-		return t.UTC(), nil
-	}
-	return time.Time{}, invalid(name, "must be a date (YYYY-MM-DD) or an RFC 3339 time")
-}
-
-// queryBool parses an optional boolean; nil when absent.
-func queryBool(c *fiber.Ctx, name string) (*bool, error) {
-	v := c.Query(name)
-	if v == "" {
-		return nil, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return nil, invalid(name, "must be true or false")
-	}
-	return &b, nil
-}
-
 // lima is the team's time zone; date-only filters mean Lima days.
 var lima = model.Lima
+
+// viewAll maps each record to the view the API shows of it.
+func viewAll[T, V any](items []T, view func(*T) V) []V {
+	out := make([]V, len(items))
+	for i := range items {
+		out[i] = view(&items[i])
+	}
+	return out
+}
 
 // list is the JSON shape of every list answer.
 type list[T any] struct {

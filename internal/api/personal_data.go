@@ -69,12 +69,8 @@ func (a *API) personalData(c *fiber.Ctx) error {
 }
 
 func (a *API) eraseStakeholder(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, in, err := idAndBody[eraseRequest](c)
 	if err != nil {
-		return err
-	}
-	var in eraseRequest
-	if err := decode(c, &in); err != nil {
 		return err
 	}
 	rep, err := a.flows.EraseStakeholder(c.UserContext(), auth.User(c), id, in.ConfirmName)

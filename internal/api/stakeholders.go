@@ -95,30 +95,19 @@ func (a *API) viewStakeholder(ctx context.Context, scope model.Scope, st *model.
 }
 
 func (a *API) listStakeholders(c *fiber.Ctx) error {
-	var f store.StakeholderFilter
-	var err error
-	if f.Kind, err = enumQuery(c, "kind", model.StakeholderKinds); err != nil {
-		return err
-	}
-	if f.Stance, err = enumQuery(c, "stance", model.Stances); err != nil {
-		return err
-	}
-	if v := c.Query("region"); v != "" {
+	q := queryOf(c)
+	f := store.StakeholderFilter{Kind: q.enum("kind", model.StakeholderKinds), Stance: q.enum("stance", model.Stances)}
+	// A list may say region 7 for 07, as the import does.
+	if v := q.value("region"); v != "" {
 		if f.Region = model.NormalizeRegionCode(v); !model.ValidRegion(f.Region) {
 			return invalid("region", "must be a known region code")
 		}
 	}
-	f.Tag, f.Q = c.Query("tag"), c.Query("q")
-	if len([]rune(f.Q)) > maxQueryRunes {
-		return invalid("q", "is too long")
-	}
-	archived, err := queryBool(c, "archived")
-	if err != nil {
-		return err
-	}
-	f.Archived = archived != nil && *archived
-	if f.OwnerID, err = queryID(c, "owner_id"); err != nil {
-		return err
+	f.Tag, f.Q = q.value("tag"), q.text("q")
+	f.Archived = q.flag("archived")
+	f.OwnerID = q.id("owner_id")
+	if q.err != nil {
+		return q.err
 	}
 	p, err := listPage(c)
 	if err != nil {
@@ -182,20 +171,12 @@ func (a *API) getStakeholder(c *fiber.Ctx) error {
 }
 
 func (a *API) createStakeholder(c *fiber.Ctx) error {
-	var in model.StakeholderInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	st, err := a.flows.CreateStakeholder(c.UserContext(), auth.User(c), in)
+	st, err := withBody(c, a.flows.CreateStakeholder)
 	return a.sendStakeholder(c, fiber.StatusCreated, st, err)
 }
 
 func (a *API) updateStakeholder(c *fiber.Ctx) error {
-	id, p, err := idAndBody[model.StakeholderPatch](c)
-	if err != nil {
-		return err
-	}
-	st, err := a.flows.UpdateStakeholder(c.UserContext(), auth.User(c), id, p)
+	st, err := withIDAndBody(c, a.flows.UpdateStakeholder)
 	if errors.Is(err, workflow.ErrMayNotArchive) {
 		return problem(fiber.StatusForbidden, "Only managers and administrators archive or restore stakeholders.")
 	}
@@ -215,11 +196,7 @@ func (a *API) deleteStakeholder(c *fiber.Ctx) error {
 }
 
 func (a *API) addRelationship(c *fiber.Ctx) error {
-	id, in, err := idAndBody[model.RelationshipInput](c)
-	if err != nil {
-		return err
-	}
-	st, err := a.flows.AddRelationship(c.UserContext(), auth.User(c), id, in)
+	st, err := withIDAndBody(c, a.flows.AddRelationship)
 	return a.sendStakeholder(c, fiber.StatusCreated, st, err)
 }
 

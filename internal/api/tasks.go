@@ -41,49 +41,32 @@ func (a *API) listTasks(c *fiber.Ctx) error {
 		return err
 	}
 	u := auth.User(c)
-	var f store.TaskFilter
-	if f.AssigneeID, err = queryID(c, "assignee_id"); err != nil {
-		return err
-	}
-	mine, err := queryBool(c, "mine")
-	if err != nil {
-		return err
-	}
-	if mine != nil && *mine {
-		if !f.AssigneeID.IsZero() && f.AssigneeID != u.ID {
+	q := queryOf(c)
+	assignee := q.id("assignee_id")
+	if q.flag("mine") {
+		if !assignee.IsZero() && assignee != u.ID {
 			return invalid("assignee_id", "cannot be combined with mine=true")
 		}
-		f.AssigneeID = u.ID
+		assignee = u.ID
 	}
-	overdue, err := queryBool(c, "overdue")
-	if err != nil {
-		return err
+	f := store.TaskFilter{
+		AssigneeID:    assignee,
+		Overdue:       q.flag("overdue"),
+		Done:          q.optBool("done"),
+		Region:        q.region("region"),
+		StakeholderID: q.id("stakeholder_id"),
+		CommitmentID:  q.id("commitment_id"),
+		MeetingID:     q.id("meeting_id"),
 	}
-	f.Overdue = overdue != nil && *overdue
-	if f.Done, err = queryBool(c, "done"); err != nil {
-		return err
-	}
-	if f.Region, err = regionQuery(c, "region"); err != nil {
-		return err
-	}
-	if f.StakeholderID, err = queryID(c, "stakeholder_id"); err != nil {
-		return err
-	}
-	if f.CommitmentID, err = queryID(c, "commitment_id"); err != nil {
-		return err
-	}
-	if f.MeetingID, err = queryID(c, "meeting_id"); err != nil {
-		return err
+	if q.err != nil {
+		return q.err
 	}
 	items, next, err := a.store.ListTasks(c.UserContext(), u.Scope(), f, p)
 	if err != nil {
 		return err
 	}
 	today := model.Today(a.store.Now())
-	views := make([]taskView, len(items))
-	for i := range items {
-		views[i] = viewTask(&items[i], today)
-	}
+	views := viewAll(items, func(t *model.Task) taskView { return viewTask(t, today) })
 	if err := a.nameAssignees(c, views); err != nil {
 		return err
 	}
@@ -102,11 +85,7 @@ var taskColumns = []column[taskView]{
 }
 
 func (a *API) createTask(c *fiber.Ctx) error {
-	var in model.TaskInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	t, err := a.flows.CreateTask(c.UserContext(), auth.User(c), in)
+	t, err := withBody(c, a.flows.CreateTask)
 	return a.sendTask(c, fiber.StatusCreated, t, err)
 }
 
@@ -116,11 +95,7 @@ func (a *API) getTask(c *fiber.Ctx) error {
 }
 
 func (a *API) updateTask(c *fiber.Ctx) error {
-	id, p, err := idAndBody[model.TaskPatch](c)
-	if err != nil {
-		return err
-	}
-	t, err := a.flows.UpdateTask(c.UserContext(), auth.User(c), id, p)
+	t, err := withIDAndBody(c, a.flows.UpdateTask)
 	return a.sendTask(c, fiber.StatusOK, t, err)
 }
 
@@ -133,13 +108,4 @@ func (a *API) sendTask(c *fiber.Ctx, status int, t *model.Task, err error) error
 	return c.Status(status).JSON(viewTask(t, model.Today(a.store.Now())))
 }
 
-func (a *API) deleteTask(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.flows.DeleteTask(c.UserContext(), auth.User(c), id); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (a *API) deleteTask(c *fiber.Ctx) error { return deleteByID(c, a.flows.DeleteTask) }

@@ -34,11 +34,7 @@ func (a *API) listUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	views := make([]userView, len(users))
-	for i := range users {
-		views[i] = viewUser(&users[i])
-	}
-	return c.JSON(newList(views, next))
+	return c.JSON(newList(viewAll(users, viewUser), next))
 }
 
 func (a *API) getUser(c *fiber.Ctx) error {
@@ -66,11 +62,7 @@ func (a *API) createUser(c *fiber.Ctx) error {
 }
 
 func (a *API) updateUser(c *fiber.Ctx) error {
-	id, p, err := idAndBody[model.UserPatch](c)
-	if err != nil {
-		return err
-	}
-	u, err := a.flows.UpdateUser(c.UserContext(), auth.User(c), id, p)
+	u, err := withIDAndBody(c, a.flows.UpdateUser)
 	if err != nil {
 		return err
 	}

@@ -94,12 +94,8 @@ type CommitmentInput struct {
 
 // Normalize trims text fields and uppercases the region.
 func (in *CommitmentInput) Normalize() {
-	in.Text = strings.TrimSpace(in.Text)
-	in.Type = strings.TrimSpace(in.Type)
+	trimSpace(&in.Text, &in.Type, &in.MadeOn, &in.DueOn, &in.NextFollowUpOn)
 	in.Region = strings.ToUpper(strings.TrimSpace(in.Region))
-	in.MadeOn = strings.TrimSpace(in.MadeOn)
-	in.DueOn = strings.TrimSpace(in.DueOn)
-	in.NextFollowUpOn = strings.TrimSpace(in.NextFollowUpOn)
 }
 
 // Validate checks the fields; existence of the stakeholder, owner and origin
@@ -193,9 +189,7 @@ type StatusChangeInput struct {
 // Validate checks the status and the lengths of note and evidence.
 func (in *StatusChangeInput) Validate() error {
 	var p Problems
-	in.Status = strings.TrimSpace(in.Status)
-	in.Note = strings.TrimSpace(in.Note)
-	in.Evidence = strings.TrimSpace(in.Evidence)
+	trimSpace(&in.Status, &in.Note, &in.Evidence)
 	if !CommitmentStatuses.Valid(in.Status) {
 		p.Add("status", "must be one of %s", CommitmentStatuses)
 	}

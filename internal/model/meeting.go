@@ -83,13 +83,8 @@ type MeetingInput struct {
 
 // Normalize trims text fields, uppercases the region and drops duplicate topics.
 func (in *MeetingInput) Normalize() {
-	in.StartsAt = strings.TrimSpace(in.StartsAt)
-	in.Kind = strings.TrimSpace(in.Kind)
+	trimSpace(&in.StartsAt, &in.Kind, &in.Place, &in.Summary, &in.Agreements, &in.NextSteps)
 	in.Region = strings.ToUpper(strings.TrimSpace(in.Region))
-	in.Place = strings.TrimSpace(in.Place)
-	in.Summary = strings.TrimSpace(in.Summary)
-	in.Agreements = strings.TrimSpace(in.Agreements)
-	in.NextSteps = strings.TrimSpace(in.NextSteps)
 	in.Topics = cleanList(in.Topics, strings.TrimSpace)
 	if in.Training != nil {
 		in.Training.normalize()
@@ -263,12 +258,6 @@ func (mp *MeetingPatch) Apply(m Meeting) (Meeting, error) {
 		m.StartsAt = t.UTC()
 	}
 	return m, p.Err()
-}
-
-func patchTrimmed(dst *string, v *string) {
-	if v != nil {
-		*dst = strings.TrimSpace(*v)
-	}
 }
 
 // checkLen reports a text longer than max characters.

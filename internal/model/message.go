@@ -284,10 +284,9 @@ func DefaultPort(tlsMode string) int {
 
 // Normalize trims fields, lowercases the address and domains and fills the port.
 func (m *Mailbox) Normalize() {
-	m.Name = strings.TrimSpace(m.Name)
+	trimSpace(&m.Name, &m.Username)
 	m.Host = strings.ToLower(strings.TrimSpace(m.Host))
 	m.TLS = strings.ToLower(strings.TrimSpace(m.TLS))
-	m.Username = strings.TrimSpace(m.Username)
 	m.Address = NormalizeEmail(m.Address)
 	for i, d := range m.Domains {
 		m.Domains[i] = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(d)), "@")

@@ -113,14 +113,7 @@ func (in StakeholderInput) Stakeholder() Stakeholder {
 		Kind: in.Kind, Name: in.Name, Emails: in.Emails, Phones: in.Phones, Regions: in.Regions,
 		Tags: in.Tags, Stance: in.Stance, Influence: in.Influence, OwnerID: in.OwnerID, Notes: in.Notes,
 	}
-	if in.Legislator != nil {
-		l := *in.Legislator
-		s.Legislator = &l
-	}
-	if in.Committee != nil {
-		c := *in.Committee
-		s.Committee = &c
-	}
+	s.Legislator, s.Committee = copyOf(in.Legislator), copyOf(in.Committee)
 	s.Normalize()
 	return s
 }
@@ -162,14 +155,8 @@ func (p StakeholderPatch) Apply(s Stakeholder) (Stakeholder, error) {
 	setIf(&s.Notes, p.Notes)
 	setIf(&s.OwnerID, p.OwnerID)
 	setIf(&s.Archived, p.Archived)
-	if p.Legislator != nil {
-		l := *p.Legislator
-		s.Legislator = &l
-	}
-	if p.Committee != nil {
-		c := *p.Committee
-		s.Committee = &c
-	}
+	setPtr(&s.Legislator, p.Legislator)
+	setPtr(&s.Committee, p.Committee)
 	if s.Kind != KindLegislator && p.Legislator == nil {
 		s.Legislator = nil
 	}
@@ -200,9 +187,7 @@ func (s *Stakeholder) Normalize() {
 	}
 	if l := s.Legislator; l != nil {
 		l.Chamber = strings.ToLower(strings.TrimSpace(l.Chamber))
-		l.Period = strings.TrimSpace(l.Period)
-		l.ParliamentaryGroup = strings.TrimSpace(l.ParliamentaryGroup)
-		l.Party = strings.TrimSpace(l.Party)
+		trimSpace(&l.Period, &l.ParliamentaryGroup, &l.Party)
 		l.ElectoralDistrict = NormalizeRegionCode(l.ElectoralDistrict)
 		l.Committees = cleanList(l.Committees, strings.TrimSpace)
 	}
@@ -339,10 +324,7 @@ type RelationshipInput struct {
 // Validate normalises and checks the relationship of stakeholder from.
 func (in *RelationshipInput) Validate(from bson.ObjectID) error {
 	var p Problems
-	in.Kind = strings.TrimSpace(in.Kind)
-	in.Role = strings.TrimSpace(in.Role)
-	in.Since = strings.TrimSpace(in.Since)
-	in.Until = strings.TrimSpace(in.Until)
+	trimSpace(&in.Kind, &in.Role, &in.Since, &in.Until)
 	switch {
 	case in.StakeholderID.IsZero():
 		p.Add("stakeholder_id", "is required")

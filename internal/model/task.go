@@ -46,10 +46,8 @@ type TaskInput struct {
 
 // Normalize trims text fields and uppercases the region.
 func (in *TaskInput) Normalize() {
-	in.Title = strings.TrimSpace(in.Title)
-	in.DueOn = strings.TrimSpace(in.DueOn)
+	trimSpace(&in.Title, &in.DueOn, &in.Notes)
 	in.Region = strings.ToUpper(strings.TrimSpace(in.Region))
-	in.Notes = strings.TrimSpace(in.Notes)
 }
 
 // Validate checks the fields; links and the assignee are checked by the store.

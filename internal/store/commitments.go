@@ -84,7 +84,7 @@ func (s *Store) ListCommitments(ctx context.Context, scope model.Scope, f Commit
 
 // CommitmentByID returns one commitment; ErrNotFound when missing or out of scope.
 func (s *Store) CommitmentByID(ctx context.Context, scope model.Scope, id bson.ObjectID) (*model.Commitment, error) {
-	return findInScope(ctx, s, colCommitments, "commitment", scope, id, func(c *model.Commitment) string { return c.Region })
+	return findInScope(ctx, s, colCommitments, "commitment", id, func(c *model.Commitment) bool { return scope.Allows(c.Region) })
 }
 
 // MessageRegions returns the regions of message id (ErrNotFound when
@@ -98,9 +98,14 @@ func (s *Store) MessageRegions(ctx context.Context, id bson.ObjectID) ([]string,
 	return msg.Regions, wrap("find message", err)
 }
 
+// commitmentRecord names c, in its region, for the effects of a write.
+func commitmentRecord(c *model.Commitment) record {
+	return record{colCommitments, "commitment", c.ID, []string{c.Region}}
+}
+
 // InsertCommitment stores a new, already decided commitment.
 func (s *Store) InsertCommitment(ctx context.Context, actor model.Actor, c *model.Commitment) error {
-	return s.insertRecord(ctx, actor, record{colCommitments, "commitment", c.ID, []string{c.Region}}, c)
+	return s.insertRecord(ctx, actor, commitmentRecord(c), c)
 }
 
 // ReplaceCommitment stores cur (old with decided changes, not the status)
@@ -165,9 +170,9 @@ func (s *Store) statusMiss(ctx context.Context, id bson.ObjectID, err error, ver
 	if !isNotFound(err) {
 		return err
 	}
-	var cur model.Commitment
-	if rerr := s.c(colCommitments).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&cur); rerr != nil {
-		return wrap("find commitment", rerr)
+	cur, rerr := findByID[model.Commitment](ctx, s, colCommitments, "commitment", id)
+	if rerr != nil {
+		return rerr
 	}
 	if !reopen && model.IsFinal(cur.Status) && (version == nil || *version == cur.Version) {
 		return fmt.Errorf("store: change commitment status: %w", ErrFinalStatus)
@@ -179,7 +184,7 @@ func (s *Store) statusMiss(ctx context.Context, id bson.ObjectID, err error, ver
 // record, so it can be read back from the trail, and its meeting stops
 // listing it. Tasks that follow it up stay (work someone may still do).
 func (s *Store) RemoveCommitment(ctx context.Context, actor model.Actor, old *model.Commitment) error {
-	return removeRecord(ctx, s, actor, record{colCommitments, "commitment", old.ID, []string{old.Region}}, old, func() error {
+	return removeRecord(ctx, s, actor, commitmentRecord(old), old, func() error {
 		if old.Origin != nil && old.Origin.Kind == "meeting" {
 			return s.unlinkFromMeeting(ctx, old.Origin.ID, "commitment_ids", old.ID)
 		}

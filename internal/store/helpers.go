@@ -59,17 +59,27 @@ func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 func regexpQuote(s string) string { return regexp.QuoteMeta(s) }
 
-// findInScope reads the record with id from col; ErrNotFound when it is
-// missing or its region is out of scope. what names it in errors.
-func findInScope[T any](ctx context.Context, s *Store, col, what string, scope model.Scope, id bson.ObjectID, region func(*T) string) (*T, error) {
+// findByID reads the record with id from col; what names it in errors.
+func findByID[T any](ctx context.Context, s *Store, col, what string, id bson.ObjectID) (*T, error) {
 	var v T
 	if err := s.c(col).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&v); err != nil {
 		return nil, wrap("find "+what, err)
 	}
-	if !scope.Allows(region(&v)) {
+	return &v, nil
+}
+
+// findInScope is findByID for a caller who may not see every record:
+// ErrNotFound, as for a missing one, when visible refuses it. Filtering by
+// _id alone lets the engine use its primary key; visibility is checked here.
+func findInScope[T any](ctx context.Context, s *Store, col, what string, id bson.ObjectID, visible func(*T) bool) (*T, error) {
+	v, err := findByID[T](ctx, s, col, what, id)
+	if err != nil {
+		return nil, err
+	}
+	if !visible(v) {
 		return nil, fmt.Errorf("store: find %s: %w", what, ErrNotFound)
 	}
-	return &v, nil
+	return v, nil
 }
 
 // withID adds equality with id to filter when id is set.
@@ -101,8 +111,8 @@ func (s *Store) CheckUsers(ctx context.Context, p *model.Problems, ids []bson.Ob
 	return nil
 }
 
-// checkUser reports id under field when it is set and not a user.
-func (s *Store) checkUser(ctx context.Context, p *model.Problems, field string, id bson.ObjectID) error {
+// CheckUser reports id under field when it is set and not a user.
+func (s *Store) CheckUser(ctx context.Context, p *model.Problems, field string, id bson.ObjectID) error {
 	return s.CheckUsers(ctx, p, []bson.ObjectID{id}, func(int) string { return field })
 }
 

@@ -116,11 +116,7 @@ func (s *Store) ListMailboxes(ctx context.Context) ([]model.Mailbox, error) {
 
 // MailboxByID returns one mailbox, its password still encrypted.
 func (s *Store) MailboxByID(ctx context.Context, id bson.ObjectID) (*model.Mailbox, error) {
-	var m model.Mailbox
-	if err := s.c(colMailboxes).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&m); err != nil {
-		return nil, wrap("find mailbox", err)
-	}
-	return &m, nil
+	return findByID[model.Mailbox](ctx, s, colMailboxes, "mailbox", id)
 }
 
 // mailboxChanges are the audited changes of a mailbox: never the password

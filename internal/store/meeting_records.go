@@ -35,31 +35,13 @@ func (s *Store) MeetingRecords(ctx context.Context, m *model.Meeting) ([]model.C
 // meeting stops listing them; the meeting itself is left to RemoveMeeting.
 func (s *Store) RemoveMeetingRecords(ctx context.Context, actor model.Actor, m *model.Meeting, cms []*model.Commitment, tks []*model.Task) error {
 	var effects error
-	cmIDs := make([]bson.ObjectID, len(cms))
-	for i, c := range cms {
-		cmIDs[i] = c.ID
+	cmIDs, err := removeMeetingRecords(ctx, s, actor, cms, commitmentRecord, &effects)
+	if err != nil {
+		return err
 	}
-	tkIDs := make([]bson.ObjectID, len(tks))
-	for i, t := range tks {
-		tkIDs[i] = t.ID
-	}
-	if len(cmIDs) > 0 {
-		if _, err := s.c(colCommitments).DeleteMany(ctx, idsIn(cmIDs)); err != nil {
-			return wrap("delete meeting commitments", err)
-		}
-		for _, c := range cms {
-			effects = errors.Join(effects, s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "commitment",
-				ID: c.ID.Hex(), Regions: []string{c.Region}, Fields: diff(c, &model.Commitment{}), Before: c}))
-		}
-	}
-	if len(tkIDs) > 0 {
-		if _, err := s.c(colTasks).DeleteMany(ctx, idsIn(tkIDs)); err != nil {
-			return wrap("delete meeting tasks", err)
-		}
-		for _, t := range tks {
-			effects = errors.Join(effects, s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "task",
-				ID: t.ID.Hex(), Regions: []string{t.Region}, Fields: diff(t, &model.Task{}), Before: t}))
-		}
+	tkIDs, err := removeMeetingRecords(ctx, s, actor, tks, taskRecord, &effects)
+	if err != nil {
+		return err
 	}
 	if len(cmIDs)+len(tkIDs) == 0 {
 		return effects
@@ -75,6 +57,28 @@ func (s *Store) RemoveMeetingRecords(ctx context.Context, actor model.Actor, m *
 	if len(tkIDs) > 0 {
 		pull = append(pull, bson.E{Key: "task_ids", Value: tkIDs})
 	}
-	_, err := s.c(colMeetings).UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}}, bson.D{{Key: "$pullAll", Value: pull}})
+	_, err = s.c(colMeetings).UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}}, bson.D{{Key: "$pullAll", Value: pull}})
 	return errors.Join(effects, wrap("unlink from meeting", err))
+}
+
+// removeMeetingRecords deletes docs, a meeting's records of one kind, in
+// one DeleteMany, then runs the effects of each deletion, joining their
+// errors into effects: the deletions stand even when an effect fails.
+func removeMeetingRecords[T any](ctx context.Context, s *Store, actor model.Actor, docs []*T, rec func(*T) record, effects *error) ([]bson.ObjectID, error) {
+	if len(docs) == 0 {
+		return nil, nil
+	}
+	rs := make([]record, len(docs))
+	ids := make([]bson.ObjectID, len(docs))
+	for i, d := range docs {
+		rs[i] = rec(d)
+		ids[i] = rs[i].id
+	}
+	if _, err := s.c(rs[0].col).DeleteMany(ctx, idsIn(ids)); err != nil {
+		return nil, wrap("delete meeting "+rs[0].entity+"s", err)
+	}
+	for i, d := range docs {
+		*effects = errors.Join(*effects, recordDeleted(ctx, s, actor, rs[i], d))
+	}
+	return ids, nil
 }

@@ -57,7 +57,7 @@ func (s *Store) ListMeetings(ctx context.Context, scope model.Scope, f MeetingFi
 
 // MeetingByID returns one meeting; ErrNotFound when missing or out of scope.
 func (s *Store) MeetingByID(ctx context.Context, scope model.Scope, id bson.ObjectID) (*model.Meeting, error) {
-	return findInScope(ctx, s, colMeetings, "meeting", scope, id, func(m *model.Meeting) string { return m.Region })
+	return findInScope(ctx, s, colMeetings, "meeting", id, func(m *model.Meeting) bool { return scope.Allows(m.Region) })
 }
 
 // InsertMeeting stores a new, already decided meeting with the commitments
@@ -72,12 +72,10 @@ func (s *Store) InsertMeeting(ctx context.Context, actor model.Actor, m *model.M
 	}
 	err := s.recordCreated(ctx, actor, record{colMeetings, "meeting", m.ID, []string{m.Region}}, m)
 	for i := range cs {
-		c := &cs[i]
-		err = errors.Join(err, s.recordCreated(ctx, actor, record{colCommitments, "commitment", c.ID, []string{c.Region}}, c))
+		err = errors.Join(err, s.recordCreated(ctx, actor, commitmentRecord(&cs[i]), &cs[i]))
 	}
 	for i := range ts {
-		t := &ts[i]
-		err = errors.Join(err, s.recordCreated(ctx, actor, record{colTasks, "task", t.ID, []string{t.Region}}, t))
+		err = errors.Join(err, s.recordCreated(ctx, actor, taskRecord(&ts[i]), &ts[i]))
 	}
 	return err
 }
@@ -97,21 +95,23 @@ func (s *Store) insertMeetingRecords(ctx context.Context, m *model.Meeting, cs [
 			}
 		}
 	}()
-	if len(cs) > 0 {
-		if err = failAt("commitments"); err == nil {
-			err = insertBulk(ctx, s, colCommitments, cs)
+	for _, step := range []struct {
+		name, col string
+		n         int
+		ids       []bson.ObjectID
+		insert    func() error
+	}{
+		{"commitments", colCommitments, len(cs), m.CommitmentIDs, func() error { return insertBulk(ctx, s, colCommitments, cs) }},
+		{"tasks", colTasks, len(ts), m.TaskIDs, func() error { return insertBulk(ctx, s, colTasks, ts) }},
+	} {
+		if step.n == 0 {
+			continue
+		}
+		if err = failAt(step.name); err == nil {
+			err = step.insert()
 		}
 		// Even a failed InsertMany may have stored some documents.
-		undo = append(undo, s.deleteIDs(colCommitments, m.CommitmentIDs))
-		if err != nil {
-			return fmt.Errorf("store: create meeting: %w", err)
-		}
-	}
-	if len(ts) > 0 {
-		if err = failAt("tasks"); err == nil {
-			err = insertBulk(ctx, s, colTasks, ts)
-		}
-		undo = append(undo, s.deleteIDs(colTasks, m.TaskIDs))
+		undo = append(undo, s.deleteIDs(step.col, step.ids))
 		if err != nil {
 			return fmt.Errorf("store: create meeting: %w", err)
 		}

@@ -162,14 +162,9 @@ func (s *Store) ListMessages(ctx context.Context, scope model.Scope, f MessageFi
 // MessageByID returns one message; ErrNotFound when missing, out of scope,
 // or failed and the caller may not see failed messages.
 func (s *Store) MessageByID(ctx context.Context, scope model.Scope, id bson.ObjectID, includeFailed bool) (*model.Message, error) {
-	var m model.Message
-	if err := s.c(colMessages).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&m); err != nil {
-		return nil, wrap("find message", err)
-	}
-	if !scope.Allows(m.Regions...) || (m.Status == model.MessageFailed && !includeFailed) {
-		return nil, fmt.Errorf("store: find message: %w", ErrNotFound)
-	}
-	return &m, nil
+	return findInScope(ctx, s, colMessages, "message", id, func(m *model.Message) bool {
+		return scope.Allows(m.Regions...) && (m.Status != model.MessageFailed || includeFailed)
+	})
 }
 
 // MessageBody returns a message's text and sanitised HTML. The caller has
@@ -223,29 +218,21 @@ func (s *Store) UpdateMessage(ctx context.Context, actor model.Actor, scope mode
 	if p.AssigneeID != nil {
 		cur.AssigneeID = *p.AssigneeID
 		if !cur.AssigneeID.IsZero() {
-			if err := s.checkUser(ctx, &pr, "assignee_id", cur.AssigneeID); err != nil {
+			if err := s.CheckUser(ctx, &pr, "assignee_id", cur.AssigneeID); err != nil {
 				return nil, err
 			}
 		}
 	}
 	if p.MeetingIDs != nil {
 		cur.Links.MeetingIDs = distinctIDs(*p.MeetingIDs)
-		missing, err := notVisible(ctx, scope, cur.Links.MeetingIDs, s.MeetingByID)
-		if err != nil {
+		if err := checkVisible(ctx, scope, &pr, "meeting_ids", "no such meeting in your regions", cur.Links.MeetingIDs, s.MeetingByID); err != nil {
 			return nil, err
-		}
-		for _, i := range missing {
-			pr.Add(fmt.Sprintf("meeting_ids[%d]", i), "no such meeting in your regions")
 		}
 	}
 	if p.CommitmentIDs != nil {
 		cur.Links.CommitmentIDs = distinctIDs(*p.CommitmentIDs)
-		missing, err := notVisible(ctx, scope, cur.Links.CommitmentIDs, s.CommitmentByID)
-		if err != nil {
+		if err := checkVisible(ctx, scope, &pr, "commitment_ids", "no such commitment in your regions", cur.Links.CommitmentIDs, s.CommitmentByID); err != nil {
 			return nil, err
-		}
-		for _, i := range missing {
-			pr.Add(fmt.Sprintf("commitment_ids[%d]", i), "no such commitment in your regions")
 		}
 	}
 	if err := pr.Err(); err != nil {
@@ -260,20 +247,18 @@ func (s *Store) UpdateMessage(ctx context.Context, actor model.Actor, scope mode
 	return m, nil
 }
 
-// notVisible lists the indexes of the ids byID does not find in scope;
-// other errors stop it. (The callers word the problem: each wording is a
-// literal of the catalog.)
-func notVisible[T any](ctx context.Context, scope model.Scope, ids []bson.ObjectID,
-	byID func(context.Context, model.Scope, bson.ObjectID) (*T, error)) ([]int, error) {
-	var missing []int
+// checkVisible adds problem (a wording of the catalog) at field[i] for
+// each of ids that byID does not find in scope; other errors stop it.
+func checkVisible[T any](ctx context.Context, scope model.Scope, pr *model.Problems, field, problem string, ids []bson.ObjectID,
+	byID func(context.Context, model.Scope, bson.ObjectID) (*T, error)) error {
 	for i, id := range ids {
 		if _, err := byID(ctx, scope, id); isNotFound(err) {
-			missing = append(missing, i)
+			pr.Add(fmt.Sprintf("%s[%d]", field, i), "%s", problem)
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return missing, nil
+	return nil
 }
 
 // BulkSetMessageStatus sets status on the messages among ids the scope may

@@ -51,6 +51,14 @@ func replaceRecord[T any](ctx context.Context, s *Store, actor model.Actor, r re
 		Regions: r.regions, Fields: changes, Before: old, After: &stored})
 }
 
+// recordDeleted runs the after-write effects of old's deletion, audited
+// with the whole record so it can be read back from the trail.
+func recordDeleted[T any](ctx context.Context, s *Store, actor model.Actor, r record, old *T) error {
+	var zero T
+	return s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: r.entity, ID: r.id.Hex(),
+		Regions: r.regions, Fields: diff(old, &zero), Before: old})
+}
+
 // removeRecord deletes old and runs the after-write effects of the
 // removal, audited with the whole record so it can be read back from the
 // trail; then, when not nil, cleans up what referred to old once it is
@@ -59,9 +67,7 @@ func removeRecord[T any](ctx context.Context, s *Store, actor model.Actor, r rec
 	if err := s.deleteByID(ctx, r.col, r.entity, r.id); err != nil {
 		return err
 	}
-	var zero T
-	err := s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: r.entity, ID: r.id.Hex(),
-		Regions: r.regions, Fields: diff(old, &zero), Before: old})
+	err := recordDeleted(ctx, s, actor, r, old)
 	if then != nil {
 		err = errors.Join(err, then())
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,7 +9,6 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/search"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
@@ -75,15 +73,7 @@ func (s *Store) ListStakeholders(ctx context.Context, scope model.Scope, f Stake
 
 // StakeholderByID returns one stakeholder; ErrNotFound when it is outside scope.
 func (s *Store) StakeholderByID(ctx context.Context, scope model.Scope, id bson.ObjectID) (*model.Stakeholder, error) {
-	var st model.Stakeholder
-	if err := s.c(colStakeholders).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&st); err != nil {
-		return nil, wrap("find stakeholder", err)
-	}
-	// Filtering by _id alone lets the engine use its primary key; scope is checked here.
-	if !scope.Allows(st.Regions...) {
-		return nil, fmt.Errorf("store: find stakeholder: %w", ErrNotFound)
-	}
-	return &st, nil
+	return findInScope(ctx, s, colStakeholders, "stakeholder", id, func(st *model.Stakeholder) bool { return scope.Allows(st.Regions...) })
 }
 
 // StakeholdersByIDs returns the stakeholders among ids the scope may see,
@@ -197,22 +187,13 @@ func (s *Store) replaceStakeholder(ctx context.Context, old, cur *model.Stakehol
 	cur.ID, cur.CreatedAt = old.ID, old.CreatedAt
 	cur.Version, cur.UpdatedAt = old.Version+1, s.Now()
 	cur.Search = search.Words(cur.SearchParts()...)
-	unlock := lockDoc(old.ID)
-	filter, err := s.byIDWhen(ctx, colStakeholders, bson.D{{Key: "_id", Value: old.ID}, {Key: "version", Value: old.Version}})
-	res := &mongo.UpdateResult{}
-	if err == nil {
-		res, err = s.c(colStakeholders).ReplaceOne(ctx, filter, cur)
-	} else if errors.Is(err, mongo.ErrNoDocuments) {
-		err = nil // no match: a conflict, below
-	}
-	unlock()
-	if err != nil {
-		return wrap("update stakeholder", err)
-	}
-	if res.MatchedCount == 0 {
-		return fmt.Errorf("store: update stakeholder: %w", ErrConflict)
-	}
-	return nil
+	return s.writeAtVersion(ctx, colStakeholders, "update stakeholder", old.ID, old.Version, func(filter bson.D) (int64, error) {
+		res, err := s.c(colStakeholders).ReplaceOne(ctx, filter, cur)
+		if err != nil {
+			return 0, err
+		}
+		return res.MatchedCount, nil
+	})
 }
 
 func unionRegions(a, b []string) []string {
@@ -245,20 +226,15 @@ func (s *Store) StakeholderHasRecords(ctx context.Context, id bson.ObjectID) (bo
 // (ErrConflict otherwise). Whether to delete or archive, and the clean-up of
 // references to it, are the workflow's (workflow/stakeholders.go, effects.go).
 func (s *Store) RemoveStakeholder(ctx context.Context, actor model.Actor, old *model.Stakeholder) error {
-	unlock := lockDoc(old.ID)
-	filter, err := s.byIDWhen(ctx, colStakeholders, bson.D{{Key: "_id", Value: old.ID}, {Key: "version", Value: old.Version}})
-	res := &mongo.DeleteResult{}
-	if err == nil {
-		res, err = s.c(colStakeholders).DeleteOne(ctx, filter)
-	} else if errors.Is(err, mongo.ErrNoDocuments) {
-		err = nil // no match: a conflict, below
-	}
-	unlock()
+	err := s.writeAtVersion(ctx, colStakeholders, "delete stakeholder", old.ID, old.Version, func(filter bson.D) (int64, error) {
+		res, err := s.c(colStakeholders).DeleteOne(ctx, filter)
+		if err != nil {
+			return 0, err
+		}
+		return res.DeletedCount, nil
+	})
 	if err != nil {
-		return wrap("delete stakeholder", err)
-	}
-	if res.DeletedCount == 0 {
-		return fmt.Errorf("store: delete stakeholder: %w", ErrConflict)
+		return err
 	}
 	return s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: model.EntityStakeholder, ID: old.ID.Hex(),
 		Regions: old.Regions, Fields: []model.Change{{Field: "name", Old: old.Name}}, Before: old})

@@ -60,12 +60,15 @@ func (s *Store) ListTasks(ctx context.Context, scope model.Scope, f TaskFilter, 
 
 // TaskByID returns one task; ErrNotFound when missing or out of scope.
 func (s *Store) TaskByID(ctx context.Context, scope model.Scope, id bson.ObjectID) (*model.Task, error) {
-	return findInScope(ctx, s, colTasks, "task", scope, id, func(t *model.Task) string { return t.Region })
+	return findInScope(ctx, s, colTasks, "task", id, func(t *model.Task) bool { return scope.Allows(t.Region) })
 }
+
+// taskRecord names t, in its region, for the effects of a write.
+func taskRecord(t *model.Task) record { return record{colTasks, "task", t.ID, []string{t.Region}} }
 
 // InsertTask stores a new, already decided task.
 func (s *Store) InsertTask(ctx context.Context, actor model.Actor, t *model.Task) error {
-	return s.insertRecord(ctx, actor, record{colTasks, "task", t.ID, []string{t.Region}}, t)
+	return s.insertRecord(ctx, actor, taskRecord(t), t)
 }
 
 // ReplaceTask stores cur (old with decided changes) when old's version is
@@ -77,7 +80,7 @@ func (s *Store) ReplaceTask(ctx context.Context, actor model.Actor, old, cur *mo
 
 // RemoveTask deletes old; its meeting stops listing it.
 func (s *Store) RemoveTask(ctx context.Context, actor model.Actor, old *model.Task) error {
-	return removeRecord(ctx, s, actor, record{colTasks, "task", old.ID, []string{old.Region}}, old, func() error {
+	return removeRecord(ctx, s, actor, taskRecord(old), old, func() error {
 		return s.unlinkFromMeeting(ctx, old.Links.MeetingID, "task_ids", old.ID)
 	})
 }

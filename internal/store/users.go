@@ -30,11 +30,7 @@ func (s *Store) CreateUser(ctx context.Context, actor model.Actor, in model.NewU
 
 // UserByID returns one user.
 func (s *Store) UserByID(ctx context.Context, id bson.ObjectID) (*model.User, error) {
-	var u model.User
-	if err := s.c(colUsers).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&u); err != nil {
-		return nil, wrap("find user", err)
-	}
-	return &u, nil
+	return findByID[model.User](ctx, s, colUsers, "user", id)
 }
 
 // UserByEmail returns the user with a normalised email.

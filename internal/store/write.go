@@ -4,10 +4,12 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
@@ -93,6 +95,28 @@ func (s *Store) updateVersioned(ctx context.Context, col string, id bson.ObjectI
 		return ErrNotFound
 	}
 	return ErrConflict
+}
+
+// writeAtVersion runs write, which answers how many documents it matched,
+// on the record with id while it still has version, under the record's
+// lock; ErrConflict when it matched none. what names the write in errors.
+func (s *Store) writeAtVersion(ctx context.Context, col, what string, id bson.ObjectID, version int, write func(filter bson.D) (int64, error)) error {
+	unlock := lockDoc(id)
+	filter, err := s.byIDWhen(ctx, col, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}})
+	var n int64
+	if err == nil {
+		n, err = write(filter)
+	} else if errors.Is(err, mongo.ErrNoDocuments) {
+		err = nil // no match: a conflict, below
+	}
+	unlock()
+	if err != nil {
+		return wrap(what, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("store: %s: %w", what, ErrConflict)
+	}
+	return nil
 }
 
 // setOf turns audit changes into a $set document.

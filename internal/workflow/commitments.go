@@ -63,7 +63,7 @@ func (f *Flows) buildCommitment(ctx context.Context, u *model.User, in model.Com
 		}
 	}
 	model.CheckInScope(&p, "region", in.Region, scope)
-	if err := f.st.CheckUsers(ctx, &p, []bson.ObjectID{in.OwnerID}, func(int) string { return "owner_id" }); err != nil {
+	if err := f.st.CheckUser(ctx, &p, "owner_id", in.OwnerID); err != nil {
 		return nil, nil, err
 	}
 	if len(p) > 0 {
@@ -132,7 +132,7 @@ func (f *Flows) UpdateCommitment(ctx context.Context, u *model.User, id bson.Obj
 		model.CheckInScope(&p, "region", cur.Region, u.Scope())
 	}
 	if cur.OwnerID != old.OwnerID {
-		if err := f.st.CheckUsers(ctx, &p, []bson.ObjectID{cur.OwnerID}, func(int) string { return "owner_id" }); err != nil {
+		if err := f.st.CheckUser(ctx, &p, "owner_id", cur.OwnerID); err != nil {
 			return nil, err
 		}
 	}

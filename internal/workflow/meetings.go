@@ -34,34 +34,47 @@ func (f *Flows) CreateMeeting(ctx context.Context, u *model.User, in model.Meeti
 	if err := f.st.CheckUsers(ctx, &p, m.StaffIDs, indexed("staff_ids")); err != nil {
 		return nil, err
 	}
-	out := &MeetingCreated{Meeting: m, Commitments: make([]model.Commitment, len(in.Commitments)), Tasks: make([]model.Task, len(in.Tasks))}
-	for i, ci := range in.Commitments {
-		c, cp, err := f.buildCommitment(ctx, u, model.NestedCommitment(ci, m))
-		if err != nil {
-			return nil, err
-		}
-		p = append(p, cp.Prefix(fmt.Sprintf("commitments[%d].", i))...)
-		if c != nil {
-			out.Commitments[i] = *c
-			m.CommitmentIDs = append(m.CommitmentIDs, c.ID)
-		}
+	out := &MeetingCreated{Meeting: m}
+	out.Commitments, err = buildEach(&p, "commitments", in.Commitments, func(ci model.CommitmentInput) (*model.Commitment, model.Problems, error) {
+		return f.buildCommitment(ctx, u, model.NestedCommitment(ci, m))
+	})
+	if err != nil {
+		return nil, err
 	}
-	for i, ti := range in.Tasks {
-		t, tp, err := f.buildTask(ctx, u, model.NestedTask(ti, m), m)
-		if err != nil {
-			return nil, err
-		}
-		p = append(p, tp.Prefix(fmt.Sprintf("tasks[%d].", i))...)
-		if t != nil {
-			out.Tasks[i] = *t
-			m.TaskIDs = append(m.TaskIDs, t.ID)
-		}
+	out.Tasks, err = buildEach(&p, "tasks", in.Tasks, func(ti model.TaskInput) (*model.Task, model.Problems, error) {
+		return f.buildTask(ctx, u, model.NestedTask(ti, m), m)
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	for _, c := range out.Commitments {
+		m.CommitmentIDs = append(m.CommitmentIDs, c.ID)
+	}
+	for _, t := range out.Tasks {
+		m.TaskIDs = append(m.TaskIDs, t.ID)
+	}
 	m.Search = model.MeetingSearchWords(m)
 	return out, f.st.InsertMeeting(ctx, u.Actor(), m, out.Commitments, out.Tasks)
+}
+
+// buildEach builds the records made at a meeting from ins, reporting the
+// problems of each under its place in the input (field[i].).
+func buildEach[In, R any](p *model.Problems, field string, ins []In, build func(In) (*R, model.Problems, error)) ([]R, error) {
+	out := make([]R, len(ins))
+	for i, in := range ins {
+		r, rp, err := build(in)
+		if err != nil {
+			return nil, err
+		}
+		*p = append(*p, rp.Prefix(fmt.Sprintf("%s[%d].", field, i))...)
+		if r != nil {
+			out[i] = *r
+		}
+	}
+	return out, nil
 }
 
 // fillParticipants copies names from the stakeholders and reports missing
@@ -154,28 +167,32 @@ func (f *Flows) deleteMeetingRecords(ctx context.Context, u *model.User, m *mode
 	if err != nil {
 		return err
 	}
-	scope := u.Scope()
-	var cmDel []*model.Commitment
-	var tkDel []*model.Task
-	for i := range cms {
-		if !scope.Allows(cms[i].Region) {
-			continue
-		}
-		if !u.CanEditCommitment(&cms[i]) {
-			return model.ErrForbidden
-		}
-		cmDel = append(cmDel, &cms[i])
+	cmDel, err := allEditable(u.Scope(), cms, func(c *model.Commitment) string { return c.Region }, u.CanEditCommitment)
+	if err != nil {
+		return err
 	}
-	for i := range tks {
-		if !scope.Allows(tks[i].Region) {
-			continue
-		}
-		if !u.CanEditTask(&tks[i]) {
-			return model.ErrForbidden
-		}
-		tkDel = append(tkDel, &tks[i])
+	tkDel, err := allEditable(u.Scope(), tks, func(t *model.Task) string { return t.Region }, u.CanEditTask)
+	if err != nil {
+		return err
 	}
 	return f.st.RemoveMeetingRecords(ctx, u.Actor(), m, cmDel, tkDel)
+}
+
+// allEditable picks the records in scope, or answers ErrForbidden when
+// may refuses one of them.
+func allEditable[T any](scope model.Scope, records []T, region func(*T) string, may func(*T) bool) ([]*T, error) {
+	var out []*T
+	for i := range records {
+		r := &records[i]
+		if !scope.Allows(region(r)) {
+			continue
+		}
+		if !may(r) {
+			return nil, model.ErrForbidden
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // indexed names the entries of a list field: indexed("staff_ids")(2) is

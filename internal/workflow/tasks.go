@@ -46,7 +46,7 @@ func (f *Flows) buildTask(ctx context.Context, u *model.User, in model.TaskInput
 	case len(p) == 0:
 		p.Add("region", "is required when no linked record gives one")
 	}
-	if err := f.st.CheckUsers(ctx, &p, []bson.ObjectID{in.AssigneeID}, func(int) string { return "assignee_id" }); err != nil {
+	if err := f.st.CheckUser(ctx, &p, "assignee_id", in.AssigneeID); err != nil {
 		return nil, nil, err
 	}
 	if len(p) > 0 {
@@ -133,7 +133,7 @@ func (f *Flows) UpdateTask(ctx context.Context, u *model.User, id bson.ObjectID,
 		return nil, err
 	}
 	if cur.AssigneeID != old.AssigneeID {
-		if err := f.st.CheckUsers(ctx, &p, []bson.ObjectID{cur.AssigneeID}, func(int) string { return "assignee_id" }); err != nil {
+		if err := f.st.CheckUser(ctx, &p, "assignee_id", cur.AssigneeID); err != nil {
 			return nil, err
 		}
 	}

@@ -1,6 +1,6 @@
 // A small history-API router: path patterns with :params, query helpers and <Link>.
 import type { ComponentChildren, LooseAnchorHTMLAttributes, TargetedMouseEvent } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useFollow } from './follow';
 
 export interface Loc {
   path: string;
@@ -31,14 +31,7 @@ export function navigate(url: string, replace = false): void {
 
 /** useLocation re-renders on every navigation. */
 export function useLocation(): Loc {
-  const [loc, set] = useState(readLoc);
-  useEffect(() => {
-    listeners.add(set);
-    return () => {
-      listeners.delete(set);
-    };
-  }, []);
-  return loc;
+  return useFollow(listeners, readLoc);
 }
 
 /** useQuery returns the query string as a plain object plus a setter that keeps it in the URL. */

@@ -15,5 +15,13 @@ export function useSave() {
     if (Object.keys(local).length) return false;
     return action.run(save, (x) => setErrors(mapFields(fieldErrorsOf(x))));
   };
-  return { errors, error: action.error, busy: action.busy, run, setError: action.setError, setErrors };
+  /** reloadWith is the error box's reload after a conflict: drop the error, then run each of
+   *  then (show the record as it is now, close the form). */
+  const reloadWith =
+    (...then: (() => void)[]) =>
+    () => {
+      action.setError(null);
+      for (const f of then) f();
+    };
+  return { errors, error: action.error, busy: action.busy, run, setError: action.setError, setErrors, reloadWith };
 }

@@ -26,7 +26,7 @@ export function CommitmentEditForm({ c, onSaved, onReload, onClose }: { c: Commi
   const { user, regions, enums } = useSession();
   const team = useTeam();
   const [v, setV] = useState({ text: c.text, type: c.type, region: c.region, due_on: c.due_on ?? '', next_follow_up_on: c.next_follow_up_on ?? '', owner_id: c.owner_id });
-  const { errors, error, busy, run, setError } = useSave();
+  const { errors, error, busy, run, reloadWith } = useSave();
   const set = (k: keyof typeof v) => (x: string) => setV((o) => ({ ...o, [k]: x }));
 
   const submit = (e: Event) => {
@@ -37,14 +37,8 @@ export function CommitmentEditForm({ c, onSaved, onReload, onClose }: { c: Commi
     });
   };
   const owners = teamOptions(team);
-  // After a conflict: drop the error and show the record as it is now.
-  const reload = () => {
-    setError(null);
-    onReload();
-    onClose();
-  };
   return (
-    <CardForm id="ce-title" title={t('commitment.edit')} testid="commitment-edit-form" onSubmit={submit} error={error} onReload={reload}>
+    <CardForm id="ce-title" title={t('commitment.edit')} testid="commitment-edit-form" onSubmit={submit} error={error} onReload={reloadWith(onReload, onClose)}>
       <TextArea id="ce-text" label={t('commitment.text')} value={v.text} onValue={set('text')} error={errors.text} required rows={3} />
       <div class="form-grid">
         <Select id="ce-type" label={t('commitment.type')} value={v.type} options={enumOptions('ctype', enums.commitment_types)} onValue={set('type')} error={errors.type} required />

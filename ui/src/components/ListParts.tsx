@@ -1,10 +1,31 @@
-// The parts every filtered list page shares: the region filter and the
-// states of a paged list (error, first load, nothing found).
+// The parts every filtered list page shares: the filter bar, the region
+// filter and the states of a paged list (error, first load, nothing found).
 import type { ComponentChildren } from 'preact';
 import { Select } from './Field';
 import { Empty, ErrorBox, Loading } from './States';
 import { t } from '../i18n';
+import { useQuery } from '../router';
 import { myRegions, useSession } from '../session';
+
+/** FilterBar holds a list's filters: a search landmark whose fields apply as they change, so it never submits. */
+export function FilterBar({ children }: { children: ComponentChildren }) {
+  return (
+    <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
+      {children}
+    </form>
+  );
+}
+
+/** FlagFilter is a filter that is on or off, kept in the address as name=true (absent when off). */
+export function FlagFilter({ name, label, testid }: { name: string; label: string; testid?: string }) {
+  const [q, setQuery] = useQuery();
+  return (
+    <label class={`check c-${name}`}>
+      <input type="checkbox" checked={q[name] === 'true'} onChange={(e) => setQuery({ [name]: e.currentTarget.checked ? 'true' : undefined })} data-testid={testid} />
+      {label}
+    </label>
+  );
+}
 
 /** RegionFilter picks one of the signed-in user's regions, or any. */
 export function RegionFilter({ id, value, onValue }: { id: string; value?: string; onValue: (v: string) => void }) {

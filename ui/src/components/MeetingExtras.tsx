@@ -2,6 +2,7 @@
 // calendar event to download (GET /meetings/{id}/calendar.ics).
 import { api, type Meeting } from '../api';
 import { t, te } from '../i18n';
+import { Section } from './Section';
 
 export function MeetingExtras({ m }: { m: Meeting }) {
   const tr = m.training;
@@ -14,8 +15,7 @@ export function MeetingExtras({ m }: { m: Meeting }) {
         </button>
       </div>
       {tr && (
-        <section class="card" aria-labelledby="md-training" data-testid="meeting-training">
-          <h2 id="md-training">{t('training.title')}</h2>
+        <Section id="md-training" title={t('training.title')} testid="meeting-training">
           <p>
             {te('modality', tr.modality)} · {t('training.total', { n: people })}
           </p>
@@ -36,7 +36,7 @@ export function MeetingExtras({ m }: { m: Meeting }) {
               </ul>
             </>
           )}
-        </section>
+        </Section>
       )}
     </>
   );

@@ -8,6 +8,7 @@ import { useSession } from '../session';
 import type { Errors, MeetingDraft } from '../validation';
 import { CheckGroup, enumOptions, Select, TextArea, TextInput } from './Field';
 import { StakeholderPicker } from './StakeholderPicker';
+import { Section } from './Section';
 
 export type MeetingFieldsDraft = Pick<MeetingDraft, 'starts_at' | 'duration_min' | 'kind' | 'region' | 'place' | 'participants' | 'topics' | 'summary' | 'agreements' | 'next_steps' | 'created'>;
 
@@ -38,8 +39,7 @@ export function MeetingFields<D extends MeetingFieldsDraft>({ idPrefix: p, d, se
   const setParticipants = (fn: (ps: MeetingDraft['participants']) => MeetingDraft['participants']) => setD((o) => ({ ...o, participants: fn(o.participants) }));
   return (
     <>
-      <section class="card" aria-labelledby={`${p}-when`}>
-        <h2 id={`${p}-when`}>{t('meeting.when_where')}</h2>
+      <Section id={`${p}-when`} title={t('meeting.when_where')}>
         <div class="form-grid">
           <TextInput id="starts_at" type="datetime-local" label={t('meeting.starts_at')} hint={t('meeting.lima_time')} value={d.starts_at} onValue={set('starts_at')} error={errors.starts_at} required />
           <TextInput id="duration_min" type="number" inputMode="numeric" min={0} step={5} label={t('meeting.duration')} value={d.duration_min} onValue={set('duration_min')} error={errors.duration_min} />
@@ -47,12 +47,11 @@ export function MeetingFields<D extends MeetingFieldsDraft>({ idPrefix: p, d, se
           <Select id="region" label={t('common.region')} value={d.region} blank={regionBlank ? '—' : undefined} options={regions.map((r) => ({ value: r.code, label: r.name }))} onValue={set('region')} error={errors.region} required />
           <TextInput id="place" label={t('meeting.place')} value={d.place} onValue={set('place')} error={errors.place} />
         </div>
-      </section>
+      </Section>
 
       {afterWhen}
 
-      <section class="card" aria-labelledby={`${p}-who`}>
-        <h2 id={`${p}-who`}>{t('meeting.participants')}</h2>
+      <Section id={`${p}-who`} title={t('meeting.participants')}>
         <StakeholderPicker
           id="participant-search"
           label={t('meeting.add_participant')}
@@ -85,15 +84,14 @@ export function MeetingFields<D extends MeetingFieldsDraft>({ idPrefix: p, d, se
           ))}
         </ul>
         {staff}
-      </section>
+      </Section>
 
-      <section class="card" aria-labelledby={`${p}-what`}>
-        <h2 id={`${p}-what`}>{t('meeting.content')}</h2>
+      <Section id={`${p}-what`} title={t('meeting.content')}>
         <CheckGroup legend={t('meeting.topics')} name="topics" values={d.topics} options={enumOptions('topic', enums.topics)} onValues={set('topics')} error={errors.topics} />
         <TextArea id="summary" label={t('meeting.summary')} value={d.summary} onValue={set('summary')} error={errors.summary} required rows={4} />
         <TextArea id="agreements" label={t('meeting.agreements')} value={d.agreements} onValue={set('agreements')} error={errors.agreements} />
         <TextArea id="next_steps" label={t('meeting.next_steps')} value={d.next_steps} onValue={set('next_steps')} error={errors.next_steps} />
-      </section>
+      </Section>
     </>
   );
 }

@@ -4,6 +4,7 @@ import type { Training } from '../api';
 import { enumOptions, Select, TextArea, TextInput } from './Field';
 import { t, te } from '../i18n';
 import type { Errors } from '../validation';
+import { Section } from './Section';
 
 export const AUDIENCE_TYPES: Training['audience'][number]['type'][] = ['public_defenders', 'judges', 'prosecutors', 'police', 'regional_officials', 'civil_society', 'other'];
 export const TRAINING_MODALITIES: Training['modality'][] = ['in_person', 'virtual', 'hybrid'];
@@ -64,8 +65,7 @@ export function trainingFieldLabel(path: string): string {
 export function TrainingFields({ value, onValue, errors }: { value: TrainingDraft; onValue: (v: TrainingDraft) => void; errors: Errors }) {
   const total = AUDIENCE_TYPES.reduce((s, a) => s + (Number(value.counts[a]) > 0 ? Number(value.counts[a]) : 0), 0);
   return (
-    <section class="card" aria-labelledby="mf-training" data-testid="training-fields">
-      <h2 id="mf-training">{t('training.title')}</h2>
+    <Section id="mf-training" title={t('training.title')} testid="training-fields">
       <p class="muted small">{t('training.hint')}</p>
       <Select id="training-modality" label={t('training.modality')} value={value.modality} options={enumOptions('modality', TRAINING_MODALITIES)} onValue={(v) => onValue({ ...value, modality: v })} error={errors['training.modality']} required />
       <fieldset class="checkgroup" id="training-audience" aria-describedby={errors['training.audience'] ? 'training-audience-err' : undefined}>
@@ -93,6 +93,6 @@ export function TrainingFields({ value, onValue, errors }: { value: TrainingDraf
         )}
       </fieldset>
       <TextArea id="training-topics" label={t('training.topics')} hint={t('training.topics_hint')} value={value.topics} onValue={(v) => onValue({ ...value, topics: v })} />
-    </section>
+    </Section>
   );
 }

@@ -1,5 +1,5 @@
 // Translations: Spanish by default, English on request; the choice is kept in localStorage.
-import { useEffect, useState } from 'preact/hooks';
+import { useFollow } from '../follow';
 import es from './es.json';
 import en from './en.json';
 
@@ -60,12 +60,5 @@ export function te(group: string, value: string | undefined | null): string {
 
 /** useLang re-renders the calling component when the language changes. */
 export function useLang(): Lang {
-  const [l, set] = useState(current);
-  useEffect(() => {
-    listeners.add(set);
-    return () => {
-      listeners.delete(set);
-    };
-  }, []);
-  return l;
+  return useFollow(listeners, current);
 }

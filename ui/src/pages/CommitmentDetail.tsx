@@ -15,6 +15,7 @@ import { validateStatusChange } from '../validation';
 import './CommitmentDetail.css';
 import { SaveButton } from '../components/FormActions';
 import { CardForm } from '../components/CardForm';
+import { Section } from '../components/Section';
 
 export function CommitmentDetail({ id }: { id: string }) {
   useTitle(t('commitment.title'));
@@ -46,8 +47,7 @@ export function CommitmentDetail({ id }: { id: string }) {
       </div>
       {editing && <CommitmentEditForm c={x} onSaved={(n) => c.setData(n)} onReload={c.reload} onClose={() => setEditing(false)} />}
       <div class="cd-cols">
-        <section class="card" aria-labelledby="cd-facts">
-          <h2 id="cd-facts">{t('commitment.facts')}</h2>
+        <Section id="cd-facts" title={t('commitment.facts')}>
           <dl class="cd-dl">
             <dt>{t('commitment.stakeholder')}</dt>
             <dd>
@@ -76,11 +76,10 @@ export function CommitmentDetail({ id }: { id: string }) {
               </>
             )}
           </dl>
-        </section>
+        </Section>
         {canEdit(user) && <StatusForm c={x} onSaved={(n) => c.setData(n)} onReload={c.reload} />}
       </div>
-      <section class="card" aria-labelledby="cd-hist" data-testid="commitment-history">
-        <h2 id="cd-hist">{t('commitment.history')}</h2>
+      <Section id="cd-hist" title={t('commitment.history')} testid="commitment-history">
         {x.history?.length ? (
           <ol class="cd-history">
             {[...x.history].reverse().map((h, i) => (
@@ -101,7 +100,7 @@ export function CommitmentDetail({ id }: { id: string }) {
         ) : (
           <p class="muted">{t('commitment.no_history')}</p>
         )}
-      </section>
+      </Section>
     </article>
   );
 }
@@ -111,7 +110,7 @@ function StatusForm({ c, onSaved, onReload }: { c: Commitment; onSaved: (c: Comm
   const [status, setStatus] = useState('');
   const [note, setNote] = useState('');
   const [evidence, setEvidence] = useState('');
-  const { errors, error, busy, run, setError } = useSave();
+  const { errors, error, busy, run, reloadWith } = useSave();
   const [done, setDone] = useState(false);
 
   const submit = (e: Event) => {
@@ -126,14 +125,8 @@ function StatusForm({ c, onSaved, onReload }: { c: Commitment; onSaved: (c: Comm
       setDone(true);
     });
   };
-
-  // After a conflict: drop the error and show the record as it is now.
-  const reload = () => {
-    setError(null);
-    onReload();
-  };
   return (
-    <CardForm id="cd-change" title={t('commitment.change_status')} testid="status-form" onSubmit={submit} error={error} onReload={reload}>
+    <CardForm id="cd-change" title={t('commitment.change_status')} testid="status-form" onSubmit={submit} error={error} onReload={reloadWith(onReload)}>
       {done && <Notice>{t('commitment.status_saved')}</Notice>}
       <Select id="new-status" label={t('commitment.new_status')} value={status} blank="—" options={enumOptions('status', enums.commitment_statuses.filter((s) => s !== c.status))} onValue={setStatus} error={errors.status} required />
       <TextArea id="status-note" label={t('commitment.note')} value={note} onValue={setNote} error={errors.note} required rows={3} />

@@ -4,7 +4,7 @@ import { Badge, OverdueTag } from '../components/Badge';
 import { CsvButton } from '../components/CsvButton';
 import { enumOptions, Select } from '../components/Field';
 import { LoadMore } from '../components/States';
-import { PagedStates, RegionFilter } from '../components/ListParts';
+import { FilterBar, FlagFilter, PagedStates, RegionFilter } from '../components/ListParts';
 import { formatDay } from '../format';
 import { usePaged, useTitle } from '../hooks';
 import { t, te } from '../i18n';
@@ -12,37 +12,32 @@ import { Link, useQuery } from '../router';
 import { regionName, useSession } from '../session';
 import './Commitments.css';
 import { Table } from '../components/Table';
-import { ViewSwitch } from '../components/ViewSwitch';
+import { useView, ViewSwitch } from '../components/ViewSwitch';
+import { PageHead } from '../components/Section';
 
 export function Commitments() {
   useTitle(t('nav.commitments'));
   const { regions, enums } = useSession();
   const [q, setQuery] = useQuery();
-  const view = q.view === 'board' ? 'board' : 'table';
+  const [view, switches] = useView([
+    ['table', t('commitment.view_table')],
+    ['board', t('commitment.view_board')],
+  ]);
   const filters = { region: q.region, status: q.status, overdue: q.overdue === 'true' ? 'true' : undefined, stakeholder_kind: q.stakeholder_kind, stakeholder_id: q.stakeholder_id };
   const list = usePaged((cursor) => endpoints.commitments({ ...filters, cursor, limit: 200 }), [JSON.stringify(filters)]);
-
-  const switches = [
-    { value: 'table', label: t('commitment.view_table'), testid: 'view-table', onPick: () => setQuery({ view: undefined }) },
-    { value: 'board', label: t('commitment.view_board'), testid: 'view-board', onPick: () => setQuery({ view: 'board' }) },
-  ];
   return (
     <section>
-      <div class="page-head">
-        <h1>{t('nav.commitments')}</h1>
+      <PageHead title={t('nav.commitments')}>
         <ViewSwitch label={t('commitment.view')} current={view} options={switches}>
           <CsvButton path="/commitments" query={filters} name="commitments" />
         </ViewSwitch>
-      </div>
-      <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
+      </PageHead>
+      <FilterBar>
         <RegionFilter id="c-region" value={q.region} onValue={(v) => setQuery({ region: v })} />
         <Select id="c-status" label={t('commitment.status')} value={q.status ?? ''} blank={t('common.any')} options={enumOptions('status', enums.commitment_statuses)} onValue={(v) => setQuery({ status: v })} />
         <Select id="c-kind" label={t('commitment.stakeholder_kind')} value={q.stakeholder_kind ?? ''} blank={t('common.any')} options={enumOptions('kind', enums.stakeholder_kinds)} onValue={(v) => setQuery({ stakeholder_kind: v })} />
-        <label class="check c-overdue">
-          <input type="checkbox" checked={q.overdue === 'true'} onChange={(e) => setQuery({ overdue: e.currentTarget.checked ? 'true' : undefined })} data-testid="filter-overdue" />
-          {t('commitment.only_overdue')}
-        </label>
-      </form>
+        <FlagFilter name="overdue" label={t('commitment.only_overdue')} testid="filter-overdue" />
+      </FilterBar>
       <PagedStates list={list} empty={t('commitment.none')} />
       {list.items.length > 0 && (view === 'board' ? <Board items={list.items} statuses={enums.commitment_statuses} only={q.region} regions={regions} /> : <CommitmentTable items={list.items} regions={regions} />)}
       <LoadMore list={list} />

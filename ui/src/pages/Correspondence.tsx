@@ -10,6 +10,7 @@ import { MessageList } from './correspondence/MessageList';
 import { Reader } from './correspondence/Reader';
 import { UnmatchedAddresses } from './correspondence/UnmatchedAddresses';
 import './Correspondence.css';
+import { PageHead } from '../components/Section';
 
 const QUEUES = ['new', 'follow_up', 'unmatched', 'awaiting_reply', 'all', 'addresses'] as const;
 
@@ -24,9 +25,7 @@ export default function Correspondence() {
 
   return (
     <section class={`mail${q.id ? ' mail-has-selection' : ''}`}>
-      <div class="page-head">
-        <h1>{t('nav.correspondence')}</h1>
-      </div>
+      <PageHead title={t('nav.correspondence')} />
       <nav class="mail-queues" aria-label={t('mail.queues')}>
         <ul>
           {QUEUES.map((k) => (

@@ -16,6 +16,7 @@ import { meetingRegionBars, statusBars } from '../reportBars';
 import { regionName, useSession } from '../session';
 import './FunderReport.css';
 import { Table } from '../components/Table';
+import { Section } from '../components/Section';
 
 export default function FunderReport() {
   useLang();
@@ -60,26 +61,22 @@ export default function FunderReport() {
 
       {r && (
         <>
-          <section class="fr-section" aria-labelledby="fr-lines">
-            <h2 id="fr-lines">{t('report.funder_summary')}</h2>
+          <Section id="fr-lines" title={t('report.funder_summary')} class="fr-section">
             <FunderLines lines={r.lines} testid="fr-funder-lines" />
-          </section>
+          </Section>
 
-          <section class="fr-section fr-charts" aria-labelledby="fr-charts">
-            <h2 id="fr-charts">{t('funder.activity')}</h2>
+          <Section id="fr-charts" title={t('funder.activity')} class="fr-section fr-charts">
             <div class="fr-grid">
               {perMonth.data && <BarChart title={t('funder.meetings_per_region')} bars={meetingRegionBars(perMonth.data.items, regions)} testid="fr-chart-meetings" />}
               {byRegion.data && <BarChart title={t('report.commitments_by_region')} bars={statusBars(byRegion.data.items, enums.commitment_statuses, regions)} testid="fr-chart-commitments" />}
             </div>
-          </section>
+          </Section>
 
-          <section class="fr-section" aria-labelledby="fr-trained">
-            <h2 id="fr-trained">{t('report.people_trained')}</h2>
+          <Section id="fr-trained" title={t('report.people_trained')} class="fr-section">
             {trainings.data && <TrainingTable report={trainings.data} />}
-          </section>
+          </Section>
 
-          <section class="fr-section" aria-labelledby="fr-agreements" data-testid="fr-agreements">
-            <h2 id="fr-agreements">{t('funder.agreements')}</h2>
+          <Section id="fr-agreements" title={t('funder.agreements')} testid="fr-agreements" class="fr-section">
             {r.stakeholders.length === 0 && <Empty>{t('report.no_data')}</Empty>}
             {r.stakeholders.map((s) => (
               <div key={s.stakeholder_id} class="fr-stakeholder">
@@ -95,10 +92,9 @@ export default function FunderReport() {
                 </ul>
               </div>
             ))}
-          </section>
+          </Section>
 
-          <section class="fr-section" aria-labelledby="fr-fulfilled" data-testid="fr-fulfilled">
-            <h2 id="fr-fulfilled">{t('funder.fulfilled')}</h2>
+          <Section id="fr-fulfilled" title={t('funder.fulfilled')} testid="fr-fulfilled" class="fr-section">
             {r.fulfilled.length === 0 ? (
               <Empty>{t('report.no_data')}</Empty>
             ) : (
@@ -117,7 +113,7 @@ export default function FunderReport() {
               ))}
               </Table>
             )}
-          </section>
+          </Section>
           {r.truncated && <p class="small muted">{t('funder.truncated')}</p>}
           <p class="small muted fr-foot">{t('funder.generated', { at: formatDateTime(new Date().toISOString()) })}</p>
         </>

@@ -12,6 +12,7 @@ import { t, te } from '../i18n';
 import { Link } from '../router';
 import { allRegions, canEdit, canManage, getSession, myRegions, regionName, useSession } from '../session';
 import './Home.css';
+import { PageHead, Section } from '../components/Section';
 
 export function Home() {
   useTitle(t('nav.home'));
@@ -42,19 +43,17 @@ export function Home() {
 
   return (
     <div class="home">
-      <div class="page-head">
-        <h1>{t('home.title', { name: user?.name ?? '' })}</h1>
+      <PageHead title={t('home.title', { name: user?.name ?? '' })}>
         {canEdit(user) && (
           <Link href="/meetings/new" class="btn btn-primary" data-testid="home-log-meeting">
             {t('nav.log_meeting')}
           </Link>
         )}
-      </div>
+      </PageHead>
 
       <div class="home-cols">
         {canEdit(user) && (
-        <section class="card" aria-labelledby="h-tasks" data-testid="my-tasks">
-          <h2 id="h-tasks">{t('home.my_tasks')}</h2>
+        <Section id="h-tasks" title={t('home.my_tasks')} testid="my-tasks">
           <Items load={tasks} empty={t('home.no_tasks')} notice={!!taskAction.error && <p role="alert" class="field-error">{errorMessage(taskAction.error)}</p>}>
             {(tk) => {
               const late = !tk.done && !!tk.due_on && tk.due_on < today;
@@ -78,11 +77,10 @@ export function Home() {
           <Link href="/tasks" class="small" data-testid="all-tasks">
             {t('home.all_tasks')}
           </Link>
-        </section>
+        </Section>
         )}
 
-        <section class="card" aria-labelledby="h-overdue" data-testid="overdue-commitments">
-          <h2 id="h-overdue">{t('home.overdue_commitments')}</h2>
+        <Section id="h-overdue" title={t('home.overdue_commitments')} testid="overdue-commitments">
           <Items load={overdue} empty={t('home.no_overdue')}>
             {(c) => (
               <li key={c.id} class="is-overdue">
@@ -93,10 +91,9 @@ export function Home() {
               </li>
             )}
           </Items>
-        </section>
+        </Section>
 
-        <section class="card" aria-labelledby="h-meetings" data-testid="recent-meetings">
-          <h2 id="h-meetings">{t('home.recent_meetings')}</h2>
+        <Section id="h-meetings" title={t('home.recent_meetings')} testid="recent-meetings">
           <Items load={meetings} empty={t('home.no_meetings')}>
             {(m) => (
               <li key={m.id}>
@@ -110,7 +107,7 @@ export function Home() {
           <Link href="/meetings" class="small" data-testid="all-meetings">
             {t('home.all_meetings')}
           </Link>
-        </section>
+        </Section>
       </div>
 
       {reports && <section aria-labelledby="h-regions" class="home-regions">

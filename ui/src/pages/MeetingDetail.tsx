@@ -10,6 +10,7 @@ import { DeletePanel } from '../components/DeletePanel';
 import { Link, navigate, useQuery } from '../router';
 import { canEdit, canManage, regionName, useSession } from '../session';
 import './MeetingDetail.css';
+import { Section } from '../components/Section';
 
 export function MeetingDetail({ id }: { id: string }) {
   const { user, regions } = useSession();
@@ -62,8 +63,7 @@ export function MeetingDetail({ id }: { id: string }) {
       </div>
       <MeetingExtras m={x} />
       <div class="md-cols">
-        <section class="card" aria-labelledby="md-who">
-          <h2 id="md-who">{t('meeting.participants')}</h2>
+        <Section id="md-who" title={t('meeting.participants')}>
           <ul class="plain-list">
             {x.participants.map((p) => (
               <li key={p.stakeholder_id}>
@@ -82,9 +82,8 @@ export function MeetingDetail({ id }: { id: string }) {
               </ul>
             </>
           )}
-        </section>
-        <section class="card" aria-labelledby="md-what">
-          <h2 id="md-what">{t('meeting.summary')}</h2>
+        </Section>
+        <Section id="md-what" title={t('meeting.summary')}>
           <p class="md-text">{x.summary}</p>
           {x.agreements && (
             <>
@@ -98,10 +97,9 @@ export function MeetingDetail({ id }: { id: string }) {
               <p class="md-text">{x.next_steps}</p>
             </>
           )}
-        </section>
+        </Section>
       </div>
-      <section class="card" aria-labelledby="md-commit">
-        <h2 id="md-commit">{t('meeting.commitments')}</h2>
+      <Section id="md-commit" title={t('meeting.commitments')}>
         {related.loading && <Loading />}
         <ul class="plain-list">
           {(related.data?.commitments ?? []).map((c) => (
@@ -115,9 +113,8 @@ export function MeetingDetail({ id }: { id: string }) {
           ))}
         </ul>
         {!related.loading && !related.data?.commitments.length && <p class="muted">{t('meeting.no_commitments')}</p>}
-      </section>
-      <section class="card" aria-labelledby="md-tasks">
-        <h2 id="md-tasks">{t('meeting.tasks')}</h2>
+      </Section>
+      <Section id="md-tasks" title={t('meeting.tasks')}>
         <ul class="plain-list">
           {(related.data?.tasks ?? []).map((tk) => (
             <li key={tk.id} data-testid="meeting-task">
@@ -126,7 +123,7 @@ export function MeetingDetail({ id }: { id: string }) {
           ))}
         </ul>
         {!related.loading && !related.data?.tasks.length && <p class="muted">{t('meeting.no_tasks')}</p>}
-      </section>
+      </Section>
     </article>
   );
 }

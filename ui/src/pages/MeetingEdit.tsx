@@ -50,7 +50,7 @@ function EditForm({ m, onReload }: { m: Meeting; onReload: () => void }) {
   const { user, regions } = useSession();
   const team = useTeam();
   const [d, setD] = useState(() => toDraft(m));
-  const { errors, error, busy, run, setError } = useSave();
+  const { errors, error, busy, run, reloadWith } = useSave();
   useEffect(() => setD(toDraft(m)), [m.version]);
   const set = <K extends keyof typeof d>(k: K) => (v: (typeof d)[K]) => setD((o) => ({ ...o, [k]: v }));
   const mine = myRegions(user, regions);
@@ -84,13 +84,7 @@ function EditForm({ m, onReload }: { m: Meeting; onReload: () => void }) {
         <h1 id="me-title">{t('meeting.edit')}</h1>
         <Link href={`/meetings/${m.id}`}>{t('common.cancel')}</Link>
       </div>
-      <ErrorBox
-        error={error}
-        onReload={() => {
-          setError(null);
-          onReload();
-        }}
-      />
+      <ErrorBox error={error} onReload={reloadWith(onReload)} />
       <MeetingFields
         idPrefix="me"
         d={d}

@@ -18,6 +18,7 @@ import { useSave } from '../save';
 import { hasErrors, validateMeeting, type MeetingDraft } from '../validation';
 import './MeetingForm.css';
 import { SaveButton } from '../components/FormActions';
+import { Section } from '../components/Section';
 
 export const MEETING_DRAFT_VERSION = 1;
 
@@ -213,14 +214,13 @@ export function MeetingForm() {
 /** Items is a card of repeated items (the commitments or tasks made at the meeting) with its add button. */
 function Items({ id, title, none, add, onAdd, addTestid, children }: { id: string; title: string; none: string | false; add: string; onAdd: () => void; addTestid: string; children: ComponentChildren }) {
   return (
-    <section class="card" aria-labelledby={id}>
-      <h2 id={id}>{title}</h2>
+    <Section id={id} title={title}>
       {none && <p class="muted">{none}</p>}
       {children}
       <button type="button" class="btn" onClick={onAdd} data-testid={addTestid}>
         + {add}
       </button>
-    </section>
+    </Section>
   );
 }
 

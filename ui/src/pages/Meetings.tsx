@@ -5,7 +5,7 @@ import { CsvButton } from '../components/CsvButton';
 import { enumOptions, Select, TextInput } from '../components/Field';
 import { StakeholderPicker } from '../components/StakeholderPicker';
 import { Empty, ErrorBox, Loading, LoadMore, Notice } from '../components/States';
-import { PagedStates, RegionFilter } from '../components/ListParts';
+import { FilterBar, PagedStates, RegionFilter } from '../components/ListParts';
 import { addDays, formatDateTime, formatMonth, limaLocalInput, todayInLima } from '../format';
 import { useAsync, usePaged, useTitle } from '../hooks';
 import { t, te } from '../i18n';
@@ -13,7 +13,8 @@ import { Link, useQuery } from '../router';
 import { canEdit, regionName, useSession } from '../session';
 import { memberName, useTeam } from '../team';
 import './Meetings.css';
-import { ViewSwitch } from '../components/ViewSwitch';
+import { useView, ViewSwitch } from '../components/ViewSwitch';
+import { PageHead } from '../components/Section';
 
 /** monthRange gives the first day of month (YYYY-MM) and the first of the next. */
 export function monthRange(month: string): { from: string; to: string } {
@@ -48,19 +49,16 @@ export function Meetings() {
   const { user, regions, enums } = useSession();
   const team = useTeam();
   const [q, setQuery] = useQuery();
-  const view = q.view === 'calendar' ? 'calendar' : 'list';
+  const [view, switches] = useView([
+    ['list', t('meetings.view_list')],
+    ['calendar', t('meetings.view_calendar')],
+  ]);
   const month = /^\d{4}-\d{2}$/.test(q.month ?? '') ? q.month : todayInLima().slice(0, 7);
   const filters: Query = { region: q.region, from: q.from, to: q.to, stakeholder_id: q.stakeholder_id, kind: q.kind, staff_id: q.staff_id };
   const stakeholder = useAsync(() => (q.stakeholder_id ? endpoints.stakeholder(q.stakeholder_id) : Promise.resolve(null)), [q.stakeholder_id]);
-
-  const switches = [
-    { value: 'list', label: t('meetings.view_list'), testid: 'view-list', onPick: () => setQuery({ view: undefined }) },
-    { value: 'calendar', label: t('meetings.view_calendar'), testid: 'view-calendar', onPick: () => setQuery({ view: 'calendar' }) },
-  ];
   return (
     <section>
-      <div class="page-head">
-        <h1>{t('nav.meetings')}</h1>
+      <PageHead title={t('nav.meetings')}>
         <ViewSwitch label={t('meetings.view')} current={view} options={switches}>
           <CsvButton path="/meetings" query={view === 'calendar' ? { ...filters, ...monthRange(month) } : filters} name="meetings" />
           {canEdit(user) && (
@@ -69,9 +67,9 @@ export function Meetings() {
             </Link>
           )}
         </ViewSwitch>
-      </div>
+      </PageHead>
       {q.deleted && <Notice>{t('meeting.deleted')}</Notice>}
-      <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
+      <FilterBar>
         <RegionFilter id="m-region" value={q.region} onValue={(v) => setQuery({ region: v })} />
         <Select id="m-kind" label={t('meeting.kind')} value={q.kind ?? ''} blank={t('common.any')} options={enumOptions('meeting_kind', enums.meeting_kinds)} onValue={(v) => setQuery({ kind: v })} />
         <Select id="m-staff" label={t('meetings.staff')} value={q.staff_id ?? ''} blank={t('common.any')} options={team.map((m) => ({ value: m.id, label: m.name }))} onValue={(v) => setQuery({ staff_id: v })} />
@@ -93,7 +91,7 @@ export function Meetings() {
             <StakeholderPicker id="m-stakeholder" label={t('commitment.stakeholder')} onPick={(s) => setQuery({ stakeholder_id: s.id })} />
           )}
         </div>
-      </form>
+      </FilterBar>
       {view === 'calendar' ? <Calendar month={month} filters={filters} onMonth={(m) => setQuery({ month: m })} /> : <List filters={filters} team={team} regions={regions} />}
     </section>
   );

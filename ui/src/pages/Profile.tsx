@@ -6,6 +6,7 @@ import { ErrorBox, Loading, Notice } from '../components/States';
 import { useAction, useAsync, useTitle } from '../hooks';
 import { getLang, t } from '../i18n';
 import { SaveButton } from '../components/FormActions';
+import { Section } from '../components/Section';
 
 export default function Profile() {
   useTitle(t('profile.title'));
@@ -62,8 +63,7 @@ function CalendarFeed({ me, onChanged }: { me: Me; onChanged: () => void }) {
       onChanged();
     });
   return (
-    <section class="card" aria-labelledby="pc-h" data-testid="calendar-feed">
-      <h2 id="pc-h">{t('profile.calendar')}</h2>
+    <Section id="pc-h" title={t('profile.calendar')} testid="calendar-feed">
       <p class="muted small">{t('profile.calendar_help')}</p>
       <ErrorBox error={error} />
       {url && (
@@ -84,6 +84,6 @@ function CalendarFeed({ me, onChanged }: { me: Me; onChanged: () => void }) {
           </button>
         )}
       </div>
-    </section>
+    </Section>
   );
 }

@@ -13,6 +13,7 @@ import { Link } from '../router';
 import { statusBars } from '../reportBars';
 import { regionName, useSession } from '../session';
 import './Reports.css';
+import { Section } from '../components/Section';
 
 export default function Reports() {
   useTitle(t('nav.reports'));
@@ -60,23 +61,20 @@ export default function Reports() {
         <PeriodFields idPrefix="r" />
       </form>
 
-      <section class="card report-summary" aria-labelledby="rs-h" data-testid="funder-summary">
-        <h2 id="rs-h">{t('report.funder_summary')}</h2>
+      <Section id="rs-h" title={t('report.funder_summary')} testid="funder-summary" class="card report-summary">
         {legis.loading && <Loading />}
         <ErrorBox error={legis.error} onRetry={legis.reload} />
         {summary && <FunderLines lines={trainings.data ? [summary, trainings.data.summary] : [summary]} />}
-      </section>
+      </Section>
 
-      <section class="card" aria-labelledby="rt-h" data-testid="trainings-report">
-        <h2 id="rt-h">{t('report.people_trained')}</h2>
+      <Section id="rt-h" title={t('report.people_trained')} testid="trainings-report">
         {trainings.loading && <Loading />}
         <ErrorBox error={trainings.error} onRetry={trainings.reload} />
         {trainings.data && <TrainingTable report={trainings.data} />}
         <CsvButton path="/reports/trainings" query={range} name="trainings" />
-      </section>
+      </Section>
 
-      <section class="card" aria-labelledby="csv-h">
-        <h2 id="csv-h">{t('report.exports')}</h2>
+      <Section id="csv-h" title={t('report.exports')}>
         <div class="row">
           <CsvButton path="/stakeholders" name="stakeholders" label={t('nav.stakeholders')} />
           <CsvButton path="/meetings" query={range} name="meetings" label={t('search.meetings')} />
@@ -84,7 +82,7 @@ export default function Reports() {
           <CsvButton path="/tasks" name="tasks" label={t('meeting.tasks')} />
           <CsvButton path="/messages" query={range} name="messages" label={t('nav.correspondence')} />
         </div>
-      </section>
+      </Section>
 
       <div class="report-grid">
         <Chart title={t('report.commitments_by_region')} loading={byRegion.loading} error={byRegion.error} retry={byRegion.reload} bars={regionBars} testid="chart-commitments-by-region" />

@@ -7,6 +7,7 @@ import { formatDateTime } from '../format';
 import { useAsync, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link, useQuery } from '../router';
+import { Section } from '../components/Section';
 
 export function Search() {
   const [q] = useQuery();
@@ -63,13 +64,12 @@ export function Search() {
 function Hits<T extends { id: string }>({ id, title, items, children }: { id: string; title: string; items: T[]; children: (item: T) => ComponentChildren }) {
   if (items.length === 0) return null;
   return (
-    <section class="card" aria-labelledby={id}>
-      <h2 id={id}>{title}</h2>
+    <Section id={id} title={title}>
       <ul class="plain-list">
         {items.map((x) => (
           <li key={x.id}>{children(x)}</li>
         ))}
       </ul>
-    </section>
+    </Section>
   );
 }

@@ -13,6 +13,7 @@ import { t, te } from '../i18n';
 import { Link, navigate } from '../router';
 import { canEdit, regionName, useSession } from '../session';
 import './StakeholderDetail.css';
+import { Section } from '../components/Section';
 
 const timelineHref = (type: string, id: string) =>
   type === 'meeting' ? `/meetings/${id}` : type === 'commitment' || type === 'status_change' ? `/commitments/${id}` : type === 'message' ? `/correspondence?id=${id}` : '';
@@ -90,8 +91,7 @@ export function StakeholderDetail({ id }: { id: string }) {
       {!!archiving.error && <p role="alert" class="field-error">{errorMessage(archiving.error)}</p>}
 
       <div class="sh-cols">
-        <section class="card" aria-labelledby="h-profile">
-          <h2 id="h-profile">{t('stakeholder.profile')}</h2>
+        <Section id="h-profile" title={t('stakeholder.profile')}>
           <dl class="sh-dl">
             <dt>{t('stakeholder.stance')}</dt>
             <dd><Badge group="stance" value={s.stance} /></dd>
@@ -134,13 +134,12 @@ export function StakeholderDetail({ id }: { id: string }) {
               <p class="sh-notes">{s.notes}</p>
             </>
           )}
-        </section>
+        </Section>
 
         <Relationships s={s} edit={edit} onChange={(n) => sh.setData(n)} />
       </div>
 
-      <section class="card sh-timeline" aria-labelledby="h-timeline" data-testid="timeline">
-        <h2 id="h-timeline">{t('stakeholder.timeline')}</h2>
+      <Section id="h-timeline" title={t('stakeholder.timeline')} testid="timeline" class="card sh-timeline">
         <ErrorBox error={tl.error} onRetry={tl.reload} />
         {!tl.loading && !tl.error && tl.items.length === 0 && <Empty>{t('stakeholder.timeline_empty')}</Empty>}
         <ol class="timeline">
@@ -160,7 +159,7 @@ export function StakeholderDetail({ id }: { id: string }) {
         </ol>
         {tl.loading && <Loading />}
         <LoadMore list={tl} testid="timeline-more" />
-      </section>
+      </Section>
     </article>
   );
 }
@@ -188,8 +187,7 @@ function Relationships({ s, edit, onChange }: { s: Stakeholder; edit: boolean; o
     });
 
   return (
-    <section class="card" aria-labelledby="h-rel" data-testid="relationships">
-      <h2 id="h-rel">{t('stakeholder.relationships')}</h2>
+    <Section id="h-rel" title={t('stakeholder.relationships')} testid="relationships">
       <ErrorBox error={err} />
       {rels.length === 0 ? (
         <Empty>{t('stakeholder.no_relationships')}</Empty>
@@ -231,6 +229,6 @@ function Relationships({ s, edit, onChange }: { s: Stakeholder; edit: boolean; o
           </button>
         </form>
       )}
-    </section>
+    </Section>
   );
 }

@@ -3,12 +3,13 @@ import { endpoints } from '../api';
 import { Badge } from '../components/Badge';
 import { enumOptions, Select, TextInput } from '../components/Field';
 import { Empty, ErrorBox, Loading, LoadMore } from '../components/States';
-import { RegionFilter } from '../components/ListParts';
+import { FilterBar, RegionFilter } from '../components/ListParts';
 import { usePaged, useSearchText, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { Link, useQuery } from '../router';
 import { canEdit, regionName, useSession } from '../session';
 import { Table } from '../components/Table';
+import { PageHead } from '../components/Section';
 
 export function StakeholderList() {
   useTitle(t('nav.stakeholders'));
@@ -20,21 +21,20 @@ export function StakeholderList() {
 
   return (
     <section>
-      <div class="page-head">
-        <h1>{t('nav.stakeholders')}</h1>
+      <PageHead title={t('nav.stakeholders')}>
         {canEdit(user) && (
           <Link href="/stakeholders/new" class="btn btn-primary" data-testid="new-stakeholder">
             {t('stakeholder.new')}
           </Link>
         )}
-      </div>
-      <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
+      </PageHead>
+      <FilterBar>
         <TextInput id="sh-q" type="search" label={t('common.search')} value={text} onValue={setText} />
         <Select id="sh-kind" label={t('stakeholder.kind')} value={q.kind ?? ''} blank={t('common.any')} options={enumOptions('kind', enums.stakeholder_kinds)} onValue={(v) => setQuery({ kind: v })} />
         <RegionFilter id="sh-region" value={q.region} onValue={(v) => setQuery({ region: v })} />
         <Select id="sh-stance" label={t('stakeholder.stance')} value={q.stance ?? ''} blank={t('common.any')} options={enumOptions('stance', enums.stances)} onValue={(v) => setQuery({ stance: v })} />
         <TextInput id="sh-tag" label={t('stakeholder.tag')} value={q.tag ?? ''} onValue={(v) => setQuery({ tag: v })} />
-      </form>
+      </FilterBar>
       <ErrorBox error={list.error} onRetry={list.reload} />
       {!list.error && list.items.length === 0 && !list.loading && <Empty>{t('stakeholder.none')}</Empty>}
       {list.items.length > 0 && (

@@ -16,6 +16,7 @@ import { memberName, teamOptions, useTeam } from '../team';
 import { isDay, type Errors } from '../validation';
 import { FormActions } from '../components/FormActions';
 import { CardForm } from '../components/CardForm';
+import { Section } from '../components/Section';
 
 export function TaskDetail({ id }: { id: string }) {
   useTitle(t('task.one'));
@@ -56,8 +57,7 @@ export function TaskDetail({ id }: { id: string }) {
           onClose={() => setEditing(false)}
         />
       ) : (
-        <section class="card" aria-labelledby="td-facts">
-          <h2 id="td-facts">{t('commitment.facts')}</h2>
+        <Section id="td-facts" title={t('commitment.facts')}>
           <dl class="cd-dl">
             <dt>{t('task.due_on')}</dt>
             <dd>{formatDay(x.due_on) || '—'}</dd>
@@ -76,7 +76,7 @@ export function TaskDetail({ id }: { id: string }) {
               <TaskLinks task={x} />
             </dd>
           </dl>
-        </section>
+        </Section>
       )}
       {mayEdit && (
         <DeletePanel
@@ -96,7 +96,7 @@ export function TaskDetail({ id }: { id: string }) {
 function TaskEditForm({ task, onSaved, onReload, onClose }: { task: Task; onSaved: (t: Task) => void; onReload: () => void; onClose: () => void }) {
   const team = useTeam();
   const [v, setV] = useState({ title: task.title, due_on: task.due_on ?? '', assignee_id: task.assignee_id ?? '', notes: task.notes ?? '', done: task.done });
-  const { errors, error, busy, run, setError } = useSave();
+  const { errors, error, busy, run, reloadWith } = useSave();
   const submit = (e: Event) => {
     e.preventDefault();
     const errs: Errors = {};
@@ -106,14 +106,8 @@ function TaskEditForm({ task, onSaved, onReload, onClose }: { task: Task; onSave
     if (v.assignee_id) body.assignee_id = v.assignee_id;
     void run(errs, async () => onSaved(await endpoints.updateTask(task.id, body)));
   };
-  // After a conflict: drop the error and show the record as it is now.
-  const reload = () => {
-    setError(null);
-    onReload();
-    onClose();
-  };
   return (
-    <CardForm id="te-title" title={t('task.edit')} testid="task-edit-form" onSubmit={submit} error={error} onReload={reload}>
+    <CardForm id="te-title" title={t('task.edit')} testid="task-edit-form" onSubmit={submit} error={error} onReload={reloadWith(onReload, onClose)}>
       <TextInput id="te-title-input" label={t('task.title')} value={v.title} onValue={(x) => setV((o) => ({ ...o, title: x }))} error={errors.title} required />
       <div class="form-grid">
         <TextInput id="te-due" type="date" label={t('task.due_on')} value={v.due_on} onValue={(x) => setV((o) => ({ ...o, due_on: x }))} error={errors.due_on} />

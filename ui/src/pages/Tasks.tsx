@@ -5,7 +5,7 @@ import { CsvButton } from '../components/CsvButton';
 import { Select } from '../components/Field';
 import { TaskLinks } from '../components/TaskLinks';
 import { LoadMore, Notice } from '../components/States';
-import { PagedStates, RegionFilter } from '../components/ListParts';
+import { FilterBar, FlagFilter, PagedStates, RegionFilter } from '../components/ListParts';
 import { formatDay } from '../format';
 import { usePaged, useTitle } from '../hooks';
 import { t } from '../i18n';
@@ -14,6 +14,7 @@ import { canManage, regionName, useSession } from '../session';
 import { memberName, useTeam } from '../team';
 import { Table } from '../components/Table';
 import { ViewSwitch } from '../components/ViewSwitch';
+import { PageHead } from '../components/Section';
 
 export function Tasks() {
   useTitle(t('nav.tasks'));
@@ -37,14 +38,13 @@ export function Tasks() {
   ];
   return (
     <section>
-      <div class="page-head">
-        <h1>{t('nav.tasks')}</h1>
+      <PageHead title={t('nav.tasks')}>
         <ViewSwitch label={t('tasks.whose')} current={scope} options={switches}>
           <CsvButton path="/tasks" query={filters} name="tasks" />
         </ViewSwitch>
-      </div>
+      </PageHead>
       {q.deleted && <Notice>{t('task.deleted')}</Notice>}
-      <form class="filters card" role="search" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
+      <FilterBar>
         {scope === 'team' && <Select id="t-assignee" label={t('task.assignee')} value={q.assignee_id ?? ''} blank={t('common.any')} options={team.map((m) => ({ value: m.id, label: m.name }))} onValue={(v) => setQuery({ assignee_id: v })} />}
         <RegionFilter id="t-region" value={q.region} onValue={(v) => setQuery({ region: v })} />
         <Select
@@ -58,11 +58,8 @@ export function Tasks() {
           ]}
           onValue={(v) => setQuery({ state: v === 'open' ? undefined : v })}
         />
-        <label class="check c-overdue">
-          <input type="checkbox" checked={q.overdue === 'true'} onChange={(e) => setQuery({ overdue: e.currentTarget.checked ? 'true' : undefined })} />
-          {t('tasks.only_overdue')}
-        </label>
-      </form>
+        <FlagFilter name="overdue" label={t('tasks.only_overdue')} />
+      </FilterBar>
       <PagedStates list={list} empty={t('tasks.none')} />
       {list.items.length > 0 && (
         <Table columns={[t('task.title'), t('task.due_on'), t('task.assignee'), { label: t('common.region'), class: 'hide-narrow' }]} testid="task-table" caption={t('nav.tasks')} captionClass="sr-only">
