@@ -65,3 +65,12 @@ func resolveUsers(ctx context.Context, s *store.Store, now time.Time) (map[strin
 	}
 	return ids, fresh, nil
 }
+
+// ReferenceUserIDs maps the key of each reference user to its fixed id.
+func ReferenceUserIDs() map[string]bson.ObjectID {
+	ids := map[string]bson.ObjectID{}
+	for _, u := range refUsers {
+		ids[u.Key] = ID(u.Key)
+	}
+	return ids
+}

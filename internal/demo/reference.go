@@ -314,26 +314,32 @@ func LoadReference(ctx context.Context, s *store.Store, scale float64, now time.
 		return n, ErrReferenceLoaded
 	}
 	n.Users, n.Stakeholders = probe.Users, 1
-	if err := s.InsertStakeholders(ctx, d.Stakeholders[1:]); err != nil {
+	err = s.BulkLoad(ctx, func(ctx context.Context) error {
+		if err := s.InsertStakeholders(ctx, d.Stakeholders[1:]); err != nil {
+			return err
+		}
+		n.Stakeholders = len(d.Stakeholders)
+		if err := s.InsertMeetings(ctx, d.Meetings); err != nil {
+			return err
+		}
+		n.Meetings = len(d.Meetings)
+		if err := s.InsertCommitments(ctx, d.Commitments); err != nil {
+			return err
+		}
+		n.Commitments = len(d.Commitments)
+		if err := s.InsertTasks(ctx, d.Tasks); err != nil {
+			return err
+		}
+		n.Tasks = len(d.Tasks)
+		msgs := ReferenceMessages(scale, now, d, ids)
+		if err := s.InsertMessages(ctx, msgs); err != nil {
+			return err
+		}
+		n.Messages = len(msgs)
+		return nil
+	})
+	if err != nil {
 		return n, err
 	}
-	n.Stakeholders = len(d.Stakeholders)
-	if err := s.InsertMeetings(ctx, d.Meetings); err != nil {
-		return n, err
-	}
-	n.Meetings = len(d.Meetings)
-	if err := s.InsertCommitments(ctx, d.Commitments); err != nil {
-		return n, err
-	}
-	n.Commitments = len(d.Commitments)
-	if err := s.InsertTasks(ctx, d.Tasks); err != nil {
-		return n, err
-	}
-	n.Tasks = len(d.Tasks)
-	msgs := ReferenceMessages(scale, now, d, ids)
-	if err := s.InsertMessages(ctx, msgs); err != nil {
-		return n, err
-	}
-	n.Messages = len(msgs)
 	return n, s.InvalidateReportCounters(ctx)
 }
