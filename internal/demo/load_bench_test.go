@@ -8,6 +8,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/demo"
 	"github.com/alianza-pe/alianza/internal/storetest"
+	"github.com/alianza-pe/alianza/internal/workflow"
 )
 
 // BenchmarkLoadReference loads the reference dataset into a fresh database
@@ -25,7 +26,7 @@ func BenchmarkLoadReference(b *testing.B) {
 		b.StopTimer()
 		s := storetest.Open(b)
 		b.StartTimer()
-		if _, err := demo.LoadReference(context.Background(), s, scale, s.Now()); err != nil {
+		if _, err := demo.LoadReference(context.Background(), workflow.New(s), scale, s.Now()); err != nil {
 			b.Fatal(err)
 		}
 	}

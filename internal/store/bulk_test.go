@@ -15,6 +15,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/storetest"
+	"github.com/alianza-pe/alianza/internal/workflow"
 )
 
 // bulkChild names, in the environment of a child test process, the engine
@@ -137,7 +138,7 @@ func bulkChildLoad(t *testing.T, dir string) {
 	if err := s.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
-	_, err = demo.LoadReference(ctx, s, 0.2, s.Now())
+	_, err = demo.LoadReference(ctx, workflow.New(s), 0.2, s.Now())
 	t.Fatalf("the load ended before it was killed: %v", err)
 }
 

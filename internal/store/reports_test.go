@@ -12,6 +12,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/storetest"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -25,7 +26,7 @@ func loadDemo(t *testing.T) (*store.Store, store.Dataset) {
 	s := storetest.Open(t)
 	s.SetClock(func() time.Time { return reportNow })
 	ctx := context.Background()
-	n, err := demo.Load(ctx, s, reportNow)
+	n, err := demo.Load(ctx, workflow.New(s), s, reportNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +44,7 @@ func loadDemo(t *testing.T) (*store.Store, store.Dataset) {
 func TestDemoLoadIsIdempotent(t *testing.T) {
 	s, _ := loadDemo(t)
 	ctx := context.Background()
-	n, err := demo.Load(ctx, s, reportNow.Add(48*time.Hour))
+	n, err := demo.Load(ctx, workflow.New(s), s, reportNow.Add(48*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
