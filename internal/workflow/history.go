@@ -1,7 +1,6 @@
 package workflow
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -17,11 +16,11 @@ const maxHistoryProblems = 50
 // ImportHistory stores records made elsewhere, with their own ids and past
 // dates, thousands per second: the demo dataset, the reference dataset of
 // the benchmarks. Each record is checked as the workflows check one built
-// today: its fields by the model's rules (Validate), every id it refers to
-// (a user, stakeholder, meeting, commitment of the history, or a user or
-// stakeholder already stored), and each message's stakeholders and regions
-// by the matching rule (model.Match) against the history's stakeholders and
-// the stored ones.
+// today: its fields by the model's rules (Validate), and every id it refers
+// to (a user, stakeholder, meeting, commitment of the history, or a user or
+// stakeholder already stored). Its mail is filed by the rule that files
+// synced mail (model.Match, against the history's stakeholders and the
+// stored ones), whatever stakeholders and regions the messages came with.
 //
 // A history with any problem stores nothing: the error is a
 // *model.ValidationError naming the records (meetings[12].kind, at most
@@ -35,6 +34,9 @@ const maxHistoryProblems = 50
 func (f *Flows) ImportHistory(ctx context.Context, by model.Actor, h store.Dataset) (store.DatasetCounts, error) {
 	var n store.DatasetCounts
 	if err := f.checkHistory(ctx, h); err != nil {
+		return n, err
+	}
+	if err := f.fileHistoryMail(ctx, &h); err != nil {
 		return n, err
 	}
 	hadMail, err := f.st.HasMessages(ctx)
@@ -68,10 +70,6 @@ func (f *Flows) checkHistory(ctx context.Context, h store.Dataset) error {
 	if err != nil {
 		return err
 	}
-	byAddr, err := f.historyAddresses(ctx, h)
-	if err != nil {
-		return err
-	}
 	var p model.Problems
 	add := func(kind string, i int, err error, more model.Problems) {
 		q, _ := model.ProblemsOf(err)
@@ -97,7 +95,7 @@ func (f *Flows) checkHistory(ctx context.Context, h store.Dataset) error {
 		add("tasks", i, t.Validate(), refs.taskProblems(t))
 	}
 	for i := range h.Messages {
-		add("messages", i, nil, messageProblems(&h.Messages[i].Message, byAddr))
+		add("messages", i, nil, messageProblems(&h.Messages[i].Message))
 	}
 	if len(p) > maxHistoryProblems {
 		p = p[:maxHistoryProblems]
@@ -188,11 +186,12 @@ func eachRef(h store.Dataset, user, stakeholder func(bson.ObjectID)) {
 	}
 }
 
-// historyAddresses maps each address of h's messages to the stakeholders,
-// of h or stored, listing it (those of h win over their stored copies).
-func (f *Flows) historyAddresses(ctx context.Context, h store.Dataset) (map[string][]model.StakeholderRef, error) {
+// fileHistoryMail files a copy of h's messages by the matching rule: an
+// address belongs to the stakeholders, of h or stored, listing it (those
+// of h win over their stored copies).
+func (f *Flows) fileHistoryMail(ctx context.Context, h *store.Dataset) error {
 	if len(h.Messages) == 0 {
-		return nil, nil
+		return nil
 	}
 	var addrs []string
 	for i := range h.Messages {
@@ -200,7 +199,7 @@ func (f *Flows) historyAddresses(ctx context.Context, h store.Dataset) (map[stri
 	}
 	byAddr, err := f.st.StakeholdersByEmail(ctx, addrs)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	mine := map[bson.ObjectID]bool{}
 	for _, st := range h.Stakeholders {
@@ -214,7 +213,11 @@ func (f *Flows) historyAddresses(ctx context.Context, h store.Dataset) (map[stri
 			byAddr[e] = append(byAddr[e], model.StakeholderRef{ID: st.ID, Emails: st.Emails, Regions: st.Regions})
 		}
 	}
-	return byAddr, nil
+	h.Messages = slices.Clone(h.Messages)
+	for i := range h.Messages {
+		model.ApplyMatch(&h.Messages[i].Message, byAddr)
+	}
+	return nil
 }
 
 func userProblems(u *model.User) model.Problems {
@@ -301,9 +304,8 @@ func (r *historyRefs) taskProblems(t *model.Task) model.Problems {
 	return p
 }
 
-// messageProblems checks a message's fields and that it is filed as the
-// matching rule files it.
-func messageProblems(m *model.Message, byAddr map[string][]model.StakeholderRef) model.Problems {
+// messageProblems checks a message's own fields.
+func messageProblems(m *model.Message) model.Problems {
 	var p model.Problems
 	if m.ID.IsZero() {
 		p.Add("id", "is required")
@@ -314,12 +316,8 @@ func messageProblems(m *model.Message, byAddr map[string][]model.StakeholderRef)
 	if !model.Directions.Valid(m.Direction) {
 		p.Add("direction", "must be one of %s", model.Directions)
 	}
-	ids, regions, unmatched := model.Match(m, byAddr)
-	sorted := func(l []bson.ObjectID) []bson.ObjectID {
-		return slices.SortedFunc(slices.Values(l), func(a, b bson.ObjectID) int { return bytes.Compare(a[:], b[:]) })
-	}
-	if unmatched != m.Unmatched || !slices.Equal(sorted(ids), sorted(m.StakeholderIDs)) || !slices.Equal(regions, m.Regions) {
-		p.Add("stakeholder_ids", "must be the stakeholders listing its addresses, with their regions")
+	if m.Version < 1 {
+		p.Add("version", "must be at least 1")
 	}
 	return p
 }
