@@ -80,9 +80,9 @@ func demoLoad(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFl
 	what := "demo dataset"
 	if f.scale > 0 {
 		what = fmt.Sprintf("reference dataset at scale %g", f.scale)
-		n, err = demo.LoadReference(ctx, s, f.scale, s.Now())
+		n, err = demo.LoadReference(ctx, flows, f.scale, s.Now())
 	} else {
-		n, err = demo.Load(ctx, s, s.Now())
+		n, err = demo.Load(ctx, flows, s, s.Now())
 	}
 	if err != nil {
 		return fmt.Errorf("demo load: %w", err)

@@ -19,6 +19,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/demo"
 	"github.com/alianza-pe/alianza/internal/storetest"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -67,7 +68,8 @@ func loadBench() error {
 		return err
 	}
 	start := time.Now()
-	n, err := demo.LoadReference(ctx, s, scale, s.Now())
+	flows := workflow.New(s)
+	n, err := demo.LoadReference(ctx, flows, scale, s.Now())
 	if err != nil && !errors.Is(err, demo.ErrReferenceLoaded) {
 		return err
 	}
@@ -82,7 +84,7 @@ func loadBench() error {
 	if err != nil {
 		return err
 	}
-	bench.app = New(testOptions(Options{Store: s, Tokens: tokens, Log: discardLogger(), Version: "bench"}))
+	bench.app = New(testOptions(Options{Store: s, Flows: flows, Tokens: tokens, Log: discardLogger(), Version: "bench"}))
 	bench.tokens = map[string]string{}
 	for key, email := range map[string]string{"admin": "admin@ref.alianza.test", "lima_manager": "manager.lima@ref.alianza.test"} {
 		u, err := s.UserByEmail(ctx, email)

@@ -15,7 +15,7 @@ func newReportApp(t *testing.T) *testApp {
 	ta := newTestApp(t)
 	now := time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
 	ta.store.SetClock(func() time.Time { return now })
-	if _, err := demo.Load(context.Background(), ta.store, now); err != nil {
+	if _, err := demo.Load(context.Background(), ta.flows, ta.store, now); err != nil {
 		t.Fatal(err)
 	}
 	return ta

@@ -20,6 +20,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/demo"
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
@@ -33,7 +34,7 @@ func backupOpts(dataDir, out string) Options {
 func loadSample(t *testing.T, e *engine) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, e.s, e.s.Now()); err != nil {
+	if _, err := demo.Load(ctx, workflow.New(e.s), e.s, e.s.Now()); err != nil {
 		t.Fatalf("demo load: %v", err)
 	}
 	mb := bson.NewObjectID()

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/demo"
+	"github.com/alianza-pe/alianza/internal/workflow"
 )
 
 // BenchmarkReferenceBackup backs up, verifies and restores the reference
@@ -17,7 +18,7 @@ import (
 func BenchmarkReferenceBackup(b *testing.B) {
 	ctx := context.Background()
 	src := startEngine(b, b.TempDir())
-	if _, err := demo.LoadReference(ctx, src.s, 1, time.Now()); err != nil {
+	if _, err := demo.LoadReference(ctx, workflow.New(src.s), 1, time.Now()); err != nil {
 		b.Fatal(err)
 	}
 	dir := b.TempDir()
@@ -56,7 +57,7 @@ func BenchmarkReferenceBackup(b *testing.B) {
 func BenchmarkReferenceCopy(b *testing.B) {
 	ctx := context.Background()
 	src := startEngine(b, b.TempDir())
-	if _, err := demo.LoadReference(ctx, src.s, 1, time.Now()); err != nil {
+	if _, err := demo.LoadReference(ctx, workflow.New(src.s), 1, time.Now()); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {

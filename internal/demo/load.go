@@ -13,23 +13,25 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// Load stores the demo dataset and the demo users. It is idempotent: records
-// have fixed ids, so a second load adds nothing, and a demo user whose email
-// already exists is kept as it is (its id becomes the owner of the records).
-func Load(ctx context.Context, s *store.Store, now time.Time) (store.DatasetCounts, error) {
+// Load stores the demo dataset and the demo users through f (which checks
+// every record: workflow.ImportHistory). It is idempotent: records have
+// fixed ids, so a second load adds nothing, and a demo user whose email
+// already exists on s is kept as it is (its id becomes the owner of the
+// records).
+func Load(ctx context.Context, f *workflow.Flows, s *store.Store, now time.Time) (store.DatasetCounts, error) {
 	ids, newUsers, err := resolveUsers(ctx, s, now)
 	if err != nil {
 		return store.DatasetCounts{}, err
 	}
 	d := Build(now, ids)
 	d.Users = newUsers
-	n, err := s.LoadDataset(ctx, model.SystemActor, d)
+	n, err := f.ImportHistory(ctx, model.SystemActor, d)
 	if err != nil {
 		return n, err
 	}
 	// Saved like synced mail, so they are matched to the demo stakeholders;
 	// known ids are left as they are.
-	created, err := s.SaveMessages(ctx, Messages(now), workflow.MatchMail(s))
+	created, err := f.SaveMessages(ctx, Messages(now))
 	for _, c := range created {
 		if c {
 			n.Messages++
@@ -64,4 +66,43 @@ func resolveUsers(ctx context.Context, s *store.Store, now time.Time) (map[strin
 			PasswordHash: hash, Version: 1, CreatedAt: now.UTC(), UpdatedAt: now.UTC()})
 	}
 	return ids, fresh, nil
+}
+
+// ErrReferenceLoaded says the reference dataset is already in the database.
+var ErrReferenceLoaded = errors.New("demo: the reference dataset is already loaded")
+
+// LoadReference stores the reference dataset at scale with its mailbox
+// (ReferenceMessages) through f (workflow.ImportHistory: every record
+// checked, then bulk inserts). It is meant for an empty database
+// (benchmarks, load tests): records already stored are kept, so after an
+// interrupted load it stores the rest, and when every record is stored
+// already it answers ErrReferenceLoaded.
+func LoadReference(ctx context.Context, f *workflow.Flows, scale float64, now time.Time) (store.DatasetCounts, error) {
+	hash, err := auth.HashPassword(Password)
+	if err != nil {
+		return store.DatasetCounts{}, fmt.Errorf("demo: hash password: %w", err)
+	}
+	ids := ReferenceUserIDs()
+	var users []model.User
+	for _, u := range refUsers {
+		users = append(users, model.User{ID: ids[u.Key], Email: u.Email, Name: u.Name, Role: u.Role, Regions: u.Regions,
+			PasswordHash: hash, Version: 1, CreatedAt: now.UTC(), UpdatedAt: now.UTC()})
+	}
+	d := Reference(scale, now, ids)
+	d.Users = users
+	d.Messages = ReferenceMessages(scale, now, d, ids)
+	n, err := f.ImportHistory(ctx, model.SystemActor, d)
+	if err == nil && n == (store.DatasetCounts{}) {
+		err = ErrReferenceLoaded
+	}
+	return n, err
+}
+
+// ReferenceUserIDs maps the key of each reference user to its fixed id.
+func ReferenceUserIDs() map[string]bson.ObjectID {
+	ids := map[string]bson.ObjectID{}
+	for _, u := range refUsers {
+		ids[u.Key] = ID(u.Key)
+	}
+	return ids
 }

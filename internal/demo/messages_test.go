@@ -9,6 +9,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/storetest"
+	"github.com/alianza-pe/alianza/internal/workflow"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
@@ -21,7 +22,8 @@ func TestDemoCorrespondence(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
 	s.SetClock(func() time.Time { return now })
-	n, err := demo.Load(ctx, s, now)
+	flows := workflow.New(s)
+	n, err := demo.Load(ctx, flows, s, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +48,7 @@ func TestDemoCorrespondence(t *testing.T) {
 	if got := count(store.MessageFilter{Region: "08"}); got != 3 {
 		t.Errorf("%d Cusco messages, want 3", got)
 	}
-	again, err := demo.Load(ctx, s, now)
+	again, err := demo.Load(ctx, flows, s, now)
 	if err != nil || again.Messages != 0 {
 		t.Fatalf("second load: %+v %v", again, err)
 	}

@@ -1,14 +1,11 @@
 package demo
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"math/rand"
 	"strings"
 	"time"
 
-	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -284,56 +281,3 @@ func refName(kind string, i int, first, last, region string) string {
 
 // BusyStakeholder is the id of the reference stakeholder in the most meetings.
 func BusyStakeholder() bson.ObjectID { return ID("ref-stakeholder-0") }
-
-// ErrReferenceLoaded says the reference dataset is already in the database.
-var ErrReferenceLoaded = errors.New("demo: the reference dataset is already loaded")
-
-// LoadReference stores the reference dataset at scale (with its mailbox,
-// ReferenceMessages) with bulk inserts. It
-// refuses (ErrReferenceLoaded) when the first reference stakeholder exists;
-// it is meant for an empty database (benchmarks, load tests).
-func LoadReference(ctx context.Context, s *store.Store, scale float64, now time.Time) (store.DatasetCounts, error) {
-	var n store.DatasetCounts
-	hash, err := auth.HashPassword(Password)
-	if err != nil {
-		return n, fmt.Errorf("demo: hash password: %w", err)
-	}
-	ids := map[string]bson.ObjectID{}
-	var users []model.User
-	for _, u := range refUsers {
-		ids[u.Key] = ID(u.Key)
-		users = append(users, model.User{ID: ids[u.Key], Email: u.Email, Name: u.Name, Role: u.Role, Regions: u.Regions,
-			PasswordHash: hash, Version: 1, CreatedAt: now.UTC(), UpdatedAt: now.UTC()})
-	}
-	d := Reference(scale, now, ids)
-	probe, err := s.LoadDataset(ctx, model.SystemActor, store.Dataset{Users: users, Stakeholders: d.Stakeholders[:1]})
-	if err != nil {
-		return n, err
-	}
-	if probe.Stakeholders == 0 {
-		return n, ErrReferenceLoaded
-	}
-	n.Users, n.Stakeholders = probe.Users, 1
-	if err := s.InsertStakeholders(ctx, d.Stakeholders[1:]); err != nil {
-		return n, err
-	}
-	n.Stakeholders = len(d.Stakeholders)
-	if err := s.InsertMeetings(ctx, d.Meetings); err != nil {
-		return n, err
-	}
-	n.Meetings = len(d.Meetings)
-	if err := s.InsertCommitments(ctx, d.Commitments); err != nil {
-		return n, err
-	}
-	n.Commitments = len(d.Commitments)
-	if err := s.InsertTasks(ctx, d.Tasks); err != nil {
-		return n, err
-	}
-	n.Tasks = len(d.Tasks)
-	msgs := ReferenceMessages(scale, now, d, ids)
-	if err := s.InsertMessages(ctx, msgs); err != nil {
-		return n, err
-	}
-	n.Messages = len(msgs)
-	return n, s.InvalidateReportCounters(ctx)
-}

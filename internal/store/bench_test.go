@@ -10,6 +10,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/storetest"
+	"github.com/alianza-pe/alianza/internal/workflow"
 )
 
 // The store benchmarks compare each dashboard read from the counter
@@ -32,7 +33,7 @@ func referenceStore(b *testing.B) *store.Store {
 			err = s.EnsureIndexes(ctx)
 		}
 		if err == nil {
-			if _, err = demo.LoadReference(ctx, s, 1, s.Now()); errors.Is(err, demo.ErrReferenceLoaded) {
+			if _, err = demo.LoadReference(ctx, workflow.New(s), 1, s.Now()); errors.Is(err, demo.ErrReferenceLoaded) {
 				err = nil
 			}
 		}

@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"errors"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -12,12 +13,14 @@ import (
 )
 
 // Dataset is a set of built records that a loader stores in one go.
+// Messages come filed (stakeholders, regions, search words, replied set).
 type Dataset struct {
 	Users        []model.User
 	Stakeholders []model.Stakeholder
 	Meetings     []model.Meeting
 	Commitments  []model.Commitment
 	Tasks        []model.Task
+	Messages     []model.IncomingMessage
 }
 
 // DatasetCounts are how many records of each kind a load stored.
@@ -25,45 +28,98 @@ type DatasetCounts struct {
 	Users, Stakeholders, Meetings, Commitments, Tasks, Messages int
 }
 
+// bulkLoadMin is how many new records make LoadDataset set the list
+// tables aside (BulkLoad) on the embedded engine, when they also outnumber
+// the stored ones: filling the tables once costs a pass over every stored
+// document, the triggers a few writes per new one.
+const bulkLoadMin = 5000
+
 // LoadDataset stores the records whose _id is not stored yet, so loading the
-// same dataset twice adds nothing. Users whose email is taken are skipped.
-// One audit entry per collection records the load.
+// same dataset twice adds nothing and loading it after an interrupted load
+// adds the rest. Users whose email is taken are skipped. It checks nothing:
+// workflow.ImportHistory checks the records first. One audit entry per
+// collection records the load, and the dashboard counters are marked stale.
 func (s *Store) LoadDataset(ctx context.Context, actor model.Actor, d Dataset) (DatasetCounts, error) {
 	var n DatasetCounts
-	var err error
-	if n.Users, err = loadMissing(ctx, s, colUsers, d.Users, func(u model.User) bson.ObjectID { return u.ID }); err != nil {
+	// Which records are missing is asked before any insert: during a bulk
+	// load the lists' fast path is off.
+	users, err := missing(ctx, s, colUsers, d.Users, func(u model.User) bson.ObjectID { return u.ID })
+	if err != nil {
 		return n, err
 	}
-	if n.Stakeholders, err = loadMissing(ctx, s, colStakeholders, d.Stakeholders, func(x model.Stakeholder) bson.ObjectID { return x.ID }); err != nil {
+	sts, err := missing(ctx, s, colStakeholders, d.Stakeholders, func(x model.Stakeholder) bson.ObjectID { return x.ID })
+	if err != nil {
 		return n, err
 	}
-	if n.Meetings, err = loadMissing(ctx, s, colMeetings, d.Meetings, func(x model.Meeting) bson.ObjectID { return x.ID }); err != nil {
+	meetings, err := missing(ctx, s, colMeetings, d.Meetings, func(x model.Meeting) bson.ObjectID { return x.ID })
+	if err != nil {
 		return n, err
 	}
-	if n.Commitments, err = loadMissing(ctx, s, colCommitments, d.Commitments, func(x model.Commitment) bson.ObjectID { return x.ID }); err != nil {
+	commitments, err := missing(ctx, s, colCommitments, d.Commitments, func(x model.Commitment) bson.ObjectID { return x.ID })
+	if err != nil {
 		return n, err
 	}
-	if n.Tasks, err = loadMissing(ctx, s, colTasks, d.Tasks, func(x model.Task) bson.ObjectID { return x.ID }); err != nil {
+	tasks, err := missing(ctx, s, colTasks, d.Tasks, func(x model.Task) bson.ObjectID { return x.ID })
+	if err != nil {
 		return n, err
+	}
+	msgs, err := missing(ctx, s, colMessages, d.Messages, func(x model.IncomingMessage) bson.ObjectID { return x.Message.ID })
+	if err != nil {
+		return n, err
+	}
+	load := func(ctx context.Context) error {
+		var err error
+		if n.Users, err = insertNew(ctx, s, colUsers, users); err != nil {
+			return err
+		}
+		if n.Stakeholders, err = insertNew(ctx, s, colStakeholders, stakeholderDocs(sts)); err != nil {
+			return err
+		}
+		if n.Meetings, err = insertNew(ctx, s, colMeetings, meetings); err != nil {
+			return err
+		}
+		if n.Commitments, err = insertNew(ctx, s, colCommitments, commitments); err != nil {
+			return err
+		}
+		if n.Tasks, err = insertNew(ctx, s, colTasks, tasks); err != nil {
+			return err
+		}
+		n.Messages, err = s.insertMessages(ctx, msgs, true)
+		return err
+	}
+	added := len(users) + len(sts) + len(meetings) + len(commitments) + len(tasks) + len(msgs)
+	if added >= bulkLoadMin && added >= s.storedListed(ctx) {
+		err = s.BulkLoad(ctx, load)
+	} else {
+		err = load(ctx)
 	}
 	if n != (DatasetCounts{}) {
-		if err := s.InvalidateReportCounters(ctx); err != nil {
-			return n, err
-		}
+		err = errors.Join(err, s.InvalidateReportCounters(ctx))
 	}
-	for col, c := range map[string]int{colUsers: n.Users, colStakeholders: n.Stakeholders, colMeetings: n.Meetings, colCommitments: n.Commitments, colTasks: n.Tasks} {
+	for col, c := range map[string]int{colUsers: n.Users, colStakeholders: n.Stakeholders, colMeetings: n.Meetings,
+		colCommitments: n.Commitments, colTasks: n.Tasks, colMessages: n.Messages} {
 		if c > 0 {
 			s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "dataset", ID: col, Fields: []model.Change{{Field: col, New: c}}})
 		}
 	}
-	return n, nil
+	return n, err
 }
 
-// loadMissing inserts the docs whose id is not in col yet. A document that
-// still collides (a user's email taken by another id) is skipped.
-func loadMissing[T any](ctx context.Context, s *Store, col string, docs []T, id func(T) bson.ObjectID) (int, error) {
+// storedListed is about how many documents the listed collections hold.
+func (s *Store) storedListed(ctx context.Context) int {
+	total := 0
+	for col := range liteSpecs {
+		if c, err := s.c(col).EstimatedDocumentCount(ctx); err == nil {
+			total += int(c)
+		}
+	}
+	return total
+}
+
+// missing returns the docs whose id is not in col yet.
+func missing[T any](ctx context.Context, s *Store, col string, docs []T, id func(T) bson.ObjectID) ([]T, error) {
 	if len(docs) == 0 {
-		return 0, nil
+		return nil, nil
 	}
 	existing := map[bson.ObjectID]bool{}
 	for start := 0; start < len(docs); start += bulkBatch {
@@ -77,18 +133,36 @@ func loadMissing[T any](ctx context.Context, s *Store, col string, docs []T, id 
 		err := s.findAll(ctx, col, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
 			options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}), &found)
 		if err != nil {
-			return 0, wrap("load "+col, err)
+			return nil, wrap("load "+col, err)
 		}
 		for _, f := range found {
 			existing[f.ID] = true
 		}
 	}
-	missing := make([]T, 0, len(docs))
+	out := make([]T, 0, len(docs))
 	for _, d := range docs {
 		if !existing[id(d)] {
-			missing = append(missing, d)
+			out = append(out, d)
 		}
 	}
-	dups, err := insertBatches(ctx, s, col, missing, true)
-	return len(missing) - len(dups), err
+	return out, nil
+}
+
+// insertNew inserts docs in batches; a document that still collides (a
+// user's email taken by another id, a record another writer stored
+// meanwhile) is skipped. It returns how many were stored.
+func insertNew[T any](ctx context.Context, s *Store, col string, docs []T) (int, error) {
+	dups, err := insertBatches(ctx, s, col, docs, true)
+	return len(docs) - len(dups), err
+}
+
+// HasMessages tells whether any message is stored.
+func (s *Store) HasMessages(ctx context.Context) (bool, error) {
+	var found []struct {
+		ID bson.ObjectID `bson:"_id"`
+	}
+	// The latest, by the date index (an unsorted find would scan on MongoDB).
+	opts := options.Find().SetSort(bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(1).SetProjection(bson.D{{Key: "_id", Value: 1}})
+	err := s.findAll(ctx, colMessages, bson.D{}, opts, &found)
+	return len(found) > 0, wrap("find a message", err)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/storetest"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -583,7 +584,7 @@ func TestTimelinePagesMatchTheWhole(t *testing.T) {
 func smallReference(t *testing.T) *store.Store {
 	t.Helper()
 	s := storetest.Open(t)
-	if _, err := demo.LoadReference(context.Background(), s, 0.01, s.Now()); err != nil {
+	if _, err := demo.LoadReference(context.Background(), workflow.New(s), 0.01, s.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return s

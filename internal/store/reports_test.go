@@ -16,6 +16,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/fixture"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -28,7 +29,7 @@ func loadDemo(t *testing.T) (*store.Store, store.Dataset) {
 	t.Helper()
 	s := fixture.OpenAt(t, &reportNow)
 	ctx := context.Background()
-	n, err := demo.Load(ctx, s, reportNow)
+	n, err := demo.Load(ctx, workflow.New(s), s, reportNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func loadDemo(t *testing.T) (*store.Store, store.Dataset) {
 func TestDemoLoadIsIdempotent(t *testing.T) {
 	s, _ := loadDemo(t)
 	ctx := context.Background()
-	n, err := demo.Load(ctx, s, reportNow.Add(48*time.Hour))
+	n, err := demo.Load(ctx, workflow.New(s), s, reportNow.Add(48*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,7 @@ type liteEngine struct {
 	schema  int64             // PRAGMA schema_version when ensure last ran
 	tables  map[string]string // collection -> table
 	ensured bool
+	bulk    bool // a bulk load set the list tables aside (bulk.go)
 }
 
 // AttachEmbedded lets the store use the engine's SQLite files in dir (the
@@ -90,6 +91,9 @@ func (l *liteEngine) close() {
 func (l *liteEngine) ready(ctx context.Context) (*sql.DB, map[string]string, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.bulk {
+		return nil, nil, errNoLite
+	}
 	db, err := l.open()
 	if err != nil {
 		return nil, nil, err

@@ -245,6 +245,12 @@ func (s *Store) RemoveStakeholder(ctx context.Context, actor model.Actor, old *m
 // for the demo and reference dataset loaders; the API goes through
 // workflow.CreateStakeholder.
 func (s *Store) InsertStakeholders(ctx context.Context, list []model.Stakeholder) error {
+	return insertBulk(ctx, s, colStakeholders, stakeholderDocs(list))
+}
+
+// stakeholderDocs are built stakeholders as stored: search words filled,
+// relationships never null.
+func stakeholderDocs(list []model.Stakeholder) []model.Stakeholder {
 	docs := make([]model.Stakeholder, len(list))
 	for i, st := range list {
 		if st.Search == "" {
@@ -255,5 +261,5 @@ func (s *Store) InsertStakeholders(ctx context.Context, list []model.Stakeholder
 		}
 		docs[i] = st
 	}
-	return insertBulk(ctx, s, colStakeholders, docs)
+	return docs
 }
