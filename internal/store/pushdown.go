@@ -808,7 +808,7 @@ func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *o
 		}
 	}
 	if sp.search && len(plan.sort) > 0 && plan.limit > 0 {
-		if err := w.planWords(ctx, db, rowsTable, filter, plan.limit); err != nil {
+		if err := w.planWords(ctx, db, rowsTable, filter, plan.sort, plan.limit); err != nil {
 			return nil, fmt.Errorf("store: find %s in SQLite: %w", col, err)
 		}
 	}
