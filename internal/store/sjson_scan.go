@@ -173,15 +173,22 @@ func skipValue(data []byte, i int) (int, error) {
 	}
 	switch data[i] {
 	case '"':
-		for j := i + 1; j < len(data); j++ {
-			switch data[j] {
-			case '\\':
-				j++
-			case '"':
+		// The closing quote is the first one after an even number of
+		// backslashes; IndexByte finds the candidates fast in long texts.
+		for j := i + 1; ; j++ {
+			k := bytes.IndexByte(data[j:], '"')
+			if k < 0 {
+				return 0, fmt.Errorf("%w: unterminated string", errSJSON)
+			}
+			j += k
+			escaped := false
+			for b := j - 1; b > i && data[b] == '\\'; b-- {
+				escaped = !escaped
+			}
+			if !escaped {
 				return j + 1, nil
 			}
 		}
-		return 0, fmt.Errorf("%w: unterminated string", errSJSON)
 	case '{', '[':
 		depth := 0
 		for j := i; j < len(data); j++ {
