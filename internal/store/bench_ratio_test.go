@@ -30,6 +30,7 @@ import (
 func BenchmarkRatio(b *testing.B) {
 	ctx := context.Background()
 	all := model.Scope{All: true}
+	lima := model.Scope{Regions: []string{"15"}}
 	calls := []struct {
 		name string
 		run  func(s *store.Store) (int, error)
@@ -49,6 +50,15 @@ func BenchmarkRatio(b *testing.B) {
 		}},
 		{"stakeholders-search-rare", func(s *store.Store) (int, error) {
 			return listHits(s.ListStakeholders(ctx, all, store.StakeholderFilter{Q: "ref0007"}, store.Page{}))
+		}},
+		{"stakeholders-lima", func(s *store.Store) (int, error) {
+			return listHits(s.ListStakeholders(ctx, lima, store.StakeholderFilter{}, store.Page{}))
+		}},
+		{"commitments-stakeholder", func(s *store.Store) (int, error) {
+			return listHits(s.ListCommitments(ctx, all, store.CommitmentFilter{StakeholderID: demo.BusyStakeholder()}, store.Page{}))
+		}},
+		{"commitments", func(s *store.Store) (int, error) {
+			return listHits(s.ListCommitments(ctx, all, store.CommitmentFilter{}, store.Page{}))
 		}},
 		{"trainings", func(s *store.Store) (int, error) {
 			res, err := s.Trainings(ctx, all, store.DefaultPeriod(s.Now()))
