@@ -16,11 +16,11 @@ import (
 // slice): on the embedded engine through SQLite when the collection's query
 // spec answers it (pushdown.go), else through the driver.
 func (s *Store) findAll(ctx context.Context, col string, filter bson.D, opts *options.FindOptionsBuilder, out any) error {
-	if cur, err := s.liteFind(ctx, col, filter, opts); !errors.Is(err, errNoPushdown) {
+	if docs, err := s.liteDocs(ctx, col, filter, opts); !errors.Is(err, errNoPushdown) {
 		if err != nil {
 			return err
 		}
-		return cur.All(ctx, out)
+		return decodeAll(docs, out)
 	}
 	var o []options.Lister[options.FindOptions]
 	if opts != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -793,6 +794,24 @@ func planOf(opts *options.FindOptionsBuilder) (findPlan, error) {
 // liteFind runs a find through SQLite when the spec of col answers it;
 // errNoPushdown otherwise.
 func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *options.FindOptionsBuilder) (*mongo.Cursor, error) {
+	docs, err := s.liteDocs(ctx, col, filter, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, len(docs))
+	for i, d := range docs {
+		out[i] = d
+	}
+	cur, err := mongo.NewCursorFromDocuments(out, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: find %s in SQLite: %w", col, err)
+	}
+	return cur, nil
+}
+
+// liteDocs answers a find through SQLite as the BSON documents the engine
+// would send, when the spec of col answers it; errNoPushdown otherwise.
+func (s *Store) liteDocs(ctx context.Context, col string, filter bson.D, opts *options.FindOptionsBuilder) ([]bson.Raw, error) {
 	sp, ok := liteSpecs[col]
 	if !ok || s.lite == nil || s.noPushdown {
 		return nil, errNoPushdown
@@ -836,7 +855,7 @@ func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *o
 		}
 	}
 	if sp.search && len(plan.sort) > 0 && plan.limit > 0 {
-		if err := w.planWords(ctx, db, rowsTable, filter, plan.limit); err != nil {
+		if err := w.planWords(ctx, db, rowsTable, filter, plan.sort, plan.limit); err != nil {
 			return nil, fmt.Errorf("store: find %s in SQLite: %w", col, err)
 		}
 	}
@@ -872,7 +891,7 @@ func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *o
 	if err != nil {
 		return nil, fmt.Errorf("store: find %s in SQLite: %w", col, err)
 	}
-	docs := make([]any, 0, len(raws))
+	docs := make([]bson.Raw, 0, len(raws))
 	for _, raw := range raws {
 		d, err := decodeSJSON(raw, keep)
 		if err != nil {
@@ -881,11 +900,36 @@ func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *o
 		docs = append(docs, d)
 	}
 	s.liteHits.Add(1)
-	cur, err := mongo.NewCursorFromDocuments(docs, nil, nil)
-	if err != nil {
-		return nil, fmt.Errorf("store: find %s in SQLite: %w", col, err)
+	return docs, nil
+}
+
+// decodeAll decodes docs into results, a pointer to a slice, as the
+// driver's Cursor.All does, but without a cursor: a cursor made from
+// documents encodes each one again, and its decoder gives each document a
+// new buffered reader (most of a page's decoding).
+func decodeAll(docs []bson.Raw, results any) error {
+	rv := reflect.ValueOf(results)
+	if rv.Kind() != reflect.Pointer {
+		return fmt.Errorf("store: results must be a pointer to a slice, not %s", rv.Kind())
 	}
-	return cur, nil
+	list := rv.Elem()
+	if list.Kind() == reflect.Interface {
+		list = list.Elem()
+	}
+	if list.Kind() != reflect.Slice {
+		return fmt.Errorf("store: results must be a pointer to a slice, not to %s", list.Kind())
+	}
+	for i, doc := range docs {
+		if list.Len() == i {
+			list = reflect.Append(list, reflect.New(list.Type().Elem()).Elem())
+			list = list.Slice(0, list.Cap())
+		}
+		if err := bson.Unmarshal(doc, list.Index(i).Addr().Interface()); err != nil {
+			return fmt.Errorf("store: decode: %w", err)
+		}
+	}
+	rv.Elem().Set(list.Slice(0, len(docs)))
+	return nil
 }
 
 // liteCount counts through SQLite the documents of col that filter

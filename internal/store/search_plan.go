@@ -17,8 +17,11 @@ import (
 // the rarest term's rows from the word index and sort them, which reads
 // that term's rows. The density of the match is estimated from the terms'
 // counts as if they were independent. Counting stops at liteSelective, so
-// deciding costs at most that many index entries per term.
-func (w *sqlWhere) planWords(ctx context.Context, db *sql.DB, rowsTable string, filter bson.D, limit int64) error {
+// deciding costs at most that many index entries per term. A sort that no
+// index of the row table walks (commitments by _id alone) has no walk: it
+// would read and sort every row, so the rarest term's rows are read, at
+// most all of them.
+func (w *sqlWhere) planWords(ctx context.Context, db *sql.DB, rowsTable string, filter, sort bson.D, limit int64) error {
 	terms := searchTerms(filter, nil)
 	if len(terms) == 0 {
 		return nil
@@ -42,7 +45,14 @@ func (w *sqlWhere) planWords(ctx context.Context, db *sql.DB, rowsTable string, 
 	slices.SortFunc(terms, func(a, b string) int { return cmp.Compare(counts[a], counts[b]) })
 	w.wordIn = map[string]bool{}
 	rarest := counts[terms[0]]
-	if rarest >= liteSelective || n == 0 {
+	if n == 0 {
+		return nil
+	}
+	if !w.sp.walks(sort) {
+		w.wordIn[terms[0]] = true // a walk would read every row
+		return nil
+	}
+	if rarest >= liteSelective {
 		return nil // every term is common: walk
 	}
 	matches := float64(rarest)
@@ -81,4 +91,23 @@ func searchTerms(filter bson.D, out []string) []string {
 		}
 	}
 	return out
+}
+
+// walks says whether an index of the row table starts with the columns of
+// sort, all in one direction, so that SQLite can walk it in the sort's
+// order and stop at the page's end instead of sorting every row.
+func (sp *liteSpec) walks(sort bson.D) bool {
+	for _, ix := range sp.indexes {
+		if len(ix) < len(sort) {
+			continue
+		}
+		ok := true
+		for i, e := range sort {
+			ok = ok && ix[i] == e.Key && fmt.Sprint(e.Value) == fmt.Sprint(sort[0].Value)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -13,13 +14,15 @@ import (
 // page's time validating and copying fields nobody read). The input is
 // what the engine wrote; malformed input is an error, never a panic.
 
-// jsonObject returns the members of the JSON object data.
-func jsonObject(data []byte) (map[string]json.RawMessage, error) { return jsonMembers(data, nil) }
+// jsonField is one member of a JSON object: its name, unquoted (decoded
+// when it has escapes), and its raw value.
+type jsonField struct {
+	key []byte
+	val []byte
+}
 
-// jsonMembers returns the members of the JSON object data that want
-// accepts (all when want is nil); the others are only skipped.
-func jsonMembers(data []byte, want func(string) bool) (map[string]json.RawMessage, error) {
-	out := map[string]json.RawMessage{}
+// jsonFields appends to out the members of the JSON object data, in order.
+func jsonFields(data []byte, out []jsonField) ([]jsonField, error) {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return nil, fmt.Errorf("%w: not an object", errSJSON)
@@ -33,7 +36,7 @@ func jsonMembers(data []byte, want func(string) bool) (map[string]json.RawMessag
 		if err != nil || data[i] != '"' {
 			return nil, fmt.Errorf("%w: object key", errSJSON)
 		}
-		key, err := jsonString(data[i:end])
+		key, err := jsonKey(data[i:end])
 		if err != nil {
 			return nil, err
 		}
@@ -45,9 +48,7 @@ func jsonMembers(data []byte, want func(string) bool) (map[string]json.RawMessag
 		if end, err = skipValue(data, i); err != nil {
 			return nil, err
 		}
-		if want == nil || want(key) {
-			out[key] = data[i:end]
-		}
+		out = append(out, jsonField{key: key, val: data[i:end]})
 		i = skipSpace(data, end)
 		if i >= len(data) {
 			return nil, fmt.Errorf("%w: object end", errSJSON)
@@ -62,35 +63,70 @@ func jsonMembers(data []byte, want func(string) bool) (map[string]json.RawMessag
 	}
 }
 
-// jsonArray returns the elements of the JSON array data.
-func jsonArray(data []byte) ([]json.RawMessage, error) {
-	var out []json.RawMessage
+// findField is the index of the member named key, searched from from
+// onwards and then from the start; -1 when there is none.
+func findField(fields []jsonField, key string, from int) int {
+	for j := range fields {
+		i := (from + j) % len(fields)
+		if string(fields[i].key) == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// jsonEach calls fn with each element of the JSON array data, raw.
+func jsonEach(data []byte, fn func([]byte) error) error {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '[' {
-		return nil, fmt.Errorf("%w: not an array", errSJSON)
+		return fmt.Errorf("%w: not an array", errSJSON)
 	}
 	i = skipSpace(data, i+1)
 	if i < len(data) && data[i] == ']' {
-		return out, nil
+		return nil
 	}
 	for {
 		end, err := skipValue(data, i)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, data[i:end])
+		if err := fn(data[i:end]); err != nil {
+			return err
+		}
 		i = skipSpace(data, end)
 		if i >= len(data) {
-			return nil, fmt.Errorf("%w: array end", errSJSON)
+			return fmt.Errorf("%w: array end", errSJSON)
 		}
 		if data[i] == ']' {
-			return out, nil
+			return nil
 		}
 		if data[i] != ',' {
-			return nil, fmt.Errorf("%w: array comma", errSJSON)
+			return fmt.Errorf("%w: array comma", errSJSON)
 		}
 		i = skipSpace(data, i+1)
 	}
+}
+
+// jsonKey decodes a JSON string to its bytes; without escapes it is the
+// slice of raw between the quotes, with no copy.
+func jsonKey(raw []byte) ([]byte, error) {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		in := raw[1 : len(raw)-1]
+		if bytes.IndexByte(in, '\\') < 0 && bytes.IndexByte(in, '"') < 0 && !hasControl(in) && utf8.Valid(in) {
+			return in, nil
+		}
+	}
+	s, err := jsonString(raw)
+	return []byte(s), err
+}
+
+func hasControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
 }
 
 // jsonString decodes a JSON string; without escapes it is a plain copy.
@@ -137,15 +173,22 @@ func skipValue(data []byte, i int) (int, error) {
 	}
 	switch data[i] {
 	case '"':
-		for j := i + 1; j < len(data); j++ {
-			switch data[j] {
-			case '\\':
-				j++
-			case '"':
+		// The closing quote is the first one after an even number of
+		// backslashes; IndexByte finds the candidates fast in long texts.
+		for j := i + 1; ; j++ {
+			k := bytes.IndexByte(data[j:], '"')
+			if k < 0 {
+				return 0, fmt.Errorf("%w: unterminated string", errSJSON)
+			}
+			j += k
+			escaped := false
+			for b := j - 1; b > i && data[b] == '\\'; b-- {
+				escaped = !escaped
+			}
+			if !escaped {
 				return j + 1, nil
 			}
 		}
-		return 0, fmt.Errorf("%w: unterminated string", errSJSON)
 	case '{', '[':
 		depth := 0
 		for j := i; j < len(data); j++ {
@@ -175,28 +218,4 @@ func skipValue(data []byte, i int) (int, error) {
 		return 0, fmt.Errorf("%w: value expected", errSJSON)
 	}
 	return j, nil
-}
-
-// elemOf decodes a schema element; the common {"t":"<type>"} without
-// anything else skips encoding/json.
-func elemOf(raw []byte) (*sjsonElem, error) {
-	const pre = `{"t":"`
-	if len(raw) > len(pre)+2 && string(raw[:len(pre)]) == pre && string(raw[len(raw)-2:]) == `"}` {
-		t := raw[len(pre) : len(raw)-2]
-		simple := true
-		for _, c := range t {
-			if c == '"' || c == '\\' || c == ',' {
-				simple = false
-				break
-			}
-		}
-		if simple {
-			return &sjsonElem{Type: string(t)}, nil
-		}
-	}
-	el := new(sjsonElem)
-	if err := json.Unmarshal(raw, el); err != nil {
-		return nil, fmt.Errorf("%w: %w", errSJSON, err)
-	}
-	return el, nil
 }

@@ -51,7 +51,7 @@ func (s *Store) PushdownHits() int64 { return s.liteHits.Load() }
 
 // LiteDecode reads the stored document with _id id of col straight from
 // SQLite and decodes it as the SQLite path does.
-func (s *Store) LiteDecode(ctx context.Context, col string, id any) (bson.D, error) {
+func (s *Store) LiteDecode(ctx context.Context, col string, id any) (bson.Raw, error) {
 	db, tables, err := s.liteDB(ctx)
 	if err != nil {
 		return nil, err
