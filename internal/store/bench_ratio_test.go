@@ -15,6 +15,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/storetest"
+	"github.com/alianza-pe/alianza/internal/workflow"
 )
 
 // BenchmarkRatio runs the same store calls on the reference dataset at
@@ -130,7 +131,7 @@ func referenceAt(b *testing.B, scale float64) *store.Store {
 			err = s.EnsureIndexes(ctx)
 		}
 		if err == nil {
-			if _, err = demo.LoadReference(ctx, s, scale, s.Now()); errors.Is(err, demo.ErrReferenceLoaded) {
+			if _, err = demo.LoadReference(ctx, workflow.New(s), scale, s.Now()); errors.Is(err, demo.ErrReferenceLoaded) {
 				err = nil
 			}
 		}
