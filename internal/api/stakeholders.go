@@ -106,12 +106,9 @@ func (a *API) listStakeholders(c *fiber.Ctx) error {
 	f.Tag, f.Q = q.value("tag"), q.text("q")
 	f.Archived = q.flag("archived")
 	f.OwnerID = q.id("owner_id")
+	p := q.listPage()
 	if q.err != nil {
 		return q.err
-	}
-	p, err := listPage(c)
-	if err != nil {
-		return err
 	}
 	u := auth.User(c)
 	items, next, err := a.store.ListStakeholders(c.UserContext(), u.Scope(), f, p)
