@@ -97,7 +97,7 @@ func (a *API) viewStakeholder(ctx context.Context, scope model.Scope, st *model.
 func (a *API) listStakeholders(c *fiber.Ctx) error {
 	q := queryOf(c)
 	f := store.StakeholderFilter{Kind: q.enum("kind", model.StakeholderKinds), Stance: q.enum("stance", model.Stances)}
-	// A list may say region 7 for 07, as the import does.
+	// This list also takes a one-digit region code (7 for 07).
 	if v := q.value("region"); v != "" {
 		if f.Region = model.NormalizeRegionCode(v); !model.ValidRegion(f.Region) {
 			return invalid("region", "must be a known region code")
