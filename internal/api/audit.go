@@ -7,11 +7,8 @@ import (
 )
 
 func (a *API) listAudit(c *fiber.Ctx) error {
-	p, err := page(c)
-	if err != nil {
-		return err
-	}
 	q := queryOf(c)
+	p := q.page()
 	f := store.AuditFilter{Scope: auth.User(c).Scope(), Entity: c.Query("entity"), EntityID: c.Query("entity_id"),
 		ActorID: q.id("actor_id"), From: q.dayStart("from"), To: q.dayEnd("to")}
 	if q.err != nil {

@@ -38,11 +38,8 @@ func (a *API) commitmentRoutes() []route {
 }
 
 func (a *API) listCommitments(c *fiber.Ctx) error {
-	p, err := listPage(c)
-	if err != nil {
-		return err
-	}
 	q := queryOf(c)
+	p := q.listPage()
 	f := store.CommitmentFilter{
 		Region:          q.region("region"),
 		Status:          q.enum("status", model.CommitmentStatuses),

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
-	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/words"
 	"github.com/gofiber/fiber/v2"
 )
@@ -20,16 +19,6 @@ type column[T any] struct {
 
 // wantsCSV reports whether the list was asked as ?format=csv.
 func wantsCSV(c *fiber.Ctx) bool { return c.Query("format") == "csv" }
-
-// listPage reads the page a list request asks for; an export
-// (?format=csv) takes every row at once.
-func listPage(c *fiber.Ctx) (store.Page, error) {
-	p, err := page(c)
-	if err == nil && wantsCSV(c) {
-		p = store.Page{All: true}
-	}
-	return p, err
-}
 
 // sendList answers a list request with one page as JSON, or with
 // ?format=csv with every row as the CSV file name.

@@ -37,11 +37,8 @@ func (a *API) meetingRoutes() []route {
 }
 
 func (a *API) listMeetings(c *fiber.Ctx) error {
-	p, err := listPage(c)
-	if err != nil {
-		return err
-	}
 	q := queryOf(c)
+	p := q.listPage()
 	f := store.MeetingFilter{
 		Region:        q.region("region"),
 		From:          q.dayStart("from"),

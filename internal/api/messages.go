@@ -135,12 +135,9 @@ func seesFailed(u *model.User) bool { return model.SeesFailedMail(u) }
 func (a *API) awaitingDays() int { return a.opts.AwaitingReplyDays }
 
 func (a *API) listMessages(c *fiber.Ctx) error {
-	p, err := listPage(c)
-	if err != nil {
-		return err
-	}
-	u := auth.User(c)
 	q := queryOf(c)
+	p := q.listPage()
+	u := auth.User(c)
 	status := q.enum("status", model.MessageStatuses)
 	if status == model.MessageFailed && !seesFailed(u) {
 		return auth.ErrForbidden
@@ -298,9 +295,10 @@ func (a *API) commitmentFromMessage(c *fiber.Ctx) error {
 }
 
 func (a *API) unmatchedAddresses(c *fiber.Ctx) error {
-	p, err := page(c)
-	if err != nil {
-		return err
+	q := queryOf(c)
+	p := q.page()
+	if q.err != nil {
+		return q.err
 	}
 	internal, err := a.store.InternalAddresses(c.UserContext())
 	if err != nil {

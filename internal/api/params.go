@@ -7,13 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
-	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/gofiber/fiber/v2"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -118,19 +116,6 @@ func deleteByID(c *fiber.Ctx, del func(context.Context, *model.User, bson.Object
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
-}
-
-// page reads ?limit= and ?cursor=.
-func page(c *fiber.Ctx) (store.Page, error) {
-	p := store.Page{Cursor: c.Query("cursor")}
-	if v := c.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > store.MaxLimit {
-			return p, invalid("limit", "must be a whole number from 1 to %d", store.MaxLimit)
-		}
-		p.Limit = n
-	}
-	return p, nil
 }
 
 // lima is the team's time zone; date-only filters mean Lima days.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/gofiber/fiber/v2"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -28,6 +29,30 @@ func (q *queryParams) value(name string) string {
 		return ""
 	}
 	return q.c.Query(name)
+}
+
+// page reads ?limit= and ?cursor=.
+func (q *queryParams) page() store.Page {
+	p := store.Page{Cursor: q.value("cursor")}
+	if v := q.value("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > store.MaxLimit {
+			q.err = invalid("limit", "must be a whole number from 1 to %d", store.MaxLimit)
+			return p
+		}
+		p.Limit = n
+	}
+	return p
+}
+
+// listPage is the page of a list that can be exported: ?format=csv takes
+// every row at once.
+func (q *queryParams) listPage() store.Page {
+	p := q.page()
+	if q.err == nil && wantsCSV(q.c) {
+		p = store.Page{All: true}
+	}
+	return p
 }
 
 // checked is v when ok; otherwise it records name's problem and is "".

@@ -97,7 +97,7 @@ func (a *API) viewStakeholder(ctx context.Context, scope model.Scope, st *model.
 func (a *API) listStakeholders(c *fiber.Ctx) error {
 	q := queryOf(c)
 	f := store.StakeholderFilter{Kind: q.enum("kind", model.StakeholderKinds), Stance: q.enum("stance", model.Stances)}
-	// A list may say region 7 for 07, as the import does.
+	// This list also takes a one-digit region code (7 for 07).
 	if v := q.value("region"); v != "" {
 		if f.Region = model.NormalizeRegionCode(v); !model.ValidRegion(f.Region) {
 			return invalid("region", "must be a known region code")
@@ -106,12 +106,9 @@ func (a *API) listStakeholders(c *fiber.Ctx) error {
 	f.Tag, f.Q = q.value("tag"), q.text("q")
 	f.Archived = q.flag("archived")
 	f.OwnerID = q.id("owner_id")
+	p := q.listPage()
 	if q.err != nil {
 		return q.err
-	}
-	p, err := listPage(c)
-	if err != nil {
-		return err
 	}
 	u := auth.User(c)
 	items, next, err := a.store.ListStakeholders(c.UserContext(), u.Scope(), f, p)

@@ -36,12 +36,9 @@ func (a *API) taskRoutes() []route {
 }
 
 func (a *API) listTasks(c *fiber.Ctx) error {
-	p, err := listPage(c)
-	if err != nil {
-		return err
-	}
-	u := auth.User(c)
 	q := queryOf(c)
+	p := q.listPage()
+	u := auth.User(c)
 	assignee := q.id("assignee_id")
 	if q.flag("mine") {
 		if !assignee.IsZero() && assignee != u.ID {

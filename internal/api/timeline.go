@@ -11,9 +11,10 @@ func (a *API) timeline(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := page(c)
-	if err != nil {
-		return err
+	q := queryOf(c)
+	p := q.page()
+	if q.err != nil {
+		return q.err
 	}
 	items, next, err := a.store.Timeline(c.UserContext(), auth.User(c).Scope(), id, p)
 	if err != nil {

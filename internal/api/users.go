@@ -26,9 +26,10 @@ func viewUser(u *model.User) userView {
 }
 
 func (a *API) listUsers(c *fiber.Ctx) error {
-	p, err := page(c)
-	if err != nil {
-		return err
+	q := queryOf(c)
+	p := q.page()
+	if q.err != nil {
+		return q.err
 	}
 	users, next, err := a.store.ListUsers(c.UserContext(), p)
 	if err != nil {

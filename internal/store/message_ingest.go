@@ -329,12 +329,7 @@ func (s *Store) RematchAddresses(ctx context.Context, actor model.Actor, address
 	if len(list0) == 0 {
 		return 0, nil
 	}
-	in := bson.D{{Key: "$in", Value: list0}}
-	filter := bson.D{{Key: "$or", Value: bson.A{
-		bson.D{{Key: "from.address", Value: in}},
-		bson.D{{Key: "to.address", Value: in}},
-		bson.D{{Key: "cc.address", Value: in}},
-	}}}
+	filter := namingAny(list0)
 	var list []model.Message
 	opts := options.Find().SetProjection(bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1},
 		{Key: "stakeholder_ids", Value: 1}, {Key: "regions", Value: 1}, {Key: "unmatched", Value: 1}})

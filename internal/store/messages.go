@@ -461,6 +461,16 @@ func (s *Store) unmatchedAddresses(ctx context.Context, filter bson.D) ([]Unmatc
 	return out, nil
 }
 
+// namingAny matches the messages from, to or copied to one of addrs.
+func namingAny(addrs []string) bson.D {
+	in := bson.D{{Key: "$in", Value: addrs}}
+	return bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "from.address", Value: in}},
+		bson.D{{Key: "to.address", Value: in}},
+		bson.D{{Key: "cc.address", Value: in}},
+	}}}
+}
+
 // AddressesOutsideScope lists those of addrs that appear in a message the
 // scope cannot see (unmatched, or matched only to other regions). Giving
 // such an address to a stakeholder would re-match those messages into the
@@ -469,12 +479,7 @@ func (s *Store) AddressesOutsideScope(ctx context.Context, scope model.Scope, ad
 	if scope.All || len(addrs) == 0 {
 		return nil, nil
 	}
-	in := bson.D{{Key: "$in", Value: addrs}}
-	filter := bson.D{{Key: "$or", Value: bson.A{
-		bson.D{{Key: "from.address", Value: in}},
-		bson.D{{Key: "to.address", Value: in}},
-		bson.D{{Key: "cc.address", Value: in}},
-	}}}
+	filter := namingAny(addrs)
 	var list []model.Message
 	opts := options.Find().SetProjection(bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1}, {Key: "regions", Value: 1}})
 	if err := s.findAll(ctx, colMessages, filter, opts, &list); err != nil {
