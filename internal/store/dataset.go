@@ -13,7 +13,8 @@ import (
 )
 
 // Dataset is a set of built records that a loader stores in one go.
-// Messages come filed (stakeholders, regions, search words, replied set).
+// Messages are stored as they come (filed, with search words and replied
+// set; workflow.ImportHistory files them by the matching rule first).
 type Dataset struct {
 	Users        []model.User
 	Stakeholders []model.Stakeholder
