@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -104,7 +103,7 @@ func loadBench() error {
 func benchDo(b *testing.B, who, method string, path func() string, body func() any, after func([]byte)) {
 	app, tokens := benchApp(b)
 	var took []time.Duration
-	cpu := cpuTime()
+	cpu := storetest.CPUTime()
 	b.ResetTimer()
 	for b.Loop() {
 		var rd io.Reader
@@ -141,16 +140,7 @@ func benchDo(b *testing.B, who, method string, path func() string, body func() a
 	b.ReportMetric(float64(took[(len(took)*95+99)/100-1].Microseconds())/1000, "p95-ms")
 	// CPU time per request (the whole process: app, engine, SQLite), steadier
 	// than wall time when other programs share the machine.
-	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(len(took)), "cpu-ms/op")
-}
-
-// cpuTime is the CPU time (user and system) the process has used so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((storetest.CPUTime()-cpu).Microseconds())/1000/float64(len(took)), "cpu-ms/op")
 }
 
 func benchGet(b *testing.B, who, path string) {

@@ -7,9 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/alianza-pe/alianza/internal/demo"
 	"github.com/alianza-pe/alianza/internal/model"
@@ -73,7 +71,7 @@ func BenchmarkRatio(b *testing.B) {
 		for _, scale := range []float64{0.1, 1} {
 			b.Run(fmt.Sprintf("%s/scale-%g", c.name, scale), func(b *testing.B) {
 				s := referenceAt(b, scale)
-				hits, cpu := 0, cpuTime()
+				hits, cpu := 0, storetest.CPUTime()
 				b.ResetTimer()
 				for b.Loop() {
 					n, err := c.run(s)
@@ -83,7 +81,7 @@ func BenchmarkRatio(b *testing.B) {
 					hits = n
 				}
 				b.StopTimer()
-				b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+				b.ReportMetric(float64((storetest.CPUTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 				b.ReportMetric(float64(hits), "hits")
 			})
 		}
@@ -98,15 +96,6 @@ func searchHits(r *store.SearchResults, err error) (int, error) {
 }
 
 func listHits[T any](items []T, _ string, err error) (int, error) { return len(items), err }
-
-// cpuTime is the CPU time (user and system) the process has used so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // referenceStores are the reference datasets by scale, each loaded once per
 // test binary (or reused from ALIANZA_TEST_DB_DIR).

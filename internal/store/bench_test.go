@@ -2,51 +2,17 @@ package store_test
 
 import (
 	"context"
-	"errors"
-	"sync"
 	"testing"
 
-	"github.com/alianza-pe/alianza/internal/demo"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
-	"github.com/alianza-pe/alianza/internal/storetest"
-	"github.com/alianza-pe/alianza/internal/workflow"
 )
 
 // The store benchmarks compare each dashboard read from the counter
 // documents with the same report scanning the collections, on the reference
 // dataset at scale 1, loaded once per test binary by the first benchmark
-// (so `go test` without -bench never loads it).
-var benchStore struct {
-	once sync.Once
-	s    *store.Store
-	err  error
-}
-
-func referenceStore(b *testing.B) *store.Store {
-	b.Helper()
-	benchStore.once.Do(func() {
-		ctx := context.Background()
-		// Not storetest.Open: its cleanup would drop the data after the first benchmark.
-		s, err := storetest.OpenNamed(ctx, "bench_store_reference")
-		if err == nil {
-			err = s.EnsureIndexes(ctx)
-		}
-		if err == nil {
-			if _, err = demo.LoadReference(ctx, workflow.New(s), 1, s.Now()); errors.Is(err, demo.ErrReferenceLoaded) {
-				err = nil
-			}
-		}
-		if err == nil {
-			err = s.RebuildReportCounters(ctx)
-		}
-		benchStore.s, benchStore.err = s, err
-	})
-	if benchStore.err != nil {
-		b.Fatal(benchStore.err)
-	}
-	return benchStore.s
-}
+// (so `go test` without -bench never loads it; see referenceAt).
+func referenceStore(b *testing.B) *store.Store { return referenceAt(b, 1) }
 
 // benchReport runs one dashboard query; the benchmark times it, not its result.
 type benchReport func(*store.Store, model.Scope, store.Period) error

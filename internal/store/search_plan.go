@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -19,8 +20,7 @@ import (
 // counts as if they were independent. Counting stops at liteSelective, so
 // deciding costs at most that many index entries per term. A sort that no
 // index of the row table walks (commitments by _id alone) has no walk: it
-// would read and sort every row, so the rarest term's rows are read, at
-// most all of them.
+// would read and sort every row, more than the rarest term's rows.
 func (w *sqlWhere) planWords(ctx context.Context, db *sql.DB, rowsTable string, filter, sort bson.D, limit int64) error {
 	terms := searchTerms(filter, nil)
 	if len(terms) == 0 {
@@ -45,25 +45,45 @@ func (w *sqlWhere) planWords(ctx context.Context, db *sql.DB, rowsTable string, 
 	slices.SortFunc(terms, func(a, b string) int { return cmp.Compare(counts[a], counts[b]) })
 	w.wordIn = map[string]bool{}
 	rarest := counts[terms[0]]
-	if n == 0 {
-		return nil
-	}
-	if !w.sp.walks(sort) {
-		w.wordIn[terms[0]] = true // a walk would read every row
-		return nil
-	}
-	if rarest >= liteSelective {
+	if rarest >= liteSelective || n == 0 {
 		return nil // every term is common: walk
 	}
 	matches := float64(rarest)
 	for _, t := range terms[1:] {
 		matches *= float64(counts[t]) / float64(max(n, counts[t]))
 	}
-	if walk := float64(limit) * float64(n) / max(matches, 1); walk < float64(rarest) {
+	walk := float64(n) // no index walks the sort: every row is read
+	if w.sp.walks(sort, equalities(filter, nil)) {
+		walk = float64(limit) * float64(n) / max(matches, 1)
+	}
+	if walk < float64(rarest) {
 		return nil
 	}
 	w.wordIn[terms[0]] = true
 	return nil
+}
+
+// equalities appends the paths that conjuncts of filter (reached through
+// $and only) fix to one value.
+func equalities(filter bson.D, out []string) []string {
+	for _, e := range filter {
+		switch v := e.Value.(type) {
+		case bson.A:
+			if e.Key == "$and" {
+				for _, x := range v {
+					if d, ok := x.(bson.D); ok {
+						out = equalities(d, out)
+					}
+				}
+			}
+		case bson.D, bson.M, bson.Regex, nil:
+		default:
+			if !strings.HasPrefix(e.Key, "$") {
+				out = append(out, e.Key)
+			}
+		}
+	}
+	return out
 }
 
 // searchTerms appends the terms of the word-prefix conditions that are
@@ -94,10 +114,14 @@ func searchTerms(filter bson.D, out []string) []string {
 }
 
 // walks says whether an index of the row table starts with the columns of
-// sort, all in one direction, so that SQLite can walk it in the sort's
+// sort, all in one direction, after columns that fixed holds (paths the
+// filter sets to one value), so that SQLite can walk it in the sort's
 // order and stop at the page's end instead of sorting every row.
-func (sp *liteSpec) walks(sort bson.D) bool {
+func (sp *liteSpec) walks(sort bson.D, fixed []string) bool {
 	for _, ix := range sp.indexes {
+		for len(ix) > 0 && slices.Contains(fixed, ix[0]) && !slices.ContainsFunc(sort, func(e bson.E) bool { return e.Key == ix[0] }) {
+			ix = ix[1:]
+		}
 		if len(ix) < len(sort) {
 			continue
 		}

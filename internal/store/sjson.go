@@ -195,7 +195,9 @@ func appendSJSONValue(dst, key, raw, el []byte) ([]byte, error) {
 			return nil, fmt.Errorf("%w: binData", errSJSON)
 		}
 		b, err := base64.StdEncoding.DecodeString(string(s))
-		return bsoncore.AppendBinary(appendElemKey(dst, bsoncore.TypeBinary, key), byte(sub), b), sjsonErr(err, "binData")
+		// As the engine sends it: no inner length for the old subtype 2.
+		dst = binary.LittleEndian.AppendUint32(appendElemKey(dst, bsoncore.TypeBinary, key), uint32(len(b)))
+		return append(append(dst, byte(sub)), b...), sjsonErr(err, "binData")
 	case "regex":
 		pattern, err := jsonKey(raw)
 		opts, oerr := jsonKey(part("o"))

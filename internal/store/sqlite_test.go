@@ -114,6 +114,14 @@ func TestSJSONDecodesLikeTheEngine(t *testing.T) {
 			{Key: "doc", Value: bson.D{{Key: "z", Value: 1}, {Key: "a", Value: bson.A{"x", int32(2), bson.D{{Key: "k", Value: nil}}}}}},
 			{Key: "arr", Value: bson.A{}}, {Key: "emptydoc", Value: bson.D{}}},
 		{{Key: "_id", Value: bson.NewObjectID()}},
+		// Long texts with escapes, binary subtypes 0x02 (no inner length, as
+		// the engine sends it) and 0x80, regex options out of order, arrays
+		// of documents holding arrays (the engine refuses arrays of arrays).
+		{{Key: "_id", Value: bson.NewObjectID()}, {Key: "long", Value: strings.Repeat(`a "quote" and a back\slash \\" `, 100)},
+			{Key: "old", Value: bson.Binary{Subtype: 2, Data: []byte("xyz")}}, {Key: "user", Value: bson.Binary{Subtype: 0x80, Data: []byte{0}}},
+			{Key: "re", Value: bson.Regex{Pattern: `a\"b`, Options: "xmi"}},
+			{Key: "nested", Value: bson.A{bson.D{{Key: "a", Value: bson.A{bson.D{}, nil, false}}}, -0.5, bson.D{{Key: "b", Value: bson.A{int64(1)}}}}},
+			{Key: "after", Value: bson.D{{Key: "deep", Value: bson.D{{Key: "deeper", Value: bson.A{"x"}}}}}}},
 	}
 	for _, d := range docs {
 		if _, err := s.Coll("messages").InsertOne(ctx, d); err != nil {
