@@ -28,7 +28,8 @@ const usageHead = `Alianza: stakeholder and advocacy CRM.
 Usage:
   alianza [serve] [flags]          run the web app, API and mailbox sync (default)
   alianza user add [flags]         create a user (password from ALIANZA_USER_PASSWORD or stdin)
-  alianza demo load [flags]        load the demo dataset (idempotent)
+  alianza demo load [flags]        load the demo dataset (idempotent; stop the server first
+                                   on the embedded engine: a large load locks its tables)
   alianza mail sync --once [flags] sync the mailboxes once and print counts
   alianza reminders send --once    send every email digest that is due and print what was sent
   alianza backup --out FILE        back up the embedded database (the server may run)

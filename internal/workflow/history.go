@@ -187,8 +187,8 @@ func eachRef(h store.Dataset, user, stakeholder func(bson.ObjectID)) {
 }
 
 // fileHistoryMail files a copy of h's messages by the matching rule: an
-// address belongs to the stakeholders, of h or stored, listing it (those
-// of h win over their stored copies).
+// address belongs to the stakeholders, of h or stored, listing it (a
+// stakeholder both in h and stored counts as stored).
 func (f *Flows) fileHistoryMail(ctx context.Context, h *store.Dataset) error {
 	if len(h.Messages) == 0 {
 		return nil
@@ -201,14 +201,20 @@ func (f *Flows) fileHistoryMail(ctx context.Context, h *store.Dataset) error {
 	if err != nil {
 		return err
 	}
-	mine := map[bson.ObjectID]bool{}
-	for _, st := range h.Stakeholders {
-		mine[st.ID] = true
+	// A stakeholder of h already stored (an import completed again) files
+	// by its stored copy: it may have changed region or addresses since.
+	ids := make([]bson.ObjectID, len(h.Stakeholders))
+	for i, st := range h.Stakeholders {
+		ids[i] = st.ID
 	}
-	for a, list := range byAddr {
-		byAddr[a] = slices.DeleteFunc(list, func(st model.StakeholderRef) bool { return mine[st.ID] })
+	stored, err := f.st.StakeholderRefs(ctx, ids)
+	if err != nil {
+		return err
 	}
 	for _, st := range h.Stakeholders {
+		if _, ok := stored[st.ID]; ok {
+			continue
+		}
 		for _, e := range st.Emails {
 			byAddr[e] = append(byAddr[e], model.StakeholderRef{ID: st.ID, Emails: st.Emails, Regions: st.Regions})
 		}

@@ -46,8 +46,9 @@ func count(t *testing.T, s *store.Store) (stakeholders int, mail bool) {
 }
 
 // A history with bad records stores nothing and names each bad field by
-// collection and index: the model's field rules, references to records
-// that exist nowhere, and mail not filed by the matching rule.
+// collection and index: the model's field rules and references to records
+// that exist nowhere. (Mail is not refused: ImportHistory files it by the
+// matching rule, see TestImportHistoryMatchesStoredMail.)
 func TestImportHistoryRefusesBadRecords(t *testing.T) {
 	s, f := open(t)
 	ctx := context.Background()
@@ -163,4 +164,37 @@ func TestReferenceHistoryIsValid(t *testing.T) {
 	}
 	t.Logf("checked %d stakeholders, %d meetings, %d commitments, %d tasks, %d messages in %s",
 		len(d.Stakeholders), len(d.Meetings), len(d.Commitments), len(d.Tasks), len(d.Messages), time.Since(start))
+}
+
+// A stakeholder of the history already stored, and changed since (here:
+// moved to another region), files the rest of the history's mail by its
+// stored copy, so the mail follows the stakeholder into its new region.
+func TestImportHistoryFilesMailByTheStoredStakeholder(t *testing.T) {
+	s, f := open(t)
+	ctx := context.Background()
+	d := smallHistory(s.Now())
+	msg := slices.IndexFunc(d.Messages, func(in model.IncomingMessage) bool { return len(in.Message.StakeholderIDs) == 1 })
+	if msg < 0 {
+		t.Fatal("setup: no message of one stakeholder")
+	}
+	id := d.Messages[msg].Message.StakeholderIDs[0]
+	i := slices.IndexFunc(d.Stakeholders, func(st model.Stakeholder) bool { return st.ID == id })
+	moved := d.Stakeholders[i]
+	moved.Regions = []string{"25"}
+	if slices.Equal(d.Stakeholders[i].Regions, moved.Regions) {
+		moved.Regions = []string{"17"}
+	}
+	if _, err := s.LoadDataset(ctx, model.SystemActor, store.Dataset{Users: d.Users, Stakeholders: []model.Stakeholder{moved}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ImportHistory(ctx, model.SystemActor, d); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.MessageByID(ctx, all, d.Messages[msg].Message.ID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Regions, moved.Regions) {
+		t.Errorf("mail of the moved stakeholder filed in %v, want its stored regions %v", got.Regions, moved.Regions)
+	}
 }
