@@ -76,17 +76,7 @@ func TestBulkLoadKilled(t *testing.T) {
 	if err := s.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
-	reopened, err := s.LiteAdded(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.RebuildLite(ctx); err != nil {
-		t.Fatal(err)
-	}
-	rebuilt, err := s.LiteAdded(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	reopened, rebuilt := addedAndRebuilt(t, s)
 	if len(reopened) != 5 {
 		t.Fatalf("additions of %d collections after reopening, want 5", len(reopened))
 	}
@@ -213,17 +203,7 @@ func TestBulkRebuildMatchesTriggers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	byTriggers, err := s.LiteAdded(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.RebuildLite(ctx); err != nil {
-		t.Fatal(err)
-	}
-	rebuilt, err := s.LiteAdded(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	byTriggers, rebuilt := addedAndRebuilt(t, s)
 	if len(rebuilt) < 6 || len(rebuilt) != len(byTriggers) {
 		t.Fatalf("additions of %d collections rebuilt, %d by triggers", len(rebuilt), len(byTriggers))
 	}
@@ -243,4 +223,22 @@ func firstDiff(a, b string) string {
 		}
 	}
 	return "one is a prefix of the other"
+}
+
+// addedAndRebuilt returns the store's added tables as they are, then as a
+// rebuild from the documents fills them.
+func addedAndRebuilt(t *testing.T, s *store.Store) (now, rebuilt map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	now, err := s.LiteAdded(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RebuildLite(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt, err = s.LiteAdded(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return now, rebuilt
 }
