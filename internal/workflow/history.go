@@ -61,6 +61,7 @@ type historyRefs struct {
 	stakeholders map[bson.ObjectID]model.StakeholderRef
 	meetings     map[bson.ObjectID]bool
 	commitments  map[bson.ObjectID]bool
+	tasks        map[bson.ObjectID]bool
 	messages     map[bson.ObjectID]bool
 }
 
@@ -107,7 +108,7 @@ func (f *Flows) checkHistory(ctx context.Context, h store.Dataset) error {
 // stakeholders h refers to but does not hold.
 func (f *Flows) historyRefs(ctx context.Context, h store.Dataset) (*historyRefs, error) {
 	r := &historyRefs{users: map[bson.ObjectID]bool{}, stakeholders: map[bson.ObjectID]model.StakeholderRef{},
-		meetings: map[bson.ObjectID]bool{}, commitments: map[bson.ObjectID]bool{}, messages: map[bson.ObjectID]bool{}}
+		meetings: map[bson.ObjectID]bool{}, commitments: map[bson.ObjectID]bool{}, tasks: map[bson.ObjectID]bool{}, messages: map[bson.ObjectID]bool{}}
 	for _, u := range h.Users {
 		r.users[u.ID] = true
 	}
@@ -119,6 +120,9 @@ func (f *Flows) historyRefs(ctx context.Context, h store.Dataset) (*historyRefs,
 	}
 	for _, c := range h.Commitments {
 		r.commitments[c.ID] = true
+	}
+	for _, t := range h.Tasks {
+		r.tasks[t.ID] = true
 	}
 	for _, m := range h.Messages {
 		r.messages[m.Message.ID] = true
@@ -277,6 +281,11 @@ func (r *historyRefs) meetingProblems(m *model.Meeting) model.Problems {
 	for i, id := range m.CommitmentIDs {
 		if !r.commitments[id] {
 			p.Add(fmt.Sprintf("commitment_ids[%d]", i), "no such commitment in the history")
+		}
+	}
+	for i, id := range m.TaskIDs {
+		if !r.tasks[id] {
+			p.Add(fmt.Sprintf("task_ids[%d]", i), "no such task in the history")
 		}
 	}
 	return p

@@ -62,6 +62,8 @@ func TestImportHistoryRefusesBadRecords(t *testing.T) {
 	d.Tasks[task].Links.MeetingID = bson.NewObjectID()
 	d.Messages[2].Message.Status = "lost"
 	d.Stakeholders[3].Regions = nil
+	d.Meetings[1].TaskIDs = append(d.Meetings[1].TaskIDs, bson.NewObjectID())
+	badTask := "meetings[1].task_ids[" + strconv.Itoa(len(d.Meetings[1].TaskIDs)-1) + "]"
 
 	n, err := f.ImportHistory(ctx, model.SystemActor, d)
 	var ve *model.ValidationError
@@ -73,7 +75,7 @@ func TestImportHistoryRefusesBadRecords(t *testing.T) {
 		fields = append(fields, e.Field)
 	}
 	for _, want := range []string{"meetings[0].kind", "commitments[1].stakeholder_id", "tasks[" + strconv.Itoa(task) + "].links.meeting_id",
-		"messages[2].status", "stakeholders[3].regions"} {
+		"messages[2].status", "stakeholders[3].regions", badTask} {
 		if !slices.Contains(fields, want) {
 			t.Errorf("no problem for %s in %v", want, fields)
 		}
