@@ -377,6 +377,9 @@ type sqlWhere struct {
 	// wordIn, when set, says which search terms select their rows by the
 	// word index (the others are checked row by row; see planWords).
 	wordIn map[string]bool
+	// wordDriver is the term whose rows the FROM clause reads (see
+	// liteDocs): its condition holds for every row read.
+	wordDriver string
 	// selective says whether the member rows "SELECT ... <sub>" selects
 	// with args are few; nil when the query has no sort and limit.
 	selective func(sub string, args []any) bool
@@ -622,6 +625,9 @@ func (w *sqlWhere) wordPrefix(v any) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if term == w.wordDriver {
+		return "1", nil
+	}
 	w.args = append(w.args, term, term+"\xff")
 	sub := fmt.Sprintf("FROM %q WHERE w >= ? AND w < ?", w.words)
 	if w.wordIn != nil {
@@ -858,6 +864,20 @@ func (s *Store) liteDocs(ctx context.Context, col string, filter bson.D, opts *o
 		if err := w.planWords(ctx, db, rowsTable, filter, plan.sort, plan.limit); err != nil {
 			return nil, fmt.Errorf("store: find %s in SQLite: %w", col, err)
 		}
+		if driven == "" {
+			// Read the chosen term's rows first, whatever index SQLite
+			// would pick for the other conditions: without statistics it
+			// takes an equality's index (the stakeholders' archived flag)
+			// and walks every row of the value, checking each against the
+			// term's rows.
+			for t, in := range w.wordIn {
+				if !in {
+					continue
+				}
+				from = fmt.Sprintf("(SELECT DISTINCT rid FROM %q WHERE w >= ? AND w < ?) AS x CROSS JOIN %q AS r ON r.rowid = x.rid", words, rowsTable)
+				dargs, w.wordDriver = []any{t, t + "\xff"}, t
+			}
+		}
 	}
 	where, err := w.doc(filter)
 	if err != nil {
@@ -887,17 +907,9 @@ func (s *Store) liteDocs(ctx context.Context, col string, filter bson.D, opts *o
 	if plan.limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", plan.limit)
 	}
-	raws, err := litePage(ctx, db, table, q, append(dargs, w.args...))
+	docs, err := litePage(ctx, db, table, q, append(dargs, w.args...), func(raw []byte) (bson.Raw, error) { return decodeSJSON(raw, keep) })
 	if err != nil {
 		return nil, fmt.Errorf("store: find %s in SQLite: %w", col, err)
-	}
-	docs := make([]bson.Raw, 0, len(raws))
-	for _, raw := range raws {
-		d, err := decodeSJSON(raw, keep)
-		if err != nil {
-			return nil, err
-		}
-		docs = append(docs, d)
 	}
 	s.liteHits.Add(1)
 	return docs, nil
@@ -919,12 +931,16 @@ func decodeAll(docs []bson.Raw, results any) error {
 	if list.Kind() != reflect.Slice {
 		return fmt.Errorf("store: results must be a pointer to a slice, not to %s", list.Kind())
 	}
+	if list.Cap() < len(docs) {
+		// One allocation for the page, not one per doubling.
+		list = reflect.MakeSlice(list.Type(), len(docs), len(docs))
+	} else {
+		list = list.Slice(0, len(docs))
+	}
 	for i, doc := range docs {
-		if list.Len() == i {
-			list = reflect.Append(list, reflect.New(list.Type().Elem()).Elem())
-			list = list.Slice(0, list.Cap())
-		}
-		if err := bson.Unmarshal(doc, list.Index(i).Addr().Interface()); err != nil {
+		el := list.Index(i)
+		el.SetZero() // a reused element keeps no field the document lacks
+		if err := bson.Unmarshal(doc, el.Addr().Interface()); err != nil {
 			return fmt.Errorf("store: decode: %w", err)
 		}
 	}

@@ -122,7 +122,7 @@ func (w *sqlWhere) drive(rowsTable, path string) (from, cond string) {
 // its order), then the engine's documents of those rows, in that order.
 // The documents are never sorted by SQLite: its sorter copies each row it
 // sorts, and a page of documents is a hundred kilobytes.
-func litePage(ctx context.Context, db *sql.DB, table, query string, args []any) ([][]byte, error) {
+func litePage(ctx context.Context, db *sql.DB, table, query string, args []any, decode func([]byte) (bson.Raw, error)) ([]bson.Raw, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -157,22 +157,26 @@ func litePage(ctx context.Context, db *sql.DB, table, query string, args []any) 
 	}
 	ids = append(ids, ']')
 	// j.key is the position in the page, whatever order the join yields.
-	rows, err = tx.QueryContext(ctx, fmt.Sprintf(`SELECT j.key, t._ferretdb_sjson FROM json_each(?) AS j CROSS JOIN %q AS t ON t.rowid = j.value`, table), string(ids))
+	// As a BLOB the driver hands each document over in one copy, not two
+	// (a byte copy, then a string of it).
+	rows, err = tx.QueryContext(ctx, fmt.Sprintf(`SELECT j.key, CAST(t._ferretdb_sjson AS BLOB) FROM json_each(?) AS j CROSS JOIN %q AS t ON t.rowid = j.value`, table), string(ids))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([][]byte, n)
+	out := make([]bson.Raw, n)
+	var raw sql.RawBytes // reused: each document is decoded before the next row
 	for rows.Next() {
 		var i int
-		var raw []byte
 		if err := rows.Scan(&i, &raw); err != nil {
 			return nil, err
 		}
-		if i < 0 || i >= n {
+		if i < 0 || i >= n || out[i] != nil {
 			return nil, fmt.Errorf("%w: page position %d", errSJSON, i)
 		}
-		out[i] = raw
+		if out[i], err = decode(raw); err != nil {
+			return nil, err
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -41,91 +42,117 @@ func decodeSJSON(data []byte, keep func(string) bool) (bson.Raw, error) {
 	if i < 0 {
 		return nil, fmt.Errorf("%w: no schema", errSJSON)
 	}
-	raw := top[i].val
-	top = slices.Delete(top, i, i+1)
-	return appendSJSONDoc(make([]byte, 0, len(data)), top, raw, keep)
-}
-
-// appendSJSONDoc appends the BSON document of the JSON object fields whose
-// schema is the JSON object sch; only the fields keep accepts (all when
-// keep is nil), in the schema's key order.
-func appendSJSONDoc(dst []byte, fields []jsonField, sch []byte, keep func(string) bool) ([]byte, error) {
-	var buf [32]jsonField
-	parts, err := jsonFields(sch, buf[:0])
+	sch, err := schemaOf(top[i].val)
 	if err != nil {
 		return nil, err
 	}
-	start := len(dst)
-	dst = append(dst, 0, 0, 0, 0)
-	if len(parts) > 0 { // {} is the schema of an empty document
-		var pbuf [32]jsonField
-		p := findField(parts, "p", 0)
-		k := findField(parts, "$k", 0)
-		if p < 0 || k < 0 {
-			return nil, fmt.Errorf("%w: schema", errSJSON)
-		}
-		props, err := jsonFields(parts[p].val, pbuf[:0])
-		if err != nil {
-			return nil, err
-		}
-		if dst, err = appendSJSONFields(dst, fields, props, parts[k].val, keep); err != nil {
-			return nil, err
-		}
-	} else if len(fields) > 0 {
-		return nil, fmt.Errorf("%w: %d fields without schema", errSJSON, len(fields))
-	}
-	dst = append(dst, 0)
-	binary.LittleEndian.PutUint32(dst[start:], uint32(len(dst)-start))
-	return dst, nil
+	top = slices.Delete(top, i, i+1)
+	return appendSJSONDoc(make([]byte, 0, len(data)), top, sch, keep)
 }
 
-// appendSJSONFields appends the BSON elements of fields in the order of
-// keys (the schema's JSON array of names), each by its schema in props.
-func appendSJSONFields(dst []byte, fields, props []jsonField, keys []byte, keep func(string) bool) ([]byte, error) {
-	n, fi, pi := 0, 0, 0
-	err := jsonEach(keys, func(raw []byte) error {
-		n++
+// sjsonSchema is a document's schema as decoding uses it: its keys in
+// order, each with its value's schema element (nil: none).
+type sjsonSchema struct {
+	keys  []string
+	elems []*sjsonElem
+}
+
+// sjsonElem is a value's schema element: its type, the schema of an
+// object, the elements of an array's items, a binary subtype, regex
+// options (sorted, as the driver writes them).
+type sjsonElem struct {
+	typ   string
+	doc   *sjsonSchema
+	items []*sjsonElem
+	sub   byte
+	opts  string
+}
+
+// sjsonSchemas holds the schemas already parsed, by their JSON text. The
+// documents of a collection share a few schemas (they differ by array
+// lengths), and parsing one took most of a document's decoding. Only
+// parsed text is cached, never a document, so nothing can drift from the
+// stored data; the cache starts over when it is full.
+var sjsonSchemas struct {
+	sync.Mutex
+	m map[string]*sjsonSchema
+}
+
+const sjsonSchemasMax = 512
+
+// schemaOf is the parsed schema of the JSON object raw.
+func schemaOf(raw []byte) (*sjsonSchema, error) {
+	sjsonSchemas.Lock()
+	sch, ok := sjsonSchemas.m[string(raw)]
+	sjsonSchemas.Unlock()
+	if ok {
+		return sch, nil
+	}
+	sch, err := parseSJSONSchema(raw)
+	if err != nil {
+		return nil, err
+	}
+	sjsonSchemas.Lock()
+	if sjsonSchemas.m == nil || len(sjsonSchemas.m) >= sjsonSchemasMax {
+		sjsonSchemas.m = make(map[string]*sjsonSchema)
+	}
+	sjsonSchemas.m[string(raw)] = sch
+	sjsonSchemas.Unlock()
+	return sch, nil
+}
+
+// parseSJSONSchema parses the schema of a document, {"p": {field: elem},
+// "$k": [keys]} or {} for an empty document.
+func parseSJSONSchema(raw []byte) (*sjsonSchema, error) {
+	var buf [32]jsonField
+	parts, err := jsonFields(raw, buf[:0])
+	if err != nil {
+		return nil, err
+	}
+	sch := &sjsonSchema{}
+	if len(parts) == 0 {
+		return sch, nil
+	}
+	p := findField(parts, "p", 0)
+	k := findField(parts, "$k", 0)
+	if p < 0 || k < 0 {
+		return nil, fmt.Errorf("%w: schema", errSJSON)
+	}
+	var pbuf [32]jsonField
+	props, err := jsonFields(parts[p].val, pbuf[:0])
+	if err != nil {
+		return nil, err
+	}
+	pi := 0
+	err = jsonEach(parts[k].val, func(raw []byte) error {
 		key, err := jsonKey(raw)
 		if err != nil {
 			return err
 		}
-		if keep != nil && !keep(string(key)) {
-			return nil
-		}
-		// The fields and their schemas are stored in the keys' order: the
-		// search from the last match finds each at once.
-		if fi = findField(fields, string(key), fi); fi < 0 {
-			return fmt.Errorf("%w: missing %q", errSJSON, key)
-		}
-		var el []byte
+		var el *sjsonElem
+		// The schemas are stored in the keys' order: the search from
+		// the last match finds each at once.
 		if pi = findField(props, string(key), pi); pi >= 0 {
-			el = props[pi].val
+			if el, err = parseSJSONElem(props[pi].val); err != nil {
+				return err
+			}
 		} else {
 			pi = 0
 		}
-		dst, err = appendSJSONValue(dst, key, fields[fi].val, el)
-		return err
+		sch.keys = append(sch.keys, string(key))
+		sch.elems = append(sch.elems, el)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if keep == nil && n != len(fields) {
-		return nil, fmt.Errorf("%w: %d keys for %d fields", errSJSON, n, len(fields))
-	}
-	return dst, nil
+	return sch, nil
 }
 
-// appendSJSONValue appends the BSON element key of the JSON value raw
-// whose schema element is el (nil: none).
-func appendSJSONValue(dst, key, raw, el []byte) ([]byte, error) {
-	if bytes.Equal(raw, []byte("null")) {
-		return appendElemKey(dst, bsoncore.TypeNull, key), nil
-	}
-	if el == nil {
-		return nil, fmt.Errorf("%w: value without schema", errSJSON)
-	}
+// parseSJSONElem parses a value's schema element.
+func parseSJSONElem(raw []byte) (*sjsonElem, error) {
 	var buf [4]jsonField
-	parts, err := jsonFields(el, buf[:0])
+	parts, err := jsonFields(raw, buf[:0])
 	if err != nil {
 		return nil, err
 	}
@@ -139,17 +166,94 @@ func appendSJSONValue(dst, key, raw, el []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch string(typ) {
+	el := &sjsonElem{typ: string(typ)}
+	switch el.typ {
 	case "object":
 		sch := part("$s")
-		var fbuf [32]jsonField
-		fields, err := jsonFields(raw, fbuf[:0])
-		if err != nil || sch == nil {
+		if sch == nil {
 			return nil, fmt.Errorf("%w: object", errSJSON)
 		}
-		return appendSJSONDoc(appendElemKey(dst, bsoncore.TypeEmbeddedDocument, key), fields, sch, nil)
+		if el.doc, err = parseSJSONSchema(sch); err != nil {
+			return nil, err
+		}
 	case "array":
-		return appendSJSONArray(appendElemKey(dst, bsoncore.TypeArray, key), raw, part("i"))
+		if items := part("i"); items != nil {
+			el.items = []*sjsonElem{} // an "i" of no items allows none
+			err = jsonEach(items, func(raw []byte) error {
+				item, err := parseSJSONElem(raw)
+				el.items = append(el.items, item)
+				return err
+			})
+			if err != nil {
+				return nil, fmt.Errorf("%w: array", errSJSON)
+			}
+		}
+	case "binData":
+		sub, err := strconv.ParseUint(string(part("s")), 10, 8)
+		if err != nil {
+			return nil, fmt.Errorf("%w: binData", errSJSON)
+		}
+		el.sub = byte(sub)
+	case "regex":
+		opts, err := jsonKey(part("o"))
+		if err != nil || bytes.IndexByte(opts, 0) >= 0 {
+			return nil, fmt.Errorf("%w: regex", errSJSON)
+		}
+		sorted := slices.Clone(opts)
+		slices.Sort(sorted) // as the driver writes them
+		el.opts = string(sorted)
+	}
+	return el, nil
+}
+
+// appendSJSONDoc appends the BSON document of the JSON object fields whose
+// schema is sch; only the fields keep accepts (all when keep is nil), in
+// the schema's key order.
+func appendSJSONDoc(dst []byte, fields []jsonField, sch *sjsonSchema, keep func(string) bool) ([]byte, error) {
+	start := len(dst)
+	dst = append(dst, 0, 0, 0, 0)
+	fi := 0
+	for i, key := range sch.keys {
+		if keep != nil && !keep(key) {
+			continue
+		}
+		// The fields are stored in the keys' order: the search from the
+		// last match finds each at once.
+		if fi = findField(fields, key, fi); fi < 0 {
+			return nil, fmt.Errorf("%w: missing %q", errSJSON, key)
+		}
+		var err error
+		if dst, err = appendSJSONValue(dst, key, fields[fi].val, sch.elems[i]); err != nil {
+			return nil, err
+		}
+	}
+	if keep == nil && len(sch.keys) != len(fields) {
+		return nil, fmt.Errorf("%w: %d keys for %d fields", errSJSON, len(sch.keys), len(fields))
+	}
+	dst = append(dst, 0)
+	binary.LittleEndian.PutUint32(dst[start:], uint32(len(dst)-start))
+	return dst, nil
+}
+
+// appendSJSONValue appends the BSON element key of the JSON value raw
+// whose schema element is el (nil: none).
+func appendSJSONValue[K []byte | string](dst []byte, key K, raw []byte, el *sjsonElem) ([]byte, error) {
+	if bytes.Equal(raw, []byte("null")) {
+		return appendElemKey(dst, bsoncore.TypeNull, key), nil
+	}
+	if el == nil {
+		return nil, fmt.Errorf("%w: value without schema", errSJSON)
+	}
+	switch el.typ {
+	case "object":
+		var fbuf [32]jsonField
+		fields, err := jsonFields(raw, fbuf[:0])
+		if err != nil {
+			return nil, fmt.Errorf("%w: object", errSJSON)
+		}
+		return appendSJSONDoc(appendElemKey(dst, bsoncore.TypeEmbeddedDocument, key), fields, el.doc, nil)
+	case "array":
+		return appendSJSONArray(appendElemKey(dst, bsoncore.TypeArray, key), raw, el.items)
 	case "string":
 		s, err := jsonKey(raw)
 		if err != nil {
@@ -190,66 +294,48 @@ func appendSJSONValue(dst, key, raw, el []byte) ([]byte, error) {
 		return binary.LittleEndian.AppendUint64(appendElemKey(dst, bsoncore.TypeDouble, key), math.Float64bits(f)), sjsonErr(err, "double")
 	case "binData":
 		s, err := jsonKey(raw)
-		sub, serr := strconv.ParseUint(string(part("s")), 10, 8)
-		if err != nil || serr != nil {
+		if err != nil {
 			return nil, fmt.Errorf("%w: binData", errSJSON)
 		}
 		b, err := base64.StdEncoding.DecodeString(string(s))
 		// As the engine sends it: no inner length for the old subtype 2.
 		dst = binary.LittleEndian.AppendUint32(appendElemKey(dst, bsoncore.TypeBinary, key), uint32(len(b)))
-		return append(append(dst, byte(sub)), b...), sjsonErr(err, "binData")
+		return append(append(dst, el.sub), b...), sjsonErr(err, "binData")
 	case "regex":
 		pattern, err := jsonKey(raw)
-		opts, oerr := jsonKey(part("o"))
-		if err != nil || oerr != nil || bytes.IndexByte(pattern, 0) >= 0 || bytes.IndexByte(opts, 0) >= 0 {
+		if err != nil || bytes.IndexByte(pattern, 0) >= 0 {
 			return nil, fmt.Errorf("%w: regex", errSJSON)
 		}
-		opts = slices.Clone(opts)
-		slices.Sort(opts) // as the driver writes them
-		return bsoncore.AppendRegex(appendElemKey(dst, bsoncore.TypeRegex, key), string(pattern), string(opts)), nil
+		return bsoncore.AppendRegex(appendElemKey(dst, bsoncore.TypeRegex, key), string(pattern), el.opts), nil
 	case "timestamp":
 		n, err := strconv.ParseUint(string(raw), 10, 64)
 		return bsoncore.AppendTimestamp(appendElemKey(dst, bsoncore.TypeTimestamp, key), uint32(n>>32), uint32(n)), sjsonErr(err, "timestamp")
 	case "null":
 		return appendElemKey(dst, bsoncore.TypeNull, key), nil
 	}
-	return nil, fmt.Errorf("%w: type %q", errSJSON, typ)
+	return nil, fmt.Errorf("%w: type %q", errSJSON, el.typ)
 }
 
 // appendSJSONArray appends the BSON array of the JSON array raw whose
-// items' schema elements are the JSON array items.
-func appendSJSONArray(dst, raw, items []byte) ([]byte, error) {
-	var els []byte // the rest of items, element by element
-	if items != nil {
-		i := skipSpace(items, 0)
-		if i >= len(items) || items[i] != '[' {
-			return nil, fmt.Errorf("%w: array", errSJSON)
-		}
-		els = items[i+1:]
-	}
+// items' schema elements are items, one per item.
+func appendSJSONArray(dst, raw []byte, items []*sjsonElem) ([]byte, error) {
 	start := len(dst)
 	dst = append(dst, 0, 0, 0, 0)
 	var num [20]byte
 	n := 0
 	err := jsonEach(raw, func(v []byte) error {
-		i := skipSpace(els, 0)
-		if i < len(els) && els[i] == ',' {
-			i = skipSpace(els, i+1)
-		}
-		end, err := skipValue(els, i)
-		if err != nil {
+		if n >= len(items) {
 			return fmt.Errorf("%w: array", errSJSON)
 		}
-		el := els[i:end]
-		els = els[end:]
-		dst, err = appendSJSONValue(dst, strconv.AppendInt(num[:0], int64(n), 10), v, el)
+		var err error
+		dst, err = appendSJSONValue(dst, strconv.AppendInt(num[:0], int64(n), 10), v, items[n])
 		n++
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if i := skipSpace(els, 0); items == nil && n > 0 || items != nil && (i >= len(els) || els[i] != ']') {
+	if n != len(items) {
 		return nil, fmt.Errorf("%w: array", errSJSON)
 	}
 	dst = append(dst, 0)
@@ -258,7 +344,7 @@ func appendSJSONArray(dst, raw, items []byte) ([]byte, error) {
 }
 
 // appendElemKey appends a BSON element's type and name.
-func appendElemKey(dst []byte, t bsoncore.Type, key []byte) []byte {
+func appendElemKey[K []byte | string](dst []byte, t bsoncore.Type, key K) []byte {
 	return append(append(append(dst, byte(t)), key...), 0)
 }
 
