@@ -104,6 +104,16 @@ func restoreCmd(ctx context.Context, cfg *config.Config, f subFlags, stdout, std
 	if f.file == "" {
 		return errors.New("restore: name the archive: alianza restore FILE --data-dir DIR")
 	}
+	if f.force {
+		// Replacing the database under a running server would corrupt it
+		// (its WAL is removed with the old file). Without --force the
+		// folder must be empty, so no server runs on it.
+		release, err := store.LockDir(filepath.Join(cfg.DataDir, "db"))
+		if err != nil {
+			return fmt.Errorf("restore: %w", err)
+		}
+		defer release()
+	}
 	progress, clear := progressTo(stderr)
 	m, err := backup.Restore(ctx, f.file, cfg.DataDir, cfg.MongoDB, f.force, progress)
 	clear()

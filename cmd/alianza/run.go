@@ -28,8 +28,7 @@ const usageHead = `Alianza: stakeholder and advocacy CRM.
 Usage:
   alianza [serve] [flags]          run the web app, API and mailbox sync (default)
   alianza user add [flags]         create a user (password from ALIANZA_USER_PASSWORD or stdin)
-  alianza demo load [flags]        load the demo dataset (idempotent; stop the server first
-                                   on the embedded engine: a large load locks its tables)
+  alianza demo load [flags]        load the demo dataset (idempotent)
   alianza mail sync --once [flags] sync the mailboxes once and print counts
   alianza reminders send --once    send every email digest that is due and print what was sent
   alianza backup --out FILE        back up the embedded database (the server may run)
@@ -38,6 +37,9 @@ Usage:
   alianza db copy --to URI         copy the database to MongoDB, with indexes, checked
   alianza export --out FILE        the organisation's data as JSON Lines and CSV (zip)
   alianza version                  print the version
+
+On the embedded engine one process uses the data folder at a time: stop the
+server before the commands that open the database (backup may run beside it).
 
 Every flag can also be set by the environment variable named beside it; flags win.
 Secrets can be read from files with the _FILE variables.

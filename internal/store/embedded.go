@@ -15,10 +15,11 @@ import (
 
 // Embedded is a FerretDB engine (SQLite handler) running inside this process.
 type Embedded struct {
-	dir    string
-	uri    string
-	cancel context.CancelFunc
-	done   chan error
+	dir     string
+	uri     string
+	cancel  context.CancelFunc
+	done    chan error
+	release func() // the folder's lock (see LockDir)
 }
 
 // StartEmbedded starts FerretDB on loopback with its SQLite files in dir.
@@ -32,6 +33,16 @@ func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*Embed
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("store: embedded data dir: %w", err)
 	}
+	release, err := LockDir(abs)
+	if err != nil {
+		return nil, err
+	}
+	started := false
+	defer func() {
+		if !started {
+			release()
+		}
+	}()
 	var h slog.Handler = slog.NewTextHandler(os.Stderr, nil)
 	if logger != nil {
 		h = logger.Handler()
@@ -47,7 +58,7 @@ func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*Embed
 		return nil, fmt.Errorf("store: start embedded engine: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	e := &Embedded{dir: abs, cancel: cancel, done: make(chan error, 1)}
+	e := &Embedded{dir: abs, cancel: cancel, done: make(chan error, 1), release: release}
 	go func() { e.done <- f.Run(runCtx) }()
 
 	// MongoDBURI blocks until the listener is up; guard it so a failed start
@@ -63,6 +74,7 @@ func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*Embed
 		cancel()
 		return nil, errors.New("store: embedded engine did not start within 30s")
 	}
+	started = true
 	return e, nil
 }
 
@@ -74,7 +86,9 @@ func (e *Embedded) Stop() {
 	e.cancel()
 	select {
 	case <-e.done:
+		e.release()
 	case <-time.After(15 * time.Second):
+		// Still running: keep the folder locked until the process ends.
 	}
 }
 
