@@ -852,9 +852,13 @@ func (s *Store) liteDocs(ctx context.Context, col string, filter bson.D, opts *o
 	}
 	from, driven, dargs := fmt.Sprintf("%q AS r", rowsTable), "", []any(nil)
 	if rest, path, val, ok := sp.memberDriver(filter, plan); ok && w.selective != nil {
-		// Only for a value with few documents: with many, another
-		// condition may select far fewer.
-		if v, err := w.value(path, val); err == nil && w.selective(fmt.Sprintf("FROM %q WHERE f = '%s' AND v IN (?)", members, path), []any{v}) {
+		// For a value with few documents; with many, only when the rest
+		// of the filter has no equality and no search term, which could
+		// select far fewer. Otherwise the page would walk the sort's index
+		// over every document, checking each one's member rows (a Lima
+		// manager's queue read five times the rows it shows), where the
+		// member index lists the value's documents alone in that order.
+		if v, err := w.value(path, val); err == nil && (noNarrowing(rest) || w.selective(fmt.Sprintf("FROM %q WHERE f = '%s' AND v IN (?)", members, path), []any{v})) {
 			filter, dargs = rest, []any{v}
 			from, driven = w.drive(rowsTable, path)
 			driven += " AND "

@@ -63,6 +63,12 @@ func (w *sqlWhere) planWords(ctx context.Context, db *sql.DB, rowsTable string, 
 	return nil
 }
 
+// noNarrowing says whether filter has neither an equality (which an
+// index or the member rows may answer with few rows) nor a search term.
+func noNarrowing(filter bson.D) bool {
+	return len(equalities(filter, nil)) == 0 && len(searchTerms(filter, nil)) == 0
+}
+
 // equalities appends the paths that conjuncts of filter (reached through
 // $and only) fix to one value.
 func equalities(filter bson.D, out []string) []string {
