@@ -17,7 +17,7 @@ import (
 
 // One process at a time on the embedded engine's folder: while a server
 // holds it, the commands that open or replace the database refuse with one
-// line naming the holder, and touch nothing.
+// line naming the holder, before they open it.
 func TestDataDirHeldByOneProcess(t *testing.T) {
 	ctx := context.Background()
 	dataDir := t.TempDir()

@@ -30,6 +30,12 @@ func LockDir(dir string) (release func(), err error) {
 	}
 	path := filepath.Join(dir, lockFileName)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	writable := err == nil
+	if errors.Is(err, os.ErrPermission) {
+		// A lock file another user left (root's `docker exec`): a
+		// read-only descriptor locks as well, without the process id.
+		f, err = os.Open(path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: lock %s: %w", dir, err)
 	}
@@ -45,7 +51,7 @@ func LockDir(dir string) (release func(), err error) {
 		return nil, fmt.Errorf("store: lock %s: %w", dir, err)
 	}
 	// The holder's id, for the message another process shows.
-	if err := f.Truncate(0); err == nil {
+	if writable && f.Truncate(0) == nil {
 		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	}
 	return func() { _ = f.Close() }, nil // closing the file drops the lock

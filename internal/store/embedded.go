@@ -72,6 +72,7 @@ func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*Embed
 		return nil, fmt.Errorf("store: embedded engine stopped at start: %w", err)
 	case <-time.After(30 * time.Second):
 		cancel()
+		started = true // it may still hold the files: keep the folder locked
 		return nil, errors.New("store: embedded engine did not start within 30s")
 	}
 	started = true

@@ -63,10 +63,31 @@ func (w *sqlWhere) planWords(ctx context.Context, db *sql.DB, rowsTable string, 
 	return nil
 }
 
-// noNarrowing says whether filter has neither an equality (which an
-// index or the member rows may answer with few rows) nor a search term.
+// noNarrowing says whether every condition of filter (reached through
+// $and) only excludes values ($ne, $nin, $exists), so that no index, member
+// or word rows could select fewer documents than it keeps.
 func noNarrowing(filter bson.D) bool {
-	return len(equalities(filter, nil)) == 0 && len(searchTerms(filter, nil)) == 0
+	for _, e := range filter {
+		if e.Key == "$and" {
+			items, _ := e.Value.(bson.A)
+			for _, x := range items {
+				if d, ok := x.(bson.D); !ok || !noNarrowing(d) {
+					return false
+				}
+			}
+			continue
+		}
+		ops, ok := e.Value.(bson.D)
+		if !ok || strings.HasPrefix(e.Key, "$") || len(ops) == 0 {
+			return false
+		}
+		for _, op := range ops {
+			if op.Key != "$ne" && op.Key != "$nin" && op.Key != "$exists" {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // equalities appends the paths that conjuncts of filter (reached through

@@ -69,16 +69,23 @@ type sjsonElem struct {
 }
 
 // sjsonSchemas holds the schemas already parsed, by their JSON text. The
-// documents of a collection share a few schemas (they differ by array
+// documents of a collection share schemas (they differ by their arrays'
 // lengths), and parsing one took most of a document's decoding. Only
 // parsed text is cached, never a document, so nothing can drift from the
-// stored data; the cache starts over when it is full.
+// stored data. The cache holds at most sjsonSchemasMaxBytes of schema text
+// (parsed, about three times that) and starts over when full; a schema
+// longer than sjsonSchemaMaxBytes (a message to hundreds of addresses) is
+// parsed each time.
 var sjsonSchemas struct {
 	sync.Mutex
-	m map[string]*sjsonSchema
+	m     map[string]*sjsonSchema
+	bytes int
 }
 
-const sjsonSchemasMax = 512
+const (
+	sjsonSchemasMaxBytes = 4 << 20
+	sjsonSchemaMaxBytes  = 16 << 10
+)
 
 // schemaOf is the parsed schema of the JSON object raw.
 func schemaOf(raw []byte) (*sjsonSchema, error) {
@@ -89,14 +96,17 @@ func schemaOf(raw []byte) (*sjsonSchema, error) {
 		return sch, nil
 	}
 	sch, err := parseSJSONSchema(raw)
-	if err != nil {
-		return nil, err
+	if err != nil || len(raw) > sjsonSchemaMaxBytes {
+		return sch, err
 	}
 	sjsonSchemas.Lock()
-	if sjsonSchemas.m == nil || len(sjsonSchemas.m) >= sjsonSchemasMax {
-		sjsonSchemas.m = make(map[string]*sjsonSchema)
+	if sjsonSchemas.m == nil || sjsonSchemas.bytes+len(raw) > sjsonSchemasMaxBytes {
+		sjsonSchemas.m, sjsonSchemas.bytes = make(map[string]*sjsonSchema), 0
 	}
-	sjsonSchemas.m[string(raw)] = sch
+	if _, dup := sjsonSchemas.m[string(raw)]; !dup {
+		sjsonSchemas.m[string(raw)] = sch
+		sjsonSchemas.bytes += len(raw)
+	}
 	sjsonSchemas.Unlock()
 	return sch, nil
 }

@@ -4,6 +4,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -43,6 +44,10 @@ func run(m *testing.M) int {
 			defer os.RemoveAll(dir)
 		}
 		e, err := store.StartEmbedded(context.Background(), dir, nil)
+		if errors.Is(err, store.ErrDataDirInUse) {
+			fmt.Fprintln(os.Stderr, "storetest: ALIANZA_TEST_DB_DIR is held by another test binary: with it, test one package at a time (go test -p 1):", err)
+			return 1
+		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "storetest:", err)
 			return 1
