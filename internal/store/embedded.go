@@ -30,10 +30,7 @@ func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*Embed
 	if err != nil {
 		return nil, fmt.Errorf("store: embedded data dir: %w", err)
 	}
-	if err := os.MkdirAll(abs, 0o700); err != nil {
-		return nil, fmt.Errorf("store: embedded data dir: %w", err)
-	}
-	release, err := LockDir(abs)
+	release, err := LockDir(abs) // creates the folder too
 	if err != nil {
 		return nil, err
 	}

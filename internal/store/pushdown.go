@@ -853,11 +853,12 @@ func (s *Store) liteDocs(ctx context.Context, col string, filter bson.D, opts *o
 	from, driven, dargs := fmt.Sprintf("%q AS r", rowsTable), "", []any(nil)
 	if rest, path, val, ok := sp.memberDriver(filter, plan); ok && w.selective != nil {
 		// For a value with few documents; with many, only when the rest
-		// of the filter has no equality and no search term, which could
-		// select far fewer. Otherwise the page would walk the sort's index
-		// over every document, checking each one's member rows (a Lima
-		// manager's queue read five times the rows it shows), where the
-		// member index lists the value's documents alone in that order.
+		// of the filter only excludes values (noNarrowing): another
+		// condition could select far fewer. Otherwise the page would walk
+		// the sort's index over every document, checking each one's member
+		// rows (a Lima manager's queue read five times the rows it shows),
+		// where the member index lists the value's documents alone in
+		// that order.
 		if v, err := w.value(path, val); err == nil && (noNarrowing(rest) || w.selective(fmt.Sprintf("FROM %q WHERE f = '%s' AND v IN (?)", members, path), []any{v})) {
 			filter, dargs = rest, []any{v}
 			from, driven = w.drive(rowsTable, path)
@@ -865,22 +866,18 @@ func (s *Store) liteDocs(ctx context.Context, col string, filter bson.D, opts *o
 		}
 	}
 	if sp.search && len(plan.sort) > 0 && plan.limit > 0 {
-		if err := w.planWords(ctx, db, rowsTable, filter, plan.sort, plan.limit); err != nil {
+		t, err := w.planWords(ctx, db, rowsTable, filter, plan.sort, plan.limit)
+		if err != nil {
 			return nil, fmt.Errorf("store: find %s in SQLite: %w", col, err)
 		}
-		if driven == "" {
+		if t != "" && driven == "" {
 			// Read the chosen term's rows first, whatever index SQLite
 			// would pick for the other conditions: without statistics it
 			// takes an equality's index (the stakeholders' archived flag)
 			// and walks every row of the value, checking each against the
 			// term's rows.
-			for t, in := range w.wordIn {
-				if !in {
-					continue
-				}
-				from = fmt.Sprintf("(SELECT DISTINCT rid FROM %q WHERE w >= ? AND w < ?) AS x CROSS JOIN %q AS r ON r.rowid = x.rid", words, rowsTable)
-				dargs, w.wordDriver = []any{t, t + "\xff"}, t
-			}
+			from = fmt.Sprintf("(SELECT DISTINCT rid FROM %q WHERE w >= ? AND w < ?) AS x CROSS JOIN %q AS r ON r.rowid = x.rid", words, rowsTable)
+			dargs, w.wordDriver = []any{t, t + "\xff"}, t
 		}
 	}
 	where, err := w.doc(filter)

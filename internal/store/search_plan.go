@@ -20,15 +20,16 @@ import (
 // counts as if they were independent. Counting stops at liteSelective, so
 // deciding costs at most that many index entries per term. A sort that no
 // index of the row table walks (commitments by _id alone) has no walk: it
-// would read and sort every row, more than the rarest term's rows.
-func (w *sqlWhere) planWords(ctx context.Context, db *sql.DB, rowsTable string, filter, sort bson.D, limit int64) error {
+// would read and sort every row, more than the rarest term's rows. rows is
+// the term whose rows are read ("" for a walk).
+func (w *sqlWhere) planWords(ctx context.Context, db *sql.DB, rowsTable string, filter, sort bson.D, limit int64) (rows string, err error) {
 	terms := searchTerms(filter, nil)
 	if len(terms) == 0 {
-		return nil
+		return "", nil
 	}
 	var n int64
 	if err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT coalesce(max(rowid), 0) FROM %q`, rowsTable)).Scan(&n); err != nil {
-		return err
+		return "", err
 	}
 	counts := make(map[string]int64, len(terms))
 	for _, t := range terms {
@@ -38,7 +39,7 @@ func (w *sqlWhere) planWords(ctx context.Context, db *sql.DB, rowsTable string, 
 		var c int64
 		q := fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %q WHERE w >= ? AND w < ? LIMIT %d)`, w.words, liteSelective)
 		if err := db.QueryRowContext(ctx, q, t, t+"\xff").Scan(&c); err != nil {
-			return err
+			return "", err
 		}
 		counts[t] = c
 	}
@@ -46,7 +47,7 @@ func (w *sqlWhere) planWords(ctx context.Context, db *sql.DB, rowsTable string, 
 	w.wordIn = map[string]bool{}
 	rarest := counts[terms[0]]
 	if rarest >= liteSelective || n == 0 {
-		return nil // every term is common: walk
+		return "", nil // every term is common: walk
 	}
 	matches := float64(rarest)
 	for _, t := range terms[1:] {
@@ -57,10 +58,10 @@ func (w *sqlWhere) planWords(ctx context.Context, db *sql.DB, rowsTable string, 
 		walk = float64(limit) * float64(n) / max(matches, 1)
 	}
 	if walk < float64(rarest) {
-		return nil
+		return "", nil
 	}
 	w.wordIn[terms[0]] = true
-	return nil
+	return terms[0], nil
 }
 
 // noNarrowing says whether every condition of filter (reached through
