@@ -10,7 +10,7 @@ import (
 // Database is the raw database, for the admin tools that work on whole
 // collections (export, copy to MongoDB, storage figures). They bypass
 // region scopes: only admins with every region may reach them.
-func (s *Store) Database() *mongo.Database { return s.db }
+func (s *Store) Database() *mongo.Database { return s.mongo.db }
 
 // AuditExport records that actor exported what (the whole organisation, or
 // one stakeholder's personal data). The caller refuses the export when

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -20,7 +21,7 @@ func (s *Store) audit(ctx context.Context, actor model.Actor, action, entity, id
 	}
 	err := s.writeFault(colAudit)
 	if err == nil {
-		_, err = s.c(colAudit).InsertOne(context.WithoutCancel(ctx), e)
+		_, err = s.col(colAudit).Insert(context.WithoutCancel(ctx), []any{e}, coll.InsertOptions{})
 	}
 	if err != nil {
 		err = fmt.Errorf("store: %s %s %s: %w: %w", action, entity, id, ErrAuditFailed, err)

@@ -6,9 +6,8 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 func init() {
@@ -39,8 +38,8 @@ func (s *Store) UserByCalendarToken(ctx context.Context, hash string) (*model.Us
 		return nil, ErrNotFound
 	}
 	var p model.Prefs
-	err := s.c(colPrefs).FindOne(ctx, bson.D{{Key: "calendar_hash", Value: hash}}).Decode(&p)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	err := s.col(colPrefs).FindOne(ctx, bson.D{{Key: "calendar_hash", Value: hash}}, coll.FindOptions{}, &p)
+	if errors.Is(err, ErrNotFound) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
@@ -64,7 +63,7 @@ func (s *Store) MeetingsOf(ctx context.Context, scope model.Scope, userID bson.O
 		{Key: "starts_at", Value: bson.D{{Key: "$gte", Value: from}}},
 	}, scope, "region")
 	var out []model.Meeting
-	opts := options.Find().SetSort(bson.D{{Key: "starts_at", Value: 1}}).SetProjection(bson.D{{Key: "search", Value: 0}})
+	opts := coll.FindOptions{Sort: bson.D{{Key: "starts_at", Value: 1}}, Projection: bson.D{{Key: "search", Value: 0}}}
 	if err := s.findAll(ctx, colMeetings, filter, opts, &out); err != nil {
 		return nil, wrap("list meetings of user", err)
 	}

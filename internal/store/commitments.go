@@ -6,8 +6,8 @@ import (
 	"fmt"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 const colCommitments = "commitments"
@@ -93,8 +93,8 @@ func (s *Store) MessageRegions(ctx context.Context, id bson.ObjectID) ([]string,
 	var msg struct {
 		Regions []string `bson:"regions"`
 	}
-	err := s.c(colMessages).FindOne(ctx, bson.D{{Key: "_id", Value: id}},
-		options.FindOne().SetProjection(bson.D{{Key: "regions", Value: 1}})).Decode(&msg)
+	err := s.col(colMessages).FindOne(ctx, bson.D{{Key: "_id", Value: id}},
+		coll.FindOptions{Projection: bson.D{{Key: "regions", Value: 1}}}, &msg)
 	return msg.Regions, wrap("find message", err)
 }
 
@@ -136,11 +136,11 @@ func (s *Store) UpdateCommitmentStatus(ctx context.Context, actor model.Actor, o
 	unlock := lockDoc(id)
 	filter, err := s.byIDWhen(ctx, colCommitments, filter)
 	if err == nil {
-		err = s.c(colCommitments).FindOneAndUpdate(ctx, filter, bson.D{
+		err = s.col(colCommitments).FindOneAndUpdate(ctx, filter, bson.D{
 			{Key: "$set", Value: bson.D{{Key: "status", Value: entry.Status}, {Key: "updated_at", Value: entry.At}}},
 			{Key: "$push", Value: bson.D{{Key: "history", Value: entry}}},
 			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
-		}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&c)
+		}, coll.UpdateOptions{}, &c)
 	}
 	unlock()
 	if err != nil {

@@ -10,9 +10,8 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // ---------------------------------------------------------------------------
@@ -88,7 +87,7 @@ type committeesDoc struct {
 // InvalidateReportCounters makes the next report rebuild the counters before
 // answering. Bulk loaders, which bypass the write hooks, call it.
 func (s *Store) InvalidateReportCounters(ctx context.Context) error {
-	_, err := s.c(colReportCounters).UpdateOne(ctx, bson.D{{Key: "_id", Value: "meta"}}, bson.D{{Key: "$set", Value: bson.D{{Key: "stale", Value: true}}}})
+	_, err := s.col(colReportCounters).Update(ctx, bson.D{{Key: "_id", Value: "meta"}}, bson.D{{Key: "$set", Value: bson.D{{Key: "stale", Value: true}}}}, coll.UpdateOptions{})
 	return wrap("invalidate report counters", err)
 }
 
@@ -192,8 +191,8 @@ func (s *Store) CountStakeholder(ctx context.Context, id bson.ObjectID, cur *mod
 	} else {
 		upd = bson.D{{Key: "$set", Value: bson.D{{Key: "c." + id.Hex(), Value: committeeEntry(cur)}}}}
 	}
-	_, err = s.c(colReportCounters).UpdateOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: genID(meta.Gen, "committees")}},
-		upd, options.UpdateOne().SetUpsert(true))
+	_, err = s.col(colReportCounters).Update(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: genID(meta.Gen, "committees")}},
+		upd, coll.UpdateOptions{Upsert: true})
 	if err != nil {
 		s.logger().WarnContext(ctx, "report counters: committee update failed", "err", err)
 	}
@@ -218,8 +217,8 @@ func (s *Store) applyCounts(ctx context.Context, gen int, d counterDelta) {
 			if len(inc) == 0 {
 				continue
 			}
-			_, err := s.c(counterCol(family)).UpdateOne(ctx, bson.D{{Key: "_id", Value: genID(gen, month)}},
-				bson.D{{Key: "$inc", Value: inc}}, options.UpdateOne().SetUpsert(true))
+			_, err := s.col(counterCol(family)).Update(ctx, bson.D{{Key: "_id", Value: genID(gen, month)}},
+				bson.D{{Key: "$inc", Value: inc}}, coll.UpdateOptions{Upsert: true})
 			if err != nil {
 				s.logger().WarnContext(ctx, "report counters: update failed", "family", family, "month", month, "err", err)
 			}
@@ -229,8 +228,8 @@ func (s *Store) applyCounts(ctx context.Context, gen int, d counterDelta) {
 
 func (s *Store) countersMeta(ctx context.Context) (*countersMeta, error) {
 	var m countersMeta
-	err := s.c(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: "meta"}}).Decode(&m)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	err := s.col(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: "meta"}}, coll.FindOptions{}, &m)
+	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
@@ -241,8 +240,8 @@ func (s *Store) countersMeta(ctx context.Context) (*countersMeta, error) {
 
 func (s *Store) committeeRegistry(ctx context.Context, gen int) (map[string]string, error) {
 	var reg committeesDoc
-	err := s.c(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: genID(gen, "committees")}}).Decode(&reg)
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+	err := s.col(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: genID(gen, "committees")}}, coll.FindOptions{}, &reg)
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, wrap("read report counters", err)
 	}
 	if reg.C == nil {
@@ -281,7 +280,7 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 	defer rebuildMu.Unlock()
 	var committees []model.Stakeholder
 	err := s.findAll(ctx, colStakeholders, bson.D{{Key: "kind", Value: model.KindOversightCommittee}},
-		options.Find().SetProjection(bson.D{{Key: "kind", Value: 1}, {Key: "committee", Value: 1}, {Key: "archived", Value: 1}}), &committees)
+		coll.FindOptions{Projection: bson.D{{Key: "kind", Value: 1}, {Key: "committee", Value: 1}, {Key: "archived", Value: 1}}}, &committees)
 	if err != nil {
 		return wrap("rebuild report counters", err)
 	}
@@ -296,9 +295,9 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 	// Whole collections, read in _id order: an index walk, which a MongoDB
 	// refusing collection scans (notablescan) accepts.
 	byID := bson.D{{Key: "_id", Value: 1}}
-	err = s.findAll(ctx, colMeetings, bson.D{}, options.Find().SetSort(byID).SetProjection(bson.D{
+	err = s.findAll(ctx, colMeetings, bson.D{}, coll.FindOptions{Sort: byID, Projection: bson.D{
 		{Key: "starts_at", Value: 1}, {Key: "region", Value: 1}, {Key: "stakeholder_ids", Value: 1},
-		{Key: "kind", Value: 1}, {Key: "training", Value: 1}}), &meetings)
+		{Key: "kind", Value: 1}, {Key: "training", Value: 1}}}, &meetings)
 	if err != nil {
 		return wrap("rebuild report counters", err)
 	}
@@ -306,9 +305,9 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 		meetingCounts(d, &meetings[i], reg, 1)
 	}
 	var commitments []model.Commitment
-	err = s.findAll(ctx, colCommitments, bson.D{}, options.Find().SetSort(byID).SetProjection(bson.D{
+	err = s.findAll(ctx, colCommitments, bson.D{}, coll.FindOptions{Sort: byID, Projection: bson.D{
 		{Key: "made_on", Value: 1}, {Key: "due_on", Value: 1}, {Key: "region", Value: 1}, {Key: "status", Value: 1},
-		{Key: "stakeholder_kind", Value: 1}, {Key: "stakeholder_id", Value: 1}, {Key: "owner_id", Value: 1}}), &commitments)
+		{Key: "stakeholder_kind", Value: 1}, {Key: "stakeholder_id", Value: 1}, {Key: "owner_id", Value: 1}}}, &commitments)
 	if err != nil {
 		return wrap("rebuild report counters", err)
 	}
@@ -328,7 +327,7 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 	if err := s.dropGeneration(ctx, gen); err != nil {
 		return err
 	}
-	if _, err := s.c(colReportCounters).InsertOne(ctx, committeesDoc{ID: genID(gen, "committees"), C: reg}); err != nil {
+	if _, err := s.col(colReportCounters).Insert(ctx, []any{committeesDoc{ID: genID(gen, "committees"), C: reg}}, coll.InsertOptions{}); err != nil {
 		return wrap("rebuild report counters", err)
 	}
 	for family, months := range d {
@@ -336,12 +335,11 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 		for month, c := range months {
 			docs = append(docs, counterDoc{ID: genID(gen, month), C: c})
 		}
-		if _, err := s.c(counterCol(family)).InsertMany(ctx, docs); err != nil {
+		if _, err := s.col(counterCol(family)).Insert(ctx, docs, coll.InsertOptions{}); err != nil {
 			return wrap("rebuild report counters", err)
 		}
 	}
-	_, err = s.c(colReportCounters).ReplaceOne(ctx, bson.D{{Key: "_id", Value: "meta"}}, countersMeta{ID: "meta", Gen: gen, BuiltAt: s.Now(), Layout: countersLayout},
-		options.Replace().SetUpsert(true))
+	_, err = s.col(colReportCounters).Replace(ctx, bson.D{{Key: "_id", Value: "meta"}}, countersMeta{ID: "meta", Gen: gen, BuiltAt: s.Now(), Layout: countersLayout}, true)
 	if err != nil {
 		return wrap("rebuild report counters", err)
 	}
@@ -357,7 +355,7 @@ func (s *Store) dropGeneration(ctx context.Context, gen int) error {
 		if col != colReportCounters {
 			col = counterCol(col)
 		}
-		if _, err := s.c(col).DeleteMany(ctx, filter); err != nil {
+		if _, err := s.col(col).Delete(ctx, filter, true); err != nil {
 			return wrap("drop report counters", err)
 		}
 	}

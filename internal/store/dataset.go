@@ -8,8 +8,8 @@ import (
 	"errors"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Dataset is a set of built records that a loader stores in one go.
@@ -110,7 +110,7 @@ func (s *Store) LoadDataset(ctx context.Context, actor model.Actor, d Dataset) (
 func (s *Store) storedListed(ctx context.Context) int {
 	total := 0
 	for col := range liteSpecs {
-		if c, err := s.c(col).EstimatedDocumentCount(ctx); err == nil {
+		if c, err := s.countDocs(ctx, col, bson.D{}); err == nil {
 			total += int(c)
 		}
 	}
@@ -132,7 +132,7 @@ func missing[T any](ctx context.Context, s *Store, col string, docs []T, id func
 			ID bson.ObjectID `bson:"_id"`
 		}
 		err := s.findAll(ctx, col, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-			options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}), &found)
+			coll.FindOptions{Projection: bson.D{{Key: "_id", Value: 1}}}, &found)
 		if err != nil {
 			return nil, wrap("load "+col, err)
 		}
@@ -163,7 +163,7 @@ func (s *Store) HasMessages(ctx context.Context) (bool, error) {
 		ID bson.ObjectID `bson:"_id"`
 	}
 	// The latest, by the date index (an unsorted find would scan on MongoDB).
-	opts := options.Find().SetSort(bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(1).SetProjection(bson.D{{Key: "_id", Value: 1}})
+	opts := coll.FindOptions{Sort: bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, Limit: 1, Projection: bson.D{{Key: "_id", Value: 1}}}
 	err := s.findAll(ctx, colMessages, bson.D{}, opts, &found)
 	return len(found) > 0, wrap("find a message", err)
 }

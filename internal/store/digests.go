@@ -5,8 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Collections of the reminder digests.
@@ -49,7 +49,7 @@ func DigestID(userID bson.ObjectID, period string) string { return userID.Hex() 
 func (s *Store) ClaimDigest(ctx context.Context, r DigestRecord) (bool, error) {
 	now := s.Now()
 	r.Status, r.Attempts, r.CreatedAt, r.UpdatedAt = DigestSending, 1, now, now
-	_, err := s.c(colDigests).InsertOne(ctx, r)
+	_, err := s.col(colDigests).Insert(ctx, []any{r}, coll.InsertOptions{})
 	if err = wrap("claim digest", err); errors.Is(err, ErrDuplicate) {
 		return false, nil
 	}
@@ -72,13 +72,13 @@ func (s *Store) ClaimDigestRetry(ctx context.Context, id string, stale time.Time
 	unlock := lockKey("digest/" + id)
 	defer unlock()
 	filter := append(bson.D{{Key: "_id", Value: id}}, retryable(stale)...)
-	res, err := s.c(colDigests).UpdateOne(ctx, filter,
+	res, err := s.col(colDigests).Update(ctx, filter,
 		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: DigestSending}, {Key: "updated_at", Value: s.Now()}}},
-			{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}}})
+			{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}}}, coll.UpdateOptions{})
 	if err != nil {
 		return false, wrap("retry digest", err)
 	}
-	return res.ModifiedCount == 1, nil
+	return res.Modified == 1, nil
 }
 
 // FinishDigest records how sending went: status with the number of items,
@@ -88,7 +88,7 @@ func (s *Store) FinishDigest(ctx context.Context, id, status string, items int, 
 	if sendErr != nil {
 		set = append(set, bson.E{Key: "last_error", Value: sendErr.Error()})
 	}
-	_, err := s.c(colDigests).UpdateOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: set}})
+	_, err := s.col(colDigests).Update(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: set}}, coll.UpdateOptions{})
 	return wrap("finish digest", err)
 }
 
@@ -98,7 +98,7 @@ func (s *Store) FinishDigest(ctx context.Context, id, status string, items int, 
 func (s *Store) RetryableDigests(ctx context.Context, maxAttempts int, stale time.Time) ([]DigestRecord, error) {
 	var out []DigestRecord
 	filter := append(retryable(stale), bson.E{Key: "attempts", Value: bson.D{{Key: "$lt", Value: maxAttempts}}})
-	err := s.findAll(ctx, colDigests, filter, options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}), &out)
+	err := s.findAll(ctx, colDigests, filter, coll.FindOptions{Sort: bson.D{{Key: "created_at", Value: 1}}}, &out)
 	return out, wrap("list retryable digests", err)
 }
 
@@ -109,7 +109,7 @@ func (s *Store) Digests(ctx context.Context, status string, limit int) ([]Digest
 		filter = append(filter, bson.E{Key: "status", Value: status})
 	}
 	var out []DigestRecord
-	err := s.findAll(ctx, colDigests, filter, options.Find().SetSort(bson.D{{Key: "updated_at", Value: -1}}).SetLimit(int64(limit)), &out)
+	err := s.findAll(ctx, colDigests, filter, coll.FindOptions{Sort: bson.D{{Key: "updated_at", Value: -1}}, Limit: int64(limit)}, &out)
 	return out, wrap("list digests", err)
 }
 
@@ -133,17 +133,18 @@ func (s *Store) SaveDigestRun(ctx context.Context, r DigestRun) error {
 	if r.Errors == nil {
 		r.Errors = []string{}
 	}
-	if _, err := s.c(colDigestRuns).InsertOne(ctx, r); err != nil {
+	if _, err := s.col(colDigestRuns).Insert(ctx, []any{r}, coll.InsertOptions{}); err != nil {
 		return wrap("save digest run", err)
 	}
-	// Delete what is older than the 50th newest pass (one read, one delete).
+	// Delete what is older than the 50th newest pass (one read of the
+	// newest passes' times, one delete).
 	var last []DigestRun
-	err := s.findAll(ctx, colDigestRuns, bson.D{}, options.Find().SetSort(bson.D{{Key: "started_at", Value: -1}}).
-		SetSkip(keepDigestRuns-1).SetLimit(1).SetProjection(bson.D{{Key: "started_at", Value: 1}}), &last)
-	if err != nil || len(last) == 0 {
+	err := s.findAll(ctx, colDigestRuns, bson.D{}, coll.FindOptions{Sort: bson.D{{Key: "started_at", Value: -1}},
+		Limit: keepDigestRuns, Projection: bson.D{{Key: "started_at", Value: 1}}}, &last)
+	if err != nil || len(last) < keepDigestRuns {
 		return wrap("trim digest runs", err)
 	}
-	_, err = s.c(colDigestRuns).DeleteMany(ctx, bson.D{{Key: "started_at", Value: bson.D{{Key: "$lt", Value: last[0].StartedAt}}}})
+	_, err = s.col(colDigestRuns).Delete(ctx, bson.D{{Key: "started_at", Value: bson.D{{Key: "$lt", Value: last[len(last)-1].StartedAt}}}}, true)
 	return wrap("trim digest runs", err)
 }
 
@@ -153,6 +154,6 @@ const keepDigestRuns = 50
 // DigestRuns lists the latest passes, newest first.
 func (s *Store) DigestRuns(ctx context.Context, limit int) ([]DigestRun, error) {
 	var out []DigestRun
-	err := s.findAll(ctx, colDigestRuns, bson.D{}, options.Find().SetSort(bson.D{{Key: "started_at", Value: -1}}).SetLimit(int64(limit)), &out)
+	err := s.findAll(ctx, colDigestRuns, bson.D{}, coll.FindOptions{Sort: bson.D{{Key: "started_at", Value: -1}}, Limit: int64(limit)}, &out)
 	return out, wrap("list digest runs", err)
 }

@@ -4,24 +4,25 @@ import (
 	"errors"
 	"fmt"
 
-	"go.mongodb.org/mongo-driver/v2/mongo"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 )
 
 // Sentinel errors; the API maps them to status codes in one place.
+// ErrNotFound and ErrDuplicate are the collection interface's own, so that
+// errors.Is matches them whichever implementation answered.
 var (
-	ErrNotFound  = errors.New("not found")
-	ErrDuplicate = errors.New("already exists")
+	ErrNotFound  = coll.ErrNotFound
+	ErrDuplicate = coll.ErrDuplicate
 	ErrConflict  = errors.New("changed by someone else")
 )
 
-// wrap maps driver errors to the sentinels and adds what was being done.
+// wrap adds what was being done to an error of the collection interface; a
+// duplicate key becomes ErrDuplicate alone, without the database's message.
 func wrap(op string, err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, mongo.ErrNoDocuments):
-		return fmt.Errorf("store: %s: %w", op, ErrNotFound)
-	case mongo.IsDuplicateKeyError(err):
+	case errors.Is(err, ErrDuplicate):
 		return fmt.Errorf("store: %s: %w", op, ErrDuplicate)
 	default:
 		return fmt.Errorf("store: %s: %w", op, err)

@@ -8,8 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // ErrAuditFailed means a change was stored but its audit entry was not.
@@ -97,7 +97,7 @@ func (s *Store) WriteProbe(ctx context.Context, instance string) error {
 	if err := s.writeFault(colProbe); err != nil {
 		return fmt.Errorf("store: write probe: %w", err)
 	}
-	_, err := s.c(colProbe).UpdateOne(ctx, bson.D{{Key: "_id", Value: instance}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: s.Now()}}}}, options.UpdateOne().SetUpsert(true))
+	_, err := s.col(colProbe).Update(ctx, bson.D{{Key: "_id", Value: instance}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: s.Now()}}}}, coll.UpdateOptions{Upsert: true})
 	return wrap("write probe", err)
 }

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // MaxFunderRows bounds each list of the funder report.
@@ -62,7 +62,7 @@ func (s *Store) FunderLists(ctx context.Context, scope model.Scope, p Period) (*
 	err := s.findAll(ctx, colCommitments, scoped(bson.D{
 		{Key: "stakeholder_kind", Value: bson.D{{Key: "$in", Value: []string{model.KindLegislator, model.KindOversightCommittee}}}},
 		{Key: "made_on", Value: p.dateRange()},
-	}, scope, "region"), options.Find().SetProjection(bson.D{{Key: "history", Value: 0}, {Key: "search", Value: 0}}), &made)
+	}, scope, "region"), coll.FindOptions{Projection: bson.D{{Key: "history", Value: 0}, {Key: "search", Value: 0}}}, &made)
 	if err != nil {
 		return nil, wrap("funder report agreements", err)
 	}
@@ -95,7 +95,7 @@ func (s *Store) FunderLists(ctx context.Context, scope model.Scope, p Period) (*
 	err = s.findAll(ctx, colCommitments, scoped(bson.D{
 		{Key: "status", Value: bson.D{{Key: "$in", Value: []string{model.StatusFulfilled, model.StatusPartiallyFulfilled}}}},
 		{Key: "updated_at", Value: bson.D{{Key: "$gte", Value: from}}},
-	}, scope, "region"), options.Find().SetProjection(bson.D{{Key: "search", Value: 0}}), &done)
+	}, scope, "region"), coll.FindOptions{Projection: bson.D{{Key: "search", Value: 0}}}, &done)
 	if err != nil {
 		return nil, wrap("funder report fulfilments", err)
 	}

@@ -8,51 +8,37 @@ import (
 	"slices"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // findAll runs a find and decodes every document into out (a pointer to a
 // slice): on the embedded engine through SQLite when the collection's query
 // spec answers it (pushdown.go), else through the driver.
-func (s *Store) findAll(ctx context.Context, col string, filter bson.D, opts *options.FindOptionsBuilder, out any) error {
+func (s *Store) findAll(ctx context.Context, col string, filter bson.D, opts coll.FindOptions, out any) error {
 	if docs, err := s.liteDocs(ctx, col, filter, opts); !errors.Is(err, errNoPushdown) {
 		if err != nil {
 			return err
 		}
 		return decodeAll(docs, out)
 	}
-	var o []options.Lister[options.FindOptions]
-	if opts != nil {
-		o = append(o, opts)
-	}
-	cur, err := s.c(col).Find(ctx, filter, o...)
-	if err != nil {
-		return err
-	}
-	return cur.All(ctx, out)
+	return s.col(col).Find(ctx, filter, opts, out)
 }
 
 // countDocs counts the documents filter selects: on the embedded engine
 // through SQLite when the collection's query spec answers the filter, else
-// through the driver (with opts, e.g. MongoDB's index hint).
-func (s *Store) countDocs(ctx context.Context, col string, filter bson.D, opts ...options.Lister[options.CountOptions]) (int64, error) {
-	// The index proof sees what MongoDB would get: a hinted index is walked
-	// like a sort on it.
+// through the collection.
+func (s *Store) countDocs(ctx context.Context, col string, filter bson.D) (int64, error) {
+	// The index proof sees what MongoDB would get: MongoDB's Count walks
+	// the _id index for an empty filter (mongo.go), like a sort on it.
 	var walk bson.D
-	for _, o := range opts {
-		var co options.CountOptions
-		for _, set := range o.List() {
-			_ = set(&co)
-		}
-		if h, ok := co.Hint.(bson.D); ok {
-			walk = h
-		}
+	if len(filter) == 0 {
+		walk = byIDIndex
 	}
 	if n, err := s.liteCount(ctx, col, filter, walk); !errors.Is(err, errNoPushdown) {
 		return n, err
 	}
-	return s.c(col).CountDocuments(ctx, filter, opts...)
+	return s.col(col).Count(ctx, filter, 0)
 }
 
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
@@ -62,7 +48,7 @@ func regexpQuote(s string) string { return regexp.QuoteMeta(s) }
 // findByID reads the record with id from col; what names it in errors.
 func findByID[T any](ctx context.Context, s *Store, col, what string, id bson.ObjectID) (*T, error) {
 	var v T
-	if err := s.c(col).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&v); err != nil {
+	if err := s.col(col).FindOne(ctx, bson.D{{Key: "_id", Value: id}}, coll.FindOptions{}, &v); err != nil {
 		return nil, wrap("find "+what, err)
 	}
 	return &v, nil

@@ -8,9 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 const colIdempotency = "idempotency"
@@ -52,7 +51,7 @@ func init() {
 // ForgetIdempotentOutcomesOf deletes the stored outcomes of a user's
 // writes; a repeat then runs again under the user's current access.
 func (s *Store) ForgetIdempotentOutcomesOf(ctx context.Context, userID bson.ObjectID) error {
-	_, err := s.c(colIdempotency).DeleteMany(ctx, bson.D{{Key: "user_id", Value: userID}})
+	_, err := s.col(colIdempotency).Delete(ctx, bson.D{{Key: "user_id", Value: userID}}, true)
 	return wrap("forget idempotent outcomes", err)
 }
 
@@ -68,7 +67,7 @@ func (s *Store) forgetIdempotentMentions(ctx context.Context, needles []string) 
 		}
 	}
 	var recs []IdemRecord
-	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(bson.D{{Key: "body", Value: 1}})
+	opts := coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}, Projection: bson.D{{Key: "body", Value: 1}}}
 	if err := s.findAll(ctx, colIdempotency, bson.D{}, opts, &recs); err != nil {
 		return 0, wrap("find idempotent outcomes", err)
 	}
@@ -85,11 +84,11 @@ func (s *Store) forgetIdempotentMentions(ctx context.Context, needles []string) 
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	res, err := s.c(colIdempotency).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	n, err := s.col(colIdempotency).Delete(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, true)
 	if err != nil {
 		return 0, wrap("forget idempotent outcomes", err)
 	}
-	return int(res.DeletedCount), nil
+	return int(n), nil
 }
 
 // BeginIdempotent claims id for a request whose body has fingerprint fp.
@@ -102,15 +101,15 @@ func (s *Store) BeginIdempotent(ctx context.Context, id string, userID bson.Obje
 	for attempt := 0; attempt < 3; attempt++ {
 		now := s.Now()
 		claim := IdemRecord{ID: id, UserID: userID, Fingerprint: fp, State: IdemPending, CreatedAt: now, ExpiresAt: now.Add(pending)}
-		_, err := s.c(colIdempotency).InsertOne(ctx, claim)
+		_, err := s.col(colIdempotency).Insert(ctx, []any{claim}, coll.InsertOptions{})
 		if err == nil {
 			return nil, true, nil
 		}
-		if !mongo.IsDuplicateKeyError(err) {
+		if !errors.Is(err, ErrDuplicate) {
 			return nil, false, wrap("claim idempotency key", err)
 		}
 		var old IdemRecord
-		err = s.c(colIdempotency).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&old)
+		err = s.col(colIdempotency).FindOne(ctx, bson.D{{Key: "_id", Value: id}}, coll.FindOptions{}, &old)
 		if err != nil {
 			if err = wrap("read idempotency key", err); isNotFound(err) {
 				continue // removed between the insert and the read: try again
@@ -120,7 +119,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, id string, userID bson.Obje
 		if !old.ExpiresAt.After(now) {
 			// Expired: remove exactly that record (not one another
 			// instance just put in its place) and claim again.
-			if _, err := s.c(colIdempotency).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "exp", Value: old.ExpiresAt}}); err != nil {
+			if _, err := s.col(colIdempotency).Delete(ctx, bson.D{{Key: "_id", Value: id}, {Key: "exp", Value: old.ExpiresAt}}, false); err != nil {
 				return nil, false, wrap("drop expired idempotency key", err)
 			}
 			continue
@@ -140,14 +139,14 @@ func (s *Store) BeginIdempotent(ctx context.Context, id string, userID bson.Obje
 func (s *Store) CompleteIdempotent(ctx context.Context, id string, status int, headers map[string]string, body []byte, keep time.Duration) error {
 	set := bson.D{{Key: "state", Value: IdemDone}, {Key: "status", Value: status}, {Key: "headers", Value: headers},
 		{Key: "body", Value: body}, {Key: "exp", Value: s.Now().Add(keep)}}
-	_, err := s.c(colIdempotency).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "state", Value: IdemPending}},
-		bson.D{{Key: "$set", Value: set}})
+	_, err := s.col(colIdempotency).Update(ctx, bson.D{{Key: "_id", Value: id}, {Key: "state", Value: IdemPending}},
+		bson.D{{Key: "$set", Value: set}}, coll.UpdateOptions{})
 	return wrap("store idempotent outcome", err)
 }
 
 // AbandonIdempotent frees a claim whose request failed, so the key can be
 // used again (a failed write changed nothing worth replaying).
 func (s *Store) AbandonIdempotent(ctx context.Context, id string) error {
-	_, err := s.c(colIdempotency).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "state", Value: IdemPending}})
+	_, err := s.col(colIdempotency).Delete(ctx, bson.D{{Key: "_id", Value: id}, {Key: "state", Value: IdemPending}}, false)
 	return wrap("free idempotency key", err)
 }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/search"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // The store's part of a stakeholder import: the query for possible
@@ -43,7 +43,7 @@ func (s *Store) ImportCandidates(ctx context.Context, scope model.Scope, docs []
 	}
 	var out []model.Stakeholder
 	filter := scoped(bson.D{{Key: "$or", Value: or}}, scope, "regions")
-	if err := s.findAll(ctx, colStakeholders, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}), &out); err != nil {
+	if err := s.findAll(ctx, colStakeholders, filter, coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}}, &out); err != nil {
 		return nil, wrap("find import duplicates", err)
 	}
 	return out, nil
@@ -74,14 +74,14 @@ func (s *Store) CommitImport(ctx context.Context, actor model.Actor, fresh []*mo
 		uctx := context.WithoutCancel(ctx)
 		var errs []error
 		if len(ids) > 0 {
-			if _, derr := s.c(colStakeholders).DeleteMany(uctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); derr != nil {
+			if _, derr := s.col(colStakeholders).Delete(uctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, true); derr != nil {
 				errs = append(errs, derr)
 			}
 		}
 		for _, t := range merged {
 			back := *t.Old
-			res, rerr := s.c(colStakeholders).ReplaceOne(uctx, bson.D{{Key: "_id", Value: t.Old.ID}, {Key: "version", Value: t.New.Version}}, back)
-			if rerr == nil && res.MatchedCount == 0 {
+			res, rerr := s.col(colStakeholders).Replace(uctx, bson.D{{Key: "_id", Value: t.Old.ID}, {Key: "version", Value: t.New.Version}}, back, false)
+			if rerr == nil && res.Matched == 0 {
 				rerr = fmt.Errorf("stakeholder %s changed again meanwhile", t.Old.ID.Hex())
 			}
 			if rerr != nil {

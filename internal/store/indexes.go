@@ -48,14 +48,14 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		if ix.unique {
 			m.Options.SetUnique(true)
 		}
-		if _, err := s.c(ix.collection).Indexes().CreateOne(ctx, m); err != nil {
+		if _, err := s.mongo.db.Collection(ix.collection).Indexes().CreateOne(ctx, m); err != nil {
 			return fmt.Errorf("store: create index %s.%s: %w", ix.collection, ix.name, err)
 		}
 	}
 	if s.lite != nil {
 		// Make the tables of the listed collections now, so that their
 		// indexes and triggers are there before the first document.
-		names, err := s.db.ListCollectionNames(ctx, bson.D{})
+		names, err := s.collectionNames(ctx)
 		if err != nil {
 			return fmt.Errorf("store: list collections: %w", err)
 		}
@@ -63,7 +63,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			if slices.Contains(names, col) {
 				continue
 			}
-			if err := s.db.CreateCollection(ctx, col); err != nil && !isNamespaceExists(err) {
+			if err := s.mongo.db.CreateCollection(ctx, col); err != nil && !isNamespaceExists(err) {
 				return fmt.Errorf("store: create collection %s: %w", col, err)
 			}
 		}
@@ -77,13 +77,13 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 
 // dropIndex drops ix if an earlier version created it on the embedded engine.
 func (s *Store) dropIndex(ctx context.Context, ix indexSpec) error {
-	specs, err := s.c(ix.collection).Indexes().ListSpecifications(ctx)
+	specs, err := s.mongo.db.Collection(ix.collection).Indexes().ListSpecifications(ctx)
 	if err != nil {
 		return fmt.Errorf("store: list indexes of %s: %w", ix.collection, err)
 	}
 	for _, sp := range specs {
 		if sp.Name == ix.name {
-			if err := s.c(ix.collection).Indexes().DropOne(ctx, ix.name); err != nil {
+			if err := s.mongo.db.Collection(ix.collection).Indexes().DropOne(ctx, ix.name); err != nil {
 				return fmt.Errorf("store: drop index %s.%s: %w", ix.collection, ix.name, err)
 			}
 		}

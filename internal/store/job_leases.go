@@ -21,7 +21,7 @@ func (s *Store) AcquireJobLease(ctx context.Context, job, holder string, until t
 
 // ReleaseJobLease ends holder's lease on the job, if it has it.
 func (s *Store) ReleaseJobLease(ctx context.Context, name, holder string) error {
-	_, err := s.c(colJobLeases).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: name}, {Key: "holder", Value: holder}})
+	_, err := s.col(colJobLeases).Delete(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: name}, {Key: "holder", Value: holder}}, false)
 	if err != nil {
 		return fmt.Errorf("store: release job lease: %w", err)
 	}

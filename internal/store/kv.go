@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // KV is a fiber.Storage on the database, so the login throttle counts
@@ -33,7 +33,7 @@ func (k *KV) Get(key string) ([]byte, error) {
 	ctx, cancel := k.ctx()
 	defer cancel()
 	var d kvDoc
-	err := k.s.c(colKV).FindOne(ctx, bson.D{{Key: "_id", Value: k.prefix + key}}).Decode(&d)
+	err := k.s.col(colKV).FindOne(ctx, bson.D{{Key: "_id", Value: k.prefix + key}}, coll.FindOptions{}, &d)
 	if err != nil {
 		if err = wrap("kv get", err); isNotFound(err) {
 			return nil, nil
@@ -54,7 +54,7 @@ func (k *KV) Set(key string, val []byte, exp time.Duration) error {
 	if exp > 0 {
 		d.ExpiresAt = k.s.Now().Add(exp)
 	}
-	_, err := k.s.c(colKV).ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.Key}}, d, options.Replace().SetUpsert(true))
+	_, err := k.s.col(colKV).Replace(ctx, bson.D{{Key: "_id", Value: d.Key}}, d, true)
 	return wrap("kv set", err)
 }
 
@@ -62,7 +62,7 @@ func (k *KV) Set(key string, val []byte, exp time.Duration) error {
 func (k *KV) Delete(key string) error {
 	ctx, cancel := k.ctx()
 	defer cancel()
-	_, err := k.s.c(colKV).DeleteOne(ctx, bson.D{{Key: "_id", Value: k.prefix + key}})
+	_, err := k.s.col(colKV).Delete(ctx, bson.D{{Key: "_id", Value: k.prefix + key}}, false)
 	return wrap("kv delete", err)
 }
 
@@ -70,7 +70,7 @@ func (k *KV) Delete(key string) error {
 func (k *KV) Reset() error {
 	ctx, cancel := k.ctx()
 	defer cancel()
-	_, err := k.s.c(colKV).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$regex", Value: "^" + regexpQuote(k.prefix)}}}})
+	_, err := k.s.col(colKV).Delete(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$regex", Value: "^" + regexpQuote(k.prefix)}}}}, true)
 	return wrap("kv reset", err)
 }
 
@@ -79,6 +79,6 @@ func (k *KV) Close() error { return nil }
 
 // PurgeExpiredKV deletes expired keys; the server calls it now and then.
 func (s *Store) PurgeExpiredKV(ctx context.Context) error {
-	_, err := s.c(colKV).DeleteMany(ctx, bson.D{{Key: "exp", Value: bson.D{{Key: "$lt", Value: s.Now()}, {Key: "$gt", Value: time.Time{}}}}})
+	_, err := s.col(colKV).Delete(ctx, bson.D{{Key: "exp", Value: bson.D{{Key: "$lt", Value: s.Now()}, {Key: "$gt", Value: time.Time{}}}}}, true)
 	return wrap("kv purge", err)
 }

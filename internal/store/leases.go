@@ -2,13 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 const colLeases = "leases"
@@ -33,12 +33,11 @@ func (s *Store) acquireLease(ctx context.Context, col string, id any, lockName, 
 		bson.D{{Key: "until", Value: bson.D{{Key: "$lt", Value: s.Now()}}}},
 	}}}
 	update := bson.D{{Key: "$set", Value: bson.D{{Key: "holder", Value: holder}, {Key: "until", Value: until.UTC()}}}}
-	err := s.c(col).FindOneAndUpdate(ctx, filter, update,
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Err()
+	err := s.col(col).FindOneAndUpdate(ctx, filter, update, coll.UpdateOptions{Upsert: true}, nil)
 	switch {
 	case err == nil:
 		return true, nil
-	case mongo.IsDuplicateKeyError(err):
+	case errors.Is(err, ErrDuplicate):
 		return false, nil
 	default:
 		return false, wrap("acquire lease", err)
@@ -49,7 +48,7 @@ func (s *Store) acquireLease(ctx context.Context, col string, id any, lockName, 
 func (s *Store) ReleaseLease(ctx context.Context, mailboxID bson.ObjectID, holder string) error {
 	unlock := lockKey("lease/" + mailboxID.Hex())
 	defer unlock()
-	_, err := s.c(colLeases).DeleteOne(ctx, bson.D{{Key: "_id", Value: mailboxID}, {Key: "holder", Value: holder}})
+	_, err := s.col(colLeases).Delete(ctx, bson.D{{Key: "_id", Value: mailboxID}, {Key: "holder", Value: holder}}, false)
 	return wrap("release lease", err)
 }
 
@@ -57,7 +56,7 @@ func (s *Store) ReleaseLease(ctx context.Context, mailboxID bson.ObjectID, holde
 // the API shows until, and the UI whether it has passed).
 func (s *Store) Leases(ctx context.Context) (map[bson.ObjectID]model.Lease, error) {
 	var list []model.Lease
-	if err := s.findAll(ctx, colLeases, bson.D{}, nil, &list); err != nil {
+	if err := s.findAll(ctx, colLeases, bson.D{}, coll.FindOptions{}, &list); err != nil {
 		return nil, wrap("list leases", err)
 	}
 	out := make(map[bson.ObjectID]model.Lease, len(list))
@@ -69,7 +68,7 @@ func (s *Store) Leases(ctx context.Context) (map[bson.ObjectID]model.Lease, erro
 
 // deleteLease drops a mailbox's lease when the mailbox is deleted.
 func (s *Store) deleteLease(ctx context.Context, mailboxID bson.ObjectID) error {
-	if _, err := s.c(colLeases).DeleteOne(ctx, bson.D{{Key: "_id", Value: mailboxID}}); err != nil {
+	if _, err := s.col(colLeases).Delete(ctx, bson.D{{Key: "_id", Value: mailboxID}}, false); err != nil {
 		return fmt.Errorf("store: delete lease: %w", err)
 	}
 	return nil

@@ -2,11 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 const colLoginFailures = "login_failures"
@@ -27,7 +27,7 @@ func (s *Store) LoginFailuresOf(ctx context.Context, key string) (LoginFailures,
 		return LoginFailures{}, err
 	}
 	var f LoginFailures
-	err := s.c(colLoginFailures).FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&f)
+	err := s.col(colLoginFailures).FindOne(ctx, bson.D{{Key: "_id", Value: key}}, coll.FindOptions{}, &f)
 	if err = wrap("read login failures", err); isNotFound(err) || (err == nil && !f.ExpiresAt.After(s.Now())) {
 		return LoginFailures{Key: key}, nil
 	}
@@ -48,17 +48,17 @@ func (s *Store) AddLoginFailure(ctx context.Context, key string, window time.Dur
 	defer unlock()
 	now := s.Now()
 	// An expired counter starts again from zero.
-	if _, err := s.c(colLoginFailures).DeleteOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "exp", Value: bson.D{{Key: "$lte", Value: now}}}}); err != nil {
+	if _, err := s.col(colLoginFailures).Delete(ctx, bson.D{{Key: "_id", Value: key}, {Key: "exp", Value: bson.D{{Key: "$lte", Value: now}}}}, false); err != nil {
 		return LoginFailures{}, wrap("drop expired login failures", err)
 	}
 	upd := bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}},
 		{Key: "$set", Value: bson.D{{Key: "last", Value: now}, {Key: "exp", Value: now.Add(window)}}}}
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
-		_, err = s.c(colLoginFailures).UpdateOne(ctx, bson.D{{Key: "_id", Value: key}}, upd, options.UpdateOne().SetUpsert(true))
+		_, err = s.col(colLoginFailures).Update(ctx, bson.D{{Key: "_id", Value: key}}, upd, coll.UpdateOptions{Upsert: true})
 		// Two first attempts on another instance may both insert; the
 		// loser's retry then increments the winner's document.
-		if !mongo.IsDuplicateKeyError(err) {
+		if !errors.Is(err, ErrDuplicate) {
 			break
 		}
 	}
@@ -66,7 +66,7 @@ func (s *Store) AddLoginFailure(ctx context.Context, key string, window time.Dur
 		return LoginFailures{}, wrap("count login failure", err)
 	}
 	var f LoginFailures
-	err = s.c(colLoginFailures).FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&f)
+	err = s.col(colLoginFailures).FindOne(ctx, bson.D{{Key: "_id", Value: key}}, coll.FindOptions{}, &f)
 	if err = wrap("read login failures", err); isNotFound(err) {
 		// Cleared by a successful sign-in in between: this attempt is the first.
 		return LoginFailures{Key: key, Count: 1, Last: now, ExpiresAt: now.Add(window)}, nil
@@ -83,8 +83,8 @@ func (s *Store) UncountLoginAttempt(ctx context.Context, key string) error {
 	}
 	unlock := lockKey("login:" + key)
 	defer unlock()
-	_, err := s.c(colLoginFailures).UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "n", Value: bson.D{{Key: "$gt", Value: 0}}}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: -1}}}})
+	_, err := s.col(colLoginFailures).Update(ctx, bson.D{{Key: "_id", Value: key}, {Key: "n", Value: bson.D{{Key: "$gt", Value: 0}}}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: -1}}}}, coll.UpdateOptions{})
 	return wrap("uncount login attempt", err)
 }
 
@@ -93,7 +93,7 @@ func (s *Store) ClearLoginFailures(ctx context.Context, key string) error {
 	if err := s.writeFault(colLoginFailures); err != nil {
 		return err
 	}
-	_, err := s.c(colLoginFailures).DeleteOne(ctx, bson.D{{Key: "_id", Value: key}})
+	_, err := s.col(colLoginFailures).Delete(ctx, bson.D{{Key: "_id", Value: key}}, false)
 	return wrap("clear login failures", err)
 }
 
@@ -105,7 +105,7 @@ func (s *Store) PurgeExpired(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if _, err := s.c(q.col).DeleteMany(ctx, bson.D{{Key: q.field, Value: bson.D{{Key: "$lt", Value: now}}}}); err != nil {
+		if _, err := s.col(q.col).Delete(ctx, bson.D{{Key: q.field, Value: bson.D{{Key: "$lt", Value: now}}}}, true); err != nil {
 			return wrap("purge "+q.col, err)
 		}
 	}

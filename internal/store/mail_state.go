@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 const colMailState = "mail_state"
@@ -19,7 +19,7 @@ func init() {
 // folder name (an empty list before the first sync).
 func (s *Store) FolderStates(ctx context.Context, mailboxID bson.ObjectID) ([]model.FolderState, error) {
 	out := []model.FolderState{}
-	opts := options.Find().SetSort(bson.D{{Key: "folder", Value: 1}})
+	opts := coll.FindOptions{Sort: bson.D{{Key: "folder", Value: 1}}}
 	if err := s.findAll(ctx, colMailState, bson.D{{Key: "mailbox_id", Value: mailboxID}}, opts, &out); err != nil {
 		return nil, wrap("list folder states", err)
 	}
@@ -34,14 +34,14 @@ func (s *Store) SaveFolderState(ctx context.Context, st model.FolderState) error
 	if st.UpdatedAt.IsZero() {
 		st.UpdatedAt = s.Now()
 	}
-	_, err := s.c(colMailState).ReplaceOne(ctx, bson.D{{Key: "_id", Value: st.ID}}, st, options.Replace().SetUpsert(true))
+	_, err := s.col(colMailState).Replace(ctx, bson.D{{Key: "_id", Value: st.ID}}, st, true)
 	return wrap("save folder state", err)
 }
 
 // MailStates returns the sync state of every mailbox: its folders and lease.
 func (s *Store) MailStates(ctx context.Context) (map[bson.ObjectID]model.MailState, error) {
 	var states []model.FolderState
-	opts := options.Find().SetSort(bson.D{{Key: "folder", Value: 1}})
+	opts := coll.FindOptions{Sort: bson.D{{Key: "folder", Value: 1}}}
 	if err := s.findAll(ctx, colMailState, bson.D{}, opts, &states); err != nil {
 		return nil, wrap("list mail state", err)
 	}
@@ -72,7 +72,7 @@ func (s *Store) MailStates(ctx context.Context) (map[bson.ObjectID]model.MailSta
 
 // deleteMailState drops a deleted mailbox's folder states.
 func (s *Store) deleteMailState(ctx context.Context, mailboxID bson.ObjectID) error {
-	_, err := s.c(colMailState).DeleteMany(ctx, bson.D{{Key: "mailbox_id", Value: mailboxID}})
+	_, err := s.col(colMailState).Delete(ctx, bson.D{{Key: "mailbox_id", Value: mailboxID}}, true)
 	return wrap("delete mail state", err)
 }
 
@@ -81,7 +81,7 @@ func (s *Store) deleteMailState(ctx context.Context, mailboxID bson.ObjectID) er
 func (s *Store) SubjectThreads(ctx context.Context, keys []string, from, to time.Time) ([]model.SubjectThread, error) {
 	out := []model.SubjectThread{}
 	filter := bson.D{{Key: "subject_key", Value: bson.D{{Key: "$in", Value: keys}}}, {Key: "date", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lte", Value: to}}}}
-	opts := options.Find().SetProjection(bson.D{{Key: "subject_key", Value: 1}, {Key: "thread_id", Value: 1}, {Key: "date", Value: 1}})
+	opts := coll.FindOptions{Projection: bson.D{{Key: "subject_key", Value: 1}, {Key: "thread_id", Value: 1}, {Key: "date", Value: 1}}}
 	if err := s.findAll(ctx, colMessages, filter, opts, &out); err != nil {
 		return nil, wrap("threads by subject", err)
 	}

@@ -14,8 +14,8 @@ import (
 	"strings"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"golang.org/x/crypto/hkdf"
 )
 
@@ -107,7 +107,7 @@ func EnvMailboxID(addr, user string) bson.ObjectID {
 // ListMailboxes returns every mailbox by name, without passwords.
 func (s *Store) ListMailboxes(ctx context.Context) ([]model.Mailbox, error) {
 	out := []model.Mailbox{}
-	opts := options.Find().SetSort(bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}})
+	opts := coll.FindOptions{Sort: bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}}
 	if err := s.findAll(ctx, colMailboxes, bson.D{}, opts, &out); err != nil {
 		return nil, wrap("list mailboxes", err)
 	}
@@ -143,7 +143,7 @@ func (s *Store) InsertMailbox(ctx context.Context, actor model.Actor, key []byte
 		return nil, err
 	}
 	m.PasswordEnc = enc
-	if _, err := s.c(colMailboxes).InsertOne(ctx, m); err != nil {
+	if _, err := s.col(colMailboxes).Insert(ctx, []any{m}, coll.InsertOptions{}); err != nil {
 		return nil, wrap("insert mailbox", err)
 	}
 	s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "mailbox", ID: m.ID.Hex(), Fields: mailboxChanges(created(m), true)})

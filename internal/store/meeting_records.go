@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -15,14 +16,14 @@ func (s *Store) MeetingRecords(ctx context.Context, m *model.Meeting) ([]model.C
 	var cms []model.Commitment
 	if len(m.CommitmentIDs) > 0 {
 		filter := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: m.CommitmentIDs}}}, {Key: "origin.id", Value: m.ID}}
-		if err := s.findAll(ctx, colCommitments, filter, nil, &cms); err != nil {
+		if err := s.findAll(ctx, colCommitments, filter, coll.FindOptions{}, &cms); err != nil {
 			return nil, nil, wrap("find meeting commitments", err)
 		}
 	}
 	var tks []model.Task
 	if len(m.TaskIDs) > 0 {
 		filter := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: m.TaskIDs}}}, {Key: "links.meeting_id", Value: m.ID}}
-		if err := s.findAll(ctx, colTasks, filter, nil, &tks); err != nil {
+		if err := s.findAll(ctx, colTasks, filter, coll.FindOptions{}, &tks); err != nil {
 			return nil, nil, wrap("find meeting tasks", err)
 		}
 	}
@@ -57,7 +58,7 @@ func (s *Store) RemoveMeetingRecords(ctx context.Context, actor model.Actor, m *
 	if len(tkIDs) > 0 {
 		pull = append(pull, bson.E{Key: "task_ids", Value: tkIDs})
 	}
-	_, err = s.c(colMeetings).UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}}, bson.D{{Key: "$pullAll", Value: pull}})
+	_, err = s.col(colMeetings).Update(ctx, bson.D{{Key: "_id", Value: m.ID}}, bson.D{{Key: "$pullAll", Value: pull}}, coll.UpdateOptions{})
 	return errors.Join(effects, wrap("unlink from meeting", err))
 }
 
@@ -74,7 +75,7 @@ func removeMeetingRecords[T any](ctx context.Context, s *Store, actor model.Acto
 		rs[i] = rec(d)
 		ids[i] = rs[i].id
 	}
-	if _, err := s.c(rs[0].col).DeleteMany(ctx, idsIn(ids)); err != nil {
+	if _, err := s.col(rs[0].col).Delete(ctx, idsIn(ids), true); err != nil {
 		return nil, wrap("delete meeting "+rs[0].entity+"s", err)
 	}
 	for i, d := range docs {

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 const colMeetings = "meetings"
@@ -117,7 +117,7 @@ func (s *Store) insertMeetingRecords(ctx context.Context, m *model.Meeting, cs [
 		}
 	}
 	if err = failAt("meeting"); err == nil {
-		_, err = s.c(colMeetings).InsertOne(ctx, m)
+		_, err = s.col(colMeetings).Insert(ctx, []any{m}, coll.InsertOptions{})
 	}
 	if err != nil {
 		return wrap("create meeting", err)
@@ -134,7 +134,7 @@ func (s *Store) StakeholderRefs(ctx context.Context, ids []bson.ObjectID) (map[b
 		return out, nil
 	}
 	var found []model.Stakeholder
-	opts := options.Find().SetProjection(bson.D{{Key: "name", Value: 1}, {Key: "kind", Value: 1}, {Key: "regions", Value: 1}, {Key: "archived", Value: 1}})
+	opts := coll.FindOptions{Projection: bson.D{{Key: "name", Value: 1}, {Key: "kind", Value: 1}, {Key: "regions", Value: 1}, {Key: "archived", Value: 1}}}
 	if err := s.findAll(ctx, colStakeholders, idsIn(ids), opts, &found); err != nil {
 		return nil, wrap("find stakeholders", err)
 	}
@@ -186,7 +186,7 @@ func (s *Store) unlinkFromMeeting(ctx context.Context, meetingID bson.ObjectID, 
 	}
 	unlock := lockDoc(meetingID)
 	defer unlock()
-	_, err := s.c(colMeetings).UpdateOne(ctx, bson.D{{Key: "_id", Value: meetingID}},
-		bson.D{{Key: "$pull", Value: bson.D{{Key: field, Value: id}}}})
+	_, err := s.col(colMeetings).Update(ctx, bson.D{{Key: "_id", Value: meetingID}},
+		bson.D{{Key: "$pull", Value: bson.D{{Key: field, Value: id}}}}, coll.UpdateOptions{})
 	return wrap("unlink from meeting", err)
 }

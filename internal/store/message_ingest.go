@@ -2,15 +2,13 @@ package store
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Mail ingest: storing synced batches once each, keeping where each message
@@ -111,8 +109,8 @@ func (s *Store) SaveMessages(ctx context.Context, msgs []model.IncomingMessage, 
 		}
 	}
 	for id := range changed {
-		_, err := s.c(colMessages).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "seen_in", Value: known[id].SeenIn}}}})
+		_, err := s.col(colMessages).Update(ctx, bson.D{{Key: "_id", Value: id}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "seen_in", Value: known[id].SeenIn}}}}, coll.UpdateOptions{})
 		if err != nil {
 			return nil, wrap("save message locations", err)
 		}
@@ -156,7 +154,7 @@ func mergeLocations(old, locs []model.Location) ([]model.Location, bool) {
 
 func (s *Store) knownMessages(ctx context.Context, ids []bson.ObjectID) (map[bson.ObjectID]knownMessage, error) {
 	var list []knownMessage
-	opts := options.Find().SetProjection(bson.D{{Key: "seen_in", Value: 1}})
+	opts := coll.FindOptions{Projection: bson.D{{Key: "seen_in", Value: 1}}}
 	if err := s.findAll(ctx, colMessages, idsIn(ids), opts, &list); err != nil {
 		return nil, wrap("find known messages", err)
 	}
@@ -212,23 +210,6 @@ func (s *Store) insertNew(ctx context.Context, order []bson.ObjectID, fresh map[
 	return lost, nil
 }
 
-// duplicateIndexes returns the indexes of the documents an unordered insert
-// refused as duplicate keys; false when err holds anything else.
-func duplicateIndexes(err error) ([]int, bool) {
-	var bwe mongo.BulkWriteException
-	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
-		return nil, false
-	}
-	var dups []int
-	for _, we := range bwe.WriteErrors {
-		if !mongo.IsDuplicateKeyError(we) {
-			return nil, false
-		}
-		dups = append(dups, we.Index)
-	}
-	return dups, true
-}
-
 // threadDoc is the projection awaiting-reply bookkeeping reads.
 type threadDoc struct {
 	ID        bson.ObjectID `bson:"_id"`
@@ -251,7 +232,7 @@ func (s *Store) markReplied(ctx context.Context, order []bson.ObjectID, fresh ma
 		return nil
 	}
 	var docs []threadDoc
-	opts := options.Find().SetProjection(bson.D{{Key: "thread_id", Value: 1}, {Key: "direction", Value: 1}, {Key: "date", Value: 1}, {Key: "replied", Value: 1}})
+	opts := coll.FindOptions{Projection: bson.D{{Key: "thread_id", Value: 1}, {Key: "direction", Value: 1}, {Key: "date", Value: 1}, {Key: "replied", Value: 1}}}
 	if err := s.findAll(ctx, colMessages, bson.D{{Key: "thread_id", Value: bson.D{{Key: "$in", Value: threads}}}}, opts, &docs); err != nil {
 		return wrap("read threads", err)
 	}
@@ -264,13 +245,13 @@ func (s *Store) markReplied(ctx context.Context, order []bson.ObjectID, fresh ma
 		// The embedded engine reads the whole collection for an $in on
 		// _id, and uses its _id index for one _id.
 		for _, id := range ids {
-			if _, err := s.c(colMessages).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, set); err != nil {
+			if _, err := s.col(colMessages).Update(ctx, bson.D{{Key: "_id", Value: id}}, set, coll.UpdateOptions{}); err != nil {
 				return wrap("mark replied", err)
 			}
 		}
 		return nil
 	}
-	_, err := s.c(colMessages).UpdateMany(ctx, idsIn(ids), set)
+	_, err := s.col(colMessages).Update(ctx, idsIn(ids), set, coll.UpdateOptions{Many: true})
 	return wrap("mark replied", err)
 }
 
@@ -301,7 +282,7 @@ func (s *Store) StakeholdersByEmail(ctx context.Context, addrs []string) (map[st
 		return out, nil
 	}
 	var list []model.StakeholderRef
-	opts := options.Find().SetProjection(bson.D{{Key: "emails", Value: 1}, {Key: "regions", Value: 1}}).SetSort(bson.D{{Key: "_id", Value: 1}})
+	opts := coll.FindOptions{Projection: bson.D{{Key: "emails", Value: 1}, {Key: "regions", Value: 1}}, Sort: bson.D{{Key: "_id", Value: 1}}}
 	if err := s.findAll(ctx, colStakeholders, bson.D{{Key: "emails", Value: bson.D{{Key: "$in", Value: addrs}}}}, opts, &list); err != nil {
 		return nil, wrap("match addresses", err)
 	}
@@ -331,8 +312,8 @@ func (s *Store) RematchAddresses(ctx context.Context, actor model.Actor, address
 	}
 	filter := namingAny(list0)
 	var list []model.Message
-	opts := options.Find().SetProjection(bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1},
-		{Key: "stakeholder_ids", Value: 1}, {Key: "regions", Value: 1}, {Key: "unmatched", Value: 1}})
+	opts := coll.FindOptions{Projection: bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1},
+		{Key: "stakeholder_ids", Value: 1}, {Key: "regions", Value: 1}, {Key: "unmatched", Value: 1}}}
 	if err := s.findAll(ctx, colMessages, filter, opts, &list); err != nil {
 		return 0, wrap("rematch: find messages", err)
 	}
@@ -355,7 +336,7 @@ func (s *Store) RematchAddresses(ctx context.Context, actor model.Actor, address
 		set := bson.D{{Key: "stakeholder_ids", Value: cur.StakeholderIDs}, {Key: "regions", Value: cur.Regions},
 			{Key: "unmatched", Value: cur.Unmatched}, {Key: "updated_at", Value: s.Now()}}
 		unlock := lockDoc(old.ID)
-		_, err := s.c(colMessages).UpdateOne(ctx, bson.D{{Key: "_id", Value: old.ID}}, bson.D{{Key: "$set", Value: set}})
+		_, err := s.col(colMessages).Update(ctx, bson.D{{Key: "_id", Value: old.ID}}, bson.D{{Key: "$set", Value: set}}, coll.UpdateOptions{})
 		unlock()
 		if err != nil {
 			return n, wrap("rematch: update message", err)
@@ -371,6 +352,6 @@ func (s *Store) RematchAddresses(ctx context.Context, actor model.Actor, address
 }
 
 // messageAddressProjection reads what matching needs of a message.
-func messageAddressProjection() *options.FindOptionsBuilder {
-	return options.Find().SetProjection(bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1}})
+func messageAddressProjection() coll.FindOptions {
+	return coll.FindOptions{Projection: bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1}}}
 }

@@ -11,8 +11,8 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/search"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Correspondence collections. A message's heavy parts (text, HTML, raw
@@ -149,7 +149,7 @@ func (s *Store) ListMessages(ctx context.Context, scope model.Scope, f MessageFi
 	if err != nil {
 		return nil, "", err
 	}
-	opts.SetProjection(noMessageSearch)
+	opts.Projection = noMessageSearch
 	var out []model.Message
 	if err := s.findAll(ctx, colMessages, allOf(filter, cond), opts, &out); err != nil {
 		return nil, "", wrap("list messages", err)
@@ -171,8 +171,8 @@ func (s *Store) MessageByID(ctx context.Context, scope model.Scope, id bson.Obje
 // checked the message is visible.
 func (s *Store) MessageBody(ctx context.Context, id bson.ObjectID) (*model.MessageBody, error) {
 	var b model.MessageBody
-	err := s.c(colMessageBodies).FindOne(ctx, bson.D{{Key: "_id", Value: id}},
-		options.FindOne().SetProjection(bson.D{{Key: "header", Value: 0}})).Decode(&b)
+	err := s.col(colMessageBodies).FindOne(ctx, bson.D{{Key: "_id", Value: id}},
+		coll.FindOptions{Projection: bson.D{{Key: "header", Value: 0}}}, &b)
 	if err != nil {
 		return nil, wrap("find message body", err)
 	}
@@ -183,7 +183,7 @@ func (s *Store) MessageBody(ctx context.Context, id bson.ObjectID) (*model.Messa
 // ErrNotFound when none is visible.
 func (s *Store) Thread(ctx context.Context, scope model.Scope, threadID bson.ObjectID, includeFailed bool) ([]model.Message, error) {
 	filter, _ := s.messageFilter(scope, MessageFilter{IncludeFailed: includeFailed})
-	opts := options.Find().SetProjection(noMessageSearch).SetSort(bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: 1}})
+	opts := coll.FindOptions{Projection: noMessageSearch, Sort: bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: 1}}}
 	var out []model.Message
 	if err := s.findAll(ctx, colMessages, allOf(bson.D{{Key: "thread_id", Value: threadID}}, filter), opts, &out); err != nil {
 		return nil, wrap("thread", err)
@@ -280,7 +280,7 @@ func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, sco
 	}
 	filter, _ := s.messageFilter(scope, MessageFilter{IncludeFailed: includeFailed})
 	var list []model.Message
-	opts := options.Find().SetProjection(bson.D{{Key: "status", Value: 1}, {Key: "version", Value: 1}, {Key: "regions", Value: 1}, {Key: "assignee_id", Value: 1}})
+	opts := coll.FindOptions{Projection: bson.D{{Key: "status", Value: 1}, {Key: "version", Value: 1}, {Key: "regions", Value: 1}, {Key: "assignee_id", Value: 1}}}
 	if err := s.findAll(ctx, colMessages, allOf(idsIn(distinctIDs(ids)), filter), opts, &list); err != nil {
 		return 0, wrap("bulk status: find", err)
 	}
@@ -309,13 +309,12 @@ func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, sco
 func (s *Store) LinkMessageCommitment(ctx context.Context, actor model.Actor, msgID, commitmentID bson.ObjectID) (*model.Message, error) {
 	var m model.Message
 	unlock := lockDoc(msgID)
-	err := s.c(colMessages).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: msgID}},
+	err := s.col(colMessages).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: msgID}},
 		bson.D{
 			{Key: "$addToSet", Value: bson.D{{Key: "links.commitment_ids", Value: commitmentID}}},
 			{Key: "$set", Value: bson.D{{Key: "updated_at", Value: s.Now()}}},
 			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
-		},
-		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&m)
+		}, coll.UpdateOptions{}, &m)
 	unlock()
 	if err != nil {
 		return nil, wrap("link commitment to message", err)
@@ -418,7 +417,7 @@ func pageUnmatched(all []UnmatchedAddress, after *unmatchedCursor, n int, keep f
 // the address's first occurrence in it.
 func (s *Store) unmatchedAddresses(ctx context.Context, filter bson.D) ([]UnmatchedAddress, error) {
 	var list []model.Message
-	opts := options.Find().SetProjection(bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1}, {Key: "date", Value: 1}})
+	opts := coll.FindOptions{Projection: bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1}, {Key: "date", Value: 1}}}
 	if err := s.findAll(ctx, colMessages, filter, opts, &list); err != nil {
 		return nil, wrap("unmatched addresses", err)
 	}
@@ -481,7 +480,7 @@ func (s *Store) AddressesOutsideScope(ctx context.Context, scope model.Scope, ad
 	}
 	filter := namingAny(addrs)
 	var list []model.Message
-	opts := options.Find().SetProjection(bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1}, {Key: "regions", Value: 1}})
+	opts := coll.FindOptions{Projection: bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1}, {Key: "regions", Value: 1}}}
 	if err := s.findAll(ctx, colMessages, filter, opts, &list); err != nil {
 		return nil, wrap("check addresses", err)
 	}
@@ -505,13 +504,8 @@ func (s *Store) CountMessages(ctx context.Context, scope model.Scope, f MessageF
 	if !ok {
 		return 0, nil
 	}
-	opts := options.Count()
-	if len(filter) == 0 {
-		// Every message: counted along the _id index, since MongoDB refusing
-		// collection scans (notablescan) accepts an index walk. The embedded
-		// engine ignores the hint.
-		opts.SetHint(bson.D{{Key: "_id", Value: 1}})
-	}
-	n, err := s.countDocs(ctx, colMessages, filter, opts)
+	// Every message (an empty filter) is counted along the _id index
+	// (countDocs, mongo.go).
+	n, err := s.countDocs(ctx, colMessages, filter)
 	return n, wrap("count messages", err)
 }

@@ -8,8 +8,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Page limits and defaults for lists.
@@ -106,7 +106,7 @@ func (s *Store) openCursor(kind, cursor string, v any) error {
 // keyset adds the cursor condition to filter and returns the find options for
 // field sorted desc (or asc), fetching one extra row to know if there is more.
 // kind names the list (collection and sort field) the cursor belongs to.
-func (s *Store) keyset(p Page, kind string, filter bson.D, field string, desc bool) (bson.D, *options.FindOptionsBuilder, error) {
+func (s *Store) keyset(p Page, kind string, filter bson.D, field string, desc bool) (bson.D, coll.FindOptions, error) {
 	dir, cmp := 1, "$gt"
 	if desc {
 		dir, cmp = -1, "$lt"
@@ -114,12 +114,12 @@ func (s *Store) keyset(p Page, kind string, filter bson.D, field string, desc bo
 	if p.Cursor != "" {
 		var c cursorDoc
 		if err := s.openCursor(kind, p.Cursor, &c); err != nil {
-			return nil, nil, err
+			return nil, coll.FindOptions{}, err
 		}
 		switch c.V.(type) {
 		case nil, string, bson.DateTime:
 		default: // the store only ever signs these
-			return nil, nil, fmt.Errorf("store: %w", ErrBadCursor)
+			return nil, coll.FindOptions{}, fmt.Errorf("store: %w", ErrBadCursor)
 		}
 		var cond bson.D
 		if field == "_id" {
@@ -136,9 +136,9 @@ func (s *Store) keyset(p Page, kind string, filter bson.D, field string, desc bo
 	if field != "_id" {
 		sort = append(sort, bson.E{Key: "_id", Value: dir})
 	}
-	opts := options.Find().SetSort(sort)
+	opts := coll.FindOptions{Sort: sort}
 	if !p.All {
-		opts.SetLimit(int64(p.limit() + 1))
+		opts.Limit = int64(p.limit() + 1)
 	}
 	return filter, opts, nil
 }

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // ErasedName replaces an erased stakeholder's name wherever it was.
@@ -56,7 +56,7 @@ func (r *PersonalRefs) nameFilter(fields ...string) bson.A {
 // references it by id, by one of its addresses, or names it in its text.
 func (s *Store) PersonalRefs(ctx context.Context, id bson.ObjectID) (*PersonalRefs, error) {
 	r := &PersonalRefs{}
-	if err := s.c(colStakeholders).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r.Stakeholder); err != nil {
+	if err := s.col(colStakeholders).FindOne(ctx, bson.D{{Key: "_id", Value: id}}, coll.FindOptions{}, &r.Stakeholder); err != nil {
 		return nil, wrap("personal data: find stakeholder", err)
 	}
 	if err := s.knownIdentities(ctx, r); err != nil {
@@ -68,7 +68,7 @@ func (s *Store) PersonalRefs(ctx context.Context, id bson.ObjectID) (*PersonalRe
 	// A regular expression over free text can use no index: the records
 	// naming the stakeholder are found by walking the _id index (which a
 	// MongoDB refusing collection scans accepts) and testing each one.
-	byID := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}})
+	byID := coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}}
 	if err := s.findAll(ctx, colMeetings, or(bson.D{{Key: "participants.stakeholder_id", Value: id}},
 		r.nameFilter("summary", "agreements", "next_steps", "place")), byID, &r.Meetings); err != nil {
 		return nil, wrap("personal data: meetings", err)
@@ -87,7 +87,7 @@ func (s *Store) PersonalRefs(ctx context.Context, id bson.ObjectID) (*PersonalRe
 			msgs = append(msgs, bson.D{{Key: f, Value: bson.D{{Key: "$in", Value: r.Emails}}}})
 		}
 	}
-	if err := s.findAll(ctx, colMessages, or(bson.D{{Key: "stakeholder_ids", Value: id}}, msgs), nil, &r.Messages); err != nil {
+	if err := s.findAll(ctx, colMessages, or(bson.D{{Key: "stakeholder_ids", Value: id}}, msgs), coll.FindOptions{}, &r.Messages); err != nil {
 		return nil, wrap("personal data: messages", err)
 	}
 	return r, nil
@@ -98,7 +98,7 @@ func (s *Store) PersonalRefs(ctx context.Context, id bson.ObjectID) (*PersonalRe
 // name first so a pattern never stops inside a longer name.
 func (s *Store) knownIdentities(ctx context.Context, r *PersonalRefs) error {
 	var entries []model.AuditEntry
-	if err := s.findAll(ctx, colAudit, bson.D{{Key: "entity", Value: "stakeholder"}, {Key: "entity_id", Value: r.Stakeholder.ID.Hex()}}, nil, &entries); err != nil {
+	if err := s.findAll(ctx, colAudit, bson.D{{Key: "entity", Value: "stakeholder"}, {Key: "entity_id", Value: r.Stakeholder.ID.Hex()}}, coll.FindOptions{}, &entries); err != nil {
 		return wrap("personal data: earlier names", err)
 	}
 	names := []string{r.Stakeholder.Name}
@@ -144,11 +144,11 @@ func (s *Store) StakeholderPersonalData(ctx context.Context, id bson.ObjectID) (
 	d := &PersonalData{Stakeholder: r.Stakeholder, Meetings: r.Meetings, Commitments: r.Commitments, Tasks: r.Tasks, Messages: r.Messages,
 		MessageTexts: []model.MessageBody{}, Audit: []model.AuditEntry{}}
 	if ids := messageIDs(r.Messages); len(ids) > 0 {
-		if err := s.findAll(ctx, colMessageBodies, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, nil, &d.MessageTexts); err != nil {
+		if err := s.findAll(ctx, colMessageBodies, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &d.MessageTexts); err != nil {
 			return nil, wrap("personal data: message bodies", err)
 		}
 	}
-	if err := s.findAll(ctx, colAudit, bson.D{{Key: "entity", Value: "stakeholder"}, {Key: "entity_id", Value: id.Hex()}}, nil, &d.Audit); err != nil {
+	if err := s.findAll(ctx, colAudit, bson.D{{Key: "entity", Value: "stakeholder"}, {Key: "entity_id", Value: id.Hex()}}, coll.FindOptions{}, &d.Audit); err != nil {
 		return nil, wrap("personal data: audit", err)
 	}
 	return d, nil
@@ -259,7 +259,7 @@ func (s *Store) scrubAudit(ctx context.Context, touched []string, e model.Erasur
 	var entries []bson.D
 	kinds := []string{"stakeholder", "meeting", "commitment", "task", "message"}
 	if err := s.findAll(ctx, colAudit, bson.D{{Key: "entity", Value: bson.D{{Key: "$in", Value: kinds}}},
-		{Key: "entity_id", Value: bson.D{{Key: "$in", Value: touched}}}}, nil, &entries); err != nil {
+		{Key: "entity_id", Value: bson.D{{Key: "$in", Value: touched}}}}, coll.FindOptions{}, &entries); err != nil {
 		return 0, wrap("erase: audit", err)
 	}
 	n := 0
@@ -280,7 +280,7 @@ func (s *Store) scrubAudit(ctx context.Context, touched []string, e model.Erasur
 		if fmt.Sprint(scrubbed) == fmt.Sprint(changes) {
 			continue
 		}
-		if _, err := s.c(colAudit).UpdateOne(ctx, bson.D{{Key: "_id", Value: entryID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "changes", Value: scrubbed}}}}); err != nil {
+		if _, err := s.col(colAudit).Update(ctx, bson.D{{Key: "_id", Value: entryID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "changes", Value: scrubbed}}}}, coll.UpdateOptions{}); err != nil {
 			return n, wrap("erase: audit entry", err)
 		}
 		n++
@@ -295,13 +295,13 @@ func (s *Store) eraseMessage(ctx context.Context, m *model.Message) error {
 		{Key: "attachments", Value: m.Attachments}, {Key: "search", Value: MessageSearchWords(m)}}); err != nil {
 		return err
 	}
-	_, err := s.c(colMessageBodies).UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}}, bson.D{{Key: "$set", Value: bson.D{
-		{Key: "text", Value: ""}, {Key: "html", Value: ""}, {Key: "header", Value: ""}, {Key: "remote_images", Value: 0}}}})
+	_, err := s.col(colMessageBodies).Update(ctx, bson.D{{Key: "_id", Value: m.ID}}, bson.D{{Key: "$set", Value: bson.D{
+		{Key: "text", Value: ""}, {Key: "html", Value: ""}, {Key: "header", Value: ""}, {Key: "remote_images", Value: 0}}}}, coll.UpdateOptions{})
 	return wrap("erase: message body", err)
 }
 
 // set updates fields of the record with id, by _id alone.
 func (s *Store) set(ctx context.Context, col string, id bson.ObjectID, fields bson.D) error {
-	_, err := s.c(col).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: fields}})
+	_, err := s.col(col).Update(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: fields}}, coll.UpdateOptions{})
 	return wrap("erase: update "+col, err)
 }

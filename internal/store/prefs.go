@@ -7,9 +7,8 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // colPrefs holds each user's own settings (model.Prefs), apart from the
@@ -19,8 +18,8 @@ const colPrefs = "user_prefs"
 // Prefs returns a user's settings; defaults when the user never set any.
 func (s *Store) Prefs(ctx context.Context, userID bson.ObjectID) (*model.Prefs, error) {
 	var p model.Prefs
-	err := s.c(colPrefs).FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&p)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	err := s.col(colPrefs).FindOne(ctx, bson.D{{Key: "_id", Value: userID}}, coll.FindOptions{}, &p)
+	if errors.Is(err, ErrNotFound) {
 		return model.DefaultPrefs(userID), nil
 	}
 	if err != nil {
@@ -83,10 +82,10 @@ func (s *Store) setPrefs(ctx context.Context, userID bson.ObjectID, set bson.D, 
 	// document: without the lock two updates of different fields still lose one.
 	unlock := lockDoc(userID)
 	defer unlock()
-	_, err := s.c(colPrefs).UpdateOne(ctx, bson.D{{Key: "_id", Value: userID}}, upd, options.UpdateOne().SetUpsert(true))
-	if mongo.IsDuplicateKeyError(err) {
+	_, err := s.col(colPrefs).Update(ctx, bson.D{{Key: "_id", Value: userID}}, upd, coll.UpdateOptions{Upsert: true})
+	if errors.Is(err, ErrDuplicate) {
 		// Two first writes raced to insert: the loser's update now matches.
-		_, err = s.c(colPrefs).UpdateOne(ctx, bson.D{{Key: "_id", Value: userID}}, upd, options.UpdateOne().SetUpsert(true))
+		_, err = s.col(colPrefs).Update(ctx, bson.D{{Key: "_id", Value: userID}}, upd, coll.UpdateOptions{Upsert: true})
 	}
 	return wrap("save preferences", err)
 }
@@ -100,6 +99,6 @@ func (s *Store) MarkNotificationsSeen(ctx context.Context, userID bson.ObjectID,
 // DigestSubscribers returns the settings of every user whose digest is on.
 func (s *Store) DigestSubscribers(ctx context.Context) ([]model.Prefs, error) {
 	var out []model.Prefs
-	err := s.findAll(ctx, colPrefs, bson.D{{Key: "digest", Value: bson.D{{Key: "$in", Value: []string{model.DigestDaily, model.DigestWeekly}}}}}, nil, &out)
+	err := s.findAll(ctx, colPrefs, bson.D{{Key: "digest", Value: bson.D{{Key: "$in", Value: []string{model.DigestDaily, model.DigestWeekly}}}}}, coll.FindOptions{}, &out)
 	return out, wrap("list digest subscribers", err)
 }

@@ -11,9 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // The query spec of each listed collection: which fields its queries filter
@@ -763,61 +762,20 @@ type findPlan struct {
 	projection bson.D
 }
 
-func planOf(opts *options.FindOptionsBuilder) (findPlan, error) {
-	var p findPlan
-	if opts == nil {
-		return p, nil
+func planOf(opts coll.FindOptions) (findPlan, error) {
+	if opts.Hint != nil {
+		return findPlan{}, errNoPushdown
 	}
-	var fo options.FindOptions
-	for _, set := range opts.List() {
-		if err := set(&fo); err != nil {
-			return p, errNoPushdown
-		}
-	}
-	if fo.Skip != nil || fo.Collation != nil || fo.Hint != nil || fo.Min != nil || fo.Max != nil || fo.Let != nil {
-		return p, errNoPushdown
-	}
-	if fo.Limit != nil {
-		p.limit = *fo.Limit
-		if p.limit < 0 {
-			p.limit = -p.limit
-		}
-	}
-	var ok bool
-	if fo.Sort != nil {
-		if p.sort, ok = fo.Sort.(bson.D); !ok {
-			return p, errNoPushdown
-		}
-	}
-	if fo.Projection != nil {
-		if p.projection, ok = fo.Projection.(bson.D); !ok {
-			return p, errNoPushdown
-		}
+	p := findPlan{sort: opts.Sort, limit: opts.Limit, projection: opts.Projection}
+	if p.limit < 0 {
+		p.limit = -p.limit
 	}
 	return p, nil
 }
 
-// liteFind runs a find through SQLite when the spec of col answers it;
-// errNoPushdown otherwise.
-func (s *Store) liteFind(ctx context.Context, col string, filter bson.D, opts *options.FindOptionsBuilder) (*mongo.Cursor, error) {
-	docs, err := s.liteDocs(ctx, col, filter, opts)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]any, len(docs))
-	for i, d := range docs {
-		out[i] = d
-	}
-	cur, err := mongo.NewCursorFromDocuments(out, nil, nil)
-	if err != nil {
-		return nil, fmt.Errorf("store: find %s in SQLite: %w", col, err)
-	}
-	return cur, nil
-}
-
 // liteDocs answers a find through SQLite as the BSON documents the engine
 // would send, when the spec of col answers it; errNoPushdown otherwise.
-func (s *Store) liteDocs(ctx context.Context, col string, filter bson.D, opts *options.FindOptionsBuilder) ([]bson.Raw, error) {
+func (s *Store) liteDocs(ctx context.Context, col string, filter bson.D, opts coll.FindOptions) ([]bson.Raw, error) {
 	sp, ok := liteSpecs[col]
 	if !ok || s.lite == nil || s.noPushdown {
 		return nil, errNoPushdown
@@ -1045,7 +1003,7 @@ func projector(p bson.D) (func(string) bool, error) {
 // caller holds lockDoc of the _id across this check and the write, which
 // serialises this process's writers of the document (the only process
 // writing to an embedded engine), so the check and the write stay one step.
-// It answers mongo.ErrNoDocuments when the document does not match; on
+// It answers ErrNotFound when the document does not match; on
 // MongoDB, or for a filter SQLite cannot answer, the filter is returned as
 // is and the write stays atomic on the server.
 func (s *Store) byIDWhen(ctx context.Context, col string, filter bson.D) (bson.D, error) {
@@ -1058,16 +1016,15 @@ func (s *Store) byIDWhen(ctx context.Context, col string, filter bson.D) (bson.D
 	if _, ok := id.(bson.ObjectID); !ok || len(filter) == 1 {
 		return filter, nil
 	}
-	cur, err := s.liteFind(ctx, col, filter, options.Find().SetLimit(1).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	docs, err := s.liteDocs(ctx, col, filter, coll.FindOptions{Limit: 1, Projection: bson.D{{Key: "_id", Value: 1}}})
 	if errors.Is(err, errNoPushdown) {
 		return filter, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	defer cur.Close(ctx)
-	if !cur.Next(ctx) {
-		return nil, mongo.ErrNoDocuments
+	if len(docs) == 0 {
+		return nil, ErrNotFound
 	}
 	return bson.D{{Key: "_id", Value: id}}, nil
 }

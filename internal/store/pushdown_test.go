@@ -12,6 +12,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/demo"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"github.com/alianza-pe/alianza/internal/storetest"
 	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -56,7 +57,7 @@ func TestPushdownMatchesEngine(t *testing.T) {
 		var set bson.D
 		switch i % 5 {
 		case 0:
-			if _, err := s.Coll("messages").DeleteOne(ctx, id); err != nil {
+			if _, err := s.Coll("messages").Delete(ctx, id, false); err != nil {
 				t.Fatal(err)
 			}
 			continue
@@ -72,7 +73,7 @@ func TestPushdownMatchesEngine(t *testing.T) {
 		case 4:
 			set = bson.D{{Key: "replied", Value: !m.Replied}}
 		}
-		if _, err := s.Coll("messages").UpdateOne(ctx, id, bson.D{{Key: "$set", Value: set}}); err != nil {
+		if _, err := s.Coll("messages").Update(ctx, id, bson.D{{Key: "$set", Value: set}}, coll.UpdateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -255,7 +256,7 @@ func TestPushdownMatchesEngine(t *testing.T) {
 	if err := s.InsertMessages(ctx, []model.IncomingMessage{gone}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Coll("messages").DeleteOne(ctx, bson.D{{Key: "_id", Value: gone.Message.ID}}); err != nil {
+	if _, err := s.Coll("messages").Delete(ctx, bson.D{{Key: "_id", Value: gone.Message.ID}}, false); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]store.UnmatchedAddress{

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -21,7 +22,7 @@ type record struct {
 // insertRecord stores doc, a new and already decided record, and runs the
 // after-write effects of its creation.
 func (s *Store) insertRecord(ctx context.Context, actor model.Actor, r record, doc any) error {
-	if _, err := s.c(r.col).InsertOne(ctx, doc); err != nil {
+	if _, err := s.col(r.col).Insert(ctx, []any{doc}, coll.InsertOptions{}); err != nil {
 		return wrap("insert "+r.entity, err)
 	}
 	return s.recordCreated(ctx, actor, r, doc)

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // ErrTokenReused means a rotated refresh token was presented again; its whole
@@ -33,7 +33,7 @@ type RefreshToken struct {
 // SaveRefreshToken stores a new token of a family.
 func (s *Store) SaveRefreshToken(ctx context.Context, t RefreshToken) error {
 	t.CreatedAt = s.Now()
-	_, err := s.c(colRefreshTokens).InsertOne(ctx, t)
+	_, err := s.col(colRefreshTokens).Insert(ctx, []any{t}, coll.InsertOptions{})
 	return wrap("insert refresh token", err)
 }
 
@@ -48,11 +48,9 @@ func (s *Store) UseRefreshToken(ctx context.Context, hash, client string, grace 
 	now := s.Now()
 	var t RefreshToken
 	unlock := lockKey(hash)
-	err := s.c(colRefreshTokens).FindOneAndUpdate(ctx,
+	err := s.col(colRefreshTokens).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: hash}, {Key: "used_at", Value: nil}, {Key: "revoked", Value: false}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "used_at", Value: now}, {Key: "used_by", Value: client}}}},
-		options.FindOneAndUpdate().SetReturnDocument(options.Before),
-	).Decode(&t)
+		bson.D{{Key: "$set", Value: bson.D{{Key: "used_at", Value: now}, {Key: "used_by", Value: client}}}}, coll.UpdateOptions{ReturnBefore: true}, &t)
 	if err == nil {
 		unlock()
 		if !t.ExpiresAt.After(now) {
@@ -65,12 +63,11 @@ func (s *Store) UseRefreshToken(ctx context.Context, hash, client string, grace 
 		return nil, err
 	}
 	// Within the grace: spend it, once, in the same guarded update.
-	err = s.c(colRefreshTokens).FindOneAndUpdate(ctx,
+	err = s.col(colRefreshTokens).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: hash}, {Key: "revoked", Value: false}, {Key: "regraced", Value: bson.D{{Key: "$ne", Value: true}}},
 			{Key: "used_by", Value: client}, {Key: "used_at", Value: bson.D{{Key: "$gte", Value: now.Add(-grace)}}},
 			{Key: "expires_at", Value: bson.D{{Key: "$gt", Value: now}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "regraced", Value: true}}}},
-	).Decode(&t)
+		bson.D{{Key: "$set", Value: bson.D{{Key: "regraced", Value: true}}}}, coll.UpdateOptions{ReturnBefore: true}, &t)
 	unlock()
 	if err == nil {
 		return &t, nil
@@ -79,7 +76,7 @@ func (s *Store) UseRefreshToken(ctx context.Context, hash, client string, grace 
 		return nil, err
 	}
 	var old RefreshToken
-	if err := s.c(colRefreshTokens).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&old); err != nil {
+	if err := s.col(colRefreshTokens).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}, coll.FindOptions{}, &old); err != nil {
 		return nil, wrap("find refresh token", err)
 	}
 	if old.UsedAt != nil && !old.Revoked {
@@ -93,22 +90,22 @@ func (s *Store) UseRefreshToken(ctx context.Context, hash, client string, grace 
 
 // RevokeFamily revokes every token of a sign-in session.
 func (s *Store) RevokeFamily(ctx context.Context, family string) error {
-	_, err := s.c(colRefreshTokens).UpdateMany(ctx, bson.D{{Key: "family", Value: family}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "revoked", Value: true}}}})
+	_, err := s.col(colRefreshTokens).Update(ctx, bson.D{{Key: "family", Value: family}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "revoked", Value: true}}}}, coll.UpdateOptions{Many: true})
 	return wrap("revoke refresh family", err)
 }
 
 // RevokeUserTokens signs a user out everywhere (password reset, disabling).
 func (s *Store) RevokeUserTokens(ctx context.Context, userID bson.ObjectID) error {
-	_, err := s.c(colRefreshTokens).UpdateMany(ctx, bson.D{{Key: "user_id", Value: userID}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "revoked", Value: true}}}})
+	_, err := s.col(colRefreshTokens).Update(ctx, bson.D{{Key: "user_id", Value: userID}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "revoked", Value: true}}}}, coll.UpdateOptions{Many: true})
 	return wrap("revoke user tokens", err)
 }
 
 // RefreshTokenFamily returns the family of a token, for logout.
 func (s *Store) RefreshTokenFamily(ctx context.Context, hash string) (string, error) {
 	var t RefreshToken
-	if err := s.c(colRefreshTokens).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&t); err != nil {
+	if err := s.col(colRefreshTokens).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}, coll.FindOptions{}, &t); err != nil {
 		return "", wrap("find refresh token", err)
 	}
 	return t.Family, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -13,18 +14,18 @@ import (
 // their version, as their own content did not change.
 func (s *Store) renameStakeholder(ctx context.Context, id bson.ObjectID, name string) error {
 	var cs []model.Commitment
-	if err := s.findAll(ctx, colCommitments, bson.D{{Key: "stakeholder_id", Value: id}}, nil, &cs); err != nil {
+	if err := s.findAll(ctx, colCommitments, bson.D{{Key: "stakeholder_id", Value: id}}, coll.FindOptions{}, &cs); err != nil {
 		return wrap("rename: find commitments", err)
 	}
 	for i := range cs {
 		cs[i].StakeholderName = name
-		if _, err := s.c(colCommitments).UpdateOne(ctx, bson.D{{Key: "_id", Value: cs[i].ID}}, bson.D{{Key: "$set", Value: bson.D{
-			{Key: "stakeholder_name", Value: name}, {Key: "search", Value: model.CommitmentSearchWords(&cs[i])}}}}); err != nil {
+		if _, err := s.col(colCommitments).Update(ctx, bson.D{{Key: "_id", Value: cs[i].ID}}, bson.D{{Key: "$set", Value: bson.D{
+			{Key: "stakeholder_name", Value: name}, {Key: "search", Value: model.CommitmentSearchWords(&cs[i])}}}}, coll.UpdateOptions{}); err != nil {
 			return wrap("rename: update commitment", err)
 		}
 	}
 	var ms []model.Meeting
-	if err := s.findAll(ctx, colMeetings, bson.D{{Key: "participants.stakeholder_id", Value: id}}, nil, &ms); err != nil {
+	if err := s.findAll(ctx, colMeetings, bson.D{{Key: "participants.stakeholder_id", Value: id}}, coll.FindOptions{}, &ms); err != nil {
 		return wrap("rename: find meetings", err)
 	}
 	for i := range ms {
@@ -33,8 +34,8 @@ func (s *Store) renameStakeholder(ctx context.Context, id bson.ObjectID, name st
 				ms[i].Participants[j].Name = name
 			}
 		}
-		if _, err := s.c(colMeetings).UpdateOne(ctx, bson.D{{Key: "_id", Value: ms[i].ID}}, bson.D{{Key: "$set", Value: bson.D{
-			{Key: "participants", Value: ms[i].Participants}, {Key: "search", Value: model.MeetingSearchWords(&ms[i])}}}}); err != nil {
+		if _, err := s.col(colMeetings).Update(ctx, bson.D{{Key: "_id", Value: ms[i].ID}}, bson.D{{Key: "$set", Value: bson.D{
+			{Key: "participants", Value: ms[i].Participants}, {Key: "search", Value: model.MeetingSearchWords(&ms[i])}}}}, coll.UpdateOptions{}); err != nil {
 			return wrap("rename: update meeting", err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -229,16 +230,11 @@ func (s *Store) readCounters(ctx context.Context, gen int, family string, names 
 		return err
 	}
 	prefix := genID(gen, "")
-	cur, err := s.c(counterCol(family)).Find(ctx, bson.D{})
-	if err != nil {
+	var docs []counterDoc
+	if err := s.col(counterCol(family)).Find(ctx, bson.D{}, coll.FindOptions{}, &docs); err != nil {
 		return wrap("read report counters", err)
 	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var doc counterDoc
-		if err := cur.Decode(&doc); err != nil {
-			return wrap("read report counters", err)
-		}
+	for _, doc := range docs {
 		month, ok := strings.CutPrefix(doc.ID, prefix)
 		if !ok || !months[month] {
 			continue
@@ -247,7 +243,7 @@ func (s *Store) readCounters(ctx context.Context, gen int, family string, names 
 			each(month, k, n)
 		}
 	}
-	return wrap("read report counters", cur.Err())
+	return nil
 }
 
 // liteCounterMonth runs q for the document with _id id.

@@ -1,50 +1,53 @@
 package store
 
-// The ...Scan dashboards aggregate over the collections: the reference the
-// counter-based dashboards (reports.go) are tested against, and what the
-// store benchmarks compare them with.
+// The ...Scan dashboards count over the collections (finds with a
+// projection, grouped here): the reference the counter-based dashboards
+// (reports.go) are tested against, and what the store benchmarks compare
+// them with.
 
 import (
 	"context"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// aggregate runs a pipeline and decodes every result into out.
-func (s *Store) aggregate(ctx context.Context, col string, pipeline bson.A, out any) error {
-	cur, err := s.c(col).Aggregate(ctx, pipeline)
-	if err != nil {
-		return err
+// scanCommitment is the projection the scans read of a commitment.
+type scanCommitment struct {
+	Region        string        `bson:"region"`
+	Status        string        `bson:"status"`
+	OwnerID       bson.ObjectID `bson:"owner_id"`
+	StakeholderID bson.ObjectID `bson:"stakeholder_id"`
+}
+
+// scanCommitments reads the fields of scanCommitment of the commitments
+// filter selects.
+func (s *Store) scanCommitments(ctx context.Context, filter bson.D, fields ...string) ([]scanCommitment, error) {
+	proj := make(bson.D, len(fields))
+	for i, f := range fields {
+		proj[i] = bson.E{Key: f, Value: 1}
 	}
-	return cur.All(ctx, out)
+	var rows []scanCommitment
+	err := s.findAll(ctx, colCommitments, filter, coll.FindOptions{Projection: proj}, &rows)
+	return rows, err
 }
 
 // CommitmentsByRegionScan counts commitments made in the period by region and status.
 func (s *Store) CommitmentsByRegionScan(ctx context.Context, scope model.Scope, p Period) ([]StatusCount, error) {
 	match := scoped(bson.D{{Key: "made_on", Value: p.dateRange()}}, scope, "region")
-	var rows []struct {
-		ID struct {
-			Region string `bson:"region"`
-			Status string `bson:"status"`
-		} `bson:"_id"`
-		N int `bson:"n"`
-	}
-	err := s.aggregate(ctx, colCommitments, bson.A{
-		bson.D{{Key: "$match", Value: match}},
-		bson.D{{Key: "$group", Value: bson.D{
-			{Key: "_id", Value: bson.D{{Key: "region", Value: "$region"}, {Key: "status", Value: "$status"}}},
-			{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}},
-		}}},
-	}, &rows)
+	rows, err := s.scanCommitments(ctx, match, "region", "status")
 	if err != nil {
 		return nil, wrap("report commitments by region", err)
 	}
-	out := make([]StatusCount, len(rows))
-	for i, r := range rows {
-		out[i] = StatusCount{Region: r.ID.Region, Status: r.ID.Status, Count: r.N}
+	counts := map[[2]string]int{}
+	for _, r := range rows {
+		counts[[2]string{r.Region, r.Status}]++
+	}
+	out := make([]StatusCount, 0, len(counts))
+	for k, n := range counts {
+		out = append(out, StatusCount{Region: k[0], Status: k[1], Count: n})
 	}
 	sortStatusCounts(out)
 	return out, nil
@@ -60,26 +63,13 @@ func (s *Store) OverdueByOwnerScan(ctx context.Context, scope model.Scope, p Per
 		{Key: "due_on", Value: due},
 		{Key: "status", Value: bson.D{{Key: "$nin", Value: []string(model.FinalStatuses)}}},
 	}, scope, "region")
-	var rows []struct {
-		ID struct {
-			Region string        `bson:"region"`
-			Owner  bson.ObjectID `bson:"owner"`
-		} `bson:"_id"`
-		N int `bson:"n"`
-	}
-	err := s.aggregate(ctx, colCommitments, bson.A{
-		bson.D{{Key: "$match", Value: match}},
-		bson.D{{Key: "$group", Value: bson.D{
-			{Key: "_id", Value: bson.D{{Key: "region", Value: "$region"}, {Key: "owner", Value: "$owner_id"}}},
-			{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}},
-		}}},
-	}, &rows)
+	rows, err := s.scanCommitments(ctx, match, "region", "owner_id")
 	if err != nil {
 		return nil, wrap("report overdue", err)
 	}
 	counts := map[[2]string]int{}
 	for _, r := range rows {
-		counts[[2]string{r.ID.Region, r.ID.Owner.Hex()}] += r.N
+		counts[[2]string{r.Region, r.OwnerID.Hex()}]++
 	}
 	return s.ownerCounts(ctx, counts)
 }
@@ -90,25 +80,18 @@ func (s *Store) OverdueByOwnerScan(ctx context.Context, scope model.Scope, p Per
 func (s *Store) MeetingsPerMonthScan(ctx context.Context, scope model.Scope, p Period) ([]MonthCount, error) {
 	from, to := p.instants()
 	filter := scoped(timeRange(bson.D{}, "starts_at", from, to), scope, "region")
-	cur, err := s.c(colMeetings).Find(ctx, filter, options.Find().SetProjection(bson.D{{Key: "starts_at", Value: 1}, {Key: "region", Value: 1}}))
+	var meetings []struct {
+		StartsAt time.Time `bson:"starts_at"`
+		Region   string    `bson:"region"`
+	}
+	err := s.findAll(ctx, colMeetings, filter, coll.FindOptions{Projection: bson.D{{Key: "starts_at", Value: 1}, {Key: "region", Value: 1}}}, &meetings)
 	if err != nil {
 		return nil, wrap("report meetings per month", err)
 	}
-	defer cur.Close(ctx)
 	type key struct{ month, region string }
 	counts := map[key]int{}
-	for cur.Next(ctx) {
-		var m struct {
-			StartsAt time.Time `bson:"starts_at"`
-			Region   string    `bson:"region"`
-		}
-		if err := cur.Decode(&m); err != nil {
-			return nil, wrap("report meetings per month", err)
-		}
+	for _, m := range meetings {
 		counts[key{m.StartsAt.In(model.Lima).Format("2006-01"), m.Region}]++
-	}
-	if err := cur.Err(); err != nil {
-		return nil, wrap("report meetings per month", err)
 	}
 	out := make([]MonthCount, 0, len(counts))
 	for k, n := range counts {
@@ -126,26 +109,25 @@ func (s *Store) LegislatorsWithCommitmentsScan(ctx context.Context, scope model.
 		{Key: "stakeholder_kind", Value: model.KindLegislator},
 		{Key: "made_on", Value: p.dateRange()},
 	}, scope, "region")
-	var rows []struct {
-		ID struct {
-			Region string        `bson:"region"`
-			SID    bson.ObjectID `bson:"sid"`
-		} `bson:"_id"`
-	}
-	err := s.aggregate(ctx, colCommitments, bson.A{
-		bson.D{{Key: "$match", Value: match}},
-		bson.D{{Key: "$group", Value: bson.D{
-			{Key: "_id", Value: bson.D{{Key: "region", Value: "$region"}, {Key: "sid", Value: "$stakeholder_id"}}},
-		}}},
-	}, &rows)
+	rows, err := s.scanCommitments(ctx, match, "region", "stakeholder_id")
 	if err != nil {
 		return nil, wrap("report legislators with commitments", err)
 	}
+	type pair struct {
+		region string
+		sid    bson.ObjectID
+	}
+	seen := map[pair]bool{}
 	perRegion := map[string]int{}
 	regionsOf := map[bson.ObjectID]int{}
 	for _, r := range rows {
-		perRegion[r.ID.Region]++
-		regionsOf[r.ID.SID]++
+		k := pair{r.Region, r.StakeholderID}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		perRegion[r.Region]++
+		regionsOf[r.StakeholderID]++
 	}
 	out := &LegislatorCounts{Total: len(regionsOf), Items: regionCounts(perRegion)}
 	for _, n := range regionsOf {
@@ -170,7 +152,7 @@ func (s *Store) ActiveCommitteesScan(ctx context.Context, scope model.Scope, p P
 		{Key: "kind", Value: model.KindOversightCommittee},
 		{Key: "archived", Value: bson.D{{Key: "$ne", Value: true}}},
 	}, scope, "committee.region")
-	err := s.findAll(ctx, colStakeholders, filter, options.Find().SetProjection(bson.D{{Key: "committee.region", Value: 1}}), &committees)
+	err := s.findAll(ctx, colStakeholders, filter, coll.FindOptions{Projection: bson.D{{Key: "committee.region", Value: 1}}}, &committees)
 	if err != nil {
 		return nil, wrap("report active committees", err)
 	}
@@ -178,42 +160,37 @@ func (s *Store) ActiveCommitteesScan(ctx context.Context, scope model.Scope, p P
 		return []RegionCount{}, nil
 	}
 	ids := make([]bson.ObjectID, len(committees))
+	isCommittee := make(map[bson.ObjectID]bool, len(committees))
 	for i, c := range committees {
 		ids[i] = c.ID
+		isCommittee[c.ID] = true
 	}
 	active := map[bson.ObjectID]bool{}
-	var rows []struct {
-		ID bson.ObjectID `bson:"_id"`
-	}
-	err = s.aggregate(ctx, colCommitments, bson.A{
-		bson.D{{Key: "$match", Value: scoped(bson.D{
-			{Key: "stakeholder_kind", Value: model.KindOversightCommittee},
-			{Key: "made_on", Value: p.dateRange()},
-		}, scope, "region")}},
-		bson.D{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$stakeholder_id"}}}},
-	}, &rows)
+	rows, err := s.scanCommitments(ctx, scoped(bson.D{
+		{Key: "stakeholder_kind", Value: model.KindOversightCommittee},
+		{Key: "made_on", Value: p.dateRange()},
+	}, scope, "region"), "stakeholder_id")
 	if err != nil {
 		return nil, wrap("report active committees", err)
 	}
 	for _, r := range rows {
-		active[r.ID] = true
+		active[r.StakeholderID] = true
 	}
 	from, to := p.instants()
-	in := bson.D{{Key: "$in", Value: ids}}
-	rows = rows[:0]
-	err = s.aggregate(ctx, colMeetings, bson.A{
-		bson.D{{Key: "$match", Value: scoped(timeRange(bson.D{{Key: "stakeholder_ids", Value: in}}, "starts_at", from, to), scope, "region")}},
-		// $unwind drops every other field on the embedded engine: keep only the ids.
-		bson.D{{Key: "$project", Value: bson.D{{Key: "stakeholder_ids", Value: 1}}}},
-		bson.D{{Key: "$unwind", Value: "$stakeholder_ids"}},
-		bson.D{{Key: "$match", Value: bson.D{{Key: "stakeholder_ids", Value: in}}}},
-		bson.D{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$stakeholder_ids"}}}},
-	}, &rows)
+	var meetings []struct {
+		StakeholderIDs []bson.ObjectID `bson:"stakeholder_ids"`
+	}
+	err = s.findAll(ctx, colMeetings, scoped(timeRange(bson.D{{Key: "stakeholder_ids", Value: bson.D{{Key: "$in", Value: ids}}}}, "starts_at", from, to), scope, "region"),
+		coll.FindOptions{Projection: bson.D{{Key: "stakeholder_ids", Value: 1}}}, &meetings)
 	if err != nil {
 		return nil, wrap("report active committees", err)
 	}
-	for _, r := range rows {
-		active[r.ID] = true
+	for _, m := range meetings {
+		for _, id := range m.StakeholderIDs {
+			if isCommittee[id] {
+				active[id] = true
+			}
+		}
 	}
 	perRegion := map[string]int{}
 	for _, c := range committees {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/search"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // SearchLimit is how many hits of each type a search answers.
@@ -156,7 +156,7 @@ func (s *Store) searchMessages(ctx context.Context, scope model.Scope, match bso
 // searchInto runs one capped, projected search query; filter is already
 // scoped. Only the projected fields travel, so long texts stay in the engine.
 func (s *Store) searchInto(ctx context.Context, col string, filter, fields, sort bson.D, out any) error {
-	opts := options.Find().SetProjection(fields).SetSort(sort).SetLimit(SearchLimit)
+	opts := coll.FindOptions{Projection: fields, Sort: sort, Limit: SearchLimit}
 	if err := s.findAll(ctx, col, filter, opts, out); err != nil {
 		return wrap("search "+col, err)
 	}

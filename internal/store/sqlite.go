@@ -41,7 +41,7 @@ func (s *Store) AttachEmbedded(dir string) error {
 	if err != nil {
 		return fmt.Errorf("store: embedded dir: %w", err)
 	}
-	s.lite = &liteEngine{path: filepath.Join(abs, s.db.Name()+".sqlite")}
+	s.lite = &liteEngine{path: filepath.Join(abs, s.mongo.db.Name()+".sqlite")}
 	return nil
 }
 

@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // LitePlan is SQLite's plan for the engine's own query on collection col
@@ -40,7 +40,7 @@ func (s *Store) LitePlan(ctx context.Context, col, where string) (string, error)
 
 // DropCollection drops col through the driver, as a restore would.
 func (s *Store) DropCollection(ctx context.Context, col string) error {
-	return s.c(col).Drop(ctx)
+	return s.mongo.db.Collection(col).Drop(ctx)
 }
 
 // SetPushdown turns the SQLite path of finds on or off.
@@ -68,8 +68,8 @@ func (s *Store) LiteDecode(ctx context.Context, col string, id any) (bson.Raw, e
 	return decodeSJSON(raw, nil)
 }
 
-// Coll is the driver's handle on col.
-func (s *Store) Coll(col string) *mongo.Collection { return s.c(col) }
+// Coll is the store's collection col.
+func (s *Store) Coll(col string) coll.Collection { return s.col(col) }
 
 // QueueCountsLite answers MessageCounts from the queue table only.
 func (s *Store) QueueCountsLite(ctx context.Context, scope model.Scope, f MessageFilter) (MessageQueueCounts, error) {

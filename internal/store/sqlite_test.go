@@ -9,6 +9,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"github.com/alianza-pe/alianza/internal/storetest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -124,11 +125,11 @@ func TestSJSONDecodesLikeTheEngine(t *testing.T) {
 			{Key: "after", Value: bson.D{{Key: "deep", Value: bson.D{{Key: "deeper", Value: bson.A{"x"}}}}}}},
 	}
 	for _, d := range docs {
-		if _, err := s.Coll("messages").InsertOne(ctx, d); err != nil {
+		if _, err := s.Coll("messages").Insert(ctx, []any{d}, coll.InsertOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		var viaEngine bson.Raw
-		if err := s.Coll("messages").FindOne(ctx, bson.D{{Key: "_id", Value: d[0].Value}}).Decode(&viaEngine); err != nil {
+		if err := s.Coll("messages").FindOne(ctx, bson.D{{Key: "_id", Value: d[0].Value}}, coll.FindOptions{}, &viaEngine); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.LiteDecode(ctx, "messages", d[0].Value)

@@ -8,8 +8,8 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/search"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 const colStakeholders = "stakeholders"
@@ -62,7 +62,7 @@ func (s *Store) ListStakeholders(ctx context.Context, scope model.Scope, f Stake
 	if err != nil {
 		return nil, "", err
 	}
-	opts.SetProjection(noSearchField)
+	opts.Projection = noSearchField
 	var out []model.Stakeholder
 	if err := s.findAll(ctx, colStakeholders, allOf(filter, searchFilter(f.Q), page), opts, &out); err != nil {
 		return nil, "", wrap("list stakeholders", err)
@@ -85,7 +85,7 @@ func (s *Store) StakeholdersByIDs(ctx context.Context, scope model.Scope, ids []
 	}
 	var list []model.Stakeholder
 	filter := scoped(bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, scope, "regions")
-	if err := s.findAll(ctx, colStakeholders, filter, options.Find().SetProjection(noSearchField), &list); err != nil {
+	if err := s.findAll(ctx, colStakeholders, filter, coll.FindOptions{Projection: noSearchField}, &list); err != nil {
 		return nil, wrap("find stakeholders", err)
 	}
 	for _, x := range list {
@@ -106,7 +106,7 @@ func (s *Store) StakeholderNames(ctx context.Context, scope model.Scope, ids []b
 		Name string        `bson:"name"`
 	}
 	filter := scoped(bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, scope, "regions")
-	opts := options.Find().SetProjection(bson.D{{Key: "name", Value: 1}})
+	opts := coll.FindOptions{Projection: bson.D{{Key: "name", Value: 1}}}
 	if err := s.findAll(ctx, colStakeholders, filter, opts, &list); err != nil {
 		return nil, wrap("find stakeholder names", err)
 	}
@@ -121,8 +121,8 @@ func (s *Store) StakeholderNames(ctx context.Context, scope model.Scope, ids []b
 func (s *Store) IncomingRelationships(ctx context.Context, scope model.Scope, id bson.ObjectID) ([]model.Stakeholder, error) {
 	var out []model.Stakeholder
 	filter := scoped(bson.D{{Key: "relationships.stakeholder_id", Value: id}}, scope, "regions")
-	opts := options.Find().SetProjection(bson.D{{Key: "name", Value: 1}, {Key: "relationships", Value: 1}}).
-		SetSort(bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}})
+	opts := coll.FindOptions{Projection: bson.D{{Key: "name", Value: 1}, {Key: "relationships", Value: 1}},
+		Sort: bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}}
 	if err := s.findAll(ctx, colStakeholders, filter, opts, &out); err != nil {
 		return nil, wrap("find incoming relationships", err)
 	}
@@ -135,7 +135,7 @@ func (s *Store) InsertStakeholder(ctx context.Context, actor model.Actor, st *mo
 	now := s.Now()
 	st.ID, st.Version, st.CreatedAt, st.UpdatedAt = bson.NewObjectID(), 1, now, now
 	st.Search = search.Words(st.SearchParts()...)
-	if _, err := s.c(colStakeholders).InsertOne(ctx, st); err != nil {
+	if _, err := s.col(colStakeholders).Insert(ctx, []any{st}, coll.InsertOptions{}); err != nil {
 		return wrap("insert stakeholder", err)
 	}
 	return s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: model.EntityStakeholder, ID: st.ID.Hex(),
@@ -188,11 +188,8 @@ func (s *Store) replaceStakeholder(ctx context.Context, old, cur *model.Stakehol
 	cur.Version, cur.UpdatedAt = old.Version+1, s.Now()
 	cur.Search = search.Words(cur.SearchParts()...)
 	return s.writeAtVersion(ctx, colStakeholders, "update stakeholder", old.ID, old.Version, func(filter bson.D) (int64, error) {
-		res, err := s.c(colStakeholders).ReplaceOne(ctx, filter, cur)
-		if err != nil {
-			return 0, err
-		}
-		return res.MatchedCount, nil
+		res, err := s.col(colStakeholders).Replace(ctx, filter, cur, false)
+		return res.Matched, err
 	})
 }
 
@@ -209,9 +206,8 @@ func unionRegions(a, b []string) []string {
 // StakeholderHasRecords reports whether meetings or commitments refer to id,
 // in which case deleting it would orphan them and it is archived instead.
 func (s *Store) StakeholderHasRecords(ctx context.Context, id bson.ObjectID) (bool, error) {
-	one := options.Count().SetLimit(1)
 	for _, q := range []struct{ col, field string }{{colMeetings, "stakeholder_ids"}, {colCommitments, "stakeholder_id"}} {
-		n, err := s.c(q.col).CountDocuments(ctx, bson.D{{Key: q.field, Value: id}}, one)
+		n, err := s.col(q.col).Count(ctx, bson.D{{Key: q.field, Value: id}}, 1)
 		if err != nil {
 			return false, wrap("count "+q.col+" of stakeholder", err)
 		}
@@ -227,11 +223,7 @@ func (s *Store) StakeholderHasRecords(ctx context.Context, id bson.ObjectID) (bo
 // references to it, are the workflow's (workflow/stakeholders.go, effects.go).
 func (s *Store) RemoveStakeholder(ctx context.Context, actor model.Actor, old *model.Stakeholder) error {
 	err := s.writeAtVersion(ctx, colStakeholders, "delete stakeholder", old.ID, old.Version, func(filter bson.D) (int64, error) {
-		res, err := s.c(colStakeholders).DeleteOne(ctx, filter)
-		if err != nil {
-			return 0, err
-		}
-		return res.DeletedCount, nil
+		return s.col(colStakeholders).Delete(ctx, filter, false)
 	})
 	if err != nil {
 		return err

@@ -8,8 +8,8 @@ import (
 	"slices"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // References to a stakeholder kept by other records, and the writes that
@@ -26,7 +26,7 @@ func (s *Store) DropReferencesTo(ctx context.Context, actor model.Actor, id bson
 		bson.D{{Key: "committee.member_ids", Value: id}},
 		bson.D{{Key: "committee.coordinator_id", Value: id}},
 	}}}
-	if err := s.findAll(ctx, colStakeholders, filter, nil, &refs); err != nil {
+	if err := s.findAll(ctx, colStakeholders, filter, coll.FindOptions{}, &refs); err != nil {
 		return wrap("find references to stakeholder", err)
 	}
 	var errs []error
@@ -54,7 +54,7 @@ func (s *Store) DropReferencesTo(ctx context.Context, actor model.Actor, id bson
 // is a versioned, audited write; it returns how many changed.
 func (s *Store) UnlinkTasksFrom(ctx context.Context, actor model.Actor, id bson.ObjectID) (int, error) {
 	var list []model.Task
-	if err := s.findAll(ctx, colTasks, bson.D{{Key: "links.stakeholder_id", Value: id}}, nil, &list); err != nil {
+	if err := s.findAll(ctx, colTasks, bson.D{{Key: "links.stakeholder_id", Value: id}}, coll.FindOptions{}, &list); err != nil {
 		return 0, wrap("find tasks of stakeholder", err)
 	}
 	n := 0
@@ -62,16 +62,16 @@ func (s *Store) UnlinkTasksFrom(ctx context.Context, actor model.Actor, id bson.
 	for i := range list {
 		old := &list[i]
 		unlock := lockDoc(old.ID)
-		res, err := s.c(colTasks).UpdateOne(ctx, bson.D{{Key: "_id", Value: old.ID}, {Key: "links.stakeholder_id", Value: id}},
+		res, err := s.col(colTasks).Update(ctx, bson.D{{Key: "_id", Value: old.ID}, {Key: "links.stakeholder_id", Value: id}},
 			bson.D{{Key: "$unset", Value: bson.D{{Key: "links.stakeholder_id", Value: ""}}},
 				{Key: "$set", Value: bson.D{{Key: "updated_at", Value: s.Now()}}},
-				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}, coll.UpdateOptions{})
 		unlock()
 		if err != nil {
 			errs = append(errs, wrap("unlink task", err))
 			continue
 		}
-		if res.ModifiedCount == 0 {
+		if res.Modified == 0 {
 			continue // changed meanwhile and no longer linked
 		}
 		n++
@@ -106,7 +106,7 @@ func (s *Store) MessageAddressesOf(ctx context.Context, id bson.ObjectID) ([]str
 // counters key committees). It reads every collection: a check for tests and
 // for an administrator's diagnosis, not a query for requests.
 func (s *Store) ReferencesTo(ctx context.Context, id bson.ObjectID) ([]string, error) {
-	names, err := s.db.ListCollectionNames(ctx, bson.D{})
+	names, err := s.collectionNames(ctx)
 	if err != nil {
 		return nil, wrap("list collections", err)
 	}
@@ -119,20 +119,14 @@ func (s *Store) ReferencesTo(ctx context.Context, id bson.ObjectID) ([]string, e
 		}
 		// Walked along the _id index: MongoDB refusing collection scans
 		// (notablescan) accepts an index walk.
-		cur, err := s.c(name).Find(ctx, bson.D{}, options.Find().SetHint(bson.D{{Key: "_id", Value: 1}}))
-		if err != nil {
+		var docs []bson.Raw
+		if err := s.col(name).Find(ctx, bson.D{}, coll.FindOptions{Hint: byIDIndex}, &docs); err != nil {
 			return nil, wrap("scan "+name, err)
 		}
-		for cur.Next(ctx) {
-			raw := cur.Current
+		for _, raw := range docs {
 			if bytes.Contains(raw, id[:]) || bytes.Contains(raw, hex) {
 				out = append(out, fmt.Sprintf("%s/%v", name, raw.Lookup("_id")))
 			}
-		}
-		err = cur.Err()
-		_ = cur.Close(ctx)
-		if err != nil {
-			return nil, wrap("scan "+name, err)
 		}
 	}
 	return out, nil

@@ -1,5 +1,7 @@
 // Package store keeps Alianza's data in MongoDB (or the embedded FerretDB engine).
-// One file per collection; scope and audit helpers are shared by all of them.
+// One file per collection, each written against the collection interface of
+// package coll (mongo.go implements it over the driver); scope and audit
+// helpers are shared by all of them.
 package store
 
 import (
@@ -10,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -19,9 +22,12 @@ import (
 
 // Store is the one handle on the database.
 type Store struct {
-	client *mongo.Client
-	db     *mongo.Database
-	now    func() time.Time
+	// db holds the collections and transactions every collection file uses.
+	db coll.DB
+	// mongo is db's MongoDB implementation, for what only MongoDB has
+	// (indexes, the raw database of the admin tools, ping, drop).
+	mongo *mongoDB
+	now   func() time.Time
 	// teamDomains are the team's mail domains (SetTeamDomains).
 	teamDomains []string
 	log         *slog.Logger
@@ -70,7 +76,12 @@ func Open(ctx context.Context, uri, name string, extra ...Option) (*Store, error
 		_ = client.Disconnect(context.Background())
 		return nil, fmt.Errorf("store: ping: %w", err)
 	}
-	return &Store{client: client, db: client.Database(name), now: func() time.Time { return time.Now().UTC() }, cursorKey: newCursorKey()}, nil
+	m, err := openMongoDB(pctx, client, name)
+	if err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	return &Store{db: m, mongo: m, now: func() time.Time { return time.Now().UTC() }, cursorKey: newCursorKey()}, nil
 }
 
 // Close disconnects from the server.
@@ -78,7 +89,7 @@ func (s *Store) Close(ctx context.Context) error {
 	if s.lite != nil {
 		s.lite.close()
 	}
-	if err := s.client.Disconnect(ctx); err != nil {
+	if err := s.mongo.client.Disconnect(ctx); err != nil {
 		return fmt.Errorf("store: disconnect: %w", err)
 	}
 	return nil
@@ -86,7 +97,7 @@ func (s *Store) Close(ctx context.Context) error {
 
 // Ping checks the database answers (used by /readyz).
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.client.Ping(ctx, readpref.Primary()); err != nil {
+	if err := s.mongo.ping(ctx); err != nil {
 		return fmt.Errorf("store: ping: %w", err)
 	}
 	return nil
@@ -97,10 +108,16 @@ func (s *Store) Drop(ctx context.Context) error {
 	if s.lite != nil {
 		s.lite.close() // the engine removes the file
 	}
-	if err := s.db.Drop(ctx); err != nil {
+	if err := s.mongo.db.Drop(ctx); err != nil {
 		return fmt.Errorf("store: drop database: %w", err)
 	}
 	return nil
+}
+
+// collectionNames lists the collections the database holds (for the
+// administrator's checks; the collection interface has no such list).
+func (s *Store) collectionNames(ctx context.Context) ([]string, error) {
+	return s.mongo.db.ListCollectionNames(ctx, bson.D{})
 }
 
 // SetClock replaces the clock (tests use a fixed time).
@@ -109,7 +126,8 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 // Now is the store's current time in UTC.
 func (s *Store) Now() time.Time { return s.now().UTC() }
 
-func (s *Store) c(name string) *mongo.Collection { return s.db.Collection(name) }
+// col is the collection name.
+func (s *Store) col(name string) coll.Collection { return s.db.Collection(name) }
 
 // Collection names.
 const (

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Timeline item types.
@@ -77,7 +77,7 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 	var meetings []model.Meeting
 	mtFilter, proj := timelineSource(after, p, TimelineMeeting, "starts_at",
 		scoped(bson.D{{Key: "participants.stakeholder_id", Value: stakeholderID}}, scope, "region"))
-	proj.SetProjection(bson.D{{Key: "starts_at", Value: 1}, {Key: "kind", Value: 1}, {Key: "place", Value: 1}, {Key: "summary", Value: 1}, {Key: "region", Value: 1}})
+	proj.Projection = bson.D{{Key: "starts_at", Value: 1}, {Key: "kind", Value: 1}, {Key: "place", Value: 1}, {Key: "summary", Value: 1}, {Key: "region", Value: 1}}
 	if err := s.findAll(ctx, colMeetings, mtFilter, proj, &meetings); err != nil {
 		return nil, "", wrap("timeline meetings", err)
 	}
@@ -87,8 +87,8 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 	}
 
 	var commitments []model.Commitment
-	cproj := options.Find().SetProjection(bson.D{{Key: "made_on", Value: 1}, {Key: "created_at", Value: 1}, {Key: "text", Value: 1},
-		{Key: "type", Value: 1}, {Key: "status", Value: 1}, {Key: "history", Value: 1}})
+	cproj := coll.FindOptions{Projection: bson.D{{Key: "made_on", Value: 1}, {Key: "created_at", Value: 1}, {Key: "text", Value: 1},
+		{Key: "type", Value: 1}, {Key: "status", Value: 1}, {Key: "history", Value: 1}}}
 	if err := s.findAll(ctx, colCommitments, scoped(bson.D{{Key: "stakeholder_id", Value: stakeholderID}}, scope, "region"), cproj, &commitments); err != nil {
 		return nil, "", wrap("timeline commitments", err)
 	}
@@ -117,7 +117,7 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 		bson.D{{Key: "links.commitment_id", Value: bson.D{{Key: "$in", Value: commitmentIDs}}}},
 	}}}
 	tfilter, tproj := timelineSource(after, p, TimelineTask, "created_at", scoped(taskFilter, scope, "region"))
-	tproj.SetProjection(bson.D{{Key: "created_at", Value: 1}, {Key: "title", Value: 1}, {Key: "due_on", Value: 1}, {Key: "done", Value: 1}})
+	tproj.Projection = bson.D{{Key: "created_at", Value: 1}, {Key: "title", Value: 1}, {Key: "due_on", Value: 1}, {Key: "done", Value: 1}}
 	if err := s.findAll(ctx, colTasks, tfilter, tproj, &tasks); err != nil {
 		return nil, "", wrap("timeline tasks", err)
 	}
@@ -144,7 +144,7 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 	// messages left out; admins see those in the queue.
 	mfilter, _ := s.messageFilter(scope, MessageFilter{StakeholderID: stakeholderID})
 	mfilter, mproj := timelineSource(after, p, TimelineMessage, "date", mfilter)
-	mproj.SetProjection(bson.D{{Key: "subject", Value: 1}, {Key: "date", Value: 1}, {Key: "status", Value: 1}, {Key: "from", Value: 1}})
+	mproj.Projection = bson.D{{Key: "subject", Value: 1}, {Key: "date", Value: 1}, {Key: "status", Value: 1}, {Key: "from", Value: 1}}
 	if err := s.findAll(ctx, colMessages, mfilter, mproj, &messages); err != nil {
 		return nil, "", wrap("timeline messages", err)
 	}
@@ -181,11 +181,11 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 // the cursor, so busy stakeholders' meetings, tasks and messages are not read
 // whole. (Commitments, with their status changes at other times, are few
 // per stakeholder and read whole.)
-func timelineSource(after *timelineCursor, p Page, typ, field string, filter bson.D) (bson.D, *options.FindOptionsBuilder) {
-	opts := options.Find().SetSort(bson.D{{Key: field, Value: -1}, {Key: "_id", Value: -1}})
+func timelineSource(after *timelineCursor, p Page, typ, field string, filter bson.D) (bson.D, coll.FindOptions) {
+	opts := coll.FindOptions{Sort: bson.D{{Key: field, Value: -1}, {Key: "_id", Value: -1}}}
 	if after == nil {
 		if !p.All {
-			opts.SetLimit(int64(p.limit() + 1))
+			opts.Limit = int64(p.limit() + 1)
 		}
 		return filter, opts
 	}
@@ -207,7 +207,7 @@ func timelineSource(after *timelineCursor, p Page, typ, field string, filter bso
 		}}}
 	}
 	if !p.All {
-		opts.SetLimit(int64(p.limit() + 1))
+		opts.Limit = int64(p.limit() + 1)
 	}
 	return allOf(filter, cond), opts
 }

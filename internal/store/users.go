@@ -7,8 +7,8 @@ import (
 	"sort"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // CreateUser stores a new user with an already hashed password; the
@@ -19,7 +19,7 @@ func (s *Store) CreateUser(ctx context.Context, actor model.Actor, in model.NewU
 		ID: bson.NewObjectID(), Email: in.Email, Name: in.Name, Role: in.Role,
 		Regions: in.Regions, PasswordHash: passwordHash, Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
-	if _, err := s.c(colUsers).InsertOne(ctx, u); err != nil {
+	if _, err := s.col(colUsers).Insert(ctx, []any{u}, coll.InsertOptions{}); err != nil {
 		return nil, wrap("insert user", err)
 	}
 	s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "user", ID: u.ID.Hex(), Fields: []model.Change{
@@ -36,7 +36,7 @@ func (s *Store) UserByID(ctx context.Context, id bson.ObjectID) (*model.User, er
 // UserByEmail returns the user with a normalised email.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*model.User, error) {
 	var u model.User
-	if err := s.c(colUsers).FindOne(ctx, bson.D{{Key: "email", Value: model.NormalizeEmail(email)}}).Decode(&u); err != nil {
+	if err := s.col(colUsers).FindOne(ctx, bson.D{{Key: "email", Value: model.NormalizeEmail(email)}}, coll.FindOptions{}, &u); err != nil {
 		return nil, wrap("find user by email", err)
 	}
 	return &u, nil
@@ -44,7 +44,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*model.User, err
 
 // CountUsers tells whether the first admin must still be created.
 func (s *Store) CountUsers(ctx context.Context) (int64, error) {
-	n, err := s.c(colUsers).CountDocuments(ctx, bson.D{})
+	n, err := s.col(colUsers).Count(ctx, bson.D{}, 0)
 	return n, wrap("count users", err)
 }
 
@@ -69,7 +69,7 @@ func (s *Store) UsersByIDs(ctx context.Context, ids []bson.ObjectID) (map[bson.O
 		return out, nil
 	}
 	var users []model.User
-	if err := s.findAll(ctx, colUsers, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, nil, &users); err != nil {
+	if err := s.findAll(ctx, colUsers, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &users); err != nil {
 		return nil, wrap("find users", err)
 	}
 	for _, u := range users {
@@ -115,11 +115,9 @@ func (s *Store) UpdateUser(ctx context.Context, actor model.Actor, id bson.Objec
 	}
 	var u model.User
 	unlock := lockDoc(id)
-	err = s.c(colUsers).FindOneAndUpdate(ctx,
+	err = s.col(colUsers).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}},
-		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}},
-		options.FindOneAndUpdate().SetReturnDocument(options.After),
-	).Decode(&u)
+		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}, coll.UpdateOptions{}, &u)
 	unlock()
 	if err != nil {
 		err = wrap("update user", err)
@@ -156,7 +154,7 @@ func (s *Store) Team(ctx context.Context, scope model.Scope) ([]TeamMember, erro
 		filter = append(filter, bson.E{Key: "regions", Value: bson.D{{Key: "$in", Value: append([]string{model.AllRegions}, scope.Regions...)}}})
 	}
 	var users []model.User
-	if err := s.findAll(ctx, colUsers, filter, nil, &users); err != nil {
+	if err := s.findAll(ctx, colUsers, filter, coll.FindOptions{}, &users); err != nil {
 		return nil, wrap("list team", err)
 	}
 	out := make([]TeamMember, 0, len(users))

@@ -8,9 +8,8 @@ import (
 	"fmt"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // createFailpoint lets tests make a step of a multi-document create fail, to
@@ -41,19 +40,15 @@ func insertBulk[T any](ctx context.Context, s *Store, col string, docs []T) erro
 // the skipped ones come back. Without, the first error stops it.
 func insertBatches[T any](ctx context.Context, s *Store, col string, docs []T, skipDups bool) ([]int, error) {
 	var skipped []int
-	opts := options.InsertMany().SetOrdered(!skipDups)
+	opts := coll.InsertOptions{SkipDuplicates: skipDups}
 	for start := 0; start < len(docs); start += bulkBatch {
 		end := min(start+bulkBatch, len(docs))
 		batch := make([]any, 0, end-start)
 		for i := start; i < end; i++ {
 			batch = append(batch, docs[i])
 		}
-		_, err := s.c(col).InsertMany(ctx, batch, opts)
-		if err == nil {
-			continue
-		}
-		dups, dupsOnly := duplicateIndexes(err)
-		if !skipDups || !dupsOnly {
+		dups, err := s.col(col).Insert(ctx, batch, opts)
+		if err != nil {
 			return skipped, wrap(fmt.Sprintf("bulk insert %s", col), err)
 		}
 		for _, i := range dups {
@@ -65,7 +60,7 @@ func insertBatches[T any](ctx context.Context, s *Store, col string, docs []T, s
 
 func (s *Store) deleteIDs(col string, ids []bson.ObjectID) func(context.Context) error {
 	return func(ctx context.Context) error {
-		_, err := s.c(col).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+		_, err := s.col(col).Delete(ctx, idsIn(ids), true)
 		return err
 	}
 }
@@ -77,10 +72,9 @@ func (s *Store) updateVersioned(ctx context.Context, col string, id bson.ObjectI
 	unlock := lockDoc(id)
 	filter, err := s.byIDWhen(ctx, col, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}})
 	if err == nil {
-		err = s.c(col).FindOneAndUpdate(ctx, filter,
+		err = s.col(col).FindOneAndUpdate(ctx, filter,
 			bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}},
-			options.FindOneAndUpdate().SetReturnDocument(options.After),
-		).Decode(out)
+			coll.UpdateOptions{}, out)
 	}
 	unlock()
 	if err == nil {
@@ -90,7 +84,7 @@ func (s *Store) updateVersioned(ctx context.Context, col string, id bson.ObjectI
 	if !isNotFound(err) {
 		return err
 	}
-	n, cerr := s.c(col).CountDocuments(ctx, bson.D{{Key: "_id", Value: id}})
+	n, cerr := s.col(col).Count(ctx, bson.D{{Key: "_id", Value: id}}, 0)
 	if cerr == nil && n == 0 {
 		return ErrNotFound
 	}
@@ -106,7 +100,7 @@ func (s *Store) writeAtVersion(ctx context.Context, col, what string, id bson.Ob
 	var n int64
 	if err == nil {
 		n, err = write(filter)
-	} else if errors.Is(err, mongo.ErrNoDocuments) {
+	} else if errors.Is(err, ErrNotFound) {
 		err = nil // no match: a conflict, below
 	}
 	unlock()
@@ -131,11 +125,11 @@ func setOf(changes []model.Change) bson.D {
 // deleteByID removes the record with id from col; ErrNotFound when it is
 // already gone. what names it in errors.
 func (s *Store) deleteByID(ctx context.Context, col, what string, id bson.ObjectID) error {
-	res, err := s.c(col).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	n, err := s.col(col).Delete(ctx, bson.D{{Key: "_id", Value: id}}, false)
 	if err != nil {
 		return wrap("delete "+what, err)
 	}
-	if res.DeletedCount == 0 {
+	if n == 0 {
 		return fmt.Errorf("store: delete %s: %w", what, ErrNotFound)
 	}
 	return nil
