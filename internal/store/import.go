@@ -56,9 +56,10 @@ type ImportMerge struct {
 }
 
 // CommitImport inserts the new records of an import (checked by the
-// workflow) in one InsertMany per batch and saves the merged ones. The engine has no transactions, so when any write
-// fails (a merge target changed meanwhile, say) it undoes the writes made so
-// far: all rows or none. Audit entries and counters follow the writes.
+// workflow) in one insert per batch and saves the merged ones, all rows or
+// none: in one transaction where the database has them. Without, when any
+// write fails (a merge target changed meanwhile, say) it undoes the writes
+// made so far. Audit entries and counters follow the writes.
 func (s *Store) CommitImport(ctx context.Context, actor model.Actor, fresh []*model.Stakeholder, targets []ImportMerge) error {
 	now := s.Now()
 	docs := make([]model.Stakeholder, len(fresh))
@@ -69,18 +70,31 @@ func (s *Store) CommitImport(ctx context.Context, actor model.Actor, fresh []*mo
 		docs[i], ids[i] = *d, d.ID
 	}
 	var merged []ImportMerge
-	undo := func(err error) error {
-		// Undoing must finish even when the request was cancelled.
-		uctx := context.WithoutCancel(ctx)
+	err := s.inTx(ctx, func(ctx context.Context) error {
+		merged = merged[:0] // a retried transaction starts again
+		if err := insertBulk(ctx, s, colStakeholders, docs); err != nil {
+			return err
+		}
+		for _, t := range targets {
+			if len(diff(t.Old, t.New)) == 0 {
+				continue
+			}
+			if err := s.replaceStakeholder(ctx, t.Old, t.New); err != nil {
+				return fmt.Errorf("store: import: merge into %s: %w", t.Old.ID.Hex(), err)
+			}
+			merged = append(merged, t)
+		}
+		return nil
+	}, func(ctx context.Context, err error) error {
 		var errs []error
 		if len(ids) > 0 {
-			if _, derr := s.col(colStakeholders).Delete(uctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, true); derr != nil {
+			if _, derr := s.col(colStakeholders).Delete(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, true); derr != nil {
 				errs = append(errs, derr)
 			}
 		}
 		for _, t := range merged {
 			back := *t.Old
-			res, rerr := s.col(colStakeholders).Replace(uctx, bson.D{{Key: "_id", Value: t.Old.ID}, {Key: "version", Value: t.New.Version}}, back, false)
+			res, rerr := s.col(colStakeholders).Replace(ctx, bson.D{{Key: "_id", Value: t.Old.ID}, {Key: "version", Value: t.New.Version}}, back, false)
 			if rerr == nil && res.Matched == 0 {
 				rerr = fmt.Errorf("stakeholder %s changed again meanwhile", t.Old.ID.Hex())
 			}
@@ -93,20 +107,10 @@ func (s *Store) CommitImport(ctx context.Context, actor model.Actor, fresh []*mo
 			return fmt.Errorf("%w (and undoing the partial import failed: %w)", err, errors.Join(errs...))
 		}
 		return err
+	})
+	if err != nil {
+		return err
 	}
-	if err := insertBulk(ctx, s, colStakeholders, docs); err != nil {
-		return undo(err)
-	}
-	for _, t := range targets {
-		if len(diff(t.Old, t.New)) == 0 {
-			continue
-		}
-		if err := s.replaceStakeholder(ctx, t.Old, t.New); err != nil {
-			return undo(fmt.Errorf("store: import: merge into %s: %w", t.Old.ID.Hex(), err))
-		}
-		merged = append(merged, t)
-	}
-	var err error
 	for i := range docs {
 		err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "stakeholder",
 			ID: docs[i].ID.Hex(), Regions: docs[i].Regions, Fields: created(docs[i]), After: &docs[i]}))

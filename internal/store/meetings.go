@@ -61,11 +61,11 @@ func (s *Store) MeetingByID(ctx context.Context, scope model.Scope, id bson.Obje
 }
 
 // InsertMeeting stores a new, already decided meeting with the commitments
-// and tasks made at it (their ids listed in m), all or nothing. There are
-// no multi-document transactions, so commitments and tasks are inserted
-// first and the meeting last (lists of a meeting's records start from the
-// meeting), and a failed insert deletes what was already inserted before
-// the error is returned.
+// and tasks made at it (their ids listed in m), all or nothing: in one
+// transaction where the database has them. Without, commitments and tasks
+// are inserted first and the meeting last (lists of a meeting's records
+// start from the meeting), and a failed insert deletes what was already
+// inserted before the error is returned.
 func (s *Store) InsertMeeting(ctx context.Context, actor model.Actor, m *model.Meeting, cs []model.Commitment, ts []model.Task) error {
 	if err := s.insertMeetingRecords(ctx, m, cs, ts); err != nil {
 		return err
@@ -80,49 +80,48 @@ func (s *Store) InsertMeeting(ctx context.Context, actor model.Actor, m *model.M
 	return err
 }
 
-// insertMeetingRecords inserts commitments, tasks, then the meeting, and
-// undoes the earlier inserts when a later one fails.
-func (s *Store) insertMeetingRecords(ctx context.Context, m *model.Meeting, cs []model.Commitment, ts []model.Task) (err error) {
+// insertMeetingRecords inserts commitments, tasks, then the meeting, in one
+// transaction; without transactions it undoes the earlier inserts when a
+// later one fails.
+func (s *Store) insertMeetingRecords(ctx context.Context, m *model.Meeting, cs []model.Commitment, ts []model.Task) error {
 	var undo []func(context.Context) error
-	defer func() {
-		if err == nil {
-			return
+	return s.inTx(ctx, func(ctx context.Context) error {
+		undo = undo[:0] // a retried transaction starts again
+		for _, step := range []struct {
+			name, col string
+			n         int
+			ids       []bson.ObjectID
+			insert    func() error
+		}{
+			{"commitments", colCommitments, len(cs), m.CommitmentIDs, func() error { return insertBulk(ctx, s, colCommitments, cs) }},
+			{"tasks", colTasks, len(ts), m.TaskIDs, func() error { return insertBulk(ctx, s, colTasks, ts) }},
+		} {
+			if step.n == 0 {
+				continue
+			}
+			err := failAt(step.name)
+			if err == nil {
+				err = step.insert()
+			}
+			// Even a failed InsertMany may have stored some documents.
+			undo = append(undo, s.deleteIDs(step.col, step.ids))
+			if err != nil {
+				return fmt.Errorf("store: create meeting: %w", err)
+			}
 		}
-		cctx := context.WithoutCancel(ctx)
+		err := failAt("meeting")
+		if err == nil {
+			_, err = s.col(colMeetings).Insert(ctx, []any{m}, coll.InsertOptions{})
+		}
+		return wrap("create meeting", err)
+	}, func(ctx context.Context, err error) error {
 		for i := len(undo) - 1; i >= 0; i-- {
-			if uerr := undo[i](cctx); uerr != nil {
+			if uerr := undo[i](ctx); uerr != nil {
 				err = errors.Join(err, fmt.Errorf("store: undo partial meeting create: %w", uerr))
 			}
 		}
-	}()
-	for _, step := range []struct {
-		name, col string
-		n         int
-		ids       []bson.ObjectID
-		insert    func() error
-	}{
-		{"commitments", colCommitments, len(cs), m.CommitmentIDs, func() error { return insertBulk(ctx, s, colCommitments, cs) }},
-		{"tasks", colTasks, len(ts), m.TaskIDs, func() error { return insertBulk(ctx, s, colTasks, ts) }},
-	} {
-		if step.n == 0 {
-			continue
-		}
-		if err = failAt(step.name); err == nil {
-			err = step.insert()
-		}
-		// Even a failed InsertMany may have stored some documents.
-		undo = append(undo, s.deleteIDs(step.col, step.ids))
-		if err != nil {
-			return fmt.Errorf("store: create meeting: %w", err)
-		}
-	}
-	if err = failAt("meeting"); err == nil {
-		_, err = s.col(colMeetings).Insert(ctx, []any{m}, coll.InsertOptions{})
-	}
-	if err != nil {
-		return wrap("create meeting", err)
-	}
-	return nil
+		return err
+	})
 }
 
 // StakeholderRefs returns the stakeholders among ids with only the fields

@@ -177,13 +177,34 @@ type EraseReport struct {
 // addresses, subjects and bodies of the correspondence, the name and
 // addresses in the audit trail's earlier entries (scrubbed with e), the
 // answers kept for Idempotency-Key replays that mention the person, and
-// last the stakeholder's own fields. The new audit entry says what kinds of
-// records changed, never what was erased.
+// last the stakeholder's own fields, in one transaction where the
+// database has them. The new audit entry says what kinds of records
+// changed, never what was erased.
 func (s *Store) SaveErasure(ctx context.Context, actor model.Actor, r *PersonalRefs, e model.Erasure) (EraseReport, error) {
+	unlock := lockDoc(r.Stakeholder.ID)
+	defer unlock()
+	var rep EraseReport
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		rep, err = s.eraseRecords(ctx, r, e)
+		return err
+	})
+	if err != nil {
+		return rep, err
+	}
+	st := &r.Stakeholder
+	s.changed(ctx, Change{Actor: actor, Action: "erase", Entity: "stakeholder", ID: st.ID.Hex(), Regions: st.Regions, Fields: []model.Change{
+		{Field: "meetings", New: rep.Meetings}, {Field: "commitments", New: rep.Commitments}, {Field: "tasks", New: rep.Tasks},
+		{Field: "messages", New: rep.Messages}, {Field: "audit_entries", New: rep.AuditEntries},
+	}})
+	return rep, nil
+}
+
+// eraseRecords makes the writes of SaveErasure; on a failure it answers
+// what it changed so far.
+func (s *Store) eraseRecords(ctx context.Context, r *PersonalRefs, e model.Erasure) (EraseReport, error) {
 	var rep EraseReport
 	id := r.Stakeholder.ID
-	unlock := lockDoc(id)
-	defer unlock()
 	touched := []string{id.Hex()}
 	for i := range r.Meetings {
 		m := &r.Meetings[i]
@@ -244,10 +265,6 @@ func (s *Store) SaveErasure(ctx context.Context, actor model.Actor, r *PersonalR
 		{Key: "updated_at", Value: s.Now()}}); err != nil {
 		return rep, err
 	}
-	s.changed(ctx, Change{Actor: actor, Action: "erase", Entity: "stakeholder", ID: id.Hex(), Regions: st.Regions, Fields: []model.Change{
-		{Field: "meetings", New: rep.Meetings}, {Field: "commitments", New: rep.Commitments}, {Field: "tasks", New: rep.Tasks},
-		{Field: "messages", New: rep.Messages}, {Field: "audit_entries", New: rep.AuditEntries},
-	}})
 	return rep, nil
 }
 

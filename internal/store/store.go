@@ -27,7 +27,10 @@ type Store struct {
 	// mongo is db's MongoDB implementation, for what only MongoDB has
 	// (indexes, the raw database of the admin tools, ping, drop).
 	mongo *mongoDB
-	now   func() time.Time
+	// txs: db.WithTx is a transaction. Without (FerretDB, a standalone
+	// MongoDB) the undo steps of inTx stand in for it.
+	txs bool
+	now func() time.Time
 	// teamDomains are the team's mail domains (SetTeamDomains).
 	teamDomains []string
 	log         *slog.Logger
@@ -81,7 +84,7 @@ func Open(ctx context.Context, uri, name string, extra ...Option) (*Store, error
 		_ = client.Disconnect(context.Background())
 		return nil, err
 	}
-	return &Store{db: m, mongo: m, now: func() time.Time { return time.Now().UTC() }, cursorKey: newCursorKey()}, nil
+	return &Store{db: m, mongo: m, txs: m.txs, now: func() time.Time { return time.Now().UTC() }, cursorKey: newCursorKey()}, nil
 }
 
 // Close disconnects from the server.

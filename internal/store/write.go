@@ -58,6 +58,20 @@ func insertBatches[T any](ctx context.Context, s *Store, col string, docs []T, s
 	return skipped, nil
 }
 
+// inTx runs write, a multi-document write, in one transaction
+// (coll.DB.WithTx). A database without transactions runs write directly;
+// there, when it fails, undo gets its error and removes what write stored
+// so far, and answers the error to return. undo goes when every database
+// the store runs on has transactions.
+func (s *Store) inTx(ctx context.Context, write func(ctx context.Context) error, undo func(ctx context.Context, err error) error) error {
+	err := s.db.WithTx(ctx, write)
+	if err != nil && !s.txs {
+		// Undoing must finish even when the request was cancelled.
+		return undo(context.WithoutCancel(ctx), err)
+	}
+	return err
+}
+
 func (s *Store) deleteIDs(col string, ids []bson.ObjectID) func(context.Context) error {
 	return func(ctx context.Context) error {
 		_, err := s.col(col).Delete(ctx, idsIn(ids), true)
