@@ -14,7 +14,7 @@ import (
 
 // findAll runs a find and decodes every document into out (a pointer to a
 // slice): on the embedded engine through SQLite when the collection's query
-// spec answers it (pushdown.go), else through the driver.
+// spec answers it (pushdown.go), else through the collection.
 func (s *Store) findAll(ctx context.Context, col string, filter bson.D, opts coll.FindOptions, out any) error {
 	if docs, err := s.liteDocs(ctx, col, filter, opts); !errors.Is(err, errNoPushdown) {
 		if err != nil {

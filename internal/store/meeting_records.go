@@ -31,7 +31,7 @@ func (s *Store) MeetingRecords(ctx context.Context, m *model.Meeting) ([]model.C
 }
 
 // RemoveMeetingRecords deletes the given commitments and tasks of meeting m
-// (already authorised by the caller), one DeleteMany per kind; each
+// (already authorised by the caller), one delete per kind; each
 // deletion is audited on its own and the dashboard counters follow. The
 // meeting stops listing them; the meeting itself is left to RemoveMeeting.
 func (s *Store) RemoveMeetingRecords(ctx context.Context, actor model.Actor, m *model.Meeting, cms []*model.Commitment, tks []*model.Task) error {
@@ -63,7 +63,7 @@ func (s *Store) RemoveMeetingRecords(ctx context.Context, actor model.Actor, m *
 }
 
 // removeMeetingRecords deletes docs, a meeting's records of one kind, in
-// one DeleteMany, then runs the effects of each deletion, joining their
+// one delete, then runs the effects of each deletion, joining their
 // errors into effects: the deletions stand even when an effect fails.
 func removeMeetingRecords[T any](ctx context.Context, s *Store, actor model.Actor, docs []*T, rec func(*T) record, effects *error) ([]bson.ObjectID, error) {
 	if len(docs) == 0 {

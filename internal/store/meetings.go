@@ -103,7 +103,7 @@ func (s *Store) insertMeetingRecords(ctx context.Context, m *model.Meeting, cs [
 			if err == nil {
 				err = step.insert()
 			}
-			// Even a failed InsertMany may have stored some documents.
+			// Even a failed batch insert may have stored some documents.
 			undo = append(undo, s.deleteIDs(step.col, step.ids))
 			if err != nil {
 				return fmt.Errorf("store: create meeting: %w", err)

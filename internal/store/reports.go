@@ -14,17 +14,12 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// The dashboards, twice: the ...Scan functions (reports_scan.go) aggregate
-// over the collections, the reference the tests and benchmarks compare
-// with; the functions here, which the API uses, read the counter documents
-// (counters.go) because scans cost seconds on the embedded engine. The aggregations use only $match, $group, $sort,
-// $project, $unwind and $count. Measured on FerretDB 1.24:
-//   - $year/$month/$add/$dateToString and $addToSet are not implemented, so
-//     months are computed in Go over a {starts_at, region} projection and
-//     distinct sets come from $group on the value;
-//   - $unwind keeps only _id and the unwound field (every other field of the
-//     document is dropped), so pipelines $project down to the unwound field
-//     first and never group an unwound document by another field.
+// The dashboards, twice: the ...Scan functions (reports_scan.go) count
+// over the collections (finds with a projection, grouped and made distinct
+// in Go: the collection interface has no aggregation), the reference the
+// tests and benchmarks compare with; the functions here, which the API
+// uses, read the counter documents (counters.go) because scans cost
+// seconds on the embedded engine.
 
 // Period is a report's range of Lima days, both ends included (YYYY-MM-DD).
 type Period struct {

@@ -38,7 +38,7 @@ func (s *Store) LitePlan(ctx context.Context, col, where string) (string, error)
 	return plan, rows.Err()
 }
 
-// DropCollection drops col through the driver, as a restore would.
+// DropCollection drops col through the MongoDB driver, as a restore would.
 func (s *Store) DropCollection(ctx context.Context, col string) error {
 	return s.mongo.db.Collection(col).Drop(ctx)
 }

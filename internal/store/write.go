@@ -23,7 +23,7 @@ func failAt(step string) error {
 	return createFailpoint(step)
 }
 
-// bulkBatch is how many documents one InsertMany carries in the bulk loaders.
+// bulkBatch is how many documents one Insert carries in the bulk loaders.
 const bulkBatch = 1000
 
 // insertBulk inserts docs in batches of bulkBatch, in order, stopping at the
