@@ -53,6 +53,15 @@ export function formatMonth(month: string): string {
   return fmt('month', { timeZone: 'UTC', month: 'short', year: '2-digit' }).format(d);
 }
 
+/** formatAge says how long ago an instant was ("hace 5 minutos"), for copies kept on the device. */
+export function formatAge(iso: string, now = Date.now()): string {
+  const min = Math.max(0, Math.round((now - Date.parse(iso)) / 60_000));
+  const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
+  if (min < 60) return rtf.format(-min, 'minute');
+  if (min < 48 * 60) return rtf.format(-Math.round(min / 60), 'hour');
+  return rtf.format(-Math.round(min / 1440), 'day');
+}
+
 /** limaParts returns the Lima wall-clock fields of an instant. */
 function limaParts(d: Date): Record<string, string> {
   const parts = new Intl.DateTimeFormat('en-CA', {

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, endpoints, type Enums, type Region, type User } from './api';
 import { defaultEnums, defaultRegions } from './enums';
 import { clearCache, loadCache } from './offline/cache';
+import { clearViews } from './offline/views';
 import { idb } from './offline/db';
 
 export type Status = 'loading' | 'anon' | 'in';
@@ -148,7 +149,7 @@ export async function signOut(): Promise<void> {
     hint(false);
     set({ status: 'anon', user: null, expired: false, offline: false });
     // The cached data goes; the outbox stays until this user signs in again.
-    if (id) await Promise.allSettled([clearCache(id), idb.del(LAST_USER)]);
+    if (id) await Promise.allSettled([clearCache(id), clearViews(id), idb.del(LAST_USER)]);
   }
 }
 

@@ -26,6 +26,11 @@ interface Props {
   error?: string;
 }
 
+/** keepsFocus tells whether focus may return to the search: it is there already or nowhere. */
+export function keepsFocus(active: Element | null, search: Element | null): boolean {
+  return !active || active === document.body || active === search;
+}
+
 export function StakeholderPicker({ id, label, onPick, exclude = [], createRegions, kind, error }: Props) {
   const [q, setQ] = useState('');
   const [open, setOpen] = useState(false);
@@ -66,7 +71,9 @@ export function StakeholderPicker({ id, label, onPick, exclude = [], createRegio
     setQ('');
     setItems([]);
     setOpen(false);
-    input.current?.focus();
+    // Focus moves only by the user's own action: after a slow create the person may be typing
+    // elsewhere, so the search takes focus back only if nothing else has it.
+    if (keepsFocus(document.activeElement, input.current)) input.current?.focus();
   };
 
   const create = async () => {

@@ -50,6 +50,23 @@ export function t(key: string, params?: Record<string, string | number>): string
   return interpolate(s, params);
 }
 
+const plurals = new Map<Lang, Intl.PluralRules>();
+
+/**
+ * tn translates a count: key.one or key.other by the language's plural rules
+ * (Intl.PluralRules), with {n} set to the count. "1 resultado", "2 resultados".
+ */
+export function tn(key: string, n: number, params?: Record<string, string | number>): string {
+  let rules = plurals.get(current);
+  if (!rules) {
+    rules = new Intl.PluralRules(current === 'es' ? 'es-PE' : 'en-US');
+    plurals.set(current, rules);
+  }
+  const form = rules.select(n);
+  const k = `${key}.${form}`;
+  return t(k in dictionaries[current] || k in dictionaries.es ? k : `${key}.other`, { n, ...params });
+}
+
 /** te translates an enum value ("stance.champion"), falling back to the raw value. */
 export function te(group: string, value: string | undefined | null): string {
   if (!value) return '';

@@ -3,7 +3,10 @@ import type { ComponentChildren } from 'preact';
 import { endpoints, type Task } from '../api';
 import { TaskLinks } from '../components/TaskLinks';
 import { Badge, OverdueTag } from '../components/Badge';
-import { Empty, ErrorBox, Loading } from '../components/States';
+import { Empty, KeptNote, ListError, Loading } from '../components/States';
+import { onSent } from '../offline/outbox';
+import { readThrough, type Kept } from '../offline/views';
+import { useEffect } from 'preact/hooks';
 import { errorMessage } from '../errors';
 import { myOpenTasks } from '../offline/save';
 import { formatDateTime, formatDay, todayInLima } from '../format';
@@ -17,14 +20,26 @@ import { PageHead, Section } from '../components/Section';
 export function Home() {
   useTitle(t('nav.home'));
   const { user, regions } = useSession();
+  const uid = user?.id ?? '';
   const tasks = useAsync(() => (canEdit(getSession().user) ? myOpenTasks() : Promise.resolve({ items: [] as Task[] })), []);
-  const overdue = useAsync(() => endpoints.commitments({ overdue: true, limit: 50 }), []);
-  const meetings = useAsync(() => endpoints.meetings({ limit: 5 }), []);
+  const overdue = useAsync(() => readThrough(uid, 'home-overdue', () => endpoints.commitments({ overdue: true, limit: 50 })), []);
+  const meetings = useAsync(() => readThrough(uid, 'home-meetings', () => endpoints.meetings({ limit: 5 })), []);
   // The region cards come from the reports, which only managers and admins may read.
   const reports = canManage(user);
   const byRegion = useAsync(() => (reports ? endpoints.commitmentsByRegion() : Promise.resolve({ items: [] })), [reports]);
   const perMonth = useAsync(() => (reports ? endpoints.meetingsPerMonth() : Promise.resolve({ items: [] })), [reports]);
   const taskAction = useAction();
+  // A meeting the outbox delivered shows at once in the lists it belongs to.
+  useEffect(
+    () =>
+      onSent(() => {
+        tasks.reload();
+        overdue.reload();
+        meetings.reload();
+      }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
   const today = todayInLima();
 
   const toggleDone = (tk: Task) =>
@@ -113,7 +128,7 @@ export function Home() {
       {reports && <section aria-labelledby="h-regions" class="home-regions">
         <h2 id="h-regions">{t('home.regions')}</h2>
         {(byRegion.loading || perMonth.loading) && <Loading />}
-        <ErrorBox error={byRegion.error || perMonth.error} onRetry={() => { byRegion.reload(); perMonth.reload(); }} />
+        <ListError error={byRegion.error || perMonth.error} onRetry={() => { byRegion.reload(); perMonth.reload(); }} />
         {!byRegion.loading && !byRegion.error && (cardRegions.length === 0 ? (
           <Empty>{t('home.no_regions')}</Empty>
         ) : (
@@ -159,12 +174,13 @@ export function Home() {
 }
 
 /** Items is a card's loaded list: loading, its error, then the rows or empty. */
-function Items<T>({ load, empty, notice, children }: { load: Async<{ items: T[] }>; empty: string; notice?: ComponentChildren; children: (item: T) => ComponentChildren }) {
+function Items<T>({ load, empty, notice, children }: { load: Async<{ items: T[] } & Kept>; empty: string; notice?: ComponentChildren; children: (item: T) => ComponentChildren }) {
   const items = load.data?.items ?? [];
   return (
     <>
       {load.loading && <Loading />}
-      <ErrorBox error={load.error} onRetry={load.reload} />
+      <ListError error={load.error} onRetry={load.reload} />
+      {!load.loading && <KeptNote savedAt={load.data?.savedAt} />}
       {notice}
       {!load.loading && !load.error && (items.length ? <ul class="plain-list">{items.map(children)}</ul> : <Empty>{empty}</Empty>)}
     </>
