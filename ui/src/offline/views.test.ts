@@ -3,7 +3,7 @@ import { ApiError } from '../api';
 import { useMemoryStore } from './db';
 import { clearViews, readThrough } from './views';
 
-const offline = () => Promise.reject(new ApiError({ status: 0, title: 'network', detail: 'Failed to fetch' }));
+const offline = (): Promise<{ items: number[] }> => Promise.reject(new ApiError({ status: 0, title: 'network', detail: 'Failed to fetch' }));
 
 describe('lists kept on the device', () => {
   beforeEach(() => useMemoryStore());
@@ -22,7 +22,7 @@ describe('lists kept on the device', () => {
   it('never hide an answer of the server behind the copy', async () => {
     await readThrough('u1', 'x', async () => ({ items: [1] }));
     await new Promise((r) => setTimeout(r, 0));
-    const forbidden = () => Promise.reject(new ApiError({ status: 403, title: 'Forbidden', detail: '' }));
+    const forbidden = (): Promise<{ items: number[] }> => Promise.reject(new ApiError({ status: 403, title: 'Forbidden', detail: '' }));
     await expect(readThrough('u1', 'x', forbidden)).rejects.toMatchObject({ status: 403 });
   });
 });

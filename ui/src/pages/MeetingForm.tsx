@@ -121,9 +121,17 @@ export function MeetingForm() {
   const removeItem = (k: 'commitments' | 'tasks', i: number) => setD((o) => ({ ...o, [k]: (o[k] as object[]).filter((_, j) => j !== i) }));
 
   const defaultDue = addDays(todayInLima(), 30);
-  const addCommitment = () =>
-    setD((o) => ({ ...o, commitments: [...o.commitments, { stakeholder_id: o.participants.length === 1 ? o.participants[0].stakeholder_id : '', text: '', type: 'legislative', due_on: defaultDue }] }));
-  const addTask = () => setD((o) => ({ ...o, tasks: [...o.tasks, { title: '', due_on: addDays(todayInLima(), 7), assignee_id: user?.id ?? '' }] }));
+  // The button was pressed to type into the new fields: focus goes to the first one.
+  const focusId = (id: string) => setTimeout(() => document.getElementById(id)?.focus(), 0);
+  const addCommitment = () => {
+    const one = d.participants.length === 1;
+    setD((o) => ({ ...o, commitments: [...o.commitments, { stakeholder_id: one ? o.participants[0].stakeholder_id : '', text: '', type: 'legislative', due_on: defaultDue }] }));
+    focusId(`commitments-${d.commitments.length}-${one ? 'text' : 'stakeholder_id'}`);
+  };
+  const addTask = () => {
+    setD((o) => ({ ...o, tasks: [...o.tasks, { title: '', due_on: addDays(todayInLima(), 7), assignee_id: user?.id ?? '' }] }));
+    focusId(`tasks-${d.tasks.length}-title`);
+  };
 
   const focusSummary = () => setTimeout(() => summaryRef.current?.focus(), 0);
 

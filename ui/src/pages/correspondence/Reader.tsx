@@ -155,7 +155,7 @@ export function Reader({ id, onChanged, onClose }: { id: string; onChanged: () =
         </section>
       )}
 
-      {edit && <ReaderActions m={x} matched={names.data ?? []} run={act.run} onPatch={patch} onLinked={linked} onNotice={setNotice} />}
+      {edit && <ReaderActions m={x} matched={names.data ?? []} run={act.run} onPatch={patch} onLinked={linked} />}
     </article>
   );
 }
