@@ -158,6 +158,8 @@ export async function signOut(): Promise<void> {
 export const canEdit = (u: User | null) => !!u && u.role !== 'viewer';
 export const isAdmin = (u: User | null) => u?.role === 'admin';
 export const canManage = (u: User | null) => u?.role === 'admin' || u?.role === 'manager';
+/** canReadReports: the dashboards are for managers, admins and viewers (reading is a viewer's role). */
+export const canReadReports = (u: User | null) => canManage(u) || u?.role === 'viewer';
 export const canReadBodies = (u: User | null) => !!u && u.role !== 'viewer';
 
 /** allRegions tells whether the user's scope is every region. */

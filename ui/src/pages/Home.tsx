@@ -13,7 +13,7 @@ import { formatDateTime, formatDay, todayInLima } from '../format';
 import { useAction, useAsync, useTitle, type Async } from '../hooks';
 import { t, te } from '../i18n';
 import { Link } from '../router';
-import { allRegions, canEdit, canManage, getSession, myRegions, regionName, useSession } from '../session';
+import { allRegions, canEdit, canReadReports, getSession, myRegions, regionName, useSession } from '../session';
 import './Home.css';
 import { PageHead, Section } from '../components/Section';
 
@@ -25,7 +25,7 @@ export function Home() {
   const overdue = useAsync(() => readThrough(uid, 'home-overdue', () => endpoints.commitments({ overdue: true, limit: 50 })), []);
   const meetings = useAsync(() => readThrough(uid, 'home-meetings', () => endpoints.meetings({ limit: 5 })), []);
   // The region cards come from the reports, which only managers and admins may read.
-  const reports = canManage(user);
+  const reports = canReadReports(user);
   const byRegion = useAsync(() => (reports ? endpoints.commitmentsByRegion() : Promise.resolve({ items: [] })), [reports]);
   const perMonth = useAsync(() => (reports ? endpoints.meetingsPerMonth() : Promise.resolve({ items: [] })), [reports]);
   const taskAction = useAction();
