@@ -835,6 +835,292 @@ test('offline: reload without signal, log a meeting with a new person and a comm
   await ctx.close();
 });
 
+// ---- issue 22: everyday work on a phone and a desk ------------------------------
+
+/**
+ * textContrast checks every visible text under root against the background actually behind
+ * it: the colours of the elements stacked under the text's centre (elementsFromPoint), blended
+ * from the page up, not only its ancestors' declared colours. axe skipped the reminders
+ * panel's white-on-white text; this reads what is painted. Returns one line per failure.
+ */
+async function textContrast(page, root, where) {
+  return page.evaluate(
+    ({ root, where }) => {
+      const parse = (c) => {
+        const m = /rgba?\(([^)]+)\)/.exec(c);
+        if (!m) return null;
+        const p = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+        return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+      };
+      const over = (top, bottom) => [0, 1, 2].map((i) => top[i] * top[3] + bottom[i] * (1 - top[3])).concat(1);
+      const lum = (c) => {
+        const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+      };
+      const out = [];
+      const base = document.querySelector(root);
+      if (!base) return [`${where}: ${root} is not on the page`];
+      const walker = document.createTreeWalker(base, NodeFilter.SHOW_TEXT);
+      let checked = 0;
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!n.textContent.trim()) continue;
+        const el = n.parentElement;
+        const cs = getComputedStyle(el);
+        if (cs.visibility === 'hidden' || el.closest('.sr-only,[disabled],[aria-hidden="true"]')) continue;
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        const r = range.getBoundingClientRect();
+        if (r.width < 1 || r.height < 1) continue;
+        const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
+        const y = Math.min(Math.max(r.top + r.height / 2, 0), innerHeight - 1);
+        if (r.bottom < 0 || r.top > innerHeight) continue; // off the viewport vertically: not painted now
+        const stack = document.elementsFromPoint(x, y);
+        const at = stack.findIndex((s) => s === el || el.contains(s));
+        if (at < 0) continue; // covered by something else at that point
+        let bg = [255, 255, 255, 1];
+        let image = false;
+        for (const s of stack.slice(at).reverse()) {
+          const st = getComputedStyle(s);
+          if (st.backgroundImage !== 'none') image = true;
+          const c = parse(st.backgroundColor);
+          if (c && c[3] > 0) bg = over(c, bg);
+        }
+        if (image) continue;
+        const fg = over(parse(cs.color) ?? [0, 0, 0, 1], bg);
+        const [a, b] = [lum(fg), lum(bg)].sort((p, q) => q - p);
+        const ratio = (a + 0.05) / (b + 0.05);
+        const size = parseFloat(cs.fontSize);
+        const large = size >= 24 || (size >= 18.66 && Number(cs.fontWeight) >= 700);
+        checked++;
+        if (ratio < (large ? 3 : 4.5)) out.push(`${where}: "${n.textContent.trim().slice(0, 40)}" rgb(${fg.slice(0, 3).map(Math.round)}) on rgb(${bg.slice(0, 3).map(Math.round)}) ratio ${ratio.toFixed(2)}`);
+      }
+      if (checked === 0) out.push(`${where}: no visible text checked under ${root}`);
+      return out;
+    },
+    { root, where },
+  );
+}
+
+/** onScreen fails unless the element's box lies within the viewport horizontally (and starts in it vertically). */
+async function onScreen(page, locator, what) {
+  const box = await locator.boundingBox();
+  const vp = page.viewportSize();
+  expect(box, `${what} has no box`);
+  expect(box.x >= 0 && box.x + box.width <= vp.width + 0.5, `${what} spans x ${box.x.toFixed(0)} to ${(box.x + box.width).toFixed(0)}, the screen is ${vp.width} wide`);
+  expect(box.y >= 0 && box.y < vp.height, `${what} starts at y ${box.y.toFixed(0)}, outside the ${vp.height} px screen`);
+}
+
+test('reminders panel: readable text and link on the screen at 1280x800 and 390x844, axe and painted contrast', async () => {
+  const problems = [];
+  for (const vp of [DESKTOP, MOBILE]) {
+    const p = await newPage(vp, `reminders ${vp.width}`);
+    await signIn(p, CUSCO);
+    await tid(p, 'recent-meetings').waitFor();
+    await tid(p, 'notify-button').click();
+    const panel = tid(p, 'notify-panel');
+    await panel.waitFor();
+    await p.waitForTimeout(300); // the list loads in the background
+    await onScreen(p, panel, `the reminders panel at ${vp.width}`);
+    problems.push(...(await textContrast(p, '#notify-panel', `reminders panel at ${vp.width}`)));
+    problems.push(...(await axeScan(p, `reminders panel open at ${vp.width}`)));
+    await shot(p, '30-reminders-open');
+    await p.context().close();
+  }
+  expect(problems.length === 0, problems.join('\n      '));
+});
+
+/** cls sums the layout shifts not caused by input (PerformanceObserver 'layout-shift', buffered), as Lighthouse does for a load. */
+async function measureCLS(vp, cpuRate) {
+  const ctx = await browser.newContext({ viewport: vp, locale: 'es-PE', timezoneId: 'America/Lima', serviceWorkers: 'block' });
+  ctx.setDefaultTimeout(STEP_TIMEOUT);
+  contexts.push(ctx);
+  const p = await ctx.newPage();
+  await signIn(p, CUSCO);
+  const cdp = await ctx.newCDPSession(p);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuRate });
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', SLOW_3G);
+  await p.addInitScript(() => {
+    window.__cls = 0;
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await p.reload();
+  await tid(p, 'recent-meetings').waitFor({ timeout: 60_000 });
+  await p.waitForFunction(() => !document.querySelector('[data-testid="loading"]'), null, { timeout: 60_000 });
+  await p.waitForTimeout(1500);
+  const v = await p.evaluate(() => window.__cls);
+  await ctx.close();
+  return v;
+}
+
+test('home page layout shift (CLS) under 0.1 at 1280x800 and at 390x844 with a 4x slower CPU, on slow 3G', async () => {
+  const desk = await measureCLS(DESKTOP, 1);
+  const phone = await measureCLS(MOBILE, 4);
+  perf.cls = { method: 'PerformanceObserver layout-shift without recent input, summed from reload to 1.5 s after the last loading state, Cusco manager, slow 3G', desktop: desk, phone_cpu4x: phone };
+  console.log(`    CLS of the home page: ${desk.toFixed(3)} at 1280x800, ${phone.toFixed(3)} at 390x844 with the CPU 4x slower (slow 3G)`);
+  expect(desk < 0.1 && phone < 0.1, `CLS ${desk.toFixed(3)} (desktop) and ${phone.toFixed(3)} (phone), target under 0.1`);
+});
+
+test('slow network (1.5 s): after "Agregar nueva persona" the typing stays in the summary', async () => {
+  const p = await newPage(MOBILE, 'slow focus');
+  await signIn(p, CUSCO);
+  await p.goto(`${BASE}/meetings/new`);
+  await tid(p, 'meeting-form').waitFor();
+  const cdp = await p.context().newCDPSession(p);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 1500, downloadThroughput: 50_000, uploadThroughput: 50_000 });
+  const search = p.getByRole('combobox', { name: 'Buscar participante' });
+  await search.fill(`Persona Lenta ${stamp}`);
+  await tid(p, 'participant-search-create').click();
+  // The person moves on at once, while the server is still creating the person.
+  const summary = p.getByLabel('Resumen');
+  await summary.click();
+  const first = 'Acordamos revisar el presupuesto regional';
+  const rest = ' y convocar a la mesa de trabajo en enero.';
+  await p.keyboard.type(first);
+  await tid(p, 'participant').first().waitFor({ timeout: 30_000 });
+  await p.keyboard.type(rest);
+  const got = await summary.inputValue();
+  const inSearch = await search.inputValue();
+  const focused = await p.evaluate(() => document.activeElement?.id);
+  expect(got === first + rest, `the summary holds "${got}"`);
+  expect(inSearch === '', `the participant search received "${inSearch}"`);
+  expect(focused === 'summary', `focus is on #${focused}, want #summary`);
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  // Long fields are limited and counted while typing.
+  const count = await tid(p, 'count-summary').innerText();
+  expect(/82 \/ 20.?000/.test(count), `the summary counter says "${count}"`);
+  expect((await summary.getAttribute('maxlength')) === '20000', 'the summary has no length limit');
+  await p.context().close();
+});
+
+/** outboxOf reads the signed-in user's outbox from IndexedDB and lets change rewrite it (as an older app version could have stored it). */
+async function rewriteOutbox(p, change) {
+  return p.evaluate(async (src) => {
+    const change = new Function(`return (${src})`)();
+    const db = await new Promise((ok, ko) => {
+      const r = indexedDB.open('alianza-offline');
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => ko(r.error);
+    });
+    const tx = (mode) => db.transaction('kv', mode).objectStore('kv');
+    const keys = await new Promise((ok) => {
+      const r = tx('readonly').getAllKeys();
+      r.onsuccess = () => ok(r.result);
+    });
+    const key = keys.find((k) => String(k).startsWith('outbox:'));
+    const items = await new Promise((ok) => {
+      const r = tx('readonly').get(key);
+      r.onsuccess = () => ok(r.result);
+    });
+    await new Promise((ok) => {
+      const r = tx('readwrite').put(change(items), key);
+      r.onsuccess = () => ok();
+    });
+    return items.length;
+  }, change.toString());
+}
+
+test('offline phone walk: calm home with its copies, meetings list, "enviado" and fresh lists, a refused meeting fixed in the form', async () => {
+  const ctx = await browser.newContext({ viewport: MOBILE, locale: 'es-PE', timezoneId: 'America/Lima', serviceWorkers: 'allow' });
+  ctx.setDefaultTimeout(STEP_TIMEOUT);
+  contexts.push(ctx);
+  const p = await ctx.newPage();
+  p.on('pageerror', (e) => pageErrors.push(`offline walk: ${e.message}`));
+  await signIn(p, CUSCO);
+  await p.waitForFunction(() => !!navigator.serviceWorker?.controller, null, { timeout: 30_000 });
+  await p.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith('alianza.offline.ready.')), null, { timeout: 30_000 });
+  await settled(p);
+
+  await ctx.setOffline(true);
+  await p.reload();
+  await tid(p, 'offline-banner').waitFor();
+  await settled(p);
+  await noErrorBox(p, 'the home page without signal');
+  const kept = await p.locator('[data-testid="kept-note"]').count();
+  expect(kept >= 2, `${kept} home sections say they show the device's copy, want at least 2`);
+  await shot(p, '31-offline-home');
+  // The meetings list, never opened online: its page is kept by the service worker, its rows by the app.
+  await p.goto(`${BASE}/meetings`);
+  await tid(p, 'meeting-list').waitFor();
+  await tid(p, 'kept-note').waitFor();
+  await noErrorBox(p, 'the meetings list without signal');
+
+  // Two meetings saved without signal; the second was stored refused-to-be (an older app's over-long summary).
+  const good = `Reunión enviada luego ${stamp}`;
+  const bad = `Reunión por corregir ${stamp}`;
+  for (const summary of [good, bad]) {
+    await p.goto(`${BASE}/meetings/new`);
+    await tid(p, 'meeting-form').waitFor();
+    const search = p.getByRole('combobox', { name: 'Buscar participante' });
+    await search.fill('rosa quis');
+    await p.getByRole('option', { name: /Rosa Quispe/ }).first().click();
+    await p.getByLabel('Resumen').fill(summary);
+    await tid(p, 'save-meeting').click();
+    await p.locator('[data-testid="outbox-item"][data-state="pending"]').filter({ hasText: summary }).waitFor();
+  }
+  const long = 'x'.repeat(20_001);
+  await rewriteOutbox(p, `(items) => items.map((it) => it.body.summary.startsWith(${JSON.stringify(bad)}) ? { ...it, body: { ...it.body, summary: it.body.summary + ' ' + ${JSON.stringify(long)} } } : it)`);
+  await p.goto(`${BASE}/`);
+  await tid(p, 'recent-meetings').waitFor();
+
+  await ctx.setOffline(false);
+  const sent = tid(p, 'outbox-sent');
+  await sent.waitFor({ timeout: 60_000 });
+  expect(/Enviada/.test(await sent.innerText()), `the confirmation says: ${await sent.innerText()}`);
+  await tid(p, 'recent-meetings').getByText(/Rosa Quispe/).first().waitFor();
+  const refused = p.locator('[data-testid="outbox-item"][data-state="invalid"]').filter({ hasText: bad });
+  await refused.waitFor({ timeout: 60_000 });
+  const msg = await refused.innerText();
+  expect(/Resumen/.test(msg) && !/summary:/.test(msg), `the refused item says: ${msg}`);
+  await shot(p, '32-sent-and-refused');
+  await refused.getByTestId('outbox-fix').click();
+  await tid(p, 'meeting-form').waitFor();
+  const err = tid(p, 'error-summary');
+  await err.waitFor();
+  expect(/20000|20 000|20\.000/.test(await p.locator('#summary-err').innerText()), `the summary error: ${await p.locator('#summary-err').innerText()}`);
+  expect((await tid(p, 'participant').count()) === 1, 'the participant did not come back in the draft');
+  await shot(p, '33-refused-in-form');
+  await p.getByLabel('Resumen').fill(`${bad} (corregida)`);
+  await tid(p, 'save-meeting').click();
+  await tid(p, 'meeting-detail').waitFor();
+  const found = await (await api(`/api/v1/meetings?q=${encodeURIComponent(`por corregir ${stamp}`)}`)).json();
+  expect(found.items.length === 1, `${found.items.length} corrected meetings on the server, want one`);
+  const sentFound = await (await api(`/api/v1/meetings?q=${encodeURIComponent(`enviada luego ${stamp}`)}`)).json();
+  expect(sentFound.items.length === 1, `${sentFound.items.length} sent meetings on the server, want one`);
+  await ctx.close();
+});
+
+test('triage: "Tarea creada" shows under the pressed button, on screen, and the form is ready for the next', async () => {
+  const p = await newPage(DESKTOP, 'triage');
+  await signIn(p, ADMIN);
+  const list = await (await api('/api/v1/messages?limit=5')).json();
+  const m = (list.items ?? [])[0];
+  if (!m) throw new ExpectedFailure('no synced message to triage (the mail seed did not run)');
+  await p.goto(`${BASE}/correspondence?queue=all&id=${m.id}`);
+  await tid(p, 'reader').waitFor();
+  await p.getByText('Crear tarea', { exact: true }).first().click();
+  const form = tid(p, 'task-from-message');
+  await form.locator('#mt-title').fill(`Responder ${stamp}`);
+  await form.getByRole('button', { name: 'Crear tarea' }).click();
+  const note = form.getByTestId('notice');
+  await note.waitFor();
+  expect(/Tarea creada/.test(await note.innerText()), `the confirmation says ${await note.innerText()}`);
+  await onScreen(p, note, 'the task confirmation');
+  const near = await p.evaluate(() => {
+    const f = document.querySelector('[data-testid="task-from-message"]');
+    const b = f.querySelector('button[type="submit"]').getBoundingClientRect();
+    const n = f.querySelector('[data-testid="notice"]').getBoundingClientRect();
+    return n.top - b.bottom;
+  });
+  expect(near >= 0 && near < 80, `the confirmation is ${near.toFixed(0)} px below the button`);
+  await shot(p, '34-triage-task-created');
+
+  await p.context().close();
+});
+
 // ---- screenshots of every main screen at both sizes ---------------------------
 
 const screens = () => [

@@ -44,3 +44,6 @@ async function keep(userId: string, name: string, data: unknown) {
 export function clearViews(userId: string): Promise<void> {
   return idb.del(viewsKey(userId));
 }
+
+/** meetingsView names the kept first page of the meetings list for its filters. */
+export const meetingsView = (filters: object) => `meetings:${JSON.stringify(filters)}`;

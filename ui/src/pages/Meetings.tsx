@@ -5,7 +5,7 @@ import { CsvButton } from '../components/CsvButton';
 import { enumOptions, Select, TextInput } from '../components/Field';
 import { StakeholderPicker } from '../components/StakeholderPicker';
 import { Empty, ErrorBox, KeptNote, Loading, LoadMore, Notice } from '../components/States';
-import { readThrough } from '../offline/views';
+import { meetingsView, readThrough } from '../offline/views';
 import { useState } from 'preact/hooks';
 import { FilterBar, PagedStates, RegionFilter } from '../components/ListParts';
 import { addDays, formatDateTime, formatMonth, limaLocalInput, todayInLima } from '../format';
@@ -105,7 +105,7 @@ function List({ filters, team, regions }: { filters: Query; team: TeamMember[]; 
   const [savedAt, setSavedAt] = useState<string>();
   const list = usePaged(async (cursor) => {
     if (cursor) return endpoints.meetings({ ...filters, cursor, limit: 50 });
-    const p = await readThrough(uid, `meetings:${JSON.stringify(filters)}`, () => endpoints.meetings({ ...filters, limit: 50 }));
+    const p = await readThrough(uid, meetingsView(filters), () => endpoints.meetings({ ...filters, limit: 50 }));
     setSavedAt(p.savedAt);
     return p;
   }, [JSON.stringify(filters)]);
