@@ -103,3 +103,8 @@ export function addDays(day: string, n: number): string {
   const dt = new Date(Date.UTC(y, m - 1, d + n));
   return dt.toISOString().slice(0, 10);
 }
+
+/** byDueDate orders items by due date, oldest (most overdue) first, undated last; stable otherwise. */
+export function byDueDate<T extends { due_on?: string | null }>(items: T[]): T[] {
+  return [...items].sort((a, b) => (a.due_on || '9999').localeCompare(b.due_on || '9999'));
+}

@@ -57,7 +57,7 @@ export function Header({ user }: { user: User }) {
             lang={lang === 'es' ? 'en' : 'es'}
             onClick={() => setLang(lang === 'es' ? 'en' : 'es')}
             data-testid="lang-switch"
-            aria-label={lang === 'es' ? 'Switch to English' : 'Cambiar a español'}
+            title={lang === 'es' ? 'Switch to English' : 'Cambiar a español'}
           >
             {lang === 'es' ? 'EN' : 'ES'}
           </button>

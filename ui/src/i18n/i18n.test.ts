@@ -95,3 +95,13 @@ describe('plurals', () => {
     setLang('es');
   });
 });
+
+describe('first visit', () => {
+  it("follows the browser's first language the app speaks, Spanish otherwise", async () => {
+    const { browserLang } = await import('./index');
+    expect(browserLang(['en-US', 'es'])).toBe('en');
+    expect(browserLang(['fr-FR', 'es-PE'])).toBe('es');
+    expect(browserLang(['de'])).toBe('es');
+    expect(browserLang([])).toBe('es');
+  });
+});

@@ -9,6 +9,18 @@ export type Dict = Record<string, string>;
 export const dictionaries: Record<Lang, Dict> = { es, en };
 export const LANG_KEY = 'alianza.lang';
 
+/**
+ * browserLang is the first of the browser's languages the app speaks; Spanish when none is.
+ * Only a first visit follows it: once the person picks a language, that choice is kept.
+ */
+export function browserLang(langs: readonly string[] = globalThis.navigator?.languages ?? []): Lang {
+  for (const l of langs) {
+    const base = l.toLowerCase().split('-')[0];
+    if (base === 'es' || base === 'en') return base;
+  }
+  return 'es';
+}
+
 function initialLang(): Lang {
   try {
     const v = globalThis.localStorage?.getItem(LANG_KEY);
@@ -16,7 +28,7 @@ function initialLang(): Lang {
   } catch {
     /* storage may be blocked */
   }
-  return 'es';
+  return browserLang();
 }
 
 let current: Lang = initialLang();

@@ -9,7 +9,7 @@ import { readThrough, type Kept } from '../offline/views';
 import { useEffect } from 'preact/hooks';
 import { errorMessage } from '../errors';
 import { myOpenTasks } from '../offline/save';
-import { formatDateTime, formatDay, todayInLima } from '../format';
+import { byDueDate, formatDateTime, formatDay, todayInLima } from '../format';
 import { useAction, useAsync, useTitle, type Async } from '../hooks';
 import { t, te } from '../i18n';
 import { Link } from '../router';
@@ -21,8 +21,9 @@ export function Home() {
   useTitle(t('nav.home'));
   const { user, regions } = useSession();
   const uid = user?.id ?? '';
-  const tasks = useAsync(() => (canEdit(getSession().user) ? myOpenTasks() : Promise.resolve({ items: [] as Task[] })), []);
-  const overdue = useAsync(() => readThrough(uid, 'home-overdue', () => endpoints.commitments({ overdue: true, limit: 50 })), []);
+  // Both lists in due-date order, oldest overdue first: what needs doing soonest on top.
+  const tasks = useAsync(() => (canEdit(getSession().user) ? myOpenTasks() : Promise.resolve({ items: [] as Task[] })).then((p) => ({ ...p, items: byDueDate(p.items) })), []);
+  const overdue = useAsync(() => readThrough(uid, 'home-overdue', () => endpoints.commitments({ overdue: true, limit: 50 })).then((p) => ({ ...p, items: byDueDate(p.items) })), []);
   const meetings = useAsync(() => readThrough(uid, 'home-meetings', () => endpoints.meetings({ limit: 5 })), []);
   // The region cards come from the reports, which only managers and admins may read.
   const reports = canReadReports(user);
