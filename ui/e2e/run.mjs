@@ -991,7 +991,7 @@ test('slow network (1.5 s): after "Agregar nueva persona" the typing stays in th
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   // Long fields are limited and counted while typing.
   const count = await tid(p, 'count-summary').innerText();
-  expect(/82 \/ 20.?000/.test(count), `the summary counter says "${count}"`);
+  expect(count.startsWith(`${(first + rest).length} / 20`), `the summary counter says "${count}"`);
   expect((await summary.getAttribute('maxlength')) === '20000', 'the summary has no length limit');
   await p.context().close();
 });
@@ -1078,8 +1078,7 @@ test('offline phone walk: calm home with its copies, meetings list, "enviado" an
   await shot(p, '32-sent-and-refused');
   await refused.getByTestId('outbox-fix').click();
   await tid(p, 'meeting-form').waitFor();
-  const err = tid(p, 'error-summary');
-  await err.waitFor();
+  await p.locator('#summary-err').waitFor();
   expect(/20000|20 000|20\.000/.test(await p.locator('#summary-err').innerText()), `the summary error: ${await p.locator('#summary-err').innerText()}`);
   expect((await tid(p, 'participant').count()) === 1, 'the participant did not come back in the draft');
   await shot(p, '33-refused-in-form');
@@ -1097,7 +1096,8 @@ test('triage: "Tarea creada" shows under the pressed button, on screen, and the 
   const p = await newPage(DESKTOP, 'triage');
   await signIn(p, ADMIN);
   const list = await (await api('/api/v1/messages?limit=5')).json();
-  const m = (list.items ?? [])[0];
+  // A message matched to a stakeholder: its task takes the stakeholder's region.
+  const m = (list.items ?? []).find((x) => (x.stakeholder_ids ?? []).length > 0);
   if (!m) throw new ExpectedFailure('no synced message to triage (the mail seed did not run)');
   await p.goto(`${BASE}/correspondence?queue=all&id=${m.id}`);
   await tid(p, 'reader').waitFor();

@@ -108,3 +108,8 @@ export function addDays(day: string, n: number): string {
 export function byDueDate<T extends { due_on?: string | null }>(items: T[]): T[] {
   return [...items].sort((a, b) => (a.due_on || '9999').localeCompare(b.due_on || '9999'));
 }
+
+/** formatNumber groups digits as the app's language does ("20,000" in Peru, "20,000" in English). */
+export function formatNumber(n: number): string {
+  return n.toLocaleString(locale());
+}

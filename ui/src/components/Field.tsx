@@ -1,5 +1,6 @@
 // Labelled form controls with their error message tied by aria-describedby.
 import type { ComponentChildren, InputHTMLAttributes, LooseInputHTMLAttributes } from 'preact';
+import { formatNumber } from '../format';
 import { t, te } from '../i18n';
 import './Field.css';
 
@@ -51,7 +52,7 @@ function Counter({ id, n, max }: { id: string; n: number; max: number }) {
   const near = n >= max * 0.9;
   return (
     <span class={`field-count small${near ? ' field-count-near' : ''}`} id={id} aria-live={near ? 'polite' : 'off'} data-testid={`count-${id.slice(0, -6)}`}>
-      {t('field.count', { n: n.toLocaleString(), max: max.toLocaleString() })}
+      {t('field.count', { n: formatNumber(n), max: formatNumber(max) })}
     </span>
   );
 }
