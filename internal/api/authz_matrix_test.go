@@ -115,6 +115,7 @@ var authzRows = []authzRow{
 	// too (admin_data_test.go covers an admin with every region).
 	{route: "GET /admin/storage", path: "/admin/storage", want: authzByRole(200, 403, 403, 403)},
 	{route: "GET /admin/export", path: "/admin/export", want: authzAll(403)},
+	{route: "POST /admin/backup", path: "/admin/backup", want: authzAll(403)},
 	{route: "GET /admin/stakeholders/:id/personal-data", path: "/admin/stakeholders/{stakeholder}/personal-data", want: authzAll(403)},
 	{route: "POST /admin/stakeholders/:id/erase", path: "/admin/stakeholders/{stakeholder}/erase", body: `{"confirm_name":"Loreto Uno"}`, want: authzAll(403)},
 }
