@@ -1121,6 +1121,25 @@ test('triage: "Tarea creada" shows under the pressed button, on screen, and the 
   await p.context().close();
 });
 
+test('Admin → Datos: data named as people know it, scheduled backups said to be off, a downloaded backup that alianza backup verify accepts', async () => {
+  const p = await newPage(DESKTOP, 'admin data');
+  await signIn(p, ADMIN);
+  await p.goto(`${BASE}/admin/data`);
+  await tid(p, 'storage').waitFor();
+  const off = await tid(p, 'backups-off').innerText();
+  expect(/desactivadas/.test(off), `the page says about scheduled backups: ${off}`);
+  const rows = await p.locator('[data-testid^="data-"]').allInnerTexts();
+  expect(rows.some((r) => r.startsWith('Actores')) && !rows.some((r) => /refresh_tokens|idempotency|job_leases/.test(r)), `the data rows: ${rows.join(' | ')}`);
+  const [dl] = await Promise.all([p.waitForEvent('download', { timeout: 60_000 }), tid(p, 'backup-now').click()]);
+  const file = join(SHOTS, 'downloaded-backup.tar.gz');
+  await dl.saveAs(file);
+  const bin = process.env.ALIANZA_BIN ?? resolve('bin/alianza');
+  const out = execFileSync(bin, ['backup', 'verify', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  console.log(`    alianza backup verify ${dl.suggestedFilename()}: ${out.trim().split('\n').slice(-1)[0]}`);
+  await shot(p, '35-admin-data');
+  await p.context().close();
+});
+
 // ---- screenshots of every main screen at both sizes ---------------------------
 
 const screens = () => [
