@@ -34,3 +34,16 @@ describe('byDueDate', () => {
     expect(byDueDate(tasks).map((x) => x.id)).toEqual(['b', 'd', 'a', 'e', 'c']);
   });
 });
+
+describe('months and quarters read as such', () => {
+  it('gives the whole year, never a two-digit one that reads as a day', async () => {
+    const { formatMonth, formatQuarter } = await import('./format');
+    setLang('es');
+    expect(formatMonth('2026-12')).toMatch(/^Dic\.? 2026$/);
+    expect(formatMonth('2026-12', true)).toBe('Diciembre de 2026');
+    expect(formatQuarter('2026-Q4')).toBe('4.º trimestre de 2026');
+    setLang('en');
+    expect(formatMonth('2026-12', true)).toBe('December 2026');
+    expect(formatQuarter('2026-Q4')).toBe('Q4 2026');
+  });
+});

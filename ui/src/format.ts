@@ -45,12 +45,20 @@ export function formatDay(day?: string | null): string {
   return fmt('day', { timeZone: 'UTC', dateStyle: 'medium' }).format(d);
 }
 
-/** formatMonth shows "2026-03" as a short month and year. */
-export function formatMonth(month: string): string {
+/** formatMonth shows "2026-03" as a month and its whole year ("mar 2026"; "Dic. 26" read as 26 December). */
+export function formatMonth(month: string, long = false): string {
   const m = /^(\d{4})-(\d{2})/.exec(month);
   if (!m) return month;
   const d = new Date(Date.UTC(+m[1], +m[2] - 1, 15));
-  return fmt('month', { timeZone: 'UTC', month: 'short', year: '2-digit' }).format(d);
+  const s = fmt(long ? 'month-long' : 'month', { timeZone: 'UTC', month: long ? 'long' : 'short', year: 'numeric' }).format(d);
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** formatQuarter shows "2026-Q4" as "4.º trimestre de 2026" / "Q4 2026". */
+export function formatQuarter(q: string): string {
+  const m = /^(\d{4})-Q([1-4])$/.exec(q);
+  if (!m) return q;
+  return getLang() === 'es' ? `${m[2]}.º trimestre de ${m[1]}` : `Q${m[2]} ${m[1]}`;
 }
 
 /** formatAge says how long ago an instant was ("hace 5 minutos"), for copies kept on the device. */

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, endpoints, type Enums, type Region, type User } from './api';
 import { defaultEnums, defaultRegions } from './enums';
 import { clearCache, loadCache } from './offline/cache';
+import { t } from './i18n';
 import { clearViews } from './offline/views';
 import { idb } from './offline/db';
 
@@ -173,5 +174,8 @@ export function myRegions(u: User | null, regions: Region[]): Region[] {
 }
 
 export function regionName(code: string, regions: Region[] = state.regions): string {
+  // The server names regions in Spanish; the two that are words, not places, follow the app's language.
+  if (code === 'NAC') return t('region.nac');
+  if (code === 'all') return t('admin.all_regions');
   return regions.find((r) => r.code === code)?.name ?? code;
 }

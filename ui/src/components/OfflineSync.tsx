@@ -105,7 +105,7 @@ export function OfflineSync({ user, offline }: { user: User; offline: boolean })
                   <strong>{it.state === 'pending' ? t('offline.pending') : review ? t('offline.review') : it.state === 'conflict' ? t('offline.conflict') : t('offline.invalid')}</strong>
                   {' · '}
                   {it.body.summary.slice(0, 80) || t('meeting.title')}
-                  {it.people.length > 0 && <span class="small muted"> · {t('offline.people', { n: it.people.length })}</span>}
+                  {it.people.length > 0 && <span class="small muted"> · {tn('offline.people', it.people.length)}</span>}
                   {it.error && (
                     <div class="field-error" data-testid="outbox-error">
                       {review

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { createPerson, searchStakeholders, type Found } from '../offline/save';
 import { errorMessage } from '../errors';
 import { useDebounced } from '../hooks';
-import { t, te } from '../i18n';
+import { t, te, tn } from '../i18n';
 import './StakeholderPicker.css';
 
 export interface Picked {
@@ -175,7 +175,7 @@ export function StakeholderPicker({ id, label, onPick, exclude = [], createRegio
         </ul>
       )}
       <span class="sr-only" aria-live="polite">
-        {busy ? t('common.loading') : showList ? t('picker.count', { n: items.length }) : ''}
+        {busy ? t('common.loading') : showList ? tn('picker.count', items.length) : ''}
       </span>
       {(error || err) && (
         <span class="field-error" id={errId} data-testid={`error-${id}`}>

@@ -1,5 +1,6 @@
 // People trained per quarter, region and audience (GET /reports/trainings), with the totals per audience.
 import type { TrainingsReport } from '../api';
+import { formatQuarter } from '../format';
 import { t, te } from '../i18n';
 import { Table } from './Table';
 
@@ -28,7 +29,7 @@ export function TrainingTable({ report }: { report: TrainingsReport }) {
     >
       {report.items.map((r) => (
         <tr key={`${r.quarter}|${r.region}|${r.audience}`}>
-          <td>{r.quarter}</td>
+          <td>{formatQuarter(r.quarter)}</td>
           <td>{r.region_name}</td>
           <td>{te('audience', r.audience)}</td>
           <td class="num">{r.people}</td>

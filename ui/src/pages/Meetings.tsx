@@ -153,7 +153,7 @@ function Calendar({ month, filters, onMonth }: { month: string; filters: Query; 
           ‹
         </button>
         <h2 id="m-cal-title" aria-live="polite">
-          {formatMonth(month)}
+          {formatMonth(month, true)}
         </h2>
         <button type="button" class="btn btn-small" onClick={() => onMonth(shiftMonth(month, 1))} aria-label={t('meetings.next_month')} data-testid="next-month">
           ›
