@@ -1140,6 +1140,23 @@ test('Admin → Datos: data named as people know it, scheduled backups said to b
   await p.context().close();
 });
 
+test('home-screen icons: PNG 192 and 512, a maskable one, an apple-touch-icon for iOS', async () => {
+  const manifest = await (await fetch(`${BASE}/manifest.webmanifest`)).json();
+  const icons = manifest.icons ?? [];
+  const want = [['192x192', 'any'], ['512x512', 'any'], ['512x512', 'maskable']];
+  for (const [sizes, purpose] of want) {
+    const icon = icons.find((i) => i.type === 'image/png' && i.sizes === sizes && i.purpose.split(' ').includes(purpose));
+    expect(icon, `no PNG ${sizes} icon for ${purpose} in the manifest: ${JSON.stringify(icons)}`);
+    const r = await fetch(`${BASE}${icon.src}`);
+    expect(r.status === 200 && r.headers.get('content-type') === 'image/png', `${icon.src} -> ${r.status} ${r.headers.get('content-type')}`);
+  }
+  const html = await (await fetch(`${BASE}/`)).text();
+  const touch = /<link rel="apple-touch-icon" href="([^"]+)"/.exec(html);
+  expect(touch, 'index.html has no apple-touch-icon');
+  const r = await fetch(`${BASE}${touch[1]}`);
+  expect(r.status === 200 && r.headers.get('content-type') === 'image/png', `${touch[1]} -> ${r.status}`);
+});
+
 // ---- screenshots of every main screen at both sizes ---------------------------
 
 const screens = () => [

@@ -17,7 +17,7 @@ self.addEventListener('install', (event) => {
         const js = await (await fetch(a)).text();
         for (const m of js.match(/assets\/[\w.-]+\.(?:js|css)/g) || []) assets.add(`/${m}`);
       }
-      await cache.addAll([...assets, '/manifest.webmanifest', '/icon.svg']);
+      await cache.addAll([...assets, '/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/apple-touch-icon.png']);
       await self.skipWaiting();
     })(),
   );

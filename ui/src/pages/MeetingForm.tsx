@@ -15,7 +15,7 @@ import { useTitle } from '../hooks';
 import { t } from '../i18n';
 import { navigate, useQuery } from '../router';
 import { isAdmin, myRegions, useSession } from '../session';
-import { enterDoesNotSubmit, farAhead } from '../meeting';
+import { enterDoesNotSubmit, cancelledFarAhead } from '../meeting';
 import { useSave } from '../save';
 import { hasErrors, MAX_SHORT, MAX_TEXT, validateMeeting, type MeetingDraft } from '../validation';
 import './MeetingForm.css';
@@ -138,7 +138,10 @@ export function MeetingForm() {
   const submit = async (e: Event) => {
     e.preventDefault();
     const v = { ...validateMeeting(d), ...(d.kind === 'training' ? validateTraining(d.training ?? emptyTraining()) : {}) };
-    if (!hasErrors(v) && farAhead(d.starts_at) && !confirm(t('meeting.far_future_confirm'))) return;
+    if (!hasErrors(v) && cancelledFarAhead(d.starts_at, () => {
+      setError(null);
+      setErrors({});
+    })) return;
     const ok = await run(v, async () => {
       const r = await saveMeeting(toMeetingBody(d, user?.id ?? ''), d);
       store.clear();
