@@ -103,6 +103,7 @@ func TestBodyProblemsHaveACodeInTheCallersLanguage(t *testing.T) {
 		{"wrong type", `{"digest": 3}`, "es", "field_type", "El campo «digest» tiene un tipo de dato que no corresponde."},
 		{"not JSON", `{"digest": `, "en", "body_not_json_plain", "The body is not valid JSON."},
 		{"two values", `{} {}`, "es", "body_one_value", "Los datos deben ser un solo valor JSON."},
+		{"not UTF-8", "{\"digest\": \"\xff\"}", "es", "body_not_utf8", "Los datos enviados no son UTF-8 válido."},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

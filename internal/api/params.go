@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"unicode/utf8"
 
@@ -21,11 +22,13 @@ import (
 // invalid UTF-8 and control characters in text.
 func decode(c *fiber.Ctx, v any) error {
 	if !jsonContentType(string(c.Request().Header.ContentType())) {
-		return problem(fiber.StatusUnsupportedMediaType, "Send the body as application/json (UTF-8).")
+		p := codedBadRequest(c, "body_not_json_type")
+		p.Status, p.Title = fiber.StatusUnsupportedMediaType, http.StatusText(fiber.StatusUnsupportedMediaType)
+		return p
 	}
 	// encoding/json would quietly turn invalid UTF-8 into U+FFFD.
 	if !utf8.Valid(c.Body()) {
-		return badRequest("The body is not valid UTF-8.")
+		return codedBadRequest(c, "body_not_utf8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
