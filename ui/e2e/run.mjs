@@ -964,7 +964,7 @@ test('home page layout shift (CLS) under 0.1 at 1280x800 and at 390x844 with a 4
   expect(desk < 0.1 && phone < 0.1, `CLS ${desk.toFixed(3)} (desktop) and ${phone.toFixed(3)} (phone), target under 0.1`);
 });
 
-test('slow network (1.5 s): after "Agregar nueva persona" the typing stays in the summary', async () => {
+test('slow network (1.5 s): after "Agregar nueva persona" the typing stays in the summary; long fields counted; focus to new commitment and task fields', async () => {
   const p = await newPage(MOBILE, 'slow focus');
   await signIn(p, CUSCO);
   await p.goto(`${BASE}/meetings/new`);
@@ -994,6 +994,13 @@ test('slow network (1.5 s): after "Agregar nueva persona" the typing stays in th
   const count = await tid(p, 'count-summary').innerText();
   expect(count.startsWith(`${(first + rest).length} / 20`), `the summary counter says "${count}"`);
   expect((await summary.getAttribute('maxlength')) === '20000', 'the summary has no length limit');
+  // "+ Agregar compromiso" / "+ Agregar tarea" by keyboard: focus goes to the new fields (point 10).
+  await tid(p, 'add-commitment').focus();
+  await p.keyboard.press('Enter');
+  await p.waitForFunction(() => document.activeElement?.id === 'commitments-0-text');
+  await tid(p, 'add-task').focus();
+  await p.keyboard.press('Enter');
+  await p.waitForFunction(() => document.activeElement?.id === 'tasks-0-title');
   await p.context().close();
 });
 
