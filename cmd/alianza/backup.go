@@ -130,9 +130,18 @@ func restoreCmd(ctx context.Context, cfg *config.Config, f subFlags, stdout, std
 // backupJob is the lease name of scheduled backups: one instance at a time.
 const backupJob = "backup"
 
+// scheduledBackupInterval is the interval of the scheduled backups, zero
+// when there are none (the same condition as startBackups).
+func scheduledBackupInterval(cfg *config.Config) time.Duration {
+	if cfg.Backup.Dir == "" || cfg.MongoURI != "" {
+		return 0
+	}
+	return cfg.Backup.Interval
+}
+
 // startBackups runs the scheduled backups when ALIANZA_BACKUP_DIR is set.
 func startBackups(ctx context.Context, cfg *config.Config, s *store.Store, log *slog.Logger, wg *sync.WaitGroup) {
-	if cfg.Backup.Dir == "" || cfg.MongoURI != "" {
+	if scheduledBackupInterval(cfg) == 0 {
 		return
 	}
 	wg.Add(1)

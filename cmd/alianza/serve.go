@@ -46,7 +46,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		BodyLimit: cfg.BodyLimit, AttachmentMaxBytes: cfg.AttachmentMaxBytes, IMAPTimeout: cfg.IMAP.AttachmentTimeout,
 		TrustedProxies: cfg.TrustedProxies,
 		SMTPConfigured: cfg.SMTP.Host != "", PublicURL: cfg.PublicURL,
-		DataDir: embeddedDataDir(cfg)})
+		DataDir: embeddedDataDir(cfg), BackupInterval: scheduledBackupInterval(cfg)})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

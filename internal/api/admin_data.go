@@ -8,6 +8,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/backup"
+	"github.com/alianza-pe/alianza/internal/words"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -17,10 +18,23 @@ const exportTimeout = 10 * time.Minute
 func (a *API) adminDataRoutes() []route {
 	return []route{
 		{method: "GET", path: "/admin/storage", access: adminOnly, tag: "admin", summary: "Database engine, size, documents per collection and the last backup",
-			resp: backup.StorageReport{}, handle: a.storage},
+			resp: storageView{}, handle: a.storage},
 		{method: "GET", path: "/admin/export", access: adminOnly, tag: "admin", summary: "The organisation's whole data as a zip: JSON Lines and CSV per collection, README (no secrets)",
 			handle: a.exportAll},
+		{method: "POST", path: "/admin/backup", access: adminOnly, tag: "admin", noIdempotency: true,
+			summary: "Download a backup of the embedded database now: the archive alianza backup writes (alianza backup verify accepts it); admins with every region",
+			handle:  a.downloadBackup},
 	}
+}
+
+// storageView is the storage report with what the server's settings say.
+type storageView struct {
+	backup.StorageReport
+	// ScheduledBackups says whether the server takes backups by itself
+	// (ALIANZA_BACKUP_DIR set, embedded engine).
+	ScheduledBackups bool `json:"scheduled_backups"`
+	// BackupInterval is their interval in hours, when on.
+	BackupIntervalHours float64 `json:"backup_interval_hours,omitempty"`
 }
 
 func (a *API) storage(c *fiber.Ctx) error {
@@ -28,7 +42,11 @@ func (a *API) storage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(r)
+	v := storageView{StorageReport: r, ScheduledBackups: a.opts.BackupInterval > 0 && a.opts.DataDir != ""}
+	if v.ScheduledBackups {
+		v.BackupIntervalHours = a.opts.BackupInterval.Hours()
+	}
+	return c.JSON(v)
 }
 
 // requireAllRegions refuses the organisation-wide tools to an admin whose
@@ -59,6 +77,42 @@ func (a *API) exportAll(c *fiber.Ctx) error {
 		defer cancel()
 		if _, err := backup.Export(ctx, db, w, version, now); err != nil {
 			log.Error("organisation export failed", "err", err)
+			return
+		}
+		_ = w.Flush()
+	})
+	return nil
+}
+
+// backupTimeout bounds a backup streamed to the browser.
+const backupTimeout = 15 * time.Minute
+
+// downloadBackup streams a fresh backup archive. It is a POST: each call
+// takes a snapshot of the whole database, which a link prefetch must not do.
+func (a *API) downloadBackup(c *fiber.Ctx) error {
+	if err := requireAllRegions(c); err != nil {
+		return err
+	}
+	if a.opts.DataDir == "" {
+		p := problem(fiber.StatusConflict, words.Problems.In("backup_mongodb", lang(c)))
+		p.Code = "backup_mongodb"
+		return p
+	}
+	now := a.store.Now()
+	if err := a.store.AuditExport(c.UserContext(), auth.Actor(c), "backup", ""); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/gzip")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="alianza-%s.tar.gz"`, now.UTC().Format("20060102T150405Z")))
+	opts := backup.Options{DataDir: a.opts.DataDir, Database: a.store.Database().Name(), Version: a.opts.Version, Now: a.store.Now}
+	log := a.log
+	// Streamed as it is packed: an error half-way cuts the archive short,
+	// which backup verify then refuses, and is logged.
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		ctx, cancel := context.WithTimeout(context.Background(), backupTimeout)
+		defer cancel()
+		if _, err := backup.Stream(ctx, w, opts); err != nil {
+			log.Error("backup download failed", "err", err)
 			return
 		}
 		_ = w.Flush()

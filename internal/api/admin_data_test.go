@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/backup"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/storetest"
 )
 
 func TestAdminStorage(t *testing.T) {
@@ -158,4 +161,50 @@ func addRegionalAdmin(t *testing.T, ta *testApp) {
 		t.Fatal(err)
 	}
 	ta.users["cusco_admin"] = u
+}
+
+func TestAdminBackupDownload(t *testing.T) {
+	ta := newTestApp(t)
+	ctx := context.Background()
+	addRegionalAdmin(t, ta)
+	ta.run(t, []scenario{
+		{name: "on MongoDB there is no file to back up", as: "admin", method: "POST", path: "/api/v1/admin/backup", status: 409,
+			want: map[string]any{"code": "backup_mongodb"}},
+		{name: "manager", as: "manager", method: "POST", path: "/api/v1/admin/backup", status: 403},
+		{name: "regional admin", as: "cusco_admin", method: "POST", path: "/api/v1/admin/backup", status: 403},
+		{name: "scheduled backups are off", as: "admin", method: "GET", path: "/api/v1/admin/storage", status: 200,
+			want: map[string]any{"scheduled_backups": false}},
+	})
+	// The test database as an embedded data folder: <data>/db/<name>.sqlite.
+	data := t.TempDir()
+	if err := os.Symlink(storetest.Dir(), filepath.Join(data, "db")); err != nil {
+		t.Fatal(err)
+	}
+	ta.app = ta.newApp(func(o *Options) { o.DataDir, o.BackupInterval = data, 24*time.Hour })
+	r := ta.do("admin", "POST", "/api/v1/admin/backup", nil)
+	if r.status != 200 || r.header.Get("Content-Type") != "application/gzip" || !strings.Contains(r.header.Get("Content-Disposition"), "alianza-") {
+		t.Fatalf("backup: %d %v %.200s", r.status, r.header, r.body)
+	}
+	file := filepath.Join(t.TempDir(), "download.tar.gz")
+	if err := os.WriteFile(file, r.body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m, err := backup.Verify(ctx, file, nil)
+	if err != nil {
+		t.Fatalf("alianza backup verify refuses the download: %v", err)
+	}
+	for _, c := range m.Collections {
+		if c.Name == "users" && c.Count != int64(len(testUsers)+1) { // and the regional admin
+			t.Errorf("users in the backup: %d, want %d", c.Count, len(testUsers)+1)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(data, ".download.*")); len(left) > 0 {
+		t.Errorf("the snapshot was left behind: %v", left)
+	}
+	entries, _, err := ta.store.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "backup"}, store.Page{Limit: 10})
+	if err != nil || len(entries) != 1 || entries[0].ActorID != ta.users["admin"].ID {
+		t.Fatalf("audit of the download: %+v %v", entries, err)
+	}
+	ta.run(t, []scenario{{name: "scheduled backups on", as: "admin", method: "GET", path: "/api/v1/admin/storage", status: 200,
+		want: map[string]any{"scheduled_backups": true, "backup_interval_hours": float64(24)}}})
 }

@@ -60,6 +60,9 @@ type Options struct {
 	// DataDir is the embedded engine's data folder (database size, last
 	// backup); empty on MongoDB.
 	DataDir string
+	// BackupInterval is the scheduled backups' interval; zero when they
+	// are off (no ALIANZA_BACKUP_DIR), for the admin page.
+	BackupInterval time.Duration
 }
 
 // API holds the handlers' dependencies.

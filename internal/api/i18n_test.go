@@ -92,3 +92,30 @@ func TestPasswordAndThrottleTextsLocalised(t *testing.T) {
 		}
 	}
 }
+
+func TestBodyProblemsHaveACodeInTheCallersLanguage(t *testing.T) {
+	ta := newTestApp(t)
+	cases := []struct {
+		name, body, lang, code, detail string
+	}{
+		{"unknown field, Spanish by default", `{"version": 3}`, "", "unknown_field", "El campo «version» no existe aquí; quizás la aplicación está desactualizada: recarga la página."},
+		{"unknown field, English", `{"version": 3}`, "en", "unknown_field", `Unknown field "version": the app may be out of date; reload the page.`},
+		{"wrong type", `{"digest": 3}`, "es", "field_type", "El campo «digest» tiene un tipo de dato que no corresponde."},
+		{"not JSON", `{"digest": `, "en", "body_not_json_plain", "The body is not valid JSON."},
+		{"two values", `{} {}`, "es", "body_one_value", "Los datos deben ser un solo valor JSON."},
+		{"not UTF-8", "{\"digest\": \"\xff\"}", "es", "body_not_utf8", "Los datos enviados no son UTF-8 válido."},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var hs []string
+			if tc.lang != "" {
+				hs = []string{"Accept-Language", tc.lang}
+			}
+			r := ta.do("viewer", "PATCH", "/api/v1/me", tc.body, hs...)
+			j := r.json(t)
+			if r.status != 400 || j["code"] != tc.code || j["detail"] != tc.detail {
+				t.Errorf("%d %s", r.status, r.body)
+			}
+		})
+	}
+}

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/notify"
@@ -56,7 +58,10 @@ func viewMe(u *model.User, p *model.Prefs) meView {
 func (a *API) getMe(c *fiber.Ctx) error { return a.meOf(c, auth.User(c)) }
 
 func (a *API) updateMe(c *fiber.Ctx) error {
-	p, err := withBody(c, a.flows.UpdatePrefs)
+	p, err := withBody(c, func(ctx context.Context, u *model.User, in model.PrefsPatch) (*model.Prefs, error) {
+		in.MailServer = a.opts.SMTPConfigured
+		return a.flows.UpdatePrefs(ctx, u, in)
+	})
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,13 @@ func TestNotificationsAndSettings(t *testing.T) {
 			want: map[string]any{"digest": "off", "lang": "es", "calendar_feed": false, "email": present}},
 	})
 	ta.steps(t, []scenario{
+		{name: "a digest without a mail server is refused, in the caller's language", as: "cusco_officer", method: "PATCH", path: "/api/v1/me", body: map[string]any{"digest": "daily"}, status: 422,
+			want: map[string]any{"errors.0.field": "digest", "errors.0.code": "smtp_not_configured", "errors.0.message": "Este servidor no tiene configurado un servidor de correo, así que no puede enviarte resúmenes. Pídele a quien administra Alianza que lo configure."}},
+		{name: "and nothing is kept", as: "cusco_officer", method: "GET", path: "/api/v1/me", status: 200, want: map[string]any{"digest": "off"}},
+		{name: "turning it off needs no mail server", as: "cusco_officer", method: "PATCH", path: "/api/v1/me", body: map[string]any{"digest": "off"}, status: 200},
+	})
+	ta.app = ta.newApp(func(o *Options) { o.SMTPConfigured = true })
+	ta.steps(t, []scenario{
 		{name: "turn on a weekly digest in English", as: "cusco_officer", method: "PATCH", path: "/api/v1/me", body: map[string]any{"digest": "weekly", "lang": "en"}, status: 200,
 			want: map[string]any{"digest": "weekly", "lang": "en", "role": "officer"}},
 		{name: "settings kept", as: "cusco_officer", method: "GET", path: "/api/v1/me", status: 200, want: map[string]any{"digest": "weekly"}},
@@ -41,7 +48,7 @@ func TestNotificationsAndSettings(t *testing.T) {
 		{name: "nothing unread", as: "cusco_officer", method: "GET", path: "/api/v1/notifications", status: 200,
 			want: map[string]any{"unread": 0, "items.1.kind": "due_today"}},
 		{name: "admins see the digest passes", as: "admin", method: "GET", path: "/api/v1/admin/reminders", status: 200,
-			want: map[string]any{"smtp_configured": false, "runs": []any{}, "failed": []any{}}},
+			want: map[string]any{"smtp_configured": true, "runs": []any{}, "failed": []any{}}},
 		{name: "managers do not", as: "manager", method: "GET", path: "/api/v1/admin/reminders", status: 403},
 		{name: "anonymous", as: "", method: "GET", path: "/api/v1/notifications", status: 401},
 	})

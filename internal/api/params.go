@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/words"
 	"github.com/gofiber/fiber/v2"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -20,38 +22,50 @@ import (
 // invalid UTF-8 and control characters in text.
 func decode(c *fiber.Ctx, v any) error {
 	if !jsonContentType(string(c.Request().Header.ContentType())) {
-		return problem(fiber.StatusUnsupportedMediaType, "Send the body as application/json (UTF-8).")
+		p := codedBadRequest(c, "body_not_json_type")
+		p.Status, p.Title = fiber.StatusUnsupportedMediaType, http.StatusText(fiber.StatusUnsupportedMediaType)
+		return p
 	}
 	// encoding/json would quietly turn invalid UTF-8 into U+FFFD.
 	if !utf8.Valid(c.Body()) {
-		return badRequest("The body is not valid UTF-8.")
+		return codedBadRequest(c, "body_not_utf8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return badRequest(jsonErrorDetail(err))
+		return bodyProblem(c, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return badRequest("The body must hold exactly one JSON value.")
+		return codedBadRequest(c, "body_one_value")
 	}
 	return textProblems(v).Err()
 }
 
-func jsonErrorDetail(err error) string {
+// bodyProblem is the 400 of a body that does not decode: a stable code and
+// the wording in the caller's language (the field named as sent).
+func bodyProblem(c *fiber.Ctx, err error) *Problem {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		return fmt.Sprintf("The body is not valid JSON (at byte %d).", se.Offset)
+		return codedBadRequest(c, "body_not_json", se.Offset)
 	case errors.As(err, &te):
-		return fmt.Sprintf("Field %q must be of type %s.", te.Field, te.Type.String())
+		return codedBadRequest(c, "field_type", te.Field)
 	case errors.Is(err, io.EOF):
-		return "The body is empty; send a JSON object."
+		return codedBadRequest(c, "body_empty")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return "Unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ") + "."
+		return codedBadRequest(c, "unknown_field", strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`))
 	default:
-		return "The body is not valid JSON."
+		return codedBadRequest(c, "body_not_json_plain")
 	}
+}
+
+// codedBadRequest is a 400 whose detail is the catalog's problem code in the
+// caller's language, formatted with args.
+func codedBadRequest(c *fiber.Ctx, code string, args ...any) *Problem {
+	p := badRequest(fmt.Sprintf(words.Problems.In(code, lang(c)), args...))
+	p.Code = code
+	return p
 }
 
 // pathID parses the :id route parameter (or another name).

@@ -16,10 +16,10 @@ import (
 // reportQuery are the query parameters every dashboard takes.
 var reportQuery = []string{"from", "to", "format", "lang"}
 
-// reportRoutes lists the dashboards: managers (their regions) and admins.
+// reportRoutes lists the dashboards: managers and viewers (their regions) and admins.
 func (a *API) reportRoutes() []route {
 	dash := func(path, summary string, resp any, handle fiber.Handler) route {
-		return route{method: "GET", path: "/reports/" + path, access: managers, tag: "reports", query: reportQuery,
+		return route{method: "GET", path: "/reports/" + path, access: reportReaders, tag: "reports", query: reportQuery,
 			summary: summary, resp: resp, handle: handle}
 	}
 	funder := dash("funder", "The funder report's lines with their period, legislators and committees with their agreements, and fulfilled commitments with evidence",

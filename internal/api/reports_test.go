@@ -25,7 +25,9 @@ func TestReports(t *testing.T) {
 	ta := newReportApp(t)
 	const base = "/api/v1/reports/"
 	ta.run(t, []scenario{
-		{name: "viewer may not", as: "viewer", method: "GET", path: base + "overdue", status: 403},
+		{name: "a viewer reads the dashboards", as: "viewer", method: "GET", path: base + "overdue", status: 200},
+		{name: "a Loreto viewer reads only Loreto", as: "loreto_viewer", method: "GET", path: base + "commitments-by-region", status: 200,
+			want: map[string]any{"items.0.region": "16"}},
 		{name: "officer may not", as: "officer", method: "GET", path: base + "commitments-by-region", status: 403},
 		{name: "default period", as: "manager", method: "GET", path: base + "commitments-by-region", status: 200,
 			want: map[string]any{"from": "2025-12-01", "to": "2026-11-27", "items.0.region": "04", "items.0.region_name": "Arequipa"}},

@@ -29,11 +29,13 @@ type route struct {
 
 // Role sets used by the table.
 var (
-	adminOnly   = []string{model.RoleAdmin}
-	managers    = []string{model.RoleAdmin, model.RoleManager}
-	writers     = []string{model.RoleAdmin, model.RoleManager, model.RoleOfficer}
-	listQuery   = []string{"limit", "cursor"}
-	exportQuery = []string{"limit", "cursor", "format", "lang"}
+	adminOnly = []string{model.RoleAdmin}
+	managers  = []string{model.RoleAdmin, model.RoleManager}
+	// reportReaders read the dashboards: reading is a viewer's whole role.
+	reportReaders = []string{model.RoleAdmin, model.RoleManager, model.RoleViewer}
+	writers       = []string{model.RoleAdmin, model.RoleManager, model.RoleOfficer}
+	listQuery     = []string{"limit", "cursor"}
+	exportQuery   = []string{"limit", "cursor", "format", "lang"}
 )
 
 // routes is the one route table.

@@ -63,6 +63,18 @@ type Options struct {
 	Now      func() time.Time
 }
 
+// hooks are opts' clock and progress callback, with their defaults.
+func (o Options) hooks() (func() time.Time, Progress) {
+	now, progress := o.Now, o.Progress
+	if now == nil {
+		now = time.Now
+	}
+	if progress == nil {
+		progress = func(string, int64, int64) {}
+	}
+	return now, progress
+}
+
 // Result is what Create wrote.
 type Result struct {
 	Path     string
@@ -77,53 +89,20 @@ type Result struct {
 // or a kill never leaves a partial file under the final name.
 func Create(ctx context.Context, opts Options) (Result, error) {
 	start := time.Now()
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
-	progress := opts.Progress
-	if progress == nil {
-		progress = func(string, int64, int64) {}
-	}
-	src := DBFile(opts.DataDir, opts.Database)
-	if _, err := os.Stat(src); err != nil {
-		return Result{}, fmt.Errorf("backup: no embedded database %q in %s (check ALIANZA_DATA_DIR and ALIANZA_MONGO_DB): %w", opts.Database, opts.DataDir, err)
-	}
+	now, progress := opts.hooks()
 	out, err := filepath.Abs(opts.Out)
 	if err != nil {
 		return Result{}, fmt.Errorf("backup: %w", err)
 	}
 	dir := filepath.Dir(out)
 	// The snapshot sits beside the archive (same disk) until it is packed.
-	snapDir, err := os.MkdirTemp(dir, "."+filepath.Base(out)+".*.snapshot")
+	snap, err := takeSnapshot(ctx, opts, dir, "."+filepath.Base(out)+".*.snapshot", now, progress)
 	if err != nil {
-		return Result{}, fmt.Errorf("backup: cannot write to %s: %w", dir, err)
-	}
-	defer os.RemoveAll(snapDir)
-	snap := filepath.Join(snapDir, "db.sqlite")
-
-	progress("snapshot", 0, 0)
-	if err := snapshot(ctx, src, snap); err != nil {
-		return Result{}, backupError(diskError(dir, err))
-	}
-	m := Manifest{
-		Format: formatVersion, AlianzaVersion: opts.Version, CreatedAt: now().UTC(), Engine: engineSQLite,
-		Database: opts.Database, DBFile: "db/" + opts.Database + ".sqlite",
-	}
-	progress("checksums", 0, 0)
-	if m.Collections, err = sqliteSums(ctx, snap); err != nil {
 		return Result{}, err
 	}
-	if m.DBSize, m.DBSHA256, err = fileSHA256(snap); err != nil {
-		return Result{}, err
-	}
-	secret, err := os.ReadFile(filepath.Join(opts.DataDir, secretName))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return Result{}, fmt.Errorf("backup: read JWT secret: %w", err)
-	}
-	m.HasJWTSecret = len(secret) > 0
-
-	err = WriteAtomic(out, 0o600, func(w io.Writer) error { return writeArchive(ctx, w, m, snap, secret, progress) })
+	defer os.RemoveAll(filepath.Dir(snap.path))
+	m, secret := snap.manifest, snap.secret
+	err = WriteAtomic(out, 0o600, func(w io.Writer) error { return writeArchive(ctx, w, m, snap.path, secret, progress) })
 	if err != nil {
 		return Result{}, backupError(diskError(dir, err))
 	}
@@ -132,6 +111,70 @@ func Create(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, fmt.Errorf("backup: %w", err)
 	}
 	return Result{Path: out, Size: st.Size(), Manifest: m, Duration: time.Since(start)}, nil
+}
+
+// snapshotted is a consistent copy of the database, its manifest and the
+// generated JWT secret, ready to be packed.
+type snapshotted struct {
+	path     string // the copy, alone in its own temporary folder
+	manifest Manifest
+	secret   []byte
+}
+
+// takeSnapshot copies the database consistently into a new folder of dir
+// (named by pattern) and computes the manifest. The caller removes the folder.
+func takeSnapshot(ctx context.Context, opts Options, dir, pattern string, now func() time.Time, progress Progress) (snapshotted, error) {
+	src := DBFile(opts.DataDir, opts.Database)
+	if _, err := os.Stat(src); err != nil {
+		return snapshotted{}, fmt.Errorf("backup: no embedded database %q in %s (check ALIANZA_DATA_DIR and ALIANZA_MONGO_DB): %w", opts.Database, opts.DataDir, err)
+	}
+	snapDir, err := os.MkdirTemp(dir, pattern)
+	if err != nil {
+		return snapshotted{}, fmt.Errorf("backup: cannot write to %s: %w", dir, err)
+	}
+	sn := snapshotted{path: filepath.Join(snapDir, "db.sqlite")}
+	fail := func(err error) (snapshotted, error) {
+		os.RemoveAll(snapDir)
+		return snapshotted{}, err
+	}
+	progress("snapshot", 0, 0)
+	if err := snapshot(ctx, src, sn.path); err != nil {
+		return fail(backupError(diskError(dir, err)))
+	}
+	m := Manifest{
+		Format: formatVersion, AlianzaVersion: opts.Version, CreatedAt: now().UTC(), Engine: engineSQLite,
+		Database: opts.Database, DBFile: "db/" + opts.Database + ".sqlite",
+	}
+	progress("checksums", 0, 0)
+	if m.Collections, err = sqliteSums(ctx, sn.path); err != nil {
+		return fail(err)
+	}
+	if m.DBSize, m.DBSHA256, err = fileSHA256(sn.path); err != nil {
+		return fail(err)
+	}
+	secret, err := os.ReadFile(filepath.Join(opts.DataDir, secretName))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fail(fmt.Errorf("backup: read JWT secret: %w", err))
+	}
+	m.HasJWTSecret = len(secret) > 0
+	sn.manifest, sn.secret = m, secret
+	return sn, nil
+}
+
+// Stream writes the same archive as Create to w (a download): the snapshot
+// is taken in a temporary folder of the data folder (same disk as the
+// database) and removed afterwards. opts.Out is not used.
+func Stream(ctx context.Context, w io.Writer, opts Options) (Manifest, error) {
+	now, progress := opts.hooks()
+	snap, err := takeSnapshot(ctx, opts, opts.DataDir, ".download.*.snapshot", now, progress)
+	if err != nil {
+		return Manifest{}, err
+	}
+	defer os.RemoveAll(filepath.Dir(snap.path))
+	if err := writeArchive(ctx, w, snap.manifest, snap.path, snap.secret, progress); err != nil {
+		return Manifest{}, backupError(err)
+	}
+	return snap.manifest, nil
 }
 
 func writeArchive(ctx context.Context, w io.Writer, m Manifest, dbPath string, secret []byte, progress Progress) error {

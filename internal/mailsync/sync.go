@@ -576,6 +576,9 @@ func (s *Syncer) prepare(ctx context.Context, st *model.FolderState, f fetched, 
 	now := s.opts.Now().UTC()
 	m.SeenIn = []model.Location{{MailboxID: s.acct.MailboxID, Folder: st.Folder, UID: uint32(f.uid), UIDValidity: st.UIDValidity}}
 	m.Direction = s.direction(m.From.Address, sent)
+	if m.Status == model.MessageNew {
+		m.Status = model.ReviewStatusOnArrival(m.Direction)
+	}
 	m.Version = 1
 	m.CreatedAt, m.UpdatedAt = now, now
 	if needsSubjectThreading(m.InReplyTo, m.References, m.Subject) && m.SubjectKey != "" {

@@ -153,6 +153,10 @@ func TestSyncSameMessageInInboxAndSent(t *testing.T) {
 	if m.Message.Direction != model.Outbound {
 		t.Errorf("direction = %q, want outbound (team domain)", m.Message.Direction)
 	}
+	// The team's own mail is not counted as new mail to review.
+	if m.Message.Status != model.MessageDone {
+		t.Errorf("status of the team's sent mail = %q, want done", m.Message.Status)
+	}
 }
 
 func TestSyncCharsets(t *testing.T) {

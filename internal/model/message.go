@@ -25,6 +25,16 @@ var MessageStatuses = Enum{MessageNew, MessageFollowUp, MessageDone, MessageIgno
 // ReviewStatuses lists the statuses a user may set; failed is set only by the syncer.
 var ReviewStatuses = Enum{MessageNew, MessageFollowUp, MessageDone, MessageIgnored}
 
+// ReviewStatusOnArrival is the review status a synced message starts with:
+// the team's own sent mail has nothing to review, so it is filed as done
+// (it still counts for "awaiting reply"); everything else waits as new.
+func ReviewStatusOnArrival(direction string) string {
+	if direction == Outbound {
+		return MessageDone
+	}
+	return MessageNew
+}
+
 // Message directions, seen from the team.
 const (
 	Inbound  = "inbound"

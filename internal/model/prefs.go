@@ -42,6 +42,10 @@ func DefaultPrefs(userID bson.ObjectID) *Prefs {
 type PrefsPatch struct {
 	Digest *string `json:"digest,omitempty"`
 	Lang   *string `json:"lang,omitempty"`
+	// MailServer says whether this server can send mail; set by the caller
+	// from its configuration, never from the body. Without one a digest
+	// would never arrive, so asking for it is refused.
+	MailServer bool `json:"-"`
 }
 
 // Validate trims and checks the fields that are set.
@@ -49,8 +53,11 @@ func (p *PrefsPatch) Validate() error {
 	var pr Problems
 	if p.Digest != nil {
 		*p.Digest = strings.TrimSpace(*p.Digest)
-		if !DigestFrequencies.Valid(*p.Digest) {
+		switch {
+		case !DigestFrequencies.Valid(*p.Digest):
 			pr.Add("digest", "must be one of %s", DigestFrequencies)
+		case *p.Digest != DigestOff && !p.MailServer:
+			pr.Add("digest", "no mail server is configured, so no digest can be sent")
 		}
 	}
 	if p.Lang != nil {

@@ -17,7 +17,9 @@ func TestPrefsPatch(t *testing.T) {
 		lang   string
 	}{
 		{"nothing", PrefsPatch{}, nil, DigestOff, "es"},
-		{"weekly, trimmed", PrefsPatch{Digest: str(" weekly ")}, nil, DigestWeekly, "es"},
+		{"weekly, trimmed", PrefsPatch{Digest: str(" weekly "), MailServer: true}, nil, DigestWeekly, "es"},
+		{"daily without a mail server", PrefsPatch{Digest: str("daily")}, []string{"digest"}, "", ""},
+		{"off without a mail server", PrefsPatch{Digest: str("off")}, nil, DigestOff, "es"},
 		{"english", PrefsPatch{Lang: str("en")}, nil, DigestOff, "en"},
 		{"unknown digest", PrefsPatch{Digest: str("hourly")}, []string{"digest"}, "", ""},
 		{"both wrong", PrefsPatch{Digest: str(""), Lang: str("fr")}, []string{"digest", "lang"}, "", ""},

@@ -20,6 +20,7 @@ func init() {
 	registerIndexes(
 		indexSpec{colCommitments, "stakeholder", bson.D{{Key: "stakeholder_id", Value: 1}}, false},
 		indexSpec{colCommitments, "region_status", bson.D{{Key: "region", Value: 1}, {Key: "status", Value: 1}}, false},
+		indexSpec{colCommitments, "due", bson.D{{Key: "due_on", Value: 1}, {Key: "_id", Value: 1}}, false},
 	)
 }
 
@@ -43,7 +44,8 @@ type CommitmentFilter struct {
 	Q               string
 }
 
-// ListCommitments returns the commitments in scope matching f, newest first.
+// ListCommitments returns the commitments in scope matching f, newest first;
+// overdue ones in due-date order, the oldest first.
 func (s *Store) ListCommitments(ctx context.Context, scope model.Scope, f CommitmentFilter, p Page) ([]model.Commitment, string, error) {
 	filter, ok := scopedRegion(bson.D{}, scope, f.Region)
 	if !ok {
@@ -78,6 +80,9 @@ func (s *Store) ListCommitments(ctx context.Context, scope model.Scope, f Commit
 	}
 	if len(due) > 0 {
 		add("due_on", due)
+	}
+	if f.Overdue && f.Q == "" {
+		return pagedFindOrder(ctx, s, colCommitments, filter, "", p, "due_on", false, func(c model.Commitment) (any, bson.ObjectID) { return c.DueOn, c.ID })
 	}
 	return pagedFind(ctx, s, colCommitments, filter, f.Q, p, "_id", func(c model.Commitment) (any, bson.ObjectID) { return nil, c.ID })
 }

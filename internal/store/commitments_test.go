@@ -138,3 +138,32 @@ func TestUpdateCommitmentStatusFinal(t *testing.T) {
 		t.Fatalf("reopen: %+v %v", got, err)
 	}
 }
+
+func TestOverdueCommitmentsOldestFirst(t *testing.T) {
+	w := fixture.NewWorld(t)
+	ctx := context.Background()
+	w.Store.SetClock(func() time.Time { return time.Date(2026, 12, 20, 15, 0, 0, 0, time.UTC) })
+	// Made in this order; due 9, 14, 14, 12 December (the list), and one not yet due.
+	var made []*model.Commitment
+	for _, due := range []string{"2026-12-09", "2026-12-14", "2026-12-14", "2026-12-12", "2026-12-30"} {
+		made = append(made, newCommitment(t, w, due))
+	}
+	want := []bson.ObjectID{made[0].ID, made[3].ID, made[1].ID, made[2].ID}
+	var got []bson.ObjectID
+	cursor := ""
+	for page := 0; page < 10; page++ { // one per page: the cursor keeps the order
+		cs, next, err := w.Store.ListCommitments(ctx, w.All, store.CommitmentFilter{Overdue: true}, store.Page{Limit: 1, Cursor: cursor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			got = append(got, c.ID)
+		}
+		if cursor = next; cursor == "" {
+			break
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("overdue order %v, want %v (due 9, 12, 14, 14 December)", got, want)
+	}
+}

@@ -118,7 +118,17 @@ func scopedRegion(filter bson.D, scope model.Scope, region string) (bson.D, bool
 // pagedFind runs one page of a list: filter and the text query q and the
 // cursor condition combined with allOf (each may hold an $and).
 func pagedFind[T any](ctx context.Context, s *Store, col string, filter bson.D, q string, p Page, field string, key func(T) (any, bson.ObjectID)) ([]T, string, error) {
-	cond, opts, err := s.keyset(p, col+"."+field, bson.D{}, field, true)
+	return pagedFindOrder(ctx, s, col, filter, q, p, field, true, key)
+}
+
+// pagedFindOrder is pagedFind in the order given: field descending (newest
+// first) or ascending (soonest due first).
+func pagedFindOrder[T any](ctx context.Context, s *Store, col string, filter bson.D, q string, p Page, field string, desc bool, key func(T) (any, bson.ObjectID)) ([]T, string, error) {
+	kind := col + "." + field
+	if !desc {
+		kind += ".asc" // a cursor of one order never reads a page of the other
+	}
+	cond, opts, err := s.keyset(p, kind, bson.D{}, field, desc)
 	if err != nil {
 		return nil, "", err
 	}
@@ -126,7 +136,7 @@ func pagedFind[T any](ctx context.Context, s *Store, col string, filter bson.D, 
 	if err := s.findAll(ctx, col, allOf(filter, searchFilter(q), cond), opts, &out); err != nil {
 		return nil, "", wrap("list "+col, err)
 	}
-	items, next := nextCursor(s, col+"."+field, out, p, key)
+	items, next := nextCursor(s, kind, out, p, key)
 	return items, next, nil
 }
 

@@ -18,7 +18,7 @@ func TestUpdatePrefs(t *testing.T) {
 		t.Fatalf("bad digest: %v", err)
 	}
 	weekly, en := " weekly ", "en"
-	p, err := w.Flows.UpdatePrefs(ctx, u, model.PrefsPatch{Digest: &weekly, Lang: &en})
+	p, err := w.Flows.UpdatePrefs(ctx, u, model.PrefsPatch{Digest: &weekly, Lang: &en, MailServer: true})
 	if err != nil || p.Digest != model.DigestWeekly || p.Lang != "en" {
 		t.Fatalf("update: %+v %v", p, err)
 	}

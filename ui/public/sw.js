@@ -1,7 +1,7 @@
 // Alianza's service worker: keeps the app shell (index.html and its hashed assets) on the
 // device so the app opens without signal. API calls are never cached here: the app keeps the
 // user's working set in IndexedDB itself (see src/offline/), scoped to the signed-in user.
-const SHELL = 'alianza-shell-v1';
+const SHELL = 'alianza-shell-v2';
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -10,8 +10,14 @@ self.addEventListener('install', (event) => {
       const res = await fetch('/', { cache: 'no-store' });
       const html = await res.clone().text();
       await cache.put('/', res);
-      const assets = Array.from(new Set(html.match(/\/assets\/[^"']+/g) || []));
-      await cache.addAll(assets.concat(['/manifest.webmanifest', '/icon.svg']));
+      const assets = new Set(html.match(/\/assets\/[^"']+/g) || []);
+      // The pages loaded on demand (meetings list, tasks, reports...) are named in the entry
+      // script: keep them too, so a page never opened online still opens without signal.
+      for (const a of [...assets].filter((x) => x.endsWith('.js'))) {
+        const js = await (await fetch(a)).text();
+        for (const m of js.match(/assets\/[\w.-]+\.(?:js|css)/g) || []) assets.add(`/${m}`);
+      }
+      await cache.addAll([...assets, '/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/apple-touch-icon.png']);
       await self.skipWaiting();
     })(),
   );

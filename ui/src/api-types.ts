@@ -5,6 +5,10 @@
 
 
 export interface paths {
+  "/api/v1/admin/backup": {
+    /** Download a backup of the embedded database now: the archive alianza backup writes (alianza backup verify accepts it); admins with every region */
+    post: operations["postAdminBackup"];
+  };
   "/api/v1/admin/export": {
     /** The organisation's whole data as a zip: JSON Lines and CSV per collection, README (no secrets) */
     get: operations["getAdminExport"];
@@ -536,6 +540,10 @@ export interface components {
       region_name: string;
       status: string;
       status_label: string;
+    };
+    "api.storageView": components["schemas"]["backup.StorageReport"] & {
+      backup_interval_hours?: number;
+      scheduled_backups: boolean;
     };
     "api.taskView": components["schemas"]["model.Task"] & {
       assignee_name?: string;
@@ -1258,6 +1266,39 @@ export type external = Record<string, never>;
 
 export interface operations {
 
+  /** Download a backup of the embedded database now: the archive alianza backup writes (alianza backup verify accepts it); admins with every region */
+  postAdminBackup: {
+    responses: {
+      /** @description OK */
+      200: {
+        content: never;
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
   /** The organisation's whole data as a zip: JSON Lines and CSV per collection, README (no secrets) */
   getAdminExport: {
     responses: {
@@ -1437,7 +1478,7 @@ export interface operations {
       /** @description OK */
       200: {
         content: {
-          "application/json": components["schemas"]["backup.StorageReport"];
+          "application/json": components["schemas"]["api.storageView"];
         };
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */

@@ -70,7 +70,7 @@ export type MailFolderState = Schemas['model.FolderState'];
 export type Mailbox = Schemas['api.mailboxView'];
 
 export type SearchResults = Schemas['store.SearchResults'];
-export type StorageReport = Schemas['backup.StorageReport'];
+export type StorageReport = Schemas['api.storageView'];
 export type EraseReport = Schemas['store.EraseReport'];
 export type ImportResult = Schemas['workflow.ImportResult'];
 /** Enums maps each enum's name (stances, roles...) to its values, from GET /enums. */
@@ -337,8 +337,8 @@ export class Client {
   }
 
   /** download fetches a file with the bearer token and hands it to the browser as a Blob. */
-  async download(path: string, query: Query, fallbackName: string): Promise<void> {
-    const res = await this.request<Response>('GET', path, { query, raw: true });
+  async download(path: string, query: Query, fallbackName: string, method: 'GET' | 'POST' = 'GET'): Promise<void> {
+    const res = await this.request<Response>(method, path, { query, raw: true });
     const blob = await res.blob();
     const cd = res.headers.get('content-disposition') ?? '';
     const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(cd);

@@ -7,7 +7,7 @@ import { OfflineSync } from './components/OfflineSync';
 import { Loading } from './components/States';
 import { t, useLang } from './i18n';
 import { match, useLocation } from './router';
-import { canEdit, canManage, isAdmin, useSession } from './session';
+import { canEdit, canReadReports, isAdmin, useSession } from './session';
 import { Home } from './pages/Home';
 import { Login } from './pages/Login';
 import { NotFound } from './pages/NotFound';
@@ -85,7 +85,7 @@ export function App() {
   let page = <NotFound />;
   const adminMatch = match('/admin/:tab', loc.path);
   if (adminMatch) page = isAdmin(s.user) ? <Admin tab={adminMatch.tab} /> : <NotFound forbidden />;
-  else if ((loc.path === '/reports' || loc.path.startsWith('/reports/')) && !canManage(s.user)) page = <NotFound forbidden />;
+  else if ((loc.path === '/reports' || loc.path.startsWith('/reports/')) && !canReadReports(s.user)) page = <NotFound forbidden />;
   else {
     for (const [pattern, C] of routes) {
       const p = match(pattern, loc.path);

@@ -36,6 +36,11 @@ export function fieldErrorsOf(err: unknown): Record<string, string> {
   return err instanceof ApiError && (err.status === 400 || err.status === 422) ? err.fieldErrors() : {};
 }
 
+/** isOffline tells a network failure (no answer at all) from an answer of the server. */
+export function isOffline(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 0;
+}
+
 /** isMissing tells whether the record does not exist (retrying cannot help). */
 export function isMissing(err: unknown): boolean {
   return err instanceof ApiError && err.status === 404;

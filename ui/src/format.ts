@@ -45,12 +45,29 @@ export function formatDay(day?: string | null): string {
   return fmt('day', { timeZone: 'UTC', dateStyle: 'medium' }).format(d);
 }
 
-/** formatMonth shows "2026-03" as a short month and year. */
-export function formatMonth(month: string): string {
+/** formatMonth shows "2026-03" as a month and its whole year ("mar 2026"; "Dic. 26" read as 26 December). */
+export function formatMonth(month: string, long = false): string {
   const m = /^(\d{4})-(\d{2})/.exec(month);
   if (!m) return month;
   const d = new Date(Date.UTC(+m[1], +m[2] - 1, 15));
-  return fmt('month', { timeZone: 'UTC', month: 'short', year: '2-digit' }).format(d);
+  const s = fmt(long ? 'month-long' : 'month', { timeZone: 'UTC', month: long ? 'long' : 'short', year: 'numeric' }).format(d);
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** formatQuarter shows "2026-Q4" as "4.º trimestre de 2026" / "Q4 2026". */
+export function formatQuarter(q: string): string {
+  const m = /^(\d{4})-Q([1-4])$/.exec(q);
+  if (!m) return q;
+  return getLang() === 'es' ? `${m[2]}.º trimestre de ${m[1]}` : `Q${m[2]} ${m[1]}`;
+}
+
+/** formatAge says how long ago an instant was ("hace 5 minutos"), for copies kept on the device. */
+export function formatAge(iso: string, now = Date.now()): string {
+  const min = Math.max(0, Math.round((now - Date.parse(iso)) / 60_000));
+  const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
+  if (min < 60) return rtf.format(-min, 'minute');
+  if (min < 48 * 60) return rtf.format(-Math.round(min / 60), 'hour');
+  return rtf.format(-Math.round(min / 1440), 'day');
 }
 
 /** limaParts returns the Lima wall-clock fields of an instant. */
@@ -93,4 +110,14 @@ export function addDays(day: string, n: number): string {
   const [y, m, d] = day.split('-').map(Number);
   const dt = new Date(Date.UTC(y, m - 1, d + n));
   return dt.toISOString().slice(0, 10);
+}
+
+/** byDueDate orders items by due date, oldest (most overdue) first, undated last; stable otherwise. */
+export function byDueDate<T extends { due_on?: string | null }>(items: T[]): T[] {
+  return [...items].sort((a, b) => (a.due_on || '9999').localeCompare(b.due_on || '9999'));
+}
+
+/** formatNumber groups digits as the app's language does ("20,000" in Peru, "20,000" in English). */
+export function formatNumber(n: number): string {
+  return n.toLocaleString(locale());
 }

@@ -24,3 +24,21 @@ describe('month calendar', () => {
     expect(days.filter(Boolean).length).toBe(30);
   });
 });
+
+describe('cancelling the far-future question', () => {
+  it('clears the earlier errors, and asks nothing for a near date', async () => {
+    const { cancelledFarAhead } = await import('./meeting');
+    const { addDays, todayInLima } = await import('./format');
+    let cleared = 0;
+    globalThis.confirm = () => false;
+    expect(cancelledFarAhead(`${addDays(todayInLima(), 400)}T10:00`, () => cleared++)).toBe(true);
+    expect(cleared).toBe(1);
+    globalThis.confirm = () => true;
+    expect(cancelledFarAhead(`${addDays(todayInLima(), 400)}T10:00`, () => cleared++)).toBe(false);
+    globalThis.confirm = () => {
+      throw new Error('asked for a near date');
+    };
+    expect(cancelledFarAhead(`${addDays(todayInLima(), 3)}T10:00`, () => cleared++)).toBe(false);
+    expect(cleared).toBe(1);
+  });
+});

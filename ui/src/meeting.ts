@@ -1,5 +1,6 @@
 // Small rules shared by the meeting forms.
 import { addDays, todayInLima } from './format';
+import { t } from './i18n';
 
 /** farAhead tells whether a Lima local date-time is more than a year after today. */
 export function farAhead(local: string, today = todayInLima()): boolean {
@@ -11,4 +12,14 @@ export function farAhead(local: string, today = todayInLima()): boolean {
 export function enterDoesNotSubmit(e: KeyboardEvent) {
   const el = e.target as HTMLElement | null;
   if (e.key === 'Enter' && el instanceof HTMLInputElement && el.type !== 'submit' && el.type !== 'button') e.preventDefault();
+}
+
+/**
+ * cancelledFarAhead asks before saving a meeting more than a year ahead and tells whether the
+ * person cancelled; then clear drops the form's earlier errors, which no longer describe anything sent.
+ */
+export function cancelledFarAhead(local: string, clear: () => void): boolean {
+  if (!farAhead(local) || confirm(t('meeting.far_future_confirm'))) return false;
+  clear();
+  return true;
 }

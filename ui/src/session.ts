@@ -3,6 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, endpoints, type Enums, type Region, type User } from './api';
 import { defaultEnums, defaultRegions } from './enums';
 import { clearCache, loadCache } from './offline/cache';
+import { t } from './i18n';
+import { clearViews } from './offline/views';
 import { idb } from './offline/db';
 
 export type Status = 'loading' | 'anon' | 'in';
@@ -148,7 +150,7 @@ export async function signOut(): Promise<void> {
     hint(false);
     set({ status: 'anon', user: null, expired: false, offline: false });
     // The cached data goes; the outbox stays until this user signs in again.
-    if (id) await Promise.allSettled([clearCache(id), idb.del(LAST_USER)]);
+    if (id) await Promise.allSettled([clearCache(id), clearViews(id), idb.del(LAST_USER)]);
   }
 }
 
@@ -157,6 +159,8 @@ export async function signOut(): Promise<void> {
 export const canEdit = (u: User | null) => !!u && u.role !== 'viewer';
 export const isAdmin = (u: User | null) => u?.role === 'admin';
 export const canManage = (u: User | null) => u?.role === 'admin' || u?.role === 'manager';
+/** canReadReports: the dashboards are for managers, admins and viewers (reading is a viewer's role). */
+export const canReadReports = (u: User | null) => canManage(u) || u?.role === 'viewer';
 export const canReadBodies = (u: User | null) => !!u && u.role !== 'viewer';
 
 /** allRegions tells whether the user's scope is every region. */
@@ -170,5 +174,8 @@ export function myRegions(u: User | null, regions: Region[]): Region[] {
 }
 
 export function regionName(code: string, regions: Region[] = state.regions): string {
+  // The server names regions in Spanish; the two that are words, not places, follow the app's language.
+  if (code === 'NAC') return t('region.nac');
+  if (code === 'all') return t('admin.all_regions');
   return regions.find((r) => r.code === code)?.name ?? code;
 }

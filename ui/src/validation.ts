@@ -3,6 +3,10 @@
 
 export type Errors = Record<string, string>;
 
+/** The server's limits on text fields, in characters (internal/model: maxText, maxShortText). */
+export const MAX_TEXT = 20000;
+export const MAX_SHORT = 500;
+
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

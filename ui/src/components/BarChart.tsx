@@ -44,10 +44,18 @@ export function BarChart({ title, bars, testid }: Props) {
               </text>
               {b.segments.map((s, j) => {
                 const w = (s.value / max) * plotW;
+                // A stacked bar says each part's number inside it (a tooltip is lost on paper).
                 const r = (
-                  <rect key={j} x={x} y={y + 4} width={Math.max(0, w)} height={ROW - 10} class={`bc-bar bc-${s.tone}`}>
-                    <title>{`${b.label} · ${s.label}: ${s.value}`}</title>
-                  </rect>
+                  <g key={j}>
+                    <rect x={x} y={y + 4} width={Math.max(0, w)} height={ROW - 10} class={`bc-bar bc-${s.tone}`}>
+                      <title>{`${b.label} · ${s.label}: ${s.value}`}</title>
+                    </rect>
+                    {b.segments.length > 1 && s.value > 0 && w >= 16 && (
+                      <text x={x + w / 2} y={y + ROW / 2} class={`bc-in bc-in-${s.tone}`} text-anchor="middle" dominant-baseline="middle" aria-hidden="true">
+                        {s.value}
+                      </text>
+                    )}
+                  </g>
                 );
                 x += w;
                 return r;

@@ -8,7 +8,7 @@ import { useSave } from '../save';
 import { myRegions, useSession } from '../session';
 import type { Errors } from '../validation';
 import { enumOptions, Select, TextInput } from './Field';
-import { ErrorBox } from './States';
+import { ErrorBox, Notice } from './States';
 import { SaveButton } from './FormActions';
 
 interface Props {
@@ -24,16 +24,25 @@ export function CreatePersonForm({ id, address, name, hint = [], onDone }: Props
   const { user, regions, enums } = useSession();
   const mine = myRegions(user, regions);
   const pre = mine.length === 1 ? mine[0].code : (hint.find((h) => mine.some((r) => r.code === h)) ?? '');
-  const [v, setV] = useState({ name, kind: 'person', region: pre });
+  const empty = { name: '', kind: 'person', region: pre };
+  const [v, setV] = useState({ ...empty, name });
+  const [done, setDone] = useState('');
   const { errors, error, busy, run } = useSave();
   const submit = (e: Event) => {
     e.preventDefault();
     const errs: Errors = {};
     if (!v.name.trim()) errs.name = 'validation.required';
     if (!v.region) errs.region = 'validation.region';
+    setDone('');
     void run(
       errs,
-      async () => onDone(await endpoints.linkAddress({ address, new_stakeholder: { kind: v.kind as StakeholderKind, name: v.name.trim(), regions: [v.region] } })),
+      async () => {
+        const r = await endpoints.linkAddress({ address, new_stakeholder: { kind: v.kind as StakeholderKind, name: v.name.trim(), regions: [v.region] } });
+        // Emptied, so a second press cannot create the same person again; confirmed where the person looks.
+        setDone(t('mail.person_created', { name: v.name.trim() }));
+        setV(empty);
+        onDone(r);
+      },
       (fe) => ({ name: fe['new_stakeholder.name'], kind: fe['new_stakeholder.kind'], region: fe['new_stakeholder.regions'] ?? fe['new_stakeholder.regions[0]'] }),
     );
   };
@@ -46,6 +55,7 @@ export function CreatePersonForm({ id, address, name, hint = [], onDone }: Props
         <Select id={`${id}-region`} label={t('common.region')} value={v.region} blank="—" options={mine.map((r) => ({ value: r.code, label: r.name }))} onValue={(x) => setV((o) => ({ ...o, region: x }))} error={errors.region} required />
       </div>
       <SaveButton busy={busy} testid={`${id}-save`} label={t('mail.create_person')} class="btn btn-small btn-primary" />
+      {done && <Notice>{done}</Notice>}
     </form>
   );
 }

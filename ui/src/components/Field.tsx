@@ -1,5 +1,6 @@
 // Labelled form controls with their error message tied by aria-describedby.
 import type { ComponentChildren, InputHTMLAttributes, LooseInputHTMLAttributes } from 'preact';
+import { formatNumber } from '../format';
 import { t, te } from '../i18n';
 import './Field.css';
 
@@ -9,12 +10,14 @@ interface FieldProps {
   error?: string;
   hint?: string;
   required?: boolean;
+  /** the field's length limit and current length: a counter shows while typing */
+  count?: { n: number; max: number };
   children: (a11y: { id: string; 'aria-invalid'?: 'true'; 'aria-describedby'?: string; required?: boolean }) => ComponentChildren;
 }
 
 /** Field renders label, control (via render prop), hint and error. error may be a translation key. */
-export function Field({ id, label, error, hint, required, children }: FieldProps) {
-  const desc = [hint ? `${id}-hint` : '', error ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
+export function Field({ id, label, error, hint, required, count, children }: FieldProps) {
+  const desc = [hint ? `${id}-hint` : '', count ? `${id}-count` : '', error ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div class={`field${error ? ' field-invalid' : ''}`}>
       <span class="field-label">
@@ -31,6 +34,7 @@ export function Field({ id, label, error, hint, required, children }: FieldProps
           {hint}
         </span>
       )}
+      {count && <Counter id={`${id}-count`} {...count} />}
       {error && (
         <span class="field-error" id={`${id}-err`} data-testid={`error-${id}`}>
           {t(error)}
@@ -40,29 +44,44 @@ export function Field({ id, label, error, hint, required, children }: FieldProps
   );
 }
 
-type InputProps = Omit<LooseInputHTMLAttributes<HTMLInputElement>, 'onInput' | 'value'> & {
+/** charCount counts characters as the server does (code points, not UTF-16 units). */
+export const charCount = (s: string) => [...s].length;
+
+/** Counter shows "120 / 500"; a screen reader hears it only near the limit (not on every key). */
+function Counter({ id, n, max }: { id: string; n: number; max: number }) {
+  const near = n >= max * 0.9;
+  return (
+    <span class={`field-count small${near ? ' field-count-near' : ''}`} id={id} aria-live={near ? 'polite' : 'off'} data-testid={`count-${id.slice(0, -6)}`}>
+      {t('field.count', { n: formatNumber(n), max: formatNumber(max) })}
+    </span>
+  );
+}
+
+type InputProps = Omit<LooseInputHTMLAttributes<HTMLInputElement>, 'onInput' | 'value' | 'max'> & {
   id: string;
   label: string;
   value: string;
   error?: string;
   hint?: string;
+  /** length limit: typing stops there (maxLength) and a counter shows */
+  max?: number;
   onValue: (v: string) => void;
 };
 
-export function TextInput({ id, label, value, error, hint, required, onValue, ...rest }: InputProps) {
+export function TextInput({ id, label, value, error, hint, required, max, onValue, ...rest }: InputProps) {
   return (
-    <Field id={id} label={label} error={error} hint={hint} required={!!required}>
-      {(a) => <input {...(rest as InputHTMLAttributes)} {...a} value={value} onInput={(e) => onValue(e.currentTarget.value)} />}
+    <Field id={id} label={label} error={error} hint={hint} required={!!required} count={max ? { n: charCount(value), max } : undefined}>
+      {(a) => <input {...(rest as InputHTMLAttributes)} {...a} maxLength={max} value={value} onInput={(e) => onValue(e.currentTarget.value)} />}
     </Field>
   );
 }
 
-type AreaProps = { id: string; label: string; value: string; error?: string; hint?: string; required?: boolean; rows?: number; onValue: (v: string) => void };
+type AreaProps = { id: string; label: string; value: string; error?: string; hint?: string; required?: boolean; rows?: number; max?: number; onValue: (v: string) => void };
 
-export function TextArea({ id, label, value, error, hint, required, rows, onValue }: AreaProps) {
+export function TextArea({ id, label, value, error, hint, required, rows, max, onValue }: AreaProps) {
   return (
-    <Field id={id} label={label} error={error} hint={hint} required={required}>
-      {(a) => <textarea {...a} rows={rows ?? 3} value={value} onInput={(e) => onValue(e.currentTarget.value)} />}
+    <Field id={id} label={label} error={error} hint={hint} required={required} count={max ? { n: charCount(value), max } : undefined}>
+      {(a) => <textarea {...a} rows={rows ?? 3} maxLength={max} value={value} onInput={(e) => onValue(e.currentTarget.value)} />}
     </Field>
   );
 }

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import type { User } from '../api';
 import { getLang, setLang, t, te } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
-import { canEdit, canManage, isAdmin, signOut } from '../session';
+import { canEdit, canReadReports, isAdmin, signOut } from '../session';
 import { NotificationCenter } from './NotificationCenter';
 import './Header.css';
 
@@ -19,7 +19,7 @@ export function Header({ user }: { user: User }) {
     { href: '/tasks', label: t('nav.tasks'), id: 'tasks', show: canEdit(user) },
     { href: '/commitments', label: t('nav.commitments'), id: 'commitments', show: true },
     { href: '/correspondence', label: t('nav.correspondence'), id: 'correspondence', show: true },
-    { href: '/reports', label: t('nav.reports'), id: 'reports', show: canManage(user) },
+    { href: '/reports', label: t('nav.reports'), id: 'reports', show: canReadReports(user) },
     { href: '/admin/users', label: t('nav.admin'), id: 'admin', show: isAdmin(user) },
   ];
   const current = (href: string) => (href === '/' ? loc.path === '/' : loc.path === href || loc.path.startsWith(`${href}/`));
@@ -57,7 +57,7 @@ export function Header({ user }: { user: User }) {
             lang={lang === 'es' ? 'en' : 'es'}
             onClick={() => setLang(lang === 'es' ? 'en' : 'es')}
             data-testid="lang-switch"
-            aria-label={lang === 'es' ? 'Switch to English' : 'Cambiar a español'}
+            title={lang === 'es' ? 'Switch to English' : 'Cambiar a español'}
           >
             {lang === 'es' ? 'EN' : 'ES'}
           </button>

@@ -2,7 +2,7 @@
 // filter and the states of a paged list (error, first load, nothing found).
 import type { ComponentChildren } from 'preact';
 import { Select } from './Field';
-import { Empty, ErrorBox, Loading } from './States';
+import { Empty, ListError, Loading } from './States';
 import { t } from '../i18n';
 import { useQuery } from '../router';
 import { myRegions, useSession } from '../session';
@@ -37,7 +37,7 @@ export function RegionFilter({ id, value, onValue }: { id: string; value?: strin
 export function PagedStates({ list, empty }: { list: { error: unknown; loading: boolean; items: unknown[]; reload: () => void }; empty: ComponentChildren }) {
   return (
     <>
-      <ErrorBox error={list.error} onRetry={list.reload} />
+      <ListError error={list.error} onRetry={list.reload} />
       {list.loading && list.items.length === 0 && <Loading />}
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{empty}</Empty>}
     </>

@@ -1,7 +1,7 @@
 // What a meeting page shows beyond the meeting itself: the audience of a training, and its
 // calendar event to download (GET /meetings/{id}/calendar.ics).
 import { api, type Meeting } from '../api';
-import { t, te } from '../i18n';
+import { t, te, tn } from '../i18n';
 import { Section } from './Section';
 
 export function MeetingExtras({ m }: { m: Meeting }) {
@@ -17,7 +17,7 @@ export function MeetingExtras({ m }: { m: Meeting }) {
       {tr && (
         <Section id="md-training" title={t('training.title')} testid="meeting-training">
           <p>
-            {te('modality', tr.modality)} · {t('training.total', { n: people })}
+            {te('modality', tr.modality)} · {tn('training.total', people)}
           </p>
           <ul class="plain-list">
             {tr.audience.map((a) => (

@@ -3,7 +3,7 @@
 // Opening the panel marks them seen; the count refreshes every few minutes and on focus.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { endpoints, type Notification } from '../api';
-import { formatDay } from '../format';
+import { byDueDate, formatDay } from '../format';
 import { t, te } from '../i18n';
 import { Link } from '../router';
 import './NotificationCenter.css';
@@ -27,7 +27,8 @@ export function NotificationCenter() {
   const load = () =>
     endpoints.notifications().then(
       (r) => {
-        setItems(r.items);
+        // Due items by date, the oldest overdue first; status changes and assignments after.
+        setItems(byDueDate(r.items));
         setUnread(r.unread);
         setFailed(false);
       },

@@ -4,9 +4,11 @@
 // envío"), with the error of any the server refused.
 import { useEffect, useState } from 'preact/hooks';
 import type { User } from '../api';
-import { t } from '../i18n';
+import { t, tn } from '../i18n';
 import { REFRESH_MS, refreshIfStale } from '../offline/cache';
-import { discard, flush, list, MAYBE_SENT, onChange, retry, type OutboxItem } from '../offline/outbox';
+import { discard, flush, list, MAYBE_SENT, onChange, onSent, retry, type OutboxItem } from '../offline/outbox';
+import { fieldLabel } from '../pages/MeetingForm';
+import { Link } from '../router';
 import { getSession } from '../session';
 import './OfflineSync.css';
 
@@ -15,6 +17,10 @@ const FLUSH_MS = 60_000;
 export function OfflineSync({ user, offline }: { user: User; offline: boolean }) {
   const [items, setItems] = useState<OutboxItem[]>([]);
   const [online, setOnline] = useState(navigator.onLine);
+  // What the outbox delivered since the last look: confirmed here until the person closes it.
+  const [sent, setSent] = useState<{ id: string; what: string }[]>([]);
+
+  useEffect(() => onSent((m, it) => setSent((o) => [...o, { id: m.id, what: it.body.summary.slice(0, 80) }])), []);
 
   useEffect(() => {
     let alive = true;
@@ -59,8 +65,26 @@ export function OfflineSync({ user, offline }: { user: User; offline: boolean })
     };
   }, [user.id, offline, online]);
 
-  if (!items.length && online && !offline) return null;
+  const delivered = sent.length > 0 && (
+    <div class="outbox-sent state state-ok" role="status" data-testid="outbox-sent">
+      <span>
+        {tn('offline.sent', sent.length)}{' '}
+        {sent.map((x, i) => (
+          <span key={x.id}>
+            {i > 0 && ', '}
+            <Link href={`/meetings/${x.id}`}>{x.what || t('meeting.title')}</Link>
+          </span>
+        ))}
+      </span>
+      <button type="button" class="btn btn-small" onClick={() => setSent([])}>
+        {t('common.close')}
+      </button>
+    </div>
+  );
+  if (!items.length && online && !offline) return delivered || null;
   return (
+    <>
+    {delivered}
     <section class="outbox" aria-labelledby="outbox-h" data-testid="outbox">
       {(!online || offline) && (
         <p class="outbox-offline" role="status" data-testid="offline-banner">
@@ -81,19 +105,23 @@ export function OfflineSync({ user, offline }: { user: User; offline: boolean })
                   <strong>{it.state === 'pending' ? t('offline.pending') : review ? t('offline.review') : it.state === 'conflict' ? t('offline.conflict') : t('offline.invalid')}</strong>
                   {' · '}
                   {it.body.summary.slice(0, 80) || t('meeting.title')}
-                  {it.people.length > 0 && <span class="small muted"> · {t('offline.people', { n: it.people.length })}</span>}
+                  {it.people.length > 0 && <span class="small muted"> · {tn('offline.people', it.people.length)}</span>}
                   {it.error && (
                     <div class="field-error" data-testid="outbox-error">
-                      {review ? t('offline.maybe_sent') : it.error.detail || it.error.title}
-                      {Object.entries(it.error.fields).map(([f, m]) => (
-                        <div key={f}>
-                          {f}: {m}
-                        </div>
-                      ))}
+                      {review
+                        ? t('offline.maybe_sent')
+                        : Object.keys(it.error.fields).length
+                          ? t('offline.refused_fields', { fields: Object.keys(it.error.fields).map(fieldLabel).join(', ') })
+                          : it.error.detail || it.error.title}
                     </div>
                   )}
                   {it.state !== 'pending' && (
                     <div class="row">
+                      {it.state === 'invalid' && (
+                        <Link href={`/meetings/new?fix=${encodeURIComponent(it.id)}`} class="btn btn-small btn-primary" data-testid="outbox-fix">
+                          {t('offline.fix')}
+                        </Link>
+                      )}
                       <button
                         type="button"
                         class="btn btn-small"
@@ -113,5 +141,6 @@ export function OfflineSync({ user, offline }: { user: User; offline: boolean })
         </>
       )}
     </section>
+    </>
   );
 }

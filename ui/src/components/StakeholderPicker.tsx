@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { createPerson, searchStakeholders, type Found } from '../offline/save';
 import { errorMessage } from '../errors';
 import { useDebounced } from '../hooks';
-import { t, te } from '../i18n';
+import { t, te, tn } from '../i18n';
 import './StakeholderPicker.css';
 
 export interface Picked {
@@ -24,6 +24,11 @@ interface Props {
   createRegions?: string[];
   kind?: string;
   error?: string;
+}
+
+/** keepsFocus tells whether focus may return to the search: it is there already or nowhere. */
+export function keepsFocus(active: Element | null, search: Element | null): boolean {
+  return !active || active === document.body || active === search;
 }
 
 export function StakeholderPicker({ id, label, onPick, exclude = [], createRegions, kind, error }: Props) {
@@ -66,7 +71,9 @@ export function StakeholderPicker({ id, label, onPick, exclude = [], createRegio
     setQ('');
     setItems([]);
     setOpen(false);
-    input.current?.focus();
+    // Focus moves only by the user's own action: after a slow create the person may be typing
+    // elsewhere, so the search takes focus back only if nothing else has it.
+    if (keepsFocus(document.activeElement, input.current)) input.current?.focus();
   };
 
   const create = async () => {
@@ -168,7 +175,7 @@ export function StakeholderPicker({ id, label, onPick, exclude = [], createRegio
         </ul>
       )}
       <span class="sr-only" aria-live="polite">
-        {busy ? t('common.loading') : showList ? t('picker.count', { n: items.length }) : ''}
+        {busy ? t('common.loading') : showList ? tn('picker.count', items.length) : ''}
       </span>
       {(error || err) && (
         <span class="field-error" id={errId} data-testid={`error-${id}`}>

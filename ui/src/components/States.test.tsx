@@ -2,7 +2,7 @@ import { render, type JSX } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api';
 import { setLang } from '../i18n';
-import { ErrorBox } from './States';
+import { ErrorBox, ListError } from './States';
 
 const box = (el: JSX.Element) => {
   const root = document.createElement('div');
@@ -35,5 +35,20 @@ describe('ErrorBox', () => {
     expect(retry).toHaveBeenCalledOnce();
     expect(reload).toHaveBeenCalledOnce();
     setLang('es');
+  });
+});
+
+describe('ListError', () => {
+  afterEach(() => {
+    document.body.innerHTML = '';
+  });
+
+  it('is a calm note without signal and the error box otherwise', () => {
+    setLang('es');
+    const off = box(<ListError error={new ApiError({ status: 0, title: 'network', detail: '' })} onRetry={() => undefined} />);
+    expect(off.querySelector('[data-testid="offline-note"]')?.textContent).toBe('Sin conexión: esta lista se mostrará al volver la señal.');
+    expect(off.querySelector('[role="alert"]')).toBeNull();
+    const bad = box(<ListError error={new ApiError({ status: 500, title: 'x', detail: '' })} />);
+    expect(bad.querySelector('[data-testid="error"]')).not.toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 // Loading, empty and error states used by every page.
 import type { ComponentChildren } from 'preact';
-import { errorMessage, isConflict, isMissing } from '../errors';
+import { errorMessage, isConflict, isMissing, isOffline } from '../errors';
+import { formatAge } from '../format';
 import { t } from '../i18n';
 import './States.css';
 
@@ -39,6 +40,32 @@ export function ErrorBox({ error, onRetry, onReload }: { error: unknown; onRetry
         </button>
       )}
     </div>
+  );
+}
+
+/**
+ * ListError is a list's failed load: without signal a calm note (nobody typed anything
+ * there, nothing is lost), otherwise the error box with its retry.
+ */
+export function ListError({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  if (!error) return null;
+  if (isOffline(error)) {
+    return (
+      <p class="state state-offline" data-testid="offline-note">
+        {t('offline.list_unavailable')}
+      </p>
+    );
+  }
+  return <ErrorBox error={error} onRetry={onRetry} />;
+}
+
+/** KeptNote says a list comes from the device's copy, and how old it is. */
+export function KeptNote({ savedAt }: { savedAt?: string }) {
+  if (!savedAt) return null;
+  return (
+    <p class="state state-offline small" data-testid="kept-note">
+      {t('offline.kept', { age: formatAge(savedAt) })}
+    </p>
   );
 }
 

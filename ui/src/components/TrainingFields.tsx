@@ -2,7 +2,7 @@
 // with no stakeholder record per attendee.
 import type { Training } from '../api';
 import { enumOptions, Select, TextArea, TextInput } from './Field';
-import { t, te } from '../i18n';
+import { t, te, tn } from '../i18n';
 import type { Errors } from '../validation';
 import { Section } from './Section';
 
@@ -85,7 +85,7 @@ export function TrainingFields({ value, onValue, errors }: { value: TrainingDraf
             />
           ))}
         </div>
-        <p class="small" data-testid="training-total">{t('training.total', { n: total })}</p>
+        <p class="small" data-testid="training-total">{tn('training.total', total)}</p>
         {errors['training.audience'] && (
           <span class="field-error" id="training-audience-err" data-testid="error-training-audience">
             {t(errors['training.audience'])}

@@ -1,6 +1,7 @@
 // People trained per quarter, region and audience (GET /reports/trainings), with the totals per audience.
 import type { TrainingsReport } from '../api';
-import { t, te } from '../i18n';
+import { formatQuarter } from '../format';
+import { t, te, tn } from '../i18n';
 import { Table } from './Table';
 
 export function TrainingTable({ report }: { report: TrainingsReport }) {
@@ -22,13 +23,13 @@ export function TrainingTable({ report }: { report: TrainingsReport }) {
       columns={[t('report.quarter'), t('common.region'), t('training.audience'), { label: t('report.people'), class: 'num' }]}
       testid="training-table"
       region={t('report.people_trained')}
-      caption={t('report.trained_caption', { people: report.people, trainings: report.trainings })}
+      caption={tn('report.trained_caption', report.trainings, { people: report.people })}
       captionClass="small muted"
       foot={totals}
     >
       {report.items.map((r) => (
         <tr key={`${r.quarter}|${r.region}|${r.audience}`}>
-          <td>{r.quarter}</td>
+          <td>{formatQuarter(r.quarter)}</td>
           <td>{r.region_name}</td>
           <td>{te('audience', r.audience)}</td>
           <td class="num">{r.people}</td>

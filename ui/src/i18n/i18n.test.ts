@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultEnums, RELATIONSHIP_KINDS } from '../enums';
 import en from './en.json';
 import es from './es.json';
-import { interpolate, setLang, t, te } from './index';
+import { interpolate, setLang, t, te, tn } from './index';
 
 const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort().join(',');
 
@@ -42,6 +42,7 @@ describe('translations', () => {
       const text = readFileSync(f, 'utf8');
       for (const m of text.matchAll(/\bt\('([a-z_]+\.[a-z0-9_.]+)'/g)) used.add(m[1]);
       for (const m of text.matchAll(/'(validation\.[a-z_]+)'/g)) used.add(m[1]);
+      for (const m of text.matchAll(/\btn\('([a-z_]+\.[a-z0-9_.]+)'/g)) used.add(`${m[1]}.other`);
     }
     expect(used.size).toBeGreaterThan(100);
     expect([...used].filter((k) => !(k in es))).toEqual([]);
@@ -81,5 +82,26 @@ describe('t', () => {
     expect(te('status', 'mystery')).toBe('mystery');
     expect(t('no.such.key')).toBe('no.such.key');
     expect(interpolate('{a} and {b}', { a: 1 })).toBe('1 and {b}');
+  });
+});
+
+describe('plurals', () => {
+  it('pick one or other by Intl.PluralRules, in each language', () => {
+    setLang('es');
+    expect(tn('offline.sent', 1)).toBe('Enviada la reunión que esperaba en este dispositivo:');
+    expect(tn('offline.sent', 2)).toBe('Enviadas las 2 reuniones que esperaban en este dispositivo:');
+    setLang('en');
+    expect(tn('offline.sent', 3)).toBe('Sent: the 3 meetings that waited on this device:');
+    setLang('es');
+  });
+});
+
+describe('first visit', () => {
+  it("follows the browser's first language the app speaks, Spanish otherwise", async () => {
+    const { browserLang } = await import('./index');
+    expect(browserLang(['en-US', 'es'])).toBe('en');
+    expect(browserLang(['fr-FR', 'es-PE'])).toBe('es');
+    expect(browserLang(['de'])).toBe('es');
+    expect(browserLang([])).toBe('es');
   });
 });

@@ -9,6 +9,18 @@ export type Dict = Record<string, string>;
 export const dictionaries: Record<Lang, Dict> = { es, en };
 export const LANG_KEY = 'alianza.lang';
 
+/**
+ * browserLang is the first of the browser's languages the app speaks; Spanish when none is.
+ * Only a first visit follows it: once the person picks a language, that choice is kept.
+ */
+export function browserLang(langs: readonly string[] = globalThis.navigator?.languages ?? []): Lang {
+  for (const l of langs) {
+    const base = l.toLowerCase().split('-')[0];
+    if (base === 'es' || base === 'en') return base;
+  }
+  return 'es';
+}
+
 function initialLang(): Lang {
   try {
     const v = globalThis.localStorage?.getItem(LANG_KEY);
@@ -16,7 +28,7 @@ function initialLang(): Lang {
   } catch {
     /* storage may be blocked */
   }
-  return 'es';
+  return browserLang();
 }
 
 let current: Lang = initialLang();
@@ -48,6 +60,23 @@ export function interpolate(s: string, params?: Record<string, string | number>)
 export function t(key: string, params?: Record<string, string | number>): string {
   const s = dictionaries[current][key] ?? dictionaries.es[key] ?? key;
   return interpolate(s, params);
+}
+
+const plurals = new Map<Lang, Intl.PluralRules>();
+
+/**
+ * tn translates a count: key.one or key.other by the language's plural rules
+ * (Intl.PluralRules), with {n} set to the count. "1 resultado", "2 resultados".
+ */
+export function tn(key: string, n: number, params?: Record<string, string | number>): string {
+  let rules = plurals.get(current);
+  if (!rules) {
+    rules = new Intl.PluralRules(current === 'es' ? 'es-PE' : 'en-US');
+    plurals.set(current, rules);
+  }
+  const form = rules.select(n);
+  const k = `${key}.${form}`;
+  return t(k in dictionaries[current] || k in dictionaries.es ? k : `${key}.other`, { n, ...params });
 }
 
 /** te translates an enum value ("stance.champion"), falling back to the raw value. */

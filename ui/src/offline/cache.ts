@@ -3,6 +3,7 @@
 // regions, enums and their open tasks. Cleared on sign-out.
 import { endpoints, type Enums, type Region, type Task } from '../api';
 import { idb } from './db';
+import { meetingsView, readThrough } from './views';
 
 export interface CachedStakeholder {
   id: string;
@@ -33,6 +34,8 @@ export async function refreshCache(userId: string, regions: Region[], enums: Enu
     if (!cursor) break;
   }
   const tasks = (await endpoints.tasks({ mine: true, done: 'false', limit: 200 })).items;
+  // The meetings list opens without signal even if it was never opened online.
+  await readThrough(userId, meetingsView({}), () => endpoints.meetings({ limit: 50 }));
   const data: OfflineData = { userId, savedAt: new Date().toISOString(), stakeholders, regions, enums, tasks };
   await idb.set(key(userId), data);
   return JSON.stringify(data).length;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MeetingCreate } from '../api';
 import { searchCached, type OfflineData } from './cache';
 import { useMemoryStore } from './db';
-import { enqueue, flush, KEY_TTL_MS, list, MAYBE_SENT, rememberPerson, retry } from './outbox';
+import { draftOf, enqueue, flush, KEY_TTL_MS, list, MAYBE_SENT, rememberPerson, retry, take } from './outbox';
 
 const body = (participant: string): MeetingCreate => ({
   starts_at: '2026-03-10T14:30:00Z', duration_min: 60, kind: 'in_person', region: '08', place: '', topics: [], summary: 'Sin señal',
@@ -217,5 +217,44 @@ describe('without crypto.randomUUID (plain HTTP on the LAN)', () => {
     expect(q.queued?.id).toMatch(/^[0-9a-f]{32}$/);
     const p = await rememberPerson('u1', 'Persona', ['08']);
     expect(p.tempId).toMatch(/^tmp-[0-9a-f]{32}$/);
+  });
+});
+
+describe('a refused meeting opens again as a draft', () => {
+  beforeEach(() => useMemoryStore());
+
+  it('take removes only a refused item and draftOf gives the form back with the real ids of people created since', async () => {
+    const srv = server();
+    const p = await rememberPerson('u1', 'Persona Nueva', ['08']);
+    const b = body(p.tempId);
+    const draft = {
+      starts_at: '2026-03-10T09:30', duration_min: '60', kind: 'in_person', region: '08', place: '', topics: [], summary: 'Sin señal', agreements: '', next_steps: '', tasks: [],
+      participants: [{ stakeholder_id: p.tempId, name: 'Persona Nueva', role: 'vocera' }],
+      commitments: [{ stakeholder_id: p.tempId, text: 'Enviar oficio', type: 'other', due_on: '2026-04-01' }],
+    };
+    const item = await enqueue('u1', b, undefined, draft);
+    expect(await take('u1', item.id)).toBeNull(); // pending: it may be on its way
+    srv.answer('/meetings', 422, { title: 'Datos no válidos', status: 422, errors: [{ field: 'summary', code: 'too_long', message: 'Debe tener como máximo 20000 caracteres.' }] });
+    await flush('u1');
+    const [refused] = await list('u1');
+    expect(refused.state).toBe('invalid');
+    expect(refused.error?.fields).toEqual({ summary: 'Debe tener como máximo 20000 caracteres.' });
+
+    const taken = await take('u1', item.id);
+    expect(await list('u1')).toEqual([]);
+    const d = draftOf(taken!);
+    expect(d.participants).toEqual([{ stakeholder_id: 'st-1', name: 'Persona Nueva', role: 'vocera' }]);
+    expect(d.commitments[0].stakeholder_id).toBe('st-1');
+    expect(d.starts_at).toBe('2026-03-10T09:30');
+  });
+
+  it('rebuilds the draft of an item kept before drafts were stored, names from the device', async () => {
+    server();
+    const item = await enqueue('u1', body('64b000000000000000000001'));
+    const d = draftOf(item, new Map([['64b000000000000000000001', 'Rosa Quispe']]));
+    expect(d.starts_at).toBe('2026-03-10T09:30'); // 14:30 UTC is 09:30 in Lima
+    expect(d.participants[0].name).toBe('Rosa Quispe');
+    expect(d.commitments[0]).toEqual({ stakeholder_id: '64b000000000000000000001', text: 'Enviar oficio', type: 'other', due_on: '2026-04-01' });
+    expect(d.duration_min).toBe('60');
   });
 });

@@ -9,6 +9,8 @@
 import { api, ApiError, type MeetingCreate, type Meeting, type Stakeholder } from '../api';
 import { newKey } from '../idempotency';
 import { idb } from './db';
+import { limaLocalInput } from '../format';
+import type { MeetingDraft } from '../validation';
 
 export const TEMP_PREFIX = 'tmp-';
 
@@ -35,6 +37,8 @@ export interface OutboxItem {
   /** when the first such request was sent: the server's record of it lasts a day from then on */
   sentAt?: string;
   error?: { status: number; title: string; detail: string; fields: Record<string, string>; code?: string };
+  /** the form as the user left it, so a refused meeting opens again as a draft */
+  draft?: MeetingDraft;
 }
 
 /** MAYBE_SENT is the error code of an item held for review: it may already be saved, and its keys expired. */
@@ -52,6 +56,13 @@ export function onChange(fn: () => void): () => void {
   return () => listeners.delete(fn);
 }
 const changed = () => listeners.forEach((fn) => fn());
+const sentListeners = new Set<(m: Meeting, it: OutboxItem) => void>();
+
+/** onSent calls fn for every meeting the outbox delivered (this tab): to confirm it and refresh lists. */
+export function onSent(fn: (m: Meeting, it: OutboxItem) => void): () => void {
+  sentListeners.add(fn);
+  return () => sentListeners.delete(fn);
+}
 
 export async function list(userId: string): Promise<OutboxItem[]> {
   return (await idb.get<OutboxItem[]>(key(userId))) ?? [];
@@ -102,9 +113,9 @@ export const personBody = (name: string, regions: string[]) => ({ kind: 'person'
  * meetingKey(sent.id) at sent.at and lost the answer: the outbox then repeats
  * that request (the server replays it) while the server still keeps the key.
  */
-export async function enqueue(userId: string, body: MeetingCreate, sent?: { id: string; at: string }): Promise<OutboxItem> {
+export async function enqueue(userId: string, body: MeetingCreate, sent?: { id: string; at: string }, draft?: MeetingDraft): Promise<OutboxItem> {
   const people = ((await idb.get<NewPerson[]>(peopleKey(userId))) ?? []).filter((p) => body.participants.some((x) => x.stakeholder_id === p.tempId));
-  const item: OutboxItem = { id: sent?.id ?? newKey(), createdAt: new Date().toISOString(), body, people, state: 'pending', attempts: 0, ...(sent && { maybeSent: true, sentAt: sent.at }) };
+  const item: OutboxItem = { id: sent?.id ?? newKey(), createdAt: new Date().toISOString(), body, people, state: 'pending', attempts: 0, ...(sent && { maybeSent: true, sentAt: sent.at }), ...(draft && { draft }) };
   await save(userId, [...(await list(userId)), item]);
   return item;
 }
@@ -127,9 +138,55 @@ export function retry(userId: string, id: string): Promise<void> {
   );
 }
 
-function withIds(b: MeetingCreate, people: NewPerson[]): MeetingCreate {
+/**
+ * take removes a refused item from the outbox and gives it back, to be opened
+ * in the form as a draft (nothing is lost: the form keeps its draft itself).
+ * Only refused items are taken: a pending one may be on its way.
+ */
+export async function take(userId: string, id: string): Promise<OutboxItem | null> {
+  const it = (await list(userId)).find((x) => x.id === id);
+  if (!it || it.state !== 'invalid') return null;
+  await discard(userId, id);
+  return it;
+}
+
+/**
+ * draftOf is the meeting form's draft for an outbox item: the form as it was
+ * saved when the item keeps it (older items: rebuilt from the request, names
+ * from names), with the people the server has created since by their real ids.
+ */
+export function draftOf(it: OutboxItem, names: Map<string, string> = new Map()): MeetingDraft {
+  const id = idMap(it.people);
+  const name = (x: string) => names.get(x) ?? it.people.find((p) => p.tempId === x)?.name ?? '';
+  const b = it.body;
+  const d: MeetingDraft = it.draft ?? {
+    starts_at: b.starts_at ? limaLocalInput(new Date(b.starts_at)) : '',
+    duration_min: String(b.duration_min ?? ''),
+    kind: b.kind,
+    region: b.region,
+    place: b.place ?? '',
+    participants: b.participants.map((p) => ({ stakeholder_id: p.stakeholder_id, name: name(p.stakeholder_id), role: p.role ?? '' })),
+    topics: (b.topics ?? []) as string[],
+    summary: b.summary ?? '',
+    agreements: b.agreements ?? '',
+    next_steps: b.next_steps ?? '',
+    commitments: (b.commitments ?? []).map((c) => ({ stakeholder_id: c.stakeholder_id, text: c.text, type: c.type, due_on: c.due_on ?? '' })),
+    tasks: (b.tasks ?? []).map((tk) => ({ title: tk.title, due_on: tk.due_on ?? '', assignee_id: tk.assignee_id ?? '' })),
+  };
+  return {
+    ...d,
+    participants: d.participants.map((p) => ({ ...p, stakeholder_id: id(p.stakeholder_id) })),
+    commitments: d.commitments.map((c) => ({ ...c, stakeholder_id: id(c.stakeholder_id) })),
+  };
+}
+
+const idMap = (people: NewPerson[]) => {
   const map = new Map(people.filter((p) => p.createdId).map((p) => [p.tempId, p.createdId as string]));
-  const id = (x: string) => map.get(x) ?? x;
+  return (x: string) => map.get(x) ?? x;
+};
+
+function withIds(b: MeetingCreate, people: NewPerson[]): MeetingCreate {
+  const id = idMap(people);
   return {
     ...b,
     participants: b.participants.map((p) => ({ ...p, stakeholder_id: id(p.stakeholder_id) })),
@@ -188,6 +245,7 @@ async function flushNow(userId: string): Promise<FlushResult> {
       const m = await api.request<Meeting>('POST', '/meetings', { body: withIds(it.body, it.people), idempotencyKey: meetingKey(base) });
       await update(userId, it.id, () => null);
       res.sent.push(m);
+      sentListeners.forEach((fn) => fn(m, it));
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError({ status: 0, title: 'network', detail: String(e) });
       // No answer (or the server still running an earlier send of the same key): it may be

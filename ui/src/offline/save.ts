@@ -8,6 +8,8 @@ export interface Found {
   kind: string;
 }
 import { getSession } from '../session';
+import type { MeetingDraft } from '../validation';
+import type { Kept } from './views';
 import { loadCache, searchCached } from './cache';
 import { newKey } from '../idempotency';
 import { enqueue, flush, hasTempIds, meetingKey, personBody, rememberPerson, type OutboxItem } from './outbox';
@@ -16,7 +18,7 @@ const offlineError = (e: unknown) => e instanceof ApiError && e.status === 0;
 const uid = () => getSession().user?.id ?? '';
 
 /** saveMeeting posts the meeting, or queues it when there is no signal or it names people created offline. */
-export async function saveMeeting(body: MeetingCreate): Promise<{ meeting?: Meeting; queued?: OutboxItem }> {
+export async function saveMeeting(body: MeetingCreate, draft?: MeetingDraft): Promise<{ meeting?: Meeting; queued?: OutboxItem }> {
   const userId = uid();
   // One id names the save: a direct send whose answer is lost goes to the
   // outbox under the same Idempotency-Key, so the server records it once.
@@ -29,7 +31,7 @@ export async function saveMeeting(body: MeetingCreate): Promise<{ meeting?: Meet
       if (!offlineError(e)) throw e;
     }
   }
-  const queued = await enqueue(userId, body, sent);
+  const queued = await enqueue(userId, body, sent, draft);
   if (navigator.onLine) void flush(userId);
   return { queued };
 }
@@ -47,13 +49,13 @@ export async function searchStakeholders(q: string, kind: string | undefined, si
 }
 
 /** myOpenTasks lists the user's open tasks, from the device's copy when there is no signal. */
-export async function myOpenTasks(): Promise<Page<Task>> {
+export async function myOpenTasks(): Promise<Page<Task> & Kept> {
   try {
     return await endpoints.tasks({ mine: true, done: 'false', limit: 50 });
   } catch (e) {
     const data = offlineError(e) ? await loadCache(uid()) : undefined;
     if (!data) throw e;
-    return { items: data.tasks };
+    return { items: data.tasks, savedAt: data.savedAt };
   }
 }
 

@@ -8,7 +8,7 @@ import { Empty, ErrorBox, Loading, Notice } from '../components/States';
 import { fieldErrorsOf } from '../errors';
 import { formatDateTime } from '../format';
 import { useAction, useAsync, useTitle } from '../hooks';
-import { t, te } from '../i18n';
+import { t, te, tn } from '../i18n';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { useSave } from '../save';
@@ -243,10 +243,10 @@ function Import() {
           {t('admin.dry_run')}
         </button>
         <button type="button" class="btn btn-primary" disabled={!preview || preview.valid === 0 || busy} onClick={() => void run(false)} data-testid="import-run">
-          {t('admin.import_now', { n: preview?.valid ?? 0 })}
+          {tn('admin.import_now', preview?.valid ?? 0)}
         </button>
       </div>
-      {result && <Notice>{t('admin.imported_n', { n: result.created })}</Notice>}
+      {result && <Notice>{tn('admin.imported_n', result.created)}</Notice>}
       {preview && (
         <div class="card admin-preview" data-testid="import-preview" role="status">
           <p>

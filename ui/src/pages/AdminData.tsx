@@ -6,15 +6,25 @@ import { TextInput } from '../components/Field';
 import { StakeholderPicker, type Picked } from '../components/StakeholderPicker';
 import { ErrorBox, Loading, Notice } from '../components/States';
 import { errorMessage, fieldErrorsOf } from '../errors';
-import { formatDateTime } from '../format';
+import { formatAge, formatDateTime } from '../format';
 import { useAsync } from '../hooks';
-import { getLang, t } from '../i18n';
+import { getLang, t, tn } from '../i18n';
 import { useSave } from '../save';
 import { Table } from '../components/Table';
 import { SaveButton } from '../components/FormActions';
 
 export function formatMB(bytes: number): string {
   return `${(bytes / (1 << 20)).toLocaleString(getLang(), { maximumFractionDigits: 1 })} MB`;
+}
+
+/** PEOPLE_DATA names the collections people know, in the order they think of them; the rest is the system's own bookkeeping. */
+const PEOPLE_DATA = ['stakeholders', 'meetings', 'commitments', 'tasks', 'messages', 'users', 'audit'];
+
+/** dataRows are the records per kind as people name them, with the system's own collections summed in one row. */
+export function dataRows(collections: { name: string; documents: number }[]): { key: string; label: string; documents: number }[] {
+  const rows = PEOPLE_DATA.map((k) => ({ key: k, label: t(`data.kind.${k}`), documents: collections.find((c) => c.name === k)?.documents ?? 0 }));
+  const other = collections.filter((c) => !PEOPLE_DATA.includes(c.name) && c.name !== 'message_bodies').reduce((n, c) => n + c.documents, 0);
+  return [...rows, { key: 'other', label: t('data.kind.other'), documents: other }];
 }
 
 export default function AdminData() {
@@ -32,6 +42,11 @@ export default function AdminData() {
               {t('data.size_warning', { size: formatMB(s.database_bytes), limit: formatMB(s.warning_bytes) })}
             </div>
           )}
+          {s.engine === 'embedded' && !s.scheduled_backups && (
+            <div class="state state-error" role="alert" data-testid="backups-off">
+              {t('data.backups_off')}
+            </div>
+          )}
           <dl class="card data-facts" data-testid="storage">
             <dt>{t('data.engine')}</dt>
             <dd>{t(`data.engine_${s.engine}`)}</dd>
@@ -42,15 +57,24 @@ export default function AdminData() {
               {!s.last_backup && (s.engine === 'embedded' ? t('data.no_backup') : t('data.mongodb_backups'))}
               {s.last_backup &&
                 (s.last_backup.ok
-                  ? t('data.backup_ok', { at: formatDateTime(s.last_backup.at), size: formatMB(s.last_backup.size) })
+                  ? t('data.backup_ok_age', { age: formatAge(s.last_backup.at), at: formatDateTime(s.last_backup.at), size: formatMB(s.last_backup.size) })
                   : t('data.backup_failed', { at: formatDateTime(s.last_backup.at), error: s.last_backup.error ?? '' }))}
             </dd>
+            {s.engine === 'embedded' && s.scheduled_backups && (
+              <>
+                <dt>{t('data.scheduled')}</dt>
+                <dd data-testid="backups-on">{tn('data.every_hours', s.backup_interval_hours ?? 24)}</dd>
+              </>
+            )}
           </dl>
-          <Table columns={[t('data.collection'), { label: t('data.documents'), class: 'num' }]} caption={t('data.collections')}>
-            {s.collections.map((c) => (
-              <tr key={c.name}>
-                <td>{c.name}</td>
-                <td class="num">{c.documents.toLocaleString(getLang())}</td>
+          {s.engine === 'embedded' && (
+            <Download method="POST" path="/admin/backup" name="alianza-backup.tar.gz" label={t('data.backup_now')} hint={t('data.backup_now_hint')} testid="backup-now" />
+          )}
+          <Table columns={[t('data.kind'), { label: t('data.records'), class: 'num' }]} caption={t('data.what')}>
+            {dataRows(s.collections).map((r) => (
+              <tr key={r.key} data-testid={`data-${r.key}`}>
+                <td>{r.label}</td>
+                <td class="num">{r.documents.toLocaleString(getLang())}</td>
               </tr>
             ))}
           </Table>
@@ -62,9 +86,9 @@ export default function AdminData() {
   );
 }
 
-function Download({ path, query, name, label, hint, testid }: { path: string; query?: Record<string, string>; name: string; label: string; hint?: string; testid: string }) {
+function Download({ method = 'GET', path, query, name, label, hint, testid }: { method?: 'GET' | 'POST'; path: string; query?: Record<string, string>; name: string; label: string; hint?: string; testid: string }) {
   const { busy, error, run } = useSave();
-  const go = () => run({}, () => api.download(path, query ?? {}, name));
+  const go = () => run({}, () => api.download(path, query ?? {}, name, method));
   return (
     <p>
       <button type="button" class="btn" onClick={() => void go()} disabled={busy} data-testid={testid}>

@@ -108,7 +108,7 @@ export default function FunderReport() {
                   </td>
                   <td>{f.text}</td>
                   <td>{te('status', f.status)}</td>
-                  <td class="fr-evidence">{/^https?:\/\//.test(f.evidence) ? <a href={f.evidence}>{f.evidence}</a> : f.evidence || f.note || '—'}</td>
+                  <td class="fr-evidence">{/^https?:\/\//.test(f.evidence) ? <a href={f.evidence}>{f.evidence}</a> : f.evidence || '—'}</td>
                 </tr>
               ))}
               </Table>

@@ -3,28 +3,44 @@ import type { ComponentChildren } from 'preact';
 import { endpoints, type Task } from '../api';
 import { TaskLinks } from '../components/TaskLinks';
 import { Badge, OverdueTag } from '../components/Badge';
-import { Empty, ErrorBox, Loading } from '../components/States';
+import { Empty, KeptNote, ListError, Loading } from '../components/States';
+import { onSent } from '../offline/outbox';
+import { readThrough, type Kept } from '../offline/views';
+import { useEffect, useRef } from 'preact/hooks';
 import { errorMessage } from '../errors';
 import { myOpenTasks } from '../offline/save';
-import { formatDateTime, formatDay, todayInLima } from '../format';
+import { byDueDate, formatDateTime, formatDay, todayInLima } from '../format';
 import { useAction, useAsync, useTitle, type Async } from '../hooks';
 import { t, te } from '../i18n';
 import { Link } from '../router';
-import { allRegions, canEdit, canManage, getSession, myRegions, regionName, useSession } from '../session';
+import { allRegions, canEdit, canReadReports, getSession, myRegions, regionName, useSession } from '../session';
 import './Home.css';
 import { PageHead, Section } from '../components/Section';
 
 export function Home() {
   useTitle(t('nav.home'));
   const { user, regions } = useSession();
-  const tasks = useAsync(() => (canEdit(getSession().user) ? myOpenTasks() : Promise.resolve({ items: [] as Task[] })), []);
-  const overdue = useAsync(() => endpoints.commitments({ overdue: true, limit: 50 }), []);
-  const meetings = useAsync(() => endpoints.meetings({ limit: 5 }), []);
+  const uid = user?.id ?? '';
+  // Both lists in due-date order, oldest overdue first: what needs doing soonest on top.
+  const tasks = useAsync(() => (canEdit(getSession().user) ? myOpenTasks() : Promise.resolve({ items: [] as Task[] })).then((p) => ({ ...p, items: byDueDate(p.items) })), []);
+  const overdue = useAsync(() => readThrough(uid, 'home-overdue', () => endpoints.commitments({ overdue: true, limit: 50 })).then((p) => ({ ...p, items: byDueDate(p.items) })), []);
+  const meetings = useAsync(() => readThrough(uid, 'home-meetings', () => endpoints.meetings({ limit: 5 })), []);
   // The region cards come from the reports, which only managers and admins may read.
-  const reports = canManage(user);
+  const reports = canReadReports(user);
   const byRegion = useAsync(() => (reports ? endpoints.commitmentsByRegion() : Promise.resolve({ items: [] })), [reports]);
   const perMonth = useAsync(() => (reports ? endpoints.meetingsPerMonth() : Promise.resolve({ items: [] })), [reports]);
   const taskAction = useAction();
+  // A meeting the outbox delivered shows at once in the lists it belongs to.
+  useEffect(
+    () =>
+      onSent(() => {
+        tasks.reload();
+        overdue.reload();
+        meetings.reload();
+      }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
   const today = todayInLima();
 
   const toggleDone = (tk: Task) =>
@@ -41,6 +57,12 @@ export function Home() {
   }
   const thisMonth = today.slice(0, 7);
 
+  // The sections appear together once each has answered: one by one, each pushed the ones
+  // below it down as it filled (a layout shift of 0.4 on a slow phone). Later reloads keep
+  // the page in place.
+  const shown = useRef(false);
+  shown.current ||= [tasks, overdue, meetings, ...(reports ? [byRegion, perMonth] : [])].every((x) => !x.loading);
+
   return (
     <div class="home">
       <PageHead title={t('home.title', { name: user?.name ?? '' })}>
@@ -50,6 +72,8 @@ export function Home() {
           </Link>
         )}
       </PageHead>
+      {!shown.current && <Loading />}
+      {shown.current && <>
 
       <div class="home-cols">
         {canEdit(user) && (
@@ -113,7 +137,7 @@ export function Home() {
       {reports && <section aria-labelledby="h-regions" class="home-regions">
         <h2 id="h-regions">{t('home.regions')}</h2>
         {(byRegion.loading || perMonth.loading) && <Loading />}
-        <ErrorBox error={byRegion.error || perMonth.error} onRetry={() => { byRegion.reload(); perMonth.reload(); }} />
+        <ListError error={byRegion.error || perMonth.error} onRetry={() => { byRegion.reload(); perMonth.reload(); }} />
         {!byRegion.loading && !byRegion.error && (cardRegions.length === 0 ? (
           <Empty>{t('home.no_regions')}</Empty>
         ) : (
@@ -154,17 +178,19 @@ export function Home() {
           </div>
         ))}
       </section>}
+      </>}
     </div>
   );
 }
 
 /** Items is a card's loaded list: loading, its error, then the rows or empty. */
-function Items<T>({ load, empty, notice, children }: { load: Async<{ items: T[] }>; empty: string; notice?: ComponentChildren; children: (item: T) => ComponentChildren }) {
+function Items<T>({ load, empty, notice, children }: { load: Async<{ items: T[] } & Kept>; empty: string; notice?: ComponentChildren; children: (item: T) => ComponentChildren }) {
   const items = load.data?.items ?? [];
   return (
     <>
       {load.loading && <Loading />}
-      <ErrorBox error={load.error} onRetry={load.reload} />
+      <ListError error={load.error} onRetry={load.reload} />
+      {!load.loading && <KeptNote savedAt={load.data?.savedAt} />}
       {notice}
       {!load.loading && !load.error && (items.length ? <ul class="plain-list">{items.map(children)}</ul> : <Empty>{empty}</Empty>)}
     </>

@@ -3,7 +3,7 @@ import { api, endpoints, type Commitment, type Task } from '../api';
 import { Badge, OverdueTag } from '../components/Badge';
 import { MeetingExtras } from '../components/MeetingExtras';
 import { ErrorBox, Loading, Notice } from '../components/States';
-import { formatDateTime, formatDay } from '../format';
+import { formatInstantDate, formatDateTime, formatDay } from '../format';
 import { useAsync, useTitle } from '../hooks';
 import { t, te } from '../i18n';
 import { DeletePanel } from '../components/DeletePanel';
@@ -24,7 +24,9 @@ export function MeetingDetail({ id }: { id: string }) {
     ]);
     return { commitments: cs.filter((x): x is Commitment => !!x), tasks: ts.filter((x): x is Task => !!x) };
   }, [m.data?.id]);
-  useTitle(t('meeting.title'));
+  // The tab and the heading say which meeting: its kind and day ("Capacitación del 3 dic 2026").
+  const title = m.data ? t('meeting.title_of', { kind: te('meeting_kind', m.data.kind), day: formatInstantDate(m.data.starts_at) }) : t('meeting.title');
+  useTitle(title);
 
   if (m.loading && !m.data) return <Loading />;
   if (m.error || !m.data) return <ErrorBox error={m.error} onRetry={m.reload} />;
@@ -35,7 +37,7 @@ export function MeetingDetail({ id }: { id: string }) {
       {q.updated && <Notice>{t('meeting.updated')}</Notice>}
       <div class="page-head">
         <div>
-          <h1>{t('meeting.title')}</h1>
+          <h1>{title}</h1>
           <p class="muted">
             {formatDateTime(x.starts_at)} · {x.duration_min} min · {te('meeting_kind', x.kind)} · {regionName(x.region, regions)}
             {x.place && ` · ${x.place}`}

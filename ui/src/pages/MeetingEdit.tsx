@@ -13,7 +13,7 @@ import { Link, navigate } from '../router';
 import { canEdit, myRegions, useSession } from '../session';
 import { teamOptions, useTeam } from '../team';
 import { hasErrors, validateMeeting, type MeetingDraft } from '../validation';
-import { enterDoesNotSubmit, farAhead } from '../meeting';
+import { enterDoesNotSubmit, cancelledFarAhead } from '../meeting';
 import { ReadOnlyNotice } from './ReadOnly';
 import './MeetingForm.css';
 import { SaveButton } from '../components/FormActions';
@@ -50,7 +50,7 @@ function EditForm({ m, onReload }: { m: Meeting; onReload: () => void }) {
   const { user, regions } = useSession();
   const team = useTeam();
   const [d, setD] = useState(() => toDraft(m));
-  const { errors, error, busy, run, reloadWith } = useSave();
+  const { errors, error, busy, run, reloadWith, setError, setErrors } = useSave();
   useEffect(() => setD(toDraft(m)), [m.version]);
   const set = <K extends keyof typeof d>(k: K) => (v: (typeof d)[K]) => setD((o) => ({ ...o, [k]: v }));
   const mine = myRegions(user, regions);
@@ -58,7 +58,10 @@ function EditForm({ m, onReload }: { m: Meeting; onReload: () => void }) {
   const submit = (e: Event) => {
     e.preventDefault();
     const v = validateMeeting(d);
-    if (!hasErrors(v) && farAhead(d.starts_at) && !confirm(t('meeting.far_future_confirm'))) return;
+    if (!hasErrors(v) && cancelledFarAhead(d.starts_at, () => {
+      setError(null);
+      setErrors({});
+    })) return;
     void run(v, async () => {
       await endpoints.updateMeeting(m.id, {
         starts_at: limaLocalToISO(d.starts_at),

@@ -8,14 +8,16 @@ import { emptyTraining, toTraining, trainingFieldId, trainingFieldLabel, Trainin
 import { ErrorBox } from '../components/States';
 import { draftStore, isBlank } from '../draft';
 import { saveMeeting } from '../offline/save';
+import { draftOf, take } from '../offline/outbox';
+import { loadCache } from '../offline/cache';
 import { addDays, formatDateTime, limaLocalInput, limaLocalToISO, todayInLima } from '../format';
 import { useTitle } from '../hooks';
 import { t } from '../i18n';
 import { navigate, useQuery } from '../router';
 import { isAdmin, myRegions, useSession } from '../session';
-import { enterDoesNotSubmit, farAhead } from '../meeting';
+import { enterDoesNotSubmit, cancelledFarAhead } from '../meeting';
 import { useSave } from '../save';
-import { hasErrors, validateMeeting, type MeetingDraft } from '../validation';
+import { hasErrors, MAX_SHORT, MAX_TEXT, validateMeeting, type MeetingDraft } from '../validation';
 import './MeetingForm.css';
 import { SaveButton } from '../components/FormActions';
 import { Section } from '../components/Section';
@@ -89,6 +91,25 @@ export function MeetingForm() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [query.with]);
 
+  // ?fix=<outbox item>: a meeting the server refused after an offline save opens here as the
+  // draft, with the server's problems on their fields (in the language it was sent in).
+  useEffect(() => {
+    const id = query.fix;
+    if (!id || !user) return;
+    void (async () => {
+      const current = store.load();
+      if (current && !isBlank({ ...current, starts_at: '' }, { ...emptyMeeting(defaultRegion), starts_at: '' }) && !confirm(t('offline.fix_replace'))) return;
+      const it = await take(user.id, id);
+      if (!it) return;
+      const names = new Map(((await loadCache(user.id))?.stakeholders ?? []).map((s) => [s.id, s.name]));
+      setD(draftOf(it, names));
+      setErrors(it.error?.fields ?? {});
+      if (it.error && !Object.keys(it.error.fields).length) setError(new Error(it.error.detail || it.error.title));
+      focusSummary();
+    })();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [query.fix, user?.id]);
+
   // Assignees: admins can list users; everyone else assigns follow-ups to themselves.
   useEffect(() => {
     if (isAdmin(user)) endpoints.users({ limit: 200 }).then((p) => setUsers(p.items.filter((u) => !u.disabled)), () => undefined);
@@ -100,18 +121,29 @@ export function MeetingForm() {
   const removeItem = (k: 'commitments' | 'tasks', i: number) => setD((o) => ({ ...o, [k]: (o[k] as object[]).filter((_, j) => j !== i) }));
 
   const defaultDue = addDays(todayInLima(), 30);
-  const addCommitment = () =>
-    setD((o) => ({ ...o, commitments: [...o.commitments, { stakeholder_id: o.participants.length === 1 ? o.participants[0].stakeholder_id : '', text: '', type: 'legislative', due_on: defaultDue }] }));
-  const addTask = () => setD((o) => ({ ...o, tasks: [...o.tasks, { title: '', due_on: addDays(todayInLima(), 7), assignee_id: user?.id ?? '' }] }));
+  // The button was pressed to type into the new fields: focus goes to the first one.
+  const focusId = (id: string) => setTimeout(() => document.getElementById(id)?.focus(), 0);
+  const addCommitment = () => {
+    const one = d.participants.length === 1;
+    setD((o) => ({ ...o, commitments: [...o.commitments, { stakeholder_id: one ? o.participants[0].stakeholder_id : '', text: '', type: 'legislative', due_on: defaultDue }] }));
+    focusId(`commitments-${d.commitments.length}-${one ? 'text' : 'stakeholder_id'}`);
+  };
+  const addTask = () => {
+    setD((o) => ({ ...o, tasks: [...o.tasks, { title: '', due_on: addDays(todayInLima(), 7), assignee_id: user?.id ?? '' }] }));
+    focusId(`tasks-${d.tasks.length}-title`);
+  };
 
   const focusSummary = () => setTimeout(() => summaryRef.current?.focus(), 0);
 
   const submit = async (e: Event) => {
     e.preventDefault();
     const v = { ...validateMeeting(d), ...(d.kind === 'training' ? validateTraining(d.training ?? emptyTraining()) : {}) };
-    if (!hasErrors(v) && farAhead(d.starts_at) && !confirm(t('meeting.far_future_confirm'))) return;
+    if (!hasErrors(v) && cancelledFarAhead(d.starts_at, () => {
+      setError(null);
+      setErrors({});
+    })) return;
     const ok = await run(v, async () => {
-      const r = await saveMeeting(toMeetingBody(d, user?.id ?? ''));
+      const r = await saveMeeting(toMeetingBody(d, user?.id ?? ''), d);
       store.clear();
       // Without signal the meeting waits in the outbox, shown as "pendiente de envío".
       navigate(r.meeting ? `/meetings/${r.meeting.id}?saved=1` : '/?queued=1');
@@ -183,7 +215,7 @@ export function MeetingForm() {
               <Select id={`commitments-${i}-type`} label={t('commitment.type')} value={c.type} options={enumOptions('ctype', enums.commitment_types)} onValue={(v) => patchItem('commitments', i, { type: v })} error={errors[`commitments[${i}].type`]} required />
               <TextInput id={`commitments-${i}-due_on`} type="date" label={t('commitment.due_on')} value={c.due_on} onValue={(v) => patchItem('commitments', i, { due_on: v })} error={errors[`commitments[${i}].due_on`]} required />
             </div>
-            <TextArea id={`commitments-${i}-text`} label={t('commitment.text')} value={c.text} onValue={(v) => patchItem('commitments', i, { text: v })} error={errors[`commitments[${i}].text`]} required rows={2} />
+            <TextArea id={`commitments-${i}-text`} label={t('commitment.text')} max={MAX_TEXT} value={c.text} onValue={(v) => patchItem('commitments', i, { text: v })} error={errors[`commitments[${i}].text`]} required rows={2} />
           </Item>
         ))}
       </Items>
@@ -192,7 +224,7 @@ export function MeetingForm() {
         {d.tasks.map((tk, i) => (
           <Item key={i} testid={`task-${i}`} legend={t('meeting.task_n', { n: i + 1 })} remove={t('meeting.remove_task', { n: i + 1 })} onRemove={() => removeItem('tasks', i)}>
             <div class="form-grid">
-              <TextInput id={`tasks-${i}-title`} label={t('task.title')} value={tk.title} onValue={(v) => patchItem('tasks', i, { title: v })} error={errors[`tasks[${i}].title`]} required />
+              <TextInput id={`tasks-${i}-title`} label={t('task.title')} max={MAX_SHORT} value={tk.title} onValue={(v) => patchItem('tasks', i, { title: v })} error={errors[`tasks[${i}].title`]} required />
               <TextInput id={`tasks-${i}-due_on`} type="date" label={t('task.due_on')} value={tk.due_on} onValue={(v) => patchItem('tasks', i, { due_on: v })} error={errors[`tasks[${i}].due_on`]} required />
               <Select id={`tasks-${i}-assignee_id`} label={t('task.assignee')} value={tk.assignee_id} options={userOpts} onValue={(v) => patchItem('tasks', i, { assignee_id: v })} error={errors[`tasks[${i}].assignee_id`]} />
             </div>
@@ -245,7 +277,8 @@ export function fieldId(path: string): string {
   return path.replace(/\[(\d+)\]\./g, '-$1-').replace(/\[(\d+)\]$/, '-$1');
 }
 
-function fieldLabel(path: string): string {
+/** fieldLabel names a server field path as the form labels it ("Compromiso 2 – Vence"). */
+export function fieldLabel(path: string): string {
   if (path.startsWith('training')) return trainingFieldLabel(path);
   const m = /^(commitments|tasks|participants)\[(\d+)\]\.(\w+)$/.exec(path);
   if (m) {

@@ -4,7 +4,9 @@ import { endpoints, type Meeting, type Query, type Region, type TeamMember } fro
 import { CsvButton } from '../components/CsvButton';
 import { enumOptions, Select, TextInput } from '../components/Field';
 import { StakeholderPicker } from '../components/StakeholderPicker';
-import { Empty, ErrorBox, Loading, LoadMore, Notice } from '../components/States';
+import { Empty, ErrorBox, KeptNote, Loading, LoadMore, Notice } from '../components/States';
+import { meetingsView, readThrough } from '../offline/views';
+import { useState } from 'preact/hooks';
 import { FilterBar, PagedStates, RegionFilter } from '../components/ListParts';
 import { addDays, formatDateTime, formatMonth, limaLocalInput, todayInLima } from '../format';
 import { useAsync, usePaged, useTitle } from '../hooks';
@@ -98,10 +100,19 @@ export function Meetings() {
 }
 
 function List({ filters, team, regions }: { filters: Query; team: TeamMember[]; regions: Region[] }) {
-  const list = usePaged((cursor) => endpoints.meetings({ ...filters, cursor, limit: 50 }), [JSON.stringify(filters)]);
+  const uid = useSession().user?.id ?? '';
+  // The first page is kept on the device: without signal it shows as last seen, with its age.
+  const [savedAt, setSavedAt] = useState<string>();
+  const list = usePaged(async (cursor) => {
+    if (cursor) return endpoints.meetings({ ...filters, cursor, limit: 50 });
+    const p = await readThrough(uid, meetingsView(filters), () => endpoints.meetings({ ...filters, limit: 50 }));
+    setSavedAt(p.savedAt);
+    return p;
+  }, [JSON.stringify(filters)]);
   return (
     <>
       <PagedStates list={list} empty={t('meetings.none')} />
+      {!list.loading && <KeptNote savedAt={savedAt} />}
       {list.items.length > 0 && (
         <ul class="plain-list m-list" data-testid="meeting-list">
           {list.items.map((m) => (
@@ -142,7 +153,7 @@ function Calendar({ month, filters, onMonth }: { month: string; filters: Query; 
           ‹
         </button>
         <h2 id="m-cal-title" aria-live="polite">
-          {formatMonth(month)}
+          {formatMonth(month, true)}
         </h2>
         <button type="button" class="btn btn-small" onClick={() => onMonth(shiftMonth(month, 1))} aria-label={t('meetings.next_month')} data-testid="next-month">
           ›

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { endpoints, type Me } from '../api';
 import { Select } from '../components/Field';
+import { useSave } from '../save';
 import { ErrorBox, Loading, Notice } from '../components/States';
 import { useAction, useAsync, useTitle } from '../hooks';
 import { getLang, t } from '../i18n';
@@ -28,12 +29,13 @@ export default function Profile() {
 
 function Digest({ me, onSaved }: { me: Me; onSaved: (m: Me) => void }) {
   const [digest, setDigest] = useState<string>(me.digest);
-  const { busy, error, run } = useAction();
+  // A refusal (no mail server: smtp_not_configured) explains itself on the field.
+  const { busy, error, errors, run } = useSave();
   const [saved, setSaved] = useState(false);
   const save = (e: Event) => {
     e.preventDefault();
     setSaved(false);
-    void run(async () => {
+    void run({}, async () => {
       // The digest goes out in the language the app is used in.
       onSaved(await endpoints.updateMe({ digest: digest as Me['digest'], lang: getLang() }));
       setSaved(true);
@@ -43,8 +45,8 @@ function Digest({ me, onSaved }: { me: Me; onSaved: (m: Me) => void }) {
     <form class="card" onSubmit={save} aria-labelledby="pd-h" data-testid="digest-form">
       <h2 id="pd-h">{t('profile.digest')}</h2>
       <p class="muted small">{t('profile.digest_help')}</p>
-      <Select id="digest" label={t('profile.digest_frequency')} value={digest} options={['off', 'daily', 'weekly'].map((v) => ({ value: v, label: t(`profile.digest_${v}`) }))} onValue={setDigest} />
-      <ErrorBox error={error} />
+      <Select id="digest" label={t('profile.digest_frequency')} value={digest} options={['off', 'daily', 'weekly'].map((v) => ({ value: v, label: t(`profile.digest_${v}`) }))} onValue={setDigest} error={errors.digest} />
+      {!errors.digest && <ErrorBox error={error} />}
       {saved && <Notice>{t('common.saved')}</Notice>}
       <SaveButton busy={busy} testid="save-digest" />
     </form>

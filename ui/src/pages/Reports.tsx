@@ -45,7 +45,7 @@ export default function Reports() {
       .map(([label, value]) => ({ label, segments: [{ tone: 'danger', label: t('report.overdue'), value }] }));
   })();
 
-  const legisBars: Bar[] = (legis.data?.items ?? []).map((i) => ({ label: i.region_name || regionName(i.region, regions), segments: [{ tone: 'ok', label: t('report.legislators'), value: i.count }] }));
+  const legisBars: Bar[] = (legis.data?.items ?? []).map((i) => ({ label: regionName(i.region, regions), segments: [{ tone: 'ok', label: t('report.legislators'), value: i.count }] }));
   const committeeBars: Bar[] = (committees.data?.items ?? []).map((i) => ({ label: regionName(i.region, regions), segments: [{ tone: 'info', label: t('report.committees'), value: i.count }] }));
   const summary = legis.data?.summary;
 

@@ -7,7 +7,7 @@ import { Select, TextInput } from '../../components/Field';
 import { Empty, ErrorBox, Loading, LoadMore, Notice } from '../../components/States';
 import { formatDateTime } from '../../format';
 import { useAction, usePaged, useSearchText } from '../../hooks';
-import { t, te } from '../../i18n';
+import { t, te, tn } from '../../i18n';
 import { Link, useQuery } from '../../router';
 import { canEdit, myRegions, useSession } from '../../session';
 
@@ -46,7 +46,7 @@ export function MessageList({ queue, reloadKey, onChanged }: { queue: string; re
     setBulkMsg('');
     void bulk.run(async () => {
       await endpoints.bulkMessageStatus(selected, status);
-      setBulkMsg(t('mail.bulk_done', { n: selected.length }));
+      setBulkMsg(tn('mail.bulk_done', selected.length));
       setSelected([]);
       onChanged();
     });

@@ -6,7 +6,7 @@ import { enumOptions, Select } from '../../components/Field';
 import { ErrorBox, Loading, Notice } from '../../components/States';
 import { formatDateTime } from '../../format';
 import { useAction, useAsync } from '../../hooks';
-import { t } from '../../i18n';
+import { t, tn } from '../../i18n';
 import { mailSrcdoc } from '../../mailhtml';
 import { Link } from '../../router';
 import { canEdit, canReadBodies, useSession } from '../../session';
@@ -40,7 +40,7 @@ export function Reader({ id, onChanged, onClose }: { id: string; onChanged: () =
     });
   };
   const linked = (rematched: number) => {
-    setNotice(t('mail.linked', { n: rematched }));
+    setNotice(tn('mail.linked', rematched));
     m.reload();
     onChanged();
   };
@@ -137,7 +137,7 @@ export function Reader({ id, onChanged, onClose }: { id: string; onChanged: () =
 
       {others.length > 0 && (
         <section aria-labelledby="thread-h" data-testid="thread">
-          <h3 id="thread-h">{t('mail.thread', { n: others.length + 1 })}</h3>
+          <h3 id="thread-h">{tn('mail.thread', others.length + 1)}</h3>
           <ol class="plain-list">
             {thread.data!.messages.map((o) => (
               <li key={o.id} class={o.id === x.id ? 'thread-current' : ''}>
@@ -155,7 +155,7 @@ export function Reader({ id, onChanged, onClose }: { id: string; onChanged: () =
         </section>
       )}
 
-      {edit && <ReaderActions m={x} matched={names.data ?? []} run={act.run} onPatch={patch} onLinked={linked} onNotice={setNotice} />}
+      {edit && <ReaderActions m={x} matched={names.data ?? []} run={act.run} onPatch={patch} onLinked={linked} />}
     </article>
   );
 }

@@ -6,7 +6,7 @@ import { endpoints, type CommitmentType, type Message, type MessagePatch } from 
 import { CreatePersonForm } from '../../components/CreatePersonForm';
 import { enumOptions, Select, TextArea, TextInput } from '../../components/Field';
 import { StakeholderPicker, type Picked } from '../../components/StakeholderPicker';
-import { ErrorBox } from '../../components/States';
+import { ErrorBox, Notice } from '../../components/States';
 import { addDays, formatDateTime, todayInLima } from '../../format';
 import { useAsync, useDebounced, type Action } from '../../hooks';
 import { t } from '../../i18n';
@@ -26,10 +26,9 @@ interface Props {
   onPatch: (b: MessagePatch) => Promise<unknown>;
   /** onLinked runs after the sender's address was linked, with how many messages it matched again */
   onLinked: (rematched: number) => void;
-  onNotice: (s: string) => void;
 }
 
-export function ReaderActions({ m, matched, run, onPatch, onLinked, onNotice }: Props) {
+export function ReaderActions({ m, matched, run, onPatch, onLinked }: Props) {
   const linkSender = (p: Picked) => run(async () => onLinked((await endpoints.linkAddress({ address: m.from.address, stakeholder_id: p.id })).rematched));
   return (
     <>
@@ -44,11 +43,11 @@ export function ReaderActions({ m, matched, run, onPatch, onLinked, onNotice }: 
       <LinkRecords m={m} onPatch={onPatch} />
       <details class="reader-action">
         <summary>{t('mail.create_task')}</summary>
-        <TaskFromMessage id={m.id} subject={m.subject} onDone={onNotice} />
+        <TaskFromMessage id={m.id} subject={m.subject} />
       </details>
       <details class="reader-action">
         <summary>{t('mail.create_commitment')}</summary>
-        <CommitmentFromMessage id={m.id} matched={matched} onDone={onNotice} />
+        <CommitmentFromMessage id={m.id} matched={matched} />
       </details>
       <details class="reader-action">
         <summary>{t('mail.notes')}</summary>
@@ -112,7 +111,7 @@ function required(values: Record<string, unknown>): Errors {
   return v;
 }
 
-function TaskFromMessage({ id, subject, onDone }: { id: string; subject: string; onDone: (s: string) => void }) {
+function TaskFromMessage({ id, subject }: { id: string; subject: string }) {
   const { user } = useSession();
   const team = useTeam();
   const initialTitle = subject ? t('mail.reply_to', { subject }) : '';
@@ -120,11 +119,14 @@ function TaskFromMessage({ id, subject, onDone }: { id: string; subject: string;
   const [due, setDue] = useState(addDays(todayInLima(), 3));
   const [assignee, setAssignee] = useState(user?.id ?? '');
   const { errors, error, run } = useSave();
+  const [done, setDone] = useState('');
   const submit = (e: Event) => {
     e.preventDefault();
+    setDone('');
     void run(required({ title: title.trim(), due_on: due }), async () => {
       await endpoints.taskFromMessage(id, { title: title.trim(), due_on: due, assignee_id: assignee || undefined });
-      onDone(t('mail.task_created'));
+      // Confirmed under the button the person just pressed, not at the top of the message.
+      setDone(t('mail.task_created_named', { title: title.trim() }));
       // Ready for the next task, not a copy of the last one.
       setTitle(initialTitle);
       setDue(addDays(todayInLima(), 3));
@@ -138,22 +140,26 @@ function TaskFromMessage({ id, subject, onDone }: { id: string; subject: string;
       <TextInput id="mt-due" type="date" label={t('task.due_on')} value={due} onValue={setDue} error={errors.due_on} required />
       {team.length > 0 && <Select id="mt-assignee" label={t('task.assignee')} value={assignee} options={teamOptions(team)} onValue={setAssignee} error={errors.assignee_id} />}
       <button type="submit" class="btn btn-small">{t('mail.create_task')}</button>
+      {done && <Notice>{done}</Notice>}
     </form>
   );
 }
 
-function CommitmentFromMessage({ id, matched, onDone }: { id: string; matched: Matched; onDone: (s: string) => void }) {
+function CommitmentFromMessage({ id, matched }: { id: string; matched: Matched }) {
   const { enums } = useSession();
   const [sh, setSh] = useState<Picked | null>(matched.length === 1 ? { ...matched[0], kind: '' } : null);
   const [text, setText] = useState('');
   const [type, setType] = useState('coordination');
   const [due, setDue] = useState(addDays(todayInLima(), 30));
   const { errors, error, run } = useSave();
+  const [done, setDone] = useState('');
   const submit = (e: Event) => {
     e.preventDefault();
+    setDone('');
     void run(required({ stakeholder_id: sh, text: text.trim(), due_on: due }), async () => {
       await endpoints.commitmentFromMessage(id, { stakeholder_id: sh!.id, text: text.trim(), type: type as CommitmentType, due_on: due });
-      onDone(t('mail.commitment_created'));
+      setDone(t('mail.commitment_created'));
+      setText('');
     });
   };
   return (
@@ -171,6 +177,7 @@ function CommitmentFromMessage({ id, matched, onDone }: { id: string; matched: M
       <Select id="mc-type" label={t('commitment.type')} value={type} options={enumOptions('ctype', enums.commitment_types)} onValue={setType} />
       <TextInput id="mc-due" type="date" label={t('commitment.due_on')} value={due} onValue={setDue} error={errors.due_on} required />
       <button type="submit" class="btn btn-small">{t('mail.create_commitment')}</button>
+      {done && <Notice>{done}</Notice>}
     </form>
   );
 }

@@ -8,7 +8,7 @@ import { Empty, ErrorBox, Loading, LoadMore, Notice } from '../../components/Sta
 import { errorMessage } from '../../errors';
 import { formatDateTime } from '../../format';
 import { useAction, usePaged } from '../../hooks';
-import { t } from '../../i18n';
+import { t, tn } from '../../i18n';
 import { canEdit, useSession } from '../../session';
 import { Table } from '../../components/Table';
 
@@ -22,7 +22,7 @@ export function UnmatchedAddresses() {
   const [creating, setCreating] = useState<string | null>(null);
 
   const done = (a: UnmatchedAddress, r: { rematched: number }) => {
-    setMsg(t('mail.address_linked', { address: a.address, n: r.rematched }));
+    setMsg(tn('mail.address_linked', r.rematched, { address: a.address }));
     setOpen(null);
     list.setItems((items) => items.filter((x) => x.address !== a.address));
   };
