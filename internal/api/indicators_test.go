@@ -269,6 +269,23 @@ func TestIndicatorTargets(t *testing.T) {
 			want: map[string]any{"items.0.entity_id": "people_trained/2026", "items.0.action": "update", "items.0.changes.0.old": 700, "items.0.changes.0.new": 500,
 				"items.1.action": "create"}},
 	})
+	// A retried change with its Idempotency-Key is recorded once.
+	for i := range 2 {
+		r := ta.do("manager", "PUT", "/api/v1/indicators/trainings_held/targets/2026", map[string]any{"value": 12}, "Idempotency-Key", "target-retry-1")
+		if r.status != 200 || (i == 1) != (r.header.Get("Idempotent-Replayed") == "true") {
+			t.Fatalf("try %d: %d %v %s", i, r.status, r.header, r.body)
+		}
+	}
+	var audit struct {
+		Items []struct {
+			EntityID string `json:"entity_id"`
+		}
+	}
+	ta.do("admin", "GET", "/api/v1/audit?entity=indicator_target", nil).decode(t, &audit)
+	if len(audit.Items) != 3 || audit.Items[0].EntityID != "trainings_held/2026" {
+		t.Errorf("audit after a retried change: %+v", audit.Items)
+	}
+
 	r := ta.do("viewer", "GET", "/api/v1/indicators?format=csv&lang=en&"+resultsPeriod, nil)
 	body := string(r.body)
 	if r.status != 200 || !strings.Contains(body, "People trained,people_trained,2026,500,175,35.0,2026-01-01 / 2026-06-30,175,") ||

@@ -92,7 +92,7 @@ export default function FunderReport() {
             {r.stakeholders.map((s) => (
               <div key={s.stakeholder_id} class="fr-stakeholder">
                 <h3>
-                  {s.name} <span class="muted small">({te('kind', s.kind)})</span>
+                  {s.name} <span class="muted small">({te('kind', s.kind)} · {regionName(s.group, regions)})</span>
                 </h3>
                 <ul>
                   {s.agreements.map((a) => (
