@@ -154,19 +154,19 @@ func (a *API) indicatorViews(ctx context.Context, scope model.Scope, p store.Per
 		return nil, err
 	}
 	yp := store.Period{From: fmt.Sprintf("%d-01-01", year), To: fmt.Sprintf("%d-12-31", year)}
-	codes := store.IndicatorCodes()
-	out := make([]indicatorView, len(codes))
-	for i, code := range codes {
-		f, err := a.store.IndicatorFigure(ctx, code, scope, p)
-		if err != nil {
+	figures, err := a.store.IndicatorFigures(ctx, scope, p)
+	if err != nil {
+		return nil, err
+	}
+	yearFigures := figures
+	if yp != p {
+		if yearFigures, err = a.store.IndicatorFigures(ctx, scope, yp); err != nil {
 			return nil, err
 		}
-		yf := f
-		if yp != p {
-			if yf, err = a.store.IndicatorFigure(ctx, code, scope, yp); err != nil {
-				return nil, err
-			}
-		}
+	}
+	out := make([]indicatorView, len(figures))
+	for i, f := range figures {
+		code, yf := f.Code, yearFigures[i]
 		v := indicatorView{Code: code, Name: wording(words.Indicators, code), Rule: wording(words.IndicatorRules, code),
 			Actual: f.Actual, Breakdowns: breakdownViews(f.Breakdowns), Year: year, YearActual: yf.Actual}
 		if t, ok := targets[code]; ok {

@@ -76,17 +76,38 @@ type IndicatorRecords struct {
 // by adding an entry here (and its names and rule to internal/words).
 type indicator struct {
 	code    string
-	figure  func(s *Store, ctx context.Context, scope model.Scope, p Period) (*Figure, error)
-	records func(s *Store, ctx context.Context, scope model.Scope, p Period) (*IndicatorRecords, error)
+	figure  func(src *sources) (*Figure, error)
+	records func(src *sources) (*IndicatorRecords, error)
 }
 
 var indicators = []indicator{
 	{"congress_agreements", agreementsFigure(model.KindLegislator, ByDistrict), agreementsRecords(model.KindLegislator)},
 	{"committee_agreements", agreementsFigure(model.KindOversightCommittee, ByRegion), agreementsRecords(model.KindOversightCommittee)},
-	{"people_trained", (*Store).peopleTrained, trainingRecords(true)},
-	{"trainings_held", (*Store).trainingsHeld, trainingRecords(false)},
-	{"meetings_held", (*Store).meetingsHeld, meetingRecords},
-	{"commitments_fulfilled", (*Store).commitmentsFulfilled, fulfilledRecords},
+	{"people_trained", peopleTrained, trainingRecords(true)},
+	{"trainings_held", trainingsHeld, trainingRecords(false)},
+	{"meetings_held", meetingsHeld, meetingRecords},
+	{"commitments_fulfilled", commitmentsFulfilled, fulfilledRecords},
+}
+
+// sources are the reads the figures of one period and scope share, each
+// made once: three indicators count from the trainings' counters.
+type sources struct {
+	s         *Store
+	ctx       context.Context
+	scope     model.Scope
+	p         Period
+	trainings *TrainingCounts
+}
+
+func (src *sources) trainingCounts() (*TrainingCounts, error) {
+	if src.trainings == nil {
+		t, err := src.s.Trainings(src.ctx, src.scope, src.p)
+		if err != nil {
+			return nil, err
+		}
+		src.trainings = t
+	}
+	return src.trainings, nil
 }
 
 // IndicatorCodes lists the indicators in the order reports show them.
@@ -107,19 +128,20 @@ func indicatorOf(code string) (indicator, error) {
 	return indicator{}, fmt.Errorf("store: indicator %q: %w", code, ErrNotFound)
 }
 
-// IndicatorFigure computes one indicator for the period in scope;
-// ErrNotFound for an unknown code.
-func (s *Store) IndicatorFigure(ctx context.Context, code string, scope model.Scope, p Period) (*Figure, error) {
-	ind, err := indicatorOf(code)
-	if err != nil {
-		return nil, err
+// IndicatorFigures computes every indicator for the period in scope, in
+// the order of IndicatorCodes.
+func (s *Store) IndicatorFigures(ctx context.Context, scope model.Scope, p Period) ([]*Figure, error) {
+	src := &sources{s: s, ctx: ctx, scope: scope, p: p}
+	out := make([]*Figure, len(indicators))
+	for i, ind := range indicators {
+		f, err := ind.figure(src)
+		if err != nil {
+			return nil, err
+		}
+		f.Code = ind.code
+		out[i] = f
 	}
-	f, err := ind.figure(s, ctx, scope, p)
-	if err != nil {
-		return nil, err
-	}
-	f.Code = code
-	return f, nil
+	return out, nil
 }
 
 // IndicatorRecords lists the records behind one indicator's figure;
@@ -129,7 +151,7 @@ func (s *Store) IndicatorRecords(ctx context.Context, code string, scope model.S
 	if err != nil {
 		return nil, err
 	}
-	return ind.records(s, ctx, scope, p)
+	return ind.records(&sources{s: s, ctx: ctx, scope: scope, p: p})
 }
 
 // Agreements applies the agreement rule (model.CountAgreements) to the
@@ -186,9 +208,9 @@ func (s *Store) agreementStakeholders(ctx context.Context, ids []bson.ObjectID) 
 	return out, nil
 }
 
-func agreementsFigure(kind, by string) func(*Store, context.Context, model.Scope, Period) (*Figure, error) {
-	return func(s *Store, ctx context.Context, scope model.Scope, p Period) (*Figure, error) {
-		a, err := s.Agreements(ctx, scope, p, kind)
+func agreementsFigure(kind, by string) func(*sources) (*Figure, error) {
+	return func(src *sources) (*Figure, error) {
+		a, err := src.s.Agreements(src.ctx, src.scope, src.p, kind)
 		if err != nil {
 			return nil, err
 		}
@@ -196,9 +218,9 @@ func agreementsFigure(kind, by string) func(*Store, context.Context, model.Scope
 	}
 }
 
-func agreementsRecords(kind string) func(*Store, context.Context, model.Scope, Period) (*IndicatorRecords, error) {
-	return func(s *Store, ctx context.Context, scope model.Scope, p Period) (*IndicatorRecords, error) {
-		a, err := s.Agreements(ctx, scope, p, kind)
+func agreementsRecords(kind string) func(*sources) (*IndicatorRecords, error) {
+	return func(src *sources) (*IndicatorRecords, error) {
+		a, err := src.s.Agreements(src.ctx, src.scope, src.p, kind)
 		if err != nil {
 			return nil, err
 		}
@@ -210,8 +232,8 @@ func agreementsRecords(kind string) func(*Store, context.Context, model.Scope, P
 	}
 }
 
-func (s *Store) peopleTrained(ctx context.Context, scope model.Scope, p Period) (*Figure, error) {
-	t, err := s.Trainings(ctx, scope, p)
+func peopleTrained(src *sources) (*Figure, error) {
+	t, err := src.trainingCounts()
 	if err != nil {
 		return nil, err
 	}
@@ -228,8 +250,8 @@ func (s *Store) peopleTrained(ctx context.Context, scope model.Scope, p Period) 
 	}}, nil
 }
 
-func (s *Store) trainingsHeld(ctx context.Context, scope model.Scope, p Period) (*Figure, error) {
-	t, err := s.Trainings(ctx, scope, p)
+func trainingsHeld(src *sources) (*Figure, error) {
+	t, err := src.trainingCounts()
 	if err != nil {
 		return nil, err
 	}
@@ -244,12 +266,12 @@ func (s *Store) trainingsHeld(ctx context.Context, scope model.Scope, p Period) 
 
 // meetingsHeld counts the meetings of every kind but training (trainings
 // are their own indicator) that started in the period.
-func (s *Store) meetingsHeld(ctx context.Context, scope model.Scope, p Period) (*Figure, error) {
-	months, err := s.MeetingsPerMonth(ctx, scope, p)
+func meetingsHeld(src *sources) (*Figure, error) {
+	months, err := src.s.MeetingsPerMonth(src.ctx, src.scope, src.p)
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.Trainings(ctx, scope, p)
+	t, err := src.trainingCounts()
 	if err != nil {
 		return nil, err
 	}
@@ -269,8 +291,8 @@ func (s *Store) meetingsHeld(ctx context.Context, scope model.Scope, p Period) (
 
 // commitmentsFulfilled counts the commitments made in the period whose
 // status is now fulfilled (wholly).
-func (s *Store) commitmentsFulfilled(ctx context.Context, scope model.Scope, p Period) (*Figure, error) {
-	rows, err := s.CommitmentsByRegion(ctx, scope, p)
+func commitmentsFulfilled(src *sources) (*Figure, error) {
+	rows, err := src.s.CommitmentsByRegion(src.ctx, src.scope, src.p)
 	if err != nil {
 		return nil, err
 	}
@@ -315,13 +337,13 @@ func meetingRecord(m model.Meeting, count int) IndicatorRecord {
 
 // trainingRecords lists the trainings, each counting its people (the
 // records of people_trained) or one (trainings_held).
-func trainingRecords(people bool) func(*Store, context.Context, model.Scope, Period) (*IndicatorRecords, error) {
-	return func(s *Store, ctx context.Context, scope model.Scope, p Period) (*IndicatorRecords, error) {
-		t, err := s.Trainings(ctx, scope, p)
+func trainingRecords(people bool) func(*sources) (*IndicatorRecords, error) {
+	return func(src *sources) (*IndicatorRecords, error) {
+		t, err := src.trainingCounts()
 		if err != nil {
 			return nil, err
 		}
-		list, err := s.meetingRecords(ctx, scope, p, true)
+		list, err := src.s.meetingRecords(src.ctx, src.scope, src.p, true)
 		if err != nil {
 			return nil, err
 		}
@@ -341,12 +363,12 @@ func trainingRecords(people bool) func(*Store, context.Context, model.Scope, Per
 	}
 }
 
-func meetingRecords(s *Store, ctx context.Context, scope model.Scope, p Period) (*IndicatorRecords, error) {
-	f, err := s.meetingsHeld(ctx, scope, p)
+func meetingRecords(src *sources) (*IndicatorRecords, error) {
+	f, err := meetingsHeld(src)
 	if err != nil {
 		return nil, err
 	}
-	list, err := s.meetingRecords(ctx, scope, p, false)
+	list, err := src.s.meetingRecords(src.ctx, src.scope, src.p, false)
 	if err != nil {
 		return nil, err
 	}
@@ -358,16 +380,16 @@ func meetingRecords(s *Store, ctx context.Context, scope model.Scope, p Period) 
 	return out, nil
 }
 
-func fulfilledRecords(s *Store, ctx context.Context, scope model.Scope, p Period) (*IndicatorRecords, error) {
-	f, err := s.commitmentsFulfilled(ctx, scope, p)
+func fulfilledRecords(src *sources) (*IndicatorRecords, error) {
+	f, err := commitmentsFulfilled(src)
 	if err != nil {
 		return nil, err
 	}
 	var list []model.Commitment
-	err = s.findAll(ctx, colCommitments, scoped(bson.D{
+	err = src.s.findAll(src.ctx, colCommitments, scoped(bson.D{
 		{Key: "status", Value: model.StatusFulfilled},
-		{Key: "made_on", Value: p.dateRange()},
-	}, scope, "region"), options.Find().
+		{Key: "made_on", Value: src.p.dateRange()},
+	}, src.scope, "region"), options.Find().
 		SetSort(bson.D{{Key: "made_on", Value: -1}}).
 		SetLimit(MaxIndicatorRecords+1).
 		SetProjection(bson.D{{Key: "text", Value: 1}, {Key: "region", Value: 1}, {Key: "made_on", Value: 1}, {Key: "status", Value: 1}, {Key: "stakeholder_name", Value: 1}}), &list)
