@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -161,15 +162,44 @@ func (s *Store) IndicatorRecords(ctx context.Context, code string, scope model.S
 // the caller's regions: a commitment in scope already names them.
 func (s *Store) Agreements(ctx context.Context, scope model.Scope, p Period, kind string) (*model.Agreements, error) {
 	var made []model.AgreementCommitment
-	err := s.findAll(ctx, colCommitments, scoped(bson.D{
-		{Key: "stakeholder_kind", Value: kind},
-		{Key: "made_on", Value: p.dateRange()},
-	}, scope, "region"), options.Find().SetProjection(bson.D{
+	err := s.findAll(ctx, colCommitments, agreementFilter(scope, p, kind), options.Find().SetProjection(bson.D{
 		{Key: "stakeholder_id", Value: 1}, {Key: "text", Value: 1}, {Key: "region", Value: 1}, {Key: "made_on", Value: 1}, {Key: "status", Value: 1},
 	}), &made)
 	if err != nil {
 		return nil, wrap("agreements", err)
 	}
+	return s.countAgreements(ctx, made)
+}
+
+// agreementCounts is Agreements for a figure: the same rule over the same
+// commitments, each read as its stakeholder and status only (on the
+// embedded engine from the row table, without reading the documents).
+func (s *Store) agreementCounts(ctx context.Context, scope model.Scope, p Period, kind string) (*model.Agreements, error) {
+	filter := agreementFilter(scope, p, kind)
+	var made []model.AgreementCommitment
+	err := s.liteColumns(ctx, colCommitments, filter, []string{"stakeholder_id", "status"}, func(v []string) {
+		id, _ := bson.ObjectIDFromHex(v[0])
+		made = append(made, model.AgreementCommitment{StakeholderID: id, Status: v[1]})
+	})
+	if errors.Is(err, errNoPushdown) {
+		err = s.findAll(ctx, colCommitments, filter, options.Find().SetProjection(bson.D{{Key: "stakeholder_id", Value: 1}, {Key: "status", Value: 1}}), &made)
+	}
+	if err != nil {
+		return nil, wrap("agreements", err)
+	}
+	return s.countAgreements(ctx, made)
+}
+
+// agreementFilter selects the commitments made in the period, in scope,
+// with stakeholders of kind; the rule itself (model) leaves out the
+// withdrawn ones.
+func agreementFilter(scope model.Scope, p Period, kind string) bson.D {
+	return scoped(bson.D{{Key: "stakeholder_kind", Value: kind}, {Key: "made_on", Value: p.dateRange()}}, scope, "region")
+}
+
+// countAgreements applies the rule to made, with the names and groups of
+// their stakeholders.
+func (s *Store) countAgreements(ctx context.Context, made []model.AgreementCommitment) (*model.Agreements, error) {
 	ids := make([]bson.ObjectID, 0, len(made))
 	seen := map[bson.ObjectID]bool{}
 	for _, c := range made {
@@ -210,7 +240,7 @@ func (s *Store) agreementStakeholders(ctx context.Context, ids []bson.ObjectID) 
 
 func agreementsFigure(kind, by string) func(*sources) (*Figure, error) {
 	return func(src *sources) (*Figure, error) {
-		a, err := src.s.Agreements(src.ctx, src.scope, src.p, kind)
+		a, err := src.s.agreementCounts(src.ctx, src.scope, src.p, kind)
 		if err != nil {
 			return nil, err
 		}
