@@ -37,10 +37,6 @@ func (a *API) reportFunder(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, scope := c.UserContext(), auth.User(c).Scope()
-	legs, err := a.store.Agreements(ctx, scope, p, model.KindLegislator)
-	if err != nil {
-		return err
-	}
 	tr, err := a.store.Trainings(ctx, scope, p)
 	if err != nil {
 		return err
@@ -49,7 +45,7 @@ func (a *API) reportFunder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := funderReport{Period: p, FunderLists: *lists, Lines: []report.Summary{report.WithPeriod(agreementsLine(legs), p.From, p.To)}}
+	out := funderReport{Period: p, FunderLists: *lists, Lines: []report.Summary{report.WithPeriod(agreementsLine(lists.Legislators), p.From, p.To)}}
 	for _, line := range trainingLines(tr) {
 		out.Lines = append(out.Lines, report.WithPeriod(line, p.From, p.To))
 	}

@@ -42,6 +42,9 @@ type FunderLists struct {
 	Stakeholders []StakeholderAgreements `json:"stakeholders"`
 	Fulfilled    []Fulfilment            `json:"fulfilled"`
 	Truncated    bool                    `json:"truncated"`
+	// Legislators is the agreement rule's count the legislators of the
+	// list come from, for the funder line.
+	Legislators *model.Agreements `json:"-"`
 }
 
 // FunderLists reads, in scope, the legislators and oversight committees the
@@ -54,6 +57,9 @@ func (s *Store) FunderLists(ctx context.Context, scope model.Scope, p Period) (*
 		a, err := s.Agreements(ctx, scope, p, kind)
 		if err != nil {
 			return nil, err
+		}
+		if kind == model.KindLegislator {
+			out.Legislators = a
 		}
 		for _, m := range a.List {
 			out.Stakeholders = append(out.Stakeholders, StakeholderAgreements{StakeholderID: m.ID, Name: m.Name, Kind: kind, Group: m.Group, Agreements: m.Commitments})
