@@ -24,8 +24,8 @@ type StakeholderAgreements struct {
 	Agreements    []model.AgreementCommitment `json:"agreements"`
 }
 
-// Fulfilment is a commitment fulfilled (wholly or in part) in the period,
-// with the evidence recorded with its status change.
+// Fulfilment is a commitment made in the period and fulfilled (wholly or
+// in part) so far, with the evidence recorded with its status change.
 type Fulfilment struct {
 	ID              bson.ObjectID `json:"id"`
 	StakeholderName string        `json:"stakeholder_name"`
@@ -49,7 +49,8 @@ type FunderLists struct {
 
 // FunderLists reads, in scope, the legislators and oversight committees the
 // agreement rule counts in the period (Agreements, with their commitments),
-// and the commitments whose fulfilment was recorded in the period.
+// and the commitments made in the period that are fulfilled so far, with
+// the evidence recorded with their status.
 func (s *Store) FunderLists(ctx context.Context, scope model.Scope, p Period) (*FunderLists, error) {
 	out := &FunderLists{Stakeholders: []StakeholderAgreements{}, Fulfilled: []Fulfilment{}}
 	// Legislators first, then committees; by name.
@@ -69,28 +70,28 @@ func (s *Store) FunderLists(ctx context.Context, scope model.Scope, p Period) (*
 		out.Stakeholders, out.Truncated = out.Stakeholders[:MaxFunderRows], true
 	}
 
-	from, to := p.instants()
+	// The commitments made in the period and fulfilled (wholly or in part)
+	// so far, the rule of the commitments_fulfilled indicator: a filter on
+	// the row table's status and made_on, where the time of the fulfilment
+	// (in the history) would make every query read every commitment.
 	var done []model.Commitment
 	err := s.findAll(ctx, colCommitments, scoped(bson.D{
 		{Key: "status", Value: bson.D{{Key: "$in", Value: []string{model.StatusFulfilled, model.StatusPartiallyFulfilled}}}},
-		{Key: "updated_at", Value: bson.D{{Key: "$gte", Value: from}}},
+		{Key: "made_on", Value: p.dateRange()},
 	}, scope, "region"), options.Find().SetProjection(bson.D{{Key: "search", Value: 0}}), &done)
 	if err != nil {
 		return nil, wrap("funder report fulfilments", err)
 	}
 	for _, c := range done {
-		// The latest entry that set the current status, if it falls in the period.
+		// The latest entry that set the current status, with its evidence.
+		f := Fulfilment{ID: c.ID, StakeholderName: c.StakeholderName, Text: c.Text, Region: c.Region, Status: c.Status, At: c.UpdatedAt}
 		for i := len(c.History) - 1; i >= 0; i-- {
-			h := c.History[i]
-			if h.Status != c.Status {
-				continue
+			if h := c.History[i]; h.Status == c.Status {
+				f.At, f.Evidence, f.Note = h.At, h.Evidence, h.Note
+				break
 			}
-			if !h.At.Before(from) && h.At.Before(to) {
-				out.Fulfilled = append(out.Fulfilled, Fulfilment{ID: c.ID, StakeholderName: c.StakeholderName, Text: c.Text, Region: c.Region,
-					Status: c.Status, At: h.At, Evidence: h.Evidence, Note: h.Note})
-			}
-			break
 		}
+		out.Fulfilled = append(out.Fulfilled, f)
 	}
 	slices.SortFunc(out.Fulfilled, func(a, b Fulfilment) int { return a.At.Compare(b.At) })
 	if len(out.Fulfilled) > MaxFunderRows {
