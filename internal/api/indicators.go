@@ -154,16 +154,15 @@ func (a *API) indicatorViews(ctx context.Context, scope model.Scope, p store.Per
 		return nil, err
 	}
 	yp := store.Period{From: fmt.Sprintf("%d-01-01", year), To: fmt.Sprintf("%d-12-31", year)}
-	figures, err := a.store.IndicatorFigures(ctx, scope, p)
+	periods := []store.Period{p, yp}
+	if yp == p {
+		periods = periods[:1]
+	}
+	both, err := a.store.IndicatorFigures(ctx, scope, periods...)
 	if err != nil {
 		return nil, err
 	}
-	yearFigures := figures
-	if yp != p {
-		if yearFigures, err = a.store.IndicatorFigures(ctx, scope, yp); err != nil {
-			return nil, err
-		}
-	}
+	figures, yearFigures := both[0], both[len(both)-1]
 	out := make([]indicatorView, len(figures))
 	for i, f := range figures {
 		code, yf := f.Code, yearFigures[i]

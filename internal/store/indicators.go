@@ -98,6 +98,9 @@ type sources struct {
 	scope     model.Scope
 	p         Period
 	trainings *TrainingCounts
+	// who are the stakeholders read so far, shared by the periods of one
+	// request (the year and the period name mostly the same members).
+	who map[bson.ObjectID]model.Stakeholder
 }
 
 func (src *sources) trainingCounts() (*TrainingCounts, error) {
@@ -129,18 +132,22 @@ func indicatorOf(code string) (indicator, error) {
 	return indicator{}, fmt.Errorf("store: indicator %q: %w", code, ErrNotFound)
 }
 
-// IndicatorFigures computes every indicator for the period in scope, in
-// the order of IndicatorCodes.
-func (s *Store) IndicatorFigures(ctx context.Context, scope model.Scope, p Period) ([]*Figure, error) {
-	src := &sources{s: s, ctx: ctx, scope: scope, p: p}
-	out := make([]*Figure, len(indicators))
-	for i, ind := range indicators {
-		f, err := ind.figure(src)
-		if err != nil {
-			return nil, err
+// IndicatorFigures computes every indicator, in the order of
+// IndicatorCodes, for each of periods in scope.
+func (s *Store) IndicatorFigures(ctx context.Context, scope model.Scope, periods ...Period) ([][]*Figure, error) {
+	who := map[bson.ObjectID]model.Stakeholder{}
+	out := make([][]*Figure, len(periods))
+	for j, p := range periods {
+		src := &sources{s: s, ctx: ctx, scope: scope, p: p, who: who}
+		out[j] = make([]*Figure, len(indicators))
+		for i, ind := range indicators {
+			f, err := ind.figure(src)
+			if err != nil {
+				return nil, err
+			}
+			f.Code = ind.code
+			out[j][i] = f
 		}
-		f.Code = ind.code
-		out[i] = f
 	}
 	return out, nil
 }
@@ -168,13 +175,13 @@ func (s *Store) Agreements(ctx context.Context, scope model.Scope, p Period, kin
 	if err != nil {
 		return nil, wrap("agreements", err)
 	}
-	return s.countAgreements(ctx, made)
+	return s.countAgreements(ctx, made, map[bson.ObjectID]model.Stakeholder{})
 }
 
 // agreementCounts is Agreements for a figure: the same rule over the same
 // commitments, each read as its stakeholder and status only (on the
 // embedded engine from the row table, without reading the documents).
-func (s *Store) agreementCounts(ctx context.Context, scope model.Scope, p Period, kind string) (*model.Agreements, error) {
+func (s *Store) agreementCounts(ctx context.Context, scope model.Scope, p Period, kind string, who map[bson.ObjectID]model.Stakeholder) (*model.Agreements, error) {
 	filter := agreementFilter(scope, p, kind)
 	var made []model.AgreementCommitment
 	err := s.liteColumns(ctx, colCommitments, filter, []string{"stakeholder_id", "status"}, func(v []string) {
@@ -187,7 +194,7 @@ func (s *Store) agreementCounts(ctx context.Context, scope model.Scope, p Period
 	if err != nil {
 		return nil, wrap("agreements", err)
 	}
-	return s.countAgreements(ctx, made)
+	return s.countAgreements(ctx, made, who)
 }
 
 // agreementFilter selects the commitments made in the period, in scope,
@@ -198,18 +205,17 @@ func agreementFilter(scope model.Scope, p Period, kind string) bson.D {
 }
 
 // countAgreements applies the rule to made, with the names and groups of
-// their stakeholders.
-func (s *Store) countAgreements(ctx context.Context, made []model.AgreementCommitment) (*model.Agreements, error) {
+// their stakeholders; who holds those already read, and gains the others.
+func (s *Store) countAgreements(ctx context.Context, made []model.AgreementCommitment, who map[bson.ObjectID]model.Stakeholder) (*model.Agreements, error) {
 	ids := make([]bson.ObjectID, 0, len(made))
 	seen := map[bson.ObjectID]bool{}
 	for _, c := range made {
-		if !seen[c.StakeholderID] && model.CountsAsAgreement(c.Status) {
+		if _, known := who[c.StakeholderID]; !known && !seen[c.StakeholderID] && model.CountsAsAgreement(c.Status) {
 			seen[c.StakeholderID] = true
 			ids = append(ids, c.StakeholderID)
 		}
 	}
-	who, err := s.agreementStakeholders(ctx, ids)
-	if err != nil {
+	if err := s.agreementStakeholders(ctx, ids, who); err != nil {
 		return nil, err
 	}
 	a := model.CountAgreements(made,
@@ -218,29 +224,28 @@ func (s *Store) countAgreements(ctx context.Context, made []model.AgreementCommi
 	return &a, nil
 }
 
-// agreementStakeholders reads the name, district and committee region of
-// the stakeholders ids, a bounded number of ids per query.
-func (s *Store) agreementStakeholders(ctx context.Context, ids []bson.ObjectID) (map[bson.ObjectID]model.Stakeholder, error) {
+// agreementStakeholders reads into out the name, district and committee
+// region of the stakeholders ids, a bounded number of ids per query.
+func (s *Store) agreementStakeholders(ctx context.Context, ids []bson.ObjectID, out map[bson.ObjectID]model.Stakeholder) error {
 	const batch = 500
-	out := make(map[bson.ObjectID]model.Stakeholder, len(ids))
 	for start := 0; start < len(ids); start += batch {
 		var list []model.Stakeholder
 		err := s.findAll(ctx, colStakeholders, idsIn(ids[start:min(start+batch, len(ids))]), options.Find().SetProjection(bson.D{
 			{Key: "name", Value: 1}, {Key: "kind", Value: 1}, {Key: "legislator", Value: 1}, {Key: "committee", Value: 1},
 		}), &list)
 		if err != nil {
-			return nil, wrap("agreement stakeholders", err)
+			return wrap("agreement stakeholders", err)
 		}
 		for _, st := range list {
 			out[st.ID] = st
 		}
 	}
-	return out, nil
+	return nil
 }
 
 func agreementsFigure(kind, by string) func(*sources) (*Figure, error) {
 	return func(src *sources) (*Figure, error) {
-		a, err := src.s.agreementCounts(src.ctx, src.scope, src.p, kind)
+		a, err := src.s.agreementCounts(src.ctx, src.scope, src.p, kind, src.who)
 		if err != nil {
 			return nil, err
 		}

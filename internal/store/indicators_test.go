@@ -25,10 +25,11 @@ func TestAgreementFiguresMatchTheRecords(t *testing.T) {
 	}
 	for _, scope := range []model.Scope{{All: true}, {Regions: []string{"16"}}, {Regions: []string{"15", "08"}}, {Regions: []string{"01"}}} {
 		before := s.PushdownHits()
-		figures, err := s.IndicatorFigures(ctx, scope, p)
+		both, err := s.IndicatorFigures(ctx, scope, p)
 		if err != nil {
 			t.Fatal(err)
 		}
+		figures := both[0]
 		if s.PushdownHits() == before && storetest.Dir() != "" {
 			t.Errorf("scope %v: no figure read through SQLite", scope)
 		}
