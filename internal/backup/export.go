@@ -31,7 +31,6 @@ var exported = []struct{ name, about string }{
 	{"users", "The team's accounts: name, email, role, regions. Password hashes are not exported."},
 	{"mailboxes", "The mailboxes Alianza syncs. Their passwords are not exported."},
 	{"audit", "The audit trail: who created, changed or deleted what and when, field by field."},
-	{"indicator_targets", "The organisation's target for each results indicator and year (id: indicator code/year)."},
 }
 
 // secretFields are removed at any depth, whatever the collection.
