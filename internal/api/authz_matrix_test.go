@@ -74,6 +74,13 @@ var authzRows = []authzRow{
 	{route: "GET /reports/trainings", path: "/reports/trainings", want: authzByRole(200, 200, 403, 200)},
 	{route: "GET /reports/funder", path: "/reports/funder", want: authzByRole(200, 200, 403, 200)},
 
+	// Indicators: everyone reads their regions' figures (another region is a
+	// 422 on ?region=); targets count every region, so a manager or admin
+	// limited to some regions (as every matrix user is) may not set them.
+	{route: "GET /indicators", path: "/indicators?region={region}", want: authzWant{{200, 422}, {200, 422}, {200, 422}, {200, 422}}},
+	{route: "GET /indicators/:code/records", path: "/indicators/meetings_held/records?region={region}", want: authzWant{{200, 422}, {200, 422}, {200, 422}, {200, 422}}},
+	{route: "PUT /indicators/:code/targets/:year", path: "/indicators/people_trained/targets/2026", body: `{"value":{n}}`, want: authzAll(403)},
+
 	// Correspondence. Admins see every message whatever their regions, but
 	// the tasks and commitments they make from one are regional records.
 	{route: "GET /messages", path: "/messages?region={region}", want: authzAll(200)},

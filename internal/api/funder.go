@@ -2,19 +2,34 @@ package api
 
 import (
 	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/report"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/words"
 	"github.com/gofiber/fiber/v2"
 )
 
+// funderRule is the rule a figure of the funder report counts by, in words.
+type funderRule struct {
+	Code string         `json:"code"`
+	Name report.Summary `json:"name"`
+	Rule report.Summary `json:"rule"`
+}
+
 // funderReport is what the print-ready funder report lists beyond the
-// dashboards: the funder lines with their period, legislators and
-// committees with their agreements, and fulfilled commitments with evidence.
+// dashboards: the funder lines with their period (the agreements with
+// members of Congress, then one line per training modality), the rules
+// they count by, legislators and committees with their agreements, and
+// fulfilled commitments with evidence.
 type funderReport struct {
 	store.Period
 	Lines []report.Summary `json:"lines"`
+	Rules []funderRule     `json:"rules"`
 	store.FunderLists
 }
+
+// funderRuleCodes are the indicators whose figures the funder report shows.
+var funderRuleCodes = []string{"congress_agreements", "committee_agreements", "people_trained", "trainings_held"}
 
 func (a *API) reportFunder(c *fiber.Ctx) error {
 	p, err := a.period(c)
@@ -22,10 +37,6 @@ func (a *API) reportFunder(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, scope := c.UserContext(), auth.User(c).Scope()
-	legs, err := a.store.LegislatorsWithCommitments(ctx, scope, p)
-	if err != nil {
-		return err
-	}
 	tr, err := a.store.Trainings(ctx, scope, p)
 	if err != nil {
 		return err
@@ -34,8 +45,47 @@ func (a *API) reportFunder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(funderReport{Period: p, FunderLists: *lists, Lines: []report.Summary{
-		report.WithPeriod(report.LegislatorSummary(legs.Total, legislatorCounts(legs)), p.From, p.To),
-		report.WithPeriod(trainingSummary(tr), p.From, p.To),
-	}})
+	out := funderReport{Period: p, FunderLists: *lists, Lines: []report.Summary{report.WithPeriod(agreementsLine(lists.Legislators), p.From, p.To)}}
+	for _, line := range trainingLines(tr) {
+		out.Lines = append(out.Lines, report.WithPeriod(line, p.From, p.To))
+	}
+	for _, code := range funderRuleCodes {
+		out.Rules = append(out.Rules, funderRule{Code: code, Name: wording(words.Indicators, code), Rule: wording(words.IndicatorRules, code)})
+	}
+	return c.JSON(out)
+}
+
+// agreementsLine is the funder line of the agreements with members of
+// Congress, from the agreement rule's count.
+func agreementsLine(a *model.Agreements) report.Summary {
+	return report.AgreementsLine(a.Members, groupCounts(a.Groups), a.Commitments, a.Fulfilled)
+}
+
+func groupCounts(in []model.GroupCount) []report.RegionCount {
+	out := make([]report.RegionCount, len(in))
+	for i, g := range in {
+		out[i] = report.RegionCount{Region: g.Key, Count: g.Count}
+	}
+	return out
+}
+
+// trainingLines are the funder lines of the trainings: one per modality
+// used in the period, or one saying there were none.
+func trainingLines(tr *store.TrainingCounts) []report.Summary {
+	if len(tr.ByModality) == 0 {
+		return []report.Summary{report.TrainingSummary(0, 0, nil, nil)}
+	}
+	out := make([]report.Summary, len(tr.ByModality))
+	for i, m := range tr.ByModality {
+		out[i] = report.TrainingSummary(m.Trainings, m.People, []string{m.Modality}, audienceCounts(m.Audiences))
+	}
+	return out
+}
+
+func audienceCounts(in []store.AudienceTotal) []report.AudienceCount {
+	out := make([]report.AudienceCount, len(in))
+	for i, x := range in {
+		out[i] = report.AudienceCount{Audience: x.Audience, People: x.People, Women: x.Women, Men: x.Men}
+	}
+	return out
 }

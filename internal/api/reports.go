@@ -88,13 +88,15 @@ type regionReport struct {
 	Items []regionRow `json:"items"`
 }
 
-// legislatorReport: Total counts each legislator once; each item counts the
-// legislators with a commitment in that region, so a legislator who made
-// commitments in two regions is in both items (MultiRegion says how many).
+// legislatorReport: the agreement rule's count (model.CountAgreements):
+// Total members of Congress, each once, in the item of the district they
+// represent, so the items add up to Total; Commitments are theirs counted,
+// Fulfilled those fulfilled so far.
 type legislatorReport struct {
 	store.Period
 	Total       int            `json:"total"`
-	MultiRegion int            `json:"multi_region"`
+	Commitments int            `json:"commitments"`
+	Fulfilled   int            `json:"fulfilled"`
 	Items       []regionRow    `json:"items"`
 	Summary     report.Summary `json:"summary"`
 }
@@ -215,21 +217,19 @@ func (a *API) reportMeetingsPerMonth(c *fiber.Ctx) error {
 }
 
 func (a *API) reportLegislators(c *fiber.Ctx) error {
-	return dashboard(a, c, a.store.LegislatorsWithCommitments, "congresistas-con-compromisos", regionReportColumns,
-		func(p store.Period, res *store.LegislatorCounts) (legislatorReport, []regionRow) {
-			out := legislatorReport{Period: p, Total: res.Total, MultiRegion: res.MultiRegion, Items: regionRows(res.Items),
-				Summary: report.WithPeriod(report.LegislatorSummary(res.Total, legislatorCounts(res)), p.From, p.To)}
+	agreements := func(ctx context.Context, scope model.Scope, p store.Period) (*model.Agreements, error) {
+		return a.store.Agreements(ctx, scope, p, model.KindLegislator)
+	}
+	return dashboard(a, c, agreements, "congresistas-con-compromisos", regionReportColumns,
+		func(p store.Period, res *model.Agreements) (legislatorReport, []regionRow) {
+			items := make([]regionRow, len(res.Groups))
+			for i, g := range res.Groups {
+				items[i] = regionRow{Region: g.Key, RegionName: model.RegionName(g.Key), Count: g.Count}
+			}
+			out := legislatorReport{Period: p, Total: res.Members, Commitments: res.Commitments, Fulfilled: res.Fulfilled, Items: items,
+				Summary: report.WithPeriod(agreementsLine(res), p.From, p.To)}
 			return out, out.Items
 		})
-}
-
-// legislatorCounts are the per-region counts the funder sentence reads.
-func legislatorCounts(res *store.LegislatorCounts) []report.RegionCount {
-	counts := make([]report.RegionCount, len(res.Items))
-	for i, r := range res.Items {
-		counts[i] = report.RegionCount{Region: r.Region, Count: r.Count}
-	}
-	return counts
 }
 
 func (a *API) reportActiveCommittees(c *fiber.Ctx) error {

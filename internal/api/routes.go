@@ -65,7 +65,7 @@ func (a *API) routes() []route {
 	}
 	// Each resource keeps its rows beside its handlers.
 	return slices.Concat(rs, a.stakeholderRoutes(), a.searchRoutes(), a.meetingRoutes(), a.commitmentRoutes(), a.taskRoutes(),
-		a.everydayRoutes(), a.reportRoutes(), a.messageRoutes(), a.mailboxRoutes(), a.notifyRoutes(), a.calendarRoutes(),
+		a.everydayRoutes(), a.reportRoutes(), a.indicatorRoutes(), a.messageRoutes(), a.mailboxRoutes(), a.notifyRoutes(), a.calendarRoutes(),
 		a.adminDataRoutes(), a.personalDataRoutes())
 }
 

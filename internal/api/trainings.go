@@ -67,9 +67,5 @@ func (a *API) reportTrainings(c *fiber.Ctx) error {
 
 // trainingSummary is the funder sentence of the trainings.
 func trainingSummary(res *store.TrainingCounts) report.Summary {
-	counts := make([]report.AudienceCount, len(res.Audiences))
-	for i, x := range res.Audiences {
-		counts[i] = report.AudienceCount{Audience: x.Audience, People: x.People}
-	}
-	return report.TrainingSummary(res.Trainings, res.People, res.Modalities, counts)
+	return report.TrainingSummary(res.Trainings, res.People, res.Modalities, audienceCounts(res.Audiences))
 }

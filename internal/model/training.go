@@ -30,10 +30,14 @@ type Training struct {
 	Topics   []string        `bson:"topics" json:"topics"`
 }
 
-// AudienceCount is how many people of one audience type a training reached.
+// AudienceCount is how many people of one audience type a training reached
+// and, where the team records them, how many of them were women and men
+// (optional; nil when not recorded).
 type AudienceCount struct {
 	Type  string `bson:"type" json:"type"`
 	Count int    `bson:"count" json:"count"`
+	Women *int   `bson:"women,omitempty" json:"women,omitempty"`
+	Men   *int   `bson:"men,omitempty" json:"men,omitempty"`
 }
 
 // People is the number of people trained, all audiences together.
@@ -86,11 +90,28 @@ func validateTraining(p *Problems, kind string, t *Training) {
 		if a.Count < 1 || a.Count > MaxAudienceCount {
 			p.Add(f+"count", "must be from 1 to %d people", MaxAudienceCount)
 		}
+		validateSexCounts(p, f, a)
 	}
 	if len(t.Topics) > maxTrainingTopics {
 		p.Add("training.topics", "must list at most %d topics", maxTrainingTopics)
 	}
 	for i, s := range t.Topics {
 		checkLen(p, "training.topics["+itoa(i)+"]", s, maxTopicText)
+	}
+}
+
+// validateSexCounts checks the optional women and men counts of one
+// audience: each within the audience's count, and both together too.
+func validateSexCounts(p *Problems, f string, a AudienceCount) {
+	for _, x := range []struct {
+		field string
+		n     *int
+	}{{"women", a.Women}, {"men", a.Men}} {
+		if x.n != nil && (*x.n < 0 || *x.n > a.Count) {
+			p.Add(f+x.field, "must be from 0 to the audience's count")
+		}
+	}
+	if a.Women != nil && a.Men != nil && *a.Women+*a.Men > a.Count {
+		p.Add(f+"men", "women and men together must not exceed the audience's count")
 	}
 }

@@ -11,10 +11,12 @@ import (
 )
 
 // AudienceCount is one audience's number of people in a summary, in the
-// order it should read.
+// order it should read, with the women and men among them where recorded
+// (0: not recorded).
 type AudienceCount struct {
-	Audience string
-	People   int
+	Audience   string
+	People     int
+	Women, Men int
 }
 
 // numberESFem is NumberES before a feminine noun ("una persona", "una sesión").
@@ -57,9 +59,7 @@ func TrainingSummary(trainings, people int, modalities []string, audiences []Aud
 		s.EN += " in " + words.Number(trainings, words.EN) + " sessions"
 	}
 	if len(audiences) > 0 {
-		list := countedList(len(audiences), func(i int, l words.Lang) (string, int) {
-			return words.Audiences.In(audiences[i].Audience, l), audiences[i].People
-		})
+		list := audienceList(audiences)
 		s.ES += ": " + list.ES
 		s.EN += ": " + list.EN
 	}
@@ -129,4 +129,29 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return string(unicode.ToLower(r)) + s[n:]
+}
+
+// audienceList is "jueces (70)" per audience, or "jueces (70: 40 mujeres y
+// 30 hombres)" where women or men were recorded, joined as each language
+// joins a list.
+func audienceList(audiences []AudienceCount) Summary {
+	in := func(l words.Lang) string {
+		out := make([]string, len(audiences))
+		for i, a := range audiences {
+			var sexes []string
+			if a.Women > 0 {
+				sexes = append(sexes, fmt.Sprintf("%d %s", a.Women, map[words.Lang]string{words.ES: "mujeres", words.EN: "women"}[l]))
+			}
+			if a.Men > 0 {
+				sexes = append(sexes, fmt.Sprintf("%d %s", a.Men, map[words.Lang]string{words.ES: "hombres", words.EN: "men"}[l]))
+			}
+			n := fmt.Sprint(a.People)
+			if len(sexes) > 0 {
+				n += ": " + words.Join(sexes, l)
+			}
+			out[i] = fmt.Sprintf("%s (%s)", words.Audiences.In(a.Audience, l), n)
+		}
+		return words.Join(out, l)
+	}
+	return Summary{ES: in(words.ES), EN: in(words.EN)}
 }

@@ -11,17 +11,17 @@ func TestTrainingSummary(t *testing.T) {
 		es, en            string
 	}{
 		{"none", 0, 0, nil, nil, "Sin capacitaciones en el periodo.", "No trainings delivered in the period."},
-		{"the team's line", 2, 155, []string{"virtual"}, []AudienceCount{{"public_defenders", 85}, {"judges", 70}},
+		{"the team's line", 2, 155, []string{"virtual"}, []AudienceCount{{Audience: "public_defenders", People: 85}, {Audience: "judges", People: 70}},
 			"Capacitación virtual a 155 personas en dos sesiones: defensores públicos (85) y jueces (70).",
 			"Virtual training delivered to 155 people in two sessions: public defenders (85) and judges (70)."},
-		{"one person, one session", 1, 1, []string{"in_person"}, []AudienceCount{{"police", 1}},
+		{"one person, one session", 1, 1, []string{"in_person"}, []AudienceCount{{Audience: "police", People: 1}},
 			"Capacitación presencial a una persona en una sesión: policías (1).",
 			"In-person training delivered to one person in one session: police officers (1)."},
 		{"mixed modalities, many sessions", 12, 9, []string{"in_person", "hybrid"},
-			[]AudienceCount{{"prosecutors", 4}, {"regional_officials", 3}, {"civil_society", 2}},
+			[]AudienceCount{{Audience: "prosecutors", People: 4}, {Audience: "regional_officials", People: 3}, {Audience: "civil_society", People: 2}},
 			"Capacitación a nueve personas en 12 sesiones: fiscales (4), funcionarios regionales (3) y sociedad civil (2).",
 			"Training delivered to nine people in 12 sessions: prosecutors (4), regional officials (3) and civil society (2)."},
-		{"hybrid is feminine", 1, 30, []string{"hybrid"}, []AudienceCount{{"other", 30}},
+		{"hybrid is feminine", 1, 30, []string{"hybrid"}, []AudienceCount{{Audience: "other", People: 30}},
 			"Capacitación híbrida a 30 personas en una sesión: otros (30).",
 			"Hybrid training delivered to 30 people in one session: others (30)."},
 	}

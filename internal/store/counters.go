@@ -55,7 +55,7 @@ var counterFamilies = []string{"m", "p", "c", "d", "t"}
 
 // countersLayout is the version of the counter families; counters built by
 // an older layout (without a family added since) are rebuilt on first read.
-const countersLayout = 2
+const countersLayout = 3
 
 func counterCol(family string) string { return colReportCounters + "_" + family }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/alianza-pe/alianza/internal/model"
 )
@@ -13,16 +14,36 @@ import (
 const trainingSessions = "*"
 
 // trainingCounts adds a training's people per audience, and the training
-// itself, to the "t" counter family.
+// itself, to the "t" counter family. The audience slot also names the
+// modality ("judges@virtual"), because the month views keep the audience
+// but not the modality field, and the women and men counted among them
+// ("judges@virtual#w", "#m").
 func trainingCounts(d counterDelta, month, day string, m *model.Meeting, n int) {
 	if m.Kind != model.KindTraining || m.Training == nil {
 		return
 	}
-	prefix := day + "|" + m.Region + "|" + m.Training.Modality + "|"
+	mod := m.Training.Modality
+	prefix := day + "|" + m.Region + "|" + mod + "|"
 	d.add("t", month, prefix+trainingSessions, n)
 	for _, a := range m.Training.Audience {
-		d.add("t", month, prefix+a.Type, n*a.Count)
+		slot := prefix + a.Type + "@" + mod
+		d.add("t", month, slot, n*a.Count)
+		if a.Women != nil {
+			d.add("t", month, slot+"#w", n**a.Women)
+		}
+		if a.Men != nil {
+			d.add("t", month, slot+"#m", n**a.Men)
+		}
 	}
+}
+
+// audienceSlot reads the audience slot of a "t" counter key: the audience,
+// the modality, and "w" or "m" for the women or men among them ("" for
+// everyone).
+func audienceSlot(slot string) (audience, modality, sex string) {
+	slot, sex, _ = strings.Cut(slot, "#")
+	audience, modality, _ = strings.Cut(slot, "@")
+	return audience, modality, sex
 }
 
 // TrainingRow is the number of people of one audience trained in one region
@@ -34,10 +55,22 @@ type TrainingRow struct {
 	People   int    `json:"people"`
 }
 
-// AudienceTotal is the number of people of one audience trained in the period.
+// AudienceTotal is the number of people of one audience trained in the
+// period, with the women and men among them where they were recorded.
 type AudienceTotal struct {
 	Audience string `json:"audience"`
 	People   int    `json:"people"`
+	Women    int    `json:"women"`
+	Men      int    `json:"men"`
+}
+
+// ModalityCounts are the trainings of one modality in the period: sessions,
+// people, and people per audience (largest first).
+type ModalityCounts struct {
+	Modality  string          `json:"modality"`
+	Trainings int             `json:"trainings"`
+	People    int             `json:"people"`
+	Audiences []AudienceTotal `json:"audiences"`
 }
 
 // TrainingCounts answers the trainings report for a period: how many
@@ -49,6 +82,12 @@ type TrainingCounts struct {
 	Modalities []string        `json:"modalities"` // the modalities used, in the enum's order
 	Audiences  []AudienceTotal `json:"audiences"`  // largest first
 	Items      []TrainingRow   `json:"items"`
+	// ByModality has one entry per modality used, in the enum's order.
+	ByModality []ModalityCounts `json:"by_modality"`
+	// Regions are the people trained per region, SessionRegions the
+	// trainings.
+	Regions        []model.GroupCount `json:"regions"`
+	SessionRegions []model.GroupCount `json:"session_regions"`
 }
 
 // quarterOf turns a YYYY-MM-DD date into "YYYY-Qn".
@@ -64,10 +103,12 @@ func (s *Store) Trainings(ctx context.Context, scope model.Scope, p Period) (*Tr
 	if err != nil {
 		return nil, err
 	}
-	out := &TrainingCounts{Modalities: []string{}, Audiences: []AudienceTotal{}, Items: []TrainingRow{}}
+	out := &TrainingCounts{Modalities: []string{}, Audiences: []AudienceTotal{}, Items: []TrainingRow{}, ByModality: []ModalityCounts{}}
 	rows := map[TrainingRow]int{}
-	audiences := map[string]int{}
+	type key struct{ modality, audience, sex string }
+	people := map[key]int{} // modality "" for all modalities together
 	modalities := map[string]int{}
+	regions, sessions := map[string]int{}, map[string]int{}
 	err = s.readCounters(ctx, gen, "t", []string{"s", "a"}, scope, p, func(date, region string, rest []string, n int) {
 		if len(rest) < 2 || n == 0 {
 			return
@@ -75,31 +116,44 @@ func (s *Store) Trainings(ctx context.Context, scope model.Scope, p Period) (*Tr
 		if rest[1] == trainingSessions {
 			out.Trainings += n
 			modalities[rest[0]] += n
+			sessions[region] += n
+			return
+		}
+		a, mod, sex := audienceSlot(rest[1])
+		people[key{"", a, sex}] += n
+		if mod != "" {
+			people[key{mod, a, sex}] += n
+		}
+		if sex != "" {
 			return
 		}
 		out.People += n
-		audiences[rest[1]] += n
-		rows[TrainingRow{Quarter: quarterOf(date), Region: region, Audience: rest[1]}] += n
+		regions[region] += n
+		rows[TrainingRow{Quarter: quarterOf(date), Region: region, Audience: a}] += n
 	})
 	if err != nil {
 		return nil, err
 	}
+	audiences := func(mod string) ([]AudienceTotal, int) {
+		list, total := []AudienceTotal{}, 0
+		for _, a := range model.AudienceTypes {
+			if n := people[key{mod, a, ""}]; n > 0 {
+				list = append(list, AudienceTotal{Audience: a, People: n, Women: people[key{mod, a, "w"}], Men: people[key{mod, a, "m"}]})
+				total += n
+			}
+		}
+		slices.SortStableFunc(list, func(a, b AudienceTotal) int { return b.People - a.People })
+		return list, total
+	}
+	out.Audiences, _ = audiences("")
+	out.Regions, out.SessionRegions = model.SortedCounts(regions), model.SortedCounts(sessions)
 	for _, m := range model.TrainingModalities {
 		if modalities[m] > 0 {
 			out.Modalities = append(out.Modalities, m)
+			list, total := audiences(m)
+			out.ByModality = append(out.ByModality, ModalityCounts{Modality: m, Trainings: modalities[m], People: total, Audiences: list})
 		}
 	}
-	for a, n := range audiences {
-		if n > 0 {
-			out.Audiences = append(out.Audiences, AudienceTotal{Audience: a, People: n})
-		}
-	}
-	slices.SortFunc(out.Audiences, func(a, b AudienceTotal) int {
-		if a.People != b.People {
-			return b.People - a.People
-		}
-		return slices.Index(model.AudienceTypes, a.Audience) - slices.Index(model.AudienceTypes, b.Audience)
-	})
 	for r, n := range rows {
 		if n > 0 {
 			r.People = n

@@ -71,6 +71,18 @@ export interface paths {
     /** Valid values of every enum */
     get: operations["getEnums"];
   };
+  "/api/v1/indicators": {
+    /** Each indicator with its names, rule, actual for the period, actual and target for the year, percent achieved and breakdowns; ?format=csv gives the tracking table */
+    get: operations["getIndicators"];
+  };
+  "/api/v1/indicators/{code}/records": {
+    /** The records behind an indicator's figure for the period (members, committees, trainings, meetings, commitments) */
+    get: operations["getIndicatorsByCodeRecords"];
+  };
+  "/api/v1/indicators/{code}/targets/{year}": {
+    /** Set an indicator's target for a year (managers and admins of every region); audited */
+    put: operations["putIndicatorsByCodeTargetsByYear"];
+  };
   "/api/v1/mailboxes": {
     /** Mailboxes with the sync state of each folder and the lease */
     get: operations["getMailboxes"];
@@ -283,6 +295,15 @@ export interface components {
       audience_label: string;
       people: number;
     };
+    "api.breakdownItem": {
+      count: number;
+      key: string;
+      label: components["schemas"]["report.Summary"];
+    };
+    "api.breakdownView": {
+      by: string;
+      items: components["schemas"]["api.breakdownItem"][];
+    };
     "api.bulkStatusRequest": {
       ids: string[];
       /** @enum {string} */
@@ -307,6 +328,12 @@ export interface components {
     };
     "api.funderReport": components["schemas"]["store.Period"] & components["schemas"]["store.FunderLists"] & {
       lines: components["schemas"]["report.Summary"][];
+      rules: components["schemas"]["api.funderRule"][];
+    };
+    "api.funderRule": {
+      code: string;
+      name: components["schemas"]["report.Summary"];
+      rule: components["schemas"]["report.Summary"];
     };
     "api.importRequest": {
       csv: string;
@@ -315,9 +342,32 @@ export interface components {
         [key: string]: string;
       };
     };
+    "api.indicatorList": components["schemas"]["store.Period"] & {
+      items: components["schemas"]["api.indicatorView"][];
+      region: string;
+      whole: boolean;
+      year: number;
+    };
+    "api.indicatorRecords": components["schemas"]["store.Period"] & components["schemas"]["store.IndicatorRecords"] & {
+      code: string;
+      name: components["schemas"]["report.Summary"];
+      rule: components["schemas"]["report.Summary"];
+    };
+    "api.indicatorView": {
+      actual: number;
+      breakdowns: components["schemas"]["api.breakdownView"][];
+      code: string;
+      name: components["schemas"]["report.Summary"];
+      percent: number | null;
+      rule: components["schemas"]["report.Summary"];
+      target: number | null;
+      year: number;
+      year_actual: number;
+    };
     "api.legislatorReport": components["schemas"]["store.Period"] & {
+      commitments: number;
+      fulfilled: number;
       items: components["schemas"]["api.regionRow"][];
-      multi_region: number;
       summary: components["schemas"]["report.Summary"];
       total: number;
     };
@@ -611,9 +661,22 @@ export interface components {
       size_warning: boolean;
       warning_bytes: number;
     };
+    "model.Actor": {
+      Email: string;
+      ID: string;
+      Name: string;
+    };
     "model.Address": {
       address: string;
       name: string;
+    };
+    "model.AgreementCommitment": {
+      id: string;
+      made_on: string;
+      region: string;
+      /** @enum {string} */
+      status: "pending" | "in_progress" | "fulfilled" | "partially_fulfilled" | "not_fulfilled" | "withdrawn";
+      text: string;
     };
     "model.Attachment": {
       content_id?: string;
@@ -625,8 +688,10 @@ export interface components {
     };
     "model.AudienceCount": {
       count: number;
+      men?: number;
       /** @enum {string} */
       type: "public_defenders" | "judges" | "prosecutors" | "police" | "regional_officials" | "civil_society" | "other";
+      women?: number;
     };
     "model.AuditEntry": {
       action: string;
@@ -718,6 +783,14 @@ export interface components {
       uidvalidity: number;
       /** Format: date-time */
       updated_at: string;
+    };
+    "model.IndicatorTarget": {
+      code: string;
+      /** Format: date-time */
+      updated_at: string;
+      updated_by: components["schemas"]["model.Actor"];
+      value: number;
+      year: number;
     };
     "model.Legislator": {
       /** @enum {string} */
@@ -1018,6 +1091,9 @@ export interface components {
       status: "pending" | "in_progress" | "fulfilled" | "partially_fulfilled" | "not_fulfilled" | "withdrawn";
       version?: number;
     };
+    "model.TargetInput": {
+      value: number | null;
+    };
     "model.Task": {
       assignee_id?: string;
       /** Format: date-time */
@@ -1090,14 +1166,6 @@ export interface components {
       en: string;
       es: string;
     };
-    "store.Agreement": {
-      id: string;
-      made_on: string;
-      region: string;
-      /** @enum {string} */
-      status: "pending" | "in_progress" | "fulfilled" | "partially_fulfilled" | "not_fulfilled" | "withdrawn";
-      text: string;
-    };
     "store.CommitmentHit": {
       id: string;
       region: string;
@@ -1156,6 +1224,25 @@ export interface components {
       stakeholders: components["schemas"]["store.StakeholderAgreements"][];
       truncated: boolean;
     };
+    "store.IndicatorRecord": {
+      audience?: components["schemas"]["model.AudienceCount"][];
+      commitments?: components["schemas"]["model.AgreementCommitment"][];
+      count: number;
+      date?: string;
+      entity: string;
+      id: string;
+      kind?: string;
+      /** @enum {string} */
+      modality?: "in_person" | "virtual" | "hybrid";
+      name: string;
+      region: string;
+      status?: string;
+    };
+    "store.IndicatorRecords": {
+      items: components["schemas"]["store.IndicatorRecord"][];
+      total: number;
+      truncated: boolean;
+    };
     "store.MeetingHit": {
       id: string;
       region: string;
@@ -1196,7 +1283,8 @@ export interface components {
       stakeholders: components["schemas"]["store.StakeholderHit"][];
     };
     "store.StakeholderAgreements": {
-      agreements: components["schemas"]["store.Agreement"][];
+      agreements: components["schemas"]["model.AgreementCommitment"][];
+      group: string;
       /** @enum {string} */
       kind: "legislator" | "oversight_committee" | "institution" | "organization" | "person";
       name: string;
@@ -1990,6 +2078,158 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** Each indicator with its names, rule, actual for the period, actual and target for the year, percent achieved and breakdowns; ?format=csv gives the tracking table */
+  getIndicators: {
+    parameters: {
+      query?: {
+        from?: string;
+        to?: string;
+        region?: string;
+        year?: string;
+        format?: string;
+        lang?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["api.indicatorList"];
+        };
+      };
+      /** @description Malformed request: the body is not JSON or a parameter cannot be read */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** The records behind an indicator's figure for the period (members, committees, trainings, meetings, commitments) */
+  getIndicatorsByCodeRecords: {
+    parameters: {
+      query?: {
+        from?: string;
+        to?: string;
+        region?: string;
+      };
+      path: {
+        code: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["api.indicatorRecords"];
+        };
+      };
+      /** @description Malformed request: the body is not JSON or a parameter cannot be read */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description No such record (or it is outside the user's regions) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** Set an indicator's target for a year (managers and admins of every region); audited */
+  putIndicatorsByCodeTargetsByYear: {
+    parameters: {
+      header?: {
+        /** @description Run this write at most once: a repeat within 24 h gets the first answer */
+        "Idempotency-Key"?: string;
+      };
+      path: {
+        code: string;
+        year: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["model.TargetInput"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["model.IndicatorTarget"];
+        };
+      };
+      /** @description Malformed request: the body is not JSON or a parameter cannot be read */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description No such record (or it is outside the user's regions) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };

@@ -82,6 +82,10 @@ export type OverdueByOwner = Schemas['api.overdueRow'];
 export type TrainingsReport = Schemas['api.trainingReport'];
 export type FunderReport = Schemas['api.funderReport'];
 export type LegislatorsReport = Schemas['api.legislatorReport'];
+export type IndicatorList = Schemas['api.indicatorList'];
+export type Indicator = Schemas['api.indicatorView'];
+export type IndicatorRecords = Schemas['api.indicatorRecords'];
+export type IndicatorRecord = Schemas['store.IndicatorRecord'];
 
 // ---------- errors ----------
 
@@ -417,6 +421,10 @@ export const endpoints = {
   commitmentsByRegion: (q?: Query) => api.get<{ items: CountByRegionStatus[] }>('/reports/commitments-by-region', q),
   overdueReport: (q?: Query) => api.get<{ items: OverdueByOwner[] }>('/reports/overdue', q),
   funderReport: (q?: Query) => api.get<FunderReport>('/reports/funder', q),
+  indicators: (q?: Query) => api.get<IndicatorList>('/indicators', q),
+  indicatorRecords: (code: string, q?: Query) => api.get<IndicatorRecords>(`/indicators/${encodeURIComponent(code)}/records`, q),
+  setIndicatorTarget: (code: string, year: number, value: number) =>
+    api.request<Schemas['model.IndicatorTarget']>('PUT', `/indicators/${encodeURIComponent(code)}/targets/${year}`, { body: { value } }),
   meetingsPerMonth: (q?: Query) => api.get<{ items: MeetingsPerMonth[] }>('/reports/meetings-per-month', q),
   legislatorsReport: (q?: Query) => api.get<LegislatorsReport>('/reports/legislators-with-commitments', q),
   trainingsReport: (q?: Query) => api.get<TrainingsReport>('/reports/trainings', q),

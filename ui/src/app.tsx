@@ -34,6 +34,7 @@ const TaskDetail = lazy<{ id: string }>(() => import('./pages/TaskDetail'));
 const writeOnly = new Set(['/stakeholders/new', '/stakeholders/:id/edit', '/meetings/new', '/meetings/:id/edit']);
 const Profile = lazy(() => import('./pages/Profile'));
 const FunderReport = lazy(() => import('./pages/FunderReport'));
+const Results = lazy(() => import('./pages/Results'));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const routes: [string, ComponentType<any>][] = [
@@ -53,6 +54,7 @@ const routes: [string, ComponentType<any>][] = [
   ['/correspondence', Correspondence],
   ['/reports', Reports],
   ['/reports/funder', FunderReport],
+  ['/results', Results],
   ['/search', Search],
   ['/profile', Profile],
 ];

@@ -31,3 +31,19 @@ describe('training fields', () => {
     expect(linesText(lines, 'en')).toBe('One.\nTwo.');
   });
 });
+
+describe('women and men per audience', () => {
+  it('are sent only where typed', () => {
+    const tr = toTraining({ modality: 'virtual', counts: { judges: '70', public_defenders: '85' }, women: { public_defenders: '50' }, men: { public_defenders: '35', judges: '' }, topics: '' });
+    expect(tr.audience).toEqual([
+      { type: 'public_defenders', count: 85, women: 50, men: 35 },
+      { type: 'judges', count: 70 },
+    ]);
+  });
+  it('must fit in the audience count', () => {
+    const e = validateTraining({ modality: 'virtual', counts: { judges: '10' }, women: { judges: '8' }, men: { judges: '5' }, topics: '' });
+    expect(e['training.men.judges']).toBe('validation.sex_count');
+    expect(validateTraining({ modality: 'virtual', counts: { judges: '10' }, women: { judges: '11' }, topics: '' })['training.women.judges']).toBe('validation.sex_count');
+    expect(validateTraining({ modality: 'virtual', counts: { judges: '10' }, women: { judges: '4' }, men: { judges: '6' }, topics: '' })).toEqual({});
+  });
+});

@@ -13,7 +13,15 @@ export const TRAINING_MODALITIES: Training['modality'][] = ['in_person', 'virtua
 export interface TrainingDraft {
   modality: string;
   counts: Record<string, string>;
+  /** optional women and men per audience type, where the team records them */
+  women?: Record<string, string>;
+  men?: Record<string, string>;
   topics: string;
+}
+
+/** sexCount is an optional women or men count as the API takes it (absent when left empty). */
+function sexCount(v: string | undefined): number | undefined {
+  return v === undefined || v.trim() === '' ? undefined : Number(v);
 }
 
 export function emptyTraining(): TrainingDraft {
@@ -24,7 +32,11 @@ export function emptyTraining(): TrainingDraft {
 export function toTraining(d: TrainingDraft): Training {
   return {
     modality: d.modality as Training['modality'],
-    audience: AUDIENCE_TYPES.filter((a) => Number(d.counts[a] || 0) > 0).map((a) => ({ type: a, count: Number(d.counts[a]) })),
+    audience: AUDIENCE_TYPES.filter((a) => Number(d.counts[a] || 0) > 0).map((a) => {
+      const women = sexCount(d.women?.[a]);
+      const men = sexCount(d.men?.[a]);
+      return { type: a, count: Number(d.counts[a]), ...(women !== undefined ? { women } : {}), ...(men !== undefined ? { men } : {}) };
+    }),
     topics: d.topics.split('\n').map((s) => s.trim()).filter(Boolean),
   };
 }
@@ -41,6 +53,14 @@ export function validateTraining(d: TrainingDraft | undefined): Errors {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 0 || n > 100000) e[`training.count.${a}`] = 'validation.people';
     else if (n > 0) any = true;
+    let both = 0;
+    for (const [field, m] of [['women', d.women], ['men', d.men]] as const) {
+      const x = sexCount(m?.[a]);
+      if (x === undefined) continue;
+      if (!Number.isInteger(x) || x < 0 || x > n) e[`training.${field}.${a}`] = 'validation.sex_count';
+      else both += x;
+    }
+    if (both > n && !e[`training.women.${a}`] && !e[`training.men.${a}`]) e[`training.men.${a}`] = 'validation.sex_count';
   });
   if (!any && Object.keys(e).length === 0) e['training.audience'] = 'validation.audience';
   return e;
@@ -50,13 +70,13 @@ export function validateTraining(d: TrainingDraft | undefined): Errors {
 export function trainingFieldId(path: string): string {
   if (path === 'training.modality') return 'training-modality';
   if (path.startsWith('training.topics')) return 'training-topics';
-  const m = /^training\.count\.(\w+)$/.exec(path);
-  return m ? `training-count-${m[1]}` : 'training-audience';
+  const m = /^training\.(count|women|men)\.(\w+)$/.exec(path);
+  return m ? `training-${m[1]}-${m[2]}` : 'training-audience';
 }
 
 export function trainingFieldLabel(path: string): string {
-  const m = /^training\.count\.(\w+)$/.exec(path);
-  if (m) return `${t('training.title')} – ${te('audience', m[1])}`;
+  const m = /^training\.(count|women|men)\.(\w+)$/.exec(path);
+  if (m) return `${t('training.title')} – ${te('audience', m[2])}${m[1] === 'count' ? '' : ` – ${t(`training.${m[1]}`)}`}`;
   if (path === 'training.modality') return `${t('training.title')} – ${t('training.modality')}`;
   if (path.startsWith('training.topics')) return `${t('training.title')} – ${t('training.topics')}`;
   return `${t('training.title')} – ${t('training.audience')}`;
@@ -85,7 +105,25 @@ export function TrainingFields({ value, onValue, errors }: { value: TrainingDraf
             />
           ))}
         </div>
-        <p class="small" data-testid="training-total">{tn('training.total', total)}</p>
+        {AUDIENCE_TYPES.some((a) => Number(value.counts[a]) > 0) && <p class="small muted">{t('training.sex_hint')}</p>}
+        <div class="form-grid">
+          {AUDIENCE_TYPES.filter((a) => Number(value.counts[a]) > 0).flatMap((a) =>
+            (['women', 'men'] as const).map((field) => (
+              <TextInput
+                key={`${field}-${a}`}
+                id={`training-${field}-${a}`}
+                type="number"
+                inputMode="numeric"
+                min={0}
+                label={`${te('audience', a)} – ${t(`training.${field}`)}`}
+                value={value[field]?.[a] ?? ''}
+                onValue={(v) => onValue({ ...value, [field]: { ...(value[field] ?? {}), [a]: v } })}
+                error={errors[`training.${field}.${a}`]}
+              />
+            )),
+          )}
+        </div>
+                <p class="small" data-testid="training-total">{tn('training.total', total)}</p>
         {errors['training.audience'] && (
           <span class="field-error" id="training-audience-err" data-testid="error-training-audience">
             {t(errors['training.audience'])}

@@ -65,6 +65,17 @@ export default function FunderReport() {
             <FunderLines lines={r.lines} testid="fr-funder-lines" />
           </Section>
 
+          <Section id="fr-rules" title={t('funder.rules')} testid="fr-rules" class="fr-section">
+            <dl class="fr-rules">
+              {r.rules.map((x) => (
+                <div key={x.code}>
+                  <dt>{x.name[lang]}</dt>
+                  <dd class="small">{x.rule[lang]}</dd>
+                </div>
+              ))}
+            </dl>
+          </Section>
+
           <Section id="fr-charts" title={t('funder.activity')} class="fr-section fr-charts">
             <div class="fr-grid">
               {perMonth.data && <BarChart title={t('funder.meetings_per_region')} bars={meetingRegionBars(perMonth.data.items, regions)} testid="fr-chart-meetings" />}
@@ -81,7 +92,7 @@ export default function FunderReport() {
             {r.stakeholders.map((s) => (
               <div key={s.stakeholder_id} class="fr-stakeholder">
                 <h3>
-                  {s.name} <span class="muted small">({te('kind', s.kind)})</span>
+                  {s.name} <span class="muted small">({te('kind', s.kind)} · {regionName(s.group, regions)})</span>
                 </h3>
                 <ul>
                   {s.agreements.map((a) => (

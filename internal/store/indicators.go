@@ -1,0 +1,501 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// The results framework: each indicator's figure (actual and breakdowns),
+// the records behind it, and the yearly targets. The figures count through
+// the rules of model/results.go; the agreements are counted from the same
+// query that lists their records, the trainings, meetings and fulfilled
+// commitments from the counter documents (their records are the matching
+// meetings and commitments, at most MaxIndicatorRecords of them).
+
+// colIndicatorTargets holds one document per indicator and year.
+const colIndicatorTargets = "indicator_targets"
+
+// MaxIndicatorRecords bounds the records listed behind one figure.
+const MaxIndicatorRecords = 500
+
+// The kinds of breakdown a figure carries.
+const (
+	ByDistrict = "district" // members of Congress: the district they represent
+	ByRegion   = "region"
+	ByModality = "modality"
+	ByAudience = "audience"
+)
+
+// Breakdown is a figure split one way; its items add up to the figure.
+type Breakdown struct {
+	By    string             `json:"by"`
+	Items []model.GroupCount `json:"items"`
+}
+
+// Figure is an indicator's value for a period and scope.
+type Figure struct {
+	Code       string      `json:"code"`
+	Actual     int         `json:"actual"`
+	Breakdowns []Breakdown `json:"breakdowns"`
+}
+
+// IndicatorRecord is one record behind a figure and what it adds to it.
+type IndicatorRecord struct {
+	Entity   string        `json:"entity"` // stakeholder, meeting or commitment
+	ID       bson.ObjectID `json:"id"`
+	Name     string        `json:"name"`             // stakeholder name, meeting place, commitment text
+	Date     string        `json:"date,omitempty"`   // YYYY-MM-DD (Lima)
+	Region   string        `json:"region"`           // record's region; a member's district or a committee's region
+	Count    int           `json:"count"`            // what the record adds to the figure
+	Status   string        `json:"status,omitempty"` // commitments
+	Kind     string        `json:"kind,omitempty"`   // meetings
+	Modality string        `json:"modality,omitempty"`
+	// Audience of a training, with women and men where recorded.
+	Audience []model.AudienceCount `json:"audience,omitempty"`
+	// Commitments that make a member count.
+	Commitments []model.AgreementCommitment `json:"commitments,omitempty"`
+}
+
+// IndicatorRecords are the records behind a figure; Total is the number of
+// records the figure counts, Truncated says the list stops before it.
+type IndicatorRecords struct {
+	Total     int               `json:"total"`
+	Truncated bool              `json:"truncated"`
+	Items     []IndicatorRecord `json:"items"`
+}
+
+// indicator is one entry of the results framework: its code, how its
+// figure is computed and how its records are listed. An indicator is added
+// by adding an entry here (and its names and rule to internal/words).
+type indicator struct {
+	code    string
+	figure  func(src *sources) (*Figure, error)
+	records func(src *sources) (*IndicatorRecords, error)
+}
+
+var indicators = []indicator{
+	{"congress_agreements", agreementsFigure(model.KindLegislator, ByDistrict), agreementsRecords(model.KindLegislator)},
+	{"committee_agreements", agreementsFigure(model.KindOversightCommittee, ByRegion), agreementsRecords(model.KindOversightCommittee)},
+	{"people_trained", peopleTrained, trainingRecords(true)},
+	{"trainings_held", trainingsHeld, trainingRecords(false)},
+	{"meetings_held", meetingsHeld, meetingRecords},
+	{"commitments_fulfilled", commitmentsFulfilled, fulfilledRecords},
+}
+
+// sources are the reads the figures of one period and scope share, each
+// made once: three indicators count from the trainings' counters.
+type sources struct {
+	s         *Store
+	ctx       context.Context
+	scope     model.Scope
+	p         Period
+	trainings *TrainingCounts
+	// who are the stakeholders read so far, shared by the periods of one
+	// request (the year and the period name mostly the same members).
+	who map[bson.ObjectID]model.Stakeholder
+}
+
+func (src *sources) trainingCounts() (*TrainingCounts, error) {
+	if src.trainings == nil {
+		t, err := src.s.Trainings(src.ctx, src.scope, src.p)
+		if err != nil {
+			return nil, err
+		}
+		src.trainings = t
+	}
+	return src.trainings, nil
+}
+
+// IndicatorCodes lists the indicators in the order reports show them.
+func IndicatorCodes() []string {
+	out := make([]string, len(indicators))
+	for i, ind := range indicators {
+		out[i] = ind.code
+	}
+	return out
+}
+
+func indicatorOf(code string) (indicator, error) {
+	for _, ind := range indicators {
+		if ind.code == code {
+			return ind, nil
+		}
+	}
+	return indicator{}, fmt.Errorf("store: indicator %q: %w", code, ErrNotFound)
+}
+
+// IndicatorFigures computes every indicator, in the order of
+// IndicatorCodes, for each of periods in scope.
+func (s *Store) IndicatorFigures(ctx context.Context, scope model.Scope, periods ...Period) ([][]*Figure, error) {
+	who := map[bson.ObjectID]model.Stakeholder{}
+	out := make([][]*Figure, len(periods))
+	for j, p := range periods {
+		src := &sources{s: s, ctx: ctx, scope: scope, p: p, who: who}
+		out[j] = make([]*Figure, len(indicators))
+		for i, ind := range indicators {
+			f, err := ind.figure(src)
+			if err != nil {
+				return nil, err
+			}
+			f.Code = ind.code
+			out[j][i] = f
+		}
+	}
+	return out, nil
+}
+
+// IndicatorRecords lists the records behind one indicator's figure;
+// ErrNotFound for an unknown code.
+func (s *Store) IndicatorRecords(ctx context.Context, code string, scope model.Scope, p Period) (*IndicatorRecords, error) {
+	ind, err := indicatorOf(code)
+	if err != nil {
+		return nil, err
+	}
+	return ind.records(&sources{s: s, ctx: ctx, scope: scope, p: p})
+}
+
+// Agreements applies the agreement rule (model.CountAgreements) to the
+// commitments made in the period, in scope, with stakeholders of kind:
+// legislators are grouped by the district they represent, committees by
+// their region. The stakeholders' names and districts are read whatever
+// the caller's regions: a commitment in scope already names them.
+func (s *Store) Agreements(ctx context.Context, scope model.Scope, p Period, kind string) (*model.Agreements, error) {
+	var made []model.AgreementCommitment
+	err := s.findAll(ctx, colCommitments, agreementFilter(scope, p, kind), coll.FindOptions{Projection: bson.D{
+		{Key: "stakeholder_id", Value: 1}, {Key: "text", Value: 1}, {Key: "region", Value: 1}, {Key: "made_on", Value: 1}, {Key: "status", Value: 1},
+	}}, &made)
+	if err != nil {
+		return nil, wrap("agreements", err)
+	}
+	return s.countAgreements(ctx, made, map[bson.ObjectID]model.Stakeholder{})
+}
+
+// agreementCounts is Agreements for a figure: the same rule over the same
+// commitments, each read as its stakeholder and status only (on the
+// embedded engine from the row table, without reading the documents).
+func (s *Store) agreementCounts(ctx context.Context, scope model.Scope, p Period, kind string, who map[bson.ObjectID]model.Stakeholder) (*model.Agreements, error) {
+	filter := agreementFilter(scope, p, kind)
+	var made []model.AgreementCommitment
+	err := s.liteColumns(ctx, colCommitments, filter, []string{"stakeholder_id", "status"}, func(v []string) {
+		id, _ := bson.ObjectIDFromHex(v[0])
+		made = append(made, model.AgreementCommitment{StakeholderID: id, Status: v[1]})
+	})
+	if errors.Is(err, errNoPushdown) {
+		err = s.findAll(ctx, colCommitments, filter, coll.FindOptions{Projection: bson.D{{Key: "stakeholder_id", Value: 1}, {Key: "status", Value: 1}}}, &made)
+	}
+	if err != nil {
+		return nil, wrap("agreements", err)
+	}
+	return s.countAgreements(ctx, made, who)
+}
+
+// agreementFilter selects the commitments made in the period, in scope,
+// with stakeholders of kind; the rule itself (model) leaves out the
+// withdrawn ones.
+func agreementFilter(scope model.Scope, p Period, kind string) bson.D {
+	return scoped(bson.D{{Key: "stakeholder_kind", Value: kind}, {Key: "made_on", Value: p.dateRange()}}, scope, "region")
+}
+
+// countAgreements applies the rule to made, with the names and groups of
+// their stakeholders; who holds those already read, and gains the others.
+func (s *Store) countAgreements(ctx context.Context, made []model.AgreementCommitment, who map[bson.ObjectID]model.Stakeholder) (*model.Agreements, error) {
+	ids := make([]bson.ObjectID, 0, len(made))
+	seen := map[bson.ObjectID]bool{}
+	for _, c := range made {
+		if _, known := who[c.StakeholderID]; !known && !seen[c.StakeholderID] && model.CountsAsAgreement(c.Status) {
+			seen[c.StakeholderID] = true
+			ids = append(ids, c.StakeholderID)
+		}
+	}
+	if err := s.agreementStakeholders(ctx, ids, who); err != nil {
+		return nil, err
+	}
+	a := model.CountAgreements(made,
+		func(id bson.ObjectID) string { st := who[id]; return model.AgreementGroup(&st) },
+		func(id bson.ObjectID) string { return who[id].Name })
+	return &a, nil
+}
+
+// agreementStakeholders reads into out the name, district and committee
+// region of the stakeholders ids, a bounded number of ids per query.
+func (s *Store) agreementStakeholders(ctx context.Context, ids []bson.ObjectID, out map[bson.ObjectID]model.Stakeholder) error {
+	const batch = 500
+	for start := 0; start < len(ids); start += batch {
+		var list []model.Stakeholder
+		err := s.findAll(ctx, colStakeholders, idsIn(ids[start:min(start+batch, len(ids))]), coll.FindOptions{Projection: bson.D{
+			{Key: "name", Value: 1}, {Key: "kind", Value: 1}, {Key: "legislator", Value: 1}, {Key: "committee", Value: 1},
+		}}, &list)
+		if err != nil {
+			return wrap("agreement stakeholders", err)
+		}
+		for _, st := range list {
+			out[st.ID] = st
+		}
+	}
+	return nil
+}
+
+func agreementsFigure(kind, by string) func(*sources) (*Figure, error) {
+	return func(src *sources) (*Figure, error) {
+		a, err := src.s.agreementCounts(src.ctx, src.scope, src.p, kind, src.who)
+		if err != nil {
+			return nil, err
+		}
+		return &Figure{Actual: a.Members, Breakdowns: []Breakdown{{By: by, Items: a.Groups}}}, nil
+	}
+}
+
+func agreementsRecords(kind string) func(*sources) (*IndicatorRecords, error) {
+	return func(src *sources) (*IndicatorRecords, error) {
+		a, err := src.s.Agreements(src.ctx, src.scope, src.p, kind)
+		if err != nil {
+			return nil, err
+		}
+		out := &IndicatorRecords{Total: a.Members, Items: make([]IndicatorRecord, 0, len(a.List))}
+		for _, m := range a.List {
+			out.Items = append(out.Items, IndicatorRecord{Entity: "stakeholder", ID: m.ID, Name: m.Name, Region: m.Group, Count: 1, Commitments: m.Commitments})
+		}
+		return out, nil
+	}
+}
+
+func peopleTrained(src *sources) (*Figure, error) {
+	t, err := src.trainingCounts()
+	if err != nil {
+		return nil, err
+	}
+	mods := map[string]int{}
+	for _, m := range t.ByModality {
+		mods[m.Modality] = m.People
+	}
+	aud := make([]model.GroupCount, len(t.Audiences))
+	for i, a := range t.Audiences {
+		aud[i] = model.GroupCount{Key: a.Audience, Count: a.People}
+	}
+	return &Figure{Actual: t.People, Breakdowns: []Breakdown{
+		{By: ByRegion, Items: t.Regions}, {By: ByAudience, Items: aud}, {By: ByModality, Items: model.SortedCounts(mods)},
+	}}, nil
+}
+
+func trainingsHeld(src *sources) (*Figure, error) {
+	t, err := src.trainingCounts()
+	if err != nil {
+		return nil, err
+	}
+	mods := map[string]int{}
+	for _, m := range t.ByModality {
+		mods[m.Modality] = m.Trainings
+	}
+	return &Figure{Actual: t.Trainings, Breakdowns: []Breakdown{
+		{By: ByRegion, Items: t.SessionRegions}, {By: ByModality, Items: model.SortedCounts(mods)},
+	}}, nil
+}
+
+// meetingsHeld counts the meetings of every kind but training (trainings
+// are their own indicator) that started in the period.
+func meetingsHeld(src *sources) (*Figure, error) {
+	months, err := src.s.MeetingsPerMonth(src.ctx, src.scope, src.p)
+	if err != nil {
+		return nil, err
+	}
+	t, err := src.trainingCounts()
+	if err != nil {
+		return nil, err
+	}
+	regions := map[string]int{}
+	for _, m := range months {
+		regions[m.Region] += m.Count
+	}
+	for _, r := range t.SessionRegions {
+		regions[r.Key] -= r.Count
+	}
+	f := &Figure{Breakdowns: []Breakdown{{By: ByRegion, Items: model.SortedCounts(regions)}}}
+	for _, r := range f.Breakdowns[0].Items {
+		f.Actual += r.Count
+	}
+	return f, nil
+}
+
+// commitmentsFulfilled counts the commitments made in the period whose
+// status is now fulfilled (wholly).
+func commitmentsFulfilled(src *sources) (*Figure, error) {
+	rows, err := src.s.CommitmentsByRegion(src.ctx, src.scope, src.p)
+	if err != nil {
+		return nil, err
+	}
+	regions := map[string]int{}
+	f := &Figure{}
+	for _, r := range rows {
+		if r.Status == model.StatusFulfilled {
+			regions[r.Region] += r.Count
+			f.Actual += r.Count
+		}
+	}
+	f.Breakdowns = []Breakdown{{By: ByRegion, Items: model.SortedCounts(regions)}}
+	return f, nil
+}
+
+// meetingRecords lists the meetings (trainings: kind training; else every
+// other kind) that started in the period, newest first.
+func (s *Store) meetingRecords(ctx context.Context, scope model.Scope, p Period, training bool) ([]model.Meeting, error) {
+	from, to := p.instants()
+	kind := bson.D{{Key: "$ne", Value: model.KindTraining}}
+	if training {
+		kind = bson.D{{Key: "$eq", Value: model.KindTraining}}
+	}
+	var out []model.Meeting
+	err := s.findAll(ctx, colMeetings, scoped(bson.D{
+		{Key: "kind", Value: kind},
+		{Key: "starts_at", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lt", Value: to}}},
+	}, scope, "region"), coll.FindOptions{
+		Sort:       bson.D{{Key: "starts_at", Value: -1}, {Key: "_id", Value: -1}},
+		Limit:      MaxIndicatorRecords + 1,
+		Projection: bson.D{{Key: "starts_at", Value: 1}, {Key: "region", Value: 1}, {Key: "kind", Value: 1}, {Key: "place", Value: 1}, {Key: "training", Value: 1}},
+	}, &out)
+	return out, wrap("indicator meetings", err)
+}
+
+func meetingRecord(m model.Meeting, count int) IndicatorRecord {
+	r := IndicatorRecord{Entity: "meeting", ID: m.ID, Name: m.Place, Date: model.Today(m.StartsAt), Region: m.Region, Count: count, Kind: m.Kind}
+	if m.Training != nil {
+		r.Modality, r.Audience = m.Training.Modality, m.Training.Audience
+	}
+	return r
+}
+
+// trainingRecords lists the trainings, each counting its people (the
+// records of people_trained) or one (trainings_held).
+func trainingRecords(people bool) func(*sources) (*IndicatorRecords, error) {
+	return func(src *sources) (*IndicatorRecords, error) {
+		t, err := src.trainingCounts()
+		if err != nil {
+			return nil, err
+		}
+		list, err := src.s.meetingRecords(src.ctx, src.scope, src.p, true)
+		if err != nil {
+			return nil, err
+		}
+		out := &IndicatorRecords{Total: t.Trainings, Items: []IndicatorRecord{}}
+		for _, m := range list[:min(len(list), MaxIndicatorRecords)] {
+			n := 1
+			if people {
+				n = 0
+				if m.Training != nil {
+					n = m.Training.People()
+				}
+			}
+			out.Items = append(out.Items, meetingRecord(m, n))
+		}
+		out.Truncated = len(list) > MaxIndicatorRecords
+		return out, nil
+	}
+}
+
+func meetingRecords(src *sources) (*IndicatorRecords, error) {
+	f, err := meetingsHeld(src)
+	if err != nil {
+		return nil, err
+	}
+	list, err := src.s.meetingRecords(src.ctx, src.scope, src.p, false)
+	if err != nil {
+		return nil, err
+	}
+	out := &IndicatorRecords{Total: f.Actual, Items: []IndicatorRecord{}}
+	for _, m := range list[:min(len(list), MaxIndicatorRecords)] {
+		out.Items = append(out.Items, meetingRecord(m, 1))
+	}
+	out.Truncated = len(list) > MaxIndicatorRecords
+	return out, nil
+}
+
+func fulfilledRecords(src *sources) (*IndicatorRecords, error) {
+	f, err := commitmentsFulfilled(src)
+	if err != nil {
+		return nil, err
+	}
+	var list []model.Commitment
+	err = src.s.findAll(src.ctx, colCommitments, scoped(bson.D{
+		{Key: "status", Value: model.StatusFulfilled},
+		{Key: "made_on", Value: src.p.dateRange()},
+	}, src.scope, "region"), coll.FindOptions{
+		Sort:       bson.D{{Key: "made_on", Value: -1}},
+		Limit:      MaxIndicatorRecords + 1,
+		Projection: bson.D{{Key: "text", Value: 1}, {Key: "region", Value: 1}, {Key: "made_on", Value: 1}, {Key: "status", Value: 1}, {Key: "stakeholder_name", Value: 1}},
+	}, &list)
+	if err != nil {
+		return nil, wrap("indicator commitments", err)
+	}
+	// The sort's ties (one day) in a stable order.
+	slices.SortStableFunc(list, func(a, b model.Commitment) int {
+		if a.MadeOn != b.MadeOn {
+			return strings.Compare(b.MadeOn, a.MadeOn)
+		}
+		return strings.Compare(a.ID.Hex(), b.ID.Hex())
+	})
+	out := &IndicatorRecords{Total: f.Actual, Items: []IndicatorRecord{}, Truncated: len(list) > MaxIndicatorRecords}
+	for _, c := range list[:min(len(list), MaxIndicatorRecords)] {
+		out.Items = append(out.Items, IndicatorRecord{Entity: "commitment", ID: c.ID, Name: c.Text, Date: c.MadeOn, Region: c.Region, Count: 1, Status: c.Status})
+	}
+	return out, nil
+}
+
+// IndicatorTargets returns the targets set for year, by indicator code.
+func (s *Store) IndicatorTargets(ctx context.Context, year int) (map[string]model.IndicatorTarget, error) {
+	ids := make([]string, len(indicators))
+	for i, ind := range indicators {
+		ids[i] = model.TargetID(ind.code, year)
+	}
+	var list []model.IndicatorTarget
+	err := s.findAll(ctx, colIndicatorTargets, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &list)
+	if err != nil {
+		return nil, wrap("read indicator targets", err)
+	}
+	out := make(map[string]model.IndicatorTarget, len(list))
+	for _, t := range list {
+		out[t.Code] = t
+	}
+	return out, nil
+}
+
+// SetIndicatorTarget stores a checked target (workflow.SetIndicatorTarget)
+// and audits the change; ErrNotFound for an unknown code.
+func (s *Store) SetIndicatorTarget(ctx context.Context, actor model.Actor, code string, year, value int) (*model.IndicatorTarget, error) {
+	if _, err := indicatorOf(code); err != nil {
+		return nil, err
+	}
+	id := model.TargetID(code, year)
+	// The embedded engine's read-then-write is not isolated between callers.
+	unlock := lockKey(colIndicatorTargets + "/" + id)
+	defer unlock()
+	var found []model.IndicatorTarget
+	if err := s.findAll(ctx, colIndicatorTargets, bson.D{{Key: "_id", Value: id}}, coll.FindOptions{}, &found); err != nil {
+		return nil, wrap("read indicator target", err)
+	}
+	var old *model.IndicatorTarget
+	if len(found) > 0 {
+		old = &found[0]
+	}
+	t := model.IndicatorTarget{ID: id, Code: code, Year: year, Value: value, UpdatedAt: s.Now().UTC().Truncate(time.Millisecond), UpdatedBy: actor}
+	if _, err := s.col(colIndicatorTargets).Replace(ctx, bson.D{{Key: "_id", Value: id}}, t, true); err != nil {
+		return nil, wrap("save indicator target", err)
+	}
+	action, fields := model.ActionCreate, []model.Change{{Field: "value", New: value}}
+	if old != nil {
+		if old.Value == value {
+			return &t, nil
+		}
+		action, fields = model.ActionUpdate, []model.Change{{Field: "value", Old: old.Value, New: value}}
+	}
+	if err := s.changed(ctx, Change{Actor: actor, Action: action, Entity: "indicator_target", ID: id, Fields: fields}); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
