@@ -16,9 +16,9 @@ const exportTimeout = 10 * time.Minute
 
 func (a *API) adminDataRoutes() []route {
 	return []route{
-		{method: "GET", path: "/admin/storage", access: adminOnly, tag: "admin", summary: "Database engine, size, documents per collection and the last backup",
+		{method: "GET", path: "/admin/storage", access: adminOnly, everyRegion: true, tag: "admin", summary: "Database engine, size, documents per collection and the last backup",
 			resp: backup.StorageReport{}, handle: a.storage},
-		{method: "GET", path: "/admin/export", access: adminOnly, tag: "admin", summary: "The organisation's whole data as a zip: JSON Lines and CSV per collection, README (no secrets)",
+		{method: "GET", path: "/admin/export", access: adminOnly, everyRegion: true, tag: "admin", summary: "The organisation's whole data as a zip: JSON Lines and CSV per collection, README (no secrets)",
 			handle: a.exportAll},
 	}
 }
@@ -31,19 +31,19 @@ func (a *API) storage(c *fiber.Ctx) error {
 	return c.JSON(r)
 }
 
-// requireAllRegions refuses the organisation-wide tools to an admin whose
-// account is limited to some regions: they read every region's records.
-func requireAllRegions(c *fiber.Ctx) error {
-	if !auth.User(c).Scope().All {
-		return problem(fiber.StatusForbidden, "Only an admin with every region can export the organisation's data.")
+const everyRegionOnly = "Only an admin with every region can use this."
+
+// requireEveryRegion refuses the organisation-wide tools (routes marked
+// everyRegion) to anyone but an admin of every region: they read or change
+// every region's data.
+func requireEveryRegion(c *fiber.Ctx) error {
+	if !auth.User(c).AdminOfEveryRegion() {
+		return problem(fiber.StatusForbidden, everyRegionOnly)
 	}
-	return nil
+	return c.Next()
 }
 
 func (a *API) exportAll(c *fiber.Ctx) error {
-	if err := requireAllRegions(c); err != nil {
-		return err
-	}
 	now := a.store.Now()
 	if err := a.store.AuditExport(c.UserContext(), auth.Actor(c), "organisation", ""); err != nil {
 		return err

@@ -153,3 +153,9 @@ func ValidEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }
+
+// SystemUser is the binary itself acting as an admin of every region (the
+// first admin, `alianza user add`), audited as SystemActor.
+func SystemUser() *User {
+	return &User{Email: SystemActor.Email, Name: SystemActor.Name, Role: RoleAdmin, Regions: []string{AllRegions}}
+}

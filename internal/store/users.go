@@ -48,9 +48,15 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	return n, wrap("count users", err)
 }
 
-// ListUsers returns users by email order.
-func (s *Store) ListUsers(ctx context.Context, p Page) ([]model.User, string, error) {
-	filter, opts, err := s.keyset(p, "users.email", bson.D{}, "email", false)
+// ListUsers returns users by email order: with a scope of some regions,
+// those who share one of them and do not hold every region
+// (model.User.CanSeeUser).
+func (s *Store) ListUsers(ctx context.Context, scope model.Scope, p Page) ([]model.User, string, error) {
+	filter := bson.D{}
+	if !scope.All {
+		filter = bson.D{{Key: "regions", Value: bson.D{{Key: "$in", Value: scope.Regions}, {Key: "$ne", Value: model.AllRegions}}}}
+	}
+	filter, opts, err := s.keyset(p, "users.email", filter, "email", false)
 	if err != nil {
 		return nil, "", err
 	}
