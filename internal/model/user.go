@@ -67,6 +67,7 @@ func (n *NewUser) Validate() error {
 	if n.Name == "" {
 		p.Add("name", "is required")
 	}
+	CheckText(&p, "name", n.Name)
 	if !Roles.Valid(n.Role) {
 		p.Add("role", "must be one of %s", Roles)
 	}
@@ -93,6 +94,7 @@ func (u *UserPatch) Validate() error {
 		if *u.Name == "" {
 			p.Add("name", "must not be empty")
 		}
+		CheckText(&p, "name", *u.Name)
 	}
 	if u.Role != nil && !Roles.Valid(*u.Role) {
 		p.Add("role", "must be one of %s", Roles)
