@@ -244,11 +244,10 @@ func (s *Store) SaveErasure(ctx context.Context, actor model.Actor, r *PersonalR
 		{Key: "updated_at", Value: s.Now()}}); err != nil {
 		return rep, err
 	}
-	s.changed(ctx, Change{Actor: actor, Action: "erase", Entity: "stakeholder", ID: id.Hex(), Regions: st.Regions, Fields: []model.Change{
+	return rep, s.changed(ctx, Change{Actor: actor, Action: "erase", Entity: "stakeholder", ID: id.Hex(), Regions: st.Regions, Fields: []model.Change{
 		{Field: "meetings", New: rep.Meetings}, {Field: "commitments", New: rep.Commitments}, {Field: "tasks", New: rep.Tasks},
 		{Field: "messages", New: rep.Messages}, {Field: "audit_entries", New: rep.AuditEntries},
 	}})
-	return rep, nil
 }
 
 // scrubAudit rewrites the earlier audit entries of the touched records,

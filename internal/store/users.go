@@ -22,10 +22,9 @@ func (s *Store) CreateUser(ctx context.Context, actor model.Actor, in model.NewU
 	if _, err := s.c(colUsers).InsertOne(ctx, u); err != nil {
 		return nil, wrap("insert user", err)
 	}
-	s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "user", ID: u.ID.Hex(), Fields: []model.Change{
+	return u, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "user", ID: u.ID.Hex(), Fields: []model.Change{
 		{Field: "email", New: u.Email}, {Field: "role", New: u.Role}, {Field: "regions", New: u.Regions},
 	}})
-	return u, nil
 }
 
 // UserByID returns one user.
@@ -134,7 +133,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor model.Actor, id bson.Objec
 		}
 		return nil, err
 	}
-	s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "user", ID: id.Hex(), Fields: changes})
+	effects := s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "user", ID: id.Hex(), Fields: changes})
 	if u.Role != old.Role || !slices.Equal(u.Regions, old.Regions) || u.Disabled {
 		// A replay answers with what the user could see when they first
 		// sent the request: after their access narrows it must not.
@@ -142,7 +141,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor model.Actor, id bson.Objec
 			return nil, err
 		}
 	}
-	return &u, nil
+	return &u, effects
 }
 
 // TeamMember is a colleague as others see them: enough to assign work and

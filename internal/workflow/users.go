@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/alianza-pe/alianza/internal/auth"
@@ -72,13 +73,16 @@ func (f *Flows) UpdateUser(ctx context.Context, me *model.User, id bson.ObjectID
 		}
 	}
 	u, err := f.st.UpdateUser(ctx, me.Actor(), id, p, hash)
-	if err != nil {
+	if u == nil {
 		return nil, err
 	}
+	// The change is stored even when an effect of it failed (err): the
+	// sessions must end all the same, and the error fails the request.
 	if hash != "" || u.Disabled {
-		if err := f.st.RevokeUserTokens(ctx, u.ID); err != nil {
-			return nil, err
-		}
+		err = errors.Join(err, f.st.RevokeUserTokens(ctx, u.ID))
+	}
+	if err != nil {
+		return nil, err
 	}
 	return u, nil
 }
