@@ -104,6 +104,10 @@ func New(o Options) *fiber.App {
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		StrictRouting:         false,
+		// One spelling per route: "/STAKEHOLDERS" is not "/stakeholders"
+		// (a trailing slash is still accepted; Idempotency-Key keys on the
+		// route either way).
+		CaseSensitive: true,
 		// The scheme (c.Protocol: HSTS, Secure cookies) comes from
 		// X-Forwarded-Proto only when the peer is a trusted proxy.
 		EnableTrustedProxyCheck: true,

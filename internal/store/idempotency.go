@@ -19,6 +19,10 @@ const colIdempotency = "idempotency"
 const (
 	IdemPending = "pending"
 	IdemDone    = "done"
+	// IdemErased is a finished outcome whose answer an erasure removed: a
+	// repeat must neither get the answer nor run the write again (it would
+	// bring the erased person back).
+	IdemErased = "erased"
 )
 
 // Sentinel outcomes of BeginIdempotent.
@@ -56,9 +60,10 @@ func (s *Store) ForgetIdempotentOutcomesOf(ctx context.Context, userID bson.Obje
 	return wrap("forget idempotent outcomes", err)
 }
 
-// forgetIdempotentMentions deletes the stored outcomes whose answer holds
+// forgetIdempotentMentions empties the stored outcomes whose answer holds
 // any of needles (case-insensitive), so an erased person cannot come back
-// through a replay. The collection holds one day of writes: walking it in
+// through a replay; each stays as IdemErased until it expires, so that a
+// repeat of the write does not run it again either. The collection holds one day of writes: walking it in
 // _id order (an index walk on MongoDB) is cheap.
 func (s *Store) forgetIdempotentMentions(ctx context.Context, needles []string) (int, error) {
 	var lower [][]byte
@@ -85,11 +90,12 @@ func (s *Store) forgetIdempotentMentions(ctx context.Context, needles []string) 
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	res, err := s.c(colIdempotency).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	res, err := s.c(colIdempotency).UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: IdemErased}}}, {Key: "$unset", Value: bson.D{{Key: "body", Value: ""}, {Key: "headers", Value: ""}}}})
 	if err != nil {
 		return 0, wrap("forget idempotent outcomes", err)
 	}
-	return int(res.DeletedCount), nil
+	return int(res.ModifiedCount), nil
 }
 
 // BeginIdempotent claims id for a request whose body has fingerprint fp.
@@ -128,7 +134,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, id string, userID bson.Obje
 		if old.Fingerprint != fp {
 			return nil, false, ErrIdemMismatch
 		}
-		if old.State != IdemDone {
+		if old.State == IdemPending {
 			return nil, false, ErrIdemInFlight
 		}
 		return &old, false, nil
