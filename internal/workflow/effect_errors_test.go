@@ -86,9 +86,15 @@ func TestFailingEffectFailsTheWrite(t *testing.T) {
 			return err
 		}},
 		{"delete mailbox", func() error { return f.DeleteMailbox(ctx, boss, box.ID) }},
-		{"message status", func() error { _, err := f.SetMessagesStatus(ctx, boss, []bson.ObjectID{msg}, model.MessageDone); return err }},
+		{"message status", func() error {
+			_, err := f.SetMessagesStatus(ctx, boss, []bson.ObjectID{msg}, model.MessageDone)
+			return err
+		}},
 		{"message link", func() error { _, err := s.LinkMessageCommitment(ctx, boss.Actor(), msg, cm.ID); return err }},
-		{"rematch", func() error { _, err := s.RematchAddresses(ctx, boss.Actor(), []string{"nuevo@example.pe"}); return err }},
+		{"rematch", func() error {
+			_, err := s.RematchAddresses(ctx, boss.Actor(), []string{"nuevo@example.pe"})
+			return err
+		}},
 		{"dataset", func() error {
 			_, err := s.LoadDataset(ctx, boss.Actor(), store.Dataset{Users: []model.User{{ID: bson.NewObjectID(), Email: "carga@x.org", Name: "Carga",
 				Role: model.RoleViewer, Regions: []string{"08"}, Version: 1}}})
