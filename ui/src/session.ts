@@ -171,6 +171,8 @@ export async function signOut(): Promise<void> {
 
 export const canEdit = (u: User | null) => !!u && u.role !== 'viewer';
 export const isAdmin = (u: User | null) => u?.role === 'admin';
+/** isAdminOfAll: the organisation-wide tools (mailboxes, reminders, data) are for admins of every region. */
+export const isAdminOfAll = (u: User | null) => isAdmin(u) && !!u?.regions.includes('all');
 export const canManage = (u: User | null) => u?.role === 'admin' || u?.role === 'manager';
 export const canReadBodies = (u: User | null) => !!u && u.role !== 'viewer';
 
