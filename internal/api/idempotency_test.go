@@ -212,7 +212,8 @@ func TestFingerprintIsKeyed(t *testing.T) {
 	if r := ta.do("admin", "PATCH", path, body, IdempotencyHeader, "reset-1"); r.status != 200 {
 		t.Fatalf("reset: %d %s", r.status, r.body)
 	}
-	id := sumParts(sha256.New(), admin.ID.Hex(), "PATCH", path, "reset-1")
+	// The claim's id as the middleware makes it: user, method, route, key, route parameters.
+	id := sumParts(sha256.New(), admin.ID.Hex(), "PATCH", "/api/v1/users/:id", "reset-1", ta.users["viewer"].ID.Hex())
 	plain := sumParts(sha256.New(), "", body)
 	_, _, err := ta.store.BeginIdempotent(context.Background(), id, admin.ID, plain, time.Minute)
 	if !errors.Is(err, store.ErrIdemMismatch) {
