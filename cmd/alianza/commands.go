@@ -52,7 +52,7 @@ func userAdd(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFla
 		return err
 	}
 	defer closeDB()
-	u, err := workflow.New(s).CreateUser(ctx, model.SystemActor, in)
+	u, err := workflow.New(s).CreateUser(ctx, model.SystemUser(), in)
 	if err != nil {
 		return err
 	}

@@ -260,7 +260,7 @@ func bootstrapAdmin(ctx context.Context, cfg *config.Config, s *store.Store, flo
 		return err
 	}
 	in := model.NewUser{Email: cfg.AdminEmail, Name: "Admin", Role: model.RoleAdmin, Regions: []string{model.AllRegions}, Password: cfg.AdminPassword}
-	if _, err := flows.CreateUser(ctx, model.SystemActor, in); err != nil && !errors.Is(err, store.ErrDuplicate) {
+	if _, err := flows.CreateUser(ctx, model.SystemUser(), in); err != nil && !errors.Is(err, store.ErrDuplicate) {
 		return err
 	}
 	log.Info("first admin created", "email", model.NormalizeEmail(in.Email))

@@ -40,18 +40,18 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("web app: %w", err)
 	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
 	app := api.New(api.Options{Store: s, Flows: flows, Tokens: tokens, Log: log, UI: uiFS, Version: version,
 		MailboxKey: mailKey, AwaitingReplyDays: cfg.AwaitingReplyDays,
 		LoginMax: cfg.Login.MaxFailures, LoginIPMax: cfg.Login.MaxIPFailures, LoginWindow: cfg.Login.Window,
 		BodyLimit: cfg.BodyLimit, AttachmentMaxBytes: cfg.AttachmentMaxBytes, IMAPTimeout: cfg.IMAP.AttachmentTimeout,
 		TrustedProxies: cfg.TrustedProxies,
-		SMTPConfigured: cfg.SMTP.Host != "", PublicURL: cfg.PublicURL,
+		SMTPConfigured: cfg.SMTP.Host != "", PublicURL: cfg.PublicURL, ListenAddr: ln.Addr().String(),
 		DataDir: embeddedDataDir(cfg), BackupInterval: scheduledBackupInterval(cfg)})
 
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	workers := startWorkers(bg, cfg, s, flows, mailKey, log)
 

@@ -17,11 +17,11 @@ const exportTimeout = 10 * time.Minute
 
 func (a *API) adminDataRoutes() []route {
 	return []route{
-		{method: "GET", path: "/admin/storage", access: adminOnly, tag: "admin", summary: "Database engine, size, documents per collection and the last backup",
+		{method: "GET", path: "/admin/storage", access: adminOnly, everyRegion: true, tag: "admin", summary: "Database engine, size, documents per collection and the last backup",
 			resp: storageView{}, handle: a.storage},
-		{method: "GET", path: "/admin/export", access: adminOnly, tag: "admin", summary: "The organisation's whole data as a zip: JSON Lines and CSV per collection, README (no secrets)",
+		{method: "GET", path: "/admin/export", access: adminOnly, everyRegion: true, tag: "admin", summary: "The organisation's whole data as a zip: JSON Lines and CSV per collection, README (no secrets)",
 			handle: a.exportAll},
-		{method: "POST", path: "/admin/backup", access: adminOnly, tag: "admin", noIdempotency: true,
+		{method: "POST", path: "/admin/backup", access: adminOnly, everyRegion: true, tag: "admin", noIdempotency: true,
 			summary: "Download a backup of the embedded database now: the archive alianza backup writes (alianza backup verify accepts it); admins with every region",
 			handle:  a.downloadBackup},
 	}
@@ -49,19 +49,19 @@ func (a *API) storage(c *fiber.Ctx) error {
 	return c.JSON(v)
 }
 
-// requireAllRegions refuses the organisation-wide tools to an admin whose
-// account is limited to some regions: they read every region's records.
-func requireAllRegions(c *fiber.Ctx) error {
-	if !auth.User(c).Scope().All {
-		return problem(fiber.StatusForbidden, "Only an admin with every region can export the organisation's data.")
+const everyRegionOnly = "Only an admin with every region can use this."
+
+// requireEveryRegion refuses the organisation-wide tools (routes marked
+// everyRegion) to anyone but an admin of every region: they read or change
+// every region's data.
+func requireEveryRegion(c *fiber.Ctx) error {
+	if !auth.User(c).AdminOfEveryRegion() {
+		return problem(fiber.StatusForbidden, everyRegionOnly)
 	}
-	return nil
+	return c.Next()
 }
 
 func (a *API) exportAll(c *fiber.Ctx) error {
-	if err := requireAllRegions(c); err != nil {
-		return err
-	}
 	now := a.store.Now()
 	if err := a.store.AuditExport(c.UserContext(), auth.Actor(c), "organisation", ""); err != nil {
 		return err
@@ -89,10 +89,8 @@ const backupTimeout = 15 * time.Minute
 
 // downloadBackup streams a fresh backup archive. It is a POST: each call
 // takes a snapshot of the whole database, which a link prefetch must not do.
+// The route's everyRegion flag limits it to admins of every region.
 func (a *API) downloadBackup(c *fiber.Ctx) error {
-	if err := requireAllRegions(c); err != nil {
-		return err
-	}
 	if a.opts.DataDir == "" {
 		p := problem(fiber.StatusConflict, words.Problems.In("backup_mongodb", lang(c)))
 		p.Code = "backup_mongodb"

@@ -52,8 +52,11 @@ type Options struct {
 	// SMTPConfigured says whether email digests can be sent (admin page).
 	SMTPConfigured bool
 	// PublicURL is the app's address (ALIANZA_PUBLIC_URL) for calendar feed
-	// links; empty: taken from the request.
+	// links; empty: the listen address (or the request's Host when it names
+	// that address or loopback).
 	PublicURL string
+	// ListenAddr is the address the server listens on (host:port).
+	ListenAddr string
 	// Flows runs the write workflows on Store (workflow.New(Store) when nil;
 	// one per store, shared with the other entry points of the process).
 	Flows *workflow.Flows
@@ -104,6 +107,10 @@ func New(o Options) *fiber.App {
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		StrictRouting:         false,
+		// One spelling per route: "/STAKEHOLDERS" is not "/stakeholders"
+		// (a trailing slash is still accepted; Idempotency-Key keys on the
+		// route either way).
+		CaseSensitive: true,
 		// The scheme (c.Protocol: HSTS, Secure cookies) comes from
 		// X-Forwarded-Proto only when the peer is a trusted proxy.
 		EnableTrustedProxyCheck: true,

@@ -15,17 +15,28 @@ import (
 )
 
 // The authorization matrix: every route of a.routes() is called as each
-// role (users holding Loreto only), on a record in Loreto ("in") and on one
-// in Cusco ("out"), on fresh records each time, and the status must be the
-// one the table in authz_matrix_test.go gives. A route without a row fails.
-// Beyond the status, no answer to a non-admin may contain a Cusco record's
+// column's user, on a record in Loreto ("in") and on one in Cusco ("out"),
+// on fresh records each time, and the status must be the one the table in
+// authz_matrix_test.go gives. A route without a row fails. The columns are
+// an admin of every region, then an admin, a manager, an officer and a
+// viewer who hold Loreto only. Beyond the status, no answer to a user of
+// Loreto (the region-limited admin included) may contain a Cusco record's
 // marker. Set ALIANZA_AUTHZ_PRINT=1 to print what every cell answers.
 
-// authzRoles are the matrix's columns, in the order of authzWant.
-var authzRoles = [4]string{model.RoleAdmin, model.RoleManager, model.RoleOfficer, model.RoleViewer}
+// authzColumn is one column of the matrix: a role and its regions.
+type authzColumn struct{ name, role, region string }
 
-// authzWant is, per role in authzRoles order, the status {in region, out of region}.
-type authzWant [4][2]int
+// authzRoles are the matrix's columns, in the order of authzWant.
+var authzRoles = [5]authzColumn{
+	{"admin_all", model.RoleAdmin, model.AllRegions},
+	{model.RoleAdmin, model.RoleAdmin, "16"},
+	{model.RoleManager, model.RoleManager, "16"},
+	{model.RoleOfficer, model.RoleOfficer, "16"},
+	{model.RoleViewer, model.RoleViewer, "16"},
+}
+
+// authzWant is, per column in authzRoles order, the status {in region, out of region}.
+type authzWant [5][2]int
 
 // authzRow is one route's row. path and body may hold placeholders filled
 // from the side's records: {stakeholder} {stakeholder2} {meeting}
@@ -42,24 +53,32 @@ type authzRow struct {
 
 // authzAll is a want whose every cell is status.
 func authzAll(status int) authzWant {
-	return authzWant{{status, status}, {status, status}, {status, status}, {status, status}}
+	return authzWant{{status, status}, {status, status}, {status, status}, {status, status}, {status, status}}
 }
 
-// authzByRole is a want whose cells are the same in and out of region.
+// authzByRole is a want whose cells are the same in and out of region, and
+// the same for both admins.
 func authzByRole(admin, manager, officer, viewer int) authzWant {
-	return authzWant{{admin, admin}, {manager, manager}, {officer, officer}, {viewer, viewer}}
+	return authzWant{{admin, admin}, {admin, admin}, {manager, manager}, {officer, officer}, {viewer, viewer}}
 }
 
-// authzScoped is a want whose every role gets status in its region and 404
-// out of it.
+// authzScoped is a want whose every Loreto user gets status in its region
+// and 404 out of it; the admin of every region status in both.
 func authzScoped(status int) authzWant {
-	return authzWant{{status, 404}, {status, 404}, {status, 404}, {status, 404}}
+	return authzWant{{status, status}, {status, 404}, {status, 404}, {status, 404}, {status, 404}}
 }
 
-// authzEditors is a want whose admin, manager and officer get in in region
-// and out out of it, and whose viewer is refused (403) both.
+// authzEditors is a want whose admins, manager and officer get in in region
+// and out out of it (the admin of every region in in both), and whose
+// viewer is refused (403) both.
 func authzEditors(in, out int) authzWant {
-	return authzWant{{in, out}, {in, out}, {in, out}, {403, 403}}
+	return authzWant{{in, in}, {in, out}, {in, out}, {in, out}, {403, 403}}
+}
+
+// everyRegion returns w with the admin of every region's cells set.
+func (w authzWant) everyRegion(in, out int) authzWant {
+	w[0] = [2]int{in, out}
+	return w
 }
 
 // authzSide are the records of one region.
@@ -112,13 +131,13 @@ func authzRoute(t *testing.T, name, method string, row authzRow, print bool) aut
 	ctx := context.Background()
 	hash := testPasswordHash(t)
 	users := map[string]*model.User{}
-	for _, role := range authzRoles {
-		u, err := ta.store.CreateUser(ctx, model.SystemActor, model.NewUser{Email: "mx-" + role + "@alianza.test", Name: "mx " + role, Role: role, Regions: []string{"16"}}, hash)
+	for _, col := range authzRoles {
+		u, err := ta.store.CreateUser(ctx, model.SystemActor, model.NewUser{Email: "mx-" + col.name + "@alianza.test", Name: "mx " + col.name, Role: col.role, Regions: []string{col.region}}, hash)
 		if err != nil {
 			t.Fatal(err)
 		}
-		users[role] = u
-		ta.users["mx_"+role] = u
+		users[col.name] = u
+		ta.users["mx_"+col.name] = u
 	}
 	officer := users[model.RoleOfficer]
 	// The public feed is called with each role's real link, on an upcoming
@@ -163,7 +182,8 @@ func authzRoute(t *testing.T, name, method string, row authzRow, print bool) aut
 		shared = [2]authzSide{newAuthzSide(t, ta, officer, "16"), newAuthzSide(t, ta, officer, "08")}
 	}
 	var got authzWant
-	for ri, role := range authzRoles {
+	for ri, col := range authzRoles {
+		role := col.name
 		for si, region := range []string{"16", "08"} {
 			side := shared[si]
 			if method != "GET" {
@@ -182,7 +202,7 @@ func authzRoute(t *testing.T, name, method string, row authzRow, print bool) aut
 			if row.show != "" && !strings.Contains(string(r.body), row.show) {
 				t.Errorf("%s as %s: the answer lacks %q: %.300s", name, role, row.show, r.body)
 			}
-			if role != model.RoleAdmin && strings.Contains(string(r.body), authzSecret) {
+			if col.region != model.AllRegions && strings.Contains(string(r.body), authzSecret) {
 				t.Errorf("%s as %s: the answer shows a Cusco record: %.300s", name, role, r.body)
 			}
 		}

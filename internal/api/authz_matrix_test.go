@@ -1,10 +1,11 @@
 package api
 
 // authzRows is the authorization matrix: one row per route of the route
-// table. Matrix users hold Loreto (16) only; "in" calls use records in
-// Loreto, "out" ones records in Cusco (08). Columns: admin, manager,
-// officer, viewer, each {in region, out of region}. Officers own the
-// records. A route added without a row here fails TestAuthorizationMatrixByRegion.
+// table. Columns: an admin of every region, then an admin, a manager, an
+// officer and a viewer who hold Loreto (16) only, each {in region, out of
+// region}; "in" calls use records in Loreto, "out" ones records in Cusco
+// (08). Officers own the records. The region-limited admin is limited like
+// everyone else; organisation-wide routes are for the admin of every region. A route added without a row here fails TestAuthorizationMatrixByRegion.
 var authzRows = []authzRow{
 	// Auth and reference data.
 	{route: "POST /auth/login", path: "/auth/login", body: `{"email":"nobody{n}@alianza.test","password":"wrong password!!"}`, want: authzAll(401)},
@@ -16,9 +17,11 @@ var authzRows = []authzRow{
 	{route: "GET /enums", path: "/enums", want: authzAll(200)},
 	{route: "GET /openapi.json", path: "/openapi.json", want: authzAll(200)},
 
-	// Users and audit: admins only.
+	// Users and audit: admins only, within their regions: the Loreto admin
+	// grants Loreto only ("out" asks for Cusco).
 	{route: "GET /users", path: "/users", want: authzByRole(200, 403, 403, 403)},
-	{route: "POST /users", path: "/users", body: `{"email":"new{n}@alianza.test","name":"Nuevo","role":"viewer","regions":["{region}"],"password":"una clave bastante larga {n}"}`, want: authzByRole(201, 403, 403, 403)},
+	{route: "POST /users", path: "/users", body: `{"email":"new{n}@alianza.test","name":"Nuevo","role":"viewer","regions":["{region}"],"password":"una clave bastante larga {n}"}`,
+		want: authzWant{{201, 201}, {201, 422}, {403, 403}, {403, 403}, {403, 403}}},
 	{route: "GET /users/:id", path: "/users/{user}", want: authzByRole(200, 403, 403, 403)},
 	{route: "PATCH /users/:id", path: "/users/{user}", body: `{"name":"Otro nombre {n}"}`, want: authzByRole(200, 403, 403, 403)},
 	{route: "GET /audit", path: "/audit", want: authzByRole(200, 403, 403, 403)},
@@ -31,7 +34,7 @@ var authzRows = []authzRow{
 	{route: "POST /stakeholders/import", path: "/stakeholders/import", body: `{"csv":"name,kind,regions\nNuevo {n},person,{region}\n"}`, want: authzEditors(200, 422)},
 	{route: "GET /stakeholders/:id", path: "/stakeholders/{stakeholder}", want: authzScoped(200)},
 	{route: "PATCH /stakeholders/:id", path: "/stakeholders/{stakeholder}", body: `{"notes":"nota {n}","version":2}`, want: authzEditors(200, 404)},
-	{route: "DELETE /stakeholders/:id", path: "/stakeholders/{stakeholder2}", want: authzWant{{200, 404}, {200, 404}, {403, 403}, {403, 403}}},
+	{route: "DELETE /stakeholders/:id", path: "/stakeholders/{stakeholder2}", want: authzWant{{200, 200}, {200, 404}, {200, 404}, {403, 403}, {403, 403}}},
 	{route: "POST /stakeholders/:id/relationships", path: "/stakeholders/{stakeholder2}/relationships", body: `{"stakeholder_id":"{stakeholder}","kind":"works_for"}`,
 		want: authzEditors(201, 404)},
 	{route: "DELETE /stakeholders/:id/relationships/:other_id", path: "/stakeholders/{stakeholder}/relationships/{stakeholder2}", want: authzEditors(200, 404)},
@@ -54,7 +57,7 @@ var authzRows = []authzRow{
 	{route: "GET /commitments/:id", path: "/commitments/{commitment}", want: authzScoped(200)},
 	{route: "PATCH /commitments/:id", path: "/commitments/{commitment}", body: `{"text":"otro {n}","version":1}`, want: authzEditors(200, 404)},
 	{route: "POST /commitments/:id/status", path: "/commitments/{commitment}/status", body: `{"status":"in_progress"}`, want: authzEditors(200, 404)},
-	// The matrix admin holds Loreto only, so a Cusco commitment is out of
+	// The Loreto admin holds Loreto only, so a Cusco commitment is out of
 	// their scope like any other record; the officer owns both.
 	{route: "DELETE /commitments/:id", path: "/commitments/{commitment}", want: authzEditors(204, 404)},
 
@@ -81,48 +84,49 @@ var authzRows = []authzRow{
 	{route: "GET /indicators/:code/records", path: "/indicators/meetings_held/records?region={region}", want: authzWant{{200, 422}, {200, 422}, {200, 422}, {200, 422}}},
 	{route: "PUT /indicators/:code/targets/:year", path: "/indicators/people_trained/targets/2026", body: `{"value":{n}}`, want: authzAll(403)},
 
-	// Correspondence. Admins see every message whatever their regions, but
-	// the tasks and commitments they make from one are regional records.
+	// Correspondence: by region for everyone, admins included; unmatched
+	// mail (no region) only with every region.
 	{route: "GET /messages", path: "/messages?region={region}", want: authzAll(200)},
 	{route: "GET /messages/counts", path: "/messages/counts?region={region}", want: authzAll(200)},
 	{route: "GET /messages/unmatched-addresses", path: "/messages/unmatched-addresses", want: authzAll(200)},
 	{route: "POST /messages/link-address", path: "/messages/link-address", body: `{"address":"nuevo{n}@ong.pe","stakeholder_id":"{stakeholder}"}`,
 		want: authzEditors(200, 422)},
 	{route: "POST /messages/bulk-status", path: "/messages/bulk-status", body: `{"ids":["{message}"],"status":"done"}`, want: authzEditors(200, 200)},
-	{route: "GET /messages/:id", path: "/messages/{message}", want: authzWant{{200, 200}, {200, 404}, {200, 404}, {200, 404}}},
+	{route: "GET /messages/:id", path: "/messages/{message}", want: authzScoped(200)},
 	{route: "PATCH /messages/:id", path: "/messages/{message}", body: `{"status":"done","version":1}`,
-		want: authzWant{{200, 200}, {200, 404}, {200, 404}, {403, 403}}},
+		want: authzEditors(200, 404)},
 	{route: "POST /messages/:id/task", path: "/messages/{message}/task", body: `{"title":"responder {n}"}`,
-		want: authzWant{{201, 422}, {201, 404}, {201, 404}, {403, 403}}},
+		want: authzEditors(201, 404)},
 	{route: "POST /messages/:id/commitment", path: "/messages/{message}/commitment", body: `{"stakeholder_id":"{stakeholder}","text":"t","type":"budget"}`,
-		want: authzWant{{201, 422}, {201, 404}, {201, 404}, {403, 403}}},
+		want: authzEditors(201, 404)},
 	{route: "GET /messages/:id/attachments/:index", path: "/messages/{message}/attachments/7", want: authzEditors(404, 404)},
-	{route: "GET /threads/:id", path: "/threads/{thread}", want: authzWant{{200, 200}, {200, 404}, {200, 404}, {200, 404}}},
+	{route: "GET /threads/:id", path: "/threads/{thread}", want: authzScoped(200)},
 
-	// Mailboxes: admins only; each cell has its own mailbox.
-	{route: "GET /mailboxes", path: "/mailboxes", want: authzByRole(200, 403, 403, 403)},
+	// Mailboxes: admins of every region only (every region's mail and the
+	// team's passwords); each cell has its own mailbox.
+	{route: "GET /mailboxes", path: "/mailboxes", want: authzAll(403).everyRegion(200, 200)},
 	{route: "POST /mailboxes", path: "/mailboxes", body: `{"name":"Otra {n}","host":"127.0.0.1","port":1,"tls":"none","username":"otra{n}@alianza.org.pe","password":"x"}`,
-		want: authzByRole(201, 403, 403, 403)},
-	{route: "PATCH /mailboxes/:id", path: "/mailboxes/{mailbox}", body: `{"name":"Equipo {n}","version":1}`, want: authzByRole(200, 403, 403, 403)},
-	{route: "DELETE /mailboxes/:id", path: "/mailboxes/{mailbox}", want: authzByRole(204, 403, 403, 403)},
+		want: authzAll(403).everyRegion(201, 201)},
+	{route: "PATCH /mailboxes/:id", path: "/mailboxes/{mailbox}", body: `{"name":"Equipo {n}","version":1}`, want: authzAll(403).everyRegion(200, 200)},
+	{route: "DELETE /mailboxes/:id", path: "/mailboxes/{mailbox}", want: authzAll(403).everyRegion(204, 204)},
 
 	// Notifications and calendar feeds: each user's own.
 	{route: "GET /notifications", path: "/notifications", want: authzAll(200)},
 	{route: "POST /notifications/seen", path: "/notifications/seen", want: authzAll(204)},
-	{route: "GET /admin/reminders", path: "/admin/reminders", want: authzByRole(200, 403, 403, 403)},
+	{route: "GET /admin/reminders", path: "/admin/reminders", want: authzAll(403).everyRegion(200, 200)},
 	{route: "POST /me/calendar", path: "/me/calendar", want: authzAll(201)},
 	{route: "DELETE /me/calendar", path: "/me/calendar", want: authzAll(204)},
 	// Public by its secret link: each role reads its own feed, which shows
 	// its Loreto meeting and nothing from Cusco (see {calendar}).
 	{route: "GET /calendar/:token.ics", path: "/calendar/{calendar}.ics", want: authzAll(200), show: "Loreto Agenda"},
 
-	// Organisation data. The storage report (engine, sizes, counts, last
-	// backup) is for any admin; the export and personal-data requests read
-	// every region, so the matrix admin, who holds Loreto only, is refused
-	// too (admin_data_test.go covers an admin with every region).
-	{route: "GET /admin/storage", path: "/admin/storage", want: authzByRole(200, 403, 403, 403)},
-	{route: "GET /admin/export", path: "/admin/export", want: authzAll(403)},
-	{route: "POST /admin/backup", path: "/admin/backup", want: authzAll(403)},
-	{route: "GET /admin/stakeholders/:id/personal-data", path: "/admin/stakeholders/{stakeholder}/personal-data", want: authzAll(403)},
-	{route: "POST /admin/stakeholders/:id/erase", path: "/admin/stakeholders/{stakeholder}/erase", body: `{"confirm_name":"Loreto Uno"}`, want: authzAll(403)},
+	// Organisation data: the storage report (engine, sizes, counts, last
+	// backup), the export and personal-data requests concern every region,
+	// so only the admin of every region may (erasing the Cusco one needs
+	// its own name).
+	{route: "GET /admin/storage", path: "/admin/storage", want: authzAll(403).everyRegion(200, 200)},
+	{route: "GET /admin/export", path: "/admin/export", want: authzAll(403).everyRegion(200, 200)},
+	{route: "POST /admin/backup", path: "/admin/backup", want: authzAll(403).everyRegion(200, 200)},
+	{route: "GET /admin/stakeholders/:id/personal-data", path: "/admin/stakeholders/{stakeholder}/personal-data", want: authzAll(403).everyRegion(200, 200)},
+	{route: "POST /admin/stakeholders/:id/erase", path: "/admin/stakeholders/{stakeholder}/erase", body: `{"confirm_name":"Loreto Uno"}`, want: authzAll(403).everyRegion(200, 422)},
 }

@@ -2,6 +2,8 @@ package api
 
 import (
 	"errors"
+	"net"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -40,11 +42,38 @@ func (a *API) calendarRoutes() []route {
 	}
 }
 
+// publicURL is where the links the server hands out (calendar feeds)
+// point: ALIANZA_PUBLIC_URL; without it the request's own address only when
+// its Host is the listen address or a loopback name on its port, else the
+// listen address. A Host header is the client's to write, and a feed link
+// built from a forged one would send a colleague's calendar client (and
+// its secret token) to another server.
 func (a *API) publicURL(c *fiber.Ctx) string {
 	if a.opts.PublicURL != "" {
 		return strings.TrimRight(a.opts.PublicURL, "/")
 	}
-	return c.BaseURL()
+	listen := a.opts.ListenAddr
+	lhost, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return c.Protocol() + "://127.0.0.1"
+	}
+	if ip, err := netip.ParseAddr(lhost); lhost == "" || err == nil && ip.IsUnspecified() {
+		listen = net.JoinHostPort("127.0.0.1", port)
+	}
+	host := string(c.Request().Host())
+	if h, p, err := net.SplitHostPort(host); err == nil && p == port && (host == listen || loopbackName(h)) {
+		return c.Protocol() + "://" + host
+	}
+	return c.Protocol() + "://" + listen
+}
+
+// loopbackName reports whether h names this machine's loopback interface.
+func loopbackName(h string) bool {
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(strings.Trim(h, "[]"))
+	return err == nil && ip.IsLoopback()
 }
 
 func (a *API) createCalendarFeed(c *fiber.Ctx) error {

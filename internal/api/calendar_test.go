@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
@@ -66,7 +67,7 @@ func TestCalendarFeed(t *testing.T) {
 		t.Fatalf("feed: %d %s", r.status, r.body)
 	}
 	r.decode(t, &link)
-	path := strings.TrimPrefix(link.URL, "http://example.com")
+	path := strings.TrimPrefix(link.URL, "http://127.0.0.1")
 	if !strings.HasPrefix(path, "/api/v1/calendar/") || !strings.HasSuffix(path, ".ics") {
 		t.Fatalf("link %q", link.URL)
 	}
@@ -120,7 +121,7 @@ func TestCalendarFeed(t *testing.T) {
 	// Renewing cuts the old link; revoking cuts the new one.
 	var renewed calendarLink
 	ta.do("cusco_officer", "POST", "/api/v1/me/calendar", nil).decode(t, &renewed)
-	newPath := strings.TrimPrefix(renewed.URL, "http://example.com")
+	newPath := strings.TrimPrefix(renewed.URL, "http://127.0.0.1")
 	if r := ta.do("", "GET", path, nil); r.status != 404 {
 		t.Fatalf("old link after renewal: %d", r.status)
 	}
@@ -167,4 +168,38 @@ func keysOf(m map[string]*ics.VEvent) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// Without ALIANZA_PUBLIC_URL a forged Host header never ends up in the
+// feed link: only the listen address or a loopback name on its port is
+// taken from the request (issue 20, point 10).
+func TestCalendarLinkIgnoresForgedHost(t *testing.T) {
+	ta := newTestApp(t)
+	cases := []struct {
+		public, listen, host, want string
+	}{
+		{"", "127.0.0.1:8080", "evil.example", "http://127.0.0.1:8080/api/v1/calendar/"},
+		{"", "127.0.0.1:8080", "evil.example:8080", "http://127.0.0.1:8080/api/v1/calendar/"},
+		{"", "127.0.0.1:8080", "localhost:9999", "http://127.0.0.1:8080/api/v1/calendar/"},
+		{"", "127.0.0.1:8080", "localhost:8080", "http://localhost:8080/api/v1/calendar/"},
+		{"", "127.0.0.1:8080", "[::1]:8080", "http://[::1]:8080/api/v1/calendar/"},
+		{"", "0.0.0.0:8080", "evil.example:8080", "http://127.0.0.1:8080/api/v1/calendar/"},
+		{"https://alianza.example.org/", "0.0.0.0:8080", "evil.example", "https://alianza.example.org/api/v1/calendar/"},
+	}
+	for _, c := range cases {
+		app := ta.newApp(func(o *Options) { o.PublicURL, o.ListenAddr = c.public, c.listen })
+		req := httptest.NewRequest("POST", "/api/v1/me/calendar", nil)
+		req.Host = c.host
+		req.Header.Set("Authorization", "Bearer "+ta.token("officer"))
+		res, err := app.Test(req, 30000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var link calendarLink
+		err = json.NewDecoder(res.Body).Decode(&link)
+		res.Body.Close()
+		if err != nil || res.StatusCode != 201 || !strings.HasPrefix(link.URL, c.want) {
+			t.Errorf("listen %s, Host %s: %d %q, want %s...", c.listen, c.host, res.StatusCode, link.URL, c.want)
+		}
+	}
 }

@@ -147,7 +147,9 @@ func TestPasswordRules(t *testing.T) {
 	long := strings.Repeat("largo ", 50)
 	var sc []scenario
 	for name, pw := range map[string]string{"spaces": strings.Repeat(" ", 14), "too long": long, "common": "Password1234",
-		"common with spaces": "contraseña 123", "one character": strings.Repeat("z", 16), "control": "buena clave\x00 larga"} {
+		"common with spaces": "contraseña 123", "one character": strings.Repeat("z", 16), "control": "buena clave\x00 larga",
+		// Judged without repeats and padding (issue 20, point 10).
+		"repeated digits": "123456123456", "repeated word": "alianzaalianza", "padded letter": strings.Repeat(" ", 12) + "a"} {
 		sc = append(sc, scenario{name: name, as: "admin", method: "POST", path: "/api/v1/users", body: user(pw), status: 422,
 			want: map[string]any{"errors.0.field": "password"}})
 	}
@@ -182,6 +184,19 @@ func TestBodiesAreCheckedText(t *testing.T) {
 		if r := post(`{"kind":"person","name":"Ana","regions":["08"]}`, ct); r.status != 415 {
 			t.Fatalf("Content-Type %q: %d", ct, r.status)
 		}
+	}
+	// Bidirectional controls reorder what is shown (issue 20, point 10):
+	// refused in names and every other field.
+	for _, r := range []string{"\u202e", "\u202a", "\u2066", "\u2069", "\u200f", "\u200e", "\u061c"} {
+		if res := post(`{"kind":"person","name":"Ana`+r+`gnaR","regions":["08"]}`, json); res.status != 422 || !strings.Contains(string(res.body), `"field":"name","code":"bidi_control"`) {
+			t.Fatalf("%s in a name: %d %s", r, res.status, res.body)
+		}
+		if res := post(`{"kind":"person","name":"Ana","phones":["+51 `+r+`999"],"regions":["08"]}`, json); res.status != 422 || !strings.Contains(string(res.body), `"code":"bidi_control"`) {
+			t.Fatalf("%s in a phone: %d %s", r, res.status, res.body)
+		}
+	}
+	if r := ta.do("admin", "PATCH", "/api/v1/users/"+ta.users["viewer"].ID.Hex(), `{"name":"Eva\u202egnaR"}`); r.status != 422 {
+		t.Fatalf("bidi control in a user's name: %d %s", r.status, r.body)
 	}
 	if r := post(`{"kind":"person","name":"Ana","notes":"línea\nlínea\ttab","regions":["08"]}`, "application/json; charset=UTF-8"); r.status != 201 {
 		t.Fatalf("newlines, tabs and a charset: %d %s", r.status, r.body)

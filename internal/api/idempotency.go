@@ -13,6 +13,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/gofiber/fiber/v2"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // IdempotencyHeader is the request header of the IETF draft
@@ -55,7 +56,10 @@ func (a *API) idempotent(c *fiber.Ctx) error {
 		return codedProblem(c, fiber.StatusBadRequest, "idempotency_key_invalid", IdempotencyHeader)
 	}
 	u := auth.User(c)
-	id := sumParts(sha256.New(), u.ID.Hex(), c.Method(), c.Path(), key)
+	// Keyed on the route and its parameters, not on the path as spelled:
+	// "/STAKEHOLDERS" or "/stakeholders/" with the same key is the same
+	// write as "/stakeholders".
+	id := sumParts(sha256.New(), append([]string{u.ID.Hex(), c.Method(), c.Route().Path, key}, routeParams(c)...)...)
 	// Keyed: a stored fingerprint of a body that carries a password must not
 	// let whoever reads the database test guesses against it.
 	fp := sumParts(hmac.New(sha256.New, a.idemKey), string(c.Request().URI().QueryString()), string(c.Body()))
@@ -81,12 +85,29 @@ func (a *API) idempotent(c *fiber.Ctx) error {
 		case claimed:
 			return a.runClaimed(c, id)
 		}
+		if rec.State == store.IdemErased {
+			return codedProblem(c, fiber.StatusGone, "idempotency_erased", IdempotencyHeader)
+		}
 		for k, v := range rec.Headers {
 			c.Set(k, v)
 		}
 		c.Set("Idempotent-Replayed", "true")
 		return c.Status(rec.Status).Send(rec.Body)
 	}
+}
+
+// routeParams are the values of the request's route parameters in their
+// order, ids in their canonical lower-case spelling.
+func routeParams(c *fiber.Ctx) []string {
+	var out []string
+	for _, name := range c.Route().Params {
+		v := c.Params(name)
+		if id, err := bson.ObjectIDFromHex(v); err == nil {
+			v = id.Hex()
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // runClaimed runs the handler that holds the claim id and records its outcome.

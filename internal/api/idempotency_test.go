@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -211,10 +212,76 @@ func TestFingerprintIsKeyed(t *testing.T) {
 	if r := ta.do("admin", "PATCH", path, body, IdempotencyHeader, "reset-1"); r.status != 200 {
 		t.Fatalf("reset: %d %s", r.status, r.body)
 	}
-	id := sumParts(sha256.New(), admin.ID.Hex(), "PATCH", path, "reset-1")
+	// The claim's id as the middleware makes it: user, method, route, key, route parameters.
+	id := sumParts(sha256.New(), admin.ID.Hex(), "PATCH", "/api/v1/users/:id", "reset-1", ta.users["viewer"].ID.Hex())
 	plain := sumParts(sha256.New(), "", body)
 	_, _, err := ta.store.BeginIdempotent(context.Background(), id, admin.ID, plain, time.Minute)
 	if !errors.Is(err, store.ErrIdemMismatch) {
 		t.Fatalf("an unkeyed hash of the body matched the stored fingerprint (err %v)", err)
 	}
+}
+
+// An Idempotency-Key keys the route, not the path as spelled, and a retry
+// whose kept answer an erasure dropped never writes again (issue 20,
+// point 7): "/stakeholders/" with the same key created a duplicate, and a
+// retry after an erasure brought the erased person back.
+func TestIdempotencyKeyedOnRouteAndErasure(t *testing.T) {
+	ta := newTestApp(t)
+	const key = "b7e1f0c2-route-and-erasure"
+	body := map[string]any{"kind": "person", "name": "Irma Ccori Demo", "regions": []string{"08"}, "emails": []string{"irma.ccori@example.pe"}}
+	first := ta.do("admin", "POST", "/api/v1/stakeholders", body, IdempotencyHeader, key)
+	if first.status != 201 {
+		t.Fatalf("first: %d %s", first.status, first.body)
+	}
+	id, _ := first.json(t)["id"].(string)
+	for _, path := range []string{"/api/v1/stakeholders/", "/api/v1/stakeholders//"} {
+		r := ta.do("admin", "POST", path, body, IdempotencyHeader, key)
+		if r.status != 404 && (r.status != 201 || r.json(t)["id"] != id || r.header.Get("Idempotent-Replayed") != "true") {
+			t.Errorf("%s with the same key: %d %s, want the first answer replayed (or 404)", path, r.status, r.body)
+		}
+	}
+	// Other spellings are not served at all.
+	if r := ta.do("admin", "POST", "/api/v1/STAKEHOLDERS", body, IdempotencyHeader, key); r.status != 404 {
+		t.Errorf("/STAKEHOLDERS: %d %s", r.status, r.body)
+	}
+	// An id spelled in capitals is the same record and the same write.
+	patch := map[string]any{"notes": "nota", "version": 1}
+	const key2 = "b7e1f0c2-patch"
+	p1 := ta.do("admin", "PATCH", "/api/v1/stakeholders/"+id, patch, IdempotencyHeader, key2)
+	p2 := ta.do("admin", "PATCH", "/api/v1/stakeholders/"+strings.ToUpper(id), patch, IdempotencyHeader, key2)
+	if p1.status != 200 || p2.header.Get("Idempotent-Replayed") != "true" {
+		t.Errorf("patch by an upper-case id: %d then %d %s", p1.status, p2.status, p2.body)
+	}
+	if n := countNamed(t, ta, "Irma Ccori Demo"); n != 1 {
+		t.Fatalf("%d stakeholders named so after the retries, want 1", n)
+	}
+
+	// Erased: a retry of the creation neither answers the erased record nor
+	// creates it again.
+	if r := ta.do("admin", "POST", "/api/v1/admin/stakeholders/"+id+"/erase", map[string]any{"confirm_name": "Irma Ccori Demo"}); r.status != 200 {
+		t.Fatalf("erase: %d %s", r.status, r.body)
+	}
+	r := ta.do("admin", "POST", "/api/v1/stakeholders", body, IdempotencyHeader, key, "Accept-Language", "es")
+	if r.status != 410 || r.json(t)["code"] != "idempotency_erased" || strings.Contains(string(r.body), "Ccori") {
+		t.Fatalf("retry after the erasure: %d %s", r.status, r.body)
+	}
+	if n := countNamed(t, ta, "Irma Ccori Demo"); n != 0 {
+		t.Fatalf("the erased person came back: %d records", n)
+	}
+}
+
+// countNamed is how many stakeholders hold name.
+func countNamed(t *testing.T, ta *testApp, name string) int {
+	t.Helper()
+	sts, _, err := ta.store.ListStakeholders(context.Background(), model.Scope{All: true}, store.StakeholderFilter{}, store.Page{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, st := range sts {
+		if st.Name == name {
+			n++
+		}
+	}
+	return n
 }

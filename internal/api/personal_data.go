@@ -20,10 +20,10 @@ import (
 // person's request to see, or to erase, what Alianza holds about them.
 func (a *API) personalDataRoutes() []route {
 	return []route{
-		{method: "GET", path: "/admin/stakeholders/:id/personal-data", access: adminOnly, tag: "admin",
+		{method: "GET", path: "/admin/stakeholders/:id/personal-data", access: adminOnly, everyRegion: true, tag: "admin",
 			summary: "Everything held about one stakeholder, as a JSON file or (format=html) a readable page", query: []string{"format", "lang"},
 			resp: store.PersonalData{}, handle: a.personalData},
-		{method: "POST", path: "/admin/stakeholders/:id/erase", access: adminOnly, tag: "admin",
+		{method: "POST", path: "/admin/stakeholders/:id/erase", access: adminOnly, everyRegion: true, tag: "admin",
 			summary: "Erase a stakeholder's personal data, the copies of their name and their correspondence; records and counts stay",
 			body:    eraseRequest{}, resp: store.EraseReport{}, handle: a.eraseStakeholder},
 	}
@@ -35,9 +35,6 @@ type eraseRequest struct {
 }
 
 func (a *API) personalData(c *fiber.Ctx) error {
-	if err := requireAllRegions(c); err != nil {
-		return err
-	}
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -75,7 +72,7 @@ func (a *API) eraseStakeholder(c *fiber.Ctx) error {
 	}
 	rep, err := a.flows.EraseStakeholder(c.UserContext(), auth.User(c), id, in.ConfirmName)
 	if errors.Is(err, workflow.ErrNeedsAllRegions) {
-		return requireAllRegions(c) // the export's answer, in the user's language
+		return problem(fiber.StatusForbidden, everyRegionOnly)
 	}
 	if err != nil {
 		return err

@@ -94,3 +94,38 @@ func TestReports(t *testing.T) {
 		}
 	}
 }
+
+// Every report route answers a period that is too long with a 422 naming
+// "to" (code period_too_long, in the caller's language), and the longest
+// allowed one with 200: an unbounded period (0001 to 9999) once crashed
+// six dashboards with "too many SQL variables" (issue 20, point 6).
+func TestReportPeriodBounded(t *testing.T) {
+	ta := newReportApp(t)
+	var reports []string
+	for _, r := range (&API{}).routes() {
+		if r.method == "GET" && strings.HasPrefix(r.path, "/reports/") {
+			reports = append(reports, r.path)
+		}
+	}
+	if len(reports) < 7 {
+		t.Fatalf("report routes: %v", reports)
+	}
+	for _, path := range reports {
+		for _, q := range []string{"from=0001-01-01&to=9999-12-31", "to=9999-12-31", "from=1990-01-01&to=2010-01-01"} {
+			r := ta.do("admin", "GET", "/api/v1"+path+"?"+q, nil, "Accept-Language", "es")
+			var p struct {
+				Errors []struct{ Field, Code, Message string }
+			}
+			if r.status == 422 {
+				r.decode(t, &p)
+			}
+			if len(p.Errors) != 1 || p.Errors[0].Field != "to" || p.Errors[0].Code != "period_too_long" ||
+				!strings.Contains(p.Errors[0].Message, "20 años") {
+				t.Errorf("%s?%s: %d %s", path, q, r.status, r.body)
+			}
+		}
+		if r := ta.do("admin", "GET", "/api/v1"+path+"?from=2007-01-01&to=2026-12-31", nil); r.status != 200 {
+			t.Errorf("%s over 20 years less a day: %d %.300s", path, r.status, r.body)
+		}
+	}
+}

@@ -11,17 +11,20 @@ import (
 
 // route is one row of the route table; the OpenAPI document is built from it.
 type route struct {
-	method  string
-	path    string   // Fiber syntax under /api/v1, e.g. /users/:id
-	access  []string // roles allowed; nil: any signed-in user
-	public  bool     // no token needed
-	summary string
-	tag     string
-	query   []string // documented query parameters
-	body    any      // example request type, for the schema
-	resp    any      // example response type, for the schema
-	handle  fiber.Handler
-	extra   []fiber.Handler // middleware before the handler (e.g. throttles)
+	method string
+	path   string   // Fiber syntax under /api/v1, e.g. /users/:id
+	access []string // roles allowed; nil: any signed-in user
+	// everyRegion limits the route to admins of every region
+	// (model.User.AdminOfEveryRegion): it reads or changes every region.
+	everyRegion bool
+	public      bool // no token needed
+	summary     string
+	tag         string
+	query       []string // documented query parameters
+	body        any      // example request type, for the schema
+	resp        any      // example response type, for the schema
+	handle      fiber.Handler
+	extra       []fiber.Handler // middleware before the handler (e.g. throttles)
 	// noIdempotency opts a write out of the Idempotency-Key middleware,
 	// which every signed-in write gets by default.
 	noIdempotency bool
@@ -82,6 +85,9 @@ func (a *API) register(app *fiber.App) {
 			hs = append(hs, authn)
 			if r.access != nil {
 				hs = append(hs, auth.Require(r.access...))
+			}
+			if r.everyRegion {
+				hs = append(hs, requireEveryRegion)
 			}
 		}
 		if usesIdempotency(r) {

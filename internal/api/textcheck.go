@@ -5,8 +5,6 @@ import (
 	"mime"
 	"reflect"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/gofiber/fiber/v2"
@@ -25,8 +23,8 @@ func jsonContentType(ct string) bool {
 }
 
 // textProblems lists, by JSON field path, the strings of a decoded body
-// that hold NUL or other control characters (tab, newline and carriage
-// return excepted) or invalid UTF-8. Every body passes through decode, so
+// that model.TextProblem refuses (invalid UTF-8, control characters,
+// bidirectional controls). Every body passes through decode, so
 // this is the one place text is checked whatever record it lands in.
 func textProblems(v any) model.Problems {
 	var p model.Problems
@@ -41,7 +39,7 @@ func walkText(v reflect.Value, path string, p *model.Problems) {
 			walkText(v.Elem(), path, p)
 		}
 	case reflect.String:
-		checkText(p, strings.TrimPrefix(path, "."), v.String())
+		model.CheckText(p, strings.TrimPrefix(path, "."), v.String())
 	case reflect.Struct:
 		t := v.Type()
 		for i := 0; i < t.NumField(); i++ {
@@ -73,19 +71,8 @@ func walkText(v reflect.Value, path string, p *model.Problems) {
 		iter := v.MapRange()
 		for iter.Next() {
 			k := fmt.Sprint(iter.Key().Interface())
-			checkText(p, strings.TrimPrefix(path, "."), k)
+			model.CheckText(p, strings.TrimPrefix(path, "."), k)
 			walkText(iter.Value(), path+"."+k, p)
 		}
-	}
-}
-
-// checkText adds field's problem when s is not valid UTF-8 or holds a
-// control character other than tab, newline or carriage return.
-func checkText(p *model.Problems, field, s string) {
-	switch {
-	case !utf8.ValidString(s):
-		p.Add(field, "must be valid UTF-8 text")
-	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' }):
-		p.Add(field, "must not contain control characters")
 	}
 }

@@ -31,7 +31,7 @@ func (a *API) listUsers(c *fiber.Ctx) error {
 	if q.err != nil {
 		return q.err
 	}
-	users, next, err := a.store.ListUsers(c.UserContext(), p)
+	users, next, err := a.store.ListUsers(c.UserContext(), auth.User(c).Scope(), p)
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func (a *API) getUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u, err := a.store.UserByID(c.UserContext(), id)
+	u, err := a.flows.UserFor(c.UserContext(), auth.User(c), id)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (a *API) createUser(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	u, err := a.flows.CreateUser(c.UserContext(), auth.Actor(c), in)
+	u, err := a.flows.CreateUser(c.UserContext(), auth.User(c), in)
 	if err != nil {
 		return err
 	}

@@ -15,13 +15,11 @@ var ErrForbidden = errors.New("not allowed for your role")
 func (u *User) CanWrite() bool { return u.Role != RoleViewer }
 
 // CanEdit reports whether the user may change a record in regions whose
-// owner or assignee is among people: admins always; managers within their
+// owner or assignee is among people: admins and managers within their
 // regions; officers within their regions when the record is theirs.
 func (u *User) CanEdit(regions []string, people ...bson.ObjectID) bool {
 	switch u.Role {
-	case RoleAdmin:
-		return true
-	case RoleManager:
+	case RoleAdmin, RoleManager:
 		return u.Scope().Allows(regions...)
 	case RoleOfficer:
 		if !u.Scope().Allows(regions...) {
@@ -98,12 +96,61 @@ func (u *User) LocksSelfOut(id bson.ObjectID, p UserPatch) bool {
 	return id == u.ID && ((p.Role != nil && *p.Role != RoleAdmin) || (p.Disabled != nil && *p.Disabled))
 }
 
-// CanManageMailboxes reports whether the user may add, change or remove the
-// mailboxes the team's mail is synced from: admins only (they hold the
-// team's IMAP passwords).
-func (u *User) CanManageMailboxes() bool { return u.Role == RoleAdmin }
+// The access rules of admins. An admin is limited to their regions like
+// everyone else: their records, mail, reports and audit entries are their
+// regions' (User.Scope). What concerns every region (the mailboxes and their
+// passwords, the organisation's export, personal-data requests, storage and
+// backups, the digests of every user, mail nobody was matched to) is for an
+// admin of every region only, and users are managed within one's own
+// regions: nobody grants a role or regions beyond their own.
+
+// AdminOfEveryRegion reports whether the user is an admin whose grant is
+// "all": the only one who may use the organisation-wide tools.
+func (u *User) AdminOfEveryRegion() bool { return u.Role == RoleAdmin && u.Scope().All }
+
+// CanManageMailboxes reports whether the user may see, add, change or
+// remove the mailboxes the team's mail is synced from: they hold the team's
+// IMAP passwords and every region's mail.
+func (u *User) CanManageMailboxes() bool { return u.AdminOfEveryRegion() }
 
 // CanHandlePersonalData reports whether the user may answer a person's
-// request to see or erase their data: an admin who sees every region, since
-// the answer must cover every record.
-func (u *User) CanHandlePersonalData() bool { return u.Role == RoleAdmin && u.Scope().All }
+// request to see or erase their data: the answer must cover every record.
+func (u *User) CanHandlePersonalData() bool { return u.AdminOfEveryRegion() }
+
+// CanManageUser reports whether the admin u may see-and-change the user t:
+// an admin of every region anyone; another admin only users whose every
+// region is one of theirs (never a user with every region).
+func (u *User) CanManageUser(t *User) bool {
+	if u.Role != RoleAdmin {
+		return false
+	}
+	return u.Scope().Covers(t.Regions...)
+}
+
+// CanGrant reports whether u may give someone role and regions: an admin,
+// within their own regions ("all" only by an admin of every region).
+// Roles do not rise above admin, so an admin may make another admin, but
+// only of regions they hold themselves.
+func (u *User) CanGrant(role string, regions []string) bool {
+	return u.Role == RoleAdmin && Roles.Valid(role) && u.Scope().Covers(regions...)
+}
+
+// CanSeeUser reports whether the admin u may see the account of t: an
+// admin of every region any; another admin those who share one of their
+// regions (the users they work with; they may manage only some of them).
+func (u *User) CanSeeUser(t *User) bool {
+	if u.Role != RoleAdmin {
+		return false
+	}
+	if u.Scope().All || u.ID == t.ID {
+		return true
+	}
+	return !t.Scope().All && u.Scope().Allows(t.Regions...)
+}
+
+// CheckGrant adds a problem when u may not give role and regions.
+func (u *User) CheckGrant(p *Problems, role string, regions []string) {
+	if !u.CanGrant(role, regions) {
+		p.Add("regions", "you can only grant regions you administer yourself")
+	}
+}

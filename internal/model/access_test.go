@@ -16,7 +16,9 @@ func TestCanEdit(t *testing.T) {
 		people  []bson.ObjectID
 		want    bool
 	}{
-		{"admin anywhere", user(RoleAdmin, "08"), []string{"16"}, nil, true},
+		{"regional admin outside region", user(RoleAdmin, "08"), []string{"16"}, nil, false},
+		{"regional admin in region", user(RoleAdmin, "08"), []string{"08"}, nil, true},
+		{"admin of every region", user(RoleAdmin, AllRegions), []string{"16"}, nil, true},
 		{"manager in region", user(RoleManager, "08"), []string{"08"}, nil, true},
 		{"manager with all regions", user(RoleManager, AllRegions), []string{"16"}, nil, true},
 		{"manager outside region", user(RoleManager, "08"), []string{"16"}, []bson.ObjectID{me}, false},
@@ -100,6 +102,50 @@ func TestLocksSelfOut(t *testing.T) {
 	} {
 		if got := u.LocksSelfOut(tc.id, tc.p); got != tc.want {
 			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// The rules of admins (issue 20, point 1): a region-limited admin manages
+// users and grants regions within their own only, and the organisation-wide
+// tools need every region.
+func TestAdminRules(t *testing.T) {
+	puno := &User{ID: bson.NewObjectID(), Role: RoleAdmin, Regions: []string{"21"}}
+	boss := &User{ID: bson.NewObjectID(), Role: RoleAdmin, Regions: []string{AllRegions}}
+	manager := &User{ID: bson.NewObjectID(), Role: RoleManager, Regions: []string{AllRegions}}
+	user := func(role string, regions ...string) *User {
+		return &User{ID: bson.NewObjectID(), Role: role, Regions: regions}
+	}
+	for _, tc := range []struct {
+		name      string
+		got, want bool
+	}{
+		{"boss: every region", boss.AdminOfEveryRegion(), true},
+		{"puno: not every region", puno.AdminOfEveryRegion(), false},
+		{"manager of all: not an admin", manager.AdminOfEveryRegion(), false},
+		{"puno: no mailboxes", puno.CanManageMailboxes(), false},
+		{"puno: no personal data", puno.CanHandlePersonalData(), false},
+		{"boss: mailboxes", boss.CanManageMailboxes(), true},
+		{"puno manages a Puno officer", puno.CanManageUser(user(RoleOfficer, "21")), true},
+		{"puno manages themself", puno.CanManageUser(puno), true},
+		{"puno manages no Puno+Lima manager", puno.CanManageUser(user(RoleManager, "21", "15")), false},
+		{"puno manages no admin of every region", puno.CanManageUser(boss), false},
+		{"puno manages no viewer of every region", puno.CanManageUser(user(RoleViewer, AllRegions)), false},
+		{"boss manages anyone", boss.CanManageUser(user(RoleManager, "21", "15")), true},
+		{"manager manages nobody", manager.CanManageUser(user(RoleOfficer, "21")), false},
+		{"puno sees a Puno+Lima manager", puno.CanSeeUser(user(RoleManager, "21", "15")), true},
+		{"puno does not see a Lima officer", puno.CanSeeUser(user(RoleOfficer, "15")), false},
+		{"puno does not see a user of every region", puno.CanSeeUser(boss), false},
+		{"puno grants admin of Puno", puno.CanGrant(RoleAdmin, []string{"21"}), true},
+		{"puno grants no region beyond", puno.CanGrant(RoleOfficer, []string{"21", "15"}), false},
+		{"puno grants no all", puno.CanGrant(RoleViewer, []string{AllRegions}), false},
+		{"puno grants no empty list", puno.CanGrant(RoleViewer, nil), false},
+		{"boss grants all", boss.CanGrant(RoleAdmin, []string{AllRegions}), true},
+		{"puno reads Puno mail only", MailScope(puno).Allows("16"), false},
+		{"unmatched mail needs every region", MailScope(puno).Allows(), false},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, tc.got, tc.want)
 		}
 	}
 }

@@ -466,17 +466,14 @@ func (m *Message) IsAwaitingReply(cutoff time.Time) bool {
 	return m.Direction == Outbound && !m.Replied && m.Date.Before(cutoff)
 }
 
-// MailScope is the scope of correspondence for u: admins see every message,
-// unmatched ones (which have no region) included; others by their regions.
-func MailScope(u *User) Scope {
-	if u.Role == RoleAdmin {
-		return Scope{All: true}
-	}
-	return u.Scope()
-}
+// MailScope is the scope of correspondence for u: their regions, as for
+// every record (an admin's included). Unmatched messages have no region, so
+// only users with every region see them.
+func MailScope(u *User) Scope { return u.Scope() }
 
-// SeesFailedMail: only admins see messages that could not be parsed.
-func SeesFailedMail(u *User) bool { return u.Role == RoleAdmin }
+// SeesFailedMail: only admins of every region see messages that could not
+// be parsed (they have no region either).
+func SeesFailedMail(u *User) bool { return u.AdminOfEveryRegion() }
 
 // SearchParts are what a message is found by: its metadata only. Viewers
 // may search messages but not read bodies, so body words (the snippet

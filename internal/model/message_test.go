@@ -90,7 +90,8 @@ func TestMailScope(t *testing.T) {
 		all    bool
 		failed bool
 	}{
-		{User{Role: RoleAdmin, Regions: []string{"08"}}, true, true},
+		{User{Role: RoleAdmin, Regions: []string{"08"}}, false, false},
+		{User{Role: RoleAdmin, Regions: []string{AllRegions}}, true, true},
 		{User{Role: RoleManager, Regions: []string{AllRegions}}, true, false},
 		{User{Role: RoleOfficer, Regions: []string{"08"}}, false, false},
 	}

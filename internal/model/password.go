@@ -40,14 +40,47 @@ func PasswordProblem(pw string) string {
 		return "must be at most 256 characters"
 	case strings.IndexFunc(pw, unicode.IsControl) >= 0:
 		return "must not contain control characters"
-	case commonPasswords[strings.ToLower(strings.Join(strings.Fields(pw), ""))] || oneRune(pw):
+	case commonPasswords[strings.ToLower(strings.Join(strings.Fields(pw), ""))] || commonPasswords[passwordCore(pw)]:
 		return "is too common; choose a less guessable passphrase"
+	case utf8.RuneCountInString(passwordCore(pw)) < minPasswordCore:
+		return "repeats or pads too few characters; choose a longer passphrase"
 	}
 	return ""
 }
 
-// oneRune reports whether pw repeats a single character.
-func oneRune(pw string) bool {
-	r, _ := utf8.DecodeRuneInString(pw)
-	return strings.Trim(pw, string(r)) == ""
+// minPasswordCore is the fewest characters a password's core (passwordCore)
+// may have: the length rule counts what a guesser must guess, not padding.
+const minPasswordCore = 8
+
+// passwordCore is pw as a guesser tries it: lower case, without white
+// space, each run of one character as one, and a word said several times
+// as one copy. "123456123456" is "123456", "alianzaalianza" is "alianza",
+// twelve spaces and a letter are "a".
+func passwordCore(pw string) string {
+	rs := []rune(strings.ToLower(strings.Join(strings.Fields(pw), "")))
+	// The shortest unit the whole repeats at least twice (the last copy
+	// may be cut short): at most 256 characters, so trying each is cheap.
+	for n := 1; 2*n <= len(rs); n++ {
+		if repeats(rs, n) {
+			rs = rs[:n]
+			break
+		}
+	}
+	out := rs[:0:0]
+	for _, r := range rs {
+		if len(out) == 0 || out[len(out)-1] != r {
+			out = append(out, r)
+		}
+	}
+	return string(out)
+}
+
+// repeats reports whether rs is its first n runes over and over.
+func repeats(rs []rune, n int) bool {
+	for i := n; i < len(rs); i++ {
+		if rs[i] != rs[i-n] {
+			return false
+		}
+	}
+	return true
 }

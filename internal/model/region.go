@@ -1,6 +1,9 @@
 package model
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+)
 
 // Region is one of Peru's departments by ubigeo code, or NAC for national actors.
 type Region struct {
@@ -92,6 +95,23 @@ func (s Scope) Allows(regions ...string) bool {
 		}
 	}
 	return false
+}
+
+// Covers reports whether every one of regions is in the scope: a grant of
+// "all" (or a region-less list) is covered only by a scope of every region.
+func (s Scope) Covers(regions ...string) bool {
+	if s.All {
+		return true
+	}
+	if len(regions) == 0 {
+		return false
+	}
+	for _, r := range regions {
+		if r == AllRegions || !slices.Contains(s.Regions, r) {
+			return false
+		}
+	}
+	return true
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

@@ -211,6 +211,7 @@ func (s *Stakeholder) Validate() error {
 		p.Add("name", "is required")
 	}
 	checkLen(&p, "name", s.Name, maxStakeholderName)
+	CheckText(&p, "name", s.Name)
 	checkLen(&p, "notes", s.Notes, maxStakeholderNotes)
 	for i, e := range s.Emails {
 		if !ValidEmail(e) {

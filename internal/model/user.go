@@ -67,6 +67,7 @@ func (n *NewUser) Validate() error {
 	if n.Name == "" {
 		p.Add("name", "is required")
 	}
+	CheckText(&p, "name", n.Name)
 	if !Roles.Valid(n.Role) {
 		p.Add("role", "must be one of %s", Roles)
 	}
@@ -93,6 +94,7 @@ func (u *UserPatch) Validate() error {
 		if *u.Name == "" {
 			p.Add("name", "must not be empty")
 		}
+		CheckText(&p, "name", *u.Name)
 	}
 	if u.Role != nil && !Roles.Valid(*u.Role) {
 		p.Add("role", "must be one of %s", Roles)
@@ -152,4 +154,10 @@ func ValidEmail(s string) bool {
 	}
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
+}
+
+// SystemUser is the binary itself acting as an admin of every region (the
+// first admin, `alianza user add`), audited as SystemActor.
+func SystemUser() *User {
+	return &User{Email: SystemActor.Email, Name: SystemActor.Name, Role: RoleAdmin, Regions: []string{AllRegions}}
 }

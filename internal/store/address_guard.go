@@ -103,7 +103,7 @@ func (s *Store) RefusedAddresses(ctx context.Context, scope model.Scope, addrs [
 	for a, sts := range holders {
 		for _, st := range sts {
 			if !scope.Allows(st.Regions...) {
-				out[a] = "belongs to a stakeholder outside your regions; ask someone with access to both regions to add it"
+				out[a] = "belongs to a stakeholder in another region; an admin of both regions, or of every region, can add it to both"
 				break
 			}
 		}
@@ -114,7 +114,7 @@ func (s *Store) RefusedAddresses(ctx context.Context, scope model.Scope, addrs [
 	}
 	for _, a := range hidden {
 		if _, ok := out[a]; !ok {
-			out[a] = "appears in correspondence outside your regions; ask an administrator to add it"
+			out[a] = "appears in correspondence outside your regions; an admin of every region can add it"
 		}
 	}
 	return out, nil

@@ -27,8 +27,7 @@ func (s *Store) SetCalendarToken(ctx context.Context, actor model.Actor, userID 
 	if err := s.setPrefs(ctx, userID, set, unset); err != nil {
 		return err
 	}
-	s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "preferences", ID: userID.Hex(), Fields: []model.Change{{Field: "calendar_feed", New: what}}})
-	return nil
+	return s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "preferences", ID: userID.Hex(), Fields: []model.Change{{Field: "calendar_feed", New: what}}})
 }
 
 // UserByCalendarToken finds the enabled user whose feed token has hash;

@@ -100,7 +100,7 @@ func (s *Store) LoadDataset(ctx context.Context, actor model.Actor, d Dataset) (
 	for col, c := range map[string]int{colUsers: n.Users, colStakeholders: n.Stakeholders, colMeetings: n.Meetings,
 		colCommitments: n.Commitments, colTasks: n.Tasks, colMessages: n.Messages} {
 		if c > 0 {
-			s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "dataset", ID: col, Fields: []model.Change{{Field: col, New: c}}})
+			err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "dataset", ID: col, Fields: []model.Change{{Field: col, New: c}}}))
 		}
 	}
 	return n, err

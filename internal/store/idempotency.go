@@ -18,6 +18,10 @@ const colIdempotency = "idempotency"
 const (
 	IdemPending = "pending"
 	IdemDone    = "done"
+	// IdemErased is a finished outcome whose answer an erasure removed: a
+	// repeat must neither get the answer nor run the write again (it would
+	// bring the erased person back).
+	IdemErased = "erased"
 )
 
 // Sentinel outcomes of BeginIdempotent.
@@ -55,9 +59,10 @@ func (s *Store) ForgetIdempotentOutcomesOf(ctx context.Context, userID bson.Obje
 	return wrap("forget idempotent outcomes", err)
 }
 
-// forgetIdempotentMentions deletes the stored outcomes whose answer holds
+// forgetIdempotentMentions empties the stored outcomes whose answer holds
 // any of needles (case-insensitive), so an erased person cannot come back
-// through a replay. The collection holds one day of writes: walking it in
+// through a replay; each stays as IdemErased until it expires, so that a
+// repeat of the write does not run it again either. The collection holds one day of writes: walking it in
 // _id order (an index walk on MongoDB) is cheap.
 func (s *Store) forgetIdempotentMentions(ctx context.Context, needles []string) (int, error) {
 	var lower [][]byte
@@ -84,11 +89,12 @@ func (s *Store) forgetIdempotentMentions(ctx context.Context, needles []string) 
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	n, err := s.col(colIdempotency).Delete(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, true)
+	res, err := s.col(colIdempotency).Update(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: IdemErased}}}, {Key: "$unset", Value: bson.D{{Key: "body", Value: ""}, {Key: "headers", Value: ""}}}}, coll.UpdateOptions{Many: true})
 	if err != nil {
 		return 0, wrap("forget idempotent outcomes", err)
 	}
-	return int(n), nil
+	return int(res.Modified), nil
 }
 
 // BeginIdempotent claims id for a request whose body has fingerprint fp.
@@ -127,7 +133,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, id string, userID bson.Obje
 		if old.Fingerprint != fp {
 			return nil, false, ErrIdemMismatch
 		}
-		if old.State != IdemDone {
+		if old.State == IdemPending {
 			return nil, false, ErrIdemInFlight
 		}
 		return &old, false, nil

@@ -146,8 +146,7 @@ func (s *Store) InsertMailbox(ctx context.Context, actor model.Actor, key []byte
 	if _, err := s.col(colMailboxes).Insert(ctx, []any{m}, coll.InsertOptions{}); err != nil {
 		return nil, wrap("insert mailbox", err)
 	}
-	s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "mailbox", ID: m.ID.Hex(), Fields: mailboxChanges(created(m), true)})
-	return &m, nil
+	return &m, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "mailbox", ID: m.ID.Hex(), Fields: mailboxChanges(created(m), true)})
 }
 
 // UpdateMailbox writes cur over old, guarded on old's version (ErrConflict
@@ -172,8 +171,7 @@ func (s *Store) UpdateMailbox(ctx context.Context, actor model.Actor, key []byte
 	if err := s.updateVersioned(ctx, colMailboxes, old.ID, old.Version, set, &m); err != nil {
 		return nil, fmt.Errorf("store: update mailbox: %w", err)
 	}
-	s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "mailbox", ID: old.ID.Hex(), Fields: mailboxChanges(changes, pwSet)})
-	return &m, nil
+	return &m, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "mailbox", ID: old.ID.Hex(), Fields: mailboxChanges(changes, pwSet)})
 }
 
 // DeleteMailbox removes a mailbox with its sync state and lease. Its
@@ -189,6 +187,5 @@ func (s *Store) DeleteMailbox(ctx context.Context, actor model.Actor, old *model
 	if err := s.deleteLease(ctx, id); err != nil {
 		return err
 	}
-	s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "mailbox", ID: id.Hex(), Fields: mailboxChanges(diff(old, &model.Mailbox{}), false)})
-	return nil
+	return s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "mailbox", ID: id.Hex(), Fields: mailboxChanges(diff(old, &model.Mailbox{}), false)})
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"time"
@@ -326,6 +327,7 @@ func (s *Store) RematchAddresses(ctx context.Context, actor model.Actor, address
 		return 0, err
 	}
 	n := 0
+	var effects []error
 	for i := range list {
 		old := list[i]
 		cur := old
@@ -342,13 +344,13 @@ func (s *Store) RematchAddresses(ctx context.Context, actor model.Actor, address
 			return n, wrap("rematch: update message", err)
 		}
 		n++
-		s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: old.ID.Hex(), Regions: unionRegions(old.Regions, cur.Regions), Fields: []model.Change{
+		effects = append(effects, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: old.ID.Hex(), Regions: unionRegions(old.Regions, cur.Regions), Fields: []model.Change{
 			{Field: "stakeholder_ids", Old: old.StakeholderIDs, New: cur.StakeholderIDs},
 			{Field: "regions", Old: old.Regions, New: cur.Regions},
 			{Field: "unmatched", Old: old.Unmatched, New: cur.Unmatched},
-		}})
+		}}))
 	}
-	return n, nil
+	return n, errors.Join(effects...)
 }
 
 // messageAddressProjection reads what matching needs of a message.

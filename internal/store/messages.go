@@ -286,6 +286,7 @@ func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, sco
 	}
 	n := 0
 	now := s.Now()
+	var effects []error
 	for _, m := range list {
 		if m.Status == status {
 			continue
@@ -299,9 +300,11 @@ func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, sco
 			return n, fmt.Errorf("store: bulk status: %w", err)
 		}
 		n++
-		s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: m.ID.Hex(), Regions: m.Regions, Fields: []model.Change{{Field: "status", Old: m.Status, New: status}}})
+		// The status is stored: the others still change, and the request
+		// fails with every effect that did not run.
+		effects = append(effects, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: m.ID.Hex(), Regions: m.Regions, Fields: []model.Change{{Field: "status", Old: m.Status, New: status}}}))
 	}
-	return n, nil
+	return n, errors.Join(effects...)
 }
 
 // LinkMessageCommitment records on the message a commitment made from it
@@ -319,8 +322,7 @@ func (s *Store) LinkMessageCommitment(ctx context.Context, actor model.Actor, ms
 	if err != nil {
 		return nil, wrap("link commitment to message", err)
 	}
-	s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: msgID.Hex(), Regions: m.Regions, Fields: []model.Change{{Field: "links.commitment_ids", New: commitmentID.Hex()}}})
-	return &m, nil
+	return &m, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: msgID.Hex(), Regions: m.Regions, Fields: []model.Change{{Field: "links.commitment_ids", New: commitmentID.Hex()}}})
 }
 
 // UnmatchedAddress is an external address of unmatched messages.

@@ -23,11 +23,11 @@ func TestCursorsAreTamperProof(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, next, err := s.ListUsers(ctx, store.Page{Limit: 1})
+	_, next, err := s.ListUsers(ctx, model.Scope{All: true}, store.Page{Limit: 1})
 	if err != nil || next == "" {
 		t.Fatalf("first page: %q %v", next, err)
 	}
-	items, _, err := s.ListUsers(ctx, store.Page{Limit: 1, Cursor: next})
+	items, _, err := s.ListUsers(ctx, model.Scope{All: true}, store.Page{Limit: 1, Cursor: next})
 	if err != nil || len(items) != 1 || items[0].Email != "b@x.org" {
 		t.Fatalf("second page: %v %v", items, err)
 	}
@@ -43,7 +43,7 @@ func TestCursorsAreTamperProof(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, otherNext, err := other.ListUsers(ctx, store.Page{Limit: 1})
+	_, otherNext, err := other.ListUsers(ctx, model.Scope{All: true}, store.Page{Limit: 1})
 	if err != nil || otherNext == "" {
 		t.Fatalf("other store: %q %v", otherNext, err)
 	}
@@ -56,7 +56,7 @@ func TestCursorsAreTamperProof(t *testing.T) {
 		"too short":     "AAAA",
 		"trailing junk": next + "A",
 	} {
-		if _, _, err := s.ListUsers(ctx, store.Page{Limit: 1, Cursor: c}); !errors.Is(err, store.ErrBadCursor) {
+		if _, _, err := s.ListUsers(ctx, model.Scope{All: true}, store.Page{Limit: 1, Cursor: c}); !errors.Is(err, store.ErrBadCursor) {
 			t.Errorf("%s cursor: got %v, want ErrBadCursor", name, err)
 		}
 	}
@@ -67,11 +67,11 @@ func TestCursorsAreTamperProof(t *testing.T) {
 	// Two stores with the same key (two instances) accept each other's cursors.
 	s.SetCursorKey([]byte("shared secret shared secret shared"))
 	other.SetCursorKey([]byte("shared secret shared secret shared"))
-	_, next, err = s.ListUsers(ctx, store.Page{Limit: 1})
+	_, next, err = s.ListUsers(ctx, model.Scope{All: true}, store.Page{Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if items, _, err := other.ListUsers(ctx, store.Page{Limit: 1, Cursor: next}); err != nil || len(items) != 1 || items[0].Email != "b@x.org" {
+	if items, _, err := other.ListUsers(ctx, model.Scope{All: true}, store.Page{Limit: 1, Cursor: next}); err != nil || len(items) != 1 || items[0].Email != "b@x.org" {
 		t.Fatalf("shared key: %v %v", items, err)
 	}
 }

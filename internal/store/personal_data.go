@@ -193,11 +193,10 @@ func (s *Store) SaveErasure(ctx context.Context, actor model.Actor, r *PersonalR
 		return rep, err
 	}
 	st := &r.Stakeholder
-	s.changed(ctx, Change{Actor: actor, Action: "erase", Entity: "stakeholder", ID: st.ID.Hex(), Regions: st.Regions, Fields: []model.Change{
+	return rep, s.changed(ctx, Change{Actor: actor, Action: "erase", Entity: "stakeholder", ID: st.ID.Hex(), Regions: st.Regions, Fields: []model.Change{
 		{Field: "meetings", New: rep.Meetings}, {Field: "commitments", New: rep.Commitments}, {Field: "tasks", New: rep.Tasks},
 		{Field: "messages", New: rep.Messages}, {Field: "audit_entries", New: rep.AuditEntries},
 	}})
-	return rep, nil
 }
 
 // eraseRecords makes the writes of SaveErasure; on a failure it answers

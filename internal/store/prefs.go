@@ -49,7 +49,7 @@ func (s *Store) UpdatePrefs(ctx context.Context, actor model.Actor, userID bson.
 		return nil, err
 	}
 	if changes := diff(old, &cur); len(changes) > 0 {
-		s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "preferences", ID: userID.Hex(), Fields: changes})
+		return &cur, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "preferences", ID: userID.Hex(), Fields: changes})
 	}
 	return &cur, nil
 }

@@ -35,7 +35,10 @@ func DefaultPeriod(now time.Time) Period {
 	return Period{From: first.Format(time.DateOnly), To: t.Format(time.DateOnly)}
 }
 
-// Validate checks both dates and their order.
+// MaxPeriodYears bounds a report's period.
+const MaxPeriodYears = 20
+
+// Validate checks both dates, their order and the period's length.
 func (p Period) Validate() error {
 	var pr model.Problems
 	if !model.ValidDate(p.From) {
@@ -46,6 +49,14 @@ func (p Period) Validate() error {
 	}
 	if len(pr) == 0 && p.From > p.To {
 		pr.Add("to", "must not be before from")
+	}
+	if len(pr) == 0 {
+		// A dashboard reads per month of the period: an unbounded period
+		// (0001 to 9999) is a hundred thousand months.
+		from, _ := time.Parse(time.DateOnly, p.From)
+		if to, _ := time.Parse(time.DateOnly, p.To); !to.Before(from.AddDate(MaxPeriodYears, 0, 0)) {
+			pr.Add("to", "must be less than %d years after from", MaxPeriodYears)
+		}
 	}
 	return pr.Err()
 }

@@ -64,7 +64,7 @@ func TestListUsersPages(t *testing.T) {
 		}
 	}
 	var got []string
-	for _, u := range allPages(t, 2, func(p store.Page) ([]model.User, string, error) { return s.ListUsers(ctx, p) }) {
+	for _, u := range allPages(t, 2, func(p store.Page) ([]model.User, string, error) { return s.ListUsers(ctx, model.Scope{All: true}, p) }) {
 		got = append(got, u.Email)
 	}
 	want := []string{"a@x.org", "b@x.org", "c@x.org", "d@x.org", "e@x.org"}
@@ -76,7 +76,7 @@ func TestListUsersPages(t *testing.T) {
 			t.Fatalf("pages: got %v, want %v", got, want)
 		}
 	}
-	if _, _, err := s.ListUsers(ctx, store.Page{Cursor: "!!"}); !errors.Is(err, store.ErrBadCursor) {
+	if _, _, err := s.ListUsers(ctx, model.Scope{All: true}, store.Page{Cursor: "!!"}); !errors.Is(err, store.ErrBadCursor) {
 		t.Fatalf("bad cursor: %v", err)
 	}
 }

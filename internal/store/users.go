@@ -22,10 +22,9 @@ func (s *Store) CreateUser(ctx context.Context, actor model.Actor, in model.NewU
 	if _, err := s.col(colUsers).Insert(ctx, []any{u}, coll.InsertOptions{}); err != nil {
 		return nil, wrap("insert user", err)
 	}
-	s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "user", ID: u.ID.Hex(), Fields: []model.Change{
+	return u, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "user", ID: u.ID.Hex(), Fields: []model.Change{
 		{Field: "email", New: u.Email}, {Field: "role", New: u.Role}, {Field: "regions", New: u.Regions},
 	}})
-	return u, nil
 }
 
 // UserByID returns one user.
@@ -48,9 +47,15 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	return n, wrap("count users", err)
 }
 
-// ListUsers returns users by email order.
-func (s *Store) ListUsers(ctx context.Context, p Page) ([]model.User, string, error) {
-	filter, opts, err := s.keyset(p, "users.email", bson.D{}, "email", false)
+// ListUsers returns users by email order: with a scope of some regions,
+// those who share one of them and do not hold every region
+// (model.User.CanSeeUser).
+func (s *Store) ListUsers(ctx context.Context, scope model.Scope, p Page) ([]model.User, string, error) {
+	filter := bson.D{}
+	if !scope.All {
+		filter = bson.D{{Key: "regions", Value: bson.D{{Key: "$in", Value: scope.Regions}, {Key: "$ne", Value: model.AllRegions}}}}
+	}
+	filter, opts, err := s.keyset(p, "users.email", filter, "email", false)
 	if err != nil {
 		return nil, "", err
 	}
@@ -126,7 +131,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor model.Actor, id bson.Objec
 		}
 		return nil, err
 	}
-	s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "user", ID: id.Hex(), Fields: changes})
+	effects := s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "user", ID: id.Hex(), Fields: changes})
 	if u.Role != old.Role || !slices.Equal(u.Regions, old.Regions) || u.Disabled {
 		// A replay answers with what the user could see when they first
 		// sent the request: after their access narrows it must not.
@@ -134,7 +139,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor model.Actor, id bson.Objec
 			return nil, err
 		}
 	}
-	return &u, nil
+	return &u, effects
 }
 
 // TeamMember is a colleague as others see them: enough to assign work and

@@ -87,8 +87,12 @@ func (f *Flows) CommitmentFromMessage(ctx context.Context, u *model.User, id bso
 		return nil, err
 	}
 	err = fault("link-commitment")
+	var linked *model.Message
 	if err == nil {
-		_, err = f.st.LinkMessageCommitment(ctx, actorOf(u), m.ID, cm.ID)
+		linked, err = f.st.LinkMessageCommitment(ctx, actorOf(u), m.ID, cm.ID)
+	}
+	if linked != nil && err != nil {
+		return nil, err // the link is stored, an effect of it failed: undoing the commitment would leave it dangling
 	}
 	if err != nil {
 		if uerr := f.st.RemoveCommitment(context.WithoutCancel(ctx), actorOf(u), cm); uerr != nil {

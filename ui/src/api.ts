@@ -205,6 +205,8 @@ export class Client {
   onUser: ((u: User) => void) | null = null;
   /** Set when the last refresh failed for want of a network, not because the session ended. */
   refreshFailedOffline = false;
+  /** Set when the server refused the last refresh (401/403): the session is over (expired, revoked, signed out elsewhere). */
+  sessionEnded = false;
 
   constructor(fetchFn?: FetchFn, private base = API_BASE) {
     this.fetchFn = fetchFn ?? ((input, init) => fetch(input, init));
@@ -289,10 +291,12 @@ export class Client {
     if (!this.refreshing) {
       this.refreshing = (async () => {
         this.refreshFailedOffline = false;
+        this.sessionEnded = false;
         try {
           const res = await this.send('POST', '/auth/refresh', {}, false);
           if (!res.ok) {
             this.token = null;
+            this.sessionEnded = res.status === 401 || res.status === 403;
             return null;
           }
           const data = (await res.json()) as LoginResponse;

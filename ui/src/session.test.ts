@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { getSession, signIn, signOut, start } from './session';
+import type { User } from './api';
+import { allRegions, getSession, isAdminOfAll, signIn, signOut, start } from './session';
 
 const user = { id: 'u1', email: 'a@b.pe', name: 'Ana', role: 'officer', regions: ['08'], disabled: false, created_at: '2026-01-01T00:00:00Z' };
 const tokens = { access_token: 't1', token_type: 'Bearer', expires_in: 900, user };
@@ -62,5 +63,16 @@ describe('session resume hint', () => {
     await signOut();
     expect(localStorage.getItem(HINT)).toBeNull();
     expect(getSession().status).toBe('anon');
+  });
+});
+
+describe('admins of some regions', () => {
+  const u = (role: User['role'], regions: string[]): User => ({ id: 'x', email: 'x@y.pe', name: 'X', role, regions, disabled: false, created_at: '', version: 1 });
+  it('are not taken for admins of every region', () => {
+    expect(allRegions(u('admin', ['21']))).toBe(false);
+    expect(isAdminOfAll(u('admin', ['21']))).toBe(false);
+    expect(isAdminOfAll(u('admin', ['all']))).toBe(true);
+    expect(isAdminOfAll(u('manager', ['all']))).toBe(false);
+    expect(allRegions(u('viewer', ['all']))).toBe(true);
   });
 });

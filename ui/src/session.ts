@@ -75,8 +75,20 @@ api.onUser = (user) => {
 };
 api.onSessionLost = () => {
   hint(false);
+  const id = state.user?.id;
   if (state.status === 'in') set({ status: 'anon', user: null, expired: true });
+  if (api.sessionEnded) void forgetDevice(id);
 };
+
+/**
+ * forgetDevice removes what the device keeps to open the app without signal (the cached
+ * stakeholders and lists, the last user) once the server says the session is over: expired,
+ * revoked or ended elsewhere, as on sign-out. The outbox stays until the same user signs in again.
+ */
+async function forgetDevice(id?: string): Promise<void> {
+  const last = id ?? (await idb.get<User>(LAST_USER).catch(() => undefined))?.id;
+  await Promise.allSettled([...(last ? [clearCache(last), clearViews(last)] : []), idb.del(LAST_USER)]);
+}
 
 async function loadReference() {
   const [regions, enums] = await Promise.allSettled([endpoints.regions(), endpoints.enums()]);
@@ -103,6 +115,7 @@ export async function start(): Promise<void> {
   } else {
     hint(false);
     set({ status: 'anon', user: null });
+    if (api.sessionEnded) await forgetDevice();
   }
 }
 
@@ -123,8 +136,10 @@ async function resume(): Promise<void> {
     set({ status: 'in', user: ok.user, offline: false });
     void loadReference();
   } else if (!api.refreshFailedOffline) {
+    const id = state.user?.id;
     hint(false);
     set({ status: 'anon', user: null, offline: false, expired: true });
+    if (api.sessionEnded) await forgetDevice(id);
   }
 }
 
@@ -150,7 +165,7 @@ export async function signOut(): Promise<void> {
     hint(false);
     set({ status: 'anon', user: null, expired: false, offline: false });
     // The cached data goes; the outbox stays until this user signs in again.
-    if (id) await Promise.allSettled([clearCache(id), clearViews(id), idb.del(LAST_USER)]);
+    if (id) await forgetDevice(id);
   }
 }
 
@@ -158,13 +173,15 @@ export async function signOut(): Promise<void> {
 
 export const canEdit = (u: User | null) => !!u && u.role !== 'viewer';
 export const isAdmin = (u: User | null) => u?.role === 'admin';
+/** isAdminOfAll: the organisation-wide tools (mailboxes, reminders, data) are for admins of every region. */
+export const isAdminOfAll = (u: User | null) => isAdmin(u) && !!u?.regions.includes('all');
 export const canManage = (u: User | null) => u?.role === 'admin' || u?.role === 'manager';
 /** canReadReports: the dashboards are for managers, admins and viewers (reading is a viewer's role). */
 export const canReadReports = (u: User | null) => canManage(u) || u?.role === 'viewer';
 export const canReadBodies = (u: User | null) => !!u && u.role !== 'viewer';
 
 /** allRegions tells whether the user's scope is every region. */
-export const allRegions = (u: User | null) => !!u && (u.role === 'admin' || u.regions.includes('all'));
+export const allRegions = (u: User | null) => !!u && u.regions.includes('all'); // an admin too may hold some regions only
 
 /** myRegions lists the regions the user may work in (all known regions for "all"). */
 export function myRegions(u: User | null, regions: Region[]): Region[] {

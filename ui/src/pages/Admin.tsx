@@ -10,7 +10,7 @@ import { formatDateTime } from '../format';
 import { useAction, useAsync, useTitle } from '../hooks';
 import { t, te, tn } from '../i18n';
 import { Link } from '../router';
-import { useSession } from '../session';
+import { isAdminOfAll, useSession } from '../session';
 import { useSave } from '../save';
 import { validateUser } from '../validation';
 import AdminData from './AdminData';
@@ -19,15 +19,18 @@ import { Table } from '../components/Table';
 import { FormActions } from '../components/FormActions';
 
 const TABS = ['users', 'mailboxes', 'import', 'reminders', 'data'];
+// An admin of some regions manages their users and imports; the rest concerns every region.
+const REGIONAL_TABS = ['users', 'import'];
 
 export default function Admin({ tab }: { tab: string }) {
   useTitle(t('nav.admin'));
+  const tabs = isAdminOfAll(useSession().user) ? TABS : REGIONAL_TABS;
   return (
     <section>
       <h1>{t('nav.admin')}</h1>
       <nav class="admin-tabs" aria-label={t('nav.admin')}>
         <ul>
-          {TABS.map((k) => (
+          {tabs.map((k) => (
             <li key={k}>
               <Link href={`/admin/${k}`} aria-current={tab === k ? 'page' : undefined} data-testid={`admin-tab-${k}`}>
                 {t(`admin.${k}`)}
@@ -37,11 +40,11 @@ export default function Admin({ tab }: { tab: string }) {
         </ul>
       </nav>
       {tab === 'users' && <Users />}
-      {tab === 'mailboxes' && <Mailboxes />}
+      {tab === 'mailboxes' && tabs.includes(tab) && <Mailboxes />}
       {tab === 'import' && <Import />}
-      {tab === 'reminders' && <RemindersAdmin />}
-      {tab === 'data' && <AdminData />}
-      {!TABS.includes(tab) && <Empty>{t('error.not_found')}</Empty>}
+      {tab === 'reminders' && tabs.includes(tab) && <RemindersAdmin />}
+      {tab === 'data' && tabs.includes(tab) && <AdminData />}
+      {!tabs.includes(tab) && <Empty>{t('error.not_found')}</Empty>}
     </section>
   );
 }

@@ -1,0 +1,4 @@
+package store
+
+// StartsWithName exports startsWithName to the store's tests.
+var StartsWithName = startsWithName
