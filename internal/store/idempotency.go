@@ -1,16 +1,13 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 const colIdempotency = "idempotency"
@@ -54,42 +51,6 @@ func init() {
 func (s *Store) ForgetIdempotentOutcomesOf(ctx context.Context, userID bson.ObjectID) error {
 	_, err := s.c(colIdempotency).DeleteMany(ctx, bson.D{{Key: "user_id", Value: userID}})
 	return wrap("forget idempotent outcomes", err)
-}
-
-// forgetIdempotentMentions deletes the stored outcomes whose answer holds
-// any of needles (case-insensitive), so an erased person cannot come back
-// through a replay. The collection holds one day of writes: walking it in
-// _id order (an index walk on MongoDB) is cheap.
-func (s *Store) forgetIdempotentMentions(ctx context.Context, needles []string) (int, error) {
-	var lower [][]byte
-	for _, n := range needles {
-		if n = strings.TrimSpace(n); n != "" {
-			lower = append(lower, bytes.ToLower([]byte(n)))
-		}
-	}
-	var recs []IdemRecord
-	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(bson.D{{Key: "body", Value: 1}})
-	if err := s.findAll(ctx, colIdempotency, bson.D{}, opts, &recs); err != nil {
-		return 0, wrap("find idempotent outcomes", err)
-	}
-	var ids bson.A
-	for _, r := range recs {
-		body := bytes.ToLower(r.Body)
-		for _, n := range lower {
-			if bytes.Contains(body, n) {
-				ids = append(ids, r.ID)
-				break
-			}
-		}
-	}
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	res, err := s.c(colIdempotency).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
-	if err != nil {
-		return 0, wrap("forget idempotent outcomes", err)
-	}
-	return int(res.DeletedCount), nil
 }
 
 // BeginIdempotent claims id for a request whose body has fingerprint fp.
