@@ -16,6 +16,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/backup"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/search"
+	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/storetest"
 	"github.com/alianza-pe/alianza/internal/workflow"
 )
@@ -180,6 +181,22 @@ func TestErasureLeavesNothingFindable(t *testing.T) {
 	ta.do("admin", "GET", "/api/v1/stakeholders?limit=200", nil).decode(t, &list)
 	if len(list.Items) != 2 {
 		t.Errorf("stakeholders after the replays: %d, want 2 (nothing re-created)", len(list.Items))
+	}
+	// The audit entry of the erasure counts what changed, never what.
+	entries, _, err := ta.store.ListAudit(ctx, store.AuditFilter{Scope: model.Scope{All: true}, Entity: "stakeholder", EntityID: rosaID}, store.Page{Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counted := map[string]any{}
+	for _, en := range entries {
+		if en.Action == "erase" {
+			for _, c := range en.Changes {
+				counted[c.Field] = c.New
+			}
+		}
+	}
+	if counted["meetings"] != int32(1) || counted["fields.meetings.summary"] != int32(1) || counted["fields.messages.notes"] == nil {
+		t.Errorf("erase audit entry: %v", counted)
 	}
 	// The other people stay.
 	l := must(ta.do("admin", "GET", "/api/v1/stakeholders/"+luisID, nil), 200)
