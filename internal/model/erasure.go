@@ -169,7 +169,9 @@ func (e *Erasure) Text(s string) string {
 }
 
 // Mentions tells whether s holds the stakeholder's address, phone or name.
-func (e *Erasure) Mentions(s string) bool { return e.Text(s) != s }
+func (e *Erasure) Mentions(s string) bool {
+	return s != "" && ((e.emails != nil && e.emails.MatchString(s)) || len(e.phoneSpans(s)) > 0 || len(e.nameSpans(s)) > 0)
+}
 
 // redact replaces spans (in order, not overlapping) of s with ErasedName.
 func redact(s string, spans [][2]int) string {
@@ -234,10 +236,19 @@ func phoneGap(g string) bool {
 	return len(g) <= 3 && strings.Trim(g, " -.()/\u00a0") == ""
 }
 
-// word is one run of letters and digits of a text, folded for comparison.
+// word is one run of letters and digits of a text; fold is its folded
+// form, computed when first needed (most words of a text never are).
 type word struct {
 	start, end int
 	fold       string
+	folded     bool
+}
+
+func (w *word) folding(s string) string {
+	if !w.folded {
+		w.fold, w.folded = search.Normalize(s[w.start:w.end]), true
+	}
+	return w.fold
 }
 
 func splitWords(s string) []word {
@@ -249,12 +260,12 @@ func splitWords(s string) []word {
 		case in && start < 0:
 			start = i
 		case !in && start >= 0:
-			out = append(out, word{start, i, search.Normalize(s[start:i])})
+			out = append(out, word{start: start, end: i})
 			start = -1
 		}
 	}
 	if start >= 0 {
-		out = append(out, word{start, len(s), search.Normalize(s[start:])})
+		out = append(out, word{start: start, end: len(s)})
 	}
 	return out
 }
@@ -274,7 +285,12 @@ func (e *Erasure) nameSpans(s string) [][2]int {
 	ws := splitWords(s)
 	var spans [][2]int
 	for i := 0; i < len(ws); i++ {
-		if !e.words[ws[i].fold] {
+		// A word starting with an ASCII letter no name word starts with is
+		// skipped unfolded: the scans of whole collections depend on it.
+		if c := s[ws[i].start]; c < utf8.RuneSelf && !e.firsts[c|0x20] {
+			continue
+		}
+		if !e.words[ws[i].folding(s)] {
 			continue
 		}
 		seen := []string{ws[i].fold}
@@ -283,7 +299,7 @@ func (e *Erasure) nameSpans(s string) [][2]int {
 			if !nameGap(s[ws[j-1].end:ws[j].start]) {
 				break
 			}
-			f := ws[j].fold
+			f := ws[j].folding(s)
 			if e.words[f] {
 				if !slices.Contains(seen, f) {
 					seen = append(seen, f)
