@@ -170,3 +170,18 @@ func TestConfirmErasure(t *testing.T) {
 		}
 	}
 }
+
+// FuzzErasureText: redacting never panics (any bytes), and what it leaves
+// names the person no more.
+func FuzzErasureText(f *testing.F) {
+	for _, s := range []string{"Rosa Elena Huamán Quispe", "HUAMAN QUISPE, Rosa E. y rosa.huaman@ong.pe", "+51 987-654-321 / (01) 426 1234",
+		"Rosa <b>Huam&aacute;n</b>", "rosa\u00a0huama\u0301n", "\xff\xfeRosa Huamán\x00"} {
+		f.Add(s)
+	}
+	e := NewErasure(bson.NewObjectID(), true, []string{"Rosa Elena Huamán Quispe"}, []string{"rosa.huaman@ong.pe"}, []string{"+51 987 654 321", "(01) 426-1234"})
+	f.Fuzz(func(t *testing.T, s string) {
+		if out := e.Text(s); e.Mentions(out) {
+			t.Errorf("Text(%q) = %q still names the person", s, out)
+		}
+	})
+}
