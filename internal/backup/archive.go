@@ -295,37 +295,104 @@ type extracted struct {
 	secret   []byte
 }
 
+// freeSpace tells the room left on the filesystem holding a folder (false
+// when the system cannot tell); tests replace it to play a small disk.
+var freeSpace = diskFree
+
+// Bounds on what a restore writes besides the database, whatever the
+// archive claims.
+const (
+	maxManifest = 1 << 20
+	maxSecret   = 4096
+)
+
+// roomMargin is the space a restore leaves free beside the database it
+// writes: the server started on it next needs room for its journal and
+// first writes, and a restore must not be what fills the disk.
+func roomMargin(dbSize int64) int64 { return 16<<20 + dbSize/20 }
+
+// checkRoom refuses, before anything is written, an archive whose database
+// (as its manifest says) would not fit with the margin in dir, or in the
+// nearest folder above it that exists.
+func checkRoom(dir string, m Manifest) error {
+	at := dir
+	for {
+		if _, err := os.Stat(at); err == nil || filepath.Dir(at) == at {
+			break
+		}
+		at = filepath.Dir(at)
+	}
+	free, known, err := freeSpace(at)
+	if err != nil {
+		return fmt.Errorf("backup: free space in %s: %w", at, err)
+	}
+	need := m.DBSize + maxSecret + roomMargin(m.DBSize)
+	if known && uint64(need) > free {
+		return fmt.Errorf("backup: %w in %s: the archive's database takes %s, so %s must be free, and %s is",
+			ErrDiskFull, at, megabytes(m.DBSize), megabytes(need), megabytes(int64(min(free, 1<<62))))
+	}
+	return nil
+}
+
+// megabytes writes a size for a person.
+func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
+
+// openArchive opens archive and reads and checks its manifest, the first
+// entry; the caller closes the file and reads the rest from the tar reader.
+func openArchive(archive string) (*os.File, *tar.Reader, Manifest, error) {
+	var m Manifest
+	f, err := os.Open(archive)
+	if err != nil {
+		return nil, nil, m, fmt.Errorf("backup: %w", err)
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		f.Close()
+		return nil, nil, m, fmt.Errorf("backup: %s is not a backup archive: %w", archive, err)
+	}
+	tr := tar.NewReader(zr)
+	hdr, err := tr.Next()
+	if err != nil || hdr.Name != manifestName || hdr.Size > maxManifest {
+		f.Close()
+		return nil, nil, m, fmt.Errorf("backup: %s has no manifest first: not an Alianza backup", archive)
+	}
+	if err := json.NewDecoder(io.LimitReader(tr, maxManifest)).Decode(&m); err != nil {
+		f.Close()
+		return nil, nil, m, fmt.Errorf("backup: manifest: %w", err)
+	}
+	if m.Format != formatVersion || m.Engine != engineSQLite {
+		f.Close()
+		return nil, nil, m, fmt.Errorf("backup: unsupported archive (format %d, engine %q)", m.Format, m.Engine)
+	}
+	if m.DBSize <= 0 || m.DBFile == "" {
+		f.Close()
+		return nil, nil, m, fmt.Errorf("backup: the manifest of %s names no database", archive)
+	}
+	return f, tr, m, nil
+}
+
 // extract unpacks archive's database into dir under a temporary name and
 // checks it against the manifest: size, SHA-256, and every collection's
-// count and checksum recomputed from the documents. The caller removes
+// count and checksum recomputed from the documents. It writes at most what
+// the manifest says (refusing first an archive that would not fit in dir,
+// an entry whose header disagrees with the manifest, and a second copy of
+// an entry), so a crafted archive cannot fill the disk. The caller removes
 // dbPath when it does not keep it.
 func extract(ctx context.Context, archive, dir string, progress Progress) (extracted, error) {
 	if progress == nil {
 		progress = func(string, int64, int64) {}
 	}
 	var x extracted
-	f, err := os.Open(archive)
+	f, tr, m, err := openArchive(archive)
 	if err != nil {
-		return x, fmt.Errorf("backup: %w", err)
+		return x, err
 	}
 	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return x, fmt.Errorf("backup: %s is not a backup archive: %w", archive, err)
+	x.manifest = m
+	if err := checkRoom(dir, m); err != nil {
+		return x, err
 	}
-	tr := tar.NewReader(zr)
-	hdr, err := tr.Next()
-	if err != nil || hdr.Name != manifestName {
-		return x, fmt.Errorf("backup: %s has no manifest first: not an Alianza backup", archive)
-	}
-	if err := json.NewDecoder(io.LimitReader(tr, 10<<20)).Decode(&x.manifest); err != nil {
-		return x, fmt.Errorf("backup: manifest: %w", err)
-	}
-	m := x.manifest
-	if m.Format != formatVersion || m.Engine != engineSQLite {
-		return x, fmt.Errorf("backup: unsupported archive (format %d, engine %q)", m.Format, m.Engine)
-	}
-	sawDB := false
+	sawDB, sawSecret := false, false
 	for {
 		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -336,15 +403,21 @@ func extract(ctx context.Context, archive, dir string, progress Progress) (extra
 		}
 		switch hdr.Name {
 		case m.DBFile:
+			if sawDB {
+				return x, fmt.Errorf("backup: %s holds its database twice", archive)
+			}
+			if hdr.Size != m.DBSize {
+				return x, fmt.Errorf("backup: the database in %s is %d bytes, its manifest says %d", archive, hdr.Size, m.DBSize)
+			}
 			tmp, err := os.CreateTemp(dir, ".restore-*.sqlite")
 			if err != nil {
 				return x, fmt.Errorf("backup: cannot write to %s: %w", dir, err)
 			}
 			x.dbPath = tmp.Name()
 			h := sha256.New()
-			// At most one byte more than the manifest says: a crafted
-			// archive must not fill the disk before the size check fails.
-			r := &progressReader{ctx: ctx, r: io.LimitReader(tr, max(m.DBSize, 0)+1), total: m.DBSize, phase: "extract", progress: progress}
+			// At most one byte more than the manifest says: a reader that
+			// gives more than its header must not fill the disk either.
+			r := &progressReader{ctx: ctx, r: io.LimitReader(tr, m.DBSize+1), total: m.DBSize, phase: "extract", progress: progress}
 			n, err := io.Copy(io.MultiWriter(tmp, h), r)
 			if err == nil && n > m.DBSize {
 				err = fmt.Errorf("the database in %s is larger than its manifest says (%d bytes)", archive, m.DBSize)
@@ -363,9 +436,13 @@ func extract(ctx context.Context, archive, dir string, progress Progress) (extra
 			}
 			sawDB = true
 		case secretName:
-			if x.secret, err = io.ReadAll(io.LimitReader(tr, 4096)); err != nil {
+			if sawSecret || hdr.Size > maxSecret {
+				return x, fmt.Errorf("backup: %s holds an unexpected JWT secret entry", archive)
+			}
+			if x.secret, err = io.ReadAll(io.LimitReader(tr, maxSecret)); err != nil {
 				return x, fmt.Errorf("backup: %s is damaged: %w", archive, err)
 			}
+			sawSecret = true
 		}
 	}
 	if !sawDB {
@@ -408,15 +485,35 @@ func Restore(ctx context.Context, archive, dataDir, name string, force bool, pro
 	if len(entries) > 0 && !force {
 		return Manifest{}, fmt.Errorf("restore: %s is not empty; restore into an empty folder, or add --force to replace its database", dataDir)
 	}
+	// Refused on the manifest's word before anything is created or replaced.
+	f, _, m, err := openArchive(archive)
+	if err != nil {
+		return m, err
+	}
+	f.Close()
+	if err := checkRoom(dataDir, m); err != nil {
+		return m, err
+	}
 	dbDir := filepath.Join(dataDir, "db")
+	_, statData := os.Stat(dataDir)
+	_, statDB := os.Stat(dbDir)
 	if err := os.MkdirAll(dbDir, 0o700); err != nil {
 		return Manifest{}, fmt.Errorf("restore: %w", err)
 	}
 	x, err := extract(ctx, archive, dbDir, progress)
 	if x.dbPath != "" {
-		defer os.Remove(x.dbPath)
+		defer os.Remove(x.dbPath) // gone once renamed; removed here otherwise
 	}
 	if err != nil {
+		os.Remove(x.dbPath)
+		// The folders this restore created go too, so a retry finds the
+		// target as it was (os.Remove leaves a folder that is not empty).
+		if statDB != nil {
+			os.Remove(dbDir)
+		}
+		if statData != nil {
+			os.Remove(dataDir)
+		}
 		return x.manifest, err
 	}
 	final := DBFile(dataDir, name)

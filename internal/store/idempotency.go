@@ -1,11 +1,9 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/store/coll"
@@ -57,44 +55,6 @@ func init() {
 func (s *Store) ForgetIdempotentOutcomesOf(ctx context.Context, userID bson.ObjectID) error {
 	_, err := s.col(colIdempotency).Delete(ctx, bson.D{{Key: "user_id", Value: userID}}, true)
 	return wrap("forget idempotent outcomes", err)
-}
-
-// forgetIdempotentMentions empties the stored outcomes whose answer holds
-// any of needles (case-insensitive), so an erased person cannot come back
-// through a replay; each stays as IdemErased until it expires, so that a
-// repeat of the write does not run it again either. The collection holds one day of writes: walking it in
-// _id order (an index walk on MongoDB) is cheap.
-func (s *Store) forgetIdempotentMentions(ctx context.Context, needles []string) (int, error) {
-	var lower [][]byte
-	for _, n := range needles {
-		if n = strings.TrimSpace(n); n != "" {
-			lower = append(lower, bytes.ToLower([]byte(n)))
-		}
-	}
-	var recs []IdemRecord
-	opts := coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}, Projection: bson.D{{Key: "body", Value: 1}}}
-	if err := s.findAll(ctx, colIdempotency, bson.D{}, opts, &recs); err != nil {
-		return 0, wrap("find idempotent outcomes", err)
-	}
-	var ids bson.A
-	for _, r := range recs {
-		body := bytes.ToLower(r.Body)
-		for _, n := range lower {
-			if bytes.Contains(body, n) {
-				ids = append(ids, r.ID)
-				break
-			}
-		}
-	}
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	res, err := s.col(colIdempotency).Update(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: IdemErased}}}, {Key: "$unset", Value: bson.D{{Key: "body", Value: ""}, {Key: "headers", Value: ""}}}}, coll.UpdateOptions{Many: true})
-	if err != nil {
-		return 0, wrap("forget idempotent outcomes", err)
-	}
-	return int(res.Modified), nil
 }
 
 // BeginIdempotent claims id for a request whose body has fingerprint fp.

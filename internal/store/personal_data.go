@@ -1,13 +1,14 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/search"
 	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -31,29 +32,38 @@ type PersonalData struct {
 // them: what a personal-data request shows and an erasure changes.
 type PersonalRefs struct {
 	Stakeholder model.Stakeholder
-	// Names and Emails are the current ones and every earlier one the
-	// record's audit trail remembers: a renamed person is still that person.
-	Names       []string
-	Emails      []string
+	// Names, Emails and Phones are the current ones and every earlier one
+	// the record's audit trail remembers: a renamed person is still that
+	// person.
+	Names  []string
+	Emails []string
+	Phones []string
+	// Records that reference the stakeholder or name them in their text.
 	Meetings    []model.Meeting
 	Commitments []model.Commitment
 	Tasks       []model.Task
-	Messages    []model.Message
+	// Messages are their correspondence (linked to them or to one of their
+	// addresses); MessagesNaming the other messages that name them, and
+	// Bodies the bodies of other messages that name them.
+	Messages       []model.Message
+	MessagesNaming []model.Message
+	Bodies         []model.MessageBody
+	// Stakeholders are the other stakeholders whose text names them.
+	Stakeholders []model.Stakeholder
 }
 
-// nameFilter matches records whose text fields contain one of the names.
-func (r *PersonalRefs) nameFilter(fields ...string) bson.A {
-	var or bson.A
-	for _, f := range fields {
-		for _, n := range r.Names {
-			or = append(or, bson.D{{Key: f, Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(n)}, {Key: "$options", Value: "i"}}}})
-		}
-	}
-	return or
+// Match is the erasure rule for the stakeholder of r (model.Erasure).
+func (r *PersonalRefs) Match() *model.Erasure {
+	k := r.Stakeholder.Kind
+	return model.NewErasure(r.Stakeholder.ID, k == model.KindPerson || k == model.KindLegislator, r.Names, r.Emails, r.Phones)
 }
 
 // PersonalRefs reads the stakeholder with id and every record that
-// references it by id, by one of its addresses, or names it in its text.
+// references it by id or by one of its addresses, or names it in its text
+// (model.Erasure says how). Free text can use no index: each collection
+// is walked along its _id index (which a MongoDB refusing collection scans
+// accepts) and each document tested; an erasure is rare, a missed mention
+// is not acceptable.
 func (s *Store) PersonalRefs(ctx context.Context, id bson.ObjectID) (*PersonalRefs, error) {
 	r := &PersonalRefs{}
 	if err := s.col(colStakeholders).FindOne(ctx, bson.D{{Key: "_id", Value: id}}, coll.FindOptions{}, &r.Stakeholder); err != nil {
@@ -62,40 +72,123 @@ func (s *Store) PersonalRefs(ctx context.Context, id bson.ObjectID) (*PersonalRe
 	if err := s.knownIdentities(ctx, r); err != nil {
 		return nil, err
 	}
-	or := func(first bson.D, more bson.A) bson.D {
-		return bson.D{{Key: "$or", Value: append(bson.A{first}, more...)}}
+	e := r.Match()
+	refers := func(raw bson.Raw) bool { return bytes.Contains(raw, id[:]) || rawMentions(raw, e) }
+	if err := scanDocs(ctx, s, colMeetings, refers, &r.Meetings); err != nil {
+		return nil, err
 	}
-	// A regular expression over free text can use no index: the records
-	// naming the stakeholder are found by walking the _id index (which a
-	// MongoDB refusing collection scans accepts) and testing each one.
-	byID := coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}}
-	if err := s.findAll(ctx, colMeetings, or(bson.D{{Key: "participants.stakeholder_id", Value: id}},
-		r.nameFilter("summary", "agreements", "next_steps", "place")), byID, &r.Meetings); err != nil {
-		return nil, wrap("personal data: meetings", err)
+	if err := scanDocs(ctx, s, colCommitments, refers, &r.Commitments); err != nil {
+		return nil, err
 	}
-	if err := s.findAll(ctx, colCommitments, or(bson.D{{Key: "stakeholder_id", Value: id}},
-		r.nameFilter("text", "history.note", "history.evidence")), byID, &r.Commitments); err != nil {
-		return nil, wrap("personal data: commitments", err)
+	if err := scanDocs(ctx, s, colTasks, refers, &r.Tasks); err != nil {
+		return nil, err
 	}
-	if err := s.findAll(ctx, colTasks, or(bson.D{{Key: "links.stakeholder_id", Value: id}},
-		r.nameFilter("title", "notes")), byID, &r.Tasks); err != nil {
-		return nil, wrap("personal data: tasks", err)
+	var others []model.Stakeholder
+	if err := scanDocs(ctx, s, colStakeholders, func(raw bson.Raw) bool { return rawMentions(raw, e) }, &others); err != nil {
+		return nil, err
 	}
-	msgs := bson.A{}
-	if len(r.Emails) > 0 {
-		for _, f := range []string{"from.address", "to.address", "cc.address", "reply_to.address"} {
-			msgs = append(msgs, bson.D{{Key: f, Value: bson.D{{Key: "$in", Value: r.Emails}}}})
+	for _, o := range others {
+		if o.ID != id {
+			r.Stakeholders = append(r.Stakeholders, o)
 		}
 	}
-	if err := s.findAll(ctx, colMessages, or(bson.D{{Key: "stakeholder_ids", Value: id}}, msgs), coll.FindOptions{}, &r.Messages); err != nil {
-		return nil, wrap("personal data: messages", err)
+	var msgs []model.Message
+	if err := scanDocs(ctx, s, colMessages, refers, &msgs); err != nil {
+		return nil, err
 	}
-	return r, nil
+	for _, m := range msgs {
+		if r.theirs(&m) {
+			r.Messages = append(r.Messages, m)
+		} else {
+			r.MessagesNaming = append(r.MessagesNaming, m)
+		}
+	}
+	theirs := messageIDs(r.Messages)
+	err := scanDocs(ctx, s, colMessageBodies, func(raw bson.Raw) bool {
+		oid, ok := raw.Lookup("_id").ObjectIDOK()
+		return !(ok && slices.Contains(theirs, oid)) && rawMentions(raw, e)
+	}, &r.Bodies)
+	return r, err
 }
 
-// knownIdentities fills r.names and r.emails with the stakeholder's current
-// name and addresses and the earlier ones its audit entries hold, longest
-// name first so a pattern never stops inside a longer name.
+// theirs tells whether m is the stakeholder's correspondence.
+func (r *PersonalRefs) theirs(m *model.Message) bool {
+	if slices.Contains(m.StakeholderIDs, r.Stakeholder.ID) {
+		return true
+	}
+	for _, a := range append(append(append([]model.Address{m.From}, m.To...), m.Cc...), m.ReplyTo...) {
+		if a.Address != "" && slices.Contains(r.Emails, model.NormalizeEmail(a.Address)) {
+			return true
+		}
+	}
+	return false
+}
+
+// scanDocs decodes into out (a slice pointer) the documents of col that
+// keep accepts, walking the _id index a batch at a time (free text has no
+// index, and a batch bounds what is held in memory).
+func scanDocs[T any](ctx context.Context, s *Store, col string, keep func(bson.Raw) bool, out *[]T) error {
+	const batch = 500
+	filter := bson.D{}
+	for {
+		var raws []bson.Raw
+		if err := s.findAll(ctx, col, filter, coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}, Limit: batch}, &raws); err != nil {
+			return wrap("personal data: scan "+col, err)
+		}
+		for _, raw := range raws {
+			if !keep(raw) {
+				continue
+			}
+			var v T
+			if err := bson.Unmarshal(raw, &v); err != nil {
+				return wrap("personal data: decode "+col, err)
+			}
+			*out = append(*out, v)
+		}
+		if len(raws) < batch {
+			return nil
+		}
+		var last any
+		if err := raws[len(raws)-1].Lookup("_id").Unmarshal(&last); err != nil {
+			return wrap("personal data: scan "+col, err)
+		}
+		filter = bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: last}}}}
+	}
+}
+
+// rawMentions tells whether any text inside a stored document names the
+// stakeholder of e (binary values, such as kept answers, are read as text).
+func rawMentions(raw bson.Raw, e *model.Erasure) bool {
+	elems, err := raw.Elements()
+	if err != nil {
+		return false
+	}
+	for _, el := range elems {
+		v := el.Value()
+		switch v.Type {
+		case bson.TypeString:
+			if e.Mentions(v.StringValue()) {
+				return true
+			}
+		case bson.TypeEmbeddedDocument:
+			if rawMentions(v.Document(), e) {
+				return true
+			}
+		case bson.TypeArray:
+			if rawMentions(bson.Raw(v.Array()), e) {
+				return true
+			}
+		case bson.TypeBinary:
+			if _, b := v.Binary(); e.Mentions(string(b)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// knownIdentities fills r's names, emails and phones with the
+// stakeholder's current ones and the earlier ones its audit entries hold.
 func (s *Store) knownIdentities(ctx context.Context, r *PersonalRefs) error {
 	var entries []model.AuditEntry
 	if err := s.findAll(ctx, colAudit, bson.D{{Key: "entity", Value: "stakeholder"}, {Key: "entity_id", Value: r.Stakeholder.ID.Hex()}}, coll.FindOptions{}, &entries); err != nil {
@@ -103,6 +196,7 @@ func (s *Store) knownIdentities(ctx context.Context, r *PersonalRefs) error {
 	}
 	names := []string{r.Stakeholder.Name}
 	emails := slices.Clone(r.Stakeholder.Emails)
+	phones := slices.Clone(r.Stakeholder.Phones)
 	for _, e := range entries {
 		for _, c := range e.Changes {
 			for _, v := range []any{c.Old, c.New} {
@@ -111,11 +205,13 @@ func (s *Store) knownIdentities(ctx context.Context, r *PersonalRefs) error {
 					if n, ok := v.(string); ok {
 						names = append(names, n)
 					}
-				case "emails":
+				case "emails", "phones":
 					if list, ok := v.(bson.A); ok {
 						for _, x := range list {
-							if a, ok := x.(string); ok {
+							if a, ok := x.(string); ok && c.Field == "emails" {
 								emails = append(emails, model.NormalizeEmail(a))
+							} else if ok {
+								phones = append(phones, a)
 							}
 						}
 					}
@@ -128,24 +224,35 @@ func (s *Store) knownIdentities(ctx context.Context, r *PersonalRefs) error {
 			r.Names = append(r.Names, n)
 		}
 	}
-	slices.SortFunc(r.Names, func(x, y string) int { return len(y) - len(x) })
 	r.Emails = uniqueEmails(emails)
+	for _, p := range phones {
+		if p = strings.TrimSpace(p); p != "" && p != ErasedName && !slices.Contains(r.Phones, p) {
+			r.Phones = append(r.Phones, p)
+		}
+	}
 	return nil
 }
 
 // StakeholderPersonalData gathers what Alianza holds about a stakeholder:
 // the record, the meetings, commitments and tasks that reference or name
-// it, its correspondence with bodies, and the audit entries of the record.
+// it, the messages that are theirs or name them, with bodies, and the audit
+// entries of the record.
 func (s *Store) StakeholderPersonalData(ctx context.Context, id bson.ObjectID) (*PersonalData, error) {
 	r, err := s.PersonalRefs(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	d := &PersonalData{Stakeholder: r.Stakeholder, Meetings: r.Meetings, Commitments: r.Commitments, Tasks: r.Tasks, Messages: r.Messages,
+	msgs := append(slices.Clone(r.Messages), r.MessagesNaming...)
+	d := &PersonalData{Stakeholder: r.Stakeholder, Meetings: r.Meetings, Commitments: r.Commitments, Tasks: r.Tasks, Messages: msgs,
 		MessageTexts: []model.MessageBody{}, Audit: []model.AuditEntry{}}
-	if ids := messageIDs(r.Messages); len(ids) > 0 {
+	if ids := messageIDs(msgs); len(ids) > 0 {
 		if err := s.findAll(ctx, colMessageBodies, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &d.MessageTexts); err != nil {
 			return nil, wrap("personal data: message bodies", err)
+		}
+	}
+	for _, b := range r.Bodies {
+		if !slices.ContainsFunc(d.MessageTexts, func(x model.MessageBody) bool { return x.ID == b.ID }) {
+			d.MessageTexts = append(d.MessageTexts, b)
 		}
 	}
 	if err := s.findAll(ctx, colAudit, bson.D{{Key: "entity", Value: "stakeholder"}, {Key: "entity_id", Value: id.Hex()}}, coll.FindOptions{}, &d.Audit); err != nil {
@@ -162,49 +269,51 @@ func messageIDs(ms []model.Message) []bson.ObjectID {
 	return ids
 }
 
-// EraseReport counts the records an erasure changed.
+// EraseReport counts what an erasure changed: records per kind, and in
+// Fields the fields per "kind.field" (model.Erasure.Changed).
 type EraseReport struct {
-	Meetings     int `json:"meetings"`
-	Commitments  int `json:"commitments"`
-	Tasks        int `json:"tasks"`
-	Messages     int `json:"messages"`
-	AuditEntries int `json:"audit_entries"`
+	Stakeholders      int            `json:"stakeholders"` // others whose text named the person
+	Meetings          int            `json:"meetings"`
+	Commitments       int            `json:"commitments"`
+	Tasks             int            `json:"tasks"`
+	Messages          int            `json:"messages"`
+	MessageBodies     int            `json:"message_bodies"`
+	AuditEntries      int            `json:"audit_entries"`
+	IdempotentAnswers int            `json:"idempotent_answers"`
+	Fields            map[string]int `json:"fields"`
 }
 
 // SaveErasure writes an erasure that workflow.EraseStakeholder applied
-// (model.Erasure) to the records of r: the copies of the name in meetings,
-// commitments and tasks (and the search words built from them), the
-// addresses, subjects and bodies of the correspondence, the name and
-// addresses in the audit trail's earlier entries (scrubbed with e), the
-// answers kept for Idempotency-Key replays that mention the person, and
-// last the stakeholder's own fields, in one transaction where the
-// database has them. The new audit entry says what kinds of records
-// changed, never what was erased.
-func (s *Store) SaveErasure(ctx context.Context, actor model.Actor, r *PersonalRefs, e model.Erasure) (EraseReport, error) {
-	unlock := lockDoc(r.Stakeholder.ID)
-	defer unlock()
+// (model.Erasure e) to the records of r, which hold only what changed: the
+// meetings, commitments, tasks, other stakeholders and messages (with the
+// search words built from them), the bodies (emptied for the person's own
+// correspondence); then it redacts with e the audit trail (every entry's
+// old and new values; the person's own record's personal fields whole) and
+// the answers kept for Idempotency-Key replays (kept redacted, so a retry
+// replays instead of writing again), and last the stakeholder's own
+// fields. The new audit entry holds counts only.
+//
+// It is one sequence of store calls, each changed record written once by
+// _id under its document lock with its version raised (a stale copy, such
+// as an offline outbox's, then gets a conflict instead of writing the name
+// back): the unit the store's transactions will wrap. Until then a failure
+// midway leaves the stakeholder's own record unerased, so the erasure can
+// be run again and finishes the rest.
+func (s *Store) SaveErasure(ctx context.Context, actor model.Actor, r *PersonalRefs, e *model.Erasure) (EraseReport, error) {
 	var rep EraseReport
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		rep, err = s.eraseRecords(ctx, r, e)
+		rep, err = s.saveErasure(ctx, actor, r, e)
 		return err
 	})
-	if err != nil {
-		return rep, err
-	}
-	st := &r.Stakeholder
-	return rep, s.changed(ctx, Change{Actor: actor, Action: "erase", Entity: "stakeholder", ID: st.ID.Hex(), Regions: st.Regions, Fields: []model.Change{
-		{Field: "meetings", New: rep.Meetings}, {Field: "commitments", New: rep.Commitments}, {Field: "tasks", New: rep.Tasks},
-		{Field: "messages", New: rep.Messages}, {Field: "audit_entries", New: rep.AuditEntries},
-	}})
+	return rep, err
 }
 
-// eraseRecords makes the writes of SaveErasure; on a failure it answers
-// what it changed so far.
-func (s *Store) eraseRecords(ctx context.Context, r *PersonalRefs, e model.Erasure) (EraseReport, error) {
-	var rep EraseReport
+// saveErasure makes SaveErasure's writes, in its transaction where the
+// database has them.
+func (s *Store) saveErasure(ctx context.Context, actor model.Actor, r *PersonalRefs, e *model.Erasure) (EraseReport, error) {
+	rep := EraseReport{Fields: e.Changed}
 	id := r.Stakeholder.ID
-	touched := []string{id.Hex()}
 	for i := range r.Meetings {
 		m := &r.Meetings[i]
 		if err := s.set(ctx, colMeetings, m.ID, bson.D{{Key: "participants", Value: m.Participants}, {Key: "summary", Value: m.Summary},
@@ -212,87 +321,124 @@ func (s *Store) eraseRecords(ctx context.Context, r *PersonalRefs, e model.Erasu
 			{Key: "search", Value: model.MeetingSearchWords(m)}}); err != nil {
 			return rep, err
 		}
-		touched = append(touched, m.ID.Hex())
 	}
 	rep.Meetings = len(r.Meetings)
-
 	for i := range r.Commitments {
 		c := &r.Commitments[i]
 		if err := s.set(ctx, colCommitments, c.ID, bson.D{{Key: "stakeholder_name", Value: c.StakeholderName}, {Key: "text", Value: c.Text},
 			{Key: "history", Value: c.History}, {Key: "search", Value: model.CommitmentSearchWords(c)}}); err != nil {
 			return rep, err
 		}
-		touched = append(touched, c.ID.Hex())
 	}
 	rep.Commitments = len(r.Commitments)
-
 	for i := range r.Tasks {
 		t := &r.Tasks[i]
 		if err := s.set(ctx, colTasks, t.ID, bson.D{{Key: "title", Value: t.Title}, {Key: "notes", Value: t.Notes}}); err != nil {
 			return rep, err
 		}
-		touched = append(touched, t.ID.Hex())
 	}
 	rep.Tasks = len(r.Tasks)
-
-	for i := range r.Messages {
-		if err := s.eraseMessage(ctx, &r.Messages[i]); err != nil {
+	for i := range r.Stakeholders {
+		o := &r.Stakeholders[i]
+		if err := s.set(ctx, colStakeholders, o.ID, bson.D{{Key: "notes", Value: o.Notes}, {Key: "tags", Value: o.Tags},
+			{Key: "relationships", Value: o.Relationships}, {Key: "search", Value: search.Words(o.SearchParts()...)}}); err != nil {
 			return rep, err
 		}
-		touched = append(touched, r.Messages[i].ID.Hex())
 	}
-	rep.Messages = len(r.Messages)
+	rep.Stakeholders = len(r.Stakeholders)
+	for i := range r.Messages {
+		if err := s.eraseMessage(ctx, &r.Messages[i], true); err != nil {
+			return rep, err
+		}
+	}
+	for i := range r.MessagesNaming {
+		if err := s.eraseMessage(ctx, &r.MessagesNaming[i], false); err != nil {
+			return rep, err
+		}
+	}
+	rep.Messages = len(r.Messages) + len(r.MessagesNaming)
+	for _, b := range r.Bodies {
+		if _, err := s.col(colMessageBodies).Update(ctx, bson.D{{Key: "_id", Value: b.ID}}, bson.D{{Key: "$set", Value: bson.D{
+			{Key: "text", Value: b.Text}, {Key: "html", Value: b.HTML}, {Key: "header", Value: b.Header}}}}, coll.UpdateOptions{}); err != nil {
+			return rep, wrap("erase: message body", err)
+		}
+	}
+	rep.MessageBodies = len(r.Bodies) + len(r.Messages)
 
-	n, err := s.scrubAudit(ctx, touched, e)
-	rep.AuditEntries = n
-	if err != nil {
+	var err error
+	if rep.AuditEntries, err = s.scrubAudit(ctx, id, e); err != nil {
 		return rep, err
 	}
-
-	// Answers kept for Idempotency-Key replays may hold the person too.
-	needles := append(append([]string{id.Hex()}, r.Names...), r.Emails...)
-	if _, err := s.forgetIdempotentMentions(ctx, needles); err != nil {
+	if rep.IdempotentAnswers, err = s.scrubIdempotent(ctx, e); err != nil {
 		return rep, err
 	}
+	e.Changed["audit.changes"] += rep.AuditEntries
+	e.Changed["idempotency.answers"] += rep.IdempotentAnswers
 
 	// The record itself, last: a failure above leaves it findable for a retry.
 	st := &r.Stakeholder
 	if err := s.set(ctx, colStakeholders, id, bson.D{
 		{Key: "name", Value: st.Name}, {Key: "emails", Value: st.Emails}, {Key: "phones", Value: st.Phones},
 		{Key: "tags", Value: st.Tags}, {Key: "notes", Value: st.Notes}, {Key: "stance", Value: st.Stance},
-		{Key: "influence", Value: st.Influence}, {Key: "legislator", Value: st.Legislator}, {Key: "search", Value: st.Search},
-		{Key: "updated_at", Value: s.Now()}}); err != nil {
+		{Key: "influence", Value: st.Influence}, {Key: "legislator", Value: st.Legislator}, {Key: "search", Value: st.Search}}); err != nil {
+		return rep, err
+	}
+	fields := []model.Change{
+		{Field: "stakeholders", New: rep.Stakeholders}, {Field: "meetings", New: rep.Meetings}, {Field: "commitments", New: rep.Commitments},
+		{Field: "tasks", New: rep.Tasks}, {Field: "messages", New: rep.Messages}, {Field: "message_bodies", New: rep.MessageBodies},
+		{Field: "audit_entries", New: rep.AuditEntries}, {Field: "idempotent_answers", New: rep.IdempotentAnswers},
+	}
+	keys := make([]string, 0, len(e.Changed))
+	for k := range e.Changed {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		fields = append(fields, model.Change{Field: "fields." + k, New: e.Changed[k]})
+	}
+	if err := s.changed(ctx, Change{Actor: actor, Action: "erase", Entity: "stakeholder", ID: id.Hex(), Regions: st.Regions, Fields: fields}); err != nil {
 		return rep, err
 	}
 	return rep, nil
 }
 
-// scrubAudit rewrites the earlier audit entries of the touched records,
-// which carry old values, with e's scrubbed values; it returns how many
-// changed. The kinds of record touched are named so the entity+entity_id
-// index bounds the read (ids are unique across kinds: the same entries).
-func (s *Store) scrubAudit(ctx context.Context, touched []string, e model.Erasure) (int, error) {
+// scrubAudit redacts with e every audit entry that names the stakeholder
+// (the entries of deleted records too) and, in the entries of the
+// stakeholder's own record, the personal fields' values whole; it returns
+// how many changed. The trail is read along its _id index: an erasure is
+// rare and a trail entry may name anyone.
+func (s *Store) scrubAudit(ctx context.Context, id bson.ObjectID, e *model.Erasure) (int, error) {
+	own := id.Hex()
 	var entries []bson.D
-	kinds := []string{"stakeholder", "meeting", "commitment", "task", "message"}
-	if err := s.findAll(ctx, colAudit, bson.D{{Key: "entity", Value: bson.D{{Key: "$in", Value: kinds}}},
-		{Key: "entity_id", Value: bson.D{{Key: "$in", Value: touched}}}}, coll.FindOptions{}, &entries); err != nil {
-		return 0, wrap("erase: audit", err)
+	err := scanDocs(ctx, s, colAudit, func(raw bson.Raw) bool {
+		if a, _ := raw.Lookup("action").StringValueOK(); a == "erase" {
+			return false // counts only
+		}
+		eid, _ := raw.Lookup("entity_id").StringValueOK()
+		return eid == own || rawMentions(raw, e)
+	}, &entries)
+	if err != nil {
+		return 0, err
 	}
 	n := 0
 	for _, entry := range entries {
-		var changes, entryID any
+		var entryID any
+		var changes bson.A
+		ownEntry := false
 		for _, f := range entry {
 			switch f.Key {
 			case "_id":
 				entryID = f.Value
+			case "entity_id":
+				ownEntry = f.Value == own
 			case "changes":
-				changes = f.Value
+				changes, _ = f.Value.(bson.A)
 			}
 		}
-		if changes == nil {
-			continue
+		scrubbed := make(bson.A, len(changes))
+		for i, c := range changes {
+			scrubbed[i] = scrubChange(c, ownEntry, e)
 		}
-		scrubbed := e.Value(changes)
 		if fmt.Sprint(scrubbed) == fmt.Sprint(changes) {
 			continue
 		}
@@ -304,20 +450,83 @@ func (s *Store) scrubAudit(ctx context.Context, touched []string, e model.Erasur
 	return n, nil
 }
 
-// eraseMessage writes a message an erasure changed and empties its body.
-func (s *Store) eraseMessage(ctx context.Context, m *model.Message) error {
+// scrubChange redacts one audit change; a personal field of the person's
+// own record loses its values whole.
+func scrubChange(c any, own bool, e *model.Erasure) any {
+	d, ok := c.(bson.D)
+	if !ok {
+		return e.Value(c)
+	}
+	whole := false
+	for _, f := range d {
+		if f.Key == "field" {
+			name, _ := f.Value.(string)
+			whole = own && model.IsPersonalField(name)
+		}
+	}
+	out := make(bson.D, len(d))
+	for i, f := range d {
+		switch {
+		case f.Key == "field":
+			out[i] = f
+		case whole && f.Value != nil:
+			out[i] = bson.E{Key: f.Key, Value: ErasedName}
+		default:
+			out[i] = bson.E{Key: f.Key, Value: e.Value(f.Value)}
+		}
+	}
+	return out
+}
+
+// scrubIdempotent redacts with e the answers kept for Idempotency-Key
+// replays that name the stakeholder or hold their record; it returns how
+// many changed. They stay (redacted) so a retry of a request made before
+// the erasure replays its answer instead of writing the person again. The
+// collection holds one day of writes.
+func (s *Store) scrubIdempotent(ctx context.Context, e *model.Erasure) (int, error) {
+	var recs []IdemRecord
+	hex := []byte(e.ID.Hex())
+	if err := scanDocs(ctx, s, colIdempotency, func(raw bson.Raw) bool { return bytes.Contains(raw, hex) || rawMentions(raw, e) }, &recs); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range recs {
+		body, changed := e.JSON(r.Body)
+		if !changed {
+			continue
+		}
+		if _, err := s.col(colIdempotency).Update(ctx, bson.D{{Key: "_id", Value: r.ID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "body", Value: body}}}}, coll.UpdateOptions{}); err != nil {
+			return n, wrap("erase: idempotent answer", err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// eraseMessage writes a message an erasure changed; the body of the
+// person's own correspondence is emptied.
+func (s *Store) eraseMessage(ctx context.Context, m *model.Message, theirs bool) error {
 	if err := s.set(ctx, colMessages, m.ID, bson.D{{Key: "from", Value: m.From}, {Key: "to", Value: m.To}, {Key: "cc", Value: m.Cc},
 		{Key: "reply_to", Value: m.ReplyTo}, {Key: "subject", Value: m.Subject}, {Key: "subject_key", Value: m.SubjectKey}, {Key: "snippet", Value: m.Snippet},
+		{Key: "notes", Value: m.Notes}, {Key: "fail_reason", Value: m.FailReason},
 		{Key: "attachments", Value: m.Attachments}, {Key: "search", Value: MessageSearchWords(m)}}); err != nil {
 		return err
+	}
+	if !theirs {
+		return nil
 	}
 	_, err := s.col(colMessageBodies).Update(ctx, bson.D{{Key: "_id", Value: m.ID}}, bson.D{{Key: "$set", Value: bson.D{
 		{Key: "text", Value: ""}, {Key: "html", Value: ""}, {Key: "header", Value: ""}, {Key: "remote_images", Value: 0}}}}, coll.UpdateOptions{})
 	return wrap("erase: message body", err)
 }
 
-// set updates fields of the record with id, by _id alone.
+// set updates fields of the record with id, by _id alone under its
+// document lock, raising its version so a stale copy cannot write back.
 func (s *Store) set(ctx context.Context, col string, id bson.ObjectID, fields bson.D) error {
-	_, err := s.col(col).Update(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: fields}}, coll.UpdateOptions{})
+	unlock := lockDoc(id)
+	defer unlock()
+	_, err := s.col(col).Update(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{
+		{Key: "$set", Value: append(fields, bson.E{Key: "updated_at", Value: s.Now()})},
+		{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}, coll.UpdateOptions{})
 	return wrap("erase: update "+col, err)
 }

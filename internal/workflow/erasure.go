@@ -14,12 +14,15 @@ import (
 var ErrNeedsAllRegions = fmt.Errorf("only an admin with every region handles personal-data requests: %w", model.ErrForbidden)
 
 // EraseStakeholder erases a person's data on request (Ley 29733): the
-// stakeholder's personal fields, the copies of their name in meetings,
-// commitments and tasks, the addresses, subjects and bodies of their
-// correspondence, and the name and addresses in the audit trail's earlier
-// entries. Records stay (counts, other participants, links and mail sync
-// bookkeeping are unchanged) with model.ErasedName where the person was.
-// confirmName must repeat the stakeholder's current name.
+// stakeholder's personal fields; their name, addresses and phones wherever
+// they appear as text (model.Erasure says how: other stakeholders' notes,
+// meetings, commitments, tasks, messages and review notes, message bodies,
+// the audit trail, the search words, the answers kept for Idempotency-Key
+// replays); and the addresses, subjects and bodies of their
+// correspondence. Records stay (counts, other participants, links and mail
+// sync bookkeeping are unchanged) with model.ErasedName where the person
+// was. confirmName must repeat the stakeholder's current name. The report
+// counts the records and fields changed.
 func (f *Flows) EraseStakeholder(ctx context.Context, u *model.User, id bson.ObjectID, confirmName string) (store.EraseReport, error) {
 	if !u.CanHandlePersonalData() {
 		return store.EraseReport{}, ErrNeedsAllRegions
@@ -35,19 +38,28 @@ func (f *Flows) EraseStakeholder(ctx context.Context, u *model.User, id bson.Obj
 	if err != nil {
 		return store.EraseReport{}, err
 	}
-	e := model.NewErasure(id, r.Names, r.Emails)
-	for i := range r.Meetings {
-		e.Meeting(&r.Meetings[i])
-	}
-	for i := range r.Commitments {
-		e.Commitment(&r.Commitments[i])
-	}
-	for i := range r.Tasks {
-		e.Task(&r.Tasks[i])
-	}
+	e := r.Match()
+	r.Meetings = changedOnly(r.Meetings, e.Meeting)
+	r.Commitments = changedOnly(r.Commitments, e.Commitment)
+	r.Tasks = changedOnly(r.Tasks, e.Task)
+	r.Stakeholders = changedOnly(r.Stakeholders, e.OtherStakeholder)
+	// Their own messages are all written: their bodies go whatever changed.
 	for i := range r.Messages {
-		e.Message(&r.Messages[i])
+		e.Message(&r.Messages[i], true)
 	}
+	r.MessagesNaming = changedOnly(r.MessagesNaming, func(m *model.Message) bool { return e.Message(m, false) })
+	r.Bodies = changedOnly(r.Bodies, e.MessageBody)
 	e.Stakeholder(&r.Stakeholder)
 	return f.st.SaveErasure(ctx, u.Actor(), r, e)
+}
+
+// changedOnly applies change to each of xs and keeps those it changed.
+func changedOnly[T any](xs []T, change func(*T) bool) []T {
+	var out []T
+	for i := range xs {
+		if change(&xs[i]) {
+			out = append(out, xs[i])
+		}
+	}
+	return out
 }

@@ -1203,8 +1203,14 @@ export interface components {
     "store.EraseReport": {
       audit_entries: number;
       commitments: number;
+      fields: {
+        [key: string]: number;
+      };
+      idempotent_answers: number;
       meetings: number;
+      message_bodies: number;
       messages: number;
+      stakeholders: number;
       tasks: number;
     };
     "store.Fulfilment": {
