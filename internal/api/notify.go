@@ -14,6 +14,9 @@ type meView struct {
 	Digest       string `json:"digest"`        // off | daily | weekly
 	Lang         string `json:"lang"`          // language of the digest
 	CalendarFeed bool   `json:"calendar_feed"` // a private calendar feed is on
+	// TwoFactorRequired: the user's role must sign in with a second factor
+	// (ALIANZA_REQUIRE_2FA); with two_factor false they can only enrol.
+	TwoFactorRequired bool `json:"two_factor_required"`
 }
 
 type notificationsView struct {
@@ -46,7 +49,7 @@ func (a *API) meOf(c *fiber.Ctx, u *model.User) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(viewMe(u, p))
+	return a.sendMe(c, u, p)
 }
 
 func viewMe(u *model.User, p *model.Prefs) meView {
@@ -60,7 +63,7 @@ func (a *API) updateMe(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(viewMe(auth.User(c), p))
+	return a.sendMe(c, auth.User(c), p)
 }
 
 func (a *API) notifications(c *fiber.Ctx) error {

@@ -64,7 +64,7 @@ func (a *API) routes() []route {
 	// Each resource keeps its rows beside its handlers.
 	return slices.Concat(rs, a.stakeholderRoutes(), a.searchRoutes(), a.meetingRoutes(), a.commitmentRoutes(), a.taskRoutes(),
 		a.everydayRoutes(), a.reportRoutes(), a.messageRoutes(), a.mailboxRoutes(), a.notifyRoutes(), a.calendarRoutes(),
-		a.adminDataRoutes(), a.personalDataRoutes())
+		a.adminDataRoutes(), a.personalDataRoutes(), a.totpRoutes())
 }
 
 // register adds the table to app, plus health checks and the SPA.
@@ -78,6 +78,9 @@ func (a *API) register(app *fiber.App) {
 		hs = append(hs, r.extra...)
 		if !r.public {
 			hs = append(hs, authn)
+			if len(a.opts.RequireTwoFactor) > 0 {
+				hs = append(hs, a.enrolmentGate)
+			}
 			if r.access != nil {
 				hs = append(hs, auth.Require(r.access...))
 			}

@@ -91,6 +91,14 @@ export interface paths {
     /** Turn off your private calendar feed */
     delete: operations["deleteMeCalendar"];
   };
+  "/api/v1/me/totp": {
+    /** Start (or restart) your two-factor enrolment: a new TOTP secret and its otpauth URI; replacing a factor that is on needs its current code */
+    post: operations["postMeTotp"];
+  };
+  "/api/v1/me/totp/confirm": {
+    /** Turn on the pending second factor with one of its codes; answers 10 single-use recovery codes, shown once */
+    post: operations["postMeTotpConfirm"];
+  };
   "/api/v1/meetings": {
     /** List meetings, newest first */
     get: operations["getMeetings"];
@@ -259,6 +267,10 @@ export interface paths {
     /** Change role, regions, disabled flag or reset the password */
     patch: operations["patchUsersById"];
   };
+  "/api/v1/users/{id}/totp": {
+    /** Reset a user's second factor (lost phone): their next sign-in needs the password only, or a new enrolment where their role requires one */
+    delete: operations["deleteUsersByIdTotp"];
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -377,6 +389,7 @@ export interface components {
     "api.loginRequest": {
       email: string;
       password: string;
+      totp?: string;
     };
     "api.mailboxView": components["schemas"]["model.Mailbox"] & {
       folders: components["schemas"]["model.FolderState"][];
@@ -390,6 +403,7 @@ export interface components {
       digest: "off" | "daily" | "weekly";
       /** @enum {string} */
       lang: "es" | "en";
+      two_factor_required: boolean;
     });
     "api.meetingCreatedView": components["schemas"]["model.Meeting"] & {
       commitments: components["schemas"]["api.commitmentView"][];
@@ -478,6 +492,9 @@ export interface components {
       region: string;
       region_name: string;
     };
+    "api.recoveryCodesView": {
+      recovery_codes: string[];
+    };
     "api.regionReport": components["schemas"]["store.Period"] & {
       items: components["schemas"]["api.regionRow"][];
       total: number;
@@ -552,6 +569,16 @@ export interface components {
       token_type: string;
       user: components["schemas"]["api.userView"];
     };
+    "api.totpConfirmRequest": {
+      code: string;
+    };
+    "api.totpEnrolmentView": {
+      otpauth_uri: string;
+      secret: string;
+    };
+    "api.totpStartRequest": {
+      code?: string;
+    };
     "api.trainingReport": components["schemas"]["store.Period"] & {
       audiences: components["schemas"]["api.audienceRow"][];
       items: components["schemas"]["api.trainingRow"][];
@@ -578,6 +605,7 @@ export interface components {
       regions: string[];
       /** @enum {string} */
       role: "admin" | "manager" | "officer" | "viewer";
+      two_factor: boolean;
       version: number;
     };
     "backup.CollectionCount": {
@@ -2282,6 +2310,98 @@ export interface operations {
       };
       /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
       409: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** Start (or restart) your two-factor enrolment: a new TOTP secret and its otpauth URI; replacing a factor that is on needs its current code */
+  postMeTotp: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["api.totpStartRequest"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["api.totpEnrolmentView"];
+        };
+      };
+      /** @description Malformed request: the body is not JSON or a parameter cannot be read */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input breaks a rule; errors lists each field */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** Turn on the pending second factor with one of its codes; answers 10 single-use recovery codes, shown once */
+  postMeTotpConfirm: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["api.totpConfirmRequest"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["api.recoveryCodesView"];
+        };
+      };
+      /** @description Malformed request: the body is not JSON or a parameter cannot be read */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -4499,6 +4619,54 @@ export interface operations {
       };
       /** @description The input breaks a rule; errors lists each field */
       422: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** Reset a user's second factor (lost phone): their next sign-in needs the password only, or a new enrolment where their role requires one */
+  deleteUsersByIdTotp: {
+    parameters: {
+      header?: {
+        /** @description Run this write at most once: a repeat within 24 h gets the first answer */
+        "Idempotency-Key"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: never;
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description No such record (or it is outside the user's regions) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
+      409: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
