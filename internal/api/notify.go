@@ -38,7 +38,7 @@ func (a *API) notifyRoutes() []route {
 			body: model.PrefsPatch{}, resp: meView{}, handle: a.updateMe},
 		{method: "GET", path: "/notifications", tag: "notifications", summary: "Your notifications: commitments and tasks due in 3 days, today or overdue, status changes by others on your commitments, messages assigned to you",
 			resp: notificationsView{}, handle: a.notifications},
-		{method: "POST", path: "/notifications/seen", tag: "notifications", summary: "Mark your notifications as seen up to now", handle: a.notificationsSeen},
+		{method: "POST", path: "/notifications/seen", status: 204, tag: "notifications", summary: "Mark your notifications as seen up to now", handle: a.notificationsSeen},
 		{method: "GET", path: "/admin/reminders", access: adminOnly, tag: "notifications", summary: "Email digests: the last passes, and digests that failed",
 			resp: remindersAdminView{}, handle: a.remindersAdmin},
 	}

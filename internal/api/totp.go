@@ -39,10 +39,10 @@ type recoveryCodesView struct {
 func (a *API) totpRoutes() []route {
 	return []route{
 		{method: "POST", path: "/me/totp", tag: "auth", summary: "Start (or restart) your two-factor enrolment: a new TOTP secret and its otpauth URI; replacing a factor that is on needs its current code",
-			body: totpStartRequest{}, resp: totpEnrolmentView{}, handle: a.startTOTP, noIdempotency: true},
+			body: totpStartRequest{}, resp: totpEnrolmentView{}, handle: a.startTOTP, noIdempotency: true, more: []int{429}},
 		{method: "POST", path: "/me/totp/confirm", tag: "auth", summary: "Turn on the pending second factor with one of its codes; answers 10 single-use recovery codes, shown once",
-			body: totpConfirmRequest{}, resp: recoveryCodesView{}, handle: a.confirmTOTP, noIdempotency: true},
-		{method: "DELETE", path: "/users/:id/totp", access: adminOnly, tag: "users", summary: "Reset a user's second factor (lost phone): their next sign-in needs the password only, or a new enrolment where their role requires one",
+			body: totpConfirmRequest{}, resp: recoveryCodesView{}, handle: a.confirmTOTP, noIdempotency: true, more: []int{429}},
+		{method: "DELETE", path: "/users/:id/totp", status: 204, access: adminOnly, tag: "users", summary: "Reset a user's second factor (lost phone): their next sign-in needs the password only, or a new enrolment where their role requires one",
 			handle: a.resetTOTP},
 	}
 }

@@ -141,8 +141,10 @@ func (s *Store) StakeholderPersonalData(ctx context.Context, id bson.ObjectID) (
 	if err != nil {
 		return nil, err
 	}
-	d := &PersonalData{Stakeholder: r.Stakeholder, Meetings: r.Meetings, Commitments: r.Commitments, Tasks: r.Tasks, Messages: r.Messages,
-		MessageTexts: []model.MessageBody{}, Audit: []model.AuditEntry{}}
+	// Lists are [] when empty, never null: the document (and a reader) expects arrays.
+	d := &PersonalData{Stakeholder: r.Stakeholder, Meetings: append([]model.Meeting{}, r.Meetings...),
+		Commitments: append([]model.Commitment{}, r.Commitments...), Tasks: append([]model.Task{}, r.Tasks...),
+		Messages: append([]model.Message{}, r.Messages...), MessageTexts: []model.MessageBody{}, Audit: []model.AuditEntry{}}
 	if ids := messageIDs(r.Messages); len(ids) > 0 {
 		if err := s.findAll(ctx, colMessageBodies, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, nil, &d.MessageTexts); err != nil {
 			return nil, wrap("personal data: message bodies", err)

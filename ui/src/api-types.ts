@@ -1299,7 +1299,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1328,7 +1328,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1377,7 +1377,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1395,7 +1395,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1425,6 +1425,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["store.PersonalData"];
+          "text/html": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -1439,7 +1440,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1447,6 +1448,12 @@ export interface operations {
       };
       /** @description No such record (or it is outside the user's regions) */
       404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -1474,7 +1481,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1520,8 +1527,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -1560,7 +1573,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1583,8 +1596,8 @@ export interface operations {
   /** Sign out: revoke the refresh token family */
   postAuthLogout: {
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No Content */
+      204: {
         content: never;
       };
       /** @description Problem (RFC 9457) */
@@ -1668,6 +1681,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.list_commitmentView"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -1678,6 +1692,18 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -1704,8 +1730,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.commitmentView"];
         };
@@ -1722,7 +1748,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1734,7 +1760,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1768,6 +1794,12 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description No such record (or it is outside the user's regions) */
       404: {
         content: {
@@ -1794,8 +1826,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No Content */
+      204: {
         content: never;
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
@@ -1804,7 +1836,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1865,7 +1897,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1883,7 +1915,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1932,7 +1964,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1950,7 +1982,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1981,6 +2013,12 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description Problem (RFC 9457) */
       default: {
         content: {
@@ -2004,7 +2042,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2032,8 +2070,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.mailboxView"];
         };
@@ -2050,7 +2088,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2062,7 +2100,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2088,8 +2126,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No Content */
+      204: {
         content: never;
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
@@ -2098,7 +2136,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2112,6 +2150,12 @@ export interface operations {
       };
       /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
       409: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2159,7 +2203,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2177,7 +2221,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2202,6 +2246,12 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2246,13 +2296,19 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
       409: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2269,14 +2325,20 @@ export interface operations {
   /** Turn on (or renew) your private calendar feed; answers its secret link once, and the previous link stops working */
   postMeCalendar: {
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.calendarLink"];
         };
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2298,12 +2360,18 @@ export interface operations {
   /** Turn off your private calendar feed */
   deleteMeCalendar: {
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No Content */
+      204: {
         content: never;
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2348,14 +2416,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
       409: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Too many attempts; Retry-After says when to try again */
+      429: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2394,14 +2474,26 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
       409: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Too many attempts; Retry-After says when to try again */
+      429: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2436,6 +2528,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.list_Meeting"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -2446,6 +2539,18 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2472,8 +2577,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.meetingCreatedView"];
         };
@@ -2490,7 +2595,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2502,7 +2607,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2536,6 +2641,12 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description No such record (or it is outside the user's regions) */
       404: {
         content: {
@@ -2565,8 +2676,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No Content */
+      204: {
         content: never;
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -2581,7 +2692,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2595,6 +2706,12 @@ export interface operations {
       };
       /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
       409: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2642,7 +2759,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2660,7 +2777,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2688,6 +2805,12 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2732,6 +2855,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.list_messageView"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -2742,6 +2866,18 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2786,7 +2922,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2798,7 +2934,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2834,6 +2970,18 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2878,7 +3026,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2890,7 +3038,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2931,6 +3079,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description Problem (RFC 9457) */
       default: {
         content: {
@@ -2955,6 +3115,12 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3008,7 +3174,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3026,7 +3192,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3059,7 +3225,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3067,6 +3233,12 @@ export interface operations {
       };
       /** @description No such record (or it is outside the user's regions) */
       404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Gone: it is no longer on the mail server */
+      410: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3096,8 +3268,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.commitmentView"];
         };
@@ -3114,7 +3286,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3132,7 +3304,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3163,8 +3335,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.taskView"];
         };
@@ -3181,7 +3353,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3199,7 +3371,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3228,6 +3400,12 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description Problem (RFC 9457) */
       default: {
         content: {
@@ -3245,12 +3423,18 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No Content */
+      204: {
         content: never;
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3299,6 +3483,12 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description Problem (RFC 9457) */
       default: {
         content: {
@@ -3322,6 +3512,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.regionReport"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -3336,8 +3527,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3365,6 +3562,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.statusReport"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -3379,8 +3577,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3420,8 +3624,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3449,6 +3659,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.legislatorReport"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -3463,8 +3674,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3492,6 +3709,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.monthReport"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -3506,8 +3724,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3535,6 +3759,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.overdueReport"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -3549,8 +3774,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3578,6 +3809,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.trainingReport"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -3592,8 +3824,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3632,6 +3870,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description Problem (RFC 9457) */
       default: {
         content: {
@@ -3662,6 +3912,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.list_Stakeholder"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -3672,6 +3923,18 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3698,8 +3961,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.stakeholderView"];
         };
@@ -3716,7 +3979,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3728,7 +3991,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3777,7 +4040,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3789,7 +4052,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3819,6 +4082,12 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3861,7 +4130,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3922,7 +4191,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3940,7 +4209,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3971,8 +4240,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.stakeholderView"];
         };
@@ -3989,7 +4258,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4007,7 +4276,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4046,7 +4315,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4102,8 +4371,20 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description No such record (or it is outside the user's regions) */
       404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -4139,6 +4420,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.list_taskView"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -4149,6 +4431,18 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -4175,8 +4469,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.taskView"];
         };
@@ -4193,7 +4487,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4205,7 +4499,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4239,6 +4533,12 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description No such record (or it is outside the user's regions) */
       404: {
         content: {
@@ -4265,8 +4565,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No Content */
+      204: {
         content: never;
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
@@ -4275,7 +4575,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4336,7 +4636,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4354,7 +4654,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4383,6 +4683,12 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description Problem (RFC 9457) */
       default: {
         content: {
@@ -4407,6 +4713,12 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -4452,8 +4764,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -4480,8 +4798,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.userView"];
         };
@@ -4498,7 +4816,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4510,7 +4828,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4544,7 +4862,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4599,7 +4917,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4617,7 +4935,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4643,8 +4961,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No Content */
+      204: {
         content: never;
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
@@ -4653,7 +4971,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
