@@ -31,11 +31,12 @@ export function Login({ expired }: { expired?: boolean }) {
       (err) => {
         // A refused sign-in is about the email, password or code, not an ended session.
         const refused = err instanceof ApiError && err.status === 401;
-        const codeStep = refused && (err.code === 'totp_required' || err.code === 'totp_invalid');
-        setWrong(refused && !(codeStep && err.code === 'totp_required'));
+        const code = err instanceof ApiError ? err.code : '';
         if (refused) setError(null);
-        if (codeStep) setAsksCode(true);
-        else setPassword('');
+        setWrong(refused && code !== 'totp_required');
+        if (code === 'totp_required' || code === 'totp_invalid') setAsksCode(true);
+        // The password stays while the code is asked (its field is hidden then).
+        else if (!asksCode) setPassword('');
         setCode('');
       },
     );
