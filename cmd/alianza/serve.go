@@ -48,7 +48,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		MailboxKey: mailKey, AwaitingReplyDays: cfg.AwaitingReplyDays,
 		LoginMax: cfg.Login.MaxFailures, LoginIPMax: cfg.Login.MaxIPFailures, LoginWindow: cfg.Login.Window,
 		BodyLimit: cfg.BodyLimit, AttachmentMaxBytes: cfg.AttachmentMaxBytes, IMAPTimeout: cfg.IMAP.AttachmentTimeout,
-		TrustedProxies: cfg.TrustedProxies,
+		TrustedProxies: cfg.TrustedProxies, RequireTwoFactor: cfg.RequireTwoFactor,
 		SMTPConfigured: cfg.SMTP.Host != "", PublicURL: cfg.PublicURL, ListenAddr: ln.Addr().String(),
 		DataDir: embeddedDataDir(cfg), BackupInterval: scheduledBackupInterval(cfg)})
 

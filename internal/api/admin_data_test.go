@@ -119,6 +119,11 @@ func TestPersonalDataRequests(t *testing.T) {
 	if j.status != 200 || d.Stakeholder.Name != "Rosa Q. Mamani" || !strings.Contains(j.header.Get("Content-Disposition"), ".json") {
 		t.Fatalf("personal data JSON: %d %s", j.status, j.body)
 	}
+	for _, list := range []string{"meetings", "commitments", "tasks", "messages"} {
+		if !strings.Contains(string(j.body), `"`+list+`": []`) {
+			t.Errorf("personal data: %s is not an empty array: %s", list, j.body)
+		}
+	}
 	h := ta.do("admin", "GET", base+"/personal-data?format=html&lang=en", nil)
 	page := string(h.body)
 	if h.status != 200 || !strings.HasPrefix(h.header.Get("Content-Type"), "text/html") || !strings.Contains(page, "Rosa Q. Mamani") ||

@@ -36,6 +36,9 @@ type Options struct {
 	// TrustedProxies are the IPs and CIDRs of reverse proxies whose
 	// X-Forwarded-For and X-Forwarded-Proto are believed (none by default).
 	TrustedProxies []string
+	// RequireTwoFactor lists the roles that must enrol a second factor
+	// before they can do anything else (ALIANZA_REQUIRE_2FA).
+	RequireTwoFactor []string
 	// BodyLimit caps request bodies (CSV imports are the largest).
 	BodyLimit int
 

@@ -25,6 +25,12 @@ var authzRows = []authzRow{
 	{route: "GET /users/:id", path: "/users/{user}", want: authzByRole(200, 403, 403, 403)},
 	{route: "PATCH /users/:id", path: "/users/{user}", body: `{"name":"Otro nombre {n}"}`, want: authzByRole(200, 403, 403, 403)},
 	{route: "GET /audit", path: "/audit", want: authzByRole(200, 403, 403, 403)},
+	// Second factor: each user's own enrolment (confirming with none
+	// pending is refused); the matrix viewer has none, so an admin's reset
+	// finds nothing (TestTOTPAdminReset covers a real one and regions).
+	{route: "POST /me/totp", path: "/me/totp", body: `{}`, want: authzAll(200)},
+	{route: "POST /me/totp/confirm", path: "/me/totp/confirm", body: `{"code":"123456"}`, want: authzAll(422)},
+	{route: "DELETE /users/:id/totp", path: "/users/{user}/totp", want: authzByRole(404, 403, 403, 403)},
 	// The team: users sharing a region with the caller, for everyone.
 	{route: "GET /team", path: "/team", want: authzAll(200)},
 

@@ -31,11 +31,11 @@ type calendarLink struct {
 // cannot sign in) and shows what its user may see.
 func (a *API) calendarRoutes() []route {
 	return []route{
-		{method: "POST", path: "/me/calendar", tag: "calendar", summary: "Turn on (or renew) your private calendar feed; answers its secret link once, and the previous link stops working",
+		{method: "POST", path: "/me/calendar", status: 201, tag: "calendar", summary: "Turn on (or renew) your private calendar feed; answers its secret link once, and the previous link stops working",
 			// The answer holds the secret link: it must not be kept for replays,
 			// and renewing twice is harmless.
 			resp: calendarLink{}, handle: a.createCalendarFeed, noIdempotency: true},
-		{method: "DELETE", path: "/me/calendar", tag: "calendar", summary: "Turn off your private calendar feed", handle: a.deleteCalendarFeed, noIdempotency: true},
+		{method: "DELETE", path: "/me/calendar", status: 204, tag: "calendar", summary: "Turn off your private calendar feed", handle: a.deleteCalendarFeed, noIdempotency: true},
 		{method: "GET", path: "/calendar/:token.ics", public: true, tag: "calendar", summary: "A private iCalendar feed: its user's meetings and due dates, within their regions",
 			handle: a.calendarFeed},
 		{method: "GET", path: "/meetings/:id/calendar.ics", tag: "meetings", summary: "One meeting as an iCalendar event", handle: a.meetingCalendar},

@@ -27,7 +27,7 @@ func (a *API) commitmentRoutes() []route {
 		{method: "GET", path: "/commitments", tag: "commitments", summary: "List commitments, newest first",
 			query: append(append([]string{}, exportQuery...), "region", "status", "stakeholder_id", "owner_id", "overdue", "due_from", "due_to", "stakeholder_kind", "q"),
 			resp:  list[commitmentView]{}, handle: a.listCommitments},
-		{method: "POST", path: "/commitments", access: writers, tag: "commitments", summary: "Record a stakeholder's commitment",
+		{method: "POST", path: "/commitments", status: 201, access: writers, tag: "commitments", summary: "Record a stakeholder's commitment",
 			body: model.CommitmentInput{}, resp: commitmentView{}, handle: a.createCommitment},
 		{method: "GET", path: "/commitments/:id", tag: "commitments", summary: "One commitment with its status history", resp: commitmentView{}, handle: a.getCommitment},
 		{method: "PATCH", path: "/commitments/:id", access: writers, tag: "commitments", summary: "Change a commitment's text, type, dates, owner or region (carry its version)",

@@ -13,7 +13,7 @@ func (a *API) everydayRoutes() []route {
 	return []route{
 		{method: "GET", path: "/team", tag: "users", summary: "Enabled users who share a region with the caller: id, name, role and regions (to assign work and show names)",
 			resp: list[store.TeamMember]{}, handle: a.team},
-		{method: "DELETE", path: "/commitments/:id", access: writers, tag: "commitments", summary: "Delete a commitment (managers in its region, or its owner); audited",
+		{method: "DELETE", path: "/commitments/:id", status: 204, access: writers, tag: "commitments", summary: "Delete a commitment (managers in its region, or its owner); audited",
 			handle: a.deleteCommitment},
 		{method: "GET", path: "/messages/counts", tag: "messages", summary: "How many messages each review queue holds (new, follow_up, unmatched, awaiting_reply, all), in the caller's regions",
 			query: []string{"region"}, resp: store.MessageQueueCounts{}, handle: a.messageCounts},

@@ -21,11 +21,11 @@ func (a *API) mailboxRoutes() []route {
 	return []route{
 		{method: "GET", path: "/mailboxes", access: adminOnly, everyRegion: true, tag: "mailboxes", summary: "Mailboxes with the sync state of each folder and the lease",
 			resp: list[mailboxView]{}, handle: a.listMailboxes},
-		{method: "POST", path: "/mailboxes", access: adminOnly, everyRegion: true, tag: "mailboxes", summary: "Add a mailbox to sync (password write-only)",
+		{method: "POST", path: "/mailboxes", status: 201, access: adminOnly, everyRegion: true, tag: "mailboxes", summary: "Add a mailbox to sync (password write-only)",
 			body: model.MailboxInput{}, resp: mailboxView{}, handle: a.createMailbox},
 		{method: "PATCH", path: "/mailboxes/:id", access: adminOnly, everyRegion: true, tag: "mailboxes", summary: "Change a mailbox added here (carry its version)",
 			body: model.MailboxPatch{}, resp: mailboxView{}, handle: a.updateMailbox},
-		{method: "DELETE", path: "/mailboxes/:id", access: adminOnly, everyRegion: true, tag: "mailboxes", summary: "Stop syncing a mailbox added here (its messages stay)",
+		{method: "DELETE", path: "/mailboxes/:id", status: 204, more: []int{422}, access: adminOnly, everyRegion: true, tag: "mailboxes", summary: "Stop syncing a mailbox added here (its messages stay)",
 			handle: a.deleteMailbox},
 	}
 }

@@ -16,6 +16,9 @@ type meView struct {
 	Digest       string `json:"digest"`        // off | daily | weekly
 	Lang         string `json:"lang"`          // language of the digest
 	CalendarFeed bool   `json:"calendar_feed"` // a private calendar feed is on
+	// TwoFactorRequired: the user's role must sign in with a second factor
+	// (ALIANZA_REQUIRE_2FA); with two_factor false they can only enrol.
+	TwoFactorRequired bool `json:"two_factor_required"`
 }
 
 type notificationsView struct {
@@ -37,7 +40,7 @@ func (a *API) notifyRoutes() []route {
 			body: model.PrefsPatch{}, resp: meView{}, handle: a.updateMe},
 		{method: "GET", path: "/notifications", tag: "notifications", summary: "Your notifications: commitments and tasks due in 3 days, today or overdue, status changes by others on your commitments, messages assigned to you",
 			resp: notificationsView{}, handle: a.notifications},
-		{method: "POST", path: "/notifications/seen", tag: "notifications", summary: "Mark your notifications as seen up to now", handle: a.notificationsSeen},
+		{method: "POST", path: "/notifications/seen", status: 204, tag: "notifications", summary: "Mark your notifications as seen up to now", handle: a.notificationsSeen},
 		{method: "GET", path: "/admin/reminders", access: adminOnly, everyRegion: true, tag: "notifications", summary: "Email digests: the last passes, and digests that failed",
 			resp: remindersAdminView{}, handle: a.remindersAdmin},
 	}
@@ -48,7 +51,7 @@ func (a *API) meOf(c *fiber.Ctx, u *model.User) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(viewMe(u, p))
+	return a.sendMe(c, u, p)
 }
 
 func viewMe(u *model.User, p *model.Prefs) meView {
@@ -65,7 +68,7 @@ func (a *API) updateMe(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(viewMe(auth.User(c), p))
+	return a.sendMe(c, auth.User(c), p)
 }
 
 func (a *API) notifications(c *fiber.Ctx) error {

@@ -2,7 +2,9 @@ package api
 
 import (
 	"reflect"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,11 +47,18 @@ func (a *API) openAPIDoc() map[string]any {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(r.body), schemas)}}}
 		}
-		ok := map[string]any{"description": "OK"}
-		if r.resp != nil {
-			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(r.resp), schemas)}}
+		code, ok := successOf(r)
+		content := map[string]any{}
+		if r.resp != nil && code != "204" {
+			content["application/json"] = map[string]any{"schema": schemaOf(reflect.TypeOf(r.resp), schemas)}
 		}
-		responses := map[string]any{"200": ok, "default": map[string]any{"description": "Problem (RFC 9457)", "content": problem}}
+		for _, f := range formatsOf(r) {
+			content[f] = map[string]any{"schema": map[string]any{"type": "string"}}
+		}
+		if len(content) > 0 {
+			ok["content"] = content
+		}
+		responses := map[string]any{code: ok, "default": map[string]any{"description": "Problem (RFC 9457)", "content": problem}}
 		for _, status := range problemStatuses(r) {
 			responses[status] = map[string]any{"description": problemAnswers[status], "content": problem}
 		}
@@ -77,14 +86,35 @@ func (a *API) openAPIDoc() map[string]any {
 	}
 }
 
+// successOf is the status a route answers when it succeeds, and its
+// response object (without content).
+func successOf(r route) (string, map[string]any) {
+	switch r.status {
+	case fiber.StatusCreated:
+		return "201", map[string]any{"description": "Created"}
+	case fiber.StatusNoContent:
+		return "204", map[string]any{"description": "No Content"}
+	}
+	return "200", map[string]any{"description": "OK"}
+}
+
+// formatsOf lists the content types r answers with ?format=.
+func formatsOf(r route) []string {
+	if r.formats != nil || !slices.Contains(r.query, "format") {
+		return r.formats
+	}
+	return []string{"text/csv"}
+}
+
 // problemTexts describes the problem+json answers a route can give.
 var problemAnswers = map[string]string{
 	"400": "Malformed request: the body is not JSON or a parameter cannot be read",
 	"401": "Not signed in, the access token expired, or (sign-in) the email or password is wrong",
-	"403": "The signed-in user's role or regions do not allow this",
+	"403": "The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required)",
 	"404": "No such record (or it is outside the user's regions)",
+	"410": "Gone: it is no longer on the mail server",
 	"409": "Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running",
-	"422": "The input breaks a rule; errors lists each field",
+	"422": "The input (body or query parameter) breaks a rule; errors lists each field",
 	"429": "Too many attempts; Retry-After says when to try again",
 }
 
@@ -100,8 +130,8 @@ func problemStatuses(r route) []string {
 	if !r.public || r.path == "/auth/login" || r.path == "/auth/refresh" {
 		out = append(out, "401")
 	}
-	if r.access != nil {
-		out = append(out, "403")
+	if !r.public {
+		out = append(out, "403") // the role, or ALIANZA_REQUIRE_2FA before enrolment
 	}
 	if len(pathParams(r.path)) > 0 {
 		out = append(out, "404")
@@ -109,13 +139,17 @@ func problemStatuses(r route) []string {
 	if write && !r.public {
 		out = append(out, "409")
 	}
-	if r.body != nil {
-		out = append(out, "422")
+	if r.body != nil || len(r.query) > 0 {
+		out = append(out, "422") // a body or a query parameter breaks a rule
 	}
 	if len(r.extra) > 0 {
 		out = append(out, "429")
 	}
-	return out
+	for _, s := range r.more {
+		out = append(out, strconv.Itoa(s))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // pathParams names the parameters of a Fiber path, cut the way openAPIPath

@@ -20,7 +20,7 @@ import (
 // person's request to see, or to erase, what Alianza holds about them.
 func (a *API) personalDataRoutes() []route {
 	return []route{
-		{method: "GET", path: "/admin/stakeholders/:id/personal-data", access: adminOnly, everyRegion: true, tag: "admin",
+		{method: "GET", path: "/admin/stakeholders/:id/personal-data", formats: []string{"text/html"}, access: adminOnly, everyRegion: true, tag: "admin",
 			summary: "Everything held about one stakeholder, as a JSON file or (format=html) a readable page", query: []string{"format", "lang"},
 			resp: store.PersonalData{}, handle: a.personalData},
 		{method: "POST", path: "/admin/stakeholders/:id/erase", access: adminOnly, everyRegion: true, tag: "admin",

@@ -23,8 +23,15 @@ type route struct {
 	query       []string // documented query parameters
 	body        any      // example request type, for the schema
 	resp        any      // example response type, for the schema
-	handle      fiber.Handler
-	extra       []fiber.Handler // middleware before the handler (e.g. throttles)
+	status      int      // the success status when not 200: 201 Created (with resp), 204 No Content
+	// more lists answers the rest of the row does not imply (410 Gone, the
+	// 429 of a throttle inside the handler), for the OpenAPI document.
+	more []int
+	// formats are the content types of ?format= answers; nil with a format
+	// parameter means text/csv (the list exports).
+	formats []string
+	handle  fiber.Handler
+	extra   []fiber.Handler // middleware before the handler (e.g. throttles)
 	// noIdempotency opts a write out of the Idempotency-Key middleware,
 	// which every signed-in write gets by default.
 	noIdempotency bool
@@ -47,12 +54,12 @@ func (a *API) routes() []route {
 		// Auth.
 		{method: "POST", path: "/auth/login", public: true, tag: "auth", summary: "Sign in with email and password", body: loginRequest{}, resp: tokenResponse{}, handle: a.login, extra: a.loginThrottles()},
 		{method: "POST", path: "/auth/refresh", public: true, tag: "auth", summary: "Rotate the refresh cookie and get a new access token", resp: tokenResponse{}, handle: a.refresh},
-		{method: "POST", path: "/auth/logout", public: true, tag: "auth", summary: "Sign out: revoke the refresh token family", handle: a.logout},
+		{method: "POST", path: "/auth/logout", status: 204, public: true, tag: "auth", summary: "Sign out: revoke the refresh token family", handle: a.logout},
 		{method: "GET", path: "/me", tag: "auth", summary: "The signed-in user, with their own settings", resp: meView{}, handle: a.getMe},
 
 		// Users (admin).
 		{method: "GET", path: "/users", access: adminOnly, tag: "users", summary: "List users", query: listQuery, resp: list[userView]{}, handle: a.listUsers},
-		{method: "POST", path: "/users", access: adminOnly, tag: "users", summary: "Create a user", body: model.NewUser{}, resp: userView{}, handle: a.createUser},
+		{method: "POST", path: "/users", status: 201, access: adminOnly, tag: "users", summary: "Create a user", body: model.NewUser{}, resp: userView{}, handle: a.createUser},
 		{method: "GET", path: "/users/:id", access: adminOnly, tag: "users", summary: "One user", resp: userView{}, handle: a.getUser},
 		{method: "PATCH", path: "/users/:id", access: adminOnly, tag: "users", summary: "Change role, regions, disabled flag or reset the password", body: model.UserPatch{}, resp: userView{}, handle: a.updateUser},
 
@@ -69,7 +76,7 @@ func (a *API) routes() []route {
 	// Each resource keeps its rows beside its handlers.
 	return slices.Concat(rs, a.stakeholderRoutes(), a.searchRoutes(), a.meetingRoutes(), a.commitmentRoutes(), a.taskRoutes(),
 		a.everydayRoutes(), a.reportRoutes(), a.indicatorRoutes(), a.messageRoutes(), a.mailboxRoutes(), a.notifyRoutes(), a.calendarRoutes(),
-		a.adminDataRoutes(), a.personalDataRoutes())
+		a.adminDataRoutes(), a.personalDataRoutes(), a.totpRoutes())
 }
 
 // register adds the table to app, plus health checks and the SPA.
@@ -83,6 +90,9 @@ func (a *API) register(app *fiber.App) {
 		hs = append(hs, r.extra...)
 		if !r.public {
 			hs = append(hs, authn)
+			if len(a.opts.RequireTwoFactor) > 0 {
+				hs = append(hs, a.enrolmentGate)
+			}
 			if r.access != nil {
 				hs = append(hs, auth.Require(r.access...))
 			}

@@ -16,6 +16,9 @@ const refreshCookie = "alianza_refresh"
 type loginRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+	// TOTP is a current code of the user's authenticator app, or one of
+	// their recovery codes, when they have a second factor on.
+	TOTP string `json:"totp,omitempty"`
 }
 
 type tokenResponse struct {
@@ -55,6 +58,9 @@ func (a *API) login(c *fiber.Ctx) error {
 		// One message whether or not the account exists.
 		return sendProblem(c, problem(fiber.StatusUnauthorized, "Wrong email or password."))
 	}
+	if ok, err := a.secondStep(c, u, in.TOTP); !ok {
+		return err
+	}
 	return a.startSession(c, u, auth.RandomToken(16))
 }
 
@@ -62,6 +68,10 @@ func (a *API) login(c *fiber.Ctx) error {
 func (a *API) startSession(c *fiber.Ctx, u *model.User, family string) error {
 	access, err := a.tokens.Issue(u)
 	if err != nil {
+		return err
+	}
+	view := []userView{viewUser(u)}
+	if err := a.markTwoFactor(c, view); err != nil {
 		return err
 	}
 	refresh := auth.RandomToken(32)
@@ -72,7 +82,7 @@ func (a *API) startSession(c *fiber.Ctx, u *model.User, family string) error {
 	}
 	a.setRefreshCookie(c, refresh, auth.RefreshTTL)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(tokenResponse{AccessToken: access, TokenType: "Bearer", ExpiresIn: int(auth.AccessTTL.Seconds()), User: viewUser(u)})
+	return c.JSON(tokenResponse{AccessToken: access, TokenType: "Bearer", ExpiresIn: int(auth.AccessTTL.Seconds()), User: view[0]})
 }
 
 func (a *API) refresh(c *fiber.Ctx) error {

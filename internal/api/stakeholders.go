@@ -19,7 +19,7 @@ func (a *API) stakeholderRoutes() []route {
 	return []route{
 		{method: "GET", path: "/stakeholders", tag: "stakeholders", summary: "List stakeholders in your regions (CSV with ?format=csv)",
 			query: append([]string{"kind", "region", "stance", "tag", "q", "archived", "owner_id"}, exportQuery...), resp: list[model.Stakeholder]{}, handle: a.listStakeholders},
-		{method: "POST", path: "/stakeholders", access: writers, tag: "stakeholders", summary: "Create a stakeholder",
+		{method: "POST", path: "/stakeholders", status: 201, access: writers, tag: "stakeholders", summary: "Create a stakeholder",
 			body: model.StakeholderInput{}, resp: stakeholderView{}, handle: a.createStakeholder},
 		{method: "POST", path: "/stakeholders/import", access: writers, tag: "stakeholders", summary: "Import stakeholders from CSV (all rows or none; ?dry_run=true to preview)",
 			query: []string{"dry_run"}, body: importRequest{}, resp: workflow.ImportResult{}, handle: a.importStakeholders},
@@ -29,7 +29,7 @@ func (a *API) stakeholderRoutes() []route {
 			body: model.StakeholderPatch{}, resp: stakeholderView{}, handle: a.updateStakeholder},
 		{method: "DELETE", path: "/stakeholders/:id", access: managers, tag: "stakeholders", summary: "Delete a stakeholder, or archive it when meetings or commitments refer to it",
 			resp: deleteResult{}, handle: a.deleteStakeholder},
-		{method: "POST", path: "/stakeholders/:id/relationships", access: writers, tag: "stakeholders", summary: "Add or replace a relationship to another stakeholder",
+		{method: "POST", path: "/stakeholders/:id/relationships", status: 201, access: writers, tag: "stakeholders", summary: "Add or replace a relationship to another stakeholder",
 			body: model.RelationshipInput{}, resp: stakeholderView{}, handle: a.addRelationship},
 		{method: "DELETE", path: "/stakeholders/:id/relationships/:other_id", access: writers, tag: "stakeholders", summary: "Remove the relationship to another stakeholder",
 			resp: stakeholderView{}, handle: a.removeRelationship},

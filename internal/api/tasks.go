@@ -25,12 +25,12 @@ func (a *API) taskRoutes() []route {
 		{method: "GET", path: "/tasks", tag: "tasks", summary: "List tasks, newest first",
 			query: append(append([]string{}, exportQuery...), "mine", "overdue", "done", "assignee_id", "region", "stakeholder_id", "commitment_id", "meeting_id"),
 			resp:  list[taskView]{}, handle: a.listTasks},
-		{method: "POST", path: "/tasks", access: writers, tag: "tasks", summary: "Create a follow-up task",
+		{method: "POST", path: "/tasks", status: 201, access: writers, tag: "tasks", summary: "Create a follow-up task",
 			body: model.TaskInput{}, resp: taskView{}, handle: a.createTask},
 		{method: "GET", path: "/tasks/:id", tag: "tasks", summary: "One task", resp: taskView{}, handle: a.getTask},
 		{method: "PATCH", path: "/tasks/:id", access: writers, tag: "tasks", summary: "Change a task or mark it done (carry its version)",
 			body: model.TaskPatch{}, resp: taskView{}, handle: a.updateTask},
-		{method: "DELETE", path: "/tasks/:id", access: writers, tag: "tasks", summary: "Delete a task (managers, or its creator or assignee)",
+		{method: "DELETE", path: "/tasks/:id", status: 204, access: writers, tag: "tasks", summary: "Delete a task (managers, or its creator or assignee)",
 			handle: a.deleteTask},
 	}
 }

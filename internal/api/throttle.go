@@ -88,6 +88,11 @@ func (a *API) loginThrottle(c *fiber.Ctx) error {
 	err = c.Next()
 	status := c.Response().StatusCode()
 	switch {
+	case err == nil && c.Locals(loginAsksCode) != nil:
+		// The password was right and the second factor's code is to come:
+		// not a failure (a wrong code is one).
+		a.uncountLogin(c, pairKey)
+		a.uncountLogin(c, ipKey)
 	case err == nil && status == fiber.StatusUnauthorized:
 		// Once per threshold crossed, so an attack shows without flooding
 		// the log (no email: logs carry no personal data).

@@ -16,6 +16,7 @@ type userView struct {
 	Role      string    `json:"role"`
 	Regions   []string  `json:"regions"`
 	Disabled  bool      `json:"disabled"`
+	TwoFactor bool      `json:"two_factor"` // signs in with a TOTP code
 	Version   int       `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 }
@@ -35,7 +36,11 @@ func (a *API) listUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(viewAll(users, viewUser), next))
+	views := viewAll(users, viewUser)
+	if err := a.markTwoFactor(c, views); err != nil {
+		return err
+	}
+	return c.JSON(newList(views, next))
 }
 
 func (a *API) getUser(c *fiber.Ctx) error {
@@ -47,7 +52,7 @@ func (a *API) getUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(viewUser(u))
+	return a.sendUser(c, u)
 }
 
 func (a *API) createUser(c *fiber.Ctx) error {
@@ -67,5 +72,5 @@ func (a *API) updateUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(viewUser(u))
+	return a.sendUser(c, u)
 }

@@ -63,6 +63,9 @@ type Config struct {
 	TeamDomains       []string
 	AwaitingReplyDays int
 	Login             Login
+	// RequireTwoFactor lists the roles that must sign in with a second
+	// factor (ALIANZA_REQUIRE_2FA): until such a user enrols, they can only enrol.
+	RequireTwoFactor []string
 	// AttachmentMaxBytes caps attachment downloads through the app.
 	AttachmentMaxBytes int64
 	// BodyLimit caps request bodies (CSV imports are the largest).
@@ -99,6 +102,7 @@ type rawSettings struct {
 	imapTimeout, imapAttTimeout                                          string
 	awaitDays, shutdown, logFormat, logLevel, proxies                    string
 	loginMax, loginIPMax, loginWindow, attachMB, bodyMB, remindEvery     string
+	require2FA                                                           string
 	smtp                                                                 smtpRaw
 	publicURL                                                            string
 	backupDir, backupEvery, backupKeep                                   string
@@ -129,6 +133,7 @@ func (raw *rawSettings) settings() []setting {
 		{"login-failures", "ALIANZA_LOGIN_FAILURES", "failed sign-ins per account and client IP before each further attempt waits (1s, doubling up to the window)", "5", false, &raw.loginMax},
 		{"login-ip-failures", "ALIANZA_LOGIN_IP_FAILURES", "failed sign-ins per client IP, across accounts, before it is refused until the window ends", "20", false, &raw.loginIPMax},
 		{"login-window", "ALIANZA_LOGIN_WINDOW", "how long failed sign-ins are counted, and the longest wait", "15m", false, &raw.loginWindow},
+		{"require-2fa", "ALIANZA_REQUIRE_2FA", "comma-separated roles that must use a second factor (TOTP) to sign in, e.g. admin,manager; until they enrol they can only enrol", "", false, &raw.require2FA},
 		{"body-limit-mb", "ALIANZA_BODY_LIMIT_MB", "largest request body, in MB (CSV imports)", "10", false, &raw.bodyMB},
 		{"shutdown-timeout", "ALIANZA_SHUTDOWN_TIMEOUT", "how long in-flight requests may take at shutdown", "20s", false, &raw.shutdown},
 		{"log-format", "ALIANZA_LOG_FORMAT", "json | text | auto (json when not on a terminal)", "auto", false, &raw.logFormat},
@@ -353,6 +358,12 @@ func (c *Config) parseLimits(raw *rawSettings, problems []string) []string {
 	c.Login.MaxFailures = whole(&problems, "ALIANZA_LOGIN_FAILURES", raw.loginMax, 1)
 	c.Login.MaxIPFailures = whole(&problems, "ALIANZA_LOGIN_IP_FAILURES", raw.loginIPMax, 1)
 	c.Login.Window = duration(&problems, "ALIANZA_LOGIN_WINDOW", raw.loginWindow, time.Minute, "15m")
+	c.RequireTwoFactor = splitList(strings.ToLower(raw.require2FA))
+	for _, r := range c.RequireTwoFactor {
+		if !model.Roles.Valid(r) {
+			problems = append(problems, fmt.Sprintf("ALIANZA_REQUIRE_2FA: %q is not a role (%s)", r, model.Roles))
+		}
+	}
 	c.RemindersInterval = duration(&problems, "ALIANZA_REMINDERS_INTERVAL", raw.remindEvery, time.Minute, "5m")
 	return problems
 }

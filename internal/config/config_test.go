@@ -212,3 +212,19 @@ func TestBackupSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestRequireTwoFactor(t *testing.T) {
+	c, err := load(t, map[string]string{"ALIANZA_REQUIRE_2FA": " Admin, manager "})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(c.RequireTwoFactor, ",") != "admin,manager" {
+		t.Fatalf("roles: %q", c.RequireTwoFactor)
+	}
+	if d := Defaults(); len(d.RequireTwoFactor) != 0 {
+		t.Fatalf("required by default: %q", d.RequireTwoFactor)
+	}
+	if _, err := load(t, map[string]string{"ALIANZA_REQUIRE_2FA": "admin,boss"}); err == nil || !strings.Contains(err.Error(), `ALIANZA_REQUIRE_2FA: "boss" is not a role`) {
+		t.Fatalf("unknown role: %v", err)
+	}
+}

@@ -242,10 +242,11 @@ func (s *Store) StakeholderPersonalData(ctx context.Context, id bson.ObjectID) (
 	if err != nil {
 		return nil, err
 	}
-	msgs := append(slices.Clone(r.Messages), r.MessagesNaming...)
-	d := &PersonalData{Stakeholder: r.Stakeholder, Meetings: r.Meetings, Commitments: r.Commitments, Tasks: r.Tasks, Messages: msgs,
-		MessageTexts: []model.MessageBody{}, Audit: []model.AuditEntry{}}
-	if ids := messageIDs(msgs); len(ids) > 0 {
+	// Lists are [] when empty, never null: the document (and a reader) expects arrays.
+	d := &PersonalData{Stakeholder: r.Stakeholder, Meetings: append([]model.Meeting{}, r.Meetings...),
+		Commitments: append([]model.Commitment{}, r.Commitments...), Tasks: append([]model.Task{}, r.Tasks...),
+		Messages: append(append([]model.Message{}, r.Messages...), r.MessagesNaming...), MessageTexts: []model.MessageBody{}, Audit: []model.AuditEntry{}}
+	if ids := messageIDs(d.Messages); len(ids) > 0 {
 		if err := s.findAll(ctx, colMessageBodies, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &d.MessageTexts); err != nil {
 			return nil, wrap("personal data: message bodies", err)
 		}

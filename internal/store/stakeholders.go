@@ -241,7 +241,7 @@ func (s *Store) InsertStakeholders(ctx context.Context, list []model.Stakeholder
 }
 
 // stakeholderDocs are built stakeholders as stored: search words filled,
-// relationships never null.
+// lists never null (the API documents them as arrays).
 func stakeholderDocs(list []model.Stakeholder) []model.Stakeholder {
 	docs := make([]model.Stakeholder, len(list))
 	for i, st := range list {
@@ -250,6 +250,11 @@ func stakeholderDocs(list []model.Stakeholder) []model.Stakeholder {
 		}
 		if st.Relationships == nil {
 			st.Relationships = []model.Relationship{}
+		}
+		for _, l := range []*[]string{&st.Emails, &st.Phones, &st.Tags, &st.Regions} {
+			if *l == nil {
+				*l = []string{}
+			}
 		}
 		docs[i] = st
 	}

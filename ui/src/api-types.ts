@@ -107,6 +107,14 @@ export interface paths {
     /** Turn off your private calendar feed */
     delete: operations["deleteMeCalendar"];
   };
+  "/api/v1/me/totp": {
+    /** Start (or restart) your two-factor enrolment: a new TOTP secret and its otpauth URI; replacing a factor that is on needs its current code */
+    post: operations["postMeTotp"];
+  };
+  "/api/v1/me/totp/confirm": {
+    /** Turn on the pending second factor with one of its codes; answers 10 single-use recovery codes, shown once */
+    post: operations["postMeTotpConfirm"];
+  };
   "/api/v1/meetings": {
     /** List meetings, newest first */
     get: operations["getMeetings"];
@@ -275,6 +283,10 @@ export interface paths {
     /** Change role, regions, disabled flag or reset the password */
     patch: operations["patchUsersById"];
   };
+  "/api/v1/users/{id}/totp": {
+    /** Reset a user's second factor (lost phone): their next sign-in needs the password only, or a new enrolment where their role requires one */
+    delete: operations["deleteUsersByIdTotp"];
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -431,6 +443,7 @@ export interface components {
     "api.loginRequest": {
       email: string;
       password: string;
+      totp?: string;
     };
     "api.mailboxView": components["schemas"]["model.Mailbox"] & {
       folders: components["schemas"]["model.FolderState"][];
@@ -444,6 +457,7 @@ export interface components {
       digest: "off" | "daily" | "weekly";
       /** @enum {string} */
       lang: "es" | "en";
+      two_factor_required: boolean;
     });
     "api.meetingCreatedView": components["schemas"]["model.Meeting"] & {
       commitments: components["schemas"]["api.commitmentView"][];
@@ -532,6 +546,9 @@ export interface components {
       region: string;
       region_name: string;
     };
+    "api.recoveryCodesView": {
+      recovery_codes: string[];
+    };
     "api.regionReport": components["schemas"]["store.Period"] & {
       items: components["schemas"]["api.regionRow"][];
       total: number;
@@ -610,6 +627,16 @@ export interface components {
       token_type: string;
       user: components["schemas"]["api.userView"];
     };
+    "api.totpConfirmRequest": {
+      code: string;
+    };
+    "api.totpEnrolmentView": {
+      otpauth_uri: string;
+      secret: string;
+    };
+    "api.totpStartRequest": {
+      code?: string;
+    };
     "api.trainingReport": components["schemas"]["store.Period"] & {
       audiences: components["schemas"]["api.audienceRow"][];
       items: components["schemas"]["api.trainingRow"][];
@@ -636,6 +663,7 @@ export interface components {
       regions: string[];
       /** @enum {string} */
       role: "admin" | "manager" | "officer" | "viewer";
+      two_factor: boolean;
       version: number;
     };
     "backup.CollectionCount": {
@@ -1406,7 +1434,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1435,7 +1463,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1484,7 +1512,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1502,7 +1530,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1532,6 +1560,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["store.PersonalData"];
+          "text/html": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -1546,7 +1575,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1554,6 +1583,12 @@ export interface operations {
       };
       /** @description No such record (or it is outside the user's regions) */
       404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -1581,7 +1616,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1627,8 +1662,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -1667,7 +1708,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1690,8 +1731,8 @@ export interface operations {
   /** Sign out: revoke the refresh token family */
   postAuthLogout: {
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No Content */
+      204: {
         content: never;
       };
       /** @description Problem (RFC 9457) */
@@ -1775,6 +1816,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.list_commitmentView"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -1785,6 +1827,18 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -1811,8 +1865,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.commitmentView"];
         };
@@ -1829,7 +1883,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1841,7 +1895,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1875,6 +1929,12 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description No such record (or it is outside the user's regions) */
       404: {
         content: {
@@ -1901,8 +1961,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No Content */
+      204: {
         content: never;
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
@@ -1911,7 +1971,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1972,7 +2032,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -1990,7 +2050,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2039,7 +2099,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2057,7 +2117,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2084,6 +2144,12 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2263,7 +2329,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2291,8 +2357,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.mailboxView"];
         };
@@ -2309,7 +2375,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2321,7 +2387,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2347,8 +2413,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No Content */
+      204: {
         content: never;
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
@@ -2357,7 +2423,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2371,6 +2437,12 @@ export interface operations {
       };
       /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
       409: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2418,7 +2490,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2436,7 +2508,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2461,6 +2533,12 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2505,13 +2583,19 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
       409: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2528,14 +2612,20 @@ export interface operations {
   /** Turn on (or renew) your private calendar feed; answers its secret link once, and the previous link stops working */
   postMeCalendar: {
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.calendarLink"];
         };
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2557,8 +2647,8 @@ export interface operations {
   /** Turn off your private calendar feed */
   deleteMeCalendar: {
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No Content */
+      204: {
         content: never;
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
@@ -2567,8 +2657,130 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
       409: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** Start (or restart) your two-factor enrolment: a new TOTP secret and its otpauth URI; replacing a factor that is on needs its current code */
+  postMeTotp: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["api.totpStartRequest"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["api.totpEnrolmentView"];
+        };
+      };
+      /** @description Malformed request: the body is not JSON or a parameter cannot be read */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Too many attempts; Retry-After says when to try again */
+      429: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** Turn on the pending second factor with one of its codes; answers 10 single-use recovery codes, shown once */
+  postMeTotpConfirm: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["api.totpConfirmRequest"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["api.recoveryCodesView"];
+        };
+      };
+      /** @description Malformed request: the body is not JSON or a parameter cannot be read */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Too many attempts; Retry-After says when to try again */
+      429: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2603,6 +2815,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.list_Meeting"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -2613,6 +2826,18 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2639,8 +2864,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.meetingCreatedView"];
         };
@@ -2657,7 +2882,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2669,7 +2894,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2703,6 +2928,12 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description No such record (or it is outside the user's regions) */
       404: {
         content: {
@@ -2732,8 +2963,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No Content */
+      204: {
         content: never;
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -2748,7 +2979,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2762,6 +2993,12 @@ export interface operations {
       };
       /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
       409: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2809,7 +3046,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2827,7 +3064,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2855,6 +3092,12 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2899,6 +3142,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.list_messageView"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -2909,6 +3153,18 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2953,7 +3209,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2965,7 +3221,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3001,6 +3257,18 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3045,7 +3313,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3057,7 +3325,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3098,6 +3366,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description Problem (RFC 9457) */
       default: {
         content: {
@@ -3122,6 +3402,12 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3175,7 +3461,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3193,7 +3479,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3226,7 +3512,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3234,6 +3520,12 @@ export interface operations {
       };
       /** @description No such record (or it is outside the user's regions) */
       404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Gone: it is no longer on the mail server */
+      410: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3263,8 +3555,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.commitmentView"];
         };
@@ -3281,7 +3573,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3299,7 +3591,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3330,8 +3622,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.taskView"];
         };
@@ -3348,7 +3640,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3366,7 +3658,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3395,6 +3687,12 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description Problem (RFC 9457) */
       default: {
         content: {
@@ -3412,12 +3710,18 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No Content */
+      204: {
         content: never;
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3466,6 +3770,12 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description Problem (RFC 9457) */
       default: {
         content: {
@@ -3489,6 +3799,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.regionReport"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -3503,8 +3814,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3532,6 +3849,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.statusReport"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -3546,8 +3864,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3587,8 +3911,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3616,6 +3946,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.legislatorReport"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -3630,8 +3961,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3659,6 +3996,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.monthReport"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -3673,8 +4011,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3702,6 +4046,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.overdueReport"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -3716,8 +4061,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3745,6 +4096,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.trainingReport"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -3759,8 +4111,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3799,6 +4157,18 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description Problem (RFC 9457) */
       default: {
         content: {
@@ -3829,6 +4199,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.list_Stakeholder"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -3839,6 +4210,18 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -3865,8 +4248,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.stakeholderView"];
         };
@@ -3883,7 +4266,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3895,7 +4278,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3944,7 +4327,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3956,7 +4339,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -3986,6 +4369,12 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -4028,7 +4417,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4089,7 +4478,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4107,7 +4496,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4138,8 +4527,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.stakeholderView"];
         };
@@ -4156,7 +4545,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4174,7 +4563,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4213,7 +4602,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4269,8 +4658,20 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description No such record (or it is outside the user's regions) */
       404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -4306,6 +4707,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.list_taskView"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -4316,6 +4718,18 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -4342,8 +4756,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.taskView"];
         };
@@ -4360,7 +4774,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4372,7 +4786,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4406,6 +4820,12 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description No such record (or it is outside the user's regions) */
       404: {
         content: {
@@ -4432,8 +4852,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No Content */
+      204: {
         content: never;
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
@@ -4442,7 +4862,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4503,7 +4923,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4521,7 +4941,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4550,6 +4970,12 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description Problem (RFC 9457) */
       default: {
         content: {
@@ -4574,6 +5000,12 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -4619,8 +5051,14 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -4647,8 +5085,8 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         content: {
           "application/json": components["schemas"]["api.userView"];
         };
@@ -4665,7 +5103,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4677,7 +5115,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4711,7 +5149,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4766,7 +5204,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -4784,8 +5222,56 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** Reset a user's second factor (lost phone): their next sign-in needs the password only, or a new enrolment where their role requires one */
+  deleteUsersByIdTotp: {
+    parameters: {
+      header?: {
+        /** @description Run this write at most once: a repeat within 24 h gets the first answer */
+        "Idempotency-Key"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description No Content */
+      204: {
+        content: never;
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description No such record (or it is outside the user's regions) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
+      409: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };

@@ -18,6 +18,7 @@ export type User = Schemas['api.userView'];
 export type Role = User['role'];
 /** Me is the signed-in user with their own settings (GET/PATCH /me). */
 export type Me = Schemas['api.meView'];
+export type TOTPEnrolment = Schemas['api.totpEnrolmentView'];
 export type Notification = Schemas['notify.Item'];
 export type DigestRun = Schemas['store.DigestRun'];
 export type RemindersAdmin = Schemas['api.remindersAdminView'];
@@ -203,6 +204,8 @@ export class Client {
   onSessionLost: (() => void) | null = null;
   /** Called with the fresh user after every successful login or refresh. */
   onUser: ((u: User) => void) | null = null;
+  /** Called when the server says the user must enrol a second factor before anything else. */
+  onEnrolmentRequired: (() => void) | null = null;
   /** Set when the last refresh failed for want of a network, not because the session ended. */
   refreshFailedOffline = false;
   /** Set when the server refused the last refresh (401/403): the session is over (expired, revoked, signed out elsewhere). */
@@ -279,7 +282,11 @@ export class Client {
         this.onSessionLost?.();
       }
     }
-    if (!res.ok) throw await toApiError(res);
+    if (!res.ok) {
+      const err = await toApiError(res);
+      if (err.code === 'totp_enrolment_required') this.onEnrolmentRequired?.();
+      throw err;
+    }
     if (opts.raw) return res as unknown as T;
     if (res.status === 204) return undefined as T;
     const text = await res.text();
@@ -314,8 +321,9 @@ export class Client {
     return this.refreshing;
   }
 
-  async login(email: string, password: string): Promise<LoginResponse> {
-    const res = await this.send('POST', '/auth/login', { body: { email, password } }, false);
+  /** login signs in; totp is the second factor's code (or a recovery code) when the server asked for it. */
+  async login(email: string, password: string, totp?: string): Promise<LoginResponse> {
+    const res = await this.send('POST', '/auth/login', { body: { email, password, ...(totp ? { totp } : {}) } }, false);
     if (!res.ok) throw await toApiError(res);
     const data = (await res.json()) as LoginResponse;
     this.token = data.access_token;
@@ -378,6 +386,9 @@ export const endpoints = {
   updateMe: (b: Schemas['model.PrefsPatch']) => api.patch<Me>('/me', b),
   createCalendarFeed: () => api.post<Schemas['api.calendarLink']>('/me/calendar'),
   deleteCalendarFeed: () => api.del('/me/calendar'),
+  startTOTP: (code?: string) => api.post<TOTPEnrolment>('/me/totp', code ? { code } : {}),
+  confirmTOTP: (code: string) => api.post<Schemas['api.recoveryCodesView']>('/me/totp/confirm', { code }),
+  resetTOTP: (userId: string) => api.del(`/users/${userId}/totp`),
   notifications: () => api.get<Schemas['api.notificationsView']>('/notifications'),
   notificationsSeen: () => api.post<void>('/notifications/seen'),
   remindersAdmin: () => api.get<RemindersAdmin>('/admin/reminders'),

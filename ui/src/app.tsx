@@ -97,6 +97,8 @@ export function App() {
       }
     }
   }
+  // A user who must enrol a second factor first sees only the enrolment (in their profile).
+  if (s.mustEnrol) page = <Profile />;
   return (
     <>
       <Header user={s.user} />

@@ -18,6 +18,8 @@ export interface SessionState {
   expired: boolean;
   /** signed in from the device's copy, without signal: the server has not confirmed the session */
   offline?: boolean;
+  /** the user's role requires a second factor they have not enrolled: the app shows only the enrolment */
+  mustEnrol?: boolean;
 }
 
 let state: SessionState = { status: 'loading', user: null, regions: defaultRegions, enums: defaultEnums, expired: false };
@@ -73,6 +75,14 @@ api.onUser = (user) => {
   set({ user, status: 'in', expired: false, offline: false });
   void idb.set(LAST_USER, user).catch(() => undefined);
 };
+api.onEnrolmentRequired = () => {
+  if (!state.mustEnrol) set({ mustEnrol: true });
+};
+/** enrolled lets the app out of the enrolment screen once the second factor is on. */
+export function enrolled(): void {
+  set({ mustEnrol: false });
+  void loadReference();
+}
 api.onSessionLost = () => {
   hint(false);
   const id = state.user?.id;
@@ -150,10 +160,10 @@ if (typeof window !== 'undefined') {
   setInterval(() => void (state.offline && navigator.onLine && resume()), 15_000);
 }
 
-export async function signIn(email: string, password: string): Promise<void> {
-  const r = await api.login(email, password);
+export async function signIn(email: string, password: string, totp?: string): Promise<void> {
+  const r = await api.login(email, password, totp);
   hint(true);
-  set({ status: 'in', user: r.user, expired: false });
+  set({ status: 'in', user: r.user, expired: false, mustEnrol: false });
   void loadReference();
 }
 
@@ -163,7 +173,7 @@ export async function signOut(): Promise<void> {
     await api.logout();
   } finally {
     hint(false);
-    set({ status: 'anon', user: null, expired: false, offline: false });
+    set({ status: 'anon', user: null, expired: false, offline: false, mustEnrol: false });
     // The cached data goes; the outbox stays until this user signs in again.
     if (id) await forgetDevice(id);
   }

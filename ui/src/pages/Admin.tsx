@@ -17,6 +17,7 @@ import AdminData from './AdminData';
 import './Admin.css';
 import { Table } from '../components/Table';
 import { FormActions } from '../components/FormActions';
+import { ResetTwoFactor } from '../components/TwoFactor';
 
 const TABS = ['users', 'mailboxes', 'import', 'reminders', 'data'];
 // An admin of some regions manages their users and imports; the rest concerns every region.
@@ -94,6 +95,7 @@ function Users() {
                 <button type="button" class="btn btn-small" onClick={() => setEditing(u)} aria-label={t('admin.edit_user', { name: u.name || u.email })}>
                   {t('common.edit')}
                 </button>
+                {u.two_factor && <ResetTwoFactor user={u} onDone={(msg) => { setNotice(msg); list.reload(); }} />}
               </td>
             </tr>
           ))}

@@ -15,6 +15,9 @@ export function Login({ expired }: { expired?: boolean }) {
   const [errors, setErrors] = useState<Errors>({});
   const { error, busy, run, setError } = useAction();
   const [wrong, setWrong] = useState(false);
+  // The second step: the server said this account needs a code (totp_required).
+  const [asksCode, setAsksCode] = useState(false);
+  const [code, setCode] = useState('');
   const lang = getLang();
 
   const submit = async (e: Event) => {
@@ -24,13 +27,17 @@ export function Login({ expired }: { expired?: boolean }) {
     if (hasErrors(v)) return;
     setWrong(false);
     await run(
-      () => signIn(email.trim(), password),
+      () => signIn(email.trim(), password, asksCode ? code.trim() : undefined),
       (err) => {
-        // A refused sign-in is about the email or password, not an ended session.
+        // A refused sign-in is about the email, password or code, not an ended session.
         const refused = err instanceof ApiError && err.status === 401;
-        setWrong(refused);
+        const code = err instanceof ApiError ? err.code : '';
         if (refused) setError(null);
-        setPassword('');
+        setWrong(refused && code !== 'totp_required');
+        if (code === 'totp_required' || code === 'totp_invalid') setAsksCode(true);
+        // The password stays while the code is asked (its field is hidden then).
+        else if (!asksCode) setPassword('');
+        setCode('');
       },
     );
   };
@@ -49,11 +56,23 @@ export function Login({ expired }: { expired?: boolean }) {
         <ErrorBox error={error} />
         {wrong && (
           <p class="state state-error" role="alert" data-testid="error">
-            {t('auth.wrong_password')}
+            {asksCode ? t('auth.code_wrong') : t('auth.wrong_password')}
           </p>
         )}
-        <TextInput id="email" type="email" autoComplete="username" label={t('auth.email')} value={email} onValue={setEmail} error={errors.email} required />
-        <TextInput id="password" type="password" autoComplete="current-password" label={t('auth.password')} value={password} onValue={setPassword} error={errors.password} required />
+        {asksCode ? (
+          <>
+            <p>{t('auth.code_help')}</p>
+            <TextInput id="totp" label={t('auth.code')} value={code} onValue={setCode} inputMode="numeric" autoComplete="one-time-code" autoFocus required data-testid="totp-code" />
+            <button type="button" class="btn btn-small" onClick={() => { setAsksCode(false); setWrong(false); setPassword(''); }}>
+              {t('auth.code_back')}
+            </button>
+          </>
+        ) : (
+          <>
+            <TextInput id="email" type="email" autoComplete="username" label={t('auth.email')} value={email} onValue={setEmail} error={errors.email} required />
+            <TextInput id="password" type="password" autoComplete="current-password" label={t('auth.password')} value={password} onValue={setPassword} error={errors.password} required />
+          </>
+        )}
         <button type="submit" class="btn btn-primary login-submit" disabled={busy} data-testid="sign-in">
           {busy ? t('auth.signing_in') : t('auth.sign_in')}
         </button>

@@ -1,4 +1,5 @@
-// The signed-in user's own settings: the email digest of reminders and the private calendar feed.
+// The signed-in user's own settings: the email digest of reminders, the private calendar feed and
+// two-step verification (the only screen of a user who must enrol it first).
 import { useState } from 'preact/hooks';
 import { endpoints, type Me } from '../api';
 import { Select } from '../components/Field';
@@ -8,6 +9,8 @@ import { useAction, useAsync, useTitle } from '../hooks';
 import { getLang, t } from '../i18n';
 import { SaveButton } from '../components/FormActions';
 import { Section } from '../components/Section';
+import { TwoFactor } from '../components/TwoFactor';
+import { enrolled } from '../session';
 
 export default function Profile() {
   useTitle(t('profile.title'));
@@ -17,11 +20,16 @@ export default function Profile() {
       <h1>{t('profile.title')}</h1>
       {me.loading && <Loading />}
       <ErrorBox error={me.error} onRetry={me.reload} />
-      {me.data && (
-        <>
-          <Digest me={me.data} onSaved={me.setData} />
-          <CalendarFeed me={me.data} onChanged={me.reload} />
-        </>
+      {me.data && me.data.two_factor_required && !me.data.two_factor ? (
+        <TwoFactor me={me.data} onChanged={() => { me.reload(); enrolled(); }} />
+      ) : (
+        me.data && (
+          <>
+            <Digest me={me.data} onSaved={me.setData} />
+            <CalendarFeed me={me.data} onChanged={me.reload} />
+            <TwoFactor me={me.data} onChanged={me.reload} />
+          </>
+        )
       )}
     </section>
   );
