@@ -85,9 +85,6 @@ func (a *API) idempotent(c *fiber.Ctx) error {
 		case claimed:
 			return a.runClaimed(c, id)
 		}
-		if rec.State == store.IdemErased {
-			return codedProblem(c, fiber.StatusGone, "idempotency_erased", IdempotencyHeader)
-		}
 		for k, v := range rec.Headers {
 			c.Set(k, v)
 		}

@@ -16,10 +16,6 @@ const colIdempotency = "idempotency"
 const (
 	IdemPending = "pending"
 	IdemDone    = "done"
-	// IdemErased is a finished outcome whose answer an erasure removed: a
-	// repeat must neither get the answer nor run the write again (it would
-	// bring the erased person back).
-	IdemErased = "erased"
 )
 
 // Sentinel outcomes of BeginIdempotent.
