@@ -24,8 +24,12 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 COPY --from=ui /src/ui/dist ./ui/dist
-ARG VERSION=docker
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/alianza ./cmd/alianza \
+# The build context has no .git (.dockerignore): pass the commit, and the
+# release when it differs from cmd/alianza/version.go's (README, Upgrading):
+#   docker build --build-arg COMMIT=$(git rev-parse HEAD) -t alianza .
+ARG VERSION=""
+ARG COMMIT=""
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT}" -o /out/alianza ./cmd/alianza \
  && mkdir -p /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot

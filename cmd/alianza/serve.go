@@ -40,7 +40,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("web app: %w", err)
 	}
-	app := api.New(api.Options{Store: s, Flows: flows, Tokens: tokens, Log: log, UI: uiFS, Version: version,
+	app := api.New(api.Options{Store: s, Flows: flows, Tokens: tokens, Log: log, UI: uiFS, Version: currentBuild().short(),
 		MailboxKey: mailKey, AwaitingReplyDays: cfg.AwaitingReplyDays,
 		LoginMax: cfg.Login.MaxFailures, LoginIPMax: cfg.Login.MaxIPFailures, LoginWindow: cfg.Login.Window,
 		BodyLimit: cfg.BodyLimit, AttachmentMaxBytes: cfg.AttachmentMaxBytes, IMAPTimeout: cfg.IMAP.AttachmentTimeout,
@@ -57,7 +57,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 
 	errCh := make(chan error, 1)
 	go func() { errCh <- app.Listener(ln) }()
-	log.Info("alianza listening", "addr", "http://"+ln.Addr().String(), "version", version)
+	log.Info("alianza listening", "addr", "http://"+ln.Addr().String(), "version", currentBuild().short())
 
 	select {
 	case err := <-errCh:
