@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/metrics"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/words"
@@ -32,6 +33,7 @@ type Worker struct {
 	PublicURL string
 	Holder    string // this instance's name in the lease
 	Log       *slog.Logger
+	Metrics   *metrics.Metrics // counts failed digests; nil: not counted
 }
 
 // Result is what one digest of a pass did.
@@ -178,6 +180,7 @@ func (w *Worker) deliver(ctx context.Context, rec store.DigestRecord, u *model.U
 	}
 	if err != nil {
 		res.Error = err.Error()
+		w.Metrics.DigestFailed()
 		w.log().WarnContext(ctx, "digest not sent", "user_id", u.ID.Hex(), "period", rec.Period, "err", err)
 	}
 	if ferr := w.Store.FinishDigest(ctx, rec.ID, res.Status, res.Items, err); ferr != nil {
