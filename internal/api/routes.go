@@ -87,6 +87,11 @@ func (a *API) register(app *fiber.App) {
 		}
 		hs = append(hs, r.handle)
 		v1.Add(r.method, r.path, hs...)
+		if r.method == fiber.MethodGet {
+			// HEAD answers like GET without the body (calendar apps check
+			// feeds with it), as Fiber's own app.Get would register.
+			v1.Add(fiber.MethodHead, r.path, hs...)
+		}
 	}
 	v1.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	a.registerSPA(app)

@@ -82,7 +82,7 @@ export interface paths {
   "/api/v1/me": {
     /** The signed-in user, with their own settings */
     get: operations["getMe"];
-    /** Change your own settings: email digest (off, daily, weekly) and its language */
+    /** Change your own settings: email digest (off, daily, weekly), its language, and the calendar feed's reminder before meetings */
     patch: operations["patchMe"];
   };
   "/api/v1/me/calendar": {
@@ -385,6 +385,7 @@ export interface components {
       lease_until?: string;
     };
     "api.meView": components["schemas"]["api.userView"] & ({
+      calendar_alarm_min: number;
       calendar_feed: boolean;
       /** @enum {string} */
       digest: "off" | "daily" | "weekly";
@@ -591,6 +592,8 @@ export interface components {
       duration_ms: number;
       error?: string;
       file?: string;
+      /** Format: date-time */
+      last_ok_at?: string;
       ok: boolean;
       size: number;
     };
@@ -905,6 +908,7 @@ export interface components {
       stakeholder_id: string;
     };
     "model.PrefsPatch": {
+      calendar_alarm_min?: number;
       /** @enum {string} */
       digest?: "off" | "daily" | "weekly";
       /** @enum {string} */
@@ -2186,7 +2190,7 @@ export interface operations {
       };
     };
   };
-  /** Change your own settings: email digest (off, daily, weekly) and its language */
+  /** Change your own settings: email digest (off, daily, weekly), its language, and the calendar feed's reminder before meetings */
   patchMe: {
     parameters: {
       header?: {
