@@ -12,6 +12,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/metrics"
+	"github.com/alianza-pe/alianza/internal/notify"
 	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/alianza-pe/alianza/ui"
 )
@@ -64,7 +65,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	}
 	defer stopMetrics()
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
-	workers := startWorkers(bg, cfg, s, flows, mailKey, log, m)
+	workers := startWorkers(bg, cfg, s, flows, mailKey, tokens.Derive(notify.UnsubscribePurpose), log, m)
 
 	errCh := make(chan error, 1)
 	go func() { errCh <- app.Listener(ln) }()

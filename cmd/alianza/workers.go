@@ -31,8 +31,9 @@ var mailboxRescan = time.Minute
 
 // startWorkers starts the background loops; Wait returns once ctx is
 // cancelled and every loop has returned. Mail is saved through flows, the
-// workflows of s; failures are counted in m (nil: metrics off).
-func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, flows *workflow.Flows, mailKey []byte, log *slog.Logger, m *metrics.Metrics) *sync.WaitGroup {
+// workflows of s; failures are counted in m (nil: metrics off). mailKey
+// decrypts mailbox passwords; unsubKey signs the digests' unsubscribe links.
+func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, flows *workflow.Flows, mailKey, unsubKey []byte, log *slog.Logger, m *metrics.Metrics) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	wg.Add(3)
 	go func() {
@@ -46,7 +47,7 @@ func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, flows
 		defer wg.Done()
 		every(ctx, store.CountersMaxAge, "rebuild report counters", s.RebuildReportCounters, log)
 	}()
-	if rw := remindersWorker(cfg, s, log, leaseHolder()); rw != nil {
+	if rw := remindersWorker(cfg, s, log, leaseHolder(), unsubKey); rw != nil {
 		rw.Metrics = m
 		wg.Add(1)
 		go func() {

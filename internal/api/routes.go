@@ -64,7 +64,7 @@ func (a *API) routes() []route {
 	// Each resource keeps its rows beside its handlers.
 	return slices.Concat(rs, a.stakeholderRoutes(), a.searchRoutes(), a.meetingRoutes(), a.commitmentRoutes(), a.taskRoutes(),
 		a.everydayRoutes(), a.reportRoutes(), a.messageRoutes(), a.mailboxRoutes(), a.notifyRoutes(), a.calendarRoutes(),
-		a.adminDataRoutes(), a.personalDataRoutes())
+		a.adminDataRoutes(), a.personalDataRoutes(), a.unsubscribeRoutes())
 }
 
 // register adds the table to app, plus health checks and the SPA.

@@ -247,6 +247,12 @@ export interface paths {
     /** A thread's messages in your regions, oldest first */
     get: operations["getThreadsById"];
   };
+  "/api/v1/unsubscribe/{token}": {
+    /** The email digest's unsubscribe link: a page asking to confirm (HTML) */
+    get: operations["getUnsubscribeByToken"];
+    /** Turn the email digest off from its link, without a session (RFC 8058 one-click; audited); answers a page (HTML) */
+    post: operations["postUnsubscribeByToken"];
+  };
   "/api/v1/users": {
     /** List users */
     get: operations["getUsers"];
@@ -4294,6 +4300,58 @@ export interface operations {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
+      };
+      /** @description No such record (or it is outside the user's regions) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** The email digest's unsubscribe link: a page asking to confirm (HTML) */
+  getUnsubscribeByToken: {
+    parameters: {
+      path: {
+        token: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: never;
+      };
+      /** @description No such record (or it is outside the user's regions) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** Turn the email digest off from its link, without a session (RFC 8058 one-click; audited); answers a page (HTML) */
+  postUnsubscribeByToken: {
+    parameters: {
+      path: {
+        token: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: never;
       };
       /** @description No such record (or it is outside the user's regions) */
       404: {
