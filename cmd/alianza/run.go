@@ -34,6 +34,7 @@ Usage:
   alianza db copy --to URI         copy the database to MongoDB, with indexes, checked
   alianza export --out FILE        the organisation's data as JSON Lines and CSV (zip)
   alianza version                  print the release version and commit
+  alianza health                   exit 0 when the server at ALIANZA_ADDR is ready, else 1
 
 On the embedded engine one process uses the data folder at a time: stop the
 server before the commands that open the database (backup may run beside it).
@@ -101,6 +102,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = dbCopy(ctx, cfg, log, sub, stdout, stderr)
 	case "export":
 		err = exportCmd(ctx, cfg, log, sub, stdout)
+	case "health":
+		err = healthCmd(ctx, cfg, stdout)
 	default:
 		fmt.Fprintf(stderr, "alianza: unknown command %q (see alianza --help)\n", cmd)
 		return 2
