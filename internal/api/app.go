@@ -11,6 +11,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/metrics"
+	"github.com/alianza-pe/alianza/internal/notify"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/gofiber/fiber/v2"
@@ -152,6 +153,8 @@ func (a *API) accessLog(c *fiber.Ctx) error {
 	// The router ignores case, so the check must too.
 	if strings.HasPrefix(strings.ToLower(path), calendarPrefix) {
 		path = calendarPrefix + "{token}.ics" // the token is a password
+	} else if strings.HasPrefix(strings.ToLower(path), notify.UnsubscribePath) {
+		path = notify.UnsubscribePath + "{token}" // it turns someone's digest off
 	}
 	took := time.Since(start)
 	a.opts.Metrics.Request(routePattern(c), c.Method(), status, took)

@@ -98,9 +98,14 @@ func TestDigestMailHeadersAndUnsubscribe(t *testing.T) {
 	if !audited {
 		t.Fatalf("no audit entry of the unsubscribe by its user: %+v", entries)
 	}
-	// Again: still fine, nothing more to change.
+	// Again: still fine, nothing more to change; and the log never holds the token.
+	logs := ta.rebuildWithLog(nil)
 	if r := ta.do("", "POST", link, ""); r.status != 200 {
 		t.Fatalf("second click: %d", r.status)
+	}
+	token := strings.TrimPrefix(link, notify.UnsubscribePath)
+	if strings.Contains(logs.String(), token) || !strings.Contains(logs.String(), notify.UnsubscribePath+"{token}") {
+		t.Fatalf("access log: %s", logs.String())
 	}
 
 	other := ta.tokens.Derive("another purpose")
