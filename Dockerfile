@@ -15,7 +15,11 @@ FROM node:20-bookworm-slim AS ui
 WORKDIR /src/ui
 COPY ui/package.json ui/package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY ui/ ./
+# Only the sources: a wholesale COPY ui/ would lay the host's node_modules
+# (other platform, other versions) over the fresh npm ci above.
+COPY ui/index.html ui/tsconfig.json ui/vite.config.ts ./
+COPY ui/public ./public
+COPY ui/src ./src
 RUN npm run build
 
 FROM golang:1.26-bookworm AS build
@@ -24,8 +28,12 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 COPY --from=ui /src/ui/dist ./ui/dist
-ARG VERSION=docker
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/alianza ./cmd/alianza \
+# The build context has no .git (.dockerignore): pass the commit, and the
+# release when it differs from cmd/alianza/version.go's (README, Upgrading):
+#   docker build --build-arg COMMIT=$(git rev-parse HEAD) -t alianza .
+ARG VERSION=""
+ARG COMMIT=""
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT}" -o /out/alianza ./cmd/alianza \
  && mkdir -p /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot
@@ -37,6 +45,11 @@ ENV ALIANZA_ADDR=0.0.0.0:8080 \
 VOLUME ["/data"]
 EXPOSE 8080
 USER 65532:65532
-HEALTHCHECK NONE
+# Healthy when /readyz answers: the database answers and takes writes (a
+# full disk makes the container unhealthy). The start period covers the
+# first start of the embedded engine and the rebuild of its tables after
+# an upgrade (README, Upgrading).
+HEALTHCHECK --interval=30s --timeout=10s --start-period=2m --retries=3 \
+  CMD ["/usr/local/bin/alianza", "health"]
 ENTRYPOINT ["/usr/local/bin/alianza"]
 CMD ["serve"]

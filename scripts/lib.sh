@@ -44,8 +44,18 @@ ui_build() {
   fi
 }
 
+# build_ldflags stamps the release (a vX.Y.Z tag when one describes HEAD; else
+# the release constant in cmd/alianza/version.go) and the commit into the binary.
+build_ldflags() {
+  local ver commit
+  ver="$(git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null | sed 's/^v//' || true)"
+  commit="$(git rev-parse HEAD 2>/dev/null || true)"
+  if [ -n "$commit" ] && ! git diff --quiet HEAD -- 2>/dev/null; then commit="$commit-dirty"; fi
+  printf -- '-X main.version=%s -X main.commit=%s' "$ver" "$commit"
+}
+
 go_build() {
   say "building bin/alianza"
   mkdir -p bin
-  go build -trimpath -ldflags "-X main.version=$(git describe --always --dirty 2>/dev/null || echo dev)" -o bin/alianza ./cmd/alianza
+  go build -trimpath -ldflags "$(build_ldflags)" -o bin/alianza ./cmd/alianza
 }

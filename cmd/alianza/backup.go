@@ -61,7 +61,7 @@ func backupCmd(ctx context.Context, cfg *config.Config, f subFlags, stdout, stde
 		return errors.New("backup: --out FILE is required")
 	}
 	progress, clear := progressTo(stderr)
-	res, err := backup.Create(ctx, backup.Options{DataDir: cfg.DataDir, Database: cfg.MongoDB, Version: version, Out: f.out, Progress: progress})
+	res, err := backup.Create(ctx, backup.Options{DataDir: cfg.DataDir, Database: cfg.MongoDB, Version: currentBuild().short(), Out: f.out, Progress: progress})
 	clear()
 	recordBackup(cfg, time.Now(), res, err, nil)
 	if err != nil {
@@ -200,7 +200,7 @@ func scheduledBackup(ctx context.Context, cfg *config.Config, s *store.Store, lo
 		return
 	}
 	out := filepath.Join(cfg.Backup.Dir, backup.ScheduledName(now))
-	res, err := backup.Create(ctx, backup.Options{DataDir: cfg.DataDir, Database: cfg.MongoDB, Version: version, Out: out})
+	res, err := backup.Create(ctx, backup.Options{DataDir: cfg.DataDir, Database: cfg.MongoDB, Version: currentBuild().short(), Out: out})
 	recordBackup(cfg, now, res, err, log)
 	if err != nil {
 		log.Error("scheduled backup failed", "err", err)
@@ -331,7 +331,7 @@ func exportCmd(ctx context.Context, cfg *config.Config, log *slog.Logger, f subF
 	var sum backup.ExportSummary
 	err = backup.WriteAtomic(f.out, 0o600, func(w io.Writer) error {
 		var err error
-		sum, err = backup.Export(ctx, s.Database(), w, version, s.Now())
+		sum, err = backup.Export(ctx, s.Database(), w, currentBuild().short(), s.Now())
 		return err
 	})
 	if err != nil {

@@ -7,20 +7,32 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/notify"
 	"github.com/alianza-pe/alianza/internal/store"
 )
 
 // remindersWorker is the digest sender of this process; nil when no SMTP
-// server is configured.
-func remindersWorker(cfg *config.Config, s *store.Store, log *slog.Logger, holder string) *notify.Worker {
+// server is configured. unsubKey signs the digests' unsubscribe links
+// (unsubscribeKey).
+func remindersWorker(cfg *config.Config, s *store.Store, log *slog.Logger, holder string, unsubKey []byte) *notify.Worker {
 	if cfg.SMTP.Host == "" {
 		return nil
 	}
 	m := cfg.SMTP
-	return &notify.Worker{Store: s, Holder: holder, PublicURL: cfg.PublicURL, Log: log,
+	return &notify.Worker{Store: s, Holder: holder, PublicURL: cfg.PublicURL, Log: log, UnsubscribeKey: unsubKey,
 		Sender: notify.SMTP{Host: m.Host, Port: m.Port, User: m.User, Password: m.Password, From: m.From, TLS: m.TLS, Timeout: m.Timeout}}
+}
+
+// unsubscribeKey is the key of the digests' unsubscribe links, derived from
+// the JWT secret as the API derives it to check them.
+func unsubscribeKey(jwtSecret []byte) ([]byte, error) {
+	tokens, err := auth.NewTokens(jwtSecret)
+	if err != nil {
+		return nil, err
+	}
+	return tokens.Derive(notify.UnsubscribePurpose), nil
 }
 
 // remindersSend sends every digest that is due, once, and prints one line per digest.
@@ -31,12 +43,20 @@ func remindersSend(ctx context.Context, cfg *config.Config, log *slog.Logger, f 
 	if cfg.SMTP.Host == "" {
 		return errors.New("reminders send: set ALIANZA_SMTP_HOST (and ALIANZA_SMTP_FROM, ALIANZA_PUBLIC_URL) first")
 	}
+	secret, _, err := secrets(cfg, log)
+	if err != nil {
+		return err
+	}
+	key, err := unsubscribeKey(secret)
+	if err != nil {
+		return err
+	}
 	s, closeDB, err := database(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	results, err := remindersWorker(cfg, s, log, leaseHolder()).RunOnce(ctx)
+	results, err := remindersWorker(cfg, s, log, leaseHolder(), key).RunOnce(ctx)
 	if err != nil {
 		return err
 	}

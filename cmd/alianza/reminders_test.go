@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/mail"
 	"strconv"
 	"strings"
 	"testing"
@@ -46,6 +47,17 @@ func TestRemindersSendOnce(t *testing.T) {
 	sent := strings.Count(out.String(), "sent daily/")
 	if sent == 0 || sent != len(srv.Messages()) {
 		t.Fatalf("printed %d sent, server got %d:\n%s", sent, len(srv.Messages()), out.String())
+	}
+	// The CLI signs the unsubscribe links with the data folder's secret,
+	// as the server that checks them does.
+	for _, m := range srv.Messages() {
+		msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lu := msg.Header.Get("List-Unsubscribe"); !strings.HasPrefix(lu, "<https://alianza.example.org/api/v1/unsubscribe/") {
+			t.Fatalf("a digest without its unsubscribe link: %q", lu)
+		}
 	}
 	out.Reset()
 	if code := run(ctx, []string{"reminders", "send", "--once"}, &out, &errb, envFrom(env)); code != 0 || strings.TrimSpace(out.String()) != "no digest due" {

@@ -20,9 +20,6 @@ import (
 	"golang.org/x/term"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 const usageHead = `Alianza: stakeholder and advocacy CRM.
 
 Usage:
@@ -36,7 +33,8 @@ Usage:
   alianza restore FILE [--force]   restore a backup into an empty --data-dir
   alianza db copy --to URI         copy the database to MongoDB, with indexes, checked
   alianza export --out FILE        the organisation's data as JSON Lines and CSV (zip)
-  alianza version                  print the version
+  alianza version                  print the release version and commit
+  alianza health                   exit 0 when the server at ALIANZA_ADDR is ready, else 1
 
 On the embedded engine one process uses the data folder at a time: stop the
 server before the commands that open the database (backup may run beside it).
@@ -70,7 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	sub.define(cmd, fs)
 	if cmd == "version" {
-		fmt.Fprintln(stdout, "alianza", version)
+		fmt.Fprintln(stdout, currentBuild())
 		return 0
 	}
 	cfg, err := config.Load(args, getenv, fs)
@@ -104,6 +102,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = dbCopy(ctx, cfg, log, sub, stdout, stderr)
 	case "export":
 		err = exportCmd(ctx, cfg, log, sub, stdout)
+	case "health":
+		err = healthCmd(ctx, cfg, stdout)
 	default:
 		fmt.Fprintf(stderr, "alianza: unknown command %q (see alianza --help)\n", cmd)
 		return 2

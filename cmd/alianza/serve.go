@@ -11,6 +11,8 @@ import (
 	"github.com/alianza-pe/alianza/internal/api"
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/config"
+	"github.com/alianza-pe/alianza/internal/metrics"
+	"github.com/alianza-pe/alianza/internal/notify"
 	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/alianza-pe/alianza/ui"
 )
@@ -40,24 +42,34 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("web app: %w", err)
 	}
+	var m *metrics.Metrics
+	if cfg.MetricsAddr != "" {
+		m = metrics.New(metrics.Options{Store: s, DataDir: embeddedDataDir(cfg), Version: currentBuild().short(), Log: log})
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	app := api.New(api.Options{Store: s, Flows: flows, Tokens: tokens, Log: log, UI: uiFS, Version: version,
+	app := api.New(api.Options{Store: s, Flows: flows, Tokens: tokens, Log: log, UI: uiFS, Version: currentBuild().short(),
 		MailboxKey: mailKey, AwaitingReplyDays: cfg.AwaitingReplyDays,
 		LoginMax: cfg.Login.MaxFailures, LoginIPMax: cfg.Login.MaxIPFailures, LoginWindow: cfg.Login.Window,
 		BodyLimit: cfg.BodyLimit, AttachmentMaxBytes: cfg.AttachmentMaxBytes, IMAPTimeout: cfg.IMAP.AttachmentTimeout,
 		TrustedProxies: cfg.TrustedProxies, RequireTwoFactor: cfg.RequireTwoFactor,
 		SMTPConfigured: cfg.SMTP.Host != "", PublicURL: cfg.PublicURL, ListenAddr: ln.Addr().String(),
-		DataDir: embeddedDataDir(cfg), BackupInterval: scheduledBackupInterval(cfg)})
+		DataDir: embeddedDataDir(cfg), BackupInterval: scheduledBackupInterval(cfg), Metrics: m})
 
+	stopMetrics, err := serveMetrics(cfg.MetricsAddr, m, log)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	defer stopMetrics()
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
-	workers := startWorkers(bg, cfg, s, flows, mailKey, log)
+	workers := startWorkers(bg, cfg, s, flows, mailKey, tokens.Derive(notify.UnsubscribePurpose), log, m)
 
 	errCh := make(chan error, 1)
 	go func() { errCh <- app.Listener(ln) }()
-	log.Info("alianza listening", "addr", "http://"+ln.Addr().String(), "version", version)
+	log.Info("alianza listening", "addr", "http://"+ln.Addr().String(), "version", currentBuild().short())
 
 	select {
 	case err := <-errCh:

@@ -17,6 +17,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/mailsync"
+	"github.com/alianza-pe/alianza/internal/metrics"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/notify"
 	"github.com/alianza-pe/alianza/internal/store"
@@ -30,8 +31,9 @@ var mailboxRescan = time.Minute
 
 // startWorkers starts the background loops; Wait returns once ctx is
 // cancelled and every loop has returned. Mail is saved through flows, the
-// workflows of s.
-func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, flows *workflow.Flows, mailKey []byte, log *slog.Logger) *sync.WaitGroup {
+// workflows of s; failures are counted in m (nil: metrics off). mailKey
+// decrypts mailbox passwords; unsubKey signs the digests' unsubscribe links.
+func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, flows *workflow.Flows, mailKey, unsubKey []byte, log *slog.Logger, m *metrics.Metrics) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	wg.Add(3)
 	go func() {
@@ -45,7 +47,8 @@ func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, flows
 		defer wg.Done()
 		every(ctx, store.CountersMaxAge, "rebuild report counters", s.RebuildReportCounters, log)
 	}()
-	if rw := remindersWorker(cfg, s, log, leaseHolder()); rw != nil {
+	if rw := remindersWorker(cfg, s, log, leaseHolder(), unsubKey); rw != nil {
+		rw.Metrics = m
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -60,7 +63,7 @@ func startWorkers(ctx context.Context, cfg *config.Config, s *store.Store, flows
 	}
 	go func() {
 		defer wg.Done()
-		w := &mailWorkers{cfg: cfg, s: s, flows: flows, sink: flows.MailSink(), key: mailKey, log: log, holder: leaseHolder(), running: map[bson.ObjectID]*runningSyncer{}}
+		w := &mailWorkers{cfg: cfg, s: s, flows: flows, sink: flows.MailSink(), key: mailKey, log: log, holder: leaseHolder(), metrics: m, running: map[bson.ObjectID]*runningSyncer{}}
 		w.loop(ctx)
 	}()
 	startBackups(ctx, cfg, s, log, &wg)
@@ -170,6 +173,7 @@ type mailWorkers struct {
 	key     []byte
 	log     *slog.Logger
 	holder  string
+	metrics *metrics.Metrics
 	running map[bson.ObjectID]*runningSyncer
 }
 
@@ -223,7 +227,9 @@ func (w *mailWorkers) reconcile(ctx context.Context) error {
 		acct, err := mailAccount(w.cfg, w.key, m)
 		if err == nil {
 			var syncer *mailsync.Syncer
-			syncer, err = mailsync.New(acct, w.sink, syncOptions(w.cfg, w.holder, w.log))
+			opts := syncOptions(w.cfg, w.holder, w.log)
+			opts.Passed = w.passed
+			syncer, err = mailsync.New(acct, w.sink, opts)
 			if err == nil {
 				w.start(ctx, m, syncer)
 				continue
@@ -231,10 +237,19 @@ func (w *mailWorkers) reconcile(ctx context.Context) error {
 		}
 		w.log.Error("mail sync: mailbox cannot be synced", "mailbox_id", id.Hex(), "reason", mailsync.Reason(err), "err", mailsync.LogErr(err))
 		recordMailboxError(ctx, w.s, m, err)
+		w.metrics.MailSyncFailed(id.Hex())
 		// Remember the version so the error is not recorded every minute.
 		w.running[id] = &runningSyncer{version: m.Version, cancel: func() {}, done: closedChan()}
 	}
 	return nil
+}
+
+// passed counts a failed sync pass; a mailbox another instance holds is
+// not a failure.
+func (w *mailWorkers) passed(mailbox bson.ObjectID, err error) {
+	if err != nil && !errors.Is(err, mailsync.ErrLeaseHeld) {
+		w.metrics.MailSyncFailed(mailbox.Hex())
+	}
 }
 
 func closedChan() chan struct{} {

@@ -104,7 +104,7 @@ func TestWorkersFollowMailboxes(t *testing.T) {
 	s, closeDB := openDatabase(t, ctx, cfg)
 	defer closeDB()
 	key, _ := store.MailboxKey([]byte(cfg.JWTSecret))
-	wg := startWorkers(ctx, cfg, s, workflow.New(s), key, log)
+	wg := startWorkers(ctx, cfg, s, workflow.New(s), key, nil, log, nil)
 
 	count := func() int {
 		items, _, err := s.ListMessages(context.Background(), model.Scope{All: true}, store.MessageFilter{}, store.Page{Limit: 100})

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/auth"
+	"github.com/alianza-pe/alianza/internal/metrics"
+	"github.com/alianza-pe/alianza/internal/notify"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/gofiber/fiber/v2"
@@ -69,6 +71,8 @@ type Options struct {
 	// BackupInterval is the scheduled backups' interval; zero when they
 	// are off (no ALIANZA_BACKUP_DIR), for the admin page.
 	BackupInterval time.Duration
+	// Metrics counts requests by route pattern; nil when metrics are off.
+	Metrics *metrics.Metrics
 }
 
 // API holds the handlers' dependencies.
@@ -140,16 +144,20 @@ func New(o Options) *fiber.App {
 	return app
 }
 
-// accessLog logs one line per request with its id; no query strings or
-// bodies, which may hold personal data.
+// accessLog logs one line per request with its id, the signed-in user's id,
+// the client IP (through trusted proxies only) and the response size; no
+// query strings or bodies, which may hold personal data. It also feeds the
+// request metrics.
 func (a *API) accessLog(c *fiber.Ctx) error {
 	start := time.Now()
-	err := c.Next()
-	status := c.Response().StatusCode()
-	if err != nil {
-		// The error handler has not run yet; log what it will answer.
-		status = statusOf(err)
+	if err := c.Next(); err != nil {
+		// Answer the error here, as Fiber's logger does, so the status and
+		// size logged and counted are the ones sent.
+		if herr := a.errorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
 	}
+	status := c.Response().StatusCode()
 	lvl := slog.LevelInfo
 	if status >= 500 {
 		lvl = slog.LevelError
@@ -158,10 +166,18 @@ func (a *API) accessLog(c *fiber.Ctx) error {
 	// The router ignores case, so the check must too.
 	if strings.HasPrefix(strings.ToLower(path), calendarPrefix) {
 		path = calendarPrefix + "{token}.ics" // the token is a password
+	} else if strings.HasPrefix(strings.ToLower(path), notify.UnsubscribePath) {
+		path = notify.UnsubscribePath + "{token}" // it turns someone's digest off
 	}
-	a.log.Log(c.UserContext(), lvl, "http request", "request_id", requestID(c), "method", c.Method(),
-		"path", path, "status", status, "duration_ms", time.Since(start).Milliseconds())
-	return err
+	took := time.Since(start)
+	a.opts.Metrics.Request(routePattern(c), c.Method(), status, took)
+	attrs := []any{"request_id", requestID(c), "method", c.Method(), "path", path, "status", status,
+		"duration_ms", took.Milliseconds(), "bytes", responseSize(c), "client_ip", a.clientIP(c)}
+	if u := auth.User(c); u != nil {
+		attrs = append(attrs, "user_id", u.ID.Hex())
+	}
+	a.log.Log(c.UserContext(), lvl, "http request", attrs...)
+	return nil
 }
 
 // auditGuard refuses to acknowledge a change whose audit entry could not be

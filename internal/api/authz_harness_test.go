@@ -10,6 +10,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/notify"
 	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -43,6 +44,7 @@ type authzWant [5][2]int
 // {commitment} {task} {message} {thread} {region} {email} for the side, and
 // {mailbox} {user} {officer} {n} (a number unique per call), and
 // {calendar}: the calling role's own calendar feed token.
+// {unsubscribe}: the calling role's own digest unsubscribe token.
 type authzRow struct {
 	route string // "METHOD /path" exactly as in the route table
 	path  string // the path to call under /api/v1, with placeholders
@@ -174,6 +176,7 @@ func authzRoute(t *testing.T, name, method string, row authzRow, print bool) aut
 			"{thread}", side.thread.Hex(), "{region}", side.region, "{email}", side.email,
 			"{mailbox}", side.mailbox.Hex(), "{user}", users[model.RoleViewer].ID.Hex(), "{officer}", officer.ID.Hex(),
 			"{n}", fmt.Sprint(n), "{calendar}", tokens[role],
+			"{unsubscribe}", notify.UnsubscribeToken(ta.tokens.Derive(notify.UnsubscribePurpose), users[role].ID),
 		).Replace(s)
 	}
 	// Reads share one pair of sides; writes get fresh records per cell.

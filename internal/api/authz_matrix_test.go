@@ -125,6 +125,9 @@ var authzRows = []authzRow{
 	// Public by its secret link: each role reads its own feed, which shows
 	// its Loreto meeting and nothing from Cusco (see {calendar}).
 	{route: "GET /calendar/:token.ics", path: "/calendar/{calendar}.ics", want: authzAll(200), show: "Loreto Agenda"},
+	// Public by its signed link in each digest: each role's own.
+	{route: "GET /unsubscribe/:token", path: "/unsubscribe/{unsubscribe}", want: authzAll(200)},
+	{route: "POST /unsubscribe/:token", path: "/unsubscribe/{unsubscribe}", want: authzAll(200)},
 
 	// Organisation data: the storage report (engine, sizes, counts, last
 	// backup), the export and personal-data requests concern every region,

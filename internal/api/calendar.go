@@ -1,6 +1,8 @@
 package api
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"net"
 	"net/netip"
@@ -108,7 +110,7 @@ func (a *API) calendarFeed(c *fiber.Ctx) error {
 	}
 	now := a.store.Now()
 	scope := u.Scope()
-	f := calendar.Feed{Name: "Alianza – " + u.Name, PublicURL: a.publicURL(c), Lang: words.Choose(prefs.Lang), Now: now}
+	f := calendar.Feed{Name: "Alianza – " + u.Name, PublicURL: a.publicURL(c), Lang: words.Choose(prefs.Lang), Now: now, AlarmMin: prefs.CalendarAlarmMin}
 	if f.Meetings, err = a.store.MeetingsOf(ctx, scope, u.ID, now.Add(-feedPast)); err != nil {
 		return err
 	}
@@ -135,11 +137,33 @@ func (a *API) meetingCalendar(c *fiber.Ctx) error {
 }
 
 // sendICS answers an iCalendar document, as a download when name is set.
+// Calendar apps poll feeds: the ETag (a hash of the text, which stays the
+// same while nothing in it changes) lets them ask If-None-Match and get a
+// 304 without the body. Private, and revalidated on every use.
 func sendICS(c *fiber.Ctx, body, name string) error {
+	sum := sha256.Sum256([]byte(body))
+	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+	// Weak: the compress middleware may send the same text gzipped.
+	c.Set(fiber.HeaderETag, "W/"+etag)
+	c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	if name != "" {
 		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	}
 	return c.SendString(body)
+}
+
+// etagMatches is If-None-Match's weak comparison (RFC 9110 13.1.2): any
+// listed tag with or without W/, or *.
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
 }

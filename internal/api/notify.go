@@ -19,6 +19,8 @@ type meView struct {
 	// TwoFactorRequired: the user's role must sign in with a second factor
 	// (ALIANZA_REQUIRE_2FA); with two_factor false they can only enrol.
 	TwoFactorRequired bool `json:"two_factor_required"`
+	// CalendarAlarmMin: minutes before each meeting the feed reminds; 0 none.
+	CalendarAlarmMin int `json:"calendar_alarm_min"`
 }
 
 type notificationsView struct {
@@ -36,7 +38,7 @@ type remindersAdminView struct {
 // the digest status is for admins.
 func (a *API) notifyRoutes() []route {
 	return []route{
-		{method: "PATCH", path: "/me", tag: "auth", summary: "Change your own settings: email digest (off, daily, weekly) and its language",
+		{method: "PATCH", path: "/me", tag: "auth", summary: "Change your own settings: email digest (off, daily, weekly), its language, and the calendar feed's reminder before meetings",
 			body: model.PrefsPatch{}, resp: meView{}, handle: a.updateMe},
 		{method: "GET", path: "/notifications", tag: "notifications", summary: "Your notifications: commitments and tasks due in 3 days, today or overdue, status changes by others on your commitments, messages assigned to you",
 			resp: notificationsView{}, handle: a.notifications},
@@ -55,7 +57,7 @@ func (a *API) meOf(c *fiber.Ctx, u *model.User) error {
 }
 
 func viewMe(u *model.User, p *model.Prefs) meView {
-	return meView{userView: viewUser(u), Digest: p.Digest, Lang: p.Lang, CalendarFeed: p.CalendarHash != ""}
+	return meView{userView: viewUser(u), Digest: p.Digest, Lang: p.Lang, CalendarFeed: p.CalendarHash != "", CalendarAlarmMin: p.CalendarAlarmMin}
 }
 
 func (a *API) getMe(c *fiber.Ctx) error { return a.meOf(c, auth.User(c)) }

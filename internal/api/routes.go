@@ -76,7 +76,7 @@ func (a *API) routes() []route {
 	// Each resource keeps its rows beside its handlers.
 	return slices.Concat(rs, a.stakeholderRoutes(), a.searchRoutes(), a.meetingRoutes(), a.commitmentRoutes(), a.taskRoutes(),
 		a.everydayRoutes(), a.reportRoutes(), a.indicatorRoutes(), a.messageRoutes(), a.mailboxRoutes(), a.notifyRoutes(), a.calendarRoutes(),
-		a.adminDataRoutes(), a.personalDataRoutes(), a.totpRoutes())
+		a.adminDataRoutes(), a.personalDataRoutes(), a.totpRoutes(), a.unsubscribeRoutes())
 }
 
 // register adds the table to app, plus health checks and the SPA.
@@ -105,6 +105,11 @@ func (a *API) register(app *fiber.App) {
 		}
 		hs = append(hs, r.handle)
 		v1.Add(r.method, r.path, hs...)
+		if r.method == fiber.MethodGet {
+			// HEAD answers like GET without the body (calendar apps check
+			// feeds with it), as Fiber's own app.Get would register.
+			v1.Add(fiber.MethodHead, r.path, hs...)
+		}
 	}
 	v1.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	a.registerSPA(app)

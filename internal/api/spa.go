@@ -6,17 +6,23 @@ import (
 	"path"
 	"strings"
 
+	"github.com/alianza-pe/alianza/ui"
 	"github.com/gofiber/fiber/v2"
 )
 
-// registerSPA serves the embedded app: hashed assets cached for a year, any
-// other path falls back to index.html so client-side routes survive a reload.
+// registerSPA serves the embedded app: its files (hashed assets cached for
+// a year), and index.html for the app's own client routes (ui/src/routes.json)
+// so they survive a reload. Any other path is a 404, so that a probe of
+// /metrics or /debug/pprof/ is not taken for a healthy answer.
 func (a *API) registerSPA(app *fiber.App) {
 	app.Use(func(c *fiber.Ctx) error {
 		if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
 			return fiber.ErrNotFound
 		}
 		if a.opts.UI == nil {
+			if !ui.IsClientRoute(c.Path()) {
+				return fiber.ErrNotFound
+			}
 			return c.Type("txt").SendString("Alianza API is running; the web app was not built into this binary.")
 		}
 		p := strings.TrimPrefix(path.Clean(c.Path()), "/")
@@ -32,9 +38,9 @@ func (a *API) registerSPA(app *fiber.App) {
 			} else if !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
-			if strings.HasPrefix(p, "assets/") || path.Ext(p) != "" {
-				return fiber.ErrNotFound
-			}
+		}
+		if p != "index.html" && !ui.IsClientRoute(c.Path()) {
+			return fiber.ErrNotFound
 		}
 		b, err := fs.ReadFile(a.opts.UI, "index.html")
 		if err != nil {

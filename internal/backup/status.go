@@ -24,6 +24,9 @@ type Status struct {
 	Error      string    `json:"error,omitempty"`
 	DurationMS int64     `json:"duration_ms"`
 	Documents  int64     `json:"documents"`
+	// LastOKAt is when the last successful backup was taken: At when OK,
+	// else carried over from the status it replaces (metrics alert on it).
+	LastOKAt time.Time `json:"last_ok_at,omitzero"`
 }
 
 // StatusOf builds the status of a backup attempt.
@@ -35,8 +38,17 @@ func StatusOf(at time.Time, res Result, err error) Status {
 	return st
 }
 
-// SaveStatus records st in the data folder.
+// SaveStatus records st in the data folder, keeping the time of the last
+// success across failures.
 func SaveStatus(dataDir string, st Status) error {
+	if st.OK {
+		st.LastOKAt = st.At
+	} else if prev, ok, _ := LoadStatus(dataDir); ok {
+		st.LastOKAt = prev.LastOKAt
+		if prev.OK && prev.LastOKAt.IsZero() { // written before LastOKAt existed
+			st.LastOKAt = prev.At
+		}
+	}
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return err

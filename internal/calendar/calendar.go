@@ -4,6 +4,7 @@
 package calendar
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -21,12 +22,18 @@ type Feed struct {
 	PublicURL   string
 	Lang        words.Lang
 	Now         time.Time
+	// AlarmMin adds a reminder (VALARM) this many minutes before each
+	// meeting; 0: none. Due dates are all-day events and get none.
+	AlarmMin int
 }
 
 func (f *Feed) word(k string) string { return words.Calendar.In(k, f.Lang) }
 
 // ICS serialises the feed: meetings as timed events (UTC), due dates as
-// all-day events. UIDs are stable, so calendars update rather than duplicate.
+// all-day events. UIDs are stable, so calendars update rather than
+// duplicate, and so is the whole text while nothing changes (DTSTAMP is the
+// record's last change), so its hash serves as an ETag. Lines end in CRLF
+// as RFC 5545 requires, on every platform.
 func (f *Feed) ICS() string {
 	cal := ics.NewCalendarFor("Alianza")
 	cal.SetMethod(ics.MethodPublish)
@@ -51,7 +58,7 @@ func (f *Feed) ICS() string {
 		}
 		f.addDay(cal, "task-"+t.ID.Hex(), t.DueOn, f.word("task")+": "+t.Title, t.Notes, "/", t.UpdatedAt)
 	}
-	return cal.Serialize()
+	return cal.Serialize(ics.WithNewLineWindows)
 }
 
 // Meeting is one meeting's calendar document.
@@ -62,7 +69,7 @@ func Meeting(m *model.Meeting, publicURL string, lang words.Lang, now time.Time)
 
 func (f *Feed) addMeeting(cal *ics.Calendar, m *model.Meeting) {
 	e := cal.AddEvent("meeting-" + m.ID.Hex() + "@alianza")
-	e.SetDtStampTime(f.Now)
+	e.SetDtStampTime(f.stamp(m.UpdatedAt))
 	e.SetModifiedAt(m.UpdatedAt)
 	e.SetStartAt(m.StartsAt)
 	e.SetEndAt(m.StartsAt.Add(time.Duration(max(m.DurationMin, 1)) * time.Minute))
@@ -85,6 +92,22 @@ func (f *Feed) addMeeting(cal *ics.Calendar, m *model.Meeting) {
 	url := f.PublicURL + "/meetings/" + m.ID.Hex()
 	e.SetDescription(strings.TrimSpace(m.Summary + "\n\n" + url))
 	e.SetURL(url)
+	if f.AlarmMin > 0 {
+		a := e.AddAlarm()
+		a.SetAction(ics.ActionDisplay)
+		a.SetTrigger(fmt.Sprintf("-PT%dM", f.AlarmMin))
+		a.SetDescription(title)
+	}
+}
+
+// stamp is an event's DTSTAMP: when its record last changed (RFC 5545
+// allows it in a published feed), so an unchanged feed is the same text;
+// the feed's time for a record that has none.
+func (f *Feed) stamp(modified time.Time) time.Time {
+	if modified.IsZero() {
+		return f.Now
+	}
+	return modified
 }
 
 func (f *Feed) addDay(cal *ics.Calendar, uid, day, title, desc, path string, modified time.Time) {
@@ -93,7 +116,7 @@ func (f *Feed) addDay(cal *ics.Calendar, uid, day, title, desc, path string, mod
 		return
 	}
 	e := cal.AddEvent(uid + "@alianza")
-	e.SetDtStampTime(f.Now)
+	e.SetDtStampTime(f.stamp(modified))
 	if !modified.IsZero() {
 		e.SetModifiedAt(modified)
 	}

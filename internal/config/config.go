@@ -79,6 +79,8 @@ type Config struct {
 	// X-Forwarded-For and X-Forwarded-Proto are believed.
 	TrustedProxies []string
 	Backup         Backup
+	// MetricsAddr is where Prometheus metrics are served; empty: nowhere.
+	MetricsAddr string
 }
 
 // Backup schedules backups of the embedded database.
@@ -106,6 +108,7 @@ type rawSettings struct {
 	smtp                                                                 smtpRaw
 	publicURL                                                            string
 	backupDir, backupEvery, backupKeep                                   string
+	metricsAddr                                                          string
 }
 
 // settings lists every flag with its environment variable and default: the
@@ -144,6 +147,7 @@ func (raw *rawSettings) settings() []setting {
 		{"backup-dir", "ALIANZA_BACKUP_DIR", "folder for scheduled backups of the embedded database; empty: none", "", false, &raw.backupDir},
 		{"backup-interval", "ALIANZA_BACKUP_INTERVAL", "time between scheduled backups", "24h", false, &raw.backupEvery},
 		{"backup-keep", "ALIANZA_BACKUP_KEEP", "how many scheduled backups to keep", "7", false, &raw.backupKeep},
+		{"metrics-addr", "ALIANZA_METRICS_ADDR", "host:port serving Prometheus metrics at /metrics, apart from the app; empty: off", "", false, &raw.metricsAddr},
 	}
 	return append(settings, raw.smtp.settings()...)
 }
@@ -207,6 +211,7 @@ func Load(args []string, getenv func(string) string, fs *flag.FlagSet) (*Config,
 		LogFormat:   raw.logFormat, LogLevel: raw.logLevel,
 		TrustedProxies: splitList(raw.proxies),
 		PublicURL:      strings.TrimRight(strings.TrimSpace(raw.publicURL), "/"),
+		MetricsAddr:    strings.TrimSpace(raw.metricsAddr),
 	}
 	var problems []string
 	c.SMTP, problems = raw.smtp.parse(problems)
@@ -241,6 +246,13 @@ func (c *Config) Validate() error { return c.validate(nil) }
 func (c *Config) validate(problems []string) error {
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		problems = append(problems, fmt.Sprintf("ALIANZA_ADDR %q: must be host:port, like 127.0.0.1:8080", c.Addr))
+	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
+			problems = append(problems, fmt.Sprintf("ALIANZA_METRICS_ADDR %q: must be host:port, like 127.0.0.1:9090", c.MetricsAddr))
+		} else if c.MetricsAddr == c.Addr {
+			problems = append(problems, "ALIANZA_METRICS_ADDR: must differ from ALIANZA_ADDR (metrics are not served on the app's port)")
+		}
 	}
 	if c.DataDir == "" {
 		problems = append(problems, "ALIANZA_DATA_DIR: must not be empty")

@@ -174,6 +174,9 @@ func TestValidate(t *testing.T) {
 		{"bad log format", map[string]string{"ALIANZA_LOG_FORMAT": "xml"}, "ALIANZA_LOG_FORMAT"},
 		{"bad team domain", map[string]string{"ALIANZA_TEAM_DOMAINS": "ong.pe, @bad"}, "not a domain"},
 		{"trusted proxies", map[string]string{"ALIANZA_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1, ::1"}, ""},
+		{"metrics address", map[string]string{"ALIANZA_METRICS_ADDR": "127.0.0.1:9090"}, ""},
+		{"bad metrics address", map[string]string{"ALIANZA_METRICS_ADDR": "9090"}, "ALIANZA_METRICS_ADDR \"9090\": must be host:port"},
+		{"metrics on the app's port", map[string]string{"ALIANZA_METRICS_ADDR": "127.0.0.1:8080"}, "must differ from ALIANZA_ADDR"},
 		{"bad trusted proxy", map[string]string{"ALIANZA_TRUSTED_PROXIES": "10.0.0.0/8, lb.internal"}, "ALIANZA_TRUSTED_PROXIES: \"lb.internal\""},
 	}
 	for _, tc := range cases {

@@ -74,6 +74,9 @@ type Options struct {
 	Holder          string        // lease holder name; default host-pid-random
 	Logger          *slog.Logger
 	Now             func() time.Time
+	// Passed, when set, hears the outcome of each sync pass of the mailbox
+	// (nil: every folder synced) and of each failed connection (metrics).
+	Passed func(mailbox bson.ObjectID, err error)
 }
 
 func (o Options) withDefaults() Options {
@@ -174,7 +177,16 @@ func (s *Syncer) SyncOnce(ctx context.Context) (Report, error) {
 		return Report{}, err
 	}
 	defer cn.close()
-	return s.syncAll(ctx, cn)
+	rep, err := s.syncAll(ctx, cn)
+	s.passed(ctx, err)
+	return rep, err
+}
+
+// passed tells Options.Passed how a pass ended; a cancelled one says nothing.
+func (s *Syncer) passed(ctx context.Context, err error) {
+	if s.opts.Passed != nil && ctx.Err() == nil {
+		s.opts.Passed(s.acct.MailboxID, err)
+	}
 }
 
 // Run syncs until ctx is cancelled: with IDLE when the server offers it, else
@@ -222,6 +234,7 @@ func (s *Syncer) session(ctx context.Context, synced func()) error {
 	cn.onIdle = s.onIdle
 	for {
 		rep, err := s.syncAll(ctx, cn)
+		s.passed(ctx, err)
 		if err != nil && !folderErrorsOnly(rep) {
 			return err
 		}
@@ -322,6 +335,7 @@ func (s *Syncer) connect(ctx context.Context) (*conn, error) {
 	if ctx.Err() == nil {
 		s.recordError(ctx, nil, err)
 	}
+	s.passed(ctx, err)
 	return nil, err
 }
 

@@ -30,7 +30,10 @@ type Prefs struct {
 	SeenAt        time.Time     `bson:"seen_at,omitempty" json:"-"`
 	CalendarHash  string        `bson:"calendar_hash,omitempty" json:"-"`
 	CalendarSince *time.Time    `bson:"calendar_since,omitempty" json:"-"`
-	UpdatedAt     time.Time     `bson:"updated_at" json:"-"`
+	// CalendarAlarmMin is how many minutes before each meeting the feed's
+	// reminder (VALARM) rings; 0: no reminder.
+	CalendarAlarmMin int       `bson:"calendar_alarm_min,omitempty" json:"calendar_alarm_min"`
+	UpdatedAt        time.Time `bson:"updated_at" json:"-"`
 }
 
 // DefaultPrefs are the settings of a user who never changed any.
@@ -40,13 +43,17 @@ func DefaultPrefs(userID bson.ObjectID) *Prefs {
 
 // PrefsPatch is the part of PATCH /me a user may send about their settings.
 type PrefsPatch struct {
-	Digest *string `json:"digest,omitempty"`
-	Lang   *string `json:"lang,omitempty"`
+	Digest           *string `json:"digest,omitempty"`
+	Lang             *string `json:"lang,omitempty"`
+	CalendarAlarmMin *int    `json:"calendar_alarm_min,omitempty"`
 	// MailServer says whether this server can send mail; set by the caller
 	// from its configuration, never from the body. Without one a digest
 	// would never arrive, so asking for it is refused.
 	MailServer bool `json:"-"`
 }
+
+// MaxCalendarAlarmMin is the earliest reminder before a meeting: a week.
+const MaxCalendarAlarmMin = 7 * 24 * 60
 
 // Validate trims and checks the fields that are set.
 func (p *PrefsPatch) Validate() error {
@@ -66,6 +73,9 @@ func (p *PrefsPatch) Validate() error {
 			pr.Add("lang", "must be one of %s", Languages)
 		}
 	}
+	if p.CalendarAlarmMin != nil && (*p.CalendarAlarmMin < 0 || *p.CalendarAlarmMin > MaxCalendarAlarmMin) {
+		pr.Add("calendar_alarm_min", "must be from 0 (no reminder) to %d minutes", MaxCalendarAlarmMin)
+	}
 	return pr.Err()
 }
 
@@ -76,5 +86,8 @@ func (p *PrefsPatch) Apply(to *Prefs) {
 	}
 	if p.Lang != nil {
 		to.Lang = *p.Lang
+	}
+	if p.CalendarAlarmMin != nil {
+		to.CalendarAlarmMin = *p.CalendarAlarmMin
 	}
 }

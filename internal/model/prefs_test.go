@@ -9,6 +9,7 @@ import (
 
 func TestPrefsPatch(t *testing.T) {
 	str := func(s string) *string { return &s }
+	ptr := func(n int) *int { return &n }
 	tests := []struct {
 		name   string
 		p      PrefsPatch
@@ -23,6 +24,10 @@ func TestPrefsPatch(t *testing.T) {
 		{"english", PrefsPatch{Lang: str("en")}, nil, DigestOff, "en"},
 		{"unknown digest", PrefsPatch{Digest: str("hourly")}, []string{"digest"}, "", ""},
 		{"both wrong", PrefsPatch{Digest: str(""), Lang: str("fr")}, []string{"digest", "lang"}, "", ""},
+		{"calendar alarm", PrefsPatch{CalendarAlarmMin: ptr(30)}, nil, DigestOff, "es"},
+		{"no calendar alarm", PrefsPatch{CalendarAlarmMin: ptr(0)}, nil, DigestOff, "es"},
+		{"negative calendar alarm", PrefsPatch{CalendarAlarmMin: ptr(-1)}, []string{"calendar_alarm_min"}, "", ""},
+		{"calendar alarm over a week", PrefsPatch{CalendarAlarmMin: ptr(MaxCalendarAlarmMin + 1)}, []string{"calendar_alarm_min"}, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,7 +40,7 @@ func TestPrefsPatch(t *testing.T) {
 			}
 			p := DefaultPrefs(bson.NewObjectID())
 			tt.p.Apply(p)
-			if p.Digest != tt.digest || p.Lang != tt.lang {
+			if p.Digest != tt.digest || p.Lang != tt.lang || (tt.p.CalendarAlarmMin != nil && p.CalendarAlarmMin != *tt.p.CalendarAlarmMin) {
 				t.Fatalf("applied: %+v", p)
 			}
 		})

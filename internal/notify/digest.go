@@ -96,8 +96,10 @@ func DueItems(items []Item) []Item {
 }
 
 // Build writes a user's digest in their language: one section per region
-// (in region name order), each item with its state, due date and a link.
-func Build(u *model.User, lang words.Lang, items []Item, publicURL string) Mail {
+// (in region name order), each item with its state, due date and a link;
+// unsubscribe, when set, is the one-click link that turns the digest off
+// (in the footer and the List-Unsubscribe header).
+func Build(u *model.User, lang words.Lang, items []Item, publicURL, unsubscribe string) Mail {
 	publicURL = strings.TrimRight(publicURL, "/")
 	groups := map[string]*regionGroup{}
 	for _, it := range items {
@@ -127,6 +129,9 @@ func Build(u *model.User, lang words.Lang, items []Item, publicURL string) Mail 
 	}
 	intro := fmt.Sprintf(word("intro", lang), name)
 	footer := fmt.Sprintf(word("footer", lang), publicURL+"/profile")
+	if unsubscribe != "" {
+		footer += " " + fmt.Sprintf(word("unsubscribe", lang), unsubscribe)
+	}
 	var text strings.Builder
 	text.WriteString(intro + "\n")
 	for _, g := range ordered {
@@ -138,7 +143,7 @@ func Build(u *model.User, lang words.Lang, items []Item, publicURL string) Mail 
 	text.WriteString("\n" + footer + "\n")
 	var html bytes.Buffer
 	_ = digestHTML.Execute(&html, map[string]any{"Lang": lang, "Intro": intro, "Groups": ordered, "Footer": footer, "Due": word("due", lang)})
-	return Mail{To: u.Email, Subject: Subject(items, lang), Text: text.String(), HTML: html.String()}
+	return Mail{To: u.Email, Subject: Subject(items, lang), Text: text.String(), HTML: html.String(), Unsubscribe: unsubscribe}
 }
 
 func regionLabel(code string, lang words.Lang) string {

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/metrics"
+	"github.com/alianza-pe/alianza/internal/metrics/metricstest"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/notify"
 	"github.com/alianza-pe/alianza/internal/smtptest"
@@ -237,6 +239,11 @@ func TestDigestRetriedAfterSMTPFailure(t *testing.T) {
 	ctx := context.Background()
 	srv.FailNext(2)
 	w := worker(f, srv, "only")
+	w.Metrics = metrics.New(metrics.Options{Store: f.s, Version: "test"})
+	failures := func() float64 {
+		v, _ := metricstest.ScrapeHandler(t, w.Metrics.Handler()).Value("alianza_digest_failures_total", nil)
+		return v
+	}
 	res, err := w.RunOnce(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -257,12 +264,18 @@ func TestDigestRetriedAfterSMTPFailure(t *testing.T) {
 	if len(runs) != 1 || runs[0].Failed != 2 || len(runs[0].Errors) != 2 {
 		t.Fatalf("run: %+v", runs)
 	}
+	if got := failures(); got != 2 {
+		t.Errorf("alianza_digest_failures_total %v after the failed pass, want 2", got)
+	}
 	res, err = w.RunOnce(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(res) != 2 || res[0].Status != store.DigestSent || res[1].Status != store.DigestSent || len(srv.Messages()) != 2 {
 		t.Fatalf("retry: %+v", res)
+	}
+	if got := failures(); got != 2 {
+		t.Errorf("alianza_digest_failures_total %v after the retry sent them, want still 2", got)
 	}
 	recs, _ := f.s.Digests(ctx, store.DigestSent, 10)
 	for _, r := range recs {

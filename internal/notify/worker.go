@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/metrics"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/words"
@@ -32,6 +34,18 @@ type Worker struct {
 	PublicURL string
 	Holder    string // this instance's name in the lease
 	Log       *slog.Logger
+	Metrics   *metrics.Metrics // counts failed digests; nil: not counted
+	// UnsubscribeKey signs the one-click unsubscribe links (the key of
+	// UnsubscribePurpose); nil: digests go without them.
+	UnsubscribeKey []byte
+}
+
+// unsubscribeURL is u's one-click unsubscribe link, or "" without a key.
+func (w *Worker) unsubscribeURL(u *model.User) string {
+	if len(w.UnsubscribeKey) == 0 {
+		return ""
+	}
+	return strings.TrimRight(w.PublicURL, "/") + UnsubscribePath + UnsubscribeToken(w.UnsubscribeKey, u.ID)
 }
 
 // Result is what one digest of a pass did.
@@ -170,7 +184,7 @@ func (w *Worker) deliver(ctx context.Context, rec store.DigestRecord, u *model.U
 	case len(items) == 0:
 		res.Status = store.DigestEmpty
 	default:
-		err = w.Sender.Send(ctx, Build(u, words.Choose(p.Lang), items, w.PublicURL))
+		err = w.Sender.Send(ctx, Build(u, words.Choose(p.Lang), items, w.PublicURL, w.unsubscribeURL(u)))
 		res.Status = store.DigestSent
 		if err != nil {
 			res.Status = store.DigestFailed
@@ -178,6 +192,7 @@ func (w *Worker) deliver(ctx context.Context, rec store.DigestRecord, u *model.U
 	}
 	if err != nil {
 		res.Error = err.Error()
+		w.Metrics.DigestFailed()
 		w.log().WarnContext(ctx, "digest not sent", "user_id", u.ID.Hex(), "period", rec.Period, "err", err)
 	}
 	if ferr := w.Store.FinishDigest(ctx, rec.ID, res.Status, res.Items, err); ferr != nil {

@@ -45,6 +45,9 @@ func (s *Store) UpdatePrefs(ctx context.Context, actor model.Actor, userID bson.
 	if in.Lang != nil {
 		set = append(set, bson.E{Key: "lang", Value: cur.Lang})
 	}
+	if in.CalendarAlarmMin != nil {
+		set = append(set, bson.E{Key: "calendar_alarm_min", Value: cur.CalendarAlarmMin})
+	}
 	if err := s.setPrefs(ctx, userID, set, nil); err != nil {
 		return nil, err
 	}

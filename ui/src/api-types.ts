@@ -98,7 +98,7 @@ export interface paths {
   "/api/v1/me": {
     /** The signed-in user, with their own settings */
     get: operations["getMe"];
-    /** Change your own settings: email digest (off, daily, weekly) and its language */
+    /** Change your own settings: email digest (off, daily, weekly), its language, and the calendar feed's reminder before meetings */
     patch: operations["patchMe"];
   };
   "/api/v1/me/calendar": {
@@ -270,6 +270,12 @@ export interface paths {
   "/api/v1/threads/{id}": {
     /** A thread's messages in your regions, oldest first */
     get: operations["getThreadsById"];
+  };
+  "/api/v1/unsubscribe/{token}": {
+    /** The email digest's unsubscribe link: a page asking to confirm (HTML) */
+    get: operations["getUnsubscribeByToken"];
+    /** Turn the email digest off from its link, without a session (RFC 8058 one-click; audited); answers a page (HTML) */
+    post: operations["postUnsubscribeByToken"];
   };
   "/api/v1/users": {
     /** List users */
@@ -452,6 +458,7 @@ export interface components {
       lease_until?: string;
     };
     "api.meView": components["schemas"]["api.userView"] & ({
+      calendar_alarm_min: number;
       calendar_feed: boolean;
       /** @enum {string} */
       digest: "off" | "daily" | "weekly";
@@ -677,6 +684,8 @@ export interface components {
       duration_ms: number;
       error?: string;
       file?: string;
+      /** Format: date-time */
+      last_ok_at?: string;
       ok: boolean;
       size: number;
     };
@@ -1014,6 +1023,7 @@ export interface components {
       stakeholder_id: string;
     };
     "model.PrefsPatch": {
+      calendar_alarm_min?: number;
       /** @enum {string} */
       digest?: "off" | "daily" | "weekly";
       /** @enum {string} */
@@ -2551,7 +2561,7 @@ export interface operations {
       };
     };
   };
-  /** Change your own settings: email digest (off, daily, weekly) and its language */
+  /** Change your own settings: email digest (off, daily, weekly), its language, and the calendar feed's reminder before meetings */
   patchMe: {
     parameters: {
       header?: {
@@ -5009,6 +5019,58 @@ export interface operations {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
+      };
+      /** @description No such record (or it is outside the user's regions) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** The email digest's unsubscribe link: a page asking to confirm (HTML) */
+  getUnsubscribeByToken: {
+    parameters: {
+      path: {
+        token: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: never;
+      };
+      /** @description No such record (or it is outside the user's regions) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** Turn the email digest off from its link, without a session (RFC 8058 one-click; audited); answers a page (HTML) */
+  postUnsubscribeByToken: {
+    parameters: {
+      path: {
+        token: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: never;
       };
       /** @description No such record (or it is outside the user's regions) */
       404: {

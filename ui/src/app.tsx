@@ -20,6 +20,7 @@ import { Commitments } from './pages/Commitments';
 import { CommitmentDetail } from './pages/CommitmentDetail';
 import { Search } from './pages/Search';
 import { ReadOnlyNotice } from './pages/ReadOnly';
+import clientRoutes from './routes.json';
 import './app.css';
 
 const Reports = lazy(() => import('./pages/Reports'));
@@ -36,28 +37,34 @@ const Profile = lazy(() => import('./pages/Profile'));
 const FunderReport = lazy(() => import('./pages/FunderReport'));
 const Results = lazy(() => import('./pages/Results'));
 
+// The page of each client route. The patterns themselves are listed once, in routes.json, which
+// the server reads too: a path that matches none of them is a 404 there, not this app.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const routes: [string, ComponentType<any>][] = [
-  ['/', Home],
-  ['/stakeholders', StakeholderList],
-  ['/stakeholders/new', StakeholderEdit],
-  ['/stakeholders/:id', StakeholderDetail],
-  ['/stakeholders/:id/edit', StakeholderEdit],
-  ['/meetings', Meetings],
-  ['/meetings/new', MeetingForm],
-  ['/meetings/:id', MeetingDetail],
-  ['/meetings/:id/edit', MeetingEdit],
-  ['/tasks', Tasks],
-  ['/tasks/:id', TaskDetail],
-  ['/commitments', Commitments],
-  ['/commitments/:id', CommitmentDetail],
-  ['/correspondence', Correspondence],
-  ['/reports', Reports],
-  ['/reports/funder', FunderReport],
-  ['/results', Results],
-  ['/search', Search],
-  ['/profile', Profile],
-];
+export const pages: Record<string, ComponentType<any>> = {
+  '/': Home,
+  '/stakeholders': StakeholderList,
+  '/stakeholders/new': StakeholderEdit,
+  '/stakeholders/:id': StakeholderDetail,
+  '/stakeholders/:id/edit': StakeholderEdit,
+  '/meetings': Meetings,
+  '/meetings/new': MeetingForm,
+  '/meetings/:id': MeetingDetail,
+  '/meetings/:id/edit': MeetingEdit,
+  '/tasks': Tasks,
+  '/tasks/:id': TaskDetail,
+  '/commitments': Commitments,
+  '/commitments/:id': CommitmentDetail,
+  '/correspondence': Correspondence,
+  '/reports': Reports,
+  '/reports/funder': FunderReport,
+  '/results': Results,
+  '/search': Search,
+  '/profile': Profile,
+};
+// Routes with their own rule in App rather than a page above.
+export const specialRoutes = ['/admin/:tab'];
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const routes: [string, ComponentType<any>][] = clientRoutes.filter((p) => p in pages).map((p) => [p, pages[p]]);
 
 export function App() {
   useLang();

@@ -1,5 +1,6 @@
-// The signed-in user's own settings: the email digest of reminders, the private calendar feed and
-// two-step verification (the only screen of a user who must enrol it first).
+// The signed-in user's own settings: the email digest of reminders, the private calendar feed
+// (with its optional reminder before meetings) and two-step verification (the only screen of a
+// user who must enrol it first).
 import { useState } from 'preact/hooks';
 import { endpoints, type Me } from '../api';
 import { Select } from '../components/Field';
@@ -27,6 +28,7 @@ export default function Profile() {
           <>
             <Digest me={me.data} onSaved={me.setData} />
             <CalendarFeed me={me.data} onChanged={me.reload} />
+            <CalendarAlarm me={me.data} onSaved={me.setData} />
             <TwoFactor me={me.data} onChanged={me.reload} />
           </>
         )
@@ -95,5 +97,34 @@ function CalendarFeed({ me, onChanged }: { me: Me; onChanged: () => void }) {
         )}
       </div>
     </Section>
+  );
+}
+
+// Minutes before a meeting the calendar feed's reminder rings; 0: none.
+const alarmChoices = [0, 10, 30, 60, 120, 1440];
+
+function CalendarAlarm({ me, onSaved }: { me: Me; onSaved: (m: Me) => void }) {
+  const [alarm, setAlarm] = useState(String(me.calendar_alarm_min ?? 0));
+  const { busy, error, run } = useAction();
+  const [saved, setSaved] = useState(false);
+  const options = alarmChoices.map((m) => ({ value: String(m), label: t(`profile.calendar_alarm_${m}`) }));
+  if (!alarmChoices.includes(Number(alarm))) options.push({ value: alarm, label: `${alarm} min` });
+  const save = (e: Event) => {
+    e.preventDefault();
+    setSaved(false);
+    void run(async () => {
+      onSaved(await endpoints.updateMe({ calendar_alarm_min: Number(alarm) }));
+      setSaved(true);
+    });
+  };
+  return (
+    <form class="card" onSubmit={save} aria-labelledby="pa-h" data-testid="calendar-alarm-form">
+      <h2 id="pa-h">{t('profile.calendar_alarm')}</h2>
+      <p class="muted small">{t('profile.calendar_alarm_help')}</p>
+      <Select id="calendar-alarm" label={t('profile.calendar_alarm_when')} value={alarm} options={options} onValue={setAlarm} />
+      <ErrorBox error={error} />
+      {saved && <Notice>{t('common.saved')}</Notice>}
+      <SaveButton busy={busy} testid="save-calendar-alarm" />
+    </form>
   );
 }
