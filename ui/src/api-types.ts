@@ -1411,7 +1411,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2189,6 +2189,7 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.indicatorList"];
+          "text/csv": string;
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -2199,6 +2200,18 @@ export interface operations {
       };
       /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2242,8 +2255,20 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
       /** @description No such record (or it is outside the user's regions) */
       404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
@@ -2292,7 +2317,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The signed-in user's role or regions do not allow this */
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
       403: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];
@@ -2310,7 +2335,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["api.Problem"];
         };
       };
-      /** @description The input breaks a rule; errors lists each field */
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
       422: {
         content: {
           "application/problem+json": components["schemas"]["api.Problem"];

@@ -67,7 +67,7 @@ describe('session resume hint', () => {
 });
 
 describe('admins of some regions', () => {
-  const u = (role: User['role'], regions: string[]): User => ({ id: 'x', email: 'x@y.pe', name: 'X', role, regions, disabled: false, created_at: '', version: 1 });
+  const u = (role: User['role'], regions: string[]): User => ({ id: 'x', email: 'x@y.pe', name: 'X', role, regions, disabled: false, two_factor: false, created_at: '', version: 1 });
   it('are not taken for admins of every region', () => {
     expect(allRegions(u('admin', ['21']))).toBe(false);
     expect(isAdminOfAll(u('admin', ['21']))).toBe(false);

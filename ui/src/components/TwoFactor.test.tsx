@@ -6,7 +6,7 @@ import { TwoFactor } from './TwoFactor';
 
 const me: Me = {
   id: 'u1', email: 'ana@alianza.test', name: 'Ana', role: 'manager', regions: ['08'], disabled: false, two_factor: false, version: 1,
-  created_at: '2026-01-01T00:00:00Z', digest: 'off', lang: 'es', calendar_feed: false, two_factor_required: true,
+  created_at: '2026-01-01T00:00:00Z', digest: 'off', lang: 'es', calendar_feed: false, calendar_alarm_min: 0, two_factor_required: true,
 };
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
