@@ -239,6 +239,21 @@ func encodeList(v any) (vals []any, hasNull, ok bool) {
 
 var sqlCmp = map[string]string{"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
 
+// rangeCond compares col with an encoded value within its type bracket, as
+// MongoDB does: SQLite orders every number before every text, so a bound
+// at ” keeps the range in one bracket and stays an index range.
+func rangeCond(col, op string, v any) (string, []any, bool) {
+	c := col + " " + sqlCmp[op] + " ?"
+	_, isText := v.(string)
+	switch {
+	case isText && (op == "$lt" || op == "$lte"):
+		c += " AND " + col + " >= ''"
+	case !isText && (op == "$gt" || op == "$gte"):
+		c += " AND " + col + " < ''"
+	}
+	return c, []any{v}, true
+}
+
 // columnOp answers an operator on a column holding one value (or NULL for
 // missing and null).
 func (c *Collection) columnOp(col string) func(op string, v any) (string, []any, bool) {
@@ -284,7 +299,7 @@ func (c *Collection) columnOp(col string) func(op string, v any) (string, []any,
 			if !ok || s == nil {
 				return "", nil, false
 			}
-			return col + " " + sqlCmp[op] + " ?", []any{s}, true
+			return rangeCond(col, op, s)
 		case "$exists":
 			if truthy(v) {
 				return "", nil, false // NULL is null or missing: the matcher tells
@@ -345,7 +360,8 @@ func (c *Collection) memberOp(path string) func(op string, v any) (string, []any
 			if !ok || s == nil {
 				return "", nil, false
 			}
-			p, a := some("v "+sqlCmp[op]+" ?", []any{s})
+			cond, args, _ := rangeCond("v", op, s)
+			p, a := some(cond, args)
 			return p, a, true
 		case "$exists":
 			if truthy(v) {

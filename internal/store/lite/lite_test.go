@@ -518,7 +518,7 @@ func TestPlanCheck(t *testing.T) {
 	}
 	// Queries that can only scan are caught.
 	scans := []bson.D{
-		{{Key: "subject", Value: "x"}},                                               // not a field: residual over every row
+		{{Key: "subject", Value: "x"}},                                                // not a field: residual over every row
 		{{Key: "status", Value: bson.D{{Key: "$ne", Value: "spam"}}}},                 // a negation reads everything
 		{{Key: "search", Value: bson.D{{Key: "$regex", Value: "presupuesto$"}}}},      // not a word prefix
 		{{Key: "stakeholder_ids", Value: bson.D{{Key: "$nin", Value: bson.A{"s1"}}}}}, // no element equal

@@ -3,6 +3,7 @@ package lite
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -57,32 +58,45 @@ func checkUpdate(upd bson.D) error {
 // the new document. inserting applies $setOnInsert too.
 func apply(m *matcher, doc bson.D, upd bson.D, inserting bool) (bson.D, error) {
 	oldID, hadID := lookup(doc, "_id")
-	var v any = doc
-	var err error
+	// Like MongoDB 5.0 and later, fields are processed in the lexicographic
+	// order of their paths (numeric parts in numeric order), whatever the
+	// operator, so new fields land in that order.
+	type step struct {
+		op string
+		f  bson.E
+	}
+	var steps []step
 	for _, op := range upd {
 		for _, f := range op.Value.(bson.D) {
-			parts := strings.Split(f.Key, ".")
-			switch op.Key {
-			case "$set":
+			steps = append(steps, step{op.Key, f})
+		}
+	}
+	sort.SliceStable(steps, func(i, j int) bool { return pathLess(steps[i].f.Key, steps[j].f.Key) })
+	var v any = doc
+	var err error
+	for _, st := range steps {
+		f := st.f
+		parts := strings.Split(f.Key, ".")
+		switch st.op {
+		case "$set":
+			v, err = setPath(v, parts, f.Value)
+		case "$setOnInsert":
+			if inserting {
 				v, err = setPath(v, parts, f.Value)
-			case "$setOnInsert":
-				if inserting {
-					v, err = setPath(v, parts, f.Value)
-				}
-			case "$unset":
-				v = unsetPath(v, parts)
-			case "$inc":
-				cur, ok := lookup(v.(bson.D), f.Key)
-				var n any
-				if n, err = add(cur, ok, f.Value); err == nil {
-					v, err = setPath(v, parts, n)
-				}
-			default:
-				v, err = arrayOp(m, v, parts, op.Key, f.Value)
 			}
-			if err != nil {
-				return nil, fmt.Errorf("lite: %s %s: %w", op.Key, f.Key, err)
+		case "$unset":
+			v = unsetPath(v, parts)
+		case "$inc":
+			cur, ok := lookup(v.(bson.D), f.Key)
+			var n any
+			if n, err = add(cur, ok, f.Value); err == nil {
+				v, err = setPath(v, parts, n)
 			}
+		default:
+			v, err = arrayOp(m, v, parts, st.op, f.Value)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("lite: %s %s: %w", st.op, f.Key, err)
 		}
 	}
 	out := v.(bson.D)
@@ -91,6 +105,22 @@ func apply(m *matcher, doc bson.D, upd bson.D, inserting bool) (bson.D, error) {
 		return nil, fmt.Errorf("lite: an update may not change _id: %w", coll.ErrUnsupported)
 	}
 	return out, nil
+}
+
+func pathLess(a, b string) bool {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		if pa[i] == pb[i] {
+			continue
+		}
+		na, errA := strconv.Atoi(pa[i])
+		nb, errB := strconv.Atoi(pb[i])
+		if errA == nil && errB == nil {
+			return na < nb
+		}
+		return pa[i] < pb[i]
+	}
+	return len(pa) < len(pb)
 }
 
 // setPath sets parts in the container v (a document or an array) and
