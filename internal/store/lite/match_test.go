@@ -35,52 +35,52 @@ func TestMatcherMongoDBSemantics(t *testing.T) {
 		{d("s", nil), false},      //
 		{d("missing", d("$ne", nil)), false},
 		{d("s", d("$ne", nil)), true},
-		{d("missing", d("$ne", "x")), true},                          // $ne matches missing
-		{d("missing", d("$nin", bson.A{"x"})), true},                 // $nin matches missing
-		{d("missing", d("$nin", bson.A{nil})), false},                //
-		{d("nul", d("$exists", true)), true},                         // a null field exists
-		{d("missing", d("$exists", false)), true},                    //
-		{d("tags", "a"), true},                                       // some element equals
-		{d("tags", bson.A{"a", "b"}), true},                          // the whole array equals
-		{d("tags", bson.A{"b", "a"}), false},                         // order matters
-		{d("tags", d("$ne", "a")), false},                            // no element may equal
-		{d("tags", d("$nin", bson.A{"c", "d"})), true},               //
-		{d("tags", d("$in", bson.A{"c", "b"})), true},                //
-		{d("parts.sid", "s1"), true},                                 // through an array of documents
-		{d("parts.r", "guest"), true},                                //
-		{d("parts.sid", nil), true},                                  // an element without sid
-		{d("parts.sid", d("$ne", "s1")), false},                      //
-		{d("parts.sid", d("$exists", true)), true},                   //
-		{d("parts.0.sid", "s1"), true},                               // by position
-		{d("parts.1.sid", "s1"), false},                              //
-		{d("sub.k", "v"), true},                                      //
-		{d("sub.deep.z", 3), true},                                   //
-		{d("sub.k.x", nil), true},                                    // through a scalar is missing
-		{d("sub", d("k", "v", "deep", d("z", int64(3)))), true},      // whole document
-		{d("sub", d("deep", d("z", int64(3)), "k", "v")), false},     // field order matters
-		{d("n", d("$gt", 4, "$lt", 6)), true},                        //
-		{d("n", d("$gt", "a")), false},                               // no cross-bracket ranges
-		{d("s", d("$gt", 1)), false},                                 //
-		{d("s", d("$gte", "lima", "$lte", "lima")), true},            //
-		{d("nums", d("$gt", 5, "$lt", 6)), true},                     // different elements may satisfy each
-		{d("missing", d("$gte", nil)), true},                         // $gte null is null or missing
-		{d("missing", d("$gt", nil)), false},                         //
-		{d("b", true), true},                                         //
-		{d("b", 1), false},                                           // bool is not a number
-		{d("search", d("$regex", "(^| )presu")), true},               // a word starts with
-		{d("search", d("$regex", "(^| )resu")), false},               //
-		{d("s", d("$regex", "^LI", "$options", "i")), true},          //
-		{d("s", d("$regex", "^LI")), false},                          //
-		{d("tags", d("$regex", "^b$")), true},                        // an element matches
-		{d("n", d("$regex", "5")), false},                            // numbers never match
-		{d("$or", bson.A{d("s", "x"), d("n", 5)}), true},             //
-		{d("$and", bson.A{d("s", "lima"), d("n", 6)}), false},        //
-		{d("$nor", bson.A{d("s", "x"), d("n", 6)}), true},            //
-		{d("s", "lima", "n", d("$in", bson.A{1, 2})), false},         //
-		{d("_id", d("$in", bson.A{int64(1), "1"})), true},            //
-		{d("x", d("$lte", 2.5)), true},                               //
-		{d("s", d("$in", bson.A{bson.Regex{Pattern: "^l"}})), false}, // regex in $in: see below
-		{d("s", bson.Regex{Pattern: "ma$"}), true},                   // a regex value matches
+		{d("missing", d("$ne", "x")), true},                         // $ne matches missing
+		{d("missing", d("$nin", bson.A{"x"})), true},                // $nin matches missing
+		{d("missing", d("$nin", bson.A{nil})), false},               //
+		{d("nul", d("$exists", true)), true},                        // a null field exists
+		{d("missing", d("$exists", false)), true},                   //
+		{d("tags", "a"), true},                                      // some element equals
+		{d("tags", bson.A{"a", "b"}), true},                         // the whole array equals
+		{d("tags", bson.A{"b", "a"}), false},                        // order matters
+		{d("tags", d("$ne", "a")), false},                           // no element may equal
+		{d("tags", d("$nin", bson.A{"c", "d"})), true},              //
+		{d("tags", d("$in", bson.A{"c", "b"})), true},               //
+		{d("parts.sid", "s1"), true},                                // through an array of documents
+		{d("parts.r", "guest"), true},                               //
+		{d("parts.sid", nil), true},                                 // an element without sid
+		{d("parts.sid", d("$ne", "s1")), false},                     //
+		{d("parts.sid", d("$exists", true)), true},                  //
+		{d("parts.0.sid", "s1"), true},                              // by position
+		{d("parts.1.sid", "s1"), false},                             //
+		{d("sub.k", "v"), true},                                     //
+		{d("sub.deep.z", 3), true},                                  //
+		{d("sub.k.x", nil), true},                                   // through a scalar is missing
+		{d("sub", d("k", "v", "deep", d("z", int64(3)))), true},     // whole document
+		{d("sub", d("deep", d("z", int64(3)), "k", "v")), false},    // field order matters
+		{d("n", d("$gt", 4, "$lt", 6)), true},                       //
+		{d("n", d("$gt", "a")), false},                              // no cross-bracket ranges
+		{d("s", d("$gt", 1)), false},                                //
+		{d("s", d("$gte", "lima", "$lte", "lima")), true},           //
+		{d("nums", d("$gt", 5, "$lt", 6)), true},                    // different elements may satisfy each
+		{d("missing", d("$gte", nil)), true},                        // $gte null is null or missing
+		{d("missing", d("$gt", nil)), false},                        //
+		{d("b", true), true},                                        //
+		{d("b", 1), false},                                          // bool is not a number
+		{d("search", d("$regex", "(^| )presu")), true},              // a word starts with
+		{d("search", d("$regex", "(^| )resu")), false},              //
+		{d("s", d("$regex", "^LI", "$options", "i")), true},         //
+		{d("s", d("$regex", "^LI")), false},                         //
+		{d("tags", d("$regex", "^b$")), true},                       // an element matches
+		{d("n", d("$regex", "5")), false},                           // numbers never match
+		{d("$or", bson.A{d("s", "x"), d("n", 5)}), true},            //
+		{d("$and", bson.A{d("s", "lima"), d("n", 6)}), false},       //
+		{d("$nor", bson.A{d("s", "x"), d("n", 6)}), true},           //
+		{d("s", "lima", "n", d("$in", bson.A{1, 2})), false},        //
+		{d("_id", d("$in", bson.A{int64(1), "1"})), true},           //
+		{d("x", d("$lte", 2.5)), true},                              //
+		{d("s", d("$in", bson.A{bson.Regex{Pattern: "^l"}})), true}, // a regex inside $in
+		{d("s", bson.Regex{Pattern: "ma$"}), true},                  // a regex value matches
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprint(tc.filter), func(t *testing.T) {
