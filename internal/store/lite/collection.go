@@ -464,7 +464,7 @@ func (c *Collection) open(ctx context.Context, q querier, filter, sort bson.D, l
 	if err != nil {
 		return nil, fmt.Errorf("lite: filter: %w", err)
 	}
-	cq, err := c.compile(f)
+	cq, words, err := c.compileWords(f, false)
 	if err != nil {
 		return nil, err
 	}
@@ -474,6 +474,17 @@ func (c *Collection) open(ctx context.Context, q querier, filter, sort bson.D, l
 	order, err := c.orderBy(sort)
 	if err != nil {
 		return nil, err
+	}
+	if limit > 0 && order != "" && len(words) > 0 {
+		common, err := c.commonWord(ctx, q, words)
+		if err != nil {
+			return nil, err
+		}
+		if common {
+			if cq, _, err = c.compileWords(f, true); err != nil {
+				return nil, err
+			}
+		}
 	}
 	s := "SELECT rowid, doc FROM " + c.t
 	if cq.where != "" {
@@ -492,6 +503,29 @@ func (c *Collection) open(ctx context.Context, q querier, filter, sort bson.D, l
 		return nil, fmt.Errorf("lite: find in %s: %w", c.spec.Name, err)
 	}
 	return &cursor{rows: rows, m: newMatcher(), resid: cq.resid, limit: limit}, nil
+}
+
+// commonWord tells whether every word prefix is held by at least
+// db.commonRows rows (each probe reads at most that many index entries).
+func (c *Collection) commonWord(ctx context.Context, q querier, words []string) (bool, error) {
+	for _, w := range words {
+		var n int
+		rows, err := q.QueryContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM "+c.w+" WHERE w >= ? AND w < ? LIMIT ?)", w, upper(w), c.db.commonRows)
+		if err != nil {
+			return false, err
+		}
+		if rows.Next() {
+			err = rows.Scan(&n)
+		}
+		rows.Close()
+		if err != nil {
+			return false, err
+		}
+		if n < c.db.commonRows {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // next returns the next matching document, or nil at the end.

@@ -27,8 +27,29 @@ var fieldOps = map[string]bool{
 	"$lt": true, "$lte": true, "$exists": true, "$regex": true, "$options": true,
 }
 
+// compiler compiles one filter.
+type compiler struct {
+	*Collection
+	// walkWords writes word conditions as a probe per row (EXISTS on the
+	// word table by rowid) instead of the list of rows holding the word, so
+	// that a page sorted by an index stops early when the word is common.
+	walkWords bool
+	words     []string // the word prefixes the filter searches
+}
+
 // compile turns a canonical filter into a query.
 func (c *Collection) compile(filter bson.D) (query, error) {
+	q, _, err := c.compileWords(filter, false)
+	return q, err
+}
+
+func (c *Collection) compileWords(filter bson.D, walk bool) (query, []string, error) {
+	k := &compiler{Collection: c, walkWords: walk}
+	q, err := k.compile(filter)
+	return q, k.words, err
+}
+
+func (c *compiler) compile(filter bson.D) (query, error) {
 	parts, args, resid, err := c.compileAnd(filter)
 	if err != nil {
 		return query{}, err
@@ -39,7 +60,7 @@ func (c *Collection) compile(filter bson.D) (query, error) {
 	return query{where: strings.Join(parts, " AND "), args: args, resid: resid}, nil
 }
 
-func (c *Collection) compileAnd(filter bson.D) (parts []string, args []any, resid bson.D, err error) {
+func (c *compiler) compileAnd(filter bson.D) (parts []string, args []any, resid bson.D, err error) {
 	for _, e := range filter {
 		switch e.Key {
 		case "$and":
@@ -132,7 +153,7 @@ func isOpDoc(v any) (bson.D, bool) {
 
 // compilePath compiles the condition on one path. exact is false when the
 // SQL is only a superset and the matcher must check the path too.
-func (c *Collection) compilePath(path string, cond any) (parts []string, args []any, exact bool, err error) {
+func (c *compiler) compilePath(path string, cond any) (parts []string, args []any, exact bool, err error) {
 	ops, isOps := isOpDoc(cond)
 	if !isOps {
 		ops = bson.D{{Key: "$eq", Value: cond}}
@@ -380,7 +401,7 @@ func (c *Collection) memberOp(path string) func(op string, v any) (string, []any
 }
 
 // wordOp answers the word search "(^| )term": some word starts with term.
-func (c *Collection) wordOp() func(op string, v any) (string, []any, bool) {
+func (c *compiler) wordOp() func(op string, v any) (string, []any, bool) {
 	return func(op string, v any) (string, []any, bool) {
 		if op != "$regex" {
 			return "", nil, false
@@ -394,6 +415,10 @@ func (c *Collection) wordOp() func(op string, v any) (string, []any, bool) {
 			return "", nil, false
 		}
 		first, _, more := strings.Cut(lit, " ")
+		c.words = append(c.words, first)
+		if c.walkWords {
+			return "EXISTS (SELECT 1 FROM " + c.w + " WHERE rid = " + c.t + ".rowid AND w >= ? AND w < ?)", []any{first, upper(first)}, !more
+		}
 		return c.t + ".rowid IN (SELECT rid FROM " + c.w + " WHERE w >= ? AND w < ?)", []any{first, upper(first)}, !more
 	}
 }

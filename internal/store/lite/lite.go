@@ -86,6 +86,10 @@ type DB struct {
 	colls   map[string]*Collection
 	plans   *planLog
 	closeMu sync.Once
+	// commonRows is how many rows of a word prefix make it common: a
+	// sorted page then walks its sort index and probes each row's words,
+	// instead of reading and sorting every row that holds the word.
+	commonRows int
 }
 
 var _ coll.DB = (*DB)(nil)
@@ -95,7 +99,7 @@ var _ coll.DB = (*DB)(nil)
 // transaction; a collection whose spec changed since the last Open has its
 // columns, member and word rows and indexes rebuilt from its documents.
 func Open(ctx context.Context, path string, specs []Spec, opts ...Option) (*DB, error) {
-	db := &DB{path: path, readers: 4, colls: map[string]*Collection{}}
+	db := &DB{path: path, readers: 4, colls: map[string]*Collection{}, commonRows: 2000}
 	for _, o := range opts {
 		o(db)
 	}

@@ -501,6 +501,10 @@ func TestPlanCheck(t *testing.T) {
 	must(msgs.Find(ctx, bson.D{}, page, &out))
 	must(msgs.Find(ctx, bson.D{{Key: "stakeholder_ids", Value: bson.D{{Key: "$in", Value: bson.A{"s1", "s2"}}}}}, page, &out))
 	must(msgs.Find(ctx, bson.D{{Key: "search", Value: bson.D{{Key: "$regex", Value: "(^| )presu"}}}, {Key: "status", Value: bson.D{{Key: "$ne", Value: "spam"}}}}, page, &out))
+	db.commonRows = 100 // "presu" is common: the page walks the date index
+	must(msgs.Find(ctx, bson.D{{Key: "search", Value: bson.D{{Key: "$regex", Value: "(^| )presu"}}}}, page, &out))
+	must(msgs.Find(ctx, bson.D{{Key: "search", Value: bson.D{{Key: "$regex", Value: "(^| )presu"}}}, {Key: "status", Value: "new"}}, page, &out))
+	db.commonRows = 2000
 	must(meets.Find(ctx, bson.D{{Key: "participants.stakeholder_id", Value: "s1"}}, coll.FindOptions{Sort: bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}}, &out))
 	must(meets.Find(ctx, bson.D{{Key: "region", Value: bson.D{{Key: "$in", Value: bson.A{"lima", "cusco"}}}}}, coll.FindOptions{Sort: bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, Limit: 20}, &out))
 	must(shs.Find(ctx, bson.D{{Key: "regions", Value: "lima"}, {Key: "name", Value: bson.D{{Key: "$gt", Value: "M"}}}}, coll.FindOptions{Sort: bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}, Limit: 51}, &out))
@@ -515,6 +519,17 @@ func TestPlanCheck(t *testing.T) {
 	}
 	if len(bad) > 0 {
 		t.Fatalf("full scans:\n%s", strings.Join(bad, "\n"))
+	}
+	walked := false
+	for _, p := range db.plans.seen {
+		if strings.Contains(p.sql, "EXISTS (SELECT 1 FROM \"w:messages\"") {
+			lines, _ := db.explain(ctx, p.sql, p.args)
+			t.Logf("common word: %s", strings.Join(lines, " | "))
+			walked = true
+		}
+	}
+	if !walked {
+		t.Fatal("a common word did not switch to the walking plan")
 	}
 	// Queries that can only scan are caught.
 	scans := []bson.D{

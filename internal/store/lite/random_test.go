@@ -247,7 +247,8 @@ func TestRandomAgainstMatcher(t *testing.T) {
 	if _, err := c.Insert(ctx, docs, coll.InsertOptions{}); err != nil {
 		t.Fatalf("seed %d: %v", seed, err)
 	}
-	for i := range 600 {
+	for i := range 400 {
+		db.commonRows = []int{2000, 20}[i%2] // both word plans
 		f := rndFilter(r, 0, false)
 		s := rndSort(r)
 		limit := int64(0)
