@@ -1,10 +1,3 @@
-// Package lite is Alianza's own SQLite document store: a table per
-// collection holding each document as BSON, the spec's fields as indexed
-// columns, and member and word tables written by this package in the same
-// transaction as the document. Filters are MongoDB query documents compiled
-// to SQL; what SQL cannot answer exactly is checked by a residual matcher
-// with MongoDB's semantics. It knows documents, specs and SQL, never
-// Alianza's model.
 package lite
 
 import (
