@@ -83,6 +83,7 @@ type DB struct {
 	// sorted page then walks its sort index and probes each row's words,
 	// instead of reading and sorting every row that holds the word.
 	commonRows int
+	sync       string // synchronous pragma: FULL (benchmarks compare NORMAL)
 }
 
 var _ coll.DB = (*DB)(nil)
@@ -92,7 +93,7 @@ var _ coll.DB = (*DB)(nil)
 // transaction; a collection whose spec changed since the last Open has its
 // columns, member and word rows and indexes rebuilt from its documents.
 func Open(ctx context.Context, path string, specs []Spec, opts ...Option) (*DB, error) {
-	db := &DB{path: path, readers: 4, colls: map[string]*Collection{}, commonRows: 2000}
+	db := &DB{path: path, readers: 4, colls: map[string]*Collection{}, commonRows: 2000, sync: "FULL"}
 	for _, o := range opts {
 		o(db)
 	}
@@ -108,7 +109,7 @@ func Open(ctx context.Context, path string, specs []Spec, opts ...Option) (*DB, 
 	}
 	u := url.URL{Scheme: "file", Path: path}
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "cache_size(-16000)", "temp_store(MEMORY)"} {
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(" + db.sync + ")", "busy_timeout(10000)", "cache_size(-16000)", "temp_store(MEMORY)", "analysis_limit(1000)"} {
 		q.Add("_pragma", p)
 	}
 	wq := url.Values{"_txlock": {"immediate"}}
