@@ -513,6 +513,10 @@ func TestPlanCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	must(db.Collection("kv").Find(ctx, bson.D{{Key: "x", Value: 1}}, coll.FindOptions{}, &out)) // scannable
+	var one bson.D
+	if err := meets.FindOne(ctx, bson.D{}, coll.FindOptions{}, &one); !errors.Is(err, coll.ErrNotFound) { // the first row
+		t.Fatal(err)
+	}
 	bad, err := db.CheckPlans(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -537,6 +541,7 @@ func TestPlanCheck(t *testing.T) {
 		{{Key: "status", Value: bson.D{{Key: "$ne", Value: "spam"}}}},                 // a negation reads everything
 		{{Key: "search", Value: bson.D{{Key: "$regex", Value: "presupuesto$"}}}},      // not a word prefix
 		{{Key: "stakeholder_ids", Value: bson.D{{Key: "$nin", Value: bson.A{"s1"}}}}}, // no element equal
+		{}, // everything
 	}
 	for _, f := range scans {
 		db2 := openTest(t, RecordPlans())
