@@ -176,7 +176,9 @@ func (db *DB) C(name string) *Collection { return db.colls[name] }
 // quote quotes an SQL identifier.
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
+// fingerprint is what the stored tables depend on (Scannable is not).
 func fingerprint(s Spec) string {
+	s.Scannable = false
 	b, _ := json.Marshal(s)
 	return string(b)
 }
