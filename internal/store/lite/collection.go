@@ -486,6 +486,13 @@ func (c *Collection) open(ctx context.Context, q querier, filter, sort bson.D, l
 			}
 		}
 	}
+	if cq.where == "" && len(cq.resid) > 0 && !c.spec.Scannable && c.db.log != nil {
+		paths := make([]string, len(cq.resid))
+		for i, e := range cq.resid {
+			paths[i] = e.Key
+		}
+		c.db.log.ErrorContext(ctx, "lite: a query reads every document", "collection", c.spec.Name, "paths", paths)
+	}
 	s := "SELECT rowid, doc FROM " + c.t
 	if cq.where != "" {
 		s += " WHERE " + cq.where

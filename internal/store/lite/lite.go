@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"slices"
 	"strings"
@@ -68,6 +69,11 @@ type Option func(*DB)
 // CheckPlans.
 func RecordPlans() Option { return func(db *DB) { db.plans = &planLog{seen: map[string]plan{}} } }
 
+// Logger receives an error record for every query that SQL cannot narrow
+// at all on a collection not marked Scannable (the matcher reads every
+// document): the record names the collection and the paths, never values.
+func Logger(l *slog.Logger) Option { return func(db *DB) { db.log = l } }
+
 // Readers sets the size of the reader pool (default 4).
 func Readers(n int) Option { return func(db *DB) { db.readers = n } }
 
@@ -84,6 +90,7 @@ type DB struct {
 	// instead of reading and sorting every row that holds the word.
 	commonRows int
 	sync       string // synchronous pragma: FULL (benchmarks compare NORMAL)
+	log        *slog.Logger
 }
 
 var _ coll.DB = (*DB)(nil)

@@ -1,9 +1,11 @@
 package lite
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -543,9 +545,13 @@ func TestPlanCheck(t *testing.T) {
 		{{Key: "stakeholder_ids", Value: bson.D{{Key: "$nin", Value: bson.A{"s1"}}}}}, // no element equal
 		{}, // everything
 	}
-	for _, f := range scans {
-		db2 := openTest(t, RecordPlans())
+	for i, f := range scans {
+		var logged bytes.Buffer
+		db2 := openTest(t, RecordPlans(), Logger(slog.New(slog.NewTextHandler(&logged, nil))))
 		must(db2.Collection("messages").Find(ctx, f, coll.FindOptions{}, &out))
+		if i == 0 && !strings.Contains(logged.String(), "reads every document") {
+			t.Errorf("a query SQL cannot narrow was not logged: %q", logged.String())
+		}
 		bad, err := db2.CheckPlans(ctx)
 		if err != nil {
 			t.Fatal(err)
