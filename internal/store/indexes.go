@@ -33,7 +33,11 @@ func init() {
 }
 
 // EnsureIndexes creates every index; existing ones are left as they are.
+// The embedded store made its tables and indexes at Open (liteSpecs).
 func (s *Store) EnsureIndexes(ctx context.Context) error {
+	if s.embedded != nil {
+		return nil
+	}
 	for _, ix := range indexes {
 		if s.lite != nil && !ix.unique {
 			// The embedded engine never uses the indexes it creates (its

@@ -934,6 +934,9 @@ func (c *Collection) FindOneAndUpdate(ctx context.Context, filter, update bson.D
 	if got == nil {
 		return fmt.Errorf("lite: %s: %w", c.spec.Name, coll.ErrNotFound)
 	}
+	if out == nil { // the caller only needs the update done
+		return nil
+	}
 	return decode(got, out)
 }
 

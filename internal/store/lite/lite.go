@@ -150,6 +150,9 @@ func Open(ctx context.Context, path string, specs []Spec, opts ...Option) (*DB, 
 	return db, nil
 }
 
+// Path is the database file.
+func (db *DB) Path() string { return db.path }
+
 // Close runs PRAGMA optimize and closes the database.
 func (db *DB) Close() error {
 	var err error

@@ -10,10 +10,12 @@ import (
 	"github.com/alianza-pe/alianza/internal/store/coll"
 )
 
-// projection is an inclusion projection as a tree of paths.
+// projection is an inclusion (or, when exclude, an exclusion) projection
+// as a tree of paths; all marks a path taken (or dropped) whole.
 type projection struct {
-	all  bool
-	kids map[string]*projection
+	all     bool
+	exclude bool
+	kids    map[string]*projection
 }
 
 func newProjection(p bson.D) (*projection, error) {
@@ -25,12 +27,20 @@ func newProjection(p bson.D) (*projection, error) {
 		return nil, err
 	}
 	root := &projection{kids: map[string]*projection{}}
+	// MongoDB's projection is all inclusions or all exclusions (_id aside).
+	kinds := map[bool]bool{}
 	for _, e := range p {
-		if !truthy(e.Value) {
-			if e.Key == "_id" {
-				continue // _id is always returned
-			}
-			return nil, fmt.Errorf("lite: exclusion projection on %s: %w", e.Key, coll.ErrUnsupported)
+		if e.Key != "_id" {
+			kinds[truthy(e.Value)] = true
+		}
+	}
+	if len(kinds) == 2 {
+		return nil, fmt.Errorf("lite: projection mixes inclusion and exclusion: %w", coll.ErrUnsupported)
+	}
+	root.exclude = kinds[false]
+	for _, e := range p {
+		if e.Key == "_id" {
+			continue // _id is always returned
 		}
 		if _, isDoc := e.Value.(bson.D); isDoc {
 			return nil, fmt.Errorf("lite: projection operator on %s: %w", e.Key, coll.ErrUnsupported)
@@ -66,6 +76,9 @@ func (p *projection) apply(raw bson.Raw) (bson.Raw, error) {
 }
 
 func (p *projection) doc(d bson.D, top bool) bson.D {
+	if p.exclude {
+		return p.drop(d)
+	}
 	out := bson.D{}
 	for _, e := range d {
 		k := p.kids[e.Key]
@@ -96,6 +109,36 @@ func (p *projection) value(v any) (any, bool) {
 		return out, true
 	}
 	return nil, false
+}
+
+// drop is doc for an exclusion projection: every path but the listed ones.
+func (p *projection) drop(d bson.D) bson.D {
+	out := bson.D{}
+	for _, e := range d {
+		k := p.kids[e.Key]
+		switch {
+		case k == nil:
+			out = append(out, e)
+		case k.all:
+		default:
+			out = append(out, bson.E{Key: e.Key, Value: k.dropValue(e.Value)})
+		}
+	}
+	return out
+}
+
+func (p *projection) dropValue(v any) any {
+	switch t := v.(type) {
+	case bson.D:
+		return p.drop(t)
+	case bson.A:
+		out := bson.A{}
+		for _, e := range t {
+			out = append(out, p.dropValue(e))
+		}
+		return out
+	}
+	return v
 }
 
 func sortedKeys(m map[string]string) []string {
