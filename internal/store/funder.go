@@ -59,7 +59,7 @@ type FunderLists struct {
 func (s *Store) FunderLists(ctx context.Context, scope model.Scope, p Period) (*FunderLists, error) {
 	out := &FunderLists{Stakeholders: []StakeholderAgreements{}, Fulfilled: []Fulfilment{}}
 	var made []model.Commitment
-	err := s.findAll(ctx, colCommitments, scoped(bson.D{
+	err := s.col(colCommitments).Find(ctx, scoped(bson.D{
 		{Key: "stakeholder_kind", Value: bson.D{{Key: "$in", Value: []string{model.KindLegislator, model.KindOversightCommittee}}}},
 		{Key: "made_on", Value: p.dateRange()},
 	}, scope, "region"), coll.FindOptions{Projection: bson.D{{Key: "history", Value: 0}, {Key: "search", Value: 0}}}, &made)
@@ -92,7 +92,7 @@ func (s *Store) FunderLists(ctx context.Context, scope model.Scope, p Period) (*
 
 	from, to := p.instants()
 	var done []model.Commitment
-	err = s.findAll(ctx, colCommitments, scoped(bson.D{
+	err = s.col(colCommitments).Find(ctx, scoped(bson.D{
 		{Key: "status", Value: bson.D{{Key: "$in", Value: []string{model.StatusFulfilled, model.StatusPartiallyFulfilled}}}},
 		{Key: "updated_at", Value: bson.D{{Key: "$gte", Value: from}}},
 	}, scope, "region"), coll.FindOptions{Projection: bson.D{{Key: "search", Value: 0}}}, &done)

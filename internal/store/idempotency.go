@@ -68,7 +68,7 @@ func (s *Store) forgetIdempotentMentions(ctx context.Context, needles []string) 
 	}
 	var recs []IdemRecord
 	opts := coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}, Projection: bson.D{{Key: "body", Value: 1}}}
-	if err := s.findAll(ctx, colIdempotency, bson.D{}, opts, &recs); err != nil {
+	if err := s.col(colIdempotency).Find(ctx, bson.D{}, opts, &recs); err != nil {
 		return 0, wrap("find idempotent outcomes", err)
 	}
 	var ids bson.A

@@ -43,7 +43,7 @@ func (s *Store) ImportCandidates(ctx context.Context, scope model.Scope, docs []
 	}
 	var out []model.Stakeholder
 	filter := scoped(bson.D{{Key: "$or", Value: or}}, scope, "regions")
-	if err := s.findAll(ctx, colStakeholders, filter, coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}}, &out); err != nil {
+	if err := s.col(colStakeholders).Find(ctx, filter, coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}}, &out); err != nil {
 		return nil, wrap("find import duplicates", err)
 	}
 	return out, nil

@@ -44,8 +44,6 @@ func (s *Store) AddLoginFailure(ctx context.Context, key string, window time.Dur
 	if err := s.writeFault(colLoginFailures); err != nil {
 		return LoginFailures{}, err
 	}
-	unlock := lockKey("login:" + key)
-	defer unlock()
 	now := s.Now()
 	// An expired counter starts again from zero.
 	if _, err := s.col(colLoginFailures).Delete(ctx, bson.D{{Key: "_id", Value: key}, {Key: "exp", Value: bson.D{{Key: "$lte", Value: now}}}}, false); err != nil {
@@ -81,8 +79,6 @@ func (s *Store) UncountLoginAttempt(ctx context.Context, key string) error {
 	if err := s.writeFault(colLoginFailures); err != nil {
 		return err
 	}
-	unlock := lockKey("login:" + key)
-	defer unlock()
 	_, err := s.col(colLoginFailures).Update(ctx, bson.D{{Key: "_id", Value: key}, {Key: "n", Value: bson.D{{Key: "$gt", Value: 0}}}},
 		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: -1}}}}, coll.UpdateOptions{})
 	return wrap("uncount login attempt", err)

@@ -69,15 +69,15 @@ func (s *Store) PersonalRefs(ctx context.Context, id bson.ObjectID) (*PersonalRe
 	// naming the stakeholder are found by walking the _id index (which a
 	// MongoDB refusing collection scans accepts) and testing each one.
 	byID := coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}}
-	if err := s.findAll(ctx, colMeetings, or(bson.D{{Key: "participants.stakeholder_id", Value: id}},
+	if err := s.col(colMeetings).Find(ctx, or(bson.D{{Key: "participants.stakeholder_id", Value: id}},
 		r.nameFilter("summary", "agreements", "next_steps", "place")), byID, &r.Meetings); err != nil {
 		return nil, wrap("personal data: meetings", err)
 	}
-	if err := s.findAll(ctx, colCommitments, or(bson.D{{Key: "stakeholder_id", Value: id}},
+	if err := s.col(colCommitments).Find(ctx, or(bson.D{{Key: "stakeholder_id", Value: id}},
 		r.nameFilter("text", "history.note", "history.evidence")), byID, &r.Commitments); err != nil {
 		return nil, wrap("personal data: commitments", err)
 	}
-	if err := s.findAll(ctx, colTasks, or(bson.D{{Key: "links.stakeholder_id", Value: id}},
+	if err := s.col(colTasks).Find(ctx, or(bson.D{{Key: "links.stakeholder_id", Value: id}},
 		r.nameFilter("title", "notes")), byID, &r.Tasks); err != nil {
 		return nil, wrap("personal data: tasks", err)
 	}
@@ -87,7 +87,7 @@ func (s *Store) PersonalRefs(ctx context.Context, id bson.ObjectID) (*PersonalRe
 			msgs = append(msgs, bson.D{{Key: f, Value: bson.D{{Key: "$in", Value: r.Emails}}}})
 		}
 	}
-	if err := s.findAll(ctx, colMessages, or(bson.D{{Key: "stakeholder_ids", Value: id}}, msgs), coll.FindOptions{}, &r.Messages); err != nil {
+	if err := s.col(colMessages).Find(ctx, or(bson.D{{Key: "stakeholder_ids", Value: id}}, msgs), coll.FindOptions{}, &r.Messages); err != nil {
 		return nil, wrap("personal data: messages", err)
 	}
 	return r, nil
@@ -98,7 +98,7 @@ func (s *Store) PersonalRefs(ctx context.Context, id bson.ObjectID) (*PersonalRe
 // name first so a pattern never stops inside a longer name.
 func (s *Store) knownIdentities(ctx context.Context, r *PersonalRefs) error {
 	var entries []model.AuditEntry
-	if err := s.findAll(ctx, colAudit, bson.D{{Key: "entity", Value: "stakeholder"}, {Key: "entity_id", Value: r.Stakeholder.ID.Hex()}}, coll.FindOptions{}, &entries); err != nil {
+	if err := s.col(colAudit).Find(ctx, bson.D{{Key: "entity", Value: "stakeholder"}, {Key: "entity_id", Value: r.Stakeholder.ID.Hex()}}, coll.FindOptions{}, &entries); err != nil {
 		return wrap("personal data: earlier names", err)
 	}
 	names := []string{r.Stakeholder.Name}
@@ -144,11 +144,11 @@ func (s *Store) StakeholderPersonalData(ctx context.Context, id bson.ObjectID) (
 	d := &PersonalData{Stakeholder: r.Stakeholder, Meetings: r.Meetings, Commitments: r.Commitments, Tasks: r.Tasks, Messages: r.Messages,
 		MessageTexts: []model.MessageBody{}, Audit: []model.AuditEntry{}}
 	if ids := messageIDs(r.Messages); len(ids) > 0 {
-		if err := s.findAll(ctx, colMessageBodies, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &d.MessageTexts); err != nil {
+		if err := s.col(colMessageBodies).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &d.MessageTexts); err != nil {
 			return nil, wrap("personal data: message bodies", err)
 		}
 	}
-	if err := s.findAll(ctx, colAudit, bson.D{{Key: "entity", Value: "stakeholder"}, {Key: "entity_id", Value: id.Hex()}}, coll.FindOptions{}, &d.Audit); err != nil {
+	if err := s.col(colAudit).Find(ctx, bson.D{{Key: "entity", Value: "stakeholder"}, {Key: "entity_id", Value: id.Hex()}}, coll.FindOptions{}, &d.Audit); err != nil {
 		return nil, wrap("personal data: audit", err)
 	}
 	return d, nil
@@ -181,8 +181,6 @@ type EraseReport struct {
 // database has them. The new audit entry says what kinds of records
 // changed, never what was erased.
 func (s *Store) SaveErasure(ctx context.Context, actor model.Actor, r *PersonalRefs, e model.Erasure) (EraseReport, error) {
-	unlock := lockDoc(r.Stakeholder.ID)
-	defer unlock()
 	var rep EraseReport
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		var err error
@@ -275,7 +273,7 @@ func (s *Store) eraseRecords(ctx context.Context, r *PersonalRefs, e model.Erasu
 func (s *Store) scrubAudit(ctx context.Context, touched []string, e model.Erasure) (int, error) {
 	var entries []bson.D
 	kinds := []string{"stakeholder", "meeting", "commitment", "task", "message"}
-	if err := s.findAll(ctx, colAudit, bson.D{{Key: "entity", Value: bson.D{{Key: "$in", Value: kinds}}},
+	if err := s.col(colAudit).Find(ctx, bson.D{{Key: "entity", Value: bson.D{{Key: "$in", Value: kinds}}},
 		{Key: "entity_id", Value: bson.D{{Key: "$in", Value: touched}}}}, coll.FindOptions{}, &entries); err != nil {
 		return 0, wrap("erase: audit", err)
 	}

@@ -26,7 +26,7 @@ func (s *Store) DropReferencesTo(ctx context.Context, actor model.Actor, id bson
 		bson.D{{Key: "committee.member_ids", Value: id}},
 		bson.D{{Key: "committee.coordinator_id", Value: id}},
 	}}}
-	if err := s.findAll(ctx, colStakeholders, filter, coll.FindOptions{}, &refs); err != nil {
+	if err := s.col(colStakeholders).Find(ctx, filter, coll.FindOptions{}, &refs); err != nil {
 		return wrap("find references to stakeholder", err)
 	}
 	var errs []error
@@ -54,19 +54,17 @@ func (s *Store) DropReferencesTo(ctx context.Context, actor model.Actor, id bson
 // is a versioned, audited write; it returns how many changed.
 func (s *Store) UnlinkTasksFrom(ctx context.Context, actor model.Actor, id bson.ObjectID) (int, error) {
 	var list []model.Task
-	if err := s.findAll(ctx, colTasks, bson.D{{Key: "links.stakeholder_id", Value: id}}, coll.FindOptions{}, &list); err != nil {
+	if err := s.col(colTasks).Find(ctx, bson.D{{Key: "links.stakeholder_id", Value: id}}, coll.FindOptions{}, &list); err != nil {
 		return 0, wrap("find tasks of stakeholder", err)
 	}
 	n := 0
 	var errs []error
 	for i := range list {
 		old := &list[i]
-		unlock := lockDoc(old.ID)
 		res, err := s.col(colTasks).Update(ctx, bson.D{{Key: "_id", Value: old.ID}, {Key: "links.stakeholder_id", Value: id}},
 			bson.D{{Key: "$unset", Value: bson.D{{Key: "links.stakeholder_id", Value: ""}}},
 				{Key: "$set", Value: bson.D{{Key: "updated_at", Value: s.Now()}}},
 				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}, coll.UpdateOptions{})
-		unlock()
 		if err != nil {
 			errs = append(errs, wrap("unlink task", err))
 			continue
@@ -87,7 +85,7 @@ func (s *Store) UnlinkTasksFrom(ctx context.Context, actor model.Actor, id bson.
 func (s *Store) MessageAddressesOf(ctx context.Context, id bson.ObjectID) ([]string, error) {
 	var list []model.Message
 	opts := messageAddressProjection()
-	if err := s.findAll(ctx, colMessages, bson.D{{Key: "stakeholder_ids", Value: id}}, opts, &list); err != nil {
+	if err := s.col(colMessages).Find(ctx, bson.D{{Key: "stakeholder_ids", Value: id}}, opts, &list); err != nil {
 		return nil, wrap("find messages of stakeholder", err)
 	}
 	var out []string

@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/store/coll"
@@ -48,20 +47,9 @@ type Store struct {
 	faultMu     sync.Mutex
 	hooks       hooks                         // after-write hooks (change.go)
 	fault       func(collection string) error // SetWriteFault
-	lite        *liteEngine                   // the embedded engine's file, nil on MongoDB
 	// cursorKey signs page cursors (see SetCursorKey).
 	cursorKey []byte
-	// noPushdown makes every find go through the engine (differential tests).
-	noPushdown bool
-	liteHits   atomic.Int64 // finds answered through SQLite
-	// observe sees every find SQLite answers, which no command monitor
-	// sees (tests check them against the MongoDB indexes).
-	observe func(col string, filter, sort bson.D)
 }
-
-// ObserveFinds makes f see each find the store answers through SQLite,
-// with its filter and sort as MongoDB would get them.
-func (s *Store) ObserveFinds(f func(col string, filter, sort bson.D)) { s.observe = f }
 
 // Option adjusts how Open connects (tests watch the commands sent).
 type Option func(*options.ClientOptions)
@@ -139,9 +127,6 @@ func (s *Store) Close(ctx context.Context) error {
 		}
 		return nil
 	}
-	if s.lite != nil {
-		s.lite.close()
-	}
 	if err := s.mongo.client.Disconnect(ctx); err != nil {
 		return fmt.Errorf("store: disconnect: %w", err)
 	}
@@ -176,9 +161,6 @@ func (s *Store) Drop(ctx context.Context) error {
 			}
 		}
 		return nil
-	}
-	if s.lite != nil {
-		s.lite.close() // the engine removes the file
 	}
 	if err := s.mongo.db.Drop(ctx); err != nil {
 		return fmt.Errorf("store: drop database: %w", err)

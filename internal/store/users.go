@@ -55,7 +55,7 @@ func (s *Store) ListUsers(ctx context.Context, p Page) ([]model.User, string, er
 		return nil, "", err
 	}
 	var out []model.User
-	if err := s.findAll(ctx, colUsers, filter, opts, &out); err != nil {
+	if err := s.col(colUsers).Find(ctx, filter, opts, &out); err != nil {
 		return nil, "", wrap("list users", err)
 	}
 	items, next := nextCursor(s, "users.email", out, p, func(u model.User) (any, bson.ObjectID) { return u.Email, u.ID })
@@ -69,7 +69,7 @@ func (s *Store) UsersByIDs(ctx context.Context, ids []bson.ObjectID) (map[bson.O
 		return out, nil
 	}
 	var users []model.User
-	if err := s.findAll(ctx, colUsers, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &users); err != nil {
+	if err := s.col(colUsers).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &users); err != nil {
 		return nil, wrap("find users", err)
 	}
 	for _, u := range users {
@@ -114,11 +114,9 @@ func (s *Store) UpdateUser(ctx context.Context, actor model.Actor, id bson.Objec
 		return old, nil
 	}
 	var u model.User
-	unlock := lockDoc(id)
 	err = s.col(colUsers).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}},
 		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}, coll.UpdateOptions{}, &u)
-	unlock()
 	if err != nil {
 		err = wrap("update user", err)
 		if isNotFound(err) {
@@ -154,7 +152,7 @@ func (s *Store) Team(ctx context.Context, scope model.Scope) ([]TeamMember, erro
 		filter = append(filter, bson.E{Key: "regions", Value: bson.D{{Key: "$in", Value: append([]string{model.AllRegions}, scope.Regions...)}}})
 	}
 	var users []model.User
-	if err := s.findAll(ctx, colUsers, filter, coll.FindOptions{}, &users); err != nil {
+	if err := s.col(colUsers).Find(ctx, filter, coll.FindOptions{}, &users); err != nil {
 		return nil, wrap("list team", err)
 	}
 	out := make([]TeamMember, 0, len(users))

@@ -23,7 +23,6 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/store/lite"
-	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 var (
@@ -137,13 +136,6 @@ func OpenNamed(ctx context.Context, name string) (*store.Store, error) {
 	s, err := store.Open(ctx, uri, name, store.WithMonitor(queries.monitor()))
 	if err != nil {
 		return nil, err
-	}
-	s.ObserveFinds(func(col string, filter, sort bson.D) { queries.add(Query{col, "find", filter, sort, nil}) })
-	if dir != "" {
-		if err := s.AttachEmbedded(dir); err != nil {
-			_ = s.Close(ctx)
-			return nil, err
-		}
 	}
 	return s, nil
 }
