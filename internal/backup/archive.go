@@ -15,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/alianza-pe/alianza/internal/store"
 )
 
 // Archive layout: manifest.json first (so verify reads it before the rest),
@@ -108,7 +110,7 @@ func Create(ctx context.Context, opts Options) (Result, error) {
 	}
 	m := Manifest{
 		Format: formatVersion, AlianzaVersion: opts.Version, CreatedAt: now().UTC(), Engine: engineSQLite,
-		Database: opts.Database, DBFile: "db/" + opts.Database + ".sqlite",
+		Database: opts.Database, DBFile: "db/" + store.EmbeddedFile,
 	}
 	progress("checksums", 0, 0)
 	if m.Collections, err = sqliteSums(ctx, snap); err != nil {

@@ -42,4 +42,3 @@ func (s *Store) MessageCounts(ctx context.Context, scope model.Scope, f MessageF
 	}
 	return out, nil
 }
-

@@ -372,4 +372,3 @@ func sjsonErr(err error, typ string) error {
 
 // sjsonTime is how the engine stores a date: milliseconds since the epoch.
 func sjsonTime(t time.Time) int64 { return t.UnixMilli() }
-
