@@ -219,7 +219,6 @@ func readArchive(t *testing.T, path string) *tar.Reader {
 	return tar.NewReader(zr)
 }
 
-
 // rewriteArchive copies an archive, letting edit change each entry.
 func rewriteArchive(t *testing.T, in, out string, edit func(name string, b []byte) []byte) {
 	t.Helper()

@@ -115,16 +115,15 @@ func (s *Store) ReferencesTo(ctx context.Context, id bson.ObjectID) ([]string, e
 		if name == colAudit {
 			continue
 		}
-		// Walked along the _id index: MongoDB refusing collection scans
-		// (notablescan) accepts an index walk.
-		var docs []bson.Raw
-		if err := s.col(name).Find(ctx, bson.D{}, coll.FindOptions{Hint: byIDIndex}, &docs); err != nil {
-			return nil, wrap("scan "+name, err)
-		}
-		for _, raw := range docs {
+		// A deliberate whole read (Each: an _id walk on MongoDB).
+		err := s.Each(ctx, name, func(raw bson.Raw) error {
 			if bytes.Contains(raw, id[:]) || bytes.Contains(raw, hex) {
 				out = append(out, fmt.Sprintf("%s/%v", name, raw.Lookup("_id")))
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, wrap("scan "+name, err)
 		}
 	}
 	return out, nil
