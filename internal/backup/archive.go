@@ -26,7 +26,10 @@ const (
 	manifestName  = "manifest.json"
 	secretName    = "jwt-secret"
 	formatVersion = 1
-	engineSQLite  = "ferretdb-sqlite"
+	// engineSQLite is the embedded store's file (package store/lite). An
+	// archive of the FerretDB-based build says "ferretdb-sqlite": it is
+	// refused until the migration of old folders reads it.
+	engineSQLite = "alianza-lite"
 )
 
 // Manifest describes a backup archive.

@@ -81,7 +81,10 @@ func Storage(ctx context.Context, s *store.Store, dataDir string) (StorageReport
 		return r, nil
 	}
 	r.Engine = EngineEmbedded
-	file := DBFile(dataDir, "")
+	file := s.Embedded().Path()
+	if dataDir != "" {
+		file = DBFile(dataDir, "")
+	}
 	for _, p := range []string{file, file + "-wal"} {
 		if st, err := os.Stat(p); err == nil {
 			r.DatabaseBytes += st.Size()
@@ -89,6 +92,9 @@ func Storage(ctx context.Context, s *store.Store, dataDir string) (StorageReport
 	}
 	if r.SizeWarning = r.DatabaseBytes > EmbeddedSizeWarning; r.SizeWarning {
 		r.Advice = moveAdvice
+	}
+	if dataDir == "" {
+		return r, nil
 	}
 	st, ok, err := LoadStatus(dataDir)
 	if err != nil {

@@ -78,8 +78,6 @@ func (s *Store) setPrefs(ctx context.Context, userID bson.ObjectID, set bson.D, 
 		}
 		upd = append(upd, bson.E{Key: "$unset", Value: u})
 	}
-	// The embedded engine applies an update as read-then-write of the whole
-	// document: without the lock two updates of different fields still lose one.
 	_, err := s.col(colPrefs).Update(ctx, bson.D{{Key: "_id", Value: userID}}, upd, coll.UpdateOptions{Upsert: true})
 	if errors.Is(err, ErrDuplicate) {
 		// Two first writes raced to insert: the loser's update now matches.

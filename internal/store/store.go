@@ -37,7 +37,7 @@ type Store struct {
 	embedded *lite.DB
 	release  func()
 	// txs: db.WithTx is a transaction (always on the embedded store).
-	// Without (FerretDB, a standalone MongoDB) the undo steps of inTx
+	// Without (a standalone MongoDB, FerretDB in tests) the undo steps of inTx
 	// stand in for it.
 	txs bool
 	now func() time.Time

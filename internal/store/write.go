@@ -60,8 +60,9 @@ func insertBatches[T any](ctx context.Context, s *Store, col string, docs []T, s
 // inTx runs write, a multi-document write, in one transaction
 // (coll.DB.WithTx). A database without transactions runs write directly;
 // there, when it fails, undo gets its error and removes what write stored
-// so far, and answers the error to return. undo goes when every database
-// the store runs on has transactions.
+// so far, and answers the error to return. The embedded store always has
+// transactions; undo is kept only for a standalone MongoDB (and FerretDB,
+// the tests' MongoDB-wire server), where those writes are not atomic.
 func (s *Store) inTx(ctx context.Context, write func(ctx context.Context) error, undo func(ctx context.Context, err error) error) error {
 	err := s.db.WithTx(ctx, write)
 	if err != nil && !s.txs {

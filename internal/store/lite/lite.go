@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"modernc.org/sqlite"
 
@@ -85,6 +86,7 @@ type DB struct {
 	colls   map[string]*Collection
 	plans   *planLog
 	closeMu sync.Once
+	closed  atomic.Bool
 	// commonRows is how many rows of a word prefix make it common: a
 	// sorted page then walks its sort index and probes each row's words,
 	// instead of reading and sorting every row that holds the word.
@@ -150,6 +152,9 @@ func Open(ctx context.Context, path string, specs []Spec, opts ...Option) (*DB, 
 	return db, nil
 }
 
+// Closed tells whether Close was called.
+func (db *DB) Closed() bool { return db.closed.Load() }
+
 // Path is the database file.
 func (db *DB) Path() string { return db.path }
 
@@ -157,6 +162,7 @@ func (db *DB) Path() string { return db.path }
 func (db *DB) Close() error {
 	var err error
 	db.closeMu.Do(func() {
+		db.closed.Store(true)
 		_, _ = db.w.Exec("PRAGMA optimize")
 		err = errors.Join(db.r.Close(), db.w.Close())
 	})
