@@ -16,8 +16,6 @@ import (
 	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"golang.org/x/term"
 )
 
@@ -227,26 +225,25 @@ func dbCopy(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFlag
 	if from == "" {
 		from = cfg.MongoURI
 	}
+	var src *store.Store
+	var err error
 	if from == "" {
-		emb, err := store.StartEmbedded(ctx, filepath.Join(cfg.DataDir, "db"), log)
-		if err != nil {
-			return err
+		dir := filepath.Join(cfg.DataDir, "db")
+		if src, err = store.OpenEmbedded(ctx, dir, log); err != nil {
+			return fmt.Errorf("db copy: source: %w", err)
 		}
-		defer emb.Stop()
-		from = emb.URI()
 		abs, _ := filepath.Abs(cfg.DataDir)
 		source = "embedded:" + abs
 	} else {
 		source = redactURI(from)
+		if source == redactURI(f.to) {
+			return errors.New("db copy: --to is the source database")
+		}
+		if src, err = store.Open(ctx, from, cfg.MongoDB); err != nil {
+			return fmt.Errorf("db copy: source: %w", err)
+		}
 	}
-	if source == redactURI(f.to) {
-		return errors.New("db copy: --to is the source database")
-	}
-	src, err := connect(ctx, from)
-	if err != nil {
-		return fmt.Errorf("db copy: source: %w", err)
-	}
-	defer src.Disconnect(context.WithoutCancel(ctx))
+	defer src.Close(context.WithoutCancel(ctx))
 	// One client for the target: the store's (it also builds the indexes).
 	target, err := store.Open(ctx, f.to, cfg.MongoDB)
 	if err != nil {
@@ -256,7 +253,7 @@ func dbCopy(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFlag
 
 	progress, clear := progressTo(stderr)
 	o := backup.CopyOptions{
-		From: src.Database(cfg.MongoDB), To: target.Database(), Source: source, Force: f.force,
+		From: src, To: target.Database(), Source: source, Force: f.force,
 		Indexes: target.EnsureIndexes,
 	}
 	if progress != nil {
@@ -277,19 +274,6 @@ func dbCopy(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFlag
 	fmt.Fprintf(stdout, "copied %d documents in %d collections from %s to %s in %s; counts and checksums match\n",
 		docs, len(res), source, redactURI(f.to), time.Since(start).Round(time.Millisecond))
 	return nil
-}
-
-// connect opens a MongoDB client and checks the server answers.
-func connect(ctx context.Context, uri string) (*mongo.Client, error) {
-	c, err := mongo.Connect(options.Client().ApplyURI(uri).SetAppName("alianza-db-copy").SetServerSelectionTimeout(15 * time.Second))
-	if err != nil {
-		return nil, err
-	}
-	if err := c.Ping(ctx, nil); err != nil {
-		_ = c.Disconnect(context.WithoutCancel(ctx))
-		return nil, err
-	}
-	return c, nil
 }
 
 // redactURI drops the password from a connection string.
@@ -331,7 +315,7 @@ func exportCmd(ctx context.Context, cfg *config.Config, log *slog.Logger, f subF
 	var sum backup.ExportSummary
 	err = backup.WriteAtomic(f.out, 0o600, func(w io.Writer) error {
 		var err error
-		sum, err = backup.Export(ctx, s.Database(), w, currentBuild().short(), s.Now())
+		sum, err = backup.Export(ctx, s, w, currentBuild().short(), s.Now())
 		return err
 	})
 	if err != nil {

@@ -22,10 +22,10 @@ import (
 	"github.com/alianza-pe/alianza/internal/backup"
 	"github.com/alianza-pe/alianza/internal/config"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/store/coll"
+	"github.com/alianza-pe/alianza/internal/storetest"
 	"github.com/alianza-pe/alianza/internal/testlog"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
@@ -120,17 +120,12 @@ func TestBackupKilledMidway(t *testing.T) {
 	bin := buildBinary(t)
 	ctx := context.Background()
 	dataDir := t.TempDir()
-	emb, err := store.StartEmbedded(ctx, filepath.Join(dataDir, "db"), nil)
+	s, err := store.OpenEmbedded(ctx, filepath.Join(dataDir, "db"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer emb.Stop()
-	client, err := mongo.Connect(options.Client().ApplyURI(emb.URI()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Disconnect(ctx)
-	col := client.Database("alianza").Collection("notes")
+	defer s.Close(ctx)
+	col := s.Embedded().Collection("audit")
 	// Enough data (about 40 MB) that a backup takes a while.
 	filler := strings.Repeat("x", 2000)
 	for b := range 20 {
@@ -138,7 +133,7 @@ func TestBackupKilledMidway(t *testing.T) {
 		for i := range docs {
 			docs[i] = bson.D{{Key: "_id", Value: b*1000 + i}, {Key: "text", Value: fmt.Sprintf("%d %s", b*1000+i, filler)}}
 		}
-		if _, err := col.InsertMany(ctx, docs); err != nil {
+		if _, err := col.Insert(ctx, docs, coll.InsertOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -183,10 +178,10 @@ func TestBackupKilledMidway(t *testing.T) {
 		t.Fatalf("earlier backup after the kill: %v", err)
 	}
 	// The database keeps serving reads and writes.
-	if _, err := col.InsertOne(ctx, bson.D{{Key: "_id", Value: -1}, {Key: "text", Value: "after"}}); err != nil {
+	if _, err := col.Insert(ctx, []any{bson.D{{Key: "_id", Value: -1}, {Key: "text", Value: "after"}}}, coll.InsertOptions{}); err != nil {
 		t.Fatalf("write after the kill: %v", err)
 	}
-	if n, err := col.CountDocuments(ctx, bson.D{}); err != nil || n != 20001 {
+	if n, err := col.Count(ctx, bson.D{}, 0); err != nil || n != 20001 {
 		t.Fatalf("count after the kill: %d %v", n, err)
 	}
 	if err := backup.IntegrityCheck(ctx, backup.DBFile(dataDir, "alianza")); err != nil {
@@ -308,7 +303,7 @@ func TestDBCopyCommand(t *testing.T) {
 		t.Fatalf("user add: %s", errs)
 	}
 	ctx := context.Background()
-	target, err := store.StartEmbedded(ctx, filepath.Join(t.TempDir(), "db"), nil)
+	target, err := storetest.StartEmbedded(ctx, filepath.Join(t.TempDir(), "db"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ import (
 func TestDataDirHeldByOneProcess(t *testing.T) {
 	ctx := context.Background()
 	dataDir := t.TempDir()
-	emb, err := store.StartEmbedded(ctx, filepath.Join(dataDir, "db"), nil)
+	emb, err := store.OpenEmbedded(ctx, filepath.Join(dataDir, "db"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestDataDirHeldByOneProcess(t *testing.T) {
 	if _, err := store.LockDir(filepath.Join(dataDir, "db")); !errors.Is(err, store.ErrDataDirInUse) {
 		t.Fatalf("LockDir while held: %v", err)
 	}
-	emb.Stop()
+	_ = emb.Close(ctx)
 	release, err := store.LockDir(filepath.Join(dataDir, "db"))
 	if err != nil {
 		t.Fatalf("LockDir after Stop: %v", err)
@@ -84,9 +84,9 @@ func TestDataDirFreedByKill(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
-	emb, err := store.StartEmbedded(context.Background(), dbDir, nil)
+	emb, err := store.OpenEmbedded(context.Background(), dbDir, nil)
 	if err != nil {
-		t.Fatalf("start after kill -9: %v", err)
+		t.Fatalf("open after kill -9: %v", err)
 	}
-	emb.Stop()
+	_ = emb.Close(context.Background())
 }

@@ -168,44 +168,23 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
-// database opens the configured MongoDB, or starts the embedded engine in the
-// data dir. close stops both.
+// database opens the configured MongoDB, or the embedded store in the data
+// dir (<data>/db/alianza.db). closeFn closes it.
 func database(ctx context.Context, cfg *config.Config, log *slog.Logger) (s *store.Store, closeFn func(), err error) {
-	uri := cfg.MongoURI
-	var emb *store.Embedded
-	if uri == "" {
+	if cfg.MongoURI == "" {
 		dir := filepath.Join(cfg.DataDir, "db")
-		emb, err = store.StartEmbedded(ctx, dir, log)
-		if err != nil {
+		if s, err = store.OpenEmbedded(ctx, dir, log); err != nil {
 			return nil, nil, err
 		}
-		uri = emb.URI()
-		log.Info("embedded database started", "dir", dir)
-	}
-	s, err = store.Open(ctx, uri, cfg.MongoDB)
-	if err != nil {
-		if emb != nil {
-			emb.Stop()
-		}
+		log.Info("embedded database opened", "dir", dir)
+	} else if s, err = store.Open(ctx, cfg.MongoURI, cfg.MongoDB); err != nil {
 		return nil, nil, err
 	}
 	s.SetLogger(log)
-	if emb != nil {
-		if err := s.AttachEmbedded(emb.Dir()); err != nil {
-			_ = s.Close(context.Background())
-			emb.Stop()
-			return nil, nil, err
-		}
-	}
 	// Every command that opens the database (serve and its mail sync, demo
 	// load, imports) refuses the team's addresses on stakeholders.
 	s.SetTeamDomains(cfg.TeamDomains)
-	closeFn = func() {
-		_ = s.Close(context.Background())
-		if emb != nil {
-			emb.Stop()
-		}
-	}
+	closeFn = func() { _ = s.Close(context.Background()) }
 	if err := s.EnsureIndexes(ctx); err != nil {
 		closeFn()
 		return nil, nil, err

@@ -38,7 +38,7 @@ type storageView struct {
 }
 
 func (a *API) storage(c *fiber.Ctx) error {
-	r, err := backup.Storage(c.UserContext(), a.store.Database(), a.opts.DataDir)
+	r, err := backup.Storage(c.UserContext(), a.store, a.opts.DataDir)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (a *API) exportAll(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, "application/zip")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="alianza-export-%s.zip"`, now.In(lima).Format("2006-01-02")))
-	db, version, log := a.store.Database(), a.opts.Version, a.log
+	db, version, log := a.store, a.opts.Version, a.log
 	// Streamed: the archive is written as the collections are read. An
 	// error half-way can no longer change the status; it cuts the archive
 	// short (the zip is then unreadable) and is logged.

@@ -20,9 +20,13 @@ import (
 
 func TestAdminStorage(t *testing.T) {
 	ta := newTestApp(t)
+	engine := backup.EngineMongoDB
+	if storetest.Embedded() {
+		engine = backup.EngineEmbedded
+	}
 	ta.run(t, []scenario{
 		{name: "admin", as: "admin", method: "GET", path: "/api/v1/admin/storage", status: 200,
-			want: map[string]any{"engine": "mongodb", "size_warning": false, "last_backup": nil, "warning_bytes": float64(backup.EmbeddedSizeWarning)}},
+			want: map[string]any{"engine": engine, "size_warning": false, "last_backup": nil, "warning_bytes": float64(backup.EmbeddedSizeWarning)}},
 		{name: "manager", as: "manager", method: "GET", path: "/api/v1/admin/storage", status: 403},
 		{name: "viewer", as: "viewer", method: "GET", path: "/api/v1/admin/storage", status: 403},
 		{name: "anonymous", method: "GET", path: "/api/v1/admin/storage", status: 401},

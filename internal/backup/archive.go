@@ -15,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/alianza-pe/alianza/internal/store"
 )
 
 // Archive layout: manifest.json first (so verify reads it before the rest),
@@ -24,7 +26,10 @@ const (
 	manifestName  = "manifest.json"
 	secretName    = "jwt-secret"
 	formatVersion = 1
-	engineSQLite  = "ferretdb-sqlite"
+	// engineSQLite is the embedded store's file (package store/lite). An
+	// archive of the FerretDB-based build says "ferretdb-sqlite": it is
+	// refused until the migration of old folders reads it.
+	engineSQLite = "alianza-lite"
 )
 
 // Manifest describes a backup archive.
@@ -143,7 +148,7 @@ func takeSnapshot(ctx context.Context, opts Options, dir, pattern string, now fu
 	}
 	m := Manifest{
 		Format: formatVersion, AlianzaVersion: opts.Version, CreatedAt: now().UTC(), Engine: engineSQLite,
-		Database: opts.Database, DBFile: "db/" + opts.Database + ".sqlite",
+		Database: opts.Database, DBFile: "db/" + store.EmbeddedFile,
 	}
 	progress("checksums", 0, 0)
 	if m.Collections, err = sqliteSums(ctx, sn.path); err != nil {

@@ -20,9 +20,9 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/demo"
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 func backupOpts(dataDir, out string) Options {
@@ -74,7 +74,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	if _, err := Verify(ctx, out, nil); err != nil {
 		t.Fatalf("verify: %v", err)
 	}
-	want := dump(t, src.db)
+	want := dump(t, src.s)
 
 	dst := filepath.Join(t.TempDir(), "restored")
 	if _, err := Restore(ctx, out, dst, testDB, false, nil); err != nil {
@@ -88,7 +88,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 		t.Fatalf("restored JWT secret %q, %v", secret, err)
 	}
 	restored := startEngine(t, dst)
-	if err := sameDump(want, dump(t, restored.db)); err != nil {
+	if err := sameDump(want, dump(t, restored.s)); err != nil {
 		t.Fatalf("restored database differs: %v", err)
 	}
 	// The restored server reads its users and sync state through the store.
@@ -119,7 +119,9 @@ func TestBackupUnderConcurrentWrites(t *testing.T) {
 	ctx := context.Background()
 	src := startEngine(t, t.TempDir())
 	loadSample(t, src)
-	writes, pair := src.db.Collection("writes"), src.db.Collection("pair")
+	// kv and probe stand for any collection: the test's documents are told
+	// apart by their fields.
+	writes, pair := src.col("kv"), src.col("probe")
 	var acked atomic.Int64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -134,12 +136,11 @@ func TestBackupUnderConcurrentWrites(t *testing.T) {
 			default:
 			}
 			doc := bson.D{{Key: "_id", Value: n}, {Key: "payload", Value: fmt.Sprintf("payload-%d", n)}, {Key: "tail", Value: n}}
-			if _, err := writes.InsertOne(ctx, doc); err != nil {
+			if _, err := writes.Insert(ctx, []any{doc}, coll.InsertOptions{}); err != nil {
 				writeErr = err
 				return
 			}
-			if _, err := pair.ReplaceOne(ctx, bson.D{{Key: "_id", Value: "p"}}, bson.D{{Key: "a", Value: n}, {Key: "b", Value: n}},
-				options.Replace().SetUpsert(true)); err != nil {
+			if _, err := pair.Replace(ctx, bson.D{{Key: "_id", Value: "p"}}, bson.D{{Key: "a", Value: n}, {Key: "b", Value: n}}, true); err != nil {
 				writeErr = err
 				return
 			}
@@ -168,16 +169,12 @@ func TestBackupUnderConcurrentWrites(t *testing.T) {
 		t.Fatalf("restore: %v", err)
 	}
 	restored := startEngine(t, dst)
-	cur, err := restored.db.Collection("writes").Find(ctx, bson.D{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var docs []struct {
 		ID      int64  `bson:"_id"`
 		Payload string `bson:"payload"`
 		Tail    int64  `bson:"tail"`
 	}
-	if err := cur.All(ctx, &docs); err != nil {
+	if err := restored.col("kv").Find(ctx, bson.D{{Key: "payload", Value: bson.D{{Key: "$exists", Value: true}}}}, coll.FindOptions{}, &docs); err != nil {
 		t.Fatal(err)
 	}
 	seen := map[int64]bool{}
@@ -198,79 +195,13 @@ func TestBackupUnderConcurrentWrites(t *testing.T) {
 		t.Fatalf("restored %d writes, but %d were acknowledged before the backup started", maxID, before)
 	}
 	var p struct{ A, B int64 }
-	if err := restored.db.Collection("pair").FindOne(ctx, bson.D{{Key: "_id", Value: "p"}}).Decode(&p); err != nil {
+	if err := restored.col("probe").FindOne(ctx, bson.D{{Key: "_id", Value: "p"}}, coll.FindOptions{}, &p); err != nil {
 		t.Fatal(err)
 	}
 	if p.A != p.B || p.A < maxID-1 || p.A > maxID {
 		t.Fatalf("pair %+v with %d inserts", p, maxID)
 	}
 	t.Logf("acknowledged before the backup %d, during %d, in the backup %d", before, during-before, maxID)
-}
-
-// Tables that are not collections (indexes, triggers, word tables added to
-// speed queries up) travel with the file and are not counted.
-func TestBackupKeepsSideTables(t *testing.T) {
-	ctx := context.Background()
-	src := startEngine(t, t.TempDir())
-	loadSample(t, src)
-	db, err := openSQLite(DBFile(src.dir, testDB), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var table string
-	if err := db.QueryRowContext(ctx, "SELECT table_name FROM _ferretdb_collections WHERE name = 'stakeholders'").Scan(&table); err != nil {
-		t.Fatal(err)
-	}
-	// A word table kept by a trigger on a collection's table, and an FTS5 index.
-	if _, err := db.ExecContext(ctx, `CREATE TABLE alianza_side_words (word TEXT, id TEXT);
-		INSERT INTO alianza_side_words VALUES ('agua', 'x');
-		CREATE TRIGGER alianza_side_count AFTER INSERT ON "`+table+`" BEGIN INSERT INTO alianza_side_words VALUES ('new', NEW._ferretdb_sjson->>'$.name'); END;
-		CREATE VIRTUAL TABLE alianza_side_fts USING fts5(text);
-		INSERT INTO alianza_side_fts VALUES ('presupuesto regional');`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	out := filepath.Join(t.TempDir(), "b.tar.gz")
-	res, err := Create(ctx, backupOpts(src.dir, out))
-	if err != nil {
-		t.Fatalf("backup: %v", err)
-	}
-	for _, c := range res.Manifest.Collections {
-		if strings.Contains(c.Name, "side") {
-			t.Fatalf("side table counted as collection %s", c.Name)
-		}
-	}
-	dst := filepath.Join(t.TempDir(), "restored")
-	if _, err := Restore(ctx, out, dst, testDB, false, nil); err != nil {
-		t.Fatalf("restore: %v", err)
-	}
-	rdb, err := openSQLite(DBFile(dst, testDB), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var word string
-	if err := rdb.QueryRowContext(ctx, "SELECT word FROM alianza_side_words").Scan(&word); err != nil || word != "agua" {
-		t.Fatalf("side table after restore: %q, %v", word, err)
-	}
-	var hits int
-	if err := rdb.QueryRowContext(ctx, "SELECT count(*) FROM alianza_side_fts WHERE alianza_side_fts MATCH 'presupuesto'").Scan(&hits); err != nil || hits != 1 {
-		t.Fatalf("FTS5 table after restore: %d, %v", hits, err)
-	}
-	rdb.Close()
-	// The restored engine serves it, and the trigger still runs on writes.
-	restored := startEngine(t, dst)
-	if _, err := restored.db.Collection("stakeholders").InsertOne(ctx, bson.D{{Key: "name", Value: "Nueva"}}); err != nil {
-		t.Fatal(err)
-	}
-	wdb, err := openSQLite(DBFile(dst, testDB), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wdb.Close()
-	var fromTrigger string
-	if err := wdb.QueryRowContext(ctx, "SELECT id FROM alianza_side_words WHERE word = 'new'").Scan(&fromTrigger); err != nil || fromTrigger != "Nueva" {
-		t.Fatalf("trigger after restore: %q, %v", fromTrigger, err)
-	}
 }
 
 // readArchive opens a backup archive's entries, closed when the test ends.
@@ -455,7 +386,7 @@ func TestStorageReportEmbedded(t *testing.T) {
 	ctx := context.Background()
 	e := startEngine(t, t.TempDir())
 	loadSample(t, e)
-	r, err := Storage(ctx, e.db, e.dir)
+	r, err := Storage(ctx, e.s, e.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -466,7 +397,7 @@ func TestStorageReportEmbedded(t *testing.T) {
 	for _, c := range r.Collections {
 		got[c.Name] = c.Documents
 	}
-	for col, docs := range dump(t, e.db) {
+	for col, docs := range dump(t, e.s) {
 		if got[col] != int64(len(docs)) {
 			t.Errorf("%s: reported %d documents, has %d", col, got[col], len(docs))
 		}
@@ -478,7 +409,7 @@ func TestStorageReportEmbedded(t *testing.T) {
 	if err := SaveStatus(e.dir, StatusOf(time.Now(), res, nil)); err != nil {
 		t.Fatal(err)
 	}
-	if r, err = Storage(ctx, e.db, e.dir); err != nil || r.LastBackup == nil || !r.LastBackup.OK || r.LastBackup.Size != res.Size {
+	if r, err = Storage(ctx, e.s, e.dir); err != nil || r.LastBackup == nil || !r.LastBackup.OK || r.LastBackup.Size != res.Size {
 		t.Fatalf("storage after a backup: %+v %v", r.LastBackup, err)
 	}
 	if err := IntegrityCheck(ctx, DBFile(e.dir, testDB)); err != nil {
@@ -498,7 +429,7 @@ func TestStorageReportEmbedded(t *testing.T) {
 		t.Fatal(err)
 	}
 	big.Close()
-	if r, err = Storage(ctx, e.db, bigDir); err != nil || !r.SizeWarning || !strings.Contains(r.Advice, "db copy") {
+	if r, err = Storage(ctx, e.s, bigDir); err != nil || !r.SizeWarning || !strings.Contains(r.Advice, "db copy") {
 		t.Fatalf("storage past the threshold: %+v %v", r, err)
 	}
 }

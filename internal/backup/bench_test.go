@@ -62,9 +62,9 @@ func BenchmarkReferenceCopy(b *testing.B) {
 	}
 	for b.Loop() {
 		b.StopTimer()
-		dst := startEngine(b, b.TempDir())
+		dst := startTarget(b)
 		b.StartTimer()
-		res, err := Copy(ctx, CopyOptions{From: src.db, To: dst.db, Source: "bench", Indexes: dst.s.EnsureIndexes})
+		res, err := Copy(ctx, CopyOptions{From: src.s, To: dst.db, Source: "bench", Indexes: dst.s.EnsureIndexes})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -74,7 +74,6 @@ func BenchmarkReferenceCopy(b *testing.B) {
 			n += r.Count
 		}
 		b.ReportMetric(float64(n), "documents")
-		dst.stop()
 		b.StartTimer()
 	}
 }

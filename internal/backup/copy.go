@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -23,7 +24,10 @@ var ErrTargetHasData = errors.New("the target database already holds data")
 
 // CopyOptions say what to copy where.
 type CopyOptions struct {
-	From, To *mongo.Database
+	// From is the store copied (the embedded store, or a MongoDB); To the
+	// MongoDB database written.
+	From *store.Store
+	To   *mongo.Database
 	// Source names the source in the target's marker (an engine's folder or
 	// a URI without its password); a re-run from the same source resumes.
 	Source string
@@ -81,7 +85,7 @@ func Copy(ctx context.Context, o CopyOptions) ([]CopyResult, error) {
 			return nil, fmt.Errorf("db copy: indexes on the target: %w", err)
 		}
 	}
-	names, err := collectionNames(ctx, o.From)
+	names, err := o.From.CollectionNames(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -212,11 +216,6 @@ func copyCollection(ctx context.Context, o CopyOptions, name string) (CopyResult
 	if err != nil {
 		return r, err
 	}
-	cur, err := o.From.Collection(name).Find(ctx, bson.D{}, byID())
-	if err != nil {
-		return r, fmt.Errorf("db copy: read %s: %w", name, err)
-	}
-	defer cur.Close(ctx)
 	var sums docSums
 	var batch []mongo.WriteModel
 	flush := func() error {
@@ -231,11 +230,11 @@ func copyCollection(ctx context.Context, o CopyOptions, name string) (CopyResult
 		o.Progress(name, r.Count)
 		return nil
 	}
-	for cur.Next(ctx) {
-		doc := slices.Clone(cur.Current)
+	err = o.From.Each(ctx, name, func(raw bson.Raw) error {
+		doc := slices.Clone(raw)
 		k, id, err := idKey(doc)
 		if err != nil {
-			return r, fmt.Errorf("db copy: %s: %w", name, err)
+			return fmt.Errorf("db copy: %s: %w", name, err)
 		}
 		sums.add(doc)
 		r.Count++
@@ -243,7 +242,7 @@ func copyCollection(ctx context.Context, o CopyOptions, name string) (CopyResult
 		delete(have, k)
 		switch {
 		case ok && bytes.Equal(h[:], sums[len(sums)-1][:]):
-			continue
+			return nil
 		case ok:
 			batch = append(batch, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: id}}).SetReplacement(doc))
 		default:
@@ -252,12 +251,11 @@ func copyCollection(ctx context.Context, o CopyOptions, name string) (CopyResult
 			batch = append(batch, mongo.NewInsertOneModel().SetDocument(doc))
 		}
 		if len(batch) >= o.BatchSize {
-			if err := flush(); err != nil {
-				return r, err
-			}
+			return flush()
 		}
-	}
-	if err := cur.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return r, fmt.Errorf("db copy: read %s: %w", name, err)
 	}
 	if err := flush(); err != nil {

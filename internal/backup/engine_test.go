@@ -8,80 +8,62 @@ import (
 	"testing"
 
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 const testDB = "alianza"
 
-// engine is an embedded engine started by a test on its own data folder,
-// with a store and a raw database handle on database testDB.
+// engine is an embedded store opened by a test on its own data folder.
 type engine struct {
 	dir string
-	emb *store.Embedded
 	s   *store.Store
-	db  *mongo.Database
 }
 
 func startEngine(t testing.TB, dataDir string) *engine {
 	t.Helper()
-	ctx := context.Background()
-	emb, err := store.StartEmbedded(ctx, filepath.Join(dataDir, "db"), nil)
+	s, err := store.OpenEmbedded(context.Background(), filepath.Join(dataDir, "db"), nil)
 	if err != nil {
-		t.Fatalf("start engine: %v", err)
-	}
-	s, err := store.Open(ctx, emb.URI(), testDB)
-	if err != nil {
-		emb.Stop()
 		t.Fatalf("open store: %v", err)
 	}
-	if err := s.EnsureIndexes(ctx); err != nil {
-		t.Fatalf("indexes: %v", err)
-	}
-	client, err := mongo.Connect(options.Client().ApplyURI(emb.URI()))
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	e := &engine{dir: dataDir, emb: emb, s: s, db: client.Database(testDB)}
+	e := &engine{dir: dataDir, s: s}
 	t.Cleanup(e.stop)
 	return e
 }
 
 func (e *engine) stop() {
-	if e.emb == nil {
+	if e.s == nil {
 		return
 	}
-	_ = e.db.Client().Disconnect(context.Background())
 	_ = e.s.Close(context.Background())
-	e.emb.Stop()
-	e.emb = nil
+	e.s = nil
 }
 
+// col is collection name of the engine's store.
+func (e *engine) col(name string) coll.Collection { return e.s.Embedded().Collection(name) }
+
 // dump reads every document of every collection, by collection and _id
-// (as extended JSON), as the raw BSON the engine returns.
-func dump(t testing.TB, db *mongo.Database) map[string]map[string]bson.Raw {
+// (as extended JSON), as the raw BSON stored.
+func dump(t testing.TB, s *store.Store) map[string]map[string]bson.Raw {
 	t.Helper()
 	ctx := context.Background()
-	names, err := db.ListCollectionNames(ctx, bson.D{})
+	names, err := s.CollectionNames(ctx)
 	if err != nil {
 		t.Fatalf("list collections: %v", err)
 	}
 	out := map[string]map[string]bson.Raw{}
 	for _, name := range names {
-		cur, err := db.Collection(name).Find(ctx, bson.D{})
-		if err != nil {
-			t.Fatalf("find %s: %v", name, err)
-		}
 		docs := map[string]bson.Raw{}
-		for cur.Next(ctx) {
-			id := cur.Current.Lookup("_id").String()
-			docs[id] = slices.Clone(cur.Current)
-		}
-		if err := cur.Err(); err != nil {
+		err := s.Each(ctx, name, func(doc bson.Raw) error {
+			docs[doc.Lookup("_id").String()] = slices.Clone(doc)
+			return nil
+		})
+		if err != nil {
 			t.Fatalf("read %s: %v", name, err)
 		}
-		out[name] = docs
+		if len(docs) > 0 {
+			out[name] = docs
+		}
 	}
 	return out
 }

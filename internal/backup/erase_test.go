@@ -10,6 +10,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -32,7 +33,7 @@ func archiveBytes(t *testing.T, path string) []byte {
 func allText(t *testing.T, e *engine) string {
 	t.Helper()
 	var b strings.Builder
-	for col, docs := range dump(t, e.db) {
+	for col, docs := range dump(t, e.s) {
 		for _, d := range docs {
 			b.WriteString(col + " " + d.String() + "\n")
 		}
@@ -50,11 +51,7 @@ func TestEraseStakeholderLeavesNoTrace(t *testing.T) {
 
 	// The demo stakeholder with the most records around them.
 	var stakeholders []model.Stakeholder
-	cur, err := e.db.Collection("stakeholders").Find(ctx, bson.D{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cur.All(ctx, &stakeholders); err != nil {
+	if err := e.col("stakeholders").Find(ctx, bson.D{}, coll.FindOptions{}, &stakeholders); err != nil {
 		t.Fatal(err)
 	}
 	var who *model.Stakeholder
@@ -76,15 +73,15 @@ func TestEraseStakeholderLeavesNoTrace(t *testing.T) {
 	meeting := before.Meetings[0]
 	first := strings.Fields(who.Name)[0]
 	note := "Acordado con " + who.Name + "; " + first + "ita Ramos lo revisa."
-	if _, err := e.db.Collection("meetings").UpdateOne(ctx, bson.D{{Key: "_id", Value: meeting.ID}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "summary", Value: note}}}}); err != nil {
+	if _, err := e.col("meetings").Update(ctx, bson.D{{Key: "_id", Value: meeting.ID}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "summary", Value: note}}}}, coll.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// A message they were only copied on, not linked to them: found by address.
 	ccOnly := bson.NewObjectID()
-	if _, err := e.db.Collection("messages").InsertOne(ctx, model.Message{ID: ccOnly, ThreadID: ccOnly, Subject: "Convocatoria",
+	if _, err := e.col("messages").Insert(ctx, []any{model.Message{ID: ccOnly, ThreadID: ccOnly, Subject: "Convocatoria",
 		From: model.Address{Name: "Equipo", Address: "equipo@alianza.test"}, Cc: []model.Address{{Name: who.Name, Address: who.Emails[0]}},
-		Status: model.MessageNew, Version: 1}); err != nil {
+		Status: model.MessageNew, Version: 1}}, coll.InsertOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var others []string
@@ -94,7 +91,7 @@ func TestEraseStakeholderLeavesNoTrace(t *testing.T) {
 		}
 	}
 	counts := map[string]int{}
-	for col, docs := range dump(t, e.db) {
+	for col, docs := range dump(t, e.s) {
 		counts[col] = len(docs)
 	}
 	dir := t.TempDir()
@@ -119,7 +116,7 @@ func TestEraseStakeholderLeavesNoTrace(t *testing.T) {
 			t.Errorf("%q still in the database: ...%s...", s, text[max(0, i-200):min(len(text), i+100)])
 		}
 	}
-	for col, docs := range dump(t, e.db) {
+	for col, docs := range dump(t, e.s) {
 		want := counts[col]
 		if col == "audit" {
 			want++ // the erasure's own entry
@@ -129,7 +126,7 @@ func TestEraseStakeholderLeavesNoTrace(t *testing.T) {
 		}
 	}
 	var m model.Meeting
-	if err := e.db.Collection("meetings").FindOne(ctx, bson.D{{Key: "_id", Value: meeting.ID}}).Decode(&m); err != nil {
+	if err := e.col("meetings").FindOne(ctx, bson.D{{Key: "_id", Value: meeting.ID}}, coll.FindOptions{}, &m); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(m.Summary, "Acordado con ") || !strings.Contains(m.Summary, store.ErasedName) || !strings.HasSuffix(m.Summary, "; "+first+"ita Ramos lo revisa.") {
@@ -145,14 +142,14 @@ func TestEraseStakeholderLeavesNoTrace(t *testing.T) {
 		}
 	}
 	var cc model.Message
-	if err := e.db.Collection("messages").FindOne(ctx, bson.D{{Key: "_id", Value: ccOnly}}).Decode(&cc); err != nil {
+	if err := e.col("messages").FindOne(ctx, bson.D{{Key: "_id", Value: ccOnly}}, coll.FindOptions{}, &cc); err != nil {
 		t.Fatal(err)
 	}
 	if cc.From.Address != "equipo@alianza.test" || len(cc.Cc) != 1 || cc.Cc[0].Address != "" || cc.Cc[0].Name != store.ErasedName {
 		t.Errorf("message they were copied on: from %+v cc %+v", cc.From, cc.Cc)
 	}
 	var entry model.AuditEntry
-	if err := e.db.Collection("audit").FindOne(ctx, bson.D{{Key: "action", Value: "erase"}}).Decode(&entry); err != nil {
+	if err := e.col("audit").FindOne(ctx, bson.D{{Key: "action", Value: "erase"}}, coll.FindOptions{}, &entry); err != nil {
 		t.Fatalf("erase audit entry: %v", err)
 	}
 	if entry.ActorID != admin.ID || entry.EntityID != who.ID.Hex() || len(entry.Changes) == 0 {

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // exported lists the collections an export holds, with what they are. The
@@ -103,14 +103,14 @@ type ExportSummary struct {
 // JSON Lines (one record per line, nested as stored) and a CSV a spreadsheet
 // opens (UTF-8 with BOM, one row per record, lists joined with "; "), plus
 // README.txt describing every collection and field.
-func Export(ctx context.Context, db *mongo.Database, w io.Writer, version string, now time.Time) (ExportSummary, error) {
+func Export(ctx context.Context, db *store.Store, w io.Writer, version string, now time.Time) (ExportSummary, error) {
 	sum := ExportSummary{Collections: map[string]int64{}}
 	zw := zip.NewWriter(w)
 	var readme strings.Builder
 	fmt.Fprintf(&readme, "Alianza export\n==============\n\nAlianza %s, exported %s.\n\n", version, now.UTC().Format(time.RFC3339))
 	readme.WriteString(exportIntro)
 	for _, c := range exported {
-		fields, n, err := exportCollection(ctx, db.Collection(c.name), zw)
+		fields, n, err := exportCollection(ctx, db, c.name, zw)
 		if err != nil {
 			return sum, err
 		}
@@ -155,16 +155,12 @@ type fieldInfo struct {
 	types []string
 }
 
-// exportCollection writes col's .jsonl and .csv and returns the fields seen.
-func exportCollection(ctx context.Context, col *mongo.Collection, zw *zip.Writer) ([]fieldInfo, int64, error) {
+// exportCollection writes collection name's .jsonl and .csv and returns
+// the fields seen.
+func exportCollection(ctx context.Context, db *store.Store, name string, zw *zip.Writer) ([]fieldInfo, int64, error) {
 	// The CSV header needs every field, so the records are kept for it; an
 	// organisation's data fits in memory (the whole database is tens of MB).
-	cur, err := col.Find(ctx, bson.D{}, byID())
-	if err != nil {
-		return nil, 0, fmt.Errorf("export %s: %w", col.Name(), err)
-	}
-	defer cur.Close(ctx)
-	jw, err := zw.CreateHeader(&zip.FileHeader{Name: col.Name() + ".jsonl", Method: zip.Deflate, Modified: time.Now()})
+	jw, err := zw.CreateHeader(&zip.FileHeader{Name: name + ".jsonl", Method: zip.Deflate, Modified: time.Now()})
 	if err != nil {
 		return nil, 0, fmt.Errorf("export: %w", err)
 	}
@@ -173,14 +169,14 @@ func exportCollection(ctx context.Context, col *mongo.Collection, zw *zip.Writer
 	var order []string
 	types := map[string][]string{}
 	var rows []map[string]any
-	for cur.Next(ctx) {
+	err = db.Each(ctx, name, func(raw bson.Raw) error {
 		var d bson.D
-		if err := cur.Decode(&d); err != nil {
-			return nil, 0, fmt.Errorf("export %s: %w", col.Name(), err)
+		if err := bson.Unmarshal(raw, &d); err != nil {
+			return err
 		}
 		rec := plainDoc(d)
 		if err := enc.Encode(orderedJSON{d: d}); err != nil {
-			return nil, 0, fmt.Errorf("export %s: %w", col.Name(), err)
+			return err
 		}
 		for _, e := range d {
 			k := exportKey(e.Key)
@@ -195,11 +191,12 @@ func exportCollection(ctx context.Context, col *mongo.Collection, zw *zip.Writer
 			}
 		}
 		rows = append(rows, rec)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("export %s: %w", name, err)
 	}
-	if err := cur.Err(); err != nil {
-		return nil, 0, fmt.Errorf("export %s: %w", col.Name(), err)
-	}
-	cw, err := zw.CreateHeader(&zip.FileHeader{Name: col.Name() + ".csv", Method: zip.Deflate, Modified: time.Now()})
+	cw, err := zw.CreateHeader(&zip.FileHeader{Name: name + ".csv", Method: zip.Deflate, Modified: time.Now()})
 	if err != nil {
 		return nil, 0, fmt.Errorf("export: %w", err)
 	}
@@ -217,7 +214,7 @@ func exportCollection(ctx context.Context, col *mongo.Collection, zw *zip.Writer
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
-		return nil, 0, fmt.Errorf("export %s: %w", col.Name(), err)
+		return nil, 0, fmt.Errorf("export %s: %w", name, err)
 	}
 	fields := make([]fieldInfo, len(order))
 	for i, k := range order {

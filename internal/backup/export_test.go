@@ -14,6 +14,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -51,12 +52,12 @@ func TestExportHoldsDataWithoutSecrets(t *testing.T) {
 		t.Fatalf("mailbox: %v", err)
 	}
 	// Sign-in tokens and throttle counters live in their own collections.
-	_, _ = e.db.Collection("refresh_tokens").InsertOne(ctx, bson.D{{Key: "_id", Value: "refresh-token-secret"}})
+	_, _ = e.col("refresh_tokens").Insert(ctx, []any{bson.D{{Key: "_id", Value: "refresh-token-secret"}}}, coll.InsertOptions{})
 	if err := e.s.KV("login:").Set("1.2.3.4", []byte("5"), time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	sum, err := Export(ctx, e.db, &buf, "test", time.Now())
+	sum, err := Export(ctx, e.s, &buf, "test", time.Now())
 	if err != nil {
 		t.Fatalf("export: %v", err)
 	}
@@ -81,7 +82,7 @@ func TestExportHoldsDataWithoutSecrets(t *testing.T) {
 		if jsonl == nil || csvb == nil {
 			t.Fatalf("%s: missing files", c.name)
 		}
-		n, err := e.db.Collection(c.name).CountDocuments(ctx, bson.D{})
+		n, err := e.col(c.name).Count(ctx, bson.D{}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

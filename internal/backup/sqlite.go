@@ -1,8 +1,8 @@
 // Package backup takes, checks and restores backups of the embedded
 // database, copies a database to MongoDB and exports the organisation's data.
 //
-// The embedded engine (FerretDB, SQLite handler) keeps a database in one
-// SQLite file, <data>/db/<database>.sqlite, in WAL mode. A second SQLite
+// The embedded store (package store/lite) keeps the database in one SQLite
+// file, <data>/db/alianza.db, in WAL mode. A second SQLite
 // connection on that file sees committed data only, so `VACUUM INTO` on it
 // writes a transaction-consistent copy while the engine keeps serving reads
 // and writes; the copy is a fresh file without the free pages of the live
@@ -22,12 +22,14 @@ import (
 	"slices"
 	"strings"
 
-	_ "modernc.org/sqlite" // the driver FerretDB links; registered as "sqlite"
+	"github.com/alianza-pe/alianza/internal/store"
+	_ "modernc.org/sqlite" // the driver lite uses; registered as "sqlite"
 )
 
-// DBFile is where the embedded engine keeps database name under dataDir.
+// DBFile is where the embedded store keeps the database under dataDir
+// (name, the MongoDB database name, does not name the file).
 func DBFile(dataDir, name string) string {
-	return filepath.Join(dataDir, "db", name+".sqlite")
+	return filepath.Join(dataDir, "db", store.EmbeddedFile)
 }
 
 // openSQLite opens an existing SQLite file (never creates one).
@@ -105,16 +107,16 @@ func (d docSums) sum() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// sqliteSums counts and checksums every collection of a FerretDB SQLite
-// file from its stored documents. Tables that are not collections (indexes,
-// triggers or side tables added to speed queries up) are not counted.
+// sqliteSums counts and checksums every collection of the embedded store's
+// file from its stored documents (the BSON of the "d:<name>" tables; the
+// member and word tables are derived from them and not counted).
 func sqliteSums(ctx context.Context, path string) ([]CollectionSum, error) {
 	db, err := openSQLite(path, true)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, "SELECT name, table_name FROM _ferretdb_collections ORDER BY name")
+	rows, err := db.QueryContext(ctx, `SELECT substr(name, 3), name FROM sqlite_master WHERE type = 'table' AND name LIKE 'd:%' ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("backup: list collections of %s: %w", path, err)
 	}
@@ -144,7 +146,7 @@ func sqliteSums(ctx context.Context, path string) ([]CollectionSum, error) {
 }
 
 func tableSum(ctx context.Context, db *sql.DB, name, table string) (CollectionSum, error) {
-	rows, err := db.QueryContext(ctx, `SELECT _ferretdb_sjson FROM "`+strings.ReplaceAll(table, `"`, `""`)+`"`)
+	rows, err := db.QueryContext(ctx, `SELECT doc FROM "`+strings.ReplaceAll(table, `"`, `""`)+`"`)
 	if err != nil {
 		return CollectionSum{}, fmt.Errorf("backup: read collection %s: %w", name, err)
 	}

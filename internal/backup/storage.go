@@ -6,8 +6,8 @@ import (
 	"os"
 	"slices"
 
+	"github.com/alianza-pe/alianza/internal/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // EmbeddedSizeWarning is the embedded database size past which the admin
@@ -47,23 +47,32 @@ type StorageReport struct {
 // moveAdvice is the advice that comes with the size warning.
 const moveAdvice = "Move to MongoDB: stop the server, run alianza db copy --to URI, then start it with ALIANZA_MONGO_URI (README: Backups and moving to MongoDB)."
 
-// Storage reports on db; dataDir is the embedded engine's data folder, or
-// empty on MongoDB.
-func Storage(ctx context.Context, db *mongo.Database, dataDir string) (StorageReport, error) {
+// Storage reports on the store's database; dataDir is the embedded
+// store's data folder, or empty on MongoDB.
+func Storage(ctx context.Context, s *store.Store, dataDir string) (StorageReport, error) {
 	r := StorageReport{Engine: EngineMongoDB, Collections: []CollectionCount{}, WarningBytes: EmbeddedSizeWarning}
-	names, err := db.ListCollectionNames(ctx, bson.D{})
-	if err != nil {
-		return r, fmt.Errorf("storage: list collections: %w", err)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		n, err := db.Collection(name).EstimatedDocumentCount(ctx)
+	if lite := s.Embedded(); lite != nil {
+		stats, err := lite.Stats(ctx)
 		if err != nil {
-			return r, fmt.Errorf("storage: count %s: %w", name, err)
+			return r, fmt.Errorf("storage: %w", err)
 		}
-		r.Collections = append(r.Collections, CollectionCount{Name: name, Documents: n})
-	}
-	if dataDir == "" {
+		for _, st := range stats {
+			r.Collections = append(r.Collections, CollectionCount{Name: st.Name, Documents: st.Docs})
+		}
+	} else {
+		db := s.Database()
+		names, err := db.ListCollectionNames(ctx, bson.D{})
+		if err != nil {
+			return r, fmt.Errorf("storage: list collections: %w", err)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			n, err := db.Collection(name).EstimatedDocumentCount(ctx)
+			if err != nil {
+				return r, fmt.Errorf("storage: count %s: %w", name, err)
+			}
+			r.Collections = append(r.Collections, CollectionCount{Name: name, Documents: n})
+		}
 		var stats bson.M
 		if err := db.RunCommand(ctx, bson.D{{Key: "dbStats", Value: 1}}).Decode(&stats); err != nil {
 			return r, fmt.Errorf("storage: dbStats: %w", err)
@@ -72,7 +81,10 @@ func Storage(ctx context.Context, db *mongo.Database, dataDir string) (StorageRe
 		return r, nil
 	}
 	r.Engine = EngineEmbedded
-	file := DBFile(dataDir, db.Name())
+	file := s.Embedded().Path()
+	if dataDir != "" {
+		file = DBFile(dataDir, "")
+	}
 	for _, p := range []string{file, file + "-wal"} {
 		if st, err := os.Stat(p); err == nil {
 			r.DatabaseBytes += st.Size()
@@ -80,6 +92,9 @@ func Storage(ctx context.Context, db *mongo.Database, dataDir string) (StorageRe
 	}
 	if r.SizeWarning = r.DatabaseBytes > EmbeddedSizeWarning; r.SizeWarning {
 		r.Advice = moveAdvice
+	}
+	if dataDir == "" {
+		return r, nil
 	}
 	st, ok, err := LoadStatus(dataDir)
 	if err != nil {

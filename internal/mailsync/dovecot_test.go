@@ -592,21 +592,14 @@ func BenchmarkDovecotSync5000Store(b *testing.B) {
 	p, _ := strconv.Atoi(port)
 	acct := Account{MailboxID: testMailboxID, Host: host, Port: p, TLS: model.TLSNone, Username: testUser, Password: testPass}
 	ctx := context.Background()
-	emb, err := store.StartEmbedded(ctx, b.TempDir(), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer emb.Stop()
+	dir := b.TempDir()
 	b.ReportAllocs()
 	var elapsed, cpu time.Duration
 	round := 0
 	for b.Loop() {
 		round++
-		s, err := store.Open(ctx, emb.URI(), fmt.Sprintf("bench%d", round))
+		s, err := store.OpenEmbedded(ctx, filepath.Join(dir, fmt.Sprintf("bench%d", round)), nil) // as alianza serve does
 		if err != nil {
-			b.Fatal(err)
-		}
-		if err := s.AttachEmbedded(emb.Dir()); err != nil { // as alianza serve does
 			b.Fatal(err)
 		}
 		if err := s.EnsureIndexes(ctx); err != nil {

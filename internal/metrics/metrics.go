@@ -162,7 +162,7 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	if c.store != nil {
 		c.collectMail(ctx, ch)
-		if r, err := backup.Storage(ctx, c.store.Database(), c.dataDir); err != nil {
+		if r, err := backup.Storage(ctx, c.store, c.dataDir); err != nil {
 			ch <- prometheus.NewInvalidMetric(descDBSize, err)
 		} else {
 			ch <- prometheus.MustNewConstMetric(descDBSize, prometheus.GaugeValue, float64(r.DatabaseBytes))

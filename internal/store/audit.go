@@ -62,7 +62,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p Page) ([]model.A
 		return nil, "", err
 	}
 	var out []model.AuditEntry
-	if err := s.findAll(ctx, colAudit, filter, opts, &out); err != nil {
+	if err := s.col(colAudit).Find(ctx, filter, opts, &out); err != nil {
 		return nil, "", wrap("list audit", err)
 	}
 	items, next := nextCursor(s, "audit._id", out, p, func(e model.AuditEntry) (any, bson.ObjectID) { return nil, e.ID })

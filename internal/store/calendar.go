@@ -63,7 +63,7 @@ func (s *Store) MeetingsOf(ctx context.Context, scope model.Scope, userID bson.O
 	}, scope, "region")
 	var out []model.Meeting
 	opts := coll.FindOptions{Sort: bson.D{{Key: "starts_at", Value: 1}}, Projection: bson.D{{Key: "search", Value: 0}}}
-	if err := s.findAll(ctx, colMeetings, filter, opts, &out); err != nil {
+	if err := s.col(colMeetings).Find(ctx, filter, opts, &out); err != nil {
 		return nil, wrap("list meetings of user", err)
 	}
 	return out, nil

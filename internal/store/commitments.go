@@ -138,16 +138,11 @@ func (s *Store) UpdateCommitmentStatus(ctx context.Context, actor model.Actor, o
 		filter = append(filter, bson.E{Key: "status", Value: bson.D{{Key: "$nin", Value: []string(model.FinalStatuses)}}})
 	}
 	var c model.Commitment
-	unlock := lockDoc(id)
-	filter, err := s.byIDWhen(ctx, colCommitments, filter)
-	if err == nil {
-		err = s.col(colCommitments).FindOneAndUpdate(ctx, filter, bson.D{
-			{Key: "$set", Value: bson.D{{Key: "status", Value: entry.Status}, {Key: "updated_at", Value: entry.At}}},
-			{Key: "$push", Value: bson.D{{Key: "history", Value: entry}}},
-			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
-		}, coll.UpdateOptions{}, &c)
-	}
-	unlock()
+	err := s.col(colCommitments).FindOneAndUpdate(ctx, filter, bson.D{
+		{Key: "$set", Value: bson.D{{Key: "status", Value: entry.Status}, {Key: "updated_at", Value: entry.At}}},
+		{Key: "$push", Value: bson.D{{Key: "history", Value: entry}}},
+		{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
+	}, coll.UpdateOptions{}, &c)
 	if err != nil {
 		return nil, s.statusMiss(ctx, id, wrap("change commitment status", err), version, reopen)
 	}

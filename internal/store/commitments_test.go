@@ -12,10 +12,12 @@ import (
 	"github.com/alianza-pe/alianza/internal/fixture"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/storetest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 func TestChangeCommitmentStatusConcurrent(t *testing.T) {
+	storetest.NeedsIsolation(t)
 	w := fixture.NewWorld(t)
 	ctx := context.Background()
 	c := newCommitment(t, w, "")

@@ -279,7 +279,7 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 	rebuildMu.Lock()
 	defer rebuildMu.Unlock()
 	var committees []model.Stakeholder
-	err := s.findAll(ctx, colStakeholders, bson.D{{Key: "kind", Value: model.KindOversightCommittee}},
+	err := s.col(colStakeholders).Find(ctx, bson.D{{Key: "kind", Value: model.KindOversightCommittee}},
 		coll.FindOptions{Projection: bson.D{{Key: "kind", Value: 1}, {Key: "committee", Value: 1}, {Key: "archived", Value: 1}}}, &committees)
 	if err != nil {
 		return wrap("rebuild report counters", err)
@@ -295,7 +295,7 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 	// Whole collections, read in _id order: an index walk, which a MongoDB
 	// refusing collection scans (notablescan) accepts.
 	byID := bson.D{{Key: "_id", Value: 1}}
-	err = s.findAll(ctx, colMeetings, bson.D{}, coll.FindOptions{Sort: byID, Projection: bson.D{
+	err = s.col(colMeetings).Find(ctx, bson.D{}, coll.FindOptions{Sort: byID, Projection: bson.D{
 		{Key: "starts_at", Value: 1}, {Key: "region", Value: 1}, {Key: "stakeholder_ids", Value: 1},
 		{Key: "kind", Value: 1}, {Key: "training", Value: 1}}}, &meetings)
 	if err != nil {
@@ -305,7 +305,7 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 		meetingCounts(d, &meetings[i], reg, 1)
 	}
 	var commitments []model.Commitment
-	err = s.findAll(ctx, colCommitments, bson.D{}, coll.FindOptions{Sort: byID, Projection: bson.D{
+	err = s.col(colCommitments).Find(ctx, bson.D{}, coll.FindOptions{Sort: byID, Projection: bson.D{
 		{Key: "made_on", Value: 1}, {Key: "due_on", Value: 1}, {Key: "region", Value: 1}, {Key: "status", Value: 1},
 		{Key: "stakeholder_kind", Value: 1}, {Key: "stakeholder_id", Value: 1}, {Key: "owner_id", Value: 1}}}, &commitments)
 	if err != nil {

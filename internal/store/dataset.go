@@ -29,12 +29,6 @@ type DatasetCounts struct {
 	Users, Stakeholders, Meetings, Commitments, Tasks, Messages int
 }
 
-// bulkLoadMin is how many new records make LoadDataset set the list
-// tables aside (BulkLoad) on the embedded engine, when they also outnumber
-// the stored ones: filling the tables once costs a pass over every stored
-// document, the triggers a few writes per new one.
-const bulkLoadMin = 5000
-
 // LoadDataset stores the records whose _id is not stored yet, so loading the
 // same dataset twice adds nothing and loading it after an interrupted load
 // adds the rest. Users whose email is taken are skipped. It checks nothing:
@@ -88,12 +82,7 @@ func (s *Store) LoadDataset(ctx context.Context, actor model.Actor, d Dataset) (
 		n.Messages, err = s.insertMessages(ctx, msgs, true)
 		return err
 	}
-	added := len(users) + len(sts) + len(meetings) + len(commitments) + len(tasks) + len(msgs)
-	if added >= bulkLoadMin && added >= s.storedListed(ctx) {
-		err = s.BulkLoad(ctx, load)
-	} else {
-		err = load(ctx)
-	}
+	err = load(ctx)
 	if n != (DatasetCounts{}) {
 		err = errors.Join(err, s.InvalidateReportCounters(ctx))
 	}
@@ -104,17 +93,6 @@ func (s *Store) LoadDataset(ctx context.Context, actor model.Actor, d Dataset) (
 		}
 	}
 	return n, err
-}
-
-// storedListed is about how many documents the listed collections hold.
-func (s *Store) storedListed(ctx context.Context) int {
-	total := 0
-	for col := range liteSpecs {
-		if c, err := s.countDocs(ctx, col, bson.D{}); err == nil {
-			total += int(c)
-		}
-	}
-	return total
 }
 
 // missing returns the docs whose id is not in col yet.
@@ -131,7 +109,7 @@ func missing[T any](ctx context.Context, s *Store, col string, docs []T, id func
 		var found []struct {
 			ID bson.ObjectID `bson:"_id"`
 		}
-		err := s.findAll(ctx, col, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		err := s.col(col).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
 			coll.FindOptions{Projection: bson.D{{Key: "_id", Value: 1}}}, &found)
 		if err != nil {
 			return nil, wrap("load "+col, err)
@@ -164,6 +142,6 @@ func (s *Store) HasMessages(ctx context.Context) (bool, error) {
 	}
 	// The latest, by the date index (an unsorted find would scan on MongoDB).
 	opts := coll.FindOptions{Sort: bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, Limit: 1, Projection: bson.D{{Key: "_id", Value: 1}}}
-	err := s.findAll(ctx, colMessages, bson.D{}, opts, &found)
+	err := s.col(colMessages).Find(ctx, bson.D{}, opts, &found)
 	return len(found) > 0, wrap("find a message", err)
 }

@@ -69,8 +69,6 @@ func retryable(stale time.Time) bson.D {
 // sending, counting the attempt; false when another pass took it first or
 // it is no longer retryable.
 func (s *Store) ClaimDigestRetry(ctx context.Context, id string, stale time.Time) (bool, error) {
-	unlock := lockKey("digest/" + id)
-	defer unlock()
 	filter := append(bson.D{{Key: "_id", Value: id}}, retryable(stale)...)
 	res, err := s.col(colDigests).Update(ctx, filter,
 		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: DigestSending}, {Key: "updated_at", Value: s.Now()}}},
@@ -98,7 +96,7 @@ func (s *Store) FinishDigest(ctx context.Context, id, status string, items int, 
 func (s *Store) RetryableDigests(ctx context.Context, maxAttempts int, stale time.Time) ([]DigestRecord, error) {
 	var out []DigestRecord
 	filter := append(retryable(stale), bson.E{Key: "attempts", Value: bson.D{{Key: "$lt", Value: maxAttempts}}})
-	err := s.findAll(ctx, colDigests, filter, coll.FindOptions{Sort: bson.D{{Key: "created_at", Value: 1}}}, &out)
+	err := s.col(colDigests).Find(ctx, filter, coll.FindOptions{Sort: bson.D{{Key: "created_at", Value: 1}}}, &out)
 	return out, wrap("list retryable digests", err)
 }
 
@@ -109,7 +107,7 @@ func (s *Store) Digests(ctx context.Context, status string, limit int) ([]Digest
 		filter = append(filter, bson.E{Key: "status", Value: status})
 	}
 	var out []DigestRecord
-	err := s.findAll(ctx, colDigests, filter, coll.FindOptions{Sort: bson.D{{Key: "updated_at", Value: -1}}, Limit: int64(limit)}, &out)
+	err := s.col(colDigests).Find(ctx, filter, coll.FindOptions{Sort: bson.D{{Key: "updated_at", Value: -1}}, Limit: int64(limit)}, &out)
 	return out, wrap("list digests", err)
 }
 
@@ -139,7 +137,7 @@ func (s *Store) SaveDigestRun(ctx context.Context, r DigestRun) error {
 	// Delete what is older than the 50th newest pass (one read of the
 	// newest passes' times, one delete).
 	var last []DigestRun
-	err := s.findAll(ctx, colDigestRuns, bson.D{}, coll.FindOptions{Sort: bson.D{{Key: "started_at", Value: -1}},
+	err := s.col(colDigestRuns).Find(ctx, bson.D{}, coll.FindOptions{Sort: bson.D{{Key: "started_at", Value: -1}},
 		Limit: keepDigestRuns, Projection: bson.D{{Key: "started_at", Value: 1}}}, &last)
 	if err != nil || len(last) < keepDigestRuns {
 		return wrap("trim digest runs", err)
@@ -154,6 +152,6 @@ const keepDigestRuns = 50
 // DigestRuns lists the latest passes, newest first.
 func (s *Store) DigestRuns(ctx context.Context, limit int) ([]DigestRun, error) {
 	var out []DigestRun
-	err := s.findAll(ctx, colDigestRuns, bson.D{}, coll.FindOptions{Sort: bson.D{{Key: "started_at", Value: -1}}, Limit: int64(limit)}, &out)
+	err := s.col(colDigestRuns).Find(ctx, bson.D{}, coll.FindOptions{Sort: bson.D{{Key: "started_at", Value: -1}}, Limit: int64(limit)}, &out)
 	return out, wrap("list digest runs", err)
 }

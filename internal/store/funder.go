@@ -75,7 +75,7 @@ func (s *Store) FunderLists(ctx context.Context, scope model.Scope, p Period) (*
 	// the row table's status and made_on, where the time of the fulfilment
 	// (in the history) would make every query read every commitment.
 	var done []model.Commitment
-	err := s.findAll(ctx, colCommitments, scoped(bson.D{
+	err := s.col(colCommitments).Find(ctx, scoped(bson.D{
 		{Key: "status", Value: bson.D{{Key: "$in", Value: []string{model.StatusFulfilled, model.StatusPartiallyFulfilled}}}},
 		{Key: "made_on", Value: p.dateRange()},
 	}, scope, "region"), coll.FindOptions{Projection: bson.D{{Key: "search", Value: 0}}}, &done)

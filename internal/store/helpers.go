@@ -12,35 +12,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// findAll runs a find and decodes every document into out (a pointer to a
-// slice): on the embedded engine through SQLite when the collection's query
-// spec answers it (pushdown.go), else through the collection.
-func (s *Store) findAll(ctx context.Context, col string, filter bson.D, opts coll.FindOptions, out any) error {
-	if docs, err := s.liteDocs(ctx, col, filter, opts); !errors.Is(err, errNoPushdown) {
-		if err != nil {
-			return err
-		}
-		return decodeAll(docs, out)
-	}
-	return s.col(col).Find(ctx, filter, opts, out)
-}
-
-// countDocs counts the documents filter selects: on the embedded engine
-// through SQLite when the collection's query spec answers the filter, else
-// through the collection.
-func (s *Store) countDocs(ctx context.Context, col string, filter bson.D) (int64, error) {
-	// The index proof sees what MongoDB would get: MongoDB's Count walks
-	// the _id index for an empty filter (mongo.go), like a sort on it.
-	var walk bson.D
-	if len(filter) == 0 {
-		walk = byIDIndex
-	}
-	if n, err := s.liteCount(ctx, col, filter, walk); !errors.Is(err, errNoPushdown) {
-		return n, err
-	}
-	return s.col(col).Count(ctx, filter, 0)
-}
-
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 func regexpQuote(s string) string { return regexp.QuoteMeta(s) }
@@ -133,7 +104,7 @@ func pagedFindOrder[T any](ctx context.Context, s *Store, col string, filter bso
 		return nil, "", err
 	}
 	var out []T
-	if err := s.findAll(ctx, col, allOf(filter, searchFilter(q), cond), opts, &out); err != nil {
+	if err := s.col(col).Find(ctx, allOf(filter, searchFilter(q), cond), opts, &out); err != nil {
 		return nil, "", wrap("list "+col, err)
 	}
 	items, next := nextCursor(s, kind, out, p, key)

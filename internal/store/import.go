@@ -43,7 +43,7 @@ func (s *Store) ImportCandidates(ctx context.Context, scope model.Scope, docs []
 	seen := map[bson.ObjectID]bool{}
 	add := func(filter bson.D) error {
 		var batch []model.Stakeholder
-		if err := s.findAll(ctx, colStakeholders, scoped(filter, scope, "regions"), coll.FindOptions{}, &batch); err != nil {
+		if err := s.col(colStakeholders).Find(ctx, scoped(filter, scope, "regions"), coll.FindOptions{}, &batch); err != nil {
 			return wrap("find import duplicates", err)
 		}
 		for _, st := range batch {
@@ -94,7 +94,7 @@ func (s *Store) stakeholdersNamed(ctx context.Context, scope model.Scope, names 
 		Search string        `bson:"search"`
 	}
 	opts := coll.FindOptions{Projection: bson.D{{Key: "_id", Value: 1}, {Key: "search", Value: 1}}, Hint: bson.D{{Key: "_id", Value: 1}}}
-	if err := s.findAll(ctx, colStakeholders, scoped(bson.D{}, scope, "regions"), opts, &all); err != nil {
+	if err := s.col(colStakeholders).Find(ctx, scoped(bson.D{}, scope, "regions"), opts, &all); err != nil {
 		return nil, wrap("find import duplicates by name", err)
 	}
 	var ids []bson.ObjectID

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -169,7 +168,7 @@ func (s *Store) IndicatorRecords(ctx context.Context, code string, scope model.S
 // the caller's regions: a commitment in scope already names them.
 func (s *Store) Agreements(ctx context.Context, scope model.Scope, p Period, kind string) (*model.Agreements, error) {
 	var made []model.AgreementCommitment
-	err := s.findAll(ctx, colCommitments, agreementFilter(scope, p, kind), coll.FindOptions{Projection: bson.D{
+	err := s.col(colCommitments).Find(ctx, agreementFilter(scope, p, kind), coll.FindOptions{Projection: bson.D{
 		{Key: "stakeholder_id", Value: 1}, {Key: "text", Value: 1}, {Key: "region", Value: 1}, {Key: "made_on", Value: 1}, {Key: "status", Value: 1},
 	}}, &made)
 	if err != nil {
@@ -179,18 +178,11 @@ func (s *Store) Agreements(ctx context.Context, scope model.Scope, p Period, kin
 }
 
 // agreementCounts is Agreements for a figure: the same rule over the same
-// commitments, each read as its stakeholder and status only (on the
-// embedded engine from the row table, without reading the documents).
+// commitments, each read as its stakeholder and status only.
 func (s *Store) agreementCounts(ctx context.Context, scope model.Scope, p Period, kind string, who map[bson.ObjectID]model.Stakeholder) (*model.Agreements, error) {
 	filter := agreementFilter(scope, p, kind)
 	var made []model.AgreementCommitment
-	err := s.liteColumns(ctx, colCommitments, filter, []string{"stakeholder_id", "status"}, func(v []string) {
-		id, _ := bson.ObjectIDFromHex(v[0])
-		made = append(made, model.AgreementCommitment{StakeholderID: id, Status: v[1]})
-	})
-	if errors.Is(err, errNoPushdown) {
-		err = s.findAll(ctx, colCommitments, filter, coll.FindOptions{Projection: bson.D{{Key: "stakeholder_id", Value: 1}, {Key: "status", Value: 1}}}, &made)
-	}
+	err := s.col(colCommitments).Find(ctx, filter, coll.FindOptions{Projection: bson.D{{Key: "stakeholder_id", Value: 1}, {Key: "status", Value: 1}}}, &made)
 	if err != nil {
 		return nil, wrap("agreements", err)
 	}
@@ -230,7 +222,7 @@ func (s *Store) agreementStakeholders(ctx context.Context, ids []bson.ObjectID, 
 	const batch = 500
 	for start := 0; start < len(ids); start += batch {
 		var list []model.Stakeholder
-		err := s.findAll(ctx, colStakeholders, idsIn(ids[start:min(start+batch, len(ids))]), coll.FindOptions{Projection: bson.D{
+		err := s.col(colStakeholders).Find(ctx, idsIn(ids[start:min(start+batch, len(ids))]), coll.FindOptions{Projection: bson.D{
 			{Key: "name", Value: 1}, {Key: "kind", Value: 1}, {Key: "legislator", Value: 1}, {Key: "committee", Value: 1},
 		}}, &list)
 		if err != nil {
@@ -352,7 +344,7 @@ func (s *Store) meetingRecords(ctx context.Context, scope model.Scope, p Period,
 		kind = bson.D{{Key: "$eq", Value: model.KindTraining}}
 	}
 	var out []model.Meeting
-	err := s.findAll(ctx, colMeetings, scoped(bson.D{
+	err := s.col(colMeetings).Find(ctx, scoped(bson.D{
 		{Key: "kind", Value: kind},
 		{Key: "starts_at", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lt", Value: to}}},
 	}, scope, "region"), coll.FindOptions{
@@ -422,7 +414,7 @@ func fulfilledRecords(src *sources) (*IndicatorRecords, error) {
 		return nil, err
 	}
 	var list []model.Commitment
-	err = src.s.findAll(src.ctx, colCommitments, scoped(bson.D{
+	err = src.s.col(colCommitments).Find(src.ctx, scoped(bson.D{
 		{Key: "status", Value: model.StatusFulfilled},
 		{Key: "made_on", Value: src.p.dateRange()},
 	}, src.scope, "region"), coll.FindOptions{
@@ -454,7 +446,7 @@ func (s *Store) IndicatorTargets(ctx context.Context, year int) (map[string]mode
 		ids[i] = model.TargetID(ind.code, year)
 	}
 	var list []model.IndicatorTarget
-	err := s.findAll(ctx, colIndicatorTargets, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &list)
+	err := s.col(colIndicatorTargets).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &list)
 	if err != nil {
 		return nil, wrap("read indicator targets", err)
 	}
@@ -472,11 +464,8 @@ func (s *Store) SetIndicatorTarget(ctx context.Context, actor model.Actor, code 
 		return nil, err
 	}
 	id := model.TargetID(code, year)
-	// The embedded engine's read-then-write is not isolated between callers.
-	unlock := lockKey(colIndicatorTargets + "/" + id)
-	defer unlock()
 	var found []model.IndicatorTarget
-	if err := s.findAll(ctx, colIndicatorTargets, bson.D{{Key: "_id", Value: id}}, coll.FindOptions{}, &found); err != nil {
+	if err := s.col(colIndicatorTargets).Find(ctx, bson.D{{Key: "_id", Value: id}}, coll.FindOptions{}, &found); err != nil {
 		return nil, wrap("read indicator target", err)
 	}
 	var old *model.IndicatorTarget

@@ -7,7 +7,6 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
-	"github.com/alianza-pe/alianza/internal/storetest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -24,15 +23,11 @@ func TestAgreementFiguresMatchTheRecords(t *testing.T) {
 		group[st.ID] = model.AgreementGroup(&st)
 	}
 	for _, scope := range []model.Scope{{All: true}, {Regions: []string{"16"}}, {Regions: []string{"15", "08"}}, {Regions: []string{"01"}}} {
-		before := s.PushdownHits()
 		both, err := s.IndicatorFigures(ctx, scope, p)
 		if err != nil {
 			t.Fatal(err)
 		}
 		figures := both[0]
-		if s.PushdownHits() == before && storetest.Dir() != "" {
-			t.Errorf("scope %v: no figure read through SQLite", scope)
-		}
 		for i, kind := range []string{model.KindLegislator, model.KindOversightCommittee} {
 			f := figures[i]
 			recs, err := s.IndicatorRecords(ctx, f.Code, scope, p)

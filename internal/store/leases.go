@@ -24,10 +24,6 @@ func (s *Store) AcquireLease(ctx context.Context, mailboxID bson.ObjectID, holde
 
 // acquireLease is AcquireLease on any lease collection and id.
 func (s *Store) acquireLease(ctx context.Context, col string, id any, lockName, holder string, until time.Time) (bool, error) {
-	// FerretDB's FindOneAndUpdate is read-then-write: serialise this
-	// process's calls so two syncers in one process cannot both win.
-	unlock := lockKey(lockName)
-	defer unlock()
 	filter := bson.D{{Key: "_id", Value: id}, {Key: "$or", Value: bson.A{
 		bson.D{{Key: "holder", Value: holder}},
 		bson.D{{Key: "until", Value: bson.D{{Key: "$lt", Value: s.Now()}}}},
@@ -46,8 +42,6 @@ func (s *Store) acquireLease(ctx context.Context, col string, id any, lockName, 
 
 // ReleaseLease ends holder's lease on the mailbox, if it has it.
 func (s *Store) ReleaseLease(ctx context.Context, mailboxID bson.ObjectID, holder string) error {
-	unlock := lockKey("lease/" + mailboxID.Hex())
-	defer unlock()
 	_, err := s.col(colLeases).Delete(ctx, bson.D{{Key: "_id", Value: mailboxID}, {Key: "holder", Value: holder}}, false)
 	return wrap("release lease", err)
 }
@@ -56,7 +50,7 @@ func (s *Store) ReleaseLease(ctx context.Context, mailboxID bson.ObjectID, holde
 // the API shows until, and the UI whether it has passed).
 func (s *Store) Leases(ctx context.Context) (map[bson.ObjectID]model.Lease, error) {
 	var list []model.Lease
-	if err := s.findAll(ctx, colLeases, bson.D{}, coll.FindOptions{}, &list); err != nil {
+	if err := s.col(colLeases).Find(ctx, bson.D{}, coll.FindOptions{}, &list); err != nil {
 		return nil, wrap("list leases", err)
 	}
 	out := make(map[bson.ObjectID]model.Lease, len(list))

@@ -37,15 +37,12 @@ func (s *Store) LoginFailuresOf(ctx context.Context, key string) (LoginFailures,
 // AddLoginFailure counts one more attempt of key and returns the counter
 // after it; the counter lives until window after the last attempt. The
 // throttle counts an attempt before checking its password, so the count is
-// one $inc: parallel attempts each add one and none is lost (the lock makes
-// the engine's read-then-write atomic in this process, see docLocks; on
-// MongoDB the $inc is atomic across instances).
+// one $inc that answers the counter it made (FindOneAndUpdate): parallel
+// attempts each add one, none is lost and each sees its own count.
 func (s *Store) AddLoginFailure(ctx context.Context, key string, window time.Duration) (LoginFailures, error) {
 	if err := s.writeFault(colLoginFailures); err != nil {
 		return LoginFailures{}, err
 	}
-	unlock := lockKey("login:" + key)
-	defer unlock()
 	now := s.Now()
 	// An expired counter starts again from zero.
 	if _, err := s.col(colLoginFailures).Delete(ctx, bson.D{{Key: "_id", Value: key}, {Key: "exp", Value: bson.D{{Key: "$lte", Value: now}}}}, false); err != nil {
@@ -53,25 +50,18 @@ func (s *Store) AddLoginFailure(ctx context.Context, key string, window time.Dur
 	}
 	upd := bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}},
 		{Key: "$set", Value: bson.D{{Key: "last", Value: now}, {Key: "exp", Value: now.Add(window)}}}}
+	var f LoginFailures
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
-		_, err = s.col(colLoginFailures).Update(ctx, bson.D{{Key: "_id", Value: key}}, upd, coll.UpdateOptions{Upsert: true})
+		f = LoginFailures{}
+		err = s.col(colLoginFailures).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: key}}, upd, coll.UpdateOptions{Upsert: true}, &f)
 		// Two first attempts on another instance may both insert; the
 		// loser's retry then increments the winner's document.
 		if !errors.Is(err, ErrDuplicate) {
 			break
 		}
 	}
-	if err != nil {
-		return LoginFailures{}, wrap("count login failure", err)
-	}
-	var f LoginFailures
-	err = s.col(colLoginFailures).FindOne(ctx, bson.D{{Key: "_id", Value: key}}, coll.FindOptions{}, &f)
-	if err = wrap("read login failures", err); isNotFound(err) {
-		// Cleared by a successful sign-in in between: this attempt is the first.
-		return LoginFailures{Key: key, Count: 1, Last: now, ExpiresAt: now.Add(window)}, nil
-	}
-	return f, err
+	return f, wrap("count login failure", err)
 }
 
 // UncountLoginAttempt takes back one attempt of key counted by
@@ -81,8 +71,6 @@ func (s *Store) UncountLoginAttempt(ctx context.Context, key string) error {
 	if err := s.writeFault(colLoginFailures); err != nil {
 		return err
 	}
-	unlock := lockKey("login:" + key)
-	defer unlock()
 	_, err := s.col(colLoginFailures).Update(ctx, bson.D{{Key: "_id", Value: key}, {Key: "n", Value: bson.D{{Key: "$gt", Value: 0}}}},
 		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: -1}}}}, coll.UpdateOptions{})
 	return wrap("uncount login attempt", err)

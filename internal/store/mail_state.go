@@ -20,7 +20,7 @@ func init() {
 func (s *Store) FolderStates(ctx context.Context, mailboxID bson.ObjectID) ([]model.FolderState, error) {
 	out := []model.FolderState{}
 	opts := coll.FindOptions{Sort: bson.D{{Key: "folder", Value: 1}}}
-	if err := s.findAll(ctx, colMailState, bson.D{{Key: "mailbox_id", Value: mailboxID}}, opts, &out); err != nil {
+	if err := s.col(colMailState).Find(ctx, bson.D{{Key: "mailbox_id", Value: mailboxID}}, opts, &out); err != nil {
 		return nil, wrap("list folder states", err)
 	}
 	return out, nil
@@ -42,7 +42,7 @@ func (s *Store) SaveFolderState(ctx context.Context, st model.FolderState) error
 func (s *Store) MailStates(ctx context.Context) (map[bson.ObjectID]model.MailState, error) {
 	var states []model.FolderState
 	opts := coll.FindOptions{Sort: bson.D{{Key: "folder", Value: 1}}}
-	if err := s.findAll(ctx, colMailState, bson.D{}, opts, &states); err != nil {
+	if err := s.col(colMailState).Find(ctx, bson.D{}, opts, &states); err != nil {
 		return nil, wrap("list mail state", err)
 	}
 	leases, err := s.Leases(ctx)
@@ -82,7 +82,7 @@ func (s *Store) SubjectThreads(ctx context.Context, keys []string, from, to time
 	out := []model.SubjectThread{}
 	filter := bson.D{{Key: "subject_key", Value: bson.D{{Key: "$in", Value: keys}}}, {Key: "date", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lte", Value: to}}}}
 	opts := coll.FindOptions{Projection: bson.D{{Key: "subject_key", Value: 1}, {Key: "thread_id", Value: 1}, {Key: "date", Value: 1}}}
-	if err := s.findAll(ctx, colMessages, filter, opts, &out); err != nil {
+	if err := s.col(colMessages).Find(ctx, filter, opts, &out); err != nil {
 		return nil, wrap("threads by subject", err)
 	}
 	return out, nil

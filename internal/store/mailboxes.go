@@ -108,7 +108,7 @@ func EnvMailboxID(addr, user string) bson.ObjectID {
 func (s *Store) ListMailboxes(ctx context.Context) ([]model.Mailbox, error) {
 	out := []model.Mailbox{}
 	opts := coll.FindOptions{Sort: bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}}
-	if err := s.findAll(ctx, colMailboxes, bson.D{}, opts, &out); err != nil {
+	if err := s.col(colMailboxes).Find(ctx, bson.D{}, opts, &out); err != nil {
 		return nil, wrap("list mailboxes", err)
 	}
 	return out, nil

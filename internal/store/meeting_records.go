@@ -16,14 +16,14 @@ func (s *Store) MeetingRecords(ctx context.Context, m *model.Meeting) ([]model.C
 	var cms []model.Commitment
 	if len(m.CommitmentIDs) > 0 {
 		filter := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: m.CommitmentIDs}}}, {Key: "origin.id", Value: m.ID}}
-		if err := s.findAll(ctx, colCommitments, filter, coll.FindOptions{}, &cms); err != nil {
+		if err := s.col(colCommitments).Find(ctx, filter, coll.FindOptions{}, &cms); err != nil {
 			return nil, nil, wrap("find meeting commitments", err)
 		}
 	}
 	var tks []model.Task
 	if len(m.TaskIDs) > 0 {
 		filter := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: m.TaskIDs}}}, {Key: "links.meeting_id", Value: m.ID}}
-		if err := s.findAll(ctx, colTasks, filter, coll.FindOptions{}, &tks); err != nil {
+		if err := s.col(colTasks).Find(ctx, filter, coll.FindOptions{}, &tks); err != nil {
 			return nil, nil, wrap("find meeting tasks", err)
 		}
 	}
@@ -49,8 +49,6 @@ func (s *Store) RemoveMeetingRecords(ctx context.Context, actor model.Actor, m *
 	}
 	// The meeting stops pointing at what was deleted (it may outlive this
 	// call if its own deletion then fails).
-	unlock := lockDoc(m.ID)
-	defer unlock()
 	pull := bson.D{}
 	if len(cmIDs) > 0 {
 		pull = append(pull, bson.E{Key: "commitment_ids", Value: cmIDs})

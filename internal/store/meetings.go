@@ -134,7 +134,7 @@ func (s *Store) StakeholderRefs(ctx context.Context, ids []bson.ObjectID) (map[b
 	}
 	var found []model.Stakeholder
 	opts := coll.FindOptions{Projection: bson.D{{Key: "name", Value: 1}, {Key: "kind", Value: 1}, {Key: "regions", Value: 1}, {Key: "archived", Value: 1}}}
-	if err := s.findAll(ctx, colStakeholders, idsIn(ids), opts, &found); err != nil {
+	if err := s.col(colStakeholders).Find(ctx, idsIn(ids), opts, &found); err != nil {
 		return nil, wrap("find stakeholders", err)
 	}
 	for _, st := range found {
@@ -183,8 +183,6 @@ func (s *Store) unlinkFromMeeting(ctx context.Context, meetingID bson.ObjectID, 
 	if meetingID.IsZero() {
 		return nil
 	}
-	unlock := lockDoc(meetingID)
-	defer unlock()
 	_, err := s.col(colMeetings).Update(ctx, bson.D{{Key: "_id", Value: meetingID}},
 		bson.D{{Key: "$pull", Value: bson.D{{Key: field, Value: id}}}}, coll.UpdateOptions{})
 	return wrap("unlink from meeting", err)

@@ -156,7 +156,7 @@ func mergeLocations(old, locs []model.Location) ([]model.Location, bool) {
 func (s *Store) knownMessages(ctx context.Context, ids []bson.ObjectID) (map[bson.ObjectID]knownMessage, error) {
 	var list []knownMessage
 	opts := coll.FindOptions{Projection: bson.D{{Key: "seen_in", Value: 1}}}
-	if err := s.findAll(ctx, colMessages, idsIn(ids), opts, &list); err != nil {
+	if err := s.col(colMessages).Find(ctx, idsIn(ids), opts, &list); err != nil {
 		return nil, wrap("find known messages", err)
 	}
 	out := make(map[bson.ObjectID]knownMessage, len(list))
@@ -234,7 +234,7 @@ func (s *Store) markReplied(ctx context.Context, order []bson.ObjectID, fresh ma
 	}
 	var docs []threadDoc
 	opts := coll.FindOptions{Projection: bson.D{{Key: "thread_id", Value: 1}, {Key: "direction", Value: 1}, {Key: "date", Value: 1}, {Key: "replied", Value: 1}}}
-	if err := s.findAll(ctx, colMessages, bson.D{{Key: "thread_id", Value: bson.D{{Key: "$in", Value: threads}}}}, opts, &docs); err != nil {
+	if err := s.col(colMessages).Find(ctx, bson.D{{Key: "thread_id", Value: bson.D{{Key: "$in", Value: threads}}}}, opts, &docs); err != nil {
 		return wrap("read threads", err)
 	}
 	ids := repliedIDs(docs)
@@ -242,16 +242,6 @@ func (s *Store) markReplied(ctx context.Context, order []bson.ObjectID, fresh ma
 		return nil
 	}
 	set := bson.D{{Key: "$set", Value: bson.D{{Key: "replied", Value: true}}}}
-	if s.lite != nil {
-		// The embedded engine reads the whole collection for an $in on
-		// _id, and uses its _id index for one _id.
-		for _, id := range ids {
-			if _, err := s.col(colMessages).Update(ctx, bson.D{{Key: "_id", Value: id}}, set, coll.UpdateOptions{}); err != nil {
-				return wrap("mark replied", err)
-			}
-		}
-		return nil
-	}
 	_, err := s.col(colMessages).Update(ctx, idsIn(ids), set, coll.UpdateOptions{Many: true})
 	return wrap("mark replied", err)
 }
@@ -284,7 +274,7 @@ func (s *Store) StakeholdersByEmail(ctx context.Context, addrs []string) (map[st
 	}
 	var list []model.StakeholderRef
 	opts := coll.FindOptions{Projection: bson.D{{Key: "emails", Value: 1}, {Key: "regions", Value: 1}}, Sort: bson.D{{Key: "_id", Value: 1}}}
-	if err := s.findAll(ctx, colStakeholders, bson.D{{Key: "emails", Value: bson.D{{Key: "$in", Value: addrs}}}}, opts, &list); err != nil {
+	if err := s.col(colStakeholders).Find(ctx, bson.D{{Key: "emails", Value: bson.D{{Key: "$in", Value: addrs}}}}, opts, &list); err != nil {
 		return nil, wrap("match addresses", err)
 	}
 	for _, st := range list {
@@ -315,7 +305,7 @@ func (s *Store) RematchAddresses(ctx context.Context, actor model.Actor, address
 	var list []model.Message
 	opts := coll.FindOptions{Projection: bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1},
 		{Key: "stakeholder_ids", Value: 1}, {Key: "regions", Value: 1}, {Key: "unmatched", Value: 1}}}
-	if err := s.findAll(ctx, colMessages, filter, opts, &list); err != nil {
+	if err := s.col(colMessages).Find(ctx, filter, opts, &list); err != nil {
 		return 0, wrap("rematch: find messages", err)
 	}
 	var addrs []string
@@ -337,9 +327,7 @@ func (s *Store) RematchAddresses(ctx context.Context, actor model.Actor, address
 		}
 		set := bson.D{{Key: "stakeholder_ids", Value: cur.StakeholderIDs}, {Key: "regions", Value: cur.Regions},
 			{Key: "unmatched", Value: cur.Unmatched}, {Key: "updated_at", Value: s.Now()}}
-		unlock := lockDoc(old.ID)
 		_, err := s.col(colMessages).Update(ctx, bson.D{{Key: "_id", Value: old.ID}}, bson.D{{Key: "$set", Value: set}}, coll.UpdateOptions{})
-		unlock()
 		if err != nil {
 			return n, wrap("rematch: update message", err)
 		}

@@ -151,7 +151,7 @@ func (s *Store) ListMessages(ctx context.Context, scope model.Scope, f MessageFi
 	}
 	opts.Projection = noMessageSearch
 	var out []model.Message
-	if err := s.findAll(ctx, colMessages, allOf(filter, cond), opts, &out); err != nil {
+	if err := s.col(colMessages).Find(ctx, allOf(filter, cond), opts, &out); err != nil {
 		return nil, "", wrap("list messages", err)
 	}
 	items, next := nextCursor(s, "messages.date", out, p, func(m model.Message) (any, bson.ObjectID) { return m.Date, m.ID })
@@ -185,7 +185,7 @@ func (s *Store) Thread(ctx context.Context, scope model.Scope, threadID bson.Obj
 	filter, _ := s.messageFilter(scope, MessageFilter{IncludeFailed: includeFailed})
 	opts := coll.FindOptions{Projection: noMessageSearch, Sort: bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: 1}}}
 	var out []model.Message
-	if err := s.findAll(ctx, colMessages, allOf(bson.D{{Key: "thread_id", Value: threadID}}, filter), opts, &out); err != nil {
+	if err := s.col(colMessages).Find(ctx, allOf(bson.D{{Key: "thread_id", Value: threadID}}, filter), opts, &out); err != nil {
 		return nil, wrap("thread", err)
 	}
 	if len(out) == 0 {
@@ -281,7 +281,7 @@ func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, sco
 	filter, _ := s.messageFilter(scope, MessageFilter{IncludeFailed: includeFailed})
 	var list []model.Message
 	opts := coll.FindOptions{Projection: bson.D{{Key: "status", Value: 1}, {Key: "version", Value: 1}, {Key: "regions", Value: 1}, {Key: "assignee_id", Value: 1}}}
-	if err := s.findAll(ctx, colMessages, allOf(idsIn(distinctIDs(ids)), filter), opts, &list); err != nil {
+	if err := s.col(colMessages).Find(ctx, allOf(idsIn(distinctIDs(ids)), filter), opts, &list); err != nil {
 		return 0, wrap("bulk status: find", err)
 	}
 	n := 0
@@ -311,14 +311,12 @@ func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, sco
 // (no version check: the user did not edit the message).
 func (s *Store) LinkMessageCommitment(ctx context.Context, actor model.Actor, msgID, commitmentID bson.ObjectID) (*model.Message, error) {
 	var m model.Message
-	unlock := lockDoc(msgID)
 	err := s.col(colMessages).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: msgID}},
 		bson.D{
 			{Key: "$addToSet", Value: bson.D{{Key: "links.commitment_ids", Value: commitmentID}}},
 			{Key: "$set", Value: bson.D{{Key: "updated_at", Value: s.Now()}}},
 			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
 		}, coll.UpdateOptions{}, &m)
-	unlock()
 	if err != nil {
 		return nil, wrap("link commitment to message", err)
 	}
@@ -337,8 +335,8 @@ type UnmatchedAddress struct {
 // in scope that internal does not claim (team domains, the mailboxes' own
 // addresses): most frequent first, then the latest, then by address. Each
 // has the number of messages, the latest date and the name it has in the
-// latest message that names it. The embedded engine reads the page from
-// SQLite (liteUnmatched); MongoDB aggregates in Go.
+// latest message that names it, aggregated in Go from the unmatched
+// messages in scope (an indexed find).
 func (s *Store) UnmatchedAddresses(ctx context.Context, scope model.Scope, internal func(addr string) bool, p Page) ([]UnmatchedAddress, string, error) {
 	var after *unmatchedCursor
 	if p.Cursor != "" {
@@ -353,16 +351,13 @@ func (s *Store) UnmatchedAddresses(ctx context.Context, scope model.Scope, inter
 		n = p.limit() + 1
 	}
 	filter, _ := s.messageFilter(scope, MessageFilter{Unmatched: true})
-	out, err := s.liteUnmatched(ctx, filter, after, n, keep)
-	if errors.Is(err, errNoPushdown) {
-		out, err = s.unmatchedAddresses(ctx, filter)
-		out = pageUnmatched(out, after, n, keep)
-	}
+	out, err := s.unmatchedAddresses(ctx, filter)
+	out = pageUnmatched(out, after, n, keep)
 	if err != nil {
 		return nil, "", err
 	}
 	if out == nil {
-		out = []UnmatchedAddress{} // the same answer on either path
+		out = []UnmatchedAddress{}
 	}
 	if n == 0 || len(out) < n {
 		return out, "", nil
@@ -420,7 +415,7 @@ func pageUnmatched(all []UnmatchedAddress, after *unmatchedCursor, n int, keep f
 func (s *Store) unmatchedAddresses(ctx context.Context, filter bson.D) ([]UnmatchedAddress, error) {
 	var list []model.Message
 	opts := coll.FindOptions{Projection: bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1}, {Key: "date", Value: 1}}}
-	if err := s.findAll(ctx, colMessages, filter, opts, &list); err != nil {
+	if err := s.col(colMessages).Find(ctx, filter, opts, &list); err != nil {
 		return nil, wrap("unmatched addresses", err)
 	}
 	type agg struct {
@@ -483,7 +478,7 @@ func (s *Store) AddressesOutsideScope(ctx context.Context, scope model.Scope, ad
 	filter := namingAny(addrs)
 	var list []model.Message
 	opts := coll.FindOptions{Projection: bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1}, {Key: "regions", Value: 1}}}
-	if err := s.findAll(ctx, colMessages, filter, opts, &list); err != nil {
+	if err := s.col(colMessages).Find(ctx, filter, opts, &list); err != nil {
 		return nil, wrap("check addresses", err)
 	}
 	var out []string
@@ -507,7 +502,7 @@ func (s *Store) CountMessages(ctx context.Context, scope model.Scope, f MessageF
 		return 0, nil
 	}
 	// Every message (an empty filter) is counted along the _id index
-	// (countDocs, mongo.go).
-	n, err := s.countDocs(ctx, colMessages, filter)
+	// (mongo.go).
+	n, err := s.col(colMessages).Count(ctx, filter, 0)
 	return n, wrap("count messages", err)
 }

@@ -176,11 +176,8 @@ func TestSaveMessagesMatchesStakeholders(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// The count agrees with the list, through the engine's own
-			// filter as MongoDB answers it.
-			s.SetPushdown(false)
+			// The count agrees with the list.
 			n, err := s.CountMessages(ctx, tc.scope, tc.f)
-			s.SetPushdown(true)
 			if err != nil || n != int64(len(tc.want)) {
 				t.Fatalf("count %d %v, want %d", n, err, len(tc.want))
 			}
@@ -466,21 +463,20 @@ func TestUnmatchedAddressesPages(t *testing.T) {
 	all := model.Scope{All: true}
 	want := []string{"i@ext.org", "c@ext.org", "a@ext.org", "b@ext.org", "d@ext.org", "e@ext.org", "f@ext.org", "g@ext.org", "h@ext.org"}
 
-	for _, lite := range []bool{true, false} {
-		s.SetPushdown(lite)
+	{
 		whole, next, err := s.UnmatchedAddresses(ctx, all, internal, store.Page{All: true})
 		if err != nil || next != "" {
-			t.Fatalf("pushdown %v: whole list: %v %q", lite, err, next)
+			t.Fatalf("whole list: %v %q", err, next)
 		}
 		var got []string
 		for _, u := range whole {
 			got = append(got, u.Address)
 		}
 		if !reflect.DeepEqual(got, want) {
-			t.Errorf("pushdown %v: order %v, want %v", lite, got, want)
+			t.Errorf("order %v, want %v", got, want)
 		}
 		if u := whole[1]; u.Count != 3 || !u.LastAt.Equal(at.Add(9*time.Hour)) || u.Name != "C" {
-			t.Errorf("pushdown %v: c@ext.org is %+v", lite, u)
+			t.Errorf("c@ext.org is %+v", u)
 		}
 		for _, scope := range []model.Scope{all, {Regions: []string{"15"}}, {Regions: []string{"08"}}} {
 			whole, _, err := s.UnmatchedAddresses(ctx, scope, internal, store.Page{All: true})
@@ -490,17 +486,16 @@ func TestUnmatchedAddressesPages(t *testing.T) {
 			for _, limit := range []int{1, 2, 4, 9, 50} {
 				paged := followUnmatched(t, s, scope, internal, limit)
 				if !reflect.DeepEqual(paged, whole) {
-					t.Errorf("pushdown %v scope %+v limit %d: pages %+v, whole %+v", lite, scope, limit, paged, whole)
+					t.Errorf("scope %+v limit %d: pages %+v, whole %+v", scope, limit, paged, whole)
 				}
 			}
 		}
 		// Regional scopes see the addresses of their regions' messages only.
 		lima, _, err := s.UnmatchedAddresses(ctx, model.Scope{Regions: []string{"15"}}, internal, store.Page{All: true})
 		if err != nil || len(lima) != 4 {
-			t.Errorf("pushdown %v: region 15 lists %+v %v, want a, b, e, g", lite, lima, err)
+			t.Errorf("region 15 lists %+v %v, want a, b, e, g", lima, err)
 		}
 	}
-	s.SetPushdown(true)
 
 	// Cursors: garbage, and one made for another list, are refused.
 	_, msgNext, err := s.ListMessages(ctx, all, store.MessageFilter{}, store.Page{Limit: 1})

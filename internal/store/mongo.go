@@ -1,5 +1,5 @@
 // The MongoDB implementation of the collection interface (package coll),
-// over the driver; it also serves the embedded FerretDB engine, which speaks
+// over the driver; the tests also run it on FerretDB, which speaks
 // MongoDB's wire protocol. The store's administration that only MongoDB has
 // (indexes, listing and dropping collections, ping) is here too, outside
 // the interface.
@@ -48,10 +48,10 @@ func (m *mongoDB) Collection(name string) coll.Collection {
 
 // WithTx runs fn in a session transaction on a replica set or a mongos, and
 // joins the transaction ctx already carries. A standalone server and the
-// embedded FerretDB engine have no multi-document transactions: there fn
-// runs directly, each write commits on its own, and a failing fn leaves the
-// writes it made before failing (the store's undo steps clean up where it
-// matters, until the SQLite store replaces FerretDB).
+// FerretDB (the tests' MongoDB-wire server) have no multi-document
+// transactions: there fn runs directly, each write commits on its own, and
+// a failing fn leaves the writes it made before failing (inTx's undo steps
+// clean up where it matters).
 func (m *mongoDB) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if sess := mongo.SessionFromContext(ctx); sess != nil && sess.TransactionRunning() {
 		return fn(ctx)

@@ -132,7 +132,7 @@ func scanDocs[T any](ctx context.Context, s *Store, col string, keep func(bson.R
 	filter := bson.D{}
 	for {
 		var raws []bson.Raw
-		if err := s.findAll(ctx, col, filter, coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}, Limit: batch}, &raws); err != nil {
+		if err := s.col(col).Find(ctx, filter, coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}, Limit: batch}, &raws); err != nil {
 			return wrap("personal data: scan "+col, err)
 		}
 		for _, raw := range raws {
@@ -191,7 +191,7 @@ func rawMentions(raw bson.Raw, e *model.Erasure) bool {
 // stakeholder's current ones and the earlier ones its audit entries hold.
 func (s *Store) knownIdentities(ctx context.Context, r *PersonalRefs) error {
 	var entries []model.AuditEntry
-	if err := s.findAll(ctx, colAudit, bson.D{{Key: "entity", Value: "stakeholder"}, {Key: "entity_id", Value: r.Stakeholder.ID.Hex()}}, coll.FindOptions{}, &entries); err != nil {
+	if err := s.col(colAudit).Find(ctx, bson.D{{Key: "entity", Value: "stakeholder"}, {Key: "entity_id", Value: r.Stakeholder.ID.Hex()}}, coll.FindOptions{}, &entries); err != nil {
 		return wrap("personal data: earlier names", err)
 	}
 	names := []string{r.Stakeholder.Name}
@@ -247,7 +247,7 @@ func (s *Store) StakeholderPersonalData(ctx context.Context, id bson.ObjectID) (
 		Commitments: append([]model.Commitment{}, r.Commitments...), Tasks: append([]model.Task{}, r.Tasks...),
 		Messages: append(append([]model.Message{}, r.Messages...), r.MessagesNaming...), MessageTexts: []model.MessageBody{}, Audit: []model.AuditEntry{}}
 	if ids := messageIDs(d.Messages); len(ids) > 0 {
-		if err := s.findAll(ctx, colMessageBodies, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &d.MessageTexts); err != nil {
+		if err := s.col(colMessageBodies).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &d.MessageTexts); err != nil {
 			return nil, wrap("personal data: message bodies", err)
 		}
 	}
@@ -256,7 +256,7 @@ func (s *Store) StakeholderPersonalData(ctx context.Context, id bson.ObjectID) (
 			d.MessageTexts = append(d.MessageTexts, b)
 		}
 	}
-	if err := s.findAll(ctx, colAudit, bson.D{{Key: "entity", Value: "stakeholder"}, {Key: "entity_id", Value: id.Hex()}}, coll.FindOptions{}, &d.Audit); err != nil {
+	if err := s.col(colAudit).Find(ctx, bson.D{{Key: "entity", Value: "stakeholder"}, {Key: "entity_id", Value: id.Hex()}}, coll.FindOptions{}, &d.Audit); err != nil {
 		return nil, wrap("personal data: audit", err)
 	}
 	return d, nil
@@ -524,8 +524,6 @@ func (s *Store) eraseMessage(ctx context.Context, m *model.Message, theirs bool)
 // set updates fields of the record with id, by _id alone under its
 // document lock, raising its version so a stale copy cannot write back.
 func (s *Store) set(ctx context.Context, col string, id bson.ObjectID, fields bson.D) error {
-	unlock := lockDoc(id)
-	defer unlock()
 	_, err := s.col(col).Update(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{
 		{Key: "$set", Value: append(fields, bson.E{Key: "updated_at", Value: s.Now()})},
 		{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}, coll.UpdateOptions{})

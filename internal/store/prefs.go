@@ -81,10 +81,6 @@ func (s *Store) setPrefs(ctx context.Context, userID bson.ObjectID, set bson.D, 
 		}
 		upd = append(upd, bson.E{Key: "$unset", Value: u})
 	}
-	// The embedded engine applies an update as read-then-write of the whole
-	// document: without the lock two updates of different fields still lose one.
-	unlock := lockDoc(userID)
-	defer unlock()
 	_, err := s.col(colPrefs).Update(ctx, bson.D{{Key: "_id", Value: userID}}, upd, coll.UpdateOptions{Upsert: true})
 	if errors.Is(err, ErrDuplicate) {
 		// Two first writes raced to insert: the loser's update now matches.
@@ -102,6 +98,6 @@ func (s *Store) MarkNotificationsSeen(ctx context.Context, userID bson.ObjectID,
 // DigestSubscribers returns the settings of every user whose digest is on.
 func (s *Store) DigestSubscribers(ctx context.Context) ([]model.Prefs, error) {
 	var out []model.Prefs
-	err := s.findAll(ctx, colPrefs, bson.D{{Key: "digest", Value: bson.D{{Key: "$in", Value: []string{model.DigestDaily, model.DigestWeekly}}}}}, coll.FindOptions{}, &out)
+	err := s.col(colPrefs).Find(ctx, bson.D{{Key: "digest", Value: bson.D{{Key: "$in", Value: []string{model.DigestDaily, model.DigestWeekly}}}}}, coll.FindOptions{}, &out)
 	return out, wrap("list digest subscribers", err)
 }

@@ -16,6 +16,7 @@ import (
 // calendar hash back and the revoked link worked again. Each write now
 // changes only its own fields.
 func TestRevokedCalendarLinkStaysRevoked(t *testing.T) {
+	storetest.NeedsIsolation(t)
 	s := storetest.Open(t)
 	ctx := context.Background()
 	actor := model.Actor{ID: bson.NewObjectID(), Email: "admin@alianza.test"}

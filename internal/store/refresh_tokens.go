@@ -47,19 +47,16 @@ func (s *Store) SaveRefreshToken(ctx context.Context, t RefreshToken) error {
 func (s *Store) UseRefreshToken(ctx context.Context, hash, client string, grace time.Duration) (*RefreshToken, error) {
 	now := s.Now()
 	var t RefreshToken
-	unlock := lockKey(hash)
 	err := s.col(colRefreshTokens).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: hash}, {Key: "used_at", Value: nil}, {Key: "revoked", Value: false}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "used_at", Value: now}, {Key: "used_by", Value: client}}}}, coll.UpdateOptions{ReturnBefore: true}, &t)
 	if err == nil {
-		unlock()
 		if !t.ExpiresAt.After(now) {
 			return nil, fmt.Errorf("store: refresh token expired: %w", ErrNotFound)
 		}
 		return &t, nil
 	}
 	if err = wrap("use refresh token", err); !isNotFound(err) {
-		unlock()
 		return nil, err
 	}
 	// Within the grace: spend it, once, in the same guarded update.
@@ -68,7 +65,6 @@ func (s *Store) UseRefreshToken(ctx context.Context, hash, client string, grace 
 			{Key: "used_by", Value: client}, {Key: "used_at", Value: bson.D{{Key: "$gte", Value: now.Add(-grace)}}},
 			{Key: "expires_at", Value: bson.D{{Key: "$gt", Value: now}}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "regraced", Value: true}}}}, coll.UpdateOptions{ReturnBefore: true}, &t)
-	unlock()
 	if err == nil {
 		return &t, nil
 	}

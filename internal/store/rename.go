@@ -14,7 +14,7 @@ import (
 // their version, as their own content did not change.
 func (s *Store) renameStakeholder(ctx context.Context, id bson.ObjectID, name string) error {
 	var cs []model.Commitment
-	if err := s.findAll(ctx, colCommitments, bson.D{{Key: "stakeholder_id", Value: id}}, coll.FindOptions{}, &cs); err != nil {
+	if err := s.col(colCommitments).Find(ctx, bson.D{{Key: "stakeholder_id", Value: id}}, coll.FindOptions{}, &cs); err != nil {
 		return wrap("rename: find commitments", err)
 	}
 	for i := range cs {
@@ -25,7 +25,7 @@ func (s *Store) renameStakeholder(ctx context.Context, id bson.ObjectID, name st
 		}
 	}
 	var ms []model.Meeting
-	if err := s.findAll(ctx, colMeetings, bson.D{{Key: "participants.stakeholder_id", Value: id}}, coll.FindOptions{}, &ms); err != nil {
+	if err := s.col(colMeetings).Find(ctx, bson.D{{Key: "participants.stakeholder_id", Value: id}}, coll.FindOptions{}, &ms); err != nil {
 		return wrap("rename: find meetings", err)
 	}
 	for i := range ms {

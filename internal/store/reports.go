@@ -2,9 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -198,43 +195,21 @@ func (p Period) months() map[string]bool {
 	return out
 }
 
-// readCounters calls fn for every count of a family's named views (see
-// counterViews) in the period's days whose region is in scope, with the
-// key's fields after day and region (the fields a view leaves out blank).
-// On the embedded engine the months the period covers whole come from their
-// views (counters_views.go) with date the month's first day; elsewhere, and
-// for the months the period cuts, from the day keys those views count. On
-// the engine it reads the family's whole (small) collection in one query:
-// any filter would scan it anyway.
+// readCounters calls fn for every count of a family's day keys in the
+// period's days whose region is in scope and that one of the named views
+// counts (counterViewWhen), with the key's fields after day and region. It
+// reads the family's whole (small) collection in one query: any filter
+// would scan it anyway.
 func (s *Store) readCounters(ctx context.Context, gen int, family string, names []string, scope model.Scope, p Period, fn func(date, region string, rest []string, n int)) error {
-	vs := views(family, names)
+	counted := func(rest []string) bool {
+		for _, n := range names {
+			if when := counterViewWhen[family+"/"+n]; when == nil || when(rest) {
+				return true
+			}
+		}
+		return false
+	}
 	months := p.months()
-	each := func(month, k string, n int) {
-		if n == 0 {
-			return
-		}
-		parts := strings.Split(k, "|")
-		if len(parts) < 2 {
-			return
-		}
-		date := month + "-" + parts[0]
-		if date < p.From || date > p.To || !scope.Allows(parts[1]) || !anyView(vs, parts[2:]) {
-			return
-		}
-		fn(date, parts[1], parts[2:], n)
-	}
-	eachView := func(month, k string, n int) {
-		if n == 0 {
-			return
-		}
-		parts := strings.Split(k, "|")
-		if scope.Allows(parts[0]) {
-			fn(month+"-01", parts[0], parts[1:], n)
-		}
-	}
-	if err := s.liteCounters(ctx, gen, family, vs, p, months, each, eachView); !errors.Is(err, errNoPushdown) {
-		return err
-	}
 	prefix := genID(gen, "")
 	var docs []counterDoc
 	if err := s.col(counterCol(family)).Find(ctx, bson.D{}, coll.FindOptions{}, &docs); err != nil {
@@ -246,75 +221,39 @@ func (s *Store) readCounters(ctx context.Context, gen int, family string, names 
 			continue
 		}
 		for k, n := range doc.C {
-			each(month, k, n)
+			if n == 0 {
+				continue
+			}
+			parts := strings.Split(k, "|")
+			if len(parts) < 2 {
+				continue
+			}
+			date := month + "-" + parts[0]
+			if date < p.From || date > p.To || !scope.Allows(parts[1]) || !counted(parts[2:]) {
+				continue
+			}
+			fn(date, parts[1], parts[2:], n)
 		}
 	}
 	return nil
 }
 
-// liteCounterMonth runs q for the document with _id id.
-func (s *Store) liteCounterMonth(ctx context.Context, db *sql.DB, q, id string, each func(key string, n int)) error {
-	rows, err := db.QueryContext(ctx, q, id)
-	if err != nil {
-		return fmt.Errorf("store: read report counters in SQLite: %w", err)
-	}
-	defer rows.Close()
-	var key string
-	var n int
-	for rows.Next() {
-		if err := rows.Scan(&key, &n); err != nil {
-			return fmt.Errorf("store: read report counters in SQLite: %w", err)
-		}
-		each(key, n)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: read report counters in SQLite: %w", err)
-	}
-	return nil
+// counterViewWhen picks, for the views of a family ("family/name") that
+// count only some day keys, those keys by their fields after day and
+// region; a view not listed counts every key.
+var counterViewWhen = map[string]func(rest []string) bool{
+	"c/l": kindIs(model.KindLegislator),
+	"c/k": kindIs(model.KindOversightCommittee),
+	"t/s": audienceIsSessions(true),
+	"t/a": audienceIsSessions(false),
 }
 
-// liteCounters reads, on the embedded engine, the counts of the period's
-// months of a family straight from SQLite, with no decoding by the engine
-// (which decoded every month's document into a map, most of a dashboard's
-// time). The months the period covers whole come from the trigger-kept
-// views of vs (eachView gets view keys), in one query by their index; each
-// other month from its document's day keys (eachDay), the document by the
-// _id index and its counts by json_each. errNoPushdown elsewhere.
-func (s *Store) liteCounters(ctx context.Context, gen int, family string, vs []counterView, p Period, months map[string]bool,
-	eachDay, eachView func(month, key string, n int)) error {
-	if s.lite == nil || s.noPushdown {
-		return errNoPushdown
-	}
-	db, tables, err := s.liteDB(ctx)
-	if err != nil {
-		return errNoPushdown
-	}
-	table, ok := tables[counterCol(family)]
-	if !ok || len(months) == 0 {
-		return nil // no counters yet: the engine has nothing either
-	}
-	// One query per cut month: json_each parses the document once, where
-	// any expression on the document per count would parse (or compare) the
-	// whole document again for every count.
-	q := fmt.Sprintf(`SELECT j.key, j.value FROM json_each((SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = json_quote(?)), '$.c') AS j
-		WHERE j.type = 'integer'`, table)
-	var ids []any
-	whole := map[string]string{} // document id -> month
-	for month := range months {
-		if p.wholeMonth(month) {
-			id := genID(gen, month)
-			ids = append(ids, id)
-			whole[id] = month
-			continue
-		}
-		if err := s.liteCounterMonth(ctx, db, q, genID(gen, month), func(key string, n int) { eachDay(month, key, n) }); err != nil {
-			return err
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	return liteViewRows(ctx, db, table, ids, vs, func(id, key string, n int) { eachView(whole[id], key, n) })
+func kindIs(kind string) func([]string) bool {
+	return func(rest []string) bool { return len(rest) >= 3 && rest[1] == kind }
+}
+
+func audienceIsSessions(sessions bool) func([]string) bool {
+	return func(rest []string) bool { return len(rest) >= 2 && (rest[1] == trainingSessions) == sessions }
 }
 
 // CommitmentsByRegion counts commitments made in the period by region and

@@ -30,7 +30,7 @@ func (s *Store) scanCommitments(ctx context.Context, filter bson.D, fields ...st
 		proj[i] = bson.E{Key: f, Value: 1}
 	}
 	var rows []scanCommitment
-	err := s.findAll(ctx, colCommitments, filter, coll.FindOptions{Projection: proj}, &rows)
+	err := s.col(colCommitments).Find(ctx, filter, coll.FindOptions{Projection: proj}, &rows)
 	return rows, err
 }
 
@@ -84,7 +84,7 @@ func (s *Store) MeetingsPerMonthScan(ctx context.Context, scope model.Scope, p P
 		StartsAt time.Time `bson:"starts_at"`
 		Region   string    `bson:"region"`
 	}
-	err := s.findAll(ctx, colMeetings, filter, coll.FindOptions{Projection: bson.D{{Key: "starts_at", Value: 1}, {Key: "region", Value: 1}}}, &meetings)
+	err := s.col(colMeetings).Find(ctx, filter, coll.FindOptions{Projection: bson.D{{Key: "starts_at", Value: 1}, {Key: "region", Value: 1}}}, &meetings)
 	if err != nil {
 		return nil, wrap("report meetings per month", err)
 	}
@@ -152,7 +152,7 @@ func (s *Store) ActiveCommitteesScan(ctx context.Context, scope model.Scope, p P
 		{Key: "kind", Value: model.KindOversightCommittee},
 		{Key: "archived", Value: bson.D{{Key: "$ne", Value: true}}},
 	}, scope, "committee.region")
-	err := s.findAll(ctx, colStakeholders, filter, coll.FindOptions{Projection: bson.D{{Key: "committee.region", Value: 1}}}, &committees)
+	err := s.col(colStakeholders).Find(ctx, filter, coll.FindOptions{Projection: bson.D{{Key: "committee.region", Value: 1}}}, &committees)
 	if err != nil {
 		return nil, wrap("report active committees", err)
 	}
@@ -180,7 +180,7 @@ func (s *Store) ActiveCommitteesScan(ctx context.Context, scope model.Scope, p P
 	var meetings []struct {
 		StakeholderIDs []bson.ObjectID `bson:"stakeholder_ids"`
 	}
-	err = s.findAll(ctx, colMeetings, scoped(timeRange(bson.D{{Key: "stakeholder_ids", Value: bson.D{{Key: "$in", Value: ids}}}}, "starts_at", from, to), scope, "region"),
+	err = s.col(colMeetings).Find(ctx, scoped(timeRange(bson.D{{Key: "stakeholder_ids", Value: bson.D{{Key: "$in", Value: ids}}}}, "starts_at", from, to), scope, "region"),
 		coll.FindOptions{Projection: bson.D{{Key: "stakeholder_ids", Value: 1}}}, &meetings)
 	if err != nil {
 		return nil, wrap("report active committees", err)

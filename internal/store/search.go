@@ -157,7 +157,7 @@ func (s *Store) searchMessages(ctx context.Context, scope model.Scope, match bso
 // scoped. Only the projected fields travel, so long texts stay in the engine.
 func (s *Store) searchInto(ctx context.Context, col string, filter, fields, sort bson.D, out any) error {
 	opts := coll.FindOptions{Projection: fields, Sort: sort, Limit: SearchLimit}
-	if err := s.findAll(ctx, col, filter, opts, out); err != nil {
+	if err := s.col(col).Find(ctx, filter, opts, out); err != nil {
 		return wrap("search "+col, err)
 	}
 	return nil

@@ -56,7 +56,7 @@ func (s *Store) SecondFactorsOn(ctx context.Context, ids []bson.ObjectID) (map[b
 		return out, nil
 	}
 	var fs []SecondFactor
-	if err := s.findAll(ctx, colSecondFactors, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &fs); err != nil {
+	if err := s.col(colSecondFactors).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &fs); err != nil {
 		return nil, wrap("find second factors", err)
 	}
 	for _, f := range fs {
@@ -76,12 +76,10 @@ func (s *Store) secondFactorChange(ctx context.Context, actor model.Actor, id bs
 // of any earlier pending one; an active secret stays active until the
 // pending one is confirmed.
 func (s *Store) SetPendingSecondFactor(ctx context.Context, actor model.Actor, id bson.ObjectID, sealed string) error {
-	unlock := lockDoc(id)
 	_, err := s.col(colSecondFactors).Update(ctx, bson.D{{Key: "_id", Value: id}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "pending", Value: sealed}}},
 			{Key: "$setOnInsert", Value: bson.D{{Key: "last_step", Value: int64(0)}, {Key: "recovery", Value: []string{}}}}},
 		coll.UpdateOptions{Upsert: true})
-	unlock()
 	if err != nil {
 		return wrap("set pending second factor", err)
 	}
@@ -93,12 +91,10 @@ func (s *Store) SetPendingSecondFactor(ctx context.Context, actor model.Actor, i
 // ErrConflict when the pending secret is no longer sealed (replaced by a
 // newer enrolment, or already confirmed).
 func (s *Store) EnableSecondFactor(ctx context.Context, actor model.Actor, id bson.ObjectID, sealed string, step int64, recoveryHashes []string) error {
-	unlock := lockDoc(id)
 	res, err := s.col(colSecondFactors).Update(ctx, bson.D{{Key: "_id", Value: id}, {Key: "pending", Value: sealed}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "secret", Value: sealed}, {Key: "enabled_at", Value: s.Now()},
 			{Key: "last_step", Value: step}, {Key: "recovery", Value: recoveryHashes}}},
 			{Key: "$unset", Value: bson.D{{Key: "pending", Value: ""}}}}, coll.UpdateOptions{})
-	unlock()
 	if err != nil {
 		return wrap("enable second factor", err)
 	}
@@ -113,8 +109,6 @@ func (s *Store) EnableSecondFactor(ctx context.Context, actor model.Actor, id bs
 // condition and the write are one update, so two sign-ins with one code
 // cannot both pass.
 func (s *Store) UseTOTPStep(ctx context.Context, id bson.ObjectID, step int64) (bool, error) {
-	unlock := lockDoc(id)
-	defer unlock()
 	res, err := s.col(colSecondFactors).Update(ctx,
 		bson.D{{Key: "_id", Value: id}, {Key: "secret", Value: bson.D{{Key: "$gt", Value: ""}}}, {Key: "last_step", Value: bson.D{{Key: "$lt", Value: step}}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "last_step", Value: step}}}}, coll.UpdateOptions{})
@@ -127,11 +121,9 @@ func (s *Store) UseTOTPStep(ctx context.Context, id bson.ObjectID, step int64) (
 // UseRecoveryCode removes the recovery code whose hash is hash from user
 // id's active factor and reports whether it was there (each works once).
 func (s *Store) UseRecoveryCode(ctx context.Context, actor model.Actor, id bson.ObjectID, hash string) (bool, error) {
-	unlock := lockDoc(id)
 	res, err := s.col(colSecondFactors).Update(ctx,
 		bson.D{{Key: "_id", Value: id}, {Key: "secret", Value: bson.D{{Key: "$gt", Value: ""}}}, {Key: "recovery", Value: hash}},
 		bson.D{{Key: "$pull", Value: bson.D{{Key: "recovery", Value: hash}}}}, coll.UpdateOptions{})
-	unlock()
 	if err != nil {
 		return false, wrap("use recovery code", err)
 	}
@@ -145,9 +137,7 @@ func (s *Store) UseRecoveryCode(ctx context.Context, actor model.Actor, id bson.
 // the next sign-in needs the password only, or an enrolment where one is
 // required. ErrNotFound when there was none.
 func (s *Store) RemoveSecondFactor(ctx context.Context, actor model.Actor, id bson.ObjectID) error {
-	unlock := lockDoc(id)
 	res, err := s.col(colSecondFactors).Delete(ctx, bson.D{{Key: "_id", Value: id}}, false)
-	unlock()
 	if err != nil {
 		return wrap("remove second factor", err)
 	}

@@ -17,6 +17,11 @@ import (
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 )
 
+// This file is kept only to migrate data folders written by the
+// FerretDB-based build (issue 19): nothing in the store reads FerretDB's
+// files any more, so decodeSJSON is unused until the migration uses it.
+// Its tests stay (sjson_cache_test.go, TestSJSONDecodesLikeTheEngine).
+
 // The embedded engine stores each document as "sjson": the document as JSON
 // plus a "$s" key holding its schema ({"p": {field: elem}, "$k": [keys in
 // order]}, elem = {"t": type, "$s": schema of an object, "i": elems of an

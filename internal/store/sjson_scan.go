@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 )
 
+// (Kept with sjson.go for the migration of FerretDB-era folders.)
+//
 // A small scanner for the engine's stored JSON: it splits an object or
 // array into its raw members without decoding them, so that a page decodes
 // only the fields it keeps (encoding/json's map decoding spent most of a

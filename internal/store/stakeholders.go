@@ -64,7 +64,7 @@ func (s *Store) ListStakeholders(ctx context.Context, scope model.Scope, f Stake
 	}
 	opts.Projection = noSearchField
 	var out []model.Stakeholder
-	if err := s.findAll(ctx, colStakeholders, allOf(filter, searchFilter(f.Q), page), opts, &out); err != nil {
+	if err := s.col(colStakeholders).Find(ctx, allOf(filter, searchFilter(f.Q), page), opts, &out); err != nil {
 		return nil, "", wrap("list stakeholders", err)
 	}
 	items, next := nextCursor(s, "stakeholders.name", out, p, func(x model.Stakeholder) (any, bson.ObjectID) { return x.Name, x.ID })
@@ -85,7 +85,7 @@ func (s *Store) StakeholdersByIDs(ctx context.Context, scope model.Scope, ids []
 	}
 	var list []model.Stakeholder
 	filter := scoped(bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, scope, "regions")
-	if err := s.findAll(ctx, colStakeholders, filter, coll.FindOptions{Projection: noSearchField}, &list); err != nil {
+	if err := s.col(colStakeholders).Find(ctx, filter, coll.FindOptions{Projection: noSearchField}, &list); err != nil {
 		return nil, wrap("find stakeholders", err)
 	}
 	for _, x := range list {
@@ -107,7 +107,7 @@ func (s *Store) StakeholderNames(ctx context.Context, scope model.Scope, ids []b
 	}
 	filter := scoped(bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, scope, "regions")
 	opts := coll.FindOptions{Projection: bson.D{{Key: "name", Value: 1}}}
-	if err := s.findAll(ctx, colStakeholders, filter, opts, &list); err != nil {
+	if err := s.col(colStakeholders).Find(ctx, filter, opts, &list); err != nil {
 		return nil, wrap("find stakeholder names", err)
 	}
 	for _, x := range list {
@@ -123,7 +123,7 @@ func (s *Store) IncomingRelationships(ctx context.Context, scope model.Scope, id
 	filter := scoped(bson.D{{Key: "relationships.stakeholder_id", Value: id}}, scope, "regions")
 	opts := coll.FindOptions{Projection: bson.D{{Key: "name", Value: 1}, {Key: "relationships", Value: 1}},
 		Sort: bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}}
-	if err := s.findAll(ctx, colStakeholders, filter, opts, &out); err != nil {
+	if err := s.col(colStakeholders).Find(ctx, filter, opts, &out); err != nil {
 		return nil, wrap("find incoming relationships", err)
 	}
 	return out, nil

@@ -26,7 +26,7 @@ func (s *Store) DropReferencesTo(ctx context.Context, actor model.Actor, id bson
 		bson.D{{Key: "committee.member_ids", Value: id}},
 		bson.D{{Key: "committee.coordinator_id", Value: id}},
 	}}}
-	if err := s.findAll(ctx, colStakeholders, filter, coll.FindOptions{}, &refs); err != nil {
+	if err := s.col(colStakeholders).Find(ctx, filter, coll.FindOptions{}, &refs); err != nil {
 		return wrap("find references to stakeholder", err)
 	}
 	var errs []error
@@ -54,19 +54,17 @@ func (s *Store) DropReferencesTo(ctx context.Context, actor model.Actor, id bson
 // is a versioned, audited write; it returns how many changed.
 func (s *Store) UnlinkTasksFrom(ctx context.Context, actor model.Actor, id bson.ObjectID) (int, error) {
 	var list []model.Task
-	if err := s.findAll(ctx, colTasks, bson.D{{Key: "links.stakeholder_id", Value: id}}, coll.FindOptions{}, &list); err != nil {
+	if err := s.col(colTasks).Find(ctx, bson.D{{Key: "links.stakeholder_id", Value: id}}, coll.FindOptions{}, &list); err != nil {
 		return 0, wrap("find tasks of stakeholder", err)
 	}
 	n := 0
 	var errs []error
 	for i := range list {
 		old := &list[i]
-		unlock := lockDoc(old.ID)
 		res, err := s.col(colTasks).Update(ctx, bson.D{{Key: "_id", Value: old.ID}, {Key: "links.stakeholder_id", Value: id}},
 			bson.D{{Key: "$unset", Value: bson.D{{Key: "links.stakeholder_id", Value: ""}}},
 				{Key: "$set", Value: bson.D{{Key: "updated_at", Value: s.Now()}}},
 				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}, coll.UpdateOptions{})
-		unlock()
 		if err != nil {
 			errs = append(errs, wrap("unlink task", err))
 			continue
@@ -87,7 +85,7 @@ func (s *Store) UnlinkTasksFrom(ctx context.Context, actor model.Actor, id bson.
 func (s *Store) MessageAddressesOf(ctx context.Context, id bson.ObjectID) ([]string, error) {
 	var list []model.Message
 	opts := messageAddressProjection()
-	if err := s.findAll(ctx, colMessages, bson.D{{Key: "stakeholder_ids", Value: id}}, opts, &list); err != nil {
+	if err := s.col(colMessages).Find(ctx, bson.D{{Key: "stakeholder_ids", Value: id}}, opts, &list); err != nil {
 		return nil, wrap("find messages of stakeholder", err)
 	}
 	var out []string
@@ -117,16 +115,15 @@ func (s *Store) ReferencesTo(ctx context.Context, id bson.ObjectID) ([]string, e
 		if name == colAudit {
 			continue
 		}
-		// Walked along the _id index: MongoDB refusing collection scans
-		// (notablescan) accepts an index walk.
-		var docs []bson.Raw
-		if err := s.col(name).Find(ctx, bson.D{}, coll.FindOptions{Hint: byIDIndex}, &docs); err != nil {
-			return nil, wrap("scan "+name, err)
-		}
-		for _, raw := range docs {
+		// A deliberate whole read (Each: an _id walk on MongoDB).
+		err := s.Each(ctx, name, func(raw bson.Raw) error {
 			if bytes.Contains(raw, id[:]) || bytes.Contains(raw, hex) {
 				out = append(out, fmt.Sprintf("%s/%v", name, raw.Lookup("_id")))
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, wrap("scan "+name, err)
 		}
 	}
 	return out, nil

@@ -1,18 +1,22 @@
-// Package store keeps Alianza's data in MongoDB (or the embedded FerretDB engine).
-// One file per collection, each written against the collection interface of
-// package coll (mongo.go implements it over the driver); scope and audit
-// helpers are shared by all of them.
+// Package store keeps Alianza's data in MongoDB or, when no MongoDB is
+// configured, in Alianza's own embedded SQLite store (package lite). One file
+// per collection, each written against the collection interface of package
+// coll (mongo.go implements it over the driver, lite over SQLite); scope and
+// audit helpers are shared by all of them.
 package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/store/coll"
+	"github.com/alianza-pe/alianza/internal/store/lite"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -25,10 +29,16 @@ type Store struct {
 	// db holds the collections and transactions every collection file uses.
 	db coll.DB
 	// mongo is db's MongoDB implementation, for what only MongoDB has
-	// (indexes, the raw database of the admin tools, ping, drop).
+	// (indexes, the raw database of the admin tools, ping, drop); nil on
+	// the embedded store.
 	mongo *mongoDB
-	// txs: db.WithTx is a transaction. Without (FerretDB, a standalone
-	// MongoDB) the undo steps of inTx stand in for it.
+	// embedded is db on the embedded store (nil on MongoDB), with the
+	// release of its folder's lock (LockDir).
+	embedded *lite.DB
+	release  func()
+	// txs: db.WithTx is a transaction (always on the embedded store).
+	// Without (a standalone MongoDB, FerretDB in tests) the undo steps of inTx
+	// stand in for it.
 	txs bool
 	now func() time.Time
 	// teamDomains are the team's mail domains (SetTeamDomains).
@@ -37,20 +47,9 @@ type Store struct {
 	faultMu     sync.Mutex
 	hooks       hooks                         // after-write hooks (change.go)
 	fault       func(collection string) error // SetWriteFault
-	lite        *liteEngine                   // the embedded engine's file, nil on MongoDB
 	// cursorKey signs page cursors (see SetCursorKey).
 	cursorKey []byte
-	// noPushdown makes every find go through the engine (differential tests).
-	noPushdown bool
-	liteHits   atomic.Int64 // finds answered through SQLite
-	// observe sees every find SQLite answers, which no command monitor
-	// sees (tests check them against the MongoDB indexes).
-	observe func(col string, filter, sort bson.D)
 }
-
-// ObserveFinds makes f see each find the store answers through SQLite,
-// with its filter and sort as MongoDB would get them.
-func (s *Store) ObserveFinds(f func(col string, filter, sort bson.D)) { s.observe = f }
 
 // Option adjusts how Open connects (tests watch the commands sent).
 type Option func(*options.ClientOptions)
@@ -87,10 +86,46 @@ func Open(ctx context.Context, uri, name string, extra ...Option) (*Store, error
 	return &Store{db: m, mongo: m, txs: m.txs, now: func() time.Time { return time.Now().UTC() }, cursorKey: newCursorKey()}, nil
 }
 
-// Close disconnects from the server.
+// EmbeddedFile is the embedded store's file in its folder.
+const EmbeddedFile = "alianza.db"
+
+// OpenEmbedded opens the embedded store in folder dir (file EmbeddedFile),
+// holding the folder's lock (LockDir) until Close. opts go to lite.Open
+// (tests record query plans). Every collection is created here.
+func OpenEmbedded(ctx context.Context, dir string, logger *slog.Logger, opts ...lite.Option) (*Store, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("store: embedded data dir: %w", err)
+	}
+	release, err := LockDir(abs) // creates the folder too
+	if err != nil {
+		return nil, err
+	}
+	if logger != nil {
+		opts = append([]lite.Option{lite.Logger(logger)}, opts...)
+	}
+	db, err := lite.Open(ctx, filepath.Join(abs, EmbeddedFile), collectionSpecs(), opts...)
+	if err != nil {
+		release()
+		return nil, fmt.Errorf("store: open embedded store: %w", err)
+	}
+	return &Store{db: db, embedded: db, release: sync.OnceFunc(release), txs: true, log: logger,
+		now: func() time.Time { return time.Now().UTC() }, cursorKey: newCursorKey()}, nil
+}
+
+// Embedded is the embedded store's database; nil on MongoDB.
+func (s *Store) Embedded() *lite.DB { return s.embedded }
+
+// Close disconnects from the server, or closes the embedded store and
+// releases its folder.
 func (s *Store) Close(ctx context.Context) error {
-	if s.lite != nil {
-		s.lite.close()
+	if s.embedded != nil {
+		err := s.embedded.Close()
+		s.release()
+		if err != nil {
+			return fmt.Errorf("store: close: %w", err)
+		}
+		return nil
 	}
 	if err := s.mongo.client.Disconnect(ctx); err != nil {
 		return fmt.Errorf("store: disconnect: %w", err)
@@ -100,16 +135,32 @@ func (s *Store) Close(ctx context.Context) error {
 
 // Ping checks the database answers (used by /readyz).
 func (s *Store) Ping(ctx context.Context) error {
+	if s.embedded != nil {
+		if _, err := s.col(colKV).Count(ctx, bson.D{{Key: "_id", Value: ""}}, 1); err != nil {
+			return fmt.Errorf("store: ping: %w", err)
+		}
+		return nil
+	}
 	if err := s.mongo.ping(ctx); err != nil {
 		return fmt.Errorf("store: ping: %w", err)
 	}
 	return nil
 }
 
-// Drop deletes the whole database; tests use it on cleanup.
+// Drop deletes the whole database; tests use it on cleanup. On the
+// embedded store it closes the store and removes its file.
 func (s *Store) Drop(ctx context.Context) error {
-	if s.lite != nil {
-		s.lite.close() // the engine removes the file
+	if s.embedded != nil {
+		path := s.embedded.Path()
+		if err := s.Close(ctx); err != nil {
+			return err
+		}
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("store: drop database: %w", err)
+			}
+		}
+		return nil
 	}
 	if err := s.mongo.db.Drop(ctx); err != nil {
 		return fmt.Errorf("store: drop database: %w", err)
@@ -120,6 +171,13 @@ func (s *Store) Drop(ctx context.Context) error {
 // collectionNames lists the collections the database holds (for the
 // administrator's checks; the collection interface has no such list).
 func (s *Store) collectionNames(ctx context.Context) ([]string, error) {
+	if s.embedded != nil {
+		var names []string
+		for _, sp := range collectionSpecs() {
+			names = append(names, sp.Name)
+		}
+		return names, nil
+	}
 	return s.mongo.db.ListCollectionNames(ctx, bson.D{})
 }
 

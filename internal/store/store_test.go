@@ -131,6 +131,7 @@ func TestKV(t *testing.T) {
 // TestRefreshTokenConcurrentUse: of many concurrent uses of one token exactly
 // one succeeds (the embedded engine needs the in-process lock for that).
 func TestRefreshTokenConcurrentUse(t *testing.T) {
+	storetest.NeedsIsolation(t)
 	s := storetest.Open(t)
 	ctx := context.Background()
 	if err := s.SaveRefreshToken(ctx, store.RefreshToken{Hash: "c1", Family: "fc", UserID: bson.NewObjectID(), ExpiresAt: s.Now().Add(1e12)}); err != nil {
@@ -232,6 +233,7 @@ func TestPurgeExpired(t *testing.T) {
 // replaced, so parallel attempts overwrote each other's counts. Each
 // attempt must add one, and each caller see a distinct count.
 func TestLoginFailuresConcurrent(t *testing.T) {
+	storetest.NeedsIsolation(t)
 	s := storetest.Open(t)
 	ctx := context.Background()
 	const n = 20

@@ -78,7 +78,7 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 	mtFilter, proj := timelineSource(after, p, TimelineMeeting, "starts_at",
 		scoped(bson.D{{Key: "participants.stakeholder_id", Value: stakeholderID}}, scope, "region"))
 	proj.Projection = bson.D{{Key: "starts_at", Value: 1}, {Key: "kind", Value: 1}, {Key: "place", Value: 1}, {Key: "summary", Value: 1}, {Key: "region", Value: 1}}
-	if err := s.findAll(ctx, colMeetings, mtFilter, proj, &meetings); err != nil {
+	if err := s.col(colMeetings).Find(ctx, mtFilter, proj, &meetings); err != nil {
 		return nil, "", wrap("timeline meetings", err)
 	}
 	for _, m := range meetings {
@@ -89,7 +89,7 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 	var commitments []model.Commitment
 	cproj := coll.FindOptions{Projection: bson.D{{Key: "made_on", Value: 1}, {Key: "created_at", Value: 1}, {Key: "text", Value: 1},
 		{Key: "type", Value: 1}, {Key: "status", Value: 1}, {Key: "history", Value: 1}}}
-	if err := s.findAll(ctx, colCommitments, scoped(bson.D{{Key: "stakeholder_id", Value: stakeholderID}}, scope, "region"), cproj, &commitments); err != nil {
+	if err := s.col(colCommitments).Find(ctx, scoped(bson.D{{Key: "stakeholder_id", Value: stakeholderID}}, scope, "region"), cproj, &commitments); err != nil {
 		return nil, "", wrap("timeline commitments", err)
 	}
 	commitmentIDs := make([]bson.ObjectID, 0, len(commitments))
@@ -118,7 +118,7 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 	}}}
 	tfilter, tproj := timelineSource(after, p, TimelineTask, "created_at", scoped(taskFilter, scope, "region"))
 	tproj.Projection = bson.D{{Key: "created_at", Value: 1}, {Key: "title", Value: 1}, {Key: "due_on", Value: 1}, {Key: "done", Value: 1}}
-	if err := s.findAll(ctx, colTasks, tfilter, tproj, &tasks); err != nil {
+	if err := s.col(colTasks).Find(ctx, tfilter, tproj, &tasks); err != nil {
 		return nil, "", wrap("timeline tasks", err)
 	}
 	for _, t := range tasks {
@@ -145,7 +145,7 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 	mfilter, _ := s.messageFilter(scope, MessageFilter{StakeholderID: stakeholderID})
 	mfilter, mproj := timelineSource(after, p, TimelineMessage, "date", mfilter)
 	mproj.Projection = bson.D{{Key: "subject", Value: 1}, {Key: "date", Value: 1}, {Key: "status", Value: 1}, {Key: "from", Value: 1}}
-	if err := s.findAll(ctx, colMessages, mfilter, mproj, &messages); err != nil {
+	if err := s.col(colMessages).Find(ctx, mfilter, mproj, &messages); err != nil {
 		return nil, "", wrap("timeline messages", err)
 	}
 	for _, m := range messages {

@@ -60,7 +60,7 @@ func (s *Store) ListUsers(ctx context.Context, scope model.Scope, p Page) ([]mod
 		return nil, "", err
 	}
 	var out []model.User
-	if err := s.findAll(ctx, colUsers, filter, opts, &out); err != nil {
+	if err := s.col(colUsers).Find(ctx, filter, opts, &out); err != nil {
 		return nil, "", wrap("list users", err)
 	}
 	items, next := nextCursor(s, "users.email", out, p, func(u model.User) (any, bson.ObjectID) { return u.Email, u.ID })
@@ -74,7 +74,7 @@ func (s *Store) UsersByIDs(ctx context.Context, ids []bson.ObjectID) (map[bson.O
 		return out, nil
 	}
 	var users []model.User
-	if err := s.findAll(ctx, colUsers, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &users); err != nil {
+	if err := s.col(colUsers).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &users); err != nil {
 		return nil, wrap("find users", err)
 	}
 	for _, u := range users {
@@ -119,11 +119,9 @@ func (s *Store) UpdateUser(ctx context.Context, actor model.Actor, id bson.Objec
 		return old, nil
 	}
 	var u model.User
-	unlock := lockDoc(id)
 	err = s.col(colUsers).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}},
 		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}, coll.UpdateOptions{}, &u)
-	unlock()
 	if err != nil {
 		err = wrap("update user", err)
 		if isNotFound(err) {
@@ -159,7 +157,7 @@ func (s *Store) Team(ctx context.Context, scope model.Scope) ([]TeamMember, erro
 		filter = append(filter, bson.E{Key: "regions", Value: bson.D{{Key: "$in", Value: append([]string{model.AllRegions}, scope.Regions...)}}})
 	}
 	var users []model.User
-	if err := s.findAll(ctx, colUsers, filter, coll.FindOptions{}, &users); err != nil {
+	if err := s.col(colUsers).Find(ctx, filter, coll.FindOptions{}, &users); err != nil {
 		return nil, wrap("list team", err)
 	}
 	out := make([]TeamMember, 0, len(users))

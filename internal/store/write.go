@@ -4,7 +4,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -61,8 +60,9 @@ func insertBatches[T any](ctx context.Context, s *Store, col string, docs []T, s
 // inTx runs write, a multi-document write, in one transaction
 // (coll.DB.WithTx). A database without transactions runs write directly;
 // there, when it fails, undo gets its error and removes what write stored
-// so far, and answers the error to return. undo goes when every database
-// the store runs on has transactions.
+// so far, and answers the error to return. The embedded store always has
+// transactions; undo is kept only for a standalone MongoDB (and FerretDB,
+// the tests' MongoDB-wire server), where those writes are not atomic.
 func (s *Store) inTx(ctx context.Context, write func(ctx context.Context) error, undo func(ctx context.Context, err error) error) error {
 	err := s.db.WithTx(ctx, write)
 	if err != nil && !s.txs {
@@ -83,14 +83,10 @@ func (s *Store) deleteIDs(col string, ids []bson.ObjectID) func(context.Context)
 // still has version; otherwise it answers ErrConflict (or ErrNotFound when
 // the record is gone).
 func (s *Store) updateVersioned(ctx context.Context, col string, id bson.ObjectID, version int, set bson.D, out any) error {
-	unlock := lockDoc(id)
-	filter, err := s.byIDWhen(ctx, col, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}})
-	if err == nil {
-		err = s.col(col).FindOneAndUpdate(ctx, filter,
-			bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}},
-			coll.UpdateOptions{}, out)
-	}
-	unlock()
+	filter := bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}}
+	err := s.col(col).FindOneAndUpdate(ctx, filter,
+		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}},
+		coll.UpdateOptions{}, out)
 	if err == nil {
 		return nil
 	}
@@ -106,18 +102,10 @@ func (s *Store) updateVersioned(ctx context.Context, col string, id bson.ObjectI
 }
 
 // writeAtVersion runs write, which answers how many documents it matched,
-// on the record with id while it still has version, under the record's
-// lock; ErrConflict when it matched none. what names the write in errors.
+// on the record with id while it still has version; ErrConflict when it
+// matched none. what names the write in errors.
 func (s *Store) writeAtVersion(ctx context.Context, col, what string, id bson.ObjectID, version int, write func(filter bson.D) (int64, error)) error {
-	unlock := lockDoc(id)
-	filter, err := s.byIDWhen(ctx, col, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}})
-	var n int64
-	if err == nil {
-		n, err = write(filter)
-	} else if errors.Is(err, ErrNotFound) {
-		err = nil // no match: a conflict, below
-	}
-	unlock()
+	n, err := write(bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}})
 	if err != nil {
 		return wrap(what, err)
 	}

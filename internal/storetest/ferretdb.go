@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -11,10 +11,17 @@ import (
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+
+	"github.com/alianza-pe/alianza/internal/store"
 )
 
-// Embedded is a FerretDB engine (SQLite handler) running inside this process.
-type Embedded struct {
+// FerretDB is only a test dependency: the MongoDB-wire server the store
+// tests run against with ALIANZA_TEST_ENGINE=ferretdb, and the old engine
+// the tools' tests write data folders with. This package is imported by
+// tests only, so FerretDB is not linked into bin/alianza.
+
+// FerretDB is a FerretDB engine (SQLite handler) running inside this process.
+type FerretDB struct {
 	dir     string
 	uri     string
 	cancel  context.CancelFunc
@@ -25,12 +32,12 @@ type Embedded struct {
 // StartEmbedded starts FerretDB on loopback with its SQLite files in dir.
 // The engine logs only errors: it reports every error reply at WARN with the
 // whole command, which could put record contents in the logs.
-func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*Embedded, error) {
+func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*FerretDB, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("store: embedded data dir: %w", err)
 	}
-	release, err := LockDir(abs) // creates the folder too
+	release, err := store.LockDir(abs) // creates the folder too
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +62,7 @@ func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*Embed
 		return nil, fmt.Errorf("store: start embedded engine: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	e := &Embedded{dir: abs, cancel: cancel, done: make(chan error, 1), release: release}
+	e := &FerretDB{dir: abs, cancel: cancel, done: make(chan error, 1), release: release}
 	go func() { e.done <- f.Run(runCtx) }()
 
 	// MongoDBURI blocks until the listener is up; guard it so a failed start
@@ -77,10 +84,10 @@ func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*Embed
 }
 
 // URI is the MongoDB connection string of the engine.
-func (e *Embedded) URI() string { return e.uri }
+func (e *FerretDB) URI() string { return e.uri }
 
 // Stop stops the engine and waits for it to close its files.
-func (e *Embedded) Stop() {
+func (e *FerretDB) Stop() {
 	e.cancel()
 	select {
 	case <-e.done:
@@ -121,3 +128,6 @@ func (l levelFilter) WithGroup(n string) slog.Handler {
 	l.with = append(slices.Clip(l.with), func(h slog.Handler) slog.Handler { return h.WithGroup(n) })
 	return l
 }
+
+// Dir is the engine's folder.
+func (e *FerretDB) Dir() string { return e.dir }

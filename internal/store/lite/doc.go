@@ -1,0 +1,45 @@
+// Package lite is Alianza's own SQLite document store (modernc.org/sqlite,
+// WAL, synchronous=FULL). It knows documents, specs and SQL, never
+// Alianza's model. *DB implements coll.DB; its collections coll.Collection.
+//
+// # Storage
+//
+// Each declared collection (Spec) has a table "d:<name>" (rowid, id, doc,
+// one column per Field), a member table "m:<name>" (f, v, rid) and a word
+// table "w:<name>" (w, rid), all written by this package in the
+// document's transaction. Open creates every table and index in one
+// transaction and rebuilds a collection whose spec changed (lite_meta holds
+// each spec's fingerprint). Columns keep MongoDB's order within a type:
+// ObjectID as lowercase hex TEXT, strings TEXT, int32/int64 INTEGER, double
+// REAL, bool 0/1, datetime ms, null and missing NULL.
+//
+// # Queries
+//
+// Filters are MongoDB query documents: implicit equality, $eq $ne $in $nin
+// $gt $gte $lt $lte $exists $regex/$options $and $or $nor. Conditions on
+// _id, Fields, Members and the Words field compile to SQL; whatever SQL
+// cannot answer exactly (a path no spec declares, $exists: true, null on a
+// member path, a regex other than "^literal" or the word search
+// "(^| )literal", ...) is checked on the decoded document by a matcher with
+// MongoDB's semantics, the SQL still narrowing when it can. Sorts are on
+// Fields and _id only. An operator outside this list, a sort on another
+// path, an update operator other than $set $unset $inc $push($each)
+// $addToSet($each) $pull $pullAll $setOnInsert, or an undeclared collection
+// is an error wrapping coll.ErrUnsupported. Whether a query is index-backed
+// is what CheckPlans tells.
+//
+// # Differences from MongoDB
+//
+//   - Values of different BSON types in one Field or member path: SQL puts
+//     ObjectIDs with strings, and bools and dates with numbers (a range on a
+//     number keeps to numbers and strings, but true equals 1 and a date's
+//     ms equal that integer); sorting mixes them the same way. A typed Go
+//     struct never stores two types at one path.
+//   - An array or document at a Field path, a nested array or document in a
+//     member path, or a binary/decimal value there is an error at write time.
+//   - A unique index on a Field allows several documents without the field
+//     (SQLite's NULLs are distinct); MongoDB allows one unless sparse or
+//     partial.
+//   - Hint is ignored. Projections are inclusions only (_id always kept).
+//   - Regex options i, m and s; Go's RE2 syntax (no backreferences).
+package lite

@@ -1,0 +1,525 @@
+package lite
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/alianza-pe/alianza/internal/store/coll"
+)
+
+// query is a compiled filter: SQL over the collection's tables that selects
+// a superset of the matching documents (exactly them when resid is empty),
+// and the residual conditions the Go matcher checks on each row.
+type query struct {
+	where string // "" selects every row
+	args  []any
+	resid bson.D
+}
+
+// fieldOps are the query operators this store answers.
+var fieldOps = map[string]bool{
+	"$eq": true, "$ne": true, "$in": true, "$nin": true, "$gt": true, "$gte": true,
+	"$lt": true, "$lte": true, "$exists": true, "$regex": true, "$options": true,
+}
+
+// compiler compiles one filter.
+type compiler struct {
+	*Collection
+	// walkWords writes word conditions as a probe per row (EXISTS on the
+	// word table by rowid) instead of the list of rows holding the word, so
+	// that a page sorted by an index stops early when the word is common.
+	walkWords bool
+	words     []string // the word prefixes the filter searches
+}
+
+// compile turns a canonical filter into a query.
+func (c *Collection) compile(filter bson.D) (query, error) {
+	q, _, err := c.compileWords(filter, false)
+	return q, err
+}
+
+func (c *Collection) compileWords(filter bson.D, walk bool) (query, []string, error) {
+	k := &compiler{Collection: c, walkWords: walk}
+	q, err := k.compile(filter)
+	return q, k.words, err
+}
+
+func (c *compiler) compile(filter bson.D) (query, error) {
+	parts, args, resid, err := c.compileAnd(filter)
+	if err != nil {
+		return query{}, err
+	}
+	if err := checkBind(args); err != nil {
+		return query{}, err
+	}
+	return query{where: strings.Join(parts, " AND "), args: args, resid: resid}, nil
+}
+
+func (c *compiler) compileAnd(filter bson.D) (parts []string, args []any, resid bson.D, err error) {
+	for _, e := range filter {
+		switch e.Key {
+		case "$and":
+			list, err := subFilters(e)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			for _, sub := range list {
+				p, a, r, err := c.compileAnd(sub)
+				if err != nil {
+					return nil, nil, nil, err
+				}
+				parts, args, resid = append(parts, p...), append(args, a...), append(resid, r...)
+			}
+		case "$or", "$nor":
+			list, err := subFilters(e)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			var ors []string
+			var orArgs []any
+			exact, always := true, false
+			for _, sub := range list {
+				p, a, r, err := c.compileAnd(sub)
+				if err != nil {
+					return nil, nil, nil, err
+				}
+				if len(r) > 0 {
+					exact = false
+				}
+				if len(p) == 0 {
+					always = true
+				}
+				ors = append(ors, "("+strings.Join(p, " AND ")+")")
+				orArgs = append(orArgs, a...)
+			}
+			if e.Key == "$nor" {
+				// NOT of a superset is no superset: the matcher decides.
+				resid = append(resid, e)
+				continue
+			}
+			if !always {
+				parts = append(parts, "("+strings.Join(ors, " OR ")+")")
+				args = append(args, orArgs...)
+			}
+			if !exact {
+				resid = append(resid, e)
+			}
+		default:
+			if strings.HasPrefix(e.Key, "$") {
+				return nil, nil, nil, fmt.Errorf("lite: query operator %s: %w", e.Key, coll.ErrUnsupported)
+			}
+			p, a, exact, err := c.compilePath(e.Key, e.Value)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			parts, args = append(parts, p...), append(args, a...)
+			if !exact {
+				resid = append(resid, e)
+			}
+		}
+	}
+	return parts, args, resid, nil
+}
+
+func subFilters(e bson.E) ([]bson.D, error) {
+	arr, ok := e.Value.(bson.A)
+	if !ok || len(arr) == 0 {
+		return nil, fmt.Errorf("lite: %s needs a non-empty array: %w", e.Key, coll.ErrUnsupported)
+	}
+	out := make([]bson.D, len(arr))
+	for i, v := range arr {
+		d, ok := v.(bson.D)
+		if !ok {
+			return nil, fmt.Errorf("lite: %s needs documents: %w", e.Key, coll.ErrUnsupported)
+		}
+		out[i] = d
+	}
+	return out, nil
+}
+
+// isOpDoc tells whether v is an operator document ({$gt: ...}).
+func isOpDoc(v any) (bson.D, bool) {
+	d, ok := v.(bson.D)
+	if !ok || len(d) == 0 || !strings.HasPrefix(d[0].Key, "$") {
+		return nil, false
+	}
+	return d, true
+}
+
+// compilePath compiles the condition on one path. exact is false when the
+// SQL is only a superset and the matcher must check the path too.
+func (c *compiler) compilePath(path string, cond any) (parts []string, args []any, exact bool, err error) {
+	ops, isOps := isOpDoc(cond)
+	if !isOps {
+		ops = bson.D{{Key: "$eq", Value: cond}}
+	}
+	var regex, options string
+	hasRegex, hasOptions := false, false
+	for _, op := range ops {
+		if !fieldOps[op.Key] {
+			return nil, nil, false, fmt.Errorf("lite: query operator %s on %s: %w", op.Key, path, coll.ErrUnsupported)
+		}
+		switch op.Key {
+		case "$regex":
+			switch r := op.Value.(type) {
+			case string:
+				regex = r
+			case bson.Regex:
+				regex, options = r.Pattern, r.Options
+			default:
+				return nil, nil, false, fmt.Errorf("lite: $regex on %s needs a string: %w", path, coll.ErrUnsupported)
+			}
+			if _, err := compileRegex(regex, options); err != nil {
+				return nil, nil, false, err
+			}
+			hasRegex = true
+		case "$options":
+			s, ok := op.Value.(string)
+			if !ok {
+				return nil, nil, false, fmt.Errorf("lite: $options on %s needs a string: %w", path, coll.ErrUnsupported)
+			}
+			options, hasOptions = s, true
+		case "$in", "$nin":
+			if _, ok := op.Value.(bson.A); !ok {
+				return nil, nil, false, fmt.Errorf("lite: %s on %s needs an array: %w", op.Key, path, coll.ErrUnsupported)
+			}
+		}
+	}
+	if hasOptions && !hasRegex {
+		return nil, nil, false, fmt.Errorf("lite: $options without $regex on %s: %w", path, coll.ErrUnsupported)
+	}
+	if hasRegex {
+		if _, err := compileRegex(regex, options); err != nil {
+			return nil, nil, false, err
+		}
+	}
+
+	exact = true
+	var target func(op string, v any) (string, []any, bool)
+	switch {
+	case path == "_id" || hasString(c.spec.Fields, path):
+		target = c.columnOp(c.col(path))
+	case c.members[path] != "":
+		target = c.memberOp(path)
+	case path == c.spec.Words && path != "":
+		target = c.wordOp()
+	default:
+		return nil, nil, false, nil // the matcher alone
+	}
+	for _, op := range ops {
+		v := op.Value
+		switch op.Key {
+		case "$options":
+			continue
+		case "$regex":
+			v = bson.Regex{Pattern: regex, Options: options}
+		}
+		p, a, ok := target(op.Key, v)
+		if p != "" {
+			parts, args = append(parts, p), append(args, a...)
+		}
+		exact = exact && ok
+	}
+	return parts, args, exact, nil
+}
+
+// list binds a list of encoded values: inline when short, else one JSON
+// array for json_each.
+func list(vals []any) (string, []any) {
+	if len(vals) <= inlineList {
+		return "(" + strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",") + ")", vals
+	}
+	b, _ := json.Marshal(vals)
+	return "(SELECT value FROM json_each(?))", []any{string(b)}
+}
+
+// encodeList encodes the values of an $in/$nin list; ok is false when one
+// has no SQL form. hasNull reports a null in the list (left out of vals).
+func encodeList(v any) (vals []any, hasNull, ok bool) {
+	for _, x := range v.(bson.A) {
+		if x == nil {
+			hasNull = true
+			continue
+		}
+		s, good := sqlValue(x)
+		if !good {
+			return nil, false, false
+		}
+		if f, isF := s.(float64); isF && (f != f || f > 1.7e308 || f < -1.7e308) {
+			return nil, false, false // NaN and infinities have no JSON form
+		}
+		vals = append(vals, s)
+	}
+	return vals, hasNull, true
+}
+
+var sqlCmp = map[string]string{"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
+
+// rangeCond compares col with an encoded value within its type bracket, as
+// MongoDB does: SQLite orders every number before every text, so a bound
+// at ” keeps the range in one bracket and stays an index range.
+func rangeCond(col, op string, v any) (string, []any, bool) {
+	c := col + " " + sqlCmp[op] + " ?"
+	_, isText := v.(string)
+	switch {
+	case isText && (op == "$lt" || op == "$lte"):
+		c += " AND " + col + " >= ''"
+	case !isText && (op == "$gt" || op == "$gte"):
+		c += " AND " + col + " < ''"
+	}
+	return c, []any{v}, true
+}
+
+// columnOp answers an operator on a column holding one value (or NULL for
+// missing and null).
+func (c *Collection) columnOp(col string) func(op string, v any) (string, []any, bool) {
+	return func(op string, v any) (string, []any, bool) {
+		switch op {
+		case "$eq", "$ne":
+			if v == nil {
+				if op == "$eq" {
+					return col + " IS NULL", nil, true
+				}
+				return col + " IS NOT NULL", nil, true
+			}
+			s, ok := sqlValue(v)
+			if !ok {
+				return "", nil, false
+			}
+			if op == "$eq" {
+				return col + " = ?", []any{s}, true
+			}
+			return "(" + col + " IS NULL OR " + col + " <> ?)", []any{s}, true
+		case "$in", "$nin":
+			vals, hasNull, ok := encodeList(v)
+			if !ok {
+				return "", nil, false
+			}
+			l, a := list(vals)
+			switch {
+			case op == "$in" && len(vals) == 0 && hasNull:
+				return col + " IS NULL", nil, true
+			case op == "$in" && hasNull:
+				return "(" + col + " IS NULL OR " + col + " IN " + l + ")", a, true
+			case op == "$in":
+				return col + " IN " + l, a, true
+			case len(vals) == 0 && hasNull:
+				return col + " IS NOT NULL", nil, true
+			case hasNull:
+				return "(" + col + " IS NOT NULL AND " + col + " NOT IN " + l + ")", a, true
+			default:
+				return "(" + col + " IS NULL OR " + col + " NOT IN " + l + ")", a, true
+			}
+		case "$gt", "$gte", "$lt", "$lte":
+			s, ok := sqlValue(v)
+			if !ok || s == nil {
+				return "", nil, false
+			}
+			return rangeCond(col, op, s)
+		case "$exists":
+			if truthy(v) {
+				return "", nil, false // NULL is null or missing: the matcher tells
+			}
+			return col + " IS NULL", nil, false
+		case "$regex":
+			if lo, hi, ok := prefixRange(v.(bson.Regex)); ok {
+				return "(" + col + " >= ? AND " + col + " < ?)", []any{lo, hi}, true
+			}
+			return "", nil, false
+		}
+		return "", nil, false
+	}
+}
+
+// memberOp answers an operator on a member path: "some element ..." for the
+// positive operators, "no element ..." for $ne and $nin.
+func (c *Collection) memberOp(path string) func(op string, v any) (string, []any, bool) {
+	some := func(cond string, args []any) (string, []any) {
+		return c.t + ".rowid IN (SELECT rid FROM " + c.m + " WHERE f = ? AND " + cond + ")", append([]any{path}, args...)
+	}
+	none := func(cond string, args []any) (string, []any) {
+		return "NOT EXISTS (SELECT 1 FROM " + c.m + " WHERE f = ? AND " + cond + " AND rid = " + c.t + ".rowid)", append([]any{path}, args...)
+	}
+	return func(op string, v any) (string, []any, bool) {
+		switch op {
+		case "$eq", "$ne":
+			s, ok := sqlValue(v)
+			if !ok || s == nil {
+				return "", nil, false
+			}
+			if op == "$eq" {
+				p, a := some("v = ?", []any{s})
+				return p, a, true
+			}
+			p, a := none("v = ?", []any{s})
+			return p, a, true
+		case "$in", "$nin":
+			vals, hasNull, ok := encodeList(v)
+			if !ok || hasNull {
+				return "", nil, false
+			}
+			if len(vals) == 0 {
+				if op == "$in" {
+					return "0", nil, true
+				}
+				return "", nil, true
+			}
+			l, a := list(vals)
+			if op == "$in" {
+				p, a := some("v IN "+l, a)
+				return p, a, true
+			}
+			p, a := none("v IN "+l, a)
+			return p, a, true
+		case "$gt", "$gte", "$lt", "$lte":
+			s, ok := sqlValue(v)
+			if !ok || s == nil {
+				return "", nil, false
+			}
+			cond, args, _ := rangeCond("v", op, s)
+			p, a := some(cond, args)
+			return p, a, true
+		case "$exists":
+			if truthy(v) {
+				return "", nil, false // an empty array exists and has no rows
+			}
+			p, a := none("1", nil)
+			return p, a, false
+		case "$regex":
+			if lo, hi, ok := prefixRange(v.(bson.Regex)); ok {
+				p, a := some("v >= ? AND v < ?", []any{lo, hi})
+				return p, a, true
+			}
+		}
+		return "", nil, false
+	}
+}
+
+// wordOp answers the word search "(^| )term": some word starts with term.
+func (c *compiler) wordOp() func(op string, v any) (string, []any, bool) {
+	return func(op string, v any) (string, []any, bool) {
+		if op != "$regex" {
+			return "", nil, false
+		}
+		r := v.(bson.Regex)
+		if r.Options != "" || !strings.HasPrefix(r.Pattern, "(^| )") {
+			return "", nil, false
+		}
+		lit, ok := literal(strings.TrimPrefix(r.Pattern, "(^| )"))
+		if !ok || lit == "" || strings.HasPrefix(lit, " ") {
+			return "", nil, false
+		}
+		first, _, more := strings.Cut(lit, " ")
+		c.words = append(c.words, first)
+		if c.walkWords {
+			return "EXISTS (SELECT 1 FROM " + c.w + " WHERE rid = " + c.t + ".rowid AND w >= ? AND w < ?)", []any{first, upper(first)}, !more
+		}
+		return c.t + ".rowid IN (SELECT rid FROM " + c.w + " WHERE w >= ? AND w < ?)", []any{first, upper(first)}, !more
+	}
+}
+
+// prefixRange turns "^literal" into the string range [literal, upper).
+func prefixRange(r bson.Regex) (lo, hi string, ok bool) {
+	if r.Options != "" || !strings.HasPrefix(r.Pattern, "^") {
+		return "", "", false
+	}
+	lit, ok := literal(r.Pattern[1:])
+	if !ok || lit == "" {
+		return "", "", false
+	}
+	return lit, upper(lit), true
+}
+
+// upper is the least string above every string starting with s.
+func upper(s string) string {
+	b := []byte(s)
+	for len(b) > 0 && b[len(b)-1] == 0xff {
+		b = b[:len(b)-1]
+	}
+	if len(b) == 0 {
+		return "\xff\xff\xff\xff"
+	}
+	b[len(b)-1]++
+	return string(b)
+}
+
+// literal reads a regular expression that matches only one literal string
+// (as regexp.QuoteMeta writes it) and returns that string.
+func literal(pattern string) (string, bool) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return "", false
+	}
+	if re.Op == syntax.OpEmptyMatch {
+		return "", true
+	}
+	if re.Op != syntax.OpLiteral || re.Flags&syntax.FoldCase != 0 {
+		return "", false
+	}
+	return string(re.Rune), true
+}
+
+func truthy(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return t
+	case int32:
+		return t != 0
+	case int64:
+		return t != 0
+	case float64:
+		return t != 0
+	}
+	return true
+}
+
+// compileRegex compiles a MongoDB regular expression with its options.
+func compileRegex(pattern, options string) (*regexp.Regexp, error) {
+	flags := ""
+	for _, o := range options {
+		switch o {
+		case 'i', 'm', 's':
+			flags += string(o)
+		default:
+			return nil, fmt.Errorf("lite: regex option %q: %w", o, coll.ErrUnsupported)
+		}
+	}
+	if flags != "" {
+		pattern = "(?" + flags + ")" + pattern
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("lite: regex %q: %v: %w", pattern, err, coll.ErrUnsupported)
+	}
+	return re, nil
+}
+
+// orderBy compiles a sort document on field columns and _id.
+func (c *Collection) orderBy(sort bson.D) (string, error) {
+	if len(sort) == 0 {
+		return "", nil
+	}
+	var keys []string
+	for _, k := range sort {
+		if k.Key != "_id" && !hasString(c.spec.Fields, k.Key) {
+			return "", fmt.Errorf("lite: sort on %s.%s, which is not a declared field: %w", c.spec.Name, k.Key, coll.ErrUnsupported)
+		}
+		dir, ok := toFloat(k.Value)
+		if !ok || (dir != 1 && dir != -1) {
+			return "", fmt.Errorf("lite: sort direction %v on %s: %w", k.Value, k.Key, coll.ErrUnsupported)
+		}
+		key := c.col(k.Key)
+		if dir < 0 {
+			key += " DESC"
+		}
+		keys = append(keys, key)
+	}
+	return " ORDER BY " + strings.Join(keys, ", "), nil
+}

@@ -1,0 +1,82 @@
+package store
+
+import "github.com/alianza-pe/alianza/internal/store/lite"
+
+// collectionSpecs declares every collection of the embedded store (package lite):
+// the paths its queries filter and sort on become indexed columns (Fields,
+// single values) or member rows (Members, arrays), "search" feeds the word
+// table, and Indexes mirror the MongoDB indexes of indexes.go and the
+// collection files (a unique MongoDB index is a unique lite index). Open
+// creates every collection; a query on a path no spec declares is answered
+// by lite's matcher and shows as a full scan in storetest's plan check.
+// Scannable marks the few small collections of storetest.SmallCollections.
+func collectionSpecs() []lite.Spec {
+	k := func(paths ...string) []lite.Key {
+		keys := make([]lite.Key, len(paths))
+		for i, p := range paths {
+			keys[i] = lite.Key{Path: p}
+		}
+		return keys
+	}
+	ix := func(name string, paths ...string) lite.Index { return lite.Index{Name: name, Keys: k(paths...)} }
+	specs := []lite.Spec{
+		{Name: colMessages,
+			Fields:  []string{"version", "date", "status", "thread_id", "direction", "replied", "unmatched", "assignee_id", "subject_key", "from.address", "created_at", "updated_at"},
+			Members: []string{"regions", "stakeholder_ids", "seen_in/mailbox_id", "seen_in/folder", "to/address", "cc/address", "reply_to/address"},
+			Words:   "search",
+			Indexes: []lite.Index{ix("date", "date", "_id"), ix("status_date", "status", "date", "_id"), ix("thread_date", "thread_id", "date", "_id"),
+				ix("unmatched_date", "unmatched", "date", "_id", "status"), ix("assignee_date", "assignee_id", "date", "_id"),
+				ix("direction_replied", "direction", "replied", "date"), ix("from_address", "from.address"), ix("subject_key", "subject_key", "date")}},
+		{Name: colMessageBodies},
+		{Name: colIndicatorTargets},
+		// Every query of a user's second factor is by _id; the rest of its
+		// filter (pending secret, last step, recovery code) is checked on
+		// that one document.
+		{Name: colSecondFactors},
+		{Name: colMeetings,
+			Fields:  []string{"version", "starts_at", "region", "kind", "owner_id", "created_at", "updated_at"},
+			Members: []string{"participants/stakeholder_id", "stakeholder_ids", "staff_ids", "commitment_ids", "task_ids"},
+			Words:   "search",
+			Indexes: []lite.Index{ix("starts_at", "starts_at", "_id"), ix("region_starts_at", "region", "starts_at", "_id"), ix("kind_starts_at", "kind", "starts_at", "_id"),
+				ix("owner", "owner_id"), ix("updated", "updated_at")}},
+		{Name: colCommitments,
+			Fields: []string{"version", "region", "status", "stakeholder_id", "owner_id", "stakeholder_kind", "due_on", "made_on", "created_at", "updated_at", "origin.id"},
+			Words:  "search",
+			Indexes: []lite.Index{ix("region", "region", "_id"), ix("status", "status", "_id"), ix("stakeholder", "stakeholder_id", "_id"), ix("owner", "owner_id", "_id"),
+				ix("due_on", "due_on", "_id"), ix("made_on", "made_on"), ix("status_updated", "status", "updated_at"), ix("origin", "origin.id")}},
+		{Name: colTasks,
+			Fields: []string{"version", "region", "assignee_id", "links.stakeholder_id", "links.commitment_id", "links.meeting_id", "done", "due_on", "created_at"},
+			Indexes: []lite.Index{ix("region", "region", "_id"), ix("assignee", "assignee_id", "_id"), ix("links_stakeholder", "links.stakeholder_id"),
+				ix("links_commitment", "links.commitment_id"), ix("links_meeting", "links.meeting_id"), ix("done_due", "done", "due_on")}},
+		{Name: colStakeholders,
+			Fields:  []string{"version", "name", "archived", "kind", "stance", "owner_id", "committee.region", "committee.coordinator_id"},
+			Members: []string{"regions", "emails", "tags", "relationships/stakeholder_id", "committee.member_ids"},
+			Words:   "search",
+			Indexes: []lite.Index{ix("archived_name", "archived", "name", "_id"), ix("name", "name", "_id"), ix("kind_name", "kind", "name", "_id"),
+				ix("owner", "owner_id"), ix("coordinator", "committee.coordinator_id")}},
+		{Name: colUsers, Fields: []string{"email", "disabled", "role", "version"}, Members: []string{"regions"},
+			Indexes: []lite.Index{{Name: "email_unique", Keys: k("email"), Unique: true}, ix("email_id", "email", "_id"), ix("disabled", "disabled")}},
+		{Name: colRefreshTokens, Fields: []string{"family", "user_id", "expires_at", "revoked"},
+			Indexes: []lite.Index{ix("family", "family"), ix("user", "user_id"), ix("expires_at", "expires_at")}},
+		{Name: colAudit, Fields: []string{"entity", "entity_id", "at", "actor_id"},
+			Indexes: []lite.Index{ix("entity", "entity", "entity_id"), ix("at", "at"), ix("actor", "actor_id", "at")}},
+		{Name: colKV, Fields: []string{"exp"}, Indexes: []lite.Index{ix("exp", "exp")}},
+		{Name: colDigests, Fields: []string{"status", "updated_at", "created_at", "started_at"},
+			Indexes: []lite.Index{ix("status_updated", "status", "updated_at"), ix("status_created", "status", "created_at"), ix("updated", "updated_at")}},
+		{Name: colDigestRuns, Fields: []string{"started_at"}, Indexes: []lite.Index{ix("started_at", "started_at")}},
+		{Name: colPrefs, Fields: []string{"calendar_hash", "digest", "lang"},
+			Indexes: []lite.Index{ix("calendar_hash", "calendar_hash"), ix("digest", "digest")}},
+		{Name: colLoginFailures, Fields: []string{"exp"}, Indexes: []lite.Index{ix("exp", "exp")}},
+		{Name: colLeases, Fields: []string{"holder", "until"}, Scannable: true},
+		{Name: colJobLeases, Fields: []string{"holder"}, Scannable: true},
+		{Name: colMailState, Fields: []string{"mailbox_id", "folder"}, Scannable: true, Indexes: []lite.Index{ix("mailbox", "mailbox_id", "folder")}},
+		{Name: colMailboxes, Fields: []string{"name", "updated_at"}, Scannable: true},
+		{Name: colIdempotency, Fields: []string{"exp", "user_id", "state"}, Indexes: []lite.Index{ix("exp", "exp"), ix("user", "user_id")}},
+		{Name: colReportCounters, Fields: []string{"stale"}, Scannable: true},
+		{Name: colProbe, Scannable: true},
+	}
+	for _, f := range counterFamilies {
+		specs = append(specs, lite.Spec{Name: counterCol(f), Scannable: true})
+	}
+	return specs
+}
