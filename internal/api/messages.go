@@ -29,16 +29,22 @@ type messageView struct {
 }
 
 func viewMessage(m *model.Message, u *model.User) messageView {
-	v := messageView{Message: *m}
+	v := messageView{Message: withArrays(*m)}
 	if u.Role != model.RoleViewer {
 		v.Snippet = m.Snippet
 	}
 	v.Message.Snippet = ""
-	v.To, v.Cc = nonNilSlice(v.To), nonNilSlice(v.Cc)
-	v.StakeholderIDs, v.Regions = nonNilSlice(v.StakeholderIDs), nonNilSlice(v.Regions)
-	v.Attachments, v.SeenIn = nonNilSlice(v.Attachments), nonNilSlice(v.SeenIn)
-	v.Links.MeetingIDs, v.Links.CommitmentIDs = nonNilSlice(v.Links.MeetingIDs), nonNilSlice(v.Links.CommitmentIDs)
 	return v
+}
+
+// withArrays gives m's lists [] where they are null, as the API document
+// describes them.
+func withArrays(m model.Message) model.Message {
+	m.To, m.Cc = nonNilSlice(m.To), nonNilSlice(m.Cc)
+	m.StakeholderIDs, m.Regions = nonNilSlice(m.StakeholderIDs), nonNilSlice(m.Regions)
+	m.Attachments, m.SeenIn = nonNilSlice(m.Attachments), nonNilSlice(m.SeenIn)
+	m.Links.MeetingIDs, m.Links.CommitmentIDs = nonNilSlice(m.Links.MeetingIDs), nonNilSlice(m.Links.CommitmentIDs)
+	return m
 }
 
 func nonNilSlice[T any](s []T) []T {

@@ -160,7 +160,7 @@ func TestOpenAPIProblemsDescribed(t *testing.T) {
 // reported, and a true answer is not.
 func TestOpenAPICheckCatchesLies(t *testing.T) {
 	me := `{"id":"x","email":"a@b.c","name":"n","role":"admin","regions":["all"],"disabled":false,"two_factor":false,"version":1,` +
-		`"created_at":"2026-01-01T00:00:00Z","digest":"off","lang":"es","calendar_feed":false,"two_factor_required":false}`
+		`"created_at":"2026-01-01T00:00:00Z","digest":"off","lang":"es","calendar_feed":false,"calendar_alarm_min":0,"two_factor_required":false}`
 	for _, tc := range []struct {
 		name         string
 		method, path string

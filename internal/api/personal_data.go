@@ -43,6 +43,9 @@ func (a *API) personalData(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	for i := range d.Messages {
+		d.Messages[i] = withArrays(d.Messages[i])
+	}
 	if err := a.store.AuditExport(c.UserContext(), auth.Actor(c), "stakeholder", id.Hex()); err != nil {
 		return err
 	}

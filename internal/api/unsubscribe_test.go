@@ -19,6 +19,7 @@ import (
 // one-click unsubscribe link (RFC 8058) on the app without a session.
 func TestDigestMailHeadersAndUnsubscribe(t *testing.T) {
 	ta := newTestApp(t)
+	ta.app = ta.newApp(func(o *Options) { o.SMTPConfigured = true })
 	ctx := context.Background()
 	officer := ta.users["cusco_officer"]
 	if r := ta.do("cusco_officer", "PATCH", "/api/v1/me", map[string]any{"digest": "daily", "lang": "en"}); r.status != 200 {

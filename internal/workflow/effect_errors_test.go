@@ -72,7 +72,7 @@ func TestFailingEffectFailsTheWrite(t *testing.T) {
 		}},
 		{"update user", func() error { _, err := f.UpdateUser(ctx, boss, user.ID, model.UserPatch{Name: &name}); return err }},
 		{"preferences", func() error {
-			_, err := f.UpdatePrefs(ctx, user, model.PrefsPatch{Digest: &digest})
+			_, err := f.UpdatePrefs(ctx, user, model.PrefsPatch{Digest: &digest, MailServer: true})
 			return err
 		}},
 		{"calendar link", func() error { return s.SetCalendarToken(ctx, user.Actor(), user.ID, "hash") }},
