@@ -59,8 +59,10 @@ type legacyFolder struct {
 
 // newLegacyFolder writes documents of several collections (and a user
 // through the store, with its audit entry) into FerretDB's SQLite files;
-// extra collections are added as they are.
-func newLegacyFolder(t *testing.T, messages int, extra ...string) legacyFolder {
+// extra collections are added as they are. crashed: the folder is a copy of
+// the files taken while FerretDB still ran, as a kill -9 or a power cut
+// leaves them (documents in the WAL, not yet in the main file).
+func newLegacyFolder(t *testing.T, messages int, crashed bool, extra ...string) legacyFolder {
 	t.Helper()
 	ctx := context.Background()
 	lf := legacyFolder{dir: filepath.Join(t.TempDir(), "db"), want: map[string]map[string]bson.D{}}
@@ -151,6 +153,9 @@ func newLegacyFolder(t *testing.T, messages int, extra ...string) legacyFolder {
 		}
 	}
 	_ = s.Close(ctx)
+	if crashed {
+		lf.dir = crashCopy(t, lf.dir)
+	}
 	f.Stop()
 	stopped = true
 	if _, err := os.Stat(filepath.Join(lf.dir, "alianza.sqlite")); err != nil {
@@ -252,8 +257,20 @@ func (lf legacyFolder) checkMoved(t *testing.T) {
 	}
 }
 
+// checkUntouched checks a failed migration left the old file in db/ and
+// no new file in place.
+func (lf legacyFolder) checkUntouched(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(lf.dir, "alianza.sqlite")); err != nil {
+		t.Fatal("old file moved:", err)
+	}
+	if _, err := os.Stat(filepath.Join(lf.dir, store.EmbeddedFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("new file in place:", err)
+	}
+}
+
 func TestMigrateFerretDBFolder(t *testing.T) {
-	lf := newLegacyFolder(t, 1200)
+	lf := newLegacyFolder(t, 1200, false)
 	lf.check(t)
 	lf.checkMoved(t)
 	// Opened again: nothing more to migrate, same data.
@@ -267,19 +284,50 @@ func TestMigrateFerretDBFolder(t *testing.T) {
 	}
 }
 
+// TestMigrateCrashedFerretDBFolder migrates the files of a FerretDB that
+// never closed them: what is only in its WAL is migrated too, and the WAL
+// is kept with the old file.
+func TestMigrateCrashedFerretDBFolder(t *testing.T) {
+	lf := newLegacyFolder(t, 600, true)
+	if fi, err := os.Stat(filepath.Join(lf.dir, "alianza.sqlite-wal")); err != nil || fi.Size() == 0 {
+		t.Fatalf("no WAL in the crashed copy: %v", err)
+	}
+	lf.check(t)
+	lf.checkMoved(t)
+	if _, err := os.Stat(filepath.Join(filepath.Dir(lf.dir), store.PreMigrationDir, "alianza.sqlite-wal")); err != nil {
+		t.Error("WAL not kept:", err)
+	}
+}
+
+// crashCopy copies the database files of dir into a new folder while the
+// engine holds them.
+func crashCopy(t *testing.T, dir string) string {
+	t.Helper()
+	to := filepath.Join(t.TempDir(), "db")
+	if err := os.MkdirAll(to, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"alianza.sqlite-wal", "alianza.sqlite"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return to
+}
+
 func TestMigrateRefusesUnknownCollections(t *testing.T) {
-	lf := newLegacyFolder(t, 3, "zz_plugin", "aa_extra")
+	lf := newLegacyFolder(t, 3, false, "zz_plugin", "aa_extra")
 	_, err := store.OpenEmbedded(context.Background(), lf.dir, nil)
 	if !errors.Is(err, store.ErrUnknownCollections) || !strings.Contains(err.Error(), "aa_extra, zz_plugin") {
 		t.Fatalf("err = %v", err)
 	}
-	for _, name := range []string{store.EmbeddedFile, store.EmbeddedFile + ".migrating"} {
-		if _, err := os.Stat(filepath.Join(lf.dir, name)); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
-	if _, err := os.Stat(filepath.Join(lf.dir, "alianza.sqlite")); err != nil {
-		t.Error("old file moved:", err)
+	lf.checkUntouched(t)
+	if _, err := os.Stat(filepath.Join(lf.dir, store.EmbeddedFile+".migrating")); !errors.Is(err, os.ErrNotExist) {
+		t.Error("partial file left:", err)
 	}
 }
 
@@ -288,7 +336,7 @@ func TestMigrateRefusesUnknownCollections(t *testing.T) {
 func TestMigrationInterrupted(t *testing.T) {
 	for _, step := range []string{"batch", "copied", "checked", "renamed"} {
 		t.Run(step, func(t *testing.T) {
-			lf := newLegacyFolder(t, 700)
+			lf := newLegacyFolder(t, 700, false)
 			boom := errors.New("boom")
 			restore := store.SetMigrationFault(func(s string) error {
 				if s == step {
@@ -302,12 +350,7 @@ func TestMigrationInterrupted(t *testing.T) {
 				t.Fatalf("err = %v", err)
 			}
 			if step != "renamed" {
-				if _, err := os.Stat(filepath.Join(lf.dir, "alianza.sqlite")); err != nil {
-					t.Fatal("old file moved before the end:", err)
-				}
-				if _, err := os.Stat(filepath.Join(lf.dir, store.EmbeddedFile)); !errors.Is(err, os.ErrNotExist) {
-					t.Fatal("new file in place before the end:", err)
-				}
+				lf.checkUntouched(t)
 			}
 			lf.check(t)
 			lf.checkMoved(t)
@@ -318,7 +361,7 @@ func TestMigrationInterrupted(t *testing.T) {
 // TestMigrationMismatchAborts changes the new file between the copy and
 // the check: the migration refuses and leaves the old files in place.
 func TestMigrationMismatchAborts(t *testing.T) {
-	lf := newLegacyFolder(t, 10)
+	lf := newLegacyFolder(t, 10, false)
 	ctx := context.Background()
 	tmp := filepath.Join(lf.dir, store.EmbeddedFile+".migrating")
 	restore := store.SetMigrationFault(func(s string) error {
@@ -339,12 +382,7 @@ func TestMigrationMismatchAborts(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "kv differs") {
 		t.Fatalf("err = %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(lf.dir, "alianza.sqlite")); err != nil {
-		t.Fatal("old file moved:", err)
-	}
-	if _, err := os.Stat(filepath.Join(lf.dir, store.EmbeddedFile)); !errors.Is(err, os.ErrNotExist) {
-		t.Fatal("new file in place:", err)
-	}
+	lf.checkUntouched(t)
 	lf.check(t)
 	lf.checkMoved(t)
 }
@@ -352,7 +390,7 @@ func TestMigrationMismatchAborts(t *testing.T) {
 // TestMigrationKilledMidway kills (-9) a process in the middle of the
 // migration; the next open starts it again and loses nothing.
 func TestMigrationKilledMidway(t *testing.T) {
-	lf := newLegacyFolder(t, 1200)
+	lf := newLegacyFolder(t, 1200, false)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), migrateKillEnv+"="+lf.dir)
 	out, err := cmd.CombinedOutput()
@@ -363,9 +401,7 @@ func TestMigrationKilledMidway(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(lf.dir, store.EmbeddedFile+".migrating")); err != nil {
 		t.Fatal("no partial file after the kill:", err)
 	}
-	if _, err := os.Stat(filepath.Join(lf.dir, "alianza.sqlite")); err != nil {
-		t.Fatal("old file moved:", err)
-	}
+	lf.checkUntouched(t)
 	lf.check(t)
 	lf.checkMoved(t)
 }
