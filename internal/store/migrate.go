@@ -109,6 +109,9 @@ func migrateLegacy(ctx context.Context, dir, target string, specs []lite.Spec, l
 		if m, err := readMigrationManifest(keep); err == nil && m.Source == legacy {
 			return moveLegacy(legacy, keep)
 		}
+		if logger != nil {
+			logger.Warn("a FerretDB-era database file lies beside the store and is not migrated", "file", legacy)
+		}
 		return nil
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("store: migration: %w", err)

@@ -1,10 +1,12 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -52,6 +54,7 @@ func init() {
 
 // legacyFolder is a data folder's db/ written by FerretDB, and what it holds.
 type legacyFolder struct {
+	log  *slog.Logger                 // for OpenEmbedded in check
 	dir  string                       // <data>/db
 	want map[string]map[string]bson.D // collection -> _id (as text) -> document
 	user *model.User
@@ -185,7 +188,7 @@ func (lf legacyFolder) add(t *testing.T, name string, d bson.D) {
 func (lf legacyFolder) check(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := store.OpenEmbedded(ctx, lf.dir, nil)
+	s, err := store.OpenEmbedded(ctx, lf.dir, lf.log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,8 +274,16 @@ func (lf legacyFolder) checkUntouched(t *testing.T) {
 
 func TestMigrateFerretDBFolder(t *testing.T) {
 	lf := newLegacyFolder(t, 1200, false)
+	var logged bytes.Buffer
+	lf.log = slog.New(slog.NewTextHandler(&logged, nil))
+	start := time.Now()
 	lf.check(t)
+	t.Logf("migrated and read back in %v", time.Since(start))
 	lf.checkMoved(t)
+	if line := logged.String(); strings.Count(line, "migrated the FerretDB-era database") != 1 || !strings.Contains(line, "messages=1200") {
+		t.Errorf("log: %s", line)
+	}
+	lf.log = nil
 	// Opened again: nothing more to migrate, same data.
 	lf.check(t)
 	entries, err := os.ReadDir(filepath.Dir(lf.dir))
