@@ -406,3 +406,22 @@ func syncFile(path string) error {
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// MigrateEmbedded migrates the FerretDB-era database of folder dir, if
+// any, under the folder's lock, for a command that reads the store's file
+// without opening the store (backup).
+func MigrateEmbedded(ctx context.Context, dir string, logger *slog.Logger) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("store: embedded data dir: %w", err)
+	}
+	if legacy, err := legacyFile(abs); err != nil || legacy == "" {
+		return err
+	}
+	release, err := LockDir(abs)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return migrateLegacy(ctx, abs, filepath.Join(abs, EmbeddedFile), collectionSpecs(), logger)
+}

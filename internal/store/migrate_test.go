@@ -295,6 +295,20 @@ func TestMigrateFerretDBFolder(t *testing.T) {
 	}
 }
 
+// TestMigrateEmbedded migrates without opening the store (the backup
+// command), then the store opens what it wrote.
+func TestMigrateEmbedded(t *testing.T) {
+	lf := newLegacyFolder(t, 5, false)
+	if err := store.MigrateEmbedded(context.Background(), lf.dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	lf.checkMoved(t)
+	lf.check(t)
+	if err := store.MigrateEmbedded(context.Background(), lf.dir, nil); err != nil {
+		t.Fatal("nothing left to migrate:", err)
+	}
+}
+
 // TestMigrateCrashedFerretDBFolder migrates the files of a FerretDB that
 // never closed them: what is only in its WAL is migrated too, and the WAL
 // is kept with the old file.
