@@ -58,6 +58,11 @@ func backupCmd(ctx context.Context, cfg *config.Config, f subFlags, stdout, stde
 	if f.out == "" {
 		return errors.New("backup: --out FILE is required")
 	}
+	// A folder of the FerretDB-based build is migrated first, as every
+	// command that opens the store does (the backup reads the file).
+	if err := store.MigrateEmbedded(ctx, filepath.Join(cfg.DataDir, "db"), nil); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
 	progress, clear := progressTo(stderr)
 	res, err := backup.Create(ctx, backup.Options{DataDir: cfg.DataDir, Database: cfg.MongoDB, Version: currentBuild().short(), Out: f.out, Progress: progress})
 	clear()

@@ -26,10 +26,12 @@ const (
 	manifestName  = "manifest.json"
 	secretName    = "jwt-secret"
 	formatVersion = 1
-	// engineSQLite is the embedded store's file (package store/lite). An
-	// archive of the FerretDB-based build says "ferretdb-sqlite": it is
-	// refused until the migration of old folders reads it.
+	// engineSQLite is the embedded store's file (package store/lite).
 	engineSQLite = "alianza-lite"
+	// engineFerretDB is an archive of the FerretDB-based build: restore
+	// puts its file back as that build kept it (db/<database>.sqlite) and
+	// the next open migrates it (store/migrate.go).
+	engineFerretDB = "ferretdb-sqlite"
 )
 
 // Manifest describes a backup archive.
@@ -365,7 +367,7 @@ func openArchive(archive string) (*os.File, *tar.Reader, Manifest, error) {
 		f.Close()
 		return nil, nil, m, fmt.Errorf("backup: manifest: %w", err)
 	}
-	if m.Format != formatVersion || m.Engine != engineSQLite {
+	if m.Format != formatVersion || (m.Engine != engineSQLite && m.Engine != engineFerretDB) {
 		f.Close()
 		return nil, nil, m, fmt.Errorf("backup: unsupported archive (format %d, engine %q)", m.Format, m.Engine)
 	}
@@ -456,6 +458,11 @@ func extract(ctx context.Context, archive, dir string, progress Progress) (extra
 	if m.HasJWTSecret != (len(x.secret) > 0) {
 		return x, fmt.Errorf("backup: the JWT secret in %s does not match its manifest", archive)
 	}
+	if m.Engine == engineFerretDB {
+		// The file matched its size and SHA-256; its documents are counted
+		// and checksummed by the migration, against the migrated copy.
+		return x, nil
+	}
 	progress("checksums", 0, 0)
 	got, err := sqliteSums(ctx, x.dbPath)
 	if err != nil {
@@ -522,12 +529,22 @@ func Restore(ctx context.Context, archive, dataDir, name string, force bool, pro
 		return x.manifest, err
 	}
 	final := DBFile(dataDir, name)
+	if x.manifest.Engine == engineFerretDB {
+		// The new store's file goes (with --force), so that the next open
+		// migrates the restored one.
+		if err := removeSQLite(final); err != nil {
+			return x.manifest, err
+		}
+		base := filepath.Base(x.manifest.DBFile)
+		if !strings.HasSuffix(base, ".sqlite") || strings.HasPrefix(base, ".") {
+			return x.manifest, fmt.Errorf("restore: unexpected database file %q in the archive", x.manifest.DBFile)
+		}
+		final = filepath.Join(dbDir, base)
+	}
 	// A WAL or shared-memory file left by the replaced database would be
 	// replayed into the restored one.
-	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
-		if err := os.Remove(final + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return x.manifest, fmt.Errorf("restore: %w", err)
-		}
+	if err := removeSQLite(final); err != nil {
+		return x.manifest, err
 	}
 	if err := os.Rename(x.dbPath, final); err != nil {
 		return x.manifest, fmt.Errorf("restore: %w", err)
@@ -575,5 +592,16 @@ func WriteAtomic(path string, perm os.FileMode, write func(io.Writer) error) err
 		return err
 	}
 	syncDir(dir)
+	return nil
+}
+
+// removeSQLite removes a database file's companions (WAL, shared memory,
+// journal) and the file itself.
+func removeSQLite(path string) error {
+	for _, suffix := range []string{"-wal", "-shm", "-journal", ""} {
+		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("restore: %w", err)
+		}
+	}
 	return nil
 }

@@ -18,9 +18,9 @@ import (
 )
 
 // This file is kept only to migrate data folders written by the
-// FerretDB-based build (issue 19): nothing in the store reads FerretDB's
-// files any more, so decodeSJSON is unused until the migration uses it.
-// Its tests stay (sjson_cache_test.go, TestSJSONDecodesLikeTheEngine).
+// FerretDB-based build (issue 19, migrate.go): nothing else in the store
+// reads FerretDB's files any more. Its tests stay (sjson_cache_test.go,
+// TestSJSONDecodesLikeTheEngine).
 
 // The embedded engine stores each document as "sjson": the document as JSON
 // plus a "$s" key holding its schema ({"p": {field: elem}, "$k": [keys in

@@ -104,6 +104,11 @@ func OpenEmbedded(ctx context.Context, dir string, logger *slog.Logger, opts ...
 	if logger != nil {
 		opts = append([]lite.Option{lite.Logger(logger)}, opts...)
 	}
+	// A folder written by the FerretDB-based build is migrated once (migrate.go).
+	if err := migrateLegacy(ctx, abs, filepath.Join(abs, EmbeddedFile), collectionSpecs(), logger); err != nil {
+		release()
+		return nil, err
+	}
 	db, err := lite.Open(ctx, filepath.Join(abs, EmbeddedFile), collectionSpecs(), opts...)
 	if err != nil {
 		release()
