@@ -25,7 +25,7 @@ func TestRestoreRefusesArchiveLargerThanTheDisk(t *testing.T) {
 	}
 	zw := gzip.NewWriter(f)
 	tw := tar.NewWriter(zw)
-	mj, _ := json.Marshal(backup.Manifest{Format: 1, Engine: "ferretdb-sqlite", Database: "alianza", DBFile: "db/alianza.sqlite", DBSize: 1 << 50})
+	mj, _ := json.Marshal(backup.Manifest{Format: 1, Engine: "alianza-lite", Database: "alianza", DBFile: "db/alianza.db", DBSize: 1 << 50})
 	_ = tw.WriteHeader(&tar.Header{Name: "manifest.json", Mode: 0o600, Size: int64(len(mj))})
 	_, _ = tw.Write(mj)
 	_ = tw.WriteHeader(&tar.Header{Name: "db/alianza.sqlite", Mode: 0o600, Size: 1 << 20})
