@@ -102,7 +102,9 @@ func (a *API) downloadBackup(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, "application/gzip")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="alianza-%s.tar.gz"`, now.UTC().Format("20060102T150405Z")))
-	opts := backup.Options{DataDir: a.opts.DataDir, Database: a.store.Database().Name(), Version: a.opts.Version, Now: a.store.Now}
+	// The embedded store's file has one name whatever ALIANZA_MONGO_DB says;
+	// the manifest's database name is informational.
+	opts := backup.Options{DataDir: a.opts.DataDir, Database: "alianza", Version: a.opts.Version, Now: a.store.Now}
 	log := a.log
 	// Streamed as it is packed: an error half-way cuts the archive short,
 	// which backup verify then refuses, and is logged.

@@ -17,7 +17,6 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/search"
 	"github.com/alianza-pe/alianza/internal/store"
-	"github.com/alianza-pe/alianza/internal/storetest"
 	"github.com/alianza-pe/alianza/internal/workflow"
 )
 
@@ -208,16 +207,20 @@ func TestErasureLeavesNothingFindable(t *testing.T) {
 		t.Errorf("meeting after the erasure: %v", m)
 	}
 
-	if storetest.Dir() == "" {
-		return // the backup below is of the embedded engine
+	lite := ta.store.Embedded()
+	if lite == nil {
+		return // the backup below is of the embedded store
 	}
 	// A fresh backup archive holds none of it either.
 	data := t.TempDir()
-	if err := os.Symlink(storetest.Dir(), filepath.Join(data, "db")); err != nil {
+	if err := os.Mkdir(filepath.Join(data, "db"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(lite.Path(), filepath.Join(data, "db", store.EmbeddedFile)); err != nil {
 		t.Fatal(err)
 	}
 	archive := filepath.Join(t.TempDir(), "after.tar.gz")
-	if _, err := backup.Create(ctx, backup.Options{DataDir: data, Database: ta.store.Database().Name(), Out: archive}); err != nil {
+	if _, err := backup.Create(ctx, backup.Options{DataDir: data, Database: "alianza", Out: archive}); err != nil {
 		t.Fatal(err)
 	}
 	content := archiveContent(t, archive)

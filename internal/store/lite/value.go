@@ -2,6 +2,7 @@ package lite
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"math"
 	"strconv"
@@ -237,7 +238,7 @@ func toFloat(v any) (float64, bool) {
 func compare(a, b any) int {
 	ta, tb := typeOrder(a), typeOrder(b)
 	if ta != tb {
-		return cmpInt(ta, tb)
+		return cmp.Compare(ta, tb)
 	}
 	switch x := a.(type) {
 	case missingT, nil:
@@ -246,7 +247,7 @@ func compare(a, b any) int {
 		ai, aInt := asInt(a)
 		bi, bInt := asInt(b)
 		if aInt && bInt {
-			return cmpInt64(ai, bi)
+			return cmp.Compare(ai, bi)
 		}
 		fa, _ := toFloat(a)
 		fb, _ := toFloat(b)
@@ -278,14 +279,14 @@ func compare(a, b any) int {
 		}
 		return 1
 	case bson.DateTime:
-		return cmpInt64(int64(x), int64(b.(bson.DateTime)))
+		return cmp.Compare(int64(x), int64(b.(bson.DateTime)))
 	case bson.D:
 		y, ok := b.(bson.D)
 		if !ok {
 			return 0
 		}
 		for i := 0; i < len(x) && i < len(y); i++ {
-			if c := cmpInt(typeOrder(x[i].Value), typeOrder(y[i].Value)); c != 0 {
+			if c := cmp.Compare(typeOrder(x[i].Value), typeOrder(y[i].Value)); c != 0 {
 				return c
 			}
 			if c := strings.Compare(x[i].Key, y[i].Key); c != 0 {
@@ -295,7 +296,7 @@ func compare(a, b any) int {
 				return c
 			}
 		}
-		return cmpInt(len(x), len(y))
+		return cmp.Compare(len(x), len(y))
 	case bson.A:
 		y := b.(bson.A)
 		for i := 0; i < len(x) && i < len(y); i++ {
@@ -303,22 +304,22 @@ func compare(a, b any) int {
 				return c
 			}
 		}
-		return cmpInt(len(x), len(y))
+		return cmp.Compare(len(x), len(y))
 	case bson.Binary:
 		y := b.(bson.Binary)
-		if c := cmpInt(len(x.Data), len(y.Data)); c != 0 {
+		if c := cmp.Compare(len(x.Data), len(y.Data)); c != 0 {
 			return c
 		}
-		if c := cmpInt(int(x.Subtype), int(y.Subtype)); c != 0 {
+		if c := cmp.Compare(int(x.Subtype), int(y.Subtype)); c != 0 {
 			return c
 		}
 		return bytes.Compare(x.Data, y.Data)
 	case bson.Timestamp:
 		y := b.(bson.Timestamp)
 		if x.T != y.T {
-			return cmpInt64(int64(x.T), int64(y.T))
+			return cmp.Compare(int64(x.T), int64(y.T))
 		}
-		return cmpInt64(int64(x.I), int64(y.I))
+		return cmp.Compare(int64(x.I), int64(y.I))
 	}
 	return strings.Compare(fmt.Sprint(a), fmt.Sprint(b))
 }
@@ -331,26 +332,6 @@ func asInt(v any) (int64, bool) {
 		return t, true
 	}
 	return 0, false
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // lookup returns a document's value at a dotted path (no array traversal),
