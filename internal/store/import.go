@@ -93,7 +93,7 @@ func (s *Store) stakeholdersNamed(ctx context.Context, scope model.Scope, names 
 		ID     bson.ObjectID `bson:"_id"`
 		Search string        `bson:"search"`
 	}
-	opts := coll.FindOptions{Projection: bson.D{{Key: "_id", Value: 1}, {Key: "search", Value: 1}}, Hint: bson.D{{Key: "_id", Value: 1}}}
+	opts := coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}, Projection: bson.D{{Key: "_id", Value: 1}, {Key: "search", Value: 1}}, Hint: bson.D{{Key: "_id", Value: 1}}}
 	if err := s.col(colStakeholders).Find(ctx, scoped(bson.D{}, scope, "regions"), opts, &all); err != nil {
 		return nil, wrap("find import duplicates by name", err)
 	}
