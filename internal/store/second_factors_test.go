@@ -16,6 +16,7 @@ import (
 // TestSecondFactorStepsAndCodesOnce: a TOTP step and a recovery code each
 // pass once, however many sign-ins race for them.
 func TestSecondFactorStepsAndCodesOnce(t *testing.T) {
+	storetest.NeedsIsolation(t)
 	s := storetest.Open(t)
 	ctx := context.Background()
 	id := bson.NewObjectID()
