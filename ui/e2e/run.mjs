@@ -1179,8 +1179,10 @@ test('results: every indicator, its records, a target', async () => {
   const card = tid(page, 'indicator-congress_agreements');
   await card.getByTestId('rs-actual').click();
   await card.getByTestId('rs-records').waitFor();
-  const shown = await card.getByTestId('rs-record').count();
   const recs = await (await api('/api/v1/indicators/congress_agreements/records')).json();
+  // The list box shows before its rows arrive: wait for the last one.
+  if (recs.items.length > 0) await card.getByTestId('rs-record').nth(recs.items.length - 1).waitFor();
+  const shown = await card.getByTestId('rs-record').count();
   expect(shown === recs.items.length && recs.items.length === list.items[0].actual, `records shown ${shown}, the API lists ${recs.items.length}, the figure is ${list.items[0].actual}`);
   const people = tid(page, 'indicator-people_trained');
   await people.locator('input[type="number"]').fill('1000');
