@@ -799,6 +799,20 @@ func (c *Collection) Insert(ctx context.Context, docs []any, opts coll.InsertOpt
 	return skipped, err
 }
 
+// selected reads, inside the write transaction tx, the first document
+// filter selects in sort's order, or every one when many.
+func (c *Collection) selected(ctx context.Context, tx *sql.Tx, filter, sort bson.D, many bool) ([]row, error) {
+	limit := int64(1)
+	if many {
+		limit = 0
+	}
+	cu, err := c.open(ctx, tx, filter, sort, limit)
+	if err != nil {
+		return nil, err
+	}
+	return cu.all()
+}
+
 // modify is the shared core of Update, Replace and FindOneAndUpdate: change
 // turns each selected document into its new form.
 func (c *Collection) modify(ctx context.Context, filter, sort bson.D, many bool, upsert func() (bson.Raw, error),
@@ -806,15 +820,7 @@ func (c *Collection) modify(ctx context.Context, filter, sort bson.D, many bool,
 	var res coll.Result
 	err := c.db.withWrite(ctx, func(tx *sql.Tx) error {
 		res = coll.Result{}
-		limit := int64(1)
-		if many {
-			limit = 0
-		}
-		cu, err := c.open(ctx, tx, filter, sort, limit)
-		if err != nil {
-			return err
-		}
-		rows, err := cu.all()
+		rows, err := c.selected(ctx, tx, filter, sort, many)
 		if err != nil {
 			return err
 		}
@@ -993,15 +999,7 @@ func (c *Collection) Delete(ctx context.Context, filter bson.D, many bool) (int6
 	var n int64
 	err := c.db.withWrite(ctx, func(tx *sql.Tx) error {
 		n = 0
-		limit := int64(1)
-		if many {
-			limit = 0
-		}
-		cu, err := c.open(ctx, tx, filter, nil, limit)
-		if err != nil {
-			return err
-		}
-		rows, err := cu.all()
+		rows, err := c.selected(ctx, tx, filter, nil, many)
 		if err != nil {
 			return err
 		}
