@@ -102,7 +102,8 @@ func OpenEmbedded(ctx context.Context, dir string, logger *slog.Logger, opts ...
 		return nil, err
 	}
 	if logger != nil {
-		opts = append([]lite.Option{lite.Logger(logger)}, opts...)
+		// A find taking a quarter second is worth an operator's look.
+		opts = append([]lite.Option{lite.Logger(logger), lite.SlowQuery(250 * time.Millisecond)}, opts...)
 	}
 	// A folder written by the FerretDB-based build is migrated once (migrate.go).
 	if err := migrateLegacy(ctx, abs, filepath.Join(abs, EmbeddedFile), collectionSpecs(), logger); err != nil {

@@ -10,6 +10,7 @@ import (
 	"math"
 	"reflect"
 	"strings"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -456,6 +457,12 @@ type cursor struct {
 	resid bson.D
 	limit int64
 	n     int64
+	// For the slow-query log: the query, when it started, rows read.
+	c     *Collection
+	ctx   context.Context
+	sql   string
+	start time.Time
+	read  int64
 }
 
 // open compiles filter and sort and starts the query.
@@ -509,7 +516,7 @@ func (c *Collection) open(ctx context.Context, q querier, filter, sort bson.D, l
 	if err != nil {
 		return nil, fmt.Errorf("lite: find in %s: %w", c.spec.Name, err)
 	}
-	return &cursor{rows: rows, m: newMatcher(), resid: cq.resid, limit: limit}, nil
+	return &cursor{rows: rows, m: newMatcher(), resid: cq.resid, limit: limit, c: c, ctx: ctx, sql: s, start: time.Now()}, nil
 }
 
 // commonWord tells whether every word prefix is held by at least
@@ -544,6 +551,7 @@ func (cu *cursor) next() (*row, error) {
 		if !cu.rows.Next() {
 			return nil, cu.rows.Err()
 		}
+		cu.read++
 		var r row
 		var b []byte
 		if err := cu.rows.Scan(&r.rid, &b); err != nil {
@@ -568,7 +576,20 @@ func (cu *cursor) next() (*row, error) {
 	}
 }
 
-func (cu *cursor) close() { cu.rows.Close() }
+func (cu *cursor) close() {
+	cu.rows.Close()
+	cu.c.db.logSlow(cu.ctx, cu.c, cu.sql, cu.start, cu.read, cu.n)
+}
+
+// logSlow warns about a query that ran since start for db.slow or more
+// (read is -1 when SQLite counted the rows itself).
+func (db *DB) logSlow(ctx context.Context, c *Collection, sql string, start time.Time, read, returned int64) {
+	if took := time.Since(start); db.slow > 0 && took >= db.slow && db.log != nil {
+		// The SQL holds placeholders only, never values.
+		db.log.WarnContext(ctx, "lite: slow query", "collection", c.spec.Name, "ms", took.Milliseconds(),
+			"rows_read", read, "rows_returned", returned, "sql", sql)
+	}
+}
 
 // all reads every remaining matching row.
 func (cu *cursor) all() ([]row, error) {
@@ -701,6 +722,7 @@ func (c *Collection) Count(ctx context.Context, filter bson.D, limit int64) (int
 	s = "SELECT count(*) FROM (" + s + ")"
 	c.db.record(c, s, args, limit > 0)
 	var n int64
+	defer c.db.logSlow(ctx, c, s, time.Now(), -1, 1)
 	rows, err := c.db.reader(ctx).QueryContext(ctx, s, args...)
 	if err != nil {
 		return 0, fmt.Errorf("lite: count %s: %w", c.spec.Name, err)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"modernc.org/sqlite"
 
@@ -75,6 +76,11 @@ func RecordPlans() Option { return func(db *DB) { db.plans = &planLog{seen: map[
 // document): the record names the collection and the paths, never values.
 func Logger(l *slog.Logger) Option { return func(db *DB) { db.log = l } }
 
+// SlowQuery makes the Logger warn about every find that takes d or more
+// from its start to its cursor's close, with its SQL (placeholders, never
+// values) and how many rows it read and returned; 0 turns it off.
+func SlowQuery(d time.Duration) Option { return func(db *DB) { db.slow = d } }
+
 // Readers sets the size of the reader pool (default 4).
 func Readers(n int) Option { return func(db *DB) { db.readers = n } }
 
@@ -93,6 +99,7 @@ type DB struct {
 	commonRows int
 	sync       string // synchronous pragma: FULL (benchmarks compare NORMAL)
 	log        *slog.Logger
+	slow       time.Duration // SlowQuery
 }
 
 var _ coll.DB = (*DB)(nil)
