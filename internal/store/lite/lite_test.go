@@ -561,3 +561,38 @@ func TestPlanCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestSlowQueryLog: with SlowQuery, a find or count at or over the
+// threshold is logged with its SQL (placeholders only) and row counts.
+func TestSlowQueryLog(t *testing.T) {
+	ctx := context.Background()
+	var logged bytes.Buffer
+	db := openTest(t, SlowQuery(time.Nanosecond), Logger(slog.New(slog.NewTextHandler(&logged, nil))))
+	c := db.Collection("stakeholders")
+	if _, err := c.Insert(ctx, []any{bson.D{{Key: "name", Value: "Ana"}, {Key: "regions", Value: bson.A{"secret-region"}}}}, coll.InsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var got []bson.D
+	if err := c.Find(ctx, bson.D{{Key: "regions", Value: "secret-region"}}, coll.FindOptions{}, &got); err != nil || len(got) != 1 {
+		t.Fatalf("find: %v %v", got, err)
+	}
+	if _, err := c.Count(ctx, bson.D{{Key: "regions", Value: "secret-region"}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	out := logged.String()
+	if strings.Count(out, "lite: slow query") != 2 || !strings.Contains(out, "rows_read=1 rows_returned=1") || !strings.Contains(out, "collection=stakeholders") {
+		t.Fatalf("want a find and a count logged with their rows:\n%s", out)
+	}
+	if strings.Contains(out, "secret-region") {
+		t.Fatalf("the log holds a queried value:\n%s", out)
+	}
+	// Off by default.
+	logged.Reset()
+	quiet := openTest(t, Logger(slog.New(slog.NewTextHandler(&logged, nil))))
+	if err := quiet.Collection("stakeholders").Find(ctx, bson.D{}, coll.FindOptions{}, &got); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(logged.String(), "slow query") {
+		t.Fatalf("logged without SlowQuery:\n%s", logged.String())
+	}
+}
