@@ -13,6 +13,8 @@ import (
 var (
 	ErrNotFound  = coll.ErrNotFound
 	ErrDuplicate = coll.ErrDuplicate
+	// ErrUnwritable: a full disk or a read-only database refused a write.
+	ErrUnwritable = coll.ErrUnwritable
 	ErrConflict  = errors.New("changed by someone else")
 )
 
