@@ -15,7 +15,7 @@ var (
 	ErrDuplicate = coll.ErrDuplicate
 	// ErrUnwritable: a full disk or a read-only database refused a write.
 	ErrUnwritable = coll.ErrUnwritable
-	ErrConflict  = errors.New("changed by someone else")
+	ErrConflict   = errors.New("changed by someone else")
 )
 
 // wrap adds what was being done to an error of the collection interface; a
