@@ -77,7 +77,7 @@ func (a *API) errorHandler(c *fiber.Ctx, err error) error {
 		out = problem(status, words.Problems.In("storage_unwritable", lang(c)))
 		out.Code = "storage_unwritable"
 	case errors.Is(err, store.ErrAuditFailed):
-		out = problem(status, "The change could not be recorded in the audit trail, so it is not confirmed; the error was logged. Reload before trying again.")
+		out = problem(status, "The change could not be recorded in the audit trail, so it was not saved; the error was logged. Reload before trying again.")
 	case errors.Is(err, store.ErrDuplicate):
 		out = problem(status, words.Phrases.In("duplicate", lang(c)))
 	default:

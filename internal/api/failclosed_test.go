@@ -62,8 +62,8 @@ func TestLoginThrottleFailsClosed(t *testing.T) {
 }
 
 // TestChangeWithoutAuditIsNotAcknowledged: a change whose audit entry could
-// not be written was answered 201 with no trace. It must answer an error
-// and log the failure.
+// not be written was answered 201 with no trace, then 500 with the record
+// kept. It must answer an error, log the failure and keep nothing.
 func TestChangeWithoutAuditIsNotAcknowledged(t *testing.T) {
 	ta := newTestApp(t)
 	logs := ta.rebuildWithLog(nil)
@@ -77,9 +77,9 @@ func TestChangeWithoutAuditIsNotAcknowledged(t *testing.T) {
 			t.Errorf("log lacks %s: %s", want, logs)
 		}
 	}
-	// Reads are not affected.
-	if r := ta.do("manager", "GET", "/api/v1/stakeholders", nil); r.status != 200 {
-		t.Fatalf("list: %d", r.status)
+	// Reads are not affected, and the change was not kept.
+	if r := ta.do("manager", "GET", "/api/v1/stakeholders?limit=200", nil); r.status != 200 || strings.Contains(string(r.body), "Sin rastro") {
+		t.Fatalf("list: %d %s", r.status, r.body)
 	}
 }
 

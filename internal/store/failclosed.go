@@ -12,7 +12,9 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// ErrAuditFailed means a change was stored but its audit entry was not.
+// ErrAuditFailed means a change's audit entry could not be written: the
+// change was rolled back with it, or, on a database without transactions,
+// stored untraced.
 var ErrAuditFailed = errors.New("audit entry not written")
 
 // SetLogger sets the structured log store errors go to (default slog.Default).
