@@ -316,7 +316,7 @@ func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, sco
 // (no version check: the user did not edit the message).
 func (s *Store) LinkMessageCommitment(ctx context.Context, actor model.Actor, msgID, commitmentID bson.ObjectID) (*model.Message, error) {
 	var m model.Message
-	err := s.apply(ctx, func(ctx context.Context) ([]Change, error) {
+	done, err := s.commit(ctx, func(ctx context.Context) ([]Change, error) {
 		err := s.col(colMessages).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: msgID}},
 			bson.D{
 				{Key: "$addToSet", Value: bson.D{{Key: "links.commitment_ids", Value: commitmentID}}},
@@ -327,11 +327,11 @@ func (s *Store) LinkMessageCommitment(ctx context.Context, actor model.Actor, ms
 			return nil, wrap("link commitment to message", err)
 		}
 		return []Change{{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: msgID.Hex(), Regions: m.Regions, Fields: []model.Change{{Field: "links.commitment_ids", New: commitmentID.Hex()}}}}, nil
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &m, nil
+	return &m, s.effects(ctx, done...)
 }
 
 // UnmatchedAddress is an external address of unmatched messages.

@@ -19,18 +19,18 @@ func (s *Store) CreateUser(ctx context.Context, actor model.Actor, in model.NewU
 		ID: bson.NewObjectID(), Email: in.Email, Name: in.Name, Role: in.Role,
 		Regions: in.Regions, PasswordHash: passwordHash, Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
-	err := s.apply(ctx, func(ctx context.Context) ([]Change, error) {
+	done, err := s.commit(ctx, func(ctx context.Context) ([]Change, error) {
 		if _, err := s.col(colUsers).Insert(ctx, []any{u}, coll.InsertOptions{}); err != nil {
 			return nil, wrap("insert user", err)
 		}
 		return []Change{{Actor: actor, Action: model.ActionCreate, Entity: "user", ID: u.ID.Hex(), Fields: []model.Change{
 			{Field: "email", New: u.Email}, {Field: "role", New: u.Role}, {Field: "regions", New: u.Regions},
 		}}}, nil
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
-	return u, nil
+	return u, s.effects(ctx, done...)
 }
 
 // UserByID returns one user.
