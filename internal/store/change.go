@@ -36,7 +36,8 @@ type Change struct {
 // a change whose audit entry cannot be written is rolled back with it and
 // never kept untraced. Once committed, the after-write effects of each
 // change run (effects); their errors are returned joined, the change
-// standing. Every write of a record of any entity goes through here.
+// standing. Every write of a record of any entity goes through here (or
+// commit, its first half).
 func (s *Store) apply(ctx context.Context, write func(ctx context.Context) ([]Change, error)) error {
 	changes, err := s.commit(ctx, write, nil)
 	if err != nil {
