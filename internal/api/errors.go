@@ -71,8 +71,13 @@ func (a *API) errorHandler(c *fiber.Ctx, err error) error {
 		out.Errors = localize(ve.Errors, lng)
 	case errors.As(err, &fe):
 		out = problem(status, fiberDetail(fe))
+	case errors.Is(err, store.ErrUnwritable):
+		// A full disk: nothing was kept (the audit entry shares the
+		// change's transaction) and the same save works once space is freed.
+		out = problem(status, words.Problems.In("storage_unwritable", lang(c)))
+		out.Code = "storage_unwritable"
 	case errors.Is(err, store.ErrAuditFailed):
-		out = problem(status, "The change could not be recorded in the audit trail, so it is not confirmed; the error was logged. Reload before trying again.")
+		out = problem(status, "The change could not be recorded in the audit trail, so it was not saved; the error was logged. Reload before trying again.")
 	case errors.Is(err, store.ErrDuplicate):
 		out = problem(status, words.Phrases.In("duplicate", lang(c)))
 	default:

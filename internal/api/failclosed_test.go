@@ -2,12 +2,14 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/alianza-pe/alianza/internal/store"
 	"github.com/alianza-pe/alianza/internal/testlog"
 )
 
@@ -60,8 +62,8 @@ func TestLoginThrottleFailsClosed(t *testing.T) {
 }
 
 // TestChangeWithoutAuditIsNotAcknowledged: a change whose audit entry could
-// not be written was answered 201 with no trace. It must answer an error
-// and log the failure.
+// not be written was answered 201 with no trace, then 500 with the record
+// kept. It must answer an error, log the failure and keep nothing.
 func TestChangeWithoutAuditIsNotAcknowledged(t *testing.T) {
 	ta := newTestApp(t)
 	logs := ta.rebuildWithLog(nil)
@@ -75,9 +77,9 @@ func TestChangeWithoutAuditIsNotAcknowledged(t *testing.T) {
 			t.Errorf("log lacks %s: %s", want, logs)
 		}
 	}
-	// Reads are not affected.
-	if r := ta.do("manager", "GET", "/api/v1/stakeholders", nil); r.status != 200 {
-		t.Fatalf("list: %d", r.status)
+	// Reads are not affected, and the change was not kept.
+	if r := ta.do("manager", "GET", "/api/v1/stakeholders?limit=200", nil); r.status != 200 || strings.Contains(string(r.body), "Sin rastro") {
+		t.Fatalf("list: %d %s", r.status, r.body)
 	}
 }
 
@@ -89,12 +91,58 @@ func TestReadyzNeedsWrites(t *testing.T) {
 	if r := ta.do("", "GET", "/readyz", nil); r.status != 200 {
 		t.Fatalf("readyz: %d %s", r.status, r.body)
 	}
-	failStoreWrites(t, ta, "probe")
+	failStoreWrites(t, ta, "idempotency")
 	if r := ta.do("", "GET", "/readyz", nil); r.status != 503 || r.header.Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("readyz with writes failing: %d %s", r.status, r.body)
 	}
 	if !strings.Contains(logs.String(), "takes no writes") {
 		t.Fatalf("not logged: %s", logs)
+	}
+}
+
+// TestFullDiskRefusesKeyedSaves: on a full disk the first keyed write broke
+// every later one for good (500), while /readyz said ready. A store that
+// cannot take the write an Idempotency-Key makes is not ready, a keyed save
+// is refused with a 503 the user can read in their language, nothing is
+// kept, and both work again once space is freed, without a restart.
+func TestFullDiskRefusesKeyedSaves(t *testing.T) {
+	ta := newTestApp(t)
+	ta.rebuildWithLog(nil)
+	full := fmt.Errorf("%w: database or disk is full (13)", store.ErrUnwritable)
+	ta.store.SetWriteFault(func(c string) error {
+		if c == "idempotency" {
+			return full
+		}
+		return nil
+	})
+	t.Cleanup(func() { ta.store.SetWriteFault(nil) })
+	body := map[string]any{"kind": "person", "name": "Disco Lleno", "regions": []string{"08"}}
+	for _, tc := range []struct {
+		lang, want string
+	}{{"es", "No se guardó nada"}, {"en", "Nothing was saved"}} {
+		r := ta.do("", "GET", "/readyz", nil, "Accept-Language", tc.lang)
+		if r.status != 503 || r.json(t)["code"] != "storage_unwritable" || !strings.Contains(string(r.body), tc.want) {
+			t.Fatalf("readyz (%s) on a full disk: %d %s", tc.lang, r.status, r.body)
+		}
+		r = ta.do("manager", "POST", "/api/v1/stakeholders", body, IdempotencyHeader, "full-k1", "Accept-Language", tc.lang)
+		if r.status != 503 || r.header.Get("Content-Type") != "application/problem+json" ||
+			r.json(t)["code"] != "storage_unwritable" || !strings.Contains(string(r.body), tc.want) {
+			t.Fatalf("keyed save (%s) on a full disk: %d %s", tc.lang, r.status, r.body)
+		}
+	}
+	if r := ta.do("manager", "GET", "/api/v1/stakeholders?q=lleno", nil); r.status != 200 || strings.Contains(string(r.body), "Disco Lleno") {
+		t.Fatalf("a refused save was kept: %d %s", r.status, r.body)
+	}
+	ta.store.SetWriteFault(nil)
+	if r := ta.do("", "GET", "/readyz", nil); r.status != 200 {
+		t.Fatalf("readyz after freeing space: %d %s", r.status, r.body)
+	}
+	r := ta.do("manager", "POST", "/api/v1/stakeholders", body, IdempotencyHeader, "full-k1")
+	if r.status != 201 || r.header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("the same keyed save after freeing space: %d %s", r.status, r.body)
+	}
+	if r := ta.do("manager", "POST", "/api/v1/stakeholders", body, IdempotencyHeader, "full-k1"); r.status != 201 || r.header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("its retry is not replayed: %d %s", r.status, r.body)
 	}
 }
 

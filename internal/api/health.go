@@ -19,10 +19,10 @@ func (a *API) readyz(c *fiber.Ctx) error {
 		a.log.WarnContext(ctx, "readiness check failed", "err", err)
 		return sendProblem(c, problem(fiber.StatusServiceUnavailable, "The database does not answer."))
 	}
-	// A full disk still answers pings: ready means writes go through.
+	// A full disk still answers pings: ready means keyed saves go through.
 	if err := a.store.WriteProbe(ctx, a.instance); err != nil {
 		a.log.ErrorContext(ctx, "readiness check failed: the database takes no writes", "err", err)
-		return sendProblem(c, problem(fiber.StatusServiceUnavailable, "The database does not take writes."))
+		return codedStatus(c, fiber.StatusServiceUnavailable, "storage_unwritable")
 	}
 	return c.JSON(fiber.Map{"status": "ready"})
 }

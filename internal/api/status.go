@@ -29,6 +29,8 @@ func statusOf(err error) int {
 		return fiber.StatusNotFound
 	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrDuplicate):
 		return fiber.StatusConflict
+	case errors.Is(err, store.ErrUnwritable):
+		return fiber.StatusServiceUnavailable
 	case errors.Is(err, store.ErrBadCursor):
 		return fiber.StatusBadRequest
 	case errors.As(err, &fe):

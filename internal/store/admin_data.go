@@ -57,5 +57,7 @@ func (s *Store) Each(ctx context.Context, name string, fn func(doc bson.Raw) err
 // the entry cannot be written (the error wraps ErrAuditFailed): data that
 // leaves must leave a trace.
 func (s *Store) AuditExport(ctx context.Context, actor model.Actor, entity, id string) error {
-	return s.changed(ctx, Change{Actor: actor, Action: "export", Entity: entity, ID: id})
+	return s.apply(ctx, func(context.Context) ([]Change, error) {
+		return []Change{{Actor: actor, Action: "export", Entity: entity, ID: id}}, nil
+	})
 }

@@ -6,26 +6,35 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
-	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// audit appends an entry. The change it describes is already stored, so a
-// failure is logged loudly, returned, and noted in the request's audit
-// check (WithAuditCheck): the API then answers an error instead of
-// acknowledging a change nobody could trace.
-func (s *Store) audit(ctx context.Context, actor model.Actor, action, entity, id string, regions []string, changes []model.Change) error {
-	e := model.AuditEntry{
-		ID: bson.NewObjectID(), At: s.Now(), ActorID: actor.ID, ActorEmail: actor.Email,
-		Action: action, Entity: entity, EntityID: id, Regions: regions, Changes: changes,
+// audit inserts the entries of changes. apply calls it in the changes'
+// own transaction: a failure, logged loudly, rolls them back. Where the
+// database has no transactions the changes are already stored, so the
+// failure is also noted in the request's audit check (WithAuditCheck): the
+// API then answers an error instead of acknowledging a change nobody could
+// trace.
+func (s *Store) audit(ctx context.Context, changes []Change) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	at := s.Now()
+	entries := make([]model.AuditEntry, len(changes))
+	for i, c := range changes {
+		entries[i] = model.AuditEntry{
+			ID: bson.NewObjectID(), At: at, ActorID: c.Actor.ID, ActorEmail: c.Actor.Email,
+			Action: c.Action, Entity: c.Entity, EntityID: c.ID, Regions: c.Regions, Changes: c.Fields,
+		}
 	}
 	err := s.writeFault(colAudit)
 	if err == nil {
-		_, err = s.col(colAudit).Insert(context.WithoutCancel(ctx), []any{e}, coll.InsertOptions{})
+		err = insertBulk(context.WithoutCancel(ctx), s, colAudit, entries)
 	}
 	if err != nil {
-		err = fmt.Errorf("store: %s %s %s: %w: %w", action, entity, id, ErrAuditFailed, err)
-		s.logger().ErrorContext(ctx, "audit write failed", "action", action, "entity", entity, "entity_id", id, "err", err)
+		c := changes[0]
+		err = fmt.Errorf("store: %s %s %s: %w: %w", c.Action, c.Entity, c.ID, ErrAuditFailed, err)
+		s.logger().ErrorContext(ctx, "audit write failed", "action", c.Action, "entity", c.Entity, "entity_id", c.ID, "entries", len(entries), "err", err)
 		noteAuditFailure(ctx, err)
 	}
 	return err

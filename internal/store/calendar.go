@@ -24,10 +24,12 @@ func (s *Store) SetCalendarToken(ctx context.Context, actor model.Actor, userID 
 		set = append(set, bson.E{Key: "calendar_hash", Value: hash}, bson.E{Key: "calendar_since", Value: now})
 		unset, what = nil, "new link"
 	}
-	if err := s.setPrefs(ctx, userID, set, unset); err != nil {
-		return err
-	}
-	return s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "preferences", ID: userID.Hex(), Fields: []model.Change{{Field: "calendar_feed", New: what}}})
+	return s.apply(ctx, func(ctx context.Context) ([]Change, error) {
+		if err := s.setPrefs(ctx, userID, set, unset); err != nil {
+			return nil, err
+		}
+		return []Change{{Actor: actor, Action: model.ActionUpdate, Entity: "preferences", ID: userID.Hex(), Fields: []model.Change{{Field: "calendar_feed", New: what}}}}, nil
+	})
 }
 
 // UserByCalendarToken finds the enabled user whose feed token has hash;

@@ -10,9 +10,10 @@ import (
 
 // Change describes one stored write of a record: who made it, what it did,
 // and the record before and after it (nil when created or deleted). Every
-// write of a record ends by handing its Change to the after-write hooks
-// (Store.changed), so none can skip the audit trail, the dashboard counters
-// or a domain effect a package registered with OnChange.
+// write of a record goes through Store.apply, which files its audit entry
+// in the write's own transaction and then hands it to the after-write
+// effects, so none can skip the audit trail, the dashboard counters or a
+// domain effect a package registered with OnChange.
 type Change struct {
 	Actor  model.Actor
 	Action string // model.ActionCreate, ActionUpdate, ActionDelete, or a verb such as "erase"
@@ -29,13 +30,60 @@ type Change struct {
 	Before, After any
 }
 
-// Hook runs after a write succeeded. An error is returned to the writer
-// (the change itself is already stored); every hook runs even when an
-// earlier one failed, so one broken effect does not hide the others.
+// apply makes an audited write: write stores the change in ctx (its
+// transaction) and returns the Changes it made (none when nothing
+// changed); their audit entries are inserted in the same transaction, so
+// a change whose audit entry cannot be written is rolled back with it and
+// never kept untraced. Once committed, the after-write effects of each
+// change run (effects); their errors are returned joined, the change
+// standing. Every write of a record of any entity goes through here (or
+// commit, its first half).
+func (s *Store) apply(ctx context.Context, write func(ctx context.Context) ([]Change, error)) error {
+	changes, err := s.commit(ctx, write, nil)
+	if err != nil {
+		return err
+	}
+	return s.effects(ctx, changes...)
+}
+
+// WithTx runs fn, a workflow's several writes, in one transaction where the
+// database has them: each write's audit entry is in it too (apply), and
+// a failure of any rolls back all. Writes must be given fn's ctx.
+func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.db.WithTx(ctx, fn)
+}
+
+// commit is apply without the effects, for writes that gather them (a
+// loop that goes on after one record's effect failed), and with undo for
+// a database without transactions (a standalone MongoDB): there write's
+// documents are stored as it goes, and undo, given the error, removes
+// them when write or the audit entries fail (see inTx); nil undo leaves
+// them, and the error, wrapping ErrAuditFailed, says so.
+func (s *Store) commit(ctx context.Context, write func(ctx context.Context) ([]Change, error), undo func(ctx context.Context, err error) error) ([]Change, error) {
+	var changes []Change
+	if undo == nil {
+		undo = func(_ context.Context, err error) error { return err }
+	}
+	err := s.inTx(ctx, func(ctx context.Context) error {
+		var err error
+		if changes, err = write(ctx); err != nil {
+			return err
+		}
+		return s.audit(ctx, changes)
+	}, undo)
+	if err != nil {
+		return nil, err
+	}
+	return changes, nil
+}
+
+// Hook runs after a write and its audit entry were committed. An error is
+// returned to the writer (the change itself stands); every hook runs even
+// when an earlier one failed, so one broken effect does not hide the others.
 type Hook func(ctx context.Context, c Change) error
 
-// hooks holds the after-write hooks in the order they run: the store's own
-// (audit entry, dashboard counters, copied names) first, then the ones other
+// hooks holds the after-write hooks in the order they run, after the
+// store's own effects (dashboard counters, copied names): the ones other
 // packages add with OnChange.
 type hooks struct {
 	mu   sync.RWMutex
@@ -50,20 +98,19 @@ func (s *Store) OnChange(h Hook) {
 	s.hooks.mu.Unlock()
 }
 
-// changed runs the after-write effects of c: the audit entry, the dashboard
-// counters, the copies of a renamed stakeholder's name, then the hooks added
-// with OnChange. It returns every failure joined.
-func (s *Store) changed(ctx context.Context, c Change) error {
-	errs := []error{
-		s.audit(ctx, c.Actor, c.Action, c.Entity, c.ID, c.Regions, c.Fields),
-		s.countChange(ctx, c),
-		s.copyNames(ctx, c),
-	}
+// effects runs the after-write effects of committed changes: the dashboard
+// counters, the copies of a renamed stakeholder's name, then the hooks
+// added with OnChange. It returns every failure joined.
+func (s *Store) effects(ctx context.Context, changes ...Change) error {
 	s.hooks.mu.RLock()
 	list := s.hooks.list
 	s.hooks.mu.RUnlock()
-	for _, h := range list {
-		errs = append(errs, h(ctx, c))
+	var errs []error
+	for _, c := range changes {
+		errs = append(errs, s.countChange(ctx, c), s.copyNames(ctx, c))
+		for _, h := range list {
+			errs = append(errs, h(ctx, c))
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -138,30 +138,36 @@ func (s *Store) UpdateCommitmentStatus(ctx context.Context, actor model.Actor, o
 		filter = append(filter, bson.E{Key: "status", Value: bson.D{{Key: "$nin", Value: []string(model.FinalStatuses)}}})
 	}
 	var c model.Commitment
-	err := s.col(colCommitments).FindOneAndUpdate(ctx, filter, bson.D{
-		{Key: "$set", Value: bson.D{{Key: "status", Value: entry.Status}, {Key: "updated_at", Value: entry.At}}},
-		{Key: "$push", Value: bson.D{{Key: "history", Value: entry}}},
-		{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
-	}, coll.UpdateOptions{}, &c)
+	done, err := s.commit(ctx, func(ctx context.Context) ([]Change, error) {
+		err := s.col(colCommitments).FindOneAndUpdate(ctx, filter, bson.D{
+			{Key: "$set", Value: bson.D{{Key: "status", Value: entry.Status}, {Key: "updated_at", Value: entry.At}}},
+			{Key: "$push", Value: bson.D{{Key: "history", Value: entry}}},
+			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
+		}, coll.UpdateOptions{}, &c)
+		if err != nil {
+			return nil, s.statusMiss(ctx, id, wrap("change commitment status", err), version, reopen)
+		}
+		prev := old.Status
+		if n := len(c.History); n >= 2 {
+			prev = c.History[n-2].Status
+		}
+		changes := []model.Change{{Field: "status", Old: prev, New: entry.Status}}
+		if entry.Note != "" {
+			changes = append(changes, model.Change{Field: "history.note", New: entry.Note})
+		}
+		if entry.Evidence != "" {
+			changes = append(changes, model.Change{Field: "history.evidence", New: entry.Evidence})
+		}
+		// The document before this update is c minus the pushed entry.
+		before := c
+		before.Status, before.History = prev, c.History[:len(c.History)-1]
+		return []Change{{Actor: actor, Action: model.ActionUpdate, Entity: "commitment", ID: id.Hex(),
+			Regions: []string{c.Region}, Fields: changes, Before: &before, After: &c}}, nil
+	}, nil)
 	if err != nil {
-		return nil, s.statusMiss(ctx, id, wrap("change commitment status", err), version, reopen)
+		return nil, err
 	}
-	prev := old.Status
-	if n := len(c.History); n >= 2 {
-		prev = c.History[n-2].Status
-	}
-	changes := []model.Change{{Field: "status", Old: prev, New: entry.Status}}
-	if entry.Note != "" {
-		changes = append(changes, model.Change{Field: "history.note", New: entry.Note})
-	}
-	if entry.Evidence != "" {
-		changes = append(changes, model.Change{Field: "history.evidence", New: entry.Evidence})
-	}
-	// The document before this update is c minus the pushed entry.
-	before := c
-	before.Status, before.History = prev, c.History[:len(c.History)-1]
-	return &c, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "commitment", ID: id.Hex(),
-		Regions: []string{c.Region}, Fields: changes, Before: &before, After: &c})
+	return &c, s.effects(ctx, done...)
 }
 
 // statusMiss tells which guard of UpdateCommitmentStatus stopped it, since
@@ -184,7 +190,7 @@ func (s *Store) statusMiss(ctx context.Context, id bson.ObjectID, err error, ver
 // record, so it can be read back from the trail, and its meeting stops
 // listing it. Tasks that follow it up stay (work someone may still do).
 func (s *Store) RemoveCommitment(ctx context.Context, actor model.Actor, old *model.Commitment) error {
-	return removeRecord(ctx, s, actor, commitmentRecord(old), old, func() error {
+	return removeRecord(ctx, s, actor, commitmentRecord(old), old, func(ctx context.Context) error {
 		if old.Origin != nil && old.Origin.Kind == "meeting" {
 			return s.unlinkFromMeeting(ctx, old.Origin.ID, "commitment_ids", old.ID)
 		}

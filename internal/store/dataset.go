@@ -86,13 +86,17 @@ func (s *Store) LoadDataset(ctx context.Context, actor model.Actor, d Dataset) (
 	if n != (DatasetCounts{}) {
 		err = errors.Join(err, s.InvalidateReportCounters(ctx))
 	}
+	// The load is not one transaction (it skips the records another writer
+	// stored, which aborts a MongoDB transaction, and an interrupted load
+	// is resumed by loading again), so its entries follow it.
+	var changes []Change
 	for col, c := range map[string]int{colUsers: n.Users, colStakeholders: n.Stakeholders, colMeetings: n.Meetings,
 		colCommitments: n.Commitments, colTasks: n.Tasks, colMessages: n.Messages} {
 		if c > 0 {
-			err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "dataset", ID: col, Fields: []model.Change{{Field: col, New: c}}}))
+			changes = append(changes, Change{Actor: actor, Action: model.ActionCreate, Entity: "dataset", ID: col, Fields: []model.Change{{Field: col, New: c}}})
 		}
 	}
-	return n, err
+	return n, errors.Join(err, s.apply(ctx, func(context.Context) ([]Change, error) { return changes, nil }))
 }
 
 // missing returns the docs whose id is not in col yet.

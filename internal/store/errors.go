@@ -13,7 +13,9 @@ import (
 var (
 	ErrNotFound  = coll.ErrNotFound
 	ErrDuplicate = coll.ErrDuplicate
-	ErrConflict  = errors.New("changed by someone else")
+	// ErrUnwritable: a full disk or a read-only database refused a write.
+	ErrUnwritable = coll.ErrUnwritable
+	ErrConflict   = errors.New("changed by someone else")
 )
 
 // wrap adds what was being done to an error of the collection interface; a

@@ -12,7 +12,9 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// ErrAuditFailed means a change was stored but its audit entry was not.
+// ErrAuditFailed means a change's audit entry could not be written: the
+// change was rolled back with it, or, on a database without transactions,
+// stored untraced.
 var ErrAuditFailed = errors.New("audit entry not written")
 
 // SetLogger sets the structured log store errors go to (default slog.Default).
@@ -26,7 +28,8 @@ func (s *Store) logger() *slog.Logger {
 }
 
 // SetWriteFault makes the writes that must fail closed (audit entries, login
-// counters, the readiness probe) fail with what f returns for their
+// counters, Idempotency-Key claims and the readiness probe, both
+// "idempotency") fail with what f returns for their
 // collection, as a full disk or a read-only database would. It exists for
 // tests of those paths; nil removes it.
 func (s *Store) SetWriteFault(f func(collection string) error) {
@@ -87,17 +90,38 @@ func noteAuditFailure(ctx context.Context, err error) {
 	}
 }
 
+// colProbe held the rows of the former readiness probe; it stays declared
+// so databases that have it keep a known table.
 const colProbe = "probe"
 
-// WriteProbe writes a small document with a short timeout, so readiness
-// reflects whether the database takes writes (a full disk answers pings).
+// probeKeep bounds a probe claim left behind where there are no
+// transactions (standalone MongoDB): the expiry sweep removes it.
+const probeKeep = time.Minute
+
+// WriteProbe makes the write a request with an Idempotency-Key makes first
+// (a claim in the idempotency collection) and removes it, in one
+// transaction and with a short timeout: the app sends a key with every
+// save, so readiness means keyed saves go through (a full disk answers
+// pings). Nothing grows and nothing is audited.
 func (s *Store) WriteProbe(ctx context.Context, instance string) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	if err := s.writeFault(colProbe); err != nil {
+	if err := s.writeFault(colIdempotency); err != nil {
 		return fmt.Errorf("store: write probe: %w", err)
 	}
-	_, err := s.col(colProbe).Update(ctx, bson.D{{Key: "_id", Value: instance}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: s.Now()}}}}, coll.UpdateOptions{Upsert: true})
+	id := "readyz:" + instance
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		// A claim a probe without transactions left behind goes first.
+		if _, err := s.col(colIdempotency).Delete(ctx, bson.D{{Key: "_id", Value: id}}, false); err != nil {
+			return err
+		}
+		now := s.Now()
+		claim := IdemRecord{ID: id, Fingerprint: "readyz", State: IdemPending, CreatedAt: now, ExpiresAt: now.Add(probeKeep)}
+		if _, err := s.col(colIdempotency).Insert(ctx, []any{claim}, coll.InsertOptions{}); err != nil {
+			return err
+		}
+		_, err := s.col(colIdempotency).Delete(ctx, bson.D{{Key: "_id", Value: id}}, false)
+		return err
+	})
 	return wrap("write probe", err)
 }

@@ -60,6 +60,9 @@ func (s *Store) ForgetIdempotentOutcomesOf(ctx context.Context, userID bson.Obje
 // pending (so a crashed instance does not lock the key for long); an expired
 // record, finished or not, is replaced.
 func (s *Store) BeginIdempotent(ctx context.Context, id string, userID bson.ObjectID, fp string, pending time.Duration) (*IdemRecord, bool, error) {
+	if err := s.writeFault(colIdempotency); err != nil {
+		return nil, false, fmt.Errorf("store: claim idempotency key: %w", err)
+	}
 	for attempt := 0; attempt < 3; attempt++ {
 		now := s.Now()
 		claim := IdemRecord{ID: id, UserID: userID, Fingerprint: fp, State: IdemPending, CreatedAt: now, ExpiresAt: now.Add(pending)}

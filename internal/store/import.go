@@ -133,7 +133,8 @@ type ImportMerge struct {
 // workflow) in one insert per batch and saves the merged ones, all rows or
 // none: in one transaction where the database has them. Without, when any
 // write fails (a merge target changed meanwhile, say) it undoes the writes
-// made so far. Audit entries and counters follow the writes.
+// made so far. The audit entries are part of it (commit); the counters and
+// the other effects follow.
 func (s *Store) CommitImport(ctx context.Context, actor model.Actor, fresh []*model.Stakeholder, targets []ImportMerge) error {
 	now := s.Now()
 	docs := make([]model.Stakeholder, len(fresh))
@@ -144,21 +145,29 @@ func (s *Store) CommitImport(ctx context.Context, actor model.Actor, fresh []*mo
 		docs[i], ids[i] = *d, d.ID
 	}
 	var merged []ImportMerge
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	done, err := s.commit(ctx, func(ctx context.Context) ([]Change, error) {
 		merged = merged[:0] // a retried transaction starts again
 		if err := insertBulk(ctx, s, colStakeholders, docs); err != nil {
-			return err
+			return nil, err
+		}
+		changes := make([]Change, 0, len(docs)+len(targets))
+		for i := range docs {
+			changes = append(changes, Change{Actor: actor, Action: model.ActionCreate, Entity: "stakeholder",
+				ID: docs[i].ID.Hex(), Regions: docs[i].Regions, Fields: created(docs[i]), After: &docs[i]})
 		}
 		for _, t := range targets {
-			if len(diff(t.Old, t.New)) == 0 {
+			fields := diff(t.Old, t.New)
+			if len(fields) == 0 {
 				continue
 			}
 			if err := s.replaceStakeholder(ctx, t.Old, t.New); err != nil {
-				return fmt.Errorf("store: import: merge into %s: %w", t.Old.ID.Hex(), err)
+				return nil, fmt.Errorf("store: import: merge into %s: %w", t.Old.ID.Hex(), err)
 			}
 			merged = append(merged, t)
+			changes = append(changes, Change{Actor: actor, Action: model.ActionUpdate, Entity: "stakeholder",
+				ID: t.Old.ID.Hex(), Regions: t.Old.Regions, Fields: fields, Before: t.Old, After: t.New})
 		}
-		return nil
+		return changes, nil
 	}, func(ctx context.Context, err error) error {
 		var errs []error
 		if len(ids) > 0 {
@@ -185,13 +194,5 @@ func (s *Store) CommitImport(ctx context.Context, actor model.Actor, fresh []*mo
 	if err != nil {
 		return err
 	}
-	for i := range docs {
-		err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "stakeholder",
-			ID: docs[i].ID.Hex(), Regions: docs[i].Regions, Fields: created(docs[i]), After: &docs[i]}))
-	}
-	for _, t := range merged {
-		err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "stakeholder",
-			ID: t.Old.ID.Hex(), Regions: t.Old.Regions, Fields: diff(t.Old, t.New), Before: t.Old, After: t.New}))
-	}
-	return err
+	return s.effects(ctx, done...)
 }

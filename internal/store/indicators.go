@@ -464,26 +464,25 @@ func (s *Store) SetIndicatorTarget(ctx context.Context, actor model.Actor, code 
 		return nil, err
 	}
 	id := model.TargetID(code, year)
-	var found []model.IndicatorTarget
-	if err := s.col(colIndicatorTargets).Find(ctx, bson.D{{Key: "_id", Value: id}}, coll.FindOptions{}, &found); err != nil {
-		return nil, wrap("read indicator target", err)
-	}
-	var old *model.IndicatorTarget
-	if len(found) > 0 {
-		old = &found[0]
-	}
 	t := model.IndicatorTarget{ID: id, Code: code, Year: year, Value: value, UpdatedAt: s.Now().UTC().Truncate(time.Millisecond), UpdatedBy: actor}
-	if _, err := s.col(colIndicatorTargets).Replace(ctx, bson.D{{Key: "_id", Value: id}}, t, true); err != nil {
-		return nil, wrap("save indicator target", err)
-	}
-	action, fields := model.ActionCreate, []model.Change{{Field: "value", New: value}}
-	if old != nil {
-		if old.Value == value {
-			return &t, nil
+	err := s.apply(ctx, func(ctx context.Context) ([]Change, error) {
+		var found []model.IndicatorTarget
+		if err := s.col(colIndicatorTargets).Find(ctx, bson.D{{Key: "_id", Value: id}}, coll.FindOptions{}, &found); err != nil {
+			return nil, wrap("read indicator target", err)
 		}
-		action, fields = model.ActionUpdate, []model.Change{{Field: "value", Old: old.Value, New: value}}
-	}
-	if err := s.changed(ctx, Change{Actor: actor, Action: action, Entity: "indicator_target", ID: id, Fields: fields}); err != nil {
+		if _, err := s.col(colIndicatorTargets).Replace(ctx, bson.D{{Key: "_id", Value: id}}, t, true); err != nil {
+			return nil, wrap("save indicator target", err)
+		}
+		action, fields := model.ActionCreate, []model.Change{{Field: "value", New: value}}
+		if len(found) > 0 {
+			if found[0].Value == value {
+				return nil, nil
+			}
+			action, fields = model.ActionUpdate, []model.Change{{Field: "value", Old: found[0].Value, New: value}}
+		}
+		return []Change{{Actor: actor, Action: action, Entity: "indicator_target", ID: id, Fields: fields}}, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return &t, nil

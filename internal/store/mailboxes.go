@@ -143,10 +143,16 @@ func (s *Store) InsertMailbox(ctx context.Context, actor model.Actor, key []byte
 		return nil, err
 	}
 	m.PasswordEnc = enc
-	if _, err := s.col(colMailboxes).Insert(ctx, []any{m}, coll.InsertOptions{}); err != nil {
-		return nil, wrap("insert mailbox", err)
+	done, err := s.commit(ctx, func(ctx context.Context) ([]Change, error) {
+		if _, err := s.col(colMailboxes).Insert(ctx, []any{m}, coll.InsertOptions{}); err != nil {
+			return nil, wrap("insert mailbox", err)
+		}
+		return []Change{{Actor: actor, Action: model.ActionCreate, Entity: "mailbox", ID: m.ID.Hex(), Fields: mailboxChanges(created(m), true)}}, nil
+	}, nil)
+	if err != nil {
+		return nil, err
 	}
-	return &m, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "mailbox", ID: m.ID.Hex(), Fields: mailboxChanges(created(m), true)})
+	return &m, s.effects(ctx, done...)
 }
 
 // UpdateMailbox writes cur over old, guarded on old's version (ErrConflict
@@ -168,24 +174,32 @@ func (s *Store) UpdateMailbox(ctx context.Context, actor model.Actor, key []byte
 	set := setOf(changes)
 	set = append(set, bson.E{Key: "updated_at", Value: s.Now()})
 	var m model.Mailbox
-	if err := s.updateVersioned(ctx, colMailboxes, old.ID, old.Version, set, &m); err != nil {
-		return nil, fmt.Errorf("store: update mailbox: %w", err)
+	done, err := s.commit(ctx, func(ctx context.Context) ([]Change, error) {
+		if err := s.updateVersioned(ctx, colMailboxes, old.ID, old.Version, set, &m); err != nil {
+			return nil, fmt.Errorf("store: update mailbox: %w", err)
+		}
+		return []Change{{Actor: actor, Action: model.ActionUpdate, Entity: "mailbox", ID: old.ID.Hex(), Fields: mailboxChanges(changes, pwSet)}}, nil
+	}, nil)
+	if err != nil {
+		return nil, err
 	}
-	return &m, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "mailbox", ID: old.ID.Hex(), Fields: mailboxChanges(changes, pwSet)})
+	return &m, s.effects(ctx, done...)
 }
 
 // DeleteMailbox removes a mailbox with its sync state and lease. Its
 // messages stay: they are the team's correspondence.
 func (s *Store) DeleteMailbox(ctx context.Context, actor model.Actor, old *model.Mailbox) error {
 	id := old.ID
-	if err := s.deleteByID(ctx, colMailboxes, "mailbox", id); err != nil {
-		return err
-	}
-	if err := s.deleteMailState(ctx, id); err != nil {
-		return err
-	}
-	if err := s.deleteLease(ctx, id); err != nil {
-		return err
-	}
-	return s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: "mailbox", ID: id.Hex(), Fields: mailboxChanges(diff(old, &model.Mailbox{}), false)})
+	return s.apply(ctx, func(ctx context.Context) ([]Change, error) {
+		if err := s.deleteByID(ctx, colMailboxes, "mailbox", id); err != nil {
+			return nil, err
+		}
+		if err := s.deleteMailState(ctx, id); err != nil {
+			return nil, err
+		}
+		if err := s.deleteLease(ctx, id); err != nil {
+			return nil, err
+		}
+		return []Change{{Actor: actor, Action: model.ActionDelete, Entity: "mailbox", ID: id.Hex(), Fields: mailboxChanges(diff(old, &model.Mailbox{}), false)}}, nil
+	})
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store/coll"
@@ -31,41 +30,43 @@ func (s *Store) MeetingRecords(ctx context.Context, m *model.Meeting) ([]model.C
 }
 
 // RemoveMeetingRecords deletes the given commitments and tasks of meeting m
-// (already authorised by the caller), one delete per kind; each
-// deletion is audited on its own and the dashboard counters follow. The
-// meeting stops listing them; the meeting itself is left to RemoveMeeting.
+// (already authorised by the caller), one delete per kind, with an audit
+// entry for each deletion, and makes the meeting stop listing them, all in
+// one transaction; the dashboard counters follow. The meeting itself is
+// left to RemoveMeeting.
 func (s *Store) RemoveMeetingRecords(ctx context.Context, actor model.Actor, m *model.Meeting, cms []*model.Commitment, tks []*model.Task) error {
-	var effects error
-	cmIDs, err := removeMeetingRecords(ctx, s, actor, cms, commitmentRecord, &effects)
-	if err != nil {
-		return err
-	}
-	tkIDs, err := removeMeetingRecords(ctx, s, actor, tks, taskRecord, &effects)
-	if err != nil {
-		return err
-	}
-	if len(cmIDs)+len(tkIDs) == 0 {
-		return effects
-	}
-	// The meeting stops pointing at what was deleted (it may outlive this
-	// call if its own deletion then fails).
-	pull := bson.D{}
-	if len(cmIDs) > 0 {
-		pull = append(pull, bson.E{Key: "commitment_ids", Value: cmIDs})
-	}
-	if len(tkIDs) > 0 {
-		pull = append(pull, bson.E{Key: "task_ids", Value: tkIDs})
-	}
-	_, err = s.col(colMeetings).Update(ctx, bson.D{{Key: "_id", Value: m.ID}}, bson.D{{Key: "$pullAll", Value: pull}}, coll.UpdateOptions{})
-	return errors.Join(effects, wrap("unlink from meeting", err))
+	return s.apply(ctx, func(ctx context.Context) ([]Change, error) {
+		cmIDs, changes, err := removeMeetingRecords(ctx, s, actor, cms, commitmentRecord, nil)
+		if err != nil {
+			return nil, err
+		}
+		tkIDs, changes, err := removeMeetingRecords(ctx, s, actor, tks, taskRecord, changes)
+		if err != nil {
+			return nil, err
+		}
+		if len(cmIDs)+len(tkIDs) == 0 {
+			return nil, nil
+		}
+		pull := bson.D{}
+		if len(cmIDs) > 0 {
+			pull = append(pull, bson.E{Key: "commitment_ids", Value: cmIDs})
+		}
+		if len(tkIDs) > 0 {
+			pull = append(pull, bson.E{Key: "task_ids", Value: tkIDs})
+		}
+		_, err = s.col(colMeetings).Update(ctx, bson.D{{Key: "_id", Value: m.ID}}, bson.D{{Key: "$pullAll", Value: pull}}, coll.UpdateOptions{})
+		if err != nil {
+			return nil, wrap("unlink from meeting", err)
+		}
+		return changes, nil
+	})
 }
 
 // removeMeetingRecords deletes docs, a meeting's records of one kind, in
-// one delete, then runs the effects of each deletion, joining their
-// errors into effects: the deletions stand even when an effect fails.
-func removeMeetingRecords[T any](ctx context.Context, s *Store, actor model.Actor, docs []*T, rec func(*T) record, effects *error) ([]bson.ObjectID, error) {
+// one delete, and appends the change of each deletion to changes.
+func removeMeetingRecords[T any](ctx context.Context, s *Store, actor model.Actor, docs []*T, rec func(*T) record, changes []Change) ([]bson.ObjectID, []Change, error) {
 	if len(docs) == 0 {
-		return nil, nil
+		return nil, changes, nil
 	}
 	rs := make([]record, len(docs))
 	ids := make([]bson.ObjectID, len(docs))
@@ -74,10 +75,10 @@ func removeMeetingRecords[T any](ctx context.Context, s *Store, actor model.Acto
 		ids[i] = rs[i].id
 	}
 	if _, err := s.col(rs[0].col).Delete(ctx, idsIn(ids), true); err != nil {
-		return nil, wrap("delete meeting "+rs[0].entity+"s", err)
+		return nil, nil, wrap("delete meeting "+rs[0].entity+"s", err)
 	}
 	for i, d := range docs {
-		*effects = errors.Join(*effects, recordDeleted(ctx, s, actor, rs[i], d))
+		changes = append(changes, deletedChange(actor, rs[i], d))
 	}
-	return ids, nil
+	return ids, changes, nil
 }

@@ -61,31 +61,15 @@ func (s *Store) MeetingByID(ctx context.Context, scope model.Scope, id bson.Obje
 }
 
 // InsertMeeting stores a new, already decided meeting with the commitments
-// and tasks made at it (their ids listed in m), all or nothing: in one
-// transaction where the database has them. Without, commitments and tasks
-// are inserted first and the meeting last (lists of a meeting's records
-// start from the meeting), and a failed insert deletes what was already
-// inserted before the error is returned.
+// and tasks made at it (their ids listed in m) and the audit entries of
+// all of them, all or nothing: in one transaction where the database has
+// them. Without, commitments and tasks are inserted first and the meeting
+// last (lists of a meeting's records start from the meeting), and a failed
+// insert (or audit entry) deletes what was already inserted before the
+// error is returned.
 func (s *Store) InsertMeeting(ctx context.Context, actor model.Actor, m *model.Meeting, cs []model.Commitment, ts []model.Task) error {
-	if err := s.insertMeetingRecords(ctx, m, cs, ts); err != nil {
-		return err
-	}
-	err := s.recordCreated(ctx, actor, record{colMeetings, "meeting", m.ID, []string{m.Region}}, m)
-	for i := range cs {
-		err = errors.Join(err, s.recordCreated(ctx, actor, commitmentRecord(&cs[i]), &cs[i]))
-	}
-	for i := range ts {
-		err = errors.Join(err, s.recordCreated(ctx, actor, taskRecord(&ts[i]), &ts[i]))
-	}
-	return err
-}
-
-// insertMeetingRecords inserts commitments, tasks, then the meeting, in one
-// transaction; without transactions it undoes the earlier inserts when a
-// later one fails.
-func (s *Store) insertMeetingRecords(ctx context.Context, m *model.Meeting, cs []model.Commitment, ts []model.Task) error {
 	var undo []func(context.Context) error
-	return s.inTx(ctx, func(ctx context.Context) error {
+	done, err := s.commit(ctx, func(ctx context.Context) ([]Change, error) {
 		undo = undo[:0] // a retried transaction starts again
 		for _, step := range []struct {
 			name, col string
@@ -106,14 +90,25 @@ func (s *Store) insertMeetingRecords(ctx context.Context, m *model.Meeting, cs [
 			// Even a failed batch insert may have stored some documents.
 			undo = append(undo, s.deleteIDs(step.col, step.ids))
 			if err != nil {
-				return fmt.Errorf("store: create meeting: %w", err)
+				return nil, fmt.Errorf("store: create meeting: %w", err)
 			}
 		}
 		err := failAt("meeting")
 		if err == nil {
 			_, err = s.col(colMeetings).Insert(ctx, []any{m}, coll.InsertOptions{})
 		}
-		return wrap("create meeting", err)
+		undo = append(undo, s.deleteIDs(colMeetings, []bson.ObjectID{m.ID}))
+		if err != nil {
+			return nil, wrap("create meeting", err)
+		}
+		changes := []Change{createdChange(actor, record{colMeetings, "meeting", m.ID, []string{m.Region}}, m)}
+		for i := range cs {
+			changes = append(changes, createdChange(actor, commitmentRecord(&cs[i]), &cs[i]))
+		}
+		for i := range ts {
+			changes = append(changes, createdChange(actor, taskRecord(&ts[i]), &ts[i]))
+		}
+		return changes, nil
 	}, func(ctx context.Context, err error) error {
 		for i := len(undo) - 1; i >= 0; i-- {
 			if uerr := undo[i](ctx); uerr != nil {
@@ -122,6 +117,10 @@ func (s *Store) insertMeetingRecords(ctx context.Context, m *model.Meeting, cs [
 		}
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	return s.effects(ctx, done...)
 }
 
 // StakeholderRefs returns the stakeholders among ids with only the fields

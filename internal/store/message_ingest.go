@@ -327,16 +327,22 @@ func (s *Store) RematchAddresses(ctx context.Context, actor model.Actor, address
 		}
 		set := bson.D{{Key: "stakeholder_ids", Value: cur.StakeholderIDs}, {Key: "regions", Value: cur.Regions},
 			{Key: "unmatched", Value: cur.Unmatched}, {Key: "updated_at", Value: s.Now()}}
-		_, err := s.col(colMessages).Update(ctx, bson.D{{Key: "_id", Value: old.ID}}, bson.D{{Key: "$set", Value: set}}, coll.UpdateOptions{})
+		done, err := s.commit(ctx, func(ctx context.Context) ([]Change, error) {
+			_, err := s.col(colMessages).Update(ctx, bson.D{{Key: "_id", Value: old.ID}}, bson.D{{Key: "$set", Value: set}}, coll.UpdateOptions{})
+			if err != nil {
+				return nil, wrap("rematch: update message", err)
+			}
+			return []Change{{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: old.ID.Hex(), Regions: unionRegions(old.Regions, cur.Regions), Fields: []model.Change{
+				{Field: "stakeholder_ids", Old: old.StakeholderIDs, New: cur.StakeholderIDs},
+				{Field: "regions", Old: old.Regions, New: cur.Regions},
+				{Field: "unmatched", Old: old.Unmatched, New: cur.Unmatched},
+			}}}, nil
+		}, nil)
 		if err != nil {
-			return n, wrap("rematch: update message", err)
+			return n, err
 		}
 		n++
-		effects = append(effects, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: old.ID.Hex(), Regions: unionRegions(old.Regions, cur.Regions), Fields: []model.Change{
-			{Field: "stakeholder_ids", Old: old.StakeholderIDs, New: cur.StakeholderIDs},
-			{Field: "regions", Old: old.Regions, New: cur.Regions},
-			{Field: "unmatched", Old: old.Unmatched, New: cur.Unmatched},
-		}}))
+		effects = append(effects, s.effects(ctx, done...))
 	}
 	return n, errors.Join(effects...)
 }

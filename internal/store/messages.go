@@ -292,7 +292,12 @@ func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, sco
 			continue
 		}
 		var out model.Message
-		err := s.updateVersioned(ctx, colMessages, m.ID, m.Version, bson.D{{Key: "status", Value: status}, {Key: "updated_at", Value: now}}, &out)
+		done, err := s.commit(ctx, func(ctx context.Context) ([]Change, error) {
+			if err := s.updateVersioned(ctx, colMessages, m.ID, m.Version, bson.D{{Key: "status", Value: status}, {Key: "updated_at", Value: now}}, &out); err != nil {
+				return nil, err
+			}
+			return []Change{{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: m.ID.Hex(), Regions: m.Regions, Fields: []model.Change{{Field: "status", Old: m.Status, New: status}}}}, nil
+		}, nil)
 		if errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound) {
 			continue // changed meanwhile: the user sees it again in the list
 		}
@@ -302,7 +307,7 @@ func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, sco
 		n++
 		// The status is stored: the others still change, and the request
 		// fails with every effect that did not run.
-		effects = append(effects, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: m.ID.Hex(), Regions: m.Regions, Fields: []model.Change{{Field: "status", Old: m.Status, New: status}}}))
+		effects = append(effects, s.effects(ctx, done...))
 	}
 	return n, errors.Join(effects...)
 }
@@ -311,16 +316,22 @@ func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, sco
 // (no version check: the user did not edit the message).
 func (s *Store) LinkMessageCommitment(ctx context.Context, actor model.Actor, msgID, commitmentID bson.ObjectID) (*model.Message, error) {
 	var m model.Message
-	err := s.col(colMessages).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: msgID}},
-		bson.D{
-			{Key: "$addToSet", Value: bson.D{{Key: "links.commitment_ids", Value: commitmentID}}},
-			{Key: "$set", Value: bson.D{{Key: "updated_at", Value: s.Now()}}},
-			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
-		}, coll.UpdateOptions{}, &m)
+	done, err := s.commit(ctx, func(ctx context.Context) ([]Change, error) {
+		err := s.col(colMessages).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: msgID}},
+			bson.D{
+				{Key: "$addToSet", Value: bson.D{{Key: "links.commitment_ids", Value: commitmentID}}},
+				{Key: "$set", Value: bson.D{{Key: "updated_at", Value: s.Now()}}},
+				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
+			}, coll.UpdateOptions{}, &m)
+		if err != nil {
+			return nil, wrap("link commitment to message", err)
+		}
+		return []Change{{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: msgID.Hex(), Regions: m.Regions, Fields: []model.Change{{Field: "links.commitment_ids", New: commitmentID.Hex()}}}}, nil
+	}, nil)
 	if err != nil {
-		return nil, wrap("link commitment to message", err)
+		return nil, err
 	}
-	return &m, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: msgID.Hex(), Regions: m.Regions, Fields: []model.Change{{Field: "links.commitment_ids", New: commitmentID.Hex()}}})
+	return &m, s.effects(ctx, done...)
 }
 
 // UnmatchedAddress is an external address of unmatched messages.

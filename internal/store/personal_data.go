@@ -297,22 +297,29 @@ type EraseReport struct {
 // It is one sequence of store calls, each changed record written once by
 // _id under its document lock with its version raised (a stale copy, such
 // as an offline outbox's, then gets a conflict instead of writing the name
-// back): the unit the store's transactions will wrap. Until then a failure
-// midway leaves the stakeholder's own record unerased, so the erasure can
-// be run again and finishes the rest.
+// back), with the erasure's audit entry, in one transaction (commit).
+// Without transactions (a standalone MongoDB) a failure midway leaves the
+// stakeholder's own record unerased, so the erasure can be run again and
+// finishes the rest.
 func (s *Store) SaveErasure(ctx context.Context, actor model.Actor, r *PersonalRefs, e *model.Erasure) (EraseReport, error) {
 	var rep EraseReport
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+	done, err := s.commit(ctx, func(ctx context.Context) ([]Change, error) {
+		var c Change
 		var err error
-		rep, err = s.saveErasure(ctx, actor, r, e)
-		return err
-	})
-	return rep, err
+		if rep, c, err = s.saveErasure(ctx, actor, r, e); err != nil {
+			return nil, err
+		}
+		return []Change{c}, nil
+	}, nil)
+	if err != nil {
+		return rep, err
+	}
+	return rep, s.effects(ctx, done...)
 }
 
 // saveErasure makes SaveErasure's writes, in its transaction where the
-// database has them.
-func (s *Store) saveErasure(ctx context.Context, actor model.Actor, r *PersonalRefs, e *model.Erasure) (EraseReport, error) {
+// database has them, and returns the erasure's change for the audit trail.
+func (s *Store) saveErasure(ctx context.Context, actor model.Actor, r *PersonalRefs, e *model.Erasure) (EraseReport, Change, error) {
 	rep := EraseReport{Fields: e.Changed}
 	id := r.Stakeholder.ID
 	for i := range r.Meetings {
@@ -320,7 +327,7 @@ func (s *Store) saveErasure(ctx context.Context, actor model.Actor, r *PersonalR
 		if err := s.set(ctx, colMeetings, m.ID, bson.D{{Key: "participants", Value: m.Participants}, {Key: "summary", Value: m.Summary},
 			{Key: "agreements", Value: m.Agreements}, {Key: "next_steps", Value: m.NextSteps}, {Key: "place", Value: m.Place},
 			{Key: "search", Value: model.MeetingSearchWords(m)}}); err != nil {
-			return rep, err
+			return rep, Change{}, err
 		}
 	}
 	rep.Meetings = len(r.Meetings)
@@ -328,14 +335,14 @@ func (s *Store) saveErasure(ctx context.Context, actor model.Actor, r *PersonalR
 		c := &r.Commitments[i]
 		if err := s.set(ctx, colCommitments, c.ID, bson.D{{Key: "stakeholder_name", Value: c.StakeholderName}, {Key: "text", Value: c.Text},
 			{Key: "history", Value: c.History}, {Key: "search", Value: model.CommitmentSearchWords(c)}}); err != nil {
-			return rep, err
+			return rep, Change{}, err
 		}
 	}
 	rep.Commitments = len(r.Commitments)
 	for i := range r.Tasks {
 		t := &r.Tasks[i]
 		if err := s.set(ctx, colTasks, t.ID, bson.D{{Key: "title", Value: t.Title}, {Key: "notes", Value: t.Notes}}); err != nil {
-			return rep, err
+			return rep, Change{}, err
 		}
 	}
 	rep.Tasks = len(r.Tasks)
@@ -343,35 +350,35 @@ func (s *Store) saveErasure(ctx context.Context, actor model.Actor, r *PersonalR
 		o := &r.Stakeholders[i]
 		if err := s.set(ctx, colStakeholders, o.ID, bson.D{{Key: "notes", Value: o.Notes}, {Key: "tags", Value: o.Tags},
 			{Key: "relationships", Value: o.Relationships}, {Key: "search", Value: search.Words(o.SearchParts()...)}}); err != nil {
-			return rep, err
+			return rep, Change{}, err
 		}
 	}
 	rep.Stakeholders = len(r.Stakeholders)
 	for i := range r.Messages {
 		if err := s.eraseMessage(ctx, &r.Messages[i], true); err != nil {
-			return rep, err
+			return rep, Change{}, err
 		}
 	}
 	for i := range r.MessagesNaming {
 		if err := s.eraseMessage(ctx, &r.MessagesNaming[i], false); err != nil {
-			return rep, err
+			return rep, Change{}, err
 		}
 	}
 	rep.Messages = len(r.Messages) + len(r.MessagesNaming)
 	for _, b := range r.Bodies {
 		if _, err := s.col(colMessageBodies).Update(ctx, bson.D{{Key: "_id", Value: b.ID}}, bson.D{{Key: "$set", Value: bson.D{
 			{Key: "text", Value: b.Text}, {Key: "html", Value: b.HTML}, {Key: "header", Value: b.Header}}}}, coll.UpdateOptions{}); err != nil {
-			return rep, wrap("erase: message body", err)
+			return rep, Change{}, wrap("erase: message body", err)
 		}
 	}
 	rep.MessageBodies = len(r.Bodies) + len(r.Messages)
 
 	var err error
 	if rep.AuditEntries, err = s.scrubAudit(ctx, id, e); err != nil {
-		return rep, err
+		return rep, Change{}, err
 	}
 	if rep.IdempotentAnswers, err = s.scrubIdempotent(ctx, e); err != nil {
-		return rep, err
+		return rep, Change{}, err
 	}
 	e.Changed["audit.changes"] += rep.AuditEntries
 	e.Changed["idempotency.answers"] += rep.IdempotentAnswers
@@ -382,7 +389,7 @@ func (s *Store) saveErasure(ctx context.Context, actor model.Actor, r *PersonalR
 		{Key: "name", Value: st.Name}, {Key: "emails", Value: st.Emails}, {Key: "phones", Value: st.Phones},
 		{Key: "tags", Value: st.Tags}, {Key: "notes", Value: st.Notes}, {Key: "stance", Value: st.Stance},
 		{Key: "influence", Value: st.Influence}, {Key: "legislator", Value: st.Legislator}, {Key: "search", Value: st.Search}}); err != nil {
-		return rep, err
+		return rep, Change{}, err
 	}
 	fields := []model.Change{
 		{Field: "stakeholders", New: rep.Stakeholders}, {Field: "meetings", New: rep.Meetings}, {Field: "commitments", New: rep.Commitments},
@@ -397,10 +404,7 @@ func (s *Store) saveErasure(ctx context.Context, actor model.Actor, r *PersonalR
 	for _, k := range keys {
 		fields = append(fields, model.Change{Field: "fields." + k, New: e.Changed[k]})
 	}
-	if err := s.changed(ctx, Change{Actor: actor, Action: "erase", Entity: "stakeholder", ID: id.Hex(), Regions: st.Regions, Fields: fields}); err != nil {
-		return rep, err
-	}
-	return rep, nil
+	return rep, Change{Actor: actor, Action: "erase", Entity: "stakeholder", ID: id.Hex(), Regions: st.Regions, Fields: fields}, nil
 }
 
 // scrubAudit redacts with e every audit entry that names the stakeholder

@@ -48,13 +48,19 @@ func (s *Store) UpdatePrefs(ctx context.Context, actor model.Actor, userID bson.
 	if in.CalendarAlarmMin != nil {
 		set = append(set, bson.E{Key: "calendar_alarm_min", Value: cur.CalendarAlarmMin})
 	}
-	if err := s.setPrefs(ctx, userID, set, nil); err != nil {
+	done, err := s.commit(ctx, func(ctx context.Context) ([]Change, error) {
+		if err := s.setPrefs(ctx, userID, set, nil); err != nil {
+			return nil, err
+		}
+		if changes := diff(old, &cur); len(changes) > 0 {
+			return []Change{{Actor: actor, Action: model.ActionUpdate, Entity: "preferences", ID: userID.Hex(), Fields: changes}}, nil
+		}
+		return nil, nil
+	}, nil)
+	if err != nil {
 		return nil, err
 	}
-	if changes := diff(old, &cur); len(changes) > 0 {
-		return &cur, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "preferences", ID: userID.Hex(), Fields: changes})
-	}
-	return &cur, nil
+	return &cur, s.effects(ctx, done...)
 }
 
 // setPrefs changes only the fields in set (and removes those in unset) of

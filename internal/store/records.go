@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -19,25 +18,27 @@ type record struct {
 	regions     []string
 }
 
-// insertRecord stores doc, a new and already decided record, and runs the
-// after-write effects of its creation.
+// insertRecord stores doc, a new and already decided record, with the
+// audit entry of its creation (apply).
 func (s *Store) insertRecord(ctx context.Context, actor model.Actor, r record, doc any) error {
-	if _, err := s.col(r.col).Insert(ctx, []any{doc}, coll.InsertOptions{}); err != nil {
-		return wrap("insert "+r.entity, err)
-	}
-	return s.recordCreated(ctx, actor, r, doc)
+	return s.apply(ctx, func(ctx context.Context) ([]Change, error) {
+		if _, err := s.col(r.col).Insert(ctx, []any{doc}, coll.InsertOptions{}); err != nil {
+			return nil, wrap("insert "+r.entity, err)
+		}
+		return []Change{createdChange(actor, r, doc)}, nil
+	})
 }
 
-// recordCreated runs the after-write effects of creating doc.
-func (s *Store) recordCreated(ctx context.Context, actor model.Actor, r record, doc any) error {
-	return s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: r.entity, ID: r.id.Hex(),
-		Regions: r.regions, Fields: created(doc), After: doc})
+// createdChange is the change of creating doc.
+func createdChange(actor model.Actor, r record, doc any) Change {
+	return Change{Actor: actor, Action: model.ActionCreate, Entity: r.entity, ID: r.id.Hex(),
+		Regions: r.regions, Fields: created(doc), After: doc}
 }
 
 // replaceRecord stores the fields of cur (old with decided changes) that
 // differ from old, plus extra, when old's version is still the stored one
-// (ErrConflict otherwise), and runs the after-write effects. It answers
-// old when nothing changed, else the record as stored.
+// (ErrConflict otherwise), with its audit entry (apply). It answers old
+// when nothing changed, else the record as stored.
 func replaceRecord[T any](ctx context.Context, s *Store, actor model.Actor, r record, version int, old, cur *T, extra ...bson.E) (*T, error) {
 	changes := diff(old, cur)
 	if len(changes) == 0 {
@@ -45,32 +46,40 @@ func replaceRecord[T any](ctx context.Context, s *Store, actor model.Actor, r re
 	}
 	set := append(append(setOf(changes), extra...), bson.E{Key: "updated_at", Value: s.Now()})
 	var stored T
-	if err := s.updateVersioned(ctx, r.col, r.id, version, set, &stored); err != nil {
-		return nil, fmt.Errorf("store: update %s: %w", r.entity, err)
+	done, err := s.commit(ctx, func(ctx context.Context) ([]Change, error) {
+		if err := s.updateVersioned(ctx, r.col, r.id, version, set, &stored); err != nil {
+			return nil, fmt.Errorf("store: update %s: %w", r.entity, err)
+		}
+		return []Change{{Actor: actor, Action: model.ActionUpdate, Entity: r.entity, ID: r.id.Hex(),
+			Regions: r.regions, Fields: changes, Before: old, After: &stored}}, nil
+	}, nil)
+	if err != nil {
+		return nil, err
 	}
-	return &stored, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: r.entity, ID: r.id.Hex(),
-		Regions: r.regions, Fields: changes, Before: old, After: &stored})
+	return &stored, s.effects(ctx, done...)
 }
 
-// recordDeleted runs the after-write effects of old's deletion, audited
-// with the whole record so it can be read back from the trail.
-func recordDeleted[T any](ctx context.Context, s *Store, actor model.Actor, r record, old *T) error {
+// deletedChange is the change of deleting old, audited with the whole
+// record so it can be read back from the trail.
+func deletedChange[T any](actor model.Actor, r record, old *T) Change {
 	var zero T
-	return s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: r.entity, ID: r.id.Hex(),
-		Regions: r.regions, Fields: diff(old, &zero), Before: old})
+	return Change{Actor: actor, Action: model.ActionDelete, Entity: r.entity, ID: r.id.Hex(),
+		Regions: r.regions, Fields: diff(old, &zero), Before: old}
 }
 
-// removeRecord deletes old and runs the after-write effects of the
-// removal, audited with the whole record so it can be read back from the
-// trail; then, when not nil, cleans up what referred to old once it is
-// gone, whatever the effects answered.
-func removeRecord[T any](ctx context.Context, s *Store, actor model.Actor, r record, old *T, then func() error) error {
-	if err := s.deleteByID(ctx, r.col, r.entity, r.id); err != nil {
-		return err
-	}
-	err := recordDeleted(ctx, s, actor, r, old)
-	if then != nil {
-		err = errors.Join(err, then())
-	}
-	return err
+// removeRecord deletes old and, when then is not nil, cleans up what
+// referred to it (then writes in ctx, the same transaction), with the audit
+// entry of the removal (apply).
+func removeRecord[T any](ctx context.Context, s *Store, actor model.Actor, r record, old *T, then func(ctx context.Context) error) error {
+	return s.apply(ctx, func(ctx context.Context) ([]Change, error) {
+		if err := s.deleteByID(ctx, r.col, r.entity, r.id); err != nil {
+			return nil, err
+		}
+		if then != nil {
+			if err := then(ctx); err != nil {
+				return nil, err
+			}
+		}
+		return []Change{deletedChange(actor, r, old)}, nil
+	})
 }

@@ -65,25 +65,30 @@ func (s *Store) SecondFactorsOn(ctx context.Context, ids []bson.ObjectID) (map[b
 	return out, nil
 }
 
-// secondFactorChange is the audit entry of a change to user id's second
-// factor (the user entity: its history shows it).
-func (s *Store) secondFactorChange(ctx context.Context, actor model.Actor, id bson.ObjectID, old, new string) error {
-	return s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "user", ID: id.Hex(),
-		Fields: []model.Change{{Field: "second_factor", Old: old, New: new}}})
+// secondFactorWrite makes write, a change to user id's second factor that
+// answers whether it changed anything, with its audit entry (apply), filed
+// under the user entity (its history shows it).
+func (s *Store) secondFactorWrite(ctx context.Context, actor model.Actor, id bson.ObjectID, old, new string, write func(ctx context.Context) (bool, error)) error {
+	return s.apply(ctx, func(ctx context.Context) ([]Change, error) {
+		if changed, err := write(ctx); err != nil || !changed {
+			return nil, err
+		}
+		return []Change{{Actor: actor, Action: model.ActionUpdate, Entity: "user", ID: id.Hex(),
+			Fields: []model.Change{{Field: "second_factor", Old: old, New: new}}}}, nil
+	})
 }
 
 // SetPendingSecondFactor keeps sealed as user id's pending secret, in place
 // of any earlier pending one; an active secret stays active until the
 // pending one is confirmed.
 func (s *Store) SetPendingSecondFactor(ctx context.Context, actor model.Actor, id bson.ObjectID, sealed string) error {
-	_, err := s.col(colSecondFactors).Update(ctx, bson.D{{Key: "_id", Value: id}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "pending", Value: sealed}}},
-			{Key: "$setOnInsert", Value: bson.D{{Key: "last_step", Value: int64(0)}, {Key: "recovery", Value: []string{}}}}},
-		coll.UpdateOptions{Upsert: true})
-	if err != nil {
-		return wrap("set pending second factor", err)
-	}
-	return s.secondFactorChange(ctx, actor, id, "", "pending")
+	return s.secondFactorWrite(ctx, actor, id, "", "pending", func(ctx context.Context) (bool, error) {
+		_, err := s.col(colSecondFactors).Update(ctx, bson.D{{Key: "_id", Value: id}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "pending", Value: sealed}}},
+				{Key: "$setOnInsert", Value: bson.D{{Key: "last_step", Value: int64(0)}, {Key: "recovery", Value: []string{}}}}},
+			coll.UpdateOptions{Upsert: true})
+		return true, wrap("set pending second factor", err)
+	})
 }
 
 // EnableSecondFactor makes the pending secret sealed the active one, with
@@ -91,17 +96,19 @@ func (s *Store) SetPendingSecondFactor(ctx context.Context, actor model.Actor, i
 // ErrConflict when the pending secret is no longer sealed (replaced by a
 // newer enrolment, or already confirmed).
 func (s *Store) EnableSecondFactor(ctx context.Context, actor model.Actor, id bson.ObjectID, sealed string, step int64, recoveryHashes []string) error {
-	res, err := s.col(colSecondFactors).Update(ctx, bson.D{{Key: "_id", Value: id}, {Key: "pending", Value: sealed}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "secret", Value: sealed}, {Key: "enabled_at", Value: s.Now()},
-			{Key: "last_step", Value: step}, {Key: "recovery", Value: recoveryHashes}}},
-			{Key: "$unset", Value: bson.D{{Key: "pending", Value: ""}}}}, coll.UpdateOptions{})
-	if err != nil {
-		return wrap("enable second factor", err)
-	}
-	if res.Matched == 0 {
-		return fmt.Errorf("store: enable second factor: %w", ErrConflict)
-	}
-	return s.secondFactorChange(ctx, actor, id, "", "on")
+	return s.secondFactorWrite(ctx, actor, id, "", "on", func(ctx context.Context) (bool, error) {
+		res, err := s.col(colSecondFactors).Update(ctx, bson.D{{Key: "_id", Value: id}, {Key: "pending", Value: sealed}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "secret", Value: sealed}, {Key: "enabled_at", Value: s.Now()},
+				{Key: "last_step", Value: step}, {Key: "recovery", Value: recoveryHashes}}},
+				{Key: "$unset", Value: bson.D{{Key: "pending", Value: ""}}}}, coll.UpdateOptions{})
+		if err != nil {
+			return false, wrap("enable second factor", err)
+		}
+		if res.Matched == 0 {
+			return false, fmt.Errorf("store: enable second factor: %w", ErrConflict)
+		}
+		return true, nil
+	})
 }
 
 // UseTOTPStep records step as used by user id's active factor and reports
@@ -121,28 +128,32 @@ func (s *Store) UseTOTPStep(ctx context.Context, id bson.ObjectID, step int64) (
 // UseRecoveryCode removes the recovery code whose hash is hash from user
 // id's active factor and reports whether it was there (each works once).
 func (s *Store) UseRecoveryCode(ctx context.Context, actor model.Actor, id bson.ObjectID, hash string) (bool, error) {
-	res, err := s.col(colSecondFactors).Update(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "secret", Value: bson.D{{Key: "$gt", Value: ""}}}, {Key: "recovery", Value: hash}},
-		bson.D{{Key: "$pull", Value: bson.D{{Key: "recovery", Value: hash}}}}, coll.UpdateOptions{})
-	if err != nil {
-		return false, wrap("use recovery code", err)
-	}
-	if res.Matched == 0 {
-		return false, nil
-	}
-	return true, s.secondFactorChange(ctx, actor, id, "", "recovery code used")
+	used := false
+	err := s.secondFactorWrite(ctx, actor, id, "", "recovery code used", func(ctx context.Context) (bool, error) {
+		res, err := s.col(colSecondFactors).Update(ctx,
+			bson.D{{Key: "_id", Value: id}, {Key: "secret", Value: bson.D{{Key: "$gt", Value: ""}}}, {Key: "recovery", Value: hash}},
+			bson.D{{Key: "$pull", Value: bson.D{{Key: "recovery", Value: hash}}}}, coll.UpdateOptions{})
+		if err != nil {
+			return false, wrap("use recovery code", err)
+		}
+		used = res.Matched > 0
+		return used, nil
+	})
+	return used && err == nil, err
 }
 
 // RemoveSecondFactor turns user id's second factor off (an admin's reset):
 // the next sign-in needs the password only, or an enrolment where one is
 // required. ErrNotFound when there was none.
 func (s *Store) RemoveSecondFactor(ctx context.Context, actor model.Actor, id bson.ObjectID) error {
-	res, err := s.col(colSecondFactors).Delete(ctx, bson.D{{Key: "_id", Value: id}}, false)
-	if err != nil {
-		return wrap("remove second factor", err)
-	}
-	if res == 0 {
-		return fmt.Errorf("store: remove second factor: %w", ErrNotFound)
-	}
-	return s.secondFactorChange(ctx, actor, id, "on", "off (reset)")
+	return s.secondFactorWrite(ctx, actor, id, "on", "off (reset)", func(ctx context.Context) (bool, error) {
+		res, err := s.col(colSecondFactors).Delete(ctx, bson.D{{Key: "_id", Value: id}}, false)
+		if err != nil {
+			return false, wrap("remove second factor", err)
+		}
+		if res == 0 {
+			return false, fmt.Errorf("store: remove second factor: %w", ErrNotFound)
+		}
+		return true, nil
+	})
 }

@@ -135,11 +135,7 @@ func (s *Store) InsertStakeholder(ctx context.Context, actor model.Actor, st *mo
 	now := s.Now()
 	st.ID, st.Version, st.CreatedAt, st.UpdatedAt = bson.NewObjectID(), 1, now, now
 	st.Search = search.Words(st.SearchParts()...)
-	if _, err := s.col(colStakeholders).Insert(ctx, []any{st}, coll.InsertOptions{}); err != nil {
-		return wrap("insert stakeholder", err)
-	}
-	return s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: model.EntityStakeholder, ID: st.ID.Hex(),
-		Regions: st.Regions, Fields: created(*st), After: st})
+	return s.insertRecord(ctx, actor, record{colStakeholders, model.EntityStakeholder, st.ID, st.Regions}, st)
 }
 
 // UpdateStakeholder applies a version-guarded patch to the stakeholder id
@@ -170,11 +166,14 @@ func (s *Store) ReplaceStakeholder(ctx context.Context, actor model.Actor, old, 
 	if len(changes) == 0 {
 		return old, nil
 	}
-	if err := s.replaceStakeholder(ctx, old, cur); err != nil {
-		return nil, err
-	}
-	if err := s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "stakeholder", ID: old.ID.Hex(),
-		Regions: unionRegions(old.Regions, cur.Regions), Fields: changes, Before: old, After: cur}); err != nil {
+	err := s.apply(ctx, func(ctx context.Context) ([]Change, error) {
+		if err := s.replaceStakeholder(ctx, old, cur); err != nil {
+			return nil, err
+		}
+		return []Change{{Actor: actor, Action: model.ActionUpdate, Entity: "stakeholder", ID: old.ID.Hex(),
+			Regions: unionRegions(old.Regions, cur.Regions), Fields: changes, Before: old, After: cur}}, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return cur, nil
@@ -222,14 +221,16 @@ func (s *Store) StakeholderHasRecords(ctx context.Context, id bson.ObjectID) (bo
 // (ErrConflict otherwise). Whether to delete or archive, and the clean-up of
 // references to it, are the workflow's (workflow/stakeholders.go, effects.go).
 func (s *Store) RemoveStakeholder(ctx context.Context, actor model.Actor, old *model.Stakeholder) error {
-	err := s.writeAtVersion(ctx, colStakeholders, "delete stakeholder", old.ID, old.Version, func(filter bson.D) (int64, error) {
-		return s.col(colStakeholders).Delete(ctx, filter, false)
+	return s.apply(ctx, func(ctx context.Context) ([]Change, error) {
+		err := s.writeAtVersion(ctx, colStakeholders, "delete stakeholder", old.ID, old.Version, func(filter bson.D) (int64, error) {
+			return s.col(colStakeholders).Delete(ctx, filter, false)
+		})
+		if err != nil {
+			return nil, err
+		}
+		return []Change{{Actor: actor, Action: model.ActionDelete, Entity: model.EntityStakeholder, ID: old.ID.Hex(),
+			Regions: old.Regions, Fields: []model.Change{{Field: "name", Old: old.Name}}, Before: old}}, nil
 	})
-	if err != nil {
-		return err
-	}
-	return s.changed(ctx, Change{Actor: actor, Action: model.ActionDelete, Entity: model.EntityStakeholder, ID: old.ID.Hex(),
-		Regions: old.Regions, Fields: []model.Change{{Field: "name", Old: old.Name}}, Before: old})
 }
 
 // InsertStakeholders stores already built stakeholders in batches, with no

@@ -61,20 +61,23 @@ func (s *Store) UnlinkTasksFrom(ctx context.Context, actor model.Actor, id bson.
 	var errs []error
 	for i := range list {
 		old := &list[i]
-		res, err := s.col(colTasks).Update(ctx, bson.D{{Key: "_id", Value: old.ID}, {Key: "links.stakeholder_id", Value: id}},
-			bson.D{{Key: "$unset", Value: bson.D{{Key: "links.stakeholder_id", Value: ""}}},
-				{Key: "$set", Value: bson.D{{Key: "updated_at", Value: s.Now()}}},
-				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}, coll.UpdateOptions{})
+		done, err := s.commit(ctx, func(ctx context.Context) ([]Change, error) {
+			res, err := s.col(colTasks).Update(ctx, bson.D{{Key: "_id", Value: old.ID}, {Key: "links.stakeholder_id", Value: id}},
+				bson.D{{Key: "$unset", Value: bson.D{{Key: "links.stakeholder_id", Value: ""}}},
+					{Key: "$set", Value: bson.D{{Key: "updated_at", Value: s.Now()}}},
+					{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}, coll.UpdateOptions{})
+			if err != nil || res.Modified == 0 { // none: changed meanwhile and no longer linked
+				return nil, wrap("unlink task", err)
+			}
+			return []Change{{Actor: actor, Action: model.ActionUpdate, Entity: "task", ID: old.ID.Hex(),
+				Regions: []string{old.Region}, Fields: []model.Change{{Field: "links.stakeholder_id", Old: id.Hex()}}}}, nil
+		}, nil)
 		if err != nil {
-			errs = append(errs, wrap("unlink task", err))
+			errs = append(errs, err)
 			continue
 		}
-		if res.Modified == 0 {
-			continue // changed meanwhile and no longer linked
-		}
-		n++
-		errs = append(errs, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "task", ID: old.ID.Hex(),
-			Regions: []string{old.Region}, Fields: []model.Change{{Field: "links.stakeholder_id", Old: id.Hex()}}}))
+		n += len(done)
+		errs = append(errs, s.effects(ctx, done...))
 	}
 	return n, errors.Join(errs...)
 }

@@ -80,7 +80,7 @@ func (s *Store) ReplaceTask(ctx context.Context, actor model.Actor, old, cur *mo
 
 // RemoveTask deletes old; its meeting stops listing it.
 func (s *Store) RemoveTask(ctx context.Context, actor model.Actor, old *model.Task) error {
-	return removeRecord(ctx, s, actor, taskRecord(old), old, func() error {
+	return removeRecord(ctx, s, actor, taskRecord(old), old, func(ctx context.Context) error {
 		return s.unlinkFromMeeting(ctx, old.Links.MeetingID, "task_ids", old.ID)
 	})
 }

@@ -19,12 +19,18 @@ func (s *Store) CreateUser(ctx context.Context, actor model.Actor, in model.NewU
 		ID: bson.NewObjectID(), Email: in.Email, Name: in.Name, Role: in.Role,
 		Regions: in.Regions, PasswordHash: passwordHash, Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
-	if _, err := s.col(colUsers).Insert(ctx, []any{u}, coll.InsertOptions{}); err != nil {
-		return nil, wrap("insert user", err)
+	done, err := s.commit(ctx, func(ctx context.Context) ([]Change, error) {
+		if _, err := s.col(colUsers).Insert(ctx, []any{u}, coll.InsertOptions{}); err != nil {
+			return nil, wrap("insert user", err)
+		}
+		return []Change{{Actor: actor, Action: model.ActionCreate, Entity: "user", ID: u.ID.Hex(), Fields: []model.Change{
+			{Field: "email", New: u.Email}, {Field: "role", New: u.Role}, {Field: "regions", New: u.Regions},
+		}}}, nil
+	}, nil)
+	if err != nil {
+		return nil, err
 	}
-	return u, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "user", ID: u.ID.Hex(), Fields: []model.Change{
-		{Field: "email", New: u.Email}, {Field: "role", New: u.Role}, {Field: "regions", New: u.Regions},
-	}})
+	return u, s.effects(ctx, done...)
 }
 
 // UserByID returns one user.
@@ -119,25 +125,30 @@ func (s *Store) UpdateUser(ctx context.Context, actor model.Actor, id bson.Objec
 		return old, nil
 	}
 	var u model.User
-	err = s.col(colUsers).FindOneAndUpdate(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}},
-		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}, coll.UpdateOptions{}, &u)
-	if err != nil {
-		err = wrap("update user", err)
-		if isNotFound(err) {
-			return nil, fmt.Errorf("store: update user: %w", ErrConflict)
-		}
-		return nil, err
-	}
-	effects := s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "user", ID: id.Hex(), Fields: changes})
-	if u.Role != old.Role || !slices.Equal(u.Regions, old.Regions) || u.Disabled {
-		// A replay answers with what the user could see when they first
-		// sent the request: after their access narrows it must not.
-		if err := s.ForgetIdempotentOutcomesOf(ctx, id); err != nil {
+	done, err := s.commit(ctx, func(ctx context.Context) ([]Change, error) {
+		err := s.col(colUsers).FindOneAndUpdate(ctx,
+			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}},
+			bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}, coll.UpdateOptions{}, &u)
+		if err != nil {
+			err = wrap("update user", err)
+			if isNotFound(err) {
+				return nil, fmt.Errorf("store: update user: %w", ErrConflict)
+			}
 			return nil, err
 		}
+		if u.Role != old.Role || !slices.Equal(u.Regions, old.Regions) || u.Disabled {
+			// A replay answers with what the user could see when they first
+			// sent the request: after their access narrows it must not.
+			if err := s.ForgetIdempotentOutcomesOf(ctx, id); err != nil {
+				return nil, err
+			}
+		}
+		return []Change{{Actor: actor, Action: model.ActionUpdate, Entity: "user", ID: id.Hex(), Fields: changes}}, nil
+	}, nil)
+	if err != nil {
+		return nil, err
 	}
-	return &u, effects
+	return &u, s.effects(ctx, done...)
 }
 
 // TeamMember is a colleague as others see them: enough to assign work and

@@ -3,7 +3,6 @@ package workflow_test
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -30,20 +29,8 @@ func TestFailingEffectFailsTheWrite(t *testing.T) {
 		}
 		return nil
 	})
-	key, err := store.MailboxKey([]byte(strings.Repeat("k", 32)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	boss := model.SystemUser()
-	pw := "vicuñas cruzan el altiplano"
-	user, err := f.CreateUser(ctx, boss, model.NewUser{Email: "ana@x.org", Name: "Ana", Role: model.RoleManager, Regions: []string{"08"}, Password: pw})
-	if err != nil {
-		t.Fatal(err)
-	}
-	box, err := f.CreateMailbox(ctx, boss, key, model.MailboxInput{Name: "Prensa", Host: "imap.example.org", TLS: "implicit", Username: "prensa@alianza.org.pe", Password: "x"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	key, user, box := userAndMailbox(t, f)
 	rosa := mustStakeholder(t, s, model.StakeholderInput{Kind: "person", Name: "Rosa Quispe", Regions: []string{"08"}, Emails: []string{"rosa@example.pe"}})
 	if _, err := f.SaveMessages(ctx, []model.IncomingMessage{mail(1, "rosa@example.pe", "equipo@ong.pe"), mail(2, "nuevo@example.pe", "equipo@ong.pe")}); err != nil {
 		t.Fatal(err)
@@ -67,7 +54,7 @@ func TestFailingEffectFailsTheWrite(t *testing.T) {
 		write func() error
 	}{
 		{"create user", func() error {
-			_, err := f.CreateUser(ctx, boss, model.NewUser{Email: "eva@x.org", Name: "Eva", Role: model.RoleViewer, Regions: []string{"08"}, Password: pw})
+			_, err := f.CreateUser(ctx, boss, model.NewUser{Email: "eva@x.org", Name: "Eva", Role: model.RoleViewer, Regions: []string{"08"}, Password: testPassword})
 			return err
 		}},
 		{"update user", func() error { _, err := f.UpdateUser(ctx, boss, user.ID, model.UserPatch{Name: &name}); return err }},

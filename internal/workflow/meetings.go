@@ -146,17 +146,20 @@ func (f *Flows) UpdateMeeting(ctx context.Context, u *model.User, id bson.Object
 // Its commitments and tasks stay unless withRecords: then those created
 // with it and in u's regions go too, and u must be allowed to delete each
 // of them, checked before anything is deleted so a refusal deletes nothing.
+// The meeting and its records go in one transaction, audit entries included.
 func (f *Flows) DeleteMeeting(ctx context.Context, u *model.User, id bson.ObjectID, withRecords bool) error {
 	m, err := f.meetingToChange(ctx, u, id, nil, u.CanDeleteMeeting)
 	if err != nil {
 		return err
 	}
-	if withRecords {
-		if err := f.deleteMeetingRecords(ctx, u, m); err != nil {
-			return err
+	return f.st.WithTx(ctx, func(ctx context.Context) error {
+		if withRecords {
+			if err := f.deleteMeetingRecords(ctx, u, m); err != nil {
+				return err
+			}
 		}
-	}
-	return f.st.RemoveMeeting(ctx, u.Actor(), m)
+		return f.st.RemoveMeeting(ctx, u.Actor(), m)
+	})
 }
 
 // deleteMeetingRecords deletes the records created with m that u sees,

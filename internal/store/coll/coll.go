@@ -26,6 +26,9 @@ var (
 	// implementation cannot answer (an operator, or a field the SQLite
 	// store's spec does not index). Never a silent slow path.
 	ErrUnsupported = errors.New("not supported by the store")
+	// ErrUnwritable: the database takes no writes now (a full disk, a
+	// read-only file); the same write may work once the operator fixes it.
+	ErrUnwritable = errors.New("the database takes no writes now")
 )
 
 // FindOptions shape a find.

@@ -279,7 +279,27 @@ func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) er
 }
 
 // withWrite runs fn in the ctx's transaction, or in a new one it commits.
-func (db *DB) withWrite(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+// A write refused for want of space or write access wraps
+// coll.ErrUnwritable, whichever statement met it.
+func (db *DB) withWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return unwritable(db.write(ctx, fn))
+}
+
+// unwritable marks err with coll.ErrUnwritable when SQLite refused to write
+// (SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY and their extended codes).
+func unwritable(err error) error {
+	var e *sqlite.Error
+	if err == nil || errors.Is(err, coll.ErrUnwritable) || !errors.As(err, &e) {
+		return err
+	}
+	switch e.Code() & 0xff {
+	case 13, 10, 8:
+		return fmt.Errorf("%w: %w", coll.ErrUnwritable, err)
+	}
+	return err
+}
+
+func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	if tx := db.ctxTx(ctx); tx != nil {
 		return fn(tx)
 	}

@@ -596,3 +596,53 @@ func TestSlowQueryLog(t *testing.T) {
 		t.Fatalf("logged without SlowQuery:\n%s", logged.String())
 	}
 }
+
+// TestFullDatabaseIsUnwritable: a write SQLite refuses for want of space
+// (SQLITE_FULL, here from max_page_count on the writer connection) answers
+// coll.ErrUnwritable, whether it runs alone or in a transaction, keeps
+// nothing, and the same writes work once there is room again.
+func TestFullDatabaseIsUnwritable(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	c := db.Collection("kv")
+	if _, err := c.Insert(ctx, []any{bson.D{{Key: "_id", Value: "before"}}}, coll.InsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var pages int
+	if err := db.w.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.w.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count=%d", pages)); err != nil {
+		t.Fatal(err)
+	}
+	big := bson.D{{Key: "_id", Value: "big"}, {Key: "v", Value: strings.Repeat("x", 64<<10)}}
+	writes := map[string]func() error{
+		"insert": func() error { _, err := c.Insert(ctx, []any{big}, coll.InsertOptions{}); return err },
+		"transaction": func() error {
+			return db.WithTx(ctx, func(ctx context.Context) error {
+				if _, err := c.Delete(ctx, bson.D{{Key: "_id", Value: "before"}}, false); err != nil {
+					return err
+				}
+				_, err := c.Insert(ctx, []any{big}, coll.InsertOptions{})
+				return err
+			})
+		},
+	}
+	for name, write := range writes {
+		if err := write(); !errors.Is(err, coll.ErrUnwritable) {
+			t.Fatalf("%s on a full database: %v, want ErrUnwritable", name, err)
+		}
+	}
+	if n, err := c.Count(ctx, bson.D{}, 0); err != nil || n != 1 {
+		t.Fatalf("after refused writes: %d documents (%v), want the one stored before", n, err)
+	}
+	if _, err := db.w.ExecContext(ctx, "PRAGMA max_page_count=1073741823"); err != nil {
+		t.Fatal(err)
+	}
+	if err := writes["transaction"](); err != nil {
+		t.Fatalf("with room again: %v", err)
+	}
+	if n, err := c.Count(ctx, bson.D{{Key: "_id", Value: "big"}}, 0); err != nil || n != 1 {
+		t.Fatalf("with room again: %d (%v)", n, err)
+	}
+}
