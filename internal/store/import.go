@@ -149,6 +149,9 @@ func (s *Store) CommitImport(ctx context.Context, actor model.Actor, fresh []*mo
 		if err := insertBulk(ctx, s, colStakeholders, docs); err != nil {
 			return err
 		}
+		if err := failAt("import-merge"); err != nil {
+			return err
+		}
 		for _, t := range targets {
 			if len(diff(t.Old, t.New)) == 0 {
 				continue
