@@ -294,12 +294,13 @@ type EraseReport struct {
 // replays instead of writing again), and last the stakeholder's own
 // fields. The new audit entry holds counts only.
 //
-// It is one sequence of store calls, each changed record written once by
-// _id under its document lock with its version raised (a stale copy, such
-// as an offline outbox's, then gets a conflict instead of writing the name
-// back): the unit the store's transactions will wrap. Until then a failure
-// midway leaves the stakeholder's own record unerased, so the erasure can
-// be run again and finishes the rest.
+// Each changed record is written once by _id with its version raised (a
+// stale copy, such as an offline outbox's, then gets a conflict instead of
+// writing the name back), all in one transaction: on the embedded store
+// and a MongoDB replica set the erasure is whole or absent (kill -9 tested
+// in TestWorkflowsSurviveKill9). On a MongoDB without transactions a
+// failure midway leaves the stakeholder's own record, written last,
+// unerased, so the erasure can be run again and finishes the rest.
 func (s *Store) SaveErasure(ctx context.Context, actor model.Actor, r *PersonalRefs, e *model.Erasure) (EraseReport, error) {
 	var rep EraseReport
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
@@ -521,8 +522,8 @@ func (s *Store) eraseMessage(ctx context.Context, m *model.Message, theirs bool)
 	return wrap("erase: message body", err)
 }
 
-// set updates fields of the record with id, by _id alone under its
-// document lock, raising its version so a stale copy cannot write back.
+// set updates fields of the record with id, by _id alone, raising its
+// version so a stale copy cannot write back.
 func (s *Store) set(ctx context.Context, col string, id bson.ObjectID, fields bson.D) error {
 	_, err := s.col(col).Update(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{
 		{Key: "$set", Value: append(fields, bson.E{Key: "updated_at", Value: s.Now()})},
