@@ -10,10 +10,11 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// audit appends an entry. The change it describes is already stored, so a
-// failure is logged loudly, returned, and noted in the request's audit
-// check (WithAuditCheck): the API then answers an error instead of
-// acknowledging a change nobody could trace.
+// audit appends an entry. The change it describes is already written (in
+// the same transaction for the multi-record writes, which a failure here
+// then rolls back), so a failure is logged loudly, returned, and noted in
+// the request's audit check (WithAuditCheck): the API then answers an
+// error instead of acknowledging a change nobody could trace.
 func (s *Store) audit(ctx context.Context, actor model.Actor, action, entity, id string, regions []string, changes []model.Change) error {
 	e := model.AuditEntry{
 		ID: bson.NewObjectID(), At: s.Now(), ActorID: actor.ID, ActorEmail: actor.Email,

@@ -131,9 +131,10 @@ type ImportMerge struct {
 
 // CommitImport inserts the new records of an import (checked by the
 // workflow) in one insert per batch and saves the merged ones, all rows or
-// none: in one transaction where the database has them. Without, when any
-// write fails (a merge target changed meanwhile, say) it undoes the writes
-// made so far. Audit entries and counters follow the writes.
+// none: in one transaction with their audit entries and counters where the
+// database has them. Without, when any write fails (a merge target changed
+// meanwhile, say) it undoes the writes made so far, and the audit entries
+// and counters follow the writes.
 func (s *Store) CommitImport(ctx context.Context, actor model.Actor, fresh []*model.Stakeholder, targets []ImportMerge) error {
 	now := s.Now()
 	docs := make([]model.Stakeholder, len(fresh))
@@ -144,7 +145,7 @@ func (s *Store) CommitImport(ctx context.Context, actor model.Actor, fresh []*mo
 		docs[i], ids[i] = *d, d.ID
 	}
 	var merged []ImportMerge
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	return s.inTx(ctx, func(ctx context.Context) error {
 		merged = merged[:0] // a retried transaction starts again
 		if err := insertBulk(ctx, s, colStakeholders, docs); err != nil {
 			return err
@@ -162,6 +163,17 @@ func (s *Store) CommitImport(ctx context.Context, actor model.Actor, fresh []*mo
 			merged = append(merged, t)
 		}
 		return nil
+	}, func(ctx context.Context) error {
+		var err error
+		for i := range docs {
+			err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "stakeholder",
+				ID: docs[i].ID.Hex(), Regions: docs[i].Regions, Fields: created(docs[i]), After: &docs[i]}))
+		}
+		for _, t := range merged {
+			err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "stakeholder",
+				ID: t.Old.ID.Hex(), Regions: t.Old.Regions, Fields: diff(t.Old, t.New), Before: t.Old, After: t.New}))
+		}
+		return err
 	}, func(ctx context.Context, err error) error {
 		var errs []error
 		if len(ids) > 0 {
@@ -185,16 +197,4 @@ func (s *Store) CommitImport(ctx context.Context, actor model.Actor, fresh []*mo
 		}
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	for i := range docs {
-		err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionCreate, Entity: "stakeholder",
-			ID: docs[i].ID.Hex(), Regions: docs[i].Regions, Fields: created(docs[i]), After: &docs[i]}))
-	}
-	for _, t := range merged {
-		err = errors.Join(err, s.changed(ctx, Change{Actor: actor, Action: model.ActionUpdate, Entity: "stakeholder",
-			ID: t.Old.ID.Hex(), Regions: t.Old.Regions, Fields: diff(t.Old, t.New), Before: t.Old, After: t.New}))
-	}
-	return err
 }

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -35,10 +36,11 @@ const (
 	flowsRoundEnv = "ALIANZA_KILL_FLOWS_ROUND"
 	flowsAdminEnv = "ALIANZA_KILL_FLOWS_ADMIN"
 	// flowsAtEnv makes the child kill itself inside a transaction instead
-	// of waiting for the parent: at the step "meeting" (commitments and tasks
-	// inserted, the meeting not yet), "import-merge" (new stakeholders
-	// inserted, the merge not yet) or "erase" (every redaction written, the
-	// audit entry not yet) of its second iteration.
+	// of waiting for the parent, in its second iteration: at the step
+	// "meeting" (commitments and tasks inserted, the meeting not yet),
+	// "import-merge" (new stakeholders inserted, the merge not yet), or at
+	// the first audit entry of a workflow, "<workflow>-audit" (its records
+	// written, their audit trail not yet).
 	flowsAtEnv = "ALIANZA_KILL_FLOWS_AT"
 )
 
@@ -75,7 +77,8 @@ func flowsChild(dir, round, adminHex, at string) error {
 		return err
 	}
 	f := workflow.New(st)
-	armed := false // true from the second iteration's step at on
+	armed := false // from the second iteration on
+	phase := ""    // the workflow running
 	kill := func(step string) {
 		if armed && step == at {
 			_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
@@ -85,7 +88,7 @@ func flowsChild(dir, round, adminHex, at string) error {
 	store.OnCreateStep(kill)
 	st.SetWriteFault(func(col string) error {
 		if col == "audit" {
-			kill("erase")
+			kill(phase + "-audit")
 		}
 		return nil
 	})
@@ -93,7 +96,7 @@ func flowsChild(dir, round, adminHex, at string) error {
 	fmt.Println("ready")
 	prevImport := "seed" + round + "@imp.test"
 	for i := 0; ; i++ {
-		armed = i > 0 && at != "erase"
+		armed, phase = i > 0, ""
 		marker := fmt.Sprintf("r%si%04d", round, i)
 		name := killName(marker)
 		p, err := f.CreateStakeholder(ctx, u, model.StakeholderInput{Kind: model.KindPerson, Name: name, Emails: []string{marker + "@kill.test"},
@@ -111,6 +114,7 @@ func flowsChild(dir, round, adminHex, at string) error {
 			in.Commitments = append(in.Commitments, model.CommitmentInput{StakeholderID: p.ID, Text: name + " enviará el informe " + marker, Type: "coordination"})
 			in.Tasks = append(in.Tasks, model.TaskInput{Title: "Llamar a " + name + " " + marker})
 		}
+		phase = "meeting"
 		if _, err := f.CreateMeeting(ctx, u, in); err != nil {
 			return err
 		}
@@ -122,6 +126,7 @@ func flowsChild(dir, round, adminHex, at string) error {
 				Name: fmt.Sprintf("Importado %s %d", marker, k), Emails: []string{fmt.Sprintf("%s-%d@imp.test", marker, k)},
 				Regions: []string{"08"}, Tags: []string{tag}, Stance: "unknown", Influence: "medium"}})
 		}
+		phase = "import"
 		res, err := f.ImportStakeholders(ctx, u, rows, false)
 		if err != nil {
 			return err
@@ -130,7 +135,7 @@ func flowsChild(dir, round, adminHex, at string) error {
 			return fmt.Errorf("import %s: %+v", marker, res)
 		}
 		prevImport = marker + "-0@imp.test"
-		armed = i > 0 // an erasure's audit entry is its transaction's last write
+		phase = "erase"
 		if _, err := f.EraseStakeholder(ctx, u, p.ID, name); err != nil {
 			return err
 		}
@@ -154,7 +159,7 @@ func TestWorkflowsSurviveKill9(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Random kills by the parent, then a kill inside each transaction.
-	rounds := []string{"", "", "", "", "", "meeting", "import-merge", "erase"}
+	rounds := []string{"", "", "", "", "meeting", "meeting-audit", "import-merge", "import-audit", "erase-audit"}
 	var seeds []model.Stakeholder
 	for r := range rounds {
 		seeds = append(seeds, model.Stakeholder{ID: bson.NewObjectID(), Kind: model.KindPerson, Name: fmt.Sprintf("Semilla %d", r),
@@ -237,6 +242,18 @@ func checkFlows(t *testing.T, dir string) flowTally {
 	meetings := decodeAll[model.Meeting](t, raws["meetings"])
 	commitments := decodeAll[model.Commitment](t, raws["commitments"])
 	tasks := decodeAll[model.Task](t, raws["tasks"])
+	// The audit trail is written in the same transaction: every record of a
+	// whole workflow has its entry.
+	audited := map[string]bool{}
+	for _, a := range decodeAll[model.AuditEntry](t, raws["audit"]) {
+		audited[a.Action+" "+a.EntityID] = true
+	}
+	needAudit := func(what, action string, id bson.ObjectID) {
+		t.Helper()
+		if !audited[action+" "+id.Hex()] {
+			t.Errorf("%s %s is stored without its %s audit entry", what, id.Hex(), action)
+		}
+	}
 
 	var tally flowTally
 	byID := map[bson.ObjectID]model.Stakeholder{}
@@ -249,6 +266,12 @@ func checkFlows(t *testing.T, dir string) flowTally {
 		}
 		for _, tag := range s.Tags {
 			imported[tag]++
+			// Its own import created it, a later one merged into it.
+			if m := markerRe.FindString(s.Name); m != "" && strings.HasSuffix(tag, m) {
+				needAudit("imported stakeholder", model.ActionCreate, s.ID)
+			} else {
+				needAudit("merged stakeholder", model.ActionUpdate, s.ID)
+			}
 		}
 	}
 	// An import is its three new stakeholders and the tag merged into one
@@ -300,6 +323,10 @@ func checkFlows(t *testing.T, dir string) flowTally {
 			continue
 		}
 		tally.meetings++
+		needAudit("meeting", model.ActionCreate, m.ID)
+		for _, id := range append(slices.Clone(m.CommitmentIDs), m.TaskIDs...) {
+			needAudit("record of meeting "+marker, model.ActionCreate, id)
+		}
 		// The erasure of the meeting's person changed every record naming
 		// them, or none.
 		person, ok := byID[m.Participants[0].StakeholderID]
@@ -320,6 +347,7 @@ func checkFlows(t *testing.T, dir string) flowTally {
 			continue
 		}
 		tally.erasures++
+		needAudit("erased stakeholder", "erase", person.ID)
 		for col, docs := range raws {
 			for _, raw := range docs {
 				if bytes.Contains(raw, []byte(name)) || bytes.Contains(raw, []byte(marker+"@kill.test")) {

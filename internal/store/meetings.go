@@ -62,28 +62,28 @@ func (s *Store) MeetingByID(ctx context.Context, scope model.Scope, id bson.Obje
 
 // InsertMeeting stores a new, already decided meeting with the commitments
 // and tasks made at it (their ids listed in m), all or nothing: in one
-// transaction where the database has them. Without, commitments and tasks
+// transaction with their audit entries and counters where the database
+// has them. Without, commitments and tasks
 // are inserted first and the meeting last (lists of a meeting's records
 // start from the meeting), and a failed insert deletes what was already
 // inserted before the error is returned.
 func (s *Store) InsertMeeting(ctx context.Context, actor model.Actor, m *model.Meeting, cs []model.Commitment, ts []model.Task) error {
-	if err := s.insertMeetingRecords(ctx, m, cs, ts); err != nil {
+	return s.insertMeetingRecords(ctx, m, cs, ts, func(ctx context.Context) error {
+		err := s.recordCreated(ctx, actor, record{colMeetings, "meeting", m.ID, []string{m.Region}}, m)
+		for i := range cs {
+			err = errors.Join(err, s.recordCreated(ctx, actor, commitmentRecord(&cs[i]), &cs[i]))
+		}
+		for i := range ts {
+			err = errors.Join(err, s.recordCreated(ctx, actor, taskRecord(&ts[i]), &ts[i]))
+		}
 		return err
-	}
-	err := s.recordCreated(ctx, actor, record{colMeetings, "meeting", m.ID, []string{m.Region}}, m)
-	for i := range cs {
-		err = errors.Join(err, s.recordCreated(ctx, actor, commitmentRecord(&cs[i]), &cs[i]))
-	}
-	for i := range ts {
-		err = errors.Join(err, s.recordCreated(ctx, actor, taskRecord(&ts[i]), &ts[i]))
-	}
-	return err
+	})
 }
 
-// insertMeetingRecords inserts commitments, tasks, then the meeting, in one
-// transaction; without transactions it undoes the earlier inserts when a
-// later one fails.
-func (s *Store) insertMeetingRecords(ctx context.Context, m *model.Meeting, cs []model.Commitment, ts []model.Task) error {
+// insertMeetingRecords inserts commitments, tasks, then the meeting, and
+// runs effects, in one transaction; without transactions it undoes the
+// earlier inserts when a later one fails.
+func (s *Store) insertMeetingRecords(ctx context.Context, m *model.Meeting, cs []model.Commitment, ts []model.Task, effects func(context.Context) error) error {
 	var undo []func(context.Context) error
 	return s.inTx(ctx, func(ctx context.Context) error {
 		undo = undo[:0] // a retried transaction starts again
@@ -114,7 +114,7 @@ func (s *Store) insertMeetingRecords(ctx context.Context, m *model.Meeting, cs [
 			_, err = s.col(colMeetings).Insert(ctx, []any{m}, coll.InsertOptions{})
 		}
 		return wrap("create meeting", err)
-	}, func(ctx context.Context, err error) error {
+	}, effects, func(ctx context.Context, err error) error {
 		for i := len(undo) - 1; i >= 0; i-- {
 			if uerr := undo[i](ctx); uerr != nil {
 				err = errors.Join(err, fmt.Errorf("store: undo partial meeting create: %w", uerr))

@@ -58,19 +58,29 @@ func insertBatches[T any](ctx context.Context, s *Store, col string, docs []T, s
 	return skipped, nil
 }
 
-// inTx runs write, a multi-document write, in one transaction
-// (coll.DB.WithTx). A database without transactions runs write directly;
-// there, when it fails, undo gets its error and removes what write stored
-// so far, and answers the error to return. The embedded store always has
+// inTx runs write, a multi-document write, and then effects, its
+// after-write effects (audit entries, counters), in one transaction
+// (coll.DB.WithTx): a kill -9 leaves the records with their audit trail or
+// neither, and a failed audit entry stores nothing. A database without
+// transactions runs write directly and effects after it succeeded; there,
+// when write fails, undo gets its error and removes what write stored so
+// far, and answers the error to return. The embedded store always has
 // transactions; undo is kept only for a standalone MongoDB (and FerretDB,
 // the tests' MongoDB-wire server), where those writes are not atomic.
-func (s *Store) inTx(ctx context.Context, write func(ctx context.Context) error, undo func(ctx context.Context, err error) error) error {
-	err := s.db.WithTx(ctx, write)
-	if err != nil && !s.txs {
+func (s *Store) inTx(ctx context.Context, write, effects func(ctx context.Context) error, undo func(ctx context.Context, err error) error) error {
+	if s.txs {
+		return s.db.WithTx(ctx, func(ctx context.Context) error {
+			if err := write(ctx); err != nil {
+				return err
+			}
+			return effects(ctx)
+		})
+	}
+	if err := s.db.WithTx(ctx, write); err != nil {
 		// Undoing must finish even when the request was cancelled.
 		return undo(context.WithoutCancel(ctx), err)
 	}
-	return err
+	return effects(ctx)
 }
 
 func (s *Store) deleteIDs(col string, ids []bson.ObjectID) func(context.Context) error {
