@@ -224,11 +224,14 @@ func scheduledBackup(ctx context.Context, cfg *config.Config, s *store.Store, lo
 // every collection after. Re-run it after an interruption.
 func dbCopy(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFlags, stdout, stderr io.Writer) error {
 	if f.to == "" {
-		return errors.New("db copy: --to URI is required (a mongodb:// or mongodb+srv:// connection string)")
+		return errors.New("db copy: --to URI is required (a mongodb:// or mongodb+srv:// connection string, or embedded)")
 	}
 	from, source := f.from, ""
 	if from == "" {
 		from = cfg.MongoURI
+	}
+	if f.to == copyToEmbedded {
+		return dbCopyToEmbedded(ctx, cfg, log, f, from, stdout, stderr)
 	}
 	var src *store.Store
 	var err error
@@ -256,16 +259,55 @@ func dbCopy(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFlag
 	}
 	defer target.Close(context.WithoutCancel(ctx))
 
-	progress, clear := progressTo(stderr)
 	o := backup.CopyOptions{
 		From: src, To: target.Database(), Source: source, Force: f.force,
 		Indexes: target.EnsureIndexes,
 	}
+	return printCopy(stdout, stderr, source, redactURI(f.to), func(progress func(string, int64)) ([]backup.CopyResult, error) {
+		o.Progress = progress
+		return backup.Copy(ctx, o)
+	})
+}
+
+// copyToEmbedded is the --to of a copy into the embedded store of --data-dir.
+const copyToEmbedded = "embedded"
+
+// dbCopyToEmbedded copies the MongoDB database at uri into the embedded
+// store of the data folder, which must hold no data (the copy is one
+// transaction: one cut short leaves it empty).
+func dbCopyToEmbedded(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFlags, uri string, stdout, stderr io.Writer) error {
+	if uri == "" {
+		return errors.New("db copy: --to embedded copies from MongoDB: give --from URI or ALIANZA_MONGO_URI")
+	}
+	if f.force {
+		return errors.New("db copy: --force applies to a MongoDB target only; copy into an empty --data-dir")
+	}
+	src, err := store.Open(ctx, uri, cfg.MongoDB)
+	if err != nil {
+		return fmt.Errorf("db copy: source: %w", err)
+	}
+	defer src.Close(context.WithoutCancel(ctx))
+	dst, err := store.OpenEmbedded(ctx, filepath.Join(cfg.DataDir, "db"), log)
+	if err != nil {
+		return fmt.Errorf("db copy: target: %w", err)
+	}
+	defer dst.Close(context.WithoutCancel(ctx))
+	abs, _ := filepath.Abs(cfg.DataDir)
+	return printCopy(stdout, stderr, redactURI(uri), "embedded:"+abs, func(progress func(string, int64)) ([]backup.CopyResult, error) {
+		return backup.CopyToEmbedded(ctx, backup.CopyToEmbeddedOptions{From: src, To: dst, Progress: progress})
+	})
+}
+
+// printCopy runs a copy with a progress line on stderr (on a terminal) and
+// prints its results per collection.
+func printCopy(stdout, stderr io.Writer, from, to string, run func(progress func(string, int64)) ([]backup.CopyResult, error)) error {
+	progress, clear := progressTo(stderr)
+	var report func(string, int64)
 	if progress != nil {
-		o.Progress = func(col string, done int64) { progress(fmt.Sprintf("%s: %d documents", col, done), 0, 0) }
+		report = func(col string, done int64) { progress(fmt.Sprintf("%s: %d documents", col, done), 0, 0) }
 	}
 	start := time.Now()
-	res, err := backup.Copy(ctx, o)
+	res, err := run(report)
 	clear()
 	if err != nil {
 		return err
@@ -277,7 +319,7 @@ func dbCopy(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFlag
 		fmt.Fprintf(stdout, "%-20s %10d %10d %10d  %s\n", r.Name, r.Count, r.Written, r.Deleted, r.SHA256[:16])
 	}
 	fmt.Fprintf(stdout, "copied %d documents in %d collections from %s to %s in %s; counts and checksums match\n",
-		docs, len(res), source, redactURI(f.to), time.Since(start).Round(time.Millisecond))
+		docs, len(res), from, to, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -334,6 +334,29 @@ func TestDBCopyCommand(t *testing.T) {
 	if code, _, errs := runCLI(t, env, "db", "copy"); code != 1 || !strings.Contains(errs, "--to URI is required") {
 		t.Fatalf("db copy without --to: %d %q", code, errs)
 	}
+
+	// Back from MongoDB into an empty data folder; a second time it is not
+	// empty and the copy refuses in one line.
+	back := map[string]string{"ALIANZA_DATA_DIR": t.TempDir(), "ALIANZA_LOG_LEVEL": "error"}
+	code, out, errs := runCLI(t, back, "db", "copy", "--from", target.URI(), "--to", "embedded")
+	if code != 0 || !strings.Contains(out, "counts and checksums match") || !strings.Contains(out, "embedded:") {
+		t.Fatalf("db copy --to embedded: exit %d %q %q", code, out, errs)
+	}
+	code, _, errs = runCLI(t, back, "db", "copy", "--from", target.URI(), "--to", "embedded")
+	if code != 1 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "already holds data") {
+		t.Fatalf("db copy into a folder with data: exit %d %q", code, errs)
+	}
+	if code, _, errs := runCLI(t, back, "db", "copy", "--to", "embedded"); code != 1 || !strings.Contains(errs, "--from URI or ALIANZA_MONGO_URI") {
+		t.Fatalf("db copy --to embedded without a MongoDB source: %d %q", code, errs)
+	}
+	s2, err := store.OpenEmbedded(ctx, filepath.Join(back["ALIANZA_DATA_DIR"], "db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close(ctx)
+	if u, err := s2.UserByEmail(ctx, "luz@ong.pe"); err != nil || u.PasswordHash == "" {
+		t.Fatalf("user copied back: %+v %v", u, err)
+	}
 }
 
 func TestRedactURI(t *testing.T) {

@@ -32,6 +32,7 @@ Usage:
   alianza backup verify FILE       check a backup against its manifest
   alianza restore FILE [--force]   restore a backup into an empty --data-dir
   alianza db copy --to URI         copy the database to MongoDB, with indexes, checked
+  alianza db copy --to embedded    copy MongoDB (--from or ALIANZA_MONGO_URI) into an empty --data-dir
   alianza export --out FILE        the organisation's data as JSON Lines and CSV (zip)
   alianza version                  print the release version and commit
   alianza health                   exit 0 when the server at ALIANZA_ADDR is ready, else 1
@@ -143,7 +144,7 @@ func (s *subFlags) define(cmd string, fs *flag.FlagSet) {
 	case "restore":
 		fs.BoolVar(&s.force, "force", false, "replace the database of a data folder that is not empty")
 	case "db copy":
-		fs.StringVar(&s.to, "to", "", "the MongoDB connection string to copy to")
+		fs.StringVar(&s.to, "to", "", "the MongoDB connection string to copy to, or embedded: the embedded store of an empty --data-dir")
 		fs.StringVar(&s.from, "from", "", "copy from this MongoDB instead of the embedded engine (or ALIANZA_MONGO_URI)")
 		fs.BoolVar(&s.force, "force", false, "copy over a target that already holds other data")
 	case "demo load":

@@ -32,6 +32,13 @@ func TestPassword(t *testing.T) {
 			t.Errorf("CheckPassword(%q) accepted a malformed hash", bad)
 		}
 	}
+	// The unknown-account check costs what a real one does and admits nobody.
+	if params := h[:strings.LastIndex(h[:strings.LastIndex(h, "$")], "$")]; !strings.HasPrefix(dummyHash, params+"$") {
+		t.Errorf("dummy hash %s lacks the parameters %s", dummyHash, params)
+	}
+	if ok, err := CheckPassword(dummyHash, "una clave muy larga"); ok || err != nil {
+		t.Errorf("dummy hash: %v %v", ok, err)
+	}
 }
 
 func TestTokens(t *testing.T) {

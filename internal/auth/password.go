@@ -32,10 +32,14 @@ func HashPassword(pw string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("auth: salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return phc(salt, argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)), nil
+}
+
+// phc writes salt and key with this package's parameters in PHC string format.
+func phc(salt, key []byte) string {
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
 // CheckPassword reports whether pw matches a hash made by HashPassword
@@ -69,8 +73,11 @@ func CheckPassword(hash, pw string) (bool, error) {
 }
 
 // dummyHash is checked against when the email is unknown, so a login takes
-// as long whether or not the account exists.
-var dummyHash, _ = HashPassword("alianza-dummy-password")
+// as long whether or not the account exists. It has HashPassword's
+// parameters, hence its cost, but no password: hashing one at start-up
+// cost every process (each CLI command, each test binary) seconds on a
+// busy machine.
+var dummyHash = phc(make([]byte, argonSaltLen), make([]byte, argonKeyLen))
 
 // CheckDummy spends the time of one password check.
 func CheckDummy(pw string) { _, _ = CheckPassword(dummyHash, pw) }

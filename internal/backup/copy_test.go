@@ -151,3 +151,105 @@ func TestCopyRefusesForeignTarget(t *testing.T) {
 		t.Fatalf("copy from another source: %v", err)
 	}
 }
+
+// sampleOnWire is the sample data on an embedded store and its copy on
+// FerretDB, with that copy's results.
+func sampleOnWire(t *testing.T) (*engine, *target, []CopyResult) {
+	t.Helper()
+	src := startEngine(t, t.TempDir())
+	loadSample(t, src)
+	wire := startTarget(t)
+	out, err := Copy(context.Background(), copyOpts(src, wire))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src, wire, out
+}
+
+// embedded -> MongoDB wire (FerretDB) -> an empty embedded store: every
+// collection's count and checksum match on each hop, and the store at the
+// end holds the one at the start, document by document.
+func TestCopyToEmbeddedRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	src, wire, out := sampleOnWire(t)
+	dst := startEngine(t, t.TempDir())
+	back, err := CopyToEmbedded(ctx, CopyToEmbeddedOptions{From: wire.s, To: dst.s, BatchSize: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums := map[string]CopyResult{}
+	for _, r := range back {
+		sums[r.Name] = r
+	}
+	for _, r := range out {
+		if b := sums[r.Name]; b.Count != r.Count || b.SHA256 != r.SHA256 || b.Written != r.Count {
+			t.Errorf("%s: out %d %s, back %d (written %d) %s", r.Name, r.Count, r.SHA256, b.Count, b.Written, b.SHA256)
+		}
+	}
+	if len(back) != len(out) {
+		t.Errorf("%d collections came back, %d went out", len(back), len(out))
+	}
+	if err := sameDump(dump(t, src.s), dump(t, dst.s)); err != nil {
+		t.Fatalf("the round trip differs: %v", err)
+	}
+	// The copy is the store: a user signs in with the same hash, indexes answer.
+	var u struct{ Email string }
+	if err := wire.db.Collection("users").FindOne(ctx, bson.D{}).Decode(&u); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := dst.s.UserByEmail(ctx, u.Email); err != nil || got.PasswordHash == "" {
+		t.Fatalf("user %s after the round trip: %+v %v", u.Email, got, err)
+	}
+	// A second copy into the now full store is refused and changes nothing.
+	if _, err := CopyToEmbedded(ctx, CopyToEmbeddedOptions{From: wire.s, To: dst.s}); !errors.Is(err, ErrTargetHasData) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("copy into a store with data: %v", err)
+	}
+	if err := sameDump(dump(t, src.s), dump(t, dst.s)); err != nil {
+		t.Fatalf("the refused copy changed the target: %v", err)
+	}
+}
+
+// A copy cut short, or refused for a collection the build does not know,
+// leaves the target empty; the next run copies everything.
+func TestCopyToEmbeddedAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	src, wire, _ := sampleOnWire(t)
+	dst := startEngine(t, t.TempDir())
+	empty := func(what string) {
+		t.Helper()
+		for col, docs := range dump(t, dst.s) {
+			if len(docs) > 0 {
+				t.Fatalf("%s: the target's %s holds %d documents", what, col, len(docs))
+			}
+		}
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	batches := 0
+	_, err := CopyToEmbedded(cctx, CopyToEmbeddedOptions{From: wire.s, To: dst.s, BatchSize: 40, Progress: func(string, int64) {
+		if batches++; batches == 6 {
+			cancel()
+		}
+	}})
+	cancel()
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted copy: %v", err)
+	}
+	empty("interrupted copy")
+
+	if _, err := wire.db.Collection("foreign").InsertOne(ctx, bson.D{{Key: "x", Value: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := CopyToEmbedded(ctx, CopyToEmbeddedOptions{From: wire.s, To: dst.s}); !errors.Is(err, ErrUnknownCollections) || !strings.Contains(err.Error(), "foreign") {
+		t.Fatalf("copy of an unknown collection: %v", err)
+	}
+	empty("unknown collection")
+	if err := wire.db.Collection("foreign").Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := CopyToEmbedded(ctx, CopyToEmbeddedOptions{From: wire.s, To: dst.s}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sameDump(dump(t, src.s), dump(t, dst.s)); err != nil {
+		t.Fatalf("the re-run differs: %v", err)
+	}
+}

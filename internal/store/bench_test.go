@@ -36,7 +36,6 @@ func BenchmarkDashboards(b *testing.B) {
 		{"commitments-by-region", timed(ctx, (*store.Store).CommitmentsByRegion), timed(ctx, (*store.Store).CommitmentsByRegionScan)},
 		{"overdue", timed(ctx, (*store.Store).OverdueByOwner), timed(ctx, (*store.Store).OverdueByOwnerScan)},
 		{"meetings-per-month", timed(ctx, (*store.Store).MeetingsPerMonth), timed(ctx, (*store.Store).MeetingsPerMonthScan)},
-		{"legislators-with-commitments", timed(ctx, (*store.Store).LegislatorsWithCommitments), timed(ctx, (*store.Store).LegislatorsWithCommitmentsScan)},
 		{"active-committees", timed(ctx, (*store.Store).ActiveCommittees), timed(ctx, (*store.Store).ActiveCommitteesScan)},
 	}
 	for _, r := range reports {

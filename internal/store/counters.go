@@ -17,23 +17,16 @@ import (
 // ---------------------------------------------------------------------------
 // Counter documents.
 //
-// On the embedded engine every filter scans the whole collection: even
-// {_id: x} (SQLite is asked for _ferretdb_sjson->'$._id' = ?, which does not
-// match the expression of its _id index, ->"_id", so it reads every row;
-// measured 350 ms for one meeting by _id at 10,000 meetings on this 2-core
-// machine under load). The scanning reports above therefore cost seconds at
-// the reference size. The dashboards read small counter collections instead,
+// The dashboards read small counter collections rather than the records:
 // one per family, one document per Lima month with a flat map of counts
-// keyed "DD|region|...". On MongoDB a report reads its family's whole
-// collection in one query (24 documents for two years of data) however many
-// records there are; on the embedded engine it reads, for the months its
-// period covers whole, the month views SQLite triggers keep next to each
-// document (counters_views.go), and the day keys of the others.
+// keyed "DD|region|...". A report reads its family's whole collection in
+// one query (24 documents for two years of data) however many records
+// there are, and keeps the day keys its period and scope select.
 //
 //   report_counters_m  meetings by start day:               "DD|region" -> n
 //   report_counters_p  committees at meetings by start day:  "DD|region|committee" -> n
 //   report_counters_c  commitments by made_on:              "DD|region|status|kind|stakeholder" -> n
-//                      (stakeholder kept for legislators and committees only)
+//                      (stakeholder kept for committees only)
 //   report_counters_d  open (not final) commitments by due_on: "DD|region|owner" -> n
 //   report_counters_t  trainings by start day:               "DD|region|modality|audience" -> people,
 //                      and "DD|region|modality|*" -> trainings
@@ -54,8 +47,10 @@ const colReportCounters = "report_counters"
 var counterFamilies = []string{"m", "p", "c", "d", "t"}
 
 // countersLayout is the version of the counter families; counters built by
-// an older layout (without a family added since) are rebuilt on first read.
-const countersLayout = 3
+// an older layout (without a family added since, or with keys since
+// changed: 4 keeps no legislator in the commitments' keys) are rebuilt on
+// first read.
+const countersLayout = 4
 
 func counterCol(family string) string { return colReportCounters + "_" + family }
 
@@ -129,7 +124,7 @@ func meetingCounts(d counterDelta, m *model.Meeting, committees map[string]strin
 func commitmentCounts(d counterDelta, c *model.Commitment, n int) {
 	if month, day, ok := dayKey(c.MadeOn); ok {
 		sid := ""
-		if c.StakeholderKind == model.KindLegislator || c.StakeholderKind == model.KindOversightCommittee {
+		if c.StakeholderKind == model.KindOversightCommittee {
 			sid = c.StakeholderID.Hex()
 		}
 		d.add("c", month, strings.Join([]string{day, c.Region, c.Status, c.StakeholderKind, sid}, "|"), n)

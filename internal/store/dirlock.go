@@ -10,10 +10,10 @@ import (
 )
 
 // ErrDataDirInUse is returned when another process holds the embedded
-// engine's folder: the server, `demo load`, `db copy` or a restore. Two
-// engines on one SQLite file would each serialise their own conditional
-// updates only (see docLocks), and a restore or a large load under a
-// running server breaks it.
+// engine's folder: the server, `demo load`, `db copy` or a restore. A
+// restore, a migration or a copy replaces or fills the file whole, and a
+// large load holds SQLite's write lock for seconds: none may run under a
+// server.
 var ErrDataDirInUse = errors.New("the database folder is in use by another Alianza process")
 
 // lockFileName is the lock file in the engine's folder. The lock is an

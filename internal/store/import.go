@@ -150,6 +150,9 @@ func (s *Store) CommitImport(ctx context.Context, actor model.Actor, fresh []*mo
 		if err := insertBulk(ctx, s, colStakeholders, docs); err != nil {
 			return nil, err
 		}
+		if err := failAt("import-merge"); err != nil {
+			return nil, err
+		}
 		changes := make([]Change, 0, len(docs)+len(targets))
 		for i := range docs {
 			changes = append(changes, Change{Actor: actor, Action: model.ActionCreate, Entity: "stakeholder",

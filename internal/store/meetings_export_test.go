@@ -1,7 +1,8 @@
 package store
 
 // SetCreateFailpoint makes the named step of CreateMeeting ("commitments",
-// "tasks" or "meeting") fail with err while the test runs.
+// "tasks" or "meeting") or of CommitImport ("import-merge") fail with err
+// while the test runs.
 func SetCreateFailpoint(t interface{ Cleanup(func()) }, step string, err error) {
 	createFailpoint = func(s string) error {
 		if s == step {
@@ -10,4 +11,10 @@ func SetCreateFailpoint(t interface{ Cleanup(func()) }, step string, err error) 
 		return nil
 	}
 	t.Cleanup(func() { createFailpoint = nil })
+}
+
+// OnCreateStep calls f at each step SetCreateFailpoint names, for a child
+// process that kills itself there.
+func OnCreateStep(f func(step string)) {
+	createFailpoint = func(s string) error { f(s); return nil }
 }

@@ -98,17 +98,6 @@ type RegionCount struct {
 	Count  int    `json:"count"`
 }
 
-// LegislatorCounts answers the legislators-with-commitments report. Items
-// count, per region of the commitment, the distinct legislators with at least
-// one commitment there; Total counts each legislator once. A legislator with
-// commitments in two regions adds one to each region's count, so the items
-// add up to Total + (extra regions of MultiRegion legislators).
-type LegislatorCounts struct {
-	Total       int           `json:"total"`
-	MultiRegion int           `json:"multi_region"`
-	Items       []RegionCount `json:"items"`
-}
-
 // sortStatusCounts orders by region, then statuses in the enum's order.
 func sortStatusCounts(out []StatusCount) {
 	slices.SortFunc(out, func(a, b StatusCount) int {
@@ -242,7 +231,6 @@ func (s *Store) readCounters(ctx context.Context, gen int, family string, names 
 // count only some day keys, those keys by their fields after day and
 // region; a view not listed counts every key.
 var counterViewWhen = map[string]func(rest []string) bool{
-	"c/l": kindIs(model.KindLegislator),
 	"c/k": kindIs(model.KindOversightCommittee),
 	"t/s": audienceIsSessions(true),
 	"t/a": audienceIsSessions(false),
@@ -335,40 +323,6 @@ func (s *Store) MeetingsPerMonth(ctx context.Context, scope model.Scope, p Perio
 		}
 	}
 	sortMonthCounts(out)
-	return out, nil
-}
-
-// LegislatorsWithCommitments counts the distinct legislators with at least
-// one commitment made in the period, per region of the commitment (largest
-// first) and in total, each legislator once (from the counter documents).
-func (s *Store) LegislatorsWithCommitments(ctx context.Context, scope model.Scope, p Period) (*LegislatorCounts, error) {
-	gen, err := s.freshCounters(ctx)
-	if err != nil {
-		return nil, err
-	}
-	counts := map[[2]string]int{}
-	err = s.readCounters(ctx, gen, "c", []string{"l"}, scope, p, func(_, region string, rest []string, n int) {
-		if len(rest) >= 3 && rest[1] == model.KindLegislator {
-			counts[[2]string{region, rest[2]}] += n
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	perRegion := map[string]int{}
-	regionsOf := map[string]int{}
-	for k, n := range counts {
-		if n > 0 {
-			perRegion[k[0]]++
-			regionsOf[k[1]]++
-		}
-	}
-	out := &LegislatorCounts{Total: len(regionsOf), Items: regionCounts(perRegion)}
-	for _, n := range regionsOf {
-		if n > 1 {
-			out.MultiRegion++
-		}
-	}
 	return out, nil
 }
 

@@ -101,43 +101,6 @@ func (s *Store) MeetingsPerMonthScan(ctx context.Context, scope model.Scope, p P
 	return out, nil
 }
 
-// LegislatorsWithCommitmentsScan counts the distinct legislators with at least
-// one commitment made in the period, per region of the commitment (largest
-// first), and in total (each legislator once).
-func (s *Store) LegislatorsWithCommitmentsScan(ctx context.Context, scope model.Scope, p Period) (*LegislatorCounts, error) {
-	match := scoped(bson.D{
-		{Key: "stakeholder_kind", Value: model.KindLegislator},
-		{Key: "made_on", Value: p.dateRange()},
-	}, scope, "region")
-	rows, err := s.scanCommitments(ctx, match, "region", "stakeholder_id")
-	if err != nil {
-		return nil, wrap("report legislators with commitments", err)
-	}
-	type pair struct {
-		region string
-		sid    bson.ObjectID
-	}
-	seen := map[pair]bool{}
-	perRegion := map[string]int{}
-	regionsOf := map[bson.ObjectID]int{}
-	for _, r := range rows {
-		k := pair{r.Region, r.StakeholderID}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		perRegion[r.Region]++
-		regionsOf[r.StakeholderID]++
-	}
-	out := &LegislatorCounts{Total: len(regionsOf), Items: regionCounts(perRegion)}
-	for _, n := range regionsOf {
-		if n > 1 {
-			out.MultiRegion++
-		}
-	}
-	return out, nil
-}
-
 // ActiveCommitteesScan counts the oversight committees (not archived) with at
 // least one meeting or commitment in the period, per committee region. The
 // committee, the meeting and the commitment must all be in scope.

@@ -62,24 +62,20 @@ func TestDemoLoadIsIdempotent(t *testing.T) {
 
 // expected computes every report from the records in Go.
 type expected struct {
-	byStatus    map[store.StatusCount]bool
-	overdue     map[string]int // region/owner -> count
-	perMonth    map[store.MonthCount]bool
-	legislators map[string]int
-	legTotal    int
-	committees  map[string]int
+	byStatus   map[store.StatusCount]bool
+	overdue    map[string]int // region/owner -> count
+	perMonth   map[store.MonthCount]bool
+	committees map[string]int
 }
 
 func expect(d store.Dataset, scope model.Scope, p store.Period) expected {
 	today := model.Today(reportNow)
 	e := expected{byStatus: map[store.StatusCount]bool{}, overdue: map[string]int{}, perMonth: map[store.MonthCount]bool{},
-		legislators: map[string]int{}, committees: map[string]int{}}
+		committees: map[string]int{}}
 	from, _ := time.ParseInLocation(time.DateOnly, p.From, model.Lima)
 	to, _ := time.ParseInLocation(time.DateOnly, p.To, model.Lima)
 	to = to.AddDate(0, 0, 1)
 	status := map[[2]string]int{}
-	legs := map[[2]string]bool{}
-	distinct := map[bson.ObjectID]bool{}
 	active := map[bson.ObjectID]bool{}
 	for _, c := range d.Commitments {
 		if !scope.Allows(c.Region) {
@@ -87,10 +83,6 @@ func expect(d store.Dataset, scope model.Scope, p store.Period) expected {
 		}
 		if c.MadeOn >= p.From && c.MadeOn <= p.To {
 			status[[2]string{c.Region, c.Status}]++
-			if c.StakeholderKind == model.KindLegislator {
-				legs[[2]string{c.Region, c.StakeholderID.Hex()}] = true
-				distinct[c.StakeholderID] = true
-			}
 			active[c.StakeholderID] = true
 		}
 		if c.Overdue(today) && c.DueOn >= p.From && c.DueOn <= p.To {
@@ -100,10 +92,6 @@ func expect(d store.Dataset, scope model.Scope, p store.Period) expected {
 	for k, n := range status {
 		e.byStatus[store.StatusCount{Region: k[0], Status: k[1], Count: n}] = true
 	}
-	for k := range legs {
-		e.legislators[k[0]]++
-	}
-	e.legTotal = len(distinct)
 	months := map[[2]string]int{}
 	for _, m := range d.Meetings {
 		if !scope.Allows(m.Region) || m.StartsAt.Before(from) || !m.StartsAt.Before(to) {
@@ -145,21 +133,20 @@ func TestReportsMatchTheDemoData(t *testing.T) {
 		{"before any data", model.Scope{All: true}, store.Period{From: "2020-01-01", To: "2020-12-31"}},
 	}
 	type impl struct {
-		name        string
-		byStatus    func(context.Context, model.Scope, store.Period) ([]store.StatusCount, error)
-		overdue     func(context.Context, model.Scope, store.Period) ([]store.OwnerCount, error)
-		perMonth    func(context.Context, model.Scope, store.Period) ([]store.MonthCount, error)
-		legislators func(context.Context, model.Scope, store.Period) (*store.LegislatorCounts, error)
-		committees  func(context.Context, model.Scope, store.Period) ([]store.RegionCount, error)
+		name       string
+		byStatus   func(context.Context, model.Scope, store.Period) ([]store.StatusCount, error)
+		overdue    func(context.Context, model.Scope, store.Period) ([]store.OwnerCount, error)
+		perMonth   func(context.Context, model.Scope, store.Period) ([]store.MonthCount, error)
+		committees func(context.Context, model.Scope, store.Period) ([]store.RegionCount, error)
 	}
 	impls := []impl{
-		{"counters", s.CommitmentsByRegion, s.OverdueByOwner, s.MeetingsPerMonth, s.LegislatorsWithCommitments, s.ActiveCommittees},
-		{"scan", s.CommitmentsByRegionScan, s.OverdueByOwnerScan, s.MeetingsPerMonthScan, s.LegislatorsWithCommitmentsScan, s.ActiveCommitteesScan},
+		{"counters", s.CommitmentsByRegion, s.OverdueByOwner, s.MeetingsPerMonth, s.ActiveCommittees},
+		{"scan", s.CommitmentsByRegionScan, s.OverdueByOwnerScan, s.MeetingsPerMonthScan, s.ActiveCommitteesScan},
 	}
 	for _, im := range impls {
 		for _, tt := range tests {
 			t.Run(im.name+"/"+tt.name, func(t *testing.T) {
-				checkReports(t, d, tt.scope, tt.p, im.byStatus, im.overdue, im.perMonth, im.legislators, im.committees)
+				checkReports(t, d, tt.scope, tt.p, im.byStatus, im.overdue, im.perMonth, im.committees)
 			})
 		}
 	}
@@ -169,7 +156,6 @@ func checkReports(t *testing.T, d store.Dataset, scope model.Scope, p store.Peri
 	byStatusFn func(context.Context, model.Scope, store.Period) ([]store.StatusCount, error),
 	overdueFn func(context.Context, model.Scope, store.Period) ([]store.OwnerCount, error),
 	perMonthFn func(context.Context, model.Scope, store.Period) ([]store.MonthCount, error),
-	legislatorsFn func(context.Context, model.Scope, store.Period) (*store.LegislatorCounts, error),
 	committeesFn func(context.Context, model.Scope, store.Period) ([]store.RegionCount, error),
 ) {
 	t.Helper()
@@ -212,14 +198,6 @@ func checkReports(t *testing.T, d store.Dataset, scope model.Scope, p store.Peri
 		t.Errorf("meetings per month:\n got %v\nwant %v", gotMonths, want.perMonth)
 	}
 
-	legs, err := legislatorsFn(ctx, scope, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if legs.Total != want.legTotal || !maps.Equal(regionMap(legs.Items), want.legislators) {
-		t.Errorf("legislators: got %d %v, want %d %v", legs.Total, legs.Items, want.legTotal, want.legislators)
-	}
-
 	committees, err := committeesFn(ctx, scope, p)
 	if err != nil {
 		t.Fatal(err)
@@ -245,20 +223,6 @@ func TestReportDetails(t *testing.T) {
 	ctx := context.Background()
 	all := model.Scope{All: true}
 	p := store.DefaultPeriod(reportNow)
-
-	legs, err := s.LegislatorsWithCommitments(ctx, all, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := 0
-	for _, r := range legs.Items {
-		sum += r.Count
-	}
-	// The senator and Congresista Vargas made commitments in Lima and at the
-	// national level: counted once each in the total, twice in the items.
-	if legs.Total != 11 || legs.MultiRegion != 2 || sum != legs.Total+2 {
-		t.Errorf("legislators: total %d, multi-region %d, items add to %d", legs.Total, legs.MultiRegion, sum)
-	}
 
 	committees, err := s.ActiveCommittees(ctx, all, p)
 	if err != nil {
@@ -400,10 +364,8 @@ func TestReportCounterHooks(t *testing.T) {
 	s.CountCommitment(ctx, nil, c)
 	overdue, err := s.OverdueByOwner(ctx, all, p)
 	must(err)
-	legs, err := s.LegislatorsWithCommitments(ctx, all, p)
-	must(err)
-	if len(overdue) != 1 || overdue[0].Count != 1 || legs.Total != 1 {
-		t.Fatalf("after commitment: %v %+v", overdue, legs)
+	if len(overdue) != 1 || overdue[0].Count != 1 {
+		t.Fatalf("after commitment: %v", overdue)
 	}
 	done := *c
 	done.Status = model.StatusFulfilled
@@ -431,23 +393,21 @@ func TestReportCounterHooks(t *testing.T) {
 	}
 }
 
-// dashboards reads the six dashboards of scope over p, by name.
+// dashboards reads the five dashboards of scope over p, by name.
 func dashboards(ctx context.Context, s *store.Store, scope model.Scope, p store.Period) (map[string]any, error) {
 	a, err1 := s.CommitmentsByRegion(ctx, scope, p)
 	b, err2 := s.OverdueByOwner(ctx, scope, p)
 	c, err3 := s.MeetingsPerMonth(ctx, scope, p)
-	d, err4 := s.LegislatorsWithCommitments(ctx, scope, p)
-	e, err5 := s.ActiveCommittees(ctx, scope, p)
-	f, err6 := s.Trainings(ctx, scope, p)
-	return map[string]any{"by region": a, "overdue": b, "per month": c, "legislators": d, "committees": e, "trainings": f},
-		errors.Join(err1, err2, err3, err4, err5, err6)
+	d, err4 := s.ActiveCommittees(ctx, scope, p)
+	e, err5 := s.Trainings(ctx, scope, p)
+	return map[string]any{"by region": a, "overdue": b, "per month": c, "committees": d, "trainings": e},
+		errors.Join(err1, err2, err3, err4, err5)
 }
 
 // TestCounterViewsFollowTheWrites: after random creates, changes and
-// deletes reported through the write hooks, the six dashboards read from
-// the month views (SQLite path) give what the day keys give (the engine's
-// path) and what a rebuild from scratch gives, over periods of whole months,
-// cut months, a single day and today.
+// deletes reported through the write hooks, the five dashboards read from
+// the counters give what a rebuild from scratch gives, over periods of
+// whole months, cut months, a single day and today.
 func TestCounterViewsFollowTheWrites(t *testing.T) {
 	s := fixture.OpenAt(t, &reportNow)
 	ctx := context.Background()

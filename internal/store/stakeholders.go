@@ -15,7 +15,7 @@ import (
 const colStakeholders = "stakeholders"
 
 func init() {
-	// The embedded engine scans anyway; these serve a real MongoDB.
+	// MongoDB's; the embedded store's indexed fields are in specs.go.
 	registerIndexes(
 		indexSpec{colStakeholders, "name", bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}, false},
 		indexSpec{colStakeholders, "regions", bson.D{{Key: "regions", Value: 1}}, false},

@@ -11,8 +11,9 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// createFailpoint lets tests make a step of a multi-document create fail, to
-// prove the compensation leaves nothing behind. Nil in production.
+// createFailpoint lets tests make a step of a multi-document create fail (or
+// kill the process there), to prove nothing is left behind. Nil in
+// production.
 var createFailpoint func(step string) error
 
 func failAt(step string) error {

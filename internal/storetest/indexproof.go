@@ -13,9 +13,10 @@ import (
 	"go.mongodb.org/mongo-driver/v2/event"
 )
 
-// The index proof: every query the tests send (seen by the driver's
-// command monitor, and the finds the store answers through SQLite on the
-// embedded engine) is checked, when the package's tests end, against the
+// The index proof: every query the tests send (on MongoDB or FerretDB the
+// commands the driver's monitor sees; on the embedded store the same
+// queries, as the store sends them through its collection interface and
+// wireQuery turns them into MongoDB's commands) is checked, when the package's tests end, against the
 // indexes EnsureIndexes creates on MongoDB, with MongoDB's rules: an
 // index serves a query when it leads with a field the query constrains; a
 // sort is served without a blocking in-memory sort when the index holds
@@ -395,11 +396,85 @@ func sameKeys(a, b bson.D) bool {
 	return true
 }
 
-// checkAll checks every recorded query; it returns the failures.
-func checkAll() []string {
+// collQueries are the queries the tests made the store send through its
+// collection interface (store.ObserveQueries), as mongo.go sends them to
+// MongoDB. They are recorded on every pass, so the embedded store's pass
+// proves the same queries with MongoDB's rules as the FerretDB pass; there
+// each must also be among the commands the driver sent (queries), which
+// keeps wireQuery true to mongo.go.
+var collQueries = &recorder{seen: map[string]Query{}}
+
+func (r *recorder) observe(q store.CollQuery) {
+	if w, ok := wireQuery(q); ok {
+		r.add(w)
+	}
+}
+
+// wireQuery is the command mongo.go sends for q: Find and FindOne a find,
+// Count CountDocuments' aggregate (an empty filter hinted to _id),
+// Update and Replace an update, FindOneAndUpdate a findAndModify, Delete a
+// delete; the values have the types the command carries (an int sort
+// direction is an int32 there).
+func wireQuery(q store.CollQuery) (Query, bool) {
+	hint, sort := q.Hint, q.Sort
+	var op string
+	switch q.Method {
+	case "Find", "FindOne":
+		op = "find"
+	case "Count":
+		op, sort = "aggregate", nil
+		if len(q.Filter) == 0 {
+			hint = bson.D{{Key: "_id", Value: 1}}
+		}
+	case "Update", "Replace":
+		op, sort = "update", nil
+	case "FindOneAndUpdate":
+		op = "findAndModify"
+	case "Delete":
+		op, sort = "delete", nil
+	default:
+		return Query{}, false
+	}
+	filter := q.Filter
+	if filter == nil {
+		filter = bson.D{}
+	}
+	raw, err := bson.Marshal(bson.D{{Key: "f", Value: filter}, {Key: "s", Value: sort}, {Key: "h", Value: hint}})
+	var wire struct{ F, S, H bson.D }
+	if err == nil {
+		err = bson.Unmarshal(raw, &wire)
+	}
+	if err != nil {
+		return Query{}, false
+	}
+	out := Query{Collection: q.Collection, Op: op, Filter: wire.F, Sort: wire.S}
+	if wire.H != nil {
+		out.Hint = wire.H
+	}
+	return out, true
+}
+
+// unsent lists the queries of collQueries the driver never sent (wireQuery
+// no longer describes mongo.go).
+func unsent() []string {
+	sent := map[string]bool{}
+	for _, q := range queries.all() {
+		sent[q.String()] = true
+	}
+	var out []string
+	for _, q := range collQueries.all() {
+		if !sent[q.String()] {
+			out = append(out, q.String())
+		}
+	}
+	return out
+}
+
+// checkAll checks every query r recorded; it returns the failures.
+func checkAll(r *recorder) []string {
 	specs := store.IndexSpecs()
 	var out []string
-	for _, q := range queries.all() {
+	for _, q := range r.all() {
 		if why := CheckQuery(specs, q); why != "" {
 			out = append(out, q.String()+": "+why)
 		}

@@ -76,3 +76,31 @@ func TestCommandQueries(t *testing.T) {
 		t.Fatalf("update: %+v", qs)
 	}
 }
+
+// wireQuery gives a query of the collection interface the shape of the
+// command mongo.go sends for it (the FerretDB pass checks it against the
+// commands the driver really sent).
+func TestWireQuery(t *testing.T) {
+	byDate := bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}
+	status := bson.D{{Key: "status", Value: "new"}}
+	for _, c := range []struct {
+		in   store.CollQuery
+		want string
+	}{
+		{store.CollQuery{Collection: "m", Method: "Find", Filter: status, Sort: byDate}, "m find filter={status:?} sort={date:-1,_id:-1}"},
+		{store.CollQuery{Collection: "m", Method: "FindOne", Hint: bson.D{{Key: "_id", Value: 1}}}, "m find filter={} sort={} hint={_id:1}"},
+		{store.CollQuery{Collection: "m", Method: "Count"}, "m aggregate filter={} sort={} hint={_id:1}"},
+		{store.CollQuery{Collection: "m", Method: "Count", Filter: status}, "m aggregate filter={status:?} sort={}"},
+		{store.CollQuery{Collection: "m", Method: "Replace", Filter: status}, "m update filter={status:?} sort={}"},
+		{store.CollQuery{Collection: "m", Method: "FindOneAndUpdate", Filter: status, Sort: byDate}, "m findAndModify filter={status:?} sort={date:-1,_id:-1}"},
+		{store.CollQuery{Collection: "m", Method: "Delete", Filter: bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: []int{1, 2}}}}}}, "m delete filter={_id:{$in:[…]}} sort={}"},
+	} {
+		got, ok := wireQuery(c.in)
+		if !ok || got.String() != c.want {
+			t.Errorf("wireQuery(%+v) = %q, %v; want %q", c.in, got, ok, c.want)
+		}
+	}
+	if _, ok := wireQuery(store.CollQuery{Collection: "m", Method: "Insert"}); ok {
+		t.Error("an insert is no query")
+	}
+}

@@ -88,8 +88,21 @@ func run(m *testing.M) int {
 			len(bad), strings.Join(bad, "\n  "))
 		return 1
 	}
-	if code == 0 && !embedded {
-		if bad := checkAll(); len(bad) > 0 {
+	// The MongoDB index proof: of the commands the driver sent, or on the
+	// embedded store of the same queries as they would be sent.
+	proven := collQueries
+	if !embedded {
+		proven = queries
+		if code == 0 {
+			if miss := unsent(); len(miss) > 0 {
+				fmt.Fprintf(os.Stderr, "storetest: %d queries recorded through the collection interface were never sent to the server as wireQuery says (update it to match store/mongo.go):\n  %s\n",
+					len(miss), strings.Join(miss, "\n  "))
+				return 1
+			}
+		}
+	}
+	if code == 0 {
+		if bad := checkAll(proven); len(bad) > 0 {
 			fmt.Fprintf(os.Stderr, "storetest: %d queries the tests sent would scan a collection on MongoDB (notablescan); add an index or change the query:\n  %s\n",
 				len(bad), strings.Join(bad, "\n  "))
 			return 1
@@ -116,6 +129,7 @@ func Open(t testing.TB) *store.Store {
 	if err != nil {
 		t.Fatalf("storetest: open: %v", err)
 	}
+	s.ObserveQueries(collQueries.observe)
 	if err := s.EnsureIndexes(ctx); err != nil {
 		t.Fatalf("storetest: indexes: %v", err)
 	}
@@ -183,6 +197,7 @@ func openEmbedded(t testing.TB) *store.Store {
 	if err != nil {
 		t.Fatalf("storetest: open: %v", err)
 	}
+	s.ObserveQueries(collQueries.observe)
 	t.Cleanup(func() {
 		if s.Embedded().Closed() {
 			return // the test closed it (a database gone): no plans to read

@@ -26,11 +26,12 @@ func fault(step string) error {
 // or a new one built from fresh) and files its mail again; it returns the
 // stakeholder's id and how many messages changed.
 //
-// It is two writes, the stakeholder and then its mail, on an engine with no
-// transactions. Everything is checked before the first; if filing the mail
-// fails, the stakeholder write is undone, so the address is not left on a
-// stakeholder whose mail was never filed (a retry would then find nothing
-// to change and never file it).
+// It is two writes, the stakeholder and then its mail, not in one
+// transaction (a MongoDB without transactions has none). Everything is
+// checked before the first; if filing the mail fails, the stakeholder
+// write is undone, so the address is not left on a stakeholder whose mail
+// was never filed (a retry would then find nothing to change and never
+// file it).
 func (f *Flows) LinkAddress(ctx context.Context, u *model.User, address string, id bson.ObjectID, fresh *model.StakeholderInput) (bson.ObjectID, int, error) {
 	address = model.NormalizeEmail(address)
 	var p model.Problems

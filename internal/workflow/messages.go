@@ -72,10 +72,11 @@ func firstRegionIn(scope model.Scope, regions []string) string {
 // links it from the message. The commitment is a regional record: u's own
 // regions apply, not the wider sight admins have over correspondence.
 //
-// Two writes on an engine with no transactions: the commitment (checked
-// whole by the store before it is written), then the message's link. When
-// the link fails, the commitment is deleted again, so no commitment claims
-// to come from a message that does not list it.
+// Two writes, each with its after-write effects, not in one transaction
+// (a MongoDB without transactions has none): the commitment (checked whole
+// by the store before it is written), then the message's link. When the
+// link fails, the commitment is deleted again, so no commitment claims to
+// come from a message that does not list it.
 func (f *Flows) CommitmentFromMessage(ctx context.Context, u *model.User, id bson.ObjectID, in model.CommitmentInput) (*model.Commitment, error) {
 	m, err := f.visibleMessage(ctx, u, id)
 	if err != nil {
