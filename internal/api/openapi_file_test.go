@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/alianza-pe/alianza/internal/model"
 )
 
 // openAPIFile is the committed copy of the document that the web app lints
@@ -35,6 +37,34 @@ func TestOpenAPIFileUpToDate(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Fatalf("%s is out of date: run npm run gen:api in ui/ (it rewrites the file and the TypeScript types)", openAPIFile)
+	}
+}
+
+// limitsFile is the committed copy of model.TextLimits the web app limits
+// and counts its text fields by (ui/src/limits.ts reads it).
+const limitsFile = "../../ui/src/limits.json"
+
+// TestLimitsFileUpToDate keeps ui/src/limits.json equal to model.TextLimits,
+// so a form refuses while typing what the server would refuse on save.
+// UPDATE_OPENAPI=1 (npm run gen:api) rewrites it.
+func TestLimitsFileUpToDate(t *testing.T) {
+	want, err := json.MarshalIndent(model.TextLimits, "", "  ") // keys sorted
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = append(want, '\n')
+	if os.Getenv("UPDATE_OPENAPI") != "" {
+		if err := os.WriteFile(limitsFile, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile(limitsFile)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s is out of date: run npm run gen:api in ui/", limitsFile)
 	}
 }
 
