@@ -24,19 +24,26 @@ func TestOpenAPIFileUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	upToDate(t, openAPIFile, want, "run npm run gen:api in ui/ (it rewrites the file and the TypeScript types)")
+}
+
+// upToDate fails when the committed file path differs from want (plus a
+// final newline); UPDATE_OPENAPI=1 rewrites it instead.
+func upToDate(t *testing.T, path string, want []byte, fix string) {
+	t.Helper()
 	want = append(want, '\n')
 	if os.Getenv("UPDATE_OPENAPI") != "" {
-		if err := os.WriteFile(openAPIFile, want, 0o644); err != nil {
+		if err := os.WriteFile(path, want, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	got, err := os.ReadFile(openAPIFile)
+	got, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatalf("%s is out of date: run npm run gen:api in ui/ (it rewrites the file and the TypeScript types)", openAPIFile)
+		t.Fatalf("%s is out of date: %s", path, fix)
 	}
 }
 
@@ -52,20 +59,7 @@ func TestLimitsFileUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = append(want, '\n')
-	if os.Getenv("UPDATE_OPENAPI") != "" {
-		if err := os.WriteFile(limitsFile, want, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	got, err := os.ReadFile(limitsFile)
-	if err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s is out of date: run npm run gen:api in ui/", limitsFile)
-	}
+	upToDate(t, limitsFile, want, "run npm run gen:api in ui/")
 }
 
 // TestOpenAPIEnumFieldsExist catches an enumByField row whose field was

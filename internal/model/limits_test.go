@@ -36,11 +36,13 @@ func TestTextLimitsAreWhatValidationChecks(t *testing.T) {
 		field    string
 		validate func(s string) error
 	}{
-		"meeting.place":            {"place", func(s string) error { return meeting(MeetingInput{Place: s}).Validate() }},
-		"meeting.summary":          {"summary", func(s string) error { return meeting(MeetingInput{Summary: s}).Validate() }},
-		"meeting.agreements":       {"agreements", func(s string) error { return meeting(MeetingInput{Agreements: s}).Validate() }},
-		"meeting.next_steps":       {"next_steps", func(s string) error { return meeting(MeetingInput{NextSteps: s}).Validate() }},
-		"meeting.participant_role": {"participants[0].role", func(s string) error { return meeting(MeetingInput{Participants: []ParticipantInput{{StakeholderID: who, Role: s}}}).Validate() }},
+		"meeting.place":      {"place", func(s string) error { return meeting(MeetingInput{Place: s}).Validate() }},
+		"meeting.summary":    {"summary", func(s string) error { return meeting(MeetingInput{Summary: s}).Validate() }},
+		"meeting.agreements": {"agreements", func(s string) error { return meeting(MeetingInput{Agreements: s}).Validate() }},
+		"meeting.next_steps": {"next_steps", func(s string) error { return meeting(MeetingInput{NextSteps: s}).Validate() }},
+		"meeting.participant_role": {"participants[0].role", func(s string) error {
+			return meeting(MeetingInput{Participants: []ParticipantInput{{StakeholderID: who, Role: s}}}).Validate()
+		}},
 		"commitment.text": {"text", func(s string) error {
 			return (&CommitmentInput{StakeholderID: who, Text: s, Type: "legislative", Region: "08"}).Validate()
 		}},
