@@ -255,7 +255,7 @@ function Import() {
       {preview && (
         <div class="card admin-preview" data-testid="import-preview" role="status">
           <p>
-            <strong>{t('admin.preview_summary', { valid: preview.valid, errors: preview.errors.length, duplicates: preview.duplicates.length })}</strong>
+            <strong>{t('admin.preview_summary', { valid: tn('count.valid_rows', preview.valid), errors: tn('count.rows_with_errors', preview.errors.length), duplicates: tn('count.duplicates', preview.duplicates.length) })}</strong>
           </p>
           {preview.errors.length > 0 && (
             <Table columns={[t('admin.row'), t('admin.field'), t('admin.message')]} caption={t('admin.preview_errors')}>

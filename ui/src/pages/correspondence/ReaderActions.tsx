@@ -9,7 +9,7 @@ import { StakeholderPicker, type Picked } from '../../components/StakeholderPick
 import { ErrorBox, Notice } from '../../components/States';
 import { addDays, formatDateTime, todayInLima } from '../../format';
 import { useAsync, useDebounced, type Action } from '../../hooks';
-import { t } from '../../i18n';
+import { t, tn } from '../../i18n';
 import { useSave } from '../../save';
 import { useSession } from '../../session';
 import { teamOptions, useTeam } from '../../team';
@@ -78,7 +78,7 @@ function LinkRecords({ m, onPatch }: { m: Message; onPatch: (b: MessagePatch) =>
   return (
     <details class="reader-action">
       <summary>{t('mail.link_record')}</summary>
-      <p class="small muted">{t('mail.linked_count', { m: meetingIds.length, c: commitmentIds.length })}</p>
+      <p class="small muted">{t('mail.linked_count', { m: tn('count.meetings', meetingIds.length), c: tn('count.commitments', commitmentIds.length) })}</p>
       <TextInput id="link-record-q" type="search" label={t('mail.find_record')} value={q} onValue={setQ} />
       {res.data && (
         <ul class="plain-list">
