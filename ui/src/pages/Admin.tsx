@@ -182,7 +182,13 @@ function Mailboxes() {
                 <td>
                   {f.last_error ? (
                     <>
-                      <span class="admin-error">{f.last_error}</span>
+                      {/* The reason in the reader's language; the server's technical text (English) below it. */}
+                      <span class="admin-error">{f.last_error_reason ? te('sync_reason', f.last_error_reason) : f.last_error}</span>
+                      {f.last_error_reason && (
+                        <div class="small muted" lang="en">
+                          {f.last_error}
+                        </div>
+                      )}
                       <div class="small muted">{formatDateTime(f.last_error_at)}</div>
                     </>
                   ) : (
