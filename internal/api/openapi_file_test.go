@@ -78,3 +78,29 @@ func TestOpenAPIEnumFieldsExist(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPIMaxLengths: each request field limitByField names exists and
+// the document gives it its model.TextLimits as maxLength.
+func TestOpenAPIMaxLengths(t *testing.T) {
+	a := &API{log: discardLogger(), opts: Options{Version: "dev"}}
+	schemas := a.openAPIDoc()["components"].(map[string]any)["schemas"].(map[string]any)
+	seen := 0
+	for typ, fields := range limitByField {
+		s, ok := schemas[schemaName(typ)].(map[string]any)
+		if !ok {
+			t.Errorf("%s: no schema", typ)
+			continue
+		}
+		props, _ := s["properties"].(map[string]any)
+		for name, n := range fields {
+			p, _ := props[name].(map[string]any)
+			if got, _ := p["maxLength"].(int); got != n {
+				t.Errorf("%s.%s: maxLength %v, want %d", typ, name, p["maxLength"], n)
+			}
+			seen++
+		}
+	}
+	if seen < 20 {
+		t.Fatalf("only %d limited fields checked", seen)
+	}
+}
