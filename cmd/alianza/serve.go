@@ -38,6 +38,13 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err := bootstrapAdmin(ctx, cfg, s, flows, log); err != nil {
 		return fmt.Errorf("first admin: %w", err)
 	}
+	// Sent mail stored before the sync filed it as reviewed stops counting
+	// as new; a failure is retried at the next start.
+	if n, err := s.FileSentMailAsReviewed(ctx); err != nil {
+		log.Error("filing stored sent mail as reviewed", "err", err, "changed", n)
+	} else if n > 0 {
+		log.Info("stored sent mail filed as reviewed", "messages", n)
+	}
 	uiFS, err := ui.DistFS()
 	if err != nil {
 		return fmt.Errorf("web app: %w", err)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/backup"
-	"github.com/alianza-pe/alianza/internal/words"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -49,14 +48,12 @@ func (a *API) storage(c *fiber.Ctx) error {
 	return c.JSON(v)
 }
 
-const everyRegionOnly = "Only an admin with every region can use this."
-
 // requireEveryRegion refuses the organisation-wide tools (routes marked
 // everyRegion) to anyone but an admin of every region: they read or change
 // every region's data.
 func requireEveryRegion(c *fiber.Ctx) error {
 	if !auth.User(c).AdminOfEveryRegion() {
-		return problem(fiber.StatusForbidden, everyRegionOnly)
+		return coded(c, fiber.StatusForbidden, "every_region_only")
 	}
 	return c.Next()
 }
@@ -92,9 +89,7 @@ const backupTimeout = 15 * time.Minute
 // The route's everyRegion flag limits it to admins of every region.
 func (a *API) downloadBackup(c *fiber.Ctx) error {
 	if a.opts.DataDir == "" {
-		p := problem(fiber.StatusConflict, words.Problems.In("backup_mongodb", lang(c)))
-		p.Code = "backup_mongodb"
-		return p
+		return coded(c, fiber.StatusConflict, "backup_mongodb")
 	}
 	now := a.store.Now()
 	if err := a.store.AuditExport(c.UserContext(), auth.Actor(c), "backup", ""); err != nil {

@@ -99,7 +99,7 @@ func (a *API) calendarFeed(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	u, err := a.store.UserByCalendarToken(ctx, auth.HashToken(c.Params("token")))
 	if errors.Is(err, store.ErrNotFound) {
-		return problem(fiber.StatusNotFound, "This calendar link was turned off or renewed.")
+		return coded(c, fiber.StatusNotFound, "calendar_link_off")
 	}
 	if err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
-	"github.com/alianza-pe/alianza/internal/words"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -65,23 +64,20 @@ func (a *API) errorHandler(c *fiber.Ctx, err error) error {
 	case errors.As(err, &p):
 		out = p
 	case errors.As(err, &ve):
-		lng := lang(c)
-		out = problem(status, words.Problems.In("validation", lng))
-		out.Code = "validation"
-		out.Errors = localize(ve.Errors, lng)
+		out = coded(c, status, "validation")
+		out.Errors = localize(ve.Errors, lang(c))
 	case errors.As(err, &fe):
-		out = problem(status, fiberDetail(fe))
+		out = fiberProblem(c, fe)
 	case errors.Is(err, store.ErrUnwritable):
 		// A full disk: nothing was kept (the audit entry shares the
 		// change's transaction) and the same save works once space is freed.
-		out = problem(status, words.Problems.In("storage_unwritable", lang(c)))
-		out.Code = "storage_unwritable"
+		out = coded(c, status, "storage_unwritable")
 	case errors.Is(err, store.ErrAuditFailed):
-		out = problem(status, "The change could not be recorded in the audit trail, so it was not saved; the error was logged. Reload before trying again.")
+		out = coded(c, status, "audit_failed")
 	case errors.Is(err, store.ErrDuplicate):
-		out = problem(status, words.Phrases.In("duplicate", lang(c)))
+		out = coded(c, status, "duplicate")
 	default:
-		out = problem(status, words.StatusDetails[status].In(lang(c)))
+		out = statusProblem(c, status)
 	}
 	if out.Status >= 500 {
 		a.log.ErrorContext(c.UserContext(), "request failed", "request_id", requestID(c),
@@ -90,19 +86,22 @@ func (a *API) errorHandler(c *fiber.Ctx, err error) error {
 	return sendProblem(c, out)
 }
 
-func fiberDetail(fe *fiber.Error) string {
+// fiberProblem is the problem of an error the router or a middleware
+// returned, in the caller's language; fiber's own English message is left
+// out.
+func fiberProblem(c *fiber.Ctx, fe *fiber.Error) *Problem {
 	switch fe.Code {
 	case fiber.StatusNotFound:
-		return "No such route."
+		return coded(c, fe.Code, "no_route")
 	case fiber.StatusRequestEntityTooLarge:
-		return "The request body is too large."
+		return coded(c, fe.Code, "body_too_large")
 	case fiber.StatusMethodNotAllowed:
-		return "Method not allowed on this route."
+		return coded(c, fe.Code, "method_not_allowed")
 	case fiber.StatusRequestTimeout:
-		return "The request took too long."
+		return coded(c, fe.Code, "timeout")
 	}
 	if fe.Code >= 500 {
-		return "Something went wrong on our side; the error was logged."
+		return statusProblem(c, fe.Code)
 	}
-	return fe.Message
+	return coded(c, fe.Code, "request_refused")
 }

@@ -69,7 +69,7 @@ func TestChangeWithoutAuditIsNotAcknowledged(t *testing.T) {
 	logs := ta.rebuildWithLog(nil)
 	failStoreWrites(t, ta, "audit")
 	r := ta.do("manager", "POST", "/api/v1/stakeholders", map[string]any{"kind": "person", "name": "Sin rastro", "regions": []string{"08"}})
-	if r.status != 500 || !strings.Contains(string(r.body), "audit trail") {
+	if r.status != 500 || !strings.Contains(string(r.body), `"code":"audit_failed"`) {
 		t.Fatalf("create without audit: %d %s", r.status, r.body)
 	}
 	for _, want := range []string{`"msg":"audit write failed"`, `"entity":"stakeholder"`, `"msg":"request failed"`} {
@@ -314,7 +314,7 @@ func TestExportWithoutAuditIsRefused(t *testing.T) {
 	failStoreWrites(t, ta, "audit")
 	for _, path := range []string{"/api/v1/admin/export", personal, personal + "?format=html"} {
 		r := ta.do("admin", "GET", path, nil)
-		if r.status != 500 || strings.Contains(string(r.body), "Rosa") || !strings.Contains(string(r.body), "audit trail") {
+		if r.status != 500 || strings.Contains(string(r.body), "Rosa") || !strings.Contains(string(r.body), `"code":"audit_failed"`) {
 			t.Errorf("%s without audit: %d %.200s", path, r.status, r.body)
 		}
 	}

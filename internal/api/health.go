@@ -17,12 +17,12 @@ func (a *API) readyz(c *fiber.Ctx) error {
 	defer cancel()
 	if err := a.store.Ping(ctx); err != nil {
 		a.log.WarnContext(ctx, "readiness check failed", "err", err)
-		return sendProblem(c, problem(fiber.StatusServiceUnavailable, "The database does not answer."))
+		return sendProblem(c, coded(c, fiber.StatusServiceUnavailable, "db_unavailable"))
 	}
 	// A full disk still answers pings: ready means keyed saves go through.
 	if err := a.store.WriteProbe(ctx, a.instance); err != nil {
 		a.log.ErrorContext(ctx, "readiness check failed: the database takes no writes", "err", err)
-		return codedStatus(c, fiber.StatusServiceUnavailable, "storage_unwritable")
+		return sendProblem(c, coded(c, fiber.StatusServiceUnavailable, "storage_unwritable"))
 	}
 	return c.JSON(fiber.Map{"status": "ready"})
 }

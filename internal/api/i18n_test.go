@@ -1,9 +1,16 @@
 package api
 
 import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alianza-pe/alianza/internal/words"
 )
 
 func TestValidationCodesAndLanguage(t *testing.T) {
@@ -117,5 +124,96 @@ func TestBodyProblemsHaveACodeInTheCallersLanguage(t *testing.T) {
 				t.Errorf("%d %s", r.status, r.body)
 			}
 		})
+	}
+}
+
+// checkProblemCodes reports a problem answer without a code, or whose code
+// (its own or a field's) has no wording in both languages: every answer the
+// API tests receive goes through it, so every message the API answers
+// reaches the caller in their language.
+func (ta *testApp) checkProblemCodes(method, path string, header http.Header, body []byte) {
+	ta.t.Helper()
+	if header.Get("Content-Type") != "application/problem+json" || method == "HEAD" {
+		return
+	}
+	var p Problem
+	if err := json.Unmarshal(body, &p); err != nil {
+		ta.t.Errorf("%s %s: problem is not JSON: %s", method, path, body)
+		return
+	}
+	if !words.Known(p.Code) {
+		ta.t.Errorf("%s %s: problem code %q has no Spanish and English wording (internal/words/catalog.json): %s", method, path, p.Code, body)
+	}
+	for _, fe := range p.Errors {
+		if !words.Known(fe.Code) {
+			ta.t.Errorf("%s %s: field %s: code %q has no Spanish and English wording (internal/words/catalog.json): %s", method, path, fe.Field, fe.Code, body)
+		}
+	}
+}
+
+// codedCall finds the literal codes the API's sources give coded and the
+// helpers built on it.
+var codedCall = regexp.MustCompile(`\bcoded(?:Status|Problem|BadRequest)?\(c,\s*(?:[\w.]+,\s*)?"([a-z_0-9]+)"`)
+
+// TestProblemCodesHaveBothLanguages: every problem code the API's sources
+// answer with has wording in Spanish and English, and the answers the
+// router, a sentinel error and a handler's own refusal give come in the
+// caller's language with their code (the runtime side is checkProblemCodes,
+// run on every answer the API tests receive).
+func TestProblemCodesHaveBothLanguages(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range codedCall.FindAllStringSubmatch(string(src), -1) {
+			seen++
+			if !words.Known(m[1]) {
+				t.Errorf("%s: code %q has no Spanish and English wording", f, m[1])
+			}
+		}
+		// A handler's English sentence given straight to problem() would
+		// reach every caller in English.
+		if f != "errors.go" && regexp.MustCompile(`\bproblem\([^)]*"`).Match(src) {
+			t.Errorf("%s: problem() with a literal message; give it a code (coded)", f)
+		}
+	}
+	if seen < 20 {
+		t.Fatalf("found only %d coded answers; the scan is broken", seen)
+	}
+
+	ta := newTestApp(t)
+	cases := []struct {
+		name, as, method, path string
+		body                   any
+		status                 int
+		code, es, en           string
+	}{
+		{"no route", "admin", "GET", "/api/v1/nothing-here", nil, 404, "no_route", "Esa dirección no existe.", "No such route."},
+		{"missing record", "admin", "GET", "/api/v1/tasks/" + strings.Repeat("a", 24), nil, 404, "not_found", "El registro no existe o está fuera de tus regiones.", "The record does not exist or is outside your regions."},
+		{"bad id", "admin", "GET", "/api/v1/tasks/zz", nil, 404, "not_found", "El registro no existe o está fuera de tus regiones.", "The record does not exist or is outside your regions."},
+		{"wrong password", "", "POST", "/api/v1/auth/login", map[string]any{"email": "nadie@ong.pe", "password": "no es la clave correcta"}, 401, "login_failed", "Correo o contraseña incorrectos.", "Wrong email or password."},
+		{"viewer writes", "viewer", "POST", "/api/v1/tasks", map[string]any{"title": "x"}, 403, "forbidden", "Tu rol no permite esta acción.", "Your role does not allow this action."},
+		{"bad cursor", "admin", "GET", "/api/v1/tasks?cursor=abc", nil, 400, "bad_cursor", "El enlace de la página ya no vale; vuelve a la primera página.", "The cursor parameter is not valid; start again from the first page."},
+		{"unknown field", "admin", "POST", "/api/v1/tasks", map[string]any{"title": "x", "version": 1}, 400, "unknown_field", "El campo «version» no existe aquí; quizás la aplicación está desactualizada: recarga la página.", "Unknown field \"version\": the app may be out of date; reload the page."},
+		{"bad unsubscribe link", "", "GET", "/api/v1/unsubscribe/abc", nil, 404, "unsubscribe_invalid", "Este enlace para dejar de recibir correos no es válido.", "This unsubscribe link is not valid."},
+	}
+	for _, tc := range cases {
+		for _, l := range []struct{ header, want string }{{"es-PE", tc.es}, {"en-US,en;q=0.9", tc.en}} {
+			r := ta.do(tc.as, tc.method, tc.path, tc.body, "Accept-Language", l.header)
+			var p Problem
+			r.decode(t, &p)
+			if r.status != tc.status || p.Code != tc.code || p.Detail != l.want {
+				t.Errorf("%s in %s: %d %s, want %d %s %q", tc.name, l.header, r.status, r.body, tc.status, tc.code, l.want)
+			}
+		}
 	}
 }

@@ -3,13 +3,13 @@ package api
 import (
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/search"
+	"github.com/alianza-pe/alianza/internal/words"
 	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/gofiber/fiber/v2"
 )
@@ -100,6 +100,14 @@ func (a *API) importStakeholders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// A dry run lists the rows' problems in the caller's language too.
+	lng := lang(c)
+	for i, e := range res.Errors {
+		format, args := e.Format()
+		if code, msg, ok := words.FieldMessage(format, args, lng); ok {
+			res.Errors[i].Code, res.Errors[i].Message = code, msg
+		}
+	}
 	return c.JSON(res)
 }
 
@@ -116,7 +124,7 @@ func parseImport(in importRequest) ([]workflow.ImportRow, error) {
 	r.TrimLeadingSpace = true
 	header, err := r.Read()
 	if err != nil {
-		return nil, invalid("csv", "%s", csvErrorMessage(err))
+		return nil, csvError(err)
 	}
 	cols, err := importColumns(header, in.Mapping)
 	if err != nil {
@@ -129,7 +137,7 @@ func parseImport(in importRequest) ([]workflow.ImportRow, error) {
 			break
 		}
 		if err != nil {
-			return nil, invalid("csv", "%s", csvErrorMessage(err))
+			return nil, csvError(err)
 		}
 		if len(rows) == maxImportRows {
 			return nil, invalid("csv", "has more than %d rows; split the file", maxImportRows)
@@ -159,12 +167,14 @@ func detectDelimiter(text string) rune {
 	return best
 }
 
-func csvErrorMessage(err error) string {
+// csvError is the problem of a CSV the reader refused, by line; the
+// reader's own English reason is left out.
+func csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return fmt.Sprintf("cannot be read at line %d: %v", pe.StartLine, pe.Err)
+		return invalid("csv", "cannot be read at line %d", pe.StartLine)
 	}
-	return "cannot be read as CSV"
+	return invalid("csv", "cannot be read as CSV")
 }
 
 // importColumns returns the field each column fills ("" = ignored).

@@ -344,12 +344,12 @@ func (a *API) messageAttachment(c *fiber.Ctx) error {
 	}
 	idx, err := strconv.Atoi(c.Params("index"))
 	if err != nil || idx < 0 || idx >= len(m.Attachments) {
-		return problem(fiber.StatusNotFound, "The message has no such attachment.")
+		return coded(c, fiber.StatusNotFound, "attachment_missing")
 	}
 	att := m.Attachments[idx]
 	limit := a.attachmentLimit()
 	if att.Size > limit {
-		return problem(fiber.StatusRequestEntityTooLarge, "The attachment is too large to download here ("+strconv.FormatInt(limit>>20, 10)+" MB at most); open it in the mail client.")
+		return coded(c, fiber.StatusRequestEntityTooLarge, "attachment_too_large", limit>>20)
 	}
 	timeout := a.opts.IMAPTimeout
 	ctx := c.UserContext()
@@ -374,10 +374,10 @@ func (a *API) messageAttachment(c *fiber.Ctx) error {
 		}
 		if err != nil {
 			a.log.WarnContext(ctx, "attachment download failed", "request_id", requestID(c), "mailbox_id", loc.MailboxID.Hex(), "reason", mailsync.Reason(err))
-			return problem(fiber.StatusBadGateway, "The mail server could not be read; try again later.")
+			return coded(c, fiber.StatusBadGateway, "mail_server_unreachable")
 		}
 		if int64(len(data)) > limit {
-			return problem(fiber.StatusRequestEntityTooLarge, "The attachment is too large to download here; open it in the mail client.")
+			return coded(c, fiber.StatusRequestEntityTooLarge, "attachment_too_large", limit>>20)
 		}
 		ctype := att.Type
 		if ctype == "" || strings.ContainsAny(ctype, "\r\n;") {
@@ -398,7 +398,7 @@ func (a *API) messageAttachment(c *fiber.Ctx) error {
 	if lastErr != nil {
 		a.log.InfoContext(ctx, "attachment no longer on the server", "request_id", requestID(c), "err", lastErr)
 	}
-	return problem(fiber.StatusGone, "The message is no longer on the mail server.")
+	return coded(c, fiber.StatusGone, "message_gone")
 }
 
 // hideForeign removes from messages the stakeholders and regions outside

@@ -238,6 +238,42 @@ var (
 	)
 )
 
+// limitByField gives the request fields their model.TextLimits as
+// maxLength (characters, as JSON Schema counts them): the same limits the
+// validation checks and the web app counts by. Answers carry no maxLength.
+var limitByField = func() map[reflect.Type]map[string]int {
+	rows := []struct {
+		in     any
+		fields map[string]string // JSON field -> TextLimits key
+	}{
+		{model.MeetingInput{}, map[string]string{"place": "meeting.place", "summary": "meeting.summary", "agreements": "meeting.agreements", "next_steps": "meeting.next_steps"}},
+		{model.MeetingPatch{}, map[string]string{"place": "meeting.place", "summary": "meeting.summary", "agreements": "meeting.agreements", "next_steps": "meeting.next_steps"}},
+		{model.ParticipantInput{}, map[string]string{"role": "meeting.participant_role"}},
+		{model.CommitmentInput{}, map[string]string{"text": "commitment.text"}},
+		{model.CommitmentPatch{}, map[string]string{"text": "commitment.text"}},
+		{model.StatusChangeInput{}, map[string]string{"note": "commitment.status_note", "evidence": "commitment.status_evidence"}},
+		{model.TaskInput{}, map[string]string{"title": "task.title", "notes": "task.notes"}},
+		{model.TaskPatch{}, map[string]string{"title": "task.title", "notes": "task.notes"}},
+		{model.StakeholderInput{}, map[string]string{"name": "stakeholder.name", "notes": "stakeholder.notes"}},
+		{model.StakeholderPatch{}, map[string]string{"name": "stakeholder.name", "notes": "stakeholder.notes"}},
+		{model.RelationshipInput{}, map[string]string{"role": "stakeholder.relation_role"}},
+		{model.MessagePatch{}, map[string]string{"notes": "message.notes"}},
+	}
+	out := map[reflect.Type]map[string]int{}
+	for _, r := range rows {
+		m := map[string]int{}
+		for f, key := range r.fields {
+			n, ok := model.TextLimits[key]
+			if !ok {
+				panic("api: no text limit " + key)
+			}
+			m[f] = n
+		}
+		out[reflect.TypeOf(r.in)] = m
+	}
+	return out
+}()
+
 type enumField struct {
 	in    any // the struct that declares the field
 	field string
@@ -381,6 +417,9 @@ func (f jsonField) schema(schemas map[string]any) map[string]any {
 		s = withEnum(s, e)
 	} else if e, ok := enumByName[f.name]; ok {
 		s = withEnum(s, e)
+	}
+	if n, ok := limitByField[f.in][f.name]; ok && s["type"] == "string" {
+		s = map[string]any{"type": "string", "maxLength": n}
 	}
 	if f.required && f.field.Type.Kind() == reflect.Pointer {
 		s = map[string]any{"anyOf": []any{s, map[string]any{"type": "null"}}}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
-	"github.com/alianza-pe/alianza/internal/words"
 	"github.com/gofiber/fiber/v2"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -63,16 +61,14 @@ func bodyProblem(c *fiber.Ctx, err error) *Problem {
 // codedBadRequest is a 400 whose detail is the catalog's problem code in the
 // caller's language, formatted with args.
 func codedBadRequest(c *fiber.Ctx, code string, args ...any) *Problem {
-	p := badRequest(fmt.Sprintf(words.Problems.In(code, lang(c)), args...))
-	p.Code = code
-	return p
+	return coded(c, fiber.StatusBadRequest, code, args...)
 }
 
 // pathID parses the :id route parameter (or another name).
 func pathID(c *fiber.Ctx, name string) (bson.ObjectID, error) {
 	id, err := bson.ObjectIDFromHex(c.Params(name))
 	if err != nil {
-		return id, problem(fiber.StatusNotFound, "The record does not exist or is outside your regions.")
+		return id, statusProblem(c, fiber.StatusNotFound)
 	}
 	return id, nil
 }

@@ -75,7 +75,7 @@ func (a *API) eraseStakeholder(c *fiber.Ctx) error {
 	}
 	rep, err := a.flows.EraseStakeholder(c.UserContext(), auth.User(c), id, in.ConfirmName)
 	if errors.Is(err, workflow.ErrNeedsAllRegions) {
-		return problem(fiber.StatusForbidden, everyRegionOnly)
+		return coded(c, fiber.StatusForbidden, "every_region_only")
 	}
 	if err != nil {
 		return err

@@ -41,7 +41,7 @@ func (a *API) login(c *fiber.Ctx) error {
 	}
 	if utf8.RuneCountInString(in.Password) > model.MaxPasswordLength {
 		// No stored password is this long; do not spend a hash on it.
-		return sendProblem(c, problem(fiber.StatusUnauthorized, "Wrong email or password."))
+		return sendProblem(c, coded(c, fiber.StatusUnauthorized, "login_failed"))
 	}
 	ctx := c.UserContext()
 	u, err := a.store.UserByEmail(ctx, in.Email)
@@ -56,7 +56,7 @@ func (a *API) login(c *fiber.Ctx) error {
 	}
 	if !ok || u.Disabled {
 		// One message whether or not the account exists.
-		return sendProblem(c, problem(fiber.StatusUnauthorized, "Wrong email or password."))
+		return sendProblem(c, coded(c, fiber.StatusUnauthorized, "login_failed"))
 	}
 	if ok, err := a.secondStep(c, u, in.TOTP); !ok {
 		return err

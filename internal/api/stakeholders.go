@@ -175,7 +175,7 @@ func (a *API) createStakeholder(c *fiber.Ctx) error {
 func (a *API) updateStakeholder(c *fiber.Ctx) error {
 	st, err := withIDAndBody(c, a.flows.UpdateStakeholder)
 	if errors.Is(err, workflow.ErrMayNotArchive) {
-		return problem(fiber.StatusForbidden, "Only managers and administrators archive or restore stakeholders.")
+		return coded(c, fiber.StatusForbidden, "archive_forbidden")
 	}
 	return a.sendStakeholder(c, fiber.StatusOK, st, err)
 }

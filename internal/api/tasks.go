@@ -22,7 +22,7 @@ func viewTask(t *model.Task, today string) taskView {
 // taskRoutes lists the routes of tasks.
 func (a *API) taskRoutes() []route {
 	return []route{
-		{method: "GET", path: "/tasks", tag: "tasks", summary: "List tasks, newest first",
+		{method: "GET", path: "/tasks", tag: "tasks", summary: "List tasks by due date, the oldest first; undated tasks last",
 			query: append(append([]string{}, exportQuery...), "mine", "overdue", "done", "assignee_id", "region", "stakeholder_id", "commitment_id", "meeting_id"),
 			resp:  list[taskView]{}, handle: a.listTasks},
 		{method: "POST", path: "/tasks", status: 201, access: writers, tag: "tasks", summary: "Create a follow-up task",

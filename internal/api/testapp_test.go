@@ -205,6 +205,7 @@ func (ta *testApp) do(key, method, path string, body any, headers ...string) res
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	ta.checkOpenAPI(method, path, res.StatusCode, res.Header, b)
+	ta.checkProblemCodes(method, path, res.Header, b)
 	return resp{status: res.StatusCode, header: res.Header, body: b}
 }
 

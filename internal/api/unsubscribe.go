@@ -29,12 +29,12 @@ func (a *API) unsubscribeRoutes() []route {
 func (a *API) unsubscriber(c *fiber.Ctx) (*model.User, *model.Prefs, error) {
 	id, err := notify.UnsubscribeUser(a.tokens.Derive(notify.UnsubscribePurpose), c.Params("token"))
 	if err != nil {
-		return nil, nil, problem(fiber.StatusNotFound, "This unsubscribe link is not valid.")
+		return nil, nil, coded(c, fiber.StatusNotFound, "unsubscribe_invalid")
 	}
 	ctx := c.UserContext()
 	u, err := a.store.UserByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, problem(fiber.StatusNotFound, "This unsubscribe link is not valid.")
+		return nil, nil, coded(c, fiber.StatusNotFound, "unsubscribe_invalid")
 	}
 	if err != nil {
 		return nil, nil, err

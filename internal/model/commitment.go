@@ -125,7 +125,7 @@ func validateCommitmentFields(p *Problems, text, typ, region, madeOn, dueOn, fol
 	if text == "" {
 		p.Add("text", "is required")
 	}
-	checkLen(p, "text", text, maxText)
+	checkLen(p, "text", text, textLimit("commitment.text"))
 	if !CommitmentTypes.Valid(typ) {
 		p.Add("type", "must be one of %s", CommitmentTypes)
 	}
@@ -193,8 +193,8 @@ func (in *StatusChangeInput) Validate() error {
 	if !CommitmentStatuses.Valid(in.Status) {
 		p.Add("status", "must be one of %s", CommitmentStatuses)
 	}
-	checkLen(&p, "note", in.Note, maxText)
-	checkLen(&p, "evidence", in.Evidence, maxShortText*4)
+	checkLen(&p, "note", in.Note, textLimit("commitment.status_note"))
+	checkLen(&p, "evidence", in.Evidence, textLimit("commitment.status_evidence"))
 	return p.Err()
 }
 

@@ -48,12 +48,8 @@ type Participant struct {
 	Role          string        `bson:"role" json:"role"`
 }
 
-// Limits on meeting fields.
-const (
-	MaxMeetingMinutes = 1440
-	maxText           = 20000
-	maxShortText      = 500
-)
+// MaxMeetingMinutes bounds a meeting's duration (its texts: TextLimits).
+const MaxMeetingMinutes = 1440
 
 // ParticipantInput names a stakeholder at a meeting; the name is copied from
 // the stakeholder by the store.
@@ -156,15 +152,15 @@ func validateMeetingFields(p *Problems, startsAt string, duration int, kind, reg
 	if !ValidRegion(region) {
 		p.Add("region", "must be a known region code")
 	}
-	checkLen(p, "place", place, maxShortText)
+	checkLen(p, "place", place, textLimit("meeting.place"))
 	for i, t := range topics {
 		if !Topics.Valid(t) {
 			p.Add("topics["+itoa(i)+"]", "must be one of %s", Topics)
 		}
 	}
-	checkLen(p, "summary", summary, maxText)
-	checkLen(p, "agreements", agreements, maxText)
-	checkLen(p, "next_steps", nextSteps, maxText)
+	checkLen(p, "summary", summary, textLimit("meeting.summary"))
+	checkLen(p, "agreements", agreements, textLimit("meeting.agreements"))
+	checkLen(p, "next_steps", nextSteps, textLimit("meeting.next_steps"))
 }
 
 func validateParticipants(p *Problems, ps []ParticipantInput) {
@@ -178,7 +174,7 @@ func validateParticipants(p *Problems, ps []ParticipantInput) {
 			p.Add(f+"stakeholder_id", "is listed twice")
 		}
 		seen[x.StakeholderID] = true
-		checkLen(p, f+"role", x.Role, maxShortText)
+		checkLen(p, f+"role", x.Role, textLimit("meeting.participant_role"))
 	}
 }
 

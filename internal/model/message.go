@@ -188,8 +188,8 @@ func (p *MessagePatch) Validate() error {
 	if p.Status != nil && !ReviewStatuses.Valid(*p.Status) {
 		pr.Add("status", "must be one of %s", ReviewStatuses)
 	}
-	if p.Notes != nil && len(*p.Notes) > 20000 {
-		pr.Add("notes", "must be at most 20000 bytes")
+	if p.Notes != nil {
+		checkLen(&pr, "notes", *p.Notes, textLimit("message.notes"))
 	}
 	if p.Version == nil {
 		pr.Add("version", "is required")

@@ -84,10 +84,7 @@ const (
 	DefaultStance    = "unknown"
 	DefaultInfluence = "medium"
 
-	maxStakeholderName  = 200
-	maxStakeholderNotes = 20000
-	maxStakeholderShort = 200
-	maxStakeholderList  = 50
+	maxStakeholderList = 50
 )
 
 // StakeholderInput is the body of POST /stakeholders (and one imported row).
@@ -210,19 +207,19 @@ func (s *Stakeholder) Validate() error {
 	if s.Name == "" {
 		p.Add("name", "is required")
 	}
-	checkLen(&p, "name", s.Name, maxStakeholderName)
+	checkLen(&p, "name", s.Name, textLimit("stakeholder.name"))
 	CheckText(&p, "name", s.Name)
-	checkLen(&p, "notes", s.Notes, maxStakeholderNotes)
+	checkLen(&p, "notes", s.Notes, textLimit("stakeholder.notes"))
 	for i, e := range s.Emails {
 		if !ValidEmail(e) {
 			p.Add("emails["+itoa(i)+"]", "must be a valid email address")
 		}
 	}
 	for i, ph := range s.Phones {
-		checkLen(&p, "phones["+itoa(i)+"]", ph, 50)
+		checkLen(&p, "phones["+itoa(i)+"]", ph, textLimit("stakeholder.phone"))
 	}
 	for i, t := range s.Tags {
-		checkLen(&p, "tags["+itoa(i)+"]", t, 50)
+		checkLen(&p, "tags["+itoa(i)+"]", t, textLimit("stakeholder.tag"))
 	}
 	for _, l := range []struct {
 		field string
@@ -265,13 +262,13 @@ func (s *Stakeholder) validateKindFields(p *Problems) {
 		if l.ElectoralDistrict != "" && !ValidRegion(l.ElectoralDistrict) {
 			p.Add("legislator.electoral_district", "must be a known region code")
 		}
-		checkLen(p, "legislator.parliamentary_group", l.ParliamentaryGroup, maxStakeholderShort)
-		checkLen(p, "legislator.party", l.Party, maxStakeholderShort)
+		checkLen(p, "legislator.parliamentary_group", l.ParliamentaryGroup, textLimit("legislator.group"))
+		checkLen(p, "legislator.party", l.Party, textLimit("legislator.party"))
 		if len(l.Committees) > maxStakeholderList {
 			p.Add("legislator.committees", "must list at most %d values", maxStakeholderList)
 		}
 		for i, c := range l.Committees {
-			checkLen(p, "legislator.committees["+itoa(i)+"]", c, maxStakeholderShort)
+			checkLen(p, "legislator.committees["+itoa(i)+"]", c, textLimit("legislator.committee"))
 		}
 	} else if s.Legislator != nil {
 		p.Add("legislator", "is only for legislators")
@@ -335,7 +332,7 @@ func (in *RelationshipInput) Validate(from bson.ObjectID) error {
 	if !RelationshipKinds.Valid(in.Kind) {
 		p.Add("kind", "must be one of %s", RelationshipKinds)
 	}
-	checkLen(&p, "role", in.Role, maxStakeholderShort)
+	checkLen(&p, "role", in.Role, textLimit("stakeholder.relation_role"))
 	if in.Since != "" && !ValidDate(in.Since) {
 		p.Add("since", "must be a date (YYYY-MM-DD)")
 	}

@@ -68,11 +68,11 @@ func validateTaskFields(p *Problems, title, dueOn, notes string) {
 	if title == "" {
 		p.Add("title", "is required")
 	}
-	checkLen(p, "title", title, maxShortText)
+	checkLen(p, "title", title, textLimit("task.title"))
 	if dueOn != "" && !ValidDate(dueOn) {
 		p.Add("due_on", "must be a date (YYYY-MM-DD)")
 	}
-	checkLen(p, "notes", notes, maxText)
+	checkLen(p, "notes", notes, textLimit("task.notes"))
 }
 
 // TaskPatch changes some fields of a task; nil fields stay as they are. An

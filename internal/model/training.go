@@ -18,7 +18,6 @@ const KindTraining = "training"
 const (
 	MaxAudienceCount  = 100000
 	maxTrainingTopics = 20
-	maxTopicText      = 200
 )
 
 // Training is what a meeting of kind training records about its audience:
@@ -96,7 +95,7 @@ func validateTraining(p *Problems, kind string, t *Training) {
 		p.Add("training.topics", "must list at most %d topics", maxTrainingTopics)
 	}
 	for i, s := range t.Topics {
-		checkLen(p, "training.topics["+itoa(i)+"]", s, maxTopicText)
+		checkLen(p, "training.topics["+itoa(i)+"]", s, textLimit("training.topic"))
 	}
 }
 

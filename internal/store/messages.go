@@ -284,6 +284,15 @@ func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, sco
 	if err := s.col(colMessages).Find(ctx, allOf(idsIn(distinctIDs(ids)), filter), opts, &list); err != nil {
 		return 0, wrap("bulk status: find", err)
 	}
+	return s.setMessagesStatus(ctx, actor, list, status)
+}
+
+// setMessagesStatus sets status on each of list (read with its status,
+// version and regions), each as its own versioned change, and returns how
+// many changed. One changed meanwhile is left as it is: its reader sees it
+// again in the list. A stored status stays even when its after-write effects
+// fail; the others still change, and the error joins every failed effect.
+func (s *Store) setMessagesStatus(ctx context.Context, actor model.Actor, list []model.Message, status string) (int, error) {
 	n := 0
 	now := s.Now()
 	var effects []error
@@ -299,10 +308,10 @@ func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, sco
 			return []Change{{Actor: actor, Action: model.ActionUpdate, Entity: "message", ID: m.ID.Hex(), Regions: m.Regions, Fields: []model.Change{{Field: "status", Old: m.Status, New: status}}}}, nil
 		}, nil)
 		if errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound) {
-			continue // changed meanwhile: the user sees it again in the list
+			continue
 		}
 		if err != nil {
-			return n, fmt.Errorf("store: bulk status: %w", err)
+			return n, fmt.Errorf("store: set message status: %w", err)
 		}
 		n++
 		// The status is stored: the others still change, and the request
@@ -310,6 +319,45 @@ func (s *Store) BulkSetMessageStatus(ctx context.Context, actor model.Actor, sco
 		effects = append(effects, s.effects(ctx, done...))
 	}
 	return n, errors.Join(effects...)
+}
+
+// sentMailFiledKey marks in the kv collection that FileSentMailAsReviewed
+// has run to its end on this database.
+const sentMailFiledKey = "fix:sent-mail-reviewed"
+
+// FileSentMailAsReviewed is the one-time correction of the mail stored
+// before the sync filed the team's own sent mail as done on arrival
+// (model.ReviewStatusOnArrival): every outbound message still "new" becomes
+// "done", audited as the system, so sent mail stops counting as new. Once it
+// has finished it is marked done and never runs again, so a person may set
+// a sent message back to "new" later. It answers how many it changed;
+// running it again (after a crash half-way, or twice) changes nothing more.
+func (s *Store) FileSentMailAsReviewed(ctx context.Context) (int, error) {
+	kv := s.KV("")
+	if v, err := kv.Get(sentMailFiledKey); err != nil || v != nil {
+		return 0, err
+	}
+	filter := bson.D{{Key: "status", Value: model.MessageNew}, {Key: "direction", Value: model.Outbound}}
+	opts := coll.FindOptions{Limit: 500, Projection: bson.D{{Key: "status", Value: 1}, {Key: "version", Value: 1}, {Key: "regions", Value: 1}}}
+	total := 0
+	for {
+		var list []model.Message
+		if err := s.col(colMessages).Find(ctx, filter, opts, &list); err != nil {
+			return total, wrap("file sent mail: find", err)
+		}
+		n, err := s.setMessagesStatus(ctx, model.SystemActor, list, model.MessageDone)
+		total += n
+		if err != nil {
+			return total, err
+		}
+		if len(list) < int(opts.Limit) {
+			break
+		}
+		if n == 0 { // each one changed meanwhile: the next start tries again
+			return total, nil
+		}
+	}
+	return total, kv.Set(sentMailFiledKey, []byte(s.Now().UTC().Format(time.RFC3339)), 0)
 }
 
 // LinkMessageCommitment records on the message a commitment made from it

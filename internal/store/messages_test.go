@@ -531,3 +531,46 @@ func followUnmatched(t *testing.T, s *store.Store, scope model.Scope, internal f
 	t.Fatalf("limit %d: no last page", limit)
 	return nil
 }
+
+// TestFileSentMailAsReviewed: the team's sent mail stored before the sync
+// filed it as done stops counting as new, audited; inbound mail and sent
+// mail already reviewed stay as they are; the correction runs once, so a
+// sent message set back to "new" afterwards keeps that status.
+func TestFileSentMailAsReviewed(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	date := time.Date(2026, 11, 2, 15, 0, 0, 0, time.UTC)
+	sent := func(id byte, status string) model.IncomingMessage {
+		m := incoming(id, "equipo@ong.pe", []string{"congresista@congreso.gob.pe"}, fmt.Sprintf("Enviado %d", id), date, at("Sent", uint32(id), 1))
+		m.Message.Direction, m.Message.Status = model.Outbound, status
+		return m
+	}
+	in := incoming(1, "fiscal@mpfn.gob.pe", nil, "Recibido", date, at("INBOX", 1, 1))
+	msgs := []model.IncomingMessage{in, sent(2, model.MessageNew), sent(3, model.MessageNew), sent(4, model.MessageFollowUp)}
+	save(t, s, msgs...)
+	n, err := s.FileSentMailAsReviewed(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("first run: %d changed, %v; want 2", n, err)
+	}
+	want := []string{model.MessageNew, model.MessageDone, model.MessageDone, model.MessageFollowUp}
+	for i, m := range msgs {
+		if got := getMsg(t, s, m.Message.ID).Status; got != want[i] {
+			t.Errorf("%s: status %q, want %q", m.Message.Subject, got, want[i])
+		}
+	}
+	entries, _, err := s.ListAudit(ctx, store.AuditFilter{Entity: "message", EntityID: msgs[1].Message.ID.Hex(), Scope: model.Scope{All: true}}, store.Page{})
+	if err != nil || len(entries) != 1 || entries[0].ActorEmail != model.SystemActor.Email {
+		t.Fatalf("audit of the correction: %+v %v", entries, err)
+	}
+	// Someone files a sent message as new again: a later start leaves it.
+	st, v := model.MessageNew, getMsg(t, s, msgs[1].Message.ID).Version
+	if _, err := s.UpdateMessage(ctx, model.SystemActor, model.Scope{All: true}, msgs[1].Message.ID, model.MessagePatch{Status: &st, Version: &v}, false); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.FileSentMailAsReviewed(ctx); err != nil || n != 0 {
+		t.Fatalf("second run: %d changed, %v; want none", n, err)
+	}
+	if got := getMsg(t, s, msgs[1].Message.ID).Status; got != model.MessageNew {
+		t.Errorf("after the second run: %q, want new (the person's choice)", got)
+	}
+}

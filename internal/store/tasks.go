@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -13,6 +15,8 @@ func init() {
 	registerIndexes(
 		indexSpec{colTasks, "assignee_done", bson.D{{Key: "assignee_id", Value: 1}, {Key: "done", Value: 1}}, false},
 		indexSpec{colTasks, "links_stakeholder", bson.D{{Key: "links.stakeholder_id", Value: 1}}, false},
+		indexSpec{colTasks, "due", bson.D{{Key: "due_on", Value: 1}, {Key: "_id", Value: 1}}, false},
+		indexSpec{colTasks, "assignee_done_due", bson.D{{Key: "assignee_id", Value: 1}, {Key: "done", Value: 1}, {Key: "due_on", Value: 1}, {Key: "_id", Value: 1}}, false},
 	)
 }
 
@@ -35,7 +39,9 @@ type TaskFilter struct {
 	MeetingID     bson.ObjectID
 }
 
-// ListTasks returns the tasks in scope matching f, newest first.
+// ListTasks returns the tasks in scope matching f in due-date order, the
+// oldest due first (most overdue on top), then the tasks without a due
+// date, oldest first.
 func (s *Store) ListTasks(ctx context.Context, scope model.Scope, f TaskFilter, p Page) ([]model.Task, string, error) {
 	filter, ok := scopedRegion(bson.D{}, scope, f.Region)
 	if !ok {
@@ -55,7 +61,69 @@ func (s *Store) ListTasks(ctx context.Context, scope model.Scope, f TaskFilter, 
 	} else if f.Done != nil {
 		add("done", *f.Done)
 	}
-	return pagedFind(ctx, s, colTasks, filter, "", p, "_id", func(t model.Task) (any, bson.ObjectID) { return nil, t.ID })
+	return s.tasksByDue(ctx, filter, p, !f.Overdue)
+}
+
+// tasksByDue reads one page of tasks matching filter in two runs over the
+// (due_on, _id) order: the dated tasks (due_on > ""), then, when the page is
+// not full and undated is set, the undated ones (due_on null or missing) by
+// _id. Each run is a range of one index, so neither engine sorts in memory.
+// The cursor is the last row's (due_on, _id); a nil due_on means the page
+// ended among the undated tasks, so the next one skips the dated run.
+func (s *Store) tasksByDue(ctx context.Context, filter bson.D, p Page, undated bool) ([]model.Task, string, error) {
+	const kind = colTasks + ".due"
+	var after *cursorDoc
+	if p.Cursor != "" {
+		after = &cursorDoc{}
+		if err := s.openCursor(kind, p.Cursor, after); err != nil {
+			return nil, "", err
+		}
+		if _, ok := after.V.(string); !ok && after.V != nil {
+			return nil, "", fmt.Errorf("store: %w", ErrBadCursor)
+		}
+	}
+	want := int64(p.limit() + 1) // one extra row says whether there is more
+	run := func(cond bson.D, sort bson.D, out *[]model.Task) error {
+		opts := coll.FindOptions{Sort: sort}
+		if !p.All {
+			opts.Limit = want - int64(len(*out))
+		}
+		var got []model.Task
+		if err := s.col(colTasks).Find(ctx, allOf(filter, cond), opts, &got); err != nil {
+			return wrap("list tasks", err)
+		}
+		*out = append(*out, got...)
+		return nil
+	}
+	out := []model.Task{}
+	if after == nil || after.V != nil {
+		cond := bson.D{{Key: "due_on", Value: bson.D{{Key: "$gt", Value: ""}}}}
+		if after != nil {
+			cond = append(cond, bson.E{Key: "$or", Value: bson.A{
+				bson.D{{Key: "due_on", Value: bson.D{{Key: "$gt", Value: after.V}}}},
+				bson.D{{Key: "due_on", Value: after.V}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: after.ID}}}},
+			}})
+		}
+		if err := run(cond, bson.D{{Key: "due_on", Value: 1}, {Key: "_id", Value: 1}}, &out); err != nil {
+			return nil, "", err
+		}
+	}
+	if undated && (p.All || int64(len(out)) < want) {
+		cond := bson.D{{Key: "due_on", Value: nil}}
+		if after != nil && after.V == nil {
+			cond = append(cond, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: after.ID}}})
+		}
+		if err := run(cond, bson.D{{Key: "_id", Value: 1}}, &out); err != nil {
+			return nil, "", err
+		}
+	}
+	items, next := nextCursor(s, kind, out, p, func(t model.Task) (any, bson.ObjectID) {
+		if t.DueOn == "" {
+			return nil, t.ID
+		}
+		return t.DueOn, t.ID
+	})
+	return items, next, nil
 }
 
 // TaskByID returns one task; ErrNotFound when missing or out of scope.

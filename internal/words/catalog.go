@@ -18,8 +18,9 @@ var (
 	// Problems are the codes and wording of problems that are not about
 	// one input field (idempotency, throttles, validation as a whole).
 	Problems Table
-	// StatusDetails explain the statuses of sentinel errors.
-	StatusDetails map[int]Text
+	// StatusDetails are the codes and wording of the statuses of sentinel
+	// errors (not found, conflict, ...).
+	StatusDetails map[int]Field
 	// Digest is the wording of the email digest.
 	Digest Table
 	// Calendar is the wording of event titles in calendar feeds.
@@ -31,8 +32,7 @@ var (
 	// Modalities qualify "capacitación" (after it) and "training" (before it).
 	Modalities Table
 	// Phrases are short wording code puts together: "yes" of a flag,
-	// "national" (the national level in running text), "duplicate" (a
-	// unique-key conflict).
+	// "national" (the national level in running text).
 	Phrases Table
 	// Indicators are the names of the results framework's indicators and
 	// IndicatorRules the rule each counts by, as reports show it.

@@ -36,3 +36,25 @@ func FieldMessage(format string, args []any, l Lang) (code, msg string, ok bool)
 	}
 	return f.Code, tmpl, true
 }
+
+// In is the field's wording in l.
+func (f Field) In(l Lang) string { return Text{f.ES, f.EN}.In(l) }
+
+// Known reports whether code is a problem code the API answers with wording
+// in both languages: a problem, a sentinel status or a field's code.
+func Known(code string) bool {
+	if w, ok := Problems[code]; ok {
+		return w.ES != "" && w.EN != ""
+	}
+	for _, f := range StatusDetails {
+		if f.Code == code {
+			return f.ES != "" && f.EN != ""
+		}
+	}
+	for _, f := range fields {
+		if f.Code == code && f.ES != "" && f.EN != "" {
+			return true
+		}
+	}
+	return false
+}

@@ -28,7 +28,7 @@ var returnedMessage = regexp.MustCompile(`^\s*return\s+("(?:[^"\\]|\\.)*")\s*$`)
 // wording in Spanish and English, with the same verbs as the format.
 func TestFieldsCoverEveryFormat(t *testing.T) {
 	seen := 0
-	for _, dir := range []string{"../model", "../store", "../api"} {
+	for _, dir := range []string{"../model", "../store", "../api", "../workflow", "../auth"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)
@@ -101,12 +101,12 @@ func TestFieldsCoverEveryFormat(t *testing.T) {
 	}
 }
 
-// TestStatusDetails: every status a sentinel error maps to is explained in
-// both languages.
+// TestStatusDetails: every status a sentinel error maps to has a code and
+// is explained in both languages.
 func TestStatusDetails(t *testing.T) {
 	for status, w := range StatusDetails {
-		if w.ES == "" || w.EN == "" {
-			t.Errorf("status %d lacks wording", status)
+		if w.Code == "" || w.ES == "" || w.EN == "" {
+			t.Errorf("status %d lacks a code or wording: %+v", status, w)
 		}
 	}
 }

@@ -21,11 +21,23 @@ type ImportRow struct {
 	Problems model.Problems
 }
 
-// ImportError is one invalid field of one row.
+// ImportError is one invalid field of one row. Code and Message are in
+// English until the API words them in the caller's language (Format).
 type ImportError struct {
 	Row     int    `json:"row"`
 	Field   string `json:"field"`
+	Code    string `json:"code,omitempty"`
 	Message string `json:"message"`
+
+	problem model.FieldError // the validation's own, with its format
+}
+
+// Format returns the English format and arguments of the message.
+func (e ImportError) Format() (string, []any) {
+	if e.problem.Message != "" {
+		return e.problem.Format()
+	}
+	return e.Message, nil
 }
 
 // ImportDuplicate is a row that would be merged into an existing
@@ -104,7 +116,7 @@ func (f *Flows) importStakeholders(ctx context.Context, u *model.User, rows []Im
 		}
 		if len(probs) > 0 {
 			for _, p := range probs {
-				res.Errors = append(res.Errors, ImportError{Row: r.Row, Field: p.Field, Message: p.Message})
+				res.Errors = append(res.Errors, ImportError{Row: r.Row, Field: p.Field, Message: p.Message, problem: p})
 			}
 			continue
 		}
@@ -142,7 +154,8 @@ func (f *Flows) importStakeholders(ctx context.Context, u *model.User, rows []Im
 	if len(res.Errors) > 0 && !dryRun {
 		var p model.Problems
 		for _, e := range res.Errors {
-			p.Add(fmt.Sprintf("rows[%d].%s", e.Row, e.Field), "%s", e.Message)
+			format, args := e.Format()
+			p.Add(fmt.Sprintf("rows[%d].%s", e.Row, e.Field), format, args...)
 		}
 		return res, p.Err()
 	}

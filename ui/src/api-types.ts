@@ -250,7 +250,7 @@ export interface paths {
     get: operations["getStakeholdersByIdTimeline"];
   };
   "/api/v1/tasks": {
-    /** List tasks, newest first */
+    /** List tasks by due date, the oldest first; undated tasks last */
     get: operations["getTasks"];
     /** Create a follow-up task */
     post: operations["postTasks"];
@@ -1371,6 +1371,7 @@ export interface components {
       row: number;
     };
     "workflow.ImportError": {
+      code?: string;
       field: string;
       message: string;
       row: number;
@@ -4719,7 +4720,7 @@ export interface operations {
       };
     };
   };
-  /** List tasks, newest first */
+  /** List tasks by due date, the oldest first; undated tasks last */
   getTasks: {
     parameters: {
       query?: {

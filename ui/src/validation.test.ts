@@ -80,3 +80,21 @@ describe('small validators', () => {
     expect(splitList(' a, b;c\n\n d ')).toEqual(['a', 'b', 'c', 'd']);
   });
 });
+
+describe('the server limits each value of a list', () => {
+  const sh = { kind: 'person', name: 'Rosa', emails: '', stance: 'unknown', influence: 'medium', regions: ['08'] };
+  it('counts characters, as the server does', async () => {
+    const { itemTooLong } = await import('./validation');
+    const { limit } = await import('./limits');
+    expect(limit('stakeholder.tag')).toBe(50);
+    expect(itemTooLong(`corto, ${'ñ'.repeat(50)}`, 50)).toBe(false);
+    expect(itemTooLong(`corto, ${'ñ'.repeat(51)}`, 50)).toBe(true);
+  });
+  it('marks the phones, tags and committees fields that hold a value too long', () => {
+    expect(validateStakeholder({ ...sh, tags: `trata, ${'x'.repeat(51)}`, phones: '984 111 222' })).toEqual({ tags: 'validation.item_too_long' });
+    expect(validateStakeholder({ ...sh, phones: '9'.repeat(51) })).toEqual({ phones: 'validation.item_too_long' });
+    const committees = `Mujer, ${'c'.repeat(201)}`;
+    expect(validateStakeholder({ ...sh, kind: 'legislator', committees })).toEqual({ 'legislator.committees': 'validation.item_too_long' });
+    expect(validateStakeholder({ ...sh, committees })).toEqual({}); // only legislators send committees
+  });
+});

@@ -1,11 +1,8 @@
 // Client-side checks run before a form is sent; the server checks again.
 // Each returns a map from field path (same names the server uses) to a translation key.
+import { limit } from './limits';
 
 export type Errors = Record<string, string>;
-
-/** The server's limits on text fields, in characters (internal/model: maxText, maxShortText). */
-export const MAX_TEXT = 20000;
-export const MAX_SHORT = 500;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -95,10 +92,16 @@ export interface StakeholderForm {
   kind: string;
   name: string;
   emails: string;
+  phones?: string;
+  tags?: string;
+  committees?: string;
   stance: string;
   influence: string;
   regions: string[];
 }
+
+/** itemTooLong reports a list (one value per comma or line) holding a value longer than max. */
+export const itemTooLong = (s: string, max: number, split: (s: string) => string[] = splitList) => split(s).some((x) => [...x].length > max);
 
 export function validateStakeholder(s: StakeholderForm): Errors {
   const e: Errors = {};
@@ -106,6 +109,10 @@ export function validateStakeholder(s: StakeholderForm): Errors {
   if (!s.name.trim()) e.name = 'validation.required';
   const bad = splitList(s.emails).find((x) => !isEmail(x));
   if (bad) e.emails = 'validation.email';
+  // The server limits each value of these lists (the field as a whole has no limit to count).
+  if (itemTooLong(s.phones ?? '', limit('stakeholder.phone'))) e.phones = 'validation.item_too_long';
+  if (itemTooLong(s.tags ?? '', limit('stakeholder.tag'))) e.tags = 'validation.item_too_long';
+  if (s.kind === 'legislator' && itemTooLong(s.committees ?? '', limit('legislator.committee'))) e['legislator.committees'] = 'validation.item_too_long';
   return e;
 }
 

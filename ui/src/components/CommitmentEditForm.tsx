@@ -12,6 +12,7 @@ import { DeletePanel } from './DeletePanel';
 import { enumOptions, Select, TextArea, TextInput } from './Field';
 import { FormActions } from './FormActions';
 import { CardForm } from './CardForm';
+import { limit } from '../limits';
 
 export function validateCommitmentEdit(v: { text: string; due_on: string; next_follow_up_on: string }, madeOn: string): Errors {
   const e: Errors = {};
@@ -39,7 +40,7 @@ export function CommitmentEditForm({ c, onSaved, onReload, onClose }: { c: Commi
   const owners = teamOptions(team);
   return (
     <CardForm id="ce-title" title={t('commitment.edit')} testid="commitment-edit-form" onSubmit={submit} error={error} onReload={reloadWith(onReload, onClose)}>
-      <TextArea id="ce-text" label={t('commitment.text')} value={v.text} onValue={set('text')} error={errors.text} required rows={3} />
+      <TextArea id="ce-text" label={t('commitment.text')} max={limit('commitment.text')} value={v.text} onValue={set('text')} error={errors.text} required rows={3} />
       <div class="form-grid">
         <Select id="ce-type" label={t('commitment.type')} value={v.type} options={enumOptions('ctype', enums.commitment_types)} onValue={set('type')} error={errors.type} required />
         <Select id="ce-region" label={t('common.region')} value={v.region} options={myRegions(user, regions).map((r) => ({ value: r.code, label: r.name }))} onValue={set('region')} error={errors.region} required />

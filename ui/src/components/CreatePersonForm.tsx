@@ -10,6 +10,7 @@ import type { Errors } from '../validation';
 import { enumOptions, Select, TextInput } from './Field';
 import { ErrorBox, Notice } from './States';
 import { SaveButton } from './FormActions';
+import { limit } from '../limits';
 
 interface Props {
   id: string;
@@ -49,7 +50,7 @@ export function CreatePersonForm({ id, address, name, hint = [], onDone }: Props
   return (
     <form onSubmit={submit} noValidate class="create-person" data-testid={`${id}-form`} aria-label={t('mail.create_person_for', { address })}>
       <ErrorBox error={error} />
-      <TextInput id={`${id}-name`} label={t('stakeholder.name')} value={v.name} onValue={(x) => setV((o) => ({ ...o, name: x }))} error={errors.name} required />
+      <TextInput id={`${id}-name`} label={t('stakeholder.name')} max={limit('stakeholder.name')} value={v.name} onValue={(x) => setV((o) => ({ ...o, name: x }))} error={errors.name} required />
       <div class="form-grid">
         <Select id={`${id}-kind`} label={t('stakeholder.kind')} value={v.kind} options={enumOptions('kind', enums.stakeholder_kinds)} onValue={(x) => setV((o) => ({ ...o, kind: x }))} error={errors.kind} />
         <Select id={`${id}-region`} label={t('common.region')} value={v.region} blank="—" options={mine.map((r) => ({ value: r.code, label: r.name }))} onValue={(x) => setV((o) => ({ ...o, region: x }))} error={errors.region} required />

@@ -5,10 +5,11 @@ import type { ComponentChildren } from 'preact';
 import type { Region } from '../api';
 import { t } from '../i18n';
 import { useSession } from '../session';
-import { MAX_SHORT, MAX_TEXT, type Errors, type MeetingDraft } from '../validation';
+import type { Errors, MeetingDraft } from '../validation';
 import { CheckGroup, enumOptions, Select, TextArea, TextInput } from './Field';
 import { StakeholderPicker } from './StakeholderPicker';
 import { Section } from './Section';
+import { limit } from '../limits';
 
 export type MeetingFieldsDraft = Pick<MeetingDraft, 'starts_at' | 'duration_min' | 'kind' | 'region' | 'place' | 'participants' | 'topics' | 'summary' | 'agreements' | 'next_steps' | 'created'>;
 
@@ -45,7 +46,7 @@ export function MeetingFields<D extends MeetingFieldsDraft>({ idPrefix: p, d, se
           <TextInput id="duration_min" type="number" inputMode="numeric" min={0} step={5} label={t('meeting.duration')} value={d.duration_min} onValue={set('duration_min')} error={errors.duration_min} />
           <Select id="meeting_kind" label={t('meeting.kind')} value={d.kind} options={enumOptions('meeting_kind', enums.meeting_kinds)} onValue={set('kind')} error={errors.kind} required />
           <Select id="region" label={t('common.region')} value={d.region} blank={regionBlank ? '—' : undefined} options={regions.map((r) => ({ value: r.code, label: r.name }))} onValue={set('region')} error={errors.region} required />
-          <TextInput id="place" label={t('meeting.place')} max={MAX_SHORT} value={d.place} onValue={set('place')} error={errors.place} />
+          <TextInput id="place" label={t('meeting.place')} max={limit('meeting.place')} value={d.place} onValue={set('place')} error={errors.place} />
         </div>
       </Section>
 
@@ -73,7 +74,7 @@ export function MeetingFields<D extends MeetingFieldsDraft>({ idPrefix: p, d, se
               <TextInput
                 id={`participants-${i}-role`}
                 label={t('meeting.participant_role', { name: x.name })}
-                max={MAX_SHORT}
+                max={limit('meeting.participant_role')}
                 value={x.role}
                 onValue={(v) => setParticipants((ps) => ps.map((y, j) => (j === i ? { ...y, role: v } : y)))}
                 error={errors[`participants[${i}].role`] ?? errors[`participants[${i}].stakeholder_id`]}
@@ -89,9 +90,9 @@ export function MeetingFields<D extends MeetingFieldsDraft>({ idPrefix: p, d, se
 
       <Section id={`${p}-what`} title={t('meeting.content')}>
         <CheckGroup legend={t('meeting.topics')} name="topics" values={d.topics} options={enumOptions('topic', enums.topics)} onValues={set('topics')} error={errors.topics} />
-        <TextArea id="summary" max={MAX_TEXT} label={t('meeting.summary')} value={d.summary} onValue={set('summary')} error={errors.summary} required rows={4} />
-        <TextArea id="agreements" max={MAX_TEXT} label={t('meeting.agreements')} value={d.agreements} onValue={set('agreements')} error={errors.agreements} />
-        <TextArea id="next_steps" max={MAX_TEXT} label={t('meeting.next_steps')} value={d.next_steps} onValue={set('next_steps')} error={errors.next_steps} />
+        <TextArea id="summary" max={limit('meeting.summary')} label={t('meeting.summary')} value={d.summary} onValue={set('summary')} error={errors.summary} required rows={4} />
+        <TextArea id="agreements" max={limit('meeting.agreements')} label={t('meeting.agreements')} value={d.agreements} onValue={set('agreements')} error={errors.agreements} />
+        <TextArea id="next_steps" max={limit('meeting.next_steps')} label={t('meeting.next_steps')} value={d.next_steps} onValue={set('next_steps')} error={errors.next_steps} />
       </Section>
     </>
   );

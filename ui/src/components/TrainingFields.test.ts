@@ -47,3 +47,11 @@ describe('women and men per audience', () => {
     expect(validateTraining({ modality: 'virtual', counts: { judges: '10' }, women: { judges: '4' }, men: { judges: '6' }, topics: '' })).toEqual({});
   });
 });
+
+describe('training topics', () => {
+  it('are limited one by one, a line each, as the server limits them', () => {
+    const ok = { modality: 'virtual', counts: { judges: '2' }, topics: `Trata de personas\n${'t'.repeat(200)}` };
+    expect(validateTraining(ok)).toEqual({});
+    expect(validateTraining({ ...ok, topics: `Trata\n${'t'.repeat(201)}` })).toEqual({ 'training.topics': 'validation.item_too_long' });
+  });
+});

@@ -3,7 +3,8 @@
 import type { Training } from '../api';
 import { enumOptions, Select, TextArea, TextInput } from './Field';
 import { t, te, tn } from '../i18n';
-import type { Errors } from '../validation';
+import { itemTooLong, type Errors } from '../validation';
+import { limit } from '../limits';
 import { Section } from './Section';
 
 export const AUDIENCE_TYPES: Training['audience'][number]['type'][] = ['public_defenders', 'judges', 'prosecutors', 'police', 'regional_officials', 'civil_society', 'other'];
@@ -63,6 +64,7 @@ export function validateTraining(d: TrainingDraft | undefined): Errors {
     if (both > n && !e[`training.women.${a}`] && !e[`training.men.${a}`]) e[`training.men.${a}`] = 'validation.sex_count';
   });
   if (!any && Object.keys(e).length === 0) e['training.audience'] = 'validation.audience';
+  if (itemTooLong(d.topics, limit('training.topic'), (s) => s.split('\n').map((x) => x.trim()))) e['training.topics'] = 'validation.item_too_long';
   return e;
 }
 
@@ -130,7 +132,7 @@ export function TrainingFields({ value, onValue, errors }: { value: TrainingDraf
           </span>
         )}
       </fieldset>
-      <TextArea id="training-topics" label={t('training.topics')} hint={t('training.topics_hint')} value={value.topics} onValue={(v) => onValue({ ...value, topics: v })} />
+      <TextArea id="training-topics" label={t('training.topics')} hint={t('training.topics_hint')} value={value.topics} onValue={(v) => onValue({ ...value, topics: v })} error={errors['training.topics'] ?? errors['training.topics[0]']} />
     </Section>
   );
 }

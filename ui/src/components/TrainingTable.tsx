@@ -23,7 +23,7 @@ export function TrainingTable({ report }: { report: TrainingsReport }) {
       columns={[t('report.quarter'), t('common.region'), t('training.audience'), { label: t('report.people'), class: 'num' }]}
       testid="training-table"
       region={t('report.people_trained')}
-      caption={tn('report.trained_caption', report.trainings, { people: report.people })}
+      caption={tn('report.trained_caption', report.trainings, { people: tn('count.people', report.people) })}
       captionClass="small muted"
       foot={totals}
     >

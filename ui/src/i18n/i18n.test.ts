@@ -71,6 +71,46 @@ describe('translations', () => {
   });
 });
 
+// The wording rules of the Spanish catalog (issue 22): tú throughout, opening question and
+// exclamation marks, and a number of things always said through tn() so "1 resultados" cannot come back.
+describe('Spanish wording', () => {
+  const entries = Object.entries(es as Record<string, string>);
+
+  it('speaks tú, never usted', () => {
+    const usted = /\b(usted|ustedes|Indique|Escriba|Seleccione|Ingrese|Elija|Revise|Intente|Inténtelo|Vuelva|Cuente|Agregue|Pulse|Haga|Espere|Pida|Guarde|Descargue|Escanee|Active|Recargue|avisarle|No tiene avisos)\b/;
+    expect(entries.filter(([, v]) => usted.test(v)).map(([k]) => k)).toEqual([]);
+    // "Su"/"su" about the reader (their calendar, their session); "su" about a record is fine.
+    expect(entries.filter(([, v]) => /\b[Ss]u (calendario|sesión|cuenta|perfil|contraseña actual)\b/.test(v)).map(([k]) => k)).toEqual([]);
+  });
+
+  it('opens every question and exclamation', () => {
+    const bad = entries.filter(([, v]) => (v.match(/\?/g) ?? []).length > (v.match(/¿/g) ?? []).length || (v.match(/!/g) ?? []).length > (v.match(/¡/g) ?? []).length);
+    expect(bad.map(([k]) => k)).toEqual([]);
+  });
+
+  it('counts things only through tn(): no "(s)" and no number before a plural noun outside a plural key', () => {
+    const plural = /\{\w+\} (resultados|mensajes|reuniones|compromisos|tareas|personas|filas|actores|mujeres|hombres|capacitaciones|horas|días|minutos)\b/;
+    const bad = entries.filter(([k, v]) => /\w\((s|es)\)/.test(v) || (plural.test(v) && !/\.(one|other|few|many)$/.test(k)));
+    expect(bad.map(([k]) => k)).toEqual([]);
+  });
+
+  it('gives every plural key its "other" form in both languages', () => {
+    const all = { ...(en as Record<string, string>), ...(es as Record<string, string>) };
+    const forms = Object.keys(all).filter((k) => /\.(one|few|many)$/.test(k) && all[k].includes('{n}')).map((k) => k.replace(/\.\w+$/, '.other'));
+    expect(forms.filter((k) => !(k in es) || !(k in en))).toEqual([]);
+  });
+
+  it('names the counts of a summary in the right number', () => {
+    setLang('es');
+    expect(t('data.erased', { meetings: tn('count.meetings', 1), commitments: tn('count.commitments', 2), tasks: tn('count.tasks', 0), messages: tn('count.messages', 1), stakeholders: tn('count.other_stakeholders', 1) })).toBe(
+      'Borrado: se cambiaron 1 reunión, 2 compromisos, 0 tareas, 1 mensaje y 1 otro actor.',
+    );
+    setLang('en');
+    expect(t('mail.linked_count', { m: tn('count.meetings', 1), c: tn('count.commitments', 3) })).toBe('Linked to 1 meeting and 3 commitments.');
+    setLang('es');
+  });
+});
+
 describe('t', () => {
   it('switches language and interpolates', () => {
     setLang('en');

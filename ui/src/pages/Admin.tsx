@@ -182,7 +182,13 @@ function Mailboxes() {
                 <td>
                   {f.last_error ? (
                     <>
-                      <span class="admin-error">{f.last_error}</span>
+                      {/* The reason in the reader's language; the server's technical text (English) below it. */}
+                      <span class="admin-error">{f.last_error_reason ? te('sync_reason', f.last_error_reason) : f.last_error}</span>
+                      {f.last_error_reason && (
+                        <div class="small muted" lang="en">
+                          {f.last_error}
+                        </div>
+                      )}
                       <div class="small muted">{formatDateTime(f.last_error_at)}</div>
                     </>
                   ) : (
@@ -255,7 +261,7 @@ function Import() {
       {preview && (
         <div class="card admin-preview" data-testid="import-preview" role="status">
           <p>
-            <strong>{t('admin.preview_summary', { valid: preview.valid, errors: preview.errors.length, duplicates: preview.duplicates.length })}</strong>
+            <strong>{t('admin.preview_summary', { valid: tn('count.valid_rows', preview.valid), errors: tn('count.rows_with_errors', preview.errors.length), duplicates: tn('count.duplicates', preview.duplicates.length) })}</strong>
           </p>
           {preview.errors.length > 0 && (
             <Table columns={[t('admin.row'), t('admin.field'), t('admin.message')]} caption={t('admin.preview_errors')}>

@@ -151,7 +151,7 @@ function PersonalData() {
             <SaveButton busy={busy} testid="pd-erase" label={t('data.erase')} class="btn btn-danger" disabled={!confirm.trim()} />
           </form>
           {!confirmError && <ErrorBox error={err} />}
-          {done && <Notice>{t('data.erased', { meetings: done.meetings, commitments: done.commitments, tasks: done.tasks, messages: done.messages, stakeholders: done.stakeholders })}</Notice>}
+          {done && <Notice>{t('data.erased', { meetings: tn('count.meetings', done.meetings), commitments: tn('count.commitments', done.commitments), tasks: tn('count.tasks', done.tasks), messages: tn('count.messages', done.messages), stakeholders: tn('count.other_stakeholders', done.stakeholders) })}</Notice>}
         </>
       )}
     </section>

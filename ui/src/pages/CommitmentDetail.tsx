@@ -11,11 +11,12 @@ import { t, te } from '../i18n';
 import { Link } from '../router';
 import { canEdit, canManage, regionName, useSession } from '../session';
 import { useSave } from '../save';
-import { validateStatusChange, MAX_SHORT, MAX_TEXT } from '../validation';
+import { validateStatusChange } from '../validation';
 import './CommitmentDetail.css';
 import { SaveButton } from '../components/FormActions';
 import { CardForm } from '../components/CardForm';
 import { Section } from '../components/Section';
+import { limit } from '../limits';
 
 export function CommitmentDetail({ id }: { id: string }) {
   useTitle(t('commitment.title'));
@@ -129,8 +130,8 @@ function StatusForm({ c, onSaved, onReload }: { c: Commitment; onSaved: (c: Comm
     <CardForm id="cd-change" title={t('commitment.change_status')} testid="status-form" onSubmit={submit} error={error} onReload={reloadWith(onReload)}>
       {done && <Notice>{t('commitment.status_saved')}</Notice>}
       <Select id="new-status" label={t('commitment.new_status')} value={status} blank="—" options={enumOptions('status', enums.commitment_statuses.filter((s) => s !== c.status))} onValue={setStatus} error={errors.status} required />
-      <TextArea id="status-note" label={t('commitment.note')} max={MAX_TEXT} value={note} onValue={setNote} error={errors.note} required rows={3} />
-      <TextInput id="status-evidence" label={t('commitment.evidence')} hint={t('commitment.evidence_hint')} max={MAX_SHORT * 4} value={evidence} onValue={setEvidence} error={errors.evidence} />
+      <TextArea id="status-note" label={t('commitment.note')} max={limit('commitment.status_note')} value={note} onValue={setNote} error={errors.note} required rows={3} />
+      <TextInput id="status-evidence" label={t('commitment.evidence')} hint={t('commitment.evidence_hint')} max={limit('commitment.status_evidence')} value={evidence} onValue={setEvidence} error={errors.evidence} />
       <SaveButton busy={busy} testid="save-status" label={t('commitment.save_status')} />
     </CardForm>
   );

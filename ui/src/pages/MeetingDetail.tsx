@@ -5,7 +5,7 @@ import { MeetingExtras } from '../components/MeetingExtras';
 import { ErrorBox, Loading, Notice } from '../components/States';
 import { formatInstantDate, formatDateTime, formatDay } from '../format';
 import { useAsync, useTitle } from '../hooks';
-import { t, te } from '../i18n';
+import { t, te, tn } from '../i18n';
 import { DeletePanel } from '../components/DeletePanel';
 import { Link, navigate, useQuery } from '../router';
 import { canEdit, canManage, regionName, useSession } from '../session';
@@ -52,7 +52,7 @@ export function MeetingDetail({ id }: { id: string }) {
               <DeletePanel
                 label={t('common.delete')}
                 question={t('meeting.delete_confirm')}
-                option={x.commitment_ids.length + x.task_ids.length > 0 ? t('meeting.delete_records', { c: x.commitment_ids.length, t: x.task_ids.length }) : undefined}
+                option={x.commitment_ids.length + x.task_ids.length > 0 ? t('meeting.delete_records', { c: tn('count.commitments', x.commitment_ids.length), t: tn('count.tasks', x.task_ids.length) }) : undefined}
                 onDelete={async (withRecords) => {
                   await endpoints.deleteMeeting(x.id, withRecords);
                   navigate('/meetings?deleted=1');

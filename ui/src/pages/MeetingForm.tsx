@@ -17,10 +17,11 @@ import { navigate, useQuery } from '../router';
 import { isAdmin, myRegions, useSession } from '../session';
 import { enterDoesNotSubmit, cancelledFarAhead } from '../meeting';
 import { useSave } from '../save';
-import { hasErrors, MAX_SHORT, MAX_TEXT, validateMeeting, type MeetingDraft } from '../validation';
+import { hasErrors, validateMeeting, type MeetingDraft } from '../validation';
 import './MeetingForm.css';
 import { SaveButton } from '../components/FormActions';
 import { Section } from '../components/Section';
+import { limit } from '../limits';
 
 export const MEETING_DRAFT_VERSION = 1;
 
@@ -215,7 +216,7 @@ export function MeetingForm() {
               <Select id={`commitments-${i}-type`} label={t('commitment.type')} value={c.type} options={enumOptions('ctype', enums.commitment_types)} onValue={(v) => patchItem('commitments', i, { type: v })} error={errors[`commitments[${i}].type`]} required />
               <TextInput id={`commitments-${i}-due_on`} type="date" label={t('commitment.due_on')} value={c.due_on} onValue={(v) => patchItem('commitments', i, { due_on: v })} error={errors[`commitments[${i}].due_on`]} required />
             </div>
-            <TextArea id={`commitments-${i}-text`} label={t('commitment.text')} max={MAX_TEXT} value={c.text} onValue={(v) => patchItem('commitments', i, { text: v })} error={errors[`commitments[${i}].text`]} required rows={2} />
+            <TextArea id={`commitments-${i}-text`} label={t('commitment.text')} max={limit('commitment.text')} value={c.text} onValue={(v) => patchItem('commitments', i, { text: v })} error={errors[`commitments[${i}].text`]} required rows={2} />
           </Item>
         ))}
       </Items>
@@ -224,7 +225,7 @@ export function MeetingForm() {
         {d.tasks.map((tk, i) => (
           <Item key={i} testid={`task-${i}`} legend={t('meeting.task_n', { n: i + 1 })} remove={t('meeting.remove_task', { n: i + 1 })} onRemove={() => removeItem('tasks', i)}>
             <div class="form-grid">
-              <TextInput id={`tasks-${i}-title`} label={t('task.title')} max={MAX_SHORT} value={tk.title} onValue={(v) => patchItem('tasks', i, { title: v })} error={errors[`tasks[${i}].title`]} required />
+              <TextInput id={`tasks-${i}-title`} label={t('task.title')} max={limit('task.title')} value={tk.title} onValue={(v) => patchItem('tasks', i, { title: v })} error={errors[`tasks[${i}].title`]} required />
               <TextInput id={`tasks-${i}-due_on`} type="date" label={t('task.due_on')} value={tk.due_on} onValue={(v) => patchItem('tasks', i, { due_on: v })} error={errors[`tasks[${i}].due_on`]} required />
               <Select id={`tasks-${i}-assignee_id`} label={t('task.assignee')} value={tk.assignee_id} options={userOpts} onValue={(v) => patchItem('tasks', i, { assignee_id: v })} error={errors[`tasks[${i}].assignee_id`]} />
             </div>

@@ -12,7 +12,7 @@ import { Empty, ErrorBox, Loading } from '../components/States';
 import { errorMessage } from '../errors';
 import { formatDay } from '../format';
 import { useAction, useAsync, useTitle } from '../hooks';
-import { getLang, setLang, t, te, useLang } from '../i18n';
+import { getLang, setLang, t, te, tn, useLang } from '../i18n';
 import { Link, useQuery } from '../router';
 import { canManage, myRegions, regionName, useSession } from '../session';
 import { PeriodFields } from './reportPeriod';
@@ -187,7 +187,7 @@ function Records({ code, query }: { code: string; query: Record<string, string |
                 {t('results.counts', { n: String(x.count) })}
               </span>
               {x.audience && x.audience.length > 0 && (
-                <div class="small">{x.audience.map((a) => `${te('audience', a.type)} (${a.count}${a.women != null || a.men != null ? `: ${t('results.women_men', { w: String(a.women ?? '—'), m: String(a.men ?? '—') })}` : ''})`).join(', ')}</div>
+                <div class="small">{x.audience.map((a) => `${te('audience', a.type)} (${a.count}${a.women != null || a.men != null ? `: ${t('results.women_men', { w: a.women != null ? tn('count.women', a.women) : t('results.women_unknown'), m: a.men != null ? tn('count.men', a.men) : t('results.men_unknown') })}` : ''})`).join(', ')}</div>
               )}
               {x.commitments && x.commitments.length > 0 && (
                 <ul>

@@ -14,6 +14,7 @@ import { Link, navigate } from '../router';
 import { canEdit, regionName, useSession } from '../session';
 import './StakeholderDetail.css';
 import { Section } from '../components/Section';
+import { limit } from '../limits';
 
 const timelineHref = (type: string, id: string) =>
   type === 'meeting' ? `/meetings/${id}` : type === 'commitment' || type === 'status_change' ? `/commitments/${id}` : type === 'message' ? `/correspondence?id=${id}` : '';
@@ -223,7 +224,7 @@ function Relationships({ s, edit, onChange }: { s: Stakeholder; edit: boolean; o
             <StakeholderPicker id="rel-other" label={t('stakeholder.related_to')} onPick={setOther} exclude={[s.id]} />
           )}
           <Select id="rel-kind" label={t('stakeholder.relationship_kind')} value={kind} options={enumOptions('rel', RELATIONSHIP_KINDS)} onValue={setKind} />
-          <TextInput id="rel-role" label={t('stakeholder.role')} value={role} onValue={setRole} />
+          <TextInput id="rel-role" label={t('stakeholder.role')} max={limit('stakeholder.relation_role')} value={role} onValue={setRole} />
           <button type="submit" class="btn" disabled={!other || busy}>
             {t('common.add')}
           </button>

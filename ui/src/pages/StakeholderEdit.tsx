@@ -11,6 +11,7 @@ import { myRegions, useSession } from '../session';
 import { useSave } from '../save';
 import { splitList, validateStakeholder } from '../validation';
 import { FormActions } from '../components/FormActions';
+import { limit } from '../limits';
 
 interface Form {
   kind: string;
@@ -116,7 +117,7 @@ export function StakeholderEdit({ id }: { id?: string }) {
             <strong>{t('stakeholder.kind')}:</strong> {te('kind', f.kind)}
           </p>
         )}
-        <TextInput id="name" label={t('stakeholder.name')} value={f.name} onValue={set('name')} error={errors.name} required />
+        <TextInput id="name" label={t('stakeholder.name')} max={limit('stakeholder.name')} value={f.name} onValue={set('name')} error={errors.name} required />
         <Select id="stance" label={t('stakeholder.stance')} value={f.stance} options={enumOptions('stance', enums.stances)} onValue={set('stance')} error={errors.stance} />
         <Select id="influence" label={t('stakeholder.influence')} value={f.influence} options={enumOptions('influence', enums.influences)} onValue={set('influence')} error={errors.influence} />
         <TextInput id="emails" label={t('stakeholder.emails')} hint={t('common.comma_hint')} value={f.emails} onValue={set('emails')} error={errors.emails} />
@@ -131,10 +132,10 @@ export function StakeholderEdit({ id }: { id?: string }) {
           <div class="form-grid">
             <Select id="chamber" label={t('legislator.chamber')} value={f.chamber} options={enumOptions('chamber', enums.chambers)} onValue={set('chamber')} error={errors['legislator.chamber']} />
             <TextInput id="period" label={t('legislator.period')} value={f.period} onValue={set('period')} error={errors['legislator.period']} />
-            <TextInput id="party" label={t('legislator.party')} value={f.party} onValue={set('party')} error={errors['legislator.party']} />
-            <TextInput id="parliamentary_group" label={t('legislator.parliamentary_group')} value={f.parliamentary_group} onValue={set('parliamentary_group')} />
+            <TextInput id="party" label={t('legislator.party')} max={limit('legislator.party')} value={f.party} onValue={set('party')} error={errors['legislator.party']} />
+            <TextInput id="parliamentary_group" label={t('legislator.parliamentary_group')} max={limit('legislator.group')} value={f.parliamentary_group} onValue={set('parliamentary_group')} error={errors['legislator.parliamentary_group']} />
             <Select id="electoral_district" label={t('legislator.electoral_district')} value={f.electoral_district} blank="—" options={regions.map((r) => ({ value: r.code, label: r.name }))} onValue={set('electoral_district')} />
-            <TextInput id="committees" label={t('legislator.committees')} hint={t('common.comma_hint')} value={f.committees} onValue={set('committees')} />
+            <TextInput id="committees" label={t('legislator.committees')} hint={t('common.comma_hint')} value={f.committees} onValue={set('committees')} error={errors['legislator.committees']} />
           </div>
         </fieldset>
       )}
@@ -167,7 +168,7 @@ export function StakeholderEdit({ id }: { id?: string }) {
         </fieldset>
       )}
 
-      <TextArea id="notes" label={t('stakeholder.notes')} value={f.notes} onValue={set('notes')} rows={4} />
+      <TextArea id="notes" label={t('stakeholder.notes')} max={limit('stakeholder.notes')} value={f.notes} onValue={set('notes')} rows={4} />
       <FormActions busy={busy} testid="save-stakeholder" onCancel={() => history.back()} end />
     </form>
   );

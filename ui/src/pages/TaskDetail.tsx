@@ -17,6 +17,7 @@ import { isDay, type Errors } from '../validation';
 import { FormActions } from '../components/FormActions';
 import { CardForm } from '../components/CardForm';
 import { Section } from '../components/Section';
+import { limit } from '../limits';
 
 export function TaskDetail({ id }: { id: string }) {
   useTitle(t('task.one'));
@@ -108,12 +109,12 @@ function TaskEditForm({ task, onSaved, onReload, onClose }: { task: Task; onSave
   };
   return (
     <CardForm id="te-title" title={t('task.edit')} testid="task-edit-form" onSubmit={submit} error={error} onReload={reloadWith(onReload, onClose)}>
-      <TextInput id="te-title-input" label={t('task.title')} value={v.title} onValue={(x) => setV((o) => ({ ...o, title: x }))} error={errors.title} required />
+      <TextInput id="te-title-input" label={t('task.title')} max={limit('task.title')} value={v.title} onValue={(x) => setV((o) => ({ ...o, title: x }))} error={errors.title} required />
       <div class="form-grid">
         <TextInput id="te-due" type="date" label={t('task.due_on')} value={v.due_on} onValue={(x) => setV((o) => ({ ...o, due_on: x }))} error={errors.due_on} />
         <Select id="te-assignee" label={t('task.assignee')} value={v.assignee_id} blank="—" options={teamOptions(team)} onValue={(x) => setV((o) => ({ ...o, assignee_id: x }))} error={errors.assignee_id} />
       </div>
-      <TextArea id="te-notes" label={t('task.notes')} value={v.notes} onValue={(x) => setV((o) => ({ ...o, notes: x }))} error={errors.notes} rows={3} />
+      <TextArea id="te-notes" label={t('task.notes')} max={limit('task.notes')} value={v.notes} onValue={(x) => setV((o) => ({ ...o, notes: x }))} error={errors.notes} rows={3} />
       <label class="check">
         <input type="checkbox" checked={v.done} onChange={(e) => setV((o) => ({ ...o, done: e.currentTarget.checked }))} data-testid="te-done" />
         {t('task.mark_done')}

@@ -9,11 +9,12 @@ import { StakeholderPicker, type Picked } from '../../components/StakeholderPick
 import { ErrorBox, Notice } from '../../components/States';
 import { addDays, formatDateTime, todayInLima } from '../../format';
 import { useAsync, useDebounced, type Action } from '../../hooks';
-import { t } from '../../i18n';
+import { t, tn } from '../../i18n';
 import { useSave } from '../../save';
 import { useSession } from '../../session';
 import { teamOptions, useTeam } from '../../team';
 import type { Errors } from '../../validation';
+import { limit } from '../../limits';
 
 type Matched = { id: string; name: string }[];
 
@@ -61,7 +62,7 @@ function Notes({ m, onPatch }: { m: Message; onPatch: (b: MessagePatch) => Promi
   const [notes, setNotes] = useState(m.notes ?? '');
   return (
     <form onSubmit={(e) => { e.preventDefault(); void onPatch({ notes, version: m.version }); }}>
-      <TextArea id="msg-notes" label={t('mail.notes')} value={notes} onValue={setNotes} />
+      <TextArea id="msg-notes" label={t('mail.notes')} max={limit('message.notes')} value={notes} onValue={setNotes} />
       <button type="submit" class="btn btn-small">{t('common.save')}</button>
     </form>
   );
@@ -77,7 +78,7 @@ function LinkRecords({ m, onPatch }: { m: Message; onPatch: (b: MessagePatch) =>
   return (
     <details class="reader-action">
       <summary>{t('mail.link_record')}</summary>
-      <p class="small muted">{t('mail.linked_count', { m: meetingIds.length, c: commitmentIds.length })}</p>
+      <p class="small muted">{t('mail.linked_count', { m: tn('count.meetings', meetingIds.length), c: tn('count.commitments', commitmentIds.length) })}</p>
       <TextInput id="link-record-q" type="search" label={t('mail.find_record')} value={q} onValue={setQ} />
       {res.data && (
         <ul class="plain-list">
@@ -136,7 +137,7 @@ function TaskFromMessage({ id, subject }: { id: string; subject: string }) {
   return (
     <form onSubmit={submit} noValidate data-testid="task-from-message">
       <ErrorBox error={error} />
-      <TextInput id="mt-title" label={t('task.title')} value={title} onValue={setTitle} error={errors.title} required />
+      <TextInput id="mt-title" label={t('task.title')} max={limit('task.title')} value={title} onValue={setTitle} error={errors.title} required />
       <TextInput id="mt-due" type="date" label={t('task.due_on')} value={due} onValue={setDue} error={errors.due_on} required />
       {team.length > 0 && <Select id="mt-assignee" label={t('task.assignee')} value={assignee} options={teamOptions(team)} onValue={setAssignee} error={errors.assignee_id} />}
       <button type="submit" class="btn btn-small">{t('mail.create_task')}</button>
@@ -173,7 +174,7 @@ function CommitmentFromMessage({ id, matched }: { id: string; matched: Matched }
       ) : (
         <StakeholderPicker id="mc-stakeholder" label={t('commitment.stakeholder')} onPick={setSh} error={errors.stakeholder_id} />
       )}
-      <TextArea id="mc-text" label={t('commitment.text')} value={text} onValue={setText} error={errors.text} required rows={2} />
+      <TextArea id="mc-text" label={t('commitment.text')} max={limit('commitment.text')} value={text} onValue={setText} error={errors.text} required rows={2} />
       <Select id="mc-type" label={t('commitment.type')} value={type} options={enumOptions('ctype', enums.commitment_types)} onValue={setType} />
       <TextInput id="mc-due" type="date" label={t('commitment.due_on')} value={due} onValue={setDue} error={errors.due_on} required />
       <button type="submit" class="btn btn-small">{t('mail.create_commitment')}</button>
