@@ -88,6 +88,77 @@ export type Indicator = Schemas['api.indicatorView'];
 export type IndicatorRecords = Schemas['api.indicatorRecords'];
 export type IndicatorRecord = Schemas['store.IndicatorRecord'];
 
+// Policy initiatives (issue 24). Written from the shared contract while the server's routes
+// are being built; to become aliases of api-types.ts once openapi.json describes them.
+export type InitiativeKind = 'bill' | 'regional_ordinance' | 'regional_action_plan' | 'national_policy' | 'regulation' | 'other';
+export type InitiativeRole = 'author' | 'co_author' | 'committee' | 'supporter' | 'opponent' | 'implementer';
+export interface InitiativeStakeholder {
+  stakeholder_id: string;
+  name?: string;
+  kind?: string;
+  role: InitiativeRole;
+}
+export interface StageChange {
+  stage: string;
+  on: string;
+  note?: string;
+  at?: string;
+  by?: string;
+  by_name?: string;
+}
+export interface Initiative {
+  id: string;
+  kind: InitiativeKind;
+  title: string;
+  number?: string;
+  url?: string;
+  region: string;
+  stage: string;
+  stage_on: string;
+  summary?: string;
+  tags?: string[];
+  owner_id?: string;
+  owner_name?: string;
+  stakeholders?: InitiativeStakeholder[];
+  history?: StageChange[];
+  version: number;
+  created_at?: string;
+  updated_at?: string;
+  /** detail only: the commitments and meetings linked to it that the caller may see */
+  commitments?: { id: string; text: string; status: CommitmentStatus; stakeholder_name?: string; made_on?: string; due_on?: string }[];
+  meetings?: { id: string; title?: string; summary?: string; held_on?: string }[];
+}
+/** Named is a code with its Spanish and English names (GET /initiatives/meta). */
+export interface Named {
+  code: string;
+  name_es: string;
+  name_en: string;
+}
+export interface InitiativeMeta {
+  kinds: (Named & { stages: Named[] })[];
+  roles: Named[];
+}
+export interface InitiativeInput {
+  kind: InitiativeKind;
+  title: string;
+  number: string;
+  url: string;
+  region: string;
+  stage: string;
+  stage_on: string;
+  summary: string;
+  tags: string[];
+  owner_id: string;
+  stakeholders: { stakeholder_id: string; role: InitiativeRole }[];
+}
+export type InitiativePatch = Omit<InitiativeInput, 'kind' | 'region' | 'stage' | 'stage_on'> & { version: number };
+export interface StageChangeInput {
+  stage: string;
+  on: string;
+  note: string;
+  version: number;
+}
+
 // ---------- errors ----------
 
 export type FieldError = Schemas['model.FieldError'];
@@ -430,6 +501,15 @@ export const endpoints = {
 
   tasks: (q?: Query) => api.get<Page<Task>>('/tasks', q),
   updateTask: (id: string, b: Schemas['model.TaskPatch'] & { version: number }) => api.patch<Task>(`/tasks/${id}`, b),
+
+  initiativeMeta: () => api.get<InitiativeMeta>('/initiatives/meta'),
+  initiatives: (q?: Query, signal?: AbortSignal) => api.get<Page<Initiative>>('/initiatives', q, signal),
+  initiative: (id: string) => api.get<Initiative>(`/initiatives/${id}`),
+  createInitiative: (b: InitiativeInput, idempotencyKey?: string) => api.request<Initiative>('POST', '/initiatives', { body: b, idempotencyKey }),
+  updateInitiative: (id: string, b: InitiativePatch) => api.patch<Initiative>(`/initiatives/${id}`, b),
+  setInitiativeStage: (id: string, b: StageChangeInput, idempotencyKey?: string) =>
+    api.request<Initiative>('POST', `/initiatives/${id}/stage`, { body: b, idempotencyKey }),
+  deleteInitiative: (id: string) => api.del(`/initiatives/${id}`),
 
   search: (q: string, signal?: AbortSignal) => api.get<SearchResults>('/search', { q }, signal),
 
