@@ -41,17 +41,19 @@ export type Relationship = Schemas['api.relationshipView'];
 export type TimelineItem = Schemas['store.TimelineItem'];
 
 export type Participant = Schemas['model.Participant'];
-export type Meeting = Schemas['model.Meeting'];
+/** initiative_ids: the initiatives discussed (issue 24; from the contract until openapi.json has them). */
+export type Meeting = Schemas['model.Meeting'] & { initiative_ids?: string[] };
 /** Training is the audience of a meeting of kind training: people per audience type, no stakeholder per attendee. */
 export type Training = Schemas['model.Training'];
 /** Optional makes the keys K of T optional: the server reads a missing field as empty. */
 type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
-export type CommitmentCreate = Schemas['model.CommitmentInput'];
+export type CommitmentCreate = Schemas['model.CommitmentInput'] & { initiative_id?: string };
 export type TaskCreate = Optional<Schemas['model.TaskInput'], 'links'>;
-export type MeetingCreate = Optional<Omit<Schemas['model.MeetingInput'], 'tasks'>, 'staff_ids'> & { tasks?: TaskCreate[] };
+export type MeetingCreate = Optional<Omit<Schemas['model.MeetingInput'], 'tasks' | 'commitments'>, 'staff_ids'> & { tasks?: TaskCreate[]; commitments?: CommitmentCreate[]; initiative_ids?: string[] };
 
 export type HistoryEntry = Schemas['model.StatusChange'];
-export type Commitment = Schemas['api.commitmentView'];
+/** initiative_id: the initiative the commitment is about (issue 24). */
+export type Commitment = Schemas['api.commitmentView'] & { initiative_id?: string };
 export type TaskLinks = Schemas['model.TaskLinks'];
 export type Task = Schemas['api.taskView'];
 export type TeamMember = Schemas['store.TeamMember'];
@@ -148,7 +150,8 @@ export interface InitiativeInput {
   stage_on: string;
   summary: string;
   tags: string[];
-  owner_id: string;
+  /** omitted for none (an id or nothing) */
+  owner_id?: string;
   stakeholders: { stakeholder_id: string; role: InitiativeRole }[];
 }
 export type InitiativePatch = Omit<InitiativeInput, 'kind' | 'region' | 'stage' | 'stage_on'> & { version: number };
@@ -485,9 +488,9 @@ export const endpoints = {
   meetings: (q?: Query) => api.get<Page<Meeting>>('/meetings', q),
   meeting: (id: string) => api.get<Meeting>(`/meetings/${id}`),
   createMeeting: (b: MeetingCreate, idempotencyKey?: string) => api.request<Meeting>('POST', '/meetings', { body: b, idempotencyKey }),
-  updateMeeting: (id: string, b: Schemas['model.MeetingPatch'] & { version: number }) => api.patch<Meeting>(`/meetings/${id}`, b),
+  updateMeeting: (id: string, b: Schemas['model.MeetingPatch'] & { version: number; initiative_ids?: string[] }) => api.patch<Meeting>(`/meetings/${id}`, b),
   deleteMeeting: (id: string, withRecords: boolean) => api.request<void>('DELETE', `/meetings/${id}`, { query: { with_records: withRecords ? 'true' : undefined } }),
-  updateCommitment: (id: string, b: Schemas['model.CommitmentPatch'] & { version: number }) =>
+  updateCommitment: (id: string, b: Schemas['model.CommitmentPatch'] & { version: number; initiative_id?: string }) =>
     api.patch<Commitment>(`/commitments/${id}`, b),
   deleteCommitment: (id: string) => api.del(`/commitments/${id}`),
   task: (id: string) => api.get<Task>(`/tasks/${id}`),

@@ -119,7 +119,7 @@ export function toInitiativeBody(f: InitiativeForm): InitiativeInput {
     stage_on: f.stage_on,
     summary: f.summary.trim(),
     tags: splitList(f.tags),
-    owner_id: f.owner_id,
+    ...(f.owner_id && { owner_id: f.owner_id }),
     stakeholders: f.stakeholders.map((s) => ({ stakeholder_id: s.stakeholder_id, role: s.role as InitiativeRole })),
   };
 }

@@ -64,6 +64,11 @@ export function InitiativeDetail({ id }: { id: string }) {
               testid="delete-initiative"
             />
           )}
+          {canEdit(user) && (
+            <Link href={`/meetings/new?initiative=${x.id}`} class="btn btn-small" data-testid="initiative-log-meeting">
+              {t('initiative.log_meeting')}
+            </Link>
+          )}
           <Link href="/initiatives">{t('initiative.back')}</Link>
         </div>
       </div>

@@ -60,7 +60,7 @@ function Form({ x, meta, onReload }: { x?: Initiative; meta: InitiativeMeta; onR
       }
       // Kind, region and stage are not edited here (the stage has its own form, with a note).
       const { title, number, url, summary, tags, owner_id, stakeholders } = body;
-      await endpoints.updateInitiative(x.id, { title, number, url, summary, tags, owner_id, stakeholders, version: x.version });
+      await endpoints.updateInitiative(x.id, { title, number, url, summary, tags, ...(owner_id && { owner_id }), stakeholders, version: x.version });
       navigate(`/initiatives/${x.id}?saved=1`);
     });
   };
