@@ -14,9 +14,10 @@ import { Link, navigate } from '../router';
 import { canEdit, regionName, useSession } from '../session';
 import './StakeholderDetail.css';
 import { Section } from '../components/Section';
+import { StakeholderInitiatives } from '../components/StakeholderInitiatives';
 
 const timelineHref = (type: string, id: string) =>
-  type === 'meeting' ? `/meetings/${id}` : type === 'commitment' || type === 'status_change' ? `/commitments/${id}` : type === 'message' ? `/correspondence?id=${id}` : '';
+  type.startsWith('initiative') ? `/initiatives/${id}` : type === 'meeting' ? `/meetings/${id}` : type === 'commitment' || type === 'status_change' ? `/commitments/${id}` : type === 'message' ? `/correspondence?id=${id}` : '';
 
 /** timelineDetail puts the codes the server sends (meeting kind, commitment type, due date) into words. */
 function timelineDetail(it: TimelineItem): string {
@@ -138,6 +139,7 @@ export function StakeholderDetail({ id }: { id: string }) {
 
         <Relationships s={s} edit={edit} onChange={(n) => sh.setData(n)} />
       </div>
+      <StakeholderInitiatives id={s.id} />
 
       <Section id="h-timeline" title={t('stakeholder.timeline')} testid="timeline" class="card sh-timeline">
         <ErrorBox error={tl.error} onRetry={tl.reload} />
