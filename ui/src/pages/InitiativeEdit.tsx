@@ -1,7 +1,8 @@
 // Create or edit an initiative: what it is, where, its stage when first recorded, and the
 // stakeholders linked with their roles. Later stage changes go through the initiative's own
 // stage form (with a date and a note); an edit sends the version it read.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { draftStore, isBlank } from '../draft';
 import { endpoints, type Initiative, type InitiativeMeta } from '../api';
 import { Select, TextArea, TextInput } from '../components/Field';
 import { FormActions } from '../components/FormActions';
@@ -37,7 +38,16 @@ function Form({ x, meta, onReload }: { x?: Initiative; meta: InitiativeMeta; onR
   const team = useTeam();
   const creating = !x;
   const mine = myRegions(user, regions);
-  const [f, setF] = useState<InitiativeForm>(() => (x ? fromInitiative(x) : emptyInitiative(mine.length === 1 ? mine[0].code : '', user?.id ?? '')));
+  const blank = () => emptyInitiative(mine.length === 1 ? mine[0].code : '', user?.id ?? '');
+  // A new initiative is kept on the device while typed (a reload or a dropped connection loses nothing).
+  const store = useMemo(() => draftStore<InitiativeForm>(`alianza.draft.initiative.${user?.id ?? 'anon'}`, 1, blank), [user?.id]);
+  const [f, setF] = useState<InitiativeForm>(() => (x ? fromInitiative(x) : (store.load() ?? blank())));
+  useEffect(() => {
+    if (x) return;
+    if (isBlank(f, blank())) store.clear();
+    else store.save(f);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [f]);
   const { errors, error, busy, run, reloadWith } = useSave();
   const set =
     <K extends keyof InitiativeForm>(k: K) =>
@@ -55,6 +65,7 @@ function Form({ x, meta, onReload }: { x?: Initiative; meta: InitiativeMeta; onR
       const body = toInitiativeBody(f);
       if (!x) {
         const r = await saveNewInitiative(body);
+        store.clear();
         navigate(r.saved ? `/initiatives/${r.saved.id}?saved=1` : '/initiatives?queued=1');
         return;
       }
@@ -140,7 +151,15 @@ function Form({ x, meta, onReload }: { x?: Initiative; meta: InitiativeMeta; onR
           ))}
         </ul>
       </Section>
-      <FormActions busy={busy} testid="save-initiative" onCancel={() => history.back()} end />
+      <FormActions
+        busy={busy}
+        testid="save-initiative"
+        onCancel={() => {
+          if (!x) store.clear();
+          history.back();
+        }}
+        end
+      />
     </form>
   );
 }
