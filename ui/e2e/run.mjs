@@ -1301,6 +1301,19 @@ test('initiatives: record a bill with its author, move it a stage with a note, a
     if (overflow > 1) problems.push(`${name} at 390x844: ${overflow}px wider than the screen`);
     problems.push(...(await axeScan(phone, `${name} at 390x844`)));
   }
+  // Without signal the stage change waits on the phone, and is sent once the signal returns.
+  await phone.context().setOffline(true);
+  await phone.locator('#new-stage').selectOption('committee_report');
+  await phone.locator('#stage-note').fill('Dictamen aprobado en comisión (registrado sin señal).');
+  await tid(phone, 'save-stage').click();
+  await tid(phone, 'outbox-item').filter({ hasText: 'Cambio de etapa' }).waitFor();
+  await phone.context().setOffline(false);
+  await tid(phone, 'outbox-sent').waitFor({ timeout: 30_000 });
+  await phone.reload();
+  await phone.locator('[data-testid="initiative-detail"][data-stage="committee_report"]').waitFor();
+  const hist = await (await api(`/api/v1/initiatives/${S.initiativeId}`)).json();
+  const sent = hist.history.filter((h) => h.stage === 'committee_report');
+  expect(sent.length === 1, `the stage change recorded offline is in the history ${sent.length} times, want once`);
   await tid(phone, 'lang-switch').click();
   await phone.getByRole('heading', { name: 'Change stage' }).waitFor();
   await tid(phone, 'lang-switch').click();

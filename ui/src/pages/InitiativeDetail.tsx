@@ -33,7 +33,9 @@ export function InitiativeDetail({ id }: { id: string }) {
   if (r.loading && !r.data) return <Loading />;
   if (r.error && !r.data) return <ErrorBox error={r.error} onRetry={r.reload} />;
   const x = r.data!;
-  const mayEdit = canEdit(user) && !r.data?.savedAt;
+  // A copy kept on the device (no signal) is not edited, but its stage change waits in the outbox.
+  const kept = !!r.data?.savedAt;
+  const mayEdit = canEdit(user) && !kept;
   return (
     <article class="in-detail" data-testid="initiative-detail" data-id={x.id} data-stage={x.stage}>
       {q.saved && <Notice>{t('initiative.saved')}</Notice>}
@@ -111,7 +113,7 @@ export function InitiativeDetail({ id }: { id: string }) {
           </dl>
           {x.summary && <p class="in-summary">{x.summary}</p>}
         </Section>
-        {mayEdit && <StageForm x={x} meta={meta} onSaved={r.setData} onReload={r.reload} />}
+        {canEdit(user) && <StageForm x={x} meta={meta} onSaved={r.setData} onReload={r.reload} />}
       </div>
       <Section id="in-who" title={t('initiative.stakeholders')} testid="initiative-stakeholders">
         {x.stakeholders?.length ? (
