@@ -1248,6 +1248,18 @@ test('initiatives: record a bill with its author, move it a stage with a note, a
   await conflict.getByRole('button', { name: 'Recargar' }).click();
   await detail.getByText('Cambiado por otra persona').waitFor();
   expect((await detail.getAttribute('data-stage')) === 'in_committee', 'the stale stage change was applied');
+  // Edit: tags, and a second stakeholder who opposes it.
+  await tid(page, 'edit-initiative').click();
+  await tid(page, 'initiative-form').waitFor();
+  await settled(page);
+  await page.locator('#if-tags').fill('refugios, víctimas');
+  await page.getByRole('combobox', { name: 'Vincular un actor' }).fill('fiscalia especializada');
+  await page.getByRole('option', { name: /Fiscalía Demo Especializada de Cusco/ }).first().click();
+  await page.locator('#if-stakeholders-1-role').selectOption('implementer');
+  await tid(page, 'save-initiative').click();
+  await detail.waitFor();
+  await page.locator('[data-testid="initiative-stakeholder"][data-role="implementer"]').waitFor();
+  await detail.getByText('refugios, víctimas').waitFor();
   await shot(page, '30-initiative');
 
   // The board of bills shows it in its stage's column; the 30-day view lists it.
