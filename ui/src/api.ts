@@ -41,19 +41,17 @@ export type Relationship = Schemas['api.relationshipView'];
 export type TimelineItem = Schemas['store.TimelineItem'];
 
 export type Participant = Schemas['model.Participant'];
-/** initiative_ids: the initiatives discussed (issue 24; from the contract until openapi.json has them). */
-export type Meeting = Schemas['model.Meeting'] & { initiative_ids?: string[] };
+export type Meeting = Schemas['model.Meeting'];
 /** Training is the audience of a meeting of kind training: people per audience type, no stakeholder per attendee. */
 export type Training = Schemas['model.Training'];
 /** Optional makes the keys K of T optional: the server reads a missing field as empty. */
 type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
-export type CommitmentCreate = Schemas['model.CommitmentInput'] & { initiative_id?: string };
+export type CommitmentCreate = Schemas['model.CommitmentInput'];
 export type TaskCreate = Optional<Schemas['model.TaskInput'], 'links'>;
-export type MeetingCreate = Optional<Omit<Schemas['model.MeetingInput'], 'tasks' | 'commitments'>, 'staff_ids'> & { tasks?: TaskCreate[]; commitments?: CommitmentCreate[]; initiative_ids?: string[] };
+export type MeetingCreate = Optional<Omit<Schemas['model.MeetingInput'], 'tasks'>, 'staff_ids'> & { tasks?: TaskCreate[] };
 
 export type HistoryEntry = Schemas['model.StatusChange'];
-/** initiative_id: the initiative the commitment is about (issue 24). */
-export type Commitment = Schemas['api.commitmentView'] & { initiative_id?: string };
+export type Commitment = Schemas['api.commitmentView'];
 export type TaskLinks = Schemas['model.TaskLinks'];
 export type Task = Schemas['api.taskView'];
 export type TeamMember = Schemas['store.TeamMember'];
@@ -90,77 +88,15 @@ export type Indicator = Schemas['api.indicatorView'];
 export type IndicatorRecords = Schemas['api.indicatorRecords'];
 export type IndicatorRecord = Schemas['store.IndicatorRecord'];
 
-// Policy initiatives (issue 24). Written from the shared contract while the server's routes
-// are being built; to become aliases of api-types.ts once openapi.json describes them.
-export type InitiativeKind = 'bill' | 'regional_ordinance' | 'regional_action_plan' | 'national_policy' | 'regulation' | 'other';
-export type InitiativeRole = 'author' | 'co_author' | 'committee' | 'supporter' | 'opponent' | 'implementer';
-export interface InitiativeStakeholder {
-  stakeholder_id: string;
-  name?: string;
-  kind?: string;
-  role: InitiativeRole;
-}
-export interface StageChange {
-  stage: string;
-  on: string;
-  note?: string;
-  at?: string;
-  by?: string;
-  by_name?: string;
-}
-export interface Initiative {
-  id: string;
-  kind: InitiativeKind;
-  title: string;
-  number?: string;
-  url?: string;
-  region: string;
-  stage: string;
-  stage_on: string;
-  summary?: string;
-  tags?: string[];
-  owner_id?: string;
-  owner_name?: string;
-  stakeholders?: InitiativeStakeholder[];
-  history?: StageChange[];
-  version: number;
-  created_at?: string;
-  updated_at?: string;
-  /** detail only: the commitments and meetings linked to it that the caller may see */
-  commitments?: { id: string; text: string; status: CommitmentStatus; stakeholder_name?: string; made_on?: string; due_on?: string }[];
-  meetings?: { id: string; title?: string; summary?: string; held_on?: string }[];
-}
-/** Named is a code with its Spanish and English names (GET /initiatives/meta). */
-export interface Named {
-  code: string;
-  name_es: string;
-  name_en: string;
-}
-export interface InitiativeMeta {
-  kinds: (Named & { stages: Named[] })[];
-  roles: Named[];
-}
-export interface InitiativeInput {
-  kind: InitiativeKind;
-  title: string;
-  number: string;
-  url: string;
-  region: string;
-  stage: string;
-  stage_on: string;
-  summary: string;
-  tags: string[];
-  /** omitted for none (an id or nothing) */
-  owner_id?: string;
-  stakeholders: { stakeholder_id: string; role: InitiativeRole }[];
-}
-export type InitiativePatch = Omit<InitiativeInput, 'kind' | 'region' | 'stage' | 'stage_on'> & { version: number };
-export interface StageChangeInput {
-  stage: string;
-  on: string;
-  note: string;
-  version: number;
-}
+// Policy initiatives (issue 24): kinds, stages and roles are codes the server names (GET /initiatives/meta).
+export type Initiative = Schemas['api.initiativeView'];
+export type InitiativeMeta = Schemas['api.initiativeMeta'];
+/** Named is a code with its Spanish and English names. */
+export type Named = Schemas['model.Named'];
+export type StageChange = Schemas['model.StageChange'];
+export type InitiativeInput = Schemas['model.InitiativeInput'];
+export type InitiativePatch = Schemas['model.InitiativePatch'] & { version: number };
+export type StageChangeInput = Schemas['model.StageInput'] & { version: number };
 
 // ---------- errors ----------
 
@@ -488,9 +424,9 @@ export const endpoints = {
   meetings: (q?: Query) => api.get<Page<Meeting>>('/meetings', q),
   meeting: (id: string) => api.get<Meeting>(`/meetings/${id}`),
   createMeeting: (b: MeetingCreate, idempotencyKey?: string) => api.request<Meeting>('POST', '/meetings', { body: b, idempotencyKey }),
-  updateMeeting: (id: string, b: Schemas['model.MeetingPatch'] & { version: number; initiative_ids?: string[] }) => api.patch<Meeting>(`/meetings/${id}`, b),
+  updateMeeting: (id: string, b: Schemas['model.MeetingPatch'] & { version: number }) => api.patch<Meeting>(`/meetings/${id}`, b),
   deleteMeeting: (id: string, withRecords: boolean) => api.request<void>('DELETE', `/meetings/${id}`, { query: { with_records: withRecords ? 'true' : undefined } }),
-  updateCommitment: (id: string, b: Schemas['model.CommitmentPatch'] & { version: number; initiative_id?: string }) =>
+  updateCommitment: (id: string, b: Schemas['model.CommitmentPatch'] & { version: number }) =>
     api.patch<Commitment>(`/commitments/${id}`, b),
   deleteCommitment: (id: string) => api.del(`/commitments/${id}`),
   task: (id: string) => api.get<Task>(`/tasks/${id}`),

@@ -20,7 +20,7 @@ const META: InitiativeMeta = {
 
 const bill: Initiative = {
   id: 'i1', kind: 'bill', title: 'Ley de refugios temporales', number: 'PL 9123/2026-CR', region: 'NAC', stage: 'presented', stage_on: '2026-11-02',
-  summary: '', tags: ['refugios', 'víctimas'], owner_id: 'u1', stakeholders: [{ stakeholder_id: 's1', name: 'Rosa Quispe', kind: 'legislator', role: 'author' }], version: 3,
+  summary: '', tags: ['refugios', 'víctimas'], owner_id: 'u1', owner_name: 'Ana', created_at: '2026-11-02T15:00:00Z', updated_at: '2026-11-02T15:00:00Z', stakeholders: [{ stakeholder_id: 's1', name: 'Rosa Quispe', kind: 'legislator', role: 'author' }], version: 3,
 };
 
 describe('kinds, stages and roles from the server', () => {

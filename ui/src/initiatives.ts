@@ -2,7 +2,7 @@
 // the server (GET /initiatives/meta) in Spanish and English, so the app never hard-codes a stage
 // list. Loaded once per session and kept on the device for working without signal.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, endpoints, type Initiative, type InitiativeInput, type InitiativeMeta, type InitiativeRole, type Named } from './api';
+import { ApiError, endpoints, type Initiative, type InitiativeInput, type InitiativeMeta, type Named } from './api';
 import { addDays, todayInLima } from './format';
 import { getLang } from './i18n';
 import { idb } from './offline/db';
@@ -110,7 +110,7 @@ export function fromInitiative(x: Initiative): InitiativeForm {
 /** toInitiativeBody is the POST /initiatives body of the form. */
 export function toInitiativeBody(f: InitiativeForm): InitiativeInput {
   return {
-    kind: f.kind as InitiativeInput['kind'],
+    kind: f.kind,
     title: f.title.trim(),
     number: f.number.trim(),
     url: f.url.trim(),
@@ -120,7 +120,7 @@ export function toInitiativeBody(f: InitiativeForm): InitiativeInput {
     summary: f.summary.trim(),
     tags: splitList(f.tags),
     ...(f.owner_id && { owner_id: f.owner_id }),
-    stakeholders: f.stakeholders.map((s) => ({ stakeholder_id: s.stakeholder_id, role: s.role as InitiativeRole })),
+    stakeholders: f.stakeholders.map((s) => ({ stakeholder_id: s.stakeholder_id, role: s.role })),
   };
 }
 

@@ -147,7 +147,7 @@ export function InitiativeDetail({ id }: { id: string }) {
             <ul class="plain-list">
               {x.meetings.map((mt) => (
                 <li key={mt.id} data-testid="initiative-meeting">
-                  <Link href={`/meetings/${mt.id}`}>{mt.title || mt.summary || t('meeting.title')}</Link>
+                  <Link href={`/meetings/${mt.id}`}>{mt.summary || t('meeting.title')}</Link>
                   {mt.held_on && <span class="small muted"> · {formatDay(mt.held_on)}</span>}
                 </li>
               ))}

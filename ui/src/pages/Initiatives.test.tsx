@@ -16,9 +16,9 @@ const META: InitiativeMeta = {
   roles: [n('author', 'Autor', 'Author'), n('opponent', 'Opositor', 'Opponent')],
 };
 const bill = (id: string, stage: string, title: string): Initiative => ({
-  id, kind: 'bill', title, number: `PL ${id}`, region: '08', stage, stage_on: '2026-11-20', version: 2,
+  id, kind: 'bill', title, number: `PL ${id}`, region: '08', stage, stage_on: '2026-11-20', version: 2, summary: '', tags: [], owner_id: 'u1', owner_name: 'Ana', created_at: '2026-10-01T15:00:00Z', updated_at: '2026-11-20T15:00:00Z',
   stakeholders: [{ stakeholder_id: 's1', name: 'Rosa Quispe', kind: 'legislator', role: 'author' }],
-  history: [{ stage: 'presented', on: '2026-10-01', note: 'Presentado al Congreso', by_name: 'Ana' }, { stage, on: '2026-11-20', note: 'Decretado a comisión', by_name: 'Ana' }],
+  history: [{ stage: 'presented', on: '2026-10-01', note: 'Presentado al Congreso', by_name: 'Ana', at: '2026-10-01T15:00:00Z' }, { stage, on: '2026-11-20', note: 'Decretado a comisión', by_name: 'Ana', at: '2026-11-20T15:00:00Z' }],
   commitments: [{ id: 'c1', text: 'Votar a favor', status: 'pending', stakeholder_name: 'Rosa Quispe', made_on: '2026-11-01' }],
   meetings: [{ id: 'm1', summary: 'Reunión en el despacho', held_on: '2026-11-01' }],
 });
