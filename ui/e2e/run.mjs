@@ -1330,6 +1330,18 @@ test('initiatives: record a bill with its author, move it a stage with a note, a
   await phone.getByRole('heading', { name: 'Change stage' }).waitFor();
   await tid(phone, 'lang-switch').click();
   await phone.context().close();
+  // A viewer reads it all and is offered no change.
+  const viewer = await newPage(MOBILE, 'initiatives viewer');
+  await signIn(viewer, VIEWER);
+  await viewer.goto(`${BASE}/initiatives`);
+  await tid(viewer, 'initiative-list').waitFor();
+  await viewer.goto(`${BASE}/initiatives/${S.initiativeId}`);
+  await tid(viewer, 'initiative-history').waitFor();
+  await settled(viewer);
+  for (const id of ['new-initiative', 'edit-initiative', 'delete-initiative', 'stage-form', 'initiative-log-meeting']) {
+    expect((await tid(viewer, id).count()) === 0, `the viewer is offered ${id}`);
+  }
+  await viewer.context().close();
   expect(problems.length === 0, problems.join('\n      '));
 });
 
