@@ -121,3 +121,56 @@ func TestInitiativeHiddenStakeholdersKept(t *testing.T) {
 		t.Fatal("the list shows a stakeholder of another region")
 	}
 }
+
+// Commitments and meetings link initiatives; the initiative's page lists
+// them, the stakeholder's timeline shows the role and the stage changes,
+// the global search finds it by number and title, and a retried create
+// with its Idempotency-Key stores one initiative.
+func TestInitiativeLinksAPI(t *testing.T) {
+	ta, f := appWith(t, newTestApp, insertStakeholders)
+	body := map[string]any{"kind": "regional_action_plan", "title": "Plan regional contra la trata de Cusco", "number": "PRA-2026-08",
+		"region": "08", "stage": "drafting", "stage_on": "2026-01-05", "stakeholders": []map[string]any{{"stakeholder_id": f.cusco.ID.Hex(), "role": "implementer"}}}
+	r := ta.do("cusco_officer", "POST", "/api/v1/initiatives", body, "Idempotency-Key", "plan-cusco-1")
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	id := r.json(t)["id"].(string)
+	if again := ta.do("cusco_officer", "POST", "/api/v1/initiatives", body, "Idempotency-Key", "plan-cusco-1"); again.status != 201 || again.json(t)["id"] != id {
+		t.Fatalf("retry: %d %s", again.status, again.body)
+	}
+	loreto := ta.do("admin", "POST", "/api/v1/initiatives", map[string]any{"kind": "regional_action_plan", "title": "Plan de Loreto", "region": "16", "stage": "drafting"}).json(t)["id"].(string)
+	path := "/api/v1/initiatives/" + id
+	ta.steps(t, []scenario{
+		{name: "one initiative after the retry", as: "admin", method: "GET", path: "/api/v1/initiatives?region=08", status: 200, want: map[string]any{"items.0.id": id, "items.1": absent}},
+		{name: "commitment on a hidden initiative", as: "cusco_officer", method: "POST", path: "/api/v1/commitments", status: 422,
+			body: map[string]any{"stakeholder_id": f.cusco.ID.Hex(), "text": "Aprobar el plan", "type": "coordination", "initiative_id": loreto},
+			want: map[string]any{"errors.0.field": "initiative_id", "errors.0.code": "not_found"}},
+		{name: "commitment", as: "cusco_officer", method: "POST", path: "/api/v1/commitments", status: 201,
+			body: map[string]any{"stakeholder_id": f.cusco.ID.Hex(), "text": "Aprobar el plan", "type": "coordination", "initiative_id": id}, want: map[string]any{"initiative_id": id}},
+		{name: "meeting", as: "cusco_officer", method: "POST", path: "/api/v1/meetings", status: 201,
+			body: meetingBody(f, map[string]any{"summary": "Revisión del plan regional", "initiative_ids": []string{id}}), want: map[string]any{"initiative_ids.0": id}},
+		{name: "meeting on a hidden initiative", as: "cusco_officer", method: "POST", path: "/api/v1/meetings", status: 422,
+			body: meetingBody(f, map[string]any{"initiative_ids": []string{loreto}}), want: map[string]any{"errors.0.field": "initiative_ids[0]"}},
+		{name: "stage", as: "cusco_officer", method: "POST", path: path + "/stage", status: 200, body: map[string]any{"stage": "approved", "on": "2026-02-01", "note": "Ordenanza regional 005"}},
+		{name: "page", as: "viewer", method: "GET", path: path, status: 200, want: map[string]any{
+			"commitments.0.text": "Aprobar el plan", "commitments.0.status": "pending", "commitments.0.stakeholder_name": "Rosa Huamán",
+			"meetings.0.summary": "Revisión del plan regional", "meetings.0.held_on": "2026-03-05", "history.1.stage": "approved"}},
+		{name: "timeline", as: "cusco_officer", method: "GET", path: "/api/v1/stakeholders/" + f.cusco.ID.Hex() + "/timeline?limit=200", status: 200, want: map[string]any{"items": present}},
+		{name: "search by number", as: "cusco_officer", method: "GET", path: "/api/v1/search?q=pra+2026", status: 200, want: map[string]any{"initiatives.0.id": id, "initiatives.1": absent}},
+		{name: "search by title", as: "cusco_officer", method: "GET", path: "/api/v1/search?q=plan+trata", status: 200, want: map[string]any{"initiatives.0.id": id, "initiatives.0.stage": "approved"}},
+		{name: "search in scope", as: "loreto_manager", method: "GET", path: "/api/v1/search?q=plan", status: 200, want: map[string]any{"initiatives.0.id": loreto, "initiatives.1": absent}},
+	})
+	r = ta.do("cusco_officer", "GET", "/api/v1/stakeholders/"+f.cusco.ID.Hex()+"/timeline?limit=200", nil)
+	var tl struct {
+		Items []struct{ Type, ID, Title, Detail, Status string }
+	}
+	r.decode(t, &tl)
+	var role, stage bool
+	for _, it := range tl.Items {
+		role = role || it.Type == "initiative" && it.ID == id && it.Detail == "implementer" && it.Status == "approved"
+		stage = stage || it.Type == "stage_change" && it.ID == id && it.Status == "approved" && it.Detail == "Ordenanza regional 005"
+	}
+	if !role || !stage {
+		t.Fatalf("timeline lacks the initiative role (%v) or stage change (%v): %s", role, stage, r.body)
+	}
+}

@@ -238,7 +238,7 @@ export interface paths {
     get: operations["getReportsTrainings"];
   };
   "/api/v1/search": {
-    /** Search stakeholders, meetings, commitments and messages in your regions (accent- and case-insensitive word prefixes) */
+    /** Search stakeholders, meetings, commitments, initiatives and messages in your regions (accent- and case-insensitive word prefixes) */
     get: operations["getSearch"];
   };
   "/api/v1/stakeholders": {
@@ -1417,6 +1417,14 @@ export interface components {
       total: number;
       truncated: boolean;
     };
+    "store.InitiativeHit": {
+      id: string;
+      kind: string;
+      number?: string;
+      region: string;
+      stage: string;
+      title: string;
+    };
     "store.MeetingHit": {
       id: string;
       region: string;
@@ -1452,6 +1460,7 @@ export interface components {
     };
     "store.SearchResults": {
       commitments: components["schemas"]["store.CommitmentHit"][];
+      initiatives: components["schemas"]["store.InitiativeHit"][];
       meetings: components["schemas"]["store.MeetingHit"][];
       messages: components["schemas"]["store.MessageHit"][];
       stakeholders: components["schemas"]["store.StakeholderHit"][];
@@ -4661,7 +4670,7 @@ export interface operations {
       };
     };
   };
-  /** Search stakeholders, meetings, commitments and messages in your regions (accent- and case-insensitive word prefixes) */
+  /** Search stakeholders, meetings, commitments, initiatives and messages in your regions (accent- and case-insensitive word prefixes) */
   getSearch: {
     parameters: {
       query?: {
