@@ -1292,9 +1292,20 @@ test('initiatives: record a bill with its author, move it a stage with a note, a
   await detail.waitFor();
   await tid(page, 'initiative-meeting').first().waitFor();
   await tid(page, 'initiative-commitment').filter({ hasText: 'votar a favor del dictamen' }).waitFor();
-  // Her page lists the initiative with her role.
+  // Her timeline shows her role in it and its stage change; the search finds it by number.
   await tid(page, 'initiative-stakeholder').first().getByRole('link').click();
-  await tid(page, 'stakeholder-initiatives').locator('[data-testid="stakeholder-initiative"][data-role="author"]').first().waitFor();
+  const tl = tid(page, 'timeline');
+  await tl.locator(`[data-testid="timeline-item"][data-type="initiative"][data-id="${S.initiativeId}"]`).getByText('Rol: Autor').waitFor();
+  const change = tl.locator(`[data-testid="timeline-item"][data-type="stage_change"][data-id="${S.initiativeId}"]`).filter({ hasText: 'En comisión' });
+  await settled(page);
+  // Dated on the day it happened (3 days ago): older pages may hold it.
+  for (let i = 0; i < 6 && !(await change.count()); i++) {
+    await tid(page, 'timeline-more').click();
+    await settled(page);
+  }
+  await change.first().waitFor();
+  await page.goto(`${BASE}/search?q=${encodeURIComponent(`PL ${stamp.slice(8, 12)}`)}`);
+  await tid(page, 'search-initiative').filter({ hasText: title }).waitFor();
 
   // On a phone: the list, the board and the page fit the screen; English works too.
   const phone = await newPage(MOBILE, 'initiatives phone');

@@ -64,6 +64,8 @@ export const roleName = (m: InitiativeMeta | undefined, role: string) => nameOf(
 /** stagesOf lists a kind's stages in their order (the main chain, then the side ones). */
 export const stagesOf = (m: InitiativeMeta | undefined, kind: string): Named[] => m?.kinds.find((k) => k.code === kind)?.stages ?? [];
 export const stageName = (m: InitiativeMeta | undefined, kind: string, stage: string) => nameOf(stagesOf(m, kind), stage);
+/** stageNameAny names a stage whose kind is not known (a timeline item): the first kind that has it. */
+export const stageNameAny = (m: InitiativeMeta | undefined, stage: string) => nameOf(m?.kinds.flatMap((k) => k.stages), stage);
 /** options turns named codes into select options in the app's language. */
 export const options = (list: Named[] | undefined) => (list ?? []).map((x) => ({ value: x.code, label: nameOf(list, x.code) }));
 

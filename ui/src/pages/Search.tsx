@@ -1,6 +1,6 @@
-// Results of the header search across stakeholders, meetings, commitments and messages.
+// Results of the header search across stakeholders, initiatives, meetings, commitments and messages.
 import type { ComponentChildren } from 'preact';
-import { endpoints, type Initiative } from '../api';
+import { endpoints } from '../api';
 import { initiativeLabel } from '../components/InitiativePicker';
 import { Badge } from '../components/Badge';
 import { Empty, ErrorBox, Loading } from '../components/States';
@@ -16,9 +16,7 @@ export function Search() {
   useTitle(t('search.title'));
   const r = useAsync(() => (term ? endpoints.search(term) : Promise.resolve(null)), [term]);
   const d = r.data;
-  // Initiatives are found by number or title words (issue 24); absent from older servers.
-  const initiatives = (d as (typeof d & { initiatives?: Initiative[] }) | null | undefined)?.initiatives ?? [];
-  const total = d ? d.stakeholders.length + d.meetings.length + d.commitments.length + d.messages.length + initiatives.length : 0;
+  const total = d ? d.stakeholders.length + d.meetings.length + d.commitments.length + d.messages.length + (d.initiatives?.length ?? 0) : 0;
   return (
     <section data-testid="search-results">
       <h1>{t('search.results_for', { q: term })}</h1>
@@ -34,7 +32,7 @@ export function Search() {
               </>
             )}
           </Hits>
-          <Hits id="s-in" title={t('nav.initiatives')} items={initiatives}>
+          <Hits id="s-in" title={t('nav.initiatives')} items={d.initiatives ?? []}>
             {(x) => (
               <>
                 <Link href={`/initiatives/${x.id}`} data-testid="search-initiative">
