@@ -174,3 +174,61 @@ func TestInitiativeLinksAPI(t *testing.T) {
 		t.Fatalf("timeline lacks the initiative role (%v) or stage change (%v): %s", role, stage, r.body)
 	}
 }
+
+// The indicators initiatives_advanced and initiatives_approved, their
+// records, the funder line, and the reminders of followers.
+func TestInitiativeResultsAPI(t *testing.T) {
+	ta, f := appWith(t, newTestApp, insertStakeholders)
+	mk := func(as, kind, region, stage, on string, moves ...string) string {
+		t.Helper()
+		r := ta.do(as, "POST", "/api/v1/initiatives", map[string]any{"kind": kind, "title": kind + " " + region, "region": region, "stage": stage, "stage_on": on})
+		if r.status != 201 {
+			t.Fatalf("create: %d %s", r.status, r.body)
+		}
+		id := r.json(t)["id"].(string)
+		for i := 0; i < len(moves); i += 2 {
+			if r := ta.do("admin", "POST", "/api/v1/initiatives/"+id+"/stage", map[string]any{"stage": moves[i], "on": moves[i+1]}); r.status != 200 {
+				t.Fatalf("stage: %d %s", r.status, r.body)
+			}
+		}
+		return id
+	}
+	mk("admin", "regional_action_plan", "08", "drafting", "2025-12-01", "approved", "2026-02-01")
+	mk("admin", "regional_action_plan", "21", "drafting", "2026-01-10", "approved", "2026-03-01")
+	followed := mk("cusco_officer", "bill", "08", "presented", "2026-01-05", "in_committee", "2026-02-10")
+	linked := mk("admin", "bill", "16", "presented", "2026-01-05", "archived", "2026-02-10")
+	mk("admin", "regional_ordinance", "16", "draft", "2026-01-05", "presented", "2026-07-15")
+	// The officer follows the Loreto bill through a commitment about it.
+	if r := ta.do("officer", "POST", "/api/v1/commitments", map[string]any{"stakeholder_id": f.loreto.ID.Hex(), "text": "Apoyar", "type": "legislative", "initiative_id": linked}); r.status != 201 {
+		t.Fatalf("commitment: %d %s", r.status, r.body)
+	}
+	ta.do("admin", "POST", "/api/v1/initiatives/"+linked+"/stage", map[string]any{"stage": "withdrawn", "note": "retirado por su autor"})
+	ta.run(t, []scenario{
+		{name: "figures", as: "manager", method: "GET", path: "/api/v1/indicators?" + resultsPeriod, status: 200, want: map[string]any{
+			"items.6.code": "initiatives_advanced", "items.6.actual": 3, "items.6.breakdowns.0.items.0.key": "08", "items.6.breakdowns.0.items.0.count": 2,
+			"items.6.breakdowns.1.items.0.key": "regional_action_plan", "items.6.breakdowns.1.items.0.count": 2,
+			"items.7.code": "initiatives_approved", "items.7.actual": 2}},
+		{name: "figures in scope", as: "loreto_manager", method: "GET", path: "/api/v1/indicators?" + resultsPeriod, status: 200, want: map[string]any{
+			"items.6.actual": 0, "items.7.actual": 0}},
+		{name: "advanced records", as: "viewer", method: "GET", path: "/api/v1/indicators/initiatives_advanced/records?" + resultsPeriod, status: 200, want: map[string]any{
+			"total": 3, "items.0.entity": "initiative", "items.0.date": "2026-03-01", "items.0.status": "approved", "items.1.id": followed, "items.1.status": "in_committee", "items.2.date": "2026-02-01", "items.3": absent}},
+		{name: "approved records", as: "viewer", method: "GET", path: "/api/v1/indicators/initiatives_approved/records?" + resultsPeriod, status: 200, want: map[string]any{
+			"total": 2, "items.0.region": "21", "items.1.region": "08"}},
+		{name: "owner reminded", as: "cusco_officer", method: "GET", path: "/api/v1/notifications", status: 200, want: map[string]any{
+			"items.0.kind": "stage_changed", "items.0.entity": "initiative", "items.0.id": followed, "items.0.status": "in_committee", "items.0.by": "admin"}},
+		{name: "commitment owner reminded", as: "officer", method: "GET", path: "/api/v1/notifications", status: 200, want: map[string]any{
+			"items.0.kind": "stage_changed", "items.0.id": linked, "items.0.status": "withdrawn"}},
+		{name: "mover not reminded", as: "admin", method: "GET", path: "/api/v1/notifications", status: 200, want: map[string]any{"items": []any{}}},
+	})
+	var rep struct{ Lines []struct{ ES, EN string } }
+	ta.do("manager", "GET", "/api/v1/reports/funder?"+resultsPeriod, nil).decode(t, &rep)
+	wantES := "tres iniciativas avanzaron de etapa: planes regionales de acción (2) y proyectos de ley (1); planes regionales de acción aprobados en Cusco y Puno."
+	wantEN := "three initiatives advanced a stage: regional action plans (2) and bills (1); regional action plans approved in Cusco and Puno."
+	found := false
+	for _, l := range rep.Lines {
+		found = found || strings.HasSuffix(l.ES, wantES) && strings.HasSuffix(l.EN, wantEN)
+	}
+	if !found {
+		t.Fatalf("no initiatives line in %+v", rep.Lines)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store/coll"
@@ -99,6 +101,31 @@ func (s *Store) InitiativesMovedBetween(ctx context.Context, scope model.Scope, 
 	var out []model.Initiative
 	err := s.col(colInitiatives).Find(ctx, filter, coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}}, &out)
 	return out, wrap("find moved initiatives", err)
+}
+
+// FollowedInitiatives returns the initiatives in scope that user follows
+// and that changed since: those they own, those a commitment of theirs is
+// about (also, the ids in linked), and those a meeting they logged or
+// attended discussed. The reminders show their stage changes.
+func (s *Store) FollowedInitiatives(ctx context.Context, scope model.Scope, user bson.ObjectID, linked []bson.ObjectID, since time.Time) ([]model.Initiative, error) {
+	var ms []model.Meeting
+	err := s.col(colMeetings).Find(ctx, scoped(bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "owner_id", Value: user}}, bson.D{{Key: "staff_ids", Value: user}}}}}, scope, "region"),
+		coll.FindOptions{Projection: bson.D{{Key: "initiative_ids", Value: 1}}}, &ms)
+	if err != nil {
+		return nil, wrap("find followed meetings", err)
+	}
+	ids := slices.Clone(linked)
+	for _, m := range ms {
+		ids = append(ids, m.InitiativeIDs...)
+	}
+	filter := scoped(bson.D{
+		{Key: "$or", Value: bson.A{bson.D{{Key: "owner_id", Value: user}}, idsIn(distinctIDs(ids))}},
+		{Key: "updated_at", Value: bson.D{{Key: "$gte", Value: since}}},
+	}, scope, "region")
+	var out []model.Initiative
+	err = s.col(colInitiatives).Find(ctx, filter, coll.FindOptions{}, &out)
+	return out, wrap("find followed initiatives", err)
 }
 
 // InitiativeCommitments returns the commitments in scope about initiative id.

@@ -194,7 +194,7 @@ export interface paths {
     post: operations["postMessagesByIdTask"];
   };
   "/api/v1/notifications": {
-    /** Your notifications: commitments and tasks due in 3 days, today or overdue, status changes by others on your commitments, messages assigned to you */
+    /** Your notifications: commitments and tasks due in 3 days, today or overdue, status changes by others on your commitments, stage changes by others of the initiatives you follow, messages assigned to you */
     get: operations["getNotifications"];
   };
   "/api/v1/notifications/seen": {
@@ -4211,7 +4211,7 @@ export interface operations {
       };
     };
   };
-  /** Your notifications: commitments and tasks due in 3 days, today or overdue, status changes by others on your commitments, messages assigned to you */
+  /** Your notifications: commitments and tasks due in 3 days, today or overdue, status changes by others on your commitments, stage changes by others of the initiatives you follow, messages assigned to you */
   getNotifications: {
     responses: {
       /** @description OK */
