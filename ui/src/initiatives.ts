@@ -33,12 +33,13 @@ export function forgetMeta(): void {
   meta = null;
 }
 
-/** useInitiativeMeta is the meta once loaded (undefined until then), with the load's error. */
-export function useInitiativeMeta(): { meta?: InitiativeMeta; error: unknown; reload: () => void } {
+/** useInitiativeMeta is the meta once loaded (undefined until then), with the load's error; loaded only once enabled. */
+export function useInitiativeMeta(enabled = true): { meta?: InitiativeMeta; error: unknown; reload: () => void } {
   const [m, setM] = useState<InitiativeMeta>();
   const [error, setError] = useState<unknown>(null);
   const [tick, setTick] = useState(0);
   useEffect(() => {
+    if (!enabled) return;
     let alive = true;
     setError(null);
     loadMeta().then(
@@ -48,7 +49,7 @@ export function useInitiativeMeta(): { meta?: InitiativeMeta; error: unknown; re
     return () => {
       alive = false;
     };
-  }, [tick]);
+  }, [tick, enabled]);
   return { meta: m, error, reload: () => setTick((x) => x + 1) };
 }
 
