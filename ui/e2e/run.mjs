@@ -1353,6 +1353,22 @@ test('initiatives: record a bill with its author, move it a stage with a note, a
     expect((await tid(viewer, id).count()) === 0, `the viewer is offered ${id}`);
   }
   await viewer.context().close();
+
+  // The Cusco manager moves it: the admin, its owner, finds the change among the reminders.
+  const login = await fetch(`${BASE}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'manager.cusco@alianza.test', password: VIEWER.password }) });
+  expect(login.status === 200, `the Cusco manager could not sign in: ${login.status}`);
+  const managerToken = (await login.json()).access_token;
+  const current = await (await api(`/api/v1/initiatives/${S.initiativeId}`)).json();
+  const moved = await fetch(`${BASE}/api/v1/initiatives/${S.initiativeId}/stage`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${managerToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ stage: 'plenary', on: isoDate(-1), note: 'Agendado en el Pleno.', version: current.version }),
+  });
+  expect(moved.status === 200, `the Cusco manager's stage change -> ${moved.status} ${await moved.text()}`);
+  await page.goto(`${BASE}/`);
+  await tid(page, 'notify-button').click();
+  await tid(page, 'notify-panel').getByRole('link', { name: `Cambio de etapa · Iniciativa: ${title} → En el Pleno` }).waitFor();
+  await page.keyboard.press('Escape');
   expect(problems.length === 0, problems.join('\n      '));
 });
 
