@@ -6,7 +6,7 @@ import { idb, useMemoryStore } from './offline/db';
 import { flush, list, writeKey } from './offline/outbox';
 import { saveNewInitiative, saveStageChange, searchInitiatives } from './offline/save';
 import { initiativesView, viewsKey } from './offline/views';
-import { stageOptions } from './pages/Initiatives';
+import { setFilters, stageOptions } from './pages/Initiatives';
 import { getSession } from './session';
 
 const n = (code: string, es: string, en: string) => ({ code, name_es: es, name_en: en });
@@ -41,6 +41,11 @@ describe('kinds, stages and roles from the server', () => {
     expect(stagesOf(META, 'regional_action_plan').map((s) => s.code)).toEqual(['drafting', 'approved']);
     expect(stageOptions(META, 'bill').map((o) => o.value)).toEqual(['presented', 'in_committee', 'approved', 'archived']);
     expect(stageOptions(META, '').map((o) => o.value)).toEqual(['presented', 'in_committee', 'approved', 'archived', 'drafting']);
+  });
+
+  it('an unfiltered list is kept under the name the device refreshes ahead', () => {
+    expect(initiativesView(setFilters({ kind: '', stage: undefined, region: undefined, q: '', moved_since: undefined }))).toBe(initiativesView({}));
+    expect(setFilters({ kind: 'bill', q: '' })).toEqual({ kind: 'bill' });
   });
 
   it('"moved in the last 30 days" starts 30 Lima days back', () => {

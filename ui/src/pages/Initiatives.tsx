@@ -70,13 +70,16 @@ export function Initiatives() {
   );
 }
 
+/** setFilters keeps the filters that are set: the unfiltered list is the one the device keeps ahead (initiativesView({})). */
+export const setFilters = (q: Query) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+
 /** useInitiativeList loads a filtered list; its first page is kept on the device (shown with its age offline). */
 function useInitiativeList(filters: Query, limit: number) {
   const uid = useSession().user?.id ?? '';
   const [savedAt, setSavedAt] = useState<string>();
   const list = usePaged(async (cursor) => {
     if (cursor) return endpoints.initiatives({ ...filters, cursor, limit });
-    const p = await readThrough(uid, initiativesView({ ...filters, limit }), () => endpoints.initiatives({ ...filters, limit }));
+    const p = await readThrough(uid, initiativesView(setFilters(filters)), () => endpoints.initiatives({ ...filters, limit }));
     setSavedAt(p.savedAt);
     return p;
   }, [JSON.stringify(filters)]);
