@@ -251,7 +251,7 @@ func (s *Store) StakeholderPersonalData(ctx context.Context, id bson.ObjectID) (
 	d := &PersonalData{Stakeholder: r.Stakeholder, Meetings: append([]model.Meeting{}, r.Meetings...),
 		Commitments: append([]model.Commitment{}, r.Commitments...), Tasks: append([]model.Task{}, r.Tasks...),
 		Initiatives: append([]model.Initiative{}, r.Initiatives...),
-		Messages: append(append([]model.Message{}, r.Messages...), r.MessagesNaming...), MessageTexts: []model.MessageBody{}, Audit: []model.AuditEntry{}}
+		Messages:    append(append([]model.Message{}, r.Messages...), r.MessagesNaming...), MessageTexts: []model.MessageBody{}, Audit: []model.AuditEntry{}}
 	if ids := messageIDs(d.Messages); len(ids) > 0 {
 		if err := s.col(colMessageBodies).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &d.MessageTexts); err != nil {
 			return nil, wrap("personal data: message bodies", err)
