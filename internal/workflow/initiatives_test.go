@@ -208,3 +208,21 @@ func TestInitiativeStakeholderRename(t *testing.T) {
 		t.Fatalf("after the rename: %+v %v", got, err)
 	}
 }
+
+// A stakeholder an initiative links is archived, not deleted.
+func TestDeleteStakeholderOfInitiativeArchives(t *testing.T) {
+	w := fixture.NewWorld(t)
+	ctx := context.Background()
+	admin := fixture.AsAdmin(w.Officer, w.All)
+	if _, err := w.Flows.CreateInitiative(ctx, admin, model.InitiativeInput{Kind: model.KindRegulation, Title: "Reglamento", Region: "NAC", Stage: "drafting",
+		Stakeholders: []model.InitiativeLink{{StakeholderID: w.NAC.ID, Role: "implementer"}}}); err != nil {
+		t.Fatal(err)
+	}
+	archived, err := w.Flows.DeleteStakeholder(ctx, admin, w.NAC.ID)
+	if err != nil || !archived {
+		t.Fatalf("archived %v, %v", archived, err)
+	}
+	if st, err := w.Store.StakeholderByID(ctx, w.All, w.NAC.ID); err != nil || !st.Archived {
+		t.Fatalf("stakeholder: %+v %v", st, err)
+	}
+}

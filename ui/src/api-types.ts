@@ -1375,6 +1375,7 @@ export interface components {
         [key: string]: number;
       };
       idempotent_answers: number;
+      initiatives: number;
       meetings: number;
       message_bodies: number;
       messages: number;
@@ -1452,6 +1453,7 @@ export interface components {
     "store.PersonalData": {
       audit: components["schemas"]["model.AuditEntry"][];
       commitments: components["schemas"]["model.Commitment"][];
+      initiatives: components["schemas"]["model.Initiative"][];
       meetings: components["schemas"]["model.Meeting"][];
       message_bodies: components["schemas"]["model.MessageBody"][];
       messages: components["schemas"]["model.Message"][];
