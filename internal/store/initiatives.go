@@ -25,6 +25,10 @@ func init() {
 		indexSpec{colInitiatives, "owner", bson.D{{Key: "owner_id", Value: 1}}, false},
 		indexSpec{colCommitments, "initiative", bson.D{{Key: "initiative_id", Value: 1}}, false},
 		indexSpec{colMeetings, "initiatives", bson.D{{Key: "initiative_ids", Value: 1}}, false},
+		// The followers' meetings (FollowedInitiatives): a $or on who logged
+		// or attended, unsorted, so each branch needs its index.
+		indexSpec{colMeetings, "owner", bson.D{{Key: "owner_id", Value: 1}}, false},
+		indexSpec{colMeetings, "staff", bson.D{{Key: "staff_ids", Value: 1}}, false},
 	)
 }
 
