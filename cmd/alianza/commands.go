@@ -87,8 +87,8 @@ func demoLoad(ctx context.Context, cfg *config.Config, log *slog.Logger, f subFl
 	if err != nil {
 		return fmt.Errorf("demo load: %w", err)
 	}
-	fmt.Fprintf(stdout, "%s loaded in %s: %d users, %d stakeholders, %d meetings, %d commitments, %d tasks, %d messages added\n",
-		what, time.Since(start).Round(time.Millisecond), n.Users, n.Stakeholders, n.Meetings, n.Commitments, n.Tasks, n.Messages)
+	fmt.Fprintf(stdout, "%s loaded in %s: %d users, %d stakeholders, %d meetings, %d commitments, %d tasks, %d initiatives, %d messages added\n",
+		what, time.Since(start).Round(time.Millisecond), n.Users, n.Stakeholders, n.Meetings, n.Commitments, n.Tasks, n.Initiatives, n.Messages)
 	if f.scale == 0 {
 		fmt.Fprintf(stdout, "demo users (password %q): ", demo.Password)
 		for i, u := range demo.Users {

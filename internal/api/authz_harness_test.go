@@ -41,7 +41,7 @@ type authzWant [5][2]int
 
 // authzRow is one route's row. path and body may hold placeholders filled
 // from the side's records: {stakeholder} {stakeholder2} {meeting}
-// {commitment} {task} {message} {thread} {region} {email} for the side, and
+// {commitment} {initiative} {task} {message} {thread} {region} {email} for the side, and
 // {mailbox} {user} {officer} {n} (a number unique per call), and
 // {calendar}: the calling role's own calendar feed token.
 // {unsubscribe}: the calling role's own digest unsubscribe token.
@@ -88,6 +88,7 @@ type authzSide struct {
 	region, email                                  string
 	stakeholder, stakeholder2, meeting, commitment bson.ObjectID
 	task, message, thread, mailbox                 bson.ObjectID
+	initiative                                     bson.ObjectID
 }
 
 const authzSecret = "SECRETO-CUSCO"
@@ -172,7 +173,7 @@ func authzRoute(t *testing.T, name, method string, row authzRow, print bool) aut
 		n++
 		return strings.NewReplacer(
 			"{stakeholder2}", side.stakeholder2.Hex(), "{stakeholder}", side.stakeholder.Hex(), "{meeting}", side.meeting.Hex(),
-			"{commitment}", side.commitment.Hex(), "{task}", side.task.Hex(), "{message}", side.message.Hex(),
+			"{commitment}", side.commitment.Hex(), "{initiative}", side.initiative.Hex(), "{task}", side.task.Hex(), "{message}", side.message.Hex(),
 			"{thread}", side.thread.Hex(), "{region}", side.region, "{email}", side.email,
 			"{mailbox}", side.mailbox.Hex(), "{user}", users[model.RoleViewer].ID.Hex(), "{officer}", officer.ID.Hex(),
 			"{n}", fmt.Sprint(n), "{calendar}", tokens[role],
@@ -247,6 +248,12 @@ func newAuthzSide(t *testing.T, ta *testApp, officer *model.User, region string)
 	if err != nil {
 		t.Fatal(err)
 	}
+	ini, err := ta.flows.CreateInitiative(ctx, asAll, model.InitiativeInput{Kind: model.KindBill, Title: marker + " ley", Region: region, Stage: "presented",
+		OwnerID: officer.ID, Stakeholders: []model.InitiativeLink{{StakeholderID: st.ID, Role: "author"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	side.initiative = ini.ID
 	task, err := ta.flows.CreateTask(ctx, asAll, model.TaskInput{Title: marker, Links: model.TaskLinks{StakeholderID: st.ID}, Region: region})
 	if err != nil {
 		t.Fatal(err)

@@ -67,6 +67,16 @@ var authzRows = []authzRow{
 	// their scope like any other record; the officer owns both.
 	{route: "DELETE /commitments/:id", path: "/commitments/{commitment}", want: authzEditors(204, 404)},
 
+	// Initiatives: as stakeholders; removing one is for managers and admins.
+	{route: "GET /initiatives", path: "/initiatives?region={region}", want: authzAll(200)},
+	{route: "GET /initiatives/meta", path: "/initiatives/meta", want: authzAll(200)},
+	{route: "POST /initiatives", path: "/initiatives", body: `{"kind":"bill","title":"t {n}","region":"{region}","stage":"presented","stakeholders":[{"stakeholder_id":"{stakeholder}","role":"author"}]}`,
+		want: authzEditors(201, 422)},
+	{route: "GET /initiatives/:id", path: "/initiatives/{initiative}", want: authzScoped(200)},
+	{route: "PATCH /initiatives/:id", path: "/initiatives/{initiative}", body: `{"summary":"otro {n}","version":1}`, want: authzEditors(200, 404)},
+	{route: "POST /initiatives/:id/stage", path: "/initiatives/{initiative}/stage", body: `{"stage":"in_committee","note":"n {n}","version":1}`, want: authzEditors(200, 404)},
+	{route: "DELETE /initiatives/:id", path: "/initiatives/{initiative}", want: authzWant{{204, 204}, {204, 404}, {204, 404}, {403, 403}, {403, 403}}},
+
 	// Tasks.
 	{route: "GET /tasks", path: "/tasks", want: authzAll(200)},
 	{route: "POST /tasks", path: "/tasks", body: `{"title":"t {n}","links":{"stakeholder_id":"{stakeholder}"}}`, want: authzEditors(201, 422)},

@@ -161,6 +161,17 @@ func BenchmarkListCommitments(b *testing.B)    { benchGet(b, "admin", "/api/v1/c
 func BenchmarkListCommitmentsRegion(b *testing.B) {
 	benchGet(b, "admin", "/api/v1/commitments?region=08")
 }
+func BenchmarkListInitiatives(b *testing.B) { benchGet(b, "admin", "/api/v1/initiatives") }
+
+// BenchmarkListInitiativesMoved is the "moved in the last 30 days" list of
+// a regional manager.
+func BenchmarkListInitiativesMoved(b *testing.B) {
+	since := time.Now().AddDate(0, 0, -30).Format(time.DateOnly)
+	benchGet(b, "lima_manager", "/api/v1/initiatives?moved_since="+since)
+}
+func BenchmarkInitiativePage(b *testing.B) {
+	benchGet(b, "admin", "/api/v1/initiatives/"+demo.ID("ref-initiative-0").Hex())
+}
 func BenchmarkSearchTwoWords(b *testing.B) {
 	benchGet(b, "admin", "/api/v1/search?q=presupuesto+cusco")
 }

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"slices"
+
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/report"
@@ -49,6 +51,11 @@ func (a *API) reportFunder(c *fiber.Ctx) error {
 	for _, line := range trainingLines(tr) {
 		out.Lines = append(out.Lines, report.WithPeriod(line, p.From, p.To))
 	}
+	advanced, approved, err := a.store.InitiativeMoves(ctx, scope, p)
+	if err != nil {
+		return err
+	}
+	out.Lines = append(out.Lines, report.WithPeriod(initiativesLine(advanced, approved), p.From, p.To))
 	for _, code := range funderRuleCodes {
 		out.Rules = append(out.Rules, funderRule{Code: code, Name: wording(words.Indicators, code), Rule: wording(words.IndicatorRules, code)})
 	}
@@ -59,6 +66,34 @@ func (a *API) reportFunder(c *fiber.Ctx) error {
 // Congress, from the agreement rule's count.
 func agreementsLine(a *model.Agreements) report.Summary {
 	return report.AgreementsLine(a.Members, groupCounts(a.Groups), a.Commitments, a.Fulfilled)
+}
+
+// initiativesLine is the funder line of the initiatives that advanced a
+// stage in the period (by kind, most first) and where each kind was
+// approved (regions by code).
+func initiativesLine(advanced, approved []store.IndicatorRecord) report.Summary {
+	counts := map[string]int{}
+	for _, r := range advanced {
+		counts[r.Kind]++
+	}
+	var kinds []report.KindCount
+	for _, g := range model.SortedCounts(counts) {
+		kinds = append(kinds, report.KindCount{Kind: g.Key, Count: g.Count})
+	}
+	var approvals []report.Approvals
+	for _, k := range model.InitiativeKinds {
+		var regions []string
+		for _, r := range approved {
+			if r.Kind == k.Code && !slices.Contains(regions, r.Region) {
+				regions = append(regions, r.Region)
+			}
+		}
+		if len(regions) > 0 {
+			slices.Sort(regions)
+			approvals = append(approvals, report.Approvals{Kind: k.Code, Regions: regions})
+		}
+	}
+	return report.InitiativesLine(len(advanced), kinds, approvals)
 }
 
 func groupCounts(in []model.GroupCount) []report.RegionCount {

@@ -29,8 +29,9 @@ func TestFunderReport(t *testing.T) {
 	}
 	ta.do("admin", "GET", "/api/v1/reports/funder", nil).decode(t, &all)
 	ta.do("loreto_manager", "GET", "/api/v1/reports/funder", nil).decode(t, &loreto)
-	// The agreements, then one line per training modality of the period.
-	if len(all.Lines) != 3 || !strings.HasPrefix(all.Lines[0].ES, "Del 1 de diciembre de 2025 al 27 de noviembre de 2026, acuerdos con diez congresistas") ||
+	// The agreements, then one line per training modality of the period,
+	// then the initiatives.
+	if len(all.Lines) != 4 || !strings.Contains(all.Lines[3].ES, "iniciativa") || !strings.Contains(all.Lines[3].EN, "initiative") || !strings.HasPrefix(all.Lines[0].ES, "Del 1 de diciembre de 2025 al 27 de noviembre de 2026, acuerdos con diez congresistas") ||
 		!strings.HasPrefix(all.Lines[1].EN, "From 1 December 2025 to 27 November 2026, in-person training") ||
 		!strings.HasPrefix(all.Lines[2].EN, "From 1 December 2025 to 27 November 2026, hybrid training") {
 		t.Fatalf("lines: %+v", all.Lines)

@@ -111,6 +111,7 @@ func TestResultsRulesAgree(t *testing.T) {
 		"De enero a junio de 2026, acuerdos con cuatro congresistas: nivel nacional (2), Cusco (1) y Madre de Dios (1). Hasta la fecha se ha cumplido uno de sus cinco compromisos.",
 		"De enero a junio de 2026, capacitación presencial a 20 personas en una sesión: policías (20).",
 		"De enero a junio de 2026, capacitación virtual a 155 personas en una sesión: defensores públicos (85: 50 mujeres y 35 hombres) y jueces (70).",
+		"De enero a junio de 2026, ninguna iniciativa avanzó de etapa.",
 	}
 	if len(funder.Lines) != len(wantLines) {
 		t.Fatalf("lines: %+v", funder.Lines)

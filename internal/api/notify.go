@@ -40,7 +40,7 @@ func (a *API) notifyRoutes() []route {
 	return []route{
 		{method: "PATCH", path: "/me", tag: "auth", summary: "Change your own settings: email digest (off, daily, weekly), its language, and the calendar feed's reminder before meetings",
 			body: model.PrefsPatch{}, resp: meView{}, handle: a.updateMe},
-		{method: "GET", path: "/notifications", tag: "notifications", summary: "Your notifications: commitments and tasks due in 3 days, today or overdue, status changes by others on your commitments, messages assigned to you",
+		{method: "GET", path: "/notifications", tag: "notifications", summary: "Your notifications: commitments and tasks due in 3 days, today or overdue, status changes by others on your commitments, stage changes by others of the initiatives you follow, messages assigned to you",
 			resp: notificationsView{}, handle: a.notifications},
 		{method: "POST", path: "/notifications/seen", status: 204, tag: "notifications", summary: "Mark your notifications as seen up to now", handle: a.notificationsSeen},
 		{method: "GET", path: "/admin/reminders", access: adminOnly, everyRegion: true, tag: "notifications", summary: "Email digests: the last passes, and digests that failed",

@@ -74,7 +74,7 @@ func (a *API) routes() []route {
 		{method: "GET", path: "/openapi.json", public: true, tag: "meta", summary: "This API's OpenAPI 3.1 document", handle: a.openAPI},
 	}
 	// Each resource keeps its rows beside its handlers.
-	return slices.Concat(rs, a.stakeholderRoutes(), a.searchRoutes(), a.meetingRoutes(), a.commitmentRoutes(), a.taskRoutes(),
+	return slices.Concat(rs, a.stakeholderRoutes(), a.searchRoutes(), a.meetingRoutes(), a.commitmentRoutes(), a.initiativeRoutes(), a.taskRoutes(),
 		a.everydayRoutes(), a.reportRoutes(), a.indicatorRoutes(), a.messageRoutes(), a.mailboxRoutes(), a.notifyRoutes(), a.calendarRoutes(),
 		a.adminDataRoutes(), a.personalDataRoutes(), a.totpRoutes(), a.unsubscribeRoutes())
 }

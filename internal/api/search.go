@@ -12,7 +12,7 @@ const maxQueryRunes = 200
 // searchRoutes lists the routes of this resource.
 func (a *API) searchRoutes() []route {
 	return []route{
-		{method: "GET", path: "/search", tag: "search", summary: "Search stakeholders, meetings, commitments and messages in your regions (accent- and case-insensitive word prefixes)",
+		{method: "GET", path: "/search", tag: "search", summary: "Search stakeholders, meetings, commitments, initiatives and messages in your regions (accent- and case-insensitive word prefixes)",
 			query: []string{"q"}, resp: store.SearchResults{}, handle: a.search},
 	}
 }

@@ -224,6 +224,10 @@ type scenario struct {
 
 var present = struct{}{}
 
+// absent as a wanted value means the path must not exist (e.g. "items.1":
+// a list of one).
+var absent = struct{ absent bool }{true}
+
 // run runs independent scenarios, each a subtest: every one must pass alone
 // (go test -run 'TestX/name$') and in any order, so none may change the
 // data the others see. A write that succeeds is a step of a story, for
@@ -301,6 +305,12 @@ func (ta *testApp) check(t testing.TB, sc scenario) resp {
 	}
 	for path, want := range sc.want {
 		got, ok := jsonPath(doc, path)
+		if want == absent {
+			if ok {
+				t.Errorf("%s: present in %s", path, r.body)
+			}
+			continue
+		}
 		if !ok {
 			t.Errorf("%s: missing in %s", path, r.body)
 			continue

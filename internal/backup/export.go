@@ -25,6 +25,7 @@ var exported = []struct{ name, about string }{
 	{"stakeholders", "People and organisations the team works with (legislators, officials, allies), with contact details, region and stance."},
 	{"meetings", "Meetings: date, place, region, participants (stakeholders and staff), summary, agreements and next steps."},
 	{"commitments", "Commitments a stakeholder made (often in a meeting), their status history and due dates."},
+	{"initiatives", "Policy initiatives the team follows (bills, regional ordinances and action plans, national policies, regulations): kind, stage with its history, region, owner and the stakeholders' roles."},
 	{"tasks", "The team's follow-up tasks, with assignee, due date and links to stakeholders, meetings and commitments."},
 	{"messages", "Email correspondence synced from the shared mailboxes: headers, addresses, matched stakeholders."},
 	{"message_bodies", "The text (and sanitised HTML) of each message, by message id."},
@@ -92,6 +93,11 @@ var fieldNotes = map[string]string{
 	"entity":           "kind of record changed",
 	"entity_id":        "id of the record changed",
 	"changes":          "fields changed: field, old value, new value",
+	"stage":            "the initiative's current stage (see its kind's stages)",
+	"stage_on":         "the day the initiative reached its current stage (YYYY-MM-DD)",
+	"initiative_id":    "id of a record in initiatives",
+	"initiative_ids":   "ids of records in initiatives",
+	"stakeholders":     "linked stakeholders: id, name, kind and role",
 }
 
 // ExportSummary counts what an export wrote.

@@ -105,6 +105,7 @@ func Build(now time.Time, users map[string]bson.ObjectID) store.Dataset {
 		m.TaskIDs = append(m.TaskIDs, t.ID)
 		d.Tasks = append(d.Tasks, t)
 	}
+	buildInitiatives(&d, now, users, byKey)
 	return d
 }
 

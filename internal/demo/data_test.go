@@ -128,8 +128,8 @@ func TestReferenceSizesAndDeterminism(t *testing.T) {
 		ids[u.Key] = ID(u.Key)
 	}
 	d := Reference(0.1, now, ids)
-	if len(d.Stakeholders) != 200 || len(d.Meetings) != 1000 || len(d.Commitments) != 300 || len(d.Tasks) != 500 {
-		t.Fatalf("sizes %d %d %d %d", len(d.Stakeholders), len(d.Meetings), len(d.Commitments), len(d.Tasks))
+	if len(d.Stakeholders) != 200 || len(d.Meetings) != 1000 || len(d.Commitments) != 300 || len(d.Tasks) != 500 || len(d.Initiatives) != 30 {
+		t.Fatalf("sizes %d %d %d %d %d", len(d.Stakeholders), len(d.Meetings), len(d.Commitments), len(d.Tasks), len(d.Initiatives))
 	}
 	program := 0
 	for _, m := range d.Meetings {

@@ -261,6 +261,7 @@ func Reference(scale float64, now time.Time, users map[string]bson.ObjectID) sto
 		m.TaskIDs = append(m.TaskIDs, t.ID)
 		d.Tasks = append(d.Tasks, t)
 	}
+	referenceInitiatives(&d, scale, now, users)
 	return d
 }
 

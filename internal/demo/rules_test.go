@@ -52,5 +52,22 @@ func TestDatasetsObeyTheDomainRules(t *testing.T) {
 				t.Errorf("%s task %s: %+v", name, tk.ID.Hex(), tk)
 			}
 		}
+		if len(d.Initiatives) == 0 {
+			t.Errorf("%s: no initiatives", name)
+		}
+		linked := 0
+		for _, it := range d.Initiatives {
+			if err := it.Validate(); err != nil || it.History[len(it.History)-1].Stage != it.Stage || it.Version < 1 || it.Search == "" {
+				t.Errorf("%s initiative %s: %v %+v", name, it.Title, err, it)
+			}
+		}
+		for _, c := range d.Commitments {
+			if !c.InitiativeID.IsZero() {
+				linked++
+			}
+		}
+		if linked == 0 {
+			t.Errorf("%s: no commitment is about an initiative", name)
+		}
 	}
 }

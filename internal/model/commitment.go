@@ -43,6 +43,7 @@ type Commitment struct {
 	History         []StatusChange `bson:"history" json:"history"`
 	OwnerID         bson.ObjectID  `bson:"owner_id" json:"owner_id"`
 	NextFollowUpOn  string         `bson:"next_follow_up_on,omitempty" json:"next_follow_up_on,omitempty"`
+	InitiativeID    bson.ObjectID  `bson:"initiative_id,omitempty" json:"initiative_id,omitzero"` // the initiative it is about
 	Search          string         `bson:"search" json:"-"`
 	Version         int            `bson:"version" json:"version"`
 	CreatedAt       time.Time      `bson:"created_at" json:"created_at"`
@@ -90,6 +91,7 @@ type CommitmentInput struct {
 	DueOn          string        `json:"due_on,omitempty"`
 	OwnerID        bson.ObjectID `json:"owner_id,omitzero"`
 	NextFollowUpOn string        `json:"next_follow_up_on,omitempty"`
+	InitiativeID   bson.ObjectID `json:"initiative_id,omitzero"`
 }
 
 // Normalize trims text fields and uppercases the region.
@@ -152,7 +154,9 @@ type CommitmentPatch struct {
 	DueOn          *string        `json:"due_on,omitempty"`
 	OwnerID        *bson.ObjectID `json:"owner_id,omitempty"`
 	NextFollowUpOn *string        `json:"next_follow_up_on,omitempty"`
-	Version        *int           `json:"version,omitempty"`
+	// InitiativeID links the initiative; an empty string unlinks it.
+	InitiativeID *bson.ObjectID `json:"initiative_id,omitempty"`
+	Version      *int           `json:"version,omitempty"`
 }
 
 // Apply returns c with the patch applied and validates the result.
@@ -161,6 +165,7 @@ func (cp *CommitmentPatch) Apply(c Commitment) (Commitment, error) {
 	patchTrimmed(&c.Type, cp.Type)
 	patchTrimmed(&c.DueOn, cp.DueOn)
 	patchTrimmed(&c.NextFollowUpOn, cp.NextFollowUpOn)
+	setIf(&c.InitiativeID, cp.InitiativeID)
 	if cp.Region != nil {
 		c.Region = strings.ToUpper(strings.TrimSpace(*cp.Region))
 	}
@@ -223,7 +228,7 @@ func NewCommitment(in CommitmentInput, st Stakeholder, scope Scope, by Actor, no
 	c := &Commitment{
 		ID: bson.NewObjectID(), StakeholderID: st.ID, StakeholderName: st.Name, StakeholderKind: st.Kind,
 		Text: in.Text, Type: in.Type, Region: region, Origin: in.Origin, MadeOn: madeOn, DueOn: in.DueOn,
-		Status: StatusPending, OwnerID: owner, NextFollowUpOn: in.NextFollowUpOn,
+		Status: StatusPending, OwnerID: owner, NextFollowUpOn: in.NextFollowUpOn, InitiativeID: in.InitiativeID,
 		History: []StatusChange{NewStatusChange(StatusChangeInput{Status: StatusPending}, by, now)},
 		Version: 1, CreatedAt: now, UpdatedAt: now,
 	}

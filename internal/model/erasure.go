@@ -522,6 +522,27 @@ func (e *Erasure) Commitment(c *Commitment) bool {
 	return changed
 }
 
+// Initiative takes the stakeholder off an initiative's linked
+// stakeholders and redacts the person in its title, summary and stage
+// notes. It tells whether anything changed.
+func (e *Erasure) Initiative(it *Initiative) bool {
+	changed := false
+	if it.StakeholderRole(e.ID) != "" {
+		it.Stakeholders = slices.DeleteFunc(it.Stakeholders, func(s InitiativeStakeholder) bool { return s.StakeholderID == e.ID })
+		e.Changed["initiatives.stakeholders"]++
+		changed = true
+	}
+	changed = e.field("initiatives.title", &it.Title) || changed
+	changed = e.field("initiatives.summary", &it.Summary) || changed
+	for j := range it.History {
+		changed = e.field("initiatives.history", &it.History[j].Note) || changed
+	}
+	if changed {
+		it.Normalize() // the stakeholder ids and search words follow
+	}
+	return changed
+}
+
 // Task redacts the person in the title and notes.
 func (e *Erasure) Task(t *Task) bool {
 	a := e.field("tasks.title", &t.Title)

@@ -25,6 +25,11 @@ var TextLimits = map[string]int{
 	"legislator.committee":       200,
 	"training.topic":             200,
 	"message.notes":              20000,
+	"initiative.title":           300,
+	"initiative.number":          100,
+	"initiative.url":             2000,
+	"initiative.summary":         20000,
+	"initiative.stage_note":      20000,
 }
 
 // textLimit is TextLimits[key]; a key missing from the list is a

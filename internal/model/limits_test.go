@@ -30,6 +30,13 @@ func TestTextLimitsAreWhatValidationChecks(t *testing.T) {
 		}
 		return &in
 	}
+	initiative := func(it Initiative) *Initiative {
+		it.Kind, it.Region, it.Stage, it.StageOn, it.OwnerID = "bill", "08", "presented", "2026-03-01", bson.NewObjectID()
+		if it.Title == "" {
+			it.Title = "Ley contra la trata"
+		}
+		return &it
+	}
 	one := 1
 	who := bson.NewObjectID()
 	cases := map[string]struct {
@@ -65,7 +72,17 @@ func TestTextLimitsAreWhatValidationChecks(t *testing.T) {
 			in.Kind = "training"
 			return in.Validate()
 		}},
-		"message.notes": {"notes", func(s string) error { return (&MessagePatch{Notes: &s, Version: &one}).Validate() }},
+		"message.notes":      {"notes", func(s string) error { return (&MessagePatch{Notes: &s, Version: &one}).Validate() }},
+		"initiative.title":   {"title", func(s string) error { return initiative(Initiative{Title: s}).Validate() }},
+		"initiative.number":  {"number", func(s string) error { return initiative(Initiative{Number: s}).Validate() }},
+		"initiative.summary": {"summary", func(s string) error { return initiative(Initiative{Summary: s}).Validate() }},
+		"initiative.url": {"url", func(s string) error {
+			r := []rune(s) // a web address of as many characters as s
+			return initiative(Initiative{URL: "https://example.pe/" + string(r[min(len(r), len("https://example.pe/")):])}).Validate()
+		}},
+		"initiative.stage_note": {"note", func(s string) error {
+			return (&StageInput{Stage: "in_committee", On: "2026-03-01", Note: s}).Validate("bill", "presented", "2026-12-07")
+		}},
 	}
 	for key, n := range TextLimits {
 		tc, ok := cases[key]

@@ -33,7 +33,8 @@ type Meeting struct {
 	NextSteps      string          `bson:"next_steps" json:"next_steps"`
 	CommitmentIDs  []bson.ObjectID `bson:"commitment_ids" json:"commitment_ids"`
 	TaskIDs        []bson.ObjectID `bson:"task_ids" json:"task_ids"`
-	Training       *Training       `bson:"training,omitempty" json:"training,omitempty"` // kind training only
+	InitiativeIDs  []bson.ObjectID `bson:"initiative_ids,omitempty" json:"initiative_ids,omitempty"` // the initiatives discussed
+	Training       *Training       `bson:"training,omitempty" json:"training,omitempty"`             // kind training only
 	OwnerID        bson.ObjectID   `bson:"owner_id" json:"owner_id"`
 	Search         string          `bson:"search" json:"-"`
 	Version        int             `bson:"version" json:"version"`
@@ -75,6 +76,8 @@ type MeetingInput struct {
 	Training     *Training          `json:"training,omitempty"`
 	Commitments  []CommitmentInput  `json:"commitments,omitempty"`
 	Tasks        []TaskInput        `json:"tasks,omitempty"`
+	// InitiativeIDs are the initiatives discussed, visible to the author.
+	InitiativeIDs []bson.ObjectID `json:"initiative_ids,omitempty"`
 }
 
 // Normalize trims text fields, uppercases the region and drops duplicate topics.
@@ -111,6 +114,7 @@ func (in *MeetingInput) Validate() error {
 		in.Summary, in.Agreements, in.NextSteps)
 	validateParticipants(&p, in.Participants)
 	validateIDList(&p, "staff_ids", in.StaffIDs)
+	validateIDList(&p, "initiative_ids", in.InitiativeIDs)
 	validateTraining(&p, in.Kind, in.Training)
 	for i := range in.Commitments {
 		c := &in.Commitments[i]
@@ -200,7 +204,10 @@ type MeetingPatch struct {
 	Agreements   *string             `json:"agreements,omitempty"`
 	NextSteps    *string             `json:"next_steps,omitempty"`
 	Training     *Training           `json:"training,omitempty"`
-	Version      *int                `json:"version,omitempty"`
+	// InitiativeIDs replaces the initiatives discussed (those the editor
+	// cannot see stay).
+	InitiativeIDs *[]bson.ObjectID `json:"initiative_ids,omitempty"`
+	Version       *int             `json:"version,omitempty"`
 }
 
 // Apply returns m with the patch applied (participants' names are left
@@ -228,6 +235,10 @@ func (mp *MeetingPatch) Apply(m Meeting) (Meeting, error) {
 	if mp.StaffIDs != nil {
 		m.StaffIDs = *mp.StaffIDs
 		validateIDList(&p, "staff_ids", m.StaffIDs)
+	}
+	if mp.InitiativeIDs != nil {
+		m.InitiativeIDs = distinct(*mp.InitiativeIDs)
+		validateIDList(&p, "initiative_ids", m.InitiativeIDs)
 	}
 	if mp.Participants != nil {
 		validateParticipants(&p, *mp.Participants)
@@ -284,7 +295,7 @@ func NewMeeting(in MeetingInput, by Actor, now time.Time) *Meeting {
 		ID: bson.NewObjectID(), StartsAt: in.StartTime(), DurationMin: in.DurationMin, Kind: in.Kind,
 		Region: in.Region, Place: in.Place, StaffIDs: NonNilIDs(in.StaffIDs), Topics: in.Topics,
 		Summary: in.Summary, Agreements: in.Agreements, NextSteps: in.NextSteps, Training: in.Training, OwnerID: by.ID,
-		CommitmentIDs: []bson.ObjectID{}, TaskIDs: []bson.ObjectID{},
+		CommitmentIDs: []bson.ObjectID{}, TaskIDs: []bson.ObjectID{}, InitiativeIDs: distinct(in.InitiativeIDs),
 		Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
 	m.Participants = make([]Participant, len(in.Participants))

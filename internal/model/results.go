@@ -174,3 +174,33 @@ func (in TargetInput) Validate(year int) error {
 func (u *User) CanSetTargets() bool {
 	return (u.Role == RoleAdmin || u.Role == RoleManager) && u.Scope().All
 }
+
+// InitiativeMoves is what an initiative's history says of a period: the
+// rules of the indicators initiatives_advanced and initiatives_approved.
+// Advanced: a stage change dated in the period moved it forward along its
+// kind's chain (a side stage such as archived, or a step back, is not an
+// advance). Approved: it reached the approved stage on a day of the period
+// (its first entry too: recorded as approved that day). The dates and
+// stages are those of the last such entry.
+type InitiativeMoves struct {
+	Advanced, Approved     bool
+	AdvancedOn, AdvancedTo string
+	ApprovedOn             string
+}
+
+// MovesIn applies the rules to it over from..to (YYYY-MM-DD, inclusive).
+func MovesIn(it *Initiative, from, to string) InitiativeMoves {
+	var m InitiativeMoves
+	for i, h := range it.History {
+		if h.On < from || h.On > to {
+			continue
+		}
+		if i > 0 && Advances(it.Kind, it.History[i-1].Stage, h.Stage) {
+			m.Advanced, m.AdvancedOn, m.AdvancedTo = true, h.On, h.Stage
+		}
+		if h.Stage == StageApproved {
+			m.Approved, m.ApprovedOn = true, h.On
+		}
+	}
+	return m
+}

@@ -20,6 +20,7 @@ const (
 	KindOverdue         = "overdue"
 	KindStatusChanged   = "status_changed"   // someone else changed a commitment you own
 	KindMessageAssigned = "message_assigned" // an open message assigned to you
+	KindStageChanged    = "stage_changed"    // someone else moved an initiative you follow
 )
 
 // AppHorizon is how many days ahead the notification centre looks.
@@ -33,7 +34,7 @@ const ChangeWindow = 14 * 24 * time.Hour
 // or the message's last update; items after the user's seen time are unread.
 type Item struct {
 	Kind   string    `json:"kind"`
-	Entity string    `json:"entity"` // commitment | task | message
+	Entity string    `json:"entity"` // commitment | task | message | initiative
 	ID     string    `json:"id"`
 	Title  string    `json:"title"`
 	Region string    `json:"region,omitempty"`
@@ -96,6 +97,11 @@ func compute(ctx context.Context, s *store.Store, u *model.User, now time.Time, 
 		}
 	}
 	if all {
+		moved, err := stageChanges(ctx, s, u, cs, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, moved...)
 		ms, _, err := s.ListMessages(ctx, scope, store.MessageFilter{AssigneeID: u.ID, Statuses: []string{"new", "follow_up"}}, store.Page{All: true})
 		if err != nil {
 			return nil, err
@@ -111,6 +117,37 @@ func compute(ctx context.Context, s *store.Store, u *model.User, now time.Time, 
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Item) int { return b.At.Compare(a.At) })
+	return out, nil
+}
+
+// stageChanges are the latest stage changes, by someone else within
+// ChangeWindow, of the initiatives u follows: owns, has a commitment about
+// (cs are u's commitments), or logged or attended a meeting about.
+func stageChanges(ctx context.Context, s *store.Store, u *model.User, cs []model.Commitment, now time.Time) ([]Item, error) {
+	var linked []bson.ObjectID
+	for _, c := range cs {
+		if !c.InitiativeID.IsZero() {
+			linked = append(linked, c.InitiativeID)
+		}
+	}
+	list, err := s.FollowedInitiatives(ctx, u.Scope(), u.ID, linked, now.Add(-ChangeWindow))
+	if err != nil {
+		return nil, err
+	}
+	var out []Item
+	for _, it := range list {
+		for i := len(it.History) - 1; i > 0; i-- {
+			h := it.History[i]
+			if h.At.Before(now.Add(-ChangeWindow)) {
+				break
+			}
+			if h.By != u.ID && !h.By.IsZero() {
+				out = append(out, Item{Kind: KindStageChanged, Entity: model.EntityInitiative, ID: it.ID.Hex(), Title: it.Title, Region: it.Region,
+					Status: h.Stage, By: h.ByName, At: h.At, Path: "/initiatives/" + it.ID.Hex()})
+				break
+			}
+		}
+	}
 	return out, nil
 }
 

@@ -117,8 +117,8 @@ func WithPeriod(s Summary, from, to string) Summary {
 		return s
 	}
 	// The period now says which period: "in the period" would repeat it.
-	es := strings.Replace(s.ES, " en el periodo.", ".", 1)
-	en := strings.Replace(s.EN, " in the period.", ".", 1)
+	es := strings.NewReplacer(" en el periodo.", ".", " en el periodo:", ":").Replace(s.ES)
+	en := strings.NewReplacer(" in the period.", ".", " in the period:", ":").Replace(s.EN)
 	return Summary{ES: p.ES + ", " + lowerFirst(es), EN: p.EN + ", " + lowerFirst(en)}
 }
 

@@ -22,11 +22,12 @@ type Dataset struct {
 	Commitments  []model.Commitment
 	Tasks        []model.Task
 	Messages     []model.IncomingMessage
+	Initiatives  []model.Initiative
 }
 
 // DatasetCounts are how many records of each kind a load stored.
 type DatasetCounts struct {
-	Users, Stakeholders, Meetings, Commitments, Tasks, Messages int
+	Users, Stakeholders, Meetings, Commitments, Tasks, Messages, Initiatives int
 }
 
 // LoadDataset stores the records whose _id is not stored yet, so loading the
@@ -58,6 +59,10 @@ func (s *Store) LoadDataset(ctx context.Context, actor model.Actor, d Dataset) (
 	if err != nil {
 		return n, err
 	}
+	initiatives, err := missing(ctx, s, colInitiatives, d.Initiatives, func(x model.Initiative) bson.ObjectID { return x.ID })
+	if err != nil {
+		return n, err
+	}
 	msgs, err := missing(ctx, s, colMessages, d.Messages, func(x model.IncomingMessage) bson.ObjectID { return x.Message.ID })
 	if err != nil {
 		return n, err
@@ -79,6 +84,9 @@ func (s *Store) LoadDataset(ctx context.Context, actor model.Actor, d Dataset) (
 		if n.Tasks, err = insertNew(ctx, s, colTasks, tasks); err != nil {
 			return err
 		}
+		if n.Initiatives, err = insertNew(ctx, s, colInitiatives, initiatives); err != nil {
+			return err
+		}
 		n.Messages, err = s.insertMessages(ctx, msgs, true)
 		return err
 	}
@@ -91,7 +99,7 @@ func (s *Store) LoadDataset(ctx context.Context, actor model.Actor, d Dataset) (
 	// is resumed by loading again), so its entries follow it.
 	var changes []Change
 	for col, c := range map[string]int{colUsers: n.Users, colStakeholders: n.Stakeholders, colMeetings: n.Meetings,
-		colCommitments: n.Commitments, colTasks: n.Tasks, colMessages: n.Messages} {
+		colCommitments: n.Commitments, colTasks: n.Tasks, colMessages: n.Messages, colInitiatives: n.Initiatives} {
 		if c > 0 {
 			changes = append(changes, Change{Actor: actor, Action: model.ActionCreate, Entity: "dataset", ID: col, Fields: []model.Change{{Field: col, New: c}}})
 		}

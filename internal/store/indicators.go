@@ -31,6 +31,7 @@ const (
 	ByRegion   = "region"
 	ByModality = "modality"
 	ByAudience = "audience"
+	ByKind     = "kind" // initiatives: their kind
 )
 
 // Breakdown is a figure split one way; its items add up to the figure.
@@ -48,14 +49,14 @@ type Figure struct {
 
 // IndicatorRecord is one record behind a figure and what it adds to it.
 type IndicatorRecord struct {
-	Entity   string        `json:"entity"` // stakeholder, meeting or commitment
+	Entity   string        `json:"entity"` // stakeholder, meeting, commitment or initiative
 	ID       bson.ObjectID `json:"id"`
 	Name     string        `json:"name"`             // stakeholder name, meeting place, commitment text
 	Date     string        `json:"date,omitempty"`   // YYYY-MM-DD (Lima)
 	Region   string        `json:"region"`           // record's region; a member's district or a committee's region
 	Count    int           `json:"count"`            // what the record adds to the figure
-	Status   string        `json:"status,omitempty"` // commitments
-	Kind     string        `json:"kind,omitempty"`   // meetings
+	Status   string        `json:"status,omitempty"` // commitments; an initiative's stage moved to
+	Kind     string        `json:"kind,omitempty"`   // meetings, initiatives
 	Modality string        `json:"modality,omitempty"`
 	// Audience of a training, with women and men where recorded.
 	Audience []model.AudienceCount `json:"audience,omitempty"`
@@ -87,6 +88,8 @@ var indicators = []indicator{
 	{"trainings_held", trainingsHeld, trainingRecords(false)},
 	{"meetings_held", meetingsHeld, meetingRecords},
 	{"commitments_fulfilled", commitmentsFulfilled, fulfilledRecords},
+	{"initiatives_advanced", initiativesFigure(false), initiativeRecords(false)},
+	{"initiatives_approved", initiativesFigure(true), initiativeRecords(true)},
 }
 
 // sources are the reads the figures of one period and scope share, each
@@ -97,6 +100,8 @@ type sources struct {
 	scope     model.Scope
 	p         Period
 	trainings *TrainingCounts
+	// moved are the initiatives with a stage change in the period.
+	moved []model.Initiative
 	// who are the stakeholders read so far, shared by the periods of one
 	// request (the year and the period name mostly the same members).
 	who map[bson.ObjectID]model.Stakeholder
@@ -111,6 +116,98 @@ func (src *sources) trainingCounts() (*TrainingCounts, error) {
 		src.trainings = t
 	}
 	return src.trainings, nil
+}
+
+// movedInitiatives reads the initiatives with a stage change in the period
+// once for both initiative indicators.
+func (src *sources) movedInitiatives() ([]model.Initiative, error) {
+	if src.moved == nil {
+		list, err := src.s.InitiativesMovedBetween(src.ctx, src.scope, src.p.From, src.p.To)
+		if err != nil {
+			return nil, err
+		}
+		src.moved = append([]model.Initiative{}, list...)
+	}
+	return src.moved, nil
+}
+
+// initiativesCounted are the moved initiatives the rule of
+// initiatives_approved (approved) or initiatives_advanced counts
+// (model.MovesIn), each with the date and stage of its counted move.
+func initiativesCounted(src *sources, approved bool) ([]IndicatorRecord, error) {
+	moved, err := src.movedInitiatives()
+	if err != nil {
+		return nil, err
+	}
+	var out []IndicatorRecord
+	for i := range moved {
+		it := &moved[i]
+		m := model.MovesIn(it, src.p.From, src.p.To)
+		r := IndicatorRecord{Entity: model.EntityInitiative, ID: it.ID, Name: it.Title, Region: it.Region, Count: 1, Kind: it.Kind}
+		switch {
+		case approved && m.Approved:
+			r.Date, r.Status = m.ApprovedOn, model.StageApproved
+		case !approved && m.Advanced:
+			r.Date, r.Status = m.AdvancedOn, m.AdvancedTo
+		default:
+			continue
+		}
+		out = append(out, r)
+	}
+	// Newest move first; ties by id, so the list reads the same each time.
+	slices.SortFunc(out, func(a, b IndicatorRecord) int {
+		if a.Date != b.Date {
+			return strings.Compare(b.Date, a.Date)
+		}
+		return strings.Compare(a.ID.Hex(), b.ID.Hex())
+	})
+	return out, nil
+}
+
+// InitiativeMoves are the initiatives in scope that advanced a stage, and
+// those approved, in the period: the records of initiatives_advanced and
+// initiatives_approved, for the funder line.
+func (s *Store) InitiativeMoves(ctx context.Context, scope model.Scope, p Period) (advanced, approved []IndicatorRecord, err error) {
+	src := &sources{s: s, ctx: ctx, scope: scope, p: p}
+	if advanced, err = initiativesCounted(src, false); err != nil {
+		return nil, nil, err
+	}
+	approved, err = initiativesCounted(src, true)
+	return advanced, approved, err
+}
+
+// initiativesFigure counts the initiatives that advanced a stage (or were
+// approved) in the period, by region and by kind.
+func initiativesFigure(approved bool) func(*sources) (*Figure, error) {
+	return func(src *sources) (*Figure, error) {
+		list, err := initiativesCounted(src, approved)
+		if err != nil {
+			return nil, err
+		}
+		regions, kinds := map[string]int{}, map[string]int{}
+		for _, r := range list {
+			regions[r.Region]++
+			kinds[r.Kind]++
+		}
+		return &Figure{Actual: len(list), Breakdowns: []Breakdown{
+			{By: ByRegion, Items: model.SortedCounts(regions)}, {By: ByKind, Items: model.SortedCounts(kinds)},
+		}}, nil
+	}
+}
+
+// initiativeRecords lists the initiatives a figure of initiativesFigure counts.
+func initiativeRecords(approved bool) func(*sources) (*IndicatorRecords, error) {
+	return func(src *sources) (*IndicatorRecords, error) {
+		list, err := initiativesCounted(src, approved)
+		if err != nil {
+			return nil, err
+		}
+		out := &IndicatorRecords{Total: len(list), Items: list[:min(len(list), MaxIndicatorRecords)], Truncated: len(list) > MaxIndicatorRecords}
+		if out.Items == nil {
+			out.Items = []IndicatorRecord{}
+		}
+		return out, nil
+	}
 }
 
 // IndicatorCodes lists the indicators in the order reports show them.

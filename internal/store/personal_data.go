@@ -23,6 +23,7 @@ type PersonalData struct {
 	Meetings     []model.Meeting     `json:"meetings"`
 	Commitments  []model.Commitment  `json:"commitments"`
 	Tasks        []model.Task        `json:"tasks"`
+	Initiatives  []model.Initiative  `json:"initiatives"`
 	Messages     []model.Message     `json:"messages"`
 	MessageTexts []model.MessageBody `json:"message_bodies"`
 	Audit        []model.AuditEntry  `json:"audit"`
@@ -42,6 +43,7 @@ type PersonalRefs struct {
 	Meetings    []model.Meeting
 	Commitments []model.Commitment
 	Tasks       []model.Task
+	Initiatives []model.Initiative
 	// Messages are their correspondence (linked to them or to one of their
 	// addresses); MessagesNaming the other messages that name them, and
 	// Bodies the bodies of other messages that name them.
@@ -81,6 +83,9 @@ func (s *Store) PersonalRefs(ctx context.Context, id bson.ObjectID) (*PersonalRe
 		return nil, err
 	}
 	if err := scanDocs(ctx, s, colTasks, refers, &r.Tasks); err != nil {
+		return nil, err
+	}
+	if err := scanDocs(ctx, s, colInitiatives, refers, &r.Initiatives); err != nil {
 		return nil, err
 	}
 	var others []model.Stakeholder
@@ -245,7 +250,8 @@ func (s *Store) StakeholderPersonalData(ctx context.Context, id bson.ObjectID) (
 	// Lists are [] when empty, never null: the document (and a reader) expects arrays.
 	d := &PersonalData{Stakeholder: r.Stakeholder, Meetings: append([]model.Meeting{}, r.Meetings...),
 		Commitments: append([]model.Commitment{}, r.Commitments...), Tasks: append([]model.Task{}, r.Tasks...),
-		Messages: append(append([]model.Message{}, r.Messages...), r.MessagesNaming...), MessageTexts: []model.MessageBody{}, Audit: []model.AuditEntry{}}
+		Initiatives: append([]model.Initiative{}, r.Initiatives...),
+		Messages:    append(append([]model.Message{}, r.Messages...), r.MessagesNaming...), MessageTexts: []model.MessageBody{}, Audit: []model.AuditEntry{}}
 	if ids := messageIDs(d.Messages); len(ids) > 0 {
 		if err := s.col(colMessageBodies).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, coll.FindOptions{}, &d.MessageTexts); err != nil {
 			return nil, wrap("personal data: message bodies", err)
@@ -277,6 +283,7 @@ type EraseReport struct {
 	Meetings          int            `json:"meetings"`
 	Commitments       int            `json:"commitments"`
 	Tasks             int            `json:"tasks"`
+	Initiatives       int            `json:"initiatives"`
 	Messages          int            `json:"messages"`
 	MessageBodies     int            `json:"message_bodies"`
 	AuditEntries      int            `json:"audit_entries"`
@@ -346,6 +353,15 @@ func (s *Store) saveErasure(ctx context.Context, actor model.Actor, r *PersonalR
 		}
 	}
 	rep.Tasks = len(r.Tasks)
+	for i := range r.Initiatives {
+		it := &r.Initiatives[i]
+		if err := s.set(ctx, colInitiatives, it.ID, bson.D{{Key: "stakeholders", Value: it.Stakeholders}, {Key: "stakeholder_ids", Value: it.StakeholderIDs},
+			{Key: "title", Value: it.Title}, {Key: "summary", Value: it.Summary}, {Key: "history", Value: it.History},
+			{Key: "search", Value: model.InitiativeSearchWords(it)}}); err != nil {
+			return rep, Change{}, err
+		}
+	}
+	rep.Initiatives = len(r.Initiatives)
 	for i := range r.Stakeholders {
 		o := &r.Stakeholders[i]
 		if err := s.set(ctx, colStakeholders, o.ID, bson.D{{Key: "notes", Value: o.Notes}, {Key: "tags", Value: o.Tags},
@@ -393,7 +409,7 @@ func (s *Store) saveErasure(ctx context.Context, actor model.Actor, r *PersonalR
 	}
 	fields := []model.Change{
 		{Field: "stakeholders", New: rep.Stakeholders}, {Field: "meetings", New: rep.Meetings}, {Field: "commitments", New: rep.Commitments},
-		{Field: "tasks", New: rep.Tasks}, {Field: "messages", New: rep.Messages}, {Field: "message_bodies", New: rep.MessageBodies},
+		{Field: "tasks", New: rep.Tasks}, {Field: "initiatives", New: rep.Initiatives}, {Field: "messages", New: rep.Messages}, {Field: "message_bodies", New: rep.MessageBodies},
 		{Field: "audit_entries", New: rep.AuditEntries}, {Field: "idempotent_answers", New: rep.IdempotentAnswers},
 	}
 	keys := make([]string, 0, len(e.Changed))

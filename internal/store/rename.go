@@ -39,5 +39,5 @@ func (s *Store) renameStakeholder(ctx context.Context, id bson.ObjectID, name st
 			return wrap("rename: update meeting", err)
 		}
 	}
-	return nil
+	return s.renameInInitiatives(ctx, id, name)
 }

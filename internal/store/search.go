@@ -65,6 +65,18 @@ type SearchResults struct {
 	Commitments  []CommitmentHit  `json:"commitments"`
 	// Messages are the matching correspondence (see searchMessages).
 	Messages []MessageHit `json:"messages"`
+	// Initiatives match by number or words of the title (or tags).
+	Initiatives []InitiativeHit `json:"initiatives"`
+}
+
+// InitiativeHit is an initiative found by search.
+type InitiativeHit struct {
+	ID     bson.ObjectID `bson:"_id" json:"id"`
+	Title  string        `bson:"title" json:"title"`
+	Number string        `bson:"number,omitempty" json:"number,omitempty"`
+	Kind   string        `bson:"kind" json:"kind"`
+	Stage  string        `bson:"stage" json:"stage"`
+	Region string        `bson:"region" json:"region"`
 }
 
 // StakeholderHit is a stakeholder found by search.
@@ -106,7 +118,7 @@ const snippetRunes = 160
 // Search finds up to SearchLimit records of each type matching every word
 // of q as a word prefix, only in the caller's regions.
 func (s *Store) Search(ctx context.Context, scope model.Scope, q string) (*SearchResults, error) {
-	out := &SearchResults{Stakeholders: []StakeholderHit{}, Meetings: []MeetingHit{}, Commitments: []CommitmentHit{}, Messages: []MessageHit{}}
+	out := &SearchResults{Stakeholders: []StakeholderHit{}, Meetings: []MeetingHit{}, Commitments: []CommitmentHit{}, Messages: []MessageHit{}, Initiatives: []InitiativeHit{}}
 	match := searchFilter(q)
 	if len(match) == 0 {
 		return out, nil
@@ -124,6 +136,11 @@ func (s *Store) Search(ctx context.Context, scope model.Scope, q string) (*Searc
 	if err := s.searchInto(ctx, colCommitments, scoped(cloneFilter(match), scope, "region"),
 		bson.D{{Key: "text", Value: 1}, {Key: "status", Value: 1}, {Key: "stakeholder_name", Value: 1}, {Key: "region", Value: 1}},
 		bson.D{{Key: "_id", Value: -1}}, &out.Commitments); err != nil {
+		return nil, err
+	}
+	if err := s.searchInto(ctx, colInitiatives, scoped(cloneFilter(match), scope, "region"),
+		bson.D{{Key: "title", Value: 1}, {Key: "number", Value: 1}, {Key: "kind", Value: 1}, {Key: "stage", Value: 1}, {Key: "region", Value: 1}},
+		bson.D{{Key: "_id", Value: -1}}, &out.Initiatives); err != nil {
 		return nil, err
 	}
 	msgs, err := s.searchMessages(ctx, scope, match)

@@ -202,10 +202,11 @@ func unionRegions(a, b []string) []string {
 	return out
 }
 
-// StakeholderHasRecords reports whether meetings or commitments refer to id,
-// in which case deleting it would orphan them and it is archived instead.
+// StakeholderHasRecords reports whether meetings, commitments or
+// initiatives refer to id, in which case deleting it would orphan them and
+// it is archived instead.
 func (s *Store) StakeholderHasRecords(ctx context.Context, id bson.ObjectID) (bool, error) {
-	for _, q := range []struct{ col, field string }{{colMeetings, "stakeholder_ids"}, {colCommitments, "stakeholder_id"}} {
+	for _, q := range []struct{ col, field string }{{colMeetings, "stakeholder_ids"}, {colCommitments, "stakeholder_id"}, {colInitiatives, "stakeholder_ids"}} {
 		n, err := s.col(q.col).Count(ctx, bson.D{{Key: q.field, Value: id}}, 1)
 		if err != nil {
 			return false, wrap("count "+q.col+" of stakeholder", err)

@@ -19,6 +19,11 @@ const (
 	TimelineStatusChange = "status_change"
 	TimelineTask         = "task"
 	TimelineMessage      = "message"
+	// An initiative the stakeholder has a role in (Detail is the role,
+	// Status the current stage), and each later stage change of it (Detail
+	// the note, Status the stage); both open the initiative.
+	TimelineInitiative  = "initiative"
+	TimelineStageChange = "stage_change"
 )
 
 // TimelineItem is one event in a stakeholder's history. ID is the record to
@@ -111,6 +116,12 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 		}
 	}
 
+	initiatives, err := s.timelineInitiatives(ctx, scope, stakeholderID)
+	if err != nil {
+		return nil, "", err
+	}
+	items = append(items, initiatives...)
+
 	var tasks []model.Task
 	taskFilter := bson.D{{Key: "$or", Value: bson.A{
 		bson.D{{Key: "links.stakeholder_id", Value: stakeholderID}},
@@ -173,6 +184,34 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 		return nil, "", err
 	}
 	return items, next, nil
+}
+
+// timelineInitiatives are the initiatives in scope linking the stakeholder
+// and their stage changes after the first (read whole: a stakeholder has a
+// role in few). A change is dated on the day it happened, in Lima.
+func (s *Store) timelineInitiatives(ctx context.Context, scope model.Scope, stakeholderID bson.ObjectID) ([]TimelineItem, error) {
+	list, err := s.StakeholderInitiatives(ctx, scope, stakeholderID)
+	if err != nil {
+		return nil, err
+	}
+	var items []TimelineItem
+	for _, it := range list {
+		id := it.ID.Hex()
+		items = append(items, TimelineItem{Type: TimelineInitiative, At: it.CreatedAt, ID: id, Title: it.Title,
+			Detail: it.StakeholderRole(stakeholderID), Status: it.Stage, key: id})
+		for i, h := range it.History {
+			if i == 0 {
+				continue
+			}
+			at := h.At
+			if d, err := time.ParseInLocation(time.DateOnly, h.On, model.Lima); err == nil {
+				at = d.UTC()
+			}
+			items = append(items, TimelineItem{Type: TimelineStageChange, At: at, ID: id, Title: it.Title,
+				Detail: h.Note, Status: h.Stage, key: id + "." + strconv.Itoa(i)})
+		}
+	}
+	return items, nil
 }
 
 // timelineSource limits a source of the timeline whose items all have

@@ -37,6 +37,9 @@ var (
 	// Indicators are the names of the results framework's indicators and
 	// IndicatorRules the rule each counts by, as reports show it.
 	Indicators, IndicatorRules Table
+	// InitiativeKinds are the kinds of initiative in plural words for
+	// running text ("bill"), and with "approved" ("bill.approved").
+	InitiativeKinds Table
 
 	// fields is keyed by the English format given to Problems.Add or
 	// invalid; TestFieldsCoverEveryFormat reads the sources and fails when
@@ -54,7 +57,8 @@ func init() {
 	if err := load(catalogJSON, map[string]any{"fields": &fields, "problems": &Problems, "status_details": &StatusDetails,
 		"csv_headers": &csvHeaders, "personal_page": &personalPage, "digest": &Digest, "calendar": &Calendar,
 		"statuses": &Statuses, "audiences": &Audiences, "modalities": &Modalities, "phrases": &Phrases,
-		"numbers": &numbers, "months": &months, "indicators": &Indicators, "indicator_rules": &IndicatorRules}); err != nil {
+		"numbers": &numbers, "months": &months, "indicators": &Indicators, "indicator_rules": &IndicatorRules,
+		"initiative_kinds": &InitiativeKinds}); err != nil {
 		// A broken catalog is a build mistake every test of the package shows.
 		panic(err)
 	}

@@ -3,6 +3,7 @@ package words
 import (
 	"strings"
 
+	"github.com/alianza-pe/alianza/internal/model"
 	ui "github.com/alianza-pe/alianza/ui/src/i18n"
 )
 
@@ -18,6 +19,13 @@ var csvEnums = map[string]string{
 	"stakeholders.stance":          "stance",
 	"stakeholders.influence":       "influence",
 	"correos.status":               "mstatus",
+}
+
+// csvNamed are the coded columns whose names model keeps (the
+// initiatives' kinds and stages, which the app reads from the API).
+var csvNamed = map[string]func(code, lang string) string{
+	"iniciativas.kind":  model.KindName,
+	"iniciativas.stage": model.StageName,
 }
 
 // csvFlags are the yes/no columns.
@@ -41,6 +49,9 @@ func CSVValue(export, field, v string, l Lang) string {
 			return "No" // the same word in both languages
 		}
 		return Phrases.In("yes", l)
+	}
+	if name, ok := csvNamed[export+"."+field]; ok && v != "" {
+		return name(v, string(l))
 	}
 	group, ok := csvEnums[export+"."+field]
 	if !ok || v == "" {

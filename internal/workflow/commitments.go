@@ -66,6 +66,9 @@ func (f *Flows) buildCommitment(ctx context.Context, u *model.User, in model.Com
 	if err := f.st.CheckUser(ctx, &p, "owner_id", in.OwnerID); err != nil {
 		return nil, nil, err
 	}
+	if err := f.checkInitiatives(ctx, scope, &p, []bson.ObjectID{in.InitiativeID}, func(int) string { return "initiative_id" }); err != nil {
+		return nil, nil, err
+	}
 	if len(p) > 0 {
 		return nil, p, nil
 	}
@@ -133,6 +136,11 @@ func (f *Flows) UpdateCommitment(ctx context.Context, u *model.User, id bson.Obj
 	}
 	if cur.OwnerID != old.OwnerID {
 		if err := f.st.CheckUser(ctx, &p, "owner_id", cur.OwnerID); err != nil {
+			return nil, err
+		}
+	}
+	if cur.InitiativeID != old.InitiativeID {
+		if err := f.checkInitiatives(ctx, u.Scope(), &p, []bson.ObjectID{cur.InitiativeID}, func(int) string { return "initiative_id" }); err != nil {
 			return nil, err
 		}
 	}

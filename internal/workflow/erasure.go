@@ -16,7 +16,8 @@ var ErrNeedsAllRegions = fmt.Errorf("only an admin with every region handles per
 // EraseStakeholder erases a person's data on request (Ley 29733): the
 // stakeholder's personal fields; their name, addresses and phones wherever
 // they appear as text (model.Erasure says how: other stakeholders' notes,
-// meetings, commitments, tasks, messages and review notes, message bodies,
+// meetings, commitments, initiatives (where they are also taken off the
+// linked stakeholders), tasks, messages and review notes, message bodies,
 // the audit trail, the search words, the answers kept for Idempotency-Key
 // replays); and the addresses, subjects and bodies of their
 // correspondence. Records stay (counts, other participants, links and mail
@@ -42,6 +43,7 @@ func (f *Flows) EraseStakeholder(ctx context.Context, u *model.User, id bson.Obj
 	r.Meetings = changedOnly(r.Meetings, e.Meeting)
 	r.Commitments = changedOnly(r.Commitments, e.Commitment)
 	r.Tasks = changedOnly(r.Tasks, e.Task)
+	r.Initiatives = changedOnly(r.Initiatives, e.Initiative)
 	r.Stakeholders = changedOnly(r.Stakeholders, e.OtherStakeholder)
 	// Their own messages are all written: their bodies go whatever changed.
 	for i := range r.Messages {

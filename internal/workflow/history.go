@@ -63,6 +63,7 @@ type historyRefs struct {
 	commitments  map[bson.ObjectID]bool
 	tasks        map[bson.ObjectID]bool
 	messages     map[bson.ObjectID]bool
+	initiatives  map[bson.ObjectID]bool
 }
 
 // checkHistory returns the problems of h, or nil.
@@ -98,6 +99,10 @@ func (f *Flows) checkHistory(ctx context.Context, h store.Dataset) error {
 	for i := range h.Messages {
 		add("messages", i, nil, messageProblems(&h.Messages[i].Message))
 	}
+	for i := range h.Initiatives {
+		it := &h.Initiatives[i]
+		add("initiatives", i, it.Validate(), refs.initiativeProblems(it))
+	}
 	if len(p) > maxHistoryProblems {
 		p = p[:maxHistoryProblems]
 	}
@@ -108,7 +113,8 @@ func (f *Flows) checkHistory(ctx context.Context, h store.Dataset) error {
 // stakeholders h refers to but does not hold.
 func (f *Flows) historyRefs(ctx context.Context, h store.Dataset) (*historyRefs, error) {
 	r := &historyRefs{users: map[bson.ObjectID]bool{}, stakeholders: map[bson.ObjectID]model.StakeholderRef{},
-		meetings: map[bson.ObjectID]bool{}, commitments: map[bson.ObjectID]bool{}, tasks: map[bson.ObjectID]bool{}, messages: map[bson.ObjectID]bool{}}
+		meetings: map[bson.ObjectID]bool{}, commitments: map[bson.ObjectID]bool{}, tasks: map[bson.ObjectID]bool{}, messages: map[bson.ObjectID]bool{},
+		initiatives: map[bson.ObjectID]bool{}}
 	for _, u := range h.Users {
 		r.users[u.ID] = true
 	}
@@ -126,6 +132,9 @@ func (f *Flows) historyRefs(ctx context.Context, h store.Dataset) (*historyRefs,
 	}
 	for _, m := range h.Messages {
 		r.messages[m.Message.ID] = true
+	}
+	for _, it := range h.Initiatives {
+		r.initiatives[it.ID] = true
 	}
 	var users, stakeholders []bson.ObjectID
 	wantUser := func(id bson.ObjectID) {
@@ -187,6 +196,12 @@ func eachRef(h store.Dataset, user, stakeholder func(bson.ObjectID)) {
 		user(t.AssigneeID)
 		user(t.CreatedBy)
 		stakeholder(t.Links.StakeholderID)
+	}
+	for _, it := range h.Initiatives {
+		user(it.OwnerID)
+		for _, id := range it.StakeholderIDs {
+			stakeholder(id)
+		}
 	}
 }
 
@@ -288,7 +303,32 @@ func (r *historyRefs) meetingProblems(m *model.Meeting) model.Problems {
 			p.Add(fmt.Sprintf("task_ids[%d]", i), "no such task in the history")
 		}
 	}
+	for i, id := range m.InitiativeIDs {
+		r.initiative(&p, fmt.Sprintf("initiative_ids[%d]", i), id)
+	}
 	return p
+}
+
+func (r *historyRefs) initiativeProblems(it *model.Initiative) model.Problems {
+	var p model.Problems
+	r.user(&p, "owner_id", it.OwnerID, true)
+	for i, s := range it.Stakeholders {
+		r.stakeholder(&p, fmt.Sprintf("stakeholders[%d].stakeholder_id", i), s.StakeholderID)
+	}
+	if len(it.History) == 0 || it.History[len(it.History)-1].Stage != it.Stage {
+		p.Add("history", "must end with the initiative's stage")
+	}
+	if it.Version < 1 {
+		p.Add("version", "must be at least 1")
+	}
+	return p
+}
+
+// initiative adds a problem when a set id is not an initiative of the history.
+func (r *historyRefs) initiative(p *model.Problems, field string, id bson.ObjectID) {
+	if !id.IsZero() && !r.initiatives[id] {
+		p.Add(field, "no such initiative in the history")
+	}
 }
 
 func (r *historyRefs) commitmentProblems(c *model.Commitment) model.Problems {
@@ -300,6 +340,7 @@ func (r *historyRefs) commitmentProblems(c *model.Commitment) model.Problems {
 			p.Add("origin.id", "no such %s in the history", o.Kind)
 		}
 	}
+	r.initiative(&p, "initiative_id", c.InitiativeID)
 	return p
 }
 

@@ -104,7 +104,7 @@ func TestImportHistoryCompletesAnInterruptedImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := store.DatasetCounts{Users: len(d.Users) - 2, Stakeholders: len(d.Stakeholders) - 7, Meetings: len(d.Meetings) - 5,
-		Commitments: len(d.Commitments), Tasks: len(d.Tasks), Messages: len(d.Messages) - 9}
+		Commitments: len(d.Commitments), Tasks: len(d.Tasks), Messages: len(d.Messages) - 9, Initiatives: len(d.Initiatives)}
 	if n != want {
 		t.Errorf("second import stored %+v, want %+v", n, want)
 	}

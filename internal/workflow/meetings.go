@@ -34,6 +34,9 @@ func (f *Flows) CreateMeeting(ctx context.Context, u *model.User, in model.Meeti
 	if err := f.st.CheckUsers(ctx, &p, m.StaffIDs, indexed("staff_ids")); err != nil {
 		return nil, err
 	}
+	if err := f.checkInitiatives(ctx, scope, &p, m.InitiativeIDs, indexed("initiative_ids")); err != nil {
+		return nil, err
+	}
 	out := &MeetingCreated{Meeting: m}
 	out.Commitments, err = buildEach(&p, "commitments", in.Commitments, func(ci model.CommitmentInput) (*model.Commitment, model.Problems, error) {
 		return f.buildCommitment(ctx, u, model.NestedCommitment(ci, m))
@@ -127,6 +130,11 @@ func (f *Flows) UpdateMeeting(ctx context.Context, u *model.User, id bson.Object
 	}
 	if mp.Participants != nil {
 		if err := f.fillParticipants(ctx, u.Scope(), &cur, &p); err != nil {
+			return nil, err
+		}
+	}
+	if mp.InitiativeIDs != nil {
+		if err := f.relinkInitiatives(ctx, u.Scope(), &p, old.InitiativeIDs, &cur.InitiativeIDs); err != nil {
 			return nil, err
 		}
 	}

@@ -167,7 +167,7 @@ func (f *Flows) checkCommittee(ctx context.Context, scope model.Scope, p *model.
 }
 
 // DeleteStakeholder deletes a stakeholder u may edit, or archives it when a
-// meeting or commitment refers to it (deleting would orphan them), and
+// meeting, commitment or initiative refers to it (deleting would orphan them), and
 // reports whether it archived. A deletion's clean-up of the references
 // other records keep is an after-write effect (effects.go).
 func (f *Flows) DeleteStakeholder(ctx context.Context, u *model.User, id bson.ObjectID) (archived bool, err error) {

@@ -1191,6 +1191,187 @@ test('results: every indicator, its records, a target', async () => {
   await shot(page, '27-results');
 });
 
+test('initiatives: record a bill with its author, move it a stage with a note, a stale change refused, board by stage, linked from a meeting and its commitment, on a phone', async () => {
+  const title = `E2E ${stamp}: ley de refugios temporales para víctimas de trata`;
+  await page.setViewportSize(DESKTOP);
+  await tid(page, 'nav-initiatives').click();
+  await tid(page, 'initiatives').waitFor();
+  await settled(page);
+  await tid(page, 'new-initiative').click();
+  await tid(page, 'initiative-form').waitFor();
+  await settled(page);
+  await page.locator('#if-kind').selectOption('bill');
+  await page.locator('#if-region').selectOption('08');
+  // The stages offered are the kind's, from the server; a new bill starts "presented".
+  expect((await page.locator('#if-stage').inputValue()) === 'presented', `a new bill starts at ${await page.locator('#if-stage').inputValue()}`);
+  await page.locator('#if-title').fill(title);
+  await page.locator('#if-number').fill(`PL ${stamp.slice(8, 12)}/2026-CR`);
+  await page.locator('#if-stage_on').fill(isoDate(-40));
+  const search = page.getByRole('combobox', { name: 'Vincular un actor' });
+  await search.fill('rosa quis');
+  await page.getByRole('option', { name: /Rosa Quispe/ }).first().click();
+  await tid(page, 'initiative-form-stakeholder').first().waitFor();
+  // A linked stakeholder without a role is caught before anything is sent.
+  await tid(page, 'save-initiative').click();
+  await tid(page, 'error-if-stakeholders-0-role').waitFor();
+  await page.locator('#if-stakeholders-0-role').selectOption('author');
+  await shot(page, '28-initiative-form');
+  await tid(page, 'save-initiative').click();
+  const detail = tid(page, 'initiative-detail');
+  await detail.waitFor();
+  await settled(page);
+  S.initiativeId = await detail.getAttribute('data-id');
+  expect(/^[0-9a-f]{24}$/.test(S.initiativeId ?? ''), `the new initiative's page has no id (${S.initiativeId})`);
+  expect((await tid(page, 'initiative-stakeholder').first().innerText()).includes('Autor'), 'Rosa Quispe is not shown as the author');
+
+  // Move it to the committee, with a date and a note.
+  await page.locator('#new-stage').selectOption('in_committee');
+  await page.locator('#stage-on').fill(isoDate(-3));
+  await page.locator('#stage-note').fill('Decretado a la Comisión de la Mujer y Familia.');
+  await tid(page, 'save-stage').click();
+  await page.locator('[data-testid="initiative-detail"][data-stage="in_committee"]').waitFor();
+  await tid(page, 'initiative-history').getByText('Decretado a la Comisión de la Mujer y Familia.').waitFor();
+  await noErrorBox(page, 'the initiative after the stage change');
+
+  // Someone else changes it meanwhile: this page's version is stale, and the change is refused
+  // with a plain sentence and a reload, not applied over theirs.
+  const r = await api(`/api/v1/initiatives/${S.initiativeId}`);
+  const now = await r.json();
+  const patched = await api(`/api/v1/initiatives/${S.initiativeId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ summary: 'Cambiado por otra persona', version: now.version }) });
+  expect(patched.status === 200, `PATCH /initiatives/${S.initiativeId} -> ${patched.status} ${await patched.text()}`);
+  await page.locator('#new-stage').selectOption('committee_report');
+  await page.locator('#stage-note').fill('Dictamen favorable.');
+  await tid(page, 'save-stage').click();
+  const conflict = tid(page, 'stage-form').getByTestId('error');
+  await conflict.waitFor();
+  for (const b of badResponses) if (b.status === 409 && b.path === `/api/v1/initiatives/${S.initiativeId}/stage`) b.deliberate = true;
+  await conflict.getByRole('button', { name: 'Recargar' }).click();
+  await detail.getByText('Cambiado por otra persona').waitFor();
+  expect((await detail.getAttribute('data-stage')) === 'in_committee', 'the stale stage change was applied');
+  // Edit: tags, and a second stakeholder who opposes it.
+  await tid(page, 'edit-initiative').click();
+  await tid(page, 'initiative-form').waitFor();
+  await settled(page);
+  await page.locator('#if-tags').fill('refugios, víctimas');
+  await page.getByRole('combobox', { name: 'Vincular un actor' }).fill('fiscalia especializada');
+  await page.getByRole('option', { name: /Fiscalía Demo Especializada de Cusco/ }).first().click();
+  await page.locator('#if-stakeholders-1-role').selectOption('implementer');
+  await tid(page, 'save-initiative').click();
+  await detail.waitFor();
+  await page.locator('[data-testid="initiative-stakeholder"][data-role="implementer"]').waitFor();
+  await detail.getByText('refugios, víctimas').waitFor();
+  await shot(page, '30-initiative');
+
+  // The board of bills shows it in its stage's column; the 30-day view lists it.
+  await page.goto(`${BASE}/initiatives?view=board&kind=bill`);
+  await tid(page, 'stage-col-in_committee').locator(`[data-testid="initiative-card"][data-id="${S.initiativeId}"]`).waitFor();
+  for (const st of ['presented', 'in_committee', 'committee_report', 'plenary', 'approved', 'enacted', 'archived', 'withdrawn']) await tid(page, `stage-col-${st}`).waitFor();
+  await shot(page, '29-initiatives-board');
+  await page.goto(`${BASE}/initiatives?view=moved`);
+  await page.locator(`[data-testid="initiative-row"][data-id="${S.initiativeId}"]`).waitFor();
+  await page.goto(`${BASE}/initiatives?q=${encodeURIComponent('refugios temporales')}`);
+  await page.locator(`[data-testid="initiative-row"][data-id="${S.initiativeId}"]`).waitFor();
+
+  // A meeting about it, from its page: the initiative comes filled in, and the commitment names it.
+  await page.goto(`${BASE}/initiatives/${S.initiativeId}`);
+  await tid(page, 'initiative-log-meeting').click();
+  await tid(page, 'meeting-form').waitFor();
+  await page.locator(`[data-testid="meeting-initiative"][data-id="${S.initiativeId}"]`).waitFor();
+  await page.getByLabel('Región', { exact: true }).selectOption('08');
+  await page.getByRole('combobox', { name: 'Buscar participante' }).fill('rosa quis');
+  await page.getByRole('option', { name: /Rosa Quispe/ }).first().click();
+  await tid(page, 'participant').first().waitFor();
+  await page.getByLabel('Resumen').fill(`Reunión E2E ${stamp} sobre el proyecto de ley de refugios.`);
+  await tid(page, 'add-commitment').click();
+  await page.locator('#commitments-0-text').fill(`E2E ${stamp}: votar a favor del dictamen`);
+  await page.locator('#commitments-0-initiative_id').selectOption(S.initiativeId);
+  await tid(page, 'save-meeting').click();
+  await tid(page, 'meeting-detail').waitFor();
+  await tid(page, 'meeting-initiative-link').waitFor();
+  await tid(page, 'meeting-initiative-link').click();
+  await detail.waitFor();
+  await tid(page, 'initiative-meeting').first().waitFor();
+  await tid(page, 'initiative-commitment').filter({ hasText: 'votar a favor del dictamen' }).waitFor();
+  // Her timeline shows her role in it and its stage change; the search finds it by number.
+  await tid(page, 'initiative-stakeholder').first().getByRole('link').click();
+  const tl = tid(page, 'timeline');
+  await tl.locator(`[data-testid="timeline-item"][data-type="initiative"][data-id="${S.initiativeId}"]`).getByText('Rol: Autor').waitFor();
+  const change = tl.locator(`[data-testid="timeline-item"][data-type="stage_change"][data-id="${S.initiativeId}"]`).filter({ hasText: 'En comisión' });
+  await settled(page);
+  // Dated on the day it happened (3 days ago): older pages may hold it.
+  for (let i = 0; i < 6 && !(await change.count()); i++) {
+    await tid(page, 'timeline-more').click();
+    await settled(page);
+  }
+  await change.first().waitFor();
+  await page.goto(`${BASE}/search?q=${encodeURIComponent(`PL ${stamp.slice(8, 12)}`)}`);
+  await tid(page, 'search-initiative').filter({ hasText: title }).waitFor();
+
+  // On a phone: the list, the board and the page fit the screen; English works too.
+  const phone = await newPage(MOBILE, 'initiatives phone');
+  await signIn(phone, ADMIN);
+  const problems = [];
+  for (const [name, path, ready] of [
+    ['28-initiatives', '/initiatives', 'initiative-list'],
+    ['29-initiatives-board', '/initiatives?view=board&kind=bill', 'initiative-board'],
+    ['30-initiative', `/initiatives/${S.initiativeId}`, 'stage-form'],
+  ]) {
+    await phone.goto(`${BASE}${path}`);
+    await tid(phone, ready).waitFor();
+    await settled(phone);
+    await shot(phone, name);
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    if (overflow > 1) problems.push(`${name} at 390x844: ${overflow}px wider than the screen`);
+    problems.push(...(await axeScan(phone, `${name} at 390x844`)));
+  }
+  // Without signal the stage change waits on the phone, and is sent once the signal returns.
+  await phone.context().setOffline(true);
+  await phone.locator('#new-stage').selectOption('committee_report');
+  await phone.locator('#stage-note').fill('Dictamen aprobado en comisión (registrado sin señal).');
+  await tid(phone, 'save-stage').click();
+  await tid(phone, 'outbox-item').filter({ hasText: 'Cambio de etapa' }).waitFor();
+  await phone.context().setOffline(false);
+  await tid(phone, 'outbox-sent').waitFor({ timeout: 30_000 });
+  await phone.reload();
+  await phone.locator('[data-testid="initiative-detail"][data-stage="committee_report"]').waitFor();
+  const hist = await (await api(`/api/v1/initiatives/${S.initiativeId}`)).json();
+  const sent = hist.history.filter((h) => h.stage === 'committee_report');
+  expect(sent.length === 1, `the stage change recorded offline is in the history ${sent.length} times, want once`);
+  await tid(phone, 'lang-switch').click();
+  await phone.getByRole('heading', { name: 'Change stage' }).waitFor();
+  await tid(phone, 'lang-switch').click();
+  await phone.context().close();
+  // A viewer reads it all and is offered no change.
+  const viewer = await newPage(MOBILE, 'initiatives viewer');
+  await signIn(viewer, VIEWER);
+  await viewer.goto(`${BASE}/initiatives`);
+  await tid(viewer, 'initiative-list').waitFor();
+  await viewer.goto(`${BASE}/initiatives/${S.initiativeId}`);
+  await tid(viewer, 'initiative-history').waitFor();
+  await settled(viewer);
+  for (const id of ['new-initiative', 'edit-initiative', 'delete-initiative', 'stage-form', 'initiative-log-meeting']) {
+    expect((await tid(viewer, id).count()) === 0, `the viewer is offered ${id}`);
+  }
+  await viewer.context().close();
+
+  // The Cusco manager moves it: the admin, its owner, finds the change among the reminders.
+  const login = await fetch(`${BASE}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'manager.cusco@alianza.test', password: VIEWER.password }) });
+  expect(login.status === 200, `the Cusco manager could not sign in: ${login.status}`);
+  const managerToken = (await login.json()).access_token;
+  const current = await (await api(`/api/v1/initiatives/${S.initiativeId}`)).json();
+  const moved = await fetch(`${BASE}/api/v1/initiatives/${S.initiativeId}/stage`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${managerToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ stage: 'plenary', on: isoDate(-1), note: 'Agendado en el Pleno.', version: current.version }),
+  });
+  expect(moved.status === 200, `the Cusco manager's stage change -> ${moved.status} ${await moved.text()}`);
+  await page.goto(`${BASE}/`);
+  await tid(page, 'notify-button').click();
+  await tid(page, 'notify-panel').getByRole('link', { name: `Cambio de etapa · Iniciativa: ${title} → En el Pleno` }).waitFor();
+  await page.keyboard.press('Escape');
+  expect(problems.length === 0, problems.join('\n      '));
+});
+
 const screens = () => [
   { name: '02-home', path: '/', ready: 'my-tasks' },
   { name: '03-stakeholders', path: '/stakeholders', ready: 'stakeholder-table' },
@@ -1213,6 +1394,10 @@ const screens = () => [
   { name: '27-results', path: '/results', ready: 'indicator-congress_agreements' },
   { name: '15-profile', path: '/profile', ready: 'digest-form' },
   { name: '10c-admin-data', path: '/admin/data', ready: 'storage' },
+  { name: '28-initiatives', path: '/initiatives', ready: 'initiatives' },
+  { name: '29-initiatives-board', path: '/initiatives?view=board&kind=bill', ready: 'initiative-board' },
+  { name: '30-initiative', path: `/initiatives/${S.initiativeId ?? ''}`, ready: 'initiative-detail', needs: S.initiativeId },
+  { name: '31-initiative-form', path: '/initiatives/new', ready: 'initiative-form' },
 ];
 
 test('screenshots of every main screen at 1280x800 and 390x844', async () => {

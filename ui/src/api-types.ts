@@ -83,6 +83,28 @@ export interface paths {
     /** Set an indicator's target for a year (managers and admins of every region); audited */
     put: operations["putIndicatorsByCodeTargetsByYear"];
   };
+  "/api/v1/initiatives": {
+    /** List initiatives, newest first (newest move first with moved_since) */
+    get: operations["getInitiatives"];
+    /** Record a policy initiative */
+    post: operations["postInitiatives"];
+  };
+  "/api/v1/initiatives/meta": {
+    /** Initiative kinds with their stages, and stakeholder roles, in Spanish and English */
+    get: operations["getInitiativesMeta"];
+  };
+  "/api/v1/initiatives/{id}": {
+    /** One initiative with its stage history, commitments and meetings */
+    get: operations["getInitiativesById"];
+    /** Remove an initiative (managers and admins in its region) */
+    delete: operations["deleteInitiativesById"];
+    /** Change an initiative's title, number, link, summary, tags, owner or stakeholders (carry its version) */
+    patch: operations["patchInitiativesById"];
+  };
+  "/api/v1/initiatives/{id}/stage": {
+    /** Move an initiative to another stage of its kind, appended to its history */
+    post: operations["postInitiativesByIdStage"];
+  };
   "/api/v1/mailboxes": {
     /** Mailboxes with the sync state of each folder and the lease */
     get: operations["getMailboxes"];
@@ -172,7 +194,7 @@ export interface paths {
     post: operations["postMessagesByIdTask"];
   };
   "/api/v1/notifications": {
-    /** Your notifications: commitments and tasks due in 3 days, today or overdue, status changes by others on your commitments, messages assigned to you */
+    /** Your notifications: commitments and tasks due in 3 days, today or overdue, status changes by others on your commitments, stage changes by others of the initiatives you follow, messages assigned to you */
     get: operations["getNotifications"];
   };
   "/api/v1/notifications/seen": {
@@ -216,7 +238,7 @@ export interface paths {
     get: operations["getReportsTrainings"];
   };
   "/api/v1/search": {
-    /** Search stakeholders, meetings, commitments and messages in your regions (accent- and case-insensitive word prefixes) */
+    /** Search stakeholders, meetings, commitments, initiatives and messages in your regions (accent- and case-insensitive word prefixes) */
     get: operations["getSearch"];
   };
   "/api/v1/stakeholders": {
@@ -382,6 +404,27 @@ export interface components {
       year: number;
       year_actual: number;
     };
+    "api.initiativeCommitment": {
+      due_on?: string;
+      id: string;
+      made_on: string;
+      stakeholder_name: string;
+      status: string;
+      text: string;
+    };
+    "api.initiativeMeeting": {
+      held_on: string;
+      id: string;
+      summary: string;
+    };
+    "api.initiativeMeta": {
+      kinds: components["schemas"]["model.InitiativeKind"][];
+      roles: components["schemas"]["model.Named"][];
+    };
+    "api.initiativeView": components["schemas"]["model.Initiative"] & {
+      commitments?: components["schemas"]["api.initiativeCommitment"][];
+      meetings?: components["schemas"]["api.initiativeMeeting"][];
+    };
     "api.legislatorReport": components["schemas"]["store.Period"] & {
       commitments: number;
       fulfilled: number;
@@ -428,6 +471,10 @@ export interface components {
     };
     "api.list_commitmentView": {
       items: components["schemas"]["api.commitmentView"][];
+      next_cursor?: string;
+    };
+    "api.list_initiativeView": {
+      items: components["schemas"]["api.initiativeView"][];
       next_cursor?: string;
     };
     "api.list_mailboxView": {
@@ -753,6 +800,7 @@ export interface components {
       due_on?: string;
       history: components["schemas"]["model.StatusChange"][];
       id: string;
+      initiative_id?: string;
       made_on: string;
       next_follow_up_on?: string;
       origin?: components["schemas"]["model.Origin"];
@@ -773,6 +821,7 @@ export interface components {
     };
     "model.CommitmentInput": {
       due_on?: string;
+      initiative_id?: string;
       made_on?: string;
       next_follow_up_on?: string;
       origin?: components["schemas"]["model.Origin"];
@@ -785,6 +834,7 @@ export interface components {
     };
     "model.CommitmentPatch": {
       due_on?: string;
+      initiative_id?: string;
       next_follow_up_on?: string;
       owner_id?: string;
       region?: string;
@@ -828,6 +878,63 @@ export interface components {
       updated_by: components["schemas"]["model.Actor"];
       value: number;
       year: number;
+    };
+    "model.Initiative": {
+      /** Format: date-time */
+      created_at: string;
+      history?: components["schemas"]["model.StageChange"][];
+      id: string;
+      kind: string;
+      number?: string;
+      owner_id: string;
+      owner_name: string;
+      region: string;
+      stage: string;
+      stage_on: string;
+      stakeholders: components["schemas"]["model.InitiativeStakeholder"][];
+      summary: string;
+      tags: string[];
+      title: string;
+      /** Format: date-time */
+      updated_at: string;
+      url?: string;
+      version: number;
+    };
+    "model.InitiativeInput": {
+      kind: string;
+      number?: string;
+      owner_id?: string;
+      region: string;
+      stage: string;
+      stage_on?: string;
+      stakeholders?: components["schemas"]["model.InitiativeLink"][];
+      summary?: string;
+      tags?: string[];
+      title: string;
+      url?: string;
+    };
+    "model.InitiativeKind": components["schemas"]["model.Named"] & {
+      stages: components["schemas"]["model.Named"][];
+    };
+    "model.InitiativeLink": {
+      role: string;
+      stakeholder_id: string;
+    };
+    "model.InitiativePatch": {
+      number?: string;
+      owner_id?: string;
+      stakeholders?: components["schemas"]["model.InitiativeLink"][];
+      summary?: string;
+      tags?: string[];
+      title?: string;
+      url?: string;
+      version?: number;
+    };
+    "model.InitiativeStakeholder": {
+      kind: string;
+      name: string;
+      role: string;
+      stakeholder_id: string;
     };
     "model.Legislator": {
       /** @enum {string} */
@@ -896,6 +1003,7 @@ export interface components {
       created_at: string;
       duration_min: number;
       id: string;
+      initiative_ids?: string[];
       /** @enum {string} */
       kind: "in_person" | "virtual" | "call" | "event" | "training";
       next_steps: string;
@@ -918,6 +1026,7 @@ export interface components {
       agreements: string;
       commitments?: components["schemas"]["model.CommitmentInput"][];
       duration_min: number;
+      initiative_ids?: string[];
       /** @enum {string} */
       kind: "in_person" | "virtual" | "call" | "event" | "training";
       next_steps: string;
@@ -934,6 +1043,7 @@ export interface components {
     "model.MeetingPatch": {
       agreements?: string;
       duration_min?: number;
+      initiative_ids?: string[];
       /** @enum {string} */
       kind?: "in_person" | "virtual" | "call" | "event" | "training";
       next_steps?: string;
@@ -1000,6 +1110,11 @@ export interface components {
       status?: "new" | "follow_up" | "done" | "ignored";
       version?: number;
     };
+    "model.Named": {
+      code: string;
+      name_en: string;
+      name_es: string;
+    };
     "model.NewUser": {
       email: string;
       name: string;
@@ -1049,6 +1164,21 @@ export interface components {
       since?: string;
       stakeholder_id: string;
       until?: string;
+    };
+    "model.StageChange": {
+      /** Format: date-time */
+      at: string;
+      by?: string;
+      by_name?: string;
+      note?: string;
+      on: string;
+      stage: string;
+    };
+    "model.StageInput": {
+      note?: string;
+      on?: string;
+      stage: string;
+      version?: number;
     };
     "model.Stakeholder": {
       archived: boolean;
@@ -1245,6 +1375,7 @@ export interface components {
         [key: string]: number;
       };
       idempotent_answers: number;
+      initiatives: number;
       meetings: number;
       message_bodies: number;
       messages: number;
@@ -1287,6 +1418,14 @@ export interface components {
       total: number;
       truncated: boolean;
     };
+    "store.InitiativeHit": {
+      id: string;
+      kind: string;
+      number?: string;
+      region: string;
+      stage: string;
+      title: string;
+    };
     "store.MeetingHit": {
       id: string;
       region: string;
@@ -1314,6 +1453,7 @@ export interface components {
     "store.PersonalData": {
       audit: components["schemas"]["model.AuditEntry"][];
       commitments: components["schemas"]["model.Commitment"][];
+      initiatives: components["schemas"]["model.Initiative"][];
       meetings: components["schemas"]["model.Meeting"][];
       message_bodies: components["schemas"]["model.MessageBody"][];
       messages: components["schemas"]["model.Message"][];
@@ -1322,6 +1462,7 @@ export interface components {
     };
     "store.SearchResults": {
       commitments: components["schemas"]["store.CommitmentHit"][];
+      initiatives: components["schemas"]["store.InitiativeHit"][];
       meetings: components["schemas"]["store.MeetingHit"][];
       messages: components["schemas"]["store.MessageHit"][];
       stakeholders: components["schemas"]["store.StakeholderHit"][];
@@ -2304,6 +2445,371 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["model.IndicatorTarget"];
+        };
+      };
+      /** @description Malformed request: the body is not JSON or a parameter cannot be read */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description No such record (or it is outside the user's regions) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** List initiatives, newest first (newest move first with moved_since) */
+  getInitiatives: {
+    parameters: {
+      query?: {
+        limit?: string;
+        cursor?: string;
+        format?: string;
+        lang?: string;
+        kind?: string;
+        stage?: string;
+        region?: string;
+        stakeholder_id?: string;
+        moved_since?: string;
+        q?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["api.list_initiativeView"];
+          "text/csv": string;
+        };
+      };
+      /** @description Malformed request: the body is not JSON or a parameter cannot be read */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** Record a policy initiative */
+  postInitiatives: {
+    parameters: {
+      header?: {
+        /** @description Run this write at most once: a repeat within 24 h gets the first answer */
+        "Idempotency-Key"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["model.InitiativeInput"];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        content: {
+          "application/json": components["schemas"]["api.initiativeView"];
+        };
+      };
+      /** @description Malformed request: the body is not JSON or a parameter cannot be read */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** Initiative kinds with their stages, and stakeholder roles, in Spanish and English */
+  getInitiativesMeta: {
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["api.initiativeMeta"];
+        };
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** One initiative with its stage history, commitments and meetings */
+  getInitiativesById: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["api.initiativeView"];
+        };
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description No such record (or it is outside the user's regions) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** Remove an initiative (managers and admins in its region) */
+  deleteInitiativesById: {
+    parameters: {
+      header?: {
+        /** @description Run this write at most once: a repeat within 24 h gets the first answer */
+        "Idempotency-Key"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description No Content */
+      204: {
+        content: never;
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description No such record (or it is outside the user's regions) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** Change an initiative's title, number, link, summary, tags, owner or stakeholders (carry its version) */
+  patchInitiativesById: {
+    parameters: {
+      header?: {
+        /** @description Run this write at most once: a repeat within 24 h gets the first answer */
+        "Idempotency-Key"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["model.InitiativePatch"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["api.initiativeView"];
+        };
+      };
+      /** @description Malformed request: the body is not JSON or a parameter cannot be read */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description No such record (or it is outside the user's regions) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Someone else changed the record, a unique value is taken, or the same Idempotency-Key is still running */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** Move an initiative to another stage of its kind, appended to its history */
+  postInitiativesByIdStage: {
+    parameters: {
+      header?: {
+        /** @description Run this write at most once: a repeat within 24 h gets the first answer */
+        "Idempotency-Key"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["model.StageInput"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["api.initiativeView"];
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */
@@ -3708,7 +4214,7 @@ export interface operations {
       };
     };
   };
-  /** Your notifications: commitments and tasks due in 3 days, today or overdue, status changes by others on your commitments, messages assigned to you */
+  /** Your notifications: commitments and tasks due in 3 days, today or overdue, status changes by others on your commitments, stage changes by others of the initiatives you follow, messages assigned to you */
   getNotifications: {
     responses: {
       /** @description OK */
@@ -4167,7 +4673,7 @@ export interface operations {
       };
     };
   };
-  /** Search stakeholders, meetings, commitments and messages in your regions (accent- and case-insensitive word prefixes) */
+  /** Search stakeholders, meetings, commitments, initiatives and messages in your regions (accent- and case-insensitive word prefixes) */
   getSearch: {
     parameters: {
       query?: {

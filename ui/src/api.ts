@@ -88,6 +88,16 @@ export type Indicator = Schemas['api.indicatorView'];
 export type IndicatorRecords = Schemas['api.indicatorRecords'];
 export type IndicatorRecord = Schemas['store.IndicatorRecord'];
 
+// Policy initiatives (issue 24): kinds, stages and roles are codes the server names (GET /initiatives/meta).
+export type Initiative = Schemas['api.initiativeView'];
+export type InitiativeMeta = Schemas['api.initiativeMeta'];
+/** Named is a code with its Spanish and English names. */
+export type Named = Schemas['model.Named'];
+export type StageChange = Schemas['model.StageChange'];
+export type InitiativeInput = Schemas['model.InitiativeInput'];
+export type InitiativePatch = Schemas['model.InitiativePatch'] & { version: number };
+export type StageChangeInput = Schemas['model.StageInput'] & { version: number };
+
 // ---------- errors ----------
 
 export type FieldError = Schemas['model.FieldError'];
@@ -430,6 +440,15 @@ export const endpoints = {
 
   tasks: (q?: Query) => api.get<Page<Task>>('/tasks', q),
   updateTask: (id: string, b: Schemas['model.TaskPatch'] & { version: number }) => api.patch<Task>(`/tasks/${id}`, b),
+
+  initiativeMeta: () => api.get<InitiativeMeta>('/initiatives/meta'),
+  initiatives: (q?: Query, signal?: AbortSignal) => api.get<Page<Initiative>>('/initiatives', q, signal),
+  initiative: (id: string) => api.get<Initiative>(`/initiatives/${id}`),
+  createInitiative: (b: InitiativeInput, idempotencyKey?: string) => api.request<Initiative>('POST', '/initiatives', { body: b, idempotencyKey }),
+  updateInitiative: (id: string, b: InitiativePatch) => api.patch<Initiative>(`/initiatives/${id}`, b),
+  setInitiativeStage: (id: string, b: StageChangeInput, idempotencyKey?: string) =>
+    api.request<Initiative>('POST', `/initiatives/${id}/stage`, { body: b, idempotencyKey }),
+  deleteInitiative: (id: string) => api.del(`/initiatives/${id}`),
 
   search: (q: string, signal?: AbortSignal) => api.get<SearchResults>('/search', { q }, signal),
 

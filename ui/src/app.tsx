@@ -30,9 +30,12 @@ const Meetings = lazy(() => import('./pages/Meetings'));
 const MeetingEdit = lazy<{ id: string }>(() => import('./pages/MeetingEdit'));
 const Tasks = lazy(() => import('./pages/Tasks'));
 const TaskDetail = lazy<{ id: string }>(() => import('./pages/TaskDetail'));
+const Initiatives = lazy(() => import('./pages/Initiatives'));
+const InitiativeDetail = lazy<{ id: string }>(() => import('./pages/InitiativeDetail'));
+const InitiativeEdit = lazy<{ id?: string }>(() => import('./pages/InitiativeEdit'));
 
 // Screens that only write: a read-only user reaching one by URL is told so.
-const writeOnly = new Set(['/stakeholders/new', '/stakeholders/:id/edit', '/meetings/new', '/meetings/:id/edit']);
+const writeOnly = new Set(['/stakeholders/new', '/stakeholders/:id/edit', '/meetings/new', '/meetings/:id/edit', '/initiatives/new', '/initiatives/:id/edit']);
 const Profile = lazy(() => import('./pages/Profile'));
 const FunderReport = lazy(() => import('./pages/FunderReport'));
 const Results = lazy(() => import('./pages/Results'));
@@ -54,6 +57,10 @@ export const pages: Record<string, ComponentType<any>> = {
   '/tasks/:id': TaskDetail,
   '/commitments': Commitments,
   '/commitments/:id': CommitmentDetail,
+  '/initiatives': Initiatives,
+  '/initiatives/new': InitiativeEdit,
+  '/initiatives/:id': InitiativeDetail,
+  '/initiatives/:id/edit': InitiativeEdit,
   '/correspondence': Correspondence,
   '/reports': Reports,
   '/reports/funder': FunderReport,

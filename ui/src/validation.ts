@@ -35,6 +35,8 @@ export interface MeetingDraftCommitment {
   text: string;
   type: string;
   due_on: string;
+  /** the initiative it is about: one of the meeting's initiatives */
+  initiative_id?: string;
 }
 export interface MeetingDraftTask {
   title: string;
@@ -56,6 +58,8 @@ export interface MeetingDraft {
   next_steps: string;
   commitments: MeetingDraftCommitment[];
   tasks: MeetingDraftTask[];
+  /** the initiatives discussed (ids with titles to show) */
+  initiatives?: { id: string; title: string }[];
   /** people created from this draft (offered for removal when it is discarded) */
   created?: { id: string; name: string }[];
   training?: TrainingDraft; // kind training only

@@ -18,6 +18,7 @@ export function Header({ user }: { user: User }) {
     { href: '/meetings', label: t('nav.meetings'), id: 'meetings', show: true },
     { href: '/tasks', label: t('nav.tasks'), id: 'tasks', show: canEdit(user) },
     { href: '/commitments', label: t('nav.commitments'), id: 'commitments', show: true },
+    { href: '/initiatives', label: t('nav.initiatives'), id: 'initiatives', show: true },
     { href: '/correspondence', label: t('nav.correspondence'), id: 'correspondence', show: true },
     { href: '/results', label: t('nav.results'), id: 'results', show: true },
     { href: '/reports', label: t('nav.reports'), id: 'reports', show: canReadReports(user) },

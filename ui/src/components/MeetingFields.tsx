@@ -8,10 +8,13 @@ import { useSession } from '../session';
 import type { Errors, MeetingDraft } from '../validation';
 import { CheckGroup, enumOptions, Select, TextArea, TextInput } from './Field';
 import { StakeholderPicker } from './StakeholderPicker';
+import { InitiativePicker } from './InitiativePicker';
 import { Section } from './Section';
 import { limit } from '../limits';
 
-export type MeetingFieldsDraft = Pick<MeetingDraft, 'starts_at' | 'duration_min' | 'kind' | 'region' | 'place' | 'participants' | 'topics' | 'summary' | 'agreements' | 'next_steps' | 'created'>;
+export type MeetingFieldsDraft = Pick<MeetingDraft, 'starts_at' | 'duration_min' | 'kind' | 'region' | 'place' | 'participants' | 'topics' | 'summary' | 'agreements' | 'next_steps' | 'created' | 'initiatives'> & {
+  commitments?: MeetingDraft['commitments'];
+};
 
 interface Props<D extends MeetingFieldsDraft> {
   /** prefix of the section heading ids (mf-when, me-who…): each form keeps its own */
@@ -90,6 +93,31 @@ export function MeetingFields<D extends MeetingFieldsDraft>({ idPrefix: p, d, se
 
       <Section id={`${p}-what`} title={t('meeting.content')}>
         <CheckGroup legend={t('meeting.topics')} name="topics" values={d.topics} options={enumOptions('topic', enums.topics)} onValues={set('topics')} error={errors.topics} />
+        <InitiativePicker
+          id="initiative-search"
+          label={t('meeting.add_initiative')}
+          exclude={(d.initiatives ?? []).map((x) => x.id)}
+          onPick={(x) => setD((o) => ({ ...o, initiatives: [...(o.initiatives ?? []), x] }))}
+          error={errors.initiative_ids}
+        />
+        {!!d.initiatives?.length && (
+          <ul class="plain-list" data-testid="meeting-initiatives" aria-label={t('meeting.initiatives')}>
+            {d.initiatives.map((x) => (
+              <li key={x.id} class="row" data-testid="meeting-initiative" data-id={x.id}>
+                <span>{x.title}</span>
+                <button
+                  type="button"
+                  class="btn btn-small btn-danger"
+                  // A commitment about the initiative removed is no longer about it.
+                  onClick={() => setD((o) => ({ ...o, initiatives: (o.initiatives ?? []).filter((y) => y.id !== x.id), ...(o.commitments && { commitments: o.commitments.map((c) => (c.initiative_id === x.id ? { ...c, initiative_id: undefined } : c)) }) }))}
+                  aria-label={t('common.remove_named', { name: x.title })}
+                >
+                  {t('common.remove')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
         <TextArea id="summary" max={limit('meeting.summary')} label={t('meeting.summary')} value={d.summary} onValue={set('summary')} error={errors.summary} required rows={4} />
         <TextArea id="agreements" max={limit('meeting.agreements')} label={t('meeting.agreements')} value={d.agreements} onValue={set('agreements')} error={errors.agreements} />
         <TextArea id="next_steps" max={limit('meeting.next_steps')} label={t('meeting.next_steps')} value={d.next_steps} onValue={set('next_steps')} error={errors.next_steps} />

@@ -2,7 +2,8 @@
 // status changed by someone else on a commitment they own, messages assigned to them).
 // Opening the panel marks them seen; the count refreshes every few minutes and on focus.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { endpoints, type Notification } from '../api';
+import { endpoints, type InitiativeMeta, type Notification } from '../api';
+import { stageNameAny, useInitiativeMeta } from '../initiatives';
 import { byDueDate, formatDay } from '../format';
 import { t, te } from '../i18n';
 import { Link } from '../router';
@@ -10,9 +11,10 @@ import './NotificationCenter.css';
 
 const REFRESH_MS = 5 * 60 * 1000;
 
-/** notificationText is one line of the panel, e.g. "Vence hoy · Compromiso: …". */
-export function notificationText(n: Notification): string {
+/** notificationText is one line of the panel, e.g. "Vence hoy · Compromiso: …"; meta names an initiative's stage. */
+export function notificationText(n: Notification, meta?: InitiativeMeta): string {
   const what = `${t(`notify.kind.${n.kind}`)} · ${t(`notify.entity.${n.entity}`)}`;
+  if (n.kind === 'stage_changed') return `${what}: ${n.title} → ${stageNameAny(meta, n.status ?? '')}${n.by ? ` (${n.by})` : ''}`;
   if (n.kind === 'status_changed') return `${what}: ${n.title} → ${te('status', n.status)}${n.by ? ` (${n.by})` : ''}`;
   return `${what}: ${n.title}`;
 }
@@ -23,6 +25,8 @@ export function NotificationCenter() {
   const [open, setOpen] = useState(false);
   const [failed, setFailed] = useState(false);
   const panel = useRef<HTMLDivElement>(null);
+  // Stage names come from the server's list of kinds, read only when an initiative is among the items.
+  const { meta } = useInitiativeMeta(items.some((n) => n.entity === 'initiative'));
 
   const load = () =>
     endpoints.notifications().then(
@@ -76,7 +80,7 @@ export function NotificationCenter() {
             {items.map((n) => (
               <li key={`${n.kind}-${n.entity}-${n.id}`} class={`notify-item notify-${n.kind}`} data-testid="notify-item">
                 <Link href={n.path} onClick={() => setOpen(false)}>
-                  {notificationText(n)}
+                  {notificationText(n, meta)}
                 </Link>
                 {n.due_on && <span class="small muted"> · {t('common.due')} {formatDay(n.due_on)}</span>}
               </li>

@@ -6,10 +6,11 @@ import { useEffect, useState } from 'preact/hooks';
 import type { User } from '../api';
 import { t, tn } from '../i18n';
 import { REFRESH_MS, refreshIfStale } from '../offline/cache';
-import { discard, flush, list, MAYBE_SENT, onChange, onSent, retry, type OutboxItem } from '../offline/outbox';
+import { discard, flush, list, MAYBE_SENT, onChange, onSent, onWriteSent, retry, type OutboxItem } from '../offline/outbox';
 import { fieldLabel } from '../pages/MeetingForm';
 import { Link } from '../router';
 import { getSession } from '../session';
+import { NEW_RECORD } from '../offline/save';
 import './OfflineSync.css';
 
 const FLUSH_MS = 60_000;
@@ -18,9 +19,19 @@ export function OfflineSync({ user, offline }: { user: User; offline: boolean })
   const [items, setItems] = useState<OutboxItem[]>([]);
   const [online, setOnline] = useState(navigator.onLine);
   // What the outbox delivered since the last look: confirmed here until the person closes it.
-  const [sent, setSent] = useState<{ id: string; what: string }[]>([]);
+  const [sent, setSent] = useState<{ id: string; what: string; href: string }[]>([]);
 
-  useEffect(() => onSent((m, it) => setSent((o) => [...o, { id: m.id, what: it.body.summary.slice(0, 80) }])), []);
+  useEffect(() => onSent((m, it) => setSent((o) => [...o, { id: m.id, what: (it.body?.summary ?? '').slice(0, 80), href: `/meetings/${m.id}` }])), []);
+  useEffect(
+    () =>
+      onWriteSent((answer, it) => {
+        const w = it.write!;
+        // A new record's page is known only now, from the server's answer.
+        const href = w.href === NEW_RECORD && answer?.id ? w.path.replace(/\/?$/, `/${answer.id}`) : w.href;
+        setSent((o) => [...o, { id: it.id, what: w.what.slice(0, 80), href }]);
+      }),
+    [],
+  );
 
   useEffect(() => {
     let alive = true;
@@ -72,7 +83,7 @@ export function OfflineSync({ user, offline }: { user: User; offline: boolean })
         {sent.map((x, i) => (
           <span key={x.id}>
             {i > 0 && ', '}
-            <Link href={`/meetings/${x.id}`}>{x.what || t('meeting.title')}</Link>
+            <Link href={x.href}>{x.what || t('meeting.title')}</Link>
           </span>
         ))}
       </span>
@@ -104,20 +115,27 @@ export function OfflineSync({ user, offline }: { user: User; offline: boolean })
                 <li key={it.id} class={`outbox-item outbox-${it.state}`} data-testid="outbox-item" data-state={it.state}>
                   <strong>{it.state === 'pending' ? t('offline.pending') : review ? t('offline.review') : it.state === 'conflict' ? t('offline.conflict') : t('offline.invalid')}</strong>
                   {' · '}
-                  {it.body.summary.slice(0, 80) || t('meeting.title')}
+                  {(it.write?.what ?? it.body?.summary ?? '').slice(0, 80) || t('meeting.title')}
                   {it.people.length > 0 && <span class="small muted"> · {tn('offline.people', it.people.length)}</span>}
                   {it.error && (
                     <div class="field-error" data-testid="outbox-error">
                       {review
                         ? t('offline.maybe_sent')
-                        : Object.keys(it.error.fields).length
+                        : it.write
+                          ? Object.values(it.error.fields).join(' ') || it.error.detail || it.error.title
+                          : Object.keys(it.error.fields).length
                           ? t('offline.refused_fields', { fields: Object.keys(it.error.fields).map(fieldLabel).join(', ') })
                           : it.error.detail || it.error.title}
                     </div>
                   )}
                   {it.state !== 'pending' && (
                     <div class="row">
-                      {it.state === 'invalid' && (
+                      {it.state === 'invalid' && it.write && it.write.href !== NEW_RECORD && (
+                        <Link href={it.write.href} class="btn btn-small" data-testid="outbox-open">
+                          {t('common.open')}
+                        </Link>
+                      )}
+                      {it.state === 'invalid' && !it.write && (
                         <Link href={`/meetings/new?fix=${encodeURIComponent(it.id)}`} class="btn btn-small btn-primary" data-testid="outbox-fix">
                           {t('offline.fix')}
                         </Link>

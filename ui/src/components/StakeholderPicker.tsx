@@ -1,5 +1,6 @@
 // Typeahead over stakeholders (GET /stakeholders?q=) following the ARIA combobox pattern,
 // with an optional "add new person" entry that creates one inline (POST /stakeholders).
+// search and describe make it pick something else the same way (initiatives).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { createPerson, searchStakeholders, type Found } from '../offline/save';
 import { errorMessage } from '../errors';
@@ -24,6 +25,10 @@ interface Props {
   createRegions?: string[];
   kind?: string;
   error?: string;
+  /** finds the options (stakeholders by default, online or from the device's copy) */
+  search?: (q: string, signal: AbortSignal) => Promise<Found[]>;
+  /** the muted words after an option's name (its kind by default) */
+  describe?: (f: Found) => string;
 }
 
 /** keepsFocus tells whether focus may return to the search: it is there already or nowhere. */
@@ -31,7 +36,7 @@ export function keepsFocus(active: Element | null, search: Element | null): bool
   return !active || active === document.body || active === search;
 }
 
-export function StakeholderPicker({ id, label, onPick, exclude = [], createRegions, kind, error }: Props) {
+export function StakeholderPicker({ id, label, onPick, exclude = [], createRegions, kind, error, search = (q, signal) => searchStakeholders(q, kind, signal), describe = (f) => te('kind', f.kind) }: Props) {
   const [q, setQ] = useState('');
   const [open, setOpen] = useState(false);
   const [items, setItems] = useState<Found[]>([]);
@@ -49,7 +54,7 @@ export function StakeholderPicker({ id, label, onPick, exclude = [], createRegio
     }
     const ctl = new AbortController();
     setBusy(true);
-    searchStakeholders(dq, kind, ctl.signal)
+    search(dq, ctl.signal)
       .then((found) => {
         setItems(found.filter((s) => !exclude.includes(s.id)));
         setActive(-1);
@@ -153,7 +158,7 @@ export function StakeholderPicker({ id, label, onPick, exclude = [], createRegio
                 choose(i);
               }}
             >
-              <span>{s.name}</span> <span class="muted small">{te('kind', s.kind)}</span>
+              <span>{s.name}</span> <span class="muted small">{describe(s)}</span>
             </li>
           ))}
           {count === 0 && <li class="picker-none muted">{t('picker.none')}</li>}

@@ -62,7 +62,7 @@ describe('translations', () => {
       ['role', defaultEnums.roles],
       ['rel', RELATIONSHIP_KINDS],
       ['rel_in', RELATIONSHIP_KINDS],
-      ['timeline', ['meeting', 'commitment', 'status_change', 'task', 'message']],
+      ['timeline', ['meeting', 'commitment', 'status_change', 'task', 'message', 'initiative', 'stage_change']],
       ['mail', ['queue_new', 'queue_follow_up', 'queue_unmatched', 'queue_awaiting_reply', 'queue_all', 'queue_addresses']],
       ['admin', ['users', 'mailboxes', 'import']],
     ];

@@ -36,20 +36,20 @@ describe('refreshing the device copy', () => {
     vi.setSystemTime(t0 + 2 * 60_000);
     const bytes = await refreshIfStale('u1', [], {} as OfflineData['enums']);
     expect(bytes).toBeGreaterThan(0);
-    expect(paths).toEqual(['/api/v1/stakeholders', '/api/v1/tasks', '/api/v1/meetings']);
+    expect(paths).toEqual(['/api/v1/stakeholders', '/api/v1/tasks', '/api/v1/meetings', '/api/v1/initiatives']);
     const d = await loadCache('u1');
     expect(d?.stakeholders.map((s) => s.id)).toEqual(['s1']);
     expect(Date.parse(d!.savedAt)).toBe(t0 + 2 * 60_000);
 
     expect(await refreshIfStale('u1', [], {} as OfflineData['enums'])).toBeNull(); // just refreshed
-    expect(paths).toHaveLength(3);
+    expect(paths).toHaveLength(4);
   });
 
   it('downloads when the stored copy is another user\'s', async () => {
     const paths = api();
     await idb.set('data:u1', cached('u2', t0));
     expect(await refreshIfStale('u1', [], {} as OfflineData['enums'])).toBeGreaterThan(0);
-    expect(paths).toHaveLength(3);
+    expect(paths).toHaveLength(4);
   });
 
   it('leaves the download to the tab already running it (no navigator.locks: a mark in localStorage)', async () => {

@@ -3,7 +3,7 @@
 // regions, enums and their open tasks. Cleared on sign-out.
 import { endpoints, type Enums, type Region, type Task } from '../api';
 import { idb } from './db';
-import { meetingsView, readThrough } from './views';
+import { initiativesView, meetingsView, readThrough } from './views';
 
 export interface CachedStakeholder {
   id: string;
@@ -38,6 +38,9 @@ export async function refreshCache(userId: string, regions: Region[], enums: Enu
   await readThrough(userId, meetingsView({}), () => endpoints.meetings({ limit: 50 }));
   const data: OfflineData = { userId, savedAt: new Date().toISOString(), stakeholders, regions, enums, tasks };
   await idb.set(key(userId), data);
+  // So do the initiatives, whose list also feeds the meeting form's initiative search offline;
+  // kept after the working set, which does not depend on it.
+  await readThrough(userId, initiativesView({}), () => endpoints.initiatives({ limit: 50 }));
   return JSON.stringify(data).length;
 }
 

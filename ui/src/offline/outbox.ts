@@ -5,6 +5,8 @@
 // The server keeps a key for a day only: an item that may already have reached the server and
 // waited longer is held for the user to check, never resent blindly (it would save twice).
 // Items are never dropped: validation errors and conflicts stay on the item for the user.
+// Besides meetings, an item may hold one other write (an initiative created, a stage change):
+// the same keys, states and review apply; only the request differs.
 // The outbox is kept per user and survives sign-out, until the same user signs in again.
 import { api, ApiError, type MeetingCreate, type Meeting, type Stakeholder } from '../api';
 import { newKey } from '../idempotency';
@@ -23,12 +25,24 @@ export interface NewPerson {
 
 export type OutboxState = 'pending' | 'invalid' | 'conflict';
 
+/** Write is a single POST kept in the outbox (not a meeting): what it is, in words, and its page. */
+export interface Write {
+  path: string;
+  body: unknown;
+  /** what the person saved, shown in the outbox ("Cambio de etapa: …") */
+  what: string;
+  /** the page to look at it (or fix it) once sent or refused */
+  href: string;
+}
+
 export interface OutboxItem {
   id: string;
   /** base of the item's idempotency keys: its id, or a new one once the user confirmed a resend */
   keyBase?: string;
   createdAt: string;
-  body: MeetingCreate;
+  /** the meeting to create; absent on a write item */
+  body?: MeetingCreate;
+  write?: Write;
   people: NewPerson[];
   state: OutboxState;
   attempts: number;
@@ -57,6 +71,12 @@ export function onChange(fn: () => void): () => void {
 }
 const changed = () => listeners.forEach((fn) => fn());
 const sentListeners = new Set<(m: Meeting, it: OutboxItem) => void>();
+const writeListeners = new Set<(answer: { id?: string } | undefined, it: OutboxItem) => void>();
+/** onWriteSent calls fn for every write item the outbox delivered (this tab), with the server's answer. */
+export function onWriteSent(fn: (answer: { id?: string } | undefined, it: OutboxItem) => void): () => void {
+  writeListeners.add(fn);
+  return () => writeListeners.delete(fn);
+}
 
 /** onSent calls fn for every meeting the outbox delivered (this tab): to confirm it and refresh lists. */
 export function onSent(fn: (m: Meeting, it: OutboxItem) => void): () => void {
@@ -120,6 +140,19 @@ export async function enqueue(userId: string, body: MeetingCreate, sent?: { id: 
   return item;
 }
 
+/** writeKey is the Idempotency-Key of an outbox write item's request. */
+export const writeKey = (keyBase: string) => `${keyBase}:write`;
+
+/**
+ * enqueueWrite puts one write (not a meeting) in the outbox; sent as in enqueue: given when a
+ * direct send under writeKey(sent.id) lost its answer.
+ */
+export async function enqueueWrite(userId: string, write: Write, sent?: { id: string; at: string }): Promise<OutboxItem> {
+  const item: OutboxItem = { id: sent?.id ?? newKey(), createdAt: new Date().toISOString(), write, people: [], state: 'pending', attempts: 0, ...(sent && { maybeSent: true, sentAt: sent.at }) };
+  await save(userId, [...(await list(userId)), item]);
+  return item;
+}
+
 /** discard removes an item the user chose to give up. */
 export function discard(userId: string, id: string): Promise<void> {
   return update(userId, id, () => null);
@@ -158,7 +191,7 @@ export async function take(userId: string, id: string): Promise<OutboxItem | nul
 export function draftOf(it: OutboxItem, names: Map<string, string> = new Map()): MeetingDraft {
   const id = idMap(it.people);
   const name = (x: string) => names.get(x) ?? it.people.find((p) => p.tempId === x)?.name ?? '';
-  const b = it.body;
+  const b = it.body ?? ({ participants: [], commitments: [], tasks: [] } as unknown as MeetingCreate);
   const d: MeetingDraft = it.draft ?? {
     starts_at: b.starts_at ? limaLocalInput(new Date(b.starts_at)) : '',
     duration_min: String(b.duration_min ?? ''),
@@ -232,6 +265,12 @@ async function flushNow(userId: string): Promise<FlushResult> {
     await update(userId, it.id, () => it);
     const base = keyBaseOf(it);
     try {
+      if (it.write) {
+        const answer = await api.request<{ id?: string } | undefined>('POST', it.write.path, { body: it.write.body, idempotencyKey: writeKey(base) });
+        await update(userId, it.id, () => null);
+        writeListeners.forEach((fn) => fn(answer, it));
+        continue;
+      }
       for (const p of it.people) {
         if (p.createdId) continue;
         const s = await api.request<Stakeholder>('POST', '/stakeholders', {
@@ -242,7 +281,7 @@ async function flushNow(userId: string): Promise<FlushResult> {
         // Keep what was created, so a later attempt never creates the person again.
         await update(userId, it.id, () => it);
       }
-      const m = await api.request<Meeting>('POST', '/meetings', { body: withIds(it.body, it.people), idempotencyKey: meetingKey(base) });
+      const m = await api.request<Meeting>('POST', '/meetings', { body: withIds(it.body!, it.people), idempotencyKey: meetingKey(base) });
       await update(userId, it.id, () => null);
       res.sent.push(m);
       sentListeners.forEach((fn) => fn(m, it));

@@ -33,6 +33,12 @@ export async function readThrough<T extends object>(userId: string, name: string
   }
 }
 
+/** readKept is the kept copy of a view, if any (for searching without signal). */
+export async function readKept<T>(userId: string, name: string): Promise<T | undefined> {
+  if (!userId) return undefined;
+  return (await idb.get<Views>(viewsKey(userId)).catch(() => undefined))?.[name]?.data as T | undefined;
+}
+
 async function keep(userId: string, name: string, data: unknown) {
   const all = (await idb.get<Views>(viewsKey(userId))) ?? {};
   all[name] = { savedAt: new Date().toISOString(), data };
@@ -47,3 +53,8 @@ export function clearViews(userId: string): Promise<void> {
 
 /** meetingsView names the kept first page of the meetings list for its filters. */
 export const meetingsView = (filters: object) => `meetings:${JSON.stringify(filters)}`;
+
+/** initiativesView names the kept first page of the initiatives list for its filters. */
+export const initiativesView = (filters: object) => `initiatives:${JSON.stringify(filters)}`;
+/** initiativeView names one initiative's kept page. */
+export const initiativeView = (id: string) => `initiative:${id}`;

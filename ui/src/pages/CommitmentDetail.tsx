@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { endpoints, type Commitment, type CommitmentStatus, type HistoryEntry } from '../api';
 import { Badge, OverdueTag } from '../components/Badge';
 import { CommitmentEditForm } from '../components/CommitmentEditForm';
+import { InitiativeLinks } from '../components/InitiativeLinks';
 import { enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { ErrorBox, Loading, Notice } from '../components/States';
 import { formatDateTime, formatDay } from '../format';
@@ -66,6 +67,14 @@ export function CommitmentDetail({ id }: { id: string }) {
               <>
                 <dt>{t('commitment.next_follow_up')}</dt>
                 <dd>{formatDay(x.next_follow_up_on)}</dd>
+              </>
+            )}
+            {x.initiative_id && (
+              <>
+                <dt>{t('commitment.initiative')}</dt>
+                <dd>
+                  <InitiativeLinks ids={[x.initiative_id]} testid="commitment-initiative" />
+                </dd>
               </>
             )}
             {x.origin?.id && (

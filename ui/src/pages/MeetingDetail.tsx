@@ -2,6 +2,7 @@
 import { api, endpoints, type Commitment, type Task } from '../api';
 import { Badge, OverdueTag } from '../components/Badge';
 import { MeetingExtras } from '../components/MeetingExtras';
+import { InitiativeLinks } from '../components/InitiativeLinks';
 import { ErrorBox, Loading, Notice } from '../components/States';
 import { formatInstantDate, formatDateTime, formatDay } from '../format';
 import { useAsync, useTitle } from '../hooks';
@@ -74,6 +75,12 @@ export function MeetingDetail({ id }: { id: string }) {
               </li>
             ))}
           </ul>
+          {!!x.initiative_ids?.length && (
+            <>
+              <h3>{t('meeting.initiatives')}</h3>
+              <InitiativeLinks ids={x.initiative_ids} testid="meeting-initiative-link" />
+            </>
+          )}
           {x.topics.length > 0 && (
             <>
               <h3>{t('meeting.topics')}</h3>

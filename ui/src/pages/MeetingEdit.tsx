@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { endpoints, type Meeting } from '../api';
 import { CheckGroup } from '../components/Field';
 import { MeetingFields } from '../components/MeetingFields';
+import { initiativeLabel } from '../components/InitiativePicker';
 import { ErrorBox, Loading } from '../components/States';
 import { useSave } from '../save';
 import { limaLocalInput, limaLocalToISO } from '../format';
@@ -33,6 +34,8 @@ function toDraft(m: Meeting): MeetingDraft & { staff_ids: string[] } {
     commitments: [],
     tasks: [],
     staff_ids: [...(m.staff_ids ?? [])],
+    // Titles follow from the server (below); the id stands in until then.
+    initiatives: (m.initiative_ids ?? []).map((id) => ({ id, title: id })),
   };
 }
 
@@ -52,6 +55,14 @@ function EditForm({ m, onReload }: { m: Meeting; onReload: () => void }) {
   const [d, setD] = useState(() => toDraft(m));
   const { errors, error, busy, run, reloadWith, setError, setErrors } = useSave();
   useEffect(() => setD(toDraft(m)), [m.version]);
+  useEffect(() => {
+    for (const iid of m.initiative_ids ?? []) {
+      endpoints.initiative(iid).then(
+        (x) => setD((o) => ({ ...o, initiatives: (o.initiatives ?? []).map((y) => (y.id === x.id ? { id: x.id, title: initiativeLabel(x) } : y)) })),
+        () => undefined,
+      );
+    }
+  }, [m.id, m.version]);
   const set = <K extends keyof typeof d>(k: K) => (v: (typeof d)[K]) => setD((o) => ({ ...o, [k]: v }));
   const mine = myRegions(user, regions);
 
@@ -75,6 +86,7 @@ function EditForm({ m, onReload }: { m: Meeting; onReload: () => void }) {
         summary: d.summary.trim(),
         agreements: d.agreements.trim(),
         next_steps: d.next_steps.trim(),
+        initiative_ids: (d.initiatives ?? []).map((x) => x.id),
         version: m.version,
       });
       navigate(`/meetings/${m.id}?updated=1`);

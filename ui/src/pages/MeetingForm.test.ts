@@ -26,4 +26,23 @@ describe('meeting form helpers', () => {
     expect(b.commitments?.[0]).toEqual({ stakeholder_id: 'a', text: 'PL', type: 'legislative', region: '08', due_on: '2026-04-30', made_on: '2026-03-10' });
     expect(b.tasks?.[0]).toEqual({ title: 'Acta', due_on: '2026-03-12', assignee_id: 'me', region: '08' });
   });
+  it('names the initiatives discussed, and a commitment its initiative only when one is chosen', () => {
+    const d = {
+      ...emptyMeeting('08'),
+      starts_at: '2026-03-10T09:30',
+      participants: [{ stakeholder_id: 'a', name: 'Ana', role: '' }],
+      summary: 'PL de refugios',
+      initiatives: [{ id: 'i1', title: 'Ley de refugios (PL 9123/2026-CR)' }],
+      commitments: [
+        { stakeholder_id: 'a', text: 'Votar a favor', type: 'legislative', due_on: '2026-04-30', initiative_id: 'i1' },
+        { stakeholder_id: 'a', text: 'Enviar oficio', type: 'other', due_on: '2026-04-30' },
+      ],
+    };
+    const b = toMeetingBody(d, 'me');
+    expect(b.initiative_ids).toEqual(['i1']);
+    expect(b.commitments?.[0].initiative_id).toBe('i1');
+    expect(b.commitments?.[1]).not.toHaveProperty('initiative_id');
+    expect(toMeetingBody(emptyMeeting('08'), 'me')).not.toHaveProperty('initiative_ids');
+    expect(fieldId('initiative_ids[0]')).toBe('initiative-search');
+  });
 });

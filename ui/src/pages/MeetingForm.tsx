@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { endpoints, type CommitmentCreate, type MeetingCreate, type User } from '../api';
 import { enumOptions, Select, TextArea, TextInput } from '../components/Field';
 import { MeetingFields } from '../components/MeetingFields';
+import { initiativeLabel } from '../components/InitiativePicker';
 import { emptyTraining, toTraining, trainingFieldId, trainingFieldLabel, TrainingFields, validateTraining } from '../components/TrainingFields';
 import { ErrorBox } from '../components/States';
 import { draftStore, isBlank } from '../draft';
@@ -56,9 +57,10 @@ export function toMeetingBody(d: MeetingDraft, me: string): MeetingCreate {
     summary: d.summary.trim(),
     agreements: d.agreements.trim(),
     next_steps: d.next_steps.trim(),
-    commitments: d.commitments.map((c) => ({ stakeholder_id: c.stakeholder_id, text: c.text.trim(), type: c.type as CommitmentCreate['type'], region: d.region, due_on: c.due_on, made_on: day })),
+    commitments: d.commitments.map((c) => ({ stakeholder_id: c.stakeholder_id, text: c.text.trim(), type: c.type as CommitmentCreate['type'], region: d.region, due_on: c.due_on, made_on: day, ...(c.initiative_id && { initiative_id: c.initiative_id }) })),
     tasks: d.tasks.map((tk) => ({ title: tk.title.trim(), due_on: tk.due_on, assignee_id: tk.assignee_id || me, region: d.region })),
     ...(d.kind === 'training' ? { training: toTraining(d.training ?? emptyTraining()) } : {}),
+    ...(d.initiatives?.length ? { initiative_ids: d.initiatives.map((x) => x.id) } : {}),
   };
 }
 
@@ -91,6 +93,17 @@ export function MeetingForm() {
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [query.with]);
+
+  // Prefill an initiative discussed from ?initiative=<id> (the initiative page's "log a meeting").
+  useEffect(() => {
+    const id = query.initiative;
+    if (!id || d.initiatives?.some((x) => x.id === id)) return;
+    endpoints.initiative(id).then(
+      (x) => setD((o) => ({ ...o, initiatives: [...(o.initiatives ?? []), { id: x.id, title: initiativeLabel(x) }] })),
+      () => undefined,
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [query.initiative]);
 
   // ?fix=<outbox item>: a meeting the server refused after an offline save opens here as the
   // draft, with the server's problems on their fields (in the language it was sent in).
@@ -215,6 +228,9 @@ export function MeetingForm() {
               <Select id={`commitments-${i}-stakeholder_id`} label={t('commitment.stakeholder')} value={c.stakeholder_id} blank="—" options={participantOpts} onValue={(v) => patchItem('commitments', i, { stakeholder_id: v })} error={errors[`commitments[${i}].stakeholder_id`]} required />
               <Select id={`commitments-${i}-type`} label={t('commitment.type')} value={c.type} options={enumOptions('ctype', enums.commitment_types)} onValue={(v) => patchItem('commitments', i, { type: v })} error={errors[`commitments[${i}].type`]} required />
               <TextInput id={`commitments-${i}-due_on`} type="date" label={t('commitment.due_on')} value={c.due_on} onValue={(v) => patchItem('commitments', i, { due_on: v })} error={errors[`commitments[${i}].due_on`]} required />
+              {!!d.initiatives?.length && (
+                <Select id={`commitments-${i}-initiative_id`} label={t('commitment.initiative')} value={c.initiative_id ?? ''} blank="—" options={d.initiatives.map((x) => ({ value: x.id, label: x.title }))} onValue={(v) => patchItem('commitments', i, { initiative_id: v || undefined })} error={errors[`commitments[${i}].initiative_id`]} />
+              )}
             </div>
             <TextArea id={`commitments-${i}-text`} label={t('commitment.text')} max={limit('commitment.text')} value={c.text} onValue={(v) => patchItem('commitments', i, { text: v })} error={errors[`commitments[${i}].text`]} required rows={2} />
           </Item>
@@ -274,6 +290,7 @@ export function fieldId(path: string): string {
   if (path === 'kind') return 'meeting_kind';
   if (path === 'participants') return 'participant-search';
   if (path === 'topics') return 'mf-what';
+  if (path === 'initiative_ids' || path.startsWith('initiative_ids[')) return 'initiative-search';
   if (path.startsWith('training')) return trainingFieldId(path);
   return path.replace(/\[(\d+)\]\./g, '-$1-').replace(/\[(\d+)\]$/, '-$1');
 }

@@ -6,6 +6,7 @@ describe('results', () => {
     expect(recordHref({ entity: 'stakeholder', id: 'a1' })).toBe('/stakeholders/a1');
     expect(recordHref({ entity: 'meeting', id: 'b2' })).toBe('/meetings/b2');
     expect(recordHref({ entity: 'commitment', id: 'c3' })).toBe('/commitments/c3');
+    expect(recordHref({ entity: 'initiative', id: 'd4' })).toBe('/initiatives/d4');
   });
   it('bounds the progress bar', () => {
     expect(percentWidth(null)).toBe(0);

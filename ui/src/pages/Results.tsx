@@ -3,6 +3,7 @@
 // achieved in the chosen period, its breakdowns and the rule it counts by; each figure opens
 // the records behind it, each linked to its page. Everyone signed in reads it for their
 // regions; managers and admins of every region set the targets. Print-ready like the funder report.
+import { kindName, stageName, useInitiativeMeta } from '../initiatives';
 import { useState } from 'preact/hooks';
 import { endpoints, type Indicator, type IndicatorRecord } from '../api';
 import { CsvButton } from '../components/CsvButton';
@@ -20,7 +21,7 @@ import './Results.css';
 
 /** recordHref is the page of a record behind a figure. */
 export function recordHref(r: Pick<IndicatorRecord, 'entity' | 'id'>): string {
-  const base = r.entity === 'stakeholder' ? 'stakeholders' : r.entity === 'meeting' ? 'meetings' : 'commitments';
+  const base = r.entity === 'stakeholder' ? 'stakeholders' : r.entity === 'meeting' ? 'meetings' : r.entity === 'initiative' ? 'initiatives' : 'commitments';
   return `/${base}/${r.id}`;
 }
 
@@ -167,6 +168,8 @@ function Records({ code, query }: { code: string; query: Record<string, string |
   const { regions } = useSession();
   const recs = useAsync(() => endpoints.indicatorRecords(code, { from: query.from, to: query.to, region: query.region }), [code, JSON.stringify(query)]);
   const r = recs.data;
+  // An initiative's kind and stage are named from the server's list, read only when one is listed.
+  const { meta } = useInitiativeMeta(!!r?.items.some((x) => x.entity === 'initiative'));
   return (
     <Section id={`rs-records-${code}`} title={t('results.records')} testid="rs-records" class="rs-records">
       {recs.loading && <Loading />}
@@ -182,7 +185,7 @@ function Records({ code, query }: { code: string; query: Record<string, string |
                 {x.date ? `${formatDay(x.date)} · ` : ''}
                 {regionName(x.region, regions)}
                 {x.modality ? ` · ${te('modality', x.modality)}` : ''}
-                {x.status ? ` · ${te('status', x.status)}` : ''}
+                {x.status ? ` · ${x.entity === 'initiative' ? `${kindName(meta, x.kind ?? '')} → ${stageName(meta, x.kind ?? '', x.status)}` : te('status', x.status)}` : ''}
                 {' · '}
                 {t('results.counts', { n: String(x.count) })}
               </span>

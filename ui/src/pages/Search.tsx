@@ -1,6 +1,7 @@
-// Results of the header search across stakeholders, meetings, commitments and messages.
+// Results of the header search across stakeholders, initiatives, meetings, commitments and messages.
 import type { ComponentChildren } from 'preact';
 import { endpoints } from '../api';
+import { initiativeLabel } from '../components/InitiativePicker';
 import { Badge } from '../components/Badge';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { formatDateTime } from '../format';
@@ -15,7 +16,7 @@ export function Search() {
   useTitle(t('search.title'));
   const r = useAsync(() => (term ? endpoints.search(term) : Promise.resolve(null)), [term]);
   const d = r.data;
-  const total = d ? d.stakeholders.length + d.meetings.length + d.commitments.length + d.messages.length : 0;
+  const total = d ? d.stakeholders.length + d.meetings.length + d.commitments.length + d.messages.length + (d.initiatives?.length ?? 0) : 0;
   return (
     <section data-testid="search-results">
       <h1>{t('search.results_for', { q: term })}</h1>
@@ -28,6 +29,15 @@ export function Search() {
             {(s) => (
               <>
                 <Link href={`/stakeholders/${s.id}`}>{s.name}</Link> <span class="small muted">{te('kind', s.kind)}</span>
+              </>
+            )}
+          </Hits>
+          <Hits id="s-in" title={t('nav.initiatives')} items={d.initiatives ?? []}>
+            {(x) => (
+              <>
+                <Link href={`/initiatives/${x.id}`} data-testid="search-initiative">
+                  {initiativeLabel(x)}
+                </Link>
               </>
             )}
           </Hits>

@@ -15,14 +15,18 @@ import { canEdit, regionName, useSession } from '../session';
 import './StakeholderDetail.css';
 import { Section } from '../components/Section';
 import { limit } from '../limits';
+import { roleName, stageNameAny, useInitiativeMeta } from '../initiatives';
+import type { InitiativeMeta } from '../api';
 
 const timelineHref = (type: string, id: string) =>
-  type === 'meeting' ? `/meetings/${id}` : type === 'commitment' || type === 'status_change' ? `/commitments/${id}` : type === 'message' ? `/correspondence?id=${id}` : '';
+  type.startsWith('initiative') ? `/initiatives/${id}` : type === 'meeting' ? `/meetings/${id}` : type === 'commitment' || type === 'status_change' ? `/commitments/${id}` : type === 'message' ? `/correspondence?id=${id}` : '';
 
-/** timelineDetail puts the codes the server sends (meeting kind, commitment type, due date) into words. */
-function timelineDetail(it: TimelineItem): string {
+/** timelineDetail puts the codes the server sends (meeting kind, commitment type, due date, initiative role) into words. */
+function timelineDetail(it: TimelineItem, meta?: InitiativeMeta): string {
   if (!it.detail) return '';
   switch (it.type) {
+    case 'initiative':
+      return t('initiative.role_is', { role: roleName(meta, it.detail) });
     case 'meeting': {
       const [kind, ...rest] = it.detail.split(' · ');
       return [te('meeting_kind', kind), ...rest].join(' · ');
@@ -49,6 +53,7 @@ export function StakeholderDetail({ id }: { id: string }) {
   const tl = usePaged((cursor) => endpoints.timeline(id, cursor), [id]);
   useTitle(sh.data?.name ?? t('nav.stakeholders'));
   const archiving = useAction();
+  const { meta } = useInitiativeMeta();
 
   if (sh.loading && !sh.data) return <Loading />;
   if (sh.error || !sh.data) return <ErrorBox error={sh.error} onRetry={sh.reload} />;
@@ -151,9 +156,10 @@ export function StakeholderDetail({ id }: { id: string }) {
                 <span class="tl-type">{te('timeline', it.type)}</span>
                 <time dateTime={it.at} class="small muted">{timelineWhen(it)}</time>
                 <div>
-                  {href ? <Link href={href}>{it.title}</Link> : <span>{it.title}</span>} {it.status && <Badge group={statusGroup(it.type)} value={it.status} />}
+                  {href ? <Link href={href}>{it.title}</Link> : <span>{it.title}</span>}{' '}
+                  {it.status && (it.type === 'initiative' || it.type === 'stage_change' ? <strong class="small">{stageNameAny(meta, it.status)}</strong> : <Badge group={statusGroup(it.type)} value={it.status} />)}
                 </div>
-                {it.detail && <p class="small">{timelineDetail(it)}</p>}
+                {it.detail && <p class="small">{timelineDetail(it, meta)}</p>}
               </li>
             );
           })}
