@@ -52,6 +52,20 @@ func (c *Collection) compile(filter bson.D) (query, error) {
 	return q, err
 }
 
+// byID tells whether filter selects by _id equality or an _id list.
+func byID(filter bson.D) bool {
+	for _, e := range conjuncts(filter) {
+		if e.Key != "_id" {
+			continue
+		}
+		ops, isOps := isOpDoc(e.Value)
+		if !isOps || (len(ops) == 1 && (ops[0].Key == "$eq" || ops[0].Key == "$in")) {
+			return true
+		}
+	}
+	return false
+}
+
 // compileWalk compiles a filter for a find sorted by sort (which only
 // helps choose among member indexes), walking the sort's index when walk.
 func (c *Collection) compileWalk(filter, sort bson.D, walk bool) (query, []probe, error) {
@@ -61,7 +75,15 @@ func (c *Collection) compileWalk(filter, sort bson.D, walk bool) (query, []probe
 }
 
 func (c *compiler) compile(filter bson.D) (query, error) {
-	x, rest := c.memberIndexed(filter)
+	if byID(filter) {
+		// A few documents by _id: probe their member and word rows rather
+		// than list every row holding a value (a region's thousands).
+		c.walk = true
+	}
+	x, rest := (*xquery)(nil), filter
+	if !c.walk {
+		x, rest = c.memberIndexed(filter)
+	}
 	parts, args, resid, err := c.compileAnd(rest)
 	if err != nil {
 		return query{}, err

@@ -543,6 +543,13 @@ func TestPlanCheck(t *testing.T) {
 	if !walked {
 		t.Fatal("a common word did not switch to the walking plan")
 	}
+	// A few messages by _id in a region: their member rows are probed.
+	var some []bson.D
+	must(msgs.Find(ctx, bson.D{}, coll.FindOptions{Limit: 3}, &some))
+	must(msgs.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids(t, some)}}}, {Key: "regions", Value: bson.D{{Key: "$in", Value: bson.A{"lima"}}}}}, coll.FindOptions{}, &out))
+	if len(out) != 3 {
+		t.Fatalf("three messages by _id in Lima: %d", len(out))
+	}
 	walked = false
 	for _, p := range db.plans.seen {
 		if strings.Contains(p.sql, "EXISTS (SELECT 1 FROM \"m:messages\" WHERE rid = ") {
