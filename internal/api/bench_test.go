@@ -18,6 +18,7 @@ import (
 
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/demo"
+	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/storetest"
 	"github.com/alianza-pe/alianza/internal/workflow"
 	"github.com/gofiber/fiber/v2"
@@ -31,10 +32,11 @@ import (
 // Fiber app (auth middleware included); besides ns/op each benchmark
 // reports the 95th percentile of its requests as p95-ms.
 var bench struct {
-	once   sync.Once
-	err    error
-	app    *fiber.App
-	tokens map[string]string // admin, lima_manager
+	once  sync.Once
+	err   error
+	app   *fiber.App
+	keys  *auth.Tokens
+	users map[string]*model.User // admin, lima_manager
 }
 
 // benchScale is the reference dataset's scale (ALIANZA_BENCH_SCALE, default 1).
@@ -51,7 +53,16 @@ func benchApp(b *testing.B) (*fiber.App, map[string]string) {
 	if bench.err != nil {
 		b.Fatal(bench.err)
 	}
-	return bench.app, bench.tokens
+	// Fresh tokens for each benchmark: a run at scale 10 outlasts one.
+	tokens := map[string]string{}
+	for key, u := range bench.users {
+		t, err := bench.keys.Issue(u)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tokens[key] = t
+	}
+	return bench.app, tokens
 }
 
 func loadBench() error {
@@ -85,15 +96,13 @@ func loadBench() error {
 		return err
 	}
 	bench.app = New(testOptions(Options{Store: s, Flows: flows, Tokens: tokens, Log: discardLogger(), Version: "bench"}))
-	bench.tokens = map[string]string{}
+	bench.keys, bench.users = tokens, map[string]*model.User{}
 	for key, email := range map[string]string{"admin": "admin@ref.alianza.test", "lima_manager": "manager.lima@ref.alianza.test"} {
 		u, err := s.UserByEmail(ctx, email)
 		if err != nil {
 			return err
 		}
-		if bench.tokens[key], err = tokens.Issue(u); err != nil {
-			return err
-		}
+		bench.users[key] = u
 	}
 	return nil
 }

@@ -42,5 +42,10 @@ func init() {
 		indexSpec{colCommitments, "status_updated", bson.D{{Key: "status", Value: 1}, {Key: "updated_at", Value: 1}}, false},
 		indexSpec{colMessages, "reply_to_address", bson.D{{Key: "reply_to.address", Value: 1}}, false},
 		indexSpec{colMessages, "regions", bson.D{{Key: "regions", Value: 1}}, false},
+		// A regional queue: its pages by date and its tab counts.
+		indexSpec{colMessages, "regions_date", bson.D{{Key: "regions", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
+		indexSpec{colMessages, "regions_status_date", bson.D{{Key: "regions", Value: 1}, {Key: "status", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
+		indexSpec{colMessages, "regions_unmatched", bson.D{{Key: "regions", Value: 1}, {Key: "unmatched", Value: 1}, {Key: "date", Value: -1}}, false},
+		indexSpec{colMessages, "regions_awaiting", bson.D{{Key: "regions", Value: 1}, {Key: "direction", Value: 1}, {Key: "replied", Value: 1}, {Key: "date", Value: 1}}, false},
 	)
 }

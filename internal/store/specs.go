@@ -26,7 +26,15 @@ func collectionSpecs() []lite.Spec {
 			Words:   "search",
 			Indexes: []lite.Index{ix("date", "date", "_id"), ix("status_date", "status", "date", "_id"), ix("thread_date", "thread_id", "date", "_id"),
 				ix("unmatched_date", "unmatched", "date", "_id", "status"), ix("assignee_date", "assignee_id", "date", "_id"),
-				ix("direction_replied", "direction", "replied", "date"), ix("from_address", "from.address"), ix("subject_key", "subject_key", "date")}},
+				ix("direction_replied", "direction", "replied", "date"), ix("from_address", "from.address"), ix("subject_key", "subject_key", "date"),
+				// Member indexes led by the regions (MongoDB's multikey
+				// compound indexes, indexes_lists.go): a regional queue's
+				// pages and tab counts read one index range, never a
+				// message per row.
+				ix("regions_date", "regions", "date", "_id", "status", "unmatched"),
+				ix("regions_status_date", "regions", "status", "date", "_id"),
+				ix("regions_unmatched", "regions", "unmatched", "status", "date", "_id"),
+				ix("regions_awaiting", "regions", "direction", "replied", "date", "status")}},
 		{Name: colMessageBodies},
 		{Name: colIndicatorTargets},
 		// Every query of a user's second factor is by _id; the rest of its

@@ -26,6 +26,7 @@ type Collection struct {
 	parts   map[string][]string
 	cols    []string // quoted field columns, in spec order
 	uniqM   bool     // a unique index on a member path
+	xs      []*memberIndex
 }
 
 var _ coll.Collection = (*Collection)(nil)
@@ -60,10 +61,18 @@ func newCollection(db *DB, s Spec) (*Collection, error) {
 		if ix.Name == "" || len(ix.Keys) == 0 {
 			return nil, fmt.Errorf("lite: %s: an index needs a name and keys", s.Name)
 		}
+		if c.members[ix.Keys[0].Path] != "" && !ix.Unique {
+			x, err := c.newMemberIndex(ix)
+			if err != nil {
+				return nil, err
+			}
+			c.xs = append(c.xs, x)
+			continue
+		}
 		for _, k := range ix.Keys {
 			if c.members[k.Path] != "" {
 				if !ix.Unique || len(ix.Keys) != 1 {
-					return nil, fmt.Errorf("lite: %s.%s: a member path may only be the one key of a unique index", s.Name, ix.Name)
+					return nil, fmt.Errorf("lite: %s.%s: a member path may only be the one key of a unique index, or the first key of a member index", s.Name, ix.Name)
 				}
 				c.uniqM = true
 			} else if k.Path != "_id" && !seen[k.Path] {
@@ -112,11 +121,17 @@ func (c *Collection) create(ctx context.Context, tx *sql.Tx) error {
 			"CREATE TABLE "+c.w+"(w TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY(w, rid)) WITHOUT ROWID",
 			"CREATE INDEX "+c.indexName("w_rid")+" ON "+c.w+"(rid)")
 	}
+	for _, x := range c.xs {
+		stmts = append(stmts, x.create()...)
+	}
 	leading := map[string]bool{"_id": true}
 	for _, ix := range c.spec.Indexes {
 		uniq := ""
 		if ix.Unique {
 			uniq = "UNIQUE "
+		}
+		if mp := c.members[ix.Keys[0].Path]; mp != "" && !ix.Unique {
+			continue // a member index, created above
 		}
 		if mp := c.members[ix.Keys[0].Path]; mp != "" {
 			stmts = append(stmts, "CREATE UNIQUE INDEX "+c.indexName(ix.Name)+" ON "+c.m+"(v) WHERE f = '"+strings.ReplaceAll(ix.Keys[0].Path, "'", "''")+"'")
@@ -177,6 +192,13 @@ func (c *Collection) rebuild(ctx context.Context, tx *sql.Tx) error {
 	for _, s := range idx {
 		stmts = append(stmts, "DROP INDEX "+quote(s))
 	}
+	xt, err := c.memberIndexTables(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, t := range xt {
+		stmts = append(stmts, "DROP TABLE "+quote(t))
+	}
 	stmts = append(stmts, "DROP TABLE IF EXISTS "+c.m, "DROP TABLE IF EXISTS "+c.w, "ALTER TABLE "+c.t+" RENAME TO "+old)
 	for _, s := range stmts {
 		if _, err := tx.ExecContext(ctx, s); err != nil {
@@ -236,8 +258,9 @@ func readBatch(ctx context.Context, q querier, s string, args ...any) ([]row, er
 type derived struct {
 	id      any
 	fields  []any
-	members string // JSON [[f, v], ...]; "" for none
-	words   string // JSON [w, ...]; "" for none
+	members string    // JSON [[f, v], ...]; "" for none
+	words   string    // JSON [w, ...]; "" for none
+	x       [][][]any // per member index, its rows: [v, keys...]
 }
 
 func (c *Collection) derive(doc bson.Raw) (derived, error) {
@@ -280,6 +303,9 @@ func (c *Collection) derive(doc bson.Raw) (derived, error) {
 				pairs = append(pairs, [2]any{q, v})
 			}
 		}
+	}
+	for _, x := range c.xs {
+		d.x = append(d.x, x.rows(d, pairs))
 	}
 	if len(pairs) > 0 {
 		b, err := json.Marshal(pairs)
@@ -394,6 +420,21 @@ func (w *writer) rows(ctx context.Context, rid int64, old, d derived, existed bo
 			}
 		}
 	}
+	for i, x := range c.xs {
+		if existed && reflect.DeepEqual(old.x[i], d.x[i]) {
+			continue
+		}
+		if existed {
+			if _, err := w.exec(ctx, "DELETE FROM "+x.t+" WHERE rid = ?", rid); err != nil {
+				return err
+			}
+		}
+		for _, r := range d.x[i] {
+			if _, err := w.exec(ctx, x.insert, append(r, rid)...); err != nil {
+				return err
+			}
+		}
+	}
 	if old.words != d.words || !existed {
 		if existed {
 			if _, err := w.exec(ctx, "DELETE FROM "+c.w+" WHERE rid = ?", rid); err != nil {
@@ -447,6 +488,11 @@ func (w *writer) delete(ctx context.Context, rid int64) error {
 			return err
 		}
 	}
+	for _, x := range c.xs {
+		if _, err := w.exec(ctx, "DELETE FROM "+x.t+" WHERE rid = ?", rid); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -471,7 +517,7 @@ func (c *Collection) open(ctx context.Context, q querier, filter, sort bson.D, l
 	if err != nil {
 		return nil, fmt.Errorf("lite: filter: %w", err)
 	}
-	cq, words, err := c.compileWords(f, false)
+	cq, probes, err := c.compileWalk(f, sort, false)
 	if err != nil {
 		return nil, err
 	}
@@ -482,13 +528,13 @@ func (c *Collection) open(ctx context.Context, q querier, filter, sort bson.D, l
 	if err != nil {
 		return nil, err
 	}
-	if limit > 0 && order != "" && len(words) > 0 {
-		common, err := c.commonWord(ctx, q, words)
+	if limit > 0 && order != "" && len(probes) > 0 && (cq.x == nil || !cq.x.covered) && c.sortIndexed(sort) {
+		common, err := c.common(ctx, q, probes)
 		if err != nil {
 			return nil, err
 		}
 		if common {
-			if cq, _, err = c.compileWords(f, true); err != nil {
+			if cq, _, err = c.compileWalk(f, sort, true); err != nil {
 				return nil, err
 			}
 		}
@@ -500,12 +546,18 @@ func (c *Collection) open(ctx context.Context, q querier, filter, sort bson.D, l
 		}
 		c.db.log.ErrorContext(ctx, "lite: a query reads every document", "collection", c.spec.Name, "paths", paths)
 	}
+	args := cq.args
+	if x := cq.x; x != nil && x.covered && x.single && limit > 0 {
+		// The page is the first rows of one index range in sort order.
+		if xo := x.order(sort); xo != "" {
+			cq.where, args = x.sub(c.t, xo, limit)
+		}
+	}
 	s := "SELECT rowid, doc FROM " + c.t
 	if cq.where != "" {
 		s += " WHERE " + cq.where
 	}
 	s += order
-	args := cq.args
 	limited := limit > 0
 	if limited && len(cq.resid) == 0 {
 		s += " LIMIT ?"
@@ -519,12 +571,41 @@ func (c *Collection) open(ctx context.Context, q querier, filter, sort bson.D, l
 	return &cursor{rows: rows, m: newMatcher(), resid: cq.resid, limit: limit, c: c, ctx: ctx, sql: s, start: time.Now()}, nil
 }
 
-// commonWord tells whether every word prefix is held by at least
-// db.commonRows rows (each probe reads at most that many index entries).
-func (c *Collection) commonWord(ctx context.Context, q querier, words []string) (bool, error) {
-	for _, w := range words {
+// sortIndexed tells whether an index of the document table leads with
+// sort's keys, in its directions or all reversed, so that a walk in sort
+// order reads no more rows than it returns or skips.
+func (c *Collection) sortIndexed(sort bson.D) bool {
+	for _, ix := range c.spec.Indexes {
+		if len(ix.Keys) < len(sort) || c.members[ix.Keys[0].Path] != "" {
+			continue
+		}
+		same, reversed := true, true
+		for i, k := range sort {
+			dir, _ := toFloat(k.Value)
+			if ix.Keys[i].Path != k.Key {
+				same, reversed = false, false
+				break
+			}
+			desc := dir < 0
+			same = same && desc == ix.Keys[i].Desc
+			reversed = reversed && desc != ix.Keys[i].Desc
+		}
+		if same || reversed {
+			return true
+		}
+	}
+	return false
+}
+
+// common tells whether every word prefix and member condition is held by
+// at least db.commonRows rows (each probe reads at most that many index
+// entries): a sorted page then walks its sort index and probes each row,
+// stopping at its limit, instead of reading and sorting every row that
+// holds them.
+func (c *Collection) common(ctx context.Context, q querier, probes []probe) (bool, error) {
+	for _, p := range probes {
 		var n int
-		rows, err := q.QueryContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM "+c.w+" WHERE w >= ? AND w < ? LIMIT ?)", w, upper(w), c.db.commonRows)
+		rows, err := q.QueryContext(ctx, p.sql, append(append([]any(nil), p.args...), c.db.commonRows)...)
 		if err != nil {
 			return false, err
 		}
@@ -710,16 +791,22 @@ func (c *Collection) Count(ctx context.Context, filter bson.D, limit int64) (int
 			}
 		}
 	}
-	s := "SELECT 1 FROM " + c.t
-	if cq.where != "" {
-		s += " WHERE " + cq.where
+	var s string
+	var args []any
+	if cq.x != nil && cq.x.covered {
+		s, args = cq.x.count(limit) // the index alone
+	} else {
+		s = "SELECT 1 FROM " + c.t
+		if cq.where != "" {
+			s += " WHERE " + cq.where
+		}
+		args = cq.args
+		if limit > 0 {
+			s += " LIMIT ?"
+			args = append(args, limit)
+		}
+		s = "SELECT count(*) FROM (" + s + ")"
 	}
-	args := cq.args
-	if limit > 0 {
-		s += " LIMIT ?"
-		args = append(args, limit)
-	}
-	s = "SELECT count(*) FROM (" + s + ")"
 	c.db.record(c, s, args, limit > 0)
 	var n int64
 	defer c.db.logSlow(ctx, c, s, time.Now(), -1, 1)

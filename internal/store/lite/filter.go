@@ -19,6 +19,7 @@ type query struct {
 	where string // "" selects every row
 	args  []any
 	resid bson.D
+	x     *xquery // the part a member index answers, if any
 }
 
 // fieldOps are the query operators this store answers.
@@ -30,34 +31,72 @@ var fieldOps = map[string]bool{
 // compiler compiles one filter.
 type compiler struct {
 	*Collection
-	// walkWords writes word conditions as a probe per row (EXISTS on the
-	// word table by rowid) instead of the list of rows holding the word, so
-	// that a page sorted by an index stops early when the word is common.
-	walkWords bool
-	words     []string // the word prefixes the filter searches
+	// walk writes word and member conditions as a probe per row (EXISTS on
+	// the word or member table by rowid) instead of the list of rows
+	// holding the word or value, so that a page sorted by an index stops
+	// early when they are common.
+	walk   bool
+	probes []probe // the word and member conditions, for that choice
+	sort   bson.D  // the find's sort, if any
+}
+
+// probe counts, up to a limit, the rows of a word or member condition.
+type probe struct {
+	sql  string // with a last ? for the limit
+	args []any
 }
 
 // compile turns a canonical filter into a query.
 func (c *Collection) compile(filter bson.D) (query, error) {
-	q, _, err := c.compileWords(filter, false)
+	q, _, err := c.compileWalk(filter, nil, false)
 	return q, err
 }
 
-func (c *Collection) compileWords(filter bson.D, walk bool) (query, []string, error) {
-	k := &compiler{Collection: c, walkWords: walk}
+// byID tells whether filter selects by _id equality or an _id list.
+func byID(filter bson.D) bool {
+	for _, e := range conjuncts(filter) {
+		if e.Key != "_id" {
+			continue
+		}
+		ops, isOps := isOpDoc(e.Value)
+		if !isOps || (len(ops) == 1 && (ops[0].Key == "$eq" || ops[0].Key == "$in")) {
+			return true
+		}
+	}
+	return false
+}
+
+// compileWalk compiles a filter for a find sorted by sort (which only
+// helps choose among member indexes), walking the sort's index when walk.
+func (c *Collection) compileWalk(filter, sort bson.D, walk bool) (query, []probe, error) {
+	k := &compiler{Collection: c, walk: walk, sort: sort}
 	q, err := k.compile(filter)
-	return q, k.words, err
+	return q, k.probes, err
 }
 
 func (c *compiler) compile(filter bson.D) (query, error) {
-	parts, args, resid, err := c.compileAnd(filter)
+	if byID(filter) {
+		// A few documents by _id: probe their member and word rows rather
+		// than list every row holding a value (a region's thousands).
+		c.walk = true
+	}
+	x, rest := (*xquery)(nil), filter
+	if !c.walk {
+		x, rest = c.memberIndexed(filter)
+	}
+	parts, args, resid, err := c.compileAnd(rest)
 	if err != nil {
 		return query{}, err
+	}
+	if x != nil {
+		x.covered = x.covered && len(parts) == 0 && len(resid) == 0
+		p, a := x.sub(c.t, "", 0)
+		parts, args = append([]string{p}, parts...), append(a, args...)
 	}
 	if err := checkBind(args); err != nil {
 		return query{}, err
 	}
-	return query{where: strings.Join(parts, " AND "), args: args, resid: resid}, nil
+	return query{where: strings.Join(parts, " AND "), args: args, resid: resid, x: x}, nil
 }
 
 func (c *compiler) compileAnd(filter bson.D) (parts []string, args []any, resid bson.D, err error) {
@@ -338,9 +377,14 @@ func (c *Collection) columnOp(col string) func(op string, v any) (string, []any,
 
 // memberOp answers an operator on a member path: "some element ..." for the
 // positive operators, "no element ..." for $ne and $nin.
-func (c *Collection) memberOp(path string) func(op string, v any) (string, []any, bool) {
+func (c *compiler) memberOp(path string) func(op string, v any) (string, []any, bool) {
 	some := func(cond string, args []any) (string, []any) {
-		return c.t + ".rowid IN (SELECT rid FROM " + c.m + " WHERE f = ? AND " + cond + ")", append([]any{path}, args...)
+		args = append([]any{path}, args...)
+		c.probes = append(c.probes, probe{sql: "SELECT count(*) FROM (SELECT 1 FROM " + c.m + " WHERE f = ? AND " + cond + " LIMIT ?)", args: args})
+		if c.walk {
+			return "EXISTS (SELECT 1 FROM " + c.m + " WHERE rid = " + c.t + ".rowid AND f = ? AND " + cond + ")", args
+		}
+		return c.t + ".rowid IN (SELECT rid FROM " + c.m + " WHERE f = ? AND " + cond + ")", args
 	}
 	none := func(cond string, args []any) (string, []any) {
 		return "NOT EXISTS (SELECT 1 FROM " + c.m + " WHERE f = ? AND " + cond + " AND rid = " + c.t + ".rowid)", append([]any{path}, args...)
@@ -415,8 +459,8 @@ func (c *compiler) wordOp() func(op string, v any) (string, []any, bool) {
 			return "", nil, false
 		}
 		first, _, more := strings.Cut(lit, " ")
-		c.words = append(c.words, first)
-		if c.walkWords {
+		c.probes = append(c.probes, probe{sql: "SELECT count(*) FROM (SELECT 1 FROM " + c.w + " WHERE w >= ? AND w < ? LIMIT ?)", args: []any{first, upper(first)}})
+		if c.walk {
 			return "EXISTS (SELECT 1 FROM " + c.w + " WHERE rid = " + c.t + ".rowid AND w >= ? AND w < ?)", []any{first, upper(first)}, !more
 		}
 		return c.t + ".rowid IN (SELECT rid FROM " + c.w + " WHERE w >= ? AND w < ?)", []any{first, upper(first)}, !more

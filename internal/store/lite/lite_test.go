@@ -506,6 +506,12 @@ func TestPlanCheck(t *testing.T) {
 	db.commonRows = 100 // "presu" is common: the page walks the date index
 	must(msgs.Find(ctx, bson.D{{Key: "search", Value: bson.D{{Key: "$regex", Value: "(^| )presu"}}}}, page, &out))
 	must(msgs.Find(ctx, bson.D{{Key: "search", Value: bson.D{{Key: "$regex", Value: "(^| )presu"}}}, {Key: "status", Value: "new"}}, page, &out))
+	// "lima" is common too: the page walks the date index and probes the
+	// member rows of each message.
+	must(msgs.Find(ctx, bson.D{{Key: "regions", Value: "lima"}, {Key: "status", Value: bson.D{{Key: "$ne", Value: "spam"}}}}, page, &out))
+	if len(out) != 51 {
+		t.Fatalf("the walked page has %d messages", len(out))
+	}
 	db.commonRows = 2000
 	must(meets.Find(ctx, bson.D{{Key: "participants.stakeholder_id", Value: "s1"}}, coll.FindOptions{Sort: bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}}, &out))
 	must(meets.Find(ctx, bson.D{{Key: "region", Value: bson.D{{Key: "$in", Value: bson.A{"lima", "cusco"}}}}}, coll.FindOptions{Sort: bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, Limit: 20}, &out))
@@ -536,6 +542,24 @@ func TestPlanCheck(t *testing.T) {
 	}
 	if !walked {
 		t.Fatal("a common word did not switch to the walking plan")
+	}
+	// A few messages by _id in a region: their member rows are probed.
+	var some []bson.D
+	must(msgs.Find(ctx, bson.D{}, coll.FindOptions{Limit: 3}, &some))
+	must(msgs.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids(t, some)}}}, {Key: "regions", Value: bson.D{{Key: "$in", Value: bson.A{"lima"}}}}}, coll.FindOptions{}, &out))
+	if len(out) != 3 {
+		t.Fatalf("three messages by _id in Lima: %d", len(out))
+	}
+	walked = false
+	for _, p := range db.plans.seen {
+		if strings.Contains(p.sql, "EXISTS (SELECT 1 FROM \"m:messages\" WHERE rid = ") {
+			lines, _ := db.explain(ctx, p.sql, p.args)
+			t.Logf("common member value: %s", strings.Join(lines, " | "))
+			walked = walked || strings.Contains(strings.Join(lines, "|"), "USING INDEX")
+		}
+	}
+	if !walked {
+		t.Fatal("a common member value did not switch to the walking plan")
 	}
 	// Queries that can only scan are caught.
 	scans := []bson.D{

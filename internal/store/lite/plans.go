@@ -63,6 +63,9 @@ func (db *DB) CheckPlans(ctx context.Context) ([]string, error) {
 			return nil, err
 		}
 		tables := map[string]bool{"d:" + p.c.spec.Name: true, "m:" + p.c.spec.Name: true, "w:" + p.c.spec.Name: true}
+		for _, x := range p.c.xs {
+			tables["x:"+p.c.spec.Name+":"+x.name] = true
+		}
 		for _, l := range lines {
 			if !strings.HasPrefix(l, "SCAN ") {
 				continue

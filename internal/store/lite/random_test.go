@@ -21,7 +21,13 @@ var rndSpec = Spec{
 	Fields:  []string{"status", "n", "date", "flag", "sub.k"},
 	Members: []string{"tags", "parts/sid"},
 	Words:   "search",
-	Indexes: []Index{{Name: "status_date", Keys: []Key{{Path: "status"}, {Path: "date", Desc: true}}}},
+	Indexes: []Index{{Name: "status_date", Keys: []Key{{Path: "status"}, {Path: "date", Desc: true}}},
+		// Member indexes: the one that answers the most conditions is
+		// chosen, the first on a tie; a sort on date and _id alone pages
+		// along the first.
+		{Name: "tags_date", Keys: []Key{{Path: "tags"}, {Path: "date", Desc: true}, {Path: "_id", Desc: true}}},
+		{Name: "tags_status_n", Keys: []Key{{Path: "tags"}, {Path: "status"}, {Path: "n"}, {Path: "_id"}}},
+		{Name: "sids_flag", Keys: []Key{{Path: "parts.sid"}, {Path: "flag"}, {Path: "sub.k"}}}},
 }
 
 var (
@@ -247,6 +253,7 @@ func TestRandomAgainstMatcher(t *testing.T) {
 	if _, err := c.Insert(ctx, docs, coll.InsertOptions{}); err != nil {
 		t.Fatalf("seed %d: %v", seed, err)
 	}
+	viaX, covered := 0, 0
 	for i := range 400 {
 		db.commonRows = []int{2000, 20}[i%2] // both word plans
 		f := rndFilter(r, 0, false)
@@ -270,6 +277,18 @@ func TestRandomAgainstMatcher(t *testing.T) {
 		if err != nil || (limit == 0 && n != int64(len(want))) {
 			t.Fatalf("seed %d, count %v: %d %v, want %d", seed, f, n, err, len(want))
 		}
+		if cf, _ := canon(f); cf != nil {
+			if q, err := db.C("rnd").compile(cf); err == nil && q.x != nil {
+				viaX++
+				if q.x.covered {
+					covered++
+				}
+			}
+		}
+	}
+	// The member indexes answered a share of the queries, some wholly.
+	if viaX < 10 || covered < 1 {
+		t.Fatalf("seed %d: member indexes answered %d queries, %d wholly", seed, viaX, covered)
 	}
 }
 
