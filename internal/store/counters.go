@@ -19,19 +19,24 @@ import (
 //
 // The dashboards read small counter collections rather than the records:
 // one per family, one document per Lima month with a flat map of counts
-// keyed "DD|region|...". A report reads its family's whole collection in
-// one query (24 documents for two years of data) however many records
-// there are, and keeps the day keys its period and scope select.
+// keyed "DD|region|...". A report reads, by _id, the month views of the
+// months its period covers whole (counters_views.go) and the day keys of
+// the others.
 //
 //   report_counters_m  meetings by start day:               "DD|region" -> n
 //   report_counters_p  committees at meetings by start day:  "DD|region|committee" -> n
 //   report_counters_c  commitments by made_on:              "DD|region|status|kind|stakeholder" -> n
-//                      (stakeholder kept for committees only)
+//                      (stakeholder kept for legislators and committees only)
 //   report_counters_d  open (not final) commitments by due_on: "DD|region|owner" -> n
 //   report_counters_t  trainings by start day:               "DD|region|modality|audience" -> people,
 //                      and "DD|region|modality|*" -> trainings
-//   report_counters    "meta" (generation, built_at) and "g<gen>/committees":
-//                      committee id -> "region|archived"
+//   report_counters    "meta" (generation, built_at), "g<gen>/committees":
+//                      committee id -> "region|archived", and "g<gen>/groups":
+//                      legislator or committee id -> the group the agreement
+//                      rule counts them under (model.AgreementGroup), for
+//                      those not under model.National
+//
+// Each month document has a view document next to it (counters_views.go).
 //
 // Writes keep them exact through CountMeeting/CountCommitment/CountStakeholder
 // (an $inc upsert per touched month). A rebuild from the collections runs when
@@ -48,9 +53,9 @@ var counterFamilies = []string{"m", "p", "c", "d", "t"}
 
 // countersLayout is the version of the counter families; counters built by
 // an older layout (without a family added since, or with keys since
-// changed: 4 keeps no legislator in the commitments' keys) are rebuilt on
+// changed: 5 adds the month views and the agreement groups) are rebuilt on
 // first read.
-const countersLayout = 4
+const countersLayout = 5
 
 func counterCol(family string) string { return colReportCounters + "_" + family }
 
@@ -76,7 +81,7 @@ type counterDoc struct {
 
 type committeesDoc struct {
 	ID string            `bson:"_id"`
-	C  map[string]string `bson:"c"` // stakeholder hex -> "region|archived"
+	C  map[string]string `bson:"c"` // stakeholder hex -> entry ("region|archived", a group)
 }
 
 // InvalidateReportCounters makes the next report rebuild the counters before
@@ -124,8 +129,8 @@ func meetingCounts(d counterDelta, m *model.Meeting, committees map[string]strin
 func commitmentCounts(d counterDelta, c *model.Commitment, n int) {
 	if month, day, ok := dayKey(c.MadeOn); ok {
 		sid := ""
-		if c.StakeholderKind == model.KindOversightCommittee {
-			sid = c.StakeholderID.Hex()
+		if c.StakeholderKind == model.KindLegislator || c.StakeholderKind == model.KindOversightCommittee {
+			sid = c.StakeholderID.Hex() // the agreement figures count each member once
 		}
 		d.add("c", month, strings.Join([]string{day, c.Region, c.Status, c.StakeholderKind, sid}, "|"), n)
 	}
@@ -173,24 +178,43 @@ func (s *Store) CountCommitment(ctx context.Context, old, cur *model.Commitment)
 	s.applyCounts(ctx, meta.Gen, d)
 }
 
-// CountStakeholder keeps the committee registry up to date after a
-// stakeholder is created, changed or (cur nil) deleted.
+// CountStakeholder keeps the committee and agreement-group registries up
+// to date after a stakeholder is created, changed or (cur nil) deleted.
 func (s *Store) CountStakeholder(ctx context.Context, id bson.ObjectID, cur *model.Stakeholder) {
 	meta, err := s.countersMeta(ctx)
 	if err != nil || meta == nil {
 		return
 	}
-	var upd bson.D
-	if cur == nil || cur.Kind != model.KindOversightCommittee || cur.Committee == nil {
-		upd = bson.D{{Key: "$unset", Value: bson.D{{Key: "c." + id.Hex(), Value: ""}}}}
-	} else {
-		upd = bson.D{{Key: "$set", Value: bson.D{{Key: "c." + id.Hex(), Value: committeeEntry(cur)}}}}
+	set := func(doc, value string, ok bool) {
+		upd := bson.D{{Key: "$unset", Value: bson.D{{Key: "c." + id.Hex(), Value: ""}}}}
+		if ok {
+			upd = bson.D{{Key: "$set", Value: bson.D{{Key: "c." + id.Hex(), Value: value}}}}
+		}
+		_, err := s.col(colReportCounters).Update(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: genID(meta.Gen, doc)}},
+			upd, coll.UpdateOptions{Upsert: true})
+		if err != nil {
+			s.logger().WarnContext(ctx, "report counters: registry update failed", "doc", doc, "err", err)
+		}
 	}
-	_, err = s.col(colReportCounters).Update(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: genID(meta.Gen, "committees")}},
-		upd, coll.UpdateOptions{Upsert: true})
-	if err != nil {
-		s.logger().WarnContext(ctx, "report counters: committee update failed", "err", err)
+	isCommittee := cur != nil && cur.Kind == model.KindOversightCommittee && cur.Committee != nil
+	entry := ""
+	if isCommittee {
+		entry = committeeEntry(cur)
 	}
+	set("committees", entry, isCommittee)
+	group, ok := agreementGroupEntry(cur)
+	set("groups", group, ok)
+}
+
+// agreementGroupEntry is a stakeholder's entry in the agreement-group
+// registry: the group the agreement rule counts a legislator or committee
+// under, when not model.National (the group of an id the registry lacks).
+func agreementGroupEntry(st *model.Stakeholder) (string, bool) {
+	if st == nil || (st.Kind != model.KindLegislator && st.Kind != model.KindOversightCommittee) {
+		return "", false
+	}
+	g := model.AgreementGroup(st)
+	return g, g != model.AgreementGroup(nil)
 }
 
 func committeeEntry(st *model.Stakeholder) string {
@@ -216,7 +240,9 @@ func (s *Store) applyCounts(ctx context.Context, gen int, d counterDelta) {
 				bson.D{{Key: "$inc", Value: inc}}, coll.UpdateOptions{Upsert: true})
 			if err != nil {
 				s.logger().WarnContext(ctx, "report counters: update failed", "family", family, "month", month, "err", err)
+				continue
 			}
+			s.applyViewCounts(ctx, gen, family, month, keys)
 		}
 	}
 }
@@ -234,8 +260,13 @@ func (s *Store) countersMeta(ctx context.Context) (*countersMeta, error) {
 }
 
 func (s *Store) committeeRegistry(ctx context.Context, gen int) (map[string]string, error) {
+	return s.registry(ctx, gen, "committees")
+}
+
+// registry reads one of the registries of a generation (committees, groups).
+func (s *Store) registry(ctx context.Context, gen int, name string) (map[string]string, error) {
 	var reg committeesDoc
-	err := s.col(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: genID(gen, "committees")}}, coll.FindOptions{}, &reg)
+	err := s.col(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: genID(gen, name)}}, coll.FindOptions{}, &reg)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, wrap("read report counters", err)
 	}
@@ -273,16 +304,20 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 	// generation and delete each other's documents.
 	rebuildMu.Lock()
 	defer rebuildMu.Unlock()
-	var committees []model.Stakeholder
-	err := s.col(colStakeholders).Find(ctx, bson.D{{Key: "kind", Value: model.KindOversightCommittee}},
-		coll.FindOptions{Projection: bson.D{{Key: "kind", Value: 1}, {Key: "committee", Value: 1}, {Key: "archived", Value: 1}}}, &committees)
+	var counted []model.Stakeholder
+	err := s.col(colStakeholders).Find(ctx, bson.D{{Key: "kind", Value: bson.D{{Key: "$in", Value: []string{model.KindOversightCommittee, model.KindLegislator}}}}},
+		coll.FindOptions{Projection: bson.D{{Key: "kind", Value: 1}, {Key: "committee", Value: 1}, {Key: "legislator", Value: 1}, {Key: "archived", Value: 1}}}, &counted)
 	if err != nil {
 		return wrap("rebuild report counters", err)
 	}
-	reg := map[string]string{}
-	for i := range committees {
-		if committees[i].Committee != nil {
-			reg[committees[i].ID.Hex()] = committeeEntry(&committees[i])
+	reg, groups := map[string]string{}, map[string]string{}
+	for i := range counted {
+		st := &counted[i]
+		if st.Kind == model.KindOversightCommittee && st.Committee != nil {
+			reg[st.ID.Hex()] = committeeEntry(st)
+		}
+		if g, ok := agreementGroupEntry(st); ok {
+			groups[st.ID.Hex()] = g
 		}
 	}
 	d := counterDelta{}
@@ -322,7 +357,8 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 	if err := s.dropGeneration(ctx, gen); err != nil {
 		return err
 	}
-	if _, err := s.col(colReportCounters).Insert(ctx, []any{committeesDoc{ID: genID(gen, "committees"), C: reg}}, coll.InsertOptions{}); err != nil {
+	registries := []any{committeesDoc{ID: genID(gen, "committees"), C: reg}, committeesDoc{ID: genID(gen, "groups"), C: groups}}
+	if _, err := s.col(colReportCounters).Insert(ctx, registries, coll.InsertOptions{}); err != nil {
 		return wrap("rebuild report counters", err)
 	}
 	for family, months := range d {
@@ -330,6 +366,7 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 		for month, c := range months {
 			docs = append(docs, counterDoc{ID: genID(gen, month), C: c})
 		}
+		docs = append(docs, viewDocs(gen, family, months)...)
 		if _, err := s.col(counterCol(family)).Insert(ctx, docs, coll.InsertOptions{}); err != nil {
 			return wrap("rebuild report counters", err)
 		}

@@ -14,10 +14,12 @@ import (
 
 // The results framework: each indicator's figure (actual and breakdowns),
 // the records behind it, and the yearly targets. The figures count through
-// the rules of model/results.go; the agreements are counted from the same
-// query that lists their records, the trainings, meetings and fulfilled
-// commitments from the counter documents (their records are the matching
-// meetings and commitments, at most MaxIndicatorRecords of them).
+// the rules of model/results.go from the counter documents: the agreements
+// from the commitments' counts per stakeholder and status with the groups
+// registry (model.CountAgreements, the rule their records are listed by),
+// the trainings, meetings and fulfilled commitments from their counts
+// (their records are the matching meetings and commitments, at most
+// MaxIndicatorRecords of them).
 
 // colIndicatorTargets holds one document per indicator and year.
 const colIndicatorTargets = "indicator_targets"
@@ -93,12 +95,14 @@ var indicators = []indicator{
 }
 
 // sources are the reads the figures of one period and scope share, each
-// made once: three indicators count from the trainings' counters.
+// made once: three indicators count from the trainings' counters, and the
+// periods of one request share the counter documents (counters).
 type sources struct {
 	s         *Store
 	ctx       context.Context
 	scope     model.Scope
 	p         Period
+	counters  *counterReader
 	trainings *TrainingCounts
 	// moved are the initiatives with a stage change in the period.
 	moved []model.Initiative
@@ -109,7 +113,7 @@ type sources struct {
 
 func (src *sources) trainingCounts() (*TrainingCounts, error) {
 	if src.trainings == nil {
-		t, err := src.s.Trainings(src.ctx, src.scope, src.p)
+		t, err := src.counters.trainings(src.scope, src.p)
 		if err != nil {
 			return nil, err
 		}
@@ -231,10 +235,19 @@ func indicatorOf(code string) (indicator, error) {
 // IndicatorFigures computes every indicator, in the order of
 // IndicatorCodes, for each of periods in scope.
 func (s *Store) IndicatorFigures(ctx context.Context, scope model.Scope, periods ...Period) ([][]*Figure, error) {
-	who := map[bson.ObjectID]model.Stakeholder{}
+	r, err := s.counters(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Every period's documents of a family in one query.
+	for _, family := range []string{"c", "m", "t"} {
+		if err := r.load(family, periods...); err != nil {
+			return nil, err
+		}
+	}
 	out := make([][]*Figure, len(periods))
 	for j, p := range periods {
-		src := &sources{s: s, ctx: ctx, scope: scope, p: p, who: who}
+		src := &sources{s: s, ctx: ctx, scope: scope, p: p, counters: r}
 		out[j] = make([]*Figure, len(indicators))
 		for i, ind := range indicators {
 			f, err := ind.figure(src)
@@ -255,7 +268,11 @@ func (s *Store) IndicatorRecords(ctx context.Context, code string, scope model.S
 	if err != nil {
 		return nil, err
 	}
-	return ind.records(&sources{s: s, ctx: ctx, scope: scope, p: p})
+	r, err := s.counters(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ind.records(&sources{s: s, ctx: ctx, scope: scope, p: p, counters: r})
 }
 
 // Agreements applies the agreement rule (model.CountAgreements) to the
@@ -274,16 +291,44 @@ func (s *Store) Agreements(ctx context.Context, scope model.Scope, p Period, kin
 	return s.countAgreements(ctx, made, map[bson.ObjectID]model.Stakeholder{})
 }
 
-// agreementCounts is Agreements for a figure: the same rule over the same
-// commitments, each read as its stakeholder and status only.
-func (s *Store) agreementCounts(ctx context.Context, scope model.Scope, p Period, kind string, who map[bson.ObjectID]model.Stakeholder) (*model.Agreements, error) {
-	filter := agreementFilter(scope, p, kind)
-	var made []model.AgreementCommitment
-	err := s.col(colCommitments).Find(ctx, filter, coll.FindOptions{Projection: bson.D{{Key: "stakeholder_id", Value: 1}, {Key: "status", Value: 1}}}, &made)
-	if err != nil {
-		return nil, wrap("agreements", err)
+// agreementCounts is Agreements for a figure: the same rule over the
+// counts of the same commitments (per day, region, status and
+// stakeholder), each stakeholder under the group the registry keeps for
+// them (model.AgreementGroup, kept by the write hooks).
+func (r *counterReader) agreementCounts(scope model.Scope, p Period, kind string) (*model.Agreements, error) {
+	view := "l"
+	if kind == model.KindOversightCommittee {
+		view = "k"
 	}
-	return s.countAgreements(ctx, made, who)
+	var made []model.AgreementCommitment
+	err := r.read("c", []string{view}, scope, p, func(_, _ string, rest []string, n int) {
+		if len(rest) < 3 || rest[1] != kind {
+			return
+		}
+		id, err := bson.ObjectIDFromHex(rest[2])
+		if err != nil {
+			return
+		}
+		for range n {
+			made = append(made, model.AgreementCommitment{StakeholderID: id, Status: rest[0]})
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	groups, err := r.groups()
+	if err != nil {
+		return nil, err
+	}
+	a := model.CountAgreements(made,
+		func(id bson.ObjectID) string {
+			if g, ok := groups[id.Hex()]; ok {
+				return g
+			}
+			return model.AgreementGroup(nil)
+		},
+		func(bson.ObjectID) string { return "" })
+	return &a, nil
 }
 
 // agreementFilter selects the commitments made in the period, in scope,
@@ -334,7 +379,7 @@ func (s *Store) agreementStakeholders(ctx context.Context, ids []bson.ObjectID, 
 
 func agreementsFigure(kind, by string) func(*sources) (*Figure, error) {
 	return func(src *sources) (*Figure, error) {
-		a, err := src.s.agreementCounts(src.ctx, src.scope, src.p, kind, src.who)
+		a, err := src.counters.agreementCounts(src.scope, src.p, kind)
 		if err != nil {
 			return nil, err
 		}
@@ -391,7 +436,7 @@ func trainingsHeld(src *sources) (*Figure, error) {
 // meetingsHeld counts the meetings of every kind but training (trainings
 // are their own indicator) that started in the period.
 func meetingsHeld(src *sources) (*Figure, error) {
-	months, err := src.s.MeetingsPerMonth(src.ctx, src.scope, src.p)
+	months, err := src.counters.meetingsPerMonth(src.scope, src.p)
 	if err != nil {
 		return nil, err
 	}
@@ -416,7 +461,7 @@ func meetingsHeld(src *sources) (*Figure, error) {
 // commitmentsFulfilled counts the commitments made in the period whose
 // status is now fulfilled (wholly).
 func commitmentsFulfilled(src *sources) (*Figure, error) {
-	rows, err := src.s.CommitmentsByRegion(src.ctx, src.scope, src.p)
+	rows, err := src.counters.commitmentsByRegion(src.scope, src.p)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/alianza-pe/alianza/internal/fixture"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -57,4 +58,60 @@ func TestAgreementFiguresMatchTheRecords(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAgreementGroupsFollowTheStakeholder: the agreement figures count a
+// member under the district the registry keeps for them, and the registry
+// follows the stakeholder's writes: a new district moves the member, a
+// deleted member counts under nivel nacional, and a rebuild from the
+// collections gives the same figures.
+func TestAgreementGroupsFollowTheStakeholder(t *testing.T) {
+	s := fixture.OpenAt(t, &reportNow)
+	ctx := context.Background()
+	all := model.Scope{All: true}
+	p := store.Period{From: "2026-11-01", To: "2026-11-30"}
+	if _, err := s.MeetingsPerMonth(ctx, all, p); err != nil { // builds the (empty) counters
+		t.Fatal(err)
+	}
+	leg := &model.Stakeholder{ID: bson.NewObjectID(), Kind: model.KindLegislator, Name: "Demo",
+		Legislator: &model.Legislator{ElectoralDistrict: "16"}, Regions: []string{"16"}}
+	s.CountStakeholder(ctx, leg.ID, leg)
+	for _, c := range []*model.Commitment{
+		{ID: bson.NewObjectID(), Region: "15", MadeOn: "2026-11-02", Status: model.StatusPending},
+		{ID: bson.NewObjectID(), Region: "16", MadeOn: "2026-11-20", Status: model.StatusWithdrawn},
+	} {
+		c.StakeholderID, c.StakeholderKind = leg.ID, model.KindLegislator
+		s.CountCommitment(ctx, nil, c)
+		if err := s.InsertCommitments(ctx, []model.Commitment{*c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(when string, want string) {
+		t.Helper()
+		// The whole month (its view) and a cut one (its day keys).
+		for _, p := range []store.Period{p, {From: "2026-11-02", To: "2026-11-25"}} {
+			both, err := s.IndicatorFigures(ctx, all, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := both[0][0]
+			if got := fmt.Sprint(f.Actual, f.Breakdowns[0].Items); got != want {
+				t.Errorf("%s, %v: congress_agreements %s, want %s", when, p, got, want)
+			}
+		}
+	}
+	check("created", "1 [{16 1}]")
+	moved := *leg
+	moved.Legislator = &model.Legislator{ElectoralDistrict: "08"}
+	s.CountStakeholder(ctx, leg.ID, &moved)
+	check("moved to Cusco", "1 [{08 1}]")
+	if err := s.InsertStakeholders(ctx, []model.Stakeholder{moved}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RebuildReportCounters(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("rebuilt", "1 [{08 1}]")
+	s.CountStakeholder(ctx, leg.ID, nil)
+	check("deleted", "1 [{NAC 1}]")
 }

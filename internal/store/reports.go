@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
-	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -184,75 +183,19 @@ func (p Period) months() map[string]bool {
 	return out
 }
 
-// readCounters calls fn for every count of a family's day keys in the
-// period's days whose region is in scope and that one of the named views
-// counts (counterViewWhen), with the key's fields after day and region. It
-// reads the family's whole (small) collection in one query: any filter
-// would scan it anyway.
-func (s *Store) readCounters(ctx context.Context, gen int, family string, names []string, scope model.Scope, p Period, fn func(date, region string, rest []string, n int)) error {
-	counted := func(rest []string) bool {
-		for _, n := range names {
-			if when := counterViewWhen[family+"/"+n]; when == nil || when(rest) {
-				return true
-			}
-		}
-		return false
-	}
-	months := p.months()
-	prefix := genID(gen, "")
-	var docs []counterDoc
-	if err := s.col(counterCol(family)).Find(ctx, bson.D{}, coll.FindOptions{}, &docs); err != nil {
-		return wrap("read report counters", err)
-	}
-	for _, doc := range docs {
-		month, ok := strings.CutPrefix(doc.ID, prefix)
-		if !ok || !months[month] {
-			continue
-		}
-		for k, n := range doc.C {
-			if n == 0 {
-				continue
-			}
-			parts := strings.Split(k, "|")
-			if len(parts) < 2 {
-				continue
-			}
-			date := month + "-" + parts[0]
-			if date < p.From || date > p.To || !scope.Allows(parts[1]) || !counted(parts[2:]) {
-				continue
-			}
-			fn(date, parts[1], parts[2:], n)
-		}
-	}
-	return nil
-}
-
-// counterViewWhen picks, for the views of a family ("family/name") that
-// count only some day keys, those keys by their fields after day and
-// region; a view not listed counts every key.
-var counterViewWhen = map[string]func(rest []string) bool{
-	"c/k": kindIs(model.KindOversightCommittee),
-	"t/s": audienceIsSessions(true),
-	"t/a": audienceIsSessions(false),
-}
-
-func kindIs(kind string) func([]string) bool {
-	return func(rest []string) bool { return len(rest) >= 3 && rest[1] == kind }
-}
-
-func audienceIsSessions(sessions bool) func([]string) bool {
-	return func(rest []string) bool { return len(rest) >= 2 && (rest[1] == trainingSessions) == sessions }
-}
-
 // CommitmentsByRegion counts commitments made in the period by region and
 // status (from the counter documents).
 func (s *Store) CommitmentsByRegion(ctx context.Context, scope model.Scope, p Period) ([]StatusCount, error) {
-	gen, err := s.freshCounters(ctx)
+	r, err := s.counters(ctx)
 	if err != nil {
 		return nil, err
 	}
+	return r.commitmentsByRegion(scope, p)
+}
+
+func (r *counterReader) commitmentsByRegion(scope model.Scope, p Period) ([]StatusCount, error) {
 	counts := map[[2]string]int{}
-	err = s.readCounters(ctx, gen, "c", []string{"s"}, scope, p, func(_, region string, rest []string, n int) {
+	err := r.read("c", []string{"s"}, scope, p, func(_, region string, rest []string, n int) {
 		if len(rest) >= 1 {
 			counts[[2]string{region, rest[0]}] += n
 		}
@@ -274,7 +217,7 @@ func (s *Store) CommitmentsByRegion(ctx context.Context, scope model.Scope, p Pe
 // not final) whose due date falls in the period, by region and owner, with
 // the owners' names (from the counter documents).
 func (s *Store) OverdueByOwner(ctx context.Context, scope model.Scope, p Period) ([]OwnerCount, error) {
-	gen, err := s.freshCounters(ctx)
+	r, err := s.counters(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +228,7 @@ func (s *Store) OverdueByOwner(ctx context.Context, scope model.Scope, p Period)
 		p.To = yesterday
 	}
 	if p.From <= p.To {
-		err = s.readCounters(ctx, gen, "d", []string{"r"}, scope, p, func(_, region string, rest []string, n int) {
+		err = r.read("d", []string{"r"}, scope, p, func(_, region string, rest []string, n int) {
 			if len(rest) >= 1 {
 				counts[[2]string{region, rest[0]}] += n
 			}
@@ -305,12 +248,16 @@ func (s *Store) OverdueByOwner(ctx context.Context, scope model.Scope, p Period)
 // MeetingsPerMonth counts meetings that start in the period by Lima month
 // and region (from the counter documents).
 func (s *Store) MeetingsPerMonth(ctx context.Context, scope model.Scope, p Period) ([]MonthCount, error) {
-	gen, err := s.freshCounters(ctx)
+	r, err := s.counters(ctx)
 	if err != nil {
 		return nil, err
 	}
+	return r.meetingsPerMonth(scope, p)
+}
+
+func (r *counterReader) meetingsPerMonth(scope model.Scope, p Period) ([]MonthCount, error) {
 	counts := map[[2]string]int{}
-	err = s.readCounters(ctx, gen, "m", []string{"r"}, scope, p, func(date, region string, _ []string, n int) {
+	err := r.read("m", []string{"r"}, scope, p, func(date, region string, _ []string, n int) {
 		counts[[2]string{date[:7], region}] += n
 	})
 	if err != nil {
@@ -331,16 +278,16 @@ func (s *Store) MeetingsPerMonth(ctx context.Context, scope model.Scope, p Perio
 // committee, the meeting and the commitment must all be in scope (from the
 // counter documents).
 func (s *Store) ActiveCommittees(ctx context.Context, scope model.Scope, p Period) ([]RegionCount, error) {
-	gen, err := s.freshCounters(ctx)
+	r, err := s.counters(ctx)
 	if err != nil {
 		return nil, err
 	}
-	reg, err := s.committeeRegistry(ctx, gen)
+	reg, err := s.committeeRegistry(ctx, r.gen)
 	if err != nil {
 		return nil, err
 	}
 	active := map[string]bool{}
-	err = s.readCounters(ctx, gen, "c", []string{"k"}, scope, p, func(_, _ string, rest []string, n int) {
+	err = r.read("c", []string{"k"}, scope, p, func(_, _ string, rest []string, n int) {
 		if n > 0 && len(rest) >= 3 && rest[1] == model.KindOversightCommittee {
 			active[rest[2]] = true
 		}
@@ -348,7 +295,7 @@ func (s *Store) ActiveCommittees(ctx context.Context, scope model.Scope, p Perio
 	if err != nil {
 		return nil, err
 	}
-	err = s.readCounters(ctx, gen, "p", []string{"r"}, scope, p, func(_, _ string, rest []string, n int) {
+	err = r.read("p", []string{"r"}, scope, p, func(_, _ string, rest []string, n int) {
 		if n > 0 && len(rest) >= 1 {
 			active[rest[0]] = true
 		}

@@ -520,6 +520,11 @@ func TestCounterViewsFollowTheWrites(t *testing.T) {
 				for name, v := range d {
 					add(scope, p, name, v)
 				}
+				f, err := s.IndicatorFigures(ctx, scope, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				add(scope, p, "indicators", f)
 			}
 		}
 		slices.Sort(out)

@@ -99,17 +99,21 @@ func quarterOf(date string) string {
 // Trainings counts the trainings that started in the period, in scope, from
 // the counter documents.
 func (s *Store) Trainings(ctx context.Context, scope model.Scope, p Period) (*TrainingCounts, error) {
-	gen, err := s.freshCounters(ctx)
+	r, err := s.counters(ctx)
 	if err != nil {
 		return nil, err
 	}
+	return r.trainings(scope, p)
+}
+
+func (r *counterReader) trainings(scope model.Scope, p Period) (*TrainingCounts, error) {
 	out := &TrainingCounts{Modalities: []string{}, Audiences: []AudienceTotal{}, Items: []TrainingRow{}, ByModality: []ModalityCounts{}}
 	rows := map[TrainingRow]int{}
 	type key struct{ modality, audience, sex string }
 	people := map[key]int{} // modality "" for all modalities together
 	modalities := map[string]int{}
 	regions, sessions := map[string]int{}, map[string]int{}
-	err = s.readCounters(ctx, gen, "t", []string{"s", "a"}, scope, p, func(date, region string, rest []string, n int) {
+	err := r.read("t", []string{"s", "a"}, scope, p, func(date, region string, rest []string, n int) {
 		if len(rest) < 2 || n == 0 {
 			return
 		}
