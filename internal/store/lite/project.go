@@ -1,6 +1,7 @@
 package lite
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"strings"
@@ -67,12 +68,47 @@ func (p *projection) apply(raw bson.Raw) (bson.Raw, error) {
 	if p == nil {
 		return raw, nil
 	}
+	if p.flat() {
+		return p.pick(raw)
+	}
 	var d bson.D
 	if err := bson.Unmarshal(raw, &d); err != nil {
 		return nil, err
 	}
 	out := p.doc(d, true)
 	return bson.Marshal(out)
+}
+
+// flat tells whether p only includes whole top-level fields, the usual
+// projection, which pick answers without decoding the document.
+func (p *projection) flat() bool {
+	if p.exclude {
+		return false
+	}
+	for _, k := range p.kids {
+		if !k.all {
+			return false
+		}
+	}
+	return true
+}
+
+// pick copies the elements of raw a flat projection keeps, in their order,
+// as they are stored.
+func (p *projection) pick(raw bson.Raw) (bson.Raw, error) {
+	els, err := raw.Elements()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 4, len(raw))
+	for _, el := range els {
+		if k := el.Key(); k == "_id" || p.kids[k] != nil {
+			out = append(out, el...)
+		}
+	}
+	out = append(out, 0)
+	binary.LittleEndian.PutUint32(out, uint32(len(out)))
+	return out, nil
 }
 
 func (p *projection) doc(d bson.D, top bool) bson.D {

@@ -30,3 +30,39 @@ func TestExclusionProjection(t *testing.T) {
 		t.Fatalf("got %s, want %s", got, bson.Raw(want))
 	}
 }
+
+// TestFlatProjectionCopiesElements: an inclusion of whole top-level fields
+// copies the stored elements and answers what the general path does.
+func TestFlatProjectionCopiesElements(t *testing.T) {
+	doc := bson.D{{Key: "a", Value: 1}, {Key: "_id", Value: bson.NewObjectID()}, {Key: "name", Value: "Rosa"},
+		{Key: "from", Value: bson.D{{Key: "address", Value: "a@b"}}}, {Key: "tags", Value: bson.A{"x", int64(2)}}, {Key: "z", Value: nil}}
+	raw, err := bson.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, spec := range []bson.D{
+		{{Key: "name", Value: 1}, {Key: "tags", Value: 1}},
+		{{Key: "from", Value: true}, {Key: "z", Value: 1}, {Key: "missing", Value: 1}},
+		{{Key: "_id", Value: 1}},
+	} {
+		p, err := newProjection(spec)
+		if err != nil || !p.flat() {
+			t.Fatalf("%v: flat %v, %v", spec, p != nil && p.flat(), err)
+		}
+		got, err := p.apply(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d bson.D
+		if err := bson.Unmarshal(raw, &d); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := bson.Marshal(p.doc(d, true))
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%v: got %s, want %s", spec, got, bson.Raw(want))
+		}
+	}
+	if p, _ := newProjection(bson.D{{Key: "from.address", Value: 1}}); p.flat() {
+		t.Fatal("a nested path is not flat")
+	}
+}
