@@ -116,6 +116,24 @@ func TestInitiativeHiddenStakeholdersKept(t *testing.T) {
 			body: map[string]any{"stakeholders": []map[string]any{{"stakeholder_id": f.cusco.ID.Hex(), "role": "supporter"}}}, want: map[string]any{"stakeholders.1": absent}},
 		{name: "the hidden link stays", as: "admin", method: "GET", path: path, status: 200,
 			want: map[string]any{"stakeholders.0.role": "supporter", "stakeholders.1.name": "Asociación Amazónica", "stakeholders.1.role": "implementer"}},
+		// Naming the hidden stakeholder (whose id leaked somehow) changes
+		// nothing of its link: its role is kept.
+		{name: "cusco names the hidden link with another role", as: "cusco_manager", method: "PATCH", path: path, status: 200,
+			body: map[string]any{"stakeholders": []map[string]any{{"stakeholder_id": f.cusco.ID.Hex(), "role": "supporter"}, {"stakeholder_id": f.loreto.ID.Hex(), "role": "opponent"}}}},
+		{name: "the hidden role stays", as: "admin", method: "GET", path: path, status: 200,
+			want: map[string]any{"stakeholders.1.name": "Asociación Amazónica", "stakeholders.1.role": "implementer"}},
+	})
+	// A commitment linked to an initiative the editor cannot see keeps it.
+	loretoPlan := ta.do("admin", "POST", "/api/v1/initiatives", map[string]any{"kind": "regional_action_plan", "title": "Plan de Loreto", "region": "16", "stage": "drafting"}).json(t)["id"].(string)
+	c := ta.do("admin", "POST", "/api/v1/commitments", map[string]any{"stakeholder_id": f.cusco.ID.Hex(), "text": "Apoyar el plan", "type": "coordination", "initiative_id": loretoPlan})
+	if c.status != 201 {
+		t.Fatalf("commitment: %d %s", c.status, c.body)
+	}
+	cpath := "/api/v1/commitments/" + c.json(t)["id"].(string)
+	ta.steps(t, []scenario{
+		{name: "cusco unlinks a hidden initiative", as: "cusco_manager", method: "PATCH", path: cpath, status: 422,
+			body: map[string]any{"initiative_id": "000000000000000000000000"}, want: map[string]any{"errors.0.field": "initiative_id", "errors.0.code": "initiative_out_of_scope"}},
+		{name: "the link stays", as: "admin", method: "GET", path: cpath, status: 200, want: map[string]any{"initiative_id": loretoPlan}},
 	})
 	if strings.Contains(string(ta.do("cusco_manager", "GET", "/api/v1/initiatives", nil).body), "Amazónica") {
 		t.Fatal("the list shows a stakeholder of another region")

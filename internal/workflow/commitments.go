@@ -140,6 +140,17 @@ func (f *Flows) UpdateCommitment(ctx context.Context, u *model.User, id bson.Obj
 		}
 	}
 	if cur.InitiativeID != old.InitiativeID {
+		// A link to an initiative the user cannot see is not theirs to
+		// change (a meeting keeps such links the same way).
+		if !old.InitiativeID.IsZero() {
+			seen, err := f.st.InitiativesByIDs(ctx, u.Scope(), []bson.ObjectID{old.InitiativeID})
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return nil, err
+			}
+			if _, ok := seen[old.InitiativeID]; !ok {
+				p.Add("initiative_id", "links an initiative outside your regions")
+			}
+		}
 		if err := f.checkInitiatives(ctx, u.Scope(), &p, []bson.ObjectID{cur.InitiativeID}, func(int) string { return "initiative_id" }); err != nil {
 			return nil, err
 		}

@@ -63,7 +63,13 @@ func (f *Flows) fillInitiativeRefs(ctx context.Context, scope model.Scope, p *mo
 	for i := range it.Stakeholders {
 		s := &it.Stakeholders[i]
 		if old != nil && old.StakeholderRole(s.StakeholderID) != "" && !visible(s.StakeholderID) {
-			continue // kept as it was; the user cannot see it to change it
+			// Kept as it was, role included: the user cannot see it to change it.
+			for _, o := range old.Stakeholders {
+				if o.StakeholderID == s.StakeholderID {
+					*s = o
+				}
+			}
+			continue
 		}
 		st, ok := refs[s.StakeholderID]
 		if !visible(s.StakeholderID) {
