@@ -136,21 +136,24 @@ func (s *Store) FollowedInitiatives(ctx context.Context, scope model.Scope, user
 }
 
 // InitiativeCommitments returns the commitments in scope about initiative
-// id, oldest first. They are few: sorted here, so the engine reads them
+// id, oldest first, with the fields its page lists. They are few: sorted here, so the engine reads them
 // through the initiative_id index rather than walking every commitment in
 // _id order.
 func (s *Store) InitiativeCommitments(ctx context.Context, scope model.Scope, id bson.ObjectID) ([]model.Commitment, error) {
 	var out []model.Commitment
-	err := s.col(colCommitments).Find(ctx, scoped(bson.D{{Key: "initiative_id", Value: id}}, scope, "region"), coll.FindOptions{}, &out)
+	err := s.col(colCommitments).Find(ctx, scoped(bson.D{{Key: "initiative_id", Value: id}}, scope, "region"), coll.FindOptions{Projection: bson.D{
+		{Key: "text", Value: 1}, {Key: "status", Value: 1}, {Key: "stakeholder_name", Value: 1}, {Key: "made_on", Value: 1}, {Key: "due_on", Value: 1}, {Key: "region", Value: 1}}}, &out)
 	slices.SortFunc(out, func(a, b model.Commitment) int { return bytes.Compare(a.ID[:], b.ID[:]) })
 	return out, wrap("find initiative commitments", err)
 }
 
 // InitiativeMeetings returns the meetings in scope that discussed
-// initiative id, oldest first (sorted here, as InitiativeCommitments).
+// initiative id, oldest first (sorted here, as InitiativeCommitments),
+// with their day and summary only.
 func (s *Store) InitiativeMeetings(ctx context.Context, scope model.Scope, id bson.ObjectID) ([]model.Meeting, error) {
 	var out []model.Meeting
-	err := s.col(colMeetings).Find(ctx, scoped(bson.D{{Key: "initiative_ids", Value: id}}, scope, "region"), coll.FindOptions{}, &out)
+	err := s.col(colMeetings).Find(ctx, scoped(bson.D{{Key: "initiative_ids", Value: id}}, scope, "region"), coll.FindOptions{Projection: bson.D{
+		{Key: "starts_at", Value: 1}, {Key: "summary", Value: 1}, {Key: "region", Value: 1}}}, &out)
 	slices.SortFunc(out, func(a, b model.Meeting) int { return a.StartsAt.Compare(b.StartsAt) })
 	return out, wrap("find initiative meetings", err)
 }
