@@ -73,24 +73,25 @@ func buildInitiatives(d *store.Dataset, now time.Time, users map[string]bson.Obj
 		it.Normalize()
 		d.Initiatives = append(d.Initiatives, it)
 	}
-	linkInitiatives(d, func(m *model.Meeting) bool {
-		return slices.Contains(m.Topics, "legislation") || slices.Contains(m.Topics, "regional_plan")
-	})
+	linkInitiatives(d, func(ids []bson.ObjectID) bson.ObjectID { return ids[0] })
 }
 
-// linkInitiatives links to the first initiative of its region each meeting
-// about picks, and the legislative and coordination commitments made there.
-func linkInitiatives(d *store.Dataset, about func(*model.Meeting) bool) {
-	first := map[string]bson.ObjectID{}
+// linkInitiatives links each meeting about legislation or a regional plan
+// to one initiative of its region (pick chooses among them), and the
+// legislative and coordination commitments made there.
+func linkInitiatives(d *store.Dataset, pick func([]bson.ObjectID) bson.ObjectID) {
+	byRegion := map[string][]bson.ObjectID{}
 	for _, it := range d.Initiatives {
-		if _, ok := first[it.Region]; !ok {
-			first[it.Region] = it.ID
-		}
+		byRegion[it.Region] = append(byRegion[it.Region], it.ID)
+	}
+	about := func(m *model.Meeting) bool {
+		return slices.Contains(m.Topics, "legislation") || slices.Contains(m.Topics, "regional_plan")
 	}
 	linked := map[bson.ObjectID]bson.ObjectID{}
 	for i := range d.Meetings {
 		m := &d.Meetings[i]
-		if id, ok := first[m.Region]; ok && about(m) {
+		if ids := byRegion[m.Region]; len(ids) > 0 && about(m) {
+			id := pick(ids)
 			m.InitiativeIDs = []bson.ObjectID{id}
 			linked[m.ID] = id
 		}
@@ -120,7 +121,7 @@ const RefInitiatives = 300
 // their own random source (the other records stay as they were), with up
 // to four stage changes over the last two years and two to four linked
 // stakeholders of their region; meetings about legislation or a regional
-// plan discuss the first of their region.
+// plan discuss one of their region's.
 func referenceInitiatives(d *store.Dataset, scale float64, now time.Time, users map[string]bson.ObjectID) {
 	rng := rand.New(rand.NewSource(refSeed + 24))
 	pools := map[string][]int{}
@@ -164,7 +165,7 @@ func referenceInitiatives(d *store.Dataset, scale float64, now time.Time, users 
 		it.Normalize()
 		d.Initiatives = append(d.Initiatives, it)
 	}
-	linkInitiatives(d, func(m *model.Meeting) bool {
-		return slices.Contains(m.Topics, "legislation") || slices.Contains(m.Topics, "regional_plan")
-	})
+	// Spread over the region's initiatives, so each is discussed at a few
+	// meetings, not one at thousands.
+	linkInitiatives(d, func(ids []bson.ObjectID) bson.ObjectID { return ids[rng.Intn(len(ids))] })
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -103,7 +104,9 @@ func (s *Store) StakeholderInitiatives(ctx context.Context, scope model.Scope, i
 func (s *Store) InitiativesMovedBetween(ctx context.Context, scope model.Scope, from, to string) ([]model.Initiative, error) {
 	filter := scoped(bson.D{{Key: "history.on", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lte", Value: to}}}}, scope, "region")
 	var out []model.Initiative
-	err := s.col(colInitiatives).Find(ctx, filter, coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}}, &out)
+	// Unsorted, so the engine reads them by the history.on index; the
+	// callers order what they count.
+	err := s.col(colInitiatives).Find(ctx, filter, coll.FindOptions{}, &out)
 	return out, wrap("find moved initiatives", err)
 }
 
@@ -132,19 +135,26 @@ func (s *Store) FollowedInitiatives(ctx context.Context, scope model.Scope, user
 	return out, wrap("find followed initiatives", err)
 }
 
-// InitiativeCommitments returns the commitments in scope about initiative id.
+// InitiativeCommitments returns the commitments in scope about initiative
+// id, oldest first, with the fields its page lists. They are few: sorted here, so the engine reads them
+// through the initiative_id index rather than walking every commitment in
+// _id order.
 func (s *Store) InitiativeCommitments(ctx context.Context, scope model.Scope, id bson.ObjectID) ([]model.Commitment, error) {
 	var out []model.Commitment
-	err := s.col(colCommitments).Find(ctx, scoped(bson.D{{Key: "initiative_id", Value: id}}, scope, "region"),
-		coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}}, &out)
+	err := s.col(colCommitments).Find(ctx, scoped(bson.D{{Key: "initiative_id", Value: id}}, scope, "region"), coll.FindOptions{Projection: bson.D{
+		{Key: "text", Value: 1}, {Key: "status", Value: 1}, {Key: "stakeholder_name", Value: 1}, {Key: "made_on", Value: 1}, {Key: "due_on", Value: 1}, {Key: "region", Value: 1}}}, &out)
+	slices.SortFunc(out, func(a, b model.Commitment) int { return bytes.Compare(a.ID[:], b.ID[:]) })
 	return out, wrap("find initiative commitments", err)
 }
 
-// InitiativeMeetings returns the meetings in scope that discussed initiative id.
+// InitiativeMeetings returns the meetings in scope that discussed
+// initiative id, oldest first (sorted here, as InitiativeCommitments),
+// with their day and summary only.
 func (s *Store) InitiativeMeetings(ctx context.Context, scope model.Scope, id bson.ObjectID) ([]model.Meeting, error) {
 	var out []model.Meeting
-	err := s.col(colMeetings).Find(ctx, scoped(bson.D{{Key: "initiative_ids", Value: id}}, scope, "region"),
-		coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}}, &out)
+	err := s.col(colMeetings).Find(ctx, scoped(bson.D{{Key: "initiative_ids", Value: id}}, scope, "region"), coll.FindOptions{Projection: bson.D{
+		{Key: "starts_at", Value: 1}, {Key: "summary", Value: 1}, {Key: "region", Value: 1}}}, &out)
+	slices.SortFunc(out, func(a, b model.Meeting) int { return a.StartsAt.Compare(b.StartsAt) })
 	return out, wrap("find initiative meetings", err)
 }
 
