@@ -393,8 +393,11 @@ func agreementsRecords(kind string) func(*sources) (*IndicatorRecords, error) {
 		if err != nil {
 			return nil, err
 		}
-		out := &IndicatorRecords{Total: a.Members, Items: make([]IndicatorRecord, 0, len(a.List))}
-		for _, m := range a.List {
+		// At most MaxIndicatorRecords members, like every figure's records:
+		// the total still counts them all.
+		list := a.List[:min(len(a.List), MaxIndicatorRecords)]
+		out := &IndicatorRecords{Total: a.Members, Items: make([]IndicatorRecord, 0, len(list)), Truncated: len(a.List) > len(list)}
+		for _, m := range list {
 			out.Items = append(out.Items, IndicatorRecord{Entity: "stakeholder", ID: m.ID, Name: m.Name, Region: m.Group, Count: 1, Commitments: m.Commitments})
 		}
 		return out, nil

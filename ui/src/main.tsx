@@ -1,12 +1,15 @@
 import { render } from 'preact';
 import { App } from './app';
-import { getLang } from './i18n';
+import { getLang, loadLang } from './i18n';
 import { start } from './session';
 import './styles/tokens.css';
 
 document.documentElement.lang = getLang();
-render(<App />, document.getElementById('app')!);
 void start();
+// English words are fetched before the first paint of an English visit; Spanish is built in.
+void loadLang(getLang())
+  .catch(() => undefined)
+  .finally(() => render(<App />, document.getElementById('app')!));
 
 // The service worker keeps the app shell for use without signal (public/sw.js).
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {

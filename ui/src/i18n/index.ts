@@ -1,13 +1,25 @@
 // Translations: Spanish by default, English on request; the choice is kept in localStorage.
 import { useFollow } from '../follow';
 import es from './es.json';
-import en from './en.json';
 
 export type Lang = 'es' | 'en';
 export type Dict = Record<string, string>;
 
-export const dictionaries: Record<Lang, Dict> = { es, en };
+/**
+ * The words of each language. English is its own file, fetched when it is wanted (loadLang), so
+ * a first visit in Spanish on a slow phone does not download it.
+ */
+export const dictionaries: Record<Lang, Dict> = { es, en: {} };
+const loaded = new Set<Lang>(['es']);
 export const LANG_KEY = 'alianza.lang';
+
+/** loadLang fetches language l's words once; until they arrive t() answers in Spanish. */
+export async function loadLang(l: Lang): Promise<void> {
+  if (loaded.has(l)) return;
+  const m = await import('./en.json');
+  dictionaries.en = m.default;
+  loaded.add('en');
+}
 
 /**
  * browserLang is the first of the browser's languages the app speaks; Spanish when none is.
@@ -38,8 +50,15 @@ export function getLang(): Lang {
   return current;
 }
 
-/** setLang switches the language, remembers it and re-renders subscribers. */
+/**
+ * setLang switches the language, remembers it and re-renders subscribers: at once when its
+ * words are here, else once they are fetched (offline and never fetched: it stays as it is).
+ */
 export function setLang(l: Lang): void {
+  if (!loaded.has(l)) {
+    loadLang(l).then(() => setLang(l), () => undefined);
+    return;
+  }
   current = l;
   try {
     globalThis.localStorage?.setItem(LANG_KEY, l);
