@@ -106,9 +106,6 @@ type sources struct {
 	trainings *TrainingCounts
 	// moved are the initiatives with a stage change in the period.
 	moved []model.Initiative
-	// who are the stakeholders read so far, shared by the periods of one
-	// request (the year and the period name mostly the same members).
-	who map[bson.ObjectID]model.Stakeholder
 }
 
 func (src *sources) trainingCounts() (*TrainingCounts, error) {
