@@ -91,6 +91,10 @@ func loadBench() error {
 	if err := s.RebuildReportCounters(ctx); err != nil {
 		return err
 	}
+	// And the unmatched senders' tally of a folder loaded before it.
+	if err := s.BuildUnmatchedTally(ctx); err != nil {
+		return err
+	}
 	tokens, err := auth.NewTokens([]byte(strings.Repeat("b", 32)))
 	if err != nil {
 		return err

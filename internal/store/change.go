@@ -69,6 +69,11 @@ func (s *Store) commit(ctx context.Context, write func(ctx context.Context) ([]C
 		if changes, err = write(ctx); err != nil {
 			return err
 		}
+		// The unmatched senders' tally changes with the messages, in the
+		// same transaction (unmatched_tally.go).
+		if err := s.tallyChanges(ctx, changes); err != nil {
+			return err
+		}
 		return s.audit(ctx, changes)
 	}, undo)
 	if err != nil {

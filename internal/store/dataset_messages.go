@@ -29,7 +29,7 @@ func (s *Store) insertMessages(ctx context.Context, msgs []model.IncomingMessage
 	if _, err := insertBatches(ctx, s, colMessageBodies, bodies, skipDups); err != nil {
 		return 0, err
 	}
-	dups, err := insertBatches(ctx, s, colMessages, list, skipDups)
+	dups, err := s.insertMessageDocs(ctx, list, skipDups)
 	if err != nil {
 		return 0, err
 	}

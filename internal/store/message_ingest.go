@@ -200,7 +200,7 @@ func (s *Store) insertNew(ctx context.Context, order []bson.ObjectID, fresh map[
 	if _, err := insertBatches(ctx, s, colMessageBodies, bodies, true); err != nil {
 		return nil, err
 	}
-	dups, err := insertBatches(ctx, s, colMessages, docs, true)
+	dups, err := s.insertMessageDocs(ctx, docs, true)
 	if err != nil {
 		return nil, err
 	}

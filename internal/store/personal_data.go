@@ -533,6 +533,10 @@ func (s *Store) eraseMessage(ctx context.Context, m *model.Message, theirs bool)
 		{Key: "attachments", Value: m.Attachments}, {Key: "search", Value: MessageSearchWords(m)}}); err != nil {
 		return err
 	}
+	// Its addresses and names changed: so do its unmatched senders' tally.
+	if err := s.resyncTally(ctx, []bson.ObjectID{m.ID}); err != nil {
+		return err
+	}
 	if !theirs {
 		return nil
 	}

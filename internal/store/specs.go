@@ -36,6 +36,12 @@ func collectionSpecs() []lite.Spec {
 				ix("regions_unmatched", "regions", "unmatched", "status", "date", "_id"),
 				ix("regions_awaiting", "regions", "direction", "replied", "date", "status")}},
 		{Name: colMessageBodies},
+		// The unmatched senders' tally (unmatched_tally.go): a page is one
+		// range of k; an address's latest refs, named or not, one of
+		// address_named_date.
+		{Name: colUnmatched, Fields: []string{"k"}, Indexes: []lite.Index{ix("key", "k")}},
+		{Name: colUnmatchedRefs, Fields: []string{"a", "named", "d", "m"},
+			Indexes: []lite.Index{{Name: "address_named_date", Keys: []lite.Key{{Path: "a"}, {Path: "named"}, {Path: "d", Desc: true}, {Path: "m"}}}}},
 		{Name: colIndicatorTargets},
 		// Every query of a user's second factor is by _id; the rest of its
 		// filter (pending secret, last step, recovery code) is checked on
