@@ -132,4 +132,3 @@ type tallyDoc struct {
 func (d *tallyDoc) row() UnmatchedAddress {
 	return UnmatchedAddress{Address: d.Address, Name: d.Name, Count: d.Count, LastAt: d.LastAt.UTC()}
 }
-
