@@ -45,6 +45,13 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	} else if n > 0 {
 		log.Info("stored sent mail filed as reviewed", "messages", n)
 	}
+	// A folder written before the unmatched senders' tally gets it built
+	// in the background (once); the list's first read waits for it.
+	go func() {
+		if err := s.BuildUnmatchedTally(ctx); err != nil {
+			log.Error("building the unmatched senders' tally", "err", err)
+		}
+	}()
 	uiFS, err := ui.DistFS()
 	if err != nil {
 		return fmt.Errorf("web app: %w", err)

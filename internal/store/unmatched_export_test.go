@@ -42,3 +42,11 @@ func (s *Store) UnmatchedTallySize(ctx context.Context) (refs, addrs int64, err 
 	addrs, err = s.col(colUnmatched).Count(ctx, every, 0)
 	return refs, addrs, err
 }
+
+// SetUnmatchedTallyBatch sets how many messages a transaction of the
+// tally's build reads, and returns the previous value.
+func SetUnmatchedTallyBatch(n int) int {
+	old := tallyBuildBatch
+	tallyBuildBatch = n
+	return old
+}

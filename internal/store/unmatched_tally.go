@@ -168,9 +168,44 @@ func (s *Store) insertMessageBatch(ctx context.Context, batch []model.Message, s
 	return dups, s.tallyNew(ctx, stored)
 }
 
-// tallyNew adds to the tally messages just stored (or, for the build,
-// stored without it): their refs, those already there left alone.
+// tallyMu serialises the tally's writes of the process where the
+// database has no transactions (a standalone MongoDB, FerretDB in tests):
+// each syncs from the messages as stored when it holds it, so two writers
+// (or a writer and the build) cannot interleave their reads and writes.
+// Instances sharing such a database may still race: its tally is then as
+// exact as its other multi-document writes.
+var tallyMu sync.Mutex
+
+func (s *Store) lockTally() func() {
+	if s.txs {
+		return func() {}
+	}
+	tallyMu.Lock()
+	return tallyMu.Unlock
+}
+
+// tallyNew adds to the tally messages just stored: their refs, those
+// already there left alone.
 func (s *Store) tallyNew(ctx context.Context, msgs []model.Message) error {
+	defer s.lockTally()()
+	if !s.txs && len(msgs) > 0 {
+		// Another writer may have changed them since the insert: read
+		// them as they are now.
+		ids := make([]bson.ObjectID, len(msgs))
+		for i := range msgs {
+			ids[i] = msgs[i].ID
+		}
+		msgs = nil
+		if err := s.col(colMessages).Find(ctx, idsIn(ids), coll.FindOptions{Projection: tallyProjection}, &msgs); err != nil {
+			return wrap("unmatched tally: read messages", err)
+		}
+	}
+	return s.tallyStored(ctx, msgs)
+}
+
+// tallyStored adds the refs of msgs, read as they are stored, to the
+// tally; those already there are left alone.
+func (s *Store) tallyStored(ctx context.Context, msgs []model.Message) error {
 	var want []tallyRef
 	for i := range msgs {
 		want = append(want, refsOf(&msgs[i])...)
@@ -197,6 +232,7 @@ func (s *Store) tallyNew(ctx context.Context, msgs []model.Message) error {
 // resyncTally brings the refs of the messages with ids in line with the
 // messages as stored now, after a write in ctx's transaction changed them.
 func (s *Store) resyncTally(ctx context.Context, ids []bson.ObjectID) error {
+	defer s.lockTally()()
 	var msgs []model.Message
 	if err := s.col(colMessages).Find(ctx, idsIn(ids), coll.FindOptions{Projection: tallyProjection}, &msgs); err != nil {
 		return wrap("unmatched tally: read messages", err)
@@ -419,6 +455,10 @@ const (
 // tallyBuildMu serialises the builds of the process.
 var tallyBuildMu sync.Mutex
 
+// tallyBuildBatch is how many messages a transaction of the build reads
+// (tests make it small to build in several).
+var tallyBuildBatch = 500
+
 // BuildUnmatchedTally builds the tally of unmatched senders when this
 // database has none yet (a folder written before it); the first read of
 // the list does it otherwise. The server may call it at start.
@@ -428,7 +468,8 @@ func (s *Store) BuildUnmatchedTally(ctx context.Context) error {
 
 // ensureUnmatchedTally builds the tally unless it was built. The build
 // walks the unmatched messages newest first, a batch at a time, each batch
-// read and tallied in one transaction (tallyNew): the writes meanwhile keep
+// read and tallied in one transaction (or under tallyMu where there are
+// none; tallyStored): the writes meanwhile keep
 // the refs of the messages they change whether or not the build has passed
 // them, so a message changed before its batch is read as changed, and one
 // changed after is resynced by its writer. Only a batch is held in memory.
@@ -445,12 +486,13 @@ func (s *Store) ensureUnmatchedTally(ctx context.Context) error {
 	// A build is worth finishing even when the request that started it
 	// goes away; each batch is committed on its own anyway.
 	ctx = context.WithoutCancel(ctx)
-	const batch = 500
+	batch := tallyBuildBatch
 	var last *model.Message
 	for {
 		var n int
 		var next *model.Message
 		err := s.db.WithTx(ctx, func(ctx context.Context) error {
+			defer s.lockTally()()
 			filter := bson.D{{Key: "unmatched", Value: true}}
 			if last != nil {
 				// After the last message read in (date, _id) descending
@@ -462,14 +504,14 @@ func (s *Store) ensureUnmatchedTally(ctx context.Context) error {
 					}})
 			}
 			var list []model.Message
-			opts := coll.FindOptions{Projection: tallyProjection, Sort: bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, Limit: batch}
+			opts := coll.FindOptions{Projection: tallyProjection, Sort: bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, Limit: int64(batch)}
 			if err := s.col(colMessages).Find(ctx, filter, opts, &list); err != nil {
 				return wrap("unmatched tally: read messages", err)
 			}
 			if n = len(list); n > 0 {
 				next = &list[n-1] // kept for the next batch once this one commits
 			}
-			return s.tallyNew(ctx, list)
+			return s.tallyStored(ctx, list)
 		})
 		if err != nil {
 			return fmt.Errorf("store: build unmatched tally: %w", err)

@@ -339,14 +339,12 @@ func TestUnmatchedTallyBuiltForOldFolder(t *testing.T) {
 	seed := tallySeed(t)
 	w := newTallyWorld(t, seed)
 	ctx := context.Background()
-	// More than one batch of the build (500 messages), in loads under
-	// 1,000: a larger one refreshes the planner's statistics, and those of
-	// the audit trail, taken while it is nearly empty, then make SQLite
-	// scan it for the erasure's read of a person's entries (a plan of
-	// lite's, not of the tally's).
+	// Several batches of the build, each its own transaction.
+	old := store.SetUnmatchedTallyBatch(40)
+	t.Cleanup(func() { store.SetUnmatchedTallyBatch(old) })
 	for range 2 {
 		var batch []model.IncomingMessage
-		for range 550 {
+		for range 70 {
 			m := w.message()
 			m.Message.Unmatched = true
 			batch = append(batch, m)
