@@ -92,9 +92,11 @@ func loadBench() error {
 		return err
 	}
 	// And the unmatched senders' tally of a folder loaded before it.
+	start = time.Now()
 	if err := s.BuildUnmatchedTally(ctx); err != nil {
 		return err
 	}
+	fmt.Fprintf(os.Stderr, "unmatched senders' tally ready in %s\n", time.Since(start).Round(time.Millisecond))
 	tokens, err := auth.NewTokens([]byte(strings.Repeat("b", 32)))
 	if err != nil {
 		return err
