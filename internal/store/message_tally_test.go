@@ -147,4 +147,3 @@ func TestMessageTallyFollowsWrites(t *testing.T) {
 		t.Fatalf("after the rebuild %+v (%v), before %+v, %d messages", after, err, before, len(all))
 	}
 }
-
