@@ -17,9 +17,19 @@ type MessageQueueCounts struct {
 }
 
 // MessageCounts counts the review queues of the messages in scope matching
-// f (region, failed ones), one count per queue, each answered from an
-// index, where one $group would read every message in scope.
+// f. The tabs' counts (f no more than a region and the failed ones) come
+// from the tally kept by the message writes (message_tally.go): counting
+// index ranges grows with the mailbox (51 ms at 500,000 messages). Other
+// filters count each queue from an index.
 func (s *Store) MessageCounts(ctx context.Context, scope model.Scope, f MessageFilter) (MessageQueueCounts, error) {
+	if tallyAnswers(f) {
+		return s.talliedCounts(ctx, scope, f)
+	}
+	return s.countQueues(ctx, scope, f)
+}
+
+// countQueues counts each queue from an index.
+func (s *Store) countQueues(ctx context.Context, scope model.Scope, f MessageFilter) (MessageQueueCounts, error) {
 	var out MessageQueueCounts
 	queues := []struct {
 		n   *int64

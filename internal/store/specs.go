@@ -95,6 +95,7 @@ func collectionSpecs() []lite.Spec {
 		{Name: colMailboxes, Fields: []string{"name", "updated_at"}, Scannable: true},
 		{Name: colIdempotency, Fields: []string{"exp", "user_id", "state"}, Indexes: []lite.Index{ix("exp", "exp"), ix("user", "user_id")}},
 		{Name: colReportCounters, Fields: []string{"stale"}, Scannable: true},
+		{Name: colMessageCounts, Scannable: true},
 		{Name: colProbe, Scannable: true},
 	}
 	for _, f := range counterFamilies {

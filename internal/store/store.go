@@ -194,7 +194,12 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 func (s *Store) Now() time.Time { return s.now().UTC() }
 
 // col is the collection name.
-func (s *Store) col(name string) coll.Collection { return s.db.Collection(name) }
+func (s *Store) col(name string) coll.Collection {
+	if name == colMessages {
+		return talliedMessages{s.db.Collection(name), s} // message_tally.go
+	}
+	return s.db.Collection(name)
+}
 
 // Collection names.
 const (

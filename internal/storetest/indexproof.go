@@ -31,9 +31,9 @@ import (
 
 // SmallCollections hold a few fixed documents (settings, leases,
 // per-mailbox state, the configured mailboxes; and the report counters,
-// report_counters*, one document per month and family): scanning them is
-// fine.
-var SmallCollections = []string{"kv", "report_counters", "leases", "mail_state", "mailboxes"}
+// report_counters*, one document per month and family; message_counts, one
+// document per set of regions): scanning them is fine.
+var SmallCollections = []string{"kv", "report_counters", "leases", "mail_state", "mailboxes", "message_counts"}
 
 // Query is one query as the proof sees it.
 type Query struct {

@@ -242,7 +242,7 @@ func (c *compiler) compilePath(path string, cond any) (parts []string, args []an
 	var target func(op string, v any) (string, []any, bool)
 	switch {
 	case path == "_id" || hasString(c.spec.Fields, path):
-		target = c.columnOp(c.col(path))
+		target = c.columnOpFor(c.col(path), ops)
 	case c.members[path] != "":
 		target = c.memberOp(path)
 	case path == c.spec.Words && path != "":
@@ -312,6 +312,50 @@ func rangeCond(col, op string, v any) (string, []any, bool) {
 		c += " AND " + col + " < ''"
 	}
 	return c, []any{v}, true
+}
+
+// columnOpFor is columnOp for the operators ops of one path. When they
+// bound it from both sides within one type bracket, each bound already
+// keeps the other in that bracket, and the ranges leave out the bracket's
+// bound: SQLite walks an index from the first upper bound it reads, and
+// "date < ''" ahead of "date < ?" made a date range read every newer row.
+func (c *Collection) columnOpFor(col string, ops bson.D) func(op string, v any) (string, []any, bool) {
+	plain := c.columnOp(col)
+	if !sameBracket(ops) {
+		return plain
+	}
+	return func(op string, v any) (string, []any, bool) {
+		s, ok := sqlValue(v)
+		if sqlCmp[op] == "" || !ok || s == nil {
+			return plain(op, v)
+		}
+		return col + " " + sqlCmp[op] + " ?", []any{s}, true
+	}
+}
+
+// sameBracket tells whether ops hold a lower and an upper bound, all in one
+// type bracket (text, or numbers and dates).
+func sameBracket(ops bson.D) bool {
+	lo, hi := "", ""
+	for _, o := range ops {
+		s, ok := sqlValue(o.Value)
+		if sqlCmp[o.Key] == "" || !ok || s == nil {
+			continue
+		}
+		b := "number"
+		if _, isText := s.(string); isText {
+			b = "text"
+		}
+		side := &hi
+		if o.Key == "$gt" || o.Key == "$gte" {
+			side = &lo
+		}
+		if *side != "" && *side != b {
+			return false
+		}
+		*side = b
+	}
+	return lo != "" && lo == hi
 }
 
 // columnOp answers an operator on a column holding one value (or NULL for

@@ -319,7 +319,7 @@ func (x *memberIndex) keyCond(e bson.E) (string, []any, bool) {
 	if !isOps {
 		ops = bson.D{{Key: "$eq", Value: e.Value}}
 	}
-	op := x.c.columnOp(x.col(e.Key))
+	op := x.c.columnOpFor(x.col(e.Key), ops)
 	var parts []string
 	var args []any
 	for _, o := range ops {
