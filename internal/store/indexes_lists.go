@@ -52,5 +52,7 @@ func init() {
 		indexSpec{colMessages, "regions_status_date", bson.D{{Key: "regions", Value: 1}, {Key: "status", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
 		indexSpec{colMessages, "regions_unmatched", bson.D{{Key: "regions", Value: 1}, {Key: "unmatched", Value: 1}, {Key: "date", Value: -1}}, false},
 		indexSpec{colMessages, "regions_awaiting", bson.D{{Key: "regions", Value: 1}, {Key: "direction", Value: 1}, {Key: "replied", Value: 1}, {Key: "date", Value: 1}}, false},
+		// A stakeholder's messages newest first (their timeline and queue).
+		indexSpec{colMessages, "stakeholders_date", bson.D{{Key: "stakeholder_ids", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
 	)
 }

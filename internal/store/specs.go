@@ -34,7 +34,10 @@ func collectionSpecs() []lite.Spec {
 				ix("regions_date", "regions", "date", "_id", "status", "unmatched"),
 				ix("regions_status_date", "regions", "status", "date", "_id"),
 				ix("regions_unmatched", "regions", "unmatched", "status", "date", "_id"),
-				ix("regions_awaiting", "regions", "direction", "replied", "date", "status")}},
+				ix("regions_awaiting", "regions", "direction", "replied", "date", "status"),
+				// A stakeholder's messages newest first (their timeline and
+				// queue): one member index range, failed ones left out on it.
+				ix("stakeholders_date", "stakeholder_ids", "date", "_id", "status")}},
 		{Name: colMessageBodies},
 		{Name: colIndicatorTargets},
 		// Every query of a user's second factor is by _id; the rest of its
