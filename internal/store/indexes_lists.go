@@ -12,6 +12,7 @@ func init() {
 		indexSpec{colMeetings, "starts_at_id", bson.D{{Key: "starts_at", Value: -1}, {Key: "_id", Value: -1}}, false},
 		indexSpec{colMeetings, "region_starts_at", bson.D{{Key: "region", Value: 1}, {Key: "starts_at", Value: -1}, {Key: "_id", Value: -1}}, false},
 		indexSpec{colMeetings, "stakeholder_ids", bson.D{{Key: "stakeholder_ids", Value: 1}}, false},
+		indexSpec{colMeetings, "participants_starts_at", bson.D{{Key: "participants.stakeholder_id", Value: 1}, {Key: "starts_at", Value: -1}, {Key: "_id", Value: -1}}, false},
 		indexSpec{colCommitments, "made_on", bson.D{{Key: "made_on", Value: 1}}, false},
 		indexSpec{colCommitments, "due_on", bson.D{{Key: "due_on", Value: 1}}, false},
 		// The agreement rule's commitments of one kind made in a period, and
@@ -51,5 +52,7 @@ func init() {
 		indexSpec{colMessages, "regions_status_date", bson.D{{Key: "regions", Value: 1}, {Key: "status", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
 		indexSpec{colMessages, "regions_unmatched", bson.D{{Key: "regions", Value: 1}, {Key: "unmatched", Value: 1}, {Key: "date", Value: -1}}, false},
 		indexSpec{colMessages, "regions_awaiting", bson.D{{Key: "regions", Value: 1}, {Key: "direction", Value: 1}, {Key: "replied", Value: 1}, {Key: "date", Value: 1}}, false},
+		// A stakeholder's messages newest first (their timeline and queue).
+		indexSpec{colMessages, "stakeholders_date", bson.D{{Key: "stakeholder_ids", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
 	)
 }

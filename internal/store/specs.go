@@ -34,7 +34,10 @@ func collectionSpecs() []lite.Spec {
 				ix("regions_date", "regions", "date", "_id", "status", "unmatched"),
 				ix("regions_status_date", "regions", "status", "date", "_id"),
 				ix("regions_unmatched", "regions", "unmatched", "status", "date", "_id"),
-				ix("regions_awaiting", "regions", "direction", "replied", "date", "status")}},
+				ix("regions_awaiting", "regions", "direction", "replied", "date", "status"),
+				// A stakeholder's messages newest first (their timeline and
+				// queue): one member index range, failed ones left out on it.
+				ix("stakeholders_date", "stakeholder_ids", "date", "_id", "status")}},
 		{Name: colMessageBodies},
 		// The unmatched senders' tally (unmatched_tally.go): a page is one
 		// range of k; an address's latest refs, named or not, one of
@@ -52,7 +55,10 @@ func collectionSpecs() []lite.Spec {
 			Members: []string{"participants/stakeholder_id", "stakeholder_ids", "staff_ids", "commitment_ids", "task_ids", "initiative_ids"},
 			Words:   "search",
 			Indexes: []lite.Index{ix("starts_at", "starts_at", "_id"), ix("region_starts_at", "region", "starts_at", "_id"), ix("kind_starts_at", "kind", "starts_at", "_id"),
-				ix("owner", "owner_id"), ix("updated", "updated_at")}},
+				ix("owner", "owner_id"), ix("updated", "updated_at"),
+				// A stakeholder's meetings newest first (the timeline's page): one
+				// member index range, in scope by region.
+				ix("participants_starts_at", "participants.stakeholder_id", "starts_at", "_id", "region")}},
 		{Name: colCommitments,
 			Fields: []string{"version", "region", "status", "stakeholder_id", "owner_id", "stakeholder_kind", "due_on", "made_on", "created_at", "updated_at", "origin.id", "initiative_id"},
 			Words:  "search",

@@ -517,10 +517,6 @@ func (c *Collection) open(ctx context.Context, q querier, filter, sort bson.D, l
 	if err != nil {
 		return nil, fmt.Errorf("lite: filter: %w", err)
 	}
-	cq, probes, err := c.compileWalk(f, sort, false)
-	if err != nil {
-		return nil, err
-	}
 	if sort, err = canon(sort); err != nil {
 		return nil, fmt.Errorf("lite: sort: %w", err)
 	}
@@ -528,16 +524,9 @@ func (c *Collection) open(ctx context.Context, q querier, filter, sort bson.D, l
 	if err != nil {
 		return nil, err
 	}
-	if limit > 0 && order != "" && len(probes) > 0 && (cq.x == nil || !cq.x.covered) && c.sortIndexed(sort) {
-		common, err := c.common(ctx, q, probes)
-		if err != nil {
-			return nil, err
-		}
-		if common {
-			if cq, _, err = c.compileWalk(f, sort, true); err != nil {
-				return nil, err
-			}
-		}
+	cq, err := c.plan(ctx, q, f, sort, limit, order)
+	if err != nil {
+		return nil, err
 	}
 	if cq.where == "" && len(cq.resid) > 0 && !c.spec.Scannable && c.db.log != nil {
 		paths := make([]string, len(cq.resid))
@@ -595,32 +584,6 @@ func (c *Collection) sortIndexed(sort bson.D) bool {
 		}
 	}
 	return false
-}
-
-// common tells whether every word prefix and member condition is held by
-// at least db.commonRows rows (each probe reads at most that many index
-// entries): a sorted page then walks its sort index and probes each row,
-// stopping at its limit, instead of reading and sorting every row that
-// holds them.
-func (c *Collection) common(ctx context.Context, q querier, probes []probe) (bool, error) {
-	for _, p := range probes {
-		var n int
-		rows, err := q.QueryContext(ctx, p.sql, append(append([]any(nil), p.args...), c.db.commonRows)...)
-		if err != nil {
-			return false, err
-		}
-		if rows.Next() {
-			err = rows.Scan(&n)
-		}
-		rows.Close()
-		if err != nil {
-			return false, err
-		}
-		if n < c.db.commonRows {
-			return false, nil
-		}
-	}
-	return true, nil
 }
 
 // next returns the next matching document, or nil at the end.

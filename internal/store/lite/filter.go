@@ -1,6 +1,7 @@
 package lite
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -38,17 +39,39 @@ type compiler struct {
 	walk   bool
 	probes []probe // the word and member conditions, for that choice
 	sort   bson.D  // the find's sort, if any
+	// driver, when not -1, is the one probe written as the list of its
+	// rows; the others are probed per row of that list (the rarest
+	// condition drives, so a common one is never read whole).
+	driver int
+	inOr   int // >0 while compiling an $or or $nor branch
 }
 
 // probe counts, up to a limit, the rows of a word or member condition.
 type probe struct {
 	sql  string // with a last ? for the limit
 	args []any
+	// top: a condition of the filter's top-level AND, which can drive
+	// the query (one inside an $or cannot).
+	top bool
+}
+
+// exists tells whether probe i is written as a per-row EXISTS probe
+// rather than the list of its rows.
+func (c *compiler) exists(i int) bool {
+	return c.walk || (c.driver >= 0 && i != c.driver)
+}
+
+// addProbe records a word or member condition and tells whether to write
+// it as a per-row probe.
+func (c *compiler) addProbe(p probe) bool {
+	p.top = c.inOr == 0
+	c.probes = append(c.probes, p)
+	return c.exists(len(c.probes) - 1)
 }
 
 // compile turns a canonical filter into a query.
 func (c *Collection) compile(filter bson.D) (query, error) {
-	q, _, err := c.compileWalk(filter, nil, false)
+	q, _, err := c.compilePlan(filter, nil, false, -1)
 	return q, err
 }
 
@@ -66,10 +89,11 @@ func byID(filter bson.D) bool {
 	return false
 }
 
-// compileWalk compiles a filter for a find sorted by sort (which only
-// helps choose among member indexes), walking the sort's index when walk.
-func (c *Collection) compileWalk(filter, sort bson.D, walk bool) (query, []probe, error) {
-	k := &compiler{Collection: c, walk: walk, sort: sort}
+// compilePlan compiles a filter for a find sorted by sort (which only
+// helps choose among member indexes), walking the sort's index when walk,
+// else driven by probe driver's rows when driver is not -1.
+func (c *Collection) compilePlan(filter, sort bson.D, walk bool, driver int) (query, []probe, error) {
+	k := &compiler{Collection: c, walk: walk, sort: sort, driver: driver}
 	q, err := k.compile(filter)
 	return q, k.probes, err
 }
@@ -119,6 +143,7 @@ func (c *compiler) compileAnd(filter bson.D) (parts []string, args []any, resid 
 			if err != nil {
 				return nil, nil, nil, err
 			}
+			c.inOr++
 			var ors []string
 			var orArgs []any
 			exact, always := true, false
@@ -136,6 +161,7 @@ func (c *compiler) compileAnd(filter bson.D) (parts []string, args []any, resid 
 				ors = append(ors, "("+strings.Join(p, " AND ")+")")
 				orArgs = append(orArgs, a...)
 			}
+			c.inOr--
 			if e.Key == "$nor" {
 				// NOT of a superset is no superset: the matcher decides.
 				resid = append(resid, e)
@@ -424,8 +450,7 @@ func (c *Collection) columnOp(col string) func(op string, v any) (string, []any,
 func (c *compiler) memberOp(path string) func(op string, v any) (string, []any, bool) {
 	some := func(cond string, args []any) (string, []any) {
 		args = append([]any{path}, args...)
-		c.probes = append(c.probes, probe{sql: "SELECT count(*) FROM (SELECT 1 FROM " + c.m + " WHERE f = ? AND " + cond + " LIMIT ?)", args: args})
-		if c.walk {
+		if c.addProbe(probe{sql: "SELECT count(*) FROM (SELECT 1 FROM " + c.m + " WHERE f = ? AND " + cond + " LIMIT ?)", args: args}) {
 			return "EXISTS (SELECT 1 FROM " + c.m + " WHERE rid = " + c.t + ".rowid AND f = ? AND " + cond + ")", args
 		}
 		return c.t + ".rowid IN (SELECT rid FROM " + c.m + " WHERE f = ? AND " + cond + ")", args
@@ -503,8 +528,7 @@ func (c *compiler) wordOp() func(op string, v any) (string, []any, bool) {
 			return "", nil, false
 		}
 		first, _, more := strings.Cut(lit, " ")
-		c.probes = append(c.probes, probe{sql: "SELECT count(*) FROM (SELECT 1 FROM " + c.w + " WHERE w >= ? AND w < ? LIMIT ?)", args: []any{first, upper(first)}})
-		if c.walk {
+		if c.addProbe(probe{sql: "SELECT count(*) FROM (SELECT 1 FROM " + c.w + " WHERE w >= ? AND w < ? LIMIT ?)", args: []any{first, upper(first)}}) {
 			return "EXISTS (SELECT 1 FROM " + c.w + " WHERE rid = " + c.t + ".rowid AND w >= ? AND w < ?)", []any{first, upper(first)}, !more
 		}
 		return c.t + ".rowid IN (SELECT rid FROM " + c.w + " WHERE w >= ? AND w < ?)", []any{first, upper(first)}, !more
@@ -610,4 +634,66 @@ func (c *Collection) orderBy(sort bson.D) (string, error) {
 		keys = append(keys, key)
 	}
 	return " ORDER BY " + strings.Join(keys, ", "), nil
+}
+
+// plan compiles filter for a find with sort (order, its ORDER BY) and
+// limit, and chooses how its word and member conditions read: a sorted,
+// limited page whose conditions are all common walks the sort's index and
+// probes each row, stopping at the limit; otherwise the rarest condition
+// of the top-level AND drives (the list of its rows) and the others are
+// probed per row, so that a common word next to a rare one is never read
+// whole.
+func (c *Collection) plan(ctx context.Context, q querier, f, sort bson.D, limit int64, order string) (query, error) {
+	cq, probes, err := c.compilePlan(f, sort, false, -1)
+	if err != nil || len(probes) == 0 || cq.x != nil && cq.x.covered {
+		return cq, err
+	}
+	walkable := limit > 0 && order != "" && c.sortIndexed(sort)
+	tops := 0
+	for _, p := range probes {
+		if p.top {
+			tops++
+		}
+	}
+	if !walkable && tops < 2 {
+		return cq, nil
+	}
+	counts, err := c.counts(ctx, q, probes)
+	if err != nil {
+		return query{}, err
+	}
+	driver, common := -1, true
+	for i, n := range counts {
+		common = common && n >= c.db.commonRows
+		if probes[i].top && (driver < 0 || n < counts[driver]) {
+			driver = i
+		}
+	}
+	switch {
+	case walkable && common:
+		cq, _, err = c.compilePlan(f, sort, true, -1)
+	case tops >= 2:
+		cq, _, err = c.compilePlan(f, sort, false, driver)
+	}
+	return cq, err
+}
+
+// counts counts the rows of each probe, up to db.commonRows (each reads at
+// most that many index entries).
+func (c *Collection) counts(ctx context.Context, q querier, probes []probe) ([]int, error) {
+	out := make([]int, len(probes))
+	for i, p := range probes {
+		rows, err := q.QueryContext(ctx, p.sql, append(append([]any(nil), p.args...), c.db.commonRows)...)
+		if err != nil {
+			return nil, err
+		}
+		if rows.Next() {
+			err = rows.Scan(&out[i])
+		}
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -670,3 +670,91 @@ func TestFullDatabaseIsUnwritable(t *testing.T) {
 		t.Fatalf("with room again: %d (%v)", n, err)
 	}
 }
+
+// TestRarestConditionDrives: of two words (or a word and a member value),
+// the rarer is the list of rows and the common one is probed per row, so
+// the common word's rows are never read whole; the answer is the same as
+// the matcher's, sorted or not, and the plans use indexes.
+func TestRarestConditionDrives(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, RecordPlans())
+	msgs := db.Collection("messages")
+	var docs []any
+	for i := range 600 {
+		docs = append(docs, bson.D{{Key: "date", Value: bson.DateTime(int64(i%97) * 1000)}, {Key: "status", Value: []string{"new", "done"}[i%2]},
+			{Key: "regions", Value: bson.A{"lima"}}, {Key: "search", Value: fmt.Sprintf("hola presupuesto w%d", i)}})
+	}
+	if _, err := msgs.Insert(ctx, docs, coll.InsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	db.commonRows = 200 // "hola" and "lima" are common, "w1" (111 rows) is not
+	word := func(w string) bson.D {
+		return bson.D{{Key: "search", Value: bson.D{{Key: "$regex", Value: "(^| )" + w}}}}
+	}
+	and := func(fs ...bson.D) bson.D {
+		a := bson.A{}
+		for _, f := range fs {
+			a = append(a, f)
+		}
+		return bson.D{{Key: "$and", Value: a}}
+	}
+	bySort := bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}
+	for _, tc := range []struct {
+		name   string
+		filter bson.D
+		opts   coll.FindOptions
+		want   int
+	}{
+		{"page by date", and(word("hola"), word("w1")), coll.FindOptions{Sort: bySort, Limit: 51}, 51},
+		{"whole, by date", and(word("w1"), word("hola")), coll.FindOptions{Sort: bySort}, 111},
+		{"unsorted", and(word("hola"), word("w1")), coll.FindOptions{}, 111},
+		{"page by _id", and(word("hola"), word("w1"), bson.D{{Key: "status", Value: "new"}}), coll.FindOptions{Sort: bson.D{{Key: "_id", Value: -1}}, Limit: 10}, 10},
+		{"member and word", and(bson.D{{Key: "stakeholder_ids", Value: bson.D{{Key: "$exists", Value: false}}}}, bson.D{{Key: "regions", Value: "lima"}}, word("w2")), coll.FindOptions{Sort: bySort, Limit: 5}, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []bson.D
+			if err := msgs.Find(ctx, tc.filter, tc.opts, &got); err != nil {
+				t.Fatal(err)
+			}
+			raw := []bson.D{}
+			if err := msgs.Find(ctx, bson.D{}, coll.FindOptions{Sort: bySort, Limit: 1000}, &raw); err != nil {
+				t.Fatal(err)
+			}
+			want, err := bruteFind(raw, tc.filter, tc.opts.Sort, tc.opts.Limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			key := func(docs []bson.D) string {
+				var s []string
+				for _, id := range ids(t, docs) {
+					s = append(s, fmt.Sprint(id))
+				}
+				if tc.opts.Sort == nil { // any order
+					slices.Sort(s)
+				}
+				return strings.Join(s, " ")
+			}
+			g, w := key(got), key(want)
+			if len(got) != tc.want || g != w {
+				t.Fatalf("%d documents, want %d:%s", len(got), tc.want, idDiff(got, want))
+			}
+		})
+	}
+	driven := 0
+	for _, p := range db.plans.seen {
+		if strings.Contains(p.sql, `rowid IN (SELECT rid FROM "w:messages" WHERE w >= ?`) && strings.Contains(p.sql, `EXISTS (SELECT 1 FROM "w:messages" WHERE rid = `) {
+			driven++
+			// The rare word is the list: the first bound of its range is "w1" or "w2".
+			in := strings.Index(p.sql, `rowid IN (SELECT rid FROM "w:messages"`)
+			if lo := p.args[strings.Count(p.sql[:in], "?")]; lo != "w1" && lo != "w2" {
+				t.Errorf("%q drives: %s %v", lo, p.sql, p.args)
+			}
+		}
+	}
+	if driven < 4 {
+		t.Fatalf("%d queries driven by the rare word and probing the common one", driven)
+	}
+	if bad, err := db.CheckPlans(ctx); err != nil || len(bad) > 0 {
+		t.Fatalf("plans: %v\n%s", err, strings.Join(bad, "\n"))
+	}
+}

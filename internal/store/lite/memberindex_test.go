@@ -140,7 +140,7 @@ func TestMemberIndex(t *testing.T) {
 	if err != nil || q.x == nil || !q.x.covered || !q.x.single || q.x.x.name != "regions_status_date" {
 		t.Fatalf("Lima and new: %+v %v", q.x, err)
 	}
-	q, _, err = db.C("msgs").compileWalk(and(lima, notFailed), bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false)
+	q, _, err = db.C("msgs").compilePlan(and(lima, notFailed), bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false, -1)
 	if err != nil || q.x == nil || q.x.x.name != "regions_date" {
 		t.Fatalf("Lima not failed, by date: %+v %v", q.x, err)
 	}
