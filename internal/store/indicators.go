@@ -113,7 +113,8 @@ type sources struct {
 	p         Period
 	counters  *counterReader
 	trainings *TrainingCounts
-	// moved are the initiatives with a stage change in the period.
+	// moved are the initiatives with a stage change in the period (or in
+	// a longer one: the rule reads the period's moves).
 	moved []model.Initiative
 }
 
@@ -268,6 +269,9 @@ func indicatorOf(code string) (indicator, error) {
 // IndicatorFigures computes every indicator, in the order of
 // IndicatorCodes, for each of periods in scope.
 func (s *Store) IndicatorFigures(ctx context.Context, scope model.Scope, periods ...Period) ([][]*Figure, error) {
+	if len(periods) == 0 {
+		return [][]*Figure{}, nil
+	}
 	r, err := s.counters(ctx)
 	if err != nil {
 		return nil, err
@@ -278,9 +282,19 @@ func (s *Store) IndicatorFigures(ctx context.Context, scope model.Scope, periods
 			return nil, err
 		}
 	}
+	// The initiatives moved in any of the periods, read once for all:
+	// a request's periods (the chosen one and its year) mostly overlap.
+	span := periods[0]
+	for _, p := range periods[1:] {
+		span.From, span.To = min(span.From, p.From), max(span.To, p.To)
+	}
+	moved, err := (&sources{s: s, ctx: ctx, scope: scope, p: span}).movedInitiatives()
+	if err != nil {
+		return nil, err
+	}
 	out := make([][]*Figure, len(periods))
 	for j, p := range periods {
-		src := &sources{s: s, ctx: ctx, scope: scope, p: p, counters: r}
+		src := &sources{s: s, ctx: ctx, scope: scope, p: p, counters: r, moved: moved}
 		out[j] = make([]*Figure, len(indicators))
 		for i, ind := range indicators {
 			f, err := ind.figure(src)
