@@ -18,16 +18,16 @@ type funderRule struct {
 	Rule report.Summary `json:"rule"`
 }
 
-// funderReport is what the print-ready funder report lists beyond the
+// funderReport is what the print-ready funder report says beyond the
 // dashboards: the funder lines with their period (the agreements with
-// members of Congress, then one line per training modality), the rules
-// they count by, legislators and committees with their agreements, and
-// fulfilled commitments with evidence.
+// members of Congress, then one line per training modality, then the
+// initiatives) and the rules they count by. The members behind the lines
+// are the agreement indicators' records and the fulfilled commitments
+// with their evidence /reports/funder/fulfilled, both a page at a time.
 type funderReport struct {
 	store.Period
 	Lines []report.Summary `json:"lines"`
 	Rules []funderRule     `json:"rules"`
-	store.FunderLists
 }
 
 // funderRuleCodes are the indicators whose figures the funder report shows.
@@ -43,11 +43,11 @@ func (a *API) reportFunder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	lists, err := a.store.FunderLists(ctx, scope, p)
+	legislators, err := a.store.Agreements(ctx, scope, p, model.KindLegislator)
 	if err != nil {
 		return err
 	}
-	out := funderReport{Period: p, FunderLists: *lists, Lines: []report.Summary{report.WithPeriod(agreementsLine(lists.Legislators), p.From, p.To)}}
+	out := funderReport{Period: p, Lines: []report.Summary{report.WithPeriod(agreementsLine(legislators), p.From, p.To)}}
 	for _, line := range trainingLines(tr) {
 		out.Lines = append(out.Lines, report.WithPeriod(line, p.From, p.To))
 	}
@@ -60,6 +60,25 @@ func (a *API) reportFunder(c *fiber.Ctx) error {
 		out.Rules = append(out.Rules, funderRule{Code: code, Name: wording(words.Indicators, code), Rule: wording(words.IndicatorRules, code)})
 	}
 	return c.JSON(out)
+}
+
+// reportFunderFulfilled is a page of the commitments made in the period
+// and fulfilled (wholly or in part) so far, with their evidence.
+func (a *API) reportFunderFulfilled(c *fiber.Ctx) error {
+	p, err := a.period(c)
+	if err != nil {
+		return err
+	}
+	q := queryOf(c)
+	pg := q.page()
+	if q.err != nil {
+		return q.err
+	}
+	items, next, err := a.store.FunderFulfilled(c.UserContext(), auth.User(c).Scope(), p, pg)
+	if err != nil {
+		return err
+	}
+	return c.JSON(newList(items, next))
 }
 
 // agreementsLine is the funder line of the agreements with members of

@@ -22,8 +22,8 @@ func (a *API) indicatorRoutes() []route {
 		{method: "GET", path: "/indicators", tag: "indicators", query: []string{"from", "to", "region", "year", "format", "lang"},
 			summary: "Each indicator with its names, rule, actual for the period, actual and target for the year, percent achieved and breakdowns; ?format=csv gives the tracking table",
 			resp:    indicatorList{}, handle: a.listIndicators},
-		{method: "GET", path: "/indicators/:code/records", tag: "indicators", query: []string{"from", "to", "region"},
-			summary: "The records behind an indicator's figure for the period (members, committees, trainings, meetings, commitments)",
+		{method: "GET", path: "/indicators/:code/records", tag: "indicators", query: []string{"from", "to", "region", "limit", "cursor"},
+			summary: "A page of the records behind an indicator's figure for the period (members, committees, trainings, meetings, commitments), with the figure's total",
 			resp:    indicatorRecords{}, handle: a.indicatorRecords},
 		{method: "PUT", path: "/indicators/:code/targets/:year", access: managers, tag: "indicators",
 			summary: "Set an indicator's target for a year (managers and admins of every region); audited",
@@ -251,8 +251,13 @@ func (a *API) indicatorRecords(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	q := queryOf(c)
+	pg := q.page()
+	if q.err != nil {
+		return q.err
+	}
 	code := c.Params("code")
-	recs, err := a.store.IndicatorRecords(c.UserContext(), code, scope, p)
+	recs, err := a.store.IndicatorRecords(c.UserContext(), code, scope, p, pg)
 	if err != nil {
 		return err
 	}

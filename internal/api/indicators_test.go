@@ -99,12 +99,6 @@ func TestResultsRulesAgree(t *testing.T) {
 			Code string
 			Rule struct{ ES, EN string }
 		}
-		Stakeholders []struct {
-			Name       string
-			Kind       string
-			Group      string
-			Agreements []struct{ Status string }
-		}
 	}
 	ta.do("manager", "GET", "/api/v1/reports/funder?"+resultsPeriod, nil).decode(t, &funder)
 	wantLines := []string{
@@ -128,12 +122,22 @@ func TestResultsRulesAgree(t *testing.T) {
 		!strings.Contains(funder.Rules[0].Rule.EN, "not withdrawn") {
 		t.Errorf("rules: %+v", funder.Rules)
 	}
+	// The members behind the funder line: the agreement indicators' records.
 	listed := map[string]string{}
-	for _, s := range funder.Stakeholders {
-		listed[s.Name] = s.Group
-		for _, a := range s.Agreements {
-			if a.Status == "withdrawn" {
-				t.Errorf("%s: a withdrawn agreement listed", s.Name)
+	for _, code := range []string{"congress_agreements", "committee_agreements"} {
+		var recs struct {
+			Items []struct {
+				Name, Region string
+				Commitments  []struct{ Status string }
+			}
+		}
+		ta.do("manager", "GET", "/api/v1/indicators/"+code+"/records?"+resultsPeriod, nil).decode(t, &recs)
+		for _, r := range recs.Items {
+			listed[r.Name] = r.Region
+			for _, c := range r.Commitments {
+				if c.Status == "withdrawn" {
+					t.Errorf("%s: a withdrawn agreement listed", r.Name)
+				}
 			}
 		}
 	}

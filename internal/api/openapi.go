@@ -204,7 +204,6 @@ var (
 		enumField{model.StakeholderPatch{}, "kind", model.StakeholderKinds},
 		enumField{newStakeholderRequest{}, "kind", model.StakeholderKinds},
 		enumField{store.StakeholderHit{}, "kind", model.StakeholderKinds},
-		enumField{store.StakeholderAgreements{}, "kind", model.StakeholderKinds},
 		enumField{model.Meeting{}, "kind", model.MeetingKinds},
 		enumField{model.MeetingInput{}, "kind", model.MeetingKinds},
 		enumField{model.MeetingPatch{}, "kind", model.MeetingKinds},

@@ -22,9 +22,12 @@ func (a *API) reportRoutes() []route {
 		return route{method: "GET", path: "/reports/" + path, access: reportReaders, tag: "reports", query: reportQuery,
 			summary: summary, resp: resp, handle: handle}
 	}
-	funder := dash("funder", "The funder report's lines with their period, legislators and committees with their agreements, and fulfilled commitments with evidence",
+	funder := dash("funder", "The funder report's lines with their period and the rules they count by (the members behind them: the agreement indicators' records)",
 		funderReport{}, a.reportFunder)
 	funder.query = []string{"from", "to"}
+	fulfilled := dash("funder/fulfilled", "A page of the commitments made in the period and fulfilled (wholly or in part) so far, newest made first, with their evidence",
+		list[store.Fulfilment]{}, a.reportFunderFulfilled)
+	fulfilled.query = []string{"from", "to", "limit", "cursor"}
 	return []route{
 		dash("commitments-by-region", "Commitments made in the period by region and status", statusReport{}, a.reportCommitmentsByRegion),
 		dash("overdue", "Overdue commitments (due in the period, before today) by region and owner", overdueReport{}, a.reportOverdue),
@@ -34,6 +37,7 @@ func (a *API) reportRoutes() []route {
 		dash("active-committees", "Oversight committees with a meeting or commitment in the period, per committee region", regionReport{}, a.reportActiveCommittees),
 		dash("trainings", "People trained per audience, region and quarter, with the funder summary", trainingReport{}, a.reportTrainings),
 		funder,
+		fulfilled,
 	}
 }
 

@@ -95,6 +95,11 @@ func pagedFind[T any](ctx context.Context, s *Store, col string, filter bson.D, 
 // pagedFindOrder is pagedFind in the order given: field descending (newest
 // first) or ascending (soonest due first).
 func pagedFindOrder[T any](ctx context.Context, s *Store, col string, filter bson.D, q string, p Page, field string, desc bool, key func(T) (any, bson.ObjectID)) ([]T, string, error) {
+	return pagedFindProjected(ctx, s, col, filter, q, p, field, desc, nil, key)
+}
+
+// pagedFindProjected is pagedFindOrder reading the fields of proj only (nil: all).
+func pagedFindProjected[T any](ctx context.Context, s *Store, col string, filter bson.D, q string, p Page, field string, desc bool, proj bson.D, key func(T) (any, bson.ObjectID)) ([]T, string, error) {
 	kind := col + "." + field
 	if !desc {
 		kind += ".asc" // a cursor of one order never reads a page of the other
@@ -103,6 +108,7 @@ func pagedFindOrder[T any](ctx context.Context, s *Store, col string, filter bso
 	if err != nil {
 		return nil, "", err
 	}
+	opts.Projection = proj
 	var out []T
 	if err := s.col(col).Find(ctx, allOf(filter, searchFilter(q), cond), opts, &out); err != nil {
 		return nil, "", wrap("list "+col, err)

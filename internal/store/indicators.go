@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -17,15 +18,13 @@ import (
 // the rules of model/results.go from the counter documents: the agreements
 // from the commitments' counts per stakeholder and status with the groups
 // registry (model.CountAgreements, the rule their records are listed by),
-// the trainings, meetings and fulfilled commitments from their counts
-// (their records are the matching meetings and commitments, at most
-// MaxIndicatorRecords of them).
+// the trainings, meetings and fulfilled commitments from their counts.
+// Their records come a page at a time (Page): the meetings and commitments
+// through an index in their list order, the members whom the counters count
+// by name with the commitments of that page's members only.
 
 // colIndicatorTargets holds one document per indicator and year.
 const colIndicatorTargets = "indicator_targets"
-
-// MaxIndicatorRecords bounds the records listed behind one figure.
-const MaxIndicatorRecords = 500
 
 // The kinds of breakdown a figure carries.
 const (
@@ -66,12 +65,22 @@ type IndicatorRecord struct {
 	Commitments []model.AgreementCommitment `json:"commitments,omitempty"`
 }
 
-// IndicatorRecords are the records behind a figure; Total is the number of
-// records the figure counts, Truncated says the list stops before it.
+// IndicatorRecords are one page of the records behind a figure; Total is
+// the number of records the figure counts, Next the cursor of the next page
+// ("" on the last) and Truncated says there is one.
 type IndicatorRecords struct {
 	Total     int               `json:"total"`
 	Truncated bool              `json:"truncated"`
 	Items     []IndicatorRecord `json:"items"`
+	Next      string            `json:"next_cursor,omitempty"`
+}
+
+// recordsPage is a page of items with the figure's total.
+func recordsPage(total int, items []IndicatorRecord, next string) *IndicatorRecords {
+	if items == nil {
+		items = []IndicatorRecord{}
+	}
+	return &IndicatorRecords{Total: total, Items: items, Next: next, Truncated: next != ""}
 }
 
 // indicator is one entry of the results framework: its code, how its
@@ -80,7 +89,7 @@ type IndicatorRecords struct {
 type indicator struct {
 	code    string
 	figure  func(src *sources) (*Figure, error)
-	records func(src *sources) (*IndicatorRecords, error)
+	records func(src *sources, pg Page) (*IndicatorRecords, error)
 }
 
 var indicators = []indicator{
@@ -104,7 +113,8 @@ type sources struct {
 	p         Period
 	counters  *counterReader
 	trainings *TrainingCounts
-	// moved are the initiatives with a stage change in the period.
+	// moved are the initiatives with a stage change in the period (or in
+	// a longer one: the rule reads the period's moves).
 	moved []model.Initiative
 }
 
@@ -156,14 +166,12 @@ func initiativesCounted(src *sources, approved bool) ([]IndicatorRecord, error) 
 		out = append(out, r)
 	}
 	// Newest move first; ties by id, so the list reads the same each time.
-	slices.SortFunc(out, func(a, b IndicatorRecord) int {
-		if a.Date != b.Date {
-			return strings.Compare(b.Date, a.Date)
-		}
-		return strings.Compare(a.ID.Hex(), b.ID.Hex())
-	})
+	slices.SortFunc(out, func(a, b IndicatorRecord) int { return strings.Compare(movedKey(b), movedKey(a)) })
 	return out, nil
 }
+
+// movedKey orders the initiatives' records: by the date of the counted move, then id.
+func movedKey(r IndicatorRecord) string { return r.Date + "|" + r.ID.Hex() }
 
 // InitiativeMoves are the initiatives in scope that advanced a stage, and
 // those approved, in the period: the records of initiatives_advanced and
@@ -197,18 +205,47 @@ func initiativesFigure(approved bool) func(*sources) (*Figure, error) {
 }
 
 // initiativeRecords lists the initiatives a figure of initiativesFigure counts.
-func initiativeRecords(approved bool) func(*sources) (*IndicatorRecords, error) {
-	return func(src *sources) (*IndicatorRecords, error) {
+func initiativeRecords(approved bool) func(*sources, Page) (*IndicatorRecords, error) {
+	return func(src *sources, pg Page) (*IndicatorRecords, error) {
 		list, err := initiativesCounted(src, approved)
 		if err != nil {
 			return nil, err
 		}
-		out := &IndicatorRecords{Total: len(list), Items: list[:min(len(list), MaxIndicatorRecords)], Truncated: len(list) > MaxIndicatorRecords}
-		if out.Items == nil {
-			out.Items = []IndicatorRecord{}
+		items, next, err := src.s.pageIn(list, pg, "indicator.initiatives", movedKey, true)
+		if err != nil {
+			return nil, err
 		}
-		return out, nil
+		return recordsPage(len(list), items, next), nil
 	}
+}
+
+// pageIn cuts a page out of list, sorted by key (descending when desc):
+// the records after the cursor, at most the page's limit, and the cursor
+// of the next page (of kind), which carries the last record's key.
+func (s *Store) pageIn(list []IndicatorRecord, pg Page, kind string, key func(IndicatorRecord) string, desc bool) ([]IndicatorRecord, string, error) {
+	start := 0
+	if pg.Cursor != "" {
+		var c cursorDoc
+		if err := s.openCursor(kind, pg.Cursor, &c); err != nil {
+			return nil, "", err
+		}
+		after, ok := c.V.(string)
+		if !ok {
+			return nil, "", fmt.Errorf("store: %w", ErrBadCursor)
+		}
+		start = sort.Search(len(list), func(i int) bool {
+			if desc {
+				return key(list[i]) < after
+			}
+			return key(list[i]) > after
+		})
+	}
+	end := min(len(list), start+pg.limit())
+	if end == len(list) {
+		return list[start:end], "", nil
+	}
+	next, err := s.sealCursor(kind, cursorDoc{V: key(list[end-1])})
+	return list[start:end], next, err
 }
 
 // IndicatorCodes lists the indicators in the order reports show them.
@@ -232,6 +269,9 @@ func indicatorOf(code string) (indicator, error) {
 // IndicatorFigures computes every indicator, in the order of
 // IndicatorCodes, for each of periods in scope.
 func (s *Store) IndicatorFigures(ctx context.Context, scope model.Scope, periods ...Period) ([][]*Figure, error) {
+	if len(periods) == 0 {
+		return [][]*Figure{}, nil
+	}
 	r, err := s.counters(ctx)
 	if err != nil {
 		return nil, err
@@ -242,9 +282,19 @@ func (s *Store) IndicatorFigures(ctx context.Context, scope model.Scope, periods
 			return nil, err
 		}
 	}
+	// The initiatives moved in any of the periods, read once for all:
+	// a request's periods (the chosen one and its year) mostly overlap.
+	span := periods[0]
+	for _, p := range periods[1:] {
+		span.From, span.To = min(span.From, p.From), max(span.To, p.To)
+	}
+	moved, err := (&sources{s: s, ctx: ctx, scope: scope, p: span}).movedInitiatives()
+	if err != nil {
+		return nil, err
+	}
 	out := make([][]*Figure, len(periods))
 	for j, p := range periods {
-		src := &sources{s: s, ctx: ctx, scope: scope, p: p, counters: r}
+		src := &sources{s: s, ctx: ctx, scope: scope, p: p, counters: r, moved: moved}
 		out[j] = make([]*Figure, len(indicators))
 		for i, ind := range indicators {
 			f, err := ind.figure(src)
@@ -258,9 +308,10 @@ func (s *Store) IndicatorFigures(ctx context.Context, scope model.Scope, periods
 	return out, nil
 }
 
-// IndicatorRecords lists the records behind one indicator's figure;
-// ErrNotFound for an unknown code.
-func (s *Store) IndicatorRecords(ctx context.Context, code string, scope model.Scope, p Period) (*IndicatorRecords, error) {
+// IndicatorRecords lists a page of the records behind one indicator's
+// figure; ErrNotFound for an unknown code, ErrBadCursor for a cursor of
+// another list.
+func (s *Store) IndicatorRecords(ctx context.Context, code string, scope model.Scope, p Period, pg Page) (*IndicatorRecords, error) {
 	ind, err := indicatorOf(code)
 	if err != nil {
 		return nil, err
@@ -269,27 +320,24 @@ func (s *Store) IndicatorRecords(ctx context.Context, code string, scope model.S
 	if err != nil {
 		return nil, err
 	}
-	return ind.records(&sources{s: s, ctx: ctx, scope: scope, p: p, counters: r})
+	return ind.records(&sources{s: s, ctx: ctx, scope: scope, p: p, counters: r}, pg)
 }
 
 // Agreements applies the agreement rule (model.CountAgreements) to the
-// commitments made in the period, in scope, with stakeholders of kind:
-// legislators are grouped by the district they represent, committees by
-// their region. The stakeholders' names and districts are read whatever
-// the caller's regions: a commitment in scope already names them.
+// commitments made in the period, in scope, with stakeholders of kind, from
+// the counters (agreementCounts): the funder line and the legislators
+// dashboard, which need the counts only. Its List names no one and lists
+// the commitments' statuses alone; AgreementsScan reads the records.
 func (s *Store) Agreements(ctx context.Context, scope model.Scope, p Period, kind string) (*model.Agreements, error) {
-	var made []model.AgreementCommitment
-	err := s.col(colCommitments).Find(ctx, agreementFilter(scope, p, kind), coll.FindOptions{Projection: bson.D{
-		{Key: "stakeholder_id", Value: 1}, {Key: "text", Value: 1}, {Key: "region", Value: 1}, {Key: "made_on", Value: 1}, {Key: "status", Value: 1},
-	}}, &made)
+	r, err := s.counters(ctx)
 	if err != nil {
-		return nil, wrap("agreements", err)
+		return nil, err
 	}
-	return s.countAgreements(ctx, made, map[bson.ObjectID]model.Stakeholder{})
+	return r.agreementCounts(scope, p, kind)
 }
 
-// agreementCounts is Agreements for a figure: the same rule over the
-// counts of the same commitments (per day, region, status and
+// agreementCounts applies the agreement rule to the counts of the
+// commitments made in the period (per day, region, status and
 // stakeholder), each stakeholder under the group the registry keeps for
 // them (model.AgreementGroup, kept by the write hooks).
 func (r *counterReader) agreementCounts(scope model.Scope, p Period, kind string) (*model.Agreements, error) {
@@ -333,6 +381,11 @@ func (r *counterReader) agreementCounts(scope model.Scope, p Period, kind string
 // withdrawn ones.
 func agreementFilter(scope model.Scope, p Period, kind string) bson.D {
 	return scoped(bson.D{{Key: "stakeholder_kind", Value: kind}, {Key: "made_on", Value: p.dateRange()}}, scope, "region")
+}
+
+// agreementProjection reads a model.AgreementCommitment of a commitment.
+var agreementProjection = bson.D{
+	{Key: "stakeholder_id", Value: 1}, {Key: "text", Value: 1}, {Key: "region", Value: 1}, {Key: "made_on", Value: 1}, {Key: "status", Value: 1},
 }
 
 // countAgreements applies the rule to made, with the names and groups of
@@ -384,21 +437,68 @@ func agreementsFigure(kind, by string) func(*sources) (*Figure, error) {
 	}
 }
 
-func agreementsRecords(kind string) func(*sources) (*IndicatorRecords, error) {
-	return func(src *sources) (*IndicatorRecords, error) {
-		a, err := src.s.Agreements(src.ctx, src.scope, src.p, kind)
+// agreementsRecords lists the members a figure of agreementsFigure counts,
+// by name: who counts and under which group come from the counters, as for
+// the figure; the names (for the order) from their documents, and the
+// commitments only of the page's members.
+func agreementsRecords(kind string) func(*sources, Page) (*IndicatorRecords, error) {
+	return func(src *sources, pg Page) (*IndicatorRecords, error) {
+		a, err := src.counters.agreementCounts(src.scope, src.p, kind)
 		if err != nil {
 			return nil, err
 		}
-		// At most MaxIndicatorRecords members, like every figure's records:
-		// the total still counts them all.
-		list := a.List[:min(len(a.List), MaxIndicatorRecords)]
-		out := &IndicatorRecords{Total: a.Members, Items: make([]IndicatorRecord, 0, len(list)), Truncated: len(a.List) > len(list)}
-		for _, m := range list {
-			out.Items = append(out.Items, IndicatorRecord{Entity: "stakeholder", ID: m.ID, Name: m.Name, Region: m.Group, Count: 1, Commitments: m.Commitments})
+		ids := make([]bson.ObjectID, len(a.List))
+		for i, m := range a.List {
+			ids[i] = m.ID
 		}
-		return out, nil
+		who := map[bson.ObjectID]model.Stakeholder{}
+		if err := src.s.agreementStakeholders(src.ctx, ids, who); err != nil {
+			return nil, err
+		}
+		members := make([]IndicatorRecord, len(a.List))
+		for i, m := range a.List {
+			members[i] = IndicatorRecord{Entity: model.EntityStakeholder, ID: m.ID, Name: who[m.ID].Name, Region: m.Group, Count: 1}
+		}
+		slices.SortFunc(members, func(x, y IndicatorRecord) int { return strings.Compare(memberKey(x), memberKey(y)) })
+		page, next, err := src.s.pageIn(members, pg, "indicator.agreements."+kind, memberKey, false)
+		if err != nil {
+			return nil, err
+		}
+		if err := src.s.memberCommitments(src.ctx, src.scope, src.p, kind, page); err != nil {
+			return nil, err
+		}
+		return recordsPage(a.Members, page, next), nil
 	}
+}
+
+// memberKey orders the members' records: by name, then id.
+func memberKey(r IndicatorRecord) string { return r.Name + "\x00" + r.ID.Hex() }
+
+// memberCommitments sets on each member's record the commitments of theirs
+// the agreement rule counts: made in the period, in scope, not withdrawn,
+// oldest first.
+func (s *Store) memberCommitments(ctx context.Context, scope model.Scope, p Period, kind string, members []IndicatorRecord) error {
+	if len(members) == 0 {
+		return nil
+	}
+	ids := make([]bson.ObjectID, len(members))
+	for i, m := range members {
+		ids[i] = m.ID
+	}
+	var made []model.AgreementCommitment
+	filter := append(agreementFilter(scope, p, kind), bson.E{Key: "stakeholder_id", Value: bson.D{{Key: "$in", Value: ids}}})
+	if err := s.col(colCommitments).Find(ctx, filter, coll.FindOptions{Projection: agreementProjection}, &made); err != nil {
+		return wrap("agreement commitments", err)
+	}
+	a := model.CountAgreements(made, func(bson.ObjectID) string { return "" }, func(bson.ObjectID) string { return "" })
+	by := make(map[bson.ObjectID][]model.AgreementCommitment, len(a.List))
+	for _, m := range a.List {
+		by[m.ID] = m.Commitments
+	}
+	for i := range members {
+		members[i].Commitments = by[members[i].ID]
+	}
+	return nil
 }
 
 func peopleTrained(src *sources) (*Figure, error) {
@@ -477,24 +577,22 @@ func commitmentsFulfilled(src *sources) (*Figure, error) {
 	return f, nil
 }
 
-// meetingRecords lists the meetings (trainings: kind training; else every
-// other kind) that started in the period, newest first.
-func (s *Store) meetingRecords(ctx context.Context, scope model.Scope, p Period, training bool) ([]model.Meeting, error) {
+// meetingRecords reads a page of the meetings (trainings: kind training;
+// else every other kind) that started in the period, newest first.
+func (s *Store) meetingRecords(ctx context.Context, scope model.Scope, p Period, training bool, pg Page) ([]model.Meeting, string, error) {
 	from, to := p.instants()
 	kind := bson.D{{Key: "$ne", Value: model.KindTraining}}
 	if training {
 		kind = bson.D{{Key: "$eq", Value: model.KindTraining}}
 	}
-	var out []model.Meeting
-	err := s.col(colMeetings).Find(ctx, scoped(bson.D{
+	filter := scoped(bson.D{
 		{Key: "kind", Value: kind},
 		{Key: "starts_at", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lt", Value: to}}},
-	}, scope, "region"), coll.FindOptions{
-		Sort:       bson.D{{Key: "starts_at", Value: -1}, {Key: "_id", Value: -1}},
-		Limit:      MaxIndicatorRecords + 1,
-		Projection: bson.D{{Key: "starts_at", Value: 1}, {Key: "region", Value: 1}, {Key: "kind", Value: 1}, {Key: "place", Value: 1}, {Key: "training", Value: 1}},
-	}, &out)
-	return out, wrap("indicator meetings", err)
+	}, scope, "region")
+	proj := bson.D{{Key: "starts_at", Value: 1}, {Key: "region", Value: 1}, {Key: "kind", Value: 1}, {Key: "place", Value: 1}, {Key: "training", Value: 1}}
+	list, next, err := pagedFindProjected(ctx, s, colMeetings, filter, "", pg, "starts_at", true, proj,
+		func(m model.Meeting) (any, bson.ObjectID) { return m.StartsAt, m.ID })
+	return list, next, wrap("indicator meetings", err)
 }
 
 func meetingRecord(m model.Meeting, count int) IndicatorRecord {
@@ -507,18 +605,18 @@ func meetingRecord(m model.Meeting, count int) IndicatorRecord {
 
 // trainingRecords lists the trainings, each counting its people (the
 // records of people_trained) or one (trainings_held).
-func trainingRecords(people bool) func(*sources) (*IndicatorRecords, error) {
-	return func(src *sources) (*IndicatorRecords, error) {
+func trainingRecords(people bool) func(*sources, Page) (*IndicatorRecords, error) {
+	return func(src *sources, pg Page) (*IndicatorRecords, error) {
 		t, err := src.trainingCounts()
 		if err != nil {
 			return nil, err
 		}
-		list, err := src.s.meetingRecords(src.ctx, src.scope, src.p, true)
+		list, next, err := src.s.meetingRecords(src.ctx, src.scope, src.p, true, pg)
 		if err != nil {
 			return nil, err
 		}
-		out := &IndicatorRecords{Total: t.Trainings, Items: []IndicatorRecord{}}
-		for _, m := range list[:min(len(list), MaxIndicatorRecords)] {
+		items := make([]IndicatorRecord, len(list))
+		for i, m := range list {
 			n := 1
 			if people {
 				n = 0
@@ -526,59 +624,47 @@ func trainingRecords(people bool) func(*sources) (*IndicatorRecords, error) {
 					n = m.Training.People()
 				}
 			}
-			out.Items = append(out.Items, meetingRecord(m, n))
+			items[i] = meetingRecord(m, n)
 		}
-		out.Truncated = len(list) > MaxIndicatorRecords
-		return out, nil
+		return recordsPage(t.Trainings, items, next), nil
 	}
 }
 
-func meetingRecords(src *sources) (*IndicatorRecords, error) {
+func meetingRecords(src *sources, pg Page) (*IndicatorRecords, error) {
 	f, err := meetingsHeld(src)
 	if err != nil {
 		return nil, err
 	}
-	list, err := src.s.meetingRecords(src.ctx, src.scope, src.p, false)
+	list, next, err := src.s.meetingRecords(src.ctx, src.scope, src.p, false, pg)
 	if err != nil {
 		return nil, err
 	}
-	out := &IndicatorRecords{Total: f.Actual, Items: []IndicatorRecord{}}
-	for _, m := range list[:min(len(list), MaxIndicatorRecords)] {
-		out.Items = append(out.Items, meetingRecord(m, 1))
+	items := make([]IndicatorRecord, len(list))
+	for i, m := range list {
+		items[i] = meetingRecord(m, 1)
 	}
-	out.Truncated = len(list) > MaxIndicatorRecords
-	return out, nil
+	return recordsPage(f.Actual, items, next), nil
 }
 
-func fulfilledRecords(src *sources) (*IndicatorRecords, error) {
+// fulfilledRecords lists the commitments commitmentsFulfilled counts,
+// newest made first.
+func fulfilledRecords(src *sources, pg Page) (*IndicatorRecords, error) {
 	f, err := commitmentsFulfilled(src)
 	if err != nil {
 		return nil, err
 	}
-	var list []model.Commitment
-	err = src.s.col(colCommitments).Find(src.ctx, scoped(bson.D{
-		{Key: "status", Value: model.StatusFulfilled},
-		{Key: "made_on", Value: src.p.dateRange()},
-	}, src.scope, "region"), coll.FindOptions{
-		Sort:       bson.D{{Key: "made_on", Value: -1}},
-		Limit:      MaxIndicatorRecords + 1,
-		Projection: bson.D{{Key: "text", Value: 1}, {Key: "region", Value: 1}, {Key: "made_on", Value: 1}, {Key: "status", Value: 1}, {Key: "stakeholder_name", Value: 1}},
-	}, &list)
+	filter := scoped(bson.D{{Key: "status", Value: model.StatusFulfilled}, {Key: "made_on", Value: src.p.dateRange()}}, src.scope, "region")
+	proj := bson.D{{Key: "text", Value: 1}, {Key: "region", Value: 1}, {Key: "made_on", Value: 1}, {Key: "status", Value: 1}}
+	list, next, err := pagedFindProjected(src.ctx, src.s, colCommitments, filter, "", pg, "made_on", true, proj,
+		func(c model.Commitment) (any, bson.ObjectID) { return c.MadeOn, c.ID })
 	if err != nil {
 		return nil, wrap("indicator commitments", err)
 	}
-	// The sort's ties (one day) in a stable order.
-	slices.SortStableFunc(list, func(a, b model.Commitment) int {
-		if a.MadeOn != b.MadeOn {
-			return strings.Compare(b.MadeOn, a.MadeOn)
-		}
-		return strings.Compare(a.ID.Hex(), b.ID.Hex())
-	})
-	out := &IndicatorRecords{Total: f.Actual, Items: []IndicatorRecord{}, Truncated: len(list) > MaxIndicatorRecords}
-	for _, c := range list[:min(len(list), MaxIndicatorRecords)] {
-		out.Items = append(out.Items, IndicatorRecord{Entity: "commitment", ID: c.ID, Name: c.Text, Date: c.MadeOn, Region: c.Region, Count: 1, Status: c.Status})
+	items := make([]IndicatorRecord, len(list))
+	for i, c := range list {
+		items[i] = IndicatorRecord{Entity: "commitment", ID: c.ID, Name: c.Text, Date: c.MadeOn, Region: c.Region, Count: 1, Status: c.Status}
 	}
-	return out, nil
+	return recordsPage(f.Actual, items, next), nil
 }
 
 // IndicatorTargets returns the targets set for year, by indicator code.

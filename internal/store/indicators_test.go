@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -13,8 +14,10 @@ import (
 
 // TestAgreementFiguresMatchTheRecords: the agreement figures (counted from
 // the commitments' stakeholder and status alone) give, for every scope,
-// what the records behind them give, and what applying the rule by hand to
-// the demo's commitments gives.
+// what the records behind them give (read a few at a time), the members the
+// rule applied to the records lists (AgreementsScan), in its order and with
+// its commitments, and what applying the rule by hand to the demo's
+// commitments gives.
 func TestAgreementFiguresMatchTheRecords(t *testing.T) {
 	s, d := loadDemo(t)
 	ctx := context.Background()
@@ -31,9 +34,30 @@ func TestAgreementFiguresMatchTheRecords(t *testing.T) {
 		figures := both[0]
 		for i, kind := range []string{model.KindLegislator, model.KindOversightCommittee} {
 			f := figures[i]
-			recs, err := s.IndicatorRecords(ctx, f.Code, scope, p)
+			recs := allRecords(t, s, f.Code, scope, p)
+			// The counts (Agreements, from the counters) and the records
+			// (AgreementsScan) agree, member by member.
+			counts, err := s.Agreements(ctx, scope, p, kind)
 			if err != nil {
 				t.Fatal(err)
+			}
+			scan, err := s.AgreementsScan(ctx, scope, p, kind)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if counts.Members != scan.Members || counts.Commitments != scan.Commitments || counts.Fulfilled != scan.Fulfilled || fmt.Sprint(counts.Groups) != fmt.Sprint(scan.Groups) {
+				t.Errorf("%s in %v: counters %d/%d/%d %v, records %d/%d/%d %v", kind, scope, counts.Members, counts.Commitments, counts.Fulfilled, counts.Groups,
+					scan.Members, scan.Commitments, scan.Fulfilled, scan.Groups)
+			}
+			if len(scan.List) != len(recs.Items) {
+				t.Fatalf("%s in %v: %d records, the scan lists %d", kind, scope, len(recs.Items), len(scan.List))
+			}
+			for i, m := range scan.List {
+				r := recs.Items[i]
+				if r.ID != m.ID || r.Name != m.Name || r.Region != m.Group || fmt.Sprint(r.Commitments) != fmt.Sprint(m.Commitments) {
+					t.Errorf("%s in %v: record %d is %s %s %s %v, the scan lists %s %s %s %v", kind, scope, i,
+						r.ID.Hex(), r.Name, r.Region, r.Commitments, m.ID.Hex(), m.Name, m.Group, m.Commitments)
+				}
 			}
 			// By hand: members with a commitment in scope and period, not withdrawn.
 			members := map[bson.ObjectID]bool{}
@@ -114,4 +138,80 @@ func TestAgreementGroupsFollowTheStakeholder(t *testing.T) {
 	check("rebuilt", "1 [{08 1}]")
 	s.CountStakeholder(ctx, leg.ID, nil)
 	check("deleted", "1 [{NAC 1}]")
+}
+
+// allRecords reads every page of an indicator's records, three at a time,
+// and checks each page's total and next cursor.
+func allRecords(t *testing.T, s *store.Store, code string, scope model.Scope, p store.Period) *store.IndicatorRecords {
+	t.Helper()
+	out := &store.IndicatorRecords{Total: -1, Items: []store.IndicatorRecord{}}
+	pg := store.Page{Limit: 3}
+	for {
+		recs, err := s.IndicatorRecords(context.Background(), code, scope, p, pg)
+		if err != nil {
+			t.Fatalf("%s in %v: %v", code, scope, err)
+		}
+		if out.Total >= 0 && recs.Total != out.Total {
+			t.Fatalf("%s in %v: total %d, then %d", code, scope, out.Total, recs.Total)
+		}
+		out.Total = recs.Total
+		if len(recs.Items) > pg.Limit || recs.Truncated != (recs.Next != "") || (recs.Next != "" && len(recs.Items) != pg.Limit) {
+			t.Fatalf("%s in %v: a page of %d items, next %q, truncated %v", code, scope, len(recs.Items), recs.Next, recs.Truncated)
+		}
+		out.Items = append(out.Items, recs.Items...)
+		if recs.Next == "" {
+			return out
+		}
+		pg.Cursor = recs.Next
+	}
+}
+
+// TestIndicatorRecordsPages: read a few at a time, the records of every
+// figure are those of one large page, in the same order, each once, they
+// add up to the figure, and a cursor of one list is refused by another.
+func TestIndicatorRecordsPages(t *testing.T) {
+	s, _ := loadDemo(t)
+	ctx := context.Background()
+	p := store.DefaultPeriod(reportNow)
+	for _, scope := range []model.Scope{{All: true}, {Regions: []string{"16"}}, {Regions: []string{"15", "08"}}} {
+		figures, err := s.IndicatorFigures(ctx, scope, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range figures[0] {
+			paged := allRecords(t, s, f.Code, scope, p)
+			one, err := s.IndicatorRecords(ctx, f.Code, scope, p, store.Page{Limit: store.MaxLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if one.Next != "" {
+				t.Fatalf("%s: more than %d records in the demo; the test needs a larger page", f.Code, store.MaxLimit)
+			}
+			seen, sum := map[bson.ObjectID]bool{}, 0
+			for i, r := range paged.Items {
+				if seen[r.ID] {
+					t.Errorf("%s in %v: %s listed twice", f.Code, scope, r.ID.Hex())
+				}
+				seen[r.ID] = true
+				sum += r.Count
+				if i >= len(one.Items) || one.Items[i].ID != r.ID {
+					t.Errorf("%s in %v: record %d differs from one page's", f.Code, scope, i)
+				}
+			}
+			if len(paged.Items) != len(one.Items) || paged.Total != f.Actual && f.Code != "people_trained" || sum != f.Actual {
+				t.Errorf("%s in %v: %d records (one page: %d), total %d, adding up to %d; the figure is %d",
+					f.Code, scope, len(paged.Items), len(one.Items), paged.Total, sum, f.Actual)
+			}
+		}
+	}
+	// A cursor of one list on another.
+	first, err := s.IndicatorRecords(ctx, "congress_agreements", model.Scope{All: true}, p, store.Page{Limit: 1})
+	if err != nil || first.Next == "" {
+		t.Fatalf("first page: %+v %v", first, err)
+	}
+	for _, code := range []string{"meetings_held", "initiatives_advanced", "committee_agreements"} {
+		if _, err := s.IndicatorRecords(ctx, code, model.Scope{All: true}, p, store.Page{Cursor: first.Next}); !errors.Is(err, store.ErrBadCursor) {
+			t.Errorf("%s with a congress_agreements cursor: %v, want ErrBadCursor", code, err)
+		}
+	}
 }

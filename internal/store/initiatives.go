@@ -100,13 +100,18 @@ func (s *Store) StakeholderInitiatives(ctx context.Context, scope model.Scope, i
 
 // InitiativesMovedBetween returns the initiatives in scope with a history
 // entry on a day from..to (inclusive, YYYY-MM-DD): the stage changes of a
-// period, for indicators, the funder line and reminders.
+// period, for the indicators and the funder line. Only what their rule
+// (model.MovesIn) and records read is decoded: kind, title, region and
+// history (whole: a flat projection copies the stored fields, where one
+// into the history's entries decodes every document generically).
 func (s *Store) InitiativesMovedBetween(ctx context.Context, scope model.Scope, from, to string) ([]model.Initiative, error) {
 	filter := scoped(bson.D{{Key: "history.on", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lte", Value: to}}}}, scope, "region")
 	var out []model.Initiative
 	// Unsorted, so the engine reads them by the history.on index; the
 	// callers order what they count.
-	err := s.col(colInitiatives).Find(ctx, filter, coll.FindOptions{}, &out)
+	err := s.col(colInitiatives).Find(ctx, filter, coll.FindOptions{Projection: bson.D{
+		{Key: "kind", Value: 1}, {Key: "title", Value: 1}, {Key: "region", Value: 1}, {Key: "history", Value: 1},
+	}}, &out)
 	return out, wrap("find moved initiatives", err)
 }
 

@@ -14,6 +14,20 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
+// AgreementsScan is Agreements over the records: the commitments made in
+// the period, in scope, with stakeholders of kind, and their stakeholders'
+// names and groups (legislators by the district they represent,
+// committees by their region), read whatever the caller's regions: a
+// commitment in scope already names them.
+func (s *Store) AgreementsScan(ctx context.Context, scope model.Scope, p Period, kind string) (*model.Agreements, error) {
+	var made []model.AgreementCommitment
+	err := s.col(colCommitments).Find(ctx, agreementFilter(scope, p, kind), coll.FindOptions{Projection: agreementProjection}, &made)
+	if err != nil {
+		return nil, wrap("agreements", err)
+	}
+	return s.countAgreements(ctx, made, map[bson.ObjectID]model.Stakeholder{})
+}
+
 // scanCommitment is the projection the scans read of a commitment.
 type scanCommitment struct {
 	Region        string        `bson:"region"`

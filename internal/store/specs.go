@@ -64,7 +64,9 @@ func collectionSpecs() []lite.Spec {
 			Words:  "search",
 			Indexes: []lite.Index{ix("region", "region", "_id"), ix("status", "status", "_id"), ix("stakeholder", "stakeholder_id", "_id"), ix("owner", "owner_id", "_id"),
 				ix("due_on", "due_on", "_id"), ix("made_on", "made_on"), ix("status_updated", "status", "updated_at"), ix("origin", "origin.id"), ix("initiative", "initiative_id"),
-				ix("kind_made_on", "stakeholder_kind", "made_on"), ix("status_made_on", "status", "made_on")}},
+				ix("kind_made_on", "stakeholder_kind", "made_on"),
+				// status, made_on and _id: a page of a status in made_on order (the records of commitments_fulfilled, the funder report's fulfilments)
+				ix("status_made_on_id", "status", "made_on", "_id")}},
 		{Name: colInitiatives,
 			Fields:  []string{"version", "region", "kind", "stage", "stage_on", "owner_id", "created_at", "updated_at"},
 			Members: []string{"stakeholder_ids", "tags", "history/on"},

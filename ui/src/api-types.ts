@@ -76,7 +76,7 @@ export interface paths {
     get: operations["getIndicators"];
   };
   "/api/v1/indicators/{code}/records": {
-    /** The records behind an indicator's figure for the period (members, committees, trainings, meetings, commitments) */
+    /** A page of the records behind an indicator's figure for the period (members, committees, trainings, meetings, commitments), with the figure's total */
     get: operations["getIndicatorsByCodeRecords"];
   };
   "/api/v1/indicators/{code}/targets/{year}": {
@@ -218,8 +218,12 @@ export interface paths {
     get: operations["getReportsCommitmentsByRegion"];
   };
   "/api/v1/reports/funder": {
-    /** The funder report's lines with their period, legislators and committees with their agreements, and fulfilled commitments with evidence */
+    /** The funder report's lines with their period and the rules they count by (the members behind them: the agreement indicators' records) */
     get: operations["getReportsFunder"];
+  };
+  "/api/v1/reports/funder/fulfilled": {
+    /** A page of the commitments made in the period and fulfilled (wholly or in part) so far, newest made first, with their evidence */
+    get: operations["getReportsFunderFulfilled"];
   };
   "/api/v1/reports/legislators-with-commitments": {
     /** Distinct legislators with commitments in the period, per region of the commitment, with the funder summary */
@@ -366,7 +370,7 @@ export interface components {
     "api.eraseRequest": {
       confirm_name: string;
     };
-    "api.funderReport": components["schemas"]["store.Period"] & components["schemas"]["store.FunderLists"] & {
+    "api.funderReport": components["schemas"]["store.Period"] & {
       lines: components["schemas"]["report.Summary"][];
       rules: components["schemas"]["api.funderRule"][];
     };
@@ -443,6 +447,10 @@ export interface components {
     };
     "api.list_AuditEntry": {
       items: components["schemas"]["model.AuditEntry"][];
+      next_cursor?: string;
+    };
+    "api.list_Fulfilment": {
+      items: components["schemas"]["store.Fulfilment"][];
       next_cursor?: string;
     };
     "api.list_Meeting": {
@@ -1387,17 +1395,13 @@ export interface components {
       at: string;
       evidence: string;
       id: string;
+      made_on: string;
       note: string;
       region: string;
       stakeholder_name: string;
       /** @enum {string} */
       status: "pending" | "in_progress" | "fulfilled" | "partially_fulfilled" | "not_fulfilled" | "withdrawn";
       text: string;
-    };
-    "store.FunderLists": {
-      fulfilled: components["schemas"]["store.Fulfilment"][];
-      stakeholders: components["schemas"]["store.StakeholderAgreements"][];
-      truncated: boolean;
     };
     "store.IndicatorRecord": {
       audience?: components["schemas"]["model.AudienceCount"][];
@@ -1415,6 +1419,7 @@ export interface components {
     };
     "store.IndicatorRecords": {
       items: components["schemas"]["store.IndicatorRecord"][];
+      next_cursor?: string;
       total: number;
       truncated: boolean;
     };
@@ -1466,14 +1471,6 @@ export interface components {
       meetings: components["schemas"]["store.MeetingHit"][];
       messages: components["schemas"]["store.MessageHit"][];
       stakeholders: components["schemas"]["store.StakeholderHit"][];
-    };
-    "store.StakeholderAgreements": {
-      agreements: components["schemas"]["model.AgreementCommitment"][];
-      group: string;
-      /** @enum {string} */
-      kind: "legislator" | "oversight_committee" | "institution" | "organization" | "person";
-      name: string;
-      stakeholder_id: string;
     };
     "store.StakeholderHit": {
       archived: boolean;
@@ -2366,13 +2363,15 @@ export interface operations {
       };
     };
   };
-  /** The records behind an indicator's figure for the period (members, committees, trainings, meetings, commitments) */
+  /** A page of the records behind an indicator's figure for the period (members, committees, trainings, meetings, commitments), with the figure's total */
   getIndicatorsByCodeRecords: {
     parameters: {
       query?: {
         from?: string;
         to?: string;
         region?: string;
+        limit?: string;
+        cursor?: string;
       };
       path: {
         code: string;
@@ -4426,7 +4425,7 @@ export interface operations {
       };
     };
   };
-  /** The funder report's lines with their period, legislators and committees with their agreements, and fulfilled commitments with evidence */
+  /** The funder report's lines with their period and the rules they count by (the members behind them: the agreement indicators' records) */
   getReportsFunder: {
     parameters: {
       query?: {
@@ -4439,6 +4438,55 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["api.funderReport"];
+        };
+      };
+      /** @description Malformed request: the body is not JSON or a parameter cannot be read */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Not signed in, the access token expired, or (sign-in) the email or password is wrong */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The signed-in user's role or regions do not allow this, or their role must enrol a second factor first (code totp_enrolment_required) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description The input (body or query parameter) breaks a rule; errors lists each field */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+      /** @description Problem (RFC 9457) */
+      default: {
+        content: {
+          "application/problem+json": components["schemas"]["api.Problem"];
+        };
+      };
+    };
+  };
+  /** A page of the commitments made in the period and fulfilled (wholly or in part) so far, newest made first, with their evidence */
+  getReportsFunderFulfilled: {
+    parameters: {
+      query?: {
+        from?: string;
+        to?: string;
+        limit?: string;
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["api.list_Fulfilment"];
         };
       };
       /** @description Malformed request: the body is not JSON or a parameter cannot be read */

@@ -1,15 +1,17 @@
 // The funder report: one print-ready page (A4) for a chosen period, in Spanish or English:
 // the funder lines with their period (copy button), meetings and commitments per region as
-// charts, people trained, legislators and committees with their agreements, and fulfilled
-// commitments with their evidence. The browser's print (or "Save as PDF") lays it out on A4.
-import { endpoints } from '../api';
+// charts, people trained, legislators and committees with their agreements (the records of
+// the agreement indicators), and fulfilled commitments with their evidence; both lists come a
+// page at a time and print as far as they are loaded. The browser's print (or "Save as PDF")
+// lays it out on A4.
+import { endpoints, type IndicatorRecord } from '../api';
 import { BarChart } from '../components/BarChart';
 import { PeriodFields, useReportPeriod } from './reportPeriod';
 import { FunderLines } from '../components/FunderLines';
-import { Empty, ErrorBox, Loading } from '../components/States';
+import { Empty, ErrorBox, LoadMore, Loading } from '../components/States';
 import { TrainingTable } from '../components/TrainingTable';
 import { formatDateTime, formatDay } from '../format';
-import { useAsync, useTitle } from '../hooks';
+import { useAsync, usePaged, useTitle } from '../hooks';
 import { getLang, setLang, t, te, useLang } from '../i18n';
 import { Link } from '../router';
 import { meetingRegionBars, statusBars } from '../reportBars';
@@ -27,6 +29,10 @@ export default function FunderReport() {
   const byRegion = useAsync(() => endpoints.commitmentsByRegion(range), [key]);
   const perMonth = useAsync(() => endpoints.meetingsPerMonth(range), [key]);
   const trainings = useAsync(() => endpoints.trainingsReport(range), [key]);
+  const page = (cursor?: string) => ({ ...range, cursor, limit: FUNDER_PAGE });
+  const legislators = usePaged((cursor) => endpoints.indicatorRecords('congress_agreements', page(cursor)), [key]);
+  const committees = usePaged((cursor) => endpoints.indicatorRecords('committee_agreements', page(cursor)), [key]);
+  const fulfilled = usePaged((cursor) => endpoints.funderFulfilled(page(cursor)), [key]);
   const loading = rep.loading || byRegion.loading || perMonth.loading || trainings.loading;
   const r = rep.data;
   const lang = getLang();
@@ -88,47 +94,65 @@ export default function FunderReport() {
           </Section>
 
           <Section id="fr-agreements" title={t('funder.agreements')} testid="fr-agreements" class="fr-section">
-            {r.stakeholders.length === 0 && <Empty>{t('report.no_data')}</Empty>}
-            {r.stakeholders.map((s) => (
-              <div key={s.stakeholder_id} class="fr-stakeholder">
-                <h3>
-                  {s.name} <span class="muted small">({te('kind', s.kind)} · {regionName(s.group, regions)})</span>
-                </h3>
-                <ul>
-                  {s.agreements.map((a) => (
-                    <li key={a.id}>
-                      {formatDay(a.made_on)} · {regionName(a.region, regions)} · {a.text} — <em>{te('status', a.status)}</em>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            ))}
+            <ErrorBox error={legislators.error || committees.error} onRetry={() => { legislators.reload(); committees.reload(); }} />
+            {!legislators.loading && !committees.loading && legislators.items.length + committees.items.length === 0 && <Empty>{t('report.no_data')}</Empty>}
+            {legislators.items.map((s) => <Member key={s.id} m={s} kind="legislator" />)}
+            <LoadMore list={legislators} testid="fr-more-legislators" />
+            {committees.items.map((s) => <Member key={s.id} m={s} kind="oversight_committee" />)}
+            <LoadMore list={committees} testid="fr-more-committees" />
           </Section>
 
           <Section id="fr-fulfilled" title={t('funder.fulfilled')} testid="fr-fulfilled" class="fr-section">
-            {r.fulfilled.length === 0 ? (
+            <ErrorBox error={fulfilled.error} onRetry={fulfilled.reload} />
+            {!fulfilled.loading && fulfilled.items.length === 0 ? (
               <Empty>{t('report.no_data')}</Empty>
             ) : (
               <Table columns={[t('funder.date'), t('commitment.stakeholder'), t('commitment.text'), t('commitment.status'), t('commitment.evidence')]} region={t('funder.fulfilled')}>
-              {r.fulfilled.map((f) => (
+              {fulfilled.items.map((f) => (
                 <tr key={f.id}>
-                  <td>{formatDay(f.at.slice(0, 10))}</td>
+                  <td>{formatDay(f.made_on)}</td>
                   <td>
                     {f.stakeholder_name}
                     <div class="small muted">{regionName(f.region, regions)}</div>
                   </td>
                   <td>{f.text}</td>
-                  <td>{te('status', f.status)}</td>
+                  <td>
+                    {te('status', f.status)}
+                    <div class="small muted">{formatDay(f.at.slice(0, 10))}</div>
+                  </td>
                   <td class="fr-evidence">{/^https?:\/\//.test(f.evidence) ? <a href={f.evidence}>{f.evidence}</a> : f.evidence || '—'}</td>
                 </tr>
               ))}
               </Table>
             )}
+            <LoadMore list={fulfilled} testid="fr-more-fulfilled" />
           </Section>
-          {r.truncated && <p class="small muted">{t('funder.truncated')}</p>}
+          {(legislators.hasMore || committees.hasMore || fulfilled.hasMore) && <p class="small muted">{t('funder.truncated')}</p>}
           <p class="small muted fr-foot">{t('funder.generated', { at: formatDateTime(new Date().toISOString()) })}</p>
         </>
       )}
     </article>
+  );
+}
+
+/** FUNDER_PAGE is how many members or fulfilled commitments each page of the lists brings. */
+const FUNDER_PAGE = 50;
+
+/** Member is a legislator or committee with the agreements that make them count. */
+function Member({ m, kind }: { m: IndicatorRecord; kind: string }) {
+  const { regions } = useSession();
+  return (
+    <div class="fr-stakeholder">
+      <h3>
+        {m.name} <span class="muted small">({te('kind', kind)} · {regionName(m.region, regions)})</span>
+      </h3>
+      <ul>
+        {(m.commitments ?? []).map((a) => (
+          <li key={a.id}>
+            {formatDay(a.made_on)} · {regionName(a.region, regions)} · {a.text} — <em>{te('status', a.status)}</em>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

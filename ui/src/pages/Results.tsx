@@ -9,10 +9,10 @@ import { endpoints, type Indicator, type IndicatorRecord } from '../api';
 import { CsvButton } from '../components/CsvButton';
 import { TextInput, Select } from '../components/Field';
 import { Section } from '../components/Section';
-import { Empty, ErrorBox, Loading } from '../components/States';
+import { Empty, ErrorBox, LoadMore, Loading } from '../components/States';
 import { errorMessage } from '../errors';
 import { formatDay } from '../format';
-import { useAction, useAsync, useTitle } from '../hooks';
+import { useAction, useAsync, usePaged, useTitle } from '../hooks';
 import { getLang, setLang, t, te, tn, useLang } from '../i18n';
 import { Link, useQuery } from '../router';
 import { canManage, myRegions, regionName, useSession } from '../session';
@@ -166,18 +166,24 @@ function TargetForm({ it, onSaved }: { it: Indicator; onSaved: () => void }) {
 
 function Records({ code, query }: { code: string; query: Record<string, string | undefined> }) {
   const { regions } = useSession();
-  const recs = useAsync(() => endpoints.indicatorRecords(code, { from: query.from, to: query.to, region: query.region }), [code, JSON.stringify(query)]);
-  const r = recs.data;
+  // A page at a time; the first page's total says how many the figure counts.
+  const [total, setTotal] = useState<number | undefined>();
+  const recs = usePaged(async (cursor) => {
+    const page = await endpoints.indicatorRecords(code, { from: query.from, to: query.to, region: query.region, cursor, limit: RECORDS_PAGE });
+    setTotal(page.total);
+    return page;
+  }, [code, JSON.stringify(query)]);
+  const items = recs.items;
   // An initiative's kind and stage are named from the server's list, read only when one is listed.
-  const { meta } = useInitiativeMeta(!!r?.items.some((x) => x.entity === 'initiative'));
+  const { meta } = useInitiativeMeta(items.some((x) => x.entity === 'initiative'));
   return (
     <Section id={`rs-records-${code}`} title={t('results.records')} testid="rs-records" class="rs-records">
       {recs.loading && <Loading />}
       <ErrorBox error={recs.error} onRetry={recs.reload} />
-      {r && r.items.length === 0 && <Empty>{t('report.no_data')}</Empty>}
-      {r && r.items.length > 0 && (
+      {!recs.loading && !recs.error && items.length === 0 && <Empty>{t('report.no_data')}</Empty>}
+      {items.length > 0 && (
         <ul class="rs-record-list">
-          {r.items.map((x) => (
+          {items.map((x) => (
             <li key={x.id} data-testid="rs-record">
               <Link href={recordHref(x)}>{x.name || te('meeting_kind', x.kind ?? '')}</Link>
               <span class="small muted">
@@ -205,7 +211,11 @@ function Records({ code, query }: { code: string; query: Record<string, string |
           ))}
         </ul>
       )}
-      {r?.truncated && <p class="small muted">{t('results.truncated', { n: String(r.items.length), total: String(r.total) })}</p>}
+      {recs.hasMore && total != null && <p class="small muted">{t('results.truncated', { n: String(items.length), total: String(total) })}</p>}
+      <LoadMore list={recs} testid="rs-more" />
     </Section>
   );
 }
+
+/** RECORDS_PAGE is how many records each page behind a figure brings. */
+const RECORDS_PAGE = 50;
