@@ -233,6 +233,22 @@ func (c *Collection) reindex(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
+// analyze refreshes the planner's statistics of the collection's tables
+// (within the connection's analysis_limit).
+func (c *Collection) analyze() []string {
+	stmts := []string{"ANALYZE " + c.t}
+	if len(c.members) > 0 {
+		stmts = append(stmts, "ANALYZE "+c.m)
+	}
+	if c.spec.Words != "" {
+		stmts = append(stmts, "ANALYZE "+c.w)
+	}
+	for _, x := range c.xs {
+		stmts = append(stmts, "ANALYZE "+x.t)
+	}
+	return stmts
+}
+
 // table is the member index's table name in sqlite_master.
 func (x *memberIndex) table() string { return "x:" + x.c.spec.Name + ":" + x.name }
 
@@ -367,6 +383,11 @@ func (db *DB) BulkLoad(ctx context.Context, names []string, fn func(ctx context.
 		for _, c := range cs {
 			if err := c.reindex(ctx, tx); err != nil {
 				return fmt.Errorf("lite: bulk load: index %s: %w", c.spec.Name, err)
+			}
+			// The statistics PRAGMA optimize took during the load describe
+			// a fraction of the collection.
+			if err := execAll(ctx, tx, c.analyze()); err != nil {
+				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO lite_meta VALUES(?, ?)`, "spec:"+c.spec.Name, fingerprint(c.spec)); err != nil {
 				return err
