@@ -90,7 +90,14 @@ func LoadReference(ctx context.Context, f *workflow.Flows, scale float64, now ti
 	}
 	d := Reference(scale, now, ids)
 	d.Users = users
-	d.Messages = ReferenceMessages(scale, now, d, ids)
+	// The mailbox is stored as it is built, never held whole.
+	d.MessageBatches = func(yield func([]model.IncomingMessage, error) bool) {
+		for batch := range ReferenceMessageBatches(scale, now, d, ids, 5000) {
+			if !yield(batch, nil) {
+				return
+			}
+		}
+	}
 	n, err := f.ImportHistory(ctx, model.SystemActor, d)
 	if err == nil && n == (store.DatasetCounts{}) {
 		err = ErrReferenceLoaded

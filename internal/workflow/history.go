@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -38,6 +39,9 @@ func (f *Flows) ImportHistory(ctx context.Context, by model.Actor, h store.Datas
 	}
 	if err := f.fileHistoryMail(ctx, &h); err != nil {
 		return n, err
+	}
+	if h.MessageBatches != nil {
+		h.MessageBatches = f.checkedMail(ctx, len(h.Messages), h.MessageBatches)
 	}
 	hadMail, err := f.st.HasMessages(ctx)
 	if err != nil {
@@ -243,6 +247,35 @@ func (f *Flows) fileHistoryMail(ctx context.Context, h *store.Dataset) error {
 		model.ApplyMatch(&h.Messages[i].Message, byAddr)
 	}
 	return nil
+}
+
+// checkedMail checks and files each batch of a history's streamed mail
+// (store.Dataset.MessageBatches, counted from messages[from]) as
+// ImportHistory does its Messages, as the load reads it, after the
+// history's stakeholders are stored: a batch with a problem stops the
+// load there, with the batches before it stored.
+func (f *Flows) checkedMail(ctx context.Context, from int, batches iter.Seq2[[]model.IncomingMessage, error]) iter.Seq2[[]model.IncomingMessage, error] {
+	return func(yield func([]model.IncomingMessage, error) bool) {
+		i := from
+		for batch, err := range batches {
+			if err == nil {
+				var p model.Problems
+				for j := range batch {
+					p = append(p, messageProblems(&batch[j].Message).Prefix(fmt.Sprintf("messages[%d].", i+j))...)
+				}
+				err = p[:min(len(p), maxHistoryProblems)].Err()
+			}
+			if err == nil {
+				h := store.Dataset{Messages: batch}
+				err = f.fileHistoryMail(ctx, &h)
+				batch = h.Messages
+			}
+			i += len(batch)
+			if !yield(batch, err) || err != nil {
+				return
+			}
+		}
+	}
 }
 
 func userProblems(u *model.User) model.Problems {

@@ -23,6 +23,12 @@ func TestMain(m *testing.M) {
 	if path := os.Getenv(killChildEnv); path != "" {
 		killChild(path)
 	}
+	if arg := os.Getenv(respecChildEnv); arg != "" {
+		respecChild(arg)
+	}
+	if path := os.Getenv(bulkChildEnv); path != "" {
+		bulkChild(path)
+	}
 	os.Exit(m.Run())
 }
 

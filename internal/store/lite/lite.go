@@ -206,8 +206,9 @@ func fingerprint(s Spec) string {
 	return string(b)
 }
 
-// migrate creates what is missing and rebuilds collections whose spec
-// changed, in one transaction.
+// migrate creates what is missing and brings collections whose spec
+// changed to it (respec), in one transaction: a kill leaves the file as
+// it was.
 func (db *DB) migrate(ctx context.Context, specs []Spec) error {
 	return db.withWrite(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS lite_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)`); err != nil {
@@ -235,7 +236,7 @@ func (db *DB) migrate(ctx context.Context, specs []Spec) error {
 			case err != nil:
 				return err
 			case fp != fingerprint(s):
-				err = c.rebuild(ctx, tx)
+				err = c.respec(ctx, tx, fp)
 			default:
 				continue
 			}
