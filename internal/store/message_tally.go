@@ -367,7 +367,13 @@ func (s *Store) messageTally(ctx context.Context) (map[string]map[string]int, er
 	if err != nil || built {
 		return out, err
 	}
-	if err := s.RebuildMessageCounts(ctx); err != nil {
+	// One rebuild for the requests that found none meanwhile.
+	rebuildTallyMu.Lock()
+	defer rebuildTallyMu.Unlock()
+	if out, built, err = read(); err != nil || built {
+		return out, err
+	}
+	if err := s.rebuildMessageCounts(ctx); err != nil {
 		return nil, err
 	}
 	out, built, err = read()
@@ -383,13 +389,11 @@ var rebuildTallyMu sync.Mutex
 // tallyScanBatch is how many messages one read of a rebuild decodes.
 const tallyScanBatch = 5000
 
-// RebuildMessageCounts recomputes the message tally from the messages, in
+// rebuildMessageCounts recomputes the message tally from the messages, in
 // one transaction with the writes it would otherwise miss: a few seconds at
 // 500,000 messages, once per database (its first count, or after a load
-// that wrote the collections directly).
-func (s *Store) RebuildMessageCounts(ctx context.Context) error {
-	rebuildTallyMu.Lock()
-	defer rebuildTallyMu.Unlock()
+// that wrote the collections directly). The caller holds rebuildTallyMu.
+func (s *Store) rebuildMessageCounts(ctx context.Context) error {
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
 		d := tallyDelta{}
 		var after bson.ObjectID
@@ -421,13 +425,6 @@ func (s *Store) RebuildMessageCounts(ctx context.Context) error {
 		_, err := counts.Insert(ctx, docs, coll.InsertOptions{})
 		return wrap("count messages: rebuild the tally", err)
 	})
-}
-
-// InvalidateMessageCounts makes the next count rebuild the tally, for
-// loaders that write the messages without Store.col.
-func (s *Store) InvalidateMessageCounts(ctx context.Context) error {
-	_, err := s.db.Collection(colMessageCounts).Delete(ctx, bson.D{{Key: "_id", Value: "meta"}}, false)
-	return wrap("count messages: invalidate the tally", err)
 }
 
 // talliedCounts answers MessageCounts from the tally: the sums of the

@@ -344,7 +344,8 @@ func rangeCond(col, op string, v any) (string, []any, bool) {
 // bound it from both sides within one type bracket, each bound already
 // keeps the other in that bracket, and the ranges leave out the bracket's
 // bound: SQLite walks an index from the first upper bound it reads, and
-// "date < ''" ahead of "date < ?" made a date range read every newer row.
+// the bracket's "date below the empty text" ahead of "date < ?" made a
+// date range read every newer row.
 func (c *Collection) columnOpFor(col string, ops bson.D) func(op string, v any) (string, []any, bool) {
 	plain := c.columnOp(col)
 	if !sameBracket(ops) {

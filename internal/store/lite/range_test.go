@@ -13,7 +13,7 @@ import (
 
 // A range bounded on both sides within one type bracket compiles to those
 // two bounds alone, so that SQLite walks the index between them (an extra
-// "date < ''" ahead of "date < ?" was the upper bound it walked from: a
+// "date below the empty text" ahead of "date < ?" was the upper bound it walked from: a
 // date range's first page read every newer row). One-sided and mixed-type
 // ranges keep the bracket bound, and every form answers MongoDB's rows.
 func TestRangeBounds(t *testing.T) {
