@@ -646,8 +646,8 @@ func (c *Collection) orderBy(sort bson.D) (string, error) {
 // whole.
 func (c *Collection) plan(ctx context.Context, q querier, f, sort bson.D, limit int64, order string) (query, error) {
 	cq, probes, err := c.compilePlan(f, sort, false, -1)
-	if err != nil || len(probes) == 0 || cq.x != nil && cq.x.covered {
-		return cq, err
+	if err != nil || len(probes) == 0 || cq.x != nil && cq.x.covered || byID(f) {
+		return cq, err // byID: a few documents, each probed already
 	}
 	walkable := limit > 0 && order != "" && c.sortIndexed(sort)
 	tops := 0
