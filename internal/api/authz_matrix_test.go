@@ -92,6 +92,7 @@ var authzRows = []authzRow{
 	{route: "GET /reports/active-committees", path: "/reports/active-committees", want: authzByRole(200, 200, 403, 200)},
 	{route: "GET /reports/trainings", path: "/reports/trainings", want: authzByRole(200, 200, 403, 200)},
 	{route: "GET /reports/funder", path: "/reports/funder", want: authzByRole(200, 200, 403, 200)},
+	{route: "GET /reports/funder/fulfilled", path: "/reports/funder/fulfilled", want: authzByRole(200, 200, 403, 200)},
 
 	// Indicators: everyone reads their regions' figures (another region is a
 	// 422 on ?region=); targets count every region, so a manager or admin

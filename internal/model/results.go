@@ -195,12 +195,20 @@ func MovesIn(it *Initiative, from, to string) InitiativeMoves {
 		if h.On < from || h.On > to {
 			continue
 		}
-		if i > 0 && Advances(it.Kind, it.History[i-1].Stage, h.Stage) {
+		advanced, approved := EntryMoves(it, i)
+		if advanced {
 			m.Advanced, m.AdvancedOn, m.AdvancedTo = true, h.On, h.Stage
 		}
-		if h.Stage == StageApproved {
+		if approved {
 			m.Approved, m.ApprovedOn = true, h.On
 		}
 	}
 	return m
+}
+
+// EntryMoves says what history entry i of it counts for, whatever the
+// period: an advance (a later stage than the entry before) and an approval.
+func EntryMoves(it *Initiative, i int) (advanced, approved bool) {
+	h := it.History[i]
+	return i > 0 && Advances(it.Kind, it.History[i-1].Stage, h.Stage), h.Stage == StageApproved
 }

@@ -132,6 +132,9 @@ func (s *Store) countChange(ctx context.Context, c Change) error {
 		s.CountCommitment(ctx, before, after)
 	case *model.Stakeholder:
 		s.CountStakeholder(ctx, after.ID, after)
+	case *model.Initiative:
+		before, _ := c.Before.(*model.Initiative)
+		s.CountInitiative(ctx, before, after)
 	case nil:
 		switch before := c.Before.(type) {
 		case *model.Meeting:
@@ -140,6 +143,8 @@ func (s *Store) countChange(ctx context.Context, c Change) error {
 			s.CountCommitment(ctx, before, nil)
 		case *model.Stakeholder:
 			s.CountStakeholder(ctx, before.ID, nil)
+		case *model.Initiative:
+			s.CountInitiative(ctx, before, nil)
 		}
 	}
 	return nil

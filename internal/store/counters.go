@@ -30,6 +30,9 @@ import (
 //   report_counters_d  open (not final) commitments by due_on: "DD|region|owner" -> n
 //   report_counters_t  trainings by start day:               "DD|region|modality|audience" -> people,
 //                      and "DD|region|modality|*" -> trainings
+//   report_counters_i  initiatives' history entries by day that advance a
+//                      stage ("a") or approve ("p") (model.EntryMoves):
+//                      "DD|region|kind|initiative|a" -> n
 //   report_counters    "meta" (generation, built_at), "g<gen>/committees":
 //                      committee id -> "region|archived", and "g<gen>/groups":
 //                      legislator or committee id -> the group the agreement
@@ -49,13 +52,13 @@ import (
 const colReportCounters = "report_counters"
 
 // counterFamilies are the suffixes of the counter collections.
-var counterFamilies = []string{"m", "p", "c", "d", "t"}
+var counterFamilies = []string{"m", "p", "c", "d", "t", "i"}
 
 // countersLayout is the version of the counter families; counters built by
 // an older layout (without a family added since, or with keys since
-// changed: 5 adds the month views and the agreement groups) are rebuilt on
-// first read.
-const countersLayout = 5
+// changed: 5 adds the month views and the agreement groups, 6 the
+// initiatives' moves) are rebuilt on first read.
+const countersLayout = 6
 
 func counterCol(family string) string { return colReportCounters + "_" + family }
 
@@ -137,6 +140,45 @@ func commitmentCounts(d counterDelta, c *model.Commitment, n int) {
 	if month, day, ok := dayKey(c.DueOn); ok && !model.IsFinal(c.Status) {
 		d.add("d", month, day+"|"+c.Region+"|"+c.OwnerID.Hex(), n)
 	}
+}
+
+// initiativeCounts counts the history entries of it that advance a stage
+// or approve it, under its region and kind, each on its day.
+func initiativeCounts(d counterDelta, it *model.Initiative, n int) {
+	for i, h := range it.History {
+		month, day, ok := dayKey(h.On)
+		if !ok {
+			continue
+		}
+		advanced, approved := model.EntryMoves(it, i)
+		for flag, counts := range map[string]bool{moveAdvanced: advanced, moveApproved: approved} {
+			if counts {
+				d.add("i", month, strings.Join([]string{day, it.Region, it.Kind, it.ID.Hex(), flag}, "|"), n)
+			}
+		}
+	}
+}
+
+// The flags of the initiatives' counter keys.
+const (
+	moveAdvanced = "a"
+	moveApproved = "p"
+)
+
+// CountInitiative is CountMeeting for initiatives (stage changes included).
+func (s *Store) CountInitiative(ctx context.Context, old, cur *model.Initiative) {
+	meta, err := s.countersMeta(ctx)
+	if err != nil || meta == nil {
+		return
+	}
+	d := counterDelta{}
+	if old != nil {
+		initiativeCounts(d, old, -1)
+	}
+	if cur != nil {
+		initiativeCounts(d, cur, 1)
+	}
+	s.applyCounts(ctx, meta.Gen, d)
 }
 
 // CountMeeting updates the dashboard counters for a meeting created (old
@@ -343,6 +385,15 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 	}
 	for i := range commitments {
 		commitmentCounts(d, &commitments[i], 1)
+	}
+	var initiatives []model.Initiative
+	err = s.col(colInitiatives).Find(ctx, bson.D{}, coll.FindOptions{Sort: byID, Projection: bson.D{
+		{Key: "region", Value: 1}, {Key: "kind", Value: 1}, {Key: "history", Value: 1}}}, &initiatives)
+	if err != nil {
+		return wrap("rebuild report counters", err)
+	}
+	for i := range initiatives {
+		initiativeCounts(d, &initiatives[i], 1)
 	}
 
 	old, err := s.countersMeta(ctx)

@@ -56,6 +56,7 @@ var counterViews = map[string]map[string]counterView{
 		"l": {name: "l", keep: []bool{true, true, true}, when: kindIs(model.KindLegislator)},
 		"k": {name: "k", keep: []bool{true, true, true}, when: kindIs(model.KindOversightCommittee)},
 	},
+	"i": {"r": {name: "r", keep: []bool{true, true, true}}}, // region|kind|initiative|flag
 	"t": {
 		"s": {name: "s", keep: []bool{true, true}, when: audienceIsSessions(true)},   // region|modality|*
 		"a": {name: "a", keep: []bool{false, true}, when: audienceIsSessions(false)}, // region||audience@modality#sex

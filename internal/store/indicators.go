@@ -113,9 +113,6 @@ type sources struct {
 	p         Period
 	counters  *counterReader
 	trainings *TrainingCounts
-	// moved are the initiatives with a stage change in the period (or in
-	// a longer one: the rule reads the period's moves).
-	moved []model.Initiative
 }
 
 func (src *sources) trainingCounts() (*TrainingCounts, error) {
@@ -129,24 +126,12 @@ func (src *sources) trainingCounts() (*TrainingCounts, error) {
 	return src.trainings, nil
 }
 
-// movedInitiatives reads the initiatives with a stage change in the period
-// once for both initiative indicators.
-func (src *sources) movedInitiatives() ([]model.Initiative, error) {
-	if src.moved == nil {
-		list, err := src.s.InitiativesMovedBetween(src.ctx, src.scope, src.p.From, src.p.To)
-		if err != nil {
-			return nil, err
-		}
-		src.moved = append([]model.Initiative{}, list...)
-	}
-	return src.moved, nil
-}
-
 // initiativesCounted are the moved initiatives the rule of
 // initiatives_approved (approved) or initiatives_advanced counts
-// (model.MovesIn), each with the date and stage of its counted move.
+// (model.MovesIn), each with the date and stage of its counted move: the
+// records behind the figures initiativeMoves counts.
 func initiativesCounted(src *sources, approved bool) ([]IndicatorRecord, error) {
-	moved, err := src.movedInitiatives()
+	moved, err := src.s.InitiativesMovedBetween(src.ctx, src.scope, src.p.From, src.p.To)
 	if err != nil {
 		return nil, err
 	}
@@ -174,22 +159,51 @@ func initiativesCounted(src *sources, approved bool) ([]IndicatorRecord, error) 
 func movedKey(r IndicatorRecord) string { return r.Date + "|" + r.ID.Hex() }
 
 // InitiativeMoves are the initiatives in scope that advanced a stage, and
-// those approved, in the period: the records of initiatives_advanced and
-// initiatives_approved, for the funder line.
+// those approved, in the period (their id, region and kind, from the
+// counters): the figures of initiatives_advanced and initiatives_approved,
+// for the funder line.
 func (s *Store) InitiativeMoves(ctx context.Context, scope model.Scope, p Period) (advanced, approved []IndicatorRecord, err error) {
-	src := &sources{s: s, ctx: ctx, scope: scope, p: p}
-	if advanced, err = initiativesCounted(src, false); err != nil {
+	r, err := s.counters(ctx)
+	if err != nil {
 		return nil, nil, err
 	}
-	approved, err = initiativesCounted(src, true)
+	if advanced, err = r.initiativeMoves(scope, p, false); err != nil {
+		return nil, nil, err
+	}
+	approved, err = r.initiativeMoves(scope, p, true)
 	return advanced, approved, err
 }
 
+// initiativeMoves are the initiatives with an entry in the period that
+// approves them (approved) or advances a stage (model.EntryMoves), each
+// once, with their region and kind: the rule of initiativesCounted over the
+// counters' entries.
+func (r *counterReader) initiativeMoves(scope model.Scope, p Period, approved bool) ([]IndicatorRecord, error) {
+	flag := moveAdvanced
+	if approved {
+		flag = moveApproved
+	}
+	seen := map[string]bool{}
+	var out []IndicatorRecord
+	err := r.read("i", []string{"r"}, scope, p, func(_, region string, rest []string, n int) {
+		if n <= 0 || len(rest) < 3 || rest[2] != flag || seen[rest[1]] {
+			return
+		}
+		id, err := bson.ObjectIDFromHex(rest[1])
+		if err != nil {
+			return
+		}
+		seen[rest[1]] = true
+		out = append(out, IndicatorRecord{Entity: model.EntityInitiative, ID: id, Region: region, Kind: rest[0], Count: 1})
+	})
+	return out, err
+}
+
 // initiativesFigure counts the initiatives that advanced a stage (or were
-// approved) in the period, by region and by kind.
+// approved) in the period, by region and by kind, from the counters.
 func initiativesFigure(approved bool) func(*sources) (*Figure, error) {
 	return func(src *sources) (*Figure, error) {
-		list, err := initiativesCounted(src, approved)
+		list, err := src.counters.initiativeMoves(src.scope, src.p, approved)
 		if err != nil {
 			return nil, err
 		}
@@ -277,24 +291,14 @@ func (s *Store) IndicatorFigures(ctx context.Context, scope model.Scope, periods
 		return nil, err
 	}
 	// Every period's documents of a family in one query.
-	for _, family := range []string{"c", "m", "t"} {
+	for _, family := range []string{"c", "m", "t", "i"} {
 		if err := r.load(family, periods...); err != nil {
 			return nil, err
 		}
 	}
-	// The initiatives moved in any of the periods, read once for all:
-	// a request's periods (the chosen one and its year) mostly overlap.
-	span := periods[0]
-	for _, p := range periods[1:] {
-		span.From, span.To = min(span.From, p.From), max(span.To, p.To)
-	}
-	moved, err := (&sources{s: s, ctx: ctx, scope: scope, p: span}).movedInitiatives()
-	if err != nil {
-		return nil, err
-	}
 	out := make([][]*Figure, len(periods))
 	for j, p := range periods {
-		src := &sources{s: s, ctx: ctx, scope: scope, p: p, counters: r, moved: moved}
+		src := &sources{s: s, ctx: ctx, scope: scope, p: p, counters: r}
 		out[j] = make([]*Figure, len(indicators))
 		for i, ind := range indicators {
 			f, err := ind.figure(src)
