@@ -61,8 +61,8 @@ func (r tallyRef) same(o tallyRef) bool {
 	return r.ID == o.ID && r.Date.Equal(o.Date) && r.Name == o.Name && r.Msg == o.Msg && r.Addr == o.Addr
 }
 
-// tallyProjection reads what the tally needs of a message.
-var tallyProjection = bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1},
+// unmatchedProjection reads what the tally needs of a message.
+var unmatchedProjection = bson.D{{Key: "from", Value: 1}, {Key: "to", Value: 1}, {Key: "cc", Value: 1},
 	{Key: "date", Value: 1}, {Key: "status", Value: 1}, {Key: "unmatched", Value: 1}}
 
 // refsOf are the refs message m should have: one per distinct address of
@@ -196,7 +196,7 @@ func (s *Store) tallyNew(ctx context.Context, msgs []model.Message) error {
 			ids[i] = msgs[i].ID
 		}
 		msgs = nil
-		if err := s.col(colMessages).Find(ctx, idsIn(ids), coll.FindOptions{Projection: tallyProjection}, &msgs); err != nil {
+		if err := s.col(colMessages).Find(ctx, idsIn(ids), coll.FindOptions{Projection: unmatchedProjection}, &msgs); err != nil {
 			return wrap("unmatched tally: read messages", err)
 		}
 	}
@@ -234,7 +234,7 @@ func (s *Store) tallyStored(ctx context.Context, msgs []model.Message) error {
 func (s *Store) resyncTally(ctx context.Context, ids []bson.ObjectID) error {
 	defer s.lockTally()()
 	var msgs []model.Message
-	if err := s.col(colMessages).Find(ctx, idsIn(ids), coll.FindOptions{Projection: tallyProjection}, &msgs); err != nil {
+	if err := s.col(colMessages).Find(ctx, idsIn(ids), coll.FindOptions{Projection: unmatchedProjection}, &msgs); err != nil {
 		return wrap("unmatched tally: read messages", err)
 	}
 	var want, have []tallyRef
@@ -504,7 +504,7 @@ func (s *Store) ensureUnmatchedTally(ctx context.Context) error {
 					}})
 			}
 			var list []model.Message
-			opts := coll.FindOptions{Projection: tallyProjection, Sort: bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, Limit: int64(batch)}
+			opts := coll.FindOptions{Projection: unmatchedProjection, Sort: bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, Limit: int64(batch)}
 			if err := s.col(colMessages).Find(ctx, filter, opts, &list); err != nil {
 				return wrap("unmatched tally: read messages", err)
 			}
