@@ -188,7 +188,7 @@ func TestRespec(t *testing.T) {
 		sameDump(t, "to "+step.spec, dump(t, db), fresh(t, respecSpecs[step.spec], 3000, more))
 		if step.spec == "b" {
 			c := db.C("msgs")
-			q, _, err := c.compileWalk(bson.D{{Key: "regions", Value: "15"}, {Key: "status", Value: "new"}}, bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false)
+			q, _, err := c.compilePlan(bson.D{{Key: "regions", Value: "15"}, {Key: "status", Value: "new"}}, bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false, -1)
 			if err != nil || q.x == nil || q.x.x.name != "regions_status_date" {
 				t.Fatalf("Lima and new: %+v %v", q.x, err)
 			}
