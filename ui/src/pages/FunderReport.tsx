@@ -33,7 +33,7 @@ export default function FunderReport() {
   const legislators = usePaged((cursor) => endpoints.indicatorRecords('congress_agreements', page(cursor)), [key]);
   const committees = usePaged((cursor) => endpoints.indicatorRecords('committee_agreements', page(cursor)), [key]);
   const fulfilled = usePaged((cursor) => endpoints.funderFulfilled(page(cursor)), [key]);
-  const loading = rep.loading || byRegion.loading || perMonth.loading || trainings.loading;
+  const loading = rep.loading || byRegion.loading || perMonth.loading || trainings.loading || legislators.loading || committees.loading || fulfilled.loading;
   const r = rep.data;
   const lang = getLang();
 
