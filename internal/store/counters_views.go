@@ -175,11 +175,12 @@ func (s *Store) counters(ctx context.Context) (*counterReader, error) {
 }
 
 // docIDs are the documents of a family p reads: the view document of each
-// month it covers whole, the day document of the others.
-func (r *counterReader) docIDs(p Period) map[string]string {
+// month it covers whole, the day document of the others (of every month
+// when days: a reader that needs each count's day).
+func (r *counterReader) docIDs(p Period, days bool) map[string]string {
 	out := map[string]string{} // month -> id
 	for month := range p.months() {
-		if p.wholeMonth(month) {
+		if !days && p.wholeMonth(month) {
 			out[month] = viewDocID(r.gen, month)
 		} else {
 			out[month] = genID(r.gen, month)
@@ -191,6 +192,11 @@ func (r *counterReader) docIDs(p Period) map[string]string {
 // load reads, in one query by _id, the documents of family that periods
 // need and that were not read yet.
 func (r *counterReader) load(family string, periods ...Period) error {
+	return r.loadDocs(family, false, periods...)
+}
+
+// loadDocs is load, of the day documents of every month when days.
+func (r *counterReader) loadDocs(family string, days bool, periods ...Period) error {
 	have := r.docs[family]
 	if have == nil {
 		have = map[string]bson.Raw{}
@@ -198,7 +204,7 @@ func (r *counterReader) load(family string, periods ...Period) error {
 	}
 	var want []string
 	for _, p := range periods {
-		for _, id := range r.docIDs(p) {
+		for _, id := range r.docIDs(p, days) {
 			if _, ok := have[id]; !ok {
 				have[id] = nil
 				want = append(want, id)
@@ -251,13 +257,19 @@ func eachCount(doc bson.Raw, field string, fn func(key string, n int)) error {
 // period covers whole come from their view documents with date the month's
 // first day; the others from their day keys, those the views count.
 func (r *counterReader) read(family string, names []string, scope model.Scope, p Period, fn func(date, region string, rest []string, n int)) error {
-	if err := r.load(family, p); err != nil {
+	return r.readDocs(family, names, scope, p, false, fn)
+}
+
+// readDocs is read, from the day keys of every month when days (each
+// count with its day, where a view has the month's first).
+func (r *counterReader) readDocs(family string, names []string, scope model.Scope, p Period, days bool, fn func(date, region string, rest []string, n int)) error {
+	if err := r.loadDocs(family, days, p); err != nil {
 		return err
 	}
 	vs := views(family, names)
 	have := r.docs[family]
-	for month, id := range r.docIDs(p) {
-		if p.wholeMonth(month) {
+	for month, id := range r.docIDs(p, days) {
+		if !days && p.wholeMonth(month) {
 			for _, v := range vs {
 				err := eachCount(have[id], v.name, func(k string, n int) {
 					if parts := strings.Split(k, "|"); scope.Allows(parts[0]) {

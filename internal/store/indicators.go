@@ -21,7 +21,8 @@ import (
 // the trainings, meetings and fulfilled commitments from their counts.
 // Their records come a page at a time (Page): the meetings and commitments
 // through an index in their list order, the members whom the counters count
-// by name with the commitments of that page's members only.
+// by name with the commitments of that page's members only, the initiatives
+// from the counters' day keys with that page's initiatives only.
 
 // colIndicatorTargets holds one document per indicator and year.
 const colIndicatorTargets = "indicator_targets"
@@ -126,33 +127,39 @@ func (src *sources) trainingCounts() (*TrainingCounts, error) {
 	return src.trainings, nil
 }
 
-// initiativesCounted are the moved initiatives the rule of
-// initiatives_approved (approved) or initiatives_advanced counts
-// (model.MovesIn), each with the date and stage of its counted move: the
-// records behind the figures initiativeMoves counts.
-func initiativesCounted(src *sources, approved bool) ([]IndicatorRecord, error) {
-	moved, err := src.s.InitiativesMovedBetween(src.ctx, src.scope, src.p.From, src.p.To)
+// initiativeDetails fills in a page of initiativeMoves' records (days) what
+// the counters lack: the title, and the stage of the counted move
+// (model.MovesIn), from the page's initiatives only, read by _id.
+func (s *Store) initiativeDetails(ctx context.Context, items []IndicatorRecord, p Period, approved bool) error {
+	if len(items) == 0 {
+		return nil
+	}
+	ids := make([]bson.ObjectID, len(items))
+	for i, r := range items {
+		ids[i] = r.ID
+	}
+	var its []model.Initiative
+	err := s.col(colInitiatives).Find(ctx, idsIn(ids), coll.FindOptions{Projection: bson.D{
+		{Key: "kind", Value: 1}, {Key: "title", Value: 1}, {Key: "history", Value: 1},
+	}}, &its)
 	if err != nil {
-		return nil, err
+		return wrap("find moved initiatives", err)
 	}
-	var out []IndicatorRecord
-	for i := range moved {
-		it := &moved[i]
-		m := model.MovesIn(it, src.p.From, src.p.To)
-		r := IndicatorRecord{Entity: model.EntityInitiative, ID: it.ID, Name: it.Title, Region: it.Region, Count: 1, Kind: it.Kind}
-		switch {
-		case approved && m.Approved:
-			r.Date, r.Status = m.ApprovedOn, model.StageApproved
-		case !approved && m.Advanced:
-			r.Date, r.Status = m.AdvancedOn, m.AdvancedTo
-		default:
-			continue
+	byID := make(map[bson.ObjectID]*model.Initiative, len(its))
+	for i := range its {
+		byID[its[i].ID] = &its[i]
+	}
+	for i := range items {
+		it, ok := byID[items[i].ID]
+		if !ok {
+			continue // removed since the counters were read
 		}
-		out = append(out, r)
+		items[i].Name, items[i].Status = it.Title, model.StageApproved
+		if !approved {
+			items[i].Status = model.MovesIn(it, p.From, p.To).AdvancedTo
+		}
 	}
-	// Newest move first; ties by id, so the list reads the same each time.
-	slices.SortFunc(out, func(a, b IndicatorRecord) int { return strings.Compare(movedKey(b), movedKey(a)) })
-	return out, nil
+	return nil
 }
 
 // movedKey orders the initiatives' records: by the date of the counted move, then id.
@@ -167,34 +174,45 @@ func (s *Store) InitiativeMoves(ctx context.Context, scope model.Scope, p Period
 	if err != nil {
 		return nil, nil, err
 	}
-	if advanced, err = r.initiativeMoves(scope, p, false); err != nil {
+	if advanced, err = r.initiativeMoves(scope, p, false, false); err != nil {
 		return nil, nil, err
 	}
-	approved, err = r.initiativeMoves(scope, p, true)
+	approved, err = r.initiativeMoves(scope, p, true, false)
 	return advanced, approved, err
 }
 
 // initiativeMoves are the initiatives with an entry in the period that
 // approves them (approved) or advances a stage (model.EntryMoves), each
-// once, with their region and kind: the rule of initiativesCounted over the
-// counters' entries.
-func (r *counterReader) initiativeMoves(scope model.Scope, p Period, approved bool) ([]IndicatorRecord, error) {
+// once, with their region and kind: the rule of model.MovesIn over the
+// counters' entries. With days they also carry the day of their last such
+// entry (the month views have no day; the day keys of every month do).
+func (r *counterReader) initiativeMoves(scope model.Scope, p Period, approved, days bool) ([]IndicatorRecord, error) {
 	flag := moveAdvanced
 	if approved {
 		flag = moveApproved
 	}
-	seen := map[string]bool{}
+	seen := map[string]int{} // hex -> index in out
 	var out []IndicatorRecord
-	err := r.read("i", []string{"r"}, scope, p, func(_, region string, rest []string, n int) {
-		if n <= 0 || len(rest) < 3 || rest[2] != flag || seen[rest[1]] {
+	err := r.readDocs("i", []string{"r"}, scope, p, days, func(date, region string, rest []string, n int) {
+		if n <= 0 || len(rest) < 3 || rest[2] != flag {
+			return
+		}
+		if i, ok := seen[rest[1]]; ok {
+			if days && date > out[i].Date {
+				out[i].Date = date
+			}
 			return
 		}
 		id, err := bson.ObjectIDFromHex(rest[1])
 		if err != nil {
 			return
 		}
-		seen[rest[1]] = true
-		out = append(out, IndicatorRecord{Entity: model.EntityInitiative, ID: id, Region: region, Kind: rest[0], Count: 1})
+		seen[rest[1]] = len(out)
+		rec := IndicatorRecord{Entity: model.EntityInitiative, ID: id, Region: region, Kind: rest[0], Count: 1}
+		if days {
+			rec.Date = date
+		}
+		out = append(out, rec)
 	})
 	return out, err
 }
@@ -203,7 +221,7 @@ func (r *counterReader) initiativeMoves(scope model.Scope, p Period, approved bo
 // approved) in the period, by region and by kind, from the counters.
 func initiativesFigure(approved bool) func(*sources) (*Figure, error) {
 	return func(src *sources) (*Figure, error) {
-		list, err := src.counters.initiativeMoves(src.scope, src.p, approved)
+		list, err := src.counters.initiativeMoves(src.scope, src.p, approved, false)
 		if err != nil {
 			return nil, err
 		}
@@ -221,12 +239,17 @@ func initiativesFigure(approved bool) func(*sources) (*Figure, error) {
 // initiativeRecords lists the initiatives a figure of initiativesFigure counts.
 func initiativeRecords(approved bool) func(*sources, Page) (*IndicatorRecords, error) {
 	return func(src *sources, pg Page) (*IndicatorRecords, error) {
-		list, err := initiativesCounted(src, approved)
+		list, err := src.counters.initiativeMoves(src.scope, src.p, approved, true)
 		if err != nil {
 			return nil, err
 		}
+		// Newest move first; ties by id, so the list reads the same each time.
+		slices.SortFunc(list, func(a, b IndicatorRecord) int { return strings.Compare(movedKey(b), movedKey(a)) })
 		items, next, err := src.s.pageIn(list, pg, "indicator.initiatives", movedKey, true)
 		if err != nil {
+			return nil, err
+		}
+		if err := src.s.initiativeDetails(src.ctx, items, src.p, approved); err != nil {
 			return nil, err
 		}
 		return recordsPage(len(list), items, next), nil

@@ -271,6 +271,18 @@ func TestInitiativeCountersFollowTheWrites(t *testing.T) {
 	check("in committee", "initiatives_advanced 1 [{16 1}]; initiatives_approved 0 []; ")
 	stage("approved", "2026-11-20")
 	check("approved", "initiatives_advanced 1 [{16 1}]; initiatives_approved 1 [{16 1}]; ")
+	// The records come from the counters' day keys, the whole month's too
+	// (its view has no day), with the page's title and the counted stage.
+	for _, code := range []string{"initiatives_advanced", "initiatives_approved"} {
+		recs := allRecords(t, s, code, all, p)
+		if len(recs.Items) != 1 {
+			t.Fatalf("%s: %+v", code, recs.Items)
+		}
+		r := recs.Items[0]
+		if r.ID != it.ID || r.Date != "2026-11-20" || r.Status != model.StageApproved || r.Name != "Ley contra la trata" || r.Region != "16" || r.Kind != model.KindBill {
+			t.Errorf("%s: record %+v", code, r)
+		}
+	}
 	moved := *it
 	moved.Region = "08"
 	cur, err := s.ReplaceInitiative(ctx, actor, it, &moved)

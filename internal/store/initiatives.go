@@ -100,7 +100,7 @@ func (s *Store) StakeholderInitiatives(ctx context.Context, scope model.Scope, i
 
 // InitiativesMovedBetween returns the initiatives in scope with a history
 // entry on a day from..to (inclusive, YYYY-MM-DD): the stage changes of a
-// period, for the indicators and the funder line. Only what their rule
+// period (the indicators read them from the counters). Only what their rule
 // (model.MovesIn) and records read is decoded: kind, title, region and
 // history (whole: a flat projection copies the stored fields, where one
 // into the history's entries decodes every document generically).
