@@ -244,7 +244,9 @@ func TestRespecKilled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const n = 5000
+	// Enough documents for a migration long enough to kill inside; more
+	// only lengthen the suite (it runs under -race).
+	const n = 2500
 	respecDocs(t, db.Collection("msgs"), n)
 	db.Close()
 	for _, to := range []string{"b", "c"} {
@@ -259,7 +261,7 @@ func TestRespecKilled(t *testing.T) {
 		took := time.Since(start)
 		db.Close()
 		midway := 0
-		for _, frac := range []float64{0.1, 0.3, 0.5, 0.7, 0.9} {
+		for _, frac := range []float64{0.2, 0.5, 0.8} {
 			copyFile(t, pristine, path)
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
 			cmd.Env = append(os.Environ(), respecChildEnv+"="+path+" "+to)
@@ -291,7 +293,7 @@ func TestRespecKilled(t *testing.T) {
 			sameDump(t, fmt.Sprintf("to %s, killed at %.0f%%", to, frac*100), dump(t, db), want)
 			db.Close()
 		}
-		t.Logf("to %s: the migration took %s; %d of 5 kills came before it committed", to, took, midway)
+		t.Logf("to %s: the migration took %s; %d of 3 kills came before it committed", to, took, midway)
 	}
 }
 
