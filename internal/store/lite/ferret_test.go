@@ -52,6 +52,7 @@ func startFerret(t *testing.T) *mongo.Database {
 // TestDifferentialFerretDB compares this store with a MongoDB-wire server on
 // random documents, filters and sorts: the same documents in the same order.
 func TestDifferentialFerretDB(t *testing.T) {
+	t.Parallel() // among the slowest of the package under -race
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	r := rand.New(rand.NewPCG(seed, 2))

@@ -234,6 +234,7 @@ func rndSort(r *rand.Rand) bson.D {
 // TestRandomAgainstMatcher checks the SQL path (columns, members, words,
 // residual) against the Go matcher run over every document.
 func TestRandomAgainstMatcher(t *testing.T) {
+	t.Parallel() // among the slowest of the package under -race
 	seed := uint64(time.Now().UnixNano())
 	r := rand.New(rand.NewPCG(seed, 1))
 	ctx := context.Background()

@@ -162,6 +162,7 @@ func fresh(t *testing.T, spec Spec, n, more int) map[string][]string {
 // and answers as a fresh folder with that spec, its queries on the new
 // indexes; a field change rebuilds to the same end.
 func TestRespec(t *testing.T) {
+	t.Parallel() // among the slowest of the package under -race
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "respec.db")
 	db, err := Open(ctx, path, []Spec{respecSpecs["a"]})
@@ -237,6 +238,7 @@ func respecChild(arg string) {
 // change or a rebuild leaves a folder that the next Open brings to the
 // same end as a fresh one.
 func TestRespecKilled(t *testing.T) {
+	t.Parallel() // among the slowest of the package under -race
 	ctx := context.Background()
 	dir := t.TempDir()
 	pristine := filepath.Join(dir, "a.db")
@@ -314,6 +316,7 @@ func copyFile(t *testing.T, from, to string) {
 // TestBulkLoad: a bulk load answers every query meanwhile and ends with
 // the tables, rows and indexes of a load without it.
 func TestBulkLoad(t *testing.T) {
+	t.Parallel() // among the slowest of the package under -race
 	ctx := context.Background()
 	spec := respecSpecs["b"]
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "bulk.db"), []Spec{spec}, RecordPlans())
