@@ -91,6 +91,7 @@ func LoadReference(ctx context.Context, f *workflow.Flows, scale float64, now ti
 	d := Reference(scale, now, ids)
 	d.Users = users
 	// The mailbox is stored as it is built, never held whole.
+	d.MessageTotal = refMessageTotal(scale)
 	d.MessageBatches = func(yield func([]model.IncomingMessage, error) bool) {
 		for batch := range ReferenceMessageBatches(scale, now, d, ids, 5000) {
 			if !yield(batch, nil) {

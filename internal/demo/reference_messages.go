@@ -16,6 +16,9 @@ import (
 // a busy shared mailbox over two years.
 const RefMessages = 50000
 
+// refMessageTotal is how many messages the reference mailbox holds at scale.
+func refMessageTotal(scale float64) int { return max(1, int(float64(RefMessages)*scale)) }
+
 // RefMailbox is the id of the reference dataset's mailbox.
 func RefMailbox() bson.ObjectID { return ID("ref-mailbox") }
 
@@ -28,7 +31,7 @@ const refTeamAddress = "equipo@ref.alianza.test"
 // (unmatched), both directions, every review status, some assigned, and
 // the busy stakeholder in about one thread in a hundred.
 func ReferenceMessages(scale float64, now time.Time, d store.Dataset, users map[string]bson.ObjectID) []model.IncomingMessage {
-	out := make([]model.IncomingMessage, 0, max(1, int(float64(RefMessages)*scale)))
+	out := make([]model.IncomingMessage, 0, refMessageTotal(scale))
 	for batch := range ReferenceMessageBatches(scale, now, d, users, 10000) {
 		out = append(out, batch...)
 	}
@@ -42,7 +45,7 @@ func ReferenceMessageBatches(scale float64, now time.Time, d store.Dataset, user
 	return func(yield func([]model.IncomingMessage) bool) {
 		rng := rand.New(rand.NewSource(refSeed + 1))
 		now = now.UTC()
-		total := max(1, int(float64(RefMessages)*scale))
+		total := refMessageTotal(scale)
 		start := now.AddDate(-2, 0, 0)
 		span := int64(now.Sub(start))
 		type thread struct {

@@ -30,6 +30,11 @@ type Dataset struct {
 	// dataset's at scale 10) is stored as it is built; an error stops the
 	// load there, with the batches before it stored.
 	MessageBatches iter.Seq2[[]model.IncomingMessage, error]
+	// MessageTotal is how many messages Messages and MessageBatches hold
+	// together, when the producer knows (0: unknown). It lets a load that
+	// finds them all stored skip the bulk path, which rebuilds the
+	// messages' indexes (a minute of CPU at 500,000 messages).
+	MessageTotal int
 }
 
 // DatasetCounts are how many records of each kind a load stored.
@@ -69,6 +74,9 @@ func (s *Store) LoadDataset(ctx context.Context, actor model.Actor, d Dataset) (
 		size := len(d.Messages)
 		if d.MessageBatches != nil {
 			size = math.MaxInt // as many as it yields
+			if d.MessageTotal > 0 {
+				size = d.MessageTotal
+			}
 		}
 		return s.bulk(ctx, colMessages, size, func(ctx context.Context) error {
 			k, err := s.loadMessages(ctx, d.Messages)
