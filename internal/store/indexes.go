@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -30,11 +31,28 @@ func init() {
 	)
 }
 
-// EnsureIndexes creates every index; existing ones are left as they are.
-// The embedded store made its tables and indexes at Open (liteSpecs).
+// retiredIndexes were created by earlier releases and no query needs them
+// any more (a longer index took their place): EnsureIndexes drops them so
+// that writes stop keeping them. MongoDB cannot change an index's keys
+// under its name, so a longer index gets a new name and the old one is
+// listed here. The embedded store drops what its specs no longer list at
+// Open.
+var retiredIndexes = []struct{ collection, name string }{
+	{colCommitments, "status_made_on"},
+	{colMessages, "thread"},
+	{colTasks, "links_stakeholder"},
+	{colTasks, "links_commitment"},
+}
+
+// EnsureIndexes creates every index and drops the retired ones; existing
+// ones are left as they are. The embedded store made its tables and indexes
+// at Open (liteSpecs).
 func (s *Store) EnsureIndexes(ctx context.Context) error {
 	if s.embedded != nil {
 		return nil
+	}
+	if err := s.dropRetiredIndexes(ctx); err != nil {
+		return err
 	}
 	for _, ix := range indexes {
 		m := mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetName(ix.name)}
@@ -46,6 +64,45 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// dropRetiredIndexes drops the retiredIndexes a collection has. It lists
+// them first rather than reading dropIndexes' error, whose code for a
+// missing index differs between servers.
+func (s *Store) dropRetiredIndexes(ctx context.Context) error {
+	for _, r := range retiredIndexes {
+		names, err := s.indexNames(ctx, r.collection)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(names, r.name) {
+			continue
+		}
+		if err := s.mongo.db.Collection(r.collection).Indexes().DropOne(ctx, r.name); err != nil {
+			return fmt.Errorf("store: drop retired index %s.%s: %w", r.collection, r.name, err)
+		}
+	}
+	return nil
+}
+
+// indexNames lists the names of a collection's indexes on MongoDB (none for
+// a collection not created yet).
+func (s *Store) indexNames(ctx context.Context, col string) ([]string, error) {
+	cur, err := s.mongo.db.Collection(col).Indexes().List(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: list indexes of %s: %w", col, err)
+	}
+	var list []struct {
+		Name string `bson:"name"`
+	}
+	if err := cur.All(ctx, &list); err != nil {
+		return nil, fmt.Errorf("store: list indexes of %s: %w", col, err)
+	}
+	names := make([]string, len(list))
+	for i, ix := range list {
+		names[i] = ix.Name
+	}
+	return names, nil
 }
 
 // IndexSpec is one index EnsureIndexes creates on MongoDB.

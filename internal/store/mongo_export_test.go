@@ -1,9 +1,28 @@
 package store
 
-import "github.com/alianza-pe/alianza/internal/store/coll"
+import (
+	"context"
+
+	"github.com/alianza-pe/alianza/internal/store/coll"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
 
 // DB is the store's database, as the collection files see it.
 func (s *Store) DB() coll.DB { return s.db }
 
 // Transactions says whether the database's WithTx is a transaction.
 func (s *Store) Transactions() bool { return s.txs }
+
+// IndexNames lists a collection's index names on MongoDB.
+func (s *Store) IndexNames(ctx context.Context, col string) ([]string, error) {
+	return s.indexNames(ctx, col)
+}
+
+// CreateIndex creates an index by name on MongoDB (a release's index that a
+// later one retires).
+func (s *Store) CreateIndex(ctx context.Context, col, name string, keys bson.D) error {
+	_, err := s.mongo.db.Collection(col).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: keys, Options: options.Index().SetName(name)})
+	return err
+}

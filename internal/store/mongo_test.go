@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/alianza-pe/alianza/internal/store"
@@ -116,5 +117,45 @@ func TestCollSentinelsAreStoreSentinels(t *testing.T) {
 	// coll.ErrNotFound alike.
 	if _, err := s.UserByID(ctx, bson.NewObjectID()); !errors.Is(err, coll.ErrNotFound) || !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("UserByID of a missing user: %v, want ErrNotFound", err)
+	}
+}
+
+// TestEnsureIndexesDropsRetired: a database indexed by an earlier release
+// loses the indexes a longer one replaced (MongoDB cannot re-key an index
+// under its name), keeps the current ones, and a second run changes
+// nothing. The embedded store drops them at Open (lite's respec tests).
+func TestEnsureIndexesDropsRetired(t *testing.T) {
+	if storetest.Embedded() {
+		t.Skip("MongoDB's indexes: runs in the FerretDB pass and on ALIANZA_TEST_MONGO_URI")
+	}
+	s := storetest.Open(t)
+	ctx := context.Background()
+	old := map[string]bson.D{
+		"links_stakeholder": {{Key: "links.stakeholder_id", Value: 1}},
+		"links_commitment":  {{Key: "links.commitment_id", Value: 1}},
+	}
+	for name, keys := range old {
+		if err := s.CreateIndex(ctx, "tasks", name, keys); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 {
+		if err := s.EnsureIndexes(ctx); err != nil {
+			t.Fatal(err)
+		}
+		names, err := s.IndexNames(ctx, "tasks")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name := range old {
+			if slices.Contains(names, name) {
+				t.Fatalf("retired index %s kept: %v", name, names)
+			}
+		}
+		for _, name := range []string{"links_stakeholder_created", "links_commitment_created"} {
+			if !slices.Contains(names, name) {
+				t.Fatalf("index %s missing: %v", name, names)
+			}
+		}
 	}
 }

@@ -14,7 +14,10 @@ const colTasks = "tasks"
 func init() {
 	registerIndexes(
 		indexSpec{colTasks, "assignee_done", bson.D{{Key: "assignee_id", Value: 1}, {Key: "done", Value: 1}}, false},
-		indexSpec{colTasks, "links_stakeholder", bson.D{{Key: "links.stakeholder_id", Value: 1}}, false},
+		// A stakeholder's or a commitment's tasks newest first (the
+		// timeline reads those after a date).
+		indexSpec{colTasks, "links_stakeholder_created", bson.D{{Key: "links.stakeholder_id", Value: 1}, {Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}, false},
+		indexSpec{colTasks, "links_commitment_created", bson.D{{Key: "links.commitment_id", Value: 1}, {Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}, false},
 		indexSpec{colTasks, "due", bson.D{{Key: "due_on", Value: 1}, {Key: "_id", Value: 1}}, false},
 		indexSpec{colTasks, "assignee_done_due", bson.D{{Key: "assignee_id", Value: 1}, {Key: "done", Value: 1}, {Key: "due_on", Value: 1}, {Key: "_id", Value: 1}}, false},
 	)

@@ -122,25 +122,6 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 	}
 	items = append(items, initiatives...)
 
-	var tasks []model.Task
-	taskFilter := bson.D{{Key: "$or", Value: bson.A{
-		bson.D{{Key: "links.stakeholder_id", Value: stakeholderID}},
-		bson.D{{Key: "links.commitment_id", Value: bson.D{{Key: "$in", Value: commitmentIDs}}}},
-	}}}
-	tfilter, tproj := timelineSource(after, p, TimelineTask, "created_at", scoped(taskFilter, scope, "region"))
-	tproj.Projection = bson.D{{Key: "created_at", Value: 1}, {Key: "title", Value: 1}, {Key: "due_on", Value: 1}, {Key: "done", Value: 1}}
-	if err := s.col(colTasks).Find(ctx, tfilter, tproj, &tasks); err != nil {
-		return nil, "", wrap("timeline tasks", err)
-	}
-	for _, t := range tasks {
-		status := "open"
-		if t.Done {
-			status = "done"
-		}
-		items = append(items, TimelineItem{Type: TimelineTask, At: t.CreatedAt, ID: t.ID.Hex(), Title: t.Title,
-			Detail: t.DueOn, Status: status, key: t.ID.Hex()})
-	}
-
 	var messages []struct {
 		ID      bson.ObjectID `bson:"_id"`
 		Subject string        `bson:"subject"`
@@ -168,6 +149,33 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 			Detail: from, Status: m.Status, key: m.ID.Hex()})
 	}
 
+	var tasks []model.Task
+	taskFilter := bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "links.stakeholder_id", Value: stakeholderID}},
+		bson.D{{Key: "links.commitment_id", Value: bson.D{{Key: "$in", Value: commitmentIDs}}}},
+	}}}
+	// Tasks come last: the other sources' items already fill the page down
+	// to a date, and no older task can be on it, so a stakeholder with
+	// hundreds of commitments reads only their recent tasks (on the
+	// links_*_created indexes), not every task of every commitment.
+	taskFilter = scoped(taskFilter, scope, "region")
+	if floor, ok := pageFloor(items, after, p); ok {
+		taskFilter = allOf(taskFilter, bson.D{{Key: "created_at", Value: bson.D{{Key: "$gte", Value: floor}}}})
+	}
+	tfilter, tproj := timelineSource(after, p, TimelineTask, "created_at", taskFilter)
+	tproj.Projection = bson.D{{Key: "created_at", Value: 1}, {Key: "title", Value: 1}, {Key: "due_on", Value: 1}, {Key: "done", Value: 1}}
+	if err := s.col(colTasks).Find(ctx, tfilter, tproj, &tasks); err != nil {
+		return nil, "", wrap("timeline tasks", err)
+	}
+	for _, t := range tasks {
+		status := "open"
+		if t.Done {
+			status = "done"
+		}
+		items = append(items, TimelineItem{Type: TimelineTask, At: t.CreatedAt, ID: t.ID.Hex(), Title: t.Title,
+			Detail: t.DueOn, Status: status, key: t.ID.Hex()})
+	}
+
 	sort.Slice(items, func(i, j int) bool { return items[i].before(items[j]) })
 	if after != nil {
 		mark := TimelineItem{At: after.At, Type: after.Type, key: after.Key}
@@ -184,6 +192,27 @@ func (s *Store) Timeline(ctx context.Context, scope model.Scope, stakeholderID b
 		return nil, "", err
 	}
 	return items, next, nil
+}
+
+// pageFloor is the date of the item that completes the page (the page's
+// length plus one, the one that says more follow) among items, counting
+// only those after the cursor: an item older than that cannot be on the
+// page. ok is false while items do not complete it (or the page is All).
+// It sorts items in place (the timeline's order).
+func pageFloor(items []TimelineItem, after *timelineCursor, p Page) (time.Time, bool) {
+	if p.All {
+		return time.Time{}, false
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].before(items[j]) })
+	first := 0
+	if after != nil {
+		mark := TimelineItem{At: after.At, Type: after.Type, key: after.Key}
+		first = sort.Search(len(items), func(i int) bool { return mark.before(items[i]) })
+	}
+	if len(items)-first <= p.limit() {
+		return time.Time{}, false
+	}
+	return items[first+p.limit()].At, true
 }
 
 // timelineInitiatives are the initiatives in scope linking the stakeholder
