@@ -20,6 +20,8 @@ func init() {
 		indexSpec{colCommitments, "kind_made_on", bson.D{{Key: "stakeholder_kind", Value: 1}, {Key: "made_on", Value: 1}}, false},
 		indexSpec{colCommitments, "status_made_on_id", bson.D{{Key: "status", Value: 1}, {Key: "made_on", Value: 1}, {Key: "_id", Value: 1}}, false},
 		indexSpec{colStakeholders, "archived_name", bson.D{{Key: "archived", Value: 1}, {Key: "name", Value: 1}, {Key: "_id", Value: 1}}, false},
+		indexSpec{colStakeholders, "archived_kind_name", bson.D{{Key: "archived", Value: 1}, {Key: "kind", Value: 1}, {Key: "name", Value: 1}, {Key: "_id", Value: 1}}, false},
+		indexSpec{colTasks, "assignee_due", bson.D{{Key: "assignee_id", Value: 1}, {Key: "due_on", Value: 1}, {Key: "_id", Value: 1}}, false},
 		indexSpec{colStakeholders, "kind", bson.D{{Key: "kind", Value: 1}}, false},
 		indexSpec{colStakeholders, "committee_members", bson.D{{Key: "committee.member_ids", Value: 1}}, false},
 		indexSpec{colStakeholders, "committee_coordinator", bson.D{{Key: "committee.coordinator_id", Value: 1}}, false},
