@@ -113,6 +113,7 @@ func (r *counterReader) trainings(scope model.Scope, p Period) (*TrainingCounts,
 	people := map[key]int{} // modality "" for all modalities together
 	modalities := map[string]int{}
 	regions, sessions := map[string]int{}, map[string]int{}
+	quarters := map[string]string{} // date -> quarter: one string per month, not per count
 	err := r.read("t", []string{"s", "a"}, scope, p, func(date, region string, rest []string, n int) {
 		if len(rest) < 2 || n == 0 {
 			return
@@ -133,7 +134,12 @@ func (r *counterReader) trainings(scope model.Scope, p Period) (*TrainingCounts,
 		}
 		out.People += n
 		regions[region] += n
-		rows[TrainingRow{Quarter: quarterOf(date), Region: region, Audience: a}] += n
+		q, ok := quarters[date]
+		if !ok {
+			q = quarterOf(date)
+			quarters[date] = q
+		}
+		rows[TrainingRow{Quarter: q, Region: region, Audience: a}] += n
 	})
 	if err != nil {
 		return nil, err
