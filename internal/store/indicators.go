@@ -119,7 +119,7 @@ type sources struct {
 
 func (src *sources) trainingCounts() (*TrainingCounts, error) {
 	if src.trainings == nil {
-		t, err := src.counters.trainings(src.scope, src.p)
+		t, err := src.counters.trainings(src.scope, src.p, false)
 		if err != nil {
 			return nil, err
 		}
@@ -166,20 +166,35 @@ func (s *Store) initiativeDetails(ctx context.Context, items []IndicatorRecord, 
 // movedKey orders the initiatives' records: by the date of the counted move, then id.
 func movedKey(r IndicatorRecord) string { return r.Date + "|" + r.ID.Hex() }
 
-// InitiativeMoves are the initiatives in scope that advanced a stage, and
-// those approved, in the period (their id, region and kind, from the
-// counters): the figures of initiatives_advanced and initiatives_approved,
-// for the funder line.
-func (s *Store) InitiativeMoves(ctx context.Context, scope model.Scope, p Period) (advanced, approved []IndicatorRecord, err error) {
+// FunderCounts are the funder report's figures of a period and scope:
+// the trainings, the agreements with members of Congress (counts only, as
+// Agreements) and the initiatives that advanced a stage and those approved
+// (initiatives_advanced and initiatives_approved), read from the counters
+// once for the three.
+type FunderCounts struct {
+	Trainings          *TrainingCounts
+	Legislators        *model.Agreements
+	Advanced, Approved []InitiativeMove
+}
+
+// FunderCounts counts the funder report's lines, from the counters.
+func (s *Store) FunderCounts(ctx context.Context, scope model.Scope, p Period) (*FunderCounts, error) {
 	r, err := s.counters(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if advanced, err = r.initiativeMoves(scope, p, false, false); err != nil {
-		return nil, nil, err
+	out := &FunderCounts{}
+	if out.Trainings, err = r.trainings(scope, p, false); err != nil {
+		return nil, err
 	}
-	approved, err = r.initiativeMoves(scope, p, true, false)
-	return advanced, approved, err
+	if out.Legislators, err = r.agreements(scope, p, model.KindLegislator, false); err != nil {
+		return nil, err
+	}
+	if out.Advanced, err = r.moves(scope, p, false, false); err != nil {
+		return nil, err
+	}
+	out.Approved, err = r.moves(scope, p, true, false)
+	return out, err
 }
 
 // initiativeMoves are the initiatives with an entry in the period that
@@ -194,33 +209,34 @@ func (r *counterReader) initiativeMoves(scope model.Scope, p Period, approved, d
 	}
 	out := make([]IndicatorRecord, len(list))
 	for i, m := range list {
-		out[i] = IndicatorRecord{Entity: model.EntityInitiative, ID: m.id, Region: m.region, Kind: m.kind, Count: 1, Date: m.date}
+		out[i] = IndicatorRecord{Entity: model.EntityInitiative, ID: m.ID, Region: m.Region, Kind: m.Kind, Count: 1, Date: m.Date}
 	}
 	return out, nil
 }
 
-// moved is an initiative initiativeMoves counts, its strings those of the counters.
-type moved struct {
-	id                 bson.ObjectID
-	region, kind, date string
+// InitiativeMove is an initiative initiativeMoves counts, its strings
+// those of the counters; Date only with days.
+type InitiativeMove struct {
+	ID                 bson.ObjectID
+	Region, Kind, Date string
 }
 
 // moves is initiativeMoves in short records: the figures count them
 // (some 4,700 month keys at scale 10) without making records of them.
-func (r *counterReader) moves(scope model.Scope, p Period, approved, days bool) ([]moved, error) {
+func (r *counterReader) moves(scope model.Scope, p Period, approved, days bool) ([]InitiativeMove, error) {
 	flag := moveAdvanced
 	if approved {
 		flag = moveApproved
 	}
-	seen := map[string]int{} // hex -> index in out
-	var out []moved
+	seen := r.seenSet() // hex -> index in out
+	var out []InitiativeMove
 	err := r.readDocs("i", []string{"r"}, scope, p, days, func(date, region string, rest []string, n int) {
 		if n <= 0 || len(rest) < 3 || rest[2] != flag {
 			return
 		}
 		if i, ok := seen[rest[1]]; ok {
-			if days && date > out[i].date {
-				out[i].date = date
+			if days && date > out[i].Date {
+				out[i].Date = date
 			}
 			return
 		}
@@ -229,9 +245,9 @@ func (r *counterReader) moves(scope model.Scope, p Period, approved, days bool) 
 			return
 		}
 		seen[rest[1]] = len(out)
-		m := moved{id: id, region: region, kind: rest[0]}
+		m := InitiativeMove{ID: id, Region: region, Kind: rest[0]}
 		if days {
-			m.date = date
+			m.Date = date
 		}
 		out = append(out, m)
 	})
@@ -248,8 +264,8 @@ func initiativesFigure(approved bool) func(*sources) (*Figure, error) {
 		}
 		regions, kinds := map[string]int{}, map[string]int{}
 		for _, m := range list {
-			regions[m.region]++
-			kinds[m.kind]++
+			regions[m.Region]++
+			kinds[m.Kind]++
 		}
 		return &Figure{Actual: len(list), Breakdowns: []Breakdown{
 			{By: ByRegion, Items: model.SortedCounts(regions)}, {By: ByKind, Items: model.SortedCounts(kinds)},
@@ -410,7 +426,7 @@ func (r *counterReader) agreements(scope model.Scope, p Period, kind string, lis
 		return nil, err
 	}
 	a := &model.Agreements{Groups: []model.GroupCount{}, List: []model.AgreementMember{}}
-	members := map[string]int{} // hex -> index in a.List (0 without list)
+	members := r.seenSet() // hex -> index in a.List (0 without list)
 	counts := map[string]int{}
 	err = r.read("c", []string{view}, scope, p, func(_, _ string, rest []string, n int) {
 		if n <= 0 || len(rest) < 3 || rest[1] != kind || !model.CountsAsAgreement(rest[0]) {

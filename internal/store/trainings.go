@@ -103,10 +103,12 @@ func (s *Store) Trainings(ctx context.Context, scope model.Scope, p Period) (*Tr
 	if err != nil {
 		return nil, err
 	}
-	return r.trainings(scope, p)
+	return r.trainings(scope, p, true)
 }
 
-func (r *counterReader) trainings(scope model.Scope, p Period) (*TrainingCounts, error) {
+// trainings counts the trainings, with the rows by quarter (Items) only
+// when items: the figures and the funder lines do without them.
+func (r *counterReader) trainings(scope model.Scope, p Period, items bool) (*TrainingCounts, error) {
 	out := &TrainingCounts{Modalities: []string{}, Audiences: []AudienceTotal{}, Items: []TrainingRow{}, ByModality: []ModalityCounts{}}
 	rows := map[TrainingRow]int{}
 	type key struct{ modality, audience, sex string }
@@ -134,6 +136,9 @@ func (r *counterReader) trainings(scope model.Scope, p Period) (*TrainingCounts,
 		}
 		out.People += n
 		regions[region] += n
+		if !items {
+			return
+		}
 		q, ok := quarters[date]
 		if !ok {
 			q = quarterOf(date)
