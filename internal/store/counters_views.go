@@ -150,19 +150,20 @@ type counterReader struct {
 	docs map[string]map[string]*counterRaw
 	// groupsOf is the agreement-group registry, once read.
 	groupsOf map[string]string
-	// seen is a set of member or initiative keys the figures reuse (each
-	// of the four figures that count distinct ids fills thousands at
-	// scale 10), handed out empty by seenSet.
-	seen map[string]int
+	// seen are sets of member or initiative keys the figures reuse (the
+	// figures that count distinct ids fill thousands at scale 10), handed
+	// out empty by seenSet.
+	seen [2]map[string]int
 }
 
-// seenSet returns the reader's scratch set, empty; one caller at a time.
-func (r *counterReader) seenSet() map[string]int {
-	if r.seen == nil {
-		r.seen = map[string]int{}
+// seenSet returns the reader's scratch set i (0 or 1), empty; one caller
+// at a time.
+func (r *counterReader) seenSet(i int) map[string]int {
+	if r.seen[i] == nil {
+		r.seen[i] = map[string]int{}
 	}
-	clear(r.seen)
-	return r.seen
+	clear(r.seen[i])
+	return r.seen[i]
 }
 
 // counterRaw is a counter document as read, and the same bytes as one

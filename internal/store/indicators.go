@@ -115,6 +115,23 @@ type sources struct {
 	p         Period
 	counters  *counterReader
 	trainings *TrainingCounts
+	moved     *[2][]InitiativeMove // advanced, approved
+}
+
+// moves are the initiatives that advanced a stage (or were approved), both
+// lists read in one walk for the two figures.
+func (src *sources) moves(approved bool) ([]InitiativeMove, error) {
+	if src.moved == nil {
+		both, err := src.counters.bothMoves(src.scope, src.p, false)
+		if err != nil {
+			return nil, err
+		}
+		src.moved = &both
+	}
+	if approved {
+		return src.moved[1], nil
+	}
+	return src.moved[0], nil
 }
 
 func (src *sources) trainingCounts() (*TrainingCounts, error) {
@@ -190,10 +207,8 @@ func (s *Store) FunderCounts(ctx context.Context, scope model.Scope, p Period) (
 	if out.Legislators, err = r.agreements(scope, p, model.KindLegislator, false); err != nil {
 		return nil, err
 	}
-	if out.Advanced, err = r.moves(scope, p, false, false); err != nil {
-		return nil, err
-	}
-	out.Approved, err = r.moves(scope, p, true, false)
+	both, err := r.bothMoves(scope, p, false)
+	out.Advanced, out.Approved = both[0], both[1]
 	return out, err
 }
 
@@ -224,19 +239,33 @@ type InitiativeMove struct {
 // moves is initiativeMoves in short records: the figures count them
 // (some 4,700 month keys at scale 10) without making records of them.
 func (r *counterReader) moves(scope model.Scope, p Period, approved, days bool) ([]InitiativeMove, error) {
-	flag := moveAdvanced
+	both, err := r.bothMoves(scope, p, days)
 	if approved {
-		flag = moveApproved
+		return both[1], err
 	}
-	seen := r.seenSet() // hex -> index in out
-	var out []InitiativeMove
+	return both[0], err
+}
+
+// bothMoves is moves of the advanced (0) and of the approved (1), in one
+// walk of the counters.
+func (r *counterReader) bothMoves(scope model.Scope, p Period, days bool) ([2][]InitiativeMove, error) {
+	var out [2][]InitiativeMove
+	seen := [2]map[string]int{r.seenSet(0), r.seenSet(1)} // hex -> index in out
 	err := r.readDocs("i", []string{"r"}, scope, p, days, func(date, region string, rest []string, n int) {
-		if n <= 0 || len(rest) < 3 || rest[2] != flag {
+		if n <= 0 || len(rest) < 3 {
 			return
 		}
-		if i, ok := seen[rest[1]]; ok {
-			if days && date > out[i].Date {
-				out[i].Date = date
+		f := 0
+		switch rest[2] {
+		case moveAdvanced:
+		case moveApproved:
+			f = 1
+		default:
+			return
+		}
+		if i, ok := seen[f][rest[1]]; ok {
+			if days && date > out[f][i].Date {
+				out[f][i].Date = date
 			}
 			return
 		}
@@ -244,12 +273,12 @@ func (r *counterReader) moves(scope model.Scope, p Period, approved, days bool) 
 		if err != nil {
 			return
 		}
-		seen[rest[1]] = len(out)
+		seen[f][rest[1]] = len(out[f])
 		m := InitiativeMove{ID: id, Region: region, Kind: rest[0]}
 		if days {
 			m.Date = date
 		}
-		out = append(out, m)
+		out[f] = append(out[f], m)
 	})
 	return out, err
 }
@@ -258,7 +287,7 @@ func (r *counterReader) moves(scope model.Scope, p Period, approved, days bool) 
 // approved) in the period, by region and by kind, from the counters.
 func initiativesFigure(approved bool) func(*sources) (*Figure, error) {
 	return func(src *sources) (*Figure, error) {
-		list, err := src.counters.moves(src.scope, src.p, approved, false)
+		list, err := src.moves(approved)
 		if err != nil {
 			return nil, err
 		}
@@ -426,7 +455,7 @@ func (r *counterReader) agreements(scope model.Scope, p Period, kind string, lis
 		return nil, err
 	}
 	a := &model.Agreements{Groups: []model.GroupCount{}, List: []model.AgreementMember{}}
-	members := r.seenSet() // hex -> index in a.List (0 without list)
+	members := r.seenSet(0) // hex -> index in a.List (0 without list)
 	counts := map[string]int{}
 	err = r.read("c", []string{view}, scope, p, func(_, _ string, rest []string, n int) {
 		if n <= 0 || len(rest) < 3 || rest[1] != kind || !model.CountsAsAgreement(rest[0]) {
