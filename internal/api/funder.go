@@ -39,23 +39,15 @@ func (a *API) reportFunder(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, scope := c.UserContext(), auth.User(c).Scope()
-	tr, err := a.store.Trainings(ctx, scope, p)
+	counts, err := a.store.FunderCounts(ctx, scope, p)
 	if err != nil {
 		return err
 	}
-	legislators, err := a.store.Agreements(ctx, scope, p, model.KindLegislator)
-	if err != nil {
-		return err
-	}
-	out := funderReport{Period: p, Lines: []report.Summary{report.WithPeriod(agreementsLine(legislators), p.From, p.To)}}
-	for _, line := range trainingLines(tr) {
+	out := funderReport{Period: p, Lines: []report.Summary{report.WithPeriod(agreementsLine(counts.Legislators), p.From, p.To)}}
+	for _, line := range trainingLines(counts.Trainings) {
 		out.Lines = append(out.Lines, report.WithPeriod(line, p.From, p.To))
 	}
-	advanced, approved, err := a.store.InitiativeMoves(ctx, scope, p)
-	if err != nil {
-		return err
-	}
-	out.Lines = append(out.Lines, report.WithPeriod(initiativesLine(advanced, approved), p.From, p.To))
+	out.Lines = append(out.Lines, report.WithPeriod(initiativesLine(counts.Advanced, counts.Approved), p.From, p.To))
 	for _, code := range funderRuleCodes {
 		out.Rules = append(out.Rules, funderRule{Code: code, Name: wording(words.Indicators, code), Rule: wording(words.IndicatorRules, code)})
 	}
@@ -90,7 +82,7 @@ func agreementsLine(a *model.Agreements) report.Summary {
 // initiativesLine is the funder line of the initiatives that advanced a
 // stage in the period (by kind, most first) and where each kind was
 // approved (regions by code).
-func initiativesLine(advanced, approved []store.IndicatorRecord) report.Summary {
+func initiativesLine(advanced, approved []store.InitiativeMove) report.Summary {
 	counts := map[string]int{}
 	for _, r := range advanced {
 		counts[r.Kind]++

@@ -306,16 +306,22 @@ func (s *Store) committeeRegistry(ctx context.Context, gen int) (map[string]stri
 }
 
 // registry reads one of the registries of a generation (committees, groups).
+// Its keys and values are substrings of one copy of the document: the
+// groups registry holds every member of Congress and committee (some
+// 3,800 at scale 10), and the figures read it on each request.
 func (s *Store) registry(ctx context.Context, gen int, name string) (map[string]string, error) {
-	var reg committeesDoc
-	err := s.col(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: genID(gen, name)}}, coll.FindOptions{}, &reg)
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	var raw bson.Raw
+	err := s.col(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: genID(gen, name)}}, coll.FindOptions{}, &raw)
+	if errors.Is(err, ErrNotFound) {
+		return map[string]string{}, nil
+	}
+	if err != nil {
 		return nil, wrap("read report counters", err)
 	}
-	if reg.C == nil {
-		reg.C = map[string]string{}
-	}
-	return reg.C, nil
+	doc := newCounterRaw(raw)
+	out := map[string]string{}
+	err = eachString(doc, "c", func(key, value string) { out[key] = value })
+	return out, err
 }
 
 // freshCounters returns the current generation, building the counters first

@@ -65,3 +65,65 @@ func TestFunderFulfilled(t *testing.T) {
 		}
 	}
 }
+
+// TestFunderCounts: the funder report's counts, read from the counters at
+// once, are what the dashboards count one by one (the trainings), what the
+// agreement rule gives on the records (AgreementsScan), and the initiatives
+// the rules of model.MovesIn pick from the demo's histories, for every scope.
+func TestFunderCounts(t *testing.T) {
+	s, d := loadDemo(t)
+	ctx := context.Background()
+	p := store.DefaultPeriod(reportNow)
+	for _, scope := range []model.Scope{{All: true}, {Regions: []string{"15"}}, {Regions: []string{"15", "08"}}, {Regions: []string{"01"}}} {
+		got, err := s.FunderCounts(ctx, scope, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := s.Trainings(ctx, scope, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.Items = []store.TrainingRow{} // the funder lines show no rows by quarter
+		if fmt.Sprint(*got.Trainings) != fmt.Sprint(*tr) {
+			t.Errorf("%v: trainings %+v, the dashboard counts %+v", scope, *got.Trainings, *tr)
+		}
+		scan, err := s.AgreementsScan(ctx, scope, p, model.KindLegislator)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := got.Legislators
+		if a.Members != scan.Members || a.Commitments != scan.Commitments || a.Fulfilled != scan.Fulfilled || fmt.Sprint(a.Groups) != fmt.Sprint(scan.Groups) || scan.Members == 0 && scope.All {
+			t.Errorf("%v: agreements %d/%d/%d %v, the records give %d/%d/%d %v", scope, a.Members, a.Commitments, a.Fulfilled, a.Groups,
+				scan.Members, scan.Commitments, scan.Fulfilled, scan.Groups)
+		}
+		wantAdvanced, wantApproved := map[bson.ObjectID]string{}, map[bson.ObjectID]string{}
+		for i := range d.Initiatives {
+			it := &d.Initiatives[i]
+			if !scope.Allows(it.Region) {
+				continue
+			}
+			m := model.MovesIn(it, p.From, p.To)
+			if m.Advanced {
+				wantAdvanced[it.ID] = it.Region + "|" + it.Kind
+			}
+			if m.Approved {
+				wantApproved[it.ID] = it.Region + "|" + it.Kind
+			}
+		}
+		for name, c := range map[string]struct {
+			got  []store.InitiativeMove
+			want map[bson.ObjectID]string
+		}{"advanced": {got.Advanced, wantAdvanced}, "approved": {got.Approved, wantApproved}} {
+			have := map[bson.ObjectID]string{}
+			for _, m := range c.got {
+				if _, twice := have[m.ID]; twice {
+					t.Errorf("%v: %s lists %s twice", scope, name, m.ID.Hex())
+				}
+				have[m.ID] = m.Region + "|" + m.Kind
+			}
+			if fmt.Sprint(have) != fmt.Sprint(c.want) || len(c.want) == 0 && scope.All {
+				t.Errorf("%v: %s %v, the histories give %v", scope, name, have, c.want)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -114,11 +115,28 @@ type sources struct {
 	p         Period
 	counters  *counterReader
 	trainings *TrainingCounts
+	moved     *[2][]InitiativeMove // advanced, approved
+}
+
+// moves are the initiatives that advanced a stage (or were approved), both
+// lists read in one walk for the two figures.
+func (src *sources) moves(approved bool) ([]InitiativeMove, error) {
+	if src.moved == nil {
+		both, err := src.counters.bothMoves(src.scope, src.p, false)
+		if err != nil {
+			return nil, err
+		}
+		src.moved = &both
+	}
+	if approved {
+		return src.moved[1], nil
+	}
+	return src.moved[0], nil
 }
 
 func (src *sources) trainingCounts() (*TrainingCounts, error) {
 	if src.trainings == nil {
-		t, err := src.counters.trainings(src.scope, src.p)
+		t, err := src.counters.trainings(src.scope, src.p, false)
 		if err != nil {
 			return nil, err
 		}
@@ -165,20 +183,33 @@ func (s *Store) initiativeDetails(ctx context.Context, items []IndicatorRecord, 
 // movedKey orders the initiatives' records: by the date of the counted move, then id.
 func movedKey(r IndicatorRecord) string { return r.Date + "|" + r.ID.Hex() }
 
-// InitiativeMoves are the initiatives in scope that advanced a stage, and
-// those approved, in the period (their id, region and kind, from the
-// counters): the figures of initiatives_advanced and initiatives_approved,
-// for the funder line.
-func (s *Store) InitiativeMoves(ctx context.Context, scope model.Scope, p Period) (advanced, approved []IndicatorRecord, err error) {
+// FunderCounts are the funder report's figures of a period and scope:
+// the trainings, the agreements with members of Congress (counts only, as
+// Agreements) and the initiatives that advanced a stage and those approved
+// (initiatives_advanced and initiatives_approved), read from the counters
+// once for the three.
+type FunderCounts struct {
+	Trainings          *TrainingCounts
+	Legislators        *model.Agreements
+	Advanced, Approved []InitiativeMove
+}
+
+// FunderCounts counts the funder report's lines, from the counters.
+func (s *Store) FunderCounts(ctx context.Context, scope model.Scope, p Period) (*FunderCounts, error) {
 	r, err := s.counters(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if advanced, err = r.initiativeMoves(scope, p, false, false); err != nil {
-		return nil, nil, err
+	out := &FunderCounts{}
+	if out.Trainings, err = r.trainings(scope, p, false); err != nil {
+		return nil, err
 	}
-	approved, err = r.initiativeMoves(scope, p, true, false)
-	return advanced, approved, err
+	if out.Legislators, err = r.agreements(scope, p, model.KindLegislator, false); err != nil {
+		return nil, err
+	}
+	both, err := r.bothMoves(scope, p, false)
+	out.Advanced, out.Approved = both[0], both[1]
+	return out, err
 }
 
 // initiativeMoves are the initiatives with an entry in the period that
@@ -187,19 +218,54 @@ func (s *Store) InitiativeMoves(ctx context.Context, scope model.Scope, p Period
 // counters' entries. With days they also carry the day of their last such
 // entry (the month views have no day; the day keys of every month do).
 func (r *counterReader) initiativeMoves(scope model.Scope, p Period, approved, days bool) ([]IndicatorRecord, error) {
-	flag := moveAdvanced
-	if approved {
-		flag = moveApproved
+	list, err := r.moves(scope, p, approved, days)
+	if err != nil {
+		return nil, err
 	}
-	seen := map[string]int{} // hex -> index in out
-	var out []IndicatorRecord
+	out := make([]IndicatorRecord, len(list))
+	for i, m := range list {
+		out[i] = IndicatorRecord{Entity: model.EntityInitiative, ID: m.ID, Region: m.Region, Kind: m.Kind, Count: 1, Date: m.Date}
+	}
+	return out, nil
+}
+
+// InitiativeMove is an initiative initiativeMoves counts, its strings
+// those of the counters; Date only with days.
+type InitiativeMove struct {
+	ID                 bson.ObjectID
+	Region, Kind, Date string
+}
+
+// moves is initiativeMoves in short records: the figures count them
+// (some 4,700 month keys at scale 10) without making records of them.
+func (r *counterReader) moves(scope model.Scope, p Period, approved, days bool) ([]InitiativeMove, error) {
+	both, err := r.bothMoves(scope, p, days)
+	if approved {
+		return both[1], err
+	}
+	return both[0], err
+}
+
+// bothMoves is moves of the advanced (0) and of the approved (1), in one
+// walk of the counters.
+func (r *counterReader) bothMoves(scope model.Scope, p Period, days bool) ([2][]InitiativeMove, error) {
+	var out [2][]InitiativeMove
+	seen := [2]map[string]int{r.seenSet(0), r.seenSet(1)} // hex -> index in out
 	err := r.readDocs("i", []string{"r"}, scope, p, days, func(date, region string, rest []string, n int) {
-		if n <= 0 || len(rest) < 3 || rest[2] != flag {
+		if n <= 0 || len(rest) < 3 {
 			return
 		}
-		if i, ok := seen[rest[1]]; ok {
-			if days && date > out[i].Date {
-				out[i].Date = date
+		f := 0
+		switch rest[2] {
+		case moveAdvanced:
+		case moveApproved:
+			f = 1
+		default:
+			return
+		}
+		if i, ok := seen[f][rest[1]]; ok {
+			if days && date > out[f][i].Date {
+				out[f][i].Date = date
 			}
 			return
 		}
@@ -207,12 +273,12 @@ func (r *counterReader) initiativeMoves(scope model.Scope, p Period, approved, d
 		if err != nil {
 			return
 		}
-		seen[rest[1]] = len(out)
-		rec := IndicatorRecord{Entity: model.EntityInitiative, ID: id, Region: region, Kind: rest[0], Count: 1}
+		seen[f][rest[1]] = len(out[f])
+		m := InitiativeMove{ID: id, Region: region, Kind: rest[0]}
 		if days {
-			rec.Date = date
+			m.Date = date
 		}
-		out = append(out, rec)
+		out[f] = append(out[f], m)
 	})
 	return out, err
 }
@@ -221,14 +287,14 @@ func (r *counterReader) initiativeMoves(scope model.Scope, p Period, approved, d
 // approved) in the period, by region and by kind, from the counters.
 func initiativesFigure(approved bool) func(*sources) (*Figure, error) {
 	return func(src *sources) (*Figure, error) {
-		list, err := src.counters.initiativeMoves(src.scope, src.p, approved, false)
+		list, err := src.moves(approved)
 		if err != nil {
 			return nil, err
 		}
 		regions, kinds := map[string]int{}, map[string]int{}
-		for _, r := range list {
-			regions[r.Region]++
-			kinds[r.Kind]++
+		for _, m := range list {
+			regions[m.Region]++
+			kinds[m.Kind]++
 		}
 		return &Figure{Actual: len(list), Breakdowns: []Breakdown{
 			{By: ByRegion, Items: model.SortedCounts(regions)}, {By: ByKind, Items: model.SortedCounts(kinds)},
@@ -353,54 +419,83 @@ func (s *Store) IndicatorRecords(ctx context.Context, code string, scope model.S
 // Agreements applies the agreement rule (model.CountAgreements) to the
 // commitments made in the period, in scope, with stakeholders of kind, from
 // the counters (agreementCounts): the funder line and the legislators
-// dashboard, which need the counts only. Its List names no one and lists
-// the commitments' statuses alone; AgreementsScan reads the records.
+// dashboard, which need the counts only, so its List is empty (the members
+// are the records of the agreement indicators); AgreementsScan reads the
+// records.
 func (s *Store) Agreements(ctx context.Context, scope model.Scope, p Period, kind string) (*model.Agreements, error) {
 	r, err := s.counters(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return r.agreementCounts(scope, p, kind)
+	return r.agreements(scope, p, kind, false)
 }
 
 // agreementCounts applies the agreement rule to the counts of the
 // commitments made in the period (per day, region, status and
 // stakeholder), each stakeholder under the group the registry keeps for
-// them (model.AgreementGroup, kept by the write hooks).
+// them (model.AgreementGroup, kept by the write hooks). Its List names no
+// one and lists the commitments' statuses alone.
 func (r *counterReader) agreementCounts(scope model.Scope, p Period, kind string) (*model.Agreements, error) {
+	return r.agreements(scope, p, kind, true)
+}
+
+// agreements is agreementCounts, with the List only when list: the
+// figures count the members without it. It is model.CountAgreements over
+// the counts (the commitments not withdrawn, each member once under their
+// group; the List by id, as by name when there are no names) without
+// making a commitment of each count: at scale 10 a year's views hold some
+// 1,300 members of Congress.
+func (r *counterReader) agreements(scope model.Scope, p Period, kind string, list bool) (*model.Agreements, error) {
 	view := "l"
 	if kind == model.KindOversightCommittee {
 		view = "k"
-	}
-	var made []model.AgreementCommitment
-	err := r.read("c", []string{view}, scope, p, func(_, _ string, rest []string, n int) {
-		if len(rest) < 3 || rest[1] != kind {
-			return
-		}
-		id, err := bson.ObjectIDFromHex(rest[2])
-		if err != nil {
-			return
-		}
-		for range n {
-			made = append(made, model.AgreementCommitment{StakeholderID: id, Status: rest[0]})
-		}
-	})
-	if err != nil {
-		return nil, err
 	}
 	groups, err := r.groups()
 	if err != nil {
 		return nil, err
 	}
-	a := model.CountAgreements(made,
-		func(id bson.ObjectID) string {
-			if g, ok := groups[id.Hex()]; ok {
-				return g
+	a := &model.Agreements{Groups: []model.GroupCount{}, List: []model.AgreementMember{}}
+	members := r.seenSet(0) // hex -> index in a.List (0 without list)
+	counts := map[string]int{}
+	err = r.read("c", []string{view}, scope, p, func(_, _ string, rest []string, n int) {
+		if n <= 0 || len(rest) < 3 || rest[1] != kind || !model.CountsAsAgreement(rest[0]) {
+			return
+		}
+		i, ok := members[rest[2]]
+		if !ok {
+			id, err := bson.ObjectIDFromHex(rest[2])
+			if err != nil {
+				return
 			}
-			return model.AgreementGroup(nil)
-		},
-		func(bson.ObjectID) string { return "" })
-	return &a, nil
+			group, ok := groups[rest[2]]
+			if !ok {
+				group = model.AgreementGroup(nil)
+			}
+			counts[group]++
+			a.Members++
+			if list {
+				i = len(a.List)
+				a.List = append(a.List, model.AgreementMember{ID: id, Group: group})
+			}
+			members[rest[2]] = i
+		}
+		a.Commitments += n
+		if rest[0] == model.StatusFulfilled {
+			a.Fulfilled += n
+		}
+		if list {
+			m := &a.List[i]
+			for range n {
+				m.Commitments = append(m.Commitments, model.AgreementCommitment{StakeholderID: m.ID, Status: rest[0]})
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.Groups = model.SortedCounts(counts)
+	slices.SortFunc(a.List, func(x, y model.AgreementMember) int { return bytes.Compare(x.ID[:], y.ID[:]) })
+	return a, nil
 }
 
 // agreementFilter selects the commitments made in the period, in scope,
@@ -456,7 +551,7 @@ func (s *Store) agreementStakeholders(ctx context.Context, ids []bson.ObjectID, 
 
 func agreementsFigure(kind, by string) func(*sources) (*Figure, error) {
 	return func(src *sources) (*Figure, error) {
-		a, err := src.counters.agreementCounts(src.scope, src.p, kind)
+		a, err := src.counters.agreements(src.scope, src.p, kind, false)
 		if err != nil {
 			return nil, err
 		}

@@ -103,16 +103,19 @@ func (s *Store) Trainings(ctx context.Context, scope model.Scope, p Period) (*Tr
 	if err != nil {
 		return nil, err
 	}
-	return r.trainings(scope, p)
+	return r.trainings(scope, p, true)
 }
 
-func (r *counterReader) trainings(scope model.Scope, p Period) (*TrainingCounts, error) {
+// trainings counts the trainings, with the rows by quarter (Items) only
+// when items: the figures and the funder lines do without them.
+func (r *counterReader) trainings(scope model.Scope, p Period, items bool) (*TrainingCounts, error) {
 	out := &TrainingCounts{Modalities: []string{}, Audiences: []AudienceTotal{}, Items: []TrainingRow{}, ByModality: []ModalityCounts{}}
 	rows := map[TrainingRow]int{}
 	type key struct{ modality, audience, sex string }
 	people := map[key]int{} // modality "" for all modalities together
 	modalities := map[string]int{}
 	regions, sessions := map[string]int{}, map[string]int{}
+	quarters := map[string]string{} // date -> quarter: one string per month, not per count
 	err := r.read("t", []string{"s", "a"}, scope, p, func(date, region string, rest []string, n int) {
 		if len(rest) < 2 || n == 0 {
 			return
@@ -133,7 +136,15 @@ func (r *counterReader) trainings(scope model.Scope, p Period) (*TrainingCounts,
 		}
 		out.People += n
 		regions[region] += n
-		rows[TrainingRow{Quarter: quarterOf(date), Region: region, Audience: a}] += n
+		if !items {
+			return
+		}
+		q, ok := quarters[date]
+		if !ok {
+			q = quarterOf(date)
+			quarters[date] = q
+		}
+		rows[TrainingRow{Quarter: q, Region: region, Audience: a}] += n
 	})
 	if err != nil {
 		return nil, err
