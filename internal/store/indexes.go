@@ -42,6 +42,7 @@ var retiredIndexes = []struct{ collection, name string }{
 	{colMessages, "thread"},
 	{colTasks, "links_stakeholder"},
 	{colTasks, "links_commitment"},
+	{colInitiatives, "history_on"}, // the moves of a period come from the counters
 }
 
 // EnsureIndexes creates every index and drops the retired ones; existing

@@ -21,8 +21,9 @@ func init() {
 		indexSpec{colInitiatives, "kind", bson.D{{Key: "kind", Value: 1}, {Key: "_id", Value: 1}}, false},
 		indexSpec{colInitiatives, "stage", bson.D{{Key: "stage", Value: 1}, {Key: "_id", Value: 1}}, false},
 		indexSpec{colInitiatives, "stage_on", bson.D{{Key: "stage_on", Value: 1}, {Key: "_id", Value: 1}}, false},
+		// A regional manager's initiatives moved since a day.
+		indexSpec{colInitiatives, "region_stage_on", bson.D{{Key: "region", Value: 1}, {Key: "stage_on", Value: 1}, {Key: "_id", Value: 1}}, false},
 		indexSpec{colInitiatives, "stakeholders", bson.D{{Key: "stakeholder_ids", Value: 1}}, false},
-		indexSpec{colInitiatives, "history_on", bson.D{{Key: "history.on", Value: 1}}, false},
 		indexSpec{colInitiatives, "owner", bson.D{{Key: "owner_id", Value: 1}}, false},
 		indexSpec{colCommitments, "initiative", bson.D{{Key: "initiative_id", Value: 1}}, false},
 		indexSpec{colMeetings, "initiatives", bson.D{{Key: "initiative_ids", Value: 1}}, false},
@@ -96,23 +97,6 @@ func (s *Store) StakeholderInitiatives(ctx context.Context, scope model.Scope, i
 	var out []model.Initiative
 	err := s.col(colInitiatives).Find(ctx, scoped(bson.D{{Key: "stakeholder_ids", Value: id}}, scope, "region"), coll.FindOptions{}, &out)
 	return out, wrap("find stakeholder initiatives", err)
-}
-
-// InitiativesMovedBetween returns the initiatives in scope with a history
-// entry on a day from..to (inclusive, YYYY-MM-DD): the stage changes of a
-// period (the indicators read them from the counters). Only what their rule
-// (model.MovesIn) and records read is decoded: kind, title, region and
-// history (whole: a flat projection copies the stored fields, where one
-// into the history's entries decodes every document generically).
-func (s *Store) InitiativesMovedBetween(ctx context.Context, scope model.Scope, from, to string) ([]model.Initiative, error) {
-	filter := scoped(bson.D{{Key: "history.on", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lte", Value: to}}}}, scope, "region")
-	var out []model.Initiative
-	// Unsorted, so the engine reads them by the history.on index; the
-	// callers order what they count.
-	err := s.col(colInitiatives).Find(ctx, filter, coll.FindOptions{Projection: bson.D{
-		{Key: "kind", Value: 1}, {Key: "title", Value: 1}, {Key: "region", Value: 1}, {Key: "history", Value: 1},
-	}}, &out)
-	return out, wrap("find moved initiatives", err)
 }
 
 // FollowedInitiatives returns the initiatives in scope that user follows

@@ -81,10 +81,6 @@ func TestListInitiatives(t *testing.T) {
 			}
 		})
 	}
-	moved, err := w.Store.InitiativesMovedBetween(ctx, w.CuscoOnly, "2026-02-01", "2026-02-10")
-	if err != nil || len(moved) != 4 {
-		t.Fatalf("moved between: %d %v", len(moved), err)
-	}
 	linked, err := w.Store.StakeholderInitiatives(ctx, w.Loreto16, w.NAC.ID)
 	if err != nil || len(linked) != 2 {
 		t.Fatalf("stakeholder initiatives: %d %v", len(linked), err)
