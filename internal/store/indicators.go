@@ -260,16 +260,12 @@ func initiativeRecords(approved bool) func(*sources, Page) (*IndicatorRecords, e
 // the records after the cursor, at most the page's limit, and the cursor
 // of the next page (of kind), which carries the last record's key.
 func (s *Store) pageIn(list []IndicatorRecord, pg Page, kind string, key func(IndicatorRecord) string, desc bool) ([]IndicatorRecord, string, error) {
+	after, ok, err := s.keyAfter(pg, kind)
+	if err != nil {
+		return nil, "", err
+	}
 	start := 0
-	if pg.Cursor != "" {
-		var c cursorDoc
-		if err := s.openCursor(kind, pg.Cursor, &c); err != nil {
-			return nil, "", err
-		}
-		after, ok := c.V.(string)
-		if !ok {
-			return nil, "", fmt.Errorf("store: %w", ErrBadCursor)
-		}
+	if ok {
 		start = sort.Search(len(list), func(i int) bool {
 			if desc {
 				return key(list[i]) < after
@@ -283,6 +279,23 @@ func (s *Store) pageIn(list []IndicatorRecord, pg Page, kind string, key func(In
 	}
 	next, err := s.sealCursor(kind, cursorDoc{V: key(list[end-1])})
 	return list[start:end], next, err
+}
+
+// keyAfter is the key a cursor of pageIn (of kind) carries; ok is false
+// on the first page.
+func (s *Store) keyAfter(pg Page, kind string) (after string, ok bool, err error) {
+	if pg.Cursor == "" {
+		return "", false, nil
+	}
+	var c cursorDoc
+	if err := s.openCursor(kind, pg.Cursor, &c); err != nil {
+		return "", false, err
+	}
+	after, ok = c.V.(string)
+	if !ok {
+		return "", false, fmt.Errorf("store: %w", ErrBadCursor)
+	}
+	return after, true, nil
 }
 
 // IndicatorCodes lists the indicators in the order reports show them.
@@ -466,28 +479,15 @@ func agreementsFigure(kind, by string) func(*sources) (*Figure, error) {
 
 // agreementsRecords lists the members a figure of agreementsFigure counts,
 // by name: who counts and under which group come from the counters, as for
-// the figure; the names (for the order) from their documents, and the
-// commitments only of the page's members.
+// the figure; the names of the page's members from their documents
+// (membersByName), and the commitments only of the page's members.
 func agreementsRecords(kind string) func(*sources, Page) (*IndicatorRecords, error) {
 	return func(src *sources, pg Page) (*IndicatorRecords, error) {
 		a, err := src.counters.agreementCounts(src.scope, src.p, kind)
 		if err != nil {
 			return nil, err
 		}
-		ids := make([]bson.ObjectID, len(a.List))
-		for i, m := range a.List {
-			ids[i] = m.ID
-		}
-		who := map[bson.ObjectID]model.Stakeholder{}
-		if err := src.s.agreementStakeholders(src.ctx, ids, who); err != nil {
-			return nil, err
-		}
-		members := make([]IndicatorRecord, len(a.List))
-		for i, m := range a.List {
-			members[i] = IndicatorRecord{Entity: model.EntityStakeholder, ID: m.ID, Name: who[m.ID].Name, Region: m.Group, Count: 1}
-		}
-		slices.SortFunc(members, func(x, y IndicatorRecord) int { return strings.Compare(memberKey(x), memberKey(y)) })
-		page, next, err := src.s.pageIn(members, pg, "indicator.agreements."+kind, memberKey, false)
+		page, next, err := src.s.membersByName(src.ctx, kind, a.List, pg)
 		if err != nil {
 			return nil, err
 		}
@@ -502,8 +502,11 @@ func agreementsRecords(kind string) func(*sources, Page) (*IndicatorRecords, err
 func memberKey(r IndicatorRecord) string { return r.Name + "\x00" + r.ID.Hex() }
 
 // memberCommitments sets on each member's record the commitments of theirs
-// the agreement rule counts: made in the period, in scope, not withdrawn,
-// oldest first.
+// the agreement rule counts: made in the period, in scope, with them as a
+// stakeholder of kind, not withdrawn, oldest first. They are read by
+// stakeholder (a few per member) and the rest of agreementFilter applied
+// here: SQLite's planner took the kind and period's range instead and
+// read every commitment of the period (at scale 10, thousands).
 func (s *Store) memberCommitments(ctx context.Context, scope model.Scope, p Period, kind string, members []IndicatorRecord) error {
 	if len(members) == 0 {
 		return nil
@@ -512,10 +515,20 @@ func (s *Store) memberCommitments(ctx context.Context, scope model.Scope, p Peri
 	for i, m := range members {
 		ids[i] = m.ID
 	}
-	var made []model.AgreementCommitment
-	filter := append(agreementFilter(scope, p, kind), bson.E{Key: "stakeholder_id", Value: bson.D{{Key: "$in", Value: ids}}})
-	if err := s.col(colCommitments).Find(ctx, filter, coll.FindOptions{Projection: agreementProjection}, &made); err != nil {
+	var theirs []struct {
+		model.AgreementCommitment `bson:",inline"`
+		Kind                      string `bson:"stakeholder_kind"`
+	}
+	proj := append(slices.Clone(agreementProjection), bson.E{Key: "stakeholder_kind", Value: 1})
+	if err := s.col(colCommitments).Find(ctx, bson.D{{Key: "stakeholder_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		coll.FindOptions{Projection: proj}, &theirs); err != nil {
 		return wrap("agreement commitments", err)
+	}
+	made := make([]model.AgreementCommitment, 0, len(theirs))
+	for _, c := range theirs {
+		if c.Kind == kind && c.MadeOn >= p.From && c.MadeOn <= p.To && scope.Allows(c.Region) {
+			made = append(made, c.AgreementCommitment)
+		}
 	}
 	a := model.CountAgreements(made, func(bson.ObjectID) string { return "" }, func(bson.ObjectID) string { return "" })
 	by := make(map[bson.ObjectID][]model.AgreementCommitment, len(a.List))
