@@ -502,11 +502,8 @@ func agreementsRecords(kind string) func(*sources, Page) (*IndicatorRecords, err
 func memberKey(r IndicatorRecord) string { return r.Name + "\x00" + r.ID.Hex() }
 
 // memberCommitments sets on each member's record the commitments of theirs
-// the agreement rule counts: made in the period, in scope, with them as a
-// stakeholder of kind, not withdrawn, oldest first. They are read by
-// stakeholder (a few per member) and the rest of agreementFilter applied
-// here: SQLite's planner took the kind and period's range instead and
-// read every commitment of the period (at scale 10, thousands).
+// the agreement rule counts: made in the period, in scope, not withdrawn,
+// oldest first.
 func (s *Store) memberCommitments(ctx context.Context, scope model.Scope, p Period, kind string, members []IndicatorRecord) error {
 	if len(members) == 0 {
 		return nil
@@ -515,20 +512,10 @@ func (s *Store) memberCommitments(ctx context.Context, scope model.Scope, p Peri
 	for i, m := range members {
 		ids[i] = m.ID
 	}
-	var theirs []struct {
-		model.AgreementCommitment `bson:",inline"`
-		Kind                      string `bson:"stakeholder_kind"`
-	}
-	proj := append(slices.Clone(agreementProjection), bson.E{Key: "stakeholder_kind", Value: 1})
-	if err := s.col(colCommitments).Find(ctx, bson.D{{Key: "stakeholder_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-		coll.FindOptions{Projection: proj}, &theirs); err != nil {
+	var made []model.AgreementCommitment
+	filter := append(agreementFilter(scope, p, kind), bson.E{Key: "stakeholder_id", Value: bson.D{{Key: "$in", Value: ids}}})
+	if err := s.col(colCommitments).Find(ctx, filter, coll.FindOptions{Projection: agreementProjection}, &made); err != nil {
 		return wrap("agreement commitments", err)
-	}
-	made := make([]model.AgreementCommitment, 0, len(theirs))
-	for _, c := range theirs {
-		if c.Kind == kind && c.MadeOn >= p.From && c.MadeOn <= p.To && scope.Allows(c.Region) {
-			made = append(made, c.AgreementCommitment)
-		}
 	}
 	a := model.CountAgreements(made, func(bson.ObjectID) string { return "" }, func(bson.ObjectID) string { return "" })
 	by := make(map[bson.ObjectID][]model.AgreementCommitment, len(a.List))
