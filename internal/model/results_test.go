@@ -87,19 +87,21 @@ func TestTargetAndSexCounts(t *testing.T) {
 	}
 }
 
-// TestCompareWithID: the members' and commitments' order is that of the
-// strings name+hex, names that are prefixes of others, empty and long
-// (past the stack buffer) ones included.
-func TestCompareWithID(t *testing.T) {
+// TestCompareKeys: the order is that of the strings name+sep+hex, names
+// that are prefixes of others, empty and long (past the stack buffer) ones
+// included.
+func TestCompareKeys(t *testing.T) {
 	ids := []bson.ObjectID{{}, {0x01}, {0xab, 0x10}, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}
 	names := []string{"", "0", "Ana", "Ana ", "Ana B", "Ana0", "Anab", "Ana\x00", "Ñuñez", "Zoe", strings.Repeat("x", 120), strings.Repeat("x", 121)}
 	for _, na := range names {
 		for _, nb := range names {
 			for _, a := range ids {
 				for _, b := range ids {
-					want := strings.Compare(na+a.Hex(), nb+b.Hex())
-					if got := compareWithID(na, a, nb, b); got != want {
-						t.Errorf("compareWithID(%q, %s, %q, %s) = %d, want %d", na, a.Hex(), nb, b.Hex(), got, want)
+					for _, sep := range []string{"", "\x00", "|"} {
+						want := strings.Compare(na+sep+a.Hex(), nb+sep+b.Hex())
+						if got := CompareKeys(na, a, nb, b, sep); got != want {
+							t.Errorf("CompareKeys(%q, %s, %q, %s, %q) = %d, want %d", na, a.Hex(), nb, b.Hex(), sep, got, want)
+						}
 					}
 				}
 			}

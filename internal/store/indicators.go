@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -163,7 +162,9 @@ func (s *Store) initiativeDetails(ctx context.Context, items []IndicatorRecord, 
 }
 
 // movedKey orders the initiatives' records: by the date of the counted move, then id.
-func movedKey(r IndicatorRecord) string { return r.Date + "|" + r.ID.Hex() }
+func movedKey(r IndicatorRecord) string { return r.Date + movedSep + r.ID.Hex() }
+
+const movedSep = "|"
 
 // InitiativeMoves are the initiatives in scope that advanced a stage, and
 // those approved, in the period (their id, region and kind, from the
@@ -244,7 +245,7 @@ func initiativeRecords(approved bool) func(*sources, Page) (*IndicatorRecords, e
 			return nil, err
 		}
 		// Newest move first; ties by id, so the list reads the same each time.
-		slices.SortFunc(list, func(a, b IndicatorRecord) int { return strings.Compare(movedKey(b), movedKey(a)) })
+		slices.SortFunc(list, func(a, b IndicatorRecord) int { return model.CompareKeys(b.Date, b.ID, a.Date, a.ID, movedSep) })
 		items, next, err := src.s.pageIn(list, pg, "indicator.initiatives", movedKey, true)
 		if err != nil {
 			return nil, err
@@ -499,7 +500,9 @@ func agreementsRecords(kind string) func(*sources, Page) (*IndicatorRecords, err
 }
 
 // memberKey orders the members' records: by name, then id.
-func memberKey(r IndicatorRecord) string { return r.Name + "\x00" + r.ID.Hex() }
+func memberKey(r IndicatorRecord) string { return r.Name + memberSep + r.ID.Hex() }
+
+const memberSep = "\x00"
 
 // memberCommitments sets on each member's record the commitments of theirs
 // the agreement rule counts: made in the period, in scope, not withdrawn,

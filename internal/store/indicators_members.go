@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store/coll"
@@ -72,7 +71,7 @@ func (s *Store) membersByName(ctx context.Context, kind string, list []model.Agr
 	for i, m := range list {
 		members[i] = IndicatorRecord{Entity: model.EntityStakeholder, ID: m.ID, Name: who[m.ID].Name, Region: m.Group, Count: 1}
 	}
-	slices.SortFunc(members, func(x, y IndicatorRecord) int { return strings.Compare(memberKey(x), memberKey(y)) })
+	slices.SortFunc(members, func(x, y IndicatorRecord) int { return model.CompareKeys(x.Name, x.ID, y.Name, y.ID, memberSep) })
 	return s.pageIn(members, pg, cursorKind, memberKey, false)
 }
 
