@@ -117,6 +117,15 @@ func CountAgreements(made []AgreementCommitment, group, name func(bson.ObjectID)
 // the stack: at scale 10 building those strings was most of the work of
 // the sorts that order members and records by such keys.
 func CompareKeys(sa string, ida bson.ObjectID, sb string, idb bson.ObjectID, sep string) int {
+	// Mostly the strings decide, or are equal and the ids' bytes (in the
+	// order of their hex) do.
+	n := min(len(sa), len(sb))
+	if c := strings.Compare(sa[:n], sb[:n]); c != 0 {
+		return c
+	}
+	if len(sa) == len(sb) {
+		return bytes.Compare(ida[:], idb[:])
+	}
 	var bufA, bufB [96]byte
 	a := hex.AppendEncode(append(append(bufA[:0], sa...), sep...), ida[:])
 	b := hex.AppendEncode(append(append(bufB[:0], sb...), sep...), idb[:])

@@ -100,7 +100,7 @@ func (s *Store) walkPays(ctx context.Context, kind string, ids []bson.ObjectID, 
 		return false, 0, nil
 	}
 	// A fifth more than expected, so that a page seldom needs a second read.
-	return true, min(maxWalkBatch, int(expect+expect/5)+limit+1), nil
+	return true, min(maxWalkBatch, int(expect+expect/5)+10), nil
 }
 
 // nameKey is a position in the name walk: after this name and id.
