@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -82,6 +83,28 @@ func TestTargetAndSexCounts(t *testing.T) {
 	for _, a := range []AudienceCount{{Type: "judges", Count: 10, Women: n(11)}, {Type: "judges", Count: 10, Men: n(-1)}, {Type: "judges", Count: 10, Women: n(6), Men: n(6)}} {
 		if training(a) == nil {
 			t.Errorf("%+v accepted", a)
+		}
+	}
+}
+
+// TestCompareKeys: the order is that of the strings name+sep+hex, names
+// that are prefixes of others, empty and long (past the stack buffer) ones
+// included.
+func TestCompareKeys(t *testing.T) {
+	ids := []bson.ObjectID{{}, {0x01}, {0xab, 0x10}, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}
+	names := []string{"", "0", "Ana", "Ana ", "Ana B", "Ana0", "Anab", "Ana\x00", "Ñuñez", "Zoe", strings.Repeat("x", 120), strings.Repeat("x", 121)}
+	for _, na := range names {
+		for _, nb := range names {
+			for _, a := range ids {
+				for _, b := range ids {
+					for _, sep := range []string{"", "\x00", "|"} {
+						want := strings.Compare(na+sep+a.Hex(), nb+sep+b.Hex())
+						if got := CompareKeys(na, a, nb, b, sep); got != want {
+							t.Errorf("CompareKeys(%q, %s, %q, %s, %q) = %d, want %d", na, a.Hex(), nb, b.Hex(), sep, got, want)
+						}
+					}
+				}
+			}
 		}
 	}
 }

@@ -22,7 +22,9 @@ func init() {
 		indexSpec{colStakeholders, "archived_name", bson.D{{Key: "archived", Value: 1}, {Key: "name", Value: 1}, {Key: "_id", Value: 1}}, false},
 		indexSpec{colStakeholders, "archived_kind_name", bson.D{{Key: "archived", Value: 1}, {Key: "kind", Value: 1}, {Key: "name", Value: 1}, {Key: "_id", Value: 1}}, false},
 		indexSpec{colTasks, "assignee_due", bson.D{{Key: "assignee_id", Value: 1}, {Key: "due_on", Value: 1}, {Key: "_id", Value: 1}}, false},
-		indexSpec{colStakeholders, "kind", bson.D{{Key: "kind", Value: 1}}, false},
+		// The stakeholders of a kind by name: the members an agreement
+		// figure counts, a page at a time (indicators_members.go).
+		indexSpec{colStakeholders, "kind_name", bson.D{{Key: "kind", Value: 1}, {Key: "name", Value: 1}, {Key: "_id", Value: 1}}, false},
 		indexSpec{colStakeholders, "committee_members", bson.D{{Key: "committee.member_ids", Value: 1}}, false},
 		indexSpec{colStakeholders, "committee_coordinator", bson.D{{Key: "committee.coordinator_id", Value: 1}}, false},
 		indexSpec{colRefreshTokens, "user", bson.D{{Key: "user_id", Value: 1}}, false},

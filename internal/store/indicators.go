@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -181,7 +180,9 @@ func (s *Store) initiativeDetails(ctx context.Context, items []IndicatorRecord, 
 }
 
 // movedKey orders the initiatives' records: by the date of the counted move, then id.
-func movedKey(r IndicatorRecord) string { return r.Date + "|" + r.ID.Hex() }
+func movedKey(r IndicatorRecord) string { return r.Date + movedSep + r.ID.Hex() }
+
+const movedSep = "|"
 
 // FunderCounts are the funder report's figures of a period and scope:
 // the trainings, the agreements with members of Congress (counts only, as
@@ -310,7 +311,7 @@ func initiativeRecords(approved bool) func(*sources, Page) (*IndicatorRecords, e
 			return nil, err
 		}
 		// Newest move first; ties by id, so the list reads the same each time.
-		slices.SortFunc(list, func(a, b IndicatorRecord) int { return strings.Compare(movedKey(b), movedKey(a)) })
+		slices.SortFunc(list, func(a, b IndicatorRecord) int { return model.CompareKeys(b.Date, b.ID, a.Date, a.ID, movedSep) })
 		items, next, err := src.s.pageIn(list, pg, "indicator.initiatives", movedKey, true)
 		if err != nil {
 			return nil, err
@@ -326,16 +327,12 @@ func initiativeRecords(approved bool) func(*sources, Page) (*IndicatorRecords, e
 // the records after the cursor, at most the page's limit, and the cursor
 // of the next page (of kind), which carries the last record's key.
 func (s *Store) pageIn(list []IndicatorRecord, pg Page, kind string, key func(IndicatorRecord) string, desc bool) ([]IndicatorRecord, string, error) {
+	after, ok, err := s.keyAfter(pg, kind)
+	if err != nil {
+		return nil, "", err
+	}
 	start := 0
-	if pg.Cursor != "" {
-		var c cursorDoc
-		if err := s.openCursor(kind, pg.Cursor, &c); err != nil {
-			return nil, "", err
-		}
-		after, ok := c.V.(string)
-		if !ok {
-			return nil, "", fmt.Errorf("store: %w", ErrBadCursor)
-		}
+	if ok {
 		start = sort.Search(len(list), func(i int) bool {
 			if desc {
 				return key(list[i]) < after
@@ -349,6 +346,23 @@ func (s *Store) pageIn(list []IndicatorRecord, pg Page, kind string, key func(In
 	}
 	next, err := s.sealCursor(kind, cursorDoc{V: key(list[end-1])})
 	return list[start:end], next, err
+}
+
+// keyAfter is the key a cursor of pageIn (of kind) carries; ok is false
+// on the first page.
+func (s *Store) keyAfter(pg Page, kind string) (after string, ok bool, err error) {
+	if pg.Cursor == "" {
+		return "", false, nil
+	}
+	var c cursorDoc
+	if err := s.openCursor(kind, pg.Cursor, &c); err != nil {
+		return "", false, err
+	}
+	after, ok = c.V.(string)
+	if !ok {
+		return "", false, fmt.Errorf("store: %w", ErrBadCursor)
+	}
+	return after, true, nil
 }
 
 // IndicatorCodes lists the indicators in the order reports show them.
@@ -561,28 +575,15 @@ func agreementsFigure(kind, by string) func(*sources) (*Figure, error) {
 
 // agreementsRecords lists the members a figure of agreementsFigure counts,
 // by name: who counts and under which group come from the counters, as for
-// the figure; the names (for the order) from their documents, and the
-// commitments only of the page's members.
+// the figure; the names of the page's members from their documents
+// (membersByName), and the commitments only of the page's members.
 func agreementsRecords(kind string) func(*sources, Page) (*IndicatorRecords, error) {
 	return func(src *sources, pg Page) (*IndicatorRecords, error) {
 		a, err := src.counters.agreementCounts(src.scope, src.p, kind)
 		if err != nil {
 			return nil, err
 		}
-		ids := make([]bson.ObjectID, len(a.List))
-		for i, m := range a.List {
-			ids[i] = m.ID
-		}
-		who := map[bson.ObjectID]model.Stakeholder{}
-		if err := src.s.agreementStakeholders(src.ctx, ids, who); err != nil {
-			return nil, err
-		}
-		members := make([]IndicatorRecord, len(a.List))
-		for i, m := range a.List {
-			members[i] = IndicatorRecord{Entity: model.EntityStakeholder, ID: m.ID, Name: who[m.ID].Name, Region: m.Group, Count: 1}
-		}
-		slices.SortFunc(members, func(x, y IndicatorRecord) int { return strings.Compare(memberKey(x), memberKey(y)) })
-		page, next, err := src.s.pageIn(members, pg, "indicator.agreements."+kind, memberKey, false)
+		page, next, err := src.s.membersByName(src.ctx, kind, a.List, pg)
 		if err != nil {
 			return nil, err
 		}
@@ -594,7 +595,9 @@ func agreementsRecords(kind string) func(*sources, Page) (*IndicatorRecords, err
 }
 
 // memberKey orders the members' records: by name, then id.
-func memberKey(r IndicatorRecord) string { return r.Name + "\x00" + r.ID.Hex() }
+func memberKey(r IndicatorRecord) string { return r.Name + memberSep + r.ID.Hex() }
+
+const memberSep = "\x00"
 
 // memberCommitments sets on each member's record the commitments of theirs
 // the agreement rule counts: made in the period, in scope, not withdrawn,

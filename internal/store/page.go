@@ -107,9 +107,9 @@ func (s *Store) openCursor(kind, cursor string, v any) error {
 // field sorted desc (or asc), fetching one extra row to know if there is more.
 // kind names the list (collection and sort field) the cursor belongs to.
 func (s *Store) keyset(p Page, kind string, filter bson.D, field string, desc bool) (bson.D, coll.FindOptions, error) {
-	dir, cmp := 1, "$gt"
+	dir := 1
 	if desc {
-		dir, cmp = -1, "$lt"
+		dir = -1
 	}
 	if p.Cursor != "" {
 		var c cursorDoc
@@ -121,16 +121,7 @@ func (s *Store) keyset(p Page, kind string, filter bson.D, field string, desc bo
 		default: // the store only ever signs these
 			return nil, coll.FindOptions{}, fmt.Errorf("store: %w", ErrBadCursor)
 		}
-		var cond bson.D
-		if field == "_id" {
-			cond = bson.D{{Key: "_id", Value: bson.D{{Key: cmp, Value: c.ID}}}}
-		} else {
-			cond = bson.D{{Key: "$or", Value: bson.A{
-				bson.D{{Key: field, Value: bson.D{{Key: cmp, Value: c.V}}}},
-				bson.D{{Key: field, Value: c.V}, {Key: "_id", Value: bson.D{{Key: cmp, Value: c.ID}}}},
-			}}}
-		}
-		filter = append(filter, bson.E{Key: "$and", Value: bson.A{cond}})
+		filter = append(filter, bson.E{Key: "$and", Value: bson.A{afterKey(field, c.V, c.ID, desc)}})
 	}
 	sort := bson.D{{Key: field, Value: dir}}
 	if field != "_id" {
@@ -141,6 +132,22 @@ func (s *Store) keyset(p Page, kind string, filter bson.D, field string, desc bo
 		opts.Limit = int64(p.limit() + 1)
 	}
 	return filter, opts, nil
+}
+
+// afterKey is the condition of the documents after (before when desc) the
+// one with field v and id, in the order of field then _id.
+func afterKey(field string, v any, id bson.ObjectID, desc bool) bson.D {
+	cmp := "$gt"
+	if desc {
+		cmp = "$lt"
+	}
+	if field == "_id" {
+		return bson.D{{Key: "_id", Value: bson.D{{Key: cmp, Value: id}}}}
+	}
+	return bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: field, Value: bson.D{{Key: cmp, Value: v}}}},
+		bson.D{{Key: field, Value: v}, {Key: "_id", Value: bson.D{{Key: cmp, Value: id}}}},
+	}}}
 }
 
 // nextCursor trims the extra row and returns the signed cursor of kind for

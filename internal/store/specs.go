@@ -88,7 +88,13 @@ func collectionSpecs() []lite.Spec {
 				// The list of one kind: with archived_name SQLite walked every
 				// name before the kind's (its sampled statistics do not tell).
 				ix("archived_kind_name", "archived", "kind", "name", "_id"),
-				ix("owner", "owner_id"), ix("coordinator", "committee.coordinator_id")}},
+				ix("owner", "owner_id"), ix("coordinator", "committee.coordinator_id"),
+				// The kinds of many stakeholders by id (how many of the
+				// members an agreement figure counts are still of its kind,
+				// indicators_members.go) from the index alone: the kind
+				// column sits after the document, which a lookup by id
+				// would read through.
+				ix("id_kind", "_id", "kind")}},
 		{Name: colUsers, Fields: []string{"email", "disabled", "role", "version"}, Members: []string{"regions"},
 			Indexes: []lite.Index{{Name: "email_unique", Keys: k("email"), Unique: true}, ix("email_id", "email", "_id"), ix("disabled", "disabled")}},
 		{Name: colRefreshTokens, Fields: []string{"family", "user_id", "expires_at", "revoked"},
