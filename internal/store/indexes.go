@@ -43,7 +43,7 @@ var retiredIndexes = []struct{ collection, name string }{
 	{colTasks, "links_stakeholder"},
 	{colTasks, "links_commitment"},
 	{colInitiatives, "history_on"}, // the moves of a period come from the counters
-	{colStakeholders, "kind"},        // kind_name's prefix
+	{colStakeholders, "kind"},      // kind_name's prefix
 }
 
 // EnsureIndexes creates every index and drops the retired ones; existing
