@@ -98,8 +98,12 @@ func (p probe) in(rowid string) string {
 	return rowid + " IN (SELECT rid FROM " + p.tbl + " WHERE " + p.cond + ")"
 }
 
-// driverAlias names the driver's table in its list (see compiler.driven).
-const driverAlias = "dr"
+// driverAlias names the driver's table in its list (see compiler.driven),
+// headAlias the head of a sort index walkOrDrive samples.
+const (
+	driverAlias = "dr"
+	headAlias   = "hd"
+)
 
 // exists tells whether probe i is written as a per-row EXISTS probe
 // rather than the list of its rows.
@@ -803,7 +807,7 @@ func (c *Collection) walkOrDrive(ctx context.Context, q querier, probes []probe,
 	var args []any
 	for _, p := range probes {
 		if p.top {
-			on, a := p.on(driverAlias + ".rid")
+			on, a := p.on(headAlias + ".rid")
 			ons, args = append(ons, on), append(args, a...)
 		}
 	}
@@ -815,7 +819,7 @@ func (c *Collection) walkOrDrive(ctx context.Context, q querier, probes []probe,
 		bound = math.Sqrt(walkRowCost / readCost * float64(limit) * size)
 	default:
 		var hits int64
-		s := "SELECT count(*) FROM (SELECT 1 FROM (SELECT rowid AS rid FROM " + c.t + order + " LIMIT ?) " + driverAlias +
+		s := "SELECT count(*) FROM (SELECT 1 FROM (SELECT rowid AS rid FROM " + c.t + order + " LIMIT ?) " + headAlias +
 			" WHERE " + strings.Join(ons, " AND ") + " LIMIT ?)"
 		args = append(append([]any{c.db.walkSample}, args...), limit)
 		c.db.record(c, s, args, true)
