@@ -432,8 +432,12 @@ func (c *Collection) open(ctx context.Context, q querier, filter, sort bson.D, l
 
 // sortIndexed tells whether an index of the document table leads with
 // sort's keys, in its directions or all reversed, so that a walk in sort
-// order reads no more rows than it returns or skips.
+// order reads no more rows than it returns or skips. Every collection has
+// one on _id.
 func (c *Collection) sortIndexed(sort bson.D) bool {
+	if len(sort) == 1 && sort[0].Key == "_id" {
+		return true
+	}
 	for _, ix := range c.spec.Indexes {
 		if len(ix.Keys) < len(sort) || c.members[ix.Keys[0].Path] != "" {
 			continue

@@ -96,6 +96,9 @@ func TestDifferentialFerretDB(t *testing.T) {
 		}
 	}
 	for i := range 150 {
+		// Every other query with the word and member conditions common
+		// enough to walk or to be weighed (walkOrDrive).
+		db.commonRows, db.walkSample = []int{2000, 10}[i%2], []int{2048, 8}[i%2]
 		f := rndFilter(r, 0, true)
 		s := rndSort(r)
 		limit := int64(0)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"regexp"
 	"regexp/syntax"
 	"strings"
@@ -46,14 +47,63 @@ type compiler struct {
 	inOr   int // >0 while compiling an $or or $nor branch
 }
 
-// probe counts, up to a limit, the rows of a word or member condition.
+// probe is a word or member condition: rows of its table (the word or
+// member table) selected by cond, each naming a document by rid.
 type probe struct {
-	sql  string // with a last ? for the limit
+	tbl  string
+	cond string // on tbl's columns, unqualified
 	args []any
+	// word: a word prefix, cond "w >= ? AND w < ?" on the word table.
+	word bool
 	// top: a condition of the filter's top-level AND, which can drive
 	// the query (one inside an $or cannot).
 	top bool
 }
+
+// count counts its rows, up to a limit bound last.
+func (p probe) count() string {
+	return "SELECT count(*) FROM (SELECT 1 FROM " + p.tbl + " WHERE " + p.cond + " LIMIT ?)"
+}
+
+// on probes the document whose rowid is rid (an EXISTS per row).
+//
+// A word prefix that holds one or two words in the word table (a whole
+// word, or a word and its plural) is probed on the table's key (word,
+// rid), found by this statement (the first and last word of the range,
+// nothing between them): the probes of one word then read the few pages
+// of its rows, where the (rid, word) index spreads them over the whole
+// table and each probe reads a page of its own. A prefix of more words
+// probes that index.
+func (p probe) on(rid string) (string, []any) {
+	if !p.word {
+		return "EXISTS (SELECT 1 FROM " + p.tbl + " WHERE rid = " + rid + " AND " + p.cond + ")", p.args
+	}
+	lo, hi := p.args[0], p.args[1]
+	first := "(SELECT min(w) FROM " + p.tbl + " WHERE w >= ? AND w < ?)"
+	last := "(SELECT max(w) FROM " + p.tbl + " WHERE w >= ? AND w < ?)"
+	next := "(SELECT min(w) FROM " + p.tbl + " WHERE w > " + first + " AND w < ?)"
+	has := func(w string) string {
+		return "EXISTS (SELECT 1 FROM " + p.tbl + " WHERE w = " + w + " AND rid = " + rid + ")"
+	}
+	s := "CASE WHEN " + first + " = " + last + " THEN " + has(first) +
+		" WHEN coalesce(" + next + ", " + last + ") = " + last + " THEN " + has(first) + " OR " + has(last) +
+		" ELSE EXISTS (SELECT 1 FROM " + p.tbl + " WHERE rid = " + rid + " AND " + p.cond + ") END"
+	return s, []any{lo, hi, lo, hi, lo, hi, // one word
+		lo, hi, hi, lo, hi, lo, hi, lo, hi, lo, hi, // two words
+		lo, hi} // more
+}
+
+// in is the list of its rows: rowid among them.
+func (p probe) in(rowid string) string {
+	return rowid + " IN (SELECT rid FROM " + p.tbl + " WHERE " + p.cond + ")"
+}
+
+// driverAlias names the driver's table in its list (see compiler.driven),
+// headAlias the head of a sort index walkOrDrive samples.
+const (
+	driverAlias = "dr"
+	headAlias   = "hd"
+)
 
 // exists tells whether probe i is written as a per-row EXISTS probe
 // rather than the list of its rows.
@@ -61,12 +111,40 @@ func (c *compiler) exists(i int) bool {
 	return c.walk || (c.driver >= 0 && i != c.driver)
 }
 
-// addProbe records a word or member condition and tells whether to write
-// it as a per-row probe.
-func (c *compiler) addProbe(p probe) bool {
+// addProbe records a word or member condition and writes it: a per-row
+// probe, the list of its rows, or nothing when it is a top condition of a
+// driven query, which the driver's list answers (driven).
+func (c *compiler) addProbe(p probe) (string, []any) {
 	p.top = c.inOr == 0
 	c.probes = append(c.probes, p)
-	return c.exists(len(c.probes) - 1)
+	switch i := len(c.probes) - 1; {
+	case c.driver >= 0 && p.top:
+		return "", nil
+	case c.exists(i):
+		return p.on(c.t + ".rowid")
+	default:
+		return p.in(c.t + ".rowid"), p.args
+	}
+}
+
+// driven is the driver's list with the filter's other top conditions
+// probed on each of its rows, inside it: a document is read only when
+// every word and member condition of the top-level AND holds, so the
+// common ones cost an index probe per row of the rare one, never a read
+// of the document.
+func (c *compiler) driven() (string, []any, error) {
+	if c.driver >= len(c.probes) || !c.probes[c.driver].top {
+		return "", nil, fmt.Errorf("lite: driver %d of %d probes is no top condition", c.driver, len(c.probes))
+	}
+	d := c.probes[c.driver]
+	s, args := c.t+".rowid IN (SELECT "+driverAlias+".rid FROM "+d.tbl+" "+driverAlias+" WHERE "+d.cond, append([]any(nil), d.args...)
+	for i, p := range c.probes {
+		if p.top && i != c.driver {
+			on, a := p.on(driverAlias + ".rid")
+			s, args = s+" AND "+on, append(args, a...)
+		}
+	}
+	return s + ")", args, nil
 }
 
 // compile turns a canonical filter into a query.
@@ -111,6 +189,13 @@ func (c *compiler) compile(filter bson.D) (query, error) {
 	parts, args, resid, err := c.compileAnd(rest)
 	if err != nil {
 		return query{}, err
+	}
+	if c.driver >= 0 {
+		p, a, err := c.driven()
+		if err != nil {
+			return query{}, err
+		}
+		parts, args = append([]string{p}, parts...), append(a, args...)
 	}
 	if x != nil {
 		x.covered = x.covered && len(parts) == 0 && len(resid) == 0
@@ -450,11 +535,7 @@ func (c *Collection) columnOp(col string) func(op string, v any) (string, []any,
 // positive operators, "no element ..." for $ne and $nin.
 func (c *compiler) memberOp(path string) func(op string, v any) (string, []any, bool) {
 	some := func(cond string, args []any) (string, []any) {
-		args = append([]any{path}, args...)
-		if c.addProbe(probe{sql: "SELECT count(*) FROM (SELECT 1 FROM " + c.m + " WHERE f = ? AND " + cond + " LIMIT ?)", args: args}) {
-			return "EXISTS (SELECT 1 FROM " + c.m + " WHERE rid = " + c.t + ".rowid AND f = ? AND " + cond + ")", args
-		}
-		return c.t + ".rowid IN (SELECT rid FROM " + c.m + " WHERE f = ? AND " + cond + ")", args
+		return c.addProbe(probe{tbl: c.m, cond: "f = ? AND " + cond, args: append([]any{path}, args...)})
 	}
 	none := func(cond string, args []any) (string, []any) {
 		return "NOT EXISTS (SELECT 1 FROM " + c.m + " WHERE f = ? AND " + cond + " AND rid = " + c.t + ".rowid)", append([]any{path}, args...)
@@ -529,10 +610,8 @@ func (c *compiler) wordOp() func(op string, v any) (string, []any, bool) {
 			return "", nil, false
 		}
 		first, _, more := strings.Cut(lit, " ")
-		if c.addProbe(probe{sql: "SELECT count(*) FROM (SELECT 1 FROM " + c.w + " WHERE w >= ? AND w < ? LIMIT ?)", args: []any{first, upper(first)}}) {
-			return "EXISTS (SELECT 1 FROM " + c.w + " WHERE rid = " + c.t + ".rowid AND w >= ? AND w < ?)", []any{first, upper(first)}, !more
-		}
-		return c.t + ".rowid IN (SELECT rid FROM " + c.w + " WHERE w >= ? AND w < ?)", []any{first, upper(first)}, !more
+		p, a := c.addProbe(probe{tbl: c.w, cond: "w >= ? AND w < ?", args: []any{first, upper(first)}, word: true})
+		return p, a, !more
 	}
 }
 
@@ -638,12 +717,13 @@ func (c *Collection) orderBy(sort bson.D) (string, error) {
 }
 
 // plan compiles filter for a find with sort (order, its ORDER BY) and
-// limit, and chooses how its word and member conditions read: a sorted,
-// limited page whose conditions are all common walks the sort's index and
-// probes each row, stopping at the limit; otherwise the rarest condition
-// of the top-level AND drives (the list of its rows) and the others are
-// probed per row, so that a common word next to a rare one is never read
-// whole.
+// limit, and chooses how its word and member conditions read. A sorted,
+// limited page whose conditions are all common (commonRows or more rows
+// each) either walks the sort's index, probing each document, and stops at
+// the limit, or reads the rarest condition's list as below, whichever
+// walkOrDrive estimates cheaper. Otherwise the rarest condition of the
+// top-level AND drives: the list of its rows, the others probed on each of
+// them, so that a common word next to a rare one is never read whole.
 func (c *Collection) plan(ctx context.Context, q querier, f, sort bson.D, limit int64, order string) (query, error) {
 	cq, probes, err := c.compilePlan(f, sort, false, -1)
 	if err != nil || len(probes) == 0 || cq.x != nil && cq.x.covered || byID(f) {
@@ -659,7 +739,7 @@ func (c *Collection) plan(ctx context.Context, q querier, f, sort bson.D, limit 
 	if !walkable && tops < 2 {
 		return cq, nil
 	}
-	counts, err := c.counts(ctx, q, probes)
+	counts, err := c.counts(ctx, q, probes, c.db.commonRows)
 	if err != nil {
 		return query{}, err
 	}
@@ -670,31 +750,153 @@ func (c *Collection) plan(ctx context.Context, q querier, f, sort bson.D, limit 
 			driver = i
 		}
 	}
+	walk := false
 	switch {
+	case walkable && common && tops > 0:
+		if walk, driver, err = c.walkOrDrive(ctx, q, probes, counts, limit, order); err != nil {
+			return query{}, err
+		}
 	case walkable && common:
+		walk = true // every condition inside an $or: none can drive
+	case tops < 2:
+		return cq, nil
+	}
+	if walk {
 		cq, _, err = c.compilePlan(f, sort, true, -1)
-	case tops >= 2:
+	} else {
 		cq, _, err = c.compilePlan(f, sort, false, driver)
 	}
 	return cq, err
 }
 
-// counts counts the rows of each probe, up to db.commonRows (each reads at
-// most that many index entries).
-func (c *Collection) counts(ctx context.Context, q querier, probes []probe) ([]int, error) {
-	out := make([]int, len(probes))
-	for i, p := range probes {
-		rows, err := q.QueryContext(ctx, p.sql, append(append([]any(nil), p.args...), c.db.commonRows)...)
-		if err != nil {
-			return nil, err
-		}
-		if rows.Next() {
-			err = rows.Scan(&out[i])
-		}
-		rows.Close()
-		if err != nil {
-			return nil, err
+// Costs of the two plans walkOrDrive weighs, in probes of a word or member
+// row (about 1 µs on the reference dataset: the probes of one condition
+// read the same few pages). Walking the sort index reads each document it
+// passes and probes it (walkRowCost, 12 to 16 µs); the driven plan reads
+// each document that passes every condition (readCost, about 6 µs: they
+// come in rowid order).
+const (
+	walkRowCost = 12
+	readCost    = 6
+)
+
+// walkOrDrive chooses between walking the sort's index (order) for a page
+// of limit documents and the list of the rarest top condition, whose
+// conditions all reached commonRows (counts), from estimated costs:
+//
+//	walk: walkRowCost × R, R = limit / s (the documents walked)
+//	list: n + readCost × M (the rarest's n rows, each probed for the
+//	      others, then the M documents that pass read)
+//
+// where s is the share of documents that pass every top condition, measured
+// on the head of the sort index (its first db.walkSample entries, probes
+// only, no document read; as many as the page needs, in which case the
+// walk is short and chosen), and M = s × the collection's size, at most n.
+// The list is cheaper while n is under a bound; the top conditions are
+// counted up to it (index entries, each far cheaper than a probe) and the
+// rarest drives if under it. Words each common but rarely together (at
+// scale 10, "cusco" and "presupuesto" on one message in a thousand) are
+// driven by the rarer; words often together walk. One condition alone
+// (M = n, no probe) drives while n < sqrt(2 × limit × size).
+func (c *Collection) walkOrDrive(ctx context.Context, q querier, probes []probe, counts []int, limit int64, order string) (walk bool, driver int, _ error) {
+	var size float64
+	if err := scanRow(ctx, q, "SELECT coalesce(max(rowid), 0) FROM "+c.t, nil, &size); err != nil {
+		return false, 0, err
+	}
+	var ons []string
+	var args []any
+	for _, p := range probes {
+		if p.top {
+			on, a := p.on(headAlias + ".rid")
+			ons, args = append(ons, on), append(args, a...)
 		}
 	}
+	var bound float64
+	switch {
+	case size <= float64(c.db.walkSample):
+		return true, -1, nil
+	case len(ons) == 1:
+		bound = math.Sqrt(walkRowCost / readCost * float64(limit) * size)
+	default:
+		var hits int64
+		s := "SELECT count(*) FROM (SELECT 1 FROM (SELECT rowid AS rid FROM " + c.t + order + " LIMIT ?) " + headAlias +
+			" WHERE " + strings.Join(ons, " AND ") + " LIMIT ?)"
+		args = append(append([]any{c.db.walkSample}, args...), limit)
+		c.db.record(c, s, args, true)
+		if err := scanRow(ctx, q, s, args, &hits); err != nil {
+			return false, 0, err
+		}
+		if hits >= limit {
+			return true, -1, nil // the page is in the head
+		}
+		share := (float64(hits) + 0.5) / float64(c.db.walkSample+1)
+		walked := walkRowCost * max(float64(limit)/share, float64(c.db.walkSample))
+		bound = max(walked-readCost*share*size, walked/(1+readCost))
+	}
+	// Counting up to eight times the last limit, until the bound: a rare
+	// condition is found without counting the common ones far.
+	for last := c.db.commonRows; float64(last) < bound; {
+		upTo := int(min(8*float64(last), math.Ceil(bound)))
+		rarest := -1
+		for i, p := range probes {
+			if !p.top {
+				continue
+			}
+			if counts[i] >= last {
+				n, err := c.count(ctx, q, p, upTo)
+				if err != nil {
+					return false, 0, err
+				}
+				counts[i] = n
+			}
+			if rarest < 0 || counts[i] < counts[rarest] {
+				rarest = i
+			}
+		}
+		if counts[rarest] < upTo {
+			return float64(counts[rarest]) >= bound, rarest, nil
+		}
+		last = upTo
+	}
+	return true, -1, nil
+}
+
+// counts counts the rows of each probe, up to limit (each reads at most
+// that many index entries).
+func (c *Collection) counts(ctx context.Context, q querier, probes []probe, limit int) ([]int, error) {
+	out := make([]int, len(probes))
+	for i, p := range probes {
+		n, err := c.count(ctx, q, p, limit)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
 	return out, nil
+}
+
+// count counts the rows of one probe, up to limit.
+func (c *Collection) count(ctx context.Context, q querier, p probe, limit int) (int, error) {
+	var n int
+	err := scanRow(ctx, q, p.count(), append(append([]any(nil), p.args...), limit), &n)
+	return n, err
+}
+
+// scanRow reads the one row of query s into dest.
+func scanRow(ctx context.Context, q querier, s string, args []any, dest ...any) error {
+	rows, err := q.QueryContext(ctx, s, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return fmt.Errorf("lite: no row from %s", s)
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return err
+	}
+	return rows.Close()
 }

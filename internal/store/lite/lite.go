@@ -97,6 +97,10 @@ type DB struct {
 	// sorted page then walks its sort index and probes each row's words,
 	// instead of reading and sorting every row that holds the word.
 	commonRows int
+	// walkSample is how many documents at the head of a sort index a
+	// page whose conditions are all common probes, at most, to estimate
+	// the share that passes them all (walkOrDrive).
+	walkSample int
 	sync       string // synchronous pragma: FULL (benchmarks compare NORMAL)
 	log        *slog.Logger
 	slow       time.Duration // SlowQuery
@@ -109,7 +113,7 @@ var _ coll.DB = (*DB)(nil)
 // transaction; a collection whose spec changed since the last Open has its
 // columns, member and word rows and indexes rebuilt from its documents.
 func Open(ctx context.Context, path string, specs []Spec, opts ...Option) (*DB, error) {
-	db := &DB{path: path, readers: 4, colls: map[string]*Collection{}, commonRows: 2000, sync: "FULL"}
+	db := &DB{path: path, readers: 4, colls: map[string]*Collection{}, commonRows: 2000, walkSample: 2048, sync: "FULL"}
 	for _, o := range opts {
 		o(db)
 	}

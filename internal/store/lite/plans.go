@@ -62,7 +62,7 @@ func (db *DB) CheckPlans(ctx context.Context) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		tables := map[string]bool{"d:" + p.c.spec.Name: true, "m:" + p.c.spec.Name: true, "w:" + p.c.spec.Name: true}
+		tables := map[string]bool{"d:" + p.c.spec.Name: true, "m:" + p.c.spec.Name: true, "w:" + p.c.spec.Name: true, driverAlias: true}
 		for _, x := range p.c.xs {
 			tables["x:"+p.c.spec.Name+":"+x.name] = true
 		}

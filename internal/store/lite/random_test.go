@@ -27,7 +27,9 @@ var rndSpec = Spec{
 		// along the first.
 		{Name: "tags_date", Keys: []Key{{Path: "tags"}, {Path: "date", Desc: true}, {Path: "_id", Desc: true}}},
 		{Name: "tags_status_n", Keys: []Key{{Path: "tags"}, {Path: "status"}, {Path: "n"}, {Path: "_id"}}},
-		{Name: "sids_flag", Keys: []Key{{Path: "parts.sid"}, {Path: "flag"}, {Path: "sub.k"}}}},
+		{Name: "sids_flag", Keys: []Key{{Path: "parts.sid"}, {Path: "flag"}, {Path: "sub.k"}}},
+		// A sort index a page can walk.
+		{Name: "date_id", Keys: []Key{{Path: "date", Desc: true}, {Path: "_id", Desc: true}}}},
 }
 
 var (
@@ -256,12 +258,19 @@ func TestRandomAgainstMatcher(t *testing.T) {
 	}
 	viaX, covered := 0, 0
 	for i := range 400 {
-		db.commonRows = []int{2000, 20}[i%2] // both word plans
+		// Every plan of the word and member conditions: lists, the rarest
+		// driving, walks and the estimates between walking and driving.
+		db.commonRows, db.walkSample = []int{2000, 20, 20}[i%3], []int{2048, 2048, 16}[i%3]
 		f := rndFilter(r, 0, false)
 		s := rndSort(r)
 		limit := int64(0)
 		if r.IntN(3) == 0 {
 			limit = int64(1 + r.IntN(20))
+		}
+		if i%3 == 2 && r.IntN(2) == 0 { // a page along an index: walked or driven
+			s = pick(r, []bson.D{{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, {{Key: "_id", Value: 1}}})
+			limit = int64(1 + r.IntN(20))
+			f = bson.D{{Key: "$and", Value: bson.A{rndFilter(r, 1, false), rndFilter(r, 1, false)}}}
 		}
 		var got []bson.D
 		if err := c.Find(ctx, f, coll.FindOptions{Sort: s, Limit: limit}, &got); err != nil {
