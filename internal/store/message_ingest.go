@@ -77,8 +77,9 @@ func (s *Store) SaveBatch(ctx context.Context, msgs []model.IncomingMessage, mat
 		return nil, err
 	}
 	// The planner's statistics, as insertMessageDocs refreshes them after a
-	// large insert outside a transaction.
-	if n := countTrue(created); n >= bulkBatch {
+	// large insert outside a transaction (inside a caller's, the writer is
+	// taken until it commits).
+	if n := countTrue(created); n >= bulkBatch && !s.embedded.InTx(ctx) {
 		if err := s.embedded.Optimize(ctx); err != nil {
 			return nil, wrap("save messages: optimize", err)
 		}
