@@ -3,7 +3,9 @@
 package mailsync
 
 import (
+	"bytes"
 	"os"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -28,4 +30,24 @@ func cpuOf(ps *os.ProcessState) time.Duration { return ps.UserTime() + ps.System
 
 func reportCPU(b *testing.B, cpu time.Duration, messages int) {
 	b.ReportMetric(float64(cpu.Microseconds())/float64(messages), "cpu-µs/msg")
+}
+
+// writtenSelf is how many bytes this process has written so far (wchar of
+// /proc/self/io: to files, before the page cache; the database's WAL and
+// checkpoints are most of it), or -1 where /proc has no such file.
+func writtenSelf() int64 {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return -1
+	}
+	for line := range bytes.SplitSeq(b, []byte("\n")) {
+		if v, ok := bytes.CutPrefix(line, []byte("wchar: ")); ok {
+			n, err := strconv.ParseInt(string(v), 10, 64)
+			if err != nil {
+				return -1
+			}
+			return n
+		}
+	}
+	return -1
 }

@@ -34,8 +34,10 @@ type memSink struct {
 	lease    model.Lease
 	now      func() time.Time
 
-	// crashAfterSave simulates the process dying right after a SaveMessages:
-	// that batch is stored, and every later state write fails until restart.
+	// crashAfterSave simulates the process dying right after the messages
+	// of a SaveBatch are stored, before its state (a database without
+	// transactions): that batch is stored, and every later state write
+	// fails until restart.
 	crashAfterSave atomic.Bool
 	crashed        bool
 	saveCalls      int
@@ -72,7 +74,20 @@ func (s *memSink) SaveFolderState(_ context.Context, st model.FolderState) error
 	return nil
 }
 
-func (s *memSink) SaveMessages(_ context.Context, msgs []model.IncomingMessage) ([]bool, error) {
+// SaveBatch stores the messages, then the state, as a sink without
+// transactions does.
+func (s *memSink) SaveBatch(ctx context.Context, msgs []model.IncomingMessage, state func([]bool) model.FolderState) ([]bool, error) {
+	created, err := s.saveMessages(msgs)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.SaveFolderState(ctx, state(created)); err != nil {
+		return nil, err
+	}
+	return created, nil
+}
+
+func (s *memSink) saveMessages(msgs []model.IncomingMessage) ([]bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.saveCalls++

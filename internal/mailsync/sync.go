@@ -36,14 +36,18 @@ type Sink interface {
 	// SaveFolderState upserts one folder's state by its ID.
 	SaveFolderState(ctx context.Context, st model.FolderState) error
 
-	// SaveMessages stores a batch, each message once by its ID (derived from
+	// SaveBatch stores a batch, each message once by its ID (derived from
 	// the Message-ID), and reports for each whether it was new. A new message
 	// is inserted with its body (same _id). A known one keeps its review
 	// fields and only gains the locations in its SeenIn it does not have yet;
 	// locations of the same mailbox and folder with another UIDValidity are
 	// dropped, as they belong to a folder generation that no longer exists.
 	// Saving the same batch twice must change nothing the second time.
-	SaveMessages(ctx context.Context, msgs []model.IncomingMessage) (created []bool, err error)
+	// It then saves the folder state state(created) answers (the batch's
+	// last UID and counters): in the same transaction where the database
+	// has them, else only after the messages are stored, so a failure
+	// between the two re-reads the batch and never skips it.
+	SaveBatch(ctx context.Context, msgs []model.IncomingMessage, state func(created []bool) model.FolderState) (created []bool, err error)
 
 	// SubjectThreads returns the subject key, thread and date of the stored
 	// messages whose subject key is in keys and whose date is in [from, to].
@@ -63,7 +67,7 @@ type Sink interface {
 // Options tune a Syncer. The durations have no default here: config
 // resolves them (ALIANZA_IMAP_*), and New refuses a Syncer without them.
 type Options struct {
-	BatchSize       int           // messages per FETCH and per store write; default 500
+	BatchSize       int           // messages per FETCH and per store transaction; default 2000
 	BatchBytes      int64         // bytes per FETCH; default 32 MiB
 	MaxMessageBytes int64         // bigger messages are kept from their header only; default 50 MiB
 	Timeout         time.Duration // each network step (per message while fetching)
@@ -81,10 +85,13 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.BatchSize <= 0 {
-		// Each batch costs the store a few whole-collection reads on the
-		// embedded engine, so fewer, larger batches sync much faster;
-		// BatchBytes still caps the memory one batch takes.
-		o.BatchSize = 500
+		// Each batch is one transaction, whose commit writes every index
+		// page it touched (the message ids are random: nearly all of the
+		// id indexes) to the WAL and then the database: at 20,000 small
+		// messages, batches of 2,000 write half what batches of 500 do
+		// (326 against 636 MB) with 17% less CPU. BatchBytes still caps
+		// the memory a batch takes (two are held: one stored, one fetched).
+		o.BatchSize = 2000
 	}
 	if o.BatchBytes <= 0 {
 		o.BatchBytes = 32 << 20
@@ -409,10 +416,11 @@ func (s *Syncer) folders(ctx context.Context, cn *conn) ([]string, string, error
 	return folders, sent, nil
 }
 
-// syncFolder reads the folder's new messages in batches. After each batch the
-// messages are saved first and LastUID advanced second, so a failure between
-// the two re-reads the batch (deduplicated by message id) and a failure
-// before either loses nothing.
+// syncFolder reads the folder's new messages in batches. Each batch is
+// saved with the LastUID it reaches (SaveBatch: one transaction on the
+// embedded store; elsewhere the messages first and LastUID second, so a
+// failure between the two re-reads the batch, deduplicated by message id),
+// and a failure before either loses nothing.
 func (s *Syncer) syncFolder(ctx context.Context, cn *conn, st *model.FolderState, sent bool, threads *threadIndex) (FolderReport, error) {
 	fr := FolderReport{Folder: st.Folder}
 	log := s.log.With("folder", LogText(st.Folder))
@@ -455,6 +463,10 @@ func (s *Syncer) syncFolder(ctx context.Context, cn *conn, st *model.FolderState
 	return fr, nil
 }
 
+// importUIDs reads the UIDs in batches and stores each batch with the
+// folder state it reaches (SaveBatch). A fetcher goroutine reads and parses
+// the next batch while this one stores the current one: the network, the
+// parse and the store's writer overlap, at most two batches in memory.
 func (s *Syncer) importUIDs(ctx context.Context, cn *conn, st *model.FolderState, fr *FolderReport, uids []imap.UID, sent bool, threads *threadIndex, log *slog.Logger) error {
 	if len(uids) == 0 {
 		return nil
@@ -463,7 +475,43 @@ func (s *Syncer) importUIDs(ctx context.Context, cn *conn, st *model.FolderState
 	if err != nil {
 		return err
 	}
-	for _, batch := range s.batches(uids, sizes) {
+	fctx, cancel := context.WithCancel(ctx)
+	ready := make(chan fetchedBatch) // unbuffered: one batch stored, one fetched
+	fetchErr := make(chan error, 1)
+	go func() {
+		defer close(ready)
+		fetchErr <- s.fetchBatches(fctx, cn, s.batches(uids, sizes), sizes, ready)
+	}()
+	// On a store error the fetcher is stopped (cancelling closes the
+	// connection under a FETCH in flight) and awaited: the caller uses cn
+	// next, and only this goroutine may.
+	defer func() {
+		cancel()
+		for range ready {
+		}
+	}()
+	for b := range ready {
+		if err := s.storeBatch(ctx, st, fr, b, sent, threads, log); err != nil {
+			return err
+		}
+		if err := s.renewLease(ctx); err != nil {
+			return err
+		}
+	}
+	return <-fetchErr
+}
+
+// fetchedBatch is one batch read and parsed, in UID order.
+type fetchedBatch struct {
+	last   imap.UID // the batch's last UID, fetched or expunged meanwhile
+	msgs   []fetched
+	parsed []parseResult
+}
+
+// fetchBatches fetches and parses each batch in turn and hands it to ready,
+// until the batches are done, a FETCH fails or ctx ends.
+func (s *Syncer) fetchBatches(ctx context.Context, cn *conn, batches [][]imap.UID, sizes map[imap.UID]int64, ready chan<- fetchedBatch) error {
+	for _, batch := range batches {
 		var full, headerOnly []imap.UID
 		for _, uid := range batch {
 			if sizes[uid] > s.opts.MaxMessageBytes {
@@ -476,26 +524,39 @@ func (s *Syncer) importUIDs(ctx context.Context, cn *conn, st *model.FolderState
 		if err != nil {
 			return err
 		}
-		parsed := parseAll(msgs)
-		if err := s.loadSubjectThreads(ctx, parsed, threads); err != nil {
-			return err
+		b := fetchedBatch{last: batch[len(batch)-1], msgs: msgs, parsed: parseAll(msgs)}
+		select {
+		case ready <- b:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		in := make([]model.IncomingMessage, 0, len(msgs))
-		failed := 0
-		for i, f := range msgs {
-			m, ok := s.prepare(ctx, st, f, parsed[i], sent, threads)
-			if !ok {
-				if fr.Failed+failed < maxFailedLogged {
-					log.Warn("mailsync: message stored as failed", "uid", uint32(f.uid), "reason", LogText(m.Message.FailReason))
-				}
-				failed++
+	}
+	return nil
+}
+
+// storeBatch threads a fetched batch, stores it and moves the folder state
+// to its last UID in one SaveBatch.
+func (s *Syncer) storeBatch(ctx context.Context, st *model.FolderState, fr *FolderReport, b fetchedBatch, sent bool, threads *threadIndex, log *slog.Logger) error {
+	if err := s.loadSubjectThreads(ctx, b.parsed, threads); err != nil {
+		return err
+	}
+	in := make([]model.IncomingMessage, 0, len(b.msgs))
+	failed := 0
+	for i, f := range b.msgs {
+		m, ok := s.prepare(ctx, st, f, b.parsed[i], sent, threads)
+		if !ok {
+			if fr.Failed+failed < maxFailedLogged {
+				log.Warn("mailsync: message stored as failed", "uid", uint32(f.uid), "reason", LogText(m.Message.FailReason))
 			}
-			in = append(in, m)
+			failed++
 		}
-		created, err := s.sink.SaveMessages(ctx, in)
-		if err != nil {
-			return fmt.Errorf("mailsync: save %d messages: %w: %w", len(in), ErrStore, err)
-		}
+		in = append(in, m)
+	}
+	now := s.opts.Now().UTC()
+	// after is the state once the batch is stored: messages expunged since
+	// the SEARCH are simply absent from the answer, and the batch is still
+	// done up to its last UID.
+	after := func(created []bool) (model.FolderState, int, int) {
 		imported, dups := 0, 0
 		for i, c := range created {
 			switch {
@@ -506,24 +567,28 @@ func (s *Syncer) importUIDs(ctx context.Context, cn *conn, st *model.FolderState
 				dups++
 			}
 		}
-		fr.Imported += imported
-		fr.Duplicates += dups
-		fr.Failed += failed
-		st.Imported += int64(imported)
-		st.Duplicates += int64(dups)
-		st.Failed += int64(failed)
-		// Messages expunged since the SEARCH are simply absent from the
-		// answer; the batch is still done up to its last UID.
-		st.LastUID = uint32(batch[len(batch)-1])
-		fr.LastUID = st.LastUID
-		if err := s.saveState(ctx, st); err != nil {
-			return err
-		}
-		log.Debug("mailsync: batch saved", "messages", len(in), "last_uid", st.LastUID)
-		if err := s.renewLease(ctx); err != nil {
-			return err
-		}
+		next := *st
+		next.Imported += int64(imported)
+		next.Duplicates += int64(dups)
+		next.Failed += int64(failed)
+		next.LastUID = uint32(b.last)
+		next.UpdatedAt = now
+		return next, imported, dups
 	}
+	created, err := s.sink.SaveBatch(ctx, in, func(created []bool) model.FolderState {
+		next, _, _ := after(created)
+		return next
+	})
+	if err != nil {
+		return fmt.Errorf("mailsync: save %d messages: %w: %w", len(in), ErrStore, err)
+	}
+	next, imported, dups := after(created)
+	*st = next
+	fr.Imported += imported
+	fr.Duplicates += dups
+	fr.Failed += failed
+	fr.LastUID = st.LastUID
+	log.Debug("mailsync: batch saved", "messages", len(in), "last_uid", st.LastUID)
 	return nil
 }
 

@@ -40,12 +40,69 @@ type MatchFunc func(ctx context.Context, fresh []*model.Message) error
 // folder with another UIDValidity. Saving the same batch twice changes
 // nothing the second time.
 func (s *Store) SaveMessages(ctx context.Context, msgs []model.IncomingMessage, match MatchFunc) ([]bool, error) {
+	return s.SaveBatch(ctx, msgs, match, nil)
+}
+
+// BatchState answers the folder state a synced batch moves the sync to
+// (its last UID, its counters), from which of its messages were new.
+type BatchState func(created []bool) model.FolderState
+
+// SaveBatch is SaveMessages, then the folder state that state (when not
+// nil) answers. On the embedded store the messages, their bodies, the
+// tallies, the replied flags and the state commit in one transaction: a
+// kill leaves the whole batch with its state or neither, and a first sync
+// pays one commit (one fsync) per batch. Elsewhere (MongoDB, where a
+// refused duplicate would abort a transaction) the state is written after
+// the messages; a failure between the two re-reads the batch, which is
+// stored once by id.
+func (s *Store) SaveBatch(ctx context.Context, msgs []model.IncomingMessage, match MatchFunc, state BatchState) ([]bool, error) {
+	saveMu.Lock()
+	defer saveMu.Unlock()
+	if s.embedded == nil {
+		created, err := s.saveMessages(ctx, msgs, match)
+		if err != nil || state == nil {
+			return created, err
+		}
+		return created, s.SaveFolderState(ctx, state(created))
+	}
+	var created []bool
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if created, err = s.saveMessages(ctx, msgs, match); err != nil || state == nil {
+			return err
+		}
+		return s.SaveFolderState(ctx, state(created))
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The planner's statistics, as insertMessageDocs refreshes them after a
+	// large insert outside a transaction (inside a caller's, the writer is
+	// taken until it commits).
+	if n := countTrue(created); n >= bulkBatch && !s.embedded.InTx(ctx) {
+		if err := s.embedded.Optimize(ctx); err != nil {
+			return nil, wrap("save messages: optimize", err)
+		}
+	}
+	return created, nil
+}
+
+func countTrue(list []bool) int {
+	n := 0
+	for _, b := range list {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// saveMessages is SaveMessages under saveMu, in ctx's transaction if any.
+func (s *Store) saveMessages(ctx context.Context, msgs []model.IncomingMessage, match MatchFunc) ([]bool, error) {
 	created := make([]bool, len(msgs))
 	if len(msgs) == 0 {
 		return created, nil
 	}
-	saveMu.Lock()
-	defer saveMu.Unlock()
 	ids := make([]bson.ObjectID, 0, len(msgs))
 	for _, in := range msgs {
 		ids = append(ids, in.Message.ID)

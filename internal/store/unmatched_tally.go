@@ -109,8 +109,9 @@ func (s *Store) insertMessageDocs(ctx context.Context, docs []model.Message, ski
 			return skipped, wrap("bulk insert messages", err)
 		}
 		// The embedded store refreshes its planner's statistics after a
-		// large insert made outside a transaction; this one was in one.
-		if s.embedded != nil && len(batch)-len(dups) >= bulkBatch {
+		// large insert made outside a transaction; this one was in one
+		// (inside a caller's, the writer is taken: the caller does it).
+		if s.embedded != nil && !s.embedded.InTx(ctx) && len(batch)-len(dups) >= bulkBatch {
 			if err := s.embedded.Optimize(ctx); err != nil {
 				return skipped, wrap("bulk insert messages", err)
 			}

@@ -23,6 +23,12 @@ func (m MailSink) SaveMessages(ctx context.Context, msgs []model.IncomingMessage
 	return m.Store.SaveMessages(ctx, msgs, MatchMail(m.Store))
 }
 
+// SaveBatch stores a synced batch and the folder state it moves the sync
+// to (see store.SaveBatch), filing new messages by MatchMail.
+func (m MailSink) SaveBatch(ctx context.Context, msgs []model.IncomingMessage, state func(created []bool) model.FolderState) ([]bool, error) {
+	return m.Store.SaveBatch(ctx, msgs, MatchMail(m.Store), state)
+}
+
 // SaveMessages stores a batch of mail, each message once, filing the new
 // ones by MatchMail; it reports for each whether it was new.
 func (f *Flows) SaveMessages(ctx context.Context, msgs []model.IncomingMessage) ([]bool, error) {

@@ -270,6 +270,10 @@ func (db *DB) ctxTx(ctx context.Context) *sql.Tx {
 	return nil
 }
 
+// InTx tells whether ctx carries a write transaction of db (the writer
+// connection is then taken: Optimize would wait for it forever).
+func (db *DB) InTx(ctx context.Context) bool { return db.ctxTx(ctx) != nil }
+
 // WithTx runs fn in one write transaction (BEGIN IMMEDIATE on the single
 // writer connection). Every operation given fn's ctx, reads included, runs
 // in it. A WithTx inside joins the outer one. fn's error or panic rolls
