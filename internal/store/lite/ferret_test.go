@@ -95,7 +95,7 @@ func TestDifferentialFerretDB(t *testing.T) {
 			t.Fatalf("seed %d, %s: documents differ:\n lite     %v\n ferretdb %v", seed, step, got[0], want[0])
 		}
 	}
-	for i := range 150 {
+	for i := range rounds(150) {
 		// Every other query with the word and member conditions common
 		// enough to walk or to be weighed (walkOrDrive).
 		db.commonRows, db.walkSample = []int{2000, 10}[i%2], []int{2048, 8}[i%2]
@@ -108,7 +108,7 @@ func TestDifferentialFerretDB(t *testing.T) {
 		compare(fmt.Sprint("query ", i), f, s, limit)
 	}
 	// The same updates on both, then every document compared.
-	for i := range 40 {
+	for i := range rounds(40) {
 		f := rndFilter(r, 1, true)
 		u := rndUpdate(r)
 		res, err := c.Update(ctx, f, u, coll.UpdateOptions{Many: true})
@@ -124,7 +124,7 @@ func TestDifferentialFerretDB(t *testing.T) {
 		}
 		compare(fmt.Sprint("after update ", i), bson.D{}, bson.D{{Key: "_id", Value: 1}}, 0)
 	}
-	for i := range 60 {
+	for i := range rounds(60) {
 		compare(fmt.Sprint("query after updates ", i), rndFilter(r, 0, true), rndSort(r), 0)
 	}
 }
@@ -148,4 +148,12 @@ func rndUpdate(r *rand.Rand) bson.D {
 		return bson.D{{Key: "$pullAll", Value: bson.D{{Key: "log", Value: bson.A{pick(r, rndTags), "zz"}}}}}
 	}
 	return bson.D{{Key: "$set", Value: bson.D{{Key: "search", Value: pick(r, rndWords) + " " + pick(r, rndWords)}}}}
+}
+
+// rounds is n, or a third of it under the race detector (raceOn).
+func rounds(n int) int {
+	if raceOn {
+		return max(1, n/3)
+	}
+	return n
 }

@@ -1,0 +1,5 @@
+//go:build !race
+
+package lite
+
+const raceOn = false
