@@ -270,6 +270,9 @@ func eachField(doc *counterRaw, field string, fn func(key string, v bsoncore.Val
 	}
 	// sub is a slice of doc.raw: its offset there says where its keys are in doc.str.
 	off := cap(doc.raw) - cap(sub) + 4
+	if off < 4 || off+len(sub)-4 > len(doc.str) {
+		return fmt.Errorf("store: report counters: field %s is not in its document", field)
+	}
 	rest := sub[4 : len(sub)-1]
 	for len(rest) > 0 {
 		e, next, ok := bsoncore.ReadElement(rest)

@@ -102,10 +102,7 @@ func (s *Store) tasksByDue(ctx context.Context, filter bson.D, p Page, undated b
 	if after == nil || after.V != nil {
 		cond := bson.D{{Key: "due_on", Value: bson.D{{Key: "$gt", Value: ""}}}}
 		if after != nil {
-			cond = append(cond, bson.E{Key: "$or", Value: bson.A{
-				bson.D{{Key: "due_on", Value: bson.D{{Key: "$gt", Value: after.V}}}},
-				bson.D{{Key: "due_on", Value: after.V}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: after.ID}}}},
-			}})
+			cond = append(cond, afterKey("due_on", after.V, after.ID, false)...)
 		}
 		if err := run(cond, bson.D{{Key: "due_on", Value: 1}, {Key: "_id", Value: 1}}, &out); err != nil {
 			return nil, "", err

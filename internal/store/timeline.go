@@ -269,10 +269,7 @@ func timelineSource(after *timelineCursor, p Page, typ, field string, filter bso
 	case err != nil:
 		return filter, opts // not a key of this source: read it whole
 	default:
-		cond = bson.D{{Key: "$or", Value: bson.A{
-			bson.D{{Key: field, Value: bson.D{{Key: "$lt", Value: after.At}}}},
-			bson.D{{Key: field, Value: after.At}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: id}}}},
-		}}}
+		cond = afterKey(field, after.At, id, true)
 	}
 	if !p.All {
 		opts.Limit = int64(p.limit() + 1)

@@ -647,18 +647,10 @@ func (c *Collection) Count(ctx context.Context, filter bson.D, limit int64) (int
 	c.db.record(c, s, args, limit > 0)
 	var n int64
 	defer c.db.logSlow(ctx, c, s, time.Now(), -1, 1)
-	rows, err := c.db.reader(ctx).QueryContext(ctx, s, args...)
-	if err != nil {
+	if err := scanRow(ctx, c.db.reader(ctx), s, args, &n); err != nil {
 		return 0, fmt.Errorf("lite: count %s: %w", c.spec.Name, err)
 	}
-	defer rows.Close()
-	if rows.Next() {
-		err = rows.Scan(&n)
-	}
-	if err == nil {
-		err = rows.Err()
-	}
-	return n, err
+	return n, nil
 }
 
 // marshalDoc marshals a caller's document with _id first (generated when

@@ -688,16 +688,6 @@ func TestRarestConditionDrives(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.commonRows = 200 // "hola" and "lima" are common, "w1" (111 rows) is not
-	word := func(w string) bson.D {
-		return bson.D{{Key: "search", Value: bson.D{{Key: "$regex", Value: "(^| )" + w}}}}
-	}
-	and := func(fs ...bson.D) bson.D {
-		a := bson.A{}
-		for _, f := range fs {
-			a = append(a, f)
-		}
-		return bson.D{{Key: "$and", Value: a}}
-	}
 	bySort := bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}
 	for _, tc := range []struct {
 		name   string
@@ -705,11 +695,11 @@ func TestRarestConditionDrives(t *testing.T) {
 		opts   coll.FindOptions
 		want   int
 	}{
-		{"page by date", and(word("hola"), word("w1")), coll.FindOptions{Sort: bySort, Limit: 51}, 51},
-		{"whole, by date", and(word("w1"), word("hola")), coll.FindOptions{Sort: bySort}, 111},
-		{"unsorted", and(word("hola"), word("w1")), coll.FindOptions{}, 111},
-		{"page by _id", and(word("hola"), word("w1"), bson.D{{Key: "status", Value: "new"}}), coll.FindOptions{Sort: bson.D{{Key: "_id", Value: -1}}, Limit: 10}, 10},
-		{"member and word", and(bson.D{{Key: "stakeholder_ids", Value: bson.D{{Key: "$exists", Value: false}}}}, bson.D{{Key: "regions", Value: "lima"}}, word("w2")), coll.FindOptions{Sort: bySort, Limit: 5}, 5},
+		{"page by date", andOf(searchWord("hola"), searchWord("w1")), coll.FindOptions{Sort: bySort, Limit: 51}, 51},
+		{"whole, by date", andOf(searchWord("w1"), searchWord("hola")), coll.FindOptions{Sort: bySort}, 111},
+		{"unsorted", andOf(searchWord("hola"), searchWord("w1")), coll.FindOptions{}, 111},
+		{"page by _id", andOf(searchWord("hola"), searchWord("w1"), bson.D{{Key: "status", Value: "new"}}), coll.FindOptions{Sort: bson.D{{Key: "_id", Value: -1}}, Limit: 10}, 10},
+		{"member and word", andOf(bson.D{{Key: "stakeholder_ids", Value: bson.D{{Key: "$exists", Value: false}}}}, bson.D{{Key: "regions", Value: "lima"}}, searchWord("w2")), coll.FindOptions{Sort: bySort, Limit: 5}, 5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []bson.D

@@ -58,16 +58,6 @@ func TestWalkOrDrive(t *testing.T) {
 	if _, err := msgs.Insert(ctx, docs, coll.InsertOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	word := func(w string) bson.D {
-		return bson.D{{Key: "search", Value: bson.D{{Key: "$regex", Value: "(^| )" + w}}}}
-	}
-	and := func(fs ...bson.D) bson.D {
-		a := bson.A{}
-		for _, f := range fs {
-			a = append(a, f)
-		}
-		return bson.D{{Key: "$and", Value: a}}
-	}
 	byDate := bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}
 	// after is the cursor of a page after the message dated ms, by date.
 	after := func(ms int64) bson.D {
@@ -81,22 +71,22 @@ func TestWalkOrDrive(t *testing.T) {
 		plan   string // "walk", "drive" or "" (either)
 		want   int
 	}{
-		{"common words rarely together", and(word("alfa"), word("beta")), byDate, 5, "drive", 5},
-		{"common words rarely together, next page", and(word("alfa"), word("beta"), after(30_000)), byDate, 5, "drive", 5},
-		{"common words rarely together, last page", and(word("beta"), word("alfa"), after(12_000)), byDate, 5, "drive", 4},
-		{"common words rarely together, by _id", and(word("alfa"), word("beta")), bson.D{{Key: "_id", Value: -1}}, 5, "drive", 5},
-		{"common words rarely together, a status", and(word("alfa"), word("beta"), bson.D{{Key: "status", Value: "done"}}), byDate, 5, "drive", 5},
-		{"common words often together", and(word("gama"), word("delta")), byDate, 5, "walk", 5},
-		{"common words often together, next page", and(word("gama"), word("delta"), after(600_000)), byDate, 5, "walk", 5},
-		{"a rare word and a common one", and(word("alfa"), word("rara")), byDate, 3, "drive", 3},
-		{"a rare word and a common one, next page", and(word("alfa"), word("rara"), after(600_000)), byDate, 3, "drive", 2},
-		{"two rare words", and(word("unica"), word("rara")), byDate, 2, "drive", 2},
-		{"two rare words, next page", and(word("unica"), word("rara"), after(900_000)), byDate, 2, "drive", 2},
-		{"a word and its plural, rarely with another", and(word("casa"), word("beta")), byDate, 5, "", 5},
-		{"three words of a prefix and another", and(word("cas"), word("gama")), byDate, 5, "", 5},
-		{"a common member value and a common word", and(bson.D{{Key: "regions", Value: "lima"}}, word("alfa")), byDate, 5, "", 5},
-		{"one common word", word("alfa"), byDate, 5, "walk", 5},
-		{"no such word", and(word("alfa"), word("zeta")), byDate, 5, "drive", 0},
+		{"common words rarely together", andOf(searchWord("alfa"), searchWord("beta")), byDate, 5, "drive", 5},
+		{"common words rarely together, next page", andOf(searchWord("alfa"), searchWord("beta"), after(30_000)), byDate, 5, "drive", 5},
+		{"common words rarely together, last page", andOf(searchWord("beta"), searchWord("alfa"), after(12_000)), byDate, 5, "drive", 4},
+		{"common words rarely together, by _id", andOf(searchWord("alfa"), searchWord("beta")), bson.D{{Key: "_id", Value: -1}}, 5, "drive", 5},
+		{"common words rarely together, a status", andOf(searchWord("alfa"), searchWord("beta"), bson.D{{Key: "status", Value: "done"}}), byDate, 5, "drive", 5},
+		{"common words often together", andOf(searchWord("gama"), searchWord("delta")), byDate, 5, "walk", 5},
+		{"common words often together, next page", andOf(searchWord("gama"), searchWord("delta"), after(600_000)), byDate, 5, "walk", 5},
+		{"a rare word and a common one", andOf(searchWord("alfa"), searchWord("rara")), byDate, 3, "drive", 3},
+		{"a rare word and a common one, next page", andOf(searchWord("alfa"), searchWord("rara"), after(600_000)), byDate, 3, "drive", 2},
+		{"two rare words", andOf(searchWord("unica"), searchWord("rara")), byDate, 2, "drive", 2},
+		{"two rare words, next page", andOf(searchWord("unica"), searchWord("rara"), after(900_000)), byDate, 2, "drive", 2},
+		{"a word and its plural, rarely with another", andOf(searchWord("casa"), searchWord("beta")), byDate, 5, "", 5},
+		{"three words of a prefix and another", andOf(searchWord("cas"), searchWord("gama")), byDate, 5, "", 5},
+		{"a common member value and a common word", andOf(bson.D{{Key: "regions", Value: "lima"}}, searchWord("alfa")), byDate, 5, "", 5},
+		{"one common word", searchWord("alfa"), byDate, 5, "walk", 5},
+		{"no such word", andOf(searchWord("alfa"), searchWord("zeta")), byDate, 5, "drive", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []bson.D
@@ -139,4 +129,19 @@ func TestWalkOrDrive(t *testing.T) {
 	if bad, err := db.CheckPlans(ctx); err != nil || len(bad) > 0 {
 		t.Fatalf("plans: %v\n%s", err, strings.Join(bad, "\n"))
 	}
+}
+
+// searchWord is the filter the store sends for a word of a search: a
+// prefix of a word of the "search" field.
+func searchWord(w string) bson.D {
+	return bson.D{{Key: "search", Value: bson.D{{Key: "$regex", Value: "(^| )" + w}}}}
+}
+
+// andOf is the $and of filters.
+func andOf(fs ...bson.D) bson.D {
+	a := bson.A{}
+	for _, f := range fs {
+		a = append(a, f)
+	}
+	return bson.D{{Key: "$and", Value: a}}
 }
