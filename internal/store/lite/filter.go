@@ -131,8 +131,10 @@ func (c *compiler) addProbe(p probe) (string, []any) {
 // probed on each of its rows, inside it: a document is read only when
 // every word and member condition of the top-level AND holds, so the
 // common ones cost an index probe per row of the rare one, never a read
-// of the document.
-func (c *compiler) driven() (string, []any, error) {
+// of the document. The part a member index answers (x, if any) is probed
+// the same way, by rowid: the list of its rows would be every document
+// of a region.
+func (c *compiler) driven(x *xquery) (string, []any, error) {
 	if c.driver >= len(c.probes) || !c.probes[c.driver].top {
 		return "", nil, fmt.Errorf("lite: driver %d of %d probes is no top condition", c.driver, len(c.probes))
 	}
@@ -143,6 +145,10 @@ func (c *compiler) driven() (string, []any, error) {
 			on, a := p.on(driverAlias + ".rid")
 			s, args = s+" AND "+on, append(args, a...)
 		}
+	}
+	if x != nil {
+		on, a := x.on(driverAlias + ".rid")
+		s, args = s+" AND "+on, append(args, a...)
 	}
 	return s + ")", args, nil
 }
@@ -191,11 +197,12 @@ func (c *compiler) compile(filter bson.D) (query, error) {
 		return query{}, err
 	}
 	if c.driver >= 0 {
-		p, a, err := c.driven()
+		p, a, err := c.driven(x)
 		if err != nil {
 			return query{}, err
 		}
 		parts, args = append([]string{p}, parts...), append(a, args...)
+		x = nil // probed in the driver's list
 	}
 	if x != nil {
 		x.covered = x.covered && len(parts) == 0 && len(resid) == 0
