@@ -743,7 +743,10 @@ func (c *Collection) plan(ctx context.Context, q querier, f, sort bson.D, limit 
 			tops++
 		}
 	}
-	if !walkable && tops < 2 {
+	// One word beside a member index's part (a user's regions): that list
+	// is every document of the regions, so a rare word drives instead.
+	oneWord := tops == 1 && cq.x != nil
+	if !walkable && tops < 2 && !oneWord {
 		return cq, nil
 	}
 	counts, err := c.counts(ctx, q, probes, c.db.commonRows)
@@ -765,7 +768,7 @@ func (c *Collection) plan(ctx context.Context, q querier, f, sort bson.D, limit 
 		}
 	case walkable && common:
 		walk = true // every condition inside an $or: none can drive
-	case tops < 2:
+	case tops < 2 && !(oneWord && probes[driver].word && counts[driver] < c.db.commonRows):
 		return cq, nil
 	}
 	if walk {

@@ -147,9 +147,10 @@ func andOf(fs ...bson.D) bson.D {
 	return bson.D{{Key: "$and", Value: a}}
 }
 
-// TestDrivenMemberIndex: a page of words in a user's regions, where a
-// member index answers the regions (and the status), is driven by the
-// rarest word with the index probed on each of its rows by rowid, never
+// TestDrivenMemberIndex: a page of words (two, or one rare) in a user's
+// regions, where a member index answers the regions (and the status), is
+// driven by the rarest word with the index probed on each of its rows by
+// rowid, never
 // read as the list of every document of a region; the answer is the
 // matcher's and the plans use indexes.
 func TestDrivenMemberIndex(t *testing.T) {
@@ -198,6 +199,8 @@ func TestDrivenMemberIndex(t *testing.T) {
 		{"two regions, not failed", andOf(searchWord("beta"), searchWord("alfa"), bson.D{{Key: "regions", Value: bson.D{{Key: "$in", Value: bson.A{"lima", "puno"}}}}}, notFailed), 7},
 		{"a region of no page", andOf(searchWord("alfa"), searchWord("beta"), bson.D{{Key: "regions", Value: "tacna"}}), 5},
 		{"every page", andOf(searchWord("alfa"), searchWord("beta"), bson.D{{Key: "regions", Value: "cusco"}}, notFailed), 0},
+		{"one rare word", andOf(searchWord("beta"), bson.D{{Key: "regions", Value: bson.D{{Key: "$in", Value: bson.A{"lima"}}}}}), 5},
+		{"one rare word, not failed, every page", andOf(bson.D{{Key: "regions", Value: "puno"}}, notFailed, searchWord("beta")), 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []bson.D
