@@ -131,8 +131,10 @@ func (c *compiler) addProbe(p probe) (string, []any) {
 // probed on each of its rows, inside it: a document is read only when
 // every word and member condition of the top-level AND holds, so the
 // common ones cost an index probe per row of the rare one, never a read
-// of the document.
-func (c *compiler) driven() (string, []any, error) {
+// of the document. The part a member index answers (x, if any) is probed
+// the same way, by rowid: the list of its rows would be every document
+// of a region.
+func (c *compiler) driven(x *xquery) (string, []any, error) {
 	if c.driver >= len(c.probes) || !c.probes[c.driver].top {
 		return "", nil, fmt.Errorf("lite: driver %d of %d probes is no top condition", c.driver, len(c.probes))
 	}
@@ -143,6 +145,10 @@ func (c *compiler) driven() (string, []any, error) {
 			on, a := p.on(driverAlias + ".rid")
 			s, args = s+" AND "+on, append(args, a...)
 		}
+	}
+	if x != nil {
+		on, a := x.on(driverAlias + ".rid")
+		s, args = s+" AND "+on, append(args, a...)
 	}
 	return s + ")", args, nil
 }
@@ -191,11 +197,12 @@ func (c *compiler) compile(filter bson.D) (query, error) {
 		return query{}, err
 	}
 	if c.driver >= 0 {
-		p, a, err := c.driven()
+		p, a, err := c.driven(x)
 		if err != nil {
 			return query{}, err
 		}
 		parts, args = append([]string{p}, parts...), append(a, args...)
+		x = nil // probed in the driver's list
 	}
 	if x != nil {
 		x.covered = x.covered && len(parts) == 0 && len(resid) == 0
@@ -736,7 +743,10 @@ func (c *Collection) plan(ctx context.Context, q querier, f, sort bson.D, limit 
 			tops++
 		}
 	}
-	if !walkable && tops < 2 {
+	// One word beside a member index's part (a user's regions): that list
+	// is every document of the regions, so a rare word drives instead.
+	oneWord := tops == 1 && cq.x != nil
+	if !walkable && tops < 2 && !oneWord {
 		return cq, nil
 	}
 	counts, err := c.counts(ctx, q, probes, c.db.commonRows)
@@ -758,7 +768,7 @@ func (c *Collection) plan(ctx context.Context, q querier, f, sort bson.D, limit 
 		}
 	case walkable && common:
 		walk = true // every condition inside an $or: none can drive
-	case tops < 2:
+	case tops < 2 && !(oneWord && probes[driver].word && counts[driver] < c.db.commonRows):
 		return cq, nil
 	}
 	if walk {

@@ -99,7 +99,9 @@ type DB struct {
 	commonRows int
 	// walkSample is how many documents at the head of a sort index a
 	// page whose conditions are all common probes, at most, to estimate
-	// the share that passes them all (walkOrDrive).
+	// the share that passes them all (walkOrDrive). A sampled document
+	// costs about one and a half probes of a driven row, so the sample
+	// stays under the cost of driving the least common word (commonRows).
 	walkSample int
 	sync       string // synchronous pragma: FULL (benchmarks compare NORMAL)
 	log        *slog.Logger
@@ -113,7 +115,7 @@ var _ coll.DB = (*DB)(nil)
 // transaction; a collection whose spec changed since the last Open has its
 // columns, member and word rows and indexes rebuilt from its documents.
 func Open(ctx context.Context, path string, specs []Spec, opts ...Option) (*DB, error) {
-	db := &DB{path: path, readers: 4, colls: map[string]*Collection{}, commonRows: 2000, walkSample: 2048, sync: "FULL"}
+	db := &DB{path: path, readers: 4, colls: map[string]*Collection{}, commonRows: 2000, walkSample: 1024, sync: "FULL"}
 	for _, o := range opts {
 		o(db)
 	}

@@ -140,6 +140,12 @@ func (q *xquery) sub(t, order string, limit int64) (string, []any) {
 	return s + ")", args
 }
 
+// on probes the index's rows of the document whose rowid is rid (on the
+// index by rid: a document has a row per element).
+func (q *xquery) on(rid string) (string, []any) {
+	return "EXISTS (SELECT 1 FROM " + q.x.t + " WHERE rid = " + rid + " AND " + q.where + ")", q.args
+}
+
 // count is the SQL counting the documents of a covered filter.
 func (q *xquery) count(limit int64) (string, []any) {
 	sel := "DISTINCT rid"

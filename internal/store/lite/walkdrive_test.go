@@ -3,6 +3,7 @@ package lite
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -144,4 +145,98 @@ func andOf(fs ...bson.D) bson.D {
 		a = append(a, f)
 	}
 	return bson.D{{Key: "$and", Value: a}}
+}
+
+// TestDrivenMemberIndex: a page of words (two, or one rare) in a user's
+// regions, where a member index answers the regions (and the status), is
+// driven by the rarest word with the index probed on each of its rows by
+// rowid, never
+// read as the list of every document of a region; the answer is the
+// matcher's and the plans use indexes.
+func TestDrivenMemberIndex(t *testing.T) {
+	ctx := context.Background()
+	spec := Spec{Name: "msgs", Fields: []string{"status", "date"}, Members: []string{"regions"}, Words: "search",
+		Indexes: []Index{
+			{Name: "date", Keys: []Key{{Path: "date", Desc: true}, {Path: "_id", Desc: true}}},
+			{Name: "regions_date", Keys: []Key{{Path: "regions"}, {Path: "date", Desc: true}, {Path: "_id", Desc: true}, {Path: "status"}}},
+		}}
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "x.db"), []Spec{spec}, RecordPlans())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var all []bson.D
+	var docs []any
+	for i := range 900 {
+		var w []string
+		if i%3 == 0 {
+			w = append(w, "alfa")
+		}
+		if i%7 == 0 {
+			w = append(w, "beta")
+		}
+		regions := bson.A{[]string{"lima", "cusco", "puno"}[i%3]}
+		if i%10 == 0 {
+			regions = append(regions, "lima", "puno") // an element twice, and two in the scope
+		}
+		d := bson.D{{Key: "_id", Value: bson.NewObjectID()}, {Key: "date", Value: bson.DateTime(int64(i%450) * 1000)},
+			{Key: "status", Value: []string{"new", "done", "failed"}[i%3]}, {Key: "regions", Value: regions},
+			{Key: "search", Value: strings.Join(w, " ")}}
+		all, docs = append(all, d), append(docs, d)
+	}
+	c := db.Collection("msgs")
+	if _, err := c.Insert(ctx, docs, coll.InsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	byDate := bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}
+	notFailed := bson.D{{Key: "status", Value: bson.D{{Key: "$ne", Value: "failed"}}}}
+	for _, tc := range []struct {
+		name   string
+		filter bson.D
+		limit  int64
+	}{
+		{"one region", andOf(searchWord("alfa"), searchWord("beta"), bson.D{{Key: "regions", Value: bson.D{{Key: "$in", Value: bson.A{"lima"}}}}}), 5},
+		{"two regions, not failed", andOf(searchWord("beta"), searchWord("alfa"), bson.D{{Key: "regions", Value: bson.D{{Key: "$in", Value: bson.A{"lima", "puno"}}}}}, notFailed), 7},
+		{"a region of no page", andOf(searchWord("alfa"), searchWord("beta"), bson.D{{Key: "regions", Value: "tacna"}}), 5},
+		{"every page", andOf(searchWord("alfa"), searchWord("beta"), bson.D{{Key: "regions", Value: "cusco"}}, notFailed), 0},
+		{"one rare word", andOf(searchWord("beta"), bson.D{{Key: "regions", Value: bson.D{{Key: "$in", Value: bson.A{"lima"}}}}}), 5},
+		{"one rare word, not failed, every page", andOf(bson.D{{Key: "regions", Value: "puno"}}, notFailed, searchWord("beta")), 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []bson.D
+			if err := c.Find(ctx, tc.filter, coll.FindOptions{Sort: byDate, Limit: tc.limit}, &got); err != nil {
+				t.Fatal(err)
+			}
+			want, err := bruteFind(all, tc.filter, byDate, tc.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(ids(t, got)) != fmt.Sprint(ids(t, want)) {
+				t.Fatalf("%d documents, want %d (first SQL, second matcher):%s", len(got), len(want), idDiff(got, want))
+			}
+			f, err := canon(tc.filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sort, err := canon(byDate)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := db.C("msgs")
+			order, err := x.orderBy(sort)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := x.plan(ctx, db.reader(ctx), f, sort, tc.limit, order)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(q.where, "EXISTS (SELECT 1 FROM \"x:msgs:") || strings.Contains(q.where, "IN (SELECT rid FROM \"x:msgs:") {
+				t.Fatalf("the member index is not probed per row of the driver: %s", q.where)
+			}
+		})
+	}
+	if bad, err := db.CheckPlans(ctx); err != nil || len(bad) > 0 {
+		t.Fatalf("plans: %v\n%s", err, strings.Join(bad, "\n"))
+	}
 }
