@@ -267,6 +267,9 @@ func (r *counterReader) movesOf(scope model.Scope, p Period, days bool, want [2]
 	}
 	var seen [2]map[string]int // hex -> index in out
 	for f := range seen {
+		if !want[f] {
+			continue
+		}
 		if r.seen[f] == nil {
 			r.seen[f] = make(map[string]int, size)
 		}
