@@ -85,7 +85,6 @@ func (a *API) listInitiatives(c *fiber.Ctx) error {
 		return q.err
 	}
 	u := auth.User(c)
-	// Without their history: the list shows where each stands, the page its history.
 	items, next, err := a.store.ListInitiatives(c.UserContext(), u.Scope(), f, p)
 	if err != nil {
 		return err
@@ -93,6 +92,9 @@ func (a *API) listInitiatives(c *fiber.Ctx) error {
 	views, err := a.viewInitiatives(c.UserContext(), u.Scope(), items)
 	if err != nil {
 		return err
+	}
+	for i := range views {
+		views[i].History = nil // the list shows where each stands; the page its history
 	}
 	return sendList(c, "iniciativas", initiativeColumns, views, next)
 }

