@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -144,7 +145,7 @@ func (src *sources) trainingCounts() (*TrainingCounts, error) {
 	return src.trainings, nil
 }
 
-// initiativeDetails fills in a page of initiativeMoves' records (days) what
+// initiativeDetails fills in a page of initiativeRecords' records what
 // the counters lack: the title, and the stage of the counted move
 // (model.MovesIn), from the page's initiatives only, read by _id.
 func (s *Store) initiativeDetails(ctx context.Context, items []IndicatorRecord, p Period, approved bool) error {
@@ -155,10 +156,12 @@ func (s *Store) initiativeDetails(ctx context.Context, items []IndicatorRecord, 
 	for i, r := range items {
 		ids[i] = r.ID
 	}
+	proj := bson.D{{Key: "kind", Value: 1}, {Key: "title", Value: 1}}
+	if !approved {
+		proj = append(proj, bson.E{Key: "history", Value: 1}) // the stage it advanced to
+	}
 	var its []model.Initiative
-	err := s.col(colInitiatives).Find(ctx, idsIn(ids), coll.FindOptions{Projection: bson.D{
-		{Key: "kind", Value: 1}, {Key: "title", Value: 1}, {Key: "history", Value: 1},
-	}}, &its)
+	err := s.col(colInitiatives).Find(ctx, idsIn(ids), coll.FindOptions{Projection: proj}, &its)
 	if err != nil {
 		return wrap("find moved initiatives", err)
 	}
@@ -213,45 +216,65 @@ func (s *Store) FunderCounts(ctx context.Context, scope model.Scope, p Period) (
 	return out, err
 }
 
-// initiativeMoves are the initiatives with an entry in the period that
-// approves them (approved) or advances a stage (model.EntryMoves), each
-// once, with their region and kind: the rule of model.MovesIn over the
-// counters' entries. With days they also carry the day of their last such
-// entry (the month views have no day; the day keys of every month do).
-func (r *counterReader) initiativeMoves(scope model.Scope, p Period, approved, days bool) ([]IndicatorRecord, error) {
-	list, err := r.moves(scope, p, approved, days)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]IndicatorRecord, len(list))
-	for i, m := range list {
-		out[i] = IndicatorRecord{Entity: model.EntityInitiative, ID: m.ID, Region: m.Region, Kind: m.Kind, Count: 1, Date: m.Date}
-	}
-	return out, nil
-}
-
-// InitiativeMove is an initiative initiativeMoves counts, its strings
-// those of the counters; Date only with days.
+// InitiativeMove is an initiative moves counts, its strings those of
+// the counters; Date only with days.
 type InitiativeMove struct {
 	ID                 bson.ObjectID
 	Region, Kind, Date string
 }
 
-// moves is initiativeMoves in short records: the figures count them
-// (some 4,700 month keys at scale 10) without making records of them.
+// moves are the initiatives with an entry in the period that approves them
+// (approved) or advances a stage (model.EntryMoves), each once, with their
+// region and kind: the rule of model.MovesIn over the counters' entries
+// (some 4,700 month keys a year at scale 10). With days they also carry
+// the day of their last such entry (the month views have no day; the day
+// keys of every month do).
 func (r *counterReader) moves(scope model.Scope, p Period, approved, days bool) ([]InitiativeMove, error) {
-	both, err := r.bothMoves(scope, p, days)
+	f := 0
 	if approved {
-		return both[1], err
+		f = 1
 	}
-	return both[0], err
+	var want [2]bool
+	want[f] = true
+	both, err := r.movesOf(scope, p, days, want)
+	return both[f], err
 }
 
 // bothMoves is moves of the advanced (0) and of the approved (1), in one
 // walk of the counters.
 func (r *counterReader) bothMoves(scope model.Scope, p Period, days bool) ([2][]InitiativeMove, error) {
+	return r.movesOf(scope, p, days, [2]bool{true, true})
+}
+
+// moveKeyBytes is about what a key of the initiatives' day documents
+// takes ("DD|region|kind|<24 hex>|a" and its BSON count), to size the
+// sets of ids from the documents' length.
+const moveKeyBytes = 48
+
+// movesOf is bothMoves of the lists want names (the others stay empty).
+// The sets of ids are sized from the documents up front: grown id by id,
+// at scale 10 (3,000 ids a year) they were rehashed a dozen times a request.
+func (r *counterReader) movesOf(scope model.Scope, p Period, days bool, want [2]bool) ([2][]InitiativeMove, error) {
 	var out [2][]InitiativeMove
-	seen := [2]map[string]int{r.seenSet(0), r.seenSet(1)} // hex -> index in out
+	if err := r.loadDocs("i", days, p); err != nil {
+		return out, err
+	}
+	size := 0
+	for _, id := range r.docIDs(p, days) {
+		if d := r.docs["i"][id]; d != nil {
+			size += len(d.str) / moveKeyBytes
+		}
+	}
+	var seen [2]map[string]int // hex -> index in out
+	for f := range seen {
+		if !want[f] {
+			continue
+		}
+		if r.seen[f] == nil {
+			r.seen[f] = make(map[string]int, size)
+		}
+		seen[f] = r.seenSet(f)
+	}
 	err := r.readDocs("i", []string{"r"}, scope, p, days, func(date, region string, rest []string, n int) {
 		if n <= 0 || len(rest) < 3 {
 			return
@@ -262,6 +285,9 @@ func (r *counterReader) bothMoves(scope model.Scope, p Period, days bool) ([2][]
 		case moveApproved:
 			f = 1
 		default:
+			return
+		}
+		if !want[f] {
 			return
 		}
 		if i, ok := seen[f][rest[1]]; ok {
@@ -303,24 +329,83 @@ func initiativesFigure(approved bool) func(*sources) (*Figure, error) {
 	}
 }
 
-// initiativeRecords lists the initiatives a figure of initiativesFigure counts.
+// initiativeRecords lists the initiatives a figure of initiativesFigure
+// counts, newest move first (ties by id, so the list reads the same each
+// time). A year holds some 3,000 of them at scale 10: only the page's
+// become records, picked in one pass (newestMoves) rather than by sorting
+// them all.
 func initiativeRecords(approved bool) func(*sources, Page) (*IndicatorRecords, error) {
 	return func(src *sources, pg Page) (*IndicatorRecords, error) {
-		list, err := src.counters.initiativeMoves(src.scope, src.p, approved, true)
+		list, err := src.counters.moves(src.scope, src.p, approved, true)
 		if err != nil {
 			return nil, err
 		}
-		// Newest move first; ties by id, so the list reads the same each time.
-		slices.SortFunc(list, func(a, b IndicatorRecord) int { return model.CompareKeys(b.Date, b.ID, a.Date, a.ID, movedSep) })
-		items, next, err := src.s.pageIn(list, pg, "indicator.initiatives", movedKey, true)
+		after, ok, err := src.s.keyAfter(pg, movedCursor)
 		if err != nil {
 			return nil, err
+		}
+		page, more, err := newestMoves(list, after, ok, pg.limit())
+		if err != nil {
+			return nil, err
+		}
+		items := make([]IndicatorRecord, len(page))
+		for i, m := range page {
+			items[i] = IndicatorRecord{Entity: model.EntityInitiative, ID: m.ID, Region: m.Region, Kind: m.Kind, Count: 1, Date: m.Date}
+		}
+		next := ""
+		if more {
+			if next, err = src.s.sealCursor(movedCursor, cursorDoc{V: movedKey(items[len(items)-1])}); err != nil {
+				return nil, err
+			}
 		}
 		if err := src.s.initiativeDetails(src.ctx, items, src.p, approved); err != nil {
 			return nil, err
 		}
 		return recordsPage(len(list), items, next), nil
 	}
+}
+
+// movedCursor is the kind of the initiatives' records' cursors, which
+// carry the last record's movedKey.
+const movedCursor = "indicator.initiatives"
+
+// newestMoves picks from list the first limit moves in the records' order
+// (compareMoves, descending) after the cursor key after (when ok), and
+// tells whether more follow.
+func newestMoves(list []InitiativeMove, after string, ok bool, limit int) ([]InitiativeMove, bool, error) {
+	var last InitiativeMove
+	if ok {
+		date, hex, found := strings.Cut(after, movedSep)
+		id, err := bson.ObjectIDFromHex(hex)
+		if !found || err != nil {
+			return nil, false, fmt.Errorf("store: %w", ErrBadCursor)
+		}
+		last = InitiativeMove{ID: id, Date: date}
+	}
+	newestFirst := func(a, b InitiativeMove) int { return compareMoves(b, a) }
+	page := make([]InitiativeMove, 0, limit+1) // one more tells that more follow
+	for _, m := range list {
+		if ok && compareMoves(m, last) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(page, m, newestFirst)
+		if i > limit {
+			continue // after a full page
+		}
+		page = slices.Insert(page, i, m)
+		if len(page) > limit+1 {
+			page = page[:limit+1]
+		}
+	}
+	if len(page) > limit {
+		return page[:limit], true, nil
+	}
+	return page, false, nil
+}
+
+// compareMoves orders moves as their movedKey: by date, then id.
+func compareMoves(a, b InitiativeMove) int {
+	return model.CompareKeys(a.Date, a.ID, b.Date, b.ID, movedSep)
 }
 
 // pageIn cuts a page out of list, sorted by key (descending when desc):
