@@ -55,7 +55,7 @@ const (
 // checkpointer copies the WAL into the database file off the writers' path.
 type checkpointer struct {
 	conn    *sql.DB
-	mu      sync.Mutex // held by a checkpoint under way
+	mu      sync.Mutex    // held by a checkpoint under way
 	pages   int64         // ckPages
 	idle    time.Duration // ckIdle
 	restart int           // ckRestart
