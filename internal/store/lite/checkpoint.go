@@ -147,6 +147,7 @@ func (db *DB) checkpointLoop(ctx context.Context) {
 	defer close(ck.done)
 	idle := time.NewTimer(time.Hour)
 	idle.Stop()
+	wait := ck.idle
 	for {
 		select {
 		case <-ctx.Done():
@@ -156,12 +157,15 @@ func (db *DB) checkpointLoop(ctx context.Context) {
 			if ck.written.Load() >= ck.pages {
 				db.checkpoint(ctx, false)
 			}
-			idle.Reset(ck.idle)
+			wait = ck.idle
+			idle.Reset(wait)
 		case <-idle.C:
 			if !db.checkpoint(ctx, true) {
-				// Readers held part of the WAL, or the checkpoint failed:
-				// try again after another quiet spell.
-				idle.Reset(ck.idle)
+				// Readers held part of the WAL (a backup), or the
+				// checkpoint failed (a full disk): try again, less
+				// often while it lasts.
+				wait = min(2*wait, time.Minute)
+				idle.Reset(wait)
 			}
 		}
 	}
