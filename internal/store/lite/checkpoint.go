@@ -120,8 +120,13 @@ func (db *DB) committed(conn *sql.Conn) {
 		}
 		return nil
 	})
+	db.ck.poke()
+}
+
+// poke wakes the checkpointer; it never blocks.
+func (ck *checkpointer) poke() {
 	select {
-	case db.ck.kick <- struct{}{}:
+	case ck.kick <- struct{}{}:
 	default:
 	}
 }
@@ -134,10 +139,7 @@ func (db *DB) holdWrites() {
 	}
 	db.ck.mu.Lock()
 	db.ck.mu.Unlock() //nolint:staticcheck // only waits for the checkpoint
-	select {
-	case db.ck.kick <- struct{}{}:
-	default:
-	}
+	db.ck.poke()
 }
 
 // checkpointLoop checkpoints when ck.pages were written, and again once
