@@ -1,7 +1,9 @@
 package lite
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -199,4 +201,45 @@ func TestCloseStopsCheckpointer(t *testing.T) {
 	if _, _, err := db.walCheckpoint(context.Background(), ckPassive); err == nil {
 		t.Fatal("the checkpoint connection is still open after Close")
 	}
+}
+
+// TestFailedCheckpointIsLogged: a checkpoint that fails (here its
+// connection is gone; on a full disk, SQLITE_FULL) is logged, and writes go
+// on: every frame stays in the WAL.
+func TestFailedCheckpointIsLogged(t *testing.T) {
+	var buf syncBuffer
+	db := openTest(t, Logger(slog.New(slog.NewTextHandler(&buf, nil))), tuneCheckpoints(1, time.Millisecond, 0, 0))
+	if err := db.ck.conn.Close(); err != nil {
+		t.Fatal(err)
+	}
+	insertBig(t, db, 0, 20, nil)
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(buf.String(), "lite: checkpoint") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no checkpoint error logged: %q", buf.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n, err := db.Collection("messages").Count(context.Background(), bson.D{}, 0); err != nil || n != 20 {
+		t.Fatalf("%d documents (%v), want 20", n, err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer the checkpointer's goroutine and the test
+// share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
