@@ -1,7 +1,6 @@
 package lite
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/alianza-pe/alianza/internal/store/coll"
+	"github.com/alianza-pe/alianza/internal/testlog"
 )
 
 // tuneCheckpoints sets the checkpointer's thresholds (0 keeps one).
@@ -207,7 +207,7 @@ func TestCloseStopsCheckpointer(t *testing.T) {
 // connection is gone; on a full disk, SQLITE_FULL) is logged, and writes go
 // on: every frame stays in the WAL.
 func TestFailedCheckpointIsLogged(t *testing.T) {
-	var buf syncBuffer
+	var buf testlog.Buffer
 	db := openTest(t, Logger(slog.New(slog.NewTextHandler(&buf, nil))), tuneCheckpoints(1, time.Millisecond, 0, 0))
 	if err := db.ck.conn.Close(); err != nil {
 		t.Fatal(err)
@@ -223,23 +223,4 @@ func TestFailedCheckpointIsLogged(t *testing.T) {
 	if n, err := db.Collection("messages").Count(context.Background(), bson.D{}, 0); err != nil || n != 20 {
 		t.Fatalf("%d documents (%v), want 20", n, err)
 	}
-}
-
-// syncBuffer is a bytes.Buffer the checkpointer's goroutine and the test
-// share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
