@@ -13,6 +13,19 @@
 // ObjectID as lowercase hex TEXT, strings TEXT, int32/int64 INTEGER, double
 // REAL, bool 0/1, datetime ms, null and missing NULL.
 //
+// # Checkpoints
+//
+// The writer connection never checkpoints (wal_autocheckpoint=0): a
+// goroutine copies the WAL into the database file on a connection of its
+// own (checkpoint.go), PASSIVE after 1,000 pages and after two quiet
+// seconds, so no user's commit pays for the copy and its fsync. It restarts
+// the log past 32 MB when no reader holds old frames, truncates the WAL
+// file past 32 MB when quiet, and holds writes back only when 128 MB are
+// written and not yet copied. A reader's snapshot (a backup's VACUUM INTO)
+// keeps the frames it needs; a failing checkpoint (a full disk) is logged
+// and retried. Close stops it; the last connection to close copies the
+// rest and removes the WAL.
+//
 // # Queries
 //
 // Filters are MongoDB query documents: implicit equality, $eq $ne $in $nin

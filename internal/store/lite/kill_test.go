@@ -19,6 +19,10 @@ import (
 // until it is killed.
 const killChildEnv = "LITE_KILL_CHILD_DB"
 
+// killCkEnv makes the child checkpoint after every few pages, so that the
+// kill often lands in a checkpoint under way.
+const killCkEnv = "LITE_KILL_CHILD_CK"
+
 func TestMain(m *testing.M) {
 	if path := os.Getenv(killChildEnv); path != "" {
 		killChild(path)
@@ -36,7 +40,11 @@ func TestMain(m *testing.M) {
 // each insert a document in two collections, until it is killed.
 func killChild(path string) {
 	ctx := context.Background()
-	db, err := Open(ctx, path, testSpecs)
+	var opts []Option
+	if os.Getenv(killCkEnv) != "" {
+		opts = append(opts, tuneCheckpoints(8, time.Millisecond, 0, 64))
+	}
+	db, err := Open(ctx, path, testSpecs, opts...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
@@ -63,9 +71,12 @@ func killChild(path string) {
 func TestKill9(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "kill.db")
-	for round := range 4 {
+	for round := range 6 {
 		cmd := exec.Command(os.Args[0])
 		cmd.Env = append(os.Environ(), killChildEnv+"="+path)
+		if round%2 == 1 {
+			cmd.Env = append(cmd.Env, killCkEnv+"=1")
+		}
 		out, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -78,7 +89,7 @@ func TestKill9(t *testing.T) {
 		if _, err := out.Read(buf); err != nil {
 			t.Fatalf("child did not start: %v", err)
 		}
-		time.Sleep(time.Duration(300+200*round) * time.Millisecond)
+		time.Sleep(time.Duration(300+100*round) * time.Millisecond)
 		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}

@@ -106,6 +106,8 @@ type DB struct {
 	sync       string // synchronous pragma: FULL (benchmarks compare NORMAL)
 	log        *slog.Logger
 	slow       time.Duration // SlowQuery
+	ck         *checkpointer
+	ckTune     func(*checkpointer) // tests: smaller thresholds
 }
 
 var _ coll.DB = (*DB)(nil)
@@ -134,10 +136,9 @@ func Open(ctx context.Context, path string, specs []Spec, opts ...Option) (*DB, 
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(" + db.sync + ")", "busy_timeout(10000)", "cache_size(-16000)", "temp_store(MEMORY)", "analysis_limit(1000)"} {
 		q.Add("_pragma", p)
 	}
-	wq := url.Values{"_txlock": {"immediate"}}
-	for k, v := range q {
-		wq[k] = v
-	}
+	// The writer leaves checkpoints to the checkpointer (checkpoint.go).
+	wq := url.Values{"_txlock": {"immediate"}, "_pragma": slices.Concat(q["_pragma"],
+		[]string{"wal_autocheckpoint(0)", fmt.Sprintf("journal_size_limit(%d)", walLimit)})}
 	var err error
 	if db.w, err = sql.Open("sqlite", u.String()+"?"+wq.Encode()); err != nil {
 		return nil, fmt.Errorf("lite: open %s: %w", path, err)
@@ -145,12 +146,18 @@ func Open(ctx context.Context, path string, specs []Spec, opts ...Option) (*DB, 
 	db.w.SetMaxOpenConns(1)
 	db.w.SetMaxIdleConns(1)
 	db.w.SetConnMaxLifetime(0)
+	if err := db.startCheckpointer(u.String() + "?" + q.Encode()); err != nil {
+		db.w.Close()
+		return nil, err
+	}
 	if err := db.migrate(ctx, specs); err != nil {
+		db.stopCheckpointer()
 		db.w.Close()
 		return nil, err
 	}
 	q.Add("_pragma", "query_only(1)")
 	if db.r, err = sql.Open("sqlite", u.String()+"?"+q.Encode()); err != nil {
+		db.stopCheckpointer()
 		db.w.Close()
 		return nil, fmt.Errorf("lite: open %s: %w", path, err)
 	}
@@ -171,13 +178,17 @@ func (db *DB) Closed() bool { return db.closed.Load() }
 // Path is the database file.
 func (db *DB) Path() string { return db.path }
 
-// Close runs PRAGMA optimize and closes the database.
+// Close stops the checkpointer, runs PRAGMA optimize and closes the
+// database.
 func (db *DB) Close() error {
 	var err error
 	db.closeMu.Do(func() {
 		db.closed.Store(true)
+		cerr := db.stopCheckpointer()
 		_, _ = db.w.Exec("PRAGMA optimize")
-		err = errors.Join(db.r.Close(), db.w.Close())
+		// The writer closes last: the last connection checkpoints the
+		// whole WAL and removes it.
+		err = errors.Join(cerr, db.r.Close(), db.w.Close())
 	})
 	return err
 }
@@ -317,6 +328,7 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) (err error) 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	db.holdWrites()
 	// The transaction's own ctx is never cancelled: database/sql would roll
 	// back behind our back, and Commit must run whatever happens to ctx.
 	// Statements inside still take ctx and stop when it is cancelled.
@@ -347,6 +359,7 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) (err error) 
 		_ = tx.Rollback()
 		return fmt.Errorf("lite: commit: %w", err)
 	}
+	db.committed(conn)
 	return nil
 }
 
