@@ -1,0 +1,303 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"sync"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// The counter documents as last read, and what the figures derive from them.
+//
+// The agreement figures and the active committees count distinct members
+// (legislators, committees) over the months of a period: a month's view
+// holds one key per member, status and region, some 2,000 at the reference
+// scale 10, and each request decoded every key, split it and looked its
+// member up in a map by hex id. Now each document read is compared with the
+// copy kept here: when its bytes are the same (no write touched it), the
+// member entries already derived from it are reused; a member is a small
+// integer (interned once per process), so a request unions them in a bit set.
+// The documents are still read on every request (their bytes are the
+// version: no write path or layout changes, and the MongoDB implementation
+// or another process writing them needs nothing more).
+
+// maxCachedCounterDocs bounds the cache; past it the cache starts empty
+// (a period reads at most a few dozen documents per family).
+const maxCachedCounterDocs = 1024
+
+// counterCache holds the counter documents last read, by collection and
+// _id, and the member table their entries index.
+type counterCache struct {
+	mu   sync.Mutex
+	docs map[string]*cachedCounterDoc
+	// index and ids are the members seen in counter keys: hex -> number,
+	// and each number's id. Numbers are never reused, so entries derived
+	// earlier stay valid.
+	index map[string]int32
+	hexes []string
+	ids   []bson.ObjectID
+}
+
+// cachedCounterDoc is a counter document as read and what was derived
+// from it (by the name of the derivation), each computed once.
+type cachedCounterDoc struct {
+	doc     *counterRaw
+	mu      sync.Mutex
+	derived map[string]any
+}
+
+// raw is the document, nil for one that does not exist.
+func (c *cachedCounterDoc) raw() *counterRaw {
+	if c == nil {
+		return nil
+	}
+	return c.doc
+}
+
+// derive returns what build derives from the document, computed on the
+// first call of each name (again after a failure).
+func (c *cachedCounterDoc) derive(name string, build func(*counterRaw) (any, error)) (any, error) {
+	if c == nil {
+		return build(nil)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.derived[name]; ok {
+		return v, nil
+	}
+	v, err := build(c.doc)
+	if err != nil {
+		return nil, err
+	}
+	if c.derived == nil {
+		c.derived = map[string]any{}
+	}
+	c.derived[name] = v
+	return v, nil
+}
+
+// doc returns the cached document of collection col with this _id when
+// raw has the same bytes, else a new one for raw (kept for the next read).
+func (cc *counterCache) doc(col, id string, raw []byte) *cachedCounterDoc {
+	key := col + "\x00" + id
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if c, ok := cc.docs[key]; ok && bytes.Equal(c.doc.raw, raw) {
+		return c
+	}
+	if cc.docs == nil || len(cc.docs) >= maxCachedCounterDocs {
+		cc.docs = map[string]*cachedCounterDoc{}
+	}
+	c := &cachedCounterDoc{doc: newCounterRaw(bytes.Clone(raw))}
+	cc.docs[key] = c
+	return c
+}
+
+// member is the number of a member's hex id, added when new; ok is false
+// for a key that is not an id.
+func (cc *counterCache) member(hex string) (int32, bool) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if i, ok := cc.index[hex]; ok {
+		return i, true
+	}
+	id, err := bson.ObjectIDFromHex(hex)
+	if err != nil {
+		return 0, false
+	}
+	if cc.index == nil {
+		cc.index = map[string]int32{}
+	}
+	i := int32(len(cc.ids))
+	hex = id.Hex() // its own copy, not a piece of a document
+	cc.index[hex] = i
+	cc.hexes, cc.ids = append(cc.hexes, hex), append(cc.ids, id)
+	return i, true
+}
+
+// members returns the member table as it is now: the numbers handed out
+// so far index both slices, which later members only extend.
+func (cc *counterCache) members() (hexes []string, ids []bson.ObjectID) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	return cc.hexes, cc.ids
+}
+
+// memberNumber is member without adding: ok is false for an id no counter
+// key holds.
+func (cc *counterCache) memberNumber(hex string) (int32, bool) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	i, ok := cc.index[hex]
+	return i, ok
+}
+
+// memberEntry is one count of a member in a counter document: its day (0
+// in a month view), region and status (indexes into its memberEntries'
+// tables), member number and count (> 0).
+type memberEntry struct {
+	day    uint8
+	status uint8
+	region uint16
+	member int32
+	n      int32
+}
+
+// memberEntries are the member counts of one field of a counter document.
+type memberEntries struct {
+	regions, statuses []string
+	list              []memberEntry
+}
+
+// memberPick picks, from a counter key's fields after day and region, the
+// status ("" where the key has none) and the member's hex id.
+type memberPick func(rest []string) (status, member string, ok bool)
+
+// commitmentMember picks the member of the commitments' keys
+// (status|kind|stakeholder) of stakeholders of kind.
+func commitmentMember(kind string) memberPick {
+	return func(rest []string) (string, string, bool) {
+		if len(rest) < 3 || rest[1] != kind {
+			return "", "", false
+		}
+		return rest[0], rest[2], true
+	}
+}
+
+// committeeMember picks the committee of the committees at meetings' keys.
+func committeeMember(rest []string) (string, string, bool) {
+	if len(rest) < 1 {
+		return "", "", false
+	}
+	return "", rest[0], true
+}
+
+// memberEntries derives a field's member entries; days says its keys
+// start with the day.
+func (cc *counterCache) memberEntries(doc *counterRaw, field string, days bool, pick memberPick) (*memberEntries, error) {
+	out := &memberEntries{}
+	regions, statuses := map[string]uint16{}, map[string]uint8{}
+	buf := make([]string, 0, 8)
+	var bad bool
+	err := eachCount(doc, field, func(k string, n int) {
+		if n <= 0 || bad {
+			return
+		}
+		buf = splitKey(k, buf)
+		var day uint8
+		parts := buf
+		if days {
+			if len(parts[0]) != 2 || parts[0][0] < '0' || parts[0][0] > '9' || parts[0][1] < '0' || parts[0][1] > '9' {
+				return
+			}
+			day = (parts[0][0]-'0')*10 + parts[0][1] - '0'
+			parts = parts[1:]
+		}
+		if len(parts) < 1 {
+			return
+		}
+		status, hex, ok := pick(parts[1:])
+		if !ok {
+			return
+		}
+		m, ok := cc.member(hex)
+		if !ok {
+			return
+		}
+		r, ok := regions[parts[0]]
+		if !ok {
+			r = uint16(len(out.regions))
+			regions[parts[0]] = r
+			out.regions = append(out.regions, parts[0])
+		}
+		st, ok := statuses[status]
+		if !ok {
+			if len(out.statuses) == 255 {
+				bad = true // not a status field
+				return
+			}
+			st = uint8(len(out.statuses))
+			statuses[status] = st
+			out.statuses = append(out.statuses, status)
+		}
+		out.list = append(out.list, memberEntry{day: day, status: st, region: r, member: m, n: int32(min(n, 1<<31-1))})
+	})
+	if err == nil && bad {
+		return nil, fmt.Errorf("store: report counters: field %s has more than 255 statuses", field)
+	}
+	return out, err
+}
+
+// eachMember calls fn for every member count of family in the period's
+// days whose region is in scope: from the month view (view) of the months
+// the period covers whole and from the day keys (field "c") of the others,
+// the counts pick selects (pickName names it). fn gets the count's status.
+func (r *counterReader) eachMember(family, view, pickName string, pick memberPick, scope model.Scope, p Period, fn func(status string, member int32, n int)) error {
+	if err := r.load(family, p); err != nil {
+		return err
+	}
+	have := r.docs[family]
+	for month, id := range r.docIDs(p, false) {
+		whole := p.wholeMonth(month)
+		field, lo, hi := view, uint8(0), uint8(0)
+		if !whole {
+			field, lo, hi = "c", 1, 31
+			if month == p.From[:7] {
+				lo = uint8(atoi2(p.From[8:]))
+			}
+			if month == p.To[:7] {
+				hi = uint8(atoi2(p.To[8:]))
+			}
+		}
+		v, err := have[id].derive("members/"+field+"/"+pickName, func(doc *counterRaw) (any, error) {
+			return r.s.counterCache.memberEntries(doc, field, !whole, pick)
+		})
+		if err != nil {
+			return err
+		}
+		es := v.(*memberEntries)
+		allowed := make([]bool, len(es.regions))
+		for i, reg := range es.regions {
+			allowed[i] = scope.Allows(reg)
+		}
+		for _, e := range es.list {
+			if e.day < lo || e.day > hi || !allowed[e.region] {
+				continue
+			}
+			fn(es.statuses[e.status], e.member, int(e.n))
+		}
+	}
+	return nil
+}
+
+// atoi2 reads a two-digit day.
+func atoi2(s string) int {
+	if len(s) != 2 {
+		return 0
+	}
+	return int(s[0]-'0')*10 + int(s[1]-'0')
+}
+
+// memberSet is a set of member numbers.
+type memberSet []uint64
+
+// add adds m and tells whether it was new.
+func (s *memberSet) add(m int32) bool {
+	w, bit := int(m)/64, uint64(1)<<(uint(m)%64)
+	for len(*s) <= w {
+		*s = append(*s, 0)
+	}
+	if (*s)[w]&bit != 0 {
+		return false
+	}
+	(*s)[w] |= bit
+	return true
+}
+
+// has tells whether m is in the set.
+func (s memberSet) has(m int32) bool {
+	w := int(m) / 64
+	return w < len(s) && s[w]&(uint64(1)<<(uint(m)%64)) != 0
+}
