@@ -198,3 +198,45 @@ func TestStakeholderWritesLeaveRegistriesAlone(t *testing.T) {
 	expect("legislator deleted", 6)
 	groups("deleted", "[{NAC 1}]")
 }
+
+// TestTrainingSumsMatchTheRows: the trainings as the figures and the
+// funder report count them (each document's counts summed per slot and
+// region first) are the trainings report's, over whole months, cut months
+// and single days, in every scope, before and after trainings change.
+func TestTrainingSumsMatchTheRows(t *testing.T) {
+	s, _ := loadDemo(t)
+	ctx := context.Background()
+	periods := []store.Period{store.DefaultPeriod(reportNow), {From: "2026-01-01", To: "2026-12-31"}, {From: "2026-02-14", To: "2026-11-03"},
+		{From: "2026-11-27", To: "2026-11-27"}, {From: "2026-10-31", To: "2026-12-01"}}
+	check := func(step string) {
+		t.Helper()
+		seen := 0
+		for _, scope := range []model.Scope{{All: true}, {Regions: []string{"15"}}, {Regions: []string{"08", "NAC"}}} {
+			for _, p := range periods {
+				rows, err := s.Trainings(ctx, scope, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				funder, err := s.FunderCounts(ctx, scope, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				seen += rows.People
+				rows.Items = []store.TrainingRow{}
+				if g, w := fmt.Sprintf("%+v", *funder.Trainings), fmt.Sprintf("%+v", *rows); g != w {
+					t.Fatalf("%s: %v %v: summed %s, the report's %s", step, scope, p, g, w)
+				}
+			}
+		}
+		if seen == 0 {
+			t.Fatalf("%s: no people trained in any period", step)
+		}
+	}
+	check("demo")
+	m := &model.Meeting{ID: bson.NewObjectID(), StartsAt: reportNow, Region: "15", Kind: model.KindTraining,
+		Training: &model.Training{Modality: model.TrainingModalities[0], Audience: []model.AudienceCount{{Type: model.AudienceTypes[0], Count: 7}}}}
+	s.CountMeeting(ctx, nil, m)
+	check("a training added")
+	s.CountMeeting(ctx, m, nil)
+	check("and removed")
+}
