@@ -240,3 +240,65 @@ func TestTrainingSumsMatchTheRows(t *testing.T) {
 	s.CountMeeting(ctx, m, nil)
 	check("and removed")
 }
+
+// TestCounterCacheUnderConcurrentReads: requests reading the figures at
+// once while commitments are written share the cached documents and the
+// member table (run with -race), and once the writes are done they all
+// answer what counting the collections answers.
+func TestCounterCacheUnderConcurrentReads(t *testing.T) {
+	s := fixture.OpenAt(t, &reportNow)
+	ctx := context.Background()
+	actor := model.Actor{ID: bson.NewObjectID(), Name: "Demo"}
+	all := model.Scope{All: true}
+	p := store.Period{From: "2026-10-01", To: "2026-11-20"} // both months cut: their day keys
+	if err := s.RebuildReportCounters(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				if _, err := s.Agreements(ctx, all, p, model.KindLegislator); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.FunderCounts(ctx, all, p); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := range 30 {
+		c := &model.Commitment{ID: bson.NewObjectID(), Region: "15", Status: model.StatusPending, MadeOn: fmt.Sprintf("2026-%02d-%02d", 10+i%2, 1+i%20),
+			StakeholderID: bson.NewObjectID(), StakeholderKind: model.KindLegislator, OwnerID: actor.ID, Text: "x"}
+		if err := s.InsertCommitment(ctx, actor, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.Agreements(ctx, all, p, model.KindLegislator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.AgreementsScan(ctx, all, p, model.KindLegislator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Members != 30 || fmt.Sprint(got.Members, got.Commitments, got.Groups) != fmt.Sprint(want.Members, want.Commitments, want.Groups) {
+		t.Fatalf("after the writes: %d members %d commitments %v, counting the collections %d %d %v",
+			got.Members, got.Commitments, got.Groups, want.Members, want.Commitments, want.Groups)
+	}
+}
