@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"fmt"
 	"sync"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -138,11 +137,9 @@ func (cc *counterCache) memberNumber(hex string) (int32, bool) {
 // in a month view), region and status (indexes into its memberEntries'
 // tables), member number and count (> 0).
 type memberEntry struct {
-	day    uint8
-	status uint8
-	region uint16
-	member int32
-	n      int32
+	day                    uint8
+	status, region, member int32
+	n                      int32
 }
 
 // memberEntries are the member counts of one field of a counter document.
@@ -178,11 +175,10 @@ func committeeMember(rest []string) (string, string, bool) {
 // start with the day.
 func (cc *counterCache) memberEntries(doc *counterRaw, field string, days bool, pick memberPick) (*memberEntries, error) {
 	out := &memberEntries{}
-	regions, statuses := map[string]uint16{}, map[string]uint8{}
+	regions, statuses := map[string]int32{}, map[string]int32{}
 	buf := make([]string, 0, 8)
-	var bad bool
 	err := eachCount(doc, field, func(k string, n int) {
-		if n <= 0 || bad {
+		if n <= 0 {
 			return
 		}
 		buf = splitKey(k, buf)
@@ -206,27 +202,9 @@ func (cc *counterCache) memberEntries(doc *counterRaw, field string, days bool, 
 		if !ok {
 			return
 		}
-		r, ok := regions[parts[0]]
-		if !ok {
-			r = uint16(len(out.regions))
-			regions[parts[0]] = r
-			out.regions = append(out.regions, parts[0])
-		}
-		st, ok := statuses[status]
-		if !ok {
-			if len(out.statuses) == 255 {
-				bad = true // not a status field
-				return
-			}
-			st = uint8(len(out.statuses))
-			statuses[status] = st
-			out.statuses = append(out.statuses, status)
-		}
-		out.list = append(out.list, memberEntry{day: day, status: st, region: r, member: m, n: int32(min(n, 1<<31-1))})
+		out.list = append(out.list, memberEntry{day: day, status: intern(statuses, &out.statuses, status),
+			region: intern(regions, &out.regions, parts[0]), member: m, n: int32(min(n, 1<<31-1))})
 	})
-	if err == nil && bad {
-		return nil, fmt.Errorf("store: report counters: field %s has more than 255 statuses", field)
-	}
 	return out, err
 }
 
@@ -240,16 +218,10 @@ func (r *counterReader) eachMember(family, view, pickName string, pick memberPic
 	}
 	have := r.docs[family]
 	for month, id := range r.docIDs(p, false) {
-		whole := p.wholeMonth(month)
-		field, lo, hi := view, uint8(0), uint8(0)
+		whole, lo, hi := p.dayRange(month)
+		field := view
 		if !whole {
-			field, lo, hi = "c", 1, 31
-			if month == p.From[:7] {
-				lo = uint8(atoi2(p.From[8:]))
-			}
-			if month == p.To[:7] {
-				hi = uint8(atoi2(p.To[8:]))
-			}
+			field = "c"
 		}
 		v, err := have[id].derive("members/"+field+"/"+pickName, func(doc *counterRaw) (any, error) {
 			return r.s.counterCache.memberEntries(doc, field, !whole, pick)
@@ -258,10 +230,7 @@ func (r *counterReader) eachMember(family, view, pickName string, pick memberPic
 			return err
 		}
 		es := v.(*memberEntries)
-		allowed := make([]bool, len(es.regions))
-		for i, reg := range es.regions {
-			allowed[i] = scope.Allows(reg)
-		}
+		allowed := allowedRegions(scope, es.regions)
 		for _, e := range es.list {
 			if e.day < lo || e.day > hi || !allowed[e.region] {
 				continue
@@ -270,6 +239,43 @@ func (r *counterReader) eachMember(family, view, pickName string, pick memberPic
 		}
 	}
 	return nil
+}
+
+// intern is the number of s in list (index: list's numbers), added when new.
+func intern(index map[string]int32, list *[]string, s string) int32 {
+	if i, ok := index[s]; ok {
+		return i
+	}
+	i := int32(len(*list))
+	index[s] = i
+	*list = append(*list, s)
+	return i
+}
+
+// dayRange tells how a reader of the counters reads month in the period:
+// whole, from its view (whose entries have day 0: lo and hi are 0), else
+// from its day keys of days lo to hi.
+func (p Period) dayRange(month string) (whole bool, lo, hi uint8) {
+	if p.wholeMonth(month) {
+		return true, 0, 0
+	}
+	lo, hi = 1, 31
+	if month == p.From[:7] {
+		lo = uint8(atoi2(p.From[8:]))
+	}
+	if month == p.To[:7] {
+		hi = uint8(atoi2(p.To[8:]))
+	}
+	return false, lo, hi
+}
+
+// allowedRegions tells of each of regions whether scope allows it.
+func allowedRegions(scope model.Scope, regions []string) []bool {
+	out := make([]bool, len(regions))
+	for i, reg := range regions {
+		out[i] = scope.Allows(reg)
+	}
+	return out
 }
 
 // atoi2 reads a two-digit day.

@@ -217,26 +217,13 @@ func (r *counterReader) trainingSums(scope model.Scope, p Period, t *trainingTal
 	}
 	have := r.docs["t"]
 	for month, id := range r.docIDs(p, false) {
-		whole := p.wholeMonth(month)
-		lo, hi := uint8(0), uint8(0)
-		if !whole {
-			lo, hi = 1, 31
-			if month == p.From[:7] {
-				lo = uint8(atoi2(p.From[8:]))
-			}
-			if month == p.To[:7] {
-				hi = uint8(atoi2(p.To[8:]))
-			}
-		}
+		whole, lo, hi := p.dayRange(month)
 		v, err := have[id].derive("trainings", func(doc *counterRaw) (any, error) { return trainingEntriesOf(doc, whole) })
 		if err != nil {
 			return err
 		}
 		es := v.(*trainingEntries)
-		allowed := make([]bool, len(es.regions))
-		for i, reg := range es.regions {
-			allowed[i] = scope.Allows(reg)
-		}
+		allowed := allowedRegions(scope, es.regions)
 		slots := make([]int, len(es.slots))
 		people, sessions := make([]int, len(es.regions)), make([]int, len(es.regions))
 		for _, e := range es.list {
@@ -274,12 +261,7 @@ func trainingEntriesOf(doc *counterRaw, view bool) (*trainingEntries, error) {
 		if len(parts) < 3 {
 			return
 		}
-		r, ok := regions[parts[0]]
-		if !ok {
-			r = int32(len(out.regions))
-			regions[parts[0]] = r
-			out.regions = append(out.regions, parts[0])
-		}
+		r := intern(regions, &out.regions, parts[0])
 		k := [2]string{parts[1], parts[2]}
 		sl, ok := slots[k]
 		if !ok {
