@@ -344,7 +344,7 @@ func (s *Store) registry(ctx context.Context, gen int, name string) (map[string]
 	if err != nil {
 		return nil, wrap("read report counters", err)
 	}
-	v, err := s.counterCache.doc(colReportCounters, id, raw).derive("registry", func(doc *counterRaw) (any, error) {
+	v, err := s.counterCache.doc(gen, colReportCounters, id, raw).derive("registry", func(doc *counterRaw) (any, error) {
 		out := map[string]string{}
 		err := eachString(doc, "c", func(key, value string) { out[key] = value })
 		return out, err

@@ -22,15 +22,21 @@ import (
 // version: no write path or layout changes, and the MongoDB implementation
 // or another process writing them needs nothing more).
 
-// maxCachedCounterDocs bounds the cache; past it the cache starts empty
-// (a period reads at most a few dozen documents per family).
-const maxCachedCounterDocs = 1024
+// maxCachedCounterBytes bounds the documents the cache keeps (each twice:
+// its bytes and a string of them); past it the cache starts empty. A
+// dashboard's period reads a few dozen documents, a month's view of the
+// commitments at scale 10 is some 80 kB.
+const maxCachedCounterBytes = 64 << 20
 
 // counterCache holds the counter documents last read, by collection and
 // _id, and the member table their entries index.
 type counterCache struct {
-	mu   sync.Mutex
-	docs map[string]*cachedCounterDoc
+	mu sync.Mutex
+	// gen is the generation of the documents kept: a rebuild's new one
+	// empties the cache. bytes is their size.
+	gen   int
+	bytes int
+	docs  map[string]*cachedCounterDoc
 	// index and ids are the members seen in counter keys: hex -> number,
 	// and each number's id. Numbers are never reused, so entries derived
 	// earlier stay valid.
@@ -77,20 +83,25 @@ func (c *cachedCounterDoc) derive(name string, build func(*counterRaw) (any, err
 	return v, nil
 }
 
-// doc returns the cached document of collection col with this _id when
-// raw has the same bytes, else a new one for raw (kept for the next read).
-func (cc *counterCache) doc(col, id string, raw []byte) *cachedCounterDoc {
+// doc returns the cached document of collection col with this _id (of
+// generation gen) when raw has the same bytes, else a new one for raw
+// (kept for the next read).
+func (cc *counterCache) doc(gen int, col, id string, raw []byte) *cachedCounterDoc {
 	key := col + "\x00" + id
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
-	if c, ok := cc.docs[key]; ok && bytes.Equal(c.doc.raw, raw) {
+	if c, ok := cc.docs[key]; ok && gen == cc.gen && bytes.Equal(c.doc.raw, raw) {
 		return c
 	}
-	if cc.docs == nil || len(cc.docs) >= maxCachedCounterDocs {
-		cc.docs = map[string]*cachedCounterDoc{}
+	if cc.docs == nil || gen != cc.gen || cc.bytes+2*len(raw) > maxCachedCounterBytes {
+		cc.docs, cc.gen, cc.bytes = map[string]*cachedCounterDoc{}, gen, 0
+	}
+	if old, ok := cc.docs[key]; ok {
+		cc.bytes -= 2 * len(old.doc.raw)
 	}
 	c := &cachedCounterDoc{doc: newCounterRaw(bytes.Clone(raw))}
 	cc.docs[key] = c
+	cc.bytes += 2 * len(raw)
 	return c
 }
 

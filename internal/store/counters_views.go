@@ -246,7 +246,7 @@ func (r *counterReader) loadDocs(family string, days bool, periods ...Period) er
 	}
 	for _, d := range docs {
 		if id, ok := d.Lookup("_id").StringValueOK(); ok {
-			have[id] = r.s.counterCache.doc(counterCol(family), id, d)
+			have[id] = r.s.counterCache.doc(r.gen, counterCol(family), id, d)
 		}
 	}
 	return nil
