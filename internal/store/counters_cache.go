@@ -48,17 +48,17 @@ type counterCache struct {
 // cachedCounterDoc is a counter document as read and what was derived
 // from it (by the name of the derivation), each computed once.
 type cachedCounterDoc struct {
-	doc     *counterRaw
+	*counterRaw
 	mu      sync.Mutex
 	derived map[string]any
 }
 
-// raw is the document, nil for one that does not exist.
-func (c *cachedCounterDoc) raw() *counterRaw {
+// document is the document, nil for one that does not exist.
+func (c *cachedCounterDoc) document() *counterRaw {
 	if c == nil {
 		return nil
 	}
-	return c.doc
+	return c.counterRaw
 }
 
 // derive returns what build derives from the document, computed on the
@@ -72,7 +72,7 @@ func (c *cachedCounterDoc) derive(name string, build func(*counterRaw) (any, err
 	if v, ok := c.derived[name]; ok {
 		return v, nil
 	}
-	v, err := build(c.doc)
+	v, err := build(c.counterRaw)
 	if err != nil {
 		return nil, err
 	}
@@ -90,16 +90,16 @@ func (cc *counterCache) doc(gen int, col, id string, raw []byte) *cachedCounterD
 	key := col + "\x00" + id
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
-	if c, ok := cc.docs[key]; ok && gen == cc.gen && bytes.Equal(c.doc.raw, raw) {
+	if c, ok := cc.docs[key]; ok && gen == cc.gen && bytes.Equal(c.counterRaw.raw, raw) {
 		return c
 	}
 	if cc.docs == nil || gen != cc.gen || cc.bytes+2*len(raw) > maxCachedCounterBytes {
 		cc.docs, cc.gen, cc.bytes = map[string]*cachedCounterDoc{}, gen, 0
 	}
 	if old, ok := cc.docs[key]; ok {
-		cc.bytes -= 2 * len(old.doc.raw)
+		cc.bytes -= 2 * len(old.counterRaw.raw)
 	}
-	c := &cachedCounterDoc{doc: newCounterRaw(bytes.Clone(raw))}
+	c := &cachedCounterDoc{counterRaw: newCounterRaw(bytes.Clone(raw))}
 	cc.docs[key] = c
 	cc.bytes += 2 * len(raw)
 	return c

@@ -344,7 +344,7 @@ func (r *counterReader) readDocs(family string, names []string, scope model.Scop
 		if !days && p.wholeMonth(month) {
 			first := month + "-01"
 			for _, v := range vs {
-				err := eachCount(have[id].raw(), v.name, func(k string, n int) {
+				err := eachCount(have[id].document(), v.name, func(k string, n int) {
 					if buf = splitKey(k, buf); scope.Allows(buf[0]) {
 						fn(first, buf[0], buf[1:], n)
 					}
@@ -356,7 +356,7 @@ func (r *counterReader) readDocs(family string, names []string, scope model.Scop
 			continue
 		}
 		var date string // the day of the last key, most often the next key's too
-		err := eachCount(have[id].raw(), "c", func(k string, n int) {
+		err := eachCount(have[id].document(), "c", func(k string, n int) {
 			buf = splitKey(k, buf)
 			if len(buf) < 2 {
 				return
