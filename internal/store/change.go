@@ -131,7 +131,10 @@ func (s *Store) countChange(ctx context.Context, c Change) error {
 		before, _ := c.Before.(*model.Commitment)
 		s.CountCommitment(ctx, before, after)
 	case *model.Stakeholder:
-		s.CountStakeholder(ctx, after.ID, after)
+		// Before is the stakeholder as it was, nil when created (an update
+		// without it rewrites both registries).
+		before, _ := c.Before.(*model.Stakeholder)
+		s.countStakeholder(ctx, after.ID, before, after, before != nil || c.Action == model.ActionCreate)
 	case *model.Initiative:
 		before, _ := c.Before.(*model.Initiative)
 		s.CountInitiative(ctx, before, after)
@@ -142,7 +145,7 @@ func (s *Store) countChange(ctx context.Context, c Change) error {
 		case *model.Commitment:
 			s.CountCommitment(ctx, before, nil)
 		case *model.Stakeholder:
-			s.CountStakeholder(ctx, before.ID, nil)
+			s.countStakeholder(ctx, before.ID, before, nil, true)
 		case *model.Initiative:
 			s.CountInitiative(ctx, before, nil)
 		}

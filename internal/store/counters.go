@@ -223,6 +223,32 @@ func (s *Store) CountCommitment(ctx context.Context, old, cur *model.Commitment)
 // CountStakeholder keeps the committee and agreement-group registries up
 // to date after a stakeholder is created, changed or (cur nil) deleted.
 func (s *Store) CountStakeholder(ctx context.Context, id bson.ObjectID, cur *model.Stakeholder) {
+	s.countStakeholder(ctx, id, nil, cur, false)
+}
+
+// countStakeholder is CountStakeholder knowing the stakeholder before the
+// write (old, nil when created) when oldKnown: then it writes only the
+// registries whose entry changed. Each registry holds every member of
+// Congress and committee (some 3,800 at scale 10), so rewriting both on
+// every stakeholder's write cost most of a write.
+func (s *Store) countStakeholder(ctx context.Context, id bson.ObjectID, old, cur *model.Stakeholder, oldKnown bool) {
+	type entries struct {
+		committee, group     string
+		isCommittee, inGroup bool
+	}
+	of := func(st *model.Stakeholder) (e entries) {
+		if e.isCommittee = st != nil && st.Kind == model.KindOversightCommittee && st.Committee != nil; e.isCommittee {
+			e.committee = committeeEntry(st)
+		}
+		e.group, e.inGroup = agreementGroupEntry(st)
+		return e
+	}
+	was, now := of(old), of(cur)
+	writeCommittees := !oldKnown || was.isCommittee != now.isCommittee || was.committee != now.committee
+	writeGroups := !oldKnown || was.inGroup != now.inGroup || was.group != now.group
+	if !writeCommittees && !writeGroups {
+		return
+	}
 	meta, err := s.countersMeta(ctx)
 	if err != nil || meta == nil {
 		return
@@ -238,14 +264,12 @@ func (s *Store) CountStakeholder(ctx context.Context, id bson.ObjectID, cur *mod
 			s.logger().WarnContext(ctx, "report counters: registry update failed", "doc", doc, "err", err)
 		}
 	}
-	isCommittee := cur != nil && cur.Kind == model.KindOversightCommittee && cur.Committee != nil
-	entry := ""
-	if isCommittee {
-		entry = committeeEntry(cur)
+	if writeCommittees {
+		set("committees", now.committee, now.isCommittee)
 	}
-	set("committees", entry, isCommittee)
-	group, ok := agreementGroupEntry(cur)
-	set("groups", group, ok)
+	if writeGroups {
+		set("groups", now.group, now.inGroup)
+	}
 }
 
 // agreementGroupEntry is a stakeholder's entry in the agreement-group
@@ -306,22 +330,29 @@ func (s *Store) committeeRegistry(ctx context.Context, gen int) (map[string]stri
 }
 
 // registry reads one of the registries of a generation (committees, groups).
-// Its keys and values are substrings of one copy of the document: the
-// groups registry holds every member of Congress and committee (some
-// 3,800 at scale 10), and the figures read it on each request.
+// The groups registry holds every member of Congress and committee (some
+// 3,800 at scale 10), and the figures read it on each request: the map is
+// made once per version of the document (counterCache) and shared, so
+// callers must not change it.
 func (s *Store) registry(ctx context.Context, gen int, name string) (map[string]string, error) {
 	var raw bson.Raw
-	err := s.col(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: genID(gen, name)}}, coll.FindOptions{}, &raw)
+	id := genID(gen, name)
+	err := s.col(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: id}}, coll.FindOptions{}, &raw)
 	if errors.Is(err, ErrNotFound) {
 		return map[string]string{}, nil
 	}
 	if err != nil {
 		return nil, wrap("read report counters", err)
 	}
-	doc := newCounterRaw(raw)
-	out := map[string]string{}
-	err = eachString(doc, "c", func(key, value string) { out[key] = value })
-	return out, err
+	v, err := s.counterCache.doc(gen, colReportCounters, id, raw).derive("registry", func(doc *counterRaw) (any, error) {
+		out := map[string]string{}
+		err := eachString(doc, "c", func(key, value string) { out[key] = value })
+		return out, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(map[string]string), nil
 }
 
 // freshCounters returns the current generation, building the counters first

@@ -147,7 +147,7 @@ type counterReader struct {
 	gen int
 	// docs are the documents read so far by family and _id; nil for one
 	// that does not exist (no count in that month).
-	docs map[string]map[string]*counterRaw
+	docs map[string]map[string]*cachedCounterDoc
 	// groupsOf is the agreement-group registry, once read.
 	groupsOf map[string]string
 	// seen are sets of member or initiative keys the figures reuse (the
@@ -197,7 +197,7 @@ func (s *Store) counters(ctx context.Context) (*counterReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &counterReader{s: s, ctx: ctx, gen: gen, docs: map[string]map[string]*counterRaw{}}, nil
+	return &counterReader{s: s, ctx: ctx, gen: gen, docs: map[string]map[string]*cachedCounterDoc{}}, nil
 }
 
 // docIDs are the documents of a family p reads: the view document of each
@@ -225,7 +225,7 @@ func (r *counterReader) load(family string, periods ...Period) error {
 func (r *counterReader) loadDocs(family string, days bool, periods ...Period) error {
 	have := r.docs[family]
 	if have == nil {
-		have = map[string]*counterRaw{}
+		have = map[string]*cachedCounterDoc{}
 		r.docs[family] = have
 	}
 	var want []string
@@ -246,7 +246,7 @@ func (r *counterReader) loadDocs(family string, days bool, periods ...Period) er
 	}
 	for _, d := range docs {
 		if id, ok := d.Lookup("_id").StringValueOK(); ok {
-			have[id] = newCounterRaw(d)
+			have[id] = r.s.counterCache.doc(r.gen, counterCol(family), id, d)
 		}
 	}
 	return nil
@@ -344,7 +344,7 @@ func (r *counterReader) readDocs(family string, names []string, scope model.Scop
 		if !days && p.wholeMonth(month) {
 			first := month + "-01"
 			for _, v := range vs {
-				err := eachCount(have[id], v.name, func(k string, n int) {
+				err := eachCount(have[id].document(), v.name, func(k string, n int) {
 					if buf = splitKey(k, buf); scope.Allows(buf[0]) {
 						fn(first, buf[0], buf[1:], n)
 					}
@@ -356,7 +356,7 @@ func (r *counterReader) readDocs(family string, names []string, scope model.Scop
 			continue
 		}
 		var date string // the day of the last key, most often the next key's too
-		err := eachCount(have[id], "c", func(k string, n int) {
+		err := eachCount(have[id].document(), "c", func(k string, n int) {
 			buf = splitKey(k, buf)
 			if len(buf) < 2 {
 				return

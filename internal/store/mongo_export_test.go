@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -25,4 +26,36 @@ func (s *Store) IndexNames(ctx context.Context, col string) ([]string, error) {
 func (s *Store) CreateIndex(ctx context.Context, col, name string, keys bson.D) error {
 	_, err := s.mongo.db.Collection(col).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: keys, Options: options.Index().SetName(name)})
 	return err
+}
+
+// CountUpdates makes the store count the Update calls on collection col
+// from now on, and returns how many there have been so far.
+func (s *Store) CountUpdates(col string) func() int64 {
+	n := &atomic.Int64{}
+	s.db = countingDB{DB: s.db, col: col, n: n}
+	return n.Load
+}
+
+type countingDB struct {
+	coll.DB
+	col string
+	n   *atomic.Int64
+}
+
+func (d countingDB) Collection(name string) coll.Collection {
+	c := d.DB.Collection(name)
+	if name != d.col {
+		return c
+	}
+	return countingCollection{Collection: c, n: d.n}
+}
+
+type countingCollection struct {
+	coll.Collection
+	n *atomic.Int64
+}
+
+func (c countingCollection) Update(ctx context.Context, filter, update bson.D, opts coll.UpdateOptions) (coll.Result, error) {
+	c.n.Add(1)
+	return c.Collection.Update(ctx, filter, update, opts)
 }

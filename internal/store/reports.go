@@ -286,19 +286,15 @@ func (s *Store) ActiveCommittees(ctx context.Context, scope model.Scope, p Perio
 	if err != nil {
 		return nil, err
 	}
-	active := map[string]bool{}
-	err = r.read("c", []string{"k"}, scope, p, func(_, _ string, rest []string, n int) {
-		if n > 0 && len(rest) >= 3 && rest[1] == model.KindOversightCommittee {
-			active[rest[2]] = true
-		}
+	var active memberSet
+	err = r.eachMember("c", "k", model.KindOversightCommittee, commitmentMember(model.KindOversightCommittee), scope, p, func(_ string, m int32, _ int) {
+		active.add(m)
 	})
 	if err != nil {
 		return nil, err
 	}
-	err = r.read("p", []string{"r"}, scope, p, func(_, _ string, rest []string, n int) {
-		if n > 0 && len(rest) >= 1 {
-			active[rest[0]] = true
-		}
+	err = r.eachMember("p", "r", "committee", committeeMember, scope, p, func(_ string, m int32, _ int) {
+		active.add(m)
 	})
 	if err != nil {
 		return nil, err
@@ -306,7 +302,10 @@ func (s *Store) ActiveCommittees(ctx context.Context, scope model.Scope, p Perio
 	perRegion := map[string]int{}
 	for id, entry := range reg {
 		region, archived, _ := strings.Cut(entry, "|")
-		if active[id] && archived != "true" && scope.Allows(region) {
+		if archived == "true" || !scope.Allows(region) {
+			continue
+		}
+		if m, ok := r.s.counterCache.memberNumber(id); ok && active.has(m) {
 			perRegion[region]++
 		}
 	}

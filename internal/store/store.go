@@ -49,6 +49,8 @@ type Store struct {
 	fault       func(collection string) error // SetWriteFault
 	// cursorKey signs page cursors (see SetCursorKey).
 	cursorKey []byte
+	// counterCache keeps the counter documents last read (counters_cache.go).
+	counterCache counterCache
 }
 
 // Option adjusts how Open connects (tests watch the commands sent).

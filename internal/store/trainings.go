@@ -109,46 +109,192 @@ func (s *Store) Trainings(ctx context.Context, scope model.Scope, p Period) (*Tr
 // trainings counts the trainings, with the rows by quarter (Items) only
 // when items: the figures and the funder lines do without them.
 func (r *counterReader) trainings(scope model.Scope, p Period, items bool) (*TrainingCounts, error) {
-	out := &TrainingCounts{Modalities: []string{}, Audiences: []AudienceTotal{}, Items: []TrainingRow{}, ByModality: []ModalityCounts{}}
-	rows := map[TrainingRow]int{}
-	type key struct{ modality, audience, sex string }
-	people := map[key]int{} // modality "" for all modalities together
-	modalities := map[string]int{}
-	regions, sessions := map[string]int{}, map[string]int{}
-	quarters := map[string]string{} // date -> quarter: one string per month, not per count
-	err := r.read("t", []string{"s", "a"}, scope, p, func(date, region string, rest []string, n int) {
-		if len(rest) < 2 || n == 0 {
-			return
-		}
-		if rest[1] == trainingSessions {
-			out.Trainings += n
-			modalities[rest[0]] += n
-			sessions[region] += n
-			return
-		}
-		a, mod, sex := audienceSlot(rest[1])
-		people[key{"", a, sex}] += n
-		if mod != "" {
-			people[key{mod, a, sex}] += n
-		}
-		if sex != "" {
-			return
-		}
-		out.People += n
-		regions[region] += n
-		if !items {
-			return
-		}
-		q, ok := quarters[date]
-		if !ok {
-			q = quarterOf(date)
-			quarters[date] = q
-		}
-		rows[TrainingRow{Quarter: q, Region: region, Audience: a}] += n
-	})
+	t := newTrainingTally()
+	var err error
+	if items {
+		err = r.read("t", []string{"s", "a"}, scope, p, func(date, region string, rest []string, n int) {
+			if len(rest) >= 2 && n != 0 {
+				t.add(date, region, rest[0], rest[1], n, true)
+			}
+		})
+	} else {
+		err = r.trainingSums(scope, p, t)
+	}
 	if err != nil {
 		return nil, err
 	}
+	return t.counts(), nil
+}
+
+// trainingTally adds up the trainings' counts for TrainingCounts.
+type trainingTally struct {
+	out  *TrainingCounts
+	rows map[TrainingRow]int
+	// people by modality ("" for all together), audience and sex.
+	people     map[trainingKey]int
+	modalities map[string]int
+	// regions are the people per region, sessions the trainings.
+	regions, sessions map[string]int
+	quarters          map[string]string // date -> quarter: one string per month, not per count
+}
+
+type trainingKey struct{ modality, audience, sex string }
+
+func newTrainingTally() *trainingTally {
+	return &trainingTally{
+		out:  &TrainingCounts{Modalities: []string{}, Audiences: []AudienceTotal{}, Items: []TrainingRow{}, ByModality: []ModalityCounts{}},
+		rows: map[TrainingRow]int{}, people: map[trainingKey]int{}, modalities: map[string]int{},
+		regions: map[string]int{}, sessions: map[string]int{}, quarters: map[string]string{},
+	}
+}
+
+// add counts n of a key's modality and audience slot (the sessions' slot
+// or "audience@modality#sex"); the counts per region (and the rows, with
+// items) only when region is not "": trainingSums adds those itself.
+func (t *trainingTally) add(date, region, modality, slot string, n int, items bool) {
+	if slot == trainingSessions {
+		t.out.Trainings += n
+		t.modalities[modality] += n
+		if region != "" {
+			t.sessions[region] += n
+		}
+		return
+	}
+	a, mod, sex := audienceSlot(slot)
+	t.people[trainingKey{"", a, sex}] += n
+	if mod != "" {
+		t.people[trainingKey{mod, a, sex}] += n
+	}
+	if sex != "" {
+		return
+	}
+	t.out.People += n
+	if region == "" {
+		return
+	}
+	t.regions[region] += n
+	if !items {
+		return
+	}
+	q, ok := t.quarters[date]
+	if !ok {
+		q = quarterOf(date)
+		t.quarters[date] = q
+	}
+	t.rows[TrainingRow{Quarter: q, Region: region, Audience: a}] += n
+}
+
+// trainingSlot is one modality and audience slot of a trainings' document.
+type trainingSlot struct {
+	modality, slot string
+	session        bool // the slot counts trainings
+	people         bool // the slot counts people (no sex)
+}
+
+// trainingEntry is one count of a trainings' document: its day (0 in a
+// month view), region and slot (indexes into trainingEntries' tables).
+type trainingEntry struct {
+	day    uint8
+	region int32
+	slot   int32
+	n      int
+}
+
+type trainingEntries struct {
+	regions []string
+	slots   []trainingSlot
+	list    []trainingEntry
+}
+
+// trainingSums is trainings without items: each document's counts are
+// summed per slot and per region in arrays first, over entries derived
+// once per version of the document (counterCache), so a request makes a
+// few map updates per document instead of several per key (a month's view
+// holds some 2,000 keys at scale 10, one per region and slot).
+func (r *counterReader) trainingSums(scope model.Scope, p Period, t *trainingTally) error {
+	if err := r.load("t", p); err != nil {
+		return err
+	}
+	have := r.docs["t"]
+	for month, id := range r.docIDs(p, false) {
+		whole, lo, hi := p.dayRange(month)
+		v, err := have[id].derive("trainings", func(doc *counterRaw) (any, error) { return trainingEntriesOf(doc, whole) })
+		if err != nil {
+			return err
+		}
+		es := v.(*trainingEntries)
+		allowed := allowedRegions(scope, es.regions)
+		slots := make([]int, len(es.slots))
+		people, sessions := make([]int, len(es.regions)), make([]int, len(es.regions))
+		for _, e := range es.list {
+			if e.day < lo || e.day > hi || !allowed[e.region] {
+				continue
+			}
+			slots[e.slot] += e.n
+			switch sl := &es.slots[e.slot]; {
+			case sl.session:
+				sessions[e.region] += e.n
+			case sl.people:
+				people[e.region] += e.n
+			}
+		}
+		for i, n := range slots {
+			if n != 0 {
+				t.add("", "", es.slots[i].modality, es.slots[i].slot, n, false)
+			}
+		}
+		for i, reg := range es.regions {
+			t.regions[reg] += people[i]
+			t.sessions[reg] += sessions[i]
+		}
+	}
+	return nil
+}
+
+// trainingEntriesOf derives a trainings' document's entries: of its views
+// "s" and "a" when view, else of its day keys.
+func trainingEntriesOf(doc *counterRaw, view bool) (*trainingEntries, error) {
+	out := &trainingEntries{}
+	regions, slots := map[string]int32{}, map[[2]string]int32{}
+	buf := make([]string, 0, 8)
+	add := func(day uint8, parts []string, n int) {
+		if len(parts) < 3 {
+			return
+		}
+		r := intern(regions, &out.regions, parts[0])
+		k := [2]string{parts[1], parts[2]}
+		sl, ok := slots[k]
+		if !ok {
+			sl = int32(len(out.slots))
+			slots[k] = sl
+			_, _, sex := audienceSlot(parts[2])
+			out.slots = append(out.slots, trainingSlot{modality: parts[1], slot: parts[2], session: parts[2] == trainingSessions,
+				people: parts[2] != trainingSessions && sex == ""})
+		}
+		out.list = append(out.list, trainingEntry{day: day, region: r, slot: sl, n: n})
+	}
+	if view {
+		for _, name := range []string{"s", "a"} {
+			err := eachCount(doc, name, func(k string, n int) { add(0, splitKey(k, buf), n) })
+			if err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	err := eachCount(doc, "c", func(k string, n int) {
+		parts := splitKey(k, buf)
+		if d := atoi2(parts[0]); d >= 1 && d <= 31 {
+			add(uint8(d), parts[1:], n)
+		}
+	})
+	return out, err
+}
+
+// counts is the TrainingCounts of what was added.
+func (t *trainingTally) counts() *TrainingCounts {
+	out, rows, people, modalities, regions, sessions := t.out, t.rows, t.people, t.modalities, t.regions, t.sessions
+	type key = trainingKey
 	audiences := func(mod string) ([]AudienceTotal, int) {
 		list, total := []AudienceTotal{}, 0
 		for _, a := range model.AudienceTypes {
@@ -184,5 +330,5 @@ func (r *counterReader) trainings(scope model.Scope, p Period, items bool) (*Tra
 		}
 		return slices.Index(model.AudienceTypes, a.Audience) - slices.Index(model.AudienceTypes, b.Audience)
 	})
-	return out, nil
+	return out
 }

@@ -1,0 +1,320 @@
+package store
+
+import (
+	"bytes"
+	"sync"
+
+	"github.com/alianza-pe/alianza/internal/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// The counter documents as last read, and what the figures derive from them.
+//
+// The agreement figures and the active committees count distinct members
+// (legislators, committees) over the months of a period: a month's view
+// holds one key per member, status and region, some 2,000 at the reference
+// scale 10, and each request decoded every key, split it and looked its
+// member up in a map by hex id. Now each document read is compared with the
+// copy kept here: when its bytes are the same (no write touched it), the
+// member entries already derived from it are reused; a member is a small
+// integer (interned once per process), so a request unions them in a bit set.
+// The documents are still read on every request (their bytes are the
+// version: no write path or layout changes, and the MongoDB implementation
+// or another process writing them needs nothing more).
+
+// maxCachedCounterBytes bounds the documents the cache keeps (each twice:
+// its bytes and a string of them); past it the cache starts empty. A
+// dashboard's period reads a few dozen documents, a month's view of the
+// commitments at scale 10 is some 80 kB.
+const maxCachedCounterBytes = 64 << 20
+
+// counterCache holds the counter documents last read, by collection and
+// _id, and the member table their entries index.
+type counterCache struct {
+	mu sync.Mutex
+	// gen is the generation of the documents kept: a rebuild's new one
+	// empties the cache. bytes is their size.
+	gen   int
+	bytes int
+	docs  map[string]*cachedCounterDoc
+	// index and ids are the members seen in counter keys: hex -> number,
+	// and each number's id. Numbers are never reused, so entries derived
+	// earlier stay valid.
+	index map[string]int32
+	hexes []string
+	ids   []bson.ObjectID
+}
+
+// cachedCounterDoc is a counter document as read and what was derived
+// from it (by the name of the derivation), each computed once.
+type cachedCounterDoc struct {
+	*counterRaw
+	mu      sync.Mutex
+	derived map[string]any
+}
+
+// document is the document, nil for one that does not exist.
+func (c *cachedCounterDoc) document() *counterRaw {
+	if c == nil {
+		return nil
+	}
+	return c.counterRaw
+}
+
+// derive returns what build derives from the document, computed on the
+// first call of each name (again after a failure).
+func (c *cachedCounterDoc) derive(name string, build func(*counterRaw) (any, error)) (any, error) {
+	if c == nil {
+		return build(nil)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.derived[name]; ok {
+		return v, nil
+	}
+	v, err := build(c.counterRaw)
+	if err != nil {
+		return nil, err
+	}
+	if c.derived == nil {
+		c.derived = map[string]any{}
+	}
+	c.derived[name] = v
+	return v, nil
+}
+
+// doc returns the cached document of collection col with this _id (of
+// generation gen) when raw has the same bytes, else a new one for raw
+// (kept for the next read).
+func (cc *counterCache) doc(gen int, col, id string, raw []byte) *cachedCounterDoc {
+	key := col + "\x00" + id
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if c, ok := cc.docs[key]; ok && gen == cc.gen && bytes.Equal(c.counterRaw.raw, raw) {
+		return c
+	}
+	if cc.docs == nil || gen != cc.gen || cc.bytes+2*len(raw) > maxCachedCounterBytes {
+		cc.docs, cc.gen, cc.bytes = map[string]*cachedCounterDoc{}, gen, 0
+	}
+	if old, ok := cc.docs[key]; ok {
+		cc.bytes -= 2 * len(old.counterRaw.raw)
+	}
+	c := &cachedCounterDoc{counterRaw: newCounterRaw(bytes.Clone(raw))}
+	cc.docs[key] = c
+	cc.bytes += 2 * len(raw)
+	return c
+}
+
+// member is the number of a member's hex id, added when new; ok is false
+// for a key that is not an id.
+func (cc *counterCache) member(hex string) (int32, bool) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if i, ok := cc.index[hex]; ok {
+		return i, true
+	}
+	id, err := bson.ObjectIDFromHex(hex)
+	if err != nil {
+		return 0, false
+	}
+	if cc.index == nil {
+		cc.index = map[string]int32{}
+	}
+	i := int32(len(cc.ids))
+	hex = id.Hex() // its own copy, not a piece of a document
+	cc.index[hex] = i
+	cc.hexes, cc.ids = append(cc.hexes, hex), append(cc.ids, id)
+	return i, true
+}
+
+// members returns the member table as it is now: the numbers handed out
+// so far index both slices, which later members only extend.
+func (cc *counterCache) members() (hexes []string, ids []bson.ObjectID) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	return cc.hexes, cc.ids
+}
+
+// memberNumber is member without adding: ok is false for an id no counter
+// key holds.
+func (cc *counterCache) memberNumber(hex string) (int32, bool) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	i, ok := cc.index[hex]
+	return i, ok
+}
+
+// memberEntry is one count of a member in a counter document: its day (0
+// in a month view), region and status (indexes into its memberEntries'
+// tables), member number and count (> 0).
+type memberEntry struct {
+	day                    uint8
+	status, region, member int32
+	n                      int32
+}
+
+// memberEntries are the member counts of one field of a counter document.
+type memberEntries struct {
+	regions, statuses []string
+	list              []memberEntry
+}
+
+// memberPick picks, from a counter key's fields after day and region, the
+// status ("" where the key has none) and the member's hex id.
+type memberPick func(rest []string) (status, member string, ok bool)
+
+// commitmentMember picks the member of the commitments' keys
+// (status|kind|stakeholder) of stakeholders of kind.
+func commitmentMember(kind string) memberPick {
+	return func(rest []string) (string, string, bool) {
+		if len(rest) < 3 || rest[1] != kind {
+			return "", "", false
+		}
+		return rest[0], rest[2], true
+	}
+}
+
+// committeeMember picks the committee of the committees at meetings' keys.
+func committeeMember(rest []string) (string, string, bool) {
+	if len(rest) < 1 {
+		return "", "", false
+	}
+	return "", rest[0], true
+}
+
+// memberEntries derives a field's member entries; days says its keys
+// start with the day.
+func (cc *counterCache) memberEntries(doc *counterRaw, field string, days bool, pick memberPick) (*memberEntries, error) {
+	out := &memberEntries{}
+	regions, statuses := map[string]int32{}, map[string]int32{}
+	buf := make([]string, 0, 8)
+	err := eachCount(doc, field, func(k string, n int) {
+		if n <= 0 {
+			return
+		}
+		buf = splitKey(k, buf)
+		var day uint8
+		parts := buf
+		if days {
+			if len(parts[0]) != 2 || parts[0][0] < '0' || parts[0][0] > '9' || parts[0][1] < '0' || parts[0][1] > '9' {
+				return
+			}
+			day = (parts[0][0]-'0')*10 + parts[0][1] - '0'
+			parts = parts[1:]
+		}
+		if len(parts) < 1 {
+			return
+		}
+		status, hex, ok := pick(parts[1:])
+		if !ok {
+			return
+		}
+		m, ok := cc.member(hex)
+		if !ok {
+			return
+		}
+		out.list = append(out.list, memberEntry{day: day, status: intern(statuses, &out.statuses, status),
+			region: intern(regions, &out.regions, parts[0]), member: m, n: int32(min(n, 1<<31-1))})
+	})
+	return out, err
+}
+
+// eachMember calls fn for every member count of family in the period's
+// days whose region is in scope: from the month view (view) of the months
+// the period covers whole and from the day keys (field "c") of the others,
+// the counts pick selects (pickName names it). fn gets the count's status.
+func (r *counterReader) eachMember(family, view, pickName string, pick memberPick, scope model.Scope, p Period, fn func(status string, member int32, n int)) error {
+	if err := r.load(family, p); err != nil {
+		return err
+	}
+	have := r.docs[family]
+	for month, id := range r.docIDs(p, false) {
+		whole, lo, hi := p.dayRange(month)
+		field := view
+		if !whole {
+			field = "c"
+		}
+		v, err := have[id].derive("members/"+field+"/"+pickName, func(doc *counterRaw) (any, error) {
+			return r.s.counterCache.memberEntries(doc, field, !whole, pick)
+		})
+		if err != nil {
+			return err
+		}
+		es := v.(*memberEntries)
+		allowed := allowedRegions(scope, es.regions)
+		for _, e := range es.list {
+			if e.day < lo || e.day > hi || !allowed[e.region] {
+				continue
+			}
+			fn(es.statuses[e.status], e.member, int(e.n))
+		}
+	}
+	return nil
+}
+
+// intern is the number of s in list (index: list's numbers), added when new.
+func intern(index map[string]int32, list *[]string, s string) int32 {
+	if i, ok := index[s]; ok {
+		return i
+	}
+	i := int32(len(*list))
+	index[s] = i
+	*list = append(*list, s)
+	return i
+}
+
+// dayRange tells how a reader of the counters reads month in the period:
+// whole, from its view (whose entries have day 0: lo and hi are 0), else
+// from its day keys of days lo to hi.
+func (p Period) dayRange(month string) (whole bool, lo, hi uint8) {
+	if p.wholeMonth(month) {
+		return true, 0, 0
+	}
+	lo, hi = 1, 31
+	if month == p.From[:7] {
+		lo = uint8(atoi2(p.From[8:]))
+	}
+	if month == p.To[:7] {
+		hi = uint8(atoi2(p.To[8:]))
+	}
+	return false, lo, hi
+}
+
+// allowedRegions tells of each of regions whether scope allows it.
+func allowedRegions(scope model.Scope, regions []string) []bool {
+	out := make([]bool, len(regions))
+	for i, reg := range regions {
+		out[i] = scope.Allows(reg)
+	}
+	return out
+}
+
+// atoi2 reads a two-digit day.
+func atoi2(s string) int {
+	if len(s) != 2 {
+		return 0
+	}
+	return int(s[0]-'0')*10 + int(s[1]-'0')
+}
+
+// memberSet is a set of member numbers.
+type memberSet []uint64
+
+// add adds m and tells whether it was new.
+func (s *memberSet) add(m int32) bool {
+	w, bit := int(m)/64, uint64(1)<<(uint(m)%64)
+	for len(*s) <= w {
+		*s = append(*s, 0)
+	}
+	if (*s)[w]&bit != 0 {
+		return false
+	}
+	(*s)[w] |= bit
+	return true
+}
+
+// has tells whether m is in the set.
+func (s memberSet) has(m int32) bool {
+	w := int(m) / 64
+	return w < len(s) && s[w]&(uint64(1)<<(uint(m)%64)) != 0
+}

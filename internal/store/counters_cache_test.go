@@ -1,0 +1,304 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"testing"
+	"time"
+
+	"github.com/alianza-pe/alianza/internal/fixture"
+	"github.com/alianza-pe/alianza/internal/model"
+	"github.com/alianza-pe/alianza/internal/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// TestMemberCountsFollowEachWrite: the agreement figures and the active
+// committees, which reuse what they derived from a counter document until
+// its bytes change, answer after every single write (commitments created,
+// changed, deleted; members moving district, changing kind, archived,
+// deleted) what counting the collections answers, over whole and cut
+// months, read again and again from the same store.
+func TestMemberCountsFollowEachWrite(t *testing.T) {
+	s := fixture.OpenAt(t, &reportNow)
+	ctx := context.Background()
+	seed := time.Now().UnixNano()
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewSource(seed))
+	actor := model.Actor{ID: bson.NewObjectID(), Name: "Demo"}
+	regions := []string{"15", "08", "16", "NAC"}
+	pick := func(list []string) string { return list[rng.Intn(len(list))] }
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := model.Scope{All: true}
+	must(s.RebuildReportCounters(ctx))
+
+	var members []*model.Stakeholder
+	for i := range 6 {
+		st := &model.Stakeholder{ID: bson.NewObjectID(), Name: fmt.Sprint("Member ", i), Kind: model.KindLegislator,
+			Legislator: &model.Legislator{ElectoralDistrict: pick(regions)}, Regions: []string{"15"}}
+		if i%2 == 1 {
+			st.Kind, st.Legislator, st.Committee = model.KindOversightCommittee, nil, &model.Committee{Region: pick(regions)}
+		}
+		must(s.InsertStakeholder(ctx, actor, st))
+		members = append(members, st)
+	}
+	var commitments []*model.Commitment
+	when := func() string {
+		return model.Today(time.Date(2026, 9, 1, 15, 0, 0, 0, time.UTC).AddDate(0, 0, rng.Intn(90)))
+	}
+	periods := []store.Period{{From: "2026-09-01", To: "2026-11-30"}, {From: "2026-09-14", To: "2026-11-20"}, {From: "2026-10-01", To: "2026-10-31"}}
+	check := func(step string) {
+		t.Helper()
+		for _, scope := range []model.Scope{all, {Regions: []string{"15"}}, {Regions: []string{"08", "NAC"}}} {
+			for _, p := range periods {
+				for _, kind := range []string{model.KindLegislator, model.KindOversightCommittee} {
+					got, err := s.Agreements(ctx, scope, p, kind)
+					must(err)
+					want, err := s.AgreementsScan(ctx, scope, p, kind)
+					must(err)
+					g := fmt.Sprint(got.Members, got.Commitments, got.Fulfilled, got.Groups)
+					if w := fmt.Sprint(want.Members, want.Commitments, want.Fulfilled, want.Groups); g != w {
+						t.Fatalf("%s: %s agreements in %v %v: %s, counting the collections %s", step, kind, scope, p, g, w)
+					}
+				}
+				got, err := s.ActiveCommittees(ctx, scope, p)
+				must(err)
+				want, err := s.ActiveCommitteesScan(ctx, scope, p)
+				must(err)
+				if g, w := fmt.Sprint(got), fmt.Sprint(want); g != w {
+					t.Fatalf("%s: active committees in %v %v: %s, counting the collections %s", step, scope, p, g, w)
+				}
+			}
+		}
+	}
+	check("no commitments")
+	for i := range 60 {
+		switch r := rng.Intn(10); {
+		case r < 4 || len(commitments) == 0:
+			m := members[rng.Intn(len(members))]
+			c := &model.Commitment{ID: bson.NewObjectID(), Region: pick(regions), Status: pick(model.CommitmentStatuses), MadeOn: when(),
+				StakeholderID: m.ID, StakeholderKind: m.Kind, OwnerID: actor.ID, Text: "x"}
+			must(s.InsertCommitment(ctx, actor, c))
+			commitments = append(commitments, c)
+			check(fmt.Sprint(i, ": commitment created"))
+		case r < 6:
+			j := rng.Intn(len(commitments))
+			cur := *commitments[j]
+			cur.Status, cur.Region, cur.MadeOn = pick(model.CommitmentStatuses), pick(regions), when()
+			got, err := s.ReplaceCommitment(ctx, actor, commitments[j], &cur)
+			must(err)
+			commitments[j] = got
+			check(fmt.Sprint(i, ": commitment changed"))
+		case r < 7:
+			j := rng.Intn(len(commitments))
+			must(s.RemoveCommitment(ctx, actor, commitments[j]))
+			commitments = append(commitments[:j], commitments[j+1:]...)
+			check(fmt.Sprint(i, ": commitment deleted"))
+		default:
+			j := rng.Intn(len(members))
+			cur := *members[j]
+			switch {
+			case cur.Kind == model.KindLegislator && rng.Intn(3) == 0:
+				cur.Kind, cur.Legislator = model.KindPerson, nil // its commitments keep their kind
+			case cur.Kind == model.KindLegislator || cur.Kind == model.KindPerson:
+				cur.Kind, cur.Legislator = model.KindLegislator, &model.Legislator{ElectoralDistrict: pick(regions)}
+			case rng.Intn(2) == 0:
+				cur.Archived = !cur.Archived
+			default:
+				cur.Committee = &model.Committee{Region: pick(regions)}
+			}
+			got, err := s.ReplaceStakeholder(ctx, actor, members[j], &cur)
+			must(err)
+			members[j] = got
+			check(fmt.Sprint(i, ": member changed"))
+		}
+	}
+	// A member deleted counts under nivel nacional, as counting does.
+	must(s.RemoveStakeholder(ctx, actor, members[0]))
+	check("member deleted")
+	must(s.RebuildReportCounters(ctx))
+	check("rebuilt")
+}
+
+// TestStakeholderWritesLeaveRegistriesAlone: a stakeholder's write updates
+// the committee and agreement-group registries only when its entry in
+// them changes (each holds every member of Congress and committee), and
+// the figures follow the writes that do.
+func TestStakeholderWritesLeaveRegistriesAlone(t *testing.T) {
+	s := fixture.OpenAt(t, &reportNow)
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(s.RebuildReportCounters(ctx))
+	updates := s.CountUpdates("report_counters")
+	actor := model.Actor{ID: bson.NewObjectID(), Name: "Demo"}
+	expect := func(step string, want int64) {
+		t.Helper()
+		if got := updates(); got != want {
+			t.Fatalf("%s: %d registry updates so far, want %d", step, got, want)
+		}
+	}
+	person := &model.Stakeholder{ID: bson.NewObjectID(), Name: "Persona", Kind: model.KindPerson, Regions: []string{"15"}}
+	must(s.InsertStakeholder(ctx, actor, person))
+	expect("person created", 0)
+	cur := *person
+	cur.Notes = "llamar"
+	_, err := s.ReplaceStakeholder(ctx, actor, person, &cur)
+	must(err)
+	expect("person's notes", 0)
+
+	leg := &model.Stakeholder{ID: bson.NewObjectID(), Name: "Congresista", Kind: model.KindLegislator,
+		Legislator: &model.Legislator{ElectoralDistrict: "16"}, Regions: []string{"16"}}
+	must(s.InsertStakeholder(ctx, actor, leg))
+	expect("legislator created", 1) // the groups registry only
+	must(s.InsertCommitment(ctx, actor, &model.Commitment{ID: bson.NewObjectID(), Region: "15", MadeOn: "2026-11-02", Status: model.StatusPending,
+		StakeholderID: leg.ID, StakeholderKind: model.KindLegislator, OwnerID: actor.ID, Text: "x"}))
+	p := store.Period{From: "2026-11-01", To: "2026-11-30"}
+	groups := func(step, want string) {
+		t.Helper()
+		a, err := s.Agreements(ctx, model.Scope{All: true}, p, model.KindLegislator)
+		must(err)
+		if got := fmt.Sprint(a.Groups); got != want {
+			t.Fatalf("%s: groups %s, want %s", step, got, want)
+		}
+	}
+	groups("created", "[{16 1}]")
+	notes := *leg
+	notes.Notes = "reunión"
+	got, err := s.ReplaceStakeholder(ctx, actor, leg, &notes)
+	must(err)
+	expect("legislator's notes", 1)
+	moved := *got
+	moved.Legislator = &model.Legislator{ElectoralDistrict: "08"}
+	got, err = s.ReplaceStakeholder(ctx, actor, got, &moved)
+	must(err)
+	expect("legislator's district", 2)
+	groups("moved", "[{08 1}]")
+
+	com := &model.Stakeholder{ID: bson.NewObjectID(), Name: "Comité", Kind: model.KindOversightCommittee,
+		Committee: &model.Committee{Region: "15"}, Regions: []string{"15"}}
+	must(s.InsertStakeholder(ctx, actor, com))
+	expect("committee created", 4) // both registries
+	archived := *com
+	archived.Archived = true
+	_, err = s.ReplaceStakeholder(ctx, actor, com, &archived)
+	must(err)
+	expect("committee archived", 5) // the committees registry only
+
+	must(s.RemoveStakeholder(ctx, actor, got))
+	expect("legislator deleted", 6)
+	groups("deleted", "[{NAC 1}]")
+}
+
+// TestTrainingSumsMatchTheRows: the trainings as the figures and the
+// funder report count them (each document's counts summed per slot and
+// region first) are the trainings report's, over whole months, cut months
+// and single days, in every scope, before and after trainings change.
+func TestTrainingSumsMatchTheRows(t *testing.T) {
+	s, _ := loadDemo(t)
+	ctx := context.Background()
+	periods := []store.Period{store.DefaultPeriod(reportNow), {From: "2026-01-01", To: "2026-12-31"}, {From: "2026-02-14", To: "2026-11-03"},
+		{From: "2026-11-27", To: "2026-11-27"}, {From: "2026-10-31", To: "2026-12-01"}}
+	check := func(step string) {
+		t.Helper()
+		seen := 0
+		for _, scope := range []model.Scope{{All: true}, {Regions: []string{"15"}}, {Regions: []string{"08", "NAC"}}} {
+			for _, p := range periods {
+				rows, err := s.Trainings(ctx, scope, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				funder, err := s.FunderCounts(ctx, scope, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				seen += rows.People
+				rows.Items = []store.TrainingRow{}
+				if g, w := fmt.Sprintf("%+v", *funder.Trainings), fmt.Sprintf("%+v", *rows); g != w {
+					t.Fatalf("%s: %v %v: summed %s, the report's %s", step, scope, p, g, w)
+				}
+			}
+		}
+		if seen == 0 {
+			t.Fatalf("%s: no people trained in any period", step)
+		}
+	}
+	check("demo")
+	m := &model.Meeting{ID: bson.NewObjectID(), StartsAt: reportNow, Region: "15", Kind: model.KindTraining,
+		Training: &model.Training{Modality: model.TrainingModalities[0], Audience: []model.AudienceCount{{Type: model.AudienceTypes[0], Count: 7}}}}
+	s.CountMeeting(ctx, nil, m)
+	check("a training added")
+	s.CountMeeting(ctx, m, nil)
+	check("and removed")
+}
+
+// TestCounterCacheUnderConcurrentReads: requests reading the figures at
+// once while commitments are written share the cached documents and the
+// member table (run with -race), and once the writes are done they all
+// answer what counting the collections answers.
+func TestCounterCacheUnderConcurrentReads(t *testing.T) {
+	s := fixture.OpenAt(t, &reportNow)
+	ctx := context.Background()
+	actor := model.Actor{ID: bson.NewObjectID(), Name: "Demo"}
+	all := model.Scope{All: true}
+	p := store.Period{From: "2026-10-01", To: "2026-11-20"} // both months cut: their day keys
+	if err := s.RebuildReportCounters(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				if _, err := s.Agreements(ctx, all, p, model.KindLegislator); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.FunderCounts(ctx, all, p); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := range 30 {
+		c := &model.Commitment{ID: bson.NewObjectID(), Region: "15", Status: model.StatusPending, MadeOn: fmt.Sprintf("2026-%02d-%02d", 10+i%2, 1+i%20),
+			StakeholderID: bson.NewObjectID(), StakeholderKind: model.KindLegislator, OwnerID: actor.ID, Text: "x"}
+		if err := s.InsertCommitment(ctx, actor, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.Agreements(ctx, all, p, model.KindLegislator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.AgreementsScan(ctx, all, p, model.KindLegislator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Members != 30 || fmt.Sprint(got.Members, got.Commitments, got.Groups) != fmt.Sprint(want.Members, want.Commitments, want.Groups) {
+		t.Fatalf("after the writes: %d members %d commitments %v, counting the collections %d %d %v",
+			got.Members, got.Commitments, got.Groups, want.Members, want.Commitments, want.Groups)
+	}
+}
