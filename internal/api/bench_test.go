@@ -210,3 +210,10 @@ func BenchmarkReports(b *testing.B) {
 		b.Run(name+"/lima-manager", func(b *testing.B) { benchGet(b, "lima_manager", "/api/v1/reports/"+name) })
 	}
 }
+
+// BenchmarkSearchTwoWordsManager is BenchmarkSearchTwoWords by a regional
+// manager: each collection's page is in one region, where the two words
+// are rarely together although they often are in the whole collection.
+func BenchmarkSearchTwoWordsManager(b *testing.B) {
+	benchGet(b, "lima_manager", "/api/v1/search?q=presupuesto+cusco")
+}
