@@ -193,16 +193,8 @@ func (cc *counterCache) memberEntries(doc *counterRaw, field string, days bool, 
 			return
 		}
 		buf = splitKey(k, buf)
-		var day uint8
-		parts := buf
-		if days {
-			if len(parts[0]) != 2 || parts[0][0] < '0' || parts[0][0] > '9' || parts[0][1] < '0' || parts[0][1] > '9' {
-				return
-			}
-			day = (parts[0][0]-'0')*10 + parts[0][1] - '0'
-			parts = parts[1:]
-		}
-		if len(parts) < 1 {
+		day, parts, ok := keyDay(buf, days)
+		if !ok || len(parts) < 1 {
 			return
 		}
 		status, hex, ok := pick(parts[1:])
@@ -215,6 +207,68 @@ func (cc *counterCache) memberEntries(doc *counterRaw, field string, days bool, 
 		}
 		out.list = append(out.list, memberEntry{day: day, status: intern(statuses, &out.statuses, status),
 			region: intern(regions, &out.regions, parts[0]), member: m, n: int32(min(n, 1<<31-1))})
+	})
+	return out, err
+}
+
+// keyDay takes the day off a split counter key when days (0 else): ok is
+// false for a key whose first field is not a two-digit day.
+func keyDay(parts []string, days bool) (day uint8, rest []string, ok bool) {
+	if !days {
+		return 0, parts, true
+	}
+	d := parts[0]
+	if len(d) != 2 || d[0] < '0' || d[0] > '9' || d[1] < '0' || d[1] > '9' {
+		return 0, nil, false
+	}
+	return (d[0]-'0')*10 + d[1] - '0', parts[1:], true
+}
+
+// moveEntry is one move of an initiative in a counter document of the
+// initiatives: its day (0 in a month view), region and kind (indexes into
+// its moveEntries' tables), initiative (a member number) and flag (0
+// advanced a stage, 1 approved).
+type moveEntry struct {
+	day, flag                uint8
+	region, kind, initiative int32
+}
+
+// moveEntries are the moves of one field of a counter document, in the
+// document's order.
+type moveEntries struct {
+	regions, kinds []string
+	list           []moveEntry
+}
+
+// moveEntries derives a field's moves (keys [day|]region|kind|initiative|flag);
+// days says its keys start with the day.
+func (cc *counterCache) moveEntries(doc *counterRaw, field string, days bool) (*moveEntries, error) {
+	out := &moveEntries{}
+	regions, kinds := map[string]int32{}, map[string]int32{}
+	buf := make([]string, 0, 8)
+	err := eachCount(doc, field, func(k string, n int) {
+		if n <= 0 {
+			return
+		}
+		buf = splitKey(k, buf)
+		day, parts, ok := keyDay(buf, days)
+		if !ok || len(parts) < 4 {
+			return
+		}
+		var flag uint8
+		switch parts[3] {
+		case moveAdvanced:
+		case moveApproved:
+			flag = 1
+		default:
+			return
+		}
+		m, ok := cc.member(parts[2])
+		if !ok {
+			return
+		}
+		out.list = append(out.list, moveEntry{day: day, flag: flag, region: intern(regions, &out.regions, parts[0]),
+			kind: intern(kinds, &out.kinds, parts[1]), initiative: m})
 	})
 	return out, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"slices"
 	"testing"
 	"time"
 
@@ -300,5 +301,119 @@ func TestCounterCacheUnderConcurrentReads(t *testing.T) {
 	if got.Members != 30 || fmt.Sprint(got.Members, got.Commitments, got.Groups) != fmt.Sprint(want.Members, want.Commitments, want.Groups) {
 		t.Fatalf("after the writes: %d members %d commitments %v, counting the collections %d %d %v",
 			got.Members, got.Commitments, got.Groups, want.Members, want.Commitments, want.Groups)
+	}
+}
+
+// TestInitiativeMovesFollowEachWrite: the initiatives that advanced a stage
+// or were approved, as the figures and the records read them from the moves
+// derived once per counter document version, are after every single write
+// (initiatives created, stage changed, region or kind changed, removed, a
+// rebuild) what walking the documents' keys gives, with the same regions,
+// kinds and days, over whole and cut months, in every scope.
+func TestInitiativeMovesFollowEachWrite(t *testing.T) {
+	s := fixture.OpenAt(t, &reportNow)
+	ctx := context.Background()
+	seed := time.Now().UnixNano()
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewSource(seed))
+	actor := model.Actor{ID: bson.NewObjectID(), Name: "Demo"}
+	regions := []string{"15", "08", "16", "NAC"}
+	pick := func(list []string) string { return list[rng.Intn(len(list))] }
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	stages := func(kind string) []string {
+		for _, k := range model.InitiativeKinds {
+			if k.Code == kind {
+				var out []string
+				for _, st := range k.Stages {
+					out = append(out, st.Code)
+				}
+				return out
+			}
+		}
+		t.Fatalf("no kind %s", kind)
+		return nil
+	}
+	var kinds []string
+	for _, k := range model.InitiativeKinds {
+		kinds = append(kinds, k.Code)
+	}
+	when := func() string {
+		return model.Today(time.Date(2026, 9, 1, 15, 0, 0, 0, time.UTC).AddDate(0, 0, rng.Intn(90)))
+	}
+	must(s.RebuildReportCounters(ctx))
+	periods := []store.Period{{From: "2026-09-01", To: "2026-11-30"}, {From: "2026-09-14", To: "2026-11-20"}, {From: "2026-10-01", To: "2026-10-31"}}
+	sorted := func(list []store.InitiativeMove) string {
+		out := make([]string, len(list))
+		for i, m := range list {
+			out[i] = m.ID.Hex() + "|" + m.Region + "|" + m.Kind + "|" + m.Date
+		}
+		slices.Sort(out)
+		return fmt.Sprint(out)
+	}
+	moved := 0
+	check := func(step string) {
+		t.Helper()
+		for _, scope := range []model.Scope{{All: true}, {Regions: []string{"15"}}, {Regions: []string{"08", "NAC"}}} {
+			for _, p := range periods {
+				for _, days := range []bool{false, true} {
+					got, err := s.Moves(ctx, scope, p, days)
+					must(err)
+					want, err := s.MovesWalk(ctx, scope, p, days)
+					must(err)
+					for f := range got {
+						if g, w := sorted(got[f]), sorted(want[f]); g != w {
+							t.Fatalf("%s: moves %d in %v %v (days %v): %s, walking the keys %s", step, f, scope, p, days, g, w)
+						}
+						moved += len(got[f])
+					}
+				}
+			}
+		}
+	}
+	check("no initiatives")
+	var its []*model.Initiative
+	for i := range 80 {
+		switch r := rng.Intn(10); {
+		case r < 3 || len(its) == 0:
+			kind := pick(kinds)
+			it := &model.Initiative{ID: bson.NewObjectID(), Kind: kind, Title: fmt.Sprint("Iniciativa ", i), Region: pick(regions),
+				Stage: stages(kind)[0], StageOn: when(), OwnerID: actor.ID}
+			it.History = []model.StageChange{{Stage: it.Stage, On: it.StageOn}}
+			must(s.InsertInitiative(ctx, actor, it))
+			its = append(its, it)
+			check(fmt.Sprint(i, ": initiative created"))
+		case r < 7:
+			j := rng.Intn(len(its))
+			got, err := s.UpdateInitiativeStage(ctx, actor, its[j], model.StageChange{Stage: pick(stages(its[j].Kind)), On: when(), At: time.Now()}, nil)
+			must(err)
+			its[j] = got
+			check(fmt.Sprint(i, ": stage changed"))
+		case r < 9:
+			j := rng.Intn(len(its))
+			cur := *its[j]
+			cur.Region = pick(regions)
+			if rng.Intn(2) == 0 {
+				cur.Kind = pick(kinds) // its history keeps its stages
+			}
+			got, err := s.ReplaceInitiative(ctx, actor, its[j], &cur)
+			must(err)
+			its[j] = got
+			check(fmt.Sprint(i, ": region or kind changed"))
+		default:
+			j := rng.Intn(len(its))
+			must(s.RemoveInitiative(ctx, actor, its[j]))
+			its = append(its[:j], its[j+1:]...)
+			check(fmt.Sprint(i, ": initiative removed"))
+		}
+	}
+	must(s.RebuildReportCounters(ctx))
+	check("rebuilt")
+	if moved == 0 {
+		t.Fatal("no initiative moved in any period")
 	}
 }

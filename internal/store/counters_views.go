@@ -150,20 +150,6 @@ type counterReader struct {
 	docs map[string]map[string]*cachedCounterDoc
 	// groupsOf is the agreement-group registry, once read.
 	groupsOf map[string]string
-	// seen are sets of member or initiative keys the figures reuse (the
-	// figures that count distinct ids fill thousands at scale 10), handed
-	// out empty by seenSet.
-	seen [2]map[string]int
-}
-
-// seenSet returns the reader's scratch set i (0 or 1), empty; one caller
-// at a time.
-func (r *counterReader) seenSet(i int) map[string]int {
-	if r.seen[i] == nil {
-		r.seen[i] = map[string]int{}
-	}
-	clear(r.seen[i])
-	return r.seen[i]
 }
 
 // counterRaw is a counter document as read, and the same bytes as one

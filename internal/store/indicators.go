@@ -246,68 +246,83 @@ func (r *counterReader) bothMoves(scope model.Scope, p Period, days bool) ([2][]
 	return r.movesOf(scope, p, days, [2]bool{true, true})
 }
 
-// moveKeyBytes is about what a key of the initiatives' day documents
-// takes ("DD|region|kind|<24 hex>|a" and its BSON count), to size the
-// sets of ids from the documents' length.
-const moveKeyBytes = 48
-
-// movesOf is bothMoves of the lists want names (the others stay empty).
-// The sets of ids are sized from the documents up front: grown id by id,
-// at scale 10 (3,000 ids a year) they were rehashed a dozen times a request.
+// movesOf is bothMoves of the lists want names (the others stay empty),
+// from the moves derived once per version of each month's document
+// (moveEntries): at scale 10 a year is some 4,700 month keys (55,000 day
+// keys for the records), which each request split and looked up by hex.
 func (r *counterReader) movesOf(scope model.Scope, p Period, days bool, want [2]bool) ([2][]InitiativeMove, error) {
 	var out [2][]InitiativeMove
 	if err := r.loadDocs("i", days, p); err != nil {
 		return out, err
 	}
+	type monthMoves struct {
+		month  string
+		lo, hi uint8
+		es     *moveEntries
+	}
+	var months []monthMoves
 	size := 0
-	for _, id := range r.docIDs(p, days) {
-		if d := r.docs["i"][id]; d != nil {
-			size += len(d.str) / moveKeyBytes
-		}
-	}
-	var seen [2]map[string]int // hex -> index in out
-	for f := range seen {
-		if !want[f] {
-			continue
-		}
-		if r.seen[f] == nil {
-			r.seen[f] = make(map[string]int, size)
-		}
-		seen[f] = r.seenSet(f)
-	}
-	err := r.readDocs("i", []string{"r"}, scope, p, days, func(date, region string, rest []string, n int) {
-		if n <= 0 || len(rest) < 3 {
-			return
-		}
-		f := 0
-		switch rest[2] {
-		case moveAdvanced:
-		case moveApproved:
-			f = 1
-		default:
-			return
-		}
-		if !want[f] {
-			return
-		}
-		if i, ok := seen[f][rest[1]]; ok {
-			if days && date > out[f][i].Date {
-				out[f][i].Date = date
+	for month, id := range r.docIDs(p, days) {
+		whole, lo, hi := p.dayRange(month)
+		field := "r"
+		if days || !whole {
+			field = "c"
+			if whole {
+				lo, hi = 1, 31
 			}
-			return
 		}
-		id, err := bson.ObjectIDFromHex(rest[1])
+		v, err := r.docs["i"][id].derive("moves/"+field, func(doc *counterRaw) (any, error) {
+			return r.s.counterCache.moveEntries(doc, field, field == "c")
+		})
 		if err != nil {
-			return
+			return out, err
 		}
-		seen[f][rest[1]] = len(out[f])
-		m := InitiativeMove{ID: id, Region: region, Kind: rest[0]}
-		if days {
-			m.Date = date
+		es := v.(*moveEntries)
+		months = append(months, monthMoves{month, lo, hi, es})
+		size += len(es.list)
+	}
+	_, ids := r.s.counterCache.members() // after the entries: it holds their numbers
+	var seen [2]memberSet
+	var at [2][]int32 // with days: initiative number -> index in out
+	for f := range at {
+		if want[f] && days {
+			at[f] = make([]int32, len(ids))
 		}
-		out[f] = append(out[f], m)
-	})
-	return out, err
+	}
+	for _, m := range months {
+		allowed := allowedRegions(scope, m.es.regions)
+		var dates [32]string // the month's days, made as needed
+		date := func(day uint8) string {
+			if dates[day] == "" {
+				dates[day] = fmt.Sprintf("%s-%02d", m.month, day)
+			}
+			return dates[day]
+		}
+		for _, e := range m.es.list {
+			f := int(e.flag)
+			if !want[f] || e.day < m.lo || e.day > m.hi || !allowed[e.region] {
+				continue
+			}
+			if !seen[f].add(e.initiative) {
+				if days {
+					if i := at[f][e.initiative]; date(e.day) > out[f][i].Date {
+						out[f][i].Date = date(e.day)
+					}
+				}
+				continue
+			}
+			if out[f] == nil {
+				out[f] = make([]InitiativeMove, 0, min(size, 1<<12))
+			}
+			mv := InitiativeMove{ID: ids[e.initiative], Region: m.es.regions[e.region], Kind: m.es.kinds[e.kind]}
+			if days {
+				at[f][e.initiative] = int32(len(out[f]))
+				mv.Date = date(e.day)
+			}
+			out[f] = append(out[f], mv)
+		}
+	}
+	return out, nil
 }
 
 // initiativesFigure counts the initiatives that advanced a stage (or were
