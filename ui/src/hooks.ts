@@ -51,35 +51,56 @@ export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
   return { data, error, loading, reload, setData };
 }
 
-/** usePaged loads a cursor-paged list, with "load more" appending the next page. */
+/**
+ * usePaged loads a cursor-paged list, with "load more" appending the next page.
+ * retry answers an error box's "try again": a failed "load more" is asked
+ * again and the pages already shown stay (on a bad connection they cost
+ * minutes to fetch), a failed first page reloads the list.
+ */
 export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_cursor?: string }>, deps: unknown[]) {
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | undefined>();
+  const moreFailed = useRef(false);
   const { error, setError, loading, setLoading, seq, reload } = useLoad(
     () => fn(),
     deps,
     (p) => {
+      moreFailed.current = false;
       setItems(p.items ?? []);
       setCursor(p.next_cursor || undefined);
     },
-    () => setItems([]),
+    () => {
+      // No rows, and no cursor of the list shown before: "load more" must
+      // not bring an old filter's next page.
+      moreFailed.current = false;
+      setItems([]);
+      setCursor(undefined);
+    },
   );
   const more = async () => {
     if (!cursor) return;
     const my = seq.current;
     setLoading(true);
+    setError(null);
     try {
       const p = await fn(cursor);
       if (my !== seq.current) return;
+      moreFailed.current = false;
       setItems((old) => [...old, ...(p.items ?? [])]);
       setCursor(p.next_cursor || undefined);
     } catch (e) {
+      if (my !== seq.current) return;
+      moreFailed.current = true;
       setError(e);
     } finally {
-      setLoading(false);
+      if (my === seq.current) setLoading(false);
     }
   };
-  return { items, setItems, hasMore: !!cursor, more, error, loading, reload };
+  const retry = () => {
+    if (moreFailed.current) void more();
+    else reload();
+  };
+  return { items, setItems, hasMore: !!cursor, more, error, loading, reload, retry };
 }
 
 /** Action is the state of one user action (a save, a download, a status change). */

@@ -34,10 +34,10 @@ export function RegionFilter({ id, value, onValue }: { id: string; value?: strin
 }
 
 /** PagedStates says why a paged list shows no rows: its error, its first load, or empty. */
-export function PagedStates({ list, empty }: { list: { error: unknown; loading: boolean; items: unknown[]; reload: () => void }; empty: ComponentChildren }) {
+export function PagedStates({ list, empty }: { list: { error: unknown; loading: boolean; items: unknown[]; retry: () => void }; empty: ComponentChildren }) {
   return (
     <>
-      <ListError error={list.error} onRetry={list.reload} />
+      <ListError error={list.items.length === 0 ? list.error : null} onRetry={list.retry} />
       {list.loading && list.items.length === 0 && <Loading />}
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{empty}</Empty>}
     </>

@@ -2,7 +2,7 @@ import { render, type JSX } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api';
 import { setLang } from '../i18n';
-import { ErrorBox, ListError } from './States';
+import { ErrorBox, ListError, LoadMore } from './States';
 
 const box = (el: JSX.Element) => {
   const root = document.createElement('div');
@@ -50,5 +50,32 @@ describe('ListError', () => {
     expect(off.querySelector('[role="alert"]')).toBeNull();
     const bad = box(<ListError error={new ApiError({ status: 500, title: 'x', detail: '' })} />);
     expect(bad.querySelector('[data-testid="error"]')).not.toBeNull();
+  });
+});
+
+describe('LoadMore', () => {
+  afterEach(() => {
+    document.body.innerHTML = '';
+  });
+
+  it('tells a failed "load more" by the rows it was to follow, and retries that page', () => {
+    setLang('en');
+    const more = vi.fn(async () => undefined);
+    const retry = vi.fn();
+    const base = { hasMore: true, loading: false, more, retry, items: [1, 2] };
+    const ok = box(<LoadMore list={{ ...base, error: null }} testid="m" />);
+    expect(ok.querySelector('[data-testid="m"]')?.textContent).toBe('Load more');
+
+    const failed = box(<LoadMore list={{ ...base, error: new ApiError({ status: 0 }) }} testid="f" />);
+    expect(failed.querySelector('[data-testid="f"]')).toBeNull();
+    const button = failed.querySelector('button');
+    expect(button?.textContent).toBe('Try again');
+    button?.click();
+    expect(retry).toHaveBeenCalledOnce();
+    expect(more).not.toHaveBeenCalled();
+
+    // A first page that failed is told at the list's head, not here.
+    expect(box(<LoadMore list={{ ...base, items: [], error: new ApiError({ status: 0 }) }} />).innerHTML).toBe('');
+    setLang('es');
   });
 });

@@ -69,8 +69,13 @@ export function KeptNote({ savedAt }: { savedAt?: string }) {
   );
 }
 
-/** LoadMore asks a paged list for its next page; it shows only while there is one and nothing is loading. */
-export function LoadMore({ list, testid }: { list: { hasMore: boolean; loading: boolean; more: () => Promise<void> }; testid?: string }) {
+/**
+ * LoadMore asks a paged list for its next page; it shows only while there is one and nothing is loading.
+ * A failed "load more" is told here, by the rows it was to follow, not at the list's head a
+ * hundred rows up, and its "try again" asks for that page again (the list's retry).
+ */
+export function LoadMore({ list, testid }: { list: { hasMore: boolean; loading: boolean; more: () => Promise<void>; error: unknown; items: unknown[]; retry: () => void }; testid?: string }) {
+  if (list.error) return list.items.length > 0 ? <ErrorBox error={list.error} onRetry={list.retry} /> : null;
   if (!list.hasMore || list.loading) return null;
   return (
     <button type="button" class="btn" onClick={() => void list.more()} data-testid={testid}>

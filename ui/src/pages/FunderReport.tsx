@@ -94,7 +94,7 @@ export default function FunderReport() {
           </Section>
 
           <Section id="fr-agreements" title={t('funder.agreements')} testid="fr-agreements" class="fr-section">
-            <ErrorBox error={legislators.error || committees.error} onRetry={() => { legislators.reload(); committees.reload(); }} />
+            <ErrorBox error={(legislators.items.length === 0 && legislators.error) || (committees.items.length === 0 && committees.error) || null} onRetry={() => { if (legislators.error) legislators.retry(); if (committees.error) committees.retry(); }} />
             {!legislators.loading && !committees.loading && legislators.items.length + committees.items.length === 0 && <Empty>{t('report.no_data')}</Empty>}
             {legislators.items.map((s) => <Member key={s.id} m={s} kind="legislator" />)}
             <LoadMore list={legislators} testid="fr-more-legislators" />
@@ -103,7 +103,7 @@ export default function FunderReport() {
           </Section>
 
           <Section id="fr-fulfilled" title={t('funder.fulfilled')} testid="fr-fulfilled" class="fr-section">
-            <ErrorBox error={fulfilled.error} onRetry={fulfilled.reload} />
+            <ErrorBox error={fulfilled.items.length === 0 ? fulfilled.error : null} onRetry={fulfilled.retry} />
             {!fulfilled.loading && fulfilled.items.length === 0 ? (
               <Empty>{t('report.no_data')}</Empty>
             ) : (

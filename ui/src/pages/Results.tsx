@@ -179,7 +179,7 @@ function Records({ code, query }: { code: string; query: Record<string, string |
   return (
     <Section id={`rs-records-${code}`} title={t('results.records')} testid="rs-records" class="rs-records">
       {recs.loading && <Loading />}
-      <ErrorBox error={recs.error} onRetry={recs.reload} />
+      <ErrorBox error={items.length === 0 ? recs.error : null} onRetry={recs.retry} />
       {!recs.loading && !recs.error && items.length === 0 && <Empty>{t('report.no_data')}</Empty>}
       {items.length > 0 && (
         <ul class="rs-record-list">

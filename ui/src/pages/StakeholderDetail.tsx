@@ -146,7 +146,7 @@ export function StakeholderDetail({ id }: { id: string }) {
       </div>
 
       <Section id="h-timeline" title={t('stakeholder.timeline')} testid="timeline" class="card sh-timeline">
-        <ErrorBox error={tl.error} onRetry={tl.reload} />
+        <ErrorBox error={tl.items.length === 0 ? tl.error : null} onRetry={tl.retry} />
         {!tl.loading && !tl.error && tl.items.length === 0 && <Empty>{t('stakeholder.timeline_empty')}</Empty>}
         <ol class="timeline">
           {tl.items.map((it, i) => {

@@ -35,7 +35,7 @@ export function StakeholderList() {
         <Select id="sh-stance" label={t('stakeholder.stance')} value={q.stance ?? ''} blank={t('common.any')} options={enumOptions('stance', enums.stances)} onValue={(v) => setQuery({ stance: v })} />
         <TextInput id="sh-tag" label={t('stakeholder.tag')} value={q.tag ?? ''} onValue={(v) => setQuery({ tag: v })} />
       </FilterBar>
-      <ErrorBox error={list.error} onRetry={list.reload} />
+      <ErrorBox error={list.items.length === 0 ? list.error : null} onRetry={list.retry} />
       {!list.error && list.items.length === 0 && !list.loading && <Empty>{t('stakeholder.none')}</Empty>}
       {list.items.length > 0 && (
         <Table columns={[t('stakeholder.name'), t('stakeholder.kind'), t('common.regions'), t('stakeholder.stance'), { label: t('stakeholder.tags'), class: 'hide-narrow' }]} testid="stakeholder-table" caption={t('nav.stakeholders')} captionClass="sr-only">

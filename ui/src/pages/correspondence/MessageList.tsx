@@ -63,7 +63,7 @@ export function MessageList({ queue, reloadKey, onChanged }: { queue: string; re
       {edit && list.items.length > 0 && <BulkStatus items={list.items} selected={selected} onSelect={setSelected} onApply={applyBulk} />}
       {bulkMsg && <Notice>{bulkMsg}</Notice>}
       <ErrorBox error={bulk.error} />
-      <ErrorBox error={list.error} onRetry={list.reload} />
+      <ErrorBox error={list.items.length === 0 ? list.error : null} onRetry={list.retry} />
       {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('mail.none')}</Empty>}
       <ul class="mail-items" data-testid="message-list">
         {list.items.map((m) => (

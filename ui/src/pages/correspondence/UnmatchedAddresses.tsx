@@ -31,7 +31,7 @@ export function UnmatchedAddresses() {
   return (
     <section aria-labelledby="ua-h" data-testid="unmatched-addresses">
       <h2 id="ua-h">{t('mail.queue_addresses')}</h2>
-      <ErrorBox error={list.error} onRetry={list.reload} />
+      <ErrorBox error={list.items.length === 0 ? list.error : null} onRetry={list.retry} />
       {msg && <Notice>{msg}</Notice>}
       {!!link.error && <p role="alert" class="field-error">{errorMessage(link.error)}</p>}
       {!list.error && !list.items.length && !list.loading && <Empty>{t('mail.no_addresses')}</Empty>}
