@@ -187,14 +187,8 @@ func committeeMember(rest []string) (string, string, bool) {
 func (cc *counterCache) memberEntries(doc *counterRaw, field string, days bool, pick memberPick) (*memberEntries, error) {
 	out := &memberEntries{}
 	regions, statuses := map[string]int32{}, map[string]int32{}
-	buf := make([]string, 0, 8)
-	err := eachCount(doc, field, func(k string, n int) {
-		if n <= 0 {
-			return
-		}
-		buf = splitKey(k, buf)
-		day, parts, ok := keyDay(buf, days)
-		if !ok || len(parts) < 1 {
+	err := eachDayKey(doc, field, days, func(day uint8, parts []string, n int) {
+		if n <= 0 || len(parts) < 1 {
 			return
 		}
 		status, hex, ok := pick(parts[1:])
@@ -209,6 +203,19 @@ func (cc *counterCache) memberEntries(doc *counterRaw, field string, days bool, 
 			region: intern(regions, &out.regions, parts[0]), member: m, n: int32(min(n, 1<<31-1))})
 	})
 	return out, err
+}
+
+// eachDayKey calls fn with each count of a document's field, its key split
+// at "|" (parts, reused between calls) with the day taken off when days
+// (day 0 else); a key whose first field is not a day is skipped.
+func eachDayKey(doc *counterRaw, field string, days bool, fn func(day uint8, parts []string, n int)) error {
+	buf := make([]string, 0, 8)
+	return eachCount(doc, field, func(k string, n int) {
+		buf = splitKey(k, buf)
+		if day, parts, ok := keyDay(buf, days); ok {
+			fn(day, parts, n)
+		}
+	})
 }
 
 // keyDay takes the day off a split counter key when days (0 else): ok is
@@ -245,14 +252,8 @@ type moveEntries struct {
 func (cc *counterCache) moveEntries(doc *counterRaw, field string, days bool) (*moveEntries, error) {
 	out := &moveEntries{}
 	regions, kinds := map[string]int32{}, map[string]int32{}
-	buf := make([]string, 0, 8)
-	err := eachCount(doc, field, func(k string, n int) {
-		if n <= 0 {
-			return
-		}
-		buf = splitKey(k, buf)
-		day, parts, ok := keyDay(buf, days)
-		if !ok || len(parts) < 4 {
+	err := eachDayKey(doc, field, days, func(day uint8, parts []string, n int) {
+		if n <= 0 || len(parts) < 4 {
 			return
 		}
 		var flag uint8

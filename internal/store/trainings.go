@@ -256,7 +256,6 @@ func (r *counterReader) trainingSums(scope model.Scope, p Period, t *trainingTal
 func trainingEntriesOf(doc *counterRaw, view bool) (*trainingEntries, error) {
 	out := &trainingEntries{}
 	regions, slots := map[string]int32{}, map[[2]string]int32{}
-	buf := make([]string, 0, 8)
 	add := func(day uint8, parts []string, n int) {
 		if len(parts) < 3 {
 			return
@@ -275,20 +274,13 @@ func trainingEntriesOf(doc *counterRaw, view bool) (*trainingEntries, error) {
 	}
 	if view {
 		for _, name := range []string{"s", "a"} {
-			err := eachCount(doc, name, func(k string, n int) { add(0, splitKey(k, buf), n) })
-			if err != nil {
+			if err := eachDayKey(doc, name, false, add); err != nil {
 				return nil, err
 			}
 		}
 		return out, nil
 	}
-	err := eachCount(doc, "c", func(k string, n int) {
-		parts := splitKey(k, buf)
-		if d := atoi2(parts[0]); d >= 1 && d <= 31 {
-			add(uint8(d), parts[1:], n)
-		}
-	})
-	return out, err
+	return out, eachDayKey(doc, "c", true, add)
 }
 
 // counts is the TrainingCounts of what was added.
