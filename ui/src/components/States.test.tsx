@@ -66,6 +66,17 @@ describe('LoadMore', () => {
     const ok = box(<LoadMore list={{ ...base, error: null }} testid="m" />);
     expect(ok.querySelector('[data-testid="m"]')?.textContent).toBe('Load more');
 
+    // While the page loads the button stays (focus stays on it), busy, and a tap asks nothing.
+    const busy = box(<LoadMore list={{ ...base, loading: true, error: null }} testid="b" />).querySelector<HTMLButtonElement>('[data-testid="b"]');
+    expect(busy?.getAttribute('aria-busy')).toBe('true');
+    expect(busy?.getAttribute('aria-disabled')).toBe('true');
+    expect(busy?.textContent).toBe('Loading…');
+    busy?.click();
+    expect(more).not.toHaveBeenCalled();
+    ok.querySelector<HTMLButtonElement>('[data-testid="m"]')?.click();
+    expect(more).toHaveBeenCalledOnce();
+    more.mockClear();
+
     const failed = box(<LoadMore list={{ ...base, error: new ApiError({ status: 0 }) }} testid="f" />);
     expect(failed.querySelector('[data-testid="f"]')).toBeNull();
     const button = failed.querySelector('button');

@@ -70,16 +70,17 @@ export function KeptNote({ savedAt }: { savedAt?: string }) {
 }
 
 /**
- * LoadMore asks a paged list for its next page; it shows only while there is one and nothing is loading.
- * A failed "load more" is told here, by the rows it was to follow, not at the list's head a
- * hundred rows up, and its "try again" asks for that page again (the list's retry).
+ * LoadMore asks a paged list for its next page. While that page loads the button stays, busy
+ * and saying so, so focus stays where the person tapped and nothing below it jumps (it used
+ * to vanish and come back). A failed "load more" is told here, by the rows it was to follow,
+ * not at the list's head a hundred rows up, and its "try again" asks for that page again.
  */
 export function LoadMore({ list, testid }: { list: { hasMore: boolean; loading: boolean; more: () => Promise<void>; error: unknown; items: unknown[]; retry: () => void }; testid?: string }) {
   if (list.error) return list.items.length > 0 ? <ErrorBox error={list.error} onRetry={list.retry} /> : null;
-  if (!list.hasMore || list.loading) return null;
+  if (!list.hasMore || (list.loading && list.items.length === 0)) return null;
   return (
-    <button type="button" class="btn" onClick={() => void list.more()} data-testid={testid}>
-      {t('common.load_more')}
+    <button type="button" class="btn" aria-disabled={list.loading} aria-busy={list.loading} onClick={() => list.loading || void list.more()} data-testid={testid}>
+      {list.loading ? t('common.loading') : t('common.load_more')}
     </button>
   );
 }
