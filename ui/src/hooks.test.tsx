@@ -56,6 +56,31 @@ describe('usePaged', () => {
     expect(s.list?.hasMore).toBe(false);
   });
 
+  it('is ended only once a "load more" brought the last page, until the list loads again', async () => {
+    let pages: Record<string, Page> = { first: { items: [1], next_cursor: 'c2' }, c2: { items: [2] } };
+    let offline = false;
+    const s = mount(async (cursor) => {
+      if (cursor && offline) throw new Error('offline');
+      return pages[cursor ?? 'first'];
+    });
+    await settle();
+    expect(s.list?.ended).toBe(false);
+    offline = true;
+    await act(() => s.list!.more());
+    expect(s.list?.ended).toBe(false);
+    offline = false;
+    await act(() => s.list!.more());
+    expect(s.list?.hasMore).toBe(false);
+    expect(s.list?.ended).toBe(true);
+
+    // A list that fits in its first page has no end to tell.
+    pages = { first: { items: [9] } };
+    act(() => s.list!.reload());
+    await settle();
+    expect(s.list?.items).toEqual([9]);
+    expect(s.list?.ended).toBe(false);
+  });
+
   it('reloads the list on retry when the first page failed', async () => {
     let fail = true;
     const calls: (string | undefined)[] = [];

@@ -55,17 +55,21 @@ export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
  * usePaged loads a cursor-paged list, with "load more" appending the next page.
  * retry answers an error box's "try again": a failed "load more" is asked
  * again and the pages already shown stay (on a bad connection they cost
- * minutes to fetch), a failed first page reloads the list.
+ * minutes to fetch), a failed first page reloads the list. ended is whether a
+ * "load more" brought the last page, so the list can say it ends where the
+ * button was; a list that fits in its first page has nothing to say.
  */
 export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_cursor?: string }>, deps: unknown[]) {
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | undefined>();
+  const [ended, setEnded] = useState(false);
   const moreFailed = useRef(false);
   const { error, setError, loading, setLoading, seq, reload } = useLoad(
     () => fn(),
     deps,
     (p) => {
       moreFailed.current = false;
+      setEnded(false);
       setItems(p.items ?? []);
       setCursor(p.next_cursor || undefined);
     },
@@ -73,6 +77,7 @@ export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_
       // No rows, and no cursor of the list shown before: "load more" must
       // not bring an old filter's next page.
       moreFailed.current = false;
+      setEnded(false);
       setItems([]);
       setCursor(undefined);
     },
@@ -88,6 +93,7 @@ export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_
       moreFailed.current = false;
       setItems((old) => [...old, ...(p.items ?? [])]);
       setCursor(p.next_cursor || undefined);
+      setEnded(!p.next_cursor);
     } catch (e) {
       if (my !== seq.current) return;
       moreFailed.current = true;
@@ -100,7 +106,7 @@ export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_
     if (moreFailed.current) void more();
     else reload();
   };
-  return { items, setItems, hasMore: !!cursor, more, error, loading, reload, retry };
+  return { items, setItems, hasMore: !!cursor, ended, more, error, loading, reload, retry };
 }
 
 /** Action is the state of one user action (a save, a download, a status change). */
