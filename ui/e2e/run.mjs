@@ -1695,7 +1695,7 @@ async function firstStakeholder() {
 
 // The stakeholders list is asked for in pages of a third of the stakeholders (the app asks for
 // 50, more than the demo has), so it takes two "Cargar más" to reach its end.
-test('keyboard "Cargar más": focus stays on the list to its end, a failed page offline lands on "Reintentar", a new filter keeps its focus', async () => {
+test('keyboard "Cargar más": focus stays on the list to its end, a failed page offline lands on "Reintentar", each page\'s count said, a new filter keeps its focus', async () => {
   const p = await newPage(DESKTOP, 'load-more');
   const everyone = await (await api('/api/v1/stakeholders?limit=200')).json();
   expect(!everyone.next_cursor, 'more than 200 stakeholders: the test counts them in one page');
@@ -1744,6 +1744,8 @@ test('keyboard "Cargar más": focus stays on the list to its end, a failed page 
   await p.waitForFunction(() => !document.querySelector('.load-more [aria-busy="true"]'));
   f = await focused();
   expect(f.tag === 'BUTTON' && f.text === 'Cargar más', `after a retried page focus is on ${JSON.stringify(f)}, want "Cargar más"`);
+  const said = async () => (await p.getByTestId('list-added').innerText()).trim();
+  expect((await said()) === `Se cargaron ${size} más.`, `a screen reader hears "${await said()}" after the page, want "Se cargaron ${size} más."`);
 
   // The last page: the button gives way to the list's end, said politely, and focus is on it.
   await p.keyboard.press('Enter');
@@ -1751,8 +1753,13 @@ test('keyboard "Cargar más": focus stays on the list to its end, a failed page 
   f = await focused();
   expect(f.testid === 'list-end' && f.role === 'status' && f.text === 'No hay más resultados.', `after the last page focus is on ${JSON.stringify(f)}, want the list's end "No hay más resultados."`);
   expect((await rows.count()) === all, `the list shows ${await rows.count()} rows at its end, want ${all}`);
+  const last = all - 2 * size;
+  const lastSaid = last === 1 ? 'Se cargó 1 más.' : `Se cargaron ${last} más.`;
+  expect((await said()) === lastSaid, `a screen reader hears "${await said()}" after the last page, want "${lastSaid}"`);
   expect((await p.getByRole('button', { name: 'Cargar más' }).count()) === 0, '"Cargar más" is still offered at the end of the list');
   await shot(p, '40-list-end-focus');
+  const a11y = await axeScan(p, 'the stakeholders at the list\'s end');
+  expect(a11y.length === 0, `axe:\n      ${a11y.join('\n      ')}`);
   // Shift+Tab goes back up into the rows just loaded.
   await p.keyboard.press('Shift+Tab');
   f = await focused();

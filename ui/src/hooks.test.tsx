@@ -56,7 +56,7 @@ describe('usePaged', () => {
     expect(s.list?.hasMore).toBe(false);
   });
 
-  it('is ended only once a "load more" brought the last page, until the list loads again', async () => {
+  it('is ended only once a "load more" brought the last page, and counts what it brought, until the list loads again', async () => {
     let pages: Record<string, Page> = { first: { items: [1], next_cursor: 'c2' }, c2: { items: [2] } };
     let offline = false;
     const s = mount(async (cursor) => {
@@ -65,6 +65,7 @@ describe('usePaged', () => {
     });
     await settle();
     expect(s.list?.ended).toBe(false);
+    expect(s.list?.added).toBe(0);
     offline = true;
     await act(() => s.list!.more());
     expect(s.list?.ended).toBe(false);
@@ -72,6 +73,7 @@ describe('usePaged', () => {
     await act(() => s.list!.more());
     expect(s.list?.hasMore).toBe(false);
     expect(s.list?.ended).toBe(true);
+    expect(s.list?.added).toBe(1);
 
     // A list that fits in its first page has no end to tell.
     pages = { first: { items: [9] } };
@@ -79,6 +81,7 @@ describe('usePaged', () => {
     await settle();
     expect(s.list?.items).toEqual([9]);
     expect(s.list?.ended).toBe(false);
+    expect(s.list?.added).toBe(0);
   });
 
   it('reloads the list on retry when the first page failed', async () => {

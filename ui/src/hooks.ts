@@ -57,12 +57,14 @@ export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
  * again and the pages already shown stay (on a bad connection they cost
  * minutes to fetch), a failed first page reloads the list. ended is whether a
  * "load more" brought the last page, so the list can say it ends where the
- * button was; a list that fits in its first page has nothing to say.
+ * button was; a list that fits in its first page has nothing to say. added is
+ * how many rows the last "load more" brought (0 once the list loads again).
  */
 export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_cursor?: string }>, deps: unknown[]) {
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | undefined>();
   const [ended, setEnded] = useState(false);
+  const [added, setAdded] = useState(0);
   const moreFailed = useRef(false);
   const { error, setError, loading, setLoading, seq, reload } = useLoad(
     () => fn(),
@@ -70,6 +72,7 @@ export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_
     (p) => {
       moreFailed.current = false;
       setEnded(false);
+      setAdded(0);
       setItems(p.items ?? []);
       setCursor(p.next_cursor || undefined);
     },
@@ -78,6 +81,7 @@ export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_
       // not bring an old filter's next page.
       moreFailed.current = false;
       setEnded(false);
+      setAdded(0);
       setItems([]);
       setCursor(undefined);
     },
@@ -94,6 +98,7 @@ export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_
       setItems((old) => [...old, ...(p.items ?? [])]);
       setCursor(p.next_cursor || undefined);
       setEnded(!p.next_cursor);
+      setAdded(p.items?.length ?? 0);
     } catch (e) {
       if (my !== seq.current) return;
       moreFailed.current = true;
@@ -106,7 +111,7 @@ export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_
     if (moreFailed.current) void more();
     else reload();
   };
-  return { items, setItems, hasMore: !!cursor, ended, more, error, loading, reload, retry };
+  return { items, setItems, hasMore: !!cursor, ended, added, more, error, loading, reload, retry };
 }
 
 /** Action is the state of one user action (a save, a download, a status change). */

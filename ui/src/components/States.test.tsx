@@ -62,7 +62,7 @@ describe('LoadMore', () => {
     setLang('en');
     const more = vi.fn(async () => undefined);
     const retry = vi.fn();
-    const base = { hasMore: true, ended: false, loading: false, more, retry, items: [1, 2] };
+    const base = { hasMore: true, ended: false, added: 0, loading: false, more, retry, items: [1, 2] };
     const ok = box(<LoadMore list={{ ...base, error: null }} testid="m" />);
     expect(ok.querySelector('[data-testid="m"]')?.textContent).toBe('Load more');
 
@@ -100,7 +100,7 @@ describe('LoadMore focus', () => {
   });
 
   type List = Parameters<typeof LoadMore>[0]['list'];
-  const base: List = { hasMore: true, ended: false, loading: false, more: async () => undefined, retry: () => undefined, items: [1, 2], error: null };
+  const base: List = { hasMore: true, ended: false, added: 0, loading: false, more: async () => undefined, retry: () => undefined, items: [1, 2], error: null };
   // page renders a list's "load more" below a filter field, again on the same root each call,
   // as a page re-renders when its list changes.
   const page = () => {
@@ -125,6 +125,22 @@ describe('LoadMore focus', () => {
     expect(end?.textContent).toBe('No hay más resultados.');
     expect(end?.getAttribute('role')).toBe('status');
     expect(document.activeElement).toBe(end);
+  });
+
+  it('says politely how many rows each page brought, and again for the same count', () => {
+    setLang('es');
+    const p = page();
+    const said = () => p.get('list-added');
+    p.show({});
+    expect(said()?.getAttribute('role')).toBe('status');
+    expect(said()?.textContent).toBe('');
+    p.show({ loading: true });
+    p.show({ items: [1, 2, 3, 4], added: 2 });
+    expect(said()?.textContent).toBe('Se cargaron 2 más.');
+    p.show({ items: [1, 2, 3, 4], added: 2, loading: true });
+    expect(said()?.textContent).toBe('');
+    p.show({ items: [1, 2, 3, 4, 5], added: 1, hasMore: false, ended: true });
+    expect(said()?.textContent).toBe('Se cargó 1 más.');
   });
 
   it('moves to "try again" when the page failed, to the busy button while it is asked again, and stays there', () => {

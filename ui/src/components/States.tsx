@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { errorMessage, isConflict, isMissing, isOffline } from '../errors';
 import { formatAge } from '../format';
-import { t } from '../i18n';
+import { t, tn } from '../i18n';
 import './States.css';
 
 export function Loading({ label }: { label?: string }) {
@@ -75,7 +75,8 @@ export function KeptNote({ savedAt }: { savedAt?: string }) {
  * and saying so, so focus stays where the person tapped and nothing below it jumps (it used
  * to vanish and come back). A failed "load more" is told here, by the rows it was to follow,
  * not at the list's head a hundred rows up, and its "try again" asks for that page again.
- * After the last page the list says it ends, where the button was.
+ * After the last page the list says it ends, where the button was. A screen reader hears how
+ * many rows each page brought (the focused button does not change, so nothing else is said).
  *
  * Focus follows the person's own "load more": when what it is on gives way (the button to the
  * list's end or to a failed page's "try again", that "try again" to the busy button), it moves
@@ -83,7 +84,7 @@ export function KeptNote({ savedAt }: { savedAt?: string }) {
  * its place. It moves only from here and only when nothing else has it, so a first load or a
  * new filter never takes it.
  */
-export function LoadMore({ list, testid }: { list: { hasMore: boolean; ended: boolean; loading: boolean; more: () => Promise<void>; error: unknown; items: unknown[]; retry: () => void }; testid?: string }) {
+export function LoadMore({ list, testid }: { list: { hasMore: boolean; ended: boolean; added: number; loading: boolean; more: () => Promise<void>; error: unknown; items: unknown[]; retry: () => void }; testid?: string }) {
   const box = useRef<HTMLDivElement>(null);
   // Read while rendering, before this render takes the focused element out of the page.
   const had = useRef(false);
@@ -113,9 +114,15 @@ export function LoadMore({ list, testid }: { list: { hasMore: boolean; ended: bo
     );
   }
   return (
-    <div class="load-more" ref={box} tabIndex={-1}>
-      {part}
-    </div>
+    <>
+      <div class="load-more" ref={box} tabIndex={-1}>
+        {part}
+      </div>
+      {/* Emptied while a page loads, so the same count twice is said twice. */}
+      <p class="sr-only" role="status" data-testid="list-added">
+        {!list.loading && list.added > 0 ? tn('common.loaded_more', list.added) : ''}
+      </p>
+    </>
   );
 }
 
