@@ -106,19 +106,25 @@ describe('LoadMore focus', () => {
   const page = () => {
     const root = document.createElement('div');
     document.body.append(root);
+    const show = (list: Partial<List>) => render(<><input data-testid="filter" /><LoadMore list={{ ...base, ...list }} testid="more" /></>, root);
+    const get = (id: string) => root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
     return {
-      show: (list: Partial<List>) => render(<><input data-testid="filter" /><LoadMore list={{ ...base, ...list }} testid="more" /></>, root),
-      get: (id: string) => root.querySelector<HTMLElement>(`[data-testid="${id}"]`),
+      show,
+      get,
       retry: () => root.querySelector<HTMLButtonElement>('[role="alert"] button'),
+      // press is Enter on "load more": focus on it, and its page loading.
+      press: () => {
+        show({});
+        get('more')?.focus();
+        show({ loading: true });
+      },
     };
   };
 
   it('moves from "load more" to the list\'s end, said politely, when the last page came', () => {
     setLang('es');
     const p = page();
-    p.show({});
-    p.get('more')?.focus();
-    p.show({ loading: true });
+    p.press();
     expect(document.activeElement).toBe(p.get('more'));
     p.show({ hasMore: false, ended: true, items: [1, 2, 3] });
     const end = p.get('list-end');
@@ -146,9 +152,7 @@ describe('LoadMore focus', () => {
   it('moves to "try again" when the page failed, to the busy button while it is asked again, and stays there', () => {
     setLang('en');
     const p = page();
-    p.show({});
-    p.get('more')?.focus();
-    p.show({ loading: true });
+    p.press();
     p.show({ error: new ApiError({ status: 0 }) });
     expect(p.get('more')).toBeNull();
     expect(p.retry()?.textContent).toBe('Try again');
@@ -175,8 +179,7 @@ describe('LoadMore focus', () => {
     expect(document.activeElement).toBe(document.body);
     // A new filter typed while the list is at its end: no end is said for the new list, and
     // focus stays in the filter.
-    p.get('more')?.focus();
-    p.show({ loading: true });
+    p.press();
     p.show({ hasMore: false, ended: true, items: [1, 2, 3] });
     p.get('filter')?.focus();
     p.show({ hasMore: false, ended: true, loading: true, items: [1, 2, 3] });
@@ -184,9 +187,7 @@ describe('LoadMore focus', () => {
     expect(p.get('list-end')).toBeNull();
     expect(document.activeElement).toBe(p.get('filter'));
     // Gone to the filter while a page loads: its end or its failure does not take focus back.
-    p.show({});
-    p.get('more')?.focus();
-    p.show({ loading: true });
+    p.press();
     p.get('filter')?.focus();
     p.show({ error: new ApiError({ status: 0 }) });
     expect(document.activeElement).toBe(p.get('filter'));
