@@ -1702,9 +1702,11 @@ test('keyboard "Cargar más": focus stays on the list to its end, a failed page 
   const all = everyone.items.length;
   const size = Math.ceil(all / 3);
   expect(all >= 6 && size * 2 < all, `${all} stakeholders, want at least 6 for three pages`);
-  await p.route(/\/api\/v1\/stakeholders\?/, (route) => {
+  // The next pages take 400 ms more, long enough to look at the page while one loads.
+  await p.route(/\/api\/v1\/stakeholders\?/, async (route) => {
     const u = new URL(route.request().url());
     if (u.searchParams.get('limit') === '50') u.searchParams.set('limit', String(size));
+    if (u.searchParams.has('cursor')) await new Promise((r) => setTimeout(r, 400));
     return route.continue({ url: u.toString() });
   });
   await signIn(p, ADMIN);
@@ -1737,9 +1739,15 @@ test('keyboard "Cargar más": focus stays on the list to its end, a failed page 
   expect(f.tag === 'BUTTON' && f.text === 'Reintentar' && f.inMore, `after a failed "Cargar más" focus is on ${JSON.stringify(f)}, want the error's "Reintentar"`);
   expect((await rows.count()) === size, `the failed page changed the rows shown: ${await rows.count()}, want ${size}`);
 
-  // Back online, Enter on "Reintentar" brings that page and focus is on "Cargar más" again.
+  // Back online, Enter on "Reintentar" asks for that page again: focus is on the busy button,
+  // the only "Cargando…" (a second one above it pushed it down), then on "Cargar más" again.
   await p.context().setOffline(false);
   await p.keyboard.press('Enter');
+  await p.locator('.load-more [aria-busy="true"]').waitFor();
+  f = await focused();
+  expect(f.tag === 'BUTTON' && f.text === 'Cargando…' && f.inMore, `while the retried page loads focus is on ${JSON.stringify(f)}, want the busy "Cargando…" button`);
+  const loadings = await p.getByTestId('loading').count();
+  expect(loadings === 0, `while a "Cargar más" loads the page also says loading ${loadings} time(s) elsewhere, want only its busy button`);
   await p.waitForFunction((n) => document.querySelectorAll('[data-testid="stakeholder-row"]').length === n, size * 2);
   await p.waitForFunction(() => !document.querySelector('.load-more [aria-busy="true"]'));
   f = await focused();
