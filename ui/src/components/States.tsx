@@ -82,7 +82,7 @@ export function KeptNote({ savedAt }: { savedAt?: string }) {
  * list's end or to a failed page's "try again", that "try again" to the busy button), it moves
  * to what took its place instead of falling to the page, so a keyboard or screen reader keeps
  * its place. It moves only from here and only when nothing else has it, so a first load or a
- * new filter never takes it.
+ * new filter never takes it. None of it is printed (a report printed as far as loaded).
  */
 export function LoadMore({ list, testid }: { list: { hasMore: boolean; ended: boolean; added: number; loading: boolean; more: () => Promise<void>; error: unknown; items: unknown[]; retry: () => void }; testid?: string }) {
   const box = useRef<HTMLDivElement>(null);
@@ -115,7 +115,7 @@ export function LoadMore({ list, testid }: { list: { hasMore: boolean; ended: bo
   }
   return (
     <>
-      <div class="load-more" ref={box} tabIndex={-1}>
+      <div class="load-more no-print" ref={box} tabIndex={-1}>
         {part}
       </div>
       {/* Emptied while a page loads, so the same count twice is said twice. */}
