@@ -1693,6 +1693,99 @@ async function firstStakeholder() {
   return (await r.json()).items[0].id;
 }
 
+// The stakeholders list is asked for in pages of a third of the stakeholders (the app asks for
+// 50, more than the demo has), so it takes two "Cargar más" to reach its end.
+test('keyboard "Cargar más": focus stays on the list to its end, a failed page offline lands on "Reintentar", each page\'s count said, a new filter keeps its focus', async () => {
+  const p = await newPage(DESKTOP, 'load-more');
+  const everyone = await (await api('/api/v1/stakeholders?limit=200')).json();
+  expect(!everyone.next_cursor, 'more than 200 stakeholders: the test counts them in one page');
+  const all = everyone.items.length;
+  const size = Math.ceil(all / 3);
+  expect(all >= 6 && size * 2 < all, `${all} stakeholders, want at least 6 for three pages`);
+  // The next pages take 400 ms more, long enough to look at the page while one loads.
+  await p.route(/\/api\/v1\/stakeholders\?/, async (route) => {
+    const u = new URL(route.request().url());
+    if (u.searchParams.get('limit') === '50') u.searchParams.set('limit', String(size));
+    if (u.searchParams.has('cursor')) await new Promise((r) => setTimeout(r, 400));
+    return route.continue({ url: u.toString() });
+  });
+  await signIn(p, ADMIN);
+  await p.goto(`${BASE}/stakeholders`);
+  const rows = p.getByTestId('stakeholder-row');
+  const more = p.getByRole('button', { name: 'Cargar más' });
+  await more.waitFor();
+  await settled(p);
+  /** focused describes document.activeElement: its tag, role, test id and text. */
+  const focused = () =>
+    p.evaluate(() => {
+      const a = document.activeElement;
+      return { tag: a?.tagName ?? '', role: a?.getAttribute('role') ?? '', testid: a?.getAttribute('data-testid') ?? '', text: (a?.textContent ?? '').trim().slice(0, 80), inMore: !!a?.closest('.load-more') };
+    });
+  let f = await focused();
+  expect(!f.inMore, `the first page put focus on its "load more" (${JSON.stringify(f)}); focus moves only by the person's own action`);
+  expect((await rows.count()) === size, `the first page shows ${await rows.count()} rows, want ${size}`);
+
+  // From the last row's link, Tab reaches "Cargar más".
+  await rows.last().getByRole('link').focus();
+  await p.keyboard.press('Tab');
+  f = await focused();
+  expect(f.tag === 'BUTTON' && f.text === 'Cargar más', `Tab after the last row is on ${JSON.stringify(f)}, want "Cargar más"`);
+
+  // Without signal the page fails: its error says so by the rows, and focus is on "Reintentar".
+  await p.context().setOffline(true);
+  await p.keyboard.press('Enter');
+  await p.getByRole('alert').filter({ has: p.getByRole('button', { name: 'Reintentar' }) }).waitFor();
+  f = await focused();
+  expect(f.tag === 'BUTTON' && f.text === 'Reintentar' && f.inMore, `after a failed "Cargar más" focus is on ${JSON.stringify(f)}, want the error's "Reintentar"`);
+  expect((await rows.count()) === size, `the failed page changed the rows shown: ${await rows.count()}, want ${size}`);
+
+  // Back online, Enter on "Reintentar" asks for that page again: focus is on the busy button,
+  // the only "Cargando…" (a second one above it pushed it down), then on "Cargar más" again.
+  await p.context().setOffline(false);
+  await p.keyboard.press('Enter');
+  await p.locator('.load-more [aria-busy="true"]').waitFor();
+  f = await focused();
+  expect(f.tag === 'BUTTON' && f.text === 'Cargando…' && f.inMore, `while the retried page loads focus is on ${JSON.stringify(f)}, want the busy "Cargando…" button`);
+  const loadings = await p.getByTestId('loading').count();
+  expect(loadings === 0, `while a "Cargar más" loads the page also says loading ${loadings} time(s) elsewhere, want only its busy button`);
+  await p.waitForFunction((n) => document.querySelectorAll('[data-testid="stakeholder-row"]').length === n, size * 2);
+  await p.waitForFunction(() => !document.querySelector('.load-more [aria-busy="true"]'));
+  f = await focused();
+  expect(f.tag === 'BUTTON' && f.text === 'Cargar más', `after a retried page focus is on ${JSON.stringify(f)}, want "Cargar más"`);
+  const said = async () => (await p.getByTestId('list-added').innerText()).trim();
+  expect((await said()) === `Se cargaron ${size} más.`, `a screen reader hears "${await said()}" after the page, want "Se cargaron ${size} más."`);
+
+  // The last page: the button gives way to the list's end, said politely, and focus is on it.
+  await p.keyboard.press('Enter');
+  await p.getByTestId('list-end').waitFor();
+  f = await focused();
+  expect(f.testid === 'list-end' && f.role === 'status' && f.text === 'No hay más resultados.', `after the last page focus is on ${JSON.stringify(f)}, want the list's end "No hay más resultados."`);
+  expect((await rows.count()) === all, `the list shows ${await rows.count()} rows at its end, want ${all}`);
+  const last = all - 2 * size;
+  const lastSaid = last === 1 ? 'Se cargó 1 más.' : `Se cargaron ${last} más.`;
+  expect((await said()) === lastSaid, `a screen reader hears "${await said()}" after the last page, want "${lastSaid}"`);
+  expect((await p.getByRole('button', { name: 'Cargar más' }).count()) === 0, '"Cargar más" is still offered at the end of the list');
+  await shot(p, '40-list-end-focus');
+  const a11y = await axeScan(p, 'the stakeholders at the list\'s end');
+  expect(a11y.length === 0, `axe:\n      ${a11y.join('\n      ')}`);
+  // Shift+Tab goes back up into the rows just loaded.
+  await p.keyboard.press('Shift+Tab');
+  f = await focused();
+  const lastName = (await rows.last().getByRole('link').innerText()).trim();
+  expect(f.tag === 'A' && f.text === lastName, `Shift+Tab from the list's end is on ${JSON.stringify(f)}, want the last row's link "${lastName}"`);
+
+  // A new filter reloads the list: focus stays in the search box, and the new list says no end.
+  const search = p.locator('#sh-q');
+  await search.focus();
+  await p.keyboard.type('demo');
+  await p.waitForFunction(() => new URLSearchParams(location.search).get('q') === 'demo');
+  await settled(p);
+  await p.waitForFunction(() => !document.querySelector('[data-testid="list-end"]'));
+  f = await focused();
+  expect(f.tag === 'INPUT' && !f.inMore, `after a new search focus is on ${JSON.stringify(f)}, want the search box`);
+  await p.context().close();
+});
+
 test('no JavaScript errors in the pages', async () => {
   expect(pageErrors.length === 0, `errors in the browser:\n      ${pageErrors.join('\n      ')}`);
 });

@@ -55,17 +55,32 @@ export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
  * usePaged loads a cursor-paged list, with "load more" appending the next page.
  * retry answers an error box's "try again": a failed "load more" is asked
  * again and the pages already shown stay (on a bad connection they cost
- * minutes to fetch), a failed first page reloads the list.
+ * minutes to fetch), a failed first page reloads the list. ended is whether a
+ * "load more" brought the last page, so the list can say it ends where the
+ * button was; a list that fits in its first page has nothing to say. added is
+ * how many rows the last "load more" brought (0 once the list loads again).
+ * loadingMore is whether the load under way is a "load more": its button says
+ * so where it is, and the page's own "loading" stays for first loads and
+ * reloads (shown twice, it pushed the button down and back up).
  */
 export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_cursor?: string }>, deps: unknown[]) {
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | undefined>();
+  const [ended, setEnded] = useState(false);
+  const [added, setAdded] = useState(0);
+  const [loadingMore, setLoadingMore] = useState(false);
   const moreFailed = useRef(false);
   const { error, setError, loading, setLoading, seq, reload } = useLoad(
-    () => fn(),
+    () => {
+      // A (re)load from the start drops a "load more" under way (its answer is not used).
+      setLoadingMore(false);
+      return fn();
+    },
     deps,
     (p) => {
       moreFailed.current = false;
+      setEnded(false);
+      setAdded(0);
       setItems(p.items ?? []);
       setCursor(p.next_cursor || undefined);
     },
@@ -73,6 +88,8 @@ export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_
       // No rows, and no cursor of the list shown before: "load more" must
       // not bring an old filter's next page.
       moreFailed.current = false;
+      setEnded(false);
+      setAdded(0);
       setItems([]);
       setCursor(undefined);
     },
@@ -81,6 +98,7 @@ export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_
     if (!cursor) return;
     const my = seq.current;
     setLoading(true);
+    setLoadingMore(true);
     setError(null);
     try {
       const p = await fn(cursor);
@@ -88,19 +106,24 @@ export function usePaged<T>(fn: (cursor?: string) => Promise<{ items: T[]; next_
       moreFailed.current = false;
       setItems((old) => [...old, ...(p.items ?? [])]);
       setCursor(p.next_cursor || undefined);
+      setEnded(!p.next_cursor);
+      setAdded(p.items?.length ?? 0);
     } catch (e) {
       if (my !== seq.current) return;
       moreFailed.current = true;
       setError(e);
     } finally {
-      if (my === seq.current) setLoading(false);
+      if (my === seq.current) {
+        setLoading(false);
+        setLoadingMore(false);
+      }
     }
   };
   const retry = () => {
     if (moreFailed.current) void more();
     else reload();
   };
-  return { items, setItems, hasMore: !!cursor, more, error, loading, reload, retry };
+  return { items, setItems, hasMore: !!cursor, ended, added, more, error, loading, loadingMore, reload, retry };
 }
 
 /** Action is the state of one user action (a save, a download, a status change). */

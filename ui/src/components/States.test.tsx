@@ -62,7 +62,7 @@ describe('LoadMore', () => {
     setLang('en');
     const more = vi.fn(async () => undefined);
     const retry = vi.fn();
-    const base = { hasMore: true, loading: false, more, retry, items: [1, 2] };
+    const base = { hasMore: true, ended: false, added: 0, loading: false, more, retry, items: [1, 2] };
     const ok = box(<LoadMore list={{ ...base, error: null }} testid="m" />);
     expect(ok.querySelector('[data-testid="m"]')?.textContent).toBe('Load more');
 
@@ -86,7 +86,112 @@ describe('LoadMore', () => {
     expect(more).not.toHaveBeenCalled();
 
     // A first page that failed is told at the list's head, not here.
-    expect(box(<LoadMore list={{ ...base, items: [], error: new ApiError({ status: 0 }) }} />).innerHTML).toBe('');
+    const first = box(<LoadMore list={{ ...base, items: [], error: new ApiError({ status: 0 }) }} />);
+    expect(first.querySelector('button, [role="alert"]')).toBeNull();
+    expect(first.textContent).toBe('');
     setLang('es');
+  });
+});
+
+describe('LoadMore focus', () => {
+  afterEach(() => {
+    document.body.innerHTML = '';
+    setLang('es');
+  });
+
+  type List = Parameters<typeof LoadMore>[0]['list'];
+  const base: List = { hasMore: true, ended: false, added: 0, loading: false, more: async () => undefined, retry: () => undefined, items: [1, 2], error: null };
+  // page renders a list's "load more" below a filter field, again on the same root each call,
+  // as a page re-renders when its list changes.
+  const page = () => {
+    const root = document.createElement('div');
+    document.body.append(root);
+    const show = (list: Partial<List>) => render(<><input data-testid="filter" /><LoadMore list={{ ...base, ...list }} testid="more" /></>, root);
+    const get = (id: string) => root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+    return {
+      show,
+      get,
+      retry: () => root.querySelector<HTMLButtonElement>('[role="alert"] button'),
+      // press is Enter on "load more": focus on it, and its page loading.
+      press: () => {
+        show({});
+        get('more')?.focus();
+        show({ loading: true });
+      },
+    };
+  };
+
+  it('moves from "load more" to the list\'s end, said politely, when the last page came', () => {
+    setLang('es');
+    const p = page();
+    p.press();
+    expect(document.activeElement).toBe(p.get('more'));
+    p.show({ hasMore: false, ended: true, items: [1, 2, 3] });
+    const end = p.get('list-end');
+    expect(end?.textContent).toBe('No hay más resultados.');
+    expect(end?.getAttribute('role')).toBe('status');
+    expect(document.activeElement).toBe(end);
+  });
+
+  it('says politely how many rows each page brought, and again for the same count', () => {
+    setLang('es');
+    const p = page();
+    const said = () => p.get('list-added');
+    p.show({});
+    expect(said()?.getAttribute('role')).toBe('status');
+    expect(said()?.textContent).toBe('');
+    p.show({ loading: true });
+    p.show({ items: [1, 2, 3, 4], added: 2 });
+    expect(said()?.textContent).toBe('Se cargaron 2 más.');
+    p.show({ items: [1, 2, 3, 4], added: 2, loading: true });
+    expect(said()?.textContent).toBe('');
+    p.show({ items: [1, 2, 3, 4, 5], added: 1, hasMore: false, ended: true });
+    expect(said()?.textContent).toBe('Se cargó 1 más.');
+  });
+
+  it('moves to "try again" when the page failed, to the busy button while it is asked again, and stays there', () => {
+    setLang('en');
+    const p = page();
+    p.press();
+    p.show({ error: new ApiError({ status: 0 }) });
+    expect(p.get('more')).toBeNull();
+    expect(p.retry()?.textContent).toBe('Try again');
+    expect(document.activeElement).toBe(p.retry());
+    p.show({ loading: true });
+    expect(document.activeElement).toBe(p.get('more'));
+    expect(p.get('more')?.textContent).toBe('Loading…');
+    p.show({ items: [1, 2, 3] });
+    expect(document.activeElement).toBe(p.get('more'));
+    expect(p.get('more')?.textContent).toBe('Load more');
+    // Failing again lands on "try again" again; the retry that brings the last page, on the end.
+    p.show({ error: new ApiError({ status: 0 }) });
+    expect(document.activeElement).toBe(p.retry());
+    p.show({ loading: true });
+    p.show({ hasMore: false, ended: true, items: [1, 2, 3, 4] });
+    expect(document.activeElement).toBe(p.get('list-end'));
+  });
+
+  it('takes no focus on a first load, a new filter or a "load more" the person has left', () => {
+    const p = page();
+    // First load with focus nowhere: the button appears, focus stays on the page.
+    p.show({ items: [], loading: true });
+    p.show({});
+    expect(document.activeElement).toBe(document.body);
+    // A new filter typed while the list is at its end: no end is said for the new list, and
+    // focus stays in the filter.
+    p.press();
+    p.show({ hasMore: false, ended: true, items: [1, 2, 3] });
+    p.get('filter')?.focus();
+    p.show({ hasMore: false, ended: true, loading: true, items: [1, 2, 3] });
+    p.show({ hasMore: false, ended: false, items: [7] });
+    expect(p.get('list-end')).toBeNull();
+    expect(document.activeElement).toBe(p.get('filter'));
+    // Gone to the filter while a page loads: its end or its failure does not take focus back.
+    p.press();
+    p.get('filter')?.focus();
+    p.show({ error: new ApiError({ status: 0 }) });
+    expect(document.activeElement).toBe(p.get('filter'));
+    p.show({ hasMore: false, ended: true });
+    expect(document.activeElement).toBe(p.get('filter'));
   });
 });

@@ -1,8 +1,9 @@
 // Loading, empty and error states used by every page.
 import type { ComponentChildren } from 'preact';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { errorMessage, isConflict, isMissing, isOffline } from '../errors';
 import { formatAge } from '../format';
-import { t } from '../i18n';
+import { t, tn } from '../i18n';
 import './States.css';
 
 export function Loading({ label }: { label?: string }) {
@@ -74,15 +75,61 @@ export function KeptNote({ savedAt }: { savedAt?: string }) {
  * and saying so, so focus stays where the person tapped and nothing below it jumps (it used
  * to vanish and come back). A failed "load more" is told here, by the rows it was to follow,
  * not at the list's head a hundred rows up, and its "try again" asks for that page again.
+ * After the last page the list says it ends, where the button was. A screen reader hears how
+ * many rows each page brought (the focused button does not change, so nothing else is said).
+ *
+ * Focus follows the person's own "load more": when what it is on gives way (the button to the
+ * list's end or to a failed page's "try again", that "try again" to the busy button), it moves
+ * to what took its place instead of falling to the page, so a keyboard or screen reader keeps
+ * its place. It moves only from here and only when nothing else has it, so a first load or a
+ * new filter never takes it. None of it is printed (a report printed as far as loaded).
  */
-export function LoadMore({ list, testid }: { list: { hasMore: boolean; loading: boolean; more: () => Promise<void>; error: unknown; items: unknown[]; retry: () => void }; testid?: string }) {
-  if (list.error) return list.items.length > 0 ? <ErrorBox error={list.error} onRetry={list.retry} /> : null;
-  if (!list.hasMore || (list.loading && list.items.length === 0)) return null;
+export function LoadMore({ list, testid }: { list: { hasMore: boolean; ended: boolean; added: number; loading: boolean; more: () => Promise<void>; error: unknown; items: unknown[]; retry: () => void }; testid?: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  // Read while rendering, before this render takes the focused element out of the page.
+  const had = useRef(false);
+  had.current = !!box.current?.contains(document.activeElement);
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!had.current || !el || !focusLost()) return;
+    // An error with nothing to press (a page that is gone) is read from the box itself.
+    (el.querySelector<HTMLElement>('button, [data-testid="list-end"]') ?? (el.firstElementChild ? el : null))?.focus();
+  });
+  let part: ComponentChildren = null;
+  if (list.error) {
+    if (list.items.length > 0) part = <ErrorBox error={list.error} onRetry={list.retry} />;
+  } else if (list.hasMore) {
+    if (!(list.loading && list.items.length === 0)) {
+      part = (
+        <button type="button" class="btn" aria-disabled={list.loading} aria-busy={list.loading} onClick={() => list.loading || void list.more()} data-testid={testid}>
+          {list.loading ? t('common.loading') : t('common.load_more')}
+        </button>
+      );
+    }
+  } else if (list.ended) {
+    part = (
+      <p class="state state-end" role="status" tabIndex={-1} data-testid="list-end">
+        {t('common.no_more')}
+      </p>
+    );
+  }
   return (
-    <button type="button" class="btn" aria-disabled={list.loading} aria-busy={list.loading} onClick={() => list.loading || void list.more()} data-testid={testid}>
-      {list.loading ? t('common.loading') : t('common.load_more')}
-    </button>
+    <>
+      <div class="load-more no-print" ref={box} tabIndex={-1}>
+        {part}
+      </div>
+      {/* Emptied while a page loads, so the same count twice is said twice. */}
+      <p class="sr-only" role="status" data-testid="list-added">
+        {!list.loading && list.added > 0 ? tn('common.loaded_more', list.added) : ''}
+      </p>
+    </>
   );
+}
+
+/** focusLost tells that focus is nowhere: on the page itself or on an element taken out of it. */
+function focusLost(): boolean {
+  const a = document.activeElement;
+  return !a || a === document.body || !a.isConnected;
 }
 
 export function Notice({ children }: { children: ComponentChildren }) {

@@ -34,6 +34,8 @@ export default function FunderReport() {
   const committees = usePaged((cursor) => endpoints.indicatorRecords('committee_agreements', page(cursor)), [key]);
   const fulfilled = usePaged((cursor) => endpoints.funderFulfilled(page(cursor)), [key]);
   const loading = rep.loading || byRegion.loading || perMonth.loading || trainings.loading || legislators.loading || committees.loading || fulfilled.loading;
+  // A "load more" says so on its own button, by its rows, not at the report's head.
+  const loadingFirst = rep.loading || byRegion.loading || perMonth.loading || trainings.loading || [legislators, committees, fulfilled].some((l) => l.loading && !l.loadingMore);
   const r = rep.data;
   const lang = getLang();
 
@@ -62,7 +64,7 @@ export default function FunderReport() {
           </p>
         )}
       </header>
-      {loading && <Loading />}
+      {loadingFirst && <Loading />}
       <ErrorBox error={rep.error} onRetry={rep.reload} />
 
       {r && (

@@ -178,7 +178,7 @@ function Records({ code, query }: { code: string; query: Record<string, string |
   const { meta } = useInitiativeMeta(items.some((x) => x.entity === 'initiative'));
   return (
     <Section id={`rs-records-${code}`} title={t('results.records')} testid="rs-records" class="rs-records">
-      {recs.loading && <Loading />}
+      {recs.loading && !recs.loadingMore && <Loading />}
       <ErrorBox error={items.length === 0 ? recs.error : null} onRetry={recs.retry} />
       {!recs.loading && !recs.error && items.length === 0 && <Empty>{t('report.no_data')}</Empty>}
       {items.length > 0 && (

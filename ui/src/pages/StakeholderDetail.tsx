@@ -164,7 +164,7 @@ export function StakeholderDetail({ id }: { id: string }) {
             );
           })}
         </ol>
-        {tl.loading && <Loading />}
+        {tl.loading && !tl.loadingMore && <Loading />}
         <LoadMore list={tl} testid="timeline-more" />
       </Section>
     </article>

@@ -55,7 +55,7 @@ export function StakeholderList() {
           ))}
         </Table>
       )}
-      {list.loading && <Loading />}
+      {list.loading && !list.loadingMore && <Loading />}
       <LoadMore list={list} />
     </section>
   );

@@ -75,7 +75,7 @@ export function MessageList({ queue, reloadKey, onChanged }: { queue: string; re
           </li>
         ))}
       </ul>
-      {list.loading && <Loading />}
+      {list.loading && !list.loadingMore && <Loading />}
       <LoadMore list={list} />
     </div>
   );

@@ -76,7 +76,7 @@ export function UnmatchedAddresses() {
           })}
         </Table>
       )}
-      {list.loading && <Loading />}
+      {list.loading && !list.loadingMore && <Loading />}
       <LoadMore list={list} testid="addresses-more" />
     </section>
   );
