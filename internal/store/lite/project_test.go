@@ -66,3 +66,39 @@ func TestFlatProjectionCopiesElements(t *testing.T) {
 		t.Fatal("a nested path is not flat")
 	}
 }
+
+// TestFlatExclusionCopiesElements: an exclusion of whole top-level fields
+// is flat too and answers what the general path does, _id kept.
+func TestFlatExclusionCopiesElements(t *testing.T) {
+	doc := bson.D{{Key: "a", Value: 1}, {Key: "_id", Value: bson.NewObjectID()}, {Key: "history", Value: bson.A{bson.D{{Key: "on", Value: "2026-01-02"}}}},
+		{Key: "search", Value: "x y"}, {Key: "tags", Value: bson.A{"x", int64(2)}}, {Key: "z", Value: nil}}
+	raw, err := bson.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, spec := range []bson.D{
+		{{Key: "history", Value: 0}, {Key: "search", Value: 0}},
+		{{Key: "_id", Value: 0}, {Key: "z", Value: false}, {Key: "missing", Value: 0}},
+		{{Key: "a", Value: 0}, {Key: "tags", Value: 0}, {Key: "history", Value: 0}, {Key: "search", Value: 0}, {Key: "z", Value: 0}},
+	} {
+		p, err := newProjection(spec)
+		if err != nil || !p.flat() || !p.exclude {
+			t.Fatalf("%v: flat exclusion %v, %v", spec, p != nil && p.flat(), err)
+		}
+		got, err := p.pick(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d bson.D
+		if err := bson.Unmarshal(raw, &d); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := bson.Marshal(p.doc(d, true))
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%v: got %s, want %s", spec, got, bson.Raw(want))
+		}
+	}
+	if _, err := (&projection{kids: map[string]*projection{}}).pick(bson.Raw{5, 0, 0, 0}); err == nil {
+		t.Fatal("a truncated document is not an error")
+	}
+}
