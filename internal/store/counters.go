@@ -57,8 +57,9 @@ var counterFamilies = []string{"m", "p", "c", "d", "t", "i"}
 // countersLayout is the version of the counter families; counters built by
 // an older layout (without a family added since, or with keys since
 // changed: 5 adds the month views and the agreement groups, 6 the
-// initiatives' moves) are rebuilt on first read.
-const countersLayout = 6
+// initiatives' moves, 7 moves the commitments' member views to their own
+// view documents) are rebuilt on first read.
+const countersLayout = 7
 
 func counterCol(family string) string { return colReportCounters + "_" + family }
 

@@ -279,11 +279,12 @@ func (cc *counterCache) moveEntries(doc *counterRaw, field string, days bool) (*
 // the period covers whole and from the day keys (field "c") of the others,
 // the counts pick selects (pickName names it). fn gets the count's status.
 func (r *counterReader) eachMember(family, view, pickName string, pick memberPick, scope model.Scope, p Period, fn func(status string, member int32, n int)) error {
-	if err := r.load(family, p); err != nil {
+	doc := counterViews[family][view].doc
+	if err := r.loadDocs(family, false, []string{doc}, p); err != nil {
 		return err
 	}
 	have := r.docs[family]
-	for month, id := range r.docIDs(p, false) {
+	for month, id := range r.docIDs(p, false, doc) {
 		whole, lo, hi := p.dayRange(month)
 		field := view
 		if !whole {

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"reflect"
+	"slices"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -36,5 +38,33 @@ func TestCounterCacheKeepsWhatIsUnchanged(t *testing.T) {
 		if cc.bytes > maxCachedCounterBytes {
 			t.Fatalf("after %d large documents the cache holds %d bytes", i+1, cc.bytes)
 		}
+	}
+}
+
+// TestCommitmentMemberViewsHaveTheirOwnDocument: a month of commitments
+// has its region and status view in "…/v" and its legislator and committee
+// views in "…/vm", so the commitments by region read none of the members.
+func TestCommitmentMemberViewsHaveTheirOwnDocument(t *testing.T) {
+	day := map[string]int{"03|15|pending|legislator|a": 2, "04|15|done|oversight_committee|b": 1, "04|08|done|person|c": 1}
+	fields := map[string][]string{}
+	for _, d := range viewDocs(3, "c", map[string]map[string]int{"2026-11": day}) {
+		doc := d.(bson.D)
+		for _, e := range doc[1:] {
+			fields[doc[0].Value.(string)] = append(fields[doc[0].Value.(string)], e.Key)
+		}
+		if len(doc) == 1 {
+			fields[doc[0].Value.(string)] = nil
+		}
+	}
+	for id := range fields {
+		slices.Sort(fields[id])
+	}
+	want := map[string][]string{"g3/2026-11/v": {"s"}, "g3/2026-11/vm": {"k", "l"}}
+	if !reflect.DeepEqual(fields, want) {
+		t.Fatalf("view documents %v, want %v", fields, want)
+	}
+	inc := viewDelta("c", day)
+	if inc["s"]["15|pending"] != 2 || inc["l"]["15|pending|legislator|a"] != 2 || inc["k"]["15|done|oversight_committee|b"] != 1 || len(inc["s"]) != 3 {
+		t.Fatalf("view counts %v", inc)
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,12 @@ import (
 // only of the (at most two) months it cuts, each document by _id, and the
 // documents a request needs once (counterReader). The write hooks and the
 // rebuild keep both documents.
+//
+// A family's views share one view document unless a view names another
+// (doc): the commitments' member views, a key per legislator or committee
+// (10 kB a month at scale 10), sit in "g4/2026-03/vm", so the commitments
+// by region read their month's "s" view (a key per region and status)
+// without them.
 
 // counterView is one field of a family's view documents.
 type counterView struct {
@@ -36,6 +43,9 @@ type counterView struct {
 	// when picks the day keys the view counts (nil: all), by their fields
 	// after day and region.
 	when func(rest []string) bool
+	// doc is the suffix of the view document holding the view ("": the
+	// family's first, viewDocID).
+	doc string
 }
 
 func kindIs(kind string) func([]string) bool {
@@ -54,8 +64,8 @@ var counterViews = map[string]map[string]counterView{
 	"c": {
 		"s": {name: "s", keep: []bool{true}}, // region|status
 		// region|status|legislator|id: the agreement rule needs the status
-		"l": {name: "l", keep: []bool{true, true, true}, when: kindIs(model.KindLegislator)},
-		"k": {name: "k", keep: []bool{true, true, true}, when: kindIs(model.KindOversightCommittee)},
+		"l": {name: "l", keep: []bool{true, true, true}, when: kindIs(model.KindLegislator), doc: "m"},
+		"k": {name: "k", keep: []bool{true, true, true}, when: kindIs(model.KindOversightCommittee), doc: "m"},
 	},
 	"i": {"r": {name: "r", keep: []bool{true, true, true}}}, // region|kind|initiative|flag
 	"t": {
@@ -102,8 +112,29 @@ func viewDelta(family string, keys map[string]int) map[string]map[string]int {
 	return out
 }
 
-// viewDocID is the id of a month's view document.
-func viewDocID(gen int, month string) string { return genID(gen, month+"/v") }
+// viewDocID is the id of a month's view document with suffix doc
+// (counterView.doc).
+func viewDocID(gen int, month, doc string) string { return genID(gen, month+"/v"+doc) }
+
+// viewDocsOf are the suffixes of the view documents holding views, each once.
+func viewDocsOf(views []counterView) []string {
+	var out []string
+	for _, v := range views {
+		if !slices.Contains(out, v.doc) {
+			out = append(out, v.doc)
+		}
+	}
+	return out
+}
+
+// familyViews are all the views of a family.
+func familyViews(family string) []counterView {
+	out := make([]counterView, 0, len(counterViews[family]))
+	for _, v := range counterViews[family] {
+		out = append(out, v)
+	}
+	return out
+}
 
 // wholeMonth tells whether the period covers every day of month (YYYY-MM).
 func (p Period) wholeMonth(month string) bool {
@@ -186,14 +217,14 @@ func (s *Store) counters(ctx context.Context) (*counterReader, error) {
 	return &counterReader{s: s, ctx: ctx, gen: gen, docs: map[string]map[string]*cachedCounterDoc{}}, nil
 }
 
-// docIDs are the documents of a family p reads: the view document of each
-// month it covers whole, the day document of the others (of every month
-// when days: a reader that needs each count's day).
-func (r *counterReader) docIDs(p Period, days bool) map[string]string {
+// docIDs are the documents of a family p reads: the view document (with
+// suffix doc) of each month it covers whole, the day document of the
+// others (of every month when days: a reader that needs each count's day).
+func (r *counterReader) docIDs(p Period, days bool, doc string) map[string]string {
 	out := map[string]string{} // month -> id
 	for month := range p.months() {
 		if !days && p.wholeMonth(month) {
-			out[month] = viewDocID(r.gen, month)
+			out[month] = viewDocID(r.gen, month, doc)
 		} else {
 			out[month] = genID(r.gen, month)
 		}
@@ -202,13 +233,15 @@ func (r *counterReader) docIDs(p Period, days bool) map[string]string {
 }
 
 // load reads, in one query by _id, the documents of family that periods
-// need and that were not read yet.
+// need (every view document of the months they cover whole) and that were
+// not read yet.
 func (r *counterReader) load(family string, periods ...Period) error {
-	return r.loadDocs(family, false, periods...)
+	return r.loadDocs(family, false, viewDocsOf(familyViews(family)), periods...)
 }
 
-// loadDocs is load, of the day documents of every month when days.
-func (r *counterReader) loadDocs(family string, days bool, periods ...Period) error {
+// loadDocs is load of the view documents with the suffixes docs only, and
+// of the day documents of every month when days.
+func (r *counterReader) loadDocs(family string, days bool, docs []string, periods ...Period) error {
 	have := r.docs[family]
 	if have == nil {
 		have = map[string]*cachedCounterDoc{}
@@ -216,21 +249,23 @@ func (r *counterReader) loadDocs(family string, days bool, periods ...Period) er
 	}
 	var want []string
 	for _, p := range periods {
-		for _, id := range r.docIDs(p, days) {
-			if _, ok := have[id]; !ok {
-				have[id] = nil
-				want = append(want, id)
+		for _, doc := range docs {
+			for _, id := range r.docIDs(p, days, doc) {
+				if _, ok := have[id]; !ok {
+					have[id] = nil
+					want = append(want, id)
+				}
 			}
 		}
 	}
 	if len(want) == 0 {
 		return nil
 	}
-	var docs []bson.Raw
-	if err := r.s.col(counterCol(family)).Find(r.ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: want}}}}, coll.FindOptions{}, &docs); err != nil {
+	var found []bson.Raw
+	if err := r.s.col(counterCol(family)).Find(r.ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: want}}}}, coll.FindOptions{}, &found); err != nil {
 		return wrap("read report counters", err)
 	}
-	for _, d := range docs {
+	for _, d := range found {
 		if id, ok := d.Lookup("_id").StringValueOK(); ok {
 			have[id] = r.s.counterCache.doc(r.gen, counterCol(family), id, d)
 		}
@@ -320,17 +355,17 @@ func (r *counterReader) read(family string, names []string, scope model.Scope, p
 // readDocs is read, from the day keys of every month when days (each
 // count with its day, where a view has the month's first).
 func (r *counterReader) readDocs(family string, names []string, scope model.Scope, p Period, days bool, fn func(date, region string, rest []string, n int)) error {
-	if err := r.loadDocs(family, days, p); err != nil {
+	vs := views(family, names)
+	if err := r.loadDocs(family, days, viewDocsOf(vs), p); err != nil {
 		return err
 	}
-	vs := views(family, names)
 	have := r.docs[family]
 	buf := make([]string, 0, 8)
-	for month, id := range r.docIDs(p, days) {
+	for month := range p.months() {
 		if !days && p.wholeMonth(month) {
 			first := month + "-01"
 			for _, v := range vs {
-				err := eachCount(have[id].document(), v.name, func(k string, n int) {
+				err := eachCount(have[viewDocID(r.gen, month, v.doc)].document(), v.name, func(k string, n int) {
 					if buf = splitKey(k, buf); scope.Allows(buf[0]) {
 						fn(first, buf[0], buf[1:], n)
 					}
@@ -342,7 +377,7 @@ func (r *counterReader) readDocs(family string, names []string, scope model.Scop
 			continue
 		}
 		var date string // the day of the last key, most often the next key's too
-		err := eachCount(have[id].document(), "c", func(k string, n int) {
+		err := eachCount(have[genID(r.gen, month)].document(), "c", func(k string, n int) {
 			buf = splitKey(k, buf)
 			if len(buf) < 2 {
 				return
@@ -362,36 +397,43 @@ func (r *counterReader) readDocs(family string, names []string, scope model.Scop
 	return nil
 }
 
-// applyViewCounts adds a month's day-key changes to its view document. A
-// failure is logged like the day document's: the next rebuild corrects both.
+// applyViewCounts adds a month's day-key changes to its view documents,
+// one update per document. A failure is logged like the day document's:
+// the next rebuild corrects both.
 func (s *Store) applyViewCounts(ctx context.Context, gen int, family, month string, keys map[string]int) {
-	inc := bson.D{}
+	inc := map[string]bson.D{} // view document suffix -> its $inc
 	for name, counts := range viewDelta(family, keys) {
+		doc := counterViews[family][name].doc
 		for k, n := range counts {
 			if n != 0 {
-				inc = append(inc, bson.E{Key: name + "." + k, Value: n})
+				inc[doc] = append(inc[doc], bson.E{Key: name + "." + k, Value: n})
 			}
 		}
 	}
-	if len(inc) == 0 {
-		return
-	}
-	_, err := s.col(counterCol(family)).Update(ctx, bson.D{{Key: "_id", Value: viewDocID(gen, month)}},
-		bson.D{{Key: "$inc", Value: inc}}, coll.UpdateOptions{Upsert: true})
-	if err != nil {
-		s.logger().WarnContext(ctx, "report counters: view update failed", "family", family, "month", month, "err", err)
+	for doc, d := range inc {
+		_, err := s.col(counterCol(family)).Update(ctx, bson.D{{Key: "_id", Value: viewDocID(gen, month, doc)}},
+			bson.D{{Key: "$inc", Value: d}}, coll.UpdateOptions{Upsert: true})
+		if err != nil {
+			s.logger().WarnContext(ctx, "report counters: view update failed", "family", family, "month", month, "err", err)
+		}
 	}
 }
 
 // viewDocs are the view documents of a family's month documents, for a rebuild.
 func viewDocs(gen int, family string, months map[string]map[string]int) []any {
-	out := make([]any, 0, len(months))
+	suffixes := viewDocsOf(familyViews(family))
+	out := make([]any, 0, len(months)*len(suffixes))
 	for month, c := range months {
-		view := bson.D{{Key: "_id", Value: viewDocID(gen, month)}}
-		for name, counts := range viewDelta(family, c) {
-			view = append(view, bson.E{Key: name, Value: counts})
+		delta := viewDelta(family, c)
+		for _, doc := range suffixes {
+			view := bson.D{{Key: "_id", Value: viewDocID(gen, month, doc)}}
+			for name, counts := range delta {
+				if counterViews[family][name].doc == doc {
+					view = append(view, bson.E{Key: name, Value: counts})
+				}
+			}
+			out = append(out, view)
 		}
-		out = append(out, view)
 	}
 	return out
 }

@@ -252,7 +252,7 @@ func (r *counterReader) bothMoves(scope model.Scope, p Period, days bool) ([2][]
 // keys for the records), which each request split and looked up by hex.
 func (r *counterReader) movesOf(scope model.Scope, p Period, days bool, want [2]bool) ([2][]InitiativeMove, error) {
 	var out [2][]InitiativeMove
-	if err := r.loadDocs("i", days, p); err != nil {
+	if err := r.loadDocs("i", days, []string{""}, p); err != nil {
 		return out, err
 	}
 	type monthMoves struct {
@@ -262,7 +262,7 @@ func (r *counterReader) movesOf(scope model.Scope, p Period, days bool, want [2]
 	}
 	var months []monthMoves
 	size := 0
-	for month, id := range r.docIDs(p, days) {
+	for month, id := range r.docIDs(p, days, "") {
 		whole, lo, hi := p.dayRange(month)
 		field := "r"
 		if days || !whole {

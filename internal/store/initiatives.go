@@ -49,7 +49,7 @@ type InitiativeFilter struct {
 }
 
 // ListInitiatives returns the initiatives in scope matching f, newest
-// first (by stage date with MovedSince).
+// first (by stage date with MovedSince), without their history.
 func (s *Store) ListInitiatives(ctx context.Context, scope model.Scope, f InitiativeFilter, p Page) ([]model.Initiative, string, error) {
 	filter, ok := scopedRegion(bson.D{}, scope, f.Region)
 	if !ok {
@@ -64,10 +64,15 @@ func (s *Store) ListInitiatives(ctx context.Context, scope model.Scope, f Initia
 	filter = withID(filter, "stakeholder_ids", f.StakeholderID)
 	if f.MovedSince != "" {
 		filter = append(filter, bson.E{Key: "stage_on", Value: bson.D{{Key: "$gte", Value: f.MovedSince}}})
-		return pagedFind(ctx, s, colInitiatives, filter, f.Q, p, "stage_on", func(it model.Initiative) (any, bson.ObjectID) { return it.StageOn, it.ID })
+		return pagedFindProjected(ctx, s, colInitiatives, filter, f.Q, p, "stage_on", true, initiativeListFields, func(it model.Initiative) (any, bson.ObjectID) { return it.StageOn, it.ID })
 	}
-	return pagedFind(ctx, s, colInitiatives, filter, f.Q, p, "_id", func(it model.Initiative) (any, bson.ObjectID) { return nil, it.ID })
+	return pagedFindProjected(ctx, s, colInitiatives, filter, f.Q, p, "_id", true, initiativeListFields, func(it model.Initiative) (any, bson.ObjectID) { return nil, it.ID })
 }
+
+// initiativeListFields leaves out of a list what it never shows: the stage
+// history (the page shows it) and the search words. Decoding them was most
+// of a listed initiative's cost.
+var initiativeListFields = bson.D{{Key: "history", Value: 0}, {Key: "search", Value: 0}}
 
 // InitiativeByID returns one initiative; ErrNotFound when missing or out of scope.
 func (s *Store) InitiativeByID(ctx context.Context, scope model.Scope, id bson.ObjectID) (*model.Initiative, error) {

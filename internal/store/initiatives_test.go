@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -48,6 +49,19 @@ func TestListInitiatives(t *testing.T) {
 			for _, it := range items {
 				if !scope.Allows(it.Region) {
 					t.Fatalf("%v sees %s", scope, it.Region)
+				}
+				// A listed initiative is the stored one without its history
+				// and search words, which the list leaves out.
+				full, err := w.Store.InitiativeByID(ctx, w.All, it.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(full.History) == 0 || full.Search == "" || it.History != nil || it.Search != "" {
+					t.Fatalf("history %d / %d, search %q / %q", len(full.History), len(it.History), full.Search, it.Search)
+				}
+				full.History, full.Search = nil, ""
+				if !reflect.DeepEqual(it, *full) {
+					t.Fatalf("listed %+v, stored %+v", it, *full)
 				}
 			}
 			n += len(items)

@@ -12,6 +12,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store/coll"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 )
 
 // ---------------------------------------------------------------------------
@@ -341,24 +342,26 @@ func (t talliedMessages) Delete(ctx context.Context, filter bson.D, many bool) (
 }
 
 // messageTally reads the tally documents, building them first when there
-// are none or an older layout wrote them.
-func (s *Store) messageTally(ctx context.Context) (map[string]map[string]int, error) {
-	read := func() (map[string]map[string]int, bool, error) {
-		var docs []struct {
-			ID     string         `bson:"_id"`
-			C      map[string]int `bson:"c"`
-			Layout int            `bson:"layout"`
-		}
+// are none or an older layout wrote them: region set -> its counts (the
+// "c" document as stored, walked by the caller; decoding every set's
+// counts into maps was most of a regional manager's tab counts at scale
+// 10, where the sets outside their scope are most of them).
+func (s *Store) messageTally(ctx context.Context) (map[string]bsoncore.Document, error) {
+	read := func() (map[string]bsoncore.Document, bool, error) {
+		var docs []bson.Raw
 		if err := s.db.Collection(colMessageCounts).Find(ctx, bson.D{}, coll.FindOptions{}, &docs); err != nil {
 			return nil, false, wrap("count messages: read the tally", err)
 		}
-		out := map[string]map[string]int{}
+		out := map[string]bsoncore.Document{}
 		built := false
 		for _, d := range docs {
-			if d.ID == "meta" {
-				built = d.Layout == messageCountsLayout
-			} else if set, ok := strings.CutPrefix(d.ID, "r:"); ok {
-				out[set] = d.C
+			id, _ := d.Lookup("_id").StringValueOK()
+			if id == "meta" {
+				layout, ok := d.Lookup("layout").AsInt64OK()
+				built = ok && layout == messageCountsLayout
+			} else if set, ok := strings.CutPrefix(id, "r:"); ok {
+				c, _ := d.Lookup("c").DocumentOK()
+				out[set] = bsoncore.Document(c)
 			}
 		}
 		return out, built, nil
@@ -448,11 +451,18 @@ func (s *Store) talliedCounts(ctx context.Context, scope model.Scope, f MessageF
 		if f.Region != "" && !slices.Contains(regions, f.Region) || f.Region == "" && !scope.Allows(regions...) {
 			continue
 		}
-		for k, n := range cells {
+		els, err := cells.Elements()
+		if err != nil && len(cells) > 0 {
+			return out, fmt.Errorf("store: count messages: tally of %q: %w", set, err)
+		}
+		for _, e := range els {
+			k := e.Key()
+			n64, ok := e.Value().AsInt64OK()
 			parts := strings.Split(k, "|")
-			if len(parts) != 3 {
+			if len(parts) != 3 || !ok {
 				return out, fmt.Errorf("store: count messages: bad tally key %q", k)
 			}
+			n := int(n64)
 			status, unmatched, awaiting := parts[0], parts[1] == "1", parts[2] == "1"
 			if status == model.MessageFailed && !f.IncludeFailed {
 				continue

@@ -216,7 +216,7 @@ func (r *counterReader) trainingSums(scope model.Scope, p Period, t *trainingTal
 		return err
 	}
 	have := r.docs["t"]
-	for month, id := range r.docIDs(p, false) {
+	for month, id := range r.docIDs(p, false, "") {
 		whole, lo, hi := p.dayRange(month)
 		v, err := have[id].derive("trainings", func(doc *counterRaw) (any, error) { return trainingEntriesOf(doc, whole) })
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 
 	"github.com/alianza-pe/alianza/internal/store/coll"
 )
@@ -79,12 +80,10 @@ func (p *projection) apply(raw bson.Raw) (bson.Raw, error) {
 	return bson.Marshal(out)
 }
 
-// flat tells whether p only includes whole top-level fields, the usual
-// projection, which pick answers without decoding the document.
+// flat tells whether p only includes (or only excludes) whole top-level
+// fields, the usual projection, which pick answers without decoding the
+// document.
 func (p *projection) flat() bool {
-	if p.exclude {
-		return false
-	}
 	for _, k := range p.kids {
 		if !k.all {
 			return false
@@ -94,17 +93,25 @@ func (p *projection) flat() bool {
 }
 
 // pick copies the elements of raw a flat projection keeps, in their order,
-// as they are stored.
+// as they are stored. It walks the elements by their lengths, as a decode
+// would, without a slice of them or a check of their contents (a page's
+// references read dozens of documents, each of some twenty fields).
 func (p *projection) pick(raw bson.Raw) (bson.Raw, error) {
-	els, err := raw.Elements()
-	if err != nil {
-		return nil, err
+	if len(raw) < 5 {
+		return nil, fmt.Errorf("lite: projection: short document")
 	}
 	out := make([]byte, 4, len(raw))
-	for _, el := range els {
-		if k := el.Key(); k == "_id" || p.kids[k] != nil {
+	rest := raw[4 : len(raw)-1]
+	for len(rest) > 0 {
+		el, next, ok := bsoncore.ReadElement(rest)
+		if !ok {
+			return nil, fmt.Errorf("lite: projection: malformed document")
+		}
+		// string(k) in a comparison or a map index does not allocate.
+		if k := el.KeyBytes(); string(k) == "_id" || (p.kids[string(k)] != nil) != p.exclude {
 			out = append(out, el...)
 		}
+		rest = next
 	}
 	out = append(out, 0)
 	binary.LittleEndian.PutUint32(out, uint32(len(out)))
