@@ -24,6 +24,8 @@ func collectionSpecs() []lite.Spec {
 			Fields:  []string{"version", "date", "status", "thread_id", "direction", "replied", "unmatched", "assignee_id", "subject_key", "from.address", "created_at", "updated_at"},
 			Members: []string{"regions", "stakeholder_ids", "seen_in/mailbox_id", "seen_in/folder", "to/address", "cc/address", "reply_to/address"},
 			Words:   "search",
+			// A regional search reads its regions' words alone (lite.Spec.WordScope).
+			WordScope: "regions",
 			Indexes: []lite.Index{ix("date", "date", "_id"), ix("status_date", "status", "date", "_id"), ix("thread_date", "thread_id", "date", "_id"),
 				ix("unmatched_date", "unmatched", "date", "_id", "status"), ix("assignee_date", "assignee_id", "date", "_id"),
 				ix("direction_replied", "direction", "replied", "date"), ix("from_address", "from.address"), ix("subject_key", "subject_key", "date"),
@@ -51,9 +53,10 @@ func collectionSpecs() []lite.Spec {
 		// that one document.
 		{Name: colSecondFactors},
 		{Name: colMeetings,
-			Fields:  []string{"version", "starts_at", "region", "kind", "owner_id", "created_at", "updated_at"},
-			Members: []string{"participants/stakeholder_id", "stakeholder_ids", "staff_ids", "commitment_ids", "task_ids", "initiative_ids"},
-			Words:   "search",
+			Fields:    []string{"version", "starts_at", "region", "kind", "owner_id", "created_at", "updated_at"},
+			Members:   []string{"participants/stakeholder_id", "stakeholder_ids", "staff_ids", "commitment_ids", "task_ids", "initiative_ids"},
+			Words:     "search",
+			WordScope: "region",
 			Indexes: []lite.Index{ix("starts_at", "starts_at", "_id"), ix("region_starts_at", "region", "starts_at", "_id"), ix("kind_starts_at", "kind", "starts_at", "_id"),
 				ix("owner", "owner_id"), ix("updated", "updated_at"),
 				// A stakeholder's meetings newest first (the timeline's page): one
