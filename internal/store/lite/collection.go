@@ -252,6 +252,9 @@ type writer struct {
 	c     *Collection
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
+	// noScoped leaves the scoped word rows out: a rebuild fills them in
+	// key order at the end (fillScoped), far cheaper than row by row.
+	noScoped bool
 }
 
 func newWriter(c *Collection, tx *sql.Tx) *writer {
@@ -352,7 +355,7 @@ func (w *writer) rows(ctx context.Context, rid int64, old, d derived, existed bo
 			}
 		}
 	}
-	if c.ws != "" && (old.words != d.words || old.scopes != d.scopes || !existed) {
+	if c.ws != "" && !w.noScoped && (old.words != d.words || old.scopes != d.scopes || !existed) {
 		if err := w.dropScoped(ctx, rid, old); err != nil {
 			return err
 		}

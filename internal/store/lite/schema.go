@@ -212,9 +212,7 @@ func (c *Collection) reindex(ctx context.Context, tx *sql.Tx) error {
 			haveWS = o.sql
 		}
 	}
-	if err := c.rescope(ctx, tx, haveWS); err != nil {
-		return err
-	}
+
 	wantIdx, wantX := map[string]string{}, map[string]string{}
 	var order []ddl // the indexes to have, in spec order
 	for _, ix := range c.indexDDL() {
@@ -266,7 +264,8 @@ func (c *Collection) reindex(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 	}
-	return nil
+	// After the indexes: a member scope joins the word rows by rid.
+	return c.rescope(ctx, tx, haveWS)
 }
 
 // rescope makes the scoped word table the spec's (its SQL in the file is
@@ -366,6 +365,7 @@ func (c *Collection) rebuild(ctx context.Context, tx *sql.Tx) error {
 	}
 	wr := newWriter(c, tx)
 	defer wr.close()
+	wr.noScoped = true
 	last := int64(-1 << 63)
 	for {
 		batch, err := readBatch(ctx, tx, "SELECT rowid, doc FROM "+old+" WHERE rowid > ? ORDER BY rowid LIMIT 500", last)
@@ -389,7 +389,14 @@ func (c *Collection) rebuild(ctx context.Context, tx *sql.Tx) error {
 	for _, ix := range c.indexDDL() {
 		stmts = append(stmts, ix.sql)
 	}
-	return execAll(ctx, tx, stmts)
+	if err := execAll(ctx, tx, stmts); err != nil {
+		return err
+	}
+	if c.ws == "" {
+		return nil
+	}
+	// After the indexes: a member scope joins the word rows by rid.
+	return c.fillScoped(ctx, tx)
 }
 
 // BulkLoad runs fn, a large load into the collections names (empty or
