@@ -89,7 +89,8 @@ func scopedFilter(r *rand.Rand, path string) bson.D {
 
 // TestScopedWordsRandom: a search of words in a scope answers the
 // matcher's documents in the matcher's order on random data, through every
-// plan (lists, the rarest driving, walks), after random writes too; the
+// plan (lists, the rarest driving, walks), after random writes too, and
+// counts them; the
 // scoped word table drives some of them, and the plans use indexes.
 func TestScopedWordsRandom(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
@@ -154,6 +155,11 @@ func TestScopedWordsRandom(t *testing.T) {
 			}
 			if fmt.Sprint(ids(t, got)) != fmt.Sprint(ids(t, want)) {
 				t.Fatalf("seed %d, %s query %d: filter %v sort %v limit %d (first SQL, second matcher):%s", seed, spec.Name, i, f, s, limit, idDiff(got, want))
+			}
+			if limit == 0 {
+				if n, err := c.Count(ctx, f, 0); err != nil || n != int64(len(want)) {
+					t.Fatalf("seed %d, %s count %v: %d %v, want %d", seed, spec.Name, f, n, err, len(want))
+				}
 			}
 			if cf, _ := canon(f); cf != nil {
 				cs, _ := canon(s)
