@@ -148,7 +148,15 @@ func (c *Collection) respec(ctx context.Context, tx *sql.Tx, old string) error {
 	if !exists {
 		kind, err = "created", c.create(ctx, tx)
 	} else if json.Unmarshal([]byte(old), &o) == nil && sameRows(o, c.spec) {
-		err = c.reindex(ctx, tx)
+		if o.WordScope != c.spec.WordScope {
+			// Filled again from the word rows (reindex): a scoped table
+			// the old spec did not keep (a build without scopes wrote
+			// after it) is stale.
+			err = execAll(ctx, tx, []string{"DROP TABLE IF EXISTS " + quote("ws:"+c.spec.Name)})
+		}
+		if err == nil {
+			err = c.reindex(ctx, tx)
+		}
 	} else {
 		kind, err = "rebuilt", c.rebuild(ctx, tx)
 	}

@@ -2,6 +2,7 @@ package lite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -315,6 +316,21 @@ func TestScopedWordsFollow(t *testing.T) {
 		all[spec.Name] = slices.DeleteFunc(docs, func(d bson.D) bool { return d == nil })
 		checkScopedRows(t, db, spec.Name, all[spec.Name])
 	}
+	// A build that knows no scopes writes after it (a stale row here) and
+	// leaves its own fingerprint: the next open fills the table again.
+	err := db.withWrite(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO "ws:byfield"(s, w, rid) VALUES ('lima', 'stale', 1)`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE lite_meta SET value = ? WHERE key = ?`, fingerprint(unscoped[0]), "spec:byfield")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db = open(scopedSpecs)
+	checkScopedRows(t, db, "byfield", all["byfield"])
 	db.Close()
 	rebuilt := slices.Clone(scopedSpecs) // another field: every row written again
 	for i := range rebuilt {
