@@ -10,6 +10,7 @@ import (
 	"math"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -21,8 +22,11 @@ import (
 type Collection struct {
 	db      *DB
 	spec    Spec
-	t, m, w string            // quoted tables: documents, members, words
-	ws      string            // quoted table of scoped words (spec.WordScope), if any
+	t, m, w string // quoted tables: documents, members, words
+	ws      string // quoted table of scoped words (spec.WordScope), if any
+	// loading: a BulkLoad set the scoped word table aside (dropped, filled
+	// at its end): writes skip its rows and queries read the word table.
+	loading atomic.Bool
 	members map[string]string // query path -> declared member path
 	parts   map[string][]string
 	cols    []string // quoted field columns, in spec order
@@ -355,7 +359,7 @@ func (w *writer) rows(ctx context.Context, rid int64, old, d derived, existed bo
 			}
 		}
 	}
-	if c.ws != "" && !w.noScoped && (old.words != d.words || old.scopes != d.scopes || !existed) {
+	if c.ws != "" && !w.noScoped && !c.loading.Load() && (old.words != d.words || old.scopes != d.scopes || !existed) {
 		if err := w.dropScoped(ctx, rid, old); err != nil {
 			return err
 		}
@@ -405,7 +409,7 @@ func (w *writer) update(ctx context.Context, rid int64, old, doc bson.Raw) error
 // delete removes document rid, whose stored form is doc, and its rows.
 func (w *writer) delete(ctx context.Context, rid int64, doc bson.Raw) error {
 	c := w.c
-	if c.ws != "" {
+	if c.ws != "" && !c.loading.Load() {
 		old, err := c.derive(doc)
 		if err != nil {
 			return err

@@ -653,7 +653,7 @@ func (c *compiler) wordOp() func(op string, v any) (string, []any, bool) {
 // has its scope among them (a field's column, or one of a member path's
 // elements), so the scoped rows of those values hold its words.
 func (c *Collection) scopeList(filter bson.D) []any {
-	if c.ws == "" {
+	if c.ws == "" || c.loading.Load() {
 		return nil
 	}
 	for _, e := range conjuncts(filter) {

@@ -437,6 +437,12 @@ func (db *DB) BulkLoad(ctx context.Context, names []string, fn func(ctx context.
 					stmts = append(stmts, "DROP INDEX "+quote(o.name))
 				}
 			}
+			if c.ws != "" {
+				// Filled in key order at the end (reindex), far cheaper than
+				// row by row; meanwhile the word table answers.
+				c.loading.Store(true)
+				stmts = append(stmts, "DROP TABLE IF EXISTS "+c.ws)
+			}
 			if err := execAll(ctx, tx, stmts); err != nil {
 				return err
 			}
@@ -451,6 +457,9 @@ func (db *DB) BulkLoad(ctx context.Context, names []string, fn func(ctx context.
 		return nil
 	})
 	if err != nil {
+		for _, c := range cs {
+			c.loading.Store(false) // the table was not dropped
+		}
 		return fmt.Errorf("lite: bulk load: %w", err)
 	}
 	err = fn(ctx)
@@ -458,7 +467,7 @@ func (db *DB) BulkLoad(ctx context.Context, names []string, fn func(ctx context.
 		return errors.Join(err, ctx.Err())
 	}
 	// Built whatever fn answered: what it stored stays stored.
-	return errors.Join(err, db.withWrite(ctx, func(tx *sql.Tx) error {
+	built := db.withWrite(ctx, func(tx *sql.Tx) error {
 		for _, c := range cs {
 			if err := c.reindex(ctx, tx); err != nil {
 				return fmt.Errorf("lite: bulk load: index %s: %w", c.spec.Name, err)
@@ -473,5 +482,11 @@ func (db *DB) BulkLoad(ctx context.Context, names []string, fn func(ctx context.
 			}
 		}
 		return nil
-	}))
+	})
+	if built == nil {
+		for _, c := range cs {
+			c.loading.Store(false) // the scoped word table is filled
+		}
+	}
+	return errors.Join(err, built)
 }

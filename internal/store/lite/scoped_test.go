@@ -362,3 +362,65 @@ func setFields(d, set bson.D) bson.D {
 	}
 	return out
 }
+
+// TestScopedWordsBulkLoad: a bulk load sets the scoped word table aside
+// (a scoped search meanwhile reads the word table, and answers right) and
+// fills it at its end; a load killed midway leaves the next Open to fill it.
+func TestScopedWordsBulkLoad(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "bulk.db")
+	db, err := Open(ctx, path, scopedSpecs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	var all []bson.D
+	c := db.Collection("bymember")
+	load := func(ctx context.Context) error {
+		for i := range 300 {
+			d := scopedDoc(r, i)
+			if _, err := c.Insert(ctx, []any{d}, coll.InsertOptions{}); err != nil {
+				return err
+			}
+			all = append(all, d)
+		}
+		f := andOf(searchWord("pre"), bson.D{{Key: "regions", Value: bson.D{{Key: "$in", Value: bson.A{"lima"}}}}})
+		var got []bson.D
+		if err := c.Find(ctx, f, coll.FindOptions{Sort: bson.D{{Key: "_id", Value: 1}}}, &got); err != nil {
+			return err
+		}
+		want, err := bruteFind(all, f, bson.D{{Key: "_id", Value: 1}}, 0)
+		if err != nil {
+			return err
+		}
+		if fmt.Sprint(ids(t, got)) != fmt.Sprint(ids(t, want)) || len(want) == 0 {
+			return fmt.Errorf("during the load %d documents, want %d:%s", len(got), len(want), idDiff(got, want))
+		}
+		return nil
+	}
+	if err := db.BulkLoad(ctx, []string{"bymember"}, load); err != nil {
+		t.Fatal(err)
+	}
+	checkScopedRows(t, db, "bymember", all)
+	if db.C("bymember").loading.Load() {
+		t.Fatal("the scoped word table is still set aside after the load")
+	}
+	// Killed midway: nothing fills the table until the next Open.
+	kill, cancel := context.WithCancel(ctx)
+	err = db.BulkLoad(kill, []string{"bymember"}, func(ctx context.Context) error {
+		if err := load(ctx); err != nil {
+			return err
+		}
+		cancel()
+		return nil
+	})
+	if err == nil {
+		t.Fatal("a cancelled load answered no error")
+	}
+	db.Close()
+	if db, err = Open(ctx, path, scopedSpecs); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	checkScopedRows(t, db, "bymember", all)
+}
