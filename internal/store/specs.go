@@ -63,17 +63,19 @@ func collectionSpecs() []lite.Spec {
 				// member index range, in scope by region.
 				ix("participants_starts_at", "participants.stakeholder_id", "starts_at", "_id", "region")}},
 		{Name: colCommitments,
-			Fields: []string{"version", "region", "status", "stakeholder_id", "owner_id", "stakeholder_kind", "due_on", "made_on", "created_at", "updated_at", "origin.id", "initiative_id"},
-			Words:  "search",
+			Fields:    []string{"version", "region", "status", "stakeholder_id", "owner_id", "stakeholder_kind", "due_on", "made_on", "created_at", "updated_at", "origin.id", "initiative_id"},
+			Words:     "search",
+			WordScope: "region",
 			Indexes: []lite.Index{ix("region", "region", "_id"), ix("status", "status", "_id"), ix("stakeholder", "stakeholder_id", "_id"), ix("owner", "owner_id", "_id"),
 				ix("due_on", "due_on", "_id"), ix("made_on", "made_on"), ix("status_updated", "status", "updated_at"), ix("origin", "origin.id"), ix("initiative", "initiative_id"),
 				ix("kind_made_on", "stakeholder_kind", "made_on"),
 				// status, made_on and _id: a page of a status in made_on order (the records of commitments_fulfilled, the funder report's fulfilments)
 				ix("status_made_on_id", "status", "made_on", "_id")}},
 		{Name: colInitiatives,
-			Fields:  []string{"version", "region", "kind", "stage", "stage_on", "owner_id", "created_at", "updated_at"},
-			Members: []string{"stakeholder_ids", "tags"},
-			Words:   "search",
+			Fields:    []string{"version", "region", "kind", "stage", "stage_on", "owner_id", "created_at", "updated_at"},
+			Members:   []string{"stakeholder_ids", "tags"},
+			Words:     "search",
+			WordScope: "region",
 			Indexes: []lite.Index{ix("region", "region", "_id"), ix("kind", "kind", "_id"), ix("stage", "stage", "_id"), ix("stage_on", "stage_on", "_id"),
 				ix("region_stage_on", "region", "stage_on", "_id"), ix("owner", "owner_id")}},
 		{Name: colTasks,
@@ -84,9 +86,10 @@ func collectionSpecs() []lite.Spec {
 				// One person's tasks by due date, done or not: one range, no sort.
 				ix("assignee_due", "assignee_id", "due_on", "_id")}},
 		{Name: colStakeholders,
-			Fields:  []string{"version", "name", "archived", "kind", "stance", "owner_id", "committee.region", "committee.coordinator_id"},
-			Members: []string{"regions", "emails", "tags", "relationships/stakeholder_id", "committee.member_ids"},
-			Words:   "search",
+			Fields:    []string{"version", "name", "archived", "kind", "stance", "owner_id", "committee.region", "committee.coordinator_id"},
+			Members:   []string{"regions", "emails", "tags", "relationships/stakeholder_id", "committee.member_ids"},
+			Words:     "search",
+			WordScope: "regions",
 			Indexes: []lite.Index{ix("archived_name", "archived", "name", "_id"), ix("name", "name", "_id"), ix("kind_name", "kind", "name", "_id"),
 				// The list of one kind: with archived_name SQLite walked every
 				// name before the kind's (its sampled statistics do not tell).
