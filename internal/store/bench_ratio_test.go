@@ -35,6 +35,9 @@ func BenchmarkRatio(b *testing.B) {
 		run  func(s *store.Store) (int, error)
 	}{
 		{"search-two-words", func(s *store.Store) (int, error) { return searchHits(s.Search(ctx, all, "presupuesto cusco")) }},
+		// A regional manager's: each page in one region, where the words are
+		// rarely together (the scoped word table).
+		{"search-two-words-lima", func(s *store.Store) (int, error) { return searchHits(s.Search(ctx, lima, "presupuesto cusco")) }},
 		// A common word: 39 hits at scale 0.1, 40 (a page of each collection) at scale 1.
 		{"search-full-page", func(s *store.Store) (int, error) { return searchHits(s.Search(ctx, all, "presupuesto")) }},
 		// One reference stakeholder's address: the same 11 hits at both scales

@@ -10,6 +10,7 @@ import (
 	"math"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -21,7 +22,11 @@ import (
 type Collection struct {
 	db      *DB
 	spec    Spec
-	t, m, w string            // quoted tables: documents, members, words
+	t, m, w string // quoted tables: documents, members, words
+	ws      string // quoted table of scoped words (spec.WordScope), if any
+	// loading: a BulkLoad set the scoped word table aside (dropped, filled
+	// at its end): writes skip its rows and queries read the word table.
+	loading atomic.Bool
 	members map[string]string // query path -> declared member path
 	parts   map[string][]string
 	cols    []string // quoted field columns, in spec order
@@ -37,6 +42,9 @@ func newCollection(db *DB, s Spec) (*Collection, error) {
 	}
 	c := &Collection{db: db, spec: s, t: quote("d:" + s.Name), m: quote("m:" + s.Name), w: quote("w:" + s.Name),
 		members: map[string]string{}, parts: map[string][]string{}}
+	if s.WordScope != "" {
+		c.ws = quote("ws:" + s.Name)
+	}
 	if len(s.Fields) > MaxBind-4 {
 		return nil, fmt.Errorf("lite: %s: too many fields", s.Name)
 	}
@@ -56,6 +64,9 @@ func newCollection(db *DB, s Spec) (*Collection, error) {
 		seen[q] = true
 		c.members[q] = mp
 		c.parts[q] = strings.Split(q, ".")
+	}
+	if s.WordScope != "" && (s.Words == "" || !hasString(s.Fields, s.WordScope) && c.members[s.WordScope] == "") {
+		return nil, fmt.Errorf("lite: %s: word scope %q needs Words and a declared field or member path", s.Name, s.WordScope)
 	}
 	for _, ix := range s.Indexes {
 		if ix.Name == "" || len(ix.Keys) == 0 {
@@ -130,6 +141,7 @@ type derived struct {
 	fields  []any
 	members string    // JSON [[f, v], ...]; "" for none
 	words   string    // JSON [w, ...]; "" for none
+	scopes  string    // JSON [s, ...]: the word scope's distinct text values; "" for none
 	x       [][][]any // per member index, its rows: [v, keys...]
 }
 
@@ -177,6 +189,7 @@ func (c *Collection) derive(doc bson.Raw) (derived, error) {
 	for _, x := range c.xs {
 		d.x = append(d.x, x.rows(d, pairs))
 	}
+	d.scopes = c.scopes(d, pairs)
 	if len(pairs) > 0 {
 		b, err := json.Marshal(pairs)
 		if err != nil {
@@ -203,6 +216,32 @@ func (c *Collection) derive(doc bson.Raw) (derived, error) {
 	return d, nil
 }
 
+// scopes are the text values of the word scope (its field, or its member
+// rows among pairs) as JSON, "" for none or no scope: only text keys the
+// scoped words, and only a list of texts reads them (scopeList).
+func (c *Collection) scopes(d derived, pairs [][2]any) string {
+	if c.ws == "" {
+		return ""
+	}
+	var vals []string
+	if i := indexOf(c.spec.Fields, c.spec.WordScope); i >= 0 {
+		if s, ok := d.fields[i].(string); ok {
+			vals = append(vals, s)
+		}
+	} else {
+		for _, p := range pairs { // distinct already
+			if s, ok := p[1].(string); ok && p[0] == c.spec.WordScope {
+				vals = append(vals, s)
+			}
+		}
+	}
+	if len(vals) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(vals)
+	return string(b)
+}
+
 func lookupString(doc bson.Raw, path string) (string, bool) {
 	rv, err := doc.LookupErr(strings.Split(path, ".")...)
 	if err != nil {
@@ -217,6 +256,9 @@ type writer struct {
 	c     *Collection
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
+	// noScoped leaves the scoped word rows out: a rebuild fills them in
+	// key order at the end (fillScoped), far cheaper than row by row.
+	noScoped bool
 }
 
 func newWriter(c *Collection, tx *sql.Tx) *writer {
@@ -317,7 +359,28 @@ func (w *writer) rows(ctx context.Context, rid int64, old, d derived, existed bo
 			}
 		}
 	}
+	if c.ws != "" && !w.noScoped && !c.loading.Load() && (old.words != d.words || old.scopes != d.scopes || !existed) {
+		if err := w.dropScoped(ctx, rid, old); err != nil {
+			return err
+		}
+		if d.words != "" && d.scopes != "" {
+			if _, err := w.exec(ctx, "INSERT INTO "+c.ws+"(s, w, rid) SELECT sv.value, wv.value, ? FROM json_each(?) sv, json_each(?) wv", rid, d.scopes, d.words); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// dropScoped deletes a document's scoped word rows, known from its old
+// derived values (old): each is found by its key, so the table needs no
+// index by rid.
+func (w *writer) dropScoped(ctx context.Context, rid int64, old derived) error {
+	if old.words == "" || old.scopes == "" {
+		return nil
+	}
+	_, err := w.exec(ctx, "DELETE FROM "+w.c.ws+" WHERE s IN (SELECT value FROM json_each(?)) AND w IN (SELECT value FROM json_each(?)) AND rid = ?", old.scopes, old.words, rid)
+	return err
 }
 
 // update rewrites document rid from old to doc.
@@ -343,8 +406,18 @@ func (w *writer) update(ctx context.Context, rid int64, old, doc bson.Raw) error
 	return w.rows(ctx, rid, od, d, true)
 }
 
-func (w *writer) delete(ctx context.Context, rid int64) error {
+// delete removes document rid, whose stored form is doc, and its rows.
+func (w *writer) delete(ctx context.Context, rid int64, doc bson.Raw) error {
 	c := w.c
+	if c.ws != "" && !c.loading.Load() {
+		old, err := c.derive(doc)
+		if err != nil {
+			return err
+		}
+		if err := w.dropScoped(ctx, rid, old); err != nil {
+			return err
+		}
+	}
 	if _, err := w.exec(ctx, "DELETE FROM "+c.t+" WHERE rowid = ?", rid); err != nil {
 		return err
 	}
@@ -944,7 +1017,7 @@ func (c *Collection) Delete(ctx context.Context, filter bson.D, many bool) (int6
 		wr := newWriter(c, tx)
 		defer wr.close()
 		for _, r := range rows {
-			if err := wr.delete(ctx, r.rid); err != nil {
+			if err := wr.delete(ctx, r.rid, r.doc); err != nil {
 				return err
 			}
 			n++

@@ -6,8 +6,9 @@
 //
 // Each declared collection (Spec) has a table "d:<name>" (rowid, id, doc,
 // one column per Field), a member table "m:<name>" (f, v, rid) and a word
-// table "w:<name>" (w, rid), all written by this package in the
-// document's transaction. Open creates every table and index in one
+// table "w:<name>" (w, rid), and with a WordScope a scoped word table
+// "ws:<name>" (s, w, rid) keyed by the scope's text values too, all
+// written by this package in the document's transaction. Open creates every table and index in one
 // transaction and rebuilds a collection whose spec changed (lite_meta holds
 // each spec's fingerprint). Columns keep MongoDB's order within a type:
 // ObjectID as lowercase hex TEXT, strings TEXT, int32/int64 INTEGER, double

@@ -45,6 +45,10 @@ type compiler struct {
 	// condition drives, so a common one is never read whole).
 	driver int
 	inOr   int // >0 while compiling an $or or $nor branch
+	// scope is the text values of the word scope (spec.WordScope) that
+	// the filter's top-level AND restricts it to, if any (scopeList): its
+	// top word conditions read their rows in the scoped word table.
+	scope []any
 }
 
 // probe is a word or member condition: rows of its table (the word or
@@ -58,11 +62,26 @@ type probe struct {
 	// top: a condition of the filter's top-level AND, which can drive
 	// the query (one inside an $or cannot).
 	top bool
+	// scoped, when not nil, is the same word condition in the scoped word
+	// table, within the filter's scope values: its list (to count, drive
+	// or select) is the rows of those values only. Per-row probes stay on
+	// the word table, keyed by word and rid.
+	scoped *probe
+}
+
+// list is the probe whose rows are the condition's list: the scoped one
+// when there is one.
+func (p probe) list() probe {
+	if p.scoped != nil {
+		return *p.scoped
+	}
+	return p
 }
 
 // count counts its rows, up to a limit bound last.
 func (p probe) count() string {
-	return "SELECT count(*) FROM (SELECT 1 FROM " + p.tbl + " WHERE " + p.cond + " LIMIT ?)"
+	l := p.list()
+	return "SELECT count(*) FROM (SELECT 1 FROM " + l.tbl + " WHERE " + l.cond + " LIMIT ?)"
 }
 
 // on probes the document whose rowid is rid (an EXISTS per row).
@@ -93,9 +112,10 @@ func (p probe) on(rid string) (string, []any) {
 		lo, hi} // more
 }
 
-// in is the list of its rows: rowid among them.
+// in is the list of its rows: rowid among them (with list().args).
 func (p probe) in(rowid string) string {
-	return rowid + " IN (SELECT rid FROM " + p.tbl + " WHERE " + p.cond + ")"
+	l := p.list()
+	return rowid + " IN (SELECT rid FROM " + l.tbl + " WHERE " + l.cond + ")"
 }
 
 // driverAlias names the driver's table in its list (see compiler.driven),
@@ -123,7 +143,7 @@ func (c *compiler) addProbe(p probe) (string, []any) {
 	case c.exists(i):
 		return p.on(c.t + ".rowid")
 	default:
-		return p.in(c.t + ".rowid"), p.args
+		return p.in(c.t + ".rowid"), p.list().args
 	}
 }
 
@@ -138,7 +158,7 @@ func (c *compiler) driven(x *xquery) (string, []any, error) {
 	if c.driver >= len(c.probes) || !c.probes[c.driver].top {
 		return "", nil, fmt.Errorf("lite: driver %d of %d probes is no top condition", c.driver, len(c.probes))
 	}
-	d := c.probes[c.driver]
+	d := c.probes[c.driver].list()
 	s, args := c.t+".rowid IN (SELECT "+driverAlias+".rid FROM "+d.tbl+" "+driverAlias+" WHERE "+d.cond, append([]any(nil), d.args...)
 	for i, p := range c.probes {
 		if p.top && i != c.driver {
@@ -177,7 +197,7 @@ func byID(filter bson.D) bool {
 // helps choose among member indexes), walking the sort's index when walk,
 // else driven by probe driver's rows when driver is not -1.
 func (c *Collection) compilePlan(filter, sort bson.D, walk bool, driver int) (query, []probe, error) {
-	k := &compiler{Collection: c, walk: walk, sort: sort, driver: driver}
+	k := &compiler{Collection: c, walk: walk, sort: sort, driver: driver, scope: c.scopeList(filter)}
 	q, err := k.compile(filter)
 	return q, k.probes, err
 }
@@ -617,9 +637,56 @@ func (c *compiler) wordOp() func(op string, v any) (string, []any, bool) {
 			return "", nil, false
 		}
 		first, _, more := strings.Cut(lit, " ")
-		p, a := c.addProbe(probe{tbl: c.w, cond: "w >= ? AND w < ?", args: []any{first, upper(first)}, word: true})
-		return p, a, !more
+		p := probe{tbl: c.w, cond: "w >= ? AND w < ?", args: []any{first, upper(first)}, word: true}
+		if c.scope != nil && c.inOr == 0 {
+			l, a := list(c.scope)
+			p.scoped = &probe{tbl: c.ws, cond: "s IN " + l + " AND w >= ? AND w < ?", args: append(a, first, upper(first)), word: true}
+		}
+		s, a := c.addProbe(p)
+		return s, a, !more
 	}
+}
+
+// scopeList is the text values the filter's top-level AND restricts the
+// word scope to (an equality or an $in of texts), nil when it does not or
+// the collection has no scoped words. A document the filter matches then
+// has its scope among them (a field's column, or one of a member path's
+// elements), so the scoped rows of those values hold its words.
+func (c *Collection) scopeList(filter bson.D) []any {
+	if c.ws == "" || c.loading.Load() {
+		return nil
+	}
+	for _, e := range conjuncts(filter) {
+		if e.Key != c.spec.WordScope {
+			continue
+		}
+		vals := bson.A{e.Value}
+		if ops, isOps := isOpDoc(e.Value); isOps {
+			switch {
+			case len(ops) != 1:
+				continue
+			case ops[0].Key == "$eq":
+				vals = bson.A{ops[0].Value}
+			case ops[0].Key == "$in":
+				vals, _ = ops[0].Value.(bson.A)
+			default:
+				continue
+			}
+		}
+		out := make([]any, 0, len(vals))
+		for _, x := range vals {
+			s, isText := x.(string)
+			if !isText {
+				out = nil
+				break
+			}
+			out = append(out, s)
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
 }
 
 // prefixRange turns "^literal" into the string range [literal, upper).
@@ -888,7 +955,7 @@ func (c *Collection) counts(ctx context.Context, q querier, probes []probe, limi
 // count counts the rows of one probe, up to limit.
 func (c *Collection) count(ctx context.Context, q querier, p probe, limit int) (int, error) {
 	var n int
-	err := scanRow(ctx, q, p.count(), append(append([]any(nil), p.args...), limit), &n)
+	err := scanRow(ctx, q, p.count(), append(append([]any(nil), p.list().args...), limit), &n)
 	return n, err
 }
 

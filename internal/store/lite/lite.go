@@ -43,6 +43,12 @@ type Spec struct {
 	// Words is a field holding normalised space-separated text; its words
 	// go in the word table for "(^| )term" prefix searches.
 	Words string
+	// WordScope, with Words, is a field or member path (a region) whose
+	// text values also key the words, in a table of (scope value, word,
+	// rid): a search in a few of those values ("region in [...]" beside
+	// the words) reads their rows alone, where the word table holds every
+	// region's. Left out of the fingerprint when empty.
+	WordScope string `json:",omitempty"`
 	// Indexes are composite indexes on field columns (or one unique index
 	// on a member path).
 	Indexes []Index

@@ -30,7 +30,35 @@ func (c *Collection) tableDDL() []string {
 	if c.spec.Words != "" {
 		stmts = append(stmts, "CREATE TABLE "+c.w+"(w TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY(w, rid)) WITHOUT ROWID")
 	}
+	if c.ws != "" {
+		stmts = append(stmts, c.scopedDDL())
+	}
 	return stmts
+}
+
+// scopedDDL creates the scoped word table: a word of a few scope values is
+// a range of each (s IN (...) AND w >= ? AND w < ?). It has no index by
+// rid: a document's rows are deleted by their keys (writer.dropScoped).
+func (c *Collection) scopedDDL() string {
+	return "CREATE TABLE " + c.ws + "(s TEXT NOT NULL, w TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY(s, w, rid)) WITHOUT ROWID"
+}
+
+// fillScoped writes the scoped word rows of every stored document from
+// its word rows and its scope's column or member rows, in key order: what
+// derive and writer.rows write, without decoding a document.
+func (c *Collection) fillScoped(ctx context.Context, tx *sql.Tx) error {
+	s := "INSERT INTO " + c.ws + "(s, w, rid) SELECT " + c.col(c.spec.WordScope) + ", " + c.w + ".w, " + c.w + ".rid FROM " + c.w +
+		" JOIN " + c.t + " ON " + c.t + ".rowid = " + c.w + ".rid WHERE typeof(" + c.col(c.spec.WordScope) + ") = 'text' ORDER BY 1, 2, 3"
+	var args []any
+	if c.members[c.spec.WordScope] != "" {
+		s = "INSERT INTO " + c.ws + "(s, w, rid) SELECT " + c.m + ".v, " + c.w + ".w, " + c.w + ".rid FROM " + c.m +
+			" JOIN " + c.w + " ON " + c.w + ".rid = " + c.m + ".rid WHERE " + c.m + ".f = ? AND typeof(" + c.m + ".v) = 'text' ORDER BY 1, 2, 3"
+		args = []any{c.spec.WordScope}
+	}
+	if _, err := tx.ExecContext(ctx, s, args...); err != nil {
+		return fmt.Errorf("fill %s: %w", c.ws, err)
+	}
+	return nil
 }
 
 // indexDDL is every index of the document, member and word tables.
@@ -99,7 +127,8 @@ func (c *Collection) create(ctx context.Context, tx *sql.Tx) error {
 }
 
 // sameRows tells whether two specs store the same columns and rows, so
-// that only their indexes can differ.
+// that only their indexes (and the scoped word table, derived from the
+// rows: reindex) can differ.
 func sameRows(a, b Spec) bool {
 	return a.Name == b.Name && slices.Equal(a.Fields, b.Fields) && slices.Equal(a.Members, b.Members) && a.Words == b.Words
 }
@@ -119,7 +148,15 @@ func (c *Collection) respec(ctx context.Context, tx *sql.Tx, old string) error {
 	if !exists {
 		kind, err = "created", c.create(ctx, tx)
 	} else if json.Unmarshal([]byte(old), &o) == nil && sameRows(o, c.spec) {
-		err = c.reindex(ctx, tx)
+		if o.WordScope != c.spec.WordScope {
+			// Filled again from the word rows (reindex): a scoped table
+			// the old spec did not keep (a build without scopes wrote
+			// after it) is stale.
+			err = execAll(ctx, tx, []string{"DROP TABLE IF EXISTS " + quote("ws:"+c.spec.Name)})
+		}
+		if err == nil {
+			err = c.reindex(ctx, tx)
+		}
 	} else {
 		kind, err = "rebuilt", c.rebuild(ctx, tx)
 	}
@@ -143,8 +180,8 @@ type object struct{ typ, name, table, sql string }
 func (c *Collection) objects(ctx context.Context, tx *sql.Tx) ([]object, error) {
 	x := "x:" + c.spec.Name + ":"
 	rows, err := tx.QueryContext(ctx, `SELECT type, name, tbl_name, sql FROM sqlite_master
-		WHERE sql IS NOT NULL AND type IN ('table', 'index') AND (tbl_name IN (?, ?, ?) OR substr(tbl_name, 1, ?) = ?)`,
-		"d:"+c.spec.Name, "m:"+c.spec.Name, "w:"+c.spec.Name, len(x), x)
+		WHERE sql IS NOT NULL AND type IN ('table', 'index') AND (tbl_name IN (?, ?, ?, ?) OR substr(tbl_name, 1, ?) = ?)`,
+		"d:"+c.spec.Name, "m:"+c.spec.Name, "w:"+c.spec.Name, "ws:"+c.spec.Name, len(x), x)
 	if err != nil {
 		return nil, err
 	}
@@ -172,13 +209,18 @@ func (c *Collection) reindex(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	haveIdx, haveX := map[string]object{}, map[string]string{} // index name -> it; member index table -> its SQL
+	haveWS := ""                                               // the scoped word table's SQL
 	for _, o := range objs {
-		if o.typ == "index" {
+		switch {
+		case o.typ == "index":
 			haveIdx[o.name] = o
-		} else if strings.HasPrefix(o.name, "x:") {
+		case strings.HasPrefix(o.name, "x:"):
 			haveX[o.name] = o.sql
+		case strings.HasPrefix(o.name, "ws:"):
+			haveWS = o.sql
 		}
 	}
+
 	wantIdx, wantX := map[string]string{}, map[string]string{}
 	var order []ddl // the indexes to have, in spec order
 	for _, ix := range c.indexDDL() {
@@ -230,7 +272,33 @@ func (c *Collection) reindex(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 	}
-	return nil
+	// After the indexes: a member scope joins the word rows by rid.
+	return c.rescope(ctx, tx, haveWS)
+}
+
+// rescope makes the scoped word table the spec's (its SQL in the file is
+// have, "" for none): dropped when the spec has none or another, made and
+// filled from the word rows when missing.
+func (c *Collection) rescope(ctx context.Context, tx *sql.Tx, have string) error {
+	want := ""
+	if c.ws != "" {
+		want = c.scopedDDL()
+	}
+	if have == want {
+		return nil
+	}
+	if have != "" {
+		if err := execAll(ctx, tx, []string{"DROP TABLE " + quote("ws:"+c.spec.Name)}); err != nil {
+			return err
+		}
+	}
+	if want == "" {
+		return nil
+	}
+	if err := execAll(ctx, tx, []string{want}); err != nil {
+		return err
+	}
+	return c.fillScoped(ctx, tx)
 }
 
 // analyze refreshes the planner's statistics of the collection's tables
@@ -242,6 +310,9 @@ func (c *Collection) analyze() []string {
 	}
 	if c.spec.Words != "" {
 		stmts = append(stmts, "ANALYZE "+c.w)
+	}
+	if c.ws != "" {
+		stmts = append(stmts, "ANALYZE "+c.ws)
 	}
 	for _, x := range c.xs {
 		stmts = append(stmts, "ANALYZE "+x.t)
@@ -292,7 +363,7 @@ func (c *Collection) rebuild(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	old := quote("old:" + c.spec.Name)
-	stmts = append(stmts, "DROP TABLE IF EXISTS "+c.m, "DROP TABLE IF EXISTS "+c.w, "ALTER TABLE "+c.t+" RENAME TO "+old)
+	stmts = append(stmts, "DROP TABLE IF EXISTS "+c.m, "DROP TABLE IF EXISTS "+c.w, "DROP TABLE IF EXISTS "+quote("ws:"+c.spec.Name), "ALTER TABLE "+c.t+" RENAME TO "+old)
 	stmts = append(stmts, c.tableDDL()...)
 	for _, x := range c.xs {
 		stmts = append(stmts, x.create()[0])
@@ -302,6 +373,7 @@ func (c *Collection) rebuild(ctx context.Context, tx *sql.Tx) error {
 	}
 	wr := newWriter(c, tx)
 	defer wr.close()
+	wr.noScoped = true
 	last := int64(-1 << 63)
 	for {
 		batch, err := readBatch(ctx, tx, "SELECT rowid, doc FROM "+old+" WHERE rowid > ? ORDER BY rowid LIMIT 500", last)
@@ -325,7 +397,14 @@ func (c *Collection) rebuild(ctx context.Context, tx *sql.Tx) error {
 	for _, ix := range c.indexDDL() {
 		stmts = append(stmts, ix.sql)
 	}
-	return execAll(ctx, tx, stmts)
+	if err := execAll(ctx, tx, stmts); err != nil {
+		return err
+	}
+	if c.ws == "" {
+		return nil
+	}
+	// After the indexes: a member scope joins the word rows by rid.
+	return c.fillScoped(ctx, tx)
 }
 
 // BulkLoad runs fn, a large load into the collections names (empty or
@@ -358,6 +437,12 @@ func (db *DB) BulkLoad(ctx context.Context, names []string, fn func(ctx context.
 					stmts = append(stmts, "DROP INDEX "+quote(o.name))
 				}
 			}
+			if c.ws != "" {
+				// Filled in key order at the end (reindex), far cheaper than
+				// row by row; meanwhile the word table answers.
+				c.loading.Store(true)
+				stmts = append(stmts, "DROP TABLE IF EXISTS "+c.ws)
+			}
 			if err := execAll(ctx, tx, stmts); err != nil {
 				return err
 			}
@@ -372,6 +457,9 @@ func (db *DB) BulkLoad(ctx context.Context, names []string, fn func(ctx context.
 		return nil
 	})
 	if err != nil {
+		for _, c := range cs {
+			c.loading.Store(false) // the table was not dropped
+		}
 		return fmt.Errorf("lite: bulk load: %w", err)
 	}
 	err = fn(ctx)
@@ -379,7 +467,7 @@ func (db *DB) BulkLoad(ctx context.Context, names []string, fn func(ctx context.
 		return errors.Join(err, ctx.Err())
 	}
 	// Built whatever fn answered: what it stored stays stored.
-	return errors.Join(err, db.withWrite(ctx, func(tx *sql.Tx) error {
+	built := db.withWrite(ctx, func(tx *sql.Tx) error {
 		for _, c := range cs {
 			if err := c.reindex(ctx, tx); err != nil {
 				return fmt.Errorf("lite: bulk load: index %s: %w", c.spec.Name, err)
@@ -394,5 +482,11 @@ func (db *DB) BulkLoad(ctx context.Context, names []string, fn func(ctx context.
 			}
 		}
 		return nil
-	}))
+	})
+	if built == nil {
+		for _, c := range cs {
+			c.loading.Store(false) // the scoped word table is filled
+		}
+	}
+	return errors.Join(err, built)
 }
