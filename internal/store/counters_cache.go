@@ -18,9 +18,17 @@ import (
 // copy kept here: when its bytes are the same (no write touched it), the
 // member entries already derived from it are reused; a member is a small
 // integer (interned once per process), so a request unions them in a bit set.
-// The documents are still read on every request (their bytes are the
-// version: no write path or layout changes, and the MongoDB implementation
-// or another process writing them needs nothing more).
+//
+// Reading the documents was then most of such a request at scale 10 (a
+// year of the commitments' views and the groups registry, some 190 kB,
+// three copies of each on the way up from SQLite). So each write also adds
+// one to its family's stamp in the meta document (countersMeta.Stamps),
+// which every request reads anyway: a document read under the stamp the
+// request sees is not read again. The stamp is added after the write's
+// documents, and the meta document is read before them, so what was read
+// under a stamp holds at least every write that stamp counts. The bytes
+// still say whether a re-read document changed, so what was derived from
+// it survives a write to another month.
 
 // maxCachedCounterBytes bounds the documents the cache keeps (each twice:
 // its bytes and a string of them); past it the cache starts empty. A
@@ -37,12 +45,22 @@ type counterCache struct {
 	gen   int
 	bytes int
 	docs  map[string]*cachedCounterDoc
+	// read are the documents (nil: none) last read from the database by
+	// key, with the stamp's version they were read under.
+	read map[string]stampedDoc
 	// index and ids are the members seen in counter keys: hex -> number,
 	// and each number's id. Numbers are never reused, so entries derived
 	// earlier stay valid.
 	index map[string]int32
 	hexes []string
 	ids   []bson.ObjectID
+}
+
+// stampedDoc is a document as read under a stamp's version (nil: there
+// was none).
+type stampedDoc struct {
+	version string
+	doc     *cachedCounterDoc
 }
 
 // cachedCounterDoc is a counter document as read and what was derived
@@ -94,7 +112,7 @@ func (cc *counterCache) doc(gen int, col, id string, raw []byte) *cachedCounterD
 		return c
 	}
 	if cc.docs == nil || gen != cc.gen || cc.bytes+2*len(raw) > maxCachedCounterBytes {
-		cc.docs, cc.gen, cc.bytes = map[string]*cachedCounterDoc{}, gen, 0
+		cc.reset(gen)
 	}
 	if old, ok := cc.docs[key]; ok {
 		cc.bytes -= 2 * len(old.counterRaw.raw)
@@ -103,6 +121,52 @@ func (cc *counterCache) doc(gen int, col, id string, raw []byte) *cachedCounterD
 	cc.docs[key] = c
 	cc.bytes += 2 * len(raw)
 	return c
+}
+
+// reset empties the cache for documents of generation gen.
+func (cc *counterCache) reset(gen int) {
+	cc.docs, cc.read, cc.gen, cc.bytes = map[string]*cachedCounterDoc{}, map[string]stampedDoc{}, gen, 0
+}
+
+// stamped returns the document of collection col with this _id (of
+// generation gen, nil for none) as last read, when that was under version
+// (a stamp's, countersMeta.version): no write to it was stamped since. ok
+// is false when it must be read again, and always for version "".
+func (cc *counterCache) stamped(gen int, col, id, version string) (c *cachedCounterDoc, ok bool) {
+	if version == "" {
+		return nil, false
+	}
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if gen != cc.gen {
+		return nil, false
+	}
+	r, ok := cc.read[col+"\x00"+id]
+	if !ok || r.version != version {
+		return nil, false
+	}
+	return r.doc, true
+}
+
+// stamp notes that the document of col with this _id was read under
+// version as c (nil: none), a document doc returned or nil.
+func (cc *counterCache) stamp(gen int, col, id, version string, c *cachedCounterDoc) {
+	if version == "" {
+		return
+	}
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if cc.docs == nil || gen != cc.gen {
+		if c != nil {
+			return // doc emptied the cache for another generation since
+		}
+		cc.reset(gen)
+	}
+	key := col + "\x00" + id
+	if c != nil && cc.docs[key] != c {
+		return // no longer the cached one (the cache started empty, or a newer read)
+	}
+	cc.read[key] = stampedDoc{version: version, doc: c}
 }
 
 // member is the number of a member's hex id, added when new; ok is false

@@ -142,9 +142,10 @@ func anyView(vs []counterView, rest []string) bool {
 // counterReader reads the counter documents of one request, each once: the
 // indicators of a period and of its year share the months both cover.
 type counterReader struct {
-	s   *Store
-	ctx context.Context
-	gen int
+	s    *Store
+	ctx  context.Context
+	gen  int
+	meta *countersMeta
 	// docs are the documents read so far by family and _id; nil for one
 	// that does not exist (no count in that month).
 	docs map[string]map[string]*cachedCounterDoc
@@ -167,7 +168,7 @@ func newCounterRaw(raw []byte) *counterRaw { return &counterRaw{raw: raw, str: s
 // -> group, for those not under model.National.
 func (r *counterReader) groups() (map[string]string, error) {
 	if r.groupsOf == nil {
-		g, err := r.s.registry(r.ctx, r.gen, "groups")
+		g, err := r.registry("groups")
 		if err != nil {
 			return nil, err
 		}
@@ -176,14 +177,19 @@ func (r *counterReader) groups() (map[string]string, error) {
 	return r.groupsOf, nil
 }
 
+// registry reads one of the registries (committees, groups): Store.registry.
+func (r *counterReader) registry(name string) (map[string]string, error) {
+	return r.s.registry(r.ctx, r.gen, r.meta.version(stampRegistries), name)
+}
+
 // counters returns a reader of the current generation, building the
 // counters first when needed (freshCounters).
 func (s *Store) counters(ctx context.Context) (*counterReader, error) {
-	gen, err := s.freshCounters(ctx)
+	meta, err := s.freshCounters(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &counterReader{s: s, ctx: ctx, gen: gen, docs: map[string]map[string]*cachedCounterDoc{}}, nil
+	return &counterReader{s: s, ctx: ctx, gen: meta.Gen, meta: meta, docs: map[string]map[string]*cachedCounterDoc{}}, nil
 }
 
 // docIDs are the documents of a family p reads: the view document of each
@@ -202,7 +208,8 @@ func (r *counterReader) docIDs(p Period, days bool) map[string]string {
 }
 
 // load reads, in one query by _id, the documents of family that periods
-// need and that were not read yet.
+// need and that were not read yet, in this request or under the family's
+// stamp the request sees (counterCache.stamped).
 func (r *counterReader) load(family string, periods ...Period) error {
 	return r.loadDocs(family, false, periods...)
 }
@@ -214,11 +221,16 @@ func (r *counterReader) loadDocs(family string, days bool, periods ...Period) er
 		have = map[string]*cachedCounterDoc{}
 		r.docs[family] = have
 	}
+	col, version := counterCol(family), r.meta.version(family)
 	var want []string
 	for _, p := range periods {
 		for _, id := range r.docIDs(p, days) {
-			if _, ok := have[id]; !ok {
-				have[id] = nil
+			if _, ok := have[id]; ok {
+				continue
+			}
+			c, ok := r.s.counterCache.stamped(r.gen, col, id, version)
+			have[id] = c
+			if !ok {
 				want = append(want, id)
 			}
 		}
@@ -227,13 +239,16 @@ func (r *counterReader) loadDocs(family string, days bool, periods ...Period) er
 		return nil
 	}
 	var docs []bson.Raw
-	if err := r.s.col(counterCol(family)).Find(r.ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: want}}}}, coll.FindOptions{}, &docs); err != nil {
+	if err := r.s.col(col).Find(r.ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: want}}}}, coll.FindOptions{}, &docs); err != nil {
 		return wrap("read report counters", err)
 	}
 	for _, d := range docs {
 		if id, ok := d.Lookup("_id").StringValueOK(); ok {
-			have[id] = r.s.counterCache.doc(r.gen, counterCol(family), id, d)
+			have[id] = r.s.counterCache.doc(r.gen, col, id, d)
 		}
+	}
+	for _, id := range want {
+		r.s.counterCache.stamp(r.gen, col, id, version, have[id])
 	}
 	return nil
 }

@@ -282,7 +282,7 @@ func (s *Store) ActiveCommittees(ctx context.Context, scope model.Scope, p Perio
 	if err != nil {
 		return nil, err
 	}
-	reg, err := s.committeeRegistry(ctx, r.gen)
+	reg, err := r.registry("committees")
 	if err != nil {
 		return nil, err
 	}
