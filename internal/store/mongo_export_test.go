@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 
 	"github.com/alianza-pe/alianza/internal/store/coll"
@@ -61,4 +62,49 @@ func (c countingCollection) Update(ctx context.Context, filter, update bson.D, o
 		c.n.Add(1)
 	}
 	return c.Collection.Update(ctx, filter, update, opts)
+}
+
+// OtherProcess is another store on the same database, as another process
+// would open it: its own counter cache, no hooks.
+func (s *Store) OtherProcess() *Store {
+	return &Store{db: s.db, mongo: s.mongo, embedded: s.embedded, txs: s.txs, now: s.now, teamDomains: s.teamDomains,
+		log: s.log, cursorKey: s.cursorKey}
+}
+
+// CountReads makes the store count the Find and FindOne calls on the
+// collections whose names start with prefix from now on, and returns how
+// many there have been so far.
+func (s *Store) CountReads(prefix string) func() int64 {
+	n := &atomic.Int64{}
+	s.db = readCountingDB{DB: s.db, prefix: prefix, n: n}
+	return n.Load
+}
+
+type readCountingDB struct {
+	coll.DB
+	prefix string
+	n      *atomic.Int64
+}
+
+func (d readCountingDB) Collection(name string) coll.Collection {
+	c := d.DB.Collection(name)
+	if !strings.HasPrefix(name, d.prefix) {
+		return c
+	}
+	return readCountingCollection{Collection: c, n: d.n}
+}
+
+type readCountingCollection struct {
+	coll.Collection
+	n *atomic.Int64
+}
+
+func (c readCountingCollection) Find(ctx context.Context, filter bson.D, opts coll.FindOptions, out any) error {
+	c.n.Add(1)
+	return c.Collection.Find(ctx, filter, opts, out)
+}
+
+func (c readCountingCollection) FindOne(ctx context.Context, filter bson.D, opts coll.FindOptions, out any) error {
+	c.n.Add(1)
+	return c.Collection.FindOne(ctx, filter, opts, out)
 }
