@@ -389,6 +389,24 @@ func (s *Store) countersMeta(ctx context.Context) (*countersMeta, error) {
 // version): when the cache read the document under the same one, it is not
 // read again.
 func (s *Store) registry(ctx context.Context, gen int, version, name string) (map[string]string, error) {
+	c, err := s.registryDoc(ctx, gen, version, name)
+	if err != nil {
+		return nil, err
+	}
+	v, err := c.derive("registry", func(doc *counterRaw) (any, error) {
+		out := map[string]string{}
+		err := eachString(doc, "c", func(key, value string) { out[key] = value })
+		return out, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(map[string]string), nil
+}
+
+// registryDoc is the document of a registry (nil: none), read under
+// version as registry says.
+func (s *Store) registryDoc(ctx context.Context, gen int, version, name string) (*cachedCounterDoc, error) {
 	id := genID(gen, name)
 	c, ok := s.counterCache.stamped(gen, colReportCounters, id, version)
 	if !ok {
@@ -404,18 +422,7 @@ func (s *Store) registry(ctx context.Context, gen int, version, name string) (ma
 		}
 		s.counterCache.stamp(gen, colReportCounters, id, version, c)
 	}
-	if c == nil {
-		return map[string]string{}, nil
-	}
-	v, err := c.derive("registry", func(doc *counterRaw) (any, error) {
-		out := map[string]string{}
-		err := eachString(doc, "c", func(key, value string) { out[key] = value })
-		return out, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return v.(map[string]string), nil
+	return c, nil
 }
 
 // freshCounters returns the current meta document (generation and stamps),

@@ -2,6 +2,9 @@ package store
 
 import (
 	"bytes"
+	"math/bits"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -199,15 +202,6 @@ func (cc *counterCache) members() (hexes []string, ids []bson.ObjectID) {
 	return cc.hexes, cc.ids
 }
 
-// memberNumber is member without adding: ok is false for an id no counter
-// key holds.
-func (cc *counterCache) memberNumber(hex string) (int32, bool) {
-	cc.mu.Lock()
-	defer cc.mu.Unlock()
-	i, ok := cc.index[hex]
-	return i, ok
-}
-
 // memberEntry is one count of a member in a counter document: its day (0
 // in a month view), region and status (indexes into its memberEntries'
 // tables), member number and count (> 0).
@@ -349,17 +343,10 @@ func (r *counterReader) eachMember(family, view, pickName string, pick memberPic
 	have := r.docs[family]
 	for month, id := range r.docIDs(p, false) {
 		whole, lo, hi := p.dayRange(month)
-		field := view
-		if !whole {
-			field = "c"
-		}
-		v, err := have[id].derive("members/"+field+"/"+pickName, func(doc *counterRaw) (any, error) {
-			return r.s.counterCache.memberEntries(doc, field, !whole, pick)
-		})
+		es, err := r.monthEntries(have[id], view, pickName, pick, whole)
 		if err != nil {
 			return err
 		}
-		es := v.(*memberEntries)
 		allowed := allowedRegions(scope, es.regions)
 		for _, e := range es.list {
 			if e.day < lo || e.day > hi || !allowed[e.region] {
@@ -369,6 +356,105 @@ func (r *counterReader) eachMember(family, view, pickName string, pick memberPic
 		}
 	}
 	return nil
+}
+
+// monthEntries are the member entries of a month's document c (its view
+// when whole, else its day keys), derived once per version of it.
+func (r *counterReader) monthEntries(c *cachedCounterDoc, view, pickName string, pick memberPick, whole bool) (*memberEntries, error) {
+	field := view
+	if !whole {
+		field = "c"
+	}
+	v, err := c.derive("members/"+field+"/"+pickName, func(doc *counterRaw) (any, error) {
+		return r.s.counterCache.memberEntries(doc, field, !whole, pick)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*memberEntries), nil
+}
+
+// memberTally is what counts of members hold in a scope: the members whose
+// status a memberKeep takes, the sum of their counts and of those fulfilled.
+type memberTally struct {
+	set               memberSet
+	counts, fulfilled int
+}
+
+// add counts an entry of status (taken).
+func (t *memberTally) add(status string, m int32, n int) {
+	t.set.add(m)
+	t.counts += n
+	if status == model.StatusFulfilled {
+		t.fulfilled += n
+	}
+}
+
+// memberKeep names which statuses a tally takes (the name keys what was
+// derived with it).
+type memberKeep struct {
+	name string
+	keep func(status string) bool
+}
+
+var (
+	keepAgreements = memberKeep{name: "agreements", keep: model.CountsAsAgreement}
+	keepAny        = memberKeep{name: "any", keep: func(string) bool { return true }}
+)
+
+// tallyMembers is what eachMember walks, tallied: a month the period covers
+// whole adds a tally derived once per version of its view and scope (a set
+// of at most a few hundred words where the view holds thousands of keys at
+// scale 10); the cut months walk their day keys.
+func (r *counterReader) tallyMembers(family, view, pickName string, pick memberPick, keep memberKeep, scope model.Scope, p Period) (*memberTally, error) {
+	if err := r.load(family, p); err != nil {
+		return nil, err
+	}
+	have := r.docs[family]
+	out := &memberTally{}
+	name := "tally/" + view + "/" + pickName + "/" + keep.name + "/" + scopeKey(scope)
+	for month, id := range r.docIDs(p, false) {
+		whole, lo, hi := p.dayRange(month)
+		es, err := r.monthEntries(have[id], view, pickName, pick, whole)
+		if err != nil {
+			return nil, err
+		}
+		tally := func(t *memberTally) {
+			allowed := allowedRegions(scope, es.regions)
+			for _, e := range es.list {
+				if status := es.statuses[e.status]; e.day >= lo && e.day <= hi && allowed[e.region] && keep.keep(status) {
+					t.add(status, e.member, int(e.n))
+				}
+			}
+		}
+		if !whole {
+			tally(out)
+			continue
+		}
+		v, err := have[id].derive(name, func(*counterRaw) (any, error) {
+			t := &memberTally{}
+			tally(t)
+			return t, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		t := v.(*memberTally)
+		out.set.or(t.set)
+		out.counts += t.counts
+		out.fulfilled += t.fulfilled
+	}
+	return out, nil
+}
+
+// scopeKey names a scope in the names of what is derived for it.
+func scopeKey(scope model.Scope) string {
+	if scope.All {
+		return "*"
+	}
+	regions := slices.Clone(scope.Regions)
+	slices.Sort(regions)
+	return strings.Join(regions, ",")
 }
 
 // intern is the number of s in list (index: list's numbers), added when new.
@@ -430,6 +516,26 @@ func (s *memberSet) add(m int32) bool {
 	}
 	(*s)[w] |= bit
 	return true
+}
+
+// or adds the members of o.
+func (s *memberSet) or(o memberSet) {
+	for len(*s) < len(o) {
+		*s = append(*s, 0)
+	}
+	for i, w := range o {
+		(*s)[i] |= w
+	}
+}
+
+// each calls fn with every member of the set, in order.
+func (s memberSet) each(fn func(m int32)) {
+	for i, w := range s {
+		for w != 0 {
+			fn(int32(i*64 + bits.TrailingZeros64(w)))
+			w &= w - 1
+		}
+	}
 }
 
 // has tells whether m is in the set.

@@ -182,6 +182,40 @@ func (r *counterReader) registry(name string) (map[string]string, error) {
 	return r.s.registry(r.ctx, r.gen, r.meta.version(stampRegistries), name)
 }
 
+// registryByMember derives, once per version of a registry's document,
+// its entries by member number (registry ids are numbered as they are met:
+// a member numbered later is not in it); parse turns an entry into T.
+func registryByMember[T any](r *counterReader, name string, parse func(entry string) T) ([]T, []bool, error) {
+	c, err := r.s.registryDoc(r.ctx, r.gen, r.meta.version(stampRegistries), name)
+	if err != nil {
+		return nil, nil, err
+	}
+	type byMember struct {
+		entries []T
+		has     []bool
+	}
+	v, err := c.derive("by member", func(doc *counterRaw) (any, error) {
+		out := &byMember{}
+		err := eachString(doc, "c", func(hex, entry string) {
+			m, ok := r.s.counterCache.member(hex)
+			if !ok {
+				return
+			}
+			for len(out.entries) <= int(m) {
+				var zero T
+				out.entries, out.has = append(out.entries, zero), append(out.has, false)
+			}
+			out.entries[m], out.has[m] = parse(entry), true
+		})
+		return out, err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	b := v.(*byMember)
+	return b.entries, b.has, nil
+}
+
 // counters returns a reader of the current generation, building the
 // counters first when needed (freshCounters).
 func (s *Store) counters(ctx context.Context) (*counterReader, error) {
