@@ -71,21 +71,28 @@ func BenchmarkRatio(b *testing.B) {
 		for _, scale := range []float64{0.1, 1} {
 			b.Run(fmt.Sprintf("%s/scale-%g", c.name, scale), func(b *testing.B) {
 				s := referenceAt(b, scale)
-				hits, cpu := 0, storetest.CPUTime()
-				b.ResetTimer()
-				for b.Loop() {
-					n, err := c.run(s)
-					if err != nil {
-						b.Fatal(err)
-					}
-					hits = n
-				}
-				b.StopTimer()
-				b.ReportMetric(float64((storetest.CPUTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
-				b.ReportMetric(float64(hits), "hits")
+				timeCalls(b, func() (int, error) { return c.run(s) })
 			})
 		}
 	}
+}
+
+// timeCalls times run, reporting besides ns/op the process's CPU time per
+// call (cpu-ms) and the last call's answer size (hits).
+func timeCalls(b *testing.B, run func() (int, error)) {
+	b.Helper()
+	hits, cpu := 0, storetest.CPUTime()
+	b.ResetTimer()
+	for b.Loop() {
+		n, err := run()
+		if err != nil {
+			b.Fatal(err)
+		}
+		hits = n
+	}
+	b.StopTimer()
+	b.ReportMetric(float64((storetest.CPUTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(hits), "hits")
 }
 
 func searchHits(r *store.SearchResults, err error) (int, error) {
@@ -170,18 +177,7 @@ func BenchmarkMemberDashboards(b *testing.B) {
 				b.Run(fmt.Sprintf("%s/%s/scale-%g", c.name, sc.name, scale), func(b *testing.B) {
 					s := referenceAt(b, scale)
 					p := store.DefaultPeriod(s.Now())
-					hits, cpu := 0, storetest.CPUTime()
-					b.ResetTimer()
-					for b.Loop() {
-						n, err := c.run(s, sc.scope, p)
-						if err != nil {
-							b.Fatal(err)
-						}
-						hits = n
-					}
-					b.StopTimer()
-					b.ReportMetric(float64((storetest.CPUTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
-					b.ReportMetric(float64(hits), "hits")
+					timeCalls(b, func() (int, error) { return c.run(s, sc.scope, p) })
 				})
 			}
 		}

@@ -34,7 +34,10 @@ import (
 //   report_counters_i  initiatives' history entries by day that advance a
 //                      stage ("a") or approve ("p") (model.EntryMoves):
 //                      "DD|region|kind|initiative|a" -> n
-//   report_counters    "meta" (generation, built_at), "g<gen>/committees":
+//   report_counters    "meta" (generation, built_at, and "v": the stamps,
+//                      one per family and one for the registries, that
+//                      each write adds one to, see counters_cache.go),
+//                      "g<gen>/committees":
 //                      committee id -> "region|archived", and "g<gen>/groups":
 //                      legislator or committee id -> the group the agreement
 //                      rule counts them under (model.AgreementGroup), for

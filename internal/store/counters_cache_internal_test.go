@@ -13,13 +13,7 @@ import (
 // stays within its size.
 func TestCounterCacheKeepsWhatIsUnchanged(t *testing.T) {
 	var cc counterCache
-	raw := func(n int) []byte {
-		b, err := bson.Marshal(bson.D{{Key: "_id", Value: "g1/2026-11/v"}, {Key: "l", Value: bson.D{{Key: "15|pending|legislator|x", Value: n}}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
+	raw := func(n int) []byte { return viewBytes(t, n) }
 	first := cc.doc(1, "c", "g1/2026-11/v", raw(1))
 	if again := cc.doc(1, "c", "g1/2026-11/v", raw(1)); again != first {
 		t.Fatal("the same bytes gave a new document")
@@ -46,13 +40,7 @@ func TestCounterCacheKeepsWhatIsUnchanged(t *testing.T) {
 // there is remembered as such.
 func TestCounterCacheStamps(t *testing.T) {
 	var cc counterCache
-	raw := func(n int) []byte {
-		b, err := bson.Marshal(bson.D{{Key: "_id", Value: "g1/2026-11/v"}, {Key: "l", Value: bson.D{{Key: "15|pending|legislator|x", Value: n}}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
+	raw := func(n int) []byte { return viewBytes(t, n) }
 	if _, ok := cc.stamped(1, "c", "g1/2026-11/v", "a/1"); ok {
 		t.Fatal("an empty cache had a document")
 	}
@@ -114,4 +102,14 @@ func TestMemberSetUnion(t *testing.T) {
 	if fmt.Sprint(got) != "[3 64 200]" {
 		t.Fatalf("the union changed a: %v", got)
 	}
+}
+
+// viewBytes is a month's view document with one count, n.
+func viewBytes(t *testing.T, n int) []byte {
+	t.Helper()
+	b, err := bson.Marshal(bson.D{{Key: "_id", Value: "g1/2026-11/v"}, {Key: "l", Value: bson.D{{Key: "15|pending|legislator|x", Value: n}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
