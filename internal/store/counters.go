@@ -344,7 +344,32 @@ func newStamps() map[string]int64 {
 func genID(gen int, doc string) string { return "g" + strconv.Itoa(gen) + "/" + doc }
 
 func (s *Store) applyCounts(ctx context.Context, gen int, d counterDelta) {
-	ctx = context.WithoutCancel(ctx)
+	s.batchWrites(context.WithoutCancel(ctx), func(ctx context.Context) {
+		s.applyCountsOnce(ctx, gen, d)
+	})
+}
+
+// batchWrites runs fn, several small writes each of which logs its own
+// failure, as one commit on the embedded store (a counted write updates up
+// to five counter documents, its stamps included: five commits cost a
+// write more than the stamps' update alone). On MongoDB each write stays
+// on its own: in a transaction, concurrent writers of the meta document's
+// stamps would conflict and retry.
+func (s *Store) batchWrites(ctx context.Context, fn func(ctx context.Context)) {
+	if s.embedded == nil {
+		fn(ctx)
+		return
+	}
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		fn(ctx)
+		return nil
+	})
+	if err != nil {
+		s.logger().WarnContext(ctx, "report counters: commit failed", "err", err)
+	}
+}
+
+func (s *Store) applyCountsOnce(ctx context.Context, gen int, d counterDelta) {
 	var written []string
 	defer func() { s.stamp(ctx, written...) }()
 	for family, months := range d {
