@@ -74,21 +74,28 @@ func BenchmarkRatio(b *testing.B) {
 		for _, scale := range []float64{0.1, 1} {
 			b.Run(fmt.Sprintf("%s/scale-%g", c.name, scale), func(b *testing.B) {
 				s := referenceAt(b, scale)
-				hits, cpu := 0, storetest.CPUTime()
-				b.ResetTimer()
-				for b.Loop() {
-					n, err := c.run(s)
-					if err != nil {
-						b.Fatal(err)
-					}
-					hits = n
-				}
-				b.StopTimer()
-				b.ReportMetric(float64((storetest.CPUTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
-				b.ReportMetric(float64(hits), "hits")
+				timeCalls(b, func() (int, error) { return c.run(s) })
 			})
 		}
 	}
+}
+
+// timeCalls times run, reporting besides ns/op the process's CPU time per
+// call (cpu-ms) and the last call's answer size (hits).
+func timeCalls(b *testing.B, run func() (int, error)) {
+	b.Helper()
+	hits, cpu := 0, storetest.CPUTime()
+	b.ResetTimer()
+	for b.Loop() {
+		n, err := run()
+		if err != nil {
+			b.Fatal(err)
+		}
+		hits = n
+	}
+	b.StopTimer()
+	b.ReportMetric(float64((storetest.CPUTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(hits), "hits")
 }
 
 func searchHits(r *store.SearchResults, err error) (int, error) {
@@ -136,4 +143,46 @@ func referenceAt(b *testing.B, scale float64) *store.Store {
 		b.Fatal(r.err)
 	}
 	return r.s
+}
+
+// BenchmarkMemberDashboards times the two dashboards that count distinct
+// members of Congress and committees over the counters' months, at scales
+// 1 and 10 in one run (the store issue's ratio: at scale 10 the month
+// documents hold ten times the members), in CPU time per call.
+func BenchmarkMemberDashboards(b *testing.B) {
+	ctx := context.Background()
+	calls := []struct {
+		name string
+		run  func(s *store.Store, sc model.Scope, p store.Period) (int, error)
+	}{
+		{"legislators", func(s *store.Store, sc model.Scope, p store.Period) (int, error) {
+			a, err := s.Agreements(ctx, sc, p, model.KindLegislator)
+			if err != nil {
+				return 0, err
+			}
+			return a.Members, nil
+		}},
+		{"active-committees", func(s *store.Store, sc model.Scope, p store.Period) (int, error) {
+			rows, err := s.ActiveCommittees(ctx, sc, p)
+			n := 0
+			for _, r := range rows {
+				n += r.Count
+			}
+			return n, err
+		}},
+	}
+	for _, c := range calls {
+		for _, sc := range []struct {
+			name  string
+			scope model.Scope
+		}{{"all", model.Scope{All: true}}, {"lima", model.Scope{Regions: []string{"15"}}}} {
+			for _, scale := range []float64{1, 10} {
+				b.Run(fmt.Sprintf("%s/%s/scale-%g", c.name, sc.name, scale), func(b *testing.B) {
+					s := referenceAt(b, scale)
+					p := store.DefaultPeriod(s.Now())
+					timeCalls(b, func() (int, error) { return c.run(s, sc.scope, p) })
+				})
+			}
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,7 +34,10 @@ import (
 //   report_counters_i  initiatives' history entries by day that advance a
 //                      stage ("a") or approve ("p") (model.EntryMoves):
 //                      "DD|region|kind|initiative|a" -> n
-//   report_counters    "meta" (generation, built_at), "g<gen>/committees":
+//   report_counters    "meta" (generation, built_at, and "v": the stamps,
+//                      one per family and one for the registries, that
+//                      each write adds one to, see counters_cache.go),
+//                      "g<gen>/committees":
 //                      committee id -> "region|archived", and "g<gen>/groups":
 //                      legislator or committee id -> the group the agreement
 //                      rule counts them under (model.AgreementGroup), for
@@ -76,6 +80,45 @@ type countersMeta struct {
 	BuiltAt time.Time `bson:"built_at"`
 	Stale   bool      `bson:"stale,omitempty"`
 	Layout  int       `bson:"layout,omitempty"`
+	// Stamps count the writes to each family's documents (and to the
+	// registries, under stampRegistries) since the rebuild: every write
+	// adds one after its documents are written, so a reader that sees the
+	// same stamp as when it read a document may reuse that read
+	// (counterCache). Nil in counters built before stamps, which are then
+	// read every time.
+	Stamps map[string]int64 `bson:"v,omitempty"`
+}
+
+// stampRegistries is the stamp of the committees and groups registries.
+const stampRegistries = "registries"
+
+// version is what a reader that read the documents under key's stamp
+// remembers with them: "" when the counters keep no stamps. The build time
+// tells this rebuild's stamps from another's of the same generation (a
+// folder restored from a backup, say).
+func (m *countersMeta) version(key string) string {
+	if m == nil || m.Stamps == nil {
+		return ""
+	}
+	return strconv.FormatInt(m.BuiltAt.UnixNano(), 36) + "/" + strconv.FormatInt(m.Stamps[key], 10)
+}
+
+// stamp adds one to the stamps of keys, after their documents were
+// written (whether or not that succeeded: a failed write may have
+// applied). A failure is logged: until the next rebuild, readers of this
+// process and others may then keep an older read.
+func (s *Store) stamp(ctx context.Context, keys ...string) {
+	if len(keys) == 0 {
+		return
+	}
+	inc := make(bson.D, len(keys))
+	for i, k := range keys {
+		inc[i] = bson.E{Key: "v." + k, Value: 1}
+	}
+	_, err := s.col(colReportCounters).Update(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: "meta"}}, bson.D{{Key: "$inc", Value: inc}}, coll.UpdateOptions{})
+	if err != nil {
+		s.logger().WarnContext(ctx, "report counters: stamp update failed", "stamps", keys, "err", err)
+	}
 }
 
 type counterDoc struct {
@@ -190,7 +233,7 @@ func (s *Store) CountMeeting(ctx context.Context, old, cur *model.Meeting) {
 	if err != nil || meta == nil {
 		return // no counters yet: the first report builds them
 	}
-	reg, err := s.committeeRegistry(ctx, meta.Gen)
+	reg, err := s.registry(ctx, meta.Gen, meta.version(stampRegistries), "committees")
 	if err != nil {
 		s.logger().WarnContext(ctx, "report counters: committees unreadable", "err", err)
 		return
@@ -271,6 +314,7 @@ func (s *Store) countStakeholder(ctx context.Context, id bson.ObjectID, old, cur
 	if writeGroups {
 		set("groups", now.group, now.inGroup)
 	}
+	s.stamp(ctx, stampRegistries)
 }
 
 // agreementGroupEntry is a stakeholder's entry in the agreement-group
@@ -288,10 +332,47 @@ func committeeEntry(st *model.Stakeholder) string {
 	return st.Committee.Region + "|" + strconv.FormatBool(st.Archived)
 }
 
+// newStamps are a rebuild's stamps: every one at zero (present, so that a
+// reader knows the counters keep them).
+func newStamps() map[string]int64 {
+	out := map[string]int64{stampRegistries: 0}
+	for _, f := range counterFamilies {
+		out[f] = 0
+	}
+	return out
+}
+
 func genID(gen int, doc string) string { return "g" + strconv.Itoa(gen) + "/" + doc }
 
 func (s *Store) applyCounts(ctx context.Context, gen int, d counterDelta) {
-	ctx = context.WithoutCancel(ctx)
+	s.batchWrites(context.WithoutCancel(ctx), func(ctx context.Context) {
+		s.applyCountsOnce(ctx, gen, d)
+	})
+}
+
+// batchWrites runs fn, several small writes each of which logs its own
+// failure, as one commit on the embedded store (a counted write updates up
+// to five counter documents, its stamps included: five commits cost a
+// write more than the stamps' update alone). On MongoDB each write stays
+// on its own: in a transaction, concurrent writers of the meta document's
+// stamps would conflict and retry.
+func (s *Store) batchWrites(ctx context.Context, fn func(ctx context.Context)) {
+	if s.embedded == nil {
+		fn(ctx)
+		return
+	}
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		fn(ctx)
+		return nil
+	})
+	if err != nil {
+		s.logger().WarnContext(ctx, "report counters: commit failed", "err", err)
+	}
+}
+
+func (s *Store) applyCountsOnce(ctx context.Context, gen int, d counterDelta) {
+	var written []string
+	defer func() { s.stamp(ctx, written...) }()
 	for family, months := range d {
 		for month, keys := range months {
 			inc := bson.D{}
@@ -302,6 +383,9 @@ func (s *Store) applyCounts(ctx context.Context, gen int, d counterDelta) {
 			}
 			if len(inc) == 0 {
 				continue
+			}
+			if !slices.Contains(written, family) {
+				written = append(written, family)
 			}
 			_, err := s.col(counterCol(family)).Update(ctx, bson.D{{Key: "_id", Value: genID(gen, month)}},
 				bson.D{{Key: "$inc", Value: inc}}, coll.UpdateOptions{Upsert: true})
@@ -326,26 +410,19 @@ func (s *Store) countersMeta(ctx context.Context) (*countersMeta, error) {
 	return &m, nil
 }
 
-func (s *Store) committeeRegistry(ctx context.Context, gen int) (map[string]string, error) {
-	return s.registry(ctx, gen, "committees")
-}
-
 // registry reads one of the registries of a generation (committees, groups).
 // The groups registry holds every member of Congress and committee (some
 // 3,800 at scale 10), and the figures read it on each request: the map is
 // made once per version of the document (counterCache) and shared, so
-// callers must not change it.
-func (s *Store) registry(ctx context.Context, gen int, name string) (map[string]string, error) {
-	var raw bson.Raw
-	id := genID(gen, name)
-	err := s.col(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: id}}, coll.FindOptions{}, &raw)
-	if errors.Is(err, ErrNotFound) {
-		return map[string]string{}, nil
-	}
+// callers must not change it. version is the registries' (countersMeta's
+// version): when the cache read the document under the same one, it is not
+// read again.
+func (s *Store) registry(ctx context.Context, gen int, version, name string) (map[string]string, error) {
+	c, err := s.registryDoc(ctx, gen, version, name)
 	if err != nil {
-		return nil, wrap("read report counters", err)
+		return nil, err
 	}
-	v, err := s.counterCache.doc(gen, colReportCounters, id, raw).derive("registry", func(doc *counterRaw) (any, error) {
+	v, err := c.derive("registry", func(doc *counterRaw) (any, error) {
 		out := map[string]string{}
 		err := eachString(doc, "c", func(key, value string) { out[key] = value })
 		return out, err
@@ -356,24 +433,44 @@ func (s *Store) registry(ctx context.Context, gen int, name string) (map[string]
 	return v.(map[string]string), nil
 }
 
-// freshCounters returns the current generation, building the counters first
-// when there are none or they were invalidated (the server also rebuilds
-// them every CountersMaxAge).
-func (s *Store) freshCounters(ctx context.Context) (int, error) {
+// registryDoc is the document of a registry (nil: none), read under
+// version as registry says.
+func (s *Store) registryDoc(ctx context.Context, gen int, version, name string) (*cachedCounterDoc, error) {
+	id := genID(gen, name)
+	c, ok := s.counterCache.stamped(gen, colReportCounters, id, version)
+	if !ok {
+		var raw bson.Raw
+		err := s.col(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: id}}, coll.FindOptions{}, &raw)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			c = nil
+		case err != nil:
+			return nil, wrap("read report counters", err)
+		default:
+			c = s.counterCache.doc(gen, colReportCounters, id, raw)
+		}
+		s.counterCache.stamp(gen, colReportCounters, id, version, c)
+	}
+	return c, nil
+}
+
+// freshCounters returns the current meta document (generation and stamps),
+// building the counters first when there are none or they were invalidated
+// (the server also rebuilds them every CountersMaxAge).
+func (s *Store) freshCounters(ctx context.Context) (*countersMeta, error) {
 	meta, err := s.countersMeta(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if meta == nil || meta.Stale || meta.Layout < countersLayout {
 		if err := s.RebuildReportCounters(ctx); err != nil {
-			return 0, err
+			return nil, err
 		}
 		if meta, err = s.countersMeta(ctx); err != nil || meta == nil {
-			return 0, fmt.Errorf("store: report counters missing after rebuild: %w", err)
+			return nil, fmt.Errorf("store: report counters missing after rebuild: %w", err)
 		}
-		return meta.Gen, nil
 	}
-	return meta.Gen, nil
+	return meta, nil
 }
 
 // RebuildReportCounters recomputes every counter document from the
@@ -460,7 +557,7 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 			return wrap("rebuild report counters", err)
 		}
 	}
-	_, err = s.col(colReportCounters).Replace(ctx, bson.D{{Key: "_id", Value: "meta"}}, countersMeta{ID: "meta", Gen: gen, BuiltAt: s.Now(), Layout: countersLayout}, true)
+	_, err = s.col(colReportCounters).Replace(ctx, bson.D{{Key: "_id", Value: "meta"}}, countersMeta{ID: "meta", Gen: gen, BuiltAt: s.Now(), Layout: countersLayout, Stamps: newStamps()}, true)
 	if err != nil {
 		return wrap("rebuild report counters", err)
 	}

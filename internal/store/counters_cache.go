@@ -2,6 +2,9 @@ package store
 
 import (
 	"bytes"
+	"math/bits"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/alianza-pe/alianza/internal/model"
@@ -18,9 +21,17 @@ import (
 // copy kept here: when its bytes are the same (no write touched it), the
 // member entries already derived from it are reused; a member is a small
 // integer (interned once per process), so a request unions them in a bit set.
-// The documents are still read on every request (their bytes are the
-// version: no write path or layout changes, and the MongoDB implementation
-// or another process writing them needs nothing more).
+//
+// Reading the documents was then most of such a request at scale 10 (a
+// year of the commitments' views and the groups registry, some 190 kB,
+// three copies of each on the way up from SQLite). So each write also adds
+// one to its family's stamp in the meta document (countersMeta.Stamps),
+// which every request reads anyway: a document read under the stamp the
+// request sees is not read again. The stamp is added after the write's
+// documents, and the meta document is read before them, so what was read
+// under a stamp holds at least every write that stamp counts. The bytes
+// still say whether a re-read document changed, so what was derived from
+// it survives a write to another month.
 
 // maxCachedCounterBytes bounds the documents the cache keeps (each twice:
 // its bytes and a string of them); past it the cache starts empty. A
@@ -37,12 +48,22 @@ type counterCache struct {
 	gen   int
 	bytes int
 	docs  map[string]*cachedCounterDoc
+	// read are the documents (nil: none) last read from the database by
+	// key, with the stamp's version they were read under.
+	read map[string]stampedDoc
 	// index and ids are the members seen in counter keys: hex -> number,
 	// and each number's id. Numbers are never reused, so entries derived
 	// earlier stay valid.
 	index map[string]int32
 	hexes []string
 	ids   []bson.ObjectID
+}
+
+// stampedDoc is a document as read under a stamp's version (nil: there
+// was none).
+type stampedDoc struct {
+	version string
+	doc     *cachedCounterDoc
 }
 
 // cachedCounterDoc is a counter document as read and what was derived
@@ -94,7 +115,7 @@ func (cc *counterCache) doc(gen int, col, id string, raw []byte) *cachedCounterD
 		return c
 	}
 	if cc.docs == nil || gen != cc.gen || cc.bytes+2*len(raw) > maxCachedCounterBytes {
-		cc.docs, cc.gen, cc.bytes = map[string]*cachedCounterDoc{}, gen, 0
+		cc.reset(gen)
 	}
 	if old, ok := cc.docs[key]; ok {
 		cc.bytes -= 2 * len(old.counterRaw.raw)
@@ -103,6 +124,52 @@ func (cc *counterCache) doc(gen int, col, id string, raw []byte) *cachedCounterD
 	cc.docs[key] = c
 	cc.bytes += 2 * len(raw)
 	return c
+}
+
+// reset empties the cache for documents of generation gen.
+func (cc *counterCache) reset(gen int) {
+	cc.docs, cc.read, cc.gen, cc.bytes = map[string]*cachedCounterDoc{}, map[string]stampedDoc{}, gen, 0
+}
+
+// stamped returns the document of collection col with this _id (of
+// generation gen, nil for none) as last read, when that was under version
+// (a stamp's, countersMeta.version): no write to it was stamped since. ok
+// is false when it must be read again, and always for version "".
+func (cc *counterCache) stamped(gen int, col, id, version string) (c *cachedCounterDoc, ok bool) {
+	if version == "" {
+		return nil, false
+	}
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if gen != cc.gen {
+		return nil, false
+	}
+	r, ok := cc.read[col+"\x00"+id]
+	if !ok || r.version != version {
+		return nil, false
+	}
+	return r.doc, true
+}
+
+// stamp notes that the document of col with this _id was read under
+// version as c (nil: none), a document doc returned or nil.
+func (cc *counterCache) stamp(gen int, col, id, version string, c *cachedCounterDoc) {
+	if version == "" {
+		return
+	}
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if cc.docs == nil || gen != cc.gen {
+		if c != nil {
+			return // doc emptied the cache for another generation since
+		}
+		cc.reset(gen)
+	}
+	key := col + "\x00" + id
+	if c != nil && cc.docs[key] != c {
+		return // no longer the cached one (the cache started empty, or a newer read)
+	}
+	cc.read[key] = stampedDoc{version: version, doc: c}
 }
 
 // member is the number of a member's hex id, added when new; ok is false
@@ -133,15 +200,6 @@ func (cc *counterCache) members() (hexes []string, ids []bson.ObjectID) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	return cc.hexes, cc.ids
-}
-
-// memberNumber is member without adding: ok is false for an id no counter
-// key holds.
-func (cc *counterCache) memberNumber(hex string) (int32, bool) {
-	cc.mu.Lock()
-	defer cc.mu.Unlock()
-	i, ok := cc.index[hex]
-	return i, ok
 }
 
 // memberEntry is one count of a member in a counter document: its day (0
@@ -286,17 +344,10 @@ func (r *counterReader) eachMember(family, view, pickName string, pick memberPic
 	have := r.docs[family]
 	for month, id := range r.docIDs(p, false, doc) {
 		whole, lo, hi := p.dayRange(month)
-		field := view
-		if !whole {
-			field = "c"
-		}
-		v, err := have[id].derive("members/"+field+"/"+pickName, func(doc *counterRaw) (any, error) {
-			return r.s.counterCache.memberEntries(doc, field, !whole, pick)
-		})
+		es, err := r.monthEntries(have[id], view, pickName, pick, whole)
 		if err != nil {
 			return err
 		}
-		es := v.(*memberEntries)
 		allowed := allowedRegions(scope, es.regions)
 		for _, e := range es.list {
 			if e.day < lo || e.day > hi || !allowed[e.region] {
@@ -306,6 +357,106 @@ func (r *counterReader) eachMember(family, view, pickName string, pick memberPic
 		}
 	}
 	return nil
+}
+
+// monthEntries are the member entries of a month's document c (its view
+// when whole, else its day keys), derived once per version of it.
+func (r *counterReader) monthEntries(c *cachedCounterDoc, view, pickName string, pick memberPick, whole bool) (*memberEntries, error) {
+	field := view
+	if !whole {
+		field = "c"
+	}
+	v, err := c.derive("members/"+field+"/"+pickName, func(doc *counterRaw) (any, error) {
+		return r.s.counterCache.memberEntries(doc, field, !whole, pick)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*memberEntries), nil
+}
+
+// memberTally is what counts of members hold in a scope: the members whose
+// status a memberKeep takes, the sum of their counts and of those fulfilled.
+type memberTally struct {
+	set               memberSet
+	counts, fulfilled int
+}
+
+// add counts an entry of status (taken).
+func (t *memberTally) add(status string, m int32, n int) {
+	t.set.add(m)
+	t.counts += n
+	if status == model.StatusFulfilled {
+		t.fulfilled += n
+	}
+}
+
+// memberKeep names which statuses a tally takes (the name keys what was
+// derived with it).
+type memberKeep struct {
+	name string
+	keep func(status string) bool
+}
+
+var (
+	keepAgreements = memberKeep{name: "agreements", keep: model.CountsAsAgreement}
+	keepAny        = memberKeep{name: "any", keep: func(string) bool { return true }}
+)
+
+// tallyMembers is what eachMember walks, tallied: a month the period covers
+// whole adds a tally derived once per version of its view and scope (a set
+// of at most a few hundred words where the view holds thousands of keys at
+// scale 10); the cut months walk their day keys.
+func (r *counterReader) tallyMembers(family, view, pickName string, pick memberPick, keep memberKeep, scope model.Scope, p Period) (*memberTally, error) {
+	doc := counterViews[family][view].doc
+	if err := r.loadDocs(family, false, []string{doc}, p); err != nil {
+		return nil, err
+	}
+	have := r.docs[family]
+	out := &memberTally{}
+	name := "tally/" + view + "/" + pickName + "/" + keep.name + "/" + scopeKey(scope)
+	for month, id := range r.docIDs(p, false, doc) {
+		whole, lo, hi := p.dayRange(month)
+		es, err := r.monthEntries(have[id], view, pickName, pick, whole)
+		if err != nil {
+			return nil, err
+		}
+		tally := func(t *memberTally) {
+			allowed := allowedRegions(scope, es.regions)
+			for _, e := range es.list {
+				if status := es.statuses[e.status]; e.day >= lo && e.day <= hi && allowed[e.region] && keep.keep(status) {
+					t.add(status, e.member, int(e.n))
+				}
+			}
+		}
+		if !whole {
+			tally(out)
+			continue
+		}
+		v, err := have[id].derive(name, func(*counterRaw) (any, error) {
+			t := &memberTally{}
+			tally(t)
+			return t, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		t := v.(*memberTally)
+		out.set.or(t.set)
+		out.counts += t.counts
+		out.fulfilled += t.fulfilled
+	}
+	return out, nil
+}
+
+// scopeKey names a scope in the names of what is derived for it.
+func scopeKey(scope model.Scope) string {
+	if scope.All {
+		return "*"
+	}
+	regions := slices.Clone(scope.Regions)
+	slices.Sort(regions)
+	return strings.Join(regions, ",")
 }
 
 // intern is the number of s in list (index: list's numbers), added when new.
@@ -367,6 +518,26 @@ func (s *memberSet) add(m int32) bool {
 	}
 	(*s)[w] |= bit
 	return true
+}
+
+// or adds the members of o.
+func (s *memberSet) or(o memberSet) {
+	for len(*s) < len(o) {
+		*s = append(*s, 0)
+	}
+	for i, w := range o {
+		(*s)[i] |= w
+	}
+}
+
+// each calls fn with every member of the set, in order.
+func (s memberSet) each(fn func(m int32)) {
+	for i, w := range s {
+		for w != 0 {
+			fn(int32(i*64 + bits.TrailingZeros64(w)))
+			w &= w - 1
+		}
+	}
 }
 
 // has tells whether m is in the set.

@@ -15,11 +15,13 @@ import (
 )
 
 // TestMemberCountsFollowEachWrite: the agreement figures and the active
-// committees, which reuse what they derived from a counter document until
-// its bytes change, answer after every single write (commitments created,
-// changed, deleted; members moving district, changing kind, archived,
-// deleted) what counting the collections answers, over whole and cut
-// months, read again and again from the same store.
+// committees, which reuse the counter documents they read until a write's
+// stamp says they changed (and what they derived from one until its bytes
+// change), answer after every single write (commitments created, changed,
+// deleted; members moving district, changing kind, archived, deleted) what
+// counting the collections answers, over whole and cut months, read again
+// and again from the same store and from another process's, whichever of
+// the two wrote.
 func TestMemberCountsFollowEachWrite(t *testing.T) {
 	s := fixture.OpenAt(t, &reportNow)
 	ctx := context.Background()
@@ -37,6 +39,8 @@ func TestMemberCountsFollowEachWrite(t *testing.T) {
 	}
 	all := model.Scope{All: true}
 	must(s.RebuildReportCounters(ctx))
+	stores := []*store.Store{s, s.OtherProcess()}
+	writer := func() *store.Store { return stores[rng.Intn(len(stores))] }
 
 	var members []*model.Stakeholder
 	for i := range 6 {
@@ -53,9 +57,17 @@ func TestMemberCountsFollowEachWrite(t *testing.T) {
 		return model.Today(time.Date(2026, 9, 1, 15, 0, 0, 0, time.UTC).AddDate(0, 0, rng.Intn(90)))
 	}
 	periods := []store.Period{{From: "2026-09-01", To: "2026-11-30"}, {From: "2026-09-14", To: "2026-11-20"}, {From: "2026-10-01", To: "2026-10-31"}}
+	var checkOne func(step string, s *store.Store)
 	check := func(step string) {
 		t.Helper()
-		for _, scope := range []model.Scope{all, {Regions: []string{"15"}}, {Regions: []string{"08", "NAC"}}} {
+		for i, s := range stores {
+			checkOne(fmt.Sprint(step, ", store ", i), s)
+		}
+	}
+	checkOne = func(step string, s *store.Store) {
+		t.Helper()
+		// The same regions in another order share what was derived for them.
+		for _, scope := range []model.Scope{all, {Regions: []string{"15"}}, {Regions: []string{"08", "NAC"}}, {Regions: []string{"NAC", "08"}}} {
 			for _, p := range periods {
 				for _, kind := range []string{model.KindLegislator, model.KindOversightCommittee} {
 					got, err := s.Agreements(ctx, scope, p, kind)
@@ -84,20 +96,20 @@ func TestMemberCountsFollowEachWrite(t *testing.T) {
 			m := members[rng.Intn(len(members))]
 			c := &model.Commitment{ID: bson.NewObjectID(), Region: pick(regions), Status: pick(model.CommitmentStatuses), MadeOn: when(),
 				StakeholderID: m.ID, StakeholderKind: m.Kind, OwnerID: actor.ID, Text: "x"}
-			must(s.InsertCommitment(ctx, actor, c))
+			must(writer().InsertCommitment(ctx, actor, c))
 			commitments = append(commitments, c)
 			check(fmt.Sprint(i, ": commitment created"))
 		case r < 6:
 			j := rng.Intn(len(commitments))
 			cur := *commitments[j]
 			cur.Status, cur.Region, cur.MadeOn = pick(model.CommitmentStatuses), pick(regions), when()
-			got, err := s.ReplaceCommitment(ctx, actor, commitments[j], &cur)
+			got, err := writer().ReplaceCommitment(ctx, actor, commitments[j], &cur)
 			must(err)
 			commitments[j] = got
 			check(fmt.Sprint(i, ": commitment changed"))
 		case r < 7:
 			j := rng.Intn(len(commitments))
-			must(s.RemoveCommitment(ctx, actor, commitments[j]))
+			must(writer().RemoveCommitment(ctx, actor, commitments[j]))
 			commitments = append(commitments[:j], commitments[j+1:]...)
 			check(fmt.Sprint(i, ": commitment deleted"))
 		default:
@@ -113,14 +125,14 @@ func TestMemberCountsFollowEachWrite(t *testing.T) {
 			default:
 				cur.Committee = &model.Committee{Region: pick(regions)}
 			}
-			got, err := s.ReplaceStakeholder(ctx, actor, members[j], &cur)
+			got, err := writer().ReplaceStakeholder(ctx, actor, members[j], &cur)
 			must(err)
 			members[j] = got
 			check(fmt.Sprint(i, ": member changed"))
 		}
 	}
 	// A member deleted counts under nivel nacional, as counting does.
-	must(s.RemoveStakeholder(ctx, actor, members[0]))
+	must(writer().RemoveStakeholder(ctx, actor, members[0]))
 	check("member deleted")
 	must(s.RebuildReportCounters(ctx))
 	check("rebuilt")
@@ -416,4 +428,66 @@ func TestInitiativeMovesFollowEachWrite(t *testing.T) {
 	if moved == 0 {
 		t.Fatal("no initiative moved in any period")
 	}
+}
+
+// TestCountersReadOnlyWhatWasWritten: a figure asked again with no write in
+// between reads no counter document, only the meta document (whose stamps
+// say nothing changed); after a commitment's write it reads the
+// commitments' documents again, after a member's district changed the
+// groups registry, whichever process wrote; and each answer is what
+// counting the collections answers.
+func TestCountersReadOnlyWhatWasWritten(t *testing.T) {
+	s := fixture.OpenAt(t, &reportNow)
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(s.RebuildReportCounters(ctx))
+	other := s.OtherProcess()
+	actor := model.Actor{ID: bson.NewObjectID(), Name: "Demo"}
+	leg := &model.Stakeholder{ID: bson.NewObjectID(), Name: "Congresista", Kind: model.KindLegislator,
+		Legislator: &model.Legislator{ElectoralDistrict: "16"}, Regions: []string{"16"}}
+	must(s.InsertStakeholder(ctx, actor, leg))
+	commit := func(w *store.Store, madeOn string) {
+		t.Helper()
+		must(w.InsertCommitment(ctx, actor, &model.Commitment{ID: bson.NewObjectID(), Region: "15", MadeOn: madeOn, Status: model.StatusPending,
+			StakeholderID: leg.ID, StakeholderKind: model.KindLegislator, OwnerID: actor.ID, Text: "x"}))
+	}
+	commit(s, "2026-11-02")
+	reads := s.CountReads("report_counters")
+	all := model.Scope{All: true}
+	p := store.Period{From: "2026-10-01", To: "2026-11-20"} // October's view, November's day keys
+	ask := func(step string, wantReads int64, wantCommitments int) {
+		t.Helper()
+		before := reads()
+		got, err := s.Agreements(ctx, all, p, model.KindLegislator)
+		must(err)
+		if n := reads() - before; n != wantReads {
+			t.Fatalf("%s: %d reads of the counters, want %d", step, n, wantReads)
+		}
+		want, err := s.AgreementsScan(ctx, all, p, model.KindLegislator)
+		must(err)
+		g := fmt.Sprint(got.Members, got.Commitments, got.Groups)
+		if w := fmt.Sprint(want.Members, want.Commitments, want.Groups); g != w || got.Commitments != wantCommitments {
+			t.Fatalf("%s: %s, counting the collections %s, want %d commitments", step, g, w, wantCommitments)
+		}
+	}
+	ask("first", 3, 1) // the meta document, the two months' documents, the groups registry
+	ask("again", 1, 1)
+	commit(s, "2026-10-05")
+	ask("a commitment in October", 2, 2)
+	ask("again", 1, 2)
+	commit(other, "2026-11-03")
+	ask("another process's commitment", 2, 3)
+	moved := *leg
+	moved.Legislator = &model.Legislator{ElectoralDistrict: "08"}
+	_, err := other.ReplaceStakeholder(ctx, actor, leg, &moved)
+	must(err)
+	ask("another process moved the member", 2, 3) // the groups registry
+	ask("again", 1, 3)
+	must(s.RebuildReportCounters(ctx))
+	ask("rebuilt", 3, 3)
 }

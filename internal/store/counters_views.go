@@ -173,9 +173,10 @@ func anyView(vs []counterView, rest []string) bool {
 // counterReader reads the counter documents of one request, each once: the
 // indicators of a period and of its year share the months both cover.
 type counterReader struct {
-	s   *Store
-	ctx context.Context
-	gen int
+	s    *Store
+	ctx  context.Context
+	gen  int
+	meta *countersMeta
 	// docs are the documents read so far by family and _id; nil for one
 	// that does not exist (no count in that month).
 	docs map[string]map[string]*cachedCounterDoc
@@ -198,7 +199,7 @@ func newCounterRaw(raw []byte) *counterRaw { return &counterRaw{raw: raw, str: s
 // -> group, for those not under model.National.
 func (r *counterReader) groups() (map[string]string, error) {
 	if r.groupsOf == nil {
-		g, err := r.s.registry(r.ctx, r.gen, "groups")
+		g, err := r.registry("groups")
 		if err != nil {
 			return nil, err
 		}
@@ -207,14 +208,53 @@ func (r *counterReader) groups() (map[string]string, error) {
 	return r.groupsOf, nil
 }
 
+// registry reads one of the registries (committees, groups): Store.registry.
+func (r *counterReader) registry(name string) (map[string]string, error) {
+	return r.s.registry(r.ctx, r.gen, r.meta.version(stampRegistries), name)
+}
+
+// registryByMember derives, once per version of a registry's document,
+// its entries by member number (registry ids are numbered as they are met:
+// a member numbered later is not in it); parse turns an entry into T.
+func registryByMember[T any](r *counterReader, name string, parse func(entry string) T) ([]T, []bool, error) {
+	c, err := r.s.registryDoc(r.ctx, r.gen, r.meta.version(stampRegistries), name)
+	if err != nil {
+		return nil, nil, err
+	}
+	type byMember struct {
+		entries []T
+		has     []bool
+	}
+	v, err := c.derive("by member", func(doc *counterRaw) (any, error) {
+		out := &byMember{}
+		err := eachString(doc, "c", func(hex, entry string) {
+			m, ok := r.s.counterCache.member(hex)
+			if !ok {
+				return
+			}
+			for len(out.entries) <= int(m) {
+				var zero T
+				out.entries, out.has = append(out.entries, zero), append(out.has, false)
+			}
+			out.entries[m], out.has[m] = parse(entry), true
+		})
+		return out, err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	b := v.(*byMember)
+	return b.entries, b.has, nil
+}
+
 // counters returns a reader of the current generation, building the
 // counters first when needed (freshCounters).
 func (s *Store) counters(ctx context.Context) (*counterReader, error) {
-	gen, err := s.freshCounters(ctx)
+	meta, err := s.freshCounters(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &counterReader{s: s, ctx: ctx, gen: gen, docs: map[string]map[string]*cachedCounterDoc{}}, nil
+	return &counterReader{s: s, ctx: ctx, gen: meta.Gen, meta: meta, docs: map[string]map[string]*cachedCounterDoc{}}, nil
 }
 
 // docIDs are the documents of a family p reads: the view document (with
@@ -234,7 +274,8 @@ func (r *counterReader) docIDs(p Period, days bool, doc string) map[string]strin
 
 // load reads, in one query by _id, the documents of family that periods
 // need (every view document of the months they cover whole) and that were
-// not read yet.
+// not read yet, in this request or under the family's stamp the request
+// sees (counterCache.stamped).
 func (r *counterReader) load(family string, periods ...Period) error {
 	return r.loadDocs(family, false, viewDocsOf(familyViews(family)), periods...)
 }
@@ -247,12 +288,17 @@ func (r *counterReader) loadDocs(family string, days bool, docs []string, period
 		have = map[string]*cachedCounterDoc{}
 		r.docs[family] = have
 	}
+	col, version := counterCol(family), r.meta.version(family)
 	var want []string
 	for _, p := range periods {
 		for _, doc := range docs {
 			for _, id := range r.docIDs(p, days, doc) {
-				if _, ok := have[id]; !ok {
-					have[id] = nil
+				if _, ok := have[id]; ok {
+					continue
+				}
+				c, ok := r.s.counterCache.stamped(r.gen, col, id, version)
+				have[id] = c
+				if !ok {
 					want = append(want, id)
 				}
 			}
@@ -262,13 +308,16 @@ func (r *counterReader) loadDocs(family string, days bool, docs []string, period
 		return nil
 	}
 	var found []bson.Raw
-	if err := r.s.col(counterCol(family)).Find(r.ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: want}}}}, coll.FindOptions{}, &found); err != nil {
+	if err := r.s.col(col).Find(r.ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: want}}}}, coll.FindOptions{}, &found); err != nil {
 		return wrap("read report counters", err)
 	}
 	for _, d := range found {
 		if id, ok := d.Lookup("_id").StringValueOK(); ok {
-			have[id] = r.s.counterCache.doc(r.gen, counterCol(family), id, d)
+			have[id] = r.s.counterCache.doc(r.gen, col, id, d)
 		}
+	}
+	for _, id := range want {
+		r.s.counterCache.stamp(r.gen, col, id, version, have[id])
 	}
 	return nil
 }

@@ -564,11 +564,14 @@ func (r *counterReader) agreements(scope model.Scope, p Period, kind string, lis
 	if kind == model.KindOversightCommittee {
 		view = "k"
 	}
+	a := &model.Agreements{Groups: []model.GroupCount{}, List: []model.AgreementMember{}}
+	if !list {
+		return r.agreementTotals(a, scope, p, kind, view)
+	}
 	groups, err := r.groups()
 	if err != nil {
 		return nil, err
 	}
-	a := &model.Agreements{Groups: []model.GroupCount{}, List: []model.AgreementMember{}}
 	var seen memberSet
 	var at map[int32]int // member -> index in a.List, with list
 	if list {
@@ -620,6 +623,31 @@ func (r *counterReader) agreements(scope model.Scope, p Period, kind string, lis
 	a.Members = len(first)
 	a.Groups = model.SortedCounts(counts)
 	slices.SortFunc(a.List, func(x, y model.AgreementMember) int { return bytes.Compare(x.ID[:], y.ID[:]) })
+	return a, nil
+}
+
+// agreementTotals is agreements without the List, from the members'
+// tallies (tallyMembers): no walk of the months' keys.
+func (r *counterReader) agreementTotals(a *model.Agreements, scope model.Scope, p Period, kind, view string) (*model.Agreements, error) {
+	t, err := r.tallyMembers("c", view, kind, commitmentMember(kind), keepAgreements, scope, p)
+	if err != nil {
+		return nil, err
+	}
+	groupOf, has, err := registryByMember(r, "groups", func(group string) string { return group })
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	t.set.each(func(m int32) {
+		group := model.AgreementGroup(nil)
+		if int(m) < len(has) && has[m] {
+			group = groupOf[m]
+		}
+		counts[group]++
+		a.Members++
+	})
+	a.Commitments, a.Fulfilled = t.counts, t.fulfilled
+	a.Groups = model.SortedCounts(counts)
 	return a, nil
 }
 

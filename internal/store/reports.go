@@ -282,32 +282,32 @@ func (s *Store) ActiveCommittees(ctx context.Context, scope model.Scope, p Perio
 	if err != nil {
 		return nil, err
 	}
-	reg, err := s.committeeRegistry(ctx, r.gen)
-	if err != nil {
-		return nil, err
+	type committee struct {
+		region   string
+		archived bool
 	}
-	var active memberSet
-	err = r.eachMember("c", "k", model.KindOversightCommittee, commitmentMember(model.KindOversightCommittee), scope, p, func(_ string, m int32, _ int) {
-		active.add(m)
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = r.eachMember("p", "r", "committee", committeeMember, scope, p, func(_ string, m int32, _ int) {
-		active.add(m)
-	})
-	if err != nil {
-		return nil, err
-	}
-	perRegion := map[string]int{}
-	for id, entry := range reg {
+	reg, has, err := registryByMember(r, "committees", func(entry string) committee {
 		region, archived, _ := strings.Cut(entry, "|")
-		if archived == "true" || !scope.Allows(region) {
-			continue
-		}
-		if m, ok := r.s.counterCache.memberNumber(id); ok && active.has(m) {
-			perRegion[region]++
-		}
+		return committee{region: region, archived: archived == "true"}
+	})
+	if err != nil {
+		return nil, err
 	}
+	committed, err := r.tallyMembers("c", "k", model.KindOversightCommittee, commitmentMember(model.KindOversightCommittee), keepAny, scope, p)
+	if err != nil {
+		return nil, err
+	}
+	met, err := r.tallyMembers("p", "r", "committee", committeeMember, keepAny, scope, p)
+	if err != nil {
+		return nil, err
+	}
+	active := committed.set
+	active.or(met.set)
+	perRegion := map[string]int{}
+	active.each(func(m int32) {
+		if int(m) < len(has) && has[m] && !reg[m].archived && scope.Allows(reg[m].region) {
+			perRegion[reg[m].region]++
+		}
+	})
 	return regionCounts(perRegion), nil
 }
