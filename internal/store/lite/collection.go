@@ -32,6 +32,10 @@ type Collection struct {
 	cols    []string // quoted field columns, in spec order
 	uniqM   bool     // a unique index on a member path
 	xs      []*memberIndex
+	// gen moves on every write (DB.touch, DB.settle); choices are the
+	// planner's choices made under it.
+	gen     atomic.Uint64
+	choices choices
 }
 
 var _ coll.Collection = (*Collection)(nil)
@@ -262,6 +266,7 @@ type writer struct {
 }
 
 func newWriter(c *Collection, tx *sql.Tx) *writer {
+	c.db.touch(c)
 	return &writer{c: c, tx: tx, stmts: map[string]*sql.Stmt{}}
 }
 

@@ -816,9 +816,54 @@ func (c *Collection) plan(ctx context.Context, q querier, f, sort bson.D, limit 
 	if !walkable && tops < 2 && !oneWord {
 		return cq, nil
 	}
-	counts, err := c.counts(ctx, q, probes, c.db.commonRows)
+	// The choice's counts and head sample are remembered while the
+	// collection is unchanged; reads inside a write transaction (q is not
+	// the reader pool) see its writes and choose afresh.
+	key, gen, cached := "", uint64(0), q == c.db.r
+	if cached {
+		key, gen = c.planKey(cq, order, limit), c.gen.Load()
+		if ch, ok := c.choices.get(key, gen); ok {
+			return c.compileChoice(f, sort, cq, ch)
+		}
+		cached = len(key) <= maxChoiceKey
+	}
+	ch, err := c.choose(ctx, q, probes, walkable, tops, oneWord, limit, order)
 	if err != nil {
 		return query{}, err
+	}
+	if cached {
+		c.choices.put(key, gen, ch)
+	}
+	return c.compileChoice(f, sort, cq, ch)
+}
+
+// choice is how plan reads a find's word and member conditions: walking
+// the sort's index, driven by probe driver's list, or as compiled (keep).
+type choice struct {
+	keep   bool
+	walk   bool
+	driver int
+}
+
+// compileChoice compiles filter f for choice ch; cq is f compiled as is.
+func (c *Collection) compileChoice(f, sort bson.D, cq query, ch choice) (query, error) {
+	var err error
+	switch {
+	case ch.keep:
+	case ch.walk:
+		cq, _, err = c.compilePlan(f, sort, true, -1)
+	default:
+		cq, _, err = c.compilePlan(f, sort, false, ch.driver)
+	}
+	return cq, err
+}
+
+// choose counts the conditions' rows (probes) and chooses a plan (see
+// plan).
+func (c *Collection) choose(ctx context.Context, q querier, probes []probe, walkable bool, tops int, oneWord bool, limit int64, order string) (choice, error) {
+	counts, err := c.counts(ctx, q, probes, c.db.commonRows)
+	if err != nil {
+		return choice{}, err
 	}
 	driver, common := -1, true
 	for i, n := range counts {
@@ -831,19 +876,14 @@ func (c *Collection) plan(ctx context.Context, q querier, f, sort bson.D, limit 
 	switch {
 	case walkable && common && tops > 0:
 		if walk, driver, err = c.walkOrDrive(ctx, q, probes, counts, limit, order); err != nil {
-			return query{}, err
+			return choice{}, err
 		}
 	case walkable && common:
 		walk = true // every condition inside an $or: none can drive
 	case tops < 2 && !(oneWord && probes[driver].word && counts[driver] < c.db.commonRows):
-		return cq, nil
+		return choice{keep: true}, nil
 	}
-	if walk {
-		cq, _, err = c.compilePlan(f, sort, true, -1)
-	} else {
-		cq, _, err = c.compilePlan(f, sort, false, driver)
-	}
-	return cq, err
+	return choice{walk: walk, driver: driver}, nil
 }
 
 // Costs of the two plans walkOrDrive weighs, in probes of a word or member

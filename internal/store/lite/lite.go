@@ -114,6 +114,12 @@ type DB struct {
 	slow       time.Duration // SlowQuery
 	ck         *checkpointer
 	ckTune     func(*checkpointer) // tests: smaller thresholds
+	// written is the collections the write transaction under way touched
+	// (DB.touch): their generations move again when it ends.
+	written struct {
+		mu    sync.Mutex
+		colls []*Collection
+	}
 }
 
 var _ coll.DB = (*DB)(nil)
@@ -343,6 +349,7 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) (err error) 
 		return fmt.Errorf("lite: writer: %w", err)
 	}
 	defer conn.Close()
+	defer db.settle() // before the next writer can take the connection
 	tx, err := conn.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return fmt.Errorf("lite: begin: %w", err)
