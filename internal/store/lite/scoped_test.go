@@ -107,7 +107,7 @@ func TestScopedWordsRandom(t *testing.T) {
 		c := db.Collection(spec.Name)
 		var all []bson.D
 		var docs []any
-		for i := range 600 {
+		for i := range rounds(600) {
 			d := scopedDoc(r, i)
 			all, docs = append(all, d), append(docs, d)
 		}
