@@ -337,6 +337,16 @@ func (cc *counterCache) moveEntries(doc *counterRaw, field string, days bool) (*
 // the period covers whole and from the day keys (field "c") of the others,
 // the counts pick selects (pickName names it). fn gets the count's status.
 func (r *counterReader) eachMember(family, view, pickName string, pick memberPick, scope model.Scope, p Period, fn func(status string, member int32, n int)) error {
+	return r.eachMonth(family, view, pickName, pick, p, func(_ *cachedCounterDoc, es *memberEntries, _ bool, lo, hi uint8) error {
+		es.each(scope, lo, hi, fn)
+		return nil
+	})
+}
+
+// eachMonth calls fn with each month of the period: its document c (nil:
+// none), its member entries (monthEntries), whether the period covers it
+// whole, and the days it covers (lo to hi) when not.
+func (r *counterReader) eachMonth(family, view, pickName string, pick memberPick, p Period, fn func(c *cachedCounterDoc, es *memberEntries, whole bool, lo, hi uint8) error) error {
 	doc := counterViews[family][view].doc
 	if err := r.loadDocs(family, false, []string{doc}, p); err != nil {
 		return err
@@ -348,15 +358,21 @@ func (r *counterReader) eachMember(family, view, pickName string, pick memberPic
 		if err != nil {
 			return err
 		}
-		allowed := allowedRegions(scope, es.regions)
-		for _, e := range es.list {
-			if e.day < lo || e.day > hi || !allowed[e.region] {
-				continue
-			}
-			fn(es.statuses[e.status], e.member, int(e.n))
+		if err := fn(have[id], es, whole, lo, hi); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// each calls fn with each entry of days lo to hi in a region of scope.
+func (es *memberEntries) each(scope model.Scope, lo, hi uint8, fn func(status string, member int32, n int)) {
+	allowed := allowedRegions(scope, es.regions)
+	for _, e := range es.list {
+		if e.day >= lo && e.day <= hi && allowed[e.region] {
+			fn(es.statuses[e.status], e.member, int(e.n))
+		}
+	}
 }
 
 // monthEntries are the member entries of a month's document c (its view
@@ -408,43 +424,36 @@ var (
 // of at most a few hundred words where the view holds thousands of keys at
 // scale 10); the cut months walk their day keys.
 func (r *counterReader) tallyMembers(family, view, pickName string, pick memberPick, keep memberKeep, scope model.Scope, p Period) (*memberTally, error) {
-	doc := counterViews[family][view].doc
-	if err := r.loadDocs(family, false, []string{doc}, p); err != nil {
-		return nil, err
-	}
-	have := r.docs[family]
 	out := &memberTally{}
 	name := "tally/" + view + "/" + pickName + "/" + keep.name + "/" + scopeKey(scope)
-	for month, id := range r.docIDs(p, false, doc) {
-		whole, lo, hi := p.dayRange(month)
-		es, err := r.monthEntries(have[id], view, pickName, pick, whole)
-		if err != nil {
-			return nil, err
-		}
+	err := r.eachMonth(family, view, pickName, pick, p, func(c *cachedCounterDoc, es *memberEntries, whole bool, lo, hi uint8) error {
 		tally := func(t *memberTally) {
-			allowed := allowedRegions(scope, es.regions)
-			for _, e := range es.list {
-				if status := es.statuses[e.status]; e.day >= lo && e.day <= hi && allowed[e.region] && keep.keep(status) {
-					t.add(status, e.member, int(e.n))
+			es.each(scope, lo, hi, func(status string, m int32, n int) {
+				if keep.keep(status) {
+					t.add(status, m, n)
 				}
-			}
+			})
 		}
 		if !whole {
 			tally(out)
-			continue
+			return nil
 		}
-		v, err := have[id].derive(name, func(*counterRaw) (any, error) {
+		v, err := c.derive(name, func(*counterRaw) (any, error) {
 			t := &memberTally{}
 			tally(t)
 			return t, nil
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		t := v.(*memberTally)
 		out.set.or(t.set)
 		out.counts += t.counts
 		out.fulfilled += t.fulfilled
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
