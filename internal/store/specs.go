@@ -26,6 +26,9 @@ func collectionSpecs() []lite.Spec {
 			Words:   "search",
 			// A regional search reads its regions' words alone (lite.Spec.WordScope).
 			WordScope: "regions",
+			// A search's page, newest first, reads a common word's rows
+			// in date order and stops (lite.Spec.WordOrder).
+			WordOrder: "date",
 			Indexes: []lite.Index{ix("date", "date", "_id"), ix("status_date", "status", "date", "_id"), ix("thread_date", "thread_id", "date", "_id"),
 				ix("unmatched_date", "unmatched", "date", "_id", "status"), ix("assignee_date", "assignee_id", "date", "_id"),
 				ix("direction_replied", "direction", "replied", "date"), ix("from_address", "from.address"), ix("subject_key", "subject_key", "date"),

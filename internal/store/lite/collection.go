@@ -24,8 +24,11 @@ type Collection struct {
 	spec    Spec
 	t, m, w string // quoted tables: documents, members, words
 	ws      string // quoted table of scoped words (spec.WordScope), if any
-	// loading: a BulkLoad set the scoped word table aside (dropped, filled
-	// at its end): writes skip its rows and queries read the word table.
+	wo      string // quoted table of ordered words (spec.WordOrder), if any
+	ko      int    // spec.WordOrder's index in Fields
+	// loading: a BulkLoad set the scoped and ordered word tables aside
+	// (dropped, filled at its end): writes skip their rows and queries
+	// read the word table.
 	loading atomic.Bool
 	members map[string]string // query path -> declared member path
 	parts   map[string][]string
@@ -71,6 +74,12 @@ func newCollection(db *DB, s Spec) (*Collection, error) {
 	}
 	if s.WordScope != "" && (s.Words == "" || !hasString(s.Fields, s.WordScope) && c.members[s.WordScope] == "") {
 		return nil, fmt.Errorf("lite: %s: word scope %q needs Words and a declared field or member path", s.Name, s.WordScope)
+	}
+	if s.WordOrder != "" {
+		if c.ko = indexOf(s.Fields, s.WordOrder); s.Words == "" || c.ko < 0 {
+			return nil, fmt.Errorf("lite: %s: word order %q needs Words and a declared field", s.Name, s.WordOrder)
+		}
+		c.wo = quote("wo:" + s.Name)
 	}
 	for _, ix := range s.Indexes {
 		if ix.Name == "" || len(ix.Keys) == 0 {
@@ -260,8 +269,9 @@ type writer struct {
 	c     *Collection
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
-	// noScoped leaves the scoped word rows out: a rebuild fills them in
-	// key order at the end (fillScoped), far cheaper than row by row.
+	// noScoped leaves the scoped and ordered word rows out: a rebuild
+	// fills them in key order at the end (fillScoped, fillOrdered), far
+	// cheaper than row by row.
 	noScoped bool
 }
 
@@ -374,7 +384,36 @@ func (w *writer) rows(ctx context.Context, rid int64, old, d derived, existed bo
 			}
 		}
 	}
+	if ok, nk := c.orderKey(old), c.orderKey(d); c.wo != "" && !w.noScoped && !c.loading.Load() && (old.words != d.words || !reflect.DeepEqual(ok, nk) || !existed) {
+		if err := w.dropOrdered(ctx, rid, old); err != nil {
+			return err
+		}
+		if d.words != "" && nk != nil {
+			if _, err := w.exec(ctx, "INSERT INTO "+c.wo+"(w, k, rid) SELECT value, ?, ? FROM json_each(?)", nk, rid, d.words); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// orderKey is d's value of the word order's field (nil for none).
+func (c *Collection) orderKey(d derived) any {
+	if c.wo == "" || len(d.fields) == 0 {
+		return nil
+	}
+	return d.fields[c.ko]
+}
+
+// dropOrdered deletes a document's ordered word rows, known from its old
+// derived values (old), by their keys like dropScoped.
+func (w *writer) dropOrdered(ctx context.Context, rid int64, old derived) error {
+	k := w.c.orderKey(old)
+	if old.words == "" || k == nil {
+		return nil
+	}
+	_, err := w.exec(ctx, "DELETE FROM "+w.c.wo+" WHERE w IN (SELECT value FROM json_each(?)) AND k = ? AND rid = ?", old.words, k, rid)
+	return err
 }
 
 // dropScoped deletes a document's scoped word rows, known from its old
@@ -414,12 +453,15 @@ func (w *writer) update(ctx context.Context, rid int64, old, doc bson.Raw) error
 // delete removes document rid, whose stored form is doc, and its rows.
 func (w *writer) delete(ctx context.Context, rid int64, doc bson.Raw) error {
 	c := w.c
-	if c.ws != "" && !c.loading.Load() {
+	if (c.ws != "" || c.wo != "") && !c.loading.Load() {
 		old, err := c.derive(doc)
 		if err != nil {
 			return err
 		}
 		if err := w.dropScoped(ctx, rid, old); err != nil {
+			return err
+		}
+		if err := w.dropOrdered(ctx, rid, old); err != nil {
 			return err
 		}
 	}

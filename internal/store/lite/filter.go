@@ -49,6 +49,12 @@ type compiler struct {
 	// the filter's top-level AND restricts it to, if any (scopeList): its
 	// top word conditions read their rows in the scoped word table.
 	scope []any
+	// ordered, when not nil, is the driver's list instead of its own: its
+	// rows in the ordered word table from a bound on (orderedBound).
+	ordered *probe
+	// rowid is what per-row probes name the document by (default the
+	// document table's rowid).
+	rowid string
 }
 
 // probe is a word or member condition: rows of its table (the word or
@@ -141,10 +147,17 @@ func (c *compiler) addProbe(p probe) (string, []any) {
 	case c.driver >= 0 && p.top:
 		return "", nil
 	case c.exists(i):
-		return p.on(c.t + ".rowid")
+		return p.on(c.rowidExpr())
 	default:
-		return p.in(c.t + ".rowid"), p.list().args
+		return p.in(c.rowidExpr()), p.list().args
 	}
+}
+
+func (c *compiler) rowidExpr() string {
+	if c.rowid != "" {
+		return c.rowid
+	}
+	return c.t + ".rowid"
 }
 
 // driven is the driver's list with the filter's other top conditions
@@ -159,6 +172,9 @@ func (c *compiler) driven(x *xquery) (string, []any, error) {
 		return "", nil, fmt.Errorf("lite: driver %d of %d probes is no top condition", c.driver, len(c.probes))
 	}
 	d := c.probes[c.driver].list()
+	if c.ordered != nil {
+		d = *c.ordered
+	}
 	s, args := c.t+".rowid IN (SELECT "+driverAlias+".rid FROM "+d.tbl+" "+driverAlias+" WHERE "+d.cond, append([]any(nil), d.args...)
 	for i, p := range c.probes {
 		if p.top && i != c.driver {
@@ -831,6 +847,11 @@ func (c *Collection) plan(ctx context.Context, q querier, f, sort bson.D, limit 
 	if err != nil {
 		return query{}, err
 	}
+	if c.orderable(cq, probes, ch, sort, limit) {
+		if ch.ordered, err = c.orderedBound(ctx, q, f, probes[ch.driver], limit); err != nil {
+			return query{}, err
+		}
+	}
 	if cached {
 		c.choices.put(key, gen, ch)
 	}
@@ -843,6 +864,10 @@ type choice struct {
 	keep   bool
 	walk   bool
 	driver int
+	rows   int // the driver's rows, as counted (up to a bound)
+	// ordered, when not nil, is the driver's list: its rows in the
+	// ordered word table from a bound on (orderedBound).
+	ordered *probe
 }
 
 // compileChoice compiles filter f for choice ch; cq is f compiled as is.
@@ -852,6 +877,9 @@ func (c *Collection) compileChoice(f, sort bson.D, cq query, ch choice) (query, 
 	case ch.keep:
 	case ch.walk:
 		cq, _, err = c.compilePlan(f, sort, true, -1)
+	case ch.ordered != nil:
+		k := &compiler{Collection: c, sort: sort, driver: ch.driver, scope: c.scopeList(f), ordered: ch.ordered}
+		cq, err = k.compile(f)
 	default:
 		cq, _, err = c.compilePlan(f, sort, false, ch.driver)
 	}
@@ -883,7 +911,11 @@ func (c *Collection) choose(ctx context.Context, q querier, probes []probe, walk
 	case tops < 2 && !(oneWord && probes[driver].word && counts[driver] < c.db.commonRows):
 		return choice{keep: true}, nil
 	}
-	return choice{walk: walk, driver: driver}, nil
+	ch := choice{walk: walk, driver: driver}
+	if driver >= 0 {
+		ch.rows = counts[driver]
+	}
+	return ch, nil
 }
 
 // Costs of the two plans walkOrDrive weighs, in probes of a word or member

@@ -49,6 +49,13 @@ type Spec struct {
 	// the words) reads their rows alone, where the word table holds every
 	// region's. Left out of the fingerprint when empty.
 	WordScope string `json:",omitempty"`
+	// WordOrder, with Words, is a declared field (a date) a page of a
+	// search is sorted by, newest first: the words are kept also in a
+	// table of (word, that field's value, rid), so that a common word's
+	// rows are read in that order and a page stops after a few of them
+	// (see orderedBound). Documents without the field have no rows there.
+	// Left out of the fingerprint when empty.
+	WordOrder string `json:",omitempty"`
 	// Indexes are composite indexes on field columns (or one unique index
 	// on a member path).
 	Indexes []Index

@@ -33,6 +33,9 @@ func (c *Collection) tableDDL() []string {
 	if c.ws != "" {
 		stmts = append(stmts, c.scopedDDL())
 	}
+	if c.wo != "" {
+		stmts = append(stmts, c.orderedDDL())
+	}
 	return stmts
 }
 
@@ -57,6 +60,25 @@ func (c *Collection) fillScoped(ctx context.Context, tx *sql.Tx) error {
 	}
 	if _, err := tx.ExecContext(ctx, s, args...); err != nil {
 		return fmt.Errorf("fill %s: %w", c.ws, err)
+	}
+	return nil
+}
+
+// orderedDDL creates the ordered word table: a word's rows in the order
+// of the word order's field (w = ? ORDER BY k). Like the scoped table it
+// has no index by rid (writer.dropOrdered).
+func (c *Collection) orderedDDL() string {
+	return "CREATE TABLE " + c.wo + "(w TEXT NOT NULL, k NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY(w, k, rid)) WITHOUT ROWID"
+}
+
+// fillOrdered writes the ordered word rows of every stored document from
+// its word rows and its column, in key order (what writer.rows writes).
+func (c *Collection) fillOrdered(ctx context.Context, tx *sql.Tx) error {
+	k := c.col(c.spec.WordOrder)
+	s := "INSERT INTO " + c.wo + "(w, k, rid) SELECT " + c.w + ".w, " + k + ", " + c.w + ".rid FROM " + c.w +
+		" JOIN " + c.t + " ON " + c.t + ".rowid = " + c.w + ".rid WHERE " + k + " IS NOT NULL ORDER BY 1, 2, 3"
+	if _, err := tx.ExecContext(ctx, s); err != nil {
+		return fmt.Errorf("fill %s: %w", c.wo, err)
 	}
 	return nil
 }
@@ -154,6 +176,9 @@ func (c *Collection) respec(ctx context.Context, tx *sql.Tx, old string) error {
 			// after it) is stale.
 			err = execAll(ctx, tx, []string{"DROP TABLE IF EXISTS " + quote("ws:"+c.spec.Name)})
 		}
+		if err == nil && o.WordOrder != c.spec.WordOrder {
+			err = execAll(ctx, tx, []string{"DROP TABLE IF EXISTS " + quote("wo:"+c.spec.Name)}) // the same for the ordered table
+		}
 		if err == nil {
 			err = c.reindex(ctx, tx)
 		}
@@ -180,8 +205,8 @@ type object struct{ typ, name, table, sql string }
 func (c *Collection) objects(ctx context.Context, tx *sql.Tx) ([]object, error) {
 	x := "x:" + c.spec.Name + ":"
 	rows, err := tx.QueryContext(ctx, `SELECT type, name, tbl_name, sql FROM sqlite_master
-		WHERE sql IS NOT NULL AND type IN ('table', 'index') AND (tbl_name IN (?, ?, ?, ?) OR substr(tbl_name, 1, ?) = ?)`,
-		"d:"+c.spec.Name, "m:"+c.spec.Name, "w:"+c.spec.Name, "ws:"+c.spec.Name, len(x), x)
+		WHERE sql IS NOT NULL AND type IN ('table', 'index') AND (tbl_name IN (?, ?, ?, ?, ?) OR substr(tbl_name, 1, ?) = ?)`,
+		"d:"+c.spec.Name, "m:"+c.spec.Name, "w:"+c.spec.Name, "ws:"+c.spec.Name, "wo:"+c.spec.Name, len(x), x)
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +234,7 @@ func (c *Collection) reindex(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	haveIdx, haveX := map[string]object{}, map[string]string{} // index name -> it; member index table -> its SQL
-	haveWS := ""                                               // the scoped word table's SQL
+	haveWS, haveWO := "", ""                                   // the scoped and ordered word tables' SQL
 	for _, o := range objs {
 		switch {
 		case o.typ == "index":
@@ -218,6 +243,8 @@ func (c *Collection) reindex(ctx context.Context, tx *sql.Tx) error {
 			haveX[o.name] = o.sql
 		case strings.HasPrefix(o.name, "ws:"):
 			haveWS = o.sql
+		case strings.HasPrefix(o.name, "wo:"):
+			haveWO = o.sql
 		}
 	}
 
@@ -273,22 +300,27 @@ func (c *Collection) reindex(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	// After the indexes: a member scope joins the word rows by rid.
-	return c.rescope(ctx, tx, haveWS)
+	if err := c.remake(ctx, tx, "ws:", haveWS, c.ws != "", c.scopedDDL, c.fillScoped); err != nil {
+		return err
+	}
+	return c.remake(ctx, tx, "wo:", haveWO, c.wo != "", c.orderedDDL, c.fillOrdered)
 }
 
-// rescope makes the scoped word table the spec's (its SQL in the file is
-// have, "" for none): dropped when the spec has none or another, made and
-// filled from the word rows when missing.
-func (c *Collection) rescope(ctx context.Context, tx *sql.Tx, have string) error {
+// remake makes a table derived from the word rows (the scoped or the
+// ordered words, named prefix + the collection's name) the spec's: have
+// is its SQL in the file ("" for none), wanted whether the spec keeps it.
+// It is dropped when the spec has none or another, made and filled when
+// missing.
+func (c *Collection) remake(ctx context.Context, tx *sql.Tx, prefix, have string, wanted bool, ddl func() string, fill func(context.Context, *sql.Tx) error) error {
 	want := ""
-	if c.ws != "" {
-		want = c.scopedDDL()
+	if wanted {
+		want = ddl()
 	}
 	if have == want {
 		return nil
 	}
 	if have != "" {
-		if err := execAll(ctx, tx, []string{"DROP TABLE " + quote("ws:"+c.spec.Name)}); err != nil {
+		if err := execAll(ctx, tx, []string{"DROP TABLE " + quote(prefix+c.spec.Name)}); err != nil {
 			return err
 		}
 	}
@@ -298,7 +330,7 @@ func (c *Collection) rescope(ctx context.Context, tx *sql.Tx, have string) error
 	if err := execAll(ctx, tx, []string{want}); err != nil {
 		return err
 	}
-	return c.fillScoped(ctx, tx)
+	return fill(ctx, tx)
 }
 
 // analyze refreshes the planner's statistics of the collection's tables
@@ -313,6 +345,9 @@ func (c *Collection) analyze() []string {
 	}
 	if c.ws != "" {
 		stmts = append(stmts, "ANALYZE "+c.ws)
+	}
+	if c.wo != "" {
+		stmts = append(stmts, "ANALYZE "+c.wo)
 	}
 	for _, x := range c.xs {
 		stmts = append(stmts, "ANALYZE "+x.t)
@@ -363,7 +398,8 @@ func (c *Collection) rebuild(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	old := quote("old:" + c.spec.Name)
-	stmts = append(stmts, "DROP TABLE IF EXISTS "+c.m, "DROP TABLE IF EXISTS "+c.w, "DROP TABLE IF EXISTS "+quote("ws:"+c.spec.Name), "ALTER TABLE "+c.t+" RENAME TO "+old)
+	stmts = append(stmts, "DROP TABLE IF EXISTS "+c.m, "DROP TABLE IF EXISTS "+c.w, "DROP TABLE IF EXISTS "+quote("ws:"+c.spec.Name),
+		"DROP TABLE IF EXISTS "+quote("wo:"+c.spec.Name), "ALTER TABLE "+c.t+" RENAME TO "+old)
 	stmts = append(stmts, c.tableDDL()...)
 	for _, x := range c.xs {
 		stmts = append(stmts, x.create()[0])
@@ -400,11 +436,16 @@ func (c *Collection) rebuild(ctx context.Context, tx *sql.Tx) error {
 	if err := execAll(ctx, tx, stmts); err != nil {
 		return err
 	}
-	if c.ws == "" {
-		return nil
-	}
 	// After the indexes: a member scope joins the word rows by rid.
-	return c.fillScoped(ctx, tx)
+	if c.ws != "" {
+		if err := c.fillScoped(ctx, tx); err != nil {
+			return err
+		}
+	}
+	if c.wo != "" {
+		return c.fillOrdered(ctx, tx)
+	}
+	return nil
 }
 
 // BulkLoad runs fn, a large load into the collections names (empty or
@@ -437,11 +478,11 @@ func (db *DB) BulkLoad(ctx context.Context, names []string, fn func(ctx context.
 					stmts = append(stmts, "DROP INDEX "+quote(o.name))
 				}
 			}
-			if c.ws != "" {
+			if c.ws != "" || c.wo != "" {
 				// Filled in key order at the end (reindex), far cheaper than
 				// row by row; meanwhile the word table answers.
 				c.loading.Store(true)
-				stmts = append(stmts, "DROP TABLE IF EXISTS "+c.ws)
+				stmts = append(stmts, "DROP TABLE IF EXISTS "+quote("ws:"+c.spec.Name), "DROP TABLE IF EXISTS "+quote("wo:"+c.spec.Name))
 			}
 			if err := execAll(ctx, tx, stmts); err != nil {
 				return err
@@ -458,7 +499,7 @@ func (db *DB) BulkLoad(ctx context.Context, names []string, fn func(ctx context.
 	})
 	if err != nil {
 		for _, c := range cs {
-			c.loading.Store(false) // the table was not dropped
+			c.loading.Store(false) // the tables were not dropped
 		}
 		return fmt.Errorf("lite: bulk load: %w", err)
 	}
@@ -485,7 +526,7 @@ func (db *DB) BulkLoad(ctx context.Context, names []string, fn func(ctx context.
 	})
 	if built == nil {
 		for _, c := range cs {
-			c.loading.Store(false) // the scoped word table is filled
+			c.loading.Store(false) // the scoped and ordered word tables are filled
 		}
 	}
 	return errors.Join(err, built)
