@@ -7,7 +7,9 @@
 // Each declared collection (Spec) has a table "d:<name>" (rowid, id, doc,
 // one column per Field), a member table "m:<name>" (f, v, rid) and a word
 // table "w:<name>" (w, rid), and with a WordScope a scoped word table
-// "ws:<name>" (s, w, rid) keyed by the scope's text values too, all
+// "ws:<name>" (s, w, rid) keyed by the scope's text values too, with a
+// WordOrder an ordered word table "wo:<name>" (w, k, rid) keyed by that
+// field's value (a search page newest first stops early, ordered.go), all
 // written by this package in the document's transaction. Open creates every table and index in one
 // transaction and rebuilds a collection whose spec changed (lite_meta holds
 // each spec's fingerprint). Columns keep MongoDB's order within a type:

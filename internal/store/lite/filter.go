@@ -848,8 +848,12 @@ func (c *Collection) plan(ctx context.Context, q querier, f, sort bson.D, limit 
 		return query{}, err
 	}
 	if c.orderable(cq, probes, ch, sort, limit) {
-		if ch.ordered, err = c.orderedBound(ctx, q, f, probes[ch.driver], limit); err != nil {
+		list, ok, err := c.orderedBound(ctx, q, f, probes[ch.driver], limit)
+		if err != nil {
 			return query{}, err
+		}
+		if ok {
+			ch.ordered = &list
 		}
 	}
 	if cached {

@@ -46,30 +46,27 @@ func (c *Collection) orderable(cq query, probes []probe, ch choice, sort bson.D,
 }
 
 // orderedBound returns the driver's list in the ordered word table for a
-// page of limit documents matching filter f, nil when the plan cannot
-// bound it (then it drives as chosen). The driver, p, is a word prefix;
+// page of limit documents matching filter f, and false when the plan
+// cannot bound it (then it drives as chosen). The driver, p, is a word prefix;
 // for each of its distinct words (at most maxOrderedWords) the bound
 // query walks the word's rows newest first, probing the filter's other
 // conditions on each, and takes the order value of the limit-th document
 // that passes them all. The page lies at or above the greatest of these
 // values: each word alone has limit documents there, and the page's last
 // document is at least as new as any word's limit-th. A word of fewer
-// documents bounds nothing; when none bounds, nil.
-func (c *Collection) orderedBound(ctx context.Context, q querier, f bson.D, p probe, limit int64) (*probe, error) {
+// documents bounds nothing; when none bounds, false.
+func (c *Collection) orderedBound(ctx context.Context, q querier, f bson.D, p probe, limit int64) (probe, bool, error) {
 	words, err := c.orderedWords(ctx, q, p)
-	if err != nil || words == nil {
-		return nil, err
+	if err != nil || len(words) == 0 {
+		return probe{}, false, err
 	}
 	// The filter's conditions on the document of each ordered row (dr):
 	// word and member conditions probed by dr.rid, so that they run before
 	// the document's row is read for its columns.
 	k := &compiler{Collection: c, walk: true, driver: -1, rowid: "dr.rid"}
 	cq, err := k.compile(f)
-	if err != nil {
-		return nil, err
-	}
-	if len(cq.resid) > 0 {
-		return nil, nil
+	if err != nil || len(cq.resid) > 0 {
+		return probe{}, false, err
 	}
 	where := ""
 	if cq.where != "" {
@@ -83,23 +80,23 @@ func (c *Collection) orderedBound(ctx context.Context, q querier, f bson.D, p pr
 		args = append(append(append(args, w), cq.args...), limit-1)
 	}
 	if checkBind(args) != nil {
-		return nil, nil
+		return probe{}, false, nil // a long filter: as chosen
 	}
 	s := "SELECT max(b) FROM (" + strings.Join(arms, " UNION ALL ") + ")"
 	c.db.record(c, s, args, true)
 	var bound any
 	if err := scanRow(ctx, q, s, args, &bound); err != nil || bound == nil {
-		return nil, err
+		return probe{}, false, err
 	}
 	cond := "w = ?"
 	if len(words) > 1 {
 		cond = "w IN (?" + strings.Repeat(", ?", len(words)-1) + ")"
 	}
-	return &probe{tbl: c.wo, cond: cond + " AND k >= ?", args: append(words, bound), word: true, top: true}, nil
+	return probe{tbl: c.wo, cond: cond + " AND k >= ?", args: append(words, bound), word: true, top: true}, true, nil
 }
 
 // orderedWords lists the distinct words of word prefix p in the ordered
-// word table, nil when there are more than maxOrderedWords (or none):
+// word table, none when there are more than maxOrderedWords:
 // each is a seek of the table's key, not a read of the prefix's rows.
 func (c *Collection) orderedWords(ctx context.Context, q querier, p probe) ([]any, error) {
 	lo, hi := p.args[0], p.args[1]
@@ -116,9 +113,8 @@ func (c *Collection) orderedWords(ctx context.Context, q querier, p probe) ([]an
 		}
 		words, lo, op = append(words, w), w, ">"
 	}
-	if len(words) == 0 || len(words) > maxOrderedWords {
-		return nil, nil
+	if len(words) > maxOrderedWords {
+		words = nil
 	}
 	return words, nil
 }
-
