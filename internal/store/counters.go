@@ -212,7 +212,7 @@ const (
 // CountInitiative is CountMeeting for initiatives (stage changes included).
 func (s *Store) CountInitiative(ctx context.Context, old, cur *model.Initiative) {
 	meta, err := s.countersMeta(ctx)
-	if err != nil || meta == nil {
+	if err != nil { // none yet (the first report builds them) or unreadable
 		return
 	}
 	d := counterDelta{}
@@ -230,8 +230,8 @@ func (s *Store) CountInitiative(ctx context.Context, old, cur *model.Initiative)
 // the write succeeded. Failures are logged: the next rebuild corrects them.
 func (s *Store) CountMeeting(ctx context.Context, old, cur *model.Meeting) {
 	meta, err := s.countersMeta(ctx)
-	if err != nil || meta == nil {
-		return // no counters yet: the first report builds them
+	if err != nil {
+		return // no counters yet (the first report builds them) or unreadable
 	}
 	reg, err := s.registry(ctx, meta.Gen, meta.version(stampRegistries), "committees")
 	if err != nil {
@@ -251,7 +251,7 @@ func (s *Store) CountMeeting(ctx context.Context, old, cur *model.Meeting) {
 // CountCommitment is CountMeeting for commitments (status changes included).
 func (s *Store) CountCommitment(ctx context.Context, old, cur *model.Commitment) {
 	meta, err := s.countersMeta(ctx)
-	if err != nil || meta == nil {
+	if err != nil { // none yet (the first report builds them) or unreadable
 		return
 	}
 	d := counterDelta{}
@@ -294,27 +294,30 @@ func (s *Store) countStakeholder(ctx context.Context, id bson.ObjectID, old, cur
 		return
 	}
 	meta, err := s.countersMeta(ctx)
-	if err != nil || meta == nil {
+	if err != nil { // none yet (the first report builds them) or unreadable
 		return
 	}
-	set := func(doc, value string, ok bool) {
+	set := func(ctx context.Context, doc, value string, ok bool) {
 		upd := bson.D{{Key: "$unset", Value: bson.D{{Key: "c." + id.Hex(), Value: ""}}}}
 		if ok {
 			upd = bson.D{{Key: "$set", Value: bson.D{{Key: "c." + id.Hex(), Value: value}}}}
 		}
-		_, err := s.col(colReportCounters).Update(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: genID(meta.Gen, doc)}},
+		_, err := s.col(colReportCounters).Update(ctx, bson.D{{Key: "_id", Value: genID(meta.Gen, doc)}},
 			upd, coll.UpdateOptions{Upsert: true})
 		if err != nil {
 			s.logger().WarnContext(ctx, "report counters: registry update failed", "doc", doc, "err", err)
 		}
 	}
-	if writeCommittees {
-		set("committees", now.committee, now.isCommittee)
-	}
-	if writeGroups {
-		set("groups", now.group, now.inGroup)
-	}
-	s.stamp(ctx, stampRegistries)
+	// The registries and their stamp in one commit, like applyCounts.
+	s.batchWrites(context.WithoutCancel(ctx), func(ctx context.Context) {
+		if writeCommittees {
+			set(ctx, "committees", now.committee, now.isCommittee)
+		}
+		if writeGroups {
+			set(ctx, "groups", now.group, now.inGroup)
+		}
+		s.stamp(ctx, stampRegistries)
+	})
 }
 
 // agreementGroupEntry is a stakeholder's entry in the agreement-group
@@ -398,12 +401,11 @@ func (s *Store) applyCountsOnce(ctx context.Context, gen int, d counterDelta) {
 	}
 }
 
+// countersMeta reads the counters' meta document: ErrNotFound before the
+// first build.
 func (s *Store) countersMeta(ctx context.Context) (*countersMeta, error) {
 	var m countersMeta
 	err := s.col(colReportCounters).FindOne(ctx, bson.D{{Key: "_id", Value: "meta"}}, coll.FindOptions{}, &m)
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil
-	}
 	if err != nil {
 		return nil, wrap("report counters meta", err)
 	}
@@ -459,14 +461,14 @@ func (s *Store) registryDoc(ctx context.Context, gen int, version, name string) 
 // (the server also rebuilds them every CountersMaxAge).
 func (s *Store) freshCounters(ctx context.Context) (*countersMeta, error) {
 	meta, err := s.countersMeta(ctx)
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
 	if meta == nil || meta.Stale || meta.Layout < countersLayout {
 		if err := s.RebuildReportCounters(ctx); err != nil {
 			return nil, err
 		}
-		if meta, err = s.countersMeta(ctx); err != nil || meta == nil {
+		if meta, err = s.countersMeta(ctx); err != nil {
 			return nil, fmt.Errorf("store: report counters missing after rebuild: %w", err)
 		}
 	}
@@ -532,11 +534,11 @@ func (s *Store) RebuildReportCounters(ctx context.Context) error {
 	}
 
 	old, err := s.countersMeta(ctx)
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}
 	gen := 1
-	if old != nil {
+	if err == nil {
 		gen = old.Gen + 1
 	}
 	// A failed earlier rebuild may have left this generation behind.
