@@ -90,7 +90,11 @@ func TestChoicesAfterWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fresh, err := c.choose(ctx, db.r, probes, true, 2, false, limit, order)
+		counts, err := c.counts(ctx, db.r, probes, db.commonRows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := c.choose(ctx, db.r, probes, counts, true, 2, false, limit, order)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -843,18 +843,16 @@ func (c *Collection) plan(ctx context.Context, q querier, f, sort bson.D, limit 
 		}
 		cached = len(key) <= maxChoiceKey
 	}
-	ch, err := c.choose(ctx, q, probes, walkable, tops, oneWord, limit, order)
+	counts, err := c.counts(ctx, q, probes, c.db.commonRows)
 	if err != nil {
 		return query{}, err
 	}
-	if c.orderable(cq, probes, ch, sort, limit) {
-		list, ok, err := c.orderedBound(ctx, q, f, probes[ch.driver], limit)
-		if err != nil {
-			return query{}, err
-		}
-		if ok {
-			ch.ordered = &list
-		}
+	ch, ordered, err := c.chooseOrdered(ctx, q, f, cq, probes, counts, sort, limit)
+	if err == nil && !ordered {
+		ch, err = c.choose(ctx, q, probes, counts, walkable, tops, oneWord, limit, order)
+	}
+	if err != nil {
+		return query{}, err
 	}
 	if cached {
 		c.choices.put(key, gen, ch)
@@ -890,13 +888,10 @@ func (c *Collection) compileChoice(f, sort bson.D, cq query, ch choice) (query, 
 	return cq, err
 }
 
-// choose counts the conditions' rows (probes) and chooses a plan (see
-// plan).
-func (c *Collection) choose(ctx context.Context, q querier, probes []probe, walkable bool, tops int, oneWord bool, limit int64, order string) (choice, error) {
-	counts, err := c.counts(ctx, q, probes, c.db.commonRows)
-	if err != nil {
-		return choice{}, err
-	}
+// choose chooses a plan from the conditions' rows (probes), counted up to
+// commonRows (see plan).
+func (c *Collection) choose(ctx context.Context, q querier, probes []probe, counts []int, walkable bool, tops int, oneWord bool, limit int64, order string) (choice, error) {
+	var err error
 	driver, common := -1, true
 	for i, n := range counts {
 		common = common && n >= c.db.commonRows

@@ -2,6 +2,7 @@ package lite
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -23,26 +24,63 @@ import (
 const (
 	maxOrderedWords = 8
 	orderedMinRows  = 4
+	// maxOrderedCount bounds the counting of common words to find the
+	// rarer (index entries, far cheaper than probes).
+	maxOrderedCount = 1 << 16
 )
 
-// orderable tells whether ch, a plan driven by a word, may read the
-// driver's rows in the ordered word table: the page is sorted by the word
+// chooseOrdered chooses the ordered plan for a page sorted by the word
 // order's field descending (documents without it, last in that order,
-// have no rows there), limited, every condition is SQL (the bound counts
-// the page's documents in SQL) and the driver is not read in a scoped
-// table (a few regions' rows are few already).
-func (c *Collection) orderable(cq query, probes []probe, ch choice, sort bson.D, limit int64) bool {
-	if c.wo == "" || c.loading.Load() || ch.keep || ch.walk || ch.driver < 0 || limit <= 0 || len(cq.resid) > 0 {
-		return false
+// have no rows in the table), limited, whose every condition is SQL (the
+// bound counts the page's documents in SQL): the rarest top condition
+// drives when it is a word prefix read in the word table (a scoped list,
+// a few regions' rows, is short already) with orderedMinRows per document
+// of the page or more. Walking that word newest first passes no more rows
+// than walking the sort's index, which must pass the same matches, so no
+// head sample is taken (walkOrDrive). counts are the conditions' rows up
+// to commonRows; words at that cap are counted further, to drive by the
+// rarer. False when the plan does not apply (plan then chooses as
+// before).
+func (c *Collection) chooseOrdered(ctx context.Context, q querier, f bson.D, cq query, probes []probe, counts []int, sort bson.D, limit int64) (choice, bool, error) {
+	if c.wo == "" || c.loading.Load() || limit <= 0 || len(cq.resid) > 0 || len(sort) == 0 || sort[0].Key != c.spec.WordOrder {
+		return choice{}, false, nil
 	}
-	if p := probes[ch.driver]; !p.word || !p.top || p.scoped != nil || int64(ch.rows) < orderedMinRows*limit {
-		return false
+	if dir, _ := toFloat(sort[0].Value); dir >= 0 {
+		return choice{}, false, nil
 	}
-	if len(sort) == 0 || sort[0].Key != c.spec.WordOrder {
-		return false
+	counts = slices.Clone(counts) // choose reads them as counted to commonRows
+	tops, driver := 0, -1
+	for limitRows := c.db.commonRows; ; limitRows *= 8 {
+		tops, driver = 0, -1
+		for i, p := range probes {
+			if p.top {
+				if tops++; driver < 0 || counts[i] < counts[driver] {
+					driver = i
+				}
+			}
+		}
+		// Each top condition has limitRows rows or more when the rarest does.
+		if tops < 2 || counts[driver] < limitRows || limitRows >= maxOrderedCount {
+			break
+		}
+		for i, p := range probes {
+			if p.top {
+				n, err := c.count(ctx, q, p, 8*limitRows)
+				if err != nil {
+					return choice{}, false, err
+				}
+				counts[i] = n
+			}
+		}
 	}
-	dir, _ := toFloat(sort[0].Value)
-	return dir < 0
+	if driver < 0 || !probes[driver].word || probes[driver].scoped != nil || int64(counts[driver]) < orderedMinRows*limit {
+		return choice{}, false, nil
+	}
+	list, ok, err := c.orderedBound(ctx, q, f, probes[driver], limit)
+	if err != nil || !ok {
+		return choice{}, false, err
+	}
+	return choice{driver: driver, rows: counts[driver], ordered: &list}, true, nil
 }
 
 // orderedBound returns the driver's list in the ordered word table for a
