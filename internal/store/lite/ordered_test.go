@@ -283,3 +283,54 @@ func TestOrderedWordsFollow(t *testing.T) {
 		t.Fatalf("the ordered table is still there (%d, %v)", n, err)
 	}
 }
+
+// TestOrderedDrivesByTheRarerWord: two words both past the count cap are
+// counted further, and the rarer drives the ordered plan whichever comes
+// first in the filter; the page is the matcher's.
+func TestOrderedDrivesByTheRarerWord(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "rarer.db"), orderedSpecs[:1], RecordPlans())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.commonRows = 10
+	c := db.Collection("ordered")
+	var all []bson.D
+	var docs []any
+	for i := range 400 {
+		words := "comun"
+		if i%5 == 0 {
+			words += " rara"
+		}
+		d := bson.D{{Key: "_id", Value: bson.NewObjectID()}, {Key: "date", Value: bson.DateTime(int64(i) * 1000)}, {Key: "search", Value: words}}
+		all, docs = append(all, d), append(docs, d)
+	}
+	if _, err := c.Insert(ctx, docs, coll.InsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	sort := bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}
+	for _, f := range []bson.D{
+		{{Key: "$and", Value: bson.A{searchWord("comun"), searchWord("rara")}}},
+		{{Key: "$and", Value: bson.A{searchWord("rara"), searchWord("comun")}}},
+	} {
+		cf, _ := canon(f)
+		cs, _ := canon(sort)
+		order, _ := db.C("ordered").orderBy(cs)
+		q, err := db.C("ordered").plan(ctx, db.reader(ctx), cf, cs, 5, order)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(q.where, `"wo:ordered" dr WHERE w = ? AND k >= ?`) || len(q.args) == 0 || q.args[0] != any("rara") {
+			t.Fatalf("%v: not driven by the rarer word in date order: %s %v", f, q.where, q.args)
+		}
+		var got []bson.D
+		if err := c.Find(ctx, f, coll.FindOptions{Sort: sort, Limit: 5}, &got); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := bruteFind(all, f, sort, 5)
+		if fmt.Sprint(ids(t, got)) != fmt.Sprint(ids(t, want)) {
+			t.Fatalf("%v:%s", f, idDiff(got, want))
+		}
+	}
+}
