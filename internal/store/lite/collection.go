@@ -384,12 +384,12 @@ func (w *writer) rows(ctx context.Context, rid int64, old, d derived, existed bo
 			}
 		}
 	}
-	if ok, nk := c.orderKey(old), c.orderKey(d); c.wo != "" && !w.noScoped && !c.loading.Load() && (old.words != d.words || !reflect.DeepEqual(ok, nk) || !existed) {
+	if was, k := c.orderKey(old), c.orderKey(d); c.wo != "" && !w.noScoped && !c.loading.Load() && (old.words != d.words || !reflect.DeepEqual(was, k) || !existed) {
 		if err := w.dropOrdered(ctx, rid, old); err != nil {
 			return err
 		}
-		if d.words != "" && nk != nil {
-			if _, err := w.exec(ctx, "INSERT INTO "+c.wo+"(w, k, rid) SELECT value, ?, ? FROM json_each(?)", nk, rid, d.words); err != nil {
+		if d.words != "" && k != nil {
+			if _, err := w.exec(ctx, "INSERT INTO "+c.wo+"(w, k, rid) SELECT value, ?, ? FROM json_each(?)", k, rid, d.words); err != nil {
 				return err
 			}
 		}

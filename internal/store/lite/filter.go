@@ -813,7 +813,9 @@ func (c *Collection) orderBy(sort bson.D) (string, error) {
 // the limit, or reads the rarest condition's list as below, whichever
 // walkOrDrive estimates cheaper. Otherwise the rarest condition of the
 // top-level AND drives: the list of its rows, the others probed on each of
-// them, so that a common word next to a rare one is never read whole.
+// them, so that a common word next to a rare one is never read whole. A
+// page newest first by a collection's word order driven by a common word
+// reads that word's rows in that order (chooseOrdered).
 func (c *Collection) plan(ctx context.Context, q querier, f, sort bson.D, limit int64, order string) (query, error) {
 	cq, probes, err := c.compilePlan(f, sort, false, -1)
 	if err != nil || len(probes) == 0 || cq.x != nil && cq.x.covered || byID(f) {
@@ -866,7 +868,6 @@ type choice struct {
 	keep   bool
 	walk   bool
 	driver int
-	rows   int // the driver's rows, as counted (up to a bound)
 	// ordered, when not nil, is the driver's list: its rows in the
 	// ordered word table from a bound on (orderedBound).
 	ordered *probe
@@ -879,7 +880,7 @@ func (c *Collection) compileChoice(f, sort bson.D, cq query, ch choice) (query, 
 	case ch.keep:
 	case ch.walk:
 		cq, _, err = c.compilePlan(f, sort, true, -1)
-	case ch.ordered != nil:
+	case ch.ordered != nil && !c.loading.Load(): // a bulk load sets the table aside
 		k := &compiler{Collection: c, sort: sort, driver: ch.driver, scope: c.scopeList(f), ordered: ch.ordered}
 		cq, err = k.compile(f)
 	default:
@@ -910,11 +911,7 @@ func (c *Collection) choose(ctx context.Context, q querier, probes []probe, coun
 	case tops < 2 && !(oneWord && probes[driver].word && counts[driver] < c.db.commonRows):
 		return choice{keep: true}, nil
 	}
-	ch := choice{walk: walk, driver: driver}
-	if driver >= 0 {
-		ch.rows = counts[driver]
-	}
-	return ch, nil
+	return choice{walk: walk, driver: driver}, nil
 }
 
 // Costs of the two plans walkOrDrive weighs, in probes of a word or member

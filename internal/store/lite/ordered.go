@@ -80,7 +80,7 @@ func (c *Collection) chooseOrdered(ctx context.Context, q querier, f bson.D, cq 
 	if err != nil || !ok {
 		return choice{}, false, err
 	}
-	return choice{driver: driver, rows: counts[driver], ordered: &list}, true, nil
+	return choice{driver: driver, ordered: &list}, true, nil
 }
 
 // orderedBound returns the driver's list in the ordered word table for a
