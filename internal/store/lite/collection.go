@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -488,7 +489,12 @@ func (w *writer) delete(ctx context.Context, rid int64, doc bson.Raw) error {
 
 // cursor streams the documents a filter selects in sort order.
 type cursor struct {
-	rows  *sql.Rows
+	rows *sql.Rows
+	// buf holds the page instead of rows when buffered (an ordered plan's,
+	// read whole to check it is full).
+	buf      []row
+	buffered bool
+
 	m     *matcher
 	resid bson.D
 	limit int64
@@ -532,22 +538,43 @@ func (c *Collection) open(ctx context.Context, q querier, filter, sort bson.D, l
 			cq.where, args = x.sub(c.t, xo, limit)
 		}
 	}
-	s := "SELECT rowid, doc FROM " + c.t
-	if cq.where != "" {
-		s += " WHERE " + cq.where
+	s, args := c.selectSQL(cq.where, args, cq.resid, order, limit)
+	cu := &cursor{m: newMatcher(), resid: cq.resid, limit: limit, c: c, ctx: ctx, sql: s, start: time.Now()}
+	if cq.plain != nil {
+		// An ordered plan's bound was found in a snapshot of its own (or
+		// remembered): a write since may have left fewer than a page at
+		// or above it, and then the page is read as before. A full page
+		// is the right one: the page's documents all lie at or above it.
+		if cu.buf, err = readBatch(ctx, q, s, args...); err == nil && int64(len(cu.buf)) < limit {
+			cu.sql, args = c.selectSQL(cq.plain.where, cq.plain.args, nil, order, limit)
+			cu.buf, err = readBatch(ctx, q, cu.sql, args...)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("lite: find in %s: %w", c.spec.Name, err)
+		}
+		cu.buffered = true
+		return cu, nil
 	}
-	s += order
-	limited := limit > 0
-	if limited && len(cq.resid) == 0 {
-		s += " LIMIT ?"
-		args = append(args, limit)
-	}
-	c.db.record(c, s, args, limited)
-	rows, err := q.QueryContext(ctx, s, args...)
-	if err != nil {
+	if cu.rows, err = q.QueryContext(ctx, s, args...); err != nil {
 		return nil, fmt.Errorf("lite: find in %s: %w", c.spec.Name, err)
 	}
-	return &cursor{rows: rows, m: newMatcher(), resid: cq.resid, limit: limit, c: c, ctx: ctx, sql: s, start: time.Now()}, nil
+	return cu, nil
+}
+
+// selectSQL is the find of the documents where holds, in order, limited
+// in SQL when every condition is (no resid), recorded for CheckPlans.
+func (c *Collection) selectSQL(where string, args []any, resid bson.D, order string, limit int64) (string, []any) {
+	s := "SELECT rowid, doc FROM " + c.t
+	if where != "" {
+		s += " WHERE " + where
+	}
+	s += order
+	if limit > 0 && len(resid) == 0 {
+		s += " LIMIT ?"
+		args = append(slices.Clip(args), limit)
+	}
+	c.db.record(c, s, args, limit > 0)
+	return s, args
 }
 
 // sortIndexed tells whether an index of the document table leads with
@@ -586,16 +613,24 @@ func (cu *cursor) next() (*row, error) {
 		if cu.limit > 0 && cu.n >= cu.limit {
 			return nil, nil
 		}
-		if !cu.rows.Next() {
-			return nil, cu.rows.Err()
+		var r row
+		if cu.buffered {
+			if len(cu.buf) == 0 {
+				return nil, nil
+			}
+			r, cu.buf = cu.buf[0], cu.buf[1:]
+		} else {
+			if !cu.rows.Next() {
+				return nil, cu.rows.Err()
+			}
+			var b []byte
+			if err := cu.rows.Scan(&r.rid, &b); err != nil {
+				return nil, err
+			}
+			r.doc = b
 		}
 		cu.read++
-		var r row
-		var b []byte
-		if err := cu.rows.Scan(&r.rid, &b); err != nil {
-			return nil, err
-		}
-		r.doc = b
+		b := []byte(r.doc)
 		if len(cu.resid) > 0 {
 			var d bson.D
 			if err := bson.Unmarshal(b, &d); err != nil {
@@ -615,7 +650,9 @@ func (cu *cursor) next() (*row, error) {
 }
 
 func (cu *cursor) close() {
-	cu.rows.Close()
+	if cu.rows != nil {
+		cu.rows.Close()
+	}
 	cu.c.db.logSlow(cu.ctx, cu.c, cu.sql, cu.start, cu.read, cu.n)
 }
 

@@ -22,6 +22,10 @@ type query struct {
 	args  []any
 	resid bson.D
 	x     *xquery // the part a member index answers, if any
+	// plain, for an ordered plan, is the same find driven by the whole
+	// list of its driver, read when the ordered one leaves the page short
+	// (Collection.open).
+	plain *query
 }
 
 // fieldOps are the query operators this store answers.
@@ -881,8 +885,14 @@ func (c *Collection) compileChoice(f, sort bson.D, cq query, ch choice) (query, 
 	case ch.walk:
 		cq, _, err = c.compilePlan(f, sort, true, -1)
 	case ch.ordered != nil && !c.loading.Load(): // a bulk load sets the table aside
+		plain, _, err := c.compilePlan(f, sort, false, ch.driver)
+		if err != nil {
+			return query{}, err
+		}
 		k := &compiler{Collection: c, sort: sort, driver: ch.driver, scope: c.scopeList(f), ordered: ch.ordered}
-		cq, err = k.compile(f)
+		if cq, err = k.compile(f); err == nil {
+			cq.plain = &plain
+		}
 	default:
 		cq, _, err = c.compilePlan(f, sort, false, ch.driver)
 	}

@@ -15,7 +15,10 @@ import (
 // driver's list becomes the rows from that bound up (a few pages' worth).
 // At scale 10, the admin's "presupuesto cusco" drove 4,234 rows of
 // "cusco", probing "presupuesto" on each, for a page of 10; in order it
-// stops after about a hundred.
+// stops after about a hundred. The bound is found by a query of its own
+// (and remembered with the choice): when the page then comes short, a
+// write removed documents above it in between, and the page is read as
+// before (Collection.open).
 
 // Limits of the ordered plan: a prefix of more distinct words than
 // maxOrderedWords reads its list as before (each word is a walk of its

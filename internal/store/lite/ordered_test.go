@@ -334,3 +334,60 @@ func TestOrderedDrivesByTheRarerWord(t *testing.T) {
 		}
 	}
 }
+
+// TestOrderedStaleBound: a bound found before a write (a remembered choice
+// that a reader took just as a write committed) leaves the ordered page
+// short when the write removed documents above it; the page is then read
+// as before and is the matcher's.
+func TestOrderedStaleBound(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "stale.db"), orderedSpecs[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.commonRows = 10
+	c := db.C("ordered")
+	var all []bson.D
+	var docs []any
+	for i := range 300 {
+		d := bson.D{{Key: "_id", Value: bson.NewObjectID()}, {Key: "date", Value: bson.DateTime(int64(i) * 1000)}, {Key: "search", Value: "comun otra"}}
+		all, docs = append(all, d), append(docs, d)
+	}
+	if _, err := c.Insert(ctx, docs, coll.InsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	f := bson.D{{Key: "$and", Value: bson.A{searchWord("comun"), searchWord("otra")}}}
+	sort := bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}
+	cf, _ := canon(f)
+	cs, _ := canon(sort)
+	order, _ := c.orderBy(cs)
+	cq, _, err := c.compilePlan(cf, cs, false, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := c.planKey(cq, order, 10)
+	var got []bson.D
+	if err := c.Find(ctx, f, coll.FindOptions{Sort: sort, Limit: 10}, &got); err != nil {
+		t.Fatal(err)
+	}
+	ch, ok := c.choices.get(key, c.gen.Load())
+	if !ok || ch.ordered == nil {
+		t.Fatalf("no ordered choice remembered: %+v %v", ch, ok)
+	}
+	// The five newest go, and the choice made before stays as if current.
+	for _, d := range all[295:] {
+		if _, err := c.Delete(ctx, bson.D{{Key: "_id", Value: d[0].Value}}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all = all[:295]
+	c.choices.put(key, c.gen.Load(), ch)
+	if err := c.Find(ctx, f, coll.FindOptions{Sort: sort, Limit: 10}, &got); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := bruteFind(all, f, sort, 10)
+	if fmt.Sprint(ids(t, got)) != fmt.Sprint(ids(t, want)) {
+		t.Fatalf("after a write under a stale bound:%s", idDiff(got, want))
+	}
+}
