@@ -131,18 +131,23 @@ func Open(t testing.TB) *store.Store {
 	}
 	name := fmt.Sprintf("t%d_%d", time.Now().UnixNano()%1e9, counter.Add(1))
 	ctx := context.Background()
-	s, err := OpenNamed(ctx, name)
+	s := openServer(t, name)
+	if err := s.EnsureIndexes(ctx); err != nil {
+		t.Fatalf("storetest: indexes: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Drop(context.Background()) }) // before the Close openServer registered
+	return s
+}
+
+// openServer opens database name on the test server, closed when t ends.
+func openServer(t testing.TB, name string) *store.Store {
+	t.Helper()
+	s, err := OpenNamed(context.Background(), name)
 	if err != nil {
 		t.Fatalf("storetest: open: %v", err)
 	}
 	s.ObserveQueries(collQueries.observe)
-	if err := s.EnsureIndexes(ctx); err != nil {
-		t.Fatalf("storetest: indexes: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = s.Drop(context.Background())
-		_ = s.Close(context.Background())
-	})
+	t.Cleanup(func() { _ = s.Close(context.Background()) })
 	return s
 }
 
@@ -232,7 +237,10 @@ func openEmbedded(t testing.TB, dir string, opts ...lite.Option) *store.Store {
 // detector costs a second or more (the embedded engine is SQLite compiled
 // to Go, every access instrumented), copying its file milliseconds. On a
 // server, whose databases are not files to copy, every Open seeds a fresh
-// database instead.
+// database instead. Either way the store Open returns is not the one the
+// seed wrote with: what a store holds in memory (its clock, team domains,
+// after-write hooks such as workflow.New's) is the caller's to set on it,
+// as on a restarted server.
 type Template[T any] struct {
 	seed func(t testing.TB, s *store.Store) T
 	once sync.Once
@@ -253,8 +261,10 @@ func NewTemplate[T any](seed func(t testing.TB, s *store.Store) T) *Template[T] 
 func (tp *Template[T]) Open(t testing.TB) (*store.Store, T) {
 	t.Helper()
 	if !embedded {
-		s := Open(t)
-		return s, tp.seed(t, s)
+		seeded := Open(t)
+		val := tp.seed(t, seeded)
+		// Registered after Open's drop, so closed before it.
+		return openServer(t, seeded.Database().Name()), val
 	}
 	tp.once.Do(func() { tp.build(t) })
 	if tp.file == "" {
