@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"strings"
 	"testing"
@@ -11,6 +12,8 @@ import (
 	"github.com/alianza-pe/alianza/internal/auth"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/notify"
+	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/storetest"
 	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -113,8 +116,10 @@ func TestAuthorizationMatrixByRegion(t *testing.T) {
 			continue
 		}
 		delete(rows, name)
-		// A database per route keeps each one small (the embedded engine
-		// scans), and a route can be checked alone: -run 'MatrixByRegion/GET_/stakeholders$'.
+		// A database per route (a copy of a seeded template) keeps each one
+		// small (the embedded engine scans), makes a route's answers the same
+		// whatever ran before it, and lets a route be checked alone:
+		// -run 'MatrixByRegion/GET_/stakeholders$'.
 		t.Run(name, func(t *testing.T) {
 			got := authzRoute(t, name, rt.method, row, print)
 			if print {
@@ -127,20 +132,61 @@ func TestAuthorizationMatrixByRegion(t *testing.T) {
 	}
 }
 
-// authzRoute calls one route in every cell of its row on a fresh database.
-func authzRoute(t *testing.T, name, method string, row authzRow, print bool) authzWant {
+// authzSeed is what a route's database holds before its first call: the
+// test users and the matrix's (under "mx_" and the column's name), and
+// pairs of sides {Loreto, Cusco}.
+type authzSeed struct {
+	users map[string]*model.User
+	sides [][2]authzSide
+}
+
+// The templates of the matrix's databases, seeded once (seeding is most
+// of a route's time under the race detector), each route on its own copy.
+// A read's cells share one pair of sides; a write has a pair per column,
+// so that every cell works on records no other cell touched.
+var (
+	authzReads  = storetest.NewTemplate(func(t testing.TB, s *store.Store) authzSeed { return seedAuthz(t, s, 1) })
+	authzWrites = storetest.NewTemplate(func(t testing.TB, s *store.Store) authzSeed { return seedAuthz(t, s, len(authzRoles)) })
+)
+
+// seedAuthz writes the test users, a user per column and pairs pairs of
+// sides, as a mail app's store (the team domains set) would.
+func seedAuthz(t testing.TB, s *store.Store, pairs int) authzSeed {
 	t.Helper()
-	ta := mailApp(t)
 	ctx := context.Background()
+	s.SetTeamDomains(teamDomains)
+	flows := workflow.New(s)
+	users := createTestUsers(t, s)
 	hash := testPasswordHash(t)
-	users := map[string]*model.User{}
 	for _, col := range authzRoles {
-		u, err := ta.store.CreateUser(ctx, model.SystemActor, model.NewUser{Email: "mx-" + col.name + "@alianza.test", Name: "mx " + col.name, Role: col.role, Regions: []string{col.region}}, hash)
+		u, err := s.CreateUser(ctx, model.SystemActor, model.NewUser{Email: "mx-" + col.name + "@alianza.test", Name: "mx " + col.name, Role: col.role, Regions: []string{col.region}}, hash)
 		if err != nil {
 			t.Fatal(err)
 		}
-		users[col.name] = u
-		ta.users["mx_"+col.name] = u
+		users["mx_"+col.name] = u
+	}
+	seed := authzSeed{users: users}
+	for range pairs {
+		officer := users["mx_"+model.RoleOfficer]
+		seed.sides = append(seed.sides, [2]authzSide{newAuthzSide(t, s, flows, officer, "16"), newAuthzSide(t, s, flows, officer, "08")})
+	}
+	return seed
+}
+
+// authzRoute calls one route in every cell of its row on a fresh copy of
+// its template.
+func authzRoute(t *testing.T, name, method string, row authzRow, print bool) authzWant {
+	t.Helper()
+	tmpl := authzWrites
+	if method == "GET" {
+		tmpl = authzReads
+	}
+	s, seed := tmpl.Open(t)
+	ta := appOn(t, s, maps.Clone(seed.users)).withMail()
+	ctx := context.Background()
+	users := map[string]*model.User{}
+	for _, col := range authzRoles {
+		users[col.name] = seed.users["mx_"+col.name]
 	}
 	officer := users[model.RoleOfficer]
 	// The public feed is called with each role's real link, on an upcoming
@@ -181,17 +227,13 @@ func authzRoute(t *testing.T, name, method string, row authzRow, print bool) aut
 		).Replace(s)
 	}
 	// Reads share one pair of sides; writes get fresh records per cell.
-	var shared [2]authzSide
-	if method == "GET" {
-		shared = [2]authzSide{newAuthzSide(t, ta, officer, "16"), newAuthzSide(t, ta, officer, "08")}
-	}
 	var got authzWant
 	for ri, col := range authzRoles {
 		role := col.name
-		for si, region := range []string{"16", "08"} {
-			side := shared[si]
+		for si := range 2 {
+			side := seed.sides[0][si]
 			if method != "GET" {
-				side = newAuthzSide(t, ta, officer, region)
+				side = seed.sides[ri][si]
 			}
 			path := "/api/v1" + fill(row.path, side, role)
 			var body any
@@ -217,7 +259,7 @@ func authzRoute(t *testing.T, name, method string, row authzRow, print bool) aut
 // newAuthzSide makes fresh records in region, owned by officer: a
 // stakeholder with a relationship to a second one, a meeting, a
 // commitment, a task and a message from the stakeholder.
-func newAuthzSide(t *testing.T, ta *testApp, officer *model.User, region string) authzSide {
+func newAuthzSide(t testing.TB, s *store.Store, flows *workflow.Flows, officer *model.User, region string) authzSide {
 	t.Helper()
 	ctx := context.Background()
 	actor := model.Actor{ID: officer.ID, Email: officer.Email, Name: officer.Name}
@@ -226,51 +268,51 @@ func newAuthzSide(t *testing.T, ta *testApp, officer *model.User, region string)
 		marker = authzSecret
 	}
 	side := authzSide{region: region, email: fmt.Sprintf("%s-%s@ong.pe", strings.ToLower(marker), bson.NewObjectID().Hex())}
-	st2, err := insertStakeholder(ctx, ta.store, actor, model.StakeholderInput{Kind: "person", Name: marker + " Dos", Regions: []string{region}})
+	st2, err := insertStakeholder(ctx, s, actor, model.StakeholderInput{Kind: "person", Name: marker + " Dos", Regions: []string{region}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := insertStakeholder(ctx, ta.store, actor, model.StakeholderInput{Kind: "person", Name: marker + " Uno", Regions: []string{region}, Emails: []string{side.email}})
+	st, err := insertStakeholder(ctx, s, actor, model.StakeholderInput{Kind: "person", Name: marker + " Uno", Regions: []string{region}, Emails: []string{side.email}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := addRelationship(ctx, ta.store, actor, st, model.RelationshipInput{StakeholderID: st2.ID, Kind: "advises"}); err != nil {
+	if _, err := addRelationship(ctx, s, actor, st, model.RelationshipInput{StakeholderID: st2.ID, Kind: "advises"}); err != nil {
 		t.Fatal(err)
 	}
 	// The records are the officer's, written with every region.
 	asAll := &model.User{ID: officer.ID, Email: officer.Email, Name: officer.Name, Role: model.RoleAdmin, Regions: []string{model.AllRegions}}
-	mc, err := ta.flows.CreateMeeting(ctx, asAll, model.MeetingInput{StartsAt: "2026-03-05T10:00:00-05:00", DurationMin: 30, Kind: "in_person", Region: region,
+	mc, err := flows.CreateMeeting(ctx, asAll, model.MeetingInput{StartsAt: "2026-03-05T10:00:00-05:00", DurationMin: 30, Kind: "in_person", Region: region,
 		Participants: []model.ParticipantInput{{StakeholderID: st.ID}}, Summary: marker})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cm, err := ta.flows.CreateCommitment(ctx, asAll, model.CommitmentInput{StakeholderID: st.ID, Text: marker, Type: "budget", Region: region})
+	cm, err := flows.CreateCommitment(ctx, asAll, model.CommitmentInput{StakeholderID: st.ID, Text: marker, Type: "budget", Region: region})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ini, err := ta.flows.CreateInitiative(ctx, asAll, model.InitiativeInput{Kind: model.KindBill, Title: marker + " ley", Region: region, Stage: "presented",
+	ini, err := flows.CreateInitiative(ctx, asAll, model.InitiativeInput{Kind: model.KindBill, Title: marker + " ley", Region: region, Stage: "presented",
 		OwnerID: officer.ID, Stakeholders: []model.InitiativeLink{{StakeholderID: st.ID, Role: "author"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	side.initiative = ini.ID
-	task, err := ta.flows.CreateTask(ctx, asAll, model.TaskInput{Title: marker, Links: model.TaskLinks{StakeholderID: st.ID}, Region: region})
+	task, err := flows.CreateTask(ctx, asAll, model.TaskInput{Title: marker, Links: model.TaskLinks{StakeholderID: st.ID}, Region: region})
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg := mkMessage(0, side.email, []string{"equipo@alianza.org.pe"}, marker+" asunto "+bson.NewObjectID().Hex(), ta.store.Now().Add(-time.Hour))
+	msg := mkMessage(0, side.email, []string{"equipo@alianza.org.pe"}, marker+" asunto "+bson.NewObjectID().Hex(), s.Now().Add(-time.Hour))
 	id := bson.NewObjectID()
 	msg.Message.ID, msg.Message.ThreadID, msg.Body.ID = id, id, id
 	msg.Message.MessageID = id.Hex() + "@test"
 	authzSeq++
 	msg.Message.SeenIn[0].UID = authzSeq
-	if _, err := ta.store.SaveMessages(ctx, []model.IncomingMessage{msg}, workflow.MatchMail(ta.store)); err != nil {
+	if _, err := s.SaveMessages(ctx, []model.IncomingMessage{msg}, workflow.MatchMail(s)); err != nil {
 		t.Fatal(err)
 	}
 	side.stakeholder, side.stakeholder2, side.meeting, side.commitment = st.ID, st2.ID, mc.Meeting.ID, cm.ID
 	side.task, side.message, side.thread = task.ID, id, id
 	key := mailKey(t)
-	box, err := ta.store.InsertMailbox(ctx, model.SystemActor, key, model.Mailbox{Name: "Equipo " + id.Hex(), Host: "127.0.0.1", Port: 1, TLS: model.TLSNone,
+	box, err := s.InsertMailbox(ctx, model.SystemActor, key, model.Mailbox{Name: "Equipo " + id.Hex(), Host: "127.0.0.1", Port: 1, TLS: model.TLSNone,
 		Username: id.Hex() + "@alianza.org.pe", Password: "x", Source: model.MailboxSourceAPI})
 	if err != nil {
 		t.Fatal(err)

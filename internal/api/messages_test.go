@@ -15,15 +15,23 @@ import (
 // mailApp is a test app whose API has a mailbox key and the team domain.
 func mailApp(t *testing.T) *testApp {
 	t.Helper()
-	ta := newTestApp(t)
-	key := mailKey(t)
-	ta.store.SetTeamDomains([]string{"alianza.org.pe"})
+	return newTestApp(t).withMail()
+}
+
+// teamDomains are mailApp's store's team domains.
+var teamDomains = []string{"alianza.org.pe"}
+
+// withMail gives ta's API a mailbox key and its store the team domains.
+func (ta *testApp) withMail() *testApp {
+	ta.t.Helper()
+	key := mailKey(ta.t)
+	ta.store.SetTeamDomains(teamDomains)
 	ta.app = ta.newApp(func(o *Options) { o.MailboxKey, o.AwaitingReplyDays = key, 7 })
 	return ta
 }
 
 // mailKey is the key mailApp's API encrypts mailbox passwords with.
-func mailKey(t *testing.T) []byte {
+func mailKey(t testing.TB) []byte {
 	t.Helper()
 	key, err := store.MailboxKey([]byte(strings.Repeat("s", 32)))
 	if err != nil {

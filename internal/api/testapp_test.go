@@ -58,22 +58,35 @@ var testUsers = []struct {
 func newTestApp(t *testing.T) *testApp {
 	t.Helper()
 	s := storetest.Open(t)
+	return appOn(t, s, createTestUsers(t, s))
+}
+
+// appOn is a test app on s, whose users (by key) are already written.
+func appOn(t *testing.T, s *store.Store, users map[string]*model.User) *testApp {
+	t.Helper()
 	tokens, err := auth.NewTokens([]byte(strings.Repeat("s", 32)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ta := &testApp{t: t, store: s, flows: workflow.New(s), tokens: tokens, users: map[string]*model.User{}}
+	ta := &testApp{t: t, store: s, flows: workflow.New(s), tokens: tokens, users: users}
 	ta.app = ta.newApp(nil)
+	return ta
+}
+
+// createTestUsers writes testUsers to s.
+func createTestUsers(t testing.TB, s *store.Store) map[string]*model.User {
+	t.Helper()
 	hash := testPasswordHash(t)
+	users := map[string]*model.User{}
 	for _, u := range testUsers {
 		in := model.NewUser{Email: u.key + "@alianza.test", Name: u.key, Role: u.role, Regions: u.regions}
 		created, err := s.CreateUser(context.Background(), model.SystemActor, in, hash)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ta.users[u.key] = created
+		users[u.key] = created
 	}
-	return ta
+	return users
 }
 
 // appWith is a test app made by newApp holding the records seed writes, the
@@ -119,11 +132,11 @@ func testOptions(o Options) Options {
 
 // testPasswordHash hashes testPassword once per test binary: argon2id under
 // the race detector takes seconds, and every test app needs the same hash.
-var testPasswordHash = func() func(t *testing.T) string {
+var testPasswordHash = func() func(t testing.TB) string {
 	var once sync.Once
 	var hash string
 	var err error
-	return func(t *testing.T) string {
+	return func(t testing.TB) string {
 		t.Helper()
 		once.Do(func() { hash, err = auth.HashPassword(testPassword) })
 		if err != nil {

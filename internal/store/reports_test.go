@@ -16,6 +16,7 @@ import (
 	"github.com/alianza-pe/alianza/internal/fixture"
 	"github.com/alianza-pe/alianza/internal/model"
 	"github.com/alianza-pe/alianza/internal/store"
+	"github.com/alianza-pe/alianza/internal/storetest"
 	"github.com/alianza-pe/alianza/internal/workflow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -23,16 +24,27 @@ import (
 // reportNow is the fixed clock of the report tests (10:00 in Lima).
 var reportNow = time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
 
-// loadDemo stores the demo dataset on a fresh database and returns the same
-// records as built in Go, to count them another way.
-func loadDemo(t *testing.T) (*store.Store, store.Dataset) {
+// demoDB is a database holding the demo dataset loaded at reportNow,
+// loaded once and copied for each test (the load takes seconds under
+// -race); its value is what the load counted.
+var demoDB = storetest.NewTemplate(func(t testing.TB, s *store.Store) store.DatasetCounts {
 	t.Helper()
-	s := fixture.OpenAt(t, &reportNow)
-	ctx := context.Background()
-	n, err := demo.Load(ctx, workflow.New(s), s, reportNow)
+	s.SetClock(func() time.Time { return reportNow })
+	n, err := demo.Load(context.Background(), workflow.New(s), s, reportNow)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return n
+})
+
+// loadDemo stores the demo dataset on a fresh database and returns the same
+// records as built in Go, to count them another way. The store is as the
+// load left it: its clock at reportNow, the workflows' hooks on.
+func loadDemo(t *testing.T) (*store.Store, store.Dataset) {
+	t.Helper()
+	s, n := demoDB.Open(t)
+	s.SetClock(func() time.Time { return reportNow })
+	workflow.New(s)
 	ids := map[string]bson.ObjectID{}
 	for _, u := range demo.Users {
 		ids[u.Key] = demo.ID("user-" + u.Key)

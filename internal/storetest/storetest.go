@@ -35,6 +35,9 @@ var (
 	liteDir  string
 	plansMu  sync.Mutex
 	badPlans = map[string]bool{} // full scans CheckPlans reported
+	// templateFiles are the templates' seeded databases (embedded store).
+	templatesMu   sync.Mutex
+	templateFiles []string
 )
 
 // Main starts one embedded engine for a package's tests, runs them, stops it.
@@ -82,6 +85,9 @@ func run(m *testing.M) int {
 		uri = e.URI()
 	}
 	code := m.Run()
+	for _, f := range templateFiles {
+		_ = os.Remove(f)
+	}
 	if code == 0 && len(badPlans) > 0 {
 		bad := slices.Sorted(maps.Keys(badPlans))
 		fmt.Fprintf(os.Stderr, "storetest: %d queries the tests sent scan a collection of the embedded store (EXPLAIN QUERY PLAN); declare the field in the collection's spec (internal/store/specs.go) or change the query:\n  %s\n",
@@ -118,25 +124,31 @@ func URI() string { return uri }
 func Open(t testing.TB) *store.Store {
 	t.Helper()
 	if embedded {
-		return openEmbedded(t)
+		s, _ := emptyDB.Open(t)
+		return s
 	}
 	if uri == "" {
 		t.Fatal("storetest: call storetest.Main from TestMain")
 	}
 	name := fmt.Sprintf("t%d_%d", time.Now().UnixNano()%1e9, counter.Add(1))
 	ctx := context.Background()
-	s, err := OpenNamed(ctx, name)
+	s := openServer(t, name)
+	if err := s.EnsureIndexes(ctx); err != nil {
+		t.Fatalf("storetest: indexes: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Drop(context.Background()) }) // before the Close openServer registered
+	return s
+}
+
+// openServer opens database name on the test server, closed when t ends.
+func openServer(t testing.TB, name string) *store.Store {
+	t.Helper()
+	s, err := OpenNamed(context.Background(), name)
 	if err != nil {
 		t.Fatalf("storetest: open: %v", err)
 	}
 	s.ObserveQueries(collQueries.observe)
-	if err := s.EnsureIndexes(ctx); err != nil {
-		t.Fatalf("storetest: indexes: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = s.Drop(context.Background())
-		_ = s.Close(context.Background())
-	})
+	t.Cleanup(func() { _ = s.Close(context.Background()) })
 	return s
 }
 
@@ -188,12 +200,13 @@ func acceptedScan(report string) bool {
 	return false
 }
 
-// openEmbedded opens a fresh embedded store recording its query plans;
-// on cleanup the plans are checked and the file removed.
-func openEmbedded(t testing.TB) *store.Store {
+// openEmbedded opens the embedded store in folder dir (fresh, or holding
+// a template's copy) recording its query plans; on cleanup the plans are
+// checked and the file removed.
+func openEmbedded(t testing.TB, dir string, opts ...lite.Option) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	s, err := store.OpenEmbedded(ctx, filepath.Join(liteDir, fmt.Sprintf("t%d", counter.Add(1))), nil, lite.RecordPlans())
+	s, err := store.OpenEmbedded(ctx, dir, nil, append(opts, lite.RecordPlans())...)
 	if err != nil {
 		t.Fatalf("storetest: open: %v", err)
 	}
@@ -218,6 +231,102 @@ func openEmbedded(t testing.TB) *store.Store {
 		}
 	})
 	return s
+}
+
+// emptyDB is a database with every collection's tables and indexes and
+// no document: creating them is some 0.3 s of every test's database under
+// -race, copying them milliseconds.
+var emptyDB = NewTemplate(func(testing.TB, *store.Store) struct{} { return struct{}{} })
+
+// A Template is a database seeded once that tests open copies of, each
+// starting from what the seed wrote: seeding a database under the race
+// detector costs a second or more (the embedded engine is SQLite compiled
+// to Go, every access instrumented), copying its file milliseconds. On a
+// server, whose databases are not files to copy, every Open seeds a fresh
+// database instead. Either way the store Open returns is not the one the
+// seed wrote with: what a store holds in memory (its clock, team domains,
+// after-write hooks such as workflow.New's) is the caller's to set on it,
+// as on a restarted server.
+type Template[T any] struct {
+	seed func(t testing.TB, s *store.Store) T
+	once sync.Once
+	file string // the seeded database's copy; "" until seeded, or when the seed failed
+	val  T
+}
+
+// NewTemplate is a template whose database seed writes; what seed returns
+// (the records' ids, say) is handed with every copy.
+func NewTemplate[T any](seed func(t testing.TB, s *store.Store) T) *Template[T] {
+	return &Template[T]{seed: seed}
+}
+
+// Open returns a store on a fresh database holding what the template's
+// seed wrote, dropped when t ends, and what the seed returned. The first
+// Open seeds (under its t); the queries of the seed and of each copy go
+// through the plan check and the index proof as Open's do.
+func (tp *Template[T]) Open(t testing.TB) (*store.Store, T) {
+	t.Helper()
+	if !embedded {
+		seeded := Open(t)
+		val := tp.seed(t, seeded)
+		// Registered after Open's drop, so closed before it.
+		return openServer(t, seeded.Database().Name()), val
+	}
+	tp.once.Do(func() { tp.build(t) })
+	if tp.file == "" {
+		t.Fatal("storetest: the template's seed failed (in the first test that opened it)")
+	}
+	dir := newLiteDir()
+	if err := copyFile(tp.file, filepath.Join(dir, store.EmbeddedFile)); err != nil {
+		t.Fatalf("storetest: copy the template: %v", err)
+	}
+	return openEmbedded(t, dir, lite.NoStatistics()), tp.val
+}
+
+// build seeds the template's database and keeps a copy of it. The copy
+// is taken with the database open (VACUUM INTO), not by closing it: Close
+// runs PRAGMA optimize, whose statistics of the seed's few rows would
+// steer the planner of every copy to scans a fresh database's never
+// takes, and the plan check would see other plans than Open's.
+func (tp *Template[T]) build(t testing.TB) {
+	t.Helper()
+	file := filepath.Join(liteDir, fmt.Sprintf("template%d.db", counter.Add(1)))
+	// A file a killed run left (ALIANZA_TEST_DB_DIR keeps them) would stop
+	// VACUUM INTO; Main removes the file after the tests.
+	templatesMu.Lock()
+	templateFiles = append(templateFiles, file)
+	templatesMu.Unlock()
+	if err := os.Remove(file); err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("storetest: template: %v", err)
+	}
+	s := openEmbedded(t, newLiteDir())
+	val := tp.seed(t, s)
+	if err := s.Embedded().Backup(context.Background(), file); err != nil {
+		t.Fatalf("storetest: template: %v", err)
+	}
+	tp.file, tp.val = file, val
+}
+
+// newLiteDir names a new folder for a test's embedded store.
+func newLiteDir() string { return filepath.Join(liteDir, fmt.Sprintf("t%d", counter.Add(1))) }
+
+// copyFile copies the database file from to to, making its folder; a
+// write-ahead log left beside to (a killed run's) would be replayed onto
+// the copy, so it goes first.
+func copyFile(from, to string) error {
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Remove(to + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o600)
 }
 
 // NeedsIsolation skips t on FerretDB, which runs a conditional update as

@@ -33,7 +33,13 @@ func TestMain(m *testing.M) {
 	if path := os.Getenv(bulkChildEnv); path != "" {
 		bulkChild(path)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	for _, f := range freshFolders {
+		if f.file != "" {
+			os.RemoveAll(filepath.Dir(f.file))
+		}
+	}
+	os.Exit(code)
 }
 
 // killChild is the child process of TestKill9: it writes transactions that

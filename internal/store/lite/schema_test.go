@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -143,17 +144,60 @@ func sameDump(t *testing.T, what string, got, want map[string][]string) {
 	}
 }
 
-// fresh is a new folder with spec holding respecDocs(n) and then more
-// documents.
-func fresh(t *testing.T, spec Spec, n, more int) map[string][]string {
+// respecN is how many documents the respec tests' folders hold: enough
+// for a migration long enough to kill inside (TestRespecKilled); more
+// only lengthen the suite (it runs under -race).
+const respecN = 3000
+
+// freshFolder is the folder of one of respecSpecs opened with that spec
+// only and holding respecDocs(respecN), loaded once for the tests that
+// start from it or compare with it (loading is most of their time under
+// -race); TestMain removes it.
+type freshFolder struct {
+	once sync.Once
+	file string // "" until loaded, or when loading failed
+}
+
+var freshFolders = map[string]*freshFolder{"a": {}, "b": {}, "c": {}}
+
+// freshCopy copies the fresh folder of spec name to path.
+func freshCopy(t *testing.T, name, path string) {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "fresh.db"), []Spec{spec})
+	f := freshFolders[name]
+	f.once.Do(func() {
+		dir, err := os.MkdirTemp("", "lite-fresh-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(dir, name+".db")
+		db, err := Open(context.Background(), file, []Spec{respecSpecs[name]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		respecDocs(t, db.Collection(respecSpecs[name].Name), respecN)
+		if err := db.Close(); err != nil { // the last connection empties the WAL into file
+			t.Fatal(err)
+		}
+		f.file = file
+	})
+	if f.file == "" {
+		t.Fatalf("the fresh folder of spec %s failed to load (in the first test that wanted it)", name)
+	}
+	copyFile(t, f.file, path)
+}
+
+// fresh is every row of the fresh folder of spec name with the documents
+// respecN to respecN+more inserted.
+func fresh(t *testing.T, name string, more int) map[string][]string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "fresh.db")
+	freshCopy(t, name, path)
+	db, err := Open(context.Background(), path, []Spec{respecSpecs[name]})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	respecDocs(t, db.Collection(spec.Name), n)
-	insertDocs(t, db.Collection(spec.Name), n, n+more)
+	insertDocs(t, db.Collection(respecSpecs[name].Name), respecN, respecN+more)
 	return dump(t, db)
 }
 
@@ -165,12 +209,9 @@ func TestRespec(t *testing.T) {
 	t.Parallel() // among the slowest of the package under -race
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "respec.db")
-	db, err := Open(ctx, path, []Spec{respecSpecs["a"]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	respecDocs(t, db.Collection("msgs"), 3000)
-	db.Close()
+	freshCopy(t, "a", path)
+	// Each spec's want is built once (b's is wanted twice).
+	wants := map[string]map[string][]string{}
 	more := 0
 	for _, step := range []struct{ spec, change string }{{"b", "indexes"}, {"a", "indexes"}, {"c", "rebuilt"}, {"b", "rebuilt"}} {
 		var logs bytes.Buffer
@@ -183,10 +224,15 @@ func TestRespec(t *testing.T) {
 		}
 		if step.spec == "b" && more == 0 {
 			// New documents go in the new indexes.
-			insertDocs(t, db.C("msgs"), 3000, 3010)
+			insertDocs(t, db.C("msgs"), respecN, respecN+10)
 			more = 10
 		}
-		sameDump(t, "to "+step.spec, dump(t, db), fresh(t, respecSpecs[step.spec], 3000, more))
+		want, ok := wants[step.spec]
+		if !ok {
+			want = fresh(t, step.spec, more)
+			wants[step.spec] = want
+		}
+		sameDump(t, "to "+step.spec, dump(t, db), want)
 		if step.spec == "b" {
 			c := db.C("msgs")
 			q, _, err := c.compilePlan(bson.D{{Key: "regions", Value: "15"}, {Key: "status", Value: "new"}}, bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false, -1)
@@ -242,22 +288,15 @@ func TestRespecKilled(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	pristine := filepath.Join(dir, "a.db")
-	db, err := Open(ctx, pristine, []Spec{respecSpecs["a"]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Enough documents for a migration long enough to kill inside; more
-	// only lengthen the suite (it runs under -race).
-	const n = 2500
-	respecDocs(t, db.Collection("msgs"), n)
-	db.Close()
+	freshCopy(t, "a", pristine)
 	for _, to := range []string{"b", "c"} {
-		want := fresh(t, respecSpecs[to], n, 0)
+		want := fresh(t, to, 0)
 		// How long this migration takes here, to kill the child within it.
 		path := filepath.Join(dir, to+".db")
 		copyFile(t, pristine, path)
 		start := time.Now()
-		if db, err = Open(ctx, path, []Spec{respecSpecs[to]}); err != nil {
+		db, err := Open(ctx, path, []Spec{respecSpecs[to]})
+		if err != nil {
 			t.Fatal(err)
 		}
 		took := time.Since(start)
@@ -329,7 +368,7 @@ func TestBulkLoad(t *testing.T) {
 	var during int64
 	var page []bson.Raw
 	err = db.BulkLoad(ctx, []string{"msgs"}, func(ctx context.Context) error {
-		respecDocs(t, c, 3000)
+		respecDocs(t, c, respecN)
 		if during, err = c.Count(ctx, limaNew, 0); err != nil {
 			return err
 		}
@@ -338,7 +377,7 @@ func TestBulkLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameDump(t, "bulk", dump(t, db), fresh(t, spec, 3000, 0))
+	sameDump(t, "bulk", dump(t, db), fresh(t, "b", 0))
 	var after []bson.Raw
 	if err := c.Find(ctx, limaNew, coll.FindOptions{Sort: bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, Limit: 5}, &after); err != nil {
 		t.Fatal(err)
