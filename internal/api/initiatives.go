@@ -129,7 +129,9 @@ func (a *API) viewInitiatives(ctx context.Context, scope model.Scope, items []mo
 	}
 	var ids []bson.ObjectID
 	for _, it := range items {
-		ids = append(ids, it.StakeholderIDs...)
+		for _, s := range it.Stakeholders { // a list reads no StakeholderIDs
+			ids = append(ids, s.StakeholderID)
+		}
 	}
 	refs, err := a.store.StakeholderRefs(ctx, ids)
 	if err != nil {

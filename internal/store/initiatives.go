@@ -49,7 +49,8 @@ type InitiativeFilter struct {
 }
 
 // ListInitiatives returns the initiatives in scope matching f, newest
-// first (by stage date with MovedSince), without their history.
+// first (by stage date with MovedSince), without their history and
+// StakeholderIDs (their Stakeholders hold the same ids).
 func (s *Store) ListInitiatives(ctx context.Context, scope model.Scope, f InitiativeFilter, p Page) ([]model.Initiative, string, error) {
 	filter, ok := scopedRegion(bson.D{}, scope, f.Region)
 	if !ok {
@@ -70,9 +71,9 @@ func (s *Store) ListInitiatives(ctx context.Context, scope model.Scope, f Initia
 }
 
 // initiativeListFields leaves out of a list what it never shows: the stage
-// history (the page shows it) and the search words. Decoding them was most
-// of a listed initiative's cost.
-var initiativeListFields = bson.D{{Key: "history", Value: 0}, {Key: "search", Value: 0}}
+// history (the page shows it), the search words, and the stakeholders' ids
+// again. Decoding them was most of a listed initiative's cost.
+var initiativeListFields = bson.D{{Key: "history", Value: 0}, {Key: "search", Value: 0}, {Key: "stakeholder_ids", Value: 0}}
 
 // InitiativeByID returns one initiative; ErrNotFound when missing or out of scope.
 func (s *Store) InitiativeByID(ctx context.Context, scope model.Scope, id bson.ObjectID) (*model.Initiative, error) {

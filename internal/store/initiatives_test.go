@@ -50,16 +50,17 @@ func TestListInitiatives(t *testing.T) {
 				if !scope.Allows(it.Region) {
 					t.Fatalf("%v sees %s", scope, it.Region)
 				}
-				// A listed initiative is the stored one without its history
-				// and search words, which the list leaves out.
+				// A listed initiative is the stored one without its history,
+				// search words and StakeholderIDs, which the list leaves out
+				// (its Stakeholders hold the ids).
 				full, err := w.Store.InitiativeByID(ctx, w.All, it.ID)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if len(full.History) == 0 || full.Search == "" || it.History != nil || it.Search != "" {
-					t.Fatalf("history %d / %d, search %q / %q", len(full.History), len(it.History), full.Search, it.Search)
+				if len(full.History) == 0 || full.Search == "" || it.History != nil || it.Search != "" || it.StakeholderIDs != nil {
+					t.Fatalf("history %d / %d, search %q / %q, stakeholder ids %v", len(full.History), len(it.History), full.Search, it.Search, it.StakeholderIDs)
 				}
-				full.History, full.Search = nil, ""
+				full.History, full.Search, full.StakeholderIDs = nil, "", nil
 				if !reflect.DeepEqual(it, *full) {
 					t.Fatalf("listed %+v, stored %+v", it, *full)
 				}

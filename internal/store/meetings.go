@@ -126,20 +126,63 @@ func (s *Store) InsertMeeting(ctx context.Context, actor model.Actor, m *model.M
 // StakeholderRefs returns the stakeholders among ids with only the fields
 // other records copy or check (name, kind, regions, archived).
 func (s *Store) StakeholderRefs(ctx context.Context, ids []bson.ObjectID) (map[bson.ObjectID]model.Stakeholder, error) {
-	out := map[bson.ObjectID]model.Stakeholder{}
 	ids = distinctIDs(ids)
+	out := make(map[bson.ObjectID]model.Stakeholder, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var found []model.Stakeholder
+	var found []bson.Raw
 	opts := coll.FindOptions{Projection: bson.D{{Key: "name", Value: 1}, {Key: "kind", Value: 1}, {Key: "regions", Value: 1}, {Key: "archived", Value: 1}}}
 	if err := s.col(colStakeholders).Find(ctx, idsIn(ids), opts, &found); err != nil {
 		return nil, wrap("find stakeholders", err)
 	}
-	for _, st := range found {
+	for _, raw := range found {
+		st, err := stakeholderRef(raw)
+		if err != nil {
+			return nil, err
+		}
 		out[st.ID] = st
 	}
 	return out, nil
+}
+
+// stakeholderRef reads the fields of StakeholderRefs from a stored
+// stakeholder as bson.Unmarshal would (a missing or null one stays zero),
+// by looking them up: a page's references are dozens of stakeholders, and
+// decoding each into the whole model.Stakeholder was most of their cost.
+func stakeholderRef(raw bson.Raw) (model.Stakeholder, error) {
+	var st model.Stakeholder
+	ok := true
+	field := func(key string, read func(v bson.RawValue) bool) {
+		if v, err := raw.LookupErr(key); err == nil && v.Type != bson.TypeNull && !read(v) {
+			ok = false
+		}
+	}
+	field("_id", func(v bson.RawValue) (ok bool) { st.ID, ok = v.ObjectIDOK(); return ok })
+	field("name", func(v bson.RawValue) (ok bool) { st.Name, ok = v.StringValueOK(); return ok })
+	field("kind", func(v bson.RawValue) (ok bool) { st.Kind, ok = v.StringValueOK(); return ok })
+	field("archived", func(v bson.RawValue) (ok bool) { st.Archived, ok = v.BooleanOK(); return ok })
+	field("regions", func(v bson.RawValue) bool {
+		arr, ok := v.ArrayOK()
+		if !ok {
+			return false
+		}
+		vals, err := arr.Values()
+		if err != nil {
+			return false
+		}
+		st.Regions = make([]string, len(vals))
+		for i, r := range vals {
+			if st.Regions[i], ok = r.StringValueOK(); !ok {
+				return false
+			}
+		}
+		return true
+	})
+	if !ok {
+		return st, fmt.Errorf("store: read stakeholder %s: a field of another type", st.ID.Hex())
+	}
+	return st, nil
 }
 
 // ReplaceMeeting stores cur (old with decided changes) when old's version

@@ -173,3 +173,45 @@ func BenchmarkPage(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkByIDs reads 27 documents by _id (a page's linked records), whole
+// or with a small projection, and with a member condition (a scope).
+func BenchmarkByIDs(b *testing.B) {
+	db := benchFilled(b)
+	ctx := context.Background()
+	var all []struct {
+		ID bson.ObjectID `bson:"_id"`
+	}
+	if err := db.Collection("messages").Find(ctx, bson.D{}, coll.FindOptions{Limit: 2700, Projection: bson.D{{Key: "_id", Value: 1}}}, &all); err != nil {
+		b.Fatal(err)
+	}
+	ids := make(bson.A, 27)
+	for i := range ids {
+		ids[i] = all[i*100].ID
+	}
+	byIDs := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}
+	scoped := append(byIDs, bson.E{Key: "regions", Value: bson.D{{Key: "$in", Value: bson.A{"lima", "cusco"}}}})
+	for _, q := range []struct {
+		name   string
+		filter bson.D
+		proj   bson.D
+	}{
+		{"whole", byIDs, nil},
+		{"status", byIDs, bson.D{{Key: "status", Value: 1}}},
+		{"id", byIDs, bson.D{{Key: "_id", Value: 1}}},
+		{"scoped_id", scoped, bson.D{{Key: "_id", Value: 1}}},
+		{"scoped_status", scoped, bson.D{{Key: "status", Value: 1}}},
+	} {
+		b.Run(q.name, func(b *testing.B) {
+			for b.Loop() {
+				var out []benchMessage
+				if err := db.Collection("messages").Find(ctx, q.filter, coll.FindOptions{Projection: q.proj}, &out); err != nil {
+					b.Fatal(err)
+				}
+				if len(out) == 0 {
+					b.Fatal("none")
+				}
+			}
+		})
+	}
+}

@@ -698,7 +698,7 @@ func (c *Collection) Find(ctx context.Context, filter bson.D, opts coll.FindOpti
 	defer cu.close()
 	sv := pv.Elem()
 	et := sv.Type().Elem()
-	res := reflect.MakeSlice(sv.Type(), 0, 0)
+	res, zero := reflect.MakeSlice(sv.Type(), 0, 0), reflect.Zero(et)
 	for {
 		r, err := cu.next()
 		if err != nil {
@@ -715,11 +715,13 @@ func (c *Collection) Find(ctx context.Context, filter bson.D, opts coll.FindOpti
 			res = reflect.Append(res, reflect.ValueOf(doc))
 			continue
 		}
-		ev := reflect.New(et)
-		if err := bson.Unmarshal(doc, ev.Interface()); err != nil {
+		// Decoded in place, in the slice's new element: a value decoded
+		// aside and appended is a second allocation and copy of each
+		// (large) struct.
+		res = reflect.Append(res, zero)
+		if err := bson.Unmarshal(doc, res.Index(res.Len()-1).Addr().Interface()); err != nil {
 			return fmt.Errorf("lite: decode %s: %w", c.spec.Name, err)
 		}
-		res = reflect.Append(res, ev.Elem())
 	}
 	sv.Set(res)
 	return nil

@@ -95,12 +95,15 @@ func (p *projection) flat() bool {
 // pick copies the elements of raw a flat projection keeps, in their order,
 // as they are stored. It walks the elements by their lengths, as a decode
 // would, without a slice of them or a check of their contents (a page's
-// references read dozens of documents, each of some twenty fields).
+// references read dozens of documents, each of some twenty fields), noting
+// where the kept ones lie, so that a small projection of a large document
+// allocates what it keeps rather than the document.
 func (p *projection) pick(raw bson.Raw) (bson.Raw, error) {
 	if len(raw) < 5 {
 		return nil, fmt.Errorf("lite: projection: short document")
 	}
-	out := make([]byte, 4, len(raw))
+	var buf [32][]byte // every field of most documents, on the stack
+	kept, size := buf[:0], 5
 	rest := raw[4 : len(raw)-1]
 	for len(rest) > 0 {
 		el, next, ok := bsoncore.ReadElement(rest)
@@ -109,9 +112,13 @@ func (p *projection) pick(raw bson.Raw) (bson.Raw, error) {
 		}
 		// string(k) in a comparison or a map index does not allocate.
 		if k := el.KeyBytes(); string(k) == "_id" || (p.kids[string(k)] != nil) != p.exclude {
-			out = append(out, el...)
+			kept, size = append(kept, el), size+len(el)
 		}
 		rest = next
+	}
+	out := make([]byte, 4, size)
+	for _, el := range kept {
+		out = append(out, el...)
 	}
 	out = append(out, 0)
 	binary.LittleEndian.PutUint32(out, uint32(len(out)))
