@@ -540,14 +540,17 @@ func (c *Collection) open(ctx context.Context, q querier, filter, sort bson.D, l
 	}
 	s, args := c.selectSQL(cq.where, args, cq.resid, order, limit)
 	cu := &cursor{m: newMatcher(), resid: cq.resid, limit: limit, c: c, ctx: ctx, sql: s, start: time.Now()}
-	if cq.plain != nil {
+	if cq.ordered {
 		// An ordered plan's bound was found in a snapshot of its own (or
 		// remembered): a write since may have left fewer than a page at
 		// or above it, and then the page is read as before. A full page
 		// is the right one: the page's documents all lie at or above it.
 		if cu.buf, err = readBatch(ctx, q, s, args...); err == nil && int64(len(cu.buf)) < limit {
-			cu.sql, args = c.selectSQL(cq.plain.where, cq.plain.args, nil, order, limit)
-			cu.buf, err = readBatch(ctx, q, cu.sql, args...)
+			var plain query
+			if plain, _, err = c.compilePlan(f, sort, false, cq.driver); err == nil {
+				cu.sql, args = c.selectSQL(plain.where, plain.args, nil, order, limit)
+				cu.buf, err = readBatch(ctx, q, cu.sql, args...)
+			}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("lite: find in %s: %w", c.spec.Name, err)

@@ -22,10 +22,11 @@ type query struct {
 	args  []any
 	resid bson.D
 	x     *xquery // the part a member index answers, if any
-	// plain, for an ordered plan, is the same find driven by the whole
-	// list of its driver, read when the ordered one leaves the page short
-	// (Collection.open).
-	plain *query
+	// ordered marks an ordered plan driven by probe driver: when its page
+	// comes short, Collection.open reads the find driven by that probe's
+	// whole list instead.
+	ordered bool
+	driver  int
 }
 
 // fieldOps are the query operators this store answers.
@@ -885,13 +886,9 @@ func (c *Collection) compileChoice(f, sort bson.D, cq query, ch choice) (query, 
 	case ch.walk:
 		cq, _, err = c.compilePlan(f, sort, true, -1)
 	case ch.ordered != nil && !c.loading.Load(): // a bulk load sets the table aside
-		plain, _, err := c.compilePlan(f, sort, false, ch.driver)
-		if err != nil {
-			return query{}, err
-		}
 		k := &compiler{Collection: c, sort: sort, driver: ch.driver, scope: c.scopeList(f), ordered: ch.ordered}
 		if cq, err = k.compile(f); err == nil {
-			cq.plain = &plain
+			cq.ordered, cq.driver = true, ch.driver
 		}
 	default:
 		cq, _, err = c.compilePlan(f, sort, false, ch.driver)

@@ -115,6 +115,7 @@ func TestOrderedWordsRandom(t *testing.T) {
 			}
 			db.commonRows, db.walkSample = []int{2000, 10, 10}[i%3], []int{2048, 2048, 8}[i%3]
 			f := orderedFilter(r)
+			// Newest first (the ordered plan's sort) two times in three.
 			s := pick(r, []bson.D{{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, {{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, {{Key: "date", Value: 1}, {Key: "_id", Value: 1}}})
 			limit := pick(r, []int64{1, 5, 10, 10})
 			var got []bson.D
@@ -158,42 +159,11 @@ func checkOrderedRows(t *testing.T, db *DB, name string, all []bson.D) {
 		if !ok {
 			continue
 		}
-		text, _ := lookup(d, "search")
-		s, _ := text.(string)
-		var words []string
-		for _, w := range strings.Fields(s) {
-			if !slices.Contains(words, w) {
-				words = append(words, w)
-			}
-		}
-		for _, w := range words {
+		for _, w := range docWords(d) {
 			want = append(want, fmt.Sprintf("%s %d %s", w, int64(dt), d[0].Value.(bson.ObjectID).Hex()))
 		}
 	}
-	rows, err := db.reader(context.Background()).QueryContext(context.Background(),
-		"SELECT o.w, o.k, d.id FROM "+c.wo+" o JOIN "+c.t+" d ON d.rowid = o.rid")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var got []string
-	for rows.Next() {
-		var w, id string
-		var k int64
-		if err := rows.Scan(&w, &k, &id); err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, fmt.Sprintf("%s %d %s", w, k, id))
-	}
-	var n int
-	if err := scanRow(context.Background(), db.reader(context.Background()), "SELECT count(*) FROM "+c.wo, nil, &n); err != nil {
-		t.Fatal(err)
-	}
-	slices.Sort(got)
-	slices.Sort(want)
-	if n != len(got) || !slices.Equal(got, want) {
-		t.Fatalf("%s: %d ordered rows (%d of documents), want %d:\n got %.400v\nwant %.400v", name, n, len(got), len(want), got, want)
-	}
+	checkTableRows(t, db, c.wo, "SELECT o.w || ' ' || o.k || ' ' || d.id FROM "+c.wo+" o JOIN "+c.t+" d ON d.rowid = o.rid", want)
 }
 
 // TestOrderedWordsFollow: a spec that adds the word order fills its table
@@ -289,26 +259,13 @@ func TestOrderedWordsFollow(t *testing.T) {
 // first in the filter; the page is the matcher's.
 func TestOrderedDrivesByTheRarerWord(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "rarer.db"), orderedSpecs[:1], RecordPlans())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.commonRows = 10
-	c := db.Collection("ordered")
-	var all []bson.D
-	var docs []any
-	for i := range 400 {
-		words := "comun"
+	db, all := datedWords(t, 400, func(i int) string {
 		if i%5 == 0 {
-			words += " rara"
+			return "comun rara"
 		}
-		d := bson.D{{Key: "_id", Value: bson.NewObjectID()}, {Key: "date", Value: bson.DateTime(int64(i) * 1000)}, {Key: "search", Value: words}}
-		all, docs = append(all, d), append(docs, d)
-	}
-	if _, err := c.Insert(ctx, docs, coll.InsertOptions{}); err != nil {
-		t.Fatal(err)
-	}
+		return "comun"
+	})
+	c := db.C("ordered")
 	sort := bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}
 	for _, f := range []bson.D{
 		{{Key: "$and", Value: bson.A{searchWord("comun"), searchWord("rara")}}},
@@ -341,22 +298,8 @@ func TestOrderedDrivesByTheRarerWord(t *testing.T) {
 // as before and is the matcher's.
 func TestOrderedStaleBound(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "stale.db"), orderedSpecs[:1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.commonRows = 10
+	db, all := datedWords(t, 300, func(int) string { return "comun otra" })
 	c := db.C("ordered")
-	var all []bson.D
-	var docs []any
-	for i := range 300 {
-		d := bson.D{{Key: "_id", Value: bson.NewObjectID()}, {Key: "date", Value: bson.DateTime(int64(i) * 1000)}, {Key: "search", Value: "comun otra"}}
-		all, docs = append(all, d), append(docs, d)
-	}
-	if _, err := c.Insert(ctx, docs, coll.InsertOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	f := bson.D{{Key: "$and", Value: bson.A{searchWord("comun"), searchWord("otra")}}}
 	sort := bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}
 	cf, _ := canon(f)
@@ -390,4 +333,27 @@ func TestOrderedStaleBound(t *testing.T) {
 	if fmt.Sprint(ids(t, got)) != fmt.Sprint(ids(t, want)) {
 		t.Fatalf("after a write under a stale bound:%s", idDiff(got, want))
 	}
+}
+
+// datedWords opens the "ordered" collection (closed when t ends) with n
+// documents dated 0..n-1 seconds holding words(i), words common at 10 rows.
+func datedWords(t *testing.T, n int, words func(i int) string) (*DB, []bson.D) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "dated.db"), orderedSpecs[:1], RecordPlans())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.commonRows = 10
+	var all []bson.D
+	var docs []any
+	for i := range n {
+		d := bson.D{{Key: "_id", Value: bson.NewObjectID()}, {Key: "date", Value: bson.DateTime(int64(i) * 1000)}, {Key: "search", Value: words(i)}}
+		all, docs = append(all, d), append(docs, d)
+	}
+	if _, err := db.C("ordered").Insert(ctx, docs, coll.InsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return db, all
 }

@@ -208,42 +208,54 @@ func checkScopedRows(t *testing.T, db *DB, name string, all []bson.D) {
 				}
 			}
 		}
-		text, _ := lookup(d, "search")
-		s, _ := text.(string)
-		var words []string
-		for _, w := range strings.Fields(s) {
-			if !slices.Contains(words, w) {
-				words = append(words, w)
-			}
-		}
 		for _, sc := range scopes {
-			for _, w := range words {
+			for _, w := range docWords(d) {
 				want = append(want, sc+" "+w+" "+d[0].Value.(bson.ObjectID).Hex())
 			}
 		}
 	}
-	rows, err := db.reader(context.Background()).QueryContext(context.Background(),
-		"SELECT s.s, s.w, d.id FROM "+c.ws+" s JOIN "+c.t+" d ON d.rowid = s.rid")
+	checkTableRows(t, db, c.ws, "SELECT s.s || ' ' || s.w || ' ' || d.id FROM "+c.ws+" s JOIN "+c.t+" d ON d.rowid = s.rid", want)
+}
+
+// docWords are the distinct words of a document's search field.
+func docWords(d bson.D) []string {
+	text, _ := lookup(d, "search")
+	s, _ := text.(string)
+	var words []string
+	for _, w := range strings.Fields(s) {
+		if !slices.Contains(words, w) {
+			words = append(words, w)
+		}
+	}
+	return words
+}
+
+// checkTableRows checks that table holds exactly the rows want, each as
+// rowSQL writes it (one text per row, the document named by its id).
+func checkTableRows(t *testing.T, db *DB, table, rowSQL string, want []string) {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := db.reader(ctx).QueryContext(ctx, rowSQL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
 	var got []string
 	for rows.Next() {
-		var s, w, id string
-		if err := rows.Scan(&s, &w, &id); err != nil {
+		var r string
+		if err := rows.Scan(&r); err != nil {
 			t.Fatal(err)
 		}
-		got = append(got, s+" "+w+" "+id)
+		got = append(got, r)
 	}
 	var n int
-	if err := scanRow(context.Background(), db.reader(context.Background()), "SELECT count(*) FROM "+c.ws, nil, &n); err != nil {
+	if err := scanRow(ctx, db.reader(ctx), "SELECT count(*) FROM "+table, nil, &n); err != nil {
 		t.Fatal(err)
 	}
 	slices.Sort(got)
 	slices.Sort(want)
 	if n != len(got) || !slices.Equal(got, want) {
-		t.Fatalf("%s: %d scoped rows (%d of documents), want %d:\n got %.400v\nwant %.400v", name, n, len(got), len(want), got, want)
+		t.Fatalf("%s: %d rows (%d of documents), want %d:\n got %.400v\nwant %.400v", table, n, len(got), len(want), got, want)
 	}
 }
 
